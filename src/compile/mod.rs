@@ -1,0 +1,279 @@
+//! Compile: rule model → validated [`Program`]. All checking happens here, once, so that
+//! planning only computes.
+//!
+//! Each check is a small function returning a [`Located`] error that names the JSON
+//! pointer of the offending value and says what was expected.
+
+mod anchors;
+pub(crate) mod program;
+pub(crate) mod repeat;
+
+use crate::error::Located;
+use crate::limits::Limits;
+use crate::model::{Conditions, ProgramDef, StepDef, TimeDef, WindowDef};
+use crate::offset::Offset;
+use crate::text::Text;
+use crate::time::{NamedWindow, TimeWindow};
+pub(crate) use program::{Anchor, CondKey, Conds, Milestone, Program, Step, TimeSpec};
+
+/// The only rule format this version reads.
+pub const FORMAT: &str = "followup/v1";
+
+/// Compiles one program definition.
+pub(crate) fn compile_program(def: &ProgramDef, limits: &Limits) -> Result<Program, Located> {
+    if def.format != FORMAT {
+        return Err(Located::new(
+            "/format",
+            format!("unsupported format {:?}: expected {FORMAT:?}", def.format),
+        ));
+    }
+    check_id(&def.id, "/id", "program id")?;
+    check_text(&def.name, "/name")?;
+    if def.steps.len() > limits.max_steps_per_program {
+        return Err(Located::new(
+            "/steps",
+            format!(
+                "the program has {} steps, more than the limit max_steps_per_program ({})",
+                def.steps.len(),
+                limits.max_steps_per_program
+            ),
+        )
+        .limit("max_steps_per_program"));
+    }
+    if def.steps.is_empty() {
+        return Err(Located::new(
+            "/steps",
+            "the program has no steps: expected at least one",
+        ));
+    }
+    let applies = compile_conds(&def.applies, "/applies")?;
+    let mut milestones = Vec::with_capacity(def.milestones.len());
+    for (name, default) in &def.milestones {
+        let at = pointer(&["milestones", name]);
+        check_id(name, &at, "milestone name")?;
+        if name == "event" {
+            return Err(Located::new(
+                at,
+                "\"event\" is reserved: expected another milestone name",
+            ));
+        }
+        let default = match default {
+            Some(text) => Some(offset(text, &at, limits)?),
+            None => None,
+        };
+        milestones.push(Milestone {
+            name: name.as_str().into(),
+            default,
+        });
+    }
+    let mut steps = Vec::with_capacity(def.steps.len());
+    for (i, s) in def.steps.iter().enumerate() {
+        steps.push(compile_step(s, i, def, limits)?);
+    }
+    let order = anchors::resolve(def, &milestones, &mut steps)?;
+    Ok(Program {
+        id: def.id.as_str().into(),
+        name: def.name.clone(),
+        applies,
+        milestones,
+        steps: order,
+    })
+}
+
+fn compile_step(s: &StepDef, i: usize, def: &ProgramDef, limits: &Limits) -> Result<Step, Located> {
+    let at = |field: &str| format!("/steps/{i}/{field}");
+    check_id(&s.id, &at("id"), "step id")?;
+    let d = &def.defaults;
+    let offset = match &s.offset {
+        Some(text) => offset(text, &at("offset"), limits)?,
+        None => Offset::ZERO,
+    };
+    let repeat = match &s.repeat {
+        Some(text) => Some(repeat::Repeat::compile(text, limits).map_err(|(m, limit)| {
+            let e = Located::new(at("repeat"), m);
+            match limit {
+                Some(l) => e.limit(l),
+                None => e,
+            }
+        })?),
+        None => None,
+    };
+    let time = match (&s.time, &d.time) {
+        (Some(t), _) => time(t, &at("time"))?,
+        (None, Some(t)) => time(t, "/defaults/time")?,
+        (None, None) => TimeSpec::Named(NamedWindow::Day),
+    };
+    let (earliest, latest) = match (&s.window, &d.window) {
+        (Some(w), _) => window(w, &at("window"), limits)?,
+        (None, Some(w)) => window(w, "/defaults/window", limits)?,
+        (None, None) => (0, 0),
+    };
+    check_text(&s.title, &at("title"))?;
+    if let Some(script) = &s.script {
+        check_text(script, &at("script"))?;
+    }
+    Ok(Step {
+        id: s.id.as_str().into(),
+        // Resolved by `anchors::resolve`.
+        anchor: Anchor::Event,
+        offset,
+        repeat,
+        when: compile_conds(&s.when, &at("when"))?,
+        channel: s.channel.or(d.channel).unwrap_or(crate::Channel::Phone),
+        role: s.role.or(d.role).unwrap_or(crate::Role::CustomerService),
+        time,
+        earliest,
+        latest,
+        month_end: s.month_end.or(d.month_end).unwrap_or_default(),
+        closed_day: s.closed_day.or(d.closed_day).unwrap_or_default(),
+        title: s.title.clone(),
+        script: s.script.clone(),
+    })
+}
+
+/// A JSON pointer from raw segments.
+pub(crate) fn pointer(segments: &[&str]) -> String {
+    let mut out = String::new();
+    for s in segments {
+        crate::json::push_key(&mut out, s);
+    }
+    out
+}
+
+fn check_id(id: &str, at: &str, what: &str) -> Result<(), Located> {
+    let mut chars = id.chars();
+    let ok = id.len() <= 64
+        && chars
+            .next()
+            .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
+    if ok {
+        Ok(())
+    } else {
+        Err(Located::new(
+            at,
+            format!("invalid {what} {id:?}: expected 1 to 64 lower-case letters, digits, '-' or '_', starting with a letter or digit"),
+        ))
+    }
+}
+
+fn check_text(text: &Text, at: &str) -> Result<(), Located> {
+    for (lang, s) in [("zh", &text.zh), ("en", &text.en)] {
+        if s.trim().is_empty() {
+            return Err(Located::new(
+                format!("{at}/{lang}"),
+                "the text is empty: expected a non-empty text",
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn offset(text: &str, at: &str, limits: &Limits) -> Result<Offset, Located> {
+    let o = Offset::parse(text).map_err(|e| Located::new(at, e.to_string()))?;
+    if o.approx_days() > u64::from(limits.max_offset_days) {
+        return Err(Located::new(
+            at,
+            format!(
+                "offset {text:?} is about {} days, more than the limit max_offset_days ({})",
+                o.approx_days(),
+                limits.max_offset_days
+            ),
+        )
+        .limit("max_offset_days"));
+    }
+    Ok(o)
+}
+
+fn compile_conds(conds: &Conditions, at: &str) -> Result<Conds, Located> {
+    let mut out = Vec::with_capacity(conds.len());
+    for (key, values) in conds {
+        let here = format!("{at}{}", pointer(&[key]));
+        if key.is_empty() {
+            return Err(Located::new(
+                here,
+                "empty condition key: expected \"event\", \"tag\" or an attribute name",
+            ));
+        }
+        if values.0.is_empty() {
+            return Err(Located::new(
+                here,
+                "no values: expected a string or a non-empty array of strings",
+            ));
+        }
+        let key = match key.as_str() {
+            "event" => CondKey::Event,
+            "tag" => CondKey::Tag,
+            other => CondKey::Attribute(other.into()),
+        };
+        out.push((key, values.0.iter().map(|v| v.as_str().into()).collect()));
+    }
+    Ok(Conds(out))
+}
+
+fn time(t: &TimeDef, at: &str) -> Result<TimeSpec, Located> {
+    match t {
+        TimeDef::Named(name) => NamedWindow::from_name(name).map(TimeSpec::Named).ok_or_else(|| {
+            Located::new(
+                at,
+                format!("unknown time window {name:?}: expected \"morning\", \"afternoon\", \"evening\", \"day\" or {{\"start\": \"HH:MM\", \"end\": \"HH:MM\"}}"),
+            )
+        }),
+        TimeDef::Explicit { start, end } => TimeWindow::parse(start, end)
+            .map(TimeSpec::Explicit)
+            .map_err(|m| Located::new(at, m)),
+    }
+}
+
+fn window(w: &WindowDef, at: &str, limits: &Limits) -> Result<(i64, i64), Located> {
+    let days = |text: &str,
+                here: String,
+                sign_ok: fn(i64) -> bool,
+                want: &str|
+     -> Result<i64, Located> {
+        let o = offset(text, &here, limits)?;
+        let d = o.signed_days().ok_or_else(|| {
+            Located::new(here.clone(), format!("window {text:?} has months or years: expected days or weeks (\"P2D\", \"P1W\")"))
+        })?;
+        if sign_ok(d) {
+            Ok(d)
+        } else {
+            Err(Located::new(
+                here,
+                format!("window {text:?}: expected {want}"),
+            ))
+        }
+    };
+    match w {
+        WindowDef::Latest(text) => Ok((
+            0,
+            days(
+                text,
+                at.to_string(),
+                |d| d >= 0,
+                "a zero or positive duration",
+            )?,
+        )),
+        WindowDef::Range { earliest, latest } => {
+            let e = match earliest {
+                Some(t) => days(
+                    t,
+                    format!("{at}/earliest"),
+                    |d| d <= 0,
+                    "a zero or negative duration (days before the due day)",
+                )?,
+                None => 0,
+            };
+            let l = match latest {
+                Some(t) => days(
+                    t,
+                    format!("{at}/latest"),
+                    |d| d >= 0,
+                    "a zero or positive duration (days after the due day)",
+                )?,
+                None => 0,
+            };
+            Ok((e, l))
+        }
+    }
+}

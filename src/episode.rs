@@ -1,0 +1,145 @@
+//! The input of planning: one event that starts follow-up, and the patient.
+
+use crate::error::Result;
+use crate::limits::Limits;
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use serde::de::{self, Deserializer, SeqAccess, Visitor};
+use serde::{Deserialize, Serialize, Serializer};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// One event that starts follow-up (a procedure, a consultation, a course, a repair, a
+/// complaint), with the patient. Plain data: build it in code or read it from JSON.
+///
+/// ```
+/// use followup::Episode;
+/// let ep = Episode::from_json("stdin", r#"{
+///   "id": "ep-1001", "event": "procedure", "at": "2026-03-02T10:00:00",
+///   "attributes": {"category": "plastic", "setting": "inpatient"},
+///   "patient": {"id": "p-42", "name": "王女士", "tags": ["night_shift"]},
+///   "milestones": {"discharge": "2026-03-05"}
+/// }"#).unwrap();
+/// assert_eq!(ep.date().to_string(), "2026-03-02");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Episode {
+    /// The episode's id (unique in the host system); part of every task id.
+    pub id: String,
+    /// The kind of event: `procedure`, `consultation`, `course`, `repair`, `complaint`…
+    pub event: String,
+    /// When it happened, in the clinic's wall-clock time (`"2026-03-02T10:00:00"`, or a
+    /// date alone for midnight).
+    #[serde(with = "date_time")]
+    pub at: NaiveDateTime,
+    /// Attributes the rules' `applies` and `when` conditions test (`category`,
+    /// `setting`, `procedure`…).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub attributes: BTreeMap<String, String>,
+    /// The patient.
+    pub patient: Patient,
+    /// Dates of milestones, overriding the rules' defaults: a date or an array of dates
+    /// (several review visits, say).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub milestones: BTreeMap<String, Dates>,
+}
+
+/// The patient an episode is about.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Patient {
+    /// The patient's id.
+    pub id: String,
+    /// Display name (never used in planning).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Date of birth.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub birthday: Option<NaiveDate>,
+    /// Tags the rules can test with the `tag` condition (`night_shift`, `key_customer`…).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
+}
+
+/// One date or several, written as a string or an array of strings.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Dates(pub Vec<NaiveDate>);
+
+impl Episode {
+    /// Reads an episode from JSON; `name` is used in error messages.
+    ///
+    /// # Errors
+    ///
+    /// [`crate::Error::Episode`] with the JSON pointer, line and column, for malformed
+    /// JSON, unknown fields and bad dates.
+    pub fn from_json(name: &str, text: &str) -> Result<Episode> {
+        crate::json::read(text, &Limits::default()).map_err(|e| e.into_episode(name))
+    }
+
+    /// The calendar day of the event.
+    pub fn date(&self) -> NaiveDate {
+        self.at.date()
+    }
+}
+
+impl<'de> Deserialize<'de> for Dates {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Dates;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a date \"YYYY-MM-DD\" or an array of dates")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Dates, E> {
+                v.parse()
+                    .map(|d| Dates(vec![d]))
+                    .map_err(|_| E::custom(format!("invalid date {v:?}: expected \"YYYY-MM-DD\"")))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Dates, A::Error> {
+                let mut out = Vec::new();
+                while let Some(d) = seq.next_element::<NaiveDate>()? {
+                    out.push(d);
+                }
+                Ok(Dates(out))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl Serialize for Dates {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self.0.as_slice() {
+            [one] => one.serialize(s),
+            many => many.serialize(s),
+        }
+    }
+}
+
+mod date_time {
+    use super::*;
+
+    pub fn serialize<S: Serializer>(t: &NaiveDateTime, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&t.format("%Y-%m-%dT%H:%M:%S"))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDateTime, D::Error> {
+        let s = String::deserialize(d)?;
+        parse(&s).ok_or_else(|| {
+            de::Error::custom(format!(
+                "invalid date-time {s:?}: expected \"YYYY-MM-DDTHH:MM:SS\", \"YYYY-MM-DDTHH:MM\" or \"YYYY-MM-DD\" (clinic wall-clock time, no zone)"
+            ))
+        })
+    }
+
+    pub(crate) fn parse(s: &str) -> Option<NaiveDateTime> {
+        NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S")
+            .or_else(|_| NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M"))
+            .ok()
+            .or_else(|| {
+                s.parse::<NaiveDate>()
+                    .ok()
+                    .map(|d| d.and_time(NaiveTime::MIN))
+            })
+    }
+}

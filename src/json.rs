@@ -1,0 +1,253 @@
+//! Reading JSON texts with bounded work and precise error locations.
+//!
+//! Every reader goes through [`read`]: size and depth are checked before serde sees the
+//! text, and serde's errors come back with a JSON pointer and line/column. [`locate`]
+//! finds the line and column of a value by its pointer, for errors found after parsing.
+
+use crate::error::Located;
+use crate::limits::Limits;
+use serde::de::DeserializeOwned;
+
+/// Parses `text` as a `T`, within `limits.max_rule_bytes` and `limits.max_json_depth`.
+pub(crate) fn read<T: DeserializeOwned>(text: &str, limits: &Limits) -> Result<T, Located> {
+    if text.len() > limits.max_rule_bytes {
+        return Err(Located::new(
+            "",
+            format!(
+                "the text is {} bytes, more than the limit max_rule_bytes ({})",
+                text.len(),
+                limits.max_rule_bytes
+            ),
+        )
+        .limit("max_rule_bytes"));
+    }
+    check_depth(text, limits.max_json_depth)?;
+    let mut de = serde_json::Deserializer::from_str(text);
+    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let pointer = pointer_of(e.path());
+        from_serde(pointer, e.inner())
+    })?;
+    de.end().map_err(|e| from_serde(String::new(), &e))?;
+    Ok(value)
+}
+
+fn from_serde(pointer: String, e: &serde_json::Error) -> Located {
+    let full = e.to_string();
+    let suffix = format!(" at line {} column {}", e.line(), e.column());
+    let message = full.strip_suffix(&suffix).unwrap_or(&full).to_string();
+    let mut loc = Located::new(pointer, message);
+    if e.line() > 0 {
+        loc.line = Some(e.line());
+        loc.column = Some(e.column());
+    }
+    loc
+}
+
+/// Rejects texts nested deeper than `max` arrays/objects, before any recursion.
+fn check_depth(text: &str, max: usize) -> Result<(), Located> {
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    let (mut line, mut col) = (1usize, 0usize);
+    for b in text.bytes() {
+        col += 1;
+        if b == b'\n' {
+            line += 1;
+            col = 0;
+        }
+        if in_string {
+            match (escaped, b) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > max {
+                    let mut loc = Located::new(
+                        "",
+                        format!(
+                            "JSON nested more than {max} levels deep (the limit max_json_depth)"
+                        ),
+                    )
+                    .limit("max_json_depth");
+                    loc.line = Some(line);
+                    loc.column = Some(col);
+                    return Err(loc);
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// Turns a serde path into a JSON pointer (`/steps/3/offset`).
+fn pointer_of(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut out = String::new();
+    for seg in path.iter() {
+        match seg {
+            Segment::Seq { index } => {
+                out.push('/');
+                out.push_str(&index.to_string());
+            }
+            Segment::Map { key } => push_key(&mut out, key),
+            Segment::Enum { variant } => push_key(&mut out, variant),
+            Segment::Unknown => {}
+        }
+    }
+    out
+}
+
+/// Appends one escaped pointer segment (RFC 6901: `~` is `~0`, `/` is `~1`).
+pub(crate) fn push_key(out: &mut String, key: &str) {
+    out.push('/');
+    for c in key.chars() {
+        match c {
+            '~' => out.push_str("~0"),
+            '/' => out.push_str("~1"),
+            c => out.push(c),
+        }
+    }
+}
+
+/// Line and column (1-based, columns in bytes as serde_json counts them) of the value at
+/// `pointer` in the valid JSON `text`; `None` if it cannot be found.
+pub(crate) fn locate(text: &str, pointer: &str) -> Option<(usize, usize)> {
+    let bytes = text.as_bytes();
+    let mut pos = skip_ws(bytes, 0);
+    for raw in pointer.split('/').skip(1) {
+        let seg = raw.replace("~1", "/").replace("~0", "~");
+        pos = match bytes.get(pos)? {
+            b'{' => find_member(bytes, pos, &seg)?,
+            b'[' => find_element(bytes, pos, seg.parse().ok()?)?,
+            _ => return None,
+        };
+    }
+    let before = bytes.get(..pos)?;
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    Some((line, pos - line_start + 1))
+}
+
+fn skip_ws(b: &[u8], mut i: usize) -> usize {
+    while matches!(b.get(i), Some(b' ' | b'\n' | b'\r' | b'\t')) {
+        i += 1;
+    }
+    i
+}
+
+/// From the opening quote at `i`, returns the string's raw content and the index after it.
+fn scan_string(b: &[u8], i: usize) -> Option<(&[u8], usize)> {
+    let mut j = i + 1;
+    loop {
+        match b.get(j)? {
+            b'\\' => j += 2,
+            b'"' => return Some((b.get(i + 1..j)?, j + 1)),
+            _ => j += 1,
+        }
+    }
+}
+
+/// Index just after the value starting at `i`.
+fn skip_value(b: &[u8], i: usize) -> Option<usize> {
+    match b.get(i)? {
+        b'"' => scan_string(b, i).map(|(_, end)| end),
+        b'{' | b'[' => {
+            let mut depth = 0usize;
+            let mut j = i;
+            loop {
+                match b.get(j)? {
+                    b'"' => {
+                        j = scan_string(b, j)?.1;
+                        continue;
+                    }
+                    b'{' | b'[' => depth += 1,
+                    b'}' | b']' => {
+                        depth = depth.checked_sub(1)?;
+                        if depth == 0 {
+                            return Some(j + 1);
+                        }
+                    }
+                    _ => {}
+                }
+                j += 1;
+            }
+        }
+        _ => {
+            let mut j = i;
+            while !matches!(
+                b.get(j),
+                None | Some(b',' | b'}' | b']' | b' ' | b'\n' | b'\r' | b'\t')
+            ) {
+                j += 1;
+            }
+            Some(j)
+        }
+    }
+}
+
+fn find_member(b: &[u8], open: usize, key: &str) -> Option<usize> {
+    let mut i = skip_ws(b, open + 1);
+    while b.get(i)? == &b'"' {
+        let (raw, after) = scan_string(b, i)?;
+        let colon = skip_ws(b, after);
+        let value = skip_ws(b, colon + 1);
+        // Keys with escapes are compared through serde_json to get them right.
+        let matches = if raw.contains(&b'\\') {
+            serde_json::from_slice::<String>(b.get(i..after)?).ok()? == key
+        } else {
+            raw == key.as_bytes()
+        };
+        if matches {
+            return Some(value);
+        }
+        i = skip_ws(b, skip_value(b, value)?);
+        if b.get(i)? == &b',' {
+            i = skip_ws(b, i + 1);
+        }
+    }
+    None
+}
+
+fn find_element(b: &[u8], open: usize, index: usize) -> Option<usize> {
+    let mut i = skip_ws(b, open + 1);
+    for _ in 0..index {
+        i = skip_ws(b, skip_value(b, i)?);
+        if b.get(i)? != &b',' {
+            return None;
+        }
+        i = skip_ws(b, i + 1);
+    }
+    (b.get(i)? != &b']').then_some(i)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locate_finds_nested_values() {
+        let text = "{\n  \"a\": 1,\n  \"steps\": [\n    {\"id\": \"x\"},\n    {\"id\": \"y\", \"offset\": \"P1X\"}\n  ]\n}";
+        assert_eq!(locate(text, "/steps/1/offset"), Some((5, 27)));
+        assert_eq!(locate(text, "/steps/0"), Some((4, 5)));
+        assert_eq!(locate(text, "/a"), Some((2, 8)));
+        assert_eq!(locate(text, "/steps/2"), None);
+        assert_eq!(locate(text, "/nope"), None);
+    }
+
+    #[test]
+    fn depth_limit_counts_brackets_outside_strings() {
+        assert!(check_depth("[[[\"[[[[\"]]]", 3).is_ok());
+        let err = check_depth("[[[[1]]]]", 3).unwrap_err();
+        assert_eq!(err.limit, Some("max_json_depth"));
+    }
+}

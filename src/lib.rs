@@ -1,0 +1,117 @@
+//! # followup — rule-driven follow-up scheduling for clinics
+//!
+//! After a surgery, a consultation or a treatment session, who must contact the patient,
+//! how, and when? `followup` answers from declarative rules: follow-up programs written
+//! in JSON (format `followup/v1`) are compiled once into a [`RuleSet`]; each [`Episode`]
+//! (one event and its patient) is then planned against a clinic [`Calendar`] into a
+//! [`Plan`]: a dated, deterministic list of [`Task`]s plus the occurrences that were
+//! dropped and why.
+//!
+//! The library does no IO, reads no clock and prints nothing: the caller passes rule
+//! texts, episodes and calendars in.
+//!
+//! ## Planning with the built-in programs
+//!
+//! ```
+//! use followup::{Calendar, Channel, Episode, Role, RuleSet};
+//!
+//! let rules = RuleSet::builtin()?;
+//! let episode = Episode::from_json("episode.json", r#"{
+//!     "id": "ep-1001", "event": "procedure", "at": "2026-03-02T10:00:00",
+//!     "attributes": {"category": "plastic", "setting": "inpatient"},
+//!     "patient": {"id": "p-42"},
+//!     "milestones": {"discharge": "2026-03-05"}
+//! }"#)?;
+//! let plan = rules.plan(&episode, &Calendar::default())?;
+//!
+//! // The day after surgery, customer service calls with the aftercare advice.
+//! let day1 = &plan.tasks[0];
+//! assert_eq!(day1.id, "plastic-aftercare/day-1-call/ep-1001/0");
+//! assert_eq!(day1.due.to_string(), "2026-03-03");
+//! assert_eq!((day1.channel, day1.role), (Channel::Phone, Role::CustomerService));
+//! assert_eq!(&*day1.title.en, "Day-1 aftercare call");
+//!
+//! // The onsite consultant sees the patient off on the discharge day.
+//! let farewell = plan.tasks.iter().find(|t| &*t.step == "discharge-farewell").unwrap();
+//! assert_eq!(farewell.due.to_string(), "2026-03-05");
+//! # Ok::<(), followup::Error>(())
+//! ```
+//!
+//! ## Your own programs, and a calendar with closed days
+//!
+//! ```
+//! use followup::{Calendar, Episode, RuleSet, ShiftReason};
+//!
+//! let rules = RuleSet::builder().source("clinic/dental.json", r#"{
+//!     "format": "followup/v1",
+//!     "id": "dental",
+//!     "name": {"zh": "口腔回访", "en": "Dental follow-up"},
+//!     "applies": {"event": "procedure", "category": "dental"},
+//!     "defaults": {"channel": "phone", "role": "customer_service", "time": "afternoon"},
+//!     "steps": [
+//!         {"id": "day-1", "offset": "P1D", "title": {"zh": "术后第一天", "en": "Day 1"}},
+//!         {"id": "month-1", "offset": "P1M", "title": {"zh": "术后一个月", "en": "Month 1"}}
+//!     ]
+//! }"#).build()?;
+//! let episode = Episode::from_json("ep", r#"{"id": "e7", "event": "procedure",
+//!     "at": "2026-01-31", "attributes": {"category": "dental"}, "patient": {"id": "p7"}}"#)?;
+//! // Closed on Sundays: 1 Feb 2026 is a Sunday, so the day-1 call moves to Monday.
+//! let calendar = Calendar::from_json("clinic.json", r#"{"closed_weekdays": ["Sun"]}"#)?;
+//! let plan = rules.plan(&episode, &calendar)?;
+//! let day1 = &plan.tasks[0];
+//! assert_eq!((day1.nominal.to_string(), day1.due.to_string()), ("2026-02-01".into(), "2026-02-02".into()));
+//! assert_eq!(day1.shifted, Some(ShiftReason::ClosedWeekday));
+//! assert_eq!(day1.window.to_string(), "14:00-18:00");
+//! // 31 Jan + 1 month is clamped to the end of February.
+//! assert_eq!(plan.tasks[1].due.to_string(), "2026-02-28");
+//! # Ok::<(), followup::Error>(())
+//! ```
+//!
+//! ## Errors say where
+//!
+//! ```
+//! use followup::RuleSet;
+//! let err = RuleSet::builder().source("bad.json", r#"{
+//!   "format": "followup/v1", "id": "x", "name": {"zh": "x", "en": "x"},
+//!   "steps": [{"id": "a", "offset": "P1X", "title": {"zh": "a", "en": "a"}}]
+//! }"#).build().unwrap_err();
+//! assert!(err.to_string().starts_with("bad.json: /steps/0/offset (line 3, column 35): invalid duration \"P1X\""));
+//! ```
+//!
+//! The README documents the rule format field by field, the limits, and the examples.
+
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+#![warn(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    clippy::unwrap_used,
+    clippy::expect_used
+)]
+
+mod calendar;
+mod compile;
+mod episode;
+mod error;
+mod json;
+mod limits;
+mod model;
+mod offset;
+mod plan;
+mod ruleset;
+mod text;
+mod time;
+
+pub use calendar::{Calendar, ShiftReason};
+pub use compile::FORMAT;
+pub use episode::{Dates, Episode, Patient};
+pub use error::{Error, InputError, Result, RuleError};
+pub use limits::Limits;
+pub use model::{
+    Channel, ClosedDay, Conditions, Defaults, ProgramDef, Role, StepDef, TimeDef, Values, WindowDef,
+};
+pub use offset::{Landing, MonthEnd, Offset, OffsetError};
+pub use plan::task::{DropReason, Dropped, Plan, Task};
+pub use ruleset::{RuleSet, RuleSetBuilder, SourcedProgram, BUILTIN_RULES};
+pub use text::{Lang, Text};
+pub use time::{NamedWindow, NamedWindows, TimeWindow};

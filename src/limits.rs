@@ -1,0 +1,54 @@
+//! Bounds on the work any input can cause.
+
+use serde::{Deserialize, Serialize};
+
+/// Every bound the library puts on untrusted input, in one place.
+///
+/// Exceeding a limit is an error that names the limit ([`crate::Error::Limit`]); nothing is
+/// ever cut silently. The defaults are generous for real follow-up programs and small
+/// enough that no input can make compiling or planning slow or memory-hungry.
+///
+/// ```
+/// use followup::{Limits, RuleSet};
+/// let strict = Limits { max_steps_per_program: 10, ..Limits::default() };
+/// let err = RuleSet::builder().limits(strict).builtin().build().unwrap_err();
+/// assert!(err.is_limit());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Limits {
+    /// Largest rule text accepted, in bytes. Default 1 MiB.
+    pub max_rule_bytes: usize,
+    /// Deepest nesting of JSON arrays and objects in a rule text. Default 32
+    /// (a rule file needs 5).
+    pub max_json_depth: usize,
+    /// Most programs in one rule set. Default 1,000.
+    pub max_programs: usize,
+    /// Most steps in one program. Default 200.
+    pub max_steps_per_program: usize,
+    /// Most occurrences one step may produce for one episode (repeats times anchor dates).
+    /// Default 366.
+    pub max_occurrences_per_step: usize,
+    /// Largest offset, in days, between a step and its anchor, either way; months count
+    /// as 31 days and years as 366 for this check. Default 3,660 (about ten years).
+    pub max_offset_days: u32,
+    /// Most dates an episode may give for one milestone (review visits, say). Default 100.
+    pub max_milestone_dates: usize,
+    /// Most tasks (kept and dropped together) in one plan. Default 10,000.
+    pub max_tasks_per_plan: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_rule_bytes: 1 << 20,
+            max_json_depth: 32,
+            max_programs: 1_000,
+            max_steps_per_program: 200,
+            max_occurrences_per_step: 366,
+            max_offset_days: 3_660,
+            max_milestone_dates: 100,
+            max_tasks_per_plan: 10_000,
+        }
+    }
+}

@@ -1,0 +1,328 @@
+//! The serde model of a rule file (format `followup/v1`), exactly as written in JSON.
+//!
+//! Nothing here is checked beyond JSON shape; [`crate::RuleSet`] compiles and validates
+//! it. The README's "Rule format" section documents every field.
+
+use crate::offset::MonthEnd;
+use crate::text::Text;
+use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, Serialize, Serializer};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// One follow-up program, as written in a rule file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProgramDef {
+    /// Must be `"followup/v1"`.
+    pub format: String,
+    /// Program id: lower-case letters, digits, `-` and `_`.
+    pub id: String,
+    /// Display name.
+    pub name: Text,
+    /// Optional longer description.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<Text>,
+    /// Which episodes the program applies to; empty applies to all.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub applies: Conditions,
+    /// Named milestones with their default offset from the event (`null`: no default,
+    /// the episode must give the date).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub milestones: BTreeMap<String, Option<String>>,
+    /// Values every step takes unless it sets its own.
+    #[serde(default, skip_serializing_if = "Defaults::is_empty")]
+    pub defaults: Defaults,
+    /// The steps.
+    pub steps: Vec<StepDef>,
+}
+
+/// Attribute → allowed values. Keys: `event`, `tag` (any of the patient's tags), or any
+/// episode attribute. A single string is the same as a one-element array.
+pub type Conditions = BTreeMap<String, Values>;
+
+/// One string or an array of strings.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Values(pub Vec<String>);
+
+/// Program-wide defaults for step fields.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Defaults {
+    /// Default channel.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel: Option<Channel>,
+    /// Default role.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<Role>,
+    /// Default time-of-day window.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time: Option<TimeDef>,
+    /// Default on-time window.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub window: Option<WindowDef>,
+    /// Default month-end policy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub month_end: Option<MonthEnd>,
+    /// Default closed-day policy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closed_day: Option<ClosedDay>,
+}
+
+impl Defaults {
+    fn is_empty(&self) -> bool {
+        self == &Defaults::default()
+    }
+}
+
+/// One step of a program, as written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StepDef {
+    /// Step id, unique in the program.
+    pub id: String,
+    /// Anchor: `event` (default), a milestone, or another step's id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    /// ISO 8601 duration from the anchor; default `P0D`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offset: Option<String>,
+    /// RFC 5545 RRULE, started at anchor + offset; must have COUNT or UNTIL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repeat: Option<String>,
+    /// Extra conditions for this step.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub when: Conditions,
+    /// Channel (else the program default, else `phone`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel: Option<Channel>,
+    /// Role (else the program default, else `customer_service`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<Role>,
+    /// Time of day (else the program default, else `day`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time: Option<TimeDef>,
+    /// On-time window (else the program default, else `P0D`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub window: Option<WindowDef>,
+    /// Month-end policy (else the program default, else `clamp`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub month_end: Option<MonthEnd>,
+    /// Closed-day policy (else the program default, else `next_open_day`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closed_day: Option<ClosedDay>,
+    /// Title shown in task lists.
+    pub title: Text,
+    /// Script: what to say or write.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub script: Option<Text>,
+}
+
+/// How the clinic contacts the patient.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Channel {
+    /// Phone call (电话回访).
+    Phone,
+    /// Text message (短信).
+    Sms,
+    /// In person at the clinic or ward (到院接待 / 探访).
+    InPerson,
+    /// WeChat message.
+    Wechat,
+    /// Mail (郵寄).
+    Mail,
+    /// Home visit (登門拜訪).
+    HomeVisit,
+}
+
+/// Who does the task.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Role {
+    /// 客服: routine callbacks, messages, greetings, complaints.
+    CustomerService,
+    /// 现场咨询师: the consultant who sold the treatment.
+    OnsiteConsultant,
+    /// 网络咨询师: leads from web chat.
+    OnlineConsultant,
+    /// 电话咨询师: leads from the phone.
+    PhoneConsultant,
+    /// 医助: per-session callbacks in courses.
+    DoctorAssistant,
+    /// 客服主管: checks and reassigns.
+    Supervisor,
+}
+
+/// What to do when a task falls on a day the clinic is closed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClosedDay {
+    /// Keep the day (messages can be sent on closed days).
+    Keep,
+    /// Move to the first open day after it (the default).
+    #[default]
+    NextOpenDay,
+    /// Move to the last open day before it.
+    PreviousOpenDay,
+}
+
+/// A time-of-day window: a name (`morning`, `afternoon`, `evening`, `day`) or an
+/// explicit `{"start": "HH:MM", "end": "HH:MM"}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TimeDef {
+    /// A named window, resolved through the calendar.
+    Named(String),
+    /// Explicit start and end, as written.
+    Explicit {
+        /// Start, `HH:MM`.
+        start: String,
+        /// End, `HH:MM`.
+        end: String,
+    },
+}
+
+/// The on-time window around the due day: a duration (how long after the due day the
+/// task is still on time) or `{"earliest": "-P1D", "latest": "P2D"}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WindowDef {
+    /// Latest = due + this duration.
+    Latest(String),
+    /// Both ends, relative to the due day.
+    Range {
+        /// Earliest, a zero or negative duration.
+        earliest: Option<String>,
+        /// Latest, a zero or positive duration.
+        latest: Option<String>,
+    },
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ExplicitTime {
+    start: String,
+    end: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WindowRange {
+    #[serde(default)]
+    earliest: Option<String>,
+    #[serde(default)]
+    latest: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for Values {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Values;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string or an array of strings")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Values, E> {
+                Ok(Values(vec![v.to_string()]))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Values, A::Error> {
+                let mut out = Vec::new();
+                while let Some(s) = seq.next_element::<String>()? {
+                    out.push(s);
+                }
+                Ok(Values(out))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl Serialize for Values {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self.0.as_slice() {
+            [one] => s.serialize_str(one),
+            many => many.serialize(s),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for TimeDef {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = TimeDef;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a window name (\"morning\", \"afternoon\", \"evening\", \"day\") or {\"start\": \"HH:MM\", \"end\": \"HH:MM\"}")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<TimeDef, E> {
+                Ok(TimeDef::Named(v.to_string()))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<TimeDef, A::Error> {
+                let t = ExplicitTime::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                Ok(TimeDef::Explicit {
+                    start: t.start,
+                    end: t.end,
+                })
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl Serialize for TimeDef {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            TimeDef::Named(n) => s.serialize_str(n),
+            TimeDef::Explicit { start, end } => {
+                let mut m = BTreeMap::new();
+                m.insert("start", start);
+                m.insert("end", end);
+                m.serialize(s)
+            }
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for WindowDef {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = WindowDef;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(
+                    "a duration such as \"P2D\" or {\"earliest\": \"-P1D\", \"latest\": \"P2D\"}",
+                )
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<WindowDef, E> {
+                Ok(WindowDef::Latest(v.to_string()))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<WindowDef, A::Error> {
+                let r = WindowRange::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                Ok(WindowDef::Range {
+                    earliest: r.earliest,
+                    latest: r.latest,
+                })
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl Serialize for WindowDef {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            WindowDef::Latest(l) => s.serialize_str(l),
+            WindowDef::Range { earliest, latest } => {
+                let mut m = BTreeMap::new();
+                if let Some(e) = earliest {
+                    m.insert("earliest", e);
+                }
+                if let Some(l) = latest {
+                    m.insert("latest", l);
+                }
+                m.serialize(s)
+            }
+        }
+    }
+}

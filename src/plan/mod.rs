@@ -1,0 +1,355 @@
+//! Plan: episode + calendar + compiled programs → dated tasks.
+//!
+//! For each program that applies: resolve milestone dates, then walk the steps in
+//! dependency order — anchor dates, nominal dates (offset and repeat), the calendar's
+//! closed-day policy, time windows — collecting tasks and dropped occurrences.
+
+pub(crate) mod task;
+
+use crate::calendar::{Calendar, ShiftReason};
+use crate::compile::{Anchor, Program, Step, TimeSpec};
+use crate::error::{Error, Located, Result};
+use crate::model::ClosedDay;
+use crate::offset::{Landing, MonthEnd};
+use crate::ruleset::RuleSet;
+use crate::Episode;
+use chrono::{Days, NaiveDate};
+use std::fmt::Write;
+use std::sync::Arc;
+use task::{DropReason, Dropped, Plan, Task};
+
+impl RuleSet {
+    /// Plans one episode: every program whose `applies` matches, every step whose `when`
+    /// matches. Pure and deterministic: the same input gives the same plan.
+    ///
+    /// ```
+    /// use followup::{Calendar, Episode, RuleSet};
+    /// let rules = RuleSet::builtin().unwrap();
+    /// let ep = Episode::from_json("ep", r#"{"id": "ep-1", "event": "procedure",
+    ///   "at": "2026-03-02", "attributes": {"category": "laser"}, "patient": {"id": "p-1"}}"#).unwrap();
+    /// let plan = rules.plan(&ep, &Calendar::default()).unwrap();
+    /// let first = &plan.tasks[0];
+    /// assert_eq!(first.id, "laser-aftercare/day-1-call/ep-1/0");
+    /// assert_eq!(first.due.to_string(), "2026-03-03");
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Episode`] if a date leaves the supported range, a milestone has more
+    /// dates than `max_milestone_dates`, a step more occurrences than
+    /// `max_occurrences_per_step`, or the plan more tasks than `max_tasks_per_plan`.
+    pub fn plan(&self, episode: &Episode, calendar: &Calendar) -> Result<Plan> {
+        let mut out = Planner {
+            ep: episode,
+            cal: calendar,
+            rules: self,
+            episode: Arc::from(episode.id.as_str()),
+            patient: Arc::from(episode.patient.id.as_str()),
+            plan: Plan::default(),
+            anchors: Vec::new(),
+            spans: Vec::new(),
+        };
+        for (name, dates) in &episode.milestones {
+            if dates.0.len() > self.limits.max_milestone_dates {
+                return Err(episode_error(
+                    episode,
+                    crate::compile::pointer(&["milestones", name]),
+                    format!(
+                        "{} dates, more than the limit max_milestone_dates ({})",
+                        dates.0.len(),
+                        self.limits.max_milestone_dates
+                    ),
+                    Some("max_milestone_dates"),
+                ));
+            }
+        }
+        for program in &self.programs {
+            if program.applies.matches(episode) {
+                out.program(program)?;
+            }
+        }
+        let mut plan = out.plan;
+        plan.tasks.sort_unstable_by(|a, b| {
+            (a.due, a.window.start, &a.program, &a.step, a.occurrence).cmp(&(
+                b.due,
+                b.window.start,
+                &b.program,
+                &b.step,
+                b.occurrence,
+            ))
+        });
+        plan.dropped.sort_unstable_by(|a, b| {
+            (&a.program, &a.step, a.occurrence).cmp(&(&b.program, &b.step, b.occurrence))
+        });
+        Ok(plan)
+    }
+}
+
+fn episode_error(
+    ep: &Episode,
+    pointer: String,
+    message: String,
+    limit: Option<&'static str>,
+) -> Error {
+    let mut e = Located::new(pointer, message);
+    e.limit = limit;
+    e.into_episode(&format!("episode {:?}", ep.id))
+}
+
+struct Planner<'a> {
+    ep: &'a Episode,
+    cal: &'a Calendar,
+    rules: &'a RuleSet,
+    episode: Arc<str>,
+    patient: Arc<str>,
+    plan: Plan,
+    /// Due dates of every occurrence of the current program's steps (`None`: dropped).
+    anchors: Vec<Option<NaiveDate>>,
+    /// Per step of the current program: its range in `anchors`, `None` if not applicable.
+    spans: Vec<Option<(usize, usize)>>,
+}
+
+impl Planner<'_> {
+    fn program(&mut self, program: &Program) -> Result<()> {
+        self.anchors.clear();
+        self.spans.clear();
+        let event = self.ep.date();
+        for step in &program.steps {
+            let start = self.anchors.len();
+            if !step.when.matches(self.ep) {
+                self.spans.push(None);
+                continue;
+            }
+            let mut occurrence = 0u32;
+            match step.anchor {
+                Anchor::Event => self.occurrences(program, step, Some(event), &mut occurrence)?,
+                Anchor::Milestone(m) => {
+                    let Some(ms) = program.milestones.get(m) else {
+                        self.spans.push(None);
+                        continue;
+                    };
+                    if let Some(dates) = self.ep.milestones.get(&*ms.name) {
+                        for &d in &dates.0 {
+                            self.occurrences(program, step, Some(d), &mut occurrence)?;
+                        }
+                    } else if let Some(default) = ms.default {
+                        match default.apply(event, MonthEnd::Clamp) {
+                            Landing::Date(d) => {
+                                self.occurrences(program, step, Some(d), &mut occurrence)?
+                            }
+                            _ => return Err(self.out_of_range(step)),
+                        }
+                    } else {
+                        self.drop(program, step, 0, None, DropReason::MissingMilestone);
+                        self.anchors.push(None);
+                    }
+                }
+                Anchor::Step(j) => {
+                    let Some(Some((from, to))) = self.spans.get(j).copied() else {
+                        self.spans.push(None);
+                        continue;
+                    };
+                    for k in from..to {
+                        let anchor = self.anchors.get(k).copied().flatten();
+                        self.occurrences(program, step, anchor, &mut occurrence)?;
+                    }
+                }
+            }
+            self.spans.push(Some((start, self.anchors.len())));
+        }
+        Ok(())
+    }
+
+    /// Plans the occurrences of `step` from one anchor date (`None`: the anchor was dropped).
+    fn occurrences(
+        &mut self,
+        program: &Program,
+        step: &Step,
+        anchor: Option<NaiveDate>,
+        occ: &mut u32,
+    ) -> Result<()> {
+        let Some(anchor) = anchor else {
+            self.drop(program, step, *occ, None, DropReason::AnchorDropped);
+            self.anchors.push(None);
+            *occ += 1;
+            return Ok(());
+        };
+        let nominal = match step.offset.apply(anchor, step.month_end) {
+            Landing::Date(d) => d,
+            Landing::Skipped => {
+                self.drop(program, step, *occ, None, DropReason::MonthEndSkipped);
+                self.anchors.push(None);
+                *occ += 1;
+                return Ok(());
+            }
+            Landing::OutOfRange => return Err(self.out_of_range(step)),
+        };
+        match &step.repeat {
+            None => self.occurrence(program, step, anchor, nominal, occ)?,
+            Some(rule) => {
+                let dates = rule.dates(nominal, &self.rules.limits).map_err(|e| {
+                    let (message, limit) = match e {
+                        crate::compile::repeat::RepeatError::TooMany => (
+                            format!(
+                                "step {}/{}: the repeat rule gives more than the limit max_occurrences_per_step ({}) dates",
+                                program.id, step.id, self.rules.limits.max_occurrences_per_step
+                            ),
+                            Some("max_occurrences_per_step"),
+                        ),
+                        crate::compile::repeat::RepeatError::Invalid(m) => {
+                            (format!("step {}/{}: the repeat rule cannot start on {nominal}: {m}", program.id, step.id), None)
+                        }
+                    };
+                    episode_error(self.ep, "/at".into(), message, limit)
+                })?;
+                for d in dates {
+                    self.occurrence(program, step, anchor, d, occ)?;
+                }
+            }
+        }
+        if *occ as usize > self.rules.limits.max_occurrences_per_step {
+            return Err(episode_error(
+                self.ep,
+                "/milestones".into(),
+                format!(
+                    "step {}/{} has more than the limit max_occurrences_per_step ({}) occurrences",
+                    program.id, step.id, self.rules.limits.max_occurrences_per_step
+                ),
+                Some("max_occurrences_per_step"),
+            ));
+        }
+        Ok(())
+    }
+
+    fn occurrence(
+        &mut self,
+        program: &Program,
+        step: &Step,
+        anchor: NaiveDate,
+        nominal: NaiveDate,
+        occ: &mut u32,
+    ) -> Result<()> {
+        let n = *occ;
+        *occ += 1;
+        if self.plan.tasks.len() + self.plan.dropped.len() >= self.rules.limits.max_tasks_per_plan {
+            return Err(episode_error(
+                self.ep,
+                String::new(),
+                format!(
+                    "the plan has more than the limit max_tasks_per_plan ({}) tasks",
+                    self.rules.limits.max_tasks_per_plan
+                ),
+                Some("max_tasks_per_plan"),
+            ));
+        }
+        let (due, shifted) = match self.open_day(step, anchor, nominal) {
+            Some(x) => x,
+            None => {
+                self.drop(program, step, n, Some(nominal), DropReason::NoOpenDay);
+                self.anchors.push(None);
+                return Ok(());
+            }
+        };
+        let around = |days: i64| {
+            let d = Days::new(days.unsigned_abs());
+            if days < 0 {
+                due.checked_sub_days(d)
+            } else {
+                due.checked_add_days(d)
+            }
+        };
+        let (Some(earliest), Some(latest)) = (around(step.earliest), around(step.latest)) else {
+            return Err(self.out_of_range(step));
+        };
+        let window = match step.time {
+            TimeSpec::Named(n) => self.cal.windows().get(n),
+            TimeSpec::Explicit(w) => w,
+        };
+        self.plan.tasks.push(Task {
+            id: self.task_id(program, step, n),
+            program: program.id.clone(),
+            step: step.id.clone(),
+            occurrence: n,
+            episode: self.episode.clone(),
+            patient: self.patient.clone(),
+            channel: step.channel,
+            role: step.role,
+            earliest,
+            due,
+            latest,
+            window,
+            nominal,
+            shifted,
+            title: step.title.clone(),
+            script: step.script.clone(),
+        });
+        self.anchors.push(Some(due));
+        Ok(())
+    }
+
+    /// Applies the closed-day policy. A task never moves to the other side of its anchor:
+    /// `previous_open_day` falls forward rather than before the anchor of a non-negative
+    /// offset, and `next_open_day` falls back rather than after the anchor of a negative one.
+    fn open_day(
+        &self,
+        step: &Step,
+        anchor: NaiveDate,
+        nominal: NaiveDate,
+    ) -> Option<(NaiveDate, Option<ShiftReason>)> {
+        let Some(reason) = self.cal.closed_reason(nominal) else {
+            return Some((nominal, None));
+        };
+        let before = step.offset.negative;
+        let forward = || self.cal.nearest_open(nominal, true);
+        let backward = || self.cal.nearest_open(nominal, false);
+        let due = match step.closed_day {
+            ClosedDay::Keep => return Some((nominal, None)),
+            ClosedDay::NextOpenDay => match forward() {
+                Some(d) if before && d > anchor => backward(),
+                other => other.or_else(|| backward()),
+            },
+            ClosedDay::PreviousOpenDay => match backward() {
+                Some(d) if !before && d < anchor => forward(),
+                other => other.or_else(|| forward()),
+            },
+        }?;
+        Some((due, Some(reason)))
+    }
+
+    fn task_id(&self, program: &Program, step: &Step, n: u32) -> String {
+        let mut id =
+            String::with_capacity(program.id.len() + step.id.len() + self.episode.len() + 8);
+        let _ = write!(id, "{}/{}/{}/{}", program.id, step.id, self.episode, n);
+        id
+    }
+
+    fn drop(
+        &mut self,
+        program: &Program,
+        step: &Step,
+        n: u32,
+        nominal: Option<NaiveDate>,
+        reason: DropReason,
+    ) {
+        self.plan.dropped.push(Dropped {
+            id: self.task_id(program, step, n),
+            program: program.id.clone(),
+            step: step.id.clone(),
+            occurrence: n,
+            nominal,
+            reason,
+        });
+    }
+
+    fn out_of_range(&self, step: &Step) -> Error {
+        episode_error(
+            self.ep,
+            "/at".into(),
+            format!(
+                "step {}: a date falls outside the supported range (years -262143 to 262142)",
+                step.id
+            ),
+            None,
+        )
+    }
+}

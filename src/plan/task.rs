@@ -1,0 +1,100 @@
+//! The output of planning: tasks, and what was dropped and why.
+
+use crate::calendar::ShiftReason;
+use crate::model::{Channel, Role};
+use crate::text::Text;
+use crate::time::TimeWindow;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+
+/// A dated list of tasks for one episode, plus the occurrences that were dropped.
+///
+/// Tasks are sorted by (due, window start, program, step, occurrence); dropped entries by
+/// (program, step, occurrence).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Plan {
+    /// The tasks to do.
+    pub tasks: Vec<Task>,
+    /// Occurrences that will not be done, each with its reason.
+    pub dropped: Vec<Dropped>,
+}
+
+/// One contact: who contacts the patient, how, on which day and in which time window.
+///
+/// The `id` is `program/step/episode/occurrence`: it depends on the rules, the episode
+/// and the occurrence number, never on dates, so a host can upsert tasks after re-planning.
+/// Titles and scripts are shared with the rule set, not copied.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Task {
+    /// Stable id: `program/step/episode/occurrence`.
+    pub id: String,
+    /// Program id.
+    pub program: Arc<str>,
+    /// Step id.
+    pub step: Arc<str>,
+    /// Occurrence number within the step for this episode, from 0: one per anchor date
+    /// (milestone dates, occurrences of the anchor step) and per repeat date, in order.
+    pub occurrence: u32,
+    /// Episode id.
+    pub episode: Arc<str>,
+    /// Patient id.
+    pub patient: Arc<str>,
+    /// How.
+    pub channel: Channel,
+    /// Who.
+    pub role: Role,
+    /// First day the task may be done (on time from here).
+    pub earliest: NaiveDate,
+    /// The day the task is planned for.
+    pub due: NaiveDate,
+    /// Last day the task is still on time; later is late.
+    pub latest: NaiveDate,
+    /// Time of day.
+    pub window: TimeWindow,
+    /// The day the rule gives before the clinic calendar is applied.
+    pub nominal: NaiveDate,
+    /// Why `due` differs from `nominal`, if it does.
+    pub shifted: Option<ShiftReason>,
+    /// Title.
+    pub title: Text,
+    /// Script: what to say or write.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub script: Option<Text>,
+}
+
+/// An occurrence that was planned but will not be done.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Dropped {
+    /// The id the task would have had.
+    pub id: String,
+    /// Program id.
+    pub program: Arc<str>,
+    /// Step id.
+    pub step: Arc<str>,
+    /// Occurrence number.
+    pub occurrence: u32,
+    /// The day the rule gave, where there was one.
+    pub nominal: Option<NaiveDate>,
+    /// Why it was dropped.
+    pub reason: DropReason,
+}
+
+/// Why an occurrence was dropped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum DropReason {
+    /// The step counts from a milestone that has no default and that the episode does
+    /// not give (a discharge date, a review visit).
+    MissingMilestone,
+    /// The step counts from another step's occurrence, and that one was dropped.
+    AnchorDropped,
+    /// The month-end policy is `skip` and the day does not exist in the target month.
+    MonthEndSkipped,
+    /// No open day could be found near the nominal day.
+    NoOpenDay,
+}

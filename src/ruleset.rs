@@ -1,0 +1,249 @@
+//! [`RuleSet`]: compiled programs, built from rule texts or the built-in library.
+
+use crate::compile::{compile_program, Program};
+use crate::error::{Located, Result};
+use crate::limits::Limits;
+use crate::model::ProgramDef;
+use crate::text::Text;
+use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
+
+/// The built-in rule files, embedded at build time (no IO at run time).
+pub const BUILTIN_RULES: &[(&str, &str)] = &[
+    (
+        "rules/laser-aftercare.json",
+        include_str!("../rules/laser-aftercare.json"),
+    ),
+    (
+        "rules/plastic-aftercare.json",
+        include_str!("../rules/plastic-aftercare.json"),
+    ),
+];
+
+/// A validated, immutable set of follow-up programs. `Send + Sync`: build it once and
+/// share it between threads.
+///
+/// Only a `RuleSet` can be planned: rule texts are checked completely when it is built.
+///
+/// ```
+/// use followup::RuleSet;
+/// let rules = RuleSet::builder()
+///     .builtin()
+///     .source("my-rules.json", r#"{
+///         "format": "followup/v1", "id": "dental-check",
+///         "name": {"zh": "口腔回访", "en": "Dental follow-up"},
+///         "applies": {"event": "procedure", "category": "dental"},
+///         "steps": [{"id": "day-1-call", "offset": "P1D",
+///                    "title": {"zh": "术后第一天回访", "en": "Day-1 call"}}]
+///     }"#)
+///     .build()
+///     .unwrap();
+/// assert!(rules.program_ids().any(|id| id == "dental-check"));
+/// ```
+#[derive(Debug, Clone)]
+pub struct RuleSet {
+    pub(crate) programs: Vec<Program>,
+    defs: Vec<SourcedProgram>,
+    pub(crate) limits: Limits,
+}
+
+/// A program definition with the name of the text it came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourcedProgram {
+    /// The source's name (file name for files).
+    pub source: String,
+    /// The definition, as written.
+    pub program: ProgramDef,
+}
+
+/// Collects rule texts and limits, then compiles them into a [`RuleSet`].
+#[derive(Debug, Clone, Default)]
+pub struct RuleSetBuilder {
+    sources: Vec<(Cow<'static, str>, Cow<'static, str>)>,
+    limits: Limits,
+}
+
+impl RuleSetBuilder {
+    /// Uses `limits` instead of [`Limits::default`].
+    pub fn limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// Adds the built-in programs ([`BUILTIN_RULES`]).
+    pub fn builtin(mut self) -> Self {
+        for (name, text) in BUILTIN_RULES {
+            self.sources
+                .push((Cow::Borrowed(name), Cow::Borrowed(text)));
+        }
+        self
+    }
+
+    /// Adds one rule text: a JSON object (one program) or an array of programs. `name`
+    /// appears in every error about it.
+    pub fn source(mut self, name: impl Into<String>, text: impl Into<String>) -> Self {
+        self.sources
+            .push((Cow::Owned(name.into()), Cow::Owned(text.into())));
+        self
+    }
+
+    /// Parses, checks and compiles every source.
+    ///
+    /// # Errors
+    ///
+    /// The first problem found, sources in the order added: [`Error::Rule`] naming the
+    /// source, JSON pointer, line and column, and what was expected. Program ids must be
+    /// unique across sources.
+    pub fn build(self) -> Result<RuleSet> {
+        let mut defs = Vec::new();
+        for (name, text) in &self.sources {
+            // An array holds several programs; anything else is read as one program, so
+            // that serde's message names the exact field at fault.
+            let many = text.trim_start().starts_with('[');
+            let read = |e: Located| e.into_rule(name);
+            let list: Vec<ProgramDef> = if many {
+                crate::json::read(text, &self.limits).map_err(read)?
+            } else {
+                vec![crate::json::read(text, &self.limits).map_err(read)?]
+            };
+            for (i, program) in list.into_iter().enumerate() {
+                let prefix = if many { format!("/{i}") } else { String::new() };
+                defs.push((
+                    SourcedProgram {
+                        source: name.to_string(),
+                        program,
+                    },
+                    prefix,
+                    text.clone(),
+                ));
+            }
+        }
+        let limits = self.limits;
+        compile_all(defs, limits)
+    }
+}
+
+fn compile_all(
+    defs: Vec<(SourcedProgram, String, Cow<'static, str>)>,
+    limits: Limits,
+) -> Result<RuleSet> {
+    if defs.len() > limits.max_programs {
+        let first = defs.first().map(|d| d.0.source.clone()).unwrap_or_default();
+        return Err(Located::new(
+            "",
+            format!(
+                "{} programs in all, more than the limit max_programs ({})",
+                defs.len(),
+                limits.max_programs
+            ),
+        )
+        .limit("max_programs")
+        .into_rule(&first));
+    }
+    let mut programs: Vec<Program> = Vec::with_capacity(defs.len());
+    let mut kept = Vec::with_capacity(defs.len());
+    for (sp, prefix, text) in defs {
+        let locate = |mut e: Located| {
+            e.pointer = format!("{prefix}{}", e.pointer);
+            if let Some((l, c)) = crate::json::locate(&text, &e.pointer) {
+                e.line = Some(l);
+                e.column = Some(c);
+            }
+            e.into_rule(&sp.source)
+        };
+        let program = compile_program(&sp.program, &limits).map_err(locate)?;
+        if let Some(pos) = programs.iter().position(|p| p.id == program.id) {
+            let other = kept
+                .get(pos)
+                .map_or("", |k: &SourcedProgram| k.source.as_str());
+            return Err(locate(Located::new(
+                "/id",
+                format!("duplicate program id {:?} (also in {other}): expected program ids unique across all rule texts", sp.program.id),
+            )));
+        }
+        programs.push(program);
+        kept.push(sp);
+    }
+    Ok(RuleSet {
+        programs,
+        defs: kept,
+        limits,
+    })
+}
+
+impl RuleSet {
+    /// Starts a builder with no sources and default limits.
+    pub fn builder() -> RuleSetBuilder {
+        RuleSetBuilder::default()
+    }
+
+    /// The built-in programs with default limits.
+    ///
+    /// # Errors
+    ///
+    /// None in practice: the built-in rules are compiled by the test suite. The `Result`
+    /// keeps the library free of panics.
+    pub fn builtin() -> Result<RuleSet> {
+        RuleSet::builder().builtin().build()
+    }
+
+    /// The ids of the programs, in the order they were added.
+    pub fn program_ids(&self) -> impl Iterator<Item = &str> {
+        self.programs.iter().map(|p| &*p.id)
+    }
+
+    /// A program's display name.
+    pub fn program_name(&self, id: &str) -> Option<&Text> {
+        self.programs.iter().find(|p| &*p.id == id).map(|p| &p.name)
+    }
+
+    /// The definitions the set was compiled from, with their sources.
+    pub fn definitions(&self) -> &[SourcedProgram] {
+        &self.defs
+    }
+
+    /// The limits the set was compiled with, also used when planning.
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+}
+
+/// Serialised as `{"limits": {…}, "programs": [{"source": "…", "program": {…}}]}`;
+/// reading it back compiles it again.
+impl Serialize for RuleSet {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        RuleSetData {
+            limits: self.limits,
+            programs: self.defs.clone(),
+        }
+        .serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for RuleSet {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let data = RuleSetData::deserialize(d)?;
+        let defs = data
+            .programs
+            .into_iter()
+            .map(|sp| (sp, String::new(), Cow::Borrowed("")))
+            .collect();
+        compile_all(defs, data.limits).map_err(serde::de::Error::custom)
+    }
+}
+
+/// Equal when compiled from equal definitions with equal limits.
+impl PartialEq for RuleSet {
+    fn eq(&self, other: &Self) -> bool {
+        self.limits == other.limits && self.defs == other.defs
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleSetData {
+    #[serde(default)]
+    limits: Limits,
+    programs: Vec<SourcedProgram>,
+}
