@@ -24,9 +24,7 @@ pub const SUPPORTED_YEARS: std::ops::RangeInclusive<i32> = 1901..=2099;
 ///
 /// Each is a fixed day of an ordinary (never a leap) lunar month; its
 /// Gregorian date changes every year.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum LunarFestival {
     /// Spring Festival, 春节: 正月初一 (month 1, day 1).
@@ -54,18 +52,23 @@ impl LunarFestival {
         LunarFestival::Chongyang,
     ];
 
-    /// The stable snake_case identifier, the same as the serde name
+    /// Id, lunar (month, day), Chinese name, English name.
+    fn row(self) -> (&'static str, (u8, u8), &'static str, &'static str) {
+        match self {
+            Self::SpringFestival => ("spring_festival", (1, 1), "春节", "Spring Festival"),
+            Self::Lantern => ("lantern", (1, 15), "元宵节", "Lantern Festival"),
+            Self::DragonBoat => ("dragon_boat", (5, 5), "端午节", "Dragon Boat Festival"),
+            Self::Qixi => ("qixi", (7, 7), "七夕", "Qixi Festival"),
+            Self::MidAutumn => ("mid_autumn", (8, 15), "中秋节", "Mid-Autumn Festival"),
+            Self::Chongyang => ("chongyang", (9, 9), "重阳节", "Double Ninth Festival"),
+        }
+    }
+
+    /// The stable `snake_case` identifier, the same as the serde name
     /// (`"spring_festival"`, `"lantern"`, `"dragon_boat"`, `"qixi"`,
     /// `"mid_autumn"`, `"chongyang"`).
     pub fn id(self) -> &'static str {
-        match self {
-            LunarFestival::SpringFestival => "spring_festival",
-            LunarFestival::Lantern => "lantern",
-            LunarFestival::DragonBoat => "dragon_boat",
-            LunarFestival::Qixi => "qixi",
-            LunarFestival::MidAutumn => "mid_autumn",
-            LunarFestival::Chongyang => "chongyang",
-        }
+        self.row().0
     }
 
     /// The festival whose [`id`](Self::id) is `id` exactly, if any.
@@ -75,38 +78,17 @@ impl LunarFestival {
 
     /// The lunar `(month, day)` of the festival; the month is never a leap month.
     pub fn lunar_month_day(self) -> (u8, u8) {
-        match self {
-            LunarFestival::SpringFestival => (1, 1),
-            LunarFestival::Lantern => (1, 15),
-            LunarFestival::DragonBoat => (5, 5),
-            LunarFestival::Qixi => (7, 7),
-            LunarFestival::MidAutumn => (8, 15),
-            LunarFestival::Chongyang => (9, 9),
-        }
+        self.row().1
     }
 
     /// The Chinese name, e.g. `"中秋节"`.
     pub fn name_zh(self) -> &'static str {
-        match self {
-            LunarFestival::SpringFestival => "春节",
-            LunarFestival::Lantern => "元宵节",
-            LunarFestival::DragonBoat => "端午节",
-            LunarFestival::Qixi => "七夕",
-            LunarFestival::MidAutumn => "中秋节",
-            LunarFestival::Chongyang => "重阳节",
-        }
+        self.row().2
     }
 
     /// The English name, e.g. `"Mid-Autumn Festival"`.
     pub fn name_en(self) -> &'static str {
-        match self {
-            LunarFestival::SpringFestival => "Spring Festival",
-            LunarFestival::Lantern => "Lantern Festival",
-            LunarFestival::DragonBoat => "Dragon Boat Festival",
-            LunarFestival::Qixi => "Qixi Festival",
-            LunarFestival::MidAutumn => "Mid-Autumn Festival",
-            LunarFestival::Chongyang => "Double Ninth Festival",
-        }
+        self.row().3
     }
 }
 
@@ -156,7 +138,7 @@ pub fn lunar_to_gregorian(year: i32, month: u8, day: u8) -> Option<NaiveDate> {
     let lunar = Date::try_new_chinese_traditional(year, Month::new(month), day).ok()?;
     let iso = lunar.to_calendar(Iso);
     NaiveDate::from_ymd_opt(
-        iso.extended_year(),
+        iso.year().extended_year(),
         u32::from(iso.month().ordinal),
         u32::from(iso.day_of_month().0),
     )
@@ -164,106 +146,128 @@ pub fn lunar_to_gregorian(year: i32, month: u8, day: u8) -> Option<NaiveDate> {
 
 #[cfg(test)]
 mod tests {
+    use super::LunarFestival::{Chongyang, DragonBoat, MidAutumn, Qixi, SpringFestival};
     use super::*;
 
-    fn ymd(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
-        NaiveDate::from_ymd_opt(y, m, d)
+    /// `festival_date` as a readable string, `"None"` for no date.
+    fn on(f: LunarFestival, year: i32) -> String {
+        festival_date(f, year).map_or_else(|| "None".to_owned(), |d| d.to_string())
     }
 
-    /// Parses `year,festival,date` rows (header skipped, CRLF tolerated).
-    fn rows(csv: &str) -> Vec<(i32, LunarFestival, NaiveDate)> {
-        csv.lines()
+    /// `lunar_to_gregorian` as a readable string, `"None"` for no date.
+    fn lunar(year: i32, month: u8, day: u8) -> String {
+        lunar_to_gregorian(year, month, day).map_or_else(|| "None".to_owned(), |d| d.to_string())
+    }
+
+    /// Rows `year,festival,date` (header skipped, CRLF tolerated) that
+    /// `festival_date` disagrees with, as `"row -> computed"`.
+    fn mismatches(csv: &str, expected_rows: usize) -> Vec<String> {
+        let rows: Vec<&str> = csv
+            .lines()
             .skip(1)
             .map(str::trim)
             .filter(|l| !l.is_empty())
-            .map(|line| {
-                let cols: Vec<&str> = line.split(',').collect();
-                assert_eq!(cols.len(), 3, "bad row {line:?}");
-                let year = cols[0].parse().expect("year");
-                let fest = LunarFestival::from_id(cols[1]).expect("festival id");
-                let date = NaiveDate::parse_from_str(cols[2], "%Y-%m-%d").expect("date");
-                (year, fest, date)
-            })
-            .collect()
-    }
-
-    /// Returns the mismatching rows as readable strings.
-    fn mismatches(table: &[(i32, LunarFestival, NaiveDate)]) -> Vec<String> {
-        table
-            .iter()
-            .filter(|(y, f, d)| festival_date(*f, *y) != Some(*d))
-            .map(|(y, f, d)| format!("{y} {}: table {d}, got {:?}", f.id(), festival_date(*f, *y)))
-            .collect()
+            .collect();
+        assert_eq!(rows.len(), expected_rows);
+        let check = |line: &str| {
+            let cols: Vec<&str> = line.split(',').collect();
+            let got = match cols[..] {
+                [year, id, _] => match (year.parse(), LunarFestival::from_id(id)) {
+                    (Ok(year), Some(f)) => on(f, year),
+                    _ => "unparsed".to_owned(),
+                },
+                _ => "unparsed".to_owned(),
+            };
+            (cols.last() != Some(&got.as_str())).then(|| format!("{line} -> {got}"))
+        };
+        rows.into_iter().filter_map(check).collect()
     }
 
     #[test]
     fn shared_table_2020_2035_matches() {
-        let table = rows(include_str!("../tests/data/lunar_festivals_2020_2035.csv"));
-        assert_eq!(table.len(), 16 * 6);
-        assert_eq!(mismatches(&table), Vec::<String>::new());
+        let csv = include_str!("../tests/data/lunar_festivals_2020_2035.csv");
+        assert_eq!(mismatches(csv, 16 * 6), Vec::<String>::new());
+    }
+
+    /// The independent `lunardate` table agrees everywhere except one row, a
+    /// verified error in `lunardate` 0.3.0's year data: the new moon of
+    /// 1978-09-02 16:09 UTC is 1978-09-03 00:09 in UTC+8, so 八月 began on
+    /// 3 Sep and 中秋 was 17 Sep, as in the Hong Kong Observatory table (and
+    /// `lunar-python`, `LunarCalendar`); `lunardate` ends 七月 a day early.
+    #[test]
+    fn lunardate_table_1901_2099_matches_except_its_1978_error() {
+        let csv = include_str!("../tests/data/lunar_festivals_1901_2099.csv");
+        let expected = ["1978,mid_autumn,1978-09-16 -> 1978-09-17"];
+        assert_eq!(mismatches(csv, 199 * 6), expected);
+    }
+
+    /// New moons within seconds of Beijing midnight (2057-09-28, 2089-09-04,
+    /// 2097-08-07), footnoted by the Hong Kong Observatory as possibly a day
+    /// off: we follow its table, as `lunardate` does; `LunarCalendar` and
+    /// `lunar-python` start some of these months a day later.
+    #[test]
+    fn near_midnight_new_moons_follow_hong_kong_observatory() {
+        assert_eq!(lunar(2057, 9, 1), "2057-09-28");
+        assert_eq!(on(Chongyang, 2057), "2057-10-06");
+        assert_eq!(on(MidAutumn, 2089), "2089-09-18");
+        assert_eq!(on(Qixi, 2097), "2097-08-13");
+    }
+
+    /// Before 1929 months began at Beijing local time, not UTC+8: the new moon
+    /// of 1916-02-04 00:05 (UTC+8) made 春节 fall on 3 Feb in the calendar
+    /// issued then and in the Hong Kong Observatory table.
+    #[test]
+    fn spring_festival_1916_follows_the_calendar_issued_then() {
+        assert_eq!(on(SpringFestival, 1916), "1916-02-03");
     }
 
     #[test]
-    fn lunardate_table_1901_2099_matches() {
-        let table = rows(include_str!("../tests/data/lunar_festivals_1901_2099.csv"));
-        assert_eq!(table.len(), 199 * 6);
-        assert_eq!(mismatches(&table), Vec::<String>::new());
-    }
-
-    #[test]
-    fn range_edges() {
+    fn range_edges_are_some_inside_and_none_outside() {
         for f in LunarFestival::ALL {
-            assert!(festival_date(f, 1901).is_some(), "{f:?} 1901");
-            assert!(festival_date(f, 2099).is_some(), "{f:?} 2099");
-            assert_eq!(festival_date(f, 1900), None);
-            assert_eq!(festival_date(f, 2100), None);
-            assert_eq!(festival_date(f, i32::MIN), None);
-            assert_eq!(festival_date(f, i32::MAX), None);
+            assert_ne!(on(f, 1901), "None");
+            assert_ne!(on(f, 2099), "None");
+            for year in [1900, 2100, i32::MIN, i32::MAX] {
+                assert_eq!(festival_date(f, year), None, "{f:?} {year}");
+            }
         }
-        assert_eq!(festival_date(LunarFestival::SpringFestival, 1901), ymd(1901, 2, 19));
-        assert_eq!(festival_date(LunarFestival::SpringFestival, 2099), ymd(2099, 1, 21));
+        assert_eq!(on(SpringFestival, 1901), "1901-02-19");
+        assert_eq!(on(SpringFestival, 2099), "2099-01-21");
     }
 
     #[test]
-    fn festival_falls_in_its_gregorian_year() {
+    fn every_festival_falls_in_its_gregorian_year() {
         for year in SUPPORTED_YEARS {
             for f in LunarFestival::ALL {
-                let date = festival_date(f, year).map(|d| chrono::Datelike::year(&d));
-                assert_eq!(date, Some(year), "{f:?} {year}");
+                assert!(on(f, year).starts_with(&year.to_string()), "{f:?} {year}");
             }
         }
     }
 
     #[test]
     fn leap_month_years_use_the_ordinary_month() {
-        // 2020 leap 4th: 端午 is 五月初五, after the leap month.
-        assert_eq!(festival_date(LunarFestival::DragonBoat, 2020), ymd(2020, 6, 25));
-        // 2023 leap 2nd.
-        assert_eq!(lunar_to_gregorian(2023, 2, 1), ymd(2023, 2, 20));
-        assert_eq!(lunar_to_gregorian(2023, 3, 1), ymd(2023, 4, 20));
-        // 2017 and 2025 leap 6th: 七夕 is after the leap month.
-        assert_eq!(festival_date(LunarFestival::Qixi, 2017), ymd(2017, 8, 28));
-        assert_eq!(lunar_to_gregorian(2025, 6, 1), ymd(2025, 6, 25));
-        assert_eq!(festival_date(LunarFestival::Qixi, 2025), ymd(2025, 8, 29));
+        assert_eq!(on(DragonBoat, 2020), "2020-06-25"); // leap 4th before 五月
+        assert_eq!(lunar(2023, 2, 1), "2023-02-20"); // leap 2nd follows 二月
+        assert_eq!(lunar(2023, 3, 1), "2023-04-20");
+        assert_eq!(on(Qixi, 2017), "2017-08-28"); // leap 6th before 七月
+        assert_eq!(lunar(2025, 6, 1), "2025-06-25"); // leap 6th follows 六月
+        assert_eq!(on(Qixi, 2025), "2025-08-29");
     }
 
     #[test]
     fn invalid_month_or_day_is_none() {
-        assert_eq!(lunar_to_gregorian(2024, 0, 1), None);
-        assert_eq!(lunar_to_gregorian(2024, 13, 1), None);
-        assert_eq!(lunar_to_gregorian(2024, 1, 0), None);
-        assert_eq!(lunar_to_gregorian(2024, 1, 31), None);
-        // 2024 month 12 has 29 days, so the 30th does not exist.
-        assert_eq!(lunar_to_gregorian(2024, 12, 29), ymd(2025, 1, 28));
-        assert_eq!(lunar_to_gregorian(2024, 12, 30), None);
+        for (month, day) in [(0, 1), (13, 1), (1, 0), (1, 31), (12, 30)] {
+            assert_eq!(lunar(2024, month, day), "None", "{month}/{day}");
+        }
+        assert_eq!(lunar(2024, 12, 29), "2025-01-28"); // 腊月 of 2024 has 29 days
     }
 
     #[test]
     fn ids_round_trip_through_serde_and_from_id() {
         for f in LunarFestival::ALL {
             assert_eq!(LunarFestival::from_id(f.id()), Some(f));
-            let json = serde_json::to_string(&f).expect("serialize");
-            assert_eq!(json, format!("\"{}\"", f.id()));
+            let json = format!("\"{}\"", f.id());
+            assert_eq!(serde_json::to_string(&f).ok(), Some(json.clone()));
+            assert_eq!(serde_json::from_str::<LunarFestival>(&json).ok(), Some(f));
         }
         assert_eq!(LunarFestival::from_id("Mid_Autumn"), None);
     }

@@ -4,7 +4,7 @@
 //! it. The README's "Rule format" section documents every field.
 
 use crate::offset::MonthEnd;
-use crate::text::Text;
+use crate::text::{Lang, Text};
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 use std::collections::BTreeMap;
@@ -323,6 +323,62 @@ impl Serialize for WindowDef {
                 }
                 m.serialize(s)
             }
+        }
+    }
+}
+
+impl Channel {
+    /// Every channel, in documentation order.
+    pub const ALL: [Channel; 6] = [
+        Channel::Phone,
+        Channel::Sms,
+        Channel::InPerson,
+        Channel::Wechat,
+        Channel::Mail,
+        Channel::HomeVisit,
+    ];
+
+    /// A short display label in `lang` (`电话` / `phone`).
+    pub fn label(self, lang: Lang) -> &'static str {
+        let (zh, en) = match self {
+            Channel::Phone => ("电话", "phone"),
+            Channel::Sms => ("短信", "SMS"),
+            Channel::InPerson => ("当面", "in person"),
+            Channel::Wechat => ("微信", "WeChat"),
+            Channel::Mail => ("邮寄", "mail"),
+            Channel::HomeVisit => ("上门", "home visit"),
+        };
+        match lang {
+            Lang::Zh => zh,
+            Lang::En => en,
+        }
+    }
+}
+
+impl Role {
+    /// Every role, in documentation order.
+    pub const ALL: [Role; 6] = [
+        Role::CustomerService,
+        Role::OnsiteConsultant,
+        Role::OnlineConsultant,
+        Role::PhoneConsultant,
+        Role::DoctorAssistant,
+        Role::Supervisor,
+    ];
+
+    /// A short display label in `lang` (`客服` / `customer service`).
+    pub fn label(self, lang: Lang) -> &'static str {
+        let (zh, en) = match self {
+            Role::CustomerService => ("客服", "customer service"),
+            Role::OnsiteConsultant => ("现场咨询", "onsite consultant"),
+            Role::OnlineConsultant => ("网络咨询", "online consultant"),
+            Role::PhoneConsultant => ("电话咨询", "phone consultant"),
+            Role::DoctorAssistant => ("医助", "doctor's assistant"),
+            Role::Supervisor => ("客服主管", "supervisor"),
+        };
+        match lang {
+            Lang::Zh => zh,
+            Lang::En => en,
         }
     }
 }

@@ -1,1 +1,5 @@
+//! Integration tests, built as one binary to keep build times down.
 
+mod golden;
+mod rules_folder;
+mod support;

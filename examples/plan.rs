@@ -1,0 +1,55 @@
+//! The machine interface: one Episode JSON on stdin, the Plan as JSON on stdout.
+//!
+//! ```text
+//! cargo run --example plan -- [--rules PATH]... [--calendar FILE] < episode.json
+//! ```
+//!
+//! Without `--rules` the built-in programs are used. Any error goes to stderr, exit 2.
+
+#[path = "support/mod.rs"]
+mod support;
+
+use followup::Episode;
+use std::io::Read;
+use std::path::PathBuf;
+
+fn run() -> Result<String, String> {
+    let mut rules = Vec::new();
+    let mut calendar = None;
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--rules" => rules.push(PathBuf::from(support::value(&mut args, "--rules")?)),
+            "--calendar" => {
+                calendar = Some(PathBuf::from(support::value(&mut args, "--calendar")?))
+            }
+            "-h" | "--help" => {
+                return Ok(
+                    "usage: plan [--rules PATH]... [--calendar FILE] < episode.json\n".into(),
+                )
+            }
+            other => return Err(format!("unknown argument {other:?}; try --help")),
+        }
+    }
+    let rules = support::load_rules(&rules)?;
+    let calendar = support::load_calendar(calendar.as_deref())?;
+    let mut input = String::new();
+    std::io::stdin()
+        .read_to_string(&mut input)
+        .map_err(|e| format!("stdin: {e}"))?;
+    let episode = Episode::from_json("stdin", &input).map_err(|e| e.to_string())?;
+    let plan = rules.plan(&episode, &calendar).map_err(|e| e.to_string())?;
+    serde_json::to_string_pretty(&plan)
+        .map(|s| s + "\n")
+        .map_err(|e| e.to_string())
+}
+
+fn main() {
+    match run() {
+        Ok(out) => print!("{out}"),
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::exit(2);
+        }
+    }
+}

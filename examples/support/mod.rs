@@ -1,0 +1,64 @@
+//! Reading rule files, episodes and calendars for the examples: the IO the library
+//! leaves to its callers.
+
+use followup::{Calendar, Episode, RuleSet};
+use std::path::{Path, PathBuf};
+
+/// Builds a rule set from `--rules` paths (files, or folders read in sorted order), or the
+/// built-in programs when there are none.
+pub fn load_rules(paths: &[PathBuf]) -> Result<RuleSet, String> {
+    if paths.is_empty() {
+        return RuleSet::builtin().map_err(|e| e.to_string());
+    }
+    let mut builder = RuleSet::builder();
+    for path in paths {
+        for file in json_files(path)? {
+            let text = read(&file)?;
+            builder = builder.source(file.display().to_string(), text);
+        }
+    }
+    builder.build().map_err(|e| e.to_string())
+}
+
+fn json_files(path: &Path) -> Result<Vec<PathBuf>, String> {
+    if !path.is_dir() {
+        return Ok(vec![path.to_path_buf()]);
+    }
+    let entries = std::fs::read_dir(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut files = Vec::new();
+    for entry in entries {
+        let p = entry
+            .map_err(|e| format!("{}: {e}", path.display()))?
+            .path();
+        if p.extension().is_some_and(|x| x == "json") && p.is_file() {
+            files.push(p);
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+/// Reads a whole file, with its name in the error.
+pub fn read(path: &Path) -> Result<String, String> {
+    std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// Reads an episode file.
+pub fn load_episode(path: &Path) -> Result<Episode, String> {
+    Episode::from_json(&path.display().to_string(), &read(path)?).map_err(|e| e.to_string())
+}
+
+/// Reads a calendar file, or the default calendar (open every day).
+pub fn load_calendar(path: Option<&Path>) -> Result<Calendar, String> {
+    match path {
+        None => Ok(Calendar::default()),
+        Some(p) => {
+            Calendar::from_json(&p.display().to_string(), &read(p)?).map_err(|e| e.to_string())
+        }
+    }
+}
+
+/// The value after a flag, or an error naming the flag.
+pub fn value(args: &mut impl Iterator<Item = String>, flag: &str) -> Result<String, String> {
+    args.next().ok_or_else(|| format!("{flag} needs a value"))
+}

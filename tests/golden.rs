@@ -1,0 +1,263 @@
+//! Golden calendars, written by hand from DOMAIN.md sections 1 and 2 (not copied from
+//! the program's output). Each line: `due step channel role`; tasks on one day are in
+//! step-id order (all built-in steps use the same `day` window).
+//!
+//! Dates were counted by hand: 2026-03-02 is a Monday, 2026-03-08 a Sunday.
+
+use crate::support::{assert_calendar, builtin, episode, plan};
+use followup::{Calendar, DropReason};
+
+/// DOMAIN.md §1, inpatient rows; surgery Mon 2 Mar 2026, discharge Thu 5 Mar.
+/// Suture removal has no date in the episode: the default D+7 (9 Mar) applies.
+#[test]
+fn plastic_inpatient_with_discharge_date() {
+    let p = plan(
+        r#"{"id": "ep-1", "event": "procedure", "at": "2026-03-02T10:00:00",
+            "attributes": {"category": "plastic", "setting": "inpatient"},
+            "patient": {"id": "p-1"}, "milestones": {"discharge": "2026-03-05"}}"#,
+    );
+    assert_calendar(
+        &p,
+        &[
+            "2026-03-03 day-1-call phone customer_service", // D+1
+            "2026-03-04 day-2-reassurance-sms sms customer_service", // D+2 安抚短信
+            "2026-03-04 ward-visit in_person onsite_consultant", // D+2 关心探访
+            "2026-03-05 day-3-call phone customer_service", // D+3
+            "2026-03-05 discharge-farewell in_person onsite_consultant", // discharge day
+            "2026-03-08 day-6-call phone customer_service", // D+6
+            "2026-03-08 suture-removal-reminder sms customer_service", // day before D+7
+            "2026-03-10 suture-removal-followup sms customer_service", // day after D+7
+            "2026-03-17 day-15-call phone onsite_consultant", // D+15
+            "2026-04-02 month-1-call phone customer_service", // M+1
+            "2026-04-02 month-1-sms sms customer_service",  // M+1 关心短信
+            "2026-05-02 month-2-call phone customer_service", // M+2
+            "2026-06-02 month-3-call phone onsite_consultant", // M+3 会诊
+            "2026-06-02 month-3-sms sms customer_service",  // M+3
+            "2026-09-02 month-6-call phone onsite_consultant", // M+6
+            "2026-09-02 month-6-sms sms customer_service",  // M+6
+            "2027-03-02 month-12-sms sms customer_service", // M+12
+        ],
+    );
+    // No review visit was given: its thank-you message is listed as dropped.
+    assert_eq!(p.dropped.len(), 1);
+    assert_eq!(
+        p.dropped[0].id,
+        "plastic-aftercare/review-thanks-sms/ep-1/0"
+    );
+    assert_eq!(p.dropped[0].reason, DropReason::MissingMilestone);
+}
+
+/// An inpatient without a discharge date gets no farewell task, and says so.
+#[test]
+fn plastic_inpatient_without_discharge_date_drops_the_farewell() {
+    let p = plan(
+        r#"{"id": "ep-1", "event": "procedure", "at": "2026-03-02",
+            "attributes": {"category": "plastic", "setting": "inpatient"}, "patient": {"id": "p-1"}}"#,
+    );
+    assert!(p.tasks.iter().all(|t| &*t.step != "discharge-farewell"));
+    let steps: Vec<&str> = p.dropped.iter().map(|d| &*d.step).collect();
+    assert_eq!(steps, ["discharge-farewell", "review-thanks-sms"]);
+}
+
+/// DOMAIN.md §1, outpatient rows, default milestones (dressing change D+2, sutures D+7),
+/// and two review visits (10 Apr, 5 Jun) each followed by a thank-you message.
+#[test]
+fn plastic_outpatient_with_review_visits() {
+    let p = plan(
+        r#"{"id": "ep-2", "event": "procedure", "at": "2026-03-02T15:30:00",
+            "attributes": {"category": "plastic", "setting": "outpatient"}, "patient": {"id": "p-2"},
+            "milestones": {"review_visit": ["2026-04-10", "2026-06-05"]}}"#,
+    );
+    assert_calendar(
+        &p,
+        &[
+            "2026-03-03 day-1-call phone customer_service",
+            "2026-03-03 dressing-change-reminder sms customer_service", // day before D+2
+            "2026-03-04 dressing-change-reception in_person onsite_consultant", // D+2 关心接待
+            "2026-03-05 day-3-call phone customer_service",
+            "2026-03-08 day-6-call phone customer_service",
+            "2026-03-08 suture-removal-reminder sms customer_service",
+            "2026-03-10 suture-removal-followup sms customer_service",
+            "2026-03-17 day-15-call phone onsite_consultant",
+            "2026-04-02 month-1-call phone customer_service",
+            "2026-04-02 month-1-sms sms customer_service",
+            "2026-04-11 review-thanks-sms sms customer_service", // day after 10 Apr
+            "2026-05-02 month-2-call phone customer_service",
+            "2026-06-02 month-3-call phone onsite_consultant",
+            "2026-06-02 month-3-sms sms customer_service",
+            "2026-06-06 review-thanks-sms sms customer_service", // day after 5 Jun
+            "2026-09-02 month-6-call phone onsite_consultant",
+            "2026-09-02 month-6-sms sms customer_service",
+            "2027-03-02 month-12-sms sms customer_service",
+        ],
+    );
+    assert!(p.dropped.is_empty());
+    let thanks: Vec<(&str, u32)> = p
+        .tasks
+        .iter()
+        .filter(|t| &*t.step == "review-thanks-sms")
+        .map(|t| (t.id.as_str(), t.occurrence))
+        .collect();
+    assert_eq!(
+        thanks,
+        [
+            ("plastic-aftercare/review-thanks-sms/ep-2/0", 0),
+            ("plastic-aftercare/review-thanks-sms/ep-2/1", 1)
+        ]
+    );
+}
+
+/// Milestone dates given by the episode replace the defaults.
+#[test]
+fn plastic_outpatient_with_given_dressing_and_suture_dates() {
+    let p = plan(
+        r#"{"id": "ep-3", "event": "procedure", "at": "2026-03-02",
+            "attributes": {"category": "plastic", "setting": "outpatient"}, "patient": {"id": "p-3"},
+            "milestones": {"dressing_change": "2026-03-05", "suture_removal": "2026-03-10"}}"#,
+    );
+    let got = crate::support::lines(&p);
+    let at = |step: &str| {
+        got.iter()
+            .filter(|l| l.contains(&format!(" {step} ")))
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        at("dressing-change-reminder"),
+        ["2026-03-04 dressing-change-reminder sms customer_service"]
+    );
+    assert_eq!(
+        at("dressing-change-reception"),
+        ["2026-03-05 dressing-change-reception in_person onsite_consultant"]
+    );
+    assert_eq!(
+        at("suture-removal-reminder"),
+        ["2026-03-09 suture-removal-reminder sms customer_service"]
+    );
+    assert_eq!(
+        at("suture-removal-followup"),
+        ["2026-03-11 suture-removal-followup sms customer_service"]
+    );
+    // D+6 stays D+6 (DOMAIN.md counts it from the surgery).
+    assert_eq!(
+        at("day-6-call"),
+        ["2026-03-08 day-6-call phone customer_service"]
+    );
+}
+
+/// DOMAIN.md §2: laser calls on D+1, D+3, D+6, M+1, M+3, M+6, by customer service.
+#[test]
+fn laser_aftercare() {
+    let p = plan(
+        r#"{"id": "ep-4", "event": "procedure", "at": "2026-03-02T11:00:00",
+            "attributes": {"category": "laser"}, "patient": {"id": "p-4"}}"#,
+    );
+    assert_calendar(
+        &p,
+        &[
+            "2026-03-03 day-1-call phone customer_service",
+            "2026-03-05 day-3-call phone customer_service",
+            "2026-03-08 day-6-call phone customer_service",
+            "2026-04-02 month-1-call phone customer_service",
+            "2026-06-02 month-3-call phone customer_service",
+            "2026-09-02 month-6-call phone customer_service",
+        ],
+    );
+    assert!(p.tasks.iter().all(|t| &*t.program == "laser-aftercare"));
+}
+
+/// Month offsets are computed from the surgery day each time, clamped to the month's end:
+/// 31 Jan 2026 + 1, 2, 3, 6, 12 months = 28 Feb, 31 Mar, 30 Apr, 31 Jul, 31 Jan 2027.
+#[test]
+fn surgery_on_31_january_clamps_month_ends() {
+    let p = plan(
+        r#"{"id": "ep-5", "event": "procedure", "at": "2026-01-31",
+            "attributes": {"category": "plastic", "setting": "outpatient"}, "patient": {"id": "p-5"}}"#,
+    );
+    let due = |step: &str| {
+        p.tasks
+            .iter()
+            .find(|t| &*t.step == step)
+            .map(|t| t.due.to_string())
+    };
+    assert_eq!(due("day-1-call").as_deref(), Some("2026-02-01"));
+    assert_eq!(due("day-15-call").as_deref(), Some("2026-02-15"));
+    assert_eq!(due("month-1-call").as_deref(), Some("2026-02-28"));
+    assert_eq!(due("month-2-call").as_deref(), Some("2026-03-31"));
+    assert_eq!(due("month-3-call").as_deref(), Some("2026-04-30"));
+    assert_eq!(due("month-6-call").as_deref(), Some("2026-07-31"));
+    assert_eq!(due("month-12-sms").as_deref(), Some("2027-01-31"));
+}
+
+/// 29 Feb 2024 + 12 months = 28 Feb 2025 (clamped); + 1 month = 29 Mar 2024.
+#[test]
+fn surgery_on_29_february_2024() {
+    let p = plan(
+        r#"{"id": "ep-6", "event": "procedure", "at": "2024-02-29",
+            "attributes": {"category": "plastic", "setting": "outpatient"}, "patient": {"id": "p-6"}}"#,
+    );
+    let due = |step: &str| {
+        p.tasks
+            .iter()
+            .find(|t| &*t.step == step)
+            .map(|t| t.due.to_string())
+    };
+    assert_eq!(due("day-1-call").as_deref(), Some("2024-03-01"));
+    assert_eq!(due("month-1-call").as_deref(), Some("2024-03-29"));
+    assert_eq!(due("month-6-sms").as_deref(), Some("2024-08-29"));
+    assert_eq!(due("month-12-sms").as_deref(), Some("2025-02-28"));
+}
+
+/// A clinic closed on Sundays and on Thu 5 Mar 2026: the laser D+3 call (Thu 5 Mar)
+/// moves to Fri 6 Mar, the D+6 call (Sun 8 Mar) to Mon 9 Mar; the rest stay.
+#[test]
+fn closed_days_move_tasks_to_the_next_open_day() {
+    let rules = builtin();
+    let ep = episode(
+        r#"{"id": "ep-7", "event": "procedure", "at": "2026-03-02",
+            "attributes": {"category": "laser"}, "patient": {"id": "p-7"}}"#,
+    );
+    let cal = Calendar::from_json(
+        "cal",
+        r#"{"closed_weekdays": ["Sun"], "closed_dates": ["2026-03-05"]}"#,
+    )
+    .unwrap();
+    let p = rules.plan(&ep, &cal).unwrap();
+    assert_calendar(
+        &p,
+        &[
+            "2026-03-03 day-1-call phone customer_service",
+            "2026-03-06 day-3-call phone customer_service <- 2026-03-05 (closed_date)",
+            "2026-03-09 day-6-call phone customer_service <- 2026-03-08 (closed_weekday)",
+            "2026-04-02 month-1-call phone customer_service",
+            "2026-06-02 month-3-call phone customer_service",
+            "2026-09-02 month-6-call phone customer_service",
+        ],
+    );
+}
+
+/// Closed Tue 3 and Wed 4 Mar 2026, outpatient operated Mon 2 Mar: the day-1 call moves
+/// forward to Thu 5; the dressing-change reminder (day before the D+2 dressing change,
+/// `previous_open_day`) moves back to Mon 2; the in-person reception (`keep`) stays on
+/// the dressing-change day itself.
+#[test]
+fn closed_days_follow_each_steps_policy() {
+    let rules = builtin();
+    let ep = episode(
+        r#"{"id": "ep-8", "event": "procedure", "at": "2026-03-02",
+            "attributes": {"category": "plastic", "setting": "outpatient"}, "patient": {"id": "p-8"}}"#,
+    );
+    let cal =
+        Calendar::from_json("cal", r#"{"closed_dates": ["2026-03-03", "2026-03-04"]}"#).unwrap();
+    let p = rules.plan(&ep, &cal).unwrap();
+    let lines = crate::support::lines(&p);
+    assert_eq!(
+        &lines[..4],
+        [
+            "2026-03-02 dressing-change-reminder sms customer_service <- 2026-03-03 (closed_date)",
+            "2026-03-04 dressing-change-reception in_person onsite_consultant",
+            "2026-03-05 day-1-call phone customer_service <- 2026-03-03 (closed_date)",
+            "2026-03-05 day-3-call phone customer_service",
+        ]
+    );
+}

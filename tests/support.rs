@@ -1,0 +1,52 @@
+//! Helpers shared by the integration tests.
+
+use followup::{Calendar, Episode, Plan, RuleSet};
+
+pub fn builtin() -> RuleSet {
+    RuleSet::builtin().expect("built-in rules compile")
+}
+
+pub fn episode(json: &str) -> Episode {
+    Episode::from_json("test episode", json).expect("test episode parses")
+}
+
+pub fn plan(json: &str) -> Plan {
+    builtin()
+        .plan(&episode(json), &Calendar::default())
+        .expect("plan")
+}
+
+/// One line per task, `due step channel role`, plus ` <- nominal (reason)` when shifted:
+/// the form the golden tables below are written in.
+pub fn lines(plan: &Plan) -> Vec<String> {
+    plan.tasks
+        .iter()
+        .map(|t| {
+            let mut s = format!("{} {} {} {}", t.due, t.step, ser(&t.channel), ser(&t.role));
+            if let Some(r) = t.shifted {
+                s.push_str(&format!(" <- {} ({})", t.nominal, ser(&r)));
+            }
+            s
+        })
+        .collect()
+}
+
+fn ser<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_value(v)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+/// Compares a plan with a golden table, showing both in full on a mismatch.
+#[track_caller]
+pub fn assert_calendar(plan: &Plan, expected: &[&str]) {
+    let got = lines(plan);
+    if got != expected {
+        panic!(
+            "calendar differs\n--- expected\n{}\n--- got\n{}\n",
+            expected.join("\n"),
+            got.join("\n")
+        );
+    }
+}
