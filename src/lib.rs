@@ -115,3 +115,7 @@ pub use plan::task::{DropReason, Dropped, Plan, Task};
 pub use ruleset::{RuleSet, RuleSetBuilder, SourcedProgram, BUILTIN_RULES};
 pub use text::{Lang, Text};
 pub use time::{NamedWindow, NamedWindows, TimeWindow};
+
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -306,11 +306,11 @@ impl Planner<'_> {
             ClosedDay::Keep => return Some((nominal, None)),
             ClosedDay::NextOpenDay => match forward() {
                 Some(d) if before && d > anchor => backward(),
-                other => other.or_else(|| backward()),
+                other => other.or_else(backward),
             },
             ClosedDay::PreviousOpenDay => match backward() {
                 Some(d) if !before && d < anchor => forward(),
-                other => other.or_else(|| forward()),
+                other => other.or_else(forward),
             },
         }?;
         Some((due, Some(reason)))
