@@ -95,6 +95,7 @@ mod episode;
 mod error;
 mod json;
 mod limits;
+pub mod lunar;
 mod model;
 mod offset;
 mod plan;

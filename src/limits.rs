@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// Every bound the library puts on untrusted input, in one place.
 ///
-/// Exceeding a limit is an error that names the limit ([`crate::Error::Limit`]); nothing is
+/// Exceeding a limit is an error that names the limit ([`crate::Error::is_limit`] is true and [`crate::Error::limit`] names it); nothing is
 /// ever cut silently. The defaults are generous for real follow-up programs and small
 /// enough that no input can make compiling or planning slow or memory-hungry.
 ///

@@ -192,8 +192,8 @@ mod tests {
     /// The independent `lunardate` table agrees everywhere except one row, a
     /// verified error in `lunardate` 0.3.0's year data: the new moon of
     /// 1978-09-02 16:09 UTC is 1978-09-03 00:09 in UTC+8, so 八月 began on
-    /// 3 Sep and 中秋 was 17 Sep, as in the Hong Kong Observatory table (and
-    /// `lunar-python`, `LunarCalendar`); `lunardate` ends 七月 a day early.
+    /// 3 Sep and 中秋 was 17 Sep, as in ICU4X (checked against the Hong Kong
+    /// Observatory tables), `lunar-python` and `LunarCalendar`.
     #[test]
     fn lunardate_table_1901_2099_matches_except_its_1978_error() {
         let csv = include_str!("../tests/data/lunar_festivals_1901_2099.csv");

@@ -92,7 +92,7 @@ impl RuleSetBuilder {
     ///
     /// # Errors
     ///
-    /// The first problem found, sources in the order added: [`Error::Rule`] naming the
+    /// The first problem found, sources in the order added: [`crate::Error::Rule`] naming the
     /// source, JSON pointer, line and column, and what was expected. Program ids must be
     /// unique across sources.
     pub fn build(self) -> Result<RuleSet> {
