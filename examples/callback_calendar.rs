@@ -78,8 +78,18 @@ fn shift_label(r: ShiftReason, lang: Lang) -> &'static str {
 
 fn drop_label(r: DropReason, lang: Lang) -> &'static str {
     match (r, lang) {
-        (DropReason::MissingMilestone, Lang::Zh) => "未提供节点日期",
-        (DropReason::MissingMilestone, Lang::En) => "milestone date not given",
+        (DropReason::MissingAnchor, Lang::Zh) => "未提供节点日期",
+        (DropReason::MissingAnchor, Lang::En) => "date not given",
+        (DropReason::Stopped, Lang::Zh) => "已终止",
+        (DropReason::Stopped, Lang::En) => "stopped by",
+        (DropReason::OptedOut, Lang::Zh) => "顾客拒绝此方式联系",
+        (DropReason::OptedOut, Lang::En) => "opted out of",
+        (DropReason::Declined, Lang::Zh) => "顾客明确拒绝",
+        (DropReason::Declined, Lang::En) => "declined",
+        (DropReason::PastHorizon, Lang::Zh) => "超出拒绝后的短信期限",
+        (DropReason::PastHorizon, Lang::En) => "past the horizon after a refusal",
+        (DropReason::NotSampled, Lang::Zh) => "未被抽中",
+        (DropReason::NotSampled, Lang::En) => "not in the sample",
         (DropReason::AnchorDropped, Lang::Zh) => "所依据的任务已取消",
         (DropReason::AnchorDropped, Lang::En) => "the task it counts from was dropped",
         (DropReason::MonthEndSkipped, Lang::Zh) => "当月无此日",

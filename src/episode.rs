@@ -42,6 +42,90 @@ pub struct Episode {
     /// (several review visits, say).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub milestones: BTreeMap<String, Dates>,
+    /// The treatment course, for episodes with sessions (skin courses, injections…).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub course: Option<Course>,
+    /// What happened since the event: visits, purchases, refusals, opt-outs, contacts…
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub facts: Vec<Fact>,
+}
+
+/// A treatment course: the sessions done and planned, and the size of the package.
+///
+/// Sessions are numbered from 1 in date order: done sessions first, then planned ones.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Course {
+    /// Number of sessions in the package bought, if known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub package: Option<u32>,
+    /// Dates of the sessions already done.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub done: Vec<NaiveDate>,
+    /// Dates of the sessions booked but not yet done.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub planned: Vec<NaiveDate>,
+}
+
+/// Something that happened to the patient after the event.
+///
+/// Kinds the engine and the built-in rules know: `visited` (came to the clinic),
+/// `converted` (bought), `declined` (clearly said no), `recovered`, `complaint_resolved`,
+/// `contacted` (any follow-up contact), `opt_out` (with a `channel`: no more contact on
+/// it). Any other kind a host defines can be used in rules the same way.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Fact {
+    /// What happened.
+    pub kind: String,
+    /// When, in clinic wall-clock time (a date alone is midnight).
+    #[serde(with = "date_time")]
+    pub at: NaiveDateTime,
+    /// The channel concerned (required for `opt_out`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel: Option<crate::Channel>,
+}
+
+/// One numbered session of a course.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Session {
+    pub number: u32,
+    pub date: NaiveDate,
+    pub done: bool,
+}
+
+impl Course {
+    /// The sessions numbered from 1: done ones in date order, then planned ones.
+    pub(crate) fn sessions(&self) -> impl Iterator<Item = Session> + '_ {
+        let mut done: Vec<NaiveDate> = self.done.clone();
+        done.sort_unstable();
+        let mut planned: Vec<NaiveDate> = self.planned.clone();
+        planned.sort_unstable();
+        let tagged: Vec<(NaiveDate, bool)> = done
+            .into_iter()
+            .map(|d| (d, true))
+            .chain(planned.into_iter().map(|d| (d, false)))
+            .collect();
+        tagged
+            .into_iter()
+            .zip(1u32..)
+            .map(|((date, done), number)| Session { number, date, done })
+    }
+
+    /// The last session of the course: session number `package` if the package size is
+    /// known, else the last session listed.
+    pub(crate) fn end(&self) -> Option<NaiveDate> {
+        match self.package {
+            Some(n) => self.sessions().find(|s| s.number == n).map(|s| s.date),
+            None => self.sessions().last().map(|s| s.date),
+        }
+    }
+
+    /// The session after which one session is left in the package (number `package - 1`).
+    pub(crate) fn one_left(&self) -> Option<NaiveDate> {
+        let n = self.package?.checked_sub(1).filter(|&n| n >= 1)?;
+        self.sessions().find(|s| s.number == n).map(|s| s.date)
+    }
 }
 
 /// The patient an episode is about.
@@ -79,6 +163,13 @@ impl Episode {
     /// The calendar day of the event.
     pub fn date(&self) -> NaiveDate {
         self.at.date()
+    }
+
+    /// The facts of one kind, in time order.
+    pub fn facts_of<'a>(&'a self, kind: &'a str) -> impl Iterator<Item = &'a Fact> + 'a {
+        let mut v: Vec<&Fact> = self.facts.iter().filter(|f| f.kind == kind).collect();
+        v.sort_by_key(|f| f.at);
+        v.into_iter()
     }
 }
 

@@ -100,12 +100,13 @@ mod model;
 mod offset;
 mod plan;
 mod ruleset;
+mod sample;
 mod text;
 mod time;
 
 pub use calendar::{Calendar, ShiftReason};
 pub use compile::FORMAT;
-pub use episode::{Dates, Episode, Patient};
+pub use episode::{Course, Dates, Episode, Fact, Patient};
 pub use error::{Error, InputError, Result, RuleError};
 pub use limits::Limits;
 pub use model::{

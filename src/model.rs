@@ -33,8 +33,65 @@ pub struct ProgramDef {
     /// Values every step takes unless it sets its own.
     #[serde(default, skip_serializing_if = "Defaults::is_empty")]
     pub defaults: Defaults,
+    /// What a clear refusal (a `declined` fact) does to the rest of the program.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub declined: Option<DeclinedDef>,
     /// The steps.
     pub steps: Vec<StepDef>,
+}
+
+/// `declined`: after a clear refusal, tasks on `stop_channels` are dropped; the others
+/// go on until `horizon` after the refusal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeclinedDef {
+    /// Channels that stop at once (calls, visits).
+    pub stop_channels: Vec<Channel>,
+    /// How long after the refusal other tasks (messages) go on, an ISO 8601 duration.
+    pub horizon: String,
+}
+
+/// `sample`: only a deterministic share of patients get the step.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SampleDef {
+    /// Share of patients, in (0, 1].
+    pub fraction: Fraction,
+    /// Patients matching these conditions are always in (key customers).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub always: Conditions,
+    /// Draws with different salts are independent; the default draw is the program's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub salt: Option<String>,
+}
+
+/// A number between 0 and 1, compared bit for bit.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Fraction(pub f64);
+
+impl PartialEq for Fraction {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.to_bits() == other.0.to_bits()
+    }
+}
+
+impl Eq for Fraction {}
+
+/// `sessions`: which session numbers of a course a session-anchored step covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SessionRange {
+    /// First session number (from 1).
+    #[serde(default = "one")]
+    pub first: u32,
+    /// Last session number; none: every session from `first`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last: Option<u32>,
+}
+
+fn one() -> u32 {
+    1
 }
 
 /// Attribute → allowed values. Keys: `event`, `tag` (any of the patient's tags), or any
@@ -93,6 +150,24 @@ pub struct StepDef {
     /// Extra conditions for this step.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub when: Conditions,
+    /// The step is not planned when all these conditions match.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub unless: Conditions,
+    /// For session anchors: which session numbers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sessions: Option<SessionRange>,
+    /// Fact kinds that drop the task when one happened before it is due.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub stop_when: Vec<String>,
+    /// A fact kind the task waits for (no selling before `recovered`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wait_for: Option<String>,
+    /// Only a deterministic share of patients get this step.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sample: Option<SampleDef>,
+    /// The role that picks the day inside the window (the task carries the window).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub picked_by: Option<Role>,
     /// Channel (else the program default, else `phone`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel: Option<Channel>,
@@ -154,6 +229,8 @@ pub enum Role {
     DoctorAssistant,
     /// 客服主管: checks and reassigns.
     Supervisor,
+    /// The consultant who handled the lead, whichever kind (online, phone or onsite).
+    Consultant,
 }
 
 /// What to do when a task falls on a day the clinic is closed.
@@ -197,6 +274,8 @@ pub enum WindowDef {
         /// Latest, a zero or positive duration.
         latest: Option<String>,
     },
+    /// An approximate day: due ± this duration ("around D+45").
+    Around(String),
 }
 
 #[derive(Deserialize)]
@@ -213,6 +292,8 @@ struct WindowRange {
     earliest: Option<String>,
     #[serde(default)]
     latest: Option<String>,
+    #[serde(default)]
+    around: Option<String>,
 }
 
 impl<'de> Deserialize<'de> for Values {
@@ -299,10 +380,16 @@ impl<'de> Deserialize<'de> for WindowDef {
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<WindowDef, A::Error> {
                 let r = WindowRange::deserialize(de::value::MapAccessDeserializer::new(map))?;
-                Ok(WindowDef::Range {
-                    earliest: r.earliest,
-                    latest: r.latest,
-                })
+                match (r.around, r.earliest.is_some() || r.latest.is_some()) {
+                    (Some(_), true) => Err(de::Error::custom(
+                        "\"around\" cannot be combined with \"earliest\" or \"latest\"",
+                    )),
+                    (Some(a), false) => Ok(WindowDef::Around(a)),
+                    (None, _) => Ok(WindowDef::Range {
+                        earliest: r.earliest,
+                        latest: r.latest,
+                    }),
+                }
             }
         }
         d.deserialize_any(V)
@@ -321,6 +408,11 @@ impl Serialize for WindowDef {
                 if let Some(l) = latest {
                     m.insert("latest", l);
                 }
+                m.serialize(s)
+            }
+            WindowDef::Around(a) => {
+                let mut m = BTreeMap::new();
+                m.insert("around", a);
                 m.serialize(s)
             }
         }
@@ -357,13 +449,14 @@ impl Channel {
 
 impl Role {
     /// Every role, in documentation order.
-    pub const ALL: [Role; 6] = [
+    pub const ALL: [Role; 7] = [
         Role::CustomerService,
         Role::OnsiteConsultant,
         Role::OnlineConsultant,
         Role::PhoneConsultant,
         Role::DoctorAssistant,
         Role::Supervisor,
+        Role::Consultant,
     ];
 
     /// A short display label in `lang` (`客服` / `customer service`).
@@ -375,6 +468,7 @@ impl Role {
             Role::PhoneConsultant => ("电话咨询", "phone consultant"),
             Role::DoctorAssistant => ("医助", "doctor's assistant"),
             Role::Supervisor => ("客服主管", "supervisor"),
+            Role::Consultant => ("咨询师", "consultant"),
         };
         match lang {
             Lang::Zh => zh,

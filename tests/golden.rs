@@ -44,7 +44,7 @@ fn plastic_inpatient_with_discharge_date() {
         p.dropped[0].id,
         "plastic-aftercare/review-thanks-sms/ep-1/0"
     );
-    assert_eq!(p.dropped[0].reason, DropReason::MissingMilestone);
+    assert_eq!(p.dropped[0].reason, DropReason::MissingAnchor);
 }
 
 /// An inpatient without a discharge date gets no farewell task, and says so.

@@ -5,6 +5,15 @@ use crate::error::Located;
 use crate::model::ProgramDef;
 use std::collections::BTreeMap;
 
+/// Anchor names no milestone or step may take.
+pub(super) const RESERVED: [&str; 5] = [
+    "event",
+    "each_session",
+    "before_each_upcoming_session",
+    "course_end",
+    "one_session_left",
+];
+
 /// Sets each step's anchor and returns the steps in dependency order.
 ///
 /// Errors: duplicate step ids, a step named like a milestone, unknown anchors, cycles.
@@ -25,10 +34,10 @@ pub(super) fn resolve(
                 ),
             ));
         }
-        if s.id == "event" || milestones.iter().any(|m| *m.name == *s.id) {
+        if RESERVED.contains(&s.id.as_str()) || milestones.iter().any(|m| *m.name == *s.id) {
             return Err(Located::new(
                 at,
-                format!("step id {:?} is also an anchor name (\"event\" or a milestone): expected distinct names", s.id),
+                format!("step id {:?} is also an anchor name (a milestone or one of {}): expected distinct names", s.id, RESERVED.join(", ")),
             ));
         }
     }
@@ -36,8 +45,25 @@ pub(super) fn resolve(
     let mut parent: Vec<Option<usize>> = Vec::with_capacity(steps.len());
     for (i, s) in def.steps.iter().enumerate() {
         let from = s.from.as_deref().unwrap_or("event");
+        let fact = |prefix: &str| {
+            from.strip_prefix(prefix)
+                .filter(|k| super::is_id(k))
+                .map(|k| -> std::sync::Arc<str> { k.into() })
+        };
         let (anchor, p) = if from == "event" {
             (Anchor::Event, None)
+        } else if from == "each_session" {
+            (Anchor::EachSession, None)
+        } else if from == "before_each_upcoming_session" {
+            (Anchor::UpcomingSession, None)
+        } else if from == "course_end" {
+            (Anchor::CourseEnd, None)
+        } else if from == "one_session_left" {
+            (Anchor::OneSessionLeft, None)
+        } else if let Some(kind) = fact("fact:") {
+            (Anchor::Fact(kind), None)
+        } else if let Some(kind) = fact("latest:") {
+            (Anchor::Latest(kind), None)
         } else if let Some(m) = milestones.iter().position(|m| *m.name == *from) {
             (Anchor::Milestone(m), None)
         } else if let Some(&j) = index.get(from) {
@@ -51,7 +77,7 @@ pub(super) fn resolve(
             };
             return Err(Located::new(
                 format!("/steps/{i}/from"),
-                format!("unknown anchor {from:?}: expected \"event\"{known} or the id of another step of this program"),
+                format!("unknown anchor {from:?}: expected \"event\"{known}, a session anchor (each_session, before_each_upcoming_session, course_end, one_session_left), \"fact:KIND\", \"latest:KIND\" or the id of another step of this program"),
             ));
         };
         if let Some(step) = steps.get_mut(i) {

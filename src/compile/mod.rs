@@ -14,7 +14,9 @@ use crate::model::{Conditions, ProgramDef, StepDef, TimeDef, WindowDef};
 use crate::offset::Offset;
 use crate::text::Text;
 use crate::time::{NamedWindow, TimeWindow};
-pub(crate) use program::{Anchor, CondKey, Conds, Milestone, Program, Step, TimeSpec};
+pub(crate) use program::{
+    Anchor, CondKey, Conds, Declined, Milestone, Program, Sample, Step, TimeSpec,
+};
 
 /// The only rule format this version reads.
 pub const FORMAT: &str = "followup/v1";
@@ -71,12 +73,26 @@ pub(crate) fn compile_program(def: &ProgramDef, limits: &Limits) -> Result<Progr
         steps.push(compile_step(s, i, def, limits)?);
     }
     let order = anchors::resolve(def, &milestones, &mut steps)?;
+    let declined = match &def.declined {
+        Some(d) => Some(Declined {
+            stop_channels: d.stop_channels.clone(),
+            horizon: offset(&d.horizon, "/declined/horizon", limits)?,
+        }),
+        None => None,
+    };
+    if declined.as_ref().is_some_and(|d| d.horizon.negative) {
+        return Err(Located::new(
+            "/declined/horizon",
+            "the horizon is negative: expected a zero or positive duration",
+        ));
+    }
     Ok(Program {
         id: def.id.as_str().into(),
         name: def.name.clone(),
         applies,
         milestones,
         steps: order,
+        declined,
     })
 }
 
@@ -84,9 +100,73 @@ fn compile_step(s: &StepDef, i: usize, def: &ProgramDef, limits: &Limits) -> Res
     let at = |field: &str| format!("/steps/{i}/{field}");
     check_id(&s.id, &at("id"), "step id")?;
     let d = &def.defaults;
+    let from = s.from.as_deref().unwrap_or("event");
+    let per_session = matches!(from, "each_session" | "before_each_upcoming_session");
     let offset = match &s.offset {
         Some(text) => offset(text, &at("offset"), limits)?,
+        // "before each upcoming session" is the day before unless the step says otherwise.
+        None if from == "before_each_upcoming_session" => Offset {
+            negative: true,
+            months: 0,
+            days: 1,
+        },
         None => Offset::ZERO,
+    };
+    if per_session && s.repeat.is_some() {
+        return Err(Located::new(
+            at("repeat"),
+            format!("\"repeat\" cannot be combined with the anchor {from:?}: expected one task per session"),
+        ));
+    }
+    let sessions = match s.sessions {
+        None => (1, None),
+        Some(_) if !per_session => {
+            return Err(Located::new(
+                at("sessions"),
+                format!("\"sessions\" needs a session anchor: expected \"from\": \"each_session\" or \"before_each_upcoming_session\", not {from:?}"),
+            ))
+        }
+        Some(r) if r.first == 0 || r.last.is_some_and(|l| l < r.first) => {
+            return Err(Located::new(
+                at("sessions"),
+                format!("invalid session range {}..{}: expected 1 <= first <= last", r.first, r.last.map_or("".into(), |l| l.to_string())),
+            ))
+        }
+        Some(r) => (r.first, r.last),
+    };
+    let mut stop_when = Vec::with_capacity(s.stop_when.len());
+    for (k, kind) in s.stop_when.iter().enumerate() {
+        stop_when.push(fact_kind(kind, &format!("/steps/{i}/stop_when/{k}"))?.into());
+    }
+    let wait_for = match &s.wait_for {
+        Some(kind) => Some(fact_kind(kind, &at("wait_for"))?.into()),
+        None => None,
+    };
+    let sample = match &s.sample {
+        Some(d) => {
+            let f = d.fraction.0;
+            if !(f > 0.0 && f <= 1.0) {
+                return Err(Located::new(
+                    format!("/steps/{i}/sample/fraction"),
+                    format!("sample fraction {f}: expected a number greater than 0 and at most 1 (0.5 for half the patients)"),
+                ));
+            }
+            let salt = d.salt.as_deref().unwrap_or("");
+            if !salt.is_empty() && !is_id(salt) {
+                return Err(Located::new(
+                    format!("/steps/{i}/sample/salt"),
+                    format!(
+                        "invalid salt {salt:?}: expected lower-case letters, digits, '-' or '_'"
+                    ),
+                ));
+            }
+            Some(Sample {
+                fraction: f,
+                always: compile_conds(&d.always, &format!("/steps/{i}/sample/always"))?,
+                salt: salt.into(),
+            })
+        }
+        None => None,
     };
     let repeat = match &s.repeat {
         Some(text) => Some(repeat::Repeat::compile(text, limits).map_err(|(m, limit)| {
@@ -108,6 +188,12 @@ fn compile_step(s: &StepDef, i: usize, def: &ProgramDef, limits: &Limits) -> Res
         (None, Some(w)) => window(w, "/defaults/window", limits)?,
         (None, None) => (0, 0),
     };
+    if s.picked_by.is_some() && latest <= 0 {
+        return Err(Located::new(
+            at("picked_by"),
+            "a day picked by staff needs a window to pick from: expected a \"window\" such as {\"latest\": \"P26D\"}",
+        ));
+    }
     check_text(&s.title, &at("title"))?;
     if let Some(script) = &s.script {
         check_text(script, &at("script"))?;
@@ -119,6 +205,12 @@ fn compile_step(s: &StepDef, i: usize, def: &ProgramDef, limits: &Limits) -> Res
         offset,
         repeat,
         when: compile_conds(&s.when, &at("when"))?,
+        unless: compile_conds(&s.unless, &at("unless"))?,
+        sessions,
+        stop_when,
+        wait_for,
+        sample,
+        picked_by: s.picked_by,
         channel: s.channel.or(d.channel).unwrap_or(crate::Channel::Phone),
         role: s.role.or(d.role).unwrap_or(crate::Role::CustomerService),
         time,
@@ -140,14 +232,30 @@ pub(crate) fn pointer(segments: &[&str]) -> String {
     out
 }
 
-fn check_id(id: &str, at: &str, what: &str) -> Result<(), Located> {
+/// Ids of programs, steps, milestones and fact kinds: 1-64 of `a-z 0-9 - _`, starting
+/// with a letter or digit.
+pub(crate) fn is_id(id: &str) -> bool {
     let mut chars = id.chars();
-    let ok = id.len() <= 64
+    id.len() <= 64
         && chars
             .next()
             .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
-        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
-    if ok {
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+}
+
+fn fact_kind<'a>(kind: &'a str, at: &str) -> Result<&'a str, Located> {
+    if is_id(kind) {
+        Ok(kind)
+    } else {
+        Err(Located::new(
+            at,
+            format!("invalid fact kind {kind:?}: expected lower-case letters, digits, '-' or '_' (visited, converted, declined, recovered, complaint_resolved…)"),
+        ))
+    }
+}
+
+fn check_id(id: &str, at: &str, what: &str) -> Result<(), Located> {
+    if is_id(id) {
         Ok(())
     } else {
         Err(Located::new(
@@ -254,6 +362,15 @@ fn window(w: &WindowDef, at: &str, limits: &Limits) -> Result<(i64, i64), Locate
                 "a zero or positive duration",
             )?,
         )),
+        WindowDef::Around(text) => {
+            let d = days(
+                text,
+                format!("{at}/around"),
+                |d| d >= 0,
+                "a zero or positive duration (days either side of the due day)",
+            )?;
+            Ok((-d, d))
+        }
         WindowDef::Range { earliest, latest } => {
             let e = match earliest {
                 Some(t) => days(

@@ -16,6 +16,22 @@ pub(crate) struct Program {
     pub milestones: Vec<Milestone>,
     /// Steps in dependency order: a step comes after the step it is anchored to.
     pub steps: Vec<Step>,
+    pub declined: Option<Declined>,
+}
+
+/// What a `declined` fact does to the program's later tasks.
+#[derive(Debug, Clone)]
+pub(crate) struct Declined {
+    pub stop_channels: Vec<Channel>,
+    pub horizon: Offset,
+}
+
+/// A deterministic sample of patients.
+#[derive(Debug, Clone)]
+pub(crate) struct Sample {
+    pub fraction: f64,
+    pub always: Conds,
+    pub salt: Box<str>,
 }
 
 #[derive(Debug, Clone)]
@@ -31,6 +47,14 @@ pub(crate) struct Step {
     pub offset: Offset,
     pub repeat: Option<super::repeat::Repeat>,
     pub when: Conds,
+    /// Not planned when all of these match (empty: never excluded).
+    pub unless: Conds,
+    /// For session anchors: first and last session numbers.
+    pub sessions: (u32, Option<u32>),
+    pub stop_when: Vec<Box<str>>,
+    pub wait_for: Option<Arc<str>>,
+    pub sample: Option<Sample>,
+    pub picked_by: Option<Role>,
     pub channel: Channel,
     pub role: Role,
     pub time: TimeSpec,
@@ -45,13 +69,25 @@ pub(crate) struct Step {
 }
 
 /// What a step counts from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Anchor {
     Event,
     /// Index into `Program::milestones`.
     Milestone(usize),
     /// Index into `Program::steps` (always an earlier index).
     Step(usize),
+    /// Every session of the course; occurrence = session number.
+    EachSession,
+    /// Every planned (not yet done) session; occurrence = session number.
+    UpcomingSession,
+    /// The last session of the course.
+    CourseEnd,
+    /// The session after which one session is left in the package.
+    OneSessionLeft,
+    /// Every fact of a kind, in time order.
+    Fact(Arc<str>),
+    /// The latest fact of a kind, else the event.
+    Latest(Arc<str>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,6 +108,10 @@ pub(crate) enum CondKey {
 }
 
 impl Conds {
+    pub(crate) fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
     pub(crate) fn matches(&self, ep: &Episode) -> bool {
         self.0.iter().all(|(key, values)| match key {
             CondKey::Event => values.iter().any(|v| **v == *ep.event),

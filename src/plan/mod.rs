@@ -4,6 +4,7 @@
 //! dependency order — anchor dates, nominal dates (offset and repeat), the calendar's
 //! closed-day policy, time windows — collecting tasks and dropped occurrences.
 
+mod lifecycle;
 pub(crate) mod task;
 
 use crate::calendar::{Calendar, ShiftReason};
@@ -113,51 +114,105 @@ impl Planner<'_> {
     fn program(&mut self, program: &Program) -> Result<()> {
         self.anchors.clear();
         self.spans.clear();
-        let event = self.ep.date();
+        let ep = self.ep;
+        let event = ep.date();
         for step in &program.steps {
             let start = self.anchors.len();
-            if !step.when.matches(self.ep) {
+            let excluded = !step.unless.is_empty() && step.unless.matches(ep);
+            if !step.when.matches(ep) || excluded {
                 self.spans.push(None);
                 continue;
             }
-            let mut occurrence = 0u32;
-            match step.anchor {
-                Anchor::Event => self.occurrences(program, step, Some(event), &mut occurrence)?,
+            let sampled = lifecycle::in_sample(ep, program, step);
+            let mut occ = 0u32;
+            let one = |this: &mut Self, date: Option<NaiveDate>, occ: &mut u32| {
+                this.occurrences(program, step, date, sampled, occ)
+            };
+            match &step.anchor {
+                Anchor::Event => one(self, Some(event), &mut occ)?,
                 Anchor::Milestone(m) => {
-                    let Some(ms) = program.milestones.get(m) else {
+                    let Some(ms) = program.milestones.get(*m) else {
                         self.spans.push(None);
                         continue;
                     };
-                    if let Some(dates) = self.ep.milestones.get(&*ms.name) {
+                    if let Some(dates) = ep.milestones.get(&*ms.name) {
                         for &d in &dates.0 {
-                            self.occurrences(program, step, Some(d), &mut occurrence)?;
+                            one(self, Some(d), &mut occ)?;
                         }
                     } else if let Some(default) = ms.default {
                         match default.apply(event, MonthEnd::Clamp) {
-                            Landing::Date(d) => {
-                                self.occurrences(program, step, Some(d), &mut occurrence)?
-                            }
+                            Landing::Date(d) => one(self, Some(d), &mut occ)?,
                             _ => return Err(self.out_of_range(step)),
                         }
                     } else {
-                        self.drop(program, step, 0, None, DropReason::MissingMilestone);
-                        self.anchors.push(None);
+                        self.missing(program, step, &ms.name);
                     }
                 }
                 Anchor::Step(j) => {
-                    let Some(Some((from, to))) = self.spans.get(j).copied() else {
+                    let Some(Some((from, to))) = self.spans.get(*j).copied() else {
                         self.spans.push(None);
                         continue;
                     };
                     for k in from..to {
                         let anchor = self.anchors.get(k).copied().flatten();
-                        self.occurrences(program, step, anchor, &mut occurrence)?;
+                        one(self, anchor, &mut occ)?;
                     }
+                }
+                Anchor::EachSession | Anchor::UpcomingSession => {
+                    let upcoming_only = matches!(step.anchor, Anchor::UpcomingSession);
+                    let (first, last) = step.sessions;
+                    if let Some(course) = &ep.course {
+                        for s in course.sessions() {
+                            let wanted = s.number >= first && last.is_none_or(|l| s.number <= l);
+                            if wanted && !(upcoming_only && s.done) {
+                                occ = s.number;
+                                one(self, Some(s.date), &mut occ)?;
+                            }
+                        }
+                    }
+                }
+                Anchor::CourseEnd | Anchor::OneSessionLeft => {
+                    let date = ep.course.as_ref().and_then(|c| match step.anchor {
+                        Anchor::CourseEnd => c.end(),
+                        _ => c.one_left(),
+                    });
+                    match date {
+                        Some(d) => one(self, Some(d), &mut occ)?,
+                        None => {
+                            let name = if matches!(step.anchor, Anchor::CourseEnd) {
+                                "course_end"
+                            } else {
+                                "one_session_left"
+                            };
+                            self.missing(program, step, name);
+                        }
+                    }
+                }
+                Anchor::Fact(kind) => {
+                    for f in ep.facts_of(kind) {
+                        one(self, Some(f.at.date()), &mut occ)?;
+                    }
+                }
+                Anchor::Latest(kind) => {
+                    let last = ep.facts_of(kind).last().map_or(event, |f| f.at.date());
+                    one(self, Some(last), &mut occ)?;
                 }
             }
             self.spans.push(Some((start, self.anchors.len())));
         }
         Ok(())
+    }
+
+    fn missing(&mut self, program: &Program, step: &Step, anchor: &str) {
+        self.drop(
+            program,
+            step,
+            0,
+            None,
+            DropReason::MissingAnchor,
+            Some(Arc::from(anchor)),
+        );
+        self.anchors.push(None);
     }
 
     /// Plans the occurrences of `step` from one anchor date (`None`: the anchor was dropped).
@@ -166,10 +221,11 @@ impl Planner<'_> {
         program: &Program,
         step: &Step,
         anchor: Option<NaiveDate>,
+        sampled: bool,
         occ: &mut u32,
     ) -> Result<()> {
         let Some(anchor) = anchor else {
-            self.drop(program, step, *occ, None, DropReason::AnchorDropped);
+            self.drop(program, step, *occ, None, DropReason::AnchorDropped, None);
             self.anchors.push(None);
             *occ += 1;
             return Ok(());
@@ -177,7 +233,7 @@ impl Planner<'_> {
         let nominal = match step.offset.apply(anchor, step.month_end) {
             Landing::Date(d) => d,
             Landing::Skipped => {
-                self.drop(program, step, *occ, None, DropReason::MonthEndSkipped);
+                self.drop(program, step, *occ, None, DropReason::MonthEndSkipped, None);
                 self.anchors.push(None);
                 *occ += 1;
                 return Ok(());
@@ -185,7 +241,7 @@ impl Planner<'_> {
             Landing::OutOfRange => return Err(self.out_of_range(step)),
         };
         match &step.repeat {
-            None => self.occurrence(program, step, anchor, nominal, occ)?,
+            None => self.occurrence(program, step, anchor, nominal, sampled, occ)?,
             Some(rule) => {
                 let dates = rule.dates(nominal, &self.rules.limits).map_err(|e| {
                     let (message, limit) = match e {
@@ -203,7 +259,7 @@ impl Planner<'_> {
                     episode_error(self.ep, "/at".into(), message, limit)
                 })?;
                 for d in dates {
-                    self.occurrence(program, step, anchor, d, occ)?;
+                    self.occurrence(program, step, anchor, d, sampled, occ)?;
                 }
             }
         }
@@ -227,6 +283,7 @@ impl Planner<'_> {
         step: &Step,
         anchor: NaiveDate,
         nominal: NaiveDate,
+        sampled: bool,
         occ: &mut u32,
     ) -> Result<()> {
         let n = *occ;
@@ -242,14 +299,41 @@ impl Planner<'_> {
                 Some("max_tasks_per_plan"),
             ));
         }
+        if !sampled {
+            self.drop(
+                program,
+                step,
+                n,
+                Some(nominal),
+                DropReason::NotSampled,
+                None,
+            );
+            self.anchors.push(None);
+            return Ok(());
+        }
         let (due, shifted) = match self.open_day(step, anchor, nominal) {
             Some(x) => x,
             None => {
-                self.drop(program, step, n, Some(nominal), DropReason::NoOpenDay);
+                self.drop(program, step, n, Some(nominal), DropReason::NoOpenDay, None);
                 self.anchors.push(None);
                 return Ok(());
             }
         };
+        let window = match step.time {
+            TimeSpec::Named(n) => self.cal.windows().get(n),
+            TimeSpec::Explicit(w) => w,
+        };
+        if let Some((reason, detail)) = lifecycle::judge(
+            self.ep,
+            program,
+            step,
+            step.channel,
+            due.and_time(window.start),
+        ) {
+            self.drop(program, step, n, Some(nominal), reason, detail);
+            self.anchors.push(None);
+            return Ok(());
+        }
         let around = |days: i64| {
             let d = Days::new(days.unsigned_abs());
             if days < 0 {
@@ -261,10 +345,11 @@ impl Planner<'_> {
         let (Some(earliest), Some(latest)) = (around(step.earliest), around(step.latest)) else {
             return Err(self.out_of_range(step));
         };
-        let window = match step.time {
-            TimeSpec::Named(n) => self.cal.windows().get(n),
-            TimeSpec::Explicit(w) => w,
-        };
+        let waits_for = step
+            .wait_for
+            .as_ref()
+            .filter(|kind| self.ep.facts_of(kind).next().is_none())
+            .cloned();
         self.plan.tasks.push(Task {
             id: self.task_id(program, step, n),
             program: program.id.clone(),
@@ -280,6 +365,8 @@ impl Planner<'_> {
             window,
             nominal,
             shifted,
+            picked_by: step.picked_by,
+            waits_for,
             title: step.title.clone(),
             script: step.script.clone(),
         });
@@ -330,6 +417,7 @@ impl Planner<'_> {
         n: u32,
         nominal: Option<NaiveDate>,
         reason: DropReason,
+        detail: Option<Arc<str>>,
     ) {
         self.plan.dropped.push(Dropped {
             id: self.task_id(program, step, n),
@@ -338,6 +426,7 @@ impl Planner<'_> {
             occurrence: n,
             nominal,
             reason,
+            detail,
         });
     }
 

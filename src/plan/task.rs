@@ -58,6 +58,14 @@ pub struct Task {
     pub nominal: NaiveDate,
     /// Why `due` differs from `nominal`, if it does.
     pub shifted: Option<ShiftReason>,
+    /// Set when staff pick the day: this role chooses a day between `earliest` and
+    /// `latest` (`due` is the first possible day).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub picked_by: Option<Role>,
+    /// Set when the task waits for a fact that has not happened yet (a sales-flavoured
+    /// call waits for `recovered`): do not do it before the fact is recorded; re-plan then.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub waits_for: Option<Arc<str>>,
     /// Title.
     pub title: Text,
     /// Script: what to say or write.
@@ -81,6 +89,9 @@ pub struct Dropped {
     pub nominal: Option<NaiveDate>,
     /// Why it was dropped.
     pub reason: DropReason,
+    /// The fact kind, channel or anchor behind the reason, where there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<Arc<str>>,
 }
 
 /// Why an occurrence was dropped.
@@ -88,13 +99,26 @@ pub struct Dropped {
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum DropReason {
-    /// The step counts from a milestone that has no default and that the episode does
-    /// not give (a discharge date, a review visit).
-    MissingMilestone,
+    /// The step counts from something the episode does not give: a milestone with no
+    /// default (a discharge date, a review visit), the course end… `detail` names it.
+    MissingAnchor,
     /// The step counts from another step's occurrence, and that one was dropped.
     AnchorDropped,
     /// The month-end policy is `skip` and the day does not exist in the target month.
     MonthEndSkipped,
     /// No open day could be found near the nominal day.
     NoOpenDay,
+    /// A fact listed in the step's `stop_when` happened before the task was due;
+    /// `detail` is the fact kind.
+    Stopped,
+    /// The patient opted out of the task's channel before it was due; `detail` is the
+    /// channel.
+    OptedOut,
+    /// The patient clearly declined before the task was due, and the program stops this
+    /// channel on a refusal.
+    Declined,
+    /// The patient declined and the task falls after the program's horizon for messages.
+    PastHorizon,
+    /// The patient is outside the step's sample.
+    NotSampled,
 }

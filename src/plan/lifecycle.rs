@@ -1,0 +1,82 @@
+//! What happens to a planned occurrence given the patient's facts: opt-outs, refusals,
+//! stop facts and samples.
+
+use super::task::DropReason;
+use crate::compile::{Program, Step};
+use crate::model::Channel;
+use crate::offset::{Landing, MonthEnd};
+use crate::Episode;
+use chrono::NaiveDateTime;
+use std::sync::Arc;
+
+/// Why a task does not go ahead, with the detail (fact kind, channel).
+pub(super) type Verdict = Option<(DropReason, Option<Arc<str>>)>;
+
+/// True if the patient is in the step's sample (or the step has none).
+pub(super) fn in_sample(ep: &Episode, program: &Program, step: &Step) -> bool {
+    match &step.sample {
+        None => true,
+        Some(s) => {
+            (!s.always.is_empty() && s.always.matches(ep))
+                || crate::sample::sample_draw(&program.id, &s.salt, &ep.patient.id) < s.fraction
+        }
+    }
+}
+
+/// Judges one occurrence due at `due` (its day and the start of its time window).
+///
+/// Order: opt-out of the channel, then the program's `declined` rule, then the step's
+/// `stop_when` facts. A fact counts when it happened strictly before `due`.
+pub(super) fn judge(
+    ep: &Episode,
+    program: &Program,
+    step: &Step,
+    channel: Channel,
+    due: NaiveDateTime,
+) -> Verdict {
+    let opted_out = ep
+        .facts
+        .iter()
+        .any(|f| f.kind == "opt_out" && f.channel == Some(channel) && f.at < due);
+    if opted_out {
+        let name: &'static str = channel_name(channel);
+        return Some((DropReason::OptedOut, Some(Arc::from(name))));
+    }
+    if let Some(rule) = &program.declined {
+        if let Some(refusal) = ep
+            .facts
+            .iter()
+            .filter(|f| f.kind == "declined" && f.at < due)
+            .map(|f| f.at)
+            .min()
+        {
+            if rule.stop_channels.contains(&channel) {
+                return Some((DropReason::Declined, None));
+            }
+            let horizon_end = match rule.horizon.apply(refusal.date(), MonthEnd::Clamp) {
+                Landing::Date(d) => d,
+                _ => chrono::NaiveDate::MAX,
+            };
+            if due.date() > horizon_end {
+                return Some((DropReason::PastHorizon, None));
+            }
+        }
+    }
+    for kind in &step.stop_when {
+        if ep.facts.iter().any(|f| *f.kind == **kind && f.at < due) {
+            return Some((DropReason::Stopped, Some(Arc::from(&**kind))));
+        }
+    }
+    None
+}
+
+fn channel_name(c: Channel) -> &'static str {
+    match c {
+        Channel::Phone => "phone",
+        Channel::Sms => "sms",
+        Channel::InPerson => "in_person",
+        Channel::Wechat => "wechat",
+        Channel::Mail => "mail",
+        Channel::HomeVisit => "home_visit",
+    }
+}
