@@ -164,6 +164,30 @@ fn render(rules: &RuleSet, ep: &Episode, plan: &Plan, lang: Lang) -> String {
             pad(t.channel.label(lang), 10),
             t.title.get(lang)
         );
+        if let Some(role) = t.picked_by {
+            let _ = write!(
+                out,
+                "  [{} {}..{}]",
+                if zh {
+                    format!("{}选定日期", role.label(lang))
+                } else {
+                    format!("day picked by {}", role.label(lang))
+                },
+                t.earliest,
+                t.latest
+            );
+        } else if t.earliest != t.due || t.latest != t.due {
+            let _ = write!(
+                out,
+                "  [{} {}..{}]",
+                if zh { "可在" } else { "on time" },
+                t.earliest,
+                t.latest
+            );
+        }
+        if let Some(fact) = &t.waits_for {
+            let _ = write!(out, "  [{} {fact}]", if zh { "等待" } else { "waits for" });
+        }
         if let Some(r) = t.shifted {
             let _ = write!(
                 out,
@@ -179,9 +203,14 @@ fn render(rules: &RuleSet, ep: &Episode, plan: &Plan, lang: Lang) -> String {
     if !plan.dropped.is_empty() {
         let _ = writeln!(out, "\n{}", if zh { "未安排：" } else { "Dropped:" });
         for d in &plan.dropped {
+            let detail = d
+                .detail
+                .as_deref()
+                .map(|x| format!(" {x}"))
+                .unwrap_or_default();
             let _ = writeln!(
                 out,
-                "  {}/{}#{}  {}",
+                "  {}/{}#{}  {}{detail}",
                 d.program,
                 d.step,
                 d.occurrence,

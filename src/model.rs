@@ -210,6 +210,8 @@ pub enum Channel {
     Mail,
     /// Home visit (登門拜訪).
     HomeVisit,
+    /// Internal work with no contact (a supervisor reassigning a lead).
+    Internal,
 }
 
 /// Who does the task.
@@ -421,13 +423,14 @@ impl Serialize for WindowDef {
 
 impl Channel {
     /// Every channel, in documentation order.
-    pub const ALL: [Channel; 6] = [
+    pub const ALL: [Channel; 7] = [
         Channel::Phone,
         Channel::Sms,
         Channel::InPerson,
         Channel::Wechat,
         Channel::Mail,
         Channel::HomeVisit,
+        Channel::Internal,
     ];
 
     /// A short display label in `lang` (`电话` / `phone`).
@@ -439,6 +442,7 @@ impl Channel {
             Channel::Wechat => ("微信", "WeChat"),
             Channel::Mail => ("邮寄", "mail"),
             Channel::HomeVisit => ("上门", "home visit"),
+            Channel::Internal => ("内部", "internal"),
         };
         match lang {
             Lang::Zh => zh,

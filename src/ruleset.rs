@@ -11,12 +11,36 @@ use std::borrow::Cow;
 /// The built-in rule files, embedded at build time (no IO at run time).
 pub const BUILTIN_RULES: &[(&str, &str)] = &[
     (
+        "rules/complaint.json",
+        include_str!("../rules/complaint.json"),
+    ),
+    (
         "rules/laser-aftercare.json",
         include_str!("../rules/laser-aftercare.json"),
     ),
     (
+        "rules/lead-ownership.json",
+        include_str!("../rules/lead-ownership.json"),
+    ),
+    (
+        "rules/plan-611.json",
+        include_str!("../rules/plan-611.json"),
+    ),
+    (
         "rules/plastic-aftercare.json",
         include_str!("../rules/plastic-aftercare.json"),
+    ),
+    (
+        "rules/presales.json",
+        include_str!("../rules/presales.json"),
+    ),
+    (
+        "rules/product-aftersales.json",
+        include_str!("../rules/product-aftersales.json"),
+    ),
+    (
+        "rules/treatment-course.json",
+        include_str!("../rules/treatment-course.json"),
     ),
 ];
 

@@ -78,5 +78,6 @@ fn channel_name(c: Channel) -> &'static str {
         Channel::Wechat => "wechat",
         Channel::Mail => "mail",
         Channel::HomeVisit => "home_visit",
+        Channel::Internal => "internal",
     }
 }
