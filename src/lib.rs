@@ -110,11 +110,13 @@ pub use episode::{Course, Dates, Episode, Fact, Patient};
 pub use error::{Error, InputError, Result, RuleError};
 pub use limits::Limits;
 pub use model::{
-    Channel, ClosedDay, Conditions, Defaults, ProgramDef, Role, StepDef, TimeDef, Values, WindowDef,
+    Channel, ClosedDay, Conditions, DeclinedDef, Defaults, Fraction, ProgramDef, Role, SampleDef,
+    SessionRange, StepDef, TimeDef, Values, WindowDef,
 };
 pub use offset::{Landing, MonthEnd, Offset, OffsetError};
 pub use plan::task::{DropReason, Dropped, Plan, Task};
 pub use ruleset::{RuleSet, RuleSetBuilder, SourcedProgram, BUILTIN_RULES};
+pub use sample::sample_draw;
 pub use text::{Lang, Text};
 pub use time::{NamedWindow, NamedWindows, TimeWindow};
 
