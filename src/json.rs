@@ -10,6 +10,8 @@ use serde::de::DeserializeOwned;
 
 /// Parses `text` as a `T`, within `limits.max_rule_bytes` and `limits.max_json_depth`.
 pub(crate) fn read<T: DeserializeOwned>(text: &str, limits: &Limits) -> Result<T, Located> {
+    // Editors on Windows may save a byte-order mark; it is not part of the JSON.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.len() > limits.max_rule_bytes {
         return Err(Located::new(
             "",
@@ -25,7 +27,19 @@ pub(crate) fn read<T: DeserializeOwned>(text: &str, limits: &Limits) -> Result<T
     let mut de = serde_json::Deserializer::from_str(text);
     let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let pointer = pointer_of(e.path());
-        from_serde(pointer, e.inner())
+        let mut loc = from_serde(pointer, e.inner());
+        // For data errors (wrong type, unknown field, bad value) point at the start of
+        // the offending value, as the checks after parsing do; serde points at its end.
+        // Unknown fields point at the key; duplicate keys keep serde's place (the duplicate).
+        let data = e.inner().classify() == serde_json::error::Category::Data;
+        if data && !loc.pointer.is_empty() && !loc.message.starts_with("duplicate field") {
+            let key = loc.message.starts_with("unknown field");
+            if let Some((line, column)) = locate_at(text, &loc.pointer, key) {
+                loc.line = Some(line);
+                loc.column = Some(column);
+            }
+        }
+        loc
     })?;
     de.end().map_err(|e| from_serde(String::new(), &e))?;
     Ok(value)
@@ -38,7 +52,8 @@ fn from_serde(pointer: String, e: &serde_json::Error) -> Located {
     let mut loc = Located::new(pointer, message);
     if e.line() > 0 {
         loc.line = Some(e.line());
-        loc.column = Some(e.column());
+        // serde_json says column 0 at the very start of a line (an empty text).
+        loc.column = Some(e.column().max(1));
     }
     loc
 }
@@ -119,12 +134,26 @@ pub(crate) fn push_key(out: &mut String, key: &str) {
 /// Line and column (1-based, columns in bytes as serde_json counts them) of the value at
 /// `pointer` in the valid JSON `text`; `None` if it cannot be found.
 pub(crate) fn locate(text: &str, pointer: &str) -> Option<(usize, usize)> {
+    locate_at(text, pointer, false)
+}
+
+/// As [`locate`]; with `key`, the position of the last member's key instead of its value.
+fn locate_at(text: &str, pointer: &str, key: bool) -> Option<(usize, usize)> {
     let bytes = text.as_bytes();
     let mut pos = skip_ws(bytes, 0);
-    for raw in pointer.split('/').skip(1) {
+    let segments: Vec<&str> = pointer.split('/').skip(1).collect();
+    for (i, raw) in segments.iter().enumerate() {
         let seg = raw.replace("~1", "/").replace("~0", "~");
+        let last_key = key && i + 1 == segments.len();
         pos = match bytes.get(pos)? {
-            b'{' => find_member(bytes, pos, &seg)?,
+            b'{' => {
+                let (key_at, value_at) = find_member(bytes, pos, &seg)?;
+                if last_key {
+                    key_at
+                } else {
+                    value_at
+                }
+            }
             b'[' => find_element(bytes, pos, seg.parse().ok()?)?,
             _ => return None,
         };
@@ -195,7 +224,8 @@ fn skip_value(b: &[u8], i: usize) -> Option<usize> {
     }
 }
 
-fn find_member(b: &[u8], open: usize, key: &str) -> Option<usize> {
+/// Positions of the key and of the value of member `key` of the object opening at `open`.
+fn find_member(b: &[u8], open: usize, key: &str) -> Option<(usize, usize)> {
     let mut i = skip_ws(b, open + 1);
     while b.get(i)? == &b'"' {
         let (raw, after) = scan_string(b, i)?;
@@ -208,7 +238,7 @@ fn find_member(b: &[u8], open: usize, key: &str) -> Option<usize> {
             raw == key.as_bytes()
         };
         if matches {
-            return Some(value);
+            return Some((i, value));
         }
         i = skip_ws(b, skip_value(b, value)?);
         if b.get(i)? == &b',' {

@@ -30,7 +30,7 @@ pub struct Limits {
     /// Default 366.
     pub max_occurrences_per_step: usize,
     /// Largest offset, in days, between a step and its anchor, either way; months count
-    /// as 31 days and years as 366 for this check. Default 3,660 (about ten years).
+    /// as 31 days for this check. Default 3,720: ten years (`P10Y` = 120 months × 31).
     pub max_offset_days: u32,
     /// Most dates an episode may give for one milestone (review visits, say). Default 100.
     pub max_milestone_dates: usize,
@@ -46,7 +46,7 @@ impl Default for Limits {
             max_programs: 1_000,
             max_steps_per_program: 200,
             max_occurrences_per_step: 366,
-            max_offset_days: 3_660,
+            max_offset_days: 3_720,
             max_milestone_dates: 100,
             max_tasks_per_plan: 10_000,
         }

@@ -12,7 +12,7 @@ use std::fmt;
 
 /// One follow-up program, as written in a rule file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, expecting = "a program (a JSON object)")]
 pub struct ProgramDef {
     /// Must be `"followup/v1"`.
     pub format: String,
@@ -20,6 +20,10 @@ pub struct ProgramDef {
     pub id: String,
     /// Display name.
     pub name: Text,
+    /// `episode` (default): planned for each matching episode; `patient`: planned per
+    /// patient over a horizon (birthday and festival greetings).
+    #[serde(default, skip_serializing_if = "Scope::is_episode")]
+    pub scope: Scope,
     /// Optional longer description.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<Text>,
@@ -38,6 +42,23 @@ pub struct ProgramDef {
     pub declined: Option<DeclinedDef>,
     /// The steps.
     pub steps: Vec<StepDef>,
+}
+
+/// Whether a program is planned per episode or per patient.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Scope {
+    /// Planned for each episode its `applies` matches (the default).
+    #[default]
+    Episode,
+    /// Planned for a patient over a horizon by [`crate::RuleSet::plan_patient`].
+    Patient,
+}
+
+impl Scope {
+    fn is_episode(&self) -> bool {
+        *self == Scope::Episode
+    }
 }
 
 /// `declined`: after a clear refusal, tasks on `stop_channels` are dropped; the others
@@ -66,9 +87,31 @@ pub struct SampleDef {
 }
 
 /// A number between 0 and 1, compared bit for bit.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Serialize)]
 #[serde(transparent)]
 pub struct Fraction(pub f64);
+
+impl<'de> Deserialize<'de> for Fraction {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = Fraction;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a number greater than 0 and at most 1")
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Fraction, E> {
+                Ok(Fraction(v))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Fraction, E> {
+                Ok(Fraction(v as f64))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Fraction, E> {
+                Ok(Fraction(v as f64))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
 
 impl PartialEq for Fraction {
     fn eq(&self, other: &Self) -> bool {
@@ -83,15 +126,40 @@ impl Eq for Fraction {}
 #[serde(deny_unknown_fields)]
 pub struct SessionRange {
     /// First session number (from 1).
-    #[serde(default = "one")]
+    #[serde(default = "one", deserialize_with = "session_number")]
     pub first: u32,
     /// Last session number; none: every session from `first`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "some_session_number"
+    )]
     pub last: Option<u32>,
 }
 
 fn one() -> u32 {
     1
+}
+
+fn session_number<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+    struct V;
+    impl Visitor<'_> for V {
+        type Value = u32;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a session number, 1 or more")
+        }
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<u32, E> {
+            u32::try_from(v).map_err(|_| E::invalid_value(de::Unexpected::Unsigned(v), &self))
+        }
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<u32, E> {
+            u32::try_from(v).map_err(|_| E::invalid_value(de::Unexpected::Signed(v), &self))
+        }
+    }
+    d.deserialize_any(V)
+}
+
+fn some_session_number<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
+    session_number(d).map(Some)
 }
 
 /// Attribute → allowed values. Keys: `event`, `tag` (any of the patient's tags), or any
@@ -134,7 +202,7 @@ impl Defaults {
 
 /// One step of a program, as written.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, expecting = "a step (a JSON object)")]
 pub struct StepDef {
     /// Step id, unique in the program.
     pub id: String,
@@ -384,7 +452,7 @@ impl<'de> Deserialize<'de> for WindowDef {
                 let r = WindowRange::deserialize(de::value::MapAccessDeserializer::new(map))?;
                 match (r.around, r.earliest.is_some() || r.latest.is_some()) {
                     (Some(_), true) => Err(de::Error::custom(
-                        "\"around\" cannot be combined with \"earliest\" or \"latest\"",
+                        "\"around\" cannot be combined with \"earliest\" or \"latest\": expected either {\"around\": \"P3D\"} or {\"earliest\": …, \"latest\": …}",
                     )),
                     (Some(a), false) => Ok(WindowDef::Around(a)),
                     (None, _) => Ok(WindowDef::Range {

@@ -84,7 +84,7 @@ impl Offset {
         };
         let body = rest
             .strip_prefix('P')
-            .ok_or_else(|| bad("it must start with \"P\""))?;
+            .ok_or_else(|| bad("it must start with \"P\" (letters are upper case)"))?;
         if body.contains('T') {
             return Err(bad("hours, minutes and seconds are not supported"));
         }

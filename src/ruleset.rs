@@ -15,6 +15,10 @@ pub const BUILTIN_RULES: &[(&str, &str)] = &[
         include_str!("../rules/complaint.json"),
     ),
     (
+        "rules/greetings.json",
+        include_str!("../rules/greetings.json"),
+    ),
+    (
         "rules/laser-aftercare.json",
         include_str!("../rules/laser-aftercare.json"),
     ),
@@ -37,6 +41,10 @@ pub const BUILTIN_RULES: &[(&str, &str)] = &[
     (
         "rules/product-aftersales.json",
         include_str!("../rules/product-aftersales.json"),
+    ),
+    (
+        "rules/quarterly-touch.json",
+        include_str!("../rules/quarterly-touch.json"),
     ),
     (
         "rules/treatment-course.json",
@@ -120,80 +128,111 @@ impl RuleSetBuilder {
     /// source, JSON pointer, line and column, and what was expected. Program ids must be
     /// unique across sources.
     pub fn build(self) -> Result<RuleSet> {
-        let mut defs = Vec::new();
+        let mut set = Accumulator::new(self.limits);
         for (name, text) in &self.sources {
+            let body = text.trim_start_matches('\u{feff}');
+            let read = |e: Located| e.into_rule(name);
+            if body.trim().is_empty() {
+                return Err(read(Located::new(
+                    "",
+                    "the text is empty: expected a JSON object (one program) or an array of programs",
+                )));
+            }
             // An array holds several programs; anything else is read as one program, so
             // that serde's message names the exact field at fault.
-            let many = text.trim_start().starts_with('[');
-            let read = |e: Located| e.into_rule(name);
+            let many = body.trim_start().starts_with('[');
             let list: Vec<ProgramDef> = if many {
                 crate::json::read(text, &self.limits).map_err(read)?
             } else {
                 vec![crate::json::read(text, &self.limits).map_err(read)?]
             };
+            if list.is_empty() {
+                return Err(read(Located::new(
+                    "",
+                    "the array is empty: expected at least one program",
+                )));
+            }
             for (i, program) in list.into_iter().enumerate() {
                 let prefix = if many { format!("/{i}") } else { String::new() };
-                defs.push((
-                    SourcedProgram {
-                        source: name.to_string(),
-                        program,
-                    },
-                    prefix,
-                    text.clone(),
-                ));
+                let sourced = SourcedProgram {
+                    source: name.to_string(),
+                    program,
+                };
+                set.add(sourced, prefix, text)?;
             }
         }
-        let limits = self.limits;
-        compile_all(defs, limits)
+        Ok(set.finish())
     }
 }
 
-fn compile_all(
-    defs: Vec<(SourcedProgram, String, Cow<'static, str>)>,
+/// Compiles programs one by one, in the order given, so the first problem reported is
+/// the first in that order.
+struct Accumulator {
     limits: Limits,
-) -> Result<RuleSet> {
-    if defs.len() > limits.max_programs {
-        let first = defs.first().map(|d| d.0.source.clone()).unwrap_or_default();
-        return Err(Located::new(
-            "",
-            format!(
-                "{} programs in all, more than the limit max_programs ({})",
-                defs.len(),
-                limits.max_programs
-            ),
-        )
-        .limit("max_programs")
-        .into_rule(&first));
+    programs: Vec<Program>,
+    defs: Vec<SourcedProgram>,
+    /// The JSON pointer prefix of each program in its source (`/2` in an array).
+    prefixes: Vec<String>,
+}
+
+impl Accumulator {
+    fn new(limits: Limits) -> Self {
+        Accumulator {
+            limits,
+            programs: Vec::new(),
+            defs: Vec::new(),
+            prefixes: Vec::new(),
+        }
     }
-    let mut programs: Vec<Program> = Vec::with_capacity(defs.len());
-    let mut kept = Vec::with_capacity(defs.len());
-    for (sp, prefix, text) in defs {
+
+    fn add(&mut self, sp: SourcedProgram, prefix: String, text: &str) -> Result<()> {
         let locate = |mut e: Located| {
             e.pointer = format!("{prefix}{}", e.pointer);
-            if let Some((l, c)) = crate::json::locate(&text, &e.pointer) {
+            if let Some((l, c)) = crate::json::locate(text, &e.pointer) {
                 e.line = Some(l);
                 e.column = Some(c);
             }
             e.into_rule(&sp.source)
         };
-        let program = compile_program(&sp.program, &limits).map_err(locate)?;
-        if let Some(pos) = programs.iter().position(|p| p.id == program.id) {
-            let other = kept
-                .get(pos)
-                .map_or("", |k: &SourcedProgram| k.source.as_str());
+        if self.programs.len() >= self.limits.max_programs {
+            return Err(locate(
+                Located::new(
+                    "",
+                    format!(
+                        "this program is one more than the limit max_programs ({}) allows in a rule set",
+                        self.limits.max_programs
+                    ),
+                )
+                .limit("max_programs"),
+            ));
+        }
+        let program = compile_program(&sp.program, &self.limits).map_err(locate)?;
+        if let Some(pos) = self.programs.iter().position(|p| p.id == program.id) {
+            let other = match (self.defs.get(pos), self.prefixes.get(pos)) {
+                (Some(d), Some(p)) => format!("{p}/id in {}", d.source),
+                _ => String::new(),
+            };
             return Err(locate(Located::new(
                 "/id",
-                format!("duplicate program id {:?} (also in {other}): expected program ids unique across all rule texts", sp.program.id),
+                format!(
+                    "duplicate program id {:?} (also {other}): expected program ids unique across all rule texts",
+                    sp.program.id
+                ),
             )));
         }
-        programs.push(program);
-        kept.push(sp);
+        self.programs.push(program);
+        self.defs.push(sp);
+        self.prefixes.push(prefix);
+        Ok(())
     }
-    Ok(RuleSet {
-        programs,
-        defs: kept,
-        limits,
-    })
+
+    fn finish(self) -> RuleSet {
+        RuleSet {
+            programs: self.programs,
+            defs: self.defs,
+            limits: self.limits,
+        }
+    }
 }
 
 impl RuleSet {
@@ -248,12 +287,12 @@ impl Serialize for RuleSet {
 impl<'de> Deserialize<'de> for RuleSet {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
         let data = RuleSetData::deserialize(d)?;
-        let defs = data
-            .programs
-            .into_iter()
-            .map(|sp| (sp, String::new(), Cow::Borrowed("")))
-            .collect();
-        compile_all(defs, data.limits).map_err(serde::de::Error::custom)
+        let mut set = Accumulator::new(data.limits);
+        for sp in data.programs {
+            set.add(sp, String::new(), "")
+                .map_err(serde::de::Error::custom)?;
+        }
+        Ok(set.finish())
     }
 }
 

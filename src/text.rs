@@ -9,7 +9,10 @@ use std::sync::Arc;
 /// The strings are reference-counted: cloning a `Text` (as every task does for its
 /// title) never copies the characters.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a text in Chinese and English such as {\"zh\": \"回访\", \"en\": \"Call\"}"
+)]
 pub struct Text {
     /// Chinese (简体中文).
     pub zh: Arc<str>,

@@ -1,5 +1,6 @@
 //! Integration tests, built as one binary to keep build times down.
 
 mod golden;
+mod invalid_rules;
 mod rules_folder;
 mod support;

@@ -2,17 +2,64 @@
 
 use super::program::{Anchor, Milestone, Step};
 use crate::error::Located;
-use crate::model::ProgramDef;
+use crate::lunar::LunarFestival;
+use crate::model::{ProgramDef, Scope};
 use std::collections::BTreeMap;
 
 /// Anchor names no milestone or step may take.
-pub(super) const RESERVED: [&str; 5] = [
+pub(super) const RESERVED: [&str; 7] = [
     "event",
     "each_session",
     "before_each_upcoming_session",
     "course_end",
     "one_session_left",
+    "birthday",
+    "as_of",
 ];
+
+/// The anchors with fixed names (`None`: a milestone or step id, resolved by the caller).
+fn named_anchor(from: &str) -> Result<Option<Anchor>, String> {
+    let kind = |rest: &str| -> Result<std::sync::Arc<str>, String> {
+        if super::is_id(rest) {
+            Ok(rest.into())
+        } else {
+            Err(format!("invalid fact kind {rest:?} in anchor {from:?}: expected lower-case letters, digits, '-' or '_'"))
+        }
+    };
+    Ok(Some(match from {
+        "event" => Anchor::Event,
+        "each_session" => Anchor::EachSession,
+        "before_each_upcoming_session" => Anchor::UpcomingSession,
+        "course_end" => Anchor::CourseEnd,
+        "one_session_left" => Anchor::OneSessionLeft,
+        "birthday" => Anchor::Birthday,
+        "as_of" => Anchor::AsOf,
+        _ => {
+            if let Some(rest) = from.strip_prefix("fact:") {
+                Anchor::Fact(kind(rest)?)
+            } else if let Some(rest) = from.strip_prefix("latest:") {
+                Anchor::Latest(kind(rest)?)
+            } else if let Some(rest) = from.strip_prefix("festival:") {
+                let names: Vec<&str> = LunarFestival::ALL.iter().map(|f| f.id()).collect();
+                Anchor::Festival(LunarFestival::from_id(rest).ok_or_else(|| {
+                    format!("unknown festival {rest:?}: expected one of {} (lunar festivals; Gregorian ones are \"date:MM-DD\")", names.join(", "))
+                })?)
+            } else if let Some(rest) = from.strip_prefix("date:") {
+                let parsed = rest
+                    .split_once('-')
+                    .filter(|(m, d)| m.len() == 2 && d.len() == 2)
+                    .and_then(|(m, d)| Some((m.parse::<u32>().ok()?, d.parse::<u32>().ok()?)))
+                    .filter(|&(m, d)| chrono::NaiveDate::from_ymd_opt(2024, m, d).is_some());
+                let (m, d) = parsed.ok_or_else(|| {
+                    format!("invalid date anchor {from:?}: expected \"date:MM-DD\", a day that exists in a leap year, such as \"date:02-14\"")
+                })?;
+                Anchor::Date(m, d)
+            } else {
+                return Ok(None);
+            }
+        }
+    }))
+}
 
 /// Sets each step's anchor and returns the steps in dependency order.
 ///
@@ -44,26 +91,37 @@ pub(super) fn resolve(
     // Original-order anchors: None for event/milestones, Some(step) for steps.
     let mut parent: Vec<Option<usize>> = Vec::with_capacity(steps.len());
     for (i, s) in def.steps.iter().enumerate() {
-        let from = s.from.as_deref().unwrap_or("event");
-        let fact = |prefix: &str| {
-            from.strip_prefix(prefix)
-                .filter(|k| super::is_id(k))
-                .map(|k| -> std::sync::Arc<str> { k.into() })
+        let patient_scope = def.scope == Scope::Patient;
+        let from = match s.from.as_deref() {
+            Some(f) => f,
+            None if patient_scope => {
+                return Err(Located::new(
+                    format!("/steps/{i}/id"),
+                    format!("step {:?} of a patient-level program has no \"from\": expected \"birthday\", \"festival:NAME\", \"date:MM-DD\" or \"as_of\"", s.id),
+                ))
+            }
+            None => "event",
         };
-        let (anchor, p) = if from == "event" {
-            (Anchor::Event, None)
-        } else if from == "each_session" {
-            (Anchor::EachSession, None)
-        } else if from == "before_each_upcoming_session" {
-            (Anchor::UpcomingSession, None)
-        } else if from == "course_end" {
-            (Anchor::CourseEnd, None)
-        } else if from == "one_session_left" {
-            (Anchor::OneSessionLeft, None)
-        } else if let Some(kind) = fact("fact:") {
-            (Anchor::Fact(kind), None)
-        } else if let Some(kind) = fact("latest:") {
-            (Anchor::Latest(kind), None)
+        let named = named_anchor(from).map_err(|m| Located::new(format!("/steps/{i}/from"), m))?;
+        if let Some(a) = &named {
+            let for_patient = matches!(
+                a,
+                Anchor::Birthday | Anchor::Festival(_) | Anchor::Date(..) | Anchor::AsOf
+            );
+            if for_patient != patient_scope {
+                let (what, expected) = if patient_scope {
+                    ("a patient-level program", "\"birthday\", \"festival:NAME\", \"date:MM-DD\", \"as_of\" or another step")
+                } else {
+                    ("an episode program", "\"event\", a milestone, a session anchor, \"fact:KIND\", \"latest:KIND\" or another step (set \"scope\": \"patient\" for greetings)")
+                };
+                return Err(Located::new(
+                    format!("/steps/{i}/from"),
+                    format!("anchor {from:?} cannot be used in {what}: expected {expected}"),
+                ));
+            }
+        }
+        let (anchor, p) = if let Some(a) = named {
+            (a, None)
         } else if let Some(m) = milestones.iter().position(|m| *m.name == *from) {
             (Anchor::Milestone(m), None)
         } else if let Some(&j) = index.get(from) {
@@ -77,7 +135,11 @@ pub(super) fn resolve(
             };
             return Err(Located::new(
                 format!("/steps/{i}/from"),
-                format!("unknown anchor {from:?}: expected \"event\"{known}, a session anchor (each_session, before_each_upcoming_session, course_end, one_session_left), \"fact:KIND\", \"latest:KIND\" or the id of another step of this program"),
+                if patient_scope {
+                    format!("unknown anchor {from:?}: expected \"birthday\", \"festival:NAME\", \"date:MM-DD\", \"as_of\" or the id of another step of this program")
+                } else {
+                    format!("unknown anchor {from:?}: expected \"event\"{known}, a session anchor (each_session, before_each_upcoming_session, course_end, one_session_left), \"fact:KIND\", \"latest:KIND\" or the id of another step of this program")
+                },
             ));
         };
         if let Some(step) = steps.get_mut(i) {

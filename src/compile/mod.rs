@@ -49,14 +49,25 @@ pub(crate) fn compile_program(def: &ProgramDef, limits: &Limits) -> Result<Progr
         ));
     }
     let applies = compile_conds(&def.applies, "/applies")?;
+    check_text_opt(def.description.as_ref(), "/description")?;
+    // Defaults are checked even when every step overrides them: a typo there is a typo.
+    if let Some(t) = &def.defaults.time {
+        time(t, "/defaults/time")?;
+    }
+    if let Some(w) = &def.defaults.window {
+        window(w, "/defaults/window", limits)?;
+    }
     let mut milestones = Vec::with_capacity(def.milestones.len());
     for (name, default) in &def.milestones {
         let at = pointer(&["milestones", name]);
         check_id(name, &at, "milestone name")?;
-        if name == "event" {
+        if anchors::RESERVED.contains(&name.as_str()) {
             return Err(Located::new(
                 at,
-                "\"event\" is reserved: expected another milestone name",
+                format!(
+                    "{name:?} is reserved ({}): expected another milestone name",
+                    anchors::RESERVED.join(", ")
+                ),
             ));
         }
         let default = match default {
@@ -88,6 +99,7 @@ pub(crate) fn compile_program(def: &ProgramDef, limits: &Limits) -> Result<Progr
     }
     Ok(Program {
         id: def.id.as_str().into(),
+        patient_scope: def.scope == crate::model::Scope::Patient,
         name: def.name.clone(),
         applies,
         milestones,
@@ -169,13 +181,16 @@ fn compile_step(s: &StepDef, i: usize, def: &ProgramDef, limits: &Limits) -> Res
         None => None,
     };
     let repeat = match &s.repeat {
-        Some(text) => Some(repeat::Repeat::compile(text, limits).map_err(|(m, limit)| {
-            let e = Located::new(at("repeat"), m);
-            match limit {
-                Some(l) => e.limit(l),
-                None => e,
-            }
-        })?),
+        Some(text) => Some(
+            repeat::Repeat::compile(text, limits, def.scope == crate::model::Scope::Patient)
+                .map_err(|(m, limit)| {
+                    let e = Located::new(at("repeat"), m);
+                    match limit {
+                        Some(l) => e.limit(l),
+                        None => e,
+                    }
+                })?,
+        ),
         None => None,
     };
     let time = match (&s.time, &d.time) {
@@ -265,6 +280,10 @@ fn check_id(id: &str, at: &str, what: &str) -> Result<(), Located> {
     }
 }
 
+fn check_text_opt(text: Option<&Text>, at: &str) -> Result<(), Located> {
+    text.map_or(Ok(()), |t| check_text(t, at))
+}
+
 fn check_text(text: &Text, at: &str) -> Result<(), Located> {
     for (lang, s) in [("zh", &text.zh), ("en", &text.en)] {
         if s.trim().is_empty() {
@@ -327,9 +346,13 @@ fn time(t: &TimeDef, at: &str) -> Result<TimeSpec, Located> {
                 format!("unknown time window {name:?}: expected \"morning\", \"afternoon\", \"evening\", \"day\" or {{\"start\": \"HH:MM\", \"end\": \"HH:MM\"}}"),
             )
         }),
-        TimeDef::Explicit { start, end } => TimeWindow::parse(start, end)
-            .map(TimeSpec::Explicit)
-            .map_err(|m| Located::new(at, m)),
+        TimeDef::Explicit { start, end } => {
+            crate::time::parse_hhmm(start).map_err(|m| Located::new(format!("{at}/start"), m))?;
+            crate::time::parse_hhmm(end).map_err(|m| Located::new(format!("{at}/end"), m))?;
+            TimeWindow::parse(start, end)
+                .map(TimeSpec::Explicit)
+                .map_err(|m| Located::new(at, m))
+        }
     }
 }
 

@@ -11,6 +11,8 @@ use std::sync::Arc;
 #[derive(Debug, Clone)]
 pub(crate) struct Program {
     pub id: Arc<str>,
+    /// Planned per patient over a horizon (greetings) rather than per episode.
+    pub patient_scope: bool,
     pub name: Text,
     pub applies: Conds,
     pub milestones: Vec<Milestone>,
@@ -88,6 +90,14 @@ pub(crate) enum Anchor {
     Fact(Arc<str>),
     /// The latest fact of a kind, else the event.
     Latest(Arc<str>),
+    /// The patient's birthday, every year (patient-level programs).
+    Birthday,
+    /// A Chinese lunar festival, every year (patient-level programs).
+    Festival(crate::lunar::LunarFestival),
+    /// A fixed Gregorian month and day, every year (patient-level programs).
+    Date(u32, u32),
+    /// The first day of the planning horizon (patient-level programs, with `repeat`).
+    AsOf,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -11,11 +11,10 @@ pub(crate) struct Repeat {
 }
 
 const FREQS: [&str; 4] = ["DAILY", "WEEKLY", "MONTHLY", "YEARLY"];
-const KEYS: [&str; 11] = [
+const KEYS: [&str; 10] = [
     "FREQ",
     "INTERVAL",
     "COUNT",
-    "UNTIL",
     "BYDAY",
     "BYMONTHDAY",
     "BYMONTH",
@@ -35,17 +34,36 @@ impl Repeat {
     pub(crate) fn compile(
         text: &str,
         limits: &Limits,
+        horizon_bounded: bool,
     ) -> Result<Repeat, (String, Option<&'static str>)> {
         let bad = |why: String| (format!("invalid repeat rule {text:?}: {why}"), None);
         let mut has_bound = false;
+        if text.starts_with("RRULE:") {
+            return Err(bad("expected the rule without the \"RRULE:\" prefix, such as \"FREQ=MONTHLY;BYMONTHDAY=1,15;COUNT=6\"".into()));
+        }
         for part in text.split(';') {
-            let (key, value) = part
-                .split_once('=')
-                .ok_or_else(|| bad(format!("{part:?} is not KEY=VALUE")))?;
+            let (key, value) = part.split_once('=').ok_or_else(|| {
+                bad(format!(
+                    "{part:?} is not KEY=VALUE (parts are separated by ';', with none empty)"
+                ))
+            })?;
+            if key == "UNTIL" {
+                return Err(bad("UNTIL is not supported: a rule counts from each episode's own date, so a fixed end date would not follow it; expected COUNT (the number of dates)".into()));
+            }
             if !KEYS.contains(&key) {
+                let hint = if KEYS.contains(&key.trim().to_uppercase().as_str()) {
+                    " (keys are upper case, with no spaces)"
+                } else {
+                    " (follow-up happens on days, so no DTSTART, BYHOUR, BYMINUTE or BYSECOND: the start is the anchor plus the offset)"
+                };
                 return Err(bad(format!(
-                    "{key} is not supported; expected only {} (follow-up happens on days, so no DTSTART, BYHOUR, BYMINUTE or BYSECOND: the start is the anchor plus the offset)",
+                    "{key:?} is not supported; expected only {}{hint}",
                     KEYS.join(", ")
+                )));
+            }
+            if key == "INTERVAL" && value.parse::<u32>().map_or(true, |n| n == 0) {
+                return Err(bad(format!(
+                    "INTERVAL={value}: expected a whole number, 1 or more"
                 )));
             }
             if key == "FREQ" && !FREQS.contains(&value) {
@@ -68,10 +86,10 @@ impl Repeat {
                     ));
                 }
             }
-            has_bound |= key == "COUNT" || key == "UNTIL";
+            has_bound |= key == "COUNT";
         }
-        if !has_bound {
-            return Err(bad("it has neither COUNT nor UNTIL; expected a bounded rule such as \"FREQ=MONTHLY;BYMONTHDAY=1,15;COUNT=6\"".into()));
+        if !has_bound && !horizon_bounded {
+            return Err(bad("it has no COUNT; expected a bounded rule such as \"FREQ=MONTHLY;BYMONTHDAY=1,15;COUNT=6\" (patient-level programs may leave it out: their horizon bounds them)".into()));
         }
         let rule: RRule<Unvalidated> = text.parse().map_err(|e| bad(format!("{e}")))?;
         let repeat = Repeat { rule };
@@ -80,7 +98,7 @@ impl Repeat {
             Ok(dates) if dates.is_empty() => Err(bad("it gives no date at all".into())),
             Ok(dates) => {
                 let span = dates.last().map_or(0, |d| (*d - start).num_days());
-                if span > i64::from(limits.max_offset_days) {
+                if span > i64::from(limits.max_offset_days) && !horizon_bounded {
                     return Err((
                         format!(
                             "invalid repeat rule {text:?}: it spans {span} days, more than the limit max_offset_days ({})",
@@ -92,6 +110,8 @@ impl Repeat {
                 Ok(repeat)
             }
             Err(RepeatError::Invalid(e)) => Err(bad(e)),
+            // Patient-level rules are cut by the planning horizon, not by COUNT.
+            Err(RepeatError::TooMany) if horizon_bounded => Ok(repeat),
             Err(RepeatError::TooMany) => Err((
                 format!(
                     "invalid repeat rule {text:?}: it gives more than the limit max_occurrences_per_step ({}) dates",
@@ -102,27 +122,61 @@ impl Repeat {
         }
     }
 
+    /// The dates of the rule started on `start` up to `until` inclusive (patient-level
+    /// programs, whose rules may be unbounded), at most `max_occurrences_per_step`.
+    pub(crate) fn dates_until(
+        &self,
+        start: NaiveDate,
+        until: NaiveDate,
+        limits: &Limits,
+    ) -> Result<Vec<NaiveDate>, RepeatError> {
+        let end = until
+            .and_hms_opt(23, 59, 59)
+            .and_then(|t| Tz::UTC.from_local_datetime(&t).single())
+            .ok_or_else(|| RepeatError::Invalid(format!("end date {until} is out of range")))?;
+        let set = self.build(start)?.before(end);
+        self.collect(set, limits, |d| d <= until)
+    }
+
+    fn build(&self, start: NaiveDate) -> Result<rrule::RRuleSet, RepeatError> {
+        let dt = start
+            .and_hms_opt(0, 0, 0)
+            .and_then(|t| Tz::UTC.from_local_datetime(&t).single())
+            .ok_or_else(|| RepeatError::Invalid(format!("start date {start} is out of range")))?;
+        self.rule
+            .clone()
+            .build(dt)
+            .map_err(|e| RepeatError::Invalid(e.to_string()))
+    }
+
+    fn collect(
+        &self,
+        set: rrule::RRuleSet,
+        limits: &Limits,
+        keep: impl Fn(NaiveDate) -> bool,
+    ) -> Result<Vec<NaiveDate>, RepeatError> {
+        let cap = limits.max_occurrences_per_step;
+        let result = set.all(u16::try_from(cap.saturating_add(1)).unwrap_or(u16::MAX));
+        let dates: Vec<NaiveDate> = result
+            .dates
+            .iter()
+            .map(|d| d.date_naive())
+            .filter(|d| keep(*d))
+            .collect();
+        if dates.len() > cap {
+            return Err(RepeatError::TooMany);
+        }
+        Ok(dates)
+    }
+
     /// The dates of the rule started on `start`, at most `max_occurrences_per_step`.
     pub(crate) fn dates(
         &self,
         start: NaiveDate,
         limits: &Limits,
     ) -> Result<Vec<NaiveDate>, RepeatError> {
-        let dt = start
-            .and_hms_opt(0, 0, 0)
-            .and_then(|t| Tz::UTC.from_local_datetime(&t).single())
-            .ok_or_else(|| RepeatError::Invalid(format!("start date {start} is out of range")))?;
-        let set = self
-            .rule
-            .clone()
-            .build(dt)
-            .map_err(|e| RepeatError::Invalid(e.to_string()))?;
-        let cap = limits.max_occurrences_per_step;
-        let result = set.all(u16::try_from(cap.saturating_add(1)).unwrap_or(u16::MAX));
-        if result.dates.len() > cap {
-            return Err(RepeatError::TooMany);
-        }
-        Ok(result.dates.iter().map(|d| d.date_naive()).collect())
+        let set = self.build(start)?;
+        self.collect(set, limits, |_| true)
     }
 }
 

@@ -5,6 +5,7 @@
 //! closed-day policy, time windows — collecting tasks and dropped occurrences.
 
 mod lifecycle;
+mod patient;
 pub(crate) mod task;
 
 use crate::calendar::{Calendar, ShiftReason};
@@ -14,7 +15,7 @@ use crate::model::ClosedDay;
 use crate::offset::{Landing, MonthEnd};
 use crate::ruleset::RuleSet;
 use crate::Episode;
-use chrono::{Days, NaiveDate};
+use chrono::{Datelike, Days, NaiveDate};
 use std::fmt::Write;
 use std::sync::Arc;
 use task::{DropReason, Dropped, Plan, Task};
@@ -40,7 +41,19 @@ impl RuleSet {
     /// dates than `max_milestone_dates`, a step more occurrences than
     /// `max_occurrences_per_step`, or the plan more tasks than `max_tasks_per_plan`.
     pub fn plan(&self, episode: &Episode, calendar: &Calendar) -> Result<Plan> {
+        self.run(episode, calendar, None)
+    }
+
+    /// Plans `episode` with the programs of its scope: episode programs when `horizon` is
+    /// `None`, patient-level programs over `horizon` (first and last day) otherwise.
+    pub(crate) fn run(
+        &self,
+        episode: &Episode,
+        calendar: &Calendar,
+        horizon: Option<(NaiveDate, NaiveDate)>,
+    ) -> Result<Plan> {
         let mut out = Planner {
+            horizon,
             ep: episode,
             cal: calendar,
             rules: self,
@@ -65,7 +78,7 @@ impl RuleSet {
             }
         }
         for program in &self.programs {
-            if program.applies.matches(episode) {
+            if program.patient_scope == horizon.is_some() && program.applies.matches(episode) {
                 out.program(program)?;
             }
         }
@@ -98,6 +111,8 @@ fn episode_error(
 }
 
 struct Planner<'a> {
+    /// First and last day of a patient-level plan; `None` for episodes.
+    horizon: Option<(NaiveDate, NaiveDate)>,
     ep: &'a Episode,
     cal: &'a Calendar,
     rules: &'a RuleSet,
@@ -193,6 +208,32 @@ impl Planner<'_> {
                         one(self, Some(f.at.date()), &mut occ)?;
                     }
                 }
+                Anchor::Birthday | Anchor::Festival(_) | Anchor::Date(..) => {
+                    let Some((from, until)) = self.horizon else {
+                        self.spans.push(None);
+                        continue;
+                    };
+                    if matches!(step.anchor, Anchor::Birthday) && ep.patient.birthday.is_none() {
+                        self.missing(program, step, "birthday");
+                    }
+                    // A year either side: offsets may bring an anchor into the horizon.
+                    for year in from.year() - 1..=until.year() + 1 {
+                        match self.yearly(step, year)? {
+                            Some(Landing::Date(d)) => one(self, Some(d), &mut occ)?,
+                            Some(Landing::Skipped) => {
+                                self.skipped_yearly(program, step, year, from, until)
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+                Anchor::AsOf => match self.horizon {
+                    Some((from, _)) => one(self, Some(from), &mut occ)?,
+                    None => {
+                        self.spans.push(None);
+                        continue;
+                    }
+                },
                 Anchor::Latest(kind) => {
                     let last = ep.facts_of(kind).last().map_or(event, |f| f.at.date());
                     one(self, Some(last), &mut occ)?;
@@ -201,6 +242,77 @@ impl Planner<'_> {
             self.spans.push(Some((start, self.anchors.len())));
         }
         Ok(())
+    }
+
+    /// The anchor day of a yearly patient-level anchor in `year`, with the step's
+    /// month-end policy for 29 February; `None` when there is none that year.
+    fn yearly(&self, step: &Step, year: i32) -> Result<Option<Landing>> {
+        let (month, day) = match &step.anchor {
+            Anchor::Birthday => match self.ep.patient.birthday {
+                Some(b) => (b.month(), b.day()),
+                None => return Ok(None),
+            },
+            Anchor::Date(m, d) => (*m, *d),
+            Anchor::Festival(f) => {
+                return match crate::lunar::festival_date(*f, year) {
+                    Some(d) => Ok(Some(Landing::Date(d))),
+                    None => Err(episode_error(
+                        self.ep,
+                        String::new(),
+                        format!(
+                            "step {}: the date of {} is known for the years {}-{} only, not {year}",
+                            step.id,
+                            f.id(),
+                            crate::lunar::SUPPORTED_YEARS.start(),
+                            crate::lunar::SUPPORTED_YEARS.end()
+                        ),
+                        None,
+                    )),
+                };
+            }
+            _ => return Ok(None),
+        };
+        if let Some(d) = NaiveDate::from_ymd_opt(year, month, day) {
+            return Ok(Some(Landing::Date(d)));
+        }
+        // 29 February in a common year: the same policy as month arithmetic.
+        let Some(first) = NaiveDate::from_ymd_opt(year, month, 1) else {
+            return Ok(None);
+        };
+        let next = first.checked_add_months(chrono::Months::new(1));
+        Ok(Some(match step.month_end {
+            MonthEnd::Clamp => next
+                .and_then(|d| d.pred_opt())
+                .map_or(Landing::OutOfRange, Landing::Date),
+            MonthEnd::NextMonthFirst => next.map_or(Landing::OutOfRange, Landing::Date),
+            MonthEnd::Skip => Landing::Skipped,
+        }))
+    }
+
+    /// Lists a yearly occurrence skipped by `month_end: skip` when it falls in the horizon.
+    fn skipped_yearly(
+        &mut self,
+        program: &Program,
+        step: &Step,
+        year: i32,
+        from: NaiveDate,
+        until: NaiveDate,
+    ) {
+        let (month, day) = match (&step.anchor, self.ep.patient.birthday) {
+            (Anchor::Date(m, d), _) => (*m, *d),
+            (_, Some(b)) => (b.month(), b.day()),
+            _ => return,
+        };
+        // The day the occurrence would have been on: the last of the month.
+        let nominal = NaiveDate::from_ymd_opt(year, month, 1)
+            .and_then(|f| f.checked_add_months(chrono::Months::new(1)))
+            .and_then(|d| d.pred_opt());
+        if let Some(d) = nominal.filter(|d| *d >= from && *d <= until) {
+            let n = yyyymmdd(d)
+                .unwrap_or(0)
+                .saturating_add(day.saturating_sub(d.day()));
+            self.drop(program, step, n, Some(d), DropReason::MonthEndSkipped, None);
+        }
     }
 
     fn missing(&mut self, program: &Program, step: &Step, anchor: &str) {
@@ -243,7 +355,11 @@ impl Planner<'_> {
         match &step.repeat {
             None => self.occurrence(program, step, anchor, nominal, sampled, occ)?,
             Some(rule) => {
-                let dates = rule.dates(nominal, &self.rules.limits).map_err(|e| {
+                let dates = match self.horizon {
+                    Some((_, until)) => rule.dates_until(nominal, until, &self.rules.limits),
+                    None => rule.dates(nominal, &self.rules.limits),
+                };
+                let dates = dates.map_err(|e| {
                     let (message, limit) = match e {
                         crate::compile::repeat::RepeatError::TooMany => (
                             format!(
@@ -286,8 +402,16 @@ impl Planner<'_> {
         sampled: bool,
         occ: &mut u32,
     ) -> Result<()> {
-        let n = *occ;
+        let mut n = *occ;
         *occ += 1;
+        if let Some((from, until)) = self.horizon {
+            // Patient-level occurrences are numbered by their day (YYYYMMDD): stable
+            // whatever the horizon.
+            if nominal < from || nominal > until {
+                return Ok(());
+            }
+            n = yyyymmdd(nominal).ok_or_else(|| self.out_of_range(step))?;
+        }
         if self.plan.tasks.len() + self.plan.dropped.len() >= self.rules.limits.max_tasks_per_plan {
             return Err(episode_error(
                 self.ep,
@@ -441,4 +565,10 @@ impl Planner<'_> {
             None,
         )
     }
+}
+
+/// The day as a number `YYYYMMDD` (years 0 to 9999 fit).
+fn yyyymmdd(d: NaiveDate) -> Option<u32> {
+    let y = u32::try_from(d.year()).ok()?;
+    Some(y * 10_000 + d.month() * 100 + d.day())
 }
