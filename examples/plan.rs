@@ -1,10 +1,11 @@
 //! The machine interface: one Episode JSON on stdin, the Plan as JSON on stdout.
 //!
 //! ```text
-//! cargo run --example plan -- [--rules PATH]... [--calendar FILE] < episode.json
+//! cargo run --example plan -- [--rules PATH]... [--calendar FILE] [--as-of YYYY-MM-DD] < episode.json
 //! ```
 //!
-//! Without `--rules` the built-in programs are used. Any error goes to stderr, exit 2.
+//! Without `--rules` the built-in programs are used. With `--as-of`, each task carries its
+//! `status` on that day (upcoming, open, missed). Any error goes to stderr, exit 2.
 
 #[path = "support/mod.rs"]
 mod support;
@@ -16,6 +17,7 @@ use std::path::PathBuf;
 fn run() -> Result<String, String> {
     let mut rules = Vec::new();
     let mut calendar = None;
+    let mut as_of = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -23,9 +25,16 @@ fn run() -> Result<String, String> {
             "--calendar" => {
                 calendar = Some(PathBuf::from(support::value(&mut args, "--calendar")?))
             }
+            "--as-of" => {
+                let v = support::value(&mut args, "--as-of")?;
+                as_of = Some(
+                    v.parse::<chrono::NaiveDate>()
+                        .map_err(|_| format!("--as-of {v:?}: expected YYYY-MM-DD"))?,
+                );
+            }
             "-h" | "--help" => {
                 return Ok(
-                    "usage: plan [--rules PATH]... [--calendar FILE] < episode.json\n".into(),
+                    "usage: plan [--rules PATH]... [--calendar FILE] [--as-of YYYY-MM-DD] < episode.json\n".into(),
                 )
             }
             other => return Err(format!("unknown argument {other:?}; try --help")),
@@ -38,7 +47,11 @@ fn run() -> Result<String, String> {
         .read_to_string(&mut input)
         .map_err(|e| format!("stdin: {e}"))?;
     let episode = Episode::from_json("stdin", &input).map_err(|e| e.to_string())?;
-    let plan = rules.plan(&episode, &calendar).map_err(|e| e.to_string())?;
+    let plan = match as_of {
+        Some(day) => rules.plan_as_of(&episode, &calendar, day),
+        None => rules.plan(&episode, &calendar),
+    }
+    .map_err(|e| e.to_string())?;
     serde_json::to_string_pretty(&plan)
         .map(|s| s + "\n")
         .map_err(|e| e.to_string())

@@ -114,7 +114,7 @@ pub use model::{
     SessionRange, StepDef, TimeDef, Values, WindowDef,
 };
 pub use offset::{Landing, MonthEnd, Offset, OffsetError};
-pub use plan::task::{DropReason, Dropped, Plan, Task};
+pub use plan::task::{DropReason, Dropped, Plan, Status, Task};
 pub use ruleset::{RuleSet, RuleSetBuilder, SourcedProgram, BUILTIN_RULES};
 pub use sample::sample_draw;
 pub use text::{Lang, Text};

@@ -18,7 +18,7 @@ use crate::Episode;
 use chrono::{Datelike, Days, NaiveDate};
 use std::fmt::Write;
 use std::sync::Arc;
-use task::{DropReason, Dropped, Plan, Task};
+use task::{DropReason, Dropped, Plan, Status, Task};
 
 impl RuleSet {
     /// Plans one episode: every program whose `applies` matches, every step whose `when`
@@ -42,6 +42,40 @@ impl RuleSet {
     /// `max_occurrences_per_step`, or the plan more tasks than `max_tasks_per_plan`.
     pub fn plan(&self, episode: &Episode, calendar: &Calendar) -> Result<Plan> {
         self.run(episode, calendar, None)
+    }
+
+    /// Plans as [`RuleSet::plan`] does, then marks each task with its [`Status`] on
+    /// `as_of`: `upcoming`, `open` (inside its window: do it now) or `missed`. Dates are
+    /// never moved to `as_of`: re-planning after a state change does not replay every past
+    /// reminder as due today, a known failure of booking systems.
+    ///
+    /// ```
+    /// use followup::{Calendar, Episode, RuleSet, Status};
+    /// let rules = RuleSet::builtin()?;
+    /// let ep = Episode::from_json("ep", r#"{"id": "e1", "event": "procedure", "at": "2026-03-02",
+    ///     "attributes": {"category": "laser"}, "patient": {"id": "p1"}}"#)?;
+    /// let plan = rules.plan_as_of(&ep, &Calendar::default(), "2026-03-05".parse().unwrap())?;
+    /// let status = |step: &str| plan.tasks.iter().find(|t| &*t.step == step).and_then(|t| t.status);
+    /// assert_eq!(status("day-1-call"), Some(Status::Missed));   // 3 Mar, window over
+    /// assert_eq!(status("day-3-call"), Some(Status::Open));     // 5 Mar: today
+    /// assert_eq!(status("day-6-call"), Some(Status::Upcoming)); // 8 Mar
+    /// # Ok::<(), followup::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`RuleSet::plan`].
+    pub fn plan_as_of(
+        &self,
+        episode: &Episode,
+        calendar: &Calendar,
+        as_of: NaiveDate,
+    ) -> Result<Plan> {
+        let mut plan = self.plan(episode, calendar)?;
+        for t in &mut plan.tasks {
+            t.status = Some(Status::of(t, as_of));
+        }
+        Ok(plan)
     }
 
     /// Plans `episode` with the programs of its scope: episode programs when `horizon` is
@@ -491,6 +525,7 @@ impl Planner<'_> {
             shifted,
             picked_by: step.picked_by,
             waits_for,
+            status: None,
             title: step.title.clone(),
             script: step.script.clone(),
         });

@@ -66,11 +66,42 @@ pub struct Task {
     /// call waits for `recovered`): do not do it before the fact is recorded; re-plan then.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub waits_for: Option<Arc<str>>,
+    /// Where the task stands on the as-of day of [`crate::RuleSet::plan_as_of`]; absent
+    /// from plans made without one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<Status>,
     /// Title.
     pub title: Text,
     /// Script: what to say or write.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub script: Option<Text>,
+}
+
+/// Where a task stands on an as-of day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Its window starts after the as-of day.
+    Upcoming,
+    /// The as-of day is inside its window (`earliest..=latest`): do it now. It keeps its
+    /// own due day, so a late plan never turns into a burst of tasks all due today.
+    Open,
+    /// Its window ended before the as-of day: it was missed (or done: the plan does not
+    /// know completions). It is never moved to the as-of day.
+    Missed,
+}
+
+impl Status {
+    /// The status of `task` on `as_of`.
+    pub fn of(task: &Task, as_of: NaiveDate) -> Status {
+        if task.latest < as_of {
+            Status::Missed
+        } else if task.earliest <= as_of {
+            Status::Open
+        } else {
+            Status::Upcoming
+        }
+    }
 }
 
 /// An occurrence that was planned but will not be done.
