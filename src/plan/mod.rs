@@ -86,7 +86,13 @@ impl RuleSet {
         calendar: &Calendar,
         horizon: Option<(NaiveDate, NaiveDate)>,
     ) -> Result<Plan> {
+        // Errors name what was planned: the episode, or the patient for patient-level plans.
+        let what = match horizon {
+            Some(_) => format!("patient {:?}", episode.patient.id),
+            None => format!("episode {:?}", episode.id),
+        };
         let mut out = Planner {
+            what: what.clone(),
             horizon,
             ep: episode,
             cal: calendar,
@@ -100,7 +106,7 @@ impl RuleSet {
         for (name, dates) in &episode.milestones {
             if dates.0.len() > self.limits.max_milestone_dates {
                 return Err(episode_error(
-                    episode,
+                    &what,
                     crate::compile::pointer(&["milestones", name]),
                     format!(
                         "{} dates, more than the limit max_milestone_dates ({})",
@@ -134,17 +140,19 @@ impl RuleSet {
 }
 
 fn episode_error(
-    ep: &Episode,
+    what: &str,
     pointer: String,
     message: String,
     limit: Option<&'static str>,
 ) -> Error {
     let mut e = Located::new(pointer, message);
     e.limit = limit;
-    e.into_episode(&format!("episode {:?}", ep.id))
+    e.into_episode(what)
 }
 
 struct Planner<'a> {
+    /// How errors name what is planned (`episode "ep-1"`, `patient "p-42"`).
+    what: String,
     /// First and last day of a patient-level plan; `None` for episodes.
     horizon: Option<(NaiveDate, NaiveDate)>,
     ep: &'a Episode,
@@ -252,7 +260,18 @@ impl Planner<'_> {
                     }
                     // A year either side: offsets may bring an anchor into the horizon.
                     for year in from.year() - 1..=until.year() + 1 {
-                        match self.yearly(step, year)? {
+                        let padding = year < from.year() || year > until.year();
+                        // Greetings start the year after birth.
+                        if matches!(step.anchor, Anchor::Birthday)
+                            && ep.patient.birthday.is_some_and(|b| year <= b.year())
+                        {
+                            continue;
+                        }
+                        let landing = match self.yearly(step, year) {
+                            Err(_) if padding => continue,
+                            other => other?,
+                        };
+                        match landing {
                             Some(Landing::Date(d)) => one(self, Some(d), &mut occ)?,
                             Some(Landing::Skipped) => {
                                 self.skipped_yearly(program, step, year, from, until)
@@ -291,7 +310,7 @@ impl Planner<'_> {
                 return match crate::lunar::festival_date(*f, year) {
                     Some(d) => Ok(Some(Landing::Date(d))),
                     None => Err(episode_error(
-                        self.ep,
+                        &self.what,
                         String::new(),
                         format!(
                             "step {}: the date of {} is known for the years {}-{} only, not {year}",
@@ -341,6 +360,10 @@ impl Planner<'_> {
         let nominal = NaiveDate::from_ymd_opt(year, month, 1)
             .and_then(|f| f.checked_add_months(chrono::Months::new(1)))
             .and_then(|d| d.pred_opt());
+        let nominal = nominal.and_then(|d| match step.offset.apply(d, MonthEnd::Clamp) {
+            Landing::Date(x) => Some(x),
+            _ => None,
+        });
         if let Some(d) = nominal.filter(|d| *d >= from && *d <= until) {
             let n = yyyymmdd(d)
                 .unwrap_or(0)
@@ -406,7 +429,7 @@ impl Planner<'_> {
                             (format!("step {}/{}: the repeat rule cannot start on {nominal}: {m}", program.id, step.id), None)
                         }
                     };
-                    episode_error(self.ep, "/at".into(), message, limit)
+                    episode_error(&self.what, "/at".into(), message, limit)
                 })?;
                 for d in dates {
                     self.occurrence(program, step, anchor, d, sampled, occ)?;
@@ -415,7 +438,7 @@ impl Planner<'_> {
         }
         if *occ as usize > self.rules.limits.max_occurrences_per_step {
             return Err(episode_error(
-                self.ep,
+                &self.what,
                 "/milestones".into(),
                 format!(
                     "step {}/{} has more than the limit max_occurrences_per_step ({}) occurrences",
@@ -448,7 +471,7 @@ impl Planner<'_> {
         }
         if self.plan.tasks.len() + self.plan.dropped.len() >= self.rules.limits.max_tasks_per_plan {
             return Err(episode_error(
-                self.ep,
+                &self.what,
                 String::new(),
                 format!(
                     "the plan has more than the limit max_tasks_per_plan ({}) tasks",
@@ -591,7 +614,7 @@ impl Planner<'_> {
 
     fn out_of_range(&self, step: &Step) -> Error {
         episode_error(
-            self.ep,
+            &self.what,
             "/at".into(),
             format!(
                 "step {}: a date falls outside the supported range (years -262143 to 262142)",
