@@ -112,13 +112,52 @@ impl Course {
             .map(|((date, done), number)| Session { number, date, done })
     }
 
-    /// The last session of the course: session number `package` if the package size is
-    /// known, else the last session listed.
+    /// The end of the course: the day after its last session (session number `package`
+    /// if the package size is known, else the last session listed).
     pub(crate) fn end(&self) -> Option<NaiveDate> {
-        match self.package {
+        let last = match self.package {
             Some(n) => self.sessions().find(|s| s.number == n).map(|s| s.date),
             None => self.sessions().last().map(|s| s.date),
+        };
+        last.and_then(|d| d.succ_opt())
+    }
+
+    /// Checks the course data; the message says what was expected.
+    pub(crate) fn check(&self) -> Result<(), (String, String)> {
+        if self.package == Some(0) {
+            return Err((
+                "/course/package".into(),
+                "the package has 0 sessions: expected 1 or more".into(),
+            ));
         }
+        let mut all: Vec<NaiveDate> = self.done.iter().chain(&self.planned).copied().collect();
+        all.sort_unstable();
+        if let Some(w) = all.windows(2).find(|w| w.first() == w.get(1)) {
+            let day = w.first().map(|d| d.to_string()).unwrap_or_default();
+            return Err((
+                "/course".into(),
+                format!("two sessions on {day}: expected one session a day"),
+            ));
+        }
+        if let (Some(last_done), Some(first_planned)) =
+            (self.done.iter().max(), self.planned.iter().min())
+        {
+            if first_planned < last_done {
+                return Err((
+                    "/course/planned".into(),
+                    format!("planned session {first_planned} is before the done session {last_done}: expected planned sessions after the done ones"),
+                ));
+            }
+        }
+        if let Some(n) = self.package {
+            if all.len() > n as usize {
+                return Err((
+                    "/course".into(),
+                    format!("{} sessions listed for a package of {n}: expected at most {n} (a new package is a new course episode)", all.len()),
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// The session after which one session is left in the package (number `package - 1`).
@@ -157,7 +196,37 @@ impl Episode {
     /// [`crate::Error::Episode`] with the JSON pointer, line and column, for malformed
     /// JSON, unknown fields and bad dates.
     pub fn from_json(name: &str, text: &str) -> Result<Episode> {
-        crate::json::read(text, &Limits::default()).map_err(|e| e.into_episode(name))
+        let ep: Episode =
+            crate::json::read(text, &Limits::default()).map_err(|e| e.into_episode(name))?;
+        ep.check(name)?;
+        Ok(ep)
+    }
+
+    /// Checks what JSON shape alone cannot: an `opt_out` fact names its channel, and the
+    /// course's sessions are consistent (a package of 1 or more, one session a day,
+    /// planned sessions after the done ones, no more sessions than the package).
+    ///
+    /// # Errors
+    ///
+    /// [`crate::Error::Episode`] naming `name`, the JSON pointer and what was expected.
+    pub fn check(&self, name: &str) -> Result<()> {
+        let fail = |pointer: String, message: String| {
+            Err(crate::error::Located::new(pointer, message).into_episode(name))
+        };
+        if let Some(course) = &self.course {
+            if let Err((pointer, message)) = course.check() {
+                return fail(pointer, message);
+            }
+        }
+        for (i, f) in self.facts.iter().enumerate() {
+            if f.kind == "opt_out" && f.channel.is_none() {
+                return fail(
+                    format!("/facts/{i}/channel"),
+                    "an opt_out fact has no channel: expected the channel the patient opted out of (\"phone\", \"sms\"…)".into(),
+                );
+            }
+        }
+        Ok(())
     }
 
     /// The calendar day of the event.

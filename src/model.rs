@@ -183,6 +183,9 @@ pub struct Defaults {
     /// Default time-of-day window.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time: Option<TimeDef>,
+    /// Default time-of-day overrides.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_overrides: Option<Vec<TimeOverrideDef>>,
     /// Default on-time window.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub window: Option<WindowDef>,
@@ -245,6 +248,9 @@ pub struct StepDef {
     /// Time of day (else the program default, else `day`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time: Option<TimeDef>,
+    /// Other times of day for some patients or days (else the program default's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_overrides: Option<Vec<TimeOverrideDef>>,
     /// On-time window (else the program default, else `P0D`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub window: Option<WindowDef>,
@@ -314,6 +320,21 @@ pub enum ClosedDay {
     NextOpenDay,
     /// Move to the last open day before it.
     PreviousOpenDay,
+}
+
+/// Another time of day for patients with a tag or on some kinds of day: night-shift
+/// workers are called in the afternoon, and so is everyone on weekends and holidays.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TimeOverrideDef {
+    /// Applies to patients with one of these tags.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tag: Option<Values>,
+    /// Applies on these kinds of day: `workday`, `weekend`, `holiday`, `makeup_workday`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub days: Vec<String>,
+    /// The time of day to use instead.
+    pub time: TimeDef,
 }
 
 /// A time-of-day window: a name (`morning`, `afternoon`, `evening`, `day`) or an

@@ -1,7 +1,14 @@
 //! Integration tests, built as one binary to keep build times down.
 
+mod calendars;
 mod golden;
+mod golden_courses;
+mod golden_presales;
 mod greetings;
+mod invalid_fields;
 mod invalid_rules;
+mod lifecycle;
+mod replan;
 mod rules_folder;
+mod sampling;
 mod support;

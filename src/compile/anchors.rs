@@ -23,7 +23,7 @@ fn named_anchor(from: &str) -> Result<Option<Anchor>, String> {
         if super::is_id(rest) {
             Ok(rest.into())
         } else {
-            Err(format!("invalid fact kind {rest:?} in anchor {from:?}: expected lower-case letters, digits, '-' or '_'"))
+            Err(format!("invalid fact kind {rest:?} in anchor {from:?}: expected 1 to 64 lower-case letters, digits, '-' or '_', starting with a letter or digit"))
         }
     };
     Ok(Some(match from {

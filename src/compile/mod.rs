@@ -10,12 +10,13 @@ pub(crate) mod repeat;
 
 use crate::error::Located;
 use crate::limits::Limits;
-use crate::model::{Conditions, ProgramDef, StepDef, TimeDef, WindowDef};
+use crate::model::{Conditions, ProgramDef, StepDef, TimeDef, TimeOverrideDef, WindowDef};
 use crate::offset::Offset;
 use crate::text::Text;
 use crate::time::{NamedWindow, TimeWindow};
 pub(crate) use program::{
-    Anchor, CondKey, Conds, Declined, Milestone, Program, Sample, Step, TimeSpec,
+    Anchor, CondKey, Conds, Declined, Milestone, Program, Sample, Step, TimeOverride, TimeSpec,
+    DAY_KINDS,
 };
 
 /// The only rule format this version reads.
@@ -53,6 +54,9 @@ pub(crate) fn compile_program(def: &ProgramDef, limits: &Limits) -> Result<Progr
     // Defaults are checked even when every step overrides them: a typo there is a typo.
     if let Some(t) = &def.defaults.time {
         time(t, "/defaults/time")?;
+    }
+    if let Some(list) = &def.defaults.time_overrides {
+        time_overrides(list, "/defaults/time_overrides")?;
     }
     if let Some(w) = &def.defaults.window {
         window(w, "/defaults/window", limits)?;
@@ -138,10 +142,16 @@ fn compile_step(s: &StepDef, i: usize, def: &ProgramDef, limits: &Limits) -> Res
                 format!("\"sessions\" needs a session anchor: expected \"from\": \"each_session\" or \"before_each_upcoming_session\", not {from:?}"),
             ))
         }
-        Some(r) if r.first == 0 || r.last.is_some_and(|l| l < r.first) => {
+        Some(r) if r.first == 0 => {
             return Err(Located::new(
-                at("sessions"),
-                format!("invalid session range {}..{}: expected 1 <= first <= last", r.first, r.last.map_or("".into(), |l| l.to_string())),
+                format!("/steps/{i}/sessions/first"),
+                "invalid value: integer `0`, expected a session number, 1 or more",
+            ))
+        }
+        Some(r) if r.last.is_some_and(|l| l < r.first) => {
+            return Err(Located::new(
+                format!("/steps/{i}/sessions/last"),
+                format!("last session {} is before the first, {}: expected a session number, {} or more", r.last.unwrap_or(0), r.first, r.first),
             ))
         }
         Some(r) => (r.first, r.last),
@@ -168,7 +178,7 @@ fn compile_step(s: &StepDef, i: usize, def: &ProgramDef, limits: &Limits) -> Res
                 return Err(Located::new(
                     format!("/steps/{i}/sample/salt"),
                     format!(
-                        "invalid salt {salt:?}: expected lower-case letters, digits, '-' or '_'"
+                        "invalid salt {salt:?}: expected 1 to 64 lower-case letters, digits, '-' or '_', starting with a letter or digit"
                     ),
                 ));
             }
@@ -197,6 +207,11 @@ fn compile_step(s: &StepDef, i: usize, def: &ProgramDef, limits: &Limits) -> Res
         (Some(t), _) => time(t, &at("time"))?,
         (None, Some(t)) => time(t, "/defaults/time")?,
         (None, None) => TimeSpec::Named(NamedWindow::Day),
+    };
+    let time_overrides = match (&s.time_overrides, &d.time_overrides) {
+        (Some(list), _) => time_overrides(list, &at("time_overrides"))?,
+        (None, Some(list)) => time_overrides(list, "/defaults/time_overrides")?,
+        (None, None) => Vec::new(),
     };
     let (earliest, latest) = match (&s.window, &d.window) {
         (Some(w), _) => window(w, &at("window"), limits)?,
@@ -229,6 +244,7 @@ fn compile_step(s: &StepDef, i: usize, def: &ProgramDef, limits: &Limits) -> Res
         channel: s.channel.or(d.channel).unwrap_or(crate::Channel::Phone),
         role: s.role.or(d.role).unwrap_or(crate::Role::CustomerService),
         time,
+        time_overrides,
         earliest,
         latest,
         month_end: s.month_end.or(d.month_end).unwrap_or_default(),
@@ -264,7 +280,7 @@ fn fact_kind<'a>(kind: &'a str, at: &str) -> Result<&'a str, Located> {
     } else {
         Err(Located::new(
             at,
-            format!("invalid fact kind {kind:?}: expected lower-case letters, digits, '-' or '_' (visited, converted, declined, recovered, complaint_resolved…)"),
+            format!("invalid fact kind {kind:?}: expected 1 to 64 lower-case letters, digits, '-' or '_', starting with a letter or digit (visited, converted, declined, recovered, complaint_resolved…)"),
         ))
     }
 }
@@ -354,6 +370,50 @@ fn time(t: &TimeDef, at: &str) -> Result<TimeSpec, Located> {
                 .map_err(|m| Located::new(at, m))
         }
     }
+}
+
+fn time_overrides(list: &[TimeOverrideDef], at: &str) -> Result<Vec<TimeOverride>, Located> {
+    let mut out = Vec::with_capacity(list.len());
+    for (k, o) in list.iter().enumerate() {
+        let here = format!("{at}/{k}");
+        let tags: Vec<Box<str>> = o
+            .tag
+            .iter()
+            .flat_map(|v| v.0.iter())
+            .map(|t| t.as_str().into())
+            .collect();
+        if o.tag.as_ref().is_some_and(|v| v.0.is_empty()) {
+            return Err(Located::new(
+                format!("{here}/tag"),
+                "no values: expected a tag or a non-empty array of tags",
+            ));
+        }
+        let mut days = 0u8;
+        for (j, name) in o.days.iter().enumerate() {
+            let bit = DAY_KINDS.iter().position(|k| k == name).ok_or_else(|| {
+                Located::new(
+                    format!("{here}/days/{j}"),
+                    format!(
+                        "unknown kind of day {name:?}: expected one of {}",
+                        DAY_KINDS.join(", ")
+                    ),
+                )
+            })?;
+            days |= 1 << bit;
+        }
+        if tags.is_empty() && days == 0 {
+            return Err(Located::new(
+                here,
+                "the override has no condition: expected \"tag\", \"days\" or both (set \"time\" for every task)",
+            ));
+        }
+        out.push(TimeOverride {
+            tags,
+            days,
+            time: time(&o.time, &format!("{here}/time"))?,
+        });
+    }
+    Ok(out)
 }
 
 fn window(w: &WindowDef, at: &str, limits: &Limits) -> Result<(i64, i64), Located> {

@@ -60,6 +60,8 @@ pub(crate) struct Step {
     pub channel: Channel,
     pub role: Role,
     pub time: TimeSpec,
+    /// Tried in order; the first that matches the patient and the due day's kind wins.
+    pub time_overrides: Vec<TimeOverride>,
     /// Days before the due day the task may be done (zero or negative).
     pub earliest: i64,
     /// Days after the due day the task is still on time (zero or positive).
@@ -99,6 +101,18 @@ pub(crate) enum Anchor {
     /// The first day of the planning horizon (patient-level programs, with `repeat`).
     AsOf,
 }
+
+/// Another time of day for some patients (any of `tags`) on some days (any of `days`, a
+/// bit set over [`DAY_KINDS`]); an empty condition matches everything.
+#[derive(Debug, Clone)]
+pub(crate) struct TimeOverride {
+    pub tags: Vec<Box<str>>,
+    pub days: u8,
+    pub time: TimeSpec,
+}
+
+/// Kinds of day a time override can name, in bit order.
+pub(crate) const DAY_KINDS: [&str; 4] = ["workday", "weekend", "holiday", "makeup_workday"];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum TimeSpec {

@@ -9,11 +9,12 @@ mod patient;
 pub(crate) mod task;
 
 use crate::calendar::{Calendar, ShiftReason};
-use crate::compile::{Anchor, Program, Step, TimeSpec};
+use crate::compile::{Anchor, Program, Step, TimeSpec, DAY_KINDS};
 use crate::error::{Error, Located, Result};
 use crate::model::ClosedDay;
 use crate::offset::{Landing, MonthEnd};
 use crate::ruleset::RuleSet;
+use crate::time::TimeWindow;
 use crate::Episode;
 use chrono::{Datelike, Days, NaiveDate};
 use std::fmt::Write;
@@ -103,6 +104,7 @@ impl RuleSet {
             anchors: Vec::new(),
             spans: Vec::new(),
         };
+        episode.check(&what)?;
         for (name, dates) in &episode.milestones {
             if dates.0.len() > self.limits.max_milestone_dates {
                 return Err(episode_error(
@@ -288,7 +290,11 @@ impl Planner<'_> {
                     }
                 },
                 Anchor::Latest(kind) => {
-                    let last = ep.facts_of(kind).last().map_or(event, |f| f.at.date());
+                    // The event itself counts: facts before it are older news.
+                    let last = ep
+                        .facts_of(kind)
+                        .last()
+                        .map_or(event, |f| f.at.date().max(event));
                     one(self, Some(last), &mut occ)?;
                 }
             }
@@ -500,32 +506,47 @@ impl Planner<'_> {
                 return Ok(());
             }
         };
-        let window = match step.time {
-            TimeSpec::Named(n) => self.cal.windows().get(n),
-            TimeSpec::Explicit(w) => w,
+        let window = self.time_window(step, due);
+        let around = |from: NaiveDate, days: i64| {
+            let d = Days::new(days.unsigned_abs());
+            if days < 0 {
+                from.checked_sub_days(d)
+            } else {
+                from.checked_add_days(d)
+            }
+        };
+        // A staff-picked window keeps the bounds the rule gives (D+4..D+30 stays D+30 when
+        // the first possible day moves); other windows follow their due day.
+        let latest_from = if step.picked_by.is_some() {
+            nominal
+        } else {
+            due
+        };
+        let (Some(earliest), Some(latest)) = (
+            around(due, step.earliest),
+            around(latest_from, step.latest).map(|l| l.max(due)),
+        ) else {
+            return Err(self.out_of_range(step));
+        };
+        // Facts count when they happen before the task is due; a staff-picked task may be
+        // done on any day of its window, so facts until its end count.
+        let judged = if step.picked_by.is_some() {
+            latest
+        } else {
+            due
         };
         if let Some((reason, detail)) = lifecycle::judge(
             self.ep,
             program,
             step,
             step.channel,
-            due.and_time(window.start),
+            judged.and_time(window.start),
         ) {
             self.drop(program, step, n, Some(nominal), reason, detail);
             self.anchors.push(None);
             return Ok(());
         }
-        let around = |days: i64| {
-            let d = Days::new(days.unsigned_abs());
-            if days < 0 {
-                due.checked_sub_days(d)
-            } else {
-                due.checked_add_days(d)
-            }
-        };
-        let (Some(earliest), Some(latest)) = (around(step.earliest), around(step.latest)) else {
-            return Err(self.out_of_range(step));
-        };
+
         let waits_for = step
             .wait_for
             .as_ref()
@@ -546,6 +567,7 @@ impl Planner<'_> {
             window,
             nominal,
             shifted,
+            beyond_calendar: !self.cal.covers(due) || !self.cal.covers(nominal),
             picked_by: step.picked_by,
             waits_for,
             status: None,
@@ -583,6 +605,38 @@ impl Planner<'_> {
             },
         }?;
         Some((due, Some(reason)))
+    }
+
+    /// The step's time of day on `due`: the first override matching the patient's tags
+    /// and the kind of day, else the step's own time.
+    fn time_window(&self, step: &Step, due: NaiveDate) -> TimeWindow {
+        let spec = if step.time_overrides.is_empty() {
+            step.time
+        } else {
+            let kind = self.cal.day_kind(due);
+            let bit = 1u8
+                << DAY_KINDS
+                    .iter()
+                    .position(|k| *k == kind.name())
+                    .unwrap_or(0);
+            step.time_overrides
+                .iter()
+                .find(|o| {
+                    (o.tags.is_empty()
+                        || self
+                            .ep
+                            .patient
+                            .tags
+                            .iter()
+                            .any(|t| o.tags.iter().any(|x| **x == **t)))
+                        && (o.days == 0 || o.days & bit != 0)
+                })
+                .map_or(step.time, |o| o.time)
+        };
+        match spec {
+            TimeSpec::Named(n) => self.cal.windows().get(n),
+            TimeSpec::Explicit(w) => w,
+        }
     }
 
     fn task_id(&self, program: &Program, step: &Step, n: u32) -> String {

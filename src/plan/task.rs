@@ -58,6 +58,11 @@ pub struct Task {
     pub nominal: NaiveDate,
     /// Why `due` differs from `nominal`, if it does.
     pub shifted: Option<ShiftReason>,
+    /// True when the due or nominal day is outside the dates the calendar covers: its
+    /// holidays and closures there are unknown, so the day may still move. Absent when
+    /// false.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub beyond_calendar: bool,
     /// Set when staff pick the day: this role chooses a day between `earliest` and
     /// `latest` (`due` is the first possible day).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -152,4 +157,8 @@ pub enum DropReason {
     PastHorizon,
     /// The patient is outside the step's sample.
     NotSampled,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }

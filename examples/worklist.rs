@@ -1,0 +1,296 @@
+//! A day's worklist for one role, the same day as merged contacts, and a month's
+//! compliance summary, from the sample data in `examples/data/`.
+//!
+//! ```text
+//! cargo run --example worklist                              # customer service, 12 March 2026
+//! cargo run --example worklist -- --day 2026-03-17 --role onsite_consultant --lang en
+//! cargo run --example worklist -- --role all
+//! cargo run --example worklist -- --day 2026-03-11    # a message moved by the frequency cap
+//! ```
+//!
+//! The worklist counts a task as done when a completion record before `--day` names it.
+//! The compliance summary covers the month of `--day`, judged on the first day of the next
+//! month with every record of the sample.
+
+use chrono::{Datelike, Months, NaiveDate};
+use followup::{
+    compliance, merge, worklist, Calendar, Completion, ComplianceCounts, CompliancePeriod,
+    ComplianceStatus, ContactPolicy, Episode, Lang, Plan, Role, RuleSet, Task,
+};
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write;
+
+const EPISODES: &str = include_str!("data/episodes.json");
+const COMPLETIONS: &str = include_str!("data/completions.json");
+
+struct Args {
+    day: NaiveDate,
+    role: Option<Role>,
+    lang: Lang,
+}
+
+fn parse_args() -> Result<Option<Args>, String> {
+    let mut out = Args {
+        day: NaiveDate::from_ymd_opt(2026, 3, 12).ok_or("bad default day")?,
+        role: Some(Role::CustomerService),
+        lang: Lang::Zh,
+    };
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        let mut value = || args.next().ok_or_else(|| format!("{arg} needs a value"));
+        match arg.as_str() {
+            "--day" => {
+                let v = value()?;
+                out.day = v
+                    .parse()
+                    .map_err(|_| format!("--day {v:?}: expected YYYY-MM-DD"))?;
+            }
+            "--role" => {
+                let v = value()?;
+                out.role = match v.as_str() {
+                    "all" => None,
+                    _ => Some(serde_json::from_value(v.clone().into()).map_err(|_| {
+                        format!("--role {v:?}: expected all or a role such as customer_service, onsite_consultant, doctor_assistant")
+                    })?),
+                };
+            }
+            "--lang" => {
+                out.lang = match value()?.as_str() {
+                    "zh" => Lang::Zh,
+                    "en" => Lang::En,
+                    other => return Err(format!("--lang {other:?}: expected zh or en")),
+                }
+            }
+            "-h" | "--help" => return Ok(None),
+            other => return Err(format!("unknown argument {other:?}; try --help")),
+        }
+    }
+    Ok(Some(out))
+}
+
+fn main() {
+    let args = match parse_args() {
+        Ok(Some(args)) => args,
+        Ok(None) => {
+            println!("usage: worklist [--day YYYY-MM-DD] [--role ROLE|all] [--lang zh|en]");
+            return;
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::exit(2);
+        }
+    };
+    match run(&args) {
+        Ok(text) => print!("{text}"),
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::exit(1);
+        }
+    }
+}
+
+/// Picks the Chinese or the English text.
+fn tr(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
+    match lang {
+        Lang::Zh => zh,
+        Lang::En => en,
+    }
+}
+
+fn run(args: &Args) -> Result<String, String> {
+    let rules = RuleSet::builtin().map_err(|e| e.to_string())?;
+    let episodes: Vec<Episode> =
+        serde_json::from_str(EPISODES).map_err(|e| format!("data/episodes.json: {e}"))?;
+    let completions: Vec<Completion> =
+        serde_json::from_str(COMPLETIONS).map_err(|e| format!("data/completions.json: {e}"))?;
+    let plans = episodes
+        .iter()
+        .map(|ep| rules.plan(ep, &Calendar::default()))
+        .collect::<Result<Vec<Plan>, _>>()
+        .map_err(|e| e.to_string())?;
+    let names: BTreeMap<&str, &str> = episodes
+        .iter()
+        .map(|ep| {
+            (
+                ep.patient.id.as_str(),
+                ep.patient.name.as_deref().unwrap_or(""),
+            )
+        })
+        .collect();
+    let (day, lang) = (args.day, args.lang);
+    let who = |t: &Task| format!("{} ({})", names.get(&*t.patient).unwrap_or(&""), t.patient);
+    let what = |t: &Task| {
+        let program = rules
+            .program_name(&t.program)
+            .map_or(&*t.program, |n| n.get(lang));
+        format!("{program}: {}", t.title.get(lang))
+    };
+    let role_label = args
+        .role
+        .map_or(tr(lang, "全部角色", "every role"), |r| r.label(lang));
+    let mut out = String::new();
+
+    // 1. The worklist.
+    let done: BTreeSet<String> = completions
+        .iter()
+        .filter(|c| c.done_at.date() < day)
+        .map(|c| c.task_id.clone())
+        .collect();
+    let items = worklist(plans.iter().flat_map(|p| &p.tasks), day, args.role, &done);
+    let _ = writeln!(
+        out,
+        "{} · {role_label} · {day}",
+        tr(lang, "工作清单", "Worklist")
+    );
+    if items.is_empty() {
+        let _ = writeln!(out, "  {}", tr(lang, "（无任务）", "(nothing to do)"));
+    }
+    for item in &items {
+        let t = &item.task;
+        let when = if item.days_overdue > 0 {
+            let late = if item.late {
+                tr(lang, "，已超时", ", late")
+            } else {
+                ""
+            };
+            match lang {
+                Lang::Zh => format!("逾期{}天{late}（应于 {}）", item.days_overdue, t.due),
+                Lang::En => {
+                    let n = item.days_overdue;
+                    let days = if n == 1 { "day" } else { "days" };
+                    format!("{n} {days} overdue{late} (due {})", t.due)
+                }
+            }
+        } else {
+            t.window.to_string()
+        };
+        let _ = writeln!(
+            out,
+            "  {when}  {}  {}  {}",
+            t.channel.label(lang),
+            who(t),
+            what(t)
+        );
+    }
+
+    // 2. The same day as contacts: one per patient and channel, within the caps.
+    let merged = merge(&plans, &ContactPolicy::default());
+    let _ = writeln!(
+        out,
+        "\n{} · {day}",
+        tr(
+            lang,
+            "当日联系（同一顾客同日同方式合并）",
+            "Contacts (one per patient, day and channel)"
+        )
+    );
+    let today = merged.contacts.iter().filter(|c| {
+        c.date == day
+            && args.role.is_none_or(|r| c.role == r)
+            && c.reasons.iter().any(|r| !done.contains(&r.task.id))
+    });
+    for c in today {
+        let Some(first) = c.reasons.first() else {
+            continue;
+        };
+        let _ = writeln!(
+            out,
+            "  {}  {}  {}  {}",
+            c.window,
+            c.channel.label(lang),
+            who(&first.task),
+            c.role.label(lang)
+        );
+        for r in &c.reasons {
+            let _ = write!(out, "      - {}", what(&r.task));
+            if let Some(m) = r.moved {
+                let _ = write!(
+                    out,
+                    "  [{} {}]",
+                    tr(
+                        lang,
+                        "因频次上限改期，原定",
+                        "moved by the frequency cap from"
+                    ),
+                    m.from
+                );
+            }
+            let _ = writeln!(out);
+        }
+    }
+
+    // 3. Compliance for the month of `day`, judged on the first day of the next month.
+    let from = day.with_day(1).ok_or("bad day")?;
+    let as_of = from.checked_add_months(Months::new(1)).ok_or("bad day")?;
+    let to = as_of.pred_opt().ok_or("bad day")?;
+    let period = CompliancePeriod { from, to, as_of };
+    let report = compliance(plans.iter().flat_map(|p| &p.tasks), &completions, &period);
+    let _ = writeln!(
+        out,
+        "\n{} · {from}..{to} · {} {as_of}",
+        tr(lang, "回访执行情况", "Compliance"),
+        tr(lang, "统计日", "as of")
+    );
+    let header = match lang {
+        // Each Chinese character is two columns wide.
+        Lang::Zh => "   任务  按时  提前  逾期  未做  待办  按时率",
+        Lang::En => "  tasks on t. early  late miss. pend.  on t.%",
+    };
+    let _ = writeln!(out, "{header}");
+    // Labels last: Chinese characters would break a padded column.
+    let row = |out: &mut String, name: &str, c: &ComplianceCounts| {
+        let rate = c
+            .on_time_per_mille()
+            .map_or("-".to_string(), |r| format!("{}.{}%", r / 10, r % 10));
+        let _ = writeln!(
+            out,
+            "  {:>5} {:>5} {:>5} {:>5} {:>5} {:>5} {rate:>7}  {name}",
+            c.total(),
+            c.on_time,
+            c.early,
+            c.late,
+            c.missed,
+            c.pending
+        );
+    };
+    row(&mut out, tr(lang, "合计", "all"), &report.total);
+    for (role, counts) in &report.by_role {
+        row(&mut out, role.label(lang), counts);
+    }
+    for (person, counts) in &report.by_person {
+        row(&mut out, person, counts);
+    }
+    let _ = writeln!(out, "  {}", tr(lang, "未做的任务：", "Missed:"));
+    for c in report
+        .tasks
+        .iter()
+        .filter(|c| c.status == ComplianceStatus::Missed)
+    {
+        let t = &c.task;
+        let _ = writeln!(
+            out,
+            "    {}  {}  {}  {}",
+            t.due,
+            t.role.label(lang),
+            who(t),
+            what(t)
+        );
+    }
+    if !report.unknown.is_empty() {
+        let _ = writeln!(
+            out,
+            "  {}",
+            tr(lang, "找不到对应任务的记录：", "Records for unknown tasks:")
+        );
+        for c in &report.unknown {
+            let _ = writeln!(
+                out,
+                "    {}  {}  {}",
+                c.done_at.format("%Y-%m-%d %H:%M"),
+                c.by,
+                c.task_id
+            );
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,114 @@
+//! The checks a calendar passes before it can be used, each a small function that names
+//! the field, the value and what was expected.
+
+use super::spec::Spec;
+use crate::error::Located;
+use crate::json::push_key;
+
+type Check = fn(&Spec) -> Result<(), Located>;
+
+/// Every check, in the order their errors are reported.
+const CHECKS: [Check; 6] = [
+    some_weekday_open,
+    holiday_or_workday,
+    closed_or_open,
+    coverage_in_order,
+    hours_in_order,
+    windows_in_order,
+];
+
+/// Runs every check; the first failure is the error.
+pub(super) fn check(spec: &Spec) -> Result<(), Located> {
+    CHECKS.iter().try_for_each(|check| check(spec))
+}
+
+/// At least one day of the week is open, counting the weekend when it is closed: so
+/// every run of closed days is broken by a listed date at least once a week, which bounds
+/// the search for an open day.
+fn some_weekday_open(spec: &Spec) -> Result<(), Located> {
+    if spec.closed_weekdays.is_every_day() {
+        return Err(Located::new(
+            "/closed_weekdays",
+            "every day of the week is closed: expected at least one open weekday",
+        ));
+    }
+    if spec.closed_on_weekends && spec.closed_weekdays.union(spec.weekend).is_every_day() {
+        return Err(Located::new(
+            "/closed_on_weekends",
+            format!(
+                "the weekly closing days ({}) and the weekend ({}), closed by closed_on_weekends, \
+                 leave no day of the week open: expected at least one open weekday",
+                spec.closed_weekdays.names(),
+                spec.weekend.names()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// No date is both a holiday and a make-up working day.
+fn holiday_or_workday(spec: &Spec) -> Result<(), Located> {
+    let both = spec
+        .workdays
+        .0
+        .keys()
+        .find_map(|d| spec.holidays.0.get_key_value(d));
+    match both {
+        None => Ok(()),
+        Some((date, name)) => {
+            let mut pointer = "/workdays".to_string();
+            push_key(&mut pointer, &date.to_string());
+            Err(Located::new(
+                pointer,
+                format!(
+                    "{date} is listed both as a holiday ({name:?}) and as a make-up working day: \
+                     expected one or the other"
+                ),
+            ))
+        }
+    }
+}
+
+/// No date is both closed and open.
+fn closed_or_open(spec: &Spec) -> Result<(), Located> {
+    match spec.open_dates.0.intersection(&spec.closed_dates.0).next() {
+        None => Ok(()),
+        Some(date) => Err(Located::new(
+            "/open_dates",
+            format!("{date} is listed both in closed_dates and in open_dates: expected one or the other"),
+        )),
+    }
+}
+
+fn coverage_in_order(spec: &Spec) -> Result<(), Located> {
+    match spec.covers {
+        Some(c) if c.from > c.to => Err(Located::new(
+            "/covers",
+            format!(
+                "the calendar covers from {} to {}: expected \"from\" on or before \"to\"",
+                c.from.0, c.to.0
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
+
+fn hours_in_order(spec: &Spec) -> Result<(), Located> {
+    match spec.hours {
+        Some(h) if h.open.0 >= h.close.0 => Err(Located::new(
+            "/hours",
+            format!(
+                "the clinic opens at {} and closes at {}: expected \"open\" before \"close\" on the same day",
+                h.open.0.format("%H:%M"),
+                h.close.0.format("%H:%M")
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
+
+fn windows_in_order(spec: &Spec) -> Result<(), Located> {
+    spec.windows
+        .check()
+        .map_err(|m| Located::new("/windows", m))
+}

@@ -1,0 +1,80 @@
+//! Composition: a clinic calendar combined with an official one.
+
+use super::spec::Spec;
+use super::Calendar;
+use crate::error::{Located, Result};
+
+impl Spec {
+    /// Adds `other`'s dated lists to these: holidays and make-up working days (a date
+    /// both name keeps this calendar's name), closed dates and open dates.
+    pub(super) fn add_lists(&mut self, other: &Spec) {
+        for (date, name) in &other.holidays.0 {
+            self.holidays.0.entry(*date).or_insert_with(|| name.clone());
+        }
+        for (date, name) in &other.workdays.0 {
+            self.workdays.0.entry(*date).or_insert_with(|| name.clone());
+        }
+        self.closed_dates
+            .0
+            .extend(other.closed_dates.0.iter().copied());
+        self.open_dates.0.extend(other.open_dates.0.iter().copied());
+    }
+}
+
+impl Calendar {
+    /// This calendar combined with another, typically a clinic's calendar with an
+    /// official one ([`Calendar::china`]).
+    ///
+    /// # Properties
+    ///
+    /// - Dated lists are united: holidays and make-up working days (where both calendars
+    ///   name the same date, `self`'s name is kept), closed dates and open dates.
+    /// - Everything else is `self`'s: the weekly closing days, the weekend, the
+    ///   `closed_on_weekends` and `closed_on_holidays` policies, the opening hours and the
+    ///   named windows. So an official calendar lends its dates, never its policies: a
+    ///   clinic that closes on public holidays says `"closed_on_holidays": true` itself.
+    /// - Coverage: the dates both calendars cover when both have a coverage, else the
+    ///   one coverage given, else none.
+    ///
+    /// ```
+    /// use followup::{Calendar, DayKind, ShiftReason};
+    /// let d = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+    /// let clinic = Calendar::from_json("clinic.json", r#"{
+    ///     "closed_weekdays": ["Mon"], "closed_on_holidays": true
+    /// }"#)?;
+    /// let cal = clinic.merge(&Calendar::china(2026)?)?;
+    /// assert_eq!(cal.day_kind(d("2026-02-17")), DayKind::Holiday);
+    /// assert_eq!(cal.holiday_name(d("2026-02-17")), Some("Spring Festival"));
+    /// assert_eq!(cal.closed_reason(d("2026-02-17")), Some(ShiftReason::Holiday));
+    /// // The clinic works weekends: the official weekend closure is not merged in.
+    /// assert!(cal.is_open(d("2026-03-07")));
+    /// assert!(cal.covers(d("2026-12-31")) && !cal.covers(d("2027-01-01")));
+    /// # Ok::<(), followup::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`crate::Error::Calendar`] named `merged calendar` when the coverages do not
+    /// overlap, or the union breaks a rule of the calendar format: a date that is a
+    /// holiday in one calendar and a make-up working day in the other, a date closed in
+    /// one and open in the other.
+    pub fn merge(&self, other: &Calendar) -> Result<Calendar> {
+        const WHAT: &str = "merged calendar";
+        let mut spec = self.0.clone();
+        spec.add_lists(&other.0);
+        spec.covers = match (self.0.covers, other.0.covers) {
+            (Some(a), Some(b)) => Some(a.intersect(&b).ok_or_else(|| {
+                Located::new(
+                    "/covers",
+                    format!(
+                        "the calendars cover {a} and {b}, which do not overlap: \
+                         expected calendars of overlapping dates"
+                    ),
+                )
+                .into_calendar(WHAT)
+            })?),
+            (a, b) => a.or(b),
+        };
+        Calendar::checked(spec).map_err(|e| e.into_calendar(WHAT))
+    }
+}

@@ -1,0 +1,395 @@
+//! The clinic's calendar: which days it is open and why, what kind of day each date is
+//! in mainland China (workday, weekend, public holiday, make-up working day), and the
+//! times behind named windows.
+//!
+//! `spec.rs` is the JSON form, `check.rs` the checks every calendar passes, `merge.rs`
+//! the composition of two calendars and `china.rs` the embedded official calendars.
+
+mod check;
+mod china;
+mod merge;
+mod spec;
+
+use crate::error::{Located, Result};
+use crate::limits::Limits;
+use crate::time::{NamedWindows, TimeWindow};
+use chrono::{Datelike, NaiveDate, Weekday};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use spec::{DateSet, Spec, WeekdaySet};
+use std::ops::RangeInclusive;
+
+/// A clinic's calendar: which days it is open, what kind of day each date is, and the
+/// times of its named windows.
+///
+/// The default calendar is open every day (aesthetic clinics work weekends), knows no
+/// holidays, has a Saturday-Sunday weekend and the default [`NamedWindows`].
+///
+/// # JSON form
+///
+/// Every field is optional.
+///
+/// | field | meaning | default |
+/// |---|---|---|
+/// | `closed_weekdays` | the clinic's weekly closing days, `["Mon"]` (`"Mon"` … `"Sun"`) | `[]` |
+/// | `weekend` | which weekdays are the weekend | `["Sat", "Sun"]` |
+/// | `holidays` | public holidays: an object of dates and names, `{"2026-02-17": "春节"}` | `{}` |
+/// | `workdays` | make-up working days (调休): weekend days worked instead of a holiday, an object of dates and the holiday each makes up for, `{"2026-02-14": "春节"}` | `{}` |
+/// | `closed_dates` | extra closed dates, `["2026-02-17"]` | `[]` |
+/// | `open_dates` | extra open dates: open whatever else says, `["2026-02-16"]` | `[]` |
+/// | `closed_on_weekends` | weekend days are closed, except make-up working days | `false` |
+/// | `closed_on_holidays` | holidays are closed | `false` |
+/// | `hours` | opening hours, `{"open": "09:00", "close": "21:00"}` | none |
+/// | `covers` | the dates the calendar knows completely, `{"from": "2026-01-01", "to": "2026-12-31"}` | none: no known bound |
+/// | `windows` | the times behind `morning`, `afternoon`, `evening`, `day`: `{"afternoon": {"start": "13:30", "end": "17:30"}}` | see [`NamedWindows`] |
+///
+/// Dates are written `"YYYY-MM-DD"`, times `"HH:MM"`.
+///
+/// **Kinds of day** ([`Calendar::day_kind`]): a listed holiday is a
+/// [`DayKind::Holiday`], even on a weekend; a listed make-up working day is a
+/// [`DayKind::MakeupWorkday`], even on a Sunday; other weekend days are
+/// [`DayKind::Weekend`]; everything else is a [`DayKind::Workday`].
+///
+/// **Closed days** ([`Calendar::closed_reason`]), most specific reason first:
+///
+/// 1. a date of `open_dates` is open, whatever else applies;
+/// 2. a date of `closed_dates` is closed ([`ShiftReason::ClosedDate`]);
+/// 3. a holiday is closed when `closed_on_holidays` is true ([`ShiftReason::Holiday`]);
+/// 4. a weekly closing day is closed ([`ShiftReason::ClosedWeekday`]), make-up working
+///    day or not: add it to `open_dates` to open it;
+/// 5. a weekend day that is not a make-up working day is closed when
+///    `closed_on_weekends` is true ([`ShiftReason::Weekend`]);
+/// 6. every other day is open.
+///
+/// `covers` and `hours` close nothing. Listed dates may lie outside `covers` (a merged
+/// calendar keeps all its dates), and outside its coverage a calendar still answers
+/// from what it knows, its weekly rules first; the caller decides what an uncovered date means
+/// ([`Calendar::covers`]) and what to do with the hours ([`Calendar::hours`]).
+///
+/// The official calendars of mainland China for 2002 to 2026 are built in
+/// ([`Calendar::china`]); combine one with a clinic's own calendar with
+/// [`Calendar::merge`].
+///
+/// A calendar is refused (with the file, the JSON pointer, the line and column) when a
+/// field is malformed or unknown, a date is listed both as a holiday and as a make-up
+/// working day, a date is both in `closed_dates` and `open_dates`, `covers` ends before
+/// it starts, the clinic closes before it opens, a window ends before it starts, or no
+/// day of the week is open (counting the weekend when `closed_on_weekends` is true).
+///
+/// ```
+/// use followup::{Calendar, DayKind, ShiftReason};
+/// let cal = Calendar::from_json("clinic.json", r#"{
+///     "closed_weekdays": ["Mon"],
+///     "closed_dates": ["2026-03-10"],
+///     "holidays": {"2026-02-16": "春节", "2026-02-17": "春节", "2026-02-18": "春节"},
+///     "workdays": {"2026-02-28": "春节"},
+///     "closed_on_holidays": true,
+///     "closed_on_weekends": true,
+///     "hours": {"open": "09:00", "close": "21:00"},
+///     "covers": {"from": "2026-01-01", "to": "2026-12-31"}
+/// }"#).unwrap();
+/// let d = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+/// assert_eq!(cal.day_kind(d("2026-02-17")), DayKind::Holiday);
+/// assert_eq!(cal.holiday_name(d("2026-02-17")), Some("春节"));
+/// assert_eq!(cal.closed_reason(d("2026-02-17")), Some(ShiftReason::Holiday));
+/// assert_eq!(cal.closed_reason(d("2026-03-02")), Some(ShiftReason::ClosedWeekday));
+/// assert_eq!(cal.closed_reason(d("2026-03-07")), Some(ShiftReason::Weekend));
+/// assert_eq!(cal.closed_reason(d("2026-03-10")), Some(ShiftReason::ClosedDate));
+/// // A make-up working Saturday is open.
+/// assert_eq!(cal.day_kind(d("2026-02-28")), DayKind::MakeupWorkday);
+/// assert!(cal.is_open(d("2026-02-28")));
+/// // The holiday runs Mon 16 to Wed 18 February: the first open day after it is Thursday.
+/// assert_eq!(cal.nearest_open(d("2026-02-16"), true), Some(d("2026-02-19")));
+/// assert_eq!(cal.hours().map(|h| h.to_string()), Some("09:00-21:00".to_string()));
+/// assert!(!cal.covers(d("2027-01-01")));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Calendar(Spec);
+
+/// Why a task's day moved: why its nominal day is closed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum ShiftReason {
+    /// The nominal day is a weekly closing day of the clinic.
+    ClosedWeekday,
+    /// The nominal day is one of the calendar's closed dates.
+    ClosedDate,
+    /// The nominal day is a public holiday and the clinic closes on holidays.
+    Holiday,
+    /// The nominal day is a weekend day (not a make-up working day) and the clinic
+    /// closes on weekends.
+    Weekend,
+}
+
+/// What kind of day a date is, whether the clinic is open or not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DayKind {
+    /// An ordinary working day.
+    Workday,
+    /// A weekend day that is neither a holiday nor a make-up working day.
+    Weekend,
+    /// A public holiday, on a weekend or not.
+    Holiday,
+    /// A make-up working day (调休上班): a weekend day worked instead of a holiday.
+    MakeupWorkday,
+}
+
+impl DayKind {
+    /// Every kind, in the order documented.
+    pub const ALL: [DayKind; 4] = [
+        DayKind::Workday,
+        DayKind::Weekend,
+        DayKind::Holiday,
+        DayKind::MakeupWorkday,
+    ];
+
+    /// The name as written in JSON: `workday`, `weekend`, `holiday`, `makeup_workday`.
+    pub fn name(self) -> &'static str {
+        match self {
+            DayKind::Workday => "workday",
+            DayKind::Weekend => "weekend",
+            DayKind::Holiday => "holiday",
+            DayKind::MakeupWorkday => "makeup_workday",
+        }
+    }
+
+    /// Looks a name up.
+    pub fn from_name(name: &str) -> Option<DayKind> {
+        DayKind::ALL.into_iter().find(|k| k.name() == name)
+    }
+}
+
+impl Calendar {
+    /// The years of the built-in official calendars of mainland China.
+    pub const CHINA_YEARS: RangeInclusive<i32> = china::YEARS;
+
+    /// A calendar open every day.
+    pub fn open_every_day() -> Calendar {
+        Calendar::default()
+    }
+
+    /// Reads a calendar from JSON (see [the JSON form](Calendar#json-form)); `name` is
+    /// used in error messages.
+    ///
+    /// # Errors
+    ///
+    /// [`crate::Error::Calendar`] with the JSON pointer, the line and column and what was
+    /// expected, for malformed JSON, unknown fields, bad dates or times, and the
+    /// calendars refused by the format (a date both holiday and make-up working day, no
+    /// open weekday, …).
+    pub fn from_json(name: &str, text: &str) -> Result<Calendar> {
+        let spec: Spec =
+            crate::json::read(text, &Limits::default()).map_err(|e| e.into_calendar(name))?;
+        Calendar::checked(spec).map_err(|mut e| {
+            if let Some((line, column)) = crate::json::locate(text, &e.pointer) {
+                e.line = Some(line);
+                e.column = Some(column);
+            }
+            e.into_calendar(name)
+        })
+    }
+
+    /// Builds a calendar from closing weekdays and closed dates; the other fields have
+    /// their defaults.
+    ///
+    /// # Errors
+    ///
+    /// [`crate::Error::Calendar`] if every day of the week is closed.
+    pub fn new(
+        closed_weekdays: impl IntoIterator<Item = Weekday>,
+        closed_dates: impl IntoIterator<Item = NaiveDate>,
+    ) -> Result<Calendar> {
+        Calendar::checked(Spec {
+            closed_weekdays: WeekdaySet::from_days(closed_weekdays),
+            closed_dates: DateSet(closed_dates.into_iter().collect()),
+            ..Spec::default()
+        })
+        .map_err(|e| e.into_calendar("calendar"))
+    }
+
+    /// The same calendar with other times behind the named windows.
+    ///
+    /// # Errors
+    ///
+    /// [`crate::Error::Calendar`] if a window does not start before it ends.
+    pub fn with_windows(mut self, windows: NamedWindows) -> Result<Calendar> {
+        self.0.windows = windows;
+        check::check(&self.0).map_err(|e| e.into_calendar("calendar"))?;
+        Ok(self)
+    }
+
+    /// The official working-day calendar of mainland China for `year`, built in from
+    /// `rules/calendars/cn-YYYY.json`: its public holidays (English names, such as
+    /// `"Spring Festival"`) and make-up working days as the State Council announced
+    /// them, a Saturday-Sunday weekend, weekends and holidays closed, covering the year.
+    ///
+    /// Combine it with a clinic's calendar with [`Calendar::merge`], which keeps the
+    /// clinic's own policies.
+    ///
+    /// ```
+    /// use followup::{Calendar, DayKind};
+    /// let d = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+    /// let cn = Calendar::china(2026)?;
+    /// assert_eq!(cn.day_kind(d("2026-10-01")), DayKind::Holiday);
+    /// assert_eq!(cn.day_kind(d("2026-09-20")), DayKind::MakeupWorkday); // a Sunday
+    /// assert!(cn.is_open(d("2026-09-20")));
+    /// assert!(Calendar::china(2030).is_err());
+    /// # Ok::<(), followup::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`crate::Error::Calendar`] for a year outside [`Calendar::CHINA_YEARS`].
+    pub fn china(year: i32) -> Result<Calendar> {
+        china::year(year)
+    }
+
+    /// The official calendars of mainland China for consecutive `years`, joined into one
+    /// that covers them all: `Calendar::china_years(Calendar::CHINA_YEARS)` knows every
+    /// holiday from 2002 to 2026.
+    ///
+    /// # Errors
+    ///
+    /// [`crate::Error::Calendar`] if a year is outside [`Calendar::CHINA_YEARS`] or the
+    /// range is empty.
+    pub fn china_years(years: RangeInclusive<i32>) -> Result<Calendar> {
+        china::years(years)
+    }
+
+    /// `spec` if it passes every check.
+    fn checked(spec: Spec) -> std::result::Result<Calendar, Located> {
+        check::check(&spec)?;
+        Ok(Calendar(spec))
+    }
+
+    /// The times behind the named windows.
+    pub fn windows(&self) -> &NamedWindows {
+        &self.0.windows
+    }
+
+    /// The opening hours, if the calendar gives them (`start` is the opening time, `end`
+    /// the closing time).
+    pub fn hours(&self) -> Option<TimeWindow> {
+        self.0.hours.map(|h| h.window())
+    }
+
+    /// True if `date` is within the dates the calendar covers, or the calendar gives no
+    /// coverage.
+    pub fn covers(&self, date: NaiveDate) -> bool {
+        self.0.covers.is_none_or(|c| c.contains(date))
+    }
+
+    /// The first and last dates the calendar covers, if it gives a coverage.
+    pub fn coverage(&self) -> Option<(NaiveDate, NaiveDate)> {
+        self.0.covers.map(|c| (c.from.0, c.to.0))
+    }
+
+    /// What kind of day `date` is: a holiday wins over the weekend, and a make-up
+    /// working day is one even on a Sunday.
+    pub fn day_kind(&self, date: NaiveDate) -> DayKind {
+        if self.0.holidays.0.contains_key(&date) {
+            DayKind::Holiday
+        } else if self.0.workdays.0.contains_key(&date) {
+            DayKind::MakeupWorkday
+        } else if self.0.weekend.contains(date.weekday()) {
+            DayKind::Weekend
+        } else {
+            DayKind::Workday
+        }
+    }
+
+    /// The name of the holiday on `date`, if it is one.
+    pub fn holiday_name(&self, date: NaiveDate) -> Option<&str> {
+        self.0.holidays.0.get(&date).map(|n| &**n)
+    }
+
+    /// The holiday a make-up working day on `date` makes up for, if it is one.
+    pub fn makeup_for(&self, date: NaiveDate) -> Option<&str> {
+        self.0.workdays.0.get(&date).map(|n| &**n)
+    }
+
+    /// True if the clinic is open on `date`.
+    pub fn is_open(&self, date: NaiveDate) -> bool {
+        self.closed_reason(date).is_none()
+    }
+
+    /// Why `date` is closed, or `None` if it is open: the most specific reason, closed
+    /// date before holiday before weekly closing day before weekend.
+    pub fn closed_reason(&self, date: NaiveDate) -> Option<ShiftReason> {
+        let s = &self.0;
+        if s.open_dates.0.contains(&date) {
+            None
+        } else if s.closed_dates.0.contains(&date) {
+            Some(ShiftReason::ClosedDate)
+        } else if s.closed_on_holidays && s.holidays.0.contains_key(&date) {
+            Some(ShiftReason::Holiday)
+        } else if s.closed_weekdays.contains(date.weekday()) {
+            Some(ShiftReason::ClosedWeekday)
+        } else if s.closed_on_weekends
+            && s.weekend.contains(date.weekday())
+            && !s.workdays.0.contains_key(&date)
+        {
+            Some(ShiftReason::Weekend)
+        } else {
+            None
+        }
+    }
+
+    /// The first open day on or after (`forward`) or on or before `date`; `None` only at
+    /// the ends of the supported date range.
+    ///
+    /// # Properties
+    ///
+    /// The search is bounded, whatever the calendar: at least one weekday is open by the
+    /// weekly rules (checked when the calendar is made), so any 7 closed days in a row
+    /// hold a day closed only by a listed date (a closed date, or a holiday when holidays
+    /// are closed). A run of closed days with
+    /// `n` listed dates is thus at most `7 n + 6` days long, and the search looks at no
+    /// more than `7 (n + 1)` days. Its cost is the length of the closed run it crosses
+    /// (a 9-day Spring Festival break: 10 days), not the size of the calendar.
+    pub fn nearest_open(&self, date: NaiveDate, forward: bool) -> Option<NaiveDate> {
+        let listed = self.0.closed_dates.0.len()
+            + if self.0.closed_on_holidays {
+                self.0.holidays.0.len()
+            } else {
+                0
+            };
+        let bound = listed.saturating_add(1).saturating_mul(7);
+        let mut d = date;
+        for _ in 0..bound {
+            if self.is_open(d) {
+                return Some(d);
+            }
+            d = if forward {
+                d.succ_opt()?
+            } else {
+                d.pred_opt()?
+            };
+        }
+        None
+    }
+}
+
+impl Serialize for Calendar {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        self.0.serialize(s)
+    }
+}
+
+/// Reads the [JSON form](Calendar#json-form) and runs the same checks as
+/// [`Calendar::from_json`]; a refused calendar's error message starts with the JSON
+/// pointer of the offending value.
+impl<'de> Deserialize<'de> for Calendar {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let spec = Spec::deserialize(d)?;
+        Calendar::checked(spec).map_err(|e| {
+            let at = if e.pointer.is_empty() {
+                "(root)"
+            } else {
+                &e.pointer
+            };
+            serde::de::Error::custom(format!("{at}: {}", e.message))
+        })
+    }
+}

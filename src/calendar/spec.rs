@@ -1,0 +1,328 @@
+//! The calendar as written in JSON, field by field, with error messages that say what
+//! was expected. Nothing here is checked across fields: that is `check.rs`.
+
+use crate::time::{parse_hhmm, NamedWindows, TimeWindow};
+use chrono::{NaiveDate, NaiveTime, Weekday};
+use serde::de::{DeserializeSeed, Deserializer, Error as _, MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, Serialize, Serializer};
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+/// Every field of a calendar; [`super::Calendar`] is a `Spec` that passed the checks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct Spec {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub covers: Option<Coverage>,
+    #[serde(default = "WeekdaySet::sat_sun")]
+    pub weekend: WeekdaySet,
+    #[serde(default)]
+    pub closed_on_weekends: bool,
+    #[serde(default)]
+    pub closed_on_holidays: bool,
+    #[serde(default, skip_serializing_if = "DateNames::is_empty")]
+    pub holidays: DateNames,
+    #[serde(default, skip_serializing_if = "DateNames::is_empty")]
+    pub workdays: DateNames,
+    #[serde(default)]
+    pub closed_weekdays: WeekdaySet,
+    #[serde(default)]
+    pub closed_dates: DateSet,
+    #[serde(default, skip_serializing_if = "DateSet::is_empty")]
+    pub open_dates: DateSet,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hours: Option<Hours>,
+    #[serde(default)]
+    pub windows: NamedWindows,
+}
+
+impl Default for Spec {
+    fn default() -> Self {
+        Spec {
+            covers: None,
+            weekend: WeekdaySet::sat_sun(),
+            closed_on_weekends: false,
+            closed_on_holidays: false,
+            holidays: DateNames::default(),
+            workdays: DateNames::default(),
+            closed_weekdays: WeekdaySet::default(),
+            closed_dates: DateSet::default(),
+            open_dates: DateSet::default(),
+            hours: None,
+            windows: NamedWindows::default(),
+        }
+    }
+}
+
+/// Parses a date as written in calendars, with a message that says what was expected.
+pub(super) fn parse_date(s: &str) -> Result<NaiveDate, String> {
+    s.parse::<NaiveDate>().map_err(|_| {
+        format!("invalid date {s:?}: expected an existing day written \"YYYY-MM-DD\", such as \"2026-02-17\"")
+    })
+}
+
+/// A set of weekdays, serialised as an array in Monday-first order (`["Sat", "Sun"]`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub(super) struct WeekdaySet(u8);
+
+impl WeekdaySet {
+    const EVERY_DAY: u8 = 0x7f;
+
+    pub fn from_days(days: impl IntoIterator<Item = Weekday>) -> Self {
+        WeekdaySet(
+            days.into_iter()
+                .fold(0, |m, d| m | 1 << d.num_days_from_monday()),
+        )
+    }
+
+    fn sat_sun() -> Self {
+        WeekdaySet::from_days([Weekday::Sat, Weekday::Sun])
+    }
+
+    pub fn contains(self, d: Weekday) -> bool {
+        self.0 & (1 << d.num_days_from_monday()) != 0
+    }
+
+    pub fn union(self, other: WeekdaySet) -> WeekdaySet {
+        WeekdaySet(self.0 | other.0)
+    }
+
+    pub fn is_every_day(self) -> bool {
+        self.0 & Self::EVERY_DAY == Self::EVERY_DAY
+    }
+
+    /// The days in Monday-first order.
+    pub fn days(self) -> impl Iterator<Item = Weekday> {
+        (0..7u8)
+            .filter_map(|i| Weekday::try_from(i).ok())
+            .filter(move |d| self.contains(*d))
+    }
+
+    /// `"Sat, Sun"`, or `"none"`.
+    pub fn names(self) -> String {
+        let names: Vec<String> = self.days().map(|d| d.to_string()).collect();
+        if names.is_empty() {
+            "none".into()
+        } else {
+            names.join(", ")
+        }
+    }
+}
+
+impl Serialize for WeekdaySet {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.days())
+    }
+}
+
+/// One weekday as written: `"Mon"` … `"Sun"` (chrono also reads full English names).
+struct Day(Weekday);
+
+impl<'de> Deserialize<'de> for Day {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse::<Weekday>().map(Day).map_err(|_| {
+            D::Error::custom(format!(
+                "unknown weekday {s:?}: expected \"Mon\", \"Tue\", \"Wed\", \"Thu\", \"Fri\", \"Sat\" or \"Sun\""
+            ))
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for WeekdaySet {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let days = Vec::<Day>::deserialize(d)?;
+        Ok(WeekdaySet::from_days(days.into_iter().map(|Day(w)| w)))
+    }
+}
+
+/// One date as written: `"2026-02-17"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) struct Date(pub NaiveDate);
+
+impl Serialize for Date {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for Date {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        parse_date(&s).map(Date).map_err(D::Error::custom)
+    }
+}
+
+/// A set of dates, serialised as a sorted array (`["2026-02-17"]`).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub(super) struct DateSet(pub BTreeSet<NaiveDate>);
+
+impl DateSet {
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl Serialize for DateSet {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter().map(|d| Date(*d)))
+    }
+}
+
+impl<'de> Deserialize<'de> for DateSet {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = DateSet;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an array of dates \"YYYY-MM-DD\"")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<DateSet, A::Error> {
+                let mut out = BTreeSet::new();
+                while let Some(Date(d)) = seq.next_element()? {
+                    out.insert(d);
+                }
+                Ok(DateSet(out))
+            }
+        }
+        d.deserialize_seq(V)
+    }
+}
+
+/// Dates with a name each, serialised as an object (`{"2026-02-17": "春节"}`), keys in
+/// date order. A date given twice, a key that is not a date and an empty name are errors.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub(super) struct DateNames(pub BTreeMap<NaiveDate, Box<str>>);
+
+impl DateNames {
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl Serialize for DateNames {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.0.iter().map(|(d, n)| (Date(*d), n)))
+    }
+}
+
+impl<'de> Deserialize<'de> for DateNames {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = DateNames;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object of dates and names, such as {\"2026-02-17\": \"春节\"}")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<DateNames, A::Error> {
+                let mut out = BTreeMap::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    let date = parse_date(&key);
+                    // Problems with the key are reported from its value, so that the error
+                    // carries the key in its JSON pointer.
+                    let problem = match &date {
+                        Err(message) => Some(message.clone()),
+                        Ok(d) if out.contains_key(d) => {
+                            Some(format!("{key} is listed twice: expected each date once"))
+                        }
+                        Ok(_) => None,
+                    };
+                    let name = map.next_value_seed(NameSeed(problem))?;
+                    if let Ok(d) = date {
+                        out.insert(d, name);
+                    }
+                }
+                Ok(DateNames(out))
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+/// Reads the name of a dated entry, or fails with the problem found in its key.
+struct NameSeed(Option<String>);
+
+impl<'de> DeserializeSeed<'de> for NameSeed {
+    type Value = Box<str>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Box<str>, D::Error> {
+        if let Some(problem) = self.0 {
+            return Err(D::Error::custom(problem));
+        }
+        let name = String::deserialize(d)?;
+        if name.trim().is_empty() {
+            return Err(D::Error::custom(
+                "empty name: expected the name of the day, such as \"春节\" or \"Spring Festival\"",
+            ));
+        }
+        Ok(name.into())
+    }
+}
+
+/// The dates a calendar knows completely, both ends included.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct Coverage {
+    pub from: Date,
+    pub to: Date,
+}
+
+impl Coverage {
+    pub fn new(from: NaiveDate, to: NaiveDate) -> Coverage {
+        Coverage {
+            from: Date(from),
+            to: Date(to),
+        }
+    }
+
+    pub fn contains(&self, d: NaiveDate) -> bool {
+        self.from.0 <= d && d <= self.to.0
+    }
+
+    /// The dates both cover, if any.
+    pub fn intersect(&self, other: &Coverage) -> Option<Coverage> {
+        let from = self.from.max(other.from);
+        let to = self.to.min(other.to);
+        (from <= to).then_some(Coverage { from, to })
+    }
+}
+
+impl fmt::Display for Coverage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} to {}", self.from.0, self.to.0)
+    }
+}
+
+/// Opening hours, `{"open": "09:00", "close": "21:00"}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct Hours {
+    pub open: Hhmm,
+    pub close: Hhmm,
+}
+
+impl Hours {
+    pub fn window(&self) -> TimeWindow {
+        TimeWindow {
+            start: self.open.0,
+            end: self.close.0,
+        }
+    }
+}
+
+/// A time of day as written: `"09:00"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Hhmm(pub NaiveTime);
+
+impl Serialize for Hhmm {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&self.0.format("%H:%M"))
+    }
+}
+
+impl<'de> Deserialize<'de> for Hhmm {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        parse_hhmm(&s).map(Hhmm).map_err(D::Error::custom)
+    }
+}

@@ -1,0 +1,255 @@
+//! The contact policy: frequency caps per channel, and which task gives way when a cap is
+//! hit.
+
+use crate::model::{Channel, Role};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::num::NonZeroU32;
+
+/// The longest cap period, in days (a year and a day). A longer `per_days` counts as this;
+/// it bounds the work of checking a cap.
+pub const MAX_CAP_DAYS: u32 = 366;
+
+/// How [`merge`](crate::merge) turns tasks into contacts: frequency caps per channel and the
+/// priority order that decides which contact moves when a cap is hit.
+///
+/// The default (`ContactPolicy::default()`, also what JSON fields left out get):
+///
+/// - at most **1 phone call a day** per patient — after merging, one call a day means the
+///   reasons of all of that day's calls are made in one call;
+/// - at most **2 messages (`sms`) in any 7 consecutive days** per patient;
+/// - no cap on `wechat`, `mail` (merged per day only); visits (`in_person`, `home_visit`)
+///   and `internal` work are never merged, capped or moved;
+/// - the priority order of [`PriorityPolicy::default`].
+///
+/// A plastic-surgery inpatient gets messages on D+2, D+6 (suture-removal reminder) and D+8
+/// (confirmation after the suture removal): three in seven days. With the default policy
+/// the confirmation, the least urgent of the three, moves to D+9.
+///
+/// ```
+/// use followup::{Cap, Channel, ContactPolicy};
+/// let policy: ContactPolicy = serde_json::from_str(r#"{
+///     "caps": [{"channel": "phone", "max": 1, "per_days": 2},
+///              {"channel": "sms", "max": 3, "per_days": 30}]
+/// }"#).unwrap();
+/// assert_eq!(policy.caps[0], Cap::new(Channel::Phone, 1, 2).unwrap());
+/// assert_eq!(policy.priority, ContactPolicy::default().priority);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ContactPolicy {
+    /// Frequency caps; all caps of a channel apply together. Caps on visit channels
+    /// (`in_person`, `home_visit`) and `internal` are ignored: visits are never moved.
+    pub caps: Vec<Cap>,
+    /// Which contact keeps its day when a cap is hit, and which role leads a contact.
+    pub priority: PriorityPolicy,
+}
+
+impl Default for ContactPolicy {
+    fn default() -> Self {
+        let caps = [(Channel::Phone, 1, 1), (Channel::Sms, 2, 7)];
+        ContactPolicy {
+            caps: caps
+                .into_iter()
+                .filter_map(|(c, max, days)| Cap::new(c, max, days))
+                .collect(),
+            priority: PriorityPolicy::default(),
+        }
+    }
+}
+
+/// At most `max` contacts on `channel` with one patient in any `per_days` consecutive days
+/// (`per_days: 1`: per calendar day; `7`: a rolling week).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Cap {
+    /// The channel capped.
+    pub channel: Channel,
+    /// How many contacts are allowed in the period, 1 or more.
+    pub max: NonZeroU32,
+    /// The length of the rolling period in days, 1 or more; above [`MAX_CAP_DAYS`] counts
+    /// as [`MAX_CAP_DAYS`].
+    pub per_days: NonZeroU32,
+}
+
+impl Cap {
+    /// A cap; `None` when `max` or `per_days` is 0.
+    pub fn new(channel: Channel, max: u32, per_days: u32) -> Option<Cap> {
+        Some(Cap {
+            channel,
+            max: NonZeroU32::new(max)?,
+            per_days: NonZeroU32::new(per_days)?,
+        })
+    }
+
+    /// The period in days, at most [`MAX_CAP_DAYS`].
+    pub(crate) fn days(&self) -> u32 {
+        self.per_days.get().min(MAX_CAP_DAYS)
+    }
+}
+
+/// What a task is for, from the most to the least important to keep on its day.
+///
+/// The order follows the harm done by a delay: a reminder is worthless after the visit it
+/// announces and a patient who misses a suture removal is a medical problem; aftercare in
+/// the first days after a procedure (and complaint handling) is time-critical care; later
+/// care calls and messages can wait a day or two; sales follow-up and greetings can wait
+/// longest (DOMAIN.md §8: no selling before care).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PriorityClass {
+    /// A message announcing a visit (dressing change, suture removal, next session).
+    Reminder,
+    /// Time-critical aftercare: the first days after a procedure or a session, complaints,
+    /// requests promised within a day.
+    Aftercare,
+    /// Later care: month calls and messages, thanks, product after-sales.
+    Care,
+    /// Pre-sales follow-up, the 611 plan, course planning (upsell).
+    Sales,
+    /// Birthday, festival and quarterly greetings.
+    Greeting,
+}
+
+/// The priority of a task: first its class ([`PriorityClass`], looked up in `classes`),
+/// then its role (the order of `roles`), then the earlier due day, then the earlier
+/// latest day, then program id, step id, occurrence and task id (alphabetical), so that the
+/// order is total and never depends on input order.
+///
+/// `classes` keys are `"program"`, `"program/step"` or a prefix pattern ending in `*`
+/// (`"plastic-aftercare/month-*"`). The most specific key wins: the one matching the
+/// longest part of `program/step`, an exact key before a pattern of the same length. No
+/// match: `default_class`.
+///
+/// The default table covers the built-in programs:
+///
+/// | key | class |
+/// |---|---|
+/// | `plastic-aftercare`, `laser-aftercare`, `complaint` | aftercare |
+/// | `plastic-aftercare/dressing-change-reminder`, `plastic-aftercare/suture-removal-reminder`, `treatment-course/session-reminder` | reminder |
+/// | `plastic-aftercare/month-*`, `plastic-aftercare/review-thanks-sms`, `laser-aftercare/month-*` | care |
+/// | `treatment-course` | care |
+/// | `treatment-course/session-*` (reassurance message, doctor's-assistant call) | aftercare |
+/// | `treatment-course/course-planning-call`, `presales`, `plan-611`, `lead-ownership` | sales |
+/// | `repair-aftersales`, `purchase-aftersales` | care |
+/// | `repair-aftersales/request-resolution`, `purchase-aftersales/request-resolution` | aftercare |
+/// | `greetings`, `quarterly-touch` | greeting |
+///
+/// Default role order: onsite consultant (who treated the patient and owns the key
+/// callbacks), doctor's assistant (medical course calls), customer service (routine
+/// callbacks), then the pre-sales consultants (consultant, phone, online) and the
+/// supervisor. Roles not listed come after, in [`Role::ALL`] order.
+///
+/// ```
+/// use followup::{PriorityClass, PriorityPolicy};
+/// let p = PriorityPolicy::default();
+/// assert_eq!(p.class_of("plastic-aftercare", "day-1-call"), PriorityClass::Aftercare);
+/// assert_eq!(p.class_of("plastic-aftercare", "month-3-call"), PriorityClass::Care);
+/// assert_eq!(p.class_of("plastic-aftercare", "suture-removal-reminder"), PriorityClass::Reminder);
+/// assert_eq!(p.class_of("clinic-dental", "day-1"), PriorityClass::Care); // not listed
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PriorityPolicy {
+    /// Class by program, step or step-prefix pattern.
+    pub classes: BTreeMap<String, PriorityClass>,
+    /// The class of a task no key matches.
+    pub default_class: PriorityClass,
+    /// Roles from the most to the least important.
+    pub roles: Vec<Role>,
+}
+
+const DEFAULT_CLASSES: [(&str, PriorityClass); 21] = [
+    ("complaint", PriorityClass::Aftercare),
+    ("greetings", PriorityClass::Greeting),
+    ("laser-aftercare", PriorityClass::Aftercare),
+    ("laser-aftercare/month-*", PriorityClass::Care),
+    ("lead-ownership", PriorityClass::Sales),
+    ("plan-611", PriorityClass::Sales),
+    ("plastic-aftercare", PriorityClass::Aftercare),
+    (
+        "plastic-aftercare/dressing-change-reminder",
+        PriorityClass::Reminder,
+    ),
+    ("plastic-aftercare/month-*", PriorityClass::Care),
+    ("plastic-aftercare/review-thanks-sms", PriorityClass::Care),
+    (
+        "plastic-aftercare/suture-removal-reminder",
+        PriorityClass::Reminder,
+    ),
+    ("presales", PriorityClass::Sales),
+    ("purchase-aftersales", PriorityClass::Care),
+    (
+        "purchase-aftersales/request-resolution",
+        PriorityClass::Aftercare,
+    ),
+    ("quarterly-touch", PriorityClass::Greeting),
+    ("repair-aftersales", PriorityClass::Care),
+    (
+        "repair-aftersales/request-resolution",
+        PriorityClass::Aftercare,
+    ),
+    ("treatment-course", PriorityClass::Care),
+    (
+        "treatment-course/course-planning-call",
+        PriorityClass::Sales,
+    ),
+    ("treatment-course/session-*", PriorityClass::Aftercare),
+    ("treatment-course/session-reminder", PriorityClass::Reminder),
+];
+
+impl Default for PriorityPolicy {
+    fn default() -> Self {
+        PriorityPolicy {
+            classes: DEFAULT_CLASSES
+                .iter()
+                .map(|(k, c)| (k.to_string(), *c))
+                .collect(),
+            default_class: PriorityClass::Care,
+            roles: vec![
+                Role::OnsiteConsultant,
+                Role::DoctorAssistant,
+                Role::CustomerService,
+                Role::Consultant,
+                Role::PhoneConsultant,
+                Role::OnlineConsultant,
+                Role::Supervisor,
+            ],
+        }
+    }
+}
+
+impl PriorityPolicy {
+    /// The class of a step: the most specific key of `classes` matching it, else
+    /// `default_class`.
+    pub fn class_of(&self, program: &str, step: &str) -> PriorityClass {
+        let full = format!("{program}/{step}");
+        let mut best: Option<((usize, bool), PriorityClass)> = None;
+        for (key, class) in &self.classes {
+            let score = match key.strip_suffix('*') {
+                Some(prefix) => full.starts_with(prefix).then_some((prefix.len(), false)),
+                None => (*key == full || key == program).then_some((key.len(), true)),
+            };
+            if let Some(score) = score {
+                if best.is_none_or(|(b, _)| score > b) {
+                    best = Some((score, *class));
+                }
+            }
+        }
+        best.map_or(self.default_class, |(_, class)| class)
+    }
+
+    /// The rank of a role (0 first): its place in `roles`, then unlisted roles in
+    /// [`Role::ALL`] order.
+    pub(crate) fn role_rank(&self, role: Role) -> usize {
+        match self.roles.iter().position(|r| *r == role) {
+            Some(i) => i,
+            None => {
+                let rest = Role::ALL.iter().position(|r| *r == role);
+                self.roles
+                    .len()
+                    .saturating_add(rest.unwrap_or(Role::ALL.len()))
+            }
+        }
+    }
+}

@@ -1,0 +1,135 @@
+//! Worklists: what one role has to do on a day, or in a week.
+
+use super::{task_order, unique};
+use crate::model::Role;
+use crate::plan::task::Task;
+use chrono::{Days, NaiveDate};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+
+/// One task on a worklist.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WorkItem {
+    /// The task.
+    pub task: Task,
+    /// Days since the task was due: 0 for the day's own tasks, 1 or more for overdue ones.
+    pub days_overdue: u32,
+    /// The day is after the task's `latest` day: doing it now counts as late. An overdue
+    /// task with a window (a callback "within 2 weeks") can still be on time.
+    pub late: bool,
+}
+
+/// The worklist of one day of a [`week`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WorkDay {
+    /// The day.
+    pub date: NaiveDate,
+    /// Its tasks; on the first day of the week, the overdue ones first.
+    pub items: Vec<WorkItem>,
+}
+
+/// What `role` (every role when `None`) has to do on `day`: the tasks due that day and the
+/// overdue ones (due before `day`), leaving out those in `done` (task ids).
+///
+/// Overdue tasks come first, oldest first, then the day's tasks by time window; ties by
+/// program, step, occurrence, patient and id. A task that waits for a fact
+/// (`waits_for`, a sales call waiting for `recovered`) is not listed: it cannot be done
+/// yet, and re-planning lists it once the fact is recorded. A task id given twice is
+/// listed once.
+///
+/// The tasks can come from any number of plans:
+/// `worklist(plans.iter().flat_map(|p| &p.tasks), …)`.
+///
+/// ```
+/// use followup::{worklist, Calendar, Episode, Role, RuleSet};
+/// use std::collections::BTreeSet;
+/// let rules = RuleSet::builtin()?;
+/// let ep = Episode::from_json("ep", r#"{"id": "ep-1", "event": "procedure", "at": "2026-03-02",
+///     "attributes": {"category": "laser"}, "patient": {"id": "p-1"}}"#)?;
+/// let plan = rules.plan(&ep, &Calendar::default())?;
+/// let day = "2026-03-05".parse().unwrap();
+/// let items = worklist(&plan.tasks, day, Some(Role::CustomerService), &BTreeSet::new());
+/// // The day-1 call was not done: it comes first, two days overdue and late.
+/// assert_eq!(items[0].task.step.as_ref(), "day-1-call");
+/// assert_eq!((items[0].days_overdue, items[0].late), (2, true));
+/// assert_eq!(items[1].task.step.as_ref(), "day-3-call");
+/// // Once it is recorded as done, only the day's call is left.
+/// let done = BTreeSet::from([items[0].task.id.clone()]);
+/// assert_eq!(worklist(&plan.tasks, day, None, &done).len(), 1);
+/// # Ok::<(), followup::Error>(())
+/// ```
+pub fn worklist<'a>(
+    tasks: impl IntoIterator<Item = &'a Task>,
+    day: NaiveDate,
+    role: Option<Role>,
+    done: &BTreeSet<String>,
+) -> Vec<WorkItem> {
+    let open = open_tasks(tasks, role, done);
+    items(&open, day, |t| t.due <= day)
+}
+
+/// Seven worklists from `from`: the first is [`worklist`] for `from` (overdue tasks
+/// included), the others list the tasks due on their day. Days without tasks are listed
+/// with no items, so there are always seven.
+///
+/// ```
+/// use followup::{week, Calendar, Episode, RuleSet};
+/// use std::collections::BTreeSet;
+/// let rules = RuleSet::builtin()?;
+/// let ep = Episode::from_json("ep", r#"{"id": "ep-1", "event": "procedure", "at": "2026-03-02",
+///     "attributes": {"category": "laser"}, "patient": {"id": "p-1"}}"#)?;
+/// let plan = rules.plan(&ep, &Calendar::default())?;
+/// let days = week(&plan.tasks, "2026-03-03".parse().unwrap(), None, &BTreeSet::new());
+/// let counts: Vec<usize> = days.iter().map(|d| d.items.len()).collect();
+/// assert_eq!(counts, [1, 0, 1, 0, 0, 1, 0]); // D+1, D+3 and D+6 calls
+/// assert_eq!(days[6].date.to_string(), "2026-03-09");
+/// # Ok::<(), followup::Error>(())
+/// ```
+pub fn week<'a>(
+    tasks: impl IntoIterator<Item = &'a Task>,
+    from: NaiveDate,
+    role: Option<Role>,
+    done: &BTreeSet<String>,
+) -> Vec<WorkDay> {
+    let open = open_tasks(tasks, role, done);
+    (0..7u64)
+        .map_while(|n| from.checked_add_days(Days::new(n)))
+        .map(|date| WorkDay {
+            date,
+            items: if date == from {
+                items(&open, date, |t| t.due <= date)
+            } else {
+                items(&open, date, |t| t.due == date)
+            },
+        })
+        .collect()
+}
+
+/// The tasks of `role` that are neither done nor waiting for a fact, in plan order.
+fn open_tasks<'a>(
+    tasks: impl IntoIterator<Item = &'a Task>,
+    role: Option<Role>,
+    done: &BTreeSet<String>,
+) -> Vec<&'a Task> {
+    let mut open: Vec<&Task> = unique(tasks)
+        .into_iter()
+        .filter(|t| role.is_none_or(|r| t.role == r))
+        .filter(|t| t.waits_for.is_none() && !done.contains(&t.id))
+        .collect();
+    // Plan order puts earlier due days first: overdue tasks, oldest first, then the day's.
+    open.sort_by(|a, b| task_order(a, b));
+    open
+}
+
+fn items(open: &[&Task], day: NaiveDate, wanted: impl Fn(&Task) -> bool) -> Vec<WorkItem> {
+    open.iter()
+        .filter(|t| wanted(t))
+        .map(|t| WorkItem {
+            task: (*t).clone(),
+            days_overdue: u32::try_from((day - t.due).num_days()).unwrap_or(u32::MAX),
+            late: day > t.latest,
+        })
+        .collect()
+}

@@ -1,0 +1,264 @@
+//! Golden calendars for treatment courses (DOMAIN.md §3), written by hand from the table,
+//! not copied from the program's output. Each line: `due step channel role`; tasks on one
+//! day are in step-id order (every course step uses the `day` window, 09:00).
+//!
+//! The readings DOMAIN.md leaves open, as rules/treatment-course.json decides them:
+//! sessions are numbered 1.. in date order, done first then planned; the reminder is the
+//! day before each planned (not done) session; the reassurance message D+2 and the
+//! doctor's-assistant call D+3 after sessions 1-6 (done or planned); the planning call the
+//! day after session number `package - 1`; the course end is the day after session number
+//! `package` (DOMAIN.md's reading), with the thank-you message on it and the care calls at
+//! course end + 1, 2, 3 months.
+//!
+//! Dates counted by hand: 2 Mar 2026 is a Monday, so 16 Mar, 30 Mar, 13 Apr and 27 Apr
+//! are Mondays too (14 days apart; March has 31 days, 30 Mar + 14 = 13 Apr), and every
+//! "day before" is a Sunday. 5 Jan 2026 is a Monday (2 Mar - 56 days: 2 + 28 + 26).
+
+use crate::support::{assert_calendar, builtin, episode, lines, plan};
+use followup::{Calendar, Plan};
+
+/// The occurrence numbers of the tasks of `step`, in calendar order.
+fn occurrences(p: &Plan, step: &str) -> Vec<u32> {
+    p.tasks
+        .iter()
+        .filter(|t| &*t.step == step)
+        .map(|t| t.occurrence)
+        .collect()
+}
+
+/// `id reason detail` per dropped entry.
+fn dropped(p: &Plan) -> Vec<String> {
+    p.dropped
+        .iter()
+        .map(|d| {
+            format!(
+                "{} {} {}",
+                d.id,
+                serde_json::to_value(d.reason).unwrap().as_str().unwrap(),
+                d.detail.as_deref().unwrap_or("-")
+            )
+        })
+        .collect()
+}
+
+const PACKAGE_5: &str = r#"{"id": "c-5", "event": "course", "at": "2026-03-02T10:00:00",
+    "attributes": {"category": "skin"}, "patient": {"id": "p-5"},
+    "course": {"package": 5, "done": ["2026-03-02", "2026-03-16"],
+               "planned": ["2026-03-30", "2026-04-13", "2026-04-27"]}}"#;
+
+/// Package of 5: sessions 1, 2 done (Mon 2 and 16 Mar), 3, 4, 5 planned (Mon 30 Mar,
+/// 13 Apr, 27 Apr).
+#[test]
+fn skin_course_package_of_5_two_done_three_planned() {
+    let p = plan(PACKAGE_5);
+    assert_calendar(
+        &p,
+        &[
+            "2026-03-04 session-reassurance-sms sms customer_service", // s1 (2 Mar) + 2
+            "2026-03-05 session-care-call phone doctor_assistant",     // s1 + 3
+            "2026-03-18 session-reassurance-sms sms customer_service", // s2 (16 Mar) + 2
+            "2026-03-19 session-care-call phone doctor_assistant",     // s2 + 3
+            "2026-03-29 session-reminder sms customer_service",        // Sun before s3 (30 Mar)
+            "2026-04-01 session-reassurance-sms sms customer_service", // s3 + 2 (31 Mar, 1 Apr)
+            "2026-04-02 session-care-call phone doctor_assistant",     // s3 + 3
+            "2026-04-12 session-reminder sms customer_service",        // Sun before s4 (13 Apr)
+            "2026-04-14 course-planning-call phone onsite_consultant", // day after s4 = package-1
+            "2026-04-15 session-reassurance-sms sms customer_service", // s4 + 2
+            "2026-04-16 session-care-call phone doctor_assistant",     // s4 + 3
+            "2026-04-26 session-reminder sms customer_service",        // Sun before s5 (27 Apr)
+            "2026-04-28 course-end-thanks-sms sms customer_service",   // day after s5 (course end)
+            "2026-04-29 session-reassurance-sms sms customer_service", // s5 + 2
+            "2026-04-30 session-care-call phone doctor_assistant",     // s5 + 3
+            "2026-05-28 course-end-month-1-call phone customer_service", // course end 28 Apr + 1 month
+            "2026-06-28 course-end-month-2-call phone customer_service", // + 2 months
+            "2026-07-28 course-end-month-3-call phone customer_service", // + 3 months
+        ],
+    );
+    assert!(p.dropped.is_empty(), "{:?}", p.dropped);
+    // Per-session steps are numbered by the session; reminders only for planned ones.
+    assert_eq!(occurrences(&p, "session-reminder"), [3, 4, 5]);
+    assert_eq!(occurrences(&p, "session-reassurance-sms"), [1, 2, 3, 4, 5]);
+    assert_eq!(occurrences(&p, "session-care-call"), [1, 2, 3, 4, 5]);
+    let reminder_ids: Vec<&str> = p
+        .tasks
+        .iter()
+        .filter(|t| &*t.step == "session-reminder")
+        .map(|t| t.id.as_str())
+        .collect();
+    assert_eq!(
+        reminder_ids,
+        [
+            "treatment-course/session-reminder/c-5/3",
+            "treatment-course/session-reminder/c-5/4",
+            "treatment-course/session-reminder/c-5/5",
+        ]
+    );
+    assert!(p.tasks.iter().all(|t| &*t.program == "treatment-course"));
+}
+
+/// The same course in a clinic closed on Sundays: each reminder (the Sunday before a
+/// Monday session, `previous_open_day`) moves back to the Saturday. Of the other tasks only
+/// the month-2 care call falls on a Sunday (course end Tue 28 Apr: 28 May is a Thursday,
+/// 28 Jun a Sunday, 28 Jul a Tuesday): it moves to Monday 29 Jun.
+#[test]
+fn skin_course_reminders_move_back_to_saturday_when_closed_on_sunday() {
+    let cal = Calendar::from_json("cal", r#"{"closed_weekdays": ["Sun"]}"#).unwrap();
+    let p = builtin().plan(&episode(PACKAGE_5), &cal).unwrap();
+    let got = lines(&p);
+    let reminders: Vec<&str> = got
+        .iter()
+        .filter(|l| l.contains(" session-reminder "))
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        reminders,
+        [
+            "2026-03-28 session-reminder sms customer_service <- 2026-03-29 (closed_weekday)",
+            "2026-04-11 session-reminder sms customer_service <- 2026-04-12 (closed_weekday)",
+            "2026-04-25 session-reminder sms customer_service <- 2026-04-26 (closed_weekday)",
+        ]
+    );
+    assert!(got.contains(
+        &"2026-06-29 course-end-month-2-call phone customer_service <- 2026-06-28 (closed_weekday)"
+            .to_string()
+    ));
+    assert_eq!(got.iter().filter(|l| l.contains(" <- ")).count(), 4);
+}
+
+/// Package of 8, done sessions listed out of order (numbered by date all the same):
+/// sessions 1-4 done (Mon 5, 19 Jan, 2, 16 Feb), 5-8 planned (Mon 2, 16, 30 Mar, 13 Apr).
+/// The doctor's-assistant D+3 call covers sessions 1 to 6 only: none after 30 Mar or
+/// 13 Apr. The planning call follows session 7 (one left), the course ends with session 8.
+#[test]
+fn course_package_of_8_has_no_care_call_after_sessions_7_and_8() {
+    let p = plan(
+        r#"{"id": "c-8", "event": "course", "at": "2026-01-05",
+            "attributes": {"category": "skin"}, "patient": {"id": "p-8"},
+            "course": {"package": 8,
+                       "done": ["2026-02-02", "2026-01-05", "2026-02-16", "2026-01-19"],
+                       "planned": ["2026-03-30", "2026-03-02", "2026-04-13", "2026-03-16"]}}"#,
+    );
+    assert_calendar(
+        &p,
+        &[
+            "2026-01-07 session-reassurance-sms sms customer_service", // s1 5 Jan + 2
+            "2026-01-08 session-care-call phone doctor_assistant",     // s1 + 3
+            "2026-01-21 session-reassurance-sms sms customer_service", // s2 19 Jan
+            "2026-01-22 session-care-call phone doctor_assistant",
+            "2026-02-04 session-reassurance-sms sms customer_service", // s3 2 Feb
+            "2026-02-05 session-care-call phone doctor_assistant",
+            "2026-02-18 session-reassurance-sms sms customer_service", // s4 16 Feb
+            "2026-02-19 session-care-call phone doctor_assistant",
+            "2026-03-01 session-reminder sms customer_service", // s5 2 Mar - 1 (28 Feb + 1)
+            "2026-03-04 session-reassurance-sms sms customer_service",
+            "2026-03-05 session-care-call phone doctor_assistant", // s5 + 3
+            "2026-03-15 session-reminder sms customer_service",    // s6 16 Mar - 1
+            "2026-03-18 session-reassurance-sms sms customer_service",
+            "2026-03-19 session-care-call phone doctor_assistant", // s6 + 3: the last one
+            "2026-03-29 session-reminder sms customer_service",    // s7 30 Mar - 1
+            "2026-03-31 course-planning-call phone onsite_consultant", // s7 + 1 (one left)
+            "2026-04-01 session-reassurance-sms sms customer_service", // s7 + 2, no call on 2 Apr
+            "2026-04-12 session-reminder sms customer_service",    // s8 13 Apr - 1
+            "2026-04-14 course-end-thanks-sms sms customer_service", // s8 + 1
+            "2026-04-15 session-reassurance-sms sms customer_service", // s8 + 2, no call on 16 Apr
+            "2026-05-14 course-end-month-1-call phone customer_service",
+            "2026-06-14 course-end-month-2-call phone customer_service",
+            "2026-07-14 course-end-month-3-call phone customer_service",
+        ],
+    );
+    assert!(p.dropped.is_empty(), "{:?}", p.dropped);
+    assert_eq!(occurrences(&p, "session-care-call"), [1, 2, 3, 4, 5, 6]);
+    assert_eq!(occurrences(&p, "session-reminder"), [5, 6, 7, 8]);
+    assert_eq!(
+        occurrences(&p, "session-reassurance-sms"),
+        [1, 2, 3, 4, 5, 6, 7, 8]
+    );
+}
+
+/// Package of 5 with only 3 sessions known (1 done, 2 planned): session 4 (one left) and
+/// session 5 (the end) are not booked yet, so the planning call, the thank-you message and
+/// the three care calls are listed as dropped (`missing_anchor`, naming the anchor)
+/// rather than guessed.
+#[test]
+fn course_with_sessions_not_yet_booked_lists_the_course_anchors_as_missing() {
+    let p = plan(
+        r#"{"id": "c-3", "event": "course", "at": "2026-03-02",
+            "patient": {"id": "p-3"},
+            "course": {"package": 5, "done": ["2026-03-02"], "planned": ["2026-03-16", "2026-03-30"]}}"#,
+    );
+    assert_calendar(
+        &p,
+        &[
+            "2026-03-04 session-reassurance-sms sms customer_service",
+            "2026-03-05 session-care-call phone doctor_assistant",
+            "2026-03-15 session-reminder sms customer_service",
+            "2026-03-18 session-reassurance-sms sms customer_service",
+            "2026-03-19 session-care-call phone doctor_assistant",
+            "2026-03-29 session-reminder sms customer_service",
+            "2026-04-01 session-reassurance-sms sms customer_service",
+            "2026-04-02 session-care-call phone doctor_assistant",
+        ],
+    );
+    assert_eq!(
+        dropped(&p),
+        [
+            "treatment-course/course-end-month-1-call/c-3/0 missing_anchor course_end",
+            "treatment-course/course-end-month-2-call/c-3/0 missing_anchor course_end",
+            "treatment-course/course-end-month-3-call/c-3/0 missing_anchor course_end",
+            "treatment-course/course-end-thanks-sms/c-3/0 missing_anchor course_end",
+            "treatment-course/course-planning-call/c-3/0 missing_anchor one_session_left",
+        ]
+    );
+    assert!(p.dropped.iter().all(|d| d.nominal.is_none()));
+}
+
+/// No package size: the course ends with the last session listed (Mon 16 Mar), and "one
+/// session left" cannot be known, so the planning call is dropped as `missing_anchor`.
+#[test]
+fn course_without_package_ends_with_the_last_session_listed() {
+    let p = plan(
+        r#"{"id": "c-x", "event": "course", "at": "2026-03-02", "patient": {"id": "p-x"},
+            "course": {"done": ["2026-03-02", "2026-03-16"]}}"#,
+    );
+    assert_calendar(
+        &p,
+        &[
+            "2026-03-04 session-reassurance-sms sms customer_service",
+            "2026-03-05 session-care-call phone doctor_assistant",
+            "2026-03-17 course-end-thanks-sms sms customer_service", // 16 Mar + 1
+            "2026-03-18 session-reassurance-sms sms customer_service",
+            "2026-03-19 session-care-call phone doctor_assistant",
+            "2026-04-17 course-end-month-1-call phone customer_service",
+            "2026-05-17 course-end-month-2-call phone customer_service",
+            "2026-06-17 course-end-month-3-call phone customer_service",
+        ],
+    );
+    assert_eq!(
+        dropped(&p),
+        ["treatment-course/course-planning-call/c-x/0 missing_anchor one_session_left"]
+    );
+}
+
+/// Every session done: no reminder at all (nothing is upcoming), nothing dropped for it.
+#[test]
+fn course_all_done_has_no_reminders() {
+    let p = plan(
+        r#"{"id": "c-d", "event": "course", "at": "2026-03-02", "patient": {"id": "p-d"},
+            "course": {"package": 2, "done": ["2026-03-02", "2026-03-16"]}}"#,
+    );
+    assert_calendar(
+        &p,
+        &[
+            "2026-03-03 course-planning-call phone onsite_consultant", // s1 = package-1, + 1
+            "2026-03-04 session-reassurance-sms sms customer_service",
+            "2026-03-05 session-care-call phone doctor_assistant",
+            "2026-03-17 course-end-thanks-sms sms customer_service",
+            "2026-03-18 session-reassurance-sms sms customer_service",
+            "2026-03-19 session-care-call phone doctor_assistant",
+            "2026-04-17 course-end-month-1-call phone customer_service",
+            "2026-05-17 course-end-month-2-call phone customer_service",
+            "2026-06-17 course-end-month-3-call phone customer_service",
+        ],
+    );
+    assert!(p.dropped.is_empty());
+}

@@ -1,0 +1,396 @@
+//! Golden calendars for leads that did not convert (DOMAIN.md §4): the pre-sales
+//! follow-up, the 611 plan and lead ownership, written by hand from the tables, not copied
+//! from the program's output. Each line: `due step channel role`; tasks on one day are in
+//! time-window order (09:00 `day` and `morning`, then 14:00 `afternoon`), then program,
+//! then step id.
+//!
+//! The readings the rule files decide (rules/presales.json, plan-611.json,
+//! lead-ownership.json): attributes `source` (phone | online | onsite), `outcome`
+//! (not_booked | booked | no_show | visited_no_purchase), `visit` = first; calls are in
+//! the afternoon, the visited-no-purchase callback in the morning; the second follow-up
+//! counts from the first (+1 day) and the consultant picks its day up to D+30
+//! (window `latest` P26D from D+4). 611: six messages on the 1st and 15th strictly after
+//! the consultation day (the rule starts the day after), calls at D+45 and D+90 with a
+//! ±3-day window. Lead ownership: a supervisor task 3 months after the latest `contacted`
+//! fact, else after the consultation.
+//!
+//! Dates counted by hand (2 Mar 2026 is a Monday): Tue 10 Mar, Fri 13, Sat 14, Sun 15,
+//! Tue 31 Mar 2026. D+45 and D+90 are counted through month lengths: March 31, April 30,
+//! May 31 days.
+
+use crate::support::{assert_calendar, builtin, episode, lines, plan};
+use followup::{Calendar, Plan, Role};
+
+fn of_program<'a>(p: &'a Plan, program: &str) -> Vec<&'a followup::Task> {
+    p.tasks.iter().filter(|t| &*t.program == program).collect()
+}
+
+/// `step earliest..latest window` for the tasks of `step`.
+fn windows(p: &Plan, step: &str) -> Vec<String> {
+    p.tasks
+        .iter()
+        .filter(|t| &*t.step == step)
+        .map(|t| format!("{}..{} {}", t.earliest, t.latest, t.window))
+        .collect()
+}
+
+/// An online lead who booked and did not come, Tue 10 Mar 2026 10:00.
+/// Pre-sales: same-day thanks (sms) and call (booked, no show), first follow-up D+3
+/// (Fri 13 Mar), second from D+4 (Sat 14 Mar) to D+30 (9 Apr: 10 Mar + 21 days is
+/// 31 Mar, 9 more is 9 Apr), picked by the consultant.
+/// 611 (consultation on the 10th): messages 15 Mar, 1 and 15 Apr, 1 and 15 May, 1 Jun;
+/// D+45 = 31 Mar (+21) + 24 = 24 Apr; D+90 = 31 May (+82) + 8 = 8 Jun.
+#[test]
+fn presales_no_show_online_lead() {
+    let p = plan(
+        r#"{"id": "l-1", "event": "consultation", "at": "2026-03-10T10:00:00",
+            "attributes": {"source": "online", "outcome": "no_show"}, "patient": {"id": "p-1"}}"#,
+    );
+    assert_calendar(
+        &p,
+        &[
+            "2026-03-10 thanks-sms sms consultant", // same day, 09:00 window
+            "2026-03-10 no-show-call phone consultant", // same day, afternoon
+            "2026-03-13 first-follow-up phone consultant", // D+3
+            "2026-03-14 second-follow-up phone consultant", // first + 1 = D+4
+            "2026-03-15 message sms consultant",    // 611 #1: the 15th after the 10th
+            "2026-04-01 message sms consultant",    // #2
+            "2026-04-15 message sms consultant",    // #3
+            "2026-04-24 day-45-call phone consultant", // D+45
+            "2026-05-01 message sms consultant",    // #4
+            "2026-05-15 message sms consultant",    // #5
+            "2026-06-01 message sms consultant",    // #6
+            "2026-06-08 day-90-call phone consultant", // D+90
+        ],
+    );
+    assert!(p.dropped.is_empty(), "{:?}", p.dropped);
+    assert_eq!(
+        windows(&p, "no-show-call"),
+        ["2026-03-10..2026-03-10 14:00-18:00"]
+    );
+    assert_eq!(
+        windows(&p, "second-follow-up"),
+        ["2026-03-14..2026-04-09 14:00-18:00"]
+    );
+    let second = p
+        .tasks
+        .iter()
+        .find(|t| &*t.step == "second-follow-up")
+        .unwrap();
+    assert_eq!(second.picked_by, Some(Role::Consultant));
+    assert!(p
+        .tasks
+        .iter()
+        .filter(|t| &*t.step != "second-follow-up")
+        .all(|t| t.picked_by.is_none()));
+}
+
+/// An on-site lead at their first visit who bought nothing, Sun 15 Mar 2026 11:00.
+/// Pre-sales: same-day thanks; D+1 (Mon 16 Mar) the morning callback and the first-visit
+/// message (customer service); D+3 (Wed 18 Mar) the first follow-up; the second from
+/// D+4 (Thu 19 Mar) to D+30 (14 Apr: 15 Mar + 16 = 31 Mar, + 14 = 14 Apr).
+/// 611 (consultation on the 15th, so the 15 Mar message is not "after"): 1 and 15 Apr,
+/// 1 and 15 May, 1 and 15 Jun; D+45 = 31 Mar (+16) + 29 = 29 Apr; D+90 = 31 May
+/// (+77) + 13 = 13 Jun.
+#[test]
+fn presales_visited_no_purchase_onsite_first_visit() {
+    let p = plan(
+        r#"{"id": "l-2", "event": "consultation", "at": "2026-03-15T11:00:00",
+            "attributes": {"source": "onsite", "outcome": "visited_no_purchase", "visit": "first"},
+            "patient": {"id": "p-2"}}"#,
+    );
+    assert_calendar(
+        &p,
+        &[
+            "2026-03-15 thanks-sms sms consultant",
+            "2026-03-16 first-visit-sms sms customer_service", // day window 09:00
+            "2026-03-16 visited-callback phone consultant",    // morning 09:00, step order
+            "2026-03-18 first-follow-up-onsite phone consultant",
+            "2026-03-19 second-follow-up-onsite phone consultant",
+            "2026-04-01 message sms consultant",
+            "2026-04-15 message sms consultant",
+            "2026-04-29 day-45-call phone consultant",
+            "2026-05-01 message sms consultant",
+            "2026-05-15 message sms consultant",
+            "2026-06-01 message sms consultant",
+            "2026-06-13 day-90-call phone consultant",
+            "2026-06-15 message sms consultant",
+        ],
+    );
+    assert!(p.dropped.is_empty(), "{:?}", p.dropped);
+    assert_eq!(
+        windows(&p, "visited-callback"),
+        ["2026-03-16..2026-03-16 09:00-12:00"]
+    );
+    assert_eq!(
+        windows(&p, "second-follow-up-onsite"),
+        ["2026-03-19..2026-04-14 14:00-18:00"]
+    );
+}
+
+/// A phone lead who did not book, Tue 31 Mar 2026 16:00.
+/// Pre-sales: same-day thanks; D+3 = Fri 3 Apr; the second from Sat 4 Apr to D+30 =
+/// 30 Apr. 611 (consultation on the 31st: the 1 Apr message is the day after, so it
+/// counts): 1 and 15 Apr, 1 and 15 May, 1 and 15 Jun; D+45 = 30 Apr (+30) + 15 = 15 May,
+/// the same day as message #4, which comes first (09:00 before 14:00); D+90 = 30 Jun
+/// (+91) - 1 = 29 Jun.
+#[test]
+fn presales_not_booked_phone_lead() {
+    let p = plan(
+        r#"{"id": "l-3", "event": "consultation", "at": "2026-03-31T16:00:00",
+            "attributes": {"source": "phone", "outcome": "not_booked"}, "patient": {"id": "p-3"}}"#,
+    );
+    assert_calendar(
+        &p,
+        &[
+            "2026-03-31 thanks-sms sms consultant",
+            "2026-04-01 message sms consultant",
+            "2026-04-03 first-follow-up phone consultant",
+            "2026-04-04 second-follow-up phone consultant",
+            "2026-04-15 message sms consultant",
+            "2026-05-01 message sms consultant",
+            "2026-05-15 message sms consultant",
+            "2026-05-15 day-45-call phone consultant",
+            "2026-06-01 message sms consultant",
+            "2026-06-15 message sms consultant",
+            "2026-06-29 day-90-call phone consultant",
+        ],
+    );
+    assert!(p.dropped.is_empty(), "{:?}", p.dropped);
+    assert_eq!(
+        windows(&p, "second-follow-up"),
+        ["2026-04-04..2026-04-30 14:00-18:00"]
+    );
+}
+
+/// The 611 plan alone for consultations on the 10th, 14th, 15th and 31st: message days
+/// (with their occurrence numbers 0-5) and the ±3-day windows of the two calls.
+#[test]
+fn plan_611_for_consultations_on_the_10th_14th_15th_and_31st() {
+    let cases: [(&str, [&str; 6], &str, &str); 4] = [
+        (
+            "2026-03-10",
+            [
+                "2026-03-15",
+                "2026-04-01",
+                "2026-04-15",
+                "2026-05-01",
+                "2026-05-15",
+                "2026-06-01",
+            ],
+            "2026-04-21..2026-04-27 due 2026-04-24", // D+45 = 24 Apr
+            "2026-06-05..2026-06-11 due 2026-06-08", // D+90 = 8 Jun
+        ),
+        (
+            // The day after the 14th is the 15th: that message counts.
+            "2026-03-14",
+            [
+                "2026-03-15",
+                "2026-04-01",
+                "2026-04-15",
+                "2026-05-01",
+                "2026-05-15",
+                "2026-06-01",
+            ],
+            "2026-04-25..2026-05-01 due 2026-04-28", // 14 Mar + 17 = 31 Mar, + 28
+            "2026-06-09..2026-06-15 due 2026-06-12", // 14 Mar + 78 = 31 May, + 12
+        ),
+        (
+            "2026-03-15",
+            [
+                "2026-04-01",
+                "2026-04-15",
+                "2026-05-01",
+                "2026-05-15",
+                "2026-06-01",
+                "2026-06-15",
+            ],
+            "2026-04-26..2026-05-02 due 2026-04-29",
+            "2026-06-10..2026-06-16 due 2026-06-13",
+        ),
+        (
+            "2026-03-31",
+            [
+                "2026-04-01",
+                "2026-04-15",
+                "2026-05-01",
+                "2026-05-15",
+                "2026-06-01",
+                "2026-06-15",
+            ],
+            "2026-05-12..2026-05-18 due 2026-05-15",
+            "2026-06-26..2026-07-02 due 2026-06-29",
+        ),
+    ];
+    for (day, messages, d45, d90) in cases {
+        let p = plan(&format!(
+            r#"{{"id": "l", "event": "consultation", "at": "{day}T10:00:00",
+                "attributes": {{"source": "online", "outcome": "not_booked"}}, "patient": {{"id": "p"}}}}"#
+        ));
+        let tasks = of_program(&p, "plan-611");
+        let got: Vec<(String, u32)> = tasks
+            .iter()
+            .filter(|t| &*t.step == "message")
+            .map(|t| (t.due.to_string(), t.occurrence))
+            .collect();
+        let want: Vec<(String, u32)> = messages
+            .iter()
+            .zip(0u32..)
+            .map(|(d, n)| (d.to_string(), n))
+            .collect();
+        assert_eq!(got, want, "messages for a consultation on {day}");
+        let call = |step: &str| {
+            let t = tasks.iter().find(|t| &*t.step == step).unwrap();
+            assert_eq!(t.window.to_string(), "14:00-18:00");
+            assert_eq!(
+                (t.channel, t.role),
+                (followup::Channel::Phone, Role::Consultant)
+            );
+            format!("{}..{} due {}", t.earliest, t.latest, t.due)
+        };
+        assert_eq!(call("day-45-call"), d45, "consultation on {day}");
+        assert_eq!(call("day-90-call"), d90, "consultation on {day}");
+        assert_eq!(tasks.len(), 8, "consultation on {day}");
+    }
+}
+
+/// A consultation that is not a lead (no outcome) gets neither pre-sales nor 611 tasks.
+#[test]
+fn consultation_without_an_unconverted_outcome_gets_nothing() {
+    let p = plan(
+        r#"{"id": "l-0", "event": "consultation", "at": "2026-03-10",
+            "attributes": {"source": "online"}, "patient": {"id": "p-0"}}"#,
+    );
+    assert!(p.tasks.is_empty() && p.dropped.is_empty(), "{p:?}");
+}
+
+/// Lead ownership (seed 002): a lead handed to customer service with no contact for
+/// 3 months goes to the supervisor. No contact at all: consultation Tue 10 Mar + 3 months
+/// = 10 Jun.
+#[test]
+fn lead_ownership_without_contacts_counts_from_the_consultation() {
+    let p = plan(
+        r#"{"id": "l-4", "event": "consultation", "at": "2026-03-10T10:00:00",
+            "attributes": {"source": "online", "outcome": "not_booked", "assigned_to": "customer_service"},
+            "patient": {"id": "p-4"}}"#,
+    );
+    let got: Vec<String> = lines(&p)
+        .into_iter()
+        .filter(|l| l.contains(" reassign-stale-lead "))
+        .collect();
+    assert_eq!(got, ["2026-06-10 reassign-stale-lead internal supervisor"]);
+    let t = of_program(&p, "lead-ownership")[0];
+    assert_eq!(t.id, "lead-ownership/reassign-stale-lead/l-4/0");
+}
+
+/// With contacts (listed out of order): the latest, 20 Apr, + 3 months = 20 Jul. A later
+/// contact on 31 Mar alone would give 30 Jun (30 June is the last day of June).
+#[test]
+fn lead_ownership_counts_from_the_latest_contact() {
+    let with = |facts: &str| {
+        plan(&format!(
+            r#"{{"id": "l-5", "event": "consultation", "at": "2026-03-10T10:00:00",
+                "attributes": {{"source": "phone", "outcome": "not_booked", "assigned_to": "customer_service"}},
+                "patient": {{"id": "p-5"}}, "facts": [{facts}]}}"#
+        ))
+    };
+    let reassign = |p: &Plan| -> Vec<String> {
+        of_program(p, "lead-ownership")
+            .iter()
+            .map(|t| format!("{} {}", t.due, t.step))
+            .collect()
+    };
+    let p = with(
+        r#"{"kind": "contacted", "at": "2026-04-20T10:00:00", "channel": "phone"},
+           {"kind": "contacted", "at": "2026-03-13T15:00:00", "channel": "phone"}"#,
+    );
+    assert_eq!(reassign(&p), ["2026-07-20 reassign-stale-lead"]);
+    let p = with(r#"{"kind": "contacted", "at": "2026-03-31T15:00:00"}"#);
+    assert_eq!(reassign(&p), ["2026-06-30 reassign-stale-lead"]);
+    // Other fact kinds are not contacts.
+    let p = with(r#"{"kind": "visited", "at": "2026-04-20T10:00:00"}"#);
+    assert_eq!(reassign(&p), ["2026-06-10 reassign-stale-lead"]);
+    // A lead that bought is not reassigned.
+    let p = with(r#"{"kind": "converted", "at": "2026-05-02T10:00:00"}"#);
+    assert!(reassign(&p).is_empty());
+    assert!(p
+        .dropped
+        .iter()
+        .any(|d| d.id == "lead-ownership/reassign-stale-lead/l-5/0"
+            && d.reason == followup::DropReason::Stopped
+            && d.detail.as_deref() == Some("converted")));
+}
+
+/// A lead the consultant keeps (not handed to customer service) is never reassigned.
+#[test]
+fn lead_ownership_only_for_leads_handed_to_customer_service() {
+    let p = plan(
+        r#"{"id": "l-6", "event": "consultation", "at": "2026-03-10",
+            "attributes": {"source": "phone", "outcome": "not_booked", "assigned_to": "phone_consultant"},
+            "patient": {"id": "p-6"}}"#,
+    );
+    assert!(of_program(&p, "lead-ownership").is_empty());
+}
+
+/// DOMAIN.md §4: the second follow-up is "D+4 .. D+30". When the first follow-up (D+3,
+/// Fri 13 Mar) falls on a closed day and moves to Sat 14 Mar, the second counts from the
+/// moved day (Sun 15 Mar) and its window ends 26 days later, on 10 Apr = D+31: one day
+/// past the month DOMAIN.md gives.
+#[test]
+fn presales_second_follow_up_never_ends_after_day_30() {
+    let cal = Calendar::from_json("cal", r#"{"closed_dates": ["2026-03-13"]}"#).unwrap();
+    let ep = episode(
+        r#"{"id": "l-7", "event": "consultation", "at": "2026-03-10T10:00:00",
+            "attributes": {"source": "online", "outcome": "not_booked"}, "patient": {"id": "p-7"}}"#,
+    );
+    let p = builtin().plan(&ep, &cal).unwrap();
+    let second = p
+        .tasks
+        .iter()
+        .find(|t| &*t.step == "second-follow-up")
+        .unwrap();
+    assert!(
+        second.latest <= "2026-04-09".parse().unwrap(),
+        "second follow-up window {}..{} ends after D+30 (2026-04-09)",
+        second.earliest,
+        second.latest
+    );
+}
+
+/// DOMAIN.md §4: reassign at last contact + 3 months. The consultation is itself a
+/// contact, so a `contacted` fact from before it (1 Nov 2025, an earlier enquiry) must not
+/// bring the reassignment before the consultation: expected 10 Mar + 3 months = 10 Jun.
+/// Today `latest:contacted` takes the old fact and the supervisor task is due 1 Feb 2026,
+/// five weeks before the consultation it is about.
+#[test]
+fn lead_ownership_ignores_contacts_before_the_consultation() {
+    let p = plan(
+        r#"{"id": "l-8", "event": "consultation", "at": "2026-03-10T10:00:00",
+            "attributes": {"source": "online", "outcome": "not_booked", "assigned_to": "customer_service"},
+            "patient": {"id": "p-8"}, "facts": [{"kind": "contacted", "at": "2025-11-01T10:00:00"}]}"#,
+    );
+    let due: Vec<String> = of_program(&p, "lead-ownership")
+        .iter()
+        .map(|t| t.due.to_string())
+        .collect();
+    assert_eq!(due, ["2026-06-10"]);
+}
+
+/// DOMAIN.md §4: the D+3 first follow-up is for "all unconverted" leads. A lead whose
+/// `source` is not recorded matches neither `first-follow-up` (phone, online) nor
+/// `first-follow-up-onsite`, so it silently gets no follow-up call at all (only the
+/// thanks message and the 611 plan).
+#[test]
+fn presales_lead_without_a_source_still_gets_a_day_3_follow_up() {
+    let p = plan(
+        r#"{"id": "l-9", "event": "consultation", "at": "2026-03-10T10:00:00",
+            "attributes": {"outcome": "not_booked"}, "patient": {"id": "p-9"}}"#,
+    );
+    assert!(
+        p.tasks
+            .iter()
+            .any(|t| &*t.program == "presales" && t.due.to_string() == "2026-03-13"),
+        "{:?}",
+        crate::support::lines(&p)
+    );
+}

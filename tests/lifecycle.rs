@@ -1,0 +1,664 @@
+//! What facts do to a plan (DOMAIN.md §4, §7, §8): facts arriving before, on and after a
+//! due day, opt-outs, clear refusals (`declined`), `wait_for`, and the fact-anchored
+//! complaint steps. Expected calendars and dropped lists are written by hand.
+//!
+//! The rule (docs/rule-format.md): a fact counts against a task when it happened strictly
+//! before the task's due day at the start of its time window — `day` and `morning` start
+//! at 09:00, `afternoon` at 14:00. So a purchase at 10:00 on the due day stops that day's
+//! afternoon call but not a 09:00 message of the same day.
+//!
+//! The lead used throughout: an online lead who booked and did not show, Tue 10 Mar 2026
+//! 10:00 (the calendar of tests/golden_presales.rs): thanks-sms and no-show-call on
+//! 10 Mar (09:00 / 14:00), first-follow-up Fri 13 Mar 14:00, second-follow-up Sat 14 Mar
+//! 14:00 (picked by the consultant up to 9 Apr), 611 messages 15 Mar, 1 and 15 Apr, 1 and
+//! 15 May, 1 Jun (09:00), 611 calls 24 Apr and 8 Jun (14:00).
+
+use crate::support::{assert_calendar, builtin, episode, lines, plan};
+use followup::{Calendar, DropReason, Episode, RuleSet};
+
+/// `id reason detail nominal` per dropped entry (`-` for none), in the plan's order.
+fn dropped(p: &followup::Plan) -> Vec<String> {
+    p.dropped
+        .iter()
+        .map(|d| {
+            format!(
+                "{} {} {} {}",
+                d.id,
+                serde_json::to_value(d.reason).unwrap().as_str().unwrap(),
+                d.detail.as_deref().unwrap_or("-"),
+                d.nominal.map_or("-".to_string(), |n| n.to_string())
+            )
+        })
+        .collect()
+}
+
+/// The no-show online lead of 10 Mar 2026 with `facts` (a JSON array body).
+fn lead(facts: &str) -> followup::Plan {
+    plan(&format!(
+        r#"{{"id": "l-1", "event": "consultation", "at": "2026-03-10T10:00:00",
+            "attributes": {{"source": "online", "outcome": "no_show"}}, "patient": {{"id": "p-1"}},
+            "facts": [{facts}]}}"#
+    ))
+}
+
+/// Every 611 occurrence dropped by a conversion before 15 Mar.
+const ALL_611_STOPPED: [&str; 8] = [
+    "plan-611/day-45-call/l-1/0 stopped converted 2026-04-24",
+    "plan-611/day-90-call/l-1/0 stopped converted 2026-06-08",
+    "plan-611/message/l-1/0 stopped converted 2026-03-15",
+    "plan-611/message/l-1/1 stopped converted 2026-04-01",
+    "plan-611/message/l-1/2 stopped converted 2026-04-15",
+    "plan-611/message/l-1/3 stopped converted 2026-05-01",
+    "plan-611/message/l-1/4 stopped converted 2026-05-15",
+    "plan-611/message/l-1/5 stopped converted 2026-06-01",
+];
+
+fn with<const N: usize>(base: [&'static str; N], more: &[&'static str]) -> Vec<&'static str> {
+    let mut v: Vec<&str> = base.to_vec();
+    v.extend_from_slice(more);
+    v
+}
+
+/// Bought on Thu 12 Mar, the day before the first follow-up: it is dropped (`stopped`,
+/// `converted`), and so is the second follow-up ("no second reminder is set either"),
+/// and all of the 611 plan. The same-day tasks stay.
+#[test]
+fn converted_the_day_before_the_first_follow_up() {
+    let p = lead(r#"{"kind": "converted", "at": "2026-03-12T18:00:00"}"#);
+    assert_calendar(
+        &p,
+        &[
+            "2026-03-10 thanks-sms sms consultant",
+            "2026-03-10 no-show-call phone consultant",
+        ],
+    );
+    let mut want = ALL_611_STOPPED.to_vec();
+    want.extend([
+        "presales/first-follow-up/l-1/0 stopped converted 2026-03-13",
+        "presales/second-follow-up/l-1/0 stopped converted 2026-03-14",
+    ]);
+    assert_eq!(dropped(&p), want);
+}
+
+/// Bought at 10:00 on the due day, before the afternoon (14:00) call: the same as buying
+/// the day before.
+#[test]
+fn converted_on_the_due_day_morning_stops_the_afternoon_call() {
+    let before = lead(r#"{"kind": "converted", "at": "2026-03-12T18:00:00"}"#);
+    let p = lead(r#"{"kind": "converted", "at": "2026-03-13T10:00:00"}"#);
+    assert_eq!(lines(&p), lines(&before));
+    assert_eq!(dropped(&p), dropped(&before));
+    let first = p
+        .dropped
+        .iter()
+        .find(|d| &*d.step == "first-follow-up")
+        .unwrap();
+    assert_eq!(
+        (first.reason, first.detail.as_deref()),
+        (DropReason::Stopped, Some("converted"))
+    );
+}
+
+/// Bought at 15:00 on the due day, after the call's window opened at 14:00: the first
+/// follow-up stays (it was due before the purchase); the second (Sat 14 Mar) is stopped.
+/// A purchase at exactly 14:00:00 is not "strictly before" either.
+#[test]
+fn converted_on_the_due_day_afternoon_keeps_that_call() {
+    for at in ["2026-03-13T15:00:00", "2026-03-13T14:00:00"] {
+        let p = lead(&format!(r#"{{"kind": "converted", "at": "{at}"}}"#));
+        assert_calendar(
+            &p,
+            &[
+                "2026-03-10 thanks-sms sms consultant",
+                "2026-03-10 no-show-call phone consultant",
+                "2026-03-13 first-follow-up phone consultant",
+            ],
+        );
+        let want = with(
+            ALL_611_STOPPED,
+            &["presales/second-follow-up/l-1/0 stopped converted 2026-03-14"],
+        );
+        assert_eq!(dropped(&p), want, "converted at {at}");
+    }
+}
+
+/// Bought on Mon 16 Mar 09:30, after both follow-ups were due and after the 15 Mar
+/// message: the first follow-up and that message stay; the 611 plan stops from 1 Apr.
+#[test]
+fn converted_after_the_due_day_keeps_the_earlier_tasks() {
+    let p = lead(r#"{"kind": "converted", "at": "2026-03-16T09:30:00"}"#);
+    assert_calendar(
+        &p,
+        &[
+            "2026-03-10 thanks-sms sms consultant",
+            "2026-03-10 no-show-call phone consultant",
+            "2026-03-13 first-follow-up phone consultant",
+            "2026-03-15 message sms consultant",
+        ],
+    );
+    // The second follow-up's window (staff pick a day from 14 Mar to 9 Apr) was still
+    // open when the lead bought: it is judged at the end of its window, and dropped.
+    assert_eq!(
+        dropped(&p),
+        [
+            "plan-611/day-45-call/l-1/0 stopped converted 2026-04-24",
+            "plan-611/day-90-call/l-1/0 stopped converted 2026-06-08",
+            "plan-611/message/l-1/1 stopped converted 2026-04-01",
+            "plan-611/message/l-1/2 stopped converted 2026-04-15",
+            "plan-611/message/l-1/3 stopped converted 2026-05-01",
+            "plan-611/message/l-1/4 stopped converted 2026-05-15",
+            "plan-611/message/l-1/5 stopped converted 2026-06-01",
+            "presales/second-follow-up/l-1/0 stopped converted 2026-03-14",
+        ]
+    );
+}
+
+/// One day, two windows: the phone lead of Tue 31 Mar has its 611 message #4 (09:00) and
+/// its D+45 call (14:00) both on Fri 15 May. Bought at 10:00 that day: the message stays,
+/// the call is stopped, and so is everything after.
+#[test]
+fn a_fact_at_10_stops_the_afternoon_call_but_not_the_morning_message_of_that_day() {
+    let p = plan(
+        r#"{"id": "l-3", "event": "consultation", "at": "2026-03-31T16:00:00",
+            "attributes": {"source": "phone", "outcome": "not_booked"}, "patient": {"id": "p-3"},
+            "facts": [{"kind": "converted", "at": "2026-05-15T10:00:00"}]}"#,
+    );
+    assert_calendar(
+        &p,
+        &[
+            "2026-03-31 thanks-sms sms consultant",
+            "2026-04-01 message sms consultant",
+            "2026-04-03 first-follow-up phone consultant",
+            "2026-04-04 second-follow-up phone consultant",
+            "2026-04-15 message sms consultant",
+            "2026-05-01 message sms consultant",
+            "2026-05-15 message sms consultant",
+        ],
+    );
+    assert_eq!(
+        dropped(&p),
+        [
+            "plan-611/day-45-call/l-3/0 stopped converted 2026-05-15",
+            "plan-611/day-90-call/l-3/0 stopped converted 2026-06-29",
+            "plan-611/message/l-3/4 stopped converted 2026-06-01",
+            "plan-611/message/l-3/5 stopped converted 2026-06-15",
+        ]
+    );
+}
+
+/// A booked lead who came in at 12:00 on the appointment day: the 14:00 no-show call and
+/// the follow-ups are stopped (`visited`), but visiting is not buying, so the 611 plan
+/// goes on.
+#[test]
+fn visited_stops_the_booked_leads_calls_but_not_the_611_plan() {
+    let p = lead(r#"{"kind": "visited", "at": "2026-03-10T12:00:00"}"#);
+    assert_calendar(
+        &p,
+        &[
+            "2026-03-10 thanks-sms sms consultant",
+            "2026-03-15 message sms consultant",
+            "2026-04-01 message sms consultant",
+            "2026-04-15 message sms consultant",
+            "2026-04-24 day-45-call phone consultant",
+            "2026-05-01 message sms consultant",
+            "2026-05-15 message sms consultant",
+            "2026-06-01 message sms consultant",
+            "2026-06-08 day-90-call phone consultant",
+        ],
+    );
+    assert_eq!(
+        dropped(&p),
+        [
+            "presales/first-follow-up/l-1/0 stopped visited 2026-03-13",
+            "presales/no-show-call/l-1/0 stopped visited 2026-03-10",
+            "presales/second-follow-up/l-1/0 stopped visited 2026-03-14",
+        ]
+    );
+}
+
+/// An on-site lead is stopped by buying, not by visiting (they already came in).
+#[test]
+fn visited_does_not_stop_an_onsite_leads_follow_ups() {
+    let p = plan(
+        r#"{"id": "l-2", "event": "consultation", "at": "2026-03-15T11:00:00",
+            "attributes": {"source": "onsite", "outcome": "visited_no_purchase"}, "patient": {"id": "p-2"},
+            "facts": [{"kind": "visited", "at": "2026-03-17T10:00:00"}]}"#,
+    );
+    assert!(p.dropped.is_empty(), "{:?}", p.dropped);
+    let steps: Vec<&str> = p.tasks.iter().map(|t| &*t.step).collect();
+    assert!(
+        steps.contains(&"first-follow-up-onsite") && steps.contains(&"second-follow-up-onsite")
+    );
+}
+
+/// Facts listed in any order give the same plan.
+#[test]
+fn fact_order_does_not_matter() {
+    let a = lead(
+        r#"{"kind": "contacted", "at": "2026-03-11T10:00:00"},
+           {"kind": "opt_out", "at": "2026-04-20T09:00:00", "channel": "sms"},
+           {"kind": "converted", "at": "2026-05-02T10:00:00"}"#,
+    );
+    let b = lead(
+        r#"{"kind": "converted", "at": "2026-05-02T10:00:00"},
+           {"kind": "opt_out", "at": "2026-04-20T09:00:00", "channel": "sms"},
+           {"kind": "contacted", "at": "2026-03-11T10:00:00"}"#,
+    );
+    assert_eq!(a, b);
+}
+
+/// Opted out of SMS on Wed 15 Apr at 10:00: that day's 09:00 message was already due and
+/// stays; the later messages are dropped (`opted_out`, `sms`); calls are untouched.
+#[test]
+fn opt_out_of_sms_drops_only_the_later_messages() {
+    let p = lead(r#"{"kind": "opt_out", "at": "2026-04-15T10:00:00", "channel": "sms"}"#);
+    assert_calendar(
+        &p,
+        &[
+            "2026-03-10 thanks-sms sms consultant",
+            "2026-03-10 no-show-call phone consultant",
+            "2026-03-13 first-follow-up phone consultant",
+            "2026-03-14 second-follow-up phone consultant",
+            "2026-03-15 message sms consultant",
+            "2026-04-01 message sms consultant",
+            "2026-04-15 message sms consultant",
+            "2026-04-24 day-45-call phone consultant",
+            "2026-06-08 day-90-call phone consultant",
+        ],
+    );
+    assert_eq!(
+        dropped(&p),
+        [
+            "plan-611/message/l-1/3 opted_out sms 2026-05-01",
+            "plan-611/message/l-1/4 opted_out sms 2026-05-15",
+            "plan-611/message/l-1/5 opted_out sms 2026-06-01",
+        ]
+    );
+}
+
+/// Opted out of phone calls on Thu 12 Mar: every later call of both programs is dropped
+/// (`opted_out`, `phone`), the second follow-up with its anchor; messages go on.
+#[test]
+fn opt_out_of_phone_drops_the_later_calls_of_every_program() {
+    let p = lead(r#"{"kind": "opt_out", "at": "2026-03-12T09:00:00", "channel": "phone"}"#);
+    assert!(p
+        .tasks
+        .iter()
+        .all(|t| t.channel != followup::Channel::Phone || t.due <= "2026-03-12".parse().unwrap()));
+    assert_eq!(
+        dropped(&p),
+        [
+            "plan-611/day-45-call/l-1/0 opted_out phone 2026-04-24",
+            "plan-611/day-90-call/l-1/0 opted_out phone 2026-06-08",
+            "presales/first-follow-up/l-1/0 opted_out phone 2026-03-13",
+            "presales/second-follow-up/l-1/0 opted_out phone 2026-03-14",
+        ]
+    );
+    assert_eq!(p.tasks.iter().filter(|t| &*t.step == "message").count(), 6);
+}
+
+/// An opt-out also stops the SMS of a treatment course (no `declined` rule needed): the
+/// package-5 course of tests/golden_courses.rs, opted out of SMS on Tue 31 Mar.
+#[test]
+fn opt_out_of_sms_in_a_course() {
+    let p = plan(
+        r#"{"id": "c-5", "event": "course", "at": "2026-03-02", "patient": {"id": "p-5"},
+            "course": {"package": 5, "done": ["2026-03-02", "2026-03-16"],
+                       "planned": ["2026-03-30", "2026-04-13", "2026-04-27"]},
+            "facts": [{"kind": "opt_out", "at": "2026-03-31T12:00:00", "channel": "sms"}]}"#,
+    );
+    assert_eq!(
+        dropped(&p),
+        [
+            "treatment-course/course-end-thanks-sms/c-5/0 opted_out sms 2026-04-28",
+            "treatment-course/session-reassurance-sms/c-5/3 opted_out sms 2026-04-01",
+            "treatment-course/session-reassurance-sms/c-5/4 opted_out sms 2026-04-15",
+            "treatment-course/session-reassurance-sms/c-5/5 opted_out sms 2026-04-29",
+            "treatment-course/session-reminder/c-5/4 opted_out sms 2026-04-12",
+            "treatment-course/session-reminder/c-5/5 opted_out sms 2026-04-26",
+        ]
+    );
+    // The calls all stay: 5 care calls, the planning call and 3 care calls after the end.
+    assert_eq!(
+        p.tasks
+            .iter()
+            .filter(|t| t.channel == followup::Channel::Phone)
+            .count(),
+        9
+    );
+}
+
+/// The lead clearly said no on Thu 12 Mar at 11:00. Calls stop at once (`declined`: the
+/// first follow-up, the 611 calls; the second follow-up loses its anchor); messages go on
+/// up to 6 months after the refusal (12 Sep): all six 611 messages (to 1 Jun) stay. The
+/// same-day call on 10 Mar was before the refusal and stays.
+#[test]
+fn declined_stops_calls_and_keeps_messages() {
+    let p = lead(r#"{"kind": "declined", "at": "2026-03-12T11:00:00"}"#);
+    assert_calendar(
+        &p,
+        &[
+            "2026-03-10 thanks-sms sms consultant",
+            "2026-03-10 no-show-call phone consultant",
+            "2026-03-15 message sms consultant",
+            "2026-04-01 message sms consultant",
+            "2026-04-15 message sms consultant",
+            "2026-05-01 message sms consultant",
+            "2026-05-15 message sms consultant",
+            "2026-06-01 message sms consultant",
+        ],
+    );
+    assert_eq!(
+        dropped(&p),
+        [
+            "plan-611/day-45-call/l-1/0 declined - 2026-04-24",
+            "plan-611/day-90-call/l-1/0 declined - 2026-06-08",
+            "presales/first-follow-up/l-1/0 declined - 2026-03-13",
+            "presales/second-follow-up/l-1/0 declined - 2026-03-14",
+        ]
+    );
+}
+
+/// A refusal on Mon 20 Apr leaves what was due before it: only the 611 calls after it
+/// (24 Apr, 8 Jun) are dropped.
+#[test]
+fn declined_later_keeps_the_calls_due_before_it() {
+    let p = lead(r#"{"kind": "declined", "at": "2026-04-20T15:00:00"}"#);
+    assert_eq!(
+        dropped(&p),
+        [
+            "plan-611/day-45-call/l-1/0 declined - 2026-04-24",
+            "plan-611/day-90-call/l-1/0 declined - 2026-06-08",
+        ]
+    );
+    assert_eq!(p.tasks.len(), 10);
+}
+
+/// Messages past the refusal's 6-month horizon. The built-in 611 messages end at D+90, so
+/// a refusal after the consultation never reaches its horizon; the rule is shown on the
+/// built-in 611 program with 16 messages instead of 6 (to 1 Nov), everything else as
+/// built in. Refused Sun 15 Mar at 10:00 (after that day's 09:00 message): horizon
+/// 15 Sep. The 15 Sep message is on the horizon and stays; 1 Oct, 15 Oct and 1 Nov are
+/// dropped (`past_horizon`); both calls are dropped (`declined`).
+#[test]
+fn declined_messages_stop_after_the_6_month_horizon() {
+    let text = include_str!("../rules/plan-611.json").replace("COUNT=6", "COUNT=16");
+    assert_ne!(text, include_str!("../rules/plan-611.json"));
+    let rules = RuleSet::builder()
+        .source("plan-611-long.json", text)
+        .build()
+        .unwrap();
+    let ep = episode(
+        r#"{"id": "l-1", "event": "consultation", "at": "2026-03-10T10:00:00",
+            "attributes": {"source": "online", "outcome": "no_show"}, "patient": {"id": "p-1"},
+            "facts": [{"kind": "declined", "at": "2026-03-15T10:00:00"}]}"#,
+    );
+    let p = rules.plan(&ep, &Calendar::default()).unwrap();
+    let kept: Vec<String> = p.tasks.iter().map(|t| t.due.to_string()).collect();
+    assert_eq!(
+        kept,
+        [
+            "2026-03-15",
+            "2026-04-01",
+            "2026-04-15",
+            "2026-05-01",
+            "2026-05-15",
+            "2026-06-01",
+            "2026-06-15",
+            "2026-07-01",
+            "2026-07-15",
+            "2026-08-01",
+            "2026-08-15",
+            "2026-09-01",
+            "2026-09-15",
+        ]
+    );
+    assert_eq!(
+        dropped(&p),
+        [
+            "plan-611/day-45-call/l-1/0 declined - 2026-04-24",
+            "plan-611/day-90-call/l-1/0 declined - 2026-06-08",
+            "plan-611/message/l-1/13 past_horizon - 2026-10-01",
+            "plan-611/message/l-1/14 past_horizon - 2026-10-15",
+            "plan-611/message/l-1/15 past_horizon - 2026-11-01",
+        ]
+    );
+}
+
+/// A refusal and an SMS opt-out together: the opt-out wins for messages (it has no
+/// horizon), the refusal for calls.
+#[test]
+fn opt_out_comes_before_declined() {
+    let p = lead(
+        r#"{"kind": "declined", "at": "2026-03-12T11:00:00"},
+           {"kind": "opt_out", "at": "2026-04-02T11:00:00", "channel": "sms"}"#,
+    );
+    assert_eq!(
+        dropped(&p),
+        [
+            "plan-611/day-45-call/l-1/0 declined - 2026-04-24",
+            "plan-611/day-90-call/l-1/0 declined - 2026-06-08",
+            "plan-611/message/l-1/2 opted_out sms 2026-04-15",
+            "plan-611/message/l-1/3 opted_out sms 2026-05-01",
+            "plan-611/message/l-1/4 opted_out sms 2026-05-15",
+            "plan-611/message/l-1/5 opted_out sms 2026-06-01",
+            "presales/first-follow-up/l-1/0 declined - 2026-03-13",
+            "presales/second-follow-up/l-1/0 declined - 2026-03-14",
+        ]
+    );
+}
+
+/// A program without a `declined` rule ignores refusals (the treatment course): its calls
+/// stay. Only `stop_when` or an opt-out would stop them.
+#[test]
+fn declined_without_a_declined_rule_changes_nothing() {
+    let json = |facts: &str| {
+        format!(
+            r#"{{"id": "c-5", "event": "course", "at": "2026-03-02", "patient": {{"id": "p-5"}},
+                "course": {{"package": 2, "done": ["2026-03-02"], "planned": ["2026-03-16"]}},
+                "facts": [{facts}]}}"#
+        )
+    };
+    let refused = plan(&json(
+        r#"{"kind": "declined", "at": "2026-03-03T09:00:00"}"#,
+    ));
+    assert_eq!(refused, plan(&json("")));
+}
+
+const UPSELL: &str = r#"{
+  "format": "followup/v1", "id": "upsell", "name": {"zh": "二次开发", "en": "Upsell"},
+  "applies": {"event": "procedure"},
+  "steps": [
+    {"id": "care-call", "offset": "P1D", "title": {"zh": "关怀", "en": "Care"}},
+    {"id": "needs-call", "offset": "P1M", "wait_for": "recovered",
+     "title": {"zh": "需求", "en": "Further needs"}}
+  ]
+}"#;
+
+fn upsell(facts: &str) -> followup::Plan {
+    let rules = RuleSet::builder()
+        .source("upsell.json", UPSELL)
+        .build()
+        .unwrap();
+    let ep: Episode = episode(&format!(
+        r#"{{"id": "u-1", "event": "procedure", "at": "2026-03-02", "patient": {{"id": "p-u"}},
+            "facts": [{facts}]}}"#
+    ));
+    rules.plan(&ep, &Calendar::default()).unwrap()
+}
+
+/// DOMAIN.md §8: no selling while the patient has not recovered. Without a `recovered`
+/// fact the sales-flavoured call (2 Apr) carries `waits_for: recovered` (and says so in
+/// JSON); the care call does not. Once the fact is recorded, nothing waits. The task is
+/// planned either way: waiting is not dropping.
+#[test]
+fn wait_for_marks_the_task_until_the_fact_happens() {
+    let p = upsell("");
+    assert_calendar(
+        &p,
+        &[
+            "2026-03-03 care-call phone customer_service",
+            "2026-04-02 needs-call phone customer_service",
+        ],
+    );
+    assert_eq!(p.tasks[0].waits_for, None);
+    assert_eq!(p.tasks[1].waits_for.as_deref(), Some("recovered"));
+    let json = serde_json::to_value(&p.tasks[1]).unwrap();
+    assert_eq!(json["waits_for"], "recovered");
+    assert!(serde_json::to_value(&p.tasks[0])
+        .unwrap()
+        .get("waits_for")
+        .is_none());
+
+    let p = upsell(r#"{"kind": "recovered", "at": "2026-03-20T10:00:00"}"#);
+    assert!(p.tasks.iter().all(|t| t.waits_for.is_none()), "{p:?}");
+    assert!(p.dropped.is_empty());
+    // Another fact kind does not end the wait.
+    let p = upsell(r#"{"kind": "visited", "at": "2026-03-20T10:00:00"}"#);
+    assert_eq!(p.tasks[1].waits_for.as_deref(), Some("recovered"));
+}
+
+/// DOMAIN.md §7. Complaint on Mon 2 Mar 2026: the same-day call; the callback promised
+/// for Wed 4 Mar (milestone `promised_callback`); resolved Fri 6 Mar 16:00, so the
+/// confirmation call is the day after, Sat 7 Mar (complaint steps keep closed days).
+#[test]
+fn complaint_with_promised_callback_and_resolution() {
+    let p = plan(
+        r#"{"id": "k-1", "event": "complaint", "at": "2026-03-02T10:00:00", "patient": {"id": "p-k"},
+            "milestones": {"promised_callback": "2026-03-04"},
+            "facts": [{"kind": "complaint_resolved", "at": "2026-03-06T16:00:00"}]}"#,
+    );
+    assert_calendar(
+        &p,
+        &[
+            "2026-03-02 first-call phone customer_service",
+            "2026-03-04 promised-callback phone customer_service",
+            "2026-03-07 resolution-confirmation phone customer_service",
+        ],
+    );
+    assert!(p.dropped.is_empty());
+}
+
+/// Just recorded: no promised day yet (listed as `missing_anchor`, naming the milestone)
+/// and not resolved (nothing planned, nothing dropped for the confirmation).
+#[test]
+fn complaint_just_recorded() {
+    let p = plan(
+        r#"{"id": "k-2", "event": "complaint", "at": "2026-03-02T10:00:00", "patient": {"id": "p-k"}}"#,
+    );
+    assert_calendar(&p, &["2026-03-02 first-call phone customer_service"]);
+    assert_eq!(
+        dropped(&p),
+        ["complaint/promised-callback/k-2/0 missing_anchor promised_callback -"]
+    );
+}
+
+/// Resolved twice (reopened, then resolved again): one confirmation per resolution,
+/// numbered in time order whatever the order the facts are listed in.
+#[test]
+fn complaint_resolved_twice_gets_two_confirmations() {
+    let p = plan(
+        r#"{"id": "k-3", "event": "complaint", "at": "2026-03-02T10:00:00", "patient": {"id": "p-k"},
+            "milestones": {"promised_callback": "2026-03-03"},
+            "facts": [{"kind": "complaint_resolved", "at": "2026-03-20T09:00:00"},
+                      {"kind": "complaint_resolved", "at": "2026-03-05T17:00:00"}]}"#,
+    );
+    let confirmations: Vec<(String, String)> = p
+        .tasks
+        .iter()
+        .filter(|t| &*t.step == "resolution-confirmation")
+        .map(|t| (t.id.clone(), t.due.to_string()))
+        .collect();
+    assert_eq!(
+        confirmations,
+        [
+            (
+                "complaint/resolution-confirmation/k-3/0".to_string(),
+                "2026-03-06".to_string()
+            ),
+            (
+                "complaint/resolution-confirmation/k-3/1".to_string(),
+                "2026-03-21".to_string()
+            ),
+        ]
+    );
+}
+
+/// The fact-anchored request step of the repair after-sales (seed 003: a request raised
+/// in a callback is resolved within one day): due the day the request was raised, on time
+/// until the next day.
+#[test]
+fn request_raised_is_resolved_within_a_day() {
+    let p = plan(
+        r#"{"id": "r-1", "event": "repair", "at": "2026-03-02T10:00:00",
+            "patient": {"id": "k-1", "tags": ["key_customer"]},
+            "facts": [{"kind": "request_raised", "at": "2026-03-03T11:00:00"}]}"#,
+    );
+    let t = p
+        .tasks
+        .iter()
+        .find(|t| &*t.step == "request-resolution")
+        .unwrap();
+    assert_eq!(
+        (
+            t.earliest.to_string(),
+            t.due.to_string(),
+            t.latest.to_string()
+        ),
+        (
+            "2026-03-03".into(),
+            "2026-03-03".into(),
+            "2026-03-04".into()
+        )
+    );
+}
+
+/// docs: `opt_out` needs a `channel`. An opt-out without one is accepted and silently
+/// does nothing: the patient who asked not to be contacted is still contacted.
+#[test]
+fn opt_out_without_a_channel_is_rejected() {
+    let r = Episode::from_json(
+        "ep",
+        r#"{"id": "l-1", "event": "consultation", "at": "2026-03-10", "patient": {"id": "p-1"},
+            "facts": [{"kind": "opt_out", "at": "2026-03-11"}]}"#,
+    );
+    assert!(r.is_err(), "accepted: {r:?}");
+}
+
+/// DOMAIN.md §4: a follow-up is dropped if, before it is due, the lead came in or bought.
+/// The second follow-up is due on a day the consultant picks between D+4 (Sat 14 Mar)
+/// and D+30 (9 Apr); the engine judges facts against the first possible day only, so a
+/// lead who bought on Fri 20 Mar, with the window still open for 20 more days, keeps a
+/// plain second follow-up in the plan: the consultant may call a customer who has bought.
+#[test]
+fn converted_inside_the_picked_window_stops_the_second_follow_up() {
+    let p = lead(r#"{"kind": "converted", "at": "2026-03-20T10:00:00"}"#);
+    assert!(
+        p.dropped
+            .iter()
+            .any(|d| &*d.step == "second-follow-up" && d.reason == DropReason::Stopped),
+        "second follow-up kept after the purchase: {:?}",
+        p.tasks.iter().find(|t| &*t.step == "second-follow-up")
+    );
+}
+
+/// The calendar's closed days do not change which facts count: the first follow-up moved
+/// from Fri 13 Mar (closed) to Sat 14 Mar is judged at its new due day, so a purchase on
+/// 13 Mar at 15:00 stops it.
+#[test]
+fn facts_are_judged_against_the_shifted_due_day() {
+    let cal = Calendar::from_json("cal", r#"{"closed_dates": ["2026-03-13"]}"#).unwrap();
+    let ep = episode(
+        r#"{"id": "l-1", "event": "consultation", "at": "2026-03-10T10:00:00",
+            "attributes": {"source": "online", "outcome": "no_show"}, "patient": {"id": "p-1"},
+            "facts": [{"kind": "converted", "at": "2026-03-13T15:00:00"}]}"#,
+    );
+    let p = builtin().plan(&ep, &cal).unwrap();
+    let first = p
+        .dropped
+        .iter()
+        .find(|d| &*d.step == "first-follow-up")
+        .unwrap();
+    assert_eq!(first.reason, DropReason::Stopped);
+    assert_eq!(first.nominal, Some("2026-03-13".parse().unwrap()));
+}
