@@ -165,6 +165,119 @@ impl NamedWindows {
     }
 }
 
+/// The named windows as a calendar writes them: each optional. A name left out takes its
+/// time from the clinic's opening hours when the calendar gives them, else its default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct WindowsDef {
+    /// `morning`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub morning: Option<TimeWindow>,
+    /// `afternoon`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub afternoon: Option<TimeWindow>,
+    /// `evening`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub evening: Option<TimeWindow>,
+    /// `day`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub day: Option<TimeWindow>,
+}
+
+impl WindowsDef {
+    /// Every window given.
+    pub fn all(w: NamedWindows) -> WindowsDef {
+        WindowsDef {
+            morning: Some(w.morning),
+            afternoon: Some(w.afternoon),
+            evening: Some(w.evening),
+            day: Some(w.day),
+        }
+    }
+
+    /// The windows in force: those given, the rest from `hours` (see
+    /// [`NamedWindows::from_hours`]) or the defaults.
+    pub fn resolve(&self, hours: Option<TimeWindow>) -> NamedWindows {
+        let base = hours.map_or_else(NamedWindows::default, NamedWindows::from_hours);
+        NamedWindows {
+            morning: self.morning.unwrap_or(base.morning),
+            afternoon: self.afternoon.unwrap_or(base.afternoon),
+            evening: self.evening.unwrap_or(base.evening),
+            day: self.day.unwrap_or(base.day),
+        }
+    }
+}
+
+impl NamedWindows {
+    /// The windows of a clinic open `hours.start` to `hours.end`: `day` is the opening
+    /// hours; `morning` from opening to 12:00, `afternoon` 14:00 to 18:00 and `evening`
+    /// from 18:00 to closing, each cut to the opening hours. A window that would be empty
+    /// (no evening in a clinic closing at 18:00) is the whole opening hours.
+    ///
+    /// ```
+    /// use followup::{NamedWindows, TimeWindow};
+    /// let w = NamedWindows::from_hours(TimeWindow::hm((10, 0), (19, 0)).unwrap());
+    /// assert_eq!(w.morning.to_string(), "10:00-12:00");
+    /// assert_eq!(w.afternoon.to_string(), "14:00-18:00");
+    /// assert_eq!(w.evening.to_string(), "18:00-19:00");
+    /// assert_eq!(w.day.to_string(), "10:00-19:00");
+    /// ```
+    pub fn from_hours(hours: TimeWindow) -> NamedWindows {
+        let cut = |start: NaiveTime, end: NaiveTime| {
+            let (s, e) = (start.max(hours.start), end.min(hours.end));
+            if s < e {
+                TimeWindow { start: s, end: e }
+            } else {
+                hours
+            }
+        };
+        NamedWindows {
+            morning: cut(NaiveTime::MIN, t(12, 0)),
+            afternoon: cut(t(14, 0), t(18, 0)),
+            evening: cut(t(18, 0), hours.end),
+            day: hours,
+        }
+    }
+}
+
+impl TimeWindow {
+    /// The longest part of this window outside every window of `quiet` (the earliest on
+    /// a tie), or `None` if they cover it all.
+    pub fn outside(&self, quiet: &[TimeWindow]) -> Option<TimeWindow> {
+        let mut parts = vec![*self];
+        for q in quiet {
+            let mut next = Vec::with_capacity(parts.len() + 1);
+            for p in parts {
+                if q.end <= p.start || q.start >= p.end {
+                    next.push(p);
+                    continue;
+                }
+                if p.start < q.start {
+                    next.push(TimeWindow {
+                        start: p.start,
+                        end: q.start,
+                    });
+                }
+                if q.end < p.end {
+                    next.push(TimeWindow {
+                        start: q.end,
+                        end: p.end,
+                    });
+                }
+            }
+            parts = next;
+        }
+        let mut best: Option<TimeWindow> = None;
+        for p in parts {
+            let longer = best.is_none_or(|b| (p.end - p.start) > (b.end - b.start));
+            if longer {
+                best = Some(p);
+            }
+        }
+        best
+    }
+}
+
 mod hhmm {
     use super::*;
 

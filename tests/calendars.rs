@@ -604,10 +604,15 @@ fn json_round_trip() {
             r#""holidays":{"2026-02-17":"春节"},"workdays":{"2026-02-28":"春节"},"#,
             r#""closed_weekdays":["Mon"],"closed_dates":["2026-03-03","2026-03-10"],"#,
             r#""open_dates":["2026-03-02"],"hours":{"open":"09:00","close":"21:00"},"#,
-            r#""windows":{"morning":{"start":"09:00","end":"12:00"},"#,
-            r#""afternoon":{"start":"14:00","end":"18:00"},"#,
-            r#""evening":{"start":"18:00","end":"20:00"},"day":{"start":"09:00","end":"18:00"}}}"#
+            r#""windows":{"evening":{"start":"18:00","end":"20:00"}}}"#
         )
+    );
+    // Windows left out come from the opening hours (09:00-21:00): the day is the opening
+    // hours, the morning ends at noon, the afternoon is 14:00-18:00.
+    let w = full.windows();
+    assert_eq!(
+        [w.morning, w.afternoon, w.evening, w.day].map(|w| w.to_string()),
+        ["09:00-12:00", "14:00-18:00", "18:00-20:00", "09:00-21:00"]
     );
     assert_eq!(Calendar::from_json("again", &text).unwrap(), full);
     let back: Calendar = serde_json::from_str(&text).unwrap();
@@ -720,7 +725,7 @@ fn invalid_calendars_and_their_messages() {
             "{\"weekends\": [\"Sun\"]}",
             "clinic.json: /weekends (line 1, column 2): unknown field `weekends`, expected one of \
              `covers`, `weekend`, `closed_on_weekends`, `closed_on_holidays`, `holidays`, \
-             `workdays`, `closed_weekdays`, `closed_dates`, `open_dates`, `hours`, `windows`",
+             `workdays`, `closed_weekdays`, `closed_dates`, `open_dates`, `hours`, `windows`, `quiet_hours`",
         ),
     ];
     for (json, message) in cases {

@@ -12,3 +12,4 @@ mod replan;
 mod rules_folder;
 mod sampling;
 mod support;
+mod time_windows;

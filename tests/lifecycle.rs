@@ -518,9 +518,37 @@ fn wait_for_marks_the_task_until_the_fact_happens() {
     assert_eq!(p.tasks[1].waits_for.as_deref(), Some("recovered"));
 }
 
+/// "Holds a task until a fact": recovered only on Fri 24 Apr 2026, after the needs call's
+/// day (2 Apr). The call moves to 24 Apr and says why; it keeps its id and nominal day.
+#[test]
+fn wait_for_moves_the_task_to_a_fact_that_comes_after_its_day() {
+    let p = upsell(r#"{"kind": "recovered", "at": "2026-04-24T10:00:00"}"#);
+    let needs = p.tasks.iter().find(|t| &*t.step == "needs-call").unwrap();
+    assert_eq!(
+        (needs.nominal.to_string(), needs.due.to_string()),
+        ("2026-04-02".into(), "2026-04-24".into())
+    );
+    assert_eq!(needs.shifted, Some(followup::ShiftReason::WaitedForFact));
+    assert_eq!(needs.waits_for, None);
+    assert_eq!(needs.id, "upsell/needs-call/u-1/0");
+    // A clinic closed on Fridays: the first open day from 24 Apr is Sat 25 Apr.
+    let rules = RuleSet::builder()
+        .source("upsell.json", UPSELL)
+        .build()
+        .unwrap();
+    let ep = episode(
+        r#"{"id": "u-1", "event": "procedure", "at": "2026-03-02", "patient": {"id": "p-u"},
+            "facts": [{"kind": "recovered", "at": "2026-04-24T10:00:00"}]}"#,
+    );
+    let cal = Calendar::from_json("c", r#"{"closed_weekdays": ["Fri"]}"#).unwrap();
+    let p = rules.plan(&ep, &cal).unwrap();
+    let needs = p.tasks.iter().find(|t| &*t.step == "needs-call").unwrap();
+    assert_eq!(needs.due.to_string(), "2026-04-25");
+}
+
 /// DOMAIN.md §7. Complaint on Mon 2 Mar 2026: the same-day call; the callback promised
 /// for Wed 4 Mar (milestone `promised_callback`); resolved Fri 6 Mar 16:00, so the
-/// confirmation call is the day after, Sat 7 Mar (complaint steps keep closed days).
+/// confirmation call is the day after, Sat 7 Mar (the default calendar is open every day).
 #[test]
 fn complaint_with_promised_callback_and_resolution() {
     let p = plan(

@@ -26,6 +26,8 @@ pub fn shift_label(r: ShiftReason, lang: Lang) -> &'static str {
         (ShiftReason::Holiday, Lang::En) => "public holiday",
         (ShiftReason::Weekend, Lang::Zh) => "周末",
         (ShiftReason::Weekend, Lang::En) => "weekend",
+        (ShiftReason::WaitedForFact, Lang::Zh) => "等待康复等事实",
+        (ShiftReason::WaitedForFact, Lang::En) => "waited for a fact",
         (_, Lang::Zh) => "休息日",
         (_, Lang::En) => "closed",
     }

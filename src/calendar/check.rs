@@ -8,13 +8,14 @@ use crate::json::push_key;
 type Check = fn(&Spec) -> Result<(), Located>;
 
 /// Every check, in the order their errors are reported.
-const CHECKS: [Check; 6] = [
+const CHECKS: [Check; 7] = [
     some_weekday_open,
     holiday_or_workday,
     closed_or_open,
     coverage_in_order,
     hours_in_order,
     windows_in_order,
+    quiet_hours_in_order,
 ];
 
 /// Runs every check; the first failure is the error.
@@ -109,6 +110,19 @@ fn hours_in_order(spec: &Spec) -> Result<(), Located> {
 
 fn windows_in_order(spec: &Spec) -> Result<(), Located> {
     spec.windows
+        .resolve(spec.hours.map(|h| h.window()))
         .check()
         .map_err(|m| Located::new("/windows", m))
+}
+
+fn quiet_hours_in_order(spec: &Spec) -> Result<(), Located> {
+    for (i, q) in spec.quiet_hours.iter().enumerate() {
+        if q.start >= q.end {
+            return Err(Located::new(
+                format!("/quiet_hours/{i}"),
+                format!("quiet hours {q}: expected start before end on the same day (write a night as two periods, 00:00-08:00 and 21:00-23:59)"),
+            ));
+        }
+    }
+    Ok(())
 }

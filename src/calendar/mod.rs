@@ -119,6 +119,9 @@ pub enum ShiftReason {
     /// The nominal day is a weekend day (not a make-up working day) and the clinic
     /// closes on weekends.
     Weekend,
+    /// The step waits for a fact (`wait_for`) that came after the nominal day: the task
+    /// moved to the day of the fact (or the first open day after it).
+    WaitedForFact,
 }
 
 /// What kind of day a date is, whether the clinic is open or not.
@@ -214,7 +217,7 @@ impl Calendar {
     ///
     /// [`crate::Error::Calendar`] if a window does not start before it ends.
     pub fn with_windows(mut self, windows: NamedWindows) -> Result<Calendar> {
-        self.0.windows = windows;
+        self.0.windows = crate::time::WindowsDef::all(windows);
         check::check(&self.0).map_err(|e| e.into_calendar("calendar"))?;
         Ok(self)
     }
@@ -263,9 +266,15 @@ impl Calendar {
         Ok(Calendar(spec))
     }
 
-    /// The times behind the named windows.
-    pub fn windows(&self) -> &NamedWindows {
-        &self.0.windows
+    /// The times behind the named windows: those the calendar gives, the others from its
+    /// opening hours ([`NamedWindows::from_hours`]) or the defaults.
+    pub fn windows(&self) -> NamedWindows {
+        self.0.windows.resolve(self.hours())
+    }
+
+    /// The clinic's rest hours, when nobody is contacted remotely (`quiet_hours`).
+    pub fn quiet_hours(&self) -> &[TimeWindow] {
+        &self.0.quiet_hours
     }
 
     /// The opening hours, if the calendar gives them (`start` is the opening time, `end`

@@ -1,7 +1,7 @@
 //! The calendar as written in JSON, field by field, with error messages that say what
 //! was expected. Nothing here is checked across fields: that is `check.rs`.
 
-use crate::time::{parse_hhmm, NamedWindows, TimeWindow};
+use crate::time::{parse_hhmm, TimeWindow, WindowsDef};
 use chrono::{NaiveDate, NaiveTime, Weekday};
 use serde::de::{DeserializeSeed, Deserializer, Error as _, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
@@ -32,8 +32,14 @@ pub(super) struct Spec {
     pub open_dates: DateSet,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hours: Option<Hours>,
-    #[serde(default)]
-    pub windows: NamedWindows,
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub windows: WindowsDef,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub quiet_hours: Vec<TimeWindow>,
+}
+
+fn is_default(w: &WindowsDef) -> bool {
+    *w == WindowsDef::default()
 }
 
 impl Default for Spec {
@@ -49,7 +55,8 @@ impl Default for Spec {
             closed_dates: DateSet::default(),
             open_dates: DateSet::default(),
             hours: None,
-            windows: NamedWindows::default(),
+            windows: WindowsDef::default(),
+            quiet_hours: Vec::new(),
         }
     }
 }

@@ -11,7 +11,7 @@ pub(crate) mod task;
 use crate::calendar::{Calendar, ShiftReason};
 use crate::compile::{Anchor, Program, Step, TimeSpec, DAY_KINDS};
 use crate::error::{Error, Located, Result};
-use crate::model::ClosedDay;
+use crate::model::{Channel, ClosedDay};
 use crate::offset::{Landing, MonthEnd};
 use crate::ruleset::RuleSet;
 use crate::time::TimeWindow;
@@ -506,7 +506,20 @@ impl Planner<'_> {
                 return Ok(());
             }
         };
-        let window = self.time_window(step, due);
+        // A task that waits for a fact comes no earlier than the fact's day.
+        let waited = step
+            .wait_for
+            .as_ref()
+            .and_then(|k| self.ep.facts_of(k).next())
+            .map(|f| f.at.date());
+        let (due, shifted) = match waited {
+            Some(day) if day > due => {
+                let open = self.cal.nearest_open(day, true).unwrap_or(day);
+                (open, Some(ShiftReason::WaitedForFact))
+            }
+            _ => (due, shifted),
+        };
+        let window = self.time_window(step, due)?;
         let around = |from: NaiveDate, days: i64| {
             let d = Days::new(days.unsigned_abs());
             if days < 0 {
@@ -609,7 +622,7 @@ impl Planner<'_> {
 
     /// The step's time of day on `due`: the first override matching the patient's tags
     /// and the kind of day, else the step's own time.
-    fn time_window(&self, step: &Step, due: NaiveDate) -> TimeWindow {
+    fn time_window(&self, step: &Step, due: NaiveDate) -> Result<TimeWindow> {
         let spec = if step.time_overrides.is_empty() {
             step.time
         } else {
@@ -633,10 +646,32 @@ impl Planner<'_> {
                 })
                 .map_or(step.time, |o| o.time)
         };
-        match spec {
+        let window = match spec {
             TimeSpec::Named(n) => self.cal.windows().get(n),
             TimeSpec::Explicit(w) => w,
+        };
+        // Nobody is called or messaged during the clinic's rest hours; visits and
+        // internal work are not contacts at a distance.
+        let remote = matches!(
+            step.channel,
+            Channel::Phone | Channel::Sms | Channel::Wechat
+        );
+        let quiet = self.cal.quiet_hours();
+        if !remote || quiet.is_empty() {
+            return Ok(window);
         }
+        window.outside(quiet).ok_or_else(|| {
+            let q: Vec<String> = quiet.iter().map(|w| w.to_string()).collect();
+            Located::new(
+                "/quiet_hours",
+                format!(
+                    "the time window {window} of step {} lies inside the quiet hours ({}): expected quiet hours that leave part of it free, or another time for the step",
+                    step.id,
+                    q.join(", ")
+                ),
+            )
+            .into_calendar("calendar")
+        })
     }
 
     fn task_id(&self, program: &Program, step: &Step, n: u32) -> String {

@@ -1,0 +1,221 @@
+//! Time of day: opening hours, the afternoon rules of DOMAIN.md §4 (night-shift workers,
+//! weekends and holidays), quiet hours, and plans that run past the calendar.
+//! Every expected window and date is worked out by hand below.
+
+use crate::support::{builtin, episode};
+use followup::{Calendar, Plan, RuleSet};
+
+fn window_of(p: &Plan, step: &str) -> String {
+    let t = p
+        .tasks
+        .iter()
+        .find(|t| &*t.step == step)
+        .unwrap_or_else(|| panic!("no {step}"));
+    format!("{} {}", t.due, t.window)
+}
+
+fn lead(at: &str, tags: &str) -> followup::Episode {
+    episode(&format!(
+        r#"{{"id": "l-1", "event": "consultation", "at": "{at}",
+            "attributes": {{"source": "onsite", "outcome": "visited_no_purchase"}},
+            "patient": {{"id": "p-1", "tags": [{tags}]}}}}"#
+    ))
+}
+
+/// A visit without purchase on Mon 16 Mar 2026: the next-morning call is Tue 17 Mar,
+/// 09:00-12:00; for a night-shift worker it is in the afternoon, 14:00-18:00. Messages
+/// keep their own time (the sms steps set no overrides).
+#[test]
+fn night_shift_workers_are_called_in_the_afternoon() {
+    let rules = builtin();
+    let cal = Calendar::default();
+    let day = rules.plan(&lead("2026-03-16T16:00:00", ""), &cal).unwrap();
+    assert_eq!(
+        window_of(&day, "visited-callback"),
+        "2026-03-17 09:00-12:00"
+    );
+    let night = rules
+        .plan(&lead("2026-03-16T16:00:00", r#""night_shift""#), &cal)
+        .unwrap();
+    assert_eq!(
+        window_of(&night, "visited-callback"),
+        "2026-03-17 14:00-18:00"
+    );
+    assert_eq!(window_of(&night, "thanks-sms"), "2026-03-16 09:00-18:00");
+}
+
+/// A visit on Fri 13 Mar 2026: the next-morning call falls on Sat 14 Mar, a weekend day
+/// (the default calendar is open every day, and Saturday is still a weekend day): it
+/// goes in the afternoon.
+#[test]
+fn weekend_calls_are_in_the_afternoon() {
+    let p = builtin()
+        .plan(&lead("2026-03-13T16:00:00", ""), &Calendar::default())
+        .unwrap();
+    assert_eq!(window_of(&p, "visited-callback"), "2026-03-14 14:00-18:00");
+}
+
+/// A visit on Thu 30 Apr 2026; the clinic works holidays but knows them (the China 2026
+/// calendar merged into a calendar open every day). The call falls on Fri 1 May, Labour
+/// Day: afternoon. On Sat 9 May, a make-up working day, it would be a morning call: a
+/// visit on Fri 8 May gives the call on 9 May at 09:00.
+#[test]
+fn holiday_calls_are_in_the_afternoon_and_make_up_working_days_are_workdays() {
+    let cal = Calendar::default()
+        .merge(&Calendar::china(2026).unwrap())
+        .unwrap();
+    let rules = builtin();
+    let p = rules.plan(&lead("2026-04-30T16:00:00", ""), &cal).unwrap();
+    assert_eq!(window_of(&p, "visited-callback"), "2026-05-01 14:00-18:00");
+    let p = rules.plan(&lead("2026-05-08T16:00:00", ""), &cal).unwrap();
+    assert_eq!(window_of(&p, "visited-callback"), "2026-05-09 09:00-12:00");
+}
+
+fn one_step(time: &str, channel: &str) -> RuleSet {
+    RuleSet::builder()
+        .source(
+            "t.json",
+            format!(
+                r#"{{"format": "followup/v1", "id": "t", "name": {{"zh": "t", "en": "t"}},
+                  "steps": [{{"id": "call", "offset": "P1D", "channel": "{channel}", "time": {time},
+                             "title": {{"zh": "t", "en": "t"}}}}]}}"#
+            ),
+        )
+        .build()
+        .unwrap()
+}
+
+fn ep() -> followup::Episode {
+    episode(r#"{"id": "e", "event": "procedure", "at": "2026-03-02", "patient": {"id": "p"}}"#)
+}
+
+/// Quiet hours 12:00-14:00 (午休): an 11:00-15:00 call keeps the longest free part; both
+/// parts are an hour, so the earlier, 11:00-12:00. A 10:00-13:00 call becomes 10:00-12:00.
+/// An in-person visit is not a contact at a distance: it keeps 11:00-15:00.
+#[test]
+fn quiet_hours_are_never_used_for_calls_or_messages() {
+    let cal = Calendar::from_json(
+        "c",
+        r#"{"quiet_hours": [{"start": "12:00", "end": "14:00"}]}"#,
+    )
+    .unwrap();
+    let plan = |time: &str, channel: &str| one_step(time, channel).plan(&ep(), &cal).unwrap();
+    let w = |p: Plan| p.tasks[0].window.to_string();
+    assert_eq!(
+        w(plan(r#"{"start": "11:00", "end": "15:00"}"#, "phone")),
+        "11:00-12:00"
+    );
+    assert_eq!(
+        w(plan(r#"{"start": "10:00", "end": "13:00"}"#, "sms")),
+        "10:00-12:00"
+    );
+    assert_eq!(
+        w(plan(r#"{"start": "11:00", "end": "15:00"}"#, "in_person")),
+        "11:00-15:00"
+    );
+    // The default afternoon (14:00-18:00) does not touch them.
+    assert_eq!(w(plan(r#""afternoon""#, "phone")), "14:00-18:00");
+}
+
+#[test]
+fn a_window_inside_quiet_hours_is_an_error() {
+    let cal = Calendar::from_json(
+        "c",
+        r#"{"quiet_hours": [{"start": "12:00", "end": "14:00"}]}"#,
+    )
+    .unwrap();
+    let err = one_step(r#"{"start": "12:30", "end": "13:30"}"#, "phone")
+        .plan(&ep(), &cal)
+        .unwrap_err();
+    assert!(err.is_calendar());
+    assert_eq!(
+        err.to_string(),
+        "calendar: /quiet_hours: the time window 12:30-13:30 of step call lies inside the quiet hours (12:00-14:00): expected quiet hours that leave part of it free, or another time for the step"
+    );
+}
+
+#[test]
+fn quiet_hours_must_start_before_they_end() {
+    let err = Calendar::from_json(
+        "c.json",
+        r#"{"quiet_hours": [{"start": "21:00", "end": "08:00"}]}"#,
+    )
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "c.json: /quiet_hours/0 (line 1, column 18): quiet hours 21:00-08:00: expected start before end on the same day (write a night as two periods, 00:00-08:00 and 21:00-23:59)"
+    );
+}
+
+/// A clinic open 10:00-20:00 with no windows of its own: `day` is 10:00-20:00, `morning`
+/// 10:00-12:00, `evening` 18:00-20:00.
+#[test]
+fn named_windows_default_from_the_opening_hours() {
+    let cal =
+        Calendar::from_json("c", r#"{"hours": {"open": "10:00", "close": "20:00"}}"#).unwrap();
+    let plan = |time: &str| {
+        one_step(time, "phone").plan(&ep(), &cal).unwrap().tasks[0]
+            .window
+            .to_string()
+    };
+    assert_eq!(plan(r#""day""#), "10:00-20:00");
+    assert_eq!(plan(r#""morning""#), "10:00-12:00");
+    assert_eq!(plan(r#""afternoon""#), "14:00-18:00");
+    assert_eq!(plan(r#""evening""#), "18:00-20:00");
+    // A window the calendar gives wins over the hours.
+    let cal = Calendar::from_json(
+        "c",
+        r#"{"hours": {"open": "10:00", "close": "20:00"},
+        "windows": {"day": {"start": "11:00", "end": "17:00"}}}"#,
+    )
+    .unwrap();
+    assert_eq!(
+        one_step(r#""day""#, "phone")
+            .plan(&ep(), &cal)
+            .unwrap()
+            .tasks[0]
+            .window
+            .to_string(),
+        "11:00-17:00"
+    );
+}
+
+/// A plastic outpatient operated on Mon 2 Nov 2026 with the China 2026 calendar (it covers
+/// 2026 only): tasks up to 31 Dec are known; from the month-2 call (2 Jan 2027) on, the
+/// tasks say the calendar does not cover their day; the month-1 call (Wed 2 Dec) does not.
+#[test]
+fn a_plan_running_past_the_calendar_says_so_in_each_task() {
+    let cal = Calendar::china(2026).unwrap();
+    let p = builtin()
+        .plan(
+            &episode(
+                r#"{"id": "e", "event": "procedure", "at": "2026-11-02",
+                    "attributes": {"category": "plastic", "setting": "outpatient"}, "patient": {"id": "p"}}"#,
+            ),
+            &cal,
+        )
+        .unwrap();
+    let beyond: Vec<&str> = p
+        .tasks
+        .iter()
+        .filter(|t| t.beyond_calendar)
+        .map(|t| &*t.step)
+        .collect();
+    assert_eq!(
+        beyond,
+        [
+            "month-2-call",
+            "month-3-call",
+            "month-3-sms",
+            "month-6-call",
+            "month-6-sms",
+            "month-12-sms"
+        ]
+    );
+    let m1 = p.tasks.iter().find(|t| &*t.step == "month-1-call").unwrap();
+    assert!(!m1.beyond_calendar);
+    assert_eq!(m1.due.to_string(), "2026-12-02");
+    let json = serde_json::to_value(&p.tasks.iter().find(|t| &*t.step == "month-3-call").unwrap())
+        .unwrap();
+    assert_eq!(json["beyond_calendar"], true);
+}
