@@ -215,7 +215,7 @@ fn a_plan_running_past_the_calendar_says_so_in_each_task() {
     let m1 = p.tasks.iter().find(|t| &*t.step == "month-1-call").unwrap();
     assert!(!m1.beyond_calendar);
     assert_eq!(m1.due.to_string(), "2026-12-02");
-    let json = serde_json::to_value(&p.tasks.iter().find(|t| &*t.step == "month-3-call").unwrap())
-        .unwrap();
+    let json =
+        serde_json::to_value(p.tasks.iter().find(|t| &*t.step == "month-3-call").unwrap()).unwrap();
     assert_eq!(json["beyond_calendar"], true);
 }
