@@ -7,14 +7,13 @@
 mod lifecycle;
 mod patient;
 pub(crate) mod task;
+mod timing;
 
 use crate::calendar::{Calendar, ShiftReason};
-use crate::compile::{Anchor, Program, Step, TimeSpec, DAY_KINDS};
+use crate::compile::{Anchor, Program, Step};
 use crate::error::{Error, Located, Result};
-use crate::model::{Channel, ClosedDay};
 use crate::offset::{Landing, MonthEnd};
 use crate::ruleset::RuleSet;
-use crate::time::TimeWindow;
 use crate::Episode;
 use chrono::{Datelike, Days, NaiveDate};
 use std::fmt::Write;
@@ -303,81 +302,6 @@ impl Planner<'_> {
         Ok(())
     }
 
-    /// The anchor day of a yearly patient-level anchor in `year`, with the step's
-    /// month-end policy for 29 February; `None` when there is none that year.
-    fn yearly(&self, step: &Step, year: i32) -> Result<Option<Landing>> {
-        let (month, day) = match &step.anchor {
-            Anchor::Birthday => match self.ep.patient.birthday {
-                Some(b) => (b.month(), b.day()),
-                None => return Ok(None),
-            },
-            Anchor::Date(m, d) => (*m, *d),
-            Anchor::Festival(f) => {
-                return match crate::lunar::festival_date(*f, year) {
-                    Some(d) => Ok(Some(Landing::Date(d))),
-                    None => Err(episode_error(
-                        &self.what,
-                        String::new(),
-                        format!(
-                            "step {}: the date of {} is known for the years {}-{} only, not {year}",
-                            step.id,
-                            f.id(),
-                            crate::lunar::SUPPORTED_YEARS.start(),
-                            crate::lunar::SUPPORTED_YEARS.end()
-                        ),
-                        None,
-                    )),
-                };
-            }
-            _ => return Ok(None),
-        };
-        if let Some(d) = NaiveDate::from_ymd_opt(year, month, day) {
-            return Ok(Some(Landing::Date(d)));
-        }
-        // 29 February in a common year: the same policy as month arithmetic.
-        let Some(first) = NaiveDate::from_ymd_opt(year, month, 1) else {
-            return Ok(None);
-        };
-        let next = first.checked_add_months(chrono::Months::new(1));
-        Ok(Some(match step.month_end {
-            MonthEnd::Clamp => next
-                .and_then(|d| d.pred_opt())
-                .map_or(Landing::OutOfRange, Landing::Date),
-            MonthEnd::NextMonthFirst => next.map_or(Landing::OutOfRange, Landing::Date),
-            MonthEnd::Skip => Landing::Skipped,
-        }))
-    }
-
-    /// Lists a yearly occurrence skipped by `month_end: skip` when it falls in the horizon.
-    fn skipped_yearly(
-        &mut self,
-        program: &Program,
-        step: &Step,
-        year: i32,
-        from: NaiveDate,
-        until: NaiveDate,
-    ) {
-        let (month, day) = match (&step.anchor, self.ep.patient.birthday) {
-            (Anchor::Date(m, d), _) => (*m, *d),
-            (_, Some(b)) => (b.month(), b.day()),
-            _ => return,
-        };
-        // The day the occurrence would have been on: the last of the month.
-        let nominal = NaiveDate::from_ymd_opt(year, month, 1)
-            .and_then(|f| f.checked_add_months(chrono::Months::new(1)))
-            .and_then(|d| d.pred_opt());
-        let nominal = nominal.and_then(|d| match step.offset.apply(d, MonthEnd::Clamp) {
-            Landing::Date(x) => Some(x),
-            _ => None,
-        });
-        if let Some(d) = nominal.filter(|d| *d >= from && *d <= until) {
-            let n = yyyymmdd(d)
-                .unwrap_or(0)
-                .saturating_add(day.saturating_sub(d.day()));
-            self.drop(program, step, n, Some(d), DropReason::MonthEndSkipped, None);
-        }
-    }
-
     fn missing(&mut self, program: &Program, step: &Step, anchor: &str) {
         self.drop(
             program,
@@ -473,7 +397,7 @@ impl Planner<'_> {
             if nominal < from || nominal > until {
                 return Ok(());
             }
-            n = yyyymmdd(nominal).ok_or_else(|| self.out_of_range(step))?;
+            n = patient::yyyymmdd(nominal).ok_or_else(|| self.out_of_range(step))?;
         }
         if self.plan.tasks.len() + self.plan.dropped.len() >= self.rules.limits.max_tasks_per_plan {
             return Err(episode_error(
@@ -591,89 +515,6 @@ impl Planner<'_> {
         Ok(())
     }
 
-    /// Applies the closed-day policy. A task never moves to the other side of its anchor:
-    /// `previous_open_day` falls forward rather than before the anchor of a non-negative
-    /// offset, and `next_open_day` falls back rather than after the anchor of a negative one.
-    fn open_day(
-        &self,
-        step: &Step,
-        anchor: NaiveDate,
-        nominal: NaiveDate,
-    ) -> Option<(NaiveDate, Option<ShiftReason>)> {
-        let Some(reason) = self.cal.closed_reason(nominal) else {
-            return Some((nominal, None));
-        };
-        let before = step.offset.negative;
-        let forward = || self.cal.nearest_open(nominal, true);
-        let backward = || self.cal.nearest_open(nominal, false);
-        let due = match step.closed_day {
-            ClosedDay::Keep => return Some((nominal, None)),
-            ClosedDay::NextOpenDay => match forward() {
-                Some(d) if before && d > anchor => backward(),
-                other => other.or_else(backward),
-            },
-            ClosedDay::PreviousOpenDay => match backward() {
-                Some(d) if !before && d < anchor => forward(),
-                other => other.or_else(forward),
-            },
-        }?;
-        Some((due, Some(reason)))
-    }
-
-    /// The step's time of day on `due`: the first override matching the patient's tags
-    /// and the kind of day, else the step's own time.
-    fn time_window(&self, step: &Step, due: NaiveDate) -> Result<TimeWindow> {
-        let spec = if step.time_overrides.is_empty() {
-            step.time
-        } else {
-            let kind = self.cal.day_kind(due);
-            let bit = 1u8
-                << DAY_KINDS
-                    .iter()
-                    .position(|k| *k == kind.name())
-                    .unwrap_or(0);
-            step.time_overrides
-                .iter()
-                .find(|o| {
-                    (o.tags.is_empty()
-                        || self
-                            .ep
-                            .patient
-                            .tags
-                            .iter()
-                            .any(|t| o.tags.iter().any(|x| **x == **t)))
-                        && (o.days == 0 || o.days & bit != 0)
-                })
-                .map_or(step.time, |o| o.time)
-        };
-        let window = match spec {
-            TimeSpec::Named(n) => self.cal.windows().get(n),
-            TimeSpec::Explicit(w) => w,
-        };
-        // Nobody is called or messaged during the clinic's rest hours; visits and
-        // internal work are not contacts at a distance.
-        let remote = matches!(
-            step.channel,
-            Channel::Phone | Channel::Sms | Channel::Wechat
-        );
-        let quiet = self.cal.quiet_hours();
-        if !remote || quiet.is_empty() {
-            return Ok(window);
-        }
-        window.outside(quiet).ok_or_else(|| {
-            let q: Vec<String> = quiet.iter().map(|w| w.to_string()).collect();
-            Located::new(
-                "/quiet_hours",
-                format!(
-                    "the time window {window} of step {} lies inside the quiet hours ({}): expected quiet hours that leave part of it free, or another time for the step",
-                    step.id,
-                    q.join(", ")
-                ),
-            )
-            .into_calendar("calendar")
-        })
-    }
-
     fn task_id(&self, program: &Program, step: &Step, n: u32) -> String {
         let mut id =
             String::with_capacity(program.id.len() + step.id.len() + self.episode.len() + 8);
@@ -712,10 +553,4 @@ impl Planner<'_> {
             None,
         )
     }
-}
-
-/// The day as a number `YYYYMMDD` (years 0 to 9999 fit).
-fn yyyymmdd(d: NaiveDate) -> Option<u32> {
-    let y = u32::try_from(d.year()).ok()?;
-    Some(y * 10_000 + d.month() * 100 + d.day())
 }

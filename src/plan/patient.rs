@@ -1,11 +1,16 @@
 //! Patient-level planning: greetings and other programs with `"scope": "patient"`,
 //! planned over a horizon rather than from an event.
 
+use super::task::DropReason;
+use super::{episode_error, Planner};
 use crate::calendar::Calendar;
+use crate::compile::{Anchor, Program, Step};
 use crate::episode::{Episode, Patient};
 use crate::error::{Located, Result};
+use crate::offset::{Landing, MonthEnd};
 use crate::plan::task::Plan;
 use crate::ruleset::RuleSet;
+use chrono::Datelike;
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
 
@@ -77,4 +82,87 @@ impl RuleSet {
         };
         self.run(&episode, calendar, Some((from, until)))
     }
+}
+
+impl Planner<'_> {
+    /// The anchor day of a yearly patient-level anchor in `year`, with the step's
+    /// month-end policy for 29 February; `None` when there is none that year.
+    pub(super) fn yearly(&self, step: &Step, year: i32) -> Result<Option<Landing>> {
+        let (month, day) = match &step.anchor {
+            Anchor::Birthday => match self.ep.patient.birthday {
+                Some(b) => (b.month(), b.day()),
+                None => return Ok(None),
+            },
+            Anchor::Date(m, d) => (*m, *d),
+            Anchor::Festival(f) => {
+                return match crate::lunar::festival_date(*f, year) {
+                    Some(d) => Ok(Some(Landing::Date(d))),
+                    None => Err(episode_error(
+                        &self.what,
+                        String::new(),
+                        format!(
+                            "step {}: the date of {} is known for the years {}-{} only, not {year}",
+                            step.id,
+                            f.id(),
+                            crate::lunar::SUPPORTED_YEARS.start(),
+                            crate::lunar::SUPPORTED_YEARS.end()
+                        ),
+                        None,
+                    )),
+                };
+            }
+            _ => return Ok(None),
+        };
+        if let Some(d) = NaiveDate::from_ymd_opt(year, month, day) {
+            return Ok(Some(Landing::Date(d)));
+        }
+        // 29 February in a common year: the same policy as month arithmetic.
+        let Some(first) = NaiveDate::from_ymd_opt(year, month, 1) else {
+            return Ok(None);
+        };
+        let next = first.checked_add_months(chrono::Months::new(1));
+        Ok(Some(match step.month_end {
+            MonthEnd::Clamp => next
+                .and_then(|d| d.pred_opt())
+                .map_or(Landing::OutOfRange, Landing::Date),
+            MonthEnd::NextMonthFirst => next.map_or(Landing::OutOfRange, Landing::Date),
+            MonthEnd::Skip => Landing::Skipped,
+        }))
+    }
+
+    /// Lists a yearly occurrence skipped by `month_end: skip` when it falls in the horizon.
+    pub(super) fn skipped_yearly(
+        &mut self,
+        program: &Program,
+        step: &Step,
+        year: i32,
+        from: NaiveDate,
+        until: NaiveDate,
+    ) {
+        let (month, day) = match (&step.anchor, self.ep.patient.birthday) {
+            (Anchor::Date(m, d), _) => (*m, *d),
+            (_, Some(b)) => (b.month(), b.day()),
+            _ => return,
+        };
+        // The day the occurrence would have been on: the last of the month.
+        let nominal = NaiveDate::from_ymd_opt(year, month, 1)
+            .and_then(|f| f.checked_add_months(chrono::Months::new(1)))
+            .and_then(|d| d.pred_opt());
+        let nominal = nominal.and_then(|d| match step.offset.apply(d, MonthEnd::Clamp) {
+            Landing::Date(x) => Some(x),
+            _ => None,
+        });
+        if let Some(d) = nominal.filter(|d| *d >= from && *d <= until) {
+            let n = yyyymmdd(d)
+                .unwrap_or(0)
+                .saturating_add(day.saturating_sub(d.day()));
+            self.drop(program, step, n, Some(d), DropReason::MonthEndSkipped, None);
+        }
+    }
+}
+
+/// The day as a number `YYYYMMDD` (years 0 to 9999 fit).
+pub(super) fn yyyymmdd(d: NaiveDate) -> Option<u32> {
+    let y = u32::try_from(d.year()).ok()?;
+    Some(y * 10_000 + d.month() * 100 + d.day())
 }
