@@ -164,6 +164,19 @@ fn day_heading(out: &mut String, day: NaiveDate, cal: &Calendar, lang: Lang) {
     out.push('\n');
 }
 
+/// The tasks grouped under a heading per day, then the dropped occurrences.
+fn tasks_by_day(out: &mut String, plan: &Plan, cal: &Calendar, lang: Lang) {
+    let mut day = None;
+    for t in &plan.tasks {
+        if day != Some(t.due) {
+            day = Some(t.due);
+            day_heading(out, t.due, cal, lang);
+        }
+        task_line(out, t, lang);
+    }
+    dropped_lines(out, &plan.dropped, lang);
+}
+
 fn dropped_lines(out: &mut String, dropped: &[followup::Dropped], lang: Lang) {
     if dropped.is_empty() {
         return;
@@ -250,15 +263,7 @@ pub fn render(rules: &RuleSet, cal: &Calendar, ep: &Episode, plan: &Plan, lang: 
             }
         );
     }
-    let mut day = None;
-    for t in &plan.tasks {
-        if day != Some(t.due) {
-            day = Some(t.due);
-            day_heading(&mut out, t.due, cal, lang);
-        }
-        task_line(&mut out, t, lang);
-    }
-    dropped_lines(&mut out, &plan.dropped, lang);
+    tasks_by_day(&mut out, plan, cal, lang);
     out
 }
 
@@ -370,14 +375,6 @@ pub fn render_greetings(
         patient.name.as_deref().unwrap_or("-"),
         patient.id
     );
-    let mut day = None;
-    for t in &plan.tasks {
-        if day != Some(t.due) {
-            day = Some(t.due);
-            day_heading(&mut out, t.due, cal, lang);
-        }
-        task_line(&mut out, t, lang);
-    }
-    dropped_lines(&mut out, &plan.dropped, lang);
+    tasks_by_day(&mut out, plan, cal, lang);
     out
 }
