@@ -61,13 +61,7 @@ fn from_serde(pointer: String, e: &serde_json::Error) -> Located {
 /// Rejects texts nested deeper than `max` arrays/objects, before any recursion.
 fn check_depth(text: &str, max: usize) -> Result<(), Located> {
     let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
-    let (mut line, mut col) = (1usize, 0usize);
-    for b in text.bytes() {
-        col += 1;
-        if b == b'\n' {
-            line += 1;
-            col = 0;
-        }
+    for (i, b) in text.bytes().enumerate() {
         if in_string {
             match (escaped, b) {
                 (true, _) => escaped = false,
@@ -82,6 +76,13 @@ fn check_depth(text: &str, max: usize) -> Result<(), Located> {
             b'[' | b'{' => {
                 depth += 1;
                 if depth > max {
+                    // Line and column are counted only for the error.
+                    let before = text.as_bytes().get(..i).unwrap_or_default();
+                    let line = before.iter().filter(|&&c| c == b'\n').count() + 1;
+                    let start = before
+                        .iter()
+                        .rposition(|&c| c == b'\n')
+                        .map_or(0, |p| p + 1);
                     let mut loc = Located::new(
                         "",
                         format!(
@@ -90,7 +91,7 @@ fn check_depth(text: &str, max: usize) -> Result<(), Located> {
                     )
                     .limit("max_json_depth");
                     loc.line = Some(line);
-                    loc.column = Some(col);
+                    loc.column = Some(i - start + 1);
                     return Err(loc);
                 }
             }

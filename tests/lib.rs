@@ -8,6 +8,7 @@ mod greetings;
 mod invalid_fields;
 mod invalid_rules;
 mod lifecycle;
+mod properties;
 mod replan;
 mod rules_folder;
 mod sampling;

@@ -94,7 +94,16 @@ impl Repeat {
         let rule: RRule<Unvalidated> = text.parse().map_err(|e| bad(format!("{e}")))?;
         let repeat = Repeat { rule };
         let start = sample_start().ok_or_else(|| bad("no sample date".into()))?;
-        match repeat.dates(start, limits) {
+        // Patient-level rules may be unbounded: try them over the longest horizon only.
+        let sample = if horizon_bounded {
+            let end = start
+                .checked_add_days(chrono::Days::new(u64::from(limits.max_offset_days)))
+                .ok_or_else(|| bad("no sample date".into()))?;
+            repeat.dates_until(start, end, limits)
+        } else {
+            repeat.dates(start, limits)
+        };
+        match sample {
             Ok(dates) if dates.is_empty() => Err(bad("it gives no date at all".into())),
             Ok(dates) => {
                 let span = dates.last().map_or(0, |d| (*d - start).num_days());

@@ -16,7 +16,6 @@ use crate::offset::{Landing, MonthEnd};
 use crate::ruleset::RuleSet;
 use crate::Episode;
 use chrono::{Datelike, Days, NaiveDate};
-use std::fmt::Write;
 use std::sync::Arc;
 use task::{DropReason, Dropped, Plan, Status, Task};
 
@@ -120,6 +119,7 @@ impl RuleSet {
         }
         for program in &self.programs {
             if program.patient_scope == horizon.is_some() && program.applies.matches(episode) {
+                out.plan.tasks.reserve(program.steps.len());
                 out.program(program)?;
             }
         }
@@ -516,9 +516,35 @@ impl Planner<'_> {
     }
 
     fn task_id(&self, program: &Program, step: &Step, n: u32) -> String {
-        let mut id =
-            String::with_capacity(program.id.len() + step.id.len() + self.episode.len() + 8);
-        let _ = write!(id, "{}/{}/{}/{}", program.id, step.id, self.episode, n);
+        // Built by hand: the id is the one allocation per task, so make it exact and cheap.
+        let mut digits = [0u8; 10];
+        let mut k = digits.len();
+        let mut v = n;
+        loop {
+            k -= 1;
+            if let Some(d) = digits.get_mut(k) {
+                *d = b'0' + (v % 10) as u8;
+            }
+            v /= 10;
+            if v == 0 || k == 0 {
+                break;
+            }
+        }
+        let number = std::str::from_utf8(digits.get(k..).unwrap_or_default()).unwrap_or("0");
+        let mut id = String::with_capacity(
+            program.id.len() + step.id.len() + self.episode.len() + number.len() + 3,
+        );
+        for part in [
+            &*program.id,
+            "/",
+            &*step.id,
+            "/",
+            &*self.episode,
+            "/",
+            number,
+        ] {
+            id.push_str(part);
+        }
         id
     }
 
