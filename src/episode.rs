@@ -234,6 +234,14 @@ impl Episode {
         self.at.date()
     }
 
+    /// The earliest fact of one kind, if any (no allocation: planning asks this per task).
+    pub fn first_fact_of(&self, kind: &str) -> Option<&Fact> {
+        self.facts
+            .iter()
+            .filter(|f| f.kind == kind)
+            .min_by_key(|f| f.at)
+    }
+
     /// The facts of one kind, in time order.
     pub fn facts_of<'a>(&'a self, kind: &'a str) -> impl Iterator<Item = &'a Fact> + 'a {
         let mut v: Vec<&Fact> = self.facts.iter().filter(|f| f.kind == kind).collect();

@@ -301,7 +301,7 @@ fn check_text_opt(text: Option<&Text>, at: &str) -> Result<(), Located> {
 }
 
 fn check_text(text: &Text, at: &str) -> Result<(), Located> {
-    for (lang, s) in [("zh", &text.zh), ("en", &text.en)] {
+    for (lang, s) in [("zh", text.zh()), ("en", text.en())] {
         if s.trim().is_empty() {
             return Err(Located::new(
                 format!("{at}/{lang}"),

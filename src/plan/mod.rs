@@ -85,13 +85,8 @@ impl RuleSet {
         calendar: &Calendar,
         horizon: Option<(NaiveDate, NaiveDate)>,
     ) -> Result<Plan> {
-        // Errors name what was planned: the episode, or the patient for patient-level plans.
-        let what = match horizon {
-            Some(_) => format!("patient {:?}", episode.patient.id),
-            None => format!("episode {:?}", episode.id),
-        };
+        let what = || describe(episode, horizon);
         let mut out = Planner {
-            what: what.clone(),
             horizon,
             ep: episode,
             cal: calendar,
@@ -102,11 +97,17 @@ impl RuleSet {
             anchors: Vec::new(),
             spans: Vec::new(),
         };
-        episode.check(&what)?;
+        episode.check("").map_err(|e| match e {
+            Error::Episode(mut input) => {
+                input.what = what();
+                Error::Episode(input)
+            }
+            other => other,
+        })?;
         for (name, dates) in &episode.milestones {
             if dates.0.len() > self.limits.max_milestone_dates {
                 return Err(episode_error(
-                    &what,
+                    &what(),
                     crate::compile::pointer(&["milestones", name]),
                     format!(
                         "{} dates, more than the limit max_milestone_dates ({})",
@@ -151,9 +152,16 @@ fn episode_error(
     e.into_episode(what)
 }
 
+/// How errors name what is planned: `episode "ep-1"`, or `patient "p-42"` for
+/// patient-level plans. Only built when there is an error.
+fn describe(ep: &Episode, horizon: Option<(NaiveDate, NaiveDate)>) -> String {
+    match horizon {
+        Some(_) => format!("patient {:?}", ep.patient.id),
+        None => format!("episode {:?}", ep.id),
+    }
+}
+
 struct Planner<'a> {
-    /// How errors name what is planned (`episode "ep-1"`, `patient "p-42"`).
-    what: String,
     /// First and last day of a patient-level plan; `None` for episodes.
     horizon: Option<(NaiveDate, NaiveDate)>,
     ep: &'a Episode,
@@ -169,6 +177,10 @@ struct Planner<'a> {
 }
 
 impl Planner<'_> {
+    fn what(&self) -> String {
+        describe(self.ep, self.horizon)
+    }
+
     fn program(&mut self, program: &Program) -> Result<()> {
         self.anchors.clear();
         self.spans.clear();
@@ -359,7 +371,7 @@ impl Planner<'_> {
                             (format!("step {}/{}: the repeat rule cannot start on {nominal}: {m}", program.id, step.id), None)
                         }
                     };
-                    episode_error(&self.what, "/at".into(), message, limit)
+                    episode_error(&self.what(), "/at".into(), message, limit)
                 })?;
                 for d in dates {
                     self.occurrence(program, step, anchor, d, sampled, occ)?;
@@ -368,7 +380,7 @@ impl Planner<'_> {
         }
         if *occ as usize > self.rules.limits.max_occurrences_per_step {
             return Err(episode_error(
-                &self.what,
+                &self.what(),
                 "/milestones".into(),
                 format!(
                     "step {}/{} has more than the limit max_occurrences_per_step ({}) occurrences",
@@ -401,7 +413,7 @@ impl Planner<'_> {
         }
         if self.plan.tasks.len() + self.plan.dropped.len() >= self.rules.limits.max_tasks_per_plan {
             return Err(episode_error(
-                &self.what,
+                &self.what(),
                 String::new(),
                 format!(
                     "the plan has more than the limit max_tasks_per_plan ({}) tasks",
@@ -434,7 +446,7 @@ impl Planner<'_> {
         let waited = step
             .wait_for
             .as_ref()
-            .and_then(|k| self.ep.facts_of(k).next())
+            .and_then(|k| self.ep.first_fact_of(k))
             .map(|f| f.at.date());
         let (due, shifted) = match waited {
             Some(day) if day > due => {
@@ -487,7 +499,7 @@ impl Planner<'_> {
         let waits_for = step
             .wait_for
             .as_ref()
-            .filter(|kind| self.ep.facts_of(kind).next().is_none())
+            .filter(|kind| self.ep.first_fact_of(kind).is_none())
             .cloned();
         self.plan.tasks.push(Task {
             id: self.task_id(program, step, n),
@@ -570,7 +582,7 @@ impl Planner<'_> {
 
     fn out_of_range(&self, step: &Step) -> Error {
         episode_error(
-            &self.what,
+            &self.what(),
             "/at".into(),
             format!(
                 "step {}: a date falls outside the supported range (years -262143 to 262142)",

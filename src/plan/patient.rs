@@ -98,7 +98,7 @@ impl Planner<'_> {
                 return match crate::lunar::festival_date(*f, year) {
                     Some(d) => Ok(Some(Landing::Date(d))),
                     None => Err(episode_error(
-                        &self.what,
+                        &self.what(),
                         String::new(),
                         format!(
                             "step {}: the date of {} is known for the years {}-{} only, not {year}",
