@@ -813,3 +813,69 @@ proptest! {
         }
     }
 }
+
+/// As of Wed 11 Mar 2026, in the middle of a laser plan (procedure Mon 2 Mar): D+1 (3 Mar),
+/// D+3 (5 Mar) and D+6 (8 Mar) are past their windows (P0D): missed, each still on its
+/// own day — none is moved to 11 Mar; M+1 (2 Apr) onwards are upcoming. Nothing is open.
+/// A key customer's repair callback (due D+1, on time until D+3) is upcoming on the repair
+/// day, open on D+2 and missed on D+4.
+#[test]
+fn as_of_in_the_middle_of_a_plan_marks_missed_tasks_without_moving_them() {
+    use followup::Status;
+    let ep = procedure("ep-as-of", "laser", "outpatient", "2026-03-02");
+    let p = rules()
+        .plan_as_of(&ep, &Calendar::default(), date("2026-03-11"))
+        .unwrap();
+    let got: Vec<(String, &str, Option<Status>)> = p
+        .tasks
+        .iter()
+        .map(|t| (t.due.to_string(), &*t.step, t.status))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("2026-03-03".to_string(), "day-1-call", Some(Status::Missed)),
+            ("2026-03-05".to_string(), "day-3-call", Some(Status::Missed)),
+            ("2026-03-08".to_string(), "day-6-call", Some(Status::Missed)),
+            (
+                "2026-04-02".to_string(),
+                "month-1-call",
+                Some(Status::Upcoming)
+            ),
+            (
+                "2026-06-02".to_string(),
+                "month-3-call",
+                Some(Status::Upcoming)
+            ),
+            (
+                "2026-09-02".to_string(),
+                "month-6-call",
+                Some(Status::Upcoming)
+            ),
+        ]
+    );
+    // Same tasks, same days as the plan without an as-of day.
+    let plain = plan(&ep);
+    assert!(p
+        .tasks
+        .iter()
+        .zip(&plain.tasks)
+        .all(|(a, b)| a.id == b.id && a.due == b.due));
+
+    let repair = episode(
+        r#"{"id": "r-1", "event": "repair", "at": "2026-03-02", "patient": {"id": "c-1", "tags": ["key_customer"]}}"#,
+    );
+    let status_on = |day: &str| {
+        let p = rules()
+            .plan_as_of(&repair, &Calendar::default(), date(day))
+            .unwrap();
+        p.tasks
+            .iter()
+            .find(|t| &*t.step == "key-customer-callback")
+            .and_then(|t| t.status)
+    };
+    // Key customer callback: due 3 Mar, on time until 5 Mar.
+    assert_eq!(status_on("2026-03-02"), Some(Status::Upcoming));
+    assert_eq!(status_on("2026-03-04"), Some(Status::Open));
+    assert_eq!(status_on("2026-03-06"), Some(Status::Missed));
+}
