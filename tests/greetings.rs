@@ -219,8 +219,8 @@ fn greetings_for_the_next_twelve_months() {
         assert_eq!(t.status, None);
     }
     let birthday = &greetings.tasks[6];
-    assert_eq!(&*birthday.title.zh, "生日祝福短信");
-    assert_eq!(&*birthday.title.en, "Birthday greeting");
+    assert_eq!(birthday.title.zh(), "生日祝福短信");
+    assert_eq!(birthday.title.en(), "Birthday greeting");
     // The whole plan: the greetings and the quarterly touch (10 Jan, Apr, Jul, Oct; "day"
     // window), in date order; nothing dropped.
     let day = "sms customer_service 09:00-18:00";
