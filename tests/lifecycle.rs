@@ -13,24 +13,8 @@
 //! 14:00 (picked by the consultant up to 9 Apr), 611 messages 15 Mar, 1 and 15 Apr, 1 and
 //! 15 May, 1 Jun (09:00), 611 calls 24 Apr and 8 Jun (14:00).
 
-use crate::support::{assert_calendar, builtin, episode, lines, plan};
+use crate::support::{assert_calendar, builtin, dropped, episode, lines, plan};
 use followup::{Calendar, DropReason, Episode, RuleSet};
-
-/// `id reason detail nominal` per dropped entry (`-` for none), in the plan's order.
-fn dropped(p: &followup::Plan) -> Vec<String> {
-    p.dropped
-        .iter()
-        .map(|d| {
-            format!(
-                "{} {} {} {}",
-                d.id,
-                serde_json::to_value(d.reason).unwrap().as_str().unwrap(),
-                d.detail.as_deref().unwrap_or("-"),
-                d.nominal.map_or("-".to_string(), |n| n.to_string())
-            )
-        })
-        .collect()
-}
 
 /// The no-show online lead of 10 Mar 2026 with `facts` (a JSON array body).
 fn lead(facts: &str) -> followup::Plan {

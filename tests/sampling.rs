@@ -18,7 +18,7 @@
 //!
 //! Dates: Mon 2 Mar 2026 (repairs), Tue 31 Mar 2026 (purchases).
 
-use crate::support::{assert_calendar, builtin, episode, plan};
+use crate::support::{assert_calendar, builtin, dropped, episode, plan};
 use followup::{sample_draw, Calendar, DropReason, Plan, RuleSet};
 
 const N: usize = 100_000;
@@ -32,22 +32,6 @@ fn share(program: &str, salt: &str, fraction: f64) -> f64 {
         .filter(|id| sample_draw(program, salt, id) < fraction)
         .count();
     inside as f64 / N as f64
-}
-
-/// `id reason detail nominal` per dropped entry.
-fn dropped(p: &Plan) -> Vec<String> {
-    p.dropped
-        .iter()
-        .map(|d| {
-            format!(
-                "{} {} {} {}",
-                d.id,
-                serde_json::to_value(d.reason).unwrap().as_str().unwrap(),
-                d.detail.as_deref().unwrap_or("-"),
-                d.nominal.map_or("-".to_string(), |n| n.to_string())
-            )
-        })
-        .collect()
 }
 
 /// The draw is fixed forever: these values come from the independent Python

@@ -50,3 +50,19 @@ pub fn assert_calendar(plan: &Plan, expected: &[&str]) {
         );
     }
 }
+
+/// `id reason detail nominal` per dropped entry (`-` for none), in the plan's order.
+pub fn dropped(p: &Plan) -> Vec<String> {
+    p.dropped
+        .iter()
+        .map(|d| {
+            format!(
+                "{} {} {} {}",
+                d.id,
+                ser(&d.reason),
+                d.detail.as_deref().unwrap_or("-"),
+                d.nominal.map_or("-".to_string(), |n| n.to_string())
+            )
+        })
+        .collect()
+}
