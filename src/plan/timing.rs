@@ -23,20 +23,20 @@ impl Planner<'_> {
         let Some(reason) = self.cal.closed_reason(nominal) else {
             return Some((nominal, None));
         };
-        let before = step.offset.negative;
-        let forward = || self.cal.nearest_open(nominal, true);
-        let backward = || self.cal.nearest_open(nominal, false);
-        let due = match step.closed_day {
+        let forward = match step.closed_day {
             ClosedDay::Keep => return Some((nominal, None)),
-            ClosedDay::NextOpenDay => match forward() {
-                Some(d) if before && d > anchor => backward(),
-                other => other.or_else(backward),
-            },
-            ClosedDay::PreviousOpenDay => match backward() {
-                Some(d) if !before && d < anchor => forward(),
-                other => other.or_else(forward),
-            },
-        }?;
+            ClosedDay::NextOpenDay => true,
+            ClosedDay::PreviousOpenDay => false,
+        };
+        // A day on the anchor's side: at or after it for offsets from the anchor, at or
+        // before it for reminders (negative offsets). None found: the task is dropped.
+        let before = step.offset.negative;
+        let fits = |d: &NaiveDate| if before { *d <= anchor } else { *d >= anchor };
+        let due = self
+            .cal
+            .nearest_open(nominal, forward)
+            .filter(fits)
+            .or_else(|| self.cal.nearest_open(nominal, !forward).filter(fits))?;
         Some((due, Some(reason)))
     }
 
