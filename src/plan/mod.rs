@@ -87,6 +87,7 @@ impl RuleSet {
     ) -> Result<Plan> {
         let what = || describe(episode, horizon);
         let mut out = Planner {
+            windows: calendar.windows(),
             horizon,
             ep: episode,
             cal: calendar,
@@ -164,6 +165,8 @@ fn describe(ep: &Episode, horizon: Option<(NaiveDate, NaiveDate)>) -> String {
 struct Planner<'a> {
     /// First and last day of a patient-level plan; `None` for episodes.
     horizon: Option<(NaiveDate, NaiveDate)>,
+    /// The calendar's named windows, resolved once per plan.
+    windows: crate::time::NamedWindows,
     ep: &'a Episode,
     cal: &'a Calendar,
     rules: &'a RuleSet,

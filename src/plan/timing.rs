@@ -67,7 +67,7 @@ impl Planner<'_> {
                 .map_or(step.time, |o| o.time)
         };
         let window = match spec {
-            TimeSpec::Named(n) => self.cal.windows().get(n),
+            TimeSpec::Named(n) => self.windows.get(n),
             TimeSpec::Explicit(w) => w,
         };
         // Nobody is called or messaged during the clinic's rest hours; visits and
