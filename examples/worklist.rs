@@ -110,20 +110,21 @@ fn run(args: &Args) -> Result<String, String> {
         .map_err(|e| e.to_string())?;
     let names: BTreeMap<&str, &str> = episodes
         .iter()
-        .map(|ep| {
-            (
-                ep.patient.id.as_str(),
-                ep.patient.name.as_deref().unwrap_or(""),
-            )
-        })
+        .map(|ep| (&*ep.patient.id, ep.patient.name.as_deref().unwrap_or("")))
         .collect();
     let (day, lang) = (args.day, args.lang);
-    let who = |t: &Task| format!("{} ({})", names.get(&*t.patient).unwrap_or(&""), t.patient);
+    let who = |t: &Task| {
+        format!(
+            "{} ({})",
+            names.get(t.patient()).unwrap_or(&""),
+            t.patient()
+        )
+    };
     let what = |t: &Task| {
         let program = rules
-            .program_name(&t.program)
-            .map_or(&*t.program, |n| n.get(lang));
-        format!("{program}: {}", t.title.get(lang))
+            .program_name(t.program())
+            .map_or(t.program(), |n| n.get(lang));
+        format!("{program}: {}", t.title().get(lang))
     };
     let role_label = args
         .role
@@ -167,7 +168,7 @@ fn run(args: &Args) -> Result<String, String> {
         let _ = writeln!(
             out,
             "  {when}  {}  {}  {}",
-            t.channel.label(lang),
+            t.channel().label(lang),
             who(t),
             what(t)
         );
@@ -187,7 +188,7 @@ fn run(args: &Args) -> Result<String, String> {
     let today = merged.contacts.iter().filter(|c| {
         c.date == day
             && args.role.is_none_or(|r| c.role == r)
-            && c.reasons.iter().any(|r| !done.contains(&r.task.id))
+            && c.reasons.iter().any(|r| !done.contains(&r.task.id()))
     });
     for c in today {
         let Some(first) = c.reasons.first() else {
@@ -271,7 +272,7 @@ fn run(args: &Args) -> Result<String, String> {
             out,
             "    {}  {}  {}  {}",
             t.due,
-            t.role.label(lang),
+            t.role().label(lang),
             who(t),
             what(t)
         );

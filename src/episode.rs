@@ -7,6 +7,7 @@ use serde::de::{self, Deserializer, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::Arc;
 
 /// One event that starts follow-up (a procedure, a consultation, a course, a repair, a
 /// complaint), with the patient. Plain data: build it in code or read it from JSON.
@@ -24,8 +25,9 @@ use std::fmt;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Episode {
-    /// The episode's id (unique in the host system); part of every task id.
-    pub id: String,
+    /// The episode's id (unique in the host system); part of every task id. Shared, not
+    /// copied, by the plan's tasks.
+    pub id: Arc<str>,
     /// The kind of event: `procedure`, `consultation`, `course`, `repair`, `complaint`…
     pub event: String,
     /// When it happened, in the clinic's wall-clock time (`"2026-03-02T10:00:00"`, or a
@@ -171,8 +173,8 @@ impl Course {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Patient {
-    /// The patient's id.
-    pub id: String,
+    /// The patient's id. Shared, not copied, by the plan's tasks.
+    pub id: Arc<str>,
     /// Display name (never used in planning).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,

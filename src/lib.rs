@@ -26,13 +26,13 @@
 //!
 //! // The day after surgery, customer service calls with the aftercare advice.
 //! let day1 = &plan.tasks[0];
-//! assert_eq!(day1.id, "plastic-aftercare/day-1-call/ep-1001/0");
+//! assert_eq!(day1.id(), "plastic-aftercare/day-1-call/ep-1001/0");
 //! assert_eq!(day1.due.to_string(), "2026-03-03");
-//! assert_eq!((day1.channel, day1.role), (Channel::Phone, Role::CustomerService));
-//! assert_eq!(day1.title.en(), "Day-1 aftercare call");
+//! assert_eq!((day1.channel(), day1.role()), (Channel::Phone, Role::CustomerService));
+//! assert_eq!(day1.title().en(), "Day-1 aftercare call");
 //!
 //! // The onsite consultant sees the patient off on the discharge day.
-//! let farewell = plan.tasks.iter().find(|t| &*t.step == "discharge-farewell").unwrap();
+//! let farewell = plan.tasks.iter().find(|t| t.step() == "discharge-farewell").unwrap();
 //! assert_eq!(farewell.due.to_string(), "2026-03-05");
 //! # Ok::<(), followup::Error>(())
 //! ```

@@ -7,6 +7,7 @@ use crate::model::ProgramDef;
 use crate::text::Text;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
+use std::sync::Arc;
 
 /// The built-in rule files, embedded at build time (no IO at run time).
 pub const BUILTIN_RULES: &[(&str, &str)] = &[
@@ -226,7 +227,24 @@ impl Accumulator {
         Ok(())
     }
 
-    fn finish(self) -> RuleSet {
+    fn finish(mut self) -> RuleSet {
+        // Rank every (program id, step id) pair in string order: plans sort their tasks by
+        // rank instead of comparing ids.
+        let mut pairs: Vec<(usize, usize)> = (self.programs.iter().enumerate())
+            .flat_map(|(p, program)| (0..program.steps.len()).map(move |s| (p, s)))
+            .collect();
+        let ids = |&(p, s): &(usize, usize)| {
+            self.programs
+                .get(p)
+                .and_then(|program| program.steps.get(s))
+                .map(|step| (step.info.program.clone(), step.info.step.clone()))
+        };
+        pairs.sort_by_cached_key(ids);
+        for (rank, (p, s)) in pairs.into_iter().enumerate() {
+            if let Some(step) = self.programs.get_mut(p).and_then(|pr| pr.steps.get_mut(s)) {
+                Arc::make_mut(&mut step.info).rank = u32::try_from(rank).unwrap_or(u32::MAX);
+            }
+        }
         RuleSet {
             programs: self.programs,
             defs: self.defs,

@@ -401,7 +401,7 @@ fn shifts(calendar: &Calendar, at: &str) -> Vec<String> {
                         .to_string()
                 })
                 .unwrap_or_else(|| "-".into());
-            format!("{} {} -> {} ({reason})", t.step, t.nominal, t.due)
+            format!("{} {} -> {} ({reason})", t.step(), t.nominal, t.due)
         })
         .collect()
 }

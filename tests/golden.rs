@@ -54,7 +54,7 @@ fn plastic_inpatient_without_discharge_date_drops_the_farewell() {
         r#"{"id": "ep-1", "event": "procedure", "at": "2026-03-02",
             "attributes": {"category": "plastic", "setting": "inpatient"}, "patient": {"id": "p-1"}}"#,
     );
-    assert!(p.tasks.iter().all(|t| &*t.step != "discharge-farewell"));
+    assert!(p.tasks.iter().all(|t| t.step() != "discharge-farewell"));
     let steps: Vec<&str> = p.dropped.iter().map(|d| &*d.step).collect();
     assert_eq!(steps, ["discharge-farewell", "review-thanks-sms"]);
 }
@@ -92,17 +92,17 @@ fn plastic_outpatient_with_review_visits() {
         ],
     );
     assert!(p.dropped.is_empty());
-    let thanks: Vec<(&str, u32)> = p
+    let thanks: Vec<(String, u32)> = p
         .tasks
         .iter()
-        .filter(|t| &*t.step == "review-thanks-sms")
-        .map(|t| (t.id.as_str(), t.occurrence))
+        .filter(|t| t.step() == "review-thanks-sms")
+        .map(|t| (t.id(), t.occurrence))
         .collect();
     assert_eq!(
         thanks,
         [
-            ("plastic-aftercare/review-thanks-sms/ep-2/0", 0),
-            ("plastic-aftercare/review-thanks-sms/ep-2/1", 1)
+            ("plastic-aftercare/review-thanks-sms/ep-2/0".to_string(), 0),
+            ("plastic-aftercare/review-thanks-sms/ep-2/1".to_string(), 1)
         ]
     );
 }
@@ -163,7 +163,7 @@ fn laser_aftercare() {
             "2026-09-02 month-6-call phone customer_service",
         ],
     );
-    assert!(p.tasks.iter().all(|t| &*t.program == "laser-aftercare"));
+    assert!(p.tasks.iter().all(|t| t.program() == "laser-aftercare"));
 }
 
 /// Month offsets are computed from the surgery day each time, clamped to the month's end:
@@ -177,7 +177,7 @@ fn surgery_on_31_january_clamps_month_ends() {
     let due = |step: &str| {
         p.tasks
             .iter()
-            .find(|t| &*t.step == step)
+            .find(|t| t.step() == step)
             .map(|t| t.due.to_string())
     };
     assert_eq!(due("day-1-call").as_deref(), Some("2026-02-01"));
@@ -199,7 +199,7 @@ fn surgery_on_29_february_2024() {
     let due = |step: &str| {
         p.tasks
             .iter()
-            .find(|t| &*t.step == step)
+            .find(|t| t.step() == step)
             .map(|t| t.due.to_string())
     };
     assert_eq!(due("day-1-call").as_deref(), Some("2024-03-01"));

@@ -21,7 +21,7 @@ use followup::{Calendar, Plan};
 fn occurrences(p: &Plan, step: &str) -> Vec<u32> {
     p.tasks
         .iter()
-        .filter(|t| &*t.step == step)
+        .filter(|t| t.step() == step)
         .map(|t| t.occurrence)
         .collect()
 }
@@ -79,11 +79,11 @@ fn skin_course_package_of_5_two_done_three_planned() {
     assert_eq!(occurrences(&p, "session-reminder"), [3, 4, 5]);
     assert_eq!(occurrences(&p, "session-reassurance-sms"), [1, 2, 3, 4, 5]);
     assert_eq!(occurrences(&p, "session-care-call"), [1, 2, 3, 4, 5]);
-    let reminder_ids: Vec<&str> = p
+    let reminder_ids: Vec<String> = p
         .tasks
         .iter()
-        .filter(|t| &*t.step == "session-reminder")
-        .map(|t| t.id.as_str())
+        .filter(|t| t.step() == "session-reminder")
+        .map(|t| t.id())
         .collect();
     assert_eq!(
         reminder_ids,
@@ -93,7 +93,7 @@ fn skin_course_package_of_5_two_done_three_planned() {
             "treatment-course/session-reminder/c-5/5",
         ]
     );
-    assert!(p.tasks.iter().all(|t| &*t.program == "treatment-course"));
+    assert!(p.tasks.iter().all(|t| t.program() == "treatment-course"));
 }
 
 /// The same course in a clinic closed on Sundays: each reminder (the Sunday before a

@@ -22,14 +22,14 @@ use crate::support::{assert_calendar, builtin, episode, lines, plan};
 use followup::{Calendar, Plan, Role};
 
 fn of_program<'a>(p: &'a Plan, program: &str) -> Vec<&'a followup::Task> {
-    p.tasks.iter().filter(|t| &*t.program == program).collect()
+    p.tasks.iter().filter(|t| t.program() == program).collect()
 }
 
 /// `step earliest..latest window` for the tasks of `step`.
 fn windows(p: &Plan, step: &str) -> Vec<String> {
     p.tasks
         .iter()
-        .filter(|t| &*t.step == step)
+        .filter(|t| t.step() == step)
         .map(|t| format!("{}..{} {}", t.earliest, t.latest, t.window))
         .collect()
 }
@@ -75,14 +75,14 @@ fn presales_no_show_online_lead() {
     let second = p
         .tasks
         .iter()
-        .find(|t| &*t.step == "second-follow-up")
+        .find(|t| t.step() == "second-follow-up")
         .unwrap();
-    assert_eq!(second.picked_by, Some(Role::Consultant));
+    assert_eq!(second.picked_by(), Some(Role::Consultant));
     assert!(p
         .tasks
         .iter()
-        .filter(|t| &*t.step != "second-follow-up")
-        .all(|t| t.picked_by.is_none()));
+        .filter(|t| t.step() != "second-follow-up")
+        .all(|t| t.picked_by().is_none()));
 }
 
 /// An on-site lead at their first visit who bought nothing, Sun 15 Mar 2026 11:00.
@@ -230,7 +230,7 @@ fn plan_611_for_consultations_on_the_10th_14th_15th_and_31st() {
         let tasks = of_program(&p, "plan-611");
         let got: Vec<(String, u32)> = tasks
             .iter()
-            .filter(|t| &*t.step == "message")
+            .filter(|t| t.step() == "message")
             .map(|t| (t.due.to_string(), t.occurrence))
             .collect();
         let want: Vec<(String, u32)> = messages
@@ -240,10 +240,10 @@ fn plan_611_for_consultations_on_the_10th_14th_15th_and_31st() {
             .collect();
         assert_eq!(got, want, "messages for a consultation on {day}");
         let call = |step: &str| {
-            let t = tasks.iter().find(|t| &*t.step == step).unwrap();
+            let t = tasks.iter().find(|t| t.step() == step).unwrap();
             assert_eq!(t.window.to_string(), "14:00-18:00");
             assert_eq!(
-                (t.channel, t.role),
+                (t.channel(), t.role()),
                 (followup::Channel::Phone, Role::Consultant)
             );
             format!("{}..{} due {}", t.earliest, t.latest, t.due)
@@ -280,7 +280,7 @@ fn lead_ownership_without_contacts_counts_from_the_consultation() {
         .collect();
     assert_eq!(got, ["2026-06-10 reassign-stale-lead internal supervisor"]);
     let t = of_program(&p, "lead-ownership")[0];
-    assert_eq!(t.id, "lead-ownership/reassign-stale-lead/l-4/0");
+    assert_eq!(t.id(), "lead-ownership/reassign-stale-lead/l-4/0");
 }
 
 /// With contacts (listed out of order): the latest, 20 Apr, + 3 months = 20 Jul. A later
@@ -297,7 +297,7 @@ fn lead_ownership_counts_from_the_latest_contact() {
     let reassign = |p: &Plan| -> Vec<String> {
         of_program(p, "lead-ownership")
             .iter()
-            .map(|t| format!("{} {}", t.due, t.step))
+            .map(|t| format!("{} {}", t.due, t.step()))
             .collect()
     };
     let p = with(
@@ -347,7 +347,7 @@ fn presales_second_follow_up_never_ends_after_day_30() {
     let second = p
         .tasks
         .iter()
-        .find(|t| &*t.step == "second-follow-up")
+        .find(|t| t.step() == "second-follow-up")
         .unwrap();
     assert!(
         second.latest <= "2026-04-09".parse().unwrap(),
@@ -389,7 +389,7 @@ fn presales_lead_without_a_source_still_gets_a_day_3_follow_up() {
     assert!(
         p.tasks
             .iter()
-            .any(|t| &*t.program == "presales" && t.due.to_string() == "2026-03-13"),
+            .any(|t| t.program() == "presales" && t.due.to_string() == "2026-03-13"),
         "{:?}",
         crate::support::lines(&p)
     );

@@ -70,10 +70,10 @@ fn lines(plan: &Plan) -> Vec<String> {
             let mut s = format!(
                 "{} {}/{} {} {} {}",
                 t.due,
-                t.program,
-                t.step,
-                ser(&t.channel),
-                ser(&t.role),
+                t.program(),
+                t.step(),
+                ser(&t.channel()),
+                ser(&t.role()),
                 t.window
             );
             if t.nominal != t.due {
@@ -95,7 +95,7 @@ fn ser<T: serde::Serialize>(v: &T) -> String {
 fn dates_of(plan: &Plan, step: &str) -> Vec<String> {
     plan.tasks
         .iter()
-        .filter(|t| &*t.step == step)
+        .filter(|t| t.step() == step)
         .map(|t| t.due.to_string())
         .collect()
 }
@@ -172,7 +172,7 @@ fn greetings_for_the_next_twelve_months() {
         tasks: plan
             .tasks
             .iter()
-            .filter(|t| &*t.program == "greetings")
+            .filter(|t| t.program() == "greetings")
             .cloned()
             .collect(),
         ..Plan::default()
@@ -192,7 +192,7 @@ fn greetings_for_the_next_twelve_months() {
             &format!("2026-12-31 greetings/new-years-eve {m}"),
         ],
     );
-    let ids: Vec<&str> = greetings.tasks.iter().map(|t| t.id.as_str()).collect();
+    let ids: Vec<String> = greetings.tasks.iter().map(|t| t.id()).collect();
     assert_eq!(
         ids,
         [
@@ -210,17 +210,17 @@ fn greetings_for_the_next_twelve_months() {
     for t in &greetings.tasks {
         // Due on the day: no window of days, no shift, occurrence = the day as YYYYMMDD.
         assert_eq!((t.earliest, t.latest, t.nominal), (t.due, t.due, t.due));
-        assert_eq!(t.shifted, None, "{}", t.id);
+        assert_eq!(t.shifted, None, "{}", t.id());
         let ymd =
             u32::try_from(t.due.year()).expect("year") * 10_000 + t.due.month() * 100 + t.due.day();
-        assert_eq!(t.occurrence, ymd, "{}", t.id);
-        assert_eq!(&*t.episode, "patient:p-42");
-        assert_eq!(&*t.patient, "p-42");
+        assert_eq!(t.occurrence, ymd, "{}", t.id());
+        assert_eq!(t.episode(), "patient:p-42");
+        assert_eq!(t.patient(), "p-42");
         assert_eq!(t.status, None);
     }
     let birthday = &greetings.tasks[6];
-    assert_eq!(birthday.title.zh(), "生日祝福短信");
-    assert_eq!(birthday.title.en(), "Birthday greeting");
+    assert_eq!(birthday.title().zh(), "生日祝福短信");
+    assert_eq!(birthday.title().en(), "Birthday greeting");
     // The whole plan: the greetings and the quarterly touch (10 Jan, Apr, Jul, Oct; "day"
     // window), in date order; nothing dropped.
     let day = "sms customer_service 09:00-18:00";
@@ -281,11 +281,11 @@ fn leap_day_birthdays_over_eight_years() {
     ];
     let built_in = plan_builtin(&p, from, until);
     assert_eq!(dates_of(&built_in, "birthday-greeting"), clamped);
-    let ids: Vec<&str> = built_in
+    let ids: Vec<String> = built_in
         .tasks
         .iter()
-        .filter(|t| &*t.step == "birthday-greeting")
-        .map(|t| t.id.as_str())
+        .filter(|t| t.step() == "birthday-greeting")
+        .map(|t| t.id())
         .collect();
     assert_eq!(
         ids[0],
@@ -358,16 +358,19 @@ fn mothers_day_2025_to_2030() {
         "2030-05-12",
     ];
     assert_eq!(dates_of(&plan, "mothers-day"), expected);
-    for t in plan.tasks.iter().filter(|t| &*t.step == "mothers-day") {
-        assert_eq!(t.due.weekday(), chrono::Weekday::Sun, "{}", t.id);
+    for t in plan.tasks.iter().filter(|t| t.step() == "mothers-day") {
+        assert_eq!(t.due.weekday(), chrono::Weekday::Sun, "{}", t.id());
         let compact = t.due.format("%Y%m%d").to_string();
-        assert_eq!(t.id, format!("greetings/mothers-day/patient:p-m/{compact}"));
+        assert_eq!(
+            t.id(),
+            format!("greetings/mothers-day/patient:p-m/{compact}")
+        );
     }
     // Not the first day of the horizon (the rule's start), which is no Sunday in May.
     assert!(plan
         .tasks
         .iter()
-        .all(|t| !(&*t.step == "mothers-day" && t.due.month() != 5)));
+        .all(|t| !(t.step() == "mothers-day" && t.due.month() != 5)));
 }
 
 /// All six lunar festivals through the `festival:NAME` anchor (the built-in programme
@@ -400,7 +403,7 @@ fn six_lunar_festivals_match_the_independent_table() {
         let mut got: Vec<(String, String)> = plan
             .tasks
             .iter()
-            .map(|t| (t.id.clone(), t.due.to_string()))
+            .map(|t| (t.id().clone(), t.due.to_string()))
             .collect();
         let mut expected: Vec<(String, String)> = lunar_rows(years)
             .into_iter()
@@ -457,7 +460,7 @@ fn ids_are_the_same_whatever_the_horizon() {
         plan.tasks
             .iter()
             .filter(|t| t.due >= d("2026-06-01") && t.due <= d("2026-12-31"))
-            .map(|t| (t.id.clone(), t.due))
+            .map(|t| (t.id().clone(), t.due))
             .collect()
     };
     let overlap = in_overlap(&year);
@@ -477,8 +480,8 @@ fn ids_are_the_same_whatever_the_horizon() {
     // Mother's Day 2027 is the same task whether the horizon starts in 2026 or in 2027.
     let may_2027 = plan_builtin(&p, "2027-05-01", "2027-05-31");
     let id = "greetings/mothers-day/patient:p-42/20270509";
-    assert!(shifted.tasks.iter().any(|t| t.id == id));
-    assert!(may_2027.tasks.iter().any(|t| t.id == id));
+    assert!(shifted.tasks.iter().any(|t| t.id() == id));
+    assert!(may_2027.tasks.iter().any(|t| t.id() == id));
 }
 
 /// DOMAIN.md §5 (seed 003): ordinary customers get a light touch once a quarter, 10 Jan,
@@ -498,7 +501,7 @@ fn quarterly_touch_and_tags() {
         tasks: plan
             .tasks
             .iter()
-            .filter(|t| &*t.program == program)
+            .filter(|t| t.program() == program)
             .cloned()
             .collect(),
         ..Plan::default()
@@ -506,7 +509,7 @@ fn quarterly_touch_and_tags() {
     let q: Vec<&str> = quarterly.iter().map(String::as_str).collect();
     assert_lines(&only(&ordinary, "quarterly-touch"), &q);
     assert_eq!(
-        only(&ordinary, "quarterly-touch").tasks[0].id,
+        only(&ordinary, "quarterly-touch").tasks[0].id(),
         "quarterly-touch/quarterly-message/patient:p-o/20260110"
     );
 
@@ -515,7 +518,7 @@ fn quarterly_touch_and_tags() {
         "2026-01-01",
         "2026-12-31",
     );
-    assert!(key.tasks.iter().all(|t| &*t.program != "quarterly-touch"));
+    assert!(key.tasks.iter().all(|t| t.program() != "quarterly-touch"));
     assert!(key.dropped.is_empty(), "{:?}", key.dropped);
     // Key customers still get their greetings: the birthday falls on 10 Apr.
     assert_eq!(dates_of(&key, "birthday-greeting"), ["2026-04-10"]);
@@ -710,13 +713,13 @@ fn each_planner_plans_its_own_scope() {
     )
     .expect("episode");
     let episode_plan = rules.plan(&ep, &Calendar::default()).expect("plan");
-    let ids: Vec<&str> = episode_plan.tasks.iter().map(|t| t.id.as_str()).collect();
+    let ids: Vec<String> = episode_plan.tasks.iter().map(|t| t.id()).collect();
     assert_eq!(ids, ["any-episode/day-1/e1/0"]); // 24 Dec + 1 day
     assert_eq!(episode_plan.tasks[0].due, d("2026-12-25"));
     assert!(episode_plan.dropped.is_empty());
 
     let patient_plan = plan_with(&rules, &ep.patient, "2026-01-01", "2026-12-31");
-    let ids: Vec<&str> = patient_plan.tasks.iter().map(|t| t.id.as_str()).collect();
+    let ids: Vec<String> = patient_plan.tasks.iter().map(|t| t.id()).collect();
     assert_eq!(ids, ["any-patient/xmas/patient:p-1/20261225"]);
 
     // The built-in rules: a laser episode of a patient with a birthday gets no greeting,
@@ -733,12 +736,12 @@ fn each_planner_plans_its_own_scope() {
     assert!(laser_plan
         .tasks
         .iter()
-        .all(|t| &*t.program == "laser-aftercare"));
+        .all(|t| t.program() == "laser-aftercare"));
     let p2 = plan_with(&b, &laser.patient, "2026-01-01", "2026-12-31");
     assert!(p2
         .tasks
         .iter()
-        .all(|t| matches!(&*t.program, "greetings" | "quarterly-touch")));
+        .all(|t| matches!(t.program(), "greetings" | "quarterly-touch")));
     assert_eq!(dates_of(&p2, "birthday-greeting"), ["2026-11-03"]);
 }
 

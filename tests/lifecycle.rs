@@ -209,7 +209,7 @@ fn visited_does_not_stop_an_onsite_leads_follow_ups() {
             "facts": [{"kind": "visited", "at": "2026-03-17T10:00:00"}]}"#,
     );
     assert!(p.dropped.is_empty(), "{:?}", p.dropped);
-    let steps: Vec<&str> = p.tasks.iter().map(|t| &*t.step).collect();
+    let steps: Vec<&str> = p.tasks.iter().map(|t| t.step()).collect();
     assert!(
         steps.contains(&"first-follow-up-onsite") && steps.contains(&"second-follow-up-onsite")
     );
@@ -265,10 +265,12 @@ fn opt_out_of_sms_drops_only_the_later_messages() {
 #[test]
 fn opt_out_of_phone_drops_the_later_calls_of_every_program() {
     let p = lead(r#"{"kind": "opt_out", "at": "2026-03-12T09:00:00", "channel": "phone"}"#);
-    assert!(p
-        .tasks
-        .iter()
-        .all(|t| t.channel != followup::Channel::Phone || t.due <= "2026-03-12".parse().unwrap()));
+    assert!(
+        p.tasks
+            .iter()
+            .all(|t| t.channel() != followup::Channel::Phone
+                || t.due <= "2026-03-12".parse().unwrap())
+    );
     assert_eq!(
         dropped(&p),
         [
@@ -278,7 +280,7 @@ fn opt_out_of_phone_drops_the_later_calls_of_every_program() {
             "presales/second-follow-up/l-1/0 opted_out phone 2026-03-14",
         ]
     );
-    assert_eq!(p.tasks.iter().filter(|t| &*t.step == "message").count(), 6);
+    assert_eq!(p.tasks.iter().filter(|t| t.step() == "message").count(), 6);
 }
 
 /// An opt-out also stops the SMS of a treatment course (no `declined` rule needed): the
@@ -306,7 +308,7 @@ fn opt_out_of_sms_in_a_course() {
     assert_eq!(
         p.tasks
             .iter()
-            .filter(|t| t.channel == followup::Channel::Phone)
+            .filter(|t| t.channel() == followup::Channel::Phone)
             .count(),
         9
     );
@@ -485,8 +487,8 @@ fn wait_for_marks_the_task_until_the_fact_happens() {
             "2026-04-02 needs-call phone customer_service",
         ],
     );
-    assert_eq!(p.tasks[0].waits_for, None);
-    assert_eq!(p.tasks[1].waits_for.as_deref(), Some("recovered"));
+    assert_eq!(p.tasks[0].waits_for(), None);
+    assert_eq!(p.tasks[1].waits_for(), Some("recovered"));
     let json = serde_json::to_value(&p.tasks[1]).unwrap();
     assert_eq!(json["waits_for"], "recovered");
     assert!(serde_json::to_value(&p.tasks[0])
@@ -495,11 +497,11 @@ fn wait_for_marks_the_task_until_the_fact_happens() {
         .is_none());
 
     let p = upsell(r#"{"kind": "recovered", "at": "2026-03-20T10:00:00"}"#);
-    assert!(p.tasks.iter().all(|t| t.waits_for.is_none()), "{p:?}");
+    assert!(p.tasks.iter().all(|t| t.waits_for().is_none()), "{p:?}");
     assert!(p.dropped.is_empty());
     // Another fact kind does not end the wait.
     let p = upsell(r#"{"kind": "visited", "at": "2026-03-20T10:00:00"}"#);
-    assert_eq!(p.tasks[1].waits_for.as_deref(), Some("recovered"));
+    assert_eq!(p.tasks[1].waits_for(), Some("recovered"));
 }
 
 /// "Holds a task until a fact": recovered only on Fri 24 Apr 2026, after the needs call's
@@ -507,14 +509,14 @@ fn wait_for_marks_the_task_until_the_fact_happens() {
 #[test]
 fn wait_for_moves_the_task_to_a_fact_that_comes_after_its_day() {
     let p = upsell(r#"{"kind": "recovered", "at": "2026-04-24T10:00:00"}"#);
-    let needs = p.tasks.iter().find(|t| &*t.step == "needs-call").unwrap();
+    let needs = p.tasks.iter().find(|t| t.step() == "needs-call").unwrap();
     assert_eq!(
         (needs.nominal.to_string(), needs.due.to_string()),
         ("2026-04-02".into(), "2026-04-24".into())
     );
     assert_eq!(needs.shifted, Some(followup::ShiftReason::WaitedForFact));
-    assert_eq!(needs.waits_for, None);
-    assert_eq!(needs.id, "upsell/needs-call/u-1/0");
+    assert_eq!(needs.waits_for(), None);
+    assert_eq!(needs.id(), "upsell/needs-call/u-1/0");
     // A clinic closed on Fridays: the first open day from 24 Apr is Sat 25 Apr.
     let rules = RuleSet::builder()
         .source("upsell.json", UPSELL)
@@ -526,7 +528,7 @@ fn wait_for_moves_the_task_to_a_fact_that_comes_after_its_day() {
     );
     let cal = Calendar::from_json("c", r#"{"closed_weekdays": ["Fri"]}"#).unwrap();
     let p = rules.plan(&ep, &cal).unwrap();
-    let needs = p.tasks.iter().find(|t| &*t.step == "needs-call").unwrap();
+    let needs = p.tasks.iter().find(|t| t.step() == "needs-call").unwrap();
     assert_eq!(needs.due.to_string(), "2026-04-25");
 }
 
@@ -578,8 +580,8 @@ fn complaint_resolved_twice_gets_two_confirmations() {
     let confirmations: Vec<(String, String)> = p
         .tasks
         .iter()
-        .filter(|t| &*t.step == "resolution-confirmation")
-        .map(|t| (t.id.clone(), t.due.to_string()))
+        .filter(|t| t.step() == "resolution-confirmation")
+        .map(|t| (t.id().clone(), t.due.to_string()))
         .collect();
     assert_eq!(
         confirmations,
@@ -609,7 +611,7 @@ fn request_raised_is_resolved_within_a_day() {
     let t = p
         .tasks
         .iter()
-        .find(|t| &*t.step == "request-resolution")
+        .find(|t| t.step() == "request-resolution")
         .unwrap();
     assert_eq!(
         (
@@ -650,7 +652,7 @@ fn converted_inside_the_picked_window_stops_the_second_follow_up() {
             .iter()
             .any(|d| &*d.step == "second-follow-up" && d.reason == DropReason::Stopped),
         "second follow-up kept after the purchase: {:?}",
-        p.tasks.iter().find(|t| &*t.step == "second-follow-up")
+        p.tasks.iter().find(|t| t.step() == "second-follow-up")
     );
 }
 

@@ -668,10 +668,10 @@ fn to_json(plan: &Plan) -> String {
     serde_json::to_string(plan).unwrap()
 }
 
-fn all_ids(plan: &Plan) -> Vec<&str> {
-    let tasks = plan.tasks.iter().map(|t| t.id.as_str());
+fn all_ids(plan: &Plan) -> Vec<String> {
+    let tasks = plan.tasks.iter().map(|t| t.id());
     tasks
-        .chain(plan.dropped.iter().map(|d| d.id.as_str()))
+        .chain(plan.dropped.iter().map(|d| d.id.clone()))
         .collect()
 }
 
@@ -857,10 +857,10 @@ proptest! {
         for cal in [Calendar::default(), spec.build(ep.date())] {
             let plan = builtin().plan(&ep, &cal).unwrap();
             let ids = all_ids(&plan);
-            let unique: BTreeSet<&str> = ids.iter().copied().collect();
+            let unique: BTreeSet<&String> = ids.iter().collect();
             prop_assert_eq!(unique.len(), ids.len(), "duplicate ids in {:?}", ids);
             for t in &plan.tasks {
-                prop_assert_eq!(&t.id, &format!("{}/{}/{}/{}", t.program, t.step, ep.id, t.occurrence));
+                prop_assert_eq!(&t.id(), &format!("{}/{}/{}/{}", t.program(), t.step(), ep.id, t.occurrence));
             }
             for d in &plan.dropped {
                 prop_assert_eq!(&d.id, &format!("{}/{}/{}/{}", d.program, d.step, ep.id, d.occurrence));
@@ -880,8 +880,8 @@ proptest! {
         for cal in [Calendar::default(), spec.build(ep.date())] {
             let before = builtin().plan(&ep, &cal).unwrap();
             let after = builtin().plan(&moved, &cal).unwrap();
-            let a: BTreeSet<&str> = all_ids(&before).into_iter().collect();
-            let b: BTreeSet<&str> = all_ids(&after).into_iter().collect();
+            let a: BTreeSet<String> = all_ids(&before).into_iter().collect();
+            let b: BTreeSet<String> = all_ids(&after).into_iter().collect();
             prop_assert_eq!(a, b);
         }
     }
@@ -900,7 +900,7 @@ proptest! {
             let keys: Vec<_> = plan
                 .tasks
                 .iter()
-                .map(|t| (t.due, t.window.start, &t.program, &t.step, t.occurrence))
+                .map(|t| (t.due, t.window.start, t.program(), t.step(), t.occurrence))
                 .collect();
             prop_assert!(keys.windows(2).all(|w| w[0] <= w[1]), "unsorted: {:?}", keys);
             let dropped: Vec<_> =
@@ -924,12 +924,12 @@ proptest! {
         for cal in [Calendar::default(), spec.build(ep.date())] {
             let plan = rules.plan(&ep, &cal).unwrap();
             for t in &plan.tasks {
-                let f = &facts[&(t.program.to_string(), t.step.to_string())];
+                let f = &facts[&(t.program().to_string(), t.step().to_string())];
                 if !f.negative {
                     prop_assert!(
                         t.due >= ep.date(),
                         "{} is due {} (nominal {}), before the event {} (policy {:?}, calendar {:?})",
-                        t.id, t.due, t.nominal, ep.date(), f.closed_day, cal
+                        t.id(), t.due, t.nominal, ep.date(), f.closed_day, cal
                     );
                 }
             }
@@ -949,7 +949,7 @@ proptest! {
         for cal in [Calendar::default(), spec.build(ep.date())] {
             let plan = rules.plan(&ep, &cal).unwrap();
             for t in &plan.tasks {
-                let f = &facts[&(t.program.to_string(), t.step.to_string())];
+                let f = &facts[&(t.program().to_string(), t.step().to_string())];
                 let Some((milestone, default)) = &f.milestone_default else { continue };
                 if !f.negative || ep.milestones.contains_key(milestone) {
                     continue;
@@ -960,7 +960,7 @@ proptest! {
                 prop_assert!(
                     t.due <= anchor,
                     "{} is due {} (nominal {}), after its anchor {} (policy {:?}, calendar {:?})",
-                    t.id, t.due, t.nominal, anchor, f.closed_day, cal
+                    t.id(), t.due, t.nominal, anchor, f.closed_day, cal
                 );
             }
         }
@@ -980,17 +980,17 @@ proptest! {
         let cal = spec.build(ep.date());
         let plan = rules.plan(&ep, &cal).unwrap();
         for t in &plan.tasks {
-            let policy = facts[&(t.program.to_string(), t.step.to_string())].closed_day;
+            let policy = facts[&(t.program().to_string(), t.step().to_string())].closed_day;
             match t.shifted {
-                None => prop_assert_eq!(t.due, t.nominal, "{}", t.id),
+                None => prop_assert_eq!(t.due, t.nominal, "{}", t.id()),
                 Some(reason) => {
-                    prop_assert_ne!(t.due, t.nominal, "{}", t.id);
-                    prop_assert_eq!(cal.closed_reason(t.nominal), Some(reason), "{}", t.id);
-                    prop_assert_ne!(policy, ClosedDay::Keep, "{}", t.id);
+                    prop_assert_ne!(t.due, t.nominal, "{}", t.id());
+                    prop_assert_eq!(cal.closed_reason(t.nominal), Some(reason), "{}", t.id());
+                    prop_assert_ne!(policy, ClosedDay::Keep, "{}", t.id());
                 }
             }
             if policy != ClosedDay::Keep {
-                prop_assert!(cal.is_open(t.due), "{} is due on closed {} ({:?})", t.id, t.due, cal);
+                prop_assert!(cal.is_open(t.due), "{} is due on closed {} ({:?})", t.id(), t.due, cal);
             }
         }
         for d in &plan.dropped {
@@ -1011,11 +1011,11 @@ proptest! {
         let cal = spec.build(ep.date());
         let plan = rules.plan(&ep, &cal).unwrap();
         for t in &plan.tasks {
-            if facts[&(t.program.to_string(), t.step.to_string())].negative {
+            if facts[&(t.program().to_string(), t.step().to_string())].negative {
                 continue;
             }
             let first_open = (0..400).map(|i| plus(t.nominal, i)).find(|&d| cal.is_open(d)).unwrap();
-            prop_assert_eq!(t.due, first_open, "{} (nominal {}, calendar {:?})", t.id, t.nominal, cal);
+            prop_assert_eq!(t.due, first_open, "{} (nominal {}, calendar {:?})", t.id(), t.nominal, cal);
         }
     }
 
@@ -1061,7 +1061,7 @@ proptest! {
         prop_assert_eq!(plan.tasks.len(), 25);
         prop_assert!(plan.dropped.is_empty());
         for t in &plan.tasks {
-            let n: u32 = t.step.strip_prefix("m-").unwrap().parse().unwrap();
+            let n: u32 = t.step().strip_prefix("m-").unwrap().parse().unwrap();
             let (y, m, d) = target_month(anchor, n);
             let want = NaiveDate::from_ymd_opt(y, m, d.min(days_in_month(y, m))).unwrap();
             prop_assert_eq!(t.due, want, "{} + P{}M", anchor, n);
@@ -1078,8 +1078,8 @@ proptest! {
         for n in 0..=24u32 {
             let (y, m, d) = target_month(anchor, n);
             let step = format!("m-{n}");
-            let got = next.tasks.iter().find(|t| *t.step == step).unwrap().due;
-            let kept = skip.tasks.iter().find(|t| *t.step == step);
+            let got = next.tasks.iter().find(|t| *t.step() == step).unwrap().due;
+            let kept = skip.tasks.iter().find(|t| *t.step() == step);
             let dropped = skip.dropped.iter().find(|t| *t.step == step);
             if d <= days_in_month(y, m) {
                 let want = NaiveDate::from_ymd_opt(y, m, d).unwrap();
@@ -1118,7 +1118,7 @@ proptest! {
         for (x, y) in a.tasks.iter().zip(within) {
             prop_assert_eq!(x, y);
         }
-        let ids: BTreeSet<&str> = all_ids(&b).into_iter().collect();
+        let ids: BTreeSet<String> = all_ids(&b).into_iter().collect();
         prop_assert_eq!(ids.len(), b.tasks.len() + b.dropped.len(), "duplicate ids");
     }
 

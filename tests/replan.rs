@@ -37,8 +37,8 @@ fn plan(ep: &Episode) -> Plan {
     rules().plan(ep, &Calendar::default()).unwrap()
 }
 
-fn ids<'a>(tasks: impl IntoIterator<Item = &'a followup::Task>) -> Vec<&'a str> {
-    tasks.into_iter().map(|t| t.id.as_str()).collect()
+fn ids<'a>(tasks: impl IntoIterator<Item = &'a followup::Task>) -> Vec<String> {
+    tasks.into_iter().map(|t| t.id()).collect()
 }
 
 // ---------------------------------------------------------------------------------------
@@ -55,13 +55,13 @@ fn rescheduling_the_surgery_a_week_later_moves_every_task_and_keeps_ids() {
     assert_eq!(d.moved.len(), before.tasks.len());
     assert_eq!(d.moved.len(), 16);
     for m in &d.moved {
-        assert_eq!(m.previous.id, m.next.id);
-        assert_eq!(m.days(), 7, "{}", m.next.id);
+        assert_eq!(m.previous.id(), m.next.id());
+        assert_eq!(m.days(), 7, "{}", m.next.id());
     }
-    let moved: BTreeSet<&str> = d.moved.iter().map(|m| m.next.id.as_str()).collect();
+    let moved: BTreeSet<String> = d.moved.iter().map(|m| m.next.id()).collect();
     assert_eq!(moved, ids(&before.tasks).into_iter().collect());
     let day1 = &d.moved[0];
-    assert_eq!(day1.next.id, "plastic-aftercare/day-1-call/ep-1/0");
+    assert_eq!(day1.next.id(), "plastic-aftercare/day-1-call/ep-1/0");
     assert_eq!(
         (day1.previous.due, day1.next.due),
         (date("2026-03-03"), date("2026-03-10"))
@@ -93,7 +93,7 @@ fn a_discharge_date_given_creates_the_farewell_and_taking_it_back_cancels_it() {
 
     let back = diff(&b, &a);
     assert_eq!(back.cancel.len(), 1);
-    assert_eq!(back.cancel[0].task.id, farewell);
+    assert_eq!(back.cancel[0].task.id(), farewell);
     assert_eq!(back.cancel[0].reason(), Some(DropReason::MissingAnchor));
     assert_eq!(
         back.cancel[0]
@@ -120,7 +120,7 @@ fn an_opt_out_of_calls_cancels_the_later_calls_with_the_reason() {
     let cancelled: Vec<(&str, Option<DropReason>)> = d
         .cancel
         .iter()
-        .map(|c| (&*c.task.step, c.reason()))
+        .map(|c| (c.task.step(), c.reason()))
         .collect();
     let opted_out = Some(DropReason::OptedOut);
     assert_eq!(
@@ -158,7 +158,7 @@ fn contact_lines(m: &MergedPlan) -> Vec<String> {
                 .reasons
                 .iter()
                 .map(|r| {
-                    let mut s = format!("{}@{}", r.task.step, r.task.episode);
+                    let mut s = format!("{}@{}", r.task.step(), r.task.episode());
                     if let Some(mv) = r.moved {
                         assert_eq!(mv.reason, MoveReason::FrequencyCap);
                         s.push_str(&format!(" <- {}", mv.from));
@@ -415,9 +415,9 @@ fn the_worklist_lists_overdue_tasks_first_oldest_first_then_the_days_tasks() {
     // Customer service on 5 March: the 3 March call and dressing-change reminder of ep-a
     // were not done (the laser day-1 call was); then the two day-3 calls.
     let items = worklist(tasks(), day, Some(Role::CustomerService), &done);
-    let got: Vec<(&str, u32, bool)> = items
-        .iter()
-        .map(|i| (i.task.id.as_str(), i.days_overdue, i.late))
+    let item_ids: Vec<String> = items.iter().map(|i| i.task.id()).collect();
+    let got: Vec<(&str, u32, bool)> = (items.iter().zip(&item_ids))
+        .map(|(i, id)| (id.as_str(), i.days_overdue, i.late))
         .collect();
     assert_eq!(
         got,
@@ -432,7 +432,7 @@ fn the_worklist_lists_overdue_tasks_first_oldest_first_then_the_days_tasks() {
     let all = worklist(tasks(), day, None, &done);
     assert_eq!(all.len(), 5);
     assert_eq!(
-        all[2].task.id,
+        all[2].task.id(),
         "plastic-aftercare/dressing-change-reception/ep-a/0"
     );
     assert_eq!(all[2].days_overdue, 1);
@@ -458,7 +458,7 @@ fn the_week_view_has_seven_days_and_overdue_tasks_on_the_first() {
         .map(|d| {
             (
                 d.date.to_string(),
-                d.items.iter().map(|i| &*i.task.step).collect(),
+                d.items.iter().map(|i| i.task.step()).collect(),
             )
         })
         .collect();
@@ -490,7 +490,7 @@ fn a_task_waiting_for_a_fact_is_not_on_the_worklist() {
         .unwrap();
     let ep = episode(r#"{"id": "e", "event": "x", "at": "2026-03-02", "patient": {"id": "p"}}"#);
     let p = rules.plan(&ep, &Calendar::default()).unwrap();
-    assert!(p.tasks[0].waits_for.is_some());
+    assert!(p.tasks[0].waits_for().is_some());
     assert!(worklist(&p.tasks, date("2026-03-03"), None, &BTreeSet::new()).is_empty());
 }
 
@@ -601,7 +601,7 @@ fn compliance_counts_on_hand_checked_records() {
     let day6 = report
         .tasks
         .iter()
-        .find(|t| t.task.id == a("day-6-call"))
+        .find(|t| t.task.id() == a("day-6-call"))
         .unwrap();
     assert_eq!(day6.status, ComplianceStatus::OnTime);
     assert_eq!(day6.completion.as_ref().map(|c| c.by.as_str()), Some("li"));
@@ -609,7 +609,7 @@ fn compliance_counts_on_hand_checked_records() {
         report
             .tasks
             .iter()
-            .find(|t| t.task.id == id)
+            .find(|t| t.task.id() == id)
             .map(|t| t.status)
     };
     assert_eq!(
@@ -647,7 +647,7 @@ fn a_task_with_a_window_is_on_time_until_its_latest_day_and_missed_only_after() 
             "attributes": {"outcome": "not_booked"}}"#,
     );
     let p = plan(&ep);
-    let call = p.tasks.iter().find(|t| &*t.step == "day-45-call").unwrap();
+    let call = p.tasks.iter().find(|t| t.step() == "day-45-call").unwrap();
     assert_eq!(
         (call.earliest, call.due, call.latest),
         (date("2026-04-13"), date("2026-04-16"), date("2026-04-19"))
@@ -662,10 +662,10 @@ fn a_task_with_a_window_is_on_time_until_its_latest_day_and_missed_only_after() 
         report
             .tasks
             .iter()
-            .find(|t| t.task.id == call.id)
+            .find(|t| t.task.id() == call.id())
             .map(|t| t.status)
     };
-    let at = |when: &str| [done(&call.id, when, "chen", "reached")];
+    let at = |when: &str| [done(&call.id(), when, "chen", "reached")];
     assert_eq!(
         status(&at("2026-04-12T10:00:00"), "2026-04-30"),
         Some(ComplianceStatus::Early)
@@ -779,11 +779,11 @@ proptest! {
         let plans: Vec<Plan> = eps
             .into_iter()
             .enumerate()
-            .map(|(i, mut ep)| { ep.id = format!("ep-{i}"); plan(&ep) })
+            .map(|(i, mut ep)| { ep.id = format!("ep-{i}").into(); plan(&ep) })
             .collect();
         let merged = merge(&plans, &policy);
-        let mut given: Vec<&str> = plans.iter().flat_map(|p| ids(&p.tasks)).collect();
-        let mut got: Vec<&str> = merged.contacts.iter().flat_map(|c| c.reasons.iter().map(|r| r.task.id.as_str())).collect();
+        let mut given: Vec<String> = plans.iter().flat_map(|p| ids(&p.tasks)).collect();
+        let mut got: Vec<String> = merged.contacts.iter().flat_map(|c| c.reasons.iter().map(|r| r.task.id())).collect();
         given.sort_unstable();
         got.sort_unstable();
         prop_assert_eq!(given, got);
@@ -792,7 +792,7 @@ proptest! {
         let mut per_day: BTreeMap<(Channel, NaiveDate), usize> = BTreeMap::new();
         for c in &merged.contacts {
             for r in &c.reasons {
-                prop_assert_eq!(r.task.channel, c.channel);
+                prop_assert_eq!(r.task.channel(), c.channel);
                 prop_assert!(c.date >= r.task.due, "never earlier than due");
                 prop_assert_eq!(r.moved.is_some(), c.date != r.task.due);
             }
@@ -829,7 +829,7 @@ fn as_of_in_the_middle_of_a_plan_marks_missed_tasks_without_moving_them() {
     let got: Vec<(String, &str, Option<Status>)> = p
         .tasks
         .iter()
-        .map(|t| (t.due.to_string(), &*t.step, t.status))
+        .map(|t| (t.due.to_string(), t.step(), t.status))
         .collect();
     assert_eq!(
         got,
@@ -860,7 +860,7 @@ fn as_of_in_the_middle_of_a_plan_marks_missed_tasks_without_moving_them() {
         .tasks
         .iter()
         .zip(&plain.tasks)
-        .all(|(a, b)| a.id == b.id && a.due == b.due));
+        .all(|(a, b)| a.id() == b.id() && a.due == b.due));
 
     let repair = episode(
         r#"{"id": "r-1", "event": "repair", "at": "2026-03-02", "patient": {"id": "c-1", "tags": ["key_customer"]}}"#,
@@ -871,7 +871,7 @@ fn as_of_in_the_middle_of_a_plan_marks_missed_tasks_without_moving_them() {
             .unwrap();
         p.tasks
             .iter()
-            .find(|t| &*t.step == "key-customer-callback")
+            .find(|t| t.step() == "key-customer-callback")
             .and_then(|t| t.status)
     };
     // Key customer callback: due 3 Mar, on time until 5 Mar.

@@ -114,7 +114,7 @@ fn repair(patient: &str, tags: &str, extra: &str) -> String {
 
 /// Whether the plan has a task for `step`.
 fn has(p: &Plan, step: &str) -> bool {
-    p.tasks.iter().any(|t| &*t.step == step)
+    p.tasks.iter().any(|t| t.step() == step)
 }
 
 /// Through the engine, on 10,000 repair customers: the callback and the message each

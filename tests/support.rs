@@ -22,7 +22,13 @@ pub fn lines(plan: &Plan) -> Vec<String> {
     plan.tasks
         .iter()
         .map(|t| {
-            let mut s = format!("{} {} {} {}", t.due, t.step, ser(&t.channel), ser(&t.role));
+            let mut s = format!(
+                "{} {} {} {}",
+                t.due,
+                t.step(),
+                ser(&t.channel()),
+                ser(&t.role())
+            );
             if let Some(r) = t.shifted {
                 s.push_str(&format!(" <- {} ({})", t.nominal, ser(&r)));
             }

@@ -9,7 +9,7 @@ fn window_of(p: &Plan, step: &str) -> String {
     let t = p
         .tasks
         .iter()
-        .find(|t| &*t.step == step)
+        .find(|t| t.step() == step)
         .unwrap_or_else(|| panic!("no {step}"));
     format!("{} {}", t.due, t.window)
 }
@@ -199,7 +199,7 @@ fn a_plan_running_past_the_calendar_says_so_in_each_task() {
         .tasks
         .iter()
         .filter(|t| t.beyond_calendar)
-        .map(|t| &*t.step)
+        .map(|t| t.step())
         .collect();
     assert_eq!(
         beyond,
@@ -212,10 +212,10 @@ fn a_plan_running_past_the_calendar_says_so_in_each_task() {
             "month-12-sms"
         ]
     );
-    let m1 = p.tasks.iter().find(|t| &*t.step == "month-1-call").unwrap();
+    let m1 = p.tasks.iter().find(|t| t.step() == "month-1-call").unwrap();
     assert!(!m1.beyond_calendar);
     assert_eq!(m1.due.to_string(), "2026-12-02");
     let json =
-        serde_json::to_value(p.tasks.iter().find(|t| &*t.step == "month-3-call").unwrap()).unwrap();
+        serde_json::to_value(p.tasks.iter().find(|t| t.step() == "month-3-call").unwrap()).unwrap();
     assert_eq!(json["beyond_calendar"], true);
 }

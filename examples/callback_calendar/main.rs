@@ -123,7 +123,7 @@ fn run() -> Result<String, String> {
         ([ep], [plan]) => render::render(&rules, &cal, ep, plan, args.lang),
         _ => {
             let patients: std::collections::BTreeSet<&str> =
-                episodes.iter().map(|e| e.patient.id.as_str()).collect();
+                episodes.iter().map(|e| &*e.patient.id).collect();
             if patients.len() > 1 {
                 return Err(format!(
                     "the episodes are of {} patients: expected one patient to merge",

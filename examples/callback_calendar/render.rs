@@ -69,7 +69,7 @@ pub fn pad(s: &str, width: usize) -> String {
 fn notes(t: &Task, lang: Lang) -> String {
     let zh = lang == Lang::Zh;
     let mut out = String::new();
-    if let Some(role) = t.picked_by {
+    if let Some(role) = t.picked_by() {
         let who = if zh {
             format!("{}选定日期", role.label(lang))
         } else {
@@ -85,7 +85,7 @@ fn notes(t: &Task, lang: Lang) -> String {
             t.latest
         );
     }
-    if let Some(fact) = &t.waits_for {
+    if let Some(fact) = &t.waits_for() {
         let _ = write!(out, "  [{} {fact}]", if zh { "等待" } else { "waits for" });
     }
     if let Some(r) = t.shifted {
@@ -128,9 +128,9 @@ fn task_line(out: &mut String, t: &Task, lang: Lang) {
         out,
         "  {}  {}{}{}{}",
         t.window,
-        pad(t.role.label(lang), 20),
-        pad(t.channel.label(lang), 10),
-        t.title.get(lang),
+        pad(t.role().label(lang), 20),
+        pad(t.channel().label(lang), 10),
+        t.title().get(lang),
         notes(t, lang)
     );
 }
@@ -233,7 +233,7 @@ fn header(out: &mut String, rules: &RuleSet, ep: &Episode, plan: &Plan, lang: La
             .collect();
         let _ = writeln!(out, "{}", attrs.join(", "));
     }
-    let mut programs: Vec<&str> = plan.tasks.iter().map(|t| &*t.program).collect();
+    let mut programs: Vec<&str> = plan.tasks.iter().map(|t| t.program()).collect();
     programs.sort_unstable();
     programs.dedup();
     let names: Vec<&str> = programs
@@ -287,7 +287,7 @@ pub fn render_merged(
             "Merged callback calendar ·"
         },
         patient.and_then(|p| p.name.as_deref()).unwrap_or("-"),
-        patient.map_or("-", |p| p.id.as_str()),
+        patient.map_or("-", |p| &*p.id),
         episodes.len(),
         if zh { "个事件" } else { "episodes" }
     );
@@ -317,9 +317,9 @@ pub fn render_merged(
             .iter()
             .map(|r| {
                 if c.reasons.len() > 1 {
-                    format!("{} ({})", r.task.title.get(lang), r.task.program)
+                    format!("{} ({})", r.task.title().get(lang), r.task.program())
                 } else {
-                    r.task.title.get(lang).to_string()
+                    r.task.title().get(lang).to_string()
                 }
             })
             .collect();

@@ -12,12 +12,14 @@ use crate::error::Located;
 use crate::limits::Limits;
 use crate::model::{Conditions, ProgramDef, StepDef, TimeDef, TimeOverrideDef, WindowDef};
 use crate::offset::Offset;
+use crate::plan::task::TaskInfo;
 use crate::text::Text;
 use crate::time::{NamedWindow, TimeWindow};
 pub(crate) use program::{
     Anchor, CondKey, Conds, Declined, Milestone, Program, Sample, Step, TimeOverride, TimeSpec,
     DAY_KINDS,
 };
+use std::sync::Arc;
 
 /// The only rule format this version reads.
 pub const FORMAT: &str = "followup/v1";
@@ -229,7 +231,18 @@ fn compile_step(s: &StepDef, i: usize, def: &ProgramDef, limits: &Limits) -> Res
         check_text(script, &at("script"))?;
     }
     Ok(Step {
-        id: s.id.as_str().into(),
+        info: Arc::new(TaskInfo {
+            program: def.id.as_str().into(),
+            step: s.id.as_str().into(),
+            channel: s.channel.or(d.channel).unwrap_or(crate::Channel::Phone),
+            role: s.role.or(d.role).unwrap_or(crate::Role::CustomerService),
+            picked_by: s.picked_by,
+            wait_for,
+            title: s.title.clone(),
+            script: s.script.clone(),
+            // Set when the rule set is built.
+            rank: 0,
+        }),
         // Resolved by `anchors::resolve`.
         anchor: Anchor::Event,
         offset,
@@ -238,19 +251,13 @@ fn compile_step(s: &StepDef, i: usize, def: &ProgramDef, limits: &Limits) -> Res
         unless: compile_conds(&s.unless, &at("unless"))?,
         sessions,
         stop_when,
-        wait_for,
         sample,
-        picked_by: s.picked_by,
-        channel: s.channel.or(d.channel).unwrap_or(crate::Channel::Phone),
-        role: s.role.or(d.role).unwrap_or(crate::Role::CustomerService),
         time,
         time_overrides,
         earliest,
         latest,
         month_end: s.month_end.or(d.month_end).unwrap_or_default(),
         closed_day: s.closed_day.or(d.closed_day).unwrap_or_default(),
-        title: s.title.clone(),
-        script: s.script.clone(),
     })
 }
 

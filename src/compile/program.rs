@@ -1,7 +1,8 @@
 //! The compiled, validated form of a program: what planning reads.
 
-use crate::model::{Channel, ClosedDay, Role};
+use crate::model::{Channel, ClosedDay};
 use crate::offset::{MonthEnd, Offset};
+use crate::plan::task::TaskInfo;
 use crate::text::Text;
 use crate::time::{NamedWindow, TimeWindow};
 use crate::Episode;
@@ -44,7 +45,9 @@ pub(crate) struct Milestone {
 
 #[derive(Debug, Clone)]
 pub(crate) struct Step {
-    pub id: Arc<str>,
+    /// Program and step ids, channel, role, `picked_by`, `wait_for`, title and script:
+    /// what every task of the step shares.
+    pub info: Arc<TaskInfo>,
     pub anchor: Anchor,
     pub offset: Offset,
     pub repeat: Option<super::repeat::Repeat>,
@@ -54,11 +57,7 @@ pub(crate) struct Step {
     /// For session anchors: first and last session numbers.
     pub sessions: (u32, Option<u32>),
     pub stop_when: Vec<Box<str>>,
-    pub wait_for: Option<Arc<str>>,
     pub sample: Option<Sample>,
-    pub picked_by: Option<Role>,
-    pub channel: Channel,
-    pub role: Role,
     pub time: TimeSpec,
     /// Tried in order; the first that matches the patient and the due day's kind wins.
     pub time_overrides: Vec<TimeOverride>,
@@ -68,8 +67,6 @@ pub(crate) struct Step {
     pub latest: i64,
     pub month_end: MonthEnd,
     pub closed_day: ClosedDay,
-    pub title: Text,
-    pub script: Option<Text>,
 }
 
 /// What a step counts from.

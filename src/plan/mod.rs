@@ -7,6 +7,7 @@
 mod lifecycle;
 mod patient;
 pub(crate) mod task;
+mod task_serde;
 mod timing;
 
 use crate::calendar::{Calendar, ShiftReason};
@@ -17,7 +18,7 @@ use crate::ruleset::RuleSet;
 use crate::Episode;
 use chrono::{Datelike, Days, NaiveDate};
 use std::sync::Arc;
-use task::{DropReason, Dropped, Plan, Status, Task};
+use task::{task_id, DropReason, Dropped, Plan, Status, Subject, Task};
 
 impl RuleSet {
     /// Plans one episode: every program whose `applies` matches, every step whose `when`
@@ -30,7 +31,7 @@ impl RuleSet {
     ///   "at": "2026-03-02", "attributes": {"category": "laser"}, "patient": {"id": "p-1"}}"#).unwrap();
     /// let plan = rules.plan(&ep, &Calendar::default()).unwrap();
     /// let first = &plan.tasks[0];
-    /// assert_eq!(first.id, "laser-aftercare/day-1-call/ep-1/0");
+    /// assert_eq!(first.id(), "laser-aftercare/day-1-call/ep-1/0");
     /// assert_eq!(first.due.to_string(), "2026-03-03");
     /// ```
     ///
@@ -54,7 +55,7 @@ impl RuleSet {
     /// let ep = Episode::from_json("ep", r#"{"id": "e1", "event": "procedure", "at": "2026-03-02",
     ///     "attributes": {"category": "laser"}, "patient": {"id": "p1"}}"#)?;
     /// let plan = rules.plan_as_of(&ep, &Calendar::default(), "2026-03-05".parse().unwrap())?;
-    /// let status = |step: &str| plan.tasks.iter().find(|t| &*t.step == step).and_then(|t| t.status);
+    /// let status = |step: &str| plan.tasks.iter().find(|t| t.step() == step).and_then(|t| t.status);
     /// assert_eq!(status("day-1-call"), Some(Status::Missed));   // 3 Mar, window over
     /// assert_eq!(status("day-3-call"), Some(Status::Open));     // 5 Mar: today
     /// assert_eq!(status("day-6-call"), Some(Status::Upcoming)); // 8 Mar
@@ -92,8 +93,10 @@ impl RuleSet {
             ep: episode,
             cal: calendar,
             rules: self,
-            episode: Arc::from(episode.id.as_str()),
-            patient: Arc::from(episode.patient.id.as_str()),
+            subject: Arc::new(Subject {
+                episode: episode.id.clone(),
+                patient: episode.patient.id.clone(),
+            }),
             plan: Plan::default(),
             anchors: Vec::new(),
             spans: Vec::new(),
@@ -126,15 +129,9 @@ impl RuleSet {
             }
         }
         let mut plan = out.plan;
-        plan.tasks.sort_unstable_by(|a, b| {
-            (a.due, a.window.start, &a.program, &a.step, a.occurrence).cmp(&(
-                b.due,
-                b.window.start,
-                &b.program,
-                &b.step,
-                b.occurrence,
-            ))
-        });
+        // The rank orders (program, step) as their ids would, without comparing strings.
+        plan.tasks
+            .sort_unstable_by_key(|t| (t.due, t.window.start, t.info.rank, t.occurrence));
         plan.dropped.sort_unstable_by(|a, b| {
             (&a.program, &a.step, a.occurrence).cmp(&(&b.program, &b.step, b.occurrence))
         });
@@ -170,8 +167,8 @@ struct Planner<'a> {
     ep: &'a Episode,
     cal: &'a Calendar,
     rules: &'a RuleSet,
-    episode: Arc<str>,
-    patient: Arc<str>,
+    /// The episode and patient ids every task shares.
+    subject: Arc<Subject>,
     plan: Plan,
     /// Due dates of every occurrence of the current program's steps (`None`: dropped).
     anchors: Vec<Option<NaiveDate>>,
@@ -187,6 +184,9 @@ impl Planner<'_> {
     fn program(&mut self, program: &Program) -> Result<()> {
         self.anchors.clear();
         self.spans.clear();
+        // One occurrence per step is the common case: no regrowing.
+        self.anchors.reserve(program.steps.len());
+        self.spans.reserve(program.steps.len());
         let ep = self.ep;
         let event = ep.date();
         for step in &program.steps {
@@ -218,7 +218,7 @@ impl Planner<'_> {
                             _ => return Err(self.out_of_range(step)),
                         }
                     } else {
-                        self.missing(program, step, &ms.name);
+                        self.missing(program, step, ms.name.clone());
                     }
                 }
                 Anchor::Step(j) => {
@@ -257,7 +257,7 @@ impl Planner<'_> {
                             } else {
                                 "one_session_left"
                             };
-                            self.missing(program, step, name);
+                            self.missing(program, step, name.into());
                         }
                     }
                 }
@@ -272,7 +272,7 @@ impl Planner<'_> {
                         continue;
                     };
                     if matches!(step.anchor, Anchor::Birthday) && ep.patient.birthday.is_none() {
-                        self.missing(program, step, "birthday");
+                        self.missing(program, step, "birthday".into());
                     }
                     // A year either side: offsets may bring an anchor into the horizon.
                     for year in from.year() - 1..=until.year() + 1 {
@@ -317,14 +317,14 @@ impl Planner<'_> {
         Ok(())
     }
 
-    fn missing(&mut self, program: &Program, step: &Step, anchor: &str) {
+    fn missing(&mut self, program: &Program, step: &Step, anchor: Arc<str>) {
         self.drop(
             program,
             step,
             0,
             None,
             DropReason::MissingAnchor,
-            Some(Arc::from(anchor)),
+            Some(anchor),
         );
         self.anchors.push(None);
     }
@@ -366,12 +366,12 @@ impl Planner<'_> {
                         crate::compile::repeat::RepeatError::TooMany => (
                             format!(
                                 "step {}/{}: the repeat rule gives more than the limit max_occurrences_per_step ({}) dates",
-                                program.id, step.id, self.rules.limits.max_occurrences_per_step
+                                program.id, step.info.step, self.rules.limits.max_occurrences_per_step
                             ),
                             Some("max_occurrences_per_step"),
                         ),
                         crate::compile::repeat::RepeatError::Invalid(m) => {
-                            (format!("step {}/{}: the repeat rule cannot start on {nominal}: {m}", program.id, step.id), None)
+                            (format!("step {}/{}: the repeat rule cannot start on {nominal}: {m}", program.id, step.info.step), None)
                         }
                     };
                     episode_error(&self.what(), "/at".into(), message, limit)
@@ -387,7 +387,7 @@ impl Planner<'_> {
                 "/milestones".into(),
                 format!(
                     "step {}/{} has more than the limit max_occurrences_per_step ({}) occurrences",
-                    program.id, step.id, self.rules.limits.max_occurrences_per_step
+                    program.id, step.info.step, self.rules.limits.max_occurrences_per_step
                 ),
                 Some("max_occurrences_per_step"),
             ));
@@ -447,6 +447,7 @@ impl Planner<'_> {
         };
         // A task that waits for a fact comes no earlier than the fact's day.
         let waited = step
+            .info
             .wait_for
             .as_ref()
             .and_then(|k| self.ep.first_fact_of(k))
@@ -469,7 +470,7 @@ impl Planner<'_> {
         };
         // A staff-picked window keeps the bounds the rule gives (D+4..D+30 stays D+30 when
         // the first possible day moves); other windows follow their due day.
-        let latest_from = if step.picked_by.is_some() {
+        let latest_from = if step.info.picked_by.is_some() {
             nominal
         } else {
             due
@@ -482,7 +483,7 @@ impl Planner<'_> {
         };
         // Facts count when they happen before the task is due; a staff-picked task may be
         // done on any day of its window, so facts until its end count.
-        let judged = if step.picked_by.is_some() {
+        let judged = if step.info.picked_by.is_some() {
             latest
         } else {
             due
@@ -491,7 +492,7 @@ impl Planner<'_> {
             self.ep,
             program,
             step,
-            step.channel,
+            step.info.channel,
             judged.and_time(window.start),
         ) {
             self.drop(program, step, n, Some(nominal), reason, detail);
@@ -499,20 +500,11 @@ impl Planner<'_> {
             return Ok(());
         }
 
-        let waits_for = step
-            .wait_for
-            .as_ref()
-            .filter(|kind| self.ep.first_fact_of(kind).is_none())
-            .cloned();
+        let waiting = step.info.wait_for.is_some() && waited.is_none();
         self.plan.tasks.push(Task {
-            id: self.task_id(program, step, n),
-            program: program.id.clone(),
-            step: step.id.clone(),
+            info: step.info.clone(),
+            subject: self.subject.clone(),
             occurrence: n,
-            episode: self.episode.clone(),
-            patient: self.patient.clone(),
-            channel: step.channel,
-            role: step.role,
             earliest,
             due,
             latest,
@@ -520,47 +512,11 @@ impl Planner<'_> {
             nominal,
             shifted,
             beyond_calendar: !self.cal.covers(due) || !self.cal.covers(nominal),
-            picked_by: step.picked_by,
-            waits_for,
             status: None,
-            title: step.title.clone(),
-            script: step.script.clone(),
+            waiting,
         });
         self.anchors.push(Some(due));
         Ok(())
-    }
-
-    fn task_id(&self, program: &Program, step: &Step, n: u32) -> String {
-        // Built by hand: the id is the one allocation per task, so make it exact and cheap.
-        let mut digits = [0u8; 10];
-        let mut k = digits.len();
-        let mut v = n;
-        loop {
-            k -= 1;
-            if let Some(d) = digits.get_mut(k) {
-                *d = b'0' + (v % 10) as u8;
-            }
-            v /= 10;
-            if v == 0 || k == 0 {
-                break;
-            }
-        }
-        let number = std::str::from_utf8(digits.get(k..).unwrap_or_default()).unwrap_or("0");
-        let mut id = String::with_capacity(
-            program.id.len() + step.id.len() + self.episode.len() + number.len() + 3,
-        );
-        for part in [
-            &*program.id,
-            "/",
-            &*step.id,
-            "/",
-            &*self.episode,
-            "/",
-            number,
-        ] {
-            id.push_str(part);
-        }
-        id
     }
 
     fn drop(
@@ -573,9 +529,9 @@ impl Planner<'_> {
         detail: Option<Arc<str>>,
     ) {
         self.plan.dropped.push(Dropped {
-            id: self.task_id(program, step, n),
+            id: task_id(&program.id, &step.info.step, &self.subject.episode, n),
             program: program.id.clone(),
-            step: step.id.clone(),
+            step: step.info.step.clone(),
             occurrence: n,
             nominal,
             reason,
@@ -589,7 +545,7 @@ impl Planner<'_> {
             "/at".into(),
             format!(
                 "step {}: a date falls outside the supported range (years -262143 to 262142)",
-                step.id
+                step.info.step
             ),
             None,
         )

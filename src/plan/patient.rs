@@ -30,9 +30,9 @@ impl RuleSet {
     /// let from = "2026-01-01".parse().unwrap();
     /// let until = "2026-12-31".parse().unwrap();
     /// let plan = rules.plan_patient(&patient, from, until, &Calendar::default())?;
-    /// let birthday = plan.tasks.iter().find(|t| &*t.step == "birthday-greeting").unwrap();
+    /// let birthday = plan.tasks.iter().find(|t| t.step() == "birthday-greeting").unwrap();
     /// assert_eq!(birthday.due.to_string(), "2026-11-03");
-    /// assert_eq!(birthday.id, "greetings/birthday-greeting/patient:p-42/20261103");
+    /// assert_eq!(birthday.id(), "greetings/birthday-greeting/patient:p-42/20261103");
     /// # Ok::<(), followup::Error>(())
     /// ```
     ///
@@ -71,7 +71,7 @@ impl RuleSet {
             .into_episode(&what));
         }
         let episode = Episode {
-            id: format!("patient:{}", patient.id),
+            id: format!("patient:{}", patient.id).into(),
             event: "patient".into(),
             at: from.and_time(chrono::NaiveTime::MIN),
             attributes: BTreeMap::new(),
@@ -102,7 +102,7 @@ impl Planner<'_> {
                         String::new(),
                         format!(
                             "step {}: the date of {} is known for the years {}-{} only, not {year}",
-                            step.id,
+                            step.info.step,
                             f.id(),
                             crate::lunar::SUPPORTED_YEARS.start(),
                             crate::lunar::SUPPORTED_YEARS.end()

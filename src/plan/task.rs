@@ -23,29 +23,37 @@ pub struct Plan {
 
 /// One contact: who contacts the patient, how, on which day and in which time window.
 ///
-/// The `id` is `program/step/episode/occurrence`: it depends on the rules, the episode
-/// and the occurrence number, never on dates, so a host can upsert tasks after re-planning.
-/// Titles and scripts are shared with the rule set, not copied.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// What the task *is* — its program and step, the episode and patient, channel, role,
+/// title and script — is shared with the rule set and the plan, and read through methods
+/// ([`Task::program`], [`Task::title`]…): a task copies no text and holds two reference
+/// counts. The days, the time window and the status are plain fields.
+///
+/// The [`Task::id`] is `program/step/episode/occurrence`: it depends on the rules, the
+/// episode and the occurrence number, never on dates, so a host can upsert tasks after
+/// re-planning. It is derived when asked for (and when the task is serialised), not
+/// stored.
+///
+/// Serialised as one flat JSON object (the `Task` of DESIGN.md):
+///
+/// ```json
+/// {"id": "laser-aftercare/day-1-call/ep-1/0", "program": "laser-aftercare",
+///  "step": "day-1-call", "occurrence": 0, "episode": "ep-1", "patient": "p-1",
+///  "channel": "phone", "role": "customer_service", "earliest": "2026-03-03",
+///  "due": "2026-03-03", "latest": "2026-03-04",
+///  "window": {"start": "14:00", "end": "18:00"}, "nominal": "2026-03-03",
+///  "shifted": null, "title": {"zh": "…", "en": "…"}, "script": {"zh": "…", "en": "…"}}
+/// ```
+///
+/// `beyond_calendar`, `picked_by`, `waits_for`, `status` and `script` are left out when
+/// absent. Reading one back checks that its `id` is the one its fields give.
+#[derive(Clone)]
 pub struct Task {
-    /// Stable id: `program/step/episode/occurrence`.
-    pub id: String,
-    /// Program id.
-    pub program: Arc<str>,
-    /// Step id.
-    pub step: Arc<str>,
+    pub(crate) info: Arc<TaskInfo>,
+    pub(crate) subject: Arc<Subject>,
     /// Occurrence number within the step for this episode, from 0: one per anchor date
     /// (milestone dates, occurrences of the anchor step) and per repeat date, in order.
+    /// Session steps use the session number; patient-level steps the day (`YYYYMMDD`).
     pub occurrence: u32,
-    /// Episode id.
-    pub episode: Arc<str>,
-    /// Patient id.
-    pub patient: Arc<str>,
-    /// How.
-    pub channel: Channel,
-    /// Who.
-    pub role: Role,
     /// First day the task may be done (on time from here).
     pub earliest: NaiveDate,
     /// The day the task is planned for.
@@ -59,27 +67,214 @@ pub struct Task {
     /// Why `due` differs from `nominal`, if it does.
     pub shifted: Option<ShiftReason>,
     /// True when the due or nominal day is outside the dates the calendar covers: its
-    /// holidays and closures there are unknown, so the day may still move. Absent when
-    /// false.
-    #[serde(default, skip_serializing_if = "is_false")]
+    /// holidays and closures there are unknown, so the day may still move.
     pub beyond_calendar: bool,
+    /// Where the task stands on the as-of day of [`crate::RuleSet::plan_as_of`]; `None`
+    /// in plans made without one.
+    pub status: Option<Status>,
+    /// True while the step's `wait_for` fact has not happened (see [`Task::waits_for`]).
+    pub(crate) waiting: bool,
+}
+
+/// What every occurrence of one step shares: built once when the rules are compiled.
+#[derive(Debug, Clone)]
+pub(crate) struct TaskInfo {
+    pub program: Arc<str>,
+    pub step: Arc<str>,
+    pub channel: Channel,
+    pub role: Role,
+    pub picked_by: Option<Role>,
+    pub wait_for: Option<Arc<str>>,
+    pub title: Text,
+    pub script: Option<Text>,
+    /// Position of (program id, step id) in the rule set's sorted list of steps: sorting
+    /// tasks by it is sorting them by program and step, without comparing strings. Zero
+    /// for tasks read from JSON.
+    pub rank: u32,
+}
+
+/// Equal when everything the task shows is equal: the shared parts are compared by
+/// value (a task read from JSON equals the planned one), `waits_for` as shown.
+impl PartialEq for Task {
+    fn eq(&self, other: &Self) -> bool {
+        let (a, b) = (&*self.info, &*other.info);
+        let same_info = Arc::ptr_eq(&self.info, &other.info)
+            || (
+                &a.program,
+                &a.step,
+                a.channel,
+                a.role,
+                a.picked_by,
+                &a.title,
+                &a.script,
+            ) == (
+                &b.program,
+                &b.step,
+                b.channel,
+                b.role,
+                b.picked_by,
+                &b.title,
+                &b.script,
+            );
+        same_info
+            && self.waits_for() == other.waits_for()
+            && (Arc::ptr_eq(&self.subject, &other.subject) || self.subject == other.subject)
+            && (
+                self.occurrence,
+                self.earliest,
+                self.due,
+                self.latest,
+                self.window,
+                self.nominal,
+                self.shifted,
+                self.beyond_calendar,
+                self.status,
+            ) == (
+                other.occurrence,
+                other.earliest,
+                other.due,
+                other.latest,
+                other.window,
+                other.nominal,
+                other.shifted,
+                other.beyond_calendar,
+                other.status,
+            )
+    }
+}
+
+impl Eq for Task {}
+
+/// Who a plan is for: built once per plan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Subject {
+    pub episode: Arc<str>,
+    pub patient: Arc<str>,
+}
+
+impl Task {
+    /// Stable id: `program/step/episode/occurrence`, such as
+    /// `plastic-aftercare/day-1-call/ep-1001/0`. Built on each call.
+    pub fn id(&self) -> String {
+        task_id(
+            &self.info.program,
+            &self.info.step,
+            &self.subject.episode,
+            self.occurrence,
+        )
+    }
+
+    /// The parts of the id, for maps keyed by task without building the id.
+    pub(crate) fn key(&self) -> (&str, &str, &str, u32) {
+        (
+            &self.info.program,
+            &self.info.step,
+            &self.subject.episode,
+            self.occurrence,
+        )
+    }
+
+    /// Program id.
+    pub fn program(&self) -> &str {
+        &self.info.program
+    }
+
+    /// Step id.
+    pub fn step(&self) -> &str {
+        &self.info.step
+    }
+
+    /// Episode id (`patient:<patient id>` for patient-level programs).
+    pub fn episode(&self) -> &str {
+        &self.subject.episode
+    }
+
+    /// Patient id.
+    pub fn patient(&self) -> &str {
+        &self.subject.patient
+    }
+
+    /// How.
+    pub fn channel(&self) -> Channel {
+        self.info.channel
+    }
+
+    /// Who.
+    pub fn role(&self) -> Role {
+        self.info.role
+    }
+
     /// Set when staff pick the day: this role chooses a day between `earliest` and
     /// `latest` (`due` is the first possible day).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub picked_by: Option<Role>,
+    pub fn picked_by(&self) -> Option<Role> {
+        self.info.picked_by
+    }
+
     /// Set when the task waits for a fact that has not happened yet (a sales-flavoured
     /// call waits for `recovered`): do not do it before the fact is recorded; re-plan then.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub waits_for: Option<Arc<str>>,
-    /// Where the task stands on the as-of day of [`crate::RuleSet::plan_as_of`]; absent
-    /// from plans made without one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<Status>,
-    /// Title.
-    pub title: Text,
-    /// Script: what to say or write.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub script: Option<Text>,
+    pub fn waits_for(&self) -> Option<&str> {
+        self.info.wait_for.as_deref().filter(|_| self.waiting)
+    }
+
+    /// Title, shared with the rule set.
+    pub fn title(&self) -> &Text {
+        &self.info.title
+    }
+
+    /// Script: what to say or write, shared with the rule set.
+    pub fn script(&self) -> Option<&Text> {
+        self.info.script.as_ref()
+    }
+}
+
+impl std::fmt::Debug for Task {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Task")
+            .field("program", &self.program())
+            .field("step", &self.step())
+            .field("occurrence", &self.occurrence)
+            .field("episode", &self.episode())
+            .field("patient", &self.patient())
+            .field("channel", &self.channel())
+            .field("role", &self.role())
+            .field("earliest", &self.earliest)
+            .field("due", &self.due)
+            .field("latest", &self.latest)
+            .field("window", &self.window)
+            .field("nominal", &self.nominal)
+            .field("shifted", &self.shifted)
+            .field("beyond_calendar", &self.beyond_calendar)
+            .field("picked_by", &self.picked_by())
+            .field("waits_for", &self.waits_for())
+            .field("status", &self.status)
+            .field("title", self.title())
+            .field("script", &self.script())
+            .finish()
+    }
+}
+
+/// `program/step/episode/occurrence`, built by hand with its exact length.
+pub(crate) fn task_id(program: &str, step: &str, episode: &str, n: u32) -> String {
+    let mut digits = [0u8; 10];
+    let mut k = digits.len();
+    let mut v = n;
+    loop {
+        k -= 1;
+        if let Some(d) = digits.get_mut(k) {
+            *d = b'0' + (v % 10) as u8;
+        }
+        v /= 10;
+        if v == 0 || k == 0 {
+            break;
+        }
+    }
+    let number = std::str::from_utf8(digits.get(k..).unwrap_or_default()).unwrap_or("0");
+    let mut id =
+        String::with_capacity(program.len() + step.len() + episode.len() + number.len() + 3);
+    for part in [program, "/", step, "/", episode, "/", number] {
+        id.push_str(part);
+    }
+    id
 }
 
 /// Where a task stands on an as-of day.
@@ -157,8 +352,4 @@ pub enum DropReason {
     PastHorizon,
     /// The patient is outside the step's sample.
     NotSampled,
-}
-
-fn is_false(b: &bool) -> bool {
-    !*b
 }

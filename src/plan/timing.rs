@@ -73,7 +73,7 @@ impl Planner<'_> {
         // Nobody is called or messaged during the clinic's rest hours; visits and
         // internal work are not contacts at a distance.
         let remote = matches!(
-            step.channel,
+            step.info.channel,
             Channel::Phone | Channel::Sms | Channel::Wechat
         );
         let quiet = self.cal.quiet_hours();
@@ -86,7 +86,7 @@ impl Planner<'_> {
                 "/quiet_hours",
                 format!(
                     "the time window {window} of step {} lies inside the quiet hours ({}): expected quiet hours that leave part of it free, or another time for the step",
-                    step.id,
+                    step.info.step,
                     q.join(", ")
                 ),
             )

@@ -231,18 +231,18 @@ pub fn compliance<'a>(
         if task.due < period.from || task.due > period.to {
             continue;
         }
-        let completion = first.get(task.id.as_str()).copied();
+        let completion = first.get(task.id().as_str()).copied();
         let status = match completion {
             Some(c) if c.done_at.date() < task.earliest => ComplianceStatus::Early,
             Some(c) if c.done_at.date() <= task.latest => ComplianceStatus::OnTime,
             Some(_) => ComplianceStatus::Late,
-            None if task.latest < period.as_of && task.waits_for.is_none() => {
+            None if task.latest < period.as_of && task.waits_for().is_none() => {
                 ComplianceStatus::Missed
             }
             None => ComplianceStatus::Pending,
         };
         report.total.add(status);
-        report.by_role.entry(task.role).or_default().add(status);
+        report.by_role.entry(task.role()).or_default().add(status);
         if let Some(c) = completion {
             report
                 .by_person
@@ -257,7 +257,7 @@ pub fn compliance<'a>(
         });
     }
 
-    let known: std::collections::BTreeSet<&str> = tasks.iter().map(|t| t.id.as_str()).collect();
+    let known: std::collections::BTreeSet<String> = tasks.iter().map(|t| t.id()).collect();
     report.unknown = completions
         .iter()
         .filter(|c| !known.contains(c.task_id.as_str()))

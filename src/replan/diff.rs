@@ -122,7 +122,7 @@ impl PlanDiff {
 /// let d = diff(&before, &after);
 /// assert!(d.create.is_empty() && d.cancel.is_empty() && d.keep.is_empty());
 /// assert_eq!(d.moved.len(), before.tasks.len());
-/// assert_eq!(d.moved[0].next.id, "laser-aftercare/day-1-call/ep-1/0");
+/// assert_eq!(d.moved[0].next.id(), "laser-aftercare/day-1-call/ep-1/0");
 /// assert_eq!((d.moved[0].previous.due.to_string(), d.moved[0].days()), ("2026-03-03".into(), 7));
 /// assert_eq!(apply(&before, &d), after.tasks);
 /// assert!(diff(&before, &before).is_unchanged());
@@ -140,9 +140,9 @@ pub fn diff(previous: &Plan, next: &Plan) -> PlanDiff {
     next_tasks.sort_by(|a, b| task_order(a, b));
     let mut out = PlanDiff::default();
     for t in next_tasks {
-        match before.get(t.id.as_str()) {
+        match before.get(t.id().as_str()) {
             None => out.create.push(t.clone()),
-            Some(p) if *p == t => out.keep.push(t.id.clone()),
+            Some(p) if *p == t => out.keep.push(t.id()),
             Some(p) => {
                 let change = TaskChange {
                     previous: (*p).clone(),
@@ -161,10 +161,10 @@ pub fn diff(previous: &Plan, next: &Plan) -> PlanDiff {
     previous_tasks.sort_by(|a, b| task_order(a, b));
     out.cancel = previous_tasks
         .into_iter()
-        .filter(|p| !after.contains_key(p.id.as_str()))
+        .filter(|p| !after.contains_key(p.id().as_str()))
         .map(|p| Cancelled {
             task: p.clone(),
-            dropped: dropped.get(p.id.as_str()).map(|d| (*d).clone()),
+            dropped: dropped.get(p.id().as_str()).map(|d| (*d).clone()),
         })
         .collect();
     out
@@ -186,7 +186,7 @@ pub fn diff(previous: &Plan, next: &Plan) -> PlanDiff {
 /// let after = rules.plan(&ep2, &Calendar::default())?;
 /// let d = diff(&before, &after);
 /// assert_eq!(d.create.len(), 1);
-/// assert_eq!(d.create[0].id, "plastic-aftercare/discharge-farewell/ep-2/0");
+/// assert_eq!(d.create[0].id(), "plastic-aftercare/discharge-farewell/ep-2/0");
 /// assert_eq!(d.keep.len(), before.tasks.len());
 /// assert_eq!(apply(&before, &d), after.tasks);
 /// # Ok::<(), followup::Error>(())
@@ -207,16 +207,16 @@ pub fn apply(previous: &Plan, diff: &PlanDiff) -> Vec<Task> {
 }
 
 /// Tasks by id, the first of each id.
-fn by_id(tasks: &[Task]) -> BTreeMap<&str, &Task> {
+fn by_id(tasks: &[Task]) -> BTreeMap<String, &Task> {
     let mut map = BTreeMap::new();
     for t in tasks {
-        map.entry(t.id.as_str()).or_insert(t);
+        map.entry(t.id()).or_insert(t);
     }
     map
 }
 
 /// Same day, on-time window, time of day, channel and role.
 fn same_schedule(a: &Task, b: &Task) -> bool {
-    (a.due, a.earliest, a.latest, a.window, a.channel, a.role)
-        == (b.due, b.earliest, b.latest, b.window, b.channel, b.role)
+    (a.due, a.earliest, a.latest, a.window, a.channel(), a.role())
+        == (b.due, b.earliest, b.latest, b.window, b.channel(), b.role())
 }

@@ -119,7 +119,7 @@ impl Contact {
 /// // Both programmes call on D+1: one call with both reasons.
 /// let day1 = &merged.contacts[0];
 /// assert_eq!((day1.date.to_string(), day1.channel), ("2026-03-03".into(), Channel::Phone));
-/// let ids: Vec<&str> = day1.reasons.iter().map(|r| r.task.id.as_str()).collect();
+/// let ids: Vec<String> = day1.reasons.iter().map(|r| r.task.id()).collect();
 /// assert_eq!(ids, ["laser-aftercare/day-1-call/ep-b/0", "plastic-aftercare/day-1-call/ep-a/0"]);
 ///
 /// // On M+3 the onsite consultant's call and customer service's call are one call, led
@@ -134,9 +134,9 @@ pub fn merge(plans: &[Plan], policy: &ContactPolicy) -> MergedPlan {
     let mut ranked: Vec<Ranked<'_>> = Vec::new();
     for task in unique(plans.iter().flat_map(|p| &p.tasks)) {
         let class = *classes
-            .entry((&*task.program, &*task.step))
-            .or_insert_with(|| policy.priority.class_of(&task.program, &task.step));
-        let role = policy.priority.role_rank(task.role);
+            .entry((task.program(), task.step()))
+            .or_insert_with(|| policy.priority.class_of(task.program(), task.step()));
+        let role = policy.priority.role_rank(task.role());
         ranked.push(Ranked { task, class, role });
     }
     ranked.sort_by(|a, b| a.key().cmp(&b.key()));
@@ -146,10 +146,10 @@ pub fn merge(plans: &[Plan], policy: &ContactPolicy) -> MergedPlan {
     let mut groups: BTreeMap<(&str, NaiveDate, Channel), Vec<Ranked<'_>>> = BTreeMap::new();
     let mut drafts: Vec<Vec<Ranked<'_>>> = Vec::new();
     for r in ranked {
-        if never_moved(r.task.channel) {
+        if never_moved(r.task.channel()) {
             drafts.push(vec![r]);
         } else {
-            let key = (&*r.task.patient, r.task.due, r.task.channel);
+            let key = (r.task.patient(), r.task.due, r.task.channel());
             groups.entry(key).or_default().push(r);
         }
     }
@@ -161,7 +161,7 @@ pub fn merge(plans: &[Plan], policy: &ContactPolicy) -> MergedPlan {
     let mut days: BTreeMap<(&str, Channel), BTreeMap<NaiveDate, usize>> = BTreeMap::new();
     for group in drafts {
         let Some(first) = group.first() else { continue };
-        let (patient, channel, due) = (&*first.task.patient, first.task.channel, first.task.due);
+        let (patient, channel, due) = (first.task.patient(), first.task.channel(), first.task.due);
         let date = if never_moved(channel) {
             due
         } else {
@@ -190,17 +190,19 @@ pub fn merge(plans: &[Plan], policy: &ContactPolicy) -> MergedPlan {
             reasons.sort_by(|a, b| reason_key(policy, a).cmp(&reason_key(policy, b)));
             let first = &reasons.first()?.task;
             Some(Contact {
-                patient: first.patient.clone(),
+                patient: first.patient().into(),
                 date,
                 window: common_window(first.window, &reasons),
-                channel: first.channel,
-                role: first.role,
+                channel: first.channel(),
+                role: first.role(),
                 reasons,
             })
         })
         .collect();
     contacts.sort_by(|a, b| {
-        let id = |c: &Contact| c.reasons.first().map(|r| r.task.id.clone());
+        fn id(c: &Contact) -> Option<(&str, &str, &str, u32)> {
+            c.reasons.first().map(|r| r.task.key())
+        }
         (a.date, a.window.start, a.channel, &a.patient, id(a)).cmp(&(
             b.date,
             b.window.start,
@@ -240,7 +242,7 @@ type Key<'a> = (
 );
 
 impl<'a> Ranked<'a> {
-    /// The priority order: class, role, due, latest, program, step, occurrence, id.
+    /// The priority order: class, role, due, latest, program, step, occurrence, episode.
     fn key(&self) -> Key<'a> {
         let t = self.task;
         (
@@ -248,10 +250,10 @@ impl<'a> Ranked<'a> {
             self.role,
             t.due,
             t.latest,
-            &t.program,
-            &t.step,
+            t.program(),
+            t.step(),
             t.occurrence,
-            &t.id,
+            t.episode(),
         )
     }
 
@@ -271,16 +273,16 @@ impl<'a> Ranked<'a> {
 
 fn reason_key<'a>(policy: &ContactPolicy, r: &'a ContactReason) -> Key<'a> {
     let t = &r.task;
-    let role = policy.priority.role_rank(t.role);
+    let role = policy.priority.role_rank(t.role());
     (
         r.class,
         role,
         t.due,
         t.latest,
-        &t.program,
-        &t.step,
+        t.program(),
+        t.step(),
         t.occurrence,
-        &t.id,
+        t.episode(),
     )
 }
 

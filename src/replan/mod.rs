@@ -32,26 +32,26 @@ use crate::plan::task::Task;
 use std::collections::BTreeSet;
 
 /// The order tasks are listed in everywhere here: the plan's order (due, window start,
-/// program, step, occurrence), then patient and id so that tasks of several plans (several
-/// episodes, several patients) have one total order.
+/// program, step, occurrence), then patient and episode so that tasks of several plans
+/// (several episodes, several patients) have one total order.
 fn task_order(a: &Task, b: &Task) -> std::cmp::Ordering {
     (
         a.due,
         a.window.start,
-        &a.program,
-        &a.step,
+        a.program(),
+        a.step(),
         a.occurrence,
-        &a.patient,
-        &a.id,
+        a.patient(),
+        a.episode(),
     )
         .cmp(&(
             b.due,
             b.window.start,
-            &b.program,
-            &b.step,
+            b.program(),
+            b.step(),
             b.occurrence,
-            &b.patient,
-            &b.id,
+            b.patient(),
+            b.episode(),
         ))
 }
 
@@ -59,8 +59,5 @@ fn task_order(a: &Task, b: &Task) -> std::cmp::Ordering {
 /// twice is counted once).
 fn unique<'a>(tasks: impl IntoIterator<Item = &'a Task>) -> Vec<&'a Task> {
     let mut seen = BTreeSet::new();
-    tasks
-        .into_iter()
-        .filter(|t| seen.insert(t.id.as_str()))
-        .collect()
+    tasks.into_iter().filter(|t| seen.insert(t.key())).collect()
 }

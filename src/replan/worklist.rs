@@ -52,11 +52,11 @@ pub struct WorkDay {
 /// let day = "2026-03-05".parse().unwrap();
 /// let items = worklist(&plan.tasks, day, Some(Role::CustomerService), &BTreeSet::new());
 /// // The day-1 call was not done: it comes first, two days overdue and late.
-/// assert_eq!(items[0].task.step.as_ref(), "day-1-call");
+/// assert_eq!(items[0].task.step(), "day-1-call");
 /// assert_eq!((items[0].days_overdue, items[0].late), (2, true));
-/// assert_eq!(items[1].task.step.as_ref(), "day-3-call");
+/// assert_eq!(items[1].task.step(), "day-3-call");
 /// // Once it is recorded as done, only the day's call is left.
-/// let done = BTreeSet::from([items[0].task.id.clone()]);
+/// let done = BTreeSet::from([items[0].task.id()]);
 /// assert_eq!(worklist(&plan.tasks, day, None, &done).len(), 1);
 /// # Ok::<(), followup::Error>(())
 /// ```
@@ -115,8 +115,8 @@ fn open_tasks<'a>(
 ) -> Vec<&'a Task> {
     let mut open: Vec<&Task> = unique(tasks)
         .into_iter()
-        .filter(|t| role.is_none_or(|r| t.role == r))
-        .filter(|t| t.waits_for.is_none() && !done.contains(&t.id))
+        .filter(|t| role.is_none_or(|r| t.role() == r))
+        .filter(|t| t.waits_for().is_none() && !done.contains(&t.id()))
         .collect();
     // Plan order puts earlier due days first: overdue tasks, oldest first, then the day's.
     open.sort_by(|a, b| task_order(a, b));
