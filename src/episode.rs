@@ -236,6 +236,16 @@ impl Episode {
         self.at.date()
     }
 
+    /// The value of an attribute, if the episode gives it.
+    pub fn attribute(&self, name: &str) -> Option<&str> {
+        small_get(&self.attributes, name).map(String::as_str)
+    }
+
+    /// The dates the episode gives for a milestone, if any.
+    pub fn milestone(&self, name: &str) -> Option<&Dates> {
+        small_get(&self.milestones, name)
+    }
+
     /// The earliest fact of one kind, if any (no allocation: planning asks this per task).
     pub fn first_fact_of(&self, kind: &str) -> Option<&Fact> {
         self.facts
@@ -249,6 +259,16 @@ impl Episode {
         let mut v: Vec<&Fact> = self.facts.iter().filter(|f| f.kind == kind).collect();
         v.sort_by_key(|f| f.at);
         v.into_iter()
+    }
+}
+
+/// A map lookup that scans small maps: comparing lengths first skips most byte
+/// comparisons, where a tree search compares bytes at every node.
+fn small_get<'a, V>(map: &'a BTreeMap<String, V>, key: &str) -> Option<&'a V> {
+    if map.len() <= 8 {
+        map.iter().find(|(k, _)| k.as_str() == key).map(|(_, v)| v)
+    } else {
+        map.get(key)
     }
 }
 

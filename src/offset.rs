@@ -174,6 +174,9 @@ impl Offset {
                 other => return other,
             }
         };
+        if self.days == 0 {
+            return Landing::Date(after_months);
+        }
         let days = Days::new(u64::from(self.days));
         let result = if self.negative {
             after_months.checked_sub_days(days)
@@ -198,12 +201,12 @@ fn add_months(date: NaiveDate, months: u32, negative: bool, policy: MonthEnd) ->
         return Landing::OutOfRange;
     };
     let month = month0 + 1;
-    let Some(first) = NaiveDate::from_ymd_opt(year, month, 1) else {
-        return Landing::OutOfRange;
-    };
     if let Some(d) = NaiveDate::from_ymd_opt(year, month, date.day()) {
         return Landing::Date(d);
     }
+    let Some(first) = NaiveDate::from_ymd_opt(year, month, 1) else {
+        return Landing::OutOfRange;
+    };
     let next_first = first.checked_add_months(chrono::Months::new(1));
     match policy {
         MonthEnd::Skip => Landing::Skipped,

@@ -142,9 +142,8 @@ impl Conds {
                 .iter()
                 .any(|t| values.iter().any(|v| **v == **t)),
             CondKey::Attribute(name) => ep
-                .attributes
-                .get(&**name)
-                .is_some_and(|a| values.iter().any(|v| **v == **a)),
+                .attribute(name)
+                .is_some_and(|a| values.iter().any(|v| **v == *a)),
         })
     }
 }

@@ -208,7 +208,7 @@ impl Planner<'_> {
                         self.spans.push(None);
                         continue;
                     };
-                    if let Some(dates) = ep.milestones.get(&*ms.name) {
+                    if let Some(dates) = ep.milestone(&ms.name) {
                         for &d in &dates.0 {
                             one(self, Some(d), &mut occ)?;
                         }
@@ -462,7 +462,9 @@ impl Planner<'_> {
         let window = self.time_window(step, due)?;
         let around = |from: NaiveDate, days: i64| {
             let d = Days::new(days.unsigned_abs());
-            if days < 0 {
+            if days == 0 {
+                Some(from)
+            } else if days < 0 {
                 from.checked_sub_days(d)
             } else {
                 from.checked_add_days(d)
