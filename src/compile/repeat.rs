@@ -94,12 +94,13 @@ impl Repeat {
         let rule: RRule<Unvalidated> = text.parse().map_err(|e| bad(format!("{e}")))?;
         let repeat = Repeat { rule };
         let start = sample_start().ok_or_else(|| bad("no sample date".into()))?;
-        // Patient-level rules may be unbounded: try them over the longest horizon only.
+        // Patient-level rules may be unbounded, and the horizon cuts them: they must give a
+        // date within the longest offset; the first one found is enough.
         let sample = if horizon_bounded {
             let end = start
                 .checked_add_days(chrono::Days::new(u64::from(limits.max_offset_days)))
                 .ok_or_else(|| bad("no sample date".into()))?;
-            repeat.dates_until(start, end, limits)
+            repeat.first_until(start, end)
         } else {
             repeat.dates(start, limits)
         };
@@ -145,6 +146,21 @@ impl Repeat {
             .ok_or_else(|| RepeatError::Invalid(format!("end date {until} is out of range")))?;
         let set = self.build(start)?.before(end);
         self.collect(set, limits, |d| d <= until)
+    }
+
+    /// The first date of the rule started on `start`, if it comes by `until` (no date: an
+    /// empty list).
+    fn first_until(
+        &self,
+        start: NaiveDate,
+        until: NaiveDate,
+    ) -> Result<Vec<NaiveDate>, RepeatError> {
+        let end = until
+            .and_hms_opt(23, 59, 59)
+            .and_then(|t| Tz::UTC.from_local_datetime(&t).single())
+            .ok_or_else(|| RepeatError::Invalid(format!("end date {until} is out of range")))?;
+        let first = self.build(start)?.before(end).all(1);
+        Ok(first.dates.iter().map(|d| d.date_naive()).collect())
     }
 
     fn build(&self, start: NaiveDate) -> Result<rrule::RRuleSet, RepeatError> {
