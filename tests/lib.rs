@@ -13,4 +13,5 @@ mod replan;
 mod rules_folder;
 mod sampling;
 mod support;
+mod tasks;
 mod time_windows;

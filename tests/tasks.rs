@@ -1,0 +1,133 @@
+//! The `Task` value: its JSON form (the `Task` of DESIGN.md, one flat object), reading it
+//! back, and what a task shares with the rule set and the episode instead of copying.
+
+use crate::support::{builtin, episode, plan};
+use followup::{Calendar, Plan, Task, Text};
+
+/// A laser treatment on Mon 2 Mar 2026 (DOMAIN.md §2: calls on D+1, D+3, D+6…).
+const LASER: &str = r#"{"id": "ep-1", "event": "procedure", "at": "2026-03-02T10:00:00",
+    "attributes": {"category": "laser"}, "patient": {"id": "p-1"}}"#;
+
+fn day1(p: &Plan) -> &Task {
+    p.tasks
+        .iter()
+        .find(|t| t.step() == "day-1-call")
+        .expect("a day-1 call")
+}
+
+/// The keys of a task's JSON, in DESIGN.md's order; the optional ones (`beyond_calendar`,
+/// `picked_by`, `waits_for`, `status`) are absent when they do not apply.
+#[test]
+fn a_task_is_written_as_one_flat_object_in_the_design_order() {
+    let p = plan(LASER);
+    let json = serde_json::to_string(day1(&p)).unwrap();
+    let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let keys: Vec<&str> = value
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    let mut in_text_order = keys.clone();
+    in_text_order.sort_by_key(|k| json.find(&format!("\"{k}\":")).unwrap());
+    assert_eq!(
+        in_text_order,
+        [
+            "id",
+            "program",
+            "step",
+            "occurrence",
+            "episode",
+            "patient",
+            "channel",
+            "role",
+            "earliest",
+            "due",
+            "latest",
+            "window",
+            "nominal",
+            "shifted",
+            "title",
+            "script"
+        ]
+    );
+    assert_eq!(value["id"], "laser-aftercare/day-1-call/ep-1/0");
+    assert_eq!(
+        (&value["episode"], &value["patient"]),
+        (&"ep-1".into(), &"p-1".into())
+    );
+    assert_eq!(value["shifted"], serde_json::Value::Null);
+}
+
+/// Reading a task back gives an equal task, whose id is derived from its fields as
+/// the planned one's is.
+#[test]
+fn a_task_read_back_equals_the_planned_one() {
+    let p = plan(LASER);
+    for t in &p.tasks {
+        let back: Task = serde_json::from_str(&serde_json::to_string(t).unwrap()).unwrap();
+        assert_eq!(&back, t);
+        assert_eq!(back.id(), t.id());
+        assert_eq!(back.title().en(), t.title().en());
+    }
+}
+
+/// The id is not free text: a task whose id does not match its program, step, episode
+/// and occurrence is refused with both ids in the message.
+#[test]
+fn a_task_whose_id_does_not_match_its_fields_is_refused() {
+    let p = plan(LASER);
+    let mut value = serde_json::to_value(day1(&p)).unwrap();
+    value["id"] = "laser-aftercare/day-1-call/ep-2/0".into();
+    let err = serde_json::from_value::<Task>(value).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "the task id \"laser-aftercare/day-1-call/ep-2/0\" does not match its program, step, \
+         episode and occurrence: expected \"laser-aftercare/day-1-call/ep-1/0\""
+    );
+}
+
+/// Unknown keys are refused, as everywhere in the crate's JSON.
+#[test]
+fn a_task_with_an_unknown_key_is_refused() {
+    let p = plan(LASER);
+    let mut value = serde_json::to_value(day1(&p)).unwrap();
+    value["colour"] = "red".into();
+    let err = serde_json::from_value::<Task>(value).unwrap_err();
+    assert!(
+        err.to_string().starts_with("unknown field `colour`"),
+        "{err}"
+    );
+}
+
+/// Two tasks differing in one shown field are not equal, whether the field is shared
+/// (the role, through the step) or the task's own (the due day).
+#[test]
+fn equality_sees_shared_and_own_fields() {
+    let p = plan(LASER);
+    let t = day1(&p);
+    let mut value = serde_json::to_value(t).unwrap();
+    value["role"] = "onsite_consultant".into();
+    let other_role: Task = serde_json::from_value(value).unwrap();
+    assert_ne!(&other_role, t);
+    let mut later = t.clone();
+    later.due = later.due.succ_opt().unwrap();
+    assert_ne!(&later, t);
+}
+
+/// Titles and scripts are the rule set's, the episode and patient ids the episode's: a
+/// plan copies none of them.
+#[test]
+fn tasks_share_texts_with_the_rules_and_ids_with_the_episode() {
+    let rules = builtin();
+    let ep = episode(LASER);
+    let a = rules.plan(&ep, &Calendar::default()).unwrap();
+    let b = rules.plan(&ep, &Calendar::default()).unwrap();
+    let (ta, tb) = (day1(&a), day1(&b));
+    assert!(Text::ptr_eq(ta.title(), tb.title()));
+    assert!(Text::ptr_eq(ta.script().unwrap(), tb.script().unwrap()));
+    assert!(std::ptr::eq(ta.episode(), &*ep.id));
+    assert!(std::ptr::eq(ta.patient(), &*ep.patient.id));
+    // Every task of the plan shares the same episode id.
+    assert!(a.tasks.iter().all(|t| std::ptr::eq(t.episode(), &*ep.id)));
+}
