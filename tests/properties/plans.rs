@@ -1,0 +1,335 @@
+//! Plans: determinism, ids, order, anchors, calendar shifts, serde round trips of plans,
+//! episodes, calendars and rule sets.
+
+use super::months::months_variants;
+use super::*;
+
+proptest! {
+    #![proptest_config(cases(64))]
+
+    /// Planning is a pure function: twice with the same rule set, with a clone of it and
+    /// with a second rule set compiled separately, give the same bytes.
+    #[test]
+    fn prop_same_input_same_output(ep in arb_any_episode(), spec in arb_calendar_spec()) {
+        let cal = spec.build(ep.date());
+        let clone = builtin().clone();
+        for cal in [Calendar::default(), cal] {
+            let first = to_json(&builtin().plan(&ep, &cal).unwrap());
+            prop_assert_eq!(&first, &to_json(&builtin().plan(&ep, &cal).unwrap()));
+            prop_assert_eq!(&first, &to_json(&clone.plan(&ep, &cal).unwrap()));
+            prop_assert_eq!(&first, &to_json(&builtin_again().plan(&ep, &cal).unwrap()));
+        }
+    }
+
+    /// Ids are unique across tasks and dropped entries, and are
+    /// `program/step/episode/occurrence`.
+    #[test]
+    fn prop_ids_unique_within_a_plan(ep in arb_any_episode(), spec in arb_calendar_spec()) {
+        for cal in [Calendar::default(), spec.build(ep.date())] {
+            let plan = builtin().plan(&ep, &cal).unwrap();
+            let ids = all_ids(&plan);
+            let unique: BTreeSet<&String> = ids.iter().collect();
+            prop_assert_eq!(unique.len(), ids.len(), "duplicate ids in {:?}", ids);
+            for t in &plan.tasks {
+                prop_assert_eq!(&t.id(), &format!("{}/{}/{}/{}", t.program(), t.step(), ep.id, t.occurrence));
+            }
+            for d in &plan.dropped {
+                prop_assert_eq!(&d.id, &format!("{}/{}/{}/{}", d.program, d.step, ep.id, d.occurrence));
+            }
+        }
+    }
+
+    /// Moving the event (and every milestone date with it) changes no id, with or without
+    /// closed days.
+    #[test]
+    fn prop_ids_stable_when_dates_move(
+        ep in arb_any_episode(),
+        days in -4000i64..4000,
+        spec in arb_calendar_spec(),
+    ) {
+        let moved = shifted(&ep, days);
+        for cal in [Calendar::default(), spec.build(ep.date())] {
+            let before = builtin().plan(&ep, &cal).unwrap();
+            let after = builtin().plan(&moved, &cal).unwrap();
+            let a: BTreeSet<String> = all_ids(&before).into_iter().collect();
+            let b: BTreeSet<String> = all_ids(&after).into_iter().collect();
+            prop_assert_eq!(a, b);
+        }
+    }
+
+    /// Tasks come sorted by (due, window start, program, step, occurrence); dropped
+    /// entries by (program, step, occurrence).
+    #[test]
+    fn prop_tasks_sorted(
+        ep in arb_any_episode(),
+        spec in arb_calendar_spec(),
+        variant in 0usize..4,
+    ) {
+        let rules = &policy_variants()[variant];
+        for cal in [Calendar::default(), spec.build(ep.date())] {
+            let plan = rules.plan(&ep, &cal).unwrap();
+            let keys: Vec<_> = plan
+                .tasks
+                .iter()
+                .map(|t| (t.due, t.window.start, t.program(), t.step(), t.occurrence))
+                .collect();
+            prop_assert!(keys.windows(2).all(|w| w[0] <= w[1]), "unsorted: {:?}", keys);
+            let dropped: Vec<_> =
+                plan.dropped.iter().map(|d| (&d.program, &d.step, d.occurrence)).collect();
+            prop_assert!(dropped.windows(2).all(|w| w[0] <= w[1]), "unsorted: {:?}", dropped);
+        }
+    }
+
+    /// No task is due before the event unless its step's offset is negative (in the
+    /// built-ins: the dressing-change and suture-removal reminders), whatever the
+    /// calendar and whatever the closed-day policy. Every anchor of the built-in programs
+    /// is on or after the event (the episodes give discharge and review dates after it).
+    #[test]
+    fn prop_no_task_due_before_its_anchor(
+        ep in arb_any_episode(),
+        spec in arb_calendar_spec(),
+        variant in 0usize..4,
+    ) {
+        let rules = &policy_variants()[variant];
+        let facts = step_facts(rules);
+        for cal in [Calendar::default(), spec.build(ep.date())] {
+            let plan = rules.plan(&ep, &cal).unwrap();
+            for t in &plan.tasks {
+                let f = &facts[&(t.program().to_string(), t.step().to_string())];
+                if !f.negative {
+                    prop_assert!(
+                        t.due >= ep.date(),
+                        "{} is due {} (nominal {}), before the event {} (policy {:?}, calendar {:?})",
+                        t.id(), t.due, t.nominal, ep.date(), f.closed_day, cal
+                    );
+                }
+            }
+        }
+    }
+
+    /// The mirror image: a step with a negative offset is never moved past its anchor
+    /// (in the built-ins, a reminder never comes after the day it reminds of).
+    #[test]
+    fn prop_no_negative_offset_task_due_after_its_anchor(
+        ep in arb_episode(),
+        spec in arb_calendar_spec(),
+        variant in 0usize..4,
+    ) {
+        let rules = &policy_variants()[variant];
+        let facts = step_facts(rules);
+        for cal in [Calendar::default(), spec.build(ep.date())] {
+            let plan = rules.plan(&ep, &cal).unwrap();
+            for t in &plan.tasks {
+                let f = &facts[&(t.program().to_string(), t.step().to_string())];
+                let Some((milestone, default)) = &f.milestone_default else { continue };
+                if !f.negative || ep.milestones.contains_key(milestone) {
+                    continue;
+                }
+                let Landing::Date(anchor) = default.apply(ep.date(), MonthEnd::Clamp) else {
+                    unreachable!()
+                };
+                prop_assert!(
+                    t.due <= anchor,
+                    "{} is due {} (nominal {}), after its anchor {} (policy {:?}, calendar {:?})",
+                    t.id(), t.due, t.nominal, anchor, f.closed_day, cal
+                );
+            }
+        }
+    }
+
+    /// With a calendar: a task that was not shifted is due on its nominal day; a shifted
+    /// one says why and moved; every task is on an open day unless its step keeps closed
+    /// days.
+    #[test]
+    fn prop_calendar_shifts_land_on_open_days(
+        ep in arb_any_episode(),
+        spec in arb_calendar_spec(),
+        variant in 0usize..4,
+    ) {
+        let rules = &policy_variants()[variant];
+        let facts = step_facts(rules);
+        let cal = spec.build(ep.date());
+        let plan = rules.plan(&ep, &cal).unwrap();
+        for t in &plan.tasks {
+            let policy = facts[&(t.program().to_string(), t.step().to_string())].closed_day;
+            match t.shifted {
+                None => prop_assert_eq!(t.due, t.nominal, "{}", t.id()),
+                Some(reason) => {
+                    prop_assert_ne!(t.due, t.nominal, "{}", t.id());
+                    prop_assert_eq!(cal.closed_reason(t.nominal), Some(reason), "{}", t.id());
+                    prop_assert_ne!(policy, ClosedDay::Keep, "{}", t.id());
+                }
+            }
+            if policy != ClosedDay::Keep {
+                prop_assert!(cal.is_open(t.due), "{} is due on closed {} ({:?})", t.id(), t.due, cal);
+            }
+        }
+        for d in &plan.dropped {
+            // A calendar with an open weekday always has an open day near any date.
+            prop_assert_ne!(d.reason, DropReason::NoOpenDay, "{} dropped ({:?})", d.id, cal);
+        }
+    }
+
+    /// `next_open_day` lands on the first open day on or after the nominal day, long
+    /// holidays included (for steps that count forward from their anchor).
+    #[test]
+    fn prop_next_open_day_is_the_first_open_day_after(
+        ep in arb_any_episode(),
+        spec in arb_calendar_spec(),
+    ) {
+        let rules = &policy_variants()[2];
+        let facts = step_facts(rules);
+        let cal = spec.build(ep.date());
+        let plan = rules.plan(&ep, &cal).unwrap();
+        for t in &plan.tasks {
+            if facts[&(t.program().to_string(), t.step().to_string())].negative {
+                continue;
+            }
+            let first_open = (0..400).map(|i| plus(t.nominal, i)).find(|&d| cal.is_open(d)).unwrap();
+            prop_assert_eq!(t.due, first_open, "{} (nominal {}, calendar {:?})", t.id(), t.nominal, cal);
+        }
+    }
+
+    /// Plan → JSON → Plan gives the same plan.
+    #[test]
+    fn prop_plan_serde_round_trip(ep in arb_any_episode(), spec in arb_calendar_spec()) {
+        let plan = builtin().plan(&ep, &spec.build(ep.date())).unwrap();
+        let back: Plan = serde_json::from_str(&to_json(&plan)).unwrap();
+        prop_assert_eq!(back, plan);
+    }
+
+    /// Episode → JSON → Episode gives the same episode, at any supported date (years
+    /// beyond 9999 and before 1 included).
+    #[test]
+    fn prop_episode_serde_round_trip(
+        ep in arb_any_episode(),
+        anywhen in prop::option::of(any_date()),
+    ) {
+        let mut ep = ep;
+        if let Some(d) = anywhen {
+            ep.at = d.and_time(ep.at.time());
+            ep.patient.birthday = Some(d);
+        }
+        let text = serde_json::to_string(&ep).unwrap();
+        let back = Episode::from_json("round-trip", &text).unwrap();
+        prop_assert_eq!(back, ep);
+    }
+
+    /// Calendar → JSON → Calendar gives the same calendar.
+    #[test]
+    fn prop_calendar_serde_round_trip(spec in arb_calendar_spec(), around in date_between(1990, 2090)) {
+        let cal = spec.build(around);
+        let text = serde_json::to_string(&cal).unwrap();
+        let back = Calendar::from_json("round-trip", &text).unwrap();
+        prop_assert_eq!(back, cal);
+    }
+
+
+    /// Patient-level task ids do not depend on the horizon asked: planning a longer
+    /// horizon gives the same tasks for the days both cover (ids, days and times).
+    #[test]
+    fn prop_patient_plan_ids_do_not_depend_on_the_horizon(
+        ep in arb_any_episode(),
+        birthday in prop::option::of(date_between(1930, 2020)),
+        from in date_between(1990, 2080),
+        short in 0i64..500,
+        more in 0i64..500,
+        spec in arb_calendar_spec(),
+    ) {
+        let mut patient = ep.patient.clone();
+        patient.birthday = birthday;
+        let cal = spec.build(from);
+        let until = plus(from, short);
+        let a = builtin().plan_patient(&patient, from, until, &cal).unwrap();
+        let b = builtin().plan_patient(&patient, from, plus(until, more), &cal).unwrap();
+        let within: Vec<_> = b.tasks.iter().filter(|t| t.nominal <= until).collect();
+        prop_assert_eq!(within.len(), a.tasks.len());
+        for (x, y) in a.tasks.iter().zip(within) {
+            prop_assert_eq!(x, y);
+        }
+        let ids: BTreeSet<String> = all_ids(&b).into_iter().collect();
+        prop_assert_eq!(ids.len(), b.tasks.len() + b.dropped.len(), "duplicate ids");
+    }
+
+    /// Dates at the very ends of the supported range give an error, never a panic.
+    #[test]
+    fn prop_plan_never_panics_on_extreme_dates(
+        date in any_date(),
+        variant in 0usize..4,
+    ) {
+        for category in ["plastic", "laser"] {
+            let mut ep = episode_on(date);
+            ep.attributes.insert("category".into(), category.into());
+            ep.milestones.insert("discharge".into(), Dates(vec![date]));
+            if let Err(e) = policy_variants()[variant].plan(&ep, &Calendar::default()) {
+                check_error(&e, &format!("episode {:?}", ep.id));
+            }
+        }
+    }
+}
+
+// Properties that compile rule sets in every case: fewer cases.
+proptest! {
+    #![proptest_config(cases(12))]
+
+    /// RuleSet → JSON → RuleSet gives the same rule set (limits included), which plans
+    /// the same.
+    #[test]
+    fn prop_ruleset_serde_round_trip(
+        variant in 0usize..7,
+        ep in arb_episode(),
+        max_tasks_per_plan in 100usize..20_000,
+        max_json_depth in 8usize..64,
+    ) {
+        let limits = Limits { max_tasks_per_plan, max_json_depth, ..Limits::default() };
+        let rules = match variant {
+            0..=3 => RuleSet::builder()
+                .limits(limits)
+                .source("builtin.json", serde_json::to_string(
+                    &policy_variants()[variant].definitions().iter().map(|d| &d.program).collect::<Vec<_>>(),
+                ).unwrap())
+                .build()
+                .unwrap(),
+            _ => months_variants()[variant - 4].clone(),
+        };
+        let text = serde_json::to_string(&rules).unwrap();
+        let back: RuleSet = serde_json::from_str(&text).unwrap();
+        prop_assert_eq!(&back, &rules);
+        prop_assert_eq!(serde_json::to_string(&back).unwrap(), text);
+        let cal = Calendar::default();
+        prop_assert_eq!(back.plan(&ep, &cal).unwrap(), rules.plan(&ep, &cal).unwrap());
+    }
+
+    /// Planning with a rule set compiled afresh for each case gives the same bytes as
+    /// with the shared one.
+    #[test]
+    fn prop_same_output_with_a_freshly_built_rule_set(
+        eps in prop::collection::vec(arb_any_episode(), 8),
+        spec in arb_calendar_spec(),
+    ) {
+        let fresh = RuleSet::builtin().unwrap();
+        for ep in &eps {
+            let cal = spec.build(ep.date());
+            prop_assert_eq!(
+                to_json(&builtin().plan(ep, &cal).unwrap()),
+                to_json(&fresh.plan(ep, &cal).unwrap())
+            );
+        }
+    }
+}
+
+/// The negative-offset steps of the built-in post-operative programs are the two
+/// reminders, as the properties above assume.
+#[test]
+fn builtin_negative_offset_steps_are_the_reminders() {
+    let facts = step_facts(builtin());
+    let negative: Vec<&str> = facts
+        .iter()
+        .filter(|((program, _), f)| program.ends_with("-aftercare") && f.negative)
+        .map(|((_, step), _)| step.as_str())
+        .collect();
+    assert_eq!(
+        negative,
+        ["dressing-change-reminder", "suture-removal-reminder"]
+    );
+}
