@@ -1,0 +1,104 @@
+//! `diff` and `apply`: what changes when an episode changes.
+
+use super::*;
+
+#[test]
+fn rescheduling_the_surgery_a_week_later_moves_every_task_and_keeps_ids() {
+    let before = plan(&procedure("ep-1", "plastic", "outpatient", "2026-03-02"));
+    let after = plan(&procedure("ep-1", "plastic", "outpatient", "2026-03-09"));
+    let d = diff(&before, &after);
+    assert!(d.create.is_empty() && d.cancel.is_empty() && d.update.is_empty() && d.keep.is_empty());
+    // Every offset of the outpatient plan (D+n, the milestone defaults D+2 and D+7, M+n
+    // from the 2nd to the 9th) moves by exactly seven days.
+    assert_eq!(d.moved.len(), before.tasks.len());
+    assert_eq!(d.moved.len(), 16);
+    for m in &d.moved {
+        assert_eq!(m.previous.id(), m.next.id());
+        assert_eq!(m.days(), 7, "{}", m.next.id());
+    }
+    let moved: BTreeSet<String> = d.moved.iter().map(|m| m.next.id()).collect();
+    assert_eq!(moved, ids(&before.tasks).into_iter().collect());
+    let day1 = &d.moved[0];
+    assert_eq!(day1.next.id(), "plastic-aftercare/day-1-call/ep-1/0");
+    assert_eq!(
+        (day1.previous.due, day1.next.due),
+        (date("2026-03-03"), date("2026-03-10"))
+    );
+    assert_eq!(day1.changed(), ["due", "earliest", "latest", "nominal"]);
+    assert_eq!(apply(&before, &d), after.tasks);
+}
+
+#[test]
+fn a_discharge_date_given_creates_the_farewell_and_taking_it_back_cancels_it() {
+    let without = procedure("ep-2", "plastic", "inpatient", "2026-03-02");
+    let mut with = without.clone();
+    with.milestones
+        .insert("discharge".into(), Dates(vec![date("2026-03-05")]));
+    let (a, b) = (plan(&without), plan(&with));
+    let farewell = "plastic-aftercare/discharge-farewell/ep-2/0";
+    // Without a discharge date the farewell is dropped (the milestone has no default).
+    assert!(a
+        .dropped
+        .iter()
+        .any(|x| x.id == farewell && x.reason == DropReason::MissingAnchor));
+
+    let d = diff(&a, &b);
+    assert_eq!(ids(&d.create), [farewell]);
+    assert_eq!(d.create[0].due, date("2026-03-05"));
+    assert!(d.cancel.is_empty() && d.moved.is_empty() && d.update.is_empty());
+    assert_eq!(d.keep.len(), a.tasks.len());
+    assert_eq!(apply(&a, &d), b.tasks);
+
+    let back = diff(&b, &a);
+    assert_eq!(back.cancel.len(), 1);
+    assert_eq!(back.cancel[0].task.id(), farewell);
+    assert_eq!(back.cancel[0].reason(), Some(DropReason::MissingAnchor));
+    assert_eq!(
+        back.cancel[0]
+            .dropped
+            .as_ref()
+            .and_then(|x| x.detail.as_deref()),
+        Some("discharge")
+    );
+    assert_eq!(apply(&b, &back), a.tasks);
+}
+
+#[test]
+fn an_opt_out_of_calls_cancels_the_later_calls_with_the_reason() {
+    let laser = procedure("ep-3", "laser", "outpatient", "2026-03-02");
+    let mut opted = laser.clone();
+    opted.facts = episode(
+        r#"{"id": "x", "event": "x", "at": "2026-01-01", "patient": {"id": "x"},
+            "facts": [{"kind": "opt_out", "channel": "phone", "at": "2026-03-04T09:00:00"}]}"#,
+    )
+    .facts;
+    let d = diff(&plan(&laser), &plan(&opted));
+    // The day-1 call (3 March) was before the opt-out; D+3, D+6, M+1, M+3, M+6 are after.
+    assert_eq!(d.keep, ["laser-aftercare/day-1-call/ep-3/0"]);
+    let cancelled: Vec<(&str, Option<DropReason>)> = d
+        .cancel
+        .iter()
+        .map(|c| (c.task.step(), c.reason()))
+        .collect();
+    let opted_out = Some(DropReason::OptedOut);
+    assert_eq!(
+        cancelled,
+        [
+            ("day-3-call", opted_out),
+            ("day-6-call", opted_out),
+            ("month-1-call", opted_out),
+            ("month-3-call", opted_out),
+            ("month-6-call", opted_out),
+        ]
+    );
+}
+
+#[test]
+fn a_plan_diff_reads_back_from_json() {
+    let a = plan(&procedure("ep-4", "plastic", "inpatient", "2026-03-02"));
+    let b = plan(&procedure("ep-4", "plastic", "outpatient", "2026-03-04"));
+    let d = diff(&a, &b);
+    assert!(!d.create.is_empty() && !d.cancel.is_empty() && !d.moved.is_empty());
+    let text = serde_json::to_string(&d).unwrap();
+    assert_eq!(serde_json::from_str::<PlanDiff>(&text).unwrap(), d);
+}

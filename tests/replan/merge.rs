@@ -1,0 +1,247 @@
+//! `merge`: one contact per patient, day and channel, within the frequency caps.
+
+use super::*;
+
+/// One line per contact: `date channel role: step@episode, …`, a moved reason followed
+/// by `<- from` and `(late)` when after its latest day.
+fn contact_lines(m: &MergedPlan) -> Vec<String> {
+    m.contacts
+        .iter()
+        .map(|c| {
+            let reasons: Vec<String> = c
+                .reasons
+                .iter()
+                .map(|r| {
+                    let mut s = format!("{}@{}", r.task.step(), r.task.episode());
+                    if let Some(mv) = r.moved {
+                        assert_eq!(mv.reason, MoveReason::FrequencyCap);
+                        s.push_str(&format!(" <- {}", mv.from));
+                        if mv.after_latest {
+                            s.push_str(" (late)");
+                        }
+                    }
+                    s
+                })
+                .collect();
+            format!(
+                "{} {} {}: {}",
+                c.date,
+                json(&c.channel),
+                json(&c.role),
+                reasons.join(", ")
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_plastic_procedure_and_a_laser_treatment_the_same_day_share_their_calls() {
+    let plastic = plan(&procedure("ep-a", "plastic", "outpatient", "2026-03-02"));
+    let laser = plan(&procedure("ep-b", "laser", "outpatient", "2026-03-02"));
+    let merged = merge(&[plastic.clone(), laser.clone()], &ContactPolicy::default());
+    // Calls on the same day become one call; laser first on equal priority (aftercare,
+    // customer service, same day: program id). On M+3 and M+6 the onsite consultant's
+    // call leads (role order). Messages on 3, 8 and 10 March fit the 2-in-7-days cap:
+    // 3..9 March holds two, 4..10 March two. The dressing-change visit stays alone.
+    let expected = [
+        "2026-03-03 phone customer_service: day-1-call@ep-b, day-1-call@ep-a",
+        "2026-03-03 sms customer_service: dressing-change-reminder@ep-a",
+        "2026-03-04 in_person onsite_consultant: dressing-change-reception@ep-a",
+        "2026-03-05 phone customer_service: day-3-call@ep-b, day-3-call@ep-a",
+        "2026-03-08 phone customer_service: day-6-call@ep-b, day-6-call@ep-a",
+        "2026-03-08 sms customer_service: suture-removal-reminder@ep-a",
+        "2026-03-10 sms customer_service: suture-removal-followup@ep-a",
+        "2026-03-17 phone onsite_consultant: day-15-call@ep-a",
+        "2026-04-02 phone customer_service: month-1-call@ep-b, month-1-call@ep-a",
+        "2026-04-02 sms customer_service: month-1-sms@ep-a",
+        "2026-05-02 phone customer_service: month-2-call@ep-a",
+        "2026-06-02 phone onsite_consultant: month-3-call@ep-a, month-3-call@ep-b",
+        "2026-06-02 sms customer_service: month-3-sms@ep-a",
+        "2026-09-02 phone onsite_consultant: month-6-call@ep-a, month-6-call@ep-b",
+        "2026-09-02 sms customer_service: month-6-sms@ep-a",
+        "2027-03-02 sms customer_service: month-12-sms@ep-a",
+    ];
+    assert_eq!(contact_lines(&merged), expected);
+    let day1 = &merged.contacts[0];
+    assert_eq!(day1.reasons.len(), 2);
+    assert!(day1
+        .reasons
+        .iter()
+        .all(|r| r.class == PriorityClass::Aftercare && r.moved.is_none()));
+    // The review-visit thanks has no date: dropped, and passed through.
+    assert_eq!(merged.dropped.len(), 1);
+    assert_eq!(
+        merged.dropped[0].id,
+        "plastic-aftercare/review-thanks-sms/ep-a/0"
+    );
+    // The same plan given twice changes nothing.
+    assert_eq!(
+        merge(
+            &[plastic.clone(), laser, plastic],
+            &ContactPolicy::default()
+        ),
+        merged
+    );
+}
+
+#[test]
+fn three_messages_in_a_week_with_a_cap_of_two_move_the_least_urgent_one_day() {
+    // Inpatient: messages on D+2 (reassurance, aftercare), D+6 (suture-removal reminder,
+    // reminder) and D+8 (confirmation after the suture removal, aftercare): 4, 8 and 10
+    // March, all inside 4..10 March. Placed by priority: the reminder (8th), then the
+    // earlier aftercare message (4th); the 10th breaks the cap (4..10 holds 4th and 8th).
+    // 11 March: the windows 5..11 through 11..17 hold only the 8th: it fits.
+    let merged = merge(
+        &[plan(&procedure(
+            "ep-5",
+            "plastic",
+            "inpatient",
+            "2026-03-02",
+        ))],
+        &ContactPolicy::default(),
+    );
+    let sms: Vec<String> = contact_lines(&merged)
+        .into_iter()
+        .filter(|l| l.contains(" sms ") && l.starts_with("2026-03"))
+        .collect();
+    assert_eq!(
+        sms,
+        [
+            "2026-03-04 sms customer_service: day-2-reassurance-sms@ep-5",
+            "2026-03-08 sms customer_service: suture-removal-reminder@ep-5",
+            "2026-03-11 sms customer_service: suture-removal-followup@ep-5 <- 2026-03-10 (late)",
+        ]
+    );
+    let moved = merged
+        .contacts
+        .iter()
+        .find(|c| c.date == date("2026-03-11"))
+        .unwrap();
+    assert_eq!(moved.moved_from(), Some(date("2026-03-10")));
+    assert_eq!(moved.reasons[0].task.due, date("2026-03-10")); // the task keeps its day
+                                                               // Without caps nothing moves.
+    let free = ContactPolicy {
+        caps: Vec::new(),
+        ..ContactPolicy::default()
+    };
+    let merged = merge(
+        &[plan(&procedure(
+            "ep-5",
+            "plastic",
+            "inpatient",
+            "2026-03-02",
+        ))],
+        &free,
+    );
+    assert!(merged.contacts.iter().all(|c| c.moved_from().is_none()));
+}
+
+const THREE_MESSAGES: &str = r#"{
+  "format": "followup/v1", "id": "msgs", "name": {"zh": "短信", "en": "Messages"},
+  "applies": {"event": "test"},
+  "defaults": {"channel": "sms", "role": "customer_service"},
+  "steps": [
+    {"id": "first-news", "offset": "P1D", "title": {"zh": "一", "en": "One"}},
+    {"id": "second", "offset": "P3D", "title": {"zh": "二", "en": "Two"}},
+    {"id": "third", "offset": "P5D", "title": {"zh": "三", "en": "Three"}}
+  ]
+}"#;
+
+fn three_messages() -> Plan {
+    let rules = RuleSet::builder()
+        .source("msgs.json", THREE_MESSAGES)
+        .build()
+        .unwrap();
+    let ep = episode(r#"{"id": "e", "event": "test", "at": "2026-03-02", "patient": {"id": "p"}}"#);
+    rules.plan(&ep, &Calendar::default()).unwrap()
+}
+
+#[test]
+fn on_equal_priority_the_latest_message_moves_to_the_first_day_the_cap_allows() {
+    // 3, 5 and 7 March, cap 2 in 7 days. Same class and role: the earlier days keep
+    // theirs. 7th: 1..7 holds 3rd and 5th. 8th: 2..8 holds both. 9th: 3..9 holds both.
+    // 10th: windows 4..10 to 10..16 hold only the 5th: it fits.
+    let merged = merge(&[three_messages()], &ContactPolicy::default());
+    assert_eq!(
+        contact_lines(&merged),
+        [
+            "2026-03-03 sms customer_service: first-news@e",
+            "2026-03-05 sms customer_service: second@e",
+            "2026-03-10 sms customer_service: third@e <- 2026-03-07 (late)",
+        ]
+    );
+}
+
+#[test]
+fn a_lower_priority_message_moves_and_joins_a_later_message_rather_than_add_one() {
+    // The first message is made a greeting: the 5th and 7th are placed first. The 3rd
+    // cannot stay (3..9 would hold three) nor go to the 4th (4..10 too); the 5th already
+    // has a message: it joins it, one message with two reasons.
+    let mut policy = ContactPolicy::default();
+    policy
+        .priority
+        .classes
+        .insert("msgs/first-*".into(), PriorityClass::Greeting);
+    let merged = merge(&[three_messages()], &policy);
+    assert_eq!(
+        contact_lines(&merged),
+        [
+            "2026-03-05 sms customer_service: second@e, first-news@e <- 2026-03-03 (late)",
+            "2026-03-07 sms customer_service: third@e",
+        ]
+    );
+    assert_eq!(merged.contacts[0].reasons[1].class, PriorityClass::Greeting);
+}
+
+#[test]
+fn a_cap_of_one_call_in_any_three_days_spaces_the_calls() {
+    // Laser calls on D+1, D+3, D+6: 3, 5 and 8 March. One call in any 3 days: the 3rd
+    // stays; the 5th cannot (3..5 holds the 3rd), the 6th can (4..6, 5..7 and 6..8 are
+    // empty); the 8th cannot (6..8 holds the 6th), the 9th can (7..9 to 9..11 are empty).
+    let policy = ContactPolicy {
+        caps: vec![Cap::new(Channel::Phone, 1, 3).unwrap()],
+        ..ContactPolicy::default()
+    };
+    let merged = merge(
+        &[plan(&procedure(
+            "ep-6",
+            "laser",
+            "outpatient",
+            "2026-03-02",
+        ))],
+        &policy,
+    );
+    let march: Vec<String> = contact_lines(&merged)
+        .into_iter()
+        .filter(|l| l.starts_with("2026-03"))
+        .collect();
+    assert_eq!(
+        march,
+        [
+            "2026-03-03 phone customer_service: day-1-call@ep-6",
+            "2026-03-06 phone customer_service: day-3-call@ep-6 <- 2026-03-05 (late)",
+            "2026-03-09 phone customer_service: day-6-call@ep-6 <- 2026-03-08 (late)",
+        ]
+    );
+}
+
+#[test]
+fn a_contact_policy_reads_from_json_with_defaults_for_what_is_left_out() {
+    let p: ContactPolicy = serde_json::from_str(r#"{"caps": []}"#).unwrap();
+    assert!(p.caps.is_empty());
+    assert_eq!(p.priority, ContactPolicy::default().priority);
+    let err = serde_json::from_str::<ContactPolicy>(
+        r#"{"caps": [{"channel": "sms", "max": 0, "per_days": 7}]}"#,
+    );
+    assert!(err.is_err(), "a cap of 0 is rejected");
+    let d = ContactPolicy::default();
+    assert_eq!(
+        d.caps,
+        [
+            Cap::new(Channel::Phone, 1, 1).unwrap(),
+            Cap::new(Channel::Sms, 2, 7).unwrap()
+        ]
+    );
+    let text = serde_json::to_string(&d).unwrap();
+    assert_eq!(serde_json::from_str::<ContactPolicy>(&text).unwrap(), d);
+}

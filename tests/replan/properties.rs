@@ -1,0 +1,128 @@
+//! Properties of `diff`, `apply` and `merge` over generated episodes and policies.
+
+use super::*;
+
+fn plus(d: NaiveDate, days: u64) -> NaiveDate {
+    d.checked_add_days(Days::new(days)).unwrap()
+}
+
+/// Episodes of id `ep` and patient `p`: plastic or laser, inpatient or outpatient, on a
+/// day in 2026, with or without discharge, suture removal and review visits, sometimes an
+/// opt-out.
+fn arb_episode() -> impl Strategy<Value = Episode> {
+    (
+        0u64..365,
+        prop::sample::select(vec!["plastic", "laser"]),
+        prop::sample::select(vec!["inpatient", "outpatient"]),
+        prop::option::of(0u64..10),
+        prop::option::of(3u64..15),
+        prop::collection::vec(10u64..200, 0..3),
+        prop::option::of((prop::sample::select(vec!["phone", "sms"]), 0u64..120)),
+    )
+        .prop_map(
+            |(day, category, setting, discharge, sutures, reviews, opt_out)| {
+                let at = plus(date("2026-01-01"), day);
+                let mut ep = procedure("ep", category, setting, &at.to_string());
+                if let Some(n) = discharge {
+                    ep.milestones
+                        .insert("discharge".into(), Dates(vec![plus(at, n)]));
+                }
+                if let Some(n) = sutures {
+                    ep.milestones
+                        .insert("suture_removal".into(), Dates(vec![plus(at, n)]));
+                }
+                if !reviews.is_empty() {
+                    let dates = reviews.into_iter().map(|n| plus(at, n)).collect();
+                    ep.milestones.insert("review_visit".into(), Dates(dates));
+                }
+                if let Some((channel, n)) = opt_out {
+                    let facts = format!(
+                        r#"{{"id": "x", "event": "x", "at": "2026-01-01", "patient": {{"id": "x"}},
+                        "facts": [{{"kind": "opt_out", "channel": "{channel}", "at": "{}"}}]}}"#,
+                        plus(at, n)
+                    );
+                    ep.facts = episode(&facts).facts;
+                }
+                ep
+            },
+        )
+}
+
+fn arb_policy() -> impl Strategy<Value = ContactPolicy> {
+    let cap = (
+        prop::sample::select(vec![Channel::Phone, Channel::Sms, Channel::InPerson]),
+        1u32..4,
+        1u32..15,
+    )
+        .prop_map(|(c, max, days)| Cap::new(c, max, days).unwrap());
+    prop::collection::vec(cap, 0..4).prop_map(|caps| ContactPolicy {
+        caps,
+        ..ContactPolicy::default()
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn prop_diff_of_a_plan_with_itself_is_all_keep(ep in arb_episode()) {
+        let p = plan(&ep);
+        let d = diff(&p, &p);
+        prop_assert!(d.is_unchanged());
+        prop_assert_eq!(d.keep, ids(&p.tasks));
+    }
+
+    #[test]
+    fn prop_applying_the_diff_of_two_plans_to_the_first_gives_the_second(
+        a in arb_episode(), b in arb_episode()
+    ) {
+        let (a, b) = (plan(&a), plan(&b));
+        let d = diff(&a, &b);
+        prop_assert_eq!(apply(&a, &d), b.tasks.clone());
+        // Every task of either plan is in exactly one list.
+        let listed = d.create.len() + d.moved.len() + d.update.len() + d.keep.len();
+        prop_assert_eq!(listed, b.tasks.len());
+        prop_assert_eq!(d.cancel.len() + d.moved.len() + d.update.len() + d.keep.len(), a.tasks.len());
+    }
+
+    #[test]
+    fn prop_merge_puts_every_task_in_one_contact_within_the_caps(
+        eps in prop::collection::vec(arb_episode(), 1..4), policy in arb_policy()
+    ) {
+        let plans: Vec<Plan> = eps
+            .into_iter()
+            .enumerate()
+            .map(|(i, mut ep)| { ep.id = format!("ep-{i}").into(); plan(&ep) })
+            .collect();
+        let merged = merge(&plans, &policy);
+        let mut given: Vec<String> = plans.iter().flat_map(|p| ids(&p.tasks)).collect();
+        let mut got: Vec<String> = merged.contacts.iter().flat_map(|c| c.reasons.iter().map(|r| r.task.id())).collect();
+        given.sort_unstable();
+        got.sort_unstable();
+        prop_assert_eq!(given, got);
+
+        let visit = |c: Channel| matches!(c, Channel::InPerson | Channel::HomeVisit | Channel::Internal);
+        let mut per_day: BTreeMap<(Channel, NaiveDate), usize> = BTreeMap::new();
+        for c in &merged.contacts {
+            for r in &c.reasons {
+                prop_assert_eq!(r.task.channel(), c.channel);
+                prop_assert!(c.date >= r.task.due, "never earlier than due");
+                prop_assert_eq!(r.moved.is_some(), c.date != r.task.due);
+            }
+            if visit(c.channel) {
+                prop_assert_eq!(c.reasons.len(), 1);
+            } else {
+                *per_day.entry((c.channel, c.date)).or_default() += 1;
+            }
+        }
+        prop_assert!(per_day.values().all(|&n| n == 1), "one contact per day and channel");
+        for cap in policy.caps.iter().filter(|c| !visit(c.channel)) {
+            let days: Vec<NaiveDate> = per_day.keys().filter(|(ch, _)| *ch == cap.channel).map(|(_, d)| *d).collect();
+            for start in &days {
+                let end = plus(*start, u64::from(cap.per_days.get() - 1));
+                let n = days.iter().filter(|d| *d >= start && *d <= &end).count();
+                prop_assert!(n <= cap.max.get() as usize, "{:?} holds {} from {}", cap, n, start);
+            }
+        }
+    }
+}

@@ -1,0 +1,160 @@
+//! `worklist` and `week`, and the statuses of `plan_as_of`: what is due now.
+
+use super::*;
+
+#[test]
+fn the_worklist_lists_overdue_tasks_first_oldest_first_then_the_days_tasks() {
+    let plans = [
+        plan(&procedure("ep-a", "plastic", "outpatient", "2026-03-02")),
+        plan(&procedure("ep-b", "laser", "outpatient", "2026-03-02")),
+    ];
+    let tasks = || plans.iter().flat_map(|p| &p.tasks);
+    let done = BTreeSet::from(["laser-aftercare/day-1-call/ep-b/0".to_string()]);
+    let day = date("2026-03-05");
+    // Customer service on 5 March: the 3 March call and dressing-change reminder of ep-a
+    // were not done (the laser day-1 call was); then the two day-3 calls.
+    let items = worklist(tasks(), day, Some(Role::CustomerService), &done);
+    let item_ids: Vec<String> = items.iter().map(|i| i.task.id()).collect();
+    let got: Vec<(&str, u32, bool)> = (items.iter().zip(&item_ids))
+        .map(|(i, id)| (id.as_str(), i.days_overdue, i.late))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("plastic-aftercare/day-1-call/ep-a/0", 2, true),
+            ("plastic-aftercare/dressing-change-reminder/ep-a/0", 2, true),
+            ("laser-aftercare/day-3-call/ep-b/0", 0, false),
+            ("plastic-aftercare/day-3-call/ep-a/0", 0, false),
+        ]
+    );
+    // Every role: the onsite consultant's dressing-change reception of 4 March too.
+    let all = worklist(tasks(), day, None, &done);
+    assert_eq!(all.len(), 5);
+    assert_eq!(
+        all[2].task.id(),
+        "plastic-aftercare/dressing-change-reception/ep-a/0"
+    );
+    assert_eq!(all[2].days_overdue, 1);
+    // The onsite consultant alone.
+    let onsite = worklist(tasks(), day, Some(Role::OnsiteConsultant), &done);
+    assert_eq!(
+        ids(onsite.iter().map(|i| &i.task)),
+        ["plastic-aftercare/dressing-change-reception/ep-a/0"]
+    );
+}
+
+#[test]
+fn the_week_view_has_seven_days_and_overdue_tasks_on_the_first() {
+    let p = plan(&procedure("ep-a", "plastic", "outpatient", "2026-03-02"));
+    let days = week(
+        &p.tasks,
+        date("2026-03-04"),
+        Some(Role::CustomerService),
+        &BTreeSet::new(),
+    );
+    let got: Vec<(String, Vec<&str>)> = days
+        .iter()
+        .map(|d| {
+            (
+                d.date.to_string(),
+                d.items.iter().map(|i| i.task.step()).collect(),
+            )
+        })
+        .collect();
+    let day = |d: &str, steps: &[&'static str]| (d.to_string(), steps.to_vec());
+    assert_eq!(
+        got,
+        [
+            day("2026-03-04", &["day-1-call", "dressing-change-reminder"]), // both overdue
+            day("2026-03-05", &["day-3-call"]),
+            day("2026-03-06", &[]),
+            day("2026-03-07", &[]),
+            day("2026-03-08", &["day-6-call", "suture-removal-reminder"]),
+            day("2026-03-09", &[]),
+            day("2026-03-10", &["suture-removal-followup"]),
+        ]
+    );
+}
+
+#[test]
+fn a_task_waiting_for_a_fact_is_not_on_the_worklist() {
+    let rules = RuleSet::builder()
+        .source(
+            "wait.json",
+            r#"{"format": "followup/v1", "id": "w", "name": {"zh": "w", "en": "w"},
+                "steps": [{"id": "upsell", "offset": "P1D", "wait_for": "recovered",
+                           "title": {"zh": "w", "en": "w"}}]}"#,
+        )
+        .build()
+        .unwrap();
+    let ep = episode(r#"{"id": "e", "event": "x", "at": "2026-03-02", "patient": {"id": "p"}}"#);
+    let p = rules.plan(&ep, &Calendar::default()).unwrap();
+    assert!(p.tasks[0].waits_for().is_some());
+    assert!(worklist(&p.tasks, date("2026-03-03"), None, &BTreeSet::new()).is_empty());
+}
+
+/// As of Wed 11 Mar 2026, in the middle of a laser plan (procedure Mon 2 Mar): D+1 (3 Mar),
+/// D+3 (5 Mar) and D+6 (8 Mar) are past their windows (P0D): missed, each still on its
+/// own day — none is moved to 11 Mar; M+1 (2 Apr) onwards are upcoming. Nothing is open.
+/// A key customer's repair callback (due D+1, on time until D+3) is upcoming on the repair
+/// day, open on D+2 and missed on D+4.
+#[test]
+fn as_of_in_the_middle_of_a_plan_marks_missed_tasks_without_moving_them() {
+    use followup::Status;
+    let ep = procedure("ep-as-of", "laser", "outpatient", "2026-03-02");
+    let p = rules()
+        .plan_as_of(&ep, &Calendar::default(), date("2026-03-11"))
+        .unwrap();
+    let got: Vec<(String, &str, Option<Status>)> = p
+        .tasks
+        .iter()
+        .map(|t| (t.due.to_string(), t.step(), t.status))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("2026-03-03".to_string(), "day-1-call", Some(Status::Missed)),
+            ("2026-03-05".to_string(), "day-3-call", Some(Status::Missed)),
+            ("2026-03-08".to_string(), "day-6-call", Some(Status::Missed)),
+            (
+                "2026-04-02".to_string(),
+                "month-1-call",
+                Some(Status::Upcoming)
+            ),
+            (
+                "2026-06-02".to_string(),
+                "month-3-call",
+                Some(Status::Upcoming)
+            ),
+            (
+                "2026-09-02".to_string(),
+                "month-6-call",
+                Some(Status::Upcoming)
+            ),
+        ]
+    );
+    // Same tasks, same days as the plan without an as-of day.
+    let plain = plan(&ep);
+    assert!(p
+        .tasks
+        .iter()
+        .zip(&plain.tasks)
+        .all(|(a, b)| a.id() == b.id() && a.due == b.due));
+
+    let repair = episode(
+        r#"{"id": "r-1", "event": "repair", "at": "2026-03-02", "patient": {"id": "c-1", "tags": ["key_customer"]}}"#,
+    );
+    let status_on = |day: &str| {
+        let p = rules()
+            .plan_as_of(&repair, &Calendar::default(), date(day))
+            .unwrap();
+        p.tasks
+            .iter()
+            .find(|t| t.step() == "key-customer-callback")
+            .and_then(|t| t.status)
+    };
+    // Key customer callback: due 3 Mar, on time until 5 Mar.
+    assert_eq!(status_on("2026-03-02"), Some(Status::Upcoming));
+    assert_eq!(status_on("2026-03-04"), Some(Status::Open));
+    assert_eq!(status_on("2026-03-06"), Some(Status::Missed));
+}
