@@ -1,0 +1,261 @@
+//! Merging calendars, coverage, defaults, the JSON form and invalid calendars.
+
+use super::*;
+
+#[test]
+fn merge_unites_dates_and_keeps_the_clinics_policies() {
+    let clinic = cal(r#"{"closed_weekdays": ["Mon"], "closed_on_holidays": true,
+            "holidays": {"2026-10-01": "国庆节", "2027-02-06": "春节"},
+            "closed_dates": ["2026-07-15"],
+            "hours": {"open": "10:00", "close": "21:00"},
+            "windows": {"afternoon": {"start": "13:30", "end": "17:30"}},
+            "covers": {"from": "2026-06-01", "to": "2027-05-31"}}"#);
+    let cn = china(2026);
+    let merged = clinic.merge(&cn).unwrap();
+    // Coverage: both calendars know June to December 2026.
+    assert_eq!(merged.coverage(), Some((d("2026-06-01"), d("2026-12-31"))));
+    // Holidays of both; the clinic's name wins where both name a date.
+    assert_eq!(merged.holiday_name(d("2026-10-01")), Some("国庆节"));
+    assert_eq!(merged.holiday_name(d("2026-10-02")), Some("National Day"));
+    assert_eq!(merged.holiday_name(d("2027-02-06")), Some("春节"));
+    assert_eq!(merged.makeup_for(d("2026-10-10")), Some("National Day"));
+    // The clinic's policies, hours and windows: weekends open, Mondays and holidays closed.
+    assert!(merged.is_open(d("2026-03-07")));
+    assert_eq!(
+        merged.closed_reason(d("2026-03-02")),
+        Some(ShiftReason::ClosedWeekday)
+    );
+    assert_eq!(
+        merged.closed_reason(d("2026-10-02")),
+        Some(ShiftReason::Holiday)
+    );
+    assert_eq!(
+        merged.closed_reason(d("2026-07-15")),
+        Some(ShiftReason::ClosedDate)
+    );
+    assert_eq!(merged.hours(), clinic.hours());
+    assert_eq!(merged.windows(), clinic.windows());
+    // The other way round, the official policies apply and the clinic lends its dates.
+    let official = cn.merge(&clinic).unwrap();
+    assert_eq!(
+        official.closed_reason(d("2026-03-07")),
+        Some(ShiftReason::Weekend)
+    );
+    assert_eq!(official.holiday_name(d("2026-10-01")), Some("National Day"));
+    assert_eq!(
+        official.closed_reason(d("2026-07-15")),
+        Some(ShiftReason::ClosedDate)
+    );
+    assert_eq!(official.hours(), None);
+    // One coverage alone is kept; none stays none.
+    assert_eq!(cal("{}").merge(&cn).unwrap().coverage(), cn.coverage());
+    assert_eq!(cal("{}").merge(&cal("{}")).unwrap().coverage(), None);
+    // Merging the same calendar changes nothing.
+    assert_eq!(cn.merge(&cn).unwrap(), cn);
+}
+
+#[test]
+fn merge_errors_say_what_conflicts() {
+    let cn = china(2026);
+    let clinic = cal(r#"{"holidays": {"2026-02-14": "店休"}}"#);
+    assert_eq!(
+        clinic.merge(&cn).unwrap_err().to_string(),
+        "merged calendar: /workdays/2026-02-14: 2026-02-14 is listed both as a holiday (\"店休\") \
+         and as a make-up working day: expected one or the other"
+    );
+    let open = cal(r#"{"open_dates": ["2026-03-03"]}"#);
+    let closed = cal(r#"{"closed_dates": ["2026-03-03"]}"#);
+    assert_eq!(
+        open.merge(&closed).unwrap_err().to_string(),
+        "merged calendar: /open_dates: 2026-03-03 is listed both in closed_dates and in \
+         open_dates: expected one or the other"
+    );
+    assert_eq!(
+        china(2025).merge(&cn).unwrap_err().to_string(),
+        "merged calendar: /covers: the calendars cover 2025-01-01 to 2025-12-31 and 2026-01-01 \
+         to 2026-12-31, which do not overlap: expected calendars of overlapping dates"
+    );
+}
+
+#[test]
+fn coverage_includes_both_ends() {
+    let c = cal(r#"{"covers": {"from": "2026-01-01", "to": "2026-12-31"}}"#);
+    assert!(!c.covers(d("2025-12-31")));
+    assert!(c.covers(d("2026-01-01")));
+    assert!(c.covers(d("2026-12-31")));
+    assert!(!c.covers(d("2027-01-01")));
+    // No coverage: no known bound.
+    assert!(Calendar::default().covers(NaiveDate::MIN));
+    assert_eq!(Calendar::default().coverage(), None);
+    // Outside its coverage a calendar still answers from its weekly rules.
+    assert_eq!(china(2026).day_kind(d("2027-01-01")), DayKind::Workday);
+    assert_eq!(
+        china(2026).closed_reason(d("2027-01-02")),
+        Some(ShiftReason::Weekend)
+    );
+}
+
+#[test]
+fn defaults_are_open_every_day_with_a_saturday_sunday_weekend() {
+    let c = Calendar::default();
+    assert_eq!(c, Calendar::open_every_day());
+    assert_eq!(c, cal("{}"));
+    assert_eq!(c.day_kind(d("2026-03-07")), DayKind::Weekend);
+    assert!(c.is_open(d("2026-03-07")));
+    assert_eq!(c.hours(), None);
+    let fri = cal(r#"{"weekend": ["Fri", "Sat"], "closed_on_weekends": true}"#);
+    assert_eq!(
+        fri.closed_reason(d("2026-03-06")),
+        Some(ShiftReason::Weekend)
+    );
+    assert_eq!(fri.day_kind(d("2026-03-08")), DayKind::Workday);
+    assert!(fri.is_open(d("2026-03-08")));
+}
+
+#[test]
+fn json_round_trip() {
+    let full = cal(r#"{"covers": {"from": "2026-01-01", "to": "2026-12-31"},
+            "weekend": ["Sun", "Sat"], "closed_on_weekends": true, "closed_on_holidays": true,
+            "holidays": {"2026-02-17": "春节"}, "workdays": {"2026-02-28": "春节"},
+            "closed_weekdays": ["Mon"], "closed_dates": ["2026-03-10", "2026-03-03"],
+            "open_dates": ["2026-03-02"], "hours": {"open": "09:00", "close": "21:00"},
+            "windows": {"evening": {"start": "18:00", "end": "20:00"}}}"#);
+    let text = serde_json::to_string(&full).unwrap();
+    assert_eq!(
+        text,
+        concat!(
+            r#"{"covers":{"from":"2026-01-01","to":"2026-12-31"},"weekend":["Sat","Sun"],"#,
+            r#""closed_on_weekends":true,"closed_on_holidays":true,"#,
+            r#""holidays":{"2026-02-17":"春节"},"workdays":{"2026-02-28":"春节"},"#,
+            r#""closed_weekdays":["Mon"],"closed_dates":["2026-03-03","2026-03-10"],"#,
+            r#""open_dates":["2026-03-02"],"hours":{"open":"09:00","close":"21:00"},"#,
+            r#""windows":{"evening":{"start":"18:00","end":"20:00"}}}"#
+        )
+    );
+    // Windows left out come from the opening hours (09:00-21:00): the day is the opening
+    // hours, the morning ends at noon, the afternoon is 14:00-18:00.
+    let w = full.windows();
+    assert_eq!(
+        [w.morning, w.afternoon, w.evening, w.day].map(|w| w.to_string()),
+        ["09:00-12:00", "14:00-18:00", "18:00-20:00", "09:00-21:00"]
+    );
+    assert_eq!(Calendar::from_json("again", &text).unwrap(), full);
+    let back: Calendar = serde_json::from_str(&text).unwrap();
+    assert_eq!(back, full);
+    for year in Calendar::CHINA_YEARS {
+        let cn = china(year);
+        let text = serde_json::to_string(&cn).unwrap();
+        assert_eq!(Calendar::from_json("again", &text).unwrap(), cn, "{year}");
+    }
+}
+
+#[test]
+fn serde_deserialize_runs_the_same_checks() {
+    let err = serde_json::from_str::<Calendar>(
+        r#"{"holidays": {"2026-02-14": "春节"}, "workdays": {"2026-02-14": "春节"}}"#,
+    )
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "/workdays/2026-02-14: 2026-02-14 is listed both as a holiday (\"春节\") and as a \
+         make-up working day: expected one or the other"
+    );
+}
+
+/// Invalid calendars, each with its full error message.
+#[test]
+fn invalid_calendars_and_their_messages() {
+    let cases = [
+        (
+            "{\n  \"holidays\": {\"2026-02-14\": \"春节\"},\n  \"workdays\": {\"2026-02-14\": \"春节\"}\n}",
+            "clinic.json: /workdays/2026-02-14 (line 3, column 30): 2026-02-14 is listed both as \
+             a holiday (\"春节\") and as a make-up working day: expected one or the other",
+        ),
+        (
+            "{\n  \"closed_weekdays\": [\"Mon\", \"Tue\", \"Wed\", \"Thu\", \"Fri\", \"Sat\", \"Sun\"]\n}",
+            "clinic.json: /closed_weekdays (line 2, column 22): every day of the week is closed: \
+             expected at least one open weekday",
+        ),
+        (
+            "{\n  \"closed_weekdays\": [\"Mon\", \"Tue\", \"Wed\", \"Thu\", \"Fri\"],\n  \"closed_on_weekends\": true\n}",
+            "clinic.json: /closed_on_weekends (line 3, column 25): the weekly closing days \
+             (Mon, Tue, Wed, Thu, Fri) and the weekend (Sat, Sun), closed by closed_on_weekends, \
+             leave no day of the week open: expected at least one open weekday",
+        ),
+        (
+            "{\n  \"holidays\": {\"2026-02-30\": \"春节\"}\n}",
+            "clinic.json: /holidays/2026-02-30 (line 2, column 30): invalid date \"2026-02-30\": \
+             expected an existing day written \"YYYY-MM-DD\", such as \"2026-02-17\"",
+        ),
+        (
+            "{\n  \"holidays\": {\"2026-02-17\": \"春节\",\n               \"2026-02-17\": \"除夕\"}\n}",
+            "clinic.json: /holidays/2026-02-17 (line 2, column 30): 2026-02-17 is listed twice: \
+             expected each date once",
+        ),
+        (
+            "{\n  \"holidays\": {\"2026-02-17\": \"\"}\n}",
+            "clinic.json: /holidays/2026-02-17 (line 2, column 30): empty name: expected the name \
+             of the day, such as \"春节\" or \"Spring Festival\"",
+        ),
+        (
+            "{\n  \"holidays\": [\"2026-02-17\"]\n}",
+            "clinic.json: /holidays (line 2, column 15): invalid type: sequence, expected an \
+             object of dates and names, such as {\"2026-02-17\": \"春节\"}",
+        ),
+        (
+            "{\n  \"workdays\": [\"2026-02-14\"]\n}",
+            "clinic.json: /workdays (line 2, column 15): invalid type: sequence, expected an \
+             object of dates and names, such as {\"2026-02-17\": \"春节\"}",
+        ),
+        (
+            "{\"closed_dates\": [\"2026-02-17\", \"17/02/2026\"]}",
+            "clinic.json: /closed_dates/1 (line 1, column 33): invalid date \"17/02/2026\": \
+             expected an existing day written \"YYYY-MM-DD\", such as \"2026-02-17\"",
+        ),
+        (
+            "{\"closed_dates\": [\"2026-02-17\"], \"open_dates\": [\"2026-02-17\"]}",
+            "clinic.json: /open_dates (line 1, column 48): 2026-02-17 is listed both in \
+             closed_dates and in open_dates: expected one or the other",
+        ),
+        (
+            "{\"weekend\": [\"Sunday\", \"Mo\"]}",
+            "clinic.json: /weekend/1 (line 1, column 24): unknown weekday \"Mo\": expected \
+             \"Mon\", \"Tue\", \"Wed\", \"Thu\", \"Fri\", \"Sat\" or \"Sun\"",
+        ),
+        (
+            "{\n  \"covers\": {\"from\": \"2026-12-31\", \"to\": \"2026-01-01\"}\n}",
+            "clinic.json: /covers (line 2, column 13): the calendar covers from 2026-12-31 to \
+             2026-01-01: expected \"from\" on or before \"to\"",
+        ),
+        (
+            "{\n  \"covers\": {\"from\": \"2026-01-01\"}\n}",
+            "clinic.json: /covers (line 2, column 13): missing field `to`",
+        ),
+        (
+            "{\n  \"hours\": {\"open\": \"21:00\", \"close\": \"09:00\"}\n}",
+            "clinic.json: /hours (line 2, column 12): the clinic opens at 21:00 and closes at \
+             09:00: expected \"open\" before \"close\" on the same day",
+        ),
+        (
+            "{\n  \"hours\": {\"open\": \"9:00\", \"close\": \"21:00\"}\n}",
+            "clinic.json: /hours/open (line 2, column 21): invalid time \"9:00\": expected \
+             \"HH:MM\" on a 24-hour clock, such as \"09:00\" or \"14:30\"",
+        ),
+        (
+            "{\"closed_on_holidays\": \"yes\"}",
+            "clinic.json: /closed_on_holidays (line 1, column 24): invalid type: string \"yes\", \
+             expected a boolean",
+        ),
+        (
+            "{\"weekends\": [\"Sun\"]}",
+            "clinic.json: /weekends (line 1, column 2): unknown field `weekends`, expected one of \
+             `covers`, `weekend`, `closed_on_weekends`, `closed_on_holidays`, `holidays`, \
+             `workdays`, `closed_weekdays`, `closed_dates`, `open_dates`, `hours`, `windows`, `quiet_hours`",
+        ),
+    ];
+    for (json, message) in cases {
+        let err = Calendar::from_json("clinic.json", json).unwrap_err();
+        assert!(err.is_calendar(), "{err}");
+        assert_eq!(err.to_string(), message, "{json}");
+    }
+}

@@ -1,0 +1,135 @@
+//! Who is greeted: tags, key customers, patients without a birthday or born this year;
+//! and which planner plans which scope.
+
+use super::*;
+
+/// DOMAIN.md §5 (seed 003): ordinary customers get a light touch once a quarter, 10 Jan,
+/// Apr, Jul, Oct; key customers are served by their own callbacks and get none; a patient
+/// tagged `no_greetings` gets no greetings (but is still an ordinary customer).
+#[test]
+fn quarterly_touch_and_tags() {
+    let day = "sms customer_service 09:00-18:00";
+    let quarterly = [
+        format!("2026-01-10 quarterly-touch/quarterly-message {day}"),
+        format!("2026-04-10 quarterly-touch/quarterly-message {day}"),
+        format!("2026-07-10 quarterly-touch/quarterly-message {day}"),
+        format!("2026-10-10 quarterly-touch/quarterly-message {day}"),
+    ];
+    let ordinary = plan_builtin(&patient("p-o", None, &[]), "2026-01-01", "2026-12-31");
+    let only = |plan: &Plan, program: &str| Plan {
+        tasks: plan
+            .tasks
+            .iter()
+            .filter(|t| t.program() == program)
+            .cloned()
+            .collect(),
+        ..Plan::default()
+    };
+    let q: Vec<&str> = quarterly.iter().map(String::as_str).collect();
+    assert_lines(&only(&ordinary, "quarterly-touch"), &q);
+    assert_eq!(
+        only(&ordinary, "quarterly-touch").tasks[0].id(),
+        "quarterly-touch/quarterly-message/patient:p-o/20260110"
+    );
+
+    let key = plan_builtin(
+        &patient("p-k", Some("1985-04-10"), &["key_customer"]),
+        "2026-01-01",
+        "2026-12-31",
+    );
+    assert!(key.tasks.iter().all(|t| t.program() != "quarterly-touch"));
+    assert!(key.dropped.is_empty(), "{:?}", key.dropped);
+    // Key customers still get their greetings: the birthday falls on 10 Apr.
+    assert_eq!(dates_of(&key, "birthday-greeting"), ["2026-04-10"]);
+
+    let quiet = plan_builtin(
+        &patient("p-q", Some("1990-11-03"), &["no_greetings"]),
+        "2026-01-01",
+        "2026-12-31",
+    );
+    assert_lines(&quiet, &q);
+    assert!(quiet.dropped.is_empty(), "{:?}", quiet.dropped);
+
+    let both = plan_builtin(
+        &patient("p-b", Some("1990-11-03"), &["no_greetings", "key_customer"]),
+        "2026-01-01",
+        "2026-12-31",
+    );
+    assert!(both.tasks.is_empty(), "{:?}", lines(&both));
+}
+
+/// A patient without a birthday gets every other greeting, and the birthday greeting is
+/// listed as dropped (`missing_anchor`, detail "birthday").
+#[test]
+fn patient_without_a_birthday_drops_the_birthday_greeting() {
+    let plan = plan_builtin(&patient("p-nb", None, &[]), "2026-01-01", "2026-12-31");
+    assert!(dates_of(&plan, "birthday-greeting").is_empty());
+    assert_eq!(dates_of(&plan, "christmas"), ["2026-12-25"]);
+    assert_eq!(plan.dropped.len(), 1, "{:?}", plan.dropped);
+    let x = &plan.dropped[0];
+    assert_eq!(x.id, "greetings/birthday-greeting/patient:p-nb/0");
+    assert_eq!((&*x.program, &*x.step), ("greetings", "birthday-greeting"));
+    assert_eq!(x.reason, DropReason::MissingAnchor);
+    assert_eq!(x.detail.as_deref(), Some("birthday"));
+    assert_eq!(x.nominal, None);
+}
+
+/// `RuleSet::plan` (episodes) plans episode programs only, `plan_patient` patient-level
+/// programs only, even when both would match (no `applies` on either).
+#[test]
+fn each_planner_plans_its_own_scope() {
+    let text = r#"[
+      {"format": "followup/v1", "id": "any-episode", "name": {"zh": "回访", "en": "Any episode"},
+       "steps": [{"id": "day-1", "offset": "P1D", "title": {"zh": "第一天", "en": "Day 1"}}]},
+      {"format": "followup/v1", "id": "any-patient", "name": {"zh": "祝福", "en": "Any patient"},
+       "scope": "patient",
+       "steps": [{"id": "xmas", "from": "date:12-25", "title": {"zh": "圣诞", "en": "Christmas"}}]}
+    ]"#;
+    let rules = rules("both.json", text);
+    let ep = followup::Episode::from_json(
+        "ep",
+        r#"{"id": "e1", "event": "procedure", "at": "2026-12-24",
+            "patient": {"id": "p-1", "birthday": "1990-11-03"}}"#,
+    )
+    .expect("episode");
+    let episode_plan = rules.plan(&ep, &Calendar::default()).expect("plan");
+    let ids: Vec<String> = episode_plan.tasks.iter().map(|t| t.id()).collect();
+    assert_eq!(ids, ["any-episode/day-1/e1/0"]); // 24 Dec + 1 day
+    assert_eq!(episode_plan.tasks[0].due, d("2026-12-25"));
+    assert!(episode_plan.dropped.is_empty());
+
+    let patient_plan = plan_with(&rules, &ep.patient, "2026-01-01", "2026-12-31");
+    let ids: Vec<String> = patient_plan.tasks.iter().map(|t| t.id()).collect();
+    assert_eq!(ids, ["any-patient/xmas/patient:p-1/20261225"]);
+
+    // The built-in rules: a laser episode of a patient with a birthday gets no greeting,
+    // and the patient's plan holds greetings and quarterly messages only.
+    let laser = followup::Episode::from_json(
+        "ep",
+        r#"{"id": "e2", "event": "procedure", "at": "2026-11-02",
+            "attributes": {"category": "laser"}, "patient": {"id": "p-2", "birthday": "1990-11-03"}}"#,
+    )
+    .expect("episode");
+    let b = builtin();
+    let laser_plan = b.plan(&laser, &Calendar::default()).expect("plan");
+    assert!(!laser_plan.tasks.is_empty());
+    assert!(laser_plan
+        .tasks
+        .iter()
+        .all(|t| t.program() == "laser-aftercare"));
+    let p2 = plan_with(&b, &laser.patient, "2026-01-01", "2026-12-31");
+    assert!(p2
+        .tasks
+        .iter()
+        .all(|t| matches!(t.program(), "greetings" | "quarterly-touch")));
+    assert_eq!(dates_of(&p2, "birthday-greeting"), ["2026-11-03"]);
+}
+
+/// No birthday greeting before the patient was born, nor on the day of birth: a baby born
+/// on 15 Jun 2026 is first greeted on 15 Jun 2027.
+#[test]
+fn no_birthday_greeting_before_the_first_birthday() {
+    let p = patient("p-baby", Some("2026-06-15"), &[]);
+    let plan = plan_builtin(&p, "2025-01-01", "2027-12-31");
+    assert_eq!(dates_of(&plan, "birthday-greeting"), ["2027-06-15"]);
+}
