@@ -5,6 +5,7 @@ use crate::limits::Limits;
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use serde::de::{self, Deserializer, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
@@ -96,22 +97,51 @@ pub(crate) struct Session {
     pub done: bool,
 }
 
+/// The sessions of a course, numbered from 1: done ones, then planned ones, each in date
+/// order. Dates given in order (the usual case) are read in place, not copied.
+pub(crate) struct Sessions<'a> {
+    done: Cow<'a, [NaiveDate]>,
+    planned: Cow<'a, [NaiveDate]>,
+    /// Index of the next session in done-then-planned order.
+    next: usize,
+}
+
+impl Iterator for Sessions<'_> {
+    type Item = Session;
+
+    fn next(&mut self) -> Option<Session> {
+        let i = self.next;
+        let (date, done) = match self.done.get(i) {
+            Some(&d) => (d, true),
+            None => (*self.planned.get(i - self.done.len())?, false),
+        };
+        self.next += 1;
+        Some(Session {
+            number: u32::try_from(self.next).ok()?,
+            date,
+            done,
+        })
+    }
+}
+
+fn sorted(dates: &[NaiveDate]) -> Cow<'_, [NaiveDate]> {
+    if dates.is_sorted() {
+        Cow::Borrowed(dates)
+    } else {
+        let mut owned = dates.to_vec();
+        owned.sort_unstable();
+        Cow::Owned(owned)
+    }
+}
+
 impl Course {
     /// The sessions numbered from 1: done ones in date order, then planned ones.
-    pub(crate) fn sessions(&self) -> impl Iterator<Item = Session> + '_ {
-        let mut done: Vec<NaiveDate> = self.done.clone();
-        done.sort_unstable();
-        let mut planned: Vec<NaiveDate> = self.planned.clone();
-        planned.sort_unstable();
-        let tagged: Vec<(NaiveDate, bool)> = done
-            .into_iter()
-            .map(|d| (d, true))
-            .chain(planned.into_iter().map(|d| (d, false)))
-            .collect();
-        tagged
-            .into_iter()
-            .zip(1u32..)
-            .map(|((date, done), number)| Session { number, date, done })
+    pub(crate) fn sessions(&self) -> Sessions<'_> {
+        Sessions {
+            done: sorted(&self.done),
+            planned: sorted(&self.planned),
+            next: 0,
+        }
     }
 
     /// The end of the course: the day after its last session (session number `package`
@@ -331,5 +361,40 @@ mod date_time {
                     .ok()
                     .map(|d| d.and_time(NaiveTime::MIN))
             })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dates(list: &[&str]) -> Vec<NaiveDate> {
+        list.iter().map(|s| s.parse().unwrap()).collect()
+    }
+
+    /// Done sessions first, then planned ones, each in date order whatever order they
+    /// were given in; numbered from 1.
+    #[test]
+    fn sessions_are_numbered_done_first_in_date_order() {
+        let course = Course {
+            package: Some(5),
+            done: dates(&["2026-03-09", "2026-03-02"]),
+            planned: dates(&["2026-03-30", "2026-03-16", "2026-03-23"]),
+        };
+        let got: Vec<(u32, String, bool)> = course
+            .sessions()
+            .map(|s| (s.number, s.date.to_string(), s.done))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (1, "2026-03-02".to_string(), true),
+                (2, "2026-03-09".to_string(), true),
+                (3, "2026-03-16".to_string(), false),
+                (4, "2026-03-23".to_string(), false),
+                (5, "2026-03-30".to_string(), false),
+            ]
+        );
+        assert!(Course::default().sessions().next().is_none());
     }
 }
