@@ -190,7 +190,7 @@ pub fn merge(plans: &[Plan], policy: &ContactPolicy) -> MergedPlan {
             reasons.sort_by(|a, b| reason_key(policy, a).cmp(&reason_key(policy, b)));
             let first = &reasons.first()?.task;
             Some(Contact {
-                patient: first.patient().into(),
+                patient: first.subject.patient.clone(),
                 date,
                 window: common_window(first.window, &reasons),
                 channel: first.channel(),
