@@ -10,40 +10,10 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::sync::Arc;
 
-/// A task as written: borrowed from the task, field order as in DESIGN.md.
-#[derive(Serialize)]
-struct Written<'a> {
-    id: String,
-    program: &'a str,
-    step: &'a str,
-    occurrence: u32,
-    episode: &'a str,
-    patient: &'a str,
-    channel: Channel,
-    role: Role,
-    earliest: NaiveDate,
-    due: NaiveDate,
-    latest: NaiveDate,
-    window: TimeWindow,
-    nominal: NaiveDate,
-    shifted: Option<ShiftReason>,
-    #[serde(skip_serializing_if = "is_false")]
-    beyond_calendar: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    picked_by: Option<Role>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    waits_for: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    status: Option<Status>,
-    title: &'a Text,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    script: Option<&'a Text>,
-}
-
-/// A task as read.
-#[derive(Deserialize)]
+/// A task as written and read: one flat object, fields in DESIGN.md's order.
+#[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename = "Task")]
-struct Read {
+struct Repr {
     id: String,
     program: Arc<str>,
     step: Arc<str>,
@@ -58,16 +28,16 @@ struct Read {
     window: TimeWindow,
     nominal: NaiveDate,
     shifted: Option<ShiftReason>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_false")]
     beyond_calendar: bool,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     picked_by: Option<Role>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     waits_for: Option<Arc<str>>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     status: Option<Status>,
     title: Text,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     script: Option<Text>,
 }
 
@@ -76,16 +46,18 @@ fn is_false(b: &bool) -> bool {
 }
 
 impl Serialize for Task {
+    /// Writing takes reference counts on the shared parts; no text is copied.
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        Written {
+        let (info, subject) = (&*self.info, &*self.subject);
+        Repr {
             id: self.id(),
-            program: self.program(),
-            step: self.step(),
+            program: info.program.clone(),
+            step: info.step.clone(),
             occurrence: self.occurrence,
-            episode: self.episode(),
-            patient: self.patient(),
-            channel: self.channel(),
-            role: self.role(),
+            episode: subject.episode.clone(),
+            patient: subject.patient.clone(),
+            channel: info.channel,
+            role: info.role,
             earliest: self.earliest,
             due: self.due,
             latest: self.latest,
@@ -93,11 +65,11 @@ impl Serialize for Task {
             nominal: self.nominal,
             shifted: self.shifted,
             beyond_calendar: self.beyond_calendar,
-            picked_by: self.picked_by(),
-            waits_for: self.waits_for(),
+            picked_by: info.picked_by,
+            waits_for: info.wait_for.clone().filter(|_| self.waiting),
             status: self.status,
-            title: self.title(),
-            script: self.script(),
+            title: info.title.clone(),
+            script: info.script.clone(),
         }
         .serialize(s)
     }
@@ -105,7 +77,7 @@ impl Serialize for Task {
 
 impl<'de> Deserialize<'de> for Task {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let r = Read::deserialize(d)?;
+        let r = Repr::deserialize(d)?;
         let expected = task_id(&r.program, &r.step, &r.episode, r.occurrence);
         if r.id != expected {
             return Err(serde::de::Error::custom(format!(
@@ -113,6 +85,7 @@ impl<'de> Deserialize<'de> for Task {
                 r.id
             )));
         }
+        let waiting = r.waits_for.is_some();
         Ok(Task {
             info: Arc::new(TaskInfo {
                 program: r.program,
@@ -120,7 +93,7 @@ impl<'de> Deserialize<'de> for Task {
                 channel: r.channel,
                 role: r.role,
                 picked_by: r.picked_by,
-                wait_for: r.waits_for.clone(),
+                wait_for: r.waits_for,
                 title: r.title,
                 script: r.script,
                 rank: 0,
@@ -138,7 +111,7 @@ impl<'de> Deserialize<'de> for Task {
             shifted: r.shifted,
             beyond_calendar: r.beyond_calendar,
             status: r.status,
-            waiting: r.waits_for.is_some(),
+            waiting,
         })
     }
 }
