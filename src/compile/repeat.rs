@@ -140,11 +140,7 @@ impl Repeat {
         until: NaiveDate,
         limits: &Limits,
     ) -> Result<Vec<NaiveDate>, RepeatError> {
-        let end = until
-            .and_hms_opt(23, 59, 59)
-            .and_then(|t| Tz::UTC.from_local_datetime(&t).single())
-            .ok_or_else(|| RepeatError::Invalid(format!("end date {until} is out of range")))?;
-        let set = self.build(start)?.before(end);
+        let set = self.build_until(start, until)?;
         self.collect(set, limits, |d| d <= until)
     }
 
@@ -155,12 +151,21 @@ impl Repeat {
         start: NaiveDate,
         until: NaiveDate,
     ) -> Result<Vec<NaiveDate>, RepeatError> {
+        let first = self.build_until(start, until)?.all(1);
+        Ok(first.dates.iter().map(|d| d.date_naive()).collect())
+    }
+
+    /// The rule started on `start`, cut after `until`.
+    fn build_until(
+        &self,
+        start: NaiveDate,
+        until: NaiveDate,
+    ) -> Result<rrule::RRuleSet, RepeatError> {
         let end = until
             .and_hms_opt(23, 59, 59)
             .and_then(|t| Tz::UTC.from_local_datetime(&t).single())
             .ok_or_else(|| RepeatError::Invalid(format!("end date {until} is out of range")))?;
-        let first = self.build(start)?.before(end).all(1);
-        Ok(first.dates.iter().map(|d| d.date_naive()).collect())
+        Ok(self.build(start)?.before(end))
     }
 
     fn build(&self, start: NaiveDate) -> Result<rrule::RRuleSet, RepeatError> {
