@@ -230,20 +230,12 @@ impl Accumulator {
     fn finish(mut self) -> RuleSet {
         // Rank every (program id, step id) pair in string order: plans sort their tasks by
         // rank instead of comparing ids.
-        let mut pairs: Vec<(usize, usize)> = (self.programs.iter().enumerate())
-            .flat_map(|(p, program)| (0..program.steps.len()).map(move |s| (p, s)))
+        let mut steps: Vec<&mut crate::compile::Step> = (self.programs.iter_mut())
+            .flat_map(|program| program.steps.iter_mut())
             .collect();
-        let ids = |&(p, s): &(usize, usize)| {
-            self.programs
-                .get(p)
-                .and_then(|program| program.steps.get(s))
-                .map(|step| (step.info.program.clone(), step.info.step.clone()))
-        };
-        pairs.sort_by_cached_key(ids);
-        for (rank, (p, s)) in pairs.into_iter().enumerate() {
-            if let Some(step) = self.programs.get_mut(p).and_then(|pr| pr.steps.get_mut(s)) {
-                Arc::make_mut(&mut step.info).rank = u32::try_from(rank).unwrap_or(u32::MAX);
-            }
+        steps.sort_by(|a, b| (&a.info.program, &a.info.step).cmp(&(&b.info.program, &b.info.step)));
+        for (rank, step) in steps.into_iter().enumerate() {
+            Arc::make_mut(&mut step.info).rank = u32::try_from(rank).unwrap_or(u32::MAX);
         }
         RuleSet {
             programs: self.programs,
