@@ -37,7 +37,8 @@ pub fn lines(plan: &Plan) -> Vec<String> {
         .collect()
 }
 
-fn ser<T: serde::Serialize>(v: &T) -> String {
+/// The JSON name of a unit value (`"phone"`, `"customer_service"`…), empty if it has none.
+pub fn ser<T: serde::Serialize>(v: &T) -> String {
     serde_json::to_value(v)
         .ok()
         .and_then(|v| v.as_str().map(str::to_string))

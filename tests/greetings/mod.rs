@@ -14,7 +14,7 @@
 //! `dates` holds the greeting calendars, `tags_and_scope` who gets what and which planner
 //! plans it, `errors` the horizons and rules that are refused.
 
-use crate::support::builtin;
+use crate::support::{builtin, ser};
 use chrono::{Datelike, NaiveDate};
 use followup::{Calendar, DropReason, Error, Patient, Plan, RuleSet};
 
@@ -89,13 +89,6 @@ fn lines(plan: &Plan) -> Vec<String> {
             s
         })
         .collect()
-}
-
-fn ser<T: serde::Serialize>(v: &T) -> String {
-    serde_json::to_value(v)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
 }
 
 /// `(due, step)` of the tasks of one step, in plan order.

@@ -26,8 +26,8 @@ fn contact_lines(m: &MergedPlan) -> Vec<String> {
             format!(
                 "{} {} {}: {}",
                 c.date,
-                json(&c.channel),
-                json(&c.role),
+                ser(&c.channel),
+                ser(&c.role),
                 reasons.join(", ")
             )
         })

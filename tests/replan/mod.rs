@@ -5,6 +5,7 @@
 //! One file per part of the module: `diff`, `merge`, `worklist` (with `plan_as_of`),
 //! `compliance`, and the `properties` of them all.
 
+use crate::support::ser;
 use chrono::{Days, NaiveDate};
 use followup::{
     apply, compliance, diff, merge, week, worklist, Calendar, Cap, Channel, Completion,
@@ -48,12 +49,4 @@ fn plan(ep: &Episode) -> Plan {
 
 fn ids<'a>(tasks: impl IntoIterator<Item = &'a followup::Task>) -> Vec<String> {
     tasks.into_iter().map(|t| t.id()).collect()
-}
-
-fn json<T: serde::Serialize>(v: &T) -> String {
-    serde_json::to_value(v)
-        .unwrap()
-        .as_str()
-        .unwrap()
-        .to_string()
 }
