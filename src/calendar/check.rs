@@ -8,8 +8,10 @@ use crate::json::push_key;
 type Check = fn(&Spec) -> Result<(), Located>;
 
 /// Every check, in the order their errors are reported.
-const CHECKS: [Check; 7] = [
+const CHECKS: [Check; 9] = [
     some_weekday_open,
+    desk_and_messages_work_some_weekday,
+    desk_and_messages_dates_once,
     holiday_or_workday,
     closed_or_open,
     coverage_in_order,
@@ -43,6 +45,45 @@ fn some_weekday_open(spec: &Spec) -> Result<(), Located> {
                 spec.weekend.names()
             ),
         ));
+    }
+    Ok(())
+}
+
+/// The call desk and the messages work on at least one day of the week by their weekly
+/// rules, which bounds the search for a day they work as for the clinic.
+fn desk_and_messages_work_some_weekday(spec: &Spec) -> Result<(), Located> {
+    let mut clinic = spec.closed_weekdays;
+    if spec.closed_on_weekends {
+        clinic = clinic.union(spec.weekend);
+    }
+    if clinic.union(spec.call_desk.closed_weekdays).is_every_day() {
+        return Err(Located::new(
+            "/call_desk/closed_weekdays",
+            format!(
+                "the call desk's closing days ({}) and the clinic's ({}) leave no day of the week for calls: expected at least one weekday the call desk works",
+                spec.call_desk.closed_weekdays.names(),
+                clinic.names()
+            ),
+        ));
+    }
+    if spec.messages.closed_weekdays.is_every_day() {
+        return Err(Located::new(
+            "/messages/closed_weekdays",
+            "messages are closed every day of the week: expected at least one weekday messages go out",
+        ));
+    }
+    Ok(())
+}
+
+/// No date is both open and closed for the call desk, or for messages.
+fn desk_and_messages_dates_once(spec: &Spec) -> Result<(), Located> {
+    for (name, days) in [("call_desk", &spec.call_desk), ("messages", &spec.messages)] {
+        if let Some(date) = days.open_dates.0.intersection(&days.closed_dates.0).next() {
+            return Err(Located::new(
+                format!("/{name}/open_dates"),
+                format!("{date} is listed both in {name}.closed_dates and in {name}.open_dates: expected one or the other"),
+            ));
+        }
     }
     Ok(())
 }

@@ -18,6 +18,17 @@ impl Spec {
             .0
             .extend(other.closed_dates.0.iter().copied());
         self.open_dates.0.extend(other.open_dates.0.iter().copied());
+        for (mine, theirs) in [
+            (&mut self.call_desk, &other.call_desk),
+            (&mut self.messages, &other.messages),
+        ] {
+            mine.open_dates
+                .0
+                .extend(theirs.open_dates.0.iter().copied());
+            mine.closed_dates
+                .0
+                .extend(theirs.closed_dates.0.iter().copied());
+        }
     }
 }
 

@@ -12,6 +12,7 @@ mod spec;
 
 use crate::error::{Located, Result};
 use crate::limits::Limits;
+use crate::model::Channel;
 use crate::time::{NamedWindows, TimeWindow};
 use chrono::{Datelike, NaiveDate, Weekday};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -122,6 +123,62 @@ pub enum ShiftReason {
     /// The step waits for a fact (`wait_for`) that came after the nominal day: the task
     /// moved to the day of the fact (or the first open day after it).
     WaitedForFact,
+    /// The call desk does not work on the nominal day (`call_desk` in the calendar),
+    /// although the clinic may be open.
+    CallDeskClosed,
+    /// No messages go out on the nominal day (`messages` in the calendar).
+    MessagesClosed,
+    /// The task is due on the day of its event (or of the fact it counts from), and
+    /// nothing of its time window was left after the event's time: it moved to the next
+    /// day its channel works.
+    AfterEvent,
+    /// The task counts from a visit (a milestone such as the suture removal) whose
+    /// default day fell on a day the clinic is closed: the visit moved to an open day and
+    /// the task follows it.
+    AnchorMoved,
+}
+
+impl ShiftReason {
+    /// The name as written in JSON (`closed_weekday`, `after_event`…).
+    pub fn name(self) -> &'static str {
+        match self {
+            ShiftReason::ClosedWeekday => "closed_weekday",
+            ShiftReason::ClosedDate => "closed_date",
+            ShiftReason::Holiday => "holiday",
+            ShiftReason::Weekend => "weekend",
+            ShiftReason::WaitedForFact => "waited_for_fact",
+            ShiftReason::CallDeskClosed => "call_desk_closed",
+            ShiftReason::MessagesClosed => "messages_closed",
+            ShiftReason::AfterEvent => "after_event",
+            ShiftReason::AnchorMoved => "anchor_moved",
+        }
+    }
+}
+
+/// Who must be at work for a task on a channel: the clinic for visits, mail and internal
+/// work, the call desk for calls, the message system for SMS and WeChat.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Crew {
+    /// The clinic itself: `in_person`, `home_visit`, `mail`, `internal`. Works on the
+    /// clinic's open days.
+    Clinic,
+    /// The call desk: `phone`. Works on the clinic's open days, unless the calendar's
+    /// `call_desk` says otherwise (on-duty days during a closure).
+    CallDesk,
+    /// The message system: `sms`, `wechat`. Works every day, unless the calendar's
+    /// `messages` says otherwise.
+    Messages,
+}
+
+impl Crew {
+    /// The crew a channel needs.
+    pub fn of(channel: Channel) -> Crew {
+        match channel {
+            Channel::Phone => Crew::CallDesk,
+            Channel::Sms | Channel::Wechat => Crew::Messages,
+            _ => Crew::Clinic,
+        }
+    }
 }
 
 /// What kind of day a date is, whether the clinic is open or not.
@@ -377,6 +434,64 @@ impl Calendar {
             };
         }
         None
+    }
+
+    /// Why a task on `channel` cannot be done on `date`, or `None` if its [`Crew`] works
+    /// that day: visits, mail and internal work need the clinic open; calls need the
+    /// call desk (the clinic's open days, changed by `call_desk`); messages go every day
+    /// unless `messages` closes the day.
+    ///
+    /// ```
+    /// use followup::{Calendar, Channel, ShiftReason};
+    /// let d = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+    /// let cal = Calendar::from_json("clinic.json", r#"{
+    ///     "closed_dates": ["2026-02-17", "2026-02-20"],
+    ///     "call_desk": {"open_dates": ["2026-02-20"]}
+    /// }"#)?;
+    /// assert_eq!(cal.closed_reason_for(Channel::InPerson, d("2026-02-20")), Some(ShiftReason::ClosedDate));
+    /// assert_eq!(cal.closed_reason_for(Channel::Phone, d("2026-02-20")), None); // on duty
+    /// assert_eq!(cal.closed_reason_for(Channel::Phone, d("2026-02-17")), Some(ShiftReason::ClosedDate));
+    /// assert_eq!(cal.closed_reason_for(Channel::Sms, d("2026-02-17")), None);
+    /// # Ok::<(), followup::Error>(())
+    /// ```
+    pub fn closed_reason_for(&self, channel: Channel, date: NaiveDate) -> Option<ShiftReason> {
+        match Crew::of(channel) {
+            Crew::Clinic => self.closed_reason(date),
+            Crew::CallDesk => match self.0.call_desk.says(date) {
+                Some(true) => None,
+                Some(false) => Some(ShiftReason::CallDeskClosed),
+                None => self.closed_reason(date),
+            },
+            Crew::Messages => match self.0.messages.says(date) {
+                Some(false) => Some(ShiftReason::MessagesClosed),
+                _ => None,
+            },
+        }
+    }
+
+    /// True if a task on `channel` can be done on `date` (see
+    /// [`Calendar::closed_reason_for`]).
+    pub fn works(&self, channel: Channel, date: NaiveDate) -> bool {
+        self.closed_reason_for(channel, date).is_none()
+    }
+
+    /// How many days a search for a working day of `crew` needs at most, from any day:
+    /// every 7 closed days in a row hold a date closed by a listed date (the checks make
+    /// sure a weekday is open by the weekly rules).
+    pub(crate) fn search_bound(&self, crew: Crew) -> usize {
+        let s = &self.0;
+        let clinic = s.closed_dates.0.len()
+            + if s.closed_on_holidays {
+                s.holidays.0.len()
+            } else {
+                0
+            };
+        let listed = match crew {
+            Crew::Clinic => clinic,
+            Crew::CallDesk => clinic + s.call_desk.closed_dates.0.len(),
+            Crew::Messages => s.messages.closed_dates.0.len(),
+        };
+        listed.saturating_add(1).saturating_mul(7)
     }
 }
 

@@ -2,7 +2,7 @@
 //! was expected. Nothing here is checked across fields: that is `check.rs`.
 
 use crate::time::{parse_hhmm, TimeWindow, WindowsDef};
-use chrono::{NaiveDate, NaiveTime, Weekday};
+use chrono::{Datelike, NaiveDate, NaiveTime, Weekday};
 use serde::de::{DeserializeSeed, Deserializer, Error as _, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 use std::collections::{BTreeMap, BTreeSet};
@@ -18,7 +18,7 @@ pub(super) struct Spec {
     pub weekend: WeekdaySet,
     #[serde(default)]
     pub closed_on_weekends: bool,
-    #[serde(default)]
+    #[serde(default = "yes")]
     pub closed_on_holidays: bool,
     #[serde(default, skip_serializing_if = "DateNames::is_empty")]
     pub holidays: DateNames,
@@ -36,6 +36,51 @@ pub(super) struct Spec {
     pub windows: WindowsDef,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub quiet_hours: Vec<TimeWindow>,
+    #[serde(default, skip_serializing_if = "ChannelDays::is_empty")]
+    pub call_desk: ChannelDays,
+    #[serde(default, skip_serializing_if = "ChannelDays::is_empty")]
+    pub messages: ChannelDays,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// The days one kind of work differs from its base: the call desk from the clinic's open
+/// days (on-duty days during a closure, a desk closed while the clinic is open), the
+/// system's messages from every day.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct ChannelDays {
+    /// Days it works whatever its base says.
+    #[serde(default, skip_serializing_if = "DateSet::is_empty")]
+    pub open_dates: DateSet,
+    /// Days it does not work.
+    #[serde(default, skip_serializing_if = "DateSet::is_empty")]
+    pub closed_dates: DateSet,
+    /// Days of the week it does not work.
+    #[serde(default, skip_serializing_if = "WeekdaySet::is_empty")]
+    pub closed_weekdays: WeekdaySet,
+}
+
+impl ChannelDays {
+    pub fn is_empty(&self) -> bool {
+        self.open_dates.is_empty() && self.closed_dates.is_empty() && self.closed_weekdays.0 == 0
+    }
+
+    /// `Some(true)`: works on `date` whatever the base says; `Some(false)`: does not work;
+    /// `None`: as the base.
+    pub fn says(&self, date: NaiveDate) -> Option<bool> {
+        if self.open_dates.0.contains(&date) {
+            Some(true)
+        } else if self.closed_dates.0.contains(&date)
+            || self.closed_weekdays.contains(date.weekday())
+        {
+            Some(false)
+        } else {
+            None
+        }
+    }
 }
 
 fn is_default(w: &WindowsDef) -> bool {
@@ -48,7 +93,7 @@ impl Default for Spec {
             covers: None,
             weekend: WeekdaySet::sat_sun(),
             closed_on_weekends: false,
-            closed_on_holidays: false,
+            closed_on_holidays: true,
             holidays: DateNames::default(),
             workdays: DateNames::default(),
             closed_weekdays: WeekdaySet::default(),
@@ -57,6 +102,8 @@ impl Default for Spec {
             hours: None,
             windows: WindowsDef::default(),
             quiet_hours: Vec::new(),
+            call_desk: ChannelDays::default(),
+            messages: ChannelDays::default(),
         }
     }
 }
@@ -92,6 +139,10 @@ impl WeekdaySet {
 
     pub fn union(self, other: WeekdaySet) -> WeekdaySet {
         WeekdaySet(self.0 | other.0)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0 == 0
     }
 
     pub fn is_every_day(self) -> bool {

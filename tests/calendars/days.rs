@@ -30,10 +30,13 @@ fn closed_reason_is_the_most_specific() {
             Some(ShiftReason::Holiday),
         ),
         (
-            r#", "closed_weekdays": ["Sat"]"#,
+            r#", "closed_weekdays": ["Sat"], "closed_on_holidays": false"#,
             Some(ShiftReason::ClosedWeekday),
         ),
-        ("", Some(ShiftReason::Weekend)),
+        (
+            r#", "closed_on_holidays": false"#,
+            Some(ShiftReason::Weekend),
+        ),
         (
             r#", "closed_weekdays": ["Sat"], "closed_on_holidays": true, "closed_dates": ["2026-01-04"], "open_dates": ["2026-01-03"]"#,
             None,
@@ -45,8 +48,13 @@ fn closed_reason_is_the_most_specific() {
         assert_eq!(c.is_open(date), want.is_none(), "{extra}");
         assert_eq!(c.day_kind(date), DayKind::Holiday);
     }
-    // Holidays stay open unless the clinic closes on them.
-    let open = cal(r#"{"holidays": {"2026-01-01": "元旦"}}"#);
+    // Listed holidays are closed unless the clinic says it works on them.
+    let closed = cal(r#"{"holidays": {"2026-01-01": "元旦"}}"#);
+    assert_eq!(
+        closed.closed_reason(d("2026-01-01")),
+        Some(ShiftReason::Holiday)
+    );
+    let open = cal(r#"{"holidays": {"2026-01-01": "元旦"}, "closed_on_holidays": false}"#);
     assert_eq!(open.day_kind(d("2026-01-01")), DayKind::Holiday);
     assert!(open.is_open(d("2026-01-01")));
 }
@@ -125,7 +133,7 @@ const SHIFT_RULES: &str = r#"{
   "format": "followup/v1", "id": "visit", "name": {"zh": "复诊", "en": "Review"},
   "applies": {"event": "procedure"},
   "steps": [
-    {"id": "reminder", "offset": "-P2D", "closed_day": "previous_open_day", "channel": "sms",
+    {"id": "reminder", "offset": "-P2D", "closed_day": "previous_open_day", "channel": "phone",
      "title": {"zh": "复诊提醒", "en": "Reminder"}},
     {"id": "day-1", "offset": "P1D", "closed_day": "next_open_day",
      "title": {"zh": "第一天", "en": "Day 1"}},
@@ -168,8 +176,9 @@ fn shifts(calendar: &Calendar, at: &str) -> Vec<String> {
 
 #[test]
 fn planned_tasks_shift_both_ways_around_the_spring_festival() {
-    // An event on Fri 20 Feb, in the middle of the break: the reminder two days before
-    // moves back to the make-up Saturday, the day-1 call forward to the first day after.
+    // An event on Fri 20 Feb, in the middle of the break: the reminder call two days
+    // before moves back to the make-up Saturday, the day-1 call forward to the first day
+    // after; the same-day message goes out (messages go every day).
     assert_eq!(
         shifts(&clinic_2026(), "2026-02-20"),
         [

@@ -250,7 +250,29 @@ fn invalid_calendars_and_their_messages() {
             "{\"weekends\": [\"Sun\"]}",
             "clinic.json: /weekends (line 1, column 2): unknown field `weekends`, expected one of \
              `covers`, `weekend`, `closed_on_weekends`, `closed_on_holidays`, `holidays`, \
-             `workdays`, `closed_weekdays`, `closed_dates`, `open_dates`, `hours`, `windows`, `quiet_hours`",
+             `workdays`, `closed_weekdays`, `closed_dates`, `open_dates`, `hours`, `windows`, \
+             `quiet_hours`, `call_desk`, `messages`",
+        ),
+        (
+            "{\"call_desk\": {\"open_dates\": [\"2026-02-20\"], \"closed_dates\": [\"2026-02-20\"]}}",
+            "clinic.json: /call_desk/open_dates (line 1, column 30): 2026-02-20 is listed both in \
+             call_desk.closed_dates and in call_desk.open_dates: expected one or the other",
+        ),
+        (
+            "{\"closed_weekdays\": [\"Mon\"], \"call_desk\": {\"closed_weekdays\": [\"Tue\", \"Wed\", \"Thu\", \"Fri\", \"Sat\", \"Sun\"]}}",
+            "clinic.json: /call_desk/closed_weekdays (line 1, column 63): the call desk's closing \
+             days (Tue, Wed, Thu, Fri, Sat, Sun) and the clinic's (Mon) leave no day of the week \
+             for calls: expected at least one weekday the call desk works",
+        ),
+        (
+            "{\"messages\": {\"closed_weekdays\": [\"Mon\", \"Tue\", \"Wed\", \"Thu\", \"Fri\", \"Sat\", \"Sun\"]}}",
+            "clinic.json: /messages/closed_weekdays (line 1, column 34): messages are closed every \
+             day of the week: expected at least one weekday messages go out",
+        ),
+        (
+            "{\"call_desk\": {\"on_duty\": [\"2026-02-20\"]}}",
+            "clinic.json: /call_desk/on_duty (line 1, column 16): unknown field `on_duty`, expected \
+             one of `open_dates`, `closed_dates`, `closed_weekdays`",
         ),
     ];
     for (json, message) in cases {
