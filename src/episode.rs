@@ -212,8 +212,16 @@ pub struct Patient {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub birthday: Option<NaiveDate>,
     /// Tags the rules can test with the `tag` condition (`night_shift`, `key_customer`…).
+    /// `night_shift` also gives the patient rest hours (see `rest_hours`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<String>,
+    /// When the patient must not be called or messaged, in clinic wall-clock time
+    /// (`[{"start": "00:00", "end": "14:00"}]`). Every program honours them: calls and
+    /// messages take the part of their window outside them. Left empty, a patient tagged
+    /// `night_shift` rests from midnight until the calendar's `afternoon` window starts
+    /// (DOMAIN.md §4: call night-shift workers in the afternoon).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rest_hours: Vec<crate::TimeWindow>,
 }
 
 /// One date or several, written as a string or an array of strings.

@@ -105,14 +105,15 @@ mod sample;
 mod text;
 mod time;
 
-pub use calendar::{Calendar, DayKind, ShiftReason};
+pub use calendar::{Calendar, Crew, DayKind, ShiftReason};
 pub use compile::FORMAT;
 pub use episode::{Course, Dates, Episode, Fact, Patient};
 pub use error::{Error, InputError, Result, RuleError};
 pub use limits::Limits;
 pub use model::{
-    Channel, ClosedDay, Conditions, DeclinedDef, Defaults, Fraction, ProgramDef, Role, SampleDef,
-    SessionRange, StepDef, TimeDef, TimeOverrideDef, Values, WindowDef,
+    AfterEvent, BeyondMaxShift, Channel, ClosedDay, Conditions, DeclinedDef, Defaults, Fraction,
+    MilestoneDef, ProgramDef, Role, SampleDef, SessionRange, StepDef, TimeDef, TimeOverrideDef,
+    Values, WindowDef,
 };
 pub use offset::{Landing, MonthEnd, Offset, OffsetError};
 pub use plan::task::{DropReason, Dropped, Plan, Status, Task};
@@ -120,7 +121,7 @@ pub use replan::{
     apply, compliance, diff, merge, week, worklist, Cancelled, Cap, CapMove, CheckedTask,
     Completion, ComplianceCounts, CompliancePeriod, ComplianceReport, ComplianceStatus, Contact,
     ContactPolicy, ContactReason, MergedPlan, MoveReason, PlanDiff, PriorityClass, PriorityPolicy,
-    TaskChange, WorkDay, WorkItem, MAX_CAP_DAYS,
+    TaskChange, WorkDay, WorkItem, WorkState, EXPIRED_LISTED_DAYS, MAX_CAP_DAYS,
 };
 pub use ruleset::{RuleSet, RuleSetBuilder, SourcedProgram, BUILTIN_RULES};
 pub use sample::sample_draw;

@@ -30,10 +30,11 @@ pub struct ProgramDef {
     /// Which episodes the program applies to; empty applies to all.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub applies: Conditions,
-    /// Named milestones with their default offset from the event (`null`: no default,
-    /// the episode must give the date).
+    /// Named milestones (visits) with their default offset from the event (`null`: no
+    /// default, the episode must give the date), or `{"default": "P7D", "closed_day":
+    /// "next_open_day"}`.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub milestones: BTreeMap<String, Option<String>>,
+    pub milestones: BTreeMap<String, MilestoneDef>,
     /// Values every step takes unless it sets its own.
     #[serde(default, skip_serializing_if = "Defaults::is_empty")]
     pub defaults: Defaults,
@@ -195,6 +196,87 @@ pub struct Defaults {
     /// Default closed-day policy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub closed_day: Option<ClosedDay>,
+    /// Default longest closed-day shift, days or weeks (`"P3D"`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_shift: Option<String>,
+    /// Default of what happens when no day within `max_shift` works.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub beyond_max_shift: Option<BeyondMaxShift>,
+    /// Default of what happens to a task due on its event's day when the event leaves
+    /// nothing of its time window.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after_event: Option<AfterEvent>,
+    /// Default of how long tasks are worth doing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires: Option<String>,
+}
+
+/// A milestone as written: its default offset from the event (none: the episode must
+/// give the date) and what happens when that default day is closed.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct MilestoneDef {
+    /// Default offset from the event, an ISO 8601 duration; `None`: no default.
+    pub default: Option<String>,
+    /// Where the default day moves when the clinic is closed on it (default
+    /// `next_open_day`). A date the episode gives is never moved.
+    pub closed_day: Option<ClosedDay>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MilestoneObject {
+    #[serde(default)]
+    default: Option<String>,
+    #[serde(default)]
+    closed_day: Option<ClosedDay>,
+}
+
+impl<'de> Deserialize<'de> for MilestoneDef {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = MilestoneDef;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a default offset such as \"P7D\", null (no default), or {\"default\": \"P7D\", \"closed_day\": \"next_open_day\"}")
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<MilestoneDef, E> {
+                Ok(MilestoneDef::default())
+            }
+            fn visit_none<E: de::Error>(self) -> Result<MilestoneDef, E> {
+                Ok(MilestoneDef::default())
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<MilestoneDef, E> {
+                Ok(MilestoneDef {
+                    default: Some(v.to_string()),
+                    closed_day: None,
+                })
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<MilestoneDef, A::Error> {
+                let m = MilestoneObject::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                Ok(MilestoneDef {
+                    default: m.default,
+                    closed_day: m.closed_day,
+                })
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl Serialize for MilestoneDef {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match (&self.default, self.closed_day) {
+            (None, None) => s.serialize_none(),
+            (Some(d), None) => s.serialize_str(d),
+            (default, Some(closed_day)) => {
+                use serde::ser::SerializeMap;
+                let mut m = s.serialize_map(Some(2))?;
+                m.serialize_entry("default", default)?;
+                m.serialize_entry("closed_day", &closed_day)?;
+                m.end()
+            }
+        }
+    }
 }
 
 impl Defaults {
@@ -260,6 +342,22 @@ pub struct StepDef {
     /// Closed-day policy (else the program default, else `next_open_day`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub closed_day: Option<ClosedDay>,
+    /// The longest closed-day shift, days or weeks (`"P3D"`); needs `beyond_max_shift`
+    /// here or in the defaults. Else the program default, else no limit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_shift: Option<String>,
+    /// What happens when no day within `max_shift` works: `drop` or `keep`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub beyond_max_shift: Option<BeyondMaxShift>,
+    /// What happens when the task is due on its event's day and the event leaves nothing
+    /// of its time window: `next_open_day` (the default) or `drop`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after_event: Option<AfterEvent>,
+    /// How long the task is worth doing: `"at_anchor"` (until the day before its anchor:
+    /// reminders), `"never"` (it never expires), or a duration after the last on-time day
+    /// (`"P7D"`). Default: see the rule format reference.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires: Option<String>,
     /// Title shown in task lists.
     pub title: Text,
     /// Script: what to say or write.
@@ -320,6 +418,31 @@ pub enum ClosedDay {
     NextOpenDay,
     /// Move to the last open day before it.
     PreviousOpenDay,
+    /// Move to the open day nearest to it, the later one on a tie.
+    NearestOpenDay,
+}
+
+/// What happens to a task when no day within its `max_shift` works.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BeyondMaxShift {
+    /// The task is dropped (`beyond_max_shift`): a care call a week late has lost its
+    /// point.
+    Drop,
+    /// The task stays on its closed day (staff call from home, say).
+    Keep,
+}
+
+/// What happens to a task due on the day of its event when the event (a complaint logged
+/// at 20:30) leaves nothing of its time window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AfterEvent {
+    /// It moves to the next day its channel works (`shifted: after_event`).
+    #[default]
+    NextOpenDay,
+    /// It is dropped (`after_event`).
+    Drop,
 }
 
 /// Another time of day for patients with a tag or on some kinds of day: night-shift

@@ -236,10 +236,13 @@ fn closed_days_move_tasks_to_the_next_open_day() {
     );
 }
 
-/// Closed Tue 3 and Wed 4 Mar 2026, outpatient operated Mon 2 Mar: the day-1 call moves
-/// forward to Thu 5; the dressing-change reminder (day before the D+2 dressing change,
-/// `previous_open_day`) moves back to Mon 2; the in-person reception (`keep`) stays on
-/// the dressing-change day itself.
+/// Closed Tue 3 and Wed 4 Mar 2026, outpatient operated Mon 2 Mar (DOMAIN.md §1 and §9):
+/// - the default dressing change (D+2, Wed 4, closed) moves to the nearest open day after
+///   the surgery, Thu 5; its reception follows it and its reminder (the day before, by
+///   SMS, which goes every day) is on Wed 4, both `anchor_moved`;
+/// - the day-1 call (Tue 3, closed) finds no open day but Thu 5, the day of the day-3
+///   call: two calls never share a day, so the day-3 call supersedes it;
+/// - the day-3 and day-6 calls keep their days.
 #[test]
 fn closed_days_follow_each_steps_policy() {
     let rules = builtin();
@@ -254,10 +257,17 @@ fn closed_days_follow_each_steps_policy() {
     assert_eq!(
         &lines[..4],
         [
-            "2026-03-02 dressing-change-reminder sms customer_service <- 2026-03-03 (closed_date)",
-            "2026-03-04 dressing-change-reception in_person onsite_consultant",
-            "2026-03-05 day-1-call phone customer_service <- 2026-03-03 (closed_date)",
+            "2026-03-04 dressing-change-reminder sms customer_service <- 2026-03-03 (anchor_moved)",
             "2026-03-05 day-3-call phone customer_service",
+            "2026-03-05 dressing-change-reception in_person onsite_consultant <- 2026-03-04 (anchor_moved)",
+            "2026-03-08 day-6-call phone customer_service",
+        ]
+    );
+    assert_eq!(
+        crate::support::dropped(&p),
+        [
+            "plastic-aftercare/day-1-call/ep-8/0 superseded day-3-call 2026-03-03",
+            "plastic-aftercare/review-thanks-sms/ep-8/0 missing_anchor review_visit -",
         ]
     );
 }

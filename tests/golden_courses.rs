@@ -96,33 +96,44 @@ fn skin_course_package_of_5_two_done_three_planned() {
     assert!(p.tasks.iter().all(|t| t.program() == "treatment-course"));
 }
 
-/// The same course in a clinic closed on Sundays: each reminder (the Sunday before a
-/// Monday session, `previous_open_day`) moves back to the Saturday. Of the other tasks only
-/// the month-2 care call falls on a Sunday (course end Tue 28 Apr: 28 May is a Thursday,
-/// 28 Jun a Sunday, 28 Jul a Tuesday): it moves to Monday 29 Jun.
+/// The same course in a clinic closed on Sundays. Messages go every day, so each reminder
+/// (the Sunday before a Monday session) keeps its day; of the calls only the month-2 care
+/// call falls on a Sunday (course end Tue 28 Apr: 28 May is a Thursday, 28 Jun a Sunday,
+/// 28 Jul a Tuesday): the nearest open days are Sat 27 and Mon 29 Jun, and the later one
+/// wins a tie. When the clinic sends no messages on Sundays either, each reminder
+/// (`previous_open_day`) moves back to the Saturday.
 #[test]
 fn skin_course_reminders_move_back_to_saturday_when_closed_on_sunday() {
-    let cal = Calendar::from_json("cal", r#"{"closed_weekdays": ["Sun"]}"#).unwrap();
-    let p = builtin().plan(&episode(PACKAGE_5), &cal).unwrap();
-    let got = lines(&p);
-    let reminders: Vec<&str> = got
-        .iter()
-        .filter(|l| l.contains(" session-reminder "))
-        .map(String::as_str)
-        .collect();
+    let reminders = |cal: &str| -> Vec<String> {
+        let cal = Calendar::from_json("cal", cal).unwrap();
+        let p = builtin().plan(&episode(PACKAGE_5), &cal).unwrap();
+        let got = lines(&p);
+        assert!(got.contains(
+            &"2026-06-29 course-end-month-2-call phone customer_service <- 2026-06-28 (closed_weekday)"
+                .to_string()
+        ));
+        got.into_iter()
+            .filter(|l| {
+                l.contains(" session-reminder ") || (l.contains(" <- ") && !l.contains("month-2"))
+            })
+            .collect()
+    };
     assert_eq!(
-        reminders,
+        reminders(r#"{"closed_weekdays": ["Sun"]}"#),
         [
-            "2026-03-28 session-reminder sms customer_service <- 2026-03-29 (closed_weekday)",
-            "2026-04-11 session-reminder sms customer_service <- 2026-04-12 (closed_weekday)",
-            "2026-04-25 session-reminder sms customer_service <- 2026-04-26 (closed_weekday)",
+            "2026-03-29 session-reminder sms customer_service",
+            "2026-04-12 session-reminder sms customer_service",
+            "2026-04-26 session-reminder sms customer_service",
         ]
     );
-    assert!(got.contains(
-        &"2026-06-29 course-end-month-2-call phone customer_service <- 2026-06-28 (closed_weekday)"
-            .to_string()
-    ));
-    assert_eq!(got.iter().filter(|l| l.contains(" <- ")).count(), 4);
+    assert_eq!(
+        reminders(r#"{"closed_weekdays": ["Sun"], "messages": {"closed_weekdays": ["Sun"]}}"#),
+        [
+            "2026-03-28 session-reminder sms customer_service <- 2026-03-29 (messages_closed)",
+            "2026-04-11 session-reminder sms customer_service <- 2026-04-12 (messages_closed)",
+            "2026-04-25 session-reminder sms customer_service <- 2026-04-26 (messages_closed)",
+        ]
+    );
 }
 
 /// Package of 8, done sessions listed out of order (numbered by date all the same):

@@ -4,6 +4,7 @@ mod calendars;
 mod golden;
 mod golden_courses;
 mod golden_presales;
+mod golden_real_day;
 mod greetings;
 mod invalid_fields;
 mod invalid_rules;

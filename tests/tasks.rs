@@ -44,6 +44,7 @@ fn a_task_is_written_as_one_flat_object_in_the_design_order() {
             "earliest",
             "due",
             "latest",
+            "expires",
             "window",
             "nominal",
             "shifted",
@@ -57,6 +58,11 @@ fn a_task_is_written_as_one_flat_object_in_the_design_order() {
         (&"ep-1".into(), &"p-1".into())
     );
     assert_eq!(value["shifted"], serde_json::Value::Null);
+    // A call is worth making until 7 days after its last on-time day.
+    assert_eq!(
+        (&value["latest"], &value["expires"]),
+        (&"2026-03-03".into(), &"2026-03-10".into())
+    );
 }
 
 /// Reading a task back gives an equal task, whose id is derived from its fields as

@@ -22,9 +22,10 @@ fn lead(at: &str, tags: &str) -> followup::Episode {
     ))
 }
 
-/// A visit without purchase on Mon 16 Mar 2026: the next-morning call is Tue 17 Mar,
-/// 09:00-12:00; for a night-shift worker it is in the afternoon, 14:00-18:00. Messages
-/// keep their own time (the sms steps set no overrides).
+/// A visit without purchase on Mon 16 Mar 2026 at 16:00: the next-morning call is Tue
+/// 17 Mar, 09:00-12:00; for a night-shift worker, who rests until the afternoon window
+/// starts, it is in the afternoon, 14:00-18:00. The same-day thank-you message (window
+/// `day`, 09:00-18:00) starts after the visit, at 16:00.
 #[test]
 fn night_shift_workers_are_called_in_the_afternoon() {
     let rules = builtin();
@@ -41,7 +42,7 @@ fn night_shift_workers_are_called_in_the_afternoon() {
         window_of(&night, "visited-callback"),
         "2026-03-17 14:00-18:00"
     );
-    assert_eq!(window_of(&night, "thanks-sms"), "2026-03-16 09:00-18:00");
+    assert_eq!(window_of(&night, "thanks-sms"), "2026-03-16 16:00-18:00");
 }
 
 /// A visit on Fri 13 Mar 2026: the next-morning call falls on Sat 14 Mar, a weekend day
@@ -56,12 +57,13 @@ fn weekend_calls_are_in_the_afternoon() {
 }
 
 /// A visit on Thu 30 Apr 2026; the clinic works holidays but knows them (the China 2026
-/// calendar merged into a calendar open every day). The call falls on Fri 1 May, Labour
+/// calendar merged into a calendar open every day that says it works on holidays). The call falls on Fri 1 May, Labour
 /// Day: afternoon. On Sat 9 May, a make-up working day, it would be a morning call: a
 /// visit on Fri 8 May gives the call on 9 May at 09:00.
 #[test]
 fn holiday_calls_are_in_the_afternoon_and_make_up_working_days_are_workdays() {
-    let cal = Calendar::default()
+    let cal = Calendar::from_json("clinic.json", r#"{"closed_on_holidays": false}"#)
+        .unwrap()
         .merge(&Calendar::china(2026).unwrap())
         .unwrap();
     let rules = builtin();
@@ -183,6 +185,8 @@ fn named_windows_default_from_the_opening_hours() {
 /// A plastic outpatient operated on Mon 2 Nov 2026 with the China 2026 calendar (it covers
 /// 2026 only): tasks up to 31 Dec are known; from the month-2 call (2 Jan 2027) on, the
 /// tasks say the calendar does not cover their day; the month-1 call (Wed 2 Dec) does not.
+/// The official calendar closes weekends: the month-6 call (Sun 2 May 2027) moves to
+/// Mon 3 May, after the month-6 message, which goes out on Sunday.
 #[test]
 fn a_plan_running_past_the_calendar_says_so_in_each_task() {
     let cal = Calendar::china(2026).unwrap();
@@ -207,8 +211,8 @@ fn a_plan_running_past_the_calendar_says_so_in_each_task() {
             "month-2-call",
             "month-3-call",
             "month-3-sms",
-            "month-6-call",
             "month-6-sms",
+            "month-6-call",
             "month-12-sms"
         ]
     );

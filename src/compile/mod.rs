@@ -16,8 +16,8 @@ use crate::plan::task::TaskInfo;
 use crate::text::Text;
 use crate::time::{NamedWindow, TimeWindow};
 pub(crate) use program::{
-    Anchor, CondKey, Conds, Declined, Milestone, Program, Sample, Step, TimeOverride, TimeSpec,
-    DAY_KINDS,
+    Anchor, CondKey, Conds, Declined, Expiry, Milestone, Program, Sample, Step, TimeOverride,
+    TimeSpec, DAY_KINDS,
 };
 use std::sync::Arc;
 
@@ -63,8 +63,14 @@ pub(crate) fn compile_program(def: &ProgramDef, limits: &Limits) -> Result<Progr
     if let Some(w) = &def.defaults.window {
         window(w, "/defaults/window", limits)?;
     }
+    if let Some(m) = &def.defaults.max_shift {
+        max_shift(m, "/defaults/max_shift", limits)?;
+    }
+    if let Some(e) = &def.defaults.expires {
+        expiry(e, "/defaults/expires", limits)?;
+    }
     let mut milestones = Vec::with_capacity(def.milestones.len());
-    for (name, default) in &def.milestones {
+    for (name, m) in &def.milestones {
         let at = pointer(&["milestones", name]);
         check_id(name, &at, "milestone name")?;
         if anchors::RESERVED.contains(&name.as_str()) {
@@ -76,13 +82,24 @@ pub(crate) fn compile_program(def: &ProgramDef, limits: &Limits) -> Result<Progr
                 ),
             ));
         }
-        let default = match default {
+        let default = match &m.default {
+            // The object form points at its "default" field, the short form at the value.
+            Some(text) if m.closed_day.is_some() => {
+                Some(offset(text, &format!("{at}/default"), limits)?)
+            }
             Some(text) => Some(offset(text, &at, limits)?),
             None => None,
         };
+        if m.closed_day.is_some() && default.is_none() {
+            return Err(Located::new(
+                format!("{at}/closed_day"),
+                "a milestone without a default date has nothing to move: expected \"default\" beside \"closed_day\" (the dates an episode gives are never moved)",
+            ));
+        }
         milestones.push(Milestone {
             name: name.as_str().into(),
             default,
+            closed_day: m.closed_day.unwrap_or_default(),
         });
     }
     let mut steps = Vec::with_capacity(def.steps.len());
@@ -220,6 +237,49 @@ fn compile_step(s: &StepDef, i: usize, def: &ProgramDef, limits: &Limits) -> Res
         (None, Some(w)) => window(w, "/defaults/window", limits)?,
         (None, None) => (0, 0),
     };
+    let max_shift = match (&s.max_shift, &d.max_shift) {
+        (Some(m), _) => Some(max_shift(m, &at("max_shift"), limits)?),
+        (None, Some(m)) => Some(max_shift(m, "/defaults/max_shift", limits)?),
+        (None, None) => None,
+    };
+    let beyond_max_shift = s.beyond_max_shift.or(d.beyond_max_shift);
+    let beyond_max_shift = match (max_shift, beyond_max_shift) {
+        (Some(_), None) => {
+            let here = if s.max_shift.is_some() {
+                at("max_shift")
+            } else {
+                "/defaults/max_shift".to_string()
+            };
+            return Err(Located::new(
+                here,
+                "a max_shift needs a declared fallback: expected \"beyond_max_shift\": \"drop\" or \"keep\" in the step or the defaults",
+            ));
+        }
+        (None, Some(_)) if s.beyond_max_shift.is_some() => {
+            return Err(Located::new(
+                at("beyond_max_shift"),
+                "beyond_max_shift without a max_shift: expected \"max_shift\" (such as \"P3D\") in the step or the defaults",
+            ));
+        }
+        (_, b) => b.unwrap_or(crate::model::BeyondMaxShift::Keep),
+    };
+    let channel = s.channel.or(d.channel).unwrap_or(crate::Channel::Phone);
+    let expires = match (&s.expires, &d.expires) {
+        (Some(e), _) => expiry(e, &at("expires"), limits)?,
+        (None, Some(e)) => expiry(e, "/defaults/expires", limits)?,
+        (None, None) => default_expiry(&offset, from, channel, def.scope),
+    };
+    if expires == Expiry::AtAnchor && !offset.negative {
+        let here = if s.expires.is_some() {
+            at("expires")
+        } else {
+            "/defaults/expires".to_string()
+        };
+        return Err(Located::new(
+            here,
+            format!("\"at_anchor\" for step {:?}, whose offset is not negative: expected a duration such as \"P7D\" or \"never\" (a task at or after its anchor would expire before it is due)", s.id),
+        ));
+    }
     if s.picked_by.is_some() && latest <= 0 {
         return Err(Located::new(
             at("picked_by"),
@@ -234,7 +294,7 @@ fn compile_step(s: &StepDef, i: usize, def: &ProgramDef, limits: &Limits) -> Res
         info: Arc::new(TaskInfo {
             program: def.id.as_str().into(),
             step: s.id.as_str().into(),
-            channel: s.channel.or(d.channel).unwrap_or(crate::Channel::Phone),
+            channel,
             role: s.role.or(d.role).unwrap_or(crate::Role::CustomerService),
             picked_by: s.picked_by,
             wait_for,
@@ -258,7 +318,72 @@ fn compile_step(s: &StepDef, i: usize, def: &ProgramDef, limits: &Limits) -> Res
         latest,
         month_end: s.month_end.or(d.month_end).unwrap_or_default(),
         closed_day: s.closed_day.or(d.closed_day).unwrap_or_default(),
+        max_shift,
+        beyond_max_shift,
+        after_event: s.after_event.or(d.after_event).unwrap_or_default(),
+        expires,
     })
+}
+
+/// How long a step's tasks are worth doing when the rule does not say: reminders (negative
+/// offsets) until their anchor; greetings and other patient-level tasks on their day;
+/// same-day messages to the end of their day; other messages 3 days, and calls, visits,
+/// mail and internal work 7 days after their last on-time day.
+fn default_expiry(
+    offset: &Offset,
+    from: &str,
+    channel: crate::Channel,
+    scope: crate::model::Scope,
+) -> Expiry {
+    use crate::Channel as C;
+    let same_day = *offset == Offset::ZERO
+        && (from == "event" || from.starts_with("fact:") || from.starts_with("latest:"));
+    if offset.negative {
+        Expiry::AtAnchor
+    } else if scope == crate::model::Scope::Patient {
+        Expiry::After(0)
+    } else {
+        match channel {
+            C::Sms | C::Wechat if same_day => Expiry::After(0),
+            C::Sms | C::Wechat => Expiry::After(3),
+            C::Phone | C::InPerson | C::HomeVisit | C::Mail | C::Internal => Expiry::After(7),
+        }
+    }
+}
+
+/// `"at_anchor"`, `"never"` or a zero or positive duration of days or weeks.
+fn expiry(text: &str, at: &str, limits: &Limits) -> Result<Expiry, Located> {
+    match text {
+        "at_anchor" => Ok(Expiry::AtAnchor),
+        "never" => Ok(Expiry::Never),
+        _ => {
+            let expected = "expected \"at_anchor\", \"never\" or a zero or positive duration of days or weeks after the last on-time day, such as \"P7D\"";
+            let o = Offset::parse(text)
+                .map_err(|_| Located::new(at, format!("invalid expiry {text:?}: {expected}")))?;
+            match o.signed_days() {
+                Some(d) if d >= 0 => {
+                    offset(text, at, limits)?;
+                    Ok(Expiry::After(d))
+                }
+                _ => Err(Located::new(
+                    at,
+                    format!("invalid expiry {text:?}: {expected}"),
+                )),
+            }
+        }
+    }
+}
+
+/// A zero or positive duration of days or weeks: the longest closed-day shift.
+fn max_shift(text: &str, at: &str, limits: &Limits) -> Result<i64, Located> {
+    let o = offset(text, at, limits)?;
+    match o.signed_days() {
+        Some(d) if d >= 0 => Ok(d),
+        _ => Err(Located::new(
+            at,
+            format!("max_shift {text:?}: expected a zero or positive duration of days or weeks, such as \"P3D\""),
+        )),
+    }
 }
 
 /// A JSON pointer from raw segments.

@@ -1,6 +1,6 @@
 //! The compiled, validated form of a program: what planning reads.
 
-use crate::model::{Channel, ClosedDay};
+use crate::model::{AfterEvent, BeyondMaxShift, Channel, ClosedDay};
 use crate::offset::{MonthEnd, Offset};
 use crate::plan::task::TaskInfo;
 use crate::text::Text;
@@ -41,6 +41,19 @@ pub(crate) struct Sample {
 pub(crate) struct Milestone {
     pub name: Arc<str>,
     pub default: Option<Offset>,
+    /// Where a default day the clinic is closed on moves.
+    pub closed_day: ClosedDay,
+}
+
+/// How long a task is worth doing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Expiry {
+    /// Until the day before its anchor (a reminder is worthless at its visit).
+    AtAnchor,
+    /// Never expires.
+    Never,
+    /// This many days after the rule's last on-time day.
+    After(i64),
 }
 
 #[derive(Debug, Clone)]
@@ -67,6 +80,11 @@ pub(crate) struct Step {
     pub latest: i64,
     pub month_end: MonthEnd,
     pub closed_day: ClosedDay,
+    /// Longest closed-day shift in days, if limited.
+    pub max_shift: Option<i64>,
+    pub beyond_max_shift: BeyondMaxShift,
+    pub after_event: AfterEvent,
+    pub expires: Expiry,
 }
 
 /// What a step counts from.

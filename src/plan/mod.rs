@@ -6,6 +6,7 @@
 
 mod lifecycle;
 mod patient;
+mod shift;
 pub(crate) mod task;
 mod task_serde;
 mod timing;
@@ -13,10 +14,12 @@ mod timing;
 use crate::calendar::{Calendar, ShiftReason};
 use crate::compile::{Anchor, Program, Step};
 use crate::error::{Error, Located, Result};
+use crate::model::Channel;
 use crate::offset::{Landing, MonthEnd};
 use crate::ruleset::RuleSet;
+use crate::time::TimeWindow;
 use crate::Episode;
-use chrono::{Datelike, Days, NaiveDate};
+use chrono::{Datelike, NaiveDate, NaiveTime};
 use std::sync::Arc;
 use task::{task_id, DropReason, Dropped, Plan, Status, Subject, Task};
 
@@ -87,8 +90,10 @@ impl RuleSet {
         horizon: Option<(NaiveDate, NaiveDate)>,
     ) -> Result<Plan> {
         let what = || describe(episode, horizon);
+        let windows = calendar.windows();
         let mut out = Planner {
-            windows: calendar.windows(),
+            rest: timing::rest_hours(&episode.patient, &windows),
+            windows,
             horizon,
             ep: episode,
             cal: calendar,
@@ -100,6 +105,9 @@ impl RuleSet {
             plan: Plan::default(),
             anchors: Vec::new(),
             spans: Vec::new(),
+            first_task: 0,
+            shifted: 0,
+            first_pass: Vec::new(),
         };
         episode.check("").map_err(|e| match e {
             Error::Episode(mut input) => {
@@ -125,7 +133,7 @@ impl RuleSet {
         for program in &self.programs {
             if program.patient_scope == horizon.is_some() && program.applies.matches(episode) {
                 out.plan.tasks.reserve(program.steps.len());
-                out.program(program)?;
+                out.program_twice_if_needed(program)?;
             }
         }
         let mut plan = out.plan;
@@ -164,6 +172,8 @@ struct Planner<'a> {
     horizon: Option<(NaiveDate, NaiveDate)>,
     /// The calendar's named windows, resolved once per plan.
     windows: crate::time::NamedWindows,
+    /// The patient's rest hours (given, or from the `night_shift` tag).
+    rest: Vec<TimeWindow>,
     ep: &'a Episode,
     cal: &'a Calendar,
     rules: &'a RuleSet,
@@ -174,11 +184,80 @@ struct Planner<'a> {
     anchors: Vec<Option<NaiveDate>>,
     /// Per step of the current program: its range in `anchors`, `None` if not applicable.
     spans: Vec<Option<(usize, usize)>>,
+    /// Index of the current program's first task in `plan.tasks`.
+    first_task: usize,
+    /// How many of the current program's tasks were shifted so far.
+    shifted: usize,
+    /// The current program's tasks of the first pass, when the second runs: what shifted
+    /// tasks must keep clear of and in order with.
+    first_pass: Vec<Neighbour>,
+}
+
+/// A task of the first pass of a program, as the second pass sees it.
+#[derive(Debug, Clone)]
+pub(super) struct Neighbour {
+    pub channel: Channel,
+    /// The day its rule gives (its `nominal`).
+    pub nominal: NaiveDate,
+    /// Its day, when it was not shifted: shifted tasks keep off it.
+    pub fixed: Option<NaiveDate>,
+    pub step: Arc<str>,
+}
+
+/// One anchor date of a step: its day, the time of the moment it stands for (the event,
+/// a fact) and, when it is a visit whose default day moved, the day it moved from.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct AnchorDay {
+    pub day: NaiveDate,
+    pub at: Option<NaiveTime>,
+    pub moved: Option<(NaiveDate, ShiftReason)>,
+}
+
+impl AnchorDay {
+    fn plain(day: NaiveDate) -> AnchorDay {
+        AnchorDay {
+            day,
+            at: None,
+            moved: None,
+        }
+    }
 }
 
 impl Planner<'_> {
     fn what(&self) -> String {
         describe(self.ep, self.horizon)
+    }
+
+    /// Plans a program. When a task shifted by the calendar shares its day with another
+    /// task of the program on the same channel, or passes one, plans it again with the
+    /// first pass's tasks as neighbours: each shifted task then stays strictly between the
+    /// rule days of its neighbours and off their days, or is superseded by the next one
+    /// (see [`shift`]).
+    fn program_twice_if_needed(&mut self, program: &Program) -> Result<()> {
+        let (tasks, dropped) = (self.plan.tasks.len(), self.plan.dropped.len());
+        self.first_task = tasks;
+        self.shifted = 0;
+        self.first_pass.clear();
+        self.program(program)?;
+        if self.shifted == 0 || shift::in_order(self.program_tasks()) {
+            return Ok(());
+        }
+        self.first_pass = self
+            .program_tasks()
+            .iter()
+            .map(|t| Neighbour {
+                channel: t.channel(),
+                nominal: t.nominal,
+                fixed: (!shift::moved_by_calendar(t)).then_some(t.due),
+                step: t.info.step.clone(),
+            })
+            .collect();
+        self.plan.tasks.truncate(tasks);
+        self.plan.dropped.truncate(dropped);
+        self.shifted = 0;
+        let planned = self.program(program);
+        self.first_pass.clear();
+        planned
     }
 
     fn program(&mut self, program: &Program) -> Result<()> {
@@ -189,6 +268,11 @@ impl Planner<'_> {
         self.spans.reserve(program.steps.len());
         let ep = self.ep;
         let event = ep.date();
+        let event_day = AnchorDay {
+            day: event,
+            at: Some(ep.at.time()),
+            moved: None,
+        };
         for step in &program.steps {
             let start = self.anchors.len();
             let excluded = !step.unless.is_empty() && step.unless.matches(ep);
@@ -198,11 +282,11 @@ impl Planner<'_> {
             }
             let sampled = lifecycle::in_sample(ep, program, step);
             let mut occ = 0u32;
-            let one = |this: &mut Self, date: Option<NaiveDate>, occ: &mut u32| {
-                this.occurrences(program, step, date, sampled, occ)
+            let one = |this: &mut Self, a: Option<AnchorDay>, occ: &mut u32| {
+                this.occurrences(program, step, a, sampled, occ)
             };
             match &step.anchor {
-                Anchor::Event => one(self, Some(event), &mut occ)?,
+                Anchor::Event => one(self, Some(event_day), &mut occ)?,
                 Anchor::Milestone(m) => {
                     let Some(ms) = program.milestones.get(*m) else {
                         self.spans.push(None);
@@ -210,11 +294,14 @@ impl Planner<'_> {
                     };
                     if let Some(dates) = ep.milestone(&ms.name) {
                         for &d in &dates.0 {
-                            one(self, Some(d), &mut occ)?;
+                            one(self, Some(AnchorDay::plain(d)), &mut occ)?;
                         }
                     } else if let Some(default) = ms.default {
                         match default.apply(event, MonthEnd::Clamp) {
-                            Landing::Date(d) => one(self, Some(d), &mut occ)?,
+                            Landing::Date(d) => {
+                                let a = self.visit_day(ms, &default, d);
+                                one(self, Some(a), &mut occ)?
+                            }
                             _ => return Err(self.out_of_range(step)),
                         }
                     } else {
@@ -228,7 +315,7 @@ impl Planner<'_> {
                     };
                     for k in from..to {
                         let anchor = self.anchors.get(k).copied().flatten();
-                        one(self, anchor, &mut occ)?;
+                        one(self, anchor.map(AnchorDay::plain), &mut occ)?;
                     }
                 }
                 Anchor::EachSession | Anchor::UpcomingSession => {
@@ -239,7 +326,7 @@ impl Planner<'_> {
                             let wanted = s.number >= first && last.is_none_or(|l| s.number <= l);
                             if wanted && !(upcoming_only && s.done) {
                                 occ = s.number;
-                                one(self, Some(s.date), &mut occ)?;
+                                one(self, Some(AnchorDay::plain(s.date)), &mut occ)?;
                             }
                         }
                     }
@@ -250,7 +337,7 @@ impl Planner<'_> {
                         _ => c.one_left(),
                     });
                     match date {
-                        Some(d) => one(self, Some(d), &mut occ)?,
+                        Some(d) => one(self, Some(AnchorDay::plain(d)), &mut occ)?,
                         None => {
                             let name = if matches!(step.anchor, Anchor::CourseEnd) {
                                 "course_end"
@@ -263,7 +350,12 @@ impl Planner<'_> {
                 }
                 Anchor::Fact(kind) => {
                     for f in ep.facts_of(kind) {
-                        one(self, Some(f.at.date()), &mut occ)?;
+                        let a = AnchorDay {
+                            day: f.at.date(),
+                            at: Some(f.at.time()),
+                            moved: None,
+                        };
+                        one(self, Some(a), &mut occ)?;
                     }
                 }
                 Anchor::Birthday | Anchor::Festival(_) | Anchor::Date(..) => {
@@ -288,7 +380,9 @@ impl Planner<'_> {
                             other => other?,
                         };
                         match landing {
-                            Some(Landing::Date(d)) => one(self, Some(d), &mut occ)?,
+                            Some(Landing::Date(d)) => {
+                                one(self, Some(AnchorDay::plain(d)), &mut occ)?
+                            }
                             Some(Landing::Skipped) => {
                                 self.skipped_yearly(program, step, year, from, until)
                             }
@@ -297,7 +391,7 @@ impl Planner<'_> {
                     }
                 }
                 Anchor::AsOf => match self.horizon {
-                    Some((from, _)) => one(self, Some(from), &mut occ)?,
+                    Some((from, _)) => one(self, Some(AnchorDay::plain(from)), &mut occ)?,
                     None => {
                         self.spans.push(None);
                         continue;
@@ -305,11 +399,15 @@ impl Planner<'_> {
                 },
                 Anchor::Latest(kind) => {
                     // The event itself counts: facts before it are older news.
-                    let last = ep
-                        .facts_of(kind)
-                        .last()
-                        .map_or(event, |f| f.at.date().max(event));
-                    one(self, Some(last), &mut occ)?;
+                    let a = match ep.facts_of(kind).last() {
+                        Some(f) if f.at > ep.at => AnchorDay {
+                            day: f.at.date(),
+                            at: Some(f.at.time()),
+                            moved: None,
+                        },
+                        _ => event_day,
+                    };
+                    one(self, Some(a), &mut occ)?;
                 }
             }
             self.spans.push(Some((start, self.anchors.len())));
@@ -334,7 +432,7 @@ impl Planner<'_> {
         &mut self,
         program: &Program,
         step: &Step,
-        anchor: Option<NaiveDate>,
+        anchor: Option<AnchorDay>,
         sampled: bool,
         occ: &mut u32,
     ) -> Result<()> {
@@ -344,7 +442,7 @@ impl Planner<'_> {
             *occ += 1;
             return Ok(());
         };
-        let nominal = match step.offset.apply(anchor, step.month_end) {
+        let rule_day = match step.offset.apply(anchor.day, step.month_end) {
             Landing::Date(d) => d,
             Landing::Skipped => {
                 self.drop(program, step, *occ, None, DropReason::MonthEndSkipped, None);
@@ -355,11 +453,11 @@ impl Planner<'_> {
             Landing::OutOfRange => return Err(self.out_of_range(step)),
         };
         match &step.repeat {
-            None => self.occurrence(program, step, anchor, nominal, sampled, occ)?,
+            None => self.occurrence(program, step, &anchor, rule_day, sampled, occ)?,
             Some(rule) => {
                 let dates = match self.horizon {
-                    Some((_, until)) => rule.dates_until(nominal, until, &self.rules.limits),
-                    None => rule.dates(nominal, &self.rules.limits),
+                    Some((_, until)) => rule.dates_until(rule_day, until, &self.rules.limits),
+                    None => rule.dates(rule_day, &self.rules.limits),
                 };
                 let dates = dates.map_err(|e| {
                     let (message, limit) = match e {
@@ -371,13 +469,13 @@ impl Planner<'_> {
                             Some("max_occurrences_per_step"),
                         ),
                         crate::compile::repeat::RepeatError::Invalid(m) => {
-                            (format!("step {}/{}: the repeat rule cannot start on {nominal}: {m}", program.id, step.info.step), None)
+                            (format!("step {}/{}: the repeat rule cannot start on {rule_day}: {m}", program.id, step.info.step), None)
                         }
                     };
                     episode_error(&self.what(), "/at".into(), message, limit)
                 })?;
                 for d in dates {
-                    self.occurrence(program, step, anchor, d, sampled, occ)?;
+                    self.occurrence(program, step, &anchor, d, sampled, occ)?;
                 }
             }
         }
@@ -395,12 +493,15 @@ impl Planner<'_> {
         Ok(())
     }
 
+    /// Plans one occurrence whose rule gives `rule_day` (from the anchor as it is, moved or
+    /// not): the day its channel works, its time window, its window of days and expiry,
+    /// then the facts that may stop it.
     fn occurrence(
         &mut self,
         program: &Program,
         step: &Step,
-        anchor: NaiveDate,
-        nominal: NaiveDate,
+        anchor: &AnchorDay,
+        rule_day: NaiveDate,
         sampled: bool,
         occ: &mut u32,
     ) -> Result<()> {
@@ -409,10 +510,10 @@ impl Planner<'_> {
         if let Some((from, until)) = self.horizon {
             // Patient-level occurrences are numbered by their day (YYYYMMDD): stable
             // whatever the horizon.
-            if nominal < from || nominal > until {
+            if rule_day < from || rule_day > until {
                 return Ok(());
             }
-            n = patient::yyyymmdd(nominal).ok_or_else(|| self.out_of_range(step))?;
+            n = patient::yyyymmdd(rule_day).ok_or_else(|| self.out_of_range(step))?;
         }
         if self.plan.tasks.len() + self.plan.dropped.len() >= self.rules.limits.max_tasks_per_plan {
             return Err(episode_error(
@@ -425,6 +526,12 @@ impl Planner<'_> {
                 Some("max_tasks_per_plan"),
             ));
         }
+        // The day the rule gives from the anchor's default day, before the calendar moved
+        // the visit: what `nominal` shows.
+        let nominal = match anchor.moved {
+            Some((from, _)) => shift::back_by(rule_day, anchor.day, from).unwrap_or(rule_day),
+            None => rule_day,
+        };
         if !sampled {
             self.drop(
                 program,
@@ -437,14 +544,19 @@ impl Planner<'_> {
             self.anchors.push(None);
             return Ok(());
         }
-        let (due, shifted) = match self.open_day(step, anchor, nominal) {
-            Some(x) => x,
-            None => {
-                self.drop(program, step, n, Some(nominal), DropReason::NoOpenDay, None);
+        let bounds = self.bounds(step, anchor, rule_day);
+        let placed = match self.place(step, rule_day, nominal, &bounds) {
+            shift::Placed::Day(day, reason) => (day, reason),
+            shift::Placed::Drop(reason, detail) => {
+                self.drop(program, step, n, Some(nominal), reason, detail);
                 self.anchors.push(None);
                 return Ok(());
             }
         };
+        let (mut due, mut shifted) = placed;
+        if shifted.is_none() && due != nominal {
+            shifted = anchor.moved.map(|_| ShiftReason::AnchorMoved);
+        }
         // A task that waits for a fact comes no earlier than the fact's day.
         let waited = step
             .info
@@ -452,34 +564,60 @@ impl Planner<'_> {
             .as_ref()
             .and_then(|k| self.ep.first_fact_of(k))
             .map(|f| f.at.date());
-        let (due, shifted) = match waited {
-            Some(day) if day > due => {
-                let open = self.cal.nearest_open(day, true).unwrap_or(day);
-                (open, Some(ShiftReason::WaitedForFact))
-            }
-            _ => (due, shifted),
+        let mut expires = bounds.expires;
+        if let Some(day) = waited.filter(|d| *d > due) {
+            due = self.cal.nearest_open(day, true).unwrap_or(day);
+            shifted = Some(ShiftReason::WaitedForFact);
+            // The wait moves the whole schedule, expiry included.
+            expires = expires.and(shift::expiry_from(step, anchor, due));
+        }
+        let Some(mut window) = self.time_window(step, due)? else {
+            self.drop(program, step, n, Some(nominal), DropReason::RestHours, None);
+            self.anchors.push(None);
+            return Ok(());
         };
-        let window = self.time_window(step, due)?;
-        let around = |from: NaiveDate, days: i64| {
-            let d = Days::new(days.unsigned_abs());
-            if days == 0 {
-                Some(from)
-            } else if days < 0 {
-                from.checked_sub_days(d)
-            } else {
-                from.checked_add_days(d)
+        // Not before the event (or the fact) it counts from, on that day.
+        if let Some(after) = self.not_before(anchor, due) {
+            match shift::after_time(window, after) {
+                Some(w) => window = w,
+                None => match self.after_event(step, rule_day, nominal, due, &bounds) {
+                    shift::Placed::Day(day, reason) => {
+                        due = day;
+                        shifted = reason;
+                        window = match self.time_window(step, due)? {
+                            Some(w) => w,
+                            None => {
+                                self.drop(
+                                    program,
+                                    step,
+                                    n,
+                                    Some(nominal),
+                                    DropReason::RestHours,
+                                    None,
+                                );
+                                self.anchors.push(None);
+                                return Ok(());
+                            }
+                        };
+                    }
+                    shift::Placed::Drop(reason, detail) => {
+                        self.drop(program, step, n, Some(nominal), reason, detail);
+                        self.anchors.push(None);
+                        return Ok(());
+                    }
+                },
             }
-        };
+        }
         // A staff-picked window keeps the bounds the rule gives (D+4..D+30 stays D+30 when
         // the first possible day moves); other windows follow their due day.
         let latest_from = if step.info.picked_by.is_some() {
-            nominal
+            rule_day
         } else {
             due
         };
         let (Some(earliest), Some(latest)) = (
-            around(due, step.earliest),
-            around(latest_from, step.latest).map(|l| l.max(due)),
+            shift::add_days(due, step.earliest),
+            shift::add_days(latest_from, step.latest).map(|l| l.max(due)),
         ) else {
             return Err(self.out_of_range(step));
         };
@@ -503,22 +641,46 @@ impl Planner<'_> {
         }
 
         let waiting = step.info.wait_for.is_some() && waited.is_none();
+        if !matches!(
+            shifted,
+            None | Some(ShiftReason::AnchorMoved | ShiftReason::WaitedForFact)
+        ) {
+            self.shifted += 1;
+        }
         self.plan.tasks.push(Task {
             info: step.info.clone(),
             subject: self.subject.clone(),
             occurrence: n,
             earliest,
             due,
-            latest,
+            latest: expires.map_or(latest, |e| latest.min(e.max(due))),
             window,
             nominal,
             shifted,
             beyond_calendar: !self.cal.covers(due) || !self.cal.covers(nominal),
+            expires,
             status: None,
             waiting,
         });
         self.anchors.push(Some(due));
         Ok(())
+    }
+
+    /// The tasks of the program being planned.
+    fn program_tasks(&self) -> &[Task] {
+        self.plan.tasks.get(self.first_task..).unwrap_or_default()
+    }
+
+    /// The time a task due on `due` must not start before: the event's time on the
+    /// event's day, the anchor's time (a fact's) on the anchor's day.
+    fn not_before(&self, anchor: &AnchorDay, due: NaiveDate) -> Option<NaiveTime> {
+        let event = (self.horizon.is_none() && due == self.ep.date()).then(|| self.ep.at.time());
+        let own = anchor.at.filter(|_| anchor.day == due);
+        match (event, own) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
+        }
+        .filter(|t| *t > NaiveTime::MIN)
     }
 
     fn drop(

@@ -69,6 +69,10 @@ pub struct Task {
     /// True when the due or nominal day is outside the dates the calendar covers: its
     /// holidays and closures there are unknown, so the day may still move.
     pub beyond_calendar: bool,
+    /// The last day the task is worth doing, `None` if it never expires: a reminder
+    /// expires before its visit, a greeting after its day, a call some days after its
+    /// window (the step's `expires`). Nothing moves a task past it.
+    pub expires: Option<NaiveDate>,
     /// Where the task stands on the as-of day of [`crate::RuleSet::plan_as_of`]; `None`
     /// in plans made without one.
     pub status: Option<Status>,
@@ -128,6 +132,7 @@ impl PartialEq for Task {
                 self.nominal,
                 self.shifted,
                 self.beyond_calendar,
+                self.expires,
                 self.status,
             ) == (
                 other.occurrence,
@@ -138,6 +143,7 @@ impl PartialEq for Task {
                 other.nominal,
                 other.shifted,
                 other.beyond_calendar,
+                other.expires,
                 other.status,
             )
     }
@@ -244,6 +250,7 @@ impl std::fmt::Debug for Task {
             .field("nominal", &self.nominal)
             .field("shifted", &self.shifted)
             .field("beyond_calendar", &self.beyond_calendar)
+            .field("expires", &self.expires)
             .field("picked_by", &self.picked_by())
             .field("waits_for", &self.waits_for())
             .field("status", &self.status)
@@ -286,15 +293,21 @@ pub enum Status {
     /// The as-of day is inside its window (`earliest..=latest`): do it now. It keeps its
     /// own due day, so a late plan never turns into a burst of tasks all due today.
     Open,
-    /// Its window ended before the as-of day: it was missed (or done: the plan does not
-    /// know completions). It is never moved to the as-of day.
+    /// Its window ended before the as-of day, but it is still worth doing (a late care
+    /// call): it is overdue (or done: the plan does not know completions). It is never
+    /// moved to the as-of day.
     Missed,
+    /// Its `expires` day is before the as-of day: it is no longer worth doing (a reminder
+    /// after its visit, a greeting after its day).
+    Expired,
 }
 
 impl Status {
     /// The status of `task` on `as_of`.
     pub fn of(task: &Task, as_of: NaiveDate) -> Status {
-        if task.latest < as_of {
+        if task.expires.is_some_and(|e| e < as_of) {
+            Status::Expired
+        } else if task.latest < as_of {
             Status::Missed
         } else if task.earliest <= as_of {
             Status::Open
@@ -352,4 +365,22 @@ pub enum DropReason {
     PastHorizon,
     /// The patient is outside the step's sample.
     NotSampled,
+    /// No day within the step's `max_shift` works and its `beyond_max_shift` is `drop`;
+    /// `detail` is why the nominal day does not work (`holiday`, `call_desk_closed`…).
+    BeyondMaxShift,
+    /// The task was due on its event's day, the event left nothing of its time window and
+    /// the step's `after_event` is `drop`.
+    AfterEvent,
+    /// Every day its channel works falls after the day the task expires (a reminder
+    /// whose visit comes first); `detail` is why its own day does not work.
+    Expired,
+    /// The patient's rest hours cover every time the clinic works.
+    RestHours,
+    /// A shifted task would have shared its day with another task of the same program,
+    /// episode and channel; `detail` names that task's step.
+    Superseded,
+    /// [`crate::merge`] found no day within the task's window under the frequency caps,
+    /// and the policy drops such tasks of its class (greetings, sales) rather than break a
+    /// cap; `detail` is the channel.
+    FrequencyCap,
 }

@@ -25,6 +25,9 @@ struct Repr {
     earliest: NaiveDate,
     due: NaiveDate,
     latest: NaiveDate,
+    /// `null`: never expires.
+    #[serde(default)]
+    expires: Option<NaiveDate>,
     window: TimeWindow,
     nominal: NaiveDate,
     shifted: Option<ShiftReason>,
@@ -65,6 +68,7 @@ impl Serialize for Task {
             nominal: self.nominal,
             shifted: self.shifted,
             beyond_calendar: self.beyond_calendar,
+            expires: self.expires,
             picked_by: info.picked_by,
             waits_for: info.wait_for.clone().filter(|_| self.waiting),
             status: self.status,
@@ -110,6 +114,7 @@ impl<'de> Deserialize<'de> for Task {
             nominal: r.nominal,
             shifted: r.shifted,
             beyond_calendar: r.beyond_calendar,
+            expires: r.expires,
             status: r.status,
             waiting,
         })

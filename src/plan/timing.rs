@@ -1,48 +1,44 @@
-//! When a task happens within its day and which day: the clinic calendar's closed-day
-//! policies, the wait for a fact, and the time-of-day window with its overrides and the
-//! clinic's quiet hours.
+//! When a task happens within its day: the time-of-day window with its overrides, the
+//! clinic's quiet hours and the patient's rest hours.
 
 use super::Planner;
-use crate::calendar::ShiftReason;
 use crate::compile::{Step, TimeSpec, DAY_KINDS};
+use crate::episode::Patient;
 use crate::error::{Located, Result};
-use crate::model::{Channel, ClosedDay};
-use crate::time::TimeWindow;
-use chrono::NaiveDate;
+use crate::model::Channel;
+use crate::time::{NamedWindows, TimeWindow};
+use chrono::{NaiveDate, NaiveTime};
+
+/// The tag that gives a patient rest hours when none are given (DOMAIN.md §4).
+pub(crate) const NIGHT_SHIFT: &str = "night_shift";
+
+/// The patient's rest hours: those given, else for a night-shift worker from midnight to
+/// the start of the calendar's `afternoon` window.
+pub(super) fn rest_hours(patient: &Patient, windows: &NamedWindows) -> Vec<TimeWindow> {
+    if !patient.rest_hours.is_empty() {
+        return patient.rest_hours.clone();
+    }
+    let night = patient.tags.iter().any(|t| t == NIGHT_SHIFT);
+    let until = windows.afternoon.start;
+    if night && until > NaiveTime::MIN {
+        vec![TimeWindow {
+            start: NaiveTime::MIN,
+            end: until,
+        }]
+    } else {
+        Vec::new()
+    }
+}
 
 impl Planner<'_> {
-    /// Applies the closed-day policy. A task never moves to the other side of its anchor:
-    /// `previous_open_day` falls forward rather than before the anchor of a non-negative
-    /// offset, and `next_open_day` falls back rather than after the anchor of a negative one.
-    pub(super) fn open_day(
-        &self,
-        step: &Step,
-        anchor: NaiveDate,
-        nominal: NaiveDate,
-    ) -> Option<(NaiveDate, Option<ShiftReason>)> {
-        let Some(reason) = self.cal.closed_reason(nominal) else {
-            return Some((nominal, None));
-        };
-        let forward = match step.closed_day {
-            ClosedDay::Keep => return Some((nominal, None)),
-            ClosedDay::NextOpenDay => true,
-            ClosedDay::PreviousOpenDay => false,
-        };
-        // A day on the anchor's side: at or after it for offsets from the anchor, at or
-        // before it for reminders (negative offsets). None found: the task is dropped.
-        let before = step.offset.negative;
-        let fits = |d: &NaiveDate| if before { *d <= anchor } else { *d >= anchor };
-        let due = self
-            .cal
-            .nearest_open(nominal, forward)
-            .filter(fits)
-            .or_else(|| self.cal.nearest_open(nominal, !forward).filter(fits))?;
-        Some((due, Some(reason)))
-    }
-
     /// The step's time of day on `due`: the first override matching the patient's tags
     /// and the kind of day, else the step's own time.
-    pub(super) fn time_window(&self, step: &Step, due: NaiveDate) -> Result<TimeWindow> {
+    ///
+    /// Calls and messages take the part of the window outside the clinic's quiet hours
+    /// (a calendar error if those cover it) and the patient's rest hours; when the rest
+    /// hours cover it, the part of the calendar's `day` window outside both, and `None`
+    /// (the task is dropped) when nothing is left.
+    pub(super) fn time_window(&self, step: &Step, due: NaiveDate) -> Result<Option<TimeWindow>> {
         let spec = if step.time_overrides.is_empty() {
             step.time
         } else {
@@ -77,9 +73,25 @@ impl Planner<'_> {
             Channel::Phone | Channel::Sms | Channel::Wechat
         );
         let quiet = self.cal.quiet_hours();
-        if !remote || quiet.is_empty() {
-            return Ok(window);
+        if !remote || (quiet.is_empty() && self.rest.is_empty()) {
+            return Ok(Some(window));
         }
+        let free = if quiet.is_empty() {
+            window
+        } else {
+            self.outside_quiet(step, window)?
+        };
+        if self.rest.is_empty() {
+            return Ok(Some(free));
+        }
+        let blocked: Vec<TimeWindow> = quiet.iter().chain(&self.rest).copied().collect();
+        Ok(free
+            .outside(&blocked)
+            .or_else(|| self.windows.day.outside(&blocked)))
+    }
+
+    fn outside_quiet(&self, step: &Step, window: TimeWindow) -> Result<TimeWindow> {
+        let quiet = self.cal.quiet_hours();
         window.outside(quiet).ok_or_else(|| {
             let q: Vec<String> = quiet.iter().map(|w| w.to_string()).collect();
             Located::new(

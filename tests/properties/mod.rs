@@ -7,8 +7,8 @@
 
 use chrono::{Datelike, Days, NaiveDate, NaiveDateTime};
 use followup::{
-    Calendar, ClosedDay, DropReason, Episode, Limits, MonthEnd, Offset, Plan, RuleSet,
-    BUILTIN_RULES,
+    Calendar, Channel, ClosedDay, DropReason, Episode, Limits, MonthEnd, Offset, Plan, RuleSet,
+    ShiftReason, BUILTIN_RULES,
 };
 use followup::{Dates, Landing};
 use proptest::prelude::*;
@@ -38,7 +38,8 @@ fn builtin_again() -> &'static RuleSet {
     RULES.get_or_init(|| RuleSet::builder().builtin().build().unwrap())
 }
 
-/// The built-in rule texts with every step's `closed_day` set to `policy`.
+/// The built-in rule texts with every step's `closed_day` set to `policy`, and no
+/// `max_shift`.
 fn builtin_with_closed_day(policy: &str) -> RuleSet {
     let mut b = RuleSet::builder();
     for (name, text) in BUILTIN_RULES {
@@ -49,8 +50,15 @@ fn builtin_with_closed_day(policy: &str) -> RuleSet {
             program => vec![program],
         };
         for program in programs {
+            if let Some(d) = program.get_mut("defaults").and_then(Value::as_object_mut) {
+                d.remove("max_shift");
+                d.remove("beyond_max_shift");
+            }
             for step in program["steps"].as_array_mut().unwrap() {
                 step["closed_day"] = Value::from(policy);
+                let step = step.as_object_mut().unwrap();
+                step.remove("max_shift");
+                step.remove("beyond_max_shift");
             }
         }
         b = b.source(*name, serde_json::to_string_pretty(&v).unwrap());
@@ -58,26 +66,33 @@ fn builtin_with_closed_day(policy: &str) -> RuleSet {
     b.build().unwrap()
 }
 
-/// The built-in rules as written, then with every step forced to each closed-day policy.
-fn policy_variants() -> &'static [RuleSet; 4] {
-    static RULES: OnceLock<[RuleSet; 4]> = OnceLock::new();
+/// The built-in rules as written, then with every step forced to each closed-day policy
+/// (without `max_shift`).
+fn policy_variants() -> &'static [RuleSet; 5] {
+    static RULES: OnceLock<[RuleSet; 5]> = OnceLock::new();
     RULES.get_or_init(|| {
         [
             RuleSet::builtin().unwrap(),
             builtin_with_closed_day("keep"),
             builtin_with_closed_day("next_open_day"),
             builtin_with_closed_day("previous_open_day"),
+            builtin_with_closed_day("nearest_open_day"),
         ]
     })
 }
 
 /// What the rule definitions say about each (program, step): its effective closed-day
-/// policy, whether its offset is negative, and the milestone default its anchor falls
-/// back on (`Some` only for steps counted from a milestone that has a default).
+/// policy, whether its offset is negative, the milestone its anchor is (with the
+/// milestone's default offset and closed-day policy when it has a default), its channel,
+/// its `max_shift` in days and whether it keeps its day beyond it.
 struct StepFacts {
     closed_day: ClosedDay,
     negative: bool,
-    milestone_default: Option<(String, Offset)>,
+    milestone: Option<String>,
+    milestone_default: Option<(String, Offset, ClosedDay)>,
+    channel: Channel,
+    max_shift: Option<i64>,
+    keep_beyond: bool,
 }
 
 fn step_facts(rules: &RuleSet) -> BTreeMap<(String, String), StepFacts> {
@@ -89,22 +104,84 @@ fn step_facts(rules: &RuleSet) -> BTreeMap<(String, String), StepFacts> {
                 .offset
                 .as_deref()
                 .is_some_and(|o| Offset::parse(o).unwrap().negative);
+            let milestone = s
+                .from
+                .as_deref()
+                .filter(|from| p.milestones.contains_key(*from))
+                .map(String::from);
             let milestone_default = s.from.as_deref().and_then(|from| {
-                let default = p.milestones.get(from)?.as_deref()?;
-                Some((from.to_string(), Offset::parse(default).unwrap()))
+                let m = p.milestones.get(from)?;
+                let default = m.default.as_deref()?;
+                let policy = m.closed_day.unwrap_or_default();
+                Some((from.to_string(), Offset::parse(default).unwrap(), policy))
             });
             let closed_day = s.closed_day.or(p.defaults.closed_day).unwrap_or_default();
+            let max_shift = s
+                .max_shift
+                .as_deref()
+                .or(p.defaults.max_shift.as_deref())
+                .map(|m| Offset::parse(m).unwrap().signed_days().unwrap());
+            let keep_beyond = s.beyond_max_shift.or(p.defaults.beyond_max_shift)
+                == Some(followup::BeyondMaxShift::Keep);
             out.insert(
                 (p.id.clone(), s.id.clone()),
                 StepFacts {
                     closed_day,
                     negative,
+                    milestone,
                     milestone_default,
+                    channel: s.channel.or(p.defaults.channel).unwrap_or(Channel::Phone),
+                    max_shift,
+                    keep_beyond,
                 },
             );
         }
     }
     out
+}
+
+/// The day a visit given by its default offset takes, found independently of the
+/// library: its default day when the clinic is open then (or the milestone keeps closed
+/// days), else the open day its policy finds, never before the event (after it for a
+/// positive offset).
+fn visit_day(cal: &Calendar, event: NaiveDate, default: &Offset, policy: ClosedDay) -> NaiveDate {
+    let Landing::Date(d0) = default.apply(event, MonthEnd::Clamp) else {
+        unreachable!()
+    };
+    if policy == ClosedDay::Keep || cal.is_open(d0) {
+        return d0;
+    }
+    let lo = if *default == Offset::ZERO {
+        event
+    } else {
+        plus(event, 1)
+    };
+    let open = |d: NaiveDate| d >= lo && cal.is_open(d);
+    let forward = (1..800).map(|k| plus(d0, k)).find(|&d| open(d));
+    let backward = (1..800)
+        .map(|k| plus(d0, -k))
+        .take_while(|&d| d >= lo)
+        .find(|&d| open(d));
+    let found = match policy {
+        ClosedDay::NextOpenDay => forward.or(backward),
+        ClosedDay::PreviousOpenDay => backward.or(forward),
+        _ => match (forward, backward) {
+            (Some(f), Some(b)) if (d0 - b) < (f - d0) => Some(b),
+            (f, b) => f.or(b),
+        },
+    };
+    found.unwrap_or(d0)
+}
+
+/// The time of day rounded up to the minute.
+fn ceil_minute(t: chrono::NaiveTime) -> chrono::NaiveTime {
+    use chrono::Timelike;
+    let m = t.with_second(0).unwrap().with_nanosecond(0).unwrap();
+    if m < t {
+        m + chrono::TimeDelta::minutes(1)
+    } else {
+        m
+    }
 }
 
 // ---------------------------------------------------------------------------------------

@@ -63,7 +63,7 @@ proptest! {
     fn prop_tasks_sorted(
         ep in arb_any_episode(),
         spec in arb_calendar_spec(),
-        variant in 0usize..4,
+        variant in 0usize..5,
     ) {
         let rules = &policy_variants()[variant];
         for cal in [Calendar::default(), spec.build(ep.date())] {
@@ -88,7 +88,7 @@ proptest! {
     fn prop_no_task_due_before_its_anchor(
         ep in arb_any_episode(),
         spec in arb_calendar_spec(),
-        variant in 0usize..4,
+        variant in 0usize..5,
     ) {
         let rules = &policy_variants()[variant];
         let facts = step_facts(rules);
@@ -107,13 +107,36 @@ proptest! {
         }
     }
 
-    /// The mirror image: a step with a negative offset is never moved past its anchor
-    /// (in the built-ins, a reminder never comes after the day it reminds of).
+    /// No task is due on the event's day before the event's time: its window starts at
+    /// the event's time (to the minute) at the earliest.
     #[test]
-    fn prop_no_negative_offset_task_due_after_its_anchor(
+    fn prop_no_task_before_the_event_time(
+        ep in arb_any_episode(),
+        spec in arb_calendar_spec(),
+        variant in 0usize..5,
+    ) {
+        let rules = &policy_variants()[variant];
+        for cal in [Calendar::default(), spec.build(ep.date())] {
+            let plan = rules.plan(&ep, &cal).unwrap();
+            for t in plan.tasks.iter().filter(|t| t.due == ep.date()) {
+                prop_assert!(
+                    t.window.start >= ceil_minute(ep.at.time()),
+                    "{} starts at {} on the event's day, before the event at {}",
+                    t.id(), t.window.start, ep.at.time()
+                );
+            }
+        }
+    }
+
+    /// No reminder comes on or after the visit it announces (a step with a negative
+    /// offset from a milestone), whatever the calendar and the policy: the visit is the
+    /// date the episode gives, else its default day moved to an open day (found here
+    /// independently); the reminder expires the day before it.
+    #[test]
+    fn prop_no_reminder_after_its_visit(
         ep in arb_episode(),
         spec in arb_calendar_spec(),
-        variant in 0usize..4,
+        variant in 0usize..5,
     ) {
         let rules = &policy_variants()[variant];
         let facts = step_facts(rules);
@@ -121,57 +144,135 @@ proptest! {
             let plan = rules.plan(&ep, &cal).unwrap();
             for t in &plan.tasks {
                 let f = &facts[&(t.program().to_string(), t.step().to_string())];
-                let Some((milestone, default)) = &f.milestone_default else { continue };
-                if !f.negative || ep.milestones.contains_key(milestone) {
+                let Some(milestone) = &f.milestone else { continue };
+                if !f.negative {
                     continue;
                 }
-                let Landing::Date(anchor) = default.apply(ep.date(), MonthEnd::Clamp) else {
-                    unreachable!()
+                let visit = match (ep.milestones.get(milestone), &f.milestone_default) {
+                    (Some(dates), _) => dates.0[t.occurrence as usize],
+                    (None, Some((_, default, policy))) => visit_day(&cal, ep.date(), default, *policy),
+                    (None, None) => unreachable!("{} has no anchor date", t.id()),
                 };
                 prop_assert!(
-                    t.due <= anchor,
-                    "{} is due {} (nominal {}), after its anchor {} (policy {:?}, calendar {:?})",
-                    t.id(), t.due, t.nominal, anchor, f.closed_day, cal
+                    t.due < visit,
+                    "{} is due {} (nominal {}), not before its visit {} (calendar {:?})",
+                    t.id(), t.due, t.nominal, visit, cal
                 );
+                prop_assert_eq!(t.expires, Some(plus(visit, -1)), "{}", t.id());
             }
         }
     }
 
-    /// With a calendar: a task that was not shifted is due on its nominal day; a shifted
-    /// one says why and moved; every task is on an open day unless its step keeps closed
-    /// days.
+    /// With a calendar: a task its calendar did not move is due on its nominal day (or
+    /// follows its moved visit); a moved one says why, and why is true of the day it left;
+    /// every task is on a day its channel works, unless its step keeps closed days (or
+    /// keeps its day beyond its `max_shift`); no task is dropped for want of an open day.
     #[test]
-    fn prop_calendar_shifts_land_on_open_days(
+    fn prop_calendar_shifts_land_on_days_the_channel_works(
         ep in arb_any_episode(),
         spec in arb_calendar_spec(),
-        variant in 0usize..4,
+        variant in 0usize..5,
     ) {
         let rules = &policy_variants()[variant];
         let facts = step_facts(rules);
         let cal = spec.build(ep.date());
         let plan = rules.plan(&ep, &cal).unwrap();
         for t in &plan.tasks {
-            let policy = facts[&(t.program().to_string(), t.step().to_string())].closed_day;
+            let f = &facts[&(t.program().to_string(), t.step().to_string())];
+            // Steps counted from a visit's default day may follow the visit when it moves.
+            let follows_visit = f.milestone_default.as_ref()
+                .is_some_and(|(m, _, _)| !ep.milestones.contains_key(m));
             match t.shifted {
                 None => prop_assert_eq!(t.due, t.nominal, "{}", t.id()),
-                Some(reason) => {
+                Some(ShiftReason::AnchorMoved) => {
+                    prop_assert!(follows_visit, "{}", t.id());
                     prop_assert_ne!(t.due, t.nominal, "{}", t.id());
-                    prop_assert_eq!(cal.closed_reason(t.nominal), Some(reason), "{}", t.id());
-                    prop_assert_ne!(policy, ClosedDay::Keep, "{}", t.id());
+                }
+                Some(ShiftReason::WaitedForFact) => prop_assert!(t.due > t.nominal, "{}", t.id()),
+                Some(ShiftReason::AfterEvent) => prop_assert!(t.due > ep.date(), "{}", t.id()),
+                Some(reason) => {
+                    // A task following its moved visit may come back to its nominal day.
+                    if !follows_visit {
+                        prop_assert_ne!(t.due, t.nominal, "{}", t.id());
+                        prop_assert_eq!(cal.closed_reason_for(f.channel, t.nominal), Some(reason), "{}", t.id());
+                    }
+                    prop_assert_ne!(f.closed_day, ClosedDay::Keep, "{}", t.id());
                 }
             }
-            if policy != ClosedDay::Keep {
-                prop_assert!(cal.is_open(t.due), "{} is due on closed {} ({:?})", t.id(), t.due, cal);
+            let kept = f.closed_day == ClosedDay::Keep || (f.keep_beyond && t.shifted.is_none());
+            if !kept {
+                prop_assert!(cal.works(f.channel, t.due), "{} is due on {}, when {:?} does not work ({:?})", t.id(), t.due, f.channel, cal);
             }
         }
         for d in &plan.dropped {
-            // A calendar with an open weekday always has an open day near any date.
-            prop_assert_ne!(d.reason, DropReason::NoOpenDay, "{} dropped ({:?})", d.id, cal);
+            // A calendar with an open weekday always has an open day near any date; only
+            // a reminder, held between the event and its visit, may find none.
+            let f = &facts[&(d.program.to_string(), d.step.to_string())];
+            if !f.negative {
+                prop_assert_ne!(d.reason, DropReason::NoOpenDay, "{} dropped ({:?})", d.id, cal);
+            }
         }
     }
 
-    /// `next_open_day` lands on the first open day on or after the nominal day, long
-    /// holidays included (for steps that count forward from their anchor).
+    /// A step with a `max_shift` is never moved by the calendar further than it from the
+    /// day its rule gives (an after-event move counts unless the step keeps its day).
+    #[test]
+    fn prop_no_shift_beyond_max_shift(ep in arb_any_episode(), spec in arb_calendar_spec()) {
+        let rules = builtin();
+        let facts = step_facts(rules);
+        let cal = spec.build(ep.date());
+        let plan = rules.plan(&ep, &cal).unwrap();
+        for t in &plan.tasks {
+            let f = &facts[&(t.program().to_string(), t.step().to_string())];
+            let Some(max) = f.max_shift else { continue };
+            let counted = match t.shifted {
+                None | Some(ShiftReason::AnchorMoved | ShiftReason::WaitedForFact) => false,
+                Some(ShiftReason::AfterEvent) => !f.keep_beyond,
+                Some(_) => f.milestone_default.is_none(),
+            };
+            if counted {
+                let days = (t.due - t.nominal).num_days().abs();
+                prop_assert!(days <= max, "{} moved {} days from {} to {}, max_shift {}", t.id(), days, t.nominal, t.due, max);
+            }
+        }
+    }
+
+    /// Tasks of one program on one channel keep the order of their rule days: a task the
+    /// calendar moved never shares its day with another, nor passes one.
+    #[test]
+    fn prop_shifted_tasks_never_share_a_day_or_pass_another(
+        ep in arb_any_episode(),
+        spec in arb_calendar_spec(),
+        variant in 0usize..5,
+    ) {
+        let rules = &policy_variants()[variant];
+        let cal = spec.build(ep.date());
+        let plan = rules.plan(&ep, &cal).unwrap();
+        let moved = |t: &followup::Task| !matches!(
+            t.shifted,
+            None | Some(ShiftReason::AnchorMoved | ShiftReason::WaitedForFact)
+        );
+        for t in plan.tasks.iter().filter(|t| moved(t)) {
+            for o in &plan.tasks {
+                if std::ptr::eq(o, t) || o.program() != t.program() || o.channel() != t.channel() {
+                    continue;
+                }
+                prop_assert_ne!(o.due, t.due, "{} and {} share {} ({:?})", t.id(), o.id(), t.due, cal);
+                if o.nominal < t.nominal {
+                    prop_assert!(o.due < t.due, "{} passed {} ({:?})", t.id(), o.id(), cal);
+                }
+                if o.nominal > t.nominal {
+                    prop_assert!(o.due > t.due, "{} passed {} ({:?})", t.id(), o.id(), cal);
+                }
+            }
+        }
+    }
+
+    /// `next_open_day` (with no `max_shift`) lands on the first day on or after the
+    /// nominal day that its channel works, long holidays included — unless that day
+    /// already holds another task of the program on the channel, or is the event's day
+    /// with no time left after the event, or comes after the task expires (then it falls
+    /// back before) — for steps that count forward from their anchor.
     #[test]
     fn prop_next_open_day_is_the_first_open_day_after(
         ep in arb_any_episode(),
@@ -182,11 +283,34 @@ proptest! {
         let cal = spec.build(ep.date());
         let plan = rules.plan(&ep, &cal).unwrap();
         for t in &plan.tasks {
-            if facts[&(t.program().to_string(), t.step().to_string())].negative {
+            let f = &facts[&(t.program().to_string(), t.step().to_string())];
+            if f.negative || f.milestone_default.is_some() || t.shifted == Some(ShiftReason::WaitedForFact) {
                 continue;
             }
-            let first_open = (0..400).map(|i| plus(t.nominal, i)).find(|&d| cal.is_open(d)).unwrap();
-            prop_assert_eq!(t.due, first_open, "{} (nominal {}, calendar {:?})", t.id(), t.nominal, cal);
+            let first = (0..800).map(|i| plus(t.nominal, i)).find(|&d| cal.works(f.channel, d)).unwrap();
+            if t.due < t.nominal {
+                // Only when the task would expire before the first day after.
+                prop_assert!(t.expires.is_some_and(|e| e < first), "{} is due {} before {}", t.id(), t.due, first);
+                continue;
+            }
+            prop_assert!(t.due >= first, "{} is due {} before {}", t.id(), t.due, first);
+            let mut d = first;
+            while d < t.due {
+                // Held by another task of the program on the channel, or before a task that
+                // comes first by its rule (order is kept).
+                let held = plan.tasks.iter().any(|o| {
+                    o.program() == t.program()
+                        && o.channel() == t.channel()
+                        && (o.due == d || (o.nominal < t.nominal && o.due >= d))
+                });
+                let no_time_left = t.shifted == Some(ShiftReason::AfterEvent) && d == t.nominal;
+                prop_assert!(
+                    held || d == ep.date() || no_time_left || !cal.works(f.channel, d),
+                    "{} is due {}, but {} works and is free (nominal {}, calendar {:?})",
+                    t.id(), t.due, d, t.nominal, cal
+                );
+                d = plus(d, 1);
+            }
         }
     }
 
@@ -255,7 +379,7 @@ proptest! {
     #[test]
     fn prop_plan_never_panics_on_extreme_dates(
         date in any_date(),
-        variant in 0usize..4,
+        variant in 0usize..5,
     ) {
         for category in ["plastic", "laser"] {
             let mut ep = episode_on(date);

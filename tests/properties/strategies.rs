@@ -164,6 +164,10 @@ pub(super) struct CalendarSpec {
     /// From this day, close this many of the days that are open by weekday.
     open_days_closed: Option<(i64, usize)>,
     china: bool,
+    /// The call desk's on-duty and closed days, the days without messages.
+    desk_open: Vec<i64>,
+    desk_closed: Vec<i64>,
+    messages_closed: Vec<i64>,
 }
 
 pub(super) fn arb_calendar_spec() -> impl Strategy<Value = CalendarSpec> {
@@ -186,6 +190,11 @@ pub(super) fn arb_calendar_spec() -> impl Strategy<Value = CalendarSpec> {
         prop::collection::vec(-30i64..60, 0..2),
         prop::option::of((-30i64..30, 1usize..6)),
         prop::bool::weighted(0.2),
+        (
+            prop::collection::vec(-30i64..60, 0..3),
+            prop::collection::vec(-30i64..60, 0..3),
+            prop::collection::vec(-30i64..60, 0..3),
+        ),
     )
         .prop_map(
             |(
@@ -196,6 +205,7 @@ pub(super) fn arb_calendar_spec() -> impl Strategy<Value = CalendarSpec> {
                 open_dates,
                 open_days_closed,
                 china,
+                (desk_open, desk_closed, messages_closed),
             )| CalendarSpec {
                 closed_weekdays,
                 weekend,
@@ -207,6 +217,9 @@ pub(super) fn arb_calendar_spec() -> impl Strategy<Value = CalendarSpec> {
                 open_dates,
                 open_days_closed,
                 china,
+                desk_open,
+                desk_closed,
+                messages_closed,
             },
         )
 }
@@ -273,6 +286,17 @@ impl CalendarSpec {
         if self.weekend.is_some() {
             json["weekend"] = Value::from(weekday_names(weekend));
         }
+        let dates = |list: &[i64]| -> BTreeSet<String> {
+            list.iter().map(|&d| day(d).to_string()).collect()
+        };
+        let desk_open = dates(&self.desk_open);
+        let desk_closed: Vec<String> = dates(&self.desk_closed)
+            .into_iter()
+            .filter(|d| !desk_open.contains(d))
+            .collect();
+        json["call_desk"] =
+            serde_json::json!({"open_dates": desk_open, "closed_dates": desk_closed});
+        json["messages"] = serde_json::json!({"closed_dates": dates(&self.messages_closed)});
         let text = json.to_string();
         let cal =
             Calendar::from_json("calendar.json", &text).unwrap_or_else(|e| panic!("{e}\n{text}"));

@@ -1,0 +1,470 @@
+//! Which day a task is done: the day its channel works (the clinic for visits, the call
+//! desk for calls, the message system for messages), within the bounds the rule gives —
+//! the anchor's side, `max_shift`, and the day the task expires.
+//!
+//! Tasks of one program and one channel keep the order of their rule days: a task the
+//! calendar shifts never lands on the day of another, nor passes one. The planner first
+//! places tasks in step order, a shifted one on the first day its policy finds that no
+//! task placed before it holds. If that leaves a shifted task on another's day or out of
+//! order, the program is planned again with the first pass's tasks as neighbours: a
+//! shifted task then looks only strictly between the rule days of the tasks before and
+//! after it, off the days of the unshifted ones; when the only day it could take is the
+//! next task's or later, it is dropped as `superseded` by that task, whose later script
+//! covers the patient's later state (two calls never pile up on a reopening day).
+
+use super::{AnchorDay, Planner};
+use crate::calendar::{Crew, ShiftReason};
+use crate::compile::{Expiry, Milestone, Step};
+use crate::model::{AfterEvent, BeyondMaxShift, Channel, ClosedDay};
+use crate::offset::Offset;
+use crate::plan::task::DropReason;
+use crate::plan::task::Task;
+use crate::time::TimeWindow;
+use chrono::{Days, NaiveDate, NaiveTime, Timelike};
+use std::sync::Arc;
+
+/// Where an occurrence goes: a day (and why it is not its rule's day), or nowhere.
+pub(super) enum Placed {
+    Day(NaiveDate, Option<ShiftReason>),
+    Drop(DropReason, Option<Arc<str>>),
+}
+
+/// The days an occurrence may take, both ends included (`None`: no bound).
+pub(super) struct Bounds {
+    /// The anchor's side: after it for positive offsets, on or after it for none; never
+    /// before the event for tasks counted from something else.
+    lo: Option<NaiveDate>,
+    /// Before the anchor for negative offsets; never after `expires`.
+    hi: Option<NaiveDate>,
+    /// The last day the task is worth doing.
+    pub expires: Option<NaiveDate>,
+}
+
+/// `d` plus `n` days (`n` may be negative).
+pub(super) fn add_days(d: NaiveDate, n: i64) -> Option<NaiveDate> {
+    let days = Days::new(n.unsigned_abs());
+    if n < 0 {
+        d.checked_sub_days(days)
+    } else {
+        d.checked_add_days(days)
+    }
+}
+
+/// `day` moved back by as many days as a visit moved from `from` to `to`.
+pub(super) fn back_by(day: NaiveDate, to: NaiveDate, from: NaiveDate) -> Option<NaiveDate> {
+    add_days(day, -(to - from).num_days())
+}
+
+/// The last day a task due on `due` is worth doing, by its step's `expires`.
+pub(super) fn expiry_from(step: &Step, anchor: &AnchorDay, due: NaiveDate) -> Option<NaiveDate> {
+    match step.expires {
+        Expiry::AtAnchor => anchor.day.pred_opt(),
+        Expiry::Never => None,
+        Expiry::After(grace) => add_days(due, step.latest.saturating_add(grace)),
+    }
+}
+
+/// The part of `window` from `t` on (rounded up to the minute), or `None` if nothing of
+/// it is left.
+pub(super) fn after_time(window: TimeWindow, t: NaiveTime) -> Option<TimeWindow> {
+    let minute = t
+        .with_second(0)
+        .and_then(|m| m.with_nanosecond(0))
+        .unwrap_or(t);
+    let start = if minute < t {
+        // Rounded up; 23:59:30 has no next minute in the day.
+        minute
+            .overflowing_add_signed(chrono::TimeDelta::minutes(1))
+            .0
+    } else {
+        minute
+    };
+    if start < minute || start >= window.end {
+        return None;
+    }
+    Some(TimeWindow {
+        start: window.start.max(start),
+        end: window.end,
+    })
+}
+
+/// True if the calendar (not its anchor, not a wait) moved the task off its rule's day.
+pub(super) fn moved_by_calendar(t: &Task) -> bool {
+    !matches!(
+        t.shifted,
+        None | Some(ShiftReason::AnchorMoved | ShiftReason::WaitedForFact)
+    )
+}
+
+/// True if no task moved by the calendar shares its day with, or is out of order with,
+/// another task of the same channel (tasks of one program for one episode).
+pub(super) fn in_order(tasks: &[Task]) -> bool {
+    tasks.iter().filter(|t| moved_by_calendar(t)).all(|t| {
+        tasks.iter().all(|o| {
+            std::ptr::eq(o, t)
+                || o.channel() != t.channel()
+                || !(o.due == t.due
+                    || (o.nominal < t.nominal && o.due > t.due)
+                    || (o.nominal > t.nominal && o.due < t.due))
+        })
+    })
+}
+
+fn max_opt(a: Option<NaiveDate>, b: Option<NaiveDate>) -> Option<NaiveDate> {
+    match (a, b) {
+        (Some(x), Some(y)) => Some(x.max(y)),
+        (x, y) => x.or(y),
+    }
+}
+
+fn min_opt(a: Option<NaiveDate>, b: Option<NaiveDate>) -> Option<NaiveDate> {
+    match (a, b) {
+        (Some(x), Some(y)) => Some(x.min(y)),
+        (x, y) => x.or(y),
+    }
+}
+
+/// Which way a search for a working day goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Way {
+    Forward,
+    Backward,
+    /// Both ways, the nearer day first, the later on a tie.
+    Nearest,
+    /// Not a search: dropped as superseded by the next task, if a day on or after its day
+    /// would have worked.
+    Supersede,
+}
+
+/// Where a shifted task may go among its neighbours (second pass only).
+struct Gap {
+    lo: Option<NaiveDate>,
+    hi: Option<NaiveDate>,
+    /// The next task's step, which supersedes this one if it must go on or past its day.
+    next: Option<Arc<str>>,
+}
+
+fn within(d: NaiveDate, lo: Option<NaiveDate>, hi: Option<NaiveDate>) -> bool {
+    lo.is_none_or(|l| d >= l) && hi.is_none_or(|h| d <= h)
+}
+
+impl Planner<'_> {
+    /// The bounds of an occurrence whose rule gives `rule_day`.
+    pub(super) fn bounds(&self, step: &Step, anchor: &AnchorDay, rule_day: NaiveDate) -> Bounds {
+        let o: &Offset = &step.offset;
+        let positive = !o.negative && *o != Offset::ZERO;
+        let mut lo = if o.negative {
+            None
+        } else if positive {
+            anchor.day.succ_opt()
+        } else {
+            Some(anchor.day)
+        };
+        // In an episode plan nothing counted from a visit or a fact comes before the event.
+        let from_event = anchor.at.is_some() && anchor.day == self.ep.date();
+        if self.horizon.is_none() && !from_event {
+            lo = Some(lo.map_or(self.ep.date(), |l| l.max(self.ep.date())));
+        }
+        let side_hi = if o.negative {
+            anchor.day.pred_opt()
+        } else {
+            None
+        };
+        let expires = expiry_from(step, anchor, rule_day);
+        let hi = min_opt(side_hi, expires);
+        Bounds { lo, hi, expires }
+    }
+
+    /// In the second pass, the days strictly between the rule days of the tasks before
+    /// and after `nominal` on `channel`, and between the days of the tasks already placed
+    /// before and after it.
+    fn gap(&self, channel: Channel, nominal: NaiveDate) -> Gap {
+        let mut gap = Gap {
+            lo: None,
+            hi: None,
+            next: None,
+        };
+        if self.first_pass.is_empty() {
+            return gap;
+        }
+        let mut next: Option<(NaiveDate, &Arc<str>)> = None;
+        for n in self.first_pass.iter().filter(|n| n.channel == channel) {
+            if n.nominal < nominal {
+                gap.lo = max_opt(gap.lo, n.nominal.succ_opt());
+            } else if n.nominal > nominal && next.is_none_or(|(d, _)| n.nominal < d) {
+                next = Some((n.nominal, &n.step));
+            }
+        }
+        if let Some((d, step)) = next {
+            gap.hi = d.pred_opt();
+            gap.next = Some(step.clone());
+        }
+        for t in self
+            .program_tasks()
+            .iter()
+            .filter(|t| t.channel() == channel)
+        {
+            if t.nominal < nominal {
+                gap.lo = max_opt(gap.lo, t.due.succ_opt());
+            } else if t.nominal > nominal {
+                gap.hi = min_opt(gap.hi, t.due.pred_opt());
+            }
+        }
+        gap
+    }
+
+    /// True if a task of the current program on `channel` is already on `day` (or, in the
+    /// second pass, an unshifted one will be).
+    fn taken_on(&self, channel: Channel, day: NaiveDate) -> bool {
+        self.program_tasks()
+            .iter()
+            .any(|t| t.channel() == channel && t.due == day)
+            || (self.first_pass.iter()).any(|n| n.channel == channel && n.fixed == Some(day))
+    }
+
+    /// The first day `way` finds from `from` (`from` itself excluded) on which `channel`
+    /// works, inside `lo..=hi`, at most `max` days away, and (with `avoid`) not already
+    /// taken by a task of the program on that channel.
+    #[allow(clippy::too_many_arguments)]
+    fn search(
+        &self,
+        channel: Channel,
+        from: NaiveDate,
+        way: Way,
+        lo: Option<NaiveDate>,
+        hi: Option<NaiveDate>,
+        max: Option<i64>,
+        avoid: bool,
+    ) -> Option<NaiveDate> {
+        // Each day another task holds can lengthen a run of unusable days by a week.
+        let held = if avoid {
+            self.program_tasks().len() + self.first_pass.len()
+        } else {
+            0
+        };
+        let bound = self
+            .cal
+            .search_bound(Crew::of(channel))
+            .saturating_add(held.saturating_mul(7));
+        let bound = i64::try_from(bound).unwrap_or(i64::MAX);
+        let limit = max.map_or(bound, |m| m.min(bound));
+        let ok = |d: NaiveDate| {
+            within(d, lo, hi) && self.cal.works(channel, d) && !(avoid && self.taken_on(channel, d))
+        };
+        let walk = |dir: i64| -> Option<NaiveDate> {
+            for k in 1..=limit {
+                let d = add_days(from, dir * k)?;
+                if (dir > 0 && hi.is_some_and(|h| d > h)) || (dir < 0 && lo.is_some_and(|l| d < l))
+                {
+                    return None;
+                }
+                if ok(d) {
+                    return Some(d);
+                }
+            }
+            None
+        };
+        match way {
+            Way::Supersede => None,
+            Way::Forward => walk(1),
+            Way::Backward => walk(-1),
+            Way::Nearest => {
+                for k in 1..=limit {
+                    let later = add_days(from, k);
+                    let earlier = add_days(from, -k);
+                    // The later day wins a tie.
+                    if let Some(d) = later.filter(|d| ok(*d)) {
+                        return Some(d);
+                    }
+                    if let Some(d) = earlier.filter(|d| ok(*d)) {
+                        return Some(d);
+                    }
+                    let past_hi = later.is_none_or(|d| hi.is_some_and(|h| d > h));
+                    let past_lo = earlier.is_none_or(|d| lo.is_some_and(|l| d < l));
+                    if past_hi && past_lo {
+                        break;
+                    }
+                }
+                None
+            }
+        }
+    }
+
+    /// The day an occurrence is done: its rule's day when its channel works then, else
+    /// the day its closed-day policy finds, within its bounds, its gap among its
+    /// neighbours and `max_shift`:
+    ///
+    /// - `next_open_day`: the first day after; else superseded by the next task; else the
+    ///   last day before (a reminder that cannot cross its anchor);
+    /// - `previous_open_day`: the last day before; else the first day after; else
+    ///   superseded;
+    /// - `nearest_open_day`: the nearest day, the later on a tie; else superseded.
+    pub(super) fn place(
+        &self,
+        step: &Step,
+        rule_day: NaiveDate,
+        nominal: NaiveDate,
+        b: &Bounds,
+    ) -> Placed {
+        let channel = step.info.channel;
+        let Some(reason) = self.cal.closed_reason_for(channel, rule_day) else {
+            return Placed::Day(rule_day, None);
+        };
+        let ways: &[Way] = match step.closed_day {
+            ClosedDay::Keep => return Placed::Day(rule_day, None),
+            ClosedDay::NextOpenDay => &[Way::Forward, Way::Supersede, Way::Backward],
+            ClosedDay::PreviousOpenDay => &[Way::Backward, Way::Forward, Way::Supersede],
+            ClosedDay::NearestOpenDay => &[Way::Nearest, Way::Supersede],
+        };
+        let gap = self.gap(channel, nominal);
+        let (lo, hi) = (max_opt(b.lo, gap.lo), min_opt(b.hi, gap.hi));
+        for &way in ways {
+            if way == Way::Supersede {
+                if let Some(p) = self.superseded(step, rule_day, b, lo, &gap) {
+                    return p;
+                }
+            } else if let Some(d) =
+                self.search(channel, rule_day, way, lo, hi, step.max_shift, true)
+            {
+                return Placed::Day(d, Some(reason));
+            }
+        }
+        self.not_placed(step, rule_day, reason, b, ways)
+    }
+
+    /// Superseded by the next task when a day on or after its rule day would have worked.
+    fn superseded(
+        &self,
+        step: &Step,
+        from: NaiveDate,
+        b: &Bounds,
+        lo: Option<NaiveDate>,
+        gap: &Gap,
+    ) -> Option<Placed> {
+        let next = gap.next.as_ref()?;
+        let beyond = gap.hi?.succ_opt()?;
+        let found = self.search(
+            step.info.channel,
+            from,
+            Way::Forward,
+            lo,
+            b.hi,
+            step.max_shift,
+            false,
+        );
+        found
+            .filter(|d| *d >= beyond)
+            .map(|_| Placed::Drop(DropReason::Superseded, Some(next.clone())))
+    }
+
+    /// Why no day was found, and what the step says to do then.
+    fn not_placed(
+        &self,
+        step: &Step,
+        rule_day: NaiveDate,
+        reason: ShiftReason,
+        b: &Bounds,
+        ways: &[Way],
+    ) -> Placed {
+        let detail = Some(Arc::from(reason.name()));
+        if step.max_shift.is_some() {
+            return match step.beyond_max_shift {
+                BeyondMaxShift::Keep if reason != ShiftReason::AfterEvent => {
+                    Placed::Day(rule_day, None)
+                }
+                _ => Placed::Drop(DropReason::BeyondMaxShift, detail),
+            };
+        }
+        // Would a day have worked without the expiry? Then the task expires first.
+        let side_hi = if step.offset.negative { b.hi } else { None };
+        let channel = step.info.channel;
+        let unexpired = (ways.iter().filter(|w| **w != Way::Supersede)).any(|&w| {
+            self.search(channel, rule_day, w, b.lo, side_hi, None, true)
+                .is_some()
+        });
+        if unexpired && b.expires.is_some() {
+            Placed::Drop(DropReason::Expired, detail)
+        } else {
+            Placed::Drop(DropReason::NoOpenDay, detail)
+        }
+    }
+
+    /// A task due on its event's day that the event left no time for: the next day its
+    /// channel works (`after_event`), or dropped as the step says.
+    pub(super) fn after_event(
+        &self,
+        step: &Step,
+        rule_day: NaiveDate,
+        nominal: NaiveDate,
+        due: NaiveDate,
+        b: &Bounds,
+    ) -> Placed {
+        if step.after_event == AfterEvent::Drop {
+            return Placed::Drop(DropReason::AfterEvent, None);
+        }
+        let channel = step.info.channel;
+        // max_shift counts from the rule's day; "keep" cannot keep a day with no time
+        // left, so it moves on however far.
+        let max = match (step.max_shift, step.beyond_max_shift) {
+            (Some(m), BeyondMaxShift::Drop) => {
+                Some(m.saturating_sub((due - rule_day).num_days()).max(0))
+            }
+            _ => None,
+        };
+        let gap = self.gap(channel, nominal);
+        let lo = max_opt(due.succ_opt(), gap.lo);
+        let hi = min_opt(b.hi, gap.hi);
+        if let Some(d) = self.search(channel, due, Way::Forward, lo, hi, max, true) {
+            return Placed::Day(d, Some(ShiftReason::AfterEvent));
+        }
+        if let Some(p) = self.superseded(step, due, b, lo, &gap) {
+            return p;
+        }
+        let detail = Some(Arc::from(ShiftReason::AfterEvent.name()));
+        if max.is_some() {
+            return Placed::Drop(DropReason::BeyondMaxShift, detail);
+        }
+        match self.search(channel, due, Way::Forward, lo, None, None, true) {
+            Some(_) if b.expires.is_some() => Placed::Drop(DropReason::Expired, detail),
+            _ => Placed::Drop(DropReason::NoOpenDay, detail),
+        }
+    }
+
+    /// The day of a visit given by its default offset (`d`): moved to a day the clinic is
+    /// open when it falls on a closed one, by the milestone's policy.
+    pub(super) fn visit_day(&self, ms: &Milestone, default: &Offset, d: NaiveDate) -> AnchorDay {
+        let plain = AnchorDay {
+            day: d,
+            at: None,
+            moved: None,
+        };
+        if ms.closed_day == ClosedDay::Keep {
+            return plain;
+        }
+        let Some(reason) = self.cal.closed_reason_for(Channel::InPerson, d) else {
+            return plain;
+        };
+        let event = self.ep.date();
+        let lo = if default.negative {
+            None
+        } else if *default == Offset::ZERO {
+            Some(event)
+        } else {
+            event.succ_opt()
+        };
+        let find = |way| self.search(Channel::InPerson, d, way, lo, None, None, false);
+        let found = match ms.closed_day {
+            ClosedDay::NextOpenDay => find(Way::Forward).or_else(|| find(Way::Backward)),
+            ClosedDay::PreviousOpenDay => find(Way::Backward).or_else(|| find(Way::Forward)),
+            _ => find(Way::Nearest),
+        };
+        match found {
+            Some(day) => AnchorDay {
+                day,
+                at: None,
+                moved: Some((d, reason)),
+            },
+            None => plain,
+        }
+    }
+}

@@ -1,0 +1,356 @@
+//! Golden calendars of the clinic's real day (DOMAIN.md §9), written by hand from DOMAIN.md
+//! and the rule files, then compared: long closures, on-duty days, events late in the
+//! day, two surgeries close together, greetings under the frequency caps.
+//!
+//! Dates counted by hand: 12 Feb 2026 is a Thursday. The 2026 Spring Festival break runs
+//! from Sun 15 to Mon 23 Feb; Sat 14 and Sat 28 Feb are make-up working days.
+
+use crate::support::{assert_calendar, builtin, dropped, episode, ser};
+use followup::{merge, Calendar, ContactPolicy, MergedPlan, Plan};
+
+/// The calendar `callback_calendar --calendar cn-2026` uses: the default clinic (open
+/// every day, closed on the public holidays it knows) with the official 2026 dates.
+fn official_2026() -> Calendar {
+    Calendar::default()
+        .merge(&Calendar::china(2026).unwrap())
+        .unwrap()
+}
+
+/// Outpatient surgery on Thu 12 Feb 2026 at 10:00, three days before the break.
+const BEFORE_SPRING_FESTIVAL: &str = r#"{"id": "ep-1201", "event": "procedure",
+    "at": "2026-02-12T10:00:00", "patient": {"id": "p-81"},
+    "attributes": {"category": "plastic", "setting": "outpatient"}}"#;
+
+/// DOMAIN.md §1 and §9 with the official 2026 calendar, weekends open:
+/// - D+1 (Fri 13) and the dressing change (D+2, Sat 14, a make-up working day) keep
+///   their days; the dressing-change reminder goes out the day before.
+/// - D+3 (Sun 15, holiday) moves to the nearest open day after the surgery, Sat 14, one
+///   day back (the next one forward, Tue 24, is nine days away).
+/// - D+6 (Wed 18) has no open day within its 3-day max shift (14 is four days back, 24
+///   six forward): dropped, rather than pile up on the reopening day.
+/// - The default suture removal (D+7, Thu 19) is a visit on a closed day: it moves to the
+///   first open day after it, Tue 24. Its reminder (the day before) follows it to Mon 23 —
+///   a message, sent although the clinic is closed — and so does the confirmation, Wed 25.
+/// - D+15 is Fri 27 Feb; M+1 Thu 12 Mar; M+2 Sun 12 Apr (the clinic works Sundays); M+3
+///   Tue 12 May; M+6 Wed 12 Aug; M+12 Fri 12 Feb 2027.
+#[test]
+fn surgery_before_the_spring_festival_with_the_official_calendar() {
+    let p = builtin()
+        .plan(&episode(BEFORE_SPRING_FESTIVAL), &official_2026())
+        .unwrap();
+    assert_calendar(
+        &p,
+        &[
+            "2026-02-13 day-1-call phone customer_service",
+            "2026-02-13 dressing-change-reminder sms customer_service",
+            "2026-02-14 day-3-call phone customer_service <- 2026-02-15 (holiday)",
+            "2026-02-14 dressing-change-reception in_person onsite_consultant",
+            "2026-02-23 suture-removal-reminder sms customer_service <- 2026-02-18 (anchor_moved)",
+            "2026-02-25 suture-removal-followup sms customer_service <- 2026-02-20 (anchor_moved)",
+            "2026-02-27 day-15-call phone onsite_consultant",
+            "2026-03-12 month-1-call phone customer_service",
+            "2026-03-12 month-1-sms sms customer_service",
+            "2026-04-12 month-2-call phone customer_service",
+            "2026-05-12 month-3-call phone onsite_consultant",
+            "2026-05-12 month-3-sms sms customer_service",
+            "2026-08-12 month-6-call phone onsite_consultant",
+            "2026-08-12 month-6-sms sms customer_service",
+            "2027-02-12 month-12-sms sms customer_service",
+        ],
+    );
+    assert_eq!(
+        dropped(&p),
+        [
+            "plastic-aftercare/day-6-call/ep-1201/0 beyond_max_shift holiday 2026-02-18",
+            "plastic-aftercare/review-thanks-sms/ep-1201/0 missing_anchor review_visit -",
+        ]
+    );
+    // The reminder is worthless at its visit: it expires the day before the removal.
+    let reminder = p
+        .tasks
+        .iter()
+        .find(|t| t.step() == "suture-removal-reminder")
+        .unwrap();
+    assert_eq!(reminder.expires, Some("2026-02-23".parse().unwrap()));
+}
+
+/// The same surgery, the clinic closed 15-23 Feb but the call desk on duty on Fri 20 and
+/// Sat 21: the D+6 call (Wed 18) goes to the nearest on-duty day, Fri 20 (two days on;
+/// Sat 14 is four days back). Visits still need the clinic: the suture removal stays on
+/// Tue 24. Nothing else changes.
+#[test]
+fn surgery_before_the_spring_festival_with_phone_on_duty_days() {
+    let clinic = Calendar::from_json(
+        "clinic.json",
+        r#"{"call_desk": {"open_dates": ["2026-02-20", "2026-02-21"]}}"#,
+    )
+    .unwrap();
+    let cal = clinic.merge(&Calendar::china(2026).unwrap()).unwrap();
+    let p = builtin()
+        .plan(&episode(BEFORE_SPRING_FESTIVAL), &cal)
+        .unwrap();
+    let lines = crate::support::lines(&p);
+    assert_eq!(
+        &lines[..6],
+        [
+            "2026-02-13 day-1-call phone customer_service",
+            "2026-02-13 dressing-change-reminder sms customer_service",
+            "2026-02-14 day-3-call phone customer_service <- 2026-02-15 (holiday)",
+            "2026-02-14 dressing-change-reception in_person onsite_consultant",
+            "2026-02-20 day-6-call phone customer_service <- 2026-02-18 (holiday)",
+            "2026-02-23 suture-removal-reminder sms customer_service <- 2026-02-18 (anchor_moved)",
+        ]
+    );
+    assert_eq!(
+        dropped(&p),
+        ["plastic-aftercare/review-thanks-sms/ep-1201/0 missing_anchor review_visit -"]
+    );
+}
+
+/// A clinic that gives the suture removal date itself keeps it, closed day or not: the
+/// clinic arranged it. Its reminder and confirmation count from it.
+#[test]
+fn a_suture_removal_date_the_episode_gives_is_kept() {
+    let ep = episode(
+        r#"{"id": "ep-1202", "event": "procedure", "at": "2026-02-12T10:00:00",
+            "patient": {"id": "p-81"}, "milestones": {"suture_removal": "2026-02-19"},
+            "attributes": {"category": "plastic", "setting": "outpatient"}}"#,
+    );
+    let p = builtin().plan(&ep, &official_2026()).unwrap();
+    let of = |step: &str| {
+        crate::support::lines(&p)
+            .into_iter()
+            .find(|l| l.contains(&format!(" {step} ")))
+            .unwrap()
+    };
+    assert_eq!(
+        of("suture-removal-reminder"),
+        "2026-02-18 suture-removal-reminder sms customer_service"
+    );
+    assert_eq!(
+        of("suture-removal-followup"),
+        "2026-02-20 suture-removal-followup sms customer_service"
+    );
+}
+
+/// DOMAIN.md §7 and §9: a complaint logged on Wed 6 May 2026 at 20:30. The same-day call
+/// (window 09:00-18:00) has nothing left of its window: it goes to the next morning,
+/// Thu 7 May, 09:00-18:00 (`after_event`). The promised callback is Fri 8 May; the
+/// complaint is resolved on Tue 12 May at 16:00, and the confirming call is the day
+/// after. Logged at 10:15 instead, the first call is the same day from 10:15.
+#[test]
+fn a_complaint_logged_at_half_past_eight_in_the_evening_is_called_the_next_morning() {
+    let complaint = |at: &str| {
+        episode(&format!(
+            r#"{{"id": "c-1", "event": "complaint", "at": "{at}", "patient": {{"id": "p-71"}},
+                "milestones": {{"promised_callback": "2026-05-08"}},
+                "facts": [{{"kind": "complaint_resolved", "at": "2026-05-12T16:00:00"}}]}}"#
+        ))
+    };
+    let p = builtin()
+        .plan(&complaint("2026-05-06T20:30:00"), &Calendar::default())
+        .unwrap();
+    assert_eq!(
+        windows(&p),
+        [
+            "2026-05-07 09:00-18:00 first-call <- 2026-05-06 (after_event)",
+            "2026-05-08 09:00-18:00 promised-callback",
+            "2026-05-13 09:00-18:00 resolution-confirmation",
+        ]
+    );
+    let p = builtin()
+        .plan(&complaint("2026-05-06T10:15:00"), &Calendar::default())
+        .unwrap();
+    assert_eq!(windows(&p)[0], "2026-05-06 10:15-18:00 first-call");
+}
+
+/// `due window step`, plus ` <- nominal (reason)` when shifted.
+fn windows(p: &Plan) -> Vec<String> {
+    p.tasks
+        .iter()
+        .map(|t| {
+            let mut s = format!("{} {} {}", t.due, t.window, t.step());
+            if let Some(r) = t.shifted {
+                s.push_str(&format!(" <- {} ({})", t.nominal, ser(&r)));
+            }
+            s
+        })
+        .collect()
+}
+
+/// DOMAIN.md §4 and §9: a booked lead who did not show up, logged on Mon 16 Mar 2026 at
+/// 19:30. The same-day thank-you message (09:00-18:00) and the same-day call
+/// (afternoon, 14:00-18:00) are both over: they go to Tue 17 Mar, the message still on
+/// time (it is worth sending until the next day). The first follow-up is D+3 (Thu 19),
+/// the second between D+4 and D+30 (20 Mar to 15 Apr) on a day the consultant picks.
+#[test]
+fn a_consultation_at_half_past_seven_in_the_evening_is_followed_up_the_next_day() {
+    let ep = episode(
+        r#"{"id": "l-1", "event": "consultation", "at": "2026-03-16T19:30:00",
+            "patient": {"id": "p-1"},
+            "attributes": {"source": "phone", "outcome": "no_show"}}"#,
+    );
+    let p = builtin().plan(&ep, &Calendar::default()).unwrap();
+    let presales: Vec<String> = windows(&p)
+        .into_iter()
+        .filter(|l| {
+            ["thanks-sms", "no-show-call", "follow-up"]
+                .iter()
+                .any(|s| l.contains(s))
+        })
+        .collect();
+    assert_eq!(
+        presales,
+        [
+            "2026-03-17 09:00-18:00 thanks-sms <- 2026-03-16 (after_event)",
+            "2026-03-17 14:00-18:00 no-show-call <- 2026-03-16 (after_event)",
+            "2026-03-19 14:00-18:00 first-follow-up",
+            "2026-03-20 14:00-18:00 second-follow-up",
+        ]
+    );
+    let second = p
+        .tasks
+        .iter()
+        .find(|t| t.step() == "second-follow-up")
+        .unwrap();
+    assert_eq!(second.latest.to_string(), "2026-04-15");
+    let thanks = p.tasks.iter().find(|t| t.step() == "thanks-sms").unwrap();
+    assert_eq!(
+        thanks.expires.map(|d| d.to_string()).as_deref(),
+        Some("2026-03-17")
+    );
+}
+
+/// `date channel: step@episode, …`, then ` <- from` for a moved reason and ` (over cap)`.
+fn contacts(m: &MergedPlan) -> Vec<String> {
+    m.contacts
+        .iter()
+        .map(|c| {
+            let reasons: Vec<String> = c
+                .reasons
+                .iter()
+                .map(|r| {
+                    let mut s = format!("{}@{}", r.task.step(), r.task.episode());
+                    if let Some(mv) = r.moved {
+                        s.push_str(&format!(" <- {}", mv.from));
+                    }
+                    s
+                })
+                .collect();
+            format!(
+                "{} {}: {}{}",
+                c.date,
+                ser(&c.channel),
+                reasons.join(", "),
+                if c.over_cap { " (over cap)" } else { "" }
+            )
+        })
+        .collect()
+}
+
+/// Two outpatient surgeries of one patient two days apart (Mon 2 and Wed 4 Mar 2026),
+/// the default policy (one call a day, two messages in any 7 days). The messages of
+/// March: dressing-change reminders on 3 and 5 Mar, suture-removal reminders on 8 and
+/// 10 Mar, confirmations on 10 (on time until 11) and 12 Mar (until 13).
+/// - Reminders come first, and a cap never moves a reminder past its visit: 3 and 5 Mar
+///   fit; 8 Mar would be a third message in 2..8 Mar — the reminder stays on its day over
+///   the cap, and so does the one of the 10th (4..10 holds 5 and 8 Mar).
+/// - The first confirmation is due on the 10th too: it rides in the same message.
+/// - The second confirmation (12th, on time until the 13th) finds 6..12 and 7..13 full:
+///   aftercare, it stays on its day over the cap.
+///
+/// Calls: the first surgery's on 3, 5, 8 and 17 Mar (D+1, D+3, D+6, D+15), the second's
+/// on 5, 7, 10 and 19 Mar: on 5 Mar both are one call, the second's D+1 leading (same
+/// class, role and day: step id order).
+#[test]
+fn two_surgeries_two_days_apart_never_move_a_reminder_past_its_visit() {
+    let surgery = |id: &str, at: &str| {
+        episode(&format!(
+            r#"{{"id": "{id}", "event": "procedure", "at": "{at}", "patient": {{"id": "p-1"}},
+                "attributes": {{"category": "plastic", "setting": "outpatient"}}}}"#
+        ))
+    };
+    let cal = Calendar::default();
+    let plans = [
+        builtin().plan(&surgery("a", "2026-03-02"), &cal).unwrap(),
+        builtin().plan(&surgery("b", "2026-03-04"), &cal).unwrap(),
+    ];
+    let merged = merge(&plans, &ContactPolicy::default(), &cal);
+    let march: Vec<String> = contacts(&merged)
+        .into_iter()
+        .filter(|l| l.starts_with("2026-03-") && !l.contains("in_person"))
+        .collect();
+    assert_eq!(
+        march,
+        [
+            "2026-03-03 phone: day-1-call@a",
+            "2026-03-03 sms: dressing-change-reminder@a",
+            "2026-03-05 phone: day-1-call@b, day-3-call@a",
+            "2026-03-05 sms: dressing-change-reminder@b",
+            "2026-03-07 phone: day-3-call@b",
+            "2026-03-08 phone: day-6-call@a",
+            "2026-03-08 sms: suture-removal-reminder@a (over cap)",
+            "2026-03-10 phone: day-6-call@b",
+            "2026-03-10 sms: suture-removal-reminder@b, suture-removal-followup@a (over cap)",
+            "2026-03-12 sms: suture-removal-followup@b (over cap)",
+            "2026-03-17 phone: day-15-call@a",
+            "2026-03-19 phone: day-15-call@b",
+        ]
+    );
+    // Nothing is dropped by the caps: reminders and aftercare are never dropped.
+    assert!(merged
+        .dropped
+        .iter()
+        .all(|d| &*d.step == "review-thanks-sms"));
+}
+
+/// Greetings under the cap (DOMAIN.md §5, §9: a greeting after its day is worse than
+/// none). Surgery Fri 24 Apr 2026 (outpatient, default calendar); birthday 3 May.
+/// Messages: dressing-change reminder Sat 25 Apr, suture-removal reminder Thu 30 Apr,
+/// Labour Day greeting Fri 1 May, confirmation Sat 2 May (on time until Sun 3), birthday
+/// Sun 3 May, Mother's Day Sun 10 May.
+/// - The reminders are placed first; the confirmation fits on the 2nd (26 Apr..2 May
+///   holds the 30th only).
+/// - The birthday greeting (care) finds 27 Apr..3 May full (30th, 2nd) and cannot move:
+///   kept on its day over the cap.
+/// - The Labour Day greeting finds 25 Apr..1 May full and cannot move off its day: it
+///   is dropped, never sent late.
+/// - Mother's Day fits on its day.
+#[test]
+fn greetings_under_the_cap_stay_on_their_day_or_are_dropped() {
+    let ep = episode(
+        r#"{"id": "ep-9", "event": "procedure", "at": "2026-04-24T10:00:00",
+            "patient": {"id": "p-9", "birthday": "1991-05-03"},
+            "attributes": {"category": "plastic", "setting": "outpatient"}}"#,
+    );
+    let cal = Calendar::default();
+    let rules = builtin();
+    let from = "2026-04-24".parse().unwrap();
+    let until = "2026-05-31".parse().unwrap();
+    let plans = [
+        rules.plan(&ep, &cal).unwrap(),
+        rules.plan_patient(&ep.patient, from, until, &cal).unwrap(),
+    ];
+    let merged = merge(&plans, &ContactPolicy::default(), &cal);
+    let sms: Vec<String> = contacts(&merged)
+        .into_iter()
+        .filter(|l| l.contains(" sms: ") && l.as_str() < "2026-05-11")
+        .collect();
+    assert_eq!(
+        sms,
+        [
+            "2026-04-25 sms: dressing-change-reminder@ep-9",
+            "2026-04-30 sms: suture-removal-reminder@ep-9",
+            "2026-05-02 sms: suture-removal-followup@ep-9",
+            "2026-05-03 sms: birthday-greeting@patient:p-9 (over cap)",
+            "2026-05-10 sms: mothers-day@patient:p-9",
+        ]
+    );
+    let capped: Vec<String> = merged
+        .dropped
+        .iter()
+        .filter(|d| d.reason == followup::DropReason::FrequencyCap)
+        .map(|d| d.id.clone())
+        .collect();
+    assert_eq!(capped, ["greetings/labour-day/patient:p-9/20260501"]);
+}
