@@ -50,8 +50,12 @@ pub enum ComplianceStatus {
     Early,
     /// Done after `latest`.
     Late,
-    /// Not done, and `latest` is before the report's `as_of` day.
+    /// Not done, `latest` is before the report's `as_of` day, and the task is still worth
+    /// doing (a late care call).
     Missed,
+    /// Not done, and the task expired before the report's `as_of` day (a reminder after
+    /// its visit, a greeting after its day): not done, and no longer doable.
+    Expired,
     /// Not done, and still on time on `as_of` — or waiting for a fact (`waits_for`), so
     /// that it cannot be done yet.
     Pending,
@@ -84,8 +88,11 @@ pub struct ComplianceCounts {
     pub early: u32,
     /// Done late.
     pub late: u32,
-    /// Not done, too late now.
+    /// Not done, late now, still worth doing.
     pub missed: u32,
+    /// Not done, and expired.
+    #[serde(default)]
+    pub expired: u32,
     /// Not done, still on time.
     pub pending: u32,
 }
@@ -103,9 +110,14 @@ impl ComplianceCounts {
             .saturating_add(self.late)
     }
 
-    /// Tasks judged: done or missed (not pending).
+    /// Tasks not done past their window: missed or expired.
+    pub fn not_done(&self) -> u32 {
+        self.missed.saturating_add(self.expired)
+    }
+
+    /// Tasks judged: done, missed or expired (not pending).
     pub fn judged(&self) -> u32 {
-        self.done().saturating_add(self.missed)
+        self.done().saturating_add(self.not_done())
     }
 
     /// On time over judged, per mille.
@@ -123,12 +135,18 @@ impl ComplianceCounts {
         per_mille(self.missed, self.judged())
     }
 
+    /// Expired over judged, per mille.
+    pub fn expired_per_mille(&self) -> Option<u32> {
+        per_mille(self.expired, self.judged())
+    }
+
     fn add(&mut self, status: ComplianceStatus) {
         let n = match status {
             ComplianceStatus::OnTime => &mut self.on_time,
             ComplianceStatus::Early => &mut self.early,
             ComplianceStatus::Late => &mut self.late,
             ComplianceStatus::Missed => &mut self.missed,
+            ComplianceStatus::Expired => &mut self.expired,
             ComplianceStatus::Pending => &mut self.pending,
         };
         *n = n.saturating_add(1);
@@ -154,7 +172,7 @@ pub struct ComplianceReport {
     /// Counts by the task's role.
     pub by_role: BTreeMap<Role, ComplianceCounts>,
     /// Counts by the person who did the task (`Completion::by`): done tasks only, as a
-    /// missed or pending task has nobody to count it against.
+    /// missed, expired or pending task has nobody to count it against.
     pub by_person: BTreeMap<String, ComplianceCounts>,
     /// Completions whose task id is none of the tasks given (a typo, a task of a plan not
     /// passed in, or an occurrence the plan dropped), sorted: reported, never ignored.
@@ -166,7 +184,9 @@ pub struct ComplianceReport {
 ///
 /// - **on time**: done on a day from the task's `earliest` to its `latest`;
 /// - **early**: done before `earliest`; **late**: done after `latest`;
-/// - **missed**: not done, and `latest` is before `as_of`;
+/// - **missed**: not done, `latest` is before `as_of`, and the task has not expired;
+/// - **expired**: not done, and its `expires` day is before `as_of` — counted as not done,
+///   apart from missed (a reminder after its visit can no longer be done late);
 /// - **pending**: not done, and `latest` is `as_of` or later (or the task waits for a
 ///   fact).
 ///
@@ -194,9 +214,10 @@ pub struct ComplianceReport {
 /// let period = CompliancePeriod { from: "2026-03-01".parse().unwrap(),
 ///     to: "2026-03-31".parse().unwrap(), as_of: "2026-03-31".parse().unwrap() };
 /// let report = compliance(&plan.tasks, &completions, &period);
-/// // The day-6 call (8 March) was never done: missed. M+1 (2 April) is outside March.
+/// // The day-6 call (8 March) was never done, and a call is worth making until 7 days
+/// // after its window (15 March): expired. M+1 (2 April) is outside March.
 /// let t = report.total;
-/// assert_eq!((t.on_time, t.late, t.missed, t.pending), (1, 1, 1, 0));
+/// assert_eq!((t.on_time, t.late, t.missed, t.expired, t.pending), (1, 1, 0, 1, 0));
 /// assert_eq!(t.on_time_per_mille(), Some(333));
 /// assert_eq!(report.by_person["xiaoli"].done(), 2);
 /// assert_eq!(report.by_role[&Role::CustomerService].total(), 3);
@@ -236,9 +257,9 @@ pub fn compliance<'a>(
             Some(c) if c.done_at.date() < task.earliest => ComplianceStatus::Early,
             Some(c) if c.done_at.date() <= task.latest => ComplianceStatus::OnTime,
             Some(_) => ComplianceStatus::Late,
-            None if task.latest < period.as_of && task.waits_for().is_none() => {
-                ComplianceStatus::Missed
-            }
+            None if task.waits_for().is_some() => ComplianceStatus::Pending,
+            None if task.expires.is_some_and(|e| e < period.as_of) => ComplianceStatus::Expired,
+            None if task.latest < period.as_of => ComplianceStatus::Missed,
             None => ComplianceStatus::Pending,
         };
         report.total.add(status);

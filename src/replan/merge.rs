@@ -3,8 +3,9 @@
 
 use super::policy::{Cap, ContactPolicy, PriorityClass};
 use super::unique;
+use crate::calendar::Calendar;
 use crate::model::{Channel, Role};
-use crate::plan::task::{Dropped, Plan, Task};
+use crate::plan::task::{DropReason, Dropped, Plan, Task};
 use crate::time::TimeWindow;
 use chrono::{Datelike, Days, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -15,10 +16,11 @@ use std::sync::Arc;
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MergedPlan {
-    /// Every task of the plans, in exactly one contact; sorted by (date, window start,
-    /// channel, patient, first task id).
+    /// Every task of the plans but those the caps dropped, in exactly one contact; sorted
+    /// by (date, window start, channel, patient, first task id).
     pub contacts: Vec<Contact>,
-    /// The dropped occurrences of all the plans, each id once, sorted by id.
+    /// The dropped occurrences of all the plans, and the tasks the caps dropped
+    /// (`frequency_cap`), each id once, sorted by id.
     pub dropped: Vec<Dropped>,
 }
 
@@ -40,6 +42,11 @@ pub struct Contact {
     /// The tasks this contact does, highest priority first (see
     /// [`PriorityPolicy`](crate::PriorityPolicy)). Never empty.
     pub reasons: Vec<ContactReason>,
+    /// True when no day in the window of its tasks kept the caps, and the policy keeps
+    /// such contacts (a reminder, aftercare) on their day rather than drop them: the
+    /// contact breaks a cap, knowingly.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub over_cap: bool,
 }
 
 /// One task done by a contact.
@@ -55,7 +62,7 @@ pub struct ContactReason {
     pub moved: Option<CapMove>,
 }
 
-/// A task moved to a later day, and why.
+/// A task moved to another day of its window, and why.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CapMove {
@@ -63,8 +70,6 @@ pub struct CapMove {
     pub from: NaiveDate,
     /// Why it moved.
     pub reason: MoveReason,
-    /// The new day is after the task's `latest` day: doing it then counts as late.
-    pub after_latest: bool,
 }
 
 /// Why a task moved to another day.
@@ -93,28 +98,37 @@ impl Contact {
 ///    one contact listing every task as a reason. Visits (`in_person`, `home_visit`) and
 ///    `internal` work are never merged nor moved: each is a contact of its own on its day.
 /// 2. **Cap.** Contacts are placed one by one, highest priority first (see
-///    [`PriorityPolicy`](crate::PriorityPolicy): class, role, due day, latest day, ids). A
-///    contact whose day would break a [`Cap`] of its channel moves to the first later day
-///    where it fits, or where a contact of the same patient and channel is already placed
-///    (it joins it: no extra contact). Each moved task says so
-///    ([`ContactReason::moved`]: its `from` day, reason `frequency_cap`, and whether
-///    the new day is after its `latest`). Nothing is lost: every task is in exactly one
-///    contact.
+///    [`PriorityPolicy`](crate::PriorityPolicy): class, role, due day, latest day, ids).
+///    A cap never takes a task out of its window, so a reminder stays before its visit, a
+///    greeting on its day and a same-day thanks on its day. In this order of preference a
+///    contact goes to:
+///    1. its own day, if it keeps every [`Cap`] of its channel (or a contact of the same
+///       patient and channel is already there: it joins it, one message, two reasons);
+///    2. a later day of its window (up to the earliest `latest` of its tasks, never past
+///       an `expires`), the nearest first, on which its channel works in `calendar`;
+///    3. an earlier day of its window (down to the latest `earliest`), the nearest first;
+///    4. if no day of its window will do: dropped, when the class of every task is in the
+///       policy's `drop_over_cap` (greetings and sales by default; listed in `dropped`
+///       with reason `frequency_cap`), else kept on its own day with `over_cap: true`
+///       (a reminder or aftercare message is worth more than the cap).
 ///
-/// The search is bounded: a free day always exists within (contacts already placed + 1) ×
-/// 2 × the longest cap period; only at the very end of the supported date range would a
-/// contact stay on its day. A task id given twice (the same plan passed twice) is taken
-/// once.
+///    Each moved task says so ([`ContactReason::moved`]: its `from` day and reason
+///    `frequency_cap`).
+///
+/// The result for one patient depends only on that patient's plans: planning a patient
+/// alone or among others gives the same contacts. A task id given twice (the same plan
+/// passed twice) is taken once.
 ///
 /// ```
 /// use followup::{merge, Calendar, Channel, ContactPolicy, Episode, Role, RuleSet};
 /// let rules = RuleSet::builtin()?;
+/// let cal = Calendar::default();
 /// let episode = |id: &str, category: &str| Episode::from_json("ep", &format!(r#"{{"id": "{id}",
 ///     "event": "procedure", "at": "2026-03-02", "patient": {{"id": "p-9"}},
 ///     "attributes": {{"category": "{category}", "setting": "outpatient"}}}}"#));
-/// let plastic = rules.plan(&episode("ep-a", "plastic")?, &Calendar::default())?;
-/// let laser = rules.plan(&episode("ep-b", "laser")?, &Calendar::default())?;
-/// let merged = merge(&[plastic, laser], &ContactPolicy::default());
+/// let plastic = rules.plan(&episode("ep-a", "plastic")?, &cal)?;
+/// let laser = rules.plan(&episode("ep-b", "laser")?, &cal)?;
+/// let merged = merge(&[plastic, laser], &ContactPolicy::default(), &cal);
 ///
 /// // Both programmes call on D+1: one call with both reasons.
 /// let day1 = &merged.contacts[0];
@@ -129,7 +143,7 @@ impl Contact {
 /// assert_eq!((m3.reasons.len(), m3.role), (2, Role::OnsiteConsultant));
 /// # Ok::<(), followup::Error>(())
 /// ```
-pub fn merge(plans: &[Plan], policy: &ContactPolicy) -> MergedPlan {
+pub fn merge(plans: &[Plan], policy: &ContactPolicy, calendar: &Calendar) -> MergedPlan {
     let mut classes: BTreeMap<(&str, &str), PriorityClass> = BTreeMap::new();
     let mut ranked: Vec<Ranked<'_>> = Vec::new();
     for task in unique(plans.iter().flat_map(|p| &p.tasks)) {
@@ -157,36 +171,54 @@ pub fn merge(plans: &[Plan], policy: &ContactPolicy) -> MergedPlan {
     drafts.sort_by(|a, b| a.first().map(Ranked::key).cmp(&b.first().map(Ranked::key)));
 
     // Place each group, highest priority first.
-    let mut placed: Vec<(NaiveDate, Vec<ContactReason>)> = Vec::new();
+    let mut placed: Vec<(NaiveDate, Vec<ContactReason>, bool)> = Vec::new();
+    let mut capped: Vec<Dropped> = Vec::new();
     let mut days: BTreeMap<(&str, Channel), BTreeMap<NaiveDate, usize>> = BTreeMap::new();
     for group in drafts {
         let Some(first) = group.first() else { continue };
         let (patient, channel, due) = (first.task.patient(), first.task.channel(), first.task.due);
-        let date = if never_moved(channel) {
-            due
-        } else {
-            let caps: Vec<&Cap> = policy
-                .caps
-                .iter()
-                .filter(|c| c.channel == channel)
-                .collect();
-            let taken = days.entry((patient, channel)).or_default();
-            let date = first_day(taken, due, &caps);
-            if let Some(&i) = taken.get(&date) {
-                if let Some((_, reasons)) = placed.get_mut(i) {
-                    reasons.extend(group.iter().map(|r| r.reason(date)));
-                    continue;
+        if never_moved(channel) {
+            placed.push((due, group.iter().map(|r| r.reason(due)).collect(), false));
+            continue;
+        }
+        let caps: Vec<&Cap> = policy
+            .caps
+            .iter()
+            .filter(|c| c.channel == channel)
+            .collect();
+        let taken = days.entry((patient, channel)).or_default();
+        let (lo, hi) = window_of(&group);
+        let day = candidates(due, lo, hi)
+            .filter(|d| *d == due || calendar.works(channel, *d))
+            .find(|d| taken.contains_key(d) || caps.iter().all(|c| fits(taken, *d, c)));
+        match day {
+            Some(date) => {
+                if let Some(&i) = taken.get(&date) {
+                    if let Some((_, reasons, _)) = placed.get_mut(i) {
+                        reasons.extend(group.iter().map(|r| r.reason(date)));
+                        continue;
+                    }
                 }
+                taken.insert(date, placed.len());
+                placed.push((date, group.iter().map(|r| r.reason(date)).collect(), false));
             }
-            taken.insert(date, placed.len());
-            date
-        };
-        placed.push((date, group.iter().map(|r| r.reason(date)).collect()));
+            None if group
+                .iter()
+                .all(|r| policy.drop_over_cap.contains(&r.class)) =>
+            {
+                capped.extend(group.iter().map(|r| cap_dropped(r.task)));
+            }
+            None => {
+                // Over the cap, on its own day; later contacts still see it.
+                taken.insert(due, placed.len());
+                placed.push((due, group.iter().map(|r| r.reason(due)).collect(), true));
+            }
+        }
     }
 
     let mut contacts: Vec<Contact> = placed
         .into_iter()
-        .filter_map(|(date, mut reasons)| {
+        .filter_map(|(date, mut reasons, over_cap)| {
             reasons.sort_by(|a, b| reason_key(policy, a).cmp(&reason_key(policy, b)));
             let first = &reasons.first()?.task;
             Some(Contact {
@@ -196,6 +228,7 @@ pub fn merge(plans: &[Plan], policy: &ContactPolicy) -> MergedPlan {
                 channel: first.channel(),
                 role: first.role(),
                 reasons,
+                over_cap,
             })
         })
         .collect();
@@ -216,11 +249,63 @@ pub fn merge(plans: &[Plan], policy: &ContactPolicy) -> MergedPlan {
     let mut dropped: Vec<Dropped> = plans
         .iter()
         .flat_map(|p| &p.dropped)
+        .chain(&capped)
         .filter(|d| seen.insert(d.id.as_str()))
         .cloned()
         .collect();
     dropped.sort_by(|a, b| a.id.cmp(&b.id));
     MergedPlan { contacts, dropped }
+}
+
+/// The days every task of a group may take: from the latest `earliest` to the earliest
+/// `latest` (and never past an `expires`). The group's own day is always inside.
+fn window_of(group: &[Ranked<'_>]) -> (NaiveDate, NaiveDate) {
+    let due = group.first().map_or(NaiveDate::MIN, |r| r.task.due);
+    let lo = group.iter().map(|r| r.task.earliest).max().unwrap_or(due);
+    let hi = group
+        .iter()
+        .map(|r| {
+            r.task
+                .expires
+                .map_or(r.task.latest, |e| r.task.latest.min(e))
+        })
+        .min()
+        .unwrap_or(due);
+    (lo.min(due), hi.max(due))
+}
+
+/// The group's own day, then the later days of its window nearest first, then the
+/// earlier ones nearest first.
+fn candidates(due: NaiveDate, lo: NaiveDate, hi: NaiveDate) -> impl Iterator<Item = NaiveDate> {
+    let later = (1..=(hi - due).num_days())
+        .filter_map(move |k| due.checked_add_days(Days::new(k.unsigned_abs())));
+    let earlier = (1..=(due - lo).num_days())
+        .filter_map(move |k| due.checked_sub_days(Days::new(k.unsigned_abs())));
+    std::iter::once(due).chain(later).chain(earlier)
+}
+
+fn cap_dropped(t: &Task) -> Dropped {
+    Dropped {
+        id: t.id(),
+        program: t.info.program.clone(),
+        step: t.info.step.clone(),
+        occurrence: t.occurrence,
+        nominal: Some(t.nominal),
+        reason: DropReason::FrequencyCap,
+        detail: Some(std::sync::Arc::from(channel_name(t.channel()))),
+    }
+}
+
+fn channel_name(c: Channel) -> &'static str {
+    match c {
+        Channel::Phone => "phone",
+        Channel::Sms => "sms",
+        Channel::InPerson => "in_person",
+        Channel::Wechat => "wechat",
+        Channel::Mail => "mail",
+        Channel::HomeVisit => "home_visit",
+        Channel::Internal => "internal",
+    }
 }
 
 /// A task with its priority.
@@ -265,7 +350,6 @@ impl<'a> Ranked<'a> {
             moved: (date != t.due).then_some(CapMove {
                 from: t.due,
                 reason: MoveReason::FrequencyCap,
-                after_latest: date > t.latest,
             }),
         }
     }
@@ -292,29 +376,6 @@ fn never_moved(channel: Channel) -> bool {
         channel,
         Channel::InPerson | Channel::HomeVisit | Channel::Internal
     )
-}
-
-/// The first day from `due` on where a contact fits: a day with a contact already (join
-/// it) or one where adding a contact keeps every cap.
-fn first_day(taken: &BTreeMap<NaiveDate, usize>, due: NaiveDate, caps: &[&Cap]) -> NaiveDate {
-    let longest = caps.iter().map(|c| u64::from(c.days())).max().unwrap_or(0);
-    if longest == 0 {
-        return due;
-    }
-    // Each placed contact blocks fewer than 2 × `longest` days, so this many days always
-    // hold a free one.
-    let bound = (taken.len() as u64 + 1).saturating_mul(2 * longest);
-    let mut day = due;
-    for _ in 0..bound {
-        if taken.contains_key(&day) || caps.iter().all(|c| fits(taken, day, c)) {
-            return day;
-        }
-        match day.succ_opt() {
-            Some(next) => day = next,
-            None => break,
-        }
-    }
-    due
 }
 
 /// Whether one more contact on `day` keeps every window of `cap.days()` consecutive days

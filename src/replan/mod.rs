@@ -26,7 +26,7 @@ pub use compliance::{
 pub use diff::{apply, diff, Cancelled, PlanDiff, TaskChange};
 pub use merge::{merge, CapMove, Contact, ContactReason, MergedPlan, MoveReason};
 pub use policy::{Cap, ContactPolicy, PriorityClass, PriorityPolicy, MAX_CAP_DAYS};
-pub use worklist::{week, worklist, WorkDay, WorkItem};
+pub use worklist::{week, worklist, WorkDay, WorkItem, WorkState, EXPIRED_LISTED_DAYS};
 
 use crate::plan::task::Task;
 use std::collections::BTreeSet;

@@ -20,11 +20,13 @@ pub const MAX_CAP_DAYS: u32 = 366;
 /// - at most **2 messages (`sms`) in any 7 consecutive days** per patient;
 /// - no cap on `wechat`, `mail` (merged per day only); visits (`in_person`, `home_visit`)
 ///   and `internal` work are never merged, capped or moved;
-/// - the priority order of [`PriorityPolicy::default`].
+/// - the priority order of [`PriorityPolicy::default`];
+/// - a greeting or sales contact that no day of its window can take under the caps is
+///   dropped; any other stays on its day over the cap (`drop_over_cap`).
 ///
 /// A plastic-surgery inpatient gets messages on D+2, D+6 (suture-removal reminder) and D+8
-/// (confirmation after the suture removal): three in seven days. With the default policy
-/// the confirmation, the least urgent of the three, moves to D+9.
+/// (confirmation after the suture removal, on time until D+9): three in seven days. With
+/// the default policy the confirmation, the least urgent of the three, moves to D+9.
 ///
 /// ```
 /// use followup::{Cap, Channel, ContactPolicy};
@@ -43,6 +45,10 @@ pub struct ContactPolicy {
     pub caps: Vec<Cap>,
     /// Which contact keeps its day when a cap is hit, and which role leads a contact.
     pub priority: PriorityPolicy,
+    /// The classes whose contacts are dropped when no day of their window keeps the caps;
+    /// contacts of other classes stay on their day over the cap (`over_cap`). Default:
+    /// `greeting` and `sales`.
+    pub drop_over_cap: Vec<PriorityClass>,
 }
 
 impl Default for ContactPolicy {
@@ -54,6 +60,7 @@ impl Default for ContactPolicy {
                 .filter_map(|(c, max, days)| Cap::new(c, max, days))
                 .collect(),
             priority: PriorityPolicy::default(),
+            drop_over_cap: vec![PriorityClass::Sales, PriorityClass::Greeting],
         }
     }
 }
@@ -134,6 +141,7 @@ pub enum PriorityClass {
 /// | `repair-aftersales`, `purchase-aftersales` | care |
 /// | `repair-aftersales/request-resolution`, `purchase-aftersales/request-resolution` | aftercare |
 /// | `greetings`, `quarterly-touch` | greeting |
+/// | `greetings/birthday-greeting`, `greetings/spring-festival` | care: the two greetings a patient notices when they are missing, kept over a cap rather than dropped |
 ///
 /// Default role order: onsite consultant (who treated the patient and owns the key
 /// callbacks), doctor's assistant (medical course calls), customer service (routine
@@ -159,9 +167,11 @@ pub struct PriorityPolicy {
     pub roles: Vec<Role>,
 }
 
-const DEFAULT_CLASSES: [(&str, PriorityClass); 21] = [
+const DEFAULT_CLASSES: [(&str, PriorityClass); 23] = [
     ("complaint", PriorityClass::Aftercare),
     ("greetings", PriorityClass::Greeting),
+    ("greetings/birthday-greeting", PriorityClass::Care),
+    ("greetings/spring-festival", PriorityClass::Care),
     ("laser-aftercare", PriorityClass::Aftercare),
     ("laser-aftercare/month-*", PriorityClass::Care),
     ("lead-ownership", PriorityClass::Sales),

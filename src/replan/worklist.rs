@@ -7,17 +7,38 @@ use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
+/// How many days after it expired a task not done stays on the worklist, listed apart
+/// as expired, so that staff can close it.
+pub const EXPIRED_LISTED_DAYS: u32 = 7;
+
 /// One task on a worklist.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct WorkItem {
     /// The task.
     pub task: Task,
-    /// Days since the task was due: 0 for the day's own tasks, 1 or more for overdue ones.
+    /// Where it stands on the worklist's day.
+    pub state: WorkState,
+    /// Days since the task was due: 0 for the day's own tasks, 1 or more for overdue and
+    /// expired ones.
     pub days_overdue: u32,
     /// The day is after the task's `latest` day: doing it now counts as late. An overdue
     /// task with a window (a callback "within 2 weeks") can still be on time.
     pub late: bool,
+}
+
+/// Where a task on a worklist stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WorkState {
+    /// Due before the day, not done, still worth doing: do it now.
+    Overdue,
+    /// Due on the day.
+    Today,
+    /// Not done and expired (a reminder after its visit, a same-day message after its
+    /// day): do not do it; close it. Listed for [`EXPIRED_LISTED_DAYS`] days after it
+    /// expired, never as overdue.
+    Expired,
 }
 
 /// The worklist of one day of a [`week`].
@@ -30,11 +51,14 @@ pub struct WorkDay {
     pub items: Vec<WorkItem>,
 }
 
-/// What `role` (every role when `None`) has to do on `day`: the tasks due that day and the
-/// overdue ones (due before `day`), leaving out those in `done` (task ids).
+/// What `role` (every role when `None`) has to do on `day`: the tasks due that day, the
+/// overdue ones (due before `day`, still worth doing) and, apart, the ones that expired in
+/// the last [`EXPIRED_LISTED_DAYS`] days, leaving out those in `done` (task ids).
 ///
-/// Overdue tasks come first, oldest first, then the day's tasks by time window; ties by
-/// program, step, occurrence, patient and id. A task that waits for a fact
+/// Overdue tasks come first, oldest first, then the day's tasks by time window, then the
+/// expired ones; ties by program, step, occurrence, patient and id. An expired task is
+/// never listed as overdue (a reminder after its visit is not late, it is void). A task
+/// that waits for a fact
 /// (`waits_for`, a sales call waiting for `recovered`) is not listed: it cannot be done
 /// yet, and re-planning lists it once the fact is recorded. A task id given twice is
 /// listed once.
@@ -43,7 +67,7 @@ pub struct WorkDay {
 /// `worklist(plans.iter().flat_map(|p| &p.tasks), …)`.
 ///
 /// ```
-/// use followup::{worklist, Calendar, Episode, Role, RuleSet};
+/// use followup::{worklist, Calendar, Episode, Role, RuleSet, WorkState};
 /// use std::collections::BTreeSet;
 /// let rules = RuleSet::builtin()?;
 /// let ep = Episode::from_json("ep", r#"{"id": "ep-1", "event": "procedure", "at": "2026-03-02",
@@ -53,7 +77,7 @@ pub struct WorkDay {
 /// let items = worklist(&plan.tasks, day, Some(Role::CustomerService), &BTreeSet::new());
 /// // The day-1 call was not done: it comes first, two days overdue and late.
 /// assert_eq!(items[0].task.step(), "day-1-call");
-/// assert_eq!((items[0].days_overdue, items[0].late), (2, true));
+/// assert_eq!((items[0].state, items[0].days_overdue, items[0].late), (WorkState::Overdue, 2, true));
 /// assert_eq!(items[1].task.step(), "day-3-call");
 /// // Once it is recorded as done, only the day's call is left.
 /// let done = BTreeSet::from([items[0].task.id()]);
@@ -67,7 +91,7 @@ pub fn worklist<'a>(
     done: &BTreeSet<String>,
 ) -> Vec<WorkItem> {
     let open = open_tasks(tasks, role, done);
-    items(&open, day, |t| t.due <= day)
+    items(&open, day, true)
 }
 
 /// Seven worklists from `from`: the first is [`worklist`] for `from` (overdue tasks
@@ -98,11 +122,7 @@ pub fn week<'a>(
         .map_while(|n| from.checked_add_days(Days::new(n)))
         .map(|date| WorkDay {
             date,
-            items: if date == from {
-                items(&open, date, |t| t.due <= date)
-            } else {
-                items(&open, date, |t| t.due == date)
-            },
+            items: items(&open, date, date == from),
         })
         .collect()
 }
@@ -123,13 +143,37 @@ fn open_tasks<'a>(
     open
 }
 
-fn items(open: &[&Task], day: NaiveDate, wanted: impl Fn(&Task) -> bool) -> Vec<WorkItem> {
-    open.iter()
-        .filter(|t| wanted(t))
-        .map(|t| WorkItem {
-            task: (*t).clone(),
-            days_overdue: u32::try_from((day - t.due).num_days()).unwrap_or(u32::MAX),
-            late: day > t.latest,
+/// The items of `day`: the day's tasks, and with `past` the overdue and recently expired
+/// ones; overdue first, then the day's, then the expired.
+fn items(open: &[&Task], day: NaiveDate, past: bool) -> Vec<WorkItem> {
+    let mut out: Vec<WorkItem> = open
+        .iter()
+        .filter_map(|t| {
+            let state = if t.due == day {
+                WorkState::Today
+            } else if !past || t.due > day {
+                return None;
+            } else {
+                match t.expires {
+                    Some(e) if e < day => {
+                        let since = (day - e).num_days();
+                        if since > i64::from(EXPIRED_LISTED_DAYS) {
+                            return None;
+                        }
+                        WorkState::Expired
+                    }
+                    _ => WorkState::Overdue,
+                }
+            };
+            Some(WorkItem {
+                task: (*t).clone(),
+                state,
+                days_overdue: u32::try_from((day - t.due).num_days()).unwrap_or(u32::MAX),
+                late: day > t.latest,
+            })
         })
-        .collect()
+        .collect();
+    // Stable: plan order within each state.
+    out.sort_by_key(|i| i.state);
+    out
 }

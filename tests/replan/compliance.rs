@@ -1,4 +1,4 @@
-//! `compliance`: on time, early, late, missed and pending, counted by hand.
+//! `compliance`: on time, early, late, missed, expired and pending, counted by hand.
 
 use super::*;
 
@@ -14,7 +14,9 @@ fn done(task: &str, at: &str, by: &str, outcome: &str) -> Completion {
 #[test]
 fn compliance_counts_on_hand_checked_records() {
     // p-9: plastic outpatient (ep-a) and laser (ep-b) on 2 March; p-10: laser (ep-c) on
-    // 19 March. Every window is the due day alone (P0D).
+    // 19 March. Every window is the due day alone (P0D), but the suture-removal
+    // confirmation's (P1D). Calls expire 7 days after their window, messages 3 days after,
+    // reminders the day before their visit.
     let mut ep_c = procedure("ep-c", "laser", "outpatient", "2026-03-19");
     ep_c.patient.id = "p-10".into();
     let plans = [
@@ -41,16 +43,16 @@ fn compliance_counts_on_hand_checked_records() {
         done(&a("day-3-call"), "2026-03-06T09:00:00", "li", "reached"),   // due 5th: late
         done(&a("day-6-call"), "2026-03-09T15:00:00", "wang", "reached"), // second try...
         done(&a("day-6-call"), "2026-03-08T10:00:00", "li", "no_answer"), // ...the first counts: on time, li
-        // suture-removal-reminder (8th): none: missed
+        // suture-removal-reminder (8th): none, and it expired on the 8th: expired
         done(
             &a("suture-removal-followup"),
             "2026-03-12T10:00:00",
             "wang",
             "sent",
-        ), // due 10th: late
-        // day-15-call (17th, onsite consultant): none: missed
+        ), // due 10th, on time until the 11th: late
+        // day-15-call (17th, onsite consultant): none, worth doing until the 24th: missed
         done(&b("day-1-call"), "2026-03-03T16:00:00", "li", "reached"), // on time
-        // laser day-3-call (5th): none: missed
+        // laser day-3-call (5th): none, expired on the 12th: expired
         done(&b("day-6-call"), "2026-03-08T17:59:00", "wang", "reached"), // on time
         done(&b("month-1-call"), "2026-03-30T10:00:00", "wang", "reached"), // due 2 Apr: not March
         done(&b("day-2-call"), "2026-03-04T10:00:00", "wang", "reached"), // no such task
@@ -64,28 +66,32 @@ fn compliance_counts_on_hand_checked_records() {
     };
     let report = compliance(plans.iter().flat_map(|p| &p.tasks), &completions, &period);
 
-    let counts = |on_time, early, late, missed, pending| ComplianceCounts {
+    let counts = |on_time, early, late, missed, expired, pending| ComplianceCounts {
         on_time,
         early,
         late,
         missed,
+        expired,
         pending,
     };
     // 14 tasks due in March: 8 of ep-a, 3 of ep-b, 3 of ep-c.
     assert_eq!(report.tasks.len(), 14);
-    assert_eq!(report.total, counts(5, 1, 2, 3, 3));
-    // Judged: 11. On time 5/11 = 454.5 ‰ → 455; done 8/11 = 727.3 → 727; missed 3/11 = 272.7 → 273.
+    assert_eq!(report.total, counts(5, 1, 2, 1, 2, 3));
+    // Judged: 11. On time 5/11 = 454.5 ‰ → 455; done 8/11 = 727.3 → 727; missed 1/11 =
+    // 90.9 → 91; expired 2/11 = 181.8 → 182.
     assert_eq!(report.total.on_time_per_mille(), Some(455));
     assert_eq!(report.total.done_per_mille(), Some(727));
-    assert_eq!(report.total.missed_per_mille(), Some(273));
+    assert_eq!(report.total.missed_per_mille(), Some(91));
+    assert_eq!(report.total.expired_per_mille(), Some(182));
+    assert_eq!(report.total.not_done(), 3);
 
     // The onsite consultant has the reception (on time) and the day-15 call (missed).
     let by_role: Vec<(Role, ComplianceCounts)> = report.by_role.clone().into_iter().collect();
     assert_eq!(
         by_role,
         [
-            (Role::CustomerService, counts(4, 1, 2, 2, 3)),
-            (Role::OnsiteConsultant, counts(1, 0, 0, 1, 0)),
+            (Role::CustomerService, counts(4, 1, 2, 0, 2, 3)),
+            (Role::OnsiteConsultant, counts(1, 0, 0, 1, 0, 0)),
         ]
     );
     let by_person: Vec<(&str, ComplianceCounts)> = report
@@ -96,9 +102,9 @@ fn compliance_counts_on_hand_checked_records() {
     assert_eq!(
         by_person,
         [
-            ("li", counts(2, 0, 1, 0, 0)), // ep-a day 6, ep-b day 1; ep-a day 3 late
-            ("wang", counts(2, 1, 1, 0, 0)), // ep-a day 1, ep-b day 6; reminder early; follow-up late
-            ("zhao", counts(1, 0, 0, 0, 0)),
+            ("li", counts(2, 0, 1, 0, 0, 0)), // ep-a day 6, ep-b day 1; ep-a day 3 late
+            ("wang", counts(2, 1, 1, 0, 0, 0)), // ep-a day 1, ep-b day 6; reminder early; follow-up late
+            ("zhao", counts(1, 0, 0, 0, 0, 0)),
         ]
     );
     assert_eq!(report.by_person["li"].on_time_per_mille(), Some(667)); // 2/3
@@ -119,8 +125,9 @@ fn compliance_counts_on_hand_checked_records() {
     };
     assert_eq!(
         status(&a("suture-removal-reminder")),
-        Some(ComplianceStatus::Missed)
+        Some(ComplianceStatus::Expired)
     );
+    assert_eq!(status(&a("day-15-call")), Some(ComplianceStatus::Missed));
     assert_eq!(
         status("laser-aftercare/day-1-call/ep-c/0"),
         Some(ComplianceStatus::Pending)
@@ -189,4 +196,54 @@ fn a_task_with_a_window_is_on_time_until_its_latest_day_and_missed_only_after() 
     );
     assert_eq!(status(&[], "2026-04-19"), Some(ComplianceStatus::Pending));
     assert_eq!(status(&[], "2026-04-20"), Some(ComplianceStatus::Missed));
+}
+
+/// The sample data of `cargo run --example worklist` against its hand tally
+/// (`examples/data/README.md`): March 2026 as of 1 April.
+#[test]
+fn the_worklist_samples_match_their_hand_tally() {
+    let episodes: Vec<Episode> =
+        serde_json::from_str(include_str!("../../examples/data/episodes.json")).unwrap();
+    let completions: Vec<Completion> =
+        serde_json::from_str(include_str!("../../examples/data/completions.json")).unwrap();
+    let plans: Vec<Plan> = episodes.iter().map(plan).collect();
+    let period = CompliancePeriod {
+        from: date("2026-03-01"),
+        to: date("2026-03-31"),
+        as_of: date("2026-04-01"),
+    };
+    let report = compliance(plans.iter().flat_map(|p| &p.tasks), &completions, &period);
+    let t = report.total;
+    assert_eq!(
+        (
+            t.total(),
+            t.on_time,
+            t.early,
+            t.late,
+            t.missed,
+            t.expired,
+            t.pending
+        ),
+        (29, 20, 0, 4, 1, 4, 0)
+    );
+    let cs = report.by_role[&Role::CustomerService];
+    assert_eq!(
+        (cs.total(), cs.on_time, cs.late, cs.missed, cs.expired),
+        (23, 16, 3, 1, 3)
+    );
+    let onsite = report.by_role[&Role::OnsiteConsultant];
+    assert_eq!(
+        (onsite.total(), onsite.on_time, onsite.late, onsite.expired),
+        (6, 4, 1, 1)
+    );
+    let person = |who: &str| {
+        let c = report.by_person[who];
+        (c.on_time, c.late)
+    };
+    assert_eq!(
+        (person("li"), person("wang"), person("zhang")),
+        ((6, 3), (10, 0), (4, 1))
+    );
+    assert_eq!(t.on_time_per_mille(), Some(690));
+    assert_eq!(report.unknown.len(), 1);
 }

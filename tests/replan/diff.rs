@@ -24,7 +24,10 @@ fn rescheduling_the_surgery_a_week_later_moves_every_task_and_keeps_ids() {
         (day1.previous.due, day1.next.due),
         (date("2026-03-03"), date("2026-03-10"))
     );
-    assert_eq!(day1.changed(), ["due", "earliest", "latest", "nominal"]);
+    assert_eq!(
+        day1.changed(),
+        ["due", "earliest", "expires", "latest", "nominal"]
+    );
     assert_eq!(apply(&before, &d), after.tasks);
 }
 

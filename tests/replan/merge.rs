@@ -3,7 +3,7 @@
 use super::*;
 
 /// One line per contact: `date channel role: step@episode, …`, a moved reason followed
-/// by `<- from` and `(late)` when after its latest day.
+/// by `<- from`, and ` (over cap)` for a contact kept over a cap.
 fn contact_lines(m: &MergedPlan) -> Vec<String> {
     m.contacts
         .iter()
@@ -15,20 +15,20 @@ fn contact_lines(m: &MergedPlan) -> Vec<String> {
                     let mut s = format!("{}@{}", r.task.step(), r.task.episode());
                     if let Some(mv) = r.moved {
                         assert_eq!(mv.reason, MoveReason::FrequencyCap);
+                        // A cap never takes a task out of its window.
+                        assert!(r.task.earliest <= c.date && c.date <= r.task.latest);
                         s.push_str(&format!(" <- {}", mv.from));
-                        if mv.after_latest {
-                            s.push_str(" (late)");
-                        }
                     }
                     s
                 })
                 .collect();
             format!(
-                "{} {} {}: {}",
+                "{} {} {}: {}{}",
                 c.date,
                 ser(&c.channel),
                 ser(&c.role),
-                reasons.join(", ")
+                reasons.join(", "),
+                if c.over_cap { " (over cap)" } else { "" }
             )
         })
         .collect()
@@ -38,7 +38,11 @@ fn contact_lines(m: &MergedPlan) -> Vec<String> {
 fn a_plastic_procedure_and_a_laser_treatment_the_same_day_share_their_calls() {
     let plastic = plan(&procedure("ep-a", "plastic", "outpatient", "2026-03-02"));
     let laser = plan(&procedure("ep-b", "laser", "outpatient", "2026-03-02"));
-    let merged = merge(&[plastic.clone(), laser.clone()], &ContactPolicy::default());
+    let merged = merge(
+        &[plastic.clone(), laser.clone()],
+        &ContactPolicy::default(),
+        &Calendar::default(),
+    );
     // Calls on the same day become one call; laser first on equal priority (aftercare,
     // customer service, same day: program id). On M+3 and M+6 the onsite consultant's
     // call leads (role order). Messages on 3, 8 and 10 March fit the 2-in-7-days cap:
@@ -78,27 +82,26 @@ fn a_plastic_procedure_and_a_laser_treatment_the_same_day_share_their_calls() {
     assert_eq!(
         merge(
             &[plastic.clone(), laser, plastic],
-            &ContactPolicy::default()
+            &ContactPolicy::default(),
+            &Calendar::default()
         ),
         merged
     );
 }
 
 #[test]
-fn three_messages_in_a_week_with_a_cap_of_two_move_the_least_urgent_one_day() {
+fn three_messages_in_a_week_with_a_cap_of_two_move_the_least_urgent_one_within_its_window() {
     // Inpatient: messages on D+2 (reassurance, aftercare), D+6 (suture-removal reminder,
-    // reminder) and D+8 (confirmation after the suture removal, aftercare): 4, 8 and 10
-    // March, all inside 4..10 March. Placed by priority: the reminder (8th), then the
-    // earlier aftercare message (4th); the 10th breaks the cap (4..10 holds 4th and 8th).
-    // 11 March: the windows 5..11 through 11..17 hold only the 8th: it fits.
+    // reminder) and D+8 (confirmation after the suture removal, aftercare, on time until
+    // D+9): 4, 8 and 10 March, all inside 4..10 March. Placed by priority: the reminder
+    // (8th), then the earlier aftercare message (4th); the 10th breaks the cap (4..10 holds
+    // 4th and 8th). 11 March is the last day of its window: 5..11 through 11..17 hold only
+    // the 8th, so it fits.
+    let inpatient = plan(&procedure("ep-5", "plastic", "inpatient", "2026-03-02"));
     let merged = merge(
-        &[plan(&procedure(
-            "ep-5",
-            "plastic",
-            "inpatient",
-            "2026-03-02",
-        ))],
+        std::slice::from_ref(&inpatient),
         &ContactPolicy::default(),
+        &Calendar::default(),
     );
     let sms: Vec<String> = contact_lines(&merged)
         .into_iter()
@@ -109,7 +112,7 @@ fn three_messages_in_a_week_with_a_cap_of_two_move_the_least_urgent_one_day() {
         [
             "2026-03-04 sms customer_service: day-2-reassurance-sms@ep-5",
             "2026-03-08 sms customer_service: suture-removal-reminder@ep-5",
-            "2026-03-11 sms customer_service: suture-removal-followup@ep-5 <- 2026-03-10 (late)",
+            "2026-03-11 sms customer_service: suture-removal-followup@ep-5 <- 2026-03-10",
         ]
     );
     let moved = merged
@@ -125,15 +128,19 @@ fn three_messages_in_a_week_with_a_cap_of_two_move_the_least_urgent_one_day() {
         ..ContactPolicy::default()
     };
     let merged = merge(
-        &[plan(&procedure(
-            "ep-5",
-            "plastic",
-            "inpatient",
-            "2026-03-02",
-        ))],
+        std::slice::from_ref(&inpatient),
         &free,
+        &Calendar::default(),
     );
     assert!(merged.contacts.iter().all(|c| c.moved_from().is_none()));
+    // With no messages on 11 March, no other day of its window keeps the cap: an
+    // aftercare message is kept on its day, over the cap, and says so.
+    let quiet =
+        Calendar::from_json("c", r#"{"messages": {"closed_dates": ["2026-03-11"]}}"#).unwrap();
+    let merged = merge(&[inpatient], &ContactPolicy::default(), &quiet);
+    assert!(contact_lines(&merged).contains(
+        &"2026-03-10 sms customer_service: suture-removal-followup@ep-5 (over cap)".to_string()
+    ));
 }
 
 const THREE_MESSAGES: &str = r#"{
@@ -147,9 +154,18 @@ const THREE_MESSAGES: &str = r#"{
   ]
 }"#;
 
-fn three_messages() -> Plan {
+/// The three messages on 3, 5 and 7 March, with the members of `extra` (a JSON object)
+/// added to step number `step`.
+fn three_messages(step: usize, extra: &str) -> Plan {
+    let mut v: serde_json::Value = serde_json::from_str(THREE_MESSAGES).unwrap();
+    if !extra.is_empty() {
+        let more: serde_json::Value = serde_json::from_str(extra).unwrap();
+        for (k, x) in more.as_object().unwrap() {
+            v["steps"][step][k] = x.clone();
+        }
+    }
     let rules = RuleSet::builder()
-        .source("msgs.json", THREE_MESSAGES)
+        .source("msgs.json", v.to_string())
         .build()
         .unwrap();
     let ep = episode(r#"{"id": "e", "event": "test", "at": "2026-03-02", "patient": {"id": "p"}}"#);
@@ -157,70 +173,139 @@ fn three_messages() -> Plan {
 }
 
 #[test]
-fn on_equal_priority_the_latest_message_moves_to_the_first_day_the_cap_allows() {
-    // 3, 5 and 7 March, cap 2 in 7 days. Same class and role: the earlier days keep
-    // theirs. 7th: 1..7 holds 3rd and 5th. 8th: 2..8 holds both. 9th: 3..9 holds both.
-    // 10th: windows 4..10 to 10..16 hold only the 5th: it fits.
-    let merged = merge(&[three_messages()], &ContactPolicy::default());
+fn a_message_with_a_window_moves_to_the_first_day_of_it_the_cap_allows() {
+    // 3, 5 and 7 March, cap 2 in 7 days, the third on time until 11 March. Same class
+    // and role: the earlier days keep theirs. 7th: 1..7 holds 3rd and 5th. 8th: 2..8 holds
+    // both. 9th: 3..9 holds both. 10th: windows 4..10 to 10..16 hold only the 5th: it fits.
+    let merged = merge(
+        &[three_messages(2, r#"{"window": "P4D"}"#)],
+        &ContactPolicy::default(),
+        &Calendar::default(),
+    );
     assert_eq!(
         contact_lines(&merged),
         [
             "2026-03-03 sms customer_service: first-news@e",
             "2026-03-05 sms customer_service: second@e",
-            "2026-03-10 sms customer_service: third@e <- 2026-03-07 (late)",
+            "2026-03-10 sms customer_service: third@e <- 2026-03-07",
         ]
     );
 }
 
 #[test]
-fn a_lower_priority_message_moves_and_joins_a_later_message_rather_than_add_one() {
-    // The first message is made a greeting: the 5th and 7th are placed first. The 3rd
-    // cannot stay (3..9 would hold three) nor go to the 4th (4..10 too); the 5th already
-    // has a message: it joins it, one message with two reasons.
+fn a_message_due_on_its_day_only_stays_there_over_the_cap() {
+    // The same messages, each due on its day only (no window): the third cannot move. It
+    // is care (not a greeting nor sales): kept on the 7th, over the cap, and says so.
+    let merged = merge(
+        &[three_messages(2, "")],
+        &ContactPolicy::default(),
+        &Calendar::default(),
+    );
+    assert_eq!(
+        contact_lines(&merged),
+        [
+            "2026-03-03 sms customer_service: first-news@e",
+            "2026-03-05 sms customer_service: second@e",
+            "2026-03-07 sms customer_service: third@e (over cap)",
+        ]
+    );
+    assert!(merged.dropped.is_empty());
+}
+
+#[test]
+fn a_greeting_that_no_day_of_its_window_can_take_is_dropped_or_joins_a_message() {
+    // The first message is made a greeting: the 5th and 7th are placed first. On its own
+    // day (the 3rd) it would be a third message in 3..9: with no window it is dropped, and
+    // listed with reason frequency_cap.
     let mut policy = ContactPolicy::default();
     policy
         .priority
         .classes
         .insert("msgs/first-*".into(), PriorityClass::Greeting);
-    let merged = merge(&[three_messages()], &policy);
+    let merged = merge(&[three_messages(0, "")], &policy, &Calendar::default());
     assert_eq!(
         contact_lines(&merged),
         [
-            "2026-03-05 sms customer_service: second@e, first-news@e <- 2026-03-03 (late)",
+            "2026-03-05 sms customer_service: second@e",
+            "2026-03-07 sms customer_service: third@e",
+        ]
+    );
+    let dropped = Plan {
+        tasks: Vec::new(),
+        dropped: merged.dropped.clone(),
+    };
+    assert_eq!(
+        crate::support::dropped(&dropped),
+        ["msgs/first-news/e/0 frequency_cap sms 2026-03-03"]
+    );
+    // With two days either side, it cannot take the 4th (4..10 would hold three) but the
+    // 5th already has a message: it joins it, one message with two reasons.
+    let merged = merge(
+        &[three_messages(
+            0,
+            r#"{"window": {"earliest": "-P2D", "latest": "P2D"}}"#,
+        )],
+        &policy,
+        &Calendar::default(),
+    );
+    assert_eq!(
+        contact_lines(&merged),
+        [
+            "2026-03-05 sms customer_service: second@e, first-news@e <- 2026-03-03",
             "2026-03-07 sms customer_service: third@e",
         ]
     );
     assert_eq!(merged.contacts[0].reasons[1].class, PriorityClass::Greeting);
 }
 
+const THREE_CALLS: &str = r#"{
+  "format": "followup/v1", "id": "calls", "name": {"zh": "电话", "en": "Calls"},
+  "applies": {"event": "test"},
+  "defaults": {"channel": "phone", "role": "customer_service", "window": "P3D"},
+  "steps": [
+    {"id": "d1", "offset": "P1D", "title": {"zh": "一", "en": "One"}},
+    {"id": "d3", "offset": "P3D", "title": {"zh": "三", "en": "Three"}},
+    {"id": "d6", "offset": "P6D", "title": {"zh": "六", "en": "Six"}}
+  ]
+}"#;
+
 #[test]
-fn a_cap_of_one_call_in_any_three_days_spaces_the_calls() {
-    // Laser calls on D+1, D+3, D+6: 3, 5 and 8 March. One call in any 3 days: the 3rd
-    // stays; the 5th cannot (3..5 holds the 3rd), the 6th can (4..6, 5..7 and 6..8 are
-    // empty); the 8th cannot (6..8 holds the 6th), the 9th can (7..9 to 9..11 are empty).
+fn a_cap_of_one_call_in_any_three_days_spaces_the_calls_on_days_the_desk_works() {
+    // Calls on D+1, D+3, D+6 (3, 5 and 8 March), each on time for 3 days. One call in any
+    // 3 days: the 3rd stays; the 5th cannot (3..5 holds the 3rd), the 6th can (4..6, 5..7
+    // and 6..8 are empty); the 8th cannot (6..8 holds the 6th), the 9th can.
+    let rules = RuleSet::builder()
+        .source("calls.json", THREE_CALLS)
+        .build()
+        .unwrap();
+    let ep = episode(r#"{"id": "e", "event": "test", "at": "2026-03-02", "patient": {"id": "p"}}"#);
+    let p = rules.plan(&ep, &Calendar::default()).unwrap();
     let policy = ContactPolicy {
         caps: vec![Cap::new(Channel::Phone, 1, 3).unwrap()],
         ..ContactPolicy::default()
     };
-    let merged = merge(
-        &[plan(&procedure(
-            "ep-6",
-            "laser",
-            "outpatient",
-            "2026-03-02",
-        ))],
-        &policy,
-    );
-    let march: Vec<String> = contact_lines(&merged)
-        .into_iter()
-        .filter(|l| l.starts_with("2026-03"))
-        .collect();
     assert_eq!(
-        march,
+        contact_lines(&merge(
+            std::slice::from_ref(&p),
+            &policy,
+            &Calendar::default()
+        )),
         [
-            "2026-03-03 phone customer_service: day-1-call@ep-6",
-            "2026-03-06 phone customer_service: day-3-call@ep-6 <- 2026-03-05 (late)",
-            "2026-03-09 phone customer_service: day-6-call@ep-6 <- 2026-03-08 (late)",
+            "2026-03-03 phone customer_service: d1@e",
+            "2026-03-06 phone customer_service: d3@e <- 2026-03-05",
+            "2026-03-09 phone customer_service: d6@e <- 2026-03-08",
+        ]
+    );
+    // When the call desk does not work on the 6th, the second call goes to the 7th
+    // (5..7, 6..8, 7..9 are empty), and the third then to the 10th (8..10 is empty).
+    let desk =
+        Calendar::from_json("c", r#"{"call_desk": {"closed_dates": ["2026-03-06"]}}"#).unwrap();
+    assert_eq!(
+        contact_lines(&merge(&[p], &policy, &desk)),
+        [
+            "2026-03-03 phone customer_service: d1@e",
+            "2026-03-07 phone customer_service: d3@e <- 2026-03-05",
+            "2026-03-10 phone customer_service: d6@e <- 2026-03-08",
         ]
     );
 }
@@ -235,6 +320,10 @@ fn a_contact_policy_reads_from_json_with_defaults_for_what_is_left_out() {
     );
     assert!(err.is_err(), "a cap of 0 is rejected");
     let d = ContactPolicy::default();
+    assert_eq!(
+        d.drop_over_cap,
+        [PriorityClass::Sales, PriorityClass::Greeting]
+    );
     assert_eq!(
         d.caps,
         [

@@ -10,7 +10,7 @@ use chrono::{Days, NaiveDate};
 use followup::{
     apply, compliance, diff, merge, week, worklist, Calendar, Cap, Channel, Completion,
     ComplianceCounts, CompliancePeriod, ComplianceStatus, ContactPolicy, Dates, DropReason,
-    Episode, MergedPlan, MoveReason, Plan, PlanDiff, PriorityClass, Role, RuleSet,
+    Episode, MergedPlan, MoveReason, Plan, PlanDiff, PriorityClass, Role, RuleSet, WorkState,
 };
 use proptest::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};

@@ -85,44 +85,100 @@ proptest! {
         prop_assert_eq!(d.cancel.len() + d.moved.len() + d.update.len() + d.keep.len(), a.tasks.len());
     }
 
+    /// Every task is in exactly one contact or dropped by a cap; a contact is within the
+    /// window of each of its tasks (never after its `latest`, never before its
+    /// `earliest`), on a day its channel works when it moved; one contact per patient, day
+    /// and channel; the caps hold but for contacts kept over them.
     #[test]
-    fn prop_merge_puts_every_task_in_one_contact_within_the_caps(
-        eps in prop::collection::vec(arb_episode(), 1..4), policy in arb_policy()
+    fn prop_merge_keeps_tasks_in_their_windows_within_the_caps(
+        eps in prop::collection::vec(arb_episode(), 1..4),
+        policy in arb_policy(),
+        desk_closed in prop::collection::vec(0u64..400, 0..20),
     ) {
         let plans: Vec<Plan> = eps
             .into_iter()
             .enumerate()
             .map(|(i, mut ep)| { ep.id = format!("ep-{i}").into(); plan(&ep) })
             .collect();
-        let merged = merge(&plans, &policy);
+        let closed: Vec<String> = desk_closed.iter().map(|n| plus(date("2026-01-01"), *n).to_string()).collect();
+        let cal = Calendar::from_json(
+            "c",
+            &serde_json::json!({"call_desk": {"closed_dates": closed}, "messages": {"closed_dates": closed}}).to_string(),
+        ).unwrap();
+        let merged = merge(&plans, &policy, &cal);
         let mut given: Vec<String> = plans.iter().flat_map(|p| ids(&p.tasks)).collect();
         let mut got: Vec<String> = merged.contacts.iter().flat_map(|c| c.reasons.iter().map(|r| r.task.id())).collect();
+        got.extend(merged.dropped.iter().filter(|d| d.reason == DropReason::FrequencyCap).map(|d| d.id.clone()));
         given.sort_unstable();
         got.sort_unstable();
         prop_assert_eq!(given, got);
 
         let visit = |c: Channel| matches!(c, Channel::InPerson | Channel::HomeVisit | Channel::Internal);
         let mut per_day: BTreeMap<(Channel, NaiveDate), usize> = BTreeMap::new();
+        let mut over: BTreeSet<(Channel, NaiveDate)> = BTreeSet::new();
         for c in &merged.contacts {
             for r in &c.reasons {
                 prop_assert_eq!(r.task.channel(), c.channel);
-                prop_assert!(c.date >= r.task.due, "never earlier than due");
+                prop_assert!(c.date <= r.task.latest, "{} moved after its latest day", r.task.id());
+                prop_assert!(c.date >= r.task.earliest, "{} moved before its earliest day", r.task.id());
+                prop_assert!(r.task.expires.is_none_or(|e| c.date <= e), "{} moved past its expiry", r.task.id());
                 prop_assert_eq!(r.moved.is_some(), c.date != r.task.due);
+                if r.moved.is_some() {
+                    prop_assert!(cal.works(c.channel, c.date), "{} moved to a day its channel does not work", r.task.id());
+                }
             }
             if visit(c.channel) {
                 prop_assert_eq!(c.reasons.len(), 1);
             } else {
                 *per_day.entry((c.channel, c.date)).or_default() += 1;
+                if c.over_cap {
+                    over.insert((c.channel, c.date));
+                }
             }
         }
         prop_assert!(per_day.values().all(|&n| n == 1), "one contact per day and channel");
         for cap in policy.caps.iter().filter(|c| !visit(c.channel)) {
-            let days: Vec<NaiveDate> = per_day.keys().filter(|(ch, _)| *ch == cap.channel).map(|(_, d)| *d).collect();
+            // Contacts kept over the cap are counted by no window.
+            let days: Vec<NaiveDate> = per_day
+                .keys()
+                .filter(|k| k.0 == cap.channel && !over.contains(k))
+                .map(|(_, d)| *d)
+                .collect();
             for start in &days {
                 let end = plus(*start, u64::from(cap.per_days.get() - 1));
                 let n = days.iter().filter(|d| *d >= start && *d <= &end).count();
                 prop_assert!(n <= cap.max.get() as usize, "{:?} holds {} from {}", cap, n, start);
             }
         }
+    }
+
+    /// A patient's contacts do not depend on who else is merged: merging a patient's plans
+    /// alone or with other patients' plans gives the same contacts for that patient.
+    #[test]
+    fn prop_one_patient_alone_or_among_others_gets_the_same_contacts(
+        mine in prop::collection::vec(arb_episode(), 1..3),
+        others in prop::collection::vec(arb_episode(), 1..4),
+        policy in arb_policy(),
+    ) {
+        let with_patient = |eps: Vec<Episode>, who: &str| -> Vec<Plan> {
+            eps.into_iter()
+                .enumerate()
+                .map(|(i, mut ep)| {
+                    ep.id = format!("{who}-{i}").into();
+                    ep.patient.id = who.into();
+                    plan(&ep)
+                })
+                .collect()
+        };
+        let mine = with_patient(mine, "p-me");
+        let mut all = with_patient(others, "p-other");
+        all.extend(mine.iter().cloned());
+        let cal = Calendar::default();
+        let alone = merge(&mine, &policy, &cal);
+        let among = merge(&all, &policy, &cal);
+        let of_me: Vec<_> = among.contacts.iter().filter(|c| &*c.patient == "p-me").cloned().collect();
+        prop_assert_eq!(alone.contacts, of_me);
+        let dropped_of_me: Vec<_> = among.dropped.iter().filter(|d| d.id.contains("/p-me-")).cloned().collect();
+        prop_assert_eq!(alone.dropped, dropped_of_me);
     }
 }

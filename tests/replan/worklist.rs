@@ -11,30 +11,61 @@ fn the_worklist_lists_overdue_tasks_first_oldest_first_then_the_days_tasks() {
     let tasks = || plans.iter().flat_map(|p| &p.tasks);
     let done = BTreeSet::from(["laser-aftercare/day-1-call/ep-b/0".to_string()]);
     let day = date("2026-03-05");
-    // Customer service on 5 March: the 3 March call and dressing-change reminder of ep-a
-    // were not done (the laser day-1 call was); then the two day-3 calls.
+    // Customer service on 5 March: the 3 March call of ep-a was not done (the laser day-1
+    // call was): overdue. Then the two day-3 calls of the day. The dressing-change
+    // reminder of 3 March was not sent either, but the dressing change was on 4 March:
+    // the reminder expired then, and is listed apart, after the rest, never as overdue.
     let items = worklist(tasks(), day, Some(Role::CustomerService), &done);
     let item_ids: Vec<String> = items.iter().map(|i| i.task.id()).collect();
-    let got: Vec<(&str, u32, bool)> = (items.iter().zip(&item_ids))
-        .map(|(i, id)| (id.as_str(), i.days_overdue, i.late))
+    let got: Vec<(&str, WorkState, u32, bool)> = (items.iter().zip(&item_ids))
+        .map(|(i, id)| (id.as_str(), i.state, i.days_overdue, i.late))
         .collect();
     assert_eq!(
         got,
         [
-            ("plastic-aftercare/day-1-call/ep-a/0", 2, true),
-            ("plastic-aftercare/dressing-change-reminder/ep-a/0", 2, true),
-            ("laser-aftercare/day-3-call/ep-b/0", 0, false),
-            ("plastic-aftercare/day-3-call/ep-a/0", 0, false),
+            (
+                "plastic-aftercare/day-1-call/ep-a/0",
+                WorkState::Overdue,
+                2,
+                true
+            ),
+            (
+                "laser-aftercare/day-3-call/ep-b/0",
+                WorkState::Today,
+                0,
+                false
+            ),
+            (
+                "plastic-aftercare/day-3-call/ep-a/0",
+                WorkState::Today,
+                0,
+                false
+            ),
+            (
+                "plastic-aftercare/dressing-change-reminder/ep-a/0",
+                WorkState::Expired,
+                2,
+                true
+            ),
         ]
     );
-    // Every role: the onsite consultant's dressing-change reception of 4 March too.
+    // Every role: the onsite consultant's dressing-change reception of 4 March too,
+    // overdue by a day.
     let all = worklist(tasks(), day, None, &done);
     assert_eq!(all.len(), 5);
     assert_eq!(
-        all[2].task.id(),
+        all[1].task.id(),
         "plastic-aftercare/dressing-change-reception/ep-a/0"
     );
-    assert_eq!(all[2].days_overdue, 1);
+    assert_eq!((all[1].state, all[1].days_overdue), (WorkState::Overdue, 1));
+    // A week after it expired the reminder is still listed; the day after, no more.
+    let listed = |d: &str| {
+        worklist(tasks(), date(d), Some(Role::CustomerService), &done)
+            .iter()
+            .any(|i| i.task.step() == "dressing-change-reminder")
+    };
+    assert!(listed("2026-03-10"));
+    assert!(!listed("2026-03-11"));
     // The onsite consultant alone.
     let onsite = worklist(tasks(), day, Some(Role::OnsiteConsultant), &done);
     assert_eq!(
@@ -94,8 +125,10 @@ fn a_task_waiting_for_a_fact_is_not_on_the_worklist() {
 }
 
 /// As of Wed 11 Mar 2026, in the middle of a laser plan (procedure Mon 2 Mar): D+1 (3 Mar),
-/// D+3 (5 Mar) and D+6 (8 Mar) are past their windows (P0D): missed, each still on its
-/// own day — none is moved to 11 Mar; M+1 (2 Apr) onwards are upcoming. Nothing is open.
+/// D+3 (5 Mar) and D+6 (8 Mar) are past their windows (P0D), each still on its own day —
+/// none is moved to 11 Mar. A call is worth making until 7 days after its window: the
+/// D+1 call expired on 10 Mar, the D+3 and D+6 calls are missed (worth a late call until
+/// 12 and 15 Mar). M+1 (2 Apr) onwards are upcoming. Nothing is open.
 /// A key customer's repair callback (due D+1, on time until D+3) is upcoming on the repair
 /// day, open on D+2 and missed on D+4.
 #[test]
@@ -113,7 +146,11 @@ fn as_of_in_the_middle_of_a_plan_marks_missed_tasks_without_moving_them() {
     assert_eq!(
         got,
         [
-            ("2026-03-03".to_string(), "day-1-call", Some(Status::Missed)),
+            (
+                "2026-03-03".to_string(),
+                "day-1-call",
+                Some(Status::Expired)
+            ),
             ("2026-03-05".to_string(), "day-3-call", Some(Status::Missed)),
             ("2026-03-08".to_string(), "day-6-call", Some(Status::Missed)),
             (
