@@ -1,11 +1,13 @@
 //! The machine interface: one Episode JSON on stdin, the Plan as JSON on stdout.
 //!
 //! ```text
-//! cargo run --example plan -- [--rules PATH]... [--calendar FILE] [--as-of YYYY-MM-DD] < episode.json
+//! cargo run --example plan -- [--rules PATH]... [--calendar cn-YYYY|cn|FILE]... [--as-of YYYY-MM-DD] < episode.json
 //! ```
 //!
-//! Without `--rules` the built-in programs are used. With `--as-of`, each task carries its
-//! `status` on that day (upcoming, open, missed). Any error goes to stderr, exit 2.
+//! Without `--rules` the built-in programs are used. `--calendar` combines the shipped
+//! official calendars of mainland China (`cn-YYYY`, `cn`) with the clinic's calendar
+//! files, as `callback_calendar` does. With `--as-of`, each task carries its `status` on
+//! that day (upcoming, open, missed, expired). Any error goes to stderr, exit 2.
 
 #[path = "support/mod.rs"]
 mod support;
@@ -16,15 +18,13 @@ use std::path::PathBuf;
 
 fn run() -> Result<String, String> {
     let mut rules = Vec::new();
-    let mut calendar = None;
+    let mut calendars: Vec<String> = Vec::new();
     let mut as_of = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--rules" => rules.push(PathBuf::from(support::value(&mut args, "--rules")?)),
-            "--calendar" => {
-                calendar = Some(PathBuf::from(support::value(&mut args, "--calendar")?))
-            }
+            "--calendar" => calendars.push(support::value(&mut args, "--calendar")?),
             "--as-of" => {
                 let v = support::value(&mut args, "--as-of")?;
                 as_of = Some(
@@ -34,14 +34,14 @@ fn run() -> Result<String, String> {
             }
             "-h" | "--help" => {
                 return Ok(
-                    "usage: plan [--rules PATH]... [--calendar FILE] [--as-of YYYY-MM-DD] < episode.json\n".into(),
+                    "usage: plan [--rules PATH]... [--calendar cn-YYYY|cn|FILE]... [--as-of YYYY-MM-DD] < episode.json\n".into(),
                 )
             }
             other => return Err(format!("unknown argument {other:?}; try --help")),
         }
     }
     let rules = support::load_rules(&rules)?;
-    let calendar = support::load_calendar(calendar.as_deref())?;
+    let calendar = support::load_calendar(&calendars)?;
     let mut input = String::new();
     std::io::stdin()
         .read_to_string(&mut input)

@@ -15,7 +15,7 @@
 use chrono::{Datelike, Months, NaiveDate};
 use followup::{
     compliance, merge, worklist, Calendar, Completion, ComplianceCounts, CompliancePeriod,
-    ComplianceStatus, ContactPolicy, Episode, Lang, Plan, Role, RuleSet, Task,
+    ComplianceStatus, ContactPolicy, Episode, Lang, Plan, Role, RuleSet, Task, WorkState,
 };
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
@@ -146,9 +146,29 @@ fn run(args: &Args) -> Result<String, String> {
     if items.is_empty() {
         let _ = writeln!(out, "  {}", tr(lang, "（无任务）", "(nothing to do)"));
     }
+    let mut state = None;
     for item in &items {
         let t = &item.task;
-        let when = if item.days_overdue > 0 {
+        if state != Some(item.state) {
+            state = Some(item.state);
+            let title = match item.state {
+                WorkState::Overdue => tr(lang, "逾期未做：", "Overdue:"),
+                WorkState::Today => tr(lang, "今日：", "Today:"),
+                WorkState::Expired => tr(
+                    lang,
+                    "已失效（不再执行，请关闭）：",
+                    "Expired (do not do; close them):",
+                ),
+            };
+            let _ = writeln!(out, " {title}");
+        }
+        let when = if item.state == WorkState::Expired {
+            match (lang, t.expires) {
+                (Lang::Zh, Some(e)) => format!("应于 {}，{} 失效", t.due, e),
+                (_, Some(e)) => format!("due {}, expired {e}", t.due),
+                (_, None) => t.due.to_string(),
+            }
+        } else if item.days_overdue > 0 {
             let late = if item.late {
                 tr(lang, "，已超时", ", late")
             } else {
@@ -175,7 +195,7 @@ fn run(args: &Args) -> Result<String, String> {
     }
 
     // 2. The same day as contacts: one per patient and channel, within the caps.
-    let merged = merge(&plans, &ContactPolicy::default());
+    let merged = merge(&plans, &ContactPolicy::default(), &Calendar::default());
     let _ = writeln!(
         out,
         "\n{} · {day}",
@@ -234,8 +254,8 @@ fn run(args: &Args) -> Result<String, String> {
     );
     let header = match lang {
         // Each Chinese character is two columns wide.
-        Lang::Zh => "   任务  按时  提前  逾期  未做  待办  按时率",
-        Lang::En => "  tasks on t. early  late miss. pend.  on t.%",
+        Lang::Zh => "   任务  按时  提前  逾期  未做  失效  待办  按时率",
+        Lang::En => "  tasks on t. early  late miss. exp. pend.  on t.%",
     };
     let _ = writeln!(out, "{header}");
     // Labels last: Chinese characters would break a padded column.
@@ -245,12 +265,13 @@ fn run(args: &Args) -> Result<String, String> {
             .map_or("-".to_string(), |r| format!("{}.{}%", r / 10, r % 10));
         let _ = writeln!(
             out,
-            "  {:>5} {:>5} {:>5} {:>5} {:>5} {:>5} {rate:>7}  {name}",
+            "  {:>5} {:>5} {:>5} {:>5} {:>5} {:>5} {:>5} {rate:>7}  {name}",
             c.total(),
             c.on_time,
             c.early,
             c.late,
             c.missed,
+            c.expired,
             c.pending
         );
     };
@@ -261,21 +282,28 @@ fn run(args: &Args) -> Result<String, String> {
     for (person, counts) in &report.by_person {
         row(&mut out, person, counts);
     }
-    let _ = writeln!(out, "  {}", tr(lang, "未做的任务：", "Missed:"));
-    for c in report
-        .tasks
-        .iter()
-        .filter(|c| c.status == ComplianceStatus::Missed)
-    {
-        let t = &c.task;
-        let _ = writeln!(
-            out,
-            "    {}  {}  {}  {}",
-            t.due,
-            t.role().label(lang),
-            who(t),
-            what(t)
-        );
+    for (status, title) in [
+        (
+            ComplianceStatus::Missed,
+            tr(lang, "未做（仍可补做）：", "Missed (still worth doing):"),
+        ),
+        (
+            ComplianceStatus::Expired,
+            tr(lang, "未做且已失效：", "Not done and expired:"),
+        ),
+    ] {
+        let _ = writeln!(out, "  {title}");
+        for c in report.tasks.iter().filter(|c| c.status == status) {
+            let t = &c.task;
+            let _ = writeln!(
+                out,
+                "    {}  {}  {}  {}",
+                t.due,
+                t.role().label(lang),
+                who(t),
+                what(t)
+            );
+        }
     }
     if !report.unknown.is_empty() {
         let _ = writeln!(

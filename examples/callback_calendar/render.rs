@@ -2,7 +2,8 @@
 
 use chrono::{Datelike, NaiveDate};
 use followup::{
-    Calendar, DropReason, Episode, Lang, MergedPlan, Plan, RuleSet, ShiftReason, Status, Task,
+    Calendar, Contact, DropReason, Episode, Lang, MergedPlan, Plan, RuleSet, ShiftReason, Status,
+    Task,
 };
 use std::fmt::Write;
 
@@ -28,6 +29,14 @@ pub fn shift_label(r: ShiftReason, lang: Lang) -> &'static str {
         (ShiftReason::Weekend, Lang::En) => "weekend",
         (ShiftReason::WaitedForFact, Lang::Zh) => "等待康复等事实",
         (ShiftReason::WaitedForFact, Lang::En) => "waited for a fact",
+        (ShiftReason::CallDeskClosed, Lang::Zh) => "电话组休息",
+        (ShiftReason::CallDeskClosed, Lang::En) => "call desk closed",
+        (ShiftReason::MessagesClosed, Lang::Zh) => "当日不发短信",
+        (ShiftReason::MessagesClosed, Lang::En) => "no messages that day",
+        (ShiftReason::AfterEvent, Lang::Zh) => "事件后当天已无时间",
+        (ShiftReason::AfterEvent, Lang::En) => "no time left after the event",
+        (ShiftReason::AnchorMoved, Lang::Zh) => "随就诊日顺延",
+        (ShiftReason::AnchorMoved, Lang::En) => "follows its moved visit",
         (_, Lang::Zh) => "休息日",
         (_, Lang::En) => "closed",
     }
@@ -53,6 +62,18 @@ pub fn drop_label(r: DropReason, lang: Lang) -> &'static str {
         (DropReason::MonthEndSkipped, Lang::En) => "no such day in the month",
         (DropReason::NoOpenDay, Lang::Zh) => "附近无营业日",
         (DropReason::NoOpenDay, Lang::En) => "no open day nearby",
+        (DropReason::BeyondMaxShift, Lang::Zh) => "顺延超出上限",
+        (DropReason::BeyondMaxShift, Lang::En) => "no open day within its max shift",
+        (DropReason::AfterEvent, Lang::Zh) => "事件后当天已无时间",
+        (DropReason::AfterEvent, Lang::En) => "no time left after the event",
+        (DropReason::Expired, Lang::Zh) => "失效前无营业日",
+        (DropReason::Expired, Lang::En) => "no open day before it expires",
+        (DropReason::RestHours, Lang::Zh) => "顾客休息时间",
+        (DropReason::RestHours, Lang::En) => "the patient's rest hours",
+        (DropReason::Superseded, Lang::Zh) => "并入后一次回访",
+        (DropReason::Superseded, Lang::En) => "superseded by",
+        (DropReason::FrequencyCap, Lang::Zh) => "超出联系频次上限",
+        (DropReason::FrequencyCap, Lang::En) => "frequency cap",
         (_, Lang::Zh) => "已取消",
         (_, Lang::En) => "dropped",
     }
@@ -111,7 +132,9 @@ fn notes(t: &Task, lang: Lang) -> String {
     }
     if let Some(status) = t.status {
         let label = match (status, zh) {
-            (Status::Missed, true) => "已过期",
+            (Status::Expired, true) => "已失效",
+            (Status::Expired, false) => "expired",
+            (Status::Missed, true) => "已逾期",
             (Status::Missed, false) => "missed",
             (Status::Open, true) => "今日可做",
             (Status::Open, false) => "open now",
@@ -121,18 +144,6 @@ fn notes(t: &Task, lang: Lang) -> String {
         let _ = write!(out, "  <{label}>");
     }
     out
-}
-
-fn task_line(out: &mut String, t: &Task, lang: Lang) {
-    let _ = writeln!(
-        out,
-        "  {}  {}{}{}{}",
-        t.window,
-        pad(t.role().label(lang), 20),
-        pad(t.channel().label(lang), 10),
-        t.title().get(lang),
-        notes(t, lang)
-    );
 }
 
 fn day_heading(out: &mut String, day: NaiveDate, cal: &Calendar, lang: Lang) {
@@ -150,6 +161,17 @@ fn day_heading(out: &mut String, day: NaiveDate, cal: &Calendar, lang: Lang) {
             }
         );
     }
+    if !cal.is_open(day) {
+        let _ = write!(
+            out,
+            "  {}",
+            if lang == Lang::Zh {
+                "[诊所休息]"
+            } else {
+                "[clinic closed]"
+            }
+        );
+    }
     if !cal.covers(day) {
         let _ = write!(
             out,
@@ -162,19 +184,6 @@ fn day_heading(out: &mut String, day: NaiveDate, cal: &Calendar, lang: Lang) {
         );
     }
     out.push('\n');
-}
-
-/// The tasks grouped under a heading per day, then the dropped occurrences.
-fn tasks_by_day(out: &mut String, plan: &Plan, cal: &Calendar, lang: Lang) {
-    let mut day = None;
-    for t in &plan.tasks {
-        if day != Some(t.due) {
-            day = Some(t.due);
-            day_heading(out, t.due, cal, lang);
-        }
-        task_line(out, t, lang);
-    }
-    dropped_lines(out, &plan.dropped, lang);
 }
 
 fn dropped_lines(out: &mut String, dropped: &[followup::Dropped], lang: Lang) {
@@ -196,9 +205,10 @@ fn dropped_lines(out: &mut String, dropped: &[followup::Dropped], lang: Lang) {
             .as_deref()
             .map(|x| format!(" {x}"))
             .unwrap_or_default();
+        let nominal = d.nominal.map(|n| format!(" ({n})")).unwrap_or_default();
         let _ = writeln!(
             out,
-            "  {}/{}#{}  {}{detail}",
+            "  {}/{}#{}{nominal}  {}{detail}",
             d.program,
             d.step,
             d.occurrence,
@@ -207,128 +217,116 @@ fn dropped_lines(out: &mut String, dropped: &[followup::Dropped], lang: Lang) {
     }
 }
 
-fn header(out: &mut String, rules: &RuleSet, ep: &Episode, plan: &Plan, lang: Lang) {
-    let zh = lang == Lang::Zh;
-    let name = ep.patient.name.as_deref().unwrap_or("-");
-    let _ = writeln!(
-        out,
-        "{} {name} ({}) · {} {} · {} {} {}",
-        if zh {
-            "回访日历 ·"
-        } else {
-            "Callback calendar ·"
-        },
-        ep.patient.id,
-        if zh { "事件" } else { "episode" },
-        ep.id,
-        ep.event,
-        ep.date(),
-        weekday(ep.date(), lang),
-    );
-    if !ep.attributes.is_empty() {
-        let attrs: Vec<String> = ep
-            .attributes
-            .iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect();
-        let _ = writeln!(out, "{}", attrs.join(", "));
-    }
-    let mut programs: Vec<&str> = plan.tasks.iter().map(|t| t.program()).collect();
-    programs.sort_unstable();
-    programs.dedup();
-    let names: Vec<&str> = programs
-        .iter()
-        .map(|p| rules.program_name(p).map_or(*p, |n| n.get(lang)))
-        .collect();
-    let _ = writeln!(
-        out,
-        "{}: {}",
-        if zh { "回访方案" } else { "Programs" },
-        names.join(", ")
-    );
+/// What the example prints with: the rules (for program names), the calendar and how it
+/// was given, the language.
+pub struct View<'a> {
+    pub rules: &'a RuleSet,
+    pub cal: &'a Calendar,
+    pub calendars: &'a [String],
+    pub lang: Lang,
 }
 
-/// One episode's plan: one line per task, grouped by day.
-pub fn render(rules: &RuleSet, cal: &Calendar, ep: &Episode, plan: &Plan, lang: Lang) -> String {
-    let mut out = String::new();
-    header(&mut out, rules, ep, plan, lang);
-    if plan.tasks.is_empty() {
+impl View<'_> {
+    fn zh(&self) -> bool {
+        self.lang == Lang::Zh
+    }
+
+    fn program_name<'b>(&'b self, id: &'b str) -> &'b str {
+        self.rules.program_name(id).map_or(id, |n| n.get(self.lang))
+    }
+
+    /// The patient, the episodes, the calendar and the programs that applied.
+    fn header(&self, out: &mut String, episodes: &[Episode], plans: &[Plan]) {
+        let zh = self.zh();
+        let patient = episodes.first().map(|e| &e.patient);
         let _ = writeln!(
             out,
-            "\n{}",
-            if lang == Lang::Zh {
-                "（无任务）"
+            "{} {} ({})",
+            if zh {
+                "回访日历 ·"
             } else {
-                "(no tasks)"
+                "Callback calendar ·"
+            },
+            patient.and_then(|p| p.name.as_deref()).unwrap_or("-"),
+            patient.map_or("-", |p| &*p.id),
+        );
+        for ep in episodes {
+            let attrs: Vec<String> = ep
+                .attributes
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect();
+            let _ = writeln!(
+                out,
+                "  {} {} {} {} {}  {}",
+                if zh { "事件" } else { "episode" },
+                ep.id,
+                ep.event,
+                ep.at.format("%Y-%m-%d %H:%M"),
+                weekday(ep.date(), self.lang),
+                attrs.join(", ")
+            );
+        }
+        let calendar = if self.calendars.is_empty() {
+            (if zh { "每天营业" } else { "open every day" }).to_string()
+        } else {
+            self.calendars.join(" + ")
+        };
+        let _ = writeln!(out, "{}: {calendar}", if zh { "日历" } else { "Calendar" });
+        let mut programs: Vec<&str> = plans
+            .iter()
+            .flat_map(|p| {
+                p.tasks
+                    .iter()
+                    .map(|t| t.program())
+                    .chain(p.dropped.iter().map(|d| &*d.program))
+            })
+            .collect();
+        programs.sort_unstable();
+        programs.dedup();
+        let names: Vec<&str> = programs.iter().map(|p| self.program_name(p)).collect();
+        let _ = writeln!(
+            out,
+            "{}: {}",
+            if zh { "回访方案" } else { "Programs" },
+            if names.is_empty() {
+                (if zh { "（无）" } else { "(none)" }).to_string()
+            } else {
+                names.join(", ")
             }
         );
     }
-    tasks_by_day(&mut out, plan, cal, lang);
-    out
-}
 
-/// Several episodes of one patient, merged into contacts: one line per contact, with
-/// every reason under it.
-pub fn render_merged(
-    episodes: &[Episode],
-    cal: &Calendar,
-    merged: &MergedPlan,
-    lang: Lang,
-) -> String {
-    let zh = lang == Lang::Zh;
-    let mut out = String::new();
-    let patient = episodes.first().map(|e| &e.patient);
-    let _ = writeln!(
-        out,
-        "{} {} ({}) · {} {}",
-        if zh {
-            "合并回访日历 ·"
-        } else {
-            "Merged callback calendar ·"
-        },
-        patient.and_then(|p| p.name.as_deref()).unwrap_or("-"),
-        patient.map_or("-", |p| &*p.id),
-        episodes.len(),
-        if zh { "个事件" } else { "episodes" }
-    );
-    for ep in episodes {
-        let attrs: Vec<String> = ep
-            .attributes
-            .iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect();
-        let _ = writeln!(
-            out,
-            "  {} {} {} {}",
-            ep.id,
-            ep.event,
-            ep.date(),
-            attrs.join(", ")
-        );
-    }
-    let mut day = None;
-    for c in &merged.contacts {
-        if day != Some(c.date) {
-            day = Some(c.date);
-            day_heading(&mut out, c.date, cal, lang);
-        }
+    /// One line per contact, with every reason's notes.
+    fn contact_line(&self, out: &mut String, c: &Contact) {
+        let zh = self.zh();
         let titles: Vec<String> = c
             .reasons
             .iter()
             .map(|r| {
+                let mut s = r.task.title().get(self.lang).to_string();
                 if c.reasons.len() > 1 {
-                    format!("{} ({})", r.task.title().get(lang), r.task.program())
-                } else {
-                    r.task.title().get(lang).to_string()
+                    let _ = write!(s, " ({})", self.program_name(r.task.program()));
                 }
+                s.push_str(&notes(&r.task, self.lang));
+                if let Some(m) = r.moved {
+                    let _ = write!(
+                        s,
+                        "  [{} {}: {}]",
+                        if zh { "由" } else { "moved from" },
+                        m.from,
+                        if zh { "频次上限" } else { "frequency cap" }
+                    );
+                }
+                s
             })
             .collect();
         let _ = write!(
             out,
             "  {}  {}{}{}",
             c.window,
-            pad(c.role.label(lang), 20),
-            pad(c.channel.label(lang), 10),
+            pad(c.role.label(self.lang), 20),
+            pad(c.channel.label(self.lang), 10),
             titles.join(" + ")
         );
         if c.reasons.len() > 1 {
@@ -339,42 +337,54 @@ pub fn render_merged(
                 c.reasons.len()
             );
         }
-        if let Some(from) = c.moved_from() {
+        if c.over_cap {
             let _ = write!(
                 out,
-                "  [{} {from}: {}]",
-                if zh { "由" } else { "moved from" },
-                if zh { "频次上限" } else { "frequency cap" }
+                "  [{}]",
+                if zh {
+                    "超出频次上限，仍保留"
+                } else {
+                    "kept over the frequency cap"
+                }
             );
         }
         out.push('\n');
     }
-    dropped_lines(&mut out, &merged.dropped, lang);
-    out
-}
 
-/// A patient's greetings over a horizon.
-pub fn render_greetings(
-    patient: &followup::Patient,
-    from: NaiveDate,
-    until: NaiveDate,
-    cal: &Calendar,
-    plan: &Plan,
-    lang: Lang,
-) -> String {
-    let zh = lang == Lang::Zh;
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "\n{} {} ({}) · {from} .. {until}",
-        if zh {
-            "关怀与节日祝福 ·"
-        } else {
-            "Greetings and care messages ·"
-        },
-        patient.name.as_deref().unwrap_or("-"),
-        patient.id
-    );
-    tasks_by_day(&mut out, plan, cal, lang);
-    out
+    /// The patient's calendar: header, contacts by day (greetings included), dropped.
+    pub fn calendar(
+        &self,
+        episodes: &[Episode],
+        plans: &[Plan],
+        greetings: Option<(NaiveDate, NaiveDate)>,
+        merged: &MergedPlan,
+    ) -> String {
+        let zh = self.zh();
+        let mut out = String::new();
+        self.header(&mut out, episodes, plans);
+        if let Some((from, until)) = greetings {
+            let _ = writeln!(
+                out,
+                "{} {from} .. {until}",
+                if zh {
+                    "含关怀与节日祝福"
+                } else {
+                    "With greetings"
+                }
+            );
+        }
+        if merged.contacts.is_empty() {
+            let _ = writeln!(out, "\n{}", if zh { "（无任务）" } else { "(no tasks)" });
+        }
+        let mut day = None;
+        for c in &merged.contacts {
+            if day != Some(c.date) {
+                day = Some(c.date);
+                day_heading(&mut out, c.date, self.cal, self.lang);
+            }
+            self.contact_line(&mut out, c);
+        }
+        dropped_lines(&mut out, &merged.dropped, self.lang);
+        out
+    }
 }

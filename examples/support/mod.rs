@@ -49,14 +49,39 @@ pub fn load_episode(path: &Path) -> Result<Episode, String> {
     Episode::from_json(&path.display().to_string(), &read(path)?).map_err(|e| e.to_string())
 }
 
-/// Reads a calendar file, or the default calendar (open every day).
-pub fn load_calendar(path: Option<&Path>) -> Result<Calendar, String> {
-    match path {
-        None => Ok(Calendar::default()),
-        Some(p) => {
-            Calendar::from_json(&p.display().to_string(), &read(p)?).map_err(|e| e.to_string())
+/// The calendar of `--calendar` arguments: each is `cn-YYYY` (the shipped official
+/// calendar of mainland China for that year), `cn` (every shipped year) or a clinic's
+/// calendar file. Clinic files are merged in the order given; the official dates are
+/// then merged into the clinic's calendar, whose policies win. With no clinic file the
+/// clinic is the default calendar: open every day, closed on the public holidays the
+/// official calendars list. With no argument at all: open every day.
+pub fn load_calendar(args: &[String]) -> Result<Calendar, String> {
+    let mut clinic: Option<Calendar> = None;
+    let mut years: Vec<i32> = Vec::new();
+    for arg in args {
+        if arg == "cn" {
+            years.extend([*Calendar::CHINA_YEARS.start(), *Calendar::CHINA_YEARS.end()]);
+        } else if let Some(y) = arg.strip_prefix("cn-") {
+            years.push(y.parse().map_err(|_| {
+                format!("--calendar {arg:?}: expected cn, cn-YYYY or a calendar file")
+            })?);
+        } else {
+            let p = Path::new(arg);
+            let cal = Calendar::from_json(&p.display().to_string(), &read(p)?)
+                .map_err(|e| e.to_string())?;
+            clinic = Some(match clinic {
+                None => cal,
+                Some(c) => c.merge(&cal).map_err(|e| e.to_string())?,
+            });
         }
     }
+    let clinic = clinic.unwrap_or_default();
+    let (Some(&first), Some(&last)) = (years.iter().min(), years.iter().max()) else {
+        return Ok(clinic);
+    };
+    // Several years: every official year from the first to the last, joined.
+    let official = Calendar::china_years(first..=last).map_err(|e| e.to_string())?;
+    clinic.merge(&official).map_err(|e| e.to_string())
 }
 
 /// The value after a flag, or an error naming the flag.
