@@ -323,7 +323,8 @@ fn report_allocations() {
     );
 
     let open = Calendar::default();
-    let checks: [(&str, Episode, Calendar, fn(&Plan)); 2] = [
+    type Check = (&'static str, Episode, Calendar, fn(&Plan));
+    let checks: [Check; 2] = [
         ("one_episode", one_episode(), open.clone(), check_one),
         (
             "one_episode_calendar",

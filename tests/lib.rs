@@ -13,6 +13,7 @@ mod properties;
 mod replan;
 mod rules_folder;
 mod sampling;
+mod shifts;
 mod support;
 mod tasks;
 mod time_windows;

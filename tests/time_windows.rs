@@ -223,3 +223,67 @@ fn a_plan_running_past_the_calendar_says_so_in_each_task() {
         serde_json::to_value(p.tasks.iter().find(|t| t.step() == "month-3-call").unwrap()).unwrap();
     assert_eq!(json["beyond_calendar"], true);
 }
+
+/// Rest hours belong to the patient (DOMAIN.md §9): a night-shift worker operated on Mon
+/// 9 Mar 2026 is called in the afternoon after surgery too (day-1 call Tue 10 Mar, window
+/// `day` 09:00-18:00 → 14:00-18:00, the afternoon window's start), and so are their
+/// messages; the in-person reception keeps the clinic's hours. Rest hours given by the
+/// patient win over the tag; rest hours covering the whole day drop the calls.
+#[test]
+fn a_night_shift_patient_is_called_in_the_afternoon_by_every_program() {
+    let surgery = |patient: &str| {
+        episode(&format!(
+            r#"{{"id": "s-1", "event": "procedure", "at": "2026-03-09T09:30:00",
+                "attributes": {{"category": "plastic", "setting": "outpatient"}},
+                "patient": {patient}}}"#
+        ))
+    };
+    let rules = builtin();
+    let cal = Calendar::default();
+    let night = rules
+        .plan(&surgery(r#"{"id": "p", "tags": ["night_shift"]}"#), &cal)
+        .unwrap();
+    assert_eq!(window_of(&night, "day-1-call"), "2026-03-10 14:00-18:00");
+    assert_eq!(
+        window_of(&night, "dressing-change-reminder"),
+        "2026-03-10 14:00-18:00"
+    );
+    assert_eq!(
+        window_of(&night, "dressing-change-reception"),
+        "2026-03-11 09:00-18:00"
+    );
+    // A clinic whose afternoon starts at 13:30: the night-shift worker rests until then.
+    let early = Calendar::from_json(
+        "c",
+        r#"{"windows": {"afternoon": {"start": "13:30", "end": "17:30"}}}"#,
+    )
+    .unwrap();
+    let p = rules
+        .plan(&surgery(r#"{"id": "p", "tags": ["night_shift"]}"#), &early)
+        .unwrap();
+    assert_eq!(window_of(&p, "day-1-call"), "2026-03-10 13:30-18:00");
+    // The patient's own rest hours: 12:00-15:00 leaves 09:00-12:00 and 15:00-18:00, the
+    // longer of the two, the earlier on a tie: 09:00-12:00.
+    let own = rules
+        .plan(
+            &surgery(r#"{"id": "p", "tags": ["night_shift"], "rest_hours": [{"start": "12:00", "end": "15:00"}]}"#),
+            &cal,
+        )
+        .unwrap();
+    assert_eq!(window_of(&own, "day-1-call"), "2026-03-10 09:00-12:00");
+    // Resting all day: no call, and the plan says why.
+    let never = rules
+        .plan(
+            &surgery(r#"{"id": "p", "rest_hours": [{"start": "00:00", "end": "23:59"}]}"#),
+            &cal,
+        )
+        .unwrap();
+    assert!(never
+        .tasks
+        .iter()
+        .all(|t| t.channel() == followup::Channel::InPerson));
+    assert!(never
+        .dropped
+        .iter()
+        .any(|d| &*d.step == "day-1-call" && d.reason == followup::DropReason::RestHours));
+}

@@ -1,0 +1,159 @@
+//! The step settings of a closed-day shift — `max_shift` with `beyond_max_shift`,
+//! `nearest_open_day`, `after_event` — and the call desk's own days, on small rules
+//! written for each case. Days counted by hand: 2 Mar 2026 is a Monday.
+
+use crate::support::{dropped, episode, lines};
+use followup::{Calendar, RuleSet};
+
+fn rules(step: &str) -> RuleSet {
+    RuleSet::builder()
+        .source(
+            "t.json",
+            format!(
+                r#"{{"format": "followup/v1", "id": "t", "name": {{"zh": "t", "en": "t"}},
+                  "steps": [{{"id": "call", "title": {{"zh": "t", "en": "t"}}, {step}}}]}}"#
+            ),
+        )
+        .build()
+        .unwrap()
+}
+
+fn plan(step: &str, at: &str, cal: &str) -> followup::Plan {
+    let ep = episode(&format!(
+        r#"{{"id": "e", "event": "x", "at": "{at}", "patient": {{"id": "p"}}}}"#
+    ));
+    let cal = Calendar::from_json("c", cal).unwrap();
+    rules(step).plan(&ep, &cal).unwrap()
+}
+
+/// Closed Tue 3 to Fri 6 Mar. A D+1 call (Tue 3): the nearest open day after the event is
+/// Sat 7, four days on. With `max_shift` P3D it is dropped or kept on its day, as the
+/// step declares; with P4D it moves.
+#[test]
+fn max_shift_bounds_a_shift_and_the_fallback_is_declared() {
+    let closed = r#"{"closed_dates": ["2026-03-03", "2026-03-04", "2026-03-05", "2026-03-06"]}"#;
+    let at = "2026-03-02T10:00:00";
+    let step = |max: &str, beyond: &str| {
+        format!(
+            r#""offset": "P1D", "closed_day": "nearest_open_day", "max_shift": "{max}", "beyond_max_shift": "{beyond}""#
+        )
+    };
+    let p = plan(&step("P3D", "drop"), at, closed);
+    assert!(p.tasks.is_empty());
+    assert_eq!(
+        dropped(&p),
+        ["t/call/e/0 beyond_max_shift closed_date 2026-03-03"]
+    );
+    let p = plan(&step("P3D", "keep"), at, closed);
+    assert_eq!(lines(&p), ["2026-03-03 call phone customer_service"]);
+    let p = plan(&step("P4D", "drop"), at, closed);
+    assert_eq!(
+        lines(&p),
+        ["2026-03-07 call phone customer_service <- 2026-03-03 (closed_date)"]
+    );
+}
+
+/// A call on a day the call desk does not work moves; a message that day does not; with
+/// the clinic closed and the desk on duty, the call stays.
+#[test]
+fn calls_follow_the_call_desk_and_messages_go_every_day() {
+    let at = "2026-03-02T08:00:00";
+    let desk_closed = r#"{"call_desk": {"closed_dates": ["2026-03-03"]}}"#;
+    assert_eq!(
+        lines(&plan(r#""offset": "P1D""#, at, desk_closed)),
+        ["2026-03-04 call phone customer_service <- 2026-03-03 (call_desk_closed)"]
+    );
+    assert_eq!(
+        lines(&plan(
+            r#""offset": "P1D", "channel": "sms""#,
+            at,
+            desk_closed
+        )),
+        ["2026-03-03 call sms customer_service"]
+    );
+    let on_duty =
+        r#"{"closed_dates": ["2026-03-03"], "call_desk": {"open_dates": ["2026-03-03"]}}"#;
+    assert_eq!(
+        lines(&plan(r#""offset": "P1D""#, at, on_duty)),
+        ["2026-03-03 call phone customer_service"]
+    );
+    assert_eq!(
+        lines(&plan(
+            r#""offset": "P1D", "channel": "in_person""#,
+            at,
+            on_duty
+        )),
+        ["2026-03-04 call in_person customer_service <- 2026-03-03 (closed_date)"]
+    );
+}
+
+/// A same-day call after an event at 18:30 (window `day`, 09:00-18:00): moved to the
+/// next morning by default, dropped with `"after_event": "drop"`; with the next day
+/// closed, to the day after.
+#[test]
+fn a_same_day_step_after_its_window_moves_or_drops_as_it_says() {
+    let at = "2026-03-02T18:30:00";
+    let open = "{}";
+    assert_eq!(
+        lines(&plan(r#""offset": "P0D""#, at, open)),
+        ["2026-03-03 call phone customer_service <- 2026-03-02 (after_event)"]
+    );
+    let p = plan(r#""offset": "P0D", "after_event": "drop""#, at, open);
+    assert!(p.tasks.is_empty());
+    assert_eq!(dropped(&p), ["t/call/e/0 after_event - 2026-03-02"]);
+    assert_eq!(
+        lines(&plan(
+            r#""offset": "P0D""#,
+            at,
+            r#"{"closed_dates": ["2026-03-03"]}"#
+        )),
+        ["2026-03-04 call phone customer_service <- 2026-03-02 (after_event)"]
+    );
+    // An event at 17:59:30 leaves nothing either: the window starts at the next minute.
+    assert_eq!(
+        lines(&plan(r#""offset": "P0D""#, "2026-03-02T17:59:30", open)),
+        ["2026-03-03 call phone customer_service <- 2026-03-02 (after_event)"]
+    );
+}
+
+/// A reminder the day before a visit the episode gives, on a day no message goes out:
+/// it moves back a day, never onto or past the visit; it expires the day before the
+/// visit. With no day left before the visit (the event the day before), it is dropped.
+#[test]
+fn a_reminder_never_moves_past_its_visit() {
+    let rules = RuleSet::builder()
+        .source(
+            "r.json",
+            r#"{"format": "followup/v1", "id": "r", "name": {"zh": "r", "en": "r"},
+                "milestones": {"visit": null},
+                "steps": [{"id": "reminder", "from": "visit", "offset": "-P1D", "channel": "sms",
+                           "closed_day": "next_open_day", "title": {"zh": "r", "en": "r"}}]}"#,
+        )
+        .build()
+        .unwrap();
+    let cal =
+        Calendar::from_json("c", r#"{"messages": {"closed_dates": ["2026-03-05"]}}"#).unwrap();
+    let ep = |at: &str| {
+        episode(&format!(
+            r#"{{"id": "e", "event": "x", "at": "{at}", "patient": {{"id": "p"}},
+                "milestones": {{"visit": "2026-03-06"}}}}"#
+        ))
+    };
+    // next_open_day would go to the 6th, the visit: it falls back to the 4th instead.
+    let p = rules.plan(&ep("2026-03-02"), &cal).unwrap();
+    assert_eq!(
+        lines(&p),
+        ["2026-03-04 reminder sms customer_service <- 2026-03-05 (messages_closed)"]
+    );
+    assert_eq!(
+        p.tasks[0].expires.map(|d| d.to_string()).as_deref(),
+        Some("2026-03-05")
+    );
+    // Operated on the 5th itself: neither the 5th (no messages) nor the 6th (the visit).
+    let p = rules.plan(&ep("2026-03-05"), &cal).unwrap();
+    assert!(p.tasks.is_empty());
+    assert_eq!(
+        dropped(&p),
+        ["r/reminder/e/0 no_open_day messages_closed 2026-03-05"]
+    );
+}
