@@ -645,6 +645,19 @@ impl Channel {
         Channel::Internal,
     ];
 
+    /// The name as written in JSON (`phone`, `in_person`…).
+    pub fn name(self) -> &'static str {
+        match self {
+            Channel::Phone => "phone",
+            Channel::Sms => "sms",
+            Channel::InPerson => "in_person",
+            Channel::Wechat => "wechat",
+            Channel::Mail => "mail",
+            Channel::HomeVisit => "home_visit",
+            Channel::Internal => "internal",
+        }
+    }
+
     /// A short display label in `lang` (`电话` / `phone`).
     pub fn label(self, lang: Lang) -> &'static str {
         let (zh, en) = match self {

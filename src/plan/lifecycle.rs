@@ -39,7 +39,7 @@ pub(super) fn judge(
         .iter()
         .any(|f| f.kind == "opt_out" && f.channel == Some(channel) && f.at < due);
     if opted_out {
-        let name: &'static str = channel_name(channel);
+        let name: &'static str = channel.name();
         return Some((DropReason::OptedOut, Some(Arc::from(name))));
     }
     if let Some(rule) = &program.declined {
@@ -68,16 +68,4 @@ pub(super) fn judge(
         }
     }
     None
-}
-
-fn channel_name(c: Channel) -> &'static str {
-    match c {
-        Channel::Phone => "phone",
-        Channel::Sms => "sms",
-        Channel::InPerson => "in_person",
-        Channel::Wechat => "wechat",
-        Channel::Mail => "mail",
-        Channel::HomeVisit => "home_visit",
-        Channel::Internal => "internal",
-    }
 }

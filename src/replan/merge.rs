@@ -292,21 +292,10 @@ fn cap_dropped(t: &Task) -> Dropped {
         occurrence: t.occurrence,
         nominal: Some(t.nominal),
         reason: DropReason::FrequencyCap,
-        detail: Some(std::sync::Arc::from(channel_name(t.channel()))),
+        detail: Some(std::sync::Arc::from(t.channel().name())),
     }
 }
 
-fn channel_name(c: Channel) -> &'static str {
-    match c {
-        Channel::Phone => "phone",
-        Channel::Sms => "sms",
-        Channel::InPerson => "in_person",
-        Channel::Wechat => "wechat",
-        Channel::Mail => "mail",
-        Channel::HomeVisit => "home_visit",
-        Channel::Internal => "internal",
-    }
-}
 
 /// A task with its priority.
 struct Ranked<'a> {
