@@ -158,6 +158,17 @@ pub(crate) fn push_key(out: &mut String, key: &str) {
     }
 }
 
+/// `e` with the line and column of its pointer in `text`, when they can be found.
+pub(crate) fn located_in(mut e: Located, text: &str) -> Located {
+    if e.line.is_none() {
+        if let Some((line, column)) = locate(text, &e.pointer) {
+            e.line = Some(line);
+            e.column = Some(column);
+        }
+    }
+    e
+}
+
 /// Line and column (1-based, columns in bytes as serde_json counts them) of the value at
 /// `pointer` in the valid JSON `text`; `None` if it cannot be found.
 pub(crate) fn locate(text: &str, pointer: &str) -> Option<(usize, usize)> {

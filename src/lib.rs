@@ -104,10 +104,11 @@ mod ruleset;
 mod sample;
 mod text;
 mod time;
+mod vocabulary;
 
 pub use calendar::{Calendar, Crew, DayKind, ShiftReason};
 pub use compile::FORMAT;
-pub use episode::{Course, Dates, Episode, Fact, Patient};
+pub use episode::{Course, Dates, Episode, Fact, OptOut, Patient, ID_CHARS};
 pub use error::{Error, InputError, Result, RuleError};
 pub use limits::Limits;
 pub use model::{
@@ -116,7 +117,7 @@ pub use model::{
     Values, WindowDef,
 };
 pub use offset::{Landing, MonthEnd, Offset, OffsetError};
-pub use plan::task::{DropReason, Dropped, Plan, Status, Task};
+pub use plan::task::{Derived, DropReason, Dropped, Plan, Status, Task};
 pub use replan::{
     apply, compliance, diff, merge, week, worklist, Cancelled, Cap, CapMove, CheckedTask,
     Completion, ComplianceCounts, CompliancePeriod, ComplianceReport, ComplianceStatus, Contact,
@@ -127,6 +128,7 @@ pub use ruleset::{RuleSet, RuleSetBuilder, SourcedProgram, BUILTIN_RULES};
 pub use sample::sample_draw;
 pub use text::{Lang, Text};
 pub use time::{NamedWindow, NamedWindows, TimeWindow};
+pub use vocabulary::{Vocabulary, ENGINE_FACTS};
 
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]

@@ -38,9 +38,14 @@ pub struct ProgramDef {
     /// Values every step takes unless it sets its own.
     #[serde(default, skip_serializing_if = "Defaults::is_empty")]
     pub defaults: Defaults,
-    /// What a clear refusal (a `declined` fact) does to the rest of the program.
+    /// What a clear refusal (the patient's `declined`, or a `declined` fact) does to the
+    /// rest of the program; default: no calls or home visits, messages for 6 months.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub declined: Option<DeclinedDef>,
+    /// Values episodes may carry beyond those the rules test: more events, attributes
+    /// (with their values, or `"free"`), fact kinds.
+    #[serde(default, skip_serializing_if = "VocabularyDef::is_empty")]
+    pub vocabulary: VocabularyDef,
     /// The steps.
     pub steps: Vec<StepDef>,
 }
@@ -312,9 +317,11 @@ pub struct StepDef {
     /// Fact kinds that drop the task when one happened before it is due.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub stop_when: Vec<String>,
-    /// A fact kind the task waits for (no selling before `recovered`).
+    /// A fact the task waits for (no selling before `recovered`), with the longest wait
+    /// and what happens after it: `"recovered"` or `{"fact": "recovered", "max": "P2M",
+    /// "then": "drop"}`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub wait_for: Option<String>,
+    pub wait_for: Option<WaitDef>,
     /// Only a deterministic share of patients get this step.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sample: Option<SampleDef>,
@@ -365,6 +372,156 @@ pub struct StepDef {
     pub script: Option<Text>,
 }
 
+/// `wait_for`: the fact a task waits for, how long at most, and what then.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WaitDef {
+    /// The fact kind (`recovered`).
+    pub fact: String,
+    /// The longest wait after the day the rule gives, days, weeks or months (default
+    /// `P1M`).
+    pub max: Option<String>,
+    /// What happens when the fact has not come by the end of the wait (default
+    /// `proceed`).
+    pub then: Option<WaitThen>,
+}
+
+/// What a task does when the fact it waits for has not come by the end of its wait.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WaitThen {
+    /// It goes ahead at the end of the wait (a wait never withholds care).
+    #[default]
+    Proceed,
+    /// It expires at the end of the wait (no selling to a patient who has not recovered).
+    Drop,
+    /// It expires at the end of the wait, and a supervisor gets a task that day to look
+    /// into it.
+    Escalate,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WaitObject {
+    fact: String,
+    #[serde(default)]
+    max: Option<String>,
+    #[serde(default)]
+    then: Option<WaitThen>,
+}
+
+impl<'de> Deserialize<'de> for WaitDef {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = WaitDef;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a fact kind such as \"recovered\" or {\"fact\": \"recovered\", \"max\": \"P2M\", \"then\": \"drop\"}")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<WaitDef, E> {
+                Ok(WaitDef {
+                    fact: v.to_string(),
+                    max: None,
+                    then: None,
+                })
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<WaitDef, A::Error> {
+                let w = WaitObject::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                Ok(WaitDef {
+                    fact: w.fact,
+                    max: w.max,
+                    then: w.then,
+                })
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl Serialize for WaitDef {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        if self.max.is_none() && self.then.is_none() {
+            return s.serialize_str(&self.fact);
+        }
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("fact", &self.fact)?;
+        if let Some(max) = &self.max {
+            m.serialize_entry("max", max)?;
+        }
+        if let Some(then) = &self.then {
+            m.serialize_entry("then", then)?;
+        }
+        m.end()
+    }
+}
+
+/// `vocabulary`: values episodes may carry beyond those the program's rules test.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VocabularyDef {
+    /// More events (`"purchase"`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub events: Vec<String>,
+    /// Attributes: more values of a closed attribute (`{"category": ["hair"]}`), or
+    /// `"free"` for an attribute any value of which is accepted (`{"procedure": "free"}`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub attributes: BTreeMap<String, AttributeValues>,
+    /// More fact kinds (`"referred"`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub facts: Vec<String>,
+}
+
+impl VocabularyDef {
+    fn is_empty(&self) -> bool {
+        self == &VocabularyDef::default()
+    }
+}
+
+/// The values an attribute accepts: a list, or `"free"`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AttributeValues {
+    /// Any value.
+    Free,
+    /// These values (and those the rules test).
+    Values(Vec<String>),
+}
+
+impl<'de> Deserialize<'de> for AttributeValues {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = AttributeValues;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("\"free\" or an array of values")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<AttributeValues, E> {
+                if v == "free" {
+                    Ok(AttributeValues::Free)
+                } else {
+                    Err(E::invalid_value(de::Unexpected::Str(v), &self))
+                }
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<AttributeValues, A::Error> {
+                let mut out = Vec::new();
+                while let Some(s) = seq.next_element::<String>()? {
+                    out.push(s);
+                }
+                Ok(AttributeValues::Values(out))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl Serialize for AttributeValues {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            AttributeValues::Free => s.serialize_str("free"),
+            AttributeValues::Values(v) => v.serialize(s),
+        }
+    }
+}
+
 /// How the clinic contacts the patient.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -405,6 +562,10 @@ pub enum Role {
     Supervisor,
     /// The consultant who handled the lead, whichever kind (online, phone or onsite).
     Consultant,
+    /// 医生: the doctor who treated the patient (reviews, abnormal recovery).
+    Doctor,
+    /// 护士: the nurse of the centre (appointment reminders, dressing changes).
+    Nurse,
 }
 
 /// What to do when a task falls on a day the clinic is closed.
@@ -678,7 +839,7 @@ impl Channel {
 
 impl Role {
     /// Every role, in documentation order.
-    pub const ALL: [Role; 7] = [
+    pub const ALL: [Role; 9] = [
         Role::CustomerService,
         Role::OnsiteConsultant,
         Role::OnlineConsultant,
@@ -686,6 +847,8 @@ impl Role {
         Role::DoctorAssistant,
         Role::Supervisor,
         Role::Consultant,
+        Role::Doctor,
+        Role::Nurse,
     ];
 
     /// A short display label in `lang` (`客服` / `customer service`).
@@ -698,6 +861,8 @@ impl Role {
             Role::DoctorAssistant => ("医助", "doctor's assistant"),
             Role::Supervisor => ("客服主管", "supervisor"),
             Role::Consultant => ("咨询师", "consultant"),
+            Role::Doctor => ("医生", "doctor"),
+            Role::Nurse => ("护士", "nurse"),
         };
         match lang {
             Lang::Zh => zh,

@@ -5,6 +5,8 @@ use crate::error::{Located, Result};
 use crate::limits::Limits;
 use crate::model::ProgramDef;
 use crate::text::Text;
+use crate::vocabulary::Vocabulary;
+use crate::Episode;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::sync::Arc;
@@ -28,6 +30,10 @@ pub const BUILTIN_RULES: &[(&str, &str)] = &[
         include_str!("../rules/lead-ownership.json"),
     ),
     (
+        "rules/new-assignment.json",
+        include_str!("../rules/new-assignment.json"),
+    ),
+    (
         "rules/plan-611.json",
         include_str!("../rules/plan-611.json"),
     ),
@@ -46,6 +52,10 @@ pub const BUILTIN_RULES: &[(&str, &str)] = &[
     (
         "rules/quarterly-touch.json",
         include_str!("../rules/quarterly-touch.json"),
+    ),
+    (
+        "rules/session-aftercare.json",
+        include_str!("../rules/session-aftercare.json"),
     ),
     (
         "rules/treatment-course.json",
@@ -78,6 +88,7 @@ pub struct RuleSet {
     pub(crate) programs: Vec<Program>,
     defs: Vec<SourcedProgram>,
     pub(crate) limits: Limits,
+    vocabulary: Vocabulary,
 }
 
 /// A program definition with the name of the text it came from.
@@ -235,12 +246,19 @@ impl Accumulator {
             .collect();
         steps.sort_by(|a, b| (&a.info.program, &a.info.step).cmp(&(&b.info.program, &b.info.step)));
         for (rank, step) in steps.into_iter().enumerate() {
-            Arc::make_mut(&mut step.info).rank = u32::try_from(rank).unwrap_or(u32::MAX);
+            let rank = u32::try_from(rank).unwrap_or(u32::MAX);
+            Arc::make_mut(&mut step.info).rank = rank;
+            if let Some(info) = &mut step.escalation {
+                Arc::make_mut(info).rank = rank;
+            }
         }
+        let defs: Vec<&ProgramDef> = self.defs.iter().map(|d| &d.program).collect();
+        let vocabulary = Vocabulary::of(&self.programs, &defs);
         RuleSet {
             programs: self.programs,
             defs: self.defs,
             limits: self.limits,
+            vocabulary,
         }
     }
 }
@@ -279,6 +297,52 @@ impl RuleSet {
     /// The limits the set was compiled with, also used when planning.
     pub fn limits(&self) -> &Limits {
         &self.limits
+    }
+
+    /// What episodes may say: the events, attributes, fact kinds and milestones the
+    /// programs test or declare.
+    pub fn vocabulary(&self) -> &Vocabulary {
+        &self.vocabulary
+    }
+
+    /// Reads an episode from JSON (`name` is used in error messages) and checks it for
+    /// data slips ([`Episode::check`], under this set's limits) and against the
+    /// vocabulary: the error names the JSON pointer, line and column, the accepted values
+    /// and the nearest one.
+    ///
+    /// ```
+    /// use followup::RuleSet;
+    /// let rules = RuleSet::builtin()?;
+    /// let err = rules.read_episode("ep.json", r#"{"id": "e1", "event": "procedure",
+    ///   "at": "2026-03-02", "patient": {"id": "p1"},
+    ///   "attributes": {"category": "Plastic"}}"#).unwrap_err();
+    /// assert!(err.to_string().starts_with("ep.json: /attributes/category (line 3, column 30): unknown category \"Plastic\": expected one of "));
+    /// assert!(err.to_string().ends_with("; did you mean \"plastic\"?"));
+    /// # Ok::<(), followup::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`crate::Error::Episode`], located.
+    pub fn read_episode(&self, name: &str, text: &str) -> Result<Episode> {
+        let ep = Episode::read(name, text, &self.limits)?;
+        self.vocabulary
+            .check(&ep)
+            .map_err(|e| crate::json::located_in(e, text).into_episode(name))?;
+        Ok(ep)
+    }
+
+    /// Checks an episode built in code as [`RuleSet::read_episode`] checks a text (with
+    /// JSON pointers, without lines): planning does it too.
+    ///
+    /// # Errors
+    ///
+    /// [`crate::Error::Episode`] naming `name`.
+    pub fn check_episode(&self, episode: &Episode, name: &str) -> Result<()> {
+        episode
+            .checked(&self.limits)
+            .and_then(|()| self.vocabulary.check(episode))
+            .map_err(|e| e.into_episode(name))
     }
 }
 

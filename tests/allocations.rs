@@ -77,21 +77,22 @@ fn planning_allocates_per_plan_not_per_task() {
     .unwrap();
     let _warm = rules.plan(&inpatient, &cal).unwrap();
 
-    // 17 tasks and 1 dropped (counted in benches/plan.rs). The allocations: the task and
-    // dropped vectors, two scratch vectors, the shared episode/patient pair, the dropped
-    // occurrence's id.
+    // 18 tasks and 2 dropped (counted in benches/plan.rs). The allocations: the task and
+    // dropped vectors, the list of programs that applied, two scratch vectors, the shared
+    // episode/patient pair, the two dropped occurrences' ids, and a growth of the dropped
+    // vector.
     let (plan, small) = allocations(|| rules.plan(&inpatient, &cal).unwrap());
-    assert_eq!((plan.tasks.len(), plan.dropped.len()), (17, 1));
-    assert!(small <= 6, "{small} allocations for 17 tasks");
+    assert_eq!((plan.tasks.len(), plan.dropped.len()), (18, 2));
+    assert!(small <= 9, "{small} allocations for 18 tasks");
 
     // Four times the tasks: only the vectors' doublings come on top (a handful), not one
     // allocation per task.
     let long = course(30);
     let (plan, large) = allocations(|| rules.plan(&long, &cal).unwrap());
     let tasks = plan.tasks.len();
-    assert!(tasks >= 4 * 17, "{tasks} tasks");
+    assert!(tasks >= 4 * 18, "{tasks} tasks");
     assert!(
         large <= small + 10,
-        "{large} allocations for {tasks} tasks, {small} for 17"
+        "{large} allocations for {tasks} tasks, {small} for 18"
     );
 }

@@ -33,18 +33,39 @@ fn plastic_inpatient_with_discharge_date() {
             "2026-05-02 month-2-call phone customer_service", // M+2
             "2026-06-02 month-3-call phone onsite_consultant", // M+3 会诊
             "2026-06-02 month-3-sms sms customer_service",  // M+3
-            "2026-09-02 month-6-call phone onsite_consultant", // M+6
-            "2026-09-02 month-6-sms sms customer_service",  // M+6
-            "2027-03-02 month-12-sms sms customer_service", // M+12
+            "2026-09-02 further-needs-call phone onsite_consultant", // M+6, selling: waits for recovery
+            "2026-09-02 month-6-call phone onsite_consultant",       // M+6 care call
+            "2026-09-02 month-6-sms sms customer_service",           // M+6
+            "2027-03-02 month-12-sms sms customer_service",          // M+12
         ],
     );
-    // No review visit was given: its thank-you message is listed as dropped.
-    assert_eq!(p.dropped.len(), 1);
+    // No review visit was given: its reminder and thank-you message are listed as dropped.
+    let ids: Vec<&str> = p.dropped.iter().map(|d| d.id.as_str()).collect();
     assert_eq!(
-        p.dropped[0].id,
-        "plastic-aftercare/review-thanks-sms/ep-1/0"
+        ids,
+        [
+            "plastic-aftercare/review-reminder/ep-1/0",
+            "plastic-aftercare/review-thanks-sms/ep-1/0"
+        ]
     );
-    assert_eq!(p.dropped[0].reason, DropReason::MissingAnchor);
+    assert!(p
+        .dropped
+        .iter()
+        .all(|d| d.reason == DropReason::MissingAnchor));
+    // The selling part of month 6 waits for the patient to recover (DOMAIN.md §8): for
+    // three months at most, then it expires; the care call itself does not wait.
+    let further = p
+        .tasks
+        .iter()
+        .find(|t| t.step() == "further-needs-call")
+        .unwrap();
+    assert_eq!(further.waits_for(), Some("recovered"));
+    assert_eq!(
+        further.expires.map(|d| d.to_string()).as_deref(),
+        Some("2026-12-02")
+    );
+    let care = p.tasks.iter().find(|t| t.step() == "month-6-call").unwrap();
+    assert_eq!(care.waits_for(), None);
 }
 
 /// An inpatient without a discharge date gets no farewell task, and says so.
@@ -56,7 +77,10 @@ fn plastic_inpatient_without_discharge_date_drops_the_farewell() {
     );
     assert!(p.tasks.iter().all(|t| t.step() != "discharge-farewell"));
     let steps: Vec<&str> = p.dropped.iter().map(|d| &*d.step).collect();
-    assert_eq!(steps, ["discharge-farewell", "review-thanks-sms"]);
+    assert_eq!(
+        steps,
+        ["discharge-farewell", "review-reminder", "review-thanks-sms"]
+    );
 }
 
 /// DOMAIN.md §1, outpatient rows, default milestones (dressing change D+2, sutures D+7),
@@ -81,11 +105,14 @@ fn plastic_outpatient_with_review_visits() {
             "2026-03-17 day-15-call phone onsite_consultant",
             "2026-04-02 month-1-call phone customer_service",
             "2026-04-02 month-1-sms sms customer_service",
+            "2026-04-09 review-reminder sms nurse", // day before 10 Apr
             "2026-04-11 review-thanks-sms sms customer_service", // day after 10 Apr
             "2026-05-02 month-2-call phone customer_service",
             "2026-06-02 month-3-call phone onsite_consultant",
             "2026-06-02 month-3-sms sms customer_service",
+            "2026-06-04 review-reminder sms nurse", // day before 5 Jun
             "2026-06-06 review-thanks-sms sms customer_service", // day after 5 Jun
+            "2026-09-02 further-needs-call phone onsite_consultant",
             "2026-09-02 month-6-call phone onsite_consultant",
             "2026-09-02 month-6-sms sms customer_service",
             "2027-03-02 month-12-sms sms customer_service",
@@ -160,6 +187,7 @@ fn laser_aftercare() {
             "2026-03-08 day-6-call phone customer_service",
             "2026-04-02 month-1-call phone customer_service",
             "2026-06-02 month-3-call phone customer_service",
+            "2026-09-02 further-needs-call phone onsite_consultant",
             "2026-09-02 month-6-call phone customer_service",
         ],
     );
@@ -231,6 +259,7 @@ fn closed_days_move_tasks_to_the_next_open_day() {
             "2026-03-09 day-6-call phone customer_service <- 2026-03-08 (closed_weekday)",
             "2026-04-02 month-1-call phone customer_service",
             "2026-06-02 month-3-call phone customer_service",
+            "2026-09-02 further-needs-call phone onsite_consultant",
             "2026-09-02 month-6-call phone customer_service",
         ],
     );
@@ -267,6 +296,7 @@ fn closed_days_follow_each_steps_policy() {
         crate::support::dropped(&p),
         [
             "plastic-aftercare/day-1-call/ep-8/0 superseded day-3-call 2026-03-03",
+            "plastic-aftercare/review-reminder/ep-8/0 missing_anchor review_visit -",
             "plastic-aftercare/review-thanks-sms/ep-8/0 missing_anchor review_visit -",
         ]
     );

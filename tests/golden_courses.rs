@@ -69,6 +69,9 @@ fn skin_course_package_of_5_two_done_three_planned() {
             "2026-04-28 course-end-thanks-sms sms customer_service",   // day after s5 (course end)
             "2026-04-29 session-reassurance-sms sms customer_service", // s5 + 2
             "2026-04-30 session-care-call phone doctor_assistant",     // s5 + 3
+            // The planning call waits for recovery a month at most (14 Apr to 14 May):
+            // with no recovery recorded, a supervisor looks into it the day after.
+            "2026-05-15 course-planning-call/escalation internal supervisor <- 2026-04-14 (wait_ended)",
             "2026-05-28 course-end-month-1-call phone customer_service", // course end 28 Apr + 1 month
             "2026-06-28 course-end-month-2-call phone customer_service", // + 2 months
             "2026-07-28 course-end-month-3-call phone customer_service", // + 3 months
@@ -114,7 +117,8 @@ fn skin_course_reminders_move_back_to_saturday_when_closed_on_sunday() {
         ));
         got.into_iter()
             .filter(|l| {
-                l.contains(" session-reminder ") || (l.contains(" <- ") && !l.contains("month-2"))
+                l.contains(" session-reminder ")
+                    || (l.contains(" <- ") && !l.contains("month-2") && !l.contains("/escalation"))
             })
             .collect()
     };
@@ -172,6 +176,7 @@ fn course_package_of_8_has_no_care_call_after_sessions_7_and_8() {
             "2026-04-12 session-reminder sms customer_service",    // s8 13 Apr - 1
             "2026-04-14 course-end-thanks-sms sms customer_service", // s8 + 1
             "2026-04-15 session-reassurance-sms sms customer_service", // s8 + 2, no call on 16 Apr
+            "2026-05-01 course-planning-call/escalation internal supervisor <- 2026-03-31 (wait_ended)", // 31 Mar + 1 month, + 1
             "2026-05-14 course-end-month-1-call phone customer_service",
             "2026-06-14 course-end-month-2-call phone customer_service",
             "2026-07-14 course-end-month-3-call phone customer_service",
@@ -266,6 +271,7 @@ fn course_all_done_has_no_reminders() {
             "2026-03-17 course-end-thanks-sms sms customer_service",
             "2026-03-18 session-reassurance-sms sms customer_service",
             "2026-03-19 session-care-call phone doctor_assistant",
+            "2026-04-04 course-planning-call/escalation internal supervisor <- 2026-03-03 (wait_ended)", // 3 Mar + 1 month, + 1
             "2026-04-17 course-end-month-1-call phone customer_service",
             "2026-05-17 course-end-month-2-call phone customer_service",
             "2026-06-17 course-end-month-3-call phone customer_service",

@@ -53,6 +53,7 @@ fn surgery_before_the_spring_festival_with_the_official_calendar() {
             "2026-04-12 month-2-call phone customer_service",
             "2026-05-12 month-3-call phone onsite_consultant",
             "2026-05-12 month-3-sms sms customer_service",
+            "2026-08-12 further-needs-call phone onsite_consultant",
             "2026-08-12 month-6-call phone onsite_consultant",
             "2026-08-12 month-6-sms sms customer_service",
             "2027-02-12 month-12-sms sms customer_service",
@@ -62,6 +63,7 @@ fn surgery_before_the_spring_festival_with_the_official_calendar() {
         dropped(&p),
         [
             "plastic-aftercare/day-6-call/ep-1201/0 beyond_max_shift holiday 2026-02-18",
+            "plastic-aftercare/review-reminder/ep-1201/0 missing_anchor review_visit -",
             "plastic-aftercare/review-thanks-sms/ep-1201/0 missing_anchor review_visit -",
         ]
     );
@@ -103,7 +105,10 @@ fn surgery_before_the_spring_festival_with_phone_on_duty_days() {
     );
     assert_eq!(
         dropped(&p),
-        ["plastic-aftercare/review-thanks-sms/ep-1201/0 missing_anchor review_visit -"]
+        [
+            "plastic-aftercare/review-reminder/ep-1201/0 missing_anchor review_visit -",
+            "plastic-aftercare/review-thanks-sms/ep-1201/0 missing_anchor review_visit -"
+        ]
     );
 }
 
@@ -301,7 +306,7 @@ fn two_surgeries_two_days_apart_never_move_a_reminder_past_its_visit() {
     assert!(merged
         .dropped
         .iter()
-        .all(|d| &*d.step == "review-thanks-sms"));
+        .all(|d| d.reason == followup::DropReason::MissingAnchor));
 }
 
 /// Greetings under the cap (DOMAIN.md §5, §9: a greeting after its day is worse than

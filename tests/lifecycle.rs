@@ -376,7 +376,7 @@ fn declined_messages_stop_after_the_6_month_horizon() {
         .unwrap();
     let ep = episode(
         r#"{"id": "l-1", "event": "consultation", "at": "2026-03-10T10:00:00",
-            "attributes": {"source": "online", "outcome": "no_show"}, "patient": {"id": "p-1"},
+            "attributes": {"outcome": "no_show"}, "patient": {"id": "p-1"},
             "facts": [{"kind": "declined", "at": "2026-03-15T10:00:00"}]}"#,
     );
     let p = rules.plan(&ep, &Calendar::default()).unwrap();
@@ -434,29 +434,62 @@ fn opt_out_comes_before_declined() {
     );
 }
 
-/// A program without a `declined` rule ignores refusals (the treatment course): its calls
-/// stay. Only `stop_when` or an opt-out would stop them.
+/// A refusal belongs to the patient (DOMAIN.md §8): a program without a `declined` rule
+/// (the treatment course) honours it too, by the default rule — no calls, messages for 6
+/// months. Course of 2 sessions (Mon 2 and 16 Mar), refusal on Tue 3 Mar at 09:00: the
+/// planning call of 3 Mar at 09:00 comes before it counts (a fact counts from strictly
+/// before the start of the window) and stays; the doctor's-assistant calls of 5 and 19
+/// Mar and the month calls of 17 Apr, 17 May and 17 Jun are dropped; the messages (4, 15,
+/// 17, 18 Mar) and the supervisor's internal task stay. The same refusal given as the
+/// patient's `declined` instead of a fact gives the same plan.
 #[test]
-fn declined_without_a_declined_rule_changes_nothing() {
-    let json = |facts: &str| {
+fn a_refusal_stops_the_calls_of_a_program_without_a_declined_rule() {
+    let json = |facts: &str, patient: &str| {
         format!(
-            r#"{{"id": "c-5", "event": "course", "at": "2026-03-02", "patient": {{"id": "p-5"}},
+            r#"{{"id": "c-5", "event": "course", "at": "2026-03-02", "patient": {{"id": "p-5"{patient}}},
                 "course": {{"package": 2, "done": ["2026-03-02"], "planned": ["2026-03-16"]}},
                 "facts": [{facts}]}}"#
         )
     };
     let refused = plan(&json(
         r#"{"kind": "declined", "at": "2026-03-03T09:00:00"}"#,
+        "",
     ));
-    assert_eq!(refused, plan(&json("")));
+    assert_eq!(
+        dropped(&refused),
+        [
+            "treatment-course/course-end-month-1-call/c-5/0 declined - 2026-04-17",
+            "treatment-course/course-end-month-2-call/c-5/0 declined - 2026-05-17",
+            "treatment-course/course-end-month-3-call/c-5/0 declined - 2026-06-17",
+            "treatment-course/session-care-call/c-5/1 declined - 2026-03-05",
+            "treatment-course/session-care-call/c-5/2 declined - 2026-03-19",
+        ]
+    );
+    let kept: Vec<String> = crate::support::lines(&refused);
+    assert_eq!(
+        kept,
+        [
+            "2026-03-03 course-planning-call phone onsite_consultant",
+            "2026-03-04 session-reassurance-sms sms customer_service",
+            "2026-03-15 session-reminder sms customer_service",
+            "2026-03-17 course-end-thanks-sms sms customer_service",
+            "2026-03-18 session-reassurance-sms sms customer_service",
+            "2026-04-04 course-planning-call/escalation internal supervisor <- 2026-03-03 (wait_ended)",
+        ]
+    );
+    let by_patient = plan(&json("", r#", "declined": "2026-03-03T09:00:00""#));
+    assert_eq!(by_patient.tasks, refused.tasks);
+    assert_eq!(by_patient.dropped, refused.dropped);
 }
 
 const UPSELL: &str = r#"{
   "format": "followup/v1", "id": "upsell", "name": {"zh": "二次开发", "en": "Upsell"},
   "applies": {"event": "procedure"},
+  "vocabulary": {"facts": ["visited"]},
   "steps": [
     {"id": "care-call", "offset": "P1D", "title": {"zh": "关怀", "en": "Care"}},
-    {"id": "needs-call", "offset": "P1M", "wait_for": "recovered",
+    {"id": "needs-call", "offset": "P1M",
+     "wait_for": {"fact": "recovered", "max": "P2M", "then": "drop"},
      "title": {"zh": "需求", "en": "Further needs"}}
   ]
 }"#;
@@ -476,7 +509,8 @@ fn upsell(facts: &str) -> followup::Plan {
 /// DOMAIN.md §8: no selling while the patient has not recovered. Without a `recovered`
 /// fact the sales-flavoured call (2 Apr) carries `waits_for: recovered` (and says so in
 /// JSON); the care call does not. Once the fact is recorded, nothing waits. The task is
-/// planned either way: waiting is not dropping.
+/// planned either way: waiting is not dropping. The wait has a limit (two months): with
+/// no recovery by 2 Jun the call expires then (`"then": "drop"`).
 #[test]
 fn wait_for_marks_the_task_until_the_fact_happens() {
     let p = upsell("");
@@ -489,6 +523,10 @@ fn wait_for_marks_the_task_until_the_fact_happens() {
     );
     assert_eq!(p.tasks[0].waits_for(), None);
     assert_eq!(p.tasks[1].waits_for(), Some("recovered"));
+    assert_eq!(
+        p.tasks[1].expires.map(|d| d.to_string()).as_deref(),
+        Some("2026-06-02")
+    );
     let json = serde_json::to_value(&p.tasks[1]).unwrap();
     assert_eq!(json["waits_for"], "recovered");
     assert!(serde_json::to_value(&p.tasks[0])
@@ -675,4 +713,66 @@ fn facts_are_judged_against_the_shifted_due_day() {
         .unwrap();
     assert_eq!(first.reason, DropReason::Stopped);
     assert_eq!(first.nominal, Some("2026-03-13".parse().unwrap()));
+}
+
+/// A wait with no limit given lasts a month and then goes ahead (`proceed`): a wait never
+/// withholds a task for good. Needs call of 2 Apr, no recovery: it goes ahead on 2 May
+/// (`wait_ended`), nothing waits. With `"then": "escalate"` it waits, expires at the end
+/// of its wait (2 May), and a supervisor gets a task the day after (3 May), id
+/// `…/0/escalation`. A recovery on 20 Apr brings either back to a plain task on 20 Apr.
+#[test]
+fn a_wait_ends_by_its_then_proceed_or_escalate() {
+    let rules = |wait: &str| {
+        RuleSet::builder()
+            .source(
+                "w.json",
+                format!(
+                    r#"{{"format": "followup/v1", "id": "w", "name": {{"zh": "w", "en": "w"}},
+                      "steps": [{{"id": "needs-call", "offset": "P1M", "wait_for": {wait},
+                                 "title": {{"zh": "需求", "en": "Further needs"}}}}]}}"#
+                ),
+            )
+            .build()
+            .unwrap()
+    };
+    let ep = |facts: &str| {
+        episode(&format!(
+            r#"{{"id": "u-2", "event": "x", "at": "2026-03-02", "patient": {{"id": "p-u"}},
+                "facts": [{facts}]}}"#
+        ))
+    };
+    let cal = Calendar::default();
+    let proceed = rules(r#""recovered""#).plan(&ep(""), &cal).unwrap();
+    assert_calendar(
+        &proceed,
+        &["2026-05-02 needs-call phone customer_service <- 2026-04-02 (wait_ended)"],
+    );
+    assert_eq!(proceed.tasks[0].waits_for(), None);
+
+    let escalate = rules(r#"{"fact": "recovered", "then": "escalate"}"#);
+    let p = escalate.plan(&ep(""), &cal).unwrap();
+    assert_calendar(
+        &p,
+        &[
+            "2026-04-02 needs-call phone customer_service",
+            "2026-05-03 needs-call/escalation internal supervisor <- 2026-04-02 (wait_ended)",
+        ],
+    );
+    assert_eq!(
+        p.tasks[0].expires.map(|d| d.to_string()).as_deref(),
+        Some("2026-05-02")
+    );
+    assert_eq!(p.tasks[1].id(), "w/needs-call/u-2/0/escalation");
+    let back: followup::Task =
+        serde_json::from_str(&serde_json::to_string(&p.tasks[1]).unwrap()).unwrap();
+    assert_eq!(back, p.tasks[1]);
+
+    let recovered = r#"{"kind": "recovered", "at": "2026-04-20T10:00:00"}"#;
+    for rules in [rules(r#""recovered""#), escalate] {
+        let p = rules.plan(&ep(recovered), &cal).unwrap();
+        assert_calendar(
+            &p,
+            &["2026-04-20 needs-call phone customer_service <- 2026-04-02 (waited_for_fact)"],
+        );
+    }
 }

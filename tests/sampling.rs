@@ -170,11 +170,7 @@ fn a_patient_never_flips_when_other_inputs_change() {
                    {"kind": "request_raised", "at": "2026-03-04T10:00:00"},
                    {"kind": "converted", "at": "2026-03-05"}]"#,
             ),
-            repair(
-                &id,
-                "",
-                r#", "attributes": {"model": "x9", "category": "screen"}"#,
-            ),
+            repair(&id, "", r#", "attributes": {"product": "x9 screen"}"#),
             repair(&id, r#""night_shift", "vip""#, ""),
             repair(&id, "", "").replace(
                 &format!(r#""id": "{id}","#),

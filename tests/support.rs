@@ -16,19 +16,17 @@ pub fn plan(json: &str) -> Plan {
         .expect("plan")
 }
 
-/// One line per task, `due step channel role`, plus ` <- nominal (reason)` when shifted:
-/// the form the golden tables below are written in.
+/// One line per task, `due step channel role` (`step/escalation` for a derived task), plus
+/// ` <- nominal (reason)` when shifted: the form the golden tables below are written in.
 pub fn lines(plan: &Plan) -> Vec<String> {
     plan.tasks
         .iter()
         .map(|t| {
-            let mut s = format!(
-                "{} {} {} {}",
-                t.due,
-                t.step(),
-                ser(&t.channel()),
-                ser(&t.role())
-            );
+            let step = match t.derived {
+                Some(d) => format!("{}/{}", t.step(), d.name()),
+                None => t.step().to_string(),
+            };
+            let mut s = format!("{} {step} {} {}", t.due, ser(&t.channel()), ser(&t.role()));
             if let Some(r) = t.shifted {
                 s.push_str(&format!(" <- {} ({})", t.nominal, ser(&r)));
             }

@@ -185,8 +185,9 @@ fn named_windows_default_from_the_opening_hours() {
 /// A plastic outpatient operated on Mon 2 Nov 2026 with the China 2026 calendar (it covers
 /// 2026 only): tasks up to 31 Dec are known; from the month-2 call (2 Jan 2027) on, the
 /// tasks say the calendar does not cover their day; the month-1 call (Wed 2 Dec) does not.
-/// The official calendar closes weekends: the month-6 call (Sun 2 May 2027) moves to
-/// Mon 3 May, after the month-6 message, which goes out on Sunday.
+/// The official calendar closes weekends: the month-6 calls (Sun 2 May 2027: the care call
+/// and the further-needs call, which waits for recovery) move to Mon 3 May together, after
+/// the month-6 message, which goes out on Sunday.
 #[test]
 fn a_plan_running_past_the_calendar_says_so_in_each_task() {
     let cal = Calendar::china(2026).unwrap();
@@ -212,6 +213,7 @@ fn a_plan_running_past_the_calendar_says_so_in_each_task() {
             "month-3-call",
             "month-3-sms",
             "month-6-sms",
+            "further-needs-call",
             "month-6-call",
             "month-12-sms"
         ]

@@ -132,6 +132,10 @@ pub enum ShiftReason {
     /// nothing of its time window was left after the event's time: it moved to the next
     /// day its channel works.
     AfterEvent,
+    /// The step waits for a fact (`wait_for`) that had not come by the end of its wait,
+    /// and goes ahead then (`"then": "proceed"`); also the reason of the supervisor's task
+    /// after a wait that escalates.
+    WaitEnded,
     /// The task counts from a visit (a milestone such as the suture removal) whose
     /// default day fell on a day the clinic is closed: the visit moved to an open day and
     /// the task follows it.
@@ -151,6 +155,7 @@ impl ShiftReason {
             ShiftReason::MessagesClosed => "messages_closed",
             ShiftReason::AfterEvent => "after_event",
             ShiftReason::AnchorMoved => "anchor_moved",
+            ShiftReason::WaitEnded => "wait_ended",
         }
     }
 }

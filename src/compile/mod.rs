@@ -17,7 +17,7 @@ use crate::text::Text;
 use crate::time::{NamedWindow, TimeWindow};
 pub(crate) use program::{
     Anchor, CondKey, Conds, Declined, Expiry, Milestone, Program, Sample, Step, TimeOverride,
-    TimeSpec, DAY_KINDS,
+    TimeSpec, Wait, DAY_KINDS,
 };
 use std::sync::Arc;
 
@@ -108,13 +108,13 @@ pub(crate) fn compile_program(def: &ProgramDef, limits: &Limits) -> Result<Progr
     }
     let order = anchors::resolve(def, &milestones, &mut steps)?;
     let declined = match &def.declined {
-        Some(d) => Some(Declined {
+        Some(d) => Declined {
             stop_channels: d.stop_channels.clone(),
             horizon: offset(&d.horizon, "/declined/horizon", limits)?,
-        }),
-        None => None,
+        },
+        None => Declined::default(),
     };
-    if declined.as_ref().is_some_and(|d| d.horizon.negative) {
+    if declined.horizon.negative {
         return Err(Located::new(
             "/declined/horizon",
             "the horizon is negative: expected a zero or positive duration",
@@ -179,10 +179,11 @@ fn compile_step(s: &StepDef, i: usize, def: &ProgramDef, limits: &Limits) -> Res
     for (k, kind) in s.stop_when.iter().enumerate() {
         stop_when.push(fact_kind(kind, &format!("/steps/{i}/stop_when/{k}"))?.into());
     }
-    let wait_for = match &s.wait_for {
-        Some(kind) => Some(fact_kind(kind, &at("wait_for"))?.into()),
+    let wait = match &s.wait_for {
+        Some(w) => Some(wait(w, &at("wait_for"), limits)?),
         None => None,
     };
+    let wait_for = wait.as_ref().map(|w| w.fact.clone());
     let sample = match &s.sample {
         Some(d) => {
             let f = d.fraction.0;
@@ -322,6 +323,67 @@ fn compile_step(s: &StepDef, i: usize, def: &ProgramDef, limits: &Limits) -> Res
         beyond_max_shift,
         after_event: s.after_event.or(d.after_event).unwrap_or_default(),
         expires,
+        escalation: wait
+            .as_ref()
+            .filter(|w| w.then == crate::model::WaitThen::Escalate)
+            .map(|w| escalation(def, s, &w.fact)),
+        wait,
+    })
+}
+
+/// `wait_for`: a fact kind, with the longest wait (default `P1M`) and what then.
+fn wait(w: &crate::model::WaitDef, at: &str, limits: &Limits) -> Result<Wait, Located> {
+    let object = w.max.is_some() || w.then.is_some();
+    let fact_at = if object {
+        format!("{at}/fact")
+    } else {
+        at.to_string()
+    };
+    let fact: Arc<str> = fact_kind(&w.fact, &fact_at)?.into();
+    let max = match &w.max {
+        Some(text) => {
+            let here = format!("{at}/max");
+            let o = offset(text, &here, limits)?;
+            if o.negative || o == Offset::ZERO {
+                return Err(Located::new(
+                    here,
+                    format!("wait {text:?}: expected a positive duration, such as \"P2M\""),
+                ));
+            }
+            o
+        }
+        None => Offset {
+            negative: false,
+            months: 1,
+            days: 0,
+        },
+    };
+    Ok(Wait {
+        fact,
+        max,
+        then: w.then.unwrap_or_default(),
+    })
+}
+
+/// The supervisor's task when a wait ends without its fact: internal work, titled after
+/// the step.
+fn escalation(def: &ProgramDef, s: &StepDef, fact: &str) -> Arc<TaskInfo> {
+    Arc::new(TaskInfo {
+        program: def.id.as_str().into(),
+        step: s.id.as_str().into(),
+        channel: crate::Channel::Internal,
+        role: crate::Role::Supervisor,
+        picked_by: None,
+        wait_for: None,
+        title: Text::new(
+            &format!("跟进：{}（未等到 {fact}）", s.title.zh()),
+            &format!("Look into: {} (no {fact} by the end of its wait)", s.title.en()),
+        ),
+        script: Some(Text::new(
+            &format!("等待 {fact} 已到期：了解顾客情况，决定下一步并安排负责人。"),
+            &format!("The wait for {fact} is over: find out how the patient is, decide what comes next and who does it."),
+        )),
+        rank: 0,
     })
 }
 

@@ -1,6 +1,6 @@
 //! The compiled, validated form of a program: what planning reads.
 
-use crate::model::{AfterEvent, BeyondMaxShift, Channel, ClosedDay};
+use crate::model::{AfterEvent, BeyondMaxShift, Channel, ClosedDay, WaitThen};
 use crate::offset::{MonthEnd, Offset};
 use crate::plan::task::TaskInfo;
 use crate::text::Text;
@@ -19,14 +19,30 @@ pub(crate) struct Program {
     pub milestones: Vec<Milestone>,
     /// Steps in dependency order: a step comes after the step it is anchored to.
     pub steps: Vec<Step>,
-    pub declined: Option<Declined>,
+    /// What a refusal does: the program's `declined`, else [`Declined::default`].
+    pub declined: Declined,
 }
 
-/// What a `declined` fact does to the program's later tasks.
+/// What a refusal does to the program's later tasks.
 #[derive(Debug, Clone)]
 pub(crate) struct Declined {
     pub stop_channels: Vec<Channel>,
     pub horizon: Offset,
+}
+
+impl Default for Declined {
+    /// After a clear refusal no calls or home visits; messages go on for 6 months
+    /// (DOMAIN.md §4 and §8, seed 004).
+    fn default() -> Self {
+        Declined {
+            stop_channels: vec![Channel::Phone, Channel::HomeVisit],
+            horizon: Offset {
+                negative: false,
+                months: 6,
+                days: 0,
+            },
+        }
+    }
 }
 
 /// A deterministic sample of patients.
@@ -85,6 +101,19 @@ pub(crate) struct Step {
     pub beyond_max_shift: BeyondMaxShift,
     pub after_event: AfterEvent,
     pub expires: Expiry,
+    /// What the task waits for, how long, and what then.
+    pub wait: Option<Wait>,
+    /// The supervisor's task when the wait ends without the fact (`then: escalate`).
+    pub escalation: Option<Arc<TaskInfo>>,
+}
+
+/// A compiled `wait_for`.
+#[derive(Debug, Clone)]
+pub(crate) struct Wait {
+    pub fact: Arc<str>,
+    /// The longest wait, from the day the rule gives.
+    pub max: Offset,
+    pub then: WaitThen,
 }
 
 /// What a step counts from.
@@ -144,6 +173,25 @@ pub(crate) enum CondKey {
     Event,
     Tag,
     Attribute(Box<str>),
+}
+
+/// `event procedure, category plastic|thread_lift, tag key_customer`.
+impl std::fmt::Display for Conds {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (i, (key, values)) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
+            }
+            let key = match key {
+                CondKey::Event => "event",
+                CondKey::Tag => "tag",
+                CondKey::Attribute(name) => name,
+            };
+            let values: Vec<&str> = values.iter().map(|v| &**v).collect();
+            write!(f, "{key} {}", values.join("|"))?;
+        }
+        Ok(())
+    }
 }
 
 impl Conds {

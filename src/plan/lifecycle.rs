@@ -25,8 +25,10 @@ pub(super) fn in_sample(ep: &Episode, program: &Program, step: &Step) -> bool {
 
 /// Judges one occurrence due at `due` (its day and the start of its time window).
 ///
-/// Order: opt-out of the channel, then the program's `declined` rule, then the step's
-/// `stop_when` facts. A fact counts when it happened strictly before `due`.
+/// Order: opt-out of the channel, then the refusal rule, then the step's `stop_when`
+/// facts. A fact counts when it happened strictly before `due`. Opt-outs and refusals are
+/// the patient's (`patient.opt_outs`, `patient.declined`) or the episode's facts
+/// (`opt_out`, `declined`), whichever comes first: every program honours them.
 pub(super) fn judge(
     ep: &Episode,
     program: &Program,
@@ -34,32 +36,39 @@ pub(super) fn judge(
     channel: Channel,
     due: NaiveDateTime,
 ) -> Verdict {
-    let opted_out = ep
-        .facts
+    let patient = &ep.patient;
+    let opted_out = patient
+        .opt_outs
         .iter()
-        .any(|f| f.kind == "opt_out" && f.channel == Some(channel) && f.at < due);
+        .any(|o| o.channel == channel && o.at < due)
+        || ep
+            .facts
+            .iter()
+            .any(|f| f.kind == "opt_out" && f.channel == Some(channel) && f.at < due);
     if opted_out {
         let name: &'static str = channel.name();
         return Some((DropReason::OptedOut, Some(Arc::from(name))));
     }
-    if let Some(rule) = &program.declined {
-        if let Some(refusal) = ep
-            .facts
-            .iter()
-            .filter(|f| f.kind == "declined" && f.at < due)
-            .map(|f| f.at)
-            .min()
-        {
-            if rule.stop_channels.contains(&channel) {
-                return Some((DropReason::Declined, None));
-            }
-            let horizon_end = match rule.horizon.apply(refusal.date(), MonthEnd::Clamp) {
-                Landing::Date(d) => d,
-                _ => chrono::NaiveDate::MAX,
-            };
-            if due.date() > horizon_end {
-                return Some((DropReason::PastHorizon, None));
-            }
+    let refusal = ep
+        .facts
+        .iter()
+        .filter(|f| f.kind == "declined")
+        .map(|f| f.at)
+        .chain(patient.declined)
+        .filter(|at| *at < due)
+        .min();
+    if let Some(refusal) = refusal {
+        let rule = &program.declined;
+        if rule.stop_channels.contains(&channel) {
+            return Some((DropReason::Declined, None));
+        }
+        let message = matches!(channel, Channel::Sms | Channel::Wechat | Channel::Mail);
+        let horizon_end = match rule.horizon.apply(refusal.date(), MonthEnd::Clamp) {
+            Landing::Date(d) => d,
+            _ => chrono::NaiveDate::MAX,
+        };
+        if message && due.date() > horizon_end {
+            return Some((DropReason::PastHorizon, None));
         }
     }
     for kind in &step.stop_when {

@@ -14,7 +14,7 @@ mod timing;
 use crate::calendar::{Calendar, ShiftReason};
 use crate::compile::{Anchor, Program, Step};
 use crate::error::{Error, Located, Result};
-use crate::model::Channel;
+use crate::model::{Channel, WaitThen};
 use crate::offset::{Landing, MonthEnd};
 use crate::ruleset::RuleSet;
 use crate::time::TimeWindow;
@@ -109,34 +109,23 @@ impl RuleSet {
             shifted: 0,
             first_pass: Vec::new(),
         };
-        episode.check("").map_err(|e| match e {
-            Error::Episode(mut input) => {
-                input.what = what();
-                Error::Episode(input)
-            }
-            other => other,
-        })?;
-        for (name, dates) in &episode.milestones {
-            if dates.0.len() > self.limits.max_milestone_dates {
-                return Err(episode_error(
-                    &what(),
-                    crate::compile::pointer(&["milestones", name]),
-                    format!(
-                        "{} dates, more than the limit max_milestone_dates ({})",
-                        dates.0.len(),
-                        self.limits.max_milestone_dates
-                    ),
-                    Some("max_milestone_dates"),
-                ));
-            }
+        match horizon {
+            None => self.check_episode(episode, &what())?,
+            Some(_) => episode
+                .checked_patient(&self.limits)
+                .map_err(|e| e.into_episode(&what()))?,
         }
         for program in &self.programs {
             if program.patient_scope == horizon.is_some() && program.applies.matches(episode) {
+                out.plan.programs.push(program.id.clone());
                 out.plan.tasks.reserve(program.steps.len());
                 out.program_twice_if_needed(program)?;
             }
         }
         let mut plan = out.plan;
+        if plan.programs.is_empty() {
+            plan.no_program = Some(self.why_no_program(episode, horizon.is_some()));
+        }
         // The rank orders (program, step) as their ids would, without comparing strings.
         plan.tasks
             .sort_unstable_by_key(|t| (t.due, t.window.start, t.info.rank, t.occurrence));
@@ -144,6 +133,60 @@ impl RuleSet {
             (&a.program, &a.step, a.occurrence).cmp(&(&b.program, &b.step, b.occurrence))
         });
         Ok(plan)
+    }
+}
+
+impl RuleSet {
+    /// `no program applies to event procedure, category injection; loaded: …`: the
+    /// episode's event and the attributes the programs test, then each program of the
+    /// scope with what it applies to.
+    fn why_no_program(&self, ep: &Episode, patient: bool) -> String {
+        use std::fmt::Write;
+        let programs = self.programs.iter().filter(|p| p.patient_scope == patient);
+        let mut out = if patient {
+            let tags = if ep.patient.tags.is_empty() {
+                "no tags".to_string()
+            } else {
+                format!("tags {}", ep.patient.tags.join(", "))
+            };
+            format!(
+                "no patient-level program applies to patient {} ({tags})",
+                ep.patient.id
+            )
+        } else {
+            let mut s = format!("no program applies to event {}", ep.event);
+            let tested: std::collections::BTreeSet<&str> = programs
+                .clone()
+                .flat_map(|p| p.applies.0.iter())
+                .filter_map(|(k, _)| match k {
+                    crate::compile::CondKey::Attribute(name) => Some(&**name),
+                    _ => None,
+                })
+                .collect();
+            for name in tested {
+                let _ = write!(s, ", {name} {}", ep.attribute(name).unwrap_or("(none)"));
+            }
+            s
+        };
+        let loaded: Vec<String> = programs
+            .map(|p| {
+                if p.applies.is_empty() {
+                    format!(
+                        "{} (every {})",
+                        p.id,
+                        if patient { "patient" } else { "episode" }
+                    )
+                } else {
+                    format!("{} ({})", p.id, p.applies)
+                }
+            })
+            .collect();
+        if loaded.is_empty() {
+            out.push_str("; loaded: none");
+        } else {
+            let _ = write!(out, "; loaded: {}", loaded.join("; "));
+        }
+        out
     }
 }
 
@@ -557,19 +600,44 @@ impl Planner<'_> {
         if shifted.is_none() && due != nominal {
             shifted = anchor.moved.map(|_| ShiftReason::AnchorMoved);
         }
-        // A task that waits for a fact comes no earlier than the fact's day.
-        let waited = step
-            .info
-            .wait_for
-            .as_ref()
-            .and_then(|k| self.ep.first_fact_of(k))
-            .map(|f| f.at.date());
+        // A task that waits for a fact comes no earlier than the fact's day; without the
+        // fact, the wait ends `max` after the rule's day and its `then` decides.
         let mut expires = bounds.expires;
-        if let Some(day) = waited.filter(|d| *d > due) {
-            due = self.cal.nearest_open(day, true).unwrap_or(day);
-            shifted = Some(ShiftReason::WaitedForFact);
-            // The wait moves the whole schedule, expiry included.
-            expires = expires.and(shift::expiry_from(step, anchor, due));
+        let mut waiting = false;
+        let mut escalate_after = None;
+        if let Some(w) = &step.wait {
+            match self.ep.first_fact_of(&w.fact).map(|f| f.at.date()) {
+                Some(day) if day > due => {
+                    due = self.on_or_after(step.info.channel, day);
+                    shifted = Some(ShiftReason::WaitedForFact);
+                    // The wait moves the whole schedule, expiry included.
+                    expires = expires.and(shift::expiry_from(step, anchor, due));
+                }
+                Some(_) => {}
+                None => {
+                    let Landing::Date(end) = w.max.apply(rule_day, MonthEnd::Clamp) else {
+                        return Err(self.out_of_range(step));
+                    };
+                    match w.then {
+                        WaitThen::Proceed => {
+                            if end > due {
+                                due = self.on_or_after(step.info.channel, end);
+                                shifted = Some(ShiftReason::WaitEnded);
+                                expires = expires.and(shift::expiry_from(step, anchor, due));
+                            }
+                        }
+                        WaitThen::Drop | WaitThen::Escalate => {
+                            // Worth doing while the fact may still come, void after.
+                            waiting = true;
+                            let end = end.max(due);
+                            expires = Some(end);
+                            if w.then == WaitThen::Escalate {
+                                escalate_after = Some(end);
+                            }
+                        }
+                    }
+                }
+            }
         }
         let Some(mut window) = self.time_window(step, due)? else {
             self.drop(program, step, n, Some(nominal), DropReason::RestHours, None);
@@ -640,10 +708,11 @@ impl Planner<'_> {
             return Ok(());
         }
 
-        let waiting = step.info.wait_for.is_some() && waited.is_none();
         if !matches!(
             shifted,
-            None | Some(ShiftReason::AnchorMoved | ShiftReason::WaitedForFact)
+            None | Some(
+                ShiftReason::AnchorMoved | ShiftReason::WaitedForFact | ShiftReason::WaitEnded
+            )
         ) {
             self.shifted += 1;
         }
@@ -661,8 +730,45 @@ impl Planner<'_> {
             expires,
             status: None,
             waiting,
+            derived: None,
         });
+        if let (Some(info), Some(end)) = (&step.escalation, escalate_after) {
+            self.escalate(info, n, nominal, end)?;
+        }
         self.anchors.push(Some(due));
+        Ok(())
+    }
+
+    /// The supervisor's task the day after a wait ended without its fact (the first day
+    /// the clinic is open from then): internal work, on time for a week.
+    fn escalate(
+        &mut self,
+        info: &Arc<crate::plan::task::TaskInfo>,
+        n: u32,
+        nominal: NaiveDate,
+        end: NaiveDate,
+    ) -> Result<()> {
+        let Some(day) = end.succ_opt() else {
+            return Ok(());
+        };
+        let due = self.on_or_after(info.channel, day);
+        let latest = shift::add_days(due, 7).unwrap_or(due);
+        self.plan.tasks.push(Task {
+            info: info.clone(),
+            subject: self.subject.clone(),
+            occurrence: n,
+            earliest: due,
+            due,
+            latest,
+            window: self.windows.day,
+            nominal,
+            shifted: Some(ShiftReason::WaitEnded),
+            beyond_calendar: !self.cal.covers(due),
+            expires: shift::add_days(latest, 7),
+            status: None,
+            waiting: false,
+            derived: Some(crate::plan::task::Derived::Escalation),
+        });
         Ok(())
     }
 

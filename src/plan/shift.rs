@@ -15,7 +15,7 @@
 use super::{AnchorDay, Planner};
 use crate::calendar::{Crew, ShiftReason};
 use crate::compile::{Expiry, Milestone, Step};
-use crate::model::{AfterEvent, BeyondMaxShift, Channel, ClosedDay};
+use crate::model::{AfterEvent, BeyondMaxShift, Channel, ClosedDay, WaitThen};
 use crate::offset::Offset;
 use crate::plan::task::DropReason;
 use crate::plan::task::Task;
@@ -92,7 +92,7 @@ pub(super) fn after_time(window: TimeWindow, t: NaiveTime) -> Option<TimeWindow>
 pub(super) fn moved_by_calendar(t: &Task) -> bool {
     !matches!(
         t.shifted,
-        None | Some(ShiftReason::AnchorMoved | ShiftReason::WaitedForFact)
+        None | Some(ShiftReason::AnchorMoved | ShiftReason::WaitedForFact | ShiftReason::WaitEnded)
     )
 }
 
@@ -103,6 +103,7 @@ pub(super) fn in_order(tasks: &[Task]) -> bool {
         tasks.iter().all(|o| {
             std::ptr::eq(o, t)
                 || o.channel() != t.channel()
+                || o.nominal == t.nominal
                 || !(o.due == t.due
                     || (o.nominal < t.nominal && o.due > t.due)
                     || (o.nominal > t.nominal && o.due < t.due))
@@ -170,7 +171,16 @@ impl Planner<'_> {
         } else {
             None
         };
-        let expires = expiry_from(step, anchor, rule_day);
+        let mut expires = expiry_from(step, anchor, rule_day);
+        // A task that may wait for its fact lives until its wait ends.
+        if let Some(w) = step.wait.as_ref().filter(|w| w.then != WaitThen::Proceed) {
+            if let (Some(e), crate::offset::Landing::Date(end)) = (
+                expires,
+                w.max.apply(rule_day, crate::offset::MonthEnd::Clamp),
+            ) {
+                expires = Some(e.max(end));
+            }
+        }
         let hi = min_opt(side_hi, expires);
         Bounds { lo, hi, expires }
     }
@@ -215,16 +225,19 @@ impl Planner<'_> {
 
     /// True if a task of the current program on `channel` is already on `day` (or, in the
     /// second pass, an unshifted one will be).
-    fn taken_on(&self, channel: Channel, day: NaiveDate) -> bool {
+    /// Tasks the rules put on the same day as `nominal` may share a day: only tasks of
+    /// other rule days count.
+    fn taken_on(&self, channel: Channel, day: NaiveDate, nominal: NaiveDate) -> bool {
         self.program_tasks()
             .iter()
-            .any(|t| t.channel() == channel && t.due == day)
-            || (self.first_pass.iter()).any(|n| n.channel == channel && n.fixed == Some(day))
+            .any(|t| t.channel() == channel && t.due == day && t.nominal != nominal)
+            || (self.first_pass.iter())
+                .any(|n| n.channel == channel && n.fixed == Some(day) && n.nominal != nominal)
     }
 
     /// The first day `way` finds from `from` (`from` itself excluded) on which `channel`
-    /// works, inside `lo..=hi`, at most `max` days away, and (with `avoid`) not already
-    /// taken by a task of the program on that channel.
+    /// works, inside `lo..=hi`, at most `max` days away, and (with `avoid`, the nominal day
+    /// of the task placed) not already taken by a task of the program on that channel.
     #[allow(clippy::too_many_arguments)]
     fn search(
         &self,
@@ -234,10 +247,10 @@ impl Planner<'_> {
         lo: Option<NaiveDate>,
         hi: Option<NaiveDate>,
         max: Option<i64>,
-        avoid: bool,
+        avoid: Option<NaiveDate>,
     ) -> Option<NaiveDate> {
         // Each day another task holds can lengthen a run of unusable days by a week.
-        let held = if avoid {
+        let held = if avoid.is_some() {
             self.program_tasks().len() + self.first_pass.len()
         } else {
             0
@@ -249,7 +262,9 @@ impl Planner<'_> {
         let bound = i64::try_from(bound).unwrap_or(i64::MAX);
         let limit = max.map_or(bound, |m| m.min(bound));
         let ok = |d: NaiveDate| {
-            within(d, lo, hi) && self.cal.works(channel, d) && !(avoid && self.taken_on(channel, d))
+            within(d, lo, hi)
+                && self.cal.works(channel, d)
+                && !avoid.is_some_and(|n| self.taken_on(channel, d, n))
         };
         let walk = |dir: i64| -> Option<NaiveDate> {
             for k in 1..=limit {
@@ -323,13 +338,19 @@ impl Planner<'_> {
                 if let Some(p) = self.superseded(step, rule_day, b, lo, &gap) {
                     return p;
                 }
-            } else if let Some(d) =
-                self.search(channel, rule_day, way, lo, hi, step.max_shift, true)
-            {
+            } else if let Some(d) = self.search(
+                channel,
+                rule_day,
+                way,
+                lo,
+                hi,
+                step.max_shift,
+                Some(nominal),
+            ) {
                 return Placed::Day(d, Some(reason));
             }
         }
-        self.not_placed(step, rule_day, reason, b, ways)
+        self.not_placed(step, rule_day, nominal, reason, b, ways)
     }
 
     /// Superseded by the next task when a day on or after its rule day would have worked.
@@ -350,7 +371,7 @@ impl Planner<'_> {
             lo,
             b.hi,
             step.max_shift,
-            false,
+            None,
         );
         found
             .filter(|d| *d >= beyond)
@@ -362,6 +383,7 @@ impl Planner<'_> {
         &self,
         step: &Step,
         rule_day: NaiveDate,
+        nominal: NaiveDate,
         reason: ShiftReason,
         b: &Bounds,
         ways: &[Way],
@@ -379,7 +401,7 @@ impl Planner<'_> {
         let side_hi = if step.offset.negative { b.hi } else { None };
         let channel = step.info.channel;
         let unexpired = (ways.iter().filter(|w| **w != Way::Supersede)).any(|&w| {
-            self.search(channel, rule_day, w, b.lo, side_hi, None, true)
+            self.search(channel, rule_day, w, b.lo, side_hi, None, Some(nominal))
                 .is_some()
         });
         if unexpired && b.expires.is_some() {
@@ -414,7 +436,7 @@ impl Planner<'_> {
         let gap = self.gap(channel, nominal);
         let lo = max_opt(due.succ_opt(), gap.lo);
         let hi = min_opt(b.hi, gap.hi);
-        if let Some(d) = self.search(channel, due, Way::Forward, lo, hi, max, true) {
+        if let Some(d) = self.search(channel, due, Way::Forward, lo, hi, max, Some(nominal)) {
             return Placed::Day(d, Some(ShiftReason::AfterEvent));
         }
         if let Some(p) = self.superseded(step, due, b, lo, &gap) {
@@ -424,10 +446,19 @@ impl Planner<'_> {
         if max.is_some() {
             return Placed::Drop(DropReason::BeyondMaxShift, detail);
         }
-        match self.search(channel, due, Way::Forward, lo, None, None, true) {
+        match self.search(channel, due, Way::Forward, lo, None, None, Some(nominal)) {
             Some(_) if b.expires.is_some() => Placed::Drop(DropReason::Expired, detail),
             _ => Placed::Drop(DropReason::NoOpenDay, detail),
         }
+    }
+
+    /// `day` if `channel` works then, else the first day after it that it works.
+    pub(super) fn on_or_after(&self, channel: Channel, day: NaiveDate) -> NaiveDate {
+        if self.cal.works(channel, day) {
+            return day;
+        }
+        self.search(channel, day, Way::Forward, None, None, None, None)
+            .unwrap_or(day)
     }
 
     /// The day of a visit given by its default offset (`d`): moved to a day the clinic is
@@ -452,7 +483,7 @@ impl Planner<'_> {
         } else {
             event.succ_opt()
         };
-        let find = |way| self.search(Channel::InPerson, d, way, lo, None, None, false);
+        let find = |way| self.search(Channel::InPerson, d, way, lo, None, None, None);
         let found = match ms.closed_day {
             ClosedDay::NextOpenDay => find(Way::Forward).or_else(|| find(Way::Backward)),
             ClosedDay::PreviousOpenDay => find(Way::Backward).or_else(|| find(Way::Forward)),

@@ -15,6 +15,14 @@ use std::sync::Arc;
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Plan {
+    /// The ids of the programs that applied to the episode (their `applies` matched), in
+    /// the rule set's order, whether or not any of their tasks were kept.
+    #[serde(default)]
+    pub programs: Vec<Arc<str>>,
+    /// When no program applied: why, in words — the episode's event and the attributes
+    /// the programs test, and every program loaded with what it applies to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub no_program: Option<String>,
     /// The tasks to do.
     pub tasks: Vec<Task>,
     /// Occurrences that will not be done, each with its reason.
@@ -78,6 +86,28 @@ pub struct Task {
     pub status: Option<Status>,
     /// True while the step's `wait_for` fact has not happened (see [`Task::waits_for`]).
     pub(crate) waiting: bool,
+    /// Set for a task made from another occurrence (an escalation): its id is that
+    /// occurrence's id plus `/` and [`Derived::name`].
+    pub derived: Option<Derived>,
+}
+
+/// What a task made from another occurrence of a step is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Derived {
+    /// A supervisor looks into a task whose wait ended without its fact
+    /// (`"then": "escalate"`).
+    Escalation,
+}
+
+impl Derived {
+    /// The last part of the task id (`escalation`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Derived::Escalation => "escalation",
+        }
+    }
 }
 
 /// What every occurrence of one step shares: built once when the rules are compiled.
@@ -134,6 +164,7 @@ impl PartialEq for Task {
                 self.beyond_calendar,
                 self.expires,
                 self.status,
+                self.derived,
             ) == (
                 other.occurrence,
                 other.earliest,
@@ -145,6 +176,7 @@ impl PartialEq for Task {
                 other.beyond_calendar,
                 other.expires,
                 other.status,
+                other.derived,
             )
     }
 }
@@ -160,23 +192,30 @@ pub(crate) struct Subject {
 
 impl Task {
     /// Stable id: `program/step/episode/occurrence`, such as
-    /// `plastic-aftercare/day-1-call/ep-1001/0`. Built on each call.
+    /// `plastic-aftercare/day-1-call/ep-1001/0`, and for a derived task `/` and what it is
+    /// (`…/0/escalation`). Built on each call.
     pub fn id(&self) -> String {
-        task_id(
+        let mut id = task_id(
             &self.info.program,
             &self.info.step,
             &self.subject.episode,
             self.occurrence,
-        )
+        );
+        if let Some(d) = self.derived {
+            id.push('/');
+            id.push_str(d.name());
+        }
+        id
     }
 
     /// The parts of the id, for maps keyed by task without building the id.
-    pub(crate) fn key(&self) -> (&str, &str, &str, u32) {
+    pub(crate) fn key(&self) -> (&str, &str, &str, u32, Option<Derived>) {
         (
             &self.info.program,
             &self.info.step,
             &self.subject.episode,
             self.occurrence,
+            self.derived,
         )
     }
 
@@ -254,6 +293,7 @@ impl std::fmt::Debug for Task {
             .field("picked_by", &self.picked_by())
             .field("waits_for", &self.waits_for())
             .field("status", &self.status)
+            .field("derived", &self.derived)
             .field("title", self.title())
             .field("script", &self.script())
             .finish()

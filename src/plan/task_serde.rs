@@ -1,7 +1,7 @@
 //! The JSON form of a [`Task`]: one flat object, with the id written out and checked
 //! when read back.
 
-use super::task::{task_id, Status, Subject, Task, TaskInfo};
+use super::task::{task_id, Derived, Status, Subject, Task, TaskInfo};
 use crate::calendar::ShiftReason;
 use crate::model::{Channel, Role};
 use crate::text::Text;
@@ -39,6 +39,8 @@ struct Repr {
     waits_for: Option<Arc<str>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     status: Option<Status>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    derived: Option<Derived>,
     title: Text,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     script: Option<Text>,
@@ -72,6 +74,7 @@ impl Serialize for Task {
             picked_by: info.picked_by,
             waits_for: info.wait_for.clone().filter(|_| self.waiting),
             status: self.status,
+            derived: self.derived,
             title: info.title.clone(),
             script: info.script.clone(),
         }
@@ -82,7 +85,11 @@ impl Serialize for Task {
 impl<'de> Deserialize<'de> for Task {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let r = Repr::deserialize(d)?;
-        let expected = task_id(&r.program, &r.step, &r.episode, r.occurrence);
+        let mut expected = task_id(&r.program, &r.step, &r.episode, r.occurrence);
+        if let Some(d) = r.derived {
+            expected.push('/');
+            expected.push_str(d.name());
+        }
         if r.id != expected {
             return Err(serde::de::Error::custom(format!(
                 "the task id {:?} does not match its program, step, episode and occurrence: expected {expected:?}",
@@ -117,6 +124,7 @@ impl<'de> Deserialize<'de> for Task {
             expires: r.expires,
             status: r.status,
             waiting,
+            derived: r.derived,
         })
     }
 }

@@ -22,6 +22,10 @@ pub struct MergedPlan {
     /// The dropped occurrences of all the plans, and the tasks the caps dropped
     /// (`frequency_cap`), each id once, sorted by id.
     pub dropped: Vec<Dropped>,
+    /// Tasks that wait for a fact (`waits_for`): no contact until it is recorded (then
+    /// re-plan), and none counted against a cap; in plan order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub waiting: Vec<Task>,
 }
 
 /// One call, message or visit: what a member of staff does with one patient on one day.
@@ -115,6 +119,9 @@ impl Contact {
 ///    Each moved task says so ([`ContactReason::moved`]: its `from` day and reason
 ///    `frequency_cap`).
 ///
+/// A task that waits for a fact (a sales call waiting for `recovered`) is no contact yet:
+/// it is listed in `waiting`, not counted against a cap, until re-planning after the fact.
+///
 /// The result for one patient depends only on that patient's plans: planning a patient
 /// alone or among others gives the same contacts. A task id given twice (the same plan
 /// passed twice) is taken once.
@@ -146,7 +153,12 @@ impl Contact {
 pub fn merge(plans: &[Plan], policy: &ContactPolicy, calendar: &Calendar) -> MergedPlan {
     let mut classes: BTreeMap<(&str, &str), PriorityClass> = BTreeMap::new();
     let mut ranked: Vec<Ranked<'_>> = Vec::new();
+    let mut waiting: Vec<Task> = Vec::new();
     for task in unique(plans.iter().flat_map(|p| &p.tasks)) {
+        if task.waits_for().is_some() {
+            waiting.push(task.clone());
+            continue;
+        }
         let class = *classes
             .entry((task.program(), task.step()))
             .or_insert_with(|| policy.priority.class_of(task.program(), task.step()));
@@ -233,7 +245,7 @@ pub fn merge(plans: &[Plan], policy: &ContactPolicy, calendar: &Calendar) -> Mer
         })
         .collect();
     contacts.sort_by(|a, b| {
-        fn id(c: &Contact) -> Option<(&str, &str, &str, u32)> {
+        fn id(c: &Contact) -> Option<(&str, &str, &str, u32, Option<crate::Derived>)> {
             c.reasons.first().map(|r| r.task.key())
         }
         (a.date, a.window.start, a.channel, &a.patient, id(a)).cmp(&(
@@ -254,7 +266,12 @@ pub fn merge(plans: &[Plan], policy: &ContactPolicy, calendar: &Calendar) -> Mer
         .cloned()
         .collect();
     dropped.sort_by(|a, b| a.id.cmp(&b.id));
-    MergedPlan { contacts, dropped }
+    waiting.sort_by(super::task_order);
+    MergedPlan {
+        contacts,
+        dropped,
+        waiting,
+    }
 }
 
 /// The days every task of a group may take: from the latest `earliest` to the earliest
@@ -295,7 +312,6 @@ fn cap_dropped(t: &Task) -> Dropped {
         detail: Some(std::sync::Arc::from(t.channel().name())),
     }
 }
-
 
 /// A task with its priority.
 struct Ranked<'a> {

@@ -144,7 +144,7 @@ pub enum PriorityClass {
 /// | `greetings/birthday-greeting`, `greetings/spring-festival` | care: the two greetings a patient notices when they are missing, kept over a cap rather than dropped |
 ///
 /// Default role order: onsite consultant (who treated the patient and owns the key
-/// callbacks), doctor's assistant (medical course calls), customer service (routine
+/// callbacks), doctor, nurse, doctor's assistant (medical course calls), customer service (routine
 /// callbacks), then the pre-sales consultants (consultant, phone, online) and the
 /// supervisor. Roles not listed come after, in [`Role::ALL`] order.
 ///
@@ -218,6 +218,8 @@ impl Default for PriorityPolicy {
             default_class: PriorityClass::Care,
             roles: vec![
                 Role::OnsiteConsultant,
+                Role::Doctor,
+                Role::Nurse,
                 Role::DoctorAssistant,
                 Role::CustomerService,
                 Role::Consultant,

@@ -12,7 +12,19 @@ pub(super) fn arb_episode() -> impl Strategy<Value = Episode> {
         "[a-z0-9-]{1,12}",
         date_between(1990, 2090),
         (0u32..24, 0u32..60, 0u32..60),
-        prop::sample::select(vec!["plastic", "laser"]),
+        prop::sample::select(vec![
+            "plastic",
+            "plastic",
+            "laser",
+            "laser",
+            "skin",
+            "dental",
+            "non_invasive",
+            "injection",
+            "peel",
+            "microneedling",
+            "thread_lift",
+        ]),
         prop::sample::select(vec!["inpatient", "outpatient"]),
         prop::option::of(0i64..=10),
         prop::option::of(prop::collection::vec(0i64..400, 0..4)),
@@ -55,22 +67,31 @@ pub(super) fn arb_any_episode() -> impl Strategy<Value = Episode> {
             "complaint",
             "repair",
             "purchase",
+            "assignment",
         ]),
-        prop::collection::btree_map(
-            prop::sample::select(vec!["outcome", "source", "visit", "assigned_to"]),
-            prop::sample::select(vec![
+        // Each attribute with one of the values the built-in rules accept.
+        (
+            prop::option::of(prop::sample::select(vec![
                 "not_booked",
                 "booked",
                 "no_show",
                 "visited_no_purchase",
-                "phone",
-                "online",
-                "onsite",
-                "first",
-                "customer_service",
-            ]),
-            0..4,
-        ),
+            ])),
+            prop::option::of(prop::sample::select(vec!["phone", "online", "onsite"])),
+            prop::option::of(prop::sample::select(vec!["first", "return"])),
+            prop::option::of(prop::sample::select(vec!["customer_service", "consultant"])),
+        )
+            .prop_map(|(outcome, source, visit, assigned_to)| {
+                [
+                    ("outcome", outcome),
+                    ("source", source),
+                    ("visit", visit),
+                    ("assigned_to", assigned_to),
+                ]
+                .into_iter()
+                .filter_map(|(k, v)| v.map(|v| (k, v)))
+                .collect::<Vec<_>>()
+            }),
         prop::collection::vec(
             prop::sample::select(vec!["key_customer", "no_greetings", "vip", "night_shift"]),
             0..3,

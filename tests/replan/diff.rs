@@ -11,7 +11,7 @@ fn rescheduling_the_surgery_a_week_later_moves_every_task_and_keeps_ids() {
     // Every offset of the outpatient plan (D+n, the milestone defaults D+2 and D+7, M+n
     // from the 2nd to the 9th) moves by exactly seven days.
     assert_eq!(d.moved.len(), before.tasks.len());
-    assert_eq!(d.moved.len(), 16);
+    assert_eq!(d.moved.len(), 17);
     for m in &d.moved {
         assert_eq!(m.previous.id(), m.next.id());
         assert_eq!(m.days(), 7, "{}", m.next.id());
@@ -76,7 +76,8 @@ fn an_opt_out_of_calls_cancels_the_later_calls_with_the_reason() {
     )
     .facts;
     let d = diff(&plan(&laser), &plan(&opted));
-    // The day-1 call (3 March) was before the opt-out; D+3, D+6, M+1, M+3, M+6 are after.
+    // The day-1 call (3 March) was before the opt-out; D+3, D+6, M+1, M+3, M+6 (the care
+    // call and the further-needs call) are after.
     assert_eq!(d.keep, ["laser-aftercare/day-1-call/ep-3/0"]);
     let cancelled: Vec<(&str, Option<DropReason>)> = d
         .cancel
@@ -91,6 +92,7 @@ fn an_opt_out_of_calls_cancels_the_later_calls_with_the_reason() {
             ("day-6-call", opted_out),
             ("month-1-call", opted_out),
             ("month-3-call", opted_out),
+            ("further-needs-call", opted_out),
             ("month-6-call", opted_out),
         ]
     );

@@ -45,7 +45,8 @@ fn a_plastic_procedure_and_a_laser_treatment_the_same_day_share_their_calls() {
     );
     // Calls on the same day become one call; laser first on equal priority (aftercare,
     // customer service, same day: program id). On M+3 and M+6 the onsite consultant's
-    // call leads (role order). Messages on 3, 8 and 10 March fit the 2-in-7-days cap:
+    // call leads (role order). The further-needs calls of M+6 wait for recovery: no
+    // contact yet, listed apart. Messages on 3, 8 and 10 March fit the 2-in-7-days cap:
     // 3..9 March holds two, 4..10 March two. The dressing-change visit stays alone.
     let expected = [
         "2026-03-03 phone customer_service: day-1-call@ep-b, day-1-call@ep-a",
@@ -72,11 +73,21 @@ fn a_plastic_procedure_and_a_laser_treatment_the_same_day_share_their_calls() {
         .reasons
         .iter()
         .all(|r| r.class == PriorityClass::Aftercare && r.moved.is_none()));
-    // The review-visit thanks has no date: dropped, and passed through.
-    assert_eq!(merged.dropped.len(), 1);
+    // The review-visit reminder and thanks have no date: dropped, and passed through.
+    let dropped: Vec<&str> = merged.dropped.iter().map(|d| d.id.as_str()).collect();
     assert_eq!(
-        merged.dropped[0].id,
-        "plastic-aftercare/review-thanks-sms/ep-a/0"
+        dropped,
+        [
+            "plastic-aftercare/review-reminder/ep-a/0",
+            "plastic-aftercare/review-thanks-sms/ep-a/0"
+        ]
+    );
+    assert_eq!(
+        ids(&merged.waiting),
+        [
+            "laser-aftercare/further-needs-call/ep-b/0",
+            "plastic-aftercare/further-needs-call/ep-a/0"
+        ]
     );
     // The same plan given twice changes nothing.
     assert_eq!(
@@ -231,8 +242,8 @@ fn a_greeting_that_no_day_of_its_window_can_take_is_dropped_or_joins_a_message()
         ]
     );
     let dropped = Plan {
-        tasks: Vec::new(),
         dropped: merged.dropped.clone(),
+        ..Plan::default()
     };
     assert_eq!(
         crate::support::dropped(&dropped),

@@ -85,7 +85,7 @@ proptest! {
         prop_assert_eq!(d.cancel.len() + d.moved.len() + d.update.len() + d.keep.len(), a.tasks.len());
     }
 
-    /// Every task is in exactly one contact or dropped by a cap; a contact is within the
+    /// Every task is in exactly one contact, dropped by a cap, or waiting for a fact; a contact is within the
     /// window of each of its tasks (never after its `latest`, never before its
     /// `earliest`), on a day its channel works when it moved; one contact per patient, day
     /// and channel; the caps hold but for contacts kept over them.
@@ -109,6 +109,8 @@ proptest! {
         let mut given: Vec<String> = plans.iter().flat_map(|p| ids(&p.tasks)).collect();
         let mut got: Vec<String> = merged.contacts.iter().flat_map(|c| c.reasons.iter().map(|r| r.task.id())).collect();
         got.extend(merged.dropped.iter().filter(|d| d.reason == DropReason::FrequencyCap).map(|d| d.id.clone()));
+        got.extend(merged.waiting.iter().map(|t| t.id()));
+        prop_assert!(merged.waiting.iter().all(|t| t.waits_for().is_some()));
         given.sort_unstable();
         got.sort_unstable();
         prop_assert_eq!(given, got);

@@ -113,7 +113,8 @@ fn a_task_waiting_for_a_fact_is_not_on_the_worklist() {
         .source(
             "wait.json",
             r#"{"format": "followup/v1", "id": "w", "name": {"zh": "w", "en": "w"},
-                "steps": [{"id": "upsell", "offset": "P1D", "wait_for": "recovered",
+                "steps": [{"id": "upsell", "offset": "P1D",
+                           "wait_for": {"fact": "recovered", "then": "drop"},
                            "title": {"zh": "w", "en": "w"}}]}"#,
         )
         .build()
@@ -161,6 +162,11 @@ fn as_of_in_the_middle_of_a_plan_marks_missed_tasks_without_moving_them() {
             (
                 "2026-06-02".to_string(),
                 "month-3-call",
+                Some(Status::Upcoming)
+            ),
+            (
+                "2026-09-02".to_string(),
+                "further-needs-call",
                 Some(Status::Upcoming)
             ),
             (

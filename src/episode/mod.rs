@@ -1,5 +1,10 @@
 //! The input of planning: one event that starts follow-up, and the patient.
 
+mod check;
+mod dates;
+
+pub use check::ID_CHARS;
+
 use crate::error::Result;
 use crate::limits::Limits;
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
@@ -63,10 +68,10 @@ pub struct Course {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package: Option<u32>,
     /// Dates of the sessions already done.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty", with = "dates::list")]
     pub done: Vec<NaiveDate>,
     /// Dates of the sessions booked but not yet done.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty", with = "dates::list")]
     pub planned: Vec<NaiveDate>,
 }
 
@@ -209,7 +214,11 @@ pub struct Patient {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Date of birth.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "dates::option"
+    )]
     pub birthday: Option<NaiveDate>,
     /// Tags the rules can test with the `tag` condition (`night_shift`, `key_customer`…).
     /// `night_shift` also gives the patient rest hours (see `rest_hours`).
@@ -222,6 +231,29 @@ pub struct Patient {
     /// (DOMAIN.md §4: call night-shift workers in the afternoon).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rest_hours: Vec<crate::TimeWindow>,
+    /// When the patient clearly said no (DOMAIN.md §8: a refusal belongs to the patient):
+    /// from then on no program calls, and messages go on only within each program's
+    /// `declined` horizon (6 months unless the program says otherwise).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "date_time::option"
+    )]
+    pub declined: Option<NaiveDateTime>,
+    /// Channels the patient opted out of, and when: no program uses them from then on.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub opt_outs: Vec<OptOut>,
+}
+
+/// A patient's opt-out of one channel (`{"channel": "sms", "at": "2026-04-01T09:00"}`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OptOut {
+    /// The channel no longer used.
+    pub channel: crate::Channel,
+    /// From when, in clinic wall-clock time (a date alone is midnight).
+    #[serde(with = "date_time")]
+    pub at: NaiveDateTime,
 }
 
 /// One date or several, written as a string or an array of strings.
@@ -229,44 +261,46 @@ pub struct Patient {
 pub struct Dates(pub Vec<NaiveDate>);
 
 impl Episode {
-    /// Reads an episode from JSON; `name` is used in error messages.
+    /// Reads an episode from JSON; `name` is used in error messages. The episode is
+    /// checked for data slips ([`Episode::check`]); its values are checked against a rule
+    /// set's vocabulary by [`crate::RuleSet::read_episode`] and when it is planned.
     ///
     /// # Errors
     ///
-    /// [`crate::Error::Episode`] with the JSON pointer, line and column, for malformed
-    /// JSON, unknown fields and bad dates.
+    /// [`crate::Error::Episode`] with the JSON pointer, line and column and what was
+    /// expected, for malformed JSON, unknown fields, bad dates and the slips of
+    /// [`Episode::check`].
     pub fn from_json(name: &str, text: &str) -> Result<Episode> {
-        let ep: Episode =
-            crate::json::read(text, &Limits::default()).map_err(|e| e.into_episode(name))?;
-        ep.check(name)?;
+        Episode::read(name, text, &Limits::default())
+    }
+
+    /// Reads and checks an episode under `limits`, locating errors in `text`.
+    pub(crate) fn read(name: &str, text: &str, limits: &Limits) -> Result<Episode> {
+        let ep: Episode = crate::json::read(text, limits).map_err(|e| e.into_episode(name))?;
+        ep.checked(limits)
+            .map_err(|e| crate::json::located_in(e, text).into_episode(name))?;
         Ok(ep)
     }
 
-    /// Checks what JSON shape alone cannot: an `opt_out` fact names its channel, and the
-    /// course's sessions are consistent (a package of 1 or more, one session a day,
-    /// planned sessions after the done ones, no more sessions than the package).
+    /// Checks what JSON shape alone cannot, the data slips a host can make:
+    ///
+    /// - the episode and patient ids are path-safe ([`ID_CHARS`]): a task id is
+    ///   `program/step/episode/occurrence`;
+    /// - the event is not empty;
+    /// - no milestone date is before the event's day, nor has more dates than
+    ///   `max_milestone_dates`;
+    /// - the course is consistent: a package of 1 or more, one session a day, planned
+    ///   sessions after the done ones, no more sessions than the package, none before the
+    ///   event's day;
+    /// - an `opt_out` fact names its channel;
+    /// - the patient's rest hours start before they end.
     ///
     /// # Errors
     ///
     /// [`crate::Error::Episode`] naming `name`, the JSON pointer and what was expected.
     pub fn check(&self, name: &str) -> Result<()> {
-        let fail = |pointer: String, message: String| {
-            Err(crate::error::Located::new(pointer, message).into_episode(name))
-        };
-        if let Some(course) = &self.course {
-            if let Err((pointer, message)) = course.check() {
-                return fail(pointer, message);
-            }
-        }
-        for (i, f) in self.facts.iter().enumerate() {
-            if f.kind == "opt_out" && f.channel.is_none() {
-                return fail(
-                    format!("/facts/{i}/channel"),
-                    "an opt_out fact has no channel: expected the channel the patient opted out of (\"phone\", \"sms\"…)".into(),
-                );
-            }
-        }
-        Ok(())
+        self.checked(&Limits::default())
+            .map_err(|e| e.into_episode(name))
     }
 
     /// The calendar day of the event.
@@ -319,13 +353,11 @@ impl<'de> Deserialize<'de> for Dates {
                 f.write_str("a date \"YYYY-MM-DD\" or an array of dates")
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Dates, E> {
-                v.parse()
-                    .map(|d| Dates(vec![d]))
-                    .map_err(|_| E::custom(format!("invalid date {v:?}: expected \"YYYY-MM-DD\"")))
+                dates::parse(v).map(|d| Dates(vec![d])).map_err(E::custom)
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Dates, A::Error> {
                 let mut out = Vec::new();
-                while let Some(d) = seq.next_element::<NaiveDate>()? {
+                while let Some(dates::Date(d)) = seq.next_element()? {
                     out.push(d);
                 }
                 Ok(Dates(out))
@@ -358,6 +390,26 @@ mod date_time {
                 "invalid date-time {s:?}: expected \"YYYY-MM-DDTHH:MM:SS\", \"YYYY-MM-DDTHH:MM\" or \"YYYY-MM-DD\" (clinic wall-clock time, no zone)"
             ))
         })
+    }
+
+    pub mod option {
+        use super::*;
+
+        pub fn serialize<S: Serializer>(
+            t: &Option<NaiveDateTime>,
+            s: S,
+        ) -> Result<S::Ok, S::Error> {
+            match t {
+                Some(t) => super::serialize(t, s),
+                None => s.serialize_none(),
+            }
+        }
+
+        pub fn deserialize<'de, D: Deserializer<'de>>(
+            d: D,
+        ) -> Result<Option<NaiveDateTime>, D::Error> {
+            super::deserialize(d).map(Some)
+        }
     }
 
     pub(crate) fn parse(s: &str) -> Option<NaiveDateTime> {

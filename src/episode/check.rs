@@ -1,0 +1,181 @@
+//! The data slips an episode is checked for before it is planned, each a small check that
+//! names the JSON pointer of the offending value and says what was expected.
+
+use super::Episode;
+use crate::compile::pointer;
+use crate::error::Located;
+use crate::limits::Limits;
+
+/// The characters of episode and patient ids: 1 to 64 of `A-Z a-z 0-9 . _ -`. Task ids are
+/// `program/step/episode/occurrence`, so an id must not hold `/`; patient-level plans use
+/// `patient:<id>`, so an episode id must not hold `:`.
+pub const ID_CHARS: &str = "1 to 64 of A-Z, a-z, 0-9, '.', '_' and '-'";
+
+fn is_safe_id(id: &str) -> bool {
+    (1..=64).contains(&id.len())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+}
+
+type Check = fn(&Episode, &Limits) -> Result<(), Located>;
+
+/// Every check, in the order their errors are reported.
+const CHECKS: [Check; 8] = [
+    episode_id,
+    patient_id,
+    event,
+    milestone_dates,
+    course,
+    opt_out_facts,
+    rest_hours,
+    patient_opt_outs,
+];
+
+/// The checks of a patient planned over a horizon (the episode is the engine's own).
+const PATIENT_CHECKS: [Check; 3] = [patient_id, rest_hours, patient_opt_outs];
+
+impl Episode {
+    /// Runs every check; the first failure is the error.
+    pub(crate) fn checked(&self, limits: &Limits) -> Result<(), Located> {
+        CHECKS.iter().try_for_each(|check| check(self, limits))
+    }
+
+    /// Runs the checks of the patient alone (patient-level plans).
+    pub(crate) fn checked_patient(&self, limits: &Limits) -> Result<(), Located> {
+        PATIENT_CHECKS
+            .iter()
+            .try_for_each(|check| check(self, limits))
+    }
+}
+
+fn safe_id(at: &str, what: &str, id: &str) -> Result<(), Located> {
+    if is_safe_id(id) {
+        Ok(())
+    } else {
+        Err(Located::new(
+            at,
+            format!("invalid {what} {id:?}: expected {ID_CHARS} (task ids are program/step/episode/occurrence)"),
+        ))
+    }
+}
+
+fn episode_id(ep: &Episode, _: &Limits) -> Result<(), Located> {
+    safe_id("/id", "episode id", &ep.id)
+}
+
+fn patient_id(ep: &Episode, _: &Limits) -> Result<(), Located> {
+    safe_id("/patient/id", "patient id", &ep.patient.id)
+}
+
+fn event(ep: &Episode, _: &Limits) -> Result<(), Located> {
+    if ep.event.trim().is_empty() {
+        return Err(Located::new(
+            "/event",
+            "the event is empty: expected the kind of event, such as \"procedure\", \"consultation\", \"course\" or \"complaint\"",
+        ));
+    }
+    Ok(())
+}
+
+/// At most `max_milestone_dates` dates per milestone, none before the event's day (a
+/// suture removal dated before the surgery is a data-entry slip).
+fn milestone_dates(ep: &Episode, limits: &Limits) -> Result<(), Located> {
+    let day = ep.date();
+    for (name, dates) in &ep.milestones {
+        // Built only on error: planning checks every episode.
+        let at = || pointer(&["milestones", name]);
+        if dates.0.len() > limits.max_milestone_dates {
+            return Err(Located::new(
+                at(),
+                format!(
+                    "{} dates, more than the limit max_milestone_dates ({}): expected at most {}",
+                    dates.0.len(),
+                    limits.max_milestone_dates,
+                    limits.max_milestone_dates
+                ),
+            )
+            .limit("max_milestone_dates"));
+        }
+        for (i, d) in dates.0.iter().enumerate() {
+            if *d < day {
+                let here = if dates.0.len() == 1 {
+                    at()
+                } else {
+                    format!("{}/{i}", at())
+                };
+                return Err(Located::new(
+                    here,
+                    format!("{name} on {d} is before the event on {day}: expected a date on or after the event's day"),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn course(ep: &Episode, _: &Limits) -> Result<(), Located> {
+    let Some(course) = &ep.course else {
+        return Ok(());
+    };
+    course
+        .check()
+        .map_err(|(pointer, message)| Located::new(pointer, message))?;
+    let day = ep.date();
+    for (list, dates) in [("done", &course.done), ("planned", &course.planned)] {
+        if let Some((i, d)) = dates.iter().enumerate().find(|(_, d)| **d < day) {
+            return Err(Located::new(
+                format!("/course/{list}/{i}"),
+                format!("session on {d} is before the event on {day}: expected sessions on or after the event's day (the course's first session is its event)"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn opt_out_facts(ep: &Episode, _: &Limits) -> Result<(), Located> {
+    for (i, f) in ep.facts.iter().enumerate() {
+        if f.kind == "opt_out" && f.channel.is_none() {
+            return Err(Located::new(
+                format!("/facts/{i}/channel"),
+                "an opt_out fact has no channel: expected the channel the patient opted out of (\"phone\", \"sms\"…)",
+            ));
+        }
+        if f.kind.trim().is_empty() {
+            return Err(Located::new(
+                format!("/facts/{i}/kind"),
+                "the fact kind is empty: expected what happened, such as \"visited\", \"converted\" or \"recovered\"",
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn rest_hours(ep: &Episode, _: &Limits) -> Result<(), Located> {
+    for (i, w) in ep.patient.rest_hours.iter().enumerate() {
+        if w.start >= w.end {
+            return Err(Located::new(
+                format!("/patient/rest_hours/{i}"),
+                format!("rest hours {w}: expected start before end on the same day (write a night as two periods, 00:00-08:00 and 22:00-23:59)"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A channel opted out of twice is a slip (which date holds?).
+fn patient_opt_outs(ep: &Episode, _: &Limits) -> Result<(), Located> {
+    let outs = &ep.patient.opt_outs;
+    for (i, o) in outs.iter().enumerate() {
+        if let Some(first) = outs.iter().take(i).position(|p| p.channel == o.channel) {
+            return Err(Located::new(
+                format!("/patient/opt_outs/{i}/channel"),
+                format!(
+                    "{} is opted out of twice (also /patient/opt_outs/{first}): expected each channel once, with the date it took effect",
+                    o.channel.name()
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
