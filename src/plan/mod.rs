@@ -155,8 +155,20 @@ impl RuleSet {
             )
         } else {
             let mut s = format!("no program applies to event {}", ep.event);
-            let tested: std::collections::BTreeSet<&str> = programs
-                .clone()
+            // The attributes tested by the programs of this event (all, if none is).
+            let of_event = |p: &&Program| {
+                p.applies.0.iter().all(|(k, values)| {
+                    *k != crate::compile::CondKey::Event || values.iter().any(|v| **v == *ep.event)
+                })
+            };
+            let near: Vec<&Program> = programs.clone().filter(of_event).collect();
+            let scope: Vec<&Program> = if near.is_empty() {
+                programs.clone().collect()
+            } else {
+                near
+            };
+            let tested: std::collections::BTreeSet<&str> = scope
+                .iter()
                 .flat_map(|p| p.applies.0.iter())
                 .filter_map(|(k, _)| match k {
                     crate::compile::CondKey::Attribute(name) => Some(&**name),
@@ -240,6 +252,7 @@ struct Planner<'a> {
 #[derive(Debug, Clone)]
 pub(super) struct Neighbour {
     pub channel: Channel,
+    pub role: crate::model::Role,
     /// The day its rule gives (its `nominal`).
     pub nominal: NaiveDate,
     /// Its day, when it was not shifted: shifted tasks keep off it.
@@ -290,6 +303,7 @@ impl Planner<'_> {
             .iter()
             .map(|t| Neighbour {
                 channel: t.channel(),
+                role: t.role(),
                 nominal: t.nominal,
                 fixed: (!shift::moved_by_calendar(t)).then_some(t.due),
                 step: t.info.step.clone(),

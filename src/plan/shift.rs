@@ -2,8 +2,9 @@
 //! desk for calls, the message system for messages), within the bounds the rule gives —
 //! the anchor's side, `max_shift`, and the day the task expires.
 //!
-//! Tasks of one program and one channel keep the order of their rule days: a task the
-//! calendar shifts never lands on the day of another, nor passes one. The planner first
+//! Tasks of one program, one channel and one role keep the order of their rule days: a
+//! task the calendar shifts never lands on the day of another of another rule day, nor
+//! passes one (calls by different people are the contact policy's to merge). The planner first
 //! places tasks in step order, a shifted one on the first day its policy finds that no
 //! task placed before it holds. If that leaves a shifted task on another's day or out of
 //! order, the program is planned again with the first pass's tasks as neighbours: a
@@ -15,7 +16,7 @@
 use super::{AnchorDay, Planner};
 use crate::calendar::{Crew, ShiftReason};
 use crate::compile::{Expiry, Milestone, Step};
-use crate::model::{AfterEvent, BeyondMaxShift, Channel, ClosedDay, WaitThen};
+use crate::model::{AfterEvent, BeyondMaxShift, Channel, ClosedDay, Role, WaitThen};
 use crate::offset::Offset;
 use crate::plan::task::DropReason;
 use crate::plan::task::Task;
@@ -103,6 +104,7 @@ pub(super) fn in_order(tasks: &[Task]) -> bool {
         tasks.iter().all(|o| {
             std::ptr::eq(o, t)
                 || o.channel() != t.channel()
+                || o.role() != t.role()
                 || o.nominal == t.nominal
                 || !(o.due == t.due
                     || (o.nominal < t.nominal && o.due > t.due)
@@ -124,6 +126,10 @@ fn min_opt(a: Option<NaiveDate>, b: Option<NaiveDate>) -> Option<NaiveDate> {
         (x, y) => x.or(y),
     }
 }
+
+/// The role and nominal day of the task a search places: it keeps off the days of the
+/// program's other tasks of the same channel and role, and of other rule days.
+type Lane = (Role, NaiveDate);
 
 /// Which way a search for a working day goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -188,7 +194,7 @@ impl Planner<'_> {
     /// In the second pass, the days strictly between the rule days of the tasks before
     /// and after `nominal` on `channel`, and between the days of the tasks already placed
     /// before and after it.
-    fn gap(&self, channel: Channel, nominal: NaiveDate) -> Gap {
+    fn gap(&self, channel: Channel, role: Role, nominal: NaiveDate) -> Gap {
         let mut gap = Gap {
             lo: None,
             hi: None,
@@ -198,7 +204,7 @@ impl Planner<'_> {
             return gap;
         }
         let mut next: Option<(NaiveDate, &Arc<str>)> = None;
-        for n in self.first_pass.iter().filter(|n| n.channel == channel) {
+        for n in (self.first_pass.iter()).filter(|n| n.channel == channel && n.role == role) {
             if n.nominal < nominal {
                 gap.lo = max_opt(gap.lo, n.nominal.succ_opt());
             } else if n.nominal > nominal && next.is_none_or(|(d, _)| n.nominal < d) {
@@ -212,7 +218,7 @@ impl Planner<'_> {
         for t in self
             .program_tasks()
             .iter()
-            .filter(|t| t.channel() == channel)
+            .filter(|t| t.channel() == channel && t.role() == role)
         {
             if t.nominal < nominal {
                 gap.lo = max_opt(gap.lo, t.due.succ_opt());
@@ -227,12 +233,12 @@ impl Planner<'_> {
     /// second pass, an unshifted one will be).
     /// Tasks the rules put on the same day as `nominal` may share a day: only tasks of
     /// other rule days count.
-    fn taken_on(&self, channel: Channel, day: NaiveDate, nominal: NaiveDate) -> bool {
-        self.program_tasks()
-            .iter()
-            .any(|t| t.channel() == channel && t.due == day && t.nominal != nominal)
-            || (self.first_pass.iter())
-                .any(|n| n.channel == channel && n.fixed == Some(day) && n.nominal != nominal)
+    fn taken_on(&self, channel: Channel, day: NaiveDate, (role, nominal): Lane) -> bool {
+        self.program_tasks().iter().any(|t| {
+            t.channel() == channel && t.role() == role && t.due == day && t.nominal != nominal
+        }) || (self.first_pass.iter()).any(|n| {
+            n.channel == channel && n.role == role && n.fixed == Some(day) && n.nominal != nominal
+        })
     }
 
     /// The first day `way` finds from `from` (`from` itself excluded) on which `channel`
@@ -247,7 +253,7 @@ impl Planner<'_> {
         lo: Option<NaiveDate>,
         hi: Option<NaiveDate>,
         max: Option<i64>,
-        avoid: Option<NaiveDate>,
+        avoid: Option<Lane>,
     ) -> Option<NaiveDate> {
         // Each day another task holds can lengthen a run of unusable days by a week.
         let held = if avoid.is_some() {
@@ -331,7 +337,7 @@ impl Planner<'_> {
             ClosedDay::PreviousOpenDay => &[Way::Backward, Way::Forward, Way::Supersede],
             ClosedDay::NearestOpenDay => &[Way::Nearest, Way::Supersede],
         };
-        let gap = self.gap(channel, nominal);
+        let gap = self.gap(channel, step.info.role, nominal);
         let (lo, hi) = (max_opt(b.lo, gap.lo), min_opt(b.hi, gap.hi));
         for &way in ways {
             if way == Way::Supersede {
@@ -345,7 +351,7 @@ impl Planner<'_> {
                 lo,
                 hi,
                 step.max_shift,
-                Some(nominal),
+                Some((step.info.role, nominal)),
             ) {
                 return Placed::Day(d, Some(reason));
             }
@@ -401,8 +407,16 @@ impl Planner<'_> {
         let side_hi = if step.offset.negative { b.hi } else { None };
         let channel = step.info.channel;
         let unexpired = (ways.iter().filter(|w| **w != Way::Supersede)).any(|&w| {
-            self.search(channel, rule_day, w, b.lo, side_hi, None, Some(nominal))
-                .is_some()
+            self.search(
+                channel,
+                rule_day,
+                w,
+                b.lo,
+                side_hi,
+                None,
+                Some((step.info.role, nominal)),
+            )
+            .is_some()
         });
         if unexpired && b.expires.is_some() {
             Placed::Drop(DropReason::Expired, detail)
@@ -433,10 +447,18 @@ impl Planner<'_> {
             }
             _ => None,
         };
-        let gap = self.gap(channel, nominal);
+        let gap = self.gap(channel, step.info.role, nominal);
         let lo = max_opt(due.succ_opt(), gap.lo);
         let hi = min_opt(b.hi, gap.hi);
-        if let Some(d) = self.search(channel, due, Way::Forward, lo, hi, max, Some(nominal)) {
+        if let Some(d) = self.search(
+            channel,
+            due,
+            Way::Forward,
+            lo,
+            hi,
+            max,
+            Some((step.info.role, nominal)),
+        ) {
             return Placed::Day(d, Some(ShiftReason::AfterEvent));
         }
         if let Some(p) = self.superseded(step, due, b, lo, &gap) {
@@ -446,7 +468,15 @@ impl Planner<'_> {
         if max.is_some() {
             return Placed::Drop(DropReason::BeyondMaxShift, detail);
         }
-        match self.search(channel, due, Way::Forward, lo, None, None, Some(nominal)) {
+        match self.search(
+            channel,
+            due,
+            Way::Forward,
+            lo,
+            None,
+            None,
+            Some((step.info.role, nominal)),
+        ) {
             Some(_) if b.expires.is_some() => Placed::Drop(DropReason::Expired, detail),
             _ => Placed::Drop(DropReason::NoOpenDay, detail),
         }

@@ -41,7 +41,8 @@ proptest! {
     }
 
     /// Moving the event (and every milestone date with it) changes no id, with or without
-    /// closed days.
+    /// closed days. A derived task (a supervisor's escalation) comes with the occurrence
+    /// it is made from, kept or dropped: it is counted with it.
     #[test]
     fn prop_ids_stable_when_dates_move(
         ep in arb_any_episode(),
@@ -52,8 +53,16 @@ proptest! {
         for cal in [Calendar::default(), spec.build(ep.date())] {
             let before = builtin().plan(&ep, &cal).unwrap();
             let after = builtin().plan(&moved, &cal).unwrap();
-            let a: BTreeSet<String> = all_ids(&before).into_iter().collect();
-            let b: BTreeSet<String> = all_ids(&after).into_iter().collect();
+            let own = |p: &Plan| -> BTreeSet<String> {
+                let base: BTreeSet<String> = p.tasks.iter().filter(|t| t.derived.is_none()).map(|t| t.id()).collect();
+                for t in p.tasks.iter().filter(|t| t.derived.is_some()) {
+                    let id = t.id();
+                    let (of, _) = id.rsplit_once('/').unwrap();
+                    assert!(base.contains(of), "{id} without its occurrence");
+                }
+                base.into_iter().chain(p.dropped.iter().map(|d| d.id.clone())).collect()
+            };
+            let (a, b) = (own(&before), own(&after));
             prop_assert_eq!(a, b);
         }
     }
@@ -243,9 +252,9 @@ proptest! {
         }
     }
 
-    /// Tasks of one program on one channel keep the order of their rule days: a task the
-    /// calendar moved never shares its day with another of another rule day, nor passes
-    /// one.
+    /// Tasks of one program on one channel and role keep the order of their rule days: a
+    /// task the calendar moved never shares its day with another of another rule day, nor
+    /// passes one.
     #[test]
     fn prop_shifted_tasks_never_share_a_day_or_pass_another(
         ep in arb_any_episode(),
@@ -265,6 +274,7 @@ proptest! {
                 if std::ptr::eq(o, t)
                     || o.program() != t.program()
                     || o.channel() != t.channel()
+                    || o.role() != t.role()
                     || o.nominal == t.nominal
                 {
                     continue;
@@ -314,6 +324,7 @@ proptest! {
                 let held = plan.tasks.iter().any(|o| {
                     o.program() == t.program()
                         && o.channel() == t.channel()
+                        && o.role() == t.role()
                         && o.nominal != t.nominal
                         && (o.due == d || (o.nominal < t.nominal && o.due >= d))
                 });
