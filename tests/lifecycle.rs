@@ -776,3 +776,39 @@ fn a_wait_ends_by_its_then_proceed_or_escalate() {
         );
     }
 }
+
+/// An SMS opt-out recorded on the patient holds in the aftercare programs too: plastic
+/// outpatient operated Mon 2 Mar 2026, opted out of SMS on 5 Mar — the messages before
+/// (dressing-change reminder, 3 Mar) go out, every later one is dropped `opted_out`.
+#[test]
+fn a_patients_sms_opt_out_holds_in_the_aftercare_programs() {
+    let p = plan(
+        r#"{"id": "ep-o", "event": "procedure", "at": "2026-03-02", "patient": {"id": "p-o",
+            "opt_outs": [{"channel": "sms", "at": "2026-03-05T00:00:00"}]},
+            "attributes": {"category": "plastic", "setting": "outpatient"}}"#,
+    );
+    let sms: Vec<String> = p
+        .tasks
+        .iter()
+        .filter(|t| t.channel() == followup::Channel::Sms)
+        .map(|t| format!("{} {}", t.due, t.step()))
+        .collect();
+    assert_eq!(sms, ["2026-03-03 dressing-change-reminder"]);
+    let opted: Vec<&str> = p
+        .dropped
+        .iter()
+        .filter(|d| d.reason == DropReason::OptedOut)
+        .map(|d| &*d.step)
+        .collect();
+    assert_eq!(
+        opted,
+        [
+            "month-1-sms",
+            "month-12-sms",
+            "month-3-sms",
+            "month-6-sms",
+            "suture-removal-followup",
+            "suture-removal-reminder"
+        ]
+    );
+}

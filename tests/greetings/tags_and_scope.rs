@@ -133,3 +133,72 @@ fn no_birthday_greeting_before_the_first_birthday() {
     let plan = plan_builtin(&p, "2025-01-01", "2027-12-31");
     assert_eq!(dates_of(&plan, "birthday-greeting"), ["2027-06-15"]);
 }
+
+/// Refusals and opt-outs belong to the patient (DOMAIN.md §8), greetings included. A
+/// patient born 3 Nov 1990 who clearly said no on Sun 1 Mar 2026 at 10:00: messages go on
+/// for six months (to 1 Sep) — Lantern (3 Mar), Labour Day, Mother's Day, the quarterly
+/// messages of 10 Apr and 10 Jul — and stop after: Mid-Autumn (25 Sep), the quarterly
+/// message of 10 Oct, the birthday (3 Nov), Christmas and New Year's Eve are dropped
+/// `past_horizon`. An SMS opt-out on 1 Jun drops every greeting message after it.
+#[test]
+fn greetings_honour_the_patients_refusal_and_opt_outs() {
+    let mut p = patient("p-r", Some("1990-11-03"), &[]);
+    p.declined = Some("2026-03-01T10:00:00".parse().unwrap());
+    let plan = plan_builtin(&p, "2026-01-01", "2026-12-31");
+    let dropped: Vec<(String, DropReason)> = plan
+        .dropped
+        .iter()
+        .map(|x| (x.nominal.unwrap().to_string(), x.reason))
+        .collect();
+    let mut got = dropped.clone();
+    got.sort();
+    let past = DropReason::PastHorizon;
+    assert_eq!(
+        got,
+        [
+            ("2026-09-25".to_string(), past),
+            ("2026-10-10".to_string(), past),
+            ("2026-11-03".to_string(), past),
+            ("2026-12-25".to_string(), past),
+            ("2026-12-31".to_string(), past),
+        ]
+    );
+    let kept: Vec<String> = plan.tasks.iter().map(|t| t.due.to_string()).collect();
+    assert_eq!(
+        kept,
+        [
+            "2026-01-10",
+            "2026-02-14",
+            "2026-02-17",
+            "2026-03-03",
+            "2026-04-10",
+            "2026-05-01",
+            "2026-05-10",
+            "2026-07-10",
+        ]
+    );
+
+    let mut p = patient("p-o", Some("1990-11-03"), &[]);
+    p.opt_outs = vec![serde_json::from_str(r#"{"channel": "sms", "at": "2026-06-01"}"#).unwrap()];
+    let plan = plan_builtin(&p, "2026-01-01", "2026-12-31");
+    let opted: Vec<String> = plan
+        .dropped
+        .iter()
+        .filter(|x| x.reason == DropReason::OptedOut)
+        .map(|x| x.nominal.unwrap().to_string())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    assert_eq!(
+        opted,
+        [
+            "2026-07-10",
+            "2026-09-25",
+            "2026-10-10",
+            "2026-11-03",
+            "2026-12-25",
+            "2026-12-31"
+        ]
+    );
+    assert!(plan.tasks.iter().all(|t| t.due < d("2026-06-01")));
+}
