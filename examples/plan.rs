@@ -2,7 +2,12 @@
 //!
 //! ```text
 //! cargo run --example plan -- [--rules PATH]... [--calendar cn-YYYY|cn|FILE]... [--as-of YYYY-MM-DD] < episode.json
+//! cargo run --example plan -- --episode examples/episodes/laser.json
 //! ```
+//!
+//! The episode is read from stdin, or from `--episode FILE`: errors name the file (or
+//! `stdin`), the JSON pointer, line and column. When no program applies, the plan says
+//! why in `no_program`, and a note goes to stderr.
 //!
 //! Without `--rules` the built-in programs are used. `--calendar` combines the shipped
 //! official calendars of mainland China (`cn-YYYY`, `cn`) with the clinic's calendar
@@ -12,19 +17,20 @@
 #[path = "support/mod.rs"]
 mod support;
 
-use followup::Episode;
 use std::io::Read;
 use std::path::PathBuf;
 
 fn run() -> Result<String, String> {
     let mut rules = Vec::new();
     let mut calendars: Vec<String> = Vec::new();
+    let mut episode_file: Option<PathBuf> = None;
     let mut as_of = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--rules" => rules.push(PathBuf::from(support::value(&mut args, "--rules")?)),
             "--calendar" => calendars.push(support::value(&mut args, "--calendar")?),
+            "--episode" => episode_file = Some(support::value(&mut args, "--episode")?.into()),
             "--as-of" => {
                 let v = support::value(&mut args, "--as-of")?;
                 as_of = Some(
@@ -34,7 +40,7 @@ fn run() -> Result<String, String> {
             }
             "-h" | "--help" => {
                 return Ok(
-                    "usage: plan [--rules PATH]... [--calendar cn-YYYY|cn|FILE]... [--as-of YYYY-MM-DD] < episode.json\n".into(),
+                    "usage: plan [--rules PATH]... [--calendar cn-YYYY|cn|FILE]... [--as-of YYYY-MM-DD] [--episode FILE] < episode.json\n".into(),
                 )
             }
             other => return Err(format!("unknown argument {other:?}; try --help")),
@@ -42,16 +48,26 @@ fn run() -> Result<String, String> {
     }
     let rules = support::load_rules(&rules)?;
     let calendar = support::load_calendar(&calendars)?;
-    let mut input = String::new();
-    std::io::stdin()
-        .read_to_string(&mut input)
-        .map_err(|e| format!("stdin: {e}"))?;
-    let episode = Episode::from_json("stdin", &input).map_err(|e| e.to_string())?;
+    let episode = match &episode_file {
+        Some(path) => support::load_episode(&rules, path)?,
+        None => {
+            let mut input = String::new();
+            std::io::stdin()
+                .read_to_string(&mut input)
+                .map_err(|e| format!("stdin: {e}"))?;
+            rules
+                .read_episode("stdin", &input)
+                .map_err(|e| e.to_string())?
+        }
+    };
     let plan = match as_of {
         Some(day) => rules.plan_as_of(&episode, &calendar, day),
         None => rules.plan(&episode, &calendar),
     }
     .map_err(|e| e.to_string())?;
+    if let Some(why) = &plan.no_program {
+        eprintln!("note: {why}");
+    }
     serde_json::to_string_pretty(&plan)
         .map(|s| s + "\n")
         .map_err(|e| e.to_string())

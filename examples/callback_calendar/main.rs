@@ -34,7 +34,7 @@ mod support;
 mod render;
 
 use chrono::{Months, NaiveDate};
-use followup::{merge, ContactPolicy, Episode, Lang};
+use followup::{merge, ContactPolicy, Lang};
 use std::path::PathBuf;
 
 /// The built-in sample patient: a plastic-surgery inpatient with a discharge date.
@@ -97,11 +97,13 @@ fn run() -> Result<String, String> {
     let rules = support::load_rules(&args.rules)?;
     let cal = support::load_calendar(&args.calendars)?;
     let episodes = if args.episodes.is_empty() {
-        vec![Episode::from_json("sample episode", SAMPLE).map_err(|e| e.to_string())?]
+        vec![rules
+            .read_episode("sample episode", SAMPLE)
+            .map_err(|e| e.to_string())?]
     } else {
         args.episodes
             .iter()
-            .map(|p| support::load_episode(p))
+            .map(|p| support::load_episode(&rules, p))
             .collect::<Result<Vec<_>, _>>()?
     };
     let patients: std::collections::BTreeSet<&str> =

@@ -275,16 +275,14 @@ impl View<'_> {
         let _ = writeln!(out, "{}: {calendar}", if zh { "日历" } else { "Calendar" });
         let mut programs: Vec<&str> = plans
             .iter()
-            .flat_map(|p| {
-                p.tasks
-                    .iter()
-                    .map(|t| t.program())
-                    .chain(p.dropped.iter().map(|d| &*d.program))
-            })
+            .flat_map(|p| p.programs.iter().map(|id| &**id))
             .collect();
         programs.sort_unstable();
         programs.dedup();
         let names: Vec<&str> = programs.iter().map(|p| self.program_name(p)).collect();
+        for why in plans.iter().filter_map(|p| p.no_program.as_deref()) {
+            let _ = writeln!(out, "{}: {why}", if zh { "注意" } else { "Note" });
+        }
         let _ = writeln!(
             out,
             "{}: {}",

@@ -43,10 +43,13 @@ pub fn read(path: &Path) -> Result<String, String> {
     std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))
 }
 
-/// Reads an episode file (not every example reads one).
+/// Reads an episode file and checks it against the rule set's vocabulary (not every
+/// example reads one); errors name the file, the JSON pointer, line and column.
 #[allow(dead_code)]
-pub fn load_episode(path: &Path) -> Result<Episode, String> {
-    Episode::from_json(&path.display().to_string(), &read(path)?).map_err(|e| e.to_string())
+pub fn load_episode(rules: &RuleSet, path: &Path) -> Result<Episode, String> {
+    rules
+        .read_episode(&path.display().to_string(), &read(path)?)
+        .map_err(|e| e.to_string())
 }
 
 /// The calendar of `--calendar` arguments: each is `cn-YYYY` (the shipped official
