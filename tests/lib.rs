@@ -2,16 +2,19 @@
 
 mod calendars;
 mod golden;
+mod golden_categories;
 mod golden_courses;
 mod golden_presales;
 mod golden_real_day;
 mod greetings;
+mod invalid_episodes;
 mod invalid_fields;
 mod invalid_rules;
 mod lifecycle;
 mod properties;
 mod replan;
 mod rules_folder;
+mod samples;
 mod sampling;
 mod shifts;
 mod support;
