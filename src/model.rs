@@ -28,25 +28,46 @@ pub struct ProgramDef {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<Text>,
     /// Which episodes the program applies to; empty applies to all.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "crate::json::unique_map"
+    )]
     pub applies: Conditions,
     /// Named milestones (visits) with their default offset from the event (`null`: no
     /// default, the episode must give the date), or `{"default": "P7D", "closed_day":
     /// "next_open_day"}`.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "crate::json::unique_map"
+    )]
     pub milestones: BTreeMap<String, MilestoneDef>,
     /// Values every step takes unless it sets its own.
-    #[serde(default, skip_serializing_if = "Defaults::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Defaults::is_empty",
+        deserialize_with = "crate::json::object"
+    )]
     pub defaults: Defaults,
     /// What a clear refusal (the patient's `declined`, or a `declined` fact) does to the
     /// rest of the program; default: no calls or home visits, messages for 6 months.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::json::object_opt"
+    )]
     pub declined: Option<DeclinedDef>,
     /// Values episodes may carry beyond those the rules test: more events, attributes
     /// (with their values, or `"free"`), fact kinds.
-    #[serde(default, skip_serializing_if = "VocabularyDef::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "VocabularyDef::is_empty",
+        deserialize_with = "crate::json::object"
+    )]
     pub vocabulary: VocabularyDef,
     /// The steps.
+    #[serde(deserialize_with = "crate::json::objects")]
     pub steps: Vec<StepDef>,
 }
 
@@ -85,7 +106,11 @@ pub struct SampleDef {
     /// Share of patients, in (0, 1].
     pub fraction: Fraction,
     /// Patients matching these conditions are always in (key customers).
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "crate::json::unique_map"
+    )]
     pub always: Conditions,
     /// Draws with different salts are independent; the default draw is the program's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -306,13 +331,25 @@ pub struct StepDef {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repeat: Option<String>,
     /// Extra conditions for this step.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "crate::json::unique_map"
+    )]
     pub when: Conditions,
     /// The step is not planned when all these conditions match.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "crate::json::unique_map"
+    )]
     pub unless: Conditions,
     /// For session anchors: which session numbers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::json::object_opt"
+    )]
     pub sessions: Option<SessionRange>,
     /// Fact kinds that drop the task when one happened before it is due.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -323,7 +360,11 @@ pub struct StepDef {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wait_for: Option<WaitDef>,
     /// Only a deterministic share of patients get this step.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::json::object_opt"
+    )]
     pub sample: Option<SampleDef>,
     /// The role that picks the day inside the window (the task carries the window).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -464,7 +505,11 @@ pub struct VocabularyDef {
     pub events: Vec<String>,
     /// Attributes: more values of a closed attribute (`{"category": ["hair"]}`), or
     /// `"free"` for an attribute any value of which is accepted (`{"procedure": "free"}`).
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "crate::json::unique_map"
+    )]
     pub attributes: BTreeMap<String, AttributeValues>,
     /// More fact kinds (`"referred"`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -520,6 +565,35 @@ impl Serialize for AttributeValues {
             AttributeValues::Values(v) => v.serialize(s),
         }
     }
+}
+
+impl crate::json::Expected for ProgramDef {
+    const EXPECTED: &'static str = "a program (a JSON object)";
+}
+
+impl crate::json::Expected for StepDef {
+    const EXPECTED: &'static str = "a step (a JSON object)";
+}
+
+impl crate::json::Expected for Defaults {
+    const EXPECTED: &'static str = "the defaults (a JSON object)";
+}
+
+impl crate::json::Expected for DeclinedDef {
+    const EXPECTED: &'static str = "a refusal rule (a JSON object such as {\"stop_channels\": [\"phone\"], \"horizon\": \"P6M\"})";
+}
+
+impl crate::json::Expected for VocabularyDef {
+    const EXPECTED: &'static str = "a vocabulary (a JSON object)";
+}
+
+impl crate::json::Expected for SessionRange {
+    const EXPECTED: &'static str =
+        "a session range (a JSON object such as {\"first\": 1, \"last\": 6})";
+}
+
+impl crate::json::Expected for SampleDef {
+    const EXPECTED: &'static str = "a sample (a JSON object such as {\"fraction\": 0.5})";
 }
 
 /// How the clinic contacts the patient.

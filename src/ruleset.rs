@@ -153,10 +153,14 @@ impl RuleSetBuilder {
             // An array holds several programs; anything else is read as one program, so
             // that serde's message names the exact field at fault.
             let many = body.trim_start().starts_with('[');
+            use crate::json::Object;
             let list: Vec<ProgramDef> = if many {
-                crate::json::read(text, &self.limits).map_err(read)?
+                let list: Vec<Object<ProgramDef>> =
+                    crate::json::read(text, &self.limits).map_err(read)?;
+                list.into_iter().map(|Object(p)| p).collect()
             } else {
-                vec![crate::json::read(text, &self.limits).map_err(read)?]
+                let Object(p) = crate::json::read(text, &self.limits).map_err(read)?;
+                vec![p]
             };
             if list.is_empty() {
                 return Err(read(Located::new(

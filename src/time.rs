@@ -39,6 +39,11 @@ impl TimeWindow {
     }
 }
 
+impl crate::json::Expected for TimeWindow {
+    const EXPECTED: &'static str =
+        "a time window (a JSON object such as {\"start\": \"14:00\", \"end\": \"18:00\"})";
+}
+
 impl fmt::Display for TimeWindow {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
@@ -48,6 +53,31 @@ impl fmt::Display for TimeWindow {
             self.end.format("%H:%M")
         )
     }
+}
+
+/// True if `s` is written `YYYY-MM-DD` (a signed year of 4 to 6 digits for dates outside
+/// 0000-9999, as chrono writes them), nothing before or after: chrono alone also takes
+/// `2026-3-2`.
+pub(crate) fn is_date_shape(s: &str) -> bool {
+    let body = s.strip_prefix(['+', '-']).unwrap_or(s);
+    let mut parts = body.split('-');
+    let digits = |p: Option<&str>, lens: std::ops::RangeInclusive<usize>| {
+        p.is_some_and(|p| lens.contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()))
+    };
+    digits(parts.next(), 4..=6)
+        && digits(parts.next(), 2..=2)
+        && digits(parts.next(), 2..=2)
+        && parts.next().is_none()
+}
+
+/// True if `s` is `YYYY-MM-DDTHH:MM` or `YYYY-MM-DDTHH:MM:SS`, each part two digits.
+pub(crate) fn is_date_time_shape(s: &str) -> bool {
+    let Some((date, time)) = s.split_once('T') else {
+        return false;
+    };
+    let two = |p: &str| p.len() == 2 && p.bytes().all(|b| b.is_ascii_digit());
+    let parts: Vec<&str> = time.split(':').collect();
+    is_date_shape(date) && (parts.len() == 2 || parts.len() == 3) && parts.iter().all(|p| two(p))
 }
 
 pub(crate) fn parse_hhmm(s: &str) -> Result<NaiveTime, String> {

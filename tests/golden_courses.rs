@@ -46,6 +46,14 @@ const PACKAGE_5: &str = r#"{"id": "c-5", "event": "course", "at": "2026-03-02T10
     "course": {"package": 5, "done": ["2026-03-02", "2026-03-16"],
                "planned": ["2026-03-30", "2026-04-13", "2026-04-27"]}}"#;
 
+/// The dropped entries of a course given no review visit: its reminder and thanks.
+fn review_visit_not_given(ep: &str) -> Vec<String> {
+    vec![
+        format!("treatment-course/review-reminder/{ep}/0 missing_anchor review_visit"),
+        format!("treatment-course/review-thanks-sms/{ep}/0 missing_anchor review_visit"),
+    ]
+}
+
 /// Package of 5: sessions 1, 2 done (Mon 2 and 16 Mar), 3, 4, 5 planned (Mon 30 Mar,
 /// 13 Apr, 27 Apr).
 #[test]
@@ -77,7 +85,7 @@ fn skin_course_package_of_5_two_done_three_planned() {
             "2026-07-28 course-end-month-3-call phone customer_service", // + 3 months
         ],
     );
-    assert!(p.dropped.is_empty(), "{:?}", p.dropped);
+    assert_eq!(dropped(&p), review_visit_not_given("c-5"));
     // Per-session steps are numbered by the session; reminders only for planned ones.
     assert_eq!(occurrences(&p, "session-reminder"), [3, 4, 5]);
     assert_eq!(occurrences(&p, "session-reassurance-sms"), [1, 2, 3, 4, 5]);
@@ -182,7 +190,7 @@ fn course_package_of_8_has_no_care_call_after_sessions_7_and_8() {
             "2026-07-14 course-end-month-3-call phone customer_service",
         ],
     );
-    assert!(p.dropped.is_empty(), "{:?}", p.dropped);
+    assert_eq!(dropped(&p), review_visit_not_given("c-8"));
     assert_eq!(occurrences(&p, "session-care-call"), [1, 2, 3, 4, 5, 6]);
     assert_eq!(occurrences(&p, "session-reminder"), [5, 6, 7, 8]);
     assert_eq!(
@@ -223,6 +231,8 @@ fn course_with_sessions_not_yet_booked_lists_the_course_anchors_as_missing() {
             "treatment-course/course-end-month-3-call/c-3/0 missing_anchor course_end",
             "treatment-course/course-end-thanks-sms/c-3/0 missing_anchor course_end",
             "treatment-course/course-planning-call/c-3/0 missing_anchor one_session_left",
+            "treatment-course/review-reminder/c-3/0 missing_anchor review_visit",
+            "treatment-course/review-thanks-sms/c-3/0 missing_anchor review_visit",
         ]
     );
     assert!(p.dropped.iter().all(|d| d.nominal.is_none()));
@@ -251,7 +261,11 @@ fn course_without_package_ends_with_the_last_session_listed() {
     );
     assert_eq!(
         dropped(&p),
-        ["treatment-course/course-planning-call/c-x/0 missing_anchor one_session_left"]
+        [
+            "treatment-course/course-planning-call/c-x/0 missing_anchor one_session_left",
+            "treatment-course/review-reminder/c-x/0 missing_anchor review_visit",
+            "treatment-course/review-thanks-sms/c-x/0 missing_anchor review_visit",
+        ]
     );
 }
 
@@ -277,5 +291,29 @@ fn course_all_done_has_no_reminders() {
             "2026-06-17 course-end-month-3-call phone customer_service",
         ],
     );
-    assert!(p.dropped.is_empty());
+    assert_eq!(dropped(&p), review_visit_not_given("c-d"));
+}
+
+/// The skin centre's review visits (seed 004: 给前日的复诊顾客发送感谢短信; 预约提醒 by the
+/// centre's medical staff): a course with a review visit on Wed 20 May 2026 gets the
+/// nurse's reminder on Tue 19 May and the thank-you message on Thu 21 May.
+#[test]
+fn a_course_review_visit_gets_a_reminder_the_day_before_and_thanks_the_day_after() {
+    let p = plan(
+        r#"{"id": "c-r", "event": "course", "at": "2026-03-02", "patient": {"id": "p-r"},
+            "course": {"package": 2, "done": ["2026-03-02", "2026-03-16"]},
+            "milestones": {"review_visit": "2026-05-20"}}"#,
+    );
+    let review: Vec<String> = lines(&p)
+        .into_iter()
+        .filter(|l| l.contains(" review-"))
+        .collect();
+    assert_eq!(
+        review,
+        [
+            "2026-05-19 review-reminder sms nurse",
+            "2026-05-21 review-thanks-sms sms customer_service",
+        ]
+    );
+    assert!(p.dropped.is_empty(), "{:?}", p.dropped);
 }

@@ -12,8 +12,8 @@
 //!
 //! Every message must start with `invalid_episodes/NAME.json: ` followed by the JSON
 //! pointer of the offending value (`(root)` for the whole text), as `Error::pointer` gives
-//! it, then the line and column (counted in bytes, as serde_json counts them) unless the
-//! case is listed in [`WITHOUT_LINE_AND_COLUMN`]. To add a case, write both files;
+//! it, then the line and column (counted in bytes, as serde_json counts them). To add a
+//! case, write both files;
 //! a `.json` without its `.err` (or the reverse) fails the walk, and so does an episode
 //! that is accepted.
 
@@ -27,15 +27,6 @@ const MIN_CASES: usize = 60;
 
 /// The folder, and the prefix of the names the episodes are read under.
 const FOLDER: &str = "invalid_episodes";
-
-/// Cases whose message has no line and column. Both are library shortcomings kept here so
-/// that every other message must be located: with a byte-order mark, the checks after
-/// parsing cannot find their pointer in the text; a missing `channel` has no value to
-/// point at, and its fact is not pointed at instead.
-const WITHOUT_LINE_AND_COLUMN: [&str; 2] = [
-    "json_byte_order_mark_and_a_bad_episode_id",
-    "opt_out_fact_without_a_channel",
-];
 
 fn dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -130,13 +121,8 @@ fn check_case(rules: &RuleSet, case: &Case) -> Vec<String> {
         problems.push(format!("{name}: not an episode error: {err:?}"));
     }
     problems.extend(pointer_problem(name, &prefix, &err, &actual));
-    let exempt = WITHOUT_LINE_AND_COLUMN.contains(&name.as_str());
-    match (err.line_column(), exempt) {
-        (None, false) => problems.push(format!("{name}: the message names no line and column")),
-        (Some(_), true) => problems.push(format!(
-            "{name}: the message names its line and column now: remove it from WITHOUT_LINE_AND_COLUMN"
-        )),
-        _ => {}
+    if err.line_column().is_none() {
+        problems.push(format!("{name}: the message names no line and column"));
     }
     problems
 }

@@ -297,6 +297,8 @@ fn opt_out_of_sms_in_a_course() {
         dropped(&p),
         [
             "treatment-course/course-end-thanks-sms/c-5/0 opted_out sms 2026-04-28",
+            "treatment-course/review-reminder/c-5/0 missing_anchor review_visit -",
+            "treatment-course/review-thanks-sms/c-5/0 missing_anchor review_visit -",
             "treatment-course/session-reassurance-sms/c-5/3 opted_out sms 2026-04-01",
             "treatment-course/session-reassurance-sms/c-5/4 opted_out sms 2026-04-15",
             "treatment-course/session-reassurance-sms/c-5/5 opted_out sms 2026-04-29",
@@ -461,6 +463,8 @@ fn a_refusal_stops_the_calls_of_a_program_without_a_declined_rule() {
             "treatment-course/course-end-month-1-call/c-5/0 declined - 2026-04-17",
             "treatment-course/course-end-month-2-call/c-5/0 declined - 2026-05-17",
             "treatment-course/course-end-month-3-call/c-5/0 declined - 2026-06-17",
+            "treatment-course/review-reminder/c-5/0 missing_anchor review_visit -",
+            "treatment-course/review-thanks-sms/c-5/0 missing_anchor review_visit -",
             "treatment-course/session-care-call/c-5/1 declined - 2026-03-05",
             "treatment-course/session-care-call/c-5/2 declined - 2026-03-19",
         ]

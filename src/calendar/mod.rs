@@ -244,7 +244,7 @@ impl Calendar {
     /// calendars refused by the format (a date both holiday and make-up working day, no
     /// open weekday, …).
     pub fn from_json(name: &str, text: &str) -> Result<Calendar> {
-        let spec: Spec =
+        let crate::json::Object(spec): crate::json::Object<Spec> =
             crate::json::read(text, &Limits::default()).map_err(|e| e.into_calendar(name))?;
         Calendar::checked(spec).map_err(|mut e| {
             if let Some((line, column)) = crate::json::locate(text, &e.pointer) {

@@ -12,7 +12,11 @@ use std::fmt;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct Spec {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::json::object_opt"
+    )]
     pub covers: Option<Coverage>,
     #[serde(default = "WeekdaySet::sat_sun")]
     pub weekend: WeekdaySet,
@@ -30,16 +34,59 @@ pub(super) struct Spec {
     pub closed_dates: DateSet,
     #[serde(default, skip_serializing_if = "DateSet::is_empty")]
     pub open_dates: DateSet,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::json::object_opt"
+    )]
     pub hours: Option<Hours>,
-    #[serde(default, skip_serializing_if = "is_default")]
+    #[serde(
+        default,
+        skip_serializing_if = "is_default",
+        deserialize_with = "crate::json::object"
+    )]
     pub windows: WindowsDef,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::json::objects"
+    )]
     pub quiet_hours: Vec<TimeWindow>,
-    #[serde(default, skip_serializing_if = "ChannelDays::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "ChannelDays::is_empty",
+        deserialize_with = "crate::json::object"
+    )]
     pub call_desk: ChannelDays,
-    #[serde(default, skip_serializing_if = "ChannelDays::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "ChannelDays::is_empty",
+        deserialize_with = "crate::json::object"
+    )]
     pub messages: ChannelDays,
+}
+
+impl crate::json::Expected for Spec {
+    const EXPECTED: &'static str = "a calendar (a JSON object)";
+}
+
+impl crate::json::Expected for Coverage {
+    const EXPECTED: &'static str =
+        "a coverage (a JSON object such as {\"from\": \"2026-01-01\", \"to\": \"2026-12-31\"})";
+}
+
+impl crate::json::Expected for Hours {
+    const EXPECTED: &'static str =
+        "opening hours (a JSON object such as {\"open\": \"09:00\", \"close\": \"21:00\"})";
+}
+
+impl crate::json::Expected for ChannelDays {
+    const EXPECTED: &'static str =
+        "days (a JSON object such as {\"open_dates\": [\"2026-02-20\"]})";
+}
+
+impl crate::json::Expected for WindowsDef {
+    const EXPECTED: &'static str = "named windows (a JSON object such as {\"afternoon\": {\"start\": \"13:30\", \"end\": \"17:30\"}})";
 }
 
 fn yes() -> bool {
@@ -110,7 +157,12 @@ impl Default for Spec {
 
 /// Parses a date as written in calendars, with a message that says what was expected.
 pub(super) fn parse_date(s: &str) -> Result<NaiveDate, String> {
-    s.parse::<NaiveDate>().map_err(|_| {
+    let parsed = if crate::time::is_date_shape(s) {
+        s.parse::<NaiveDate>().ok()
+    } else {
+        None
+    };
+    parsed.ok_or_else(|| {
         format!("invalid date {s:?}: expected an existing day written \"YYYY-MM-DD\", such as \"2026-02-17\"")
     })
 }

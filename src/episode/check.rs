@@ -21,10 +21,11 @@ fn is_safe_id(id: &str) -> bool {
 type Check = fn(&Episode, &Limits) -> Result<(), Located>;
 
 /// Every check, in the order their errors are reported.
-const CHECKS: [Check; 8] = [
+const CHECKS: [Check; 9] = [
     episode_id,
     patient_id,
     event,
+    birthday,
     milestone_dates,
     course,
     opt_out_facts,
@@ -66,6 +67,18 @@ fn episode_id(ep: &Episode, _: &Limits) -> Result<(), Located> {
 
 fn patient_id(ep: &Episode, _: &Limits) -> Result<(), Located> {
     safe_id("/patient/id", "patient id", &ep.patient.id)
+}
+
+/// A birthday after the event is a data-entry slip (a patient is born before they are
+/// treated).
+fn birthday(ep: &Episode, _: &Limits) -> Result<(), Located> {
+    match ep.patient.birthday {
+        Some(b) if b > ep.date() => Err(Located::new(
+            "/patient/birthday",
+            format!("the birthday {b} is after the event on {}: expected a day of birth before the event", ep.date()),
+        )),
+        _ => Ok(()),
+    }
 }
 
 fn event(ep: &Episode, _: &Limits) -> Result<(), Located> {
@@ -137,7 +150,7 @@ fn opt_out_facts(ep: &Episode, _: &Limits) -> Result<(), Located> {
     for (i, f) in ep.facts.iter().enumerate() {
         if f.kind == "opt_out" && f.channel.is_none() {
             return Err(Located::new(
-                format!("/facts/{i}/channel"),
+                format!("/facts/{i}"),
                 "an opt_out fact has no channel: expected the channel the patient opted out of (\"phone\", \"sms\"…)",
             ));
         }

@@ -6,7 +6,12 @@ use serde::{de, Deserialize, Deserializer, Serialize, Serializer};
 
 /// Parses `"YYYY-MM-DD"`; the message names the value and what was expected.
 pub(super) fn parse(s: &str) -> Result<NaiveDate, String> {
-    s.parse::<NaiveDate>().map_err(|_| {
+    let parsed = if crate::time::is_date_shape(s) {
+        s.parse::<NaiveDate>().ok()
+    } else {
+        None
+    };
+    parsed.ok_or_else(|| {
         format!("invalid date {s:?}: expected an existing day written \"YYYY-MM-DD\", such as \"2026-03-02\"")
     })
 }

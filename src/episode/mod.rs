@@ -42,19 +42,36 @@ pub struct Episode {
     pub at: NaiveDateTime,
     /// Attributes the rules' `applies` and `when` conditions test (`category`,
     /// `setting`, `procedure`…).
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "crate::json::unique_map"
+    )]
     pub attributes: BTreeMap<String, String>,
     /// The patient.
+    #[serde(deserialize_with = "crate::json::object")]
     pub patient: Patient,
     /// Dates of milestones, overriding the rules' defaults: a date or an array of dates
     /// (several review visits, say).
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "crate::json::unique_map"
+    )]
     pub milestones: BTreeMap<String, Dates>,
     /// The treatment course, for episodes with sessions (skin courses, injections…).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::json::object_opt"
+    )]
     pub course: Option<Course>,
     /// What happened since the event: visits, purchases, refusals, opt-outs, contacts…
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::json::objects"
+    )]
     pub facts: Vec<Fact>,
 }
 
@@ -229,7 +246,11 @@ pub struct Patient {
     /// messages take the part of their window outside them. Left empty, a patient tagged
     /// `night_shift` rests from midnight until the calendar's `afternoon` window starts
     /// (DOMAIN.md §4: call night-shift workers in the afternoon).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::json::objects"
+    )]
     pub rest_hours: Vec<crate::TimeWindow>,
     /// When the patient clearly said no (DOMAIN.md §8: a refusal belongs to the patient):
     /// from then on no program calls, and messages go on only within each program's
@@ -241,7 +262,11 @@ pub struct Patient {
     )]
     pub declined: Option<NaiveDateTime>,
     /// Channels the patient opted out of, and when: no program uses them from then on.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::json::objects"
+    )]
     pub opt_outs: Vec<OptOut>,
 }
 
@@ -276,7 +301,9 @@ impl Episode {
 
     /// Reads and checks an episode under `limits`, locating errors in `text`.
     pub(crate) fn read(name: &str, text: &str, limits: &Limits) -> Result<Episode> {
-        let ep: Episode = crate::json::read(text, limits).map_err(|e| e.into_episode(name))?;
+        let crate::json::Object(ep) =
+            crate::json::read::<crate::json::Object<Episode>>(text, limits)
+                .map_err(|e| e.into_episode(name))?;
         ep.checked(limits)
             .map_err(|e| crate::json::located_in(e, text).into_episode(name))?;
         Ok(ep)
@@ -344,6 +371,28 @@ fn small_get<'a, V>(map: &'a BTreeMap<String, V>, key: &str) -> Option<&'a V> {
     }
 }
 
+impl crate::json::Expected for Episode {
+    const EXPECTED: &'static str = "an episode (a JSON object)";
+}
+
+impl crate::json::Expected for Patient {
+    const EXPECTED: &'static str = "a patient (a JSON object)";
+}
+
+impl crate::json::Expected for Course {
+    const EXPECTED: &'static str = "a course (a JSON object)";
+}
+
+impl crate::json::Expected for Fact {
+    const EXPECTED: &'static str =
+        "a fact (a JSON object such as {\"kind\": \"visited\", \"at\": \"2026-03-09T10:00\"})";
+}
+
+impl crate::json::Expected for OptOut {
+    const EXPECTED: &'static str =
+        "an opt-out (a JSON object such as {\"channel\": \"sms\", \"at\": \"2026-04-01\"})";
+}
+
 impl<'de> Deserialize<'de> for Dates {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct V;
@@ -359,6 +408,11 @@ impl<'de> Deserialize<'de> for Dates {
                 let mut out = Vec::new();
                 while let Some(dates::Date(d)) = seq.next_element()? {
                     out.push(d);
+                }
+                if out.is_empty() {
+                    return Err(de::Error::custom(
+                        "no dates: expected a date \"YYYY-MM-DD\" or a non-empty array of dates (leave the milestone out when there is none)",
+                    ));
                 }
                 Ok(Dates(out))
             }
@@ -413,14 +467,20 @@ mod date_time {
     }
 
     pub(crate) fn parse(s: &str) -> Option<NaiveDateTime> {
+        if crate::time::is_date_shape(s) {
+            return s
+                .parse::<NaiveDate>()
+                .ok()
+                .map(|d| d.and_time(NaiveTime::MIN));
+        }
+        if !crate::time::is_date_time_shape(s) {
+            return None;
+        }
         NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S")
             .or_else(|_| NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M"))
             .ok()
-            .or_else(|| {
-                s.parse::<NaiveDate>()
-                    .ok()
-                    .map(|d| d.and_time(NaiveTime::MIN))
-            })
+            // chrono reads "10:00:60" as a leap second; a clinic's clock has none.
+            .filter(|t| chrono::Timelike::nanosecond(t) < 1_000_000_000)
     }
 }
 

@@ -4,6 +4,10 @@
 //! text, and serde's errors come back with a JSON pointer and line/column. [`locate`]
 //! finds the line and column of a value by its pointer, for errors found after parsing.
 
+mod shape;
+
+pub(crate) use shape::{object, object_opt, objects, unique_map, Expected, Object};
+
 use crate::error::Located;
 use crate::limits::Limits;
 use serde::de::DeserializeOwned;
@@ -177,6 +181,8 @@ pub(crate) fn locate(text: &str, pointer: &str) -> Option<(usize, usize)> {
 
 /// As [`locate`]; with `key`, the position of the last member's key instead of its value.
 fn locate_at(text: &str, pointer: &str, key: bool) -> Option<(usize, usize)> {
+    // Positions are counted as serde counts them: after a byte-order mark.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let bytes = text.as_bytes();
     let mut pos = skip_ws(bytes, 0);
     let segments: Vec<&str> = pointer.split('/').skip(1).collect();

@@ -1,0 +1,91 @@
+//! Shapes serde's derive is too lenient about: a struct given as an array of its fields
+//! in order, and a map that names a key twice (the last value silently wins). Both are
+//! typos' friends in a hand-written file; these readers refuse them with a message that
+//! says what was expected.
+
+use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
+use std::collections::BTreeMap;
+use std::fmt;
+use std::marker::PhantomData;
+
+/// What a type is called in "expected …" messages: `an episode (a JSON object)`.
+pub(crate) trait Expected {
+    const EXPECTED: &'static str;
+}
+
+/// A `T` read from a JSON object only.
+pub(crate) struct Object<T>(pub T);
+
+impl<'de, T: Deserialize<'de> + Expected> Deserialize<'de> for Object<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<T>(PhantomData<T>);
+        impl<'de, T: Deserialize<'de> + Expected> Visitor<'de> for V<T> {
+            type Value = T;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(T::EXPECTED)
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+                T::deserialize(de::value::MapAccessDeserializer::new(map))
+            }
+        }
+        d.deserialize_map(V(PhantomData)).map(Object)
+    }
+}
+
+/// `#[serde(deserialize_with = "crate::json::object")]`: a struct field read from an
+/// object only.
+pub(crate) fn object<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de> + Expected,
+{
+    Object::<T>::deserialize(d).map(|o| o.0)
+}
+
+/// An optional struct field read from an object only (`null` is none).
+pub(crate) fn object_opt<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de> + Expected,
+{
+    Option::<Object<T>>::deserialize(d).map(|o| o.map(|o| o.0))
+}
+
+/// An array of structs, each read from an object only.
+pub(crate) fn objects<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de> + Expected,
+{
+    Vec::<Object<T>>::deserialize(d).map(|v| v.into_iter().map(|o| o.0).collect())
+}
+
+/// A map whose keys come once each: `"category": "plastic", "category": "laser"` is an
+/// error at the second key, not a silent "laser".
+pub(crate) fn unique_map<'de, D, V>(d: D) -> Result<BTreeMap<String, V>, D::Error>
+where
+    D: Deserializer<'de>,
+    V: Deserialize<'de>,
+{
+    struct M<V>(PhantomData<V>);
+    impl<'de, V: Deserialize<'de>> Visitor<'de> for M<V> {
+        type Value = BTreeMap<String, V>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a JSON object")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut out = BTreeMap::new();
+            while let Some(key) = map.next_key::<String>()? {
+                if out.contains_key(&key) {
+                    return Err(de::Error::custom(format!(
+                        "{key:?} is given twice: expected each key once"
+                    )));
+                }
+                let value = map.next_value()?;
+                out.insert(key, value);
+            }
+            Ok(out)
+        }
+    }
+    d.deserialize_map(M(PhantomData))
+}
