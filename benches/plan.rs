@@ -97,12 +97,13 @@ fn episode(
 }
 
 /// A plastic-surgery inpatient with a discharge date. Applicable steps of
-/// `rules/plastic-aftercare.json`, counted by hand: the 14 steps every plastic episode
+/// `rules/plastic-aftercare.json`, counted by hand: the 15 steps every plastic episode
 /// gets (day-1, day-3, day-6 calls, the two suture-removal messages, day-15 call,
-/// month-1 call and message, month-2 call, month-3 call and message, month-6 call and
-/// message, month-12 message), the ward visit and the day-2 message (inpatients only),
-/// and the discharge farewell: 17 tasks. The review-visit thanks has no date: 1 dropped.
-const ONE_TASKS: usize = 17;
+/// month-1 call and message, month-2 call, month-3 call and message, month-6 call, the
+/// further-needs call and the month-6 message, month-12 message), the ward visit and the
+/// day-2 message (inpatients only), and the discharge farewell: 18 tasks. The review
+/// visit has no date: its reminder and thanks, 2 dropped.
+const ONE_TASKS: usize = 18;
 
 fn one_episode() -> Episode {
     episode(
@@ -116,13 +117,14 @@ fn one_episode() -> Episode {
 }
 
 /// The tasks the built-in rules give an episode, counted from the rule files by hand
-/// (see [`ONE_TASKS`]): laser 6; plastic 14 + 2 (inpatient: ward visit, day-2
-/// message; outpatient: the two dressing-change steps) + 1 farewell if an inpatient has
-/// a discharge date + one per review visit.
+/// (see [`ONE_TASKS`]): laser 7 (D+1/3/6, M+1/3/6, the further-needs call); plastic
+/// 15 + 2 (inpatient: ward visit, day-2 message; outpatient: the two dressing-change
+/// steps) + 1 farewell if an inpatient has a discharge date + two per review visit (the
+/// reminder the day before, the thanks the day after).
 fn expected_tasks(category: &str, setting: &str, discharge: bool, reviews: usize) -> usize {
     match category {
-        "laser" => 6,
-        _ => 14 + 2 + usize::from(setting == "inpatient" && discharge) + reviews,
+        "laser" => 7,
+        _ => 15 + 2 + usize::from(setting == "inpatient" && discharge) + 2 * reviews,
     }
 }
 
@@ -182,14 +184,14 @@ fn holiday_calendar() -> Calendar {
 }
 
 /// Friday 13 Feb 2026, just before the Spring Festival week, discharged Monday 16 Feb.
-/// Counted by hand against [`holiday_calendar`] (closed Sundays and 16-22 Feb): of the 17
+/// Counted by hand against [`holiday_calendar`] (closed Sundays and 16-22 Feb): of the 18
 /// tasks of [`ONE_TASKS`], the day-3 call (Mon 16) and the day-6 call (Thu 19) find no
 /// open day within their 3-day max shift (Sat 14 holds the day-1 call; 13 Feb is the
-/// surgery day): 15 tasks, and 3 dropped with the review-visit thanks. The default suture
+/// surgery day): 16 tasks, and 4 dropped with the review-visit reminder and thanks. The default suture
 /// removal (Fri 20, closed) moves to Mon 23: its reminder (Sun 22, a message) and its
 /// follow-up (Tue 24) follow it, the 2 shifted tasks. The ward visit (Sunday) and the
 /// farewell (a closed day) keep their day; the day-2 message goes out on Sunday.
-const FESTIVAL_TASKS: (usize, usize) = (15, 3);
+const FESTIVAL_TASKS: (usize, usize) = (16, 4);
 const FESTIVAL_SHIFTED: usize = 2;
 
 fn festival_episode() -> Episode {
@@ -204,7 +206,7 @@ fn festival_episode() -> Episode {
 }
 
 fn check_one(plan: &Plan) {
-    assert_eq!((plan.tasks.len(), plan.dropped.len()), (ONE_TASKS, 1));
+    assert_eq!((plan.tasks.len(), plan.dropped.len()), (ONE_TASKS, 2));
 }
 
 fn check_festival(plan: &Plan) {
