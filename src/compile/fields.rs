@@ -1,0 +1,130 @@
+//! Checks of the time-of-day and window fields, shared by steps and program defaults.
+
+use super::*;
+
+pub(super) fn time(t: &TimeDef, at: &str) -> Result<TimeSpec, Located> {
+    match t {
+        TimeDef::Named(name) => NamedWindow::from_name(name).map(TimeSpec::Named).ok_or_else(|| {
+            Located::new(
+                at,
+                format!("unknown time window {name:?}: expected \"morning\", \"afternoon\", \"evening\", \"day\" or {{\"start\": \"HH:MM\", \"end\": \"HH:MM\"}}"),
+            )
+        }),
+        TimeDef::Explicit { start, end } => {
+            crate::time::parse_hhmm(start).map_err(|m| Located::new(format!("{at}/start"), m))?;
+            crate::time::parse_hhmm(end).map_err(|m| Located::new(format!("{at}/end"), m))?;
+            TimeWindow::parse(start, end)
+                .map(TimeSpec::Explicit)
+                .map_err(|m| Located::new(at, m))
+        }
+    }
+}
+
+pub(super) fn time_overrides(
+    list: &[TimeOverrideDef],
+    at: &str,
+) -> Result<Vec<TimeOverride>, Located> {
+    let mut out = Vec::with_capacity(list.len());
+    for (k, o) in list.iter().enumerate() {
+        let here = format!("{at}/{k}");
+        let tags: Vec<Box<str>> = o
+            .tag
+            .iter()
+            .flat_map(|v| v.0.iter())
+            .map(|t| t.as_str().into())
+            .collect();
+        if o.tag.as_ref().is_some_and(|v| v.0.is_empty()) {
+            return Err(Located::new(
+                format!("{here}/tag"),
+                "no values: expected a tag or a non-empty array of tags",
+            ));
+        }
+        let mut days = 0u8;
+        for (j, name) in o.days.iter().enumerate() {
+            let bit = DAY_KINDS.iter().position(|k| k == name).ok_or_else(|| {
+                Located::new(
+                    format!("{here}/days/{j}"),
+                    format!(
+                        "unknown kind of day {name:?}: expected one of {}",
+                        DAY_KINDS.join(", ")
+                    ),
+                )
+            })?;
+            days |= 1 << bit;
+        }
+        if tags.is_empty() && days == 0 {
+            return Err(Located::new(
+                here,
+                "the override has no condition: expected \"tag\", \"days\" or both (set \"time\" for every task)",
+            ));
+        }
+        out.push(TimeOverride {
+            tags,
+            days,
+            time: time(&o.time, &format!("{here}/time"))?,
+        });
+    }
+    Ok(out)
+}
+
+pub(super) fn window(w: &WindowDef, at: &str, limits: &Limits) -> Result<(i64, i64), Located> {
+    let days = |text: &str,
+                here: String,
+                sign_ok: fn(i64) -> bool,
+                want: &str|
+     -> Result<i64, Located> {
+        let o = offset(text, &here, limits)?;
+        let d = o.signed_days().ok_or_else(|| {
+            Located::new(here.clone(), format!("window {text:?} has months or years: expected days or weeks (\"P2D\", \"P1W\")"))
+        })?;
+        if sign_ok(d) {
+            Ok(d)
+        } else {
+            Err(Located::new(
+                here,
+                format!("window {text:?}: expected {want}"),
+            ))
+        }
+    };
+    match w {
+        WindowDef::Latest(text) => Ok((
+            0,
+            days(
+                text,
+                at.to_string(),
+                |d| d >= 0,
+                "a zero or positive duration",
+            )?,
+        )),
+        WindowDef::Around(text) => {
+            let d = days(
+                text,
+                format!("{at}/around"),
+                |d| d >= 0,
+                "a zero or positive duration (days either side of the due day)",
+            )?;
+            Ok((-d, d))
+        }
+        WindowDef::Range { earliest, latest } => {
+            let e = match earliest {
+                Some(t) => days(
+                    t,
+                    format!("{at}/earliest"),
+                    |d| d <= 0,
+                    "a zero or negative duration (days before the due day)",
+                )?,
+                None => 0,
+            };
+            let l = match latest {
+                Some(t) => days(
+                    t,
+                    format!("{at}/latest"),
+                    |d| d >= 0,
+                    "a zero or positive duration (days after the due day)",
+                )?,
+                None => 0,
+            };
+            Ok((e, l))
+        }
+    }
+}

@@ -1,0 +1,327 @@
+//! Compiling one step: its anchor's offset, repeat rule, conditions, facts and waits,
+//! time of day, windows, closed-day policy and expiry, with the defaults of its program.
+
+use super::fields::{time, time_overrides, window};
+use super::*;
+
+pub(super) fn compile_step(
+    s: &StepDef,
+    i: usize,
+    def: &ProgramDef,
+    limits: &Limits,
+) -> Result<Step, Located> {
+    let at = |field: &str| format!("/steps/{i}/{field}");
+    check_id(&s.id, &at("id"), "step id")?;
+    let d = &def.defaults;
+    let from = s.from.as_deref().unwrap_or("event");
+    let per_session = matches!(from, "each_session" | "before_each_upcoming_session");
+    let offset = match &s.offset {
+        Some(text) => offset(text, &at("offset"), limits)?,
+        // "before each upcoming session" is the day before unless the step says otherwise.
+        None if from == "before_each_upcoming_session" => Offset {
+            negative: true,
+            months: 0,
+            days: 1,
+        },
+        None => Offset::ZERO,
+    };
+    if per_session && s.repeat.is_some() {
+        return Err(Located::new(
+            at("repeat"),
+            format!("\"repeat\" cannot be combined with the anchor {from:?}: expected one task per session"),
+        ));
+    }
+    let sessions = match s.sessions {
+        None => (1, None),
+        Some(_) if !per_session => {
+            return Err(Located::new(
+                at("sessions"),
+                format!("\"sessions\" needs a session anchor: expected \"from\": \"each_session\" or \"before_each_upcoming_session\", not {from:?}"),
+            ))
+        }
+        Some(r) if r.first == 0 => {
+            return Err(Located::new(
+                format!("/steps/{i}/sessions/first"),
+                "invalid value: integer `0`, expected a session number, 1 or more",
+            ))
+        }
+        Some(r) if r.last.is_some_and(|l| l < r.first) => {
+            return Err(Located::new(
+                format!("/steps/{i}/sessions/last"),
+                format!("last session {} is before the first, {}: expected a session number, {} or more", r.last.unwrap_or(0), r.first, r.first),
+            ))
+        }
+        Some(r) => (r.first, r.last),
+    };
+    let mut stop_when = Vec::with_capacity(s.stop_when.len());
+    for (k, kind) in s.stop_when.iter().enumerate() {
+        stop_when.push(fact_kind(kind, &format!("/steps/{i}/stop_when/{k}"))?.into());
+    }
+    let wait = match &s.wait_for {
+        Some(w) => Some(wait(w, &at("wait_for"), limits)?),
+        None => None,
+    };
+    let wait_for = wait.as_ref().map(|w| w.fact.clone());
+    let sample = match &s.sample {
+        Some(d) => {
+            let f = d.fraction.0;
+            if !(f > 0.0 && f <= 1.0) {
+                return Err(Located::new(
+                    format!("/steps/{i}/sample/fraction"),
+                    format!("sample fraction {f}: expected a number greater than 0 and at most 1 (0.5 for half the patients)"),
+                ));
+            }
+            let salt = d.salt.as_deref().unwrap_or("");
+            if !salt.is_empty() && !is_id(salt) {
+                return Err(Located::new(
+                    format!("/steps/{i}/sample/salt"),
+                    format!(
+                        "invalid salt {salt:?}: expected 1 to 64 lower-case letters, digits, '-' or '_', starting with a letter or digit"
+                    ),
+                ));
+            }
+            Some(Sample {
+                fraction: f,
+                always: compile_conds(&d.always, &format!("/steps/{i}/sample/always"))?,
+                salt: salt.into(),
+            })
+        }
+        None => None,
+    };
+    let repeat = match &s.repeat {
+        Some(text) => Some(
+            repeat::Repeat::compile(text, limits, def.scope == crate::model::Scope::Patient)
+                .map_err(|(m, limit)| {
+                    let e = Located::new(at("repeat"), m);
+                    match limit {
+                        Some(l) => e.limit(l),
+                        None => e,
+                    }
+                })?,
+        ),
+        None => None,
+    };
+    let time = match (&s.time, &d.time) {
+        (Some(t), _) => time(t, &at("time"))?,
+        (None, Some(t)) => time(t, "/defaults/time")?,
+        (None, None) => TimeSpec::Named(NamedWindow::Day),
+    };
+    let time_overrides = match (&s.time_overrides, &d.time_overrides) {
+        (Some(list), _) => time_overrides(list, &at("time_overrides"))?,
+        (None, Some(list)) => time_overrides(list, "/defaults/time_overrides")?,
+        (None, None) => Vec::new(),
+    };
+    let (earliest, latest) = match (&s.window, &d.window) {
+        (Some(w), _) => window(w, &at("window"), limits)?,
+        (None, Some(w)) => window(w, "/defaults/window", limits)?,
+        (None, None) => (0, 0),
+    };
+    let max_shift = match (&s.max_shift, &d.max_shift) {
+        (Some(m), _) => Some(max_shift(m, &at("max_shift"), limits)?),
+        (None, Some(m)) => Some(max_shift(m, "/defaults/max_shift", limits)?),
+        (None, None) => None,
+    };
+    let beyond_max_shift = s.beyond_max_shift.or(d.beyond_max_shift);
+    let beyond_max_shift = match (max_shift, beyond_max_shift) {
+        (Some(_), None) => {
+            let here = if s.max_shift.is_some() {
+                at("max_shift")
+            } else {
+                "/defaults/max_shift".to_string()
+            };
+            return Err(Located::new(
+                here,
+                "a max_shift needs a declared fallback: expected \"beyond_max_shift\": \"drop\" or \"keep\" in the step or the defaults",
+            ));
+        }
+        (None, Some(_)) if s.beyond_max_shift.is_some() => {
+            return Err(Located::new(
+                at("beyond_max_shift"),
+                "beyond_max_shift without a max_shift: expected \"max_shift\" (such as \"P3D\") in the step or the defaults",
+            ));
+        }
+        (_, b) => b.unwrap_or(crate::model::BeyondMaxShift::Keep),
+    };
+    let channel = s.channel.or(d.channel).unwrap_or(crate::Channel::Phone);
+    let expires = match (&s.expires, &d.expires) {
+        (Some(e), _) => expiry(e, &at("expires"), limits)?,
+        (None, Some(e)) => expiry(e, "/defaults/expires", limits)?,
+        (None, None) => default_expiry(&offset, from, channel, def.scope),
+    };
+    if expires == Expiry::AtAnchor && !offset.negative {
+        let here = if s.expires.is_some() {
+            at("expires")
+        } else {
+            "/defaults/expires".to_string()
+        };
+        return Err(Located::new(
+            here,
+            format!("\"at_anchor\" for step {:?}, whose offset is not negative: expected a duration such as \"P7D\" or \"never\" (a task at or after its anchor would expire before it is due)", s.id),
+        ));
+    }
+    if s.picked_by.is_some() && latest <= 0 {
+        return Err(Located::new(
+            at("picked_by"),
+            "a day picked by staff needs a window to pick from: expected a \"window\" such as {\"latest\": \"P26D\"}",
+        ));
+    }
+    check_text(&s.title, &at("title"))?;
+    if let Some(script) = &s.script {
+        check_text(script, &at("script"))?;
+    }
+    Ok(Step {
+        info: Arc::new(TaskInfo {
+            program: def.id.as_str().into(),
+            step: s.id.as_str().into(),
+            channel,
+            role: s.role.or(d.role).unwrap_or(crate::Role::CustomerService),
+            picked_by: s.picked_by,
+            wait_for,
+            title: s.title.clone(),
+            script: s.script.clone(),
+            // Set when the rule set is built.
+            rank: 0,
+        }),
+        // Resolved by `anchors::resolve`.
+        anchor: Anchor::Event,
+        offset,
+        repeat,
+        when: compile_conds(&s.when, &at("when"))?,
+        unless: compile_conds(&s.unless, &at("unless"))?,
+        sessions,
+        stop_when,
+        sample,
+        time,
+        time_overrides,
+        earliest,
+        latest,
+        month_end: s.month_end.or(d.month_end).unwrap_or_default(),
+        closed_day: s.closed_day.or(d.closed_day).unwrap_or_default(),
+        max_shift,
+        beyond_max_shift,
+        after_event: s.after_event.or(d.after_event).unwrap_or_default(),
+        expires,
+        escalation: wait
+            .as_ref()
+            .filter(|w| w.then == crate::model::WaitThen::Escalate)
+            .map(|w| escalation(def, s, &w.fact)),
+        wait,
+    })
+}
+
+/// `wait_for`: a fact kind, with the longest wait (default `P1M`) and what then.
+fn wait(w: &crate::model::WaitDef, at: &str, limits: &Limits) -> Result<Wait, Located> {
+    let object = w.max.is_some() || w.then.is_some();
+    let fact_at = if object {
+        format!("{at}/fact")
+    } else {
+        at.to_string()
+    };
+    let fact: Arc<str> = fact_kind(&w.fact, &fact_at)?.into();
+    let max = match &w.max {
+        Some(text) => {
+            let here = format!("{at}/max");
+            let o = offset(text, &here, limits)?;
+            if o.negative || o == Offset::ZERO {
+                return Err(Located::new(
+                    here,
+                    format!("wait {text:?}: expected a positive duration, such as \"P2M\""),
+                ));
+            }
+            o
+        }
+        None => Offset {
+            negative: false,
+            months: 1,
+            days: 0,
+        },
+    };
+    Ok(Wait {
+        fact,
+        max,
+        then: w.then.unwrap_or_default(),
+    })
+}
+
+/// The supervisor's task when a wait ends without its fact: internal work, titled after
+/// the step.
+fn escalation(def: &ProgramDef, s: &StepDef, fact: &str) -> Arc<TaskInfo> {
+    Arc::new(TaskInfo {
+        program: def.id.as_str().into(),
+        step: s.id.as_str().into(),
+        channel: crate::Channel::Internal,
+        role: crate::Role::Supervisor,
+        picked_by: None,
+        wait_for: None,
+        title: Text::new(
+            &format!("跟进：{}（未等到 {fact}）", s.title.zh()),
+            &format!("Look into: {} (no {fact} by the end of its wait)", s.title.en()),
+        ),
+        script: Some(Text::new(
+            &format!("等待 {fact} 已到期：了解顾客情况，决定下一步并安排负责人。"),
+            &format!("The wait for {fact} is over: find out how the patient is, decide what comes next and who does it."),
+        )),
+        rank: 0,
+    })
+}
+
+/// How long a step's tasks are worth doing when the rule does not say: reminders (negative
+/// offsets) until their anchor; greetings and other patient-level tasks on their day;
+/// same-day messages to the end of their day; other messages 3 days, and calls, visits,
+/// mail and internal work 7 days after their last on-time day.
+fn default_expiry(
+    offset: &Offset,
+    from: &str,
+    channel: crate::Channel,
+    scope: crate::model::Scope,
+) -> Expiry {
+    use crate::Channel as C;
+    let same_day = *offset == Offset::ZERO
+        && (from == "event" || from.starts_with("fact:") || from.starts_with("latest:"));
+    if offset.negative {
+        Expiry::AtAnchor
+    } else if scope == crate::model::Scope::Patient {
+        Expiry::After(0)
+    } else {
+        match channel {
+            C::Sms | C::Wechat if same_day => Expiry::After(0),
+            C::Sms | C::Wechat => Expiry::After(3),
+            C::Phone | C::InPerson | C::HomeVisit | C::Mail | C::Internal => Expiry::After(7),
+        }
+    }
+}
+
+/// `"at_anchor"`, `"never"` or a zero or positive duration of days or weeks.
+pub(super) fn expiry(text: &str, at: &str, limits: &Limits) -> Result<Expiry, Located> {
+    match text {
+        "at_anchor" => Ok(Expiry::AtAnchor),
+        "never" => Ok(Expiry::Never),
+        _ => {
+            let expected = "expected \"at_anchor\", \"never\" or a zero or positive duration of days or weeks after the last on-time day, such as \"P7D\"";
+            let o = Offset::parse(text)
+                .map_err(|_| Located::new(at, format!("invalid expiry {text:?}: {expected}")))?;
+            match o.signed_days() {
+                Some(d) if d >= 0 => {
+                    offset(text, at, limits)?;
+                    Ok(Expiry::After(d))
+                }
+                _ => Err(Located::new(
+                    at,
+                    format!("invalid expiry {text:?}: {expected}"),
+                )),
+            }
+        }
+    }
+}
+
+/// A zero or positive duration of days or weeks: the longest closed-day shift.
+pub(super) fn max_shift(text: &str, at: &str, limits: &Limits) -> Result<i64, Located> {
+    let o = offset(text, at, limits)?;
+    match o.signed_days() {
+        Some(d) if d >= 0 => Ok(d),
+        _ => Err(Located::new(
+            at,
+            format!("max_shift {text:?}: expected a zero or positive duration of days or weeks, such as \"P3D\""),
+        )),
+    }
+}

@@ -1,0 +1,127 @@
+//! Channels and roles: how the clinic contacts a patient, and who does it.
+
+use crate::text::Lang;
+use serde::{Deserialize, Serialize};
+
+/// How the clinic contacts the patient.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Channel {
+    /// Phone call (电话回访).
+    Phone,
+    /// Text message (短信).
+    Sms,
+    /// In person at the clinic or ward (到院接待 / 探访).
+    InPerson,
+    /// WeChat message.
+    Wechat,
+    /// Mail (郵寄).
+    Mail,
+    /// Home visit (登門拜訪).
+    HomeVisit,
+    /// Internal work with no contact (a supervisor reassigning a lead).
+    Internal,
+}
+
+/// Who does the task.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Role {
+    /// 客服: routine callbacks, messages, greetings, complaints.
+    CustomerService,
+    /// 现场咨询师: the consultant who sold the treatment.
+    OnsiteConsultant,
+    /// 网络咨询师: leads from web chat.
+    OnlineConsultant,
+    /// 电话咨询师: leads from the phone.
+    PhoneConsultant,
+    /// 医助: per-session callbacks in courses.
+    DoctorAssistant,
+    /// 客服主管: checks and reassigns.
+    Supervisor,
+    /// The consultant who handled the lead, whichever kind (online, phone or onsite).
+    Consultant,
+    /// 医生: the doctor who treated the patient (reviews, abnormal recovery).
+    Doctor,
+    /// 护士: the nurse of the centre (appointment reminders, dressing changes).
+    Nurse,
+}
+
+impl Channel {
+    /// Every channel, in documentation order.
+    pub const ALL: [Channel; 7] = [
+        Channel::Phone,
+        Channel::Sms,
+        Channel::InPerson,
+        Channel::Wechat,
+        Channel::Mail,
+        Channel::HomeVisit,
+        Channel::Internal,
+    ];
+
+    /// The name as written in JSON (`phone`, `in_person`…).
+    pub fn name(self) -> &'static str {
+        match self {
+            Channel::Phone => "phone",
+            Channel::Sms => "sms",
+            Channel::InPerson => "in_person",
+            Channel::Wechat => "wechat",
+            Channel::Mail => "mail",
+            Channel::HomeVisit => "home_visit",
+            Channel::Internal => "internal",
+        }
+    }
+
+    /// A short display label in `lang` (`电话` / `phone`).
+    pub fn label(self, lang: Lang) -> &'static str {
+        let (zh, en) = match self {
+            Channel::Phone => ("电话", "phone"),
+            Channel::Sms => ("短信", "SMS"),
+            Channel::InPerson => ("当面", "in person"),
+            Channel::Wechat => ("微信", "WeChat"),
+            Channel::Mail => ("邮寄", "mail"),
+            Channel::HomeVisit => ("上门", "home visit"),
+            Channel::Internal => ("内部", "internal"),
+        };
+        match lang {
+            Lang::Zh => zh,
+            Lang::En => en,
+        }
+    }
+}
+
+impl Role {
+    /// Every role, in documentation order.
+    pub const ALL: [Role; 9] = [
+        Role::CustomerService,
+        Role::OnsiteConsultant,
+        Role::OnlineConsultant,
+        Role::PhoneConsultant,
+        Role::DoctorAssistant,
+        Role::Supervisor,
+        Role::Consultant,
+        Role::Doctor,
+        Role::Nurse,
+    ];
+
+    /// A short display label in `lang` (`客服` / `customer service`).
+    pub fn label(self, lang: Lang) -> &'static str {
+        let (zh, en) = match self {
+            Role::CustomerService => ("客服", "customer service"),
+            Role::OnsiteConsultant => ("现场咨询", "onsite consultant"),
+            Role::OnlineConsultant => ("网络咨询", "online consultant"),
+            Role::PhoneConsultant => ("电话咨询", "phone consultant"),
+            Role::DoctorAssistant => ("医助", "doctor's assistant"),
+            Role::Supervisor => ("客服主管", "supervisor"),
+            Role::Consultant => ("咨询师", "consultant"),
+            Role::Doctor => ("医生", "doctor"),
+            Role::Nurse => ("护士", "nurse"),
+        };
+        match lang {
+            Lang::Zh => zh,
+            Lang::En => en,
+        }
+    }
+}

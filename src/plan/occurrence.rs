@@ -1,0 +1,317 @@
+//! One step's occurrences: from each anchor date, the day its rule gives (offset and
+//! repeat), the day its channel works, its wait, its time of day and window of days,
+//! then the facts that may stop it.
+
+use super::task::{Derived, DropReason, Task, TaskInfo};
+use super::{episode_error, lifecycle, patient, shift, AnchorDay, Planner};
+use crate::calendar::ShiftReason;
+use crate::compile::{Program, Step};
+use crate::error::Result;
+use crate::model::WaitThen;
+use crate::offset::{Landing, MonthEnd};
+use chrono::NaiveDate;
+use std::sync::Arc;
+
+impl Planner<'_> {
+    /// Plans the occurrences of `step` from one anchor date (`None`: the anchor was dropped).
+    pub(super) fn occurrences(
+        &mut self,
+        program: &Program,
+        step: &Step,
+        anchor: Option<AnchorDay>,
+        sampled: bool,
+        occ: &mut u32,
+    ) -> Result<()> {
+        let Some(anchor) = anchor else {
+            self.drop(program, step, *occ, None, DropReason::AnchorDropped, None);
+            self.anchors.push(None);
+            *occ += 1;
+            return Ok(());
+        };
+        let rule_day = match step.offset.apply(anchor.day, step.month_end) {
+            Landing::Date(d) => d,
+            Landing::Skipped => {
+                self.drop(program, step, *occ, None, DropReason::MonthEndSkipped, None);
+                self.anchors.push(None);
+                *occ += 1;
+                return Ok(());
+            }
+            Landing::OutOfRange => return Err(self.out_of_range(step)),
+        };
+        match &step.repeat {
+            None => self.occurrence(program, step, &anchor, rule_day, sampled, occ)?,
+            Some(rule) => {
+                let dates = match self.horizon {
+                    Some((_, until)) => rule.dates_until(rule_day, until, &self.rules.limits),
+                    None => rule.dates(rule_day, &self.rules.limits),
+                };
+                let dates = dates.map_err(|e| {
+                    let (message, limit) = match e {
+                        crate::compile::repeat::RepeatError::TooMany => (
+                            format!(
+                                "step {}/{}: the repeat rule gives more than the limit max_occurrences_per_step ({}) dates",
+                                program.id, step.info.step, self.rules.limits.max_occurrences_per_step
+                            ),
+                            Some("max_occurrences_per_step"),
+                        ),
+                        crate::compile::repeat::RepeatError::Invalid(m) => {
+                            (format!("step {}/{}: the repeat rule cannot start on {rule_day}: {m}", program.id, step.info.step), None)
+                        }
+                    };
+                    episode_error(&self.what(), "/at".into(), message, limit)
+                })?;
+                for d in dates {
+                    self.occurrence(program, step, &anchor, d, sampled, occ)?;
+                }
+            }
+        }
+        if *occ as usize > self.rules.limits.max_occurrences_per_step {
+            return Err(episode_error(
+                &self.what(),
+                "/milestones".into(),
+                format!(
+                    "step {}/{} has more than the limit max_occurrences_per_step ({}) occurrences",
+                    program.id, step.info.step, self.rules.limits.max_occurrences_per_step
+                ),
+                Some("max_occurrences_per_step"),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Plans one occurrence whose rule gives `rule_day` (from the anchor as it is, moved or
+    /// not): the day its channel works, its time window, its window of days and expiry,
+    /// then the facts that may stop it.
+    fn occurrence(
+        &mut self,
+        program: &Program,
+        step: &Step,
+        anchor: &AnchorDay,
+        rule_day: NaiveDate,
+        sampled: bool,
+        occ: &mut u32,
+    ) -> Result<()> {
+        let mut n = *occ;
+        *occ += 1;
+        if let Some((from, until)) = self.horizon {
+            // Patient-level occurrences are numbered by their day (YYYYMMDD): stable
+            // whatever the horizon.
+            if rule_day < from || rule_day > until {
+                return Ok(());
+            }
+            n = patient::yyyymmdd(rule_day).ok_or_else(|| self.out_of_range(step))?;
+        }
+        if self.plan.tasks.len() + self.plan.dropped.len() >= self.rules.limits.max_tasks_per_plan {
+            return Err(episode_error(
+                &self.what(),
+                String::new(),
+                format!(
+                    "the plan has more than the limit max_tasks_per_plan ({}) tasks",
+                    self.rules.limits.max_tasks_per_plan
+                ),
+                Some("max_tasks_per_plan"),
+            ));
+        }
+        // The day the rule gives from the anchor's default day, before the calendar moved
+        // the visit: what `nominal` shows.
+        let nominal = match anchor.moved {
+            Some((from, _)) => shift::back_by(rule_day, anchor.day, from).unwrap_or(rule_day),
+            None => rule_day,
+        };
+        if !sampled {
+            self.drop(
+                program,
+                step,
+                n,
+                Some(nominal),
+                DropReason::NotSampled,
+                None,
+            );
+            self.anchors.push(None);
+            return Ok(());
+        }
+        let bounds = self.bounds(step, anchor, rule_day);
+        let placed = match self.place(step, rule_day, nominal, &bounds) {
+            shift::Placed::Day(day, reason) => (day, reason),
+            shift::Placed::Drop(reason, detail) => {
+                self.drop(program, step, n, Some(nominal), reason, detail);
+                self.anchors.push(None);
+                return Ok(());
+            }
+        };
+        let (mut due, mut shifted) = placed;
+        if shifted.is_none() && due != nominal {
+            shifted = anchor.moved.map(|_| ShiftReason::AnchorMoved);
+        }
+        // A task that waits for a fact comes no earlier than the fact's day; without the
+        // fact, the wait ends `max` after the rule's day and its `then` decides.
+        let mut expires = bounds.expires;
+        let mut waiting = false;
+        let mut escalate_after = None;
+        if let Some(w) = &step.wait {
+            match self.ep.first_fact_of(&w.fact).map(|f| f.at.date()) {
+                Some(day) if day > due => {
+                    due = self.on_or_after(step.info.channel, day);
+                    shifted = Some(ShiftReason::WaitedForFact);
+                    // The wait moves the whole schedule, expiry included.
+                    expires = expires.and(shift::expiry_from(step, anchor, due));
+                }
+                Some(_) => {}
+                None => {
+                    let Landing::Date(end) = w.max.apply(rule_day, MonthEnd::Clamp) else {
+                        return Err(self.out_of_range(step));
+                    };
+                    match w.then {
+                        WaitThen::Proceed => {
+                            if end > due {
+                                due = self.on_or_after(step.info.channel, end);
+                                shifted = Some(ShiftReason::WaitEnded);
+                                expires = expires.and(shift::expiry_from(step, anchor, due));
+                            }
+                        }
+                        WaitThen::Drop | WaitThen::Escalate => {
+                            // Worth doing while the fact may still come, void after.
+                            waiting = true;
+                            let end = end.max(due);
+                            expires = Some(end);
+                            if w.then == WaitThen::Escalate {
+                                escalate_after = Some(end);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        let Some(mut window) = self.time_window(step, due)? else {
+            self.drop(program, step, n, Some(nominal), DropReason::RestHours, None);
+            self.anchors.push(None);
+            return Ok(());
+        };
+        // Not before the event (or the fact) it counts from, on that day.
+        if let Some(after) = self.not_before(anchor, due) {
+            match shift::after_time(window, after) {
+                Some(w) => window = w,
+                None => match self.after_event(step, rule_day, nominal, due, &bounds) {
+                    shift::Placed::Day(day, reason) => {
+                        due = day;
+                        shifted = reason;
+                        window = match self.time_window(step, due)? {
+                            Some(w) => w,
+                            None => {
+                                self.drop(
+                                    program,
+                                    step,
+                                    n,
+                                    Some(nominal),
+                                    DropReason::RestHours,
+                                    None,
+                                );
+                                self.anchors.push(None);
+                                return Ok(());
+                            }
+                        };
+                    }
+                    shift::Placed::Drop(reason, detail) => {
+                        self.drop(program, step, n, Some(nominal), reason, detail);
+                        self.anchors.push(None);
+                        return Ok(());
+                    }
+                },
+            }
+        }
+        // A staff-picked window keeps the bounds the rule gives (D+4..D+30 stays D+30 when
+        // the first possible day moves); other windows follow their due day.
+        let latest_from = if step.info.picked_by.is_some() {
+            rule_day
+        } else {
+            due
+        };
+        let (Some(earliest), Some(latest)) = (
+            shift::add_days(due, step.earliest),
+            shift::add_days(latest_from, step.latest).map(|l| l.max(due)),
+        ) else {
+            return Err(self.out_of_range(step));
+        };
+        // Facts count when they happen before the task is due; a staff-picked task may be
+        // done on any day of its window, so facts until its end count.
+        let judged = if step.info.picked_by.is_some() {
+            latest
+        } else {
+            due
+        };
+        if let Some((reason, detail)) = lifecycle::judge(
+            self.ep,
+            program,
+            step,
+            step.info.channel,
+            judged.and_time(window.start),
+        ) {
+            self.drop(program, step, n, Some(nominal), reason, detail);
+            self.anchors.push(None);
+            return Ok(());
+        }
+
+        if !matches!(
+            shifted,
+            None | Some(
+                ShiftReason::AnchorMoved | ShiftReason::WaitedForFact | ShiftReason::WaitEnded
+            )
+        ) {
+            self.shifted += 1;
+        }
+        self.plan.tasks.push(Task {
+            info: step.info.clone(),
+            subject: self.subject.clone(),
+            occurrence: n,
+            earliest,
+            due,
+            latest: expires.map_or(latest, |e| latest.min(e.max(due))),
+            window,
+            nominal,
+            shifted,
+            beyond_calendar: !self.cal.covers(due) || !self.cal.covers(nominal),
+            expires,
+            status: None,
+            waiting,
+            derived: None,
+        });
+        if let (Some(info), Some(end)) = (&step.escalation, escalate_after) {
+            self.escalate(info, n, nominal, end)?;
+        }
+        self.anchors.push(Some(due));
+        Ok(())
+    }
+
+    /// The supervisor's task the day after a wait ended without its fact (the first day
+    /// the clinic is open from then): internal work, on time for a week.
+    fn escalate(
+        &mut self,
+        info: &Arc<TaskInfo>,
+        n: u32,
+        nominal: NaiveDate,
+        end: NaiveDate,
+    ) -> Result<()> {
+        let Some(day) = end.succ_opt() else {
+            return Ok(());
+        };
+        let due = self.on_or_after(info.channel, day);
+        let latest = shift::add_days(due, 7).unwrap_or(due);
+        self.plan.tasks.push(Task {
+            info: info.clone(),
+            subject: self.subject.clone(),
+            occurrence: n,
+            earliest: due,
+            due,
+            latest,
+            window: self.windows.day,
+            nominal,
+            shifted: Some(ShiftReason::WaitEnded),
+            beyond_calendar: !self.cal.covers(due),
+            expires: shift::add_days(latest, 7),
+            status: None,
+            waiting: false,
+            derived: Some(Derived::Escalation),
+        });
+        Ok(())
+    }
+}
