@@ -17,6 +17,9 @@ pub enum Error {
     /// A calendar cannot be read or is unusable (every weekday closed, say).
     #[error("{0}")]
     Calendar(Box<InputError>),
+    /// A history (what happened to the tasks) cannot be read or used.
+    #[error("{0}")]
+    History(Box<InputError>),
 }
 
 /// Where in which rule text something is wrong, and what was expected.
@@ -65,6 +68,11 @@ impl Error {
         matches!(self, Error::Calendar(_))
     }
 
+    /// True if a history is at fault.
+    pub fn is_history(&self) -> bool {
+        matches!(self, Error::History(_))
+    }
+
     /// True if a [`crate::Limits`] bound was exceeded.
     pub fn is_limit(&self) -> bool {
         self.limit().is_some()
@@ -74,7 +82,7 @@ impl Error {
     pub fn limit(&self) -> Option<&'static str> {
         match self {
             Error::Rule(e) => e.limit,
-            Error::Episode(e) | Error::Calendar(e) => e.limit,
+            Error::Episode(e) | Error::Calendar(e) | Error::History(e) => e.limit,
         }
     }
 
@@ -82,7 +90,7 @@ impl Error {
     pub fn pointer(&self) -> &str {
         match self {
             Error::Rule(e) => &e.pointer,
-            Error::Episode(e) | Error::Calendar(e) => &e.pointer,
+            Error::Episode(e) | Error::Calendar(e) | Error::History(e) => &e.pointer,
         }
     }
 
@@ -90,7 +98,7 @@ impl Error {
     pub fn line_column(&self) -> Option<(usize, usize)> {
         let (line, column) = match self {
             Error::Rule(e) => (e.line, e.column),
-            Error::Episode(e) | Error::Calendar(e) => (e.line, e.column),
+            Error::Episode(e) | Error::Calendar(e) | Error::History(e) => (e.line, e.column),
         };
         line.zip(column)
     }
@@ -206,5 +214,9 @@ impl Located {
 
     pub(crate) fn into_calendar(self, what: &str) -> Error {
         Error::Calendar(Box::new(self.into_input(what)))
+    }
+
+    pub(crate) fn into_history(self, what: &str) -> Error {
+        Error::History(Box::new(self.into_input(what)))
     }
 }

@@ -93,6 +93,7 @@ mod calendar;
 mod compile;
 mod episode;
 mod error;
+mod history;
 mod json;
 mod limits;
 pub mod lunar;
@@ -102,14 +103,16 @@ mod plan;
 mod replan;
 mod ruleset;
 mod sample;
+mod stamp;
 mod text;
 mod time;
 mod vocabulary;
 
 pub use calendar::{Calendar, Crew, DayKind, ShiftReason};
 pub use compile::FORMAT;
-pub use episode::{Course, Dates, Episode, Fact, OptOut, Patient, ID_CHARS};
+pub use episode::{Course, Dates, Episode, Fact, OptOut, Owner, Patient, Reassignment, ID_CHARS};
 pub use error::{Error, InputError, Result, RuleError};
+pub use history::{FollowUp, History, Outcome, OutcomeKind};
 pub use limits::Limits;
 pub use model::{
     AfterEvent, BeyondMaxShift, Channel, ClosedDay, Conditions, DeclinedDef, Defaults, Fraction,
@@ -117,15 +120,18 @@ pub use model::{
     Values, WindowDef,
 };
 pub use offset::{Landing, MonthEnd, Offset, OffsetError};
-pub use plan::task::{Derived, DropReason, Dropped, Plan, Status, Task};
+pub use plan::ledger::{Ignored, IgnoredReason, FOLLOW_UP};
+pub use plan::task::{Derived, DropReason, Dropped, Plan, Record, Status, Task};
 pub use replan::{
-    apply, compliance, diff, merge, week, worklist, Cancelled, Cap, CapMove, CheckedTask,
-    Completion, ComplianceCounts, CompliancePeriod, ComplianceReport, ComplianceStatus, Contact,
-    ContactPolicy, ContactReason, MergedPlan, MoveReason, PlanDiff, PriorityClass, PriorityPolicy,
-    TaskChange, WorkDay, WorkItem, WorkState, EXPIRED_LISTED_DAYS, MAX_CAP_DAYS,
+    apply, compliance, diff, merge, week, worklist, worklists_by_owner, Cancelled, Cap, CapMove,
+    CheckedTask, Completion, ComplianceCounts, CompliancePeriod, ComplianceReport,
+    ComplianceStatus, Contact, ContactPolicy, ContactReason, MergedPlan, MoveReason, OwnerWorklist,
+    PlanDiff, PriorityClass, PriorityPolicy, TaskChange, WorkDay, WorkItem, WorkState,
+    EXPIRED_LISTED_DAYS, MAX_CAP_DAYS,
 };
 pub use ruleset::{RuleSet, RuleSetBuilder, SourcedProgram, BUILTIN_RULES};
 pub use sample::sample_draw;
+pub use stamp::{Stamp, VERSION};
 pub use text::{Lang, Text};
 pub use time::{NamedWindow, NamedWindows, TimeWindow};
 pub use vocabulary::{Vocabulary, ENGINE_FACTS};

@@ -36,6 +36,8 @@ pub struct Limits {
     pub max_milestone_dates: usize,
     /// Most tasks (kept and dropped together) in one plan. Default 10,000.
     pub max_tasks_per_plan: usize,
+    /// Most outcomes and follow-ups in one history passed to planning. Default 10,000.
+    pub max_history_entries: usize,
 }
 
 impl Default for Limits {
@@ -49,6 +51,7 @@ impl Default for Limits {
             max_offset_days: 3_720,
             max_milestone_dates: 100,
             max_tasks_per_plan: 10_000,
+            max_history_entries: 10_000,
         }
     }
 }

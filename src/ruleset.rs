@@ -89,6 +89,8 @@ pub struct RuleSet {
     defs: Vec<SourcedProgram>,
     pub(crate) limits: Limits,
     vocabulary: Vocabulary,
+    /// The library version and the fingerprint of the sources: every plan carries it.
+    pub(crate) stamp: crate::stamp::Stamp,
 }
 
 /// A program definition with the name of the text it came from.
@@ -252,17 +254,19 @@ impl Accumulator {
         for (rank, step) in steps.into_iter().enumerate() {
             let rank = u32::try_from(rank).unwrap_or(u32::MAX);
             Arc::make_mut(&mut step.info).rank = rank;
-            if let Some(info) = &mut step.escalation {
+            for info in step.derived.each_mut() {
                 Arc::make_mut(info).rank = rank;
             }
         }
         let defs: Vec<&ProgramDef> = self.defs.iter().map(|d| &d.program).collect();
         let vocabulary = Vocabulary::of(&self.programs, &defs);
+        let stamp = crate::stamp::Stamp::of(&self.defs, &self.limits);
         RuleSet {
             programs: self.programs,
             defs: self.defs,
             limits: self.limits,
             vocabulary,
+            stamp,
         }
     }
 }
@@ -291,6 +295,12 @@ impl RuleSet {
     /// A program's display name.
     pub fn program_name(&self, id: &str) -> Option<&Text> {
         self.programs.iter().find(|p| &*p.id == id).map(|p| &p.name)
+    }
+
+    /// The library version and the fingerprint of the rule sources, as every plan made
+    /// with this set records them in [`crate::Plan::made_by`].
+    pub fn stamp(&self) -> &crate::stamp::Stamp {
+        &self.stamp
     }
 
     /// The definitions the set was compiled from, with their sources.

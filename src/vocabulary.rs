@@ -72,8 +72,12 @@ impl Vocabulary {
                 if let Some(w) = &s.wait {
                     v.facts.insert(w.fact.clone());
                 }
-                if let Anchor::Fact(k) | Anchor::Latest(k) = &s.anchor {
-                    v.facts.insert(k.clone());
+                match &s.anchor {
+                    Anchor::Fact(k) => {
+                        v.facts.insert(k.clone());
+                    }
+                    Anchor::Latest(kinds) => v.facts.extend(kinds.iter().cloned()),
+                    _ => {}
                 }
             }
         }

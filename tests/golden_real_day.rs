@@ -140,9 +140,10 @@ fn a_suture_removal_date_the_episode_gives_is_kept() {
 
 /// DOMAIN.md §7 and §9: a complaint logged on Wed 6 May 2026 at 20:30. The same-day call
 /// (window 09:00-18:00) has nothing left of its window: it goes to the next morning,
-/// Thu 7 May, 09:00-18:00 (`after_event`). The promised callback is Fri 8 May; the
-/// complaint is resolved on Tue 12 May at 16:00, and the confirming call is the day
-/// after. Logged at 10:15 instead, the first call is the same day from 10:15.
+/// Thu 7 May, 09:00-18:00 (`after_event`). The promised callback is Fri 8 May; still
+/// unresolved 3 days later, Mon 11 May, it gets another callback; it is resolved on Tue
+/// 12 May at 16:00 (the next loop callback, 14 May, is stopped), and the confirming call
+/// is the day after. Logged at 10:15 instead, the first call is the same day from 10:15.
 #[test]
 fn a_complaint_logged_at_half_past_eight_in_the_evening_is_called_the_next_morning() {
     let complaint = |at: &str| {
@@ -160,6 +161,7 @@ fn a_complaint_logged_at_half_past_eight_in_the_evening_is_called_the_next_morni
         [
             "2026-05-07 09:00-18:00 first-call <- 2026-05-06 (after_event)",
             "2026-05-08 09:00-18:00 promised-callback",
+            "2026-05-11 09:00-18:00 until-resolved-callback",
             "2026-05-13 09:00-18:00 resolution-confirmation",
         ]
     );

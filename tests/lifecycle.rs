@@ -577,6 +577,8 @@ fn wait_for_moves_the_task_to_a_fact_that_comes_after_its_day() {
 /// DOMAIN.md §7. Complaint on Mon 2 Mar 2026: the same-day call; the callback promised
 /// for Wed 4 Mar (milestone `promised_callback`); resolved Fri 6 Mar 16:00, so the
 /// confirmation call is the day after, Sat 7 Mar (the default calendar is open every day).
+/// The callbacks every 3 days after the promised one (7, 10 … 4 Apr) all come after the
+/// resolution: the ten are stopped by it.
 #[test]
 fn complaint_with_promised_callback_and_resolution() {
     let p = plan(
@@ -592,21 +594,42 @@ fn complaint_with_promised_callback_and_resolution() {
             "2026-03-07 resolution-confirmation phone customer_service",
         ],
     );
-    assert!(p.dropped.is_empty());
+    let loop_days = [
+        "2026-03-07",
+        "2026-03-10",
+        "2026-03-13",
+        "2026-03-16",
+        "2026-03-19",
+        "2026-03-22",
+        "2026-03-25",
+        "2026-03-28",
+        "2026-03-31",
+        "2026-04-03",
+    ];
+    let expected: Vec<String> = (loop_days.iter().enumerate())
+        .map(|(n, day)| {
+            format!("complaint/until-resolved-callback/k-1/{n} stopped complaint_resolved {day}")
+        })
+        .collect();
+    assert_eq!(dropped(&p), expected);
 }
 
-/// Just recorded: no promised day yet (listed as `missing_anchor`, naming the milestone)
-/// and not resolved (nothing planned, nothing dropped for the confirmation).
+/// Just recorded: no promised day yet (listed as `missing_anchor`, naming the milestone,
+/// and the ten callbacks that follow it as `anchor_dropped`) and not resolved (nothing
+/// planned, nothing dropped for the confirmation).
 #[test]
 fn complaint_just_recorded() {
     let p = plan(
         r#"{"id": "k-2", "event": "complaint", "at": "2026-03-02T10:00:00", "patient": {"id": "p-k"}}"#,
     );
     assert_calendar(&p, &["2026-03-02 first-call phone customer_service"]);
-    assert_eq!(
-        dropped(&p),
-        ["complaint/promised-callback/k-2/0 missing_anchor promised_callback -"]
+    let mut expected =
+        vec!["complaint/promised-callback/k-2/0 missing_anchor promised_callback -".to_string()];
+    // The ten callbacks after the promised one (COUNT=10) go with it.
+    expected.extend(
+        (0..10).map(|n| format!("complaint/until-resolved-callback/k-2/{n} anchor_dropped - -")),
     );
+    assert_eq!(dropped(&p), expected);
 }
 
 /// Resolved twice (reopened, then resolved again): one confirmation per resolution,

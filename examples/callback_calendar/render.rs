@@ -37,6 +37,10 @@ pub fn shift_label(r: ShiftReason, lang: Lang) -> &'static str {
         (ShiftReason::AfterEvent, Lang::En) => "no time left after the event",
         (ShiftReason::AnchorMoved, Lang::Zh) => "随就诊日顺延",
         (ShiftReason::AnchorMoved, Lang::En) => "follows its moved visit",
+        (ShiftReason::Agreed, Lang::Zh) => "与顾客约定",
+        (ShiftReason::Agreed, Lang::En) => "agreed with the patient",
+        (ShiftReason::Picked, Lang::Zh) => "顾问选定",
+        (ShiftReason::Picked, Lang::En) => "picked by the consultant",
         (_, Lang::Zh) => "休息日",
         (_, Lang::En) => "closed",
     }

@@ -140,6 +140,11 @@ pub enum ShiftReason {
     /// default day fell on a day the clinic is closed: the visit moved to an open day and
     /// the task follows it.
     AnchorMoved,
+    /// The patient agreed another day and time (a `rescheduled` outcome in the history):
+    /// the task is there, whatever the calendar says.
+    Agreed,
+    /// A consultant picked the day of a staff-picked task (a `picked` outcome).
+    Picked,
 }
 
 impl ShiftReason {
@@ -156,6 +161,8 @@ impl ShiftReason {
             ShiftReason::AfterEvent => "after_event",
             ShiftReason::AnchorMoved => "anchor_moved",
             ShiftReason::WaitEnded => "wait_ended",
+            ShiftReason::Agreed => "agreed",
+            ShiftReason::Picked => "picked",
         }
     }
 }

@@ -38,7 +38,15 @@ fn named_anchor(from: &str) -> Result<Option<Anchor>, String> {
             if let Some(rest) = from.strip_prefix("fact:") {
                 Anchor::Fact(kind(rest)?)
             } else if let Some(rest) = from.strip_prefix("latest:") {
-                Anchor::Latest(kind(rest)?)
+                let mut kinds = Vec::new();
+                for k in rest.split(',') {
+                    let k = kind(k)?;
+                    if kinds.contains(&k) {
+                        return Err(format!("fact kind {k:?} is named twice in anchor {from:?}: expected each kind once"));
+                    }
+                    kinds.push(k);
+                }
+                Anchor::Latest(kinds.into())
             } else if let Some(rest) = from.strip_prefix("festival:") {
                 let names: Vec<&str> = LunarFestival::ALL.iter().map(|f| f.id()).collect();
                 Anchor::Festival(LunarFestival::from_id(rest).ok_or_else(|| {

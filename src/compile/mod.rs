@@ -5,6 +5,7 @@
 //! pointer of the offending value and says what was expected.
 
 mod anchors;
+pub(crate) mod derived;
 mod fields;
 pub(crate) mod program;
 pub(crate) mod repeat;
@@ -21,8 +22,8 @@ use crate::plan::task::TaskInfo;
 use crate::text::Text;
 use crate::time::{NamedWindow, TimeWindow};
 pub(crate) use program::{
-    Anchor, CondKey, Conds, Declined, Expiry, Milestone, Program, Sample, Step, TimeOverride,
-    TimeSpec, Wait, DAY_KINDS,
+    Anchor, CondKey, Conds, Declined, Expiry, Milestone, Program, RetryThen, Sample, Step,
+    TimeOverride, TimeSpec, Wait, DAY_KINDS,
 };
 use std::sync::Arc;
 
@@ -73,6 +74,12 @@ pub(crate) fn compile_program(def: &ProgramDef, limits: &Limits) -> Result<Progr
     }
     if let Some(e) = &def.defaults.expires {
         expiry(e, "/defaults/expires", limits)?;
+    }
+    if let Some(r) = &def.defaults.no_answer {
+        derived::retry_rule(r, "/defaults/no_answer")?;
+    }
+    if let Some(e) = &def.defaults.escalate_after {
+        derived::escalate_after(e, "/defaults/escalate_after", limits)?;
     }
     let mut milestones = Vec::with_capacity(def.milestones.len());
     for (name, m) in &def.milestones {

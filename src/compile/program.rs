@@ -103,8 +103,34 @@ pub(crate) struct Step {
     pub expires: Expiry,
     /// What the task waits for, how long, and what then.
     pub wait: Option<Wait>,
-    /// The supervisor's task when the wait ends without the fact (`then: escalate`).
-    pub escalation: Option<Arc<TaskInfo>>,
+    /// What an unanswered call leads to (`no_answer`), if the step says.
+    pub retry: Option<Retry>,
+    /// Days after the last on-time day when a task not done goes to a supervisor.
+    pub escalate_after: Option<i64>,
+    /// The tasks an occurrence may make (escalations, the message after unanswered
+    /// calls…), shared by every task made from the step.
+    pub derived: super::derived::DerivedInfos,
+}
+
+/// A compiled `no_answer`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Retry {
+    /// How long after an unanswered call the next attempt is due, in minutes.
+    pub after_minutes: i64,
+    /// Calls in all, the first included.
+    pub max_attempts: u32,
+    pub then: RetryThen,
+}
+
+/// What follows the last unanswered call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RetryThen {
+    /// A message on this channel instead.
+    Message(Channel),
+    /// Nothing more.
+    Drop,
+    /// A supervisor's task.
+    Escalate,
 }
 
 /// A compiled `wait_for`.
@@ -134,8 +160,8 @@ pub(crate) enum Anchor {
     OneSessionLeft,
     /// Every fact of a kind, in time order.
     Fact(Arc<str>),
-    /// The latest fact of a kind, else the event.
-    Latest(Arc<str>),
+    /// The latest fact of any of these kinds, else the event (`latest:contacted,assigned`).
+    Latest(Box<[Arc<str>]>),
     /// The patient's birthday, every year (patient-level programs).
     Birthday,
     /// A Chinese lunar festival, every year (patient-level programs).

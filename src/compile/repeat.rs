@@ -8,6 +8,8 @@ use rrule::{RRule, Tz, Unvalidated};
 #[derive(Debug, Clone)]
 pub(crate) struct Repeat {
     rule: RRule<Unvalidated>,
+    /// The rule's COUNT: how many dates it gives from any start.
+    pub count: Option<u32>,
 }
 
 const FREQS: [&str; 4] = ["DAILY", "WEEKLY", "MONTHLY", "YEARLY"];
@@ -37,7 +39,7 @@ impl Repeat {
         horizon_bounded: bool,
     ) -> Result<Repeat, (String, Option<&'static str>)> {
         let bad = |why: String| (format!("invalid repeat rule {text:?}: {why}"), None);
-        let mut has_bound = false;
+        let mut count = None;
         if text.starts_with("RRULE:") {
             return Err(bad("expected the rule without the \"RRULE:\" prefix, such as \"FREQ=MONTHLY;BYMONTHDAY=1,15;COUNT=6\"".into()));
         }
@@ -73,9 +75,11 @@ impl Repeat {
                 )));
             }
             if key == "COUNT" {
-                let n: usize = value
+                let n: u32 = value
                     .parse()
                     .map_err(|_| bad(format!("COUNT={value} is not a whole number")))?;
+                count = Some(n);
+                let n = n as usize;
                 if n > limits.max_occurrences_per_step {
                     return Err((
                         format!(
@@ -86,13 +90,12 @@ impl Repeat {
                     ));
                 }
             }
-            has_bound |= key == "COUNT";
         }
-        if !has_bound && !horizon_bounded {
+        if count.is_none() && !horizon_bounded {
             return Err(bad("it has no COUNT; expected a bounded rule such as \"FREQ=MONTHLY;BYMONTHDAY=1,15;COUNT=6\" (patient-level programs may leave it out: their horizon bounds them)".into()));
         }
         let rule: RRule<Unvalidated> = text.parse().map_err(|e| bad(format!("{e}")))?;
-        let repeat = Repeat { rule };
+        let repeat = Repeat { rule, count };
         let start = sample_start().ok_or_else(|| bad("no sample date".into()))?;
         // Patient-level rules may be unbounded, and the horizon cuts them: they must give a
         // date within the longest offset; the first one found is enough.

@@ -169,12 +169,49 @@ pub(super) fn compile_step(
     if let Some(script) = &s.script {
         check_text(script, &at("script"))?;
     }
+    let role = s.role.or(d.role).unwrap_or(crate::Role::CustomerService);
+    let mut infos = derived::DerivedInfos::default();
+    let retry = match (&s.no_answer, &d.no_answer) {
+        (Some(_), _) if channel != crate::Channel::Phone => {
+            return Err(Located::new(
+                at("no_answer"),
+                format!("\"no_answer\" is for calls, and this step's channel is {}: expected \"channel\": \"phone\", or no \"no_answer\"", channel.name()),
+            ))
+        }
+        (Some(r), _) => Some(derived::retry_rule(r, &at("no_answer"))?),
+        // A program's default applies to its calls.
+        (None, Some(r)) if channel == crate::Channel::Phone => {
+            Some(derived::retry_rule(r, "/defaults/no_answer")?)
+        }
+        _ => None,
+    };
+    if let Some(r) = &retry {
+        derived::retry_infos(r, def, s, role, &mut infos);
+    }
+    let escalate_after = match (&s.escalate_after, &d.escalate_after) {
+        (Some(e), _) => Some(derived::escalate_after(e, &at("escalate_after"), limits)?),
+        (None, Some(e)) => Some(derived::escalate_after(
+            e,
+            "/defaults/escalate_after",
+            limits,
+        )?),
+        (None, None) => None,
+    };
+    if escalate_after.is_some() {
+        infos.overdue = Some(derived::overdue(def, s));
+    }
+    if let Some(w) = wait
+        .as_ref()
+        .filter(|w| w.then == crate::model::WaitThen::Escalate)
+    {
+        infos.wait_escalation = Some(derived::wait_escalation(def, s, &w.fact));
+    }
     Ok(Step {
         info: Arc::new(TaskInfo {
             program: def.id.as_str().into(),
             step: s.id.as_str().into(),
             channel,
-            role: s.role.or(d.role).unwrap_or(crate::Role::CustomerService),
+            role,
             picked_by: s.picked_by,
             wait_for,
             title: s.title.clone(),
@@ -201,11 +238,10 @@ pub(super) fn compile_step(
         beyond_max_shift,
         after_event: s.after_event.or(d.after_event).unwrap_or_default(),
         expires,
-        escalation: wait
-            .as_ref()
-            .filter(|w| w.then == crate::model::WaitThen::Escalate)
-            .map(|w| escalation(def, s, &w.fact)),
         wait,
+        retry,
+        escalate_after,
+        derived: infos,
     })
 }
 
@@ -240,28 +276,6 @@ fn wait(w: &crate::model::WaitDef, at: &str, limits: &Limits) -> Result<Wait, Lo
         fact,
         max,
         then: w.then.unwrap_or_default(),
-    })
-}
-
-/// The supervisor's task when a wait ends without its fact: internal work, titled after
-/// the step.
-fn escalation(def: &ProgramDef, s: &StepDef, fact: &str) -> Arc<TaskInfo> {
-    Arc::new(TaskInfo {
-        program: def.id.as_str().into(),
-        step: s.id.as_str().into(),
-        channel: crate::Channel::Internal,
-        role: crate::Role::Supervisor,
-        picked_by: None,
-        wait_for: None,
-        title: Text::new(
-            &format!("跟进：{}（未等到 {fact}）", s.title.zh()),
-            &format!("Look into: {} (no {fact} by the end of its wait)", s.title.en()),
-        ),
-        script: Some(Text::new(
-            &format!("等待 {fact} 已到期：了解顾客情况，决定下一步并安排负责人。"),
-            &format!("The wait for {fact} is over: find out how the patient is, decide what comes next and who does it."),
-        )),
-        rank: 0,
     })
 }
 

@@ -21,7 +21,7 @@ fn is_safe_id(id: &str) -> bool {
 type Check = fn(&Episode, &Limits) -> Result<(), Located>;
 
 /// Every check, in the order their errors are reported.
-const CHECKS: [Check; 9] = [
+const CHECKS: [Check; 10] = [
     episode_id,
     patient_id,
     event,
@@ -31,6 +31,7 @@ const CHECKS: [Check; 9] = [
     opt_out_facts,
     rest_hours,
     patient_opt_outs,
+    owners,
 ];
 
 /// The checks of a patient planned over a horizon (the episode is the engine's own).
@@ -186,6 +187,39 @@ fn patient_opt_outs(ep: &Episode, _: &Limits) -> Result<(), Located> {
                 format!(
                     "{} is opted out of twice (also /patient/opt_outs/{first}): expected each channel once, with the date it took effect",
                     o.channel.name()
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Owner ids are ids (they name staff in worklists and reports); a role handed over twice
+/// at the same moment is a slip (to whom?).
+fn owners(ep: &Episode, _: &Limits) -> Result<(), Located> {
+    let staff = |at: String, id: &str| {
+        if is_safe_id(id) {
+            Ok(())
+        } else {
+            Err(Located::new(
+                at,
+                format!("invalid staff id {id:?}: expected {ID_CHARS}"),
+            ))
+        }
+    };
+    for (role, owner) in &ep.owners {
+        staff(format!("/owners/{}", role.name()), &owner.id)?;
+    }
+    let list = &ep.reassignments;
+    for (i, r) in list.iter().enumerate() {
+        staff(format!("/reassignments/{i}/to"), &r.to.id)?;
+        if let Some(first) = (list.iter().take(i)).position(|p| p.role == r.role && p.at == r.at) {
+            return Err(Located::new(
+                format!("/reassignments/{i}"),
+                format!(
+                    "{} is handed over twice at {} (also /reassignments/{first}): expected one new owner per moment",
+                    r.role.name(),
+                    r.at
                 ),
             ));
         }

@@ -2,8 +2,13 @@
 
 mod check;
 mod dates;
+mod owners;
 
 pub use check::ID_CHARS;
+pub use owners::{Owner, Reassignment};
+
+/// The fact kind a reassignment also counts as, for anchors (`latest:contacted,assigned`).
+pub const ASSIGNED: &str = "assigned";
 
 use crate::error::Result;
 use crate::limits::Limits;
@@ -73,6 +78,23 @@ pub struct Episode {
         deserialize_with = "crate::json::objects"
     )]
     pub facts: Vec<Fact>,
+    /// The people who own the episode's roles (`{"consultant": "u-17"}`, or
+    /// `{"consultant": {"id": "u-17", "name": "李顾问"}}`): tasks of those roles carry
+    /// their owner.
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "crate::json::unique_keyed_map"
+    )]
+    pub owners: BTreeMap<crate::Role, Owner>,
+    /// Roles handed to someone else from a moment on: the tasks of the role still open
+    /// then go to the new owner; done tasks keep the owner who had them.
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::json::objects"
+    )]
+    pub reassignments: Vec<Reassignment>,
 }
 
 /// A treatment course: the sessions done and planned, and the size of the package.
@@ -353,6 +375,22 @@ impl Episode {
             .min_by_key(|f| f.at)
     }
 
+    /// When something of `kind` happened, in time order: the facts of that kind and, for
+    /// `assigned`, the reassignments too.
+    pub fn times_of<'a>(&'a self, kind: &'a str) -> impl Iterator<Item = NaiveDateTime> + 'a {
+        let reassigned = (kind == ASSIGNED)
+            .then_some(self.reassignments.iter().map(|r| r.at))
+            .into_iter()
+            .flatten();
+        let mut v: Vec<NaiveDateTime> = (self.facts.iter())
+            .filter(|f| f.kind == kind)
+            .map(|f| f.at)
+            .chain(reassigned)
+            .collect();
+        v.sort();
+        v.into_iter()
+    }
+
     /// The facts of one kind, in time order.
     pub fn facts_of<'a>(&'a self, kind: &'a str) -> impl Iterator<Item = &'a Fact> + 'a {
         let mut v: Vec<&Fact> = self.facts.iter().filter(|f| f.kind == kind).collect();
@@ -430,7 +468,7 @@ impl Serialize for Dates {
     }
 }
 
-mod date_time {
+pub(crate) mod date_time {
     use super::*;
 
     pub fn serialize<S: Serializer>(t: &NaiveDateTime, s: S) -> Result<S::Ok, S::Error> {

@@ -6,7 +6,9 @@
 
 mod shape;
 
-pub(crate) use shape::{object, object_opt, objects, unique_map, Expected, Object};
+pub(crate) use shape::{
+    object, object_opt, objects, unique_keyed_map, unique_map, Expected, Object,
+};
 
 use crate::error::Located;
 use crate::limits::Limits;

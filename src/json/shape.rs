@@ -67,18 +67,29 @@ where
     D: Deserializer<'de>,
     V: Deserialize<'de>,
 {
-    struct M<V>(PhantomData<V>);
-    impl<'de, V: Deserialize<'de>> Visitor<'de> for M<V> {
-        type Value = BTreeMap<String, V>;
+    unique_keyed_map(d)
+}
+
+/// A map whose keys come once each, read as `K` (an enum such as a role) from their text.
+pub(crate) fn unique_keyed_map<'de, D, K, V>(d: D) -> Result<BTreeMap<K, V>, D::Error>
+where
+    D: Deserializer<'de>,
+    K: Deserialize<'de> + Ord,
+    V: Deserialize<'de>,
+{
+    struct M<K, V>(PhantomData<(K, V)>);
+    impl<'de, K: Deserialize<'de> + Ord, V: Deserialize<'de>> Visitor<'de> for M<K, V> {
+        type Value = BTreeMap<K, V>;
         fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
             f.write_str("a JSON object")
         }
         fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
             let mut out = BTreeMap::new();
-            while let Some(key) = map.next_key::<String>()? {
+            while let Some(text) = map.next_key::<String>()? {
+                let key = K::deserialize(de::value::StrDeserializer::<A::Error>::new(&text))?;
                 if out.contains_key(&key) {
                     return Err(de::Error::custom(format!(
-                        "{key:?} is given twice: expected each key once"
+                        "{text:?} is given twice: expected each key once"
                     )));
                 }
                 let value = map.next_value()?;

@@ -106,6 +106,21 @@ impl Role {
         Role::Nurse,
     ];
 
+    /// The name as written in JSON (`customer_service`, `onsite_consultant`…).
+    pub fn name(self) -> &'static str {
+        match self {
+            Role::CustomerService => "customer_service",
+            Role::OnsiteConsultant => "onsite_consultant",
+            Role::OnlineConsultant => "online_consultant",
+            Role::PhoneConsultant => "phone_consultant",
+            Role::DoctorAssistant => "doctor_assistant",
+            Role::Supervisor => "supervisor",
+            Role::Consultant => "consultant",
+            Role::Doctor => "doctor",
+            Role::Nurse => "nurse",
+        }
+    }
+
     /// A short display label in `lang` (`客服` / `customer service`).
     pub fn label(self, lang: Lang) -> &'static str {
         let (zh, en) = match self {

@@ -8,8 +8,8 @@ mod step;
 
 pub use kinds::{Channel, Role};
 pub use step::{
-    AfterEvent, BeyondMaxShift, ClosedDay, Fraction, SampleDef, SessionRange, StepDef, TimeDef,
-    TimeOverrideDef, WaitDef, WaitThen, WindowDef,
+    AfterEvent, BeyondMaxShift, ClosedDay, Fraction, RetryDef, SampleDef, SessionRange, StepDef,
+    TimeDef, TimeOverrideDef, WaitDef, WaitThen, WindowDef,
 };
 
 use crate::offset::MonthEnd;
@@ -154,6 +154,16 @@ pub struct Defaults {
     /// Default of how long tasks are worth doing.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires: Option<String>,
+    /// Default of what an unanswered call leads to.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::json::object_opt"
+    )]
+    pub no_answer: Option<RetryDef>,
+    /// Default delay before a task not done goes to a supervisor.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub escalate_after: Option<String>,
 }
 
 /// A milestone as written: its default offset from the event (none: the episode must

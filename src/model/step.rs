@@ -188,6 +188,18 @@ pub struct StepDef {
     /// of its time window: `next_open_day` (the default) or `drop`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub after_event: Option<AfterEvent>,
+    /// What an unanswered call leads to: `{"retry_after": "PT2H", "max_attempts": 3,
+    /// "then": "sms"}` (else the program default, else nothing: the task stays open).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::json::object_opt"
+    )]
+    pub no_answer: Option<RetryDef>,
+    /// A supervisor's task when the task is still not done this long after its last
+    /// on-time day (`"P2D"`; else the program default, else none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub escalate_after: Option<String>,
     /// How long the task is worth doing: `"at_anchor"` (until the day before its anchor:
     /// reminders), `"never"` (it never expires), or a duration after the last on-time day
     /// (`"P7D"`). Default: see the rule format reference.
@@ -198,6 +210,24 @@ pub struct StepDef {
     /// Script: what to say or write.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub script: Option<Text>,
+}
+
+/// `no_answer`: try an unanswered call again after `retry_after`, up to `max_attempts`
+/// calls in all, then `then`: a channel to send a message on (`"sms"`, `"wechat"`),
+/// `"drop"`, or `"escalate"` (a supervisor's task).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RetryDef {
+    /// How long after an unanswered attempt to call again: `"PT2H"`, `"PT30M"`, `"P1D"`.
+    pub retry_after: String,
+    /// Calls in all, the first one included (2 to 10).
+    pub max_attempts: u32,
+    /// After the last unanswered call: `"sms"`, `"wechat"`, `"drop"` or `"escalate"`.
+    pub then: String,
+}
+
+impl crate::json::Expected for RetryDef {
+    const EXPECTED: &'static str = "a retry rule (a JSON object such as {\"retry_after\": \"PT2H\", \"max_attempts\": 3, \"then\": \"sms\"})";
 }
 
 /// `wait_for`: the fact a task waits for, how long at most, and what then.

@@ -36,6 +36,18 @@ pub(super) fn judge(
     channel: Channel,
     due: NaiveDateTime,
 ) -> Verdict {
+    judge_contact(ep, &program.declined, &step.stop_when, channel, due)
+}
+
+/// [`judge`] for a contact of no step (a follow-up added by hand): the refusal rule
+/// `declined` and the facts `stop_when`.
+pub(super) fn judge_contact(
+    ep: &Episode,
+    declined: &crate::compile::Declined,
+    stop_when: &[Box<str>],
+    channel: Channel,
+    due: NaiveDateTime,
+) -> Verdict {
     let patient = &ep.patient;
     let opted_out = patient
         .opt_outs
@@ -58,7 +70,7 @@ pub(super) fn judge(
         .filter(|at| *at < due)
         .min();
     if let Some(refusal) = refusal {
-        let rule = &program.declined;
+        let rule = declined;
         if rule.stop_channels.contains(&channel) {
             return Some((DropReason::Declined, None));
         }
@@ -71,7 +83,7 @@ pub(super) fn judge(
             return Some((DropReason::PastHorizon, None));
         }
     }
-    for kind in &step.stop_when {
+    for kind in stop_when {
         if ep.facts.iter().any(|f| *f.kind == **kind && f.at < due) {
             return Some((DropReason::Stopped, Some(Arc::from(&**kind))));
         }

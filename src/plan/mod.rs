@@ -4,9 +4,11 @@
 //! dependency order — anchor dates, nominal dates (offset and repeat), the calendar's
 //! closed-day policy, time windows — collecting tasks and dropped occurrences.
 
+pub(crate) mod ledger;
 mod lifecycle;
 mod occurrence;
 mod patient;
+mod record;
 mod shift;
 pub(crate) mod task;
 mod task_serde;
@@ -16,6 +18,7 @@ mod why;
 use crate::calendar::{Calendar, ShiftReason};
 use crate::compile::{Anchor, Program, Step};
 use crate::error::{Error, Located, Result};
+use crate::history::History;
 use crate::model::Channel;
 use crate::offset::{Landing, MonthEnd};
 use crate::ruleset::RuleSet;
@@ -46,7 +49,65 @@ impl RuleSet {
     /// dates than `max_milestone_dates`, a step more occurrences than
     /// `max_occurrences_per_step`, or the plan more tasks than `max_tasks_per_plan`.
     pub fn plan(&self, episode: &Episode, calendar: &Calendar) -> Result<Plan> {
-        self.run(episode, calendar, None)
+        self.run(episode, None, calendar, None)
+    }
+
+    /// Plans one episode with what happened so far: the next plan of the closed loop.
+    /// Pure and deterministic, whatever the order of the history.
+    ///
+    /// - **done**, **declined**, **abnormal recovery** close the task: it stays in the
+    ///   plan with its [`Task::record`] and never comes back as work, whatever is recorded
+    ///   later. A refusal also stops every call from then on (record it in the episode's
+    ///   facts or `patient.declined` too, for the other plans of the patient); an abnormal
+    ///   recovery brings a same-day call by the onsite consultant and a doctor's visit
+    ///   (`…/abnormal-contact`, `…/doctor-visit`).
+    /// - **no answer**, **busy**, **unreachable**: with the step's `no_answer` rule the
+    ///   next attempt (`…/attempt-2`) is due `retry_after` later, in the step's window of
+    ///   a day the call desk works; after `max_attempts` calls its `then` follows (a
+    ///   message `…/message`, a supervisor's task `…/unanswered`, or nothing: dropped as
+    ///   `unanswered`). Without a rule the task stays open.
+    /// - **rescheduled** moves the task (or its current attempt) to the agreed day and
+    ///   time (`shifted`: `agreed`); **picked** sets the day of a staff-picked task
+    ///   (`picked`). A moved task is judged again on its new day (a refusal before it
+    ///   drops it).
+    /// - A step with `escalate_after` gets a supervisor's task (`…/overdue`) that many
+    ///   days after the task's last on-time day, unless the task was closed before.
+    /// - The history's `follow_ups` become tasks (`follow-up/<id>/<episode>/0`).
+    /// - Outcomes that change nothing are listed in [`Plan::ignored`], with why.
+    ///
+    /// ```
+    /// use followup::{Calendar, Derived, History, RuleSet};
+    /// let rules = RuleSet::builtin()?;
+    /// let ep = rules.read_episode("ep", r#"{"id": "ep-1", "event": "procedure",
+    ///   "at": "2026-03-02T10:00", "attributes": {"category": "laser"}, "patient": {"id": "p-1"}}"#)?;
+    /// let history = History::from_json("history", r#"{"outcomes": [
+    ///   {"task": "laser-aftercare/day-1-call/ep-1/0", "outcome": "no_answer", "at": "2026-03-03T14:05"},
+    ///   {"task": "laser-aftercare/day-3-call/ep-1/0", "outcome": "rescheduled", "at": "2026-03-05T15:00",
+    ///    "to": "2026-03-06T10:30"}]}"#)?;
+    /// let plan = rules.plan_with(&ep, &history, &Calendar::default())?;
+    /// let task = |id: &str| plan.tasks.iter().find(|t| t.id() == id).unwrap();
+    /// // The day-1 call is tried again two hours later the same afternoon…
+    /// let second = task("laser-aftercare/day-1-call/ep-1/0/attempt-2");
+    /// assert_eq!((second.due.to_string(), second.window.start.to_string()),
+    ///            ("2026-03-03".into(), "16:05:00".into()));
+    /// // …and the day-3 call moves to the time agreed with the patient.
+    /// let agreed = task("laser-aftercare/day-3-call/ep-1/0");
+    /// assert_eq!(agreed.due.to_string(), "2026-03-06");
+    /// assert_eq!(agreed.window.start.to_string(), "10:30:00");
+    /// # Ok::<(), followup::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`RuleSet::plan`]; a history is checked when read ([`History::from_json`],
+    /// [`History::check`]).
+    pub fn plan_with(
+        &self,
+        episode: &Episode,
+        history: &History,
+        calendar: &Calendar,
+    ) -> Result<Plan> {
+        self.run(episode, Some(history), calendar, None)
     }
 
     /// Plans as [`RuleSet::plan`] does, then marks each task with its [`Status`] on
@@ -88,10 +149,37 @@ impl RuleSet {
     pub(crate) fn run(
         &self,
         episode: &Episode,
+        history: Option<&History>,
         calendar: &Calendar,
         horizon: Option<(NaiveDate, NaiveDate)>,
     ) -> Result<Plan> {
         let what = || describe(episode, horizon);
+        if let Some(h) = history {
+            let n = h.outcomes.len().saturating_add(h.follow_ups.len());
+            if n > self.limits.max_history_entries {
+                return Err(Located::new(
+                    "",
+                    format!(
+                        "the history has {n} outcomes and follow-ups, more than the limit max_history_entries ({})",
+                        self.limits.max_history_entries
+                    ),
+                )
+                .limit("max_history_entries")
+                .into_history(&format!("history of {}", what())));
+            }
+        }
+        // A refusal recorded on any task of the history belongs to the patient: every
+        // program honours it from then on, as a `declined` fact.
+        let with_refusals;
+        let episode = match history.map(refusals).filter(|r| !r.is_empty()) {
+            Some(extra) => {
+                let mut ep = episode.clone();
+                ep.facts.extend(extra);
+                with_refusals = ep;
+                &with_refusals
+            }
+            None => episode,
+        };
         let windows = calendar.windows();
         let mut out = Planner {
             rest: timing::rest_hours(&episode.patient, &windows),
@@ -110,6 +198,7 @@ impl RuleSet {
             first_task: 0,
             shifted: 0,
             first_pass: Vec::new(),
+            ledger: history.map(|h| ledger::Ledger::new(h, &episode.id)),
         };
         match horizon {
             None => self.check_episode(episode, &what())?,
@@ -124,18 +213,58 @@ impl RuleSet {
                 out.program_twice_if_needed(program)?;
             }
         }
+        out.follow_ups()?;
+        out.owners();
+        if out.plan.tasks.len() + out.plan.dropped.len() > self.limits.max_tasks_per_plan {
+            return Err(episode_error(
+                &what(),
+                String::new(),
+                format!(
+                    "the plan has more than the limit max_tasks_per_plan ({}) tasks",
+                    self.limits.max_tasks_per_plan
+                ),
+                Some("max_tasks_per_plan"),
+            ));
+        }
         let mut plan = out.plan;
+        if let Some(ledger) = out.ledger {
+            ledger.finish(&mut plan);
+        }
+        plan.made_by = self.stamp.clone();
         if plan.programs.is_empty() {
             plan.no_program = Some(self.why_no_program(episode, horizon.is_some()));
         }
-        // The rank orders (program, step) as their ids would, without comparing strings.
-        plan.tasks
-            .sort_unstable_by_key(|t| (t.due, t.window.start, t.info.rank, t.occurrence));
+        // The rank orders (program, step) as their ids would, without comparing strings;
+        // follow-ups added by hand share the last rank and go by their ids.
+        let key = |t: &Task| (t.due, t.window.start, t.info.rank, t.occurrence, t.derived);
+        plan.tasks.sort_unstable_by(|a, b| {
+            key(a)
+                .cmp(&key(b))
+                .then_with(|| a.info.step.cmp(&b.info.step))
+        });
         plan.dropped.sort_unstable_by(|a, b| {
-            (&a.program, &a.step, a.occurrence).cmp(&(&b.program, &b.step, b.occurrence))
+            (&a.program, &a.step, a.occurrence, &a.id).cmp(&(
+                &b.program,
+                &b.step,
+                b.occurrence,
+                &b.id,
+            ))
         });
         Ok(plan)
     }
+}
+
+/// The `declined` outcomes of a history, as facts.
+fn refusals(h: &History) -> Vec<crate::Fact> {
+    h.outcomes
+        .iter()
+        .filter(|o| o.outcome == crate::history::OutcomeKind::Declined)
+        .map(|o| crate::Fact {
+            kind: "declined".into(),
+            at: o.at,
+            channel: None,
+        })
+        .collect()
 }
 
 fn episode_error(
@@ -182,6 +311,8 @@ struct Planner<'a> {
     /// The current program's tasks of the first pass, when the second runs: what shifted
     /// tasks must keep clear of and in order with.
     first_pass: Vec<Neighbour>,
+    /// What happened so far, filed by occurrence (plans made with a history).
+    ledger: Option<ledger::Ledger<'a>>,
 }
 
 /// A task of the first pass of a program, as the second pass sees it.
@@ -227,6 +358,7 @@ impl Planner<'_> {
     /// (see [`shift`]).
     fn program_twice_if_needed(&mut self, program: &Program) -> Result<()> {
         let (tasks, dropped) = (self.plan.tasks.len(), self.plan.dropped.len());
+        let ignored = self.ledger.as_ref().map_or(0, |l| l.ignored.len());
         self.first_task = tasks;
         self.shifted = 0;
         self.first_pass.clear();
@@ -237,6 +369,7 @@ impl Planner<'_> {
         self.first_pass = self
             .program_tasks()
             .iter()
+            .filter(|t| shift::by_rule(t))
             .map(|t| Neighbour {
                 channel: t.channel(),
                 role: t.role(),
@@ -247,6 +380,9 @@ impl Planner<'_> {
             .collect();
         self.plan.tasks.truncate(tasks);
         self.plan.dropped.truncate(dropped);
+        if let Some(l) = self.ledger.as_mut() {
+            l.ignored.truncate(ignored);
+        }
         self.shifted = 0;
         let planned = self.program(program);
         self.first_pass.clear();
@@ -342,10 +478,10 @@ impl Planner<'_> {
                     }
                 }
                 Anchor::Fact(kind) => {
-                    for f in ep.facts_of(kind) {
+                    for at in ep.times_of(kind) {
                         let a = AnchorDay {
-                            day: f.at.date(),
-                            at: Some(f.at.time()),
+                            day: at.date(),
+                            at: Some(at.time()),
                             moved: None,
                         };
                         one(self, Some(a), &mut occ)?;
@@ -390,15 +526,19 @@ impl Planner<'_> {
                         continue;
                     }
                 },
-                Anchor::Latest(kind) => {
+                Anchor::Latest(kinds) => {
                     // The event itself counts: facts before it are older news.
-                    let a = match ep.facts_of(kind).last() {
-                        Some(f) if f.at > ep.at => AnchorDay {
-                            day: f.at.date(),
-                            at: Some(f.at.time()),
+                    let latest = (kinds.iter())
+                        .filter_map(|k| ep.times_of(k).last())
+                        .max()
+                        .filter(|at| *at > ep.at);
+                    let a = match latest {
+                        Some(at) => AnchorDay {
+                            day: at.date(),
+                            at: Some(at.time()),
                             moved: None,
                         },
-                        _ => event_day,
+                        None => event_day,
                     };
                     one(self, Some(a), &mut occ)?;
                 }

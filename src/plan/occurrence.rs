@@ -22,18 +22,27 @@ impl Planner<'_> {
         sampled: bool,
         occ: &mut u32,
     ) -> Result<()> {
+        // A whole anchor dropped drops as many occurrences as it would have given: a
+        // repeat's COUNT (ids stay the same whether the anchor is kept or dropped).
+        let drop_all = |this: &mut Self, reason: DropReason, occ: &mut u32| {
+            let n = match (&step.repeat, this.horizon) {
+                (Some(r), None) => r.count.unwrap_or(1).max(1),
+                _ => 1,
+            };
+            for _ in 0..n {
+                this.drop(program, step, *occ, None, reason, None);
+                this.anchors.push(None);
+                *occ += 1;
+            }
+        };
         let Some(anchor) = anchor else {
-            self.drop(program, step, *occ, None, DropReason::AnchorDropped, None);
-            self.anchors.push(None);
-            *occ += 1;
+            drop_all(self, DropReason::AnchorDropped, occ);
             return Ok(());
         };
         let rule_day = match step.offset.apply(anchor.day, step.month_end) {
             Landing::Date(d) => d,
             Landing::Skipped => {
-                self.drop(program, step, *occ, None, DropReason::MonthEndSkipped, None);
-                self.anchors.push(None);
-                *occ += 1;
+                drop_all(self, DropReason::MonthEndSkipped, occ);
                 return Ok(());
             }
             Landing::OutOfRange => return Err(self.out_of_range(step)),
@@ -239,16 +248,30 @@ impl Planner<'_> {
         } else {
             due
         };
-        if let Some((reason, detail)) = lifecycle::judge(
-            self.ep,
-            program,
-            step,
-            step.info.channel,
-            judged.and_time(window.start),
-        ) {
-            self.drop(program, step, n, Some(nominal), reason, detail);
-            self.anchors.push(None);
-            return Ok(());
+        // What happened so far: a task with outcomes recorded happened, whatever facts
+        // came since.
+        let entries = match self.ledger.as_mut() {
+            Some(l) => l.take(&program.id, &step.info.step, n),
+            None => None,
+        };
+        let recorded = entries.as_ref().is_some_and(|list| {
+            list.iter().any(|e| {
+                matches!(e.derived, None | Some(Derived::Attempt(_)))
+                    && e.outcome.outcome != crate::history::OutcomeKind::Note
+            })
+        });
+        if !recorded {
+            if let Some((reason, detail)) = lifecycle::judge(
+                self.ep,
+                program,
+                step,
+                step.info.channel,
+                judged.and_time(window.start),
+            ) {
+                self.drop(program, step, n, Some(nominal), reason, detail);
+                self.anchors.push(None);
+                return Ok(());
+            }
         }
 
         if !matches!(
@@ -274,11 +297,27 @@ impl Planner<'_> {
             status: None,
             waiting,
             derived: None,
+            record: None,
+            owner: None,
         });
-        if let (Some(info), Some(end)) = (&step.escalation, escalate_after) {
+        let base = self.plan.tasks.len() - 1;
+        if let (Some(info), Some(end)) = (&step.derived.wait_escalation, escalate_after) {
             self.escalate(info, n, nominal, end)?;
         }
-        self.anchors.push(Some(due));
+        let kept = match entries {
+            Some(list) => self.apply_history(program, step, base, &list)?,
+            None => {
+                // Escalations need to know what was done: plans made with a history.
+                if self.ledger.is_some() {
+                    self.overdue(step, base, None)?;
+                }
+                true
+            }
+        };
+        // Steps anchored to this one count from its day as it stands (an agreed or
+        // picked day included).
+        let day = self.plan.tasks.get(base).filter(|_| kept).map(|t| t.due);
+        self.anchors.push(day);
         Ok(())
     }
 
@@ -311,6 +350,8 @@ impl Planner<'_> {
             status: None,
             waiting: false,
             derived: Some(Derived::Escalation),
+            record: None,
+            owner: None,
         });
         Ok(())
     }

@@ -48,6 +48,34 @@ impl RuleSet {
         until: NaiveDate,
         calendar: &Calendar,
     ) -> Result<Plan> {
+        self.patient_run(patient, None, from, until, calendar)
+    }
+
+    /// [`RuleSet::plan_patient`] with what happened so far to the patient's greetings
+    /// (their ids name the episode `patient:<id>`): see [`RuleSet::plan_with`].
+    ///
+    /// # Errors
+    ///
+    /// As [`RuleSet::plan_patient`].
+    pub fn plan_patient_with(
+        &self,
+        patient: &Patient,
+        history: &crate::history::History,
+        from: NaiveDate,
+        until: NaiveDate,
+        calendar: &Calendar,
+    ) -> Result<Plan> {
+        self.patient_run(patient, Some(history), from, until, calendar)
+    }
+
+    fn patient_run(
+        &self,
+        patient: &Patient,
+        history: Option<&crate::history::History>,
+        from: NaiveDate,
+        until: NaiveDate,
+        calendar: &Calendar,
+    ) -> Result<Plan> {
         let what = format!("patient {:?}", patient.id);
         if until < from {
             return Err(Located::new(
@@ -79,8 +107,10 @@ impl RuleSet {
             milestones: BTreeMap::new(),
             course: None,
             facts: Vec::new(),
+            owners: BTreeMap::new(),
+            reassignments: Vec::new(),
         };
-        self.run(&episode, calendar, Some((from, until)))
+        self.run(&episode, history, calendar, Some((from, until)))
     }
 }
 

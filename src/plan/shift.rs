@@ -89,12 +89,23 @@ pub(super) fn after_time(window: TimeWindow, t: NaiveTime) -> Option<TimeWindow>
     })
 }
 
-/// True if the calendar (not its anchor, not a wait) moved the task off its rule's day.
+/// True if the calendar (not its anchor, not a wait, not the history) moved the task off
+/// its rule's day.
 pub(super) fn moved_by_calendar(t: &Task) -> bool {
-    !matches!(
-        t.shifted,
-        None | Some(ShiftReason::AnchorMoved | ShiftReason::WaitedForFact | ShiftReason::WaitEnded)
-    )
+    by_rule(t)
+        && !matches!(
+            t.shifted,
+            None | Some(
+                ShiftReason::AnchorMoved | ShiftReason::WaitedForFact | ShiftReason::WaitEnded
+            )
+        )
+}
+
+/// True for a task whose day the rules and the calendar set: not a task the history made
+/// (an attempt, an escalation) or moved (an agreed time, a picked day). Only those keep
+/// their order and their days apart.
+pub(super) fn by_rule(t: &Task) -> bool {
+    t.derived.is_none() && !matches!(t.shifted, Some(ShiftReason::Agreed | ShiftReason::Picked))
 }
 
 /// True if no task moved by the calendar shares its day with, or is out of order with,
@@ -103,6 +114,7 @@ pub(super) fn in_order(tasks: &[Task]) -> bool {
     tasks.iter().filter(|t| moved_by_calendar(t)).all(|t| {
         tasks.iter().all(|o| {
             std::ptr::eq(o, t)
+                || !by_rule(o)
                 || o.channel() != t.channel()
                 || o.role() != t.role()
                 || o.nominal == t.nominal
@@ -218,7 +230,7 @@ impl Planner<'_> {
         for t in self
             .program_tasks()
             .iter()
-            .filter(|t| t.channel() == channel && t.role() == role)
+            .filter(|t| by_rule(t) && t.channel() == channel && t.role() == role)
         {
             if t.nominal < nominal {
                 gap.lo = max_opt(gap.lo, t.due.succ_opt());
@@ -235,7 +247,11 @@ impl Planner<'_> {
     /// other rule days count.
     fn taken_on(&self, channel: Channel, day: NaiveDate, (role, nominal): Lane) -> bool {
         self.program_tasks().iter().any(|t| {
-            t.channel() == channel && t.role() == role && t.due == day && t.nominal != nominal
+            by_rule(t)
+                && t.channel() == channel
+                && t.role() == role
+                && t.due == day
+                && t.nominal != nominal
         }) || (self.first_pass.iter()).any(|n| {
             n.channel == channel && n.role == role && n.fixed == Some(day) && n.nominal != nominal
         })

@@ -27,6 +27,13 @@ pub struct Plan {
     pub tasks: Vec<Task>,
     /// Occurrences that will not be done, each with its reason.
     pub dropped: Vec<Dropped>,
+    /// Outcomes of the history ([`crate::RuleSet::plan_with`]) that changed nothing, each
+    /// with why (no such task, dropped, recorded after the task was closed…).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ignored: Vec<super::ledger::Ignored>,
+    /// Which rules and which version of this library made the plan.
+    #[serde(default)]
+    pub made_by: crate::stamp::Stamp,
 }
 
 /// One contact: who contacts the patient, how, on which day and in which time window.
@@ -86,28 +93,118 @@ pub struct Task {
     pub status: Option<Status>,
     /// True while the step's `wait_for` fact has not happened (see [`Task::waits_for`]).
     pub(crate) waiting: bool,
-    /// Set for a task made from another occurrence (an escalation): its id is that
-    /// occurrence's id plus `/` and [`Derived::name`].
+    /// Set for a task made from another occurrence (an escalation, a further attempt):
+    /// its id is that occurrence's id plus `/` and [`Derived::name`].
     pub derived: Option<Derived>,
+    /// What the history passed to [`crate::RuleSet::plan_with`] says happened to it.
+    pub record: Option<Record>,
+    /// The person who owns the task's role (the episode's `owners` and `reassignments`):
+    /// for an open task, whoever owns the role now; for a closed one, whoever owned it
+    /// when it was closed.
+    pub owner: Option<Arc<str>>,
 }
 
-/// What a task made from another occurrence of a step is for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+/// What a task made from another occurrence of a step is for. Its id is the
+/// occurrence's id, `/` and [`Derived::name`]: `…/ep-1/0/attempt-2`, `…/ep-1/0/overdue`.
+///
+/// Serialised as that name (`"attempt-2"`, `"overdue"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum Derived {
     /// A supervisor looks into a task whose wait ended without its fact
     /// (`"then": "escalate"`).
     Escalation,
+    /// The next call after an unanswered one (`no_answer`): attempt 2, 3…
+    Attempt(u32),
+    /// The message sent when the last attempt went unanswered (`"then": "sms"`).
+    Message,
+    /// A supervisor looks into a call unanswered `max_attempts` times
+    /// (`"then": "escalate"`).
+    Unanswered,
+    /// A supervisor follows up a task still not done `escalate_after` its last on-time
+    /// day.
+    Overdue,
+    /// The onsite consultant's same-day call after an abnormal recovery was reported.
+    AbnormalContact,
+    /// The doctor sees a patient who reported an abnormal recovery.
+    DoctorVisit,
 }
 
 impl Derived {
-    /// The last part of the task id (`escalation`).
-    pub fn name(self) -> &'static str {
+    /// The last part of the task id (`escalation`, `attempt-2`, `message`, `unanswered`,
+    /// `overdue`, `abnormal-contact`, `doctor-visit`).
+    pub fn name(self) -> std::borrow::Cow<'static, str> {
         match self {
-            Derived::Escalation => "escalation",
+            Derived::Escalation => "escalation".into(),
+            Derived::Attempt(n) => format!("attempt-{n}").into(),
+            Derived::Message => "message".into(),
+            Derived::Unanswered => "unanswered".into(),
+            Derived::Overdue => "overdue".into(),
+            Derived::AbnormalContact => "abnormal-contact".into(),
+            Derived::DoctorVisit => "doctor-visit".into(),
         }
     }
+
+    /// Reads a name written by [`Derived::name`]; attempts are numbered from 2.
+    pub fn from_name(name: &str) -> Option<Derived> {
+        Some(match name {
+            "escalation" => Derived::Escalation,
+            "message" => Derived::Message,
+            "unanswered" => Derived::Unanswered,
+            "overdue" => Derived::Overdue,
+            "abnormal-contact" => Derived::AbnormalContact,
+            "doctor-visit" => Derived::DoctorVisit,
+            _ => {
+                let n = name.strip_prefix("attempt-")?;
+                if n.starts_with('0') || !n.bytes().all(|b| b.is_ascii_digit()) {
+                    return None;
+                }
+                Derived::Attempt(n.parse().ok().filter(|n| *n >= 2)?)
+            }
+        })
+    }
+}
+
+impl std::fmt::Display for Derived {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.name())
+    }
+}
+
+impl Serialize for Derived {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.name())
+    }
+}
+
+impl<'de> Deserialize<'de> for Derived {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let name = String::deserialize(d)?;
+        Derived::from_name(&name).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "unknown derived task {name:?}: expected escalation, attempt-N (N from 2), message, unanswered, overdue, abnormal-contact or doctor-visit"
+            ))
+        })
+    }
+}
+
+/// What the history says happened to a task (see [`crate::RuleSet::plan_with`]): the
+/// outcome that counts, when, and who recorded it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Record {
+    /// What happened: the closing outcome when there is one, else the last one.
+    pub outcome: crate::history::OutcomeKind,
+    /// When.
+    #[serde(with = "crate::episode::date_time")]
+    pub at: chrono::NaiveDateTime,
+    /// Who recorded it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<Arc<str>>,
+    /// Nothing is left to do: the task was done (or declined, or an abnormal recovery was
+    /// reported), or it was an unanswered call that the next attempt or what follows the
+    /// last one took over. Worklists leave closed tasks out.
+    pub closed: bool,
 }
 
 /// What every occurrence of one step shares: built once when the rules are compiled.
@@ -164,7 +261,6 @@ impl PartialEq for Task {
                 self.beyond_calendar,
                 self.expires,
                 self.status,
-                self.derived,
             ) == (
                 other.occurrence,
                 other.earliest,
@@ -176,8 +272,9 @@ impl PartialEq for Task {
                 other.beyond_calendar,
                 other.expires,
                 other.status,
-                other.derived,
             )
+            && (self.derived, &self.record, &self.owner)
+                == (other.derived, &other.record, &other.owner)
     }
 }
 
@@ -203,9 +300,23 @@ impl Task {
         );
         if let Some(d) = self.derived {
             id.push('/');
-            id.push_str(d.name());
+            id.push_str(&d.name());
         }
         id
+    }
+
+    /// True when the history closed the task: done, declined, an abnormal recovery
+    /// reported, or an unanswered call that a later attempt took over.
+    pub fn is_closed(&self) -> bool {
+        self.record.as_ref().is_some_and(|r| r.closed)
+    }
+
+    /// True when the history says the task was done (done, declined or an abnormal
+    /// recovery reported: the patient was reached).
+    pub fn is_done(&self) -> bool {
+        self.record
+            .as_ref()
+            .is_some_and(|r| r.closed && r.outcome.is_done())
     }
 
     /// The parts of the id, for maps keyed by task without building the id.
@@ -294,6 +405,8 @@ impl std::fmt::Debug for Task {
             .field("waits_for", &self.waits_for())
             .field("status", &self.status)
             .field("derived", &self.derived)
+            .field("record", &self.record)
+            .field("owner", &self.owner)
             .field("title", self.title())
             .field("script", &self.script())
             .finish()
@@ -419,6 +532,9 @@ pub enum DropReason {
     /// A shifted task would have shared its day with another task of the same program,
     /// episode and channel; `detail` names that task's step.
     Superseded,
+    /// A call went unanswered as many times as its step's `no_answer` allows and its
+    /// `then` is `drop`; `detail` is the number of calls made.
+    Unanswered,
     /// [`crate::merge`] found no day within the task's window under the frequency caps,
     /// and the policy drops such tasks of its class (greetings, sales) rather than break a
     /// cap; `detail` is the channel.

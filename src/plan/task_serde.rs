@@ -1,7 +1,7 @@
 //! The JSON form of a [`Task`]: one flat object, with the id written out and checked
 //! when read back.
 
-use super::task::{task_id, Derived, Status, Subject, Task, TaskInfo};
+use super::task::{task_id, Derived, Record, Status, Subject, Task, TaskInfo};
 use crate::calendar::ShiftReason;
 use crate::model::{Channel, Role};
 use crate::text::Text;
@@ -41,6 +41,10 @@ struct Repr {
     status: Option<Status>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     derived: Option<Derived>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    owner: Option<Arc<str>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    record: Option<Record>,
     title: Text,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     script: Option<Text>,
@@ -75,6 +79,8 @@ impl Serialize for Task {
             waits_for: info.wait_for.clone().filter(|_| self.waiting),
             status: self.status,
             derived: self.derived,
+            owner: self.owner.clone(),
+            record: self.record.clone(),
             title: info.title.clone(),
             script: info.script.clone(),
         }
@@ -88,7 +94,7 @@ impl<'de> Deserialize<'de> for Task {
         let mut expected = task_id(&r.program, &r.step, &r.episode, r.occurrence);
         if let Some(d) = r.derived {
             expected.push('/');
-            expected.push_str(d.name());
+            expected.push_str(&d.name());
         }
         if r.id != expected {
             return Err(serde::de::Error::custom(format!(
@@ -125,6 +131,8 @@ impl<'de> Deserialize<'de> for Task {
             status: r.status,
             waiting,
             derived: r.derived,
+            record: r.record,
+            owner: r.owner,
         })
     }
 }

@@ -174,6 +174,11 @@ pub struct ComplianceReport {
     /// Counts by the person who did the task (`Completion::by`): done tasks only, as a
     /// missed, expired or pending task has nobody to count it against.
     pub by_person: BTreeMap<String, ComplianceCounts>,
+    /// Counts by the task's owner ([`Task::owner`], from the episode's `owners` and
+    /// `reassignments`): every status, so a missed task counts against the person who
+    /// owned it. Tasks with no owner are not counted here.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub by_owner: BTreeMap<String, ComplianceCounts>,
     /// Completions whose task id is none of the tasks given (a typo, a task of a plan not
     /// passed in, or an occurrence the plan dropped), sorted: reported, never ignored.
     pub unknown: Vec<Completion>,
@@ -191,7 +196,9 @@ pub struct ComplianceReport {
 ///   fact).
 ///
 /// When a task has several completions (a call not answered, then one that was), the
-/// earliest counts; the others change nothing. Completions for known tasks due outside the
+/// earliest counts; the others change nothing. A task the history closed as done
+/// ([`Task::record`], plans made with [`crate::RuleSet::plan_with`]) counts as completed
+/// then, by whoever recorded it (else its owner), unless an earlier completion is given. Completions for known tasks due outside the
 /// period are left to that period's report. A task id given twice is judged once. The
 /// tasks can come from any number of plans: `compliance(plans.iter().flat_map(|p|
 /// &p.tasks), …)`.
@@ -246,14 +253,35 @@ pub fn compliance<'a>(
         total: ComplianceCounts::default(),
         by_role: BTreeMap::new(),
         by_person: BTreeMap::new(),
+        by_owner: BTreeMap::new(),
         unknown: Vec::new(),
     };
     for task in &tasks {
         if task.due < period.from || task.due > period.to {
             continue;
         }
-        let completion = first.get(task.id().as_str()).copied();
-        let status = match completion {
+        let given = first.get(task.id().as_str()).copied();
+        let recorded = task
+            .record
+            .as_ref()
+            .filter(|_| task.is_done())
+            .map(|r| Completion {
+                task_id: task.id(),
+                done_at: r.at,
+                by: r
+                    .by
+                    .as_deref()
+                    .or(task.owner.as_deref())
+                    .unwrap_or_default()
+                    .to_string(),
+                outcome: r.outcome.name().to_string(),
+            });
+        let completion = match (given, recorded) {
+            (Some(g), Some(r)) if r.done_at < g.done_at => Some(r),
+            (Some(g), _) => Some(g.clone()),
+            (None, r) => r,
+        };
+        let status = match &completion {
             Some(c) if c.done_at.date() < task.earliest => ComplianceStatus::Early,
             Some(c) if c.done_at.date() <= task.latest => ComplianceStatus::OnTime,
             Some(_) => ComplianceStatus::Late,
@@ -264,17 +292,24 @@ pub fn compliance<'a>(
         };
         report.total.add(status);
         report.by_role.entry(task.role()).or_default().add(status);
-        if let Some(c) = completion {
+        if let Some(c) = completion.as_ref().filter(|c| !c.by.is_empty()) {
             report
                 .by_person
                 .entry(c.by.clone())
                 .or_default()
                 .add(status);
         }
+        if let Some(owner) = &task.owner {
+            report
+                .by_owner
+                .entry(owner.to_string())
+                .or_default()
+                .add(status);
+        }
         report.tasks.push(CheckedTask {
             task: (*task).clone(),
             status,
-            completion: completion.cloned(),
+            completion,
         });
     }
 

@@ -9,7 +9,8 @@
 //! - [`merge()`]: the tasks of all a patient's plans as contacts: one call or message per
 //!   patient, day and channel listing every reason, with per-channel frequency caps
 //!   ([`ContactPolicy`]).
-//! - [`worklist()`] / [`week`]: what one role has to do on a day (overdue first) or a week.
+//! - [`worklist()`] / [`week`]: what one role has to do on a day (overdue first) or a week;
+//!   [`worklists_by_owner`]: a day's work per person.
 //! - [`compliance()`]: on time, early, late, missed and pending, by role and by person,
 //!   from the plans and the completion records.
 
@@ -26,7 +27,10 @@ pub use compliance::{
 pub use diff::{apply, diff, Cancelled, PlanDiff, TaskChange};
 pub use merge::{merge, CapMove, Contact, ContactReason, MergedPlan, MoveReason};
 pub use policy::{Cap, ContactPolicy, PriorityClass, PriorityPolicy, MAX_CAP_DAYS};
-pub use worklist::{week, worklist, WorkDay, WorkItem, WorkState, EXPIRED_LISTED_DAYS};
+pub use worklist::{
+    week, worklist, worklists_by_owner, OwnerWorklist, WorkDay, WorkItem, WorkState,
+    EXPIRED_LISTED_DAYS,
+};
 
 use crate::plan::task::Task;
 use std::collections::BTreeSet;

@@ -53,7 +53,9 @@ pub struct WorkDay {
 
 /// What `role` (every role when `None`) has to do on `day`: the tasks due that day, the
 /// overdue ones (due before `day`, still worth doing) and, apart, the ones that expired in
-/// the last [`EXPIRED_LISTED_DAYS`] days, leaving out those in `done` (task ids).
+/// the last [`EXPIRED_LISTED_DAYS`] days, leaving out those in `done` (task ids) and those
+/// the history closed ([`Task::is_closed`]: done, or an unanswered call a later attempt
+/// took over).
 ///
 /// Overdue tasks come first, oldest first, then the day's tasks by time window, then the
 /// expired ones; ties by program, step, occurrence, patient and id. An expired task is
@@ -127,7 +129,59 @@ pub fn week<'a>(
         .collect()
 }
 
-/// The tasks of `role` that are neither done nor waiting for a fact, in plan order.
+/// What each person has to do on `day`: [`worklist`] for every role, grouped by the
+/// tasks' [`Task::owner`] (from the episodes' `owners` and `reassignments`), owners in
+/// order of their ids and the tasks nobody owns last (`owner: None`).
+///
+/// ```
+/// use followup::{worklists_by_owner, Calendar, RuleSet};
+/// use std::collections::BTreeSet;
+/// let rules = RuleSet::builtin()?;
+/// let ep = rules.read_episode("ep", r#"{"id": "ep-1", "event": "procedure", "at": "2026-03-02",
+///     "attributes": {"category": "plastic", "setting": "outpatient"}, "patient": {"id": "p-1"},
+///     "owners": {"customer_service": "u-3", "onsite_consultant": "u-17"}}"#)?;
+/// let plan = rules.plan(&ep, &Calendar::default())?;
+/// let lists = worklists_by_owner(&plan.tasks, "2026-03-04".parse().unwrap(), &BTreeSet::new());
+/// let owners: Vec<_> = lists.iter().map(|l| l.owner.as_deref()).collect();
+/// // The consultant receives the patient at the dressing change; customer service has
+/// // the overdue day-1 call and the day-3 call.
+/// assert_eq!(owners, [Some("u-17"), Some("u-3")]);
+/// assert_eq!(lists[1].items.len(), 2);
+/// # Ok::<(), followup::Error>(())
+/// ```
+pub fn worklists_by_owner<'a>(
+    tasks: impl IntoIterator<Item = &'a Task>,
+    day: NaiveDate,
+    done: &BTreeSet<String>,
+) -> Vec<OwnerWorklist> {
+    let mut lists: Vec<OwnerWorklist> = Vec::new();
+    for item in worklist(tasks, day, None, done) {
+        let owner = item.task.owner.clone();
+        match lists.iter_mut().find(|l| l.owner == owner) {
+            Some(l) => l.items.push(item),
+            None => lists.push(OwnerWorklist {
+                owner,
+                items: vec![item],
+            }),
+        }
+    }
+    // Owners by id, nobody's last; each list keeps the worklist's order.
+    lists.sort_by(|a, b| (a.owner.is_none(), &a.owner).cmp(&(b.owner.is_none(), &b.owner)));
+    lists
+}
+
+/// One person's part of a day's work (see [`worklists_by_owner`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OwnerWorklist {
+    /// The owner's id; `None` for the tasks nobody owns.
+    pub owner: Option<std::sync::Arc<str>>,
+    /// Their tasks, in worklist order.
+    pub items: Vec<WorkItem>,
+}
+
+/// The tasks of `role` that are neither done (in `done`, or closed by the history) nor
+/// waiting for a fact, in plan order.
 fn open_tasks<'a>(
     tasks: impl IntoIterator<Item = &'a Task>,
     role: Option<Role>,
@@ -136,7 +190,7 @@ fn open_tasks<'a>(
     let mut open: Vec<&Task> = unique(tasks)
         .into_iter()
         .filter(|t| role.is_none_or(|r| t.role() == r))
-        .filter(|t| t.waits_for().is_none() && !done.contains(&t.id()))
+        .filter(|t| t.waits_for().is_none() && !t.is_closed() && !done.contains(&t.id()))
         .collect();
     // Plan order puts earlier due days first: overdue tasks, oldest first, then the day's.
     open.sort_by(|a, b| task_order(a, b));

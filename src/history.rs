@@ -1,0 +1,270 @@
+//! What happened to the tasks of a plan — done, no answer, an agreed time, a picked day, a
+//! refusal, an abnormal recovery, a note — and the follow-ups staff added by hand: passed
+//! back in beside the episode, they give the next plan (`RuleSet::plan_with`).
+
+use crate::error::{Located, Result};
+use crate::limits::Limits;
+use crate::model::{Channel, Role};
+use crate::text::Text;
+use crate::time::TimeWindow;
+use chrono::{NaiveDate, NaiveDateTime};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// What happened so far to the tasks of one episode (or of a patient's greetings), in any
+/// order: the plan is the same whatever the order.
+///
+/// ```json
+/// {"outcomes": [
+///    {"task": "plastic-aftercare/day-1-call/ep-1/0", "outcome": "no_answer", "at": "2026-03-03T10:00:00"},
+///    {"task": "plastic-aftercare/day-1-call/ep-1/0/attempt-2", "outcome": "done", "at": "2026-03-03T14:10:00", "by": "u-3"},
+///    {"task": "plastic-aftercare/day-3-call/ep-1/0", "outcome": "rescheduled", "at": "2026-03-05T09:30:00", "to": "2026-03-06T16:00:00"}
+///  ],
+///  "follow_ups": [
+///    {"id": "third-call", "due": "2026-04-10", "channel": "phone", "role": "consultant",
+///     "title": {"zh": "第三次回访", "en": "Third follow-up"}}
+///  ]}
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct History {
+    /// What happened to each task, by task id.
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::json::objects"
+    )]
+    pub outcomes: Vec<Outcome>,
+    /// Follow-ups staff added by hand (a consultant's third call): planned, merged and
+    /// reported like any other task, with the id `follow-up/<id>/<episode>/0`.
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::json::objects"
+    )]
+    pub follow_ups: Vec<FollowUp>,
+}
+
+/// What happened to one task.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Outcome {
+    /// The task's id, as the plan gave it (an attempt's id for a retried call).
+    pub task: String,
+    /// What happened.
+    pub outcome: OutcomeKind,
+    /// When, in clinic wall-clock time.
+    #[serde(with = "crate::episode::date_time")]
+    pub at: NaiveDateTime,
+    /// Who recorded it (a staff id).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<String>,
+    /// `rescheduled`: the day and time agreed with the patient.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::episode::date_time::option"
+    )]
+    pub to: Option<NaiveDateTime>,
+    /// `picked`: the day a consultant chose for a staff-picked task.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub day: Option<NaiveDate>,
+    /// Free text (never read by the planner).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// What happened to a task.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum OutcomeKind {
+    /// Done: the patient was reached, the message sent, the visit held.
+    Done,
+    /// The call was not answered.
+    NoAnswer,
+    /// The line was busy.
+    Busy,
+    /// The number could not be reached.
+    Unreachable,
+    /// The patient agreed another day and time (`to`): the task moves there.
+    Rescheduled,
+    /// A consultant picked the day (`day`) of a staff-picked task.
+    Picked,
+    /// The patient clearly said no: done, and a refusal for every program from `at`.
+    Declined,
+    /// The patient is not recovering as expected: done, and the onsite consultant calls the
+    /// same day and a doctor sees the patient (seed 004).
+    AbnormalRecovery,
+    /// A note; changes nothing.
+    Note,
+}
+
+impl OutcomeKind {
+    /// The name as written in JSON (`done`, `no_answer`…).
+    pub fn name(self) -> &'static str {
+        match self {
+            OutcomeKind::Done => "done",
+            OutcomeKind::NoAnswer => "no_answer",
+            OutcomeKind::Busy => "busy",
+            OutcomeKind::Unreachable => "unreachable",
+            OutcomeKind::Rescheduled => "rescheduled",
+            OutcomeKind::Picked => "picked",
+            OutcomeKind::Declined => "declined",
+            OutcomeKind::AbnormalRecovery => "abnormal_recovery",
+            OutcomeKind::Note => "note",
+        }
+    }
+
+    /// The call did not reach the patient.
+    pub fn is_unanswered(self) -> bool {
+        matches!(
+            self,
+            OutcomeKind::NoAnswer | OutcomeKind::Busy | OutcomeKind::Unreachable
+        )
+    }
+
+    /// The task happened (done, declined, or an abnormal recovery reported).
+    pub fn is_done(self) -> bool {
+        matches!(
+            self,
+            OutcomeKind::Done | OutcomeKind::Declined | OutcomeKind::AbnormalRecovery
+        )
+    }
+}
+
+/// A follow-up added by hand.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FollowUp {
+    /// Its id: 1 to 64 of `a-z 0-9 - _`, unique among the episode's follow-ups.
+    pub id: String,
+    /// The day to do it.
+    pub due: NaiveDate,
+    /// The last day it is on time (default: `due`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latest: Option<NaiveDate>,
+    /// The time of day (default: the calendar's `day` window).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time: Option<TimeWindow>,
+    /// How.
+    pub channel: Channel,
+    /// Who.
+    pub role: Role,
+    /// Title.
+    pub title: Text,
+    /// Script.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub script: Option<Text>,
+}
+
+impl crate::json::Expected for History {
+    const EXPECTED: &'static str =
+        "a history (a JSON object such as {\"outcomes\": [], \"follow_ups\": []})";
+}
+
+impl crate::json::Expected for Outcome {
+    const EXPECTED: &'static str = "an outcome (a JSON object such as {\"task\": \"…\", \"outcome\": \"done\", \"at\": \"2026-03-03T10:00\"})";
+}
+
+impl crate::json::Expected for FollowUp {
+    const EXPECTED: &'static str = "a follow-up (a JSON object)";
+}
+
+impl History {
+    /// Reads a history from JSON; `name` is used in error messages.
+    ///
+    /// # Errors
+    ///
+    /// [`crate::Error::History`] with the JSON pointer, line and column: malformed JSON,
+    /// unknown fields, bad dates, and what [`History::check`] refuses.
+    pub fn from_json(name: &str, text: &str) -> Result<History> {
+        let crate::json::Object(h): crate::json::Object<History> =
+            crate::json::read(text, &Limits::default()).map_err(|e| e.into_history(name))?;
+        h.checked()
+            .map_err(|e| crate::json::located_in(e, text).into_history(name))?;
+        Ok(h)
+    }
+
+    /// Checks what JSON shape alone cannot: `to` is given with `rescheduled` only (and
+    /// then it is), `day` with `picked` only; follow-up ids are ids, unique, and their
+    /// `latest` is not before `due`.
+    ///
+    /// # Errors
+    ///
+    /// [`crate::Error::History`] naming `name` and the JSON pointer.
+    pub fn check(&self, name: &str) -> Result<()> {
+        self.checked().map_err(|e| e.into_history(name))
+    }
+
+    pub(crate) fn checked(&self) -> std::result::Result<(), Located> {
+        for (i, o) in self.outcomes.iter().enumerate() {
+            let at = |field: &str| format!("/outcomes/{i}/{field}");
+            let kind = o.outcome.name();
+            match (o.outcome, o.to.is_some(), o.day.is_some()) {
+                (OutcomeKind::Rescheduled, false, _) => {
+                    return Err(Located::new(
+                        format!("/outcomes/{i}"),
+                        "a rescheduled outcome has no \"to\": expected the day and time agreed with the patient, such as \"2026-03-06T16:00\"",
+                    ))
+                }
+                (OutcomeKind::Picked, _, false) => {
+                    return Err(Located::new(
+                        format!("/outcomes/{i}"),
+                        "a picked outcome has no \"day\": expected the day the consultant chose, such as \"2026-03-20\"",
+                    ))
+                }
+                (k, true, _) if k != OutcomeKind::Rescheduled => {
+                    return Err(Located::new(
+                        at("to"),
+                        format!("\"to\" is for rescheduled outcomes, not {kind}: expected no \"to\", or \"outcome\": \"rescheduled\""),
+                    ))
+                }
+                (k, _, true) if k != OutcomeKind::Picked => {
+                    return Err(Located::new(
+                        at("day"),
+                        format!("\"day\" is for picked outcomes, not {kind}: expected no \"day\", or \"outcome\": \"picked\""),
+                    ))
+                }
+                _ => {}
+            }
+            if crate::plan::ledger::parse_id(&o.task).is_none() {
+                return Err(Located::new(
+                    at("task"),
+                    format!("invalid task id {:?}: expected the id of a task as a plan gives it, program/step/episode/occurrence with an optional derived part, such as \"plastic-aftercare/day-1-call/ep-1/0\" or \"…/ep-1/0/attempt-2\"", o.task),
+                ));
+            }
+        }
+        let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+        for (i, f) in self.follow_ups.iter().enumerate() {
+            if !crate::compile::is_id(&f.id) {
+                return Err(Located::new(
+                    format!("/follow_ups/{i}/id"),
+                    format!("invalid follow-up id {:?}: expected 1 to 64 lower-case letters, digits, '-' or '_', starting with a letter or digit", f.id),
+                ));
+            }
+            if let Some(first) = seen.insert(&f.id, i) {
+                return Err(Located::new(
+                    format!("/follow_ups/{i}/id"),
+                    format!("follow-up id {:?} is given twice (also /follow_ups/{first}/id): expected each id once", f.id),
+                ));
+            }
+            if f.latest.is_some_and(|l| l < f.due) {
+                return Err(Located::new(
+                    format!("/follow_ups/{i}/latest"),
+                    format!(
+                        "latest {} is before due {}: expected a day on or after it",
+                        f.latest.unwrap_or(f.due),
+                        f.due
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// True when nothing was recorded and nothing added.
+    pub fn is_empty(&self) -> bool {
+        self.outcomes.is_empty() && self.follow_ups.is_empty()
+    }
+}

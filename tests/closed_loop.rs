@@ -1,0 +1,638 @@
+//! The closed loop: what happened to each task goes back in with the episode, and the
+//! next plan comes out (issue 11). Expected days and times are worked out by hand from
+//! the rules below and the default calendar (open every day, `day` window 09:00-18:00,
+//! `evening` 18:00-20:30).
+
+use crate::support::{builtin, dropped, ser};
+use followup::{
+    compliance, worklist, worklists_by_owner, Calendar, CompliancePeriod, Derived, Episode,
+    History, IgnoredReason, OutcomeKind, Plan, RuleSet, ShiftReason, Task,
+};
+use std::collections::BTreeSet;
+
+/// Surgery on Mon 2 Mar 2026 at 10:00: calls on D+1 (3 Mar), D+3 (5 Mar), D+6 (8 Mar), a
+/// second follow-up the consultant picks from D+4 to D+30 (6 Mar to 1 Apr) and a call a
+/// week after it, and a month-1 call with no retry rule (2 Apr).
+pub const RULES: &str = r#"{
+  "format": "followup/v1", "id": "care", "name": {"zh": "回访", "en": "Care"},
+  "applies": {"event": "procedure"},
+  "defaults": {"channel": "phone", "role": "customer_service", "time": "day"},
+  "steps": [
+    {"id": "day-1-call", "offset": "P1D", "escalate_after": "P2D",
+     "no_answer": {"retry_after": "PT2H", "max_attempts": 3, "then": "sms"},
+     "title": {"zh": "术后第一天回访", "en": "Day-1 call"}},
+    {"id": "day-3-call", "offset": "P3D",
+     "no_answer": {"retry_after": "P1D", "max_attempts": 2, "then": "escalate"},
+     "title": {"zh": "术后第三天回访", "en": "Day-3 call"}},
+    {"id": "day-6-call", "offset": "P6D",
+     "no_answer": {"retry_after": "PT30M", "max_attempts": 2, "then": "drop"},
+     "title": {"zh": "术后第六天回访", "en": "Day-6 call"}},
+    {"id": "second-follow-up", "offset": "P4D", "window": {"latest": "P26D"},
+     "picked_by": "consultant", "role": "consultant",
+     "title": {"zh": "第二次跟进", "en": "Second follow-up"}},
+    {"id": "after-pick", "from": "second-follow-up", "offset": "P7D", "role": "consultant",
+     "title": {"zh": "跟进后一周", "en": "A week after the follow-up"}},
+    {"id": "month-1-call", "offset": "P1M",
+     "title": {"zh": "术后一个月回访", "en": "Month-1 call"}}
+  ]
+}"#;
+
+pub fn rules() -> RuleSet {
+    RuleSet::builder()
+        .source("care.json", RULES)
+        .build()
+        .expect("rules")
+}
+
+pub const EPISODE: &str = r#"{"id": "ep-1", "event": "procedure", "at": "2026-03-02T10:00:00",
+    "patient": {"id": "p-1"},
+    "owners": {"customer_service": "u-3", "consultant": {"id": "u-9", "name": "李顾问"}}}"#;
+
+pub fn episode() -> Episode {
+    Episode::from_json("ep", EPISODE).expect("episode")
+}
+
+pub fn history(json: &str) -> History {
+    History::from_json("history", json).expect("history")
+}
+
+pub fn plan_with(json: &str) -> Plan {
+    rules()
+        .plan_with(&episode(), &history(json), &Calendar::default())
+        .expect("plan")
+}
+
+pub fn task<'a>(plan: &'a Plan, id: &str) -> &'a Task {
+    plan.tasks
+        .iter()
+        .find(|t| t.id() == id)
+        .unwrap_or_else(|| panic!("no task {id} in {:#?}", ids(plan)))
+}
+
+fn ids(plan: &Plan) -> Vec<String> {
+    plan.tasks.iter().map(|t| t.id()).collect()
+}
+
+/// `due start-end channel role` of a task, with `record outcome closed` when recorded.
+fn line(t: &Task) -> String {
+    let mut s = format!(
+        "{} {}-{} {} {}",
+        t.due,
+        t.window.start.format("%H:%M"),
+        t.window.end.format("%H:%M"),
+        ser(&t.channel()),
+        ser(&t.role())
+    );
+    if let Some(r) = &t.record {
+        s.push_str(&format!(
+            " [{} {}]",
+            ser(&r.outcome),
+            if r.closed { "closed" } else { "open" }
+        ));
+    }
+    s
+}
+
+const DAY1: &str = "care/day-1-call/ep-1/0";
+const DAY3: &str = "care/day-3-call/ep-1/0";
+const DAY6: &str = "care/day-6-call/ep-1/0";
+
+#[test]
+fn without_outcomes_the_plan_is_the_rules_plan_plus_the_overdue_checks() {
+    let plain = rules().plan(&episode(), &Calendar::default()).unwrap();
+    let empty = plan_with("{}");
+    // The only difference: the supervisor's check of the day-1 call, two days after its
+    // last on-time day (3 Mar): Thu 5 Mar.
+    let extra: Vec<&Task> = (empty.tasks.iter())
+        .filter(|t| !plain.tasks.iter().any(|p| p.id() == t.id()))
+        .collect();
+    assert_eq!(extra.len(), 1, "{:#?}", ids(&empty));
+    assert_eq!(extra[0].id(), format!("{DAY1}/overdue"));
+    assert_eq!(line(extra[0]), "2026-03-05 09:00-18:00 internal supervisor");
+    assert_eq!(extra[0].nominal.to_string(), "2026-03-05");
+    assert!(empty.ignored.is_empty());
+    // Nothing else moved.
+    for t in &plain.tasks {
+        assert_eq!(task(&empty, &t.id()).due, t.due, "{}", t.id());
+    }
+}
+
+#[test]
+fn a_done_task_is_closed_stays_in_the_plan_and_leaves_the_worklist() {
+    let p = plan_with(
+        r#"{"outcomes": [{"task": "care/day-1-call/ep-1/0", "outcome": "done",
+            "at": "2026-03-03T10:15:00", "by": "u-3"}]}"#,
+    );
+    let t = task(&p, DAY1);
+    assert_eq!(
+        line(t),
+        "2026-03-03 09:00-18:00 phone customer_service [done closed]"
+    );
+    assert!(t.is_done() && t.is_closed());
+    assert_eq!(t.record.as_ref().and_then(|r| r.by.as_deref()), Some("u-3"));
+    // Done before its supervisor's check: no check.
+    assert!(!p.tasks.iter().any(|t| t.derived == Some(Derived::Overdue)));
+    let day = "2026-03-03".parse().unwrap();
+    assert!(worklist(&p.tasks, day, None, &BTreeSet::new()).is_empty());
+}
+
+#[test]
+fn a_task_done_after_its_check_keeps_the_check_closed_with_it() {
+    let p = plan_with(
+        r#"{"outcomes": [{"task": "care/day-1-call/ep-1/0", "outcome": "done",
+            "at": "2026-03-06T09:30:00"}]}"#,
+    );
+    let check = task(&p, &format!("{DAY1}/overdue"));
+    assert_eq!(
+        line(check),
+        "2026-03-05 09:00-18:00 internal supervisor [done closed]"
+    );
+}
+
+#[test]
+fn unanswered_calls_are_tried_again_then_a_message_goes_out() {
+    // 10:05 no answer -> attempt 2 at 12:05; 12:10 no answer -> attempt 3 at 14:10;
+    // 14:15 busy: the third call unanswered -> an SMS from 14:15 the same day.
+    let p = plan_with(
+        r#"{"outcomes": [
+            {"task": "care/day-1-call/ep-1/0/attempt-3", "outcome": "busy", "at": "2026-03-03T14:15:00"},
+            {"task": "care/day-1-call/ep-1/0", "outcome": "no_answer", "at": "2026-03-03T10:05:00"},
+            {"task": "care/day-1-call/ep-1/0/attempt-2", "outcome": "no_answer", "at": "2026-03-03T12:10:00"}
+        ]}"#,
+    );
+    let chain: Vec<String> = (p.tasks.iter())
+        .filter(|t| t.step() == "day-1-call")
+        .map(|t| format!("{} {}", t.id(), line(t)))
+        .collect();
+    assert_eq!(
+        chain,
+        [
+            format!("{DAY1} 2026-03-03 09:00-18:00 phone customer_service [no_answer closed]"),
+            format!(
+                "{DAY1}/attempt-2 2026-03-03 12:05-18:00 phone customer_service [no_answer closed]"
+            ),
+            format!("{DAY1}/attempt-3 2026-03-03 14:10-18:00 phone customer_service [busy closed]"),
+            format!("{DAY1}/message 2026-03-03 14:15-18:00 sms customer_service"),
+        ]
+    );
+    // The loop is closed at 14:15 on 3 Mar: no supervisor's check on 5 Mar.
+    assert!(!p.tasks.iter().any(|t| t.derived == Some(Derived::Overdue)));
+    // The day's worklist holds the message only.
+    let items = worklist(
+        &p.tasks,
+        "2026-03-03".parse().unwrap(),
+        None,
+        &BTreeSet::new(),
+    );
+    let listed: Vec<String> = items.iter().map(|i| i.task.id()).collect();
+    assert_eq!(listed, [format!("{DAY1}/message")]);
+}
+
+#[test]
+fn a_retry_after_the_window_goes_to_the_next_working_morning() {
+    // 17:30 + 2 h = 19:30, after the 18:00 end of the day window: Wed 4 Mar, 09:00.
+    let p = plan_with(
+        r#"{"outcomes": [{"task": "care/day-1-call/ep-1/0", "outcome": "no_answer",
+            "at": "2026-03-03T17:30:00"}]}"#,
+    );
+    let second = task(&p, &format!("{DAY1}/attempt-2"));
+    assert_eq!(
+        line(second),
+        "2026-03-04 09:00-18:00 phone customer_service"
+    );
+    assert_eq!(second.nominal.to_string(), "2026-03-03");
+    assert_eq!(second.shifted, Some(ShiftReason::AfterEvent));
+    // Still open: the supervisor's check counts from the attempt's last on-time day
+    // (4 Mar) + 2: Fri 6 Mar.
+    assert_eq!(
+        line(task(&p, &format!("{DAY1}/overdue"))),
+        "2026-03-06 09:00-18:00 internal supervisor"
+    );
+}
+
+#[test]
+fn the_last_unanswered_call_can_go_to_a_supervisor() {
+    // Day-3 call (5 Mar): no answer 09:30 -> attempt 2 a day later, 6 Mar from 09:30;
+    // no answer 11:00: two calls unanswered -> the supervisor, 6 Mar from 11:00, on time
+    // for two more days.
+    let p = plan_with(
+        r#"{"outcomes": [
+            {"task": "care/day-3-call/ep-1/0", "outcome": "no_answer", "at": "2026-03-05T09:30:00"},
+            {"task": "care/day-3-call/ep-1/0/attempt-2", "outcome": "unreachable", "at": "2026-03-06T11:00:00"}
+        ]}"#,
+    );
+    assert_eq!(
+        line(task(&p, &format!("{DAY3}/attempt-2"))),
+        "2026-03-06 09:30-18:00 phone customer_service [unreachable closed]"
+    );
+    let boss = task(&p, &format!("{DAY3}/unanswered"));
+    assert_eq!(line(boss), "2026-03-06 11:00-18:00 internal supervisor");
+    assert_eq!(boss.latest.to_string(), "2026-03-08");
+}
+
+#[test]
+fn the_last_unanswered_call_can_end_the_task() {
+    let p = plan_with(
+        r#"{"outcomes": [
+            {"task": "care/day-6-call/ep-1/0", "outcome": "no_answer", "at": "2026-03-08T16:00:00"},
+            {"task": "care/day-6-call/ep-1/0/attempt-2", "outcome": "no_answer", "at": "2026-03-08T16:40:00"}
+        ]}"#,
+    );
+    assert_eq!(
+        line(task(&p, &format!("{DAY6}/attempt-2"))),
+        "2026-03-08 16:30-18:00 phone customer_service [no_answer closed]"
+    );
+    assert!(dropped(&p).contains(&format!("{DAY6}/attempt-3 unanswered 2 2026-03-08")));
+    assert!(
+        !p.tasks
+            .iter()
+            .any(|t| t.id().starts_with(&format!("{DAY6}/"))
+                && t.derived != Some(Derived::Attempt(2)))
+    );
+}
+
+#[test]
+fn without_a_retry_rule_an_unanswered_task_stays_open() {
+    let p = plan_with(
+        r#"{"outcomes": [{"task": "care/month-1-call/ep-1/0", "outcome": "no_answer",
+            "at": "2026-04-02T10:00:00"}]}"#,
+    );
+    let t = task(&p, "care/month-1-call/ep-1/0");
+    assert_eq!(
+        line(t),
+        "2026-04-02 09:00-18:00 phone customer_service [no_answer open]"
+    );
+    let items = worklist(
+        &p.tasks,
+        "2026-04-02".parse().unwrap(),
+        None,
+        &BTreeSet::new(),
+    );
+    assert!(items.iter().any(|i| i.task.id() == t.id()));
+}
+
+#[test]
+fn an_agreed_time_moves_the_task_there_and_it_is_judged_on_its_new_day() {
+    // On 8 Mar the patient asks to be called on Tue 10 Mar at 19:30 (after work).
+    let p = plan_with(
+        r#"{"outcomes": [{"task": "care/day-6-call/ep-1/0", "outcome": "rescheduled",
+            "at": "2026-03-08T10:00:00", "to": "2026-03-10T19:30:00"}]}"#,
+    );
+    let t = task(&p, DAY6);
+    assert_eq!(
+        line(t),
+        "2026-03-10 19:30-20:30 phone customer_service [rescheduled open]"
+    );
+    assert_eq!(t.shifted, Some(ShiftReason::Agreed));
+    assert_eq!(
+        (t.earliest.to_string(), t.latest.to_string()),
+        ("2026-03-10".into(), "2026-03-10".into())
+    );
+    assert_eq!(t.nominal.to_string(), "2026-03-08");
+    // Then done at 19:40 that evening.
+    let p = plan_with(
+        r#"{"outcomes": [
+            {"task": "care/day-6-call/ep-1/0", "outcome": "rescheduled", "at": "2026-03-08T10:00:00", "to": "2026-03-10T19:30:00"},
+            {"task": "care/day-6-call/ep-1/0", "outcome": "done", "at": "2026-03-10T19:40:00"}
+        ]}"#,
+    );
+    assert_eq!(
+        line(task(&p, DAY6)),
+        "2026-03-10 19:30-20:30 phone customer_service [done closed]"
+    );
+}
+
+#[test]
+fn an_agreed_time_after_a_refusal_is_dropped() {
+    // The patient agrees to a call on 12 Mar, then declines everything on 11 Mar (on the
+    // day-3 call's attempt, say): the agreed call is not made.
+    let p = rules()
+        .plan_with(
+            &Episode::from_json(
+                "ep",
+                &EPISODE.replace(
+                    r#""patient": {"id": "p-1"},"#,
+                    r#""patient": {"id": "p-1", "declined": "2026-03-11T09:00:00"},"#,
+                ),
+            )
+            .unwrap(),
+            &history(
+                r#"{"outcomes": [{"task": "care/day-6-call/ep-1/0", "outcome": "rescheduled",
+                    "at": "2026-03-08T10:00:00", "to": "2026-03-12T10:00:00"}]}"#,
+            ),
+            &Calendar::default(),
+        )
+        .unwrap();
+    assert!(!p.tasks.iter().any(|t| t.id() == DAY6));
+    assert!(
+        dropped(&p).contains(&format!("{DAY6} declined - 2026-03-08")),
+        "{:#?}",
+        dropped(&p)
+    );
+}
+
+#[test]
+fn a_picked_day_fills_the_staff_picked_window_and_what_follows_counts_from_it() {
+    let p = plan_with(
+        r#"{"outcomes": [{"task": "care/second-follow-up/ep-1/0", "outcome": "picked",
+            "at": "2026-03-05T11:00:00", "day": "2026-03-20"}]}"#,
+    );
+    let picked = task(&p, "care/second-follow-up/ep-1/0");
+    assert_eq!(picked.due.to_string(), "2026-03-20");
+    assert_eq!(picked.shifted, Some(ShiftReason::Picked));
+    // The window the rule gives stays: 6 Mar to 1 Apr.
+    assert_eq!(
+        (picked.earliest.to_string(), picked.latest.to_string()),
+        ("2026-03-06".into(), "2026-04-01".into())
+    );
+    assert_eq!(
+        task(&p, "care/after-pick/ep-1/0").due.to_string(),
+        "2026-03-27"
+    );
+    // Without the pick, the week-after call counts from the first possible day, 6 Mar.
+    let unpicked = plan_with("{}");
+    assert_eq!(
+        task(&unpicked, "care/after-pick/ep-1/0").due.to_string(),
+        "2026-03-13"
+    );
+}
+
+#[test]
+fn a_picked_day_for_a_task_no_one_picks_is_reported_not_applied() {
+    let p = plan_with(
+        r#"{"outcomes": [{"task": "care/day-3-call/ep-1/0", "outcome": "picked",
+            "at": "2026-03-04T11:00:00", "day": "2026-03-20"}]}"#,
+    );
+    assert_eq!(task(&p, DAY3).due.to_string(), "2026-03-05");
+    assert_eq!(p.ignored.len(), 1);
+    assert_eq!(p.ignored[0].reason, IgnoredReason::NotStaffPicked);
+}
+
+#[test]
+fn a_refusal_closes_its_task_and_stops_every_later_call() {
+    let p = plan_with(
+        r#"{"outcomes": [{"task": "care/day-3-call/ep-1/0", "outcome": "declined",
+            "at": "2026-03-05T10:00:00"}]}"#,
+    );
+    assert_eq!(
+        line(task(&p, DAY3)),
+        "2026-03-05 09:00-18:00 phone customer_service [declined closed]"
+    );
+    let d = dropped(&p);
+    for id in [
+        DAY6,
+        "care/month-1-call/ep-1/0",
+        "care/second-follow-up/ep-1/0",
+    ] {
+        assert!(
+            d.iter().any(|l| l.starts_with(&format!("{id} declined"))),
+            "{id}: {d:#?}"
+        );
+    }
+    // The day-1 call came before: still there, still open (nobody recorded it).
+    assert!(task(&p, DAY1).record.is_none());
+}
+
+#[test]
+fn an_abnormal_recovery_brings_the_consultant_the_same_day_and_the_doctor() {
+    let p = plan_with(
+        r#"{"outcomes": [{"task": "care/day-3-call/ep-1/0", "outcome": "abnormal_recovery",
+            "at": "2026-03-05T16:00:00", "note": "swelling"}]}"#,
+    );
+    assert_eq!(
+        line(task(&p, DAY3)),
+        "2026-03-05 09:00-18:00 phone customer_service [abnormal_recovery closed]"
+    );
+    assert_eq!(
+        line(task(&p, &format!("{DAY3}/abnormal-contact"))),
+        "2026-03-05 16:00-18:00 phone onsite_consultant"
+    );
+    let visit = task(&p, &format!("{DAY3}/doctor-visit"));
+    assert_eq!(line(visit), "2026-03-05 16:00-18:00 in_person doctor");
+    assert_eq!(visit.latest.to_string(), "2026-03-06");
+    // Reported at 19:00, after the day's window: both go to the next morning.
+    let p = plan_with(
+        r#"{"outcomes": [{"task": "care/day-3-call/ep-1/0", "outcome": "abnormal_recovery",
+            "at": "2026-03-05T19:00:00"}]}"#,
+    );
+    assert_eq!(
+        line(task(&p, &format!("{DAY3}/abnormal-contact"))),
+        "2026-03-06 09:00-18:00 phone onsite_consultant"
+    );
+    assert_eq!(
+        line(task(&p, &format!("{DAY3}/doctor-visit"))),
+        "2026-03-06 09:00-18:00 in_person doctor"
+    );
+}
+
+#[test]
+fn a_follow_up_added_by_hand_is_planned_and_closed_like_any_task() {
+    let json = r#"{"follow_ups": [{"id": "third-call", "due": "2026-04-10", "channel": "phone",
+        "role": "consultant", "title": {"zh": "第三次跟进", "en": "Third follow-up"}}]}"#;
+    let p = plan_with(json);
+    let t = task(&p, "follow-up/third-call/ep-1/0");
+    assert_eq!(line(t), "2026-04-10 09:00-18:00 phone consultant");
+    assert_eq!(t.owner.as_deref(), Some("u-9"));
+    let done = json.replace(
+        "{\"follow_ups\"",
+        r#"{"outcomes": [{"task": "follow-up/third-call/ep-1/0", "outcome": "done", "at": "2026-04-10T15:00:00"}], "follow_ups""#,
+    );
+    let p = plan_with(&done);
+    assert!(task(&p, "follow-up/third-call/ep-1/0").is_done());
+}
+
+#[test]
+fn outcomes_that_change_nothing_are_reported_with_why() {
+    let p = plan_with(
+        r#"{"outcomes": [
+            {"task": "care/day-9-call/ep-1/0", "outcome": "done", "at": "2026-03-11T10:00:00"},
+            {"task": "care/day-1-call/ep-1/0", "outcome": "done", "at": "2026-03-03T10:00:00"},
+            {"task": "care/day-1-call/ep-1/0", "outcome": "no_answer", "at": "2026-03-03T11:00:00"},
+            {"task": "care/day-1-call/ep-1/0", "outcome": "note", "at": "2026-03-03T12:00:00"},
+            {"task": "care/day-3-call/other-episode/0", "outcome": "done", "at": "2026-03-05T10:00:00"}
+        ]}"#,
+    );
+    let reasons: Vec<(String, IgnoredReason)> = p
+        .ignored
+        .iter()
+        .map(|i| (i.task.clone(), i.reason))
+        .collect();
+    assert_eq!(
+        reasons,
+        [
+            (DAY1.to_string(), IgnoredReason::AfterClosed),
+            (
+                "care/day-9-call/ep-1/0".to_string(),
+                IgnoredReason::NoSuchTask
+            ),
+        ]
+    );
+}
+
+#[test]
+fn the_same_history_in_any_order_gives_the_same_plan() {
+    let outcomes = [
+        r#"{"task": "care/day-1-call/ep-1/0", "outcome": "no_answer", "at": "2026-03-03T10:05:00"}"#,
+        r#"{"task": "care/day-1-call/ep-1/0/attempt-2", "outcome": "done", "at": "2026-03-03T12:30:00", "by": "u-3"}"#,
+        r#"{"task": "care/day-3-call/ep-1/0", "outcome": "rescheduled", "at": "2026-03-05T09:00:00", "to": "2026-03-06T15:00:00"}"#,
+        r#"{"task": "care/day-3-call/ep-1/0", "outcome": "no_answer", "at": "2026-03-06T15:05:00"}"#,
+        r#"{"task": "care/second-follow-up/ep-1/0", "outcome": "picked", "at": "2026-03-05T11:00:00", "day": "2026-03-18"}"#,
+        r#"{"task": "care/day-1-call/ep-1/0", "outcome": "note", "at": "2026-03-03T10:06:00", "note": "voicemail"}"#,
+    ];
+    let json = |order: &[usize]| {
+        let list: Vec<&str> = order.iter().map(|&i| outcomes[i]).collect();
+        format!(r#"{{"outcomes": [{}]}}"#, list.join(","))
+    };
+    let first = plan_with(&json(&[0, 1, 2, 3, 4, 5]));
+    for order in [[5, 4, 3, 2, 1, 0], [3, 0, 5, 1, 4, 2], [1, 3, 5, 0, 2, 4]] {
+        assert_eq!(plan_with(&json(&order)), first, "{order:?}");
+    }
+    // The reschedule then no answer: attempt 2 of the day-3 call a day later, 7 Mar
+    // from 15:05.
+    assert_eq!(
+        line(task(&first, &format!("{DAY3}/attempt-2"))),
+        "2026-03-07 15:05-18:00 phone customer_service"
+    );
+}
+
+#[test]
+fn owners_follow_reassignments_for_open_tasks_only() {
+    // Customer service passes from u-3 to u-5 on 4 Mar at 09:00. The day-1 call, done by
+    // u-3 on 3 Mar, stays u-3's; the open day-3 call is u-5's; the consultant's tasks
+    // are u-9's.
+    let ep = Episode::from_json(
+        "ep",
+        &EPISODE.replace(
+            r#""owners":"#,
+            r#""reassignments": [{"role": "customer_service", "to": "u-5", "at": "2026-03-04T09:00:00"}], "owners":"#,
+        ),
+    )
+    .unwrap();
+    let h = history(
+        r#"{"outcomes": [{"task": "care/day-1-call/ep-1/0", "outcome": "done", "at": "2026-03-03T10:15:00", "by": "u-3"}]}"#,
+    );
+    let p = rules().plan_with(&ep, &h, &Calendar::default()).unwrap();
+    assert_eq!(task(&p, DAY1).owner.as_deref(), Some("u-3"));
+    assert_eq!(task(&p, DAY3).owner.as_deref(), Some("u-5"));
+    assert_eq!(
+        task(&p, "care/second-follow-up/ep-1/0").owner.as_deref(),
+        Some("u-9")
+    );
+    // 6 Mar: the day-3 call is overdue (u-5's), the second follow-up opens (u-9's).
+    let lists = worklists_by_owner(&p.tasks, "2026-03-06".parse().unwrap(), &BTreeSet::new());
+    let by: Vec<(Option<&str>, Vec<String>)> = lists
+        .iter()
+        .map(|l| {
+            (
+                l.owner.as_deref(),
+                l.items.iter().map(|i| i.task.step().to_string()).collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        by,
+        [
+            (Some("u-5"), vec!["day-3-call".to_string()]),
+            (Some("u-9"), vec!["second-follow-up".to_string()]),
+        ]
+    );
+    // Compliance for March on 31 Mar: u-3 did the day-1 call on time; u-5 missed the
+    // day-3 and day-6 calls (still worth doing until 7 days after their day: 12 and 15
+    // Mar, so expired by 31 Mar).
+    let period = CompliancePeriod {
+        from: "2026-03-01".parse().unwrap(),
+        to: "2026-03-10".parse().unwrap(),
+        as_of: "2026-03-31".parse().unwrap(),
+    };
+    let report = compliance(&p.tasks, &[], &period);
+    assert_eq!(report.by_owner["u-3"].on_time, 1);
+    assert_eq!(report.by_owner["u-5"].expired, 2);
+    assert_eq!(report.by_person["u-3"].on_time, 1);
+}
+
+#[test]
+fn declined_outcomes_of_other_episodes_are_the_patients_refusal_too() {
+    let h = history(
+        r#"{"outcomes": [{"task": "laser-aftercare/day-1-call/ep-0/0", "outcome": "declined",
+            "at": "2026-03-04T10:00:00"}]}"#,
+    );
+    let p = rules()
+        .plan_with(&episode(), &h, &Calendar::default())
+        .unwrap();
+    assert!(dropped(&p)
+        .iter()
+        .any(|l| l.starts_with(&format!("{DAY3} declined"))));
+    // The outcome itself names a task of another episode: not reported here.
+    assert!(p.ignored.is_empty());
+}
+
+#[test]
+fn every_plan_says_which_rules_and_which_library_made_it() {
+    let p = rules().plan(&episode(), &Calendar::default()).unwrap();
+    assert_eq!(&*p.made_by.version, followup::VERSION);
+    assert_eq!(p.made_by, rules().stamp().clone());
+    assert!(p.made_by.rules.starts_with("fnv1a64:"));
+    // Another rule text (one day more for the month call) gives another fingerprint;
+    // layout alone does not.
+    let changed = RuleSet::builder()
+        .source(
+            "care.json",
+            RULES.replace(r#""offset": "P1M""#, r#""offset": "P1M1D""#),
+        )
+        .build()
+        .unwrap();
+    assert_ne!(changed.stamp().rules, p.made_by.rules);
+    let relaid = RuleSet::builder()
+        .source("care.json", RULES.replace('\n', "\n\n  "))
+        .build()
+        .unwrap();
+    assert_eq!(relaid.stamp().rules, p.made_by.rules);
+    // The built-in set has its own, and a plan read back from JSON keeps its stamp.
+    assert_ne!(builtin().stamp().rules, p.made_by.rules);
+    let back: Plan = serde_json::from_str(&serde_json::to_string(&p).unwrap()).unwrap();
+    assert_eq!(back.made_by, p.made_by);
+}
+
+#[test]
+fn records_and_owners_survive_a_json_round_trip() {
+    let p = plan_with(
+        r#"{"outcomes": [{"task": "care/day-1-call/ep-1/0", "outcome": "no_answer", "at": "2026-03-03T10:05:00"}]}"#,
+    );
+    let json = serde_json::to_string(&p).unwrap();
+    let back: Plan = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, p);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let second = v["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["id"] == format!("{DAY1}/attempt-2"))
+        .unwrap();
+    assert_eq!(second["derived"], "attempt-2");
+    assert_eq!(second["owner"], "u-3");
+    let first = v["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["id"] == DAY1)
+        .unwrap();
+    assert_eq!(first["record"]["outcome"], "no_answer");
+    assert_eq!(first["record"]["closed"], true);
+}
+
+#[test]
+fn outcome_names_are_their_json_names() {
+    for k in [
+        OutcomeKind::Done,
+        OutcomeKind::NoAnswer,
+        OutcomeKind::Busy,
+        OutcomeKind::Unreachable,
+        OutcomeKind::Rescheduled,
+        OutcomeKind::Picked,
+        OutcomeKind::Declined,
+        OutcomeKind::AbnormalRecovery,
+        OutcomeKind::Note,
+    ] {
+        assert_eq!(ser(&k), k.name());
+    }
+}
