@@ -10,6 +10,7 @@
 //!     --episode examples/episodes/before-spring-festival.json
 //! cargo run --example callback_calendar -- --episode a.json --episode b.json
 //! cargo run --example callback_calendar -- --greetings                         # and 12 months of greetings
+//! cargo run --example callback_calendar -- --history examples/histories/p42-march.json
 //! ```
 //!
 //! The calendar is always the patient's: the tasks of every episode (and the greetings)
@@ -24,6 +25,9 @@
 //!   combined: the official dates, the clinic's policies. With only `cn-YYYY`: open every
 //!   day but the public holidays. Default: open every day;
 //! - `--as-of YYYY-MM-DD` marks each task upcoming, open now, missed or expired;
+//! - `--history FILE`: what happened so far (outcomes by task id, follow-ups added by
+//!   hand): the calendar is the next plan of the closed loop, with what was recorded
+//!   (`{done 03-03 12:20 u-3}`), further attempts, agreed times and escalations;
 //! - `--greetings` adds the patient's greetings for the 12 months from the (first)
 //!   episode's day, or from `--as-of`;
 //! - `--lang zh|en` (default zh).
@@ -47,9 +51,10 @@ struct Args {
     calendars: Vec<String>,
     as_of: Option<NaiveDate>,
     greetings: bool,
+    history: Option<PathBuf>,
 }
 
-const USAGE: &str = "usage: callback_calendar [--lang zh|en] [--episode FILE]... [--rules PATH]... [--calendar cn-YYYY|cn|FILE]... [--as-of YYYY-MM-DD] [--greetings]\n";
+const USAGE: &str = "usage: callback_calendar [--lang zh|en] [--episode FILE]... [--rules PATH]... [--calendar cn-YYYY|cn|FILE]... [--as-of YYYY-MM-DD] [--greetings] [--history FILE]\n";
 
 fn parse_args() -> Result<Option<Args>, String> {
     let mut out = Args {
@@ -59,6 +64,7 @@ fn parse_args() -> Result<Option<Args>, String> {
         calendars: Vec::new(),
         as_of: None,
         greetings: false,
+        history: None,
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -83,6 +89,7 @@ fn parse_args() -> Result<Option<Args>, String> {
                 );
             }
             "--greetings" => out.greetings = true,
+            "--history" => out.history = Some(support::value(&mut args, "--history")?.into()),
             "-h" | "--help" => return Ok(None),
             other => return Err(format!("unknown argument {other:?}; try --help")),
         }
@@ -114,13 +121,26 @@ fn run() -> Result<String, String> {
             patients.len()
         ));
     }
+    let history = match &args.history {
+        Some(p) => Some(
+            followup::History::from_json(&p.display().to_string(), &support::read(p)?)
+                .map_err(|e| e.to_string())?,
+        ),
+        None => None,
+    };
     let mut plans = Vec::with_capacity(episodes.len() + 1);
     for ep in &episodes {
-        let plan = match args.as_of {
-            Some(day) => rules.plan_as_of(ep, &cal, day),
+        let mut plan = match &history {
+            Some(h) => rules.plan_with(ep, h, &cal),
             None => rules.plan(ep, &cal),
-        };
-        plans.push(plan.map_err(|e| e.to_string())?);
+        }
+        .map_err(|e| e.to_string())?;
+        if let Some(day) = args.as_of {
+            for t in &mut plan.tasks {
+                t.status = Some(followup::Status::of(t, day));
+            }
+        }
+        plans.push(plan);
     }
     let first = episodes.first().ok_or("no episode")?;
     let greetings = if args.greetings {

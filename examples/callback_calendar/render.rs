@@ -134,6 +134,35 @@ fn notes(t: &Task, lang: Lang) -> String {
             }
         );
     }
+    if let Some(followup::Derived::Attempt(n)) = t.derived {
+        let _ = if zh {
+            write!(out, "  [第{n}次拨打]")
+        } else {
+            write!(out, "  [attempt {n}]")
+        };
+    }
+    if let Some(owner) = &t.owner {
+        let _ = write!(out, "  @{owner}");
+    }
+    if let Some(r) = &t.record {
+        let what = match (r.outcome, zh) {
+            (followup::OutcomeKind::Done, true) => "已完成",
+            (followup::OutcomeKind::NoAnswer, true) => "未接听",
+            (followup::OutcomeKind::Busy, true) => "占线",
+            (followup::OutcomeKind::Unreachable, true) => "无法接通",
+            (followup::OutcomeKind::Rescheduled, true) => "另约时间",
+            (followup::OutcomeKind::Picked, true) => "已选定日期",
+            (followup::OutcomeKind::Declined, true) => "明确拒绝",
+            (followup::OutcomeKind::AbnormalRecovery, true) => "恢复异常",
+            (_, true) => "已记录",
+            (k, false) => k.name(),
+        };
+        let _ = write!(out, "  {{{what} {}", r.at.format("%m-%d %H:%M"));
+        if let Some(by) = &r.by {
+            let _ = write!(out, " {by}");
+        }
+        out.push('}');
+    }
     if let Some(status) = t.status {
         let label = match (status, zh) {
             (Status::Expired, true) => "已失效",

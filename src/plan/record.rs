@@ -704,17 +704,22 @@ impl Planner<'_> {
         Ok(())
     }
 
-    /// Gives every task its owner: for an open task whoever owns its role now, for a
-    /// closed one whoever owned it when it was closed.
+    /// Gives every task its owner: for a closed task whoever owned its role when it was
+    /// closed; for an open one whoever owns it now — or, when it expired before the
+    /// role changed hands, whoever owned it on its last day.
     pub(super) fn owners(&mut self) {
         let ep = self.ep;
         if ep.owners.is_empty() && ep.reassignments.is_empty() {
             return;
         }
+        let end_of = |d: NaiveDate| {
+            d.and_time(NaiveTime::from_hms_opt(23, 59, 59).unwrap_or(NaiveTime::MIN))
+        };
         for t in &mut self.plan.tasks {
             let role: Role = t.role();
-            let owner = match &t.record {
-                Some(r) if r.closed => ep.owner_at(role, r.at),
+            let owner = match (&t.record, t.expires) {
+                (Some(r), _) if r.closed => ep.owner_at(role, r.at),
+                (_, Some(e)) => ep.owner_at(role, end_of(e)),
                 _ => ep.owner(role),
             };
             t.owner = owner.map(|o| o.id.clone());

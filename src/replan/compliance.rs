@@ -198,7 +198,9 @@ pub struct ComplianceReport {
 /// When a task has several completions (a call not answered, then one that was), the
 /// earliest counts; the others change nothing. A task the history closed as done
 /// ([`Task::record`], plans made with [`crate::RuleSet::plan_with`]) counts as completed
-/// then, by whoever recorded it (else its owner), unless an earlier completion is given. Completions for known tasks due outside the
+/// then, by whoever recorded it (else its owner), unless an earlier completion is given;
+/// an unanswered call closed by the attempt after it (or by the message, the supervisor's
+/// task or the drop after the last attempt) is not judged, as what took over is. Completions for known tasks due outside the
 /// period are left to that period's report. A task id given twice is judged once. The
 /// tasks can come from any number of plans: `compliance(plans.iter().flat_map(|p|
 /// &p.tasks), …)`.
@@ -257,7 +259,9 @@ pub fn compliance<'a>(
         unknown: Vec::new(),
     };
     for task in &tasks {
-        if task.due < period.from || task.due > period.to {
+        // An unanswered call that the next attempt (or what follows the last one) took
+        // over is not judged: what took over is.
+        if task.due < period.from || task.due > period.to || (task.is_closed() && !task.is_done()) {
             continue;
         }
         let given = first.get(task.id().as_str()).copied();

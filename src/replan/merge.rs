@@ -121,6 +121,9 @@ impl Contact {
 ///
 /// A task that waits for a fact (a sales call waiting for `recovered`) is no contact yet:
 /// it is listed in `waiting`, not counted against a cap, until re-planning after the fact.
+/// A task the history closed ([`crate::Task::is_closed`]: done, or an unanswered attempt
+/// taken over by the next) happened: it stays on its day as a contact of its own,
+/// neither moved, joined nor counted against a cap.
 ///
 /// The result for one patient depends only on that patient's plans: planning a patient
 /// alone or among others gives the same contacts. A task id given twice (the same plan
@@ -172,7 +175,8 @@ pub fn merge(plans: &[Plan], policy: &ContactPolicy, calendar: &Calendar) -> Mer
     let mut groups: BTreeMap<(&str, NaiveDate, Channel), Vec<Ranked<'_>>> = BTreeMap::new();
     let mut drafts: Vec<Vec<Ranked<'_>>> = Vec::new();
     for r in ranked {
-        if never_moved(r.task.channel()) {
+        // Tasks the history closed happened: on their day, alone, outside the caps.
+        if never_moved(r.task.channel()) || r.task.is_closed() {
             drafts.push(vec![r]);
         } else {
             let key = (r.task.patient(), r.task.due, r.task.channel());
@@ -189,7 +193,7 @@ pub fn merge(plans: &[Plan], policy: &ContactPolicy, calendar: &Calendar) -> Mer
     for group in drafts {
         let Some(first) = group.first() else { continue };
         let (patient, channel, due) = (first.task.patient(), first.task.channel(), first.task.due);
-        if never_moved(channel) {
+        if never_moved(channel) || first.task.is_closed() {
             placed.push((due, group.iter().map(|r| r.reason(due)).collect(), false));
             continue;
         }

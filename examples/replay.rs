@@ -1,0 +1,379 @@
+//! Replays a patient's month through the closed loop: each morning, the day's worklist
+//! per person from the plan made with everything recorded before that day; then what was
+//! recorded that day, and what it changed in the plan (a new attempt, an agreed time, the
+//! consultant and the doctor after an abnormal recovery…). Ends with the month's
+//! compliance per owner.
+//!
+//! ```text
+//! cargo run --example replay                      # the sample patient's March, from examples/histories/
+//! cargo run --example replay -- --lang en --days 10
+//! cargo run --example replay -- --episode E.json --history H.json --from 2026-03-01 --days 31
+//! ```
+//!
+//! `--rules PATH` and `--calendar cn-YYYY|cn|FILE` work as in `callback_calendar`.
+
+#[path = "support/mod.rs"]
+mod support;
+
+#[allow(dead_code)]
+#[path = "callback_calendar/render.rs"]
+mod render;
+
+use chrono::{Days, NaiveDate};
+use followup::{
+    compliance, diff, worklists_by_owner, Calendar, CompliancePeriod, Derived, Episode, History,
+    Lang, OutcomeKind, Plan, RuleSet, Task, WorkState,
+};
+use render::{pad, weekday};
+use std::collections::BTreeSet;
+use std::fmt::Write;
+use std::path::PathBuf;
+
+const SAMPLE_EPISODE: &str = include_str!("episodes/plastic-inpatient.json");
+const SAMPLE_HISTORY: &str = include_str!("histories/p42-march.json");
+
+const USAGE: &str = "usage: replay [--episode FILE] [--history FILE] [--from YYYY-MM-DD] [--days N] [--rules PATH]... [--calendar cn-YYYY|cn|FILE]... [--lang zh|en]\n";
+
+struct Args {
+    episode: Option<PathBuf>,
+    history: Option<PathBuf>,
+    from: Option<NaiveDate>,
+    days: u64,
+    rules: Vec<PathBuf>,
+    calendars: Vec<String>,
+    lang: Lang,
+}
+
+fn parse_args() -> Result<Option<Args>, String> {
+    let mut out = Args {
+        episode: None,
+        history: None,
+        from: None,
+        days: 30,
+        rules: Vec::new(),
+        calendars: Vec::new(),
+        lang: Lang::Zh,
+    };
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        let v = |args: &mut std::iter::Skip<std::env::Args>| support::value(args, &arg);
+        match arg.as_str() {
+            "--episode" => out.episode = Some(v(&mut args)?.into()),
+            "--history" => out.history = Some(v(&mut args)?.into()),
+            "--from" => {
+                let s = v(&mut args)?;
+                out.from = Some(
+                    s.parse()
+                        .map_err(|_| format!("--from {s:?}: expected YYYY-MM-DD"))?,
+                );
+            }
+            "--days" => {
+                let s = v(&mut args)?;
+                out.days = s
+                    .parse()
+                    .ok()
+                    .filter(|n| (1..=366).contains(n))
+                    .ok_or_else(|| format!("--days {s:?}: expected 1 to 366"))?;
+            }
+            "--rules" => out.rules.push(v(&mut args)?.into()),
+            "--calendar" => out.calendars.push(v(&mut args)?),
+            "--lang" => {
+                out.lang = match v(&mut args)?.as_str() {
+                    "zh" => Lang::Zh,
+                    "en" => Lang::En,
+                    other => return Err(format!("--lang {other:?}: expected zh or en")),
+                }
+            }
+            "-h" | "--help" => return Ok(None),
+            other => return Err(format!("unknown argument {other:?}; try --help")),
+        }
+    }
+    Ok(Some(out))
+}
+
+struct Replay<'a> {
+    rules: &'a RuleSet,
+    cal: &'a Calendar,
+    ep: &'a Episode,
+    history: &'a History,
+    lang: Lang,
+}
+
+impl Replay<'_> {
+    fn zh(&self) -> bool {
+        self.lang == Lang::Zh
+    }
+
+    /// The plan made with what was known before `day`: the outcomes recorded and the
+    /// reassignments made before it (and every follow-up).
+    fn plan_before(&self, day: NaiveDate) -> Result<Plan, String> {
+        let mut h = self.history.clone();
+        h.outcomes.retain(|o| o.at.date() < day);
+        let mut ep = self.ep.clone();
+        ep.reassignments.retain(|r| r.at.date() < day);
+        self.rules
+            .plan_with(&ep, &h, self.cal)
+            .map_err(|e| e.to_string())
+    }
+
+    /// `u-3 小李`: the id and the name the episode gives.
+    fn owner_name(&self, id: Option<&str>) -> String {
+        let Some(id) = id else {
+            return (if self.zh() {
+                "（无负责人）"
+            } else {
+                "(nobody)"
+            })
+            .into();
+        };
+        let named = (self.ep.owners.values())
+            .chain(self.ep.reassignments.iter().map(|r| &r.to))
+            .find(|o| &*o.id == id)
+            .and_then(|o| o.name.as_deref());
+        match named {
+            Some(n) => format!("{id} {n}"),
+            None => id.into(),
+        }
+    }
+
+    fn title(&self, t: &Task) -> String {
+        let mut s = t.title().get(self.lang).to_string();
+        if let Some(Derived::Attempt(n)) = t.derived {
+            let _ = if self.zh() {
+                write!(s, "（第{n}次）")
+            } else {
+                write!(s, " (attempt {n})")
+            };
+        }
+        s
+    }
+
+    fn outcome(&self, k: OutcomeKind) -> &'static str {
+        match (k, self.zh()) {
+            (OutcomeKind::Done, true) => "已完成",
+            (OutcomeKind::NoAnswer, true) => "未接听",
+            (OutcomeKind::Busy, true) => "占线",
+            (OutcomeKind::Unreachable, true) => "无法接通",
+            (OutcomeKind::Rescheduled, true) => "另约时间",
+            (OutcomeKind::Picked, true) => "选定日期",
+            (OutcomeKind::Declined, true) => "明确拒绝",
+            (OutcomeKind::AbnormalRecovery, true) => "恢复异常",
+            (OutcomeKind::Note, true) => "备注",
+            (k, false) => k.name(),
+            (_, true) => "其他",
+        }
+    }
+
+    fn day(&self, out: &mut String, day: NaiveDate) -> Result<(), String> {
+        let zh = self.zh();
+        let before = self.plan_before(day)?;
+        let lists = worklists_by_owner(&before.tasks, day, &BTreeSet::new());
+        let mut recorded: Vec<_> = (self.history.outcomes.iter())
+            .filter(|o| o.at.date() == day)
+            .collect();
+        recorded.sort_by_key(|o| o.at);
+        if lists.is_empty() && recorded.is_empty() {
+            return Ok(());
+        }
+        let _ = writeln!(out, "\n{day} {}", weekday(day, self.lang));
+        if !lists.is_empty() {
+            let _ = writeln!(out, "  {}", if zh { "工作清单" } else { "Worklist" });
+        }
+        for list in &lists {
+            let _ = writeln!(out, "    {}", self.owner_name(list.owner.as_deref()));
+            for item in &list.items {
+                let state = match (item.state, zh) {
+                    (WorkState::Today, true) => "今日".to_string(),
+                    (WorkState::Today, false) => "today".into(),
+                    (WorkState::Overdue, true) => format!("逾期{}天", item.days_overdue),
+                    (WorkState::Overdue, false) if item.days_overdue == 1 => "1 day overdue".into(),
+                    (WorkState::Overdue, false) => format!("{} days overdue", item.days_overdue),
+                    (_, true) => "已失效，请关闭".into(),
+                    (_, false) => "expired: close it".into(),
+                };
+                let t = &item.task;
+                let _ = writeln!(
+                    out,
+                    "      {}  {}{}  {}",
+                    t.window,
+                    pad(t.channel().label(self.lang), 10),
+                    pad(&self.title(t), 44),
+                    state
+                );
+            }
+        }
+        if recorded.is_empty() {
+            return Ok(());
+        }
+        let after = self.plan_before(day.succ_opt().ok_or("date out of range")?)?;
+        let _ = writeln!(out, "  {}", if zh { "记录" } else { "Recorded" });
+        for o in &recorded {
+            // A task made the same day (a second attempt) is only in the next plan.
+            let title = (after.tasks.iter().chain(&before.tasks))
+                .find(|t| t.id() == o.task)
+                .map_or_else(|| o.task.clone(), |t| self.title(t));
+            let _ = write!(
+                out,
+                "    {}  {}  {}",
+                o.at.format("%H:%M"),
+                pad(&title, 44),
+                pad(self.outcome(o.outcome), 18)
+            );
+            if let Some(by) = &o.by {
+                let _ = write!(out, "{by}");
+            }
+            if let Some(to) = o.to {
+                let _ = write!(out, "  → {}", to.format("%Y-%m-%d %H:%M"));
+            }
+            out.push('\n');
+        }
+        let d = diff(&before, &after);
+        let _ = writeln!(out, "  {}", if zh { "计划变化" } else { "Plan changes" });
+        for t in &d.create {
+            let _ = writeln!(
+                out,
+                "    + {} {}  {}  {}",
+                t.due,
+                t.window,
+                self.title(t),
+                self.owner_name(t.owner.as_deref())
+            );
+        }
+        for c in d.moved.iter().chain(&d.update) {
+            let (p, n) = (&c.previous, &c.next);
+            if (p.due, p.window) != (n.due, n.window) {
+                let _ = writeln!(
+                    out,
+                    "    ~ {}  {} {} → {} {}",
+                    self.title(n),
+                    p.due,
+                    p.window,
+                    n.due,
+                    n.window
+                );
+            }
+            if n.is_closed() && !p.is_closed() {
+                let _ = writeln!(out, "    ✓ {}", self.title(n));
+            }
+        }
+        for c in &d.cancel {
+            let _ = writeln!(out, "    - {}", self.title(&c.task));
+        }
+        Ok(())
+    }
+}
+
+fn run() -> Result<String, String> {
+    let Some(args) = parse_args()? else {
+        return Ok(USAGE.into());
+    };
+    let rules = support::load_rules(&args.rules)?;
+    let cal = support::load_calendar(&args.calendars)?;
+    let ep = match &args.episode {
+        Some(p) => support::load_episode(&rules, p)?,
+        None => rules
+            .read_episode("sample episode", SAMPLE_EPISODE)
+            .map_err(|e| e.to_string())?,
+    };
+    let history = match &args.history {
+        Some(p) => History::from_json(&p.display().to_string(), &support::read(p)?),
+        None => History::from_json("sample history", SAMPLE_HISTORY),
+    }
+    .map_err(|e| e.to_string())?;
+    let from = args.from.unwrap_or(ep.date());
+    let until = from
+        .checked_add_days(Days::new(args.days - 1))
+        .ok_or("date out of range")?;
+    let replay = Replay {
+        rules: &rules,
+        cal: &cal,
+        ep: &ep,
+        history: &history,
+        lang: args.lang,
+    };
+    let zh = replay.zh();
+    let mut out = String::new();
+    let name = ep.patient.name.as_deref().unwrap_or(&ep.patient.id);
+    let _ = writeln!(
+        out,
+        "{} · {name} ({}) · {} {} · {from} .. {until}",
+        if zh {
+            "回访闭环回放"
+        } else {
+            "Closed-loop replay"
+        },
+        ep.patient.id,
+        if zh { "事件" } else { "episode" },
+        ep.id
+    );
+    let mut day = from;
+    while day <= until {
+        replay.day(&mut out, day)?;
+        day = day.succ_opt().ok_or("date out of range")?;
+    }
+    // The period's compliance per owner, judged the day after it ends with everything
+    // recorded by then.
+    let as_of = until.succ_opt().ok_or("date out of range")?;
+    let last = replay.plan_before(as_of)?;
+    let report = compliance(
+        &last.tasks,
+        &[],
+        &CompliancePeriod {
+            from,
+            to: until,
+            as_of,
+        },
+    );
+    let _ = writeln!(
+        out,
+        "\n{} {from} .. {until} ({} {as_of})",
+        if zh {
+            "按负责人统计"
+        } else {
+            "Compliance by owner"
+        },
+        if zh { "截至" } else { "as of" }
+    );
+    for (owner, c) in &report.by_owner {
+        let _ = writeln!(
+            out,
+            "  {}{} {}, {} {}, {} {}, {} {}, {} {}",
+            pad(&replay.owner_name(Some(owner)), 16),
+            if zh { "按时" } else { "on time" },
+            c.on_time,
+            if zh { "迟做" } else { "late" },
+            c.late,
+            if zh { "漏做" } else { "missed" },
+            c.missed,
+            if zh { "失效" } else { "expired" },
+            c.expired,
+            if zh { "未到期" } else { "pending" },
+            c.pending
+        );
+    }
+    if !last.ignored.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n{}",
+            if zh {
+                "未使用的记录"
+            } else {
+                "Records that changed nothing"
+            }
+        );
+        for i in &last.ignored {
+            let _ = writeln!(out, "  {} {} {:?}", i.task, i.outcome.name(), i.reason);
+        }
+    }
+    Ok(out)
+}
+
+fn main() {
+    match run() {
+        Ok(out) => print!("{out}"),
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::exit(2);
+        }
+    }
+}
