@@ -17,6 +17,9 @@ pub enum Error {
     /// A calendar cannot be read or is unusable (every weekday closed, say).
     #[error("{0}")]
     Calendar(Box<InputError>),
+    /// A clinic notice cannot be read or planned (bad JSON, a bad date, a duplicate id).
+    #[error("{0}")]
+    Notice(Box<InputError>),
 }
 
 /// Where in which rule text something is wrong, and what was expected.
@@ -33,7 +36,7 @@ pub struct RuleError {
     pub(crate) limit: Option<&'static str>,
 }
 
-/// A problem with an episode or a calendar given by the caller.
+/// A problem with an episode, a calendar or a notice given by the caller.
 ///
 /// Displayed as `what: /json/pointer (line L, column C): message`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,6 +68,11 @@ impl Error {
         matches!(self, Error::Calendar(_))
     }
 
+    /// True if a clinic notice is at fault.
+    pub fn is_notice(&self) -> bool {
+        matches!(self, Error::Notice(_))
+    }
+
     /// True if a [`crate::Limits`] bound was exceeded.
     pub fn is_limit(&self) -> bool {
         self.limit().is_some()
@@ -74,7 +82,7 @@ impl Error {
     pub fn limit(&self) -> Option<&'static str> {
         match self {
             Error::Rule(e) => e.limit,
-            Error::Episode(e) | Error::Calendar(e) => e.limit,
+            Error::Episode(e) | Error::Calendar(e) | Error::Notice(e) => e.limit,
         }
     }
 
@@ -82,7 +90,7 @@ impl Error {
     pub fn pointer(&self) -> &str {
         match self {
             Error::Rule(e) => &e.pointer,
-            Error::Episode(e) | Error::Calendar(e) => &e.pointer,
+            Error::Episode(e) | Error::Calendar(e) | Error::Notice(e) => &e.pointer,
         }
     }
 
@@ -90,7 +98,7 @@ impl Error {
     pub fn line_column(&self) -> Option<(usize, usize)> {
         let (line, column) = match self {
             Error::Rule(e) => (e.line, e.column),
-            Error::Episode(e) | Error::Calendar(e) => (e.line, e.column),
+            Error::Episode(e) | Error::Calendar(e) | Error::Notice(e) => (e.line, e.column),
         };
         line.zip(column)
     }
@@ -206,5 +214,9 @@ impl Located {
 
     pub(crate) fn into_calendar(self, what: &str) -> Error {
         Error::Calendar(Box::new(self.into_input(what)))
+    }
+
+    pub(crate) fn into_notice(self, what: &str) -> Error {
+        Error::Notice(Box::new(self.into_input(what)))
     }
 }

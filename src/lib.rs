@@ -97,6 +97,7 @@ mod json;
 mod limits;
 pub mod lunar;
 mod model;
+mod notice;
 mod offset;
 mod plan;
 mod replan;
@@ -116,6 +117,7 @@ pub use model::{
     MilestoneDef, ProgramDef, Role, SampleDef, SessionRange, StepDef, TimeDef, TimeOverrideDef,
     Values, WindowDef,
 };
+pub use notice::Notice;
 pub use offset::{Landing, MonthEnd, Offset, OffsetError};
 pub use plan::task::{Derived, DropReason, Dropped, Plan, Status, Task};
 pub use replan::{

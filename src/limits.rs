@@ -36,6 +36,9 @@ pub struct Limits {
     pub max_milestone_dates: usize,
     /// Most tasks (kept and dropped together) in one plan. Default 10,000.
     pub max_tasks_per_plan: usize,
+    /// Most clinic notices in one notice text, and given to one
+    /// [`crate::RuleSet::plan_notices`]. Default 1,000.
+    pub max_notices: usize,
 }
 
 impl Default for Limits {
@@ -49,6 +52,7 @@ impl Default for Limits {
             max_offset_days: 3_720,
             max_milestone_dates: 100,
             max_tasks_per_plan: 10_000,
+            max_notices: 1_000,
         }
     }
 }
