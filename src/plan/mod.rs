@@ -5,6 +5,7 @@
 //! closed-day policy, time windows — collecting tasks and dropped occurrences.
 
 mod lifecycle;
+mod notice;
 mod occurrence;
 mod patient;
 mod shift;
