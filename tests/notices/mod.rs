@@ -8,6 +8,7 @@
 mod caps;
 mod invalid;
 mod planning;
+mod properties;
 
 use crate::support::{builtin, ser};
 use followup::{Calendar, Episode, Notice, Patient, Plan};
