@@ -22,6 +22,12 @@ pub(crate) fn prefix(many: bool, i: usize) -> String {
     }
 }
 
+/// `e`, its pointer under notice `i` (built only on error: plans check every notice).
+fn under(many: bool, i: usize, mut e: Located) -> Located {
+    e.pointer = format!("{}{}", prefix(many, i), e.pointer);
+    e
+}
+
 /// Checks every notice of a list (`many`: read from an array, pointers start with the
 /// index), then that ids are unique and the list within `max_notices`. The first problem
 /// in list order is the error.
@@ -40,35 +46,38 @@ pub(crate) fn check_list(list: &[Notice], many: bool, limits: &Limits) -> Result
     }
     let mut ids: BTreeMap<&str, usize> = BTreeMap::new();
     for (i, n) in list.iter().enumerate() {
-        let at = prefix(many, i);
-        one(n, &at, limits)?;
-        if let Some(first) = ids.insert(&n.id, i) {
-            ids.insert(&n.id, first);
-            return Err(Located::new(
-                format!("{at}/id"),
-                format!(
-                    "duplicate notice id {:?} (also {}/id): expected each notice id once",
-                    n.id,
-                    prefix(many, first)
+        one(n, limits).map_err(|e| under(many, i, e))?;
+        if let Some(&first) = ids.get(n.id.as_str()) {
+            return Err(under(
+                many,
+                i,
+                Located::new(
+                    "/id",
+                    format!(
+                        "duplicate notice id {:?} (also {}/id): expected each notice id once",
+                        n.id,
+                        prefix(many, first)
+                    ),
                 ),
             ));
         }
+        ids.insert(&n.id, i);
     }
     Ok(())
 }
 
-/// The checks of one notice at `at`.
-fn one(n: &Notice, at: &str, limits: &Limits) -> Result<(), Located> {
+/// The checks of one notice, pointers from the notice.
+fn one(n: &Notice, limits: &Limits) -> Result<(), Located> {
     if !crate::compile::is_id(&n.id) {
         return Err(Located::new(
-            format!("{at}/id"),
+            "/id",
             format!("invalid notice id {:?}: expected 1 to 64 lower-case letters, digits, '-' or '_', starting with a letter or digit", n.id),
         ));
     }
     if let Some(event) = n.event_day {
         if event < n.send_on {
             return Err(Located::new(
-                format!("{at}/event_day"),
+                "/event_day",
                 format!(
                     "the event on {event} is before the notice goes out on {}: expected an event day on or after send_on",
                     n.send_on
@@ -78,7 +87,7 @@ fn one(n: &Notice, at: &str, limits: &Limits) -> Result<(), Located> {
         let days = (event - n.send_on).num_days();
         if days > i64::from(limits.max_offset_days) {
             return Err(Located::new(
-                format!("{at}/event_day"),
+                "/event_day",
                 format!(
                     "the event is {days} days after the notice goes out, more than the limit max_offset_days ({}): expected an event within {} days of send_on",
                     limits.max_offset_days, limits.max_offset_days
@@ -89,7 +98,7 @@ fn one(n: &Notice, at: &str, limits: &Limits) -> Result<(), Located> {
     }
     if n.expires().is_none() {
         return Err(Located::new(
-            format!("{at}/send_on"),
+            "/send_on",
             format!(
                 "{} is too close to the end of the supported date range: expected a real day",
                 n.send_on
@@ -98,18 +107,18 @@ fn one(n: &Notice, at: &str, limits: &Limits) -> Result<(), Located> {
     }
     if !CHANNELS.contains(&n.channel) {
         return Err(Located::new(
-            format!("{at}/channel"),
+            "/channel",
             format!(
                 "a notice cannot go by {}: expected sms, wechat, phone or mail (a notice is a message or a call)",
                 n.channel.name()
             ),
         ));
     }
-    crate::compile::time(&n.time, &format!("{at}/time"))?;
-    crate::compile::compile_conds(&n.audience, &format!("{at}/audience"))?;
-    crate::compile::check_text(&n.title, &format!("{at}/title"))?;
+    crate::compile::time(&n.time, "/time")?;
+    crate::compile::compile_conds(&n.audience, "/audience")?;
+    crate::compile::check_text(&n.title, "/title")?;
     if let Some(script) = &n.script {
-        crate::compile::check_text(script, &format!("{at}/script"))?;
+        crate::compile::check_text(script, "/script")?;
     }
     Ok(())
 }
@@ -124,46 +133,48 @@ pub(crate) fn check_vocabulary(
 ) -> Result<(), Located> {
     for (i, n) in list.iter().enumerate() {
         for (key, values) in &n.audience {
-            let at = format!(
-                "{}/audience{}",
-                prefix(many, i),
-                crate::compile::pointer(&[key])
-            );
-            // One value points at the key's value, a list at its element.
-            let here = |j: usize| {
-                if values.0.len() == 1 {
-                    at.clone()
-                } else {
-                    format!("{at}/{j}")
-                }
+            // Built only on error: plans check every notice.
+            let at = || {
+                format!(
+                    "{}/audience{}",
+                    prefix(many, i),
+                    crate::compile::pointer(&[key])
+                )
             };
-            let known: Option<BTreeSet<Arc<str>>> = match key.as_str() {
-                "tag" => None,
-                "event" => vocabulary.events().map(|e| e.map(Arc::from).collect()),
+            let (what, known): (&str, Option<Vec<&str>>) = match key.as_str() {
+                "tag" => continue,
+                "event" => ("event", vocabulary.events().map(Iterator::collect)),
                 name => {
                     if !vocabulary.attributes().any(|a| a == name) {
                         let all = vocabulary.attributes().map(Arc::from).collect();
-                        let mut e = crate::vocabulary::unknown(&at, "attribute", name, &all);
+                        let mut e = crate::vocabulary::unknown(&at(), "attribute", name, &all);
                         e.message.push_str(
                             " (an audience tests the attributes the rules know, or \"tag\" or \"event\")",
                         );
                         return Err(e);
                     }
-                    vocabulary
-                        .attribute_values(name)
-                        .map(|v| v.map(Arc::from).collect())
+                    (
+                        name,
+                        vocabulary.attribute_values(name).map(Iterator::collect),
+                    )
                 }
             };
+            // None: any event (a program applies to all), a free attribute.
             let Some(known) = known else { continue };
-            if let Some((j, v)) =
-                (values.0.iter().enumerate()).find(|(_, v)| !known.contains(v.as_str()))
-            {
-                let what = if key == "event" {
-                    "event"
+            let unknown = values
+                .0
+                .iter()
+                .enumerate()
+                .find(|(_, v)| !known.contains(&v.as_str()));
+            if let Some((j, v)) = unknown {
+                // One value points at the key's value, a list at its element.
+                let here = if values.0.len() == 1 {
+                    at()
                 } else {
-                    key.as_str()
+                    format!("{}/{j}", at())
                 };
-                return Err(crate::vocabulary::unknown(&here(j), what, v, &known));
+                let known: BTreeSet<Arc<str>> = known.into_iter().map(Arc::from).collect();
+                return Err(crate::vocabulary::unknown(&here, what, v, &known));
             }
         }
     }

@@ -123,8 +123,11 @@ impl RuleSet {
                     continue;
                 }
             };
-            let spec = crate::compile::time(&n.time, &format!("/{i}/time"))
-                .map_err(|e| e.into_notice(NOTICES))?;
+            // Checked above; the pointer is built only on error.
+            let spec = crate::compile::time(&n.time, "/time").map_err(|mut e| {
+                e.pointer = format!("/{i}{}", e.pointer);
+                e.into_notice(NOTICES)
+            })?;
             let Some(window) = time_window(n, spec, &windows, &rest, calendar)? else {
                 plan.dropped.push(drop((DropReason::RestHours, None)));
                 continue;
