@@ -1,8 +1,9 @@
 //! The machine interface: one Episode JSON on stdin, the Plan as JSON on stdout.
 //!
 //! ```text
-//! cargo run --example plan -- [--rules PATH]... [--calendar cn-YYYY|cn|FILE]... [--as-of YYYY-MM-DD] < episode.json
+//! cargo run --example plan -- [--rules PATH]... [--calendar cn-YYYY|cn|FILE]... [--as-of YYYY-MM-DD] [--notices FILE]... < episode.json
 //! cargo run --example plan -- --episode examples/episodes/laser.json
+//! cargo run --example plan -- --notices examples/notices/clinic-2026.json < examples/episodes/plastic-inpatient.json
 //! ```
 //!
 //! The episode is read from stdin, or from `--episode FILE`: errors name the file (or
@@ -12,7 +13,11 @@
 //! Without `--rules` the built-in programs are used. `--calendar` combines the shipped
 //! official calendars of mainland China (`cn-YYYY`, `cn`) with the clinic's calendar
 //! files, as `callback_calendar` does. With `--as-of`, each task carries its `status` on
-//! that day (upcoming, open, missed, expired). Any error goes to stderr, exit 2.
+//! that day (upcoming, open, missed, expired). `--notices FILE` (repeatable; each file an
+//! array of clinic notices or one notice) adds the notices that target the episode's
+//! patient: their tasks and dropped entries join the plan's, in the plan's order, and
+//! `programs` lists `notice`. The contact policy's caps are `merge`'s, which
+//! `callback_calendar` applies. Any error goes to stderr, exit 2.
 
 #[path = "support/mod.rs"]
 mod support;
@@ -25,12 +30,14 @@ fn run() -> Result<String, String> {
     let mut calendars: Vec<String> = Vec::new();
     let mut episode_file: Option<PathBuf> = None;
     let mut as_of = None;
+    let mut notice_files: Vec<PathBuf> = Vec::new();
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--rules" => rules.push(PathBuf::from(support::value(&mut args, "--rules")?)),
             "--calendar" => calendars.push(support::value(&mut args, "--calendar")?),
             "--episode" => episode_file = Some(support::value(&mut args, "--episode")?.into()),
+            "--notices" => notice_files.push(support::value(&mut args, "--notices")?.into()),
             "--as-of" => {
                 let v = support::value(&mut args, "--as-of")?;
                 as_of = Some(
@@ -40,7 +47,7 @@ fn run() -> Result<String, String> {
             }
             "-h" | "--help" => {
                 return Ok(
-                    "usage: plan [--rules PATH]... [--calendar cn-YYYY|cn|FILE]... [--as-of YYYY-MM-DD] [--episode FILE] < episode.json\n".into(),
+                    "usage: plan [--rules PATH]... [--calendar cn-YYYY|cn|FILE]... [--as-of YYYY-MM-DD] [--notices FILE]... [--episode FILE] < episode.json\n".into(),
                 )
             }
             other => return Err(format!("unknown argument {other:?}; try --help")),
@@ -48,6 +55,7 @@ fn run() -> Result<String, String> {
     }
     let rules = support::load_rules(&rules)?;
     let calendar = support::load_calendar(&calendars)?;
+    let notices = support::load_notices(&rules, &notice_files)?;
     let episode = match &episode_file {
         Some(path) => support::load_episode(&rules, path)?,
         None => {
@@ -60,17 +68,53 @@ fn run() -> Result<String, String> {
                 .map_err(|e| e.to_string())?
         }
     };
-    let plan = match as_of {
+    let mut plan = match as_of {
         Some(day) => rules.plan_as_of(&episode, &calendar, day),
         None => rules.plan(&episode, &calendar),
     }
     .map_err(|e| e.to_string())?;
+    if !notices.is_empty() {
+        let mut notes = rules
+            .plan_notices(
+                &episode.patient,
+                std::slice::from_ref(&episode),
+                &notices,
+                &calendar,
+            )
+            .map_err(|e| e.to_string())?;
+        if let Some(day) = as_of {
+            for t in &mut notes.tasks {
+                t.status = Some(followup::Status::of(t, day));
+            }
+        }
+        join(&mut plan, notes);
+    }
     if let Some(why) = &plan.no_program {
         eprintln!("note: {why}");
     }
     serde_json::to_string_pretty(&plan)
         .map(|s| s + "\n")
         .map_err(|e| e.to_string())
+}
+
+/// Adds the notices' plan to the episode's: tasks in the plan's order (due, window start,
+/// program, step, occurrence), dropped entries by (program, step, occurrence).
+fn join(plan: &mut followup::Plan, notes: followup::Plan) {
+    plan.programs.extend(notes.programs);
+    plan.tasks.extend(notes.tasks);
+    plan.dropped.extend(notes.dropped);
+    plan.tasks.sort_by(|a, b| {
+        (a.due, a.window.start, a.program(), a.step(), a.occurrence).cmp(&(
+            b.due,
+            b.window.start,
+            b.program(),
+            b.step(),
+            b.occurrence,
+        ))
+    });
+    plan.dropped.sort_by(|a, b| {
+        (&a.program, &a.step, a.occurrence).cmp(&(&b.program, &b.step, b.occurrence))
+    });
 }
 
 fn main() {

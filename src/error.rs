@@ -20,6 +20,9 @@ pub enum Error {
     /// A history (what happened to the tasks) cannot be read or used.
     #[error("{0}")]
     History(Box<InputError>),
+    /// A clinic notice cannot be read or planned (bad JSON, a bad date, a duplicate id).
+    #[error("{0}")]
+    Notice(Box<InputError>),
 }
 
 /// Where in which rule text something is wrong, and what was expected.
@@ -36,7 +39,7 @@ pub struct RuleError {
     pub(crate) limit: Option<&'static str>,
 }
 
-/// A problem with an episode or a calendar given by the caller.
+/// A problem with an episode, a calendar or a notice given by the caller.
 ///
 /// Displayed as `what: /json/pointer (line L, column C): message`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,6 +76,11 @@ impl Error {
         matches!(self, Error::History(_))
     }
 
+    /// True if a clinic notice is at fault.
+    pub fn is_notice(&self) -> bool {
+        matches!(self, Error::Notice(_))
+    }
+
     /// True if a [`crate::Limits`] bound was exceeded.
     pub fn is_limit(&self) -> bool {
         self.limit().is_some()
@@ -82,7 +90,9 @@ impl Error {
     pub fn limit(&self) -> Option<&'static str> {
         match self {
             Error::Rule(e) => e.limit,
-            Error::Episode(e) | Error::Calendar(e) | Error::History(e) => e.limit,
+            Error::Episode(e) | Error::Calendar(e) | Error::History(e) | Error::Notice(e) => {
+                e.limit
+            }
         }
     }
 
@@ -90,7 +100,9 @@ impl Error {
     pub fn pointer(&self) -> &str {
         match self {
             Error::Rule(e) => &e.pointer,
-            Error::Episode(e) | Error::Calendar(e) | Error::History(e) => &e.pointer,
+            Error::Episode(e) | Error::Calendar(e) | Error::History(e) | Error::Notice(e) => {
+                &e.pointer
+            }
         }
     }
 
@@ -98,7 +110,9 @@ impl Error {
     pub fn line_column(&self) -> Option<(usize, usize)> {
         let (line, column) = match self {
             Error::Rule(e) => (e.line, e.column),
-            Error::Episode(e) | Error::Calendar(e) | Error::History(e) => (e.line, e.column),
+            Error::Episode(e) | Error::Calendar(e) | Error::History(e) | Error::Notice(e) => {
+                (e.line, e.column)
+            }
         };
         line.zip(column)
     }
@@ -218,5 +232,9 @@ impl Located {
 
     pub(crate) fn into_history(self, what: &str) -> Error {
         Error::History(Box::new(self.into_input(what)))
+    }
+
+    pub(crate) fn into_notice(self, what: &str) -> Error {
+        Error::Notice(Box::new(self.into_input(what)))
     }
 }

@@ -98,6 +98,7 @@ mod json;
 mod limits;
 pub mod lunar;
 mod model;
+mod notice;
 mod offset;
 mod plan;
 mod replan;
@@ -119,6 +120,7 @@ pub use model::{
     MilestoneDef, ProgramDef, Role, SampleDef, SessionRange, StepDef, TimeDef, TimeOverrideDef,
     Values, WindowDef,
 };
+pub use notice::Notice;
 pub use offset::{Landing, MonthEnd, Offset, OffsetError};
 pub use plan::ledger::{Ignored, IgnoredReason, FOLLOW_UP};
 pub use plan::task::{Derived, DropReason, Dropped, Plan, Record, Status, Task};

@@ -38,6 +38,9 @@ pub struct Limits {
     pub max_tasks_per_plan: usize,
     /// Most outcomes and follow-ups in one history passed to planning. Default 10,000.
     pub max_history_entries: usize,
+    /// Most clinic notices in one notice text, and given to one
+    /// [`crate::RuleSet::plan_notices`]. Default 1,000.
+    pub max_notices: usize,
 }
 
 impl Default for Limits {
@@ -52,6 +55,7 @@ impl Default for Limits {
             max_milestone_dates: 100,
             max_tasks_per_plan: 10_000,
             max_history_entries: 10_000,
+            max_notices: 1_000,
         }
     }
 }

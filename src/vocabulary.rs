@@ -211,7 +211,7 @@ impl Vocabulary {
 }
 
 /// `unknown category "Plastic": expected one of …; did you mean "plastic"?`
-fn unknown(at: &str, what: &str, value: &str, known: &BTreeSet<Arc<str>>) -> Located {
+pub(crate) fn unknown(at: &str, what: &str, value: &str, known: &BTreeSet<Arc<str>>) -> Located {
     let list: Vec<&str> = known.iter().map(|x| &**x).collect();
     let mut message = if list.is_empty() {
         format!("unknown {what} {value:?}: the rules know none")

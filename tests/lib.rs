@@ -12,6 +12,7 @@ mod invalid_episodes;
 mod invalid_fields;
 mod invalid_rules;
 mod lifecycle;
+mod notices;
 mod properties;
 mod replan;
 mod rules_folder;

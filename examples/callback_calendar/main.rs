@@ -11,6 +11,7 @@
 //! cargo run --example callback_calendar -- --episode a.json --episode b.json
 //! cargo run --example callback_calendar -- --greetings                         # and 12 months of greetings
 //! cargo run --example callback_calendar -- --history examples/histories/p42-march.json
+//! cargo run --example callback_calendar -- --notices examples/notices/clinic-2026.json  # and clinic notices
 //! ```
 //!
 //! The calendar is always the patient's: the tasks of every episode (and the greetings)
@@ -30,6 +31,8 @@
 //!   (`{done 03-03 12:20 u-3}`), further attempts, agreed times and escalations;
 //! - `--greetings` adds the patient's greetings for the 12 months from the (first)
 //!   episode's day, or from `--as-of`;
+//! - `--notices FILE` (repeatable) adds the clinic notices (expert clinic days, events)
+//!   that target the patient, under the same contact policy;
 //! - `--lang zh|en` (default zh).
 
 #[path = "../support/mod.rs"]
@@ -52,9 +55,10 @@ struct Args {
     as_of: Option<NaiveDate>,
     greetings: bool,
     history: Option<PathBuf>,
+    notices: Vec<PathBuf>,
 }
 
-const USAGE: &str = "usage: callback_calendar [--lang zh|en] [--episode FILE]... [--rules PATH]... [--calendar cn-YYYY|cn|FILE]... [--as-of YYYY-MM-DD] [--greetings] [--history FILE]\n";
+const USAGE: &str = "usage: callback_calendar [--lang zh|en] [--episode FILE]... [--rules PATH]... [--calendar cn-YYYY|cn|FILE]... [--as-of YYYY-MM-DD] [--greetings] [--history FILE] [--notices FILE]...\n";
 
 fn parse_args() -> Result<Option<Args>, String> {
     let mut out = Args {
@@ -65,6 +69,7 @@ fn parse_args() -> Result<Option<Args>, String> {
         as_of: None,
         greetings: false,
         history: None,
+        notices: Vec::new(),
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -90,6 +95,9 @@ fn parse_args() -> Result<Option<Args>, String> {
             }
             "--greetings" => out.greetings = true,
             "--history" => out.history = Some(support::value(&mut args, "--history")?.into()),
+            "--notices" => out
+                .notices
+                .push(support::value(&mut args, "--notices")?.into()),
             "-h" | "--help" => return Ok(None),
             other => return Err(format!("unknown argument {other:?}; try --help")),
         }
@@ -162,6 +170,18 @@ fn run() -> Result<String, String> {
     } else {
         None
     };
+    let notices = support::load_notices(&rules, &args.notices)?;
+    if !notices.is_empty() {
+        let mut plan = rules
+            .plan_notices(&first.patient, &episodes, &notices, &cal)
+            .map_err(|e| e.to_string())?;
+        if let Some(day) = args.as_of {
+            for t in &mut plan.tasks {
+                t.status = Some(followup::Status::of(t, day));
+            }
+        }
+        plans.push(plan);
+    }
     let merged = merge(&plans, &ContactPolicy::default(), &cal);
     let view = render::View {
         rules: &rules,

@@ -265,7 +265,13 @@ impl View<'_> {
     }
 
     fn program_name<'b>(&'b self, id: &'b str) -> &'b str {
-        self.rules.program_name(id).map_or(id, |n| n.get(self.lang))
+        match self.rules.program_name(id) {
+            Some(name) => name.get(self.lang),
+            // Clinic notices are no rule's program.
+            None if id == "notice" && self.zh() => "诊所通知",
+            None if id == "notice" => "Clinic notices",
+            None => id,
+        }
     }
 
     /// The patient, the episodes, the calendar and the programs that applied.

@@ -1,7 +1,8 @@
 //! Reading rule files, episodes and calendars for the examples: the IO the library
 //! leaves to its callers.
 
-use followup::{Calendar, Episode, RuleSet};
+use followup::{Calendar, Episode, Notice, RuleSet};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// Builds a rule set from `--rules` paths (files, or folders read in sorted order), or the
@@ -50,6 +51,30 @@ pub fn load_episode(rules: &RuleSet, path: &Path) -> Result<Episode, String> {
     rules
         .read_episode(&path.display().to_string(), &read(path)?)
         .map_err(|e| e.to_string())
+}
+
+/// Reads `--notices` files (each an array of notices, or one notice) against the rule
+/// set's vocabulary; an id given in two files is an error naming both.
+#[allow(dead_code)]
+pub fn load_notices(rules: &RuleSet, paths: &[PathBuf]) -> Result<Vec<Notice>, String> {
+    let mut all = Vec::new();
+    let mut files: BTreeMap<String, String> = BTreeMap::new();
+    for path in paths {
+        let name = path.display().to_string();
+        let list = rules
+            .read_notices(&name, &read(path)?)
+            .map_err(|e| e.to_string())?;
+        for n in list {
+            if let Some(first) = files.insert(n.id.clone(), name.clone()) {
+                return Err(format!(
+                    "{name}: notice id {:?} is also in {first}: expected each notice id once",
+                    n.id
+                ));
+            }
+            all.push(n);
+        }
+    }
+    Ok(all)
 }
 
 /// The calendar of `--calendar` arguments: each is `cn-YYYY` (the shipped official

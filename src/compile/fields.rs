@@ -2,7 +2,7 @@
 
 use super::*;
 
-pub(super) fn time(t: &TimeDef, at: &str) -> Result<TimeSpec, Located> {
+pub(crate) fn time(t: &TimeDef, at: &str) -> Result<TimeSpec, Located> {
     match t {
         TimeDef::Named(name) => NamedWindow::from_name(name).map(TimeSpec::Named).ok_or_else(|| {
             Located::new(

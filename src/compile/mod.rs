@@ -11,7 +11,8 @@ pub(crate) mod program;
 pub(crate) mod repeat;
 mod step;
 
-use fields::{time, time_overrides, window};
+pub(crate) use fields::time;
+use fields::{time_overrides, window};
 use step::{expiry, max_shift};
 
 use crate::error::Located;
@@ -39,6 +40,12 @@ pub(crate) fn compile_program(def: &ProgramDef, limits: &Limits) -> Result<Progr
         ));
     }
     check_id(&def.id, "/id", "program id")?;
+    if def.id == crate::notice::NOTICE_PROGRAM {
+        return Err(Located::new(
+            "/id",
+            format!("the program id {:?} is reserved for clinic notices (their task ids are notice/NOTICE/patient:ID/0): expected another id", def.id),
+        ));
+    }
     check_text(&def.name, "/name")?;
     if def.steps.len() > limits.max_steps_per_program {
         return Err(Located::new(
@@ -189,7 +196,7 @@ fn check_text_opt(text: Option<&Text>, at: &str) -> Result<(), Located> {
     text.map_or(Ok(()), |t| check_text(t, at))
 }
 
-fn check_text(text: &Text, at: &str) -> Result<(), Located> {
+pub(crate) fn check_text(text: &Text, at: &str) -> Result<(), Located> {
     for (lang, s) in [("zh", text.zh()), ("en", text.en())] {
         if s.trim().is_empty() {
             return Err(Located::new(
@@ -217,7 +224,7 @@ fn offset(text: &str, at: &str, limits: &Limits) -> Result<Offset, Located> {
     Ok(o)
 }
 
-fn compile_conds(conds: &Conditions, at: &str) -> Result<Conds, Located> {
+pub(crate) fn compile_conds(conds: &Conditions, at: &str) -> Result<Conds, Located> {
     let mut out = Vec::with_capacity(conds.len());
     for (key, values) in conds {
         let here = format!("{at}{}", pointer(&[key]));

@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use serde::{de, Deserialize, Deserializer, Serialize, Serializer};
 
 /// Parses `"YYYY-MM-DD"`; the message names the value and what was expected.
-pub(super) fn parse(s: &str) -> Result<NaiveDate, String> {
+pub(crate) fn parse(s: &str) -> Result<NaiveDate, String> {
     let parsed = if crate::time::is_date_shape(s) {
         s.parse::<NaiveDate>().ok()
     } else {
@@ -17,7 +17,7 @@ pub(super) fn parse(s: &str) -> Result<NaiveDate, String> {
 }
 
 /// One date, read with [`parse`].
-pub(super) struct Date(pub NaiveDate);
+pub(crate) struct Date(pub NaiveDate);
 
 impl<'de> Deserialize<'de> for Date {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -36,7 +36,7 @@ impl<'de> Deserialize<'de> for Date {
 }
 
 /// `Option<NaiveDate>` fields.
-pub(super) mod option {
+pub(crate) mod option {
     use super::*;
 
     pub fn serialize<S: Serializer>(d: &Option<NaiveDate>, s: S) -> Result<S::Ok, S::Error> {

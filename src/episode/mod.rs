@@ -1,7 +1,7 @@
 //! The input of planning: one event that starts follow-up, and the patient.
 
 mod check;
-mod dates;
+pub(crate) mod dates;
 mod owners;
 
 pub use check::ID_CHARS;

@@ -6,6 +6,7 @@
 
 pub(crate) mod ledger;
 mod lifecycle;
+mod notice;
 mod occurrence;
 mod patient;
 mod record;

@@ -112,7 +112,7 @@ pub enum PriorityClass {
     Aftercare,
     /// Later care: month calls and messages, thanks, product after-sales.
     Care,
-    /// Pre-sales follow-up, the 611 plan, course planning (upsell).
+    /// Pre-sales follow-up, the 611 plan, course planning (upsell), clinic notices.
     Sales,
     /// Birthday, festival and quarterly greetings.
     Greeting,
@@ -138,6 +138,7 @@ pub enum PriorityClass {
 /// | `treatment-course` | care |
 /// | `treatment-course/session-*` (reassurance message, doctor's-assistant call) | aftercare |
 /// | `treatment-course/course-planning-call`, `presales`, `plan-611`, `lead-ownership` | sales |
+/// | `notice` (clinic notices: expert clinic days, events, promotions) | sales: marketing, dropped rather than kept over a cap |
 /// | `repair-aftersales`, `purchase-aftersales` | care |
 /// | `repair-aftersales/request-resolution`, `purchase-aftersales/request-resolution` | aftercare |
 /// | `greetings`, `quarterly-touch` | greeting |
@@ -155,6 +156,7 @@ pub enum PriorityClass {
 /// assert_eq!(p.class_of("plastic-aftercare", "month-3-call"), PriorityClass::Care);
 /// assert_eq!(p.class_of("plastic-aftercare", "suture-removal-reminder"), PriorityClass::Reminder);
 /// assert_eq!(p.class_of("clinic-dental", "day-1"), PriorityClass::Care); // not listed
+/// assert_eq!(p.class_of("notice", "expert-day-2026-04"), PriorityClass::Sales);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -167,7 +169,7 @@ pub struct PriorityPolicy {
     pub roles: Vec<Role>,
 }
 
-const DEFAULT_CLASSES: [(&str, PriorityClass); 23] = [
+const DEFAULT_CLASSES: [(&str, PriorityClass); 24] = [
     ("complaint", PriorityClass::Aftercare),
     ("greetings", PriorityClass::Greeting),
     ("greetings/birthday-greeting", PriorityClass::Care),
@@ -175,6 +177,7 @@ const DEFAULT_CLASSES: [(&str, PriorityClass); 23] = [
     ("laser-aftercare", PriorityClass::Aftercare),
     ("laser-aftercare/month-*", PriorityClass::Care),
     ("lead-ownership", PriorityClass::Sales),
+    ("notice", PriorityClass::Sales),
     ("plan-611", PriorityClass::Sales),
     ("plastic-aftercare", PriorityClass::Aftercare),
     (

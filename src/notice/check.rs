@@ -1,0 +1,182 @@
+//! The checks of a list of notices, each naming the JSON pointer of the offending value
+//! and what was expected: the data slips of one notice, unique ids, the limit, and the
+//! audience against a rule set's vocabulary.
+
+use super::Notice;
+use crate::error::Located;
+use crate::limits::Limits;
+use crate::model::Channel;
+use crate::vocabulary::Vocabulary;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+/// The channels a notice may use: messages and calls.
+const CHANNELS: [Channel; 4] = [Channel::Sms, Channel::Wechat, Channel::Phone, Channel::Mail];
+
+/// Where notice `i` is: `/i` in an array, the root for one notice.
+pub(crate) fn prefix(many: bool, i: usize) -> String {
+    if many {
+        format!("/{i}")
+    } else {
+        String::new()
+    }
+}
+
+/// `e`, its pointer under notice `i` (built only on error: plans check every notice).
+fn under(many: bool, i: usize, mut e: Located) -> Located {
+    e.pointer = format!("{}{}", prefix(many, i), e.pointer);
+    e
+}
+
+/// Checks every notice of a list (`many`: read from an array, pointers start with the
+/// index), then that ids are unique and the list within `max_notices`. The first problem
+/// in list order is the error.
+pub(crate) fn check_list(list: &[Notice], many: bool, limits: &Limits) -> Result<(), Located> {
+    if list.len() > limits.max_notices {
+        return Err(Located::new(
+            prefix(many, limits.max_notices),
+            format!(
+                "{} notices, more than the limit max_notices ({}): expected at most {}",
+                list.len(),
+                limits.max_notices,
+                limits.max_notices
+            ),
+        )
+        .limit("max_notices"));
+    }
+    let mut ids: BTreeMap<&str, usize> = BTreeMap::new();
+    for (i, n) in list.iter().enumerate() {
+        one(n, limits).map_err(|e| under(many, i, e))?;
+        if let Some(&first) = ids.get(n.id.as_str()) {
+            return Err(under(
+                many,
+                i,
+                Located::new(
+                    "/id",
+                    format!(
+                        "duplicate notice id {:?} (also {}/id): expected each notice id once",
+                        n.id,
+                        prefix(many, first)
+                    ),
+                ),
+            ));
+        }
+        ids.insert(&n.id, i);
+    }
+    Ok(())
+}
+
+/// The checks of one notice, pointers from the notice.
+fn one(n: &Notice, limits: &Limits) -> Result<(), Located> {
+    if !crate::compile::is_id(&n.id) {
+        return Err(Located::new(
+            "/id",
+            format!("invalid notice id {:?}: expected 1 to 64 lower-case letters, digits, '-' or '_', starting with a letter or digit", n.id),
+        ));
+    }
+    if let Some(event) = n.event_day {
+        if event < n.send_on {
+            return Err(Located::new(
+                "/event_day",
+                format!(
+                    "the event on {event} is before the notice goes out on {}: expected an event day on or after send_on",
+                    n.send_on
+                ),
+            ));
+        }
+        let days = (event - n.send_on).num_days();
+        if days > i64::from(limits.max_offset_days) {
+            return Err(Located::new(
+                "/event_day",
+                format!(
+                    "the event is {days} days after the notice goes out, more than the limit max_offset_days ({}): expected an event within {} days of send_on",
+                    limits.max_offset_days, limits.max_offset_days
+                ),
+            )
+            .limit("max_offset_days"));
+        }
+    }
+    if n.expires().is_none() {
+        return Err(Located::new(
+            "/send_on",
+            format!(
+                "{} is too close to the end of the supported date range: expected a real day",
+                n.send_on
+            ),
+        ));
+    }
+    if !CHANNELS.contains(&n.channel) {
+        return Err(Located::new(
+            "/channel",
+            format!(
+                "a notice cannot go by {}: expected sms, wechat, phone or mail (a notice is a message or a call)",
+                n.channel.name()
+            ),
+        ));
+    }
+    crate::compile::time(&n.time, "/time")?;
+    crate::compile::compile_conds(&n.audience, "/audience")?;
+    crate::compile::check_text(&n.title, "/title")?;
+    if let Some(script) = &n.script {
+        crate::compile::check_text(script, "/script")?;
+    }
+    Ok(())
+}
+
+/// Checks the audience of every notice against `vocabulary`: the events and the values of
+/// closed attributes are the rules'; tags are free. The message lists the accepted values
+/// and the nearest one, as for episodes.
+pub(crate) fn check_vocabulary(
+    list: &[Notice],
+    many: bool,
+    vocabulary: &Vocabulary,
+) -> Result<(), Located> {
+    for (i, n) in list.iter().enumerate() {
+        for (key, values) in &n.audience {
+            // Built only on error: plans check every notice.
+            let at = || {
+                format!(
+                    "{}/audience{}",
+                    prefix(many, i),
+                    crate::compile::pointer(&[key])
+                )
+            };
+            let (what, known): (&str, Option<Vec<&str>>) = match key.as_str() {
+                "tag" => continue,
+                "event" => ("event", vocabulary.events().map(Iterator::collect)),
+                name => {
+                    if !vocabulary.attributes().any(|a| a == name) {
+                        let all = vocabulary.attributes().map(Arc::from).collect();
+                        let mut e = crate::vocabulary::unknown(&at(), "attribute", name, &all);
+                        e.message.push_str(
+                            " (an audience tests the attributes the rules know, or \"tag\" or \"event\")",
+                        );
+                        return Err(e);
+                    }
+                    (
+                        name,
+                        vocabulary.attribute_values(name).map(Iterator::collect),
+                    )
+                }
+            };
+            // None: any event (a program applies to all), a free attribute.
+            let Some(known) = known else { continue };
+            let unknown = values
+                .0
+                .iter()
+                .enumerate()
+                .find(|(_, v)| !known.contains(&v.as_str()));
+            if let Some((j, v)) = unknown {
+                // One value points at the key's value, a list at its element.
+                let here = if values.0.len() == 1 {
+                    at()
+                } else {
+                    format!("{}/{j}", at())
+                };
+                let known: BTreeSet<Arc<str>> = known.into_iter().map(Arc::from).collect();
+                return Err(crate::vocabulary::unknown(&here, what, v, &known));
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,250 @@
+//! Clinic notices: one-off dated messages or calls the clinic writes (an expert clinic day,
+//! a clinic event, a promotion; DOMAIN.md §5), planned for the patients they target by
+//! [`crate::RuleSet::plan_notices`].
+
+mod check;
+
+pub(crate) use check::{check_list, check_vocabulary};
+
+use crate::episode::dates;
+use crate::error::Result;
+use crate::limits::Limits;
+use crate::model::{Channel, Conditions, Role, TimeDef};
+use crate::ruleset::RuleSet;
+use crate::text::Text;
+use chrono::NaiveDate;
+use serde::{Deserialize, Deserializer, Serialize};
+
+/// The program id of every notice task: a task id is `notice/<notice id>/patient:<patient
+/// id>/0`. Rule files cannot use it.
+pub(crate) const NOTICE_PROGRAM: &str = "notice";
+
+/// A one-off notice the clinic writes — an expert clinic day, a clinic event, a
+/// promotion — to go out on a day the clinic chooses (not a rule's), to the patients its
+/// `audience` targets. Plain data: read it from JSON or build it in code; it is checked
+/// when read and when planned.
+///
+/// ```json
+/// {"id": "expert-day-2026-04", "send_on": "2026-04-08", "event_day": "2026-04-12",
+///  "channel": "sms", "role": "customer_service", "time": "day",
+///  "audience": {"category": ["plastic", "injection"]},
+///  "title": {"zh": "专家门诊日通知", "en": "Expert clinic day"},
+///  "script": {"zh": "4月12日…", "en": "On 12 April…"}}
+/// ```
+///
+/// A notice goes out on `send_on`, or — when its channel does not work that day (calls
+/// need the call desk; messages go every day unless the calendar closes them) — on the
+/// next day it works, never after it expires: on its `event_day` (a notice after its event
+/// is worthless), or, without one, 3 days after `send_on` for messages (`sms`, `wechat`)
+/// and 7 days after for calls and mail. It is on time from its day until the day before
+/// its event (its day alone without an event day).
+///
+/// ```
+/// use followup::Notice;
+/// let notice = Notice::from_json("notices.json", r#"{
+///     "id": "anniversary-2026", "send_on": "2026-05-18",
+///     "audience": {"tag": "key_customer"},
+///     "title": {"zh": "院庆活动邀请", "en": "Clinic anniversary invitation"}
+/// }"#)?;
+/// assert_eq!(notice.channel, followup::Channel::Sms); // the default
+/// assert_eq!(notice.expires().map(|d| d.to_string()).as_deref(), Some("2026-05-21"));
+/// # Ok::<(), followup::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Notice {
+    /// The notice's id: 1 to 64 of `a-z 0-9 - _`, starting with a letter or digit (as
+    /// rule ids); unique among the notices planned together. Second part of its task ids.
+    pub id: String,
+    /// The day the clinic wants it to go out (`"YYYY-MM-DD"`).
+    #[serde(deserialize_with = "date")]
+    pub send_on: NaiveDate,
+    /// The day of the event it announces, if any: on or after `send_on`. The notice
+    /// expires after it.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "dates::option"
+    )]
+    pub event_day: Option<NaiveDate>,
+    /// How: `sms` (the default), `wechat`, `phone` or `mail`.
+    #[serde(default = "sms")]
+    pub channel: Channel,
+    /// Who: default `customer_service`.
+    #[serde(default = "customer_service")]
+    pub role: Role,
+    /// Time of day, as a rule step's `time`: `"morning"`, `"afternoon"`, `"evening"`,
+    /// `"day"` (the default) or `{"start": "HH:MM", "end": "HH:MM"}`.
+    #[serde(default = "day")]
+    pub time: TimeDef,
+    /// Who gets it, as a program's `applies`: keys `tag` (any of the patient's tags),
+    /// `event` and attribute names (`category`…, matched by one of the patient's
+    /// episodes); every key must match one of its values. `{}`: every patient.
+    #[serde(deserialize_with = "crate::json::unique_map")]
+    pub audience: Conditions,
+    /// Title, `{"zh": …, "en": …}`, both non-empty.
+    pub title: Text,
+    /// What to say or write, same shape.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub script: Option<Text>,
+}
+
+fn date<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<NaiveDate, D::Error> {
+    dates::Date::deserialize(d).map(|dates::Date(x)| x)
+}
+
+fn sms() -> Channel {
+    Channel::Sms
+}
+
+fn customer_service() -> Role {
+    Role::CustomerService
+}
+
+fn day() -> TimeDef {
+    TimeDef::Named("day".into())
+}
+
+impl crate::json::Expected for Notice {
+    const EXPECTED: &'static str = "a notice (a JSON object)";
+}
+
+impl Notice {
+    /// Reads one notice from a JSON object; `name` is used in error messages. The notice
+    /// is checked ([`Notice::check`]); its audience is checked against a rule set's
+    /// vocabulary by [`crate::RuleSet::read_notices`] and when it is planned.
+    ///
+    /// # Errors
+    ///
+    /// [`crate::Error::Notice`] with the JSON pointer, line and column and what was
+    /// expected: malformed JSON, an unknown or missing field, a bad date, and the checks
+    /// of [`Notice::check`].
+    pub fn from_json(name: &str, text: &str) -> Result<Notice> {
+        let limits = Limits::default();
+        let crate::json::Object(notice) =
+            crate::json::read::<crate::json::Object<Notice>>(text, &limits)
+                .map_err(|e| e.into_notice(name))?;
+        check_list(std::slice::from_ref(&notice), false, &limits)
+            .map_err(|e| crate::json::located_in(e, text).into_notice(name))?;
+        Ok(notice)
+    }
+
+    /// Reads a notice text: an array of notices, or one notice (a JSON object), as rule
+    /// texts hold an array of programs or one. Ids must be unique in the text; at most
+    /// `max_notices` (1,000) notices.
+    ///
+    /// ```
+    /// use followup::Notice;
+    /// let err = Notice::list_from_json("notices.json", r#"[
+    ///   {"id": "a", "send_on": "2026-04-08", "audience": {}, "title": {"zh": "甲", "en": "A"}},
+    ///   {"id": "a", "send_on": "2026-04-09", "audience": {}, "title": {"zh": "乙", "en": "B"}}
+    /// ]"#).unwrap_err();
+    /// assert_eq!(err.to_string(), "notices.json: /1/id (line 3, column 10): duplicate notice id \"a\" (also /0/id): expected each notice id once");
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`Notice::from_json`], the pointer starting with the notice's index for an
+    /// array (`/1/send_on`); a duplicate id; more than `max_notices` notices.
+    pub fn list_from_json(name: &str, text: &str) -> Result<Vec<Notice>> {
+        Notice::read_list(name, text, &Limits::default()).map(|(list, _)| list)
+    }
+
+    /// Reads and checks a notice text under `limits`, without the vocabulary; true when
+    /// it is an array (pointers start with the index).
+    pub(crate) fn read_list(
+        name: &str,
+        text: &str,
+        limits: &Limits,
+    ) -> Result<(Vec<Notice>, bool)> {
+        let body = text.trim_start_matches('\u{feff}').trim_start();
+        if body.is_empty() {
+            return Err(crate::error::Located::new(
+                "",
+                "the text is empty: expected a JSON array of notices, or one notice (a JSON object)",
+            )
+            .into_notice(name));
+        }
+        use crate::json::Object;
+        let many = body.starts_with('[');
+        let list = if many {
+            let list: Vec<Object<Notice>> =
+                crate::json::read(text, limits).map_err(|e| e.into_notice(name))?;
+            list.into_iter().map(|Object(n)| n).collect()
+        } else {
+            let Object(n) = crate::json::read(text, limits).map_err(|e| e.into_notice(name))?;
+            vec![n]
+        };
+        check_list(&list, many, limits)
+            .map_err(|e| crate::json::located_in(e, text).into_notice(name))?;
+        Ok((list, many))
+    }
+
+    /// Checks what JSON shape alone cannot:
+    ///
+    /// - the id is 1 to 64 of `a-z 0-9 - _`, starting with a letter or digit;
+    /// - the event day is on or after `send_on`, at most `max_offset_days` (3,720) after;
+    /// - the channel is `sms`, `wechat`, `phone` or `mail`: a notice is a message or a call;
+    /// - the time is a known window name or a window that starts before it ends;
+    /// - the audience has no empty key and no empty list of values;
+    /// - the title and script are non-empty in both languages.
+    ///
+    /// # Errors
+    ///
+    /// [`crate::Error::Notice`] naming `name`, the JSON pointer and what was expected.
+    pub fn check(&self, name: &str) -> Result<()> {
+        check_list(std::slice::from_ref(self), false, &Limits::default())
+            .map_err(|e| e.into_notice(name))
+    }
+
+    /// The last day the notice is worth sending: its event day, else 3 days after
+    /// `send_on` for messages (`sms`, `wechat`) and 7 days after for calls and mail;
+    /// `None` only at the end of the supported date range.
+    pub fn expires(&self) -> Option<NaiveDate> {
+        match self.event_day {
+            Some(d) => Some(d),
+            None => {
+                let grace = match self.channel {
+                    Channel::Sms | Channel::Wechat => MESSAGE_GRACE_DAYS,
+                    _ => CALL_GRACE_DAYS,
+                };
+                self.send_on.checked_add_days(chrono::Days::new(grace))
+            }
+        }
+    }
+}
+
+/// How long a message notice without an event day is worth sending after its day, as a
+/// rule step's message (docs/rule-format.md, "Expiry").
+pub(crate) const MESSAGE_GRACE_DAYS: u64 = 3;
+
+/// How long a call or mail notice without an event day is worth doing after its day.
+pub(crate) const CALL_GRACE_DAYS: u64 = 7;
+
+impl RuleSet {
+    /// Reads a notice text as [`Notice::list_from_json`] does (under this set's limits),
+    /// and checks each audience against the [vocabulary](crate::Vocabulary): an event or
+    /// a value of a closed attribute the rules do not know is refused, located, with the
+    /// accepted values and the nearest one. Tags are free.
+    ///
+    /// ```
+    /// use followup::RuleSet;
+    /// let rules = RuleSet::builtin()?;
+    /// let err = rules.read_notices("notices.json", r#"{"id": "expert-day",
+    ///     "send_on": "2026-04-08", "audience": {"category": "Plastic"},
+    ///     "title": {"zh": "专家门诊日", "en": "Expert clinic day"}}"#).unwrap_err();
+    /// assert!(err.to_string().starts_with("notices.json: /audience/category (line 2, column 55): unknown category \"Plastic\": expected one of "));
+    /// assert!(err.to_string().ends_with("; did you mean \"plastic\"?"));
+    /// # Ok::<(), followup::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`crate::Error::Notice`], located.
+    pub fn read_notices(&self, name: &str, text: &str) -> Result<Vec<Notice>> {
+        let (list, many) = Notice::read_list(name, text, self.limits())?;
+        check_vocabulary(&list, many, self.vocabulary())
+            .map_err(|e| crate::json::located_in(e, text).into_notice(name))?;
+        Ok(list)
+    }
+}

@@ -1,0 +1,376 @@
+//! Planning clinic notices for one patient: who the audience targets, the day the notice's
+//! channel works (never past its expiry), its time of day outside rest hours, and the
+//! patient's opt-outs and refusals.
+
+use super::task::{task_id, DropReason, Dropped, Plan, Subject, Task, TaskInfo};
+use super::timing;
+use crate::calendar::{Calendar, Crew, ShiftReason};
+use crate::compile::{Declined, TimeSpec};
+use crate::episode::{Episode, Patient};
+use crate::error::{Located, Result};
+use crate::model::Channel;
+use crate::notice::{Notice, NOTICE_PROGRAM};
+use crate::offset::{Landing, MonthEnd};
+use crate::ruleset::RuleSet;
+use crate::time::{NamedWindows, TimeWindow};
+use chrono::{NaiveDate, NaiveDateTime};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// How errors about the notices given to [`RuleSet::plan_notices`] name them.
+const NOTICES: &str = "notices";
+
+/// Why a notice does not go ahead, with the detail (channel, closed reason).
+type Verdict = (DropReason, Option<Arc<str>>);
+
+impl RuleSet {
+    /// Plans clinic notices ([`Notice`]: an expert clinic day, a clinic event) for one
+    /// patient: one task per notice whose `audience` targets the patient, id
+    /// `notice/<notice id>/patient:<patient id>/0`, or a [`Dropped`] entry saying why it
+    /// will not go out. Notices whose audience does not target the patient are left out
+    /// (not dropped); `plan.programs` is `["notice"]` when at least one targets them.
+    ///
+    /// `episodes` are the patient's episodes (any number, none included): an audience's
+    /// `event` and attribute keys match when one episode matches them all; `tag` keys test
+    /// `patient.tags`. Opt-outs and refusals hold wherever they are recorded — on
+    /// `patient`, on an episode's patient, or as an episode's `opt_out` or `declined`
+    /// fact — as in every program: an opt-out of the channel drops the notice
+    /// (`opted_out`); after a clear refusal calls stop (`declined`) and messages go on for
+    /// 6 months (then `past_horizon`). A notice on a day its channel does not work moves to
+    /// the next day it works (`shifted`), never past the day it expires (else `expired`);
+    /// calls and messages keep out of the clinic's quiet hours and the patient's rest hours
+    /// (`rest_hours` when they cover the whole day).
+    ///
+    /// The plan joins the patient's other plans in [`crate::merge`]: notices are of class
+    /// `sales` by default, so a notice no day of its window can take under the caps is
+    /// dropped (`frequency_cap`).
+    ///
+    /// ```
+    /// use followup::{Calendar, Channel, Notice, Patient, RuleSet, ShiftReason};
+    /// let rules = RuleSet::builtin()?;
+    /// let notices = Notice::list_from_json("notices.json", r#"[
+    ///   {"id": "expert-day-2026-04", "send_on": "2026-04-06", "event_day": "2026-04-12",
+    ///    "channel": "phone", "audience": {"tag": "key_customer"},
+    ///    "title": {"zh": "专家门诊日邀约", "en": "Expert clinic day invitation"}}
+    /// ]"#)?;
+    /// let patient = Patient { id: "p-42".into(), tags: vec!["key_customer".into()], ..Patient::default() };
+    /// // The call desk is closed on Mondays: the call moves to Tuesday.
+    /// let cal = Calendar::from_json("clinic.json", r#"{"closed_weekdays": ["Mon"]}"#)?;
+    /// let plan = rules.plan_notices(&patient, &[], &notices, &cal)?;
+    /// let call = &plan.tasks[0];
+    /// assert_eq!(call.id(), "notice/expert-day-2026-04/patient:p-42/0");
+    /// assert_eq!((call.channel(), call.due.to_string()), (Channel::Phone, "2026-04-07".into()));
+    /// assert_eq!(call.shifted, Some(ShiftReason::ClosedWeekday));
+    /// assert_eq!(call.expires.map(|d| d.to_string()).as_deref(), Some("2026-04-12"));
+    ///
+    /// // A patient the audience does not target gets nothing.
+    /// let other = Patient { id: "p-7".into(), ..Patient::default() };
+    /// let plan = rules.plan_notices(&other, &[], &notices, &cal)?;
+    /// assert!(plan.tasks.is_empty() && plan.dropped.is_empty() && plan.programs.is_empty());
+    /// # Ok::<(), followup::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// - [`crate::Error::Notice`] named `notices`, with the pointer `/INDEX/…`, for a
+    ///   notice that [`Notice::check`] refuses, a duplicate id, an audience value outside
+    ///   the rule set's [vocabulary](crate::Vocabulary), more than `max_notices` notices;
+    /// - [`crate::Error::Episode`] for a patient or an episode that planning would refuse,
+    ///   or an episode of another patient;
+    /// - [`crate::Error::Calendar`] when the calendar's quiet hours cover a notice's time.
+    pub fn plan_notices(
+        &self,
+        patient: &Patient,
+        episodes: &[Episode],
+        notices: &[Notice],
+        calendar: &Calendar,
+    ) -> Result<Plan> {
+        self.check_notice_input(patient, episodes, notices)?;
+        let program: Arc<str> = Arc::from(NOTICE_PROGRAM);
+        let subject = Arc::new(Subject {
+            episode: format!("patient:{}", patient.id).into(),
+            patient: patient.id.clone(),
+        });
+        let windows = calendar.windows();
+        let judge = Judge {
+            patient,
+            episodes,
+            declined: Declined::default(),
+        };
+        let rest = timing::rest_hours(patient, &windows);
+        let mut plan = Plan {
+            made_by: self.stamp.clone(),
+            ..Plan::default()
+        };
+        for (i, n) in notices.iter().enumerate() {
+            if !targets(n, patient, episodes) {
+                continue;
+            }
+            if plan.programs.is_empty() {
+                plan.programs.push(program.clone());
+            }
+            let step: Arc<str> = Arc::from(n.id.as_str());
+            let drop = |(reason, detail): Verdict| Dropped {
+                id: task_id(&program, &step, &subject.episode, 0),
+                program: program.clone(),
+                step: step.clone(),
+                occurrence: 0,
+                nominal: Some(n.send_on),
+                reason,
+                detail,
+            };
+            let (due, shifted) = match place(n, calendar) {
+                Ok(day) => day,
+                Err(v) => {
+                    plan.dropped.push(drop(v));
+                    continue;
+                }
+            };
+            // Checked above; the pointer is built only on error.
+            let spec = crate::compile::time(&n.time, "/time").map_err(|mut e| {
+                e.pointer = format!("/{i}{}", e.pointer);
+                e.into_notice(NOTICES)
+            })?;
+            let Some(window) = time_window(n, spec, &windows, &rest, calendar)? else {
+                plan.dropped.push(drop((DropReason::RestHours, None)));
+                continue;
+            };
+            if let Some(v) = judge.verdict(n.channel, due.and_time(window.start)) {
+                plan.dropped.push(drop(v));
+                continue;
+            }
+            let expires = n.expires().unwrap_or(due);
+            plan.tasks.push(Task {
+                info: Arc::new(TaskInfo {
+                    program: program.clone(),
+                    step,
+                    channel: n.channel,
+                    role: n.role,
+                    picked_by: None,
+                    wait_for: None,
+                    title: n.title.clone(),
+                    script: n.script.clone(),
+                    rank: 0,
+                }),
+                subject: subject.clone(),
+                occurrence: 0,
+                earliest: due,
+                due,
+                latest: latest(n).max(due).min(expires),
+                window,
+                nominal: n.send_on,
+                shifted,
+                beyond_calendar: !calendar.covers(due) || !calendar.covers(n.send_on),
+                expires: Some(expires),
+                status: None,
+                waiting: false,
+                derived: None,
+                record: None,
+                // Whoever owns the role in the patient's episodes.
+                owner: episodes
+                    .iter()
+                    .find_map(|e| e.owner(n.role))
+                    .map(|o| o.id.clone()),
+            });
+        }
+        plan.tasks.sort_by(|a, b| {
+            (a.due, a.window.start, a.step()).cmp(&(b.due, b.window.start, b.step()))
+        });
+        plan.dropped.sort_by(|a, b| a.step.cmp(&b.step));
+        Ok(plan)
+    }
+
+    /// The checks of [`RuleSet::plan_notices`]' input, in argument order.
+    fn check_notice_input(
+        &self,
+        patient: &Patient,
+        episodes: &[Episode],
+        notices: &[Notice],
+    ) -> Result<()> {
+        let limits = &self.limits;
+        let as_episode = Episode {
+            id: format!("patient:{}", patient.id).into(),
+            event: "patient".into(),
+            at: NaiveDateTime::MIN,
+            attributes: BTreeMap::new(),
+            patient: patient.clone(),
+            milestones: BTreeMap::new(),
+            course: None,
+            facts: Vec::new(),
+            owners: BTreeMap::new(),
+            reassignments: Vec::new(),
+        };
+        as_episode
+            .checked_patient(limits)
+            .map_err(|e| e.into_episode(&format!("patient {:?}", patient.id)))?;
+        for ep in episodes {
+            let what = format!("episode {:?}", ep.id);
+            if ep.patient.id != patient.id {
+                return Err(Located::new(
+                    "/patient/id",
+                    format!(
+                        "the episode is of patient {:?}: expected an episode of patient {:?}, whose notices are planned",
+                        ep.patient.id, patient.id
+                    ),
+                )
+                .into_episode(&what));
+            }
+            self.check_episode(ep, &what)?;
+        }
+        if notices.len() > limits.max_tasks_per_plan {
+            return Err(Located::new(
+                "",
+                format!(
+                    "{} notices, more than the limit max_tasks_per_plan ({}) allows in one plan",
+                    notices.len(),
+                    limits.max_tasks_per_plan
+                ),
+            )
+            .limit("max_tasks_per_plan")
+            .into_notice(NOTICES));
+        }
+        crate::notice::check_list(notices, true, limits)
+            .and_then(|()| crate::notice::check_vocabulary(notices, true, self.vocabulary()))
+            .map_err(|e| e.into_notice(NOTICES))
+    }
+}
+
+/// The last day a notice is on time: the day before its event (its own day when the
+/// event is that day), its own day without an event day.
+fn latest(n: &Notice) -> NaiveDate {
+    n.event_day
+        .and_then(|d| d.pred_opt())
+        .map_or(n.send_on, |d| d.max(n.send_on))
+}
+
+/// True if the notice's audience targets the patient: every `tag` key matches one of the
+/// patient's tags, and one episode matches every other key (`event`, attributes).
+fn targets(n: &Notice, patient: &Patient, episodes: &[Episode]) -> bool {
+    let tags = n
+        .audience
+        .iter()
+        .filter(|(k, _)| *k == "tag")
+        .all(|(_, v)| patient.tags.iter().any(|t| v.0.contains(t)));
+    let mut others = n.audience.iter().filter(|(k, _)| *k != "tag").peekable();
+    if !tags || others.peek().is_none() {
+        return tags;
+    }
+    episodes.iter().any(|ep| {
+        n.audience
+            .iter()
+            .filter(|(k, _)| *k != "tag")
+            .all(|(key, values)| match key.as_str() {
+                "event" => values.0.contains(&ep.event),
+                name => ep
+                    .attribute(name)
+                    .is_some_and(|a| values.0.iter().any(|v| v == a)),
+            })
+    })
+}
+
+/// The notice's day: `send_on` if its channel works then, else the next day it works, up
+/// to the day it expires (else dropped as `expired`, with the reason its day does not
+/// work).
+fn place(
+    n: &Notice,
+    cal: &Calendar,
+) -> std::result::Result<(NaiveDate, Option<ShiftReason>), Verdict> {
+    let Some(reason) = cal.closed_reason_for(n.channel, n.send_on) else {
+        return Ok((n.send_on, None));
+    };
+    let detail = Some(Arc::from(reason.name()));
+    let expires = n.expires().unwrap_or(n.send_on);
+    let mut day = n.send_on;
+    // The calendar's bound: some day within it works, whatever the calendar.
+    for _ in 0..cal.search_bound(Crew::of(n.channel)) {
+        day = match day.succ_opt() {
+            Some(d) if d <= expires => d,
+            _ => return Err((DropReason::Expired, detail)),
+        };
+        if cal.works(n.channel, day) {
+            return Ok((day, Some(reason)));
+        }
+    }
+    Err((DropReason::NoOpenDay, detail))
+}
+
+/// The notice's time of day: its window, for calls and messages outside the clinic's quiet
+/// hours and the patient's rest hours (else the part of the `day` window outside both);
+/// `None` when the rest hours leave nothing.
+fn time_window(
+    n: &Notice,
+    spec: TimeSpec,
+    windows: &NamedWindows,
+    rest: &[TimeWindow],
+    cal: &Calendar,
+) -> Result<Option<TimeWindow>> {
+    let window = match spec {
+        TimeSpec::Named(name) => windows.get(name),
+        TimeSpec::Explicit(w) => w,
+    };
+    let remote = matches!(n.channel, Channel::Phone | Channel::Sms | Channel::Wechat);
+    let quiet = cal.quiet_hours();
+    if !remote || (quiet.is_empty() && rest.is_empty()) {
+        return Ok(Some(window));
+    }
+    // As for a step: quiet hours covering the whole window are the calendar's error.
+    let free = window.outside(quiet).ok_or_else(|| {
+        let q: Vec<String> = quiet.iter().map(|w| w.to_string()).collect();
+        Located::new(
+            "/quiet_hours",
+            format!(
+                "the time window {window} of notice {} lies inside the quiet hours ({}): expected quiet hours that leave part of it free, or another time for the notice",
+                n.id,
+                q.join(", ")
+            ),
+        )
+        .into_calendar("calendar")
+    })?;
+    if rest.is_empty() {
+        return Ok(Some(free));
+    }
+    let blocked: Vec<TimeWindow> = quiet.iter().chain(rest).copied().collect();
+    Ok(free
+        .outside(&blocked)
+        .or_else(|| windows.day.outside(&blocked)))
+}
+
+/// The patient's opt-outs and refusals, wherever recorded.
+struct Judge<'a> {
+    patient: &'a Patient,
+    episodes: &'a [Episode],
+    declined: Declined,
+}
+
+impl Judge<'_> {
+    /// Why a notice on `channel` due at `due` does not go ahead: an opt-out of the
+    /// channel, then a refusal (calls stop; messages go on for 6 months). Facts count
+    /// when they happened strictly before `due`.
+    fn verdict(&self, channel: Channel, due: NaiveDateTime) -> Option<Verdict> {
+        let patients =
+            std::iter::once(self.patient).chain(self.episodes.iter().map(|e| &e.patient));
+        let facts = || self.episodes.iter().flat_map(|e| &e.facts);
+        let opted_out = patients
+            .clone()
+            .flat_map(|p| &p.opt_outs)
+            .any(|o| o.channel == channel && o.at < due)
+            || facts().any(|f| f.kind == "opt_out" && f.channel == Some(channel) && f.at < due);
+        if opted_out {
+            return Some((DropReason::OptedOut, Some(Arc::from(channel.name()))));
+        }
+        let refusal = patients
+            .filter_map(|p| p.declined)
+            .chain(facts().filter(|f| f.kind == "declined").map(|f| f.at))
+            .filter(|at| *at < due)
+            .min()?;
+        if self.declined.stop_channels.contains(&channel) {
+            return Some((DropReason::Declined, None));
+        }
+        let message = matches!(channel, Channel::Sms | Channel::Wechat | Channel::Mail);
+        let horizon_end = match self.declined.horizon.apply(refusal.date(), MonthEnd::Clamp) {
+            Landing::Date(d) => d,
+            _ => NaiveDate::MAX,
+        };
+        (message && due.date() > horizon_end).then_some((DropReason::PastHorizon, None))
+    }
+}

@@ -1,0 +1,150 @@
+//! Notices under the contact policy: `merge` takes a notice plan beside the patient's
+//! other plans. Notices are of class `sales`: they give way to care, and are dropped
+//! rather than break a cap.
+//!
+//! The patient: a plastic-surgery inpatient operated on Mon 2 March 2026 (episode ep-1).
+//! Alone, their messages go out on 4 March (reassurance), 8 March (suture-removal
+//! reminder) and 10 March (confirmation), which the cap of two messages in any seven days
+//! moves to 11 March; calls on 3, 5, 8 and 17 March.
+
+use super::*;
+use followup::{merge, ContactPolicy, MergedPlan, PriorityClass};
+
+/// One line per contact: `date channel: step, step <- moved from, …`, ` (over cap)` when
+/// kept over a cap.
+fn contacts(m: &MergedPlan) -> Vec<String> {
+    m.contacts
+        .iter()
+        .filter(|c| c.date.to_string().as_str() <= "2026-03-17")
+        .map(|c| {
+            let reasons: Vec<String> = c
+                .reasons
+                .iter()
+                .map(|r| match r.moved {
+                    Some(mv) => format!("{} <- {}", r.task.step(), mv.from),
+                    None => r.task.step().to_string(),
+                })
+                .collect();
+            let over = if c.over_cap { " (over cap)" } else { "" };
+            format!(
+                "{} {}: {}{over}",
+                c.date,
+                ser(&c.channel),
+                reasons.join(", ")
+            )
+        })
+        .collect()
+}
+
+/// The inpatient's plan and the notices' plan, merged under `policy`.
+fn merged(notice_json: &str, policy: &ContactPolicy) -> MergedPlan {
+    let rules = builtin();
+    let cal = Calendar::default();
+    let ep = procedure("ep-1", "plastic", "inpatient");
+    let care = rules.plan(&ep, &cal).unwrap();
+    let list = notices(&format!("[{notice_json}]"));
+    let notes = plan_for(&ep.patient, std::slice::from_ref(&ep), &list, &cal);
+    merge(&[care, notes], policy, &cal)
+}
+
+#[test]
+fn notices_are_sales_under_the_default_policy() {
+    let p = ContactPolicy::default();
+    assert_eq!(
+        p.priority.class_of("notice", "expert-day"),
+        PriorityClass::Sales
+    );
+    assert!(p.drop_over_cap.contains(&PriorityClass::Sales));
+}
+
+#[test]
+fn a_call_notice_on_a_day_with_an_aftercare_call_is_one_call_led_by_the_aftercare() {
+    let m = merged(
+        &notice(
+            "expert-call",
+            "2026-03-05",
+            r#""event_day": "2026-03-12", "channel": "phone", "audience": {"category": "plastic"}"#,
+        ),
+        &ContactPolicy::default(),
+    );
+    let day3 = contacts(&m)
+        .into_iter()
+        .filter(|c| c.starts_with("2026-03-05 phone"))
+        .collect::<Vec<_>>();
+    assert_eq!(day3, ["2026-03-05 phone: day-3-call, expert-call"]);
+}
+
+#[test]
+fn a_message_notice_over_the_cap_moves_within_its_window_to_a_message_of_that_day() {
+    // Due Fri 6 March: 4 and 8 March already hold two messages in 2..8 March, and 7 March
+    // breaks the same cap. On time until 13 March (its event is on the 14th), it joins the
+    // reminder of 8 March: one message, two reasons, the reminder first.
+    let m = merged(
+        &notice(
+            "expert-sms",
+            "2026-03-06",
+            r#""event_day": "2026-03-14", "audience": {}"#,
+        ),
+        &ContactPolicy::default(),
+    );
+    let sms: Vec<String> = contacts(&m)
+        .into_iter()
+        .filter(|c| c.contains(" sms: "))
+        .collect();
+    assert_eq!(
+        sms,
+        [
+            "2026-03-04 sms: day-2-reassurance-sms",
+            "2026-03-08 sms: suture-removal-reminder, expert-sms <- 2026-03-06",
+            "2026-03-11 sms: suture-removal-followup <- 2026-03-10",
+        ]
+    );
+    assert!(m.dropped.iter().all(|d| d.program.as_ref() != "notice"));
+}
+
+#[test]
+fn a_message_notice_with_no_day_under_the_cap_is_dropped() {
+    // A promotion with no event day is on time on its day only: 6 March breaks the cap,
+    // so it is dropped (sales), not sent over the cap.
+    let json = notice("promo-sms", "2026-03-06", r#""audience": {}"#);
+    let m = merged(&json, &ContactPolicy::default());
+    assert!(!contacts(&m).iter().any(|c| c.contains("promo-sms")));
+    let dropped: Vec<String> = m
+        .dropped
+        .iter()
+        .filter(|d| &*d.program == "notice")
+        .map(|d| {
+            format!(
+                "{} {} {}",
+                d.id,
+                ser(&d.reason),
+                d.detail.as_deref().unwrap_or("-")
+            )
+        })
+        .collect();
+    assert_eq!(
+        dropped,
+        ["notice/promo-sms/patient:p-1/0 frequency_cap sms"]
+    );
+    // A clinic that ranks its notices as care keeps them, over the cap; the aftercare
+    // messages keep their days.
+    let mut policy = ContactPolicy::default();
+    policy
+        .priority
+        .classes
+        .insert("notice".into(), PriorityClass::Care);
+    let m = merged(&json, &policy);
+    let sms: Vec<String> = contacts(&m)
+        .into_iter()
+        .filter(|c| c.contains(" sms: "))
+        .collect();
+    assert_eq!(
+        sms,
+        [
+            "2026-03-04 sms: day-2-reassurance-sms",
+            "2026-03-06 sms: promo-sms (over cap)",
+            "2026-03-08 sms: suture-removal-reminder",
+            "2026-03-11 sms: suture-removal-followup <- 2026-03-10",
+        ]
+    );
+}

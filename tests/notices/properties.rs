@@ -1,0 +1,167 @@
+//! Properties of notice plans over generated notices, patients and calendars, and of the
+//! notice readers over arbitrary texts. Case counts are modest (debug builds, two cores).
+
+use super::*;
+use chrono::{Days, NaiveDate};
+use followup::{Channel, DropReason, Role, Text, TimeDef};
+use proptest::prelude::*;
+use std::collections::BTreeMap;
+
+const CHANNELS: [Channel; 4] = [Channel::Sms, Channel::Wechat, Channel::Phone, Channel::Mail];
+
+fn day(n: u64) -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 3, 1).unwrap() + Days::new(n)
+}
+
+/// A notice: a day in March-April 2026 (or, rarely, at the end of the date range), an
+/// event up to 20 days later or none, a channel, a time, an audience on tags.
+fn arb_notice() -> impl Strategy<Value = Notice> {
+    (
+        prop_oneof![20 => (0u64..60).prop_map(day), 1 => (0u64..10).prop_map(|k| NaiveDate::MAX - Days::new(k))],
+        proptest::option::of(0u64..20),
+        0usize..4,
+        prop::sample::select(vec!["day", "morning", "afternoon", "evening"]),
+        proptest::option::of(prop::sample::select(vec!["vip", "key_customer"])),
+    )
+        .prop_map(|(send_on, event, channel, time, tag)| Notice {
+            id: String::new(),
+            send_on,
+            event_day: event.and_then(|k| send_on.checked_add_days(Days::new(k))),
+            channel: CHANNELS[channel],
+            role: Role::CustomerService,
+            time: TimeDef::Named(time.into()),
+            audience: tag
+                .map(|t| BTreeMap::from([("tag".to_string(), followup::Values(vec![t.into()]))]))
+                .unwrap_or_default(),
+            title: Text::new("通知", "Notice"),
+            script: None,
+        })
+}
+
+/// A calendar: some weekly closing days (never all), closed dates, call-desk duty days and
+/// message stops in March-April 2026, quiet hours at lunch or none.
+fn arb_calendar() -> impl Strategy<Value = Calendar> {
+    let dates = || prop::collection::vec((0u64..60).prop_map(|k| format!("\"{}\"", day(k))), 0..12);
+    (
+        prop::sample::subsequence(vec!["\"Mon\"", "\"Tue\"", "\"Sun\""], 0..=3),
+        dates(),
+        dates(),
+        dates(),
+        any::<bool>(),
+    )
+        .prop_map(|(weekdays, closed, duty, stopped, quiet)| {
+            // A listed date cannot be both closed and open: duty days open the call desk
+            // only on dates the clinic did not close outright.
+            let duty: Vec<String> = duty.into_iter().filter(|d| !closed.contains(d)).collect();
+            let quiet = if quiet { r#", "quiet_hours": [{"start": "12:00", "end": "13:30"}]"# } else { "" };
+            let json = format!(
+                r#"{{"closed_weekdays": [{}], "closed_dates": [{}], "call_desk": {{"open_dates": [{}]}}, "messages": {{"closed_dates": [{}]}}{quiet}}}"#,
+                weekdays.join(", "),
+                closed.join(", "),
+                duty.join(", "),
+                stopped.join(", ")
+            );
+            Calendar::from_json("generated", &json).unwrap()
+        })
+}
+
+/// A patient with some tags, maybe rest hours, an opt-out and a refusal in March-May 2026.
+fn arb_patient() -> impl Strategy<Value = Patient> {
+    (
+        prop::sample::subsequence(vec!["vip", "key_customer", "night_shift"], 0..=3),
+        proptest::option::of((0usize..4, 0u64..90)),
+        proptest::option::of(0u64..90),
+        any::<bool>(),
+    )
+        .prop_map(|(tags, opt_out, declined, rests_all_day)| {
+            let mut p = patient(r#"{"id": "p-1"}"#);
+            p.tags = tags.into_iter().map(String::from).collect();
+            if let Some((c, k)) = opt_out {
+                p.opt_outs = vec![serde_json::from_value(serde_json::json!({
+                    "channel": CHANNELS[c], "at": day(k).to_string()
+                }))
+                .unwrap()];
+            }
+            p.declined = declined.map(|k| day(k).and_hms_opt(10, 0, 0).unwrap());
+            if rests_all_day {
+                p.rest_hours = vec![followup::TimeWindow::hm((0, 0), (23, 59)).unwrap()];
+            }
+            p
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// Every notice that targets the patient is one task or one dropped entry; a task is
+    /// due on a day its channel works, from its day to its expiry, inside its on-time
+    /// window; an expired notice had no working day before its expiry.
+    #[test]
+    fn prop_each_targeted_notice_is_one_task_on_a_working_day_before_it_expires_or_one_drop(
+        list in prop::collection::vec(arb_notice(), 0..6),
+        cal in arb_calendar(),
+        p in arb_patient(),
+    ) {
+        let list: Vec<Notice> = list.into_iter().enumerate()
+            .map(|(i, mut n)| { n.id = format!("n{i}"); n })
+            .collect();
+        let plan = match builtin().plan_notices(&p, &[], &list, &cal) {
+            Ok(plan) => plan,
+            // Only the notices at the end of the date range, or quiet hours covering a
+            // window, are refused.
+            Err(e) => {
+                prop_assert!(
+                    list.iter().any(|n| n.expires().is_none())
+                        || (e.is_calendar() && !cal.quiet_hours().is_empty()),
+                    "{e}"
+                );
+                return Ok(());
+            }
+        };
+        for n in &list {
+            let targeted = n.audience.values().all(|v| p.tags.iter().any(|t| v.0.contains(t)));
+            let tasks: Vec<_> = plan.tasks.iter().filter(|t| t.step() == n.id).collect();
+            let drops: Vec<_> = plan.dropped.iter().filter(|d| *d.step == *n.id).collect();
+            prop_assert_eq!(tasks.len() + drops.len(), usize::from(targeted), "{}", n.id);
+            let expires = n.expires().unwrap();
+            for t in tasks {
+                prop_assert_eq!(t.id(), format!("notice/{}/patient:p-1/0", n.id));
+                prop_assert!(n.send_on <= t.due && t.due <= expires);
+                prop_assert!(t.earliest <= t.due && t.due <= t.latest && t.latest <= expires);
+                prop_assert!(cal.works(n.channel, t.due));
+                prop_assert_eq!(t.shifted.is_some(), t.due != n.send_on);
+                prop_assert_eq!(t.nominal, n.send_on);
+            }
+            for d in drops {
+                if d.reason == DropReason::Expired {
+                    let mut k = n.send_on;
+                    while k <= expires {
+                        prop_assert!(!cal.works(n.channel, k), "{} works on {k}", n.id);
+                        k = k.succ_opt().unwrap();
+                    }
+                }
+            }
+        }
+    }
+
+    /// Arbitrary texts never make the readers panic; every error is a notice error that
+    /// names the text.
+    #[test]
+    fn prop_notice_readers_never_panic_and_name_the_text(
+        text in prop_oneof![
+            ".{0,80}",
+            Just(notice("a", "2026-04-08", r#""audience": {}"#)),
+            "\\[?\\{(\"(id|send_on|event_day|channel|time|audience|title|tag|zh|en)\": (\"[a-z0-9:-]{0,12}\"|\\{\\}|\\[\\]|null|1), ){0,6}\\}\\]?",
+        ]
+    ) {
+        for result in [
+            builtin().read_notices("fuzz.json", &text).map(|_| ()),
+            Notice::from_json("fuzz.json", &text).map(|_| ()),
+        ] {
+            if let Err(e) = result {
+                prop_assert!(e.is_notice(), "{e}");
+                prop_assert!(e.to_string().starts_with("fuzz.json: "), "{e}");
+            }
+        }
+    }
+}
