@@ -78,12 +78,13 @@ fn planning_allocates_per_plan_not_per_task() {
     let _warm = rules.plan(&inpatient, &cal).unwrap();
 
     // 18 tasks and 2 dropped (counted in benches/plan.rs). The allocations: the task and
-    // dropped vectors, the list of programs that applied, two scratch vectors, the shared
+    // dropped vectors, the list of programs that applied, three scratch vectors (anchor
+    // days, step spans, the placements shifted tasks keep clear of), the shared
     // episode/patient pair, the two dropped occurrences' ids, and a growth of the dropped
     // vector.
     let (plan, small) = allocations(|| rules.plan(&inpatient, &cal).unwrap());
     assert_eq!((plan.tasks.len(), plan.dropped.len()), (18, 2));
-    assert!(small <= 9, "{small} allocations for 18 tasks");
+    assert!(small <= 10, "{small} allocations for 18 tasks");
 
     // Four times the tasks: only the vectors' doublings come on top (a handful), not one
     // allocation per task.

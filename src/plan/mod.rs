@@ -196,10 +196,11 @@ impl RuleSet {
             plan: Plan::default(),
             anchors: Vec::new(),
             spans: Vec::new(),
-            first_task: 0,
             shifted: 0,
             first_pass: Vec::new(),
             ledger: history.map(|h| ledger::Ledger::new(h, &episode.id)),
+            placed: Vec::new(),
+            first_anchors: Vec::new(),
         };
         match horizon {
             None => self.check_episode(episode, &what())?,
@@ -305,8 +306,6 @@ struct Planner<'a> {
     anchors: Vec<Option<NaiveDate>>,
     /// Per step of the current program: its range in `anchors`, `None` if not applicable.
     spans: Vec<Option<(usize, usize)>>,
-    /// Index of the current program's first task in `plan.tasks`.
-    first_task: usize,
     /// How many of the current program's tasks were shifted so far.
     shifted: usize,
     /// The current program's tasks of the first pass, when the second runs: what shifted
@@ -314,6 +313,25 @@ struct Planner<'a> {
     first_pass: Vec<Neighbour>,
     /// What happened so far, filed by occurrence (plans made with a history).
     ledger: Option<ledger::Ledger<'a>>,
+    /// The current program's tasks as the rules and the calendar placed them, before the
+    /// history moved, closed or kept any: what shifted tasks keep clear of and in order
+    /// with, so that an outcome never moves another step's task.
+    placed: Vec<Placement>,
+    /// The first pass's anchor days, when the second runs: steps counting from another
+    /// step count from these.
+    first_anchors: Vec<Option<NaiveDate>>,
+}
+
+/// A task of the current program as the rules and the calendar placed it.
+#[derive(Debug, Clone)]
+pub(super) struct Placement {
+    pub channel: Channel,
+    pub role: crate::model::Role,
+    pub nominal: NaiveDate,
+    pub due: NaiveDate,
+    /// The calendar moved it off its rule's day.
+    pub by_calendar: bool,
+    pub step: Arc<str>,
 }
 
 /// A task of the first pass of a program, as the second pass sees it.
@@ -360,25 +378,24 @@ impl Planner<'_> {
     fn program_twice_if_needed(&mut self, program: &Program) -> Result<()> {
         let (tasks, dropped) = (self.plan.tasks.len(), self.plan.dropped.len());
         let ignored = self.ledger.as_ref().map_or(0, |l| l.ignored.len());
-        self.first_task = tasks;
         self.shifted = 0;
         self.first_pass.clear();
+        self.placed.clear();
         self.program(program)?;
-        if self.shifted == 0 || shift::in_order(self.program_tasks()) {
+        if self.shifted == 0 || shift::in_order(&self.placed) {
             return Ok(());
         }
-        self.first_pass = self
-            .program_tasks()
-            .iter()
-            .filter(|t| shift::by_rule(t))
+        self.first_pass = (self.placed.iter())
             .map(|t| Neighbour {
-                channel: t.channel(),
-                role: t.role(),
+                channel: t.channel,
+                role: t.role,
                 nominal: t.nominal,
-                fixed: (!shift::moved_by_calendar(t)).then_some(t.due),
-                step: t.info.step.clone(),
+                fixed: (!t.by_calendar).then_some(t.due),
+                step: t.step.clone(),
             })
             .collect();
+        self.placed.clear();
+        self.first_anchors = std::mem::take(&mut self.anchors);
         self.plan.tasks.truncate(tasks);
         self.plan.dropped.truncate(dropped);
         if let Some(l) = self.ledger.as_mut() {
@@ -387,6 +404,7 @@ impl Planner<'_> {
         self.shifted = 0;
         let planned = self.program(program);
         self.first_pass.clear();
+        self.first_anchors.clear();
         planned
     }
 
@@ -395,6 +413,7 @@ impl Planner<'_> {
         self.spans.clear();
         // One occurrence per step is the common case: no regrowing.
         self.anchors.reserve(program.steps.len());
+        self.placed.reserve(program.steps.len());
         self.spans.reserve(program.steps.len());
         let ep = self.ep;
         let event = ep.date();
@@ -444,7 +463,13 @@ impl Planner<'_> {
                         continue;
                     };
                     for k in from..to {
-                        let anchor = self.anchors.get(k).copied().flatten();
+                        let mut anchor = self.anchors.get(k).copied().flatten();
+                        // In the second pass, a step counts from its anchor's day of the
+                        // first: its rule days, and so its neighbours, stay those the
+                        // first pass ordered.
+                        if let (Some(_), Some(Some(first))) = (anchor, self.first_anchors.get(k)) {
+                            anchor = Some(*first);
+                        }
                         one(self, anchor.map(AnchorDay::plain), &mut occ)?;
                     }
                 }
@@ -559,11 +584,6 @@ impl Planner<'_> {
             Some(anchor),
         );
         self.anchors.push(None);
-    }
-
-    /// The tasks of the program being planned.
-    fn program_tasks(&self) -> &[Task] {
-        self.plan.tasks.get(self.first_task..).unwrap_or_default()
     }
 
     /// The time a task due on `due` must not start before: the event's time on the

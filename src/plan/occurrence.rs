@@ -260,18 +260,29 @@ impl Planner<'_> {
                     && e.outcome.outcome != crate::history::OutcomeKind::Note
             })
         });
-        if !recorded {
-            if let Some((reason, detail)) = lifecycle::judge(
-                self.ep,
-                program,
-                step,
-                step.info.channel,
-                judged.and_time(window.start),
-            ) {
+        let verdict = lifecycle::judge(
+            self.ep,
+            program,
+            step,
+            step.info.channel,
+            judged.and_time(window.start),
+        );
+        match verdict {
+            Some((reason, detail)) if !recorded => {
                 self.drop(program, step, n, Some(nominal), reason, detail);
                 self.anchors.push(None);
                 return Ok(());
             }
+            Some(_) => {}
+            // The rules alone keep it: shifted tasks keep clear of it.
+            None => self.placed.push(super::Placement {
+                channel: step.info.channel,
+                role: step.info.role,
+                nominal,
+                due,
+                by_calendar: shift::by_calendar(shifted),
+                step: step.info.step.clone(),
+            }),
         }
 
         if !matches!(

@@ -13,13 +13,12 @@
 //! next task's or later, it is dropped as `superseded` by that task, whose later script
 //! covers the patient's later state (two calls never pile up on a reopening day).
 
-use super::{AnchorDay, Planner};
+use super::{AnchorDay, Placement, Planner};
 use crate::calendar::{Crew, ShiftReason};
 use crate::compile::{Expiry, Milestone, Step};
 use crate::model::{AfterEvent, BeyondMaxShift, Channel, ClosedDay, Role, WaitThen};
 use crate::offset::Offset;
 use crate::plan::task::DropReason;
-use crate::plan::task::Task;
 use crate::time::TimeWindow;
 use chrono::{Days, NaiveDate, NaiveTime, Timelike};
 use std::sync::Arc;
@@ -89,34 +88,23 @@ pub(super) fn after_time(window: TimeWindow, t: NaiveTime) -> Option<TimeWindow>
     })
 }
 
-/// True if the calendar (not its anchor, not a wait, not the history) moved the task off
-/// its rule's day.
-pub(super) fn moved_by_calendar(t: &Task) -> bool {
-    by_rule(t)
-        && !matches!(
-            t.shifted,
-            None | Some(
-                ShiftReason::AnchorMoved | ShiftReason::WaitedForFact | ShiftReason::WaitEnded
-            )
-        )
-}
-
-/// True for a task whose day the rules and the calendar set: not a task the history made
-/// (an attempt, an escalation) or moved (an agreed time, a picked day). Only those keep
-/// their order and their days apart.
-pub(super) fn by_rule(t: &Task) -> bool {
-    t.derived.is_none() && !matches!(t.shifted, Some(ShiftReason::Agreed | ShiftReason::Picked))
+/// True if the calendar (not its anchor, not a wait) moved a task off its rule's day.
+pub(super) fn by_calendar(shifted: Option<ShiftReason>) -> bool {
+    !matches!(
+        shifted,
+        None | Some(ShiftReason::AnchorMoved | ShiftReason::WaitedForFact | ShiftReason::WaitEnded)
+    )
 }
 
 /// True if no task moved by the calendar shares its day with, or is out of order with,
-/// another task of the same channel (tasks of one program for one episode).
-pub(super) fn in_order(tasks: &[Task]) -> bool {
-    tasks.iter().filter(|t| moved_by_calendar(t)).all(|t| {
-        tasks.iter().all(|o| {
+/// another task of the same channel and role (tasks of one program for one episode, as
+/// the rules and the calendar placed them).
+pub(super) fn in_order(placed: &[Placement]) -> bool {
+    placed.iter().filter(|t| t.by_calendar).all(|t| {
+        placed.iter().all(|o| {
             std::ptr::eq(o, t)
-                || !by_rule(o)
-                || o.channel() != t.channel()
-                || o.role() != t.role()
+                || o.channel != t.channel
+                || o.role != t.role
                 || o.nominal == t.nominal
                 || !(o.due == t.due
                     || (o.nominal < t.nominal && o.due > t.due)
@@ -227,11 +215,7 @@ impl Planner<'_> {
             gap.hi = d.pred_opt();
             gap.next = Some(step.clone());
         }
-        for t in self
-            .program_tasks()
-            .iter()
-            .filter(|t| by_rule(t) && t.channel() == channel && t.role() == role)
-        {
+        for t in (self.placed.iter()).filter(|t| t.channel == channel && t.role == role) {
             if t.nominal < nominal {
                 gap.lo = max_opt(gap.lo, t.due.succ_opt());
             } else if t.nominal > nominal {
@@ -246,15 +230,15 @@ impl Planner<'_> {
     /// Tasks the rules put on the same day as `nominal` may share a day: only tasks of
     /// other rule days count.
     fn taken_on(&self, channel: Channel, day: NaiveDate, (role, nominal): Lane) -> bool {
-        self.program_tasks().iter().any(|t| {
-            by_rule(t)
-                && t.channel() == channel
-                && t.role() == role
-                && t.due == day
-                && t.nominal != nominal
-        }) || (self.first_pass.iter()).any(|n| {
-            n.channel == channel && n.role == role && n.fixed == Some(day) && n.nominal != nominal
-        })
+        self.placed
+            .iter()
+            .any(|t| t.channel == channel && t.role == role && t.due == day && t.nominal != nominal)
+            || (self.first_pass.iter()).any(|n| {
+                n.channel == channel
+                    && n.role == role
+                    && n.fixed == Some(day)
+                    && n.nominal != nominal
+            })
     }
 
     /// The first day `way` finds from `from` (`from` itself excluded) on which `channel`
@@ -273,7 +257,7 @@ impl Planner<'_> {
     ) -> Option<NaiveDate> {
         // Each day another task holds can lengthen a run of unusable days by a week.
         let held = if avoid.is_some() {
-            self.program_tasks().len() + self.first_pass.len()
+            self.placed.len() + self.first_pass.len()
         } else {
             0
         };

@@ -18,6 +18,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
 
 mod fuzz;
+mod history;
 mod months;
 mod plans;
 mod strategies;

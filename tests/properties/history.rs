@@ -1,0 +1,167 @@
+//! The closed loop: planning with a history is a function of the history as a set (its
+//! order does not count), and one more outcome changes only the tasks it concerns.
+
+use super::*;
+use followup::{History, Outcome, OutcomeKind, Task};
+
+/// One generated outcome: which task (an index into the plan), what, when (days and
+/// minutes after the task's due day starts), whether it names the task's second attempt,
+/// and the day or time an agreed or picked outcome gives.
+type RawOutcome = (Index, u8, u8, u16, bool, u8, u16);
+
+fn arb_raw() -> impl Strategy<Value = RawOutcome> {
+    (
+        any::<Index>(),
+        0u8..9,
+        0u8..4,
+        0u16..24 * 60,
+        any::<bool>(),
+        0u8..12,
+        0u16..24 * 60,
+    )
+}
+
+const KINDS: [OutcomeKind; 9] = [
+    OutcomeKind::Done,
+    OutcomeKind::NoAnswer,
+    OutcomeKind::Busy,
+    OutcomeKind::Unreachable,
+    OutcomeKind::Rescheduled,
+    OutcomeKind::Picked,
+    OutcomeKind::Declined,
+    OutcomeKind::AbnormalRecovery,
+    OutcomeKind::Note,
+];
+
+fn moment(day: NaiveDate, days: u8, minutes: u16) -> NaiveDateTime {
+    day.checked_add_days(Days::new(u64::from(days)))
+        .unwrap_or(day)
+        .and_hms_opt(u32::from(minutes / 60), u32::from(minutes % 60), 0)
+        .unwrap()
+}
+
+/// The outcome `raw` says, about a task of `tasks` (`None` when the plan has none).
+fn outcome(tasks: &[Task], raw: &RawOutcome) -> Option<Outcome> {
+    let (index, kind, days, minutes, attempt, to_days, to_minutes) = *raw;
+    if tasks.is_empty() {
+        return None;
+    }
+    let t = index.get(tasks);
+    let kind = KINDS[usize::from(kind) % KINDS.len()];
+    let at = moment(t.due, days, minutes);
+    let mut id = t.id();
+    if attempt && t.derived.is_none() {
+        id.push_str("/attempt-2");
+    }
+    Some(Outcome {
+        task: id,
+        outcome: kind,
+        at,
+        by: Some("u-1".into()),
+        to: (kind == OutcomeKind::Rescheduled).then(|| moment(t.due, to_days, to_minutes)),
+        day: (kind == OutcomeKind::Picked).then(|| {
+            t.due
+                .checked_add_days(Days::new(u64::from(to_days)))
+                .unwrap_or(t.due)
+        }),
+        note: None,
+    })
+}
+
+fn history(tasks: &[Task], raws: &[RawOutcome]) -> History {
+    History {
+        outcomes: raws.iter().filter_map(|r| outcome(tasks, r)).collect(),
+        follow_ups: Vec::new(),
+    }
+}
+
+/// The steps of `program` that count, directly or through others, from `step`.
+fn dependents(program: &str, step: &str) -> BTreeSet<String> {
+    let defs: Vec<_> = builtin()
+        .definitions()
+        .iter()
+        .filter(|d| d.program.id == program)
+        .flat_map(|d| d.program.steps.iter())
+        .map(|s| (s.id.clone(), s.from.clone()))
+        .collect();
+    let mut out = BTreeSet::from([step.to_string()]);
+    loop {
+        let before = out.len();
+        for (id, from) in &defs {
+            if from.as_ref().is_some_and(|f| out.contains(f)) {
+                out.insert(id.clone());
+            }
+        }
+        if out.len() == before {
+            return out;
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(cases(48))]
+
+    /// The same outcomes in any order give the same plan.
+    #[test]
+    fn prop_history_order_does_not_count(
+        ep in arb_any_episode(),
+        spec in arb_calendar_spec(),
+        raws in prop::collection::vec(arb_raw(), 0..10),
+        swaps in prop::collection::vec((any::<Index>(), any::<Index>()), 0..12),
+    ) {
+        let cal = spec.build(ep.date());
+        let base = builtin().plan(&ep, &cal).unwrap();
+        let h = history(&base.tasks, &raws);
+        let first = builtin().plan_with(&ep, &h, &cal).unwrap();
+        let mut shuffled = h.clone();
+        for (a, b) in &swaps {
+            if !shuffled.outcomes.is_empty() {
+                let (i, j) = (a.index(shuffled.outcomes.len()), b.index(shuffled.outcomes.len()));
+                shuffled.outcomes.swap(i, j);
+            }
+        }
+        prop_assert_eq!(builtin().plan_with(&ep, &shuffled, &cal).unwrap(), first);
+    }
+
+    /// Recording one more outcome (other than a refusal, which belongs to the patient and
+    /// reaches every later call) changes only the tasks of its occurrence — the task,
+    /// its attempts, escalations and the tasks an abnormal recovery brings — and the
+    /// tasks of steps that count from its step.
+    #[test]
+    fn prop_one_outcome_changes_only_its_tasks(
+        ep in arb_any_episode(),
+        spec in arb_calendar_spec(),
+        raws in prop::collection::vec(arb_raw(), 0..6),
+        one in arb_raw(),
+    ) {
+        let cal = spec.build(ep.date());
+        let base = builtin().plan(&ep, &cal).unwrap();
+        let h = history(&base.tasks, &raws);
+        let before = builtin().plan_with(&ep, &h, &cal).unwrap();
+        let Some(mut extra) = outcome(&before.tasks, &one) else { return Ok(()) };
+        // A refusal reaches every later call: recorded here as done instead.
+        if extra.outcome == OutcomeKind::Declined {
+            extra.outcome = OutcomeKind::Done;
+        }
+        let mut h2 = h.clone();
+        h2.outcomes.push(extra.clone());
+        let after = builtin().plan_with(&ep, &h2, &cal).unwrap();
+        let parts: Vec<&str> = extra.task.split('/').collect();
+        let occurrence = parts[..4].join("/");
+        let steps = dependents(parts[0], parts[1]);
+        let concerned = |id: &str| {
+            let p: Vec<&str> = id.split('/').collect();
+            id == occurrence
+                || id.starts_with(&format!("{occurrence}/"))
+                || (p[0] == parts[0] && p[2] == parts[2] && steps.contains(p[1]))
+        };
+        let d = followup::diff(&before, &after);
+        let changed: Vec<String> = d.create.iter().map(|t| t.id())
+            .chain(d.cancel.iter().map(|c| c.task.id()))
+            .chain(d.moved.iter().chain(&d.update).map(|c| c.next.id()))
+            .collect();
+        for id in &changed {
+            prop_assert!(concerned(id), "{} changed after {:?}", id, extra);
+        }
+    }
+}
