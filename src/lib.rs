@@ -126,7 +126,7 @@ pub use replan::{
 };
 pub use ruleset::{RuleSet, RuleSetBuilder, SourcedProgram, BUILTIN_RULES};
 pub use sample::sample_draw;
-pub use text::{Lang, Text};
+pub use text::{Lang, TagError, Text};
 pub use time::{NamedWindow, NamedWindows, TimeWindow};
 pub use vocabulary::{Vocabulary, ENGINE_FACTS};
 
