@@ -102,6 +102,7 @@ mod plan;
 mod replan;
 mod ruleset;
 mod sample;
+mod sms;
 mod text;
 mod time;
 mod vocabulary;
@@ -126,6 +127,7 @@ pub use replan::{
 };
 pub use ruleset::{RuleSet, RuleSetBuilder, SourcedProgram, BUILTIN_RULES};
 pub use sample::sample_draw;
+pub use sms::sms_segments;
 pub use text::{Lang, TagError, Text};
 pub use time::{NamedWindow, NamedWindows, TimeWindow};
 pub use vocabulary::{Vocabulary, ENGINE_FACTS};
