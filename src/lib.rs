@@ -103,6 +103,7 @@ mod replan;
 mod ruleset;
 mod sample;
 mod sms;
+mod template;
 mod text;
 mod time;
 mod vocabulary;

@@ -10,9 +10,9 @@ use std::sync::Arc;
 ///
 /// Chinese (`zh`) and English (`en`) are always there, so that every calendar can be
 /// printed in either; other languages are optional: `zh-Hant` for a Hong Kong or Taiwan
-/// clinic, `ja`, `zh-HK`… Every language sits behind one reference count: cloning a
-/// `Text` (as every task does for its title and script) copies no characters and touches
-/// one counter.
+/// clinic, `ja`, `zh-HK`… Every language sits in one buffer behind one reference count:
+/// cloning a `Text` (as every task does for its title and script) copies no characters
+/// and touches one counter.
 ///
 /// # JSON form
 ///
@@ -43,13 +43,18 @@ use std::sync::Arc;
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct Text(Arc<Langs>);
 
+/// Every language's text in one buffer: `zh`, `en`, then the others.
 #[derive(Clone, PartialEq, Eq, Hash)]
-pub(crate) struct Langs {
-    zh: Arc<str>,
-    en: Arc<str>,
-    /// The other languages as (tag, text), sorted by tag ignoring case, tags unique
-    /// ignoring case, none of them `zh` or `en`.
-    more: Box<[(Arc<str>, Arc<str>)]>,
+struct Langs {
+    buf: Box<str>,
+    /// Where `zh` ends in `buf` (it starts at 0).
+    zh_end: usize,
+    /// Where `en` ends (it starts where `zh` ends).
+    en_end: usize,
+    /// The other languages: tag and where its text ends (it starts where the previous
+    /// one ends), sorted by tag ignoring case, tags unique ignoring case, none of them
+    /// `zh` or `en`.
+    more: Box<[(Arc<str>, usize)]>,
 }
 
 /// The language to pick from a [`Text`] among the two every text has.
@@ -146,20 +151,61 @@ pub(crate) fn resolve<T>(tag: &str, mut found: impl FnMut(&str) -> Option<T>) ->
 impl Text {
     /// Builds a text from its two required languages.
     pub fn new(zh: &str, en: &str) -> Self {
+        Text::build(zh.len() + en.len(), [], |i, buf| {
+            buf.push_str(if i == 0 { zh } else { en })
+        })
+    }
+
+    /// Builds a text of the languages `zh`, `en` and `more` (tags sorted by [`cmp_tags`],
+    /// unique ignoring case, neither `zh` nor `en`): `write(i, buf)` appends the text of
+    /// language `i` (0 `zh`, 1 `en`, then `more` in order) to `buf`. With `capacity` the
+    /// total length, the text is one allocation (two with other languages) plus the
+    /// reference count's.
+    pub(crate) fn build<I>(
+        capacity: usize,
+        more: I,
+        mut write: impl FnMut(usize, &mut String),
+    ) -> Text
+    where
+        I: IntoIterator<Item = Arc<str>>,
+        I::IntoIter: ExactSizeIterator,
+    {
+        let mut buf = String::with_capacity(capacity);
+        write(0, &mut buf);
+        let zh_end = buf.len();
+        write(1, &mut buf);
+        let en_end = buf.len();
+        let more = more.into_iter();
+        let mut ends = Vec::with_capacity(more.len());
+        for (i, tag) in more.enumerate() {
+            write(i + 2, &mut buf);
+            ends.push((tag, buf.len()));
+        }
         Text(Arc::new(Langs {
-            zh: zh.into(),
-            en: en.into(),
-            more: Box::default(),
+            buf: buf.into_boxed_str(),
+            zh_end,
+            en_end,
+            more: ends.into_boxed_slice(),
         }))
     }
 
-    /// Builds a text from its parts, which must keep the invariants of [`Langs`].
-    pub(crate) fn from_parts(
-        zh: Arc<str>,
-        en: Arc<str>,
-        more: Box<[(Arc<str>, Arc<str>)]>,
-    ) -> Self {
-        Text(Arc::new(Langs { zh, en, more }))
+    /// The other languages' tags (neither `zh` nor `en`), in order.
+    pub(crate) fn more_tags(&self) -> impl ExactSizeIterator<Item = &Arc<str>> {
+        self.0.more.iter().map(|(tag, _)| tag)
+    }
+
+    /// Builds a text from (tag, text) pairs, `zh` and `en` among them.
+    fn from_pairs(zh: &str, en: &str, mut more: Vec<(Arc<str>, &str)>) -> Text {
+        more.sort_by(|a, b| cmp_tags(&a.0, &b.0));
+        let len = zh.len() + en.len() + more.iter().map(|(_, s)| s.len()).sum::<usize>();
+        let tags: Vec<Arc<str>> = more.iter().map(|(t, _)| t.clone()).collect();
+        Text::build(len, tags, |i, buf| {
+            buf.push_str(match i {
+                0 => zh,
+                1 => en,
+                _ => more.get(i - 2).map_or("", |(_, s)| *s),
+            })
+        })
     }
 
     /// This text with `text` in the language `tag`, added or replacing the text the tag
@@ -168,31 +214,36 @@ impl Text {
     /// # Errors
     ///
     /// [`TagError`] when `tag` does not have the shape of a BCP 47 tag (see [`Text`]).
-    pub fn with(mut self, tag: &str, text: &str) -> Result<Text, TagError> {
+    pub fn with(self, tag: &str, text: &str) -> Result<Text, TagError> {
         check_tag(tag)?;
-        let langs = Arc::make_mut(&mut self.0);
-        if tag.eq_ignore_ascii_case("zh") {
-            langs.zh = text.into();
-        } else if tag.eq_ignore_ascii_case("en") {
-            langs.en = text.into();
-        } else {
-            let mut more: Vec<(Arc<str>, Arc<str>)> = std::mem::take(&mut langs.more).into();
-            more.retain(|(t, _)| !t.eq_ignore_ascii_case(tag));
-            more.push((tag.into(), text.into()));
-            more.sort_by(|a, b| cmp_tags(&a.0, &b.0));
-            langs.more = more.into();
+        let (zh, en) = match tag {
+            t if t.eq_ignore_ascii_case("zh") => (text, self.en()),
+            t if t.eq_ignore_ascii_case("en") => (self.zh(), text),
+            _ => (self.zh(), self.en()),
+        };
+        let mut more: Vec<(Arc<str>, &str)> = self
+            .more_tags()
+            .zip(self.iter().skip(2))
+            .filter(|(t, _)| !t.eq_ignore_ascii_case(tag))
+            .map(|(t, (_, s))| (t.clone(), s))
+            .collect();
+        if !tag.eq_ignore_ascii_case("zh") && !tag.eq_ignore_ascii_case("en") {
+            more.push((tag.into(), text));
         }
-        Ok(self)
+        Ok(Text::from_pairs(zh, en, more))
     }
 
     /// Chinese (简体中文).
     pub fn zh(&self) -> &str {
-        &self.0.zh
+        self.0.buf.get(..self.0.zh_end).unwrap_or_default()
     }
 
     /// English.
     pub fn en(&self) -> &str {
-        &self.0.en
+        self.0
+            .buf
+            .get(self.0.zh_end..self.0.en_end)
+            .unwrap_or_default()
     }
 
     /// The text in `lang`.
@@ -227,11 +278,10 @@ impl Text {
         } else if tag.eq_ignore_ascii_case("en") {
             Some(self.en())
         } else {
-            self.0
-                .more
-                .iter()
+            self.iter()
+                .skip(2)
                 .find(|(t, _)| t.eq_ignore_ascii_case(tag))
-                .map(|(_, s)| &**s)
+                .map(|(_, s)| s)
         }
     }
 
@@ -242,9 +292,15 @@ impl Text {
 
     /// (tag, text) for every language, in the order of [`Text::tags`].
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        let mut start = self.0.en_end;
+        let more = self.0.more.iter().map(move |(tag, end)| {
+            let text = self.0.buf.get(start..*end).unwrap_or_default();
+            start = *end;
+            (&**tag, text)
+        });
         [("zh", self.zh()), ("en", self.en())]
             .into_iter()
-            .chain(self.0.more.iter().map(|(t, s)| (&**t, &**s)))
+            .chain(more)
     }
 
     /// True if both are the same shared text (no copy was made).
@@ -291,14 +347,14 @@ impl<'de> Visitor<'de> for TextVisitor {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Text, A::Error> {
         let (mut zh, mut en) = (None, None);
-        let mut more: Vec<(Arc<str>, Arc<str>)> = Vec::new();
+        let mut more: Vec<(Arc<str>, String)> = Vec::new();
         let mut seen: Vec<Arc<str>> = Vec::new();
         while let Some(tag) = map.next_key_seed(TagSeed { seen: &seen })? {
-            let text: Box<str> = map.next_value()?;
+            let text: String = map.next_value()?;
             match &*tag {
-                "zh" => zh = Some(text.into()),
-                "en" => en = Some(text.into()),
-                _ => more.push((tag.clone(), text.into())),
+                "zh" => zh = Some(text),
+                "en" => en = Some(text),
+                _ => more.push((tag.clone(), text)),
             }
             seen.push(tag);
         }
@@ -309,8 +365,8 @@ impl<'de> Visitor<'de> for TextVisitor {
         };
         let zh = zh.ok_or_else(|| missing("zh"))?;
         let en = en.ok_or_else(|| missing("en"))?;
-        more.sort_by(|a, b| cmp_tags(&a.0, &b.0));
-        Ok(Text::from_parts(zh, en, more.into()))
+        let more = more.iter().map(|(t, s)| (t.clone(), s.as_str())).collect();
+        Ok(Text::from_pairs(&zh, &en, more))
     }
 }
 

@@ -169,6 +169,14 @@ pub(super) fn compile_step(
     if let Some(script) = &s.script {
         check_text(script, &at("script"))?;
     }
+    let texts =
+        crate::template::step_texts(&s.title, s.script.as_ref(), &format!("/steps/{i}"), from)?;
+    let escalation = match wait.as_ref() {
+        Some(w) if w.then == crate::model::WaitThen::Escalate => {
+            Some(escalation(def, s, &w.fact, i, from)?)
+        }
+        _ => None,
+    };
     Ok(Step {
         info: Arc::new(TaskInfo {
             program: def.id.as_str().into(),
@@ -177,8 +185,9 @@ pub(super) fn compile_step(
             role: s.role.or(d.role).unwrap_or(crate::Role::CustomerService),
             picked_by: s.picked_by,
             wait_for,
-            title: s.title.clone(),
-            script: s.script.clone(),
+            title: texts.title,
+            script: texts.script,
+            templates: texts.templates,
             // Set when the rule set is built.
             rank: 0,
         }),
@@ -201,10 +210,7 @@ pub(super) fn compile_step(
         beyond_max_shift,
         after_event: s.after_event.or(d.after_event).unwrap_or_default(),
         expires,
-        escalation: wait
-            .as_ref()
-            .filter(|w| w.then == crate::model::WaitThen::Escalate)
-            .map(|w| escalation(def, s, &w.fact)),
+        escalation,
         wait,
     })
 }
@@ -244,25 +250,51 @@ fn wait(w: &crate::model::WaitDef, at: &str, limits: &Limits) -> Result<Wait, Lo
 }
 
 /// The supervisor's task when a wait ends without its fact: internal work, titled after
-/// the step.
-fn escalation(def: &ProgramDef, s: &StepDef, fact: &str) -> Arc<TaskInfo> {
-    Arc::new(TaskInfo {
+/// the step, in the languages of the step's title (the title's placeholders are filled
+/// for it as for the step's tasks).
+fn escalation(
+    def: &ProgramDef,
+    s: &StepDef,
+    fact: &str,
+    i: usize,
+    from: &str,
+) -> Result<Arc<TaskInfo>, Located> {
+    use crate::template::Words;
+    let words: Vec<Words> = s.title.tags().map(Words::of).collect();
+    let title = Text::build(0, s.title.more_tags().cloned(), |k, buf| {
+        let t = s.title.iter().nth(k).map_or("", |(_, t)| t);
+        let (before, after) = match words.get(k) {
+            Some(Words::Zh) => ("跟进：", format!("（未等到 {fact}）")),
+            Some(Words::ZhHant) => ("跟進：", format!("（未等到 {fact}）")),
+            _ => (
+                "Look into: ",
+                format!(" (no {fact} by the end of its wait)"),
+            ),
+        };
+        for part in [before, t, &after] {
+            buf.push_str(part);
+        }
+    });
+    let script = Text::build(0, s.title.more_tags().cloned(), |k, buf| {
+        buf.push_str(&match words.get(k) {
+            Some(Words::Zh) => format!("等待 {fact} 已到期：了解顾客情况，决定下一步并安排负责人。"),
+            Some(Words::ZhHant) => format!("等待 {fact} 已到期：了解顧客情況，決定下一步並安排負責人。"),
+            _ => format!("The wait for {fact} is over: find out how the patient is, decide what comes next and who does it."),
+        })
+    });
+    let texts = crate::template::step_texts(&title, Some(&script), &format!("/steps/{i}"), from)?;
+    Ok(Arc::new(TaskInfo {
         program: def.id.as_str().into(),
         step: s.id.as_str().into(),
         channel: crate::Channel::Internal,
         role: crate::Role::Supervisor,
         picked_by: None,
         wait_for: None,
-        title: Text::new(
-            &format!("跟进：{}（未等到 {fact}）", s.title.zh()),
-            &format!("Look into: {} (no {fact} by the end of its wait)", s.title.en()),
-        ),
-        script: Some(Text::new(
-            &format!("等待 {fact} 已到期：了解顾客情况，决定下一步并安排负责人。"),
-            &format!("The wait for {fact} is over: find out how the patient is, decide what comes next and who does it."),
-        )),
+        title: texts.title,
+        script: texts.script,
+        templates: texts.templates,
         rank: 0,
-    })
+    }))
 }
 
 /// How long a step's tasks are worth doing when the rule does not say: reminders (negative

@@ -4,6 +4,7 @@
 //! dependency order — anchor dates, nominal dates (offset and repeat), the calendar's
 //! closed-day policy, time windows — collecting tasks and dropped occurrences.
 
+mod fill;
 mod lifecycle;
 mod occurrence;
 mod patient;

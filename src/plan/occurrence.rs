@@ -274,6 +274,7 @@ impl Planner<'_> {
             status: None,
             waiting,
             derived: None,
+            filled: self.fill(&step.info, n),
         });
         if let (Some(info), Some(end)) = (&step.escalation, escalate_after) {
             self.escalate(info, n, nominal, end)?;
@@ -311,6 +312,7 @@ impl Planner<'_> {
             status: None,
             waiting: false,
             derived: Some(Derived::Escalation),
+            filled: self.fill(info, n),
         });
         Ok(())
     }

@@ -44,6 +44,9 @@ struct Repr {
     title: Text,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     script: Option<Text>,
+    /// Worked out from the script when written; read and ignored (worked out again).
+    #[serde(default, skip_serializing_if = "is_false")]
+    long_message: bool,
 }
 
 fn is_false(b: &bool) -> bool {
@@ -75,8 +78,9 @@ impl Serialize for Task {
             waits_for: info.wait_for.clone().filter(|_| self.waiting),
             status: self.status,
             derived: self.derived,
-            title: info.title.clone(),
-            script: info.script.clone(),
+            title: self.title().clone(),
+            script: self.script().cloned(),
+            long_message: self.long_message(),
         }
         .serialize(s)
     }
@@ -107,6 +111,7 @@ impl<'de> Deserialize<'de> for Task {
                 wait_for: r.waits_for,
                 title: r.title,
                 script: r.script,
+                templates: None,
                 rank: 0,
             }),
             subject: Arc::new(Subject {
@@ -125,6 +130,7 @@ impl<'de> Deserialize<'de> for Task {
             status: r.status,
             waiting,
             derived: r.derived,
+            filled: None,
         })
     }
 }
