@@ -244,7 +244,15 @@ impl Value<'_> {
             Value::Str(s) => buf.push_str(s),
             // Writing to a String cannot fail.
             Value::Number(n) => drop(write!(buf, "{n}")),
-            Value::Date(d) => drop(write!(buf, "{}", d.format("%Y-%m-%d"))),
+            // By hand: chrono's formatting allocates a scratch string.
+            Value::Date(d) if (0..=9999).contains(&d.year()) => drop(write!(
+                buf,
+                "{:04}-{:02}-{:02}",
+                d.year(),
+                d.month(),
+                d.day()
+            )),
+            Value::Date(d) => drop(write!(buf, "{d}")),
         }
     }
 }

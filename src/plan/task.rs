@@ -55,10 +55,10 @@ pub struct Plan {
 /// ```
 ///
 /// `beyond_calendar`, `picked_by`, `waits_for`, `status` and `script` are left out when
-/// absent; `"long_message": true` is written for an SMS whose script takes more than one
-/// segment ([`Task::long_message`]). Reading one back checks that its `id` is the one its
-/// fields give; its title and script are read as they are (already filled), and
-/// `long_message` is worked out again from them.
+/// absent; `"long_message": ["en"]` lists the languages in which an SMS's script takes
+/// more than one segment ([`Task::long_message_tags`]). Reading one back checks that its
+/// `id` is the one its fields give; its title and script are read as they are (already
+/// filled), and `long_message` is worked out again from them.
 #[derive(Clone)]
 pub struct Task {
     pub(crate) info: Arc<TaskInfo>,
@@ -308,10 +308,21 @@ impl Task {
     }
 
     /// True for an SMS whose script takes more than one segment in one of its languages:
-    /// it costs more and some phones show it split. Written `"long_message": true`.
+    /// it costs more and some phones show it split.
     pub fn long_message(&self) -> bool {
+        self.long_message_tags().next().is_some()
+    }
+
+    /// The languages in which an SMS's script takes more than one segment, in the order
+    /// of [`Text::tags`]; none for other channels. Written `"long_message": ["en"]` (left
+    /// out when empty): an English message to a patient with a Chinese name is sent in
+    /// UCS-2, 70 characters a segment.
+    pub fn long_message_tags(&self) -> impl Iterator<Item = &str> {
         self.sms_script()
-            .is_some_and(|s| s.iter().any(|(_, text)| crate::sms::sms_segments(text) > 1))
+            .into_iter()
+            .flat_map(Text::iter)
+            .filter(|(_, text)| crate::sms::sms_segments(text) > 1)
+            .map(|(tag, _)| tag)
     }
 
     fn sms_script(&self) -> Option<&Text> {

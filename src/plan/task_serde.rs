@@ -45,8 +45,8 @@ struct Repr {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     script: Option<Text>,
     /// Worked out from the script when written; read and ignored (worked out again).
-    #[serde(default, skip_serializing_if = "is_false")]
-    long_message: bool,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    long_message: Vec<String>,
 }
 
 fn is_false(b: &bool) -> bool {
@@ -80,7 +80,7 @@ impl Serialize for Task {
             derived: self.derived,
             title: self.title().clone(),
             script: self.script().cloned(),
-            long_message: self.long_message(),
+            long_message: self.long_message_tags().map(str::to_string).collect(),
         }
         .serialize(s)
     }
