@@ -186,9 +186,10 @@ impl History {
         Ok(h)
     }
 
-    /// Checks what JSON shape alone cannot: `to` is given with `rescheduled` only (and
-    /// then it is), `day` with `picked` only; follow-up ids are ids, unique, and their
-    /// `latest` is not before `due`.
+    /// Checks what JSON shape alone cannot: task ids are ids a plan gives; `to` is given
+    /// with `rescheduled` only (and then it is), `day` with `picked` only; follow-up ids
+    /// are ids, unique, their texts are templates as in rule files (`{patient}`…; an
+    /// unknown placeholder is an error) and their `latest` is not before `due`.
     ///
     /// # Errors
     ///
@@ -249,6 +250,12 @@ impl History {
                     format!("follow-up id {:?} is given twice (also /follow_ups/{first}/id): expected each id once", f.id),
                 ));
             }
+            crate::template::step_texts(
+                &f.title,
+                f.script.as_ref(),
+                &format!("/follow_ups/{i}"),
+                "event",
+            )?;
             if f.latest.is_some_and(|l| l < f.due) {
                 return Err(Located::new(
                     format!("/follow_ups/{i}/latest"),

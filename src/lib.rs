@@ -67,6 +67,33 @@
 //! # Ok::<(), followup::Error>(())
 //! ```
 //!
+//! ## Scripts that speak to the patient
+//!
+//! Titles and scripts are templates (`{patient}`, `{clinic}`, `{procedure}`, `{session}`…),
+//! checked when the rules are compiled and filled when a plan is made; texts carry `zh`,
+//! `en` and any other language (`zh-Hant`), read with a fallback chain.
+//!
+//! ```
+//! use followup::{Calendar, Episode, RuleSet, Text};
+//! let rules = RuleSet::builtin()?;
+//! let ep = Episode::from_json("ep", r#"{"id": "c-1", "event": "course", "at": "2026-03-02",
+//!     "attributes": {"category": "skin"}, "patient": {"id": "p-51", "name": "周女士"},
+//!     "course": {"package": 3, "done": ["2026-03-02"], "planned": ["2026-03-16", "2026-03-30"]}}"#)?;
+//! let clinic = Text::new("维多利亚医美", "Victoria Clinic").with("zh-Hant", "維多利亞醫美")?;
+//! let calendar = Calendar::default().with_clinic(clinic)?;
+//! let plan = rules.plan(&ep, &calendar)?;
+//! let reminder = plan.tasks.iter().find(|t| t.step() == "session-reminder").unwrap();
+//! assert_eq!(reminder.due.to_string(), "2026-03-15"); // the day before session 2
+//! assert_eq!(reminder.title().zh(), "治疗前一日提醒短信（第2次）");
+//! assert_eq!(
+//!     reminder.script().unwrap().zh(),
+//!     "周女士您好，维多利亚医美提醒您：明天是您的第2次皮肤护理，期待您的光临。"
+//! );
+//! assert_eq!(reminder.script().unwrap().get_tag("zh-HK"), reminder.script().unwrap().zh());
+//! assert_eq!(reminder.sms_segments("zh"), Some(1)); // 36 characters: one SMS
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
 //! ## Errors say where
 //!
 //! ```
@@ -104,7 +131,9 @@ mod plan;
 mod replan;
 mod ruleset;
 mod sample;
+mod sms;
 mod stamp;
+mod template;
 mod text;
 mod time;
 mod vocabulary;
@@ -133,8 +162,9 @@ pub use replan::{
 };
 pub use ruleset::{RuleSet, RuleSetBuilder, SourcedProgram, BUILTIN_RULES};
 pub use sample::sample_draw;
+pub use sms::sms_segments;
 pub use stamp::{Stamp, VERSION};
-pub use text::{Lang, Text};
+pub use text::{Lang, TagError, Text};
 pub use time::{NamedWindow, NamedWindows, TimeWindow};
 pub use vocabulary::{Vocabulary, ENGINE_FACTS};
 

@@ -1,11 +1,12 @@
-//! Planning allocates per plan, never per task: titles, scripts, program and step ids are
-//! shared with the rule set, episode and patient ids with the episode, and task ids are
-//! built only when asked for.
+//! Planning allocates per plan, never per task, for texts without placeholders: titles,
+//! scripts, program and step ids are shared with the rule set, episode and patient ids with
+//! the episode, and task ids are built only when asked for. A task whose step's title or
+//! script has placeholders holds its own filled copy: a fixed, small number of allocations.
 //!
 //! A binary of its own with one test, so that its counting allocator sees no other test's
 //! allocations.
 
-use followup::{Calendar, Episode, RuleSet};
+use followup::{Calendar, Episode, Plan, RuleSet, BUILTIN_RULES};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::Relaxed};
 
@@ -64,36 +65,103 @@ fn course(n: u64) -> Episode {
     Episode::from_json("course", &json.to_string()).unwrap()
 }
 
+/// The built-in rules with every placeholder written out as a plain word: the same
+/// programs, texts without templates.
+fn builtin_without_placeholders() -> RuleSet {
+    let names = [
+        "patient",
+        "procedure",
+        "owner",
+        "clinic",
+        "session",
+        "sessions_left",
+        "next_session",
+    ];
+    let mut builder = RuleSet::builder();
+    for (name, text) in BUILTIN_RULES {
+        let mut text = text.to_string();
+        for p in names {
+            text = text.replace(&format!("{{{p}}}"), p);
+        }
+        builder = builder.source(*name, text);
+    }
+    builder.build().unwrap()
+}
+
+/// What filling costs per task: the task's own pair of texts, and per filled text its
+/// buffer and its reference count (plus the list of its other languages, if any).
+fn fill_allocations(rules: &RuleSet, plan: &Plan) -> usize {
+    let templated =
+        |t: Option<&followup::Text>| t.is_some_and(|t| t.iter().any(|(_, s)| s.contains('{')));
+    plan.tasks
+        .iter()
+        .map(|task| {
+            let def = rules
+                .definitions()
+                .iter()
+                .map(|d| &d.program)
+                .find(|p| p.id == task.program())
+                .and_then(|p| p.steps.iter().find(|s| s.id == task.step()))
+                .unwrap();
+            // An escalation's title wraps the step's title; its script is its own.
+            let script = def.script.as_ref().filter(|_| task.derived.is_none());
+            let texts = [Some(&def.title), script];
+            let filled: Vec<&followup::Text> = texts
+                .into_iter()
+                .flatten()
+                .filter(|t| templated(Some(t)))
+                .collect();
+            if filled.is_empty() {
+                0
+            } else {
+                1 + filled
+                    .iter()
+                    .map(|t| 2 + usize::from(t.tags().count() > 2))
+                    .sum::<usize>()
+            }
+        })
+        .sum()
+}
+
 #[test]
 fn planning_allocates_per_plan_not_per_task() {
-    let rules = RuleSet::builtin().unwrap();
+    let plain = builtin_without_placeholders();
     let cal = Calendar::default();
     let inpatient = Episode::from_json(
         "inpatient",
         r#"{"id": "ep-1", "event": "procedure", "at": "2026-03-02T10:00:00",
             "attributes": {"category": "plastic", "setting": "inpatient"},
-            "patient": {"id": "p-1"}, "milestones": {"discharge": "2026-03-05"}}"#,
+            "patient": {"id": "p-1", "name": "王女士"}, "milestones": {"discharge": "2026-03-05"}}"#,
     )
     .unwrap();
-    let _warm = rules.plan(&inpatient, &cal).unwrap();
+    let _warm = plain.plan(&inpatient, &cal).unwrap();
 
     // 18 tasks and 2 dropped (counted in benches/plan.rs). The allocations: the task and
     // dropped vectors, the list of programs that applied, three scratch vectors (anchor
     // days, step spans, the placements shifted tasks keep clear of), the shared
     // episode/patient pair, the two dropped occurrences' ids, and a growth of the dropped
     // vector.
-    let (plan, small) = allocations(|| rules.plan(&inpatient, &cal).unwrap());
+    let (plan, small) = allocations(|| plain.plan(&inpatient, &cal).unwrap());
     assert_eq!((plan.tasks.len(), plan.dropped.len()), (18, 2));
     assert!(small <= 10, "{small} allocations for 18 tasks");
 
     // Four times the tasks: only the vectors' doublings come on top (a handful), not one
     // allocation per task.
     let long = course(30);
-    let (plan, large) = allocations(|| rules.plan(&long, &cal).unwrap());
+    let (plan, large) = allocations(|| plain.plan(&long, &cal).unwrap());
     let tasks = plan.tasks.len();
     assert!(tasks >= 4 * 18, "{tasks} tasks");
     assert!(
         large <= small + 10,
         "{large} allocations for {tasks} tasks, {small} for 18"
     );
+
+    // With the placeholders, each filled task costs exactly its own texts on top.
+    let rules = RuleSet::builtin().unwrap();
+    for (ep, without) in [(&inpatient, small), (&long, large)] {
+        let (plan, with) = allocations(|| rules.plan(ep, &cal).unwrap());
+        let filled = fill_allocations(&rules, &plan);
+        assert!(filled > 0);
+        assert_eq!(with, without + filled, "{} tasks", plan.tasks.len());
+    }
 }

@@ -636,3 +636,63 @@ fn outcome_names_are_their_json_names() {
         assert_eq!(ser(&k), k.name());
     }
 }
+
+#[test]
+fn scripts_name_the_owner_of_the_task_and_follow_a_handover() {
+    // The built-in no-show call (DOMAIN.md §4, same day) is the consultant's: her name
+    // fills {owner}. Handed to 小吴 before the thank-you message of the next days, the
+    // open tasks speak in her name; the call done before the handover keeps 小周's.
+    let rules = builtin();
+    let ep = |reassign: &str| {
+        rules
+            .read_episode(
+                "ep",
+                &format!(
+                    r#"{{"id": "ep-7", "event": "consultation", "at": "2026-03-10T11:00:00",
+                    "attributes": {{"source": "online", "outcome": "no_show"}},
+                    "patient": {{"id": "p-7", "name": "赵女士"}},
+                    "owners": {{"consultant": {{"id": "u-21", "name": "小周"}}}}{reassign}}}"#
+                ),
+            )
+            .unwrap()
+    };
+    let cal = Calendar::default();
+    let plan = rules.plan(&ep(""), &cal).unwrap();
+    let call = plan
+        .tasks
+        .iter()
+        .find(|t| t.step() == "no-show-call")
+        .unwrap();
+    assert_eq!(call.owner.as_deref(), Some("u-21"));
+    let script = call.script().unwrap().zh();
+    assert!(
+        script.starts_with("赵女士您好！这里是本院，我是小周，"),
+        "{script}"
+    );
+    let handed = ep(
+        r#", "reassignments": [{"role": "consultant", "to": {"id": "u-30", "name": "小吴"}, "at": "2026-03-10T12:00:00"}]"#,
+    );
+    let h = history(
+        r#"{"outcomes": [{"task": "presales/no-show-call/ep-7/0", "outcome": "done", "at": "2026-03-10T11:40:00"}]}"#,
+    );
+    let plan = rules.plan_with(&handed, &h, &cal).unwrap();
+    let call = plan
+        .tasks
+        .iter()
+        .find(|t| t.step() == "no-show-call")
+        .unwrap();
+    assert_eq!(call.owner.as_deref(), Some("u-21"));
+    assert!(call.script().unwrap().zh().contains("我是小周"));
+    let later: Vec<&Task> = (plan.tasks.iter())
+        .filter(|t| t.role() == followup::Role::Consultant && !t.is_closed())
+        .collect();
+    assert!(later
+        .iter()
+        .any(|t| t.script().is_some_and(|s| s.zh().contains("小吴"))));
+    for t in later {
+        assert_eq!(t.owner.as_deref(), Some("u-30"), "{}", t.id());
+        if let Some(s) = t.script() {
+            assert!(!s.zh().contains("小周"), "{}: {}", t.id(), s.zh());
+        }
+    }
+}

@@ -229,10 +229,10 @@ fn max_json_depth_default_rejects_33_nested_arrays_before_reading_them() {
         over.to_string(),
         "nested.json: (root) (line 1, column 33): JSON nested more than 32 levels deep (the limit max_json_depth)"
     );
-    // Brackets inside strings are not nesting.
+    // Brackets inside strings are not nesting (`{{` is a literal brace in a script).
     let in_string = one_step(&format!(
         "\"script\": {{\"zh\": \"{}\", \"en\": \"x\"}}, ",
-        "[{".repeat(100)
+        "[{{".repeat(100)
     ));
     assert!(build("strings.json", &in_string).is_ok());
 }

@@ -21,4 +21,5 @@ mod sampling;
 mod shifts;
 mod support;
 mod tasks;
+mod templates;
 mod time_windows;

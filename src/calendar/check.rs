@@ -8,7 +8,8 @@ use crate::json::push_key;
 type Check = fn(&Spec) -> Result<(), Located>;
 
 /// Every check, in the order their errors are reported.
-const CHECKS: [Check; 9] = [
+const CHECKS: [Check; 10] = [
+    clinic_name_not_empty,
     some_weekday_open,
     desk_and_messages_work_some_weekday,
     desk_and_messages_dates_once,
@@ -23,6 +24,24 @@ const CHECKS: [Check; 9] = [
 /// Runs every check; the first failure is the error.
 pub(super) fn check(spec: &Spec) -> Result<(), Located> {
     CHECKS.iter().try_for_each(|check| check(spec))
+}
+
+/// The clinic's name, when given, is not empty in any language.
+fn clinic_name_not_empty(spec: &Spec) -> Result<(), Located> {
+    let Some(name) = &spec.clinic else {
+        return Ok(());
+    };
+    match name.iter().find(|(_, s)| s.trim().is_empty()) {
+        Some((tag, _)) => {
+            let mut at = "/clinic".to_string();
+            push_key(&mut at, tag);
+            Err(Located::new(
+                at,
+                "the clinic's name is empty: expected a non-empty text, or no \"clinic\" at all",
+            ))
+        }
+        None => Ok(()),
+    }
 }
 
 /// At least one day of the week is open, counting the weekend when it is closed: so

@@ -41,8 +41,8 @@ impl Calendar {
     /// - Dated lists are united: holidays and make-up working days (where both calendars
     ///   name the same date, `self`'s name is kept), closed dates and open dates.
     /// - Everything else is `self`'s: the weekly closing days, the weekend, the
-    ///   `closed_on_weekends` and `closed_on_holidays` policies, the opening hours and the
-    ///   named windows. So an official calendar lends its dates, never its policies: a
+    ///   `closed_on_weekends` and `closed_on_holidays` policies, the opening hours, the
+    ///   named windows and the clinic's name (`other`'s when `self` has none). So an official calendar lends its dates, never its policies: a
     ///   clinic that closes on public holidays says `"closed_on_holidays": true` itself.
     /// - Coverage: the dates both calendars cover when both have a coverage, else the
     ///   one coverage given, else none.
@@ -73,6 +73,9 @@ impl Calendar {
         const WHAT: &str = "merged calendar";
         let mut spec = self.0.clone();
         spec.add_lists(&other.0);
+        if spec.clinic.is_none() {
+            spec.clinic.clone_from(&other.0.clinic);
+        }
         spec.covers = match (self.0.covers, other.0.covers) {
             (Some(a), Some(b)) => Some(a.intersect(&b).ok_or_else(|| {
                 Located::new(

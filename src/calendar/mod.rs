@@ -42,6 +42,7 @@ use std::ops::RangeInclusive;
 /// | `hours` | opening hours, `{"open": "09:00", "close": "21:00"}` | none |
 /// | `covers` | the dates the calendar knows completely, `{"from": "2026-01-01", "to": "2026-12-31"}` | none: no known bound |
 /// | `windows` | the times behind `morning`, `afternoon`, `evening`, `day`: `{"afternoon": {"start": "13:30", "end": "17:30"}}` | see [`NamedWindows`] |
+/// | `clinic` | the clinic's name, a [`crate::Text`] (`{"zh": "维多利亚医美", "en": "Victoria Clinic"}`), for the `{clinic}` placeholder of scripts | none: 本院 / our clinic |
 ///
 /// Dates are written `"YYYY-MM-DD"`, times `"HH:MM"`.
 ///
@@ -344,6 +345,31 @@ impl Calendar {
     /// The clinic's rest hours, when nobody is contacted remotely (`quiet_hours`).
     pub fn quiet_hours(&self) -> &[TimeWindow] {
         &self.0.quiet_hours
+    }
+
+    /// The clinic's name, if the calendar gives it: what the `{clinic}` placeholder of
+    /// titles and scripts is filled with (in the script's language, or the nearest one
+    /// the name has).
+    pub fn clinic(&self) -> Option<&crate::Text> {
+        self.0.clinic.as_ref()
+    }
+
+    /// The same calendar with the clinic's name `name`.
+    ///
+    /// ```
+    /// use followup::{Calendar, Text};
+    /// let cal = Calendar::default().with_clinic(Text::new("维多利亚医美", "Victoria Clinic"))?;
+    /// assert_eq!(cal.clinic().map(|n| n.en()), Some("Victoria Clinic"));
+    /// # Ok::<(), followup::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`crate::Error::Calendar`] if the name is empty in one of its languages.
+    pub fn with_clinic(mut self, name: crate::Text) -> Result<Calendar> {
+        self.0.clinic = Some(name);
+        check::check(&self.0).map_err(|e| e.into_calendar("calendar"))?;
+        Ok(self)
     }
 
     /// The opening hours, if the calendar gives them (`start` is the opening time, `end`

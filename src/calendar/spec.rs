@@ -64,6 +64,9 @@ pub(super) struct Spec {
         deserialize_with = "crate::json::object"
     )]
     pub messages: ChannelDays,
+    /// The clinic's name, for the `{clinic}` placeholder of scripts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clinic: Option<crate::Text>,
 }
 
 impl crate::json::Expected for Spec {
@@ -151,6 +154,7 @@ impl Default for Spec {
             quiet_hours: Vec::new(),
             call_desk: ChannelDays::default(),
             messages: ChannelDays::default(),
+            clinic: None,
         }
     }
 }

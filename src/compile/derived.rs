@@ -8,6 +8,7 @@ use super::{offset, Located};
 use crate::limits::Limits;
 use crate::model::{Channel, ProgramDef, RetryDef, Role, StepDef};
 use crate::plan::task::TaskInfo;
+use crate::template::Words;
 use crate::text::Text;
 use std::sync::Arc;
 
@@ -44,6 +45,43 @@ impl DerivedInfos {
     }
 }
 
+/// Words in the three languages derived texts are written in; any other language of
+/// the step's title takes the closest of them (`zh-HK` the traditional ones).
+struct Tri<'a>(&'a str, &'a str, &'a str);
+
+impl<'a> Tri<'a> {
+    fn pick(&self, w: Words) -> &'a str {
+        match w {
+            Words::Zh => self.0,
+            Words::ZhHant => self.1,
+            Words::En => self.2,
+        }
+    }
+}
+
+/// A text in every language of the step's title: `before`, the title, `after`.
+fn around(title: &Text, before: Tri<'_>, after: Tri<'_>) -> Text {
+    let words: Vec<Words> = title.tags().map(Words::of).collect();
+    Text::build(0, title.more_tags().cloned(), |k, buf| {
+        let w = words.get(k).copied().unwrap_or(Words::En);
+        let t = title.iter().nth(k).map_or("", |(_, t)| t);
+        for part in [before.pick(w), t, after.pick(w)] {
+            buf.push_str(part);
+        }
+    })
+}
+
+/// A fixed text in the languages of the step's title.
+fn fixed(title: &Text, words: Tri<'_>) -> Text {
+    let w: Vec<Words> = title.tags().map(Words::of).collect();
+    Text::build(0, title.more_tags().cloned(), |k, buf| {
+        buf.push_str(words.pick(w.get(k).copied().unwrap_or(Words::En)));
+    })
+}
+
+/// A task the step's occurrences may make, its texts compiled as the step's (the title's
+/// placeholders are filled for it as for the step's own tasks).
+#[allow(clippy::too_many_arguments)]
 fn info(
     def: &ProgramDef,
     s: &StepDef,
@@ -51,60 +89,105 @@ fn info(
     role: Role,
     title: Text,
     script: Option<Text>,
-) -> Arc<TaskInfo> {
-    Arc::new(TaskInfo {
+    i: usize,
+    from: &str,
+) -> Result<Arc<TaskInfo>, Located> {
+    let texts = crate::template::step_texts(&title, script.as_ref(), &format!("/steps/{i}"), from)?;
+    Ok(Arc::new(TaskInfo {
         program: def.id.as_str().into(),
         step: s.id.as_str().into(),
         channel,
         role,
         picked_by: None,
         wait_for: None,
-        title,
-        script,
+        title: texts.title,
+        script: texts.script,
+        templates: texts.templates,
         rank: 0,
-    })
+    }))
 }
 
 /// The supervisor's task when a wait ends without its fact.
-pub(super) fn wait_escalation(def: &ProgramDef, s: &StepDef, fact: &str) -> Arc<TaskInfo> {
+pub(super) fn wait_escalation(
+    def: &ProgramDef,
+    s: &StepDef,
+    fact: &str,
+    i: usize,
+    from: &str,
+) -> Result<Arc<TaskInfo>, Located> {
+    let (zh, zh_hant, en) = (
+        format!("（未等到 {fact}）"),
+        format!("（未等到 {fact}）"),
+        format!(" (no {fact} by the end of its wait)"),
+    );
+    let script = (
+        format!("等待 {fact} 已到期：了解顾客情况，决定下一步并安排负责人。"),
+        format!("等待 {fact} 已到期：了解顧客情況，決定下一步並安排負責人。"),
+        format!("The wait for {fact} is over: find out how the patient is, decide what comes next and who does it."),
+    );
     info(
         def,
         s,
         Channel::Internal,
         Role::Supervisor,
-        Text::new(
-            &format!("跟进：{}（未等到 {fact}）", s.title.zh()),
-            &format!("Look into: {} (no {fact} by the end of its wait)", s.title.en()),
+        around(
+            &s.title,
+            Tri("跟进：", "跟進：", "Look into: "),
+            Tri(&zh, &zh_hant, &en),
         ),
-        Some(Text::new(
-            &format!("等待 {fact} 已到期：了解顾客情况，决定下一步并安排负责人。"),
-            &format!("The wait for {fact} is over: find out how the patient is, decide what comes next and who does it."),
-        )),
+        Some(fixed(&s.title, Tri(&script.0, &script.1, &script.2))),
+        i,
+        from,
     )
 }
 
 /// The supervisor's task when a task is still not done `escalate_after` its window.
-pub(super) fn overdue(def: &ProgramDef, s: &StepDef) -> Arc<TaskInfo> {
+pub(super) fn overdue(
+    def: &ProgramDef,
+    s: &StepDef,
+    i: usize,
+    from: &str,
+) -> Result<Arc<TaskInfo>, Located> {
     info(
         def,
         s,
         Channel::Internal,
         Role::Supervisor,
-        Text::new(
-            &format!("督导：{}（逾期未做）", s.title.zh()),
-            &format!("Follow up with staff: {} (not done on time)", s.title.en()),
+        around(
+            &s.title,
+            Tri("督导：", "督導：", "Follow up with staff: "),
+            Tri("（逾期未做）", "（逾期未做）", " (not done on time)"),
         ),
-        Some(Text::new(
-            "回访未按时完成：与负责人确认原因，安排尽快完成或改派。",
-            "A follow-up was not done on time: ask its owner why, and have it done at once or reassign it.",
+        Some(fixed(
+            &s.title,
+            Tri(
+                "回访未按时完成：与负责人确认原因，安排尽快完成或改派。",
+                "回訪未按時完成：與負責人確認原因，安排盡快完成或改派。",
+                "A follow-up was not done on time: ask its owner why, and have it done at once or reassign it.",
+            ),
         )),
+        i,
+        from,
     )
 }
 
 /// The onsite consultant's same-day call and the doctor's visit after an abnormal
-/// recovery was reported on a task of `base`: made when planning, as they are rare.
+/// recovery was reported on a task of `base`: made when planning, as they are rare. The
+/// call's title wraps the step's (its placeholders filled as the step's are).
 pub(crate) fn abnormal(base: &TaskInfo) -> (Arc<TaskInfo>, Arc<TaskInfo>) {
+    // The anchor the base step's session placeholders need, if any.
+    let from = match base.templates.as_ref().and_then(|t| t.session) {
+        Some(crate::template::SessionFrom::Occurrence) => "each_session",
+        Some(crate::template::SessionFrom::OneLeft) => "one_session_left",
+        Some(crate::template::SessionFrom::CourseEnd) => "course_end",
+        None => "event",
+    };
     let made = |channel, role, title: Text, script: Text| {
+        // The base title compiled: wrapped in fixed words, it compiles again.
+        let (title, templates) = match crate::template::step_texts(&title, None, "", from) {
+            Ok(t) => (t.title, t.templates),
+            Err(_) => (title, None),
+        };
         Arc::new(TaskInfo {
             program: base.program.clone(),
             step: base.step.clone(),
@@ -114,6 +197,7 @@ pub(crate) fn abnormal(base: &TaskInfo) -> (Arc<TaskInfo>, Arc<TaskInfo>) {
             wait_for: None,
             title,
             script: Some(script),
+            templates,
             rank: base.rank,
         })
     };
@@ -121,22 +205,34 @@ pub(crate) fn abnormal(base: &TaskInfo) -> (Arc<TaskInfo>, Arc<TaskInfo>) {
         made(
             Channel::Phone,
             Role::OnsiteConsultant,
-            Text::new(
-                &format!("恢复异常：当天关心致电（{}）", base.title.zh()),
-                &format!("Abnormal recovery: a call the same day ({})", base.title.en()),
+            around(
+                &base.title,
+                Tri("恢复异常：当天关心致电（", "恢復異常：當天關心致電（", "Abnormal recovery: a call the same day ("),
+                Tri("）", "）", ")"),
             ),
-            Text::new(
-                "顾客反映恢复异常：当天致电关心，安抚情绪，请顾客尽快到院，安排医生复诊。",
-                "The patient reports an abnormal recovery: call the same day, reassure them, ask them to come in, and arrange for the doctor to see them.",
+            fixed(
+                &base.title,
+                Tri(
+                    "顾客反映恢复异常：当天致电关心，安抚情绪，请顾客尽快到院，安排医生复诊。",
+                    "顧客反映恢復異常：當天致電關心，安撫情緒，請顧客盡快到院，安排醫生複診。",
+                    "The patient reports an abnormal recovery: call the same day, reassure them, ask them to come in, and arrange for the doctor to see them.",
+                ),
             ),
         ),
         made(
             Channel::InPerson,
             Role::Doctor,
-            Text::new("恢复异常：医生复诊", "Abnormal recovery: the doctor sees the patient"),
-            Text::new(
-                "医生当面检查恢复情况并给出处理意见。",
-                "The doctor examines the recovery in person and decides what to do.",
+            fixed(
+                &base.title,
+                Tri("恢复异常：医生复诊", "恢復異常：醫生複診", "Abnormal recovery: the doctor sees the patient"),
+            ),
+            fixed(
+                &base.title,
+                Tri(
+                    "医生当面检查恢复情况并给出处理意见。",
+                    "醫生當面檢查恢復情況並給出處理意見。",
+                    "The doctor examines the recovery in person and decides what to do.",
+                ),
             ),
         ),
     )
@@ -189,24 +285,35 @@ pub(super) fn retry_infos(
     s: &StepDef,
     role: Role,
     infos: &mut DerivedInfos,
-) {
+    i: usize,
+    from: &str,
+) -> Result<(), Located> {
     match retry.then {
         RetryThen::Drop => {}
         RetryThen::Escalate => {
+            let n = retry.max_attempts;
+            let (zh, zh_hant, en) = (
+                format!("（{n}次未接通）"),
+                format!("（{n}次未接通）"),
+                format!(" ({n} calls unanswered)"),
+            );
             infos.unanswered = Some(info(
                 def,
                 s,
                 Channel::Internal,
                 Role::Supervisor,
-                Text::new(
-                    &format!("跟进：{}（{}次未接通）", s.title.zh(), retry.max_attempts),
-                    &format!("Look into: {} ({} calls unanswered)", s.title.en(), retry.max_attempts),
-                ),
-                Some(Text::new(
-                    "多次致电未接通：核对联系方式，决定改用其他方式联系或安排他人跟进。",
-                    "Several calls went unanswered: check the contact details, and decide on another way to reach the patient or another person to try.",
+                around(&s.title, Tri("跟进：", "跟進：", "Look into: "), Tri(&zh, &zh_hant, &en)),
+                Some(fixed(
+                    &s.title,
+                    Tri(
+                        "多次致电未接通：核对联系方式，决定改用其他方式联系或安排他人跟进。",
+                        "多次致電未接通：核對聯繫方式，決定改用其他方式聯繫或安排他人跟進。",
+                        "Several calls went unanswered: check the contact details, and decide on another way to reach the patient or another person to try.",
+                    ),
                 )),
-            ));
+                i,
+                from,
+            )?);
         }
         RetryThen::Message(channel) => {
             infos.message = Some(info(
@@ -214,14 +321,22 @@ pub(super) fn retry_infos(
                 s,
                 channel,
                 role,
-                Text::new(
-                    &format!("{}（电话未接通，改发信息）", s.title.zh()),
-                    &format!("{} (calls unanswered: a message instead)", s.title.en()),
+                around(
+                    &s.title,
+                    Tri("", "", ""),
+                    Tri(
+                        "（电话未接通，改发信息）",
+                        "（電話未接通，改發訊息）",
+                        " (calls unanswered: a message instead)",
+                    ),
                 ),
                 s.script.clone(),
-            ));
+                i,
+                from,
+            )?);
         }
     }
+    Ok(())
 }
 
 /// `escalate_after`: a positive duration of days or weeks (a task is overdue from the

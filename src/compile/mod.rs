@@ -197,10 +197,10 @@ fn check_text_opt(text: Option<&Text>, at: &str) -> Result<(), Located> {
 }
 
 pub(crate) fn check_text(text: &Text, at: &str) -> Result<(), Located> {
-    for (lang, s) in [("zh", text.zh()), ("en", text.en())] {
+    for (tag, s) in text.iter() {
         if s.trim().is_empty() {
             return Err(Located::new(
-                format!("{at}/{lang}"),
+                format!("{at}{}", pointer(&[tag])),
                 "the text is empty: expected a non-empty text",
             ));
         }

@@ -169,6 +169,8 @@ pub(super) fn compile_step(
     if let Some(script) = &s.script {
         check_text(script, &at("script"))?;
     }
+    let texts =
+        crate::template::step_texts(&s.title, s.script.as_ref(), &format!("/steps/{i}"), from)?;
     let role = s.role.or(d.role).unwrap_or(crate::Role::CustomerService);
     let mut infos = derived::DerivedInfos::default();
     let retry = match (&s.no_answer, &d.no_answer) {
@@ -186,7 +188,7 @@ pub(super) fn compile_step(
         _ => None,
     };
     if let Some(r) = &retry {
-        derived::retry_infos(r, def, s, role, &mut infos);
+        derived::retry_infos(r, def, s, role, &mut infos, i, from)?;
     }
     let escalate_after = match (&s.escalate_after, &d.escalate_after) {
         (Some(e), _) => Some(derived::escalate_after(e, &at("escalate_after"), limits)?),
@@ -198,13 +200,13 @@ pub(super) fn compile_step(
         (None, None) => None,
     };
     if escalate_after.is_some() {
-        infos.overdue = Some(derived::overdue(def, s));
+        infos.overdue = Some(derived::overdue(def, s, i, from)?);
     }
     if let Some(w) = wait
         .as_ref()
         .filter(|w| w.then == crate::model::WaitThen::Escalate)
     {
-        infos.wait_escalation = Some(derived::wait_escalation(def, s, &w.fact));
+        infos.wait_escalation = Some(derived::wait_escalation(def, s, &w.fact, i, from)?);
     }
     Ok(Step {
         info: Arc::new(TaskInfo {
@@ -214,8 +216,9 @@ pub(super) fn compile_step(
             role,
             picked_by: s.picked_by,
             wait_for,
-            title: s.title.clone(),
-            script: s.script.clone(),
+            title: texts.title,
+            script: texts.script,
+            templates: texts.templates,
             // Set when the rule set is built.
             rank: 0,
         }),

@@ -41,10 +41,11 @@ pub(crate) fn read<T: DeserializeOwned>(text: &str, limits: &Limits) -> Result<T
         let mut loc = from_serde(pointer, e.inner());
         // For data errors (wrong type, unknown field, bad value) point at the start of
         // the offending value, as the checks after parsing do; serde points at its end.
-        // Unknown fields point at the key; duplicate keys keep serde's place (the duplicate).
+        // Unknown fields and bad language tags point at the key; duplicate keys keep serde's place (the duplicate).
         let data = e.inner().classify() == serde_json::error::Category::Data;
-        if data && !loc.pointer.is_empty() && !loc.message.starts_with("duplicate field") {
-            let key = loc.message.starts_with("unknown field");
+        if data && !loc.pointer.is_empty() && !loc.message.starts_with("duplicate ") {
+            let key = loc.message.starts_with("unknown field")
+                || crate::text::is_tag_message(&loc.message);
             if let Some((line, column)) = locate_at(text, &loc.pointer, key) {
                 loc.line = Some(line);
                 loc.column = Some(column);

@@ -205,9 +205,11 @@ pub struct StepDef {
     /// (`"P7D"`). Default: see the rule format reference.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires: Option<String>,
-    /// Title shown in task lists.
+    /// Title shown in task lists: a template whose placeholders (`{patient}`,
+    /// `{session}`…) are filled for each task (see the rule format, "Texts and
+    /// templates").
     pub title: Text,
-    /// Script: what to say or write.
+    /// Script: what to say or write (for an SMS, the message); a template like the title.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub script: Option<Text>,
 }

@@ -4,6 +4,7 @@
 //! dependency order — anchor dates, nominal dates (offset and repeat), the calendar's
 //! closed-day policy, time windows — collecting tasks and dropped occurrences.
 
+mod fill;
 pub(crate) mod ledger;
 mod lifecycle;
 mod notice;
@@ -216,7 +217,7 @@ impl RuleSet {
             }
         }
         out.follow_ups()?;
-        out.owners();
+        out.owners_and_texts();
         if out.plan.tasks.len() + out.plan.dropped.len() > self.limits.max_tasks_per_plan {
             return Err(episode_error(
                 &what(),

@@ -140,18 +140,33 @@ impl RuleSet {
                 continue;
             }
             let expires = n.expires().unwrap_or(due);
+            // Placeholders ({patient}, {clinic}…) as in rule files; an unknown one is an
+            // error at its pointer.
+            let texts =
+                crate::template::step_texts(&n.title, n.script.as_ref(), &format!("/{i}"), "event")
+                    .map_err(|e| e.into_notice(NOTICES))?;
+            let owner = episodes.iter().find_map(|e| e.owner(n.role));
+            let info = Arc::new(TaskInfo {
+                program: program.clone(),
+                step,
+                channel: n.channel,
+                role: n.role,
+                picked_by: None,
+                wait_for: None,
+                title: texts.title,
+                script: texts.script,
+                templates: texts.templates,
+                rank: 0,
+            });
+            let filled = super::fill::fill_for_patient(
+                &info,
+                patient,
+                episodes.first(),
+                calendar,
+                owner.map(|o| o.display()),
+            );
             plan.tasks.push(Task {
-                info: Arc::new(TaskInfo {
-                    program: program.clone(),
-                    step,
-                    channel: n.channel,
-                    role: n.role,
-                    picked_by: None,
-                    wait_for: None,
-                    title: n.title.clone(),
-                    script: n.script.clone(),
-                    rank: 0,
-                }),
+                info,
                 subject: subject.clone(),
                 occurrence: 0,
                 earliest: due,
@@ -167,10 +182,8 @@ impl RuleSet {
                 derived: None,
                 record: None,
                 // Whoever owns the role in the patient's episodes.
-                owner: episodes
-                    .iter()
-                    .find_map(|e| e.owner(n.role))
-                    .map(|o| o.id.clone()),
+                owner: owner.map(|o| o.id.clone()),
+                filled,
             });
         }
         plan.tasks.sort_by(|a, b| {

@@ -310,6 +310,7 @@ impl Planner<'_> {
             derived: None,
             record: None,
             owner: None,
+            filled: None,
         });
         let base = self.plan.tasks.len() - 1;
         if let (Some(info), Some(end)) = (&step.derived.wait_escalation, escalate_after) {
@@ -363,6 +364,7 @@ impl Planner<'_> {
             derived: Some(Derived::Escalation),
             record: None,
             owner: None,
+            filled: None,
         });
         Ok(())
     }

@@ -334,6 +334,7 @@ impl Planner<'_> {
             derived: Some(derived),
             record: None,
             owner: None,
+            filled: None,
         })
     }
 
@@ -627,6 +628,9 @@ impl Planner<'_> {
         };
         let declined = crate::compile::Declined::default();
         for f in list {
+            // Placeholders as in rule files; texts that do not read as templates (a
+            // stray brace in a note) are taken as written.
+            let texts = crate::template::step_texts(&f.title, f.script.as_ref(), "", "event").ok();
             let info = Arc::new(TaskInfo {
                 program: FOLLOW_UP.into(),
                 step: f.id.as_str().into(),
@@ -634,8 +638,14 @@ impl Planner<'_> {
                 role: f.role,
                 picked_by: None,
                 wait_for: None,
-                title: f.title.clone(),
-                script: f.script.clone(),
+                title: texts
+                    .as_ref()
+                    .map_or_else(|| f.title.clone(), |t| t.title.clone()),
+                script: match &texts {
+                    Some(t) => t.script.clone(),
+                    None => f.script.clone(),
+                },
+                templates: texts.and_then(|t| t.templates),
                 rank: u32::MAX,
             });
             let window = match f.time {
@@ -686,6 +696,7 @@ impl Planner<'_> {
                 derived: None,
                 record: None,
                 owner: None,
+                filled: None,
             });
             let i = self.plan.tasks.len() - 1;
             let entries = self
@@ -704,25 +715,31 @@ impl Planner<'_> {
         Ok(())
     }
 
-    /// Gives every task its owner: for a closed task whoever owned its role when it was
-    /// closed; for an open one whoever owns it now — or, when it expired before the
-    /// role changed hands, whoever owned it on its last day.
-    pub(super) fn owners(&mut self) {
+    /// Gives every task its owner — for a closed task whoever owned its role when it was
+    /// closed; for an open one whoever owns it now, or, when it expired before the role
+    /// changed hands, whoever owned it on its last day — then fills its title and script
+    /// (`{owner}` is the owner's name).
+    pub(super) fn owners_and_texts(&mut self) {
         let ep = self.ep;
-        if ep.owners.is_empty() && ep.reassignments.is_empty() {
-            return;
-        }
+        let owned = !ep.owners.is_empty() || !ep.reassignments.is_empty();
         let end_of = |d: NaiveDate| {
             d.and_time(NaiveTime::from_hms_opt(23, 59, 59).unwrap_or(NaiveTime::MIN))
         };
-        for t in &mut self.plan.tasks {
-            let role: Role = t.role();
-            let owner = match (&t.record, t.expires) {
-                (Some(r), _) if r.closed => ep.owner_at(role, r.at),
-                (_, Some(e)) => ep.owner_at(role, end_of(e)),
-                _ => ep.owner(role),
+        let mut tasks = std::mem::take(&mut self.plan.tasks);
+        for t in &mut tasks {
+            let owner = if owned {
+                let role: Role = t.role();
+                match (&t.record, t.expires) {
+                    (Some(r), _) if r.closed => ep.owner_at(role, r.at),
+                    (_, Some(e)) => ep.owner_at(role, end_of(e)),
+                    _ => ep.owner(role),
+                }
+            } else {
+                None
             };
             t.owner = owner.map(|o| o.id.clone());
+            t.filled = self.fill(&t.info, t.occurrence, owner.map(|o| o.display()));
         }
+        self.plan.tasks = tasks;
     }
 }

@@ -41,7 +41,9 @@ pub struct Plan {
 /// What the task *is* — its program and step, the episode and patient, channel, role,
 /// title and script — is shared with the rule set and the plan, and read through methods
 /// ([`Task::program`], [`Task::title`]…): a task copies no text and holds two reference
-/// counts. The days, the time window and the status are plain fields.
+/// counts. Only a step whose title or script has placeholders (`{patient}`…) gives each
+/// task its own filled copy, one more reference count. The days, the time window and the
+/// status are plain fields.
 ///
 /// The [`Task::id`] is `program/step/episode/occurrence`: it depends on the rules, the
 /// episode and the occurrence number, never on dates, so a host can upsert tasks after
@@ -60,7 +62,10 @@ pub struct Plan {
 /// ```
 ///
 /// `beyond_calendar`, `picked_by`, `waits_for`, `status` and `script` are left out when
-/// absent. Reading one back checks that its `id` is the one its fields give.
+/// absent; `"long_message": ["en"]` lists the languages in which an SMS's script takes
+/// more than one segment ([`Task::long_message_tags`]). Reading one back checks that its
+/// `id` is the one its fields give; its title and script are read as they are (already
+/// filled), and `long_message` is worked out again from them.
 #[derive(Clone)]
 pub struct Task {
     pub(crate) info: Arc<TaskInfo>,
@@ -102,6 +107,9 @@ pub struct Task {
     /// for an open task, whoever owns the role now; for a closed one, whoever owned it
     /// when it was closed.
     pub owner: Option<Arc<str>>,
+    /// The title and script filled for this task, when its step's texts have
+    /// placeholders; `None`: the step's, shared.
+    pub(crate) filled: Option<Arc<super::fill::Filled>>,
 }
 
 /// What a task made from another occurrence of a step is for. Its id is the
@@ -218,6 +226,9 @@ pub(crate) struct TaskInfo {
     pub wait_for: Option<Arc<str>>,
     pub title: Text,
     pub script: Option<Text>,
+    /// The templates of the title and script when they have placeholders: each task
+    /// holds its own filled copy ([`Task::title`]).
+    pub templates: Option<Arc<crate::template::StepTemplates>>,
     /// Position of (program id, step id) in the rule set's sorted list of steps: sorting
     /// tasks by it is sorting them by program and step, without comparing strings. Zero
     /// for tasks read from JSON.
@@ -230,24 +241,11 @@ impl PartialEq for Task {
     fn eq(&self, other: &Self) -> bool {
         let (a, b) = (&*self.info, &*other.info);
         let same_info = Arc::ptr_eq(&self.info, &other.info)
-            || (
-                &a.program,
-                &a.step,
-                a.channel,
-                a.role,
-                a.picked_by,
-                &a.title,
-                &a.script,
-            ) == (
-                &b.program,
-                &b.step,
-                b.channel,
-                b.role,
-                b.picked_by,
-                &b.title,
-                &b.script,
-            );
+            || (&a.program, &a.step, a.channel, a.role, a.picked_by)
+                == (&b.program, &b.step, b.channel, b.role, b.picked_by);
         same_info
+            && self.title() == other.title()
+            && self.script() == other.script()
             && self.waits_for() == other.waits_for()
             && (Arc::ptr_eq(&self.subject, &other.subject) || self.subject == other.subject)
             && (
@@ -372,14 +370,74 @@ impl Task {
         self.info.wait_for.as_deref().filter(|_| self.waiting)
     }
 
-    /// Title, shared with the rule set.
+    /// Title: shared with the rule set, or filled for this task when the step's title
+    /// has placeholders (`{patient}`, `{session}`…).
     pub fn title(&self) -> &Text {
-        &self.info.title
+        self.filled.as_ref().map_or(&self.info.title, |f| &f.title)
     }
 
-    /// Script: what to say or write, shared with the rule set.
+    /// Script: what to say or write. Shared with the rule set, or filled for this task
+    /// when the step's texts have placeholders.
+    ///
+    /// ```
+    /// use followup::{Calendar, Episode, RuleSet, Text};
+    /// let rules = RuleSet::builder().source("dental.json", r#"{
+    ///     "format": "followup/v1", "id": "dental",
+    ///     "name": {"zh": "口腔回访", "en": "Dental follow-up"},
+    ///     "steps": [{"id": "day-1-sms", "offset": "P1D", "channel": "sms",
+    ///         "title": {"zh": "术后短信", "en": "Day-1 message"},
+    ///         "script": {"zh": "{patient}您好，{clinic}提醒您：今天请轻柔刷牙。",
+    ///                    "en": "Dear {patient}, a reminder from {clinic}: brush gently today."}}]
+    /// }"#).build()?;
+    /// let ep = Episode::from_json("ep", r#"{"id": "e1", "event": "procedure",
+    ///     "at": "2026-03-02", "patient": {"id": "p1", "name": "王女士"}}"#)?;
+    /// let plain = rules.plan(&ep, &Calendar::default())?;
+    /// let script = plain.tasks[0].script().unwrap();
+    /// assert_eq!(script.zh(), "王女士您好，本院提醒您：今天请轻柔刷牙。");
+    /// assert_eq!(script.en(), "Dear 王女士, a reminder from our clinic: brush gently today.");
+    ///
+    /// let named = Calendar::default().with_clinic(Text::new("维多利亚医美", "Victoria Clinic"))?;
+    /// let plan = rules.plan(&ep, &named)?;
+    /// assert_eq!(plan.tasks[0].script().unwrap().en(),
+    ///     "Dear 王女士, a reminder from Victoria Clinic: brush gently today.");
+    /// assert_eq!(plan.tasks[0].sms_segments("zh"), Some(1));
+    /// # Ok::<(), followup::Error>(())
+    /// ```
     pub fn script(&self) -> Option<&Text> {
-        self.info.script.as_ref()
+        match &self.filled {
+            Some(f) => f.script.as_ref(),
+            None => self.info.script.as_ref(),
+        }
+    }
+
+    /// For an SMS with a script: how many segments the script takes in the language
+    /// `tag` (with the fallback of [`Text::get_tag`]), counted by
+    /// [`crate::sms_segments`]. `None` for other channels and SMS without a script.
+    pub fn sms_segments(&self, tag: &str) -> Option<usize> {
+        self.sms_script()
+            .map(|s| crate::sms::sms_segments(s.get_tag(tag)))
+    }
+
+    /// True for an SMS whose script takes more than one segment in one of its languages:
+    /// it costs more and some phones show it split.
+    pub fn long_message(&self) -> bool {
+        self.long_message_tags().next().is_some()
+    }
+
+    /// The languages in which an SMS's script takes more than one segment, in the order
+    /// of [`Text::tags`]; none for other channels. Written `"long_message": ["en"]` (left
+    /// out when empty): an English message to a patient with a Chinese name is sent in
+    /// UCS-2, 70 characters a segment.
+    pub fn long_message_tags(&self) -> impl Iterator<Item = &str> {
+        self.sms_script()
+            .into_iter()
+            .flat_map(Text::iter)
+            .filter(|(_, text)| crate::sms::sms_segments(text) > 1)
+            .map(|(tag, _)| tag)
+    }
+
+    fn sms_script(&self) -> Option<&Text> {
+        self.script().filter(|_| self.info.channel == Channel::Sms)
     }
 }
 
@@ -409,6 +467,7 @@ impl std::fmt::Debug for Task {
             .field("owner", &self.owner)
             .field("title", self.title())
             .field("script", &self.script())
+            .field("long_message", &self.long_message())
             .finish()
     }
 }

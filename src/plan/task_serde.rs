@@ -48,6 +48,9 @@ struct Repr {
     title: Text,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     script: Option<Text>,
+    /// Worked out from the script when written; read and ignored (worked out again).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    long_message: Vec<String>,
 }
 
 fn is_false(b: &bool) -> bool {
@@ -81,8 +84,9 @@ impl Serialize for Task {
             derived: self.derived,
             owner: self.owner.clone(),
             record: self.record.clone(),
-            title: info.title.clone(),
-            script: info.script.clone(),
+            title: self.title().clone(),
+            script: self.script().cloned(),
+            long_message: self.long_message_tags().map(str::to_string).collect(),
         }
         .serialize(s)
     }
@@ -113,6 +117,7 @@ impl<'de> Deserialize<'de> for Task {
                 wait_for: r.waits_for,
                 title: r.title,
                 script: r.script,
+                templates: None,
                 rank: 0,
             }),
             subject: Arc::new(Subject {
@@ -133,6 +138,7 @@ impl<'de> Deserialize<'de> for Task {
             derived: r.derived,
             record: r.record,
             owner: r.owner,
+            filled: None,
         })
     }
 }

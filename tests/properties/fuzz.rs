@@ -43,6 +43,24 @@ fn arb_string() -> impl Strategy<Value = String> {
     ]
 }
 
+/// Texts made of placeholders, near misses, lone and doubled braces and other characters.
+fn arb_template() -> impl Strategy<Value = String> {
+    prop::collection::vec(
+        prop_oneof![
+            3 => prop::sample::select(vec![
+                "{patient}", "{procedure}", "{owner}", "{clinic}", "{session}",
+                "{sessions_left}", "{next_session}", "{{", "}}", "{", "}", "{pateint}", "{}",
+                "您好", "Dear ", "😀", "€",
+            ])
+            .prop_map(String::from),
+            1 => "\\PC{0,4}",
+        ],
+        1..8,
+    )
+    .prop_map(|parts| parts.concat())
+    .prop_filter("not blank", |s| !s.trim().is_empty())
+}
+
 /// RRULE-like texts: known and unknown keys, good and bad values.
 fn arb_rrule() -> impl Strategy<Value = String> {
     let part = (
@@ -371,6 +389,48 @@ proptest! {
                 }
             }
             Err(e) => check_error(&e, "step.json"),
+        }
+    }
+    /// Titles and scripts with any braces and placeholder names compile, or fail with an
+    /// error located at their language; what compiles plans without panicking, and a text
+    /// without braces is shown as written.
+    #[test]
+    fn prop_templates_compile_or_fail_at_their_language_and_fill(
+        title in arb_template(),
+        script in arb_template(),
+        from in prop::sample::select(vec!["event", "each_session", "course_end", "one_session_left"]),
+        package in 2u32..6,
+    ) {
+        let program = serde_json::json!({
+            "format": "followup/v1", "id": "p", "name": {"zh": "程", "en": "Program"},
+            "applies": {"event": "course"},
+            "steps": [{"id": "s", "from": from, "channel": "sms",
+                       "title": {"zh": title, "en": "Step"},
+                       "script": {"zh": "x", "en": "x", "zh-Hant": script}}],
+        });
+        let text = serde_json::to_string_pretty(&program).unwrap();
+        match RuleSet::builder().source("texts.json", text).build() {
+            Ok(rules) => {
+                let ep = Episode::from_json("course", &serde_json::json!({
+                    "id": "c", "event": "course", "at": "2026-03-02",
+                    "patient": {"id": "p", "name": "王女士"},
+                    "course": {"package": package, "done": ["2026-03-02"], "planned": ["2026-03-16"]},
+                }).to_string()).unwrap();
+                let plan = rules.plan(&ep, &Calendar::default()).unwrap();
+                for t in &plan.tasks {
+                    if !title.contains(['{', '}']) {
+                        prop_assert_eq!(t.title().zh(), title.as_str());
+                    }
+                    let _ = (t.long_message(), t.sms_segments("zh-HK"));
+                }
+            }
+            Err(e) => {
+                check_error(&e, "texts.json");
+                prop_assert!(
+                    ["/steps/0/title/zh", "/steps/0/script/zh-Hant"].contains(&e.pointer()),
+                    "{}", e
+                );
+            }
         }
     }
 }

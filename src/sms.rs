@@ -1,0 +1,128 @@
+//! How many SMS segments a message takes: what a long message costs, and whether some
+//! phones show it split.
+
+/// The number of SMS segments `message` is sent in.
+///
+/// A message written only with the GSM 7-bit alphabet (GSM 03.38: Latin letters, digits,
+/// common punctuation, a few accented letters and Greek capitals) fits 160 characters in
+/// one segment and 153 per segment once split; the extension characters `^ { } \ [ ] ~ |
+/// €` and form feed count twice. Any other character (Chinese, emoji, `ç`, curly quotes)
+/// sends the whole message in UCS-2: 70 UTF-16 code units in one segment, 67 per segment
+/// once split (an emoji outside the Basic Multilingual Plane counts two). Parts never
+/// split an extension character or a surrogate pair, as phones send them. An empty
+/// message is one segment.
+///
+/// ```
+/// use followup::sms_segments;
+/// assert_eq!(sms_segments(&"a".repeat(160)), 1);
+/// assert_eq!(sms_segments(&"a".repeat(161)), 2);
+/// assert_eq!(sms_segments(&"术".repeat(70)), 1);
+/// assert_eq!(sms_segments(&"术".repeat(71)), 2);
+/// assert_eq!(sms_segments(&"€".repeat(81)), 2); // 162 septets
+/// ```
+pub fn sms_segments(message: &str) -> usize {
+    if message.chars().all(|c| gsm7_septets(c).is_some()) {
+        pack(message.chars().filter_map(gsm7_septets), 160, 153)
+    } else {
+        pack(message.chars().map(char::len_utf16), 70, 67)
+    }
+}
+
+/// Segments for characters of the given sizes: one if they all fit in `single`, else
+/// parts of at most `per_part`, a character never split between two.
+fn pack(sizes: impl Iterator<Item = usize> + Clone, single: usize, per_part: usize) -> usize {
+    if sizes.clone().fold(0usize, usize::saturating_add) <= single {
+        return 1;
+    }
+    let (mut parts, mut used) = (1usize, 0usize);
+    for size in sizes {
+        if used.saturating_add(size) > per_part {
+            parts = parts.saturating_add(1);
+            used = size;
+        } else {
+            used = used.saturating_add(size);
+        }
+    }
+    parts
+}
+
+/// Septets of `c` in the GSM 7-bit default alphabet (2 for the extension table), `None`
+/// if it is not in it.
+fn gsm7_septets(c: char) -> Option<usize> {
+    const BASIC: &str = "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?\
+                         ¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà";
+    const EXTENSION: &str = "\u{c}^{}\\[~]|€";
+    if c.is_ascii_alphanumeric() || BASIC.contains(c) {
+        Some(1)
+    } else if EXTENSION.contains(c) {
+        Some(2)
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sms_segments;
+
+    #[test]
+    fn gsm7_is_160_alone_then_153_per_part() {
+        assert_eq!(sms_segments(""), 1);
+        assert_eq!(sms_segments(&"a".repeat(160)), 1);
+        assert_eq!(sms_segments(&"a".repeat(161)), 2);
+        assert_eq!(sms_segments(&"a".repeat(306)), 2);
+        assert_eq!(sms_segments(&"a".repeat(307)), 3);
+        assert_eq!(sms_segments(&"Ça va? 5€ @ 10:00.\n".repeat(8)), 1); // 160 septets
+        assert_eq!(
+            sms_segments(&format!("{}a", "Ça va? 5€ @ 10:00.\n".repeat(8))),
+            2
+        );
+    }
+
+    #[test]
+    fn extension_characters_count_twice_and_are_not_split() {
+        assert_eq!(sms_segments(&"€".repeat(80)), 1); // 160 septets
+        assert_eq!(sms_segments(&format!("{}a", "€".repeat(80))), 2); // 161
+        assert_eq!(sms_segments(&format!("{}{{", "a".repeat(158))), 1); // 160
+        assert_eq!(sms_segments(&format!("{}{{", "a".repeat(159))), 2); // 161
+                                                                        // 152 + 2 + 152 = 306 septets: two parts by count, three because the part
+                                                                        // boundary would fall inside the euro sign.
+        assert_eq!(
+            sms_segments(&format!("{}€{}", "a".repeat(152), "a".repeat(152))),
+            3
+        );
+        assert_eq!(
+            sms_segments(&format!("{}€{}", "a".repeat(151), "a".repeat(152))),
+            2
+        );
+    }
+
+    #[test]
+    fn any_other_character_makes_it_ucs2_70_alone_then_67_per_part() {
+        assert_eq!(sms_segments(&"术".repeat(70)), 1);
+        assert_eq!(sms_segments(&"术".repeat(71)), 2);
+        assert_eq!(sms_segments(&"术".repeat(134)), 2);
+        assert_eq!(sms_segments(&"术".repeat(135)), 3);
+        // One Chinese character turns 160 Latin letters into UCS-2.
+        assert_eq!(sms_segments(&format!("{}术", "a".repeat(69))), 1);
+        assert_eq!(sms_segments(&format!("{}术", "a".repeat(70))), 2);
+        // Backtick and ç are not GSM 7-bit.
+        assert_eq!(sms_segments(&format!("{}`", "a".repeat(100))), 2);
+        assert_eq!(sms_segments(&format!("{}ç", "a".repeat(69))), 1);
+    }
+
+    #[test]
+    fn emoji_are_two_utf16_units_never_split() {
+        assert_eq!(sms_segments(&"😀".repeat(35)), 1); // 70 units
+        assert_eq!(sms_segments(&"😀".repeat(36)), 2);
+        // 66 + 2 would pass 67: the emoji opens the second part.
+        assert_eq!(
+            sms_segments(&format!("{}😀{}", "术".repeat(66), "术".repeat(66))),
+            3
+        );
+        assert_eq!(
+            sms_segments(&format!("{}😀{}", "术".repeat(65), "术".repeat(66))),
+            2
+        );
+    }
+}

@@ -1,0 +1,570 @@
+//! Templates: titles and scripts with placeholders (`{patient}`, `{session}`…), parsed
+//! once when the rules are compiled and filled when a plan is made.
+//!
+//! A text is parsed language by language. A language without placeholders stays the text
+//! as written (shared by every task); `{{` and `}}` are literal braces, unescaped once at
+//! compile time. Unknown placeholders, unclosed braces and session placeholders in steps
+//! without a course session are compile errors at the JSON pointer of the language.
+
+use crate::error::Located;
+use crate::text::{resolve, Text};
+use chrono::{Datelike, NaiveDate};
+use std::fmt::Write as _;
+use std::sync::Arc;
+
+/// A value a template can ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Placeholder {
+    Patient,
+    Procedure,
+    Owner,
+    Clinic,
+    Session,
+    SessionsLeft,
+    NextSession,
+}
+
+impl Placeholder {
+    pub(crate) const ALL: [Placeholder; 7] = [
+        Placeholder::Patient,
+        Placeholder::Procedure,
+        Placeholder::Owner,
+        Placeholder::Clinic,
+        Placeholder::Session,
+        Placeholder::SessionsLeft,
+        Placeholder::NextSession,
+    ];
+
+    /// The name written between braces.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Placeholder::Patient => "patient",
+            Placeholder::Procedure => "procedure",
+            Placeholder::Owner => "owner",
+            Placeholder::Clinic => "clinic",
+            Placeholder::Session => "session",
+            Placeholder::SessionsLeft => "sessions_left",
+            Placeholder::NextSession => "next_session",
+        }
+    }
+
+    /// True for the placeholders only a course session can fill.
+    pub(crate) fn needs_session(self) -> bool {
+        matches!(
+            self,
+            Placeholder::Session | Placeholder::SessionsLeft | Placeholder::NextSession
+        )
+    }
+}
+
+/// Where the session number of a step's tasks comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SessionFrom {
+    /// `each_session`, `before_each_upcoming_session`: the occurrence number is the
+    /// session number.
+    Occurrence,
+    /// `one_session_left`: session `package - 1`.
+    OneLeft,
+    /// `course_end`: the last session (number `package`, else the last listed).
+    CourseEnd,
+}
+
+/// The anchors whose tasks have a session number, in the order errors list them.
+pub(crate) const SESSION_ANCHORS: [&str; 4] = [
+    "each_session",
+    "before_each_upcoming_session",
+    "one_session_left",
+    "course_end",
+];
+
+impl SessionFrom {
+    /// The session source of a step counting `from` this anchor, if it has one.
+    pub(crate) fn of_anchor(from: &str) -> Option<SessionFrom> {
+        match from {
+            "each_session" | "before_each_upcoming_session" => Some(SessionFrom::Occurrence),
+            "one_session_left" => Some(SessionFrom::OneLeft),
+            "course_end" => Some(SessionFrom::CourseEnd),
+            _ => None,
+        }
+    }
+}
+
+/// Which language's fallback words fill a placeholder that has no value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Words {
+    Zh,
+    ZhHant,
+    En,
+}
+
+impl Words {
+    /// The words for a language tag: the first of `zh-Hant`, `zh`, `en` on its fallback
+    /// chain (`zh-HK` → traditional Chinese, `zh-CN` → Chinese, `ja` → English).
+    pub(crate) fn of(tag: &str) -> Words {
+        resolve(tag, |t| {
+            if t.eq_ignore_ascii_case("zh-Hant") {
+                Some(Words::ZhHant)
+            } else if t.eq_ignore_ascii_case("zh") {
+                Some(Words::Zh)
+            } else if t.eq_ignore_ascii_case("en") {
+                Some(Words::En)
+            } else {
+                None
+            }
+        })
+        .unwrap_or(Words::En)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Piece {
+    Literal(Box<str>),
+    Slot(Placeholder),
+}
+
+/// One language's text cut into literal pieces and placeholders.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Template {
+    pieces: Box<[Piece]>,
+}
+
+/// What parsing one language's text gives.
+#[derive(Debug, PartialEq, Eq)]
+enum Parsed {
+    /// No placeholder and no escaped brace: the text as written.
+    Plain,
+    /// No placeholder, but escaped braces: the text without its escapes.
+    Unescaped(String),
+    Template(Template),
+}
+
+const ESCAPES: &str = "write {{ and }} for literal braces";
+
+fn known_list() -> String {
+    let names: Vec<String> = Placeholder::ALL
+        .iter()
+        .map(|p| format!("{{{}}}", p.name()))
+        .collect();
+    names.join(", ")
+}
+
+/// Cuts `text` into literals and placeholders; the error says what was expected.
+fn parse(text: &str) -> Result<Parsed, String> {
+    if !text.contains(['{', '}']) {
+        return Ok(Parsed::Plain);
+    }
+    let mut pieces = Vec::new();
+    let mut literal = String::new();
+    let mut chars = text.char_indices().peekable();
+    // Character positions (1-based) for messages.
+    let position = |byte: usize| text.get(..byte).map_or(0, |s| s.chars().count()) + 1;
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '{' if chars.peek().is_some_and(|&(_, n)| n == '{') => {
+                chars.next();
+                literal.push('{');
+            }
+            '}' if chars.peek().is_some_and(|&(_, n)| n == '}') => {
+                chars.next();
+                literal.push('}');
+            }
+            '}' => {
+                return Err(format!(
+                    "unmatched \"}}\" at character {}: expected }}}} for a literal brace",
+                    position(i)
+                ))
+            }
+            '{' => {
+                let rest = text.get(i + 1..).unwrap_or_default();
+                let name = match rest.find(['{', '}']) {
+                    Some(end) if rest.get(end..).is_some_and(|r| r.starts_with('}')) => {
+                        rest.get(..end).unwrap_or_default()
+                    }
+                    _ => {
+                        return Err(format!(
+                            "unclosed \"{{\" at character {}: expected a placeholder such as {{patient}} closed by \"}}\" ({ESCAPES})",
+                            position(i)
+                        ))
+                    }
+                };
+                let Some(p) = Placeholder::ALL.into_iter().find(|p| p.name() == name) else {
+                    let names: Vec<&str> = Placeholder::ALL.iter().map(|p| p.name()).collect();
+                    let near = crate::vocabulary::nearest(name.trim(), &names)
+                        .map(|n| format!("; did you mean {{{n}}}?"))
+                        .unwrap_or_default();
+                    return Err(format!(
+                        "unknown placeholder {{{name}}} at character {}: expected one of {} ({ESCAPES}){near}",
+                        position(i),
+                        known_list()
+                    ));
+                };
+                if !literal.is_empty() {
+                    pieces.push(Piece::Literal(std::mem::take(&mut literal).into()));
+                }
+                pieces.push(Piece::Slot(p));
+                for _ in 0..name.chars().count() + 1 {
+                    chars.next();
+                }
+            }
+            c => literal.push(c),
+        }
+    }
+    if pieces.is_empty() {
+        return Ok(Parsed::Unescaped(literal));
+    }
+    if !literal.is_empty() {
+        pieces.push(Piece::Literal(literal.into()));
+    }
+    Ok(Parsed::Template(Template {
+        pieces: pieces.into(),
+    }))
+}
+
+/// A value to put in place of a placeholder.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Value<'a> {
+    Str(&'a str),
+    Number(u32),
+    Date(NaiveDate),
+}
+
+impl Value<'_> {
+    /// The length written (exact for dates of years 0 to 9999).
+    fn len(&self) -> usize {
+        match self {
+            Value::Str(s) => s.len(),
+            Value::Number(n) => n.checked_ilog10().map_or(1, |d| d as usize + 1),
+            Value::Date(d) if (0..=9999).contains(&d.year()) => 10,
+            Value::Date(_) => 16,
+        }
+    }
+
+    fn write(&self, buf: &mut String) {
+        match self {
+            Value::Str(s) => buf.push_str(s),
+            // Writing to a String cannot fail.
+            Value::Number(n) => drop(write!(buf, "{n}")),
+            // By hand: chrono's formatting allocates a scratch string.
+            Value::Date(d) if (0..=9999).contains(&d.year()) => drop(write!(
+                buf,
+                "{:04}-{:02}-{:02}",
+                d.year(),
+                d.month(),
+                d.day()
+            )),
+            Value::Date(d) => drop(write!(buf, "{d}")),
+        }
+    }
+}
+
+impl Template {
+    fn len<'v>(&self, value: &impl Fn(Placeholder) -> Value<'v>) -> usize {
+        self.pieces
+            .iter()
+            .map(|p| match p {
+                Piece::Literal(s) => s.len(),
+                Piece::Slot(p) => value(*p).len(),
+            })
+            .fold(0, usize::saturating_add)
+    }
+
+    fn write<'v>(&self, buf: &mut String, value: &impl Fn(Placeholder) -> Value<'v>) {
+        for piece in &self.pieces {
+            match piece {
+                Piece::Literal(s) => buf.push_str(s),
+                Piece::Slot(p) => value(*p).write(buf),
+            }
+        }
+    }
+
+    fn placeholders(&self) -> impl Iterator<Item = Placeholder> + '_ {
+        self.pieces.iter().filter_map(|p| match p {
+            Piece::Slot(p) => Some(*p),
+            Piece::Literal(_) => None,
+        })
+    }
+}
+
+/// A text with placeholders in at least one of its languages.
+#[derive(Debug, Clone)]
+pub(crate) struct TextTemplate {
+    /// The text as written: its tags, and the languages without placeholders.
+    source: Text,
+    /// Per language, in the text's order: its template (`None`: the language as written,
+    /// unescaped) and the fallback words for it.
+    langs: Box<[(Option<Template>, Words)]>,
+    /// The languages without placeholders whose escaped braces were unescaped.
+    unescaped: Box<[(usize, Box<str>)]>,
+}
+
+/// A text after compiling: shared as it is (or unescaped once), or a template.
+#[derive(Debug, Clone)]
+pub(crate) enum Compiled {
+    Text(Text),
+    Template(TextTemplate),
+}
+
+/// Parses every language of `text` (at the JSON pointer `at`), for a step whose tasks
+/// take their session number from `session` (`None`: they have none; `from` names the
+/// anchor in the error).
+pub(crate) fn compile(
+    text: &Text,
+    at: &str,
+    session: Option<SessionFrom>,
+    from: &str,
+) -> Result<Compiled, Located> {
+    let mut langs = Vec::new();
+    let mut unescaped = Vec::new();
+    let mut templated = false;
+    for (i, (tag, s)) in text.iter().enumerate() {
+        let here = || {
+            let mut p = at.to_string();
+            crate::json::push_key(&mut p, tag);
+            p
+        };
+        let parsed = parse(s).map_err(|m| Located::new(here(), m))?;
+        let template = match parsed {
+            Parsed::Plain => None,
+            Parsed::Unescaped(u) => {
+                unescaped.push((i, u.into_boxed_str()));
+                None
+            }
+            Parsed::Template(t) => Some(t),
+        };
+        if let Some(t) = &template {
+            if let Some(p) = t.placeholders().find(|p| p.needs_session()) {
+                if session.is_none() {
+                    return Err(Located::new(
+                        here(),
+                        format!(
+                            "placeholder {{{}}} needs a course session, and this step counts from {from:?}: expected it only in steps from {}",
+                            p.name(),
+                            SESSION_ANCHORS.join(", ")
+                        ),
+                    ));
+                }
+            }
+            templated = true;
+        }
+        langs.push((template, Words::of(tag)));
+    }
+    let template = TextTemplate {
+        source: text.clone(),
+        langs: langs.into(),
+        unescaped: unescaped.into(),
+    };
+    Ok(if templated {
+        Compiled::Template(template)
+    } else if template.unescaped.is_empty() {
+        Compiled::Text(text.clone())
+    } else {
+        // No placeholder: unescape once, here.
+        Compiled::Text(template.fill(|_, _, _| Value::Str("")))
+    })
+}
+
+/// The templates of a step's title and script (at least one of them), and where its
+/// tasks' session number comes from.
+#[derive(Debug)]
+pub(crate) struct StepTemplates {
+    pub title: Option<TextTemplate>,
+    pub script: Option<TextTemplate>,
+    pub session: Option<SessionFrom>,
+}
+
+/// A step's title and script after compiling: the texts its tasks share (escapes
+/// undone) and, when either has placeholders, the templates its tasks are filled from.
+pub(crate) struct StepTexts {
+    pub title: Text,
+    pub script: Option<Text>,
+    pub templates: Option<Arc<StepTemplates>>,
+}
+
+/// Compiles the title and script of the step at `at` (`/steps/3`), which counts `from`
+/// its anchor.
+pub(crate) fn step_texts(
+    title: &Text,
+    script: Option<&Text>,
+    at: &str,
+    from: &str,
+) -> Result<StepTexts, Located> {
+    let session = SessionFrom::of_anchor(from);
+    let split = |c: Compiled| match c {
+        Compiled::Text(t) => (t, None),
+        Compiled::Template(t) => (t.source.clone(), Some(t)),
+    };
+    let (title, title_template) = split(compile(title, &format!("{at}/title"), session, from)?);
+    let (script, script_template) = match script {
+        Some(s) => {
+            let (s, t) = split(compile(s, &format!("{at}/script"), session, from)?);
+            (Some(s), t)
+        }
+        None => (None, None),
+    };
+    let templates = (title_template.is_some() || script_template.is_some()).then(|| {
+        Arc::new(StepTemplates {
+            title: title_template,
+            script: script_template,
+            session,
+        })
+    });
+    Ok(StepTexts {
+        title,
+        script,
+        templates,
+    })
+}
+
+impl TextTemplate {
+    /// Fills every language: `value(placeholder, words, tag)` gives each placeholder's
+    /// value in the language `tag` (whose fallback words are `words`). One allocation for
+    /// the text, one more when it has languages beyond `zh` and `en`, and the reference
+    /// count's.
+    pub(crate) fn fill<'v>(&self, value: impl Fn(Placeholder, Words, &str) -> Value<'v>) -> Text {
+        let lang = |i: usize| -> (Option<&Template>, Words, &str, &str) {
+            let (template, words) = self
+                .langs
+                .get(i)
+                .map_or((None, Words::En), |(t, w)| (t.as_ref(), *w));
+            let (tag, text) = self.source.iter().nth(i).unwrap_or(("en", ""));
+            let text = self
+                .unescaped
+                .iter()
+                .find(|(k, _)| *k == i)
+                .map_or(text, |(_, u)| u);
+            (template, words, tag, text)
+        };
+        let capacity = (0..self.langs.len())
+            .map(|i| match lang(i) {
+                (Some(t), words, tag, _) => t.len(&|p| value(p, words, tag)),
+                (None, _, _, text) => text.len(),
+            })
+            .fold(0, usize::saturating_add);
+        Text::build(
+            capacity,
+            self.source.more_tags().cloned(),
+            |i, buf| match lang(i) {
+                (Some(t), words, tag, _) => t.write(buf, &|p| value(p, words, tag)),
+                (None, _, _, text) => buf.push_str(text),
+            },
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn slots(text: &str) -> Vec<String> {
+        match parse(text).unwrap() {
+            Parsed::Template(t) => t
+                .pieces
+                .iter()
+                .map(|p| match p {
+                    Piece::Literal(s) => format!("'{s}'"),
+                    Piece::Slot(p) => p.name().to_string(),
+                })
+                .collect(),
+            other => vec![format!("{other:?}")],
+        }
+    }
+
+    #[test]
+    fn parses_literals_placeholders_and_escaped_braces() {
+        assert_eq!(slots("您好"), ["Plain"]);
+        assert_eq!(slots("{{a}}"), ["Unescaped(\"{a}\")"]);
+        assert_eq!(
+            slots("{patient}您好，{{第{session}次}}"),
+            ["patient", "'您好，{第'", "session", "'次}'"]
+        );
+        assert_eq!(slots("{clinic}"), ["clinic"]);
+    }
+
+    #[test]
+    fn errors_say_where_and_what_was_expected() {
+        let err = |t: &str| parse(t).unwrap_err();
+        assert_eq!(
+            err("您好{pateint}"),
+            "unknown placeholder {pateint} at character 3: expected one of {patient}, {procedure}, {owner}, {clinic}, {session}, {sessions_left}, {next_session} (write {{ and }} for literal braces); did you mean {patient}?"
+        );
+        assert!(err("{}").starts_with("unknown placeholder {} at character 1:"));
+        assert!(err("{ clinic }").ends_with("did you mean {clinic}?"));
+        assert_eq!(
+            err("a{patient"),
+            "unclosed \"{\" at character 2: expected a placeholder such as {patient} closed by \"}\" (write {{ and }} for literal braces)"
+        );
+        assert!(err("{pat{ient}").starts_with("unclosed \"{\" at character 1"));
+        assert_eq!(
+            err("a}b"),
+            "unmatched \"}\" at character 2: expected }} for a literal brace"
+        );
+    }
+
+    #[test]
+    fn words_follow_the_fallback_chain() {
+        assert_eq!(Words::of("zh"), Words::Zh);
+        assert_eq!(Words::of("zh-CN"), Words::Zh);
+        assert_eq!(Words::of("zh-Hant"), Words::ZhHant);
+        assert_eq!(Words::of("zh-HK"), Words::ZhHant);
+        assert_eq!(Words::of("ja"), Words::En);
+    }
+
+    #[test]
+    fn fill_writes_every_language_with_its_values() {
+        let text = Text::new("{patient}您好{{}}", "Dear {patient}")
+            .with("zh-Hant", "{patient}您好")
+            .unwrap()
+            .with("ja", "こんにちは")
+            .unwrap();
+        let Compiled::Template(t) = compile(&text, "/t", None, "event").unwrap() else {
+            panic!("a template");
+        };
+        let filled = t.fill(|_, words, _| {
+            Value::Str(match words {
+                Words::Zh => "顾客",
+                Words::ZhHant => "顧客",
+                Words::En => "customer",
+            })
+        });
+        let pairs: Vec<(&str, &str)> = filled.iter().collect();
+        assert_eq!(
+            pairs,
+            [
+                ("zh", "顾客您好{}"),
+                ("en", "Dear customer"),
+                ("ja", "こんにちは"),
+                ("zh-Hant", "顧客您好")
+            ]
+        );
+        let n = t.fill(|_, _, _| Value::Number(12));
+        assert_eq!(n.en(), "Dear 12");
+        let d = t.fill(|_, _, _| Value::Date(NaiveDate::from_ymd_opt(2026, 3, 9).unwrap()));
+        assert_eq!(d.zh(), "2026-03-09您好{}");
+    }
+
+    #[test]
+    fn plain_texts_are_shared_and_escapes_undone_once() {
+        let plain = Text::new("您好", "Hello");
+        let Compiled::Text(t) = compile(&plain, "/t", None, "event").unwrap() else {
+            panic!("plain");
+        };
+        assert!(Text::ptr_eq(&t, &plain));
+        let braces = Text::new("{{您好}}", "Hello");
+        let Compiled::Text(t) = compile(&braces, "/t", None, "event").unwrap() else {
+            panic!("plain");
+        };
+        assert_eq!((t.zh(), t.en()), ("{您好}", "Hello"));
+    }
+
+    #[test]
+    fn session_placeholders_need_a_session_anchor() {
+        let text = Text::new("第{session}次", "Session {session}");
+        let e = compile(&text, "/steps/2/title", None, "event").unwrap_err();
+        assert_eq!(e.pointer, "/steps/2/title/zh");
+        assert_eq!(
+            e.message,
+            "placeholder {session} needs a course session, and this step counts from \"event\": expected it only in steps from each_session, before_each_upcoming_session, one_session_left, course_end"
+        );
+        assert!(compile(&text, "/t", Some(SessionFrom::Occurrence), "each_session").is_ok());
+    }
+}

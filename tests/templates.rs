@@ -1,0 +1,577 @@
+//! Scripts that speak to the patient: placeholders filled when a plan is made, the
+//! fallback words when a value is missing, texts in more languages than Chinese and
+//! English, and the SMS segment count. Expected texts are written by hand from the rule
+//! files and the episode.
+
+use crate::support::{builtin, episode};
+use followup::{Calendar, Patient, Plan, RuleSet, Task, Text};
+
+/// A clinic calendar naming the clinic in three languages.
+fn victoria() -> Calendar {
+    Calendar::from_json(
+        "clinic.json",
+        r#"{"clinic": {"zh": "维多利亚医美", "en": "Victoria Clinic", "zh-Hant": "維多利亞醫美"}}"#,
+    )
+    .unwrap()
+}
+
+/// Plastic surgery, outpatient, Mon 2 Mar 2026: the dressing change defaults to D+2.
+fn outpatient(patient: &str) -> followup::Episode {
+    episode(&format!(
+        r#"{{"id": "ep-1", "event": "procedure", "at": "2026-03-02T10:00:00",
+            "attributes": {{"category": "plastic", "setting": "outpatient"}},
+            "patient": {patient}}}"#
+    ))
+}
+
+fn task<'a>(plan: &'a Plan, step: &str) -> &'a Task {
+    plan.tasks
+        .iter()
+        .find(|t| t.step() == step && t.derived.is_none())
+        .unwrap_or_else(|| panic!("no task {step}"))
+}
+
+fn rules(text: &str) -> RuleSet {
+    RuleSet::builder()
+        .source("clinic.json", text)
+        .build()
+        .unwrap()
+}
+
+#[test]
+fn the_dressing_change_reminder_names_the_patient_and_the_clinic() {
+    let ep = outpatient(r#"{"id": "p-1", "name": "王女士"}"#);
+    let plan = builtin().plan(&ep, &victoria()).unwrap();
+    let reminder = task(&plan, "dressing-change-reminder");
+    assert_eq!(reminder.due.to_string(), "2026-03-03"); // the day before D+2
+    let script = reminder.script().unwrap();
+    assert_eq!(
+        script.zh(),
+        "王女士您好，维多利亚医美提醒您：明天请来院换药。如有不适，请随时联系我们。"
+    );
+    assert_eq!(
+        script.en(),
+        "Dear 王女士, a reminder from Victoria Clinic: please come in tomorrow for your dressing change. If anything feels wrong, call us at any time."
+    );
+    // The title has no placeholder: it stays the rule's.
+    assert_eq!(reminder.title().zh(), "换药提醒短信");
+}
+
+#[test]
+fn without_a_name_or_a_clinic_the_fallback_words_read_naturally() {
+    let ep = outpatient(r#"{"id": "p-1"}"#);
+    let plan = builtin().plan(&ep, &Calendar::default()).unwrap();
+    let script = task(&plan, "dressing-change-reminder").script().unwrap();
+    assert_eq!(
+        script.zh(),
+        "顾客您好，本院提醒您：明天请来院换药。如有不适，请随时联系我们。"
+    );
+    assert_eq!(
+        script.en(),
+        "Dear customer, a reminder from our clinic: please come in tomorrow for your dressing change. If anything feels wrong, call us at any time."
+    );
+    let month1 = task(&plan, "month-1-sms").script().unwrap();
+    assert_eq!(
+        month1.zh(),
+        "顾客您好，术后一个月了，恢复得还好吗？如有任何疑问，欢迎随时联系本院，我们一直都在。"
+    );
+    assert_eq!(
+        month1.en(),
+        "Dear customer, it has been a month since your surgery: how are you recovering? If you have any question, our clinic is always here for you."
+    );
+}
+
+/// DOMAIN.md §3: a course of 5 sessions, two done (2 and 30 Mar), three booked (27 Apr,
+/// 25 May, 22 Jun).
+#[test]
+fn course_steps_number_their_sessions_and_name_the_next_one() {
+    let ep = episode(
+        r#"{"id": "c-1", "event": "course", "at": "2026-03-02T14:00:00",
+            "attributes": {"category": "skin", "procedure": "光子嫩肤"},
+            "patient": {"id": "p-51", "name": "周女士"},
+            "course": {"package": 5, "done": ["2026-03-02", "2026-03-30"],
+                       "planned": ["2026-04-27", "2026-05-25", "2026-06-22"]}}"#,
+    );
+    let plan = builtin().plan(&ep, &victoria()).unwrap();
+    let of = |step: &str| -> Vec<(String, String, String)> {
+        plan.tasks
+            .iter()
+            .filter(|t| t.step() == step && t.derived.is_none())
+            .map(|t| {
+                let s = t.script().unwrap();
+                (
+                    t.due.to_string(),
+                    t.title().zh().to_string(),
+                    s.zh().to_string(),
+                )
+            })
+            .collect()
+    };
+    let reminders = of("session-reminder");
+    assert_eq!(
+        reminders,
+        [
+            (
+                "2026-04-26",
+                "治疗前一日提醒短信（第3次）",
+                "周女士您好，维多利亚医美提醒您：明天是您的第3次光子嫩肤，期待您的光临。"
+            ),
+            (
+                "2026-05-24",
+                "治疗前一日提醒短信（第4次）",
+                "周女士您好，维多利亚医美提醒您：明天是您的第4次光子嫩肤，期待您的光临。"
+            ),
+            (
+                "2026-06-21",
+                "治疗前一日提醒短信（第5次）",
+                "周女士您好，维多利亚医美提醒您：明天是您的第5次光子嫩肤，期待您的光临。"
+            ),
+        ]
+        .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()))
+    );
+    let reminder = task(&plan, "session-reminder");
+    assert_eq!(reminder.title().en(), "Reminder the day before session 3");
+    assert_eq!(
+        reminder.script().unwrap().en(),
+        "Dear 周女士, a reminder from Victoria Clinic: session 3 of your 光子嫩肤 is tomorrow. We look forward to seeing you."
+    );
+    // One session left after session 4 (25 May): the last one is booked on 22 June.
+    let planning = task(&plan, "course-planning-call").script().unwrap();
+    assert_eq!(
+        planning.zh(),
+        "第4次已完成，疗程还剩1次（2026-06-22）：与顾客沟通效果并规划下一个疗程。"
+    );
+    assert_eq!(
+        planning.en(),
+        "Session 4 is done and 1 is left (2026-06-22): talk about the results so far and plan the next course."
+    );
+    // The course ends the day after session 5.
+    let thanks = task(&plan, "course-end-thanks-sms");
+    assert_eq!(thanks.due.to_string(), "2026-06-23");
+    assert_eq!(
+        thanks.script().unwrap().zh(),
+        "周女士您好，您的光子嫩肤疗程（共5次）已全部完成，感谢您对维多利亚医美的信任！如有任何疑问，欢迎随时联系我们。"
+    );
+    // Calls of sessions 1 to 6 number them too.
+    let calls: Vec<&str> = plan
+        .tasks
+        .iter()
+        .filter(|t| t.step() == "session-care-call")
+        .map(|t| t.title().en())
+        .collect();
+    assert_eq!(
+        calls,
+        (1..=5)
+            .map(|n| format!("Day-3 warm care call after session {n}"))
+            .collect::<Vec<_>>()
+    );
+}
+
+#[test]
+fn the_next_session_falls_back_when_it_is_not_booked() {
+    // Session 5 is not booked yet: the planning call says "the agreed date".
+    let ep = episode(
+        r#"{"id": "c-1", "event": "course", "at": "2026-03-02T14:00:00",
+            "attributes": {"category": "skin"}, "patient": {"id": "p-51"},
+            "course": {"package": 5, "done": ["2026-03-02", "2026-03-30", "2026-04-27", "2026-05-25"]}}"#,
+    );
+    let plan = builtin().plan(&ep, &Calendar::default()).unwrap();
+    let planning = task(&plan, "course-planning-call").script().unwrap();
+    assert_eq!(
+        planning.zh(),
+        "第4次已完成，疗程还剩1次（约定的日期）：与顾客沟通效果并规划下一个疗程。"
+    );
+    assert_eq!(
+        planning.en(),
+        "Session 4 is done and 1 is left (the agreed date): talk about the results so far and plan the next course."
+    );
+}
+
+const COURSE_TEXTS: &str = r#"{
+  "format": "followup/v1", "id": "course-texts",
+  "name": {"zh": "疗程短信", "en": "Course messages"},
+  "applies": {"event": "course"},
+  "steps": [
+    {"id": "after", "from": "each_session", "offset": "P1D", "channel": "sms",
+     "title": {"zh": "第{session}次后", "en": "After session {session}"},
+     "script": {"zh": "您还剩{sessions_left}次治疗，请于{next_session}来院。",
+                "en": "You have {sessions_left} sessions left; see you on {next_session}."}}
+  ]
+}"#;
+
+#[test]
+fn sessions_left_needs_the_package_and_next_session_a_booking() {
+    let rules = rules(COURSE_TEXTS);
+    let scripts = |course: &str| -> Vec<String> {
+        let ep = episode(&format!(
+            r#"{{"id": "c-1", "event": "course", "at": "2026-03-02", "patient": {{"id": "p-1"}},
+                "course": {course}}}"#
+        ));
+        let plan = rules.plan(&ep, &Calendar::default()).unwrap();
+        plan.tasks
+            .iter()
+            .flat_map(|t| {
+                let s = t.script().unwrap();
+                [format!("{} {}", t.title().zh(), s.zh()), s.en().to_string()]
+            })
+            .collect()
+    };
+    assert_eq!(
+        scripts(r#"{"package": 3, "done": ["2026-03-02"], "planned": ["2026-03-16"]}"#),
+        [
+            "第1次后 您还剩2次治疗，请于2026-03-16来院。",
+            "You have 2 sessions left; see you on 2026-03-16.",
+            "第2次后 您还剩1次治疗，请于约定的日期来院。",
+            "You have 1 sessions left; see you on the agreed date.",
+        ]
+    );
+    assert_eq!(
+        scripts(r#"{"done": ["2026-03-02"], "planned": ["2026-03-16"]}"#),
+        [
+            "第1次后 您还剩若干次治疗，请于2026-03-16来院。",
+            "You have some sessions left; see you on 2026-03-16.",
+            "第2次后 您还剩若干次治疗，请于约定的日期来院。",
+            "You have some sessions left; see you on the agreed date.",
+        ]
+    );
+}
+
+#[test]
+fn the_procedure_is_the_procedure_then_the_interest_the_product_the_category() {
+    let rules = rules(
+        r#"{"format": "followup/v1", "id": "what", "name": {"zh": "项目", "en": "What"},
+            "applies": {"event": "procedure"},
+            "vocabulary": {"attributes": {"procedure": "free", "interest": "free",
+                           "product": "free", "category": ["skin", "hair"]}},
+            "steps": [{"id": "s", "title": {"zh": "项目：{procedure}", "en": "About: {procedure}"}}]}"#,
+    );
+    let title = |attributes: &str| -> (String, String) {
+        let ep = episode(&format!(
+            r#"{{"id": "e", "event": "procedure", "at": "2026-03-02", "patient": {{"id": "p"}},
+                "attributes": {attributes}}}"#
+        ));
+        let plan = rules.plan(&ep, &Calendar::default()).unwrap();
+        let t = plan.tasks[0].title();
+        (t.zh().to_string(), t.en().to_string())
+    };
+    let pair = |zh: &str, en: &str| (zh.to_string(), en.to_string());
+    assert_eq!(
+        title(r#"{"procedure": "光子嫩肤", "interest": "祛斑", "category": "skin"}"#),
+        pair("项目：光子嫩肤", "About: 光子嫩肤")
+    );
+    assert_eq!(
+        title(r#"{"interest": "祛斑", "category": "skin"}"#),
+        pair("项目：祛斑", "About: 祛斑")
+    );
+    assert_eq!(
+        title(r#"{"product": "home-care device"}"#),
+        pair("项目：home-care device", "About: home-care device")
+    );
+    // A built-in category is named in the text's language; another is shown as written.
+    assert_eq!(
+        title(r#"{"category": "skin"}"#),
+        pair("项目：皮肤护理", "About: skin treatment")
+    );
+    assert_eq!(
+        title(r#"{"category": "hair"}"#),
+        pair("项目：hair", "About: hair")
+    );
+    assert_eq!(title("{}"), pair("项目：治疗", "About: treatment"));
+}
+
+#[test]
+fn the_owner_is_your_consultant_until_episodes_name_one() {
+    let ep = episode(
+        r#"{"id": "l-1", "event": "consultation", "at": "2026-03-10T11:00:00",
+            "attributes": {"source": "online", "outcome": "no_show", "interest": "双眼皮"},
+            "patient": {"id": "p-61", "name": "赵女士"}}"#,
+    );
+    let plan = builtin().plan(&ep, &victoria()).unwrap();
+    let call = task(&plan, "no-show-call").script().unwrap();
+    assert_eq!(
+        call.zh(),
+        "赵女士您好！这里是维多利亚医美，我是您的顾问，您现在接电话方便吗？今天没能见到您，您咨询的双眼皮还有什么顾虑吗？"
+    );
+    assert_eq!(
+        call.en(),
+        "Hello 赵女士, this is your consultant from Victoria Clinic. Is now a good time? We missed you today: is anything about the 双眼皮 still worrying you?"
+    );
+}
+
+const HONG_KONG: &str = r#"{
+  "format": "followup/v1", "id": "hk-aftercare",
+  "name": {"zh": "术后回访", "en": "Aftercare", "zh-Hant": "術後回訪"},
+  "steps": [
+    {"id": "day-1-sms", "offset": "P1D", "channel": "sms",
+     "title": {"zh": "术后第一天短信", "en": "Day-1 message", "zh-Hant": "術後第一天短信"},
+     "script": {"zh": "{patient}您好，{clinic}祝您早日康复。",
+                "en": "Dear {patient}, everyone at {clinic} wishes you a quick recovery."}},
+    {"id": "day-2-sms", "offset": "P2D", "channel": "sms",
+     "title": {"zh": "复诊提醒", "en": "Review reminder"},
+     "script": {"zh": "{patient}您好，{clinic}提醒您：明天请来院复诊。",
+                "en": "Dear {patient}, a reminder from {clinic}: your review visit is tomorrow.",
+                "zh-Hant": "{patient}您好，{clinic}提醒您：明天請來院複診。"}}
+  ]
+}"#;
+
+#[test]
+fn zh_hant_added_to_a_rule_file_is_used_with_fallback_for_missing_ones() {
+    let rules = rules(HONG_KONG);
+    let ep = |name: &str| {
+        episode(&format!(
+            r#"{{"id": "e", "event": "procedure", "at": "2026-03-02", "patient": {{"id": "p"{name}}}}}"#
+        ))
+    };
+    let plan = rules
+        .plan(&ep(r#", "name": "陳小姐""#), &victoria())
+        .unwrap();
+    let (day1, day2) = (task(&plan, "day-1-sms"), task(&plan, "day-2-sms"));
+    // The title has zh-Hant: Hong Kong, Taiwan and Macau read it.
+    for tag in ["zh-Hant", "zh-HK", "zh-TW", "zh-MO", "zh-Hant-HK"] {
+        assert_eq!(day1.title().get_tag(tag), "術後第一天短信", "{tag}");
+    }
+    assert_eq!(day1.title().get_tag("zh-CN"), "术后第一天短信");
+    // Its script has no zh-Hant: they read the Chinese one.
+    assert_eq!(
+        day1.script().unwrap().get_tag("zh-HK"),
+        "陳小姐您好，维多利亚医美祝您早日康复。"
+    );
+    assert_eq!(
+        day1.script().unwrap().get_tag("ja"),
+        "Dear 陳小姐, everyone at Victoria Clinic wishes you a quick recovery."
+    );
+    // The other step's title falls back; its script is in zh-Hant, with the clinic's
+    // zh-Hant name.
+    assert_eq!(day2.title().get_tag("zh-HK"), "复诊提醒");
+    assert_eq!(
+        day2.script().unwrap().get_tag("zh-HK"),
+        "陳小姐您好，維多利亞醫美提醒您：明天請來院複診。"
+    );
+    assert_eq!(
+        day2.script().unwrap().tags().collect::<Vec<_>>(),
+        ["zh", "en", "zh-Hant"]
+    );
+    assert_eq!(
+        rules.program_name("hk-aftercare").unwrap().get_tag("zh-MO"),
+        "術後回訪"
+    );
+    // Without a name or a clinic name, zh-Hant takes traditional fallback words.
+    let plan = rules.plan(&ep(""), &Calendar::default()).unwrap();
+    assert_eq!(
+        task(&plan, "day-2-sms")
+            .script()
+            .unwrap()
+            .get_tag("zh-Hant"),
+        "顧客您好，本院提醒您：明天請來院複診。"
+    );
+}
+
+/// Seed 003 (a phone maker's after-sales manual) is written in traditional Chinese: the
+/// built-in product programs carry zh-Hant.
+#[test]
+fn the_built_in_repair_message_is_also_in_traditional_chinese() {
+    let ep = episode(
+        r#"{"id": "ep-5001", "event": "repair", "at": "2026-06-01T10:00:00",
+            "attributes": {"product": "phone"}, "patient": {"id": "c-9001", "name": "吳先生"}}"#,
+    );
+    let plan = builtin().plan(&ep, &Calendar::default()).unwrap();
+    let all: Vec<&Task> = plan.tasks.iter().collect();
+    assert!(all.iter().all(|t| t.title().exact("zh-Hant").is_some()));
+    // c-9001 is in the message's 50% sample.
+    assert_eq!(
+        task(&plan, "message").script().unwrap().get_tag("zh-TW"),
+        "親愛的吳先生，您的產品維修後使用是否正常？如有任何問題，請隨時與我們聯繫，我們竭誠為您服務！"
+    );
+    assert_eq!(
+        builtin()
+            .program_name("repair-aftersales")
+            .unwrap()
+            .get_tag("zh-HK"),
+        "維修客戶回訪"
+    );
+}
+
+#[test]
+fn greetings_address_the_patient_by_name() {
+    let patient = Patient {
+        id: "p-7".into(),
+        name: Some("王女士".into()),
+        birthday: Some("1990-11-03".parse().unwrap()),
+        ..Patient::default()
+    };
+    let (from, until) = ("2026-01-01".parse().unwrap(), "2026-12-31".parse().unwrap());
+    let plan = builtin()
+        .plan_patient(&patient, from, until, &Calendar::default())
+        .unwrap();
+    let birthday = task(&plan, "birthday-greeting").script().unwrap();
+    assert_eq!(birthday.zh(), "亲爱的王女士，本院祝您生日快乐，美丽常在！");
+    assert_eq!(
+        birthday.en(),
+        "Dear 王女士, happy birthday from all of us at our clinic!"
+    );
+}
+
+#[test]
+fn texts_without_placeholders_are_shared_and_filled_ones_are_each_tasks_own() {
+    let rules = builtin();
+    let a = rules
+        .plan(
+            &outpatient(r#"{"id": "p-1", "name": "王女士"}"#),
+            &Calendar::default(),
+        )
+        .unwrap();
+    let b = rules
+        .plan(
+            &outpatient(r#"{"id": "p-2", "name": "李女士"}"#),
+            &Calendar::default(),
+        )
+        .unwrap();
+    let (call_a, call_b) = (task(&a, "day-1-call"), task(&b, "day-1-call"));
+    assert!(Text::ptr_eq(call_a.title(), call_b.title()));
+    assert!(Text::ptr_eq(
+        call_a.script().unwrap(),
+        call_b.script().unwrap()
+    ));
+    let (sms_a, sms_b) = (
+        task(&a, "dressing-change-reminder"),
+        task(&b, "dressing-change-reminder"),
+    );
+    assert!(Text::ptr_eq(sms_a.title(), sms_b.title()));
+    assert!(sms_a.script().unwrap().zh().starts_with("王女士您好"));
+    assert!(sms_b.script().unwrap().zh().starts_with("李女士您好"));
+}
+
+#[test]
+fn a_task_read_back_from_json_keeps_its_filled_texts() {
+    let plan = builtin()
+        .plan(
+            &outpatient(r#"{"id": "p-1", "name": "王女士"}"#),
+            &victoria(),
+        )
+        .unwrap();
+    let json = serde_json::to_string(&plan.tasks).unwrap();
+    let back: Vec<Task> = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, plan.tasks);
+    let reminder = back
+        .iter()
+        .find(|t| t.step() == "dressing-change-reminder")
+        .unwrap();
+    assert_eq!(
+        reminder.script().unwrap().zh(),
+        "王女士您好，维多利亚医美提醒您：明天请来院换药。如有不适，请随时联系我们。"
+    );
+    assert_eq!(serde_json::to_string(&back).unwrap(), json);
+}
+
+#[test]
+fn braces_are_written_twice_and_shown_once() {
+    let rules = rules(
+        r#"{"format": "followup/v1", "id": "vip", "name": {"zh": "贵宾", "en": "VIP"},
+            "steps": [{"id": "s", "title": {"zh": "{{贵宾}}回访", "en": "{{VIP}} call"},
+                       "script": {"zh": "{{贵宾}}{patient}", "en": "{{VIP}} {patient}"}}]}"#,
+    );
+    let ep = episode(
+        r#"{"id": "e", "event": "x", "at": "2026-03-02", "patient": {"id": "p", "name": "王女士"}}"#,
+    );
+    let plan = rules.plan(&ep, &Calendar::default()).unwrap();
+    let t = &plan.tasks[0];
+    assert_eq!(
+        (t.title().zh(), t.title().en()),
+        ("{贵宾}回访", "{VIP} call")
+    );
+    let s = t.script().unwrap();
+    assert_eq!((s.zh(), s.en()), ("{贵宾}王女士", "{VIP} 王女士"));
+    // The title is unescaped once, when the rules are compiled, and shared.
+    let again = rules.plan(&ep, &Calendar::default()).unwrap();
+    assert!(Text::ptr_eq(t.title(), again.tasks[0].title()));
+}
+
+#[test]
+fn an_escalation_is_titled_after_its_step_filled_the_same_way() {
+    let rules = rules(
+        r#"{"format": "followup/v1", "id": "upsell", "name": {"zh": "复购", "en": "Upsell"},
+            "steps": [{"id": "further-needs", "offset": "P1M",
+                       "wait_for": {"fact": "recovered", "max": "P1M", "then": "escalate"},
+                       "title": {"zh": "回访{patient}", "en": "Call {patient}"}}]}"#,
+    );
+    let ep = episode(
+        r#"{"id": "e", "event": "x", "at": "2026-03-02", "patient": {"id": "p", "name": "王女士"}}"#,
+    );
+    let plan = rules.plan(&ep, &Calendar::default()).unwrap();
+    let escalation = plan.tasks.iter().find(|t| t.derived.is_some()).unwrap();
+    assert_eq!(
+        escalation.title().zh(),
+        "跟进：回访王女士（未等到 recovered）"
+    );
+    assert_eq!(
+        escalation.title().en(),
+        "Look into: Call 王女士 (no recovered by the end of its wait)"
+    );
+}
+
+/// UCS-2 (any Chinese character): 70 units in one segment; GSM 7-bit: 160.
+#[test]
+fn long_message_lists_the_languages_whose_sms_takes_more_than_one_segment() {
+    let rules = rules(&format!(
+        r#"{{"format": "followup/v1", "id": "sms", "name": {{"zh": "短信", "en": "SMS"}},
+            "steps": [{{"id": "s", "channel": "sms", "title": {{"zh": "短信", "en": "SMS"}},
+                        "script": {{"zh": "{{patient}}{}", "en": "Dear {{patient}}"}}}},
+                      {{"id": "c", "title": {{"zh": "电话", "en": "Call"}},
+                        "script": {{"zh": "{}", "en": "x"}}}}]}}"#,
+        "好".repeat(67),
+        "好".repeat(100)
+    ));
+    let plan_for = |name: &str| {
+        let ep = episode(&format!(
+            r#"{{"id": "e", "event": "x", "at": "2026-03-02", "patient": {{"id": "p", "name": "{name}"}}}}"#
+        ));
+        rules.plan(&ep, &Calendar::default()).unwrap()
+    };
+    // 3 + 67 = 70 characters: one segment.
+    let short = plan_for("王女士");
+    let sms = task(&short, "s");
+    assert_eq!(sms.sms_segments("zh"), Some(1));
+    assert!(!sms.long_message());
+    assert!(!serde_json::to_string(sms).unwrap().contains("long_message"));
+    // 4 + 67 = 71: two; the English "Dear 欧阳女士" is 9 UCS-2 units, one.
+    let long = plan_for("欧阳女士");
+    let sms = task(&long, "s");
+    assert_eq!(
+        (
+            sms.sms_segments("zh"),
+            sms.sms_segments("en"),
+            sms.sms_segments("ja")
+        ),
+        (Some(2), Some(1), Some(1))
+    );
+    assert_eq!(sms.long_message_tags().collect::<Vec<_>>(), ["zh"]);
+    assert!(serde_json::to_string(sms)
+        .unwrap()
+        .contains(r#""long_message":["zh"]"#));
+    // Calls are not messages: their scripts have no segments.
+    let call = task(&long, "c");
+    assert_eq!(call.sms_segments("zh"), None);
+    assert!(!call.long_message());
+}
+
+/// The errors of templates, with the accessors a host uses (the full messages of more
+/// cases are in `tests/invalid/template_*`).
+#[test]
+fn an_unknown_placeholder_is_a_compile_error_at_its_language() {
+    let err = RuleSet::builder()
+        .source(
+            "clinic.json",
+            r#"{"format": "followup/v1", "id": "x", "name": {"zh": "x", "en": "x"},
+  "steps": [{"id": "a", "title": {"zh": "a", "en": "a"},
+             "script": {"zh": "您好", "en": "Dear {name}"}}]}"#,
+        )
+        .build()
+        .unwrap_err();
+    assert!(err.is_rule());
+    assert_eq!(err.pointer(), "/steps/0/script/en");
+    assert_eq!(err.line_column(), Some((3, 47)));
+    assert_eq!(
+        err.to_string(),
+        "clinic.json: /steps/0/script/en (line 3, column 47): unknown placeholder {name} at character 6: expected one of {patient}, {procedure}, {owner}, {clinic}, {session}, {sessions_left}, {next_session} (write {{ and }} for literal braces)"
+    );
+}
