@@ -4,6 +4,7 @@
 //! cargo run --example plan -- [--rules PATH]... [--calendar cn-YYYY|cn|FILE]... [--as-of YYYY-MM-DD] [--notices FILE]... < episode.json
 //! cargo run --example plan -- --episode examples/episodes/laser.json
 //! cargo run --example plan -- --notices examples/notices/clinic-2026.json < examples/episodes/plastic-inpatient.json
+//! cargo run --example plan -- --history examples/histories/p42-march.json < examples/episodes/plastic-inpatient.json
 //! ```
 //!
 //! The episode is read from stdin, or from `--episode FILE`: errors name the file (or
@@ -17,7 +18,10 @@
 //! array of clinic notices or one notice) adds the notices that target the episode's
 //! patient: their tasks and dropped entries join the plan's, in the plan's order, and
 //! `programs` lists `notice`. The contact policy's caps are `merge`'s, which
-//! `callback_calendar` applies. Any error goes to stderr, exit 2.
+//! `callback_calendar` applies. `--history FILE` gives what happened so far (outcomes by
+//! task id, follow-ups added by hand): the plan is the next one of the closed loop
+//! (`RuleSet::plan_with`), with records, attempts, agreed times and escalations. Any
+//! error goes to stderr, exit 2.
 
 #[path = "support/mod.rs"]
 mod support;
@@ -31,6 +35,7 @@ fn run() -> Result<String, String> {
     let mut episode_file: Option<PathBuf> = None;
     let mut as_of = None;
     let mut notice_files: Vec<PathBuf> = Vec::new();
+    let mut history_file: Option<PathBuf> = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -38,6 +43,7 @@ fn run() -> Result<String, String> {
             "--calendar" => calendars.push(support::value(&mut args, "--calendar")?),
             "--episode" => episode_file = Some(support::value(&mut args, "--episode")?.into()),
             "--notices" => notice_files.push(support::value(&mut args, "--notices")?.into()),
+            "--history" => history_file = Some(PathBuf::from(support::value(&mut args, "--history")?)),
             "--as-of" => {
                 let v = support::value(&mut args, "--as-of")?;
                 as_of = Some(
@@ -47,7 +53,7 @@ fn run() -> Result<String, String> {
             }
             "-h" | "--help" => {
                 return Ok(
-                    "usage: plan [--rules PATH]... [--calendar cn-YYYY|cn|FILE]... [--as-of YYYY-MM-DD] [--notices FILE]... [--episode FILE] < episode.json\n".into(),
+                    "usage: plan [--rules PATH]... [--calendar cn-YYYY|cn|FILE]... [--as-of YYYY-MM-DD] [--notices FILE]... [--history FILE] [--episode FILE] < episode.json\n".into(),
                 )
             }
             other => return Err(format!("unknown argument {other:?}; try --help")),
@@ -68,11 +74,22 @@ fn run() -> Result<String, String> {
                 .map_err(|e| e.to_string())?
         }
     };
-    let mut plan = match as_of {
-        Some(day) => rules.plan_as_of(&episode, &calendar, day),
-        None => rules.plan(&episode, &calendar),
+    let history = match &history_file {
+        Some(p) => followup::History::from_json(&p.display().to_string(), &support::read(p)?)
+            .map_err(|e| e.to_string())?,
+        None => followup::History::default(),
+    };
+    let mut plan = if history_file.is_some() {
+        rules.plan_with(&episode, &history, &calendar)
+    } else {
+        rules.plan(&episode, &calendar)
     }
     .map_err(|e| e.to_string())?;
+    if let Some(day) = as_of {
+        for t in &mut plan.tasks {
+            t.status = Some(followup::Status::of(t, day));
+        }
+    }
     if !notices.is_empty() {
         let mut notes = rules
             .plan_notices(

@@ -179,6 +179,13 @@ impl History {
     /// [`crate::Error::History`] with the JSON pointer, line and column: malformed JSON,
     /// unknown fields, bad dates, and what [`History::check`] refuses.
     pub fn from_json(name: &str, text: &str) -> Result<History> {
+        if text.trim_start_matches('\u{feff}').trim().is_empty() {
+            return Err(Located::new(
+                "",
+                "the text is empty: expected a history (a JSON object such as {\"outcomes\": [], \"follow_ups\": []})",
+            )
+            .into_history(name));
+        }
         let crate::json::Object(h): crate::json::Object<History> =
             crate::json::read(text, &Limits::default()).map_err(|e| e.into_history(name))?;
         h.checked()

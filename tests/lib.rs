@@ -10,6 +10,7 @@ mod golden_real_day;
 mod greetings;
 mod invalid_episodes;
 mod invalid_fields;
+mod invalid_histories;
 mod invalid_rules;
 mod lifecycle;
 mod notices;

@@ -4,7 +4,10 @@
 //! dependency order — anchor dates, nominal dates (offset and repeat), the calendar's
 //! closed-day policy, time windows — collecting tasks and dropped occurrences.
 
+mod derive;
+pub(crate) mod derived;
 mod fill;
+mod follow_up;
 pub(crate) mod ledger;
 mod lifecycle;
 mod notice;
@@ -15,18 +18,18 @@ mod shift;
 pub(crate) mod task;
 mod task_serde;
 mod timing;
+mod walk;
 mod why;
 
 use crate::calendar::{Calendar, ShiftReason};
-use crate::compile::{Anchor, Program, Step};
+use crate::compile::{Program, Step};
 use crate::error::{Error, Located, Result};
 use crate::history::History;
 use crate::model::Channel;
-use crate::offset::{Landing, MonthEnd};
 use crate::ruleset::RuleSet;
 use crate::time::TimeWindow;
 use crate::Episode;
-use chrono::{Datelike, NaiveDate, NaiveTime};
+use chrono::{NaiveDate, NaiveTime};
 use std::sync::Arc;
 use task::{task_id, DropReason, Dropped, Plan, Status, Subject, Task};
 
@@ -407,172 +410,6 @@ impl Planner<'_> {
         self.first_pass.clear();
         self.first_anchors.clear();
         planned
-    }
-
-    fn program(&mut self, program: &Program) -> Result<()> {
-        self.anchors.clear();
-        self.spans.clear();
-        // One occurrence per step is the common case: no regrowing.
-        self.anchors.reserve(program.steps.len());
-        self.placed.reserve(program.steps.len());
-        self.spans.reserve(program.steps.len());
-        let ep = self.ep;
-        let event = ep.date();
-        let event_day = AnchorDay {
-            day: event,
-            at: Some(ep.at.time()),
-            moved: None,
-        };
-        for step in &program.steps {
-            let start = self.anchors.len();
-            let excluded = !step.unless.is_empty() && step.unless.matches(ep);
-            if !step.when.matches(ep) || excluded {
-                self.spans.push(None);
-                continue;
-            }
-            let sampled = lifecycle::in_sample(ep, program, step);
-            let mut occ = 0u32;
-            let one = |this: &mut Self, a: Option<AnchorDay>, occ: &mut u32| {
-                this.occurrences(program, step, a, sampled, occ)
-            };
-            match &step.anchor {
-                Anchor::Event => one(self, Some(event_day), &mut occ)?,
-                Anchor::Milestone(m) => {
-                    let Some(ms) = program.milestones.get(*m) else {
-                        self.spans.push(None);
-                        continue;
-                    };
-                    if let Some(dates) = ep.milestone(&ms.name) {
-                        for &d in &dates.0 {
-                            one(self, Some(AnchorDay::plain(d)), &mut occ)?;
-                        }
-                    } else if let Some(default) = ms.default {
-                        match default.apply(event, MonthEnd::Clamp) {
-                            Landing::Date(d) => {
-                                let a = self.visit_day(ms, &default, d);
-                                one(self, Some(a), &mut occ)?
-                            }
-                            _ => return Err(self.out_of_range(step)),
-                        }
-                    } else {
-                        self.missing(program, step, ms.name.clone());
-                    }
-                }
-                Anchor::Step(j) => {
-                    let Some(Some((from, to))) = self.spans.get(*j).copied() else {
-                        self.spans.push(None);
-                        continue;
-                    };
-                    for k in from..to {
-                        let mut anchor = self.anchors.get(k).copied().flatten();
-                        // In the second pass, a step counts from its anchor's day of the
-                        // first: its rule days, and so its neighbours, stay those the
-                        // first pass ordered.
-                        if let (Some(_), Some(Some(first))) = (anchor, self.first_anchors.get(k)) {
-                            anchor = Some(*first);
-                        }
-                        one(self, anchor.map(AnchorDay::plain), &mut occ)?;
-                    }
-                }
-                Anchor::EachSession | Anchor::UpcomingSession => {
-                    let upcoming_only = matches!(step.anchor, Anchor::UpcomingSession);
-                    let (first, last) = step.sessions;
-                    if let Some(course) = &ep.course {
-                        for s in course.sessions() {
-                            let wanted = s.number >= first && last.is_none_or(|l| s.number <= l);
-                            if wanted && !(upcoming_only && s.done) {
-                                occ = s.number;
-                                one(self, Some(AnchorDay::plain(s.date)), &mut occ)?;
-                            }
-                        }
-                    }
-                }
-                Anchor::CourseEnd | Anchor::OneSessionLeft => {
-                    let date = ep.course.as_ref().and_then(|c| match step.anchor {
-                        Anchor::CourseEnd => c.end(),
-                        _ => c.one_left(),
-                    });
-                    match date {
-                        Some(d) => one(self, Some(AnchorDay::plain(d)), &mut occ)?,
-                        None => {
-                            let name = if matches!(step.anchor, Anchor::CourseEnd) {
-                                "course_end"
-                            } else {
-                                "one_session_left"
-                            };
-                            self.missing(program, step, name.into());
-                        }
-                    }
-                }
-                Anchor::Fact(kind) => {
-                    for at in ep.times_of(kind) {
-                        let a = AnchorDay {
-                            day: at.date(),
-                            at: Some(at.time()),
-                            moved: None,
-                        };
-                        one(self, Some(a), &mut occ)?;
-                    }
-                }
-                Anchor::Birthday | Anchor::Festival(_) | Anchor::Date(..) => {
-                    let Some((from, until)) = self.horizon else {
-                        self.spans.push(None);
-                        continue;
-                    };
-                    if matches!(step.anchor, Anchor::Birthday) && ep.patient.birthday.is_none() {
-                        self.missing(program, step, "birthday".into());
-                    }
-                    // A year either side: offsets may bring an anchor into the horizon.
-                    for year in from.year() - 1..=until.year() + 1 {
-                        let padding = year < from.year() || year > until.year();
-                        // Greetings start the year after birth.
-                        if matches!(step.anchor, Anchor::Birthday)
-                            && ep.patient.birthday.is_some_and(|b| year <= b.year())
-                        {
-                            continue;
-                        }
-                        let landing = match self.yearly(step, year) {
-                            Err(_) if padding => continue,
-                            other => other?,
-                        };
-                        match landing {
-                            Some(Landing::Date(d)) => {
-                                one(self, Some(AnchorDay::plain(d)), &mut occ)?
-                            }
-                            Some(Landing::Skipped) => {
-                                self.skipped_yearly(program, step, year, from, until)
-                            }
-                            _ => {}
-                        }
-                    }
-                }
-                Anchor::AsOf => match self.horizon {
-                    Some((from, _)) => one(self, Some(AnchorDay::plain(from)), &mut occ)?,
-                    None => {
-                        self.spans.push(None);
-                        continue;
-                    }
-                },
-                Anchor::Latest(kinds) => {
-                    // The event itself counts: facts before it are older news.
-                    let latest = (kinds.iter())
-                        .filter_map(|k| ep.times_of(k).last())
-                        .max()
-                        .filter(|at| *at > ep.at);
-                    let a = match latest {
-                        Some(at) => AnchorDay {
-                            day: at.date(),
-                            at: Some(at.time()),
-                            moved: None,
-                        },
-                        None => event_day,
-                    };
-                    one(self, Some(a), &mut occ)?;
-                }
-            }
-            self.spans.push(Some((start, self.anchors.len())));
-        }
-        Ok(())
     }
 
     fn missing(&mut self, program: &Program, step: &Step, anchor: Arc<str>) {

@@ -1,0 +1,389 @@
+//! The tasks the history makes from an occurrence: the next attempt of an unanswered
+//! call, what follows the last one (a message, a supervisor's task, a drop), the onsite
+//! consultant's call and the doctor's visit after an abnormal recovery, and the
+//! supervisor's check of a task not done on time. Each is placed from a moment (the
+//! outcome's time) on the first day its channel works.
+
+use super::task::{Derived, DropReason, Dropped, Record, Task, TaskInfo};
+use super::{lifecycle, shift, Planner};
+use crate::calendar::ShiftReason;
+use crate::compile::{Program, RetryThen, Step};
+use crate::error::Result;
+use crate::model::Channel;
+use crate::time::TimeWindow;
+use chrono::{NaiveDate, NaiveDateTime, TimeDelta};
+use std::sync::Arc;
+
+/// Days a supervisor's task stays on time after its day, and is worth doing after that.
+const SUPERVISOR_LATEST_DAYS: i64 = 2;
+const SUPERVISOR_EXPIRES_DAYS: i64 = 7;
+/// Days a message after the last unanswered call is worth sending.
+const MESSAGE_EXPIRES_DAYS: i64 = 3;
+/// Days the doctor's visit after an abnormal recovery is on time, and worth doing.
+const VISIT_LATEST_DAYS: i64 = 1;
+const VISIT_EXPIRES_DAYS: i64 = 7;
+
+impl Planner<'_> {
+    /// The first moment from `t` when `channel` works, in the window `window_on` gives
+    /// for the day: `t`'s day if some of its window is left after `t`, else the next day
+    /// the channel works (with why the day moved). `None` when that day has no window.
+    pub(super) fn first_moment(
+        &self,
+        channel: Channel,
+        t: NaiveDateTime,
+        window_on: &dyn Fn(&Self, NaiveDate) -> Result<Option<TimeWindow>>,
+    ) -> Result<Option<(NaiveDate, TimeWindow, Option<ShiftReason>)>> {
+        let day = t.date();
+        if self.cal.works(channel, day) {
+            if let Some(w) = window_on(self, day)?.and_then(|w| shift::after_time(w, t.time())) {
+                return Ok(Some((day, w, None)));
+            }
+        }
+        let reason = self
+            .cal
+            .closed_reason_for(channel, day)
+            .unwrap_or(ShiftReason::AfterEvent);
+        let Some(next) = day.succ_opt() else {
+            return Ok(None);
+        };
+        let next = self.on_or_after(channel, next);
+        Ok(window_on(self, next)?.map(|w| (next, w, Some(reason))))
+    }
+
+    /// The calendar's day window, less the quiet hours and the patient's rest hours for
+    /// contacts at a distance.
+    pub(super) fn day_window(&self, channel: Channel) -> Option<TimeWindow> {
+        let day = self.windows.day;
+        if !matches!(channel, Channel::Phone | Channel::Sms | Channel::Wechat) {
+            return Some(day);
+        }
+        let blocked: Vec<TimeWindow> = self
+            .cal
+            .quiet_hours()
+            .iter()
+            .chain(&self.rest)
+            .copied()
+            .collect();
+        if blocked.is_empty() {
+            Some(day)
+        } else {
+            day.outside(&blocked)
+        }
+    }
+
+    /// A task made from the occurrence of `self.plan.tasks[base]`.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn derived_task(
+        &self,
+        base: usize,
+        info: Arc<TaskInfo>,
+        derived: Derived,
+        (due, window, shifted): (NaiveDate, TimeWindow, Option<ShiftReason>),
+        latest: NaiveDate,
+        expires: Option<NaiveDate>,
+        nominal: NaiveDate,
+    ) -> Option<Task> {
+        let b = self.plan.tasks.get(base)?;
+        Some(Task {
+            info,
+            subject: b.subject.clone(),
+            occurrence: b.occurrence,
+            earliest: due,
+            due,
+            latest: latest.max(due),
+            window,
+            nominal,
+            shifted,
+            beyond_calendar: !self.cal.covers(due) || !self.cal.covers(nominal),
+            expires,
+            status: None,
+            waiting: false,
+            derived: Some(derived),
+            record: None,
+            owner: None,
+            filled: None,
+        })
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn dropped(
+        &mut self,
+        program: &Program,
+        step: &Step,
+        base: usize,
+        id: String,
+        reason: DropReason,
+        detail: Option<Arc<str>>,
+        nominal: Option<NaiveDate>,
+    ) {
+        let occurrence = self.plan.tasks.get(base).map_or(0, |b| b.occurrence);
+        self.plan.dropped.push(Dropped {
+            id,
+            program: program.id.clone(),
+            step: step.info.step.clone(),
+            occurrence,
+            nominal,
+            reason,
+            detail,
+        });
+    }
+
+    /// The next call after an unanswered one, `after_minutes` later (or in the step's
+    /// window of the next day the call desk works). `None` when it would come after the
+    /// task expires or the patient rests all day: dropped then.
+    pub(super) fn next_attempt(
+        &mut self,
+        program: &Program,
+        step: &Step,
+        base: usize,
+        n: u32,
+        after_minutes: i64,
+        at: NaiveDateTime,
+    ) -> Result<Option<usize>> {
+        let Some(b) = self.plan.tasks.get(base) else {
+            return Ok(None);
+        };
+        let (latest, expires, base_id) = (b.latest, b.expires, b.id());
+        let id = format!("{base_id}/{}", Derived::Attempt(n).name());
+        let t = at
+            .checked_add_signed(TimeDelta::minutes(after_minutes))
+            .unwrap_or(at);
+        let placed = self.first_moment(step.info.channel, t, &|p: &Self, day| {
+            p.time_window(step, day)
+        })?;
+        let Some(placed) = placed else {
+            self.dropped(
+                program,
+                step,
+                base,
+                id,
+                DropReason::RestHours,
+                None,
+                Some(t.date()),
+            );
+            return Ok(None);
+        };
+        if expires.is_some_and(|e| placed.0 > e) {
+            self.dropped(
+                program,
+                step,
+                base,
+                id,
+                DropReason::Expired,
+                None,
+                Some(t.date()),
+            );
+            return Ok(None);
+        }
+        let task = self.derived_task(
+            base,
+            step.info.clone(),
+            Derived::Attempt(n),
+            placed,
+            latest,
+            expires,
+            t.date(),
+        );
+        Ok(task.map(|task| {
+            self.plan.tasks.push(task);
+            self.plan.tasks.len() - 1
+        }))
+    }
+
+    /// What follows the last unanswered call: a message, a supervisor's task, or a drop.
+    pub(super) fn after_last_attempt(
+        &mut self,
+        program: &Program,
+        step: &Step,
+        base: usize,
+        attempt: u32,
+        then: RetryThen,
+        at: NaiveDateTime,
+    ) -> Result<()> {
+        let base_id = match self.plan.tasks.get(base) {
+            Some(b) => b.id(),
+            None => return Ok(()),
+        };
+        match then {
+            RetryThen::Drop => {
+                let id = format!("{base_id}/{}", Derived::Attempt(attempt + 1).name());
+                let detail: Arc<str> = attempt.to_string().into();
+                self.dropped(
+                    program,
+                    step,
+                    base,
+                    id,
+                    DropReason::Unanswered,
+                    Some(detail),
+                    Some(at.date()),
+                );
+            }
+            RetryThen::Message(channel) => {
+                let Some(info) = step.derived.message.clone() else {
+                    return Ok(());
+                };
+                let id = format!("{base_id}/{}", Derived::Message.name());
+                let placed =
+                    self.first_moment(channel, at, &|p: &Self, _| Ok(p.day_window(channel)))?;
+                let Some(placed) = placed else {
+                    self.dropped(
+                        program,
+                        step,
+                        base,
+                        id,
+                        DropReason::RestHours,
+                        None,
+                        Some(at.date()),
+                    );
+                    return Ok(());
+                };
+                let start = placed.0.and_time(placed.1.start);
+                if let Some((reason, detail)) =
+                    lifecycle::judge(self.ep, program, step, channel, start)
+                {
+                    self.dropped(program, step, base, id, reason, detail, Some(at.date()));
+                    return Ok(());
+                }
+                let expires = shift::add_days(placed.0, MESSAGE_EXPIRES_DAYS);
+                if let Some(t) = self.derived_task(
+                    base,
+                    info,
+                    Derived::Message,
+                    placed,
+                    placed.0,
+                    expires,
+                    at.date(),
+                ) {
+                    self.plan.tasks.push(t);
+                }
+            }
+            RetryThen::Escalate => {
+                if let Some(info) = step.derived.unanswered.clone() {
+                    self.supervisor(base, info, Derived::Unanswered, at)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// A supervisor's task from the moment `at` on (the same day if the clinic is open
+    /// and some of its day is left).
+    pub(super) fn supervisor(
+        &mut self,
+        base: usize,
+        info: Arc<TaskInfo>,
+        derived: Derived,
+        at: NaiveDateTime,
+    ) -> Result<()> {
+        let day = self.windows.day;
+        let placed = self.first_moment(Channel::Internal, at, &|_, _| Ok(Some(day)))?;
+        if let Some(placed) = placed {
+            let latest = shift::add_days(placed.0, SUPERVISOR_LATEST_DAYS).unwrap_or(placed.0);
+            let expires = shift::add_days(latest, SUPERVISOR_EXPIRES_DAYS);
+            if let Some(t) =
+                self.derived_task(base, info, derived, placed, latest, expires, at.date())
+            {
+                self.plan.tasks.push(t);
+            }
+        }
+        Ok(())
+    }
+
+    /// The onsite consultant's call the same day (or the first moment the call desk
+    /// works), and the doctor's visit on the first day the clinic is open from then.
+    pub(super) fn abnormal(&mut self, step: &Step, base: usize, at: NaiveDateTime) -> Result<()> {
+        let (contact, visit) = crate::compile::derived::abnormal(&step.info);
+        let placed = self.first_moment(Channel::Phone, at, &|p: &Self, _| {
+            Ok(p.day_window(Channel::Phone))
+        })?;
+        if let Some(placed) = placed {
+            let expires = shift::add_days(placed.0, SUPERVISOR_EXPIRES_DAYS);
+            if let Some(t) = self.derived_task(
+                base,
+                contact,
+                Derived::AbnormalContact,
+                placed,
+                placed.0,
+                expires,
+                at.date(),
+            ) {
+                self.plan.tasks.push(t);
+            }
+        }
+        let day = self.windows.day;
+        let placed = self.first_moment(Channel::InPerson, at, &|_, _| Ok(Some(day)))?;
+        if let Some(placed) = placed {
+            let latest = shift::add_days(placed.0, VISIT_LATEST_DAYS).unwrap_or(placed.0);
+            let expires = shift::add_days(placed.0, VISIT_EXPIRES_DAYS);
+            if let Some(t) = self.derived_task(
+                base,
+                visit,
+                Derived::DoctorVisit,
+                placed,
+                latest,
+                expires,
+                at.date(),
+            ) {
+                self.plan.tasks.push(t);
+            }
+        }
+        Ok(())
+    }
+
+    /// The supervisor's task when the task (its last attempt) is still not done
+    /// `escalate_after` days after its last on-time day. Left out when the task was
+    /// closed before that day; closed with it when it was closed later.
+    pub(super) fn overdue(
+        &mut self,
+        step: &Step,
+        tail: usize,
+        closed_at: Option<NaiveDateTime>,
+    ) -> Result<()> {
+        let (Some(days), Some(info)) = (step.escalate_after, step.derived.overdue.clone()) else {
+            return Ok(());
+        };
+        let Some(t) = self.plan.tasks.get(tail) else {
+            return Ok(());
+        };
+        if t.waiting {
+            return Ok(());
+        }
+        let Some(nominal) = shift::add_days(t.latest, days) else {
+            return Ok(());
+        };
+        let due = self.on_or_after(Channel::Internal, nominal);
+        if closed_at.is_some_and(|c| c.date() < due) {
+            return Ok(());
+        }
+        let shifted = (due != nominal)
+            .then(|| self.cal.closed_reason_for(Channel::Internal, nominal))
+            .flatten();
+        let latest = shift::add_days(due, SUPERVISOR_LATEST_DAYS).unwrap_or(due);
+        let expires = shift::add_days(latest, SUPERVISOR_EXPIRES_DAYS);
+        let Some(mut task) = self.derived_task(
+            tail,
+            info,
+            Derived::Overdue,
+            (due, self.windows.day, shifted),
+            latest,
+            expires,
+            nominal,
+        ) else {
+            return Ok(());
+        };
+        if let (Some(c), Some(r)) = (
+            closed_at,
+            self.plan.tasks.get(tail).and_then(|t| t.record.clone()),
+        ) {
+            // Done after the supervisor stepped in: closed with it.
+            task.record = Some(Record {
+                outcome: r.outcome,
+                at: c,
+                by: None,
+                closed: true,
+            });
+        }
+        self.plan.tasks.push(task);
+        Ok(())
+    }
+}

@@ -1,0 +1,135 @@
+//! The end of a plan made with a history: the follow-ups staff added by hand, and each
+//! task's owner and filled texts.
+
+use super::ledger::{IgnoredReason, FOLLOW_UP};
+use super::task::{task_id, DropReason, Dropped, Task, TaskInfo};
+use super::{lifecycle, shift, Planner};
+use crate::error::Result;
+use crate::model::Role;
+use chrono::{NaiveDate, NaiveTime};
+use std::sync::Arc;
+
+impl Planner<'_> {
+    /// The follow-ups staff added by hand: tasks of the program `follow-up`, judged by
+    /// the patient's refusals and opt-outs like any contact, with their own outcomes.
+    pub(super) fn follow_ups(&mut self) -> Result<()> {
+        let Some(list) = self.ledger.as_ref().map(|l| l.follow_ups) else {
+            return Ok(());
+        };
+        let declined = crate::compile::Declined::default();
+        for f in list {
+            // Placeholders as in rule files; texts that do not read as templates (a
+            // stray brace in a note) are taken as written.
+            let texts = crate::template::step_texts(&f.title, f.script.as_ref(), "", "event").ok();
+            let info = Arc::new(TaskInfo {
+                program: FOLLOW_UP.into(),
+                step: f.id.as_str().into(),
+                channel: f.channel,
+                role: f.role,
+                picked_by: None,
+                wait_for: None,
+                title: texts
+                    .as_ref()
+                    .map_or_else(|| f.title.clone(), |t| t.title.clone()),
+                script: match &texts {
+                    Some(t) => t.script.clone(),
+                    None => f.script.clone(),
+                },
+                templates: texts.and_then(|t| t.templates),
+                rank: u32::MAX,
+            });
+            let window = match f.time {
+                Some(w) => Some(w),
+                None => self.day_window(f.channel),
+            };
+            let id = task_id(FOLLOW_UP, &f.id, &self.subject.episode, 0);
+            let drop = |this: &mut Self, reason, detail| {
+                this.plan.dropped.push(Dropped {
+                    id: id.clone(),
+                    program: FOLLOW_UP.into(),
+                    step: f.id.as_str().into(),
+                    occurrence: 0,
+                    nominal: Some(f.due),
+                    reason,
+                    detail,
+                })
+            };
+            let Some(window) = window else {
+                drop(self, DropReason::RestHours, None);
+                continue;
+            };
+            if let Some((reason, detail)) = lifecycle::judge_contact(
+                self.ep,
+                &declined,
+                &[],
+                f.channel,
+                f.due.and_time(window.start),
+            ) {
+                drop(self, reason, detail);
+                continue;
+            }
+            let latest = f.latest.unwrap_or(f.due).max(f.due);
+            self.plan.tasks.push(Task {
+                info,
+                subject: self.subject.clone(),
+                occurrence: 0,
+                earliest: f.due,
+                due: f.due,
+                latest,
+                window,
+                nominal: f.due,
+                shifted: None,
+                beyond_calendar: !self.cal.covers(f.due),
+                expires: shift::add_days(latest, 7),
+                status: None,
+                waiting: false,
+                derived: None,
+                record: None,
+                owner: None,
+                filled: None,
+            });
+            let i = self.plan.tasks.len() - 1;
+            let entries = self
+                .ledger
+                .as_mut()
+                .and_then(|l| l.take(FOLLOW_UP, &f.id, 0))
+                .unwrap_or_default();
+            for e in &entries {
+                if e.derived.is_some() {
+                    self.ignore(e, IgnoredReason::NoSuchTask);
+                } else {
+                    self.apply_simple(i, e);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Gives every task its owner — for a closed task whoever owned its role when it was
+    /// closed; for an open one whoever owns it now, or, when it expired before the role
+    /// changed hands, whoever owned it on its last day — then fills its title and script
+    /// (`{owner}` is the owner's name).
+    pub(super) fn owners_and_texts(&mut self) {
+        let ep = self.ep;
+        let owned = !ep.owners.is_empty() || !ep.reassignments.is_empty();
+        let end_of = |d: NaiveDate| {
+            d.and_time(NaiveTime::from_hms_opt(23, 59, 59).unwrap_or(NaiveTime::MIN))
+        };
+        let mut tasks = std::mem::take(&mut self.plan.tasks);
+        for t in &mut tasks {
+            let owner = if owned {
+                let role: Role = t.role();
+                match (&t.record, t.expires) {
+                    (Some(r), _) if r.closed => ep.owner_at(role, r.at),
+                    (_, Some(e)) => ep.owner_at(role, end_of(e)),
+                    _ => ep.owner(role),
+                }
+            } else {
+                None
+            };
+            t.owner = owner.map(|o| o.id.clone());
+            t.filled = self.fill(&t.info, t.occurrence, owner.map(|o| o.display()));
+        }
+        self.plan.tasks = tasks;
+    }
+}

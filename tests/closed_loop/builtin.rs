@@ -1,0 +1,220 @@
+//! The built-in programs in the loop (DOMAIN.md §1, §4, §7, §8): retries, supervisors'
+//! checks, complaints, lead ownership, owners in scripts.
+
+use super::*;
+
+fn builtin_plan(episode: &str, history: &str) -> Plan {
+    let rules = builtin();
+    let ep = rules.read_episode("ep", episode).unwrap();
+    rules
+        .plan_with(&ep, &self::history(history), &Calendar::default())
+        .unwrap()
+}
+
+const SURGERY: &str = r#"{"id": "s-1", "event": "procedure", "at": "2026-03-02T10:00:00",
+    "attributes": {"category": "plastic", "setting": "outpatient"}, "patient": {"id": "p-5"}}"#;
+
+#[test]
+fn the_day_1_call_after_surgery_is_tried_three_times_then_messaged() {
+    // Plastic aftercare calls: "no_answer": {"retry_after": "PT2H", "max_attempts": 3,
+    // "then": "sms"}. No answer at 17:00 on 3 Mar: 19:00 is after the 18:00 end of the
+    // day, so the second call is on 4 Mar from 09:00; no answer at 09:10, the third at
+    // 11:10; no answer at 11:15: an SMS instead, the same day from 11:15.
+    let p = builtin_plan(
+        SURGERY,
+        r#"{"outcomes": [
+            {"task": "plastic-aftercare/day-1-call/s-1/0", "outcome": "no_answer", "at": "2026-03-03T17:00:00"},
+            {"task": "plastic-aftercare/day-1-call/s-1/0/attempt-2", "outcome": "no_answer", "at": "2026-03-04T09:10:00"},
+            {"task": "plastic-aftercare/day-1-call/s-1/0/attempt-3", "outcome": "no_answer", "at": "2026-03-04T11:15:00"}
+        ]}"#,
+    );
+    let chain: Vec<String> = (p.tasks.iter())
+        .filter(|t| t.step() == "day-1-call")
+        .map(|t| format!("{} {}", t.id(), line(t)))
+        .collect();
+    let id = "plastic-aftercare/day-1-call/s-1/0";
+    assert_eq!(
+        chain,
+        [
+            format!("{id} 2026-03-03 09:00-18:00 phone customer_service [no_answer closed]"),
+            format!(
+                "{id}/attempt-2 2026-03-04 09:00-18:00 phone customer_service [no_answer closed]"
+            ),
+            format!(
+                "{id}/attempt-3 2026-03-04 11:10-18:00 phone customer_service [no_answer closed]"
+            ),
+            format!("{id}/message 2026-03-04 11:15-18:00 sms customer_service"),
+        ]
+    );
+    // The message carries the call's script, as the clinic would text it.
+    let message = task(&p, &format!("{id}/message"));
+    assert_eq!(message.script(), task(&p, id).script());
+    assert_eq!(
+        message.title().en(),
+        "Day-1 aftercare call (calls unanswered: a message instead)"
+    );
+}
+
+#[test]
+fn calls_not_recorded_go_to_the_supervisor_the_day_after_their_window() {
+    // DOMAIN.md §8: supervisors check that callbacks were done on the day the rules set.
+    // The plastic day-1 and day-3 calls escalate one day after their last on-time day:
+    // 4 and 6 Mar. Recorded done, their checks disappear.
+    let p = builtin_plan(SURGERY, "{}");
+    let checks: Vec<String> = (p.tasks.iter())
+        .filter(|t| t.derived == Some(Derived::Overdue))
+        .map(|t| format!("{} {}", t.id(), line(t)))
+        .collect();
+    assert_eq!(
+        checks,
+        [
+            "plastic-aftercare/day-1-call/s-1/0/overdue 2026-03-04 09:00-18:00 internal supervisor",
+            "plastic-aftercare/day-3-call/s-1/0/overdue 2026-03-06 09:00-18:00 internal supervisor",
+        ]
+    );
+    assert_eq!(
+        task(&p, "plastic-aftercare/day-1-call/s-1/0/overdue")
+            .title()
+            .zh(),
+        "督导：术后第一天回访（逾期未做）"
+    );
+    let p = builtin_plan(
+        SURGERY,
+        r#"{"outcomes": [
+            {"task": "plastic-aftercare/day-1-call/s-1/0", "outcome": "done", "at": "2026-03-03T10:00:00"},
+            {"task": "plastic-aftercare/day-3-call/s-1/0", "outcome": "done", "at": "2026-03-05T10:00:00"}
+        ]}"#,
+    );
+    assert!(!p.tasks.iter().any(|t| t.derived == Some(Derived::Overdue)));
+}
+
+#[test]
+fn a_serious_complaint_is_reviewed_the_same_day_and_unanswered_calls_escalate() {
+    // DOMAIN.md §7. Logged Wed 6 May 2026 at 10:15, severity serious: the supervisor's
+    // review that day from 10:15; the first call unanswered at 10:30, 12:35 and 14:40
+    // (retries 2 h apart): after the third, the supervisor steps in from 14:40.
+    let p = builtin_plan(
+        r#"{"id": "c-9", "event": "complaint", "at": "2026-05-06T10:15:00",
+            "attributes": {"severity": "serious"}, "patient": {"id": "p-9"}}"#,
+        r#"{"outcomes": [
+            {"task": "complaint/first-call/c-9/0", "outcome": "no_answer", "at": "2026-05-06T10:30:00"},
+            {"task": "complaint/first-call/c-9/0/attempt-2", "outcome": "busy", "at": "2026-05-06T12:35:00"},
+            {"task": "complaint/first-call/c-9/0/attempt-3", "outcome": "no_answer", "at": "2026-05-06T14:40:00"}
+        ]}"#,
+    );
+    let day: Vec<String> = (p.tasks.iter())
+        .filter(|t| t.due.to_string() == "2026-05-06")
+        .map(|t| format!("{} {}", t.id(), line(t)))
+        .collect();
+    assert_eq!(
+        day,
+        [
+            "complaint/first-call/c-9/0 2026-05-06 10:15-18:00 phone customer_service [no_answer closed]",
+            "complaint/serious-review/c-9/0 2026-05-06 10:15-18:00 internal supervisor",
+            "complaint/first-call/c-9/0/attempt-2 2026-05-06 12:30-18:00 phone customer_service [busy closed]",
+            "complaint/first-call/c-9/0/attempt-3 2026-05-06 14:35-18:00 phone customer_service [no_answer closed]",
+            "complaint/first-call/c-9/0/unanswered 2026-05-06 14:40-18:00 internal supervisor",
+        ]
+    );
+    // A normal complaint gets no review.
+    let p = builtin_plan(
+        r#"{"id": "c-8", "event": "complaint", "at": "2026-05-06T10:15:00",
+            "attributes": {"severity": "normal"}, "patient": {"id": "p-9"}}"#,
+        "{}",
+    );
+    assert!(!p.tasks.iter().any(|t| t.step() == "serious-review"));
+}
+
+#[test]
+fn lead_ownership_counts_its_three_months_from_the_last_assignment() {
+    // DOMAIN.md §4 (seed 002): a lead with no follow-up for 3 months is reassigned. A lead
+    // of 10 Mar 2026 handed to customer service on 20 Apr: the check is 20 Jul; a
+    // contact on 2 May moves it to 2 Aug.
+    let lead = |extra: &str| {
+        format!(
+            r#"{{"id": "l-1", "event": "consultation", "at": "2026-03-10T11:00:00",
+                "attributes": {{"source": "online", "outcome": "not_booked", "assigned_to": "customer_service"}},
+                "patient": {{"id": "p-3"}}, "owners": {{"customer_service": "u-3"}},
+                "reassignments": [{{"role": "customer_service", "to": "u-8", "at": "2026-04-20T09:00:00"}}]{extra}}}"#
+        )
+    };
+    let check = |p: &Plan| {
+        let t = task(p, "lead-ownership/reassign-stale-lead/l-1/0");
+        (t.due.to_string(), t.owner.clone())
+    };
+    let p = builtin_plan(&lead(""), "{}");
+    assert_eq!(check(&p), ("2026-07-20".to_string(), None));
+    let p = builtin_plan(
+        &lead(
+            r#", "facts": [{"kind": "contacted", "at": "2026-05-02T15:00:00", "channel": "phone"}]"#,
+        ),
+        "{}",
+    );
+    assert_eq!(check(&p).0, "2026-08-02");
+    // The customer-service tasks of the lead are the new owner's.
+    assert!(p
+        .tasks
+        .iter()
+        .filter(|t| t.role() == followup::Role::CustomerService && !t.is_closed())
+        .all(|t| t.owner.as_deref() == Some("u-8")));
+}
+
+#[test]
+fn scripts_name_the_owner_of_the_task_and_follow_a_handover() {
+    // The built-in no-show call (DOMAIN.md §4, same day) is the consultant's: her name
+    // fills {owner}. Handed to 小吴 before the thank-you message of the next days, the
+    // open tasks speak in her name; the call done before the handover keeps 小周's.
+    let rules = builtin();
+    let ep = |reassign: &str| {
+        rules
+            .read_episode(
+                "ep",
+                &format!(
+                    r#"{{"id": "ep-7", "event": "consultation", "at": "2026-03-10T11:00:00",
+                    "attributes": {{"source": "online", "outcome": "no_show"}},
+                    "patient": {{"id": "p-7", "name": "赵女士"}},
+                    "owners": {{"consultant": {{"id": "u-21", "name": "小周"}}}}{reassign}}}"#
+                ),
+            )
+            .unwrap()
+    };
+    let cal = Calendar::default();
+    let plan = rules.plan(&ep(""), &cal).unwrap();
+    let call = plan
+        .tasks
+        .iter()
+        .find(|t| t.step() == "no-show-call")
+        .unwrap();
+    assert_eq!(call.owner.as_deref(), Some("u-21"));
+    let script = call.script().unwrap().zh();
+    assert!(
+        script.starts_with("赵女士您好！这里是本院，我是小周，"),
+        "{script}"
+    );
+    let handed = ep(
+        r#", "reassignments": [{"role": "consultant", "to": {"id": "u-30", "name": "小吴"}, "at": "2026-03-10T12:00:00"}]"#,
+    );
+    let h = history(
+        r#"{"outcomes": [{"task": "presales/no-show-call/ep-7/0", "outcome": "done", "at": "2026-03-10T11:40:00"}]}"#,
+    );
+    let plan = rules.plan_with(&handed, &h, &cal).unwrap();
+    let call = plan
+        .tasks
+        .iter()
+        .find(|t| t.step() == "no-show-call")
+        .unwrap();
+    assert_eq!(call.owner.as_deref(), Some("u-21"));
+    assert!(call.script().unwrap().zh().contains("我是小周"));
+    let later: Vec<&Task> = (plan.tasks.iter())
+        .filter(|t| t.role() == followup::Role::Consultant && !t.is_closed())
+        .collect();
+    assert!(later
+        .iter()
+        .any(|t| t.script().is_some_and(|s| s.zh().contains("小吴"))));
+    for t in later {
+        assert_eq!(t.owner.as_deref(), Some("u-30"), "{}", t.id());
+        if let Some(s) = t.script() {
+            assert!(!s.zh().contains("小周"), "{}: {}", t.id(), s.zh());
+        }
+    }
+}
