@@ -94,6 +94,25 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
+//! ## The closed loop
+//!
+//! What happened to each task (done, no answer, an agreed time, a refusal…) goes back in
+//! as a [`History`] with the episode, and [`RuleSet::plan_with`] gives the next plan:
+//! retries, agreed and picked days, escalations, owners, follow-ups added by hand — still
+//! a pure function (see `docs/closed-loop.md`).
+//!
+//! ```
+//! use followup::{Calendar, History, RuleSet};
+//! let rules = RuleSet::builtin()?;
+//! let ep = rules.read_episode("ep", r#"{"id": "ep-1", "event": "procedure", "at": "2026-03-02T10:00",
+//!     "attributes": {"category": "laser"}, "patient": {"id": "p-1"}}"#)?;
+//! let history = History::from_json("h", r#"{"outcomes": [{"task": "laser-aftercare/day-1-call/ep-1/0",
+//!     "outcome": "done", "at": "2026-03-03T10:20", "by": "u-3"}]}"#)?;
+//! let plan = rules.plan_with(&ep, &history, &Calendar::default())?;
+//! assert!(plan.tasks[0].is_done());
+//! # Ok::<(), followup::Error>(())
+//! ```
+//!
 //! ## Errors say where
 //!
 //! ```
