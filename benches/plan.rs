@@ -8,7 +8,7 @@
 //! (counted by a wrapper around the system allocator, in this binary only).
 
 use criterion::{criterion_group, BatchSize, Criterion, Throughput};
-use followup::{Calendar, DropReason, Episode, Plan, RuleSet, BUILTIN_RULES};
+use followup::{Calendar, DropReason, Episode, History, Plan, RuleSet, BUILTIN_RULES};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::Relaxed};
@@ -315,6 +315,37 @@ fn plan(c: &mut Criterion) {
     g.finish();
 }
 
+/// The closed loop: the sample patient's March (15 outcomes, a follow-up added by hand:
+/// attempts, an agreed time, an abnormal recovery) planned with its history, beside the
+/// same episode without one.
+fn closed_loop(c: &mut Criterion) {
+    let rules = RuleSet::builtin().unwrap();
+    let open = Calendar::default();
+    let ep = rules
+        .read_episode(
+            "ep",
+            include_str!("../examples/episodes/plastic-inpatient.json"),
+        )
+        .unwrap();
+    let history =
+        History::from_json("h", include_str!("../examples/histories/p42-march.json")).unwrap();
+    let mut g = c.benchmark_group("plan/closed_loop");
+    g.bench_function("one_episode_no_history", |b| {
+        b.iter(|| rules.plan(black_box(&ep), black_box(&open)).unwrap())
+    });
+    g.bench_function("one_episode_month_history", |b| {
+        b.iter(|| {
+            let plan = rules
+                .plan_with(black_box(&ep), black_box(&history), black_box(&open))
+                .unwrap();
+            // Every outcome found its task.
+            assert!(plan.ignored.is_empty());
+            plan
+        })
+    });
+    g.finish();
+}
+
 /// Prints the allocations of one compile and of planning, and checks that task texts are
 /// shared with the rule set rather than copied.
 fn report_allocations() {
@@ -382,7 +413,7 @@ fn report_allocations() {
     assert!(std::ptr::eq(a.program(), b.program()) && std::ptr::eq(a.step(), b.step()));
 }
 
-criterion_group!(benches, compile, plan);
+criterion_group!(benches, compile, plan, closed_loop);
 
 fn main() {
     report_allocations();
