@@ -146,6 +146,7 @@ pub mod lunar;
 mod model;
 mod notice;
 mod offset;
+mod overrides;
 mod plan;
 mod replan;
 mod ruleset;

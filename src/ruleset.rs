@@ -4,6 +4,7 @@ use crate::compile::{compile_program, Program};
 use crate::error::{Located, Result};
 use crate::limits::Limits;
 use crate::model::ProgramDef;
+use crate::overrides;
 use crate::text::Text;
 use crate::vocabulary::Vocabulary;
 use crate::Episode;
@@ -99,8 +100,11 @@ pub struct RuleSet {
 pub struct SourcedProgram {
     /// The source's name (file name for files).
     pub source: String,
-    /// The definition, as written.
+    /// The definition, as written — or, for a program an override changed, as in effect.
     pub program: ProgramDef,
+    /// The sources whose overrides changed it, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub overridden_by: Vec<String>,
 }
 
 /// Collects rule texts and limits, then compiles them into a [`RuleSet`].
@@ -152,6 +156,15 @@ impl RuleSetBuilder {
                     "the text is empty: expected a JSON object (one program) or an array of programs",
                 )));
             }
+            // A text with overrides is read as JSON first: each of its objects is a program
+            // or an override of one added before.
+            if body.contains("\"override\"") {
+                let value: serde_json::Value =
+                    crate::json::read(text, &self.limits).map_err(read)?;
+                if set.with_overrides(name, &value, text)? {
+                    continue;
+                }
+            }
             // An array holds several programs; anything else is read as one program, so
             // that serde's message names the exact field at fault.
             let many = body.trim_start().starts_with('[');
@@ -175,6 +188,7 @@ impl RuleSetBuilder {
                 let sourced = SourcedProgram {
                     source: name.to_string(),
                     program,
+                    overridden_by: Vec::new(),
                 };
                 set.add(sourced, prefix, text)?;
             }
@@ -233,14 +247,99 @@ impl Accumulator {
             return Err(locate(Located::new(
                 "/id",
                 format!(
-                    "duplicate program id {:?} (also {other}): expected program ids unique across all rule texts",
-                    sp.program.id
+                    "duplicate program id {:?} (also {other}): expected program ids unique across all rule texts (to change that program, write an override: {{\"format\": \"followup/v1\", \"override\": {:?}, \"steps\": {{…}}}})",
+                    sp.program.id, sp.program.id
                 ),
             )));
         }
         self.programs.push(program);
         self.defs.push(sp);
         self.prefixes.push(prefix);
+        Ok(())
+    }
+
+    /// Adds the programs of `value` and applies its overrides, in order; false (nothing
+    /// done) when it holds no override.
+    fn with_overrides(
+        &mut self,
+        source: &str,
+        value: &serde_json::Value,
+        text: &str,
+    ) -> Result<bool> {
+        let items: Vec<(String, &serde_json::Value)> = match value {
+            serde_json::Value::Array(list) => (list.iter().enumerate())
+                .map(|(i, v)| (format!("/{i}"), v))
+                .collect(),
+            v => vec![(String::new(), v)],
+        };
+        if !items.iter().any(|(_, v)| overrides::is_override(v)) {
+            return Ok(false);
+        }
+        for (prefix, v) in items {
+            if overrides::is_override(v) {
+                self.override_program(source, &prefix, v, text)?;
+                continue;
+            }
+            let locate = |mut e: Located| {
+                e.pointer = format!("{prefix}{}", e.pointer);
+                crate::json::located_in(e, text).into_rule(source)
+            };
+            let crate::json::Object(program): crate::json::Object<ProgramDef> =
+                serde_path_to_error::deserialize(v).map_err(|e| {
+                    locate(Located::new(
+                        crate::json::pointer_of(e.path()),
+                        e.inner().to_string(),
+                    ))
+                })?;
+            let sourced = SourcedProgram {
+                source: source.to_string(),
+                program,
+                overridden_by: Vec::new(),
+            };
+            self.add(sourced, prefix, text)?;
+        }
+        Ok(true)
+    }
+
+    /// Applies the override `v` (at `prefix` in `text`) to the program it names.
+    fn override_program(
+        &mut self,
+        source: &str,
+        prefix: &str,
+        v: &serde_json::Value,
+        text: &str,
+    ) -> Result<()> {
+        let locate = |mut e: Located| {
+            e.pointer = format!("{prefix}{}", e.pointer);
+            crate::json::located_in(e, text).into_rule(source)
+        };
+        let id = overrides::target(v).map_err(locate)?;
+        let Some(pos) = self.programs.iter().position(|p| &*p.id == id) else {
+            let ids: Vec<&str> = self.programs.iter().map(|p| &*p.id).collect();
+            let hint = crate::vocabulary::nearest(id, &ids)
+                .map(|n| format!("; did you mean {n:?}?"))
+                .unwrap_or_default();
+            return Err(locate(Located::new(
+                "/override",
+                format!(
+                    "no program {id:?} to override: expected the id of a program added before this text ({}){hint}",
+                    if ids.is_empty() { "none yet: add the built-in programs or the program's file first".to_string() } else { ids.join(", ") }
+                ),
+            )));
+        };
+        let Some(base) = self.defs.get(pos) else {
+            return Ok(());
+        };
+        let applied = overrides::apply(&base.program, v).map_err(locate)?;
+        let patch = v.as_object().cloned().unwrap_or_default();
+        let program = compile_program(&applied.program, &self.limits)
+            .map_err(|e| locate(overrides::map_compile_error(e, &applied, &patch)))?;
+        let def = applied.program;
+        if let (Some(p), Some(d)) = (self.programs.get_mut(pos), self.defs.get_mut(pos)) {
+            *p = program;
+            d.program = def;
+            d.overridden_by.push(source.to_string());
+        }
         Ok(())
     }
 
@@ -301,6 +400,13 @@ impl RuleSet {
     /// with this set records them in [`crate::Plan::made_by`].
     pub fn stamp(&self) -> &crate::stamp::Stamp {
         &self.stamp
+    }
+
+    /// The definition of one program as in effect — after any overrides — with its source
+    /// and the overrides that changed it: what `serde_json::to_string_pretty` prints for
+    /// a rule author to check.
+    pub fn definition(&self, id: &str) -> Option<&SourcedProgram> {
+        self.defs.iter().find(|d| d.program.id == id)
     }
 
     /// The definitions the set was compiled from, with their sources.

@@ -511,7 +511,7 @@ fn two_sources_with_the_same_program_id_name_both_sources() {
         .expect_err("duplicate program id");
     assert_eq!(
         err.to_string(),
-        "b.json: /id (line 3, column 9): duplicate program id \"dental\" (also /id in a.json): expected program ids unique across all rule texts"
+        "b.json: /id (line 3, column 9): duplicate program id \"dental\" (also /id in a.json): expected program ids unique across all rule texts (to change that program, write an override: {\"format\": \"followup/v1\", \"override\": \"dental\", \"steps\": {…}})"
     );
 }
 
@@ -553,6 +553,6 @@ fn a_program_id_may_not_clash_with_a_builtin_program() {
         .expect_err("clash with the built-in program");
     assert_eq!(
         err.to_string(),
-        "mine.json: /id (line 3, column 9): duplicate program id \"laser-aftercare\" (also /id in rules/laser-aftercare.json): expected program ids unique across all rule texts"
+        "mine.json: /id (line 3, column 9): duplicate program id \"laser-aftercare\" (also /id in rules/laser-aftercare.json): expected program ids unique across all rule texts (to change that program, write an override: {\"format\": \"followup/v1\", \"override\": \"laser-aftercare\", \"steps\": {…}})"
     );
 }

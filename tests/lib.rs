@@ -14,6 +14,7 @@ mod invalid_histories;
 mod invalid_rules;
 mod lifecycle;
 mod notices;
+mod overrides;
 mod properties;
 mod replan;
 mod rules_folder;

@@ -5,14 +5,21 @@ use followup::{Calendar, Episode, Notice, RuleSet};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-/// Builds a rule set from `--rules` paths (files, or folders read in sorted order), or the
-/// built-in programs when there are none.
+/// Builds a rule set from `--rules` paths (files, or folders read in sorted order; the
+/// word `builtin` for the built-in programs, so that clinic files after it can override
+/// them), or the built-in programs when there are none.
 pub fn load_rules(paths: &[PathBuf]) -> Result<RuleSet, String> {
     if paths.is_empty() {
         return RuleSet::builtin().map_err(|e| e.to_string());
     }
     let mut builder = RuleSet::builder();
     for path in paths {
+        // `--rules builtin`: the built-in programs, here in the order (clinic files after
+        // it may override them).
+        if path.as_os_str() == "builtin" && !path.exists() {
+            builder = builder.builtin();
+            continue;
+        }
         for file in json_files(path)? {
             let text = read(&file)?;
             builder = builder.source(file.display().to_string(), text);

@@ -136,7 +136,7 @@ fn string_end(bytes: &[u8], mut i: usize) -> usize {
 }
 
 /// Turns a serde path into a JSON pointer (`/steps/3/offset`).
-fn pointer_of(path: &serde_path_to_error::Path) -> String {
+pub(crate) fn pointer_of(path: &serde_path_to_error::Path) -> String {
     use serde_path_to_error::Segment;
     let mut out = String::new();
     for seg in path.iter() {
@@ -165,10 +165,12 @@ pub(crate) fn push_key(out: &mut String, key: &str) {
     }
 }
 
-/// `e` with the line and column of its pointer in `text`, when they can be found.
+/// `e` with the line and column of its pointer in `text`, when they can be found: the
+/// key's for an unknown field, the value's otherwise.
 pub(crate) fn located_in(mut e: Located, text: &str) -> Located {
     if e.line.is_none() {
-        if let Some((line, column)) = locate(text, &e.pointer) {
+        let key = e.message.starts_with("unknown field");
+        if let Some((line, column)) = locate_at(text, &e.pointer, key) {
             e.line = Some(line);
             e.column = Some(column);
         }

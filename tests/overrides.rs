@@ -1,0 +1,220 @@
+//! Overriding a built-in program without copying it (issue 12): offsets, roles, texts of
+//! named steps, steps switched off, steps added; located errors; the effective program.
+//! Expected days are worked out by hand from DOMAIN.md §1 and §2 and the override.
+
+use crate::support::{assert_calendar, dropped, episode};
+use followup::{Calendar, Plan, RuleSet};
+
+const EXACT_DAYS: &str = include_str!("../examples/rule-overrides/plastic-exact-days.json");
+
+fn rules_with(name: &str, text: &str) -> RuleSet {
+    RuleSet::builder()
+        .builtin()
+        .source(name, text)
+        .build()
+        .expect("rules")
+}
+
+fn plan(rules: &RuleSet, json: &str) -> Plan {
+    rules
+        .plan(&episode(json), &Calendar::default())
+        .expect("plan")
+}
+
+/// Surgery on Mon 2 Mar 2026 (outpatient, default calendar: open every day). The exact-day
+/// table: D+1 3 Mar, D+3 5 Mar, D+6 8 Mar, D+15 17 Mar, D+30 1 Apr, D+60 1 May, D+90 31
+/// May, D+180 29 Aug, D+365 2 Mar 2027 — where the built-in months give 2 Apr, 2 May,
+/// 2 Jun, 2 Sep and 2 Mar 2027. The visits and their messages do not change.
+#[test]
+fn the_post_op_program_counted_in_exact_days() {
+    let rules = rules_with("clinic/plastic-exact-days.json", EXACT_DAYS);
+    let p = plan(
+        &rules,
+        r#"{"id": "s-1", "event": "procedure", "at": "2026-03-02T10:00:00",
+            "attributes": {"category": "plastic", "setting": "outpatient"}, "patient": {"id": "p-1"}}"#,
+    );
+    assert_calendar(
+        &p,
+        &[
+            "2026-03-03 day-1-call phone customer_service",
+            "2026-03-03 dressing-change-reminder sms customer_service",
+            "2026-03-04 dressing-change-reception in_person onsite_consultant",
+            "2026-03-05 day-3-call phone customer_service",
+            "2026-03-08 day-6-call phone customer_service",
+            "2026-03-08 suture-removal-reminder sms customer_service",
+            "2026-03-10 suture-removal-followup sms customer_service",
+            "2026-03-17 day-15-call phone onsite_consultant",
+            "2026-04-01 month-1-call phone customer_service",
+            "2026-04-01 month-1-sms sms customer_service",
+            "2026-05-01 month-2-call phone customer_service",
+            "2026-05-31 month-3-call phone onsite_consultant",
+            "2026-05-31 month-3-sms sms customer_service",
+            "2026-08-29 further-needs-call phone onsite_consultant",
+            "2026-08-29 month-6-call phone onsite_consultant",
+            "2026-08-29 month-6-sms sms customer_service",
+            "2027-03-02 month-12-sms sms customer_service",
+        ],
+    );
+    // The built-in program alone keeps its calendar months.
+    let builtin = RuleSet::builtin().unwrap();
+    let month1 = |p: &Plan| {
+        p.tasks
+            .iter()
+            .find(|t| t.step() == "month-1-call")
+            .map(|t| t.due.to_string())
+    };
+    let base = plan(
+        &builtin,
+        r#"{"id": "s-1", "event": "procedure", "at": "2026-03-02T10:00:00",
+            "attributes": {"category": "plastic", "setting": "outpatient"}, "patient": {"id": "p-1"}}"#,
+    );
+    assert_eq!(month1(&base).as_deref(), Some("2026-04-02"));
+    assert_eq!(month1(&p).as_deref(), Some("2026-04-01"));
+    // The effective program says where it came from, and is what the set serialises.
+    let def = rules.definition("plastic-aftercare").unwrap();
+    assert_eq!(def.source, "rules/plastic-aftercare.json");
+    assert_eq!(def.overridden_by, ["clinic/plastic-exact-days.json"]);
+    let step = def
+        .program
+        .steps
+        .iter()
+        .find(|s| s.id == "month-3-call")
+        .unwrap();
+    assert_eq!(step.offset.as_deref(), Some("P90D"));
+    // Its fingerprint differs from the built-in set's.
+    assert_ne!(rules.stamp().rules, builtin.stamp().rules);
+}
+
+#[test]
+fn steps_change_role_and_text_switch_off_and_are_added() {
+    let rules = rules_with(
+        "clinic/laser.json",
+        r#"{"format": "followup/v1", "override": "laser-aftercare",
+            "steps": {
+              "day-3-call": {"offset": "P2D", "role": "onsite_consultant",
+                             "title": {"zh": "术后第二天回访", "en": "Day-2 call"}},
+              "month-6-call": {"enabled": false},
+              "further-needs-call": {"enabled": false}
+            },
+            "add_steps": [
+              {"id": "week-2-call", "offset": "P14D", "title": {"zh": "术后两周回访", "en": "Week-2 call"}}
+            ]}"#,
+    );
+    // Laser treatment on Mon 2 Mar 2026: D+1 3 Mar; the day-3 call now D+2, 4 Mar, by the
+    // onsite consultant; D+6 8 Mar; the new week-2 call 16 Mar; M+1 2 Apr; M+3 2 Jun; no
+    // month-6 or further-needs call.
+    let p = plan(
+        &rules,
+        r#"{"id": "l-1", "event": "procedure", "at": "2026-03-02T10:00:00",
+            "attributes": {"category": "laser"}, "patient": {"id": "p-2"}}"#,
+    );
+    assert_calendar(
+        &p,
+        &[
+            "2026-03-03 day-1-call phone customer_service",
+            "2026-03-04 day-3-call phone onsite_consultant",
+            "2026-03-08 day-6-call phone customer_service",
+            "2026-03-16 week-2-call phone customer_service",
+            "2026-04-02 month-1-call phone customer_service",
+            "2026-06-02 month-3-call phone customer_service",
+        ],
+    );
+    assert!(dropped(&p).is_empty(), "{:?}", dropped(&p));
+    let day2 = p.tasks.iter().find(|t| t.step() == "day-3-call").unwrap();
+    assert_eq!(day2.title().en(), "Day-2 call");
+}
+
+#[test]
+fn overrides_apply_in_order_and_to_programs_of_earlier_files() {
+    let dental = r#"{"format": "followup/v1", "id": "dental", "name": {"zh": "口腔", "en": "Dental"},
+        "applies": {"event": "procedure", "category": "dental_clinic"},
+        "vocabulary": {"attributes": {"category": ["dental_clinic"]}},
+        "steps": [{"id": "day-1", "offset": "P1D", "title": {"zh": "第一天", "en": "Day 1"}}]}"#;
+    let first =
+        r#"{"format": "followup/v1", "override": "dental", "steps": {"day-1": {"offset": "P2D"}}}"#;
+    let second = r#"[{"format": "followup/v1", "override": "dental",
+        "defaults": {"time": "afternoon"}, "steps": {"day-1": {"offset": "P3D"}}}]"#;
+    let rules = RuleSet::builder()
+        .source("dental.json", dental)
+        .source("a.json", first)
+        .source("b.json", second)
+        .build()
+        .unwrap();
+    let p = plan(
+        &rules,
+        r#"{"id": "d-1", "event": "procedure", "at": "2026-03-02T10:00:00",
+            "attributes": {"category": "dental_clinic"}, "patient": {"id": "p-3"}}"#,
+    );
+    let t = &p.tasks[0];
+    assert_eq!(
+        (t.due.to_string(), t.window.to_string()),
+        ("2026-03-05".into(), "14:00-18:00".into())
+    );
+    assert_eq!(
+        rules.definition("dental").unwrap().overridden_by,
+        ["a.json", "b.json"]
+    );
+}
+
+/// Every error names the override file, the pointer of the value at fault in it, and
+/// what was expected.
+#[test]
+fn override_errors_are_located_in_the_override() {
+    let err = |text: &str| {
+        RuleSet::builder()
+            .builtin()
+            .source("clinic.json", text)
+            .build()
+            .expect_err("refused")
+            .to_string()
+    };
+    assert_eq!(
+        err(r#"{"format": "followup/v1", "override": "laser-aftercar", "steps": {}}"#),
+        "clinic.json: /override (line 1, column 39): no program \"laser-aftercar\" to override: expected the id of a program added before this text (complaint, greetings, laser-aftercare, lead-ownership, new-assignment, plan-611, plastic-aftercare, presales, repair-aftersales, purchase-aftersales, quarterly-touch, session-aftercare, treatment-course); did you mean \"laser-aftercare\"?"
+    );
+    assert_eq!(
+        err(r#"{"format": "followup/v1", "override": "laser-aftercare",
+  "steps": {"day-4-call": {"offset": "P4D"}}}"#),
+        "clinic.json: /steps/day-4-call (line 2, column 27): no step \"day-4-call\" in program \"laser-aftercare\": expected one of day-1-call, day-3-call, day-6-call, month-1-call, month-3-call, month-6-call, further-needs-call; did you mean \"day-1-call\"?"
+    );
+    assert_eq!(
+        err(r#"{"format": "followup/v1", "override": "laser-aftercare",
+  "steps": {"day-3-call": {"offset": "three days"}}}"#),
+        "clinic.json: /steps/day-3-call/offset (line 2, column 38): invalid duration \"three days\": it must start with \"P\" (letters are upper case); expected an ISO 8601 duration in days, weeks, months or years such as \"P1D\", \"-P1D\", \"P2W\", \"P1M\" or \"P1Y2M3W4D\""
+    );
+    assert_eq!(
+        err(r#"{"format": "followup/v1", "override": "laser-aftercare",
+  "steps": {"day-3-call": {"ofset": "P2D"}}}"#),
+        "clinic.json: /steps/day-3-call/ofset (line 2, column 28): unknown field `ofset`, expected one of `id`, `from`, `offset`, `repeat`, `when`, `unless`, `sessions`, `stop_when`, `wait_for`, `sample`, `picked_by`, `channel`, `role`, `time`, `time_overrides`, `window`, `month_end`, `closed_day`, `max_shift`, `beyond_max_shift`, `after_event`, `no_answer`, `escalate_after`, `expires`, `title`, `script`"
+    );
+    assert_eq!(
+        err(r#"{"format": "followup/v1", "override": "laser-aftercare",
+  "add_steps": [{"id": "week-2-call", "offset": "P14D", "from": "day-9-call", "title": {"zh": "两周", "en": "Week 2"}}]}"#),
+        "clinic.json: /add_steps/0/from (line 2, column 65): unknown anchor \"day-9-call\": expected \"event\", a session anchor (each_session, before_each_upcoming_session, course_end, one_session_left), \"fact:KIND\", \"latest:KIND\" or the id of another step of this program"
+    );
+    assert_eq!(
+        err(r#"{"format": "followup/v1", "override": "laser-aftercare", "stepz": {}}"#),
+        "clinic.json: /stepz (line 1, column 58): unknown field `stepz` in an override, expected one of $schema, format, override, name, description, applies, milestones, defaults, declined, vocabulary, steps, add_steps; did you mean \"steps\"?"
+    );
+    assert_eq!(
+        err(r#"{"format": "followup/v1", "override": "laser-aftercare", "steps": {"day-3-call": {"id": "d3"}}}"#),
+        "clinic.json: /steps/day-3-call/id (line 1, column 89): a step's id cannot be changed: expected the other fields only (switch the step off and add another to rename it)"
+    );
+}
+
+#[test]
+fn switching_off_a_step_another_counts_from_names_both() {
+    let e = RuleSet::builder()
+        .builtin()
+        .source(
+            "clinic.json",
+            r#"{"format": "followup/v1", "override": "complaint", "steps": {"promised-callback": {"enabled": false}}}"#,
+        )
+        .build()
+        .expect_err("refused")
+        .to_string();
+    assert_eq!(
+        e,
+        "clinic.json: /steps/promised-callback (line 1, column 83): step \"until-resolved-callback\" counts from \"promised-callback\", which this override switches off: expected \"until-resolved-callback\" switched off too, or given another \"from\""
+    );
+}
