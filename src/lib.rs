@@ -171,6 +171,7 @@ pub use model::{
 };
 pub use notice::Notice;
 pub use offset::{Landing, MonthEnd, Offset, OffsetError};
+pub use plan::explain::{Explained, Explanation};
 pub use plan::ledger::{Ignored, IgnoredReason, FOLLOW_UP};
 pub use plan::task::{Derived, DropReason, Dropped, Plan, Record, Status, Task};
 pub use replan::{

@@ -2,6 +2,7 @@
 
 mod calendars;
 mod closed_loop;
+mod explain;
 mod golden;
 mod golden_categories;
 mod golden_courses;

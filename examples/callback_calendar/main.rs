@@ -11,6 +11,7 @@
 //! cargo run --example callback_calendar -- --episode a.json --episode b.json
 //! cargo run --example callback_calendar -- --greetings                         # and 12 months of greetings
 //! cargo run --example callback_calendar -- --history examples/histories/p42-march.json
+//! cargo run --example callback_calendar -- --explain --calendar cn-2026 --episode examples/episodes/before-spring-festival.json
 //! cargo run --example callback_calendar -- --notices examples/notices/clinic-2026.json  # and clinic notices
 //! ```
 //!
@@ -33,6 +34,9 @@
 //!   episode's day, or from `--as-of`;
 //! - `--notices FILE` (repeatable) adds the clinic notices (expert clinic days, events)
 //!   that target the patient, under the same contact policy;
+//! - `--explain`: after the calendar, why each task is where it is (what it counts from,
+//!   the date arithmetic, every shift, what the history did) and why each dropped
+//!   occurrence was dropped (the episodes' programs; in English);
 //! - `--lang zh|en` (default zh).
 
 #[path = "../support/mod.rs"]
@@ -55,10 +59,11 @@ struct Args {
     as_of: Option<NaiveDate>,
     greetings: bool,
     history: Option<PathBuf>,
+    explain: bool,
     notices: Vec<PathBuf>,
 }
 
-const USAGE: &str = "usage: callback_calendar [--lang zh|en] [--episode FILE]... [--rules PATH]... [--calendar cn-YYYY|cn|FILE]... [--as-of YYYY-MM-DD] [--greetings] [--history FILE] [--notices FILE]...\n";
+const USAGE: &str = "usage: callback_calendar [--lang zh|en] [--episode FILE]... [--rules PATH]... [--calendar cn-YYYY|cn|FILE]... [--as-of YYYY-MM-DD] [--greetings] [--history FILE] [--notices FILE]... [--explain]\n";
 
 fn parse_args() -> Result<Option<Args>, String> {
     let mut out = Args {
@@ -69,6 +74,7 @@ fn parse_args() -> Result<Option<Args>, String> {
         as_of: None,
         greetings: false,
         history: None,
+        explain: false,
         notices: Vec::new(),
     };
     let mut args = std::env::args().skip(1);
@@ -94,6 +100,7 @@ fn parse_args() -> Result<Option<Args>, String> {
                 );
             }
             "--greetings" => out.greetings = true,
+            "--explain" => out.explain = true,
             "--history" => out.history = Some(support::value(&mut args, "--history")?.into()),
             "--notices" => out
                 .notices
@@ -189,7 +196,29 @@ fn run() -> Result<String, String> {
         calendars: &args.calendars,
         lang: args.lang,
     };
-    Ok(view.calendar(&episodes, &plans, greetings, &merged))
+    let mut out = view.calendar(&episodes, &plans, greetings, &merged);
+    if args.explain {
+        out.push_str(if args.lang == Lang::Zh {
+            "\n说明 (Why)\n"
+        } else {
+            "\nWhy\n"
+        });
+        for ep in &episodes {
+            let explained = rules
+                .explain(ep, history.as_ref(), &cal)
+                .map_err(|e| e.to_string())?;
+            // In plan order: the tasks by day, then the dropped occurrences.
+            let ids = (explained.plan.tasks.iter().map(|t| t.id()))
+                .chain(explained.plan.dropped.iter().map(|d| d.id.clone()));
+            for id in ids {
+                if let Some(e) = explained.of(&id) {
+                    out.push('\n');
+                    out.push_str(&e.to_string());
+                }
+            }
+        }
+    }
+    Ok(out)
 }
 
 fn main() {

@@ -6,6 +6,7 @@
 
 mod derive;
 pub(crate) mod derived;
+pub(crate) mod explain;
 mod fill;
 mod follow_up;
 pub(crate) mod ledger;
@@ -158,6 +159,29 @@ impl RuleSet {
         calendar: &Calendar,
         horizon: Option<(NaiveDate, NaiveDate)>,
     ) -> Result<Plan> {
+        self.run_inner(episode, history, calendar, horizon, false)
+            .map(|(plan, _)| plan)
+    }
+
+    /// [`RuleSet::run`], explaining every task and dropped occurrence.
+    pub(crate) fn run_traced(
+        &self,
+        episode: &Episode,
+        history: Option<&History>,
+        calendar: &Calendar,
+        horizon: Option<(NaiveDate, NaiveDate)>,
+    ) -> Result<(Plan, Vec<explain::Explanation>)> {
+        self.run_inner(episode, history, calendar, horizon, true)
+    }
+
+    fn run_inner(
+        &self,
+        episode: &Episode,
+        history: Option<&History>,
+        calendar: &Calendar,
+        horizon: Option<(NaiveDate, NaiveDate)>,
+        explain: bool,
+    ) -> Result<(Plan, Vec<explain::Explanation>)> {
         let what = || describe(episode, horizon);
         if let Some(h) = history {
             let n = h.outcomes.len().saturating_add(h.follow_ups.len());
@@ -205,6 +229,7 @@ impl RuleSet {
             ledger: history.map(|h| ledger::Ledger::new(h, &episode.id)),
             placed: Vec::new(),
             first_anchors: Vec::new(),
+            trace: explain.then(Box::default),
         };
         match horizon {
             None => self.check_episode(episode, &what())?,
@@ -232,6 +257,8 @@ impl RuleSet {
                 Some("max_tasks_per_plan"),
             ));
         }
+        out.why_rest();
+        let explanations = out.trace.take().map(|t| t.done).unwrap_or_default();
         let mut plan = out.plan;
         if let Some(ledger) = out.ledger {
             ledger.finish(&mut plan);
@@ -256,7 +283,7 @@ impl RuleSet {
                 &b.id,
             ))
         });
-        Ok(plan)
+        Ok((plan, explanations))
     }
 }
 
@@ -324,6 +351,8 @@ struct Planner<'a> {
     /// The first pass's anchor days, when the second runs: steps counting from another
     /// step count from these.
     first_anchors: Vec<Option<NaiveDate>>,
+    /// What explaining records (`RuleSet::explain`); `None` when planning.
+    trace: Option<Box<explain::Trace>>,
 }
 
 /// A task of the current program as the rules and the calendar placed it.
@@ -382,6 +411,7 @@ impl Planner<'_> {
     fn program_twice_if_needed(&mut self, program: &Program) -> Result<()> {
         let (tasks, dropped) = (self.plan.tasks.len(), self.plan.dropped.len());
         let ignored = self.ledger.as_ref().map_or(0, |l| l.ignored.len());
+        let explained = self.why_count();
         self.shifted = 0;
         self.first_pass.clear();
         self.placed.clear();
@@ -405,6 +435,7 @@ impl Planner<'_> {
         if let Some(l) = self.ledger.as_mut() {
             l.ignored.truncate(ignored);
         }
+        self.why_truncate(explained);
         self.shifted = 0;
         let planned = self.program(program);
         self.first_pass.clear();
@@ -445,6 +476,20 @@ impl Planner<'_> {
         reason: DropReason,
         detail: Option<Arc<str>>,
     ) {
+        if self.tracing() {
+            let detail_text = detail
+                .as_deref()
+                .map(|d| format!(" ({d})"))
+                .unwrap_or_default();
+            let id = task_id(&program.id, &step.info.step, &self.subject.episode, n);
+            self.why_done(
+                || id,
+                &program.id,
+                &step.info.step,
+                || format!("dropped: {}{detail_text}", explain::reason_name(reason)),
+                true,
+            );
+        }
         self.plan.dropped.push(Dropped {
             id: task_id(&program.id, &step.info.step, &self.subject.episode, n),
             program: program.id.clone(),

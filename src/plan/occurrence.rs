@@ -2,7 +2,9 @@
 //! repeat), the day its channel works, its wait, its time of day and window of days,
 //! then the facts that may stop it.
 
-use super::task::{Derived, DropReason, Task, TaskInfo};
+use super::explain::day;
+use super::explain::reason_name;
+use super::task::{task_id, Derived, DropReason, Task, TaskInfo};
 use super::{episode_error, lifecycle, patient, shift, AnchorDay, Planner};
 use crate::calendar::ShiftReason;
 use crate::compile::{Program, Step};
@@ -42,11 +44,28 @@ impl Planner<'_> {
         let rule_day = match step.offset.apply(anchor.day, step.month_end) {
             Landing::Date(d) => d,
             Landing::Skipped => {
+                self.why(|| {
+                    format!(
+                        "offset {}: {} + {} has no such day in its month (month_end skip)",
+                        step.offset,
+                        day(anchor.day),
+                        step.offset
+                    )
+                });
                 drop_all(self, DropReason::MonthEndSkipped, occ);
                 return Ok(());
             }
             Landing::OutOfRange => return Err(self.out_of_range(step)),
         };
+        self.why(|| {
+            let o = step.offset.to_string();
+            let arithmetic = match o.strip_prefix('-') {
+                Some(back) => format!("{} - {back}", anchor.day),
+                None => format!("{} + {o}", anchor.day),
+            };
+            format!("offset {o}: {arithmetic} = {}", day(rule_day))
+        });
+        self.why_keep();
         match &step.repeat {
             None => self.occurrence(program, step, &anchor, rule_day, sampled, occ)?,
             Some(rule) => {
@@ -69,7 +88,9 @@ impl Planner<'_> {
                     };
                     episode_error(&self.what(), "/at".into(), message, limit)
                 })?;
-                for d in dates {
+                let count = dates.len();
+                for (i, d) in dates.into_iter().enumerate() {
+                    self.why(|| format!("repeat rule: date {} of {count}, {}", i + 1, day(d)));
                     self.occurrence(program, step, &anchor, d, sampled, occ)?;
                 }
             }
@@ -127,6 +148,18 @@ impl Planner<'_> {
             Some((from, _)) => shift::back_by(rule_day, anchor.day, from).unwrap_or(rule_day),
             None => rule_day,
         };
+        if nominal != rule_day {
+            self.why(|| {
+                format!(
+                    "counted from the visit's default day, the rule's day is {}; from the visit as moved, {}",
+                    day(nominal),
+                    day(rule_day)
+                )
+            });
+        }
+        if !sampled {
+            self.why(|| "the patient is outside the step's sample".into());
+        }
         if !sampled {
             self.drop(
                 program,
@@ -141,8 +174,52 @@ impl Planner<'_> {
         }
         let bounds = self.bounds(step, anchor, rule_day);
         let placed = match self.place(step, rule_day, nominal, &bounds) {
-            shift::Placed::Day(day, reason) => (day, reason),
+            shift::Placed::Day(d, reason) => {
+                if let (None, true) = (reason, self.tracing()) {
+                    if let Some(r) = self.cal.closed_reason_for(step.info.channel, rule_day) {
+                        let why = if step.closed_day == crate::model::ClosedDay::Keep {
+                            "closed_day keep: it keeps its day".to_string()
+                        } else {
+                            "no day within its max_shift: it keeps its day (beyond_max_shift keep)"
+                                .to_string()
+                        };
+                        self.why(|| {
+                            format!(
+                                "{}: {}: {why}",
+                                day(rule_day),
+                                super::explain::closed(self.cal, r, rule_day)
+                            )
+                        });
+                    }
+                }
+                if let Some(r) = reason {
+                    self.why(|| {
+                        format!(
+                            "{}: {}: {} gives {}",
+                            day(rule_day),
+                            super::explain::closed(self.cal, r, rule_day),
+                            super::explain::policy(step.closed_day),
+                            day(d)
+                        )
+                    });
+                }
+                (d, reason)
+            }
             shift::Placed::Drop(reason, detail) => {
+                if let Some(r) = self.cal.closed_reason_for(step.info.channel, rule_day) {
+                    self.why(|| {
+                        let within = step
+                            .max_shift
+                            .map(|d| format!(" within its max_shift of {d} days"))
+                            .unwrap_or_default();
+                        format!(
+                            "{}: {}: {} finds no day it may take{within}",
+                            day(rule_day),
+                            super::explain::closed(self.cal, r, rule_day),
+                            super::explain::policy(step.closed_day)
+                        )
+                    });
+                }
                 self.drop(program, step, n, Some(nominal), reason, detail);
                 self.anchors.push(None);
                 return Ok(());
@@ -159,9 +236,17 @@ impl Planner<'_> {
         let mut escalate_after = None;
         if let Some(w) = &step.wait {
             match self.ep.first_fact_of(&w.fact).map(|f| f.at.date()) {
-                Some(day) if day > due => {
-                    due = self.on_or_after(step.info.channel, day);
+                Some(fact_day) if fact_day > due => {
+                    due = self.on_or_after(step.info.channel, fact_day);
                     shifted = Some(ShiftReason::WaitedForFact);
+                    self.why(|| {
+                        format!(
+                            "waits for {}, which came on {}: {}",
+                            w.fact,
+                            fact_day,
+                            day(due)
+                        )
+                    });
                     // The wait moves the whole schedule, expiry included.
                     expires = expires.and(shift::expiry_from(step, anchor, due));
                 }
@@ -175,6 +260,14 @@ impl Planner<'_> {
                             if end > due {
                                 due = self.on_or_after(step.info.channel, end);
                                 shifted = Some(ShiftReason::WaitEnded);
+                                self.why(|| {
+                                    format!(
+                                        "waits for {} at most {} ({end}); it has not come: goes ahead on {}",
+                                        w.fact,
+                                        w.max,
+                                        day(due)
+                                    )
+                                });
                                 expires = expires.and(shift::expiry_from(step, anchor, due));
                             }
                         }
@@ -182,6 +275,17 @@ impl Planner<'_> {
                             // Worth doing while the fact may still come, void after.
                             waiting = true;
                             let end = end.max(due);
+                            self.why(|| {
+                                format!(
+                                    "waits for {}, not recorded yet: held until {end}, then {}",
+                                    w.fact,
+                                    if w.then == WaitThen::Drop {
+                                        "dropped"
+                                    } else {
+                                        "a supervisor's task"
+                                    }
+                                )
+                            });
                             expires = Some(end);
                             if w.then == WaitThen::Escalate {
                                 escalate_after = Some(end);
@@ -192,6 +296,7 @@ impl Planner<'_> {
             }
         }
         let Some(mut window) = self.time_window(step, due)? else {
+            self.why(|| "the patient's rest hours leave nothing of the clinic's day".into());
             self.drop(program, step, n, Some(nominal), DropReason::RestHours, None);
             self.anchors.push(None);
             return Ok(());
@@ -199,10 +304,23 @@ impl Planner<'_> {
         // Not before the event (or the fact) it counts from, on that day.
         if let Some(after) = self.not_before(anchor, due) {
             match shift::after_time(window, after) {
-                Some(w) => window = w,
+                Some(w) => {
+                    if w != window {
+                        self.why(|| format!("not before {} that day: {w}", after.format("%H:%M")));
+                    }
+                    window = w
+                }
                 None => match self.after_event(step, rule_day, nominal, due, &bounds) {
-                    shift::Placed::Day(day, reason) => {
-                        due = day;
+                    shift::Placed::Day(d, reason) => {
+                        self.why(|| {
+                            format!(
+                                "nothing of {window} is left after {} on {}: {}",
+                                after.format("%H:%M"),
+                                day(due),
+                                day(d)
+                            )
+                        });
+                        due = d;
                         shifted = reason;
                         window = match self.time_window(step, due)? {
                             Some(w) => w,
@@ -268,6 +386,12 @@ impl Planner<'_> {
             judged.and_time(window.start),
         );
         match verdict {
+            Some((reason, _)) if recorded => self.why(|| {
+                format!(
+                    "{} before it, but the history records it: kept",
+                    reason_name(reason)
+                )
+            }),
             Some((reason, detail)) if !recorded => {
                 self.drop(program, step, n, Some(nominal), reason, detail);
                 self.anchors.push(None);
@@ -313,6 +437,17 @@ impl Planner<'_> {
             filled: None,
         });
         let base = self.plan.tasks.len() - 1;
+        if self.tracing() {
+            let id = task_id(&program.id, &step.info.step, &self.subject.episode, n);
+            self.why(|| format!("time of day: {window}"));
+            self.why_done(
+                || id,
+                &program.id,
+                &step.info.step,
+                || format!("due {} {window}", day(due)),
+                false,
+            );
+        }
         if let (Some(info), Some(end)) = (&step.derived.wait_escalation, escalate_after) {
             self.escalate(info, n, nominal, end)?;
         }

@@ -115,6 +115,7 @@ impl Planner<'_> {
                     let Some(to) = o.to else { continue };
                     self.set_record(tail, record(e, false));
                     self.agree(tail, to);
+                    self.why_moved(tail);
                     unanswered = 0;
                     moved = true;
                 }
@@ -125,6 +126,7 @@ impl Planner<'_> {
                     };
                     self.set_record(tail, record(e, false));
                     self.pick(tail, day);
+                    self.why_moved(tail);
                     moved = true;
                 }
             }
@@ -139,6 +141,8 @@ impl Planner<'_> {
                     .map(|v| (v, t.id(), t.nominal, t.occurrence))
             });
             if let Some(((reason, detail), id, nominal, occurrence)) = verdict {
+                let text = super::explain::reason_name(reason);
+                self.why_result(&id, || format!("dropped: {text} before its new day"), true);
                 self.plan.tasks.remove(tail);
                 kept = tail != base;
                 tail_dropped = true;
@@ -182,8 +186,34 @@ impl Planner<'_> {
     }
 
     pub(super) fn set_record(&mut self, i: usize, r: Record) {
+        if self.tracing() {
+            if let Some(id) = self.plan.tasks.get(i).map(|t| t.id()) {
+                let note = super::explain::record_note(&r);
+                self.why_also(&id, || note);
+            }
+        }
         if let Some(t) = self.plan.tasks.get_mut(i) {
             t.record = Some(r);
+        }
+    }
+
+    /// After the history moved task `i`: its explanation's result.
+    fn why_moved(&mut self, i: usize) {
+        if self.tracing() {
+            if let Some((id, due, window, shifted)) = self
+                .plan
+                .tasks
+                .get(i)
+                .map(|t| (t.id(), t.due, t.window, t.shifted))
+            {
+                let how = shifted.map_or("moved", |s| s.name());
+                self.why_also(&id, || format!("{how}: {}", super::explain::day(due)));
+                self.why_result(
+                    &id,
+                    || format!("due {} {window}", super::explain::day(due)),
+                    false,
+                );
+            }
         }
     }
 
@@ -203,6 +233,7 @@ impl Planner<'_> {
                 if let Some(to) = e.outcome.to {
                     self.set_record(i, record(e, false));
                     self.agree(i, to);
+                    self.why_moved(i);
                 }
             }
             k if k.is_unanswered() => self.set_record(i, record(e, false)),

@@ -1,6 +1,7 @@
 //! Walking a program's steps in dependency order: the anchor dates of each step (the
 //! event, milestones, other steps, sessions, facts, yearly days) and their occurrences.
 
+use super::explain::day;
 use super::{lifecycle, AnchorDay, Planner};
 use crate::compile::{Anchor, Program};
 use crate::error::Result;
@@ -35,7 +36,12 @@ impl Planner<'_> {
                 this.occurrences(program, step, a, sampled, occ)
             };
             match &step.anchor {
-                Anchor::Event => one(self, Some(event_day), &mut occ)?,
+                Anchor::Event => {
+                    self.why_anchor(|| {
+                        format!("the event on {} at {}", day(event), ep.at.format("%H:%M"))
+                    });
+                    one(self, Some(event_day), &mut occ)?
+                }
                 Anchor::Milestone(m) => {
                     let Some(ms) = program.milestones.get(*m) else {
                         self.spans.push(None);
@@ -43,17 +49,40 @@ impl Planner<'_> {
                     };
                     if let Some(dates) = ep.milestone(&ms.name) {
                         for &d in &dates.0 {
+                            self.why_anchor(|| {
+                                format!("milestone {}, given by the episode: {}", ms.name, day(d))
+                            });
                             one(self, Some(AnchorDay::plain(d)), &mut occ)?;
                         }
                     } else if let Some(default) = ms.default {
                         match default.apply(event, MonthEnd::Clamp) {
                             Landing::Date(d) => {
                                 let a = self.visit_day(ms, &default, d);
+                                self.why_anchor(|| {
+                                    let mut s = format!(
+                                        "milestone {}: not given, its default {default} from the event: {}",
+                                        ms.name,
+                                        day(d)
+                                    );
+                                    if let Some((from, reason)) = a.moved {
+                                        s.push_str(&format!(
+                                            ", a visit on a day the clinic is closed ({}): moved to {} ({})",
+                                            reason.name(),
+                                            day(a.day),
+                                            super::explain::policy(ms.closed_day)
+                                        ));
+                                        let _ = from;
+                                    }
+                                    s
+                                });
                                 one(self, Some(a), &mut occ)?
                             }
                             _ => return Err(self.out_of_range(step)),
                         }
                     } else {
+                        self.why_anchor(|| {
+                            format!("milestone {}: not given, and it has no default", ms.name)
+                        });
                         self.missing(program, step, ms.name.clone());
                     }
                 }
@@ -70,6 +99,16 @@ impl Planner<'_> {
                         if let (Some(_), Some(Some(first))) = (anchor, self.first_anchors.get(k)) {
                             anchor = Some(*first);
                         }
+                        let of = program.steps.get(*j).map(|s| s.info.step.clone());
+                        self.why_anchor(|| match (anchor, &of) {
+                            (Some(d), Some(s)) => {
+                                format!("step {s}, occurrence {}: {}", k - from, day(d))
+                            }
+                            (None, Some(s)) => {
+                                format!("step {s}, occurrence {}, which was dropped", k - from)
+                            }
+                            _ => "another step".into(),
+                        });
                         one(self, anchor.map(AnchorDay::plain), &mut occ)?;
                     }
                 }
@@ -81,6 +120,14 @@ impl Planner<'_> {
                             let wanted = s.number >= first && last.is_none_or(|l| s.number <= l);
                             if wanted && !(upcoming_only && s.done) {
                                 occ = s.number;
+                                self.why_anchor(|| {
+                                    format!(
+                                        "session {} of the course, {}: {}",
+                                        s.number,
+                                        if s.done { "done" } else { "planned" },
+                                        day(s.date)
+                                    )
+                                });
                                 one(self, Some(AnchorDay::plain(s.date)), &mut occ)?;
                             }
                         }
@@ -91,9 +138,18 @@ impl Planner<'_> {
                         Anchor::CourseEnd => c.end(),
                         _ => c.one_left(),
                     });
+                    let what = if matches!(step.anchor, Anchor::CourseEnd) {
+                        "the course end (the day after its last session)"
+                    } else {
+                        "the session after which one is left in the package"
+                    };
                     match date {
-                        Some(d) => one(self, Some(AnchorDay::plain(d)), &mut occ)?,
+                        Some(d) => {
+                            self.why_anchor(|| format!("{what}: {}", day(d)));
+                            one(self, Some(AnchorDay::plain(d)), &mut occ)?
+                        }
                         None => {
+                            self.why_anchor(|| format!("{what}: the course does not give it"));
                             let name = if matches!(step.anchor, Anchor::CourseEnd) {
                                 "course_end"
                             } else {
@@ -105,6 +161,9 @@ impl Planner<'_> {
                 }
                 Anchor::Fact(kind) => {
                     for at in ep.times_of(kind) {
+                        self.why_anchor(|| {
+                            format!("fact {kind} at {}", at.format("%Y-%m-%d %H:%M"))
+                        });
                         let a = AnchorDay {
                             day: at.date(),
                             at: Some(at.time()),
@@ -119,6 +178,7 @@ impl Planner<'_> {
                         continue;
                     };
                     if matches!(step.anchor, Anchor::Birthday) && ep.patient.birthday.is_none() {
+                        self.why_anchor(|| "the patient's birthday, which is not given".into());
                         self.missing(program, step, "birthday".into());
                     }
                     // A year either side: offsets may bring an anchor into the horizon.
@@ -136,6 +196,12 @@ impl Planner<'_> {
                         };
                         match landing {
                             Some(Landing::Date(d)) => {
+                                let what = match &step.anchor {
+                                    Anchor::Birthday => "the patient's birthday".to_string(),
+                                    Anchor::Festival(f) => format!("festival {}", f.id()),
+                                    _ => "the day of the year".to_string(),
+                                };
+                                self.why_anchor(|| format!("{what} in {year}: {}", day(d)));
                                 one(self, Some(AnchorDay::plain(d)), &mut occ)?
                             }
                             Some(Landing::Skipped) => {
@@ -146,7 +212,10 @@ impl Planner<'_> {
                     }
                 }
                 Anchor::AsOf => match self.horizon {
-                    Some((from, _)) => one(self, Some(AnchorDay::plain(from)), &mut occ)?,
+                    Some((from, _)) => {
+                        self.why_anchor(|| format!("the first day of the horizon: {}", day(from)));
+                        one(self, Some(AnchorDay::plain(from)), &mut occ)?
+                    }
                     None => {
                         self.spans.push(None);
                         continue;
@@ -166,6 +235,19 @@ impl Planner<'_> {
                         },
                         None => event_day,
                     };
+                    let names: Vec<&str> = kinds.iter().map(|k| &**k).collect();
+                    self.why_anchor(|| match latest {
+                        Some(at) => format!(
+                            "the latest {} at {}",
+                            names.join(" or "),
+                            at.format("%Y-%m-%d %H:%M")
+                        ),
+                        None => format!(
+                            "the event on {} (no {} since)",
+                            day(event),
+                            names.join(" or ")
+                        ),
+                    });
                     one(self, Some(a), &mut occ)?;
                 }
             }

@@ -1,0 +1,351 @@
+//! Explaining a plan: for each task, the program and step, what it counts from, the date
+//! arithmetic and every shift; for each dropped occurrence, why. Recorded while planning,
+//! only when asked ([`RuleSet::explain`]): plain planning pays one branch per note.
+
+use super::task::Plan;
+use super::Planner;
+use crate::calendar::Calendar;
+use crate::error::Result;
+use crate::history::History;
+use crate::ruleset::RuleSet;
+use crate::Episode;
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+
+/// Why one task is where it is, or why an occurrence was dropped.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Explanation {
+    /// The task's id (or the id the dropped occurrence would have had).
+    pub id: String,
+    /// Program id.
+    pub program: Arc<str>,
+    /// Step id.
+    pub step: Arc<str>,
+    /// What the step counts from, and its day: "the event on 2026-03-02 at 10:00",
+    /// "milestone suture_removal: default P7D from the event, 2026-03-09"…
+    pub anchor: String,
+    /// The way from the anchor to the task's day and time, in order: the offset, the
+    /// repeat rule, every shift and why, the time window, what the history did.
+    pub steps: Vec<String>,
+    /// How it ends: "due 2026-03-10 09:00-18:00", or "dropped: superseded
+    /// (day-6-call)".
+    pub result: String,
+    /// True for a dropped occurrence.
+    pub dropped: bool,
+}
+
+/// A plan with the explanation of each of its tasks and dropped occurrences.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Explained {
+    /// The plan, exactly as [`RuleSet::plan`] (or [`RuleSet::plan_with`]) gives it.
+    pub plan: Plan,
+    /// One explanation per task and per dropped occurrence, sorted by id.
+    pub explanations: Vec<Explanation>,
+}
+
+impl Explained {
+    /// The explanation of the task or dropped occurrence `id`.
+    pub fn of(&self, id: &str) -> Option<&Explanation> {
+        self.explanations
+            .binary_search_by(|e| e.id.as_str().cmp(id))
+            .ok()
+            .and_then(|i| self.explanations.get(i))
+    }
+}
+
+impl std::fmt::Display for Explanation {
+    /// `id: result`, then the anchor and each step on its own indented line.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(f, "{}: {}", self.id, self.result)?;
+        writeln!(f, "  from {}", self.anchor)?;
+        for s in &self.steps {
+            writeln!(f, "  {s}")?;
+        }
+        Ok(())
+    }
+}
+
+/// What the planner records while explaining.
+#[derive(Debug, Default)]
+pub(super) struct Trace {
+    /// The current anchor, in words.
+    pub anchor: String,
+    /// The notes of the current occurrence.
+    pub notes: Vec<String>,
+    /// How many notes every occurrence of the current anchor shares (its offset).
+    pub keep: usize,
+    pub done: Vec<Explanation>,
+}
+
+impl RuleSet {
+    /// Plans `episode` (with `history`, as [`RuleSet::plan_with`] does, when given) and
+    /// explains every task and dropped occurrence.
+    ///
+    /// ```
+    /// use followup::{Calendar, RuleSet};
+    /// let rules = RuleSet::builtin()?;
+    /// let ep = rules.read_episode("ep", r#"{"id": "ep-1", "event": "procedure", "at": "2026-03-02T10:00",
+    ///     "attributes": {"category": "laser"}, "patient": {"id": "p-1"}}"#)?;
+    /// let calendar = Calendar::from_json("clinic", r#"{"closed_weekdays": ["Sun"]}"#)?;
+    /// let explained = rules.explain(&ep, None, &calendar)?;
+    /// let why = explained.of("laser-aftercare/day-6-call/ep-1/0").unwrap();
+    /// assert_eq!(why.anchor, "the event on 2026-03-02 (Mon) at 10:00");
+    /// assert_eq!(why.steps[0], "offset P6D: 2026-03-02 + P6D = 2026-03-08 (Sun)");
+    /// assert_eq!(why.steps[1], "2026-03-08 (Sun): the clinic closes every Sunday (closed_weekday): nearest_open_day gives 2026-03-09 (Mon)");
+    /// assert_eq!(why.result, "due 2026-03-09 (Mon) 09:00-18:00");
+    /// # Ok::<(), followup::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`RuleSet::plan`].
+    pub fn explain(
+        &self,
+        episode: &Episode,
+        history: Option<&History>,
+        calendar: &Calendar,
+    ) -> Result<Explained> {
+        let (plan, mut explanations) = self.run_traced(episode, history, calendar, None)?;
+        explanations.sort_by(|a, b| a.id.cmp(&b.id));
+        explanations.dedup_by(|a, b| a.id == b.id);
+        Ok(Explained { plan, explanations })
+    }
+}
+
+impl Planner<'_> {
+    /// True while explaining.
+    pub(super) fn tracing(&self) -> bool {
+        self.trace.is_some()
+    }
+
+    /// Sets what the next occurrences count from.
+    pub(super) fn why_anchor(&mut self, anchor: impl FnOnce() -> String) {
+        if let Some(t) = self.trace.as_mut() {
+            t.anchor = anchor();
+            t.notes.clear();
+            t.keep = 0;
+        }
+    }
+
+    /// Adds a step of the current occurrence's way.
+    pub(super) fn why(&mut self, note: impl FnOnce() -> String) {
+        if let Some(t) = self.trace.as_mut() {
+            t.notes.push(note());
+        }
+    }
+
+    /// Marks the notes so far as shared by every occurrence of the current anchor (its
+    /// offset, before a repeat rule's dates).
+    pub(super) fn why_keep(&mut self) {
+        if let Some(t) = self.trace.as_mut() {
+            t.keep = t.notes.len();
+        }
+    }
+
+    /// Closes the current occurrence's explanation; the next occurrence of the same anchor
+    /// starts from the shared notes.
+    pub(super) fn why_done(
+        &mut self,
+        id: impl FnOnce() -> String,
+        program: &Arc<str>,
+        step: &Arc<str>,
+        result: impl FnOnce() -> String,
+        dropped: bool,
+    ) {
+        if let Some(t) = self.trace.as_mut() {
+            let steps = t.notes.clone();
+            t.notes.truncate(t.keep);
+            t.done.push(Explanation {
+                id: id(),
+                program: program.clone(),
+                step: step.clone(),
+                anchor: t.anchor.clone(),
+                steps,
+                result: result(),
+                dropped,
+            });
+        }
+    }
+
+    /// Removes the explanations recorded since `len` (a program planned again).
+    pub(super) fn why_truncate(&mut self, len: usize) {
+        if let Some(t) = self.trace.as_mut() {
+            t.done.truncate(len);
+        }
+    }
+
+    /// How many explanations are recorded.
+    pub(super) fn why_count(&self) -> usize {
+        self.trace.as_ref().map_or(0, |t| t.done.len())
+    }
+
+    /// The explanation already recorded for `id`, to add what the history did.
+    pub(super) fn why_also(&mut self, id: &str, note: impl FnOnce() -> String) {
+        if let Some(t) = self.trace.as_mut() {
+            if let Some(e) = t.done.iter_mut().rev().find(|e| e.id == id) {
+                e.steps.push(note());
+            }
+        }
+    }
+
+    /// Updates the result of the explanation of `id` (moved or dropped by the history).
+    pub(super) fn why_result(&mut self, id: &str, result: impl FnOnce() -> String, dropped: bool) {
+        if let Some(t) = self.trace.as_mut() {
+            if let Some(e) = t.done.iter_mut().rev().find(|e| e.id == id) {
+                e.result = result();
+                e.dropped = dropped;
+            }
+        }
+    }
+}
+
+/// `2026-03-08 (Sun)`.
+pub(super) fn day(d: chrono::NaiveDate) -> String {
+    format!("{d} ({})", d.format("%a"))
+}
+
+/// The words of a closed-day policy.
+pub(super) fn policy(p: crate::model::ClosedDay) -> &'static str {
+    use crate::model::ClosedDay as C;
+    match p {
+        C::Keep => "keep",
+        C::NextOpenDay => "next_open_day",
+        C::PreviousOpenDay => "previous_open_day",
+        C::NearestOpenDay => "nearest_open_day",
+    }
+}
+
+/// Why a day does not work for a channel, in words.
+pub(super) fn closed(
+    cal: &Calendar,
+    reason: crate::calendar::ShiftReason,
+    d: chrono::NaiveDate,
+) -> String {
+    use crate::calendar::ShiftReason as R;
+    let what = match reason {
+        R::ClosedWeekday => format!("the clinic closes every {}", d.format("%A")),
+        R::ClosedDate => "a closed date of the clinic".to_string(),
+        R::Holiday => match cal.holiday_name(d) {
+            Some(name) => format!("a public holiday ({name})"),
+            None => "a public holiday".to_string(),
+        },
+        R::Weekend => "a weekend day, and the clinic closes on weekends".to_string(),
+        R::CallDeskClosed => "the call desk does not work".to_string(),
+        R::MessagesClosed => "no messages go out".to_string(),
+        other => other.name().to_string(),
+    };
+    format!("{what} ({})", reason.name())
+}
+
+/// The JSON name of a drop reason (`superseded`, `stopped`…).
+pub(super) fn reason_name(r: super::task::DropReason) -> String {
+    serde_json::to_value(r)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+impl Planner<'_> {
+    /// Explains what the history added, after planning: the tasks it made (attempts,
+    /// messages, supervisors' tasks, the follow-ups added by hand) and the occurrences it
+    /// dropped, each from its task or its drop.
+    pub(super) fn why_rest(&mut self) {
+        let Some(mut t) = self.trace.take() else {
+            return;
+        };
+        let known: std::collections::BTreeSet<String> =
+            t.done.iter().map(|e| e.id.clone()).collect();
+        for task in &self.plan.tasks {
+            let id = task.id();
+            if known.contains(&id) {
+                continue;
+            }
+            let base = id
+                .rsplit_once('/')
+                .map_or(id.as_str(), |(b, _)| b)
+                .to_string();
+            let (anchor, how) = match task.derived {
+                None => (
+                    "a follow-up added by hand in the history".to_string(),
+                    format!("due {} as given", day(task.due)),
+                ),
+                Some(d) => (format!("task {base}"), derived_how(d)),
+            };
+            let mut steps = vec![how];
+            if let Some(r) = task.shifted {
+                steps.push(format!(
+                    "{}: {} gives {}",
+                    day(task.nominal),
+                    r.name(),
+                    day(task.due)
+                ));
+            }
+            steps.push(format!("time of day: {}", task.window));
+            if let Some(r) = &task.record {
+                steps.push(record_note(r));
+            }
+            t.done.push(Explanation {
+                id,
+                program: task.info.program.clone(),
+                step: task.info.step.clone(),
+                anchor,
+                steps,
+                result: format!("due {} {}", day(task.due), task.window),
+                dropped: false,
+            });
+        }
+        for d in &self.plan.dropped {
+            if known.contains(&d.id) || t.done.iter().any(|e| e.id == d.id) {
+                continue;
+            }
+            let detail = d
+                .detail
+                .as_deref()
+                .map(|x| format!(" ({x})"))
+                .unwrap_or_default();
+            t.done.push(Explanation {
+                id: d.id.clone(),
+                program: d.program.clone(),
+                step: d.step.clone(),
+                anchor: match d.id.rsplit_once('/') {
+                    Some((b, _)) if d.id.matches('/').count() > 3 => format!("task {b}"),
+                    _ => "a follow-up added by hand in the history".to_string(),
+                },
+                steps: Vec::new(),
+                result: format!("dropped: {}{detail}", reason_name(d.reason)),
+                dropped: true,
+            });
+        }
+        self.trace = Some(t);
+    }
+}
+
+/// What a task made from another is for.
+fn derived_how(d: super::task::Derived) -> String {
+    use super::task::Derived as D;
+    match d {
+        D::Attempt(n) => format!("the call before went unanswered: attempt {n}, retry_after later (the step's no_answer)"),
+        D::Message => "the last attempt went unanswered: a message instead (no_answer then sms or wechat)".into(),
+        D::Unanswered => "the last attempt went unanswered: a supervisor looks into it (no_answer then escalate)".into(),
+        D::Overdue => "not recorded as done: a supervisor's check escalate_after the task's last on-time day".into(),
+        D::Escalation => "its wait ended without the fact: a supervisor's task".into(),
+        D::AbnormalContact => "an abnormal recovery was recorded: the onsite consultant calls the same day".into(),
+        D::DoctorVisit => "an abnormal recovery was recorded: the doctor sees the patient".into(),
+    }
+}
+
+/// `history: no_answer at 2026-03-03 10:05 by u-3 (closed)`.
+pub(super) fn record_note(r: &super::task::Record) -> String {
+    let by =
+        r.by.as_deref()
+            .map(|b| format!(" by {b}"))
+            .unwrap_or_default();
+    format!(
+        "history: {} at {}{by}{}",
+        r.outcome.name(),
+        r.at.format("%Y-%m-%d %H:%M"),
+        if r.closed { " (closed)" } else { "" }
+    )
+}

@@ -1,0 +1,136 @@
+//! Explaining a plan (issue 12): every task and dropped occurrence has one explanation;
+//! explaining plans exactly as planning does; the explanations of a few real days,
+//! written by hand from the rules and the calendar.
+
+use crate::closed_loop::{episode as loop_episode, history, rules as loop_rules};
+use crate::support::builtin;
+use followup::{Calendar, Explained, RuleSet};
+
+fn lines(x: &Explained, id: &str) -> Vec<String> {
+    let e = x.of(id).unwrap_or_else(|| panic!("no explanation of {id}"));
+    let mut out = vec![
+        format!("{}: {}", e.id, e.result),
+        format!("from {}", e.anchor),
+    ];
+    out.extend(e.steps.iter().cloned());
+    out
+}
+
+#[test]
+fn explaining_plans_as_planning_does_and_explains_everything_once() {
+    let rules = builtin();
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/episodes");
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    for cal in [Calendar::default(), Calendar::china(2026).unwrap()] {
+        for f in &files {
+            let ep = rules
+                .read_episode("ep", &std::fs::read_to_string(f).unwrap())
+                .unwrap();
+            let x = rules.explain(&ep, None, &cal).unwrap();
+            assert_eq!(x.plan, rules.plan(&ep, &cal).unwrap(), "{}", f.display());
+            let mut ids: Vec<String> = (x.plan.tasks.iter().map(|t| t.id()))
+                .chain(x.plan.dropped.iter().map(|d| d.id.clone()))
+                .collect();
+            ids.sort();
+            let explained: Vec<String> = x.explanations.iter().map(|e| e.id.clone()).collect();
+            assert_eq!(explained, ids, "{}", f.display());
+            for e in &x.explanations {
+                let dropped = x.plan.dropped.iter().any(|d| d.id == e.id);
+                assert_eq!(e.dropped, dropped, "{}", e.id);
+                assert!(!e.anchor.is_empty(), "{}", e.id);
+            }
+        }
+    }
+}
+
+/// Thu 12 Feb 2026, before the Spring Festival (official calendar 2026: holidays 15-23
+/// Feb, 14 and 28 Feb make-up working days). D+3 is Sun 15 Feb, a holiday: the nearest
+/// open day is Sat 14 (a make-up working day). D+6 is Wed 18, inside the holiday: no open
+/// day within 3 days, dropped. The suture removal's default day, Thu 19, is a holiday:
+/// the visit moves to the first open day, Tue 24, and the reminder the day before with it.
+#[test]
+fn the_spring_festival_explained() {
+    let rules = builtin();
+    let ep = rules
+        .read_episode(
+            "ep",
+            include_str!("../examples/episodes/before-spring-festival.json"),
+        )
+        .unwrap();
+    let x = rules
+        .explain(&ep, None, &Calendar::china(2026).unwrap())
+        .unwrap();
+    assert_eq!(
+        lines(&x, "plastic-aftercare/day-3-call/ep-1201/0"),
+        [
+            "plastic-aftercare/day-3-call/ep-1201/0: due 2026-02-14 (Sat) 09:00-18:00",
+            "from the event on 2026-02-12 (Thu) at 10:00",
+            "offset P3D: 2026-02-12 + P3D = 2026-02-15 (Sun)",
+            "2026-02-15 (Sun): a public holiday (Spring Festival) (holiday): nearest_open_day gives 2026-02-14 (Sat)",
+            "time of day: 09:00-18:00",
+        ]
+    );
+    assert_eq!(
+        lines(&x, "plastic-aftercare/day-6-call/ep-1201/0"),
+        [
+            "plastic-aftercare/day-6-call/ep-1201/0: dropped: beyond_max_shift (holiday)",
+            "from the event on 2026-02-12 (Thu) at 10:00",
+            "offset P6D: 2026-02-12 + P6D = 2026-02-18 (Wed)",
+            "2026-02-18 (Wed): a public holiday (Spring Festival) (holiday): nearest_open_day finds no day it may take within its max_shift of 3 days",
+        ]
+    );
+    assert_eq!(
+        lines(&x, "plastic-aftercare/suture-removal-reminder/ep-1201/0"),
+        [
+            "plastic-aftercare/suture-removal-reminder/ep-1201/0: due 2026-02-23 (Mon) 09:00-18:00",
+            "from milestone suture_removal: not given, its default P7D from the event: 2026-02-19 (Thu), a visit on a day the clinic is closed (holiday): moved to 2026-02-24 (Tue) (next_open_day)",
+            "offset -P1D: 2026-02-24 - P1D = 2026-02-23 (Mon)",
+            "counted from the visit's default day, the rule's day is 2026-02-18 (Wed); from the visit as moved, 2026-02-23 (Mon)",
+            "time of day: 09:00-18:00",
+        ]
+    );
+}
+
+/// The closed loop's rules (tests/closed_loop): the day-6 call agreed for 10 Mar at
+/// 19:30; the day-1 call unanswered at 10:05, tried again at 12:05.
+#[test]
+fn what_the_history_did_is_explained() {
+    let h = history(
+        r#"{"outcomes": [
+            {"task": "care/day-1-call/ep-1/0", "outcome": "no_answer", "at": "2026-03-03T10:05:00", "by": "u-3"},
+            {"task": "care/day-6-call/ep-1/0", "outcome": "rescheduled", "at": "2026-03-08T10:00:00", "to": "2026-03-10T19:30:00"}
+        ]}"#,
+    );
+    let rules: RuleSet = loop_rules();
+    let x = rules
+        .explain(&loop_episode(), Some(&h), &Calendar::default())
+        .unwrap();
+    assert_eq!(
+        lines(&x, "care/day-6-call/ep-1/0"),
+        [
+            "care/day-6-call/ep-1/0: due 2026-03-10 (Tue) 19:30-20:30",
+            "from the event on 2026-03-02 (Mon) at 10:00",
+            "offset P6D: 2026-03-02 + P6D = 2026-03-08 (Sun)",
+            "time of day: 09:00-18:00",
+            "history: rescheduled at 2026-03-08 10:00",
+            "agreed: 2026-03-10 (Tue)",
+        ]
+    );
+    assert_eq!(
+        lines(&x, "care/day-1-call/ep-1/0/attempt-2"),
+        [
+            "care/day-1-call/ep-1/0/attempt-2: due 2026-03-03 (Tue) 12:05-18:00",
+            "from task care/day-1-call/ep-1/0",
+            "the call before went unanswered: attempt 2, retry_after later (the step's no_answer)",
+            "time of day: 12:05-18:00",
+        ]
+    );
+    assert_eq!(
+        lines(&x, "care/day-1-call/ep-1/0")[4],
+        "history: no_answer at 2026-03-03 10:05 by u-3 (closed)"
+    );
+}
