@@ -8,6 +8,7 @@
 mod check;
 mod china;
 mod merge;
+mod runs;
 mod spec;
 
 use crate::error::{Located, Result};
@@ -105,7 +106,7 @@ use std::ops::RangeInclusive;
 /// assert!(!cal.covers(d("2027-01-01")));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Calendar(Spec);
+pub struct Calendar(Spec, runs::Runs);
 
 /// Why a task's day moved: why its nominal day is closed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -333,7 +334,9 @@ impl Calendar {
     /// `spec` if it passes every check.
     fn checked(spec: Spec) -> std::result::Result<Calendar, Located> {
         check::check(&spec)?;
-        Ok(Calendar(spec))
+        let mut cal = Calendar(spec, runs::Runs::default());
+        cal.1 = runs::Runs::of(&cal);
+        Ok(cal)
     }
 
     /// The times behind the named windows: those the calendar gives, the others from its
@@ -445,33 +448,43 @@ impl Calendar {
     ///
     /// # Properties
     ///
-    /// The search is bounded, whatever the calendar: at least one weekday is open by the
-    /// weekly rules (checked when the calendar is made), so any 7 closed days in a row
-    /// hold a day closed only by a listed date (a closed date, or a holiday when holidays
-    /// are closed). A run of closed days with
-    /// `n` listed dates is thus at most `7 n + 6` days long, and the search looks at no
-    /// more than `7 (n + 1)` days. Its cost is the length of the closed run it crosses
-    /// (a 9-day Spring Festival break: 10 days), not the size of the calendar.
+    /// Its cost does not grow with the calendar: runs of closed days that hold a listed
+    /// date (a closed date, a closed holiday) are found when the calendar is made, and a
+    /// search jumps over a run at once; the weekly rules close at most 6 days in a row
+    /// (at least one weekday is open, checked when the calendar is made).
     pub fn nearest_open(&self, date: NaiveDate, forward: bool) -> Option<NaiveDate> {
-        let listed = self.0.closed_dates.0.len()
-            + if self.0.closed_on_holidays {
-                self.0.holidays.0.len()
-            } else {
-                0
-            };
-        let bound = listed.saturating_add(1).saturating_mul(7);
-        let mut d = date;
-        for _ in 0..bound {
-            if self.is_open(d) {
+        self.next_working(Crew::Clinic, date, forward, true)
+    }
+
+    /// The first day on or after (`forward`), or on or before, `date` (`date` itself
+    /// only when `inclusive`) on which `crew` works; `None` at the ends of the date range.
+    pub(crate) fn next_working(
+        &self,
+        crew: Crew,
+        date: NaiveDate,
+        forward: bool,
+        inclusive: bool,
+    ) -> Option<NaiveDate> {
+        let step = |d: NaiveDate| if forward { d.succ_opt() } else { d.pred_opt() };
+        let mut d = if inclusive { date } else { step(date)? };
+        // A jump lands outside a run; then at most 6 days of weekly closing, and the next
+        // run is never adjacent: a handful of iterations.
+        loop {
+            if let Some((start, end)) = self.1.at(crew, d) {
+                d = step(if forward { end } else { start })?;
+                continue;
+            }
+            if self.works_crew(crew, d) {
                 return Some(d);
             }
-            d = if forward {
-                d.succ_opt()?
-            } else {
-                d.pred_opt()?
-            };
+            d = step(d)?;
         }
-        None
+    }
+
+    /// The run of closed days holding `d` for `crew`, if `d` is in one that holds a
+    /// listed date: searches jump over it.
+    pub(crate) fn closed_run(&self, crew: Crew, d: NaiveDate) -> Option<(NaiveDate, NaiveDate)> {
+        self.1.at(crew, d)
     }
 
     /// Why a task on `channel` cannot be done on `date`, or `None` if its [`Crew`] works
@@ -493,7 +506,12 @@ impl Calendar {
     /// # Ok::<(), followup::Error>(())
     /// ```
     pub fn closed_reason_for(&self, channel: Channel, date: NaiveDate) -> Option<ShiftReason> {
-        match Crew::of(channel) {
+        self.crew_closed(Crew::of(channel), date)
+    }
+
+    /// Why `crew` does not work on `date`, or `None` if it does.
+    pub(crate) fn crew_closed(&self, crew: Crew, date: NaiveDate) -> Option<ShiftReason> {
+        match crew {
             Crew::Clinic => self.closed_reason(date),
             Crew::CallDesk => match self.0.call_desk.says(date) {
                 Some(true) => None,
@@ -513,23 +531,15 @@ impl Calendar {
         self.closed_reason_for(channel, date).is_none()
     }
 
-    /// How many days a search for a working day of `crew` needs at most, from any day:
-    /// every 7 closed days in a row hold a date closed by a listed date (the checks make
-    /// sure a weekday is open by the weekly rules).
-    pub(crate) fn search_bound(&self, crew: Crew) -> usize {
-        let s = &self.0;
-        let clinic = s.closed_dates.0.len()
-            + if s.closed_on_holidays {
-                s.holidays.0.len()
-            } else {
-                0
-            };
-        let listed = match crew {
-            Crew::Clinic => clinic,
-            Crew::CallDesk => clinic + s.call_desk.closed_dates.0.len(),
-            Crew::Messages => s.messages.closed_dates.0.len(),
-        };
-        listed.saturating_add(1).saturating_mul(7)
+    /// True if `crew` works on `date`.
+    pub(crate) fn works_crew(&self, crew: Crew, date: NaiveDate) -> bool {
+        self.crew_closed(crew, date).is_none()
+    }
+
+    /// How many runs of closed days that hold a listed date `crew` has: a search crosses
+    /// at most this many jumps, and 6 weekly closed days between two of them.
+    pub(crate) fn run_count(&self, crew: Crew) -> usize {
+        self.1.count(crew)
     }
 }
 

@@ -239,7 +239,7 @@ impl Planner<'_> {
                 };
                 let start = placed.0.and_time(placed.1.start);
                 if let Some((reason, detail)) =
-                    lifecycle::judge(self.ep, program, step, channel, start)
+                    lifecycle::judge(&self.facts, program, step, channel, start)
                 {
                     self.dropped(program, step, base, id, reason, detail, Some(at.date()));
                     return Ok(());

@@ -59,7 +59,7 @@ impl Planner<'_> {
                 continue;
             };
             if let Some((reason, detail)) = lifecycle::judge_contact(
-                self.ep,
+                &self.facts,
                 &declined,
                 &[],
                 f.channel,

@@ -6,6 +6,7 @@ use crate::compile::{Program, Step};
 use crate::model::Channel;
 use crate::offset::{Landing, MonthEnd};
 use crate::Episode;
+use super::facts::Facts;
 use chrono::NaiveDateTime;
 use std::sync::Arc;
 
@@ -30,46 +31,29 @@ pub(super) fn in_sample(ep: &Episode, program: &Program, step: &Step) -> bool {
 /// the patient's (`patient.opt_outs`, `patient.declined`) or the episode's facts
 /// (`opt_out`, `declined`), whichever comes first: every program honours them.
 pub(super) fn judge(
-    ep: &Episode,
+    facts: &Facts<'_>,
     program: &Program,
     step: &Step,
     channel: Channel,
     due: NaiveDateTime,
 ) -> Verdict {
-    judge_contact(ep, &program.declined, &step.stop_when, channel, due)
+    judge_contact(facts, &program.declined, &step.stop_when, channel, due)
 }
 
 /// [`judge`] for a contact of no step (a follow-up added by hand): the refusal rule
 /// `declined` and the facts `stop_when`.
 pub(super) fn judge_contact(
-    ep: &Episode,
+    facts: &Facts<'_>,
     declined: &crate::compile::Declined,
     stop_when: &[Box<str>],
     channel: Channel,
     due: NaiveDateTime,
 ) -> Verdict {
-    let patient = &ep.patient;
-    let opted_out = patient
-        .opt_outs
-        .iter()
-        .any(|o| o.channel == channel && o.at < due)
-        || ep
-            .facts
-            .iter()
-            .any(|f| f.kind == "opt_out" && f.channel == Some(channel) && f.at < due);
-    if opted_out {
+    if facts.opt_out(channel).is_some_and(|at| at < due) {
         let name: &'static str = channel.name();
         return Some((DropReason::OptedOut, Some(Arc::from(name))));
     }
-    let refusal = ep
-        .facts
-        .iter()
-        .filter(|f| f.kind == "declined")
-        .map(|f| f.at)
-        .chain(patient.declined)
-        .filter(|at| *at < due)
-        .min();
-    if let Some(refusal) = refusal {
+    if let Some(refusal) = facts.refusal.filter(|at| *at < due) {
         let rule = declined;
         if rule.stop_channels.contains(&channel) {
             return Some((DropReason::Declined, None));
@@ -84,7 +68,7 @@ pub(super) fn judge_contact(
         }
     }
     for kind in stop_when {
-        if ep.facts.iter().any(|f| *f.kind == **kind && f.at < due) {
+        if facts.first(kind).is_some_and(|at| at < due) {
             return Some((DropReason::Stopped, Some(Arc::from(&**kind))));
         }
     }

@@ -7,6 +7,7 @@
 mod derive;
 pub(crate) mod derived;
 pub(crate) mod explain;
+mod facts;
 mod fill;
 mod follow_up;
 pub(crate) mod ledger;
@@ -230,6 +231,7 @@ impl RuleSet {
             placed: Vec::new(),
             first_anchors: Vec::new(),
             trace: explain.then(Box::default),
+            facts: facts::Facts::of(episode),
         };
         match horizon {
             None => self.check_episode(episode, &what())?,
@@ -353,6 +355,8 @@ struct Planner<'a> {
     first_anchors: Vec<Option<NaiveDate>>,
     /// What explaining records (`RuleSet::explain`); `None` when planning.
     trace: Option<Box<explain::Trace>>,
+    /// The episode's facts, indexed by kind.
+    facts: facts::Facts<'a>,
 }
 
 /// A task of the current program as the rules and the calendar placed it.

@@ -293,18 +293,12 @@ fn place(
     };
     let detail = Some(Arc::from(reason.name()));
     let expires = n.expires().unwrap_or(n.send_on);
-    let mut day = n.send_on;
-    // The calendar's bound: some day within it works, whatever the calendar.
-    for _ in 0..cal.search_bound(Crew::of(n.channel)) {
-        day = match day.succ_opt() {
-            Some(d) if d <= expires => d,
-            _ => return Err((DropReason::Expired, detail)),
-        };
-        if cal.works(n.channel, day) {
-            return Ok((day, Some(reason)));
-        }
+    // The first day the channel works after it (runs of closed days are jumped over).
+    match cal.next_working(Crew::of(n.channel), n.send_on, true, false) {
+        Some(day) if day <= expires => Ok((day, Some(reason))),
+        Some(_) => Err((DropReason::Expired, detail)),
+        None => Err((DropReason::NoOpenDay, detail)),
     }
-    Err((DropReason::NoOpenDay, detail))
 }
 
 /// The notice's time of day: its window, for calls and messages outside the clinic's quiet

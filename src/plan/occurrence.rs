@@ -235,7 +235,7 @@ impl Planner<'_> {
         let mut waiting = false;
         let mut escalate_after = None;
         if let Some(w) = &step.wait {
-            match self.ep.first_fact_of(&w.fact).map(|f| f.at.date()) {
+            match self.facts.first(&w.fact).map(|at| at.date()) {
                 Some(fact_day) if fact_day > due => {
                     due = self.on_or_after(step.info.channel, fact_day);
                     shifted = Some(ShiftReason::WaitedForFact);
@@ -379,7 +379,7 @@ impl Planner<'_> {
             })
         });
         let verdict = lifecycle::judge(
-            self.ep,
+            &self.facts,
             program,
             step,
             step.info.channel,

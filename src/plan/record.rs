@@ -137,7 +137,7 @@ impl Planner<'_> {
             // A task moved (or a new attempt) is judged again on its new day.
             let verdict = self.plan.tasks.get(tail).and_then(|t| {
                 let at = t.due.and_time(t.window.start);
-                lifecycle::judge(self.ep, program, step, t.channel(), at)
+                lifecycle::judge(&self.facts, program, step, t.channel(), at)
                     .map(|v| (v, t.id(), t.nominal, t.occurrence))
             });
             if let Some(((reason, detail), id, nominal, occurrence)) = verdict {

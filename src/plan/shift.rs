@@ -255,27 +255,40 @@ impl Planner<'_> {
         max: Option<i64>,
         avoid: Option<Lane>,
     ) -> Option<NaiveDate> {
-        // Each day another task holds can lengthen a run of unusable days by a week.
+        let crew = Crew::of(channel);
+        // Without `max_shift`, how far a search may go: the runs of closed days it may
+        // jump (each is one step), 6 weekly closed days between them, and a week for each
+        // day another task holds. The distance itself is not bounded: the end of the last
+        // run may be far away.
         let held = if avoid.is_some() {
             self.placed.len() + self.first_pass.len()
         } else {
             0
         };
-        let bound = self
+        let steps = self
             .cal
-            .search_bound(Crew::of(channel))
-            .saturating_add(held.saturating_mul(7));
-        let bound = i64::try_from(bound).unwrap_or(i64::MAX);
-        let limit = max.map_or(bound, |m| m.min(bound));
+            .run_count(crew)
+            .saturating_add(held)
+            .saturating_add(1)
+            .saturating_mul(7);
+        let far = |d: NaiveDate| max.is_some_and(|m| (d - from).num_days().abs() > m);
         let ok = |d: NaiveDate| {
             within(d, lo, hi)
                 && self.cal.works(channel, d)
                 && !avoid.is_some_and(|n| self.taken_on(channel, d, n))
         };
         let walk = |dir: i64| -> Option<NaiveDate> {
-            for k in 1..=limit {
-                let d = add_days(from, dir * k)?;
-                if (dir > 0 && hi.is_some_and(|h| d > h)) || (dir < 0 && lo.is_some_and(|l| d < l))
+            let mut d = from;
+            for _ in 0..steps {
+                d = add_days(d, dir)?;
+                // A run of closed days is crossed in one step.
+                if let Some((start, end)) = self.cal.closed_run(crew, d) {
+                    d = if dir > 0 { end } else { start };
+                    continue;
+                }
+                if (dir > 0 && hi.is_some_and(|h| d > h))
+                    || (dir < 0 && lo.is_some_and(|l| d < l))
+                    || far(d)
                 {
                     return None;
                 }
@@ -289,25 +302,12 @@ impl Planner<'_> {
             Way::Supersede => None,
             Way::Forward => walk(1),
             Way::Backward => walk(-1),
-            Way::Nearest => {
-                for k in 1..=limit {
-                    let later = add_days(from, k);
-                    let earlier = add_days(from, -k);
-                    // The later day wins a tie.
-                    if let Some(d) = later.filter(|d| ok(*d)) {
-                        return Some(d);
-                    }
-                    if let Some(d) = earlier.filter(|d| ok(*d)) {
-                        return Some(d);
-                    }
-                    let past_hi = later.is_none_or(|d| hi.is_some_and(|h| d > h));
-                    let past_lo = earlier.is_none_or(|d| lo.is_some_and(|l| d < l));
-                    if past_hi && past_lo {
-                        break;
-                    }
-                }
-                None
-            }
+            // The nearest day either way; the later wins a tie.
+            Way::Nearest => match (walk(1), walk(-1)) {
+                (Some(a), Some(b)) if (from - b) < (a - from) => Some(b),
+                (Some(a), _) => Some(a),
+                (None, b) => b,
+            },
         }
     }
 

@@ -160,7 +160,9 @@ impl Planner<'_> {
                     }
                 }
                 Anchor::Fact(kind) => {
-                    for at in ep.times_of(kind) {
+                    let times: Vec<chrono::NaiveDateTime> =
+                        self.facts.of_kind(kind).iter().map(|(_, t)| *t).collect();
+                    for at in times {
                         self.why_anchor(|| {
                             format!("fact {kind} at {}", at.format("%Y-%m-%d %H:%M"))
                         });
@@ -224,7 +226,7 @@ impl Planner<'_> {
                 Anchor::Latest(kinds) => {
                     // The event itself counts: facts before it are older news.
                     let latest = (kinds.iter())
-                        .filter_map(|k| ep.times_of(k).last())
+                        .filter_map(|k| self.facts.last(k))
                         .max()
                         .filter(|at| *at > ep.at);
                     let a = match latest {

@@ -1,0 +1,76 @@
+//! The episode's facts indexed by kind, once per plan: every task asks when a kind of
+//! fact first happened (a stop fact, an opt-out, a refusal), and steps count from the
+//! facts of a kind in time order. Sorted once, each question is a binary search, however
+//! many facts the episode holds.
+
+use crate::episode::ASSIGNED;
+use crate::model::Channel;
+use crate::Episode;
+use chrono::NaiveDateTime;
+
+/// The facts of one plan's episode (and its patient's refusal and opt-outs).
+#[derive(Debug, Default)]
+pub(super) struct Facts<'a> {
+    /// (kind, time), sorted: the facts, and the reassignments as `assigned`.
+    times: Vec<(&'a str, NaiveDateTime)>,
+    /// The earliest refusal: the patient's `declined` or a `declined` fact.
+    pub refusal: Option<NaiveDateTime>,
+    /// The earliest opt-out of each channel: the patient's and `opt_out` facts.
+    opt_outs: Vec<(Channel, NaiveDateTime)>,
+}
+
+impl<'a> Facts<'a> {
+    pub(super) fn of(ep: &'a Episode) -> Facts<'a> {
+        let mut times: Vec<(&str, NaiveDateTime)> = (ep.facts.iter())
+            .map(|f| (f.kind.as_str(), f.at))
+            .chain(ep.reassignments.iter().map(|r| (ASSIGNED, r.at)))
+            .collect();
+        times.sort_unstable();
+        let refusal = (ep.facts.iter())
+            .filter(|f| f.kind == "declined")
+            .map(|f| f.at)
+            .chain(ep.patient.declined)
+            .min();
+        let mut opt_outs: Vec<(Channel, NaiveDateTime)> = Vec::new();
+        let given = (ep.patient.opt_outs.iter()).map(|o| (o.channel, o.at));
+        let facts = (ep.facts.iter())
+            .filter(|f| f.kind == "opt_out")
+            .filter_map(|f| f.channel.map(|c| (c, f.at)));
+        for (channel, at) in given.chain(facts) {
+            match opt_outs.iter_mut().find(|(c, _)| *c == channel) {
+                Some(o) => o.1 = o.1.min(at),
+                None => opt_outs.push((channel, at)),
+            }
+        }
+        Facts {
+            times,
+            refusal,
+            opt_outs,
+        }
+    }
+
+    /// The times of the facts of `kind`, in order.
+    pub(super) fn of_kind(&self, kind: &str) -> &[(&'a str, NaiveDateTime)] {
+        let from = self.times.partition_point(|(k, _)| *k < kind);
+        let to = self.times.partition_point(|(k, _)| *k <= kind);
+        self.times.get(from..to).unwrap_or_default()
+    }
+
+    /// When the first fact of `kind` happened.
+    pub(super) fn first(&self, kind: &str) -> Option<NaiveDateTime> {
+        self.of_kind(kind).first().map(|(_, t)| *t)
+    }
+
+    /// When the last fact of `kind` happened.
+    pub(super) fn last(&self, kind: &str) -> Option<NaiveDateTime> {
+        self.of_kind(kind).last().map(|(_, t)| *t)
+    }
+
+    /// When the patient opted out of `channel`.
+    pub(super) fn opt_out(&self, channel: Channel) -> Option<NaiveDateTime> {
+        self.opt_outs
+            .iter()
+            .find(|(c, _)| *c == channel)
+            .map(|(_, t)| *t)
+    }
+}
