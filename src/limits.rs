@@ -19,6 +19,9 @@ use serde::{Deserialize, Serialize};
 pub struct Limits {
     /// Largest rule text accepted, in bytes. Default 1 MiB.
     pub max_rule_bytes: usize,
+    /// Largest rule set, all its texts together, in bytes. Default 2 MiB (the built-in
+    /// programs are about 100 KiB).
+    pub max_rule_set_bytes: usize,
     /// Deepest nesting of JSON arrays and objects in a rule text. Default 32
     /// (a rule file needs 5).
     pub max_json_depth: usize,
@@ -36,6 +39,9 @@ pub struct Limits {
     pub max_milestone_dates: usize,
     /// Most tasks (kept and dropped together) in one plan. Default 10,000.
     pub max_tasks_per_plan: usize,
+    /// Most facts, and most reassignments, in one episode. Default 1,000 (a patient's
+    /// contacts, visits and purchases over years).
+    pub max_facts: usize,
     /// Most outcomes and follow-ups in one history passed to planning. Default 10,000.
     pub max_history_entries: usize,
     /// Most clinic notices in one notice text, and given to one
@@ -47,6 +53,7 @@ impl Default for Limits {
     fn default() -> Self {
         Limits {
             max_rule_bytes: 1 << 20,
+            max_rule_set_bytes: 2 << 20,
             max_json_depth: 32,
             max_programs: 1_000,
             max_steps_per_program: 200,
@@ -54,6 +61,7 @@ impl Default for Limits {
             max_offset_days: 3_720,
             max_milestone_dates: 100,
             max_tasks_per_plan: 10_000,
+            max_facts: 1_000,
             max_history_entries: 10_000,
             max_notices: 1_000,
         }

@@ -1,6 +1,6 @@
 //! [`RuleSet`]: compiled programs, built from rule texts or the built-in library.
 
-use crate::compile::{compile_program, Program};
+use crate::compile::{compile_program_with, Program};
 use crate::error::{Located, Result};
 use crate::limits::Limits;
 use crate::model::ProgramDef;
@@ -147,7 +147,20 @@ impl RuleSetBuilder {
     /// unique across sources.
     pub fn build(self) -> Result<RuleSet> {
         let mut set = Accumulator::new(self.limits);
+        let mut total: usize = 0;
         for (name, text) in &self.sources {
+            total = total.saturating_add(text.len());
+            if total > self.limits.max_rule_set_bytes {
+                return Err(Located::new(
+                    "",
+                    format!(
+                        "with this text the rule set is {total} bytes, more than the limit max_rule_set_bytes ({})",
+                        self.limits.max_rule_set_bytes
+                    ),
+                )
+                .limit("max_rule_set_bytes")
+                .into_rule(name));
+            }
             let body = text.trim_start_matches('\u{feff}');
             let read = |e: Located| e.into_rule(name);
             if body.trim().is_empty() {
@@ -205,6 +218,8 @@ struct Accumulator {
     defs: Vec<SourcedProgram>,
     /// The JSON pointer prefix of each program in its source (`/2` in an array).
     prefixes: Vec<String>,
+    /// The repeat rules checked so far: each text once.
+    repeats: crate::compile::repeat::RepeatCache,
 }
 
 impl Accumulator {
@@ -214,6 +229,7 @@ impl Accumulator {
             programs: Vec::new(),
             defs: Vec::new(),
             prefixes: Vec::new(),
+            repeats: Default::default(),
         }
     }
 
@@ -238,7 +254,8 @@ impl Accumulator {
                 .limit("max_programs"),
             ));
         }
-        let program = compile_program(&sp.program, &self.limits).map_err(locate)?;
+        let program =
+            compile_program_with(&sp.program, &self.limits, &mut self.repeats).map_err(locate)?;
         if let Some(pos) = self.programs.iter().position(|p| p.id == program.id) {
             let other = match (self.defs.get(pos), self.prefixes.get(pos)) {
                 (Some(d), Some(p)) => format!("{p}/id in {}", d.source),
@@ -332,7 +349,7 @@ impl Accumulator {
         };
         let applied = overrides::apply(&base.program, v).map_err(locate)?;
         let patch = v.as_object().cloned().unwrap_or_default();
-        let program = compile_program(&applied.program, &self.limits)
+        let program = compile_program_with(&applied.program, &self.limits, &mut self.repeats)
             .map_err(|e| locate(overrides::map_compile_error(e, &applied, &patch)))?;
         let def = applied.program;
         if let (Some(p), Some(d)) = (self.programs.get_mut(pos), self.defs.get_mut(pos)) {

@@ -31,8 +31,12 @@ use std::sync::Arc;
 /// The only rule format this version reads.
 pub const FORMAT: &str = "followup/v1";
 
-/// Compiles one program definition.
-pub(crate) fn compile_program(def: &ProgramDef, limits: &Limits) -> Result<Program, Located> {
+/// Compiles one program definition, with the repeat rules of the rule set so far.
+pub(crate) fn compile_program_with(
+    def: &ProgramDef,
+    limits: &Limits,
+    repeats: &mut repeat::RepeatCache,
+) -> Result<Program, Located> {
     if def.format != FORMAT {
         return Err(Located::new(
             "/format",
@@ -123,7 +127,7 @@ pub(crate) fn compile_program(def: &ProgramDef, limits: &Limits) -> Result<Progr
     }
     let mut steps = Vec::with_capacity(def.steps.len());
     for (i, s) in def.steps.iter().enumerate() {
-        steps.push(step::compile_step(s, i, def, limits)?);
+        steps.push(step::compile_step(s, i, def, limits, repeats)?);
     }
     let order = anchors::resolve(def, &milestones, &mut steps)?;
     let declined = match &def.declined {

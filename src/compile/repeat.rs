@@ -4,6 +4,28 @@ use crate::limits::Limits;
 use chrono::{NaiveDate, TimeZone};
 use rrule::{RRule, Tz, Unvalidated};
 
+/// The repeat rules compiled so far in one rule set, by text and scope: a rule written
+/// in many steps (`FREQ=DAILY;COUNT=366` in 200 steps of 1,000 programs) is checked once.
+#[derive(Debug, Default)]
+pub(crate) struct RepeatCache {
+    rules: std::collections::HashMap<(Box<str>, bool), Compiled>,
+}
+
+type Compiled = Result<Repeat, (String, Option<&'static str>)>;
+
+impl RepeatCache {
+    /// [`Repeat::compile`], once per text and scope.
+    pub(crate) fn compile(&mut self, text: &str, limits: &Limits, horizon_bounded: bool) -> Compiled {
+        if let Some(done) = self.rules.get(&(Box::from(text), horizon_bounded)) {
+            return done.clone();
+        }
+        let done = Repeat::compile(text, limits, horizon_bounded);
+        self.rules
+            .insert((Box::from(text), horizon_bounded), done.clone());
+        done
+    }
+}
+
 /// A checked recurrence rule.
 #[derive(Debug, Clone)]
 pub(crate) struct Repeat {

@@ -9,6 +9,7 @@ pub(super) fn compile_step(
     i: usize,
     def: &ProgramDef,
     limits: &Limits,
+    repeats: &mut repeat::RepeatCache,
 ) -> Result<Step, Located> {
     let at = |field: &str| format!("/steps/{i}/{field}");
     check_id(&s.id, &at("id"), "step id")?;
@@ -90,7 +91,8 @@ pub(super) fn compile_step(
     };
     let repeat = match &s.repeat {
         Some(text) => Some(
-            repeat::Repeat::compile(text, limits, def.scope == crate::model::Scope::Patient)
+            repeats
+                .compile(text, limits, def.scope == crate::model::Scope::Patient)
                 .map_err(|(m, limit)| {
                     let e = Located::new(at("repeat"), m);
                     match limit {

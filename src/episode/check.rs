@@ -21,7 +21,8 @@ fn is_safe_id(id: &str) -> bool {
 type Check = fn(&Episode, &Limits) -> Result<(), Located>;
 
 /// Every check, in the order their errors are reported.
-const CHECKS: [Check; 10] = [
+const CHECKS: [Check; 11] = [
+    fact_count,
     episode_id,
     patient_id,
     event,
@@ -222,6 +223,23 @@ fn owners(ep: &Episode, _: &Limits) -> Result<(), Located> {
                     r.at
                 ),
             ));
+        }
+    }
+    Ok(())
+}
+
+/// At most `max_facts` facts and `max_facts` reassignments: each task looks facts up.
+fn fact_count(ep: &Episode, limits: &Limits) -> Result<(), Located> {
+    for (at, n) in [("/facts", ep.facts.len()), ("/reassignments", ep.reassignments.len())] {
+        if n > limits.max_facts {
+            return Err(Located::new(
+                at,
+                format!(
+                    "{n} entries, more than the limit max_facts ({}): expected at most {}",
+                    limits.max_facts, limits.max_facts
+                ),
+            )
+            .limit("max_facts"));
         }
     }
     Ok(())
