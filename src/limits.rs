@@ -19,8 +19,9 @@ use serde::{Deserialize, Serialize};
 pub struct Limits {
     /// Largest rule text accepted, in bytes. Default 1 MiB.
     pub max_rule_bytes: usize,
-    /// Largest rule set, all its texts together, in bytes. Default 2 MiB (the built-in
-    /// programs are about 100 KiB).
+    /// Largest rule set, all its texts together, in bytes. Default 512 KiB: ten times the
+    /// built-in programs (50 KiB), and small enough that any rule set compiles in well
+    /// under 100 ms and 10 MB.
     pub max_rule_set_bytes: usize,
     /// Deepest nesting of JSON arrays and objects in a rule text. Default 32
     /// (a rule file needs 5).
@@ -53,7 +54,7 @@ impl Default for Limits {
     fn default() -> Self {
         Limits {
             max_rule_bytes: 1 << 20,
-            max_rule_set_bytes: 2 << 20,
+            max_rule_set_bytes: 512 << 10,
             max_json_depth: 32,
             max_programs: 1_000,
             max_steps_per_program: 200,

@@ -29,7 +29,8 @@ impl RepeatCache {
 /// A checked recurrence rule.
 #[derive(Debug, Clone)]
 pub(crate) struct Repeat {
-    rule: RRule<Unvalidated>,
+    /// Shared by every step written with the same rule.
+    rule: std::sync::Arc<RRule<Unvalidated>>,
     /// The rule's COUNT: how many dates it gives from any start.
     pub count: Option<u32>,
 }
@@ -117,7 +118,10 @@ impl Repeat {
             return Err(bad("it has no COUNT; expected a bounded rule such as \"FREQ=MONTHLY;BYMONTHDAY=1,15;COUNT=6\" (patient-level programs may leave it out: their horizon bounds them)".into()));
         }
         let rule: RRule<Unvalidated> = text.parse().map_err(|e| bad(format!("{e}")))?;
-        let repeat = Repeat { rule, count };
+        let repeat = Repeat {
+            rule: std::sync::Arc::new(rule),
+            count,
+        };
         let start = sample_start().ok_or_else(|| bad("no sample date".into()))?;
         // Patient-level rules may be unbounded, and the horizon cuts them: they must give a
         // date within the longest offset; the first one found is enough.
@@ -198,8 +202,7 @@ impl Repeat {
             .and_hms_opt(0, 0, 0)
             .and_then(|t| Tz::UTC.from_local_datetime(&t).single())
             .ok_or_else(|| RepeatError::Invalid(format!("start date {start} is out of range")))?;
-        self.rule
-            .clone()
+        RRule::clone(&self.rule)
             .build(dt)
             .map_err(|e| RepeatError::Invalid(e.to_string()))
     }

@@ -8,6 +8,7 @@ mod derive;
 pub(crate) mod derived;
 pub(crate) mod explain;
 mod facts;
+mod lanes;
 mod fill;
 mod follow_up;
 pub(crate) mod ledger;
@@ -232,6 +233,7 @@ impl RuleSet {
             first_anchors: Vec::new(),
             trace: explain.then(Box::default),
             facts: facts::Facts::of(episode),
+            lanes: lanes::LaneIndex::default(),
         };
         match horizon {
             None => self.check_episode(episode, &what())?,
@@ -357,6 +359,24 @@ struct Planner<'a> {
     trace: Option<Box<explain::Trace>>,
     /// The episode's facts, indexed by kind.
     facts: facts::Facts<'a>,
+    /// The placements of a large program, indexed by lane.
+    lanes: lanes::LaneIndex,
+}
+
+impl Planner<'_> {
+    /// Notes a task placed by the rules and the calendar: later shifted tasks keep clear
+    /// of it.
+    pub(super) fn place_done(&mut self, p: Placement) {
+        if self.lanes.active {
+            self.lanes.add(&p);
+            self.placed.push(p);
+        } else {
+            self.placed.push(p);
+            if self.placed.len() + self.first_pass.len() > lanes::INDEX_FROM {
+                self.lanes.reset(&self.first_pass, &self.placed);
+            }
+        }
+    }
 }
 
 /// A task of the current program as the rules and the calendar placed it.
@@ -419,6 +439,7 @@ impl Planner<'_> {
         self.shifted = 0;
         self.first_pass.clear();
         self.placed.clear();
+        self.lanes.reset(&[], &[]);
         self.program(program)?;
         if self.shifted == 0 || shift::in_order(&self.placed) {
             return Ok(());
@@ -433,6 +454,7 @@ impl Planner<'_> {
             })
             .collect();
         self.placed.clear();
+        self.lanes.reset(&self.first_pass, &[]);
         self.first_anchors = std::mem::take(&mut self.anchors);
         self.plan.tasks.truncate(tasks);
         self.plan.dropped.truncate(dropped);

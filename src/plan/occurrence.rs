@@ -399,7 +399,7 @@ impl Planner<'_> {
             }
             Some(_) => {}
             // The rules alone keep it: shifted tasks keep clear of it.
-            None => self.placed.push(super::Placement {
+            None => self.place_done(super::Placement {
                 channel: step.info.channel,
                 role: step.info.role,
                 nominal,

@@ -99,18 +99,44 @@ pub(super) fn by_calendar(shifted: Option<ShiftReason>) -> bool {
 /// True if no task moved by the calendar shares its day with, or is out of order with,
 /// another task of the same channel and role (tasks of one program for one episode, as
 /// the rules and the calendar placed them).
+///
+/// Each lane is sorted by rule day once: a task is out of order when a task of an earlier
+/// rule day is due on or after its day and one of the two was moved by the calendar — the
+/// latest due of the earlier rule days, of all their tasks and of their moved ones, says
+/// so without comparing every pair.
 pub(super) fn in_order(placed: &[Placement]) -> bool {
-    placed.iter().filter(|t| t.by_calendar).all(|t| {
-        placed.iter().all(|o| {
-            std::ptr::eq(o, t)
-                || o.channel != t.channel
-                || o.role != t.role
-                || o.nominal == t.nominal
-                || !(o.due == t.due
-                    || (o.nominal < t.nominal && o.due > t.due)
-                    || (o.nominal > t.nominal && o.due < t.due))
-        })
-    })
+    if !placed.iter().any(|t| t.by_calendar) {
+        return true;
+    }
+    let mut sorted: Vec<&Placement> = placed.iter().collect();
+    sorted.sort_by_key(|t| (t.channel, t.role, t.nominal));
+    let mut i = 0;
+    while let Some(first) = sorted.get(i) {
+        let lane = (first.channel, first.role);
+        // The latest due of the earlier rule days of the lane: of all, of the moved.
+        let (mut all, mut moved): (Option<NaiveDate>, Option<NaiveDate>) = (None, None);
+        while let Some(t) = sorted.get(i).filter(|t| (t.channel, t.role) == lane) {
+            let nominal = t.nominal;
+            let (mut group_all, mut group_moved) = (None, None);
+            while let Some(u) = sorted
+                .get(i)
+                .filter(|u| (u.channel, u.role) == lane && u.nominal == nominal)
+            {
+                let against = if u.by_calendar { all } else { moved };
+                if against.is_some_and(|l| u.due <= l) {
+                    return false;
+                }
+                group_all = max_opt(group_all, Some(u.due));
+                if u.by_calendar {
+                    group_moved = max_opt(group_moved, Some(u.due));
+                }
+                i += 1;
+            }
+            all = max_opt(all, group_all);
+            moved = max_opt(moved, group_moved);
+        }
+    }
+    true
 }
 
 fn max_opt(a: Option<NaiveDate>, b: Option<NaiveDate>) -> Option<NaiveDate> {
@@ -203,6 +229,19 @@ impl Planner<'_> {
         if self.first_pass.is_empty() {
             return gap;
         }
+        if self.lanes.active {
+            let a = self.lanes.around((channel, role), nominal);
+            gap.lo = max_opt(
+                a.before.and_then(|d| d.succ_opt()),
+                a.placed_before.and_then(|d| d.succ_opt()),
+            );
+            gap.hi = min_opt(
+                a.after.as_ref().and_then(|(d, _)| d.pred_opt()),
+                a.placed_after.and_then(|d| d.pred_opt()),
+            );
+            gap.next = a.after.map(|(_, s)| s);
+            return gap;
+        }
         let mut next: Option<(NaiveDate, &Arc<str>)> = None;
         for n in (self.first_pass.iter()).filter(|n| n.channel == channel && n.role == role) {
             if n.nominal < nominal {
@@ -230,6 +269,9 @@ impl Planner<'_> {
     /// Tasks the rules put on the same day as `nominal` may share a day: only tasks of
     /// other rule days count.
     fn taken_on(&self, channel: Channel, day: NaiveDate, (role, nominal): Lane) -> bool {
+        if self.lanes.active {
+            return self.lanes.taken((channel, role), day, nominal);
+        }
         self.placed
             .iter()
             .any(|t| t.channel == channel && t.role == role && t.due == day && t.nominal != nominal)

@@ -1,0 +1,243 @@
+//! The worst legal inputs: each at the limits the library sets, timed by criterion (never
+//! by a timed test). Issue 13's goal: every input that passes the limits compiles in under
+//! 100 ms and plans one episode in under 10 ms, in under 10 MB. The heap each one takes
+//! is printed before the benches run.
+//!
+//! `cargo bench --bench worst`
+
+use criterion::{criterion_group, Criterion};
+use followup::{Calendar, Episode, Limits, RuleSet};
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::hint::black_box;
+use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+
+// ---------------------------------------------------------------------------------------
+// Peak heap, counted around one call.
+
+struct Peak;
+
+static NOW: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+// SAFETY: every call is forwarded unchanged to `System`; the counters only add.
+unsafe impl GlobalAlloc for Peak {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let now = NOW.fetch_add(layout.size(), Relaxed) + layout.size();
+        PEAK.fetch_max(now, Relaxed);
+        // SAFETY: same contract as the caller's.
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        NOW.fetch_sub(layout.size(), Relaxed);
+        // SAFETY: same contract as the caller's.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Peak = Peak;
+
+/// The heap `f` takes at its peak, above what was allocated before it.
+fn peak<T>(f: impl FnOnce() -> T) -> (T, usize) {
+    let base = NOW.load(Relaxed);
+    PEAK.store(base, Relaxed);
+    let out = f();
+    (out, PEAK.load(Relaxed).saturating_sub(base))
+}
+
+// ---------------------------------------------------------------------------------------
+// The inputs.
+
+/// 27 steps (the most a realistic worst case needs to fill `max_tasks_per_plan` with
+/// 366-date repeats) of `FREQ=DAILY;COUNT=366`, one a day apart, with a closed-day policy.
+fn daily_rules(policy: &str) -> RuleSet {
+    let steps: Vec<String> = (0..27)
+        .map(|i| {
+            format!(
+                r#"{{"id": "s{i}", "offset": "P{}D", "repeat": "FREQ=DAILY;COUNT=366",
+                    "stop_when": ["k{i}"], "title": {{"zh": "回访", "en": "Call"}}}}"#,
+                i + 1
+            )
+        })
+        .collect();
+    let rule = format!(
+        r#"{{"format": "followup/v1", "id": "w", "name": {{"zh": "w", "en": "w"}},
+            "applies": {{"event": "procedure"}},
+            "vocabulary": {{"facts": [{}]}},
+            "defaults": {{"closed_day": "{policy}"}}, "steps": [{}]}}"#,
+        (0..27).map(|i| format!("\"k{i}\"")).collect::<Vec<_>>().join(","),
+        steps.join(",")
+    );
+    RuleSet::builder().source("worst.json", rule).build().unwrap()
+}
+
+/// 80,656 consecutive closed dates from the day after the event: a closure longer than
+/// the plan's whole span.
+fn long_closure() -> Calendar {
+    let start = chrono::NaiveDate::from_ymd_opt(2026, 3, 3).unwrap();
+    let dates: Vec<String> = (0..80_656u64)
+        .map(|i| (start + chrono::Days::new(i)).to_string())
+        .collect();
+    Calendar::from_json(
+        "closure.json",
+        &format!(r#"{{"closed_dates": {}}}"#, serde_json::to_string(&dates).unwrap()),
+    )
+    .unwrap()
+}
+
+/// Every other day closed for 10 years from the event: most tasks of daily repeats shift,
+/// each keeping clear of the days the others hold.
+fn every_other_day() -> Calendar {
+    let start = chrono::NaiveDate::from_ymd_opt(2026, 3, 3).unwrap();
+    let dates: Vec<String> = (0..1_830u64)
+        .map(|i| (start + chrono::Days::new(2 * i)).to_string())
+        .collect();
+    Calendar::from_json(
+        "alternate.json",
+        &format!(r#"{{"closed_dates": {}}}"#, serde_json::to_string(&dates).unwrap()),
+    )
+    .unwrap()
+}
+
+fn episode(facts: usize) -> Episode {
+    // Facts of kinds the steps stop on, all after the last task (2029): nothing is
+    // stopped, and every task looks them up.
+    let facts: Vec<String> = (0..facts)
+        .map(|i| {
+            format!(
+                r#"{{"kind": "k{}", "at": "2029-{:02}-{:02}T10:00"}}"#,
+                i % 27,
+                i % 12 + 1,
+                i % 28 + 1
+            )
+        })
+        .collect();
+    Episode::from_json(
+        "ep.json",
+        &format!(
+            r#"{{"id": "e", "event": "procedure", "at": "2026-03-02", "patient": {{"id": "p"}},
+                "facts": [{}]}}"#,
+            facts.join(",")
+        ),
+    )
+    .unwrap()
+}
+
+/// Rule texts of 200-step programs with 366-date repeats, up to `max_rule_set_bytes`.
+fn biggest_rule_set() -> Vec<String> {
+    let limits = Limits::default();
+    let step = |i: usize| {
+        format!(
+            r#"{{"id": "s{i}", "offset": "P{}D", "repeat": "FREQ=DAILY;COUNT=366", "title": {{"zh": "回访{i}", "en": "Call {i}"}}}}"#,
+            i % 30 + 1
+        )
+    };
+    let mut texts = Vec::new();
+    let mut total = 0;
+    for p in 0..limits.max_programs {
+        let steps: Vec<String> = (0..limits.max_steps_per_program).map(step).collect();
+        let text = format!(
+            r#"{{"format": "followup/v1", "id": "p{p}", "name": {{"zh": "p", "en": "p"}},
+                "applies": {{"event": "procedure"}}, "steps": [{}]}}"#,
+            steps.join(",")
+        );
+        if total + text.len() > limits.max_rule_set_bytes {
+            break;
+        }
+        total += text.len();
+        texts.push(text);
+    }
+    texts
+}
+
+fn build(texts: &[String]) -> RuleSet {
+    let mut b = RuleSet::builder();
+    for (i, t) in texts.iter().enumerate() {
+        b = b.source(format!("r{i}.json"), t.clone());
+    }
+    b.build().unwrap()
+}
+
+// ---------------------------------------------------------------------------------------
+
+fn report() {
+    let ep = episode(0);
+    let closure = long_closure();
+    for policy in ["next_open_day", "previous_open_day"] {
+        let rules = daily_rules(policy);
+        let (plan, bytes) = peak(|| rules.plan(&ep, &closure).unwrap());
+        eprintln!(
+            "worst: long closure, {policy}: {} tasks + {} dropped, peak heap {} KiB",
+            plan.tasks.len(),
+            plan.dropped.len(),
+            bytes / 1024
+        );
+    }
+    let alternate = every_other_day();
+    for policy in ["next_open_day", "nearest_open_day"] {
+        let rules = daily_rules(policy);
+        let (plan, bytes) = peak(|| rules.plan(&ep, &alternate).unwrap());
+        eprintln!(
+            "worst: every other day closed, {policy}: {} tasks + {} dropped, peak heap {} KiB",
+            plan.tasks.len(),
+            plan.dropped.len(),
+            bytes / 1024
+        );
+    }
+    let rules = daily_rules("next_open_day");
+    let many = episode(Limits::default().max_facts);
+    let (plan, bytes) = peak(|| rules.plan(&many, &Calendar::default()).unwrap());
+    eprintln!(
+        "worst: {} facts: {} tasks, peak heap {} KiB",
+        many.facts.len(),
+        plan.tasks.len(),
+        bytes / 1024
+    );
+    let texts = biggest_rule_set();
+    let size: usize = texts.iter().map(String::len).sum();
+    let (rules, bytes) = peak(|| build(&texts));
+    eprintln!(
+        "worst: compile {} programs ({} KiB of rules): peak heap {} KiB",
+        rules.program_ids().count(),
+        size / 1024,
+        bytes / 1024
+    );
+}
+
+fn worst(c: &mut Criterion) {
+    let mut g = c.benchmark_group("worst");
+    g.sample_size(10);
+    let closure = long_closure();
+    let ep = episode(0);
+    for policy in ["next_open_day", "previous_open_day"] {
+        let rules = daily_rules(policy);
+        g.bench_function(format!("plan_long_closure_{policy}"), |b| {
+            b.iter(|| rules.plan(black_box(&ep), black_box(&closure)).unwrap())
+        });
+    }
+    let alternate = every_other_day();
+    for policy in ["next_open_day", "nearest_open_day"] {
+        let rules = daily_rules(policy);
+        g.bench_function(format!("plan_every_other_day_{policy}"), |b| {
+            b.iter(|| rules.plan(black_box(&ep), black_box(&alternate)).unwrap())
+        });
+    }
+    let rules = daily_rules("next_open_day");
+    let many = episode(Limits::default().max_facts);
+    let open = Calendar::default();
+    g.bench_function("plan_max_facts", |b| {
+        b.iter(|| rules.plan(black_box(&many), black_box(&open)).unwrap())
+    });
+    let texts = biggest_rule_set();
+    g.bench_function("compile_max_rule_set", |b| b.iter(|| build(black_box(&texts))));
+    g.finish();
+}
+
+criterion_group!(benches, worst);
+
+fn main() {
+    report();
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}
