@@ -38,7 +38,10 @@ pub struct Limits {
     pub max_offset_days: u32,
     /// Most dates an episode may give for one milestone (review visits, say). Default 100.
     pub max_milestone_dates: usize,
-    /// Most tasks (kept and dropped together) in one plan. Default 10,000.
+    /// Most tasks (kept and dropped together) in one plan. Default 2,000: a plan holds
+    /// tens to a few hundred tasks (ten years of greetings: about 130; a course of 100
+    /// sessions with five follow-ups each: about 500), and any plan within the limit
+    /// takes well under 10 ms.
     pub max_tasks_per_plan: usize,
     /// Most facts, and most reassignments, in one episode. Default 1,000 (a patient's
     /// contacts, visits and purchases over years).
@@ -61,7 +64,7 @@ impl Default for Limits {
             max_occurrences_per_step: 366,
             max_offset_days: 3_720,
             max_milestone_dates: 100,
-            max_tasks_per_plan: 10_000,
+            max_tasks_per_plan: 2_000,
             max_facts: 1_000,
             max_history_entries: 10_000,
             max_notices: 1_000,

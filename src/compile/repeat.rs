@@ -15,7 +15,12 @@ type Compiled = Result<Repeat, (String, Option<&'static str>)>;
 
 impl RepeatCache {
     /// [`Repeat::compile`], once per text and scope.
-    pub(crate) fn compile(&mut self, text: &str, limits: &Limits, horizon_bounded: bool) -> Compiled {
+    pub(crate) fn compile(
+        &mut self,
+        text: &str,
+        limits: &Limits,
+        horizon_bounded: bool,
+    ) -> Compiled {
         if let Some(done) = self.rules.get(&(Box::from(text), horizon_bounded)) {
             return done.clone();
         }

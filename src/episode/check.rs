@@ -230,7 +230,10 @@ fn owners(ep: &Episode, _: &Limits) -> Result<(), Located> {
 
 /// At most `max_facts` facts and `max_facts` reassignments: each task looks facts up.
 fn fact_count(ep: &Episode, limits: &Limits) -> Result<(), Located> {
-    for (at, n) in [("/facts", ep.facts.len()), ("/reassignments", ep.reassignments.len())] {
+    for (at, n) in [
+        ("/facts", ep.facts.len()),
+        ("/reassignments", ep.reassignments.len()),
+    ] {
         if n > limits.max_facts {
             return Err(Located::new(
                 at,

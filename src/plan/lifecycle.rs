@@ -1,12 +1,12 @@
 //! What happens to a planned occurrence given the patient's facts: opt-outs, refusals,
 //! stop facts and samples.
 
+use super::facts::Facts;
 use super::task::DropReason;
 use crate::compile::{Program, Step};
 use crate::model::Channel;
 use crate::offset::{Landing, MonthEnd};
 use crate::Episode;
-use super::facts::Facts;
 use chrono::NaiveDateTime;
 use std::sync::Arc;
 

@@ -139,6 +139,29 @@ pub(super) fn in_order(placed: &[Placement]) -> bool {
     true
 }
 
+/// Why no day took a task: no day its channel works on its side of the anchor; or none
+/// within its `max_shift` (`within`); or the days there come after it expires (none
+/// `in_time`); or other tasks of the program hold them (superseded).
+fn why_not(
+    at_all: bool,
+    within: bool,
+    in_time: bool,
+    max_shift: Option<i64>,
+    b: &Bounds,
+) -> DropReason {
+    if !at_all {
+        DropReason::NoOpenDay
+    } else if max_shift.is_some() && !within {
+        DropReason::BeyondMaxShift
+    } else if in_time {
+        DropReason::Superseded
+    } else if b.expires.is_some() {
+        DropReason::Expired
+    } else {
+        DropReason::NoOpenDay
+    }
+}
+
 fn max_opt(a: Option<NaiveDate>, b: Option<NaiveDate>) -> Option<NaiveDate> {
     match (a, b) {
         (Some(x), Some(y)) => Some(x.max(y)),
@@ -319,7 +342,9 @@ impl Planner<'_> {
                 && self.cal.works(channel, d)
                 && !avoid.is_some_and(|n| self.taken_on(channel, d, n))
         };
-        let walk = |dir: i64| -> Option<NaiveDate> {
+        // `within`: the farthest a day may be, in days (a nearest search looks back no
+        // further than the day it found ahead).
+        let walk = |dir: i64, within: Option<i64>| -> Option<NaiveDate> {
             let mut d = from;
             for _ in 0..steps {
                 d = add_days(d, dir)?;
@@ -331,6 +356,7 @@ impl Planner<'_> {
                 if (dir > 0 && hi.is_some_and(|h| d > h))
                     || (dir < 0 && lo.is_some_and(|l| d < l))
                     || far(d)
+                    || within.is_some_and(|w| (d - from).num_days().abs() > w)
                 {
                     return None;
                 }
@@ -342,13 +368,16 @@ impl Planner<'_> {
         };
         match way {
             Way::Supersede => None,
-            Way::Forward => walk(1),
-            Way::Backward => walk(-1),
-            // The nearest day either way; the later wins a tie.
-            Way::Nearest => match (walk(1), walk(-1)) {
-                (Some(a), Some(b)) if (from - b) < (a - from) => Some(b),
-                (Some(a), _) => Some(a),
-                (None, b) => b,
+            Way::Forward => walk(1, None),
+            Way::Backward => walk(-1, None),
+            // The nearest day either way; the later wins a tie, so an earlier day must
+            // be strictly nearer.
+            Way::Nearest => match walk(1, None) {
+                Some(a) => {
+                    let ahead = (a - from).num_days();
+                    walk(-1, Some(ahead - 1)).filter(|_| ahead > 1).or(Some(a))
+                }
+                None => walk(-1, None),
             },
         }
     }
@@ -436,35 +465,35 @@ impl Planner<'_> {
         b: &Bounds,
         ways: &[Way],
     ) -> Placed {
+        let _ = nominal;
         let detail = Some(Arc::from(reason.name()));
-        if step.max_shift.is_some() {
-            return match step.beyond_max_shift {
-                BeyondMaxShift::Keep if reason != ShiftReason::AfterEvent => {
-                    Placed::Day(rule_day, None)
-                }
-                _ => Placed::Drop(DropReason::BeyondMaxShift, detail),
-            };
+        if step.max_shift.is_some()
+            && step.beyond_max_shift == BeyondMaxShift::Keep
+            && reason != ShiftReason::AfterEvent
+        {
+            return Placed::Day(rule_day, None);
         }
-        // Would a day have worked without the expiry? Then the task expires first.
+        // Which bound stopped it: a day the channel works on the anchor's side, at all
+        // (else no open day), within the step's max_shift (else beyond it), before the
+        // expiry (else expired). Other tasks' days do not count here: they supersede.
         let side_hi = if step.offset.negative { b.hi } else { None };
         let channel = step.info.channel;
-        let unexpired = (ways.iter().filter(|w| **w != Way::Supersede)).any(|&w| {
-            self.search(
-                channel,
-                rule_day,
-                w,
-                b.lo,
-                side_hi,
-                None,
-                Some((step.info.role, nominal)),
-            )
-            .is_some()
-        });
-        if unexpired && b.expires.is_some() {
-            Placed::Drop(DropReason::Expired, detail)
-        } else {
-            Placed::Drop(DropReason::NoOpenDay, detail)
-        }
+        let works = |hi: Option<NaiveDate>, max: Option<i64>| {
+            (ways.iter().filter(|w| **w != Way::Supersede)).any(|&w| {
+                self.search(channel, rule_day, w, b.lo, hi, max, None)
+                    .is_some()
+            })
+        };
+        let why = why_not(
+            works(side_hi, None),
+            works(side_hi, step.max_shift),
+            works(b.hi, step.max_shift),
+            step.max_shift,
+            b,
+        );
+        // Superseded by other tasks' days: which one is not known here.
+        let detail = detail.filter(|_| why != DropReason::Superseded);
+        Placed::Drop(why, detail)
     }
 
     /// A task due on its event's day that the event left no time for: the next day its
@@ -507,21 +536,20 @@ impl Planner<'_> {
             return p;
         }
         let detail = Some(Arc::from(ShiftReason::AfterEvent.name()));
-        if max.is_some() {
-            return Placed::Drop(DropReason::BeyondMaxShift, detail);
-        }
-        match self.search(
-            channel,
-            due,
-            Way::Forward,
-            lo,
-            None,
-            None,
-            Some((step.info.role, nominal)),
-        ) {
-            Some(_) if b.expires.is_some() => Placed::Drop(DropReason::Expired, detail),
-            _ => Placed::Drop(DropReason::NoOpenDay, detail),
-        }
+        let side_hi = if step.offset.negative { b.hi } else { None };
+        let works = |hi: Option<NaiveDate>, max: Option<i64>| {
+            self.search(channel, due, Way::Forward, lo, hi, max, None)
+                .is_some()
+        };
+        let why = why_not(
+            works(side_hi, None),
+            works(side_hi, max),
+            works(b.hi, max),
+            max,
+            b,
+        );
+        let detail = detail.filter(|_| why != DropReason::Superseded);
+        Placed::Drop(why, detail)
     }
 
     /// `day` if `channel` works then, else the first day after it that it works.

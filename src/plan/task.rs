@@ -488,7 +488,7 @@ pub enum DropReason {
     /// The patient's rest hours cover every time the clinic works.
     RestHours,
     /// A shifted task would have shared its day with another task of the same program,
-    /// episode and channel; `detail` names that task's step.
+    /// episode and channel; `detail` names that task's step when one is the cause.
     Superseded,
     /// A call went unanswered as many times as its step's `no_answer` allows and its
     /// `then` is `drop`; `detail` is the number of calls made.
