@@ -136,6 +136,7 @@
 )]
 
 mod calendar;
+pub mod cases;
 mod compile;
 mod episode;
 mod error;
@@ -158,6 +159,7 @@ mod time;
 mod vocabulary;
 
 pub use calendar::{Calendar, Crew, DayKind, ShiftReason};
+pub use cases::{CaseReport, Cases};
 pub use compile::FORMAT;
 pub use episode::{Course, Dates, Episode, Fact, OptOut, Owner, Patient, Reassignment, ID_CHARS};
 pub use error::{Error, InputError, Result, RuleError};
