@@ -11,8 +11,18 @@ use std::collections::{BTreeMap, VecDeque};
 
 /// Every difference between `plan` and `expect`; none when the case passes.
 pub(super) fn compare(expect: &Expect, plan: &Plan) -> Vec<Difference> {
-    let mut out = tasks(expect, &plan.tasks);
-    out.extend(drops(expect, &plan.dropped));
+    let compared =
+        |program: &str| (expect.only.as_ref()).is_none_or(|only| only.iter().any(|p| p == program));
+    let tasks_compared: Vec<Task> = (plan.tasks.iter())
+        .filter(|t| compared(t.program()))
+        .cloned()
+        .collect();
+    let drops_compared: Vec<Dropped> = (plan.dropped.iter())
+        .filter(|d| compared(&d.program))
+        .cloned()
+        .collect();
+    let mut out = tasks(expect, &tasks_compared);
+    out.extend(drops(expect, &drops_compared));
     if let Some(expected) = &expect.programs {
         let mut expected = expected.clone();
         expected.sort();

@@ -234,6 +234,9 @@ pub struct Expect {
     /// The programs that apply (in any order), when the case checks them: `[]` for an
     /// episode no program applies to.
     pub programs: Option<Vec<String>>,
+    /// The programs whose tasks and drops are compared, when the case names them: the
+    /// others are left out (a pre-sales case that leaves the 611 plan to its own cases).
+    pub only: Option<Vec<String>>,
 }
 
 /// The name of a drop reason as written in JSON (`missing_anchor`).

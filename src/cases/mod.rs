@@ -223,10 +223,23 @@ impl RuleSet {
         if !follow_ups.is_empty() {
             programs.push(crate::plan::ledger::FOLLOW_UP);
         }
-        let all_steps: Vec<&str> = programs.iter().flat_map(|p| steps_of(p)).collect();
+        // The steps a line without a program may name: those of the programs compared.
+        let all_steps: Vec<&str> = (programs.iter())
+            .filter(|p| (case.expect.only.as_ref()).is_none_or(|only| only.iter().any(|o| o == *p)))
+            .flat_map(|p| steps_of(p))
+            .collect();
         let refs = (case.expect.tasks.iter().map(|t| (&t.task, t.pointer())))
             .chain(case.expect.dropped.iter().map(|d| (&d.task, d.pointer())));
         for (task, at) in refs {
+            let compared = |p: &str| (case.expect.only.iter().flatten()).any(|o| o == p);
+            if let (Some(p), Some(only)) = (&task.program, &case.expect.only) {
+                if !compared(p) {
+                    return Err(Located::new(
+                        at,
+                        format!("program {p} is not compared in this case: expected one of \"only\": {}", only.join(", ")),
+                    ));
+                }
+            }
             let steps = match &task.program {
                 Some(p) if !programs.contains(&p.as_str()) => {
                     return Err(unknown_program(at, p, &programs))
@@ -241,6 +254,10 @@ impl RuleSet {
                         task.step,
                         steps.join(", ")
                     ),
+                    None if case.expect.only.is_some() => format!(
+                        "no program compared has a step {:?}: expected a step of the programs of \"only\"",
+                        task.step
+                    ),
                     None => format!(
                         "no program has a step {:?}: expected a step of the rule set's programs",
                         task.step
@@ -253,10 +270,13 @@ impl RuleSet {
                 return Err(Located::new(at, message));
             }
         }
-        if let Some(list) = &case.expect.programs {
-            for (k, p) in list.iter().enumerate() {
+        for (key, list) in [
+            ("programs", &case.expect.programs),
+            ("only", &case.expect.only),
+        ] {
+            for (k, p) in list.iter().flatten().enumerate() {
                 if !programs.contains(&p.as_str()) {
-                    let at = format!("{}/expect/programs/{k}", case.pointer);
+                    let at = format!("{}/expect/{key}/{k}", case.pointer);
                     return Err(unknown_program(&at, p, &programs));
                 }
             }
@@ -297,12 +317,19 @@ impl RuleSet {
             pointer: case.pointer.clone(),
             line: case.line,
             matching: case.expect.matching,
+            only: case.expect.only.clone(),
             verdict,
             no_program,
         }
     }
 
-    fn plan_case(&self, case: &Case) -> Result<Plan> {
+    /// The plan a case is compared with: [`RuleSet::plan`], [`RuleSet::plan_with`],
+    /// [`RuleSet::plan_patient`] or [`RuleSet::plan_patient_with`], as the case says.
+    ///
+    /// # Errors
+    ///
+    /// As the planning function the case calls.
+    pub fn plan_case(&self, case: &Case) -> Result<Plan> {
         let cal = &case.calendar;
         match (&case.subject, &case.history) {
             (CaseSubject::Episode(ep), None) => self.plan(ep, cal),

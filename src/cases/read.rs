@@ -64,6 +64,8 @@ struct ExpectDef {
     dropped: Vec<DropEntry>,
     #[serde(default, deserialize_with = "programs_field")]
     programs: Option<Vec<String>>,
+    #[serde(default, deserialize_with = "programs_field")]
+    only: Option<Vec<String>>,
 }
 
 impl json::Expected for FileDef {
@@ -106,7 +108,27 @@ fn format_field<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<(), D::E
 fn programs_field<'de, D: Deserializer<'de>>(
     d: D,
 ) -> std::result::Result<Option<Vec<String>>, D::Error> {
-    let list = Vec::<String>::deserialize(d)?;
+    struct V;
+    impl<'de> Visitor<'de> for V {
+        type Value = Vec<String>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a program id or an array of program ids")
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> std::result::Result<Vec<String>, E> {
+            Ok(vec![v.to_string()])
+        }
+        fn visit_seq<A: SeqAccess<'de>>(
+            self,
+            mut seq: A,
+        ) -> std::result::Result<Vec<String>, A::Error> {
+            let mut out = Vec::new();
+            while let Some(p) = seq.next_element::<String>()? {
+                out.push(p);
+            }
+            Ok(out)
+        }
+    }
+    let list = d.deserialize_any(V)?;
     if let Some(bad) = list.iter().find(|p| !crate::compile::is_id(p)) {
         return Err(de::Error::custom(format!(
             "invalid program id {bad:?}: expected 1 to 64 lower-case letters, digits, '-' or '_', starting with a letter or digit"
@@ -281,6 +303,7 @@ fn case(at: &str, def: CaseDef, ctx: &mut Context<'_>) -> std::result::Result<Ca
         tasks: e.tasks.into_iter().map(|TaskEntry(t)| t).collect(),
         dropped: e.dropped.into_iter().map(|DropEntry(d)| d).collect(),
         programs: e.programs,
+        only: e.only,
     };
     if expect.matching == Match::AtLeast
         && expect.tasks.is_empty()

@@ -32,6 +32,8 @@ pub struct CaseResult {
     pub(crate) pointer: String,
     pub(crate) line: Option<usize>,
     pub(crate) matching: Match,
+    /// The programs compared, when the case names them.
+    pub(crate) only: Option<Vec<String>>,
     pub(crate) verdict: Verdict,
     /// Why no program applied, when none did.
     pub(crate) no_program: Option<String>,
@@ -304,7 +306,11 @@ impl fmt::Display for CaseResult {
                         if s == "programs" {
                             write!(f, "\n    programs:")?;
                         } else {
-                            write!(f, "\n    {s} ({}):", self.matching.name())?;
+                            write!(f, "\n    {s} ({}", self.matching.name())?;
+                            if let Some(only) = &self.only {
+                                write!(f, ", only {}", only.join(", "))?;
+                            }
+                            f.write_str("):")?;
                         }
                     }
                     write!(f, "\n{d}")?;
