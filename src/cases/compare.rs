@@ -98,7 +98,7 @@ fn tasks(expect: &Expect, actual: &[Task]) -> Vec<Difference> {
             .filter(|&i| !used.get(i).copied().unwrap_or(true))
             .filter_map(|i| actual.get(i).map(|t| (i, t)))
             .filter(|(_, t)| e.task.names(t.program(), t.step(), t.occurrence, t.derived))
-            .min_by_key(|(i, t)| ((t.due - e.due).num_days().abs(), *i));
+            .min_by_key(|(i, t)| ((t.due - e.due).num_days().unsigned_abs(), *i));
         match near {
             Some((i, t)) => {
                 if let Some(u) = used.get_mut(i) {
@@ -152,11 +152,19 @@ fn drop_fields(e: &ExpectedDrop, d: &Dropped) -> Vec<&'static str> {
 }
 
 fn drops(expect: &Expect, actual: &[Dropped]) -> Vec<Difference> {
+    let mut by_step: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, d) in actual.iter().enumerate() {
+        by_step.entry(&d.step).or_default().push(i);
+    }
+    let same_step = |e: &ExpectedDrop| by_step.get(e.task.step.as_str()).map_or(&[][..], |v| v);
     let candidates: Vec<Vec<usize>> = (expect.dropped.iter())
         .map(|e| {
-            (actual.iter().enumerate())
-                .filter(|(_, d)| drop_names(e, d) && drop_fields(e, d).is_empty())
-                .map(|(i, _)| i)
+            (same_step(e).iter().copied())
+                .filter(|&i| {
+                    actual
+                        .get(i)
+                        .is_some_and(|d| drop_names(e, d) && drop_fields(e, d).is_empty())
+                })
                 .collect()
         })
         .collect();
@@ -174,7 +182,8 @@ fn drops(expect: &Expect, actual: &[Dropped]) -> Vec<Difference> {
         .zip(&assigned)
         .filter(|(_, a)| a.is_none())
     {
-        let near = (actual.iter().enumerate())
+        let near = (same_step(e).iter().copied())
+            .filter_map(|i| actual.get(i).map(|d| (i, d)))
             .find(|(i, d)| !used.get(*i).copied().unwrap_or(true) && drop_names(e, d));
         match near {
             Some((i, d)) => {

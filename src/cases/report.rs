@@ -114,7 +114,7 @@ impl CaseReport {
 
     /// How many cases failed (a case that could not be planned fails).
     pub fn failed_count(&self) -> usize {
-        self.results.len() - self.passed_count()
+        self.results.len().saturating_sub(self.passed_count())
     }
 }
 

@@ -93,3 +93,17 @@ fn the_rule_folders_leave_the_case_files_out() {
     // BUILTIN_RULES lists rules/*.json only; rules/cases/ is a folder of its own.
     assert!(BUILTIN_RULES.iter().all(|(n, _)| !n.contains("cases")));
 }
+
+#[test]
+fn the_sampled_ids_of_the_cases_fall_where_their_names_say() {
+    // rules/cases/product-aftersales.cases.json: the callback draws with no salt, the
+    // message draws with the salt "sms" (rules/product-aftersales.json).
+    use followup::sample_draw;
+    let repair = |salt: &str, id: &str| sample_draw("repair-aftersales", salt, id);
+    let purchase = |id: &str| sample_draw("purchase-aftersales", "", id);
+    assert!(repair("", "c-1008") < 0.5 && repair("sms", "c-1008") < 0.5);
+    assert!(repair("", "c-1006") >= 0.5 && repair("sms", "c-1006") >= 0.5);
+    assert!(repair("", "c-1001") >= 0.5 && repair("sms", "c-1001") < 0.5);
+    assert!(purchase("c-1004") < 0.1);
+    assert!(purchase("c-1008") >= 0.1);
+}

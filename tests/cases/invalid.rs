@@ -78,3 +78,47 @@ fn every_invalid_case_file_gives_its_expected_error() {
         problems.join("\n- ")
     );
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::test_runner::Config::with_cases(256))]
+
+    /// Arbitrary texts never panic the case readers, and an error is a case error naming
+    /// the text.
+    #[test]
+    fn prop_case_readers_never_panic_on_arbitrary_texts(text in proptest::prop_oneof![
+        "\\PC{0,64}",
+        "[\\[\\]{}\",:0-9a-z \\\\-]{0,64}",
+    ]) {
+        for result in [followup::Cases::from_json("t", &text), builtin().read_cases("t", &text)] {
+            if let Err(e) = result {
+                proptest::prop_assert!(e.is_case());
+                proptest::prop_assert!(e.to_string().starts_with("t: "));
+            }
+        }
+    }
+
+    /// Arbitrary task and drop lines in a case file never panic reading or running it.
+    #[test]
+    fn prop_arbitrary_lines_never_panic(
+        task in "(2026-0[1-9]-[0-3][0-9] )?[a-z0-9:#/@_-]{0,20}( [a-z_]{0,12}){0,3}( [0-9:-]{0,11})?( @[a-z0-9-]{0,5})?",
+        drop in "[a-z0-9:#/_-]{0,20}( [a-z_]{0,16}){0,2}",
+        at_least in proptest::bool::ANY,
+    ) {
+        let text = format!(
+            r#"{{"cases": [{{"name": "c", "episode": {{"id": "e-1", "event": "procedure", "at": "2026-03-02T10:00",
+                "attributes": {{"category": "plastic", "setting": "outpatient"}}, "patient": {{"id": "p-1"}}}},
+                "expect": {{"match": "{}", "tasks": [{}], "dropped": [{}]}}}}]}}"#,
+            if at_least { "at_least" } else { "exact" },
+            serde_json::to_string(&task).unwrap(),
+            serde_json::to_string(&drop).unwrap(),
+        );
+        if let Ok(cases) = followup::Cases::from_json("t", &text) {
+            let report = builtin().run_cases(&cases);
+            proptest::prop_assert!(!report.to_string().is_empty());
+        }
+    }
+}
+
+fn builtin() -> RuleSet {
+    RuleSet::builtin().expect("built-in rules")
+}
