@@ -5,6 +5,7 @@
 //! cargo run --example check_rules -- RULES [CASES]
 //! cargo run --example check_rules -- examples/rule-authoring                   # dental.json + dental.cases.json
 //! cargo run --example check_rules -- examples/rule-authoring/dental.json examples/rule-authoring/dental.cases.json
+//! cargo run --example check_rules -- rules rules/cases                          # the rule files on disk and their cases
 //! cargo run --example check_rules -- --builtin                                  # the built-in programs and rules/cases/
 //! cargo run --example check_rules -- --builtin CASES                            # the built-in programs, other cases
 //! cargo run --example check_rules -- --builtin RULES CASES                      # the built-in programs and a clinic's
@@ -12,8 +13,8 @@
 //!
 //! `RULES` is a rule file or a folder of them (its `*.json` files, leaving out
 //! `*.cases.json`). `CASES` is a case file or a folder of them (its `*.cases.json` files);
-//! left out, the cases beside the rules: a folder's `*.cases.json` files, or
-//! `NAME.cases.json` beside the rule file `NAME.json`. `--builtin` adds the built-in
+//! left out, the cases beside the rules: a folder's `*.cases.json` files (else those of
+//! its `cases/` subfolder), or `NAME.cases.json` beside the rule file `NAME.json`. `--builtin` adds the built-in
 //! programs (then one path is `CASES`, and no path at all means `rules/cases`).
 //!
 //! Exit code 0 when every case passes, 1 when one fails, 2 when a file cannot be read or
@@ -60,11 +61,20 @@ fn parse_args() -> Result<Option<Args>, String> {
     }))
 }
 
-/// Where the cases of `rules` are when no cases path is given: the folder itself, or
-/// `NAME.cases.json` beside `NAME.json`.
+/// Where the cases of `rules` are when no cases path is given: the folder itself, or its
+/// `cases/` subfolder when the folder has no case file (as `rules/` keeps `rules/cases/`);
+/// `NAME.cases.json` beside a rule file `NAME.json`.
 fn beside(rules: &Path) -> PathBuf {
     if rules.is_dir() {
-        return rules.to_path_buf();
+        let sub = rules.join("cases");
+        let has_cases = std::fs::read_dir(rules)
+            .map(|mut d| d.any(|e| e.is_ok_and(|e| support::is_case_file(&e.path()))))
+            .unwrap_or(false);
+        return if !has_cases && sub.is_dir() {
+            sub
+        } else {
+            rules.to_path_buf()
+        };
     }
     let stem = rules.file_stem().and_then(|s| s.to_str()).unwrap_or("");
     rules.with_file_name(format!("{stem}.cases.json"))
