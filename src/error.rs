@@ -23,6 +23,10 @@ pub enum Error {
     /// A clinic notice cannot be read or planned (bad JSON, a bad date, a duplicate id).
     #[error("{0}")]
     Notice(Box<InputError>),
+    /// A rule test case file cannot be read (bad JSON, an unknown step, a malformed task
+    /// line, an episode or calendar inside it that is refused).
+    #[error("{0}")]
+    Case(Box<InputError>),
 }
 
 /// Where in which rule text something is wrong, and what was expected.
@@ -39,7 +43,8 @@ pub struct RuleError {
     pub(crate) limit: Option<&'static str>,
 }
 
-/// A problem with an episode, a calendar or a notice given by the caller.
+/// A problem with an episode, a calendar, a history, a notice or a case file given by the
+/// caller.
 ///
 /// Displayed as `what: /json/pointer (line L, column C): message`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -81,6 +86,11 @@ impl Error {
         matches!(self, Error::Notice(_))
     }
 
+    /// True if a rule test case file is at fault.
+    pub fn is_case(&self) -> bool {
+        matches!(self, Error::Case(_))
+    }
+
     /// True if a [`crate::Limits`] bound was exceeded.
     pub fn is_limit(&self) -> bool {
         self.limit().is_some()
@@ -90,9 +100,11 @@ impl Error {
     pub fn limit(&self) -> Option<&'static str> {
         match self {
             Error::Rule(e) => e.limit,
-            Error::Episode(e) | Error::Calendar(e) | Error::History(e) | Error::Notice(e) => {
-                e.limit
-            }
+            Error::Episode(e)
+            | Error::Calendar(e)
+            | Error::History(e)
+            | Error::Notice(e)
+            | Error::Case(e) => e.limit,
         }
     }
 
@@ -100,9 +112,11 @@ impl Error {
     pub fn pointer(&self) -> &str {
         match self {
             Error::Rule(e) => &e.pointer,
-            Error::Episode(e) | Error::Calendar(e) | Error::History(e) | Error::Notice(e) => {
-                &e.pointer
-            }
+            Error::Episode(e)
+            | Error::Calendar(e)
+            | Error::History(e)
+            | Error::Notice(e)
+            | Error::Case(e) => &e.pointer,
         }
     }
 
@@ -110,9 +124,11 @@ impl Error {
     pub fn line_column(&self) -> Option<(usize, usize)> {
         let (line, column) = match self {
             Error::Rule(e) => (e.line, e.column),
-            Error::Episode(e) | Error::Calendar(e) | Error::History(e) | Error::Notice(e) => {
-                (e.line, e.column)
-            }
+            Error::Episode(e)
+            | Error::Calendar(e)
+            | Error::History(e)
+            | Error::Notice(e)
+            | Error::Case(e) => (e.line, e.column),
         };
         line.zip(column)
     }
@@ -236,5 +252,9 @@ impl Located {
 
     pub(crate) fn into_notice(self, what: &str) -> Error {
         Error::Notice(Box::new(self.into_input(what)))
+    }
+
+    pub(crate) fn into_case(self, what: &str) -> Error {
+        Error::Case(Box::new(self.into_input(what)))
     }
 }

@@ -124,6 +124,13 @@
 //! assert!(err.to_string().starts_with("bad.json: /steps/0/offset (line 3, column 35): invalid duration \"P1X\""));
 //! ```
 //!
+//! ## Proving rules with cases
+//!
+//! A case file pairs episodes with the tasks the rules must plan for them, written by
+//! hand; [`RuleSet::read_cases`] reads one, [`RuleSet::run_cases`] gives a
+//! [`CaseReport`] whose `Display` is a readable diff (see [`cases`] and
+//! `docs/rule-cases.md`). Every built-in program has its cases in `rules/cases/`.
+//!
 //! The README documents the rule format field by field, the limits, and the examples.
 
 #![forbid(unsafe_code)]
@@ -136,6 +143,7 @@
 )]
 
 mod calendar;
+pub mod cases;
 mod compile;
 mod episode;
 mod error;
@@ -159,6 +167,7 @@ mod time;
 mod vocabulary;
 
 pub use calendar::{Calendar, Crew, DayKind, ShiftReason};
+pub use cases::{CaseReport, Cases};
 pub use compile::FORMAT;
 pub use episode::{Course, Dates, Episode, Fact, OptOut, Owner, Patient, Reassignment, ID_CHARS};
 pub use error::{Error, InputError, Result, RuleError};
@@ -192,3 +201,7 @@ pub use vocabulary::{Vocabulary, ENGINE_FACTS};
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
+
+#[cfg(doctest)]
+#[doc = include_str!("../docs/rule-cases.md")]
+struct RuleCasesDoctests;

@@ -1,6 +1,7 @@
 //! Integration tests, built as one binary to keep build times down.
 
 mod calendars;
+mod cases;
 mod closed_loop;
 mod explain;
 mod golden;

@@ -149,11 +149,13 @@ fn a_reminder_never_moves_past_its_visit() {
         p.tasks[0].expires.map(|d| d.to_string()).as_deref(),
         Some("2026-03-05")
     );
-    // Operated on the 5th itself: neither the 5th (no messages) nor the 6th (the visit).
+    // Operated on the 5th itself: neither the 5th (no messages) nor the 6th (the visit):
+    // the only days messages go out come after the reminder is worth sending (it expires
+    // on the 5th, the day before its visit): expired, not "no open day".
     let p = rules.plan(&ep("2026-03-05"), &cal).unwrap();
     assert!(p.tasks.is_empty());
     assert_eq!(
         dropped(&p),
-        ["r/reminder/e/0 no_open_day messages_closed 2026-03-05"]
+        ["r/reminder/e/0 expired messages_closed 2026-03-05"]
     );
 }

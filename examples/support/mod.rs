@@ -5,9 +5,11 @@ use followup::{Calendar, Episode, Notice, RuleSet};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-/// Builds a rule set from `--rules` paths (files, or folders read in sorted order; the
-/// word `builtin` for the built-in programs, so that clinic files after it can override
-/// them), or the built-in programs when there are none.
+/// Builds a rule set from `--rules` paths (files, or folders read in sorted order, their
+/// `*.cases.json` test case files left out; the word `builtin` for the built-in programs,
+/// so that clinic files after it can override them), or the built-in programs when there
+/// are none.
+#[allow(dead_code)]
 pub fn load_rules(paths: &[PathBuf]) -> Result<RuleSet, String> {
     if paths.is_empty() {
         return RuleSet::builtin().map_err(|e| e.to_string());
@@ -28,7 +30,9 @@ pub fn load_rules(paths: &[PathBuf]) -> Result<RuleSet, String> {
     builder.build().map_err(|e| e.to_string())
 }
 
-fn json_files(path: &Path) -> Result<Vec<PathBuf>, String> {
+/// The rule files of a path: the file itself, or a folder's `*.json` files in sorted
+/// order, leaving out its `*.cases.json` files and its subfolders.
+pub fn json_files(path: &Path) -> Result<Vec<PathBuf>, String> {
     if !path.is_dir() {
         return Ok(vec![path.to_path_buf()]);
     }
@@ -38,12 +42,21 @@ fn json_files(path: &Path) -> Result<Vec<PathBuf>, String> {
         let p = entry
             .map_err(|e| format!("{}: {e}", path.display()))?
             .path();
-        if p.extension().is_some_and(|x| x == "json") && p.is_file() {
+        // `NAME.cases.json` beside a rule file holds its test cases, not rules.
+        if p.extension().is_some_and(|x| x == "json") && !is_case_file(&p) && p.is_file() {
             files.push(p);
         }
     }
     files.sort();
     Ok(files)
+}
+
+/// True for `NAME.cases.json`: a file of rule test cases (see `check_rules`).
+#[allow(dead_code)]
+pub fn is_case_file(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.ends_with(".cases.json"))
 }
 
 /// Reads a whole file, with its name in the error.
@@ -90,6 +103,7 @@ pub fn load_notices(rules: &RuleSet, paths: &[PathBuf]) -> Result<Vec<Notice>, S
 /// then merged into the clinic's calendar, whose policies win. With no clinic file the
 /// clinic is the default calendar: open every day, closed on the public holidays the
 /// official calendars list. With no argument at all: open every day.
+#[allow(dead_code)]
 pub fn load_calendar(args: &[String]) -> Result<Calendar, String> {
     let mut clinic: Option<Calendar> = None;
     let mut years: Vec<i32> = Vec::new();
@@ -120,6 +134,7 @@ pub fn load_calendar(args: &[String]) -> Result<Calendar, String> {
 }
 
 /// The value after a flag, or an error naming the flag.
+#[allow(dead_code)]
 pub fn value(args: &mut impl Iterator<Item = String>, flag: &str) -> Result<String, String> {
     args.next().ok_or_else(|| format!("{flag} needs a value"))
 }

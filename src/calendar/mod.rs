@@ -108,6 +108,24 @@ use std::ops::RangeInclusive;
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Calendar(Spec, runs::Runs);
 
+/// A calendar read from JSON and not checked yet: a text that embeds calendars (a case
+/// file) reads them with its other values, then checks each with its own JSON pointer.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(transparent)]
+pub(crate) struct Unchecked(Spec);
+
+impl crate::json::Expected for Unchecked {
+    const EXPECTED: &'static str = "a calendar (a JSON object)";
+}
+
+impl Unchecked {
+    /// The calendar, if it passes every check of [`Calendar::from_json`]; the error's
+    /// pointer is relative to the calendar.
+    pub(crate) fn check(self) -> std::result::Result<Calendar, Located> {
+        Calendar::checked(self.0)
+    }
+}
+
 /// Why a task's day moved: why its nominal day is closed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

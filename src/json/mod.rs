@@ -216,6 +216,71 @@ fn locate_at(text: &str, pointer: &str, key: bool) -> Option<(usize, usize)> {
     Some((line, pos - line_start + 1))
 }
 
+/// The byte offset of the value at the relative `pointer` from the value starting at
+/// `from`, in the valid JSON `text` (without a byte-order mark). With
+/// [`element_offsets`] and [`Lines`], a reader locates many entries of one text in one
+/// pass, where [`locate`] for each would read the text from its start every time.
+pub(crate) fn offset_at(text: &str, from: usize, pointer: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut pos = skip_ws(bytes, from);
+    for raw in pointer.split('/').skip(1) {
+        let seg = raw.replace("~1", "/").replace("~0", "~");
+        pos = match bytes.get(pos)? {
+            b'{' => find_member(bytes, pos, &seg)?.1,
+            b'[' => find_element(bytes, pos, seg.parse().ok()?)?,
+            _ => return None,
+        };
+    }
+    Some(pos)
+}
+
+/// The byte offsets of the elements of the array starting at `at` (none if it is not
+/// an array), in one pass.
+pub(crate) fn element_offsets(text: &str, at: usize) -> Vec<usize> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    if b.get(at) != Some(&b'[') {
+        return out;
+    }
+    let mut i = skip_ws(b, at + 1);
+    while b.get(i).is_some_and(|&c| c != b']') {
+        out.push(i);
+        let Some(end) = skip_value(b, i) else {
+            break;
+        };
+        i = skip_ws(b, end);
+        if b.get(i) != Some(&b',') {
+            break;
+        }
+        i = skip_ws(b, i + 1);
+    }
+    out
+}
+
+/// Where each line of a text starts: line and column of a byte offset by binary search.
+pub(crate) struct Lines(Vec<usize>);
+
+impl Lines {
+    pub(crate) fn new(text: &str) -> Lines {
+        let starts = std::iter::once(0)
+            .chain(
+                text.bytes()
+                    .enumerate()
+                    .filter(|(_, b)| *b == b'\n')
+                    .map(|(i, _)| i + 1),
+            )
+            .collect();
+        Lines(starts)
+    }
+
+    /// 1-based line and column (in bytes, as serde_json counts them) of `offset`.
+    pub(crate) fn line_column(&self, offset: usize) -> (usize, usize) {
+        let line = self.0.partition_point(|&start| start <= offset);
+        let start = self.0.get(line.saturating_sub(1)).copied().unwrap_or(0);
+        (line.max(1), offset.saturating_sub(start) + 1)
+    }
+}
+
 fn skip_ws(b: &[u8], mut i: usize) -> usize {
     while matches!(b.get(i), Some(b' ' | b'\n' | b'\r' | b'\t')) {
         i += 1;
@@ -321,6 +386,24 @@ mod tests {
         assert_eq!(locate(text, "/a"), Some((2, 8)));
         assert_eq!(locate(text, "/steps/2"), None);
         assert_eq!(locate(text, "/nope"), None);
+    }
+
+    #[test]
+    fn offsets_and_lines_agree_with_locate() {
+        let text = "{\n  \"a\": 1,\n  \"steps\": [\n    {\"id\": \"x\"},\n    {\"id\": \"y\", \"offset\": \"P1X\"}\n  ]\n}";
+        let lines = Lines::new(text);
+        let steps = offset_at(text, 0, "/steps").unwrap();
+        let elements = element_offsets(text, steps);
+        assert_eq!(elements.len(), 2);
+        assert_eq!(
+            lines.line_column(elements[1]),
+            locate(text, "/steps/1").unwrap()
+        );
+        let offset = offset_at(text, elements[1], "/offset").unwrap();
+        assert_eq!(lines.line_column(offset), (5, 27));
+        assert_eq!(lines.line_column(0), (1, 1));
+        assert!(element_offsets(text, 0).is_empty());
+        assert!(element_offsets("[]", 0).is_empty());
     }
 
     #[test]

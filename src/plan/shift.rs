@@ -139,9 +139,10 @@ pub(super) fn in_order(placed: &[Placement]) -> bool {
     true
 }
 
-/// Why no day took a task: no day its channel works on its side of the anchor; or none
-/// within its `max_shift` (`within`); or the days there come after it expires (none
-/// `in_time`); or other tasks of the program hold them (superseded).
+/// Why no day took a task: no day its channel works after it at all; or none it may use
+/// within its `max_shift` (none at all `within`, or only days other tasks hold); or the
+/// days come after it expires or past its anchor (none `in_time`: expired); or, with no
+/// `max_shift`, other tasks of the program hold them (superseded).
 fn why_not(
     at_all: bool,
     within: bool,
@@ -151,7 +152,8 @@ fn why_not(
 ) -> DropReason {
     if !at_all {
         DropReason::NoOpenDay
-    } else if max_shift.is_some() && !within {
+    } else if max_shift.is_some() && (!within || in_time) {
+        // No day within max_shift, or only days other tasks hold: no usable day.
         DropReason::BeyondMaxShift
     } else if in_time {
         DropReason::Superseded
@@ -473,10 +475,10 @@ impl Planner<'_> {
         {
             return Placed::Day(rule_day, None);
         }
-        // Which bound stopped it: a day the channel works on the anchor's side, at all
-        // (else no open day), within the step's max_shift (else beyond it), before the
-        // expiry (else expired). Other tasks' days do not count here: they supersede.
-        let side_hi = if step.offset.negative { b.hi } else { None };
+        // Which bound stopped it: a day the channel works at all (else no open day),
+        // within the step's max_shift (else beyond it), before the expiry and on the
+        // anchor's side (else expired: a reminder whose visit comes first). Other tasks'
+        // days do not count here.
         let channel = step.info.channel;
         let works = |hi: Option<NaiveDate>, max: Option<i64>| {
             (ways.iter().filter(|w| **w != Way::Supersede)).any(|&w| {
@@ -485,8 +487,8 @@ impl Planner<'_> {
             })
         };
         let why = why_not(
-            works(side_hi, None),
-            works(side_hi, step.max_shift),
+            works(None, None),
+            works(None, step.max_shift),
             works(b.hi, step.max_shift),
             step.max_shift,
             b,
@@ -536,14 +538,13 @@ impl Planner<'_> {
             return p;
         }
         let detail = Some(Arc::from(ShiftReason::AfterEvent.name()));
-        let side_hi = if step.offset.negative { b.hi } else { None };
         let works = |hi: Option<NaiveDate>, max: Option<i64>| {
             self.search(channel, due, Way::Forward, lo, hi, max, None)
                 .is_some()
         };
         let why = why_not(
-            works(side_hi, None),
-            works(side_hi, max),
+            works(None, None),
+            works(None, max),
             works(b.hi, max),
             max,
             b,

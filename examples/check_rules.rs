@@ -1,0 +1,184 @@
+//! Runs rule test cases: each case file's cases against the rules, PASS or FAIL per case
+//! with a readable diff, and a summary.
+//!
+//! ```text
+//! cargo run --example check_rules -- RULES [CASES]
+//! cargo run --example check_rules -- examples/rule-authoring                   # dental.json + dental.cases.json
+//! cargo run --example check_rules -- examples/rule-authoring/dental.json examples/rule-authoring/dental.cases.json
+//! cargo run --example check_rules -- rules rules/cases                          # the rule files on disk and their cases
+//! cargo run --example check_rules -- --builtin                                  # the built-in programs and rules/cases/
+//! cargo run --example check_rules -- --builtin CASES                            # the built-in programs, other cases
+//! cargo run --example check_rules -- --builtin RULES CASES                      # the built-in programs and a clinic's
+//! ```
+//!
+//! `RULES` is a rule file or a folder of them (its `*.json` files, leaving out
+//! `*.cases.json`). `CASES` is a case file or a folder of them (its `*.cases.json` files);
+//! left out, the cases beside the rules: a folder's `*.cases.json` files (else those of
+//! its `cases/` subfolder), or `NAME.cases.json` beside the rule file `NAME.json`. `--builtin` adds the built-in
+//! programs (then one path is `CASES`, and no path at all means `rules/cases`).
+//!
+//! Exit code 0 when every case passes, 1 when one fails, 2 when a file cannot be read or
+//! the rules do not compile (the message on stderr names the file, the JSON pointer, the
+//! line and column).
+
+#[path = "support/mod.rs"]
+mod support;
+
+use followup::RuleSet;
+use std::path::{Path, PathBuf};
+
+const USAGE: &str =
+    "usage: check_rules RULES [CASES]\n       check_rules --builtin [[RULES] CASES]\n";
+
+struct Args {
+    builtin: bool,
+    rules: Option<PathBuf>,
+    cases: PathBuf,
+}
+
+fn parse_args() -> Result<Option<Args>, String> {
+    let mut builtin = false;
+    let mut paths: Vec<PathBuf> = Vec::new();
+    for arg in std::env::args().skip(1) {
+        match arg.as_str() {
+            "--builtin" => builtin = true,
+            "-h" | "--help" => return Ok(None),
+            a if a.starts_with('-') => return Err(format!("unknown option {a:?}\n{USAGE}")),
+            _ => paths.push(PathBuf::from(arg)),
+        }
+    }
+    let (rules, cases) = match (builtin, paths.as_slice()) {
+        (true, []) => (None, PathBuf::from("rules/cases")),
+        (true, [cases]) => (None, cases.clone()),
+        (_, [rules, cases]) => (Some(rules.clone()), cases.clone()),
+        (false, [rules]) => (Some(rules.clone()), beside(rules)),
+        _ => return Err(format!("expected a rules path and a cases path\n{USAGE}")),
+    };
+    Ok(Some(Args {
+        builtin,
+        rules,
+        cases,
+    }))
+}
+
+/// Where the cases of `rules` are when no cases path is given: the folder itself, or its
+/// `cases/` subfolder when the folder has no case file (as `rules/` keeps `rules/cases/`);
+/// `NAME.cases.json` beside a rule file `NAME.json`.
+fn beside(rules: &Path) -> PathBuf {
+    if rules.is_dir() {
+        let sub = rules.join("cases");
+        let has_cases = std::fs::read_dir(rules)
+            .map(|mut d| d.any(|e| e.is_ok_and(|e| support::is_case_file(&e.path()))))
+            .unwrap_or(false);
+        return if !has_cases && sub.is_dir() {
+            sub
+        } else {
+            rules.to_path_buf()
+        };
+    }
+    let stem = rules.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+    rules.with_file_name(format!("{stem}.cases.json"))
+}
+
+fn load_rules(args: &Args) -> Result<RuleSet, String> {
+    let mut builder = RuleSet::builder();
+    if args.builtin {
+        builder = builder.builtin();
+    }
+    if let Some(path) = &args.rules {
+        for file in support::json_files(path)? {
+            builder = builder.source(file.display().to_string(), support::read(&file)?);
+        }
+    }
+    builder.build().map_err(|e| e.to_string())
+}
+
+/// The case files of a path: the file itself, or a folder's `*.cases.json` files, sorted.
+fn case_files(path: &Path) -> Result<Vec<PathBuf>, String> {
+    if !path.is_dir() {
+        return Ok(vec![path.to_path_buf()]);
+    }
+    let entries = std::fs::read_dir(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut files = Vec::new();
+    for entry in entries {
+        let p = entry
+            .map_err(|e| format!("{}: {e}", path.display()))?
+            .path();
+        if support::is_case_file(&p) && p.is_file() {
+            files.push(p);
+        }
+    }
+    files.sort();
+    if files.is_empty() {
+        return Err(format!("{}: no *.cases.json files", path.display()));
+    }
+    Ok(files)
+}
+
+/// Prints each file's report; returns the exit code.
+fn run(args: &Args) -> Result<i32, String> {
+    let rules = load_rules(args)?;
+    let files = case_files(&args.cases)?;
+    let (mut cases, mut passed, mut unreadable) = (0, 0, 0);
+    for file in &files {
+        let name = file.display().to_string();
+        let read = support::read(file)
+            .and_then(|text| rules.read_cases(&name, &text).map_err(|e| e.to_string()));
+        match read {
+            Ok(c) => {
+                let report = rules.run_cases(&c);
+                print!("{report}");
+                cases += report.results().len();
+                passed += report.passed_count();
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                unreadable += 1;
+            }
+        }
+    }
+    let failed = cases - passed;
+    let verdict = if unreadable > 0 {
+        "ERROR"
+    } else if failed > 0 {
+        "FAIL"
+    } else {
+        "PASS"
+    };
+    let unread = if unreadable > 0 {
+        format!(", {unreadable} unreadable")
+    } else {
+        String::new()
+    };
+    println!(
+        "{verdict}: {} case file{}{unread}, {cases} case{}: {passed} passed, {failed} failed",
+        files.len(),
+        if files.len() == 1 { "" } else { "s" },
+        if cases == 1 { "" } else { "s" },
+    );
+    Ok(if unreadable > 0 {
+        2
+    } else if failed > 0 {
+        1
+    } else {
+        0
+    })
+}
+
+fn main() {
+    let code = match parse_args() {
+        Ok(None) => {
+            print!("{USAGE}");
+            0
+        }
+        Ok(Some(args)) => run(&args).unwrap_or_else(|e| {
+            eprintln!("error: {e}");
+            2
+        }),
+        Err(e) => {
+            eprintln!("error: {e}");
+            2
+        }
+    };
+    std::process::exit(code);
+}
