@@ -186,7 +186,7 @@ impl History {
             )
             .into_history(name));
         }
-        let crate::json::Object(h): crate::json::Object<History> =
+        let crate::json::Document(h): crate::json::Document<History> =
             crate::json::read(text, &Limits::default()).map_err(|e| e.into_history(name))?;
         h.checked()
             .map_err(|e| crate::json::located_in(e, text).into_history(name))?;

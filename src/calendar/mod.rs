@@ -38,7 +38,7 @@ use std::ops::RangeInclusive;
 /// | `closed_dates` | extra closed dates, `["2026-02-17"]` | `[]` |
 /// | `open_dates` | extra open dates: open whatever else says, `["2026-02-16"]` | `[]` |
 /// | `closed_on_weekends` | weekend days are closed, except make-up working days | `false` |
-/// | `closed_on_holidays` | holidays are closed | `false` |
+/// | `closed_on_holidays` | holidays are closed | `true` |
 /// | `hours` | opening hours, `{"open": "09:00", "close": "21:00"}` | none |
 /// | `covers` | the dates the calendar knows completely, `{"from": "2026-01-01", "to": "2026-12-31"}` | none: no known bound |
 /// | `windows` | the times behind `morning`, `afternoon`, `evening`, `day`: `{"afternoon": {"start": "13:30", "end": "17:30"}}` | see [`NamedWindows`] |
@@ -252,7 +252,7 @@ impl Calendar {
     /// calendars refused by the format (a date both holiday and make-up working day, no
     /// open weekday, …).
     pub fn from_json(name: &str, text: &str) -> Result<Calendar> {
-        let crate::json::Object(spec): crate::json::Object<Spec> =
+        let crate::json::Document(spec): crate::json::Document<Spec> =
             crate::json::read(text, &Limits::default()).map_err(|e| e.into_calendar(name))?;
         Calendar::checked(spec).map_err(|mut e| {
             if let Some((line, column)) = crate::json::locate(text, &e.pointer) {

@@ -323,8 +323,8 @@ impl Episode {
 
     /// Reads and checks an episode under `limits`, locating errors in `text`.
     pub(crate) fn read(name: &str, text: &str, limits: &Limits) -> Result<Episode> {
-        let crate::json::Object(ep) =
-            crate::json::read::<crate::json::Object<Episode>>(text, limits)
+        let crate::json::Document(ep) =
+            crate::json::read::<crate::json::Document<Episode>>(text, limits)
                 .map_err(|e| e.into_episode(name))?;
         ep.checked(limits)
             .map_err(|e| crate::json::located_in(e, text).into_episode(name))?;

@@ -23,6 +23,11 @@ use std::fmt;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, expecting = "a program (a JSON object)")]
 pub struct ProgramDef {
+    /// The JSON Schema the file follows, for editors (`"../schema/rules.schema.json"`,
+    /// relative to the file). Read and ignored: a [`crate::RuleSet`] does not keep it, so
+    /// it counts neither in the rule set's JSON nor in its fingerprint.
+    #[serde(rename = "$schema", default, skip_serializing_if = "Option::is_none")]
+    pub schema: Option<String>,
     /// Must be `"followup/v1"`.
     pub format: String,
     /// Program id: lower-case letters, digits, `-` and `_`.
@@ -75,7 +80,7 @@ pub struct ProgramDef {
         deserialize_with = "crate::json::object"
     )]
     pub vocabulary: VocabularyDef,
-    /// The steps.
+    /// The steps, at least one.
     #[serde(deserialize_with = "crate::json::objects")]
     pub steps: Vec<StepDef>,
 }

@@ -121,8 +121,8 @@ impl Notice {
     /// of [`Notice::check`].
     pub fn from_json(name: &str, text: &str) -> Result<Notice> {
         let limits = Limits::default();
-        let crate::json::Object(notice) =
-            crate::json::read::<crate::json::Object<Notice>>(text, &limits)
+        let crate::json::Document(notice) =
+            crate::json::read::<crate::json::Document<Notice>>(text, &limits)
                 .map_err(|e| e.into_notice(name))?;
         check_list(std::slice::from_ref(&notice), false, &limits)
             .map_err(|e| crate::json::located_in(e, text).into_notice(name))?;
@@ -165,14 +165,14 @@ impl Notice {
             )
             .into_notice(name));
         }
-        use crate::json::Object;
+        use crate::json::Document;
         let many = body.starts_with('[');
         let list = if many {
-            let list: Vec<Object<Notice>> =
+            let list: Vec<Document<Notice>> =
                 crate::json::read(text, limits).map_err(|e| e.into_notice(name))?;
-            list.into_iter().map(|Object(n)| n).collect()
+            list.into_iter().map(|Document(n)| n).collect()
         } else {
-            let Object(n) = crate::json::read(text, limits).map_err(|e| e.into_notice(name))?;
+            let Document(n) = crate::json::read(text, limits).map_err(|e| e.into_notice(name))?;
             vec![n]
         };
         check_list(&list, many, limits)
