@@ -8,6 +8,8 @@
 mod check;
 mod china;
 mod merge;
+#[cfg(any(test, feature = "schema"))]
+mod schema;
 mod spec;
 
 use crate::error::{Located, Result};
@@ -109,6 +111,7 @@ pub struct Calendar(Spec);
 
 /// Why a task's day moved: why its nominal day is closed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(any(test, feature = "schema"), derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum ShiftReason {

@@ -34,16 +34,26 @@ use std::sync::Arc;
 /// assert_eq!(ep.date().to_string(), "2026-03-02");
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(any(test, feature = "schema"), derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Episode {
     /// The episode's id (unique in the host system); part of every task id. Shared, not
     /// copied, by the plan's tasks.
+    #[cfg_attr(
+        any(test, feature = "schema"),
+        schemars(with = "crate::schema::strings::SafeId")
+    )]
     pub id: Arc<str>,
     /// The kind of event: `procedure`, `consultation`, `course`, `repair`, `complaint`…
+    #[cfg_attr(any(test, feature = "schema"), schemars(length(min = 1)))]
     pub event: String,
     /// When it happened, in the clinic's wall-clock time (`"2026-03-02T10:00:00"`, or a
     /// date alone for midnight).
     #[serde(with = "date_time")]
+    #[cfg_attr(
+        any(test, feature = "schema"),
+        schemars(with = "crate::schema::strings::DateTime")
+    )]
     pub at: NaiveDateTime,
     /// Attributes the rules' `applies` and `when` conditions test (`category`,
     /// `setting`, `procedure`…).
@@ -86,6 +96,10 @@ pub struct Episode {
         skip_serializing_if = "BTreeMap::is_empty",
         deserialize_with = "crate::json::unique_keyed_map"
     )]
+    #[cfg_attr(
+        any(test, feature = "schema"),
+        schemars(with = "crate::schema::strings::RoleMap<Owner>")
+    )]
     pub owners: BTreeMap<crate::Role, Owner>,
     /// Roles handed to someone else from a moment on: the tasks of the role still open
     /// then go to the new owner; done tasks keep the owner who had them.
@@ -101,16 +115,26 @@ pub struct Episode {
 ///
 /// Sessions are numbered from 1 in date order: done sessions first, then planned ones.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(any(test, feature = "schema"), derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Course {
     /// Number of sessions in the package bought, if known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(any(test, feature = "schema"), schemars(range(min = 1)))]
     pub package: Option<u32>,
     /// Dates of the sessions already done.
     #[serde(default, skip_serializing_if = "Vec::is_empty", with = "dates::list")]
+    #[cfg_attr(
+        any(test, feature = "schema"),
+        schemars(with = "Vec<crate::schema::strings::Date>")
+    )]
     pub done: Vec<NaiveDate>,
     /// Dates of the sessions booked but not yet done.
     #[serde(default, skip_serializing_if = "Vec::is_empty", with = "dates::list")]
+    #[cfg_attr(
+        any(test, feature = "schema"),
+        schemars(with = "Vec<crate::schema::strings::Date>")
+    )]
     pub planned: Vec<NaiveDate>,
 }
 
@@ -121,12 +145,21 @@ pub struct Course {
 /// `contacted` (any follow-up contact), `opt_out` (with a `channel`: no more contact on
 /// it). Any other kind a host defines can be used in rules the same way.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(any(test, feature = "schema"), derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Fact {
     /// What happened.
+    #[cfg_attr(
+        any(test, feature = "schema"),
+        schemars(with = "crate::schema::strings::Id")
+    )]
     pub kind: String,
     /// When, in clinic wall-clock time (a date alone is midnight).
     #[serde(with = "date_time")]
+    #[cfg_attr(
+        any(test, feature = "schema"),
+        schemars(with = "crate::schema::strings::DateTime")
+    )]
     pub at: NaiveDateTime,
     /// The channel concerned (required for `opt_out`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -245,9 +278,14 @@ impl Course {
 
 /// The patient an episode is about.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(any(test, feature = "schema"), derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Patient {
     /// The patient's id. Shared, not copied, by the plan's tasks.
+    #[cfg_attr(
+        any(test, feature = "schema"),
+        schemars(with = "crate::schema::strings::SafeId")
+    )]
     pub id: Arc<str>,
     /// Display name (never used in planning).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -257,6 +295,10 @@ pub struct Patient {
         default,
         skip_serializing_if = "Option::is_none",
         with = "dates::option"
+    )]
+    #[cfg_attr(
+        any(test, feature = "schema"),
+        schemars(with = "crate::schema::strings::Date")
     )]
     pub birthday: Option<NaiveDate>,
     /// Tags the rules can test with the `tag` condition (`night_shift`, `key_customer`…).
@@ -282,6 +324,10 @@ pub struct Patient {
         skip_serializing_if = "Option::is_none",
         with = "date_time::option"
     )]
+    #[cfg_attr(
+        any(test, feature = "schema"),
+        schemars(with = "crate::schema::strings::DateTime")
+    )]
     pub declined: Option<NaiveDateTime>,
     /// Channels the patient opted out of, and when: no program uses them from then on.
     #[serde(
@@ -294,12 +340,17 @@ pub struct Patient {
 
 /// A patient's opt-out of one channel (`{"channel": "sms", "at": "2026-04-01T09:00"}`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(any(test, feature = "schema"), derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct OptOut {
     /// The channel no longer used.
     pub channel: crate::Channel,
     /// From when, in clinic wall-clock time (a date alone is midnight).
     #[serde(with = "date_time")]
+    #[cfg_attr(
+        any(test, feature = "schema"),
+        schemars(with = "crate::schema::strings::DateTime")
+    )]
     pub at: NaiveDateTime,
 }
 

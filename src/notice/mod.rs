@@ -51,13 +51,22 @@ pub(crate) const NOTICE_PROGRAM: &str = "notice";
 /// # Ok::<(), followup::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(any(test, feature = "schema"), derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Notice {
     /// The notice's id: 1 to 64 of `a-z 0-9 - _`, starting with a letter or digit (as
     /// rule ids); unique among the notices planned together. Second part of its task ids.
+    #[cfg_attr(
+        any(test, feature = "schema"),
+        schemars(with = "crate::schema::strings::Id")
+    )]
     pub id: String,
     /// The day the clinic wants it to go out (`"YYYY-MM-DD"`).
     #[serde(deserialize_with = "date")]
+    #[cfg_attr(
+        any(test, feature = "schema"),
+        schemars(with = "crate::schema::strings::Date")
+    )]
     pub send_on: NaiveDate,
     /// The day of the event it announces, if any: on or after `send_on`. The notice
     /// expires after it.
@@ -66,9 +75,17 @@ pub struct Notice {
         skip_serializing_if = "Option::is_none",
         with = "dates::option"
     )]
+    #[cfg_attr(
+        any(test, feature = "schema"),
+        schemars(with = "crate::schema::strings::Date")
+    )]
     pub event_day: Option<NaiveDate>,
     /// How: `sms` (the default), `wechat`, `phone` or `mail`.
     #[serde(default = "sms")]
+    #[cfg_attr(
+        any(test, feature = "schema"),
+        schemars(with = "crate::schema::strings::NoticeChannel")
+    )]
     pub channel: Channel,
     /// Who: default `customer_service`.
     #[serde(default = "customer_service")]
