@@ -5,6 +5,7 @@ pub(crate) mod dates;
 mod owners;
 
 pub use check::ID_CHARS;
+pub(crate) use dates::date_time;
 pub use owners::{Owner, Reassignment};
 
 /// The fact kind a reassignment also counts as, for anchors (`latest:contacted,assigned`).
@@ -12,7 +13,7 @@ pub const ASSIGNED: &str = "assigned";
 
 use crate::error::Result;
 use crate::limits::Limits;
-use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use chrono::{NaiveDate, NaiveDateTime};
 use serde::de::{self, Deserializer, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 use std::borrow::Cow;
@@ -516,60 +517,6 @@ impl Serialize for Dates {
             [one] => one.serialize(s),
             many => many.serialize(s),
         }
-    }
-}
-
-pub(crate) mod date_time {
-    use super::*;
-
-    pub fn serialize<S: Serializer>(t: &NaiveDateTime, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(&t.format("%Y-%m-%dT%H:%M:%S"))
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDateTime, D::Error> {
-        let s = String::deserialize(d)?;
-        parse(&s).ok_or_else(|| {
-            de::Error::custom(format!(
-                "invalid date-time {s:?}: expected \"YYYY-MM-DDTHH:MM:SS\", \"YYYY-MM-DDTHH:MM\" or \"YYYY-MM-DD\" (clinic wall-clock time, no zone)"
-            ))
-        })
-    }
-
-    pub mod option {
-        use super::*;
-
-        pub fn serialize<S: Serializer>(
-            t: &Option<NaiveDateTime>,
-            s: S,
-        ) -> Result<S::Ok, S::Error> {
-            match t {
-                Some(t) => super::serialize(t, s),
-                None => s.serialize_none(),
-            }
-        }
-
-        pub fn deserialize<'de, D: Deserializer<'de>>(
-            d: D,
-        ) -> Result<Option<NaiveDateTime>, D::Error> {
-            super::deserialize(d).map(Some)
-        }
-    }
-
-    pub(crate) fn parse(s: &str) -> Option<NaiveDateTime> {
-        if crate::time::is_date_shape(s) {
-            return s
-                .parse::<NaiveDate>()
-                .ok()
-                .map(|d| d.and_time(NaiveTime::MIN));
-        }
-        if !crate::time::is_date_time_shape(s) {
-            return None;
-        }
-        NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S")
-            .or_else(|_| NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M"))
-            .ok()
-            // chrono reads "10:00:60" as a leap second; a clinic's clock has none.
-            .filter(|t| chrono::Timelike::nanosecond(t) < 1_000_000_000)
     }
 }
 
