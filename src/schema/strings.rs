@@ -55,9 +55,10 @@ macro_rules! shapes {
     )+};
 }
 
-/// `{"type": "string", "pattern": "^…$"}`.
+/// `{"type": "string", "pattern": "^(…)$"}`: the whole string, whatever alternatives `p`
+/// has at its top level.
 fn pattern(p: &str) -> serde_json::Value {
-    json!({"type": "string", "pattern": format!("^{p}$")})
+    json!({"type": "string", "pattern": format!("^({p})$")})
 }
 
 shapes! {

@@ -323,6 +323,16 @@ fn refused() -> Vec<(&'static str, &'static str, Value)> {
         ("rules", "an empty array", json!([])),
         (
             "rules",
+            "an anchor with more around it",
+            program(json!({"id": "a", "from": "x fact:visited y", "title": title})),
+        ),
+        (
+            "rules",
+            "an expiry with more after it",
+            program(json!({"id": "a", "expires": "never-ever", "title": title})),
+        ),
+        (
+            "rules",
             "a last session of null",
             program(json!({"id": "a", "from": "each_session",
                 "sessions": {"first": 1, "last": null}, "title": title})),
