@@ -49,6 +49,10 @@ pub struct History {
 /// What happened to one task.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(any(test, feature = "schema"), derive(schemars::JsonSchema))]
+#[cfg_attr(
+    any(test, feature = "schema"),
+    schemars(transform = crate::schema::custom::outcome_rules)
+)]
 #[serde(deny_unknown_fields)]
 pub struct Outcome {
     /// The task's id, as the plan gave it (an attempt's id for a retried call).

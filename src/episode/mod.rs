@@ -46,7 +46,10 @@ pub struct Episode {
     )]
     pub id: Arc<str>,
     /// The kind of event: `procedure`, `consultation`, `course`, `repair`, `complaint`…
-    #[cfg_attr(any(test, feature = "schema"), schemars(length(min = 1)))]
+    #[cfg_attr(
+        any(test, feature = "schema"),
+        schemars(with = "crate::schema::strings::NonBlank")
+    )]
     pub event: String,
     /// When it happened, in the clinic's wall-clock time (`"2026-03-02T10:00:00"`, or a
     /// date alone for midnight).
@@ -121,7 +124,10 @@ pub struct Episode {
 pub struct Course {
     /// Number of sessions in the package bought, if known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(any(test, feature = "schema"), schemars(range(min = 1)))]
+    #[cfg_attr(
+        any(test, feature = "schema"),
+        schemars(with = "Option<crate::schema::strings::Positive>")
+    )]
     pub package: Option<u32>,
     /// Dates of the sessions already done.
     #[serde(default, skip_serializing_if = "Vec::is_empty", with = "dates::list")]
@@ -147,6 +153,10 @@ pub struct Course {
 /// it). Any other kind a host defines can be used in rules the same way.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(any(test, feature = "schema"), derive(schemars::JsonSchema))]
+#[cfg_attr(
+    any(test, feature = "schema"),
+    schemars(transform = crate::schema::custom::fact_rules)
+)]
 #[serde(deny_unknown_fields)]
 pub struct Fact {
     /// What happened.

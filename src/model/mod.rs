@@ -56,6 +56,10 @@ pub struct ProgramDef {
         skip_serializing_if = "BTreeMap::is_empty",
         deserialize_with = "crate::json::unique_map"
     )]
+    #[cfg_attr(
+        any(test, feature = "schema"),
+        schemars(with = "crate::schema::strings::Conditions")
+    )]
     pub applies: Conditions,
     /// Named milestones (visits) with their default offset from the event (`null`: no
     /// default, the episode must give the date), or `{"default": "P7D", "closed_day":

@@ -21,6 +21,10 @@ pub struct SampleDef {
         skip_serializing_if = "BTreeMap::is_empty",
         deserialize_with = "crate::json::unique_map"
     )]
+    #[cfg_attr(
+        any(test, feature = "schema"),
+        schemars(with = "crate::schema::strings::Conditions")
+    )]
     pub always: Conditions,
     /// Draws with different salts are independent; the default draw is the program's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -73,7 +77,10 @@ impl Eq for Fraction {}
 pub struct SessionRange {
     /// First session number (from 1).
     #[serde(default = "one", deserialize_with = "session_number")]
-    #[cfg_attr(any(test, feature = "schema"), schemars(range(min = 1)))]
+    #[cfg_attr(
+        any(test, feature = "schema"),
+        schemars(with = "crate::schema::strings::Positive")
+    )]
     pub first: u32,
     /// Last session number; none: every session from `first`.
     #[serde(
@@ -82,7 +89,10 @@ pub struct SessionRange {
         deserialize_with = "some_session_number"
     )]
     // `null` is no session number (the reader refuses it).
-    #[cfg_attr(any(test, feature = "schema"), schemars(with = "u32", range(min = 1)))]
+    #[cfg_attr(
+        any(test, feature = "schema"),
+        schemars(with = "crate::schema::strings::Positive")
+    )]
     pub last: Option<u32>,
 }
 
@@ -149,12 +159,20 @@ pub struct StepDef {
         skip_serializing_if = "BTreeMap::is_empty",
         deserialize_with = "crate::json::unique_map"
     )]
+    #[cfg_attr(
+        any(test, feature = "schema"),
+        schemars(with = "crate::schema::strings::Conditions")
+    )]
     pub when: Conditions,
     /// The step is not planned when all these conditions match.
     #[serde(
         default,
         skip_serializing_if = "BTreeMap::is_empty",
         deserialize_with = "crate::json::unique_map"
+    )]
+    #[cfg_attr(
+        any(test, feature = "schema"),
+        schemars(with = "crate::schema::strings::Conditions")
     )]
     pub unless: Conditions,
     /// For session anchors: which session numbers.

@@ -98,6 +98,10 @@ pub struct Notice {
     /// `event` and attribute names (`category`…, matched by one of the patient's
     /// episodes); every key must match one of its values. `{}`: every patient.
     #[serde(deserialize_with = "crate::json::unique_map")]
+    #[cfg_attr(
+        any(test, feature = "schema"),
+        schemars(with = "crate::schema::strings::Conditions")
+    )]
     pub audience: Conditions,
     /// Title, `{"zh": …, "en": …}`, both non-empty.
     pub title: Text,

@@ -1,7 +1,9 @@
 //! Schemas written by hand for the types whose serde is written by hand: each says what
 //! that `Deserialize` takes (a string or an array, a name or an object…).
 
-use super::strings::{DaysOrWeeks, Duration, Hhmm, Id, Offset, SafeId, SignedDaysOrWeeks};
+use super::strings::{
+    DaysOrWeeks, Duration, Hhmm, Id, NonPositiveDaysOrWeeks, Offset, SafeId, DERIVED,
+};
 use super::{describe, object};
 use crate::model::{
     AttributeValues, ClosedDay, Fraction, MilestoneDef, TimeDef, Values, WaitDef, WaitThen,
@@ -126,7 +128,7 @@ fn schema_of<T: JsonSchema>(g: &mut SchemaGenerator) -> Schema {
                 {
                     "type": "object",
                     "properties": {
-                        "earliest": field(g.subschema_for::<SignedDaysOrWeeks>(), "The first on-time day, a zero or negative duration from the due day."),
+                        "earliest": field(g.subschema_for::<NonPositiveDaysOrWeeks>(), "The first on-time day, a zero or negative duration from the due day."),
                         "latest": field(g.subschema_for::<DaysOrWeeks>(), "The last on-time day, a zero or positive duration from the due day.")
                     },
                     "additionalProperties": false
@@ -169,7 +171,7 @@ fn schema_of<T: JsonSchema>(g: &mut SchemaGenerator) -> Schema {
             "A staff member: the id alone (`\"u-17\"`) or `{\"id\": \"u-17\", \"name\": \"李顾问\"}`.",
         ),
         _ => (
-            json!({"type": "string", "pattern": "^(escalation|message|unanswered|overdue|abnormal-contact|doctor-visit|attempt-([2-9]|[1-9][0-9]+))$"}),
+            json!({"type": "string", "pattern": format!("^{DERIVED}$")}),
             "What a task made from another occurrence is for, the last part of its id: `escalation`, `attempt-N` (N from 2), `message`, `unanswered`, `overdue`, `abnormal-contact`, `doctor-visit`.",
         ),
     };
@@ -197,4 +199,31 @@ fn text() -> serde_json::Value {
         "propertyNames": {"pattern": LANGUAGE_TAG},
         "additionalProperties": language("Another language, keyed by its tag (`zh-Hant`…).")
     })
+}
+
+/// An `opt_out` fact names its channel.
+pub(crate) fn fact_rules(schema: &mut Schema) {
+    schema.insert(
+        "if".into(),
+        json!({"properties": {"kind": {"const": "opt_out"}}, "required": ["kind"]}),
+    );
+    schema.insert(
+        "then".into(),
+        json!({"required": ["channel"], "properties": {"channel": {"not": {"type": "null"}}}}),
+    );
+}
+
+/// `to` comes with `rescheduled` only, and always with it; `day` with `picked`.
+pub(crate) fn outcome_rules(schema: &mut Schema) {
+    let with = |outcome: &str, field: &str| {
+        json!({
+            "if": {"properties": {"outcome": {"const": outcome}}, "required": ["outcome"]},
+            "then": {"required": [field]},
+            "else": {"not": {"required": [field]}}
+        })
+    };
+    schema.insert(
+        "allOf".into(),
+        json!([with("rescheduled", "to"), with("picked", "day")]),
+    );
 }

@@ -9,7 +9,7 @@
 //! `schemars::JsonSchema`: a host that describes its own API with schemars (an endpoint
 //! taking an [`crate::Episode`] and returning a [`crate::Plan`]) can embed them.
 
-mod custom;
+pub(crate) mod custom;
 pub(crate) mod strings;
 #[cfg(test)]
 mod tests;

@@ -29,6 +29,28 @@ pub(crate) const DATE: &str = "[+-]?[0-9]{4,6}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]
 /// `HH:MM` on a 24-hour clock.
 const HHMM: &str = "([01][0-9]|2[0-3]):[0-5][0-9]";
 
+/// The derived part of a task id (`Derived::name`): attempts are numbered from 2.
+pub(crate) const DERIVED: &str =
+    "(escalation|message|unanswered|overdue|abnormal-contact|doctor-visit|attempt-([2-9]|[1-9][0-9]+))";
+
+/// A repeat rule's parts, as `compile/repeat.rs` allows them: `FREQ` one of its values,
+/// `INTERVAL` and `COUNT` whole numbers from 1, the others any value (their syntax is the
+/// reader's to check).
+fn rrule() -> String {
+    use crate::compile::repeat::{FREQS, KEYS};
+    let others: Vec<&str> = KEYS
+        .iter()
+        .copied()
+        .filter(|k| !["FREQ", "INTERVAL", "COUNT"].contains(k))
+        .collect();
+    let part = format!(
+        "(FREQ=({})|(INTERVAL|COUNT)=[1-9][0-9]*|({})=[^;=]+)",
+        FREQS.join("|"),
+        others.join("|")
+    );
+    format!("{part}(;{part})*")
+}
+
 /// A rule id (`is_id`): program, step, milestone, fact kind, notice and follow-up ids.
 pub(crate) const ID: &str = "[a-z0-9][a-z0-9_-]{0,63}";
 
@@ -82,20 +104,25 @@ shapes! {
     Duration => pattern(&format!("\\+?P{}", ymwd()));
     /// A zero or positive duration of days or weeks (`P0D`, `P2D`, `P1W`).
     DaysOrWeeks => pattern(&format!("\\+?P{}", wd()));
-    /// A duration of days or weeks, zero or negative where it counts back (`-P1D`).
-    SignedDaysOrWeeks => pattern(&format!("[+-]?P{}", wd()));
     /// `at_anchor` (until the day before the anchor: reminders), `never`, or a zero or
     /// positive duration of days or weeks after the last on-time day (`P7D`).
     Expires => pattern(&format!("at_anchor|never|\\+?P{}", wd()));
     /// How long after an unanswered call to try again, 1 minute to 7 days: `PT30M`,
     /// `PT2H`, `P1D`, `P1DT2H`.
     RetryDelay => pattern(&format!("P({N}D)?(T({N}H)?({N}M)?)?"));
-    /// An RFC 5545 RRULE: upper-case `KEY=VALUE` parts separated by `;`, bounded by
-    /// `COUNT` (`FREQ=MONTHLY;BYMONTHDAY=1,15;COUNT=6`).
-    RRule => pattern("[A-Z]+=[^;=]+(;[A-Z]+=[^;=]+)*");
+    /// An RFC 5545 RRULE: `KEY=VALUE` parts separated by `;`, `FREQ` daily to yearly,
+    /// bounded by `COUNT` (`FREQ=MONTHLY;BYMONTHDAY=1,15;COUNT=6`).
+    RRule => pattern(&rrule());
     /// The id of a task as a plan gives it: `program/step/episode/occurrence`, with the
     /// derived part of a task the loop made (`…/0/attempt-2`).
-    TaskId => pattern("[^/]+/[^/]+/[^/]+/(0|[1-9][0-9]*)(/[a-z0-9-]+)?");
+    TaskId => pattern(&format!("[^/]+/[^/]+/[^/]+/(0|[1-9][0-9]*)(/{DERIVED})?"));
+    /// A zero or negative duration of days or weeks (`-P1D`, `P0D`): the first on-time
+    /// day, counted back from the due day.
+    NonPositiveDaysOrWeeks => pattern(&format!("-P{}|\\+?P(0{{1,6}}W(0{{1,6}}D)?|0{{1,6}}D)", wd()));
+    /// A text with something in it (not empty, not only spaces).
+    NonBlank => json!({"type": "string", "minLength": 1, "pattern": "\\S"});
+    /// A whole number from 1 (a session number, a package size).
+    Positive => json!({"type": "integer", "minimum": 1, "maximum": u32::MAX});
 }
 
 /// The anchor a step counts from (`from`).
@@ -258,6 +285,28 @@ impl<V: JsonSchema> JsonSchema for RoleMap<V> {
             "type": "object",
             "propertyNames": {"enum": roles},
             "additionalProperties": g.subschema_for::<V>()
+        }))
+    }
+}
+
+/// Conditions: keys (`event`, `tag`, an attribute name; never empty) to one value or a
+/// non-empty array of values.
+pub(crate) struct Conditions;
+
+impl JsonSchema for Conditions {
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn schema_name() -> Cow<'static, str> {
+        "Conditions".into()
+    }
+
+    fn json_schema(g: &mut SchemaGenerator) -> Schema {
+        object(json!({
+            "type": "object",
+            "propertyNames": {"minLength": 1},
+            "additionalProperties": g.subschema_for::<crate::Values>()
         }))
     }
 }

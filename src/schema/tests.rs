@@ -477,7 +477,11 @@ fn every_property_has_a_description() {
                         }
                     }
                 }
-                for (k, child) in map {
+                // Conditions (`if`, `then`…) restate properties described elsewhere.
+                for (k, child) in map
+                    .iter()
+                    .filter(|(k, _)| !["if", "then", "else", "not"].contains(&k.as_str()))
+                {
                     walk(child, &format!("{at}/{k}"), missing);
                 }
             }
@@ -509,4 +513,45 @@ fn descriptions_are_plain_text() {
     );
     assert_eq!(clean_doc("`[{\"a\": 1}]` stays"), "`[{\"a\": 1}]` stays");
     assert_eq!(clean_doc("a\n\nb\n\n# Errors\n\nc"), "a\n\nb");
+}
+
+/// Every invalid fixture of the readers whose error is about shape (an unknown or missing
+/// field, a wrong type or value) is refused by its schema too. The others (a cycle, a day
+/// that does not exist, the vocabulary) are the readers' alone.
+#[test]
+fn schemas_refuse_the_invalid_fixtures_of_shape() {
+    const SHAPE: [&str; 6] = [
+        "unknown field",
+        "missing field",
+        "invalid type:",
+        "invalid value:",
+        "unknown variant",
+        "missing language",
+    ];
+    let mut checked = 0;
+    for (dir, schema) in [
+        ("tests/invalid", "rules"),
+        ("tests/invalid_fields", "rules"),
+        ("tests/invalid_episodes", "episode"),
+        ("tests/invalid_histories", "history"),
+        ("tests/notices/invalid", "notices"),
+    ] {
+        let v = validator(schema);
+        for path in json_files(dir) {
+            let err = std::fs::read_to_string(path.with_extension("err")).unwrap_or_default();
+            let Ok(instance) = serde_json::from_str::<Value>(&read(&path)) else {
+                continue; // not JSON: no schema to ask
+            };
+            if SHAPE.iter().any(|m| err.contains(m)) {
+                checked += 1;
+                assert!(
+                    !v.is_valid(&instance),
+                    "the {schema} schema accepts {}, which its reader refuses: {}",
+                    path.display(),
+                    err.trim()
+                );
+            }
+        }
+    }
+    assert!(checked > 50, "{checked} fixtures of shape");
 }
