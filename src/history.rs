@@ -26,6 +26,7 @@ use std::collections::BTreeMap;
 ///  ]}
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(any(test, feature = "schema"), derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct History {
     /// What happened to each task, by task id.
@@ -47,14 +48,27 @@ pub struct History {
 
 /// What happened to one task.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(any(test, feature = "schema"), derive(schemars::JsonSchema))]
+#[cfg_attr(
+    any(test, feature = "schema"),
+    schemars(transform = crate::schema::custom::outcome_rules)
+)]
 #[serde(deny_unknown_fields)]
 pub struct Outcome {
     /// The task's id, as the plan gave it (an attempt's id for a retried call).
+    #[cfg_attr(
+        any(test, feature = "schema"),
+        schemars(with = "crate::schema::strings::TaskId")
+    )]
     pub task: String,
     /// What happened.
     pub outcome: OutcomeKind,
     /// When, in clinic wall-clock time.
     #[serde(with = "crate::episode::date_time")]
+    #[cfg_attr(
+        any(test, feature = "schema"),
+        schemars(with = "crate::schema::strings::DateTime")
+    )]
     pub at: NaiveDateTime,
     /// Who recorded it (a staff id).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -65,9 +79,17 @@ pub struct Outcome {
         skip_serializing_if = "Option::is_none",
         with = "crate::episode::date_time::option"
     )]
+    #[cfg_attr(
+        any(test, feature = "schema"),
+        schemars(with = "crate::schema::strings::DateTime")
+    )]
     pub to: Option<NaiveDateTime>,
     /// `picked`: the day a consultant chose for a staff-picked task.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        any(test, feature = "schema"),
+        schemars(with = "Option<crate::schema::strings::Date>")
+    )]
     pub day: Option<NaiveDate>,
     /// Free text (never read by the planner).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -76,6 +98,7 @@ pub struct Outcome {
 
 /// What happened to a task.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(any(test, feature = "schema"), derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum OutcomeKind {
@@ -135,14 +158,27 @@ impl OutcomeKind {
 
 /// A follow-up added by hand.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(any(test, feature = "schema"), derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct FollowUp {
     /// Its id: 1 to 64 of `a-z 0-9 - _`, unique among the episode's follow-ups.
+    #[cfg_attr(
+        any(test, feature = "schema"),
+        schemars(with = "crate::schema::strings::Id")
+    )]
     pub id: String,
     /// The day to do it.
+    #[cfg_attr(
+        any(test, feature = "schema"),
+        schemars(with = "crate::schema::strings::Date")
+    )]
     pub due: NaiveDate,
     /// The last day it is on time (default: `due`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        any(test, feature = "schema"),
+        schemars(with = "Option<crate::schema::strings::Date>")
+    )]
     pub latest: Option<NaiveDate>,
     /// The time of day (default: the calendar's `day` window).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -186,7 +222,7 @@ impl History {
             )
             .into_history(name));
         }
-        let crate::json::Object(h): crate::json::Object<History> =
+        let crate::json::Document(h): crate::json::Document<History> =
             crate::json::read(text, &Limits::default()).map_err(|e| e.into_history(name))?;
         h.checked()
             .map_err(|e| crate::json::located_in(e, text).into_history(name))?;

@@ -159,6 +159,8 @@ mod plan;
 mod replan;
 mod ruleset;
 mod sample;
+#[cfg(any(test, feature = "schema"))]
+pub mod schema;
 mod sms;
 mod stamp;
 mod template;

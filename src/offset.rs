@@ -11,6 +11,7 @@ use std::fmt;
 /// Months are always added to the anchor, never to a previous occurrence, so
 /// 31 Jan + P1M, P2M, P3M is 28 Feb (29 in leap years), 31 Mar, 30 Apr under `clamp`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(any(test, feature = "schema"), derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum MonthEnd {
     /// The last day of the target month (31 Jan + P1M = 28/29 Feb), as java.time,

@@ -233,7 +233,9 @@ impl Accumulator {
         }
     }
 
-    fn add(&mut self, sp: SourcedProgram, prefix: String, text: &str) -> Result<()> {
+    fn add(&mut self, mut sp: SourcedProgram, prefix: String, text: &str) -> Result<()> {
+        // `$schema` is for editors: a rule set keeps neither it nor its fingerprint of it.
+        sp.program.schema = None;
         let locate = |mut e: Located| {
             e.pointer = format!("{prefix}{}", e.pointer);
             if let Some((l, c)) = crate::json::locate(text, &e.pointer) {

@@ -7,13 +7,22 @@ use std::fmt;
 /// A time-of-day window in the clinic's wall-clock time, `start` before `end`.
 /// Serialised as `{"start": "14:00", "end": "18:00"}`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(any(test, feature = "schema"), derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct TimeWindow {
-    /// Start of the window.
+    /// Start of the window, `HH:MM`.
     #[serde(with = "hhmm")]
+    #[cfg_attr(
+        any(test, feature = "schema"),
+        schemars(with = "crate::schema::strings::Hhmm")
+    )]
     pub start: NaiveTime,
-    /// End of the window.
+    /// End of the window, `HH:MM`, after the start.
     #[serde(with = "hhmm")]
+    #[cfg_attr(
+        any(test, feature = "schema"),
+        schemars(with = "crate::schema::strings::Hhmm")
+    )]
     pub end: NaiveTime,
 }
 
@@ -198,6 +207,7 @@ impl NamedWindows {
 /// The named windows as a calendar writes them: each optional. A name left out takes its
 /// time from the clinic's opening hours when the calendar gives them, else its default.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(any(test, feature = "schema"), derive(schemars::JsonSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct WindowsDef {
     /// `morning`.

@@ -22,6 +22,7 @@ mod replan;
 mod rules_folder;
 mod samples;
 mod sampling;
+mod schema_key;
 mod shifts;
 mod support;
 mod tasks;

@@ -9,6 +9,8 @@ mod check;
 mod china;
 mod merge;
 mod runs;
+#[cfg(any(test, feature = "schema"))]
+mod schema;
 mod spec;
 
 use crate::error::{Located, Result};
@@ -39,7 +41,7 @@ use std::ops::RangeInclusive;
 /// | `closed_dates` | extra closed dates, `["2026-02-17"]` | `[]` |
 /// | `open_dates` | extra open dates: open whatever else says, `["2026-02-16"]` | `[]` |
 /// | `closed_on_weekends` | weekend days are closed, except make-up working days | `false` |
-/// | `closed_on_holidays` | holidays are closed | `false` |
+/// | `closed_on_holidays` | holidays are closed | `true` |
 /// | `hours` | opening hours, `{"open": "09:00", "close": "21:00"}` | none |
 /// | `covers` | the dates the calendar knows completely, `{"from": "2026-01-01", "to": "2026-12-31"}` | none: no known bound |
 /// | `windows` | the times behind `morning`, `afternoon`, `evening`, `day`: `{"afternoon": {"start": "13:30", "end": "17:30"}}` | see [`NamedWindows`] |
@@ -128,6 +130,7 @@ impl Unchecked {
 
 /// Why a task's day moved: why its nominal day is closed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(any(test, feature = "schema"), derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum ShiftReason {
@@ -271,7 +274,7 @@ impl Calendar {
     /// calendars refused by the format (a date both holiday and make-up working day, no
     /// open weekday, …).
     pub fn from_json(name: &str, text: &str) -> Result<Calendar> {
-        let crate::json::Object(spec): crate::json::Object<Spec> =
+        let crate::json::Document(spec): crate::json::Document<Spec> =
             crate::json::read(text, &Limits::default()).map_err(|e| e.into_calendar(name))?;
         Calendar::checked(spec).map_err(|mut e| {
             if let Some((line, column)) = crate::json::locate(text, &e.pointer) {

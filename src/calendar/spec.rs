@@ -10,54 +10,79 @@ use std::fmt;
 
 /// Every field of a calendar; [`super::Calendar`] is a `Spec` that passed the checks.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(any(test, feature = "schema"), derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub(super) struct Spec {
+    /// The dates the calendar knows completely, both ends included (`{"from":
+    /// "2026-01-01", "to": "2026-12-31"}`); a task outside them is `beyond_calendar`.
+    /// Default: no known bound.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::json::object_opt"
     )]
     pub covers: Option<Coverage>,
+    /// Which weekdays are the weekend. Default `["Sat", "Sun"]`.
     #[serde(default = "WeekdaySet::sat_sun")]
     pub weekend: WeekdaySet,
+    /// Weekend days are closed, except make-up working days. Default `false` (aesthetic
+    /// clinics work weekends).
     #[serde(default)]
     pub closed_on_weekends: bool,
+    /// The listed holidays are closed. Default `true`.
     #[serde(default = "yes")]
     pub closed_on_holidays: bool,
+    /// Public holidays: an object of dates and names (`{"2026-02-17": "春节"}`).
     #[serde(default, skip_serializing_if = "DateNames::is_empty")]
     pub holidays: DateNames,
+    /// Make-up working days (调休): dates and the holiday each makes up for
+    /// (`{"2026-02-14": "春节"}`).
     #[serde(default, skip_serializing_if = "DateNames::is_empty")]
     pub workdays: DateNames,
+    /// The clinic's weekly closing days (`["Mon"]`).
     #[serde(default)]
     pub closed_weekdays: WeekdaySet,
+    /// Extra closed dates.
     #[serde(default)]
     pub closed_dates: DateSet,
+    /// Extra open dates: open whatever else says.
     #[serde(default, skip_serializing_if = "DateSet::is_empty")]
     pub open_dates: DateSet,
+    /// Opening hours (`{"open": "09:00", "close": "21:00"}`), open before close; the
+    /// named windows take their times from them. Default: none.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::json::object_opt"
     )]
     pub hours: Option<Hours>,
+    /// The times behind the named windows `morning`, `afternoon`, `evening`, `day`
+    /// (`{"afternoon": {"start": "13:30", "end": "17:30"}}`); a window left out comes
+    /// from the opening hours, else its default.
     #[serde(
         default,
         skip_serializing_if = "is_default",
         deserialize_with = "crate::json::object"
     )]
     pub windows: WindowsDef,
+    /// The clinic's rest hours: nobody is called or messaged then.
     #[serde(
         default,
         skip_serializing_if = "Vec::is_empty",
         deserialize_with = "crate::json::objects"
     )]
     pub quiet_hours: Vec<TimeWindow>,
+    /// The call desk's own days, where they differ from the clinic's open days:
+    /// `open_dates` (on-duty days while the clinic is closed), `closed_dates`,
+    /// `closed_weekdays`.
     #[serde(
         default,
         skip_serializing_if = "ChannelDays::is_empty",
         deserialize_with = "crate::json::object"
     )]
     pub call_desk: ChannelDays,
+    /// Days the message system sends nothing: `closed_dates`, `closed_weekdays` (and
+    /// `open_dates` to reopen one). Default: it sends every day.
     #[serde(
         default,
         skip_serializing_if = "ChannelDays::is_empty",
@@ -100,6 +125,7 @@ fn yes() -> bool {
 /// days (on-duty days during a closure, a desk closed while the clinic is open), the
 /// system's messages from every day.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(any(test, feature = "schema"), derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub(super) struct ChannelDays {
     /// Days it works whatever its base says.
@@ -375,9 +401,12 @@ impl<'de> DeserializeSeed<'de> for NameSeed {
 
 /// The dates a calendar knows completely, both ends included.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(any(test, feature = "schema"), derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub(super) struct Coverage {
+    /// The first day known.
     pub from: Date,
+    /// The last day known, on or after `from`.
     pub to: Date,
 }
 
@@ -409,9 +438,12 @@ impl fmt::Display for Coverage {
 
 /// Opening hours, `{"open": "09:00", "close": "21:00"}`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(any(test, feature = "schema"), derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub(super) struct Hours {
+    /// Opening time, `HH:MM`.
     pub open: Hhmm,
+    /// Closing time, `HH:MM`, after the opening time.
     pub close: Hhmm,
 }
 

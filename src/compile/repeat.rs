@@ -40,8 +40,9 @@ pub(crate) struct Repeat {
     pub count: Option<u32>,
 }
 
-const FREQS: [&str; 4] = ["DAILY", "WEEKLY", "MONTHLY", "YEARLY"];
-const KEYS: [&str; 10] = [
+pub(crate) const FREQS: [&str; 4] = ["DAILY", "WEEKLY", "MONTHLY", "YEARLY"];
+/// The parts a repeat rule may have (the JSON Schema builds its pattern from them).
+pub(crate) const KEYS: [&str; 10] = [
     "FREQ",
     "INTERVAL",
     "COUNT",

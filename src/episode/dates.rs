@@ -1,5 +1,5 @@
 //! Dates as episodes write them (`"2026-03-02"`), with a message that says what was
-//! expected instead of chrono's bare "input is out of range".
+//! expected instead of chrono's bare "input is out of range"; and date-times.
 
 use chrono::NaiveDate;
 use serde::{de, Deserialize, Deserializer, Serialize, Serializer};
@@ -59,5 +59,62 @@ pub(super) mod list {
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<NaiveDate>, D::Error> {
         let v: Vec<Date> = Vec::deserialize(d)?;
         Ok(v.into_iter().map(|Date(x)| x).collect())
+    }
+}
+
+/// Date-times (clinic wall-clock time, no zone): written `YYYY-MM-DDTHH:MM:SS`; read from
+/// that, `YYYY-MM-DDTHH:MM` or a date alone (midnight).
+pub(crate) mod date_time {
+    use super::*;
+    use chrono::{NaiveDateTime, NaiveTime};
+
+    pub fn serialize<S: Serializer>(t: &NaiveDateTime, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&t.format("%Y-%m-%dT%H:%M:%S"))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDateTime, D::Error> {
+        let s = String::deserialize(d)?;
+        parse(&s).ok_or_else(|| {
+            de::Error::custom(format!(
+                "invalid date-time {s:?}: expected \"YYYY-MM-DDTHH:MM:SS\", \"YYYY-MM-DDTHH:MM\" or \"YYYY-MM-DD\" (clinic wall-clock time, no zone)"
+            ))
+        })
+    }
+
+    pub mod option {
+        use super::*;
+
+        pub fn serialize<S: Serializer>(
+            t: &Option<NaiveDateTime>,
+            s: S,
+        ) -> Result<S::Ok, S::Error> {
+            match t {
+                Some(t) => super::serialize(t, s),
+                None => s.serialize_none(),
+            }
+        }
+
+        pub fn deserialize<'de, D: Deserializer<'de>>(
+            d: D,
+        ) -> Result<Option<NaiveDateTime>, D::Error> {
+            super::deserialize(d).map(Some)
+        }
+    }
+
+    pub(crate) fn parse(s: &str) -> Option<NaiveDateTime> {
+        if crate::time::is_date_shape(s) {
+            return s
+                .parse::<NaiveDate>()
+                .ok()
+                .map(|d| d.and_time(NaiveTime::MIN));
+        }
+        if !crate::time::is_date_time_shape(s) {
+            return None;
+        }
+        NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S")
+            .or_else(|_| NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M"))
+            .ok()
+            // chrono reads "10:00:60" as a leap second; a clinic's clock has none.
+            .filter(|t| chrono::Timelike::nanosecond(t) < 1_000_000_000)
     }
 }

@@ -5,6 +5,7 @@ pub(crate) mod dates;
 mod owners;
 
 pub use check::ID_CHARS;
+pub(crate) use dates::date_time;
 pub use owners::{Owner, Reassignment};
 
 /// The fact kind a reassignment also counts as, for anchors (`latest:contacted,assigned`).
@@ -12,7 +13,7 @@ pub const ASSIGNED: &str = "assigned";
 
 use crate::error::Result;
 use crate::limits::Limits;
-use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use chrono::{NaiveDate, NaiveDateTime};
 use serde::de::{self, Deserializer, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 use std::borrow::Cow;
@@ -34,16 +35,29 @@ use std::sync::Arc;
 /// assert_eq!(ep.date().to_string(), "2026-03-02");
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(any(test, feature = "schema"), derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Episode {
     /// The episode's id (unique in the host system); part of every task id. Shared, not
     /// copied, by the plan's tasks.
+    #[cfg_attr(
+        any(test, feature = "schema"),
+        schemars(with = "crate::schema::strings::SafeId")
+    )]
     pub id: Arc<str>,
     /// The kind of event: `procedure`, `consultation`, `course`, `repair`, `complaint`…
+    #[cfg_attr(
+        any(test, feature = "schema"),
+        schemars(with = "crate::schema::strings::NonBlank")
+    )]
     pub event: String,
     /// When it happened, in the clinic's wall-clock time (`"2026-03-02T10:00:00"`, or a
     /// date alone for midnight).
     #[serde(with = "date_time")]
+    #[cfg_attr(
+        any(test, feature = "schema"),
+        schemars(with = "crate::schema::strings::DateTime")
+    )]
     pub at: NaiveDateTime,
     /// Attributes the rules' `applies` and `when` conditions test (`category`,
     /// `setting`, `procedure`…).
@@ -86,6 +100,10 @@ pub struct Episode {
         skip_serializing_if = "BTreeMap::is_empty",
         deserialize_with = "crate::json::unique_keyed_map"
     )]
+    #[cfg_attr(
+        any(test, feature = "schema"),
+        schemars(with = "crate::schema::strings::RoleMap<Owner>")
+    )]
     pub owners: BTreeMap<crate::Role, Owner>,
     /// Roles handed to someone else from a moment on: the tasks of the role still open
     /// then go to the new owner; done tasks keep the owner who had them.
@@ -101,16 +119,29 @@ pub struct Episode {
 ///
 /// Sessions are numbered from 1 in date order: done sessions first, then planned ones.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(any(test, feature = "schema"), derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Course {
     /// Number of sessions in the package bought, if known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        any(test, feature = "schema"),
+        schemars(with = "Option<crate::schema::strings::Positive>")
+    )]
     pub package: Option<u32>,
     /// Dates of the sessions already done.
     #[serde(default, skip_serializing_if = "Vec::is_empty", with = "dates::list")]
+    #[cfg_attr(
+        any(test, feature = "schema"),
+        schemars(with = "Vec<crate::schema::strings::Date>")
+    )]
     pub done: Vec<NaiveDate>,
     /// Dates of the sessions booked but not yet done.
     #[serde(default, skip_serializing_if = "Vec::is_empty", with = "dates::list")]
+    #[cfg_attr(
+        any(test, feature = "schema"),
+        schemars(with = "Vec<crate::schema::strings::Date>")
+    )]
     pub planned: Vec<NaiveDate>,
 }
 
@@ -121,12 +152,25 @@ pub struct Course {
 /// `contacted` (any follow-up contact), `opt_out` (with a `channel`: no more contact on
 /// it). Any other kind a host defines can be used in rules the same way.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(any(test, feature = "schema"), derive(schemars::JsonSchema))]
+#[cfg_attr(
+    any(test, feature = "schema"),
+    schemars(transform = crate::schema::custom::fact_rules)
+)]
 #[serde(deny_unknown_fields)]
 pub struct Fact {
     /// What happened.
+    #[cfg_attr(
+        any(test, feature = "schema"),
+        schemars(with = "crate::schema::strings::Id")
+    )]
     pub kind: String,
     /// When, in clinic wall-clock time (a date alone is midnight).
     #[serde(with = "date_time")]
+    #[cfg_attr(
+        any(test, feature = "schema"),
+        schemars(with = "crate::schema::strings::DateTime")
+    )]
     pub at: NaiveDateTime,
     /// The channel concerned (required for `opt_out`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -245,9 +289,14 @@ impl Course {
 
 /// The patient an episode is about.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(any(test, feature = "schema"), derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Patient {
     /// The patient's id. Shared, not copied, by the plan's tasks.
+    #[cfg_attr(
+        any(test, feature = "schema"),
+        schemars(with = "crate::schema::strings::SafeId")
+    )]
     pub id: Arc<str>,
     /// Display name (never used in planning).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -257,6 +306,10 @@ pub struct Patient {
         default,
         skip_serializing_if = "Option::is_none",
         with = "dates::option"
+    )]
+    #[cfg_attr(
+        any(test, feature = "schema"),
+        schemars(with = "crate::schema::strings::Date")
     )]
     pub birthday: Option<NaiveDate>,
     /// Tags the rules can test with the `tag` condition (`night_shift`, `key_customer`…).
@@ -282,6 +335,10 @@ pub struct Patient {
         skip_serializing_if = "Option::is_none",
         with = "date_time::option"
     )]
+    #[cfg_attr(
+        any(test, feature = "schema"),
+        schemars(with = "crate::schema::strings::DateTime")
+    )]
     pub declined: Option<NaiveDateTime>,
     /// Channels the patient opted out of, and when: no program uses them from then on.
     #[serde(
@@ -294,12 +351,17 @@ pub struct Patient {
 
 /// A patient's opt-out of one channel (`{"channel": "sms", "at": "2026-04-01T09:00"}`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(any(test, feature = "schema"), derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct OptOut {
     /// The channel no longer used.
     pub channel: crate::Channel,
     /// From when, in clinic wall-clock time (a date alone is midnight).
     #[serde(with = "date_time")]
+    #[cfg_attr(
+        any(test, feature = "schema"),
+        schemars(with = "crate::schema::strings::DateTime")
+    )]
     pub at: NaiveDateTime,
 }
 
@@ -323,8 +385,8 @@ impl Episode {
 
     /// Reads and checks an episode under `limits`, locating errors in `text`.
     pub(crate) fn read(name: &str, text: &str, limits: &Limits) -> Result<Episode> {
-        let crate::json::Object(ep) =
-            crate::json::read::<crate::json::Object<Episode>>(text, limits)
+        let crate::json::Document(ep) =
+            crate::json::read::<crate::json::Document<Episode>>(text, limits)
                 .map_err(|e| e.into_episode(name))?;
         ep.checked(limits)
             .map_err(|e| crate::json::located_in(e, text).into_episode(name))?;
@@ -465,60 +527,6 @@ impl Serialize for Dates {
             [one] => one.serialize(s),
             many => many.serialize(s),
         }
-    }
-}
-
-pub(crate) mod date_time {
-    use super::*;
-
-    pub fn serialize<S: Serializer>(t: &NaiveDateTime, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(&t.format("%Y-%m-%dT%H:%M:%S"))
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDateTime, D::Error> {
-        let s = String::deserialize(d)?;
-        parse(&s).ok_or_else(|| {
-            de::Error::custom(format!(
-                "invalid date-time {s:?}: expected \"YYYY-MM-DDTHH:MM:SS\", \"YYYY-MM-DDTHH:MM\" or \"YYYY-MM-DD\" (clinic wall-clock time, no zone)"
-            ))
-        })
-    }
-
-    pub mod option {
-        use super::*;
-
-        pub fn serialize<S: Serializer>(
-            t: &Option<NaiveDateTime>,
-            s: S,
-        ) -> Result<S::Ok, S::Error> {
-            match t {
-                Some(t) => super::serialize(t, s),
-                None => s.serialize_none(),
-            }
-        }
-
-        pub fn deserialize<'de, D: Deserializer<'de>>(
-            d: D,
-        ) -> Result<Option<NaiveDateTime>, D::Error> {
-            super::deserialize(d).map(Some)
-        }
-    }
-
-    pub(crate) fn parse(s: &str) -> Option<NaiveDateTime> {
-        if crate::time::is_date_shape(s) {
-            return s
-                .parse::<NaiveDate>()
-                .ok()
-                .map(|d| d.and_time(NaiveTime::MIN));
-        }
-        if !crate::time::is_date_time_shape(s) {
-            return None;
-        }
-        NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S")
-            .or_else(|_| NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M"))
-            .ok()
-            // chrono reads "10:00:60" as a leap second; a clinic's clock has none.
-            .filter(|t| chrono::Timelike::nanosecond(t) < 1_000_000_000)
     }
 }
 

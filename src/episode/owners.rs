@@ -71,6 +71,7 @@ impl<'de> Deserialize<'de> for Owner {
 /// "2026-04-01T09:00"}`). A reassignment also counts as an `assigned` fact for anchors
 /// (`"from": "latest:contacted,assigned"`: lead ownership counts its 3 months from it).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(any(test, feature = "schema"), derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Reassignment {
     /// The role handed over.
@@ -79,6 +80,10 @@ pub struct Reassignment {
     pub to: Owner,
     /// From when, in clinic wall-clock time.
     #[serde(with = "date_time")]
+    #[cfg_attr(
+        any(test, feature = "schema"),
+        schemars(with = "crate::schema::strings::DateTime")
+    )]
     pub at: NaiveDateTime,
 }
 

@@ -7,7 +7,7 @@
 mod shape;
 
 pub(crate) use shape::{
-    object, object_opt, objects, unique_keyed_map, unique_map, Expected, Object,
+    object, object_opt, objects, unique_keyed_map, unique_map, Document, Expected, Object,
 };
 
 use crate::error::Located;

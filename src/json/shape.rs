@@ -3,7 +3,7 @@
 //! typos' friends in a hand-written file; these readers refuse them with a message that
 //! says what was expected.
 
-use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
+use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, MapAccess, Visitor};
 use std::collections::BTreeMap;
 use std::fmt;
 use std::marker::PhantomData;
@@ -29,6 +29,88 @@ impl<'de, T: Deserialize<'de> + Expected> Deserialize<'de> for Object<T> {
             }
         }
         d.deserialize_map(V(PhantomData)).map(Object)
+    }
+}
+
+/// A `T` read from the JSON object at the top of a file, which may name its JSON Schema
+/// for editors (`"$schema": "../schema/episode.schema.json"`): that key (a string) is read
+/// and dropped, every other key goes to `T`.
+pub(crate) struct Document<T>(pub T);
+
+impl<'de, T: Deserialize<'de> + Expected> Deserialize<'de> for Document<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<T>(PhantomData<T>);
+        impl<'de, T: Deserialize<'de> + Expected> Visitor<'de> for V<T> {
+            type Value = T;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(T::EXPECTED)
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+                T::deserialize(de::value::MapAccessDeserializer::new(WithoutSchema(map)))
+            }
+        }
+        d.deserialize_map(V(PhantomData)).map(Document)
+    }
+}
+
+/// The members of a map but `$schema`.
+struct WithoutSchema<A>(A);
+
+impl<'de, A: MapAccess<'de>> MapAccess<'de> for WithoutSchema<A> {
+    type Error = A::Error;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        mut seed: K,
+    ) -> Result<Option<K::Value>, A::Error> {
+        // The key goes to `seed` inside the map's own key call, so that errors about it
+        // (an unknown field) are located at it as before.
+        loop {
+            match self.0.next_key_seed(SchemaOr(seed))? {
+                None => return Ok(None),
+                Some(Ok(key)) => return Ok(Some(key)),
+                Some(Err(unused)) => {
+                    self.0.next_value::<String>()?;
+                    seed = unused;
+                }
+            }
+        }
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, A::Error> {
+        self.0.next_value_seed(seed)
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        self.0.size_hint()
+    }
+}
+
+/// A key read by the seed `K`, or `Err(K)` back for `$schema`.
+struct SchemaOr<K>(K);
+
+impl<'de, K: DeserializeSeed<'de>> DeserializeSeed<'de> for SchemaOr<K> {
+    type Value = Result<K::Value, K>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de, K: DeserializeSeed<'de>> Visitor<'de> for SchemaOr<K> {
+    type Value = Result<K::Value, K>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a key")
+    }
+
+    fn visit_str<E: de::Error>(self, key: &str) -> Result<Self::Value, E> {
+        if key == "$schema" {
+            return Ok(Err(self.0));
+        }
+        self.0
+            .deserialize(de::value::StrDeserializer::<E>::new(key))
+            .map(Ok)
     }
 }
 

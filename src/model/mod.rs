@@ -21,11 +21,25 @@ use std::fmt;
 
 /// One follow-up program, as written in a rule file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(any(test, feature = "schema"), derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields, expecting = "a program (a JSON object)")]
 pub struct ProgramDef {
+    /// The JSON Schema the file follows, for editors (`"../schema/rules.schema.json"`,
+    /// relative to the file). Read and ignored: a [`crate::RuleSet`] does not keep it, so
+    /// it counts neither in the rule set's JSON nor in its fingerprint.
+    #[serde(rename = "$schema", default, skip_serializing_if = "Option::is_none")]
+    pub schema: Option<String>,
     /// Must be `"followup/v1"`.
+    #[cfg_attr(
+        any(test, feature = "schema"),
+        schemars(with = "crate::schema::strings::Format")
+    )]
     pub format: String,
     /// Program id: lower-case letters, digits, `-` and `_`.
+    #[cfg_attr(
+        any(test, feature = "schema"),
+        schemars(with = "crate::schema::strings::Id")
+    )]
     pub id: String,
     /// Display name.
     pub name: Text,
@@ -42,6 +56,10 @@ pub struct ProgramDef {
         skip_serializing_if = "BTreeMap::is_empty",
         deserialize_with = "crate::json::unique_map"
     )]
+    #[cfg_attr(
+        any(test, feature = "schema"),
+        schemars(with = "crate::schema::strings::Conditions")
+    )]
     pub applies: Conditions,
     /// Named milestones (visits) with their default offset from the event (`null`: no
     /// default, the episode must give the date), or `{"default": "P7D", "closed_day":
@@ -50,6 +68,10 @@ pub struct ProgramDef {
         default,
         skip_serializing_if = "BTreeMap::is_empty",
         deserialize_with = "crate::json::unique_map"
+    )]
+    #[cfg_attr(
+        any(test, feature = "schema"),
+        schemars(with = "crate::schema::strings::IdMap<MilestoneDef>")
     )]
     pub milestones: BTreeMap<String, MilestoneDef>,
     /// Values every step takes unless it sets its own.
@@ -75,13 +97,15 @@ pub struct ProgramDef {
         deserialize_with = "crate::json::object"
     )]
     pub vocabulary: VocabularyDef,
-    /// The steps.
+    /// The steps, at least one.
     #[serde(deserialize_with = "crate::json::objects")]
+    #[cfg_attr(any(test, feature = "schema"), schemars(length(min = 1)))]
     pub steps: Vec<StepDef>,
 }
 
 /// Whether a program is planned per episode or per patient.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(any(test, feature = "schema"), derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Scope {
     /// Planned for each episode its `applies` matches (the default).
@@ -100,11 +124,16 @@ impl Scope {
 /// `declined`: after a clear refusal, tasks on `stop_channels` are dropped; the others
 /// go on until `horizon` after the refusal.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(any(test, feature = "schema"), derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct DeclinedDef {
     /// Channels that stop at once (calls, visits).
     pub stop_channels: Vec<Channel>,
     /// How long after the refusal other tasks (messages) go on, an ISO 8601 duration.
+    #[cfg_attr(
+        any(test, feature = "schema"),
+        schemars(with = "crate::schema::strings::Duration")
+    )]
     pub horizon: String,
 }
 
@@ -118,6 +147,7 @@ pub struct Values(pub Vec<String>);
 
 /// Program-wide defaults for step fields.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(any(test, feature = "schema"), derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Defaults {
     /// Default channel.
@@ -143,6 +173,10 @@ pub struct Defaults {
     pub closed_day: Option<ClosedDay>,
     /// Default longest closed-day shift, days or weeks (`"P3D"`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        any(test, feature = "schema"),
+        schemars(with = "Option<crate::schema::strings::DaysOrWeeks>")
+    )]
     pub max_shift: Option<String>,
     /// Default of what happens when no day within `max_shift` works.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -153,6 +187,10 @@ pub struct Defaults {
     pub after_event: Option<AfterEvent>,
     /// Default of how long tasks are worth doing.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        any(test, feature = "schema"),
+        schemars(with = "Option<crate::schema::strings::Expires>")
+    )]
     pub expires: Option<String>,
     /// Default of what an unanswered call leads to.
     #[serde(
@@ -163,6 +201,10 @@ pub struct Defaults {
     pub no_answer: Option<RetryDef>,
     /// Default delay before a task not done goes to a supervisor.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        any(test, feature = "schema"),
+        schemars(with = "Option<crate::schema::strings::DaysOrWeeks>")
+    )]
     pub escalate_after: Option<String>,
 }
 
@@ -242,6 +284,7 @@ impl Defaults {
 
 /// `vocabulary`: values episodes may carry beyond those the program's rules test.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(any(test, feature = "schema"), derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct VocabularyDef {
     /// More events (`"purchase"`).

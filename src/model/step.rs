@@ -10,6 +10,7 @@ use std::fmt;
 
 /// `sample`: only a deterministic share of patients get the step.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(any(test, feature = "schema"), derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SampleDef {
     /// Share of patients, in (0, 1].
@@ -20,9 +21,17 @@ pub struct SampleDef {
         skip_serializing_if = "BTreeMap::is_empty",
         deserialize_with = "crate::json::unique_map"
     )]
+    #[cfg_attr(
+        any(test, feature = "schema"),
+        schemars(with = "crate::schema::strings::Conditions")
+    )]
     pub always: Conditions,
     /// Draws with different salts are independent; the default draw is the program's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        any(test, feature = "schema"),
+        schemars(with = "Option<crate::schema::strings::Id>")
+    )]
     pub salt: Option<String>,
 }
 
@@ -63,16 +72,26 @@ impl Eq for Fraction {}
 
 /// `sessions`: which session numbers of a course a session-anchored step covers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(any(test, feature = "schema"), derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SessionRange {
     /// First session number (from 1).
     #[serde(default = "one", deserialize_with = "session_number")]
+    #[cfg_attr(
+        any(test, feature = "schema"),
+        schemars(with = "crate::schema::strings::Positive")
+    )]
     pub first: u32,
     /// Last session number; none: every session from `first`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "some_session_number"
+    )]
+    // `null` is no session number (the reader refuses it).
+    #[cfg_attr(
+        any(test, feature = "schema"),
+        schemars(with = "crate::schema::strings::Positive")
     )]
     pub last: Option<u32>,
 }
@@ -104,18 +123,35 @@ fn some_session_number<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D
 
 /// One step of a program, as written.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(any(test, feature = "schema"), derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields, expecting = "a step (a JSON object)")]
 pub struct StepDef {
     /// Step id, unique in the program.
+    #[cfg_attr(
+        any(test, feature = "schema"),
+        schemars(with = "crate::schema::strings::Id")
+    )]
     pub id: String,
     /// Anchor: `event` (default), a milestone, or another step's id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        any(test, feature = "schema"),
+        schemars(with = "Option<crate::schema::strings::Anchor>")
+    )]
     pub from: Option<String>,
     /// ISO 8601 duration from the anchor; default `P0D`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        any(test, feature = "schema"),
+        schemars(with = "Option<crate::schema::strings::Offset>")
+    )]
     pub offset: Option<String>,
     /// RFC 5545 RRULE, started at anchor + offset; must have COUNT or UNTIL.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        any(test, feature = "schema"),
+        schemars(with = "Option<crate::schema::strings::RRule>")
+    )]
     pub repeat: Option<String>,
     /// Extra conditions for this step.
     #[serde(
@@ -123,12 +159,20 @@ pub struct StepDef {
         skip_serializing_if = "BTreeMap::is_empty",
         deserialize_with = "crate::json::unique_map"
     )]
+    #[cfg_attr(
+        any(test, feature = "schema"),
+        schemars(with = "crate::schema::strings::Conditions")
+    )]
     pub when: Conditions,
     /// The step is not planned when all these conditions match.
     #[serde(
         default,
         skip_serializing_if = "BTreeMap::is_empty",
         deserialize_with = "crate::json::unique_map"
+    )]
+    #[cfg_attr(
+        any(test, feature = "schema"),
+        schemars(with = "crate::schema::strings::Conditions")
     )]
     pub unless: Conditions,
     /// For session anchors: which session numbers.
@@ -140,6 +184,10 @@ pub struct StepDef {
     pub sessions: Option<SessionRange>,
     /// Fact kinds that drop the task when one happened before it is due.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(
+        any(test, feature = "schema"),
+        schemars(with = "Vec<crate::schema::strings::Id>")
+    )]
     pub stop_when: Vec<String>,
     /// A fact the task waits for (no selling before `recovered`), with the longest wait
     /// and what happens after it: `"recovered"` or `{"fact": "recovered", "max": "P2M",
@@ -180,6 +228,10 @@ pub struct StepDef {
     /// The longest closed-day shift, days or weeks (`"P3D"`); needs `beyond_max_shift`
     /// here or in the defaults. Else the program default, else no limit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        any(test, feature = "schema"),
+        schemars(with = "Option<crate::schema::strings::DaysOrWeeks>")
+    )]
     pub max_shift: Option<String>,
     /// What happens when no day within `max_shift` works: `drop` or `keep`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -199,11 +251,19 @@ pub struct StepDef {
     /// A supervisor's task when the task is still not done this long after its last
     /// on-time day (`"P2D"`; else the program default, else none).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        any(test, feature = "schema"),
+        schemars(with = "Option<crate::schema::strings::DaysOrWeeks>")
+    )]
     pub escalate_after: Option<String>,
     /// How long the task is worth doing: `"at_anchor"` (until the day before its anchor:
     /// reminders), `"never"` (it never expires), or a duration after the last on-time day
     /// (`"P7D"`). Default: see the rule format reference.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        any(test, feature = "schema"),
+        schemars(with = "Option<crate::schema::strings::Expires>")
+    )]
     pub expires: Option<String>,
     /// Title shown in task lists: a template whose placeholders (`{patient}`,
     /// `{session}`…) are filled for each task (see the rule format, "Texts and
@@ -218,13 +278,23 @@ pub struct StepDef {
 /// calls in all, then `then`: a channel to send a message on (`"sms"`, `"wechat"`),
 /// `"drop"`, or `"escalate"` (a supervisor's task).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(any(test, feature = "schema"), derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RetryDef {
     /// How long after an unanswered attempt to call again: `"PT2H"`, `"PT30M"`, `"P1D"`.
+    #[cfg_attr(
+        any(test, feature = "schema"),
+        schemars(with = "crate::schema::strings::RetryDelay")
+    )]
     pub retry_after: String,
     /// Calls in all, the first one included (2 to 10).
+    #[cfg_attr(any(test, feature = "schema"), schemars(range(min = 2, max = 10)))]
     pub max_attempts: u32,
     /// After the last unanswered call: `"sms"`, `"wechat"`, `"drop"` or `"escalate"`.
+    #[cfg_attr(
+        any(test, feature = "schema"),
+        schemars(with = "crate::schema::strings::RetryThen")
+    )]
     pub then: String,
 }
 
@@ -247,6 +317,7 @@ pub struct WaitDef {
 
 /// What a task does when the fact it waits for has not come by the end of its wait.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(any(test, feature = "schema"), derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum WaitThen {
     /// It goes ahead at the end of the wait (a wait never withholds care).
@@ -317,6 +388,7 @@ impl Serialize for WaitDef {
 
 /// What to do when a task falls on a day the clinic is closed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(any(test, feature = "schema"), derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ClosedDay {
     /// Keep the day (messages can be sent on closed days).
@@ -332,6 +404,7 @@ pub enum ClosedDay {
 
 /// What happens to a task when no day within its `max_shift` works.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(any(test, feature = "schema"), derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum BeyondMaxShift {
     /// The task is dropped (`beyond_max_shift`): a care call a week late has lost its
@@ -344,6 +417,7 @@ pub enum BeyondMaxShift {
 /// What happens to a task due on the day of its event when the event (a complaint logged
 /// at 20:30) leaves nothing of its time window.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(any(test, feature = "schema"), derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum AfterEvent {
     /// It moves to the next day its channel works (`shifted: after_event`).
@@ -356,6 +430,7 @@ pub enum AfterEvent {
 /// Another time of day for patients with a tag or on some kinds of day: night-shift
 /// workers are called in the afternoon, and so is everyone on weekends and holidays.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(any(test, feature = "schema"), derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct TimeOverrideDef {
     /// Applies to patients with one of these tags.
@@ -363,6 +438,10 @@ pub struct TimeOverrideDef {
     pub tag: Option<Values>,
     /// Applies on these kinds of day: `workday`, `weekend`, `holiday`, `makeup_workday`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(
+        any(test, feature = "schema"),
+        schemars(with = "Vec<crate::schema::strings::DayKind>")
+    )]
     pub days: Vec<String>,
     /// The time of day to use instead.
     pub time: TimeDef,

@@ -51,13 +51,22 @@ pub(crate) const NOTICE_PROGRAM: &str = "notice";
 /// # Ok::<(), followup::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(any(test, feature = "schema"), derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Notice {
     /// The notice's id: 1 to 64 of `a-z 0-9 - _`, starting with a letter or digit (as
     /// rule ids); unique among the notices planned together. Second part of its task ids.
+    #[cfg_attr(
+        any(test, feature = "schema"),
+        schemars(with = "crate::schema::strings::Id")
+    )]
     pub id: String,
     /// The day the clinic wants it to go out (`"YYYY-MM-DD"`).
     #[serde(deserialize_with = "date")]
+    #[cfg_attr(
+        any(test, feature = "schema"),
+        schemars(with = "crate::schema::strings::Date")
+    )]
     pub send_on: NaiveDate,
     /// The day of the event it announces, if any: on or after `send_on`. The notice
     /// expires after it.
@@ -66,9 +75,17 @@ pub struct Notice {
         skip_serializing_if = "Option::is_none",
         with = "dates::option"
     )]
+    #[cfg_attr(
+        any(test, feature = "schema"),
+        schemars(with = "crate::schema::strings::Date")
+    )]
     pub event_day: Option<NaiveDate>,
     /// How: `sms` (the default), `wechat`, `phone` or `mail`.
     #[serde(default = "sms")]
+    #[cfg_attr(
+        any(test, feature = "schema"),
+        schemars(with = "crate::schema::strings::NoticeChannel")
+    )]
     pub channel: Channel,
     /// Who: default `customer_service`.
     #[serde(default = "customer_service")]
@@ -81,6 +98,10 @@ pub struct Notice {
     /// `event` and attribute names (`category`…, matched by one of the patient's
     /// episodes); every key must match one of its values. `{}`: every patient.
     #[serde(deserialize_with = "crate::json::unique_map")]
+    #[cfg_attr(
+        any(test, feature = "schema"),
+        schemars(with = "crate::schema::strings::Conditions")
+    )]
     pub audience: Conditions,
     /// Title, `{"zh": …, "en": …}`, both non-empty.
     pub title: Text,
@@ -121,8 +142,8 @@ impl Notice {
     /// of [`Notice::check`].
     pub fn from_json(name: &str, text: &str) -> Result<Notice> {
         let limits = Limits::default();
-        let crate::json::Object(notice) =
-            crate::json::read::<crate::json::Object<Notice>>(text, &limits)
+        let crate::json::Document(notice) =
+            crate::json::read::<crate::json::Document<Notice>>(text, &limits)
                 .map_err(|e| e.into_notice(name))?;
         check_list(std::slice::from_ref(&notice), false, &limits)
             .map_err(|e| crate::json::located_in(e, text).into_notice(name))?;
@@ -165,14 +186,14 @@ impl Notice {
             )
             .into_notice(name));
         }
-        use crate::json::Object;
+        use crate::json::Document;
         let many = body.starts_with('[');
         let list = if many {
-            let list: Vec<Object<Notice>> =
+            let list: Vec<Document<Notice>> =
                 crate::json::read(text, limits).map_err(|e| e.into_notice(name))?;
-            list.into_iter().map(|Object(n)| n).collect()
+            list.into_iter().map(|Document(n)| n).collect()
         } else {
-            let Object(n) = crate::json::read(text, limits).map_err(|e| e.into_notice(name))?;
+            let Document(n) = crate::json::read(text, limits).map_err(|e| e.into_notice(name))?;
             vec![n]
         };
         check_list(&list, many, limits)

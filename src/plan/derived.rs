@@ -91,12 +91,17 @@ impl<'de> Deserialize<'de> for Derived {
 /// What the history says happened to a task (see [`crate::RuleSet::plan_with`]): the
 /// outcome that counts, when, and who recorded it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(any(test, feature = "schema"), derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Record {
     /// What happened: the closing outcome when there is one, else the last one.
     pub outcome: crate::history::OutcomeKind,
     /// When.
     #[serde(with = "crate::episode::date_time")]
+    #[cfg_attr(
+        any(test, feature = "schema"),
+        schemars(with = "crate::schema::strings::DateTime")
+    )]
     pub at: chrono::NaiveDateTime,
     /// Who recorded it.
     #[serde(default, skip_serializing_if = "Option::is_none")]

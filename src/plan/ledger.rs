@@ -14,6 +14,7 @@ pub const FOLLOW_UP: &str = "follow-up";
 /// An outcome of the history that changed nothing in the plan, and why: reported, never
 /// silently dropped.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(any(test, feature = "schema"), derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Ignored {
     /// The task id the outcome names.
@@ -22,6 +23,10 @@ pub struct Ignored {
     pub outcome: OutcomeKind,
     /// When.
     #[serde(with = "crate::episode::date_time")]
+    #[cfg_attr(
+        any(test, feature = "schema"),
+        schemars(with = "crate::schema::strings::DateTime")
+    )]
     pub at: NaiveDateTime,
     /// Why it changed nothing.
     pub reason: IgnoredReason,
@@ -29,6 +34,7 @@ pub struct Ignored {
 
 /// Why an outcome changed nothing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(any(test, feature = "schema"), derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum IgnoredReason {

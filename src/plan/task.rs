@@ -15,6 +15,7 @@ pub use super::derived::{Derived, Record};
 /// Tasks are sorted by (due, window start, program, step, occurrence); dropped entries by
 /// (program, step, occurrence).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(any(test, feature = "schema"), derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Plan {
     /// The ids of the programs that applied to the episode (their `applies` matched), in
@@ -397,6 +398,7 @@ pub(crate) fn task_id(program: &str, step: &str, episode: &str, n: u32) -> Strin
 
 /// Where a task stands on an as-of day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(any(test, feature = "schema"), derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// Its window starts after the as-of day.
@@ -430,6 +432,7 @@ impl Status {
 
 /// An occurrence that was planned but will not be done.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(any(test, feature = "schema"), derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Dropped {
     /// The id the task would have had.
@@ -441,6 +444,10 @@ pub struct Dropped {
     /// Occurrence number.
     pub occurrence: u32,
     /// The day the rule gave, where there was one.
+    #[cfg_attr(
+        any(test, feature = "schema"),
+        schemars(with = "Option<crate::schema::strings::Date>")
+    )]
     pub nominal: Option<NaiveDate>,
     /// Why it was dropped.
     pub reason: DropReason,
@@ -451,6 +458,7 @@ pub struct Dropped {
 
 /// Why an occurrence was dropped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(any(test, feature = "schema"), derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum DropReason {

@@ -12,45 +12,118 @@ use std::sync::Arc;
 
 /// A task as written and read: one flat object, fields in DESIGN.md's order.
 #[derive(Serialize, Deserialize)]
+#[cfg_attr(any(test, feature = "schema"), derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields, rename = "Task")]
 struct Repr {
+    /// `program/step/episode/occurrence`, and `/` and the derived part for a task made
+    /// from another occurrence: stable when only dates change.
+    #[cfg_attr(
+        any(test, feature = "schema"),
+        schemars(with = "crate::schema::strings::TaskId")
+    )]
     id: String,
+    /// The program's id (`follow-up` for follow-ups added by hand, `notice` for clinic
+    /// notices).
     program: Arc<str>,
+    /// The step's id (a follow-up's or a notice's id).
     step: Arc<str>,
+    /// Occurrence number within the step for this episode, from 0 (session steps: the
+    /// session number; patient-level steps: the day, `YYYYMMDD`).
     occurrence: u32,
+    /// The episode's id (`patient:<id>` for patient-level plans).
     episode: Arc<str>,
+    /// The patient's id.
     patient: Arc<str>,
+    /// How.
     channel: Channel,
+    /// Who.
     role: Role,
+    /// The first day the task is on time.
+    #[cfg_attr(
+        any(test, feature = "schema"),
+        schemars(with = "crate::schema::strings::Date")
+    )]
     earliest: NaiveDate,
+    /// The day the task is planned for.
+    #[cfg_attr(
+        any(test, feature = "schema"),
+        schemars(with = "crate::schema::strings::Date")
+    )]
     due: NaiveDate,
+    /// The last day the task is on time; later is late.
+    #[cfg_attr(
+        any(test, feature = "schema"),
+        schemars(with = "crate::schema::strings::Date")
+    )]
     latest: NaiveDate,
-    /// `null`: never expires.
+    /// The last day the task is worth doing; `null`: never expires.
     #[serde(default)]
+    #[cfg_attr(
+        any(test, feature = "schema"),
+        schemars(with = "Option<crate::schema::strings::Date>")
+    )]
     expires: Option<NaiveDate>,
+    /// Time of day.
     window: TimeWindow,
+    /// The day the rule gave, before the calendar and the history moved it.
+    #[cfg_attr(
+        any(test, feature = "schema"),
+        schemars(with = "crate::schema::strings::Date")
+    )]
     nominal: NaiveDate,
+    /// Why `due` differs from `nominal`, if it does.
     shifted: Option<ShiftReason>,
+    /// The due or nominal day is outside the dates the calendar covers: it may still move.
     #[serde(default, skip_serializing_if = "is_false")]
     beyond_calendar: bool,
+    /// The role that picks the day between `earliest` and `latest`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     picked_by: Option<Role>,
+    /// The fact the task waits for (do it only once the fact is recorded).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     waits_for: Option<Arc<str>>,
+    /// Where the task stands on the as-of day (plans made with `plan_as_of`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     status: Option<Status>,
+    /// What a task made from another occurrence is for (`attempt-2`, `overdue`…).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     derived: Option<Derived>,
+    /// The staff id of the person who owns the task's role.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     owner: Option<Arc<str>>,
+    /// What the history says happened to the task.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     record: Option<Record>,
+    /// Title, filled (placeholders replaced).
     title: Text,
+    /// What to say or write (for an SMS, the message), filled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     script: Option<Text>,
-    /// Worked out from the script when written; read and ignored (worked out again).
+    /// The languages in which an SMS's script takes more than one segment. Worked out
+    /// from the script when written; read and ignored (worked out again).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     long_message: Vec<String>,
+}
+
+/// The schema of the task's JSON form.
+#[cfg(any(test, feature = "schema"))]
+impl schemars::JsonSchema for Task {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Task".into()
+    }
+
+    fn schema_id() -> std::borrow::Cow<'static, str> {
+        "followup::Task".into()
+    }
+
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let mut schema = Repr::json_schema(g);
+        crate::schema::describe(
+            &mut schema,
+            "One contact: who contacts the patient, how, on which day and in which time window, with which title and script.",
+        );
+        schema
+    }
 }
 
 fn is_false(b: &bool) -> bool {

@@ -1,0 +1,229 @@
+//! Schemas written by hand for the types whose serde is written by hand: each says what
+//! that `Deserialize` takes (a string or an array, a name or an object…).
+
+use super::strings::{
+    DaysOrWeeks, Duration, Hhmm, Id, NonPositiveDaysOrWeeks, Offset, SafeId, DERIVED,
+};
+use super::{describe, object};
+use crate::model::{
+    AttributeValues, ClosedDay, Fraction, MilestoneDef, TimeDef, Values, WaitDef, WaitThen,
+    WindowDef,
+};
+use crate::plan::task::Derived;
+use crate::text::Text;
+use crate::time::NamedWindow;
+use crate::{Dates, Owner};
+use schemars::{JsonSchema, Schema, SchemaGenerator};
+use serde_json::json;
+use std::borrow::Cow;
+
+/// The shape of a BCP 47 language tag, as `text::check_tag` checks it.
+const LANGUAGE_TAG: &str = "^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$";
+
+macro_rules! named {
+    ($($ty:ty => $name:literal),+ $(,)?) => {$(
+        impl JsonSchema for $ty {
+            fn schema_name() -> Cow<'static, str> {
+                $name.into()
+            }
+
+            fn schema_id() -> Cow<'static, str> {
+                concat!("followup::", $name).into()
+            }
+
+            fn json_schema(g: &mut SchemaGenerator) -> Schema {
+                schema_of::<$ty>(g)
+            }
+        }
+    )+};
+}
+
+named! {
+    Text => "Text",
+    Values => "Values",
+    AttributeValues => "AttributeValues",
+    MilestoneDef => "MilestoneDef",
+    WaitDef => "WaitDef",
+    TimeDef => "TimeDef",
+    WindowDef => "WindowDef",
+    Fraction => "Fraction",
+    Dates => "Dates",
+    Owner => "Owner",
+    Derived => "Derived",
+}
+
+/// The schema of one of the types above, by its name.
+fn schema_of<T: JsonSchema>(g: &mut SchemaGenerator) -> Schema {
+    let (value, description) = match &*T::schema_name() {
+        "Text" => (text(), "A text in Chinese (`zh`) and English (`en`), both required, and any other language keyed by its BCP 47 tag (`zh-Hant`, `zh-HK`, `ja`); every language non-empty. Tags are compared ignoring case; `zh` and `en` are written in lower case."),
+        "Values" => (
+            json!({"anyOf": [
+                {"type": "string"},
+                {"type": "array", "items": {"type": "string"}, "minItems": 1}
+            ]}),
+            "One value or a non-empty array of values; the condition matches when the episode (or patient) has one of them.",
+        ),
+        "AttributeValues" => (
+            json!({"anyOf": [
+                {"const": "free", "description": "Any value of the attribute is accepted."},
+                {"type": "array", "items": {"type": "string"}}
+            ]}),
+            "More values of a closed attribute, or `free` for an attribute that takes any value.",
+        ),
+        "MilestoneDef" => (
+            json!({"anyOf": [
+                {"type": "null", "description": "No default: the episode must give the date."},
+                g.subschema_for::<Offset>(),
+                {
+                    "type": "object",
+                    "properties": {
+                        "default": {
+                            "anyOf": [g.subschema_for::<Offset>(), {"type": "null"}],
+                            "description": "The default offset from the event (`null`: none)."
+                        },
+                        "closed_day": field(g.subschema_for::<ClosedDay>(), "Where the default day moves when the clinic is closed on it (default `next_open_day`); a date the episode gives never moves.")
+                    },
+                    "additionalProperties": false
+                }
+            ]}),
+            "A milestone (a visit): its default offset from the event, `null` for no default, or `{\"default\": \"P7D\", \"closed_day\": \"next_open_day\"}`.",
+        ),
+        "WaitDef" => (
+            json!({"anyOf": [
+                g.subschema_for::<Id>(),
+                {
+                    "type": "object",
+                    "properties": {
+                        "fact": field(g.subschema_for::<Id>(), "The fact kind waited for (`recovered`)."),
+                        "max": field(g.subschema_for::<Duration>(), "The longest wait after the day the rule gives (default `P1M`)."),
+                        "then": field(g.subschema_for::<WaitThen>(), "What happens when the fact has not come by then (default `proceed`).")
+                    },
+                    "required": ["fact"],
+                    "additionalProperties": false
+                }
+            ]}),
+            "A fact the task waits for: its kind (`recovered`: a month, then the task goes ahead) or `{\"fact\": \"recovered\", \"max\": \"P3M\", \"then\": \"drop\"}`.",
+        ),
+        "TimeDef" => {
+            let names: Vec<&str> = NamedWindow::ALL.iter().map(|w| w.name()).collect();
+            (
+                json!({"anyOf": [
+                    {"type": "string", "enum": names, "description": "A named window; its times come from the calendar."},
+                    {
+                        "type": "object",
+                        "properties": {
+                            "start": field(g.subschema_for::<Hhmm>(), "Start, `HH:MM`."),
+                            "end": field(g.subschema_for::<Hhmm>(), "End, `HH:MM`, after the start.")
+                        },
+                        "required": ["start", "end"],
+                        "additionalProperties": false
+                    }
+                ]}),
+                "A time of day: `morning`, `afternoon`, `evening`, `day`, or `{\"start\": \"HH:MM\", \"end\": \"HH:MM\"}`.",
+            )
+        }
+        "WindowDef" => (
+            json!({"anyOf": [
+                g.subschema_for::<DaysOrWeeks>(),
+                {
+                    "type": "object",
+                    "properties": {
+                        "earliest": field(g.subschema_for::<NonPositiveDaysOrWeeks>(), "The first on-time day, a zero or negative duration from the due day."),
+                        "latest": field(g.subschema_for::<DaysOrWeeks>(), "The last on-time day, a zero or positive duration from the due day.")
+                    },
+                    "additionalProperties": false
+                },
+                {
+                    "type": "object",
+                    "properties": {
+                        "around": field(g.subschema_for::<DaysOrWeeks>(), "An approximate day: on time this many days either side of the due day.")
+                    },
+                    "required": ["around"],
+                    "additionalProperties": false
+                }
+            ]}),
+            "How long the task stays on time: a duration of days or weeks after the due day (`P2D`), `{\"earliest\": \"-P1D\", \"latest\": \"P2D\"}`, or `{\"around\": \"P3D\"}`; no months.",
+        ),
+        "Fraction" => (
+            json!({"type": "number", "exclusiveMinimum": 0, "maximum": 1}),
+            "A share of patients, greater than 0 and at most 1 (`0.5`: half).",
+        ),
+        "Dates" => (
+            json!({"anyOf": [
+                g.subschema_for::<super::strings::Date>(),
+                {"type": "array", "items": g.subschema_for::<super::strings::Date>(), "minItems": 1}
+            ]}),
+            "A date `YYYY-MM-DD`, or a non-empty array of dates.",
+        ),
+        "Owner" => (
+            json!({"anyOf": [
+                g.subschema_for::<SafeId>(),
+                {
+                    "type": "object",
+                    "properties": {
+                        "id": field(g.subschema_for::<SafeId>(), "The staff id, as the host knows it."),
+                        "name": {"type": "string", "description": "How scripts name them (`{owner}`); the id when absent."}
+                    },
+                    "required": ["id"],
+                    "additionalProperties": false
+                }
+            ]}),
+            "A staff member: the id alone (`\"u-17\"`) or `{\"id\": \"u-17\", \"name\": \"李顾问\"}`.",
+        ),
+        _ => (
+            json!({"type": "string", "pattern": format!("^{DERIVED}$")}),
+            "What a task made from another occurrence is for, the last part of its id: `escalation`, `attempt-N` (N from 2), `message`, `unanswered`, `overdue`, `abnormal-contact`, `doctor-visit`.",
+        ),
+    };
+    let mut schema = object(value);
+    describe(&mut schema, description);
+    schema
+}
+
+/// A field's schema: the subschema of its type (a `$ref`) with the field's description.
+fn field(mut schema: Schema, description: &str) -> serde_json::Value {
+    schema.insert("description".into(), description.into());
+    schema.to_value()
+}
+
+/// A text: `zh` and `en` required, other language tags optional, none empty or blank.
+fn text() -> serde_json::Value {
+    let language = |what: &str| json!({"type": "string", "minLength": 1, "pattern": "\\S", "description": what});
+    json!({
+        "type": "object",
+        "properties": {
+            "zh": language("Simplified Chinese (简体中文)."),
+            "en": language("English.")
+        },
+        "required": ["zh", "en"],
+        "propertyNames": {"pattern": LANGUAGE_TAG},
+        "additionalProperties": language("Another language, keyed by its tag (`zh-Hant`…).")
+    })
+}
+
+/// An `opt_out` fact names its channel.
+pub(crate) fn fact_rules(schema: &mut Schema) {
+    schema.insert(
+        "if".into(),
+        json!({"properties": {"kind": {"const": "opt_out"}}, "required": ["kind"]}),
+    );
+    schema.insert(
+        "then".into(),
+        json!({"required": ["channel"], "properties": {"channel": {"not": {"type": "null"}}}}),
+    );
+}
+
+/// `to` comes with `rescheduled` only, and always with it; `day` with `picked`.
+pub(crate) fn outcome_rules(schema: &mut Schema) {
+    let with = |outcome: &str, field: &str| {
+        json!({
+            "if": {"properties": {"outcome": {"const": outcome}}, "required": ["outcome"]},
+            "then": {"required": [field]},
+            "else": {"not": {"required": [field]}}
+        })
+    };
+    schema.insert(
+        "allOf".into(),
+        json!([with("rescheduled", "to"), with("picked", "day")]),
+    );
+}
