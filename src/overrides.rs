@@ -10,6 +10,9 @@
 //!                 "title": {"zh": "术后两周回访", "en": "Week-2 call"}}]}
 //! ```
 //!
+//! `{"format": "followup/v1", "override": "session-aftercare", "enabled": false}` switches a
+//! program off.
+//!
 //! The override is merged into the program's definition as JSON, field by field: a field
 //! given replaces the program's (`null` resets a step field to its default); `defaults`,
 //! `milestones` and `vocabulary` merge key by key; `name`, `description`, `applies` and
@@ -25,10 +28,11 @@ use serde_json::{Map, Value};
 pub(crate) const OVERRIDE: &str = "override";
 
 /// The top-level fields an override may give.
-const FIELDS: [&str; 12] = [
+const FIELDS: [&str; 13] = [
     "$schema",
     "format",
     "override",
+    "enabled",
     "name",
     "description",
     "applies",
@@ -44,6 +48,29 @@ const FIELDS: [&str; 12] = [
 const REPLACED: [&str; 4] = ["name", "description", "applies", "declined"];
 /// Merged key by key.
 const MERGED: [&str; 2] = ["defaults", "milestones"];
+
+/// True when an override switches its program off (`"enabled": false`).
+pub(crate) fn switches_off(v: &Value) -> Result<bool, Located> {
+    match v.get("enabled") {
+        None | Some(Value::Bool(true)) => Ok(false),
+        Some(Value::Bool(false)) => {
+            let others: Vec<&String> = (v.as_object().into_iter().flat_map(|o| o.keys()))
+                .filter(|k| !matches!(k.as_str(), "$schema" | "format" | "override" | "enabled"))
+                .collect();
+            match others.first() {
+                Some(k) => Err(Located::new(
+                    pointer(&[k]),
+                    format!("{k:?} beside \"enabled\": false: a program switched off has nothing to change; expected only \"format\", \"override\" and \"enabled\""),
+                )),
+                None => Ok(true),
+            }
+        }
+        Some(other) => Err(Located::new(
+            "/enabled",
+            format!("invalid enabled {other}: expected true or false (false switches the program off)"),
+        )),
+    }
+}
 
 /// True when a rule text's object is an override.
 pub(crate) fn is_override(v: &Value) -> bool {

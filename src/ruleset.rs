@@ -346,6 +346,12 @@ impl Accumulator {
                 ),
             )));
         };
+        if overrides::switches_off(v).map_err(locate)? {
+            self.programs.remove(pos);
+            self.defs.remove(pos);
+            self.prefixes.remove(pos);
+            return Ok(());
+        }
         let Some(base) = self.defs.get(pos) else {
             return Ok(());
         };

@@ -218,3 +218,40 @@ fn switching_off_a_step_another_counts_from_names_both() {
         "clinic.json: /steps/promised-callback (line 1, column 83): step \"until-resolved-callback\" counts from \"promised-callback\", which this override switches off: expected \"until-resolved-callback\" switched off too, or given another \"from\""
     );
 }
+
+/// A clinic with its own dental program switches the built-in per-session program off
+/// (it would plan its own calls for dental treatments too).
+#[test]
+fn a_program_can_be_switched_off() {
+    let dental = r#"{"format": "followup/v1", "id": "dental", "name": {"zh": "口腔", "en": "Dental"},
+        "applies": {"event": "procedure", "category": "dental"},
+        "steps": [{"id": "day-1", "offset": "P1D", "title": {"zh": "第一天", "en": "Day 1"}}]}"#;
+    let off = r#"{"format": "followup/v1", "override": "session-aftercare", "enabled": false}"#;
+    let ep = r#"{"id": "d-1", "event": "procedure", "at": "2026-03-02T10:00:00",
+        "attributes": {"category": "dental"}, "patient": {"id": "p-3"}}"#;
+    let both = RuleSet::builder().builtin().source("dental.json", dental).build().unwrap();
+    assert_eq!(plan(&both, ep).programs.len(), 2);
+    let rules = RuleSet::builder()
+        .builtin()
+        .source("off.json", off)
+        .source("dental.json", dental)
+        .build()
+        .unwrap();
+    let p = plan(&rules, ep);
+    assert_eq!(p.programs.iter().map(|p| &**p).collect::<Vec<_>>(), ["dental"]);
+    assert_eq!(p.tasks.len(), 1);
+    assert!(rules.definition("session-aftercare").is_none());
+    let err = RuleSet::builder()
+        .builtin()
+        .source(
+            "off.json",
+            r#"{"format": "followup/v1", "override": "session-aftercare", "enabled": false, "steps": {}}"#,
+        )
+        .build()
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        err,
+        "off.json: /steps (line 1, column 87): \"steps\" beside \"enabled\": false: a program switched off has nothing to change; expected only \"format\", \"override\" and \"enabled\""
+    );
+}
