@@ -67,7 +67,9 @@ pub(crate) fn switches_off(v: &Value) -> Result<bool, Located> {
         }
         Some(other) => Err(Located::new(
             "/enabled",
-            format!("invalid enabled {other}: expected true or false (false switches the program off)"),
+            format!(
+                "invalid enabled {other}: expected true or false (false switches the program off)"
+            ),
         )),
     }
 }

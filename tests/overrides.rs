@@ -229,7 +229,11 @@ fn a_program_can_be_switched_off() {
     let off = r#"{"format": "followup/v1", "override": "session-aftercare", "enabled": false}"#;
     let ep = r#"{"id": "d-1", "event": "procedure", "at": "2026-03-02T10:00:00",
         "attributes": {"category": "dental"}, "patient": {"id": "p-3"}}"#;
-    let both = RuleSet::builder().builtin().source("dental.json", dental).build().unwrap();
+    let both = RuleSet::builder()
+        .builtin()
+        .source("dental.json", dental)
+        .build()
+        .unwrap();
     assert_eq!(plan(&both, ep).programs.len(), 2);
     let rules = RuleSet::builder()
         .builtin()
@@ -238,7 +242,10 @@ fn a_program_can_be_switched_off() {
         .build()
         .unwrap();
     let p = plan(&rules, ep);
-    assert_eq!(p.programs.iter().map(|p| &**p).collect::<Vec<_>>(), ["dental"]);
+    assert_eq!(
+        p.programs.iter().map(|p| &**p).collect::<Vec<_>>(),
+        ["dental"]
+    );
     assert_eq!(p.tasks.len(), 1);
     assert!(rules.definition("session-aftercare").is_none());
     let err = RuleSet::builder()

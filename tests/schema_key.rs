@@ -100,7 +100,7 @@ fn schema_is_a_string_at_the_top_and_nowhere_else() {
     .unwrap_err();
     assert_eq!(
         err.to_string(),
-        "ep.json: /$schema (line 1, column 13): invalid type: integer `1`, expected a string"
+        "ep.json: /$schema (line 1, column 13): expected a string, found the number 1"
     );
     let err = Episode::from_json(
         "ep.json",

@@ -92,9 +92,13 @@ impl Repeat {
                     KEYS.join(", ")
                 )));
             }
-            if key == "INTERVAL" && value.parse::<u32>().map_or(true, |n| n == 0) {
+            if key == "INTERVAL"
+                && !value
+                    .parse::<u32>()
+                    .is_ok_and(|n| (1..=65_535).contains(&n))
+            {
                 return Err(bad(format!(
-                    "INTERVAL={value}: expected a whole number, 1 or more"
+                    "INTERVAL={value}: expected a whole number from 1 to 65535"
                 )));
             }
             if key == "FREQ" && !FREQS.contains(&value) {
@@ -104,9 +108,12 @@ impl Repeat {
                 )));
             }
             if key == "COUNT" {
-                let n: u32 = value
-                    .parse()
-                    .map_err(|_| bad(format!("COUNT={value} is not a whole number")))?;
+                let most = limits.max_occurrences_per_step;
+                let n: u32 = value.parse().ok().filter(|n| *n >= 1).ok_or_else(|| {
+                    bad(format!(
+                        "COUNT={value}: expected a whole number from 1 to {most} (max_occurrences_per_step)"
+                    ))
+                })?;
                 count = Some(n);
                 let n = n as usize;
                 if n > limits.max_occurrences_per_step {

@@ -5,6 +5,7 @@
 //! finds the line and column of a value by its pointer, for errors found after parsing.
 
 mod shape;
+mod words;
 
 pub(crate) use shape::{
     object, object_opt, objects, unique_keyed_map, unique_map, Document, Expected, Object,
@@ -43,6 +44,20 @@ pub(crate) fn read<T: DeserializeOwned>(text: &str, limits: &Limits) -> Result<T
         // the offending value, as the checks after parsing do; serde points at its end.
         // Unknown fields and bad language tags point at the key; duplicate keys keep serde's place (the duplicate).
         let data = e.inner().classify() == serde_json::error::Category::Data;
+        let inner = e.inner().to_string();
+        if let Some(field) = inner
+            .strip_prefix("duplicate field `")
+            .and_then(|r| r.split_once('`'))
+            .map(|(f, _)| f)
+        {
+            // At the second key, named in the pointer.
+            push_key(&mut loc.pointer, field);
+            if let Some((line, column)) = key_before(text, e.inner().line(), e.inner().column()) {
+                loc.line = Some(line);
+                loc.column = Some(column);
+            }
+            return loc;
+        }
         if data && !loc.pointer.is_empty() && !loc.message.starts_with("duplicate ") {
             let key = loc.message.starts_with("unknown field")
                 || crate::text::is_tag_message(&loc.message);
@@ -60,7 +75,7 @@ pub(crate) fn read<T: DeserializeOwned>(text: &str, limits: &Limits) -> Result<T
 fn from_serde(pointer: String, e: &serde_json::Error) -> Located {
     let full = e.to_string();
     let suffix = format!(" at line {} column {}", e.line(), e.column());
-    let message = full.strip_suffix(&suffix).unwrap_or(&full).to_string();
+    let message = words::plain(full.strip_suffix(&suffix).unwrap_or(&full));
     let mut loc = Located::new(pointer, message);
     if e.line() > 0 {
         loc.line = Some(e.line());
@@ -68,6 +83,33 @@ fn from_serde(pointer: String, e: &serde_json::Error) -> Located {
         loc.column = Some(e.column().max(1));
     }
     loc
+}
+
+/// The line and column of the key serde stopped at (`line`, `column`: just after it, as
+/// serde_json reports a duplicate field): its opening quote.
+fn key_before(text: &str, line: usize, column: usize) -> Option<(usize, usize)> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let start_of_line: usize = text
+        .split_inclusive('\n')
+        .take(line.checked_sub(1)?)
+        .map(str::len)
+        .sum();
+    let at = start_of_line.checked_add(column)?.min(text.len());
+    let bytes = text.as_bytes();
+    // Back over the key's closing quote, then to its opening one.
+    let close = (0..at).rev().find(|&i| bytes.get(i) == Some(&b'"'))?;
+    let mut open = close;
+    loop {
+        open = (0..open).rev().find(|&i| bytes.get(i) == Some(&b'"'))?;
+        // An escaped quote belongs to the key: keep going.
+        if open == 0 || bytes.get(open - 1) != Some(&b'\\') {
+            break;
+        }
+    }
+    let before = text.get(..open)?;
+    let line = before.matches('\n').count() + 1;
+    let column = open - before.rfind('\n').map_or(0, |n| n + 1) + 1;
+    Some((line, column))
 }
 
 /// Rejects texts nested deeper than `max` arrays/objects, before any recursion.

@@ -199,13 +199,13 @@ fn invalid_calendars_and_their_messages() {
         ),
         (
             "{\n  \"holidays\": [\"2026-02-17\"]\n}",
-            "clinic.json: /holidays (line 2, column 15): invalid type: sequence, expected an \
-             object of dates and names, such as {\"2026-02-17\": \"春节\"}",
+            "clinic.json: /holidays (line 2, column 15): expected an object of dates and names, \
+             such as {\"2026-02-17\": \"春节\"}, found an array",
         ),
         (
             "{\n  \"workdays\": [\"2026-02-14\"]\n}",
-            "clinic.json: /workdays (line 2, column 15): invalid type: sequence, expected an \
-             object of dates and names, such as {\"2026-02-17\": \"春节\"}",
+            "clinic.json: /workdays (line 2, column 15): expected an object of dates and names, \
+             such as {\"2026-02-17\": \"春节\"}, found an array",
         ),
         (
             "{\"closed_dates\": [\"2026-02-17\", \"17/02/2026\"]}",
@@ -229,7 +229,7 @@ fn invalid_calendars_and_their_messages() {
         ),
         (
             "{\n  \"covers\": {\"from\": \"2026-01-01\"}\n}",
-            "clinic.json: /covers (line 2, column 13): missing field `to`",
+            "clinic.json: /covers (line 2, column 13): missing field \"to\": expected it in this object",
         ),
         (
             "{\n  \"hours\": {\"open\": \"21:00\", \"close\": \"09:00\"}\n}",
@@ -243,8 +243,8 @@ fn invalid_calendars_and_their_messages() {
         ),
         (
             "{\"closed_on_holidays\": \"yes\"}",
-            "clinic.json: /closed_on_holidays (line 1, column 24): invalid type: string \"yes\", \
-             expected a boolean",
+            "clinic.json: /closed_on_holidays (line 1, column 24): expected true or false, found \
+             the string \"yes\"",
         ),
         (
             "{\"weekends\": [\"Sun\"]}",

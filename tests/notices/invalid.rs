@@ -85,7 +85,10 @@ fn the_notice_readers_agree_and_an_empty_array_is_no_notice() {
     assert_eq!(Notice::from_json("again", &json).unwrap(), read);
     // One notice is an object: an array is refused by `from_json`.
     let err = Notice::from_json("n.json", &format!("[{one}]")).unwrap_err();
-    assert_eq!(err.to_string(), "n.json: (root) (line 1, column 1): invalid type: sequence, expected a notice (a JSON object)");
+    assert_eq!(
+        err.to_string(),
+        "n.json: (root) (line 1, column 1): expected a notice (a JSON object), found an array"
+    );
 }
 
 #[test]
