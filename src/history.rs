@@ -81,7 +81,7 @@ pub struct Outcome {
     )]
     #[cfg_attr(
         any(test, feature = "schema"),
-        schemars(with = "crate::schema::strings::DateTime")
+        schemars(with = "Option<crate::schema::strings::DateTime>")
     )]
     pub to: Option<NaiveDateTime>,
     /// `picked`: the day a consultant chose for a staff-picked task.

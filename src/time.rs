@@ -64,16 +64,23 @@ impl fmt::Display for TimeWindow {
     }
 }
 
-/// True if `s` is written `YYYY-MM-DD` (a signed year of 4 to 6 digits for dates outside
-/// 0000-9999, as chrono writes them), nothing before or after: chrono alone also takes
-/// `2026-3-2`.
+/// True if `s` is written `YYYY-MM-DD` (for dates outside 0000-9999 a signed year, as
+/// chrono writes them: "+" and 5 or 6 digits, "-" and 4 to 6), nothing before or after:
+/// chrono alone also takes `2026-3-2` and `+2026-03-02`.
 pub(crate) fn is_date_shape(s: &str) -> bool {
-    let body = s.strip_prefix(['+', '-']).unwrap_or(s);
+    // ISO 8601's expanded years: a sign, and more than four digits when it is "+" (years
+    // after 9999, as chrono writes them); "-" for years before 1 (BCE, four digits or
+    // more). "+2026-03-02" is a slip, not a date.
+    let (body, years) = match s.as_bytes().first() {
+        Some(b'+') => (s.get(1..).unwrap_or(""), 5..=6),
+        Some(b'-') => (s.get(1..).unwrap_or(""), 4..=6),
+        _ => (s, 4..=4),
+    };
     let mut parts = body.split('-');
     let digits = |p: Option<&str>, lens: std::ops::RangeInclusive<usize>| {
         p.is_some_and(|p| lens.contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()))
     };
-    digits(parts.next(), 4..=6)
+    digits(parts.next(), years)
         && digits(parts.next(), 2..=2)
         && digits(parts.next(), 2..=2)
         && parts.next().is_none()

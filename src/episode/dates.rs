@@ -43,8 +43,9 @@ pub(crate) mod option {
         d.serialize(s)
     }
 
+    /// `null` is none, as for every optional field.
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Error> {
-        Date::deserialize(d).map(|Date(x)| Some(x))
+        Option::<Date>::deserialize(d).map(|o| o.map(|Date(x)| x))
     }
 }
 
@@ -74,8 +75,12 @@ pub(crate) mod date_time {
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDateTime, D::Error> {
         let s = String::deserialize(d)?;
-        parse(&s).ok_or_else(|| {
-            de::Error::custom(format!(
+        from_text(&s)
+    }
+
+    fn from_text<E: de::Error>(s: &str) -> Result<NaiveDateTime, E> {
+        parse(s).ok_or_else(|| {
+            E::custom(format!(
                 "invalid date-time {s:?}: expected \"YYYY-MM-DDTHH:MM:SS\", \"YYYY-MM-DDTHH:MM\" or \"YYYY-MM-DD\" (clinic wall-clock time, no zone)"
             ))
         })
@@ -94,10 +99,14 @@ pub(crate) mod date_time {
             }
         }
 
+        /// `null` is none, as for every optional field.
         pub fn deserialize<'de, D: Deserializer<'de>>(
             d: D,
         ) -> Result<Option<NaiveDateTime>, D::Error> {
-            super::deserialize(d).map(Some)
+            match Option::<String>::deserialize(d)? {
+                Some(s) => super::from_text(&s).map(Some),
+                None => Ok(None),
+            }
         }
     }
 

@@ -309,7 +309,7 @@ pub struct Patient {
     )]
     #[cfg_attr(
         any(test, feature = "schema"),
-        schemars(with = "crate::schema::strings::Date")
+        schemars(with = "Option<crate::schema::strings::Date>")
     )]
     pub birthday: Option<NaiveDate>,
     /// Tags the rules can test with the `tag` condition (`night_shift`, `key_customer`…).
@@ -337,7 +337,7 @@ pub struct Patient {
     )]
     #[cfg_attr(
         any(test, feature = "schema"),
-        schemars(with = "crate::schema::strings::DateTime")
+        schemars(with = "Option<crate::schema::strings::DateTime>")
     )]
     pub declined: Option<NaiveDateTime>,
     /// Channels the patient opted out of, and when: no program uses them from then on.

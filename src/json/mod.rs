@@ -39,7 +39,7 @@ pub(crate) fn read<T: DeserializeOwned>(text: &str, limits: &Limits) -> Result<T
     let mut de = serde_json::Deserializer::from_str(text);
     let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let pointer = pointer_of(e.path());
-        let mut loc = from_serde(pointer, e.inner());
+        let mut loc = unclosed_string(from_serde(pointer, e.inner()), text);
         // For data errors (wrong type, unknown field, bad value) point at the start of
         // the offending value, as the checks after parsing do; serde points at its end.
         // Unknown fields and bad language tags point at the key; duplicate keys keep serde's place (the duplicate).
@@ -58,6 +58,19 @@ pub(crate) fn read<T: DeserializeOwned>(text: &str, limits: &Limits) -> Result<T
             }
             return loc;
         }
+        // A key given twice in a map: at the second key, named in the pointer.
+        if let Some(key) = loc
+            .message
+            .strip_suffix(" is given twice: expected each key once")
+            .and_then(|q| serde_json::from_str::<String>(q).ok())
+        {
+            push_key(&mut loc.pointer, &key);
+            if let Some((line, column)) = key_before(text, e.inner().line(), e.inner().column()) {
+                loc.line = Some(line);
+                loc.column = Some(column);
+            }
+            return loc;
+        }
         if data && !loc.pointer.is_empty() && !loc.message.starts_with("duplicate ") {
             let key = loc.message.starts_with("unknown field")
                 || crate::text::is_tag_message(&loc.message);
@@ -70,6 +83,28 @@ pub(crate) fn read<T: DeserializeOwned>(text: &str, limits: &Limits) -> Result<T
     })?;
     de.end().map_err(|e| from_serde(String::new(), &e))?;
     Ok(value)
+}
+
+/// A string left open at the end of its line: serde sees a line break inside it on the
+/// next line. Says so, at the string's opening quote.
+fn unclosed_string(mut loc: Located, text: &str) -> Located {
+    let (Some(line), Some(_)) = (loc.line, loc.column) else {
+        return loc;
+    };
+    if !loc.message.starts_with("a control character") || line < 2 {
+        return loc;
+    }
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let Some(previous) = text.split('\n').nth(line - 2) else {
+        return loc;
+    };
+    // The opening quote: the last one on the previous line.
+    if let Some(open) = previous.rfind('"') {
+        loc.message = "the string is not closed on its line: expected its closing quote (\") before the line ends".into();
+        loc.line = Some(line - 1);
+        loc.column = Some(open + 1);
+    }
+    loc
 }
 
 fn from_serde(pointer: String, e: &serde_json::Error) -> Located {

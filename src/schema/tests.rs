@@ -368,11 +368,6 @@ fn refused() -> Vec<(&'static str, &'static str, Value)> {
             episode(json!({"owners": {"boss": "u-1"}})),
         ),
         (
-            "episode",
-            "a birthday of null",
-            episode(json!({"patient": {"id": "p-1", "birthday": null}})),
-        ),
-        (
             "calendar",
             "an unknown weekday",
             json!({"closed_weekdays": ["Mo"]}),
