@@ -65,10 +65,11 @@ fn run() -> Result<String, String> {
     let episode = match &episode_file {
         Some(path) => support::load_episode(&rules, path)?,
         None => {
-            let mut input = String::new();
+            let mut bytes = Vec::new();
             std::io::stdin()
-                .read_to_string(&mut input)
+                .read_to_end(&mut bytes)
                 .map_err(|e| format!("stdin: {e}"))?;
+            let input = support::utf8("stdin", bytes)?;
             rules
                 .read_episode("stdin", &input)
                 .map_err(|e| e.to_string())?

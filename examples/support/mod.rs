@@ -61,7 +61,21 @@ pub fn is_case_file(path: &Path) -> bool {
 
 /// Reads a whole file, with its name in the error.
 pub fn read(path: &Path) -> Result<String, String> {
-    std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))
+    let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    utf8(&path.display().to_string(), bytes)
+}
+
+/// The text of `bytes`, or where it stops being UTF-8: the byte offset, line and column.
+pub fn utf8(name: &str, bytes: Vec<u8>) -> Result<String, String> {
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let good = e.as_bytes().get(..at).unwrap_or_default();
+        let line = good.iter().filter(|b| **b == b'\n').count() + 1;
+        let column = at - good.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1) + 1;
+        format!(
+            "{name}: not UTF-8 at byte {at} (line {line}, column {column}): expected UTF-8 text (save the file as UTF-8; GBK or GB 18030 files need converting)"
+        )
+    })
 }
 
 /// Reads an episode file and checks it against the rule set's vocabulary (not every
