@@ -1,0 +1,265 @@
+//! Every limit at the limit and one past it (issue 13): at the limit the input is taken,
+//! one past it is refused with an error that names the limit. Small limits keep the
+//! inputs small; the defaults are what `benches/worst.rs` times.
+
+use followup::{Calendar, Episode, Error, History, Limits, RuleSet};
+
+fn program(steps: usize, repeat: Option<&str>) -> String {
+    let steps: Vec<String> = (0..steps)
+        .map(|i| {
+            let repeat = repeat.map(|r| format!(r#", "repeat": "{r}""#)).unwrap_or_default();
+            format!(
+                r#"{{"id": "s{i}", "offset": "P{}D"{repeat}, "title": {{"zh": "回访", "en": "Call"}}}}"#,
+                i + 1
+            )
+        })
+        .collect();
+    format!(
+        r#"{{"format": "followup/v1", "id": "p", "name": {{"zh": "p", "en": "p"}},
+            "applies": {{"event": "procedure"}}, "steps": [{}]}}"#,
+        steps.join(",")
+    )
+}
+
+fn build(limits: Limits, texts: &[String]) -> Result<RuleSet, Error> {
+    let mut b = RuleSet::builder().limits(limits);
+    for (i, t) in texts.iter().enumerate() {
+        b = b.source(format!("r{i}.json"), t.clone());
+    }
+    b.build()
+}
+
+#[track_caller]
+fn refused_by<T: std::fmt::Debug>(r: Result<T, Error>, limit: &str) {
+    let e = r.expect_err("one past the limit is refused");
+    assert_eq!(e.limit(), Some(limit), "{e}");
+    assert!(e.to_string().contains(limit), "{e}");
+}
+
+const EPISODE: &str =
+    r#"{"id": "e", "event": "procedure", "at": "2026-03-02", "patient": {"id": "p"}}"#;
+
+fn episode() -> Episode {
+    Episode::from_json("e.json", EPISODE).unwrap()
+}
+
+#[test]
+fn rule_text_bytes() {
+    let text = program(1, None);
+    let at = Limits {
+        max_rule_bytes: text.len(),
+        ..Limits::default()
+    };
+    assert!(build(at, &[text.clone()]).is_ok());
+    let past = Limits {
+        max_rule_bytes: text.len() - 1,
+        ..Limits::default()
+    };
+    refused_by(build(past, &[text]), "max_rule_bytes");
+}
+
+#[test]
+fn rule_set_bytes() {
+    let text = program(1, None).replace("\"id\": \"p\"", "\"id\": \"q\"");
+    let texts = [program(1, None), text];
+    let total: usize = texts.iter().map(String::len).sum();
+    let at = Limits {
+        max_rule_set_bytes: total,
+        ..Limits::default()
+    };
+    assert!(build(at, &texts).is_ok());
+    let past = Limits {
+        max_rule_set_bytes: total - 1,
+        ..Limits::default()
+    };
+    let e = build(past, &texts).unwrap_err();
+    assert_eq!(e.limit(), Some("max_rule_set_bytes"));
+    // The text that crossed the limit is named.
+    assert!(e.to_string().starts_with("r1.json: "), "{e}");
+}
+
+#[test]
+fn steps_per_program_and_programs() {
+    let at = Limits {
+        max_steps_per_program: 3,
+        ..Limits::default()
+    };
+    assert!(build(at, &[program(3, None)]).is_ok());
+    refused_by(build(at, &[program(4, None)]), "max_steps_per_program");
+    let two = [
+        program(1, None),
+        program(1, None).replace("\"id\": \"p\"", "\"id\": \"q\""),
+    ];
+    let at = Limits {
+        max_programs: 2,
+        ..Limits::default()
+    };
+    assert!(build(at, &two).is_ok());
+    let past = Limits {
+        max_programs: 1,
+        ..Limits::default()
+    };
+    refused_by(build(past, &two), "max_programs");
+}
+
+#[test]
+fn json_depth() {
+    // A program is 4 levels deep (program, steps, a step, its title).
+    let text = program(1, None);
+    let at = Limits {
+        max_json_depth: 4,
+        ..Limits::default()
+    };
+    assert!(build(at, &[text.clone()]).is_ok());
+    let past = Limits {
+        max_json_depth: 3,
+        ..Limits::default()
+    };
+    refused_by(build(past, &[text]), "max_json_depth");
+}
+
+#[test]
+fn occurrences_per_step() {
+    let at = Limits {
+        max_occurrences_per_step: 10,
+        ..Limits::default()
+    };
+    assert!(build(at, &[program(1, Some("FREQ=DAILY;COUNT=10"))]).is_ok());
+    refused_by(
+        build(at, &[program(1, Some("FREQ=DAILY;COUNT=11"))]),
+        "max_occurrences_per_step",
+    );
+}
+
+#[test]
+fn offset_days() {
+    let text = |days: u32| {
+        program(1, None).replace("\"offset\": \"P1D\"", &format!("\"offset\": \"P{days}D\""))
+    };
+    let at = Limits {
+        max_offset_days: 400,
+        ..Limits::default()
+    };
+    assert!(build(at, &[text(400)]).is_ok());
+    refused_by(build(at, &[text(401)]), "max_offset_days");
+}
+
+#[test]
+fn tasks_per_plan() {
+    // 3 steps of 10 dates: 30 tasks.
+    let limits = |n| Limits {
+        max_tasks_per_plan: n,
+        ..Limits::default()
+    };
+    let text = program(3, Some("FREQ=DAILY;COUNT=10"));
+    let at = build(limits(30), &[text.clone()]).unwrap();
+    assert_eq!(
+        at.plan(&episode(), &Calendar::default())
+            .unwrap()
+            .tasks
+            .len(),
+        30
+    );
+    let past = build(limits(29), &[text]).unwrap();
+    refused_by(
+        past.plan(&episode(), &Calendar::default()),
+        "max_tasks_per_plan",
+    );
+}
+
+#[test]
+fn facts_and_reassignments_per_episode() {
+    let with = |n: usize, field: &str| {
+        let items: Vec<String> = (0..n)
+            .map(|i| match field {
+                "facts" => format!(
+                    r#"{{"kind": "contacted", "at": "2026-03-{:02}"}}"#,
+                    i % 28 + 2
+                ),
+                _ => format!(
+                    r#"{{"role": "consultant", "to": "u-{i}", "at": "2026-03-02T{:02}:{:02}"}}"#,
+                    i / 60 % 24,
+                    i % 60
+                ),
+            })
+            .collect();
+        EPISODE.replace("}}", &format!(r#"}}, "{field}": [{}]}}"#, items.join(",")))
+    };
+    let rules = RuleSet::builder()
+        .limits(Limits {
+            max_facts: 5,
+            ..Limits::default()
+        })
+        .builtin()
+        .build()
+        .unwrap();
+    for field in ["facts", "reassignments"] {
+        assert!(
+            rules.read_episode("e.json", &with(5, field)).is_ok(),
+            "{field}"
+        );
+        let e = rules.read_episode("e.json", &with(6, field)).unwrap_err();
+        assert_eq!(e.limit(), Some("max_facts"), "{e}");
+        // Refused when read, with the source's name and the pointer of the list.
+        assert!(
+            e.to_string()
+                .starts_with(&format!("e.json: /{field} (line 1")),
+            "{e}"
+        );
+    }
+}
+
+#[test]
+fn milestone_dates() {
+    let rules = RuleSet::builder()
+        .limits(Limits {
+            max_milestone_dates: 2,
+            ..Limits::default()
+        })
+        .builtin()
+        .build()
+        .unwrap();
+    let ep = |n: usize| {
+        let dates: Vec<String> = (0..n)
+            .map(|i| format!("\"2026-04-{:02}\"", i + 1))
+            .collect();
+        format!(
+            r#"{{"id": "e", "event": "procedure", "at": "2026-03-02", "attributes": {{"category": "plastic"}},
+                "patient": {{"id": "p"}}, "milestones": {{"review_visit": [{}]}}}}"#,
+            dates.join(",")
+        )
+    };
+    assert!(rules.read_episode("e.json", &ep(2)).is_ok());
+    refused_by(rules.read_episode("e.json", &ep(3)), "max_milestone_dates");
+}
+
+#[test]
+fn history_entries() {
+    let rules = RuleSet::builder()
+        .limits(Limits {
+            max_history_entries: 3,
+            ..Limits::default()
+        })
+        .source("p.json", program(1, None))
+        .build()
+        .unwrap();
+    let history = |n: usize| {
+        let outcomes: Vec<String> = (0..n)
+            .map(|_| {
+                r#"{"task": "p/s0/e/0", "outcome": "note", "at": "2026-03-03T10:00"}"#.to_string()
+            })
+            .collect();
+        History::from_json(
+            "h.json",
+            &format!(r#"{{"outcomes": [{}]}}"#, outcomes.join(",")),
+        )
+        .unwrap()
+    };
+    assert!(rules
+        .plan_with(&episode(), &history(3), &Calendar::default())
+        .is_ok());
+    refused_by(
+        rules.plan_with(&episode(), &history(4), &Calendar::default()),
+        "max_history_entries",
+    );
+}
