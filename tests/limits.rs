@@ -50,7 +50,7 @@ fn rule_text_bytes() {
         max_rule_bytes: text.len(),
         ..Limits::default()
     };
-    assert!(build(at, &[text.clone()]).is_ok());
+    assert!(build(at, std::slice::from_ref(&text)).is_ok());
     let past = Limits {
         max_rule_bytes: text.len() - 1,
         ..Limits::default()
@@ -110,7 +110,7 @@ fn json_depth() {
         max_json_depth: 4,
         ..Limits::default()
     };
-    assert!(build(at, &[text.clone()]).is_ok());
+    assert!(build(at, std::slice::from_ref(&text)).is_ok());
     let past = Limits {
         max_json_depth: 3,
         ..Limits::default()
@@ -152,7 +152,7 @@ fn tasks_per_plan() {
         ..Limits::default()
     };
     let text = program(3, Some("FREQ=DAILY;COUNT=10"));
-    let at = build(limits(30), &[text.clone()]).unwrap();
+    let at = build(limits(30), std::slice::from_ref(&text)).unwrap();
     assert_eq!(
         at.plan(&episode(), &Calendar::default())
             .unwrap()
