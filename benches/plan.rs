@@ -407,9 +407,9 @@ fn report_allocations() {
         (a.program(), b.program()),
         ("plastic-aftercare", "plastic-aftercare")
     );
-    assert!(followup::Text::ptr_eq(a.title(), b.title()));
+    assert!(followup::Text::ptr_eq(&a.title(), &b.title()));
     let (sa, sb) = (a.script().unwrap(), b.script().unwrap());
-    assert!(followup::Text::ptr_eq(sa, sb));
+    assert!(followup::Text::ptr_eq(&sa, &sb));
     assert!(std::ptr::eq(a.program(), b.program()) && std::ptr::eq(a.step(), b.step()));
 }
 

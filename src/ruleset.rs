@@ -90,6 +90,11 @@ pub struct RuleSet {
     defs: Vec<SourcedProgram>,
     pub(crate) limits: Limits,
     vocabulary: Vocabulary,
+    /// Every step's info and the infos of the tasks it derives, by slot: a plan takes one
+    /// reference count on the table, its tasks hold slots.
+    pub(crate) infos: Arc<[Arc<crate::plan::task::TaskInfo>]>,
+    /// Some step's title or script has placeholders: plans keep the values to fill them.
+    pub(crate) templated: bool,
     /// The library version and the fingerprint of the sources: every plan carries it.
     pub(crate) stamp: crate::stamp::Stamp,
 }
@@ -375,11 +380,18 @@ impl Accumulator {
             .flat_map(|program| program.steps.iter_mut())
             .collect();
         steps.sort_by(|a, b| (&a.info.program, &a.info.step).cmp(&(&b.info.program, &b.info.step)));
+        let mut infos = Vec::new();
+        let mut slot_of = |info: &mut Arc<crate::plan::task::TaskInfo>, rank: u32| {
+            let i = Arc::make_mut(info);
+            i.rank = rank;
+            i.slot = u32::try_from(infos.len()).unwrap_or(crate::plan::task::NO_SLOT);
+            infos.push(info.clone());
+        };
         for (rank, step) in steps.into_iter().enumerate() {
             let rank = u32::try_from(rank).unwrap_or(u32::MAX);
-            Arc::make_mut(&mut step.info).rank = rank;
+            slot_of(&mut step.info, rank);
             for info in step.derived.each_mut() {
-                Arc::make_mut(info).rank = rank;
+                slot_of(info, rank);
             }
         }
         let defs: Vec<&ProgramDef> = self.defs.iter().map(|d| &d.program).collect();
@@ -390,6 +402,8 @@ impl Accumulator {
             defs: self.defs,
             limits: self.limits,
             vocabulary,
+            templated: infos.iter().any(|i| i.templates.is_some()),
+            infos: infos.into(),
             stamp,
         }
     }

@@ -88,8 +88,8 @@ fn builtin_without_placeholders() -> RuleSet {
     builder.build().unwrap()
 }
 
-/// What filling costs per task: the task's own pair of texts, and per filled text its
-/// buffer and its reference count (plus the list of its other languages, if any).
+/// What filling a task's title and script costs when they are asked for: per filled text
+/// its buffer and its reference count (plus the list of its other languages, if any).
 fn fill_allocations(rules: &RuleSet, plan: &Plan) -> usize {
     let templated =
         |t: Option<&followup::Text>| t.is_some_and(|t| t.iter().any(|(_, s)| s.contains('{')));
@@ -111,14 +111,10 @@ fn fill_allocations(rules: &RuleSet, plan: &Plan) -> usize {
                 .flatten()
                 .filter(|t| templated(Some(t)))
                 .collect();
-            if filled.is_empty() {
-                0
-            } else {
-                1 + filled
-                    .iter()
-                    .map(|t| 2 + usize::from(t.tags().count() > 2))
-                    .sum::<usize>()
-            }
+            filled
+                .iter()
+                .map(|t| 2 + usize::from(t.tags().count() > 2))
+                .sum::<usize>()
         })
         .sum()
 }
@@ -156,12 +152,25 @@ fn planning_allocates_per_plan_not_per_task() {
         "{large} allocations for {tasks} tasks, {small} for 18"
     );
 
-    // With the placeholders, each filled task costs exactly its own texts on top.
+    // With the placeholders, a plan keeps the values to fill them with (their box, the
+    // patient's name or the course's session dates, and the procedure: three
+    // allocations, whatever the number of tasks);
+    // the texts are filled when asked for, each filled text costing exactly its own.
     let rules = RuleSet::builtin().unwrap();
     for (ep, without) in [(&inpatient, small), (&long, large)] {
         let (plan, with) = allocations(|| rules.plan(ep, &cal).unwrap());
+        assert!(with <= without + 3, "{with} allocations, {without} without placeholders");
         let filled = fill_allocations(&rules, &plan);
         assert!(filled > 0);
-        assert_eq!(with, without + filled, "{} tasks", plan.tasks.len());
+        let (_, asked) = allocations(|| {
+            (plan.tasks.iter())
+                .map(|t| (t.title(), t.script()))
+                .filter(|(title, script)| {
+                    matches!(title, std::borrow::Cow::Owned(_))
+                        || matches!(script, Some(std::borrow::Cow::Owned(_)))
+                })
+                .count()
+        });
+        assert_eq!(asked, filled, "{} tasks", plan.tasks.len());
     }
 }

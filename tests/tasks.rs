@@ -130,8 +130,8 @@ fn tasks_share_texts_with_the_rules_and_ids_with_the_episode() {
     let a = rules.plan(&ep, &Calendar::default()).unwrap();
     let b = rules.plan(&ep, &Calendar::default()).unwrap();
     let (ta, tb) = (day1(&a), day1(&b));
-    assert!(Text::ptr_eq(ta.title(), tb.title()));
-    assert!(Text::ptr_eq(ta.script().unwrap(), tb.script().unwrap()));
+    assert!(Text::ptr_eq(&ta.title(), &tb.title()));
+    assert!(Text::ptr_eq(&ta.script().unwrap(), &tb.script().unwrap()));
     assert!(std::ptr::eq(ta.episode(), &*ep.id));
     assert!(std::ptr::eq(ta.patient(), &*ep.patient.id));
     // Every task of the plan shares the same episode id.

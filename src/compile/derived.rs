@@ -104,6 +104,7 @@ fn info(
         script: texts.script,
         templates: texts.templates,
         rank: 0,
+        slot: crate::plan::task::NO_SLOT,
     }))
 }
 
@@ -199,6 +200,7 @@ pub(crate) fn abnormal(base: &TaskInfo) -> (Arc<TaskInfo>, Arc<TaskInfo>) {
             script: Some(script),
             templates,
             rank: base.rank,
+            slot: crate::plan::task::NO_SLOT,
         })
     };
     (

@@ -223,6 +223,7 @@ pub(super) fn compile_step(
             templates: texts.templates,
             // Set when the rule set is built.
             rank: 0,
+            slot: crate::plan::task::NO_SLOT,
         }),
         // Resolved by `anchors::resolve`.
         anchor: Anchor::Event,

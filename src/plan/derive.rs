@@ -85,7 +85,7 @@ impl Planner<'_> {
     ) -> Option<Task> {
         let b = self.plan.tasks.get(base)?;
         Some(Task {
-            info,
+            info: super::task::InfoRef::to(&info, &b.subject.infos),
             subject: b.subject.clone(),
             occurrence: b.occurrence,
             earliest: due,

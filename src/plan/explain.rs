@@ -288,8 +288,8 @@ impl Planner<'_> {
             }
             t.done.push(Explanation {
                 id,
-                program: task.info.program.clone(),
-                step: task.info.step.clone(),
+                program: task.info().program.clone(),
+                step: task.info().step.clone(),
                 anchor,
                 steps,
                 result: format!("due {} {}", day(task.due), task.window),

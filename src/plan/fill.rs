@@ -6,7 +6,6 @@
 //! fallback words, chosen by [`Words`]) that read naturally mid-sentence.
 
 use super::task::TaskInfo;
-use super::Planner;
 use crate::calendar::Calendar;
 use crate::episode::Episode;
 use crate::template::{Placeholder, SessionFrom, StepTemplates, Value, Words};
@@ -22,19 +21,110 @@ pub(crate) struct Filled {
 }
 
 /// What the episode is about, for `{procedure}`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Procedure<'a> {
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Procedure {
     /// A free text the clinic wrote (`procedure`, `interest`, `product`), used as it is.
-    Named(&'a str),
+    Named(Box<str>),
     /// A category id (`skin`), shown by its name in the text's language when known.
-    Category(&'a str),
+    Category(Box<str>),
+}
+
+/// What the placeholders of a plan's tasks are filled with, taken once per plan from the
+/// episode and the calendar; `None` takes the fallback words. Tasks fill their texts from
+/// it when asked for ([`super::Task::title`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct FillValues {
+    pub patient: Option<Box<str>>,
+    pub procedure: Option<Procedure>,
+    pub clinic: Option<Text>,
+    /// The course's package size and its sessions' dates in number order (session `k`
+    /// at `k - 1`).
+    pub course: Option<(Option<u32>, Box<[NaiveDate]>)>,
+    /// The names scripts give the owners, by owner id: the first name the episode gives
+    /// an id (in `owners`, then `reassignments`), or the id.
+    pub owners: Box<[(Arc<str>, Arc<str>)]>,
+}
+
+impl FillValues {
+    /// The values an episode and a calendar give.
+    pub(crate) fn of(episode: &Episode, calendar: &Calendar) -> FillValues {
+        let given = |s: &str| Some(s.trim()).filter(|s| !s.is_empty()).map(Box::from);
+        let attribute = |name: &str| episode.attribute(name).and_then(given);
+        let procedure = ["procedure", "interest", "product"]
+            .iter()
+            .find_map(|name| attribute(name).map(Procedure::Named))
+            .or_else(|| attribute("category").map(Procedure::Category));
+        let course = episode.course.as_ref().map(|c| {
+            let mut dates = Vec::with_capacity(c.done.len().saturating_add(c.planned.len()));
+            dates.extend(c.sessions().map(|s| s.date));
+            (c.package, dates.into_boxed_slice())
+        });
+        let mut owners: Vec<(Arc<str>, Arc<str>)> = Vec::new();
+        let all = (episode.owners.values()).chain(episode.reassignments.iter().map(|r| &r.to));
+        for o in all {
+            let name: Option<Arc<str>> = o.name.as_deref().and_then(given).map(Arc::from);
+            match owners.iter_mut().find(|(id, _)| *id == o.id) {
+                Some(entry) => {
+                    if let (true, Some(n)) = (Arc::ptr_eq(&entry.0, &entry.1), name) {
+                        entry.1 = n;
+                    }
+                }
+                None => owners.push((o.id.clone(), name.unwrap_or_else(|| o.id.clone()))),
+            }
+        }
+        FillValues {
+            patient: episode.patient.name.as_deref().and_then(given),
+            procedure,
+            clinic: calendar.clinic().cloned(),
+            course,
+            owners: owners.into(),
+        }
+    }
+
+    /// The values for occurrence `n` of a step whose session number comes from
+    /// `session`, owned by `owner` (an id).
+    pub(crate) fn context<'a>(
+        &'a self,
+        owner: Option<&'a str>,
+        session: Option<SessionFrom>,
+        n: u32,
+    ) -> FillContext<'a> {
+        let sessions = self.course.as_ref().map(|(p, d)| (*p, &**d));
+        let number = sessions.and_then(|(package, dates)| match session? {
+            SessionFrom::Occurrence => Some(n),
+            SessionFrom::OneLeft => package?.checked_sub(1),
+            SessionFrom::CourseEnd => package.or_else(|| u32::try_from(dates.len()).ok()),
+        });
+        let (sessions_left, next_session) = match (sessions, number) {
+            (Some((package, dates)), Some(k)) => (
+                package.and_then(|p| p.checked_sub(k)),
+                // Session `k + 1` is at index `k`.
+                dates.get(k as usize).copied(),
+            ),
+            _ => (None, None),
+        };
+        let owner = owner.map(|id| {
+            (self.owners.iter())
+                .find(|(o, _)| &**o == id)
+                .map_or(id, |(_, name)| &**name)
+        });
+        FillContext {
+            patient: self.patient.as_deref(),
+            procedure: self.procedure.as_ref(),
+            owner: owner.map(str::trim).filter(|s| !s.is_empty()),
+            clinic: self.clinic.as_ref(),
+            session: number,
+            sessions_left,
+            next_session,
+        }
+    }
 }
 
 /// What the placeholders of one task are filled with; `None` takes the fallback words.
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct FillContext<'a> {
     pub patient: Option<&'a str>,
-    pub procedure: Option<Procedure<'a>>,
+    pub procedure: Option<&'a Procedure>,
     pub owner: Option<&'a str>,
     pub clinic: Option<&'a Text>,
     pub session: Option<u32>,
@@ -43,50 +133,6 @@ pub(crate) struct FillContext<'a> {
 }
 
 impl<'a> FillContext<'a> {
-    /// The values for occurrence `n` of a step whose session number comes from
-    /// `session`: the episode's patient, procedure and course, the calendar's clinic name
-    /// and the owner's display name.
-    pub(crate) fn new(
-        episode: &'a Episode,
-        calendar: &'a Calendar,
-        owner: Option<&'a str>,
-        session: Option<SessionFrom>,
-        n: u32,
-    ) -> Self {
-        let given = |s: &'a str| Some(s.trim()).filter(|s| !s.is_empty());
-        let attribute = |name: &str| episode.attribute(name).and_then(given);
-        let procedure = ["procedure", "interest", "product"]
-            .iter()
-            .find_map(|name| attribute(name).map(Procedure::Named))
-            .or_else(|| attribute("category").map(Procedure::Category));
-        let course = episode.course.as_ref();
-        let number = course.and_then(|c| match session? {
-            SessionFrom::Occurrence => Some(n),
-            SessionFrom::OneLeft => c.package?.checked_sub(1),
-            SessionFrom::CourseEnd => c
-                .package
-                .or_else(|| u32::try_from(c.sessions().count()).ok()),
-        });
-        let (sessions_left, next_session) = match (course, number) {
-            (Some(c), Some(k)) => (
-                c.package.and_then(|p| p.checked_sub(k)),
-                k.checked_add(1)
-                    .and_then(|next| c.sessions().find(|s| s.number == next))
-                    .map(|s| s.date),
-            ),
-            _ => (None, None),
-        };
-        FillContext {
-            patient: episode.patient.name.as_deref().and_then(given),
-            procedure,
-            owner: owner.and_then(given),
-            clinic: calendar.clinic(),
-            session: number,
-            sessions_left,
-            next_session,
-        }
-    }
-
     /// The value of `p` in the language `tag`, whose fallback words are `words`.
     pub(crate) fn value(&self, p: Placeholder, words: Words, tag: &str) -> Value<'a> {
         let given = match p {
@@ -104,18 +150,27 @@ impl<'a> FillContext<'a> {
         given.unwrap_or_else(|| Value::Str(fallback(p, words)))
     }
 
+    /// The title of a task of the step `info`, filled from its templates.
+    pub(crate) fn title(&self, templates: &StepTemplates, info: &TaskInfo) -> Text {
+        match &templates.title {
+            Some(t) => t.fill(|p, w, tag| self.value(p, w, tag)),
+            None => info.title.clone(),
+        }
+    }
+
+    /// The script of a task of the step `info`, filled from its templates.
+    pub(crate) fn script(&self, templates: &StepTemplates, info: &TaskInfo) -> Option<Text> {
+        match &templates.script {
+            Some(t) => Some(t.fill(|p, w, tag| self.value(p, w, tag))),
+            None => info.script.clone(),
+        }
+    }
+
     /// The title and script of a task of the step `info`, filled from its templates.
     pub(crate) fn fill(&self, templates: &StepTemplates, info: &TaskInfo) -> Filled {
-        let fill = |t: &crate::template::TextTemplate| t.fill(|p, w, tag| self.value(p, w, tag));
         Filled {
-            title: templates
-                .title
-                .as_ref()
-                .map_or_else(|| info.title.clone(), fill),
-            script: match &templates.script {
-                Some(t) => Some(fill(t)),
-                None => info.script.clone(),
-            },
+            title: self.title(templates, info),
+            script: self.script(templates, info),
         }
     }
 }
@@ -162,20 +217,9 @@ fn category_name(id: &str, words: Words) -> Option<&'static str> {
     })
 }
 
-impl Planner<'_> {
-    /// The own title and script of occurrence `n` of the step `info` when its texts have
-    /// placeholders; `None` (no allocation) when they have none and the task shares them
-    /// with the rule set.
-    pub(super) fn fill(&self, info: &TaskInfo, n: u32, owner: Option<&str>) -> Option<Arc<Filled>> {
-        let templates = info.templates.as_deref()?;
-        let context = FillContext::new(self.ep, self.cal, owner, templates.session, n);
-        Some(Arc::new(context.fill(templates, info)))
-    }
-}
-
-/// The own title and script of a task of no episode's step (a clinic notice, a
-/// follow-up added by hand) for `patient`: the patient's name, the procedure of
-/// `episode` when there is one, the clinic's name and the owner's.
+/// The own title and script of a task of no episode's step (a clinic notice) for
+/// `patient`: the patient's name, the procedure of `episode` when there is one, the
+/// clinic's name and the owner's.
 pub(crate) fn fill_for_patient(
     info: &TaskInfo,
     patient: &crate::episode::Patient,
@@ -184,21 +228,19 @@ pub(crate) fn fill_for_patient(
     owner: Option<&str>,
 ) -> Option<Arc<Filled>> {
     let templates = info.templates.as_deref()?;
-    let context = match episode {
-        Some(ep) => FillContext::new(ep, calendar, owner, None, 0),
-        None => FillContext {
-            clinic: calendar.clinic(),
-            owner,
-            ..FillContext::default()
+    let mut values = match episode {
+        Some(ep) => FillValues::of(ep, calendar),
+        None => FillValues {
+            clinic: calendar.clinic().cloned(),
+            ..FillValues::default()
         },
     };
+    values.patient = (patient.name.as_deref().map(str::trim))
+        .filter(|s| !s.is_empty())
+        .map(Box::from);
     let context = FillContext {
-        patient: patient
-            .name
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty()),
-        ..context
+        owner: owner.map(str::trim).filter(|s| !s.is_empty()),
+        ..values.context(None, None, 0)
     };
     Some(Arc::new(context.fill(templates, info)))
 }

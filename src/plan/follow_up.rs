@@ -37,6 +37,7 @@ impl Planner<'_> {
                 },
                 templates: texts.and_then(|t| t.templates),
                 rank: u32::MAX,
+                slot: crate::plan::task::NO_SLOT,
             });
             let window = match f.time {
                 Some(w) => Some(w),
@@ -70,7 +71,7 @@ impl Planner<'_> {
             }
             let latest = f.latest.unwrap_or(f.due).max(f.due);
             self.plan.tasks.push(Task {
-                info,
+                info: super::task::InfoRef::Own(info),
                 subject: self.subject.clone(),
                 occurrence: 0,
                 earliest: f.due,
@@ -107,28 +108,25 @@ impl Planner<'_> {
 
     /// Gives every task its owner — for a closed task whoever owned its role when it was
     /// closed; for an open one whoever owns it now, or, when it expired before the role
-    /// changed hands, whoever owned it on its last day — then fills its title and script
-    /// (`{owner}` is the owner's name).
-    pub(super) fn owners_and_texts(&mut self) {
+    /// changed hands, whoever owned it on its last day. Titles and scripts are filled
+    /// with the owner's name when asked for.
+    pub(super) fn owners(&mut self) {
         let ep = self.ep;
-        let owned = !ep.owners.is_empty() || !ep.reassignments.is_empty();
+        if ep.owners.is_empty() && ep.reassignments.is_empty() {
+            return;
+        }
         let end_of = |d: NaiveDate| {
             d.and_time(NaiveTime::from_hms_opt(23, 59, 59).unwrap_or(NaiveTime::MIN))
         };
         let mut tasks = std::mem::take(&mut self.plan.tasks);
         for t in &mut tasks {
-            let owner = if owned {
-                let role: Role = t.role();
-                match (&t.record, t.expires) {
-                    (Some(r), _) if r.closed => ep.owner_at(role, r.at),
-                    (_, Some(e)) => ep.owner_at(role, end_of(e)),
-                    _ => ep.owner(role),
-                }
-            } else {
-                None
+            let role: Role = t.role();
+            let owner = match (&t.record, t.expires) {
+                (Some(r), _) if r.closed => ep.owner_at(role, r.at),
+                (_, Some(e)) => ep.owner_at(role, end_of(e)),
+                _ => ep.owner(role),
             };
             t.owner = owner.map(|o| o.id.clone());
-            t.filled = self.fill(&t.info, t.occurrence, owner.map(|o| o.display()));
         }
         self.plan.tasks = tasks;
     }

@@ -222,6 +222,10 @@ impl RuleSet {
             subject: Arc::new(Subject {
                 episode: episode.id.clone(),
                 patient: episode.patient.id.clone(),
+                infos: self.infos.clone(),
+                // Follow-ups added by hand may have placeholders too.
+                fill: (self.templated || history.is_some_and(|h| !h.follow_ups.is_empty()))
+                    .then(|| Box::new(fill::FillValues::of(episode, calendar))),
             }),
             plan: Plan::default(),
             anchors: Vec::new(),
@@ -249,7 +253,7 @@ impl RuleSet {
             }
         }
         out.follow_ups()?;
-        out.owners_and_texts();
+        out.owners();
         if out.plan.tasks.len() + out.plan.dropped.len() > self.limits.max_tasks_per_plan {
             return Err(episode_error(
                 &what(),
@@ -273,11 +277,11 @@ impl RuleSet {
         }
         // The rank orders (program, step) as their ids would, without comparing strings;
         // follow-ups added by hand share the last rank and go by their ids.
-        let key = |t: &Task| (t.due, t.window.start, t.info.rank, t.occurrence, t.derived);
+        let key = |t: &Task| (t.due, t.window.start, t.info().rank, t.occurrence, t.derived);
         plan.tasks.sort_unstable_by(|a, b| {
             key(a)
                 .cmp(&key(b))
-                .then_with(|| a.info.step.cmp(&b.info.step))
+                .then_with(|| a.info().step.cmp(&b.info().step))
         });
         plan.dropped.sort_unstable_by(|a, b| {
             (&a.program, &a.step, a.occurrence, &a.id).cmp(&(

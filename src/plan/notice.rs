@@ -87,10 +87,10 @@ impl RuleSet {
     ) -> Result<Plan> {
         self.check_notice_input(patient, episodes, notices)?;
         let program: Arc<str> = Arc::from(NOTICE_PROGRAM);
-        let subject = Arc::new(Subject {
-            episode: format!("patient:{}", patient.id).into(),
-            patient: patient.id.clone(),
-        });
+        let subject = Arc::new(Subject::bare(
+            format!("patient:{}", patient.id).into(),
+            patient.id.clone(),
+        ));
         let windows = calendar.windows();
         let judge = Judge {
             patient,
@@ -157,6 +157,7 @@ impl RuleSet {
                 script: texts.script,
                 templates: texts.templates,
                 rank: 0,
+                slot: crate::plan::task::NO_SLOT,
             });
             let filled = super::fill::fill_for_patient(
                 &info,
@@ -166,7 +167,7 @@ impl RuleSet {
                 owner.map(|o| o.display()),
             );
             plan.tasks.push(Task {
-                info,
+                info: super::task::InfoRef::Own(info),
                 subject: subject.clone(),
                 occurrence: 0,
                 earliest: due,

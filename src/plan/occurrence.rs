@@ -4,7 +4,7 @@
 
 use super::explain::day;
 use super::explain::reason_name;
-use super::task::{task_id, Derived, DropReason, Task, TaskInfo};
+use super::task::{task_id, Derived, DropReason, InfoRef, Task, TaskInfo};
 use super::{episode_error, lifecycle, patient, shift, AnchorDay, Planner};
 use crate::calendar::ShiftReason;
 use crate::compile::{Program, Step};
@@ -418,7 +418,7 @@ impl Planner<'_> {
             self.shifted += 1;
         }
         self.plan.tasks.push(Task {
-            info: step.info.clone(),
+            info: InfoRef::to(&step.info, &self.subject.infos),
             subject: self.subject.clone(),
             occurrence: n,
             earliest,
@@ -483,7 +483,7 @@ impl Planner<'_> {
         let due = self.on_or_after(info.channel, day);
         let latest = shift::add_days(due, 7).unwrap_or(due);
         self.plan.tasks.push(Task {
-            info: info.clone(),
+            info: InfoRef::to(info, &self.subject.infos),
             subject: self.subject.clone(),
             occurrence: n,
             earliest: due,

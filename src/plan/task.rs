@@ -6,6 +6,7 @@ use crate::text::Text;
 use crate::time::TimeWindow;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::sync::Arc;
 
 pub use super::derived::{Derived, Record};
@@ -43,10 +44,10 @@ pub struct Plan {
 ///
 /// What the task *is* — its program and step, the episode and patient, channel, role,
 /// title and script — is shared with the rule set and the plan, and read through methods
-/// ([`Task::program`], [`Task::title`]…): a task copies no text and holds two reference
-/// counts. Only a step whose title or script has placeholders (`{patient}`…) gives each
-/// task its own filled copy, one more reference count. The days, the time window and the
-/// status are plain fields.
+/// ([`Task::program`], [`Task::title`]…): a task copies no text and holds one reference
+/// count, on what its plan shares. A step whose title or script has placeholders
+/// (`{patient}`…) has them filled when [`Task::title`] or [`Task::script`] is called. The
+/// days, the time window and the status are plain fields.
 ///
 /// The [`Task::id`] is `program/step/episode/occurrence`: it depends on the rules, the
 /// episode and the occurrence number, never on dates, so a host can upsert tasks after
@@ -71,8 +72,11 @@ pub struct Plan {
 /// filled), and `long_message` is worked out again from them.
 #[derive(Clone)]
 pub struct Task {
-    pub(crate) info: Arc<TaskInfo>,
+    /// Who the plan is for and the rule set's step table: one reference count per task.
     pub(crate) subject: Arc<Subject>,
+    /// What the task is: a step of the rule set (an index into the subject's table), or
+    /// its own (a follow-up added by hand, a notice, a task read from JSON).
+    pub(crate) info: InfoRef,
     /// Occurrence number within the step for this episode, from 0: one per anchor date
     /// (milestone dates, occurrences of the anchor step) and per repeat date, in order.
     /// Session steps use the session number; patient-level steps the day (`YYYYMMDD`).
@@ -110,9 +114,31 @@ pub struct Task {
     /// for an open task, whoever owns the role now; for a closed one, whoever owned it
     /// when it was closed.
     pub owner: Option<Arc<str>>,
-    /// The title and script filled for this task, when its step's texts have
-    /// placeholders; `None`: the step's, shared.
+    /// The title and script already filled (clinic notices, tasks read from JSON);
+    /// `None`: the step's, shared, or filled from the subject when asked for.
     pub(crate) filled: Option<Arc<super::fill::Filled>>,
+}
+
+/// Slot of a [`TaskInfo`] that is not in a rule set's table.
+pub(crate) const NO_SLOT: u32 = u32::MAX;
+
+/// Where a task's [`TaskInfo`] is.
+#[derive(Debug, Clone)]
+pub(crate) enum InfoRef {
+    /// In the rule set's table ([`Subject::infos`]), at this slot.
+    Rules(u32),
+    /// Its own.
+    Own(Arc<TaskInfo>),
+}
+
+impl InfoRef {
+    /// The reference to `info`: its slot when it is in the rule set's table `infos`.
+    pub(crate) fn to(info: &Arc<TaskInfo>, infos: &[Arc<TaskInfo>]) -> InfoRef {
+        match infos.get(info.slot as usize) {
+            Some(i) if Arc::ptr_eq(i, info) => InfoRef::Rules(info.slot),
+            _ => InfoRef::Own(info.clone()),
+        }
+    }
 }
 
 /// What every occurrence of one step shares: built once when the rules are compiled.
@@ -133,14 +159,17 @@ pub(crate) struct TaskInfo {
     /// tasks by it is sorting them by program and step, without comparing strings. Zero
     /// for tasks read from JSON.
     pub rank: u32,
+    /// Position in the rule set's table of step infos ([`NO_SLOT`] when not in one):
+    /// tasks hold this index, not a reference count.
+    pub slot: u32,
 }
 
 /// Equal when everything the task shows is equal: the shared parts are compared by
 /// value (a task read from JSON equals the planned one), `waits_for` as shown.
 impl PartialEq for Task {
     fn eq(&self, other: &Self) -> bool {
-        let (a, b) = (&*self.info, &*other.info);
-        let same_info = Arc::ptr_eq(&self.info, &other.info)
+        let (a, b) = (self.info(), other.info());
+        let same_info = std::ptr::eq(a, b)
             || (&a.program, &a.step, a.channel, a.role, a.picked_by)
                 == (&b.program, &b.step, b.channel, b.role, b.picked_by);
         same_info
@@ -178,21 +207,63 @@ impl PartialEq for Task {
 
 impl Eq for Task {}
 
-/// Who a plan is for: built once per plan.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Who a plan is for, and what its tasks share: built once per plan.
+#[derive(Debug, Clone)]
 pub(crate) struct Subject {
     pub episode: Arc<str>,
     pub patient: Arc<str>,
+    /// The rule set's step infos by slot: one reference count per plan.
+    pub infos: Arc<[Arc<TaskInfo>]>,
+    /// What placeholders are filled with, when a task's texts are asked for.
+    pub fill: Option<Box<super::fill::FillValues>>,
 }
+
+impl Subject {
+    /// A subject with no rule set's table and no values to fill: tasks read from JSON,
+    /// notices.
+    pub(crate) fn bare(episode: Arc<str>, patient: Arc<str>) -> Subject {
+        Subject {
+            episode,
+            patient,
+            infos: Arc::new([]),
+            fill: None,
+        }
+    }
+}
+
+/// Equal when they name the same episode and patient.
+impl PartialEq for Subject {
+    fn eq(&self, other: &Self) -> bool {
+        (&self.episode, &self.patient) == (&other.episode, &other.patient)
+    }
+}
+
+impl Eq for Subject {}
+
+/// Filled in place of a step info that cannot be found (never, by construction).
+static MISSING: std::sync::LazyLock<TaskInfo> = std::sync::LazyLock::new(|| TaskInfo {
+    program: "".into(),
+    step: "".into(),
+    channel: Channel::Internal,
+    role: Role::Supervisor,
+    picked_by: None,
+    wait_for: None,
+    title: Text::new("", ""),
+    script: None,
+    templates: None,
+    rank: u32::MAX,
+    slot: NO_SLOT,
+});
 
 impl Task {
     /// Stable id: `program/step/episode/occurrence`, such as
     /// `plastic-aftercare/day-1-call/ep-1001/0`, and for a derived task `/` and what it is
     /// (`…/0/escalation`). Built on each call.
     pub fn id(&self) -> String {
+        let info = self.info();
         let mut id = task_id(
-            &self.info.program,
-            &self.info.step,
+            &info.program,
+            &info.step,
             &self.subject.episode,
             self.occurrence,
         );
@@ -219,23 +290,36 @@ impl Task {
 
     /// The parts of the id, for maps keyed by task without building the id.
     pub(crate) fn key(&self) -> (&str, &str, &str, u32, Option<Derived>) {
+        let info = self.info();
         (
-            &self.info.program,
-            &self.info.step,
+            &info.program,
+            &info.step,
             &self.subject.episode,
             self.occurrence,
             self.derived,
         )
     }
 
+    /// What the task shares with the other occurrences of its step.
+    pub(crate) fn info(&self) -> &TaskInfo {
+        match &self.info {
+            InfoRef::Rules(slot) => self
+                .subject
+                .infos
+                .get(*slot as usize)
+                .map_or(&*MISSING, |i| &**i),
+            InfoRef::Own(info) => info,
+        }
+    }
+
     /// Program id.
     pub fn program(&self) -> &str {
-        &self.info.program
+        &self.info().program
     }
 
     /// Step id.
     pub fn step(&self) -> &str {
-        &self.info.step
+        &self.info().step
     }
 
     /// Episode id (`patient:<patient id>` for patient-level programs).
@@ -250,30 +334,46 @@ impl Task {
 
     /// How.
     pub fn channel(&self) -> Channel {
-        self.info.channel
+        self.info().channel
     }
 
     /// Who.
     pub fn role(&self) -> Role {
-        self.info.role
+        self.info().role
     }
 
     /// Set when staff pick the day: this role chooses a day between `earliest` and
     /// `latest` (`due` is the first possible day).
     pub fn picked_by(&self) -> Option<Role> {
-        self.info.picked_by
+        self.info().picked_by
     }
 
     /// Set when the task waits for a fact that has not happened yet (a sales-flavoured
     /// call waits for `recovered`): do not do it before the fact is recorded; re-plan then.
     pub fn waits_for(&self) -> Option<&str> {
-        self.info.wait_for.as_deref().filter(|_| self.waiting)
+        self.info().wait_for.as_deref().filter(|_| self.waiting)
     }
 
     /// Title: shared with the rule set, or filled for this task when the step's title
-    /// has placeholders (`{patient}`, `{session}`…).
-    pub fn title(&self) -> &Text {
-        self.filled.as_ref().map_or(&self.info.title, |f| &f.title)
+    /// has placeholders (`{patient}`, `{session}`…). Filled when asked for, not when the
+    /// plan is made: a host that does not show texts pays nothing for them.
+    pub fn title(&self) -> Cow<'_, Text> {
+        if let Some(f) = &self.filled {
+            return Cow::Borrowed(&f.title);
+        }
+        let info = self.info();
+        match info.templates.as_deref() {
+            Some(t) if t.title.is_some() => Cow::Owned(self.context(t).title(t, info)),
+            _ => Cow::Borrowed(&info.title),
+        }
+    }
+
+    /// The values this task's placeholders take.
+    fn context(&self, templates: &crate::template::StepTemplates) -> super::fill::FillContext<'_> {
+        match self.subject.fill.as_deref() {
+            Some(values) => values.context(self.owner.as_deref(), templates.session, self.occurrence),
+            None => super::fill::FillContext::default(),
+        }
     }
 
     /// Script: what to say or write. Shared with the rule set, or filled for this task
@@ -303,10 +403,14 @@ impl Task {
     /// assert_eq!(plan.tasks[0].sms_segments("zh"), Some(1));
     /// # Ok::<(), followup::Error>(())
     /// ```
-    pub fn script(&self) -> Option<&Text> {
-        match &self.filled {
-            Some(f) => f.script.as_ref(),
-            None => self.info.script.as_ref(),
+    pub fn script(&self) -> Option<Cow<'_, Text>> {
+        if let Some(f) = &self.filled {
+            return f.script.as_ref().map(Cow::Borrowed);
+        }
+        let info = self.info();
+        match info.templates.as_deref() {
+            Some(t) if t.script.is_some() => self.context(t).script(t, info).map(Cow::Owned),
+            _ => info.script.as_ref().map(Cow::Borrowed),
         }
     }
 
@@ -321,24 +425,30 @@ impl Task {
     /// True for an SMS whose script takes more than one segment in one of its languages:
     /// it costs more and some phones show it split.
     pub fn long_message(&self) -> bool {
-        self.long_message_tags().next().is_some()
+        !self.long_message_tags().is_empty()
     }
 
     /// The languages in which an SMS's script takes more than one segment, in the order
     /// of [`Text::tags`]; none for other channels. Written `"long_message": ["en"]` (left
     /// out when empty): an English message to a patient with a Chinese name is sent in
     /// UCS-2, 70 characters a segment.
-    pub fn long_message_tags(&self) -> impl Iterator<Item = &str> {
+    pub fn long_message_tags(&self) -> Vec<String> {
         self.sms_script()
-            .into_iter()
-            .flat_map(Text::iter)
-            .filter(|(_, text)| crate::sms::sms_segments(text) > 1)
-            .map(|(tag, _)| tag)
+            .map(|s| long_tags(&s))
+            .unwrap_or_default()
     }
 
-    fn sms_script(&self) -> Option<&Text> {
-        self.script().filter(|_| self.info.channel == Channel::Sms)
+    fn sms_script(&self) -> Option<Cow<'_, Text>> {
+        self.script().filter(|_| self.info().channel == Channel::Sms)
     }
+}
+
+/// The languages of `script` in which it takes more than one SMS segment.
+pub(crate) fn long_tags(script: &Text) -> Vec<String> {
+    (script.iter())
+        .filter(|(_, text)| crate::sms::sms_segments(text) > 1)
+        .map(|(tag, _)| tag.to_string())
+        .collect()
 }
 
 impl std::fmt::Debug for Task {
@@ -365,7 +475,7 @@ impl std::fmt::Debug for Task {
             .field("derived", &self.derived)
             .field("record", &self.record)
             .field("owner", &self.owner)
-            .field("title", self.title())
+            .field("title", &self.title())
             .field("script", &self.script())
             .field("long_message", &self.long_message())
             .finish()

@@ -1,7 +1,7 @@
 //! The JSON form of a [`Task`]: one flat object, with the id written out and checked
 //! when read back.
 
-use super::task::{task_id, Derived, Record, Status, Subject, Task, TaskInfo};
+use super::task::{task_id, Derived, InfoRef, Record, Status, Subject, Task, TaskInfo};
 use crate::calendar::ShiftReason;
 use crate::model::{Channel, Role};
 use crate::text::Text;
@@ -133,7 +133,12 @@ fn is_false(b: &bool) -> bool {
 impl Serialize for Task {
     /// Writing takes reference counts on the shared parts; no text is copied.
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let (info, subject) = (&*self.info, &*self.subject);
+        let (info, subject) = (self.info(), &*self.subject);
+        let script = self.script();
+        let long_message = match (&script, info.channel) {
+            (Some(s), crate::model::Channel::Sms) => super::task::long_tags(s),
+            _ => Vec::new(),
+        };
         Repr {
             id: self.id(),
             program: info.program.clone(),
@@ -157,9 +162,9 @@ impl Serialize for Task {
             derived: self.derived,
             owner: self.owner.clone(),
             record: self.record.clone(),
-            title: self.title().clone(),
-            script: self.script().cloned(),
-            long_message: self.long_message_tags().map(str::to_string).collect(),
+            title: self.title().into_owned(),
+            script: script.map(std::borrow::Cow::into_owned),
+            long_message,
         }
         .serialize(s)
     }
@@ -181,7 +186,7 @@ impl<'de> Deserialize<'de> for Task {
         }
         let waiting = r.waits_for.is_some();
         Ok(Task {
-            info: Arc::new(TaskInfo {
+            info: InfoRef::Own(Arc::new(TaskInfo {
                 program: r.program,
                 step: r.step,
                 channel: r.channel,
@@ -192,11 +197,9 @@ impl<'de> Deserialize<'de> for Task {
                 script: r.script,
                 templates: None,
                 rank: 0,
-            }),
-            subject: Arc::new(Subject {
-                episode: r.episode,
-                patient: r.patient,
-            }),
+                slot: crate::plan::task::NO_SLOT,
+            })),
+            subject: Arc::new(Subject::bare(r.episode, r.patient)),
             occurrence: r.occurrence,
             earliest: r.earliest,
             due: r.due,

@@ -308,8 +308,8 @@ fn candidates(due: NaiveDate, lo: NaiveDate, hi: NaiveDate) -> impl Iterator<Ite
 fn cap_dropped(t: &Task) -> Dropped {
     Dropped {
         id: t.id(),
-        program: t.info.program.clone(),
-        step: t.info.step.clone(),
+        program: t.info().program.clone(),
+        step: t.info().step.clone(),
         occurrence: t.occurrence,
         nominal: Some(t.nominal),
         reason: DropReason::FrequencyCap,

@@ -186,7 +186,8 @@ fn scripts_name_the_owner_of_the_task_and_follow_a_handover() {
         .find(|t| t.step() == "no-show-call")
         .unwrap();
     assert_eq!(call.owner.as_deref(), Some("u-21"));
-    let script = call.script().unwrap().zh();
+    let script = call.script().unwrap();
+    let script = script.zh();
     assert!(
         script.starts_with("赵女士您好！这里是本院，我是小周，"),
         "{script}"
