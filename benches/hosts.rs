@@ -1,0 +1,260 @@
+//! What hosts pay (issue 14): distinct episodes rather than one hot episode, the long
+//! China calendar, task ids, JSON in and out, consultations, courses and greetings, one
+//! and two threads sharing one `RuleSet` — each beside a hand-written floor computing the
+//! same dates with chrono alone, so the ratio is printed in the same run.
+//!
+//! `cargo bench --bench hosts`
+
+use chrono::{Days, Months, NaiveDate};
+use criterion::{criterion_group, BatchSize, Criterion, Throughput};
+use followup::{Calendar, Episode, Patient, Plan, RuleSet};
+use std::hint::black_box;
+use std::time::Instant;
+
+/// 4,096 plastic inpatients on distinct days over 11 years, with discharge dates: the
+/// 18 tasks of `benches/plan.rs`'s `ONE_TASKS` each.
+fn inpatients() -> Vec<Episode> {
+    let start = NaiveDate::from_ymd_opt(2016, 1, 1).unwrap();
+    (0..4_096u64)
+        .map(|i| {
+            let day = start + Days::new(i % 4_000);
+            let json = serde_json::json!({
+                "id": format!("ep-{i}"), "event": "procedure",
+                "at": format!("{day}T{:02}:{:02}:00", 8 + i % 10, i * 7 % 60),
+                "attributes": {"category": "plastic", "setting": "inpatient"},
+                "patient": {"id": format!("p-{i}")},
+                "milestones": {"discharge": (day + Days::new(i % 5 + 1)).to_string()},
+            });
+            Episode::from_json("ep", &json.to_string()).unwrap()
+        })
+        .collect()
+}
+
+/// The floor: the same 18 dates per episode, computed with chrono alone (offsets from the
+/// event and the discharge, months clamped), no rules, no calendar, into one vector.
+fn floor(episodes: &[Episode], out: &mut Vec<(NaiveDate, u32)>) {
+    out.clear();
+    for ep in episodes {
+        let d = ep.date();
+        let discharge = ep
+            .milestone("discharge")
+            .and_then(|m| m.0.first().copied())
+            .unwrap_or(d);
+        for days in [1u64, 2, 2, 3, 6, 15] {
+            out.push((d + Days::new(days), 0));
+        }
+        // The suture removal (D+7): its reminder the day before, its follow-up after.
+        out.push((d + Days::new(6), 1));
+        out.push((d + Days::new(8), 1));
+        out.push((discharge, 2));
+        for months in [1u32, 1, 2, 3, 3, 6, 6, 6, 12] {
+            out.push((d.checked_add_months(Months::new(months)).unwrap_or(d), 3));
+        }
+    }
+}
+
+fn consultation(i: u64) -> Episode {
+    let day = NaiveDate::from_ymd_opt(2026, 1, 5).unwrap() + Days::new(i % 300);
+    let json = serde_json::json!({
+        "id": format!("c-{i}"), "event": "consultation", "at": format!("{day}T11:00:00"),
+        "attributes": {"source": "online", "outcome": "visited_no_purchase", "assigned_to": "customer_service"},
+        "patient": {"id": format!("p-{i}")},
+    });
+    Episode::from_json("ep", &json.to_string()).unwrap()
+}
+
+fn course(i: u64) -> Episode {
+    let day = NaiveDate::from_ymd_opt(2026, 1, 5).unwrap() + Days::new(i % 300);
+    let planned: Vec<String> = (0..6).map(|k| (day + Days::new(28 * k)).to_string()).collect();
+    let json = serde_json::json!({
+        "id": format!("k-{i}"), "event": "course", "at": format!("{day}T14:00:00"),
+        "attributes": {"category": "skin"}, "patient": {"id": format!("p-{i}"), "name": "周女士"},
+        "course": {"package": 6, "done": [], "planned": planned},
+    });
+    Episode::from_json("ep", &json.to_string()).unwrap()
+}
+
+fn report(rules: &RuleSet, episodes: &[Episode]) {
+    // The floor and the engine in one run, for the ratio.
+    let open = Calendar::default();
+    let mut dates = Vec::with_capacity(episodes.len() * 18);
+    let (mut floor_best, mut plan_best) = (f64::MAX, f64::MAX);
+    let mut tasks = 0;
+    for _ in 0..20 {
+        let t = Instant::now();
+        floor(black_box(episodes), &mut dates);
+        floor_best = floor_best.min(t.elapsed().as_secs_f64());
+        let t = Instant::now();
+        tasks = 0;
+        for ep in episodes {
+            tasks += rules.plan(black_box(ep), &open).unwrap().tasks.len();
+        }
+        plan_best = plan_best.min(t.elapsed().as_secs_f64());
+    }
+    eprintln!(
+        "hosts: floor {:.1} M dates/s, engine {:.1} M tasks/s ({:.2} µs per episode): {:.1}× the floor",
+        dates.len() as f64 / floor_best / 1e6,
+        tasks as f64 / plan_best / 1e6,
+        plan_best / episodes.len() as f64 * 1e6,
+        plan_best / floor_best * dates.len() as f64 / tasks as f64,
+    );
+    // Two threads sharing one RuleSet, each planning the whole batch.
+    let t = Instant::now();
+    for ep in episodes {
+        black_box(rules.plan(ep, &open).unwrap());
+    }
+    let one = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    std::thread::scope(|s| {
+        for _ in 0..2 {
+            s.spawn(|| {
+                for ep in episodes {
+                    black_box(rules.plan(ep, &open).unwrap());
+                }
+            });
+        }
+    });
+    let two = t.elapsed().as_secs_f64();
+    eprintln!("hosts: 2 threads sharing one RuleSet: {:.2}× one thread's throughput", 2.0 * one / two);
+}
+
+fn benches(c: &mut Criterion) {
+    let rules = RuleSet::builtin().unwrap();
+    let episodes = inpatients();
+    report(&rules, &episodes);
+    let open = Calendar::default();
+    let china = Calendar::china_years(Calendar::CHINA_YEARS)
+        .unwrap()
+        .merge(&Calendar::from_json("clinic", r#"{"closed_weekdays": ["Mon"]}"#).unwrap())
+        .unwrap();
+    let tasks: usize = episodes
+        .iter()
+        .map(|e| rules.plan(e, &open).unwrap().tasks.len())
+        .sum();
+
+    let mut g = c.benchmark_group("hosts");
+    g.throughput(Throughput::Elements(tasks as u64));
+    g.sample_size(20);
+    g.bench_function("floor_4096", |b| {
+        let mut out = Vec::with_capacity(tasks);
+        b.iter(|| floor(black_box(&episodes), &mut out))
+    });
+    g.bench_function("distinct_4096", |b| {
+        b.iter(|| {
+            episodes
+                .iter()
+                .map(|e| rules.plan(black_box(e), &open).unwrap().tasks.len())
+                .sum::<usize>()
+        })
+    });
+    g.bench_function("distinct_4096_china_2002_2026_closed_mondays", |b| {
+        b.iter(|| {
+            episodes
+                .iter()
+                .map(|e| rules.plan(black_box(e), &china).unwrap().tasks.len())
+                .sum::<usize>()
+        })
+    });
+    g.bench_function("distinct_4096_with_ids", |b| {
+        b.iter(|| {
+            let mut n = 0;
+            for e in &episodes {
+                for t in &rules.plan(black_box(e), &open).unwrap().tasks {
+                    n += t.id().len();
+                }
+            }
+            n
+        })
+    });
+    g.finish();
+
+    let mut g = c.benchmark_group("hosts/one");
+    let texts: Vec<String> = episodes
+        .iter()
+        .take(256)
+        .map(|e| serde_json::to_string(e).unwrap())
+        .collect();
+    g.bench_function("json_in_plan_json_out", |b| {
+        let mut i = 0;
+        b.iter(|| {
+            i = (i + 1) % texts.len();
+            let ep = rules.read_episode("ep", black_box(&texts[i])).unwrap();
+            serde_json::to_string(&rules.plan(&ep, &open).unwrap()).unwrap()
+        })
+    });
+    g.bench_function("json_in_only", |b| {
+        let mut i = 0;
+        b.iter(|| {
+            i = (i + 1) % texts.len();
+            rules.read_episode("ep", black_box(&texts[i])).unwrap()
+        })
+    });
+    let plans: Vec<Plan> = episodes
+        .iter()
+        .take(256)
+        .map(|e| rules.plan(e, &open).unwrap())
+        .collect();
+    g.bench_function("json_out_only", |b| {
+        let mut i = 0;
+        b.iter(|| {
+            i = (i + 1) % plans.len();
+            serde_json::to_string(black_box(&plans[i])).unwrap()
+        })
+    });
+    let consultations: Vec<Episode> = (0..256).map(consultation).collect();
+    g.bench_function("consultation", |b| {
+        let mut i = 0;
+        b.iter(|| {
+            i = (i + 1) % consultations.len();
+            rules.plan(black_box(&consultations[i]), &open).unwrap()
+        })
+    });
+    let courses: Vec<Episode> = (0..256).map(course).collect();
+    g.bench_function("course_6_sessions", |b| {
+        let mut i = 0;
+        b.iter(|| {
+            i = (i + 1) % courses.len();
+            rules.plan(black_box(&courses[i]), &open).unwrap()
+        })
+    });
+    let patients: Vec<Patient> = (0..256)
+        .map(|i: u64| Patient {
+            id: format!("p-{i}").into(),
+            birthday: NaiveDate::from_ymd_opt(1980 + (i % 30) as i32, (i % 12 + 1) as u32, (i % 28 + 1) as u32),
+            ..Patient::default()
+        })
+        .collect();
+    let (from, until) = (
+        NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+        NaiveDate::from_ymd_opt(2035, 12, 31).unwrap(),
+    );
+    g.bench_function("greetings_10_years", |b| {
+        let mut i = 0;
+        b.iter(|| {
+            i = (i + 1) % patients.len();
+            rules
+                .plan_patient(black_box(&patients[i]), from, until, &open)
+                .unwrap()
+        })
+    });
+    g.bench_function("batch_keep_plans_1024", |b| {
+        b.iter_batched(
+            || Vec::with_capacity(1024),
+            |mut v: Vec<Plan>| {
+                for e in episodes.iter().take(1024) {
+                    v.push(rules.plan(e, &open).unwrap());
+                }
+                v
+            },
+            BatchSize::PerIteration,
+        )
+    });
+    g.finish();
+}
+
+criterion_group!(group, benches);
+
+fn main() {
+    group();
+    Criterion::default().configure_from_args().final_summary();
+}
