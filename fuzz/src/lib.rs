@@ -1,0 +1,297 @@
+//! The checks the fuzz targets run on every input, shared so that each target is one
+//! line and the same checks run on stable over the seed corpus (`cargo test` here).
+//!
+//! Every check asserts three things, and panics (a crash for libFuzzer) when one fails:
+//!
+//! - **no panic**: reading, compiling and planning return values, never unwind;
+//! - **deterministic**: the same text read twice, and the same plan made twice, are
+//!   equal — as values and as JSON;
+//! - **errors name their source**: an error about the fuzzed text starts with
+//!   `fuzz.json: ` and is of the right kind (`is_rule`, `is_episode`…); an error made
+//!   while planning starts with `episode "<id>": `; a line and column, when given, lie
+//!   inside the text.
+//!
+//! What is read is also written back: a rule set, an episode, a calendar, a history and
+//! every plan serialise to JSON and read back equal.
+
+#![forbid(unsafe_code)]
+
+pub mod mutate;
+
+use followup::{Calendar, Episode, Error, History, Plan, RuleSet};
+use serde::Serialize;
+use std::fmt::Debug;
+use std::sync::OnceLock;
+
+/// The name every fuzzed text is read under; its errors must start with `fuzz.json: `.
+pub const SOURCE: &str = "fuzz.json";
+
+/// The sample episodes the rule and calendar targets plan, one per kind of event: read
+/// once, with the built-in programs.
+const EPISODES: [(&str, &str); 7] = [
+    (
+        "plastic-inpatient.json",
+        include_str!("../../examples/episodes/plastic-inpatient.json"),
+    ),
+    (
+        "laser.json",
+        include_str!("../../examples/episodes/laser.json"),
+    ),
+    (
+        "skin-course.json",
+        include_str!("../../examples/episodes/skin-course.json"),
+    ),
+    (
+        "consultation-visited.json",
+        include_str!("../../examples/episodes/consultation-visited.json"),
+    ),
+    (
+        "complaint.json",
+        include_str!("../../examples/episodes/complaint.json"),
+    ),
+    (
+        "repair.json",
+        include_str!("../../examples/episodes/repair.json"),
+    ),
+    (
+        "new-assignment.json",
+        include_str!("../../examples/episodes/new-assignment.json"),
+    ),
+];
+
+/// The built-in programs, compiled once.
+pub fn builtin() -> &'static RuleSet {
+    static RULES: OnceLock<RuleSet> = OnceLock::new();
+    RULES.get_or_init(|| RuleSet::builtin().expect("the built-in programs compile"))
+}
+
+/// The official calendar of mainland China for 2026, built once.
+pub fn china() -> &'static Calendar {
+    static CHINA: OnceLock<Calendar> = OnceLock::new();
+    CHINA.get_or_init(|| Calendar::china(2026).expect("cn-2026 is shipped"))
+}
+
+/// The sample episodes planned against fuzzed rules and calendars. The first is the
+/// sample inpatient `ep-1001`, whom `examples/histories/p42-march.json` is about.
+pub fn sample_episodes() -> &'static [Episode] {
+    static EPS: OnceLock<Vec<Episode>> = OnceLock::new();
+    EPS.get_or_init(|| {
+        EPISODES
+            .iter()
+            .map(|(name, text)| {
+                builtin()
+                    .read_episode(name, text)
+                    .expect("the sample episodes read")
+            })
+            .collect()
+    })
+}
+
+/// Runs `check` on `data` when it is UTF-8; other bytes are skipped (the library takes
+/// `&str`: decoding is the host's job).
+pub fn on_utf8(data: &[u8], check: fn(&str)) {
+    if let Ok(text) = std::str::from_utf8(data) {
+        check(text);
+    }
+}
+
+/// A rule text, alone and (when it overrides a program) after the built-in programs:
+/// compiled twice, equal; an error names `fuzz.json`; a rule set that compiles
+/// round-trips through JSON and plans the sample episodes deterministically.
+pub fn check_rule_text(text: &str) {
+    check_rules_from(RuleSet::builder, text);
+    if text.contains("override") {
+        check_rules_from(|| RuleSet::builder().builtin(), text);
+    }
+}
+
+fn check_rules_from(builder: impl Fn() -> followup::RuleSetBuilder, text: &str) {
+    let build = || builder().source(SOURCE, text).build();
+    let rules = match twice("rule set", build) {
+        Ok(rules) => rules,
+        Err(e) => return names_source(&e, SOURCE, Some(text), Error::is_rule),
+    };
+    let json = to_json(&rules);
+    match serde_json::from_str::<RuleSet>(&json) {
+        Ok(back) => assert!(back == rules, "the rule set read back differs: {json}"),
+        Err(e) => panic!("the rule set's JSON does not read back: {e}\n{json}"),
+    }
+    for episode in sample_episodes() {
+        check_plan(|| rules.plan(episode, &Calendar::default()), episode);
+    }
+}
+
+/// An episode text, read with the built-in programs: read twice, equal; an error names
+/// `fuzz.json`; an episode that reads round-trips through JSON and is planned with the
+/// default calendar and the official one of 2026.
+pub fn check_episode_text(text: &str) {
+    let plain = twice("episode", || Episode::from_json(SOURCE, text));
+    if let Err(e) = &plain {
+        names_source(e, SOURCE, Some(text), Error::is_episode);
+    }
+    let episode = match twice("episode", || builtin().read_episode(SOURCE, text)) {
+        Ok(episode) => episode,
+        Err(e) => return names_source(&e, SOURCE, Some(text), Error::is_episode),
+    };
+    assert!(
+        plain.as_ref() == Ok(&episode),
+        "read_episode accepts what Episode::from_json refuses: {plain:?}"
+    );
+    let json = to_json(&episode);
+    match builtin().read_episode("round trip", &json) {
+        Ok(back) => assert!(back == episode, "the episode read back differs: {json}"),
+        Err(e) => panic!("the episode's JSON does not read back: {e}\n{json}"),
+    }
+    check_plan(|| builtin().plan(&episode, &Calendar::default()), &episode);
+    check_plan(|| builtin().plan(&episode, china()), &episode);
+}
+
+/// A calendar text: read twice, equal; an error names `fuzz.json`; a calendar that reads
+/// round-trips through JSON, merges with the official calendar of 2026 (or says why not,
+/// naming the merged calendar), and plans the sample episodes deterministically.
+pub fn check_calendar_text(text: &str) {
+    let calendar = match twice("calendar", || Calendar::from_json(SOURCE, text)) {
+        Ok(calendar) => calendar,
+        Err(e) => return names_source(&e, SOURCE, Some(text), Error::is_calendar),
+    };
+    let json = to_json(&calendar);
+    match Calendar::from_json("round trip", &json) {
+        Ok(back) => assert!(back == calendar, "the calendar read back differs: {json}"),
+        Err(e) => panic!("the calendar's JSON does not read back: {e}\n{json}"),
+    }
+    let merged = match twice("merged calendar", || china().merge(&calendar)) {
+        Ok(merged) => Some(merged),
+        Err(e) => {
+            names_source(&e, "merged calendar", None, Error::is_calendar);
+            None
+        }
+    };
+    for episode in &sample_episodes()[..3] {
+        check_plan(|| builtin().plan(episode, &calendar), episode);
+        if let Some(merged) = &merged {
+            check_plan(|| builtin().plan(episode, merged), episode);
+        }
+    }
+}
+
+/// A history text: read twice, equal; an error names `fuzz.json`; a history that reads
+/// round-trips through JSON and plans the sample inpatient (`ep-1001`) deterministically.
+pub fn check_history_text(text: &str) {
+    let history = match twice("history", || History::from_json(SOURCE, text)) {
+        Ok(history) => history,
+        Err(e) => return names_source(&e, SOURCE, Some(text), Error::is_history),
+    };
+    let json = to_json(&history);
+    match History::from_json("round trip", &json) {
+        Ok(back) => assert!(back == history, "the history read back differs: {json}"),
+        Err(e) => panic!("the history's JSON does not read back: {e}\n{json}"),
+    }
+    let episode = &sample_episodes()[0];
+    check_plan(
+        || builtin().plan_with(episode, &history, &Calendar::default()),
+        episode,
+    );
+    check_plan(|| builtin().plan_with(episode, &history, china()), episode);
+}
+
+/// Any text, tried as each kind of input in turn: the `structured` target.
+pub fn check_any(text: &str) {
+    check_episode_text(text);
+    check_rule_text(text);
+    check_calendar_text(text);
+    check_history_text(text);
+}
+
+/// Runs `make` twice and asserts both results are equal, as values and as their
+/// `Debug` form (which is what an error shows).
+fn twice<T: PartialEq + Debug>(
+    what: &str,
+    make: impl Fn() -> Result<T, Error>,
+) -> Result<T, Error> {
+    let first = make();
+    let second = make();
+    assert!(
+        first == second,
+        "{what}: not deterministic:\n{first:?}\n{second:?}"
+    );
+    first
+}
+
+/// Plans twice: equal plans, as values and as JSON; the JSON reads back equal; an error
+/// names the episode.
+fn check_plan(make: impl Fn() -> Result<Plan, Error>, episode: &Episode) {
+    let (first, second) = (make(), make());
+    let plan = match (first, second) {
+        (Ok(plan), Ok(again)) => {
+            assert!(
+                plan == again,
+                "plan: not deterministic:\n{plan:?}\n{again:?}"
+            );
+            let (json, again) = (to_json(&plan), to_json(&again));
+            assert!(
+                json == again,
+                "plan: JSON not deterministic:\n{json}\n{again}"
+            );
+            plan
+        }
+        (Err(e), Err(again)) => {
+            assert!(e == again, "plan: not deterministic:\n{e:?}\n{again:?}");
+            let what = format!("episode {:?}", episode.id);
+            let message = e.to_string();
+            assert!(
+                message.starts_with(&format!("{what}: ")),
+                "a planning error does not name the episode ({what}): {message}"
+            );
+            return;
+        }
+        (first, second) => panic!("plan: not deterministic:\n{first:?}\n{second:?}"),
+    };
+    let json = to_json(&plan);
+    match serde_json::from_str::<Plan>(&json) {
+        Ok(back) => assert!(back == plan, "the plan read back differs: {json}"),
+        Err(e) => panic!("the plan's JSON does not read back: {e}\n{json}"),
+    }
+}
+
+fn to_json<T: Serialize + ?Sized>(value: &T) -> String {
+    match serde_json::to_string(value) {
+        Ok(json) => json,
+        Err(e) => panic!("does not serialise: {e}"),
+    }
+}
+
+/// An error about `text` read as `source`: its message starts with `source: `, it is of
+/// the expected kind, its pointer is empty or a JSON pointer, and its line and column,
+/// when given, lie inside the text (a merged calendar has no text: no line).
+fn names_source(e: &Error, source: &str, text: Option<&str>, kind: fn(&Error) -> bool) {
+    let message = e.to_string();
+    assert!(
+        message.starts_with(&format!("{source}: ")),
+        "the error does not name its source ({source}): {message}"
+    );
+    assert!(kind(e), "an error of the wrong kind: {e:?}");
+    let pointer = e.pointer();
+    assert!(
+        pointer.is_empty() || pointer.starts_with('/'),
+        "not a JSON pointer: {pointer:?} in {message}"
+    );
+    if let Some((line, column)) = e.line_column() {
+        let Some(text) = text else {
+            panic!("a line and column in a text that has none: {message}");
+        };
+        let lines: Vec<&str> = text.split('\n').collect();
+        assert!(
+            line >= 1 && line <= lines.len(),
+            "line {line} outside the text ({} lines): {message}",
+            lines.len()
+        );
+        let width = lines[line - 1].len();
+        assert!(
+            column >= 1 && column <= width + 1,
+            "column {column} outside line {line} ({width} bytes): {message}"
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests;
