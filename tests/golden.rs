@@ -1,4 +1,4 @@
-//! Golden calendars, written by hand from DOMAIN.md sections 1 and 2 (not copied from
+//! Golden calendars, written by hand from docs/domain.md sections 1 and 2 (not copied from
 //! the program's output). Each line: `due step channel role`; tasks on one day are in
 //! step-id order (all built-in steps use the same `day` window).
 //!
@@ -7,7 +7,7 @@
 use crate::support::{assert_calendar, builtin, episode, plan};
 use followup::{Calendar, DropReason};
 
-/// DOMAIN.md §1, inpatient rows; surgery Mon 2 Mar 2026, discharge Thu 5 Mar.
+/// docs/domain.md §1, inpatient rows; surgery Mon 2 Mar 2026, discharge Thu 5 Mar.
 /// Suture removal has no date in the episode: the default D+7 (9 Mar) applies.
 #[test]
 fn plastic_inpatient_with_discharge_date() {
@@ -52,7 +52,7 @@ fn plastic_inpatient_with_discharge_date() {
         .dropped
         .iter()
         .all(|d| d.reason == DropReason::MissingAnchor));
-    // The selling part of month 6 waits for the patient to recover (DOMAIN.md §8): for
+    // The selling part of month 6 waits for the patient to recover (docs/domain.md §8): for
     // three months at most, then it expires; the care call itself does not wait.
     let further = p
         .tasks
@@ -83,7 +83,7 @@ fn plastic_inpatient_without_discharge_date_drops_the_farewell() {
     );
 }
 
-/// DOMAIN.md §1, outpatient rows, default milestones (dressing change D+2, sutures D+7),
+/// docs/domain.md §1, outpatient rows, default milestones (dressing change D+2, sutures D+7),
 /// and two review visits (10 Apr, 5 Jun) each followed by a thank-you message.
 #[test]
 fn plastic_outpatient_with_review_visits() {
@@ -165,14 +165,14 @@ fn plastic_outpatient_with_given_dressing_and_suture_dates() {
         at("suture-removal-followup"),
         ["2026-03-11 suture-removal-followup sms customer_service"]
     );
-    // D+6 stays D+6 (DOMAIN.md counts it from the surgery).
+    // D+6 stays D+6 (docs/domain.md counts it from the surgery).
     assert_eq!(
         at("day-6-call"),
         ["2026-03-08 day-6-call phone customer_service"]
     );
 }
 
-/// DOMAIN.md §2: laser calls on D+1, D+3, D+6, M+1, M+3, M+6, by customer service.
+/// docs/domain.md §2: laser calls on D+1, D+3, D+6, M+1, M+3, M+6, by customer service.
 #[test]
 fn laser_aftercare() {
     let p = plan(
@@ -265,7 +265,7 @@ fn closed_days_move_tasks_to_the_next_open_day() {
     );
 }
 
-/// Closed Tue 3 and Wed 4 Mar 2026, outpatient operated Mon 2 Mar (DOMAIN.md §1 and §9):
+/// Closed Tue 3 and Wed 4 Mar 2026, outpatient operated Mon 2 Mar (docs/domain.md §1 and §9):
 /// - the default dressing change (D+2, Wed 4, closed) moves to the nearest open day after
 ///   the surgery, Thu 5; its reception follows it and its reminder (the day before, by
 ///   SMS, which goes every day) is on Wed 4, both `anchor_moved`;

@@ -1,7 +1,7 @@
-//! Every category DOMAIN.md names gets follow-up from the built-in programs (DOMAIN.md
+//! Every category docs/domain.md names gets follow-up from the built-in programs (docs/domain.md
 //! §1-§3): plastic surgery its own schedule (`golden.rs`), laser its own, and the
 //! per-session categories the per-session schedule — as a course of one for a single
-//! session. Written by hand from DOMAIN.md §3; 8 Apr 2026 is a Wednesday.
+//! session. Written by hand from docs/domain.md §3; 8 Apr 2026 is a Wednesday.
 
 use crate::support::{assert_calendar, builtin, episode};
 use followup::Calendar;

@@ -1,13 +1,13 @@
-//! Golden calendars for treatment courses (DOMAIN.md §3), written by hand from the table,
+//! Golden calendars for treatment courses (docs/domain.md §3), written by hand from the table,
 //! not copied from the program's output. Each line: `due step channel role`; tasks on one
 //! day are in step-id order (every course step uses the `day` window, 09:00).
 //!
-//! The readings DOMAIN.md leaves open, as rules/treatment-course.json decides them:
+//! The readings docs/domain.md leaves open, as rules/treatment-course.json decides them:
 //! sessions are numbered 1.. in date order, done first then planned; the reminder is the
 //! day before each planned (not done) session; the reassurance message D+2 and the
 //! doctor's-assistant call D+3 after sessions 1-6 (done or planned); the planning call the
 //! day after session number `package - 1`; the course end is the day after session number
-//! `package` (DOMAIN.md's reading), with the thank-you message on it and the care calls at
+//! `package` (docs/domain.md's reading), with the thank-you message on it and the care calls at
 //! course end + 1, 2, 3 months.
 //!
 //! Dates counted by hand: 2 Mar 2026 is a Monday, so 16 Mar, 30 Mar, 13 Apr and 27 Apr

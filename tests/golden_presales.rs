@@ -1,4 +1,4 @@
-//! Golden calendars for leads that did not convert (DOMAIN.md §4): the pre-sales
+//! Golden calendars for leads that did not convert (docs/domain.md §4): the pre-sales
 //! follow-up, the 611 plan and lead ownership, written by hand from the tables, not copied
 //! from the program's output. Each line: `due step channel role`; tasks on one day are in
 //! time-window order (09:00 `day` and `morning`, then 14:00 `afternoon`), then program,
@@ -332,10 +332,10 @@ fn lead_ownership_only_for_leads_handed_to_customer_service() {
     assert!(of_program(&p, "lead-ownership").is_empty());
 }
 
-/// DOMAIN.md §4: the second follow-up is "D+4 .. D+30". When the first follow-up (D+3,
+/// docs/domain.md §4: the second follow-up is "D+4 .. D+30". When the first follow-up (D+3,
 /// Fri 13 Mar) falls on a closed day and moves to Sat 14 Mar, the second counts from the
 /// moved day (Sun 15 Mar) and its window ends 26 days later, on 10 Apr = D+31: one day
-/// past the month DOMAIN.md gives.
+/// past the month docs/domain.md gives.
 #[test]
 fn presales_second_follow_up_never_ends_after_day_30() {
     let cal = Calendar::from_json("cal", r#"{"closed_dates": ["2026-03-13"]}"#).unwrap();
@@ -357,7 +357,7 @@ fn presales_second_follow_up_never_ends_after_day_30() {
     );
 }
 
-/// DOMAIN.md §4: reassign at last contact + 3 months. The consultation is itself a
+/// docs/domain.md §4: reassign at last contact + 3 months. The consultation is itself a
 /// contact, so a `contacted` fact from before it (1 Nov 2025, an earlier enquiry) must not
 /// bring the reassignment before the consultation: expected 10 Mar + 3 months = 10 Jun.
 /// Today `latest:contacted` takes the old fact and the supervisor task is due 1 Feb 2026,
@@ -376,7 +376,7 @@ fn lead_ownership_ignores_contacts_before_the_consultation() {
     assert_eq!(due, ["2026-06-10"]);
 }
 
-/// DOMAIN.md §4: the D+3 first follow-up is for "all unconverted" leads. A lead whose
+/// docs/domain.md §4: the D+3 first follow-up is for "all unconverted" leads. A lead whose
 /// `source` is not recorded matches neither `first-follow-up` (phone, online) nor
 /// `first-follow-up-onsite`, so it silently gets no follow-up call at all (only the
 /// thanks message and the 611 plan).

@@ -1,4 +1,4 @@
-//! Golden calendars of the clinic's real day (DOMAIN.md §9), written by hand from DOMAIN.md
+//! Golden calendars of the clinic's real day (docs/domain.md §9), written by hand from docs/domain.md
 //! and the rule files, then compared: long closures, on-duty days, events late in the
 //! day, two surgeries close together, greetings under the frequency caps.
 //!
@@ -21,7 +21,7 @@ const BEFORE_SPRING_FESTIVAL: &str = r#"{"id": "ep-1201", "event": "procedure",
     "at": "2026-02-12T10:00:00", "patient": {"id": "p-81"},
     "attributes": {"category": "plastic", "setting": "outpatient"}}"#;
 
-/// DOMAIN.md §1 and §9 with the official 2026 calendar, weekends open:
+/// docs/domain.md §1 and §9 with the official 2026 calendar, weekends open:
 /// - D+1 (Fri 13) and the dressing change (D+2, Sat 14, a make-up working day) keep
 ///   their days; the dressing-change reminder goes out the day before.
 /// - D+3 (Sun 15, holiday) moves to the nearest open day after the surgery, Sat 14, one
@@ -138,7 +138,7 @@ fn a_suture_removal_date_the_episode_gives_is_kept() {
     );
 }
 
-/// DOMAIN.md §7 and §9: a complaint logged on Wed 6 May 2026 at 20:30. The same-day call
+/// docs/domain.md §7 and §9: a complaint logged on Wed 6 May 2026 at 20:30. The same-day call
 /// (window 09:00-18:00) has nothing left of its window: it goes to the next morning,
 /// Thu 7 May, 09:00-18:00 (`after_event`). The promised callback is Fri 8 May; still
 /// unresolved 3 days later, Mon 11 May, it gets another callback; it is resolved on Tue
@@ -185,7 +185,7 @@ fn windows(p: &Plan) -> Vec<String> {
         .collect()
 }
 
-/// DOMAIN.md §4 and §9: a booked lead who did not show up, logged on Mon 16 Mar 2026 at
+/// docs/domain.md §4 and §9: a booked lead who did not show up, logged on Mon 16 Mar 2026 at
 /// 19:30. The same-day thank-you message (09:00-18:00) and the same-day call
 /// (afternoon, 14:00-18:00) are both over: they go to Tue 17 Mar, the message still on
 /// time (it is worth sending until the next day). The first follow-up is D+3 (Thu 19),
@@ -311,7 +311,7 @@ fn two_surgeries_two_days_apart_never_move_a_reminder_past_its_visit() {
         .all(|d| d.reason == followup::DropReason::MissingAnchor));
 }
 
-/// Greetings under the cap (DOMAIN.md §5, §9: a greeting after its day is worse than
+/// Greetings under the cap (docs/domain.md §5, §9: a greeting after its day is worse than
 /// none). Surgery Fri 24 Apr 2026 (outpatient, default calendar); birthday 3 May.
 /// Messages: dressing-change reminder Sat 25 Apr, suture-removal reminder Thu 30 Apr,
 /// Labour Day greeting Fri 1 May, confirmation Sat 2 May (on time until Sun 3), birthday

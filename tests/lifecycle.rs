@@ -1,4 +1,4 @@
-//! What facts do to a plan (DOMAIN.md §4, §7, §8): facts arriving before, on and after a
+//! What facts do to a plan (docs/domain.md §4, §7, §8): facts arriving before, on and after a
 //! due day, opt-outs, clear refusals (`declined`), `wait_for`, and the fact-anchored
 //! complaint steps. Expected calendars and dropped lists are written by hand.
 //!
@@ -436,7 +436,7 @@ fn opt_out_comes_before_declined() {
     );
 }
 
-/// A refusal belongs to the patient (DOMAIN.md §8): a program without a `declined` rule
+/// A refusal belongs to the patient (docs/domain.md §8): a program without a `declined` rule
 /// (the treatment course) honours it too, by the default rule — no calls, messages for 6
 /// months. Course of 2 sessions (Mon 2 and 16 Mar), refusal on Tue 3 Mar at 09:00: the
 /// planning call of 3 Mar at 09:00 comes before it counts (a fact counts from strictly
@@ -510,7 +510,7 @@ fn upsell(facts: &str) -> followup::Plan {
     rules.plan(&ep, &Calendar::default()).unwrap()
 }
 
-/// DOMAIN.md §8: no selling while the patient has not recovered. Without a `recovered`
+/// docs/domain.md §8: no selling while the patient has not recovered. Without a `recovered`
 /// fact the sales-flavoured call (2 Apr) carries `waits_for: recovered` (and says so in
 /// JSON); the care call does not. Once the fact is recorded, nothing waits. The task is
 /// planned either way: waiting is not dropping. The wait has a limit (two months): with
@@ -574,7 +574,7 @@ fn wait_for_moves_the_task_to_a_fact_that_comes_after_its_day() {
     assert_eq!(needs.due.to_string(), "2026-04-25");
 }
 
-/// DOMAIN.md §7. Complaint on Mon 2 Mar 2026: the same-day call; the callback promised
+/// docs/domain.md §7. Complaint on Mon 2 Mar 2026: the same-day call; the callback promised
 /// for Wed 4 Mar (milestone `promised_callback`); resolved Fri 6 Mar 16:00, so the
 /// confirmation call is the day after, Sat 7 Mar (the default calendar is open every day).
 /// The callbacks every 3 days after the promised one (7, 10 … 4 Apr) all come after the
@@ -704,7 +704,7 @@ fn opt_out_without_a_channel_is_rejected() {
     assert!(r.is_err(), "accepted: {r:?}");
 }
 
-/// DOMAIN.md §4: a follow-up is dropped if, before it is due, the lead came in or bought.
+/// docs/domain.md §4: a follow-up is dropped if, before it is due, the lead came in or bought.
 /// The second follow-up is due on a day the consultant picks between D+4 (Sat 14 Mar)
 /// and D+30 (9 Apr); the engine judges facts against the first possible day only, so a
 /// lead who bought on Fri 20 Mar, with the window still open for 20 more days, keeps a

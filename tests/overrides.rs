@@ -1,6 +1,6 @@
 //! Overriding a built-in program without copying it (issue 12): offsets, roles, texts of
 //! named steps, steps switched off, steps added; located errors; the effective program.
-//! Expected days are worked out by hand from DOMAIN.md §1 and §2 and the override.
+//! Expected days are worked out by hand from docs/domain.md §1 and §2 and the override.
 
 use crate::support::{assert_calendar, dropped, episode};
 use followup::{Calendar, Plan, RuleSet};

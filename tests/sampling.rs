@@ -1,4 +1,4 @@
-//! Deterministic samples (DOMAIN.md §6: "50% of customers" is a sample, and the same
+//! Deterministic samples (docs/domain.md §6: "50% of customers" is a sample, and the same
 //! customer always falls on the same side of it) and the product after-sales programs
 //! built on them (rules/product-aftersales.json), with golden calendars written by hand.
 //!
@@ -280,7 +280,7 @@ fn repair_for_a_key_customer() {
 }
 
 /// Key customer k-3 is outside the message draw: key customers are forced into the
-/// callback only (DOMAIN.md §6 "key customers: 100% callback"), so the message is dropped
+/// callback only (docs/domain.md §6 "key customers: 100% callback"), so the message is dropped
 /// as `not_sampled`.
 #[test]
 fn repair_for_a_key_customer_outside_the_message_draw() {

@@ -1,10 +1,10 @@
-//! The `Task` value: its JSON form (the `Task` of DESIGN.md, one flat object), reading it
+//! The `Task` value: its JSON form (the `Task` of docs/design.md, one flat object), reading it
 //! back, and what a task shares with the rule set and the episode instead of copying.
 
 use crate::support::{builtin, episode, plan};
 use followup::{Calendar, Plan, Task, Text};
 
-/// A laser treatment on Mon 2 Mar 2026 (DOMAIN.md §2: calls on D+1, D+3, D+6…).
+/// A laser treatment on Mon 2 Mar 2026 (docs/domain.md §2: calls on D+1, D+3, D+6…).
 const LASER: &str = r#"{"id": "ep-1", "event": "procedure", "at": "2026-03-02T10:00:00",
     "attributes": {"category": "laser"}, "patient": {"id": "p-1"}}"#;
 
@@ -15,7 +15,7 @@ fn day1(p: &Plan) -> &Task {
         .expect("a day-1 call")
 }
 
-/// The keys of a task's JSON, in DESIGN.md's order; the optional ones (`beyond_calendar`,
+/// The keys of a task's JSON, in docs/design.md's order; the optional ones (`beyond_calendar`,
 /// `picked_by`, `waits_for`, `status`) are absent when they do not apply.
 #[test]
 fn a_task_is_written_as_one_flat_object_in_the_design_order() {

@@ -81,7 +81,7 @@ fn without_a_name_or_a_clinic_the_fallback_words_read_naturally() {
     );
 }
 
-/// DOMAIN.md §3: a course of 5 sessions, two done (2 and 30 Mar), three booked (27 Apr,
+/// docs/domain.md §3: a course of 5 sessions, two done (2 and 30 Mar), three booked (27 Apr,
 /// 25 May, 22 Jun).
 #[test]
 fn course_steps_number_their_sessions_and_name_the_next_one() {

@@ -1,4 +1,4 @@
-//! Time of day: opening hours, the afternoon rules of DOMAIN.md §4 (night-shift workers,
+//! Time of day: opening hours, the afternoon rules of docs/domain.md §4 (night-shift workers,
 //! weekends and holidays), quiet hours, and plans that run past the calendar.
 //! Every expected window and date is worked out by hand below.
 
@@ -226,7 +226,7 @@ fn a_plan_running_past_the_calendar_says_so_in_each_task() {
     assert_eq!(json["beyond_calendar"], true);
 }
 
-/// Rest hours belong to the patient (DOMAIN.md §9): a night-shift worker operated on Mon
+/// Rest hours belong to the patient (docs/domain.md §9): a night-shift worker operated on Mon
 /// 9 Mar 2026 is called in the afternoon after surgery too (day-1 call Tue 10 Mar, window
 /// `day` 09:00-18:00 → 14:00-18:00, the afternoon window's start), and so are their
 /// messages; the in-person reception keeps the clinic's hours. Rest hours given by the

@@ -32,7 +32,7 @@ pub(crate) struct Declined {
 
 impl Default for Declined {
     /// After a clear refusal no calls or home visits; messages go on for 6 months
-    /// (DOMAIN.md §4 and §8, seed 004).
+    /// (docs/domain.md §4 and §8, seed 004).
     fn default() -> Self {
         Declined {
             stop_channels: vec![Channel::Phone, Channel::HomeVisit],

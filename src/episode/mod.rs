@@ -320,14 +320,14 @@ pub struct Patient {
     /// (`[{"start": "00:00", "end": "14:00"}]`). Every program honours them: calls and
     /// messages take the part of their window outside them. Left empty, a patient tagged
     /// `night_shift` rests from midnight until the calendar's `afternoon` window starts
-    /// (DOMAIN.md §4: call night-shift workers in the afternoon).
+    /// (docs/domain.md §4: call night-shift workers in the afternoon).
     #[serde(
         default,
         skip_serializing_if = "Vec::is_empty",
         deserialize_with = "crate::json::objects"
     )]
     pub rest_hours: Vec<crate::TimeWindow>,
-    /// When the patient clearly said no (DOMAIN.md §8: a refusal belongs to the patient):
+    /// When the patient clearly said no (docs/domain.md §8: a refusal belongs to the patient):
     /// from then on no program calls, and messages go on only within each program's
     /// `declined` horizon (6 months unless the program says otherwise).
     #[serde(

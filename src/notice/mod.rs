@@ -1,5 +1,5 @@
 //! Clinic notices: one-off dated messages or calls the clinic writes (an expert clinic day,
-//! a clinic event, a promotion; DOMAIN.md §5), planned for the patients they target by
+//! a clinic event, a promotion; docs/domain.md §5), planned for the patients they target by
 //! [`crate::RuleSet::plan_notices`].
 
 mod check;

@@ -54,7 +54,7 @@ pub struct Plan {
 /// re-planning. It is derived when asked for (and when the task is serialised), not
 /// stored.
 ///
-/// Serialised as one flat JSON object (the `Task` of DESIGN.md):
+/// Serialised as one flat JSON object (the `Task` of docs/design.md):
 ///
 /// ```json
 /// {"id": "laser-aftercare/day-1-call/ep-1/0", "program": "laser-aftercare",

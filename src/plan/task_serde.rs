@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::sync::Arc;
 
-/// A task as written and read: one flat object, fields in DESIGN.md's order.
+/// A task as written and read: one flat object, fields in docs/design.md's order.
 #[derive(Serialize, Deserialize)]
 #[cfg_attr(any(test, feature = "schema"), derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields, rename = "Task")]

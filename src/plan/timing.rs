@@ -9,7 +9,7 @@ use crate::model::Channel;
 use crate::time::{NamedWindows, TimeWindow};
 use chrono::{NaiveDate, NaiveTime};
 
-/// The tag that gives a patient rest hours when none are given (DOMAIN.md §4).
+/// The tag that gives a patient rest hours when none are given (docs/domain.md §4).
 pub(crate) const NIGHT_SHIFT: &str = "night_shift";
 
 /// The patient's rest hours: those given, else for a night-shift worker from midnight to

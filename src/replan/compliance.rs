@@ -1,5 +1,5 @@
 //! Supervision: were the tasks done on the day the rules set? By role and by person
-//! (DOMAIN.md §8: supervisors check daily and judge staff monthly).
+//! (docs/domain.md §8: supervisors check daily and judge staff monthly).
 
 use super::{task_order, unique};
 use crate::model::Role;

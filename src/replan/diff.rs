@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// What to do to go from one plan of an episode to the next: the result of [`diff`].
 ///
-/// Tasks are matched by id, which never depends on dates (DESIGN.md), so a moved surgery
+/// Tasks are matched by id, which never depends on dates (docs/design.md), so a moved surgery
 /// gives `moved` tasks with their ids unchanged. Every task of the two plans is in exactly
 /// one list. Each list is sorted in plan order — (due, window start, program, step,
 /// occurrence), then patient and id — by the next plan's task, or by the previous plan's

@@ -101,7 +101,7 @@ impl Cap {
 /// announces and a patient who misses a suture removal is a medical problem; aftercare in
 /// the first days after a procedure (and complaint handling) is time-critical care; later
 /// care calls and messages can wait a day or two; sales follow-up and greetings can wait
-/// longest (DOMAIN.md §8: no selling before care).
+/// longest (docs/domain.md §8: no selling before care).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PriorityClass {

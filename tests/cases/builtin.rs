@@ -1,6 +1,6 @@
 //! Every built-in rule file has a case file in `rules/cases/` (`NAME.cases.json` for
 //! `rules/NAME.json`), every built-in program is planned by one of its cases, and every
-//! case passes. The expected tasks were written by hand from DOMAIN.md's tables and the
+//! case passes. The expected tasks were written by hand from docs/domain.md's tables and the
 //! rule files (dates worked out with the calendar), never copied from the planner.
 
 use followup::{RuleSet, BUILTIN_RULES};

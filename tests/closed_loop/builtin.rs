@@ -1,4 +1,4 @@
-//! The built-in programs in the loop (DOMAIN.md §1, §4, §7, §8): retries, supervisors'
+//! The built-in programs in the loop (docs/domain.md §1, §4, §7, §8): retries, supervisors'
 //! checks, complaints, lead ownership, owners in scripts.
 
 use super::*;
@@ -57,7 +57,7 @@ fn the_day_1_call_after_surgery_is_tried_three_times_then_messaged() {
 
 #[test]
 fn calls_not_recorded_go_to_the_supervisor_the_day_after_their_window() {
-    // DOMAIN.md §8: supervisors check that callbacks were done on the day the rules set.
+    // docs/domain.md §8: supervisors check that callbacks were done on the day the rules set.
     // The plastic day-1 and day-3 calls escalate one day after their last on-time day:
     // 4 and 6 Mar. Recorded done, their checks disappear.
     let p = builtin_plan(SURGERY, "{}");
@@ -90,7 +90,7 @@ fn calls_not_recorded_go_to_the_supervisor_the_day_after_their_window() {
 
 #[test]
 fn a_serious_complaint_is_reviewed_the_same_day_and_unanswered_calls_escalate() {
-    // DOMAIN.md §7. Logged Wed 6 May 2026 at 10:15, severity serious: the supervisor's
+    // docs/domain.md §7. Logged Wed 6 May 2026 at 10:15, severity serious: the supervisor's
     // review that day from 10:15; the first call unanswered at 10:30, 12:35 and 14:40
     // (retries 2 h apart): after the third, the supervisor steps in from 14:40.
     let p = builtin_plan(
@@ -127,7 +127,7 @@ fn a_serious_complaint_is_reviewed_the_same_day_and_unanswered_calls_escalate() 
 
 #[test]
 fn lead_ownership_counts_its_three_months_from_the_last_assignment() {
-    // DOMAIN.md §4 (seed 002): a lead with no follow-up for 3 months is reassigned. A lead
+    // docs/domain.md §4 (seed 002): a lead with no follow-up for 3 months is reassigned. A lead
     // of 10 Mar 2026 handed to customer service on 20 Apr: the check is 20 Jul; a
     // contact on 2 May moves it to 2 Aug.
     let lead = |extra: &str| {
@@ -161,7 +161,7 @@ fn lead_ownership_counts_its_three_months_from_the_last_assignment() {
 
 #[test]
 fn scripts_name_the_owner_of_the_task_and_follow_a_handover() {
-    // The built-in no-show call (DOMAIN.md §4, same day) is the consultant's: her name
+    // The built-in no-show call (docs/domain.md §4, same day) is the consultant's: her name
     // fills {owner}. Handed to 小吴 before the thank-you message of the next days, the
     // open tasks speak in her name; the call done before the handover keeps 小周's.
     let rules = builtin();

@@ -4,7 +4,7 @@
 use super::*;
 
 /// The 12 months of 2026 for a patient born 3 November 1990: every greeting of
-/// DOMAIN.md §5, by message, from customer service, in the morning window.
+/// docs/domain.md §5, by message, from customer service, in the morning window.
 ///
 /// - Valentine's Day: 14 Feb.
 /// - Spring Festival 2026 (正月初一): 2026-02-17 in the lunar table.

@@ -1,5 +1,5 @@
 //! Patient-level programs (`"scope": "patient"`): birthday and festival greetings and the
-//! quarterly light touch of DOMAIN.md section 5, planned with `RuleSet::plan_patient` over
+//! quarterly light touch of docs/domain.md section 5, planned with `RuleSet::plan_patient` over
 //! a horizon.
 //!
 //! Every expected date was worked out by hand (the reasoning is in the comments), never

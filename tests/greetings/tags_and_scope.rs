@@ -3,7 +3,7 @@
 
 use super::*;
 
-/// DOMAIN.md §5 (seed 003): ordinary customers get a light touch once a quarter, 10 Jan,
+/// docs/domain.md §5 (seed 003): ordinary customers get a light touch once a quarter, 10 Jan,
 /// Apr, Jul, Oct; key customers are served by their own callbacks and get none; a patient
 /// tagged `no_greetings` gets no greetings (but is still an ordinary customer).
 #[test]
@@ -134,7 +134,7 @@ fn no_birthday_greeting_before_the_first_birthday() {
     assert_eq!(dates_of(&plan, "birthday-greeting"), ["2027-06-15"]);
 }
 
-/// Refusals and opt-outs belong to the patient (DOMAIN.md §8), greetings included. A
+/// Refusals and opt-outs belong to the patient (docs/domain.md §8), greetings included. A
 /// patient born 3 Nov 1990 who clearly said no on Sun 1 Mar 2026 at 10:00: messages go on
 /// for six months (to 1 Sep) — Lantern (3 Mar), Labour Day, Mother's Day, the quarterly
 /// messages of 10 Apr and 10 Jul — and stop after: Mid-Autumn (25 Sep), the quarterly

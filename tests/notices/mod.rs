@@ -1,4 +1,4 @@
-//! Clinic notices (DOMAIN.md §5: expert clinic days, promotions, clinic events — dates
+//! Clinic notices (docs/domain.md §5: expert clinic days, promotions, clinic events — dates
 //! from the clinic, not from a rule): who they target, the day they go out, opt-outs,
 //! refusals, rest hours, the contact policy's caps, and the errors of notice files.
 //! Expected days, ids and reasons are written by hand from the domain.

@@ -1,4 +1,4 @@
-//! Property tests: one per invariant of DESIGN.md ("Invariants"), each named after its
+//! Property tests: one per invariant of docs/design.md ("Invariants"), each named after its
 //! property. Case counts are modest so that the whole file runs in a few seconds in debug
 //! mode on two cores; raise them locally with `PROPTEST_CASES=10000`.
 //!

@@ -1,5 +1,5 @@
 //! Re-planning, merging a patient's programmes, worklists and compliance (the `replan`
-//! module). Expected values are worked out by hand from the rule files and DOMAIN.md, in
+//! module). Expected values are worked out by hand from the rule files and docs/domain.md, in
 //! the comments beside them.
 //!
 //! One file per part of the module: `diff`, `merge`, `worklist` (with `plan_as_of`),
