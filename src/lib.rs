@@ -134,6 +134,7 @@
 //! The README documents the rule format field by field, the limits, and the examples.
 
 #![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![deny(missing_docs)]
 #![warn(
     clippy::print_stdout,
@@ -192,7 +193,9 @@ pub use replan::{
     PlanDiff, PriorityClass, PriorityPolicy, TaskChange, WorkDay, WorkItem, WorkState,
     EXPIRED_LISTED_DAYS, MAX_CAP_DAYS,
 };
-pub use ruleset::{RuleSet, RuleSetBuilder, SourcedProgram, BUILTIN_RULES};
+#[cfg(feature = "builtin-rules")]
+pub use ruleset::BUILTIN_RULES;
+pub use ruleset::{RuleSet, RuleSetBuilder, SourcedProgram};
 pub use sample::sample_draw;
 pub use sms::sms_segments;
 pub use stamp::{Stamp, VERSION};

@@ -6,10 +6,10 @@
 //! module only maps festivals to lunar month-days and converts them; it does
 //! no IO and keeps no state.
 
+#[cfg(feature = "lunar")]
 use chrono::NaiveDate;
-use icu_calendar::cal::Iso;
-use icu_calendar::types::Month;
-use icu_calendar::Date;
+#[cfg(feature = "lunar")]
+use icu_calendar::{cal::Iso, types::Month, Date};
 use serde::{Deserialize, Serialize};
 
 /// Gregorian years for which [`festival_date`] and [`lunar_to_gregorian`] answer.
@@ -117,6 +117,8 @@ impl LunarFestival {
 /// );
 /// assert_eq!(festival_date(LunarFestival::SpringFestival, 2100), None);
 /// ```
+#[cfg(feature = "lunar")]
+#[cfg_attr(docsrs, doc(cfg(feature = "lunar")))]
 pub fn festival_date(festival: LunarFestival, year: i32) -> Option<NaiveDate> {
     let (month, day) = festival.lunar_month_day();
     lunar_to_gregorian(year, month, day)
@@ -130,6 +132,8 @@ pub fn festival_date(festival: LunarFestival, year: i32) -> Option<NaiveDate> {
 ///
 /// Returns `None` when `year` is outside [`SUPPORTED_YEARS`], `month` is not
 /// in 1–12, or `day` does not exist in that month (months have 29 or 30 days).
+#[cfg(feature = "lunar")]
+#[cfg_attr(docsrs, doc(cfg(feature = "lunar")))]
 pub fn lunar_to_gregorian(year: i32, month: u8, day: u8) -> Option<NaiveDate> {
     if !SUPPORTED_YEARS.contains(&year) || !(1..=12).contains(&month) {
         return None;
@@ -144,9 +148,10 @@ pub fn lunar_to_gregorian(year: i32, month: u8, day: u8) -> Option<NaiveDate> {
     )
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "lunar"))]
 mod tests {
     use super::LunarFestival::{Chongyang, DragonBoat, MidAutumn, Qixi, SpringFestival};
+    // The independent date tables (1901-2099) are checked in tests/lunar_tables.rs.
     use super::*;
 
     /// `festival_date` as a readable string, `"None"` for no date.
@@ -157,48 +162,6 @@ mod tests {
     /// `lunar_to_gregorian` as a readable string, `"None"` for no date.
     fn lunar(year: i32, month: u8, day: u8) -> String {
         lunar_to_gregorian(year, month, day).map_or_else(|| "None".to_owned(), |d| d.to_string())
-    }
-
-    /// Rows `year,festival,date` (header skipped, CRLF tolerated) that
-    /// `festival_date` disagrees with, as `"row -> computed"`.
-    fn mismatches(csv: &str, expected_rows: usize) -> Vec<String> {
-        let rows: Vec<&str> = csv
-            .lines()
-            .skip(1)
-            .map(str::trim)
-            .filter(|l| !l.is_empty())
-            .collect();
-        assert_eq!(rows.len(), expected_rows);
-        let check = |line: &str| {
-            let cols: Vec<&str> = line.split(',').collect();
-            let got = match cols[..] {
-                [year, id, _] => match (year.parse(), LunarFestival::from_id(id)) {
-                    (Ok(year), Some(f)) => on(f, year),
-                    _ => "unparsed".to_owned(),
-                },
-                _ => "unparsed".to_owned(),
-            };
-            (cols.last() != Some(&got.as_str())).then(|| format!("{line} -> {got}"))
-        };
-        rows.into_iter().filter_map(check).collect()
-    }
-
-    #[test]
-    fn shared_table_2020_2035_matches() {
-        let csv = include_str!("../tests/data/lunar_festivals_2020_2035.csv");
-        assert_eq!(mismatches(csv, 16 * 6), Vec::<String>::new());
-    }
-
-    /// The independent `lunardate` table agrees everywhere except one row, a
-    /// verified error in `lunardate` 0.3.0's year data: the new moon of
-    /// 1978-09-02 16:09 UTC is 1978-09-03 00:09 in UTC+8, so 八月 began on
-    /// 3 Sep and 中秋 was 17 Sep, as in ICU4X (checked against the Hong Kong
-    /// Observatory tables), `lunar-python` and `LunarCalendar`.
-    #[test]
-    fn lunardate_table_1901_2099_matches_except_its_1978_error() {
-        let csv = include_str!("../tests/data/lunar_festivals_1901_2099.csv");
-        let expected = ["1978,mid_autumn,1978-09-16 -> 1978-09-17"];
-        assert_eq!(mismatches(csv, 199 * 6), expected);
     }
 
     /// New moons within seconds of Beijing midnight (2057-09-28, 2089-09-04,

@@ -13,6 +13,8 @@ use std::borrow::Cow;
 use std::sync::Arc;
 
 /// The built-in rule files, embedded at build time (no IO at run time).
+#[cfg(feature = "builtin-rules")]
+#[cfg_attr(docsrs, doc(cfg(feature = "builtin-rules")))]
 pub const BUILTIN_RULES: &[(&str, &str)] = &[
     (
         "rules/complaint.json",
@@ -127,6 +129,8 @@ impl RuleSetBuilder {
     }
 
     /// Adds the built-in programs ([`BUILTIN_RULES`]).
+    #[cfg(feature = "builtin-rules")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "builtin-rules")))]
     pub fn builtin(mut self) -> Self {
         for (name, text) in BUILTIN_RULES {
             self.sources
@@ -421,6 +425,8 @@ impl RuleSet {
     ///
     /// None in practice: the built-in rules are compiled by the test suite. The `Result`
     /// keeps the library free of panics.
+    #[cfg(feature = "builtin-rules")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "builtin-rules")))]
     pub fn builtin() -> Result<RuleSet> {
         RuleSet::builder().builtin().build()
     }

@@ -15,6 +15,7 @@ mod invalid_fields;
 mod invalid_histories;
 mod invalid_rules;
 mod lifecycle;
+mod lunar_tables;
 mod limits;
 mod notices;
 mod overrides;

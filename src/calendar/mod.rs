@@ -6,6 +6,7 @@
 //! the composition of two calendars and `china.rs` the embedded official calendars.
 
 mod check;
+#[cfg(feature = "china-calendars")]
 mod china;
 mod merge;
 mod runs;
@@ -20,6 +21,7 @@ use crate::time::{NamedWindows, TimeWindow};
 use chrono::{Datelike, NaiveDate, Weekday};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use spec::{DateSet, Spec, WeekdaySet};
+#[cfg(feature = "china-calendars")]
 use std::ops::RangeInclusive;
 
 /// A clinic's calendar: which days it is open, what kind of day each date is, and the
@@ -257,6 +259,8 @@ impl DayKind {
 
 impl Calendar {
     /// The years of the built-in official calendars of mainland China.
+    #[cfg(feature = "china-calendars")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "china-calendars")))]
     pub const CHINA_YEARS: RangeInclusive<i32> = china::YEARS;
 
     /// A calendar open every day.
@@ -336,6 +340,8 @@ impl Calendar {
     /// # Errors
     ///
     /// [`crate::Error::Calendar`] for a year outside [`Calendar::CHINA_YEARS`].
+    #[cfg(feature = "china-calendars")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "china-calendars")))]
     pub fn china(year: i32) -> Result<Calendar> {
         china::year(year)
     }
@@ -348,6 +354,8 @@ impl Calendar {
     ///
     /// [`crate::Error::Calendar`] if a year is outside [`Calendar::CHINA_YEARS`] or the
     /// range is empty.
+    #[cfg(feature = "china-calendars")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "china-calendars")))]
     pub fn china_years(years: RangeInclusive<i32>) -> Result<Calendar> {
         china::years(years)
     }

@@ -411,6 +411,7 @@ pub(super) struct Coverage {
 }
 
 impl Coverage {
+    #[cfg(feature = "china-calendars")]
     pub fn new(from: NaiveDate, to: NaiveDate) -> Coverage {
         Coverage {
             from: Date(from),

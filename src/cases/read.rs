@@ -221,6 +221,7 @@ struct Context<'a> {
     limits: &'a Limits,
     named: BTreeMap<String, Calendar>,
     /// Official calendars already built, by first and last year.
+    #[cfg(feature = "china-calendars")]
     official: BTreeMap<(i32, i32), Calendar>,
 }
 
@@ -252,6 +253,7 @@ pub(super) fn read(name: &str, text: &str, limits: &Limits) -> Result<Cases> {
     let mut ctx = Context {
         limits,
         named: BTreeMap::new(),
+        #[cfg(feature = "china-calendars")]
         official: BTreeMap::new(),
     };
     for (key, Object(unchecked)) in file.calendars {
@@ -436,6 +438,8 @@ fn calendar(
         ));
     }
     let mut clinic: Option<Calendar> = None;
+    // The official years named (pushed to with the `china-calendars` feature only).
+    #[allow(unused_mut)]
     let mut years: Vec<i32> = Vec::new();
     for (k, part) in def.parts.into_iter().enumerate() {
         let here = if def.single {
@@ -444,10 +448,19 @@ fn calendar(
             format!("{whole}/{k}")
         };
         let cal = match part {
+            #[cfg(not(feature = "china-calendars"))]
+            CalendarPart::Name(n) if n == "cn" || n.starts_with("cn-") => {
+                return Err(Located::new(
+                    here,
+                    format!("the official calendar {n:?} needs the `china-calendars` feature of followup, which this build leaves out"),
+                ));
+            }
+            #[cfg(feature = "china-calendars")]
             CalendarPart::Name(n) if n == "cn" => {
                 years.extend([*Calendar::CHINA_YEARS.start(), *Calendar::CHINA_YEARS.end()]);
                 continue;
             }
+            #[cfg(feature = "china-calendars")]
             CalendarPart::Name(n) if n.starts_with("cn-") => {
                 years.push(official_year(&n).map_err(|m| Located::new(&here, m))?);
                 continue;
@@ -466,6 +479,28 @@ fn calendar(
         });
     }
     let clinic = clinic.unwrap_or_default();
+    official_calendars(clinic, &years, ctx, &whole)
+}
+
+/// The clinic's calendar merged with the official calendars of `years` (none: the clinic's).
+#[cfg(not(feature = "china-calendars"))]
+fn official_calendars(
+    clinic: Calendar,
+    _years: &[i32],
+    _ctx: &mut Context,
+    _whole: &str,
+) -> std::result::Result<Calendar, Located> {
+    Ok(clinic)
+}
+
+/// The clinic's calendar merged with the official calendars of `years` (none: the clinic's).
+#[cfg(feature = "china-calendars")]
+fn official_calendars(
+    clinic: Calendar,
+    years: &[i32],
+    ctx: &mut Context,
+    whole: &str,
+) -> std::result::Result<Calendar, Located> {
     let (Some(&first), Some(&last)) = (years.iter().min(), years.iter().max()) else {
         return Ok(clinic);
     };
@@ -473,16 +508,17 @@ fn calendar(
         Some(c) => c.clone(),
         None => {
             let c = Calendar::china_years(first..=last)
-                .map_err(|e| Located::new(&whole, e.to_string()))?;
+                .map_err(|e| Located::new(whole, e.to_string()))?;
             ctx.official.insert((first, last), c.clone());
             c
         }
     };
     clinic
         .merge(&official)
-        .map_err(|e| Located::new(&whole, format!("the calendars cannot be combined: {e}")))
+        .map_err(|e| Located::new(whole, format!("the calendars cannot be combined: {e}")))
 }
 
+#[cfg(feature = "china-calendars")]
 fn official_year(name: &str) -> std::result::Result<i32, String> {
     let years = Calendar::CHINA_YEARS;
     let year = name

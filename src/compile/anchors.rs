@@ -49,6 +49,9 @@ fn named_anchor(from: &str) -> Result<Option<Anchor>, String> {
                 Anchor::Latest(kinds.into())
             } else if let Some(rest) = from.strip_prefix("festival:") {
                 let names: Vec<&str> = LunarFestival::ALL.iter().map(|f| f.id()).collect();
+                if !cfg!(feature = "lunar") && LunarFestival::from_id(rest).is_some() {
+                    return Err(format!("festival {rest:?} needs the `lunar` feature of followup, which this build leaves out"));
+                }
                 Anchor::Festival(LunarFestival::from_id(rest).ok_or_else(|| {
                     format!("unknown festival {rest:?}: expected one of {} (lunar festivals; Gregorian ones are \"date:MM-DD\")", names.join(", "))
                 })?)

@@ -125,7 +125,12 @@ impl Planner<'_> {
             },
             Anchor::Date(m, d) => (*m, *d),
             Anchor::Festival(f) => {
-                return match crate::lunar::festival_date(*f, year) {
+                // Without the `lunar` feature, compiling refuses festival anchors.
+                #[cfg(feature = "lunar")]
+                let day = crate::lunar::festival_date(*f, year);
+                #[cfg(not(feature = "lunar"))]
+                let day = None;
+                return match day {
                     Some(d) => Ok(Some(Landing::Date(d))),
                     None => Err(episode_error(
                         &self.what(),
