@@ -148,6 +148,7 @@ pub mod cases;
 mod compile;
 mod episode;
 mod error;
+pub mod guide;
 mod history;
 mod json;
 mod limits;
@@ -206,7 +207,3 @@ pub use vocabulary::{Vocabulary, ENGINE_FACTS};
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
-
-#[cfg(doctest)]
-#[doc = include_str!("../docs/rule-cases.md")]
-struct RuleCasesDoctests;
