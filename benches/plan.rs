@@ -8,7 +8,13 @@
 //! (counted by a wrapper around the system allocator, in this binary only).
 
 use criterion::{criterion_group, BatchSize, Criterion, Throughput};
-use followup::{Calendar, DropReason, Episode, History, Plan, RuleSet, BUILTIN_RULES};
+use followup::{
+    calendar::Calendar,
+    episode::Episode,
+    history::History,
+    plan::{DropReason, Plan},
+    rules::{RuleSet, BUILTIN_RULES},
+};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::Relaxed};
@@ -407,9 +413,9 @@ fn report_allocations() {
         (a.program(), b.program()),
         ("plastic-aftercare", "plastic-aftercare")
     );
-    assert!(followup::Text::ptr_eq(&a.title(), &b.title()));
+    assert!(followup::rules::Text::ptr_eq(&a.title(), &b.title()));
     let (sa, sb) = (a.script().unwrap(), b.script().unwrap());
-    assert!(followup::Text::ptr_eq(&sa, &sb));
+    assert!(followup::rules::Text::ptr_eq(&sa, &sb));
     assert!(std::ptr::eq(a.program(), b.program()) && std::ptr::eq(a.step(), b.step()));
 }
 

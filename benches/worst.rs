@@ -6,7 +6,11 @@
 //! `cargo bench --bench worst`
 
 use criterion::{criterion_group, Criterion};
-use followup::{Calendar, Episode, Limits, RuleSet};
+use followup::{
+    calendar::Calendar,
+    episode::Episode,
+    rules::{Limits, RuleSet},
+};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};

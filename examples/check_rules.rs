@@ -24,7 +24,7 @@
 #[path = "support/mod.rs"]
 mod support;
 
-use followup::RuleSet;
+use followup::rules::RuleSet;
 use std::path::{Path, PathBuf};
 
 const USAGE: &str =

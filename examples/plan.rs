@@ -76,9 +76,11 @@ fn run() -> Result<String, String> {
         }
     };
     let history = match &history_file {
-        Some(p) => followup::History::from_json(&p.display().to_string(), &support::read(p)?)
-            .map_err(|e| e.to_string())?,
-        None => followup::History::default(),
+        Some(p) => {
+            followup::history::History::from_json(&p.display().to_string(), &support::read(p)?)
+                .map_err(|e| e.to_string())?
+        }
+        None => followup::history::History::default(),
     };
     let mut plan = if history_file.is_some() {
         rules.plan_with(&episode, &history, &calendar)
@@ -88,7 +90,7 @@ fn run() -> Result<String, String> {
     .map_err(|e| e.to_string())?;
     if let Some(day) = as_of {
         for t in &mut plan.tasks {
-            t.status = Some(followup::Status::of(t, day));
+            t.status = Some(followup::plan::Status::of(t, day));
         }
     }
     if !notices.is_empty() {
@@ -102,7 +104,7 @@ fn run() -> Result<String, String> {
             .map_err(|e| e.to_string())?;
         if let Some(day) = as_of {
             for t in &mut notes.tasks {
-                t.status = Some(followup::Status::of(t, day));
+                t.status = Some(followup::plan::Status::of(t, day));
             }
         }
         join(&mut plan, notes);
@@ -117,7 +119,7 @@ fn run() -> Result<String, String> {
 
 /// Adds the notices' plan to the episode's: tasks in the plan's order (due, window start,
 /// program, step, occurrence), dropped entries by (program, step, occurrence).
-fn join(plan: &mut followup::Plan, notes: followup::Plan) {
+fn join(plan: &mut followup::plan::Plan, notes: followup::plan::Plan) {
     plan.programs.extend(notes.programs);
     plan.tasks.extend(notes.tasks);
     plan.dropped.extend(notes.dropped);

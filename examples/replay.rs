@@ -21,8 +21,12 @@ mod render;
 
 use chrono::{Days, NaiveDate};
 use followup::{
-    compliance, diff, worklists_by_owner, Calendar, CompliancePeriod, Derived, Episode, History,
-    Lang, OutcomeKind, Plan, RuleSet, Task, WorkState,
+    calendar::Calendar,
+    episode::Episode,
+    history::{History, OutcomeKind},
+    plan::{Derived, Plan, Task},
+    replan::{compliance, diff, worklists_by_owner, CompliancePeriod, WorkState},
+    rules::{Lang, RuleSet},
 };
 use render::{pad, weekday};
 use std::collections::BTreeSet;

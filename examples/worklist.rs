@@ -14,8 +14,14 @@
 
 use chrono::{Datelike, Months, NaiveDate};
 use followup::{
-    compliance, merge, worklist, Calendar, Completion, ComplianceCounts, CompliancePeriod,
-    ComplianceStatus, ContactPolicy, Episode, Lang, Plan, Role, RuleSet, Task, WorkState,
+    calendar::Calendar,
+    episode::Episode,
+    plan::{Plan, Task},
+    replan::{
+        compliance, merge_plans, worklist, Completion, ComplianceCounts, CompliancePeriod,
+        ComplianceStatus, ContactPolicy, WorkState,
+    },
+    rules::{Lang, Role, RuleSet},
 };
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
@@ -195,7 +201,7 @@ fn run(args: &Args) -> Result<String, String> {
     }
 
     // 2. The same day as contacts: one per patient and channel, within the caps.
-    let merged = merge(&plans, &ContactPolicy::default(), &Calendar::default());
+    let merged = merge_plans(&plans, &ContactPolicy::default(), &Calendar::default());
     let _ = writeln!(
         out,
         "\n{} · {day}",

@@ -8,7 +8,7 @@ use std::fmt;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// A rule text is malformed or inconsistent, or exceeds a [`crate::Limits`] bound.
+    /// A rule text is malformed or inconsistent, or exceeds a [`crate::rules::Limits`] bound.
     #[error("{0}")]
     Rule(Box<RuleError>),
     /// An episode cannot be read or planned (bad JSON, a date out of range, a limit).
@@ -41,6 +41,7 @@ pub struct RuleError {
     pub(crate) column: Option<usize>,
     pub(crate) message: String,
     pub(crate) limit: Option<&'static str>,
+    pub(crate) syntax: bool,
 }
 
 /// A problem with an episode, a calendar, a history, a notice or a case file given by the
@@ -55,6 +56,7 @@ pub struct InputError {
     pub(crate) column: Option<usize>,
     pub(crate) message: String,
     pub(crate) limit: Option<&'static str>,
+    pub(crate) syntax: bool,
 }
 
 /// A shorthand for results of this crate.
@@ -91,12 +93,12 @@ impl Error {
         matches!(self, Error::Case(_))
     }
 
-    /// True if a [`crate::Limits`] bound was exceeded.
+    /// True if a [`crate::rules::Limits`] bound was exceeded.
     pub fn is_limit(&self) -> bool {
         self.limit().is_some()
     }
 
-    /// The name of the [`crate::Limits`] field that was exceeded, if that is the error.
+    /// The name of the [`crate::rules::Limits`] field that was exceeded, if that is the error.
     pub fn limit(&self) -> Option<&'static str> {
         match self {
             Error::Rule(e) => e.limit,
@@ -106,6 +108,54 @@ impl Error {
             | Error::Notice(e)
             | Error::Case(e) => e.limit,
         }
+    }
+
+    /// A stable, machine-readable code for the kind of error, `"<input>/<problem>"`, for a
+    /// host to translate or count; the message text may change between versions, the
+    /// codes do not.
+    ///
+    /// `<input>` is what is at fault: `rule`, `episode`, `calendar`, `history`, `notice`
+    /// or `case`. `<problem>` is one of:
+    ///
+    /// | problem | meaning |
+    /// |---|---|
+    /// | `syntax` | the text is not JSON (a missing comma, an unclosed string, text after the end) |
+    /// | `limit` | a [`crate::rules::Limits`] bound was exceeded ([`Error::limit`] names it) |
+    /// | `duplicate` | a key, a field or an id given twice |
+    /// | `unknown_field` | a field the format does not have (a misspelt key) |
+    /// | `missing_field` | a required field is absent |
+    /// | `wrong_type` | a value of the wrong JSON type (a number for a string…) |
+    /// | `unknown_value` | a name the rules or the format do not know (a channel, a step, a program, a placeholder, an attribute value) |
+    /// | `invalid_value` | any other value the checks refuse (a bad date, an inverted range, a data slip) |
+    ///
+    /// ```
+    /// use followup::rules::RuleSet;
+    /// let rules = RuleSet::builtin()?;
+    /// let err = rules.read_episode("ep.json", r#"{"id": "e1", "event": "procedure",
+    ///     "at": "2026-03-02", "patient": {"id": "p1"}, "attributes": {"category": "plastik"}}"#)
+    ///     .unwrap_err();
+    /// assert_eq!(err.code(), "episode/unknown_value");
+    /// let err = rules.read_episode("ep.json", r#"{"id": "e1",, }"#).unwrap_err();
+    /// assert_eq!(err.code(), "episode/syntax");
+    /// # Ok::<(), followup::Error>(())
+    /// ```
+    pub fn code(&self) -> &'static str {
+        let (kind, message, limit, syntax) = match self {
+            Error::Rule(e) => (0, &e.message, e.limit, e.syntax),
+            Error::Episode(e) => (1, &e.message, e.limit, e.syntax),
+            Error::Calendar(e) => (2, &e.message, e.limit, e.syntax),
+            Error::History(e) => (3, &e.message, e.limit, e.syntax),
+            Error::Notice(e) => (4, &e.message, e.limit, e.syntax),
+            Error::Case(e) => (5, &e.message, e.limit, e.syntax),
+        };
+        let problem = if limit.is_some() {
+            0
+        } else if syntax {
+            1
+        } else {
+            problem_of(message)
+        };
+        CODES[kind][problem]
     }
 
     /// The JSON pointer (`/steps/3/offset`) of the offending value, `""` for the whole text.
@@ -131,6 +181,44 @@ impl Error {
             | Error::Case(e) => (e.line, e.column),
         };
         line.zip(column)
+    }
+}
+
+/// `CODES[input][problem]`: the codes of [`Error::code`].
+macro_rules! codes {
+    ($($input:literal)*) => {
+        [$([
+            concat!($input, "/limit"),
+            concat!($input, "/syntax"),
+            concat!($input, "/duplicate"),
+            concat!($input, "/unknown_field"),
+            concat!($input, "/missing_field"),
+            concat!($input, "/wrong_type"),
+            concat!($input, "/unknown_value"),
+            concat!($input, "/invalid_value"),
+        ]),*]
+    };
+}
+
+const CODES: [[&str; 8]; 6] = codes!("rule" "episode" "calendar" "history" "notice" "case");
+
+/// The problem of a message (an index into a row of [`CODES`]), from the message forms
+/// the library writes (`tests/error_codes.rs` checks every fixture gets a specific one).
+fn problem_of(message: &str) -> usize {
+    let m = message;
+    if m.contains(" given twice") || m.starts_with("duplicate ") {
+        2
+    } else if m.starts_with("unknown field") {
+        3
+    } else if m.starts_with("missing field") || m.starts_with("missing language") {
+        4
+    } else if m.starts_with("expected a") && m.contains(", found ") || m.starts_with("invalid type")
+    {
+        5
+    } else if m.starts_with("unknown ") || m.contains(": unknown value") {
+        6
+    } else {
+        7
     }
 }
 
@@ -198,6 +286,8 @@ pub(crate) struct Located {
     pub column: Option<usize>,
     pub message: String,
     pub limit: Option<&'static str>,
+    /// The text is not JSON (serde_json's syntax and end-of-input errors).
+    pub syntax: bool,
 }
 
 impl Located {
@@ -208,7 +298,14 @@ impl Located {
             column: None,
             message: message.into(),
             limit: None,
+            syntax: false,
         }
+    }
+
+    /// Marks the error as "not JSON" (code `…/syntax`).
+    pub(crate) fn syntax(mut self) -> Self {
+        self.syntax = true;
+        self
     }
 
     pub(crate) fn limit(mut self, name: &'static str) -> Self {
@@ -224,6 +321,7 @@ impl Located {
             column: self.column,
             message: self.message,
             limit: self.limit,
+            syntax: self.syntax,
         }))
     }
 
@@ -235,6 +333,7 @@ impl Located {
             column: self.column,
             message: self.message,
             limit: self.limit,
+            syntax: self.syntax,
         }
     }
 

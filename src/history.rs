@@ -220,6 +220,7 @@ impl History {
                 "",
                 "the text is empty: expected a history (a JSON object such as {\"outcomes\": [], \"follow_ups\": []})",
             )
+            .syntax()
             .into_history(name));
         }
         let crate::json::Document(h): crate::json::Document<History> =

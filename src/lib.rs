@@ -13,7 +13,7 @@
 //! ## Planning with the built-in programs
 //!
 //! ```
-//! use followup::{Calendar, Channel, Episode, Role, RuleSet};
+//! use followup::{calendar::Calendar, rules::{Channel, Role, RuleSet}, episode::Episode};
 //!
 //! let rules = RuleSet::builtin()?;
 //! let episode = Episode::from_json("episode.json", r#"{
@@ -40,7 +40,7 @@
 //! ## Your own programs, and a calendar with closed days
 //!
 //! ```
-//! use followup::{Calendar, Episode, RuleSet, ShiftReason};
+//! use followup::{calendar::{Calendar, ShiftReason}, episode::Episode, rules::RuleSet};
 //!
 //! let rules = RuleSet::builder().source("clinic/dental.json", r#"{
 //!     "format": "followup/v1",
@@ -74,7 +74,7 @@
 //! `en` and any other language (`zh-Hant`), read with a fallback chain.
 //!
 //! ```
-//! use followup::{Calendar, Episode, RuleSet, Text};
+//! use followup::{calendar::Calendar, episode::Episode, rules::{RuleSet, Text}};
 //! let rules = RuleSet::builtin()?;
 //! let ep = Episode::from_json("ep", r#"{"id": "c-1", "event": "course", "at": "2026-03-02",
 //!     "attributes": {"category": "skin"}, "patient": {"id": "p-51", "name": "周女士"},
@@ -102,7 +102,7 @@
 //! a pure function (see `docs/closed-loop.md`).
 //!
 //! ```
-//! use followup::{Calendar, History, RuleSet};
+//! use followup::{calendar::Calendar, history::History, rules::RuleSet};
 //! let rules = RuleSet::builtin()?;
 //! let ep = rules.read_episode("ep", r#"{"id": "ep-1", "event": "procedure", "at": "2026-03-02T10:00",
 //!     "attributes": {"category": "laser"}, "patient": {"id": "p-1"}}"#)?;
@@ -116,7 +116,7 @@
 //! ## Errors say where
 //!
 //! ```
-//! use followup::RuleSet;
+//! use followup::rules::RuleSet;
 //! let err = RuleSet::builder().source("bad.json", r#"{
 //!   "format": "followup/v1", "id": "x", "name": {"zh": "x", "en": "x"},
 //!   "steps": [{"id": "a", "offset": "P1X", "title": {"zh": "a", "en": "a"}}]
@@ -132,6 +132,35 @@
 //! `docs/rule-cases.md`). Every built-in program has its cases in `rules/cases/`.
 //!
 //! The README documents the rule format field by field, the limits, and the examples.
+//!
+//! ## Modules
+//!
+//! | module | holds |
+//! |---|---|
+//! | [`rules`] | rule texts compiled into a [`RuleSet`], the rule model, texts, offsets, limits, notices |
+//! | [`episode`] | the event to plan and its patient |
+//! | [`history`] | what happened: outcomes and follow-ups added by hand |
+//! | [`calendar`] | the clinic's open days, crews, official calendars, time windows |
+//! | [`plan`] | plans, tasks, drops, explanations |
+//! | [`replan`] | after planning: diff, apply, merging a patient's plans, worklists, compliance |
+//! | [`export`] | iCalendar, FHIR R4 and CSV |
+//! | [`cases`] | rule test cases |
+//! | [`lunar`] | lunar festival dates |
+//! | [`guide`] | the rule format, rule cases and the closed loop, as documents |
+//! | [`prelude`] | the types almost every host names |
+//!
+//! Errors are [`Error`] (with [`Error::code`]), at the crate root.
+//!
+//! [`RuleSet`]: rules::RuleSet
+//! [`Episode`]: episode::Episode
+//! [`Calendar`]: calendar::Calendar
+//! [`Plan`]: plan::Plan
+//! [`Task`]: plan::Task
+//! [`History`]: history::History
+//! [`RuleSet::plan_with`]: rules::RuleSet::plan_with
+//! [`RuleSet::read_cases`]: rules::RuleSet::read_cases
+//! [`RuleSet::run_cases`]: rules::RuleSet::run_cases
+//! [`CaseReport`]: cases::CaseReport
 
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
@@ -143,13 +172,13 @@
     clippy::expect_used
 )]
 
-mod calendar;
+pub mod calendar;
 pub mod cases;
 mod compile;
-mod episode;
+pub mod episode;
 mod error;
 pub mod guide;
-mod history;
+pub mod history;
 mod json;
 mod limits;
 pub mod lunar;
@@ -157,8 +186,10 @@ mod model;
 mod notice;
 mod offset;
 mod overrides;
-mod plan;
-mod replan;
+pub mod plan;
+pub mod prelude;
+pub mod replan;
+pub mod rules;
 mod ruleset;
 mod sample;
 #[cfg(any(test, feature = "schema"))]
@@ -170,39 +201,7 @@ mod text;
 mod time;
 mod vocabulary;
 
-pub use calendar::{Calendar, Crew, DayKind, ShiftReason};
-pub use cases::{CaseReport, Cases};
-pub use compile::FORMAT;
-pub use episode::{Course, Dates, Episode, Fact, OptOut, Owner, Patient, Reassignment, ID_CHARS};
 pub use error::{Error, InputError, Result, RuleError};
-pub use history::{FollowUp, History, Outcome, OutcomeKind};
-pub use limits::Limits;
-pub use model::{
-    AfterEvent, BeyondMaxShift, Channel, ClosedDay, Conditions, DeclinedDef, Defaults, Fraction,
-    MilestoneDef, ProgramDef, Role, SampleDef, SessionRange, StepDef, TimeDef, TimeOverrideDef,
-    Values, WindowDef,
-};
-pub use notice::Notice;
-pub use offset::{Landing, MonthEnd, Offset, OffsetError};
-pub use plan::explain::{Explained, Explanation};
-pub use plan::ledger::{Ignored, IgnoredReason, FOLLOW_UP};
-pub use plan::task::{Derived, DropReason, Dropped, Plan, Record, Status, Task};
-pub use replan::{
-    apply, compliance, diff, merge, week, worklist, worklists_by_owner, Cancelled, Cap, CapMove,
-    CheckedTask, Completion, ComplianceCounts, CompliancePeriod, ComplianceReport,
-    ComplianceStatus, Contact, ContactPolicy, ContactReason, MergedPlan, MoveReason, OwnerWorklist,
-    PlanDiff, PriorityClass, PriorityPolicy, TaskChange, WorkDay, WorkItem, WorkState,
-    EXPIRED_LISTED_DAYS, MAX_CAP_DAYS,
-};
-#[cfg(feature = "builtin-rules")]
-pub use ruleset::BUILTIN_RULES;
-pub use ruleset::{RuleSet, RuleSetBuilder, SourcedProgram};
-pub use sample::sample_draw;
-pub use sms::sms_segments;
-pub use stamp::{Stamp, VERSION};
-pub use text::{Lang, TagError, Text};
-pub use time::{NamedWindow, NamedWindows, TimeWindow};
-pub use vocabulary::{Vocabulary, ENGINE_FACTS};
 
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 /// enough that no input can make compiling or planning slow or memory-hungry.
 ///
 /// ```
-/// use followup::{Limits, RuleSet};
+/// use followup::rules::{Limits, RuleSet};
 /// let strict = Limits { max_steps_per_program: 10, ..Limits::default() };
 /// let err = RuleSet::builder().limits(strict).builtin().build().unwrap_err();
 /// assert!(err.is_limit());
@@ -49,7 +49,7 @@ pub struct Limits {
     /// Most outcomes and follow-ups in one history passed to planning. Default 10,000.
     pub max_history_entries: usize,
     /// Most clinic notices in one notice text, and given to one
-    /// [`crate::RuleSet::plan_notices`]. Default 1,000.
+    /// [`crate::rules::RuleSet::plan_notices`]. Default 1,000.
     pub max_notices: usize,
 }
 

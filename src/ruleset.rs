@@ -1,13 +1,13 @@
 //! [`RuleSet`]: compiled programs, built from rule texts or the built-in library.
 
 use crate::compile::{compile_program_with, Program};
+use crate::episode::Episode;
 use crate::error::{Located, Result};
 use crate::limits::Limits;
 use crate::model::ProgramDef;
 use crate::overrides;
 use crate::text::Text;
 use crate::vocabulary::Vocabulary;
-use crate::Episode;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::sync::Arc;
@@ -72,7 +72,7 @@ pub const BUILTIN_RULES: &[(&str, &str)] = &[
 /// Only a `RuleSet` can be planned: rule texts are checked completely when it is built.
 ///
 /// ```
-/// use followup::RuleSet;
+/// use followup::rules::RuleSet;
 /// let rules = RuleSet::builder()
 ///     .builtin()
 ///     .source("my-rules.json", r#"{
@@ -176,7 +176,8 @@ impl RuleSetBuilder {
                 return Err(read(Located::new(
                     "",
                     "the text is empty: expected a JSON object (one program) or an array of programs",
-                )));
+                )
+                .syntax()));
             }
             // A text with overrides is read as JSON first: each of its objects is a program
             // or an override of one added before.
@@ -442,7 +443,7 @@ impl RuleSet {
     }
 
     /// The library version and the fingerprint of the rule sources, as every plan made
-    /// with this set records them in [`crate::Plan::made_by`].
+    /// with this set records them in [`crate::plan::Plan::made_by`].
     pub fn stamp(&self) -> &crate::stamp::Stamp {
         &self.stamp
     }
@@ -476,7 +477,7 @@ impl RuleSet {
     /// and the nearest one.
     ///
     /// ```
-    /// use followup::RuleSet;
+    /// use followup::rules::RuleSet;
     /// let rules = RuleSet::builtin()?;
     /// let err = rules.read_episode("ep.json", r#"{"id": "e1", "event": "procedure",
     ///   "at": "2026-03-02", "patient": {"id": "p1"},

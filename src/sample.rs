@@ -9,9 +9,9 @@
 /// SplitMix64 finaliser; both are fixed forever, so samples never change between versions.
 ///
 /// ```
-/// let d = followup::sample_draw("repair-aftersales", "", "p-42");
+/// let d = followup::rules::sample_draw("repair-aftersales", "", "p-42");
 /// assert!((0.0..1.0).contains(&d));
-/// assert_eq!(d, followup::sample_draw("repair-aftersales", "", "p-42"));
+/// assert_eq!(d, followup::rules::sample_draw("repair-aftersales", "", "p-42"));
 /// ```
 pub fn sample_draw(program: &str, salt: &str, patient: &str) -> f64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;

@@ -13,7 +13,7 @@
 /// message is one segment.
 ///
 /// ```
-/// use followup::sms_segments;
+/// use followup::plan::sms_segments;
 /// assert_eq!(sms_segments(&"a".repeat(160)), 1);
 /// assert_eq!(sms_segments(&"a".repeat(161)), 2);
 /// assert_eq!(sms_segments(&"术".repeat(70)), 1);

@@ -11,7 +11,7 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 ///
 /// The fingerprint is FNV-1a (64 bits) over the rule set as it serialises (its limits,
 /// and each program's definition with the name of its source, in order: the JSON of
-/// [`crate::RuleSet`]), written `fnv1a64:` and 16 hex digits. Layout and whitespace of
+/// [`crate::rules::RuleSet`]), written `fnv1a64:` and 16 hex digits. Layout and whitespace of
 /// the files do not count; any change to a rule, a limit, a source name or the order of
 /// the programs does. The same rules give the same fingerprint on every machine, and a
 /// rule set read back from its JSON keeps it. (An identifier of versions, not a security
@@ -40,7 +40,10 @@ fn fnv1a(mut hash: u64, bytes: &[u8]) -> u64 {
 
 impl Stamp {
     /// The stamp of a rule set with these definitions and limits.
-    pub(crate) fn of(defs: &[crate::SourcedProgram], limits: &crate::Limits) -> Stamp {
+    pub(crate) fn of(
+        defs: &[crate::rules::SourcedProgram],
+        limits: &crate::rules::Limits,
+    ) -> Stamp {
         // Serialising these plain structs cannot fail; an empty text would only make a
         // weaker fingerprint, never a panic.
         let limits = serde_json::to_vec(limits).unwrap_or_default();

@@ -32,13 +32,13 @@ use std::sync::Arc;
 /// last resort is `en`.
 ///
 /// ```
-/// use followup::Text;
+/// use followup::rules::Text;
 /// let title = Text::new("术后回访", "Aftercare call").with("zh-Hant", "術後回訪")?;
 /// assert_eq!(title.get_tag("zh-HK"), "術後回訪");   // zh-HK → zh-Hant
 /// assert_eq!(title.get_tag("zh-CN"), "术后回访");   // zh-CN → zh
 /// assert_eq!(title.get_tag("ja"), "Aftercare call"); // ja → en
 /// assert_eq!(title.tags().collect::<Vec<_>>(), ["zh", "en", "zh-Hant"]);
-/// # Ok::<(), followup::TagError>(())
+/// # Ok::<(), followup::rules::TagError>(())
 /// ```
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct Text(Arc<Langs>);
@@ -258,14 +258,14 @@ impl Text {
     /// language of its fallback chain that it has (see [`Text`]); English at worst.
     ///
     /// ```
-    /// use followup::Text;
+    /// use followup::rules::Text;
     /// let t = Text::new("术后回访", "Aftercare call").with("zh-Hant", "術後回訪")?;
     /// assert_eq!(t.get_tag("zh-Hant-HK"), "術後回訪");
     /// assert_eq!(t.get_tag("zh-TW"), "術後回訪");
     /// assert_eq!(t.get_tag("zh-Hans-HK"), "术后回访"); // simplified script asked for
     /// assert_eq!(t.get_tag("EN-gb"), "Aftercare call");
     /// assert_eq!(Text::new("术后回访", "Aftercare call").get_tag("zh-HK"), "术后回访");
-    /// # Ok::<(), followup::TagError>(())
+    /// # Ok::<(), followup::rules::TagError>(())
     /// ```
     pub fn get_tag(&self, tag: &str) -> &str {
         resolve(tag, |t| self.exact(t)).unwrap_or(self.en())

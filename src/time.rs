@@ -142,7 +142,7 @@ impl NamedWindow {
     }
 }
 
-/// The times behind the named windows, set per clinic in its [`crate::Calendar`].
+/// The times behind the named windows, set per clinic in its [`crate::calendar::Calendar`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct NamedWindows {
@@ -262,7 +262,7 @@ impl NamedWindows {
     /// (no evening in a clinic closing at 18:00) is the whole opening hours.
     ///
     /// ```
-    /// use followup::{NamedWindows, TimeWindow};
+    /// use followup::calendar::{NamedWindows, TimeWindow};
     /// let w = NamedWindows::from_hours(TimeWindow::hm((10, 0), (19, 0)).unwrap());
     /// assert_eq!(w.morning.to_string(), "10:00-12:00");
     /// assert_eq!(w.afternoon.to_string(), "14:00-18:00");

@@ -27,7 +27,7 @@ pub const ENGINE_FACTS: [&str; 2] = ["declined", "opt_out"];
 /// "attributes": {"category": ["hair"], "procedure": "free"}, "facts": ["referred"]}`.
 ///
 /// ```
-/// use followup::{Episode, RuleSet};
+/// use followup::{episode::Episode, rules::RuleSet};
 /// let rules = RuleSet::builtin()?;
 /// let err = rules.read_episode("ep.json", r#"{"id": "e1", "event": "consultation",
 ///   "at": "2026-03-02", "patient": {"id": "p1"},

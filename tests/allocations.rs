@@ -6,7 +6,12 @@
 //! A binary of its own with one test, so that its counting allocator sees no other test's
 //! allocations.
 
-use followup::{Calendar, Episode, Plan, RuleSet, BUILTIN_RULES};
+use followup::{
+    calendar::Calendar,
+    episode::Episode,
+    plan::Plan,
+    rules::{RuleSet, BUILTIN_RULES},
+};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::Relaxed};
 
@@ -91,8 +96,9 @@ fn builtin_without_placeholders() -> RuleSet {
 /// What filling a task's title and script costs when they are asked for: per filled text
 /// its buffer and its reference count (plus the list of its other languages, if any).
 fn fill_allocations(rules: &RuleSet, plan: &Plan) -> usize {
-    let templated =
-        |t: Option<&followup::Text>| t.is_some_and(|t| t.iter().any(|(_, s)| s.contains('{')));
+    let templated = |t: Option<&followup::rules::Text>| {
+        t.is_some_and(|t| t.iter().any(|(_, s)| s.contains('{')))
+    };
     plan.tasks
         .iter()
         .map(|task| {
@@ -106,7 +112,7 @@ fn fill_allocations(rules: &RuleSet, plan: &Plan) -> usize {
             // An escalation's title wraps the step's title; its script is its own.
             let script = def.script.as_ref().filter(|_| task.derived.is_none());
             let texts = [Some(&def.title), script];
-            let filled: Vec<&followup::Text> = texts
+            let filled: Vec<&followup::rules::Text> = texts
                 .into_iter()
                 .flatten()
                 .filter(|t| templated(Some(t)))
@@ -159,7 +165,10 @@ fn planning_allocates_per_plan_not_per_task() {
     let rules = RuleSet::builtin().unwrap();
     for (ep, without) in [(&inpatient, small), (&long, large)] {
         let (plan, with) = allocations(|| rules.plan(ep, &cal).unwrap());
-        assert!(with <= without + 3, "{with} allocations, {without} without placeholders");
+        assert!(
+            with <= without + 3,
+            "{with} allocations, {without} without placeholders"
+        );
         let filled = fill_allocations(&rules, &plan);
         assert!(filled > 0);
         let (_, asked) = allocations(|| {

@@ -4,7 +4,7 @@
 
 use crate::closed_loop::{episode as loop_episode, history, rules as loop_rules};
 use crate::support::builtin;
-use followup::{Calendar, Explained, RuleSet};
+use followup::{calendar::Calendar, plan::Explained, rules::RuleSet};
 
 fn lines(x: &Explained, id: &str) -> Vec<String> {
     let e = x.of(id).unwrap_or_else(|| panic!("no explanation of {id}"));

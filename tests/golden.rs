@@ -5,7 +5,7 @@
 //! Dates were counted by hand: 2026-03-02 is a Monday, 2026-03-08 a Sunday.
 
 use crate::support::{assert_calendar, builtin, episode, plan};
-use followup::{Calendar, DropReason};
+use followup::{calendar::Calendar, plan::DropReason};
 
 /// docs/domain.md §1, inpatient rows; surgery Mon 2 Mar 2026, discharge Thu 5 Mar.
 /// Suture removal has no date in the episode: the default D+7 (9 Mar) applies.

@@ -4,7 +4,7 @@
 //! session. Written by hand from docs/domain.md §3; 8 Apr 2026 is a Wednesday.
 
 use crate::support::{assert_calendar, builtin, episode};
-use followup::Calendar;
+use followup::calendar::Calendar;
 
 /// The per-session schedule as a course of one, for a session on Wed 8 Apr 2026 at 15:00
 /// and a review visit on Wed 6 May (seed 004, skin centre):

@@ -15,7 +15,7 @@
 //! "day before" is a Sunday. 5 Jan 2026 is a Monday (2 Mar - 56 days: 2 + 28 + 26).
 
 use crate::support::{assert_calendar, builtin, episode, lines, plan};
-use followup::{Calendar, Plan};
+use followup::{calendar::Calendar, plan::Plan};
 
 /// The occurrence numbers of the tasks of `step`, in calendar order.
 fn occurrences(p: &Plan, step: &str) -> Vec<u32> {

@@ -19,9 +19,9 @@
 //! May 31 days.
 
 use crate::support::{assert_calendar, builtin, episode, lines, plan};
-use followup::{Calendar, Plan, Role};
+use followup::{calendar::Calendar, plan::Plan, rules::Role};
 
-fn of_program<'a>(p: &'a Plan, program: &str) -> Vec<&'a followup::Task> {
+fn of_program<'a>(p: &'a Plan, program: &str) -> Vec<&'a followup::plan::Task> {
     p.tasks.iter().filter(|t| t.program() == program).collect()
 }
 
@@ -244,7 +244,7 @@ fn plan_611_for_consultations_on_the_10th_14th_15th_and_31st() {
             assert_eq!(t.window.to_string(), "14:00-18:00");
             assert_eq!(
                 (t.channel(), t.role()),
-                (followup::Channel::Phone, Role::Consultant)
+                (followup::rules::Channel::Phone, Role::Consultant)
             );
             format!("{}..{} due {}", t.earliest, t.latest, t.due)
         };
@@ -317,7 +317,7 @@ fn lead_ownership_counts_from_the_latest_contact() {
         .dropped
         .iter()
         .any(|d| d.id == "lead-ownership/reassign-stale-lead/l-5/0"
-            && d.reason == followup::DropReason::Stopped
+            && d.reason == followup::plan::DropReason::Stopped
             && d.detail.as_deref() == Some("converted")));
 }
 

@@ -6,7 +6,11 @@
 //! from Sun 15 to Mon 23 Feb; Sat 14 and Sat 28 Feb are make-up working days.
 
 use crate::support::{assert_calendar, builtin, dropped, episode, ser};
-use followup::{merge, Calendar, ContactPolicy, MergedPlan, Plan};
+use followup::{
+    calendar::Calendar,
+    plan::Plan,
+    replan::{merge_plans, ContactPolicy, MergedPlan},
+};
 
 /// The calendar `callback_calendar --calendar cn-2026` uses: the default clinic (open
 /// every day, closed on the public holidays it knows) with the official 2026 dates.
@@ -282,7 +286,7 @@ fn two_surgeries_two_days_apart_never_move_a_reminder_past_its_visit() {
         builtin().plan(&surgery("a", "2026-03-02"), &cal).unwrap(),
         builtin().plan(&surgery("b", "2026-03-04"), &cal).unwrap(),
     ];
-    let merged = merge(&plans, &ContactPolicy::default(), &cal);
+    let merged = merge_plans(&plans, &ContactPolicy::default(), &cal);
     let march: Vec<String> = contacts(&merged)
         .into_iter()
         .filter(|l| l.starts_with("2026-03-") && !l.contains("in_person"))
@@ -308,7 +312,7 @@ fn two_surgeries_two_days_apart_never_move_a_reminder_past_its_visit() {
     assert!(merged
         .dropped
         .iter()
-        .all(|d| d.reason == followup::DropReason::MissingAnchor));
+        .all(|d| d.reason == followup::plan::DropReason::MissingAnchor));
 }
 
 /// Greetings under the cap (docs/domain.md §5, §9: a greeting after its day is worse than
@@ -338,7 +342,7 @@ fn greetings_under_the_cap_stay_on_their_day_or_are_dropped() {
         rules.plan(&ep, &cal).unwrap(),
         rules.plan_patient(&ep.patient, from, until, &cal).unwrap(),
     ];
-    let merged = merge(&plans, &ContactPolicy::default(), &cal);
+    let merged = merge_plans(&plans, &ContactPolicy::default(), &cal);
     let sms: Vec<String> = contacts(&merged)
         .into_iter()
         .filter(|l| l.contains(" sms: ") && l.as_str() < "2026-05-11")
@@ -356,7 +360,7 @@ fn greetings_under_the_cap_stay_on_their_day_or_are_dropped() {
     let capped: Vec<String> = merged
         .dropped
         .iter()
-        .filter(|d| d.reason == followup::DropReason::FrequencyCap)
+        .filter(|d| d.reason == followup::plan::DropReason::FrequencyCap)
         .map(|d| d.id.clone())
         .collect();
     assert_eq!(capped, ["greetings/labour-day/patient:p-9/20260501"]);

@@ -17,7 +17,7 @@
 //! a `.json` without its `.err` (or the reverse) fails the walk, and so does an episode
 //! that is accepted.
 
-use followup::{Error, RuleSet};
+use followup::{rules::RuleSet, Error};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};

@@ -11,7 +11,7 @@
 //! serde_json's syntax errors keep serde's place (`NaN`: the `N`; `1e400`: its last digit).
 //! A `.json` without its `.err` (or the reverse) fails the walk.
 
-use followup::RuleSet;
+use followup::rules::RuleSet;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 

@@ -5,7 +5,7 @@
 //! `invalid_histories/NAME.json`. A `.json` without its `.err` (or the reverse) fails the
 //! walk, and so does a text that is accepted.
 
-use followup::History;
+use followup::history::History;
 use std::collections::BTreeMap;
 use std::path::Path;
 

@@ -10,7 +10,10 @@
 //! The other tests check the [`Limits`] bounds at and just over each limit, and the
 //! structured accessors of [`followup::Error`].
 
-use followup::{Error, Limits, RuleSet};
+use followup::{
+    rules::{Limits, RuleSet},
+    Error,
+};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};

@@ -3,6 +3,7 @@
 mod calendars;
 mod cases;
 mod closed_loop;
+mod error_codes;
 mod explain;
 mod golden;
 mod golden_categories;
@@ -15,8 +16,8 @@ mod invalid_fields;
 mod invalid_histories;
 mod invalid_rules;
 mod lifecycle;
-mod lunar_tables;
 mod limits;
+mod lunar_tables;
 mod notices;
 mod overrides;
 mod properties;

@@ -14,10 +14,10 @@
 //! 15 May, 1 Jun (09:00), 611 calls 24 Apr and 8 Jun (14:00).
 
 use crate::support::{assert_calendar, builtin, dropped, episode, lines, plan};
-use followup::{Calendar, DropReason, Episode, RuleSet};
+use followup::{calendar::Calendar, episode::Episode, plan::DropReason, rules::RuleSet};
 
 /// The no-show online lead of 10 Mar 2026 with `facts` (a JSON array body).
-fn lead(facts: &str) -> followup::Plan {
+fn lead(facts: &str) -> followup::plan::Plan {
     plan(&format!(
         r#"{{"id": "l-1", "event": "consultation", "at": "2026-03-10T10:00:00",
             "attributes": {{"source": "online", "outcome": "no_show"}}, "patient": {{"id": "p-1"}},
@@ -265,12 +265,11 @@ fn opt_out_of_sms_drops_only_the_later_messages() {
 #[test]
 fn opt_out_of_phone_drops_the_later_calls_of_every_program() {
     let p = lead(r#"{"kind": "opt_out", "at": "2026-03-12T09:00:00", "channel": "phone"}"#);
-    assert!(
-        p.tasks
-            .iter()
-            .all(|t| t.channel() != followup::Channel::Phone
-                || t.due <= "2026-03-12".parse().unwrap())
-    );
+    assert!(p
+        .tasks
+        .iter()
+        .all(|t| t.channel() != followup::rules::Channel::Phone
+            || t.due <= "2026-03-12".parse().unwrap()));
     assert_eq!(
         dropped(&p),
         [
@@ -310,7 +309,7 @@ fn opt_out_of_sms_in_a_course() {
     assert_eq!(
         p.tasks
             .iter()
-            .filter(|t| t.channel() == followup::Channel::Phone)
+            .filter(|t| t.channel() == followup::rules::Channel::Phone)
             .count(),
         9
     );
@@ -498,7 +497,7 @@ const UPSELL: &str = r#"{
   ]
 }"#;
 
-fn upsell(facts: &str) -> followup::Plan {
+fn upsell(facts: &str) -> followup::plan::Plan {
     let rules = RuleSet::builder()
         .source("upsell.json", UPSELL)
         .build()
@@ -556,7 +555,10 @@ fn wait_for_moves_the_task_to_a_fact_that_comes_after_its_day() {
         (needs.nominal.to_string(), needs.due.to_string()),
         ("2026-04-02".into(), "2026-04-24".into())
     );
-    assert_eq!(needs.shifted, Some(followup::ShiftReason::WaitedForFact));
+    assert_eq!(
+        needs.shifted,
+        Some(followup::calendar::ShiftReason::WaitedForFact)
+    );
     assert_eq!(needs.waits_for(), None);
     assert_eq!(needs.id(), "upsell/needs-call/u-1/0");
     // A clinic closed on Fridays: the first open day from 24 Apr is Sat 25 Apr.
@@ -790,7 +792,7 @@ fn a_wait_ends_by_its_then_proceed_or_escalate() {
         Some("2026-05-02")
     );
     assert_eq!(p.tasks[1].id(), "w/needs-call/u-2/0/escalation");
-    let back: followup::Task =
+    let back: followup::plan::Task =
         serde_json::from_str(&serde_json::to_string(&p.tasks[1]).unwrap()).unwrap();
     assert_eq!(back, p.tasks[1]);
 
@@ -817,7 +819,7 @@ fn a_patients_sms_opt_out_holds_in_the_aftercare_programs() {
     let sms: Vec<String> = p
         .tasks
         .iter()
-        .filter(|t| t.channel() == followup::Channel::Sms)
+        .filter(|t| t.channel() == followup::rules::Channel::Sms)
         .map(|t| format!("{} {}", t.due, t.step()))
         .collect();
     assert_eq!(sms, ["2026-03-03 dressing-change-reminder"]);

@@ -2,7 +2,13 @@
 //! one past it is refused with an error that names the limit. Small limits keep the
 //! inputs small; the defaults are what `benches/worst.rs` times.
 
-use followup::{Calendar, Episode, Error, History, Limits, RuleSet};
+use followup::{
+    calendar::Calendar,
+    episode::Episode,
+    history::History,
+    rules::{Limits, RuleSet},
+    Error,
+};
 
 fn program(steps: usize, repeat: Option<&str>) -> String {
     let steps: Vec<String> = (0..steps)

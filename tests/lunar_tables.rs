@@ -49,4 +49,3 @@ fn lunardate_table_1901_2099_matches_except_its_1978_error() {
     let expected = ["1978,mid_autumn,1978-09-16 -> 1978-09-17"];
     assert_eq!(mismatches(csv, 199 * 6), expected);
 }
-

@@ -3,7 +3,7 @@
 //! Expected days are worked out by hand from docs/domain.md §1 and §2 and the override.
 
 use crate::support::{assert_calendar, dropped, episode};
-use followup::{Calendar, Plan, RuleSet};
+use followup::{calendar::Calendar, plan::Plan, rules::RuleSet};
 
 const EXACT_DAYS: &str = include_str!("../examples/rule-overrides/plastic-exact-days.json");
 

@@ -1,6 +1,6 @@
 //! Every file in `rules/` is embedded, loads and compiles.
 
-use followup::{RuleSet, BUILTIN_RULES};
+use followup::rules::{RuleSet, BUILTIN_RULES};
 use std::path::Path;
 
 #[test]

@@ -3,11 +3,11 @@
 //! patient-level ones to one of their patients).
 
 use crate::support::builtin;
-use followup::Calendar;
+use followup::calendar::Calendar;
 use std::collections::BTreeSet;
 use std::path::Path;
 
-fn samples() -> Vec<(String, followup::Episode)> {
+fn samples() -> Vec<(String, followup::episode::Episode)> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/episodes");
     let mut files: Vec<_> = std::fs::read_dir(&dir)
         .unwrap()

@@ -5,7 +5,7 @@
 //! Which side each patient id used below falls on was computed with an independent
 //! implementation of the documented draw (FNV-1a 64 over `program \x1f salt \x1f patient`,
 //! SplitMix64 finaliser, top 53 bits), written in Python from the doc comment of
-//! `followup::sample_draw`, not from this crate's output:
+//! `followup::rules::sample_draw`, not from this crate's output:
 //!
 //! | patient | repair, salt "" (callback) | repair, salt "sms" (message) | purchase, salt "" |
 //! |---|---|---|---|
@@ -19,7 +19,11 @@
 //! Dates: Mon 2 Mar 2026 (repairs), Tue 31 Mar 2026 (purchases).
 
 use crate::support::{assert_calendar, builtin, dropped, episode, plan};
-use followup::{sample_draw, Calendar, DropReason, Plan, RuleSet};
+use followup::{
+    calendar::Calendar,
+    plan::{DropReason, Plan},
+    rules::{sample_draw, RuleSet},
+};
 
 const N: usize = 100_000;
 

@@ -1,7 +1,12 @@
 //! `"$schema"`: rule files, episodes, calendars, histories and notices may name their JSON
 //! Schema for editors; the readers ignore it, and a rule set keeps no trace of it.
 
-use followup::{Calendar, Episode, History, Notice, ProgramDef, RuleSet, BUILTIN_RULES};
+use followup::{
+    calendar::Calendar,
+    episode::Episode,
+    history::History,
+    rules::{Notice, ProgramDef, RuleSet, BUILTIN_RULES},
+};
 
 /// The built-in rule texts without their `"$schema"` lines.
 fn without_schema() -> RuleSet {

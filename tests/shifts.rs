@@ -3,7 +3,7 @@
 //! written for each case. Days counted by hand: 2 Mar 2026 is a Monday.
 
 use crate::support::{dropped, episode, lines};
-use followup::{Calendar, RuleSet};
+use followup::{calendar::Calendar, rules::RuleSet};
 
 fn rules(step: &str) -> RuleSet {
     RuleSet::builder()
@@ -18,7 +18,7 @@ fn rules(step: &str) -> RuleSet {
         .unwrap()
 }
 
-fn plan(step: &str, at: &str, cal: &str) -> followup::Plan {
+fn plan(step: &str, at: &str, cal: &str) -> followup::plan::Plan {
     let ep = episode(&format!(
         r#"{{"id": "e", "event": "x", "at": "{at}", "patient": {{"id": "p"}}}}"#
     ));

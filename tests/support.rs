@@ -1,6 +1,6 @@
 //! Helpers shared by the integration tests.
 
-use followup::{Calendar, Episode, Plan, RuleSet};
+use followup::{calendar::Calendar, episode::Episode, plan::Plan, rules::RuleSet};
 
 pub fn builtin() -> RuleSet {
     RuleSet::builtin().expect("built-in rules compile")

@@ -2,7 +2,11 @@
 //! back, and what a task shares with the rule set and the episode instead of copying.
 
 use crate::support::{builtin, episode, plan};
-use followup::{Calendar, Plan, Task, Text};
+use followup::{
+    calendar::Calendar,
+    plan::{Plan, Task},
+    rules::Text,
+};
 
 /// A laser treatment on Mon 2 Mar 2026 (docs/domain.md §2: calls on D+1, D+3, D+6…).
 const LASER: &str = r#"{"id": "ep-1", "event": "procedure", "at": "2026-03-02T10:00:00",

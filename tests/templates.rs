@@ -4,7 +4,12 @@
 //! files and the episode.
 
 use crate::support::{builtin, episode};
-use followup::{Calendar, Patient, Plan, RuleSet, Task, Text};
+use followup::{
+    calendar::Calendar,
+    episode::Patient,
+    plan::{Plan, Task},
+    rules::{RuleSet, Text},
+};
 
 /// A clinic calendar naming the clinic in three languages.
 fn victoria() -> Calendar {
@@ -16,7 +21,7 @@ fn victoria() -> Calendar {
 }
 
 /// Plastic surgery, outpatient, Mon 2 Mar 2026: the dressing change defaults to D+2.
-fn outpatient(patient: &str) -> followup::Episode {
+fn outpatient(patient: &str) -> followup::episode::Episode {
     episode(&format!(
         r#"{{"id": "ep-1", "event": "procedure", "at": "2026-03-02T10:00:00",
             "attributes": {{"category": "plastic", "setting": "outpatient"}},

@@ -3,7 +3,7 @@
 //! Every expected window and date is worked out by hand below.
 
 use crate::support::{builtin, episode};
-use followup::{Calendar, Plan, RuleSet};
+use followup::{calendar::Calendar, plan::Plan, rules::RuleSet};
 
 fn window_of(p: &Plan, step: &str) -> String {
     let t = p
@@ -14,7 +14,7 @@ fn window_of(p: &Plan, step: &str) -> String {
     format!("{} {}", t.due, t.window)
 }
 
-fn lead(at: &str, tags: &str) -> followup::Episode {
+fn lead(at: &str, tags: &str) -> followup::episode::Episode {
     episode(&format!(
         r#"{{"id": "l-1", "event": "consultation", "at": "{at}",
             "attributes": {{"source": "onsite", "outcome": "visited_no_purchase"}},
@@ -87,7 +87,7 @@ fn one_step(time: &str, channel: &str) -> RuleSet {
         .unwrap()
 }
 
-fn ep() -> followup::Episode {
+fn ep() -> followup::episode::Episode {
     episode(r#"{"id": "e", "event": "procedure", "at": "2026-03-02", "patient": {"id": "p"}}"#)
 }
 
@@ -283,9 +283,9 @@ fn a_night_shift_patient_is_called_in_the_afternoon_by_every_program() {
     assert!(never
         .tasks
         .iter()
-        .all(|t| t.channel() == followup::Channel::InPerson));
+        .all(|t| t.channel() == followup::rules::Channel::InPerson));
     assert!(never
         .dropped
         .iter()
-        .any(|d| &*d.step == "day-1-call" && d.reason == followup::DropReason::RestHours));
+        .any(|d| &*d.step == "day-1-call" && d.reason == followup::plan::DropReason::RestHours));
 }

@@ -45,7 +45,10 @@ mod support;
 mod render;
 
 use chrono::{Months, NaiveDate};
-use followup::{merge, ContactPolicy, Lang};
+use followup::{
+    replan::{merge_plans, ContactPolicy},
+    rules::Lang,
+};
 use std::path::PathBuf;
 
 /// The built-in sample patient: a plastic-surgery inpatient with a discharge date.
@@ -138,7 +141,7 @@ fn run() -> Result<String, String> {
     }
     let history = match &args.history {
         Some(p) => Some(
-            followup::History::from_json(&p.display().to_string(), &support::read(p)?)
+            followup::history::History::from_json(&p.display().to_string(), &support::read(p)?)
                 .map_err(|e| e.to_string())?,
         ),
         None => None,
@@ -152,7 +155,7 @@ fn run() -> Result<String, String> {
         .map_err(|e| e.to_string())?;
         if let Some(day) = args.as_of {
             for t in &mut plan.tasks {
-                t.status = Some(followup::Status::of(t, day));
+                t.status = Some(followup::plan::Status::of(t, day));
             }
         }
         plans.push(plan);
@@ -169,7 +172,7 @@ fn run() -> Result<String, String> {
             .map_err(|e| e.to_string())?;
         if let Some(day) = args.as_of {
             for t in &mut plan.tasks {
-                t.status = Some(followup::Status::of(t, day));
+                t.status = Some(followup::plan::Status::of(t, day));
             }
         }
         plans.push(plan);
@@ -184,12 +187,12 @@ fn run() -> Result<String, String> {
             .map_err(|e| e.to_string())?;
         if let Some(day) = args.as_of {
             for t in &mut plan.tasks {
-                t.status = Some(followup::Status::of(t, day));
+                t.status = Some(followup::plan::Status::of(t, day));
             }
         }
         plans.push(plan);
     }
-    let merged = merge(&plans, &ContactPolicy::default(), &cal);
+    let merged = merge_plans(&plans, &ContactPolicy::default(), &cal);
     let view = render::View {
         rules: &rules,
         cal: &cal,

@@ -2,8 +2,11 @@
 
 use chrono::{Datelike, NaiveDate};
 use followup::{
-    Calendar, Contact, DropReason, Episode, Lang, MergedPlan, Plan, RuleSet, ShiftReason, Status,
-    Task,
+    calendar::{Calendar, ShiftReason},
+    episode::Episode,
+    plan::{DropReason, Plan, Status, Task},
+    replan::{Contact, MergedPlan},
+    rules::{Lang, RuleSet},
 };
 use std::fmt::Write;
 
@@ -134,7 +137,7 @@ fn notes(t: &Task, lang: Lang) -> String {
             }
         );
     }
-    if let Some(followup::Derived::Attempt(n)) = t.derived {
+    if let Some(followup::plan::Derived::Attempt(n)) = t.derived {
         let _ = if zh {
             write!(out, "  [第{n}次拨打]")
         } else {
@@ -146,14 +149,14 @@ fn notes(t: &Task, lang: Lang) -> String {
     }
     if let Some(r) = &t.record {
         let what = match (r.outcome, zh) {
-            (followup::OutcomeKind::Done, true) => "已完成",
-            (followup::OutcomeKind::NoAnswer, true) => "未接听",
-            (followup::OutcomeKind::Busy, true) => "占线",
-            (followup::OutcomeKind::Unreachable, true) => "无法接通",
-            (followup::OutcomeKind::Rescheduled, true) => "另约时间",
-            (followup::OutcomeKind::Picked, true) => "已选定日期",
-            (followup::OutcomeKind::Declined, true) => "明确拒绝",
-            (followup::OutcomeKind::AbnormalRecovery, true) => "恢复异常",
+            (followup::history::OutcomeKind::Done, true) => "已完成",
+            (followup::history::OutcomeKind::NoAnswer, true) => "未接听",
+            (followup::history::OutcomeKind::Busy, true) => "占线",
+            (followup::history::OutcomeKind::Unreachable, true) => "无法接通",
+            (followup::history::OutcomeKind::Rescheduled, true) => "另约时间",
+            (followup::history::OutcomeKind::Picked, true) => "已选定日期",
+            (followup::history::OutcomeKind::Declined, true) => "明确拒绝",
+            (followup::history::OutcomeKind::AbnormalRecovery, true) => "恢复异常",
             (_, true) => "已记录",
             (k, false) => k.name(),
         };
@@ -183,7 +186,7 @@ fn day_heading(out: &mut String, day: NaiveDate, cal: &Calendar, lang: Lang) {
     let _ = write!(out, "\n{day} {}", weekday(day, lang));
     if let Some(name) = cal.holiday_name(day) {
         let _ = write!(out, "  ({name})");
-    } else if cal.day_kind(day) == followup::DayKind::MakeupWorkday {
+    } else if cal.day_kind(day) == followup::calendar::DayKind::MakeupWorkday {
         let _ = write!(
             out,
             "  ({})",
@@ -219,7 +222,7 @@ fn day_heading(out: &mut String, day: NaiveDate, cal: &Calendar, lang: Lang) {
     out.push('\n');
 }
 
-fn dropped_lines(out: &mut String, dropped: &[followup::Dropped], lang: Lang) {
+fn dropped_lines(out: &mut String, dropped: &[followup::plan::Dropped], lang: Lang) {
     if dropped.is_empty() {
         return;
     }

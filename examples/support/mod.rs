@@ -1,7 +1,11 @@
 //! Reading rule files, episodes and calendars for the examples: the IO the library
 //! leaves to its callers.
 
-use followup::{Calendar, Episode, Notice, RuleSet};
+use followup::{
+    calendar::Calendar,
+    episode::Episode,
+    rules::{Notice, RuleSet},
+};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 

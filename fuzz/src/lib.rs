@@ -18,7 +18,7 @@
 
 pub mod mutate;
 
-use followup::{Calendar, Episode, Error, History, Plan, RuleSet};
+use followup::{calendar::Calendar, episode::Episode, Error, history::History, plan::Plan, rules::RuleSet};
 use serde::Serialize;
 use std::fmt::Debug;
 use std::sync::OnceLock;
@@ -105,7 +105,7 @@ pub fn check_rule_text(text: &str) {
     }
 }
 
-fn check_rules_from(builder: impl Fn() -> followup::RuleSetBuilder, text: &str) {
+fn check_rules_from(builder: impl Fn() -> followup::rules::RuleSetBuilder, text: &str) {
     let build = || builder().source(SOURCE, text).build();
     let rules = match twice("rule set", build) {
         Ok(rules) => rules,

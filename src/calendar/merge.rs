@@ -48,7 +48,7 @@ impl Calendar {
     ///   one coverage given, else none.
     ///
     /// ```
-    /// use followup::{Calendar, DayKind, ShiftReason};
+    /// use followup::calendar::{Calendar, DayKind, ShiftReason};
     /// let d = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
     /// let clinic = Calendar::from_json("clinic.json", r#"{
     ///     "closed_weekdays": ["Mon"], "closed_on_holidays": true

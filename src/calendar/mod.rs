@@ -1,9 +1,14 @@
-//! The clinic's calendar: which days it is open and why, what kind of day each date is
-//! in mainland China (workday, weekend, public holiday, make-up working day), and the
-//! times behind named windows.
+//! The clinic's calendar: which days it is open and why, who works on them (the clinic,
+//! the call desk, the message system), what kind of day each date is in mainland China
+//! (workday, weekend, public holiday, make-up working day), and the times behind named
+//! windows ([`TimeWindow`], [`NamedWindows`]).
 //!
-//! `spec.rs` is the JSON form, `check.rs` the checks every calendar passes, `merge.rs`
-//! the composition of two calendars and `china.rs` the embedded official calendars.
+//! A [`Calendar`] is read from JSON ([`Calendar::from_json`]), combined with another
+//! ([`Calendar::merge`]: the official calendar and the clinic's own closures), or taken
+//! from the official calendars of mainland China ([`Calendar::china`], feature
+//! `china-calendars`). [`ShiftReason`] says why a task left the day its rule gave.
+
+pub use crate::time::{NamedWindow, NamedWindows, TimeWindow};
 
 mod check;
 #[cfg(feature = "china-calendars")]
@@ -17,7 +22,7 @@ mod spec;
 use crate::error::{Located, Result};
 use crate::limits::Limits;
 use crate::model::Channel;
-use crate::time::{NamedWindows, TimeWindow};
+
 use chrono::{Datelike, NaiveDate, Weekday};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use spec::{DateSet, Spec, WeekdaySet};
@@ -47,7 +52,7 @@ use std::ops::RangeInclusive;
 /// | `hours` | opening hours, `{"open": "09:00", "close": "21:00"}` | none |
 /// | `covers` | the dates the calendar knows completely, `{"from": "2026-01-01", "to": "2026-12-31"}` | none: no known bound |
 /// | `windows` | the times behind `morning`, `afternoon`, `evening`, `day`: `{"afternoon": {"start": "13:30", "end": "17:30"}}` | see [`NamedWindows`] |
-/// | `clinic` | the clinic's name, a [`crate::Text`] (`{"zh": "维多利亚医美", "en": "Victoria Clinic"}`), for the `{clinic}` placeholder of scripts | none: 本院 / our clinic |
+/// | `clinic` | the clinic's name, a [`crate::rules::Text`] (`{"zh": "维多利亚医美", "en": "Victoria Clinic"}`), for the `{clinic}` placeholder of scripts | none: 本院 / our clinic |
 ///
 /// Dates are written `"YYYY-MM-DD"`, times `"HH:MM"`.
 ///
@@ -83,7 +88,7 @@ use std::ops::RangeInclusive;
 /// day of the week is open (counting the weekend when `closed_on_weekends` is true).
 ///
 /// ```
-/// use followup::{Calendar, DayKind, ShiftReason};
+/// use followup::calendar::{Calendar, DayKind, ShiftReason};
 /// let cal = Calendar::from_json("clinic.json", r#"{
 ///     "closed_weekdays": ["Mon"],
 ///     "closed_dates": ["2026-03-10"],
@@ -327,7 +332,7 @@ impl Calendar {
     /// clinic's own policies.
     ///
     /// ```
-    /// use followup::{Calendar, DayKind};
+    /// use followup::calendar::{Calendar, DayKind};
     /// let d = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
     /// let cn = Calendar::china(2026)?;
     /// assert_eq!(cn.day_kind(d("2026-10-01")), DayKind::Holiday);
@@ -382,14 +387,14 @@ impl Calendar {
     /// The clinic's name, if the calendar gives it: what the `{clinic}` placeholder of
     /// titles and scripts is filled with (in the script's language, or the nearest one
     /// the name has).
-    pub fn clinic(&self) -> Option<&crate::Text> {
+    pub fn clinic(&self) -> Option<&crate::rules::Text> {
         self.0.clinic.as_ref()
     }
 
     /// The same calendar with the clinic's name `name`.
     ///
     /// ```
-    /// use followup::{Calendar, Text};
+    /// use followup::{calendar::Calendar, rules::Text};
     /// let cal = Calendar::default().with_clinic(Text::new("维多利亚医美", "Victoria Clinic"))?;
     /// assert_eq!(cal.clinic().map(|n| n.en()), Some("Victoria Clinic"));
     /// # Ok::<(), followup::Error>(())
@@ -398,7 +403,7 @@ impl Calendar {
     /// # Errors
     ///
     /// [`crate::Error::Calendar`] if the name is empty in one of its languages.
-    pub fn with_clinic(mut self, name: crate::Text) -> Result<Calendar> {
+    pub fn with_clinic(mut self, name: crate::rules::Text) -> Result<Calendar> {
         self.0.clinic = Some(name);
         check::check(&self.0).map_err(|e| e.into_calendar("calendar"))?;
         Ok(self)
@@ -522,7 +527,7 @@ impl Calendar {
     /// unless `messages` closes the day.
     ///
     /// ```
-    /// use followup::{Calendar, Channel, ShiftReason};
+    /// use followup::{calendar::{Calendar, ShiftReason}, rules::Channel};
     /// let d = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
     /// let cal = Calendar::from_json("clinic.json", r#"{
     ///     "closed_dates": ["2026-02-17", "2026-02-20"],

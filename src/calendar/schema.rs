@@ -14,7 +14,7 @@ impl JsonSchema for Calendar {
     }
 
     fn schema_id() -> Cow<'static, str> {
-        "followup::Calendar".into()
+        "followup::calendar::Calendar".into()
     }
 
     fn json_schema(g: &mut SchemaGenerator) -> Schema {

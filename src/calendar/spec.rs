@@ -91,7 +91,7 @@ pub(super) struct Spec {
     pub messages: ChannelDays,
     /// The clinic's name, for the `{clinic}` placeholder of scripts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub clinic: Option<crate::Text>,
+    pub clinic: Option<crate::rules::Text>,
 }
 
 impl crate::json::Expected for Spec {

@@ -358,7 +358,7 @@ fn staff_id(s: &str) -> Result<String, String> {
     } else {
         Err(format!(
             "invalid owner {s:?}: expected a staff id, {}",
-            crate::ID_CHARS
+            crate::episode::ID_CHARS
         ))
     }
 }

@@ -20,7 +20,7 @@
 //! report is a value (its `Display` is the diff).
 //!
 //! ```
-//! use followup::{Cases, RuleSet};
+//! use followup::{cases::Cases, rules::RuleSet};
 //! let rules = RuleSet::builder().source("dental.json", r#"{
 //!     "format": "followup/v1", "id": "dental",
 //!     "name": {"zh": "口腔回访", "en": "Dental follow-up"},
@@ -175,7 +175,7 @@ impl RuleSet {
     /// program against the set.
     ///
     /// ```
-    /// use followup::RuleSet;
+    /// use followup::rules::RuleSet;
     /// let rules = RuleSet::builtin()?;
     /// let err = rules.read_cases("laser.cases.json", r#"{"cases": [{"name": "laser",
     ///   "episode": {"id": "e1", "event": "procedure", "at": "2026-03-02",

@@ -240,6 +240,7 @@ pub(super) fn read(name: &str, text: &str, limits: &Limits) -> Result<Cases> {
             "",
             "the text is empty: expected a case file (a JSON object such as {\"cases\": [{\"name\": …, \"episode\": …, \"expect\": …}]})",
         )
+        .syntax()
         .into_case(name));
     }
     let Object(file): Object<FileDef> = json::read(text, limits).map_err(|e| e.into_case(name))?;

@@ -1,11 +1,11 @@
 //! The compiled, validated form of a program: what planning reads.
 
+use crate::episode::Episode;
 use crate::model::{AfterEvent, BeyondMaxShift, Channel, ClosedDay, WaitThen};
 use crate::offset::{MonthEnd, Offset};
 use crate::plan::task::TaskInfo;
 use crate::text::Text;
 use crate::time::{NamedWindow, TimeWindow};
-use crate::Episode;
 use std::sync::Arc;
 
 /// A validated program.

@@ -144,7 +144,10 @@ pub(super) fn compile_step(
         }
         (_, b) => b.unwrap_or(crate::model::BeyondMaxShift::Keep),
     };
-    let channel = s.channel.or(d.channel).unwrap_or(crate::Channel::Phone);
+    let channel = s
+        .channel
+        .or(d.channel)
+        .unwrap_or(crate::rules::Channel::Phone);
     let expires = match (&s.expires, &d.expires) {
         (Some(e), _) => expiry(e, &at("expires"), limits)?,
         (None, Some(e)) => expiry(e, "/defaults/expires", limits)?,
@@ -173,10 +176,13 @@ pub(super) fn compile_step(
     }
     let texts =
         crate::template::step_texts(&s.title, s.script.as_ref(), &format!("/steps/{i}"), from)?;
-    let role = s.role.or(d.role).unwrap_or(crate::Role::CustomerService);
+    let role = s
+        .role
+        .or(d.role)
+        .unwrap_or(crate::rules::Role::CustomerService);
     let mut infos = derived::DerivedInfos::default();
     let retry = match (&s.no_answer, &d.no_answer) {
-        (Some(_), _) if channel != crate::Channel::Phone => {
+        (Some(_), _) if channel != crate::rules::Channel::Phone => {
             return Err(Located::new(
                 at("no_answer"),
                 format!("\"no_answer\" is for calls, and this step's channel is {}: expected \"channel\": \"phone\", or no \"no_answer\"", channel.name()),
@@ -184,7 +190,7 @@ pub(super) fn compile_step(
         }
         (Some(r), _) => Some(derived::retry_rule(r, &at("no_answer"))?),
         // A program's default applies to its calls.
-        (None, Some(r)) if channel == crate::Channel::Phone => {
+        (None, Some(r)) if channel == crate::rules::Channel::Phone => {
             Some(derived::retry_rule(r, "/defaults/no_answer")?)
         }
         _ => None,
@@ -292,10 +298,10 @@ fn wait(w: &crate::model::WaitDef, at: &str, limits: &Limits) -> Result<Wait, Lo
 fn default_expiry(
     offset: &Offset,
     from: &str,
-    channel: crate::Channel,
+    channel: crate::rules::Channel,
     scope: crate::model::Scope,
 ) -> Expiry {
-    use crate::Channel as C;
+    use crate::rules::Channel as C;
     let same_day = *offset == Offset::ZERO
         && (from == "event" || from.starts_with("fact:") || from.starts_with("latest:"));
     if offset.negative {

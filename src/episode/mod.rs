@@ -9,7 +9,7 @@ pub(crate) use dates::date_time;
 pub use owners::{Owner, Reassignment};
 
 /// The fact kind a reassignment also counts as, for anchors (`latest:contacted,assigned`).
-pub const ASSIGNED: &str = "assigned";
+pub(crate) const ASSIGNED: &str = "assigned";
 
 use crate::error::Result;
 use crate::limits::Limits;
@@ -25,7 +25,7 @@ use std::sync::Arc;
 /// complaint), with the patient. Plain data: build it in code or read it from JSON.
 ///
 /// ```
-/// use followup::Episode;
+/// use followup::episode::Episode;
 /// let ep = Episode::from_json("stdin", r#"{
 ///   "id": "ep-1001", "event": "procedure", "at": "2026-03-02T10:00:00",
 ///   "attributes": {"category": "plastic", "setting": "inpatient"},
@@ -104,7 +104,7 @@ pub struct Episode {
         any(test, feature = "schema"),
         schemars(with = "crate::schema::strings::RoleMap<Owner>")
     )]
-    pub owners: BTreeMap<crate::Role, Owner>,
+    pub owners: BTreeMap<crate::rules::Role, Owner>,
     /// Roles handed to someone else from a moment on: the tasks of the role still open
     /// then go to the new owner; done tasks keep the owner who had them.
     #[serde(
@@ -174,7 +174,7 @@ pub struct Fact {
     pub at: NaiveDateTime,
     /// The channel concerned (required for `opt_out`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub channel: Option<crate::Channel>,
+    pub channel: Option<crate::rules::Channel>,
 }
 
 /// One numbered session of a course.
@@ -326,7 +326,7 @@ pub struct Patient {
         skip_serializing_if = "Vec::is_empty",
         deserialize_with = "crate::json::objects"
     )]
-    pub rest_hours: Vec<crate::TimeWindow>,
+    pub rest_hours: Vec<crate::calendar::TimeWindow>,
     /// When the patient clearly said no (docs/domain.md §8: a refusal belongs to the patient):
     /// from then on no program calls, and messages go on only within each program's
     /// `declined` horizon (6 months unless the program says otherwise).
@@ -355,7 +355,7 @@ pub struct Patient {
 #[serde(deny_unknown_fields)]
 pub struct OptOut {
     /// The channel no longer used.
-    pub channel: crate::Channel,
+    pub channel: crate::rules::Channel,
     /// From when, in clinic wall-clock time (a date alone is midnight).
     #[serde(with = "date_time")]
     #[cfg_attr(
@@ -372,7 +372,7 @@ pub struct Dates(pub Vec<NaiveDate>);
 impl Episode {
     /// Reads an episode from JSON; `name` is used in error messages. The episode is
     /// checked for data slips ([`Episode::check`]); its values are checked against a rule
-    /// set's vocabulary by [`crate::RuleSet::read_episode`] and when it is planned.
+    /// set's vocabulary by [`crate::rules::RuleSet::read_episode`] and when it is planned.
     ///
     /// # Errors
     ///

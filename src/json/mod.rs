@@ -112,6 +112,10 @@ fn from_serde(pointer: String, e: &serde_json::Error) -> Located {
     let suffix = format!(" at line {} column {}", e.line(), e.column());
     let message = words::plain(full.strip_suffix(&suffix).unwrap_or(&full));
     let mut loc = Located::new(pointer, message);
+    loc.syntax = matches!(
+        e.classify(),
+        serde_json::error::Category::Syntax | serde_json::error::Category::Eof
+    );
     if e.line() > 0 {
         loc.line = Some(e.line());
         // serde_json says column 0 at the very start of a line (an empty text).

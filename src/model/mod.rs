@@ -1,6 +1,6 @@
 //! The serde model of a rule file (format `followup/v1`), exactly as written in JSON.
 //!
-//! Nothing here is checked beyond JSON shape; [`crate::RuleSet`] compiles and validates
+//! Nothing here is checked beyond JSON shape; [`crate::rules::RuleSet`] compiles and validates
 //! it. The README's "Rule format" section documents every field.
 
 mod kinds;
@@ -25,7 +25,7 @@ use std::fmt;
 #[serde(deny_unknown_fields, expecting = "a program (a JSON object)")]
 pub struct ProgramDef {
     /// The JSON Schema the file follows, for editors (`"../schema/rules.schema.json"`,
-    /// relative to the file). Read and ignored: a [`crate::RuleSet`] does not keep it, so
+    /// relative to the file). Read and ignored: a [`crate::rules::RuleSet`] does not keep it, so
     /// it counts neither in the rule set's JSON nor in its fingerprint.
     #[serde(rename = "$schema", default, skip_serializing_if = "Option::is_none")]
     pub schema: Option<String>,
@@ -111,7 +111,7 @@ pub enum Scope {
     /// Planned for each episode its `applies` matches (the default).
     #[default]
     Episode,
-    /// Planned for a patient over a horizon by [`crate::RuleSet::plan_patient`].
+    /// Planned for a patient over a horizon by [`crate::rules::RuleSet::plan_patient`].
     Patient,
 }
 

@@ -1,6 +1,6 @@
 //! Clinic notices: one-off dated messages or calls the clinic writes (an expert clinic day,
 //! a clinic event, a promotion; docs/domain.md §5), planned for the patients they target by
-//! [`crate::RuleSet::plan_notices`].
+//! [`crate::rules::RuleSet::plan_notices`].
 
 mod check;
 
@@ -40,13 +40,13 @@ pub(crate) const NOTICE_PROGRAM: &str = "notice";
 /// its event (its day alone without an event day).
 ///
 /// ```
-/// use followup::Notice;
+/// use followup::rules::Notice;
 /// let notice = Notice::from_json("notices.json", r#"{
 ///     "id": "anniversary-2026", "send_on": "2026-05-18",
 ///     "audience": {"tag": "key_customer"},
 ///     "title": {"zh": "院庆活动邀请", "en": "Clinic anniversary invitation"}
 /// }"#)?;
-/// assert_eq!(notice.channel, followup::Channel::Sms); // the default
+/// assert_eq!(notice.channel, followup::rules::Channel::Sms); // the default
 /// assert_eq!(notice.expires().map(|d| d.to_string()).as_deref(), Some("2026-05-21"));
 /// # Ok::<(), followup::Error>(())
 /// ```
@@ -133,7 +133,7 @@ impl crate::json::Expected for Notice {
 impl Notice {
     /// Reads one notice from a JSON object; `name` is used in error messages. The notice
     /// is checked ([`Notice::check`]); its audience is checked against a rule set's
-    /// vocabulary by [`crate::RuleSet::read_notices`] and when it is planned.
+    /// vocabulary by [`crate::rules::RuleSet::read_notices`] and when it is planned.
     ///
     /// # Errors
     ///
@@ -155,7 +155,7 @@ impl Notice {
     /// `max_notices` (1,000) notices.
     ///
     /// ```
-    /// use followup::Notice;
+    /// use followup::rules::Notice;
     /// let err = Notice::list_from_json("notices.json", r#"[
     ///   {"id": "a", "send_on": "2026-04-08", "audience": {}, "title": {"zh": "甲", "en": "A"}},
     ///   {"id": "a", "send_on": "2026-04-09", "audience": {}, "title": {"zh": "乙", "en": "B"}}
@@ -184,6 +184,7 @@ impl Notice {
                 "",
                 "the text is empty: expected a JSON array of notices, or one notice (a JSON object)",
             )
+            .syntax()
             .into_notice(name));
         }
         use crate::json::Document;
@@ -244,12 +245,12 @@ pub(crate) const CALL_GRACE_DAYS: u64 = 7;
 
 impl RuleSet {
     /// Reads a notice text as [`Notice::list_from_json`] does (under this set's limits),
-    /// and checks each audience against the [vocabulary](crate::Vocabulary): an event or
+    /// and checks each audience against the [vocabulary](crate::rules::Vocabulary): an event or
     /// a value of a closed attribute the rules do not know is refused, located, with the
     /// accepted values and the nearest one. Tags are free.
     ///
     /// ```
-    /// use followup::RuleSet;
+    /// use followup::rules::RuleSet;
     /// let rules = RuleSet::builtin()?;
     /// let err = rules.read_notices("notices.json", r#"{"id": "expert-day",
     ///     "send_on": "2026-04-08", "audience": {"category": "Plastic"},

@@ -88,7 +88,7 @@ impl<'de> Deserialize<'de> for Derived {
     }
 }
 
-/// What the history says happened to a task (see [`crate::RuleSet::plan_with`]): the
+/// What the history says happened to a task (see [`crate::rules::RuleSet::plan_with`]): the
 /// outcome that counts, when, and who recorded it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(any(test, feature = "schema"), derive(schemars::JsonSchema))]

@@ -5,10 +5,10 @@
 use super::task::Plan;
 use super::Planner;
 use crate::calendar::Calendar;
+use crate::episode::Episode;
 use crate::error::Result;
 use crate::history::History;
 use crate::ruleset::RuleSet;
-use crate::Episode;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
@@ -84,7 +84,7 @@ impl RuleSet {
     /// explains every task and dropped occurrence.
     ///
     /// ```
-    /// use followup::{Calendar, RuleSet};
+    /// use followup::{calendar::Calendar, rules::RuleSet};
     /// let rules = RuleSet::builtin()?;
     /// let ep = rules.read_episode("ep", r#"{"id": "ep-1", "event": "procedure", "at": "2026-03-02T10:00",
     ///     "attributes": {"category": "laser"}, "patient": {"id": "p-1"}}"#)?;

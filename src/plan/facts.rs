@@ -3,9 +3,9 @@
 //! facts of a kind in time order. Sorted once, each question is a binary search, however
 //! many facts the episode holds.
 
+use crate::episode::Episode;
 use crate::episode::ASSIGNED;
 use crate::model::Channel;
-use crate::Episode;
 use chrono::NaiveDateTime;
 
 /// The facts of one plan's episode (and its patient's refusal and opt-outs).

@@ -4,9 +4,9 @@
 use super::facts::Facts;
 use super::task::DropReason;
 use crate::compile::{Program, Step};
+use crate::episode::Episode;
 use crate::model::Channel;
 use crate::offset::{Landing, MonthEnd};
-use crate::Episode;
 use chrono::NaiveDateTime;
 use std::sync::Arc;
 

@@ -1,8 +1,17 @@
-//! Plan: episode + calendar + compiled programs → dated tasks.
+//! Plans: what [`RuleSet::plan`](crate::rules::RuleSet::plan) and its siblings return —
+//! an episode + a calendar + the compiled programs → dated [`Task`]s, the [`Dropped`]
+//! occurrences and why, the history entries that changed nothing ([`Ignored`]), and on
+//! request an [`Explanation`] per task.
 //!
-//! For each program that applies: resolve milestone dates, then walk the steps in
-//! dependency order — anchor dates, nominal dates (offset and repeat), the calendar's
-//! closed-day policy, time windows — collecting tasks and dropped occurrences.
+//! For each program that applies the planner resolves milestone dates, then walks the
+//! steps in dependency order — anchor dates, nominal dates (offset and repeat), the
+//! calendar's closed-day policy, time windows — collecting tasks and dropped occurrences.
+
+pub use crate::sms::sms_segments;
+pub use crate::stamp::{Stamp, VERSION};
+pub use explain::{Explained, Explanation};
+pub use ledger::{Ignored, IgnoredReason, FOLLOW_UP};
+pub use task::{Derived, DropReason, Dropped, Plan, Record, Status, Task};
 
 mod derive;
 pub(crate) mod derived;
@@ -26,22 +35,22 @@ mod why;
 
 use crate::calendar::{Calendar, ShiftReason};
 use crate::compile::{Program, Step};
+use crate::episode::Episode;
 use crate::error::{Error, Located, Result};
 use crate::history::History;
 use crate::model::Channel;
 use crate::ruleset::RuleSet;
 use crate::time::TimeWindow;
-use crate::Episode;
 use chrono::{NaiveDate, NaiveTime};
 use std::sync::Arc;
-use task::{task_id, DropReason, Dropped, Plan, Status, Subject, Task};
+use task::{task_id, Subject};
 
 impl RuleSet {
     /// Plans one episode: every program whose `applies` matches, every step whose `when`
     /// matches. Pure and deterministic: the same input gives the same plan.
     ///
     /// ```
-    /// use followup::{Calendar, Episode, RuleSet};
+    /// use followup::{calendar::Calendar, episode::Episode, rules::RuleSet};
     /// let rules = RuleSet::builtin().unwrap();
     /// let ep = Episode::from_json("ep", r#"{"id": "ep-1", "event": "procedure",
     ///   "at": "2026-03-02", "attributes": {"category": "laser"}, "patient": {"id": "p-1"}}"#).unwrap();
@@ -84,7 +93,7 @@ impl RuleSet {
     /// - Outcomes that change nothing are listed in [`Plan::ignored`], with why.
     ///
     /// ```
-    /// use followup::{Calendar, Derived, History, RuleSet};
+    /// use followup::{calendar::Calendar, plan::Derived, history::History, rules::RuleSet};
     /// let rules = RuleSet::builtin()?;
     /// let ep = rules.read_episode("ep", r#"{"id": "ep-1", "event": "procedure",
     ///   "at": "2026-03-02T10:00", "attributes": {"category": "laser"}, "patient": {"id": "p-1"}}"#)?;
@@ -124,7 +133,7 @@ impl RuleSet {
     /// reminder as due today, a known failure of booking systems.
     ///
     /// ```
-    /// use followup::{Calendar, Episode, RuleSet, Status};
+    /// use followup::{calendar::Calendar, episode::Episode, rules::RuleSet, plan::Status};
     /// let rules = RuleSet::builtin()?;
     /// let ep = Episode::from_json("ep", r#"{"id": "e1", "event": "procedure", "at": "2026-03-02",
     ///     "attributes": {"category": "laser"}, "patient": {"id": "p1"}}"#)?;
@@ -304,11 +313,11 @@ impl RuleSet {
 }
 
 /// The `declined` outcomes of a history, as facts.
-fn refusals(h: &History) -> Vec<crate::Fact> {
+fn refusals(h: &History) -> Vec<crate::episode::Fact> {
     h.outcomes
         .iter()
         .filter(|o| o.outcome == crate::history::OutcomeKind::Declined)
-        .map(|o| crate::Fact {
+        .map(|o| crate::episode::Fact {
             kind: "declined".into(),
             at: o.at,
             channel: None,

@@ -41,12 +41,12 @@ impl RuleSet {
     /// calls and messages keep out of the clinic's quiet hours and the patient's rest hours
     /// (`rest_hours` when they cover the whole day).
     ///
-    /// The plan joins the patient's other plans in [`crate::merge`]: notices are of class
+    /// The plan joins the patient's other plans in [`crate::replan::merge_plans`]: notices are of class
     /// `sales` by default, so a notice no day of its window can take under the caps is
     /// dropped (`frequency_cap`).
     ///
     /// ```
-    /// use followup::{Calendar, Channel, Notice, Patient, RuleSet, ShiftReason};
+    /// use followup::{calendar::{Calendar, ShiftReason}, rules::{Channel, Notice, RuleSet}, episode::Patient};
     /// let rules = RuleSet::builtin()?;
     /// let notices = Notice::list_from_json("notices.json", r#"[
     ///   {"id": "expert-day-2026-04", "send_on": "2026-04-06", "event_day": "2026-04-12",
@@ -74,7 +74,7 @@ impl RuleSet {
     ///
     /// - [`crate::Error::Notice`] named `notices`, with the pointer `/INDEX/…`, for a
     ///   notice that [`Notice::check`] refuses, a duplicate id, an audience value outside
-    ///   the rule set's [vocabulary](crate::Vocabulary), more than `max_notices` notices;
+    ///   the rule set's [vocabulary](crate::rules::Vocabulary), more than `max_notices` notices;
     /// - [`crate::Error::Episode`] for a patient or an episode that planning would refuse,
     ///   or an episode of another patient;
     /// - [`crate::Error::Calendar`] when the calendar's quiet hours cover a notice's time.

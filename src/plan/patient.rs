@@ -24,7 +24,7 @@ impl RuleSet {
     /// `when` can test the patient's tags (`{"tag": "key_customer"}`).
     ///
     /// ```
-    /// use followup::{Calendar, Patient, RuleSet};
+    /// use followup::{calendar::Calendar, episode::Patient, rules::RuleSet};
     /// let rules = RuleSet::builtin()?;
     /// let patient = Patient { id: "p-42".into(), birthday: Some("1990-11-03".parse().unwrap()), ..Patient::default() };
     /// let from = "2026-01-01".parse().unwrap();

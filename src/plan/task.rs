@@ -31,7 +31,7 @@ pub struct Plan {
     pub tasks: Vec<Task>,
     /// Occurrences that will not be done, each with its reason.
     pub dropped: Vec<Dropped>,
-    /// Outcomes of the history ([`crate::RuleSet::plan_with`]) that changed nothing, each
+    /// Outcomes of the history ([`crate::rules::RuleSet::plan_with`]) that changed nothing, each
     /// with why (no such task, dropped, recorded after the task was closed…).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ignored: Vec<super::ledger::Ignored>,
@@ -100,7 +100,7 @@ pub struct Task {
     /// expires before its visit, a greeting after its day, a call some days after its
     /// window (the step's `expires`). Nothing moves a task past it.
     pub expires: Option<NaiveDate>,
-    /// Where the task stands on the as-of day of [`crate::RuleSet::plan_as_of`]; `None`
+    /// Where the task stands on the as-of day of [`crate::rules::RuleSet::plan_as_of`]; `None`
     /// in plans made without one.
     pub status: Option<Status>,
     /// True while the step's `wait_for` fact has not happened (see [`Task::waits_for`]).
@@ -108,7 +108,7 @@ pub struct Task {
     /// Set for a task made from another occurrence (an escalation, a further attempt):
     /// its id is that occurrence's id plus `/` and [`Derived::name`].
     pub derived: Option<Derived>,
-    /// What the history passed to [`crate::RuleSet::plan_with`] says happened to it.
+    /// What the history passed to [`crate::rules::RuleSet::plan_with`] says happened to it.
     pub record: Option<Record>,
     /// The person who owns the task's role (the episode's `owners` and `reassignments`):
     /// for an open task, whoever owns the role now; for a closed one, whoever owned it
@@ -382,7 +382,7 @@ impl Task {
     /// when the step's texts have placeholders.
     ///
     /// ```
-    /// use followup::{Calendar, Episode, RuleSet, Text};
+    /// use followup::{calendar::Calendar, episode::Episode, rules::{RuleSet, Text}};
     /// let rules = RuleSet::builder().source("dental.json", r#"{
     ///     "format": "followup/v1", "id": "dental",
     ///     "name": {"zh": "口腔回访", "en": "Dental follow-up"},
@@ -418,7 +418,7 @@ impl Task {
 
     /// For an SMS with a script: how many segments the script takes in the language
     /// `tag` (with the fallback of [`Text::get_tag`]), counted by
-    /// [`crate::sms_segments`]. `None` for other channels and SMS without a script.
+    /// [`crate::plan::sms_segments`]. `None` for other channels and SMS without a script.
     pub fn sms_segments(&self, tag: &str) -> Option<usize> {
         self.sms_script()
             .map(|s| crate::sms::sms_segments(s.get_tag(tag)))
@@ -612,7 +612,7 @@ pub enum DropReason {
     /// A call went unanswered as many times as its step's `no_answer` allows and its
     /// `then` is `drop`; `detail` is the number of calls made.
     Unanswered,
-    /// [`crate::merge`] found no day within the task's window under the frequency caps,
+    /// [`crate::replan::merge_plans`] found no day within the task's window under the frequency caps,
     /// and the policy drops such tasks of its class (greetings, sales) rather than break a
     /// cap; `detail` is the channel.
     FrequencyCap,

@@ -113,7 +113,7 @@ impl schemars::JsonSchema for Task {
     }
 
     fn schema_id() -> std::borrow::Cow<'static, str> {
-        "followup::Task".into()
+        "followup::plan::Task".into()
     }
 
     fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {

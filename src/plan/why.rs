@@ -1,8 +1,8 @@
 //! Why an episode got no plan: the programs loaded and what they apply to.
 
 use super::Program;
+use crate::episode::Episode;
 use crate::ruleset::RuleSet;
-use crate::Episode;
 
 impl RuleSet {
     /// `no program applies to event procedure, category injection; loaded: …`: the

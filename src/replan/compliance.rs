@@ -197,7 +197,7 @@ pub struct ComplianceReport {
 ///
 /// When a task has several completions (a call not answered, then one that was), the
 /// earliest counts; the others change nothing. A task the history closed as done
-/// ([`Task::record`], plans made with [`crate::RuleSet::plan_with`]) counts as completed
+/// ([`Task::record`], plans made with [`crate::rules::RuleSet::plan_with`]) counts as completed
 /// then, by whoever recorded it (else its owner), unless an earlier completion is given;
 /// an unanswered call closed by the attempt after it (or by the message, the supervisor's
 /// task or the drop after the last attempt) is not judged, as what took over is. Completions for known tasks due outside the
@@ -206,7 +206,7 @@ pub struct ComplianceReport {
 /// &p.tasks), …)`.
 ///
 /// ```
-/// use followup::{compliance, Calendar, Completion, CompliancePeriod, Episode, Role, RuleSet};
+/// use followup::{replan::{compliance, Completion, CompliancePeriod}, calendar::Calendar, episode::Episode, rules::{Role, RuleSet}};
 /// let rules = RuleSet::builtin()?;
 /// let ep = Episode::from_json("ep", r#"{"id": "ep-1", "event": "procedure", "at": "2026-03-02",
 ///     "attributes": {"category": "laser"}, "patient": {"id": "p-1"}}"#)?;

@@ -111,7 +111,7 @@ impl PlanDiff {
 /// `diff(a, a)` puts every task in `keep`, and `apply(a, &diff(a, b)) == b.tasks`.
 ///
 /// ```
-/// use followup::{apply, diff, Calendar, Episode, RuleSet};
+/// use followup::{replan::{apply, diff}, calendar::Calendar, episode::Episode, rules::RuleSet};
 /// let rules = RuleSet::builtin()?;
 /// let laser = |at: &str| Episode::from_json("ep", &format!(r#"{{"id": "ep-1",
 ///     "event": "procedure", "at": "{at}", "attributes": {{"category": "laser"}},
@@ -175,14 +175,14 @@ pub fn diff(previous: &Plan, next: &Plan) -> PlanDiff {
 /// `keep` (an id the previous plan does not have is skipped), in plan order.
 ///
 /// ```
-/// use followup::{apply, diff, Calendar, Episode, RuleSet};
+/// use followup::{replan::{apply, diff}, calendar::Calendar, episode::Episode, rules::RuleSet};
 /// let rules = RuleSet::builtin()?;
 /// let ep = Episode::from_json("ep", r#"{"id": "ep-2", "event": "procedure", "at": "2026-03-02",
 ///     "attributes": {"category": "plastic", "setting": "inpatient"}, "patient": {"id": "p-2"}}"#)?;
 /// let before = rules.plan(&ep, &Calendar::default())?;
 /// // The discharge date becomes known: the farewell visit is created, the rest kept.
 /// let mut ep2 = ep.clone();
-/// ep2.milestones.insert("discharge".into(), followup::Dates(vec!["2026-03-05".parse().unwrap()]));
+/// ep2.milestones.insert("discharge".into(), followup::episode::Dates(vec!["2026-03-05".parse().unwrap()]));
 /// let after = rules.plan(&ep2, &Calendar::default())?;
 /// let d = diff(&before, &after);
 /// assert_eq!(d.create.len(), 1);

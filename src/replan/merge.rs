@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-/// The tasks of several plans as contacts: the result of [`merge`].
+/// The tasks of several plans as contacts: the result of [`merge_plans`].
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MergedPlan {
@@ -44,7 +44,7 @@ pub struct Contact {
     /// Who: the role of the first (highest-priority) reason.
     pub role: Role,
     /// The tasks this contact does, highest priority first (see
-    /// [`PriorityPolicy`](crate::PriorityPolicy)). Never empty.
+    /// [`PriorityPolicy`](crate::replan::PriorityPolicy)). Never empty.
     pub reasons: Vec<ContactReason>,
     /// True when no day in the window of its tasks kept the caps, and the policy keeps
     /// such contacts (a reminder, aftercare) on their day rather than drop them: the
@@ -102,7 +102,7 @@ impl Contact {
 ///    one contact listing every task as a reason. Visits (`in_person`, `home_visit`) and
 ///    `internal` work are never merged nor moved: each is a contact of its own on its day.
 /// 2. **Cap.** Contacts are placed one by one, highest priority first (see
-///    [`PriorityPolicy`](crate::PriorityPolicy): class, role, due day, latest day, ids).
+///    [`PriorityPolicy`](crate::replan::PriorityPolicy): class, role, due day, latest day, ids).
 ///    A cap never takes a task out of its window, so a reminder stays before its visit, a
 ///    greeting on its day and a same-day thanks on its day. In this order of preference a
 ///    contact goes to:
@@ -121,7 +121,7 @@ impl Contact {
 ///
 /// A task that waits for a fact (a sales call waiting for `recovered`) is no contact yet:
 /// it is listed in `waiting`, not counted against a cap, until re-planning after the fact.
-/// A task the history closed ([`crate::Task::is_closed`]: done, or an unanswered attempt
+/// A task the history closed ([`crate::plan::Task::is_closed`]: done, or an unanswered attempt
 /// taken over by the next) happened: it stays on its day as a contact of its own,
 /// neither moved, joined nor counted against a cap.
 ///
@@ -130,7 +130,7 @@ impl Contact {
 /// passed twice) is taken once.
 ///
 /// ```
-/// use followup::{merge, Calendar, Channel, ContactPolicy, Episode, Role, RuleSet};
+/// use followup::{replan::{merge_plans, ContactPolicy}, calendar::Calendar, rules::{Channel, Role, RuleSet}, episode::Episode};
 /// let rules = RuleSet::builtin()?;
 /// let cal = Calendar::default();
 /// let episode = |id: &str, category: &str| Episode::from_json("ep", &format!(r#"{{"id": "{id}",
@@ -138,7 +138,7 @@ impl Contact {
 ///     "attributes": {{"category": "{category}", "setting": "outpatient"}}}}"#));
 /// let plastic = rules.plan(&episode("ep-a", "plastic")?, &cal)?;
 /// let laser = rules.plan(&episode("ep-b", "laser")?, &cal)?;
-/// let merged = merge(&[plastic, laser], &ContactPolicy::default(), &cal);
+/// let merged = merge_plans(&[plastic, laser], &ContactPolicy::default(), &cal);
 ///
 /// // Both programmes call on D+1: one call with both reasons.
 /// let day1 = &merged.contacts[0];
@@ -153,7 +153,7 @@ impl Contact {
 /// assert_eq!((m3.reasons.len(), m3.role), (2, Role::OnsiteConsultant));
 /// # Ok::<(), followup::Error>(())
 /// ```
-pub fn merge(plans: &[Plan], policy: &ContactPolicy, calendar: &Calendar) -> MergedPlan {
+pub fn merge_plans(plans: &[Plan], policy: &ContactPolicy, calendar: &Calendar) -> MergedPlan {
     let mut classes: BTreeMap<(&str, &str), PriorityClass> = BTreeMap::new();
     let mut ranked: Vec<Ranked<'_>> = Vec::new();
     let mut waiting: Vec<Task> = Vec::new();
@@ -249,7 +249,7 @@ pub fn merge(plans: &[Plan], policy: &ContactPolicy, calendar: &Calendar) -> Mer
         })
         .collect();
     contacts.sort_by(|a, b| {
-        fn id(c: &Contact) -> Option<(&str, &str, &str, u32, Option<crate::Derived>)> {
+        fn id(c: &Contact) -> Option<(&str, &str, &str, u32, Option<crate::plan::Derived>)> {
             c.reasons.first().map(|r| r.task.key())
         }
         (a.date, a.window.start, a.channel, &a.patient, id(a)).cmp(&(

@@ -1,12 +1,12 @@
 //! After planning: re-planning, one patient in many programmes, daily work and supervision.
 //!
-//! Everything here works on the [`Plan`](crate::Plan)s and [`Task`]s the engine has
+//! Everything here works on the [`Plan`](crate::plan::Plan)s and [`Task`]s the engine has
 //! already produced; it is pure (no IO, no clock: the caller passes the day) and
 //! deterministic (outputs are sorted, never in hash-map order).
 //!
 //! - [`diff()`] / [`apply`]: what changed between two plans of the same episode — tasks to
 //!   create, cancel, move, update or keep — so a host can upsert after re-planning.
-//! - [`merge()`]: the tasks of all a patient's plans as contacts: one call or message per
+//! - [`merge_plans()`]: the tasks of all a patient's plans as contacts: one call or message per
 //!   patient, day and channel listing every reason, with per-channel frequency caps
 //!   ([`ContactPolicy`]).
 //! - [`worklist()`] / [`week`]: what one role has to do on a day (overdue first) or a week;
@@ -25,7 +25,7 @@ pub use compliance::{
     ComplianceStatus,
 };
 pub use diff::{apply, diff, Cancelled, PlanDiff, TaskChange};
-pub use merge::{merge, CapMove, Contact, ContactReason, MergedPlan, MoveReason};
+pub use merge::{merge_plans, CapMove, Contact, ContactReason, MergedPlan, MoveReason};
 pub use policy::{Cap, ContactPolicy, PriorityClass, PriorityPolicy, MAX_CAP_DAYS};
 pub use worklist::{
     week, worklist, worklists_by_owner, OwnerWorklist, WorkDay, WorkItem, WorkState,

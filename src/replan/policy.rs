@@ -10,7 +10,7 @@ use std::num::NonZeroU32;
 /// it bounds the work of checking a cap.
 pub const MAX_CAP_DAYS: u32 = 366;
 
-/// How [`merge`](crate::merge) turns tasks into contacts: frequency caps per channel and the
+/// How [`merge_plans`](crate::replan::merge_plans) turns tasks into contacts: frequency caps per channel and the
 /// priority order that decides which contact moves when a cap is hit.
 ///
 /// The default (`ContactPolicy::default()`, also what JSON fields left out get):
@@ -29,7 +29,7 @@ pub const MAX_CAP_DAYS: u32 = 366;
 /// the default policy the confirmation, the least urgent of the three, moves to D+9.
 ///
 /// ```
-/// use followup::{Cap, Channel, ContactPolicy};
+/// use followup::{replan::{Cap, ContactPolicy}, rules::Channel};
 /// let policy: ContactPolicy = serde_json::from_str(r#"{
 ///     "caps": [{"channel": "phone", "max": 1, "per_days": 2},
 ///              {"channel": "sms", "max": 3, "per_days": 30}]
@@ -150,7 +150,7 @@ pub enum PriorityClass {
 /// supervisor. Roles not listed come after, in [`Role::ALL`] order.
 ///
 /// ```
-/// use followup::{PriorityClass, PriorityPolicy};
+/// use followup::replan::{PriorityClass, PriorityPolicy};
 /// let p = PriorityPolicy::default();
 /// assert_eq!(p.class_of("plastic-aftercare", "day-1-call"), PriorityClass::Aftercare);
 /// assert_eq!(p.class_of("plastic-aftercare", "month-3-call"), PriorityClass::Care);

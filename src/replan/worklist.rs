@@ -69,7 +69,7 @@ pub struct WorkDay {
 /// `worklist(plans.iter().flat_map(|p| &p.tasks), …)`.
 ///
 /// ```
-/// use followup::{worklist, Calendar, Episode, Role, RuleSet, WorkState};
+/// use followup::{replan::{worklist, WorkState}, calendar::Calendar, episode::Episode, rules::{Role, RuleSet}};
 /// use std::collections::BTreeSet;
 /// let rules = RuleSet::builtin()?;
 /// let ep = Episode::from_json("ep", r#"{"id": "ep-1", "event": "procedure", "at": "2026-03-02",
@@ -101,7 +101,7 @@ pub fn worklist<'a>(
 /// with no items, so there are always seven.
 ///
 /// ```
-/// use followup::{week, Calendar, Episode, RuleSet};
+/// use followup::{replan::week, calendar::Calendar, episode::Episode, rules::RuleSet};
 /// use std::collections::BTreeSet;
 /// let rules = RuleSet::builtin()?;
 /// let ep = Episode::from_json("ep", r#"{"id": "ep-1", "event": "procedure", "at": "2026-03-02",
@@ -134,7 +134,7 @@ pub fn week<'a>(
 /// order of their ids and the tasks nobody owns last (`owner: None`).
 ///
 /// ```
-/// use followup::{worklists_by_owner, Calendar, RuleSet};
+/// use followup::{replan::worklists_by_owner, calendar::Calendar, rules::RuleSet};
 /// use std::collections::BTreeSet;
 /// let rules = RuleSet::builtin()?;
 /// let ep = rules.read_episode("ep", r#"{"id": "ep-1", "event": "procedure", "at": "2026-03-02",

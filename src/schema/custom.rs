@@ -5,6 +5,7 @@ use super::strings::{
     DaysOrWeeks, Duration, Hhmm, Id, NonPositiveDaysOrWeeks, Offset, SafeId, DERIVED,
 };
 use super::{describe, object};
+use crate::episode::{Dates, Owner};
 use crate::model::{
     AttributeValues, ClosedDay, Fraction, MilestoneDef, TimeDef, Values, WaitDef, WaitThen,
     WindowDef,
@@ -12,7 +13,6 @@ use crate::model::{
 use crate::plan::task::Derived;
 use crate::text::Text;
 use crate::time::NamedWindow;
-use crate::{Dates, Owner};
 use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde_json::json;
 use std::borrow::Cow;

@@ -7,7 +7,7 @@
 //! [`files`] gives every schema with its file name; each has a stable `$id`
 //! (`urn:followup:schema:v1:rules`…). With the feature, the model's types also implement
 //! `schemars::JsonSchema`: a host that describes its own API with schemars (an endpoint
-//! taking an [`crate::Episode`] and returning a [`crate::Plan`]) can embed them.
+//! taking an [`crate::episode::Episode`] and returning a [`crate::plan::Plan`]) can embed them.
 
 pub(crate) mod custom;
 pub(crate) mod strings;
@@ -44,7 +44,7 @@ pub fn rules() -> Value {
 
 /// An episode: one event that starts follow-up, and the patient.
 pub fn episode() -> Value {
-    root::<crate::Episode>(
+    root::<crate::episode::Episode>(
         "episode",
         "followup episode",
         "One event that starts follow-up (a procedure, a consultation, a course, a repair, a complaint), with the patient. A top-level \"$schema\" is read and ignored.",
@@ -54,7 +54,7 @@ pub fn episode() -> Value {
 
 /// A clinic calendar.
 pub fn calendar() -> Value {
-    root::<crate::Calendar>(
+    root::<crate::calendar::Calendar>(
         "calendar",
         "followup clinic calendar",
         "Which days the clinic, the call desk and the message system work, the kind of each day, the opening hours and the times of the named windows. Every field is optional. A top-level \"$schema\" is read and ignored.",
@@ -64,7 +64,7 @@ pub fn calendar() -> Value {
 
 /// A history: what happened to the tasks of a plan, and follow-ups added by hand.
 pub fn history() -> Value {
-    root::<crate::History>(
+    root::<crate::history::History>(
         "history",
         "followup history",
         "What happened to the tasks of a plan (outcomes keyed by task id) and the follow-ups staff added by hand, passed back in beside the episode (docs/closed-loop.md). A top-level \"$schema\" is read and ignored.",
@@ -84,7 +84,7 @@ pub fn notices() -> Value {
 
 /// A plan, as the library writes it.
 pub fn plan() -> Value {
-    root::<crate::Plan>(
+    root::<crate::plan::Plan>(
         "plan",
         "followup plan",
         "The plan of one episode (or of a patient's greetings, or of clinic notices) as the library writes it: the tasks, what was dropped and why, the outcomes of the history that changed nothing, and what made the plan.",
@@ -165,7 +165,7 @@ impl JsonSchema for RuleFile {
     }
 
     fn json_schema(g: &mut SchemaGenerator) -> Schema {
-        one_or_many(g.subschema_for::<crate::ProgramDef>())
+        one_or_many(g.subschema_for::<crate::rules::ProgramDef>())
     }
 }
 
@@ -178,7 +178,7 @@ impl JsonSchema for NoticeFile {
     }
 
     fn json_schema(g: &mut SchemaGenerator) -> Schema {
-        let mut schema = one_or_many(g.subschema_for::<crate::Notice>());
+        let mut schema = one_or_many(g.subschema_for::<crate::rules::Notice>());
         // `[]` is a text with no notices.
         if let Some(Value::Object(array)) = schema.pointer_mut("/anyOf/1") {
             array.remove("minItems");
@@ -206,6 +206,26 @@ fn clean(value: &mut Value) {
         }
         Value::Array(items) => items.iter_mut().for_each(clean),
         _ => {}
+    }
+}
+
+/// A link label without its module path: `crate::rules::RuleSet::plan` → `RuleSet::plan`
+/// (the path up to the first segment that starts with a capital letter).
+fn without_modules(label: &str) -> String {
+    let inner = label.trim_matches('`');
+    let mut segments: Vec<&str> = inner.split("::").collect();
+    while segments.len() > 1
+        && segments
+            .first()
+            .is_some_and(|s| s.starts_with(|c: char| c.is_ascii_lowercase()))
+    {
+        segments.remove(0);
+    }
+    let short = segments.join("::");
+    if label.starts_with('`') {
+        format!("`{short}`")
+    } else {
+        short
     }
 }
 
@@ -269,7 +289,7 @@ fn unlink(text: &str) -> String {
                         continue;
                     }
                 };
-                out.push_str(&label.replace("crate::", ""));
+                out.push_str(&without_modules(label));
                 rest = next;
             }
             _ => {

@@ -263,7 +263,7 @@ impl JsonSchema for Format {
     }
 
     fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        object(json!({"type": "string", "const": crate::FORMAT}))
+        object(json!({"type": "string", "const": crate::rules::FORMAT}))
     }
 }
 
@@ -280,7 +280,7 @@ impl<V: JsonSchema> JsonSchema for RoleMap<V> {
     }
 
     fn json_schema(g: &mut SchemaGenerator) -> Schema {
-        let roles: Vec<&str> = crate::Role::ALL.iter().map(|r| r.name()).collect();
+        let roles: Vec<&str> = crate::rules::Role::ALL.iter().map(|r| r.name()).collect();
         object(json!({
             "type": "object",
             "propertyNames": {"enum": roles},
@@ -306,7 +306,7 @@ impl JsonSchema for Conditions {
         object(json!({
             "type": "object",
             "propertyNames": {"minLength": 1},
-            "additionalProperties": g.subschema_for::<crate::Values>()
+            "additionalProperties": g.subschema_for::<crate::rules::Values>()
         }))
     }
 }

@@ -5,7 +5,13 @@
 //! `UPDATE_SCHEMA=1 cargo test --lib schema` writes the generated schemas to `schema/`.
 
 use super::{files, to_text};
-use crate::{Calendar, Episode, History, Notice, Plan, RuleSet};
+use crate::{
+    calendar::Calendar,
+    episode::Episode,
+    history::History,
+    plan::Plan,
+    rules::{Notice, RuleSet},
+};
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 
@@ -503,7 +509,7 @@ fn every_property_has_a_description() {
 fn descriptions_are_plain_text() {
     use super::clean_doc;
     assert_eq!(
-        clean_doc("One task.\nSee [`crate::RuleSet::plan`] and [the loop](crate::History).\n\n```json\n{}\n```\nmore"),
+        clean_doc("One task.\nSee [`crate::rules::RuleSet::plan`] and [the loop](crate::history::History).\n\n```json\n{}\n```\nmore"),
         "One task. See `RuleSet::plan` and the loop."
     );
     assert_eq!(clean_doc("`[{\"a\": 1}]` stays"), "`[{\"a\": 1}]` stays");

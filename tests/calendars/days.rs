@@ -148,7 +148,7 @@ fn shifts(calendar: &Calendar, at: &str) -> Vec<String> {
         .source("visit.json", SHIFT_RULES)
         .build()
         .unwrap();
-    let episode = followup::Episode::from_json(
+    let episode = followup::episode::Episode::from_json(
         "ep",
         &format!(
             r#"{{"id": "e1", "event": "procedure", "at": "{at}", "patient": {{"id": "p1"}}}}"#

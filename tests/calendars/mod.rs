@@ -9,7 +9,10 @@
 //! `merge_and_json` composition, coverage and the JSON form.
 
 use chrono::{Datelike, NaiveDate, Weekday};
-use followup::{Calendar, DayKind, RuleSet, ShiftReason};
+use followup::{
+    calendar::{Calendar, DayKind, ShiftReason},
+    rules::RuleSet,
+};
 use std::collections::BTreeMap;
 use std::path::Path;
 

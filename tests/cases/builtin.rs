@@ -3,7 +3,7 @@
 //! case passes. The expected tasks were written by hand from docs/domain.md's tables and the
 //! rule files (dates worked out with the calendar), never copied from the planner.
 
-use followup::{RuleSet, BUILTIN_RULES};
+use followup::rules::{RuleSet, BUILTIN_RULES};
 use std::collections::BTreeSet;
 use std::path::Path;
 
@@ -98,7 +98,7 @@ fn the_rule_folders_leave_the_case_files_out() {
 fn the_sampled_ids_of_the_cases_fall_where_their_names_say() {
     // rules/cases/product-aftersales.cases.json: the callback draws with no salt, the
     // message draws with the salt "sms" (rules/product-aftersales.json).
-    use followup::sample_draw;
+    use followup::rules::sample_draw;
     let repair = |salt: &str, id: &str| sample_draw("repair-aftersales", salt, id);
     let purchase = |id: &str| sample_draw("purchase-aftersales", "", id);
     assert!(repair("", "c-1008") < 0.5 && repair("sms", "c-1008") < 0.5);

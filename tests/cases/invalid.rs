@@ -5,7 +5,7 @@
 //! `invalid_cases/NAME.json`. A `.json` without its `.err` (or the reverse) fails the
 //! walk, and so does a text that is accepted.
 
-use followup::RuleSet;
+use followup::rules::RuleSet;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -89,7 +89,7 @@ proptest::proptest! {
         "\\PC{0,64}",
         "[\\[\\]{}\",:0-9a-z \\\\-]{0,64}",
     ]) {
-        for result in [followup::Cases::from_json("t", &text), builtin().read_cases("t", &text)] {
+        for result in [followup::cases::Cases::from_json("t", &text), builtin().read_cases("t", &text)] {
             if let Err(e) = result {
                 proptest::prop_assert!(e.is_case());
                 proptest::prop_assert!(e.to_string().starts_with("t: "));
@@ -112,7 +112,7 @@ proptest::proptest! {
             serde_json::to_string(&task).unwrap(),
             serde_json::to_string(&drop).unwrap(),
         );
-        if let Ok(cases) = followup::Cases::from_json("t", &text) {
+        if let Ok(cases) = followup::cases::Cases::from_json("t", &text) {
             let report = builtin().run_cases(&cases);
             proptest::prop_assert!(!report.to_string().is_empty());
         }

@@ -3,7 +3,7 @@
 //! of an expected line.
 
 use followup::cases::{Difference, Verdict};
-use followup::{Cases, RuleSet};
+use followup::{cases::Cases, rules::RuleSet};
 use std::path::Path;
 
 fn read(name: &str) -> String {
@@ -88,7 +88,7 @@ fn one_case(expect: &str) -> String {
     )
 }
 
-fn run(rules: &RuleSet, text: &str) -> followup::CaseReport {
+fn run(rules: &RuleSet, text: &str) -> followup::cases::CaseReport {
     rules.run_cases(&rules.read_cases("t.cases.json", text).unwrap())
 }
 

@@ -155,7 +155,7 @@ fn lead_ownership_counts_its_three_months_from_the_last_assignment() {
     assert!(p
         .tasks
         .iter()
-        .filter(|t| t.role() == followup::Role::CustomerService && !t.is_closed())
+        .filter(|t| t.role() == followup::rules::Role::CustomerService && !t.is_closed())
         .all(|t| t.owner.as_deref() == Some("u-8")));
 }
 
@@ -207,7 +207,7 @@ fn scripts_name_the_owner_of_the_task_and_follow_a_handover() {
     assert_eq!(call.owner.as_deref(), Some("u-21"));
     assert!(call.script().unwrap().zh().contains("我是小周"));
     let later: Vec<&Task> = (plan.tasks.iter())
-        .filter(|t| t.role() == followup::Role::Consultant && !t.is_closed())
+        .filter(|t| t.role() == followup::rules::Role::Consultant && !t.is_closed())
         .collect();
     assert!(later
         .iter()

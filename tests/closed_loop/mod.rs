@@ -8,8 +8,12 @@ mod reports;
 
 use crate::support::{builtin, dropped, ser};
 use followup::{
-    compliance, worklist, worklists_by_owner, Calendar, CompliancePeriod, Derived, Episode,
-    History, IgnoredReason, OutcomeKind, Plan, RuleSet, ShiftReason, Task,
+    calendar::{Calendar, ShiftReason},
+    episode::Episode,
+    history::{History, OutcomeKind},
+    plan::{Derived, IgnoredReason, Plan, Task},
+    replan::{compliance, worklist, worklists_by_owner, CompliancePeriod},
+    rules::RuleSet,
 };
 use std::collections::BTreeSet;
 

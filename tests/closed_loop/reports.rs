@@ -76,7 +76,7 @@ fn declined_outcomes_of_other_episodes_are_the_patients_refusal_too() {
 #[test]
 fn every_plan_says_which_rules_and_which_library_made_it() {
     let p = rules().plan(&episode(), &Calendar::default()).unwrap();
-    assert_eq!(&*p.made_by.version, followup::VERSION);
+    assert_eq!(&*p.made_by.version, followup::plan::VERSION);
     assert_eq!(p.made_by, rules().stamp().clone());
     assert!(p.made_by.rules.starts_with("fnv1a64:"));
     // Another rule text (one day more for the month call) gives another fingerprint;

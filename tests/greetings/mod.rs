@@ -16,7 +16,13 @@
 
 use crate::support::{builtin, ser};
 use chrono::{Datelike, NaiveDate};
-use followup::{Calendar, DropReason, Error, Patient, Plan, RuleSet};
+use followup::{
+    calendar::Calendar,
+    episode::Patient,
+    plan::{DropReason, Plan},
+    rules::RuleSet,
+    Error,
+};
 
 mod dates;
 mod errors;

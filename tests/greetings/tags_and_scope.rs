@@ -86,7 +86,7 @@ fn each_planner_plans_its_own_scope() {
        "steps": [{"id": "xmas", "from": "date:12-25", "title": {"zh": "圣诞", "en": "Christmas"}}]}
     ]"#;
     let rules = rules("both.json", text);
-    let ep = followup::Episode::from_json(
+    let ep = followup::episode::Episode::from_json(
         "ep",
         r#"{"id": "e1", "event": "procedure", "at": "2026-12-24",
             "patient": {"id": "p-1", "birthday": "1990-11-03"}}"#,
@@ -104,7 +104,7 @@ fn each_planner_plans_its_own_scope() {
 
     // The built-in rules: a laser episode of a patient with a birthday gets no greeting,
     // and the patient's plan holds greetings and quarterly messages only.
-    let laser = followup::Episode::from_json(
+    let laser = followup::episode::Episode::from_json(
         "ep",
         r#"{"id": "e2", "event": "procedure", "at": "2026-11-02",
             "attributes": {"category": "laser"}, "patient": {"id": "p-2", "birthday": "1990-11-03"}}"#,

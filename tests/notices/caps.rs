@@ -8,7 +8,7 @@
 //! moves to 11 March; calls on 3, 5, 8 and 17 March.
 
 use super::*;
-use followup::{merge, ContactPolicy, MergedPlan, PriorityClass};
+use followup::replan::{merge_plans, ContactPolicy, MergedPlan, PriorityClass};
 
 /// One line per contact: `date channel: step, step <- moved from, …`, ` (over cap)` when
 /// kept over a cap.
@@ -44,7 +44,7 @@ fn merged(notice_json: &str, policy: &ContactPolicy) -> MergedPlan {
     let care = rules.plan(&ep, &cal).unwrap();
     let list = notices(&format!("[{notice_json}]"));
     let notes = plan_for(&ep.patient, std::slice::from_ref(&ep), &list, &cal);
-    merge(&[care, notes], policy, &cal)
+    merge_plans(&[care, notes], policy, &cal)
 }
 
 #[test]

@@ -7,7 +7,7 @@
 //! fails the walk, and so does a text that is accepted.
 
 use super::*;
-use followup::{Limits, RuleSet};
+use followup::rules::{Limits, RuleSet};
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -153,9 +153,10 @@ fn notices_built_in_code_are_checked_when_planned() {
         "notices: /1/id: duplicate notice id \"a\" (also /0/id): expected each notice id once"
     );
     list[1].id = "b".into();
-    list[1]
-        .audience
-        .insert("category".into(), followup::Values(vec!["lazer".into()]));
+    list[1].audience.insert(
+        "category".into(),
+        followup::rules::Values(vec!["lazer".into()]),
+    );
     assert_eq!(plan(&list), "notices: /1/audience/category: unknown category \"lazer\": expected one of dental, injection, laser, microneedling, non_invasive, peel, plastic, skin, thread_lift; did you mean \"laser\"?");
     list[1].audience.clear();
     list[1].event_day = Some("2026-04-01".parse().unwrap());

@@ -11,7 +11,12 @@ mod planning;
 mod properties;
 
 use crate::support::{builtin, ser};
-use followup::{Calendar, Episode, Notice, Patient, Plan};
+use followup::{
+    calendar::Calendar,
+    episode::{Episode, Patient},
+    plan::Plan,
+    rules::Notice,
+};
 
 /// Notices read from a JSON array (or one object) with the built-in vocabulary.
 fn notices(json: &str) -> Vec<Notice> {

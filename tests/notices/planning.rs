@@ -2,7 +2,7 @@
 //! calendar's crews and rest hours.
 
 use super::*;
-use followup::{Channel, ShiftReason};
+use followup::{calendar::ShiftReason, rules::Channel};
 
 /// The expert clinic day of Sun 12 April, announced by a message on Wed 8 April.
 fn expert_day(audience: &str) -> Vec<Notice> {
@@ -50,7 +50,7 @@ fn an_sms_notice_goes_out_on_its_day_on_time_until_the_day_before_its_event() {
     // The JSON of the task is a task's: it reads back equal, id checked.
     let json = serde_json::to_string(t).unwrap();
     assert!(json.starts_with(r#"{"id":"notice/expert-day/patient:p-1/0","program":"notice","step":"expert-day","occurrence":0,"episode":"patient:p-1""#), "{json}");
-    let back: followup::Task = serde_json::from_str(&json).unwrap();
+    let back: followup::plan::Task = serde_json::from_str(&json).unwrap();
     assert_eq!(&back, t);
 }
 

@@ -3,7 +3,10 @@
 
 use super::*;
 use chrono::{Days, NaiveDate};
-use followup::{Channel, DropReason, Role, Text, TimeDef};
+use followup::{
+    plan::DropReason,
+    rules::{Channel, Role, Text, TimeDef},
+};
 use proptest::prelude::*;
 use std::collections::BTreeMap;
 
@@ -31,7 +34,7 @@ fn arb_notice() -> impl Strategy<Value = Notice> {
             role: Role::CustomerService,
             time: TimeDef::Named(time.into()),
             audience: tag
-                .map(|t| BTreeMap::from([("tag".to_string(), followup::Values(vec![t.into()]))]))
+                .map(|t| BTreeMap::from([("tag".to_string(), followup::rules::Values(vec![t.into()]))]))
                 .unwrap_or_default(),
             title: Text::new("通知", "Notice"),
             script: None,
@@ -84,7 +87,7 @@ fn arb_patient() -> impl Strategy<Value = Patient> {
             }
             p.declined = declined.map(|k| day(k).and_hms_opt(10, 0, 0).unwrap());
             if rests_all_day {
-                p.rest_hours = vec![followup::TimeWindow::hm((0, 0), (23, 59)).unwrap()];
+                p.rest_hours = vec![followup::calendar::TimeWindow::hm((0, 0), (23, 59)).unwrap()];
             }
             p
         })

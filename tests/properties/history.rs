@@ -2,7 +2,10 @@
 //! order does not count), and one more outcome changes only the tasks it concerns.
 
 use super::*;
-use followup::{History, Outcome, OutcomeKind, Task};
+use followup::{
+    history::{History, Outcome, OutcomeKind},
+    plan::Task,
+};
 
 /// One generated outcome: which task (an index into the plan), what, when (days and
 /// minutes after the task's due day starts), whether it names the task's second attempt,
@@ -155,7 +158,7 @@ proptest! {
                 || id.starts_with(&format!("{occurrence}/"))
                 || (p[0] == parts[0] && p[2] == parts[2] && steps.contains(p[1]))
         };
-        let d = followup::diff(&before, &after);
+        let d = followup::replan::diff(&before, &after);
         let changed: Vec<String> = d.create.iter().map(|t| t.id())
             .chain(d.cancel.iter().map(|c| c.task.id()))
             .chain(d.moved.iter().chain(&d.update).map(|c| c.next.id()))

@@ -7,10 +7,12 @@
 
 use chrono::{Datelike, Days, NaiveDate, NaiveDateTime};
 use followup::{
-    Calendar, Channel, ClosedDay, DropReason, Episode, Limits, MonthEnd, Offset, Plan, RuleSet,
-    ShiftReason, BUILTIN_RULES,
+    calendar::{Calendar, ShiftReason},
+    episode::Episode,
+    plan::{DropReason, Plan},
+    rules::{Channel, ClosedDay, Limits, MonthEnd, Offset, RuleSet, BUILTIN_RULES},
 };
-use followup::{Dates, Landing};
+use followup::{episode::Dates, rules::Landing};
 use proptest::prelude::*;
 use proptest::sample::Index;
 use serde_json::Value;
@@ -123,7 +125,7 @@ fn step_facts(rules: &RuleSet) -> BTreeMap<(String, String), StepFacts> {
                 .or(p.defaults.max_shift.as_deref())
                 .map(|m| Offset::parse(m).unwrap().signed_days().unwrap());
             let keep_beyond = s.beyond_max_shift.or(p.defaults.beyond_max_shift)
-                == Some(followup::BeyondMaxShift::Keep);
+                == Some(followup::rules::BeyondMaxShift::Keep);
             out.insert(
                 (p.id.clone(), s.id.clone()),
                 StepFacts {

@@ -269,7 +269,7 @@ proptest! {
         let rules = &policy_variants()[variant];
         let cal = spec.build(ep.date());
         let plan = rules.plan(&ep, &cal).unwrap();
-        let moved = |t: &followup::Task| !matches!(
+        let moved = |t: &followup::plan::Task| !matches!(
             t.shifted,
             None | Some(ShiftReason::AnchorMoved | ShiftReason::WaitedForFact | ShiftReason::WaitEnded)
         );

@@ -145,7 +145,7 @@ fn compliance_counts_on_hand_checked_records() {
 
     let text = serde_json::to_string(&report).unwrap();
     assert_eq!(
-        serde_json::from_str::<followup::ComplianceReport>(&text).unwrap(),
+        serde_json::from_str::<followup::replan::ComplianceReport>(&text).unwrap(),
         report
     );
 }

@@ -38,7 +38,7 @@ fn contact_lines(m: &MergedPlan) -> Vec<String> {
 fn a_plastic_procedure_and_a_laser_treatment_the_same_day_share_their_calls() {
     let plastic = plan(&procedure("ep-a", "plastic", "outpatient", "2026-03-02"));
     let laser = plan(&procedure("ep-b", "laser", "outpatient", "2026-03-02"));
-    let merged = merge(
+    let merged = merge_plans(
         &[plastic.clone(), laser.clone()],
         &ContactPolicy::default(),
         &Calendar::default(),
@@ -91,7 +91,7 @@ fn a_plastic_procedure_and_a_laser_treatment_the_same_day_share_their_calls() {
     );
     // The same plan given twice changes nothing.
     assert_eq!(
-        merge(
+        merge_plans(
             &[plastic.clone(), laser, plastic],
             &ContactPolicy::default(),
             &Calendar::default()
@@ -109,7 +109,7 @@ fn three_messages_in_a_week_with_a_cap_of_two_move_the_least_urgent_one_within_i
     // 4th and 8th). 11 March is the last day of its window: 5..11 through 11..17 hold only
     // the 8th, so it fits.
     let inpatient = plan(&procedure("ep-5", "plastic", "inpatient", "2026-03-02"));
-    let merged = merge(
+    let merged = merge_plans(
         std::slice::from_ref(&inpatient),
         &ContactPolicy::default(),
         &Calendar::default(),
@@ -138,7 +138,7 @@ fn three_messages_in_a_week_with_a_cap_of_two_move_the_least_urgent_one_within_i
         caps: Vec::new(),
         ..ContactPolicy::default()
     };
-    let merged = merge(
+    let merged = merge_plans(
         std::slice::from_ref(&inpatient),
         &free,
         &Calendar::default(),
@@ -148,7 +148,7 @@ fn three_messages_in_a_week_with_a_cap_of_two_move_the_least_urgent_one_within_i
     // aftercare message is kept on its day, over the cap, and says so.
     let quiet =
         Calendar::from_json("c", r#"{"messages": {"closed_dates": ["2026-03-11"]}}"#).unwrap();
-    let merged = merge(&[inpatient], &ContactPolicy::default(), &quiet);
+    let merged = merge_plans(&[inpatient], &ContactPolicy::default(), &quiet);
     assert!(contact_lines(&merged).contains(
         &"2026-03-10 sms customer_service: suture-removal-followup@ep-5 (over cap)".to_string()
     ));
@@ -188,7 +188,7 @@ fn a_message_with_a_window_moves_to_the_first_day_of_it_the_cap_allows() {
     // 3, 5 and 7 March, cap 2 in 7 days, the third on time until 11 March. Same class
     // and role: the earlier days keep theirs. 7th: 1..7 holds 3rd and 5th. 8th: 2..8 holds
     // both. 9th: 3..9 holds both. 10th: windows 4..10 to 10..16 hold only the 5th: it fits.
-    let merged = merge(
+    let merged = merge_plans(
         &[three_messages(2, r#"{"window": "P4D"}"#)],
         &ContactPolicy::default(),
         &Calendar::default(),
@@ -207,7 +207,7 @@ fn a_message_with_a_window_moves_to_the_first_day_of_it_the_cap_allows() {
 fn a_message_due_on_its_day_only_stays_there_over_the_cap() {
     // The same messages, each due on its day only (no window): the third cannot move. It
     // is care (not a greeting nor sales): kept on the 7th, over the cap, and says so.
-    let merged = merge(
+    let merged = merge_plans(
         &[three_messages(2, "")],
         &ContactPolicy::default(),
         &Calendar::default(),
@@ -233,7 +233,7 @@ fn a_greeting_that_no_day_of_its_window_can_take_is_dropped_or_joins_a_message()
         .priority
         .classes
         .insert("msgs/first-*".into(), PriorityClass::Greeting);
-    let merged = merge(&[three_messages(0, "")], &policy, &Calendar::default());
+    let merged = merge_plans(&[three_messages(0, "")], &policy, &Calendar::default());
     assert_eq!(
         contact_lines(&merged),
         [
@@ -251,7 +251,7 @@ fn a_greeting_that_no_day_of_its_window_can_take_is_dropped_or_joins_a_message()
     );
     // With two days either side, it cannot take the 4th (4..10 would hold three) but the
     // 5th already has a message: it joins it, one message with two reasons.
-    let merged = merge(
+    let merged = merge_plans(
         &[three_messages(
             0,
             r#"{"window": {"earliest": "-P2D", "latest": "P2D"}}"#,
@@ -296,7 +296,7 @@ fn a_cap_of_one_call_in_any_three_days_spaces_the_calls_on_days_the_desk_works()
         ..ContactPolicy::default()
     };
     assert_eq!(
-        contact_lines(&merge(
+        contact_lines(&merge_plans(
             std::slice::from_ref(&p),
             &policy,
             &Calendar::default()
@@ -312,7 +312,7 @@ fn a_cap_of_one_call_in_any_three_days_spaces_the_calls_on_days_the_desk_works()
     let desk =
         Calendar::from_json("c", r#"{"call_desk": {"closed_dates": ["2026-03-06"]}}"#).unwrap();
     assert_eq!(
-        contact_lines(&merge(&[p], &policy, &desk)),
+        contact_lines(&merge_plans(&[p], &policy, &desk)),
         [
             "2026-03-03 phone customer_service: d1@e",
             "2026-03-07 phone customer_service: d3@e <- 2026-03-05",

@@ -8,9 +8,15 @@
 use crate::support::ser;
 use chrono::{Days, NaiveDate};
 use followup::{
-    apply, compliance, diff, merge, week, worklist, Calendar, Cap, Channel, Completion,
-    ComplianceCounts, CompliancePeriod, ComplianceStatus, ContactPolicy, Dates, DropReason,
-    Episode, MergedPlan, MoveReason, Plan, PlanDiff, PriorityClass, Role, RuleSet, WorkState,
+    calendar::Calendar,
+    episode::{Dates, Episode},
+    plan::{DropReason, Plan},
+    replan::{
+        apply, compliance, diff, merge_plans, week, worklist, Cap, Completion, ComplianceCounts,
+        CompliancePeriod, ComplianceStatus, ContactPolicy, MergedPlan, MoveReason, PlanDiff,
+        PriorityClass, WorkState,
+    },
+    rules::{Channel, Role, RuleSet},
 };
 use proptest::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
@@ -47,6 +53,6 @@ fn plan(ep: &Episode) -> Plan {
     rules().plan(ep, &Calendar::default()).unwrap()
 }
 
-fn ids<'a>(tasks: impl IntoIterator<Item = &'a followup::Task>) -> Vec<String> {
+fn ids<'a>(tasks: impl IntoIterator<Item = &'a followup::plan::Task>) -> Vec<String> {
     tasks.into_iter().map(|t| t.id()).collect()
 }

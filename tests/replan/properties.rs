@@ -105,7 +105,7 @@ proptest! {
             "c",
             &serde_json::json!({"call_desk": {"closed_dates": closed}, "messages": {"closed_dates": closed}}).to_string(),
         ).unwrap();
-        let merged = merge(&plans, &policy, &cal);
+        let merged = merge_plans(&plans, &policy, &cal);
         let mut given: Vec<String> = plans.iter().flat_map(|p| ids(&p.tasks)).collect();
         let mut got: Vec<String> = merged.contacts.iter().flat_map(|c| c.reasons.iter().map(|r| r.task.id())).collect();
         got.extend(merged.dropped.iter().filter(|d| d.reason == DropReason::FrequencyCap).map(|d| d.id.clone()));
@@ -176,8 +176,8 @@ proptest! {
         let mut all = with_patient(others, "p-other");
         all.extend(mine.iter().cloned());
         let cal = Calendar::default();
-        let alone = merge(&mine, &policy, &cal);
-        let among = merge(&all, &policy, &cal);
+        let alone = merge_plans(&mine, &policy, &cal);
+        let among = merge_plans(&all, &policy, &cal);
         let of_me: Vec<_> = among.contacts.iter().filter(|c| &*c.patient == "p-me").cloned().collect();
         prop_assert_eq!(alone.contacts, of_me);
         let dropped_of_me: Vec<_> = among.dropped.iter().filter(|d| d.id.contains("/p-me-")).cloned().collect();

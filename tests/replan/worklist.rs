@@ -134,7 +134,7 @@ fn a_task_waiting_for_a_fact_is_not_on_the_worklist() {
 /// day, open on D+2 and missed on D+4.
 #[test]
 fn as_of_in_the_middle_of_a_plan_marks_missed_tasks_without_moving_them() {
-    use followup::Status;
+    use followup::plan::Status;
     let ep = procedure("ep-as-of", "laser", "outpatient", "2026-03-02");
     let p = rules()
         .plan_as_of(&ep, &Calendar::default(), date("2026-03-11"))

@@ -1,0 +1,135 @@
+//! `Error::code()` over the fixture folders: every refused rule text and episode gets a
+//! code of its input kind, and the problem part agrees with what the hand-written
+//! expected message (`NAME.err`) and the text itself say.
+
+use followup::{rules::RuleSet, Error};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// `(name, text, expected message)` of every `NAME.json` with its `NAME.err` in `folder`.
+fn fixtures(folder: &str) -> Vec<(String, String, String)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(folder);
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(&dir).expect("fixture folder") {
+        let path = entry.expect("entry").path();
+        if path.extension().and_then(|e| e.to_str()) != Some("json") {
+            continue;
+        }
+        let Ok(expected) = std::fs::read_to_string(path.with_extension("err")) else {
+            continue;
+        };
+        let text = String::from_utf8_lossy(&std::fs::read(&path).expect("fixture")).into_owned();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .expect("name")
+            .to_owned();
+        out.push((name, text, expected.trim().to_owned()));
+    }
+    out.sort();
+    out
+}
+
+/// What the code's problem must be, judged from the text and the expected message
+/// without `Error::code`'s own rules: `None` where only "some specific problem" is known.
+fn expected_problem(err: &Error, text: &str, expected: &str) -> Option<&'static str> {
+    if err.is_limit() {
+        return Some("limit");
+    }
+    let body = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if serde_json::from_str::<serde_json::Value>(body).is_err() && !expected.contains("given twice")
+    {
+        return Some("syntax");
+    }
+    if expected.contains(": unknown field `") {
+        return Some("unknown_field");
+    }
+    if expected.contains(": missing field ") || expected.contains(": missing language ") {
+        return Some("missing_field");
+    }
+    None
+}
+
+fn check(kind: &str, folder: &str, refuse: impl Fn(&str, &str) -> Option<Error>) {
+    let mut problems = Vec::new();
+    let mut counts: BTreeMap<&'static str, usize> = BTreeMap::new();
+    let cases = fixtures(folder);
+    assert!(cases.len() >= 30, "{folder}: only {} fixtures", cases.len());
+    for (name, text, expected) in &cases {
+        let Some(err) = refuse(name, text) else {
+            continue; // accepted: the folder's own test reports it
+        };
+        let code = err.code();
+        *counts.entry(code).or_default() += 1;
+        let Some(problem) = code.strip_prefix(kind).and_then(|c| c.strip_prefix('/')) else {
+            problems.push(format!("{name}: code {code}, expected {kind}/…"));
+            continue;
+        };
+        if let Some(want) = expected_problem(&err, text, expected) {
+            if problem != want {
+                problems.push(format!(
+                    "{name}: code {code}, expected {kind}/{want}: {err}"
+                ));
+            }
+        } else if ["limit", "syntax", "unknown_field", "missing_field"].contains(&problem) {
+            problems.push(format!(
+                "{name}: code {code}, but the fixture is not of that kind: {err}"
+            ));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    // Every problem class shows up somewhere: the classification is not one bucket.
+    assert!(counts.len() >= 5, "{folder}: codes {counts:?}");
+}
+
+#[test]
+fn refused_rule_texts_have_rule_codes() {
+    check("rule", "tests/invalid", |name, text| {
+        RuleSet::builder().source(name, text).build().err()
+    });
+}
+
+#[test]
+fn refused_episodes_have_episode_codes() {
+    let rules = RuleSet::builtin().expect("built-in rules");
+    check("episode", "tests/invalid_episodes", |name, text| {
+        rules.read_episode(name, text).err()
+    });
+}
+
+#[test]
+fn codes_of_chosen_fixtures() {
+    let rules = RuleSet::builtin().expect("built-in rules");
+    let episode = |text: &str| rules.read_episode("ep.json", text).unwrap_err().code();
+    let base = r#""id": "e1", "event": "procedure", "at": "2026-03-02", "patient": {"id": "p1"}"#;
+    assert_eq!(
+        episode(&format!(
+            r#"{{{base}, "attributes": {{"category": "plastik"}}}}"#
+        )),
+        "episode/unknown_value"
+    );
+    assert_eq!(
+        episode(&format!(r#"{{{base}, "atributes": {{}}}}"#)),
+        "episode/unknown_field"
+    );
+    assert_eq!(
+        episode(r#"{"id": "e1", "event": "procedure"}"#),
+        "episode/missing_field"
+    );
+    assert_eq!(
+        episode(&format!(r#"{{{base}, "id": "e2"}}"#)),
+        "episode/duplicate"
+    );
+    assert_eq!(episode(r#"{"id": 7}"#), "episode/wrong_type");
+    assert_eq!(episode(r#"{"id": "e1""#), "episode/syntax");
+    assert_eq!(
+        episode(
+            r#"{"id": "e1", "event": "procedure", "at": "2026-02-30", "patient": {"id": "p1"}}"#
+        ),
+        "episode/invalid_value"
+    );
+    let cal =
+        followup::calendar::Calendar::from_json("c.json", r#"{"closed_weekdays": ["Sunday!"]}"#);
+    let code = cal.map(|_| "accepted").unwrap_or_else(|e| e.code());
+    assert!(code.starts_with("calendar/"), "{code}");
+}
