@@ -147,6 +147,7 @@ pub mod cases;
 mod compile;
 mod episode;
 mod error;
+pub mod export;
 mod history;
 mod json;
 mod limits;
