@@ -4,6 +4,7 @@ mod calendars;
 mod cases;
 mod closed_loop;
 mod explain;
+mod export;
 mod golden;
 mod golden_categories;
 mod golden_courses;

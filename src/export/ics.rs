@@ -204,20 +204,30 @@ impl<W: Write> Lines<'_, W> {
 }
 
 /// Writes `line` folded: at most 75 octets a line, the continuation lines starting with a
-/// space (which counts), cut only between characters.
+/// space (which counts), cut only between characters. A line is not cut right after a
+/// space: the spaces go to the next line, as readers that trim lines before unfolding
+/// them would lose them.
 pub(crate) fn fold(out: &mut impl Write, line: &str) -> fmt::Result {
     let mut room = 75;
-    let mut used = 0;
+    let mut seg = String::with_capacity(75);
     for c in line.chars() {
         let n = c.len_utf8();
-        if used + n > room {
+        if seg.len() + n > room {
+            let kept = seg.trim_end_matches(' ').len();
+            let carried = seg.len() - kept;
+            if kept > 0 && carried > 0 && carried + n <= 74 {
+                out.write_str(seg.get(..kept).unwrap_or_default())?;
+                seg.drain(..kept);
+            } else {
+                out.write_str(&seg)?;
+                seg.clear();
+            }
             out.write_str("\r\n ")?;
             room = 74;
-            used = 0;
         }
-        out.write_char(c)?;
-        used += n;
+        seg.push(c);
     }
+    out.write_str(&seg)?;
     out.write_str("\r\n")
 }
 
@@ -286,6 +296,9 @@ mod tests {
         let exact = "x".repeat(75);
         assert_eq!(folded(&exact), format!("{exact}\r\n"));
         assert_eq!(folded(&"x".repeat(76)), format!("{exact}\r\n x\r\n"));
+        // Not cut after a space: the space starts the next line.
+        let spaced = format!("{} yz", "x".repeat(74));
+        assert_eq!(folded(&spaced), format!("{}\r\n  yz\r\n", "x".repeat(74)));
     }
 
     #[test]
