@@ -19,8 +19,51 @@
 //! - [`ics`] — one `VCALENDAR` with one `VTODO` per task (see [`ics`] for the
 //!   properties);
 //! - [`fhir`] — one FHIR R4 `Bundle` of type `collection` with one `Task` per task (the
-//!   mapping is the table in [`fhir`]);
+//!   mapping is [below](#fhir-r4-mapping));
 //! - [`csv`] — a header row and one row per task, in the columns of [`CSV_COLUMNS`].
+//!
+//! ## FHIR R4 mapping
+//!
+//! [`fhir`] writes one `Task` per task in a `Bundle` of type `collection`.
+//!
+//! A collection, not a `transaction`: the library does not know the server's resource
+//! ids or its update policy. A host that posts the tasks turns each entry into a
+//! conditional update on the task identifier (`PUT Task?identifier=<system>|<id>`): the
+//! task id stays the same when a plan is made again, so re-planning updates the tasks
+//! instead of adding new ones. The resources have no `id` (the server gives it) and
+//! the entries no `fullUrl`.
+//!
+//! `<base>/x` is [`Options::system`] and `x` joined by `/`, or by `:` for a base that
+//! is a URN (`urn:followup:task` by default); times are the clinic's
+//! wall-clock times with the offset of [`Options::zone`] (`2026-03-03T14:00:00+08:00`);
+//! texts are in [`Options::lang`].
+//!
+//! | Task element | value |
+//! | --- | --- |
+//! | `identifier` | the task id ([`Task::id`](crate::Task::id)), system `<base>/task` |
+//! | `instantiatesUri` | `<base>/program/<program id>`: the rule the task comes from |
+//! | `groupIdentifier` | the episode id, system `<base>/episode`: the tasks of one episode |
+//! | `partOf` | for a derived task (an attempt, an escalation…): the task it was made from, by identifier |
+//! | `status` | `completed` (the history says done), `cancelled` (closed without being done: a later attempt took over; or expired on the as-of day), `in-progress` (an outcome recorded, not closed), else `ready` |
+//! | `statusReason` | for `cancelled`: why, as text |
+//! | `businessStatus` | one coding of `<base>/business-status` per engine fact: `shifted:<reason>`, `derived:<name>`, `waits-for:<fact>`, `outcome:<outcome>`, `as-of:<status>`, `beyond-calendar`; left out when there is none |
+//! | `intent` | `order`: the clinic's rules direct its own staff |
+//! | `code` | the step: code `<program>/<step>` of `<base>/step`, the title as display and text |
+//! | `description` | the title |
+//! | `focus` | the episode, by identifier (system `<base>/episode`) |
+//! | `for` | the patient: `Patient/<id>` when the id is a valid FHIR id, and always by identifier (system `<base>/patient`) |
+//! | `executionPeriod` | the due day from the window's start to its end |
+//! | `authoredOn` | [`Options::stamp`]; left out when it is not set (the library reads no clock) |
+//! | `lastModified` | when the history's outcome was recorded |
+//! | `performerType` | the role, code of `<base>/role` (`customer_service`) |
+//! | `owner` | the person who owns the role (`Task::owner`), by identifier (system `<base>/staff`) |
+//! | `note` | the script |
+//! | `restriction.period` | the days the task is on time: `earliest` to `latest` (dates) |
+//! | `input` | `channel` (`valueCode`: `phone`, `sms`…), `nominal` (`valueDate`, when shifted), `expires` (`valueDate`: the last day worth doing), `rules` (`valueString`: the plan's rule fingerprint) |
+//!
+//! `Bundle.timestamp` is [`Options::stamp`] too, left out when it is not set.
+//!
+//! ## Example
 //!
 //! ```
 //! use followup::{export, Calendar, Lang, RuleSet};
