@@ -177,6 +177,7 @@ pub mod cases;
 mod compile;
 pub mod episode;
 mod error;
+pub mod export;
 pub mod guide;
 pub mod history;
 mod json;

@@ -5,6 +5,7 @@ mod cases;
 mod closed_loop;
 mod error_codes;
 mod explain;
+mod export;
 mod golden;
 mod golden_categories;
 mod golden_courses;

@@ -42,6 +42,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod export;
 mod render;
 
 use chrono::{Months, NaiveDate};
@@ -64,6 +65,8 @@ struct Args {
     history: Option<PathBuf>,
     explain: bool,
     notices: Vec<PathBuf>,
+    ics: Option<PathBuf>,
+    csv: bool,
 }
 
 const USAGE: &str = "usage: callback_calendar [--lang zh|en] [--episode FILE]... [--rules PATH]... [--calendar cn-YYYY|cn|FILE]... [--as-of YYYY-MM-DD] [--greetings] [--history FILE] [--notices FILE]... [--explain]\n";
@@ -79,6 +82,8 @@ fn parse_args() -> Result<Option<Args>, String> {
         history: None,
         explain: false,
         notices: Vec::new(),
+        ics: None,
+        csv: false,
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -108,6 +113,8 @@ fn parse_args() -> Result<Option<Args>, String> {
             "--notices" => out
                 .notices
                 .push(support::value(&mut args, "--notices")?.into()),
+            "--ics" => out.ics = Some(support::value(&mut args, "--ics")?.into()),
+            "--csv" => out.csv = true,
             "-h" | "--help" => return Ok(None),
             other => return Err(format!("unknown argument {other:?}; try --help")),
         }
@@ -193,6 +200,9 @@ fn run() -> Result<String, String> {
         plans.push(plan);
     }
     let merged = merge_plans(&plans, &ContactPolicy::default(), &cal);
+    if let Some(csv) = export::run(&plans, &merged, args.lang, args.ics.as_deref(), args.csv)? {
+        return Ok(csv);
+    }
     let view = render::View {
         rules: &rules,
         cal: &cal,

@@ -1,0 +1,68 @@
+//! `--ics FILE` and `--csv`: the calendar's plans written for other programs with
+//! `followup::export`.
+//!
+//! ```text
+//! cargo run --example callback_calendar -- --ics /tmp/p42.ics          # and the calendar
+//! cargo run --example callback_calendar -- --csv > p42.csv             # CSV instead
+//! cargo run --example callback_calendar -- --lang en --csv --ics /tmp/p42.ics
+//! ```
+//!
+//! - `--ics FILE`: every plan of the calendar (episodes, greetings, notices) as one
+//!   VCALENDAR, one VTODO per task, written to FILE; the calendar is still printed;
+//! - `--csv`: the same tasks as CSV (with a UTF-8 byte order mark, for Excel) on standard
+//!   output, instead of the calendar.
+//!
+//! Texts are in the `--lang` language. A task the contact policy's caps dropped (it is
+//! not on the calendar) is not exported either; dropped occurrences never are.
+
+use followup::{
+    export,
+    plan::{DropReason, Dropped, Plan},
+    replan::MergedPlan,
+    rules::Lang,
+};
+use std::collections::BTreeSet;
+use std::path::Path;
+
+/// Writes the iCalendar file when `ics` is given; the CSV when `csv` is set (to print
+/// instead of the calendar).
+pub fn run(
+    plans: &[Plan],
+    merged: &MergedPlan,
+    lang: Lang,
+    ics: Option<&Path>,
+    csv: bool,
+) -> Result<Option<String>, String> {
+    if ics.is_none() && !csv {
+        return Ok(None);
+    }
+    let plans = capped(plans, merged);
+    let options = export::Options {
+        lang,
+        ..export::Options::default()
+    };
+    if let Some(path) = ics {
+        std::fs::write(path, export::ics(&plans, &options))
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+    }
+    Ok(csv.then(|| export::csv(&plans, &options)))
+}
+
+/// The plans with the tasks the caps dropped listed among their dropped occurrences, so
+/// that the exports leave them out as the calendar does.
+fn capped(plans: &[Plan], merged: &MergedPlan) -> Vec<Plan> {
+    let capped: BTreeSet<&str> = (merged.dropped.iter())
+        .filter(|d| d.reason == DropReason::FrequencyCap)
+        .map(|d| d.id.as_str())
+        .collect();
+    let mut out = plans.to_vec();
+    for plan in &mut out {
+        let more: Vec<Dropped> = (merged.dropped.iter())
+            .filter(|d| capped.contains(d.id.as_str()))
+            .filter(|d| plan.tasks.iter().any(|t| t.id() == d.id))
+            .cloned()
+            .collect();
+        plan.dropped.extend(more);
+    }
+    out
+}

@@ -1,0 +1,288 @@
+//! Plans written for other systems: iCalendar (RFC 5545) to-dos, FHIR R4 `Task`
+//! resources, and CSV (RFC 4180) for spreadsheets.
+//!
+//! Every function takes the plans to export (`&plan`, `[&a, &b]` or `&plans`) and
+//! [`Options`], and returns a `String` (or writes into a [`std::fmt::Write`]). Like the
+//! rest of the library they do no IO and read no clock: the stamp that iCalendar's
+//! `DTSTAMP` and FHIR's `authoredOn` need comes from [`Options::stamp`]. The same plans
+//! and options always give the same bytes.
+//!
+//! What is exported is each plan's [`crate::plan::Plan::tasks`], in plan order and plan after
+//! plan; the occurrences a plan dropped ([`crate::plan::Plan::dropped`]) are not tasks and are
+//! left out (so is a task whose id a plan lists as dropped).
+//!
+//! Times are the clinic's wall-clock times in [`Options::zone`], a zone with a fixed
+//! offset from UTC (`Asia/Shanghai`, `+08:00`, by default: mainland China has had no
+//! daylight saving time since 1991). Zones with daylight saving time are not supported:
+//! their offset depends on rules this library does not ship.
+//!
+//! - [`ics`] — one `VCALENDAR` with one `VTODO` per task (see [`ics`] for the
+//!   properties);
+//! - [`fhir`] — one FHIR R4 `Bundle` of type `collection` with one `Task` per task (the
+//!   mapping is [below](#fhir-r4-mapping));
+//! - [`csv`] — a header row and one row per task, in the columns of [`CSV_COLUMNS`].
+//!
+//! ## FHIR R4 mapping
+//!
+//! [`fhir`] writes one `Task` per task in a `Bundle` of type `collection`.
+//!
+//! A collection, not a `transaction`: the library does not know the server's resource
+//! ids or its update policy. A host that posts the tasks turns each entry into a
+//! conditional update on the task identifier (`PUT Task?identifier=<system>|<id>`): the
+//! task id stays the same when a plan is made again, so re-planning updates the tasks
+//! instead of adding new ones. The resources have no `id` (the server gives it) and
+//! the entries no `fullUrl`.
+//!
+//! `<base>/x` is [`Options::system`] and `x` joined by `/`, or by `:` for a base that
+//! is a URN (`urn:followup:task` by default); times are the clinic's
+//! wall-clock times with the offset of [`Options::zone`] (`2026-03-03T14:00:00+08:00`);
+//! texts are in [`Options::lang`].
+//!
+//! | Task element | value |
+//! | --- | --- |
+//! | `identifier` | the task id ([`Task::id`](crate::plan::Task::id)), system `<base>/task` |
+//! | `instantiatesUri` | `<base>/program/<program id>`: the rule the task comes from |
+//! | `groupIdentifier` | the episode id, system `<base>/episode`: the tasks of one episode |
+//! | `partOf` | for a derived task (an attempt, an escalation…): the task it was made from, by identifier |
+//! | `status` | `completed` (the history says done), `cancelled` (closed without being done: a later attempt took over; or expired on the as-of day), `in-progress` (an outcome recorded, not closed), else `ready` |
+//! | `statusReason` | for `cancelled`: why, as text |
+//! | `businessStatus` | one coding of `<base>/business-status` per engine fact: `shifted:<reason>`, `derived:<name>`, `waits-for:<fact>`, `outcome:<outcome>`, `as-of:<status>`, `beyond-calendar`; left out when there is none |
+//! | `intent` | `order`: the clinic's rules direct its own staff |
+//! | `code` | the step: code `<program>/<step>` of `<base>/step`, the title as display and text |
+//! | `description` | the title |
+//! | `focus` | the episode, by identifier (system `<base>/episode`) |
+//! | `for` | the patient: `Patient/<id>` when the id is a valid FHIR id, and always by identifier (system `<base>/patient`) |
+//! | `executionPeriod` | the due day from the window's start to its end |
+//! | `authoredOn` | [`Options::stamp`]; left out when it is not set (the library reads no clock) |
+//! | `lastModified` | when the history's outcome was recorded |
+//! | `performerType` | the role, code of `<base>/role` (`customer_service`) |
+//! | `owner` | the person who owns the role (`Task::owner`), by identifier (system `<base>/staff`) |
+//! | `note` | the script |
+//! | `restriction.period` | the days the task is on time: `earliest` to `latest` (dates) |
+//! | `input` | `channel` (`valueCode`: `phone`, `sms`…), `nominal` (`valueDate`, when shifted), `expires` (`valueDate`: the last day worth doing), `rules` (`valueString`: the plan's rule fingerprint) |
+//!
+//! `Bundle.timestamp` is [`Options::stamp`] too, left out when it is not set.
+//!
+//! ## Example
+//!
+//! ```
+//! use followup::{export, calendar::Calendar, rules::{Lang, RuleSet}};
+//! let rules = RuleSet::builtin()?;
+//! let ep = rules.read_episode("ep", r#"{"id": "ep-1", "event": "procedure",
+//!     "at": "2026-03-02T10:00", "attributes": {"category": "laser"}, "patient": {"id": "p-1"}}"#)?;
+//! let plan = rules.plan(&ep, &Calendar::default())?;
+//! let options = export::Options { lang: Lang::En, ..export::Options::default() };
+//! let ics = export::ics([&plan], &options);
+//! assert!(ics.contains("UID:laser-aftercare/day-1-call/ep-1/0\r\n"));
+//! let fhir = export::fhir([&plan], &options);
+//! assert!(fhir.contains(r#""resourceType": "Bundle""#));
+//! let csv = export::csv([&plan], &options);
+//! assert!(csv.lines().nth(1).is_some_and(|row| row.starts_with("laser-aftercare/day-1-call/ep-1/0,")));
+//! # Ok::<(), followup::Error>(())
+//! ```
+
+mod csv;
+mod fhir;
+mod ics;
+
+pub use self::csv::{csv, write_csv, CSV_COLUMNS};
+pub use self::fhir::{fhir, fhir_bundle};
+pub use self::ics::{ics, write_ics};
+
+use crate::plan::task::{Plan, Status, Task};
+use crate::text::Lang;
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime, TimeDelta};
+use std::collections::BTreeSet;
+
+/// A time zone with a fixed offset from UTC: its IANA id (iCalendar's `TZID`) and its
+/// offset (FHIR's `+08:00`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Zone {
+    id: String,
+    offset_minutes: i32,
+}
+
+impl Zone {
+    /// China Standard Time: `Asia/Shanghai`, `+08:00` all year.
+    pub fn shanghai() -> Zone {
+        Zone {
+            id: "Asia/Shanghai".into(),
+            offset_minutes: 8 * 60,
+        }
+    }
+
+    /// A zone named `id` (such as `Asia/Hong_Kong`) that is `offset_minutes` ahead of UTC
+    /// all year; `None` when the offset is beyond ±18 hours or the id is empty or holds a
+    /// character iCalendar cannot carry in a parameter (`"`, `;`, `:`, `,`, a control).
+    pub fn fixed(id: &str, offset_minutes: i32) -> Option<Zone> {
+        let id_ok = !id.is_empty()
+            && !id
+                .chars()
+                .any(|c| c.is_control() || matches!(c, '"' | ';' | ':' | ','));
+        (id_ok && offset_minutes.abs() <= 18 * 60).then(|| Zone {
+            id: id.into(),
+            offset_minutes,
+        })
+    }
+
+    /// The IANA id.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// Minutes ahead of UTC.
+    pub fn offset_minutes(&self) -> i32 {
+        self.offset_minutes
+    }
+
+    /// The offset as `+HH:MM` (`colon`) or `+HHMM`.
+    pub(crate) fn offset(&self, colon: bool) -> String {
+        let sign = if self.offset_minutes < 0 { '-' } else { '+' };
+        let m = self.offset_minutes.unsigned_abs();
+        let sep = if colon { ":" } else { "" };
+        format!("{sign}{:02}{sep}{:02}", m / 60, m % 60)
+    }
+
+    /// The UTC time of the wall-clock time `local` (itself if out of range).
+    pub(crate) fn to_utc(&self, local: NaiveDateTime) -> NaiveDateTime {
+        local
+            .checked_sub_signed(TimeDelta::minutes(i64::from(self.offset_minutes)))
+            .unwrap_or(local)
+    }
+}
+
+impl Default for Zone {
+    /// [`Zone::shanghai`].
+    fn default() -> Zone {
+        Zone::shanghai()
+    }
+}
+
+/// What the exports write besides the tasks, and how.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Options {
+    /// The language of titles and scripts (default Chinese).
+    pub lang: Lang,
+    /// The clinic's time zone (default [`Zone::shanghai`]).
+    pub zone: Zone,
+    /// When the export is made, in the zone's wall-clock time: iCalendar's `DTSTAMP`
+    /// and FHIR's `authoredOn` and `Bundle.timestamp`. The library reads no clock, so
+    /// by default (`None`) `DTSTAMP` is midnight of the first `earliest` day of the
+    /// tasks exported (the same plans give the same bytes) and FHIR leaves the elements
+    /// out.
+    pub stamp: Option<NaiveDateTime>,
+    /// iCalendar's `PRODID` (default `-//followup//followup <version>//EN`).
+    pub product_id: String,
+    /// Appended to the task id after `@` in iCalendar's `UID` (`…/ep-1/0@clinic.example`);
+    /// empty (the default) for the bare task id.
+    pub uid_domain: String,
+    /// The base of the URIs of the FHIR identifiers and codes (default
+    /// `urn:followup`): task ids are identifiers of system `<base>/task`, patients of
+    /// `<base>/patient`, episodes `<base>/episode`, staff `<base>/staff`; steps, roles
+    /// and business statuses are codes of `<base>/step`, `<base>/role` and
+    /// `<base>/business-status`; programs are `<base>/program/<id>`. A base that is a
+    /// URN is joined with `:` instead of `/` (`urn:followup:task`).
+    pub system: String,
+    /// Write a UTF-8 byte order mark before the CSV (default `true`: Excel on Windows
+    /// reads a CSV without one in the ANSI code page and garbles Chinese; set `false`
+    /// for programs that do not expect one).
+    pub bom: bool,
+    /// Prefix CSV cells that begin with `=`, `+`, `-`, `@`, a tab or a carriage return
+    /// with `'` so that a spreadsheet shows them as text instead of running them as a
+    /// formula (default `true`; see [`csv`]).
+    pub formula_guard: bool,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            lang: Lang::Zh,
+            zone: Zone::shanghai(),
+            stamp: None,
+            product_id: format!("-//followup//followup {}//EN", crate::stamp::VERSION),
+            uid_domain: String::new(),
+            system: "urn:followup".into(),
+            bom: true,
+            formula_guard: true,
+        }
+    }
+}
+
+/// Where a task stands in an export: what iCalendar's `STATUS` and FHIR's `status` say.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum State {
+    /// To do (nothing recorded yet, or a task that is not closed).
+    Open,
+    /// Something was recorded (an unanswered call…) but the task is not closed.
+    Started,
+    /// The history says it was done (or declined, or an abnormal recovery reported).
+    Done,
+    /// Closed without being done: an unanswered call that a later attempt took over.
+    Superseded,
+    /// Past its `expires` day on the as-of day ([`Status::Expired`]).
+    Expired,
+}
+
+impl State {
+    pub(crate) fn of(task: &Task) -> State {
+        if task.is_done() {
+            State::Done
+        } else if task.is_closed() {
+            State::Superseded
+        } else if task.status == Some(Status::Expired) {
+            State::Expired
+        } else if task.record.is_some() {
+            State::Started
+        } else {
+            State::Open
+        }
+    }
+}
+
+/// The tasks of `plans` to export, each with its plan: each plan's tasks but those it
+/// lists as dropped.
+pub(crate) fn tasks<'a>(plans: impl IntoIterator<Item = &'a Plan>) -> Vec<(&'a Plan, &'a Task)> {
+    let mut out = Vec::new();
+    for plan in plans {
+        let dropped: BTreeSet<&str> = plan.dropped.iter().map(|d| d.id.as_str()).collect();
+        out.extend(
+            (plan.tasks.iter())
+                .filter(|t| dropped.is_empty() || !dropped.contains(&*t.id()))
+                .map(|t| (plan, t)),
+        );
+    }
+    out
+}
+
+/// The date and time `t` on `day`.
+pub(crate) fn at(day: NaiveDate, t: NaiveTime) -> NaiveDateTime {
+    day.and_time(t)
+}
+
+/// The id of the task a derived task was made from (its id without the last part).
+pub(crate) fn parent_id(task: &Task) -> Option<String> {
+    task.derived?;
+    let id = task.id();
+    id.rsplit_once('/').map(|(parent, _)| parent.to_string())
+}
+
+/// The state's name in the CSV (`open`, `started`, `done`, `superseded`, `expired`).
+pub(crate) fn state_name(s: State) -> &'static str {
+    match s {
+        State::Open => "open",
+        State::Started => "started",
+        State::Done => "done",
+        State::Superseded => "superseded",
+        State::Expired => "expired",
+    }
+}
+
+/// The as-of status's name (`upcoming`, `open`, `missed`, `expired`).
+pub(crate) fn status_name(s: Status) -> &'static str {
+    match s {
+        Status::Upcoming => "upcoming",
+        Status::Open => "open",
+        Status::Missed => "missed",
+        Status::Expired => "expired",
+    }
+}
