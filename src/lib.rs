@@ -149,6 +149,7 @@ mod episode;
 mod error;
 mod history;
 mod json;
+pub mod labels;
 mod limits;
 pub mod lunar;
 mod model;

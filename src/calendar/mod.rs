@@ -188,6 +188,35 @@ impl ShiftReason {
             ShiftReason::Picked => "picked",
         }
     }
+
+    /// A short label in `lang`, for staff: why the day moved (`法定节假日` / `public
+    /// holiday`).
+    ///
+    /// ```
+    /// use followup::{Lang, ShiftReason};
+    /// assert_eq!(ShiftReason::Holiday.label(Lang::Zh), "法定节假日");
+    /// assert_eq!(ShiftReason::CallDeskClosed.label(Lang::En), "call desk closed");
+    /// ```
+    pub fn label(self, lang: crate::Lang) -> &'static str {
+        let (zh, en) = match self {
+            ShiftReason::ClosedWeekday => ("每周休息日", "weekly closing day"),
+            ShiftReason::ClosedDate => ("休息日", "closed date"),
+            ShiftReason::Holiday => ("法定节假日", "public holiday"),
+            ShiftReason::Weekend => ("周末", "weekend"),
+            ShiftReason::WaitedForFact => ("等待的情况发生后", "waited for a fact"),
+            ShiftReason::CallDeskClosed => ("电话组休息", "call desk closed"),
+            ShiftReason::MessagesClosed => ("当日不发短信", "no messages that day"),
+            ShiftReason::AfterEvent => ("事件后当天已无时间", "no time left after the event"),
+            ShiftReason::AnchorMoved => ("随就诊日顺延", "follows its moved visit"),
+            ShiftReason::WaitEnded => ("等待期满", "the wait ended"),
+            ShiftReason::Agreed => ("与顾客约定", "agreed with the patient"),
+            ShiftReason::Picked => ("顾问选定", "picked by the consultant"),
+        };
+        match lang {
+            crate::Lang::Zh => zh,
+            crate::Lang::En => en,
+        }
+    }
 }
 
 /// Who must be at work for a task on a channel: the clinic for visits, mail and internal
