@@ -369,11 +369,5 @@ fn run() -> Result<String, String> {
 }
 
 fn main() {
-    match run() {
-        Ok(out) => print!("{out}"),
-        Err(e) => {
-            eprintln!("error: {e}");
-            std::process::exit(2);
-        }
-    }
+    support::finish(run())
 }

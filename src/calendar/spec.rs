@@ -1,13 +1,13 @@
 //! The calendar as written in JSON, field by field, with error messages that say what
 //! was expected. Nothing here is checked across fields: that is `check.rs`.
 
+use crate::text::Text;
 use crate::time::{parse_hhmm, TimeWindow, WindowsDef};
 use chrono::{Datelike, NaiveDate, NaiveTime, Weekday};
 use serde::de::{DeserializeSeed, Deserializer, Error as _, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
-use crate::text::Text;
 
 /// Every field of a calendar; [`super::Calendar`] is a `Spec` that passed the checks.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -45,7 +45,10 @@ fn every_shipped_year_matches_the_table() {
             };
             assert_eq!(cn.holiday_name(row.date), holiday, "{}", row.date);
             assert_eq!(cn.makeup_for(row.date), makeup, "{}", row.date);
-            let text = cn.holiday(row.date).or(cn.makeup_holiday(row.date)).unwrap();
+            let text = cn
+                .holiday(row.date)
+                .or(cn.makeup_holiday(row.date))
+                .unwrap();
             assert_eq!((text.en(), text.zh()), (en, zh), "{}", row.date);
             // The official calendar closes holidays and opens make-up working days.
             assert_eq!(cn.is_open(row.date), row.kind == DayKind::MakeupWorkday);
@@ -208,7 +211,10 @@ fn a_holiday_name_is_one_string_or_a_text_and_is_written_back_so() {
     assert_eq!(cal.holiday_name(d8), Some("妇女节"));
     assert_eq!(cal.holiday(d8).unwrap().en(), "妇女节");
     assert_eq!(cal.holiday(d("2026-10-01")).unwrap().zh(), "国庆节");
-    assert_eq!(cal.makeup_holiday(d("2026-10-10")).unwrap().en(), "National Day");
+    assert_eq!(
+        cal.makeup_holiday(d("2026-10-10")).unwrap().en(),
+        "National Day"
+    );
     let json = serde_json::to_value(&cal).unwrap();
     assert_eq!(json["holidays"]["2026-03-08"], "妇女节");
     assert_eq!(json["holidays"]["2026-10-01"]["zh"], "国庆节");
@@ -221,5 +227,8 @@ fn a_holiday_name_is_one_string_or_a_text_and_is_written_back_so() {
     )
     .unwrap_err()
     .to_string();
-    assert!(err.contains("/holidays/2026-03-08") && err.contains("empty name"), "{err}");
+    assert!(
+        err.contains("/holidays/2026-03-08") && err.contains("empty name"),
+        "{err}"
+    );
 }
