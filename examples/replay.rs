@@ -265,7 +265,7 @@ impl Replay<'_> {
 
 fn run() -> Result<String, String> {
     let Some(args) = parse_args()? else {
-        return Ok(USAGE.into());
+        return Ok(format!("{USAGE}{}", support::EXIT_CODES));
     };
     let rules = support::load_rules(&args.rules)?;
     let cal = support::load_calendar(&args.calendars)?;
