@@ -114,11 +114,34 @@ fn sample_episodes() -> String {
     }
     let mut out = String::from("\nsample episodes (--episode examples/episodes/NAME):\n");
     for n in names {
-        out.push_str("  ");
-        out.push_str(&n);
+        let about = describe(&dir.join(&n)).unwrap_or_default();
+        out.push_str(format!("  {n:<30}{about}").trim_end());
         out.push('\n');
     }
     out
+}
+
+/// `procedure: category plastic surgery, setting inpatient`: an episode file's event and
+/// attributes in words (English, as the help is), or `None` if it cannot be read.
+fn describe(path: &std::path::Path) -> Option<String> {
+    let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()?;
+    let event = v.get("event")?.as_str()?;
+    let mut about = followup::labels::event(event, Lang::En)
+        .unwrap_or(event)
+        .to_string();
+    let attrs: Vec<String> = v
+        .get("attributes")
+        .and_then(|a| a.as_object())
+        .into_iter()
+        .flatten()
+        .filter_map(|(k, x)| Some(followup::labels::attribute_value(k, x.as_str()?, Lang::En)))
+        .collect();
+    if !attrs.is_empty() {
+        about.push_str(" (");
+        about.push_str(&attrs.join(", "));
+        about.push(')');
+    }
+    Some(about)
 }
 
 fn help() -> String {
