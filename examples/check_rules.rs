@@ -157,28 +157,19 @@ fn run(args: &Args) -> Result<i32, String> {
         if cases == 1 { "" } else { "s" },
     );
     Ok(if unreadable > 0 {
-        2
+        support::EXIT_BAD_INPUT
     } else if failed > 0 {
-        1
+        support::EXIT_NO
     } else {
-        0
+        support::EXIT_OK
     })
 }
 
 fn main() {
     let code = match parse_args() {
-        Ok(None) => {
-            print!("{USAGE}");
-            0
-        }
-        Ok(Some(args)) => run(&args).unwrap_or_else(|e| {
-            eprintln!("error: {e}");
-            2
-        }),
-        Err(e) => {
-            eprintln!("error: {e}");
-            2
-        }
+        Ok(None) => support::finish(Ok(format!("{USAGE}{}", support::EXIT_CODES))),
+        Ok(Some(args)) => run(&args).unwrap_or_else(|e| support::fail(&e)),
+        Err(e) => support::fail(&e),
     };
-    std::process::exit(code);
+    support::exit(code);
 }

@@ -22,99 +22,413 @@
 //! task id, follow-ups added by hand): the plan is the next one of the closed loop
 //! (`RuleSet::plan_with`), with records, attempts, agreed times and escalations. Any
 //! error goes to stderr, exit 2.
+//!
+//! # Batches: `--jsonl`
+//!
+//! ```text
+//! cargo run --example plan -- --jsonl [--calendar cn-2026]... < episodes.jsonl > plans.jsonl
+//! ```
+//!
+//! With `--jsonl` the input (stdin, or `--episode FILE`) is JSON Lines: one episode per
+//! line. Each line is planned as it is read and answered by one line of output, written
+//! and flushed at once, so that **line i of the output answers line i of the input**:
+//!
+//! - a plan, as compact JSON (the same fields as without `--jsonl`);
+//! - or, for a line that cannot be planned, an error object, e.g.
+//!   `{"line":2,"error":{"kind":"episode","code":"episode/missing_field","message":"missing field `id`","pointer":"","column":12}}`:
+//!   `line` is the input line (from 1), `kind` what was at fault (`episode`, `notice`,
+//!   `calendar`, `history`, `rule`, or `input` for a line that is not UTF-8 or too long),
+//!   `code` the error's stable code (`Error::code()`; `input/not_utf8`, `input/limit`),
+//!   `message` what was expected, `pointer` the JSON pointer in the line's episode,
+//!   `column` the column (from 1) in the line where known, `limit` the name of the
+//!   `Limits` field exceeded, if that is the error. The same error, with the line
+//!   (`stdin:2: ...`), goes to stderr, and the batch goes on;
+//! - a blank line (only spaces) is answered by a blank line: no plan, not an error.
+//!
+//! Memory stays bounded whatever the input's size: one line is held at a time, and a
+//! line is capped at the rule set's `Limits::max_rule_bytes` (1 MiB by default, the
+//! largest episode text the library reads); a longer line is an error for that line,
+//! skipped to its end without being kept. A line that is not UTF-8 (a GBK export) is an
+//! error naming the byte of the line where it stops being UTF-8. `\r\n` line ends are
+//! accepted. `--rules`, `--calendar`, `--as-of`, `--notices` and `--history` apply to
+//! every line.
+//!
+//! Exit codes (the same in every example): 0 every line planned; 1 the batch ran but some
+//! line failed; 2 bad usage or a bad rule, calendar, notice or history file (nothing
+//! planned), or stdin could not be read.
 
 #[path = "support/mod.rs"]
 mod support;
 
-use std::io::Read;
+use followup::{
+    calendar::Calendar,
+    episode::Episode,
+    history::History,
+    plan::Plan,
+    rules::{Notice, RuleSet},
+};
+use std::io::{BufRead, Read, Write};
 use std::path::PathBuf;
 
-fn run() -> Result<String, String> {
-    let mut rules = Vec::new();
-    let mut calendars: Vec<String> = Vec::new();
-    let mut episode_file: Option<PathBuf> = None;
-    let mut as_of = None;
-    let mut notice_files: Vec<PathBuf> = Vec::new();
-    let mut history_file: Option<PathBuf> = None;
+const USAGE: &str = "usage: plan [--rules PATH]... [--calendar cn-YYYY|cn|FILE]... [--as-of YYYY-MM-DD] [--notices FILE]... [--history FILE] [--episode FILE] [--jsonl] < episode.json\n";
+
+const FLAGS: &str = "
+Plans one episode (JSON on stdin, or --episode FILE) and prints the plan as JSON; with
+--jsonl, plans one episode per line and prints one plan (or error object) per line.
+
+  --rules PATH            a rule file or a folder of them (repeatable; `builtin` for the
+                          built-in programs); replaces the built-in programs
+  --calendar cn-YYYY|cn|FILE
+                          the official calendar of mainland China for a year (cn: every
+                          shipped year) and the clinic's calendar files (repeatable)
+  --as-of YYYY-MM-DD      give each task its status on that day
+  --notices FILE          add the clinic notices that target the patient (repeatable)
+  --history FILE          what happened so far: the next plan of the closed loop
+  --episode FILE          read the episode (or, with --jsonl, the lines) from FILE
+  --jsonl                 JSON Lines: one episode a line in, one plan a line out; a bad
+                          line is answered by {\"line\": N, \"error\": {...}} and the batch goes on
+  -h, --help              this help
+";
+
+/// What every episode is planned with.
+struct Setup {
+    rules: RuleSet,
+    calendar: Calendar,
+    notices: Vec<Notice>,
+    history: Option<History>,
+    as_of: Option<chrono::NaiveDate>,
+}
+
+struct Args {
+    rules: Vec<PathBuf>,
+    calendars: Vec<String>,
+    episode: Option<PathBuf>,
+    as_of: Option<chrono::NaiveDate>,
+    notices: Vec<PathBuf>,
+    history: Option<PathBuf>,
+    jsonl: bool,
+}
+
+fn parse_args() -> Result<Option<Args>, String> {
+    let mut out = Args {
+        rules: Vec::new(),
+        calendars: Vec::new(),
+        episode: None,
+        as_of: None,
+        notices: Vec::new(),
+        history: None,
+        jsonl: false,
+    };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
-            "--rules" => rules.push(PathBuf::from(support::value(&mut args, "--rules")?)),
-            "--calendar" => calendars.push(support::value(&mut args, "--calendar")?),
-            "--episode" => episode_file = Some(support::value(&mut args, "--episode")?.into()),
-            "--notices" => notice_files.push(support::value(&mut args, "--notices")?.into()),
-            "--history" => history_file = Some(PathBuf::from(support::value(&mut args, "--history")?)),
+            "--rules" => out.rules.push(support::value(&mut args, "--rules")?.into()),
+            "--calendar" => out.calendars.push(support::value(&mut args, "--calendar")?),
+            "--episode" => out.episode = Some(support::value(&mut args, "--episode")?.into()),
+            "--notices" => out
+                .notices
+                .push(support::value(&mut args, "--notices")?.into()),
+            "--history" => out.history = Some(support::value(&mut args, "--history")?.into()),
+            "--jsonl" => out.jsonl = true,
             "--as-of" => {
                 let v = support::value(&mut args, "--as-of")?;
-                as_of = Some(
+                out.as_of = Some(
                     v.parse::<chrono::NaiveDate>()
                         .map_err(|_| format!("--as-of {v:?}: expected YYYY-MM-DD"))?,
                 );
             }
-            "-h" | "--help" => {
-                return Ok(
-                    "usage: plan [--rules PATH]... [--calendar cn-YYYY|cn|FILE]... [--as-of YYYY-MM-DD] [--notices FILE]... [--history FILE] [--episode FILE] < episode.json\n".into(),
-                )
-            }
+            "-h" | "--help" => return Ok(None),
             other => return Err(format!("unknown argument {other:?}; try --help")),
         }
     }
-    let rules = support::load_rules(&rules)?;
-    let calendar = support::load_calendar(&calendars)?;
-    let notices = support::load_notices(&rules, &notice_files)?;
-    let episode = match &episode_file {
-        Some(path) => support::load_episode(&rules, path)?,
+    Ok(Some(out))
+}
+
+fn setup(args: &Args) -> Result<Setup, String> {
+    let rules = support::load_rules(&args.rules)?;
+    let calendar = support::load_calendar(&args.calendars)?;
+    let notices = support::load_notices(&rules, &args.notices)?;
+    let history = match &args.history {
+        Some(p) => Some(
+            History::from_json(&p.display().to_string(), &support::read(p)?)
+                .map_err(|e| e.to_string())?,
+        ),
+        None => None,
+    };
+    Ok(Setup {
+        rules,
+        calendar,
+        notices,
+        history,
+        as_of: args.as_of,
+    })
+}
+
+/// The plan of one episode, with the notices' tasks and the as-of statuses.
+fn plan(s: &Setup, episode: &Episode) -> followup::Result<Plan> {
+    let mut plan = match &s.history {
+        Some(h) => s.rules.plan_with(episode, h, &s.calendar),
+        None => s.rules.plan(episode, &s.calendar),
+    }?;
+    if !s.notices.is_empty() {
+        let notes = s.rules.plan_notices(
+            &episode.patient,
+            std::slice::from_ref(episode),
+            &s.notices,
+            &s.calendar,
+        )?;
+        join(&mut plan, notes);
+    }
+    if let Some(day) = s.as_of {
+        for t in &mut plan.tasks {
+            t.status = Some(followup::plan::Status::of(t, day));
+        }
+    }
+    Ok(plan)
+}
+
+/// One episode (stdin or `--episode`), its plan pretty-printed.
+fn single(s: &Setup, file: Option<&PathBuf>) -> Result<String, String> {
+    let episode = match file {
+        Some(path) => support::load_episode(&s.rules, path)?,
         None => {
             let mut bytes = Vec::new();
             std::io::stdin()
                 .read_to_end(&mut bytes)
                 .map_err(|e| format!("stdin: {e}"))?;
             let input = support::utf8("stdin", bytes)?;
-            rules
+            s.rules
                 .read_episode("stdin", &input)
                 .map_err(|e| e.to_string())?
         }
     };
-    let history = match &history_file {
-        Some(p) => {
-            followup::history::History::from_json(&p.display().to_string(), &support::read(p)?)
-                .map_err(|e| e.to_string())?
-        }
-        None => followup::history::History::default(),
-    };
-    let mut plan = if history_file.is_some() {
-        rules.plan_with(&episode, &history, &calendar)
-    } else {
-        rules.plan(&episode, &calendar)
-    }
-    .map_err(|e| e.to_string())?;
-    if let Some(day) = as_of {
-        for t in &mut plan.tasks {
-            t.status = Some(followup::plan::Status::of(t, day));
-        }
-    }
-    if !notices.is_empty() {
-        let mut notes = rules
-            .plan_notices(
-                &episode.patient,
-                std::slice::from_ref(&episode),
-                &notices,
-                &calendar,
-            )
-            .map_err(|e| e.to_string())?;
-        if let Some(day) = as_of {
-            for t in &mut notes.tasks {
-                t.status = Some(followup::plan::Status::of(t, day));
-            }
-        }
-        join(&mut plan, notes);
-    }
+    let plan = plan(s, &episode).map_err(|e| e.to_string())?;
     if let Some(why) = &plan.no_program {
         eprintln!("note: {why}");
     }
     serde_json::to_string_pretty(&plan)
         .map(|s| s + "\n")
         .map_err(|e| e.to_string())
+}
+
+/// Reads the next line of `r` into `buf`, without its `\n`, keeping at most `cap` bytes:
+/// `None` at the end of the input, `Some(true)` for a line that fit, `Some(false)` for a
+/// longer one (skipped to its end, `buf` left empty). Never holds more than `cap` bytes
+/// of a line plus the reader's buffer.
+fn next_line(r: &mut impl BufRead, buf: &mut Vec<u8>, cap: usize) -> std::io::Result<Option<bool>> {
+    buf.clear();
+    let (mut fits, mut any) = (true, false);
+    loop {
+        let chunk = match r.fill_buf() {
+            Ok(c) => c,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if chunk.is_empty() {
+            return Ok(any.then_some(fits));
+        }
+        any = true;
+        let (take, end) = match chunk.iter().position(|b| *b == b'\n') {
+            Some(i) => (i, true),
+            None => (chunk.len(), false),
+        };
+        if fits {
+            match chunk.get(..take) {
+                Some(part) if buf.len() + take <= cap => buf.extend_from_slice(part),
+                _ => {
+                    fits = false;
+                    buf.clear();
+                    buf.shrink_to(cap);
+                }
+            }
+        }
+        r.consume(take + usize::from(end));
+        if end {
+            return Ok(Some(fits));
+        }
+    }
+}
+
+/// A line's error: what was at fault, the message, the pointer, the column, the limit.
+struct LineError {
+    kind: &'static str,
+    /// `Error::code()`, or `input/not_utf8`, `input/limit` for the line itself.
+    code: &'static str,
+    message: String,
+    pointer: String,
+    column: Option<usize>,
+    limit: Option<&'static str>,
+    /// The whole message, for stderr.
+    text: String,
+}
+
+impl LineError {
+    fn input(
+        name: &str,
+        message: String,
+        column: Option<usize>,
+        limit: Option<&'static str>,
+    ) -> Self {
+        LineError {
+            kind: "input",
+            code: if limit.is_some() {
+                "input/limit"
+            } else {
+                "input/not_utf8"
+            },
+            text: format!("{name}: {message}"),
+            message,
+            pointer: String::new(),
+            column,
+            limit,
+        }
+    }
+
+    fn of(e: &followup::Error) -> Self {
+        let (kind, message) = match e {
+            followup::Error::Episode(x) => ("episode", x.message().to_string()),
+            followup::Error::Notice(x) => ("notice", x.message().to_string()),
+            followup::Error::Calendar(x) => ("calendar", x.message().to_string()),
+            followup::Error::History(x) => ("history", x.message().to_string()),
+            followup::Error::Rule(x) => ("rule", x.message().to_string()),
+            other => ("input", other.to_string()),
+        };
+        LineError {
+            kind,
+            code: e.code(),
+            message,
+            pointer: e.pointer().to_string(),
+            column: e.line_column().map(|(_, c)| c),
+            limit: e.limit(),
+            text: e.to_string(),
+        }
+    }
+
+    /// `{"line": N, "error": {...}}`, one line of JSON, `line` first.
+    fn json(&self, line: usize) -> Result<String, String> {
+        #[derive(serde::Serialize)]
+        struct Answer<'a> {
+            line: usize,
+            error: Body<'a>,
+        }
+        #[derive(serde::Serialize)]
+        struct Body<'a> {
+            kind: &'a str,
+            code: &'a str,
+            message: &'a str,
+            pointer: &'a str,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            column: Option<usize>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            limit: Option<&'a str>,
+        }
+        serde_json::to_string(&Answer {
+            line,
+            error: Body {
+                kind: self.kind,
+                code: self.code,
+                message: &self.message,
+                pointer: &self.pointer,
+                column: self.column,
+                limit: self.limit,
+            },
+        })
+        .map_err(|e| e.to_string())
+    }
+}
+
+/// The answer to one line: a plan, or the line's error.
+fn answer(s: &Setup, name: &str, bytes: &[u8], fits: bool, cap: usize) -> Result<Plan, LineError> {
+    if !fits {
+        return Err(LineError::input(
+            name,
+            format!("the line is more than {cap} bytes, the limit max_rule_bytes: expected one episode a line"),
+            None,
+            Some("max_rule_bytes"),
+        ));
+    }
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        let at = e.valid_up_to();
+        LineError::input(
+            name,
+            format!("not UTF-8 at byte {at} of the line (column {}): expected UTF-8 text (GBK or GB 18030 files need converting)", at + 1),
+            Some(at + 1),
+            None,
+        )
+    })?;
+    let episode = s
+        .rules
+        .read_episode(name, text)
+        .map_err(|e| LineError::of(&e))?;
+    plan(s, &episode).map_err(|e| LineError::of(&e))
+}
+
+/// Plans every line of `input`, writing one answer a line; returns the exit code.
+fn batch(s: &Setup, input: &mut impl BufRead, source: &str) -> Result<i32, String> {
+    let cap = s.rules.limits().max_rule_bytes;
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut buf = Vec::new();
+    let (mut n, mut failed) = (0usize, 0usize);
+    let write_err = |e: std::io::Error| format!("stdout: {e}");
+    while let Some(fits) = next_line(input, &mut buf, cap).map_err(|e| format!("{source}: {e}"))? {
+        n += 1;
+        let name = format!("{source}:{n}");
+        let mut bytes = buf.as_slice();
+        if let Some(b) = bytes.strip_suffix(b"\r") {
+            bytes = b;
+        }
+        if fits && bytes.iter().all(u8::is_ascii_whitespace) {
+            writeln!(out).map_err(write_err)?;
+        } else {
+            match answer(s, &name, bytes, fits, cap) {
+                Ok(plan) => {
+                    if let Some(why) = &plan.no_program {
+                        eprintln!("note: {name}: {why}");
+                    }
+                    serde_json::to_writer(&mut out, &plan).map_err(|e| e.to_string())?;
+                    writeln!(out).map_err(write_err)?;
+                }
+                Err(e) => {
+                    failed += 1;
+                    eprintln!("error: {}", e.text);
+                    writeln!(out, "{}", e.json(n)?).map_err(write_err)?;
+                }
+            }
+        }
+        out.flush().map_err(write_err)?;
+    }
+    if failed > 0 {
+        eprintln!("{failed} of {n} lines failed");
+        return Ok(support::EXIT_NO);
+    }
+    Ok(support::EXIT_OK)
+}
+
+fn main() {
+    let args = match parse_args() {
+        Ok(Some(args)) => args,
+        Ok(None) => support::finish(Ok(format!("{USAGE}{FLAGS}\n{}", support::EXIT_CODES))),
+        Err(e) => support::fail(&e),
+    };
+    let s = setup(&args).unwrap_or_else(|e| support::fail(&e));
+    if !args.jsonl {
+        support::finish(single(&s, args.episode.as_ref()));
+    }
+    let code = match &args.episode {
+        Some(path) => std::fs::File::open(path)
+            .map_err(|e| format!("{}: {e}", path.display()))
+            .and_then(|f| {
+                batch(
+                    &s,
+                    &mut std::io::BufReader::new(f),
+                    &path.display().to_string(),
+                )
+            }),
+        None => batch(&s, &mut std::io::stdin().lock(), "stdin"),
+    }
+    .unwrap_or_else(|e| support::fail(&e));
+    support::exit(code)
 }
 
 /// Adds the notices' plan to the episode's: tasks in the plan's order (due, window start,
@@ -135,14 +449,4 @@ fn join(plan: &mut followup::plan::Plan, notes: followup::plan::Plan) {
     plan.dropped.sort_by(|a, b| {
         (&a.program, &a.step, a.occurrence).cmp(&(&b.program, &b.step, b.occurrence))
     });
-}
-
-fn main() {
-    match run() {
-        Ok(out) => print!("{out}"),
-        Err(e) => {
-            eprintln!("error: {e}");
-            std::process::exit(2);
-        }
-    }
 }

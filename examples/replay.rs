@@ -269,7 +269,7 @@ impl Replay<'_> {
 
 fn run() -> Result<String, String> {
     let Some(args) = parse_args()? else {
-        return Ok(USAGE.into());
+        return Ok(format!("{USAGE}{}", support::EXIT_CODES));
     };
     let rules = support::load_rules(&args.rules)?;
     let cal = support::load_calendar(&args.calendars)?;
@@ -373,11 +373,5 @@ fn run() -> Result<String, String> {
 }
 
 fn main() {
-    match run() {
-        Ok(out) => print!("{out}"),
-        Err(e) => {
-            eprintln!("error: {e}");
-            std::process::exit(2);
-        }
-    }
+    support::finish(run())
 }

@@ -26,7 +26,10 @@ fn run() -> Result<String, String> {
         match arg.as_str() {
             "--rules" => rules.push(PathBuf::from(support::value(&mut args, "--rules")?)),
             "-h" | "--help" => {
-                return Ok("usage: show_program [--rules PATH|builtin]... [PROGRAM_ID]\n".into())
+                return Ok(format!(
+                    "usage: show_program [--rules PATH|builtin]... [PROGRAM_ID]\n{}",
+                    support::EXIT_CODES
+                ))
             }
             other if other.starts_with('-') => {
                 return Err(format!("unknown argument {other:?}; try --help"))
@@ -56,11 +59,5 @@ fn run() -> Result<String, String> {
 }
 
 fn main() {
-    match run() {
-        Ok(out) => print!("{out}"),
-        Err(e) => {
-            eprintln!("error: {e}");
-            std::process::exit(2);
-        }
-    }
+    support::finish(run())
 }

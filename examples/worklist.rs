@@ -12,6 +12,9 @@
 //! The compliance summary covers the month of `--day`, judged on the first day of the next
 //! month with every record of the sample.
 
+#[path = "support/mod.rs"]
+mod support;
+
 use chrono::{Datelike, Months, NaiveDate};
 use followup::{
     calendar::Calendar,
@@ -77,22 +80,14 @@ fn parse_args() -> Result<Option<Args>, String> {
 fn main() {
     let args = match parse_args() {
         Ok(Some(args)) => args,
-        Ok(None) => {
-            println!("usage: worklist [--day YYYY-MM-DD] [--role ROLE|all] [--lang zh|en]");
-            return;
-        }
-        Err(e) => {
-            eprintln!("error: {e}");
-            std::process::exit(2);
-        }
+        Ok(None) => support::finish(Ok(format!(
+            "usage: worklist [--day YYYY-MM-DD] [--role ROLE|all] [--lang zh|en]\n{}",
+            support::EXIT_CODES
+        ))),
+        Err(e) => support::fail(&e),
     };
-    match run(&args) {
-        Ok(text) => print!("{text}"),
-        Err(e) => {
-            eprintln!("error: {e}");
-            std::process::exit(1);
-        }
-    }
+    // Any error is bad input (a rule or data file), exit 2 as in every example.
+    support::finish(run(&args))
 }
 
 /// Picks the Chinese or the English text.

@@ -139,6 +139,31 @@ impl OutcomeKind {
         }
     }
 
+    /// A short label in `lang`, for staff (`未接听` / `no answer`).
+    ///
+    /// ```
+    /// use followup::{rules::Lang, history::OutcomeKind};
+    /// assert_eq!(OutcomeKind::NoAnswer.label(Lang::Zh), "未接听");
+    /// assert_eq!(OutcomeKind::AbnormalRecovery.label(Lang::En), "abnormal recovery");
+    /// ```
+    pub fn label(self, lang: crate::rules::Lang) -> &'static str {
+        let (zh, en) = match self {
+            OutcomeKind::Done => ("已完成", "done"),
+            OutcomeKind::NoAnswer => ("未接听", "no answer"),
+            OutcomeKind::Busy => ("占线", "busy"),
+            OutcomeKind::Unreachable => ("无法接通", "unreachable"),
+            OutcomeKind::Rescheduled => ("另约时间", "rescheduled"),
+            OutcomeKind::Picked => ("已选定日期", "day picked"),
+            OutcomeKind::Declined => ("明确拒绝", "declined"),
+            OutcomeKind::AbnormalRecovery => ("恢复异常", "abnormal recovery"),
+            OutcomeKind::Note => ("备注", "note"),
+        };
+        match lang {
+            crate::rules::Lang::Zh => zh,
+            crate::rules::Lang::En => en,
+        }
+    }
+
     /// The call did not reach the patient.
     pub fn is_unanswered(self) -> bool {
         matches!(

@@ -181,6 +181,7 @@ pub mod export;
 pub mod guide;
 pub mod history;
 mod json;
+pub mod labels;
 mod limits;
 pub mod lunar;
 mod model;

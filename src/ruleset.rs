@@ -442,6 +442,27 @@ impl RuleSet {
         self.programs.iter().find(|p| &*p.id == id).map(|p| &p.name)
     }
 
+    /// A step's title, as its program defines it (the task's [`crate::plan::Task::title`]
+    /// may fill placeholders in it): what staff see instead of the step's id, for a
+    /// dropped occurrence say.
+    ///
+    /// ```
+    /// use followup::rules::{Lang, RuleSet};
+    /// let rules = RuleSet::builtin()?;
+    /// let title = rules.step_title("plastic-aftercare", "day-1-call").unwrap();
+    /// assert_eq!(title.get(Lang::Zh), "术后第一天回访");
+    /// assert!(rules.step_title("plastic-aftercare", "no-such-step").is_none());
+    /// # Ok::<(), followup::Error>(())
+    /// ```
+    pub fn step_title(&self, program: &str, step: &str) -> Option<&Text> {
+        self.definition(program)?
+            .program
+            .steps
+            .iter()
+            .find(|s| s.id == step)
+            .map(|s| &s.title)
+    }
+
     /// The library version and the fingerprint of the rule sources, as every plan made
     /// with this set records them in [`crate::plan::Plan::made_by`].
     pub fn stamp(&self) -> &crate::stamp::Stamp {

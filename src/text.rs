@@ -336,7 +336,7 @@ impl<'de> Deserialize<'de> for Text {
     }
 }
 
-struct TextVisitor;
+pub(crate) struct TextVisitor;
 
 impl<'de> Visitor<'de> for TextVisitor {
     type Value = Text;

@@ -506,7 +506,7 @@ fn an_escalation_is_titled_after_its_step_filled_the_same_way() {
     let escalation = plan.tasks.iter().find(|t| t.derived.is_some()).unwrap();
     assert_eq!(
         escalation.title().zh(),
-        "跟进：回访王女士（未等到 recovered）"
+        "跟进：回访王女士（未等到「已康复」）"
     );
     assert_eq!(
         escalation.title().en(),

@@ -37,7 +37,13 @@
 //! - `--explain`: after the calendar, why each task is where it is (what it counts from,
 //!   the date arithmetic, every shift, what the history did) and why each dropped
 //!   occurrence was dropped (the episodes' programs; in English);
+//! - `--script`: each task's call script under it;
 //! - `--lang zh|en` (default zh).
+//!
+//! Each line: `D+n` (days from the event of the task's episode to the day), the time
+//! window, role, channel, the task's title and notes (what it waits for, why it moved…).
+//! `--help` describes every flag and lists the sample episodes. Exit codes as in every
+//! example: 0 success, 2 bad input or usage (a message on stderr naming the file).
 
 #[path = "../support/mod.rs"]
 mod support;
@@ -67,9 +73,90 @@ struct Args {
     notices: Vec<PathBuf>,
     ics: Option<PathBuf>,
     csv: bool,
+    script: bool,
 }
 
-const USAGE: &str = "usage: callback_calendar [--lang zh|en] [--episode FILE]... [--rules PATH]... [--calendar cn-YYYY|cn|FILE]... [--as-of YYYY-MM-DD] [--greetings] [--history FILE] [--notices FILE]... [--explain]\n";
+const USAGE: &str = "usage: callback_calendar [--lang zh|en] [--episode FILE]... [--rules PATH]... [--calendar cn-YYYY|cn|FILE]... [--as-of YYYY-MM-DD] [--greetings] [--history FILE] [--notices FILE]... [--script] [--explain] [--ics FILE] [--csv]\n";
+
+/// What each flag does, for `--help` (one flag a line: easy to merge).
+const FLAGS: &str = "
+Prints a patient's callback calendar: one line per contact, grouped by day, with D+n
+(days from the episode's event), the time window, who, how and what; then what was
+dropped and why. Without --episode: a built-in sample patient (plastic surgery, inpatient).
+
+  --lang zh|en            the language of the calendar (default zh)
+  --episode FILE          an episode of the patient (repeatable: several episodes of one patient)
+  --rules PATH            a rule file or a folder of them (repeatable; `builtin` for the
+                          built-in programs); replaces the built-in programs
+  --calendar cn-YYYY|cn|FILE
+                          the official calendar of mainland China for a year (cn: every
+                          shipped year) and the clinic's calendar files (repeatable)
+  --as-of YYYY-MM-DD      mark each task upcoming, open now, missed or expired on that day
+  --greetings             add the patient's greetings for the next 12 months
+  --history FILE          what happened so far: the next plan of the closed loop
+  --notices FILE          add the clinic notices that target the patient (repeatable)
+  --script                print each task's call script under it
+  --explain               after the calendar, why each task is where it is (in English)
+  --ics FILE              write the plan(s) as an iCalendar file of VTODOs
+  --csv                   print the tasks as CSV instead of the calendar
+  -h, --help              this help
+";
+
+/// The sample episodes, listed for `--help` from `examples/episodes/` (the folder of this
+/// source tree; nothing is listed when it is not there).
+fn sample_episodes() -> String {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/episodes");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .collect();
+    names.sort();
+    if names.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from("\nsample episodes (--episode examples/episodes/NAME):\n");
+    for n in names {
+        let about = describe(&dir.join(&n)).unwrap_or_default();
+        out.push_str(format!("  {n:<30}{about}").trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+/// `procedure: category plastic surgery, setting inpatient`: an episode file's event and
+/// attributes in words (English, as the help is), or `None` if it cannot be read.
+fn describe(path: &std::path::Path) -> Option<String> {
+    let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()?;
+    let event = v.get("event")?.as_str()?;
+    let mut about = followup::labels::event(event, Lang::En)
+        .unwrap_or(event)
+        .to_string();
+    let attrs: Vec<String> = v
+        .get("attributes")
+        .and_then(|a| a.as_object())
+        .into_iter()
+        .flatten()
+        .filter_map(|(k, x)| Some(followup::labels::attribute_value(k, x.as_str()?, Lang::En)))
+        .collect();
+    if !attrs.is_empty() {
+        about.push_str(" (");
+        about.push_str(&attrs.join(", "));
+        about.push(')');
+    }
+    Some(about)
+}
+
+fn help() -> String {
+    format!(
+        "{USAGE}{FLAGS}{}\n{}",
+        sample_episodes(),
+        support::EXIT_CODES
+    )
+}
 
 fn parse_args() -> Result<Option<Args>, String> {
     let mut out = Args {
@@ -84,6 +171,7 @@ fn parse_args() -> Result<Option<Args>, String> {
         notices: Vec::new(),
         ics: None,
         csv: false,
+        script: false,
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -109,6 +197,7 @@ fn parse_args() -> Result<Option<Args>, String> {
             }
             "--greetings" => out.greetings = true,
             "--explain" => out.explain = true,
+            "--script" => out.script = true,
             "--history" => out.history = Some(support::value(&mut args, "--history")?.into()),
             "--notices" => out
                 .notices
@@ -124,7 +213,7 @@ fn parse_args() -> Result<Option<Args>, String> {
 
 fn run() -> Result<String, String> {
     let Some(args) = parse_args()? else {
-        return Ok(USAGE.into());
+        return Ok(help());
     };
     let rules = support::load_rules(&args.rules)?;
     let cal = support::load_calendar(&args.calendars)?;
@@ -208,6 +297,7 @@ fn run() -> Result<String, String> {
         cal: &cal,
         calendars: &args.calendars,
         lang: args.lang,
+        script: args.script,
     };
     let mut out = view.calendar(&episodes, &plans, greetings, &merged);
     if args.explain {
@@ -235,11 +325,5 @@ fn run() -> Result<String, String> {
 }
 
 fn main() {
-    match run() {
-        Ok(out) => print!("{out}"),
-        Err(e) => {
-            eprintln!("error: {e}");
-            std::process::exit(2);
-        }
-    }
+    support::finish(run())
 }

@@ -4,9 +4,10 @@ use chrono::{Datelike, NaiveDate};
 use followup::{
     calendar::{Calendar, ShiftReason},
     episode::Episode,
-    plan::{DropReason, Plan, Status, Task},
+    labels,
+    plan::{Plan, Task},
     replan::{Contact, MergedPlan},
-    rules::{Lang, RuleSet},
+    rules::{Channel, Lang, RuleSet},
 };
 use std::fmt::Write;
 
@@ -17,72 +18,6 @@ pub fn weekday(d: NaiveDate, lang: Lang) -> &'static str {
     match lang {
         Lang::Zh => ZH[i],
         Lang::En => EN[i],
-    }
-}
-
-pub fn shift_label(r: ShiftReason, lang: Lang) -> &'static str {
-    match (r, lang) {
-        (ShiftReason::ClosedWeekday, Lang::Zh) => "每周休息日",
-        (ShiftReason::ClosedWeekday, Lang::En) => "weekly closing day",
-        (ShiftReason::ClosedDate, Lang::Zh) => "休息日",
-        (ShiftReason::ClosedDate, Lang::En) => "closed date",
-        (ShiftReason::Holiday, Lang::Zh) => "法定节假日",
-        (ShiftReason::Holiday, Lang::En) => "public holiday",
-        (ShiftReason::Weekend, Lang::Zh) => "周末",
-        (ShiftReason::Weekend, Lang::En) => "weekend",
-        (ShiftReason::WaitedForFact, Lang::Zh) => "等待康复等事实",
-        (ShiftReason::WaitedForFact, Lang::En) => "waited for a fact",
-        (ShiftReason::CallDeskClosed, Lang::Zh) => "电话组休息",
-        (ShiftReason::CallDeskClosed, Lang::En) => "call desk closed",
-        (ShiftReason::MessagesClosed, Lang::Zh) => "当日不发短信",
-        (ShiftReason::MessagesClosed, Lang::En) => "no messages that day",
-        (ShiftReason::AfterEvent, Lang::Zh) => "事件后当天已无时间",
-        (ShiftReason::AfterEvent, Lang::En) => "no time left after the event",
-        (ShiftReason::AnchorMoved, Lang::Zh) => "随就诊日顺延",
-        (ShiftReason::AnchorMoved, Lang::En) => "follows its moved visit",
-        (ShiftReason::Agreed, Lang::Zh) => "与顾客约定",
-        (ShiftReason::Agreed, Lang::En) => "agreed with the patient",
-        (ShiftReason::Picked, Lang::Zh) => "顾问选定",
-        (ShiftReason::Picked, Lang::En) => "picked by the consultant",
-        (_, Lang::Zh) => "休息日",
-        (_, Lang::En) => "closed",
-    }
-}
-
-pub fn drop_label(r: DropReason, lang: Lang) -> &'static str {
-    match (r, lang) {
-        (DropReason::MissingAnchor, Lang::Zh) => "未提供节点日期",
-        (DropReason::MissingAnchor, Lang::En) => "date not given",
-        (DropReason::Stopped, Lang::Zh) => "已终止",
-        (DropReason::Stopped, Lang::En) => "stopped by",
-        (DropReason::OptedOut, Lang::Zh) => "顾客拒绝此方式联系",
-        (DropReason::OptedOut, Lang::En) => "opted out of",
-        (DropReason::Declined, Lang::Zh) => "顾客明确拒绝",
-        (DropReason::Declined, Lang::En) => "declined",
-        (DropReason::PastHorizon, Lang::Zh) => "超出拒绝后的短信期限",
-        (DropReason::PastHorizon, Lang::En) => "past the horizon after a refusal",
-        (DropReason::NotSampled, Lang::Zh) => "未被抽中",
-        (DropReason::NotSampled, Lang::En) => "not in the sample",
-        (DropReason::AnchorDropped, Lang::Zh) => "所依据的任务已取消",
-        (DropReason::AnchorDropped, Lang::En) => "the task it counts from was dropped",
-        (DropReason::MonthEndSkipped, Lang::Zh) => "当月无此日",
-        (DropReason::MonthEndSkipped, Lang::En) => "no such day in the month",
-        (DropReason::NoOpenDay, Lang::Zh) => "附近无营业日",
-        (DropReason::NoOpenDay, Lang::En) => "no open day nearby",
-        (DropReason::BeyondMaxShift, Lang::Zh) => "顺延超出上限",
-        (DropReason::BeyondMaxShift, Lang::En) => "no open day within its max shift",
-        (DropReason::AfterEvent, Lang::Zh) => "事件后当天已无时间",
-        (DropReason::AfterEvent, Lang::En) => "no time left after the event",
-        (DropReason::Expired, Lang::Zh) => "失效前无营业日",
-        (DropReason::Expired, Lang::En) => "no open day before it expires",
-        (DropReason::RestHours, Lang::Zh) => "顾客休息时间",
-        (DropReason::RestHours, Lang::En) => "the patient's rest hours",
-        (DropReason::Superseded, Lang::Zh) => "并入后一次回访",
-        (DropReason::Superseded, Lang::En) => "superseded by",
-        (DropReason::FrequencyCap, Lang::Zh) => "超出联系频次上限",
-        (DropReason::FrequencyCap, Lang::En) => "frequency cap",
-        (_, Lang::Zh) => "已取消",
-        (_, Lang::En) => "dropped",
     }
 }
 
@@ -113,8 +48,13 @@ fn notes(t: &Task, lang: Lang) -> String {
             t.latest
         );
     }
-    if let Some(fact) = &t.waits_for() {
-        let _ = write!(out, "  [{} {fact}]", if zh { "等待" } else { "waits for" });
+    if let Some(fact) = t.waits_for() {
+        let fact = labels::fact(fact, lang).unwrap_or(fact);
+        let _ = if zh {
+            write!(out, "  [等待: {fact}]")
+        } else {
+            write!(out, "  [waits for: {fact}]")
+        };
     }
     if let Some(r) = t.shifted {
         let _ = write!(
@@ -123,7 +63,7 @@ fn notes(t: &Task, lang: Lang) -> String {
             if zh { "由" } else { "moved from" },
             t.nominal,
             weekday(t.nominal, lang),
-            shift_label(r, lang)
+            r.label(lang)
         );
     }
     if t.beyond_calendar {
@@ -148,18 +88,7 @@ fn notes(t: &Task, lang: Lang) -> String {
         let _ = write!(out, "  @{owner}");
     }
     if let Some(r) = &t.record {
-        let what = match (r.outcome, zh) {
-            (followup::history::OutcomeKind::Done, true) => "已完成",
-            (followup::history::OutcomeKind::NoAnswer, true) => "未接听",
-            (followup::history::OutcomeKind::Busy, true) => "占线",
-            (followup::history::OutcomeKind::Unreachable, true) => "无法接通",
-            (followup::history::OutcomeKind::Rescheduled, true) => "另约时间",
-            (followup::history::OutcomeKind::Picked, true) => "已选定日期",
-            (followup::history::OutcomeKind::Declined, true) => "明确拒绝",
-            (followup::history::OutcomeKind::AbnormalRecovery, true) => "恢复异常",
-            (_, true) => "已记录",
-            (k, false) => k.name(),
-        };
+        let what = r.outcome.label(lang);
         let _ = write!(out, "  {{{what} {}", r.at.format("%m-%d %H:%M"));
         if let Some(by) = &r.by {
             let _ = write!(out, " {by}");
@@ -167,25 +96,15 @@ fn notes(t: &Task, lang: Lang) -> String {
         out.push('}');
     }
     if let Some(status) = t.status {
-        let label = match (status, zh) {
-            (Status::Expired, true) => "已失效",
-            (Status::Expired, false) => "expired",
-            (Status::Missed, true) => "已逾期",
-            (Status::Missed, false) => "missed",
-            (Status::Open, true) => "今日可做",
-            (Status::Open, false) => "open now",
-            (_, true) => "待办",
-            (_, false) => "upcoming",
-        };
-        let _ = write!(out, "  <{label}>");
+        let _ = write!(out, "  <{}>", status.label(lang));
     }
     out
 }
 
 fn day_heading(out: &mut String, day: NaiveDate, cal: &Calendar, lang: Lang) {
     let _ = write!(out, "\n{day} {}", weekday(day, lang));
-    if let Some(name) = cal.holiday_name(day) {
-        let _ = write!(out, "  ({name})");
+    if let Some(name) = cal.holiday(day) {
+        let _ = write!(out, "  ({})", name.get(lang));
     } else if cal.day_kind(day) == followup::calendar::DayKind::MakeupWorkday {
         let _ = write!(
             out,
@@ -222,37 +141,6 @@ fn day_heading(out: &mut String, day: NaiveDate, cal: &Calendar, lang: Lang) {
     out.push('\n');
 }
 
-fn dropped_lines(out: &mut String, dropped: &[followup::plan::Dropped], lang: Lang) {
-    if dropped.is_empty() {
-        return;
-    }
-    let _ = writeln!(
-        out,
-        "\n{}",
-        if lang == Lang::Zh {
-            "未安排："
-        } else {
-            "Dropped:"
-        }
-    );
-    for d in dropped {
-        let detail = d
-            .detail
-            .as_deref()
-            .map(|x| format!(" {x}"))
-            .unwrap_or_default();
-        let nominal = d.nominal.map(|n| format!(" ({n})")).unwrap_or_default();
-        let _ = writeln!(
-            out,
-            "  {}/{}#{}{nominal}  {}{detail}",
-            d.program,
-            d.step,
-            d.occurrence,
-            drop_label(d.reason, lang)
-        );
-    }
-}
-
 /// What the example prints with: the rules (for program names), the calendar and how it
 /// was given, the language.
 pub struct View<'a> {
@@ -260,6 +148,8 @@ pub struct View<'a> {
     pub cal: &'a Calendar,
     pub calendars: &'a [String],
     pub lang: Lang,
+    /// Print each task's call script under it.
+    pub script: bool,
 }
 
 impl View<'_> {
@@ -274,6 +164,79 @@ impl View<'_> {
             None if id == "notice" && self.zh() => "诊所通知",
             None if id == "notice" => "Clinic notices",
             None => id,
+        }
+    }
+
+    /// A step's title (its id when the rules do not know it: a clinic notice).
+    fn step_title<'b>(&'b self, program: &str, step: &'b str) -> &'b str {
+        self.rules
+            .step_title(program, step)
+            .map_or(step, |t| t.get(self.lang))
+    }
+
+    /// What a dropped occurrence's detail names, in words: a fact, a milestone, a
+    /// channel, why a day does not work, another step of the program; else as written.
+    fn detail(&self, program: &str, detail: &str) -> String {
+        const SHIFTS: [ShiftReason; 12] = [
+            ShiftReason::ClosedWeekday,
+            ShiftReason::ClosedDate,
+            ShiftReason::Holiday,
+            ShiftReason::Weekend,
+            ShiftReason::WaitedForFact,
+            ShiftReason::CallDeskClosed,
+            ShiftReason::MessagesClosed,
+            ShiftReason::AfterEvent,
+            ShiftReason::WaitEnded,
+            ShiftReason::AnchorMoved,
+            ShiftReason::Agreed,
+            ShiftReason::Picked,
+        ];
+        let lang = self.lang;
+        if let Some(l) = labels::fact(detail, lang).or(labels::milestone(detail, lang)) {
+            return l.to_string();
+        }
+        if let Some(c) = Channel::ALL.into_iter().find(|c| c.name() == detail) {
+            return c.label(lang).to_string();
+        }
+        if let Some(r) = SHIFTS.into_iter().find(|r| r.name() == detail) {
+            return r.label(lang).to_string();
+        }
+        if let Some(t) = self.rules.step_title(program, detail) {
+            return t.get(lang).to_string();
+        }
+        detail.to_string()
+    }
+
+    /// The occurrences that will not be done: program, step title, day, why.
+    fn dropped_lines(&self, out: &mut String, dropped: &[followup::plan::Dropped]) {
+        if dropped.is_empty() {
+            return;
+        }
+        let zh = self.zh();
+        let _ = writeln!(out, "\n{}", if zh { "未安排：" } else { "Dropped:" });
+        for d in dropped {
+            let detail = d
+                .detail
+                .as_deref()
+                .map(|x| format!(": {}", self.detail(&d.program, x)))
+                .unwrap_or_default();
+            let nominal = d.nominal.map(|n| format!(" ({n})")).unwrap_or_default();
+            let nth = if d.occurrence > 0 {
+                if zh {
+                    format!(" 第{}次", d.occurrence + 1)
+                } else {
+                    format!(" #{}", d.occurrence + 1)
+                }
+            } else {
+                String::new()
+            };
+            let _ = writeln!(
+                out,
+                "  {} · {}{nth}{nominal}  {}{detail}",
+                self.program_name(&d.program),
+                self.step_title(&d.program, &d.step),
+                d.reason.label(self.lang)
+            );
         }
     }
 
@@ -296,14 +259,14 @@ impl View<'_> {
             let attrs: Vec<String> = ep
                 .attributes
                 .iter()
-                .map(|(k, v)| format!("{k}={v}"))
+                .map(|(k, v)| labels::attribute_value(k, v, self.lang))
                 .collect();
             let _ = writeln!(
                 out,
                 "  {} {} {} {} {}  {}",
                 if zh { "事件" } else { "episode" },
                 ep.id,
-                ep.event,
+                labels::event(&ep.event, self.lang).unwrap_or(&ep.event),
                 ep.at.format("%Y-%m-%d %H:%M"),
                 weekday(ep.date(), self.lang),
                 attrs.join(", ")
@@ -337,8 +300,10 @@ impl View<'_> {
         );
     }
 
-    /// One line per contact, with every reason's notes.
-    fn contact_line(&self, out: &mut String, c: &Contact) {
+    /// One line per contact, with every reason's notes (and, with `--script`, each
+    /// task's call script under it). `days`: days from the event of the contact's (first)
+    /// task's episode to the contact's day, `D+n`; none for patient-level tasks.
+    fn contact_line(&self, out: &mut String, c: &Contact, days: Option<i64>) {
         let zh = self.zh();
         let titles: Vec<String> = c
             .reasons
@@ -361,9 +326,15 @@ impl View<'_> {
                 s
             })
             .collect();
+        let d = match days {
+            Some(n) if n < 0 => format!("D{n}"),
+            Some(n) => format!("D+{n}"),
+            None => String::new(),
+        };
         let _ = write!(
             out,
-            "  {}  {}{}{}",
+            "  {}{}  {}{}{}",
+            pad(&d, 6),
             c.window,
             pad(c.role.label(self.lang), 20),
             pad(c.channel.label(self.lang), 10),
@@ -389,6 +360,29 @@ impl View<'_> {
             );
         }
         out.push('\n');
+        if self.script {
+            for r in &c.reasons {
+                let Some(script) = r.task.script() else {
+                    continue;
+                };
+                let label = if c.reasons.len() > 1 {
+                    format!("{} · ", r.task.title().get(self.lang))
+                } else {
+                    String::new()
+                };
+                let mut lines = script.get(self.lang).lines();
+                let first = lines.next().unwrap_or_default();
+                let _ = writeln!(
+                    out,
+                    "{}{}{label}{first}",
+                    " ".repeat(8),
+                    if self.zh() { "话术：" } else { "Script: " }
+                );
+                for line in lines {
+                    let _ = writeln!(out, "{}{line}", " ".repeat(14));
+                }
+            }
+        }
     }
 
     /// The patient's calendar: header, contacts by day (greetings included), dropped.
@@ -401,6 +395,9 @@ impl View<'_> {
     ) -> String {
         let zh = self.zh();
         let mut out = String::new();
+        // D+n counts from the day of each task's episode.
+        let dates: std::collections::HashMap<&str, NaiveDate> =
+            episodes.iter().map(|e| (&*e.id, e.date())).collect();
         self.header(&mut out, episodes, plans);
         if let Some((from, until)) = greetings {
             let _ = writeln!(
@@ -422,9 +419,14 @@ impl View<'_> {
                 day = Some(c.date);
                 day_heading(&mut out, c.date, self.cal, self.lang);
             }
-            self.contact_line(&mut out, c);
+            let days = c
+                .reasons
+                .first()
+                .and_then(|r| dates.get(r.task.episode()))
+                .map(|event| (c.date - *event).num_days());
+            self.contact_line(&mut out, c, days);
         }
-        dropped_lines(&mut out, &merged.dropped, self.lang);
+        self.dropped_lines(&mut out, &merged.dropped);
         out
     }
 }

@@ -156,3 +156,46 @@ pub fn load_calendar(args: &[String]) -> Result<Calendar, String> {
 pub fn value(args: &mut impl Iterator<Item = String>, flag: &str) -> Result<String, String> {
     args.next().ok_or_else(|| format!("{flag} needs a value"))
 }
+
+/// Exit code: it ran and the answer is yes (the output is on stdout).
+#[allow(dead_code)]
+pub const EXIT_OK: i32 = 0;
+/// Exit code: it ran, but the answer is no (`check_rules`: a case failed; `plan --jsonl`:
+/// a line was bad). The output is on stdout, the failures named on stderr or in it.
+#[allow(dead_code)]
+pub const EXIT_NO: i32 = 1;
+/// Exit code: bad input or bad usage (an unknown flag, an unreadable or invalid file):
+/// nothing useful on stdout, a message on stderr naming the file.
+#[allow(dead_code)]
+pub const EXIT_BAD_INPUT: i32 = 2;
+
+/// Ends an example the same way for all: `Ok(out)` prints `out` and exits 0; `Err(e)`
+/// prints `error: e` on stderr and exits 2 (bad input or usage).
+#[allow(dead_code)]
+pub fn finish(result: Result<String, String>) -> ! {
+    match result {
+        Ok(out) => {
+            print!("{out}");
+            exit(EXIT_OK)
+        }
+        Err(e) => fail(&e),
+    }
+}
+
+/// Prints `error: message` on stderr and exits 2 (bad input or usage).
+#[allow(dead_code)]
+pub fn fail(message: &str) -> ! {
+    eprintln!("error: {message}");
+    exit(EXIT_BAD_INPUT)
+}
+
+/// Flushes stdout (a closed pipe is not an error worth reporting) and exits with `code`.
+pub fn exit(code: i32) -> ! {
+    use std::io::Write;
+    let _ = std::io::stdout().flush();
+    std::process::exit(code)
+}
+
+/// The exit code table, for `--help` texts.
+#[allow(dead_code)]
+pub const EXIT_CODES: &str = "exit codes: 0 success; 1 ran, but the answer is no (a failed case, a bad line of a batch); 2 bad input or usage (message on stderr)\n";

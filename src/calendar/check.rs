@@ -122,8 +122,9 @@ fn holiday_or_workday(spec: &Spec) -> Result<(), Located> {
             Err(Located::new(
                 pointer,
                 format!(
-                    "{date} is listed both as a holiday ({name:?}) and as a make-up working day: \
-                     expected one or the other"
+                    "{date} is listed both as a holiday ({:?}) and as a make-up working day: \
+                     expected one or the other",
+                    name.en()
                 ),
             ))
         }

@@ -43,7 +43,7 @@ use std::ops::RangeInclusive;
 /// |---|---|---|
 /// | `closed_weekdays` | the clinic's weekly closing days, `["Mon"]` (`"Mon"` … `"Sun"`) | `[]` |
 /// | `weekend` | which weekdays are the weekend | `["Sat", "Sun"]` |
-/// | `holidays` | public holidays: an object of dates and names, `{"2026-02-17": "春节"}` | `{}` |
+/// | `holidays` | public holidays: an object of dates and names, `{"2026-02-17": "春节"}`; a name is one string for every language or a [`crate::rules::Text`], `{"2026-02-17": {"zh": "春节", "en": "Spring Festival"}}` | `{}` |
 /// | `workdays` | make-up working days (调休): weekend days worked instead of a holiday, an object of dates and the holiday each makes up for, `{"2026-02-14": "春节"}` | `{}` |
 /// | `closed_dates` | extra closed dates, `["2026-02-17"]` | `[]` |
 /// | `open_dates` | extra open dates: open whatever else says, `["2026-02-16"]` | `[]` |
@@ -195,6 +195,35 @@ impl ShiftReason {
             ShiftReason::Picked => "picked",
         }
     }
+
+    /// A short label in `lang`, for staff: why the day moved (`法定节假日` / `public
+    /// holiday`).
+    ///
+    /// ```
+    /// use followup::{rules::Lang, calendar::ShiftReason};
+    /// assert_eq!(ShiftReason::Holiday.label(Lang::Zh), "法定节假日");
+    /// assert_eq!(ShiftReason::CallDeskClosed.label(Lang::En), "call desk closed");
+    /// ```
+    pub fn label(self, lang: crate::rules::Lang) -> &'static str {
+        let (zh, en) = match self {
+            ShiftReason::ClosedWeekday => ("每周休息日", "weekly closing day"),
+            ShiftReason::ClosedDate => ("休息日", "closed date"),
+            ShiftReason::Holiday => ("法定节假日", "public holiday"),
+            ShiftReason::Weekend => ("周末", "weekend"),
+            ShiftReason::WaitedForFact => ("等待的情况发生后", "waited for a fact"),
+            ShiftReason::CallDeskClosed => ("电话组休息", "call desk closed"),
+            ShiftReason::MessagesClosed => ("当日不发短信", "no messages that day"),
+            ShiftReason::AfterEvent => ("事件后当天已无时间", "no time left after the event"),
+            ShiftReason::AnchorMoved => ("随就诊日顺延", "follows its moved visit"),
+            ShiftReason::WaitEnded => ("等待期满", "the wait ended"),
+            ShiftReason::Agreed => ("与顾客约定", "agreed with the patient"),
+            ShiftReason::Picked => ("顾问选定", "picked by the consultant"),
+        };
+        match lang {
+            crate::rules::Lang::Zh => zh,
+            crate::rules::Lang::En => en,
+        }
+    }
 }
 
 /// Who must be at work for a task on a channel: the clinic for visits, mail and internal
@@ -324,8 +353,8 @@ impl Calendar {
     }
 
     /// The official working-day calendar of mainland China for `year`, built in from
-    /// `rules/calendars/cn-YYYY.json`: its public holidays (English names, such as
-    /// `"Spring Festival"`) and make-up working days as the State Council announced
+    /// `rules/calendars/cn-YYYY.json`: its public holidays (named in Chinese and English,
+    /// `{"zh": "春节", "en": "Spring Festival"}`: see [`Calendar::holiday`]) and make-up working days as the State Council announced
     /// them, a Saturday-Sunday weekend, weekends and holidays closed, covering the year.
     ///
     /// Combine it with a clinic's calendar with [`Calendar::merge`], which keeps the
@@ -440,14 +469,47 @@ impl Calendar {
         }
     }
 
-    /// The name of the holiday on `date`, if it is one.
+    /// The English name of the holiday on `date`, if it is one (the name, when the
+    /// calendar gives one string for every language). [`Calendar::holiday`] has every
+    /// language.
     pub fn holiday_name(&self, date: NaiveDate) -> Option<&str> {
-        self.0.holidays.0.get(&date).map(|n| &**n)
+        self.0.holidays.0.get(&date).map(|n| n.en())
     }
 
-    /// The holiday a make-up working day on `date` makes up for, if it is one.
+    /// The name of the holiday on `date` in every language the calendar gives (one string
+    /// is the same in all), if it is one.
+    ///
+    /// ```
+    /// use followup::{calendar::Calendar, rules::Lang};
+    /// let d = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+    /// let cn = Calendar::china(2026)?;
+    /// let name = cn.holiday(d("2026-02-17")).unwrap();
+    /// assert_eq!((name.get(Lang::Zh), name.get(Lang::En)), ("春节", "Spring Festival"));
+    /// assert_eq!(cn.holiday(d("2026-03-02")), None);
+    /// # Ok::<(), followup::Error>(())
+    /// ```
+    pub fn holiday(&self, date: NaiveDate) -> Option<&crate::rules::Text> {
+        self.0.holidays.0.get(&date)
+    }
+
+    /// The English name of the holiday a make-up working day on `date` makes up for, if it
+    /// is one. [`Calendar::makeup_holiday`] has every language.
     pub fn makeup_for(&self, date: NaiveDate) -> Option<&str> {
-        self.0.workdays.0.get(&date).map(|n| &**n)
+        self.0.workdays.0.get(&date).map(|n| n.en())
+    }
+
+    /// The name, in every language the calendar gives, of the holiday a make-up working
+    /// day on `date` makes up for, if it is one.
+    ///
+    /// ```
+    /// use followup::{calendar::Calendar, rules::Lang};
+    /// let d = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+    /// let cn = Calendar::china(2026)?;
+    /// assert_eq!(cn.makeup_holiday(d("2026-02-14")).map(|t| t.zh()), Some("春节"));
+    /// # Ok::<(), followup::Error>(())
+    /// ```
+    pub fn makeup_holiday(&self, date: NaiveDate) -> Option<&crate::rules::Text> {
+        self.0.workdays.0.get(&date)
     }
 
     /// True if the clinic is open on `date`.

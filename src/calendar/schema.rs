@@ -103,15 +103,18 @@ impl JsonSchema for DateNames {
         "followup::NamedDates".into()
     }
 
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+    fn json_schema(g: &mut SchemaGenerator) -> Schema {
         let mut schema = object(json!({
             "type": "object",
             "propertyNames": {"pattern": format!("^{}$", strings::DATE)},
-            "additionalProperties": {"type": "string", "minLength": 1, "pattern": "\\S"}
+            "additionalProperties": {"anyOf": [
+                {"type": "string", "minLength": 1, "pattern": "\\S"},
+                g.subschema_for::<crate::rules::Text>()
+            ]}
         }));
         describe(
             &mut schema,
-            "Dates (`YYYY-MM-DD`, each once) and the name of each day (`{\"2026-02-17\": \"春节\"}`).",
+            "Dates (`YYYY-MM-DD`, each once) and the name of each day: one string for every language (`{\"2026-02-17\": \"春节\"}`) or a text (`{\"2026-02-17\": {\"zh\": \"春节\", \"en\": \"Spring Festival\"}}`).",
         );
         schema
     }

@@ -1,6 +1,7 @@
 //! The calendar as written in JSON, field by field, with error messages that say what
 //! was expected. Nothing here is checked across fields: that is `check.rs`.
 
+use crate::text::Text;
 use crate::time::{parse_hhmm, TimeWindow, WindowsDef};
 use chrono::{Datelike, NaiveDate, NaiveTime, Weekday};
 use serde::de::{DeserializeSeed, Deserializer, Error as _, MapAccess, SeqAccess, Visitor};
@@ -32,11 +33,13 @@ pub(super) struct Spec {
     /// The listed holidays are closed. Default `true`.
     #[serde(default = "yes")]
     pub closed_on_holidays: bool,
-    /// Public holidays: an object of dates and names (`{"2026-02-17": "春节"}`).
+    /// Public holidays: an object of dates and names, each name one string for every
+    /// language (`{"2026-02-17": "春节"}`) or a text (`{"2026-02-17": {"zh": "春节", "en":
+    /// "Spring Festival"}}`).
     #[serde(default, skip_serializing_if = "DateNames::is_empty")]
     pub holidays: DateNames,
     /// Make-up working days (调休): dates and the holiday each makes up for
-    /// (`{"2026-02-14": "春节"}`).
+    /// (`{"2026-02-14": "春节"}`), named as the holidays are.
     #[serde(default, skip_serializing_if = "DateNames::is_empty")]
     pub workdays: DateNames,
     /// The clinic's weekly closing days (`["Mon"]`).
@@ -330,9 +333,12 @@ impl<'de> Deserialize<'de> for DateSet {
 }
 
 /// Dates with a name each, serialised as an object (`{"2026-02-17": "春节"}`), keys in
-/// date order. A date given twice, a key that is not a date and an empty name are errors.
+/// date order. A name is one string (the same in every language) or a text (`{"zh":
+/// "春节", "en": "Spring Festival"}`); it is written back as one string when its
+/// languages all say the same. A date given twice, a key that is not a date and an empty
+/// name are errors.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub(super) struct DateNames(pub BTreeMap<NaiveDate, Box<str>>);
+pub(super) struct DateNames(pub BTreeMap<NaiveDate, Text>);
 
 impl DateNames {
     pub fn is_empty(&self) -> bool {
@@ -342,7 +348,7 @@ impl DateNames {
 
 impl Serialize for DateNames {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_map(self.0.iter().map(|(d, n)| (Date(*d), n)))
+        s.collect_map(self.0.iter().map(|(d, n)| (Date(*d), Name(n))))
     }
 }
 
@@ -379,23 +385,56 @@ impl<'de> Deserialize<'de> for DateNames {
     }
 }
 
+/// A dated entry's name as written: one string when every language says the same.
+struct Name<'a>(&'a Text);
+
+impl Serialize for Name<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let t = self.0;
+        if t.iter().all(|(_, x)| x == t.zh()) {
+            s.serialize_str(t.zh())
+        } else {
+            t.serialize(s)
+        }
+    }
+}
+
 /// Reads the name of a dated entry, or fails with the problem found in its key.
 struct NameSeed(Option<String>);
 
 impl<'de> DeserializeSeed<'de> for NameSeed {
-    type Value = Box<str>;
+    type Value = Text;
 
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Box<str>, D::Error> {
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Text, D::Error> {
         if let Some(problem) = self.0 {
             return Err(D::Error::custom(problem));
         }
-        let name = String::deserialize(d)?;
-        if name.trim().is_empty() {
+        let name = d.deserialize_any(NameVisitor)?;
+        if name.iter().any(|(_, x)| x.trim().is_empty()) {
             return Err(D::Error::custom(
-                "empty name: expected the name of the day, such as \"春节\" or \"Spring Festival\"",
+                "empty name: expected the name of the day, such as \"春节\" or {\"zh\": \"春节\", \"en\": \"Spring Festival\"}",
             ));
         }
-        Ok(name.into())
+        Ok(name)
+    }
+}
+
+/// A name: one string for every language, or a text.
+struct NameVisitor;
+
+impl<'de> Visitor<'de> for NameVisitor {
+    type Value = Text;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("the name of the day: a string such as \"春节\" or a text such as {\"zh\": \"春节\", \"en\": \"Spring Festival\"}")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Text, E> {
+        Ok(Text::new(v, v))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Text, A::Error> {
+        crate::text::TextVisitor.visit_map(map)
     }
 }
 

@@ -116,15 +116,23 @@ pub(super) fn wait_escalation(
     i: usize,
     from: &str,
 ) -> Result<Arc<TaskInfo>, Located> {
+    // The fact in words where the built-in vocabulary knows it (`recovered`: 已康复).
+    let (fact_zh, fact_en) = match (
+        crate::labels::fact(fact, crate::rules::Lang::Zh),
+        crate::labels::fact(fact, crate::rules::Lang::En),
+    ) {
+        (Some(zh), Some(en)) => (format!("「{zh}」"), en.to_string()),
+        _ => (format!(" {fact} "), fact.to_string()),
+    };
     let (zh, zh_hant, en) = (
-        format!("（未等到 {fact}）"),
-        format!("（未等到 {fact}）"),
-        format!(" (no {fact} by the end of its wait)"),
+        format!("（未等到{}）", fact_zh.trim_end()),
+        format!("（未等到{}）", fact_zh.trim_end()),
+        format!(" (no {fact_en} by the end of its wait)"),
     );
     let script = (
-        format!("等待 {fact} 已到期：了解顾客情况，决定下一步并安排负责人。"),
-        format!("等待 {fact} 已到期：了解顧客情況，決定下一步並安排負責人。"),
-        format!("The wait for {fact} is over: find out how the patient is, decide what comes next and who does it."),
+        format!("等待{fact_zh}已到期：了解顾客情况，决定下一步并安排负责人。"),
+        format!("等待{fact_zh}已到期：了解顧客情況，決定下一步並安排負責人。"),
+        format!("The wait for {fact_en} is over: find out how the patient is, decide what comes next and who does it."),
     );
     info(
         def,

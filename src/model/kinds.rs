@@ -2,6 +2,7 @@
 
 use crate::text::Lang;
 use serde::{Deserialize, Serialize};
+use std::fmt;
 
 /// How the clinic contacts the patient.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -76,7 +77,14 @@ impl Channel {
         }
     }
 
-    /// A short display label in `lang` (`电话` / `phone`).
+    /// A short display label in `lang`, for staff (`电话` / `phone`); the JSON id is
+    /// [`Channel::name`] (and `Display`).
+    ///
+    /// ```
+    /// use followup::rules::{Channel, Lang};
+    /// assert_eq!(Channel::Sms.label(Lang::Zh), "短信");
+    /// assert_eq!(Channel::InPerson.label(Lang::En), "in person");
+    /// ```
     pub fn label(self, lang: Lang) -> &'static str {
         let (zh, en) = match self {
             Channel::Phone => ("电话", "phone"),
@@ -123,7 +131,14 @@ impl Role {
         }
     }
 
-    /// A short display label in `lang` (`客服` / `customer service`).
+    /// A short display label in `lang`, for staff (`客服` / `customer service`); the
+    /// JSON id is [`Role::name`] (and `Display`).
+    ///
+    /// ```
+    /// use followup::rules::{Lang, Role};
+    /// assert_eq!(Role::DoctorAssistant.label(Lang::Zh), "医助");
+    /// assert_eq!(Role::Supervisor.label(Lang::En), "supervisor");
+    /// ```
     pub fn label(self, lang: Lang) -> &'static str {
         let (zh, en) = match self {
             Role::CustomerService => ("客服", "customer service"),
@@ -140,5 +155,32 @@ impl Role {
             Lang::Zh => zh,
             Lang::En => en,
         }
+    }
+}
+
+/// Displays the stable JSON id (`phone`, `in_person`…), the same as [`Channel::name`]:
+/// for logs and machine output. Staff see [`Channel::label`].
+///
+/// ```
+/// use followup::rules::Channel;
+/// assert_eq!(Channel::HomeVisit.to_string(), "home_visit");
+/// assert_eq!(format!("{}", Channel::Phone), "phone");
+/// ```
+impl fmt::Display for Channel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Displays the stable JSON id (`customer_service`, `doctor`…), the same as
+/// [`Role::name`]: for logs and machine output. Staff see [`Role::label`].
+///
+/// ```
+/// use followup::rules::Role;
+/// assert_eq!(Role::OnsiteConsultant.to_string(), "onsite_consultant");
+/// ```
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
     }
 }

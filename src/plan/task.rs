@@ -2,7 +2,7 @@
 
 use crate::calendar::ShiftReason;
 use crate::model::{Channel, Role};
-use crate::text::Text;
+use crate::text::{Lang, Text};
 use crate::time::TimeWindow;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -616,4 +616,171 @@ pub enum DropReason {
     /// and the policy drops such tasks of its class (greetings, sales) rather than break a
     /// cap; `detail` is the channel.
     FrequencyCap,
+}
+
+/// `(DropReason, JSON name, 中文, English)`: one row per reason.
+const DROP_REASONS: [(DropReason, &str, &str, &str); 16] = [
+    (
+        DropReason::MissingAnchor,
+        "missing_anchor",
+        "未提供所依据的日期",
+        "date not given",
+    ),
+    (
+        DropReason::AnchorDropped,
+        "anchor_dropped",
+        "所依据的任务已取消",
+        "the task it counts from was dropped",
+    ),
+    (
+        DropReason::MonthEndSkipped,
+        "month_end_skipped",
+        "当月无此日",
+        "no such day in the month",
+    ),
+    (
+        DropReason::NoOpenDay,
+        "no_open_day",
+        "附近无营业日",
+        "no open day nearby",
+    ),
+    (DropReason::Stopped, "stopped", "已终止", "stopped"),
+    (
+        DropReason::OptedOut,
+        "opted_out",
+        "顾客拒绝此方式联系",
+        "opted out of the channel",
+    ),
+    (DropReason::Declined, "declined", "顾客明确拒绝", "declined"),
+    (
+        DropReason::PastHorizon,
+        "past_horizon",
+        "超出拒绝后的短信期限",
+        "past the horizon after a refusal",
+    ),
+    (
+        DropReason::NotSampled,
+        "not_sampled",
+        "未被抽中",
+        "not in the sample",
+    ),
+    (
+        DropReason::BeyondMaxShift,
+        "beyond_max_shift",
+        "顺延超出上限",
+        "no open day within its max shift",
+    ),
+    (
+        DropReason::AfterEvent,
+        "after_event",
+        "事件后当天已无时间",
+        "no time left after the event",
+    ),
+    (
+        DropReason::Expired,
+        "expired",
+        "失效前无营业日",
+        "no open day before it expires",
+    ),
+    (
+        DropReason::RestHours,
+        "rest_hours",
+        "顾客休息时间",
+        "the patient's rest hours",
+    ),
+    (
+        DropReason::Superseded,
+        "superseded",
+        "并入另一次回访",
+        "superseded",
+    ),
+    (
+        DropReason::Unanswered,
+        "unanswered",
+        "多次未接通",
+        "unanswered too many times",
+    ),
+    (
+        DropReason::FrequencyCap,
+        "frequency_cap",
+        "超出联系频次上限",
+        "frequency cap",
+    ),
+];
+
+impl DropReason {
+    /// Every reason, in documentation order.
+    pub const ALL: [DropReason; 16] = [
+        DropReason::MissingAnchor,
+        DropReason::AnchorDropped,
+        DropReason::MonthEndSkipped,
+        DropReason::NoOpenDay,
+        DropReason::Stopped,
+        DropReason::OptedOut,
+        DropReason::Declined,
+        DropReason::PastHorizon,
+        DropReason::NotSampled,
+        DropReason::BeyondMaxShift,
+        DropReason::AfterEvent,
+        DropReason::Expired,
+        DropReason::RestHours,
+        DropReason::Superseded,
+        DropReason::Unanswered,
+        DropReason::FrequencyCap,
+    ];
+
+    fn row(self) -> (&'static str, &'static str, &'static str) {
+        DROP_REASONS
+            .iter()
+            .find(|r| r.0 == self)
+            .map_or(("dropped", "已取消", "dropped"), |r| (r.1, r.2, r.3))
+    }
+
+    /// The name as written in JSON (`missing_anchor`, `frequency_cap`…).
+    ///
+    /// ```
+    /// use followup::plan::DropReason;
+    /// assert_eq!(DropReason::NotSampled.name(), "not_sampled");
+    /// ```
+    pub fn name(self) -> &'static str {
+        self.row().0
+    }
+
+    /// A short label in `lang`, for staff. The [`Dropped::detail`] (a fact kind, a
+    /// channel…) is not in it: see [`crate::labels`].
+    ///
+    /// ```
+    /// use followup::{plan::DropReason, rules::Lang};
+    /// assert_eq!(DropReason::NotSampled.label(Lang::Zh), "未被抽中");
+    /// assert_eq!(DropReason::MissingAnchor.label(Lang::En), "date not given");
+    /// ```
+    pub fn label(self, lang: Lang) -> &'static str {
+        let (_, zh, en) = self.row();
+        match lang {
+            Lang::Zh => zh,
+            Lang::En => en,
+        }
+    }
+}
+
+impl Status {
+    /// A short label in `lang`, for staff (`今日可做` / `open now`).
+    ///
+    /// ```
+    /// use followup::{rules::Lang, plan::Status};
+    /// assert_eq!(Status::Missed.label(Lang::Zh), "已逾期");
+    /// assert_eq!(Status::Open.label(Lang::En), "open now");
+    /// ```
+    pub fn label(self, lang: Lang) -> &'static str {
+        let (zh, en) = match self {
+            Status::Upcoming => ("待办", "upcoming"),
+            Status::Open => ("今日可做", "open now"),
+            Status::Missed => ("已逾期", "missed"),
+            Status::Expired => ("已失效", "expired"),
+        };
+        match lang {
+            Lang::Zh => zh,
+            Lang::En => en,
+        }
+    }
 }

@@ -36,12 +36,20 @@ fn every_shipped_year_matches_the_table() {
         assert_eq!(cn.coverage(), Some((first, last)), "{year}");
         for row in rows {
             assert_eq!(cn.day_kind(row.date), row.kind, "{year}: {}", row.date);
+            // The table's English name, but in 2020, when the Mid-autumn Festival fell
+            // on National Day (1 October), the two holidays' joined name.
+            let (en, zh) = shipped_names(*year, &row.name);
             let (holiday, makeup) = match row.kind {
-                DayKind::Holiday => (Some(row.name.as_str()), None),
-                _ => (None, Some(row.name.as_str())),
+                DayKind::Holiday => (Some(en), None),
+                _ => (None, Some(en)),
             };
             assert_eq!(cn.holiday_name(row.date), holiday, "{}", row.date);
             assert_eq!(cn.makeup_for(row.date), makeup, "{}", row.date);
+            let text = cn
+                .holiday(row.date)
+                .or(cn.makeup_holiday(row.date))
+                .unwrap();
+            assert_eq!((text.en(), text.zh()), (en, zh), "{}", row.date);
             // The official calendar closes holidays and opens make-up working days.
             assert_eq!(cn.is_open(row.date), row.kind == DayKind::MakeupWorkday);
         }
@@ -170,4 +178,57 @@ fn day_kinds_of_2026() {
         assert_eq!(named.unwrap_or("-"), name, "{row}");
         assert_eq!(cn.is_open(date), open, "{row}");
     }
+}
+
+/// The English and Chinese names a shipped calendar gives a holiday the table names `en`.
+fn shipped_names(year: i32, en: &str) -> (&str, &'static str) {
+    if year == 2020 && en == "National Day" {
+        return ("National Day and Mid-autumn Festival", "国庆节、中秋节");
+    }
+    let zh = match en {
+        "New Year's Day" => "元旦",
+        "Spring Festival" => "春节",
+        "Tomb-sweeping Day" => "清明节",
+        "Labour Day" => "劳动节",
+        "Dragon Boat Festival" => "端午节",
+        "Mid-autumn Festival" => "中秋节",
+        "National Day" => "国庆节",
+        "Anti-Fascist 70th Day" => "中国人民抗日战争暨世界反法西斯战争胜利70周年纪念日",
+        other => panic!("unknown holiday {other:?}"),
+    };
+    (en, zh)
+}
+
+#[test]
+fn a_holiday_name_is_one_string_or_a_text_and_is_written_back_so() {
+    let cal = Calendar::from_json(
+        "clinic.json",
+        r#"{"holidays": {"2026-03-08": "妇女节", "2026-10-01": {"zh": "国庆节", "en": "National Day"}},
+            "workdays": {"2026-10-10": {"zh": "国庆节", "en": "National Day"}}}"#,
+    )
+    .unwrap();
+    let d8 = d("2026-03-08");
+    assert_eq!(cal.holiday_name(d8), Some("妇女节"));
+    assert_eq!(cal.holiday(d8).unwrap().en(), "妇女节");
+    assert_eq!(cal.holiday(d("2026-10-01")).unwrap().zh(), "国庆节");
+    assert_eq!(
+        cal.makeup_holiday(d("2026-10-10")).unwrap().en(),
+        "National Day"
+    );
+    let json = serde_json::to_value(&cal).unwrap();
+    assert_eq!(json["holidays"]["2026-03-08"], "妇女节");
+    assert_eq!(json["holidays"]["2026-10-01"]["zh"], "国庆节");
+    let back = Calendar::from_json("again.json", &json.to_string()).unwrap();
+    assert_eq!(back, cal);
+    // An empty name in one language is refused.
+    let err = Calendar::from_json(
+        "clinic.json",
+        r#"{"holidays": {"2026-03-08": {"zh": " ", "en": "Women's Day"}}}"#,
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.contains("/holidays/2026-03-08") && err.contains("empty name"),
+        "{err}"
+    );
 }

@@ -195,7 +195,7 @@ fn invalid_calendars_and_their_messages() {
         (
             "{\n  \"holidays\": {\"2026-02-17\": \"\"}\n}",
             "clinic.json: /holidays/2026-02-17 (line 2, column 30): empty name: expected the name \
-             of the day, such as \"春节\" or \"Spring Festival\"",
+             of the day, such as \"春节\" or {\"zh\": \"春节\", \"en\": \"Spring Festival\"}",
         ),
         (
             "{\n  \"holidays\": [\"2026-02-17\"]\n}",
