@@ -251,8 +251,8 @@ fn next_line(r: &mut impl BufRead, buf: &mut Vec<u8>, cap: usize) -> std::io::Re
 
 /// A line's error: what was at fault, the message, the pointer, the column, the limit.
 struct LineError {
-    kind: &'static str,
-    /// `Error::code()`, or `input/not_utf8`, `input/limit` for the line itself.
+    /// `Error::code()`, or `input/not_utf8`, `input/limit` for the line itself; what was
+    /// at fault (the `kind`) is the part before the slash.
     code: &'static str,
     message: String,
     pointer: String,
@@ -270,7 +270,6 @@ impl LineError {
         limit: Option<&'static str>,
     ) -> Self {
         LineError {
-            kind: "input",
             code: if limit.is_some() {
                 "input/limit"
             } else {
@@ -285,16 +284,15 @@ impl LineError {
     }
 
     fn of(e: &followup::Error) -> Self {
-        let (kind, message) = match e {
-            followup::Error::Episode(x) => ("episode", x.message().to_string()),
-            followup::Error::Notice(x) => ("notice", x.message().to_string()),
-            followup::Error::Calendar(x) => ("calendar", x.message().to_string()),
-            followup::Error::History(x) => ("history", x.message().to_string()),
-            followup::Error::Rule(x) => ("rule", x.message().to_string()),
-            other => ("input", other.to_string()),
+        let message = match e {
+            followup::Error::Episode(x)
+            | followup::Error::Notice(x)
+            | followup::Error::Calendar(x)
+            | followup::Error::History(x) => x.message().to_string(),
+            followup::Error::Rule(x) => x.message().to_string(),
+            other => other.to_string(),
         };
         LineError {
-            kind,
             code: e.code(),
             message,
             pointer: e.pointer().to_string(),
@@ -325,7 +323,7 @@ impl LineError {
         serde_json::to_string(&Answer {
             line,
             error: Body {
-                kind: self.kind,
+                kind: self.code.split('/').next().unwrap_or(self.code),
                 code: self.code,
                 message: &self.message,
                 pointer: &self.pointer,
