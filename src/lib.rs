@@ -145,6 +145,7 @@
 //! | [`replan`] | after planning: diff, apply, merging a patient's plans, worklists, compliance |
 //! | [`export`] | iCalendar, FHIR R4 and CSV |
 //! | [`cases`] | rule test cases |
+//! | [`labels`] | Chinese and English labels for the built-in vocabulary (events, attributes, facts, milestones) |
 //! | [`lunar`] | lunar festival dates |
 //! | [`guide`] | the rule format, rule cases and the closed loop, as documents |
 //! | [`prelude`] | the types almost every host names |
