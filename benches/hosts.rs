@@ -65,7 +65,9 @@ fn consultation(i: u64) -> Episode {
 
 fn course(i: u64) -> Episode {
     let day = NaiveDate::from_ymd_opt(2026, 1, 5).unwrap() + Days::new(i % 300);
-    let planned: Vec<String> = (0..6).map(|k| (day + Days::new(28 * k)).to_string()).collect();
+    let planned: Vec<String> = (0..6)
+        .map(|k| (day + Days::new(28 * k)).to_string())
+        .collect();
     let json = serde_json::json!({
         "id": format!("k-{i}"), "event": "course", "at": format!("{day}T14:00:00"),
         "attributes": {"category": "skin"}, "patient": {"id": format!("p-{i}"), "name": "周女士"},
@@ -115,7 +117,10 @@ fn report(rules: &RuleSet, episodes: &[Episode]) {
         }
     });
     let two = t.elapsed().as_secs_f64();
-    eprintln!("hosts: 2 threads sharing one RuleSet: {:.2}× one thread's throughput", 2.0 * one / two);
+    eprintln!(
+        "hosts: 2 threads sharing one RuleSet: {:.2}× one thread's throughput",
+        2.0 * one / two
+    );
 }
 
 fn benches(c: &mut Criterion) {
@@ -220,7 +225,11 @@ fn benches(c: &mut Criterion) {
     let patients: Vec<Patient> = (0..256)
         .map(|i: u64| Patient {
             id: format!("p-{i}").into(),
-            birthday: NaiveDate::from_ymd_opt(1980 + (i % 30) as i32, (i % 12 + 1) as u32, (i % 28 + 1) as u32),
+            birthday: NaiveDate::from_ymd_opt(
+                1980 + (i % 30) as i32,
+                (i % 12 + 1) as u32,
+                (i % 28 + 1) as u32,
+            ),
             ..Patient::default()
         })
         .collect();

@@ -159,7 +159,10 @@ fn planning_allocates_per_plan_not_per_task() {
     let rules = RuleSet::builtin().unwrap();
     for (ep, without) in [(&inpatient, small), (&long, large)] {
         let (plan, with) = allocations(|| rules.plan(ep, &cal).unwrap());
-        assert!(with <= without + 3, "{with} allocations, {without} without placeholders");
+        assert!(
+            with <= without + 3,
+            "{with} allocations, {without} without placeholders"
+        );
         let filled = fill_allocations(&rules, &plan);
         assert!(filled > 0);
         let (_, asked) = allocations(|| {

@@ -277,7 +277,15 @@ impl RuleSet {
         }
         // The rank orders (program, step) as their ids would, without comparing strings;
         // follow-ups added by hand share the last rank and go by their ids.
-        let key = |t: &Task| (t.due, t.window.start, t.info().rank, t.occurrence, t.derived);
+        let key = |t: &Task| {
+            (
+                t.due,
+                t.window.start,
+                t.info().rank,
+                t.occurrence,
+                t.derived,
+            )
+        };
         plan.tasks.sort_unstable_by(|a, b| {
             key(a)
                 .cmp(&key(b))

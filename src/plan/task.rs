@@ -371,7 +371,9 @@ impl Task {
     /// The values this task's placeholders take.
     fn context(&self, templates: &crate::template::StepTemplates) -> super::fill::FillContext<'_> {
         match self.subject.fill.as_deref() {
-            Some(values) => values.context(self.owner.as_deref(), templates.session, self.occurrence),
+            Some(values) => {
+                values.context(self.owner.as_deref(), templates.session, self.occurrence)
+            }
             None => super::fill::FillContext::default(),
         }
     }
@@ -433,13 +435,12 @@ impl Task {
     /// out when empty): an English message to a patient with a Chinese name is sent in
     /// UCS-2, 70 characters a segment.
     pub fn long_message_tags(&self) -> Vec<String> {
-        self.sms_script()
-            .map(|s| long_tags(&s))
-            .unwrap_or_default()
+        self.sms_script().map(|s| long_tags(&s)).unwrap_or_default()
     }
 
     fn sms_script(&self) -> Option<Cow<'_, Text>> {
-        self.script().filter(|_| self.info().channel == Channel::Sms)
+        self.script()
+            .filter(|_| self.info().channel == Channel::Sms)
     }
 }
 
