@@ -46,13 +46,44 @@ fn pack(sizes: impl Iterator<Item = usize> + Clone, single: usize, per_part: usi
     parts
 }
 
+/// The GSM 7-bit default alphabet.
+const BASIC: &str = "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?\
+                     ¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà";
+/// Its extension table: two septets each.
+const EXTENSION: &str = "\u{c}^{}\\[~]|€";
+
+/// Septets of each ASCII character (0: not in the alphabet), from the lists above.
+const ASCII: [u8; 128] = {
+    let mut t = [0u8; 128];
+    let e = EXTENSION.as_bytes();
+    let mut i = 0;
+    while i < e.len() {
+        if e[i] < 128 {
+            t[e[i] as usize] = 2;
+        }
+        i += 1;
+    }
+    let b = BASIC.as_bytes();
+    i = 0;
+    while i < b.len() {
+        if b[i] < 128 {
+            t[b[i] as usize] = 1;
+        }
+        i += 1;
+    }
+    t
+};
+
 /// Septets of `c` in the GSM 7-bit default alphabet (2 for the extension table), `None`
 /// if it is not in it.
 fn gsm7_septets(c: char) -> Option<usize> {
-    const BASIC: &str = "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?\
-                         ¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà";
-    const EXTENSION: &str = "\u{c}^{}\\[~]|€";
-    if c.is_ascii_alphanumeric() || BASIC.contains(c) {
+    if c.is_ascii() {
+        return match ASCII.get(c as usize) {
+            Some(0) | None => None,
+            Some(n) => Some(usize::from(*n)),
+        };
+    }
+    if BASIC.contains(c) {
         Some(1)
     } else if EXTENSION.contains(c) {
         Some(2)
@@ -64,6 +95,21 @@ fn gsm7_septets(c: char) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::sms_segments;
+
+    /// The table of ASCII characters says what the lists say.
+    #[test]
+    fn the_ascii_table_is_the_lists() {
+        for c in (0u8..128).map(char::from) {
+            let listed = if super::BASIC.contains(c) {
+                Some(1)
+            } else if super::EXTENSION.contains(c) {
+                Some(2)
+            } else {
+                None
+            };
+            assert_eq!(super::gsm7_septets(c), listed, "{c:?}");
+        }
+    }
 
     #[test]
     fn gsm7_is_160_alone_then_153_per_part() {
