@@ -23,6 +23,7 @@ mod task_serde;
 mod timing;
 mod walk;
 mod why;
+pub(crate) mod write;
 
 use crate::calendar::{Calendar, ShiftReason};
 use crate::compile::{Program, Step};

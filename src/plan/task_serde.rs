@@ -232,6 +232,7 @@ impl<'de> Deserialize<'de> for Task {
                 templates: None,
                 rank: 0,
                 slot: crate::plan::task::NO_SLOT,
+                json: Default::default(),
             })),
             subject: Arc::new(Subject::bare(r.episode, r.patient)),
             occurrence: r.occurrence,
