@@ -21,10 +21,49 @@
 /// assert_eq!(sms_segments(&"€".repeat(81)), 2); // 162 septets
 /// ```
 pub fn sms_segments(message: &str) -> usize {
+    let bytes = message.as_bytes();
+    if message.is_ascii() {
+        // One byte a character: the table says its septets, 0 if it is not GSM.
+        let (mut septets, mut doubles) = (0usize, 0usize);
+        let mut gsm = true;
+        for b in bytes {
+            match ASCII.get(usize::from(*b)).copied().unwrap_or(0) {
+                0 => {
+                    gsm = false;
+                    break;
+                }
+                n => {
+                    septets = septets.saturating_add(usize::from(n));
+                    doubles = doubles.saturating_add(usize::from(n == 2));
+                }
+            }
+        }
+        if gsm {
+            // Without extension characters, nothing constrains the cuts.
+            return match septets {
+                0..=160 => 1,
+                _ if doubles == 0 => septets.div_ceil(153),
+                _ => pack(message.chars().filter_map(gsm7_septets), 160, 153),
+            };
+        }
+        // Not GSM: UCS-2, one unit a character.
+        return match bytes.len() {
+            0..=70 => 1,
+            n => n.div_ceil(67),
+        };
+    }
     if message.chars().all(|c| gsm7_septets(c).is_some()) {
-        pack(message.chars().filter_map(gsm7_septets), 160, 153)
-    } else {
-        pack(message.chars().map(char::len_utf16), 70, 67)
+        return pack(message.chars().filter_map(gsm7_septets), 160, 153);
+    }
+    // UTF-16 units: a character starts on each byte that does not continue one, and
+    // those of 4 bytes (from 0xF0) take two.
+    let starts: usize = bytes.iter().map(|b| usize::from((*b & 0xC0) != 0x80)).sum();
+    let pairs: usize = bytes.iter().map(|b| usize::from(*b >= 0xF0)).sum();
+    match starts.saturating_add(pairs) {
+        0..=70 => 1,
+        // Without surrogate pairs, nothing constrains the cuts.
+        units if pairs == 0 => units.div_ceil(67),
+        _ => pack(message.chars().map(char::len_utf16), 70, 67),
     }
 }
 
@@ -95,6 +134,44 @@ fn gsm7_septets(c: char) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::sms_segments;
+
+    /// The first, plain form: every character looked up in the lists.
+    fn reference(message: &str) -> usize {
+        let septets = |c: char| {
+            if super::BASIC.contains(c) {
+                Some(1)
+            } else if super::EXTENSION.contains(c) {
+                Some(2)
+            } else {
+                None
+            }
+        };
+        if message.chars().all(|c| septets(c).is_some()) {
+            super::pack(message.chars().filter_map(septets), 160, 153)
+        } else {
+            super::pack(message.chars().map(char::len_utf16), 70, 67)
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_fast_count_is_the_plain_one(parts in proptest::collection::vec(
+            proptest::sample::select(vec!["a", "Z", " ", "9", "\n", "{", "€", "é", "`", "术", "😀", "ç", "\u{7f}"]),
+            0..420,
+        )) {
+            let message: String = parts.concat();
+            proptest::prop_assert_eq!(sms_segments(&message), reference(&message), "{:?}", message);
+        }
+
+        #[test]
+        fn the_fast_count_is_the_plain_one_in_gsm(parts in proptest::collection::vec(
+            proptest::sample::select(vec!["a", " ", "{", "€", "é", "\n", "ab", "^"]),
+            0..200,
+        ), tail in proptest::sample::select(vec!["", "术", "😀", "`"])) {
+            let message: String = parts.concat() + tail;
+            proptest::prop_assert_eq!(sms_segments(&message), reference(&message), "{:?}", message);
+        }
+    }
 
     /// The table of ASCII characters says what the lists say.
     #[test]

@@ -166,14 +166,23 @@ fn two(out: &mut String, n: u32) {
 fn date(out: &mut String, d: NaiveDate) {
     match u32::try_from(d.year()) {
         Ok(y) if y <= 9_999 => {
-            out.push('"');
-            two(out, y / 100);
-            two(out, y % 100);
-            out.push('-');
-            two(out, d.month());
-            out.push('-');
-            two(out, d.day());
-            out.push('"');
+            let digit = |n: u32| b'0' + (n % 10) as u8;
+            let (m, day) = (d.month(), d.day());
+            let text = [
+                b'"',
+                digit(y / 1000),
+                digit(y / 100),
+                digit(y / 10),
+                digit(y),
+                b'-',
+                digit(m / 10),
+                digit(m),
+                b'-',
+                digit(day / 10),
+                digit(day),
+                b'"',
+            ];
+            out.push_str(std::str::from_utf8(&text).unwrap_or("null"));
         }
         _ => {
             out.push('"');
@@ -341,7 +350,27 @@ fn task(out: &mut String, t: &Task) -> serde_json::Result<()> {
 }
 
 fn dropped(out: &mut String, d: &Dropped) -> serde_json::Result<()> {
-    serde(out, d)
+    out.push_str("{\"id\":");
+    string(out, &d.id);
+    key(out, "program");
+    string(out, &d.program);
+    key(out, "step");
+    string(out, &d.step);
+    key(out, "occurrence");
+    number(out, d.occurrence);
+    key(out, "nominal");
+    match d.nominal {
+        Some(day) => date(out, day),
+        None => out.push_str("null"),
+    }
+    key(out, "reason");
+    serde(out, &d.reason)?;
+    if let Some(detail) = &d.detail {
+        key(out, "detail");
+        string(out, detail);
+    }
+    out.push('}');
+    Ok(())
 }
 
 impl Plan {
