@@ -213,6 +213,7 @@ impl RuleSet {
             None => episode,
         };
         let windows = calendar.windows();
+        let shard = self.shard();
         let mut out = Planner {
             rest: timing::rest_hours(&episode.patient, &windows),
             windows,
@@ -223,7 +224,7 @@ impl RuleSet {
             subject: Arc::new(Subject {
                 episode: episode.id.clone(),
                 patient: episode.patient.id.clone(),
-                infos: self.infos.clone(),
+                infos: shard.map_or_else(|| self.infos.clone(), |s| s.infos.clone()),
                 // Follow-ups added by hand may have placeholders too.
                 fill: (self.templated || history.is_some_and(|h| !h.follow_ups.is_empty()))
                     .then(|| Box::new(fill::FillValues::of(episode, calendar))),
@@ -241,14 +242,19 @@ impl RuleSet {
             lanes: lanes::LaneIndex::default(),
         };
         match horizon {
-            None => self.check_episode(episode, &what())?,
+            // The name is built only on an error.
+            None => episode
+                .checked(&self.limits)
+                .and_then(|()| self.vocabulary().check(episode))
+                .map_err(|e| e.into_episode(&what()))?,
             Some(_) => episode
                 .checked_patient(&self.limits)
                 .map_err(|e| e.into_episode(&what()))?,
         }
-        for program in &self.programs {
+        for (i, program) in self.programs.iter().enumerate() {
             if program.patient_scope == horizon.is_some() && program.applies.matches(episode) {
-                out.plan.programs.push(program.id.clone());
+                let id = shard.and_then(|s| s.program_ids.get(i));
+                out.plan.programs.push(id.unwrap_or(&program.id).clone());
                 out.plan.tasks.reserve(program.steps.len());
                 out.program_twice_if_needed(program)?;
             }
@@ -272,7 +278,7 @@ impl RuleSet {
         if let Some(ledger) = out.ledger {
             ledger.finish(&mut plan);
         }
-        plan.made_by = self.stamp.clone();
+        plan.made_by = shard.map_or(&self.stamp, |s| &s.stamp).clone();
         if plan.programs.is_empty() {
             plan.no_program = Some(self.why_no_program(episode, horizon.is_some()));
         }
@@ -401,7 +407,9 @@ pub(super) struct Placement {
     pub due: NaiveDate,
     /// The calendar moved it off its rule's day.
     pub by_calendar: bool,
-    pub step: Arc<str>,
+    /// Its step, by slot in the rule set's table: no reference count per task (threads
+    /// sharing a rule set would contend for the step's).
+    pub step: task::InfoRef,
 }
 
 /// A task of the first pass of a program, as the second pass sees it.
@@ -463,7 +471,11 @@ impl Planner<'_> {
                 role: t.role,
                 nominal: t.nominal,
                 fixed: (!t.by_calendar).then_some(t.due),
-                step: t.step.clone(),
+                step: match &t.step {
+                    task::InfoRef::Rules(slot) => (self.subject.infos.get(*slot as usize))
+                        .map_or_else(|| Arc::from(""), |i| i.step.clone()),
+                    task::InfoRef::Own(info) => info.step.clone(),
+                },
             })
             .collect();
         self.placed.clear();
