@@ -111,6 +111,8 @@ pub(crate) struct Shard {
     pub stamp: crate::stamp::Stamp,
     /// The programs' ids, in strings of their own, by program.
     pub program_ids: Box<[Arc<str>]>,
+    /// The step ids of the step infos, in strings of their own, by slot.
+    pub step_ids: Box<[Arc<str>]>,
 }
 
 /// How many copies: more than the cores a host usually gives one rule set.
@@ -129,6 +131,7 @@ impl Shard {
                 rules: Arc::from(&*stamp.rules),
             },
             program_ids: programs.iter().map(|p| Arc::from(&*p.id)).collect(),
+            step_ids: infos.iter().map(|i| Arc::from(&*i.step)).collect(),
         }
     }
 }

@@ -541,10 +541,20 @@ impl Planner<'_> {
                 true,
             );
         }
+        // This thread's copies of the ids, when there are: no contended counts.
+        let shard = self.rules.shard();
+        let program_id = shard.and_then(|s| {
+            let i = (self.rules.programs.iter()).position(|p| std::ptr::eq(p, program))?;
+            s.program_ids.get(i)
+        });
+        let step_id = shard.and_then(|s| s.step_ids.get(step.info.slot as usize));
         self.plan.dropped.push(Dropped {
             id: task_id(&program.id, &step.info.step, &self.subject.episode, n),
-            program: program.id.clone(),
-            step: step.info.step.clone(),
+            program: program_id.unwrap_or(&program.id).clone(),
+            step: step_id
+                .filter(|s| ***s == *step.info.step)
+                .unwrap_or(&step.info.step)
+                .clone(),
             occurrence: n,
             nominal,
             reason,
