@@ -293,11 +293,19 @@ impl RuleSet {
                 t.derived,
             )
         };
-        plan.tasks.sort_unstable_by(|a, b| {
-            key(a)
-                .cmp(&key(b))
-                .then_with(|| a.info().step.cmp(&b.info().step))
-        });
+        // Short plans are sorted in place (the standard library sorts them by insertion,
+        // few moves), and so are very long ones (no allocation for their keys); the others
+        // sort their keys with the tasks' places on the stack, and the tasks move once.
+        let n = plan.tasks.len();
+        if n <= SORT_IN_PLACE || n > ON_STACK {
+            plan.tasks.sort_unstable_by(|a, b| {
+                key(a)
+                    .cmp(&key(b))
+                    .then_with(|| a.info().step.cmp(&b.info().step))
+            });
+        } else {
+            sort_by_keys(&mut plan.tasks, key);
+        }
         plan.dropped.sort_unstable_by(|a, b| {
             (&a.program, &a.step, a.occurrence, &a.id).cmp(&(
                 &b.program,
@@ -309,6 +317,38 @@ impl RuleSet {
         Ok((plan, explanations))
     }
 }
+
+/// Plans of at most this many tasks sort their keys on the stack.
+const ON_STACK: usize = 256;
+
+/// Sorts `tasks` (at most [`ON_STACK`]) by `key`, then step id: the keys are sorted with
+/// the tasks' places, and each task moves once.
+fn sort_by_keys<K: Ord + Copy + Default>(tasks: &mut [Task], key: impl Fn(&Task) -> K) {
+    let mut keys = [(K::default(), 0usize); ON_STACK];
+    for ((slot, t), i) in keys.iter_mut().zip(tasks.iter()).zip(0..) {
+        *slot = (key(t), i);
+    }
+    let order = keys.get_mut(..tasks.len()).unwrap_or_default();
+    order.sort_unstable_by(|(a, i), (b, j)| {
+        a.cmp(b).then_with(|| {
+            let step = |k: usize| tasks.get(k).map(|t| &t.info().step);
+            step(*i).cmp(&step(*j))
+        })
+    });
+    // In place: the task for place `k` was at `order[k]`, or, if that place was already
+    // filled, where the swaps since moved it.
+    for k in 0..order.len() {
+        let mut j = order.get(k).map_or(k, |(_, i)| *i);
+        while j < k {
+            j = order.get(j).map_or(k, |(_, i)| *i);
+        }
+        tasks.swap(k, j);
+    }
+}
+/// Plans of at most this many tasks are sorted in place: the standard library sorts
+/// them by insertion, few moves; longer ones would be quicksorted, moving whole tasks
+/// many times, so they sort their keys instead.
+const SORT_IN_PLACE: usize = 20;
 
 /// The `declined` outcomes of a history, as facts.
 fn refusals(h: &History) -> Vec<crate::Fact> {
