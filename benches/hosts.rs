@@ -192,6 +192,14 @@ fn benches(c: &mut Criterion) {
             serde_json::to_string(&rules.plan(&ep, &open).unwrap()).unwrap()
         })
     });
+    g.bench_function("json_in_plan_to_json", |b| {
+        let mut i = 0;
+        b.iter(|| {
+            i = (i + 1) % texts.len();
+            let ep = rules.read_episode("ep", black_box(&texts[i])).unwrap();
+            rules.plan(&ep, &open).unwrap().to_json().unwrap()
+        })
+    });
     g.bench_function("json_in_only", |b| {
         let mut i = 0;
         b.iter(|| {
@@ -209,6 +217,16 @@ fn benches(c: &mut Criterion) {
         b.iter(|| {
             i = (i + 1) % plans.len();
             serde_json::to_string(black_box(&plans[i])).unwrap()
+        })
+    });
+    g.bench_function("json_out_to_json", |b| {
+        let mut i = 0;
+        let mut out = String::new();
+        b.iter(|| {
+            i = (i + 1) % plans.len();
+            out.clear();
+            black_box(&plans[i]).write_json(&mut out).unwrap();
+            out.len()
         })
     });
     let consultations: Vec<Episode> = (0..256).map(consultation).collect();

@@ -99,6 +99,43 @@ pub struct RuleSet {
     pub(crate) templated: bool,
     /// The library version and the fingerprint of the sources: every plan carries it.
     pub(crate) stamp: crate::stamp::Stamp,
+    /// Copies of what every plan takes a reference count on, each allocated apart: each
+    /// thread uses its own, so threads sharing a rule set do not contend for one count.
+    shards: Box<[Shard]>,
+}
+
+/// One copy of the parts every plan takes a reference count on ([`RuleSet::shard`]).
+#[derive(Debug, Clone)]
+pub(crate) struct Shard {
+    /// The same step infos as [`RuleSet::infos`], in a table of its own.
+    pub infos: Arc<[Arc<crate::plan::task::TaskInfo>]>,
+    /// The same stamp, in strings of its own.
+    pub stamp: crate::stamp::Stamp,
+    /// The programs' ids, in strings of their own, by program.
+    pub program_ids: Box<[Arc<str>]>,
+    /// The step ids of the step infos, in strings of their own, by slot.
+    pub step_ids: Box<[Arc<str>]>,
+}
+
+/// How many copies: more than the cores a host usually gives one rule set.
+const SHARDS: usize = 16;
+
+impl Shard {
+    fn of(
+        infos: &[Arc<crate::plan::task::TaskInfo>],
+        stamp: &crate::stamp::Stamp,
+        programs: &[Program],
+    ) -> Shard {
+        Shard {
+            infos: infos.iter().cloned().collect(),
+            stamp: crate::stamp::Stamp {
+                version: Arc::from(&*stamp.version),
+                rules: Arc::from(&*stamp.rules),
+            },
+            program_ids: programs.iter().map(|p| Arc::from(&*p.id)).collect(),
+            step_ids: infos.iter().map(|i| Arc::from(&*i.step)).collect(),
+        }
+    }
 }
 
 /// A program definition with the name of the text it came from.
@@ -402,6 +439,9 @@ impl Accumulator {
         let defs: Vec<&ProgramDef> = self.defs.iter().map(|d| &d.program).collect();
         let vocabulary = Vocabulary::of(&self.programs, &defs);
         let stamp = crate::stamp::Stamp::of(&self.defs, &self.limits);
+        let shards = (0..SHARDS)
+            .map(|_| Shard::of(&infos, &stamp, &self.programs))
+            .collect();
         RuleSet {
             programs: self.programs,
             defs: self.defs,
@@ -410,11 +450,24 @@ impl Accumulator {
             templated: infos.iter().any(|i| i.templates.is_some()),
             infos: infos.into(),
             stamp,
+            shards,
         }
     }
 }
 
 impl RuleSet {
+    /// This thread's copy of the parts plans take a reference count on (`None` only if
+    /// there are no copies, never by construction).
+    pub(crate) fn shard(&self) -> Option<&Shard> {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        thread_local! {
+            static MINE: usize = NEXT.fetch_add(1, Ordering::Relaxed);
+        }
+        let i = MINE.with(|m| *m);
+        self.shards.get(i.checked_rem(self.shards.len())?)
+    }
+
     /// Starts a builder with no sources and default limits.
     pub fn builder() -> RuleSetBuilder {
         RuleSetBuilder::default()

@@ -21,10 +21,49 @@
 /// assert_eq!(sms_segments(&"€".repeat(81)), 2); // 162 septets
 /// ```
 pub fn sms_segments(message: &str) -> usize {
+    let bytes = message.as_bytes();
+    if message.is_ascii() {
+        // One byte a character: the table says its septets, 0 if it is not GSM.
+        let (mut septets, mut doubles) = (0usize, 0usize);
+        let mut gsm = true;
+        for b in bytes {
+            match ASCII.get(usize::from(*b)).copied().unwrap_or(0) {
+                0 => {
+                    gsm = false;
+                    break;
+                }
+                n => {
+                    septets = septets.saturating_add(usize::from(n));
+                    doubles = doubles.saturating_add(usize::from(n == 2));
+                }
+            }
+        }
+        if gsm {
+            // Without extension characters, nothing constrains the cuts.
+            return match septets {
+                0..=160 => 1,
+                _ if doubles == 0 => septets.div_ceil(153),
+                _ => pack(message.chars().filter_map(gsm7_septets), 160, 153),
+            };
+        }
+        // Not GSM: UCS-2, one unit a character.
+        return match bytes.len() {
+            0..=70 => 1,
+            n => n.div_ceil(67),
+        };
+    }
     if message.chars().all(|c| gsm7_septets(c).is_some()) {
-        pack(message.chars().filter_map(gsm7_septets), 160, 153)
-    } else {
-        pack(message.chars().map(char::len_utf16), 70, 67)
+        return pack(message.chars().filter_map(gsm7_septets), 160, 153);
+    }
+    // UTF-16 units: a character starts on each byte that does not continue one, and
+    // those of 4 bytes (from 0xF0) take two.
+    let starts: usize = bytes.iter().map(|b| usize::from((*b & 0xC0) != 0x80)).sum();
+    let pairs: usize = bytes.iter().map(|b| usize::from(*b >= 0xF0)).sum();
+    match starts.saturating_add(pairs) {
+        0..=70 => 1,
+        // Without surrogate pairs, nothing constrains the cuts.
+        units if pairs == 0 => units.div_ceil(67),
+        _ => pack(message.chars().map(char::len_utf16), 70, 67),
     }
 }
 
@@ -46,13 +85,44 @@ fn pack(sizes: impl Iterator<Item = usize> + Clone, single: usize, per_part: usi
     parts
 }
 
+/// The GSM 7-bit default alphabet.
+const BASIC: &str = "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?\
+                     ¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà";
+/// Its extension table: two septets each.
+const EXTENSION: &str = "\u{c}^{}\\[~]|€";
+
+/// Septets of each ASCII character (0: not in the alphabet), from the lists above.
+const ASCII: [u8; 128] = {
+    let mut t = [0u8; 128];
+    let e = EXTENSION.as_bytes();
+    let mut i = 0;
+    while i < e.len() {
+        if e[i] < 128 {
+            t[e[i] as usize] = 2;
+        }
+        i += 1;
+    }
+    let b = BASIC.as_bytes();
+    i = 0;
+    while i < b.len() {
+        if b[i] < 128 {
+            t[b[i] as usize] = 1;
+        }
+        i += 1;
+    }
+    t
+};
+
 /// Septets of `c` in the GSM 7-bit default alphabet (2 for the extension table), `None`
 /// if it is not in it.
 fn gsm7_septets(c: char) -> Option<usize> {
-    const BASIC: &str = "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?\
-                         ¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà";
-    const EXTENSION: &str = "\u{c}^{}\\[~]|€";
-    if c.is_ascii_alphanumeric() || BASIC.contains(c) {
+    if c.is_ascii() {
+        return match ASCII.get(c as usize) {
+            Some(0) | None => None,
+            Some(n) => Some(usize::from(*n)),
+        };
+    }
+    if BASIC.contains(c) {
         Some(1)
     } else if EXTENSION.contains(c) {
         Some(2)
@@ -64,6 +134,59 @@ fn gsm7_septets(c: char) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::sms_segments;
+
+    /// The first, plain form: every character looked up in the lists.
+    fn reference(message: &str) -> usize {
+        let septets = |c: char| {
+            if super::BASIC.contains(c) {
+                Some(1)
+            } else if super::EXTENSION.contains(c) {
+                Some(2)
+            } else {
+                None
+            }
+        };
+        if message.chars().all(|c| septets(c).is_some()) {
+            super::pack(message.chars().filter_map(septets), 160, 153)
+        } else {
+            super::pack(message.chars().map(char::len_utf16), 70, 67)
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_fast_count_is_the_plain_one(parts in proptest::collection::vec(
+            proptest::sample::select(vec!["a", "Z", " ", "9", "\n", "{", "€", "é", "`", "术", "😀", "ç", "\u{7f}"]),
+            0..420,
+        )) {
+            let message: String = parts.concat();
+            proptest::prop_assert_eq!(sms_segments(&message), reference(&message), "{:?}", message);
+        }
+
+        #[test]
+        fn the_fast_count_is_the_plain_one_in_gsm(parts in proptest::collection::vec(
+            proptest::sample::select(vec!["a", " ", "{", "€", "é", "\n", "ab", "^"]),
+            0..200,
+        ), tail in proptest::sample::select(vec!["", "术", "😀", "`"])) {
+            let message: String = parts.concat() + tail;
+            proptest::prop_assert_eq!(sms_segments(&message), reference(&message), "{:?}", message);
+        }
+    }
+
+    /// The table of ASCII characters says what the lists say.
+    #[test]
+    fn the_ascii_table_is_the_lists() {
+        for c in (0u8..128).map(char::from) {
+            let listed = if super::BASIC.contains(c) {
+                Some(1)
+            } else if super::EXTENSION.contains(c) {
+                Some(2)
+            } else {
+                None
+            };
+            assert_eq!(super::gsm7_septets(c), listed, "{c:?}");
+        }
+    }
 
     #[test]
     fn gsm7_is_160_alone_then_153_per_part() {

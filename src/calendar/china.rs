@@ -64,7 +64,6 @@ pub(super) fn years(years: RangeInclusive<i32>) -> Result<Calendar> {
             joined.0.covers = Some(Coverage::new(a.from.0, b.to.0));
         }
     }
-    // The runs of closed days follow the joined lists.
-    joined.1 = super::runs::Runs::of(&joined);
-    Ok(joined)
+    // The table and the runs of closed days follow the joined lists.
+    Ok(Calendar::made(joined.0))
 }

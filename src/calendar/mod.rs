@@ -18,6 +18,7 @@ mod runs;
 #[cfg(any(test, feature = "schema"))]
 mod schema;
 mod spec;
+mod table;
 
 use crate::error::{Located, Result};
 use crate::limits::Limits;
@@ -114,8 +115,14 @@ use std::ops::RangeInclusive;
 /// assert_eq!(cal.hours().map(|h| h.to_string()), Some("09:00-21:00".to_string()));
 /// assert!(!cal.covers(d("2027-01-01")));
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Calendar(Spec, runs::Runs);
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Calendar(Spec, runs::Runs, table::Table);
+
+impl Default for Calendar {
+    fn default() -> Calendar {
+        Calendar::made(Spec::default())
+    }
+}
 
 /// A calendar read from JSON and not checked yet: a text that embeds calendars (a case
 /// file) reads them with its other values, then checks each with its own JSON pointer.
@@ -397,9 +404,15 @@ impl Calendar {
     /// `spec` if it passes every check.
     fn checked(spec: Spec) -> std::result::Result<Calendar, Located> {
         check::check(&spec)?;
-        let mut cal = Calendar(spec, runs::Runs::default());
+        Ok(Calendar::made(spec))
+    }
+
+    /// `spec`, checked, with its runs of closed days and its table.
+    fn made(spec: Spec) -> Calendar {
+        let mut cal = Calendar(spec, runs::Runs::default(), table::Table::default());
+        cal.2 = table::Table::of(&cal);
         cal.1 = runs::Runs::of(&cal);
-        Ok(cal)
+        cal
     }
 
     /// The times behind the named windows: those the calendar gives, the others from its
@@ -520,6 +533,11 @@ impl Calendar {
     /// Why `date` is closed, or `None` if it is open: the most specific reason, closed
     /// date before holiday before weekly closing day before weekend.
     pub fn closed_reason(&self, date: NaiveDate) -> Option<ShiftReason> {
+        self.crew_closed(Crew::Clinic, date)
+    }
+
+    /// [`Calendar::closed_reason`] from the rules, without the table.
+    fn closed_reason_by_rules(&self, date: NaiveDate) -> Option<ShiftReason> {
         let s = &self.0;
         if s.open_dates.0.contains(&date) {
             None
@@ -606,13 +624,22 @@ impl Calendar {
     }
 
     /// Why `crew` does not work on `date`, or `None` if it does.
+    #[inline]
     pub(crate) fn crew_closed(&self, crew: Crew, date: NaiveDate) -> Option<ShiftReason> {
+        match self.2.closed(crew, date) {
+            Some(answer) => answer,
+            None => self.crew_closed_by_rules(crew, date),
+        }
+    }
+
+    /// [`Calendar::crew_closed`] from the rules, without the table.
+    fn crew_closed_by_rules(&self, crew: Crew, date: NaiveDate) -> Option<ShiftReason> {
         match crew {
-            Crew::Clinic => self.closed_reason(date),
+            Crew::Clinic => self.closed_reason_by_rules(date),
             Crew::CallDesk => match self.0.call_desk.says(date) {
                 Some(true) => None,
                 Some(false) => Some(ShiftReason::CallDeskClosed),
-                None => self.closed_reason(date),
+                None => self.closed_reason_by_rules(date),
             },
             Crew::Messages => match self.0.messages.says(date) {
                 Some(false) => Some(ShiftReason::MessagesClosed),

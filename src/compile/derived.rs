@@ -105,6 +105,7 @@ fn info(
         templates: texts.templates,
         rank: 0,
         slot: crate::plan::task::NO_SLOT,
+        json: Default::default(),
     }))
 }
 
@@ -209,6 +210,7 @@ pub(crate) fn abnormal(base: &TaskInfo) -> (Arc<TaskInfo>, Arc<TaskInfo>) {
             templates,
             rank: base.rank,
             slot: crate::plan::task::NO_SLOT,
+            json: Default::default(),
         })
     };
     (

@@ -5,6 +5,7 @@
 //! pointer of the offending value and says what was expected.
 
 mod anchors;
+pub(crate) mod dates;
 pub(crate) mod derived;
 mod fields;
 pub(crate) mod program;

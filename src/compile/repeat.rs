@@ -38,6 +38,9 @@ pub(crate) struct Repeat {
     rule: std::sync::Arc<RRule<Unvalidated>>,
     /// The rule's COUNT: how many dates it gives from any start.
     pub count: Option<u32>,
+    /// The same rule expanded on dates alone, when its shape allows (see [`super::dates`]);
+    /// `None`: every expansion goes through `rrule`.
+    fast: Option<std::sync::Arc<super::dates::Shape>>,
 }
 
 pub(crate) const FREQS: [&str; 4] = ["DAILY", "WEEKLY", "MONTHLY", "YEARLY"];
@@ -131,9 +134,11 @@ impl Repeat {
             return Err(bad("it has no COUNT; expected a bounded rule such as \"FREQ=MONTHLY;BYMONTHDAY=1,15;COUNT=6\" (patient-level programs may leave it out: their horizon bounds them)".into()));
         }
         let rule: RRule<Unvalidated> = text.parse().map_err(|e| bad(format!("{e}")))?;
+        let fast = super::dates::Shape::of(&rule).map(std::sync::Arc::new);
         let repeat = Repeat {
             rule: std::sync::Arc::new(rule),
             count,
+            fast,
         };
         let start = sample_start().ok_or_else(|| bad("no sample date".into()))?;
         // Patient-level rules may be unbounded, and the horizon cuts them: they must give a
@@ -182,8 +187,39 @@ impl Repeat {
         until: NaiveDate,
         limits: &Limits,
     ) -> Result<Vec<NaiveDate>, RepeatError> {
+        if let Some(dates) = self.fast_dates(start, Some(until), limits) {
+            return dates;
+        }
+        self.rrule_dates_until(start, until, limits)
+    }
+
+    /// [`Repeat::dates_until`] through `rrule` alone.
+    fn rrule_dates_until(
+        &self,
+        start: NaiveDate,
+        until: NaiveDate,
+        limits: &Limits,
+    ) -> Result<Vec<NaiveDate>, RepeatError> {
         let set = self.build_until(start, until)?;
         self.collect(set, limits, |d| d <= until)
+    }
+
+    /// The dates on the date-only path, checked against the limit as [`Repeat::collect`]
+    /// does; `None` when the rule or the start needs `rrule`.
+    fn fast_dates(
+        &self,
+        start: NaiveDate,
+        until: Option<NaiveDate>,
+        limits: &Limits,
+    ) -> Option<Result<Vec<NaiveDate>, RepeatError>> {
+        let shape = self.fast.as_deref()?;
+        let cap = limits.max_occurrences_per_step;
+        let most = usize::from(u16::try_from(cap.saturating_add(1)).unwrap_or(u16::MAX));
+        let dates = shape.expand(start, until, most)?;
+        if dates.len() > cap {
+            return Some(Err(RepeatError::TooMany));
+        }
+        Some(Ok(dates))
     }
 
     /// The first date of the rule started on `start`, if it comes by `until` (no date: an
@@ -246,6 +282,18 @@ impl Repeat {
         start: NaiveDate,
         limits: &Limits,
     ) -> Result<Vec<NaiveDate>, RepeatError> {
+        if let Some(dates) = self.fast_dates(start, None, limits) {
+            return dates;
+        }
+        self.rrule_dates(start, limits)
+    }
+
+    /// [`Repeat::dates`] through `rrule` alone.
+    fn rrule_dates(
+        &self,
+        start: NaiveDate,
+        limits: &Limits,
+    ) -> Result<Vec<NaiveDate>, RepeatError> {
         let set = self.build(start)?;
         self.collect(set, limits, |_| true)
     }
@@ -256,4 +304,39 @@ impl Repeat {
 pub(crate) enum RepeatError {
     Invalid(String),
     TooMany,
+}
+
+#[cfg(test)]
+impl Repeat {
+    /// A rule as parsed, unchecked, for comparing both paths.
+    pub(crate) fn for_test(_text: &str, rule: RRule<Unvalidated>) -> Repeat {
+        let count = rule.get_count();
+        let fast = super::dates::Shape::of(&rule).map(std::sync::Arc::new);
+        Repeat {
+            rule: std::sync::Arc::new(rule),
+            count,
+            fast,
+        }
+    }
+
+    pub(crate) fn has_fast(&self) -> bool {
+        self.fast.is_some()
+    }
+
+    pub(crate) fn rrule_only_dates(
+        &self,
+        start: NaiveDate,
+        limits: &Limits,
+    ) -> Result<Vec<NaiveDate>, RepeatError> {
+        self.rrule_dates(start, limits)
+    }
+
+    pub(crate) fn rrule_only_dates_until(
+        &self,
+        start: NaiveDate,
+        until: NaiveDate,
+        limits: &Limits,
+    ) -> Result<Vec<NaiveDate>, RepeatError> {
+        self.rrule_dates_until(start, until, limits)
+    }
 }

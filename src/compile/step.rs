@@ -230,6 +230,7 @@ pub(super) fn compile_step(
             // Set when the rule set is built.
             rank: 0,
             slot: crate::plan::task::NO_SLOT,
+            json: Default::default(),
         }),
         // Resolved by `anchors::resolve`.
         anchor: Anchor::Event,

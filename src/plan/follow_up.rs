@@ -38,6 +38,7 @@ impl Planner<'_> {
                 templates: texts.and_then(|t| t.templates),
                 rank: u32::MAX,
                 slot: crate::plan::task::NO_SLOT,
+                json: Default::default(),
             });
             let window = match f.time {
                 Some(w) => Some(w),

@@ -32,6 +32,7 @@ mod task_serde;
 mod timing;
 mod walk;
 mod why;
+pub(crate) mod write;
 
 use crate::calendar::{Calendar, ShiftReason};
 use crate::compile::{Program, Step};
@@ -221,6 +222,7 @@ impl RuleSet {
             None => episode,
         };
         let windows = calendar.windows();
+        let shard = self.shard();
         let mut out = Planner {
             rest: timing::rest_hours(&episode.patient, &windows),
             windows,
@@ -231,7 +233,7 @@ impl RuleSet {
             subject: Arc::new(Subject {
                 episode: episode.id.clone(),
                 patient: episode.patient.id.clone(),
-                infos: self.infos.clone(),
+                infos: shard.map_or_else(|| self.infos.clone(), |s| s.infos.clone()),
                 // Follow-ups added by hand may have placeholders too.
                 fill: (self.templated || history.is_some_and(|h| !h.follow_ups.is_empty()))
                     .then(|| Box::new(fill::FillValues::of(episode, calendar))),
@@ -249,14 +251,19 @@ impl RuleSet {
             lanes: lanes::LaneIndex::default(),
         };
         match horizon {
-            None => self.check_episode(episode, &what())?,
+            // The name is built only on an error.
+            None => episode
+                .checked(&self.limits)
+                .and_then(|()| self.vocabulary().check(episode))
+                .map_err(|e| e.into_episode(&what()))?,
             Some(_) => episode
                 .checked_patient(&self.limits)
                 .map_err(|e| e.into_episode(&what()))?,
         }
-        for program in &self.programs {
+        for (i, program) in self.programs.iter().enumerate() {
             if program.patient_scope == horizon.is_some() && program.applies.matches(episode) {
-                out.plan.programs.push(program.id.clone());
+                let id = shard.and_then(|s| s.program_ids.get(i));
+                out.plan.programs.push(id.unwrap_or(&program.id).clone());
                 out.plan.tasks.reserve(program.steps.len());
                 out.program_twice_if_needed(program)?;
             }
@@ -280,7 +287,7 @@ impl RuleSet {
         if let Some(ledger) = out.ledger {
             ledger.finish(&mut plan);
         }
-        plan.made_by = self.stamp.clone();
+        plan.made_by = shard.map_or(&self.stamp, |s| &s.stamp).clone();
         if plan.programs.is_empty() {
             plan.no_program = Some(self.why_no_program(episode, horizon.is_some()));
         }
@@ -295,11 +302,19 @@ impl RuleSet {
                 t.derived,
             )
         };
-        plan.tasks.sort_unstable_by(|a, b| {
-            key(a)
-                .cmp(&key(b))
-                .then_with(|| a.info().step.cmp(&b.info().step))
-        });
+        // Short plans are sorted in place (the standard library sorts them by insertion,
+        // few moves), and so are very long ones (no allocation for their keys); the others
+        // sort their keys with the tasks' places on the stack, and the tasks move once.
+        let n = plan.tasks.len();
+        if n <= SORT_IN_PLACE || n > ON_STACK {
+            plan.tasks.sort_unstable_by(|a, b| {
+                key(a)
+                    .cmp(&key(b))
+                    .then_with(|| a.info().step.cmp(&b.info().step))
+            });
+        } else {
+            sort_by_keys(&mut plan.tasks, key);
+        }
         plan.dropped.sort_unstable_by(|a, b| {
             (&a.program, &a.step, a.occurrence, &a.id).cmp(&(
                 &b.program,
@@ -311,6 +326,38 @@ impl RuleSet {
         Ok((plan, explanations))
     }
 }
+
+/// Plans of at most this many tasks sort their keys on the stack.
+const ON_STACK: usize = 256;
+
+/// Sorts `tasks` (at most [`ON_STACK`]) by `key`, then step id: the keys are sorted with
+/// the tasks' places, and each task moves once.
+fn sort_by_keys<K: Ord + Copy + Default>(tasks: &mut [Task], key: impl Fn(&Task) -> K) {
+    let mut keys = [(K::default(), 0usize); ON_STACK];
+    for ((slot, t), i) in keys.iter_mut().zip(tasks.iter()).zip(0..) {
+        *slot = (key(t), i);
+    }
+    let order = keys.get_mut(..tasks.len()).unwrap_or_default();
+    order.sort_unstable_by(|(a, i), (b, j)| {
+        a.cmp(b).then_with(|| {
+            let step = |k: usize| tasks.get(k).map(|t| &t.info().step);
+            step(*i).cmp(&step(*j))
+        })
+    });
+    // In place: the task for place `k` was at `order[k]`, or, if that place was already
+    // filled, where the swaps since moved it.
+    for k in 0..order.len() {
+        let mut j = order.get(k).map_or(k, |(_, i)| *i);
+        while j < k {
+            j = order.get(j).map_or(k, |(_, i)| *i);
+        }
+        tasks.swap(k, j);
+    }
+}
+/// Plans of at most this many tasks are sorted in place: the standard library sorts
+/// them by insertion, few moves; longer ones would be quicksorted, moving whole tasks
+/// many times, so they sort their keys instead.
+const SORT_IN_PLACE: usize = 20;
 
 /// The `declined` outcomes of a history, as facts.
 fn refusals(h: &History) -> Vec<crate::episode::Fact> {
@@ -409,7 +456,9 @@ pub(super) struct Placement {
     pub due: NaiveDate,
     /// The calendar moved it off its rule's day.
     pub by_calendar: bool,
-    pub step: Arc<str>,
+    /// Its step, by slot in the rule set's table: no reference count per task (threads
+    /// sharing a rule set would contend for the step's).
+    pub step: task::InfoRef,
 }
 
 /// A task of the first pass of a program, as the second pass sees it.
@@ -471,7 +520,11 @@ impl Planner<'_> {
                 role: t.role,
                 nominal: t.nominal,
                 fixed: (!t.by_calendar).then_some(t.due),
-                step: t.step.clone(),
+                step: match &t.step {
+                    task::InfoRef::Rules(slot) => (self.subject.infos.get(*slot as usize))
+                        .map_or_else(|| Arc::from(""), |i| i.step.clone()),
+                    task::InfoRef::Own(info) => info.step.clone(),
+                },
             })
             .collect();
         self.placed.clear();
@@ -537,10 +590,20 @@ impl Planner<'_> {
                 true,
             );
         }
+        // This thread's copies of the ids, when there are: no contended counts.
+        let shard = self.rules.shard();
+        let program_id = shard.and_then(|s| {
+            let i = (self.rules.programs.iter()).position(|p| std::ptr::eq(p, program))?;
+            s.program_ids.get(i)
+        });
+        let step_id = shard.and_then(|s| s.step_ids.get(step.info.slot as usize));
         self.plan.dropped.push(Dropped {
             id: task_id(&program.id, &step.info.step, &self.subject.episode, n),
-            program: program.id.clone(),
-            step: step.info.step.clone(),
+            program: program_id.unwrap_or(&program.id).clone(),
+            step: step_id
+                .filter(|s| ***s == *step.info.step)
+                .unwrap_or(&step.info.step)
+                .clone(),
             occurrence: n,
             nominal,
             reason,

@@ -158,6 +158,7 @@ impl RuleSet {
                 templates: texts.templates,
                 rank: 0,
                 slot: crate::plan::task::NO_SLOT,
+                json: Default::default(),
             });
             let filled = super::fill::fill_for_patient(
                 &info,

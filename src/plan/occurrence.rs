@@ -405,7 +405,7 @@ impl Planner<'_> {
                 nominal,
                 due,
                 by_calendar: shift::by_calendar(shifted),
-                step: step.info.step.clone(),
+                step: super::task::InfoRef::to(&step.info, &self.subject.infos),
             }),
         }
 

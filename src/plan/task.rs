@@ -162,6 +162,8 @@ pub(crate) struct TaskInfo {
     /// Position in the rule set's table of step infos ([`NO_SLOT`] when not in one):
     /// tasks hold this index, not a reference count.
     pub slot: u32,
+    /// The JSON of the texts, escaped once when first written ([`super::Plan::to_json`]).
+    pub json: std::sync::OnceLock<super::write::StaticJson>,
 }
 
 /// Equal when everything the task shows is equal: the shared parts are compared by
@@ -253,6 +255,7 @@ static MISSING: std::sync::LazyLock<TaskInfo> = std::sync::LazyLock::new(|| Task
     templates: None,
     rank: u32::MAX,
     slot: NO_SLOT,
+    json: Default::default(),
 });
 
 impl Task {

@@ -131,42 +131,76 @@ fn is_false(b: &bool) -> bool {
 }
 
 impl Serialize for Task {
-    /// Writing takes reference counts on the shared parts; no text is copied.
+    /// Written field by field in [`Repr`]'s order, borrowing every text: no text is
+    /// copied, and dates and times are written without `fmt`.
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use crate::json::out::Day;
+        use serde::ser::SerializeStruct;
         let (info, subject) = (self.info(), &*self.subject);
         let script = self.script();
         let long_message = match (&script, info.channel) {
             (Some(s), crate::model::Channel::Sms) => super::task::long_tags(s),
             _ => Vec::new(),
         };
-        Repr {
-            id: self.id(),
-            program: info.program.clone(),
-            step: info.step.clone(),
-            occurrence: self.occurrence,
-            episode: subject.episode.clone(),
-            patient: subject.patient.clone(),
-            channel: info.channel,
-            role: info.role,
-            earliest: self.earliest,
-            due: self.due,
-            latest: self.latest,
-            window: self.window,
-            nominal: self.nominal,
-            shifted: self.shifted,
-            beyond_calendar: self.beyond_calendar,
-            expires: self.expires,
-            picked_by: info.picked_by,
-            waits_for: info.wait_for.clone().filter(|_| self.waiting),
-            status: self.status,
-            derived: self.derived,
-            owner: self.owner.clone(),
-            record: self.record.clone(),
-            title: self.title().into_owned(),
-            script: script.map(std::borrow::Cow::into_owned),
-            long_message,
+        let title = self.title();
+        let waits_for = info.wait_for.as_ref().filter(|_| self.waiting);
+        let optional = [
+            self.beyond_calendar,
+            info.picked_by.is_some(),
+            waits_for.is_some(),
+            self.status.is_some(),
+            self.derived.is_some(),
+            self.owner.is_some(),
+            self.record.is_some(),
+            script.is_some(),
+            !long_message.is_empty(),
+        ]
+        .iter()
+        .filter(|b| **b)
+        .count();
+        let mut m = s.serialize_struct("Task", 16 + optional)?;
+        m.serialize_field("id", &self.id())?;
+        m.serialize_field("program", &*info.program)?;
+        m.serialize_field("step", &*info.step)?;
+        m.serialize_field("occurrence", &self.occurrence)?;
+        m.serialize_field("episode", &*subject.episode)?;
+        m.serialize_field("patient", &*subject.patient)?;
+        m.serialize_field("channel", &info.channel)?;
+        m.serialize_field("role", &info.role)?;
+        m.serialize_field("earliest", &Day(self.earliest))?;
+        m.serialize_field("due", &Day(self.due))?;
+        m.serialize_field("latest", &Day(self.latest))?;
+        m.serialize_field("expires", &self.expires.map(Day))?;
+        m.serialize_field("window", &self.window)?;
+        m.serialize_field("nominal", &Day(self.nominal))?;
+        m.serialize_field("shifted", &self.shifted)?;
+        if self.beyond_calendar {
+            m.serialize_field("beyond_calendar", &self.beyond_calendar)?;
+        } else {
+            m.skip_field("beyond_calendar")?;
         }
-        .serialize(s)
+        macro_rules! some {
+            ($name:literal, $value:expr) => {
+                match $value {
+                    Some(v) => m.serialize_field($name, &Some(v))?,
+                    None => m.skip_field($name)?,
+                }
+            };
+        }
+        some!("picked_by", info.picked_by);
+        some!("waits_for", waits_for);
+        some!("status", self.status);
+        some!("derived", self.derived);
+        some!("owner", self.owner.as_ref());
+        some!("record", self.record.as_ref());
+        m.serialize_field("title", &*title)?;
+        some!("script", script.as_deref());
+        if long_message.is_empty() {
+            m.skip_field("long_message")?;
+        } else {
+            m.serialize_field("long_message", &long_message)?;
+        }
+        m.end()
     }
 }
 
@@ -198,6 +232,7 @@ impl<'de> Deserialize<'de> for Task {
                 templates: None,
                 rank: 0,
                 slot: crate::plan::task::NO_SLOT,
+                json: Default::default(),
             })),
             subject: Arc::new(Subject::bare(r.episode, r.patient)),
             occurrence: r.occurrence,

@@ -175,6 +175,12 @@ fn every_plan_of_the_sample_episodes_validates() {
     let rules = RuleSet::builtin().unwrap();
     let plan = validator("plan");
     let check = |p: &Plan, what: &str| {
+        // The hand-written JSON is serde's, to the byte.
+        assert_eq!(
+            p.to_json().unwrap(),
+            serde_json::to_string(p).unwrap(),
+            "{what}"
+        );
         let json = serde_json::to_value(p).unwrap();
         assert_valid(&plan, &json, what);
     };
@@ -236,6 +242,10 @@ fn the_history_example_fills_every_optional_part_of_a_plan() {
     let plan = rules
         .plan_with(&ep, &history, &Calendar::default())
         .unwrap();
+    assert_eq!(
+        plan.to_json().unwrap(),
+        serde_json::to_string(&plan).unwrap()
+    );
     let json = serde_json::to_value(&plan).unwrap();
     let has = |key: &str| {
         json["tasks"]

@@ -1,0 +1,80 @@
+//! Writing: dates and times as plain strings without going through `fmt` (the same
+//! text as chrono's `Display` and `%H:%M`).
+
+use chrono::{Datelike, NaiveDate, NaiveTime, Timelike};
+use serde::{Serialize, Serializer};
+
+/// Two ASCII digits of `n` (0–99).
+fn two(n: u32) -> [u8; 2] {
+    let n = n % 100;
+    [b'0' + (n / 10) as u8, b'0' + (n % 10) as u8]
+}
+
+/// `YYYY-MM-DD` for the years 0–9999; other years as chrono writes them.
+pub(crate) fn write_date<S: Serializer>(d: NaiveDate, s: S) -> Result<S::Ok, S::Error> {
+    let year = d.year();
+    match u32::try_from(year) {
+        Ok(y) if y <= 9_999 => {
+            let (a, b, m, dd) = (two(y / 100), two(y), two(d.month()), two(d.day()));
+            let text = [a[0], a[1], b[0], b[1], b'-', m[0], m[1], b'-', dd[0], dd[1]];
+            match std::str::from_utf8(&text) {
+                Ok(t) => s.serialize_str(t),
+                Err(_) => s.collect_str(&d),
+            }
+        }
+        _ => s.collect_str(&d),
+    }
+}
+
+/// `HH:MM`.
+pub(crate) fn write_hhmm<S: Serializer>(t: NaiveTime, s: S) -> Result<S::Ok, S::Error> {
+    let (h, m) = (two(t.hour()), two(t.minute()));
+    let text = [h[0], h[1], b':', m[0], m[1]];
+    match std::str::from_utf8(&text) {
+        Ok(t) => s.serialize_str(t),
+        Err(_) => s.collect_str(&t.format("%H:%M")),
+    }
+}
+
+/// A date written as [`write_date`] does.
+#[derive(Clone, Copy)]
+pub(crate) struct Day(pub NaiveDate);
+
+impl Serialize for Day {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        write_date(self.0, s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_and_times_are_written_as_chrono_writes_them() {
+        for (y, m, d) in [
+            (2026, 3, 2),
+            (1, 1, 1),
+            (0, 12, 31),
+            (9999, 12, 31),
+            (10_000, 1, 1),
+            (-5, 6, 7),
+            (999, 10, 10),
+        ] {
+            let day = NaiveDate::from_ymd_opt(y, m, d).unwrap();
+            assert_eq!(
+                serde_json::to_string(&Day(day)).unwrap(),
+                serde_json::to_string(&day).unwrap()
+            );
+        }
+        for (h, m) in [(0, 0), (9, 5), (23, 59), (12, 30)] {
+            let t = NaiveTime::from_hms_opt(h, m, 0).unwrap();
+            let mut out = Vec::new();
+            write_hhmm(t, &mut serde_json::Serializer::new(&mut out)).unwrap();
+            assert_eq!(
+                String::from_utf8(out).unwrap(),
+                format!("\"{}\"", t.format("%H:%M"))
+            );
+        }
+    }
+}
