@@ -144,6 +144,30 @@ fn report(rules: &RuleSet, episodes: &[Episode]) {
     );
 }
 
+/// An episode's shape as a plain serde struct: what a host's own reader would do.
+#[derive(serde::Deserialize)]
+#[allow(dead_code)] // read, never looked at
+struct PlainEpisode {
+    id: String,
+    event: String,
+    at: chrono::NaiveDateTime,
+    #[serde(default)]
+    attributes: std::collections::BTreeMap<String, String>,
+    patient: PlainPatient,
+    #[serde(default)]
+    milestones: std::collections::BTreeMap<String, NaiveDate>,
+    #[serde(flatten)]
+    rest: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+#[derive(serde::Deserialize)]
+#[allow(dead_code)]
+struct PlainPatient {
+    id: String,
+    #[serde(flatten)]
+    rest: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
 fn benches(c: &mut Criterion) {
     let rules = RuleSet::builtin().unwrap();
     let episodes = inpatients();
@@ -214,6 +238,15 @@ fn benches(c: &mut Criterion) {
             i = (i + 1) % texts.len();
             let ep = rules.read_episode("ep", black_box(&texts[i])).unwrap();
             rules.plan(&ep, &open).unwrap().to_json().unwrap()
+        })
+    });
+    // The same texts into a plain serde struct of the episode's shape (no checks, no
+    // vocabulary): what `read_episode` is compared with.
+    g.bench_function("json_in_plain_struct", |b| {
+        let mut i = 0;
+        b.iter(|| {
+            i = (i + 1) % texts.len();
+            serde_json::from_str::<PlainEpisode>(black_box(&texts[i])).unwrap()
         })
     });
     g.bench_function("json_in_only", |b| {
