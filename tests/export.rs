@@ -25,22 +25,7 @@ fn read(path: &str) -> String {
 
 /// Every sample episode of `examples/episodes/`, by file name.
 fn samples(rules: &RuleSet) -> Vec<(String, Episode)> {
-    let mut files: Vec<_> = std::fs::read_dir(root().join("examples/episodes"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .collect();
-    files.sort();
-    files
-        .into_iter()
-        .map(|p| {
-            let name = p.file_name().unwrap().to_string_lossy().to_string();
-            let ep = rules
-                .read_episode(&name, &std::fs::read_to_string(&p).unwrap())
-                .unwrap_or_else(|e| panic!("{e}"));
-            (name, ep)
-        })
-        .collect()
+    crate::support::sample_episodes(rules)
 }
 
 /// The plans of every sample, made three ways: plain; with the official 2026 calendar of
@@ -73,6 +58,17 @@ fn inpatient() -> (RuleSet, Episode) {
         )
         .unwrap();
     (rules, ep)
+}
+
+/// The inpatient's plan, default calendar, no history.
+fn inpatient_plan() -> Plan {
+    let (rules, ep) = inpatient();
+    rules.plan(&ep, &Calendar::default()).unwrap()
+}
+
+/// The stamp the hand-checked exports are made with: 10:30 on the day of the surgery.
+fn stamp() -> Option<chrono::NaiveDateTime> {
+    chrono::NaiveDate::from_ymd_opt(2026, 3, 2).and_then(|d| d.and_hms_opt(10, 30, 0))
 }
 
 /// The inpatient's plan with the closed loop of `examples/histories/p42-march.json`: done
@@ -141,10 +137,9 @@ fn value(props: &[ical::property::Property], name: &str) -> String {
 /// customer service (u-3 then), with the aftercare advice as the script.
 #[test]
 fn ics_day1_call_of_the_sample_inpatient_reads_as_written_by_hand() {
-    let (rules, ep) = inpatient();
-    let plan = rules.plan(&ep, &Calendar::default()).unwrap();
+    let plan = inpatient_plan();
     let options = Options {
-        stamp: chrono::NaiveDate::from_ymd_opt(2026, 3, 2).and_then(|d| d.and_hms_opt(10, 30, 0)),
+        stamp: stamp(),
         uid_domain: "clinic.example".into(),
         ..Options::default()
     };
@@ -474,10 +469,9 @@ fn fhir_bundles_of_every_sample_match_the_r4_task_schema() {
 /// `followup::export::fhir`).
 #[test]
 fn fhir_day1_call_of_the_sample_inpatient() {
-    let (rules, ep) = inpatient();
-    let plan = rules.plan(&ep, &Calendar::default()).unwrap();
+    let plan = inpatient_plan();
     let options = Options {
-        stamp: chrono::NaiveDate::from_ymd_opt(2026, 3, 2).and_then(|d| d.and_hms_opt(10, 30, 0)),
+        stamp: stamp(),
         system: "https://clinic.example/fhir".into(),
         ..Options::default()
     };
@@ -562,8 +556,7 @@ fn fhir_status_and_business_status_follow_the_history() {
 #[test]
 fn fhir_schema_rejects_wrong_shapes() {
     let v = fhir_validator();
-    let (rules, ep) = inpatient();
-    let plan = rules.plan(&ep, &Calendar::default()).unwrap();
+    let plan = inpatient_plan();
     let good = export::fhir_bundle([&plan], &Options::default());
     assert!(errors(&v, &good).is_empty());
     let broken = |what: &str, change: &dyn Fn(&mut Value)| {

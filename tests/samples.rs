@@ -5,27 +5,9 @@
 use crate::support::builtin;
 use followup::calendar::Calendar;
 use std::collections::BTreeSet;
-use std::path::Path;
 
 fn samples() -> Vec<(String, followup::episode::Episode)> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/episodes");
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .collect();
-    files.sort();
-    files
-        .into_iter()
-        .map(|p| {
-            let name = p.file_name().unwrap().to_string_lossy().to_string();
-            let text = std::fs::read_to_string(&p).unwrap();
-            let ep = builtin()
-                .read_episode(&name, &text)
-                .unwrap_or_else(|e| panic!("{e}"));
-            (name, ep)
-        })
-        .collect()
+    crate::support::sample_episodes(&builtin())
 }
 
 #[test]

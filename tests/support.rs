@@ -2,6 +2,33 @@
 
 use followup::{calendar::Calendar, episode::Episode, plan::Plan, rules::RuleSet};
 
+/// Every sample episode of `examples/episodes/`, in file-name order, read and checked by
+/// `rules` (a sample the rules refuse fails the test).
+pub fn sample_episodes(rules: &RuleSet) -> Vec<(String, Episode)> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/episodes");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("examples/episodes")
+        .map(|e| e.expect("directory entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    files.sort();
+    files
+        .into_iter()
+        .map(|p| {
+            let name = p
+                .file_name()
+                .expect("file name")
+                .to_string_lossy()
+                .to_string();
+            let text = std::fs::read_to_string(&p).expect("sample episode");
+            let ep = rules
+                .read_episode(&name, &text)
+                .unwrap_or_else(|e| panic!("{e}"));
+            (name, ep)
+        })
+        .collect()
+}
+
 pub fn builtin() -> RuleSet {
     RuleSet::builtin().expect("built-in rules compile")
 }

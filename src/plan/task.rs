@@ -486,9 +486,8 @@ impl std::fmt::Debug for Task {
     }
 }
 
-/// `program/step/episode/occurrence`, built by hand with its exact length.
-pub(crate) fn task_id(program: &str, step: &str, episode: &str, n: u32) -> String {
-    let mut digits = [0u8; 10];
+/// `n` in decimal, written into `digits` without `fmt` (task ids and the plan's JSON).
+pub(crate) fn decimal(n: u32, digits: &mut [u8; 10]) -> &str {
     let mut k = digits.len();
     let mut v = n;
     loop {
@@ -501,7 +500,13 @@ pub(crate) fn task_id(program: &str, step: &str, episode: &str, n: u32) -> Strin
             break;
         }
     }
-    let number = std::str::from_utf8(digits.get(k..).unwrap_or_default()).unwrap_or("0");
+    std::str::from_utf8(digits.get(k..).unwrap_or_default()).unwrap_or("0")
+}
+
+/// `program/step/episode/occurrence`, built by hand with its exact length.
+pub(crate) fn task_id(program: &str, step: &str, episode: &str, n: u32) -> String {
+    let mut digits = [0u8; 10];
+    let number = decimal(n, &mut digits);
     let mut id =
         String::with_capacity(program.len() + step.len() + episode.len() + number.len() + 3);
     for part in [program, "/", step, "/", episode, "/", number] {

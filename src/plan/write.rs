@@ -142,20 +142,7 @@ fn text(out: &mut String, t: &Text) {
 }
 
 fn number(out: &mut String, n: u32) {
-    let mut digits = [0u8; 10];
-    let mut k = digits.len();
-    let mut v = n;
-    loop {
-        k -= 1;
-        if let Some(d) = digits.get_mut(k) {
-            *d = b'0' + (v % 10) as u8;
-        }
-        v /= 10;
-        if v == 0 || k == 0 {
-            break;
-        }
-    }
-    out.push_str(std::str::from_utf8(digits.get(k..).unwrap_or_default()).unwrap_or("0"));
+    out.push_str(super::task::decimal(n, &mut [0u8; 10]));
 }
 
 fn two(out: &mut String, n: u32) {
