@@ -376,12 +376,12 @@ impl Planner<'_> {
             self.plan.tasks.get(tail).and_then(|t| t.record.clone()),
         ) {
             // Done after the supervisor stepped in: closed with it.
-            task.record = Some(Record {
+            task.record = Some(Box::new(Record {
                 outcome: r.outcome,
                 at: c,
                 by: None,
                 closed: true,
-            });
+            }));
         }
         self.plan.tasks.push(task);
         Ok(())

@@ -193,7 +193,7 @@ impl Planner<'_> {
             }
         }
         if let Some(t) = self.plan.tasks.get_mut(i) {
-            t.record = Some(r);
+            t.record = Some(Box::new(r));
         }
     }
 

@@ -339,10 +339,9 @@ impl Planner<'_> {
             .saturating_add(1)
             .saturating_mul(7);
         let far = |d: NaiveDate| max.is_some_and(|m| (d - from).num_days().abs() > m);
-        let ok = |d: NaiveDate| {
-            within(d, lo, hi)
-                && self.cal.works(channel, d)
-                && !avoid.is_some_and(|n| self.taken_on(channel, d, n))
+        // `open`: the crew works on `d` (one look in the calendar's table).
+        let ok = |d: NaiveDate, open: bool| {
+            open && within(d, lo, hi) && !avoid.is_some_and(|n| self.taken_on(channel, d, n))
         };
         // `within`: the farthest a day may be, in days (a nearest search looks back no
         // further than the day it found ahead).
@@ -350,8 +349,11 @@ impl Planner<'_> {
             let mut d = from;
             for _ in 0..steps {
                 d = add_days(d, dir)?;
-                // A run of closed days is crossed in one step.
-                if let Some((start, end)) = self.cal.closed_run(crew, d) {
+                let open = self.cal.works_crew(crew, d);
+                // A run of closed days is crossed in one step (a day the crew works is in
+                // none: no search through the runs).
+                if let Some((start, end)) = (!open).then(|| self.cal.closed_run(crew, d)).flatten()
+                {
                     d = if dir > 0 { end } else { start };
                     continue;
                 }
@@ -362,7 +364,7 @@ impl Planner<'_> {
                 {
                     return None;
                 }
-                if ok(d) {
+                if ok(d, open) {
                     return Some(d);
                 }
             }

@@ -109,7 +109,9 @@ pub struct Task {
     /// its id is that occurrence's id plus `/` and [`Derived::name`].
     pub derived: Option<Derived>,
     /// What the history passed to [`crate::rules::RuleSet::plan_with`] says happened to it.
-    pub record: Option<Record>,
+    /// Boxed: most tasks have none, and a task small enough (≤ 128 bytes) is copied
+    /// inline rather than by a call to `memcpy` each time it is pushed or sorted.
+    pub record: Option<Box<Record>>,
     /// The person who owns the task's role (the episode's `owners` and `reassignments`):
     /// for an open task, whoever owns the role now; for a closed one, whoever owned it
     /// when it was closed.
@@ -792,3 +794,7 @@ impl Status {
         }
     }
 }
+
+// A task of at most 128 bytes is moved with inline vector stores, not a call to
+// `memcpy`, each time it is pushed or sorted: 8 % of planning when it was 136.
+const _: () = assert!(std::mem::size_of::<Task>() <= 128);

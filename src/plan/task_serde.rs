@@ -247,7 +247,7 @@ impl<'de> Deserialize<'de> for Task {
             status: r.status,
             waiting,
             derived: r.derived,
-            record: r.record,
+            record: r.record.map(Box::new),
             owner: r.owner,
             filled: None,
         })
