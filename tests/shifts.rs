@@ -159,3 +159,47 @@ fn a_reminder_never_moves_past_its_visit() {
         ["r/reminder/e/0 expired messages_closed 2026-03-05"]
     );
 }
+
+/// A thread keeps its planning scratch between plans: a plan made after others (one of
+/// them planned twice, its shifted tasks out of order) equals the same plan made first,
+/// on a fresh thread.
+#[test]
+fn plans_do_not_depend_on_what_the_thread_planned_before() {
+    let rules = crate::support::builtin();
+    let china = Calendar::china_years(2026..=2026)
+        .unwrap()
+        .merge(&Calendar::from_json("clinic", r#"{"closed_weekdays": ["Mon"]}"#).unwrap())
+        .unwrap();
+    let episodes: Vec<_> = crate::support::sample_episodes(&rules)
+        .into_iter()
+        .map(|(_, e)| e)
+        .collect();
+    let fresh: Vec<_> = std::thread::scope(|s| {
+        (episodes.iter())
+            .map(|e| {
+                let (rules, china) = (&rules, &china);
+                s.spawn(move || rules.plan(e, china).unwrap())
+                    .join()
+                    .unwrap()
+            })
+            .collect()
+    });
+    // The same episodes one after another on this thread, twice, in both orders.
+    for round in 0..2 {
+        let order: Vec<usize> = if round == 0 {
+            (0..episodes.len()).collect()
+        } else {
+            (0..episodes.len()).rev().collect()
+        };
+        for i in order {
+            assert_eq!(
+                rules.plan(&episodes[i], &china).unwrap(),
+                fresh[i],
+                "episode {i}"
+            );
+        }
+    }
+    assert!(fresh
+        .iter()
+        .any(|p| p.tasks.iter().any(|t| t.shifted.is_some())));
+}

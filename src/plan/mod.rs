@@ -26,6 +26,7 @@ mod notice;
 mod occurrence;
 mod patient;
 mod record;
+mod scratch;
 mod shift;
 pub(crate) mod task;
 mod task_serde;
@@ -223,6 +224,7 @@ impl RuleSet {
         };
         let windows = calendar.windows();
         let shard = self.shard();
+        let scratch = scratch::Scratch::take();
         let mut out = Planner {
             rest: timing::rest_hours(&episode.patient, &windows),
             windows,
@@ -239,13 +241,13 @@ impl RuleSet {
                     .then(|| Box::new(fill::FillValues::of(episode, calendar))),
             }),
             plan: Plan::default(),
-            anchors: Vec::new(),
-            spans: Vec::new(),
+            anchors: scratch.anchors,
+            spans: scratch.spans,
             shifted: 0,
-            first_pass: Vec::new(),
+            first_pass: scratch.first_pass,
             ledger: history.map(|h| ledger::Ledger::new(h, &episode.id)),
-            placed: Vec::new(),
-            first_anchors: Vec::new(),
+            placed: scratch.placed,
+            first_anchors: scratch.first_anchors,
             trace: explain.then(Box::default),
             facts: facts::Facts::of(episode),
             lanes: lanes::LaneIndex::default(),
@@ -282,6 +284,14 @@ impl RuleSet {
             ));
         }
         out.why_rest();
+        scratch::Scratch {
+            anchors: std::mem::take(&mut out.anchors),
+            spans: std::mem::take(&mut out.spans),
+            placed: std::mem::take(&mut out.placed),
+            first_pass: std::mem::take(&mut out.first_pass),
+            first_anchors: std::mem::take(&mut out.first_anchors),
+        }
+        .give_back();
         let explanations = out.trace.take().map(|t| t.done).unwrap_or_default();
         let mut plan = out.plan;
         if let Some(ledger) = out.ledger {
