@@ -238,7 +238,7 @@ impl RuleSet {
                 infos: shard.map_or_else(|| self.infos.clone(), |s| s.infos.clone()),
                 // Follow-ups added by hand may have placeholders too.
                 fill: (self.templated || history.is_some_and(|h| !h.follow_ups.is_empty()))
-                    .then(|| Box::new(fill::FillValues::of(episode, calendar))),
+                    .then(|| fill::FillValues::of(episode, calendar)),
             }),
             plan: Plan::default(),
             anchors: scratch.anchors,

@@ -218,8 +218,9 @@ pub(crate) struct Subject {
     pub patient: Arc<str>,
     /// The rule set's step infos by slot: one reference count per plan.
     pub infos: Arc<[Arc<TaskInfo>]>,
-    /// What placeholders are filled with, when a task's texts are asked for.
-    pub fill: Option<Box<super::fill::FillValues>>,
+    /// What placeholders are filled with, when a task's texts are asked for (in the
+    /// subject itself: one allocation fewer per plan).
+    pub fill: Option<super::fill::FillValues>,
 }
 
 impl Subject {
@@ -375,7 +376,7 @@ impl Task {
 
     /// The values this task's placeholders take.
     fn context(&self, templates: &crate::template::StepTemplates) -> super::fill::FillContext<'_> {
-        match self.subject.fill.as_deref() {
+        match self.subject.fill.as_ref() {
             Some(values) => {
                 values.context(self.owner.as_deref(), templates.session, self.occurrence)
             }
