@@ -115,6 +115,9 @@ pub(crate) struct Shard {
     pub program_ids: Box<[Arc<str>]>,
     /// The step ids of the step infos, in strings of their own, by slot.
     pub step_ids: Box<[Arc<str>]>,
+    /// The programs' milestone names (a `missing_anchor` drop names its milestone), in
+    /// strings of their own, by program and milestone.
+    pub milestone_names: Box<[Box<[Arc<str>]>]>,
 }
 
 /// How many copies: more than the cores a host usually gives one rule set.
@@ -134,6 +137,9 @@ impl Shard {
             },
             program_ids: programs.iter().map(|p| Arc::from(&*p.id)).collect(),
             step_ids: infos.iter().map(|i| Arc::from(&*i.step)).collect(),
+            milestone_names: (programs.iter())
+                .map(|p| p.milestones.iter().map(|m| Arc::from(&*m.name)).collect())
+                .collect(),
         }
     }
 }

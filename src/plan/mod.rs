@@ -553,6 +553,16 @@ impl Planner<'_> {
         planned
     }
 
+    /// This thread's copy of the name of `program`'s milestone `m` (`name`): threads
+    /// sharing a rule set do not contend for one count.
+    fn milestone_name(&self, program: &Program, m: usize, name: &Arc<str>) -> Arc<str> {
+        let copy = self.rules.shard().and_then(|s| {
+            let i = (self.rules.programs.iter()).position(|p| std::ptr::eq(p, program))?;
+            s.milestone_names.get(i)?.get(m)
+        });
+        copy.filter(|c| ***c == **name).unwrap_or(name).clone()
+    }
+
     fn missing(&mut self, program: &Program, step: &Step, anchor: Arc<str>) {
         self.drop(
             program,
@@ -631,5 +641,46 @@ impl Planner<'_> {
             ),
             None,
         )
+    }
+}
+
+#[cfg(all(test, feature = "builtin-rules", feature = "china-calendars"))]
+mod tests {
+    use crate::{calendar::Calendar, episode::Episode, rules::RuleSet};
+    use std::sync::Arc;
+
+    /// The reference counts of what a rule set shares between threads: its programs'
+    /// ids, milestone names, step infos and step ids.
+    fn counts(rules: &RuleSet) -> Vec<usize> {
+        let mut out = Vec::new();
+        for p in &rules.programs {
+            out.push(Arc::strong_count(&p.id));
+            out.extend(p.milestones.iter().map(|m| Arc::strong_count(&m.name)));
+            for s in &p.steps {
+                out.push(Arc::strong_count(&s.info));
+                out.push(Arc::strong_count(&s.info.step));
+            }
+        }
+        out
+    }
+
+    /// Threads sharing a rule set contend for no count: a kept plan (tasks, a second
+    /// pass, `missing_anchor` drops naming their milestone) holds none of the rule set's.
+    #[test]
+    fn a_kept_plan_holds_no_count_of_the_shared_rule_set() {
+        let rules = RuleSet::builtin().unwrap();
+        let before = counts(&rules);
+        let ep = Episode::from_json(
+            "ep",
+            r#"{"id": "ep-1", "event": "procedure", "at": "2026-09-28T10:00",
+                "attributes": {"category": "plastic", "setting": "inpatient"},
+                "patient": {"id": "p-1"}}"#,
+        )
+        .unwrap();
+        let china = Calendar::china_years(2026..=2026).unwrap();
+        let plans: Vec<_> = (0..3).map(|_| rules.plan(&ep, &china).unwrap()).collect();
+        assert!(plans[0].tasks.iter().any(|t| t.shifted.is_some()));
+        assert!(plans[0].dropped.iter().any(|d| d.detail.is_some()));
+        assert_eq!(counts(&rules), before);
     }
 }

@@ -83,7 +83,8 @@ impl Planner<'_> {
                         self.why_anchor(|| {
                             format!("milestone {}: not given, and it has no default", ms.name)
                         });
-                        self.missing(program, step, ms.name.clone());
+                        let name = self.milestone_name(program, *m, &ms.name);
+                        self.missing(program, step, name);
                     }
                 }
                 Anchor::Step(j) => {
@@ -99,7 +100,7 @@ impl Planner<'_> {
                         if let (Some(_), Some(Some(first))) = (anchor, self.first_anchors.get(k)) {
                             anchor = Some(*first);
                         }
-                        let of = program.steps.get(*j).map(|s| s.info.step.clone());
+                        let of = program.steps.get(*j).map(|s| &s.info.step);
                         self.why_anchor(|| match (anchor, &of) {
                             (Some(d), Some(s)) => {
                                 format!("step {s}, occurrence {}: {}", k - from, day(d))
