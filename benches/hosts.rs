@@ -228,6 +228,19 @@ fn benches(c: &mut Criterion) {
                 .sum::<usize>()
         })
     });
+    // The same into one reused plan (`plan_into`): no task vector allocated per episode.
+    g.bench_function("distinct_4096_plan_into", |b| {
+        let mut plan = Plan::default();
+        b.iter(|| {
+            episodes
+                .iter()
+                .map(|e| {
+                    rules.plan_into(black_box(e), &open, &mut plan).unwrap();
+                    plan.tasks.len()
+                })
+                .sum::<usize>()
+        })
+    });
     g.bench_function("distinct_4096_china_2002_2026_closed_mondays", |b| {
         b.iter(|| {
             episodes

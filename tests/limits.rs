@@ -171,6 +171,11 @@ fn tasks_per_plan() {
         past.plan(&episode(), &Calendar::default()),
         "max_tasks_per_plan",
     );
+    // Into a plan that held tasks: the same error, and the plan is left empty.
+    let mut reused = at.plan(&episode(), &Calendar::default()).unwrap();
+    let refused = past.plan_into(&episode(), &Calendar::default(), &mut reused);
+    refused_by(refused.map(|()| reused.clone()), "max_tasks_per_plan");
+    assert_eq!(reused, followup::plan::Plan::default());
 }
 
 #[test]

@@ -141,3 +141,24 @@ fn tasks_share_texts_with_the_rules_and_ids_with_the_episode() {
     // Every task of the plan shares the same episode id.
     assert!(a.tasks.iter().all(|t| std::ptr::eq(t.episode(), &*ep.id)));
 }
+
+/// `plan_into` reuses a plan's vectors and gives what `plan` gives: every sample episode
+/// on the China calendar (shifts, second passes, drops), into one plan, forwards and back.
+#[test]
+fn plan_into_a_reused_plan_equals_plan() {
+    let rules = builtin();
+    let china = Calendar::china_years(2025..=2026).unwrap();
+    let episodes = crate::support::sample_episodes(&rules);
+    let mut reused = Plan::default();
+    let order = (0..episodes.len()).chain((0..episodes.len()).rev());
+    for i in order {
+        let (name, ep) = &episodes[i];
+        rules.plan_into(ep, &china, &mut reused).unwrap();
+        assert_eq!(reused, rules.plan(ep, &china).unwrap(), "{name}");
+        assert_eq!(
+            reused.to_json().unwrap(),
+            rules.plan(ep, &china).unwrap().to_json().unwrap(),
+            "{name}"
+        );
+    }
+}

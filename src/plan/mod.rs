@@ -172,7 +172,7 @@ impl RuleSet {
         calendar: &Calendar,
         horizon: Option<(NaiveDate, NaiveDate)>,
     ) -> Result<Plan> {
-        self.run_inner(episode, history, calendar, horizon, false)
+        self.run_inner(episode, history, calendar, horizon, false, Plan::default())
             .map(|(plan, _)| plan)
     }
 
@@ -184,7 +184,41 @@ impl RuleSet {
         calendar: &Calendar,
         horizon: Option<(NaiveDate, NaiveDate)>,
     ) -> Result<(Plan, Vec<explain::Explanation>)> {
-        self.run_inner(episode, history, calendar, horizon, true)
+        self.run_inner(episode, history, calendar, horizon, true, Plan::default())
+    }
+
+    /// [`RuleSet::plan`] into `plan`, reusing its vectors: a host planning one episode
+    /// after another into the same `Plan` allocates no task vector once it is large
+    /// enough. On success `plan` equals what [`RuleSet::plan`] returns; on an error it
+    /// is left empty.
+    ///
+    /// ```
+    /// use followup::{calendar::Calendar, plan::Plan, rules::RuleSet};
+    /// let rules = RuleSet::builtin()?;
+    /// let calendar = Calendar::default();
+    /// let mut plan = Plan::default();
+    /// for (id, day) in [("ep-1", "2026-03-02"), ("ep-2", "2026-03-09")] {
+    ///     let ep = rules.read_episode("ep", &format!(r#"{{"id": "{id}", "event": "procedure",
+    ///         "at": "{day}", "attributes": {{"category": "laser"}}, "patient": {{"id": "p-1"}}}}"#))?;
+    ///     rules.plan_into(&ep, &calendar, &mut plan)?;
+    ///     assert_eq!(plan, rules.plan(&ep, &calendar)?);
+    /// }
+    /// # Ok::<(), followup::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`RuleSet::plan`].
+    pub fn plan_into(&self, episode: &Episode, calendar: &Calendar, plan: &mut Plan) -> Result<()> {
+        let mut recycled = std::mem::take(plan);
+        recycled.programs.clear();
+        recycled.no_program = None;
+        recycled.tasks.clear();
+        recycled.dropped.clear();
+        recycled.ignored.clear();
+        let (made, _) = self.run_inner(episode, None, calendar, None, false, recycled)?;
+        *plan = made;
+        Ok(())
     }
 
     fn run_inner(
@@ -194,6 +228,8 @@ impl RuleSet {
         calendar: &Calendar,
         horizon: Option<(NaiveDate, NaiveDate)>,
         explain: bool,
+        // An empty plan whose vectors are reused.
+        recycled: Plan,
     ) -> Result<(Plan, Vec<explain::Explanation>)> {
         let what = || describe(episode, horizon);
         if let Some(h) = history {
@@ -240,7 +276,7 @@ impl RuleSet {
                 fill: (self.templated || history.is_some_and(|h| !h.follow_ups.is_empty()))
                     .then(|| fill::FillValues::of(episode, calendar)),
             }),
-            plan: Plan::default(),
+            plan: recycled,
             anchors: scratch.anchors,
             spans: scratch.spans,
             shifted: 0,
