@@ -330,6 +330,18 @@ fn benches(c: &mut Criterion) {
             out.len()
         })
     });
+    // The same without texts (`JsonOptions::texts(false)`): a host that keeps them.
+    g.bench_function("json_out_to_json_without_texts", |b| {
+        let mut i = 0;
+        let mut out = String::new();
+        let lean = followup::plan::JsonOptions::default().texts(false);
+        b.iter(|| {
+            i = (i + 1) % plans.len();
+            out.clear();
+            (black_box(&plans[i]).write_json_with(&mut out, lean)).unwrap();
+            out.len()
+        })
+    });
     let consultations: Vec<Episode> = (0..256).map(consultation).collect();
     g.bench_function("consultation", |b| {
         let mut i = 0;

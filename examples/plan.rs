@@ -53,6 +53,10 @@
 //! accepted. `--rules`, `--calendar`, `--as-of`, `--notices` and `--history` apply to
 //! every line.
 //!
+//! `--no-texts` leaves each task's `title`, `script` and `long_message` out (compact
+//! JSON, in both modes): about half the bytes, for a host that keeps the rules' texts
+//! itself. Such a plan is not read back as a `Plan`.
+//!
 //! Exit codes (the same in every example): 0 every line planned; 1 the batch ran but some
 //! line failed; 2 bad usage or a bad rule, calendar, notice or history file (nothing
 //! planned), or stdin could not be read.
@@ -64,13 +68,13 @@ use followup::{
     calendar::Calendar,
     episode::Episode,
     history::History,
-    plan::Plan,
+    plan::{JsonOptions, Plan},
     rules::{Notice, RuleSet},
 };
 use std::io::{BufRead, Read, Write};
 use std::path::PathBuf;
 
-const USAGE: &str = "usage: plan [--rules PATH]... [--calendar cn-YYYY|cn|FILE]... [--as-of YYYY-MM-DD] [--notices FILE]... [--history FILE] [--episode FILE] [--jsonl] < episode.json\n";
+const USAGE: &str = "usage: plan [--rules PATH]... [--calendar cn-YYYY|cn|FILE]... [--as-of YYYY-MM-DD] [--notices FILE]... [--history FILE] [--episode FILE] [--jsonl] [--no-texts] < episode.json\n";
 
 const FLAGS: &str = "
 Plans one episode (JSON on stdin, or --episode FILE) and prints the plan as JSON; with
@@ -87,6 +91,8 @@ Plans one episode (JSON on stdin, or --episode FILE) and prints the plan as JSON
   --episode FILE          read the episode (or, with --jsonl, the lines) from FILE
   --jsonl                 JSON Lines: one episode a line in, one plan a line out; a bad
                           line is answered by {\"line\": N, \"error\": {...}} and the batch goes on
+  --no-texts              leave out each task's title, script and long_message (compact
+                          JSON, about half the bytes; not read back as a Plan)
   -h, --help              this help
 ";
 
@@ -97,6 +103,7 @@ struct Setup {
     notices: Vec<Notice>,
     history: Option<History>,
     as_of: Option<chrono::NaiveDate>,
+    json: JsonOptions,
 }
 
 struct Args {
@@ -107,6 +114,7 @@ struct Args {
     notices: Vec<PathBuf>,
     history: Option<PathBuf>,
     jsonl: bool,
+    texts: bool,
 }
 
 fn parse_args() -> Result<Option<Args>, String> {
@@ -118,6 +126,7 @@ fn parse_args() -> Result<Option<Args>, String> {
         notices: Vec::new(),
         history: None,
         jsonl: false,
+        texts: true,
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -130,6 +139,7 @@ fn parse_args() -> Result<Option<Args>, String> {
                 .push(support::value(&mut args, "--notices")?.into()),
             "--history" => out.history = Some(support::value(&mut args, "--history")?.into()),
             "--jsonl" => out.jsonl = true,
+            "--no-texts" => out.texts = false,
             "--as-of" => {
                 let v = support::value(&mut args, "--as-of")?;
                 out.as_of = Some(
@@ -161,6 +171,7 @@ fn setup(args: &Args) -> Result<Setup, String> {
         notices,
         history,
         as_of: args.as_of,
+        json: JsonOptions::default().texts(args.texts),
     })
 }
 
@@ -206,9 +217,12 @@ fn single(s: &Setup, file: Option<&PathBuf>) -> Result<String, String> {
     if let Some(why) = &plan.no_program {
         eprintln!("note: {why}");
     }
-    serde_json::to_string_pretty(&plan)
-        .map(|s| s + "\n")
-        .map_err(|e| e.to_string())
+    let json = if s.json == JsonOptions::default() {
+        serde_json::to_string_pretty(&plan)
+    } else {
+        plan.to_json_with(s.json)
+    };
+    json.map(|s| s + "\n").map_err(|e| e.to_string())
 }
 
 /// Reads the next line of `r` into `buf`, without its `\n`, keeping at most `cap` bytes:
@@ -384,7 +398,8 @@ fn batch(s: &Setup, input: &mut impl BufRead, source: &str) -> Result<i32, Strin
                     if let Some(why) = &plan.no_program {
                         eprintln!("note: {name}: {why}");
                     }
-                    serde_json::to_writer(&mut out, &plan).map_err(|e| e.to_string())?;
+                    let json = plan.to_json_with(s.json).map_err(|e| e.to_string())?;
+                    out.write_all(json.as_bytes()).map_err(write_err)?;
                     writeln!(out).map_err(write_err)?;
                 }
                 Err(e) => {

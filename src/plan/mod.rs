@@ -12,6 +12,7 @@ pub use crate::stamp::{Stamp, VERSION};
 pub use explain::{Explained, Explanation};
 pub use ledger::{Ignored, IgnoredReason, FOLLOW_UP};
 pub use task::{Derived, DropReason, Dropped, Plan, Record, Status, Task};
+pub use write::JsonOptions;
 
 mod derive;
 pub(crate) mod derived;

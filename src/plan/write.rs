@@ -11,6 +11,35 @@ use crate::text::Text;
 use chrono::{Datelike, NaiveDate, NaiveTime, Timelike};
 use serde::Serialize;
 
+/// How [`Plan::to_json_with`] writes a plan. The default writes what
+/// `serde_json::to_string(&plan)` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct JsonOptions {
+    texts: bool,
+}
+
+impl Default for JsonOptions {
+    fn default() -> Self {
+        JsonOptions { texts: true }
+    }
+}
+
+impl JsonOptions {
+    /// Whether tasks carry their `title`, `script` and `long_message` (on by default).
+    ///
+    /// Off, a task is its facts alone: who, how, when, and its `program` and `step`,
+    /// by which a host that keeps the rules' texts finds them
+    /// ([`crate::rules::RuleSet::step_title`]): about 400 bytes a task rather than 730
+    /// for the built-in programs, whose texts are in Chinese and English. Texts filled for the
+    /// patient (`{patient}`…) are then not written either; [`super::Task::title`] and
+    /// [`super::Task::script`] still give them. Such JSON is not read back as a
+    /// [`Plan`] (a task's title is required), nor valid against `schema/plan.schema.json`.
+    pub fn texts(mut self, on: bool) -> Self {
+        self.texts = on;
+        self
+    }
+}
+
 /// The JSON of a step's texts, when they have no placeholders: the same for every task.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct StaticJson {
@@ -214,7 +243,7 @@ fn key(out: &mut String, k: &str) {
     out.push_str("\":");
 }
 
-fn task(out: &mut String, t: &Task) -> serde_json::Result<()> {
+fn task(out: &mut String, t: &Task, options: JsonOptions) -> serde_json::Result<()> {
     let info = t.info();
     let subject = &*t.subject;
     out.push_str("{\"id\":\"");
@@ -295,6 +324,10 @@ fn task(out: &mut String, t: &Task) -> serde_json::Result<()> {
     if let Some(r) = &t.record {
         key(out, "record");
         serde(out, r)?;
+    }
+    if !options.texts {
+        out.push('}');
+        return Ok(());
     }
     // The step's texts as escaped once, when they are the step's own.
     let fixed = match t.filled {
@@ -392,6 +425,46 @@ impl Plan {
     ///
     /// As [`Plan::to_json`]; `out` may then hold part of the plan.
     pub fn write_json(&self, out: &mut String) -> serde_json::Result<()> {
+        self.write_json_with(out, JsonOptions::default())
+    }
+
+    /// [`Plan::to_json`] with `options`: with [`JsonOptions::texts`] off, tasks leave out
+    /// their `title`, `script` and `long_message`.
+    ///
+    /// # Errors
+    ///
+    /// As [`Plan::to_json`].
+    ///
+    /// ```
+    /// use followup::{calendar::Calendar, episode::Episode, plan::JsonOptions, rules::RuleSet};
+    /// let rules = RuleSet::builtin()?;
+    /// let ep = Episode::from_json("ep", r#"{"id": "e1", "event": "procedure",
+    ///     "at": "2026-03-02T10:00:00", "attributes": {"category": "laser"},
+    ///     "patient": {"id": "p1"}}"#)?;
+    /// let plan = rules.plan(&ep, &Calendar::default())?;
+    /// let full = plan.to_json().unwrap();
+    /// let lean = plan.to_json_with(JsonOptions::default().texts(false)).unwrap();
+    /// assert!(full.contains("\"title\"") && !lean.contains("\"title\""));
+    /// assert!(lean.len() * 3 < full.len() * 2);
+    /// # Ok::<(), followup::Error>(())
+    /// ```
+    pub fn to_json_with(&self, options: JsonOptions) -> serde_json::Result<String> {
+        let per_task = if options.texts { 1024 } else { 512 };
+        let mut out = String::with_capacity(512 + per_task * self.tasks.len());
+        self.write_json_with(&mut out, options)?;
+        Ok(out)
+    }
+
+    /// [`Plan::to_json_with`] appended to `out`.
+    ///
+    /// # Errors
+    ///
+    /// As [`Plan::to_json`]; `out` may then hold part of the plan.
+    pub fn write_json_with(
+        &self,
+        out: &mut String,
+        options: JsonOptions,
+    ) -> serde_json::Result<()> {
         out.push_str("{\"programs\":[");
         for (i, p) in self.programs.iter().enumerate() {
             if i > 0 {
@@ -409,7 +482,7 @@ impl Plan {
             if i > 0 {
                 out.push(',');
             }
-            task(out, t)?;
+            task(out, t, options)?;
         }
         out.push_str("],\"dropped\":[");
         for (i, d) in self.dropped.iter().enumerate() {

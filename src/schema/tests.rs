@@ -183,6 +183,18 @@ fn every_plan_of_the_sample_episodes_validates() {
         );
         let json = serde_json::to_value(p).unwrap();
         assert_valid(&plan, &json, what);
+        // Without texts: serde's JSON less each task's title, script and long_message
+        // (compared as values: the order of keys is the full form's, checked above).
+        let mut lean = json.clone();
+        for t in lean["tasks"].as_array_mut().unwrap() {
+            let t = t.as_object_mut().unwrap();
+            assert!(t.remove("title").is_some(), "{what}");
+            t.remove("script");
+            t.remove("long_message");
+        }
+        let written = (p.to_json_with(crate::plan::JsonOptions::default().texts(false))).unwrap();
+        let written: serde_json::Value = serde_json::from_str(&written).unwrap();
+        assert_eq!(written, lean, "{what}");
     };
     let cn = Calendar::china(2026).unwrap();
     let history = History::from_json(
