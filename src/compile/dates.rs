@@ -10,7 +10,7 @@
 //! row without a date, and no year after 10,000. The property test below compares both
 //! over random shapes and starts.
 
-use chrono::{Datelike, Days, Months, NaiveDate, Weekday};
+use chrono::{Datelike, Days, NaiveDate, Weekday};
 use rrule::{Frequency, NWeekday, RRule, Unvalidated};
 
 /// `rrule`'s guard: this many periods in a row without a date end the expansion.
@@ -52,6 +52,15 @@ fn days_in_month(year: i32, month: u32) -> u32 {
         _ if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
         _ => 28,
     }
+}
+
+/// The first day of the month `k` months after the month that begins on `first` (by
+/// year and month: cheaper than chrono's month addition, which clamps days).
+fn first_of_month_after(first: NaiveDate, k: u64) -> Option<NaiveDate> {
+    let index = i64::from(first.year()) * 12 + i64::from(first.month0()) + i64::try_from(k).ok()?;
+    let year = i32::try_from(index.div_euclid(12)).ok()?;
+    let month0 = u32::try_from(index.rem_euclid(12)).ok()?;
+    NaiveDate::from_ymd_opt(year, month0 + 1, 1)
 }
 
 impl Shape {
@@ -207,10 +216,7 @@ impl Shape {
                     }
                 }
                 Freq::Monthly => {
-                    let Some(first) = u32::try_from(k)
-                        .ok()
-                        .and_then(|k| first_month.checked_add_months(Months::new(k)))
-                    else {
+                    let Some(first) = first_of_month_after(first_month, k) else {
                         break;
                     };
                     if first.year() > LAST_YEAR {

@@ -340,15 +340,7 @@ impl RuleSet {
         }
         // The rank orders (program, step) as their ids would, without comparing strings;
         // follow-ups added by hand share the last rank and go by their ids.
-        let key = |t: &Task| {
-            (
-                t.due,
-                t.window.start,
-                t.info().rank,
-                t.occurrence,
-                t.derived,
-            )
-        };
+        let key = |t: &Task| (t.due, t.window.start, t.rank(), t.occurrence, t.derived);
         // Short plans are sorted in place (the standard library sorts them by insertion,
         // few moves), and so are very long ones (no allocation for their keys); the others
         // sort their keys with the tasks' places on the stack, and the tasks move once.
@@ -568,7 +560,7 @@ impl Planner<'_> {
                 nominal: t.nominal,
                 fixed: (!t.by_calendar).then_some(t.due),
                 step: match &t.step {
-                    task::InfoRef::Rules(slot) => (self.subject.infos.get(*slot as usize))
+                    task::InfoRef::Rules(slot, _) => (self.subject.infos.get(*slot as usize))
                         .map_or_else(|| Arc::from(""), |i| i.step.clone()),
                     task::InfoRef::Own(info) => info.step.clone(),
                 },

@@ -127,8 +127,9 @@ pub(crate) const NO_SLOT: u32 = u32::MAX;
 /// Where a task's [`TaskInfo`] is.
 #[derive(Debug, Clone)]
 pub(crate) enum InfoRef {
-    /// In the rule set's table ([`Subject::infos`]), at this slot.
-    Rules(u32),
+    /// In the rule set's table ([`Subject::infos`]), at this slot; with its rank
+    /// ([`TaskInfo::rank`]), which sorting reads without going to the table.
+    Rules(u32, u32),
     /// Its own.
     Own(Arc<TaskInfo>),
 }
@@ -137,7 +138,7 @@ impl InfoRef {
     /// The reference to `info`: its slot when it is in the rule set's table `infos`.
     pub(crate) fn to(info: &Arc<TaskInfo>, infos: &[Arc<TaskInfo>]) -> InfoRef {
         match infos.get(info.slot as usize) {
-            Some(i) if Arc::ptr_eq(i, info) => InfoRef::Rules(info.slot),
+            Some(i) if Arc::ptr_eq(i, info) => InfoRef::Rules(info.slot, info.rank),
             _ => InfoRef::Own(info.clone()),
         }
     }
@@ -307,9 +308,17 @@ impl Task {
     }
 
     /// What the task shares with the other occurrences of its step.
+    /// The rank of the task's step ([`TaskInfo::rank`]).
+    pub(crate) fn rank(&self) -> u32 {
+        match &self.info {
+            InfoRef::Rules(_, rank) => *rank,
+            InfoRef::Own(info) => info.rank,
+        }
+    }
+
     pub(crate) fn info(&self) -> &TaskInfo {
         match &self.info {
-            InfoRef::Rules(slot) => self
+            InfoRef::Rules(slot, _) => self
                 .subject
                 .infos
                 .get(*slot as usize)
