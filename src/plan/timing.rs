@@ -2,7 +2,8 @@
 //! clinic's quiet hours and the patient's rest hours.
 
 use super::Planner;
-use crate::compile::{Step, TimeSpec, DAY_KINDS};
+use crate::calendar::DayKind;
+use crate::compile::{Step, TimeSpec};
 use crate::episode::Patient;
 use crate::error::{Located, Result};
 use crate::model::Channel;
@@ -43,11 +44,8 @@ impl Planner<'_> {
             step.time
         } else {
             let kind = self.cal.day_kind(due);
-            let bit = 1u8
-                << DAY_KINDS
-                    .iter()
-                    .position(|k| *k == kind.name())
-                    .unwrap_or(0);
+            // `DAY_KINDS` lists the kinds in `DayKind::ALL`'s order (a test checks).
+            let bit = 1u8 << DayKind::ALL.iter().position(|k| *k == kind).unwrap_or(0);
             step.time_overrides
                 .iter()
                 .find(|o| {
@@ -104,5 +102,19 @@ impl Planner<'_> {
             )
             .into_calendar("calendar")
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::calendar::DayKind;
+    use crate::compile::DAY_KINDS;
+
+    /// Time overrides name day kinds by `DAY_KINDS`' positions; planning finds a day's
+    /// bit by its position in `DayKind::ALL`.
+    #[test]
+    fn day_kinds_are_listed_in_the_same_order() {
+        let names: Vec<&str> = DayKind::ALL.iter().map(|k| k.name()).collect();
+        assert_eq!(names, DAY_KINDS);
     }
 }
