@@ -288,6 +288,8 @@ impl RuleSet {
             trace: explain.then(Box::default),
             facts: facts::Facts::of(episode),
             lanes: lanes::LaneIndex::default(),
+            shard,
+            program_index: 0,
         };
         match horizon {
             // The name is built only on an error.
@@ -303,6 +305,7 @@ impl RuleSet {
             if program.patient_scope == horizon.is_some() && program.applies.matches(episode) {
                 let id = shard.and_then(|s| s.program_ids.get(i));
                 out.plan.programs.push(id.unwrap_or(&program.id).clone());
+                out.program_index = i;
                 out.plan.tasks.reserve(program.steps.len());
                 out.program_twice_if_needed(program)?;
             }
@@ -468,6 +471,10 @@ struct Planner<'a> {
     facts: facts::Facts<'a>,
     /// The placements of a large program, indexed by lane.
     lanes: lanes::LaneIndex,
+    /// This thread's copy of the ids plans take counts on ([`RuleSet::shard`]).
+    shard: Option<&'a crate::ruleset::Shard>,
+    /// The position in the rule set of the program being planned.
+    program_index: usize,
 }
 
 impl Planner<'_> {
@@ -582,13 +589,21 @@ impl Planner<'_> {
         planned
     }
 
+    /// The position of `program` in the rule set: the one being planned, as a rule.
+    fn index_of(&self, program: &Program) -> Option<usize> {
+        let current = self.rules.programs.get(self.program_index);
+        if current.is_some_and(|p| std::ptr::eq(p, program)) {
+            return Some(self.program_index);
+        }
+        (self.rules.programs.iter()).position(|p| std::ptr::eq(p, program))
+    }
+
     /// This thread's copy of the name of `program`'s milestone `m` (`name`): threads
     /// sharing a rule set do not contend for one count.
     fn milestone_name(&self, program: &Program, m: usize, name: &Arc<str>) -> Arc<str> {
-        let copy = self.rules.shard().and_then(|s| {
-            let i = (self.rules.programs.iter()).position(|p| std::ptr::eq(p, program))?;
-            s.milestone_names.get(i)?.get(m)
-        });
+        let copy = self
+            .shard
+            .and_then(|s| s.milestone_names.get(self.index_of(program)?)?.get(m));
         copy.filter(|c| ***c == **name).unwrap_or(name).clone()
     }
 
@@ -640,11 +655,8 @@ impl Planner<'_> {
             );
         }
         // This thread's copies of the ids, when there are: no contended counts.
-        let shard = self.rules.shard();
-        let program_id = shard.and_then(|s| {
-            let i = (self.rules.programs.iter()).position(|p| std::ptr::eq(p, program))?;
-            s.program_ids.get(i)
-        });
+        let shard = self.shard;
+        let program_id = shard.and_then(|s| s.program_ids.get(self.index_of(program)?));
         let step_id = shard.and_then(|s| s.step_ids.get(step.info.slot as usize));
         self.plan.dropped.push(Dropped {
             id: task_id(&program.id, &step.info.step, &self.subject.episode, n),
