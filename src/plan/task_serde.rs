@@ -131,7 +131,7 @@ fn is_false(b: &bool) -> bool {
 }
 
 impl Serialize for Task {
-    /// Written field by field in [`Repr`]'s order, borrowing every text: no text is
+    /// Written field by field in `Repr`'s order, borrowing every text: no text is
     /// copied, and dates and times are written without `fmt`.
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use crate::json::out::Day;
