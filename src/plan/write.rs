@@ -34,6 +34,7 @@ impl JsonOptions {
     /// patient (`{patient}`…) are then not written either; [`super::Task::title`] and
     /// [`super::Task::script`] still give them. Such JSON is not read back as a
     /// [`Plan`] (a task's title is required), nor valid against `schema/plan.schema.json`.
+    #[must_use]
     pub fn texts(mut self, on: bool) -> Self {
         self.texts = on;
         self
