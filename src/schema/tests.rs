@@ -1,3 +1,4 @@
+#![cfg(test)]
 //! The shipped schemas are the generated ones; every sample file, built-in rule file and
 //! plan validates against its schema; what the readers refuse for its shape, the schemas
 //! refuse too.
