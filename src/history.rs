@@ -147,7 +147,7 @@ impl OutcomeKind {
     /// assert_eq!(OutcomeKind::AbnormalRecovery.label(Lang::En), "abnormal recovery");
     /// ```
     pub fn label(self, lang: crate::rules::Lang) -> &'static str {
-        let (zh, en) = match self {
+        lang.pick(match self {
             OutcomeKind::Done => ("已完成", "done"),
             OutcomeKind::NoAnswer => ("未接听", "no answer"),
             OutcomeKind::Busy => ("占线", "busy"),
@@ -157,11 +157,7 @@ impl OutcomeKind {
             OutcomeKind::Declined => ("明确拒绝", "declined"),
             OutcomeKind::AbnormalRecovery => ("恢复异常", "abnormal recovery"),
             OutcomeKind::Note => ("备注", "note"),
-        };
-        match lang {
-            crate::rules::Lang::Zh => zh,
-            crate::rules::Lang::En => en,
-        }
+        })
     }
 
     /// The call did not reach the patient.

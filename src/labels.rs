@@ -124,10 +124,7 @@ const MILESTONES: &[Row] = &[
 
 fn pick(rows: &[Row], id: &str, lang: Lang) -> Option<&'static str> {
     let (_, zh, en) = rows.iter().find(|r| r.0 == id)?;
-    Some(match lang {
-        Lang::Zh => zh,
-        Lang::En => en,
-    })
+    Some(lang.pick((zh, en)))
 }
 
 /// The label of an event (`procedure` → `手术/治疗` / `procedure`).
@@ -160,10 +157,7 @@ pub fn attribute(name: &str, lang: Lang) -> Option<&'static str> {
 /// ```
 pub fn value(attribute: &str, value: &str, lang: Lang) -> Option<&'static str> {
     let (_, _, zh, en) = VALUES.iter().find(|r| r.0 == attribute && r.1 == value)?;
-    Some(match lang {
-        Lang::Zh => zh,
-        Lang::En => en,
-    })
+    Some(lang.pick((zh, en)))
 }
 
 /// The label of a fact kind (`recovered` → `已康复` / `recovered`): what a task waits

@@ -69,6 +69,14 @@ pub enum Lang {
 }
 
 impl Lang {
+    /// The one of a label's Chinese and English forms that is in this language.
+    pub(crate) fn pick<'a>(self, (zh, en): (&'a str, &'a str)) -> &'a str {
+        match self {
+            Lang::Zh => zh,
+            Lang::En => en,
+        }
+    }
+
     /// The language tag (`zh`, `en`).
     pub fn tag(self) -> &'static str {
         match self {

@@ -212,7 +212,7 @@ impl ShiftReason {
     /// assert_eq!(ShiftReason::CallDeskClosed.label(Lang::En), "call desk closed");
     /// ```
     pub fn label(self, lang: crate::rules::Lang) -> &'static str {
-        let (zh, en) = match self {
+        lang.pick(match self {
             ShiftReason::ClosedWeekday => ("每周休息日", "weekly closing day"),
             ShiftReason::ClosedDate => ("休息日", "closed date"),
             ShiftReason::Holiday => ("法定节假日", "public holiday"),
@@ -225,11 +225,7 @@ impl ShiftReason {
             ShiftReason::WaitEnded => ("等待期满", "the wait ended"),
             ShiftReason::Agreed => ("与顾客约定", "agreed with the patient"),
             ShiftReason::Picked => ("顾问选定", "picked by the consultant"),
-        };
-        match lang {
-            crate::rules::Lang::Zh => zh,
-            crate::rules::Lang::En => en,
-        }
+        })
     }
 }
 

@@ -195,10 +195,7 @@ fn resource(plan: &Plan, t: &Task, o: &Options) -> FhirTask {
 }
 
 fn words(lang: Lang, zh: &str, en: &str) -> String {
-    match lang {
-        Lang::Zh => zh.into(),
-        Lang::En => en.into(),
-    }
+    lang.pick((zh, en)).into()
 }
 
 fn concept_text(text: &str) -> CodeableConcept {

@@ -86,7 +86,7 @@ impl Channel {
     /// assert_eq!(Channel::InPerson.label(Lang::En), "in person");
     /// ```
     pub fn label(self, lang: Lang) -> &'static str {
-        let (zh, en) = match self {
+        lang.pick(match self {
             Channel::Phone => ("电话", "phone"),
             Channel::Sms => ("短信", "SMS"),
             Channel::InPerson => ("当面", "in person"),
@@ -94,11 +94,7 @@ impl Channel {
             Channel::Mail => ("邮寄", "mail"),
             Channel::HomeVisit => ("上门", "home visit"),
             Channel::Internal => ("内部", "internal"),
-        };
-        match lang {
-            Lang::Zh => zh,
-            Lang::En => en,
-        }
+        })
     }
 }
 
@@ -140,7 +136,7 @@ impl Role {
     /// assert_eq!(Role::Supervisor.label(Lang::En), "supervisor");
     /// ```
     pub fn label(self, lang: Lang) -> &'static str {
-        let (zh, en) = match self {
+        lang.pick(match self {
             Role::CustomerService => ("客服", "customer service"),
             Role::OnsiteConsultant => ("现场咨询", "onsite consultant"),
             Role::OnlineConsultant => ("网络咨询", "online consultant"),
@@ -150,11 +146,7 @@ impl Role {
             Role::Consultant => ("咨询师", "consultant"),
             Role::Doctor => ("医生", "doctor"),
             Role::Nurse => ("护士", "nurse"),
-        };
-        match lang {
-            Lang::Zh => zh,
-            Lang::En => en,
-        }
+        })
     }
 }
 

@@ -776,10 +776,7 @@ impl DropReason {
     /// ```
     pub fn label(self, lang: Lang) -> &'static str {
         let (_, zh, en) = self.row();
-        match lang {
-            Lang::Zh => zh,
-            Lang::En => en,
-        }
+        lang.pick((zh, en))
     }
 }
 
@@ -792,16 +789,12 @@ impl Status {
     /// assert_eq!(Status::Open.label(Lang::En), "open now");
     /// ```
     pub fn label(self, lang: Lang) -> &'static str {
-        let (zh, en) = match self {
+        lang.pick(match self {
             Status::Upcoming => ("待办", "upcoming"),
             Status::Open => ("今日可做", "open now"),
             Status::Missed => ("已逾期", "missed"),
             Status::Expired => ("已失效", "expired"),
-        };
-        match lang {
-            Lang::Zh => zh,
-            Lang::En => en,
-        }
+        })
     }
 }
 
