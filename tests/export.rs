@@ -86,6 +86,17 @@ fn inpatient_with_history() -> Plan {
 // iCalendar
 
 /// Unfolds content lines (RFC 5545 §3.1): a CRLF followed by one space or tab goes.
+/// The iCalendar of `plan` in `lang`, with the other options at their defaults.
+fn ics_in(plan: &Plan, lang: Lang) -> String {
+    export::ics(
+        [plan],
+        &Options {
+            lang,
+            ..Options::default()
+        },
+    )
+}
+
 fn unfold(ics: &str) -> String {
     ics.replace("\r\n ", "").replace("\r\n\t", "")
 }
@@ -249,13 +260,7 @@ fn ics_lines_are_at_most_75_octets_and_unfold_to_the_chinese_text() {
     // Long Chinese scripts (3 octets a character) and English ones.
     let plan = inpatient_with_history();
     for lang in [Lang::Zh, Lang::En] {
-        let ics = export::ics(
-            [&plan],
-            &Options {
-                lang,
-                ..Options::default()
-            },
-        );
+        let ics = ics_in(&plan, lang);
         let mut folded = 0;
         for line in ics.split_terminator("\r\n") {
             assert!(line.len() <= 75, "{} octets: {line:?}", line.len());
@@ -395,13 +400,7 @@ fn awkward_plan() -> Plan {
 fn ics_escapes_separators_backslashes_and_newlines() {
     let plan = awkward_plan();
     for lang in [Lang::Zh, Lang::En] {
-        let ics = export::ics(
-            [&plan],
-            &Options {
-                lang,
-                ..Options::default()
-            },
-        );
+        let ics = ics_in(&plan, lang);
         let cal = parse_ics(&ics);
         let todo = &cal.todos[0].properties;
         let task = &plan.tasks[0];

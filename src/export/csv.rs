@@ -73,10 +73,7 @@ pub const CSV_COLUMNS: [&str; 25] = [
 /// # Ok::<(), followup::Error>(())
 /// ```
 pub fn csv<'a>(plans: impl IntoIterator<Item = &'a Plan>, options: &Options) -> String {
-    let mut out = String::new();
-    // Writing into a String does not fail.
-    let _ = write_csv(&mut out, plans, options);
-    out
+    super::into_string(|out| write_csv(out, plans, options))
 }
 
 /// [`csv`], written into `out`.

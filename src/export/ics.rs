@@ -47,10 +47,7 @@ use std::fmt::{self, Write};
 /// # Ok::<(), followup::Error>(())
 /// ```
 pub fn ics<'a>(plans: impl IntoIterator<Item = &'a Plan>, options: &Options) -> String {
-    let mut out = String::new();
-    // Writing into a String does not fail.
-    let _ = write_ics(&mut out, plans, options);
-    out
+    super::into_string(|out| write_ics(out, plans, options))
 }
 
 /// [`ics`], written into `out`.

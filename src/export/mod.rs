@@ -239,6 +239,13 @@ impl State {
     }
 }
 
+/// What `write` writes, as a `String`: writing into a `String` does not fail.
+pub(crate) fn into_string(write: impl FnOnce(&mut String) -> std::fmt::Result) -> String {
+    let mut out = String::new();
+    let _ = write(&mut out);
+    out
+}
+
 /// The tasks of `plans` to export, each with its plan: each plan's tasks but those it
 /// lists as dropped.
 pub(crate) fn tasks<'a>(plans: impl IntoIterator<Item = &'a Plan>) -> Vec<(&'a Plan, &'a Task)> {

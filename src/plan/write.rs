@@ -244,6 +244,16 @@ fn key(out: &mut String, k: &str) {
     out.push_str("\":");
 }
 
+/// `,"program":…,"step":…,"occurrence":…`, as tasks and dropped occurrences have them.
+fn program_step_occurrence(out: &mut String, program: &str, step: &str, occurrence: u32) {
+    key(out, "program");
+    string(out, program);
+    key(out, "step");
+    string(out, step);
+    key(out, "occurrence");
+    number(out, occurrence);
+}
+
 fn task(out: &mut String, t: &Task, options: JsonOptions) -> serde_json::Result<()> {
     let info = t.info();
     let subject = &*t.subject;
@@ -260,12 +270,7 @@ fn task(out: &mut String, t: &Task, options: JsonOptions) -> serde_json::Result<
         escaped(out, &d.name());
     }
     out.push('"');
-    key(out, "program");
-    string(out, &info.program);
-    key(out, "step");
-    string(out, &info.step);
-    key(out, "occurrence");
-    number(out, t.occurrence);
+    program_step_occurrence(out, &info.program, &info.step, t.occurrence);
     key(out, "episode");
     string(out, &subject.episode);
     key(out, "patient");
@@ -373,12 +378,7 @@ fn task(out: &mut String, t: &Task, options: JsonOptions) -> serde_json::Result<
 fn dropped(out: &mut String, d: &Dropped) -> serde_json::Result<()> {
     out.push_str("{\"id\":");
     string(out, &d.id);
-    key(out, "program");
-    string(out, &d.program);
-    key(out, "step");
-    string(out, &d.step);
-    key(out, "occurrence");
-    number(out, d.occurrence);
+    program_step_occurrence(out, &d.program, &d.step, d.occurrence);
     key(out, "nominal");
     match d.nominal {
         Some(day) => date(out, day),
