@@ -6,11 +6,13 @@
 //! `cargo bench --bench hosts`
 
 use chrono::{Days, Months, NaiveDate};
-use criterion::{criterion_group, BatchSize, Criterion, Throughput};
+use criterion::{
+    criterion_group, measurement::WallTime, BatchSize, BenchmarkGroup, Criterion, Throughput,
+};
 use followup::{
     calendar::Calendar,
     episode::{Episode, Patient},
-    plan::Plan,
+    plan::{JsonOptions, Plan},
     rules::RuleSet,
 };
 use std::hint::black_box;
@@ -81,6 +83,51 @@ fn course(i: u64) -> Episode {
     Episode::from_json("ep", &json.to_string()).unwrap()
 }
 
+/// The tasks of `episodes` planned on `calendar`, counted.
+fn total_tasks(rules: &RuleSet, episodes: &[Episode], calendar: &Calendar) -> usize {
+    (episodes.iter())
+        .map(|e| rules.plan(black_box(e), calendar).unwrap().tasks.len())
+        .sum()
+}
+
+/// Benches `f` on each of `items` in turn, one an iteration: distinct inputs, not one
+/// hot one.
+fn each<T, R>(
+    g: &mut BenchmarkGroup<'_, WallTime>,
+    name: &str,
+    items: &[T],
+    mut f: impl FnMut(&T) -> R,
+) {
+    g.bench_function(name, |b| {
+        let mut i = 0;
+        b.iter(|| {
+            i = (i + 1) % items.len();
+            f(black_box(&items[i]))
+        })
+    });
+}
+
+/// The best of 10 runs of `f`, in seconds.
+fn best(f: &dyn Fn()) -> f64 {
+    (0..10)
+        .map(|_| {
+            let t = Instant::now();
+            f();
+            t.elapsed().as_secs_f64()
+        })
+        .fold(f64::MAX, f64::min)
+}
+
+/// The best of 10 runs of two threads, one running `f(x)`, the other `f(y)`.
+fn best_on_two(f: &(dyn Fn(&[Episode]) + Sync), x: &[Episode], y: &[Episode]) -> f64 {
+    best(&|| {
+        std::thread::scope(|s| {
+            s.spawn(|| f(x));
+            s.spawn(|| f(y));
+        })
+    })
+}
+
 fn report(rules: &RuleSet, episodes: &[Episode]) {
     // The floor and the engine in one run, for the ratio.
     let open = Calendar::default();
@@ -114,29 +161,10 @@ fn report(rules: &RuleSet, episodes: &[Episode]) {
             black_box(rules.plan(ep, &open).unwrap());
         }
     };
-    let best = |f: &dyn Fn()| {
-        (0..10)
-            .map(|_| {
-                let t = Instant::now();
-                f();
-                t.elapsed().as_secs_f64()
-            })
-            .fold(f64::MAX, f64::min)
-    };
     let one = best(&|| plan_all(episodes));
     let (a, b) = episodes.split_at(episodes.len() / 2);
-    let halves = best(&|| {
-        std::thread::scope(|s| {
-            s.spawn(|| plan_all(a));
-            s.spawn(|| plan_all(b));
-        })
-    });
-    let same = best(&|| {
-        std::thread::scope(|s| {
-            s.spawn(|| plan_all(episodes));
-            s.spawn(|| plan_all(episodes));
-        })
-    });
+    let halves = best_on_two(&plan_all, a, b);
+    let same = best_on_two(&plan_all, episodes, episodes);
     // What this machine gives two threads at all: the floor, each thread its half, 256
     // episodes at a time into one buffer (the same memory for one thread and two).
     let floor_half = |eps: &[Episode]| {
@@ -148,18 +176,8 @@ fn report(rules: &RuleSet, episodes: &[Episode]) {
         }
     };
     let floor_one = best(&|| floor_half(episodes));
-    let floor_two = best(&|| {
-        std::thread::scope(|s| {
-            s.spawn(|| floor_half(a));
-            s.spawn(|| floor_half(b));
-        })
-    });
-    let floor_same = best(&|| {
-        std::thread::scope(|s| {
-            s.spawn(|| floor_half(episodes));
-            s.spawn(|| floor_half(episodes));
-        })
-    });
+    let floor_two = best_on_two(&floor_half, a, b);
+    let floor_same = best_on_two(&floor_half, episodes, episodes);
     eprintln!(
         "hosts: 2 threads sharing one RuleSet: {:.2}× one thread's throughput (distinct episodes), {:.2}× (the same episodes); the floor on 2 threads: {:.2}× (halves), {:.2}× (the same episodes)",
         one / halves,
@@ -208,10 +226,7 @@ fn benches(c: &mut Criterion) {
         .unwrap()
         .merge(&Calendar::from_json("clinic", r#"{"closed_weekdays": ["Mon"]}"#).unwrap())
         .unwrap();
-    let tasks: usize = episodes
-        .iter()
-        .map(|e| rules.plan(e, &open).unwrap().tasks.len())
-        .sum();
+    let tasks = total_tasks(&rules, &episodes, &open);
 
     let mut g = c.benchmark_group("hosts");
     g.throughput(Throughput::Elements(tasks as u64));
@@ -221,12 +236,7 @@ fn benches(c: &mut Criterion) {
         b.iter(|| floor(black_box(&episodes), &mut out))
     });
     g.bench_function("distinct_4096", |b| {
-        b.iter(|| {
-            episodes
-                .iter()
-                .map(|e| rules.plan(black_box(e), &open).unwrap().tasks.len())
-                .sum::<usize>()
-        })
+        b.iter(|| total_tasks(&rules, &episodes, &open))
     });
     // The same into one reused plan (`plan_into`): no task vector allocated per episode.
     g.bench_function("distinct_4096_plan_into", |b| {
@@ -242,20 +252,10 @@ fn benches(c: &mut Criterion) {
         })
     });
     g.bench_function("distinct_4096_china_2002_2026_closed_mondays", |b| {
-        b.iter(|| {
-            episodes
-                .iter()
-                .map(|e| rules.plan(black_box(e), &china).unwrap().tasks.len())
-                .sum::<usize>()
-        })
+        b.iter(|| total_tasks(&rules, &episodes, &china))
     });
     g.bench_function("distinct_4096_china_2016_2026_closed_mondays", |b| {
-        b.iter(|| {
-            episodes
-                .iter()
-                .map(|e| rules.plan(black_box(e), &china_recent).unwrap().tasks.len())
-                .sum::<usize>()
-        })
+        b.iter(|| total_tasks(&rules, &episodes, &china_recent))
     });
     g.bench_function("distinct_4096_with_ids", |b| {
         b.iter(|| {
@@ -276,87 +276,51 @@ fn benches(c: &mut Criterion) {
         .take(256)
         .map(|e| serde_json::to_string(e).unwrap())
         .collect();
-    g.bench_function("json_in_plan_json_out", |b| {
-        let mut i = 0;
-        b.iter(|| {
-            i = (i + 1) % texts.len();
-            let ep = rules.read_episode("ep", black_box(&texts[i])).unwrap();
-            serde_json::to_string(&rules.plan(&ep, &open).unwrap()).unwrap()
-        })
+    each(&mut g, "json_in_plan_json_out", &texts, |text| {
+        let ep = rules.read_episode("ep", text).unwrap();
+        serde_json::to_string(&rules.plan(&ep, &open).unwrap()).unwrap()
     });
-    g.bench_function("json_in_plan_to_json", |b| {
-        let mut i = 0;
-        b.iter(|| {
-            i = (i + 1) % texts.len();
-            let ep = rules.read_episode("ep", black_box(&texts[i])).unwrap();
-            rules.plan(&ep, &open).unwrap().to_json().unwrap()
-        })
+    each(&mut g, "json_in_plan_to_json", &texts, |text| {
+        let ep = rules.read_episode("ep", text).unwrap();
+        rules.plan(&ep, &open).unwrap().to_json().unwrap()
     });
     // The same texts into a plain serde struct of the episode's shape (no checks, no
     // vocabulary): what `read_episode` is compared with.
-    g.bench_function("json_in_plain_struct", |b| {
-        let mut i = 0;
-        b.iter(|| {
-            i = (i + 1) % texts.len();
-            serde_json::from_str::<PlainEpisode>(black_box(&texts[i])).unwrap()
-        })
+    each(&mut g, "json_in_plain_struct", &texts, |text| {
+        serde_json::from_str::<PlainEpisode>(text).unwrap()
     });
-    g.bench_function("json_in_only", |b| {
-        let mut i = 0;
-        b.iter(|| {
-            i = (i + 1) % texts.len();
-            rules.read_episode("ep", black_box(&texts[i])).unwrap()
-        })
+    each(&mut g, "json_in_only", &texts, |text| {
+        rules.read_episode("ep", text).unwrap()
     });
     let plans: Vec<Plan> = episodes
         .iter()
         .take(256)
         .map(|e| rules.plan(e, &open).unwrap())
         .collect();
-    g.bench_function("json_out_only", |b| {
-        let mut i = 0;
-        b.iter(|| {
-            i = (i + 1) % plans.len();
-            serde_json::to_string(black_box(&plans[i])).unwrap()
-        })
+    each(&mut g, "json_out_only", &plans, |plan| {
+        serde_json::to_string(plan).unwrap()
     });
-    g.bench_function("json_out_to_json", |b| {
-        let mut i = 0;
-        let mut out = String::new();
-        b.iter(|| {
-            i = (i + 1) % plans.len();
-            out.clear();
-            black_box(&plans[i]).write_json(&mut out).unwrap();
-            out.len()
-        })
+    // Into one buffer, as a host writing many plans would.
+    let mut out = String::new();
+    let mut write = |plan: &Plan, options| {
+        out.clear();
+        plan.write_json_with(&mut out, options).unwrap();
+        out.len()
+    };
+    each(&mut g, "json_out_to_json", &plans, |plan| {
+        write(plan, JsonOptions::default())
     });
     // The same without texts (`JsonOptions::texts(false)`): a host that keeps them.
-    g.bench_function("json_out_to_json_without_texts", |b| {
-        let mut i = 0;
-        let mut out = String::new();
-        let lean = followup::plan::JsonOptions::default().texts(false);
-        b.iter(|| {
-            i = (i + 1) % plans.len();
-            out.clear();
-            (black_box(&plans[i]).write_json_with(&mut out, lean)).unwrap();
-            out.len()
-        })
+    each(&mut g, "json_out_to_json_without_texts", &plans, |plan| {
+        write(plan, JsonOptions::default().texts(false))
     });
     let consultations: Vec<Episode> = (0..256).map(consultation).collect();
-    g.bench_function("consultation", |b| {
-        let mut i = 0;
-        b.iter(|| {
-            i = (i + 1) % consultations.len();
-            rules.plan(black_box(&consultations[i]), &open).unwrap()
-        })
+    each(&mut g, "consultation", &consultations, |ep| {
+        rules.plan(ep, &open).unwrap()
     });
     let courses: Vec<Episode> = (0..256).map(course).collect();
-    g.bench_function("course_6_sessions", |b| {
-        let mut i = 0;
-        b.iter(|| {
-            i = (i + 1) % courses.len();
-            rules.plan(black_box(&courses[i]), &open).unwrap()
-        })
+    each(&mut g, "course_6_sessions", &courses, |ep| {
+        rules.plan(ep, &open).unwrap()
     });
     let patients: Vec<Patient> = (0..256)
         .map(|i: u64| Patient {
@@ -373,14 +337,8 @@ fn benches(c: &mut Criterion) {
         NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
         NaiveDate::from_ymd_opt(2035, 12, 31).unwrap(),
     );
-    g.bench_function("greetings_10_years", |b| {
-        let mut i = 0;
-        b.iter(|| {
-            i = (i + 1) % patients.len();
-            rules
-                .plan_patient(black_box(&patients[i]), from, until, &open)
-                .unwrap()
-        })
+    each(&mut g, "greetings_10_years", &patients, |patient| {
+        rules.plan_patient(patient, from, until, &open).unwrap()
     });
     g.bench_function("batch_keep_plans_1024", |b| {
         b.iter_batched(
