@@ -18,7 +18,9 @@
 
 pub mod mutate;
 
-use followup::{calendar::Calendar, episode::Episode, Error, history::History, plan::Plan, rules::RuleSet};
+use followup::{
+    calendar::Calendar, episode::Episode, history::History, plan::Plan, rules::RuleSet, Error,
+};
 use serde::Serialize;
 use std::fmt::Debug;
 use std::sync::OnceLock;
@@ -111,11 +113,9 @@ fn check_rules_from(builder: impl Fn() -> followup::rules::RuleSetBuilder, text:
         Ok(rules) => rules,
         Err(e) => return names_source(&e, SOURCE, Some(text), Error::is_rule),
     };
-    let json = to_json(&rules);
-    match serde_json::from_str::<RuleSet>(&json) {
-        Ok(back) => assert!(back == rules, "the rule set read back differs: {json}"),
-        Err(e) => panic!("the rule set's JSON does not read back: {e}\n{json}"),
-    }
+    round_trip("rule set", &rules, |json| {
+        serde_json::from_str::<RuleSet>(json)
+    });
     for episode in sample_episodes() {
         check_plan(|| rules.plan(episode, &Calendar::default()), episode);
     }
@@ -137,11 +137,9 @@ pub fn check_episode_text(text: &str) {
         plain.as_ref() == Ok(&episode),
         "read_episode accepts what Episode::from_json refuses: {plain:?}"
     );
-    let json = to_json(&episode);
-    match builtin().read_episode("round trip", &json) {
-        Ok(back) => assert!(back == episode, "the episode read back differs: {json}"),
-        Err(e) => panic!("the episode's JSON does not read back: {e}\n{json}"),
-    }
+    round_trip("episode", &episode, |json| {
+        builtin().read_episode("round trip", json)
+    });
     check_plan(|| builtin().plan(&episode, &Calendar::default()), &episode);
     check_plan(|| builtin().plan(&episode, china()), &episode);
 }
@@ -154,11 +152,9 @@ pub fn check_calendar_text(text: &str) {
         Ok(calendar) => calendar,
         Err(e) => return names_source(&e, SOURCE, Some(text), Error::is_calendar),
     };
-    let json = to_json(&calendar);
-    match Calendar::from_json("round trip", &json) {
-        Ok(back) => assert!(back == calendar, "the calendar read back differs: {json}"),
-        Err(e) => panic!("the calendar's JSON does not read back: {e}\n{json}"),
-    }
+    round_trip("calendar", &calendar, |json| {
+        Calendar::from_json("round trip", json)
+    });
     let merged = match twice("merged calendar", || china().merge(&calendar)) {
         Ok(merged) => Some(merged),
         Err(e) => {
@@ -181,11 +177,9 @@ pub fn check_history_text(text: &str) {
         Ok(history) => history,
         Err(e) => return names_source(&e, SOURCE, Some(text), Error::is_history),
     };
-    let json = to_json(&history);
-    match History::from_json("round trip", &json) {
-        Ok(back) => assert!(back == history, "the history read back differs: {json}"),
-        Err(e) => panic!("the history's JSON does not read back: {e}\n{json}"),
-    }
+    round_trip("history", &history, |json| {
+        History::from_json("round trip", json)
+    });
     let episode = &sample_episodes()[0];
     check_plan(
         || builtin().plan_with(episode, &history, &Calendar::default()),
@@ -250,6 +244,19 @@ fn check_plan(make: impl Fn() -> Result<Plan, Error>, episode: &Episode) {
     match serde_json::from_str::<Plan>(&json) {
         Ok(back) => assert!(back == plan, "the plan read back differs: {json}"),
         Err(e) => panic!("the plan's JSON does not read back: {e}\n{json}"),
+    }
+}
+
+/// `value` written as JSON and read back by `read` is `value` again.
+fn round_trip<T, E>(what: &str, value: &T, read: impl FnOnce(&str) -> Result<T, E>)
+where
+    T: Serialize + PartialEq,
+    E: std::fmt::Display,
+{
+    let json = to_json(value);
+    match read(&json) {
+        Ok(back) => assert!(back == *value, "the {what} read back differs: {json}"),
+        Err(e) => panic!("the {what}'s JSON does not read back: {e}\n{json}"),
     }
 }
 
