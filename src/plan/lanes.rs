@@ -12,7 +12,6 @@ use crate::model::{Channel, Role};
 use chrono::NaiveDate;
 use std::collections::HashMap as StdHashMap;
 use std::hash::{BuildHasherDefault, Hasher};
-use std::sync::Arc;
 
 /// The keys are a lane and a day, a few small integers: a multiply-rotate hash (as
 /// rustc's FxHash) is all they need, and several times cheaper than SipHash. The inputs
@@ -79,7 +78,7 @@ struct Order {
     /// The first pass's rule days, sorted, once each.
     nominals: Vec<NaiveDate>,
     /// The step of the first task (in the first pass's order) of each rule day.
-    steps: Vec<Arc<str>>,
+    steps: Vec<u32>,
     /// Fenwick tree over rule-day ranks: the latest due placed at ranks below.
     latest: Vec<Option<NaiveDate>>,
     /// Fenwick tree over reversed ranks: the earliest due placed at ranks above.
@@ -92,7 +91,7 @@ pub(super) struct Around {
     /// The latest rule day of the first pass before it.
     pub before: Option<NaiveDate>,
     /// The earliest rule day after it, with its step.
-    pub after: Option<(NaiveDate, Arc<str>)>,
+    pub after: Option<(NaiveDate, u32)>,
     /// The latest due placed for an earlier rule day.
     pub placed_before: Option<NaiveDate>,
     /// The earliest due placed for a later rule day.
@@ -110,10 +109,10 @@ impl LaneIndex {
         if !self.active {
             return;
         }
-        let mut by_lane: HashMap<Lane, Vec<(NaiveDate, &Arc<str>)>> = HashMap::default();
+        let mut by_lane: HashMap<Lane, Vec<(NaiveDate, u32)>> = HashMap::default();
         for n in first_pass {
             let lane = (n.channel, n.role);
-            by_lane.entry(lane).or_default().push((n.nominal, &n.step));
+            by_lane.entry(lane).or_default().push((n.nominal, n.slot));
             if let Some(day) = n.fixed {
                 self.fixed.entry((lane, day)).or_default().push(n.nominal);
             }
@@ -127,7 +126,7 @@ impl LaneIndex {
                 lane,
                 Order {
                     nominals: list.iter().map(|(d, _)| *d).collect(),
-                    steps: list.iter().map(|(_, s)| Arc::clone(s)).collect(),
+                    steps: list.iter().map(|(_, s)| *s).collect(),
                     latest: vec![None; n + 1],
                     earliest: vec![None; n + 1],
                 },
@@ -188,7 +187,7 @@ impl LaneIndex {
                 .nominals
                 .get(above)
                 .copied()
-                .zip(order.steps.get(above).cloned()),
+                .zip(order.steps.get(above).copied()),
             ..Around::default()
         };
         // Prefix maximum over ranks 0..below.

@@ -494,7 +494,7 @@ impl Planner<'_> {
 }
 
 /// A task of the current program as the rules and the calendar placed it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Copy)]
 pub(super) struct Placement {
     pub channel: Channel,
     pub role: crate::model::Role,
@@ -502,9 +502,9 @@ pub(super) struct Placement {
     pub due: NaiveDate,
     /// The calendar moved it off its rule's day.
     pub by_calendar: bool,
-    /// Its step, by slot in the rule set's table: no reference count per task (threads
-    /// sharing a rule set would contend for the step's).
-    pub step: task::InfoRef,
+    /// Its step, by slot in the rule set's table ([`task::TaskInfo::slot`]): plain data,
+    /// no reference count, and small enough to be passed in registers.
+    pub slot: u32,
 }
 
 /// A task of the first pass of a program, as the second pass sees it.
@@ -516,7 +516,9 @@ pub(super) struct Neighbour {
     pub nominal: NaiveDate,
     /// Its day, when it was not shifted: shifted tasks keep off it.
     pub fixed: Option<NaiveDate>,
-    pub step: Arc<str>,
+    /// Its step's slot in the rule set's table (the name is looked up only for a task
+    /// it supersedes).
+    pub slot: u32,
 }
 
 /// One anchor date of a step: its day, the time of the moment it stands for (the event,
@@ -566,11 +568,7 @@ impl Planner<'_> {
                 role: t.role,
                 nominal: t.nominal,
                 fixed: (!t.by_calendar).then_some(t.due),
-                step: match &t.step {
-                    task::InfoRef::Rules(slot, _) => (self.subject.infos.get(*slot as usize))
-                        .map_or_else(|| Arc::from(""), |i| i.step.clone()),
-                    task::InfoRef::Own(info) => info.step.clone(),
-                },
+                slot: t.slot,
             })
             .collect();
         self.placed.clear();
@@ -596,6 +594,19 @@ impl Planner<'_> {
             return Some(self.program_index);
         }
         (self.rules.programs.iter()).position(|p| std::ptr::eq(p, program))
+    }
+
+    /// The id of the current program's step in `slot`: this thread's copy when there is
+    /// one (threads sharing a rule set do not contend for one count).
+    fn step_id(&self, slot: u32) -> Option<Arc<str>> {
+        let program = self.rules.programs.get(self.program_index)?;
+        let step = program.steps.iter().find(|s| s.info.slot == slot)?;
+        let copy = self.shard.and_then(|s| s.step_ids.get(slot as usize));
+        Some(
+            copy.filter(|c| ***c == *step.info.step)
+                .unwrap_or(&step.info.step)
+                .clone(),
+        )
     }
 
     /// This thread's copy of the name of `program`'s milestone `m` (`name`): threads

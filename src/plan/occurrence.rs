@@ -206,7 +206,10 @@ impl Planner<'_> {
                 (d, reason)
             }
             shift::Placed::Drop(reason, detail) => {
-                if let Some(r) = self.cal.closed_reason_for(step.info.channel, rule_day) {
+                let closed = (self.tracing())
+                    .then(|| self.cal.closed_reason_for(step.info.channel, rule_day))
+                    .flatten();
+                if let Some(r) = closed {
                     self.why(|| {
                         let within = step
                             .max_shift
@@ -405,7 +408,7 @@ impl Planner<'_> {
                 nominal,
                 due,
                 by_calendar: shift::by_calendar(shifted),
-                step: super::task::InfoRef::to(&step.info, &self.subject.infos),
+                slot: step.info.slot,
             }),
         }
 

@@ -108,8 +108,9 @@ pub(super) fn in_order(placed: &[Placement]) -> bool {
     if !placed.iter().any(|t| t.by_calendar) {
         return true;
     }
+    // Ties keep any order: a group of one rule day is checked against earlier days only.
     let mut sorted: Vec<&Placement> = placed.iter().collect();
-    sorted.sort_by_key(|t| (t.channel, t.role, t.nominal));
+    sorted.sort_unstable_by_key(|t| (t.channel, t.role, t.nominal));
     let mut i = 0;
     while let Some(first) = sorted.get(i) {
         let lane = (first.channel, first.role);
@@ -198,8 +199,9 @@ enum Way {
 struct Gap {
     lo: Option<NaiveDate>,
     hi: Option<NaiveDate>,
-    /// The next task's step, which supersedes this one if it must go on or past its day.
-    next: Option<Arc<str>>,
+    /// The slot of the next task's step, which supersedes this one if it must go on or
+    /// past its day.
+    next: Option<u32>,
 }
 
 fn within(d: NaiveDate, lo: Option<NaiveDate>, hi: Option<NaiveDate>) -> bool {
@@ -267,17 +269,17 @@ impl Planner<'_> {
             gap.next = a.after.map(|(_, s)| s);
             return gap;
         }
-        let mut next: Option<(NaiveDate, &Arc<str>)> = None;
+        let mut next: Option<(NaiveDate, u32)> = None;
         for n in (self.first_pass.iter()).filter(|n| n.channel == channel && n.role == role) {
             if n.nominal < nominal {
                 gap.lo = max_opt(gap.lo, n.nominal.succ_opt());
             } else if n.nominal > nominal && next.is_none_or(|(d, _)| n.nominal < d) {
-                next = Some((n.nominal, &n.step));
+                next = Some((n.nominal, n.slot));
             }
         }
         if let Some((d, step)) = next {
             gap.hi = d.pred_opt();
-            gap.next = Some(step.clone());
+            gap.next = Some(step);
         }
         for t in (self.placed.iter()).filter(|t| t.channel == channel && t.role == role) {
             if t.nominal < nominal {
@@ -338,29 +340,35 @@ impl Planner<'_> {
             .saturating_add(held)
             .saturating_add(1)
             .saturating_mul(7);
-        let far = |d: NaiveDate| max.is_some_and(|m| (d - from).num_days().abs() > m);
         // `open`: the crew works on `d` (one look in the calendar's table).
         let ok = |d: NaiveDate, open: bool| {
             open && within(d, lo, hi) && !avoid.is_some_and(|n| self.taken_on(channel, d, n))
         };
         // `within`: the farthest a day may be, in days (a nearest search looks back no
-        // further than the day it found ahead).
+        // further than the day it found ahead). It and `max` bound the distance from
+        // `from`, counted as the search goes: no date subtraction per day looked at.
         let walk = |dir: i64, within: Option<i64>| -> Option<NaiveDate> {
-            let mut d = from;
+            let limit = match (within, max) {
+                (Some(w), Some(m)) => Some(w.min(m)),
+                (w, m) => w.or(m),
+            };
+            let (mut d, mut distance) = (from, 0i64);
             for _ in 0..steps {
                 d = add_days(d, dir)?;
+                distance += 1;
                 let open = self.cal.works_crew(crew, d);
                 // A run of closed days is crossed in one step (a day the crew works is in
                 // none: no search through the runs).
                 if let Some((start, end)) = (!open).then(|| self.cal.closed_run(crew, d)).flatten()
                 {
-                    d = if dir > 0 { end } else { start };
+                    let to = if dir > 0 { end } else { start };
+                    distance += (to - d).num_days().abs();
+                    d = to;
                     continue;
                 }
                 if (dir > 0 && hi.is_some_and(|h| d > h))
                     || (dir < 0 && lo.is_some_and(|l| d < l))
-                    || far(d)
-                    || within.is_some_and(|w| (d - from).num_days().abs() > w)
+                    || limit.is_some_and(|l| distance > l)
                 {
                     return None;
                 }
@@ -443,7 +451,7 @@ impl Planner<'_> {
         lo: Option<NaiveDate>,
         gap: &Gap,
     ) -> Option<Placed> {
-        let next = gap.next.as_ref()?;
+        let next = gap.next?;
         let beyond = gap.hi?.succ_opt()?;
         let found = self.search(
             step.info.channel,
@@ -456,7 +464,7 @@ impl Planner<'_> {
         );
         found
             .filter(|d| *d >= beyond)
-            .map(|_| Placed::Drop(DropReason::Superseded, Some(next.clone())))
+            .map(|_| Placed::Drop(DropReason::Superseded, self.step_id(next)))
     }
 
     /// Why no day was found, and what the step says to do then.
