@@ -408,6 +408,7 @@ impl Calendar {
         let mut cal = Calendar(spec, runs::Runs::default(), table::Table::default());
         cal.2 = table::Table::of(&cal);
         cal.1 = runs::Runs::of(&cal);
+        cal.2.mark_runs(&cal.1);
         cal
     }
 
@@ -591,12 +592,6 @@ impl Calendar {
         }
     }
 
-    /// The run of closed days holding `d` for `crew`, if `d` is in one that holds a
-    /// listed date: searches jump over it.
-    pub(crate) fn closed_run(&self, crew: Crew, d: NaiveDate) -> Option<(NaiveDate, NaiveDate)> {
-        self.1.at(crew, d)
-    }
-
     /// Why a task on `channel` cannot be done on `date`, or `None` if its [`Crew`] works
     /// that day: visits, mail and internal work need the clinic open; calls need the
     /// call desk (the clinic's open days, changed by `call_desk`); messages go every day
@@ -653,6 +648,23 @@ impl Calendar {
     /// True if `crew` works on `date`.
     pub(crate) fn works_crew(&self, crew: Crew, date: NaiveDate) -> bool {
         self.crew_closed(crew, date).is_none()
+    }
+
+    /// Whether `crew` works on `date`, and, if it does not, the run of closed days
+    /// holding `date` (looked for only when the table does not rule it out).
+    pub(crate) fn works_or_run(
+        &self,
+        crew: Crew,
+        date: NaiveDate,
+    ) -> (bool, Option<(NaiveDate, NaiveDate)>) {
+        let (reason, may_run) = match self.2.day(crew, date) {
+            Some(answer) => answer,
+            None => (self.crew_closed_by_rules(crew, date), true),
+        };
+        match reason {
+            None => (true, None),
+            Some(_) => (false, may_run.then(|| self.1.at(crew, date)).flatten()),
+        }
     }
 
     /// How many runs of closed days that hold a listed date `crew` has: a search crosses

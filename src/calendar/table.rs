@@ -1,7 +1,9 @@
 //! Closed days as a table, built when a calendar is made: for each crew, one byte per day
 //! over the span of the calendar's listed dates (the reason the crew does not work, or
 //! open) and one per weekday for the days outside it. A lookup is an index, whatever the
-//! calendar's length; a crew the calendar closes on no day at all costs one test.
+//! calendar's length; a crew the calendar closes on no day at all costs one test. A day
+//! also says whether it is in a run of closed days ([`super::runs`]), so a search looks
+//! for a run only on the days that are in one.
 //!
 //! The table is filled by asking the calendar's rules themselves
 //! ([`Calendar::crew_closed_by_rules`]) for every day of the span and for a week outside
@@ -24,10 +26,14 @@ struct Crewed {
     always: bool,
     /// Day number (from the common era) of `days[0]`.
     first: i32,
+    /// The closed reason's code, plus [`IN_RUN`] for a day in a run of closed days.
     days: Box<[u8]>,
     /// By weekday from Monday, for the days outside `days`.
     weekly: [u8; 7],
 }
+
+/// The bit of a day's code saying it is in a run of closed days.
+const IN_RUN: u8 = 0x80;
 
 const REASONS: [ShiftReason; 6] = [
     ShiftReason::ClosedWeekday,
@@ -135,26 +141,57 @@ impl Table {
         ])))
     }
 
+    /// Marks the days of the span that are in one of `runs`: called once, when the
+    /// calendar is made, after its runs.
+    pub(super) fn mark_runs(&mut self, runs: &super::runs::Runs) {
+        let Some(table) = self.0.as_mut().and_then(Arc::get_mut) else {
+            return;
+        };
+        for (crew, c) in [Crew::Clinic, Crew::CallDesk, Crew::Messages]
+            .into_iter()
+            .zip(table.iter_mut())
+        {
+            let mut day = NaiveDate::from_num_days_from_ce_opt(c.first);
+            for code in c.days.iter_mut() {
+                let Some(d) = day else { break };
+                if *code != 0 && runs.at(crew, d).is_some() {
+                    *code |= IN_RUN;
+                }
+                day = d.succ_opt();
+            }
+        }
+    }
+
     /// Why `crew` does not work on `date`: `Some(None)` if it works, `None` when there is
     /// no table (then the rules answer).
     #[inline]
     pub(super) fn closed(&self, crew: Crew, date: NaiveDate) -> Option<Option<ShiftReason>> {
+        self.day(crew, date).map(|(reason, _)| reason)
+    }
+
+    /// [`Table::closed`], and whether the day may be in a run of closed days: `false`
+    /// for a day of the span in none (the days outside the span may be).
+    #[inline]
+    pub(super) fn day(&self, crew: Crew, date: NaiveDate) -> Option<(Option<ShiftReason>, bool)> {
         let c = &self.0.as_deref()?[crew_index(crew)];
         if c.always {
-            return Some(None);
+            return Some((None, false));
         }
         let at = date
             .num_days_from_ce()
             .checked_sub(c.first)
             .and_then(|i| usize::try_from(i).ok())
             .and_then(|i| c.days.get(i));
-        let code = match at {
-            Some(code) => *code,
-            None => c.weekly[date.weekday().num_days_from_monday() as usize],
+        let (code, may_run) = match at {
+            Some(code) => (*code & !IN_RUN, *code & IN_RUN != 0),
+            None => (
+                c.weekly[date.weekday().num_days_from_monday() as usize],
+                true,
+            ),
         };
         Some(match code {
-            0 => None,
-            n => REASONS.get(usize::from(n) - 1).copied(),
+            0 => (None, false),
+            n => (REASONS.get(usize::from(n) - 1).copied(), may_run),
         })
     }
 }
@@ -191,5 +228,35 @@ mod tests {
                 d = d.succ_opt().unwrap();
             }
         }
+    }
+
+    /// A search finds the same run of closed days with the table's marks as by looking
+    /// in the runs for every closed day, inside the span of listed dates and outside.
+    #[test]
+    fn the_table_marks_the_days_in_runs() {
+        let clinic = Calendar::from_json(
+            "clinic",
+            r#"{"closed_weekdays": ["Mon"], "closed_dates": ["2026-03-10", "2026-03-14"],
+                "call_desk": {"closed_dates": ["2026-03-11"]},
+                "messages": {"closed_dates": ["2026-03-15", "2026-03-16"]}}"#,
+        )
+        .unwrap();
+        let china = Calendar::china_years(2020..=2026).unwrap();
+        let merged = china.merge(&clinic).unwrap();
+        let mut runs = 0;
+        for cal in [Calendar::default(), clinic, china, merged] {
+            let mut d = NaiveDate::from_ymd_opt(2018, 1, 1).unwrap();
+            while d < NaiveDate::from_ymd_opt(2029, 1, 1).unwrap() {
+                for crew in [Crew::Clinic, Crew::CallDesk, Crew::Messages] {
+                    let works = cal.works_crew(crew, d);
+                    let run = (!works).then(|| cal.1.at(crew, d)).flatten();
+                    assert_eq!(cal.works_or_run(crew, d), (works, run), "{crew:?} {d}");
+                    runs += usize::from(run.is_some());
+                }
+                d = d.succ_opt().unwrap();
+            }
+        }
+        // The calendars have runs: the marks were put to the test.
+        assert!(runs > 500, "{runs}");
     }
 }

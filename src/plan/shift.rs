@@ -105,11 +105,23 @@ pub(super) fn by_calendar(shifted: Option<ShiftReason>) -> bool {
 /// latest due of the earlier rule days, of all their tasks and of their moved ones, says
 /// so without comparing every pair.
 pub(super) fn in_order(placed: &[Placement]) -> bool {
-    if !placed.iter().any(|t| t.by_calendar) {
+    let Some(moved) = placed.iter().find(|t| t.by_calendar) else {
         return true;
-    }
+    };
+    // Placements are plain data: a program's few are sorted in a copy on the stack.
+    let mut stack = [*moved; IN_ORDER_ON_STACK];
+    let mut heap = Vec::new();
+    let sorted: &mut [Placement] = match stack.get_mut(..placed.len()) {
+        Some(s) => {
+            s.copy_from_slice(placed);
+            s
+        }
+        None => {
+            heap.extend_from_slice(placed);
+            &mut heap
+        }
+    };
     // Ties keep any order: a group of one rule day is checked against earlier days only.
-    let mut sorted: Vec<&Placement> = placed.iter().collect();
     sorted.sort_unstable_by_key(|t| (t.channel, t.role, t.nominal));
     let mut i = 0;
     while let Some(first) = sorted.get(i) {
@@ -139,6 +151,9 @@ pub(super) fn in_order(placed: &[Placement]) -> bool {
     }
     true
 }
+
+/// Programs of at most this many placements check their order on the stack.
+const IN_ORDER_ON_STACK: usize = 64;
 
 /// Why no day took a task: no day its channel works after it at all; or none it may use
 /// within its `max_shift` (none at all `within`, or only days other tasks hold); or the
@@ -356,11 +371,10 @@ impl Planner<'_> {
             for _ in 0..steps {
                 d = add_days(d, dir)?;
                 distance += 1;
-                let open = self.cal.works_crew(crew, d);
-                // A run of closed days is crossed in one step (a day the crew works is in
-                // none: no search through the runs).
-                if let Some((start, end)) = (!open).then(|| self.cal.closed_run(crew, d)).flatten()
-                {
+                // A run of closed days is crossed in one step (the runs are searched only
+                // for a day the table does not say is in none).
+                let (open, run) = self.cal.works_or_run(crew, d);
+                if let Some((start, end)) = run {
                     let to = if dir > 0 { end } else { start };
                     distance += (to - d).num_days().abs();
                     d = to;
