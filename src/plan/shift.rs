@@ -42,6 +42,9 @@ pub(super) struct Bounds {
 
 /// `d` plus `n` days (`n` may be negative).
 pub(super) fn add_days(d: NaiveDate, n: i64) -> Option<NaiveDate> {
+    if n == 0 {
+        return Some(d);
+    }
     let days = Days::new(n.unsigned_abs());
     if n < 0 {
         d.checked_sub_days(days)
