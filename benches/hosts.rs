@@ -257,6 +257,18 @@ fn benches(c: &mut Criterion) {
     g.bench_function("distinct_4096_china_2016_2026_closed_mondays", |b| {
         b.iter(|| total_tasks(&rules, &episodes, &china_recent))
     });
+    // Sixteen shapes of episode in turn (a patient tag each): more than a thread keeps, so
+    // every plan decides its vocabulary check, programs and steps again.
+    let shapes: Vec<Episode> = (episodes.iter().zip(0..))
+        .map(|(e, i)| {
+            let mut e = e.clone();
+            e.patient.tags = vec![format!("t{}", i % 16)];
+            e
+        })
+        .collect();
+    g.bench_function("distinct_4096_sixteen_shapes", |b| {
+        b.iter(|| total_tasks(&rules, &shapes, &open))
+    });
     g.bench_function("distinct_4096_with_ids", |b| {
         b.iter(|| {
             let mut n = 0;

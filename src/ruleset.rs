@@ -102,6 +102,9 @@ pub struct RuleSet {
     /// Copies of what every plan takes a reference count on, each allocated apart: each
     /// thread uses its own, so threads sharing a rule set do not contend for one count.
     shards: Box<[Shard]>,
+    /// This rule set's number, unique in the process (its clones share it): what a
+    /// thread's kept decisions for an episode shape ([`crate::plan`]) are keyed by.
+    pub(crate) id: u64,
 }
 
 /// One copy of the parts every plan takes a reference count on ([`RuleSet::shard`]).
@@ -457,6 +460,10 @@ impl Accumulator {
             infos: infos.into(),
             stamp,
             shards,
+            id: {
+                static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+                NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            },
         }
     }
 }

@@ -44,6 +44,11 @@ pub struct Vocabulary {
     attributes: BTreeMap<Arc<str>, Option<BTreeSet<Arc<str>>>>,
     facts: BTreeSet<Arc<str>>,
     milestones: BTreeSet<Arc<str>>,
+    /// The attributes a condition tests (`applies`, `when`, `unless`, a sample's
+    /// `always`), free or not.
+    tested: BTreeSet<Arc<str>>,
+    /// The free attributes no condition tests: their value changes no decision.
+    untested_free: BTreeSet<Arc<str>>,
 }
 
 impl Vocabulary {
@@ -103,6 +108,10 @@ impl Vocabulary {
                 }
             }
         }
+        v.untested_free = (v.attributes.iter())
+            .filter(|(name, values)| values.is_none() && !v.tested.contains(*name))
+            .map(|(name, _)| name.clone())
+            .collect();
         v
     }
 
@@ -117,6 +126,7 @@ impl Vocabulary {
                 }
                 CondKey::Tag => {}
                 CondKey::Attribute(name) => {
+                    self.tested.insert(Arc::from(&**name));
                     let entry = self
                         .attributes
                         .entry(Arc::from(&**name))
@@ -150,6 +160,12 @@ impl Vocabulary {
     /// True if the attribute is known and takes any value.
     pub fn is_free(&self, name: &str) -> bool {
         matches!(self.attributes.get(name), Some(None))
+    }
+
+    /// True if the attribute is free and no condition of the rules tests it: its value
+    /// decides nothing of which programs and steps apply.
+    pub(crate) fn decides_nothing(&self, name: &str) -> bool {
+        self.untested_free.contains(name)
     }
 
     /// The accepted fact kinds.

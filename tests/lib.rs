@@ -27,6 +27,7 @@ mod rules_folder;
 mod samples;
 mod sampling;
 mod schema_key;
+mod shapes;
 mod shifts;
 mod support;
 mod tasks;

@@ -28,6 +28,7 @@ mod occurrence;
 mod patient;
 mod record;
 mod scratch;
+mod shapes;
 mod shift;
 pub(crate) mod task;
 mod task_serde;
@@ -290,25 +291,51 @@ impl RuleSet {
             lanes: lanes::LaneIndex::default(),
             shard,
             program_index: 0,
+            decided: None,
         };
         match horizon {
             // The name is built only on an error.
-            None => episode
-                .checked(&self.limits)
-                .and_then(|()| self.vocabulary().check(episode))
-                .map_err(|e| e.into_episode(&what()))?,
+            None => {
+                episode
+                    .checked(&self.limits)
+                    .map_err(|e| e.into_episode(&what()))?;
+                // An episode of a shape this thread just planned was accepted then.
+                let looked = shapes::look_up(self.id, episode);
+                out.decided = Some(match looked.kept.clone() {
+                    Some(kept) => kept,
+                    None => {
+                        (self.vocabulary().check(episode)).map_err(|e| e.into_episode(&what()))?;
+                        let (programs, vocabulary) = (&self.programs, self.vocabulary());
+                        shapes::decide(self.id, &looked, episode, programs, vocabulary)
+                    }
+                });
+            }
             Some(_) => episode
                 .checked_patient(&self.limits)
                 .map_err(|e| e.into_episode(&what()))?,
         }
-        for (i, program) in self.programs.iter().enumerate() {
-            if program.patient_scope == horizon.is_some() && program.applies.matches(episode) {
-                let id = shard.and_then(|s| s.program_ids.get(i));
-                out.plan.programs.push(id.unwrap_or(&program.id).clone());
-                out.program_index = i;
-                out.plan.tasks.reserve(program.steps.len());
-                out.program_twice_if_needed(program)?;
+        // The programs that apply: decided for the episode's shape, or tested here.
+        let decided = out.decided.clone();
+        let count = decided
+            .as_ref()
+            .map_or(self.programs.len(), |d| d.programs.len());
+        for k in 0..count {
+            let i = decided
+                .as_ref()
+                .map_or(Some(k), |d| d.programs.get(k).map(|p| p.0));
+            let Some((i, program)) = i.and_then(|i| Some((i, self.programs.get(i)?))) else {
+                continue;
+            };
+            if decided.is_none()
+                && !(program.patient_scope == horizon.is_some() && program.applies.matches(episode))
+            {
+                continue;
             }
+            let id = shard.and_then(|s| s.program_ids.get(i));
+            out.plan.programs.push(id.unwrap_or(&program.id).clone());
+            out.program_index = i;
+            out.plan.tasks.reserve(program.steps.len());
+            out.program_twice_if_needed(program)?;
         }
         out.follow_ups()?;
         out.owners();
@@ -475,6 +502,8 @@ struct Planner<'a> {
     shard: Option<&'a crate::ruleset::Shard>,
     /// The position in the rule set of the program being planned.
     program_index: usize,
+    /// What the rule set decided for the episode's shape (episode plans only).
+    decided: Option<std::rc::Rc<shapes::Decisions>>,
 }
 
 impl Planner<'_> {

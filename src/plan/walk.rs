@@ -23,10 +23,17 @@ impl Planner<'_> {
             at: Some(ep.at.time()),
             moved: None,
         };
-        for step in &program.steps {
+        let decided = self.decided.clone();
+        let planned = decided.as_deref().and_then(|d| d.steps(self.program_index));
+        for (i, step) in program.steps.iter().enumerate() {
             let start = self.anchors.len();
-            let excluded = !step.unless.is_empty() && step.unless.matches(ep);
-            if !step.when.matches(ep) || excluded {
+            let wanted = match planned.and_then(|p| p.get(i)) {
+                Some(wanted) => *wanted,
+                None => {
+                    step.when.matches(ep) && (step.unless.is_empty() || !step.unless.matches(ep))
+                }
+            };
+            if !wanted {
                 self.spans.push(None);
                 continue;
             }

@@ -1,0 +1,273 @@
+//! What a rule set decides from an episode's words alone, kept per thread for the last
+//! few kinds of episode it planned: that the vocabulary accepts the episode, which
+//! programs apply, and which of their steps' `when` hold and `unless` do not.
+//!
+//! A clinic's episodes come in few shapes (a plastic inpatient, a laser session, an
+//! online lead who did not buy…): the next episode of a shape just planned reuses these
+//! decisions instead of looking every attribute up again. The shape is everything the
+//! decisions read: the rule set, the event, the attributes (the value too, unless the
+//! attribute is free and no condition tests it: a procedure's free text does not make a
+//! shape), the patient's tags, the kinds of the facts and the names of the milestones.
+//! Everything else (dates, ids, facts' times, the sample draw) is read for every plan.
+
+use crate::compile::Program;
+use crate::episode::Episode;
+use crate::vocabulary::Vocabulary;
+use std::cell::RefCell;
+use std::rc::Rc;
+
+/// How many shapes a thread keeps (over all its rule sets); the oldest makes way, and
+/// its vectors are reused: a thread whose episodes come in more shapes than this
+/// decides for each, and allocates nothing more for it.
+const KEPT: usize = 8;
+
+/// Episodes with more words than this (attributes, tags, facts and milestones together)
+/// are not kept: the lookup stays short and the memory small.
+const MOST_WORDS: usize = 24;
+
+/// The decisions for one shape.
+#[derive(Debug, Default)]
+pub(super) struct Decisions {
+    /// The episode programs that apply, in the rule set's order: their index, and where
+    /// their steps' answers are in `steps`.
+    pub programs: Vec<(usize, usize, usize)>,
+    /// For each step of those programs, whether it is planned: its `when` holds and its
+    /// `unless` does not.
+    steps: Vec<bool>,
+}
+
+impl Decisions {
+    /// Whether each step of the program at `index` is planned (`None`: not decided here).
+    pub fn steps(&self, index: usize) -> Option<&[bool]> {
+        let (_, from, to) = self.programs.iter().find(|(p, _, _)| *p == index)?;
+        self.steps.get(*from..*to)
+    }
+
+    fn decide(&mut self, ep: &Episode, programs: &[Program]) {
+        self.programs.clear();
+        self.steps.clear();
+        for (i, p) in programs.iter().enumerate() {
+            if p.patient_scope || !p.applies.matches(ep) {
+                continue;
+            }
+            let from = self.steps.len();
+            self.steps.extend(
+                (p.steps.iter())
+                    .map(|s| s.when.matches(ep) && (s.unless.is_empty() || !s.unless.matches(ep))),
+            );
+            self.programs.push((i, from, self.steps.len()));
+        }
+    }
+}
+
+/// One word of a shape, by its place in the shape's text; `Any` for a free attribute's
+/// value.
+#[derive(Debug, Clone, Copy)]
+enum Word {
+    At(usize, usize),
+    Any,
+}
+
+/// A shape: the rule set, and the episode's words in one text — the event; each
+/// attribute's name and value (or `Any`); the tags; the facts' kinds; the milestones'
+/// names — with how many there are of each.
+#[derive(Debug, Default)]
+struct Shape {
+    rules: u64,
+    /// [`fingerprint`] of the episode: shapes that differ in more than attribute values
+    /// are told apart without comparing their words.
+    print: u64,
+    text: String,
+    words: Vec<Word>,
+    counts: [usize; 4],
+    decisions: Rc<Decisions>,
+}
+
+#[derive(Default)]
+struct Kept {
+    shapes: Vec<Shape>,
+    /// The shape the next one replaces, once `KEPT` are kept.
+    next: usize,
+}
+
+thread_local! {
+    static KEPT_SHAPES: RefCell<Kept> = RefCell::default();
+}
+
+impl Shape {
+    fn word(&self, i: usize) -> Option<Option<&str>> {
+        match self.words.get(i)? {
+            Word::At(from, to) => self.text.get(*from..*to).map(Some),
+            Word::Any => Some(None),
+        }
+    }
+
+    fn fits(&self, rules: u64, print: u64, ep: &Episode) -> bool {
+        let [attributes, tags, facts, milestones] = self.counts;
+        if self.rules != rules
+            || self.print != print
+            || attributes != ep.attributes.len()
+            || tags != ep.patient.tags.len()
+            || facts != ep.facts.len()
+            || milestones != ep.milestones.len()
+        {
+            return false;
+        }
+        let mut i = 0;
+        let mut next = |want: &str, any_value: bool| {
+            let w = self.word(i);
+            i += 1;
+            match w {
+                Some(Some(w)) => w == want,
+                Some(None) => any_value,
+                None => false,
+            }
+        };
+        next(&ep.event, false)
+            && (ep.attributes.iter()).all(|(n, v)| next(n, false) && next(v, true))
+            && ep.patient.tags.iter().all(|t| next(t, false))
+            && ep.facts.iter().all(|f| next(&f.kind, false))
+            && ep.milestones.keys().all(|m| next(m, false))
+    }
+
+    /// Makes this the shape of `ep` (reusing its vectors).
+    fn set(&mut self, rules: u64, print: u64, ep: &Episode, vocabulary: &Vocabulary) {
+        self.rules = rules;
+        self.print = print;
+        self.text.clear();
+        self.words.clear();
+        let (text, words) = (&mut self.text, &mut self.words);
+        // `None`: any value.
+        let mut push = |w: Option<&str>| match w {
+            Some(w) => {
+                let from = text.len();
+                text.push_str(w);
+                words.push(Word::At(from, text.len()));
+            }
+            None => words.push(Word::Any),
+        };
+        push(Some(&ep.event));
+        for (name, value) in &ep.attributes {
+            push(Some(name));
+            let any = vocabulary.decides_nothing(name);
+            push((!any).then_some(value.as_str()));
+        }
+        for t in &ep.patient.tags {
+            push(Some(t));
+        }
+        for f in &ep.facts {
+            push(Some(&f.kind));
+        }
+        for m in ep.milestones.keys() {
+            push(Some(m));
+        }
+        self.counts = [
+            ep.attributes.len(),
+            ep.patient.tags.len(),
+            ep.facts.len(),
+            ep.milestones.len(),
+        ];
+    }
+}
+
+/// A hash of the episode's words but its attribute values (the event, the attributes'
+/// names, the tags, the facts' kinds and the milestones' names), cheap rather than
+/// thorough: each word's length and first and last two bytes. Shapes with the same
+/// print are told apart by their words.
+fn fingerprint(ep: &Episode) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut add = |w: &str| {
+        let b = w.as_bytes();
+        let byte = |i: Option<usize>| u64::from(i.and_then(|i| b.get(i)).copied().unwrap_or(0));
+        let n = b.len();
+        let word = (n as u64)
+            | byte(Some(0)) << 32
+            | byte(Some(1)) << 40
+            | byte(n.checked_sub(2)) << 48
+            | byte(n.checked_sub(1)) << 56;
+        h = (h ^ word).wrapping_mul(0x0100_0000_01b3).rotate_left(29);
+    };
+    add(&ep.event);
+    ep.attributes.keys().for_each(|n| add(n));
+    ep.patient.tags.iter().for_each(|t| add(t));
+    ep.facts.iter().for_each(|f| add(&f.kind));
+    ep.milestones.keys().for_each(|m| add(m));
+    h
+}
+
+fn words(ep: &Episode) -> usize {
+    (ep.attributes.len())
+        .saturating_add(ep.patient.tags.len())
+        .saturating_add(ep.facts.len())
+        .saturating_add(ep.milestones.len())
+}
+
+/// An episode's shape, looked for among those this thread keeps.
+pub(super) struct Lookup {
+    /// The decisions kept for it, if any.
+    pub kept: Option<Rc<Decisions>>,
+    /// Its [`fingerprint`]; `None`: too many words to be kept.
+    print: Option<u64>,
+}
+
+/// Looks for the shape of `ep` under the rule set `rules` among those kept.
+pub(super) fn look_up(rules: u64, ep: &Episode) -> Lookup {
+    if words(ep) > MOST_WORDS {
+        return Lookup {
+            kept: None,
+            print: None,
+        };
+    }
+    let print = fingerprint(ep);
+    let kept = KEPT_SHAPES
+        .try_with(|k| {
+            let kept = k.try_borrow().ok()?;
+            let found = (kept.shapes.iter()).find(|shape| shape.fits(rules, print, ep))?;
+            Some(found.decisions.clone())
+        })
+        .ok()
+        .flatten();
+    Lookup {
+        kept,
+        print: Some(print),
+    }
+}
+
+/// Decides for `ep`, whose vocabulary check passed and whose shape `looked` was not
+/// kept, and keeps the decisions for its shape.
+pub(super) fn decide(
+    rules: u64,
+    looked: &Lookup,
+    ep: &Episode,
+    programs: &[Program],
+    vocabulary: &Vocabulary,
+) -> Rc<Decisions> {
+    let fresh = || {
+        let mut d = Decisions::default();
+        d.decide(ep, programs);
+        Rc::new(d)
+    };
+    let Some(print) = looked.print else {
+        return fresh();
+    };
+    let kept = KEPT_SHAPES.try_with(|k| {
+        let mut kept = k.try_borrow_mut().ok()?;
+        let kept = &mut *kept;
+        let shape = if kept.shapes.len() < KEPT {
+            kept.shapes.push(Shape::default());
+            kept.shapes.last_mut()?
+        } else {
+            let i = kept.next % KEPT;
+            kept.next = (i + 1) % KEPT;
+            kept.shapes.get_mut(i)?
+        };
+        shape.set(rules, print, ep, vocabulary);
+        // The vectors of the shape it replaces, unless a plan still holds them.
+        match Rc::get_mut(&mut shape.decisions) {
+            Some(d) => d.decide(ep, programs),
+            None => shape.decisions = fresh(),
+        }
+        Some(shape.decisions.clone())
+    });
+    kept.ok().flatten().unwrap_or_else(fresh)
+}
