@@ -20,6 +20,11 @@ pub(super) struct Facts<'a> {
 }
 
 impl<'a> Facts<'a> {
+    /// True when nothing happened: no fact, reassignment, refusal or opt-out.
+    pub(super) fn is_empty(&self) -> bool {
+        self.times.is_empty() && self.refusal.is_none() && self.opt_outs.is_empty()
+    }
+
     pub(super) fn of(ep: &'a Episode) -> Facts<'a> {
         let mut times: Vec<(&str, NaiveDateTime)> = (ep.facts.iter())
             .map(|f| (f.kind.as_str(), f.at))

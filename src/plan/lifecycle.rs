@@ -30,6 +30,7 @@ pub(super) fn in_sample(ep: &Episode, program: &Program, step: &Step) -> bool {
 /// facts. A fact counts when it happened strictly before `due`. Opt-outs and refusals are
 /// the patient's (`patient.opt_outs`, `patient.declined`) or the episode's facts
 /// (`opt_out`, `declined`), whichever comes first: every program honours them.
+#[inline]
 pub(super) fn judge(
     facts: &Facts<'_>,
     program: &Program,
@@ -37,6 +38,10 @@ pub(super) fn judge(
     channel: Channel,
     due: NaiveDateTime,
 ) -> Verdict {
+    // Most episodes are planned before anything happened: nothing to judge.
+    if facts.is_empty() {
+        return None;
+    }
     judge_contact(facts, &program.declined, &step.stop_when, channel, due)
 }
 
