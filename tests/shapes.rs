@@ -162,3 +162,32 @@ fn rule_sets_do_not_share_shapes() {
         }
     });
 }
+
+/// More shapes than a thread keeps, twice around: the oldest make way and their vectors
+/// are reused, and every plan is still the one a fresh thread makes.
+#[test]
+fn shapes_past_what_a_thread_keeps() {
+    let rules = builtin();
+    let cal = Calendar::default();
+    let episodes: Vec<_> = (0..80)
+        .map(|i| {
+            let category = if i % 3 == 0 { "laser" } else { "plastic" };
+            episode(&format!(
+                r#"{{"id": "e{i}", "event": "procedure", "at": "2026-03-02T10:00:00",
+                    "attributes": {{"category": "{category}", "setting": "inpatient"}},
+                    "patient": {{"id": "p{i}", "tags": ["t{}"]}}}}"#,
+                i % 40
+            ))
+        })
+        .collect();
+    let alone: Vec<_> = (episodes.iter())
+        .map(|e| fresh(|| rules.plan(e, &cal).unwrap()))
+        .collect();
+    fresh(|| {
+        for (e, want) in episodes.iter().zip(&alone) {
+            assert_eq!(&rules.plan(e, &cal).unwrap(), want, "episode {}", e.id);
+        }
+    });
+    // Laser and plastic episodes do get different plans.
+    assert_ne!(alone[0].programs, alone[1].programs);
+}

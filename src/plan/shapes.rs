@@ -19,7 +19,7 @@ use std::rc::Rc;
 /// How many shapes a thread keeps (over all its rule sets); the oldest makes way, and
 /// its vectors are reused: a thread whose episodes come in more shapes than this
 /// decides for each, and allocates nothing more for it.
-const KEPT: usize = 8;
+const KEPT: usize = 32;
 
 /// Episodes with more words than this (attributes, tags, facts and milestones together)
 /// are not kept: the lookup stays short and the memory small.
