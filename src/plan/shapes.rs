@@ -25,6 +25,10 @@ const KEPT: usize = 32;
 /// are not kept: the lookup stays short and the memory small.
 const MOST_WORDS: usize = 24;
 
+/// Nor are episodes whose words (event included) take more bytes than this: a thread
+/// keeps at most `KEPT` times as much, whatever the episodes hold.
+const MOST_BYTES: usize = 1024;
+
 /// The decisions for one shape.
 #[derive(Debug, Default)]
 pub(super) struct Decisions {
@@ -195,11 +199,22 @@ fn fingerprint(ep: &Episode) -> u64 {
     h
 }
 
-fn words(ep: &Episode) -> usize {
-    (ep.attributes.len())
+/// True if the shape of `ep` may be kept: few and short words.
+fn keepable(ep: &Episode) -> bool {
+    let words = (ep.attributes.len())
         .saturating_add(ep.patient.tags.len())
         .saturating_add(ep.facts.len())
-        .saturating_add(ep.milestones.len())
+        .saturating_add(ep.milestones.len());
+    if words > MOST_WORDS {
+        return false;
+    }
+    let bytes = (ep.attributes.iter())
+        .map(|(n, v)| n.len().saturating_add(v.len()))
+        .chain(ep.patient.tags.iter().map(String::len))
+        .chain(ep.facts.iter().map(|f| f.kind.len()))
+        .chain(ep.milestones.keys().map(String::len))
+        .fold(ep.event.len(), usize::saturating_add);
+    bytes <= MOST_BYTES
 }
 
 /// An episode's shape, looked for among those this thread keeps.
@@ -212,7 +227,7 @@ pub(super) struct Lookup {
 
 /// Looks for the shape of `ep` under the rule set `rules` among those kept.
 pub(super) fn look_up(rules: u64, ep: &Episode) -> Lookup {
-    if words(ep) > MOST_WORDS {
+    if !keepable(ep) {
         return Lookup {
             kept: None,
             print: None,
@@ -270,4 +285,44 @@ pub(super) fn decide(
         Some(shape.decisions.clone())
     });
     kept.ok().flatten().unwrap_or_else(fresh)
+}
+
+#[cfg(all(test, feature = "builtin-rules"))]
+mod tests {
+    use super::KEPT_SHAPES;
+    use crate::calendar::Calendar;
+    use crate::episode::Episode;
+    use crate::rules::RuleSet;
+
+    fn kept_count() -> usize {
+        KEPT_SHAPES.with(|k| k.borrow().shapes.len())
+    }
+
+    /// An episode of long words is planned, and its shape is not kept: a thread keeps
+    /// at most `KEPT` shapes of at most `MOST_BYTES` each.
+    #[test]
+    fn long_words_are_not_kept() {
+        std::thread::spawn(|| {
+            let rules = RuleSet::builtin().unwrap();
+            let episode = |procedure: &str| {
+                let json = format!(
+                    r#"{{"id": "e", "event": "procedure", "at": "2026-03-02T10:00:00",
+                        "attributes": {{"category": "plastic", "procedure": "{procedure}"}},
+                        "patient": {{"id": "p"}}}}"#
+                );
+                Episode::from_json("e", &json).unwrap()
+            };
+            let long = episode(&"鼻".repeat(2_000));
+            assert!(!rules
+                .plan(&long, &Calendar::default())
+                .unwrap()
+                .tasks
+                .is_empty());
+            assert_eq!(kept_count(), 0);
+            rules.plan(&episode("鼻"), &Calendar::default()).unwrap();
+            assert_eq!(kept_count(), 1);
+        })
+        .join()
+        .unwrap();
+    }
 }
