@@ -57,7 +57,8 @@ impl RuleSet {
     /// on: the planner's scratch vectors (up to 1,024 items each) and, for the last 32
     /// shapes of episode it planned (event, attributes, tags, fact kinds, milestone
     /// names), what the rule set decided from them — the vocabulary accepted the episode,
-    /// which programs and steps apply (a few KB in all).
+    /// which programs and steps apply (a few KB; shapes of over 1 KB of words are not
+    /// kept, so never more than some 60 KB).
     ///
     /// ```
     /// use followup::{calendar::Calendar, episode::Episode, rules::RuleSet};
