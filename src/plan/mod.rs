@@ -383,9 +383,10 @@ impl RuleSet {
         // sort their keys with the tasks' places on the stack, and the tasks move once.
         let n = plan.tasks.len();
         if n <= SORT_IN_PLACE || n > ON_STACK {
+            // Most tasks differ in their day: the rest of the key only for those that do not.
             plan.tasks.sort_unstable_by(|a, b| {
-                key(a)
-                    .cmp(&key(b))
+                (a.due.cmp(&b.due))
+                    .then_with(|| key(a).cmp(&key(b)))
                     .then_with(|| a.info().step.cmp(&b.info().step))
             });
         } else {
