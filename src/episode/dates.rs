@@ -58,22 +58,26 @@ fn parse_old(s: &str) -> Result<NaiveDate, String> {
     })
 }
 
+/// Reads one string where it lies in the text (no copy): what it expects, for serde's
+/// messages, and how it reads it.
+struct StrVisitor<T>(&'static str, fn(&str) -> Result<T, String>);
+
+impl<T> de::Visitor<'_> for StrVisitor<T> {
+    type Value = T;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.0)
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<T, E> {
+        (self.1)(v).map_err(E::custom)
+    }
+}
+
 /// One date, read with [`parse`].
 pub(crate) struct Date(pub NaiveDate);
 
 impl<'de> Deserialize<'de> for Date {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl de::Visitor<'_> for V {
-            type Value = Date;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a date \"YYYY-MM-DD\"")
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Date, E> {
-                parse(v).map(Date).map_err(E::custom)
-            }
-        }
-        d.deserialize_str(V)
+        d.deserialize_str(StrVisitor("a date \"YYYY-MM-DD\"", |s| parse(s).map(Date)))
     }
 }
 
@@ -115,28 +119,15 @@ pub(crate) mod date_time {
         s.collect_str(&t.format("%Y-%m-%dT%H:%M:%S"))
     }
 
-    /// Reads the text where it lies (no copy of the string).
-    struct Visitor;
-
-    impl de::Visitor<'_> for Visitor {
-        type Value = NaiveDateTime;
-        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str("a string")
-        }
-        fn visit_str<E: de::Error>(self, v: &str) -> Result<NaiveDateTime, E> {
-            from_text(v)
-        }
-    }
-
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDateTime, D::Error> {
-        d.deserialize_str(Visitor)
+        d.deserialize_str(super::StrVisitor("a string", from_text))
     }
 
-    fn from_text<E: de::Error>(s: &str) -> Result<NaiveDateTime, E> {
+    fn from_text(s: &str) -> Result<NaiveDateTime, String> {
         parse(s).ok_or_else(|| {
-            E::custom(format!(
+            format!(
                 "invalid date-time {s:?}: expected \"YYYY-MM-DDTHH:MM:SS\", \"YYYY-MM-DDTHH:MM\" or \"YYYY-MM-DD\" (clinic wall-clock time, no zone)"
-            ))
+            )
         })
     }
 
@@ -158,7 +149,7 @@ pub(crate) mod date_time {
             d: D,
         ) -> Result<Option<NaiveDateTime>, D::Error> {
             match Option::<String>::deserialize(d)? {
-                Some(s) => super::from_text(&s).map(Some),
+                Some(s) => super::from_text(&s).map(Some).map_err(de::Error::custom),
                 None => Ok(None),
             }
         }

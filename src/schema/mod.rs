@@ -11,7 +11,7 @@
 
 pub(crate) mod custom;
 pub(crate) mod strings;
-// Compiled for the test suite only (`#![cfg(test)]` at the top of the file).
+#[cfg(test)]
 mod tests;
 
 use schemars::generate::SchemaSettings;
