@@ -25,6 +25,7 @@ pub(crate) mod ledger;
 mod lifecycle;
 mod notice;
 mod occurrence;
+mod order;
 mod patient;
 mod record;
 mod scratch;
@@ -596,7 +597,7 @@ impl Planner<'_> {
         self.placed.clear();
         self.lanes.reset(&[], &[]);
         self.program(program)?;
-        if self.shifted == 0 || shift::in_order(&self.placed) {
+        if self.shifted == 0 || order::in_order(&self.placed) {
             return Ok(());
         }
         self.first_pass = (self.placed.iter())

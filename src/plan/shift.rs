@@ -13,7 +13,7 @@
 //! next task's or later, it is dropped as `superseded` by that task, whose later script
 //! covers the patient's later state (two calls never pile up on a reopening day).
 
-use super::{AnchorDay, Placement, Planner};
+use super::{AnchorDay, Planner};
 use crate::calendar::{Crew, ShiftReason};
 use crate::compile::{Expiry, Milestone, Step};
 use crate::model::{AfterEvent, BeyondMaxShift, Channel, ClosedDay, Role, WaitThen};
@@ -98,65 +98,6 @@ pub(super) fn by_calendar(shifted: Option<ShiftReason>) -> bool {
         None | Some(ShiftReason::AnchorMoved | ShiftReason::WaitedForFact | ShiftReason::WaitEnded)
     )
 }
-
-/// True if no task moved by the calendar shares its day with, or is out of order with,
-/// another task of the same channel and role (tasks of one program for one episode, as
-/// the rules and the calendar placed them).
-///
-/// Each lane is sorted by rule day once: a task is out of order when a task of an earlier
-/// rule day is due on or after its day and one of the two was moved by the calendar — the
-/// latest due of the earlier rule days, of all their tasks and of their moved ones, says
-/// so without comparing every pair.
-pub(super) fn in_order(placed: &[Placement]) -> bool {
-    let Some(moved) = placed.iter().find(|t| t.by_calendar) else {
-        return true;
-    };
-    // Placements are plain data: a program's few are sorted in a copy on the stack.
-    let mut stack = [*moved; IN_ORDER_ON_STACK];
-    let mut heap = Vec::new();
-    let sorted: &mut [Placement] = match stack.get_mut(..placed.len()) {
-        Some(s) => {
-            s.copy_from_slice(placed);
-            s
-        }
-        None => {
-            heap.extend_from_slice(placed);
-            &mut heap
-        }
-    };
-    // Ties keep any order: a group of one rule day is checked against earlier days only.
-    sorted.sort_unstable_by_key(|t| (t.channel, t.role, t.nominal));
-    let mut i = 0;
-    while let Some(first) = sorted.get(i) {
-        let lane = (first.channel, first.role);
-        // The latest due of the earlier rule days of the lane: of all, of the moved.
-        let (mut all, mut moved): (Option<NaiveDate>, Option<NaiveDate>) = (None, None);
-        while let Some(t) = sorted.get(i).filter(|t| (t.channel, t.role) == lane) {
-            let nominal = t.nominal;
-            let (mut group_all, mut group_moved) = (None, None);
-            while let Some(u) = sorted
-                .get(i)
-                .filter(|u| (u.channel, u.role) == lane && u.nominal == nominal)
-            {
-                let against = if u.by_calendar { all } else { moved };
-                if against.is_some_and(|l| u.due <= l) {
-                    return false;
-                }
-                group_all = max_opt(group_all, Some(u.due));
-                if u.by_calendar {
-                    group_moved = max_opt(group_moved, Some(u.due));
-                }
-                i += 1;
-            }
-            all = max_opt(all, group_all);
-            moved = max_opt(moved, group_moved);
-        }
-    }
-    true
-}
-
-/// Programs of at most this many placements check their order on the stack.
-const IN_ORDER_ON_STACK: usize = 64;
 
 /// Why no day took a task: no day its channel works after it at all; or none it may use
 /// within its `max_shift` (none at all `within`, or only days other tasks hold); or the
@@ -372,7 +313,11 @@ impl Planner<'_> {
             };
             let (mut d, mut distance) = (from, 0i64);
             for _ in 0..steps {
-                d = add_days(d, dir)?;
+                d = if dir > 0 {
+                    d.succ_opt()?
+                } else {
+                    d.pred_opt()?
+                };
                 distance += 1;
                 // A run of closed days is crossed in one step (the runs are searched only
                 // for a day the table does not say is in none).
@@ -400,12 +345,12 @@ impl Planner<'_> {
             Way::Forward => walk(1, None),
             Way::Backward => walk(-1, None),
             // The nearest day either way; the later wins a tie, so an earlier day must
-            // be strictly nearer.
+            // be strictly nearer (none is when the day ahead is the next).
             Way::Nearest => match walk(1, None) {
-                Some(a) => {
-                    let ahead = (a - from).num_days();
-                    walk(-1, Some(ahead - 1)).filter(|_| ahead > 1).or(Some(a))
-                }
+                Some(a) => match (a - from).num_days() {
+                    ahead @ 2.. => walk(-1, Some(ahead - 1)).or(Some(a)),
+                    _ => Some(a),
+                },
                 None => walk(-1, None),
             },
         }
