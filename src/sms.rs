@@ -85,6 +85,97 @@ fn pack(sizes: impl Iterator<Item = usize> + Clone, single: usize, per_part: usi
     parts
 }
 
+/// What says whether a message takes more than one SMS segment, for a message written in
+/// pieces (a template's literal pieces and the values put in its placeholders): the sizes
+/// of the pieces add up. A message is one segment when it is all GSM 7-bit and at most
+/// 160 septets, or otherwise at most 70 UTF-16 units — the rule [`sms_segments`] follows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct SmsSize {
+    /// Some character is outside the GSM 7-bit alphabet: the message goes in UCS-2.
+    ucs2: bool,
+    /// Septets, while every character is GSM.
+    septets: usize,
+    /// UTF-16 units.
+    units: usize,
+}
+
+impl SmsSize {
+    /// The size of `text`.
+    pub(crate) fn of(text: &str) -> SmsSize {
+        if text.is_ascii() {
+            let mut septets = 0usize;
+            for b in text.bytes() {
+                match ASCII.get(usize::from(b)).copied().unwrap_or(0) {
+                    0 => return SmsSize::ucs2(text.len()),
+                    n => septets = septets.saturating_add(usize::from(n)),
+                }
+            }
+            return SmsSize {
+                ucs2: false,
+                septets,
+                units: text.len(),
+            };
+        }
+        let (mut septets, mut units) = (0usize, 0usize);
+        let mut gsm = true;
+        for c in text.chars() {
+            units = units.saturating_add(c.len_utf16());
+            if gsm {
+                match gsm7_septets(c) {
+                    Some(n) => septets = septets.saturating_add(n),
+                    None => gsm = false,
+                }
+            }
+        }
+        SmsSize {
+            ucs2: !gsm,
+            septets: if gsm { septets } else { 0 },
+            units,
+        }
+    }
+
+    /// The size of a text of ASCII digits, signs and dashes (a number, a date) `len`
+    /// bytes long.
+    pub(crate) fn digits(len: usize) -> SmsSize {
+        SmsSize {
+            ucs2: false,
+            septets: len,
+            units: len,
+        }
+    }
+
+    fn ucs2(units: usize) -> SmsSize {
+        SmsSize {
+            ucs2: true,
+            septets: 0,
+            units,
+        }
+    }
+
+    /// The size of the two pieces one after the other.
+    pub(crate) fn plus(self, other: SmsSize) -> SmsSize {
+        let ucs2 = self.ucs2 || other.ucs2;
+        SmsSize {
+            ucs2,
+            septets: if ucs2 {
+                0
+            } else {
+                self.septets.saturating_add(other.septets)
+            },
+            units: self.units.saturating_add(other.units),
+        }
+    }
+
+    /// True when the message takes more than one segment.
+    pub(crate) fn long(self) -> bool {
+        if self.ucs2 {
+            self.units > 70
+        } else {
+            self.septets > 160
+        }
+    }
+}
+
 /// The GSM 7-bit default alphabet.
 const BASIC: &str = "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?\
                      ¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà";
@@ -122,6 +213,10 @@ fn gsm7_septets(c: char) -> Option<usize> {
             Some(n) => Some(usize::from(*n)),
         };
     }
+    // Past the Greek capitals, only the euro sign is in the lists (see the test).
+    if c > 'Ω' {
+        return (c == '€').then_some(2);
+    }
     if BASIC.contains(c) {
         Some(1)
     } else if EXTENSION.contains(c) {
@@ -133,7 +228,7 @@ fn gsm7_septets(c: char) -> Option<usize> {
 
 #[cfg(test)]
 mod tests {
-    use super::sms_segments;
+    use super::{sms_segments, SmsSize};
 
     /// The first, plain form: every character looked up in the lists.
     fn reference(message: &str) -> usize {
@@ -170,6 +265,73 @@ mod tests {
         ), tail in proptest::sample::select(vec!["", "术", "😀", "`"])) {
             let message: String = parts.concat() + tail;
             proptest::prop_assert_eq!(sms_segments(&message), reference(&message), "{:?}", message);
+        }
+    }
+
+    proptest::proptest! {
+        /// A message is long by its pieces' sizes exactly when it takes more than one
+        /// segment, however it is cut.
+        #[test]
+        fn sizes_add_up_to_the_segments(parts in proptest::collection::vec(
+            proptest::sample::select(vec![
+                "a", "Z", " ", "9", "\n", "{", "€", "é", "`", "术", "😀", "ç", "\u{7f}",
+                "您好，术后第一天", "Dear customer, ", "2026-03-05", "abcdefghij",
+            ]),
+            0..120,
+        ), cuts in proptest::collection::vec(0usize..120, 0..6)) {
+            let message: String = parts.concat();
+            let one = SmsSize::of(&message);
+            proptest::prop_assert_eq!(one.long(), sms_segments(&message) > 1, "{:?}", message);
+            let mut at: Vec<usize> = cuts.into_iter().filter(|c| *c < parts.len()).collect();
+            at.sort_unstable();
+            at.dedup();
+            let mut pieces = Vec::new();
+            let mut start = 0;
+            for c in at.into_iter().chain([parts.len()]) {
+                pieces.push(parts[start..c].concat());
+                start = c;
+            }
+            let sum = pieces.iter().fold(SmsSize::default(), |s, p| s.plus(SmsSize::of(p)));
+            proptest::prop_assert_eq!(sum, one, "{:?}", pieces);
+        }
+    }
+
+    #[test]
+    fn digits_are_one_septet_each() {
+        for text in ["0", "2026-03-05", "+10000-01-01", "4294967295"] {
+            assert_eq!(SmsSize::digits(text.len()), SmsSize::of(text), "{text}");
+        }
+    }
+
+    #[test]
+    fn the_limits_of_one_segment() {
+        assert!(!SmsSize::of(&"a".repeat(160)).long());
+        assert!(SmsSize::of(&"a".repeat(161)).long());
+        assert!(!SmsSize::of(&"{".repeat(80)).long());
+        assert!(SmsSize::of(&"{".repeat(81)).long());
+        assert!(!SmsSize::of(&"术".repeat(70)).long());
+        assert!(SmsSize::of(&"术".repeat(71)).long());
+        assert!(SmsSize::of(&format!("{}术", "a".repeat(70))).long());
+        assert!(!SmsSize::of(&"😀".repeat(35)).long());
+        assert!(SmsSize::of(&format!("{}a", "😀".repeat(35))).long());
+    }
+
+    /// Past the Greek capital omega, only the euro sign is GSM: every character of the
+    /// Basic Multilingual Plane and some beyond, against the lists.
+    #[test]
+    fn the_fast_lookup_is_the_lists() {
+        for c in (0u32..0x1_0000)
+            .chain(0x1_F600..0x1_F650)
+            .filter_map(char::from_u32)
+        {
+            let listed = if super::BASIC.contains(c) {
+                Some(1)
+            } else if super::EXTENSION.contains(c) {
+                Some(2)
+            } else {
+                None
+            };
+            assert_eq!(super::gsm7_septets(c), listed, "{c:?}");
         }
     }
 

@@ -384,7 +384,10 @@ impl Task {
     }
 
     /// The values this task's placeholders take.
-    fn context(&self, templates: &crate::template::StepTemplates) -> super::fill::FillContext<'_> {
+    pub(crate) fn context(
+        &self,
+        templates: &crate::template::StepTemplates,
+    ) -> super::fill::FillContext<'_> {
         match self.subject.fill.as_ref() {
             Some(values) => {
                 values.context(self.owner.as_deref(), templates.session, self.occurrence)
@@ -462,7 +465,7 @@ impl Task {
 /// The languages of `script` in which it takes more than one SMS segment.
 pub(crate) fn long_tags(script: &Text) -> Vec<String> {
     (script.iter())
-        .filter(|(_, text)| crate::sms::sms_segments(text) > 1)
+        .filter(|(_, text)| crate::sms::SmsSize::of(text).long())
         .map(|(tag, _)| tag.to_string())
         .collect()
 }
