@@ -7,6 +7,8 @@
 //! without a course session are compile errors at the JSON pointer of the language.
 
 use crate::error::Located;
+use crate::json::escape::{escaped, string};
+use crate::sms::SmsSize;
 use crate::text::{resolve, Text};
 use chrono::{Datelike, NaiveDate};
 use std::fmt::Write as _;
@@ -118,8 +120,29 @@ impl Words {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Piece {
-    Literal(Box<str>),
+    Literal(Literal),
     Slot(Placeholder),
+}
+
+/// A literal piece of a template, with what writing it costs nothing more per task: its
+/// JSON escapes and its size as an SMS.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Literal {
+    text: Box<str>,
+    json: Box<str>,
+    sms: SmsSize,
+}
+
+impl Literal {
+    fn of(text: String) -> Literal {
+        let mut json = String::with_capacity(text.len());
+        escaped(&mut json, &text);
+        Literal {
+            sms: SmsSize::of(&text),
+            json: json.into(),
+            text: text.into(),
+        }
+    }
 }
 
 /// One language's text cut into literal pieces and placeholders.
@@ -199,7 +222,7 @@ fn parse(text: &str) -> Result<Parsed, String> {
                     ));
                 };
                 if !literal.is_empty() {
-                    pieces.push(Piece::Literal(std::mem::take(&mut literal).into()));
+                    pieces.push(Piece::Literal(Literal::of(std::mem::take(&mut literal))));
                 }
                 pieces.push(Piece::Slot(p));
                 for _ in 0..name.chars().count() + 1 {
@@ -213,7 +236,7 @@ fn parse(text: &str) -> Result<Parsed, String> {
         return Ok(Parsed::Unescaped(literal));
     }
     if !literal.is_empty() {
-        pieces.push(Piece::Literal(literal.into()));
+        pieces.push(Piece::Literal(Literal::of(literal)));
     }
     Ok(Parsed::Template(Template {
         pieces: pieces.into(),
@@ -262,7 +285,7 @@ impl Template {
         self.pieces
             .iter()
             .map(|p| match p {
-                Piece::Literal(s) => s.len(),
+                Piece::Literal(l) => l.text.len(),
                 Piece::Slot(p) => value(*p).len(),
             })
             .fold(0, usize::saturating_add)
@@ -271,10 +294,50 @@ impl Template {
     fn write<'v>(&self, buf: &mut String, value: &impl Fn(Placeholder) -> Value<'v>) {
         for piece in &self.pieces {
             match piece {
-                Piece::Literal(s) => buf.push_str(s),
+                Piece::Literal(l) => buf.push_str(&l.text),
                 Piece::Slot(p) => value(*p).write(buf),
             }
         }
+    }
+
+    /// [`Template::write`] as the inside of a JSON string: the literal pieces as escaped
+    /// when compiled, the values escaped as they are written. With `sms`, the size of the
+    /// text written as an SMS (else nothing is counted).
+    fn write_json<'v>(
+        &self,
+        out: &mut String,
+        value: &impl Fn(Placeholder) -> Value<'v>,
+        sms: bool,
+    ) -> SmsSize {
+        let mut size = SmsSize::default();
+        for piece in &self.pieces {
+            let piece_size = match piece {
+                Piece::Literal(l) => {
+                    out.push_str(&l.json);
+                    l.sms
+                }
+                Piece::Slot(p) => match value(*p) {
+                    Value::Str(s) => {
+                        escaped(out, s);
+                        if sms {
+                            SmsSize::of(s)
+                        } else {
+                            SmsSize::default()
+                        }
+                    }
+                    // Digits and dashes: nothing to escape.
+                    v => {
+                        let start = out.len();
+                        v.write(out);
+                        SmsSize::digits(out.len().saturating_sub(start))
+                    }
+                },
+            };
+            if sms {
+                size = size.plus(piece_size);
+            }
+        }
+        size
     }
 
     fn placeholders(&self) -> impl Iterator<Item = Placeholder> + '_ {
@@ -295,6 +358,19 @@ pub(crate) struct TextTemplate {
     langs: Box<[(Option<Template>, Words)]>,
     /// The languages without placeholders whose escaped braces were unescaped.
     unescaped: Box<[(usize, Box<str>)]>,
+    /// Per language, in the text's order: what writing it as JSON needs.
+    json: Box<[LangJson]>,
+}
+
+/// One language of a [`TextTemplate`] as JSON, made when the rules are compiled.
+#[derive(Debug, Clone)]
+struct LangJson {
+    /// The language's tag.
+    tag: Box<str>,
+    /// `"tag":"`.
+    head: Box<str>,
+    /// For a language without placeholders: its text, escaped, and its size as an SMS.
+    plain: Option<(Box<str>, SmsSize)>,
 }
 
 /// A text after compiling: shared as it is (or unescaped once), or a template.
@@ -348,11 +424,30 @@ pub(crate) fn compile(
         }
         langs.push((template, Words::of(tag)));
     }
-    let template = TextTemplate {
+    let mut template = TextTemplate {
         source: text.clone(),
         langs: langs.into(),
         unescaped: unescaped.into(),
+        json: Box::default(),
     };
+    template.json = (0..template.langs.len())
+        .map(|i| {
+            let (t, _, tag, text) = template.lang(i);
+            let mut head = String::new();
+            string(&mut head, tag);
+            head.push_str(":\"");
+            let plain = t.is_none().then(|| {
+                let mut json = String::with_capacity(text.len());
+                escaped(&mut json, text);
+                (json.into_boxed_str(), SmsSize::of(text))
+            });
+            LangJson {
+                tag: tag.into(),
+                head: head.into(),
+                plain,
+            }
+        })
+        .collect();
     Ok(if templated {
         Compiled::Template(template)
     } else if template.unescaped.is_empty() {
@@ -421,19 +516,7 @@ impl TextTemplate {
     /// the text, one more when it has languages beyond `zh` and `en`, and the reference
     /// count's.
     pub(crate) fn fill<'v>(&self, value: impl Fn(Placeholder, Words, &str) -> Value<'v>) -> Text {
-        let lang = |i: usize| -> (Option<&Template>, Words, &str, &str) {
-            let (template, words) = self
-                .langs
-                .get(i)
-                .map_or((None, Words::En), |(t, w)| (t.as_ref(), *w));
-            let (tag, text) = self.source.iter().nth(i).unwrap_or(("en", ""));
-            let text = self
-                .unescaped
-                .iter()
-                .find(|(k, _)| *k == i)
-                .map_or(text, |(_, u)| u);
-            (template, words, tag, text)
-        };
+        let lang = |i: usize| self.lang(i);
         let capacity = (0..self.langs.len())
             .map(|i| match lang(i) {
                 (Some(t), words, tag, _) => t.len(&|p| value(p, words, tag)),
@@ -451,6 +534,59 @@ impl TextTemplate {
     }
 }
 
+impl TextTemplate {
+    /// Language `i` (in the text's order): its template (`None`: no placeholder), its
+    /// fallback words, its tag, and its text as written (escaped braces undone).
+    fn lang(&self, i: usize) -> (Option<&Template>, Words, &str, &str) {
+        let (template, words) = self
+            .langs
+            .get(i)
+            .map_or((None, Words::En), |(t, w)| (t.as_ref(), *w));
+        let (tag, text) = self.source.iter().nth(i).unwrap_or(("en", ""));
+        let text = self
+            .unescaped
+            .iter()
+            .find(|(k, _)| *k == i)
+            .map_or(text, |(_, u)| u);
+        (template, words, tag, text)
+    }
+
+    /// Writes the text [`TextTemplate::fill`] would give as JSON, byte for byte what
+    /// serde_json writes for it (`{"zh":"…","en":"…"}`), building no text: literal pieces
+    /// and languages without placeholders were escaped when the rules were compiled.
+    /// With `sms`, `long(tag)` is called for each language in which the filled text takes
+    /// more than one SMS segment, in the text's order.
+    pub(crate) fn write_json<'t, 'v>(
+        &'t self,
+        out: &mut String,
+        value: impl Fn(Placeholder, Words, &str) -> Value<'v>,
+        sms: bool,
+        mut long: impl FnMut(&'t str),
+    ) {
+        out.push('{');
+        for (i, ((template, words), json)) in self.langs.iter().zip(self.json.iter()).enumerate() {
+            let tag = &*json.tag;
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str(&json.head);
+            let size = match (template, &json.plain) {
+                (Some(t), _) => t.write_json(out, &|p| value(p, *words, tag), sms),
+                (None, Some((text, size))) => {
+                    out.push_str(text);
+                    *size
+                }
+                (None, None) => SmsSize::default(),
+            };
+            out.push('"');
+            if sms && size.long() {
+                long(tag);
+            }
+        }
+        out.push('}');
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -461,7 +597,7 @@ mod tests {
                 .pieces
                 .iter()
                 .map(|p| match p {
-                    Piece::Literal(s) => format!("'{s}'"),
+                    Piece::Literal(l) => format!("'{}'", l.text),
                     Piece::Slot(p) => p.name().to_string(),
                 })
                 .collect(),

@@ -580,3 +580,86 @@ fn an_unknown_placeholder_is_a_compile_error_at_its_language() {
         "clinic.json: /steps/0/script/en (line 3, column 47): unknown placeholder {name} at character 6: expected one of {patient}, {procedure}, {owner}, {clinic}, {session}, {sessions_left}, {next_session} (write {{ and }} for literal braces)"
     );
 }
+
+/// `Plan::to_json` writes filled texts straight from their templates: the same bytes as
+/// serde_json, whatever the values hold (quotes, backslashes, control characters, emoji,
+/// GSM extension characters), in every language, with `long_message` as the SMS segment
+/// count says, on both sides of the one-segment limits.
+#[test]
+fn to_json_writes_filled_texts_as_serde_json_does() {
+    let rules = rules(&format!(
+        r#"{{"format": "followup/v1", "id": "sms", "name": {{"zh": "短信", "en": "SMS"}},
+            "vocabulary": {{"attributes": {{"procedure": "free"}}}},
+            "steps": [{{"id": "s", "channel": "sms",
+                        "title": {{"zh": "给{{patient}}的\"短信\"", "en": "SMS to {{patient}}\\", "zh-Hant": "簡訊"}},
+                        "script": {{"zh": "{{patient}}{}", "en": "Dear {{patient}}, {{{{VIP}}}} {}",
+                                    "zh-Hant": "{{patient}}您好\t{{clinic}}", "ja": "こんにちは"}}}},
+                      {{"id": "c", "title": {{"zh": "电话{{patient}}", "en": "Call"}},
+                        "script": {{"zh": "{{clinic}}：{{procedure}}\u0001", "en": "x"}}}}]}}"#,
+        "好".repeat(67),
+        "a".repeat(141),
+    ));
+    let cal = victoria();
+    // By hand: zh is the name and 67 characters, UCS-2, long past 70; en is "Dear ",
+    // the name, ", {VIP} " (the braces two septets each) and 141 letters: GSM while the
+    // name is, long past 160 septets, else UCS-2 and long. No name: 顾客 and "customer".
+    for (name, expected) in [
+        ("王女士", &["en"][..]),
+        ("王\"女\\士", &["zh", "en"]),
+        ("Ann", &[]),
+        ("Anna", &["zh"]),
+        ("{An}", &["zh", "en"]),
+        ("A\nB\u{1}😀", &["zh", "en"]),
+        ("€€", &[]),
+        ("", &["en"]),
+    ] {
+        let ep = episode(&format!(
+            r#"{{"id": "e", "event": "procedure", "at": "2026-03-02",
+                "attributes": {{"procedure": "双眼皮\"切开\""}},
+                "patient": {{"id": "p", "name": {}}}}}"#,
+            serde_json::to_string(name).unwrap()
+        ));
+        let plan = rules.plan(&ep, &cal).unwrap();
+        let json = plan.to_json().unwrap();
+        assert_eq!(json, serde_json::to_string(&plan).unwrap(), "{name:?}");
+        let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+        let sms = (json["tasks"].as_array().unwrap().iter())
+            .find(|t| t["step"] == "s")
+            .unwrap();
+        let written: Vec<&str> = (sms["long_message"].as_array())
+            .map_or(vec![], |a| a.iter().map(|t| t.as_str().unwrap()).collect());
+        assert_eq!(written, expected, "{name:?}");
+        // And as the segment count says.
+        let script = task(&plan, "s").script().unwrap();
+        let counted: Vec<&str> = (script.iter())
+            .filter(|(_, text)| followup::plan::sms_segments(text) > 1)
+            .map(|(tag, _)| tag)
+            .collect();
+        assert_eq!(counted, expected, "{name:?}");
+    }
+}
+
+/// A plan a host puts together from the tasks of several plans (patients, episodes) is
+/// written as serde_json writes it: each task with its own episode and patient.
+#[test]
+fn to_json_of_tasks_of_several_episodes_in_turn() {
+    let cal = victoria();
+    let plan_of = |ep: &str, patient: &str, name: &str| {
+        let mut episode = outpatient(&format!(r#"{{"id": "{patient}", "name": "{name}"}}"#));
+        episode.id = ep.into();
+        builtin().plan(&episode, &cal).unwrap()
+    };
+    let a = plan_of("ep-a", "p-a", "王女士");
+    let b = plan_of("ep-b", "p-b", "Ann \\\"Q\\\"");
+    let mut both = a.clone();
+    both.tasks.clear();
+    for (x, y) in a.tasks.iter().zip(b.tasks.iter()) {
+        both.tasks.push(x.clone());
+        both.tasks.push(y.clone());
+    }
+    assert!(both.tasks.len() > 4);
+    let json = both.to_json().unwrap();
+    assert_eq!(json, serde_json::to_string(&both).unwrap());
+    assert!(json.contains(r#""episode":"ep-b","patient":"p-b""#));
+    assert!(json.contains(r#"Ann \"Q\""#));
+}

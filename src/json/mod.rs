@@ -4,6 +4,7 @@
 //! text, and serde's errors come back with a JSON pointer and line/column. [`locate`]
 //! finds the line and column of a value by its pointer, for errors found after parsing.
 
+pub(crate) mod escape;
 pub(crate) mod out;
 mod shape;
 mod words;

@@ -5,11 +5,14 @@
 //! ([`TaskInfo::json`]) and copied after that. The rarer parts (records, ignored
 //! outcomes, the stamp) go through serde_json.
 
-use super::task::{long_tags, Dropped, Plan, Task, TaskInfo};
+use super::task::{long_tags, Dropped, Plan, Subject, Task, TaskInfo};
+use crate::json::escape::{escaped, escaped_cow, string};
 use crate::model::Channel;
 use crate::text::Text;
 use chrono::{Datelike, NaiveDate, NaiveTime, Timelike};
 use serde::Serialize;
+use std::borrow::Cow;
+use std::sync::Arc;
 
 /// How [`Plan::to_json_with`] writes a plan. The default writes what
 /// `serde_json::to_string(&plan)` writes.
@@ -41,9 +44,16 @@ impl JsonOptions {
     }
 }
 
-/// The JSON of a step's texts, when they have no placeholders: the same for every task.
+/// The JSON of what a step's tasks share, made when a task of the step is first written:
+/// its names and, when they have no placeholders, its texts.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct StaticJson {
+    /// `program/step/`, escaped: how the step's task ids start.
+    id_prefix: Box<str>,
+    /// `,"program":…,"step":…,"occurrence":`.
+    names: Box<str>,
+    /// `,"channel":…,"role":…`.
+    lane: Box<str>,
     /// `{"zh":…,"en":…}`, if the title has no placeholder.
     title: Option<Box<str>>,
     /// `{"zh":…}` or empty (no script), if the script has no placeholder.
@@ -76,7 +86,25 @@ impl StaticJson {
         } else {
             (None, Box::default())
         };
+        let mut id_prefix = String::new();
+        for part in [&*info.program, "/", &*info.step, "/"] {
+            escaped(&mut id_prefix, part);
+        }
+        let mut names = String::new();
+        key(&mut names, "program");
+        string(&mut names, &info.program);
+        key(&mut names, "step");
+        string(&mut names, &info.step);
+        key(&mut names, "occurrence");
+        let mut lane = String::new();
+        key(&mut lane, "channel");
+        string(&mut lane, info.channel.name());
+        key(&mut lane, "role");
+        string(&mut lane, info.role.name());
         StaticJson {
+            id_prefix: id_prefix.into(),
+            names: names.into(),
+            lane: lane.into(),
             title,
             script,
             long,
@@ -84,76 +112,13 @@ impl StaticJson {
     }
 }
 
-/// True for a byte serde_json escapes.
-#[inline]
-fn needs_escape(b: u8) -> bool {
-    b < 0x20 || b == b'"' || b == b'\\'
-}
-
-/// True if any of the 8 bytes of `w` needs escaping.
-#[inline]
-fn word_needs_escape(w: u64) -> bool {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGHS: u64 = 0x8080_8080_8080_8080;
-    let has_zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS;
-    let below_space = w.wrapping_sub(ONES.wrapping_mul(0x20)) & !w & HIGHS;
-    below_space != 0
-        || has_zero(w ^ (ONES * u64::from(b'"'))) != 0
-        || has_zero(w ^ (ONES * u64::from(b'\\'))) != 0
-}
-
-/// `s` escaped as serde_json escapes it, without the quotes.
-fn escaped(out: &mut String, s: &str) {
-    let bytes = s.as_bytes();
-    let mut start = 0;
-    let mut i = 0;
-    while i < bytes.len() {
-        if let Some(chunk) = bytes.get(i..i + 8) {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(chunk);
-            if !word_needs_escape(u64::from_le_bytes(w)) {
-                i += 8;
-                continue;
-            }
-        }
-        let b = bytes.get(i).copied().unwrap_or(0);
-        if needs_escape(b) {
-            out.push_str(s.get(start..i).unwrap_or_default());
-            match b {
-                b'"' => out.push_str("\\\""),
-                b'\\' => out.push_str("\\\\"),
-                0x08 => out.push_str("\\b"),
-                0x0c => out.push_str("\\f"),
-                b'\n' => out.push_str("\\n"),
-                b'\r' => out.push_str("\\r"),
-                b'\t' => out.push_str("\\t"),
-                _ => {
-                    const HEX: &[u8; 16] = b"0123456789abcdef";
-                    out.push_str("\\u00");
-                    out.push(char::from(HEX[usize::from(b >> 4)]));
-                    out.push(char::from(HEX[usize::from(b & 0xf)]));
-                }
-            }
-            start = i + 1;
-        }
-        i += 1;
-    }
-    out.push_str(s.get(start..).unwrap_or_default());
-}
-
-fn string(out: &mut String, s: &str) {
-    out.push('"');
-    escaped(out, s);
-    out.push('"');
-}
-
-fn string_list(out: &mut String, list: &[String]) {
+fn string_list(out: &mut String, list: &[impl AsRef<str>]) {
     out.push('[');
     for (i, s) in list.iter().enumerate() {
         if i > 0 {
             out.push(',');
         }
-        string(out, s);
+        string(out, s.as_ref());
     }
     out.push(']');
 }
@@ -175,31 +140,18 @@ fn number(out: &mut String, n: u32) {
     out.push_str(super::task::decimal(n, &mut [0u8; 10]));
 }
 
-fn two(out: &mut String, n: u32) {
-    out.push(char::from(b'0' + (n / 10 % 10) as u8));
-    out.push(char::from(b'0' + (n % 10) as u8));
-}
-
 fn date(out: &mut String, d: NaiveDate) {
     match u32::try_from(d.year()) {
         Ok(y) if y <= 9_999 => {
-            let digit = |n: u32| b'0' + (n % 10) as u8;
-            let (m, day) = (d.month(), d.day());
-            let text = [
-                b'"',
-                digit(y / 1000),
-                digit(y / 100),
-                digit(y / 10),
-                digit(y),
-                b'-',
-                digit(m / 10),
-                digit(m),
-                b'-',
-                digit(day / 10),
-                digit(day),
-                b'"',
-            ];
-            out.push_str(std::str::from_utf8(&text).unwrap_or("null"));
+            // Two digits at a time from a table: no formatting, no UTF-8 check.
+            out.push('"');
+            out.push_str(two_digits(y / 100));
+            out.push_str(two_digits(y));
+            out.push('-');
+            out.push_str(two_digits(d.month()));
+            out.push('-');
+            out.push_str(two_digits(d.day()));
+            out.push('"');
         }
         _ => {
             out.push('"');
@@ -209,11 +161,18 @@ fn date(out: &mut String, d: NaiveDate) {
     }
 }
 
+/// `n % 100` as two ASCII digits.
+fn two_digits(n: u32) -> &'static str {
+    const TABLE: &str = "00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899";
+    let i = (n % 100) as usize * 2;
+    TABLE.get(i..i + 2).unwrap_or("00")
+}
+
 fn hhmm(out: &mut String, t: NaiveTime) {
     out.push('"');
-    two(out, t.hour());
+    out.push_str(two_digits(t.hour()));
     out.push(':');
-    two(out, t.minute());
+    out.push_str(two_digits(t.minute()));
     out.push('"');
 }
 
@@ -254,15 +213,48 @@ fn program_step_occurrence(out: &mut String, program: &str, step: &str, occurren
     number(out, occurrence);
 }
 
-fn task(out: &mut String, t: &Task, options: JsonOptions) -> serde_json::Result<()> {
+/// The episode and patient ids of the tasks of one subject (a plan's), escaped once.
+#[derive(Default)]
+struct Ids<'p> {
+    subject: Option<&'p Arc<Subject>>,
+    episode: Cow<'p, str>,
+    patient: Cow<'p, str>,
+}
+
+impl<'p> Ids<'p> {
+    fn of(&mut self, subject: &'p Arc<Subject>) -> &Self {
+        if !self.subject.is_some_and(|s| Arc::ptr_eq(s, subject)) {
+            self.episode = escaped_cow(&subject.episode);
+            self.patient = escaped_cow(&subject.patient);
+            self.subject = Some(subject);
+        }
+        self
+    }
+}
+
+fn task<'p>(
+    out: &mut String,
+    t: &'p Task,
+    ids: &mut Ids<'p>,
+    options: JsonOptions,
+) -> serde_json::Result<()> {
     let info = t.info();
-    let subject = &*t.subject;
+    let ids = ids.of(&t.subject);
+    // The step's texts and names as escaped once, when they are the step's own.
+    let fixed = match t.filled {
+        None => Some(info.json.get_or_init(|| StaticJson::of(info))),
+        Some(_) => None,
+    };
     out.push_str("{\"id\":\"");
-    escaped(out, &info.program);
-    out.push('/');
-    escaped(out, &info.step);
-    out.push('/');
-    escaped(out, &subject.episode);
+    match fixed {
+        Some(f) => out.push_str(&f.id_prefix),
+        None => {
+            for part in [&*info.program, "/", &*info.step, "/"] {
+                escaped(out, part);
+            }
+        }
+    }
+    out.push_str(&ids.episode);
     out.push('/');
     number(out, t.occurrence);
     if let Some(d) = t.derived {
@@ -270,15 +262,30 @@ fn task(out: &mut String, t: &Task, options: JsonOptions) -> serde_json::Result<
         escaped(out, &d.name());
     }
     out.push('"');
-    program_step_occurrence(out, &info.program, &info.step, t.occurrence);
+    match fixed {
+        Some(f) => {
+            out.push_str(&f.names);
+            number(out, t.occurrence);
+        }
+        None => program_step_occurrence(out, &info.program, &info.step, t.occurrence),
+    }
     key(out, "episode");
-    string(out, &subject.episode);
+    out.push('"');
+    out.push_str(&ids.episode);
+    out.push('"');
     key(out, "patient");
-    string(out, &subject.patient);
-    key(out, "channel");
-    string(out, info.channel.name());
-    key(out, "role");
-    string(out, info.role.name());
+    out.push('"');
+    out.push_str(&ids.patient);
+    out.push('"');
+    match fixed {
+        Some(f) => out.push_str(&f.lane),
+        None => {
+            key(out, "channel");
+            string(out, info.channel.name());
+            key(out, "role");
+            string(out, info.role.name());
+        }
+    }
     key(out, "earliest");
     date(out, t.earliest);
     key(out, "due");
@@ -335,15 +342,19 @@ fn task(out: &mut String, t: &Task, options: JsonOptions) -> serde_json::Result<
         out.push('}');
         return Ok(());
     }
-    // The step's texts as escaped once, when they are the step's own.
-    let fixed = match t.filled {
-        None => Some(info.json.get_or_init(|| StaticJson::of(info))),
-        Some(_) => None,
-    };
+    // The step's templates, when the task's texts are filled from them: written straight
+    // from the templates, with no text built.
+    let templates = info.templates.as_deref().filter(|_| t.filled.is_none());
     key(out, "title");
-    match fixed.and_then(|f| f.title.as_deref()) {
-        Some(json) => out.push_str(json),
-        None => text(out, &t.title()),
+    match (fixed.and_then(|f| f.title.as_deref()), templates) {
+        (Some(json), _) => out.push_str(json),
+        (None, Some(ts)) if ts.title.is_some() => {
+            let context = t.context(ts);
+            if let Some(title) = &ts.title {
+                title.write_json(out, |p, w, tag| context.value(p, w, tag), false, |_| {});
+            }
+        }
+        (None, _) => text(out, &t.title()),
     }
     match fixed.and_then(|f| f.script.as_deref().map(|s| (s, &*f.long))) {
         Some((script, long)) => {
@@ -354,6 +365,25 @@ fn task(out: &mut String, t: &Task, options: JsonOptions) -> serde_json::Result<
             if !long.is_empty() {
                 key(out, "long_message");
                 out.push_str(long);
+            }
+        }
+        None if templates.is_some_and(|ts| ts.script.is_some()) => {
+            if let Some(ts) = templates {
+                let context = t.context(ts);
+                if let Some(script) = &ts.script {
+                    key(out, "script");
+                    let mut long: Vec<&str> = Vec::new();
+                    script.write_json(
+                        out,
+                        |p, w, tag| context.value(p, w, tag),
+                        info.channel == Channel::Sms,
+                        |tag| long.push(tag),
+                    );
+                    if !long.is_empty() {
+                        key(out, "long_message");
+                        string_list(out, &long);
+                    }
+                }
             }
         }
         None => {
@@ -479,11 +509,12 @@ impl Plan {
             string(out, n);
         }
         out.push_str(",\"tasks\":[");
+        let mut ids = Ids::default();
         for (i, t) in self.tasks.iter().enumerate() {
             if i > 0 {
                 out.push(',');
             }
-            task(out, t, options)?;
+            task(out, t, &mut ids, options)?;
         }
         out.push_str("],\"dropped\":[");
         for (i, d) in self.dropped.iter().enumerate() {
@@ -509,22 +540,30 @@ mod tests {
     use super::*;
 
     #[test]
-    fn strings_are_escaped_as_serde_json_escapes_them() {
-        let mut all = String::new();
-        for c in (0u8..128).map(char::from) {
-            all.push(c);
+    fn dates_and_times_are_written_as_serde_json_writes_them() {
+        for n in 0..200 {
+            assert_eq!(two_digits(n), format!("{:02}", n % 100));
         }
-        for s in [
-            all.as_str(),
-            "",
-            "术后第一天回访 \"quoted\" back\\slash\n",
-            "12345678\u{1}abcdefgh\u{7f}€😀",
-            "aaaaaaa\"",
-            "aaaaaaaa\\bbbbbbbb",
+        for (y, m, d) in [
+            (0, 1, 1),
+            (9, 2, 3),
+            (99, 10, 31),
+            (999, 12, 9),
+            (2026, 3, 5),
+            (9999, 12, 31),
+            (10000, 1, 1),
+            (-1, 6, 15),
         ] {
+            let day = NaiveDate::from_ymd_opt(y, m, d).unwrap();
             let mut out = String::new();
-            string(&mut out, s);
-            assert_eq!(out, serde_json::to_string(s).unwrap(), "{s:?}");
+            date(&mut out, day);
+            assert_eq!(out, serde_json::to_string(&day).unwrap());
+        }
+        for (h, m) in [(0, 0), (9, 5), (23, 59), (12, 30)] {
+            let t = NaiveTime::from_hms_opt(h, m, 0).unwrap();
+            let mut out = String::new();
+            hhmm(&mut out, t);
+            assert_eq!(out, format!("\"{}\"", t.format("%H:%M")));
         }
     }
 }
