@@ -430,7 +430,9 @@ pub(crate) fn compile(
         unescaped: unescaped.into(),
         json: Box::default(),
     };
+    // Only a template is written from its pieces; a text without placeholders is shared.
     template.json = (0..template.langs.len())
+        .filter(|_| templated)
         .map(|i| {
             let (t, _, tag, text) = template.lang(i);
             let mut head = String::new();

@@ -165,7 +165,8 @@ pub(crate) struct TaskInfo {
     /// Position in the rule set's table of step infos ([`NO_SLOT`] when not in one):
     /// tasks hold this index, not a reference count.
     pub slot: u32,
-    /// The JSON of the texts, escaped once when first written ([`super::Plan::to_json`]).
+    /// The JSON of what the step's tasks share (ids, channel and role, texts without
+    /// placeholders), escaped once when first written ([`super::Plan::to_json`]).
     pub json: std::sync::OnceLock<super::write::StaticJson>,
 }
 
