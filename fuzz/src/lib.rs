@@ -12,7 +12,8 @@
 //!   inside the text.
 //!
 //! What is read is also written back: a rule set, an episode, a calendar, a history and
-//! every plan serialise to JSON and read back equal.
+//! every plan serialise to JSON and read back equal, and every plan's `Plan::to_json` is
+//! serde_json's text to the byte.
 
 #![forbid(unsafe_code)]
 
@@ -241,6 +242,11 @@ fn check_plan(make: impl Fn() -> Result<Plan, Error>, episode: &Episode) {
         (first, second) => panic!("plan: not deterministic:\n{first:?}\n{second:?}"),
     };
     let json = to_json(&plan);
+    // The hand-written JSON is serde's, to the byte.
+    match plan.to_json() {
+        Ok(fast) => assert!(fast == json, "to_json differs from serde:\n{fast}\n{json}"),
+        Err(e) => panic!("to_json fails where serde does not: {e}"),
+    }
     match serde_json::from_str::<Plan>(&json) {
         Ok(back) => assert!(back == plan, "the plan read back differs: {json}"),
         Err(e) => panic!("the plan's JSON does not read back: {e}\n{json}"),
