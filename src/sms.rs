@@ -230,19 +230,21 @@ fn gsm7_septets(c: char) -> Option<usize> {
 mod tests {
     use super::{sms_segments, SmsSize};
 
+    /// Septets of `c` as the lists say, searched.
+    fn listed(c: char) -> Option<usize> {
+        if super::BASIC.contains(c) {
+            Some(1)
+        } else if super::EXTENSION.contains(c) {
+            Some(2)
+        } else {
+            None
+        }
+    }
+
     /// The first, plain form: every character looked up in the lists.
     fn reference(message: &str) -> usize {
-        let septets = |c: char| {
-            if super::BASIC.contains(c) {
-                Some(1)
-            } else if super::EXTENSION.contains(c) {
-                Some(2)
-            } else {
-                None
-            }
-        };
-        if message.chars().all(|c| septets(c).is_some()) {
-            super::pack(message.chars().filter_map(septets), 160, 153)
+        if message.chars().all(|c| listed(c).is_some()) {
+            super::pack(message.chars().filter_map(listed), 160, 153)
         } else {
             super::pack(message.chars().map(char::len_utf16), 70, 67)
         }
@@ -324,14 +326,7 @@ mod tests {
             .chain(0x1_F600..0x1_F650)
             .filter_map(char::from_u32)
         {
-            let listed = if super::BASIC.contains(c) {
-                Some(1)
-            } else if super::EXTENSION.contains(c) {
-                Some(2)
-            } else {
-                None
-            };
-            assert_eq!(super::gsm7_septets(c), listed, "{c:?}");
+            assert_eq!(super::gsm7_septets(c), listed(c), "{c:?}");
         }
     }
 
@@ -339,14 +334,7 @@ mod tests {
     #[test]
     fn the_ascii_table_is_the_lists() {
         for c in (0u8..128).map(char::from) {
-            let listed = if super::BASIC.contains(c) {
-                Some(1)
-            } else if super::EXTENSION.contains(c) {
-                Some(2)
-            } else {
-                None
-            };
-            assert_eq!(super::gsm7_septets(c), listed, "{c:?}");
+            assert_eq!(super::gsm7_septets(c), listed(c), "{c:?}");
         }
     }
 

@@ -549,16 +549,9 @@ mod tests {
         for n in 0..200 {
             assert_eq!(two_digits(n), format!("{:02}", n % 100));
         }
-        for (y, m, d) in [
-            (0, 1, 1),
-            (9, 2, 3),
-            (99, 10, 31),
-            (999, 12, 9),
-            (2026, 3, 5),
-            (9999, 12, 31),
-            (10000, 1, 1),
-            (-1, 6, 15),
-        ] {
+        // Years of one to five digits, before year 0 too, first and last days.
+        let years = [-1, 0, 9, 99, 999, 2026, 9999, 10000];
+        for (y, (m, d)) in years.into_iter().flat_map(|y| [(y, (1, 1)), (y, (12, 31))]) {
             let day = NaiveDate::from_ymd_opt(y, m, d).unwrap();
             let mut out = String::new();
             date(&mut out, day);
