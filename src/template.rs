@@ -124,8 +124,8 @@ enum Piece {
     Slot(Placeholder),
 }
 
-/// A literal piece of a template, with what writing it costs nothing more per task: its
-/// JSON escapes and its size as an SMS.
+/// A literal piece of a template, with what its tasks would otherwise work out each time
+/// they are written: its JSON escapes and its size as an SMS.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Literal {
     text: Box<str>,
