@@ -10,6 +10,13 @@ fn two(n: u32) -> [u8; 2] {
     [b'0' + (n / 10) as u8, b'0' + (n % 10) as u8]
 }
 
+/// `n % 100` as two ASCII digits, from a table: no formatting, no UTF-8 check.
+pub(crate) fn two_digits(n: u32) -> &'static str {
+    const TABLE: &str = "00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899";
+    let i = (n % 100) as usize * 2;
+    TABLE.get(i..i + 2).unwrap_or("00")
+}
+
 /// `YYYY-MM-DD` for the years 0–9999; other years as chrono writes them.
 pub(crate) fn write_date<S: Serializer>(d: NaiveDate, s: S) -> Result<S::Ok, S::Error> {
     let year = d.year();
@@ -49,6 +56,17 @@ impl Serialize for Day {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_are_written_as_fmt_writes_them() {
+        for n in 0..200 {
+            assert_eq!(two_digits(n), format!("{:02}", n % 100));
+        }
+        let big = [1_000, 65_535, 99_999, 1_000_000, u32::MAX - 1, u32::MAX];
+        for n in (0..=1_000).chain(big) {
+            assert_eq!(crate::plan::task::decimal(n, &mut [0; 10]), n.to_string());
+        }
+    }
 
     #[test]
     fn dates_and_times_are_written_as_chrono_writes_them() {

@@ -504,6 +504,12 @@ impl std::fmt::Debug for Task {
 
 /// `n` in decimal, written into `digits` without `fmt` (task ids and the plan's JSON).
 pub(crate) fn decimal(n: u32, digits: &mut [u8; 10]) -> &str {
+    // Most numbers (occurrences, sessions) are below 100: from a table.
+    match n {
+        0..=9 => return "0123456789".get(n as usize..n as usize + 1).unwrap_or("0"),
+        10..=99 => return crate::json::out::two_digits(n),
+        _ => {}
+    }
     let mut k = digits.len();
     let mut v = n;
     loop {
