@@ -262,6 +262,19 @@ impl Value<'_> {
         }
     }
 
+    /// Its size as (part of) an SMS.
+    fn sms_size(&self) -> SmsSize {
+        match self {
+            Value::Str(s) => SmsSize::of(s),
+            // ASCII digits and dashes, one septet each: their length as written.
+            v => {
+                let mut buf = String::new();
+                v.write(&mut buf);
+                SmsSize::digits(buf.len())
+            }
+        }
+    }
+
     fn write(&self, buf: &mut String) {
         match self {
             Value::Str(s) => buf.push_str(s),
@@ -586,6 +599,89 @@ impl TextTemplate {
             }
         }
         out.push('}');
+    }
+}
+
+impl TextTemplate {
+    /// Serialises the text [`TextTemplate::fill`] would give (a map of language to text,
+    /// as [`Text`] is serialised) with no text built: each language's pieces are written
+    /// as they come, through `collect_str`.
+    pub(crate) fn serialize_filled<'v, S: serde::Serializer>(
+        &self,
+        s: S,
+        value: impl Fn(Placeholder, Words, &str) -> Value<'v>,
+    ) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(Some(self.langs.len()))?;
+        for i in 0..self.langs.len() {
+            match self.lang(i) {
+                (Some(template), words, tag, _) => m.serialize_entry(
+                    tag,
+                    &Pieces {
+                        template,
+                        value: &|p| value(p, words, tag),
+                    },
+                )?,
+                (None, _, tag, text) => m.serialize_entry(tag, text)?,
+            }
+        }
+        m.end()
+    }
+
+    /// The languages in which the text [`TextTemplate::fill`] would give takes more than
+    /// one SMS segment, in the text's order, with no text built.
+    pub(crate) fn long_tags<'v>(
+        &self,
+        value: impl Fn(Placeholder, Words, &str) -> Value<'v>,
+    ) -> Vec<&str> {
+        let mut long = Vec::new();
+        for i in 0..self.langs.len() {
+            let (template, words, tag, text) = self.lang(i);
+            let size = match template {
+                Some(t) => t.pieces.iter().fold(SmsSize::default(), |size, piece| {
+                    size.plus(match piece {
+                        Piece::Literal(l) => l.sms,
+                        Piece::Slot(p) => value(*p, words, tag).sms_size(),
+                    })
+                }),
+                None => SmsSize::of(text),
+            };
+            if size.long() {
+                long.push(tag);
+            }
+        }
+        long
+    }
+}
+
+/// A template's pieces, filled, as one string for serde.
+struct Pieces<'a, 'v> {
+    template: &'a Template,
+    value: &'a dyn Fn(Placeholder) -> Value<'v>,
+}
+
+impl serde::Serialize for Pieces<'_, '_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl std::fmt::Display for Pieces<'_, '_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for piece in self.template.pieces.iter() {
+            match piece {
+                Piece::Literal(l) => f.write_str(&l.text)?,
+                Piece::Slot(p) => match (self.value)(*p) {
+                    Value::Str(s) => f.write_str(s)?,
+                    v => {
+                        let mut buf = String::new();
+                        v.write(&mut buf);
+                        f.write_str(&buf)?;
+                    }
+                },
+            }
+        }
+        Ok(())
     }
 }
 

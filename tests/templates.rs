@@ -623,6 +623,13 @@ fn to_json_writes_filled_texts_as_serde_json_does() {
         let json = plan.to_json().unwrap();
         assert_eq!(json, serde_json::to_string(&plan).unwrap(), "{name:?}");
         let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+        // Both writers fill from the templates: the texts they wrote are the texts the
+        // tasks give, built.
+        for (t, written) in plan.tasks.iter().zip(json["tasks"].as_array().unwrap()) {
+            assert_eq!(written["title"], serde_json::to_value(&*t.title()).unwrap());
+            let script = t.script().map(|s| serde_json::to_value(&*s).unwrap());
+            assert_eq!(written["script"], script.unwrap_or_default(), "{name:?}");
+        }
         let sms = (json["tasks"].as_array().unwrap().iter())
             .find(|t| t["step"] == "s")
             .unwrap();

@@ -137,12 +137,30 @@ impl Serialize for Task {
         use crate::json::out::Day;
         use serde::ser::SerializeStruct;
         let (info, subject) = (self.info(), &*self.subject);
-        let script = self.script();
-        let long_message = match (&script, info.channel) {
-            (Some(s), crate::model::Channel::Sms) => super::task::long_tags(s),
+        // Texts with placeholders are written from their templates, with no text built.
+        let templates = info.templates.as_deref().filter(|_| self.filled.is_none());
+        let context = templates.map(|t| self.context(t));
+        let value = |p, w, tag: &str| context.unwrap_or_default().value(p, w, tag);
+        let title_template = (templates.and_then(|t| t.title.as_ref())).map(|t| Filled(t, &value));
+        let script_template =
+            (templates.and_then(|t| t.script.as_ref())).map(|t| Filled(t, &value));
+        let sms = info.channel == crate::model::Channel::Sms;
+        let script = match script_template {
+            Some(_) => None,
+            None => self.script(),
+        };
+        let long_message: Vec<&str> = match (&script_template, &script) {
+            (Some(Filled(t, _)), _) if sms => t.long_tags(value),
+            (None, Some(s)) if sms => (s.iter())
+                .filter(|(_, text)| crate::sms::SmsSize::of(text).long())
+                .map(|(tag, _)| tag)
+                .collect(),
             _ => Vec::new(),
         };
-        let title = self.title();
+        let title = match title_template {
+            Some(_) => None,
+            None => Some(self.title()),
+        };
         let waits_for = info.wait_for.as_ref().filter(|_| self.waiting);
         let optional = [
             self.beyond_calendar,
@@ -152,7 +170,7 @@ impl Serialize for Task {
             self.derived.is_some(),
             self.owner.is_some(),
             self.record.is_some(),
-            script.is_some(),
+            script.is_some() || script_template.is_some(),
             !long_message.is_empty(),
         ]
         .iter()
@@ -193,8 +211,15 @@ impl Serialize for Task {
         some!("derived", self.derived);
         some!("owner", self.owner.as_ref());
         some!("record", self.record.as_ref());
-        m.serialize_field("title", &*title)?;
-        some!("script", script.as_deref());
+        match (&title_template, &title) {
+            (Some(t), _) => m.serialize_field("title", t)?,
+            (None, Some(t)) => m.serialize_field("title", &**t)?,
+            (None, None) => m.skip_field("title")?,
+        }
+        match (&script_template, &script) {
+            (Some(t), _) => m.serialize_field("script", &Some(t))?,
+            (None, s) => some!("script", s.as_deref()),
+        }
         if long_message.is_empty() {
             m.skip_field("long_message")?;
         } else {
@@ -251,5 +276,22 @@ impl<'de> Deserialize<'de> for Task {
             owner: r.owner,
             filled: None,
         })
+    }
+}
+
+/// A text with placeholders, filled by `.1` as it is written.
+struct Filled<'a, F>(&'a crate::template::TextTemplate, &'a F);
+
+impl<
+        'v,
+        F: Fn(
+            crate::template::Placeholder,
+            crate::template::Words,
+            &str,
+        ) -> crate::template::Value<'v>,
+    > Serialize for Filled<'_, F>
+{
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize_filled(s, self.1)
     }
 }
