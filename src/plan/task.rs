@@ -454,7 +454,8 @@ impl Task {
     /// out when empty): an English message to a patient with a Chinese name is sent in
     /// UCS-2, 70 characters a segment.
     pub fn long_message_tags(&self) -> Vec<String> {
-        self.sms_script().map(|s| long_tags(&s)).unwrap_or_default()
+        let tags = |s: &Text| long_tags(s).into_iter().map(String::from).collect();
+        self.sms_script().map(|s| tags(&s)).unwrap_or_default()
     }
 
     fn sms_script(&self) -> Option<Cow<'_, Text>> {
@@ -464,10 +465,10 @@ impl Task {
 }
 
 /// The languages of `script` in which it takes more than one SMS segment.
-pub(crate) fn long_tags(script: &Text) -> Vec<String> {
+pub(crate) fn long_tags(script: &Text) -> Vec<&str> {
     (script.iter())
         .filter(|(_, text)| crate::sms::SmsSize::of(text).long())
-        .map(|(tag, _)| tag.to_string())
+        .map(|(tag, _)| tag)
         .collect()
 }
 

@@ -151,10 +151,7 @@ impl Serialize for Task {
         };
         let long_message: Vec<&str> = match (&script_template, &script) {
             (Some(Filled(t, _)), _) if sms => t.long_tags(value),
-            (None, Some(s)) if sms => (s.iter())
-                .filter(|(_, text)| crate::sms::SmsSize::of(text).long())
-                .map(|(tag, _)| tag)
-                .collect(),
+            (None, Some(s)) if sms => super::task::long_tags(s),
             _ => Vec::new(),
         };
         let title = match title_template {
