@@ -4,6 +4,7 @@
 use super::task::{task_id, Derived, InfoRef, Record, Status, Subject, Task, TaskInfo};
 use crate::calendar::ShiftReason;
 use crate::model::{Channel, Role};
+use crate::template::{Placeholder, TextTemplate, Value, Words};
 use crate::text::Text;
 use crate::time::TimeWindow;
 use chrono::NaiveDate;
@@ -154,10 +155,6 @@ impl Serialize for Task {
             (None, Some(s)) if sms => super::task::long_tags(s),
             _ => Vec::new(),
         };
-        let title = match title_template {
-            Some(_) => None,
-            None => Some(self.title()),
-        };
         let waits_for = info.wait_for.as_ref().filter(|_| self.waiting);
         let optional = [
             self.beyond_calendar,
@@ -208,10 +205,9 @@ impl Serialize for Task {
         some!("derived", self.derived);
         some!("owner", self.owner.as_ref());
         some!("record", self.record.as_ref());
-        match (&title_template, &title) {
-            (Some(t), _) => m.serialize_field("title", t)?,
-            (None, Some(t)) => m.serialize_field("title", &**t)?,
-            (None, None) => m.skip_field("title")?,
+        match &title_template {
+            Some(t) => m.serialize_field("title", t)?,
+            None => m.serialize_field("title", &*self.title())?,
         }
         match (&script_template, &script) {
             (Some(t), _) => m.serialize_field("script", &Some(t))?,
@@ -277,17 +273,9 @@ impl<'de> Deserialize<'de> for Task {
 }
 
 /// A text with placeholders, filled by `.1` as it is written.
-struct Filled<'a, F>(&'a crate::template::TextTemplate, &'a F);
+struct Filled<'a, F>(&'a TextTemplate, &'a F);
 
-impl<
-        'v,
-        F: Fn(
-            crate::template::Placeholder,
-            crate::template::Words,
-            &str,
-        ) -> crate::template::Value<'v>,
-    > Serialize for Filled<'_, F>
-{
+impl<'v, F: Fn(Placeholder, Words, &str) -> Value<'v>> Serialize for Filled<'_, F> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         self.0.serialize_filled(s, self.1)
     }
