@@ -10,6 +10,80 @@ fn two(n: u32) -> [u8; 2] {
     [b'0' + (n / 10) as u8, b'0' + (n % 10) as u8]
 }
 
+/// The first year [`date_parts`] has in its table, and how many years it has.
+const FIRST_YEAR: i32 = 1900;
+const YEARS: usize = 256;
+
+/// `"YYYY-` for each year from [`FIRST_YEAR`], six bytes a year.
+const YEAR_TEXT: &str = {
+    const BYTES: [u8; YEARS * 6] = {
+        let mut t = [0u8; YEARS * 6];
+        let mut i = 0;
+        while i < YEARS {
+            let y = FIRST_YEAR as usize + i;
+            t[i * 6] = b'"';
+            t[i * 6 + 1] = b'0' + (y / 1000 % 10) as u8;
+            t[i * 6 + 2] = b'0' + (y / 100 % 10) as u8;
+            t[i * 6 + 3] = b'0' + (y / 10 % 10) as u8;
+            t[i * 6 + 4] = b'0' + (y % 10) as u8;
+            t[i * 6 + 5] = b'-';
+            i += 1;
+        }
+        t
+    };
+    match std::str::from_utf8(&BYTES) {
+        Ok(s) => s,
+        Err(_) => "",
+    }
+};
+
+/// `MM-DD"` for each day of the year, six bytes a day: the 366 days of a leap year
+/// after the 365 of another year (whose last entry is unused).
+const DAY_TEXT: &str = {
+    const BYTES: [u8; 2 * 366 * 6] = {
+        let mut t = [0u8; 2 * 366 * 6];
+        let mut leap = 0;
+        while leap < 2 {
+            let lengths = [31, 28 + leap, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+            let (mut m, mut d, mut i) = (0, 1, leap * 366);
+            while m < 12 {
+                let month = m + 1;
+                t[i * 6] = b'0' + (month / 10) as u8;
+                t[i * 6 + 1] = b'0' + (month % 10) as u8;
+                t[i * 6 + 2] = b'-';
+                t[i * 6 + 3] = b'0' + (d / 10) as u8;
+                t[i * 6 + 4] = b'0' + (d % 10) as u8;
+                t[i * 6 + 5] = b'"';
+                i += 1;
+                d += 1;
+                if d > lengths[m] {
+                    d = 1;
+                    m += 1;
+                }
+            }
+            leap += 1;
+        }
+        t
+    };
+    match std::str::from_utf8(&BYTES) {
+        Ok(s) => s,
+        Err(_) => "",
+    }
+};
+
+/// A date as a JSON string in two pieces from tables, `"YYYY-` and `MM-DD"`, for the
+/// years 1900 to 2155; `None` for the others.
+pub(crate) fn date_parts(d: NaiveDate) -> Option<(&'static str, &'static str)> {
+    let year = usize::try_from(d.year() - FIRST_YEAR)
+        .ok()
+        .filter(|y| *y < YEARS)?;
+    let day = usize::from(d.leap_year()) * 366 + d.ordinal0() as usize;
+    Some((
+        YEAR_TEXT.get(year * 6..year * 6 + 6)?,
+        DAY_TEXT.get(day * 6..day * 6 + 6)?,
+    ))
+}
+
 /// `n % 100` as two ASCII digits, from a table: no formatting, no UTF-8 check.
 pub(crate) fn two_digits(n: u32) -> &'static str {
     const TABLE: &str = "00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899";
@@ -66,6 +140,33 @@ mod tests {
         for n in (0..=1_000).chain(big) {
             assert_eq!(crate::plan::task::decimal(n, &mut [0; 10]), n.to_string());
         }
+    }
+
+    #[test]
+    fn the_date_tables_say_what_chrono_says() {
+        let mut d = NaiveDate::from_ymd_opt(1899, 12, 20).unwrap();
+        let mut tabled = 0;
+        while d.year() < 2157 {
+            match date_parts(d) {
+                Some((y, md)) => {
+                    assert_eq!(format!("{y}{md}"), format!("\"{d}\""));
+                    tabled += 1;
+                }
+                None => assert!(d.year() < 1900 || d.year() > 2155, "{d}"),
+            }
+            d = d.succ_opt().unwrap();
+        }
+        // Every day of 1900 to 2155.
+        assert_eq!(
+            tabled,
+            (1900..=2155)
+                .map(|y| if NaiveDate::from_ymd_opt(y, 2, 29).is_some() {
+                    366
+                } else {
+                    365
+                })
+                .sum::<i32>()
+        );
     }
 
     #[test]

@@ -146,6 +146,11 @@ fn number(out: &mut String, n: u32) {
 }
 
 fn date(out: &mut String, d: NaiveDate) {
+    if let Some((year, day)) = crate::json::out::date_parts(d) {
+        out.push_str(year);
+        out.push_str(day);
+        return;
+    }
     match u32::try_from(d.year()) {
         Ok(y) if y <= 9_999 => {
             // Two digits at a time from a table: no formatting, no UTF-8 check.
