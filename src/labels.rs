@@ -198,6 +198,7 @@ pub fn attribute_value(name: &str, val: &str, lang: Lang) -> String {
 }
 
 #[cfg(test)]
+#[cfg(feature = "builtin-rules")]
 mod tests {
     use super::*;
     use crate::rules::RuleSet;

@@ -148,7 +148,8 @@ pub fn lunar_to_gregorian(year: i32, month: u8, day: u8) -> Option<NaiveDate> {
     )
 }
 
-#[cfg(all(test, feature = "lunar"))]
+#[cfg(test)]
+#[cfg(feature = "lunar")]
 mod tests {
     use super::LunarFestival::{Chongyang, DragonBoat, MidAutumn, Qixi, SpringFestival};
     // The independent date tables (1901-2099) are checked in tests/lunar_tables.rs.

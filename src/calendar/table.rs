@@ -197,6 +197,7 @@ impl Table {
 }
 
 #[cfg(test)]
+#[cfg(feature = "china-calendars")]
 mod tests {
     use super::super::{Calendar, Crew};
     use chrono::NaiveDate;

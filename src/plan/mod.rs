@@ -734,7 +734,8 @@ impl Planner<'_> {
     }
 }
 
-#[cfg(all(test, feature = "builtin-rules", feature = "china-calendars"))]
+#[cfg(test)]
+#[cfg(all(feature = "builtin-rules", feature = "china-calendars"))]
 mod tests {
     use crate::{calendar::Calendar, episode::Episode, rules::RuleSet};
     use std::sync::Arc;

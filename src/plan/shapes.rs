@@ -287,7 +287,8 @@ pub(super) fn decide(
     kept.ok().flatten().unwrap_or_else(fresh)
 }
 
-#[cfg(all(test, feature = "builtin-rules"))]
+#[cfg(test)]
+#[cfg(feature = "builtin-rules")]
 mod tests {
     use super::KEPT_SHAPES;
     use crate::calendar::Calendar;

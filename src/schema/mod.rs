@@ -12,6 +12,7 @@
 pub(crate) mod custom;
 pub(crate) mod strings;
 #[cfg(test)]
+#[cfg(all(feature = "builtin-rules", feature = "china-calendars"))]
 mod tests;
 
 use schemars::generate::SchemaSettings;
