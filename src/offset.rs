@@ -188,6 +188,9 @@ impl Offset {
     }
 }
 
+/// Days of a common year before each month.
+const DAYS_BEFORE_MONTH: [u32; 12] = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334];
+
 fn add_months(date: NaiveDate, months: u32, negative: bool, policy: MonthEnd) -> Landing {
     let delta = if negative {
         -i64::from(months)
@@ -202,7 +205,25 @@ fn add_months(date: NaiveDate, months: u32, negative: bool, policy: MonthEnd) ->
         return Landing::OutOfRange;
     };
     let month = month0 + 1;
-    if let Some(d) = NaiveDate::from_ymd_opt(year, month, date.day()) {
+    let day = date.day();
+    // Every month has days 1-28: the day of the year comes from a table, and a date in
+    // the anchor's own year needs no check of the year.
+    if day <= 28 {
+        let leap = if year == date.year() {
+            date.leap_year()
+        } else {
+            (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+        };
+        let before = DAYS_BEFORE_MONTH.get(month0 as usize).copied().unwrap_or(0);
+        let ordinal = before + u32::from(leap && month0 >= 2) + day;
+        let landed = if year == date.year() {
+            date.with_ordinal(ordinal)
+        } else {
+            NaiveDate::from_yo_opt(year, ordinal)
+        };
+        return landed.map_or(Landing::OutOfRange, Landing::Date);
+    }
+    if let Some(d) = NaiveDate::from_ymd_opt(year, month, day) {
         return Landing::Date(d);
     }
     let Some(first) = NaiveDate::from_ymd_opt(year, month, 1) else {
@@ -310,6 +331,56 @@ mod tests {
             dec.apply(d("2025-12-31"), MonthEnd::NextMonthFirst),
             Landing::Date(d("2026-01-31"))
         );
+    }
+
+    /// Every day of 1895-2105, 0-30 months either way, under each policy: the same as
+    /// chrono's month arithmetic (which clamps) where the day exists.
+    #[test]
+    fn months_agree_with_chrono() {
+        let mut date = d("1895-01-01");
+        while date <= d("2105-12-31") {
+            for months in 0..=30u32 {
+                for negative in [false, true] {
+                    let o = Offset {
+                        negative,
+                        months,
+                        days: 0,
+                    };
+                    let m = chrono::Months::new(months);
+                    let want = if negative {
+                        date.checked_sub_months(m)
+                    } else {
+                        date.checked_add_months(m)
+                    }
+                    .unwrap();
+                    let exists = want.day() == date.day();
+                    assert_eq!(
+                        o.apply(date, MonthEnd::Clamp),
+                        Landing::Date(want),
+                        "{date} {o}"
+                    );
+                    if exists {
+                        for policy in [MonthEnd::Skip, MonthEnd::NextMonthFirst] {
+                            assert_eq!(o.apply(date, policy), Landing::Date(want), "{date} {o}");
+                        }
+                    } else {
+                        assert_eq!(
+                            o.apply(date, MonthEnd::Skip),
+                            Landing::Skipped,
+                            "{date} {o}"
+                        );
+                        let first = want.succ_opt().unwrap();
+                        assert_eq!(first.day(), 1, "{date} {o}");
+                        assert_eq!(
+                            o.apply(date, MonthEnd::NextMonthFirst),
+                            Landing::Date(first),
+                            "{date} {o}"
+                        );
+                    }
+                }
+            }
+            date = date.succ_opt().unwrap();
+        }
     }
 
     #[test]
