@@ -24,9 +24,45 @@ pub(crate) struct Filled {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Procedure {
     /// A free text the clinic wrote (`procedure`, `interest`, `product`), used as it is.
-    Named(Box<str>),
+    Named(Short),
     /// A category id (`skin`), shown by its name in the text's language when known.
-    Category(Box<str>),
+    Category(Short),
+}
+
+/// Bytes a [`Short`] text keeps in place.
+const IN_PLACE: usize = 22;
+
+/// A text copied from the episode: in place when it is short (most names, procedures and
+/// category ids), so a plan makes no allocation for it; on the heap when it is longer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Short {
+    /// Its length and its bytes (UTF-8, copied from a `str`).
+    InPlace(u8, [u8; IN_PLACE]),
+    /// A longer text.
+    Heap(Box<str>),
+}
+
+impl Short {
+    pub(crate) fn new(s: &str) -> Short {
+        let mut bytes = [0u8; IN_PLACE];
+        match (bytes.get_mut(..s.len()), u8::try_from(s.len())) {
+            (Some(place), Ok(len)) => {
+                place.copy_from_slice(s.as_bytes());
+                Short::InPlace(len, bytes)
+            }
+            _ => Short::Heap(s.into()),
+        }
+    }
+
+    pub(crate) fn as_str(&self) -> &str {
+        match self {
+            // Whole characters copied from a `str`: always UTF-8.
+            Short::InPlace(len, bytes) => (bytes.get(..usize::from(*len)))
+                .and_then(|b| std::str::from_utf8(b).ok())
+                .unwrap_or_default(),
+            Short::Heap(s) => s,
+        }
+    }
 }
 
 /// What the placeholders of a plan's tasks are filled with, taken once per plan from the
@@ -45,15 +81,55 @@ pub(crate) struct FillValues {
     pub owners: Box<[(Arc<str>, Arc<str>)]>,
 }
 
+/// The text as given, trimmed; `None` when blank.
+fn given(s: &str) -> Option<&str> {
+    Some(s.trim()).filter(|s| !s.is_empty())
+}
+
+/// What `{procedure}` says: the first of the attributes `procedure`, `interest` and
+/// `product` given (not blank), else the `category`.
+fn procedure(episode: &Episode) -> Option<Procedure> {
+    const NAMED: [&str; 3] = ["procedure", "interest", "product"];
+    let attributes = &episode.attributes;
+    if attributes.len() > 8 {
+        return (NAMED.iter())
+            .find_map(|name| {
+                episode
+                    .attribute(name)
+                    .and_then(given)
+                    .map(|s| Procedure::Named(Short::new(s)))
+            })
+            .or_else(|| {
+                (episode.attribute("category").and_then(given))
+                    .map(|s| Procedure::Category(Short::new(s)))
+            });
+    }
+    // A few attributes: one pass over them, the names' order kept by rank.
+    let mut best: Option<(usize, &str)> = None;
+    for (name, value) in attributes {
+        let rank = match name.as_str() {
+            "procedure" => 0,
+            "interest" => 1,
+            "product" => 2,
+            "category" => 3,
+            _ => continue,
+        };
+        if best.is_none_or(|(b, _)| rank < b) {
+            if let Some(v) = given(value) {
+                best = Some((rank, v));
+            }
+        }
+    }
+    best.map(|(rank, v)| match rank {
+        3 => Procedure::Category(Short::new(v)),
+        _ => Procedure::Named(Short::new(v)),
+    })
+}
+
 impl FillValues {
     /// The values an episode and a calendar give.
     pub(crate) fn of(episode: &Episode, calendar: &Calendar) -> FillValues {
-        let given = |s: &str| Some(s.trim()).filter(|s| !s.is_empty()).map(Box::from);
-        let attribute = |name: &str| episode.attribute(name).and_then(given);
-        let procedure = ["procedure", "interest", "product"]
-            .iter()
-            .find_map(|name| attribute(name).map(Procedure::Named))
-            .or_else(|| attribute("category").map(Procedure::Category));
+        let procedure = procedure(episode);
         let course = episode.course.as_ref().map(|c| {
             let mut dates = Vec::with_capacity(c.done.len().saturating_add(c.planned.len()));
             dates.extend(c.sessions().map(|s| s.date));
@@ -73,7 +149,12 @@ impl FillValues {
             }
         }
         FillValues {
-            patient: episode.patient.name.as_deref().and_then(given),
+            patient: episode
+                .patient
+                .name
+                .as_deref()
+                .and_then(given)
+                .map(Box::from),
             procedure,
             clinic: calendar.clinic().cloned(),
             course,
@@ -138,8 +219,10 @@ impl<'a> FillContext<'a> {
         let given = match p {
             Placeholder::Patient => self.patient.map(Value::Str),
             Placeholder::Procedure => self.procedure.map(|pr| match pr {
-                Procedure::Named(s) => Value::Str(s),
-                Procedure::Category(c) => Value::Str(category_name(c, words).unwrap_or(c)),
+                Procedure::Named(s) => Value::Str(s.as_str()),
+                Procedure::Category(c) => {
+                    Value::Str(category_name(c.as_str(), words).unwrap_or(c.as_str()))
+                }
             }),
             Placeholder::Owner => self.owner.map(Value::Str),
             Placeholder::Clinic => self.clinic.map(|c| Value::Str(c.get_tag(tag))),
@@ -243,4 +326,80 @@ pub(crate) fn fill_for_patient(
         ..values.context(None, None, 0)
     };
     Some(Arc::new(context.fill(templates, info)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{procedure, Procedure, Short, IN_PLACE};
+    use crate::episode::Episode;
+
+    /// Texts up to `IN_PLACE` bytes are kept in place, longer ones on the heap; both read
+    /// back as given, multi-byte characters included.
+    #[test]
+    fn short_texts_read_back_as_given() {
+        for s in [
+            "",
+            "a",
+            "skin",
+            "双眼皮",
+            "眼综合 eyelid",
+            &"x".repeat(IN_PLACE),
+        ] {
+            assert!(matches!(Short::new(s), Short::InPlace(..)), "{s}");
+            assert_eq!(Short::new(s).as_str(), s);
+        }
+        for s in [&"x".repeat(IN_PLACE + 1), "全切双眼皮 + 开眼角 + 提肌矫正"] {
+            assert!(matches!(Short::new(s), Short::Heap(_)), "{s}");
+            assert_eq!(Short::new(s).as_str(), s);
+        }
+    }
+
+    /// The first of `procedure`, `interest` and `product` that is not blank, else the
+    /// category: the same with a few attributes (one pass) and with many (lookups).
+    #[test]
+    fn procedure_takes_the_first_given_attribute() {
+        // The attributes, and the text with whether it is named (else a category).
+        type Case<'a> = (&'a [(&'a str, &'a str)], Option<(&'a str, bool)>);
+        let cases: [Case; 6] = [
+            (&[("category", "skin")], Some(("skin", false))),
+            (
+                &[("category", "skin"), ("product", " serum ")],
+                Some(("serum", true)),
+            ),
+            (
+                &[("interest", "laser"), ("product", "serum")],
+                Some(("laser", true)),
+            ),
+            (
+                &[("procedure", "  "), ("interest", "laser")],
+                Some(("laser", true)),
+            ),
+            (
+                &[("procedure", "eyelid"), ("category", "plastic")],
+                Some(("eyelid", true)),
+            ),
+            (&[("procedure", " "), ("setting", "inpatient")], None),
+        ];
+        for (attributes, want) in cases {
+            for padding in [0, 12] {
+                let mut ep = Episode::from_json(
+                    "ep",
+                    r#"{"id": "e", "event": "procedure", "at": "2026-03-02T10:00:00", "patient": {"id": "p"}}"#,
+                )
+                .unwrap();
+                for (k, v) in attributes {
+                    ep.attributes.insert(k.to_string(), v.to_string());
+                }
+                for i in 0..padding {
+                    ep.attributes.insert(format!("z{i}"), "x".into());
+                }
+                let got = procedure(&ep).map(|p| match p {
+                    Procedure::Named(s) => (s.as_str().to_string(), true),
+                    Procedure::Category(s) => (s.as_str().to_string(), false),
+                });
+                let want = want.map(|(s, named)| (s.to_string(), named));
+                assert_eq!(got, want, "{attributes:?} and {padding} more");
+            }
+        }
+    }
 }
