@@ -70,7 +70,7 @@ impl Short {
 /// it when asked for ([`super::Task::title`]).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct FillValues {
-    pub patient: Option<Box<str>>,
+    pub patient: Option<Short>,
     pub procedure: Option<Procedure>,
     pub clinic: Option<Text>,
     /// The course's package size and its sessions' dates in number order (session `k`
@@ -154,7 +154,7 @@ impl FillValues {
                 .name
                 .as_deref()
                 .and_then(given)
-                .map(Box::from),
+                .map(Short::new),
             procedure,
             clinic: calendar.clinic().cloned(),
             course,
@@ -190,7 +190,7 @@ impl FillValues {
                 .map_or(id, |(_, name)| &**name)
         });
         FillContext {
-            patient: self.patient.as_deref(),
+            patient: self.patient.as_ref().map(Short::as_str),
             procedure: self.procedure.as_ref(),
             owner: owner.map(str::trim).filter(|s| !s.is_empty()),
             clinic: self.clinic.as_ref(),
@@ -318,9 +318,7 @@ pub(crate) fn fill_for_patient(
             ..FillValues::default()
         },
     };
-    values.patient = (patient.name.as_deref().map(str::trim))
-        .filter(|s| !s.is_empty())
-        .map(Box::from);
+    values.patient = patient.name.as_deref().and_then(given).map(Short::new);
     let context = FillContext {
         owner: owner.map(str::trim).filter(|s| !s.is_empty()),
         ..values.context(None, None, 0)
