@@ -460,6 +460,6 @@ fn join(plan: &mut followup::plan::Plan, notes: followup::plan::Plan) {
         ))
     });
     plan.dropped.sort_by(|a, b| {
-        (&a.program, &a.step, a.occurrence).cmp(&(&b.program, &b.step, b.occurrence))
+        (&a.program(), &a.step(), a.occurrence).cmp(&(&b.program(), &b.step(), b.occurrence))
     });
 }

@@ -33,13 +33,13 @@ fn explaining_plans_as_planning_does_and_explains_everything_once() {
             let x = rules.explain(&ep, None, &cal).unwrap();
             assert_eq!(x.plan, rules.plan(&ep, &cal).unwrap(), "{}", f.display());
             let mut ids: Vec<String> = (x.plan.tasks.iter().map(|t| t.id()))
-                .chain(x.plan.dropped.iter().map(|d| d.id.clone()))
+                .chain(x.plan.dropped.iter().map(|d| d.id().clone()))
                 .collect();
             ids.sort();
             let explained: Vec<String> = x.explanations.iter().map(|e| e.id.clone()).collect();
             assert_eq!(explained, ids, "{}", f.display());
             for e in &x.explanations {
-                let dropped = x.plan.dropped.iter().any(|d| d.id == e.id);
+                let dropped = x.plan.dropped.iter().any(|d| d.id() == e.id);
                 assert_eq!(e.dropped, dropped, "{}", e.id);
                 assert!(!e.anchor.is_empty(), "{}", e.id);
             }

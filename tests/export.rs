@@ -833,24 +833,24 @@ fn dropped_occurrences_are_not_exported_and_exports_are_deterministic() {
     );
     let ids: BTreeSet<String> = plan.tasks.iter().map(|t| t.id()).collect();
     for d in &plan.dropped {
-        assert!(!ids.contains(&d.id));
+        assert!(!ids.contains(&d.id()));
         for out in &outputs {
             assert!(
-                !out.contains(&format!("{}\r", d.id))
-                    && !out.contains(&format!("\"{}\"", d.id))
-                    && !out.contains(&format!("{},", d.id)),
+                !out.contains(&format!("{}\r", d.id()))
+                    && !out.contains(&format!("\"{}\"", d.id()))
+                    && !out.contains(&format!("{},", d.id())),
                 "{} exported",
-                d.id
+                d.id()
             );
         }
     }
     // A task the plan lists as dropped (as merged plans may) is left out too.
     let mut listed = plan.clone();
     let first = listed.tasks[0].id();
-    listed.dropped.push(followup::plan::Dropped {
-        id: first.clone(),
-        ..plan.dropped[0].clone()
-    });
+    let reason = plan.dropped[0].reason;
+    let dropped = followup::plan::Dropped::of_task(&listed.tasks[0], reason, None);
+    assert_eq!(dropped.id(), first);
+    listed.dropped.push(dropped);
     let cal = parse_ics(&export::ics([&listed], &options));
     assert_eq!(cal.todos.len(), plan.tasks.len() - 1);
     assert!(!export::csv([&listed], &options).contains(&format!("{first},")));

@@ -40,7 +40,7 @@ fn plastic_inpatient_with_discharge_date() {
         ],
     );
     // No review visit was given: its reminder and thank-you message are listed as dropped.
-    let ids: Vec<&str> = p.dropped.iter().map(|d| d.id.as_str()).collect();
+    let ids: Vec<String> = p.dropped.iter().map(|d| d.id()).collect();
     assert_eq!(
         ids,
         [
@@ -76,7 +76,7 @@ fn plastic_inpatient_without_discharge_date_drops_the_farewell() {
             "attributes": {"category": "plastic", "setting": "inpatient"}, "patient": {"id": "p-1"}}"#,
     );
     assert!(p.tasks.iter().all(|t| t.step() != "discharge-farewell"));
-    let steps: Vec<&str> = p.dropped.iter().map(|d| &*d.step).collect();
+    let steps: Vec<&str> = p.dropped.iter().map(|d| d.step()).collect();
     assert_eq!(
         steps,
         ["discharge-farewell", "review-reminder", "review-thanks-sms"]

@@ -33,7 +33,7 @@ fn dropped(p: &Plan) -> Vec<String> {
         .map(|d| {
             format!(
                 "{} {} {}",
-                d.id,
+                d.id(),
                 serde_json::to_value(d.reason).unwrap().as_str().unwrap(),
                 d.detail.as_deref().unwrap_or("-")
             )

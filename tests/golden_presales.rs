@@ -316,7 +316,7 @@ fn lead_ownership_counts_from_the_latest_contact() {
     assert!(p
         .dropped
         .iter()
-        .any(|d| d.id == "lead-ownership/reassign-stale-lead/l-5/0"
+        .any(|d| d.id() == "lead-ownership/reassign-stale-lead/l-5/0"
             && d.reason == followup::plan::DropReason::Stopped
             && d.detail.as_deref() == Some("converted")));
 }

@@ -361,7 +361,7 @@ fn greetings_under_the_cap_stay_on_their_day_or_are_dropped() {
         .dropped
         .iter()
         .filter(|d| d.reason == followup::plan::DropReason::FrequencyCap)
-        .map(|d| d.id.clone())
+        .map(|d| d.id().clone())
         .collect();
     assert_eq!(capped, ["greetings/labour-day/patient:p-9/20260501"]);
 }

@@ -75,7 +75,7 @@ fn converted_on_the_due_day_morning_stops_the_afternoon_call() {
     let first = p
         .dropped
         .iter()
-        .find(|d| &*d.step == "first-follow-up")
+        .find(|d| d.step() == "first-follow-up")
         .unwrap();
     assert_eq!(
         (first.reason, first.detail.as_deref()),
@@ -717,7 +717,7 @@ fn converted_inside_the_picked_window_stops_the_second_follow_up() {
     assert!(
         p.dropped
             .iter()
-            .any(|d| &*d.step == "second-follow-up" && d.reason == DropReason::Stopped),
+            .any(|d| d.step() == "second-follow-up" && d.reason == DropReason::Stopped),
         "second follow-up kept after the purchase: {:?}",
         p.tasks.iter().find(|t| t.step() == "second-follow-up")
     );
@@ -738,7 +738,7 @@ fn facts_are_judged_against_the_shifted_due_day() {
     let first = p
         .dropped
         .iter()
-        .find(|d| &*d.step == "first-follow-up")
+        .find(|d| d.step() == "first-follow-up")
         .unwrap();
     assert_eq!(first.reason, DropReason::Stopped);
     assert_eq!(first.nominal, Some("2026-03-13".parse().unwrap()));
@@ -827,7 +827,7 @@ fn a_patients_sms_opt_out_holds_in_the_aftercare_programs() {
         .dropped
         .iter()
         .filter(|d| d.reason == DropReason::OptedOut)
-        .map(|d| &*d.step)
+        .map(|d| d.step())
         .collect();
     assert_eq!(
         opted,

@@ -90,7 +90,7 @@ pub fn dropped(p: &Plan) -> Vec<String> {
         .map(|d| {
             format!(
                 "{} {} {} {}",
-                d.id,
+                d.id(),
                 ser(&d.reason),
                 d.detail.as_deref().unwrap_or("-"),
                 d.nominal.map_or("-".to_string(), |n| n.to_string())

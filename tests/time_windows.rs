@@ -287,5 +287,5 @@ fn a_night_shift_patient_is_called_in_the_afternoon_by_every_program() {
     assert!(never
         .dropped
         .iter()
-        .any(|d| &*d.step == "day-1-call" && d.reason == followup::plan::DropReason::RestHours));
+        .any(|d| d.step() == "day-1-call" && d.reason == followup::plan::DropReason::RestHours));
 }

@@ -51,15 +51,15 @@ pub fn run(
 /// The plans with the tasks the caps dropped listed among their dropped occurrences, so
 /// that the exports leave them out as the calendar does.
 fn capped(plans: &[Plan], merged: &MergedPlan) -> Vec<Plan> {
-    let capped: BTreeSet<&str> = (merged.dropped.iter())
+    let capped: BTreeSet<String> = (merged.dropped.iter())
         .filter(|d| d.reason == DropReason::FrequencyCap)
-        .map(|d| d.id.as_str())
+        .map(|d| d.id())
         .collect();
     let mut out = plans.to_vec();
     for plan in &mut out {
         let more: Vec<Dropped> = (merged.dropped.iter())
-            .filter(|d| capped.contains(d.id.as_str()))
-            .filter(|d| plan.tasks.iter().any(|t| t.id() == d.id))
+            .filter(|d| capped.contains(d.id().as_str()))
+            .filter(|d| plan.tasks.iter().any(|t| t.id() == d.id()))
             .cloned()
             .collect();
         plan.dropped.extend(more);

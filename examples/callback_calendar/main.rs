@@ -312,7 +312,7 @@ fn run() -> Result<String, String> {
                 .map_err(|e| e.to_string())?;
             // In plan order: the tasks by day, then the dropped occurrences.
             let ids = (explained.plan.tasks.iter().map(|t| t.id()))
-                .chain(explained.plan.dropped.iter().map(|d| d.id.clone()));
+                .chain(explained.plan.dropped.iter().map(|d| d.id().clone()));
             for id in ids {
                 if let Some(e) = explained.of(&id) {
                     out.push('\n');

@@ -218,7 +218,7 @@ impl View<'_> {
             let detail = d
                 .detail
                 .as_deref()
-                .map(|x| format!(": {}", self.detail(&d.program, x)))
+                .map(|x| format!(": {}", self.detail(d.program(), x)))
                 .unwrap_or_default();
             let nominal = d.nominal.map(|n| format!(" ({n})")).unwrap_or_default();
             let nth = if d.occurrence > 0 {
@@ -233,8 +233,8 @@ impl View<'_> {
             let _ = writeln!(
                 out,
                 "  {} · {}{nth}{nominal}  {}{detail}",
-                self.program_name(&d.program),
-                self.step_title(&d.program, &d.step),
+                self.program_name(d.program()),
+                self.step_title(d.program(), d.step()),
                 d.reason.label(self.lang)
             );
         }

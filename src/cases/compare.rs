@@ -18,7 +18,7 @@ pub(super) fn compare(expect: &Expect, plan: &Plan) -> Vec<Difference> {
         .cloned()
         .collect();
     let drops_compared: Vec<Dropped> = (plan.dropped.iter())
-        .filter(|d| compared(&d.program))
+        .filter(|d| compared(d.program()))
         .cloned()
         .collect();
     let mut out = tasks(expect, &tasks_compared);
@@ -129,12 +129,12 @@ fn tasks(expect: &Expect, actual: &[Task]) -> Vec<Difference> {
 
 /// The derived part of a dropped occurrence's id (`…/0/attempt-2`).
 fn derived_of(d: &Dropped) -> Option<Derived> {
-    crate::plan::ledger::parse_id(&d.id).and_then(|(.., derived)| derived)
+    crate::plan::ledger::parse_id(&d.id()).and_then(|(.., derived)| derived)
 }
 
 fn drop_names(e: &ExpectedDrop, d: &Dropped) -> bool {
     e.task
-        .names(&d.program, &d.step, d.occurrence, derived_of(d))
+        .names(d.program(), d.step(), d.occurrence, derived_of(d))
 }
 
 fn drop_fields(e: &ExpectedDrop, d: &Dropped) -> Vec<&'static str> {
@@ -154,7 +154,7 @@ fn drop_fields(e: &ExpectedDrop, d: &Dropped) -> Vec<&'static str> {
 fn drops(expect: &Expect, actual: &[Dropped]) -> Vec<Difference> {
     let mut by_step: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (i, d) in actual.iter().enumerate() {
-        by_step.entry(&d.step).or_default().push(i);
+        by_step.entry(d.step()).or_default().push(i);
     }
     let same_step = |e: &ExpectedDrop| by_step.get(e.task.step.as_str()).map_or(&[][..], |v| v);
     let candidates: Vec<Vec<usize>> = (expect.dropped.iter())

@@ -182,11 +182,11 @@ struct ShowDrop<'a>(&'a Dropped);
 impl fmt::Display for ShowDrop<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let d = self.0;
-        write!(f, "{} {}", d.step, reason_name(d.reason))?;
+        write!(f, "{} {}", d.step(), reason_name(d.reason))?;
         if let Some(x) = &d.detail {
             write!(f, " {x}")?;
         }
-        write!(f, "  [{}", d.id)?;
+        write!(f, "  [{}", d.id())?;
         if let Some(n) = d.nominal {
             write!(f, ", on {n}")?;
         }

@@ -251,7 +251,7 @@ pub(crate) fn into_string(write: impl FnOnce(&mut String) -> std::fmt::Result) -
 pub(crate) fn tasks<'a>(plans: impl IntoIterator<Item = &'a Plan>) -> Vec<(&'a Plan, &'a Task)> {
     let mut out = Vec::new();
     for plan in plans {
-        let dropped: BTreeSet<&str> = plan.dropped.iter().map(|d| d.id.as_str()).collect();
+        let dropped: BTreeSet<String> = plan.dropped.iter().map(|d| d.id()).collect();
         out.extend(
             (plan.tasks.iter())
                 .filter(|t| dropped.is_empty() || !dropped.contains(&*t.id()))

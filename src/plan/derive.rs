@@ -108,24 +108,35 @@ impl Planner<'_> {
     #[allow(clippy::too_many_arguments)]
     pub(super) fn dropped(
         &mut self,
-        program: &Program,
         step: &Step,
         base: usize,
-        id: String,
+        derived: Derived,
         reason: DropReason,
         detail: Option<Arc<str>>,
         nominal: Option<NaiveDate>,
     ) {
-        let occurrence = self.plan.tasks.get(base).map_or(0, |b| b.occurrence);
-        self.plan.dropped.push(Dropped {
-            id,
-            program: program.id.clone(),
-            step: step.info.step.clone(),
-            occurrence,
-            nominal,
-            reason,
-            detail,
-        });
+        let Some(b) = self.plan.tasks.get(base) else {
+            return;
+        };
+        let why = (reason, detail);
+        // Made from an occurrence of the step: its id is the occurrence's and the derived
+        // part; from a task itself derived, the whole id is kept.
+        let d = match b.derived {
+            None => Dropped::of_step(
+                &self.subject,
+                &step.info,
+                Some(derived),
+                b.occurrence,
+                nominal,
+                why,
+            ),
+            Some(_) => {
+                let id = format!("{}/{}", b.id(), derived.name());
+                let ids = (step.info.program.clone(), step.info.step.clone(), id);
+                Dropped::own(&self.subject, ids, b.occurrence, nominal, why)
+            }
+        };
+        self.plan.dropped.push(d);
     }
 
     /// The next call after an unanswered one, `after_minutes` later (or in the step's
@@ -133,7 +144,6 @@ impl Planner<'_> {
     /// task expires or the patient rests all day: dropped then.
     pub(super) fn next_attempt(
         &mut self,
-        program: &Program,
         step: &Step,
         base: usize,
         n: u32,
@@ -143,8 +153,8 @@ impl Planner<'_> {
         let Some(b) = self.plan.tasks.get(base) else {
             return Ok(None);
         };
-        let (latest, expires, base_id) = (b.latest, b.expires, b.id());
-        let id = format!("{base_id}/{}", Derived::Attempt(n).name());
+        let (latest, expires) = (b.latest, b.expires);
+        let derived = Derived::Attempt(n);
         let t = at
             .checked_add_signed(TimeDelta::minutes(after_minutes))
             .unwrap_or(at);
@@ -153,10 +163,9 @@ impl Planner<'_> {
         })?;
         let Some(placed) = placed else {
             self.dropped(
-                program,
                 step,
                 base,
-                id,
+                derived,
                 DropReason::RestHours,
                 None,
                 Some(t.date()),
@@ -165,10 +174,9 @@ impl Planner<'_> {
         };
         if expires.is_some_and(|e| placed.0 > e) {
             self.dropped(
-                program,
                 step,
                 base,
-                id,
+                derived,
                 DropReason::Expired,
                 None,
                 Some(t.date()),
@@ -200,19 +208,17 @@ impl Planner<'_> {
         then: RetryThen,
         at: NaiveDateTime,
     ) -> Result<()> {
-        let base_id = match self.plan.tasks.get(base) {
-            Some(b) => b.id(),
-            None => return Ok(()),
-        };
+        if self.plan.tasks.get(base).is_none() {
+            return Ok(());
+        }
         match then {
             RetryThen::Drop => {
-                let id = format!("{base_id}/{}", Derived::Attempt(attempt + 1).name());
+                let derived = Derived::Attempt(attempt + 1);
                 let detail: Arc<str> = attempt.to_string().into();
                 self.dropped(
-                    program,
                     step,
                     base,
-                    id,
+                    derived,
                     DropReason::Unanswered,
                     Some(detail),
                     Some(at.date()),
@@ -222,15 +228,14 @@ impl Planner<'_> {
                 let Some(info) = step.derived.message.clone() else {
                     return Ok(());
                 };
-                let id = format!("{base_id}/{}", Derived::Message.name());
+                let derived = Derived::Message;
                 let placed =
                     self.first_moment(channel, at, &|p: &Self, _| Ok(p.day_window(channel)))?;
                 let Some(placed) = placed else {
                     self.dropped(
-                        program,
                         step,
                         base,
-                        id,
+                        derived,
                         DropReason::RestHours,
                         None,
                         Some(at.date()),
@@ -241,7 +246,7 @@ impl Planner<'_> {
                 if let Some((reason, detail)) =
                     lifecycle::judge(&self.facts, program, step, channel, start)
                 {
-                    self.dropped(program, step, base, id, reason, detail, Some(at.date()));
+                    self.dropped(step, base, derived, reason, detail, Some(at.date()));
                     return Ok(());
                 }
                 let expires = shift::add_days(placed.0, MESSAGE_EXPIRES_DAYS);

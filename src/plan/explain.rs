@@ -297,7 +297,7 @@ impl Planner<'_> {
             });
         }
         for d in &self.plan.dropped {
-            if known.contains(&d.id) || t.done.iter().any(|e| e.id == d.id) {
+            if known.contains(&d.id()) || t.done.iter().any(|e| e.id == d.id()) {
                 continue;
             }
             let detail = d
@@ -306,11 +306,11 @@ impl Planner<'_> {
                 .map(|x| format!(" ({x})"))
                 .unwrap_or_default();
             t.done.push(Explanation {
-                id: d.id.clone(),
-                program: d.program.clone(),
-                step: d.step.clone(),
-                anchor: match d.id.rsplit_once('/') {
-                    Some((b, _)) if d.id.matches('/').count() > 3 => format!("task {b}"),
+                id: d.id().clone(),
+                program: d.program().into(),
+                step: d.step().into(),
+                anchor: match d.id().rsplit_once('/') {
+                    Some((b, _)) if d.id().matches('/').count() > 3 => format!("task {b}"),
                     _ => "a follow-up added by hand in the history".to_string(),
                 },
                 steps: Vec::new(),

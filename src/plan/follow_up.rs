@@ -46,15 +46,9 @@ impl Planner<'_> {
             };
             let id = task_id(FOLLOW_UP, &f.id, &self.subject.episode, 0);
             let drop = |this: &mut Self, reason, detail| {
-                this.plan.dropped.push(Dropped {
-                    id: id.clone(),
-                    program: FOLLOW_UP.into(),
-                    step: f.id.as_str().into(),
-                    occurrence: 0,
-                    nominal: Some(f.due),
-                    reason,
-                    detail,
-                })
+                let ids = (FOLLOW_UP.into(), f.id.as_str().into(), id.clone());
+                let d = Dropped::own(&this.subject, ids, 0, Some(f.due), (reason, detail));
+                this.plan.dropped.push(d)
             };
             let Some(window) = window else {
                 drop(self, DropReason::RestHours, None);

@@ -147,7 +147,7 @@ impl<'h> Ledger<'h> {
     /// Moves the outcomes of occurrences the plan made no task for into `plan.ignored`,
     /// with those that changed nothing, sorted.
     pub(super) fn finish(mut self, plan: &mut Plan) {
-        let dropped: BTreeSet<&str> = plan.dropped.iter().map(|d| d.id.as_str()).collect();
+        let dropped: BTreeSet<String> = plan.dropped.iter().map(|d| d.id()).collect();
         for (i, (_, list)) in self.entries.iter().enumerate() {
             if self.used.get(i).copied().unwrap_or(false) {
                 continue;

@@ -16,6 +16,7 @@ pub use write::JsonOptions;
 
 mod derive;
 pub(crate) mod derived;
+mod dropped;
 pub(crate) mod explain;
 mod facts;
 mod fill;
@@ -393,13 +394,11 @@ impl RuleSet {
         } else {
             sort_by_keys(&mut plan.tasks, key);
         }
+        // Ids are built only for occurrences of the same step and number.
         plan.dropped.sort_unstable_by(|a, b| {
-            (&a.program, &a.step, a.occurrence, &a.id).cmp(&(
-                &b.program,
-                &b.step,
-                b.occurrence,
-                &b.id,
-            ))
+            (a.program(), a.step(), a.occurrence)
+                .cmp(&(b.program(), b.step(), b.occurrence))
+                .then_with(|| a.id().cmp(&b.id()))
         });
         Ok((plan, explanations))
     }
@@ -703,22 +702,14 @@ impl Planner<'_> {
                 true,
             );
         }
-        // This thread's copies of the ids, when there are: no contended counts.
-        let shard = self.shard;
-        let program_id = shard.and_then(|s| s.program_ids.get(self.index_of(program)?));
-        let step_id = shard.and_then(|s| s.step_ids.get(step.info.slot as usize));
-        self.plan.dropped.push(Dropped {
-            id: task_id(&program.id, &step.info.step, &self.subject.episode, n),
-            program: program_id.unwrap_or(&program.id).clone(),
-            step: step_id
-                .filter(|s| ***s == *step.info.step)
-                .unwrap_or(&step.info.step)
-                .clone(),
-            occurrence: n,
+        (self.plan.dropped).push(Dropped::of_step(
+            &self.subject,
+            &step.info,
+            None,
+            n,
             nominal,
-            reason,
-            detail,
-        });
+            (reason, detail),
+        ));
     }
 
     fn out_of_range(&self, step: &Step) -> Error {

@@ -110,14 +110,10 @@ impl RuleSet {
                 plan.programs.push(program.clone());
             }
             let step: Arc<str> = Arc::from(n.id.as_str());
-            let drop = |(reason, detail): Verdict| Dropped {
-                id: task_id(&program, &step, &subject.episode, 0),
-                program: program.clone(),
-                step: step.clone(),
-                occurrence: 0,
-                nominal: Some(n.send_on),
-                reason,
-                detail,
+            let drop = |why: Verdict| {
+                let id = task_id(&program, &step, &subject.episode, 0);
+                let ids = (program.clone(), step.clone(), id);
+                Dropped::own(&subject, ids, 0, Some(n.send_on), why)
             };
             let (due, shifted) = match place(n, calendar) {
                 Ok(day) => day,
@@ -191,7 +187,7 @@ impl RuleSet {
         plan.tasks.sort_by(|a, b| {
             (a.due, a.window.start, a.step()).cmp(&(b.due, b.window.start, b.step()))
         });
-        plan.dropped.sort_by(|a, b| a.step.cmp(&b.step));
+        plan.dropped.sort_by(|a, b| a.step().cmp(b.step()));
         Ok(plan)
     }
 

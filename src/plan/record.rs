@@ -100,7 +100,7 @@ impl Planner<'_> {
                         continue;
                     }
                     attempt += 1;
-                    match self.next_attempt(program, step, base, attempt, r.after_minutes, o.at)? {
+                    match self.next_attempt(step, base, attempt, r.after_minutes, o.at)? {
                         Some(t) => {
                             tail = t;
                             moved = true;
@@ -137,24 +137,15 @@ impl Planner<'_> {
             // A task moved (or a new attempt) is judged again on its new day.
             let verdict = self.plan.tasks.get(tail).and_then(|t| {
                 let at = t.due.and_time(t.window.start);
-                lifecycle::judge(&self.facts, program, step, t.channel(), at)
-                    .map(|v| (v, t.id(), t.nominal, t.occurrence))
+                lifecycle::judge(&self.facts, program, step, t.channel(), at).map(|v| (v, t.id()))
             });
-            if let Some(((reason, detail), id, nominal, occurrence)) = verdict {
+            if let Some(((reason, detail), id)) = verdict {
                 let text = super::explain::reason_name(reason);
                 self.why_result(&id, || format!("dropped: {text} before its new day"), true);
-                self.plan.tasks.remove(tail);
+                let t = self.plan.tasks.remove(tail);
                 kept = tail != base;
                 tail_dropped = true;
-                self.plan.dropped.push(Dropped {
-                    id,
-                    program: program.id.clone(),
-                    step: step.info.step.clone(),
-                    occurrence,
-                    nominal: Some(nominal),
-                    reason,
-                    detail,
-                });
+                (self.plan.dropped).push(Dropped::of_task(&t, reason, detail));
             }
         }
         if !tail_dropped {

@@ -10,6 +10,7 @@ use std::borrow::Cow;
 use std::sync::Arc;
 
 pub use super::derived::{Derived, Record};
+pub use super::dropped::Dropped;
 
 /// A dated list of tasks for one episode, plus the occurrences that were dropped.
 ///
@@ -570,32 +571,6 @@ impl Status {
             Status::Upcoming
         }
     }
-}
-
-/// An occurrence that was planned but will not be done.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(any(test, feature = "schema"), derive(schemars::JsonSchema))]
-#[serde(deny_unknown_fields)]
-pub struct Dropped {
-    /// The id the task would have had.
-    pub id: String,
-    /// Program id.
-    pub program: Arc<str>,
-    /// Step id.
-    pub step: Arc<str>,
-    /// Occurrence number.
-    pub occurrence: u32,
-    /// The day the rule gave, where there was one.
-    #[cfg_attr(
-        any(test, feature = "schema"),
-        schemars(with = "Option<crate::schema::strings::Date>")
-    )]
-    pub nominal: Option<NaiveDate>,
-    /// Why it was dropped.
-    pub reason: DropReason,
-    /// The fact kind, channel or anchor behind the reason, where there is one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub detail: Option<Arc<str>>,
 }
 
 /// Why an occurrence was dropped.

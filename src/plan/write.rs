@@ -408,10 +408,31 @@ fn task<'p>(
     Ok(())
 }
 
-fn dropped(out: &mut String, d: &Dropped) -> serde_json::Result<()> {
+fn dropped<'p>(out: &mut String, d: &'p Dropped, ids: &mut Ids<'p>) -> serde_json::Result<()> {
     out.push_str("{\"id\":");
-    string(out, &d.id);
-    program_step_occurrence(out, &d.program, &d.step, d.occurrence);
+    // A step of the table: its id and names as a task's are written, from what the step's
+    // tasks share (escaped once) and the plan's escaped episode id: no id built.
+    match d.in_table() {
+        Some((info, derived)) => {
+            let fixed = info.json.get_or_init(|| StaticJson::of(info));
+            out.push('"');
+            out.push_str(&fixed.id_prefix);
+            out.push_str(&ids.of(&d.subject).episode);
+            out.push('/');
+            number(out, d.occurrence);
+            if let Some(derived) = derived {
+                out.push('/');
+                escaped(out, &derived.name());
+            }
+            out.push('"');
+            out.push_str(&fixed.names);
+            number(out, d.occurrence);
+        }
+        None => {
+            string(out, &d.id());
+            program_step_occurrence(out, d.program(), d.step(), d.occurrence);
+        }
+    }
     key(out, "nominal");
     match d.nominal {
         Some(day) => date(out, day),
@@ -525,7 +546,7 @@ impl Plan {
             if i > 0 {
                 out.push(',');
             }
-            dropped(out, d)?;
+            dropped(out, d, &mut ids)?;
         }
         out.push(']');
         if !self.ignored.is_empty() {

@@ -131,9 +131,9 @@ impl PlanDiff {
 pub fn diff(previous: &Plan, next: &Plan) -> PlanDiff {
     let before = by_id(&previous.tasks);
     let after = by_id(&next.tasks);
-    let mut dropped: BTreeMap<&str, &Dropped> = BTreeMap::new();
+    let mut dropped: BTreeMap<String, &Dropped> = BTreeMap::new();
     for d in &next.dropped {
-        dropped.entry(d.id.as_str()).or_insert(d);
+        dropped.entry(d.id()).or_insert(d);
     }
 
     let mut next_tasks = unique(&next.tasks);

@@ -266,10 +266,10 @@ pub fn merge_plans(plans: &[Plan], policy: &ContactPolicy, calendar: &Calendar) 
         .iter()
         .flat_map(|p| &p.dropped)
         .chain(&capped)
-        .filter(|d| seen.insert(d.id.as_str()))
+        .filter(|d| seen.insert(d.id()))
         .cloned()
         .collect();
-    dropped.sort_by(|a, b| a.id.cmp(&b.id));
+    dropped.sort_by_cached_key(Dropped::id);
     waiting.sort_by(super::task_order);
     MergedPlan {
         contacts,
@@ -306,15 +306,8 @@ fn candidates(due: NaiveDate, lo: NaiveDate, hi: NaiveDate) -> impl Iterator<Ite
 }
 
 fn cap_dropped(t: &Task) -> Dropped {
-    Dropped {
-        id: t.id(),
-        program: t.info().program.clone(),
-        step: t.info().step.clone(),
-        occurrence: t.occurrence,
-        nominal: Some(t.nominal),
-        reason: DropReason::FrequencyCap,
-        detail: Some(std::sync::Arc::from(t.channel().name())),
-    }
+    let detail = Some(std::sync::Arc::from(t.channel().name()));
+    Dropped::of_task(t, DropReason::FrequencyCap, detail)
 }
 
 /// A task with its priority.

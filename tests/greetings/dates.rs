@@ -174,7 +174,7 @@ fn leap_day_birthdays_over_eight_years() {
     let dropped: Vec<(String, DropReason, Option<String>)> = plan
         .dropped
         .iter()
-        .map(|x| (x.id.clone(), x.reason, x.nominal.map(|n| n.to_string())))
+        .map(|x| (x.id().clone(), x.reason, x.nominal.map(|n| n.to_string())))
         .collect();
     let skipped = |year: i32| {
         (

@@ -67,8 +67,8 @@ fn patient_without_a_birthday_drops_the_birthday_greeting() {
     assert_eq!(dates_of(&plan, "christmas"), ["2026-12-25"]);
     assert_eq!(plan.dropped.len(), 1, "{:?}", plan.dropped);
     let x = &plan.dropped[0];
-    assert_eq!(x.id, "greetings/birthday-greeting/patient:p-nb/0");
-    assert_eq!((&*x.program, &*x.step), ("greetings", "birthday-greeting"));
+    assert_eq!(x.id(), "greetings/birthday-greeting/patient:p-nb/0");
+    assert_eq!((x.program(), x.step()), ("greetings", "birthday-greeting"));
     assert_eq!(x.reason, DropReason::MissingAnchor);
     assert_eq!(x.detail.as_deref(), Some("birthday"));
     assert_eq!(x.nominal, None);

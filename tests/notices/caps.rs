@@ -99,7 +99,7 @@ fn a_message_notice_over_the_cap_moves_within_its_window_to_a_message_of_that_da
             "2026-03-11 sms: suture-removal-followup <- 2026-03-10",
         ]
     );
-    assert!(m.dropped.iter().all(|d| d.program.as_ref() != "notice"));
+    assert!(m.dropped.iter().all(|d| d.program() != "notice"));
 }
 
 #[test]
@@ -112,11 +112,11 @@ fn a_message_notice_with_no_day_under_the_cap_is_dropped() {
     let dropped: Vec<String> = m
         .dropped
         .iter()
-        .filter(|d| &*d.program == "notice")
+        .filter(|d| d.program() == "notice")
         .map(|d| {
             format!(
                 "{} {} {}",
-                d.id,
+                d.id(),
                 ser(&d.reason),
                 d.detail.as_deref().unwrap_or("-")
             )

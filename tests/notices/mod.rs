@@ -87,7 +87,7 @@ fn dropped(plan: &Plan) -> Vec<String> {
         .map(|d| {
             format!(
                 "{} {} {}",
-                d.id,
+                d.id(),
                 ser(&d.reason),
                 d.detail.as_deref().unwrap_or("-")
             )

@@ -124,7 +124,7 @@ proptest! {
         for n in &list {
             let targeted = n.audience.values().all(|v| p.tags.iter().any(|t| v.0.contains(t)));
             let tasks: Vec<_> = plan.tasks.iter().filter(|t| t.step() == n.id).collect();
-            let drops: Vec<_> = plan.dropped.iter().filter(|d| *d.step == *n.id).collect();
+            let drops: Vec<_> = plan.dropped.iter().filter(|d| *d.step() == *n.id).collect();
             prop_assert_eq!(tasks.len() + drops.len(), usize::from(targeted), "{}", n.id);
             let expires = n.expires().unwrap();
             for t in tasks {

@@ -224,7 +224,7 @@ fn to_json(plan: &Plan) -> String {
 fn all_ids(plan: &Plan) -> Vec<String> {
     let tasks = plan.tasks.iter().map(|t| t.id());
     tasks
-        .chain(plan.dropped.iter().map(|d| d.id.clone()))
+        .chain(plan.dropped.iter().map(|d| d.id().clone()))
         .collect()
 }
 

@@ -83,7 +83,7 @@ proptest! {
             let step = format!("m-{n}");
             let got = next.tasks.iter().find(|t| *t.step() == step).unwrap().due;
             let kept = skip.tasks.iter().find(|t| *t.step() == step);
-            let dropped = skip.dropped.iter().find(|t| *t.step == step);
+            let dropped = skip.dropped.iter().find(|t| *t.step() == step);
             if d <= days_in_month(y, m) {
                 let want = NaiveDate::from_ymd_opt(y, m, d).unwrap();
                 prop_assert_eq!(got, want);

@@ -35,7 +35,7 @@ proptest! {
                 prop_assert_eq!(&t.id(), &format!("{}/{}/{}/{}{suffix}", t.program(), t.step(), ep.id, t.occurrence));
             }
             for d in &plan.dropped {
-                prop_assert_eq!(&d.id, &format!("{}/{}/{}/{}", d.program, d.step, ep.id, d.occurrence));
+                prop_assert_eq!(&d.id(), &format!("{}/{}/{}/{}", d.program(), d.step(), ep.id, d.occurrence));
             }
         }
     }
@@ -60,7 +60,7 @@ proptest! {
                     let (of, _) = id.rsplit_once('/').unwrap();
                     assert!(base.contains(of), "{id} without its occurrence");
                 }
-                base.into_iter().chain(p.dropped.iter().map(|d| d.id.clone())).collect()
+                base.into_iter().chain(p.dropped.iter().map(|d| d.id().clone())).collect()
             };
             let (a, b) = (own(&before), own(&after));
             prop_assert_eq!(a, b);
@@ -85,7 +85,7 @@ proptest! {
                 .collect();
             prop_assert!(keys.windows(2).all(|w| w[0] <= w[1]), "unsorted: {:?}", keys);
             let dropped: Vec<_> =
-                plan.dropped.iter().map(|d| (&d.program, &d.step, d.occurrence)).collect();
+                plan.dropped.iter().map(|d| (d.program(), d.step(), d.occurrence)).collect();
             prop_assert!(dropped.windows(2).all(|w| w[0] <= w[1]), "unsorted: {:?}", dropped);
         }
     }
@@ -224,9 +224,9 @@ proptest! {
         for d in &plan.dropped {
             // A calendar with an open weekday always has an open day near any date; only
             // a reminder, held between the event and its visit, may find none.
-            let f = &facts[&(d.program.to_string(), d.step.to_string())];
+            let f = &facts[&(d.program().to_string(), d.step().to_string())];
             if !f.negative {
-                prop_assert_ne!(d.reason, DropReason::NoOpenDay, "{} dropped ({:?})", d.id, cal);
+                prop_assert_ne!(d.reason, DropReason::NoOpenDay, "{} dropped ({:?})", d.id(), cal);
             }
         }
     }

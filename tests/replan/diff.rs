@@ -43,7 +43,7 @@ fn a_discharge_date_given_creates_the_farewell_and_taking_it_back_cancels_it() {
     assert!(a
         .dropped
         .iter()
-        .any(|x| x.id == farewell && x.reason == DropReason::MissingAnchor));
+        .any(|x| x.id() == farewell && x.reason == DropReason::MissingAnchor));
 
     let d = diff(&a, &b);
     assert_eq!(ids(&d.create), [farewell]);

@@ -74,7 +74,7 @@ fn a_plastic_procedure_and_a_laser_treatment_the_same_day_share_their_calls() {
         .iter()
         .all(|r| r.class == PriorityClass::Aftercare && r.moved.is_none()));
     // The review-visit reminder and thanks have no date: dropped, and passed through.
-    let dropped: Vec<&str> = merged.dropped.iter().map(|d| d.id.as_str()).collect();
+    let dropped: Vec<String> = merged.dropped.iter().map(|d| d.id()).collect();
     assert_eq!(
         dropped,
         [

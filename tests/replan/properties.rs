@@ -108,7 +108,7 @@ proptest! {
         let merged = merge_plans(&plans, &policy, &cal);
         let mut given: Vec<String> = plans.iter().flat_map(|p| ids(&p.tasks)).collect();
         let mut got: Vec<String> = merged.contacts.iter().flat_map(|c| c.reasons.iter().map(|r| r.task.id())).collect();
-        got.extend(merged.dropped.iter().filter(|d| d.reason == DropReason::FrequencyCap).map(|d| d.id.clone()));
+        got.extend(merged.dropped.iter().filter(|d| d.reason == DropReason::FrequencyCap).map(|d| d.id().clone()));
         got.extend(merged.waiting.iter().map(|t| t.id()));
         prop_assert!(merged.waiting.iter().all(|t| t.waits_for().is_some()));
         given.sort_unstable();
@@ -180,7 +180,7 @@ proptest! {
         let among = merge_plans(&all, &policy, &cal);
         let of_me: Vec<_> = among.contacts.iter().filter(|c| &*c.patient == "p-me").cloned().collect();
         prop_assert_eq!(alone.contacts, of_me);
-        let dropped_of_me: Vec<_> = among.dropped.iter().filter(|d| d.id.contains("/p-me-")).cloned().collect();
+        let dropped_of_me: Vec<_> = among.dropped.iter().filter(|d| d.id().contains("/p-me-")).cloned().collect();
         prop_assert_eq!(alone.dropped, dropped_of_me);
     }
 }

@@ -1,0 +1,311 @@
+//! What was planned but will not be done: a dropped occurrence and why. Like a task, it
+//! finds its program and step through its plan's subject, with no id built.
+
+use super::task::{task_id, Derived, DropReason, InfoRef, Subject, Task, TaskInfo};
+use chrono::NaiveDate;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::fmt;
+use std::sync::Arc;
+
+/// An occurrence that was planned but will not be done.
+///
+/// Its program, step and id are read with [`Dropped::program`], [`Dropped::step`] and
+/// [`Dropped::id`], as a [`Task`]'s are: a dropped occurrence holds one reference count
+/// (its plan's subject: the episode's id and the rule set's step table), not copies of
+/// its ids, so a plan pays little for what it drops.
+///
+/// JSON (the fields in this order; `detail` left out when absent):
+///
+/// ```json
+/// {"id": "plastic-aftercare/review-reminder/ep-1/0", "program": "plastic-aftercare",
+///  "step": "review-reminder", "occurrence": 0, "nominal": null,
+///  "reason": "missing_anchor", "detail": "review_visit"}
+/// ```
+///
+/// ```
+/// use followup::{calendar::Calendar, episode::Episode, plan::DropReason, rules::RuleSet};
+/// let rules = RuleSet::builtin()?;
+/// let ep = Episode::from_json("ep", r#"{"id": "ep-1", "event": "procedure",
+///     "at": "2026-03-02T10:00:00", "attributes": {"category": "plastic", "setting": "inpatient"},
+///     "patient": {"id": "p-1"}, "milestones": {"discharge": "2026-03-05"}}"#)?;
+/// let plan = rules.plan(&ep, &Calendar::default())?;
+/// let d = &plan.dropped[0];
+/// assert_eq!((d.program(), d.step()), ("plastic-aftercare", "review-reminder"));
+/// assert_eq!(d.id(), "plastic-aftercare/review-reminder/ep-1/0");
+/// assert_eq!((d.reason, d.detail.as_deref()), (DropReason::MissingAnchor, Some("review_visit")));
+/// # Ok::<(), followup::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct Dropped {
+    /// Who the plan is for and the rule set's step table: shared with the plan's tasks.
+    pub(crate) subject: Arc<Subject>,
+    /// What was dropped: a step of the table, or its own ids.
+    pub(crate) what: What,
+    /// Occurrence number.
+    pub occurrence: u32,
+    /// The day the rule gave, where there was one.
+    pub nominal: Option<NaiveDate>,
+    /// Why it was dropped.
+    pub reason: DropReason,
+    /// The fact kind, channel or anchor behind the reason, where there is one.
+    pub detail: Option<Arc<str>>,
+}
+
+/// What a dropped occurrence is.
+#[derive(Debug, Clone)]
+pub(crate) enum What {
+    /// A step in the subject's table, at this slot; with the part its id adds to the
+    /// occurrence's when it was made from another (a further attempt, a message).
+    Rules(u32, Option<Derived>),
+    /// Its own program id, step id and id: clinic notices, follow-ups added by hand,
+    /// occurrences read from JSON.
+    Own(Arc<str>, Arc<str>, Box<str>),
+}
+
+impl Dropped {
+    /// The occurrence `occurrence` of the step `info` (made from another when `derived`)
+    /// in the plan for `subject`.
+    pub(crate) fn of_step(
+        subject: &Arc<Subject>,
+        info: &Arc<TaskInfo>,
+        derived: Option<Derived>,
+        occurrence: u32,
+        nominal: Option<NaiveDate>,
+        (reason, detail): (DropReason, Option<Arc<str>>),
+    ) -> Dropped {
+        let what = match InfoRef::to(info, &subject.infos) {
+            InfoRef::Rules(slot, _) => What::Rules(slot, derived),
+            InfoRef::Own(_) => {
+                let mut id = task_id(&info.program, &info.step, &subject.episode, occurrence);
+                if let Some(d) = derived {
+                    id.push('/');
+                    id.push_str(&d.name());
+                }
+                What::Own(info.program.clone(), info.step.clone(), id.into())
+            }
+        };
+        Dropped {
+            subject: subject.clone(),
+            what,
+            occurrence,
+            nominal,
+            reason,
+            detail,
+        }
+    }
+
+    /// An occurrence with its own ids: `program`, `step` and `id`.
+    pub(crate) fn own(
+        subject: &Arc<Subject>,
+        (program, step, id): (Arc<str>, Arc<str>, String),
+        occurrence: u32,
+        nominal: Option<NaiveDate>,
+        (reason, detail): (DropReason, Option<Arc<str>>),
+    ) -> Dropped {
+        Dropped {
+            subject: subject.clone(),
+            what: What::Own(program, step, id.into()),
+            occurrence,
+            nominal,
+            reason,
+            detail,
+        }
+    }
+
+    /// `task` as dropped for `reason` (with `detail`): what a host lists when it drops a
+    /// task itself, as [`crate::replan::merge`] does for the tasks past a frequency cap.
+    ///
+    /// ```
+    /// use followup::{calendar::Calendar, episode::Episode, plan::{DropReason, Dropped}, rules::RuleSet};
+    /// let rules = RuleSet::builtin()?;
+    /// let ep = Episode::from_json("ep", r#"{"id": "ep-1", "event": "procedure",
+    ///     "at": "2026-03-02T10:00:00", "attributes": {"category": "plastic", "setting": "inpatient"},
+    ///     "patient": {"id": "p-1"}, "milestones": {"discharge": "2026-03-05"}}"#)?;
+    /// let plan = rules.plan(&ep, &Calendar::default())?;
+    /// let d = Dropped::of_task(&plan.tasks[0], DropReason::FrequencyCap, Some("phone".into()));
+    /// assert_eq!((d.id(), d.program(), d.occurrence), (plan.tasks[0].id(), plan.tasks[0].program(), 0));
+    /// assert_eq!(d.nominal, Some(plan.tasks[0].nominal));
+    /// # Ok::<(), followup::Error>(())
+    /// ```
+    pub fn of_task(task: &Task, reason: DropReason, detail: Option<Arc<str>>) -> Dropped {
+        let what = match (&task.info, task.derived) {
+            (InfoRef::Rules(slot, _), derived) => What::Rules(*slot, derived),
+            (InfoRef::Own(info), _) => {
+                What::Own(info.program.clone(), info.step.clone(), task.id().into())
+            }
+        };
+        Dropped {
+            subject: task.subject.clone(),
+            what,
+            occurrence: task.occurrence,
+            nominal: Some(task.nominal),
+            reason,
+            detail,
+        }
+    }
+
+    fn table_info(&self, slot: u32) -> Option<&TaskInfo> {
+        self.subject.infos.get(slot as usize).map(|i| &**i)
+    }
+
+    /// Program id.
+    pub fn program(&self) -> &str {
+        match &self.what {
+            What::Rules(slot, _) => self.table_info(*slot).map_or("", |i| &i.program),
+            What::Own(program, _, _) => program,
+        }
+    }
+
+    /// Step id.
+    pub fn step(&self) -> &str {
+        match &self.what {
+            What::Rules(slot, _) => self.table_info(*slot).map_or("", |i| &i.step),
+            What::Own(_, step, _) => step,
+        }
+    }
+
+    /// The id the task would have had (`program/step/episode/occurrence`, and `/` and
+    /// the derived part for one made from another occurrence).
+    pub fn id(&self) -> String {
+        match &self.what {
+            What::Rules(_, derived) => {
+                let mut id = task_id(
+                    self.program(),
+                    self.step(),
+                    &self.subject.episode,
+                    self.occurrence,
+                );
+                if let Some(d) = derived {
+                    id.push('/');
+                    id.push_str(&d.name());
+                }
+                id
+            }
+            What::Own(_, _, id) => id.to_string(),
+        }
+    }
+
+    /// Its step in the subject's table, with the derived part of its id; `None` for one
+    /// with ids of its own.
+    pub(crate) fn in_table(&self) -> Option<(&TaskInfo, Option<Derived>)> {
+        match &self.what {
+            What::Rules(slot, derived) => Some((self.table_info(*slot)?, *derived)),
+            What::Own(..) => None,
+        }
+    }
+}
+
+/// An occurrence that was planned but will not be done.
+#[derive(Serialize, Deserialize)]
+#[cfg_attr(any(test, feature = "schema"), derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields, rename = "Dropped")]
+struct Repr<'a> {
+    /// The id the task would have had.
+    id: std::borrow::Cow<'a, str>,
+    /// Program id.
+    #[serde(borrow)]
+    program: std::borrow::Cow<'a, str>,
+    /// Step id.
+    #[serde(borrow)]
+    step: std::borrow::Cow<'a, str>,
+    /// Occurrence number.
+    occurrence: u32,
+    /// The day the rule gave, where there was one.
+    #[cfg_attr(
+        any(test, feature = "schema"),
+        schemars(with = "Option<crate::schema::strings::Date>")
+    )]
+    nominal: Option<NaiveDate>,
+    /// Why it was dropped.
+    reason: DropReason,
+    /// The fact kind, channel or anchor behind the reason, where there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    detail: Option<Arc<str>>,
+}
+
+impl Serialize for Dropped {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        Repr {
+            id: self.id().into(),
+            program: self.program().into(),
+            step: self.step().into(),
+            occurrence: self.occurrence,
+            nominal: self.nominal,
+            reason: self.reason,
+            detail: self.detail.clone(),
+        }
+        .serialize(s)
+    }
+}
+
+/// Read as written; its ids are kept as given.
+impl<'de> Deserialize<'de> for Dropped {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let r = Repr::deserialize(d)?;
+        let subject = Arc::new(Subject::bare("".into(), "".into()));
+        let ids = (
+            Arc::from(r.program.as_ref()),
+            Arc::from(r.step.as_ref()),
+            r.id.into_owned(),
+        );
+        Ok(Dropped::own(
+            &subject,
+            ids,
+            r.occurrence,
+            r.nominal,
+            (r.reason, r.detail),
+        ))
+    }
+}
+
+/// The schema of the JSON form.
+#[cfg(any(test, feature = "schema"))]
+impl schemars::JsonSchema for Dropped {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Dropped".into()
+    }
+
+    fn schema_id() -> std::borrow::Cow<'static, str> {
+        "followup::plan::Dropped".into()
+    }
+
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        Repr::json_schema(g)
+    }
+}
+
+/// Equal when their ids, program, step, occurrence, nominal day, reason and detail are.
+impl PartialEq for Dropped {
+    fn eq(&self, other: &Self) -> bool {
+        (
+            self.program(),
+            self.step(),
+            self.occurrence,
+            self.nominal,
+            self.reason,
+        ) == (
+            other.program(),
+            other.step(),
+            other.occurrence,
+            other.nominal,
+            other.reason,
+        ) && self.detail == other.detail
+            && self.id() == other.id()
+    }
+}
+
+impl Eq for Dropped {}
+
+impl fmt::Debug for Dropped {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Dropped")
+            .field("id", &self.id())
+            .field("program", &self.program())
+            .field("step", &self.step())
+            .field("occurrence", &self.occurrence)
+            .field("nominal", &self.nominal)
+            .field("reason", &self.reason)
+            .field("detail", &self.detail)
+            .finish()
+    }
+}
