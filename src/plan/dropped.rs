@@ -113,7 +113,7 @@ impl Dropped {
     }
 
     /// `task` as dropped for `reason` (with `detail`): what a host lists when it drops a
-    /// task itself, as [`crate::replan::merge`] does for the tasks past a frequency cap.
+    /// task itself, as [`crate::replan::merge_plans`] does for the tasks past a frequency cap.
     ///
     /// ```
     /// use followup::{calendar::Calendar, episode::Episode, plan::{DropReason, Dropped}, rules::RuleSet};
