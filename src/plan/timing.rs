@@ -39,7 +39,25 @@ impl Planner<'_> {
     /// (a calendar error if those cover it) and the patient's rest hours; when the rest
     /// hours cover it, the part of the calendar's `day` window outside both, and `None`
     /// (the task is dropped) when nothing is left.
+    #[inline]
     pub(super) fn time_window(&self, step: &Step, due: NaiveDate) -> Result<Option<TimeWindow>> {
+        // The common case, with no call: the step's own time, and nothing of the day
+        // blocked (no overrides, quiet hours or rest hours).
+        if step.time_overrides.is_empty()
+            && self.rest.is_empty()
+            && self.cal.quiet_hours().is_empty()
+        {
+            return Ok(Some(match step.time {
+                TimeSpec::Named(n) => self.windows.get(n),
+                TimeSpec::Explicit(w) => w,
+            }));
+        }
+        self.time_window_blocked(step, due)
+    }
+
+    /// [`Planner::time_window`] with overrides, quiet hours or rest hours.
+    #[inline(never)]
+    fn time_window_blocked(&self, step: &Step, due: NaiveDate) -> Result<Option<TimeWindow>> {
         let spec = if step.time_overrides.is_empty() {
             step.time
         } else {
