@@ -166,15 +166,20 @@ impl Offset {
     /// `2024-01-31 + P1M` is `2024-02-29` under [`MonthEnd::Clamp`], `2024-03-01` under
     /// [`MonthEnd::NextMonthFirst`] and [`Landing::Skipped`] under [`MonthEnd::Skip`];
     /// `2024-02-29 + P1Y` is `2025-02-28` under `Clamp`.
+    #[inline]
     pub fn apply(&self, date: NaiveDate, month_end: MonthEnd) -> Landing {
-        let after_months = if self.months == 0 {
-            date
-        } else {
-            match add_months(date, self.months, self.negative, month_end) {
-                Landing::Date(d) => d,
-                other => return other,
-            }
-        };
+        if self.months == 0 {
+            return self.add_days(date);
+        }
+        match add_months(date, self.months, self.negative, month_end) {
+            Landing::Date(d) => self.add_days(d),
+            other => other,
+        }
+    }
+
+    /// `after_months` plus (or minus) the offset's days.
+    #[inline]
+    fn add_days(&self, after_months: NaiveDate) -> Landing {
         if self.days == 0 {
             return Landing::Date(after_months);
         }
