@@ -301,6 +301,7 @@ impl RuleSet {
             shard,
             program_index: 0,
             decided: None,
+            last_offset: None,
         };
         match horizon {
             // The name is built only on an error.
@@ -512,6 +513,15 @@ struct Planner<'a> {
     program_index: usize,
     /// What the rule set decided for the episode's shape (episode plans only).
     decided: Option<std::rc::Rc<shapes::Decisions>>,
+    /// The last offset applied, its anchor day and month-end policy, and where it landed:
+    /// steps next to each other often count the same months from the same day (a call
+    /// and a message a month after the surgery).
+    last_offset: Option<(
+        crate::offset::Offset,
+        NaiveDate,
+        crate::offset::MonthEnd,
+        crate::offset::Landing,
+    )>,
 }
 
 impl Planner<'_> {

@@ -41,7 +41,7 @@ impl Planner<'_> {
             drop_all(self, DropReason::AnchorDropped, occ);
             return Ok(());
         };
-        let rule_day = match step.offset.apply(anchor.day, step.month_end) {
+        let rule_day = match self.apply(step, anchor.day) {
             Landing::Date(d) => d,
             Landing::Skipped => {
                 self.why(|| {
@@ -107,6 +107,24 @@ impl Planner<'_> {
             ));
         }
         Ok(())
+    }
+
+    /// `step`'s offset from `day`: months counted once for steps next to each other with
+    /// the same offset from the same day.
+    fn apply(&mut self, step: &Step, day: NaiveDate) -> Landing {
+        let o = step.offset;
+        if o.months == 0 {
+            return o.apply(day, step.month_end);
+        }
+        let key = (o, day, step.month_end);
+        match self.last_offset {
+            Some((lo, ld, lm, landed)) if (lo, ld, lm) == key => landed,
+            _ => {
+                let landed = o.apply(day, step.month_end);
+                self.last_offset = Some((o, day, step.month_end, landed));
+                landed
+            }
+        }
     }
 
     /// Plans one occurrence whose rule gives `rule_day` (from the anchor as it is, moved or
