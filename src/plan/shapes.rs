@@ -177,13 +177,23 @@ impl Shape {
 /// A hash of the episode's words but its attribute values (the event, the attributes'
 /// names, the tags, the facts' kinds and the milestones' names), cheap rather than
 /// thorough: each word's length and first and last two bytes. Shapes with the same
-/// print are told apart by their words.
-fn fingerprint(ep: &Episode) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+/// print are told apart by their words. `None` when the shape may not be kept: more
+/// than [`MOST_WORDS`] words or [`MOST_BYTES`] bytes of words and attribute values (one
+/// pass over the episode for both).
+fn fingerprint(ep: &Episode) -> Option<u64> {
+    let words = (ep.attributes.len())
+        .saturating_add(ep.patient.tags.len())
+        .saturating_add(ep.facts.len())
+        .saturating_add(ep.milestones.len());
+    if words > MOST_WORDS {
+        return None;
+    }
+    let (mut h, mut bytes, mut values): (u64, usize, usize) = (0xcbf2_9ce4_8422_2325, 0, 0);
     let mut add = |w: &str| {
         let b = w.as_bytes();
         let byte = |i: Option<usize>| u64::from(i.and_then(|i| b.get(i)).copied().unwrap_or(0));
         let n = b.len();
+        bytes = bytes.saturating_add(n);
         let word = (n as u64)
             | byte(Some(0)) << 32
             | byte(Some(1)) << 40
@@ -192,29 +202,15 @@ fn fingerprint(ep: &Episode) -> u64 {
         h = (h ^ word).wrapping_mul(0x0100_0000_01b3).rotate_left(29);
     };
     add(&ep.event);
-    ep.attributes.keys().for_each(|n| add(n));
+    for (name, value) in &ep.attributes {
+        add(name);
+        // A value counts in the bytes kept, not in the print.
+        values = values.saturating_add(value.len());
+    }
     ep.patient.tags.iter().for_each(|t| add(t));
     ep.facts.iter().for_each(|f| add(&f.kind));
     ep.milestones.keys().for_each(|m| add(m));
-    h
-}
-
-/// True if the shape of `ep` may be kept: few and short words.
-fn keepable(ep: &Episode) -> bool {
-    let words = (ep.attributes.len())
-        .saturating_add(ep.patient.tags.len())
-        .saturating_add(ep.facts.len())
-        .saturating_add(ep.milestones.len());
-    if words > MOST_WORDS {
-        return false;
-    }
-    let bytes = (ep.attributes.iter())
-        .map(|(n, v)| n.len().saturating_add(v.len()))
-        .chain(ep.patient.tags.iter().map(String::len))
-        .chain(ep.facts.iter().map(|f| f.kind.len()))
-        .chain(ep.milestones.keys().map(String::len))
-        .fold(ep.event.len(), usize::saturating_add);
-    bytes <= MOST_BYTES
+    (bytes.saturating_add(values) <= MOST_BYTES).then_some(h)
 }
 
 /// An episode's shape, looked for among those this thread keeps.
@@ -227,13 +223,12 @@ pub(super) struct Lookup {
 
 /// Looks for the shape of `ep` under the rule set `rules` among those kept.
 pub(super) fn look_up(rules: u64, ep: &Episode) -> Lookup {
-    if !keepable(ep) {
+    let Some(print) = fingerprint(ep) else {
         return Lookup {
             kept: None,
             print: None,
         };
-    }
-    let print = fingerprint(ep);
+    };
     let kept = KEPT_SHAPES
         .try_with(|k| {
             let kept = k.try_borrow().ok()?;
