@@ -195,37 +195,45 @@ impl Dropped {
     }
 }
 
-/// An occurrence that was planned but will not be done.
-#[derive(Serialize, Deserialize)]
-#[cfg_attr(any(test, feature = "schema"), derive(schemars::JsonSchema))]
-#[serde(deny_unknown_fields, rename = "Dropped")]
-struct Repr<'a> {
-    /// The id the task would have had.
-    id: std::borrow::Cow<'a, str>,
-    /// Program id.
-    #[serde(borrow)]
-    program: std::borrow::Cow<'a, str>,
-    /// Step id.
-    #[serde(borrow)]
-    step: std::borrow::Cow<'a, str>,
-    /// Occurrence number.
-    occurrence: u32,
-    /// The day the rule gave, where there was one.
-    #[cfg_attr(
-        any(test, feature = "schema"),
-        schemars(with = "Option<crate::schema::strings::Date>")
-    )]
-    nominal: Option<NaiveDate>,
-    /// Why it was dropped.
-    reason: DropReason,
-    /// The fact kind, channel or anchor behind the reason, where there is one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    detail: Option<Arc<str>>,
+/// The JSON form, in a module of its own so that it is named `Dropped` too (in `Debug`).
+mod form {
+    use super::{Arc, DropReason, NaiveDate};
+    use serde::{Deserialize, Serialize};
+    use std::borrow::Cow;
+
+    /// An occurrence that was planned but will not be done.
+    #[derive(Debug, PartialEq, Serialize, Deserialize)]
+    #[cfg_attr(any(test, feature = "schema"), derive(schemars::JsonSchema))]
+    #[serde(deny_unknown_fields)]
+    pub(super) struct Dropped<'a> {
+        /// The id the task would have had.
+        pub(super) id: Cow<'a, str>,
+        /// Program id.
+        #[serde(borrow)]
+        pub(super) program: Cow<'a, str>,
+        /// Step id.
+        #[serde(borrow)]
+        pub(super) step: Cow<'a, str>,
+        /// Occurrence number.
+        pub(super) occurrence: u32,
+        /// The day the rule gave, where there was one.
+        #[cfg_attr(
+            any(test, feature = "schema"),
+            schemars(with = "Option<crate::schema::strings::Date>")
+        )]
+        pub(super) nominal: Option<NaiveDate>,
+        /// Why it was dropped.
+        pub(super) reason: DropReason,
+        /// The fact kind, channel or anchor behind the reason, where there is one.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub(super) detail: Option<Arc<str>>,
+    }
 }
 
-impl Serialize for Dropped {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        Repr {
+impl Dropped {
+    /// Its JSON form (what it is written as, compared by and shown as).
+    fn form(&self) -> form::Dropped<'_> {
+        form::Dropped {
             id: self.id().into(),
             program: self.program().into(),
             step: self.step().into(),
@@ -234,14 +242,19 @@ impl Serialize for Dropped {
             reason: self.reason,
             detail: self.detail.clone(),
         }
-        .serialize(s)
+    }
+}
+
+impl Serialize for Dropped {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.form().serialize(s)
     }
 }
 
 /// Read as written; its ids are kept as given.
 impl<'de> Deserialize<'de> for Dropped {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let r = Repr::deserialize(d)?;
+        let r = form::Dropped::deserialize(d)?;
         let subject = Arc::new(Subject::bare("".into(), "".into()));
         let ids = (
             Arc::from(r.program.as_ref()),
@@ -258,54 +271,56 @@ impl<'de> Deserialize<'de> for Dropped {
     }
 }
 
-/// The schema of the JSON form.
-#[cfg(any(test, feature = "schema"))]
-impl schemars::JsonSchema for Dropped {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "Dropped".into()
-    }
+// The schema of the JSON form.
+schema_of_form!(Dropped, form::Dropped, None);
 
-    fn schema_id() -> std::borrow::Cow<'static, str> {
-        "followup::plan::Dropped".into()
-    }
-
-    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        Repr::json_schema(g)
-    }
-}
-
-/// Equal when their ids, program, step, occurrence, nominal day, reason and detail are.
+/// Equal when their JSON forms are: ids, program, step, occurrence, nominal day, reason
+/// and detail (a dropped occurrence read from JSON equals the one planned).
 impl PartialEq for Dropped {
     fn eq(&self, other: &Self) -> bool {
-        (
-            self.program(),
-            self.step(),
-            self.occurrence,
-            self.nominal,
-            self.reason,
-        ) == (
-            other.program(),
-            other.step(),
-            other.occurrence,
-            other.nominal,
-            other.reason,
-        ) && self.detail == other.detail
-            && self.id() == other.id()
+        self.form() == other.form()
     }
 }
 
 impl Eq for Dropped {}
 
+/// Shown as its JSON form's fields.
 impl fmt::Debug for Dropped {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Dropped")
-            .field("id", &self.id())
-            .field("program", &self.program())
-            .field("step", &self.step())
-            .field("occurrence", &self.occurrence)
-            .field("nominal", &self.nominal)
-            .field("reason", &self.reason)
-            .field("detail", &self.detail)
-            .finish()
+        self.form().fmt(f)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{DropReason, Dropped, Subject};
+    use std::sync::Arc;
+
+    /// `Debug` shows the JSON form's fields under the name `Dropped`; equality follows the
+    /// form, whichever way the ids are held; the JSON reads back equal.
+    #[test]
+    fn debug_equality_and_json_follow_the_form() {
+        let subject = Arc::new(Subject::bare("ep-1".into(), "p-1".into()));
+        let ids = (
+            "care".into(),
+            "day-1-call".into(),
+            "care/day-1-call/ep-1/0".into(),
+        );
+        let why = (DropReason::MissingAnchor, Some("review_visit".into()));
+        let d = Dropped::own(&subject, ids, 0, None, why);
+        assert_eq!(
+            format!("{d:?}"),
+            r#"Dropped { id: "care/day-1-call/ep-1/0", program: "care", step: "day-1-call", occurrence: 0, nominal: None, reason: MissingAnchor, detail: Some("review_visit") }"#
+        );
+        let json = serde_json::to_string(&d).unwrap();
+        assert_eq!(
+            json,
+            r#"{"id":"care/day-1-call/ep-1/0","program":"care","step":"day-1-call","occurrence":0,"nominal":null,"reason":"missing_anchor","detail":"review_visit"}"#
+        );
+        let back: Dropped = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, d);
+        let mut other = back.clone();
+        other.occurrence = 1;
+        assert_ne!(other, d);
     }
 }

@@ -7,6 +7,33 @@
 //! steps in dependency order — anchor dates, nominal dates (offset and repeat), the
 //! calendar's closed-day policy, time windows — collecting tasks and dropped occurrences.
 
+/// `schemars::JsonSchema` for a plan type that is written and read through `$form`, a
+/// private struct of its JSON shape: the form's schema under the type's name, with
+/// `$description` when given.
+macro_rules! schema_of_form {
+    ($ty:ident, $form:ty, $description:expr) => {
+        #[cfg(any(test, feature = "schema"))]
+        impl schemars::JsonSchema for $ty {
+            fn schema_name() -> std::borrow::Cow<'static, str> {
+                stringify!($ty).into()
+            }
+
+            fn schema_id() -> std::borrow::Cow<'static, str> {
+                concat!("followup::plan::", stringify!($ty)).into()
+            }
+
+            fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                let mut schema = <$form>::json_schema(g);
+                let description: Option<&str> = $description;
+                if let Some(d) = description {
+                    crate::schema::describe(&mut schema, d);
+                }
+                schema
+            }
+        }
+    };
+}
+
 pub use crate::sms::sms_segments;
 pub use crate::stamp::{Stamp, VERSION};
 pub use explain::{Explained, Explanation};

@@ -106,26 +106,12 @@ struct Repr {
     long_message: Vec<String>,
 }
 
-/// The schema of the task's JSON form.
-#[cfg(any(test, feature = "schema"))]
-impl schemars::JsonSchema for Task {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "Task".into()
-    }
-
-    fn schema_id() -> std::borrow::Cow<'static, str> {
-        "followup::plan::Task".into()
-    }
-
-    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        let mut schema = Repr::json_schema(g);
-        crate::schema::describe(
-            &mut schema,
-            "One contact: who contacts the patient, how, on which day and in which time window, with which title and script.",
-        );
-        schema
-    }
-}
+// The schema of the task's JSON form.
+schema_of_form!(
+    Task,
+    Repr,
+    Some("One contact: who contacts the patient, how, on which day and in which time window, with which title and script.")
+);
 
 fn is_false(b: &bool) -> bool {
     !*b
