@@ -211,21 +211,36 @@ struct PlainPatient {
     rest: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
+/// A clinic closed on Mondays and on the public holidays of mainland China in `years`:
+/// the clinic's calendar with the official dates merged in, the clinic's policies
+/// winning (weekends open, as most aesthetic clinics are), as the README's examples and
+/// `plan --calendar cn --calendar clinic.json` build it.
+fn clinic_closed_mondays(years: std::ops::RangeInclusive<i32>) -> Calendar {
+    Calendar::from_json("clinic", r#"{"closed_weekdays": ["Mon"]}"#)
+        .unwrap()
+        .merge(&Calendar::china_years(years).unwrap())
+        .unwrap()
+}
+
 fn benches(c: &mut Criterion) {
     let rules = RuleSet::builtin().unwrap();
     let episodes = inpatients();
     report(&rules, &episodes);
     let open = Calendar::default();
-    let china = Calendar::china_years(Calendar::CHINA_YEARS)
-        .unwrap()
-        .merge(&Calendar::from_json("clinic", r#"{"closed_weekdays": ["Mon"]}"#).unwrap())
-        .unwrap();
+    let china = clinic_closed_mondays(Calendar::CHINA_YEARS);
     // The same closures for the episodes' years (2016 on) from a calendar 14 years
     // shorter: the length of a calendar should cost nothing, only the shifts it makes.
-    let china_recent = Calendar::china_years(2016..=2026)
-        .unwrap()
-        .merge(&Calendar::from_json("clinic", r#"{"closed_weekdays": ["Mon"]}"#).unwrap())
-        .unwrap();
+    let china_recent = clinic_closed_mondays(2016..=2026);
+    // The official calendar alone, its policies too: weekends and holidays closed,
+    // make-up working days open (about 115 closed days a year, against about 60 above).
+    let official = Calendar::china_years(Calendar::CHINA_YEARS).unwrap();
+    // What the names say: Mondays closed, weekends open; the official calendar's
+    // weekends closed (2 March 2026 is a Monday).
+    let monday = chrono::NaiveDate::from_ymd_opt(2026, 3, 2).unwrap();
+    for cal in [&china, &china_recent] {
+        assert!(!cal.is_open(monday) && cal.is_open(monday + chrono::Days::new(5)));
+    }
+    assert!(official.is_open(monday) && !official.is_open(monday + chrono::Days::new(5)));
     let tasks = total_tasks(&rules, &episodes, &open);
 
     let mut g = c.benchmark_group("hosts");
@@ -256,6 +271,9 @@ fn benches(c: &mut Criterion) {
     });
     g.bench_function("distinct_4096_china_2016_2026_closed_mondays", |b| {
         b.iter(|| total_tasks(&rules, &episodes, &china_recent))
+    });
+    g.bench_function("distinct_4096_china_2002_2026_official", |b| {
+        b.iter(|| total_tasks(&rules, &episodes, &official))
     });
     // 64 shapes of episode in turn (a patient tag each): more than a thread keeps (32), so
     // every plan decides its vocabulary check, programs and steps again.
