@@ -42,8 +42,11 @@ impl Calendar {
     ///   name the same date, `self`'s name is kept), closed dates and open dates.
     /// - Everything else is `self`'s: the weekly closing days, the weekend, the
     ///   `closed_on_weekends` and `closed_on_holidays` policies, the opening hours, the
-    ///   named windows and the clinic's name (`other`'s when `self` has none). So an official calendar lends its dates, never its policies: a
-    ///   clinic that closes on public holidays says `"closed_on_holidays": true` itself.
+    ///   named windows and the clinic's name (`other`'s when `self` has none). So an
+    ///   official calendar lends its dates, never its policies: a clinic that closes on public holidays says `"closed_on_holidays": true` itself.
+    ///   Order matters: `official.merge(&clinic)` keeps the official calendar's policies
+    ///   (weekends closed) and drops the clinic's weekly closing days; merge the official
+    ///   dates into the clinic's calendar, as below.
     /// - Coverage: the dates both calendars cover when both have a coverage, else the
     ///   one coverage given, else none.
     ///
@@ -58,7 +61,10 @@ impl Calendar {
     /// assert_eq!(cal.holiday_name(d("2026-02-17")), Some("Spring Festival"));
     /// assert_eq!(cal.closed_reason(d("2026-02-17")), Some(ShiftReason::Holiday));
     /// // The clinic works weekends: the official weekend closure is not merged in.
-    /// assert!(cal.is_open(d("2026-03-07")));
+    /// assert!(cal.is_open(d("2026-03-07")) && !cal.is_open(d("2026-03-02")));
+    /// // The other way round the official policies win: Mondays open, weekends closed.
+    /// let reversed = Calendar::china(2026)?.merge(&clinic)?;
+    /// assert!(reversed.is_open(d("2026-03-02")) && !reversed.is_open(d("2026-03-07")));
     /// assert!(cal.covers(d("2026-12-31")) && !cal.covers(d("2027-01-01")));
     /// # Ok::<(), followup::Error>(())
     /// ```
