@@ -44,9 +44,10 @@ impl Calendar {
     ///   `closed_on_weekends` and `closed_on_holidays` policies, the opening hours, the
     ///   named windows and the clinic's name (`other`'s when `self` has none). So an
     ///   official calendar lends its dates, never its policies: a clinic that closes on
-    ///   public holidays says `"closed_on_holidays": true` itself. Order matters: `official.merge(&clinic)` keeps the official calendar's policies
-    ///   (weekends closed) and drops the clinic's weekly closing days; merge the official
-    ///   dates into the clinic's calendar, as below.
+    ///   public holidays says `"closed_on_holidays": true` itself. Order matters:
+    ///   `official.merge(&clinic)` keeps the official calendar's policies (weekends
+    ///   closed) and drops the clinic's weekly closing days; merge the official dates
+    ///   into the clinic's calendar, as below.
     /// - Coverage: the dates both calendars cover when both have a coverage, else the
     ///   one coverage given, else none.
     ///
