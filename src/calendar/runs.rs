@@ -53,6 +53,12 @@ impl Runs {
         (d <= run.1).then_some(run)
     }
 
+    /// The first day of the crew's first run and the last of its last, if it has any.
+    pub(super) fn extent(&self, crew: Crew) -> Option<(NaiveDate, NaiveDate)> {
+        let runs = self.of_crew(crew);
+        Some((runs.first()?.0, runs.last()?.1))
+    }
+
     /// How many runs the crew has.
     pub(super) fn count(&self, crew: Crew) -> usize {
         self.of_crew(crew).len()

@@ -1,9 +1,11 @@
 //! Closed days as a table, built when a calendar is made: for each crew, one byte per day
 //! over the span of the calendar's listed dates (the reason the crew does not work, or
-//! open) and one per weekday for the days outside it. A lookup is an index, whatever the
+//! open), found from the date's year and day of the year (366 slots a year), and one per
+//! weekday for the days outside it. A lookup is an index, whatever the
 //! calendar's length; a crew the calendar closes on no day at all costs one test. A day
 //! also says whether it is in a run of closed days ([`super::runs`]), so a search looks
-//! for a run only on the days that are in one.
+//! for a run only on the days that are in one (outside the span: only between the first
+//! and the last run).
 //!
 //! The table is filled by asking the calendar's rules themselves
 //! ([`Calendar::crew_closed_by_rules`]) for every day of the span and for a week outside
@@ -24,12 +26,27 @@ pub(super) struct Table(Option<Arc<[Crewed; 3]>>);
 struct Crewed {
     /// The crew works every day.
     always: bool,
-    /// Day number (from the common era) of `days[0]`.
+    /// The first day of `days`, and its [`key`].
+    start: NaiveDate,
     first: i32,
-    /// The closed reason's code, plus [`IN_RUN`] for a day in a run of closed days.
+    /// By [`key`] from `first`: the closed reason's code, plus [`IN_RUN`] for a day in a
+    /// run of closed days (the 366th day of a common year is a slot no date takes).
     days: Box<[u8]>,
     /// By weekday from Monday, for the days outside `days`.
     weekly: [u8; 7],
+    /// The first and last day of the crew's runs of closed days (`None`: it has none):
+    /// outside `days`, only a day between them may be in one. Until the runs are
+    /// marked, every day.
+    runs: Option<(NaiveDate, NaiveDate)>,
+}
+
+/// A date's place in the table: 366 slots a year, from the day of the year. Two fields
+/// of the date, with no day count from the common era to compute.
+#[inline]
+fn key(d: NaiveDate) -> i32 {
+    // The day of the year is below 366: the product and sum stay far inside `i32` for
+    // every year chrono can represent (|year| < 2^18).
+    d.year() * 366 + d.ordinal0() as i32
 }
 
 /// The bit of a day's code saying it is in a run of closed days.
@@ -115,23 +132,30 @@ impl Table {
                 weekly[d.weekday().num_days_from_monday() as usize] =
                     code(cal.crew_closed_by_rules(crew, *d));
             }
-            let (first, days) = match span {
-                None => (0, Box::default()),
+            let (start, first, days) = match span {
+                None => (NaiveDate::MIN, 0, Box::default()),
                 Some((lo, hi)) => {
-                    let mut days = Vec::new();
+                    let first = key(lo);
+                    let len = usize::try_from(key(hi) - first + 1).unwrap_or(0);
+                    let mut days = vec![0u8; len];
                     let mut d = Some(lo);
                     while let Some(day) = d.filter(|x| *x <= hi) {
-                        days.push(code(cal.crew_closed_by_rules(crew, day)));
+                        let i = usize::try_from(key(day) - first).ok();
+                        if let Some(slot) = i.and_then(|i| days.get_mut(i)) {
+                            *slot = code(cal.crew_closed_by_rules(crew, day));
+                        }
                         d = day.succ_opt();
                     }
-                    (lo.num_days_from_ce(), days.into_boxed_slice())
+                    (lo, first, days.into_boxed_slice())
                 }
             };
             Crewed {
                 always: weekly.iter().chain(days.iter()).all(|c| *c == 0),
+                start,
                 first,
                 days,
                 weekly,
+                runs: Some((NaiveDate::MIN, NaiveDate::MAX)),
             }
         };
         Table(Some(Arc::new([
@@ -151,9 +175,13 @@ impl Table {
             .into_iter()
             .zip(table.iter_mut())
         {
-            let mut day = NaiveDate::from_num_days_from_ce_opt(c.first);
-            for code in c.days.iter_mut() {
-                let Some(d) = day else { break };
+            c.runs = runs.extent(crew);
+            let mut day = Some(c.start);
+            while let Some(d) = day {
+                let at = usize::try_from(key(d) - c.first).ok();
+                let Some(code) = at.and_then(|k| c.days.get_mut(k)) else {
+                    break;
+                };
                 if *code != 0 && runs.at(crew, d).is_some() {
                     *code |= IN_RUN;
                 }
@@ -177,16 +205,14 @@ impl Table {
         if c.always {
             return Some((None, false));
         }
-        let at = date
-            .num_days_from_ce()
-            .checked_sub(c.first)
-            .and_then(|i| usize::try_from(i).ok())
+        let at = usize::try_from(key(date).wrapping_sub(c.first))
+            .ok()
             .and_then(|i| c.days.get(i));
         let (code, may_run) = match at {
             Some(code) => (*code & !IN_RUN, *code & IN_RUN != 0),
             None => (
                 c.weekly[date.weekday().num_days_from_monday() as usize],
-                true,
+                c.runs.is_some_and(|(lo, hi)| lo <= date && date <= hi),
             ),
         };
         Some(match code {
@@ -244,8 +270,32 @@ mod tests {
         .unwrap();
         let china = Calendar::china_years(2020..=2026).unwrap();
         let merged = china.merge(&clinic).unwrap();
+        let merged_into_clinic = clinic.merge(&china).unwrap();
+        // One listed date, its run reaching past it by the weekly closings on both sides:
+        // days outside the table's span that are in a run (Friday 13 and Sunday 15).
+        let edge = Calendar::from_json(
+            "edge",
+            r#"{"closed_weekdays": ["Fri", "Sun"], "closed_dates": ["2026-03-14"]}"#,
+        )
+        .unwrap();
+        let day = |s: &str| s.parse::<NaiveDate>().unwrap();
+        let run = Some((day("2026-03-13"), day("2026-03-15")));
+        for d in ["2026-03-13", "2026-03-14", "2026-03-15"] {
+            assert_eq!(edge.works_or_run(Crew::Clinic, day(d)), (false, run), "{d}");
+        }
+        assert_eq!(
+            edge.works_or_run(Crew::Clinic, day("2026-03-20")),
+            (false, None)
+        );
         let mut runs = 0;
-        for cal in [Calendar::default(), clinic, china, merged] {
+        for cal in [
+            Calendar::default(),
+            clinic,
+            china,
+            merged,
+            merged_into_clinic,
+            edge,
+        ] {
             let mut d = NaiveDate::from_ymd_opt(2018, 1, 1).unwrap();
             while d < NaiveDate::from_ymd_opt(2029, 1, 1).unwrap() {
                 for crew in [Crew::Clinic, Crew::CallDesk, Crew::Messages] {
