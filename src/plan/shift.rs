@@ -284,6 +284,21 @@ impl Planner<'_> {
         avoid: Option<Lane>,
     ) -> Option<NaiveDate> {
         let crew = Crew::of(channel);
+        // Most searches end on the day next to `from` (the day after a closed Monday):
+        // that day first, as the walk below would take it, with none of its setup.
+        let next = match way {
+            Way::Forward | Way::Nearest => from.succ_opt(),
+            Way::Backward => from.pred_opt(),
+            Way::Supersede => return None,
+        };
+        if let Some(d) = next.filter(|d| {
+            max.is_none_or(|m| m >= 1)
+                && within(*d, lo, hi)
+                && self.cal.works_crew(crew, *d)
+                && !avoid.is_some_and(|n| self.taken_on(channel, *d, n))
+        }) {
+            return Some(d);
+        }
         // Without `max_shift`, how far a search may go: the runs of closed days it may
         // jump (each is one step), 6 weekly closed days between them, and a week for each
         // day another task holds. The distance itself is not bounded: the end of the last
