@@ -311,3 +311,85 @@ mod tests {
         assert!(runs > 500, "{runs}");
     }
 }
+
+/// The table against the rules on random calendars: any span (across year ends, leap
+/// days, centuries), any mix of listed dates and weekly closings, every crew.
+#[cfg(test)]
+mod properties {
+    use super::super::{Calendar, Crew};
+    use chrono::{Days, NaiveDate};
+    use proptest::prelude::*;
+
+    const WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+
+    fn days(start: NaiveDate, offsets: &[u64]) -> Vec<String> {
+        (offsets.iter())
+            .filter_map(|o| start.checked_add_days(Days::new(*o)))
+            .map(|d| d.to_string())
+            .collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        #[test]
+        fn the_table_answers_as_the_rules_on_any_calendar(
+            year in 1590i32..2410,
+            day_of_year in 0u64..366,
+            // Offsets from the start: closed dates, holidays, make-up days, open dates,
+            // the call desk's and the messages' closed dates (disjoint: taken in turn).
+            offsets in proptest::collection::vec(0u64..900, 0..40),
+            closed_weekdays in proptest::collection::vec(0usize..7, 0..3),
+            desk_weekdays in proptest::collection::vec(0usize..7, 0..2),
+            message_weekdays in proptest::collection::vec(0usize..7, 0..2),
+            weekends in any::<bool>(),
+            holidays_closed in any::<bool>(),
+        ) {
+            let start = NaiveDate::from_yo_opt(year, 1).unwrap() + Days::new(day_of_year);
+            let mut offsets = offsets;
+            offsets.sort_unstable();
+            offsets.dedup();
+            let part = |k: usize| -> Vec<u64> {
+                offsets.iter().copied().skip(k).step_by(6).collect()
+            };
+            let names = |list: &[usize]| -> Vec<&str> {
+                list.iter().filter_map(|i| WEEKDAYS.get(*i).copied()).collect()
+            };
+            let holidays: serde_json::Map<String, serde_json::Value> = days(start, &part(1))
+                .into_iter()
+                .map(|d| (d, "节日".into()))
+                .collect();
+            let workdays: serde_json::Map<String, serde_json::Value> = days(start, &part(2))
+                .into_iter()
+                .map(|d| (d, "节日".into()))
+                .collect();
+            let json = serde_json::json!({
+                "closed_weekdays": names(&closed_weekdays),
+                "closed_on_weekends": weekends,
+                "closed_on_holidays": holidays_closed,
+                "closed_dates": days(start, &part(0)),
+                "holidays": holidays,
+                "workdays": workdays,
+                "open_dates": days(start, &part(3)),
+                "call_desk": {"closed_dates": days(start, &part(4)),
+                              "closed_weekdays": names(&desk_weekdays)},
+                "messages": {"closed_dates": days(start, &part(5)),
+                             "closed_weekdays": names(&message_weekdays)},
+            });
+            // Some mixes break a rule of the format (every weekday closed): not a table.
+            let Ok(cal) = Calendar::from_json("random", &json.to_string()) else {
+                return Ok(());
+            };
+            let mut d = start - Days::new(20);
+            let end = start + Days::new(930);
+            while d <= end {
+                for crew in [Crew::Clinic, Crew::CallDesk, Crew::Messages] {
+                    prop_assert_eq!(cal.crew_closed(crew, d), cal.crew_closed_by_rules(crew, d));
+                    let works = cal.crew_closed_by_rules(crew, d).is_none();
+                    let run = (!works).then(|| cal.1.at(crew, d)).flatten();
+                    prop_assert_eq!(cal.works_or_run(crew, d), (works, run), "{:?} {}", crew, d);
+                }
+                d = d.succ_opt().unwrap();
+            }
+        }
+    }
+}
