@@ -190,8 +190,8 @@ impl Planner<'_> {
             self.anchors.push(None);
             return Ok(());
         }
-        let bounds = self.bounds(step, anchor, rule_day);
-        let placed = match self.place(step, rule_day, nominal, &bounds) {
+        let expires_by_rule = self.expires(step, anchor, rule_day);
+        let placed = match self.place(step, anchor, (rule_day, nominal), expires_by_rule) {
             shift::Placed::Day(d, reason) => {
                 if let (None, true) = (reason, self.tracing()) {
                     if let Some(r) = self.cal.closed_reason_for(step.info.channel, rule_day) {
@@ -252,7 +252,7 @@ impl Planner<'_> {
         }
         // A task that waits for a fact comes no earlier than the fact's day; without the
         // fact, the wait ends `max` after the rule's day and its `then` decides.
-        let mut expires = bounds.expires;
+        let mut expires = expires_by_rule;
         let mut waiting = false;
         let mut escalate_after = None;
         if let Some(w) = &step.wait {
@@ -331,7 +331,13 @@ impl Planner<'_> {
                     }
                     window = w
                 }
-                None => match self.after_event(step, rule_day, nominal, due, &bounds) {
+                None => match self.after_event(
+                    step,
+                    rule_day,
+                    nominal,
+                    due,
+                    &self.bounds(step, anchor, expires_by_rule),
+                ) {
                     shift::Placed::Day(d, reason) => {
                         self.why(|| {
                             format!(

@@ -168,8 +168,36 @@ fn within(d: NaiveDate, lo: Option<NaiveDate>, hi: Option<NaiveDate>) -> bool {
 }
 
 impl Planner<'_> {
-    /// The bounds of an occurrence whose rule gives `rule_day`.
-    pub(super) fn bounds(&self, step: &Step, anchor: &AnchorDay, rule_day: NaiveDate) -> Bounds {
+    /// The last day an occurrence whose rule gives `rule_day` is worth doing (`None`: it
+    /// never expires): its step's `expires`, and for a task that may wait for its fact,
+    /// no earlier than its wait ends.
+    pub(super) fn expires(
+        &self,
+        step: &Step,
+        anchor: &AnchorDay,
+        rule_day: NaiveDate,
+    ) -> Option<NaiveDate> {
+        let mut expires = expiry_from(step, anchor, rule_day);
+        // A task that may wait for its fact lives until its wait ends.
+        if let Some(w) = step.wait.as_ref().filter(|w| w.then != WaitThen::Proceed) {
+            if let (Some(e), crate::offset::Landing::Date(end)) = (
+                expires,
+                w.max.apply(rule_day, crate::offset::MonthEnd::Clamp),
+            ) {
+                expires = Some(e.max(end));
+            }
+        }
+        expires
+    }
+
+    /// The bounds of an occurrence that expires on `expires` (see [`Planner::expires`]):
+    /// needed only when its day moves.
+    pub(super) fn bounds(
+        &self,
+        step: &Step,
+        anchor: &AnchorDay,
+        expires: Option<NaiveDate>,
+    ) -> Bounds {
         let o: &Offset = &step.offset;
         let positive = !o.negative && *o != Offset::ZERO;
         let mut lo = if o.negative {
@@ -189,16 +217,6 @@ impl Planner<'_> {
         } else {
             None
         };
-        let mut expires = expiry_from(step, anchor, rule_day);
-        // A task that may wait for its fact lives until its wait ends.
-        if let Some(w) = step.wait.as_ref().filter(|w| w.then != WaitThen::Proceed) {
-            if let (Some(e), crate::offset::Landing::Date(end)) = (
-                expires,
-                w.max.apply(rule_day, crate::offset::MonthEnd::Clamp),
-            ) {
-                expires = Some(e.max(end));
-            }
-        }
         let hi = min_opt(side_hi, expires);
         Bounds { lo, hi, expires }
     }
@@ -383,9 +401,9 @@ impl Planner<'_> {
     pub(super) fn place(
         &self,
         step: &Step,
-        rule_day: NaiveDate,
-        nominal: NaiveDate,
-        b: &Bounds,
+        anchor: &AnchorDay,
+        (rule_day, nominal): (NaiveDate, NaiveDate),
+        expires: Option<NaiveDate>,
     ) -> Placed {
         let channel = step.info.channel;
         let Some(reason) = self.cal.closed_reason_for(channel, rule_day) else {
@@ -397,6 +415,7 @@ impl Planner<'_> {
             ClosedDay::PreviousOpenDay => &[Way::Backward, Way::Forward, Way::Supersede],
             ClosedDay::NearestOpenDay => &[Way::Nearest, Way::Supersede],
         };
+        let b = &self.bounds(step, anchor, expires);
         let gap = self.gap(channel, step.info.role, nominal);
         let (lo, hi) = (max_opt(b.lo, gap.lo), min_opt(b.hi, gap.hi));
         for &way in ways {
