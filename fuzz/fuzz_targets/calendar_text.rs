@@ -1,4 +1,4 @@
-//! A calendar text, written back, merged with the official calendar of 2026, then the sample episodes planned against it. See `followup_fuzz::check_calendar_text`.
+//! A calendar text, written back, merged with the official calendar of 2026 both ways round, then the sample episodes planned against it. See `followup_fuzz::check_calendar_text`.
 #![no_main]
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| followup_fuzz::on_utf8(

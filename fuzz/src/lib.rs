@@ -146,8 +146,9 @@ pub fn check_episode_text(text: &str) {
 }
 
 /// A calendar text: read twice, equal; an error names `fuzz.json`; a calendar that reads
-/// round-trips through JSON, merges with the official calendar of 2026 (or says why not,
-/// naming the merged calendar), and plans the sample episodes deterministically.
+/// round-trips through JSON, merges with the official calendar of 2026 both ways round (or
+/// says why not, naming the merged calendar), and plans the sample episodes
+/// deterministically.
 pub fn check_calendar_text(text: &str) {
     let calendar = match twice("calendar", || Calendar::from_json(SOURCE, text)) {
         Ok(calendar) => calendar,
@@ -156,16 +157,20 @@ pub fn check_calendar_text(text: &str) {
     round_trip("calendar", &calendar, |json| {
         Calendar::from_json("round trip", json)
     });
-    let merged = match twice("merged calendar", || china().merge(&calendar)) {
-        Ok(merged) => Some(merged),
-        Err(e) => {
-            names_source(&e, "merged calendar", None, Error::is_calendar);
-            None
-        }
-    };
+    // Both ways round: the official dates into the fuzzed calendar (its policies win, as
+    // a clinic's do), and the fuzzed dates into the official calendar.
+    let merge =
+        |into: &Calendar, from: &Calendar| match twice("merged calendar", || into.merge(from)) {
+            Ok(merged) => Some(merged),
+            Err(e) => {
+                names_source(&e, "merged calendar", None, Error::is_calendar);
+                None
+            }
+        };
+    let merged = [merge(&calendar, china()), merge(china(), &calendar)];
     for episode in &sample_episodes()[..3] {
         check_plan(|| builtin().plan(episode, &calendar), episode);
-        if let Some(merged) = &merged {
+        for merged in merged.iter().flatten() {
             check_plan(|| builtin().plan(episode, merged), episode);
         }
     }
