@@ -5,6 +5,9 @@ use super::*;
 use crate::mutate::{mutate, Node, Rng};
 use std::path::{Path, PathBuf};
 
+/// A target's check of one text.
+type Check = fn(&str);
+
 /// The JSON files of a folder of the repository, sorted.
 fn files(folder: &str) -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -25,9 +28,9 @@ fn read(path: &Path) -> String {
 }
 
 /// The good seeds of each target, as `seed.sh` copies them.
-fn seeds() -> Vec<(fn(&str), PathBuf)> {
-    let mut seeds: Vec<(fn(&str), PathBuf)> = Vec::new();
-    let mut add = |check: fn(&str), folder: &str| {
+fn seeds() -> Vec<(Check, PathBuf)> {
+    let mut seeds: Vec<(Check, PathBuf)> = Vec::new();
+    let mut add = |check: Check, folder: &str| {
         let good = files(folder)
             .into_iter()
             .filter(|p| !p.to_string_lossy().ends_with(".cases.json"));
@@ -44,9 +47,9 @@ fn seeds() -> Vec<(fn(&str), PathBuf)> {
 }
 
 /// The refused texts of the test suite, each with the check of its kind.
-fn refused() -> Vec<(fn(&str), PathBuf)> {
-    let mut seeds: Vec<(fn(&str), PathBuf)> = Vec::new();
-    let mut add = |check: fn(&str), folder: &str| {
+fn refused() -> Vec<(Check, PathBuf)> {
+    let mut seeds: Vec<(Check, PathBuf)> = Vec::new();
+    let mut add = |check: Check, folder: &str| {
         seeds.extend(files(folder).into_iter().map(|p| (check, p)));
     };
     add(check_rule_text, "tests/invalid");
@@ -176,7 +179,7 @@ fn has_duplicate_key(node: &Node) -> bool {
 #[ignore = "the open findings fail until fixed: cargo test -- --ignored"]
 fn regressions() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("regressions");
-    let targets: [(&str, fn(&str)); 5] = [
+    let targets: [(&str, Check); 5] = [
         ("rule_text", check_rule_text),
         ("episode_text", check_episode_text),
         ("calendar_text", check_calendar_text),
