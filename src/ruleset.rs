@@ -92,6 +92,8 @@ pub struct RuleSet {
     defs: Vec<SourcedProgram>,
     pub(crate) limits: Limits,
     vocabulary: Vocabulary,
+    /// The programs' `applies`, `when` and `unless`, compiled to numbers.
+    pub(crate) decider: crate::compile::decider::Decider,
     /// Every step's info and the infos of the tasks it derives, by slot: a plan takes one
     /// reference count on the table, its tasks hold slots.
     pub(crate) infos: Arc<[Arc<crate::plan::task::TaskInfo>]>,
@@ -447,6 +449,7 @@ impl Accumulator {
         }
         let defs: Vec<&ProgramDef> = self.defs.iter().map(|d| &d.program).collect();
         let vocabulary = Vocabulary::of(&self.programs, &defs);
+        let decider = crate::compile::decider::Decider::of(&self.programs, &vocabulary);
         let stamp = crate::stamp::Stamp::of(&self.defs, &self.limits);
         let shards = (0..SHARDS)
             .map(|_| Shard::of(&infos, &stamp, &self.programs))
@@ -456,6 +459,7 @@ impl Accumulator {
             defs: self.defs,
             limits: self.limits,
             vocabulary,
+            decider,
             templated: infos.iter().any(|i| i.templates.is_some()),
             infos: infos.into(),
             stamp,

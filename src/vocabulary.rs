@@ -162,10 +162,10 @@ impl Vocabulary {
         matches!(self.attributes.get(name), Some(None))
     }
 
-    /// True if the attribute is free and no condition of the rules tests it: its value
+    /// The attributes that are free and that no condition of the rules tests: their value
     /// decides nothing of which programs and steps apply.
-    pub(crate) fn decides_nothing(&self, name: &str) -> bool {
-        self.untested_free.contains(name)
+    pub(crate) fn deciding_nothing(&self) -> impl Iterator<Item = &str> {
+        self.untested_free.iter().map(|x| &**x)
     }
 
     /// The accepted fact kinds.

@@ -6,6 +6,7 @@
 
 mod anchors;
 pub(crate) mod dates;
+pub(crate) mod decider;
 pub(crate) mod derived;
 mod fields;
 pub(crate) mod program;

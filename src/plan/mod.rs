@@ -337,13 +337,12 @@ impl RuleSet {
                     .checked(&self.limits)
                     .map_err(|e| e.into_episode(&what()))?;
                 // An episode of a shape this thread just planned was accepted then.
-                let looked = shapes::look_up(self.id, episode);
+                let looked = shapes::look_up(self.id, episode, &self.decider);
                 out.decided = Some(match looked.kept.clone() {
                     Some(kept) => kept,
                     None => {
                         (self.vocabulary().check(episode)).map_err(|e| e.into_episode(&what()))?;
-                        let (programs, vocabulary) = (&self.programs, self.vocabulary());
-                        shapes::decide(self.id, &looked, episode, programs, vocabulary)
+                        shapes::decide(self.id, &looked, episode, &self.decider)
                     }
                 });
             }

@@ -7,12 +7,14 @@
 //! decisions instead of looking every attribute up again. The shape is everything the
 //! decisions read: the rule set, the event, the attributes (the value too, unless the
 //! attribute is free and no condition tests it: a procedure's free text does not make a
-//! shape), the patient's tags, the kinds of the facts and the names of the milestones.
-//! Everything else (dates, ids, facts' times, the sample draw) is read for every plan.
+//! shape), the patient's tags that a condition tests (a `vip` or `night_shift` tag no
+//! condition names does not make one), the kinds of the facts and the names of the
+//! milestones. Everything else (dates, ids, facts' times, the sample draw, the other
+//! tags) is read for every plan. The decisions themselves come from the conditions
+//! compiled to numbers ([`crate::compile::decider`]).
 
-use crate::compile::Program;
+use crate::compile::decider::{Decider, Words};
 use crate::episode::Episode;
-use crate::vocabulary::Vocabulary;
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -21,7 +23,7 @@ use std::rc::Rc;
 /// decides for each, and allocates nothing more for it.
 const KEPT: usize = 32;
 
-/// Episodes with more words than this (attributes, tags, facts and milestones together)
+/// Episodes with more words than this (attributes, tested tags, facts and milestones)
 /// are not kept: the lookup stays short and the memory small.
 const MOST_WORDS: usize = 24;
 
@@ -47,20 +49,12 @@ impl Decisions {
         self.steps.get(*from..*to)
     }
 
-    fn decide(&mut self, ep: &Episode, programs: &[Program]) {
+    /// Decides for `ep`, its words numbered into `words`.
+    fn decide(&mut self, ep: &Episode, decider: &Decider, words: &mut Words) {
         self.programs.clear();
         self.steps.clear();
-        for (i, p) in programs.iter().enumerate() {
-            if p.patient_scope || !p.applies.matches(ep) {
-                continue;
-            }
-            let from = self.steps.len();
-            self.steps.extend(
-                (p.steps.iter())
-                    .map(|s| s.when.matches(ep) && (s.unless.is_empty() || !s.unless.matches(ep))),
-            );
-            self.programs.push((i, from, self.steps.len()));
-        }
+        decider.words(ep, words);
+        decider.decide(words, &mut self.programs, &mut self.steps);
     }
 }
 
@@ -73,8 +67,8 @@ enum Word {
 }
 
 /// A shape: the rule set, and the episode's words in one text — the event; each
-/// attribute's name and value (or `Any`); the tags; the facts' kinds; the milestones'
-/// names — with how many there are of each.
+/// attribute's name and value (or `Any`); the tested tags; the facts' kinds; the
+/// milestones' names — with how many there are of each.
 #[derive(Debug, Default)]
 struct Shape {
     rules: u64,
@@ -90,6 +84,8 @@ struct Shape {
 #[derive(Default)]
 struct Kept {
     shapes: Vec<Shape>,
+    /// The words of the episode decided for last: vectors reused.
+    words: Words,
     /// The shape the next one replaces, once `KEPT` are kept.
     next: usize,
 }
@@ -106,12 +102,11 @@ impl Shape {
         }
     }
 
-    fn fits(&self, rules: u64, print: u64, ep: &Episode) -> bool {
+    fn fits(&self, rules: u64, print: u64, ep: &Episode, decider: &Decider) -> bool {
         let [attributes, tags, facts, milestones] = self.counts;
         if self.rules != rules
             || self.print != print
             || attributes != ep.attributes.len()
-            || tags != ep.patient.tags.len()
             || facts != ep.facts.len()
             || milestones != ep.milestones.len()
         {
@@ -127,15 +122,20 @@ impl Shape {
                 None => false,
             }
         };
+        let mut tagged = 0;
         next(&ep.event, false)
             && (ep.attributes.iter()).all(|(n, v)| next(n, false) && next(v, true))
-            && ep.patient.tags.iter().all(|t| next(t, false))
+            && tested_tags(ep, decider).all(|t| {
+                tagged += 1;
+                tagged <= tags && next(t, false)
+            })
+            && tagged == tags
             && ep.facts.iter().all(|f| next(&f.kind, false))
             && ep.milestones.keys().all(|m| next(m, false))
     }
 
     /// Makes this the shape of `ep` (reusing its vectors).
-    fn set(&mut self, rules: u64, print: u64, ep: &Episode, vocabulary: &Vocabulary) {
+    fn set(&mut self, rules: u64, print: u64, ep: &Episode, decider: &Decider) {
         self.rules = rules;
         self.print = print;
         self.text.clear();
@@ -153,11 +153,13 @@ impl Shape {
         push(Some(&ep.event));
         for (name, value) in &ep.attributes {
             push(Some(name));
-            let any = vocabulary.decides_nothing(name);
+            let any = decider.decides_nothing(name);
             push((!any).then_some(value.as_str()));
         }
-        for t in &ep.patient.tags {
+        let mut tags = 0;
+        for t in tested_tags(ep, decider) {
             push(Some(t));
+            tags += 1;
         }
         for f in &ep.facts {
             push(Some(&f.kind));
@@ -167,27 +169,27 @@ impl Shape {
         }
         self.counts = [
             ep.attributes.len(),
-            ep.patient.tags.len(),
+            tags,
             ep.facts.len(),
             ep.milestones.len(),
         ];
     }
 }
 
-/// A hash of the episode's words but its attribute values (the event, the attributes'
-/// names, the tags, the facts' kinds and the milestones' names), cheap rather than
-/// thorough: each word's length and first and last two bytes. Shapes with the same
-/// print are told apart by their words. `None` when the shape may not be kept: more
+/// A hash of the episode's words that make its shape (the event, the attributes' names
+/// and the values that decide something, the tested tags, the facts' kinds and the
+/// milestones' names), cheap rather than thorough: each word's length and first and
+/// last two bytes. Shapes with the same print are told apart by their words. `None` when the shape may not be kept: more
 /// than [`MOST_WORDS`] words or [`MOST_BYTES`] bytes of words and attribute values (one
 /// pass over the episode for both).
-fn fingerprint(ep: &Episode) -> Option<u64> {
+fn fingerprint(ep: &Episode, decider: &Decider) -> Option<u64> {
     let words = (ep.attributes.len())
-        .saturating_add(ep.patient.tags.len())
         .saturating_add(ep.facts.len())
         .saturating_add(ep.milestones.len());
     if words > MOST_WORDS {
         return None;
     }
+    let mut tags = 0usize;
     let (mut h, mut bytes, mut values): (u64, usize, usize) = (0xcbf2_9ce4_8422_2325, 0, 0);
     let mut add = |w: &str| {
         let b = w.as_bytes();
@@ -204,13 +206,29 @@ fn fingerprint(ep: &Episode) -> Option<u64> {
     add(&ep.event);
     for (name, value) in &ep.attributes {
         add(name);
-        // A value counts in the bytes kept, not in the print.
-        values = values.saturating_add(value.len());
+        // A value that decides nothing counts in the bytes kept, not in the print.
+        if decider.decides_nothing(name) {
+            values = values.saturating_add(value.len());
+        } else {
+            add(value);
+        }
     }
-    ep.patient.tags.iter().for_each(|t| add(t));
+    tested_tags(ep, decider).for_each(|t| {
+        tags += 1;
+        add(t)
+    });
     ep.facts.iter().for_each(|f| add(&f.kind));
     ep.milestones.keys().for_each(|m| add(m));
-    (bytes.saturating_add(values) <= MOST_BYTES).then_some(h)
+    (bytes.saturating_add(values) <= MOST_BYTES && words.saturating_add(tags) <= MOST_WORDS)
+        .then_some(h)
+}
+
+/// The patient's tags a condition of the rules tests: the others decide nothing, and do
+/// not make a shape.
+fn tested_tags<'a>(ep: &'a Episode, decider: &'a Decider) -> impl Iterator<Item = &'a str> {
+    (ep.patient.tags.iter())
+        .map(|t| t.as_str())
+        .filter(|t| decider.tests_tag(t))
 }
 
 /// An episode's shape, looked for among those this thread keeps.
@@ -222,8 +240,8 @@ pub(super) struct Lookup {
 }
 
 /// Looks for the shape of `ep` under the rule set `rules` among those kept.
-pub(super) fn look_up(rules: u64, ep: &Episode) -> Lookup {
-    let Some(print) = fingerprint(ep) else {
+pub(super) fn look_up(rules: u64, ep: &Episode, decider: &Decider) -> Lookup {
+    let Some(print) = fingerprint(ep, decider) else {
         return Lookup {
             kept: None,
             print: None,
@@ -232,7 +250,7 @@ pub(super) fn look_up(rules: u64, ep: &Episode) -> Lookup {
     let kept = KEPT_SHAPES
         .try_with(|k| {
             let kept = k.try_borrow().ok()?;
-            let found = (kept.shapes.iter()).find(|shape| shape.fits(rules, print, ep))?;
+            let found = (kept.shapes.iter()).find(|shape| shape.fits(rules, print, ep, decider))?;
             Some(found.decisions.clone())
         })
         .ok()
@@ -249,12 +267,11 @@ pub(super) fn decide(
     rules: u64,
     looked: &Lookup,
     ep: &Episode,
-    programs: &[Program],
-    vocabulary: &Vocabulary,
+    decider: &Decider,
 ) -> Rc<Decisions> {
     let fresh = || {
         let mut d = Decisions::default();
-        d.decide(ep, programs);
+        d.decide(ep, decider, &mut Words::default());
         Rc::new(d)
     };
     let Some(print) = looked.print else {
@@ -271,10 +288,10 @@ pub(super) fn decide(
             kept.next = (i + 1) % KEPT;
             kept.shapes.get_mut(i)?
         };
-        shape.set(rules, print, ep, vocabulary);
+        shape.set(rules, print, ep, decider);
         // The vectors of the shape it replaces, unless a plan still holds them.
         match Rc::get_mut(&mut shape.decisions) {
-            Some(d) => d.decide(ep, programs),
+            Some(d) => d.decide(ep, decider, &mut kept.words),
             None => shape.decisions = fresh(),
         }
         Some(shape.decisions.clone())
@@ -317,6 +334,102 @@ mod tests {
             assert_eq!(kept_count(), 0);
             rules.plan(&episode("鼻"), &Calendar::default()).unwrap();
             assert_eq!(kept_count(), 1);
+        })
+        .join()
+        .unwrap();
+    }
+
+    /// The steps of a plan, tasks and dropped occurrences.
+    fn steps(plan: &crate::plan::Plan) -> Vec<String> {
+        (plan.tasks.iter().map(|t| t.step().to_string()))
+            .chain(plan.dropped.iter().map(|d| d.step().to_string()))
+            .collect()
+    }
+
+    /// Tags no condition tests make no shape, whatever their number; a tag a step tests
+    /// (`key_customer`, of the repair callbacks) does, and changes the plan.
+    #[test]
+    fn only_tested_tags_make_shapes() {
+        std::thread::spawn(|| {
+            let rules = RuleSet::builtin().unwrap();
+            let cal = Calendar::default();
+            let repair = |tags: &str| {
+                let json = format!(
+                    r#"{{"id": "e", "event": "repair", "at": "2026-03-02T10:00:00",
+                        "patient": {{"id": "p", "tags": [{tags}]}}}}"#
+                );
+                Episode::from_json("e", &json).unwrap()
+            };
+            let plain = steps(&rules.plan(&repair(""), &cal).unwrap());
+            assert_eq!(kept_count(), 1);
+            for tags in [r#""vip""#, r#""night_shift", "t1", "t2""#] {
+                assert_eq!(steps(&rules.plan(&repair(tags), &cal).unwrap()), plain);
+                assert_eq!(kept_count(), 1, "tags {tags}");
+            }
+            let key = steps(
+                &rules
+                    .plan(&repair(r#""vip", "key_customer""#), &cal)
+                    .unwrap(),
+            );
+            assert_eq!(kept_count(), 2);
+            assert!(
+                key.contains(&"key-customer-callback".to_string()),
+                "{key:?}"
+            );
+            assert!(!key.contains(&"callback".to_string()), "{key:?}");
+            assert!(
+                !plain.contains(&"key-customer-callback".to_string()),
+                "{plain:?}"
+            );
+            // The same shape again: kept, and the same plan.
+            let again = steps(
+                &rules
+                    .plan(&repair(r#""key_customer", "t9""#), &cal)
+                    .unwrap(),
+            );
+            assert_eq!((again, kept_count()), (key, 2));
+        })
+        .join()
+        .unwrap();
+    }
+
+    /// Episodes that differ only in the value of an attribute a condition tests have
+    /// shapes of their own: past `KEPT` of them, the oldest make way.
+    #[test]
+    fn tested_values_make_shapes_up_to_kept() {
+        std::thread::spawn(|| {
+            let rules = RuleSet::builtin().unwrap();
+            let cal = Calendar::default();
+            let sources = ["phone", "online", "onsite"];
+            let owners = [
+                "customer_service",
+                "consultant",
+                "onsite_consultant",
+                "online_consultant",
+            ];
+            let visits = ["first", "return"];
+            let tags = ["", r#""key_customer""#];
+            let mut n = 0;
+            for (s, o, v, t) in (sources.iter())
+                .flat_map(|s| owners.iter().map(move |o| (s, o)))
+                .flat_map(|(s, o)| visits.iter().map(move |v| (s, o, v)))
+                .flat_map(|(s, o, v)| tags.iter().map(move |t| (s, o, v, t)))
+            {
+                let json = format!(
+                    r#"{{"id": "e", "event": "procedure", "at": "2026-03-02T10:00:00",
+                        "attributes": {{"category": "plastic", "setting": "inpatient",
+                            "source": "{s}", "assigned_to": "{o}", "visit": "{v}"}},
+                        "patient": {{"id": "p", "tags": [{t}]}},
+                        "milestones": {{"discharge": "2026-03-05"}}}}"#
+                );
+                let plan = rules
+                    .plan(&Episode::from_json("e", &json).unwrap(), &cal)
+                    .unwrap();
+                assert_eq!(plan.tasks.len(), 18);
+                n += 1;
+                assert_eq!(kept_count(), n.min(super::KEPT));
+            }
+            assert_eq!(n, 48);
         })
         .join()
         .unwrap();
