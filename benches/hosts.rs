@@ -275,17 +275,48 @@ fn benches(c: &mut Criterion) {
     g.bench_function("distinct_4096_china_2002_2026_official", |b| {
         b.iter(|| total_tasks(&rules, &episodes, &official))
     });
-    // 64 shapes of episode in turn (a patient tag each): more than a thread keeps (32), so
-    // every plan decides its vocabulary check, programs and steps again.
+    // 64 shapes of episode in turn: the lead's attributes a CRM copies into the episode
+    // (source, visit, assigned_to: the pre-sales programs test them) and a tag a step
+    // tests (key_customer), in every combination. More than a thread keeps (32), so every
+    // plan checks its vocabulary and decides its programs and steps again.
+    let sources = [None, Some("phone"), Some("online"), Some("onsite")];
+    let owners = [
+        None,
+        Some("customer_service"),
+        Some("consultant"),
+        Some("onsite_consultant"),
+    ];
     let shapes: Vec<Episode> = (episodes.iter().zip(0..))
+        .map(|(e, i): (&Episode, usize)| {
+            let mut e = e.clone();
+            let k = i % 64;
+            let mut set = |name: &str, value: Option<&str>| {
+                if let Some(v) = value {
+                    e.attributes.insert(name.into(), v.into());
+                }
+            };
+            set("source", sources[k % 4]);
+            set("assigned_to", owners[k / 4 % 4]);
+            set("visit", Some(["first", "return"][k / 16 % 2]));
+            if k / 32 == 1 {
+                e.patient.tags = vec!["key_customer".into()];
+            }
+            e
+        })
+        .collect();
+    g.bench_function("distinct_4096_64_shapes", |b| {
+        b.iter(|| total_tasks(&rules, &shapes, &open))
+    });
+    // 64 tags no condition tests, one per patient: they make no shape.
+    let tagged: Vec<Episode> = (episodes.iter().zip(0..))
         .map(|(e, i)| {
             let mut e = e.clone();
             e.patient.tags = vec![format!("t{}", i % 64)];
             e
         })
         .collect();
-    g.bench_function("distinct_4096_64_shapes", |b| {
-        b.iter(|| total_tasks(&rules, &shapes, &open))
+    g.bench_function("distinct_4096_64_untested_tags", |b| {
+        b.iter(|| total_tasks(&rules, &tagged, &open))
     });
     g.bench_function("distinct_4096_with_ids", |b| {
         b.iter(|| {

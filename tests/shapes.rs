@@ -169,14 +169,32 @@ fn rule_sets_do_not_share_shapes() {
 fn shapes_past_what_a_thread_keeps() {
     let rules = builtin();
     let cal = Calendar::default();
+    // 40 shapes: the lead's attributes a CRM copies in and a tag a step tests, in turn
+    // (tags no condition tests would make no shape).
+    let sources = ["phone", "online", "onsite"];
+    let owners = [
+        "customer_service",
+        "consultant",
+        "onsite_consultant",
+        "online_consultant",
+    ];
     let episodes: Vec<_> = (0..80)
         .map(|i| {
             let category = if i % 3 == 0 { "laser" } else { "plastic" };
+            let k = i % 40;
+            let tag = if k / 12 % 2 == 1 {
+                r#""key_customer""#
+            } else {
+                ""
+            };
             episode(&format!(
                 r#"{{"id": "e{i}", "event": "procedure", "at": "2026-03-02T10:00:00",
-                    "attributes": {{"category": "{category}", "setting": "inpatient"}},
-                    "patient": {{"id": "p{i}", "tags": ["t{}"]}}}}"#,
-                i % 40
+                    "attributes": {{"category": "{category}", "setting": "inpatient",
+                        "source": "{}", "assigned_to": "{}", "visit": "{}"}},
+                    "patient": {{"id": "p{i}", "tags": [{tag}]}}}}"#,
+                sources[k % 3],
+                owners[k / 3 % 4],
+                ["first", "return"][k / 24 % 2],
             ))
         })
         .collect();
