@@ -4,9 +4,14 @@
 //! compares numbers, instead of looking the episode's attributes up and comparing
 //! strings for every condition of every program.
 //!
+//! The rule set's vocabulary is in the same table: numbering an episode's words also says
+//! whether the vocabulary accepts them, so an episode of a new shape looks each word up
+//! once for both. When it does not, [`Vocabulary::check`] says why.
+//!
 //! Two words get the same number exactly when they are the same string, so a condition
-//! holds here exactly when [`Conds::matches`] says it does (a property test compares
-//! both on random episodes).
+//! holds here exactly when [`Conds::matches`] says it does, and an episode is accepted
+//! here exactly when [`Vocabulary::check`] accepts it (property tests compare both on
+//! random episodes).
 
 use super::program::{CondKey, Conds, Program};
 use crate::episode::Episode;
@@ -23,6 +28,11 @@ pub(crate) struct Decider {
     words: HashMap<Box<str>, Word, BuildHasherDefault<WordHasher>>,
     /// How many attributes the conditions test.
     attributes: usize,
+    /// The accepted values of each attribute the vocabulary knows, by its
+    /// [`Word::known`] (`None`: free), sorted.
+    closed: Vec<Option<Box<[u32]>>>,
+    /// The vocabulary accepts any event (a program applies to every event).
+    any_event: bool,
     /// The tags a condition tests, sorted: a patient's other tags decide nothing.
     tags: Box<[Box<str>]>,
     /// The attributes whose value decides nothing (free, and no condition tests them:
@@ -45,6 +55,12 @@ struct Word {
     attribute: Option<u32>,
     /// A condition tests it as a tag.
     tag: bool,
+    /// Its place in [`Decider::closed`], when the vocabulary knows it as an attribute.
+    known: Option<u32>,
+    /// The vocabulary accepts it as an event, a fact's kind, a milestone's name.
+    event: bool,
+    fact: bool,
+    milestone: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -117,6 +133,7 @@ impl Decider {
                 })
             })
             .collect();
+        d.vocabulary(vocabulary);
         let mut tags: Vec<Box<str>> = (d.words.iter())
             .filter(|(_, w)| w.tag)
             .map(|(t, _)| t.clone())
@@ -170,6 +187,43 @@ impl Decider {
         Compiled(conds.collect())
     }
 
+    /// Enters the words of `vocabulary`.
+    fn vocabulary(&mut self, vocabulary: &Vocabulary) {
+        match vocabulary.events() {
+            None => self.any_event = true,
+            Some(events) => {
+                for e in events {
+                    self.value(e);
+                    self.word(e).event = true;
+                }
+            }
+        }
+        for name in vocabulary.attributes() {
+            let values = vocabulary.attribute_values(name).map(|values| {
+                let mut numbers: Vec<u32> = values.map(|v| self.value(v)).collect();
+                numbers.sort_unstable();
+                numbers.into_boxed_slice()
+            });
+            let place = u32::try_from(self.closed.len()).unwrap_or(u32::MAX);
+            self.closed.push(values);
+            self.value(name);
+            self.word(name).known = Some(place);
+        }
+        for f in vocabulary.facts() {
+            self.value(f);
+            self.word(f).fact = true;
+        }
+        for m in vocabulary.milestones() {
+            self.value(m);
+            self.word(m).milestone = true;
+        }
+    }
+
+    /// The entry of a word already numbered (a scratch entry otherwise, never the case).
+    fn word(&mut self, word: &str) -> &mut Word {
+        self.words.entry(word.into()).or_default()
+    }
+
     /// The number of `word` as a value, given one if it has none.
     fn value(&mut self, word: &str) -> u32 {
         let next = self.next();
@@ -203,25 +257,44 @@ impl Decider {
         u32::try_from(self.words.len()).unwrap_or(u32::MAX)
     }
 
-    /// Numbers the words of `ep` into `out` (its vectors reused).
-    pub(crate) fn words(&self, ep: &Episode, out: &mut Words) {
-        out.event = self.words.get(ep.event.as_str()).map(|w| w.value);
+    /// Numbers the words of `ep` into `out` (its vectors reused), and says whether the
+    /// vocabulary accepts them: its event, its attributes and their values, its facts'
+    /// kinds and its milestones' names (as [`Vocabulary::check`] does, which says why
+    /// not).
+    pub(crate) fn words(&self, ep: &Episode, out: &mut Words) -> bool {
+        let event = self.words.get(ep.event.as_str());
+        let mut accepted = self.any_event || event.is_some_and(|w| w.event);
+        out.event = event.map(|w| w.value);
         out.attributes.clear();
         out.attributes.resize(self.attributes, None);
         out.tags.clear();
-        if self.attributes > 0 {
-            for (name, value) in &ep.attributes {
-                let Some(place) = self.words.get(name.as_str()).and_then(|w| w.attribute) else {
-                    continue;
-                };
-                if let Some(slot) = out.attributes.get_mut(place as usize) {
-                    *slot = Some(self.words.get(value.as_str()).map_or(NONE, |w| w.value));
-                }
+        for (name, value) in &ep.attributes {
+            let name = self.words.get(name.as_str());
+            let closed = name.and_then(|w| self.closed.get(w.known? as usize));
+            let tested = name.and_then(|w| w.attribute);
+            // A free attribute no condition tests (a procedure's free text): its value is
+            // not looked up.
+            let value = match (closed, tested) {
+                (Some(None), None) => None,
+                _ => self.words.get(value.as_str()).map(|w| w.value),
+            };
+            accepted &= match closed {
+                Some(None) => true,
+                Some(Some(values)) => value.is_some_and(|v| values.binary_search(&v).is_ok()),
+                // Not an attribute the vocabulary knows.
+                None => false,
+            };
+            if let Some(slot) = tested.and_then(|place| out.attributes.get_mut(place as usize)) {
+                *slot = Some(value.unwrap_or(NONE));
             }
         }
         let tags = ep.patient.tags.iter();
         out.tags
             .extend(tags.filter_map(|t| self.words.get(t.as_str()).map(|w| w.value)));
+        let known = |word: &str, kind: fn(&Word) -> bool| self.words.get(word).is_some_and(kind);
+        accepted
+            && ep.facts.iter().all(|f| known(&f.kind, |w| w.fact))
+            && ep.milestones.keys().all(|m| known(m, |w| w.milestone))
     }
 
     /// Which of `programs` (those this decider was compiled from) apply to the episode
@@ -367,6 +440,7 @@ mod properties {
             event in 0usize..4,
             attributes in proptest::collection::vec((0usize..4, 0usize..5), 0..4),
             tags in proptest::collection::vec(0usize..4, 0..3),
+            facts in proptest::collection::vec(0usize..3, 0..2),
         ) {
             let defs: Vec<Value> = (programs.iter().enumerate())
                 .map(|(i, (applies, steps))| {
@@ -401,12 +475,16 @@ mod properties {
                 attrs.insert(name.into(), json!(word(&VALUES, *v)));
             }
             let tags: Vec<&str> = tags.iter().map(|t| word(&TAGS, *t)).collect();
+            let facts: Vec<Value> = (facts.iter())
+                .map(|f| json!({"kind": word(&["contacted", "purchased"], *f), "at": "2026-03-03T10:00:00"}))
+                .collect();
             let ep = json!({"id": "e", "event": word(&EVENTS, event), "at": "2026-03-02T10:00:00",
-                "attributes": attrs, "patient": {"id": "p", "tags": tags}});
+                "attributes": attrs, "patient": {"id": "p", "tags": tags}, "facts": facts});
             let ep = Episode::from_json("e", &ep.to_string()).unwrap();
 
             let mut words = Words::default();
-            rules.decider.words(&ep, &mut words);
+            let accepted = rules.decider.words(&ep, &mut words);
+            prop_assert_eq!(accepted, rules.vocabulary().check(&ep).is_ok());
             let (mut applying, mut steps) = (Vec::new(), Vec::new());
             rules.decider.decide(&words, &mut applying, &mut steps);
             let mut want = (Vec::new(), Vec::new());
@@ -432,6 +510,101 @@ mod properties {
                 });
                 prop_assert_eq!(rules.decider.tests_tag(t), named, "tag {}", t);
             }
+        }
+    }
+
+    /// Words the built-in programs know, and words they do not, by kind.
+    #[cfg(feature = "builtin-rules")]
+    const BUILTIN: [&[&str]; 5] = [
+        &[
+            "procedure",
+            "consultation",
+            "course",
+            "repair",
+            "complaint",
+            "lunch",
+        ],
+        &[
+            "category",
+            "setting",
+            "source",
+            "visit",
+            "procedure",
+            "severity",
+            "colour",
+        ],
+        &[
+            "plastic",
+            "laser",
+            "inpatient",
+            "outpatient",
+            "phone",
+            "first",
+            "serious",
+            "鼻",
+            "",
+        ],
+        &[
+            "contacted",
+            "visited",
+            "purchased",
+            "request_raised",
+            "refused",
+            "called",
+        ],
+        &[
+            "discharge",
+            "review_visit",
+            "promised_callback",
+            "contacted",
+            "day",
+        ],
+    ];
+
+    #[cfg(feature = "builtin-rules")]
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+        /// On the built-in programs, the numbered words accept exactly the episodes
+        /// `Vocabulary::check` accepts, and decide as the words do.
+        #[test]
+        fn numbers_accept_as_the_vocabulary_does(
+            event in 0usize..6,
+            attributes in proptest::collection::vec((0usize..7, 0usize..9), 0..4),
+            facts in proptest::collection::vec(0usize..6, 0..3),
+            milestones in proptest::collection::vec(0usize..5, 0..3),
+            tags in proptest::collection::vec(0usize..3, 0..3),
+        ) {
+            let rules = RuleSet::builtin().unwrap();
+            let pick = |kind: usize, i: usize| BUILTIN[kind].get(i).copied().unwrap_or("");
+            let attrs: Map<String, Value> = (attributes.iter())
+                .map(|(n, v)| (pick(1, *n).to_string(), json!(pick(2, *v))))
+                .collect();
+            let facts: Vec<Value> = (facts.iter())
+                .map(|f| json!({"kind": pick(3, *f), "at": "2026-03-03T10:00:00"}))
+                .collect();
+            let milestones: Map<String, Value> = (milestones.iter())
+                .map(|m| (pick(4, *m).to_string(), json!("2026-03-04")))
+                .collect();
+            let tags: Vec<&str> = (tags.iter())
+                .map(|t| ["key_customer", "vip", "no_greetings"][*t])
+                .collect();
+            let ep = json!({"id": "e", "event": pick(0, event), "at": "2026-03-02T10:00:00",
+                "attributes": attrs, "facts": facts, "milestones": milestones,
+                "patient": {"id": "p", "tags": tags}});
+            let Ok(ep) = Episode::from_json("e", &ep.to_string()) else {
+                // An episode the reader refuses (a fact without its milestone…).
+                return Ok(());
+            };
+            let mut words = Words::default();
+            let accepted = rules.decider.words(&ep, &mut words);
+            prop_assert_eq!(accepted, rules.vocabulary().check(&ep).is_ok());
+            let (mut applying, mut steps) = (Vec::new(), Vec::new());
+            rules.decider.decide(&words, &mut applying, &mut steps);
+            let applies: Vec<usize> = (rules.programs.iter().enumerate())
+                .filter(|(_, p)| !p.patient_scope && p.applies.matches(&ep))
+                .map(|(i, _)| i)
+                .collect();
+            prop_assert_eq!(applying.iter().map(|a| a.0).collect::<Vec<_>>(), applies);
         }
     }
 }

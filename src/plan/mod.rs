@@ -341,8 +341,14 @@ impl RuleSet {
                 out.decided = Some(match looked.kept.clone() {
                     Some(kept) => kept,
                     None => {
-                        (self.vocabulary().check(episode)).map_err(|e| e.into_episode(&what()))?;
-                        shapes::decide(self.id, &looked, episode, &self.decider)
+                        let (decided, accepted) =
+                            shapes::decide(self.id, &looked, episode, &self.decider);
+                        if !accepted {
+                            // Why not, in words.
+                            (self.vocabulary().check(episode))
+                                .map_err(|e| e.into_episode(&what()))?;
+                        }
+                        decided
                     }
                 });
             }

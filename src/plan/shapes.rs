@@ -49,11 +49,10 @@ impl Decisions {
         self.steps.get(*from..*to)
     }
 
-    /// Decides for `ep`, its words numbered into `words`.
-    fn decide(&mut self, ep: &Episode, decider: &Decider, words: &mut Words) {
+    /// Decides for the episode whose words `decider` numbered.
+    fn decide(&mut self, decider: &Decider, words: &Words) {
         self.programs.clear();
         self.steps.clear();
-        decider.words(ep, words);
         decider.decide(words, &mut self.programs, &mut self.steps);
     }
 }
@@ -261,18 +260,21 @@ pub(super) fn look_up(rules: u64, ep: &Episode, decider: &Decider) -> Lookup {
     }
 }
 
-/// Decides for `ep`, whose vocabulary check passed and whose shape `looked` was not
-/// kept, and keeps the decisions for its shape.
+/// Decides for `ep`, whose shape `looked` was not kept, and keeps the decisions for its
+/// shape if the vocabulary accepts the episode; `false` with the decisions when it does
+/// not ([`crate::vocabulary::Vocabulary::check`] says why).
 pub(super) fn decide(
     rules: u64,
     looked: &Lookup,
     ep: &Episode,
     decider: &Decider,
-) -> Rc<Decisions> {
+) -> (Rc<Decisions>, bool) {
     let fresh = || {
         let mut d = Decisions::default();
-        d.decide(ep, decider, &mut Words::default());
-        Rc::new(d)
+        let mut words = Words::default();
+        let accepted = decider.words(ep, &mut words);
+        d.decide(decider, &words);
+        (Rc::new(d), accepted)
     };
     let Some(print) = looked.print else {
         return fresh();
@@ -280,6 +282,10 @@ pub(super) fn decide(
     let kept = KEPT_SHAPES.try_with(|k| {
         let mut kept = k.try_borrow_mut().ok()?;
         let kept = &mut *kept;
+        if !decider.words(ep, &mut kept.words) {
+            // Not accepted: no shape is kept for it.
+            return None;
+        }
         let shape = if kept.shapes.len() < KEPT {
             kept.shapes.push(Shape::default());
             kept.shapes.last_mut()?
@@ -291,10 +297,14 @@ pub(super) fn decide(
         shape.set(rules, print, ep, decider);
         // The vectors of the shape it replaces, unless a plan still holds them.
         match Rc::get_mut(&mut shape.decisions) {
-            Some(d) => d.decide(ep, decider, &mut kept.words),
-            None => shape.decisions = fresh(),
+            Some(d) => d.decide(decider, &kept.words),
+            None => {
+                let mut d = Decisions::default();
+                d.decide(decider, &kept.words);
+                shape.decisions = Rc::new(d);
+            }
         }
-        Some(shape.decisions.clone())
+        Some((shape.decisions.clone(), true))
     });
     kept.ok().flatten().unwrap_or_else(fresh)
 }
