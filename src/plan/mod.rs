@@ -84,10 +84,11 @@ impl RuleSet {
     ///
     /// For speed, each thread keeps a little between plans, never anything a plan depends
     /// on: the planner's scratch vectors (up to 1,024 items each) and, for the last 32
-    /// shapes of episode it planned (event, attributes, tags, fact kinds, milestone
-    /// names), what the rule set decided from them — the vocabulary accepted the episode,
-    /// which programs and steps apply (a few KB; shapes of over 1 KB of words are not
-    /// kept, so never more than some 60 KB).
+    /// shapes of episode it planned (event, attributes, the tags a condition tests, fact
+    /// kinds, milestone names; not a free attribute's value no condition tests, nor a tag
+    /// none names), what the rule set decided from them — the vocabulary accepted the
+    /// episode, which programs and steps apply (a few KB; shapes of over 1 KB of words
+    /// are not kept, so never more than some 60 KB).
     ///
     /// ```
     /// use followup::{calendar::Calendar, episode::Episode, rules::RuleSet};
