@@ -29,6 +29,9 @@ pub(crate) struct DerivedInfos {
     pub unanswered: Option<Arc<TaskInfo>>,
     /// The supervisor's task when the task is overdue (`escalate_after`).
     pub overdue: Option<Arc<TaskInfo>>,
+    /// The call and the doctor's visit after an abnormal recovery ([`abnormal`]): made
+    /// the first time a plan needs them, as they are rare, then kept.
+    pub abnormal: std::sync::OnceLock<(Arc<TaskInfo>, Arc<TaskInfo>)>,
 }
 
 impl DerivedInfos {
@@ -182,8 +185,9 @@ pub(super) fn overdue(
 }
 
 /// The onsite consultant's same-day call and the doctor's visit after an abnormal
-/// recovery was reported on a task of `base`: made when planning, as they are rare. The
-/// call's title wraps the step's (its placeholders filled as the step's are).
+/// recovery was reported on a task of `base`: made when a plan first needs them, as they
+/// are rare ([`DerivedInfos::abnormal`]). The call's title wraps the step's (its
+/// placeholders filled as the step's are).
 pub(crate) fn abnormal(base: &TaskInfo) -> (Arc<TaskInfo>, Arc<TaskInfo>) {
     // The anchor the base step's session placeholders need, if any.
     let from = match base.templates.as_ref().and_then(|t| t.session) {

@@ -198,22 +198,23 @@ fn patient_opt_outs(ep: &Episode, _: &Limits) -> Result<(), Located> {
 /// Owner ids are ids (they name staff in worklists and reports); a role handed over twice
 /// at the same moment is a slip (to whom?).
 fn owners(ep: &Episode, _: &Limits) -> Result<(), Located> {
-    let staff = |at: String, id: &str| {
+    // The pointer is built only on an error: every plan checks its episode.
+    let staff = |at: &dyn Fn() -> String, id: &str| {
         if is_safe_id(id) {
             Ok(())
         } else {
             Err(Located::new(
-                at,
+                at(),
                 format!("invalid staff id {id:?}: expected {ID_CHARS}"),
             ))
         }
     };
     for (role, owner) in &ep.owners {
-        staff(format!("/owners/{}", role.name()), &owner.id)?;
+        staff(&|| format!("/owners/{}", role.name()), &owner.id)?;
     }
     let list = &ep.reassignments;
     for (i, r) in list.iter().enumerate() {
-        staff(format!("/reassignments/{i}/to"), &r.to.id)?;
+        staff(&|| format!("/reassignments/{i}/to"), &r.to.id)?;
         if let Some(first) = (list.iter().take(i)).position(|p| p.role == r.role && p.at == r.at) {
             return Err(Located::new(
                 format!("/reassignments/{i}"),

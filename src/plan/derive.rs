@@ -297,7 +297,9 @@ impl Planner<'_> {
     /// The onsite consultant's call the same day (or the first moment the call desk
     /// works), and the doctor's visit on the first day the clinic is open from then.
     pub(super) fn abnormal(&mut self, step: &Step, base: usize, at: NaiveDateTime) -> Result<()> {
-        let (contact, visit) = crate::compile::derived::abnormal(&step.info);
+        let (contact, visit) = (step.derived.abnormal)
+            .get_or_init(|| crate::compile::derived::abnormal(&step.info))
+            .clone();
         let placed = self.first_moment(Channel::Phone, at, &|p: &Self, _| {
             Ok(p.day_window(Channel::Phone))
         })?;

@@ -97,6 +97,9 @@ impl Planner<'_> {
                     self.apply_simple(i, e);
                 }
             }
+            if let Some(l) = self.ledger.as_mut() {
+                l.give_back(entries);
+            }
         }
         Ok(())
     }

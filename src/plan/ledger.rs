@@ -5,7 +5,8 @@ use super::task::{Derived, Plan};
 use crate::history::{FollowUp, History, Outcome, OutcomeKind};
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
+use std::ops::Range;
 
 /// The program of the follow-ups staff add by hand: their ids are
 /// `follow-up/<id>/<episode>/0`.
@@ -55,14 +56,22 @@ pub(super) struct Entry<'h> {
     pub derived: Option<Derived>,
 }
 
-/// An occurrence: program, step, occurrence number.
-type Key<'h> = (&'h str, &'h str, u32);
+/// An occurrence: the hash of its program and step ([`step_hash`]), its number, its
+/// program and step. Sorted so, most comparisons are of numbers.
+type Key<'h> = (u64, u32, &'h str, &'h str);
 
 /// The history of one plan's episode, filed by occurrence.
 #[derive(Debug, Default)]
 pub(super) struct Ledger<'h> {
-    /// Sorted by key.
-    entries: Vec<(Key<'h>, Vec<Entry<'h>>)>,
+    /// Sorted by key: each occurrence's outcomes, in time order, in `filed`.
+    entries: Vec<(Key<'h>, Range<usize>)>,
+    filed: Vec<(Key<'h>, Entry<'h>)>,
+    /// The vector [`Ledger::take`] hands out, given back after use: one allocation per
+    /// plan, not one per occurrence.
+    spare: Vec<Entry<'h>>,
+    /// Bit `step_hash >> 58` of each (program, step) filed: most steps have no outcome,
+    /// and are told so without a search.
+    steps: u64,
     /// Per entry: the plan made a task for the occurrence.
     used: Vec<bool>,
     pub ignored: Vec<Ignored>,
@@ -72,64 +81,105 @@ pub(super) struct Ledger<'h> {
 /// The parts of a task id: program, step, episode, occurrence and derived task. `None`
 /// when it is not one.
 pub(crate) fn parse_id(id: &str) -> Option<(&str, &str, &str, u32, Option<Derived>)> {
-    let mut parts = id.split('/');
-    let (program, step, episode, n) = (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
-    let derived = match parts.next() {
-        Some(d) => Some(Derived::from_name(d)?),
-        None => None,
+    // Where the slashes are: four parts and a derived task's name at most.
+    let mut cuts = [0usize; 4];
+    let mut k = 0;
+    for (i, b) in id.bytes().enumerate() {
+        if b == b'/' {
+            *cuts.get_mut(k)? = i;
+            k += 1;
+        }
+    }
+    // A slash is one byte: the parts start and end on characters.
+    let part = |from: usize, to: usize| id.get(from..to);
+    let [a, b, c, d] = cuts;
+    let (program, step, episode) = (part(0, a)?, part(a + 1, b)?, part(b + 1, c)?);
+    let (n, derived) = match k {
+        3 => (part(c + 1, id.len())?, None),
+        4 => (
+            part(c + 1, d)?,
+            Some(Derived::from_name(part(d + 1, id.len())?)?),
+        ),
+        _ => return None,
     };
     let digits_ok =
         !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) && (n == "0" || !n.starts_with('0'));
-    if parts.next().is_some()
-        || program.is_empty()
-        || step.is_empty()
-        || episode.is_empty()
-        || !digits_ok
-    {
+    if program.is_empty() || step.is_empty() || episode.is_empty() || !digits_ok {
         return None;
     }
     Some((program, step, episode, n.parse().ok()?, derived))
+}
+
+/// A hash of a program and a step id.
+fn step_hash(program: &str, step: &str) -> u64 {
+    use std::hash::Hasher;
+    let mut h = crate::compile::decider::WordHasher::default();
+    h.write(program.as_bytes());
+    h.write_u8(0xff);
+    h.write(step.as_bytes());
+    h.finish()
 }
 
 impl<'h> Ledger<'h> {
     /// Files the outcomes about `episode`'s tasks; those of other episodes are left out
     /// (a host may pass a patient's whole history with each episode).
     pub(super) fn new(history: &'h History, episode: &str) -> Ledger<'h> {
-        let mut entries: BTreeMap<Key<'h>, Vec<Entry<'h>>> = BTreeMap::new();
-        for o in &history.outcomes {
-            if let Some((program, step, ep, n, derived)) = parse_id(&o.task) {
-                if ep == episode {
-                    entries.entry((program, step, n)).or_default().push(Entry {
-                        outcome: o,
-                        derived,
-                    });
-                }
+        let mut filed: Vec<(Key<'h>, Entry<'h>)> = Vec::with_capacity(history.outcomes.len());
+        filed.extend((history.outcomes.iter()).filter_map(|o| {
+            let (program, step, ep, n, derived) = parse_id(&o.task)?;
+            let entry = Entry {
+                outcome: o,
+                derived,
+            };
+            (ep == episode).then(|| ((step_hash(program, step), n, program, step), entry))
+        }));
+        // By occurrence; within one, time order, then the outcome's own order (a stable
+        // sort): the same history in any order files the same.
+        filed.sort_by(|(ka, a), (kb, b)| {
+            (ka.cmp(kb)).then_with(|| (a.outcome.at, a.outcome).cmp(&(b.outcome.at, b.outcome)))
+        });
+        let mut entries: Vec<(Key<'h>, Range<usize>)> = Vec::new();
+        for (i, (key, _)) in filed.iter().enumerate() {
+            match entries.last_mut() {
+                Some((last, range)) if last == key => range.end = i + 1,
+                _ => entries.push((*key, i..i + 1)),
             }
         }
-        // Time order, then the outcome's own order: the same history in any order files
-        // the same.
-        for list in entries.values_mut() {
-            list.sort_by(|a, b| (a.outcome.at, a.outcome).cmp(&(b.outcome.at, b.outcome)));
-        }
-        let entries: Vec<(Key<'h>, Vec<Entry<'h>>)> = entries.into_iter().collect();
         Ledger {
             used: vec![false; entries.len()],
+            steps: (entries.iter()).fold(0, |bits, ((hash, ..), _)| bits | 1 << (hash >> 58)),
             entries,
+            filed,
+            spare: Vec::new(),
             ignored: Vec::new(),
             follow_ups: &history.follow_ups,
         }
     }
 
-    /// The outcomes of an occurrence the plan makes a task for, in time order.
+    /// The outcomes of an occurrence the plan makes a task for, in time order (give the
+    /// vector back with [`Ledger::give_back`]).
     pub(super) fn take(&mut self, program: &str, step: &str, n: u32) -> Option<Vec<Entry<'h>>> {
+        let hash = step_hash(program, step);
+        if self.steps & 1 << (hash >> 58) == 0 {
+            return None;
+        }
         let i = self
             .entries
-            .binary_search_by(|(k, _)| (k.0, k.1, k.2).cmp(&(program, step, n)))
+            .binary_search_by(|(k, _)| k.cmp(&(hash, n, program, step)))
             .ok()?;
         if let Some(u) = self.used.get_mut(i) {
             *u = true;
         }
-        self.entries.get(i).map(|(_, list)| list.clone())
+        let (_, range) = self.entries.get(i)?;
+        let mut list = std::mem::take(&mut self.spare);
+        list.clear();
+        list.extend(self.filed.get(range.clone())?.iter().map(|(_, e)| *e));
+        Some(list)
+    }
+
+    /// Gives back a vector [`Ledger::take`] handed out, for the next occurrence.
+    pub(super) fn give_back(&mut self, list: Vec<Entry<'h>>) {
+        self.spare = list;
     }
 
     /// Notes an outcome that changed nothing.
@@ -147,12 +197,18 @@ impl<'h> Ledger<'h> {
     /// Moves the outcomes of occurrences the plan made no task for into `plan.ignored`,
     /// with those that changed nothing, sorted.
     pub(super) fn finish(mut self, plan: &mut Plan) {
-        let dropped: BTreeSet<String> = plan.dropped.iter().map(|d| d.id()).collect();
-        for (i, (_, list)) in self.entries.iter().enumerate() {
-            if self.used.get(i).copied().unwrap_or(false) {
+        // The ids of the dropped occurrences, built only when an outcome found no task.
+        let unused = |i: usize| !self.used.get(i).copied().unwrap_or(false);
+        let dropped: BTreeSet<String> = if (0..self.entries.len()).any(unused) {
+            plan.dropped.iter().map(|d| d.id()).collect()
+        } else {
+            BTreeSet::new()
+        };
+        for (i, (_, range)) in self.entries.iter().enumerate() {
+            if !unused(i) {
                 continue;
             }
-            for e in list {
+            for (_, e) in self.filed.get(range.clone()).unwrap_or_default() {
                 let base = e.outcome.task.rsplit_once('/').map(|(b, _)| b);
                 let reason = if dropped.contains(e.outcome.task.as_str())
                     || (e.derived.is_some() && base.is_some_and(|b| dropped.contains(b)))
@@ -217,6 +273,50 @@ mod tests {
             "p/s/e/99999999999",
         ] {
             assert_eq!(parse_id(bad), None, "{bad}");
+        }
+    }
+
+    /// The parts as `split('/')` finds them: what `parse_id` did before it scanned the
+    /// bytes itself.
+    fn parse_by_split(id: &str) -> Option<(&str, &str, &str, u32, Option<Derived>)> {
+        let mut parts = id.split('/');
+        let (program, step, episode, n) =
+            (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
+        let derived = match parts.next() {
+            Some(d) => Some(Derived::from_name(d)?),
+            None => None,
+        };
+        let digits_ok = !n.is_empty()
+            && n.bytes().all(|b| b.is_ascii_digit())
+            && (n == "0" || !n.starts_with('0'));
+        if parts.next().is_some()
+            || program.is_empty()
+            || step.is_empty()
+            || episode.is_empty()
+            || !digits_ok
+        {
+            return None;
+        }
+        Some((program, step, episode, n.parse().ok()?, derived))
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+        /// Ids made of the parts ids are made of, from one to seven of them (parts may
+        /// hold slashes or be empty): both parse alike.
+        #[test]
+        fn parse_id_agrees_with_split(
+            parts in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "p", "day-1-call", "ep-1", "0", "12", "01", "4294967296", "x",
+                    "attempt-2", "attempt-0", "overdue", "message", "abnormal-contact",
+                    "patient:p-1", "鼻", "", "a/b",
+                ]),
+                1..8,
+            ),
+        ) {
+            let id: String = parts.join("/");
+            proptest::prop_assert_eq!(parse_id(&id), parse_by_split(&id), "{}", id);
         }
     }
 }

@@ -479,7 +479,13 @@ impl Planner<'_> {
             self.escalate(info, n, nominal, end)?;
         }
         let kept = match entries {
-            Some(list) => self.apply_history(program, step, base, &list)?,
+            Some(list) => {
+                let kept = self.apply_history(program, step, base, &list)?;
+                if let Some(l) = self.ledger.as_mut() {
+                    l.give_back(list);
+                }
+                kept
+            }
             None => {
                 // Escalations need to know what was done: plans made with a history.
                 if self.ledger.is_some() {
