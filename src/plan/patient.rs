@@ -76,7 +76,8 @@ impl RuleSet {
         until: NaiveDate,
         calendar: &Calendar,
     ) -> Result<Plan> {
-        let what = format!("patient {:?}", patient.id);
+        // The name is built only on an error.
+        let what = || format!("patient {:?}", patient.id);
         if until < from {
             return Err(Located::new(
                 "",
@@ -84,7 +85,7 @@ impl RuleSet {
                     "the horizon ends ({until}) before it starts ({from}): expected from <= until"
                 ),
             )
-            .into_episode(&what));
+            .into_episode(&what()));
         }
         let days = (until - from).num_days();
         if days > i64::from(self.limits.max_offset_days) {
@@ -96,7 +97,7 @@ impl RuleSet {
                 ),
             )
             .limit("max_offset_days")
-            .into_episode(&what));
+            .into_episode(&what()));
         }
         let episode = Episode {
             id: format!("patient:{}", patient.id).into(),
