@@ -22,9 +22,10 @@ use std::hash::{BuildHasherDefault, Hasher};
 /// The compiled conditions of a rule set's episode programs.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Decider {
-    /// Every word a condition tests: the events, tags and attribute values it accepts
-    /// (their number), and the attributes it tests (their place in an episode's
-    /// [`Words::attributes`]).
+    /// Every word a condition tests or the vocabulary knows, numbered: the events, tags,
+    /// attribute values, fact kinds and milestone names, and the attributes (their place
+    /// in an episode's [`Words::attributes`] when a condition tests them, their accepted
+    /// values when the vocabulary closes them).
     words: HashMap<Box<str>, Word, BuildHasherDefault<WordHasher>>,
     /// How many attributes the conditions test.
     attributes: usize,
@@ -88,7 +89,7 @@ enum Key {
 }
 
 /// An episode's words, numbered by a [`Decider`]: `None` (or left out, for tags) when the
-/// rules test no such word, so no condition can match it.
+/// rules do not know the word, so no condition can match it.
 #[derive(Debug, Default)]
 pub(crate) struct Words {
     event: Option<u32>,
@@ -174,13 +175,9 @@ impl Decider {
                 CondKey::Attribute(name) => Key::Attribute(self.attribute(name)),
             };
             let values = values.iter().map(|v| {
-                let n = self.value(v);
-                if matches!(key, Key::Tag) {
-                    if let Some(w) = self.words.get_mut(&**v) {
-                        w.tag = true;
-                    }
-                }
-                n
+                let w = self.word(v);
+                w.tag |= matches!(key, Key::Tag);
+                w.value
             });
             (key, values.collect())
         });
@@ -193,7 +190,6 @@ impl Decider {
             None => self.any_event = true,
             Some(events) => {
                 for e in events {
-                    self.value(e);
                     self.word(e).event = true;
                 }
             }
@@ -206,41 +202,34 @@ impl Decider {
             });
             let place = u32::try_from(self.closed.len()).unwrap_or(u32::MAX);
             self.closed.push(values);
-            self.value(name);
             self.word(name).known = Some(place);
         }
         for f in vocabulary.facts() {
-            self.value(f);
             self.word(f).fact = true;
         }
         for m in vocabulary.milestones() {
-            self.value(m);
             self.word(m).milestone = true;
         }
     }
 
-    /// The entry of a word already numbered (a scratch entry otherwise, never the case).
+    /// The entry of `word`, numbered if it was not.
     fn word(&mut self, word: &str) -> &mut Word {
-        self.words.entry(word.into()).or_default()
+        let next = self.next();
+        self.words.entry(word.into()).or_insert(Word {
+            value: next,
+            ..Word::default()
+        })
     }
 
     /// The number of `word` as a value, given one if it has none.
     fn value(&mut self, word: &str) -> u32 {
-        let next = self.next();
-        let w = self.words.entry(word.into()).or_insert(Word {
-            value: next,
-            ..Word::default()
-        });
-        w.value
+        self.word(word).value
     }
 
     /// The place of the attribute `name`, given one if it has none.
     fn attribute(&mut self, name: &str) -> u32 {
-        let (next, place) = (self.next(), self.attributes);
-        let w = self.words.entry(name.into()).or_insert(Word {
-            value: next,
-            ..Word::default()
-        });
+        let place = self.attributes;
+        let w = self.word(name);
         match w.attribute {
             Some(a) => a,
             None => {
