@@ -410,26 +410,18 @@ mod tests {
         std::thread::spawn(|| {
             let rules = RuleSet::builtin().unwrap();
             let cal = Calendar::default();
-            let sources = ["phone", "online", "onsite"];
-            let owners = [
-                "customer_service",
-                "consultant",
-                "onsite_consultant",
-                "online_consultant",
-            ];
-            let visits = ["first", "return"];
-            let tags = ["", r#""key_customer""#];
+            // 4 outcomes × 2 severities × 3 visits (none, first, return) × 2 tags: 48.
             let mut n = 0;
-            for (s, o, v, t) in (sources.iter())
-                .flat_map(|s| owners.iter().map(move |o| (s, o)))
-                .flat_map(|(s, o)| visits.iter().map(move |v| (s, o, v)))
-                .flat_map(|(s, o, v)| tags.iter().map(move |t| (s, o, v, t)))
-            {
+            for k in 0..48 {
+                let outcome = ["not_booked", "booked", "no_show", "visited_no_purchase"][k % 4];
+                let severity = ["normal", "serious"][k / 4 % 2];
+                let visit = ["", r#", "visit": "first""#, r#", "visit": "return""#][k / 8 % 3];
+                let tag = ["", r#""key_customer""#][k / 24];
                 let json = format!(
                     r#"{{"id": "e", "event": "procedure", "at": "2026-03-02T10:00:00",
                         "attributes": {{"category": "plastic", "setting": "inpatient",
-                            "source": "{s}", "assigned_to": "{o}", "visit": "{v}"}},
-                        "patient": {{"id": "p", "tags": [{t}]}},
+                            "outcome": "{outcome}", "severity": "{severity}"{visit}}},
+                        "patient": {{"id": "p", "tags": [{tag}]}},
                         "milestones": {{"discharge": "2026-03-05"}}}}"#
                 );
                 let plan = rules
