@@ -322,4 +322,57 @@ mod tests {
             proptest::prop_assert_eq!(parse_id(&id), parse_by_split(&id), "{}", id);
         }
     }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+        /// Outcomes in any order, of steps whose hash is the same (`day-1-call`,
+        /// `day-3-call`, `day-6-call`: same length, same bytes where the hash looks) and
+        /// of others, of this episode and another: each occurrence gets exactly its own
+        /// outcomes, in time order, and steps with none get none.
+        #[test]
+        fn each_occurrence_gets_its_own_outcomes(
+            outcomes in proptest::collection::vec((0usize..6, 0u32..3, 0u32..100, proptest::bool::ANY), 0..30),
+        ) {
+            const STEPS: [&str; 6] =
+                ["day-1-call", "day-3-call", "day-6-call", "day-1-text", "x", "month-1-call"];
+            let history = History {
+                outcomes: (outcomes.iter())
+                    .map(|&(s, n, minute, other)| Outcome {
+                        task: format!("p/{}/{}/{n}", STEPS[s], if other { "ep-2" } else { "ep-1" }),
+                        outcome: OutcomeKind::Note,
+                        at: chrono::NaiveDate::from_ymd_opt(2026, 3, 2)
+                            .unwrap()
+                            .and_hms_opt(9, minute % 60, 0)
+                            .unwrap()
+                            + chrono::Duration::hours(i64::from(minute / 60)),
+                        by: None,
+                        to: None,
+                        day: None,
+                        note: Some(format!("{s}/{n}/{minute}")),
+                    })
+                    .collect(),
+                follow_ups: Vec::new(),
+            };
+            assert_eq!(step_hash("p", "day-1-call"), step_hash("p", "day-3-call"));
+            let mut ledger = Ledger::new(&history, "ep-1");
+            for step in STEPS {
+                for n in 0..4 {
+                    let mut want: Vec<&Outcome> = (history.outcomes.iter())
+                        .filter(|o| o.task == format!("p/{step}/ep-1/{n}"))
+                        .collect();
+                    want.sort_by_key(|o| o.at);
+                    let got = ledger.take("p", step, n);
+                    let got: Vec<&Outcome> =
+                        got.iter().flatten().map(|e| e.outcome).collect();
+                    proptest::prop_assert_eq!(
+                        got.iter().map(|o| (o.at, &o.note)).collect::<Vec<_>>(),
+                        want.iter().map(|o| (o.at, &o.note)).collect::<Vec<_>>(),
+                        "{}/{}", step, n
+                    );
+                    // Another program's step of the same id has none.
+                    proptest::prop_assert!(ledger.take("q", step, n).is_none());
+                }
+            }
+        }
+    }
 }
