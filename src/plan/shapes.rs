@@ -83,6 +83,9 @@ struct Shape {
 #[derive(Default)]
 struct Kept {
     shapes: Vec<Shape>,
+    /// Each kept shape's rule set and print, in the same order, side by side: a lookup
+    /// reads these few cache lines, and a shape's words only when they match.
+    keys: Vec<(u64, u64)>,
     /// The words of the episode decided for last: vectors reused.
     words: Words,
     /// The shape the next one replaces, once `KEPT` are kept.
@@ -249,8 +252,10 @@ pub(super) fn look_up(rules: u64, ep: &Episode, decider: &Decider) -> Lookup {
     let kept = KEPT_SHAPES
         .try_with(|k| {
             let kept = k.try_borrow().ok()?;
-            let found = (kept.shapes.iter()).find(|shape| shape.fits(rules, print, ep, decider))?;
-            Some(found.decisions.clone())
+            let found = (kept.keys.iter().zip(&kept.shapes))
+                .filter(|(key, _)| **key == (rules, print))
+                .find(|(_, shape)| shape.fits(rules, print, ep, decider))?;
+            Some(found.1.decisions.clone())
         })
         .ok()
         .flatten();
@@ -286,14 +291,17 @@ pub(super) fn decide(
             // Not accepted: no shape is kept for it.
             return None;
         }
-        let shape = if kept.shapes.len() < KEPT {
+        let i = if kept.shapes.len() < KEPT {
             kept.shapes.push(Shape::default());
-            kept.shapes.last_mut()?
+            kept.keys.push((rules, print));
+            kept.shapes.len() - 1
         } else {
             let i = kept.next % KEPT;
             kept.next = (i + 1) % KEPT;
-            kept.shapes.get_mut(i)?
+            *kept.keys.get_mut(i)? = (rules, print);
+            i
         };
+        let shape = kept.shapes.get_mut(i)?;
         shape.set(rules, print, ep, decider);
         // The vectors of the shape it replaces, unless a plan still holds them.
         match Rc::get_mut(&mut shape.decisions) {
