@@ -7,6 +7,7 @@ use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 use std::ops::Range;
+use std::sync::Arc;
 
 /// The program of the follow-ups staff add by hand: their ids are
 /// `follow-up/<id>/<episode>/0`.
@@ -72,6 +73,9 @@ pub(super) struct Ledger<'h> {
     /// Bit `step_hash >> 58` of each (program, step) filed: most steps have no outcome,
     /// and are told so without a search.
     steps: u64,
+    /// The recorders' ids records were given (`Outcome::by`), shared by the records of
+    /// one recorder: a few people record most outcomes.
+    recorders: Vec<Arc<str>>,
     /// Per entry: the plan made a task for the occurrence.
     used: Vec<bool>,
     pub ignored: Vec<Ignored>,
@@ -109,6 +113,10 @@ pub(crate) fn parse_id(id: &str) -> Option<(&str, &str, &str, u32, Option<Derive
     }
     Some((program, step, episode, n.parse().ok()?, derived))
 }
+
+/// How many recorders' ids a plan shares among its records (the rest are copied for
+/// each record): a plan's history has a few, and the search stays short.
+const RECORDERS: usize = 16;
 
 /// A cheap hash of a program and a step id: their lengths and a few of the step's
 /// bytes, no loop (steps of one program mostly differ there: `day-1-call`,
@@ -154,6 +162,7 @@ impl<'h> Ledger<'h> {
             entries,
             filed,
             spare: Vec::new(),
+            recorders: Vec::new(),
             ignored: Vec::new(),
             follow_ups: &history.follow_ups,
         }
@@ -178,6 +187,19 @@ impl<'h> Ledger<'h> {
         list.clear();
         list.extend(self.filed.get(range.clone())?.iter().map(|(_, e)| *e));
         Some(list)
+    }
+
+    /// The id of a recorder, as a record holds it: shared with the records before of the
+    /// same recorder (among the first [`RECORDERS`] recorders).
+    pub(super) fn recorder(&mut self, by: &str) -> Arc<str> {
+        if let Some(r) = self.recorders.iter().find(|r| ***r == *by) {
+            return r.clone();
+        }
+        let r: Arc<str> = Arc::from(by);
+        if self.recorders.len() < RECORDERS {
+            self.recorders.push(r.clone());
+        }
+        r
     }
 
     /// Gives back a vector [`Ledger::take`] handed out, for the next occurrence.
@@ -373,6 +395,21 @@ mod tests {
                     proptest::prop_assert!(ledger.take("q", step, n).is_none());
                 }
             }
+        }
+    }
+
+    /// A recorder's id is shared by the records of the same recorder, among the first
+    /// `RECORDERS`; past them each record has its own copy, with the same id.
+    #[test]
+    fn recorders_share_their_id() {
+        let history = History::default();
+        let mut ledger = Ledger::new(&history, "ep-1");
+        let ids: Vec<String> = (0..RECORDERS + 4).map(|i| format!("u-{i}")).collect();
+        let first: Vec<Arc<str>> = ids.iter().map(|id| ledger.recorder(id)).collect();
+        for (k, id) in ids.iter().enumerate() {
+            let again = ledger.recorder(id);
+            assert_eq!(&*again, id.as_str());
+            assert_eq!(Arc::ptr_eq(&again, &first[k]), k < RECORDERS, "{id}");
         }
     }
 }

@@ -21,15 +21,6 @@ use std::sync::Arc;
 /// How long an agreed time is: the call is due from the agreed minute for this long.
 const AGREED_MINUTES: i64 = 60;
 
-fn record(e: &Entry<'_>, closed: bool) -> Record {
-    Record {
-        outcome: e.outcome.outcome,
-        at: e.outcome.at,
-        by: e.outcome.by.as_deref().map(Arc::from),
-        closed,
-    }
-}
-
 /// The agreed window: from the agreed minute, for [`AGREED_MINUTES`] or to the end of
 /// the day.
 fn agreed_window(to: NaiveDateTime) -> TimeWindow {
@@ -79,7 +70,7 @@ impl Planner<'_> {
             match o.outcome {
                 OutcomeKind::Note => {}
                 OutcomeKind::Done | OutcomeKind::Declined | OutcomeKind::AbnormalRecovery => {
-                    self.set_record(tail, record(e, true));
+                    self.record_on(tail, e, true);
                     closed_at = Some(o.at);
                     if o.outcome == OutcomeKind::AbnormalRecovery {
                         self.abnormal(step, base, o.at)?;
@@ -89,10 +80,10 @@ impl Planner<'_> {
                     unanswered += 1;
                     let Some(r) = retry else {
                         // No retry rule: the task stays open, staff call again.
-                        self.set_record(tail, record(e, false));
+                        self.record_on(tail, e, false);
                         continue;
                     };
-                    self.set_record(tail, record(e, true));
+                    self.record_on(tail, e, true);
                     if unanswered >= r.max_attempts {
                         self.after_last_attempt(program, step, base, attempt, r.then, o.at)?;
                         finished = true;
@@ -113,7 +104,7 @@ impl Planner<'_> {
                 }
                 OutcomeKind::Rescheduled => {
                     let Some(to) = o.to else { continue };
-                    self.set_record(tail, record(e, false));
+                    self.record_on(tail, e, false);
                     self.agree(tail, to);
                     self.why_moved(tail);
                     unanswered = 0;
@@ -124,7 +115,7 @@ impl Planner<'_> {
                         self.ignore(e, IgnoredReason::NotStaffPicked);
                         continue;
                     };
-                    self.set_record(tail, record(e, false));
+                    self.record_on(tail, e, false);
                     self.pick(tail, day);
                     self.why_moved(tail);
                     moved = true;
@@ -176,6 +167,27 @@ impl Planner<'_> {
         }
     }
 
+    /// Gives task `i` what `e` records, closing it or not.
+    fn record_on(&mut self, i: usize, e: &Entry<'_>, closed: bool) {
+        let r = self.record(e, closed);
+        self.set_record(i, r);
+    }
+
+    /// What `e` records, closing its task or not; the recorder's id shared with the
+    /// plan's other records of the same recorder.
+    fn record(&mut self, e: &Entry<'_>, closed: bool) -> Record {
+        let by = e.outcome.by.as_deref().map(|b| match self.ledger.as_mut() {
+            Some(l) => l.recorder(b),
+            None => Arc::from(b),
+        });
+        Record {
+            outcome: e.outcome.outcome,
+            at: e.outcome.at,
+            by,
+            closed,
+        }
+    }
+
     pub(super) fn set_record(&mut self, i: usize, r: Record) {
         if self.tracing() {
             if let Some(id) = self.plan.tasks.get(i).map(|t| t.id()) {
@@ -222,13 +234,13 @@ impl Planner<'_> {
             OutcomeKind::Picked => self.ignore(e, IgnoredReason::NotStaffPicked),
             OutcomeKind::Rescheduled => {
                 if let Some(to) = e.outcome.to {
-                    self.set_record(i, record(e, false));
+                    self.record_on(i, e, false);
                     self.agree(i, to);
                     self.why_moved(i);
                 }
             }
-            k if k.is_unanswered() => self.set_record(i, record(e, false)),
-            _ => self.set_record(i, record(e, true)),
+            k if k.is_unanswered() => self.record_on(i, e, false),
+            _ => self.record_on(i, e, true),
         }
     }
 
