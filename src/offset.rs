@@ -183,13 +183,26 @@ impl Offset {
         if self.days == 0 {
             return Landing::Date(after_months);
         }
-        let days = Days::new(u64::from(self.days));
-        let result = if self.negative {
-            after_months.checked_sub_days(days)
-        } else {
-            after_months.checked_add_days(days)
-        };
-        result.map_or(Landing::OutOfRange, Landing::Date)
+        let days = i64::from(self.days);
+        plus_days(after_months, if self.negative { -days } else { days })
+            .map_or(Landing::OutOfRange, Landing::Date)
+    }
+}
+
+/// `date` plus `n` days (`n` may be negative), `None` past chrono's range. A result in
+/// the same year is made from the day of the year, with no call into chrono's general
+/// arithmetic: most of a plan's days are a few days from another.
+#[inline]
+pub(crate) fn plus_days(date: NaiveDate, n: i64) -> Option<NaiveDate> {
+    // Day 365 exists in every year, 366 only in leap years: the general path has those.
+    if let Some(ordinal @ 1..=365) = i64::from(date.ordinal()).checked_add(n) {
+        return date.with_ordinal(u32::try_from(ordinal).ok()?);
+    }
+    let days = Days::new(n.unsigned_abs());
+    if n < 0 {
+        date.checked_sub_days(days)
+    } else {
+        date.checked_add_days(days)
     }
 }
 
@@ -405,5 +418,62 @@ mod tests {
             back.apply(NaiveDate::MIN, MonthEnd::Clamp),
             Landing::OutOfRange
         );
+    }
+
+    /// Every day of a leap and a common year, plus and minus day counts around the
+    /// year's end, and the ends of chrono's range: as chrono's own arithmetic.
+    #[test]
+    fn plus_days_is_chronos_arithmetic() {
+        let chrono_plus = |d: NaiveDate, n: i64| {
+            let days = Days::new(n.unsigned_abs());
+            if n < 0 {
+                d.checked_sub_days(days)
+            } else {
+                d.checked_add_days(days)
+            }
+        };
+        let ns = [
+            0,
+            1,
+            -1,
+            2,
+            6,
+            30,
+            364,
+            365,
+            366,
+            -364,
+            -365,
+            -366,
+            400,
+            -400,
+            i64::MAX,
+            i64::MIN,
+        ];
+        for year in [2023, 2024] {
+            let mut day = NaiveDate::from_ymd_opt(year, 1, 1).unwrap();
+            while day.year() == year {
+                for n in ns {
+                    assert_eq!(plus_days(day, n), chrono_plus(day, n), "{day} {n}");
+                }
+                day = day.succ_opt().unwrap();
+            }
+        }
+        for day in [NaiveDate::MIN, NaiveDate::MAX] {
+            for n in ns {
+                assert_eq!(plus_days(day, n), chrono_plus(day, n), "{day} {n}");
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn plus_days_agrees_with_chrono(day in -300_000i64..300_000, n in -1_000_000i64..1_000_000) {
+            let start = NaiveDate::from_ymd_opt(2000, 1, 1).unwrap();
+            let day = start.checked_add_signed(chrono::TimeDelta::days(day)).unwrap();
+            let days = Days::new(n.unsigned_abs());
+            let expected = if n < 0 { day.checked_sub_days(days) } else { day.checked_add_days(days) };
+            proptest::prop_assert_eq!(plus_days(day, n), expected);
+        }
     }
 }

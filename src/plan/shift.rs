@@ -20,7 +20,7 @@ use crate::model::{AfterEvent, BeyondMaxShift, Channel, ClosedDay, Role, WaitThe
 use crate::offset::Offset;
 use crate::plan::task::DropReason;
 use crate::time::TimeWindow;
-use chrono::{Days, NaiveDate, NaiveTime, Timelike};
+use chrono::{NaiveDate, NaiveTime, Timelike};
 use std::sync::Arc;
 
 /// Where an occurrence goes: a day (and why it is not its rule's day), or nowhere.
@@ -41,16 +41,12 @@ pub(super) struct Bounds {
 }
 
 /// `d` plus `n` days (`n` may be negative).
+#[inline]
 pub(super) fn add_days(d: NaiveDate, n: i64) -> Option<NaiveDate> {
     if n == 0 {
         return Some(d);
     }
-    let days = Days::new(n.unsigned_abs());
-    if n < 0 {
-        d.checked_sub_days(days)
-    } else {
-        d.checked_add_days(days)
-    }
+    crate::offset::plus_days(d, n)
 }
 
 /// `day` moved back by as many days as a visit moved from `from` to `to`.
