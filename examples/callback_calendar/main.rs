@@ -263,9 +263,14 @@ fn run() -> Result<String, String> {
             .checked_add_months(Months::new(12))
             .and_then(|d| d.pred_opt())
             .ok_or("date out of range")?;
-        let mut plan = rules
-            .plan_patient(&first.patient, from, until, &cal)
-            .map_err(|e| e.to_string())?;
+        // A refusal or opt-out recorded on an episode is the patient's: it stops the
+        // greetings too (and a refusal in the history, through `plan_patient_with`).
+        let patient = first.patient.with_refusals_of(&episodes);
+        let mut plan = match &history {
+            Some(h) => rules.plan_patient_with(&patient, h, from, until, &cal),
+            None => rules.plan_patient(&patient, from, until, &cal),
+        }
+        .map_err(|e| e.to_string())?;
         if let Some(day) = args.as_of {
             for t in &mut plan.tasks {
                 t.status = Some(followup::plan::Status::of(t, day));

@@ -221,7 +221,14 @@ impl View<'_> {
                 .map(|x| format!(": {}", self.detail(d.program(), x)))
                 .unwrap_or_default();
             let nominal = d.nominal.map(|n| format!(" ({n})")).unwrap_or_default();
-            let nth = if d.occurrence > 0 {
+            // Patient-level occurrences are numbered by their day (YYYYMMDD), which
+            // `nominal` shows already.
+            let by_day = d
+                .id()
+                .split('/')
+                .nth(2)
+                .is_some_and(|e| e.starts_with("patient:"));
+            let nth = if d.occurrence > 0 && !by_day {
                 if zh {
                     format!(" 第{}次", d.occurrence + 1)
                 } else {

@@ -3,6 +3,7 @@
 mod check;
 pub(crate) mod dates;
 mod owners;
+mod refusals;
 
 pub use check::ID_CHARS;
 pub(crate) use dates::date_time;

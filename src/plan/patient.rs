@@ -23,6 +23,12 @@ impl RuleSet {
     /// `episode` of these tasks is `patient:<patient id>`. Conditions in `applies` and
     /// `when` can test the patient's tags (`{"tag": "key_customer"}`).
     ///
+    /// The patient's `declined` and `opt_outs` stop greetings as they stop every program
+    /// (docs/domain.md §8). A refusal or opt-out recorded on an episode (a `declined` or
+    /// `opt_out` fact) is the patient's too: pass
+    /// [`patient.with_refusals_of(&episodes)`](Patient::with_refusals_of); one recorded
+    /// in a history, through [`RuleSet::plan_patient_with`].
+    ///
     /// ```
     /// use followup::{calendar::Calendar, episode::Patient, rules::RuleSet};
     /// let rules = RuleSet::builtin()?;

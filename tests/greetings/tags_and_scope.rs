@@ -202,3 +202,82 @@ fn greetings_honour_the_patients_refusal_and_opt_outs() {
     );
     assert!(plan.tasks.iter().all(|t| t.due < d("2026-06-01")));
 }
+
+/// docs/domain.md §8: a refusal or an opt-out belongs to the patient wherever it is
+/// recorded. Recorded on an episode (a `declined` fact on 1 Mar 10:00, an SMS `opt_out`
+/// fact on 1 Jun), `Patient::with_refusals_of` folds it into the patient the greetings
+/// are planned for, and the greetings stop as in the test above: after the refusal,
+/// messages go on for 6 months (until 1 Sep), so Mid-Autumn (25 Sep), the quarterly
+/// message of 10 Oct, the birthday (3 Nov), Christmas and New Year's Eve are dropped
+/// `past_horizon`. Recorded as a `declined` outcome of an episode's task in the history,
+/// `plan_patient_with` stops them the same way.
+#[test]
+fn refusals_recorded_on_episodes_stop_the_greetings() {
+    let ep = followup::episode::Episode::from_json(
+        "ep",
+        r#"{"id": "ep-9", "event": "procedure", "at": "2026-01-05T10:00",
+            "attributes": {"category": "laser"},
+            "patient": {"id": "p-r", "birthday": "1990-11-03"},
+            "facts": [{"kind": "declined", "at": "2026-03-01T10:00"}]}"#,
+    )
+    .unwrap();
+    let bare = patient("p-r", Some("1990-11-03"), &[]);
+    let past = |plan: &Plan| -> Vec<String> {
+        let mut v: Vec<String> = (plan.dropped.iter())
+            .filter(|x| x.reason == DropReason::PastHorizon)
+            .map(|x| x.nominal.unwrap().to_string())
+            .collect();
+        v.sort();
+        v
+    };
+    let expected = [
+        "2026-09-25",
+        "2026-10-10",
+        "2026-11-03",
+        "2026-12-25",
+        "2026-12-31",
+    ];
+    // Without the episode's facts the patient records no refusal: nothing is dropped.
+    assert!(past(&plan_builtin(&bare, "2026-01-01", "2026-12-31")).is_empty());
+    let folded = bare.with_refusals_of(std::slice::from_ref(&ep));
+    assert_eq!(
+        past(&plan_builtin(&folded, "2026-01-01", "2026-12-31")),
+        expected
+    );
+
+    let history = followup::history::History::from_json(
+        "history",
+        r#"{"outcomes": [{"task": "laser-aftercare/day-1-call/ep-9/0",
+            "outcome": "declined", "at": "2026-03-01T10:00"}]}"#,
+    )
+    .unwrap();
+    let plan = builtin()
+        .plan_patient_with(
+            &bare,
+            &history,
+            d("2026-01-01"),
+            d("2026-12-31"),
+            &Calendar::default(),
+        )
+        .unwrap();
+    assert_eq!(past(&plan), expected);
+
+    // An SMS opt-out fact on 1 Jun: no greeting message after it.
+    let ep = followup::episode::Episode::from_json(
+        "ep",
+        r#"{"id": "ep-9", "event": "procedure", "at": "2026-01-05T10:00",
+            "attributes": {"category": "laser"}, "patient": {"id": "p-o"},
+            "facts": [{"kind": "opt_out", "channel": "sms", "at": "2026-06-01"}]}"#,
+    )
+    .unwrap();
+    let p = patient("p-o", Some("1990-11-03"), &[]).with_refusals_of(&[ep]);
+    let plan = plan_builtin(&p, "2026-01-01", "2026-12-31");
+    assert!(plan.tasks.iter().all(|t| t.due < d("2026-06-01")));
+    assert_eq!(
+        (plan.dropped.iter())
+            .filter(|x| x.reason == DropReason::OptedOut)
+            .count(),
+        6,
+        "10 Jul, 25 Sep, 10 Oct, 3 Nov, 25 Dec, 31 Dec"
+    );
+}
