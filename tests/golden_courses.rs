@@ -238,6 +238,35 @@ fn course_with_sessions_not_yet_booked_lists_the_course_anchors_as_missing() {
     assert!(p.dropped.iter().all(|d| d.nominal.is_none()));
 }
 
+/// A course episode that gives no `course` at all (a CRM that forgot the sessions): no
+/// session is known, so nothing is planned, and every step of the course programme is
+/// listed as dropped, naming the anchor it lacks — the per-session steps
+/// (`each_session`, `before_each_upcoming_session`) as well as the course anchors — not
+/// a silently empty plan (README, "No silent empty plan").
+#[test]
+fn course_episode_without_its_sessions_lists_every_step_as_missing() {
+    let p = plan(
+        r#"{"id": "c-0", "event": "course", "at": "2026-03-10T10:00",
+            "attributes": {"category": "skin"}, "patient": {"id": "p-0"}}"#,
+    );
+    assert!(p.tasks.is_empty());
+    assert_eq!(
+        dropped(&p),
+        [
+            "treatment-course/course-end-month-1-call/c-0/0 missing_anchor course_end",
+            "treatment-course/course-end-month-2-call/c-0/0 missing_anchor course_end",
+            "treatment-course/course-end-month-3-call/c-0/0 missing_anchor course_end",
+            "treatment-course/course-end-thanks-sms/c-0/0 missing_anchor course_end",
+            "treatment-course/course-planning-call/c-0/0 missing_anchor one_session_left",
+            "treatment-course/review-reminder/c-0/0 missing_anchor review_visit",
+            "treatment-course/review-thanks-sms/c-0/0 missing_anchor review_visit",
+            "treatment-course/session-care-call/c-0/0 missing_anchor each_session",
+            "treatment-course/session-reassurance-sms/c-0/0 missing_anchor each_session",
+            "treatment-course/session-reminder/c-0/0 missing_anchor before_each_upcoming_session",
+        ]
+    );
+}
+
 /// No package size: the course ends with the last session listed (Mon 16 Mar), and "one
 /// session left" cannot be known, so the planning call is dropped as `missing_anchor`.
 #[test]

@@ -139,6 +139,15 @@ impl Planner<'_> {
                                 one(self, Some(AnchorDay::plain(s.date)), &mut occ)?;
                             }
                         }
+                    } else {
+                        // A course episode without its sessions: said, not silently empty.
+                        let name = if upcoming_only {
+                            "before_each_upcoming_session"
+                        } else {
+                            "each_session"
+                        };
+                        self.why_anchor(|| format!("{name}: the episode gives no course"));
+                        self.missing(program, step, name.into());
                     }
                 }
                 Anchor::CourseEnd | Anchor::OneSessionLeft => {
