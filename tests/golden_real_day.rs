@@ -80,6 +80,49 @@ fn surgery_before_the_spring_festival_with_the_official_calendar() {
     assert_eq!(reminder.expires, Some("2026-02-23".parse().unwrap()));
 }
 
+/// docs/domain.md §9 ("two calls must not pile up on the reopening day") and
+/// docs/rule-format.md ("a shifted task never lands on the day of another rule day, nor
+/// passes one"), over a three-day closure: outpatient surgery on Fri 3 Apr 2026, the
+/// official calendar, weekends open, closed for Tomb-sweeping Day on Sat 4 - Mon 6 Apr.
+/// - The D+1 call (Sat 4) may look only before the D+3 call's rule day (Mon 6), after
+///   the surgery: Sat 4 and Sun 5 are closed, so the D+3 call supersedes it — as it
+///   would with two closed days. (Before, it moved to Tue 7, past the 6th, and the D+3
+///   call to Wed 8: three calls on the three days after the closure.)
+/// - The D+3 call (Mon 6) moves to the nearest open day, Tue 7 (Sun 5 is closed).
+/// - The dressing change (default D+2, Sun 5) is a visit on a closed day: Tue 7; its
+///   reminder the day before, Mon 6 (messages go out on holidays).
+/// - D+6 Thu 9 Apr; suture removal D+7 Fri 10 (reminder Thu 9, confirmation Sat 11).
+#[test]
+fn three_closed_days_after_a_surgery_do_not_bring_three_calls_in_a_row() {
+    let p = builtin()
+        .plan(
+            &episode(
+                r#"{"id": "ep-1301", "event": "procedure", "at": "2026-04-03T10:00:00",
+                    "patient": {"id": "p-82"},
+                    "attributes": {"category": "plastic", "setting": "outpatient"}}"#,
+            ),
+            &official_2026(),
+        )
+        .unwrap();
+    let lines = crate::support::lines(&p);
+    assert_eq!(
+        &lines[..7],
+        [
+            "2026-04-06 dressing-change-reminder sms customer_service <- 2026-04-04 (anchor_moved)",
+            "2026-04-07 day-3-call phone customer_service <- 2026-04-06 (holiday)",
+            "2026-04-07 dressing-change-reception in_person onsite_consultant <- 2026-04-05 (anchor_moved)",
+            "2026-04-09 day-6-call phone customer_service",
+            "2026-04-09 suture-removal-reminder sms customer_service",
+            "2026-04-11 suture-removal-followup sms customer_service",
+            "2026-04-18 day-15-call phone onsite_consultant",
+        ]
+    );
+    assert_eq!(
+        dropped(&p)[0],
+        "plastic-aftercare/day-1-call/ep-1301/0 superseded day-3-call 2026-04-04"
+    );
+}
+
 /// The same surgery, the clinic closed 15-23 Feb but the call desk on duty on Fri 20 and
 /// Sat 21: the D+6 call (Wed 18) goes to the nearest on-duty day, Fri 20 (two days on;
 /// Sat 14 is four days back). Visits still need the clinic: the suture removal stays on

@@ -9,7 +9,10 @@ use chrono::NaiveDate;
 /// the rules and the calendar placed them).
 ///
 /// A task is out of order when a task of the same lane with an earlier rule day is due on
-/// or after its day and one of the two was moved by the calendar. Few tasks move: each
+/// or after its day and one of the two was moved by the calendar, or when the calendar
+/// moved it onto or past another task's rule day (closed 4-6 April, the day-1 call moved
+/// to the 7th passes the day-3 call's rule day, the 6th, even if that call moved to the
+/// 8th: three calls on three days after a closure, where two rule days stood). Few tasks move: each
 /// moved one is compared with the others of its lane, without sorting; a program with many
 /// moved tasks is checked by sorting its lanes ([`sorted_in_order`]).
 pub(super) fn in_order(placed: &[Placement]) -> bool {
@@ -20,8 +23,8 @@ pub(super) fn in_order(placed: &[Placement]) -> bool {
     let out_of_order = |m: &Placement, t: &Placement| {
         t.channel == m.channel
             && t.role == m.role
-            && ((t.nominal < m.nominal && t.due >= m.due)
-                || (t.nominal > m.nominal && t.due <= m.due))
+            && ((t.nominal < m.nominal && (t.due >= m.due || m.due <= t.nominal))
+                || (t.nominal > m.nominal && (t.due <= m.due || m.due >= t.nominal)))
     };
     !(placed.iter().filter(|m| m.by_calendar)).any(|m| placed.iter().any(|t| out_of_order(m, t)))
 }
@@ -56,6 +59,8 @@ fn sorted_in_order(placed: &[Placement]) -> bool {
         let lane = (first.channel, first.role);
         // The latest due of the earlier rule days of the lane: of all, of the moved.
         let (mut all, mut moved): (Option<NaiveDate>, Option<NaiveDate>) = (None, None);
+        // The rule day of the previous group of the lane.
+        let mut before: Option<NaiveDate> = None;
         while let Some(t) = sorted.get(i).filter(|t| (t.channel, t.role) == lane) {
             let nominal = t.nominal;
             let (mut group_all, mut group_moved) = (None, None);
@@ -67,14 +72,26 @@ fn sorted_in_order(placed: &[Placement]) -> bool {
                 if against.is_some_and(|l| u.due <= l) {
                     return false;
                 }
+                // Moved back onto or past the previous rule day.
+                if u.by_calendar && before.is_some_and(|b| u.due <= b) {
+                    return false;
+                }
                 group_all = max_opt(group_all, Some(u.due));
                 if u.by_calendar {
                     group_moved = max_opt(group_moved, Some(u.due));
                 }
                 i += 1;
             }
+            // Moved onto or past the next rule day.
+            let next = sorted.get(i).filter(|n| (n.channel, n.role) == lane);
+            if let (Some(m), Some(n)) = (group_moved, next) {
+                if m >= n.nominal {
+                    return false;
+                }
+            }
             all = max_opt(all, group_all);
             moved = max_opt(moved, group_moved);
+            before = Some(nominal);
         }
     }
     true
@@ -125,6 +142,14 @@ mod tests {
         assert!(in_order(&[at(call, 3, 4), at(call, 3, 4), at(call, 6, 6)]));
         // Unmoved tasks are the rules' order, whatever their days.
         assert!(in_order(&[at(call, 1, 1), at(call, 1, 1)]));
+        // Closed 4-6 April: the day-1 call (rule day 4) moved to 7 passes the day-3
+        // call's rule day (6), although that call moved on to 8; onto it is as bad.
+        assert!(!in_order(&[at(call, 4, 7), at(call, 6, 8), at(call, 9, 9)]));
+        assert!(!in_order(&[at(call, 4, 6), at(call, 6, 8), at(call, 9, 9)]));
+        assert!(in_order(&[at(call, 4, 5), at(call, 6, 8), at(call, 9, 9)]));
+        // Backwards too: rule day 6 moved back to 4, onto the earlier rule day.
+        assert!(!in_order(&[at(call, 4, 3), at(call, 6, 4)]));
+        assert!(in_order(&[at(call, 4, 3), at(call, 6, 5)]));
     }
 
     proptest! {

@@ -3,8 +3,8 @@
 //! the anchor's side, `max_shift`, and the day the task expires.
 //!
 //! Tasks of one program, one channel and one role keep the order of their rule days: a
-//! task the calendar shifts never lands on the day of another of another rule day, nor
-//! passes one (calls by different people are the contact policy's to merge). The planner first
+//! task the calendar shifts never lands on another task's rule day, nor
+//! passes one (even when that task moves too) (calls by different people are the contact policy's to merge). The planner first
 //! places tasks in step order, a shifted one on the first day its policy finds that no
 //! task placed before it holds. If that leaves a shifted task on another's day or out of
 //! order, the program is planned again with the first pass's tasks as neighbours: a
