@@ -187,7 +187,7 @@ fn a_suture_removal_date_the_episode_gives_is_kept() {
 
 /// docs/domain.md §7 and §9: a complaint logged on Wed 6 May 2026 at 20:30. The same-day call
 /// (window 09:00-18:00) has nothing left of its window: it goes to the next morning,
-/// Thu 7 May, 09:00-18:00 (`after_event`). The promised callback is Fri 8 May; still
+/// Thu 7 May, the morning part of its window, 09:00-12:00 (`after_event`). The promised callback is Fri 8 May; still
 /// unresolved 3 days later, Mon 11 May, it gets another callback; it is resolved on Tue
 /// 12 May at 16:00 (the next loop callback, 14 May, is stopped), and the confirming call
 /// is the day after. Logged at 10:15 instead, the first call is the same day from 10:15.
@@ -206,7 +206,7 @@ fn a_complaint_logged_at_half_past_eight_in_the_evening_is_called_the_next_morni
     assert_eq!(
         windows(&p),
         [
-            "2026-05-07 09:00-18:00 first-call <- 2026-05-06 (after_event)",
+            "2026-05-07 09:00-12:00 first-call <- 2026-05-06 (after_event)",
             "2026-05-08 09:00-18:00 promised-callback",
             "2026-05-11 09:00-18:00 until-resolved-callback",
             "2026-05-13 09:00-18:00 resolution-confirmation",
@@ -234,8 +234,10 @@ fn windows(p: &Plan) -> Vec<String> {
 
 /// docs/domain.md §4 and §9: a booked lead who did not show up, logged on Mon 16 Mar 2026 at
 /// 19:30. The same-day thank-you message (09:00-18:00) and the same-day call
-/// (afternoon, 14:00-18:00) are both over: they go to Tue 17 Mar, the message still on
-/// time (it is worth sending until the next day). The first follow-up is D+3 (Thu 19),
+/// (afternoon, 14:00-18:00) are both over: they go to Tue 17 Mar, the message the first
+/// thing in the morning (the morning part of its window, 09:00-12:00) and still on time
+/// (it is worth sending until the next day), the call in its afternoon (it has no
+/// morning part). The first follow-up is D+3 (Thu 19),
 /// the second between D+4 and D+30 (20 Mar to 15 Apr) on a day the consultant picks.
 #[test]
 fn a_consultation_at_half_past_seven_in_the_evening_is_followed_up_the_next_day() {
@@ -256,7 +258,7 @@ fn a_consultation_at_half_past_seven_in_the_evening_is_followed_up_the_next_day(
     assert_eq!(
         presales,
         [
-            "2026-03-17 09:00-18:00 thanks-sms <- 2026-03-16 (after_event)",
+            "2026-03-17 09:00-12:00 thanks-sms <- 2026-03-16 (after_event)",
             "2026-03-17 14:00-18:00 no-show-call <- 2026-03-16 (after_event)",
             "2026-03-19 14:00-18:00 first-follow-up",
             "2026-03-20 14:00-18:00 second-follow-up",
