@@ -394,3 +394,64 @@ fn presales_lead_without_a_source_still_gets_a_day_3_follow_up() {
         crate::support::lines(&p)
     );
 }
+
+/// docs/domain.md §4, lead ownership, in the closed loop: "has had no follow-up for 3
+/// months" counts from the last follow-up, and a follow-up call recorded in the history
+/// is one. An online lead of Tue 10 Mar 2026 handed to customer service, with a
+/// `contacted` fact on Fri 20 Mar (20 Jun without a history, as above). The history
+/// records:
+/// - the first follow-up (a call) done on 13 Mar — earlier than the fact, changes nothing;
+/// - the 611 plan's D+45 call done on Fri 24 Apr at 15:00 — the last contact: the
+///   reassignment is due 24 Apr + 3 months = Fri 24 Jul;
+/// - a 611 message sent on 1 May, which is no conversation: it does not count (else every
+///   lead on the 611 plan would stay "followed up" by its messages alone);
+/// - a call unanswered on 5 May: no contact either.
+#[test]
+fn lead_ownership_counts_from_the_last_call_the_history_records() {
+    let ep = episode(
+        r#"{"id": "l-10", "event": "consultation", "at": "2026-03-10T10:00:00",
+            "attributes": {"source": "online", "outcome": "not_booked", "assigned_to": "customer_service"},
+            "patient": {"id": "p-10"}, "facts": [{"kind": "contacted", "at": "2026-03-20T10:00:00"}]}"#,
+    );
+    let reassign = |p: &Plan| -> Vec<String> {
+        of_program(p, "lead-ownership")
+            .iter()
+            .map(|t| t.due.to_string())
+            .collect()
+    };
+    let rules = builtin();
+    assert_eq!(
+        reassign(&rules.plan(&ep, &Calendar::default()).unwrap()),
+        ["2026-06-20"]
+    );
+    let history = |outcomes: &str| {
+        followup::history::History::from_json(
+            "history",
+            &format!(r#"{{"outcomes": [{outcomes}]}}"#),
+        )
+        .unwrap()
+    };
+    let done_13 = r#"{"task": "presales/first-follow-up/l-10/0", "outcome": "done", "at": "2026-03-13T15:00"}"#;
+    let done_45 =
+        r#"{"task": "plan-611/day-45-call/l-10/0", "outcome": "done", "at": "2026-04-24T15:00"}"#;
+    let sms = r#"{"task": "plan-611/message/l-10/3", "outcome": "done", "at": "2026-05-01T10:00"}"#;
+    let no_answer = r#"{"task": "plan-611/day-90-call/l-10/0", "outcome": "no_answer", "at": "2026-05-05T15:00"}"#;
+    let plan = |h: &str| {
+        rules
+            .plan_with(&ep, &history(h), &Calendar::default())
+            .unwrap()
+    };
+    assert_eq!(reassign(&plan(done_13)), ["2026-06-20"]);
+    assert_eq!(
+        reassign(&plan(&format!("{done_13}, {done_45}"))),
+        ["2026-07-24"]
+    );
+    assert_eq!(
+        reassign(&plan(&format!("{done_13}, {done_45}, {sms}, {no_answer}"))),
+        ["2026-07-24"]
+    );
+    // A call of another episode (another lead of the patient) is not this lead's.
+    let other =
+        r#"{"task": "plan-611/day-45-call/l-11/0", "outcome": "done", "at": "2026-04-24T15:00"}"#;
+    assert_eq!(reassign(&plan(other)), ["2026-06-20"]);
+}
