@@ -252,7 +252,8 @@ impl History {
     }
 
     /// Checks what JSON shape alone cannot: task ids are ids a plan gives; `to` is given
-    /// with `rescheduled` only (and then it is), `day` with `picked` only; follow-up ids
+    /// with `rescheduled` only (and then it is), `day` with `picked` only, neither before
+    /// the outcome's `at` (a time agreed in the past is a data slip); follow-up ids
     /// are ids, unique, their texts are templates as in rule files (`{patient}`…; an
     /// unknown placeholder is an error) and their `latest` is not before `due`.
     ///
@@ -293,6 +294,26 @@ impl History {
                     ))
                 }
                 _ => {}
+            }
+            // Data slips: nobody agrees on a time, or picks a day, already past.
+            if let Some(to) = o.to.filter(|to| *to < o.at) {
+                return Err(Located::new(
+                    at("to"),
+                    format!(
+                        "the agreed time {} is before the outcome was recorded ({}): expected a time agreed for later, such as the next day",
+                        to.format("%Y-%m-%dT%H:%M"),
+                        o.at.format("%Y-%m-%dT%H:%M")
+                    ),
+                ));
+            }
+            if let Some(day) = o.day.filter(|d| *d < o.at.date()) {
+                return Err(Located::new(
+                    at("day"),
+                    format!(
+                        "the picked day {day} is before the day it was picked ({}): expected that day or a later one",
+                        o.at.date()
+                    ),
+                ));
             }
             if crate::plan::ledger::parse_id(&o.task).is_none() {
                 return Err(Located::new(
