@@ -341,6 +341,7 @@ impl History {
                 f.script.as_ref(),
                 &format!("/follow_ups/{i}"),
                 "event",
+                &[],
             )?;
             if f.latest.is_some_and(|l| l < f.due) {
                 return Err(Located::new(

@@ -99,6 +99,8 @@ pub struct RuleSet {
     pub(crate) infos: Arc<[Arc<crate::plan::task::TaskInfo>]>,
     /// Some step's title or script has placeholders: plans keep the values to fill them.
     pub(crate) templated: bool,
+    /// Some program's texts name a milestone's day (`{visit:NAME}`): plans work it out.
+    pub(crate) visits: bool,
     /// The library version and the fingerprint of the sources: every plan carries it.
     pub(crate) stamp: crate::stamp::Stamp,
     /// Copies of what every plan takes a reference count on, each allocated apart: each
@@ -454,7 +456,9 @@ impl Accumulator {
         let shards = (0..SHARDS)
             .map(|_| Shard::of(&infos, &stamp, &self.programs))
             .collect();
+        let visits = self.programs.iter().any(|p| p.visits != 0);
         RuleSet {
+            visits,
             programs: self.programs,
             defs: self.defs,
             limits: self.limits,

@@ -24,6 +24,9 @@ pub(crate) enum Placeholder {
     Session,
     SessionsLeft,
     NextSession,
+    /// `{visit:NAME}`: the day of the program's milestone NAME (its index in the
+    /// program's milestones), as the plan has it.
+    Visit(u8),
 }
 
 impl Placeholder {
@@ -47,6 +50,7 @@ impl Placeholder {
             Placeholder::Session => "session",
             Placeholder::SessionsLeft => "sessions_left",
             Placeholder::NextSession => "next_session",
+            Placeholder::Visit(_) => "visit:NAME",
         }
     }
 
@@ -167,12 +171,41 @@ fn known_list() -> String {
     let names: Vec<String> = Placeholder::ALL
         .iter()
         .map(|p| format!("{{{}}}", p.name()))
+        .chain(std::iter::once("{visit:MILESTONE}".to_string()))
         .collect();
     names.join(", ")
 }
 
-/// Cuts `text` into literals and placeholders; the error says what was expected.
-fn parse(text: &str) -> Result<Parsed, String> {
+/// The prefix of the placeholder of a milestone's day, `{visit:suture_removal}`.
+const VISIT: &str = "visit:";
+
+/// `{visit:NAME}` for the milestone NAME among `milestones` (the program's, in order).
+fn visit(name: &str, milestones: &[&str], position: usize) -> Result<Placeholder, String> {
+    let index = milestones.iter().position(|m| *m == name);
+    match index.and_then(|i| u8::try_from(i).ok()) {
+        Some(i) if i < 64 => Ok(Placeholder::Visit(i)),
+        Some(_) => Err(format!(
+            "{{visit:{name}}} at character {position} names the program's milestone number {}: expected one of its first 64 milestones",
+            index.unwrap_or_default() + 1
+        )),
+        None if milestones.is_empty() => Err(format!(
+            "unknown milestone {{visit:{name}}} at character {position}: this text has no milestones to name (only a step of a program with \"milestones\" can use {{visit:NAME}})"
+        )),
+        None => {
+            let near = crate::vocabulary::nearest(name.trim(), milestones)
+                .map(|n| format!("; did you mean {{visit:{n}}}?"))
+                .unwrap_or_default();
+            Err(format!(
+                "unknown milestone {{visit:{name}}} at character {position}: expected one of the program's milestones ({}){near}",
+                milestones.join(", ")
+            ))
+        }
+    }
+}
+
+/// Cuts `text` into literals and placeholders (`{visit:NAME}` naming one of
+/// `milestones`); the error says what was expected.
+fn parse(text: &str, milestones: &[&str]) -> Result<Parsed, String> {
     if !text.contains(['{', '}']) {
         return Ok(Parsed::Plain);
     }
@@ -210,7 +243,11 @@ fn parse(text: &str) -> Result<Parsed, String> {
                         ))
                     }
                 };
-                let Some(p) = Placeholder::ALL.into_iter().find(|p| p.name() == name) else {
+                let found = match name.strip_prefix(VISIT) {
+                    Some(m) => Some(visit(m, milestones, position(i))?),
+                    None => Placeholder::ALL.into_iter().find(|p| p.name() == name),
+                };
+                let Some(p) = found else {
                     let names: Vec<&str> = Placeholder::ALL.iter().map(|p| p.name()).collect();
                     let near = crate::vocabulary::nearest(name.trim(), &names)
                         .map(|n| format!("; did you mean {{{n}}}?"))
@@ -401,6 +438,7 @@ pub(crate) fn compile(
     at: &str,
     session: Option<SessionFrom>,
     from: &str,
+    milestones: &[&str],
 ) -> Result<Compiled, Located> {
     let mut langs = Vec::new();
     let mut unescaped = Vec::new();
@@ -411,7 +449,7 @@ pub(crate) fn compile(
             crate::json::push_key(&mut p, tag);
             p
         };
-        let parsed = parse(s).map_err(|m| Located::new(here(), m))?;
+        let parsed = parse(s, milestones).map_err(|m| Located::new(here(), m))?;
         let template = match parsed {
             Parsed::Plain => None,
             Parsed::Unescaped(u) => {
@@ -480,6 +518,9 @@ pub(crate) struct StepTemplates {
     pub title: Option<TextTemplate>,
     pub script: Option<TextTemplate>,
     pub session: Option<SessionFrom>,
+    /// The milestones (indices in the program's) whose day a text names
+    /// (`{visit:NAME}`), one bit each.
+    pub visits: u64,
 }
 
 /// A step's title and script after compiling: the texts its tasks share (escapes
@@ -491,31 +532,51 @@ pub(crate) struct StepTexts {
 }
 
 /// Compiles the title and script of the step at `at` (`/steps/3`), which counts `from`
-/// its anchor.
+/// its anchor, in a program with `milestones` (names, in order; `{visit:NAME}` names one).
 pub(crate) fn step_texts(
     title: &Text,
     script: Option<&Text>,
     at: &str,
     from: &str,
+    milestones: &[&str],
 ) -> Result<StepTexts, Located> {
     let session = SessionFrom::of_anchor(from);
     let split = |c: Compiled| match c {
         Compiled::Text(t) => (t, None),
         Compiled::Template(t) => (t.source.clone(), Some(t)),
     };
-    let (title, title_template) = split(compile(title, &format!("{at}/title"), session, from)?);
+    let (title, title_template) = split(compile(
+        title,
+        &format!("{at}/title"),
+        session,
+        from,
+        milestones,
+    )?);
     let (script, script_template) = match script {
         Some(s) => {
-            let (s, t) = split(compile(s, &format!("{at}/script"), session, from)?);
+            let (s, t) = split(compile(
+                s,
+                &format!("{at}/script"),
+                session,
+                from,
+                milestones,
+            )?);
             (Some(s), t)
         }
         None => (None, None),
     };
     let templates = (title_template.is_some() || script_template.is_some()).then(|| {
+        let visits = (title_template.iter().chain(&script_template))
+            .flat_map(TextTemplate::placeholders)
+            .fold(0u64, |bits, p| match p {
+                Placeholder::Visit(i) => bits | 1u64.checked_shl(u32::from(i)).unwrap_or(0),
+                _ => bits,
+            });
         Arc::new(StepTemplates {
             title: title_template,
             script: script_template,
             session,
+            visits,
         })
     });
     Ok(StepTexts {
@@ -526,6 +587,13 @@ pub(crate) fn step_texts(
 }
 
 impl TextTemplate {
+    /// The placeholders of every language.
+    fn placeholders(&self) -> impl Iterator<Item = Placeholder> + '_ {
+        (self.langs.iter())
+            .filter_map(|(t, _)| t.as_ref())
+            .flat_map(Template::placeholders)
+    }
+
     /// Fills every language: `value(placeholder, words, tag)` gives each placeholder's
     /// value in the language `tag` (whose fallback words are `words`). One allocation for
     /// the text, one more when it has languages beyond `zh` and `en`, and the reference
@@ -690,7 +758,7 @@ mod tests {
     use super::*;
 
     fn slots(text: &str) -> Vec<String> {
-        match parse(text).unwrap() {
+        match parse(text, &[]).unwrap() {
             Parsed::Template(t) => t
                 .pieces
                 .iter()
@@ -716,10 +784,10 @@ mod tests {
 
     #[test]
     fn errors_say_where_and_what_was_expected() {
-        let err = |t: &str| parse(t).unwrap_err();
+        let err = |t: &str| parse(t, &[]).unwrap_err();
         assert_eq!(
             err("您好{pateint}"),
-            "unknown placeholder {pateint} at character 3: expected one of {patient}, {procedure}, {owner}, {clinic}, {session}, {sessions_left}, {next_session} (write {{ and }} for literal braces); did you mean {patient}?"
+            "unknown placeholder {pateint} at character 3: expected one of {patient}, {procedure}, {owner}, {clinic}, {session}, {sessions_left}, {next_session}, {visit:MILESTONE} (write {{ and }} for literal braces); did you mean {patient}?"
         );
         assert!(err("{}").starts_with("unknown placeholder {} at character 1:"));
         assert!(err("{ clinic }").ends_with("did you mean {clinic}?"));
@@ -750,7 +818,7 @@ mod tests {
             .unwrap()
             .with("ja", "こんにちは")
             .unwrap();
-        let Compiled::Template(t) = compile(&text, "/t", None, "event").unwrap() else {
+        let Compiled::Template(t) = compile(&text, "/t", None, "event", &[]).unwrap() else {
             panic!("a template");
         };
         let filled = t.fill(|_, words, _| {
@@ -779,12 +847,12 @@ mod tests {
     #[test]
     fn plain_texts_are_shared_and_escapes_undone_once() {
         let plain = Text::new("您好", "Hello");
-        let Compiled::Text(t) = compile(&plain, "/t", None, "event").unwrap() else {
+        let Compiled::Text(t) = compile(&plain, "/t", None, "event", &[]).unwrap() else {
             panic!("plain");
         };
         assert!(Text::ptr_eq(&t, &plain));
         let braces = Text::new("{{您好}}", "Hello");
-        let Compiled::Text(t) = compile(&braces, "/t", None, "event").unwrap() else {
+        let Compiled::Text(t) = compile(&braces, "/t", None, "event", &[]).unwrap() else {
             panic!("plain");
         };
         assert_eq!((t.zh(), t.en()), ("{您好}", "Hello"));
@@ -793,12 +861,19 @@ mod tests {
     #[test]
     fn session_placeholders_need_a_session_anchor() {
         let text = Text::new("第{session}次", "Session {session}");
-        let e = compile(&text, "/steps/2/title", None, "event").unwrap_err();
+        let e = compile(&text, "/steps/2/title", None, "event", &[]).unwrap_err();
         assert_eq!(e.pointer, "/steps/2/title/zh");
         assert_eq!(
             e.message,
             "placeholder {session} needs a course session, and this step counts from \"event\": expected it only in steps from each_session, before_each_upcoming_session, one_session_left, course_end"
         );
-        assert!(compile(&text, "/t", Some(SessionFrom::Occurrence), "each_session").is_ok());
+        assert!(compile(
+            &text,
+            "/t",
+            Some(SessionFrom::Occurrence),
+            "each_session",
+            &[]
+        )
+        .is_ok());
     }
 }

@@ -431,7 +431,7 @@ fn texts_without_placeholders_are_shared_and_filled_ones_are_each_tasks_own() {
             &Calendar::default(),
         )
         .unwrap();
-    let (call_a, call_b) = (task(&a, "day-1-call"), task(&b, "day-1-call"));
+    let (call_a, call_b) = (task(&a, "day-3-call"), task(&b, "day-3-call"));
     assert!(Text::ptr_eq(&call_a.title(), &call_b.title()));
     assert!(Text::ptr_eq(
         &call_a.script().unwrap(),
@@ -577,7 +577,7 @@ fn an_unknown_placeholder_is_a_compile_error_at_its_language() {
     assert_eq!(err.line_column(), Some((3, 47)));
     assert_eq!(
         err.to_string(),
-        "clinic.json: /steps/0/script/en (line 3, column 47): unknown placeholder {name} at character 6: expected one of {patient}, {procedure}, {owner}, {clinic}, {session}, {sessions_left}, {next_session} (write {{ and }} for literal braces)"
+        "clinic.json: /steps/0/script/en (line 3, column 47): unknown placeholder {name} at character 6: expected one of {patient}, {procedure}, {owner}, {clinic}, {session}, {sessions_left}, {next_session}, {visit:MILESTONE} (write {{ and }} for literal braces)"
     );
 }
 
@@ -669,4 +669,136 @@ fn to_json_of_tasks_of_several_episodes_in_turn() {
     assert_eq!(json, serde_json::to_string(&both).unwrap());
     assert!(json.contains(r#""episode":"ep-b","patient":"p-b""#));
     assert!(json.contains(r#"Ann \"Q\""#));
+}
+
+/// docs/domain.md §1 and §9: the D+1 call tells the patient to come for the dressing
+/// change, the D+6 call that the sutures come out — on the day the visit really is,
+/// which is "tomorrow" only when nothing moved it. The built-in scripts name the
+/// milestone's day (`{visit:dressing_change}`, `{visit:suture_removal}`).
+/// - Default calendar, surgery Mon 2 Mar: dressing change D+2 = Wed 4, suture removal
+///   D+7 = Mon 9 (the day after the D+1 and D+6 calls).
+/// - The clinic closed on Mondays: the suture removal (Mon 9) moves to the next open
+///   day, Tue 10; the D+6 call (Sun 8) says so, two days ahead.
+/// - The episode gives the suture removal, Thu 12 Mar: the call names it.
+#[test]
+fn the_day_1_and_day_6_calls_name_the_visit_days_as_the_plan_has_them() {
+    let rules = builtin();
+    let scripts = |ep: &followup::episode::Episode, cal: &Calendar| {
+        let p = rules.plan(ep, cal).unwrap();
+        let s = |step: &str| task(&p, step).script().unwrap().into_owned();
+        (s("day-1-call"), s("day-6-call"))
+    };
+    let ep = outpatient(r#"{"id": "p-1"}"#);
+    let (day1, day6) = scripts(&ep, &Calendar::default());
+    assert!(
+        day1.zh().ends_with("通知顾客2026-03-04来院复查换药。"),
+        "{}",
+        day1.zh()
+    );
+    assert!(
+        day1.en()
+            .ends_with("come back on 2026-03-04 for the check-up and dressing change."),
+        "{}",
+        day1.en()
+    );
+    assert!(
+        day6.zh().ends_with("告知顾客2026-03-09来院拆线。"),
+        "{}",
+        day6.zh()
+    );
+    assert!(
+        day6.en()
+            .ends_with("remind them that the sutures come out on 2026-03-09."),
+        "{}",
+        day6.en()
+    );
+
+    let mondays = Calendar::from_json("clinic.json", r#"{"closed_weekdays": ["Mon"]}"#).unwrap();
+    let (day1, day6) = scripts(&ep, &mondays);
+    assert!(day1.zh().contains("2026-03-04"), "{}", day1.zh());
+    assert!(
+        day6.zh().ends_with("告知顾客2026-03-10来院拆线。"),
+        "{}",
+        day6.zh()
+    );
+
+    let mut given = ep.clone();
+    given.milestones.insert(
+        "suture_removal".into(),
+        followup::episode::Dates(vec!["2026-03-12".parse().unwrap()]),
+    );
+    let (_, day6) = scripts(&given, &Calendar::default());
+    assert!(
+        day6.en().ends_with("come out on 2026-03-12."),
+        "{}",
+        day6.en()
+    );
+}
+
+/// `{visit:NAME}` in a rule file: of several dates, the first on or after the task's
+/// day, else the last before it; without a date and without a default, the fallback
+/// words. A name that is not one of the program's milestones is a compile error, with
+/// the nearest name; a text with no milestones to name (a history's follow-up) too.
+#[test]
+fn visit_names_the_milestone_day_next_to_the_task() {
+    let rules = rules(
+        r#"{"format": "followup/v1", "id": "review", "name": {"zh": "复诊", "en": "Review"},
+  "milestones": {"review_visit": null, "check": null},
+  "steps": [
+    {"id": "day-3-call", "offset": "P3D", "title": {"zh": "回访", "en": "Call"},
+     "script": {"zh": "复诊：{visit:review_visit}", "en": "Review: {visit:review_visit}"}},
+    {"id": "day-20-call", "offset": "P20D", "title": {"zh": "回访", "en": "Call"},
+     "script": {"zh": "复诊：{visit:review_visit}；检查：{visit:check}", "en": "Review: {visit:review_visit}; check: {visit:check}"}}]}"#,
+    );
+    let ep = episode(
+        r#"{"id": "ep-1", "event": "procedure", "at": "2026-03-02T10:00:00",
+            "patient": {"id": "p-1"},
+            "milestones": {"review_visit": ["2026-03-16", "2026-03-09"]}}"#,
+    );
+    let p = rules.plan(&ep, &Calendar::default()).unwrap();
+    // Day 3 (5 Mar): the review of 9 Mar comes first after it (the dates given in any
+    // order); day 20 (22 Mar): none after it, so the last, 16 Mar. No check is given and
+    // it has no default: "the agreed date".
+    assert_eq!(
+        task(&p, "day-3-call").script().unwrap().en(),
+        "Review: 2026-03-09"
+    );
+    assert_eq!(
+        task(&p, "day-20-call").script().unwrap().en(),
+        "Review: 2026-03-16; check: the agreed date"
+    );
+    assert_eq!(
+        task(&p, "day-20-call").script().unwrap().zh(),
+        "复诊：2026-03-16；检查：约定的日期"
+    );
+
+    let err = RuleSet::builder()
+        .source(
+            "clinic.json",
+            r#"{"format": "followup/v1", "id": "x", "name": {"zh": "x", "en": "x"},
+  "milestones": {"suture_removal": "P7D"},
+  "steps": [{"id": "a", "title": {"zh": "a", "en": "a"},
+             "script": {"zh": "{visit:sutre_removal}拆线", "en": "a"}}]}"#,
+        )
+        .build()
+        .unwrap_err();
+    assert_eq!(err.pointer(), "/steps/0/script/zh");
+    assert!(
+        err.to_string().ends_with(
+            "unknown milestone {visit:sutre_removal} at character 1: expected one of the program's milestones (suture_removal); did you mean {visit:suture_removal}?"
+        ),
+        "{err}"
+    );
+    let err = followup::history::History::from_json(
+        "history.json",
+        r#"{"follow_ups": [{"id": "f1", "due": "2026-03-10", "channel": "phone",
+            "role": "customer_service", "title": {"zh": "{visit:check}", "en": "a"}}]}"#,
+    )
+    .unwrap_err();
+    assert!(
+        err.to_string().contains(
+            "unknown milestone {visit:check} at character 1: this text has no milestones to name"
+        ),
+        "{err}"
+    );
 }

@@ -35,6 +35,18 @@ pub(crate) struct DerivedInfos {
 }
 
 impl DerivedInfos {
+    /// Every info made when the rules are compiled.
+    pub(crate) fn each(&self) -> impl Iterator<Item = &Arc<TaskInfo>> {
+        [
+            &self.wait_escalation,
+            &self.message,
+            &self.unanswered,
+            &self.overdue,
+        ]
+        .into_iter()
+        .flatten()
+    }
+
     /// Every info, to rank them with their step.
     pub(crate) fn each_mut(&mut self) -> impl Iterator<Item = &mut Arc<TaskInfo>> {
         [
@@ -95,7 +107,14 @@ fn info(
     i: usize,
     from: &str,
 ) -> Result<Arc<TaskInfo>, Located> {
-    let texts = crate::template::step_texts(&title, script.as_ref(), &format!("/steps/{i}"), from)?;
+    let milestones: Vec<&str> = def.milestones.keys().map(String::as_str).collect();
+    let texts = crate::template::step_texts(
+        &title,
+        script.as_ref(),
+        &format!("/steps/{i}"),
+        from,
+        &milestones,
+    )?;
     Ok(Arc::new(TaskInfo {
         program: def.id.as_str().into(),
         step: s.id.as_str().into(),
@@ -188,7 +207,8 @@ pub(super) fn overdue(
 /// recovery was reported on a task of `base`: made when a plan first needs them, as they
 /// are rare ([`DerivedInfos::abnormal`]). The call's title wraps the step's (its
 /// placeholders filled as the step's are).
-pub(crate) fn abnormal(base: &TaskInfo) -> (Arc<TaskInfo>, Arc<TaskInfo>) {
+/// `milestones` are the names of the program's milestones, which the base title may name.
+pub(crate) fn abnormal(base: &TaskInfo, milestones: &[&str]) -> (Arc<TaskInfo>, Arc<TaskInfo>) {
     // The anchor the base step's session placeholders need, if any.
     let from = match base.templates.as_ref().and_then(|t| t.session) {
         Some(crate::template::SessionFrom::Occurrence) => "each_session",
@@ -198,10 +218,11 @@ pub(crate) fn abnormal(base: &TaskInfo) -> (Arc<TaskInfo>, Arc<TaskInfo>) {
     };
     let made = |channel, role, title: Text, script: Text| {
         // The base title compiled: wrapped in fixed words, it compiles again.
-        let (title, templates) = match crate::template::step_texts(&title, None, "", from) {
-            Ok(t) => (t.title, t.templates),
-            Err(_) => (title, None),
-        };
+        let (title, templates) =
+            match crate::template::step_texts(&title, None, "", from, milestones) {
+                Ok(t) => (t.title, t.templates),
+                Err(_) => (title, None),
+            };
         Arc::new(TaskInfo {
             program: base.program.clone(),
             step: base.step.clone(),

@@ -145,7 +145,12 @@ pub(crate) fn compile_program_with(
             "the horizon is negative: expected a zero or positive duration",
         ));
     }
+    let visits = (order.iter())
+        .flat_map(|s| std::iter::once(&s.info).chain(s.derived.each()))
+        .filter_map(|i| i.templates.as_ref())
+        .fold(0, |bits, t| bits | t.visits);
     Ok(Program {
+        visits,
         id: def.id.as_str().into(),
         patient_scope: def.scope == crate::model::Scope::Patient,
         name: def.name.clone(),

@@ -21,6 +21,9 @@ pub(crate) struct Program {
     pub steps: Vec<Step>,
     /// What a refusal does: the program's `declined`, else [`Declined::default`].
     pub declined: Declined,
+    /// The milestones whose day a step's texts name (`{visit:NAME}`), one bit each by
+    /// index: the plan works out their days for the program.
+    pub visits: u64,
 }
 
 /// What a refusal does to the program's later tasks.

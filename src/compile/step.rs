@@ -174,8 +174,14 @@ pub(super) fn compile_step(
     if let Some(script) = &s.script {
         check_text(script, &at("script"))?;
     }
-    let texts =
-        crate::template::step_texts(&s.title, s.script.as_ref(), &format!("/steps/{i}"), from)?;
+    let milestones: Vec<&str> = def.milestones.keys().map(String::as_str).collect();
+    let texts = crate::template::step_texts(
+        &s.title,
+        s.script.as_ref(),
+        &format!("/steps/{i}"),
+        from,
+        &milestones,
+    )?;
     let role = s
         .role
         .or(d.role)

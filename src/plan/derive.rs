@@ -298,7 +298,13 @@ impl Planner<'_> {
     /// works), and the doctor's visit on the first day the clinic is open from then.
     pub(super) fn abnormal(&mut self, step: &Step, base: usize, at: NaiveDateTime) -> Result<()> {
         let (contact, visit) = (step.derived.abnormal)
-            .get_or_init(|| crate::compile::derived::abnormal(&step.info))
+            .get_or_init(|| {
+                let program = self.rules.programs.get(self.program_index);
+                let names: Vec<&str> = (program.iter())
+                    .flat_map(|p| p.milestones.iter().map(|m| &*m.name))
+                    .collect();
+                crate::compile::derived::abnormal(&step.info, &names)
+            })
             .clone();
         let placed = self.first_moment(Channel::Phone, at, &|p: &Self, _| {
             Ok(p.day_window(Channel::Phone))

@@ -79,6 +79,38 @@ pub(crate) struct FillValues {
     /// The names scripts give the owners, by owner id: the first name the episode gives
     /// an id (in `owners`, then `reassignments`), or the id.
     pub owners: Box<[(Arc<str>, Arc<str>)]>,
+    /// The days of the milestones texts name (`{visit:NAME}`), as the plan has them.
+    pub visits: Visits,
+}
+
+/// One day of one milestone of one program, for `{visit:NAME}`: (the program's id, the
+/// milestone's index in its milestones, the day).
+pub(crate) type Visit = (Arc<str>, u8, NaiveDate);
+
+/// The days of the milestones a plan's texts name: the dates the episode gives, else the
+/// default day as the calendar moved it. The first four in place (a plan names one or
+/// two: no allocation), the others after them, each milestone's in date order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Visits {
+    first: [Option<Visit>; 4],
+    more: Vec<Visit>,
+}
+
+impl Visits {
+    pub(crate) fn push(&mut self, v: Visit) {
+        match self.first.iter_mut().find(|s| s.is_none()) {
+            Some(slot) => *slot = Some(v),
+            None => self.more.push(v),
+        }
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.first[0].is_none()
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &Visit> {
+        self.first.iter().flatten().chain(&self.more)
+    }
 }
 
 /// The text as given, trimmed; `None` when blank.
@@ -159,16 +191,18 @@ impl FillValues {
             clinic: calendar.clinic().cloned(),
             course,
             owners: owners.into(),
+            visits: Visits::default(),
         }
     }
 
-    /// The values for occurrence `n` of a step whose session number comes from
-    /// `session`, owned by `owner` (an id).
+    /// The values for occurrence `n` of a step of `program` whose session number comes
+    /// from `session`, owned by `owner` (an id), due on `due`.
     pub(crate) fn context<'a>(
         &'a self,
         owner: Option<&'a str>,
         session: Option<SessionFrom>,
         n: u32,
+        (program, due): (&'a str, NaiveDate),
     ) -> FillContext<'a> {
         let sessions = self.course.as_ref().map(|(p, d)| (*p, &**d));
         let number = sessions.and_then(|(package, dates)| match session? {
@@ -197,6 +231,9 @@ impl FillValues {
             session: number,
             sessions_left,
             next_session,
+            visits: Some(&self.visits),
+            program,
+            due,
         }
     }
 }
@@ -211,6 +248,10 @@ pub(crate) struct FillContext<'a> {
     pub session: Option<u32>,
     pub sessions_left: Option<u32>,
     pub next_session: Option<NaiveDate>,
+    /// The plan's milestone days, the task's program and its day, for `{visit:NAME}`.
+    pub visits: Option<&'a Visits>,
+    pub program: &'a str,
+    pub due: NaiveDate,
 }
 
 impl<'a> FillContext<'a> {
@@ -229,8 +270,25 @@ impl<'a> FillContext<'a> {
             Placeholder::Session => self.session.map(Value::Number),
             Placeholder::SessionsLeft => self.sessions_left.map(Value::Number),
             Placeholder::NextSession => self.next_session.map(Value::Date),
+            Placeholder::Visit(m) => self.visit(m).map(Value::Date),
         };
         given.unwrap_or_else(|| Value::Str(fallback(p, words)))
+    }
+
+    /// The day of the program's milestone `m` a task due on `due` speaks of: the first
+    /// on or after it, else the last before it.
+    fn visit(&self, m: u8) -> Option<NaiveDate> {
+        let mut days = (self.visits?.iter())
+            .filter(|(p, i, _)| *i == m && **p == *self.program)
+            .map(|(_, _, d)| *d);
+        let mut last = None;
+        for d in days.by_ref() {
+            if d >= self.due {
+                return Some(d);
+            }
+            last = Some(d);
+        }
+        last
     }
 
     /// The title of a task of the step `info`, filled from its templates.
@@ -270,7 +328,9 @@ pub(crate) fn fallback(p: Placeholder, words: Words) -> &'static str {
         Placeholder::Clinic => ("本院", "本院", "our clinic"),
         Placeholder::Session => ("本次", "本次", "this"),
         Placeholder::SessionsLeft => ("若干", "若干", "some"),
-        Placeholder::NextSession => ("约定的日期", "約定的日期", "the agreed date"),
+        Placeholder::NextSession | Placeholder::Visit(_) => {
+            ("约定的日期", "約定的日期", "the agreed date")
+        }
     };
     match words {
         Words::Zh => zh,
@@ -321,7 +381,7 @@ pub(crate) fn fill_for_patient(
     values.patient = patient.name.as_deref().and_then(given).map(Short::new);
     let context = FillContext {
         owner: owner.map(str::trim).filter(|s| !s.is_empty()),
-        ..values.context(None, None, 0)
+        ..values.context(None, None, 0, ("", NaiveDate::MIN))
     };
     Some(Arc::new(context.fill(templates, info)))
 }

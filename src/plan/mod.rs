@@ -62,6 +62,7 @@ mod shift;
 pub(crate) mod task;
 mod task_serde;
 mod timing;
+mod visits;
 mod walk;
 mod why;
 pub(crate) mod write;
@@ -365,6 +366,9 @@ impl RuleSet {
         }
         // The programs that apply: decided for the episode's shape, or tested here.
         let decided = out.decided.clone();
+        if let Some(d) = decided.as_ref().filter(|_| self.visits) {
+            out.visits((d.programs.iter()).filter_map(|p| Some((p.0, self.programs.get(p.0)?))));
+        }
         let count = decided
             .as_ref()
             .map_or(self.programs.len(), |d| d.programs.len());

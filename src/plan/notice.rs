@@ -138,9 +138,14 @@ impl RuleSet {
             let expires = n.expires().unwrap_or(due);
             // Placeholders ({patient}, {clinic}…) as in rule files; an unknown one is an
             // error at its pointer.
-            let texts =
-                crate::template::step_texts(&n.title, n.script.as_ref(), &format!("/{i}"), "event")
-                    .map_err(|e| e.into_notice(NOTICES))?;
+            let texts = crate::template::step_texts(
+                &n.title,
+                n.script.as_ref(),
+                &format!("/{i}"),
+                "event",
+                &[],
+            )
+            .map_err(|e| e.into_notice(NOTICES))?;
             let owner = episodes.iter().find_map(|e| e.owner(n.role));
             let info = Arc::new(TaskInfo {
                 program: program.clone(),

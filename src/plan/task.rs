@@ -391,9 +391,12 @@ impl Task {
         templates: &crate::template::StepTemplates,
     ) -> super::fill::FillContext<'_> {
         match self.subject.fill.as_ref() {
-            Some(values) => {
-                values.context(self.owner.as_deref(), templates.session, self.occurrence)
-            }
+            Some(values) => values.context(
+                self.owner.as_deref(),
+                templates.session,
+                self.occurrence,
+                (&self.info().program, self.due),
+            ),
             None => super::fill::FillContext::default(),
         }
     }
