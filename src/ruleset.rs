@@ -449,6 +449,10 @@ impl Accumulator {
                 slot_of(info, rank);
             }
         }
+        for program in &mut self.programs {
+            let ranks = program.steps.iter().map(|s| s.info.rank);
+            program.ranks = (ranks.clone().min().unwrap_or(0), ranks.max().unwrap_or(0));
+        }
         let defs: Vec<&ProgramDef> = self.defs.iter().map(|d| &d.program).collect();
         let vocabulary = Vocabulary::of(&self.programs, &defs);
         let decider = crate::compile::decider::Decider::of(&self.programs, &vocabulary);

@@ -151,6 +151,7 @@ pub(crate) fn compile_program_with(
         .fold(0, |bits, t| bits | t.visits);
     Ok(Program {
         visits,
+        ranks: (0, 0),
         id: def.id.as_str().into(),
         patient_scope: def.scope == crate::model::Scope::Patient,
         name: def.name.clone(),

@@ -24,6 +24,9 @@ pub(crate) struct Program {
     /// The milestones whose day a step's texts name (`{visit:NAME}`), one bit each by
     /// index: the plan works out their days for the program.
     pub visits: u64,
+    /// The ranks of its steps, first and last ([`TaskInfo::rank`]: a program's steps
+    /// rank next to each other), set when the rule set is finished.
+    pub ranks: (u32, u32),
 }
 
 /// What a refusal does to the program's later tasks.

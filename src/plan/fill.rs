@@ -83,9 +83,9 @@ pub(crate) struct FillValues {
     pub visits: Visits,
 }
 
-/// One day of one milestone of one program, for `{visit:NAME}`: (the program's id, the
-/// milestone's index in its milestones, the day).
-pub(crate) type Visit = (Arc<str>, u8, NaiveDate);
+/// One day of one milestone of one program, for `{visit:NAME}`: (the ranks of the
+/// program's steps, first and last; the milestone's index in its milestones; the day).
+pub(crate) type Visit = ((u32, u32), u8, NaiveDate);
 
 /// The days of the milestones a plan's texts name: the dates the episode gives, else the
 /// default day as the calendar moved it. The first four in place (a plan names one or
@@ -195,14 +195,14 @@ impl FillValues {
         }
     }
 
-    /// The values for occurrence `n` of a step of `program` whose session number comes
+    /// The values for occurrence `n` of a step of rank `rank` whose session number comes
     /// from `session`, owned by `owner` (an id), due on `due`.
     pub(crate) fn context<'a>(
         &'a self,
         owner: Option<&'a str>,
         session: Option<SessionFrom>,
         n: u32,
-        (program, due): (&'a str, NaiveDate),
+        (rank, due): (u32, NaiveDate),
     ) -> FillContext<'a> {
         let sessions = self.course.as_ref().map(|(p, d)| (*p, &**d));
         let number = sessions.and_then(|(package, dates)| match session? {
@@ -232,7 +232,7 @@ impl FillValues {
             sessions_left,
             next_session,
             visits: Some(&self.visits),
-            program,
+            rank,
             due,
         }
     }
@@ -248,9 +248,10 @@ pub(crate) struct FillContext<'a> {
     pub session: Option<u32>,
     pub sessions_left: Option<u32>,
     pub next_session: Option<NaiveDate>,
-    /// The plan's milestone days, the task's program and its day, for `{visit:NAME}`.
+    /// The plan's milestone days, the task's rank (its program's steps rank next to
+    /// each other) and its day, for `{visit:NAME}`.
     pub visits: Option<&'a Visits>,
-    pub program: &'a str,
+    pub rank: u32,
     pub due: NaiveDate,
 }
 
@@ -279,7 +280,7 @@ impl<'a> FillContext<'a> {
     /// on or after it, else the last before it.
     fn visit(&self, m: u8) -> Option<NaiveDate> {
         let mut days = (self.visits?.iter())
-            .filter(|(p, i, _)| *i == m && **p == *self.program)
+            .filter(|((lo, hi), i, _)| *i == m && (*lo..=*hi).contains(&self.rank))
             .map(|(_, _, d)| *d);
         let mut last = None;
         for d in days.by_ref() {
@@ -381,7 +382,7 @@ pub(crate) fn fill_for_patient(
     values.patient = patient.name.as_deref().and_then(given).map(Short::new);
     let context = FillContext {
         owner: owner.map(str::trim).filter(|s| !s.is_empty()),
-        ..values.context(None, None, 0, ("", NaiveDate::MIN))
+        ..values.context(None, None, 0, (u32::MAX, NaiveDate::MIN))
     };
     Some(Arc::new(context.fill(templates, info)))
 }

@@ -367,7 +367,7 @@ impl RuleSet {
         // The programs that apply: decided for the episode's shape, or tested here.
         let decided = out.decided.clone();
         if let Some(d) = decided.as_ref().filter(|_| self.visits) {
-            out.visits((d.programs.iter()).filter_map(|p| Some((p.0, self.programs.get(p.0)?))));
+            out.visits((d.programs.iter()).filter_map(|p| self.programs.get(p.0)));
         }
         let count = decided
             .as_ref()

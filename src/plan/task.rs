@@ -395,7 +395,7 @@ impl Task {
                 self.owner.as_deref(),
                 templates.session,
                 self.occurrence,
-                (&self.info().program, self.due),
+                (self.info().rank, self.due),
             ),
             None => super::fill::FillContext::default(),
         }

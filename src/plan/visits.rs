@@ -9,14 +9,11 @@ use std::sync::Arc;
 
 impl Planner<'_> {
     /// Works out, once per plan, the days of the milestones the texts of `programs`
-    /// (with their index in the rule set) name, for the tasks' texts to be filled with.
-    pub(super) fn visits<'p>(&mut self, programs: impl Iterator<Item = (usize, &'p Program)>) {
+    /// name, for the tasks' texts to be filled with.
+    pub(super) fn visits<'p>(&mut self, programs: impl Iterator<Item = &'p Program>) {
         let mut visits = super::fill::Visits::default();
         let event = self.ep.date();
-        for (p, program) in programs.filter(|(_, p)| p.visits != 0) {
-            // This thread's copy of the id: threads sharing a rule set share no count.
-            let copy = self.shard.and_then(|s| s.program_ids.get(p));
-            let id = copy.unwrap_or(&program.id);
+        for program in programs.filter(|p| p.visits != 0) {
             for (i, ms) in program.milestones.iter().enumerate() {
                 let Ok(index) = u8::try_from(i) else { break };
                 if program.visits & 1u64.checked_shl(u32::from(index)).unwrap_or(0) == 0 {
@@ -29,7 +26,7 @@ impl Planner<'_> {
                             days.to_mut().sort_unstable();
                         }
                         for &d in days.iter() {
-                            visits.push((id.clone(), index, d));
+                            visits.push((program.ranks, index, d));
                         }
                     }
                     None => {
@@ -37,7 +34,7 @@ impl Planner<'_> {
                             ms.default.map(|o| (o, o.apply(event, MonthEnd::Clamp)))
                         {
                             let day = self.visit_day(ms, &default, d).day;
-                            visits.push((id.clone(), index, day));
+                            visits.push((program.ranks, index, day));
                         }
                     }
                 }
