@@ -337,6 +337,7 @@ impl RuleSet {
             program_index: 0,
             decided: None,
             last_offset: None,
+            milestones_found: [None; 4],
         };
         match horizon {
             // The name is built only on an error.
@@ -625,6 +626,9 @@ struct Planner<'a> {
         crate::offset::MonthEnd,
         crate::offset::Landing,
     )>,
+    /// The milestones whose days the texts name, as [`Planner::visits`] found them: the
+    /// walk counts the steps anchored on them from the same days, without looking again.
+    milestones_found: [Option<visits::Found<'a>>; 4],
 }
 
 impl Planner<'_> {

@@ -2,24 +2,44 @@
 //! dates the episode gives, else the default day as the calendar moved it — the day the
 //! patient comes in, which a call on another day tells them.
 
-use super::Planner;
+use super::{AnchorDay, Planner};
 use crate::compile::Program;
+use crate::episode::Dates;
 use crate::offset::{Landing, MonthEnd};
 use std::sync::Arc;
 
-impl Planner<'_> {
+/// A milestone of a program as the plan found it: (the ranks of the program's steps,
+/// the milestone's index, its days). Kept for the walk.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Found<'a> {
+    ranks: (u32, u32),
+    milestone: u8,
+    pub days: Days<'a>,
+}
+
+/// A milestone's days: given by the episode, or its default day (moved or not).
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Days<'a> {
+    Given(&'a Dates),
+    Default(AnchorDay),
+    /// Neither given nor a default that lands.
+    None,
+}
+
+impl<'a> Planner<'a> {
     /// Works out, once per plan, the days of the milestones the texts of `programs`
     /// name, for the tasks' texts to be filled with.
     pub(super) fn visits<'p>(&mut self, programs: impl Iterator<Item = &'p Program>) {
         let mut visits = super::fill::Visits::default();
         let event = self.ep.date();
+        let mut kept = 0;
         for program in programs.filter(|p| p.visits != 0) {
             for (i, ms) in program.milestones.iter().enumerate() {
                 let Ok(index) = u8::try_from(i) else { break };
                 if program.visits & 1u64.checked_shl(u32::from(index)).unwrap_or(0) == 0 {
                     continue;
                 }
-                match self.ep.milestone(&ms.name) {
+                let days = match self.ep.milestone(&ms.name) {
                     Some(dates) => {
                         let mut days = std::borrow::Cow::Borrowed(&dates.0);
                         if !days.is_sorted() {
@@ -28,15 +48,24 @@ impl Planner<'_> {
                         for &d in days.iter() {
                             visits.push((program.ranks, index, d));
                         }
+                        Days::Given(dates)
                     }
-                    None => {
-                        if let Some((default, Landing::Date(d))) =
-                            ms.default.map(|o| (o, o.apply(event, MonthEnd::Clamp)))
-                        {
-                            let day = self.visit_day(ms, &default, d).day;
-                            visits.push((program.ranks, index, day));
+                    None => match ms.default.map(|o| (o, o.apply(event, MonthEnd::Clamp))) {
+                        Some((default, Landing::Date(d))) => {
+                            let a = self.visit_day(ms, &default, d);
+                            visits.push((program.ranks, index, a.day));
+                            Days::Default(a)
                         }
-                    }
+                        _ => Days::None,
+                    },
+                };
+                if let Some(slot) = self.milestones_found.get_mut(kept) {
+                    *slot = Some(Found {
+                        ranks: program.ranks,
+                        milestone: index,
+                        days,
+                    });
+                    kept += 1;
                 }
             }
         }
@@ -47,5 +76,12 @@ impl Planner<'_> {
         if let Some(fill) = Arc::get_mut(&mut self.subject).and_then(|s| s.fill.as_mut()) {
             fill.visits = visits;
         }
+    }
+
+    /// What [`Planner::visits`] found of `program`'s milestone `m`, if it looked.
+    pub(super) fn found(&self, program: &Program, m: usize) -> Option<Days<'a>> {
+        (self.milestones_found.iter().flatten())
+            .find(|f| f.ranks == program.ranks && usize::from(f.milestone) == m)
+            .map(|f| f.days)
     }
 }

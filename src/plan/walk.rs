@@ -54,7 +54,14 @@ impl Planner<'_> {
                         self.spans.push(None);
                         continue;
                     };
-                    if let Some(dates) = ep.milestone(&ms.name) {
+                    // Found already when the texts name the milestone's day.
+                    let found = self.found(program, *m);
+                    let given = match found {
+                        Some(super::visits::Days::Given(dates)) => Some(dates),
+                        Some(super::visits::Days::Default(_)) => None,
+                        _ => ep.milestone(&ms.name),
+                    };
+                    if let Some(dates) = given {
                         for &d in &dates.0 {
                             self.why_anchor(|| {
                                 format!("milestone {}, given by the episode: {}", ms.name, day(d))
@@ -62,9 +69,17 @@ impl Planner<'_> {
                             one(self, Some(AnchorDay::plain(d)), &mut occ)?;
                         }
                     } else if let Some(default) = ms.default {
-                        match default.apply(event, MonthEnd::Clamp) {
-                            Landing::Date(d) => {
-                                let a = self.visit_day(ms, &default, d);
+                        let landed = match found {
+                            Some(super::visits::Days::Default(a)) => {
+                                Some((a.moved.map_or(a.day, |(from, _)| from), a))
+                            }
+                            _ => match default.apply(event, MonthEnd::Clamp) {
+                                Landing::Date(d) => Some((d, self.visit_day(ms, &default, d))),
+                                _ => None,
+                            },
+                        };
+                        match landed {
+                            Some((d, a)) => {
                                 self.why_anchor(|| {
                                     let mut s = format!(
                                         "milestone {}: not given, its default {default} from the event: {}",
