@@ -121,8 +121,10 @@ fn has(p: &Plan, step: &str) -> bool {
     p.tasks.iter().any(|t| t.step() == step)
 }
 
-/// Through the engine, on 10,000 repair customers: the callback and the message each
-/// reach about half, both together about a quarter, and every decision is the draw's.
+/// Through the engine, on 10,000 repair customers: the callback reaches "at least 50 %"
+/// (seed 003: 50%以上; the rule samples 55 %, so that a clinic's few hundred customers do
+/// not fall under half by chance), the message half ("50 %"), both together about
+/// 0.55 × 0.5, and every decision is the draw's.
 #[test]
 fn repair_programme_shares_through_the_engine() {
     let rules = builtin();
@@ -132,7 +134,7 @@ fn repair_programme_shares_through_the_engine() {
     for id in ids("p", n) {
         let p = rules.plan(&episode(&repair(&id, "", "")), &cal).unwrap();
         let (c, m) = (has(&p, "callback"), has(&p, "message"));
-        assert_eq!(c, sample_draw("repair-aftersales", "", &id) < 0.5, "{id}");
+        assert_eq!(c, sample_draw("repair-aftersales", "", &id) < 0.55, "{id}");
         assert_eq!(
             m,
             sample_draw("repair-aftersales", "sms", &id) < 0.5,
@@ -146,9 +148,14 @@ fn repair_programme_shares_through_the_engine() {
         both += usize::from(c && m);
     }
     let f = |k: usize| k as f64 / n as f64;
-    assert!((f(callback) - 0.5).abs() < 0.02, "callback {}", f(callback));
+    assert!(
+        (f(callback) - 0.55).abs() < 0.02,
+        "callback {}",
+        f(callback)
+    );
+    assert!(f(callback) >= 0.5, "callback {}", f(callback));
     assert!((f(message) - 0.5).abs() < 0.02, "message {}", f(message));
-    assert!((f(both) - 0.25).abs() < 0.02, "both {}", f(both));
+    assert!((f(both) - 0.275).abs() < 0.02, "both {}", f(both));
 }
 
 /// The same customer stays on the same side whatever else changes: the repair date and
@@ -347,8 +354,9 @@ fn purchase(patient: &str, tags: &str) -> String {
 }
 
 /// New buyers, Tue 31 Mar 2026. Key customer: the callback on D+1 (Wed 1 Apr), on time
-/// until D+3 (Fri 3 Apr). Ordinary buyers: 10% get a callback from D+1, on time within the
-/// month (until D+30 = Thu 30 Apr): p-42 is in the draw (0.024), p-1 is not (0.192).
+/// until D+3 (Fri 3 Apr). Ordinary buyers: at least 10% get a callback (the rule samples
+/// 12%) from D+1, on time within the month (until D+30 = Thu 30 Apr): p-42 is in the draw
+/// (0.024), p-1 is not (0.192).
 #[test]
 fn purchase_for_a_key_customer_and_for_ordinary_buyers() {
     let p = plan(&purchase("k-2", r#""key_customer""#));
@@ -369,4 +377,33 @@ fn purchase_for_a_key_customer_and_for_ordinary_buyers() {
         dropped(&p),
         ["purchase-aftersales/callback/b-p-1/0 not_sampled - 2026-04-01"]
     );
+}
+
+/// docs/domain.md §6 and seed 003: "at least 50%" of repair customers and "at least 10%"
+/// of new buyers get a callback. A sample of exactly the floor falls under it for about
+/// half of all customer bases; the built-in rules sample 55 % and 12 %, so that even a
+/// small clinic's customers stay above the floor: checked on 200 customers (a small
+/// clinic's month) in each of 50 disjoint groups of ids.
+#[test]
+fn callbacks_reach_at_least_the_floor_in_small_customer_bases() {
+    let rules = builtin();
+    let cal = Calendar::default();
+    let mut under = (0, 0);
+    for group in 0..50 {
+        let (mut repairs, mut buys) = (0, 0);
+        for i in 0..200 {
+            let id = format!("c{group}-{i}");
+            let p = rules.plan(&episode(&repair(&id, "", "")), &cal).unwrap();
+            repairs += usize::from(has(&p, "callback"));
+            let p = rules.plan(&episode(&purchase(&id, "")), &cal).unwrap();
+            buys += usize::from(has(&p, "callback"));
+        }
+        under.0 += usize::from(repairs < 100);
+        under.1 += usize::from(buys < 20);
+    }
+    // A group falls under by chance about once in 13 (repairs: the floor is 1.4
+    // standard deviations under the mean of 110) and once in 5 (buyers: 0.9 under 24);
+    // sampling at the floor itself, one group in two would.
+    assert!(under.0 <= 10, "{} of 50 groups under 50 %", under.0);
+    assert!(under.1 <= 18, "{} of 50 groups under 10 %", under.1);
 }
