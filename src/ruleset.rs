@@ -21,6 +21,10 @@ pub const BUILTIN_RULES: &[(&str, &str)] = &[
         include_str!("../rules/complaint.json"),
     ),
     (
+        "rules/first-visit.json",
+        include_str!("../rules/first-visit.json"),
+    ),
+    (
         "rules/greetings.json",
         include_str!("../rules/greetings.json"),
     ),

@@ -170,7 +170,7 @@ fn override_errors_are_located_in_the_override() {
     };
     assert_eq!(
         err(r#"{"format": "followup/v1", "override": "laser-aftercar", "steps": {}}"#),
-        "clinic.json: /override (line 1, column 39): no program \"laser-aftercar\" to override: expected the id of a program added before this text (complaint, greetings, laser-aftercare, lead-ownership, new-assignment, plan-611, plastic-aftercare, presales, repair-aftersales, purchase-aftersales, quarterly-touch, session-aftercare, treatment-course); did you mean \"laser-aftercare\"?"
+        "clinic.json: /override (line 1, column 39): no program \"laser-aftercar\" to override: expected the id of a program added before this text (complaint, first-visit, greetings, laser-aftercare, lead-ownership, new-assignment, plan-611, plastic-aftercare, presales, repair-aftersales, purchase-aftersales, quarterly-touch, session-aftercare, treatment-course); did you mean \"laser-aftercare\"?"
     );
     assert_eq!(
         err(r#"{"format": "followup/v1", "override": "laser-aftercare",
