@@ -327,6 +327,7 @@ impl RuleSet {
             spans: scratch.spans,
             shifted: 0,
             first_pass: scratch.first_pass,
+            unplaced: scratch.unplaced,
             ledger: history.map(|h| ledger::Ledger::new(h, &episode.id)),
             placed: scratch.placed,
             first_anchors: scratch.first_anchors,
@@ -410,6 +411,7 @@ impl RuleSet {
             spans: std::mem::take(&mut out.spans),
             placed: std::mem::take(&mut out.placed),
             first_pass: std::mem::take(&mut out.first_pass),
+            unplaced: std::mem::take(&mut out.unplaced),
             first_anchors: std::mem::take(&mut out.first_anchors),
         }
         .give_back();
@@ -596,6 +598,10 @@ struct Planner<'a> {
     /// The current program's tasks of the first pass, when the second runs: what shifted
     /// tasks must keep clear of and in order with.
     first_pass: Vec<Neighbour>,
+    /// First pass: the tasks the calendar left no day for. Their rule days bound the
+    /// second pass's shifts as the placed tasks' do (a call crowded out of the first
+    /// pass may find a day in the second, and no call may pass its rule day).
+    unplaced: Vec<Neighbour>,
     /// What happened so far, filed by occurrence (plans made with a history).
     ledger: Option<ledger::Ledger<'a>>,
     /// The current program's tasks as the rules and the calendar placed them, before the
@@ -710,6 +716,7 @@ impl Planner<'_> {
         let explained = self.why_count();
         self.shifted = 0;
         self.first_pass.clear();
+        self.unplaced.clear();
         self.placed.clear();
         self.lanes.reset(&[], &[]);
         self.program(program)?;
@@ -725,6 +732,7 @@ impl Planner<'_> {
                 slot: t.slot,
             })
             .collect();
+        self.first_pass.append(&mut self.unplaced);
         self.placed.clear();
         self.lanes.reset(&self.first_pass, &[]);
         self.first_anchors = std::mem::take(&mut self.anchors);

@@ -225,6 +225,15 @@ impl Planner<'_> {
                 (d, reason)
             }
             shift::Placed::Drop(reason, detail) => {
+                if self.first_pass.is_empty() {
+                    self.unplaced.push(super::Neighbour {
+                        channel: step.info.channel,
+                        role: step.info.role,
+                        nominal,
+                        fixed: None,
+                        slot: step.info.slot,
+                    });
+                }
                 let closed = (self.tracing())
                     .then(|| self.cal.closed_reason_for(step.info.channel, rule_day))
                     .flatten();

@@ -16,6 +16,7 @@ pub(super) struct Scratch {
     pub spans: Vec<Option<(usize, usize)>>,
     pub placed: Vec<Placement>,
     pub first_pass: Vec<Neighbour>,
+    pub unplaced: Vec<Neighbour>,
     pub first_anchors: Vec<Option<NaiveDate>>,
 }
 
@@ -37,18 +38,21 @@ impl Scratch {
             spans,
             placed,
             first_pass,
+            unplaced,
             first_anchors,
         } = &mut self;
         anchors.clear();
         spans.clear();
         placed.clear();
         first_pass.clear();
+        unplaced.clear();
         first_anchors.clear();
         let largest = [
             anchors.capacity(),
             spans.capacity(),
             placed.capacity(),
             first_pass.capacity(),
+            unplaced.capacity(),
             first_anchors.capacity(),
         ]
         .into_iter()

@@ -49,7 +49,8 @@ fn arb_template() -> impl Strategy<Value = String> {
         prop_oneof![
             3 => prop::sample::select(vec![
                 "{patient}", "{procedure}", "{owner}", "{clinic}", "{session}",
-                "{sessions_left}", "{next_session}", "{{", "}}", "{", "}", "{pateint}", "{}",
+                "{sessions_left}", "{next_session}", "{visit:dressing_change}", "{visit:}",
+                "{visit:discharge}", "{visit:x}", "{{", "}}", "{", "}", "{pateint}", "{}",
                 "您好", "Dear ", "😀", "€",
             ])
             .prop_map(String::from),

@@ -259,7 +259,8 @@ proptest! {
 
     /// Tasks of one program on one channel and role keep the order of their rule days: a
     /// task the calendar moved never shares its day with another of another rule day, nor
-    /// passes one.
+    /// passes one, nor lands on or passes another's rule day (even when that one moved
+    /// too).
     #[test]
     fn prop_shifted_tasks_never_share_a_day_or_pass_another(
         ep in arb_any_episode(),
@@ -290,6 +291,11 @@ proptest! {
                 }
                 if o.nominal > t.nominal {
                     prop_assert!(o.due > t.due, "{} passed {} ({:?})", t.id(), o.id(), cal);
+                }
+                if o.nominal > t.nominal {
+                    prop_assert!(t.due < o.nominal, "{} reached the rule day of {} ({:?})", t.id(), o.id(), cal);
+                } else {
+                    prop_assert!(t.due > o.nominal, "{} reached the rule day of {} ({:?})", t.id(), o.id(), cal);
                 }
             }
         }
