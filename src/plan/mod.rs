@@ -41,6 +41,7 @@ pub use ledger::{Ignored, IgnoredReason, FOLLOW_UP};
 pub use task::{Derived, DropReason, Dropped, Plan, Record, Status, Task};
 pub use write::JsonOptions;
 
+mod contacts;
 mod derive;
 pub(crate) mod derived;
 mod dropped;
@@ -292,7 +293,7 @@ impl RuleSet {
         // the rules know the kind): a lead called last month was followed up then.
         let with_refusals;
         let extra = history.map(|h| {
-            let contacts = self.vocabulary().facts().any(|f| f == CONTACTED);
+            let contacts = self.vocabulary().facts().any(|f| f == contacts::CONTACTED);
             self.history_facts(h, &episode.id, contacts)
         });
         let episode = match extra.filter(|r| !r.is_empty()) {
@@ -482,79 +483,6 @@ fn sort_by_keys<K: Ord + Copy + Default>(tasks: &mut [Task], key: impl Fn(&Task)
 /// them by insertion, few moves; longer ones would be quicksorted, moving whole tasks
 /// many times, so they sort their keys instead.
 const SORT_IN_PLACE: usize = 20;
-
-/// The `declined` outcomes of a history, as facts.
-/// The fact kind a history's contacts count as (`latest:contacted`).
-const CONTACTED: &str = "contacted";
-
-impl RuleSet {
-    /// The facts a history adds to `episode`'s: a `declined` fact for each refusal
-    /// recorded on any task, and with `contacts`, a `contacted` fact for each outcome that
-    /// reached the patient (done, rescheduled, picked, declined, abnormal recovery) on a
-    /// task of `episode` done by talking with them (a call, a visit, a WeChat
-    /// conversation; not a message, a letter or internal work).
-    fn history_facts(
-        &self,
-        h: &History,
-        episode: &str,
-        contacts: bool,
-    ) -> Vec<crate::episode::Fact> {
-        use crate::history::OutcomeKind as K;
-        let fact = |kind: &str, at| crate::episode::Fact {
-            kind: kind.into(),
-            at,
-            channel: None,
-        };
-        let mut out: Vec<crate::episode::Fact> = (h.outcomes.iter())
-            .filter(|o| o.outcome == K::Declined)
-            .map(|o| fact("declined", o.at))
-            .collect();
-        if contacts {
-            let reached = (h.outcomes.iter())
-                .filter(|o| {
-                    matches!(
-                        o.outcome,
-                        K::Done | K::Rescheduled | K::Picked | K::Declined | K::AbnormalRecovery
-                    )
-                })
-                .filter(|o| self.talks(h, &o.task, episode));
-            out.extend(reached.map(|o| fact(CONTACTED, o.at)));
-        }
-        out
-    }
-
-    /// True if `task` is a task of `episode` done by talking with the patient.
-    fn talks(&self, h: &History, task: &str, episode: &str) -> bool {
-        let Some((program, step, e, _, derived)) = ledger::parse_id(task) else {
-            return false;
-        };
-        let channel = match derived {
-            _ if e != episode => return false,
-            Some(Derived::AbnormalContact) => Channel::Phone,
-            Some(Derived::DoctorVisit) => Channel::InPerson,
-            Some(Derived::Attempt(_)) | None if program == ledger::FOLLOW_UP => {
-                match h.follow_ups.iter().find(|f| f.id == step) {
-                    Some(f) => f.channel,
-                    None => return false,
-                }
-            }
-            Some(Derived::Attempt(_)) | None => {
-                let step = (self.programs.iter())
-                    .find(|p| &*p.id == program)
-                    .and_then(|p| p.steps.iter().find(|s| &*s.info.step == step));
-                match step {
-                    Some(s) => s.info.channel,
-                    None => return false,
-                }
-            }
-            Some(_) => return false,
-        };
-        matches!(
-            channel,
-            Channel::Phone | Channel::InPerson | Channel::HomeVisit | Channel::Wechat
-        )
-    }
-}
 
 fn episode_error(
     what: &str,
