@@ -369,11 +369,7 @@ fn lead_ownership_ignores_contacts_before_the_consultation() {
             "attributes": {"source": "online", "outcome": "not_booked", "assigned_to": "customer_service"},
             "patient": {"id": "p-8"}, "facts": [{"kind": "contacted", "at": "2025-11-01T10:00:00"}]}"#,
     );
-    let due: Vec<String> = of_program(&p, "lead-ownership")
-        .iter()
-        .map(|t| t.due.to_string())
-        .collect();
-    assert_eq!(due, ["2026-06-10"]);
+    assert_eq!(reassignment_days(&p), ["2026-06-10"]);
 }
 
 /// docs/domain.md §4: the D+3 first follow-up is for "all unconverted" leads. A lead whose
@@ -413,12 +409,7 @@ fn lead_ownership_counts_from_the_last_call_the_history_records() {
             "attributes": {"source": "online", "outcome": "not_booked", "assigned_to": "customer_service"},
             "patient": {"id": "p-10"}, "facts": [{"kind": "contacted", "at": "2026-03-20T10:00:00"}]}"#,
     );
-    let reassign = |p: &Plan| -> Vec<String> {
-        of_program(p, "lead-ownership")
-            .iter()
-            .map(|t| t.due.to_string())
-            .collect()
-    };
+    let reassign = reassignment_days;
     let rules = builtin();
     assert_eq!(
         reassign(&rules.plan(&ep, &Calendar::default()).unwrap()),
@@ -454,4 +445,12 @@ fn lead_ownership_counts_from_the_last_call_the_history_records() {
     let other =
         r#"{"task": "plan-611/day-45-call/l-11/0", "outcome": "done", "at": "2026-04-24T15:00"}"#;
     assert_eq!(reassign(&plan(other)), ["2026-06-20"]);
+}
+
+/// The days of the lead-ownership (reassignment) tasks of a plan.
+fn reassignment_days(p: &Plan) -> Vec<String> {
+    of_program(p, "lead-ownership")
+        .iter()
+        .map(|t| t.due.to_string())
+        .collect()
 }

@@ -94,16 +94,12 @@ fn surgery_before_the_spring_festival_with_the_official_calendar() {
 /// - D+6 Thu 9 Apr; suture removal D+7 Fri 10 (reminder Thu 9, confirmation Sat 11).
 #[test]
 fn three_closed_days_after_a_surgery_do_not_bring_three_calls_in_a_row() {
-    let p = builtin()
-        .plan(
-            &episode(
-                r#"{"id": "ep-1301", "event": "procedure", "at": "2026-04-03T10:00:00",
-                    "patient": {"id": "p-82"},
-                    "attributes": {"category": "plastic", "setting": "outpatient"}}"#,
-            ),
-            &official_2026(),
-        )
-        .unwrap();
+    let p = crate::support::plan_on(
+        r#"{"id": "ep-1301", "event": "procedure", "at": "2026-04-03T10:00:00",
+            "patient": {"id": "p-82"},
+            "attributes": {"category": "plastic", "setting": "outpatient"}}"#,
+        &official_2026(),
+    );
     let lines = crate::support::lines(&p);
     assert_eq!(
         &lines[..7],

@@ -38,9 +38,12 @@ pub fn episode(json: &str) -> Episode {
 }
 
 pub fn plan(json: &str) -> Plan {
-    builtin()
-        .plan(&episode(json), &Calendar::default())
-        .expect("plan")
+    plan_on(json, &Calendar::default())
+}
+
+/// The built-in programs' plan of the episode `json` on `calendar`.
+pub fn plan_on(json: &str, calendar: &Calendar) -> Plan {
+    builtin().plan(&episode(json), calendar).expect("plan")
 }
 
 /// One line per task, `due step channel role` (`step/escalation` for a derived task), plus

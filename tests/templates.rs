@@ -690,37 +690,21 @@ fn the_day_1_and_day_6_calls_name_the_visit_days_as_the_plan_has_them() {
     };
     let ep = outpatient(r#"{"id": "p-1"}"#);
     let (day1, day6) = scripts(&ep, &Calendar::default());
-    assert!(
-        day1.zh().ends_with("通知顾客2026-03-04来院复查换药。"),
-        "{}",
-        day1.zh()
+    ends(day1.zh(), "通知顾客2026-03-04来院复查换药。");
+    ends(
+        day1.en(),
+        "come back on 2026-03-04 for the check-up and dressing change.",
     );
-    assert!(
-        day1.en()
-            .ends_with("come back on 2026-03-04 for the check-up and dressing change."),
-        "{}",
-        day1.en()
-    );
-    assert!(
-        day6.zh().ends_with("告知顾客2026-03-09来院拆线。"),
-        "{}",
-        day6.zh()
-    );
-    assert!(
-        day6.en()
-            .ends_with("remind them that the sutures come out on 2026-03-09."),
-        "{}",
-        day6.en()
+    ends(day6.zh(), "告知顾客2026-03-09来院拆线。");
+    ends(
+        day6.en(),
+        "remind them that the sutures come out on 2026-03-09.",
     );
 
     let mondays = Calendar::from_json("clinic.json", r#"{"closed_weekdays": ["Mon"]}"#).unwrap();
     let (day1, day6) = scripts(&ep, &mondays);
     assert!(day1.zh().contains("2026-03-04"), "{}", day1.zh());
-    assert!(
-        day6.zh().ends_with("告知顾客2026-03-10来院拆线。"),
-        "{}",
-        day6.zh()
-    );
+    ends(day6.zh(), "告知顾客2026-03-10来院拆线。");
 
     let mut given = ep.clone();
     given.milestones.insert(
@@ -728,11 +712,7 @@ fn the_day_1_and_day_6_calls_name_the_visit_days_as_the_plan_has_them() {
         followup::episode::Dates(vec!["2026-03-12".parse().unwrap()]),
     );
     let (_, day6) = scripts(&given, &Calendar::default());
-    assert!(
-        day6.en().ends_with("come out on 2026-03-12."),
-        "{}",
-        day6.en()
-    );
+    ends(day6.en(), "come out on 2026-03-12.");
 }
 
 /// `{visit:NAME}` in a rule file: of several dates, the first on or after the task's
@@ -801,4 +781,9 @@ fn visit_names_the_milestone_day_next_to_the_task() {
         ),
         "{err}"
     );
+}
+
+/// Asserts that `text` ends with `tail`, showing the text when it does not.
+fn ends(text: &str, tail: &str) {
+    assert!(text.ends_with(tail), "{text}");
 }
