@@ -364,11 +364,7 @@ fn presales_second_follow_up_never_ends_after_day_30() {
 /// five weeks before the consultation it is about.
 #[test]
 fn lead_ownership_ignores_contacts_before_the_consultation() {
-    let p = plan(
-        r#"{"id": "l-8", "event": "consultation", "at": "2026-03-10T10:00:00",
-            "attributes": {"source": "online", "outcome": "not_booked", "assigned_to": "customer_service"},
-            "patient": {"id": "p-8"}, "facts": [{"kind": "contacted", "at": "2025-11-01T10:00:00"}]}"#,
-    );
+    let p = plan(&contacted_lead("l-8", "2025-11-01T10:00:00"));
     assert_eq!(reassignment_days(&p), ["2026-06-10"]);
 }
 
@@ -404,11 +400,7 @@ fn presales_lead_without_a_source_still_gets_a_day_3_follow_up() {
 /// - a call unanswered on 5 May: no contact either.
 #[test]
 fn lead_ownership_counts_from_the_last_call_the_history_records() {
-    let ep = episode(
-        r#"{"id": "l-10", "event": "consultation", "at": "2026-03-10T10:00:00",
-            "attributes": {"source": "online", "outcome": "not_booked", "assigned_to": "customer_service"},
-            "patient": {"id": "p-10"}, "facts": [{"kind": "contacted", "at": "2026-03-20T10:00:00"}]}"#,
-    );
+    let ep = episode(&contacted_lead("l-10", "2026-03-20T10:00:00"));
     let reassign = reassignment_days;
     let rules = builtin();
     assert_eq!(
@@ -453,4 +445,15 @@ fn reassignment_days(p: &Plan) -> Vec<String> {
         .iter()
         .map(|t| t.due.to_string())
         .collect()
+}
+
+/// An online lead of Tue 10 Mar 2026 who did not book, handed to customer service, with a
+/// `contacted` fact at `contacted` (its patient is `p-` and the lead's number).
+fn contacted_lead(id: &str, contacted: &str) -> String {
+    let patient = id.replace("l-", "p-");
+    format!(
+        r#"{{"id": "{id}", "event": "consultation", "at": "2026-03-10T10:00:00",
+            "attributes": {{"source": "online", "outcome": "not_booked", "assigned_to": "customer_service"}},
+            "patient": {{"id": "{patient}"}}, "facts": [{{"kind": "contacted", "at": "{contacted}"}}]}}"#
+    )
 }
