@@ -101,6 +101,23 @@ fn dependents(program: &str, step: &str) -> BTreeSet<String> {
     }
 }
 
+/// The steps that count from the last contact (`latest:contacted…`): an outcome that
+/// reached the patient is a `contacted` fact of its episode (lead ownership).
+fn counting_from_contacts() -> BTreeSet<(String, String)> {
+    builtin()
+        .definitions()
+        .iter()
+        .flat_map(|d| d.program.steps.iter().map(move |s| (d, s)))
+        .filter(|(_, s)| {
+            s.from.as_deref().is_some_and(|f| {
+                f.strip_prefix("latest:")
+                    .is_some_and(|kinds| kinds.split(',').any(|k| k == "contacted"))
+            })
+        })
+        .map(|(d, s)| (d.program.id.clone(), s.id.clone()))
+        .collect()
+}
+
 proptest! {
     #![proptest_config(cases(48))]
 
@@ -128,8 +145,9 @@ proptest! {
 
     /// Recording one more outcome (other than a refusal, which belongs to the patient and
     /// reaches every later call) changes only the tasks of its occurrence — the task,
-    /// its attempts, escalations and the tasks an abnormal recovery brings — and the
-    /// tasks of steps that count from its step.
+    /// its attempts, escalations and the tasks an abnormal recovery brings —, the
+    /// tasks of steps that count from its step, and those of the episode's steps that
+    /// count from the last contact (the outcome may have reached the patient).
     #[test]
     fn prop_one_outcome_changes_only_its_tasks(
         ep in arb_any_episode(),
@@ -152,11 +170,13 @@ proptest! {
         let parts: Vec<&str> = extra.task.split('/').collect();
         let occurrence = parts[..4].join("/");
         let steps = dependents(parts[0], parts[1]);
+        let from_contacts = counting_from_contacts();
         let concerned = |id: &str| {
             let p: Vec<&str> = id.split('/').collect();
             id == occurrence
                 || id.starts_with(&format!("{occurrence}/"))
                 || (p[0] == parts[0] && p[2] == parts[2] && steps.contains(p[1]))
+                || (p[2] == parts[2] && from_contacts.contains(&(p[0].to_string(), p[1].to_string())))
         };
         let d = followup::replan::diff(&before, &after);
         let changed: Vec<String> = d.create.iter().map(|t| t.id())
