@@ -433,7 +433,56 @@ impl View<'_> {
                 .map(|event| (c.date - *event).num_days());
             self.contact_line(&mut out, c, days);
         }
+        self.waiting_lines(&mut out, &merged.waiting, &dates);
         self.dropped_lines(&mut out, &merged.dropped);
         out
+    }
+
+    /// The tasks held until a fact is recorded (a further-needs call waiting for
+    /// `recovered`): no contact yet, but staff should see them and until when they wait.
+    fn waiting_lines(
+        &self,
+        out: &mut String,
+        waiting: &[Task],
+        dates: &std::collections::HashMap<&str, NaiveDate>,
+    ) {
+        if waiting.is_empty() {
+            return;
+        }
+        let zh = self.zh();
+        let _ = writeln!(
+            out,
+            "\n{}",
+            if zh {
+                "等待条件（记录后才安排）："
+            } else {
+                "Waiting for a fact (no contact until it is recorded):"
+            }
+        );
+        for t in waiting {
+            let d = dates
+                .get(t.episode())
+                .map(|event| format!("D+{}", (t.due - *event).num_days()))
+                .unwrap_or_default();
+            let until = t.expires.map_or(String::new(), |e| {
+                if zh {
+                    format!("  [最迟等到 {e}]")
+                } else {
+                    format!("  [waits until {e}]")
+                }
+            });
+            let _ = writeln!(
+                out,
+                "  {} {}  {}{}  {}{}{}{}{until}",
+                t.due,
+                weekday(t.due, self.lang),
+                pad(&d, 6),
+                t.window,
+                pad(t.role().label(self.lang), 20),
+                pad(t.channel().label(self.lang), 10),
+                t.title().get(self.lang),
+                notes(t, self.lang),
+            );
+        }
     }
 }
