@@ -806,6 +806,75 @@ fn a_wait_ends_by_its_then_proceed_or_escalate() {
     }
 }
 
+/// docs/domain.md §8: "a wait has a limit". A fact recorded after the wait has ended
+/// comes too late and changes nothing: the needs call of 2 Apr waits a month (to 2 May);
+/// recovered on 20 May, the call went ahead on 2 May (`proceed`), or it waited and expired
+/// on 2 May, with the supervisor's task on 3 May (`escalate`) or without (`drop`) — the
+/// plan is the one without the fact, not a sales call revived on 20 May. On the last day
+/// of the wait (2 May) the fact is still in time.
+#[test]
+fn a_fact_after_the_end_of_the_wait_comes_too_late() {
+    let rules = |wait: &str| {
+        RuleSet::builder()
+            .source(
+                "w.json",
+                format!(
+                    r#"{{"format": "followup/v1", "id": "w", "name": {{"zh": "w", "en": "w"}},
+                      "steps": [{{"id": "needs-call", "offset": "P1M", "wait_for": {wait},
+                                 "title": {{"zh": "需求", "en": "Further needs"}}}}]}}"#
+                ),
+            )
+            .build()
+            .unwrap()
+    };
+    let ep = |at: &str| {
+        episode(&format!(
+            r#"{{"id": "u-3", "event": "x", "at": "2026-03-02", "patient": {{"id": "p-u"}},
+                "facts": [{{"kind": "recovered", "at": "{at}"}}]}}"#
+        ))
+    };
+    let cal = Calendar::default();
+    let late = ep("2026-05-20T10:00:00");
+    let p = rules(r#""recovered""#).plan(&late, &cal).unwrap();
+    assert_calendar(
+        &p,
+        &["2026-05-02 needs-call phone customer_service <- 2026-04-02 (wait_ended)"],
+    );
+    for (then, expected) in [
+        (
+            "drop",
+            &["2026-04-02 needs-call phone customer_service"][..],
+        ),
+        (
+            "escalate",
+            &[
+                "2026-04-02 needs-call phone customer_service",
+                "2026-05-03 needs-call/escalation internal supervisor <- 2026-04-02 (wait_ended)",
+            ][..],
+        ),
+    ] {
+        let p = rules(&format!(r#"{{"fact": "recovered", "then": "{then}"}}"#))
+            .plan(&late, &cal)
+            .unwrap();
+        assert_calendar(&p, expected);
+        assert_eq!(p.tasks[0].waits_for(), Some("recovered"), "{then}");
+        assert_eq!(
+            p.tasks[0].expires.map(|d| d.to_string()).as_deref(),
+            Some("2026-05-02"),
+            "{then}"
+        );
+    }
+    // Recovered on the wait's last day: in time.
+    let p = rules(r#"{"fact": "recovered", "then": "drop"}"#)
+        .plan(&ep("2026-05-02T17:00:00"), &cal)
+        .unwrap();
+    assert_calendar(
+        &p,
+        &["2026-05-02 needs-call phone customer_service <- 2026-04-02 (waited_for_fact)"],
+    );
+    assert_eq!(p.tasks[0].waits_for(), None);
+}
+
 /// An SMS opt-out recorded on the patient holds in the aftercare programs too: plastic
 /// outpatient operated Mon 2 Mar 2026, opted out of SMS on 5 Mar — the messages before
 /// (dressing-change reminder, 3 Mar) go out, every later one is dropped `opted_out`.

@@ -266,7 +266,13 @@ impl Planner<'_> {
         let mut waiting = false;
         let mut escalate_after = None;
         if let Some(w) = &step.wait {
-            match self.facts.first(&w.fact).map(|at| at.date()) {
+            let Landing::Date(end) = w.max.apply(rule_day, MonthEnd::Clamp) else {
+                return Err(self.out_of_range(step));
+            };
+            // A fact that comes after the wait has ended comes too late: the plan is the
+            // one without it (the task went ahead, or was void, at the end of the wait).
+            let fact = self.facts.first(&w.fact).map(|at| at.date());
+            match fact.filter(|d| *d <= end.max(due)) {
                 Some(fact_day) if fact_day > due => {
                     due = self.on_or_after(step.info.channel, fact_day);
                     shifted = Some(ShiftReason::WaitedForFact);
@@ -283,8 +289,9 @@ impl Planner<'_> {
                 }
                 Some(_) => {}
                 None => {
-                    let Landing::Date(end) = w.max.apply(rule_day, MonthEnd::Clamp) else {
-                        return Err(self.out_of_range(step));
+                    let not_come = |fact: Option<NaiveDate>| match fact {
+                        Some(late) => format!("it came on {late}, too late"),
+                        None => "it has not come".to_string(),
                     };
                     match w.then {
                         WaitThen::Proceed => {
@@ -293,9 +300,10 @@ impl Planner<'_> {
                                 shifted = Some(ShiftReason::WaitEnded);
                                 self.why(|| {
                                     format!(
-                                        "waits for {} at most {} ({end}); it has not come: goes ahead on {}",
+                                        "waits for {} at most {} ({end}); {}: goes ahead on {}",
                                         w.fact,
                                         w.max,
+                                        not_come(fact),
                                         day(due)
                                     )
                                 });
@@ -308,8 +316,10 @@ impl Planner<'_> {
                             let end = end.max(due);
                             self.why(|| {
                                 format!(
-                                    "waits for {}, not recorded yet: held until {end}, then {}",
+                                    "waits for {} at most {} ({end}); {}: held until {end}, then {}",
                                     w.fact,
+                                    w.max,
+                                    not_come(fact),
                                     if w.then == WaitThen::Drop {
                                         "dropped"
                                     } else {
