@@ -172,7 +172,9 @@ fn plastic_outpatient_with_given_dressing_and_suture_dates() {
     );
 }
 
-/// docs/domain.md §2: laser calls on D+1, D+3, D+6, M+1, M+3, M+6, by customer service.
+/// docs/domain.md §2: laser calls on D+1, D+3, D+6, M+1, M+3, M+6, by customer service;
+/// the further needs asked at M+3 and M+6 are the onsite consultant's calls, which wait for
+/// the patient's recovery (§8: no selling before it).
 #[test]
 fn laser_aftercare() {
     let p = plan(
@@ -187,6 +189,7 @@ fn laser_aftercare() {
             "2026-03-08 day-6-call phone customer_service",
             "2026-04-02 month-1-call phone customer_service",
             "2026-06-02 month-3-call phone customer_service",
+            "2026-06-02 month-3-further-needs phone onsite_consultant",
             "2026-09-02 further-needs-call phone onsite_consultant",
             "2026-09-02 month-6-call phone customer_service",
         ],
@@ -259,6 +262,7 @@ fn closed_days_move_tasks_to_the_next_open_day() {
             "2026-03-09 day-6-call phone customer_service <- 2026-03-08 (closed_weekday)",
             "2026-04-02 month-1-call phone customer_service",
             "2026-06-02 month-3-call phone customer_service",
+            "2026-06-02 month-3-further-needs phone onsite_consultant",
             "2026-09-02 further-needs-call phone onsite_consultant",
             "2026-09-02 month-6-call phone customer_service",
         ],

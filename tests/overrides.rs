@@ -94,6 +94,7 @@ fn steps_change_role_and_text_switch_off_and_are_added() {
               "day-3-call": {"offset": "P2D", "role": "onsite_consultant",
                              "title": {"zh": "术后第二天回访", "en": "Day-2 call"}},
               "month-6-call": {"enabled": false},
+              "month-3-further-needs": {"enabled": false},
               "further-needs-call": {"enabled": false}
             },
             "add_steps": [
@@ -175,7 +176,7 @@ fn override_errors_are_located_in_the_override() {
     assert_eq!(
         err(r#"{"format": "followup/v1", "override": "laser-aftercare",
   "steps": {"day-4-call": {"offset": "P4D"}}}"#),
-        "clinic.json: /steps/day-4-call (line 2, column 27): no step \"day-4-call\" in program \"laser-aftercare\": expected one of day-1-call, day-3-call, day-6-call, month-1-call, month-3-call, month-6-call, further-needs-call; did you mean \"day-1-call\"?"
+        "clinic.json: /steps/day-4-call (line 2, column 27): no step \"day-4-call\" in program \"laser-aftercare\": expected one of day-1-call, day-3-call, day-6-call, month-1-call, month-3-call, month-3-further-needs, month-6-call, further-needs-call; did you mean \"day-1-call\"?"
     );
     assert_eq!(
         err(r#"{"format": "followup/v1", "override": "laser-aftercare",

@@ -78,8 +78,8 @@ fn an_opt_out_of_calls_cancels_the_later_calls_with_the_reason() {
     )
     .facts;
     let d = diff(&plan(&laser), &plan(&opted));
-    // The day-1 call (3 March) was before the opt-out; D+3, D+6, M+1, M+3, M+6 (the care
-    // call and the further-needs call) are after.
+    // The day-1 call (3 March) was before the opt-out; D+3, D+6, M+1, M+3 and M+6 (the
+    // care calls and the further-needs calls) are after.
     assert_eq!(d.keep, ["laser-aftercare/day-1-call/ep-3/0"]);
     let cancelled: Vec<(&str, Option<DropReason>)> = d
         .cancel
@@ -94,6 +94,7 @@ fn an_opt_out_of_calls_cancels_the_later_calls_with_the_reason() {
             ("day-6-call", opted_out),
             ("month-1-call", opted_out),
             ("month-3-call", opted_out),
+            ("month-3-further-needs", opted_out),
             ("further-needs-call", opted_out),
             ("month-6-call", opted_out),
         ]

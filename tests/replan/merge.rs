@@ -45,8 +45,8 @@ fn a_plastic_procedure_and_a_laser_treatment_the_same_day_share_their_calls() {
     );
     // Calls on the same day become one call; laser first on equal priority (aftercare,
     // customer service, same day: program id). On M+3 and M+6 the onsite consultant's
-    // call leads (role order). The further-needs calls of M+6 wait for recovery: no
-    // contact yet, listed apart. Messages on 3, 8 and 10 March fit the 2-in-7-days cap:
+    // call leads (role order). The further-needs calls (laser M+3, both M+6) wait for
+    // recovery: no contact yet, listed apart. Messages on 3, 8 and 10 March fit the 2-in-7-days cap:
     // 3..9 March holds two, 4..10 March two. The dressing-change visit stays alone.
     let expected = [
         "2026-03-03 phone customer_service: day-1-call@ep-b, day-1-call@ep-a",
@@ -85,6 +85,7 @@ fn a_plastic_procedure_and_a_laser_treatment_the_same_day_share_their_calls() {
     assert_eq!(
         ids(&merged.waiting),
         [
+            "laser-aftercare/month-3-further-needs/ep-b/0",
             "laser-aftercare/further-needs-call/ep-b/0",
             "plastic-aftercare/further-needs-call/ep-a/0"
         ]

@@ -165,6 +165,11 @@ fn as_of_in_the_middle_of_a_plan_marks_missed_tasks_without_moving_them() {
                 Some(Status::Upcoming)
             ),
             (
+                "2026-06-02".to_string(),
+                "month-3-further-needs",
+                Some(Status::Upcoming)
+            ),
+            (
                 "2026-09-02".to_string(),
                 "further-needs-call",
                 Some(Status::Upcoming)
