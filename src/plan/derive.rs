@@ -27,26 +27,33 @@ impl Planner<'_> {
     /// The first moment from `t` when `channel` works, in the window `window_on` gives
     /// for the day: `t`'s day if some of its window is left after `t`, else the next day
     /// the channel works (with why the day moved). `None` when that day has no window.
+    /// With `any_day`, closed days count as working days (a step that keeps its closed
+    /// days: a complaint's call).
     pub(super) fn first_moment(
         &self,
         channel: Channel,
         t: NaiveDateTime,
         window_on: &dyn Fn(&Self, NaiveDate) -> Result<Option<TimeWindow>>,
+        any_day: bool,
     ) -> Result<Option<(NaiveDate, TimeWindow, Option<ShiftReason>)>> {
         let day = t.date();
-        if self.cal.works(channel, day) {
+        if any_day || self.cal.works(channel, day) {
             if let Some(w) = window_on(self, day)?.and_then(|w| shift::after_time(w, t.time())) {
                 return Ok(Some((day, w, None)));
             }
         }
-        let reason = self
-            .cal
-            .closed_reason_for(channel, day)
+        let reason = (!any_day)
+            .then(|| self.cal.closed_reason_for(channel, day))
+            .flatten()
             .unwrap_or(ShiftReason::AfterEvent);
         let Some(next) = day.succ_opt() else {
             return Ok(None);
         };
-        let next = self.on_or_after(channel, next);
+        let next = if any_day {
+            next
+        } else {
+            self.on_or_after(channel, next)
+        };
         Ok(window_on(self, next)?.map(|w| (next, w, Some(reason))))
     }
 
@@ -158,9 +165,13 @@ impl Planner<'_> {
         let t = at
             .checked_add_signed(TimeDelta::minutes(after_minutes))
             .unwrap_or(at);
-        let placed = self.first_moment(step.info.channel, t, &|p: &Self, day| {
-            p.time_window(step, day)
-        })?;
+        let keep = step.closed_day == crate::model::ClosedDay::Keep;
+        let placed = self.first_moment(
+            step.info.channel,
+            t,
+            &|p: &Self, day| p.time_window(step, day),
+            keep,
+        )?;
         let Some(placed) = placed else {
             self.dropped(
                 step,
@@ -229,8 +240,12 @@ impl Planner<'_> {
                     return Ok(());
                 };
                 let derived = Derived::Message;
-                let placed =
-                    self.first_moment(channel, at, &|p: &Self, _| Ok(p.day_window(channel)))?;
+                let placed = self.first_moment(
+                    channel,
+                    at,
+                    &|p: &Self, _| Ok(p.day_window(channel)),
+                    false,
+                )?;
                 let Some(placed) = placed else {
                     self.dropped(
                         step,
@@ -281,7 +296,7 @@ impl Planner<'_> {
         at: NaiveDateTime,
     ) -> Result<()> {
         let day = self.windows.day;
-        let placed = self.first_moment(Channel::Internal, at, &|_, _| Ok(Some(day)))?;
+        let placed = self.first_moment(Channel::Internal, at, &|_, _| Ok(Some(day)), false)?;
         if let Some(placed) = placed {
             let latest = shift::add_days(placed.0, SUPERVISOR_LATEST_DAYS).unwrap_or(placed.0);
             let expires = shift::add_days(latest, SUPERVISOR_EXPIRES_DAYS);
@@ -306,9 +321,12 @@ impl Planner<'_> {
                 crate::compile::derived::abnormal(&step.info, &names)
             })
             .clone();
-        let placed = self.first_moment(Channel::Phone, at, &|p: &Self, _| {
-            Ok(p.day_window(Channel::Phone))
-        })?;
+        let placed = self.first_moment(
+            Channel::Phone,
+            at,
+            &|p: &Self, _| Ok(p.day_window(Channel::Phone)),
+            false,
+        )?;
         if let Some(placed) = placed {
             let expires = shift::add_days(placed.0, SUPERVISOR_EXPIRES_DAYS);
             if let Some(t) = self.derived_task(
@@ -324,7 +342,7 @@ impl Planner<'_> {
             }
         }
         let day = self.windows.day;
-        let placed = self.first_moment(Channel::InPerson, at, &|_, _| Ok(Some(day)))?;
+        let placed = self.first_moment(Channel::InPerson, at, &|_, _| Ok(Some(day)), false)?;
         if let Some(placed) = placed {
             let latest = shift::add_days(placed.0, VISIT_LATEST_DAYS).unwrap_or(placed.0);
             let expires = shift::add_days(placed.0, VISIT_EXPIRES_DAYS);

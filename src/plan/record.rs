@@ -10,7 +10,7 @@ use super::ledger::{Entry, IgnoredReason};
 use super::task::{Derived, Dropped, Record};
 use super::{lifecycle, shift, Planner};
 use crate::calendar::ShiftReason;
-use crate::compile::{Program, Step};
+use crate::compile::{Program, RetryThen, Step};
 use crate::error::Result;
 use crate::history::OutcomeKind;
 use crate::model::Channel;
@@ -97,8 +97,15 @@ impl Planner<'_> {
                             moved = true;
                         }
                         None => {
+                            // No attempt fits before the task expires (a long closure) or
+                            // outside the patient's rest hours: what follows the last
+                            // attempt follows now. The task is not done: its
+                            // supervisor's check stays.
+                            if r.then != RetryThen::Drop {
+                                let last = attempt - 1;
+                                self.after_last_attempt(program, step, base, last, r.then, o.at)?;
+                            }
                             finished = true;
-                            closed_at = Some(o.at);
                         }
                     }
                 }

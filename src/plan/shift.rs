@@ -514,6 +514,16 @@ impl Planner<'_> {
             return Placed::Drop(DropReason::AfterEvent, None);
         }
         let channel = step.info.channel;
+        let gap = self.gap(channel, step.info.role, nominal);
+        let lo = max_opt(due.succ_opt(), gap.lo);
+        let hi = min_opt(b.hi, gap.hi);
+        if step.closed_day == ClosedDay::Keep {
+            // A step done on closed days too (a complaint's call: staff on duty call from
+            // home) moves to the next day, whatever the calendar says of it.
+            if let Some(d) = lo.filter(|d| within(*d, Some(*d), hi)) {
+                return Placed::Day(d, Some(ShiftReason::AfterEvent));
+            }
+        }
         // max_shift counts from the rule's day; "keep" cannot keep a day with no time
         // left, so it moves on however far.
         let max = match (step.max_shift, step.beyond_max_shift) {
@@ -522,9 +532,6 @@ impl Planner<'_> {
             }
             _ => None,
         };
-        let gap = self.gap(channel, step.info.role, nominal);
-        let lo = max_opt(due.succ_opt(), gap.lo);
-        let hi = min_opt(b.hi, gap.hi);
         if let Some(d) = self.search(
             channel,
             due,

@@ -4,6 +4,7 @@
 //! `evening` 18:00-20:30). `builtin` runs the built-in programs through the loop.
 
 mod builtin;
+mod closures;
 mod reports;
 
 use crate::support::{builtin, dropped, ser};

@@ -1,0 +1,117 @@
+//! The loop over a long closure (docs/domain.md §7, §8, §9): National Day 2026 closes the
+//! clinic from Thu 1 to Wed 7 Oct (the official calendar, `cn-2026`); Wed 30 Sep and Thu
+//! 8 Oct are working days. Expected days written from the built-in rules and that table.
+
+use super::*;
+
+fn on_china(episode: &str, history: &str) -> Plan {
+    let rules = builtin();
+    let ep = rules.read_episode("ep", episode).unwrap();
+    rules
+        .plan_with(
+            &ep,
+            &self::history(history),
+            &Calendar::china(2026).unwrap(),
+        )
+        .unwrap()
+}
+
+/// Plastic outpatient operated Tue 29 Sep: the day-1 call is Wed 30 Sep. No answer at
+/// 17:00: the second call would be at 19:00, after the 18:00 end of the day; the next day
+/// the call desk works is Thu 8 Oct, after the call stops being worth making (7 days
+/// after its day: 7 Oct). No call can be tried again, so what follows the last attempt
+/// follows now — the rule's message, the same day from 17:00 (messages go out every
+/// day) — and the call is not done: the supervisor's check stays, 1 day after its day
+/// (1 Oct, closed), on the reopening day, 8 Oct.
+#[test]
+fn an_unanswered_day_1_call_before_national_day_is_messaged_and_checked() {
+    let p = on_china(
+        r#"{"id": "n-1", "event": "procedure", "at": "2026-09-29T10:00:00",
+            "attributes": {"category": "plastic", "setting": "outpatient"}, "patient": {"id": "p-1"}}"#,
+        r#"{"outcomes": [{"task": "plastic-aftercare/day-1-call/n-1/0", "outcome": "no_answer",
+            "at": "2026-09-30T17:00:00", "by": "u-3"}]}"#,
+    );
+    let id = "plastic-aftercare/day-1-call/n-1/0";
+    let chain: Vec<String> = (p.tasks.iter())
+        .filter(|t| t.step() == "day-1-call")
+        .map(|t| format!("{} {}", t.id(), line(t)))
+        .collect();
+    assert_eq!(
+        chain,
+        [
+            format!("{id} 2026-09-30 09:00-18:00 phone customer_service [no_answer closed]"),
+            format!("{id}/message 2026-09-30 17:00-18:00 sms customer_service"),
+            format!("{id}/overdue 2026-10-08 09:00-18:00 internal supervisor"),
+        ]
+    );
+    assert!(
+        dropped(&p).contains(&format!("{id}/attempt-2 expired - 2026-09-30")),
+        "{:?}",
+        dropped(&p)
+    );
+}
+
+const EVENING: &str = r#"{"id": "k-1", "event": "complaint", "at": "2026-09-30T20:30:00",
+    "attributes": {"about": "pain", "severity": "serious"}, "patient": {"id": "p-2"}}"#;
+
+/// A serious complaint logged at 20:30 on the eve of the closure: nothing of that day is
+/// left, so the call and the supervisor's review go to the next morning, Thu 1 Oct
+/// 09:00-12:00, closed or not (§7: a complaint is called at once; §9: staff on duty call
+/// from home). Before, both were dropped: the next open day, 8 Oct, was past their worth.
+/// The first call's check (1 day after it) is 2 Oct, closed: 8 Oct.
+#[test]
+fn a_complaint_on_the_eve_of_a_closure_is_called_the_next_morning() {
+    let p = on_china(EVENING, "{}");
+    let got: Vec<String> = (p.tasks.iter())
+        .filter(|t| t.due < chrono::NaiveDate::from_ymd_opt(2026, 10, 9).unwrap())
+        .map(|t| format!("{} {} {:?}", t.id(), line(t), t.shifted.map(|s| s.name())))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            "complaint/first-call/k-1/0 2026-10-01 09:00-12:00 phone customer_service Some(\"after_event\")",
+            "complaint/serious-review/k-1/0 2026-10-01 09:00-12:00 internal supervisor Some(\"after_event\")",
+            "complaint/first-call/k-1/0/overdue 2026-10-08 09:00-18:00 internal supervisor Some(\"holiday\")",
+        ]
+    );
+    // Only the promised callback and the callbacks after it are dropped: no day was
+    // promised yet.
+    assert!(
+        (p.dropped.iter()).all(|d| d.step().contains("promised") || d.step().contains("resolved")),
+        "{:?}",
+        dropped(&p)
+    );
+}
+
+/// A complaint on Sat 3 Oct at 14:00, in the closure: called the same afternoon.
+#[test]
+fn a_complaint_in_a_closure_is_called_the_same_day() {
+    let p = on_china(
+        r#"{"id": "k-2", "event": "complaint", "at": "2026-10-03T14:00:00",
+            "attributes": {"about": "pain"}, "patient": {"id": "p-3"}}"#,
+        "{}",
+    );
+    let first = task(&p, "complaint/first-call/k-2/0");
+    assert_eq!(line(first), "2026-10-03 14:00-18:00 phone customer_service");
+    assert_eq!(first.shifted, None);
+}
+
+/// A complaint at 17:55 on 30 Sep, no answer at 17:56: the second call (19:56) finds
+/// nothing of the day left and goes to the next day, 1 Oct, closed or not, for its
+/// whole window; before, it was dropped (the next open day, 8 Oct, was past its worth)
+/// and the complaint left every worklist.
+#[test]
+fn an_unanswered_complaint_call_is_tried_again_the_next_day_of_a_closure() {
+    let p = on_china(
+        r#"{"id": "k-3", "event": "complaint", "at": "2026-09-30T17:55:00",
+            "attributes": {"about": "pain"}, "patient": {"id": "p-4"}}"#,
+        r#"{"outcomes": [{"task": "complaint/first-call/k-3/0", "outcome": "no_answer",
+            "at": "2026-09-30T17:56:00"}]}"#,
+    );
+    let second = task(&p, "complaint/first-call/k-3/0/attempt-2");
+    assert_eq!(
+        line(second),
+        "2026-10-01 09:00-18:00 phone customer_service"
+    );
+    assert_eq!(second.shifted, Some(ShiftReason::AfterEvent));
+}
