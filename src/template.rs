@@ -8,6 +8,7 @@
 
 use crate::error::Located;
 use crate::json::escape::{escaped, string};
+use crate::limits::{MAX_PLACEHOLDERS, MAX_TEXT_CHARS};
 use crate::sms::SmsSize;
 use crate::text::{resolve, Text};
 use chrono::{Datelike, NaiveDate};
@@ -449,7 +450,23 @@ pub(crate) fn compile(
             crate::json::push_key(&mut p, tag);
             p
         };
+        let chars = s.chars().count();
+        if chars > MAX_TEXT_CHARS {
+            return Err(Located::new(
+                here(),
+                format!("the text has {chars} characters: expected at most {MAX_TEXT_CHARS}"),
+            ));
+        }
         let parsed = parse(s, milestones).map_err(|m| Located::new(here(), m))?;
+        if let Parsed::Template(t) = &parsed {
+            let n = t.placeholders().count();
+            if n > MAX_PLACEHOLDERS {
+                return Err(Located::new(
+                    here(),
+                    format!("the text has {n} placeholders: expected at most {MAX_PLACEHOLDERS}"),
+                ));
+            }
+        }
         let template = match parsed {
             Parsed::Plain => None,
             Parsed::Unescaped(u) => {

@@ -32,4 +32,5 @@ mod shifts;
 mod support;
 mod tasks;
 mod templates;
+mod text_bounds;
 mod time_windows;

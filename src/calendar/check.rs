@@ -4,6 +4,7 @@
 use super::spec::Spec;
 use crate::error::Located;
 use crate::json::push_key;
+use crate::limits::MAX_VALUE_CHARS;
 
 type Check = fn(&Spec) -> Result<(), Located>;
 
@@ -26,7 +27,8 @@ pub(super) fn check(spec: &Spec) -> Result<(), Located> {
     CHECKS.iter().try_for_each(|check| check(spec))
 }
 
-/// The clinic's name, when given, is not empty in any language.
+/// The clinic's name, when given, is not empty in any language, and no longer than
+/// [`MAX_VALUE_CHARS`] (it fills `{clinic}`).
 fn clinic_name_not_empty(spec: &Spec) -> Result<(), Located> {
     let Some(name) = &spec.clinic else {
         return Ok(());
@@ -40,7 +42,23 @@ fn clinic_name_not_empty(spec: &Spec) -> Result<(), Located> {
                 "the clinic's name is empty: expected a non-empty text, or no \"clinic\" at all",
             ))
         }
-        None => Ok(()),
+        None => match name
+            .iter()
+            .find(|(_, s)| s.chars().count() > MAX_VALUE_CHARS)
+        {
+            Some((tag, s)) => {
+                let mut at = "/clinic".to_string();
+                push_key(&mut at, tag);
+                Err(Located::new(
+                    at,
+                    format!(
+                        "the clinic's name has {} characters: expected at most {MAX_VALUE_CHARS}",
+                        s.chars().count()
+                    ),
+                ))
+            }
+            None => Ok(()),
+        },
     }
 }
 

@@ -4,7 +4,7 @@
 use super::Episode;
 use crate::compile::pointer;
 use crate::error::Located;
-use crate::limits::Limits;
+use crate::limits::{Limits, MAX_VALUE_CHARS};
 
 /// The characters of episode and patient ids: 1 to 64 of `A-Z a-z 0-9 . _ -`. Task ids are
 /// `program/step/episode/occurrence`, so an id must not hold `/`; patient-level plans use
@@ -21,7 +21,7 @@ fn is_safe_id(id: &str) -> bool {
 type Check = fn(&Episode, &Limits) -> Result<(), Located>;
 
 /// Every check, in the order their errors are reported.
-const CHECKS: [Check; 11] = [
+const CHECKS: [Check; 12] = [
     fact_count,
     episode_id,
     patient_id,
@@ -33,10 +33,11 @@ const CHECKS: [Check; 11] = [
     rest_hours,
     patient_opt_outs,
     owners,
+    values,
 ];
 
 /// The checks of a patient planned over a horizon (the episode is the engine's own).
-const PATIENT_CHECKS: [Check; 3] = [patient_id, rest_hours, patient_opt_outs];
+const PATIENT_CHECKS: [Check; 4] = [patient_id, rest_hours, patient_opt_outs, patient_name];
 
 impl Episode {
     /// Runs every check; the first failure is the error.
@@ -244,6 +245,56 @@ fn fact_count(ep: &Episode, limits: &Limits) -> Result<(), Located> {
                 ),
             )
             .limit("max_facts"));
+        }
+    }
+    Ok(())
+}
+
+/// A value that may fill a placeholder (`{patient}`, `{owner}`, `{procedure}`) holds at
+/// most [`MAX_VALUE_CHARS`] characters: a filled text stays small.
+fn value(at: &dyn Fn() -> String, what: &str, v: &str) -> Result<(), Located> {
+    // Bytes bound characters: most values are checked without counting.
+    if v.len() <= MAX_VALUE_CHARS {
+        return Ok(());
+    }
+    let n = v.chars().count();
+    if n <= MAX_VALUE_CHARS {
+        return Ok(());
+    }
+    Err(Located::new(
+        at(),
+        format!("the {what} has {n} characters: expected at most {MAX_VALUE_CHARS}"),
+    ))
+}
+
+fn patient_name(ep: &Episode, _: &Limits) -> Result<(), Located> {
+    match &ep.patient.name {
+        Some(name) => value(&|| "/patient/name".into(), "patient's name", name),
+        None => Ok(()),
+    }
+}
+
+fn values(ep: &Episode, limits: &Limits) -> Result<(), Located> {
+    patient_name(ep, limits)?;
+    for (key, v) in &ep.attributes {
+        value(&|| pointer(&["attributes", key]), "attribute", v)?;
+    }
+    for (role, owner) in &ep.owners {
+        if let Some(name) = &owner.name {
+            value(
+                &|| format!("/owners/{}/name", role.name()),
+                "owner's name",
+                name,
+            )?;
+        }
+    }
+    for (i, r) in ep.reassignments.iter().enumerate() {
+        if let Some(name) = &r.to.name {
+            value(
+                &|| format!("/reassignments/{i}/to/name"),
+                "owner's name",
+                name,
+            )?;
         }
     }
     Ok(())

@@ -335,22 +335,26 @@ mod tests {
     fn long_words_are_not_kept() {
         std::thread::spawn(|| {
             let rules = RuleSet::builtin().unwrap();
-            let episode = |procedure: &str| {
+            let episode = |procedure: &str, product: &str| {
                 let json = format!(
                     r#"{{"id": "e", "event": "procedure", "at": "2026-03-02T10:00:00",
-                        "attributes": {{"category": "plastic", "procedure": "{procedure}"}},
+                        "attributes": {{"category": "plastic", "procedure": "{procedure}",
+                                        "product": "{product}"}},
                         "patient": {{"id": "p"}}}}"#
                 );
                 Episode::from_json("e", &json).unwrap()
             };
-            let long = episode(&"鼻".repeat(2_000));
+            // Two values of 200 characters (the most one may hold), 1,200 bytes.
+            let long = episode(&"鼻".repeat(200), &"膏".repeat(200));
             assert!(!rules
                 .plan(&long, &Calendar::default())
                 .unwrap()
                 .tasks
                 .is_empty());
             assert_eq!(kept_count(), 0);
-            rules.plan(&episode("鼻"), &Calendar::default()).unwrap();
+            rules
+                .plan(&episode("鼻", "膏"), &Calendar::default())
+                .unwrap();
             assert_eq!(kept_count(), 1);
         })
         .join()

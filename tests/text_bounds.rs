@@ -1,0 +1,124 @@
+//! The fixed bounds on texts: a filled title or script stays small whatever the input.
+//! Before them, a 1 MB patient name in a script with `{patient}` 2,000 times made a plan
+//! of gigabytes. Each bound at its value is taken; one past it is refused, located.
+
+use followup::{
+    calendar::Calendar,
+    history::History,
+    rules::{RuleSet, MAX_PLACEHOLDERS, MAX_TEXT_CHARS, MAX_VALUE_CHARS},
+};
+
+fn program(script: &str) -> String {
+    format!(
+        r#"{{"format": "followup/v1", "id": "p", "name": {{"zh": "p", "en": "p"}},
+  "applies": {{"event": "procedure"}}, "vocabulary": {{"attributes": {{"procedure": "free"}}}},
+  "steps": [{{"id": "call", "offset": "P1D", "title": {{"zh": "回访", "en": "Call"}},
+    "script": {{"zh": "{script}", "en": "Call."}}}}]}}"#
+    )
+}
+
+fn build(script: &str) -> Result<RuleSet, followup::Error> {
+    RuleSet::builder().source("r.json", program(script)).build()
+}
+
+#[test]
+fn a_text_holds_at_most_2000_characters() {
+    assert_eq!(MAX_TEXT_CHARS, 2_000);
+    assert!(build(&"话".repeat(MAX_TEXT_CHARS)).is_ok());
+    let e = build(&"话".repeat(MAX_TEXT_CHARS + 1))
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        e,
+        "r.json: /steps/0/script/zh (line 4, column 22): the text has 2001 characters: expected at most 2000"
+    );
+}
+
+#[test]
+fn a_text_holds_at_most_16_placeholders() {
+    assert_eq!(MAX_PLACEHOLDERS, 16);
+    assert!(build(&"{patient}".repeat(MAX_PLACEHOLDERS)).is_ok());
+    let e = build(&"{patient}".repeat(MAX_PLACEHOLDERS + 1))
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        e,
+        "r.json: /steps/0/script/zh (line 4, column 22): the text has 17 placeholders: expected at most 16"
+    );
+}
+
+fn episode(name: &str, procedure: &str, owner: &str) -> String {
+    format!(
+        r#"{{"id": "e-1", "event": "procedure", "at": "2026-03-02T10:00:00",
+  "attributes": {{"procedure": "{procedure}"}},
+  "owners": {{"customer_service": {{"id": "u-1", "name": "{owner}"}}}},
+  "patient": {{"id": "p-1", "name": "{name}"}}}}"#
+    )
+}
+
+#[test]
+fn a_value_that_fills_a_placeholder_holds_at_most_200_characters() {
+    assert_eq!(MAX_VALUE_CHARS, 200);
+    let rules = build("{patient}，{procedure}，{owner}").unwrap();
+    let at = "名".repeat(MAX_VALUE_CHARS);
+    let past = "名".repeat(MAX_VALUE_CHARS + 1);
+    let ep = rules
+        .read_episode("ep.json", &episode(&at, &at, &at))
+        .unwrap();
+    let plan = rules.plan(&ep, &Calendar::default()).unwrap();
+    let script = plan.tasks[0]
+        .script()
+        .unwrap()
+        .get(followup::rules::Lang::Zh)
+        .to_string();
+    assert_eq!(script.chars().count(), 3 * MAX_VALUE_CHARS + 2);
+    for (json, at) in [
+        (
+            episode(&past, "x", "x"),
+            "/patient/name (line 4, column 36)",
+        ),
+        (
+            episode("x", &past, "x"),
+            "/attributes/procedure (line 2, column 31)",
+        ),
+        (
+            episode("x", "x", &past),
+            "/owners/customer_service/name (line 3, column 56)",
+        ),
+    ] {
+        let e = rules
+            .read_episode("ep.json", &json)
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with(&format!("ep.json: {at}: ")), "{e}");
+        assert!(
+            e.ends_with("has 201 characters: expected at most 200"),
+            "{e}"
+        );
+    }
+    let cal = Calendar::from_json(
+        "cal.json",
+        &format!(r#"{{"clinic": {{"zh": "{past}", "en": "Clinic"}}}}"#),
+    );
+    let e = cal.unwrap_err().to_string();
+    assert!(e.starts_with("cal.json: /clinic/zh"), "{e}");
+    assert!(
+        e.ends_with("the clinic's name has 201 characters: expected at most 200"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_follow_up_added_by_hand_is_bounded_too() {
+    let long = "话".repeat(MAX_TEXT_CHARS + 1);
+    let json = format!(
+        r#"{{"follow_ups": [{{"id": "photos", "due": "2026-03-24", "channel": "phone",
+  "role": "onsite_consultant", "title": {{"zh": "{long}", "en": "Photos"}}}}]}}"#
+    );
+    let e = History::from_json("h.json", &json).unwrap_err().to_string();
+    assert!(e.starts_with("h.json: /follow_ups/0/title/zh"), "{e}");
+    assert!(
+        e.ends_with("the text has 2001 characters: expected at most 2000"),
+        "{e}"
+    );
+}
