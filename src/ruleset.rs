@@ -236,7 +236,10 @@ impl RuleSetBuilder {
             // A text with overrides is read as JSON first: each of its objects is a program
             // or an override of one added before.
             if body.contains("\"override\"") {
-                let value: serde_json::Value =
+                // Each key once, as in program texts: the last of two equal keys
+                // must not silently win (`"override"` twice would switch off another
+                // program).
+                let crate::json::Strict(value) =
                     crate::json::read(text, &self.limits).map_err(read)?;
                 if set.with_overrides(name, &value, text)? {
                     continue;

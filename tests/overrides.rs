@@ -263,3 +263,28 @@ fn a_program_can_be_switched_off() {
         "off.json: /steps (line 1, column 87): \"steps\" beside \"enabled\": false: a program switched off has nothing to change; expected only \"format\", \"override\" and \"enabled\""
     );
 }
+
+/// An override file, as a program file, gives each key once: the last of two equal keys
+/// does not silently win (`"override"` twice switched off the second program named).
+#[test]
+fn a_key_given_twice_in_an_override_is_refused_at_the_second() {
+    let err = |text: &str| {
+        RuleSet::builder()
+            .builtin()
+            .source("clinic.json", text)
+            .build()
+            .expect_err("refused")
+            .to_string()
+    };
+    assert_eq!(
+        err(r#"{"format": "followup/v1", "override": "laser-aftercare",
+  "override": "complaint", "enabled": false}"#),
+        "clinic.json: /override (line 2, column 3): \"override\" is given twice: expected each key once"
+    );
+    assert_eq!(
+        err(r#"{"format": "followup/v1", "override": "laser-aftercare", "steps": {
+  "day-1-call": {"offset": "P2D"},
+  "day-1-call": {"role": "onsite_consultant"}}}"#),
+        "clinic.json: /steps/day-1-call (line 3, column 3): \"day-1-call\" is given twice: expected each key once"
+    );
+}

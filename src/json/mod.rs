@@ -7,11 +7,13 @@
 pub(crate) mod escape;
 pub(crate) mod out;
 mod shape;
+mod strict;
 mod words;
 
 pub(crate) use shape::{
     object, object_opt, objects, unique_keyed_map, unique_map, Document, Expected, Object,
 };
+pub(crate) use strict::Strict;
 
 use crate::error::Located;
 use crate::limits::Limits;
