@@ -16,11 +16,14 @@ impl RuleSet {
     /// recorded on any task, and with `contacts`, a `contacted` fact for each outcome that
     /// reached the patient (done, rescheduled, picked, declined, abnormal recovery) on a
     /// task of `episode` done by talking with them (a call, a visit, a WeChat
-    /// conversation; not a message, a letter or internal work).
+    /// conversation; not a message, a letter or internal work). What is recorded on a
+    /// task of `episode` before its `event` is a data slip and says nothing (the plan
+    /// lists it in `ignored`).
     pub(super) fn history_facts(
         &self,
         h: &History,
         episode: &str,
+        event: chrono::NaiveDateTime,
         contacts: bool,
     ) -> Vec<crate::episode::Fact> {
         use crate::history::OutcomeKind as K;
@@ -29,8 +32,11 @@ impl RuleSet {
             at,
             channel: None,
         };
+        let slip = |o: &crate::history::Outcome| {
+            o.at < event && ledger::parse_id(&o.task).is_some_and(|(_, _, e, ..)| e == episode)
+        };
         let mut out: Vec<crate::episode::Fact> = (h.outcomes.iter())
-            .filter(|o| o.outcome == K::Declined)
+            .filter(|o| o.outcome == K::Declined && !slip(o))
             .map(|o| fact("declined", o.at))
             .collect();
         if contacts {
@@ -41,7 +47,7 @@ impl RuleSet {
                         K::Done | K::Rescheduled | K::Picked | K::Declined | K::AbnormalRecovery
                     )
                 })
-                .filter(|o| self.talks(h, &o.task, episode));
+                .filter(|o| o.at >= event && self.talks(h, &o.task, episode));
             out.extend(reached.map(|o| fact(CONTACTED, o.at)));
         }
         out

@@ -34,6 +34,17 @@ pub struct Ignored {
     pub reason: IgnoredReason,
 }
 
+impl Ignored {
+    fn of(o: &Outcome, reason: IgnoredReason) -> Ignored {
+        Ignored {
+            task: o.task.clone(),
+            outcome: o.outcome,
+            at: o.at,
+            reason,
+        }
+    }
+}
+
 /// Why an outcome changed nothing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(any(test, feature = "schema"), derive(schemars::JsonSchema))]
@@ -48,6 +59,11 @@ pub enum IgnoredReason {
     AfterClosed,
     /// A `picked` day for a task whose day no role picks: record `rescheduled` instead.
     NotStaffPicked,
+    /// The same outcome recorded again (same task, kind, time and content): an upload
+    /// sent twice counts once.
+    Duplicate,
+    /// Recorded before the episode's event: a data slip (a clock, a wrong episode).
+    BeforeEvent,
 }
 
 /// One outcome, with the derived task it names (`…/attempt-2`, `…/overdue`), if any.
@@ -134,20 +150,38 @@ fn step_hash(program: &str, step: &str) -> u64 {
 impl<'h> Ledger<'h> {
     /// Files the outcomes about `episode`'s tasks; those of other episodes are left out
     /// (a host may pass a patient's whole history with each episode).
-    pub(super) fn new(history: &'h History, episode: &str) -> Ledger<'h> {
+    /// Outcomes recorded before the episode's `event` time, and copies of an outcome
+    /// (same task, kind, time and content), change nothing: listed in `ignored`.
+    pub(super) fn new(history: &'h History, episode: &str, event: NaiveDateTime) -> Ledger<'h> {
+        let mut ignored = Vec::new();
         let mut filed: Vec<(Key<'h>, Entry<'h>)> = Vec::with_capacity(history.outcomes.len());
         filed.extend((history.outcomes.iter()).filter_map(|o| {
             let (program, step, ep, n, derived) = parse_id(&o.task)?;
+            if ep != episode {
+                return None;
+            }
+            if o.at < event {
+                ignored.push(Ignored::of(o, IgnoredReason::BeforeEvent));
+                return None;
+            }
             let entry = Entry {
                 outcome: o,
                 derived,
             };
-            (ep == episode).then(|| ((step_hash(program, step), n, program, step), entry))
+            Some(((step_hash(program, step), n, program, step), entry))
         }));
         // By occurrence; within one, time order, then the outcome's own order (a stable
         // sort): the same history in any order files the same.
         filed.sort_by(|(ka, a), (kb, b)| {
             (ka.cmp(kb)).then_with(|| (a.outcome.at, a.outcome).cmp(&(b.outcome.at, b.outcome)))
+        });
+        // Copies sort next to each other.
+        filed.dedup_by(|(kb, b), (ka, a)| {
+            let copy = ka == kb && a.outcome == b.outcome;
+            if copy {
+                ignored.push(Ignored::of(b.outcome, IgnoredReason::Duplicate));
+            }
+            copy
         });
         let mut entries: Vec<(Key<'h>, Range<usize>)> = Vec::new();
         for (i, (key, _)) in filed.iter().enumerate() {
@@ -163,7 +197,7 @@ impl<'h> Ledger<'h> {
             filed,
             spare: Vec::new(),
             recorders: Vec::new(),
-            ignored: Vec::new(),
+            ignored,
             follow_ups: &history.follow_ups,
         }
     }
@@ -210,12 +244,7 @@ impl<'h> Ledger<'h> {
     /// Notes an outcome that changed nothing.
     pub(super) fn ignore(&mut self, e: &Entry<'_>, reason: IgnoredReason) {
         if e.outcome.outcome != OutcomeKind::Note {
-            self.ignored.push(Ignored {
-                task: e.outcome.task.clone(),
-                outcome: e.outcome.outcome,
-                at: e.outcome.at,
-                reason,
-            });
+            self.ignored.push(Ignored::of(e.outcome, reason));
         }
     }
 
@@ -243,15 +272,11 @@ impl<'h> Ledger<'h> {
                     IgnoredReason::NoSuchTask
                 };
                 if e.outcome.outcome != OutcomeKind::Note {
-                    self.ignored.push(Ignored {
-                        task: e.outcome.task.clone(),
-                        outcome: e.outcome.outcome,
-                        at: e.outcome.at,
-                        reason,
-                    });
+                    self.ignored.push(Ignored::of(e.outcome, reason));
                 }
             }
         }
+        self.ignored.retain(|i| i.outcome != OutcomeKind::Note);
         self.ignored.sort();
         self.ignored.dedup();
         plan.ignored = self.ignored;
@@ -350,7 +375,7 @@ mod tests {
         /// Outcomes in any order, of steps whose hash is the same (`day-1-call`,
         /// `day-3-call`, `day-6-call`: same length, same bytes where the hash looks) and
         /// of others, of this episode and another: each occurrence gets exactly its own
-        /// outcomes, in time order, and steps with none get none.
+        /// outcomes, in time order, copies once, and steps with none get none.
         #[test]
         fn each_occurrence_gets_its_own_outcomes(
             outcomes in proptest::collection::vec((0usize..6, 0u32..3, 0u32..100, proptest::bool::ANY), 0..30),
@@ -376,13 +401,15 @@ mod tests {
                 follow_ups: Vec::new(),
             };
             assert_eq!(step_hash("p", "day-1-call"), step_hash("p", "day-3-call"));
-            let mut ledger = Ledger::new(&history, "ep-1");
+            let mut ledger = Ledger::new(&history, "ep-1", chrono::NaiveDateTime::MIN);
             for step in STEPS {
                 for n in 0..4 {
                     let mut want: Vec<&Outcome> = (history.outcomes.iter())
                         .filter(|o| o.task == format!("p/{step}/ep-1/{n}"))
                         .collect();
-                    want.sort_by_key(|o| o.at);
+                    // In time order, a copy of an outcome once.
+                    want.sort_by_key(|o| (o.at, *o));
+                    want.dedup();
                     let got = ledger.take("p", step, n);
                     let got: Vec<&Outcome> =
                         got.iter().flatten().map(|e| e.outcome).collect();
@@ -403,7 +430,7 @@ mod tests {
     #[test]
     fn recorders_share_their_id() {
         let history = History::default();
-        let mut ledger = Ledger::new(&history, "ep-1");
+        let mut ledger = Ledger::new(&history, "ep-1", chrono::NaiveDateTime::MIN);
         let ids: Vec<String> = (0..RECORDERS + 4).map(|i| format!("u-{i}")).collect();
         let first: Vec<Arc<str>> = ids.iter().map(|id| ledger.recorder(id)).collect();
         for (k, id) in ids.iter().enumerate() {

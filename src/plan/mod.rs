@@ -294,7 +294,7 @@ impl RuleSet {
         let with_refusals;
         let extra = history.map(|h| {
             let contacts = self.vocabulary().facts().any(|f| f == contacts::CONTACTED);
-            self.history_facts(h, &episode.id, contacts)
+            self.history_facts(h, &episode.id, episode.at, contacts)
         });
         let episode = match extra.filter(|r| !r.is_empty()) {
             Some(extra) => {
@@ -329,7 +329,7 @@ impl RuleSet {
             shifted: 0,
             first_pass: scratch.first_pass,
             unplaced: scratch.unplaced,
-            ledger: history.map(|h| ledger::Ledger::new(h, &episode.id)),
+            ledger: history.map(|h| ledger::Ledger::new(h, &episode.id, episode.at)),
             placed: scratch.placed,
             first_anchors: scratch.first_anchors,
             trace: explain.then(Box::default),

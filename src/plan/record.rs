@@ -58,6 +58,8 @@ impl Planner<'_> {
         let mut closed_at: Option<NaiveDateTime> = None;
         let mut moved = false;
         let mut finished = false;
+        // The outcomes recorded on the current tail, reported if a fact drops it.
+        let mut on_tail: Vec<&Entry<'_>> = Vec::new();
         for e in entries
             .iter()
             .filter(|e| matches!(e.derived, None | Some(Derived::Attempt(_))))
@@ -66,6 +68,17 @@ impl Planner<'_> {
             if closed_at.is_some() || finished {
                 self.ignore(e, IgnoredReason::AfterClosed);
                 continue;
+            }
+            // An attempt the plan has not made yet (no unanswered call before it, or
+            // past the step's `max_attempts`): a typo, not the task.
+            if let Some(Derived::Attempt(k)) = e.derived {
+                if k > attempt {
+                    self.ignore(e, IgnoredReason::NoSuchTask);
+                    continue;
+                }
+            }
+            if o.outcome != OutcomeKind::Note {
+                on_tail.push(e);
             }
             match o.outcome {
                 OutcomeKind::Note => {}
@@ -95,6 +108,7 @@ impl Planner<'_> {
                         Some(t) => {
                             tail = t;
                             moved = true;
+                            on_tail.clear();
                         }
                         None => {
                             // No attempt fits before the task expires (a long closure) or
@@ -144,6 +158,10 @@ impl Planner<'_> {
                 kept = tail != base;
                 tail_dropped = true;
                 (self.plan.dropped).push(Dropped::of_task(&t, reason, detail));
+                // What moved it is reported, not lost with it.
+                for e in on_tail {
+                    self.ignore(e, IgnoredReason::Dropped);
+                }
             }
         }
         if !tail_dropped {

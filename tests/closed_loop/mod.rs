@@ -6,6 +6,7 @@
 mod builtin;
 mod closures;
 mod reports;
+mod slips;
 
 use crate::support::{builtin, dropped, ser};
 use followup::{

@@ -1,0 +1,123 @@
+//! Histories as hosts send them: an upload sent twice, a mistyped attempt, a time before
+//! the event, an outcome on a task a fact then stops. Each is reported in `plan.ignored`
+//! and changes no task it does not concern. Rules and days: `mod.rs` (the day-1 call of
+//! Tue 3 Mar: 3 tries 2 hours apart, then a message; its check two days after, 5 Mar).
+
+use super::*;
+
+fn ignored(p: &Plan) -> Vec<String> {
+    (p.ignored.iter())
+        .map(|i| format!("{} {} {} {}", i.task, ser(&i.outcome), i.at, ser(&i.reason)))
+        .collect()
+}
+
+/// The same row three times (a host retrying its upload) is one unanswered call: one
+/// second attempt, 2 hours later, not a third attempt and a message after a single call.
+#[test]
+fn an_outcome_sent_three_times_counts_once() {
+    let row = r#"{"task": "care/day-1-call/ep-1/0", "outcome": "no_answer",
+                  "at": "2026-03-03T10:05:00", "by": "u-3"}"#;
+    let p = plan_with(&format!(r#"{{"outcomes": [{row}, {row}, {row}]}}"#));
+    let chain: Vec<String> = (p.tasks.iter())
+        .filter(|t| t.step() == "day-1-call" && t.id().starts_with(DAY1))
+        .map(|t| format!("{} {}", t.id(), line(t)))
+        .collect();
+    assert_eq!(
+        chain,
+        [
+            format!("{DAY1} 2026-03-03 09:00-18:00 phone customer_service [no_answer closed]"),
+            format!("{DAY1}/attempt-2 2026-03-03 12:05-18:00 phone customer_service"),
+            format!("{DAY1}/overdue 2026-03-05 09:00-18:00 internal supervisor"),
+        ]
+    );
+    assert_eq!(
+        ignored(&p),
+        ["care/day-1-call/ep-1/0 no_answer 2026-03-03 10:05:00 duplicate"]
+    );
+}
+
+/// An outcome on an attempt the plan has not made — the step allows 3, and no call was
+/// recorded unanswered — is a typo: reported, and the day-1 call stays open, with its
+/// supervisor's check.
+#[test]
+fn an_outcome_on_an_attempt_not_made_is_reported_not_applied() {
+    for attempt in ["attempt-7", "attempt-2"] {
+        let p = plan_with(&format!(
+            r#"{{"outcomes": [{{"task": "care/day-1-call/ep-1/0/{attempt}", "outcome": "done",
+                 "at": "2026-03-03T11:00:00"}}]}}"#
+        ));
+        assert_eq!(
+            line(task(&p, DAY1)),
+            "2026-03-03 09:00-18:00 phone customer_service"
+        );
+        assert!(p.tasks.iter().any(|t| t.id() == format!("{DAY1}/overdue")));
+        assert_eq!(
+            ignored(&p),
+            [format!(
+                "care/day-1-call/ep-1/0/{attempt} done 2026-03-03 11:00:00 no_such_task"
+            )]
+        );
+    }
+}
+
+/// Recorded on 1 Mar, before the surgery of 2 Mar 10:00: a data slip. The call is not
+/// done and a refusal dated then is no refusal of this episode's patient: the calls go on.
+#[test]
+fn an_outcome_before_the_event_is_a_slip() {
+    let p = plan_with(
+        r#"{"outcomes": [
+            {"task": "care/day-1-call/ep-1/0", "outcome": "done", "at": "2026-03-01T10:00:00"},
+            {"task": "care/day-3-call/ep-1/0", "outcome": "declined", "at": "2026-03-02T09:59:00"}
+        ]}"#,
+    );
+    assert_eq!(
+        line(task(&p, DAY1)),
+        "2026-03-03 09:00-18:00 phone customer_service"
+    );
+    assert_eq!(
+        line(task(&p, DAY3)),
+        "2026-03-05 09:00-18:00 phone customer_service"
+    );
+    assert!(p.dropped.is_empty(), "{:?}", dropped(&p));
+    assert_eq!(
+        ignored(&p),
+        [
+            "care/day-1-call/ep-1/0 done 2026-03-01 10:00:00 before_event",
+            "care/day-3-call/ep-1/0 declined 2026-03-02 09:59:00 before_event",
+        ]
+    );
+}
+
+/// docs/domain.md §4: an online lead (consultation Tue 10 Mar) whose second follow-up the
+/// consultant picked for 27 Mar, and who came in on 20 Mar: the follow-up is dropped
+/// (`visited` before it is due), and the pick that had moved it is reported, not lost.
+#[test]
+fn the_pick_of_a_follow_up_a_visit_then_stops_is_reported() {
+    let rules = builtin();
+    let ep = rules
+        .read_episode(
+            "ep",
+            r#"{"id": "ep-p1", "event": "consultation", "at": "2026-03-10T11:00:00",
+                "attributes": {"source": "online", "outcome": "not_booked"},
+                "patient": {"id": "p-2"}, "owners": {"consultant": "u-21"},
+                "facts": [{"kind": "visited", "at": "2026-03-20T10:00:00"}]}"#,
+        )
+        .unwrap();
+    let h = history(
+        r#"{"outcomes": [
+            {"task": "presales/first-follow-up/ep-p1/0", "outcome": "done", "at": "2026-03-13T15:00", "by": "u-21"},
+            {"task": "presales/second-follow-up/ep-p1/0", "outcome": "picked", "at": "2026-03-13T15:30",
+             "day": "2026-03-27", "by": "u-21"}]}"#,
+    );
+    let p = rules.plan_with(&ep, &h, &Calendar::default()).unwrap();
+    assert!(
+        dropped(&p)
+            .contains(&"presales/second-follow-up/ep-p1/0 stopped visited 2026-03-14".to_string()),
+        "{:?}",
+        dropped(&p)
+    );
+    assert_eq!(
+        ignored(&p),
+        ["presales/second-follow-up/ep-p1/0 picked 2026-03-13 15:30:00 dropped"]
+    );
+}
