@@ -170,7 +170,9 @@ impl Error {
         }
     }
 
-    /// Line and column (1-based) of the offending value, where known.
+    /// Line and column (1-based) of the offending value, where known. The column counts
+    /// characters, as an editor does (not UTF-8 bytes: Chinese text before the value on
+    /// its line counts one a character).
     pub fn line_column(&self) -> Option<(usize, usize)> {
         let (line, column) = match self {
             Error::Rule(e) => (e.line, e.column),

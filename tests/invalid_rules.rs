@@ -444,15 +444,32 @@ fn line_column_is_the_same_with_crlf_line_ends() {
 }
 
 #[test]
-fn line_column_counts_bytes_after_chinese_text() {
-    // "第一天" is 3 characters and 9 bytes: columns are byte columns, as serde_json's.
+fn line_column_counts_characters_after_chinese_text() {
+    // "第一天" is 3 characters and 9 bytes: columns count characters, as an editor
+    // does (serde_json counts bytes: 52 here).
     let text = program(
         "",
         &["{\"id\": \"a\", \"title\": {\"zh\": \"第一天\", \"en\": \"\"}}".to_string()],
     );
     let err = build("zh.json", &text).expect_err("empty title");
     assert_eq!(err.pointer(), "/steps/0/title/en");
-    assert_eq!(err.line_column(), Some((6, 52)));
+    assert_eq!(err.line_column(), Some((6, 46)));
+    // serde's own errors too: an unknown field after the same text.
+    let text = program(
+        "",
+        &[
+            "{\"id\": \"a\", \"title\": {\"zh\": \"第一天\", \"en\": \"a\"}, \"ofset\": \"P1D\"}"
+                .to_string(),
+        ],
+    );
+    let err = build("zh.json", &text).expect_err("unknown field");
+    let line = text.lines().nth(5).expect("line 6");
+    let key = line.find("\"ofset\"").expect("the key");
+    assert_eq!(
+        err.line_column(),
+        Some((6, line[..key].chars().count() + 1))
+    );
+    assert_eq!(err.line_column(), Some((6, key + 1 - 6)));
 }
 
 #[test]

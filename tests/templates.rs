@@ -574,10 +574,10 @@ fn an_unknown_placeholder_is_a_compile_error_at_its_language() {
         .unwrap_err();
     assert!(err.is_rule());
     assert_eq!(err.pointer(), "/steps/0/script/en");
-    assert_eq!(err.line_column(), Some((3, 47)));
+    assert_eq!(err.line_column(), Some((3, 43)));
     assert_eq!(
         err.to_string(),
-        "clinic.json: /steps/0/script/en (line 3, column 47): unknown placeholder {name} at character 6: expected one of {patient}, {procedure}, {owner}, {clinic}, {session}, {sessions_left}, {next_session}, {visit:MILESTONE} (write {{ and }} for literal braces)"
+        "clinic.json: /steps/0/script/en (line 3, column 43): unknown placeholder {name} at character 6: expected one of {patient}, {procedure}, {owner}, {clinic}, {session}, {sessions_left}, {next_session}, {visit:MILESTONE} (write {{ and }} for literal braces)"
     );
 }
 

@@ -43,7 +43,11 @@ pub(crate) fn read<T: DeserializeOwned>(text: &str, limits: &Limits) -> Result<T
     let mut de = serde_json::Deserializer::from_str(text);
     let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let pointer = pointer_of(e.path());
-        let mut loc = unclosed_string(from_serde(pointer, e.inner()), text);
+        let mut loc = from_serde(pointer, e.inner());
+        if let (Some(line), Some(column)) = (loc.line, loc.column) {
+            loc.column = Some(serde_column(text, line, column));
+        }
+        let mut loc = unclosed_string(loc, text);
         // For data errors (wrong type, unknown field, bad value) point at the start of
         // the offending value, as the checks after parsing do; serde points at its end.
         // Unknown fields and bad language tags point at the key; duplicate keys keep serde's place (the duplicate).
@@ -89,6 +93,25 @@ pub(crate) fn read<T: DeserializeOwned>(text: &str, limits: &Limits) -> Result<T
     Ok(value)
 }
 
+/// The 1-based column, in characters as an editor counts them, of the byte `start..at` of
+/// `text` (`start`: the line's first byte).
+fn chars_column(text: &str, start: usize, at: usize) -> usize {
+    let b = text.as_bytes();
+    let line = b.get(start..at.min(b.len())).unwrap_or_default();
+    // UTF-8: every byte but a continuation byte (10xxxxxx) starts a character.
+    line.iter().filter(|&&c| c & 0xC0 != 0x80).count() + 1
+}
+
+/// `column`, a byte column serde reports on 1-based `line` of `text`, in characters.
+fn serde_column(text: &str, line: usize, column: usize) -> usize {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let start: usize = (text.split_inclusive('\n'))
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
+    chars_column(text, start, start.saturating_add(column.saturating_sub(1)))
+}
+
 /// A string left open at the end of its line: serde sees a line break inside it on the
 /// next line. Says so, at the string's opening quote.
 fn unclosed_string(mut loc: Located, text: &str) -> Located {
@@ -106,7 +129,7 @@ fn unclosed_string(mut loc: Located, text: &str) -> Located {
     if let Some(open) = previous.rfind('"') {
         loc.message = "the string is not closed on its line: expected its closing quote (\") before the line ends".into();
         loc.line = Some(line - 1);
-        loc.column = Some(open + 1);
+        loc.column = Some(chars_column(previous, 0, open));
     }
     loc
 }
@@ -151,7 +174,7 @@ fn key_before(text: &str, line: usize, column: usize) -> Option<(usize, usize)> 
     }
     let before = text.get(..open)?;
     let line = before.matches('\n').count() + 1;
-    let column = open - before.rfind('\n').map_or(0, |n| n + 1) + 1;
+    let column = chars_column(text, before.rfind('\n').map_or(0, |n| n + 1), open);
     Some((line, column))
 }
 
@@ -214,7 +237,7 @@ fn check_depth(text: &str, max: usize) -> Result<(), Located> {
                     )
                     .limit("max_json_depth");
                     loc.line = Some(line);
-                    loc.column = Some(i - start + 1);
+                    loc.column = Some(chars_column(text, start, i));
                     return Err(loc);
                 }
             }
@@ -329,7 +352,7 @@ fn locate_at(text: &str, pointer: &str, key: bool) -> Option<(usize, usize)> {
         .iter()
         .rposition(|&b| b == b'\n')
         .map_or(0, |i| i + 1);
-    Some((line, pos - line_start + 1))
+    Some((line, chars_column(text, line_start, pos)))
 }
 
 /// The byte offset of the value at the relative `pointer` from the value starting at
