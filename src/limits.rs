@@ -47,8 +47,10 @@ pub struct Limits {
     /// Most occurrences one step may produce for one episode (repeats times anchor dates).
     /// Default 366.
     pub max_occurrences_per_step: usize,
-    /// Largest offset, in days, between a step and its anchor, either way; months count
-    /// as 31 days for this check. Default 3,720: ten years (`P10Y` = 120 months × 31).
+    /// Largest offset, in days, between a step and its anchor, either way, and between a
+    /// step and the start of its chain of anchors (steps counted one from another: their
+    /// offsets together); months count as 31 days for this check. Default 3,720: ten
+    /// years (`P10Y` = 120 months × 31).
     pub max_offset_days: u32,
     /// Most dates an episode may give for one milestone (review visits, say). Default 100.
     pub max_milestone_dates: usize,

@@ -142,6 +142,16 @@ impl Offset {
         u64::from(self.months) * 31 + u64::from(self.days)
     }
 
+    /// [`Offset::approx_days`] with the offset's sign.
+    pub(crate) fn approx_signed_days(&self) -> i64 {
+        let d = i64::try_from(self.approx_days()).unwrap_or(i64::MAX);
+        if self.negative {
+            -d
+        } else {
+            d
+        }
+    }
+
     /// True if the offset is whole days only (no months or years).
     pub fn is_days_only(&self) -> bool {
         self.months == 0

@@ -150,6 +150,30 @@ fn offset_days() {
     refused_by(build(at, &[text(401)]), "max_offset_days");
 }
 
+/// A chain of steps, each counted from the one before, is as far from the event as its
+/// offsets together: within `max_offset_days` as one offset is. P5Y + P5Y is 3,720 days
+/// (months count 31): taken; P10Y then -P1D: 3,719, taken; P6Y + P5Y: refused at the
+/// second step's `from`, naming the chain.
+#[test]
+fn a_chain_of_steps_is_within_max_offset_days() {
+    let text = |a: &str, b: &str| {
+        format!(
+            r#"{{"format": "followup/v1", "id": "p", "name": {{"zh": "p", "en": "p"}},
+  "applies": {{"event": "procedure"}},
+  "steps": [{{"id": "a", "offset": "{a}", "title": {{"zh": "a", "en": "a"}}}},
+    {{"id": "b", "from": "a", "offset": "{b}", "title": {{"zh": "b", "en": "b"}}}}]}}"#
+        )
+    };
+    assert!(build(Limits::default(), &[text("P5Y", "P5Y")]).is_ok());
+    assert!(build(Limits::default(), &[text("P10Y", "-P1D")]).is_ok());
+    let e = build(Limits::default(), &[text("P6Y", "P5Y")]).unwrap_err();
+    assert_eq!(e.limit(), Some("max_offset_days"));
+    assert_eq!(
+        e.to_string(),
+        "r0.json: /steps/1/from (line 4, column 25): the chain of anchors event → a → b puts this step about 4092 days from \"event\", more than the limit max_offset_days (3720)"
+    );
+}
+
 #[test]
 fn tasks_per_plan() {
     // 3 steps of 10 dates: 30 tasks.

@@ -28,6 +28,7 @@ pub(crate) use program::{
     Anchor, CondKey, Conds, Declined, Expiry, Milestone, Program, RetryThen, Sample, Step,
     TimeOverride, TimeSpec, Wait, DAY_KINDS,
 };
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// The only rule format this version reads.
@@ -131,6 +132,7 @@ pub(crate) fn compile_program_with(
     for (i, s) in def.steps.iter().enumerate() {
         steps.push(step::compile_step(s, i, def, limits, repeats)?);
     }
+    chain_reach(def, &steps, limits)?;
     let order = anchors::resolve(def, &milestones, &mut steps)?;
     let declined = match &def.declined {
         Some(d) => Declined {
@@ -215,6 +217,54 @@ pub(crate) fn check_text(text: &Text, at: &str) -> Result<(), Located> {
                 format!("{at}{}", pointer(&[tag])),
                 "the text is empty: expected a non-empty text",
             ));
+        }
+    }
+    Ok(())
+}
+
+/// A step counted from another step is as far from the event (or milestone) its chain of
+/// anchors starts at as their offsets together: within `max_offset_days`, as one offset
+/// is (200 steps of `P10Y`, each from the one before, made a task 2,000 years on).
+/// Chains that loop are left to the anchors' check, which names the cycle.
+fn chain_reach(def: &ProgramDef, steps: &[Step], limits: &Limits) -> Result<(), Located> {
+    if def.steps.iter().all(|s| s.from.is_none()) {
+        return Ok(());
+    }
+    let index: BTreeMap<&str, usize> = (def.steps.iter().enumerate())
+        .map(|(i, s)| (s.id.as_str(), i))
+        .collect();
+    let parent = |i: usize| {
+        let from = def.steps.get(i)?.from.as_deref()?;
+        index.get(from).copied()
+    };
+    let days = |i: usize| steps.get(i).map_or(0, |s| s.offset.approx_signed_days());
+    for i in 0..steps.len() {
+        let (mut sum, mut chain, mut cur) = (days(i), vec![i], i);
+        while let Some(p) = parent(cur) {
+            if chain.len() > steps.len() {
+                break;
+            }
+            sum = sum.saturating_add(days(p));
+            chain.push(p);
+            cur = p;
+        }
+        let reach = sum.unsigned_abs();
+        if chain.len() > 1 && reach > u64::from(limits.max_offset_days) {
+            let names: Vec<&str> = (chain.iter().rev())
+                .filter_map(|&k| def.steps.get(k).map(|s| s.id.as_str()))
+                .collect();
+            let start = (def.steps.get(cur))
+                .and_then(|s| s.from.as_deref())
+                .unwrap_or("event");
+            return Err(Located::new(
+                format!("/steps/{i}/from"),
+                format!(
+                    "the chain of anchors {start} → {} puts this step about {reach} days from {start:?}, more than the limit max_offset_days ({})",
+                    names.join(" → "),
+                    limits.max_offset_days
+                ),
+            )
+            .limit("max_offset_days"));
         }
     }
     Ok(())
