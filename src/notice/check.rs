@@ -120,6 +120,9 @@ fn one(n: &Notice, limits: &Limits) -> Result<(), Located> {
     if let Some(script) = &n.script {
         crate::compile::check_text(script, "/script")?;
     }
+    // Placeholders as in rule files: an unknown one, or a text past its bounds, is an
+    // error of the notice text when it is read, at its own pointer.
+    crate::template::step_texts(&n.title, n.script.as_ref(), "", "event", &[])?;
     Ok(())
 }
 
