@@ -275,6 +275,18 @@ fn patient_name(ep: &Episode, _: &Limits) -> Result<(), Located> {
 }
 
 fn values(ep: &Episode, limits: &Limits) -> Result<(), Located> {
+    // Every plan checks its episode: the common case, all short, in one pass.
+    let short = |v: &str| v.len() <= MAX_VALUE_CHARS;
+    if ep.patient.name.as_deref().is_none_or(short)
+        && ep.attributes.values().all(|v| short(v))
+        && ep
+            .owners
+            .values()
+            .all(|o| o.name.as_deref().is_none_or(short))
+        && (ep.reassignments.iter()).all(|r| r.to.name.as_deref().is_none_or(short))
+    {
+        return Ok(());
+    }
     patient_name(ep, limits)?;
     for (key, v) in &ep.attributes {
         value(&|| pointer(&["attributes", key]), "attribute", v)?;

@@ -41,7 +41,7 @@ pub(super) struct Bounds {
 }
 
 /// `d` plus `n` days (`n` may be negative).
-#[inline]
+#[inline(always)]
 pub(super) fn add_days(d: NaiveDate, n: i64) -> Option<NaiveDate> {
     if n == 0 {
         return Some(d);
