@@ -1,7 +1,7 @@
 //! The `Task` value: its JSON form (the `Task` of docs/design.md, one flat object), reading it
 //! back, and what a task shares with the rule set and the episode instead of copying.
 
-use crate::support::{builtin, episode, plan};
+use crate::support::{builtin, dropped, episode, plan};
 use followup::{
     calendar::Calendar,
     plan::{Plan, Task},
@@ -161,4 +161,43 @@ fn plan_into_a_reused_plan_equals_plan() {
             "{name}"
         );
     }
+}
+
+/// A repeat rule that gives fewer dates than its `COUNT` from the episode's day is not a
+/// silent gap: `BYMONTHDAY=31` every 12 months from 2 April 2026 gives no date at all
+/// (April has no 31st), so both occurrences are listed, `no_repeat_date`; from 2 January
+/// the same rule gives 31 Jan 2026 and 31 Jan 2027, and nothing is dropped.
+#[test]
+fn a_repeat_with_fewer_dates_than_its_count_lists_the_missing_ones() {
+    let rules = followup::rules::RuleSet::builder()
+        .source(
+            "r.json",
+            r#"{"format": "followup/v1", "id": "r", "name": {"zh": "r", "en": "r"},
+  "steps": [{"id": "yearly", "repeat": "FREQ=MONTHLY;INTERVAL=12;BYMONTHDAY=31;COUNT=2",
+             "title": {"zh": "年", "en": "Yearly"}}]}"#,
+        )
+        .build()
+        .unwrap();
+    let plan = |at: &str| {
+        let ep = rules
+            .read_episode(
+                "ep",
+                &format!(r#"{{"id": "e", "event": "x", "at": "{at}", "patient": {{"id": "p"}}}}"#),
+            )
+            .unwrap();
+        rules.plan(&ep, &Calendar::default()).unwrap()
+    };
+    let april = plan("2026-04-02");
+    assert!(april.tasks.is_empty());
+    assert_eq!(
+        dropped(&april),
+        [
+            "r/yearly/e/0 no_repeat_date - -",
+            "r/yearly/e/1 no_repeat_date - -"
+        ]
+    );
+    let january = plan("2026-01-02");
+    let days: Vec<String> = january.tasks.iter().map(|t| t.due.to_string()).collect();
+    assert_eq!(days, ["2026-01-31", "2027-01-31"]);
+    assert!(january.dropped.is_empty());
 }

@@ -94,6 +94,17 @@ impl Planner<'_> {
                     self.why(|| format!("repeat rule: date {} of {count}, {}", i + 1, day(d)));
                     self.occurrence(program, step, &anchor, d, sampled, occ)?;
                 }
+                // Fewer dates than the rule's COUNT from this start (none, for a rule
+                // without one): each date missing is listed, never silently absent.
+                if self.horizon.is_none() {
+                    let wanted = rule.count.map_or(1, |c| c as usize).max(1);
+                    for _ in count..wanted {
+                        self.why(|| "the repeat rule gives no further date from here".into());
+                        self.drop(program, step, *occ, None, DropReason::NoRepeatDate, None);
+                        self.anchors.push(None);
+                        *occ += 1;
+                    }
+                }
             }
         }
         if *occ as usize > self.rules.limits.max_occurrences_per_step {

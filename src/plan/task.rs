@@ -589,6 +589,9 @@ pub enum DropReason {
     AnchorDropped,
     /// The month-end policy is `skip` and the day does not exist in the target month.
     MonthEndSkipped,
+    /// The step's repeat rule gives fewer dates than its `COUNT` from this start (or none
+    /// at all): `BYMONTHDAY=31` in months without a 31st, say. One entry per date missing.
+    NoRepeatDate,
     /// No open day could be found near the nominal day.
     NoOpenDay,
     /// A fact listed in the step's `stop_when` happened before the task was due;
@@ -628,7 +631,7 @@ pub enum DropReason {
 }
 
 /// `(DropReason, JSON name, 中文, English)`: one row per reason.
-const DROP_REASONS: [(DropReason, &str, &str, &str); 16] = [
+const DROP_REASONS: [(DropReason, &str, &str, &str); 17] = [
     (
         DropReason::MissingAnchor,
         "missing_anchor",
@@ -646,6 +649,12 @@ const DROP_REASONS: [(DropReason, &str, &str, &str); 16] = [
         "month_end_skipped",
         "当月无此日",
         "no such day in the month",
+    ),
+    (
+        DropReason::NoRepeatDate,
+        "no_repeat_date",
+        "重复规则无此日期",
+        "the repeat rule gives no such date",
     ),
     (
         DropReason::NoOpenDay,
@@ -719,10 +728,11 @@ const DROP_REASONS: [(DropReason, &str, &str, &str); 16] = [
 
 impl DropReason {
     /// Every reason, in documentation order.
-    pub const ALL: [DropReason; 16] = [
+    pub const ALL: [DropReason; 17] = [
         DropReason::MissingAnchor,
         DropReason::AnchorDropped,
         DropReason::MonthEndSkipped,
+        DropReason::NoRepeatDate,
         DropReason::NoOpenDay,
         DropReason::Stopped,
         DropReason::OptedOut,
