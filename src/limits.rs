@@ -11,12 +11,17 @@ pub const MAX_TEXT_CHARS: usize = 2_000;
 /// The most placeholders (`{patient}`…) one language of a text may hold.
 pub const MAX_PLACEHOLDERS: usize = 16;
 
+/// The most languages one text may hold (`zh`, `en`, `zh-Hant`…): the bounds above are
+/// per language.
+pub const MAX_LANGUAGES: usize = 8;
+
 /// The most characters of a value that fills a placeholder: the patient's name, an
 /// owner's name, an episode attribute (`procedure`), the clinic's name in a calendar.
 pub const MAX_VALUE_CHARS: usize = 200;
 
-/// Every bound the library puts on untrusted input, in one place (with the three fixed
-/// bounds on texts above: [`MAX_TEXT_CHARS`], [`MAX_PLACEHOLDERS`], [`MAX_VALUE_CHARS`]).
+/// Every bound the library puts on untrusted input, in one place (with the fixed bounds
+/// on texts above: [`MAX_TEXT_CHARS`], [`MAX_PLACEHOLDERS`], [`MAX_LANGUAGES`],
+/// [`MAX_VALUE_CHARS`]).
 ///
 /// Exceeding a limit is an error that names the limit ([`crate::Error::is_limit`] is true and [`crate::Error::limit`] names it); nothing is
 /// ever cut silently. The defaults are generous for real follow-up programs and small

@@ -5,7 +5,7 @@
 //! The rule format itself is documented in [`crate::guide::rule_format`].
 
 pub use crate::compile::FORMAT;
-pub use crate::limits::{Limits, MAX_PLACEHOLDERS, MAX_TEXT_CHARS, MAX_VALUE_CHARS};
+pub use crate::limits::{Limits, MAX_LANGUAGES, MAX_PLACEHOLDERS, MAX_TEXT_CHARS, MAX_VALUE_CHARS};
 pub use crate::model::{
     AfterEvent, AttributeValues, BeyondMaxShift, Channel, ClosedDay, Conditions, DeclinedDef,
     Defaults, Fraction, MilestoneDef, ProgramDef, RetryDef, Role, SampleDef, Scope, SessionRange,

@@ -358,6 +358,13 @@ impl<'de> Visitor<'de> for TextVisitor {
         let mut more: Vec<(Arc<str>, String)> = Vec::new();
         let mut seen: Vec<Arc<str>> = Vec::new();
         while let Some(tag) = map.next_key_seed(TagSeed { seen: &seen })? {
+            if seen.len() >= crate::limits::MAX_LANGUAGES {
+                return Err(A::Error::custom(format!(
+                    "more than {} languages: expected at most {} in one text",
+                    crate::limits::MAX_LANGUAGES,
+                    crate::limits::MAX_LANGUAGES
+                )));
+            }
             let text: String = map.next_value()?;
             match &*tag {
                 "zh" => zh = Some(text),

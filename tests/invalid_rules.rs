@@ -470,6 +470,13 @@ fn line_column_counts_characters_after_chinese_text() {
         Some((6, line[..key].chars().count() + 1))
     );
     assert_eq!(err.line_column(), Some((6, key + 1 - 6)));
+    // And text after the JSON value: `x` is the 38th character, the 44th byte.
+    let err = followup::calendar::Calendar::from_json(
+        "c.json",
+        "{\"clinic\": {\"zh\": \"第一天\", \"en\": \"x\"}} x",
+    )
+    .expect_err("trailing text");
+    assert_eq!(err.line_column(), Some((1, 38)), "{err}");
 }
 
 #[test]

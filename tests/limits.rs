@@ -166,6 +166,16 @@ fn a_chain_of_steps_is_within_max_offset_days() {
     };
     assert!(build(Limits::default(), &[text("P5Y", "P5Y")]).is_ok());
     assert!(build(Limits::default(), &[text("P10Y", "-P1D")]).is_ok());
+    // A loop is a cycle, whatever its offsets add up to: said as such.
+    let cycle = text("P10Y", "P1D").replace(
+        r#""id": "a", "offset""#,
+        r#""id": "a", "from": "b", "offset""#,
+    );
+    let e = build(Limits::default(), &[cycle]).unwrap_err().to_string();
+    assert!(
+        e.contains("the steps' anchors form a cycle (a → b → a)"),
+        "{e}"
+    );
     let e = build(Limits::default(), &[text("P6Y", "P5Y")]).unwrap_err();
     assert_eq!(e.limit(), Some("max_offset_days"));
     assert_eq!(

@@ -122,3 +122,28 @@ fn a_follow_up_added_by_hand_is_bounded_too() {
         "{e}"
     );
 }
+
+/// The bounds above are per language; a text holds at most 8 languages (a text of 1,500
+/// languages each with 16 `{patient}` made a plan of gigabytes).
+#[test]
+fn a_text_holds_at_most_8_languages() {
+    assert_eq!(followup::rules::MAX_LANGUAGES, 8);
+    let title = |n: usize| {
+        let more: Vec<String> = (0..n - 2)
+            .map(|i| format!(r#", "xx-l{i}": "{{patient}}""#))
+            .collect();
+        format!(
+            r#"{{"format": "followup/v1", "id": "p", "name": {{"zh": "p", "en": "p"}},
+  "steps": [{{"id": "call", "title": {{"zh": "回访", "en": "Call"{}}}}}]}}"#,
+            more.concat()
+        )
+    };
+    let build = |n| RuleSet::builder().source("r.json", title(n)).build();
+    assert!(build(8).is_ok());
+    let e = build(9).unwrap_err().to_string();
+    assert!(
+        e.starts_with("r.json: /steps/0/title")
+            && e.ends_with("more than 8 languages: expected at most 8 in one text"),
+        "{e}"
+    );
+}

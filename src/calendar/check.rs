@@ -203,5 +203,18 @@ fn quiet_hours_in_order(spec: &Spec) -> Result<(), Located> {
             ));
         }
     }
+    // Quiet hours over the whole working day leave no call or message a time: said here,
+    // with the calendar's file, not at the first plan.
+    let day = spec.windows.resolve(spec.hours.map(|h| h.window())).day;
+    if !spec.quiet_hours.is_empty() && day.outside(&spec.quiet_hours).is_none() {
+        let q: Vec<String> = spec.quiet_hours.iter().map(|w| w.to_string()).collect();
+        return Err(Located::new(
+            "/quiet_hours",
+            format!(
+                "the quiet hours ({}) cover the whole working day {day}: expected quiet hours that leave part of it free",
+                q.join(", ")
+            ),
+        ));
+    }
     Ok(())
 }

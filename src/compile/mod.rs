@@ -240,13 +240,18 @@ fn chain_reach(def: &ProgramDef, steps: &[Step], limits: &Limits) -> Result<(), 
     let days = |i: usize| steps.get(i).map_or(0, |s| s.offset.approx_signed_days());
     for i in 0..steps.len() {
         let (mut sum, mut chain, mut cur) = (days(i), vec![i], i);
+        let mut looped = false;
         while let Some(p) = parent(cur) {
-            if chain.len() > steps.len() {
+            if chain.contains(&p) {
+                looped = true;
                 break;
             }
             sum = sum.saturating_add(days(p));
             chain.push(p);
             cur = p;
+        }
+        if looped {
+            continue;
         }
         let reach = sum.unsigned_abs();
         if chain.len() > 1 && reach > u64::from(limits.max_offset_days) {

@@ -89,7 +89,13 @@ pub(crate) fn read<T: DeserializeOwned>(text: &str, limits: &Limits) -> Result<T
         }
         loc
     })?;
-    de.end().map_err(|e| from_serde(String::new(), &e))?;
+    de.end().map_err(|e| {
+        let mut loc = from_serde(String::new(), &e);
+        if let (Some(line), Some(column)) = (loc.line, loc.column) {
+            loc.column = Some(serde_column(text, line, column));
+        }
+        loc
+    })?;
     Ok(value)
 }
 

@@ -151,7 +151,8 @@ impl<'h> Ledger<'h> {
     /// Files the outcomes about `episode`'s tasks; those of other episodes are left out
     /// (a host may pass a patient's whole history with each episode).
     /// Outcomes recorded before the episode's `event` time, and copies of an outcome
-    /// (same task, kind, time and content), change nothing: listed in `ignored`.
+    /// (same task, kind and time, and the same agreed time or picked day: who recorded
+    /// it and the note aside), change nothing: listed in `ignored`.
     pub(super) fn new(history: &'h History, episode: &str, event: NaiveDateTime) -> Ledger<'h> {
         let mut ignored = Vec::new();
         let mut filed: Vec<(Key<'h>, Entry<'h>)> = Vec::with_capacity(history.outcomes.len());
@@ -175,9 +176,13 @@ impl<'h> Ledger<'h> {
         filed.sort_by(|(ka, a), (kb, b)| {
             (ka.cmp(kb)).then_with(|| (a.outcome.at, a.outcome).cmp(&(b.outcome.at, b.outcome)))
         });
-        // Copies sort next to each other.
+        // Copies sort next to each other (the same kind at the same time; who recorded it
+        // and the note, never read, aside).
         filed.dedup_by(|(kb, b), (ka, a)| {
-            let copy = ka == kb && a.outcome == b.outcome;
+            let (x, y) = (a.outcome, b.outcome);
+            let copy = ka == kb
+                && a.derived == b.derived
+                && (x.outcome, x.at, x.to, x.day) == (y.outcome, y.at, y.to, y.day);
             if copy {
                 ignored.push(Ignored::of(b.outcome, IgnoredReason::Duplicate));
             }

@@ -294,7 +294,7 @@ impl RuleSet {
         let with_refusals;
         let extra = history.map(|h| {
             let contacts = self.vocabulary().facts().any(|f| f == contacts::CONTACTED);
-            self.history_facts(h, &episode.id, episode.at, contacts)
+            self.history_facts(h, &episode.id, event_of(episode, horizon), contacts)
         });
         let episode = match extra.filter(|r| !r.is_empty()) {
             Some(extra) => {
@@ -329,7 +329,8 @@ impl RuleSet {
             shifted: 0,
             first_pass: scratch.first_pass,
             unplaced: scratch.unplaced,
-            ledger: history.map(|h| ledger::Ledger::new(h, &episode.id, episode.at)),
+            ledger: history
+                .map(|h| ledger::Ledger::new(h, &episode.id, event_of(episode, horizon))),
             placed: scratch.placed,
             first_anchors: scratch.first_anchors,
             trace: explain.then(Box::default),
@@ -497,6 +498,16 @@ fn episode_error(
 
 /// How errors name what is planned: `episode "ep-1"`, or `patient "p-42"` for
 /// patient-level plans. Only built when there is an error.
+/// The moment before which an outcome recorded on the plan's tasks is a data slip: the
+/// episode's event; none for a patient-level plan (its stand-in episode starts at the
+/// horizon, and what was recorded before the horizon is history, not a slip).
+fn event_of(ep: &Episode, horizon: Option<(NaiveDate, NaiveDate)>) -> chrono::NaiveDateTime {
+    match horizon {
+        None => ep.at,
+        Some(_) => chrono::NaiveDateTime::MIN,
+    }
+}
+
 fn describe(ep: &Episode, horizon: Option<(NaiveDate, NaiveDate)>) -> String {
     match horizon {
         Some(_) => format!("patient {:?}", ep.patient.id),

@@ -58,32 +58,48 @@ impl Planner<'_> {
         let mut closed_at: Option<NaiveDateTime> = None;
         let mut moved = false;
         let mut finished = false;
+        // No attempt fits before the task expires: the calls so far stay, the task open.
+        let mut exhausted = false;
+        let unanswered_kind = |k: OutcomeKind| {
+            matches!(
+                k,
+                OutcomeKind::NoAnswer | OutcomeKind::Busy | OutcomeKind::Unreachable
+            )
+        };
+        let calls = |e: &&Entry<'_>| matches!(e.derived, None | Some(Derived::Attempt(_)));
+        // The attempts the history can have made: one more per unanswered call recorded,
+        // in any order (a host may stamp an upload later than the call), within the
+        // step's `max_attempts`.
+        let made = retry.map_or(1, |r| {
+            let n = (entries.iter().filter(calls))
+                .filter(|e| unanswered_kind(e.outcome.outcome))
+                .count();
+            u32::try_from(n)
+                .unwrap_or(u32::MAX)
+                .saturating_add(1)
+                .min(r.max_attempts)
+        });
         // The outcomes recorded on the current tail, reported if a fact drops it.
         let mut on_tail: Vec<&Entry<'_>> = Vec::new();
-        for e in entries
-            .iter()
-            .filter(|e| matches!(e.derived, None | Some(Derived::Attempt(_))))
-        {
+        for e in entries.iter().filter(calls) {
             let o = e.outcome;
-            if closed_at.is_some() || finished {
-                self.ignore(e, IgnoredReason::AfterClosed);
-                continue;
-            }
-            // An attempt the plan has not made yet (no unanswered call before it, or
+            // An attempt the history cannot have made (no unanswered call before it, or
             // past the step's `max_attempts`): a typo, not the task.
             if let Some(Derived::Attempt(k)) = e.derived {
-                if k > attempt {
+                if k > made {
                     self.ignore(e, IgnoredReason::NoSuchTask);
                     continue;
                 }
             }
-            if o.outcome != OutcomeKind::Note {
-                on_tail.push(e);
+            if closed_at.is_some() || finished {
+                self.ignore(e, IgnoredReason::AfterClosed);
+                continue;
             }
             match o.outcome {
                 OutcomeKind::Note => {}
                 OutcomeKind::Done | OutcomeKind::Declined | OutcomeKind::AbnormalRecovery => {
                     self.record_on(tail, e, true);
+                    on_tail.push(e);
                     closed_at = Some(o.at);
                     if o.outcome == OutcomeKind::AbnormalRecovery {
                         self.abnormal(step, base, o.at)?;
@@ -94,18 +110,23 @@ impl Planner<'_> {
                     let Some(r) = retry else {
                         // No retry rule: the task stays open, staff call again.
                         self.record_on(tail, e, false);
+                        on_tail.push(e);
                         continue;
                     };
                     self.record_on(tail, e, true);
+                    on_tail.push(e);
+                    if exhausted {
+                        continue;
+                    }
                     if unanswered >= r.max_attempts {
                         self.after_last_attempt(program, step, base, attempt, r.then, o.at)?;
                         finished = true;
                         closed_at = Some(o.at);
                         continue;
                     }
-                    attempt += 1;
-                    match self.next_attempt(step, base, attempt, r.after_minutes, o.at)? {
+                    match self.next_attempt(step, base, attempt + 1, r.after_minutes, o.at)? {
                         Some(t) => {
+                            attempt += 1;
                             tail = t;
                             moved = true;
                             on_tail.clear();
@@ -114,18 +135,21 @@ impl Planner<'_> {
                             // No attempt fits before the task expires (a long closure) or
                             // outside the patient's rest hours: what follows the last
                             // attempt follows now. The task is not done: its
-                            // supervisor's check stays.
+                            // supervisor's check stays, and a call made later (staff
+                            // calling from home) still closes it.
                             if r.then != RetryThen::Drop {
-                                let last = attempt - 1;
-                                self.after_last_attempt(program, step, base, last, r.then, o.at)?;
+                                self.after_last_attempt(
+                                    program, step, base, attempt, r.then, o.at,
+                                )?;
                             }
-                            finished = true;
+                            exhausted = true;
                         }
                     }
                 }
                 OutcomeKind::Rescheduled => {
                     let Some(to) = o.to else { continue };
                     self.record_on(tail, e, false);
+                    on_tail.push(e);
                     self.agree(tail, to);
                     self.why_moved(tail);
                     unanswered = 0;
@@ -137,6 +161,7 @@ impl Planner<'_> {
                         continue;
                     };
                     self.record_on(tail, e, false);
+                    on_tail.push(e);
                     self.pick(tail, day);
                     self.why_moved(tail);
                     moved = true;

@@ -523,6 +523,12 @@ impl Planner<'_> {
             if let Some(d) = lo.filter(|d| within(*d, Some(*d), hi)) {
                 return Placed::Day(d, Some(ShiftReason::AfterEvent));
             }
+            // The next day is another call's (or past it): that call supersedes this one.
+            if let (Some(d), Some(next), Some(h)) = (lo, gap.next, gap.hi) {
+                if d > h && b.hi.is_none_or(|bh| d <= bh) {
+                    return Placed::Drop(DropReason::Superseded, self.step_id(next));
+                }
+            }
         }
         // max_shift counts from the rule's day; "keep" cannot keep a day with no time
         // left, so it moves on however far.

@@ -281,3 +281,24 @@ fn invalid_calendars_and_their_messages() {
         assert_eq!(err.to_string(), message, "{json}");
     }
 }
+
+/// Quiet hours over the whole working day leave no call or message a time: refused when
+/// the calendar is read, with its file and line, not at the first plan.
+#[test]
+fn quiet_hours_over_the_whole_day_are_refused_when_read() {
+    let e = Calendar::from_json(
+        "c.json",
+        r#"{"quiet_hours": [{"start": "00:00", "end": "12:00"}, {"start": "12:00", "end": "23:59"}]}"#,
+    )
+    .unwrap_err()
+    .to_string();
+    assert_eq!(
+        e,
+        "c.json: /quiet_hours (line 1, column 17): the quiet hours (00:00-12:00, 12:00-23:59) cover the whole working day 09:00-18:00: expected quiet hours that leave part of it free"
+    );
+    assert!(Calendar::from_json(
+        "c.json",
+        r#"{"quiet_hours": [{"start": "00:00", "end": "12:00"}]}"#
+    )
+    .is_ok());
+}

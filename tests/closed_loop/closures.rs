@@ -115,3 +115,45 @@ fn an_unanswered_complaint_call_is_tried_again_the_next_day_of_a_closure() {
     );
     assert_eq!(second.shifted, Some(ShiftReason::AfterEvent));
 }
+
+/// The day-1 call before National Day, unanswered at 17:00 (no attempt fits before it
+/// expires), then made by staff calling from home on Fri 2 Oct: the call is done, and its
+/// supervisor's check (8 Oct) is not planned: it was done before.
+#[test]
+fn a_call_made_from_home_after_no_attempt_fitted_closes_the_task() {
+    let p = on_china(
+        r#"{"id": "n-2", "event": "procedure", "at": "2026-09-29T10:00:00",
+            "attributes": {"category": "plastic", "setting": "outpatient"}, "patient": {"id": "p-1"}}"#,
+        r#"{"outcomes": [
+            {"task": "plastic-aftercare/day-1-call/n-2/0", "outcome": "no_answer", "at": "2026-09-30T17:00:00"},
+            {"task": "plastic-aftercare/day-1-call/n-2/0", "outcome": "done", "at": "2026-10-02T10:00:00"}
+        ]}"#,
+    );
+    let id = "plastic-aftercare/day-1-call/n-2/0";
+    assert!(task(&p, id).is_done());
+    assert!(!p.tasks.iter().any(|t| t.id() == format!("{id}/overdue")));
+    assert!(p.ignored.is_empty(), "{:?}", p.ignored);
+}
+
+/// A complaint at 20:30 on 30 Sep whose callback was promised for the next morning, 1
+/// Oct: the first call would go to 1 Oct too; two calls do not share a day, so the
+/// promised callback supersedes it — as on an ordinary day, not `expired`.
+#[test]
+fn a_complaint_call_the_promised_callback_takes_over_is_superseded() {
+    let p = on_china(
+        r#"{"id": "k-4", "event": "complaint", "at": "2026-09-30T20:30:00",
+            "patient": {"id": "p-5"}, "milestones": {"promised_callback": "2026-10-01"}}"#,
+        "{}",
+    );
+    assert!(
+        dropped(&p).contains(
+            &"complaint/first-call/k-4/0 superseded promised-callback 2026-09-30".to_string()
+        ),
+        "{:?}",
+        dropped(&p)
+    );
+    assert_eq!(
+        line(task(&p, "complaint/promised-callback/k-4/0")),
+        "2026-10-01 09:00-18:00 phone customer_service"
+    );
+}

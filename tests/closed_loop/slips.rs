@@ -121,3 +121,100 @@ fn the_pick_of_a_follow_up_a_visit_then_stops_is_reported() {
         ["presales/second-follow-up/ep-p1/0 picked 2026-03-13 15:30:00 dropped"]
     );
 }
+
+/// Copies that differ only in who recorded them or in the note (never read) are copies
+/// too: a host that fills a note when it sends again does not use up the attempts.
+#[test]
+fn copies_that_differ_only_in_recorder_or_note_count_once() {
+    let p = plan_with(
+        r#"{"outcomes": [
+            {"task": "care/day-1-call/ep-1/0", "outcome": "no_answer", "at": "2026-03-03T10:05:00", "by": "u-3"},
+            {"task": "care/day-1-call/ep-1/0", "outcome": "no_answer", "at": "2026-03-03T10:05:00", "by": "u-3", "note": "voicemail"},
+            {"task": "care/day-1-call/ep-1/0", "outcome": "no_answer", "at": "2026-03-03T10:05:00", "by": "u-4", "note": "try later"}
+        ]}"#,
+    );
+    assert_eq!(
+        line(task(&p, &format!("{DAY1}/attempt-2"))),
+        "2026-03-03 12:05-18:00 phone customer_service"
+    );
+    assert!(!p.tasks.iter().any(|t| t.id().ends_with("/attempt-3")));
+    assert_eq!(
+        ignored(&p),
+        ["care/day-1-call/ep-1/0 no_answer 2026-03-03 10:05:00 duplicate"]
+    );
+}
+
+/// A host that stamps an upload after the call: `done` on the second attempt at 12:20, the
+/// unanswered first call stamped 12:30. The unanswered call made the second attempt, so
+/// the `done` is taken: the call is done, nobody is called again.
+#[test]
+fn a_done_attempt_recorded_before_the_unanswered_call_that_led_to_it_is_taken() {
+    let p = plan_with(
+        r#"{"outcomes": [
+            {"task": "care/day-1-call/ep-1/0/attempt-2", "outcome": "done", "at": "2026-03-03T12:20:00"},
+            {"task": "care/day-1-call/ep-1/0", "outcome": "no_answer", "at": "2026-03-03T12:30:00"}
+        ]}"#,
+    );
+    assert!(task(&p, DAY1).is_done());
+    assert!(!(p.tasks.iter()).any(|t| t.id().contains("/attempt-")
+        || t.id().ends_with("/overdue") && t.id().starts_with(DAY1)));
+    assert_eq!(
+        ignored(&p),
+        ["care/day-1-call/ep-1/0 no_answer 2026-03-03 12:30:00 after_closed"]
+    );
+}
+
+/// Three calls unanswered, then `done` on a fourth attempt the step never allows
+/// (`max_attempts` 3): a typo (`no_such_task`), not "after closed".
+#[test]
+fn an_attempt_past_max_attempts_is_no_such_task() {
+    let p = plan_with(
+        r#"{"outcomes": [
+            {"task": "care/day-1-call/ep-1/0", "outcome": "no_answer", "at": "2026-03-03T09:30:00"},
+            {"task": "care/day-1-call/ep-1/0/attempt-2", "outcome": "no_answer", "at": "2026-03-03T11:40:00"},
+            {"task": "care/day-1-call/ep-1/0/attempt-3", "outcome": "no_answer", "at": "2026-03-03T13:45:00"},
+            {"task": "care/day-1-call/ep-1/0/attempt-4", "outcome": "done", "at": "2026-03-03T16:00:00"}
+        ]}"#,
+    );
+    assert_eq!(
+        ignored(&p),
+        ["care/day-1-call/ep-1/0/attempt-4 done 2026-03-03 16:00:00 no_such_task"]
+    );
+}
+
+/// A patient-level plan has no event: a refusal recorded on a greeting in February still
+/// holds for greetings planned from September (its messages stop 6 months after it, 14
+/// Aug), and it is no `before_event` slip.
+#[test]
+fn a_refusal_before_the_horizon_of_greetings_still_holds() {
+    let rules = builtin();
+    let patient = followup::episode::Patient {
+        id: "p-42".into(),
+        birthday: Some("1990-11-03".parse().unwrap()),
+        ..Default::default()
+    };
+    let h = history(
+        r#"{"outcomes": [{"task": "greetings/valentines-day/patient:p-42/20260214",
+            "outcome": "declined", "at": "2026-02-14T10:00"}]}"#,
+    );
+    let p = rules
+        .plan_patient_with(
+            &patient,
+            &h,
+            "2026-09-01".parse().unwrap(),
+            "2026-12-31".parse().unwrap(),
+            &Calendar::default(),
+        )
+        .unwrap();
+    assert!(
+        p.tasks.is_empty(),
+        "{:?}",
+        p.tasks.iter().map(|t| t.id()).collect::<Vec<_>>()
+    );
+    assert!(!p.dropped.is_empty());
+    // The greeting it was recorded on is outside this horizon: no task of the plan.
+    assert_eq!(
+        ignored(&p),
+        ["greetings/valentines-day/patient:p-42/20260214 declined 2026-02-14 10:00:00 no_such_task"]
+    );
+}
