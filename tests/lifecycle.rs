@@ -744,6 +744,21 @@ fn facts_are_judged_against_the_shifted_due_day() {
     assert_eq!(first.nominal, Some("2026-03-13".parse().unwrap()));
 }
 
+/// A program of one needs call a month after the event that waits as `wait` says.
+fn wait_rules(wait: &str) -> RuleSet {
+    RuleSet::builder()
+        .source(
+            "w.json",
+            format!(
+                r#"{{"format": "followup/v1", "id": "w", "name": {{"zh": "w", "en": "w"}},
+                  "steps": [{{"id": "needs-call", "offset": "P1M", "wait_for": {wait},
+                             "title": {{"zh": "需求", "en": "Further needs"}}}}]}}"#
+            ),
+        )
+        .build()
+        .unwrap()
+}
+
 /// A wait with no limit given lasts a month and then goes ahead (`proceed`): a wait never
 /// withholds a task for good. Needs call of 2 Apr, no recovery: it goes ahead on 2 May
 /// (`wait_ended`), nothing waits. With `"then": "escalate"` it waits, expires at the end
@@ -751,19 +766,7 @@ fn facts_are_judged_against_the_shifted_due_day() {
 /// `…/0/escalation`. A recovery on 20 Apr brings either back to a plain task on 20 Apr.
 #[test]
 fn a_wait_ends_by_its_then_proceed_or_escalate() {
-    let rules = |wait: &str| {
-        RuleSet::builder()
-            .source(
-                "w.json",
-                format!(
-                    r#"{{"format": "followup/v1", "id": "w", "name": {{"zh": "w", "en": "w"}},
-                      "steps": [{{"id": "needs-call", "offset": "P1M", "wait_for": {wait},
-                                 "title": {{"zh": "需求", "en": "Further needs"}}}}]}}"#
-                ),
-            )
-            .build()
-            .unwrap()
-    };
+    let rules = wait_rules;
     let ep = |facts: &str| {
         episode(&format!(
             r#"{{"id": "u-2", "event": "x", "at": "2026-03-02", "patient": {{"id": "p-u"}},
@@ -814,19 +817,7 @@ fn a_wait_ends_by_its_then_proceed_or_escalate() {
 /// of the wait (2 May) the fact is still in time.
 #[test]
 fn a_fact_after_the_end_of_the_wait_comes_too_late() {
-    let rules = |wait: &str| {
-        RuleSet::builder()
-            .source(
-                "w.json",
-                format!(
-                    r#"{{"format": "followup/v1", "id": "w", "name": {{"zh": "w", "en": "w"}},
-                      "steps": [{{"id": "needs-call", "offset": "P1M", "wait_for": {wait},
-                                 "title": {{"zh": "需求", "en": "Further needs"}}}}]}}"#
-                ),
-            )
-            .build()
-            .unwrap()
-    };
+    let rules = wait_rules;
     let ep = |at: &str| {
         episode(&format!(
             r#"{{"id": "u-3", "event": "x", "at": "2026-03-02", "patient": {{"id": "p-u"}},

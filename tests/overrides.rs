@@ -157,48 +157,50 @@ fn overrides_apply_in_order_and_to_programs_of_earlier_files() {
     );
 }
 
+/// The error the built-in programs and `text`, as `clinic.json`, give.
+fn refused(text: &str) -> String {
+    RuleSet::builder()
+        .builtin()
+        .source("clinic.json", text)
+        .build()
+        .expect_err("refused")
+        .to_string()
+}
+
 /// Every error names the override file, the pointer of the value at fault in it, and
 /// what was expected.
 #[test]
 fn override_errors_are_located_in_the_override() {
-    let err = |text: &str| {
-        RuleSet::builder()
-            .builtin()
-            .source("clinic.json", text)
-            .build()
-            .expect_err("refused")
-            .to_string()
-    };
     assert_eq!(
-        err(r#"{"format": "followup/v1", "override": "laser-aftercar", "steps": {}}"#),
+        refused(r#"{"format": "followup/v1", "override": "laser-aftercar", "steps": {}}"#),
         "clinic.json: /override (line 1, column 39): no program \"laser-aftercar\" to override: expected the id of a program added before this text (complaint, first-visit, greetings, laser-aftercare, lead-ownership, new-assignment, plan-611, plastic-aftercare, presales, repair-aftersales, purchase-aftersales, quarterly-touch, session-aftercare, treatment-course); did you mean \"laser-aftercare\"?"
     );
     assert_eq!(
-        err(r#"{"format": "followup/v1", "override": "laser-aftercare",
+        refused(r#"{"format": "followup/v1", "override": "laser-aftercare",
   "steps": {"day-4-call": {"offset": "P4D"}}}"#),
         "clinic.json: /steps/day-4-call (line 2, column 27): no step \"day-4-call\" in program \"laser-aftercare\": expected one of day-1-call, day-3-call, day-6-call, month-1-call, month-3-call, month-3-further-needs, month-6-call, further-needs-call; did you mean \"day-1-call\"?"
     );
     assert_eq!(
-        err(r#"{"format": "followup/v1", "override": "laser-aftercare",
+        refused(r#"{"format": "followup/v1", "override": "laser-aftercare",
   "steps": {"day-3-call": {"offset": "three days"}}}"#),
         "clinic.json: /steps/day-3-call/offset (line 2, column 38): invalid duration \"three days\": it must start with \"P\" (letters are upper case); expected an ISO 8601 duration in days, weeks, months or years such as \"P1D\", \"-P1D\", \"P2W\", \"P1M\" or \"P1Y2M3W4D\""
     );
     assert_eq!(
-        err(r#"{"format": "followup/v1", "override": "laser-aftercare",
+        refused(r#"{"format": "followup/v1", "override": "laser-aftercare",
   "steps": {"day-3-call": {"ofset": "P2D"}}}"#),
         "clinic.json: /steps/day-3-call/ofset (line 2, column 28): unknown field `ofset`, expected one of `id`, `from`, `offset`, `repeat`, `when`, `unless`, `sessions`, `stop_when`, `wait_for`, `sample`, `picked_by`, `channel`, `role`, `time`, `time_overrides`, `window`, `month_end`, `closed_day`, `max_shift`, `beyond_max_shift`, `after_event`, `no_answer`, `escalate_after`, `expires`, `title`, `script`"
     );
     assert_eq!(
-        err(r#"{"format": "followup/v1", "override": "laser-aftercare",
+        refused(r#"{"format": "followup/v1", "override": "laser-aftercare",
   "add_steps": [{"id": "week-2-call", "offset": "P14D", "from": "day-9-call", "title": {"zh": "两周", "en": "Week 2"}}]}"#),
         "clinic.json: /add_steps/0/from (line 2, column 65): unknown anchor \"day-9-call\": expected \"event\", a session anchor (each_session, before_each_upcoming_session, course_end, one_session_left), \"fact:KIND\", \"latest:KIND\" or the id of another step of this program"
     );
     assert_eq!(
-        err(r#"{"format": "followup/v1", "override": "laser-aftercare", "stepz": {}}"#),
+        refused(r#"{"format": "followup/v1", "override": "laser-aftercare", "stepz": {}}"#),
         "clinic.json: /stepz (line 1, column 58): unknown field `stepz` in an override, expected one of $schema, format, override, enabled, name, description, applies, milestones, defaults, declined, vocabulary, steps, add_steps; did you mean \"steps\"?"
     );
     assert_eq!(
-        err(r#"{"format": "followup/v1", "override": "laser-aftercare", "steps": {"day-3-call": {"id": "d3"}}}"#),
+        refused(r#"{"format": "followup/v1", "override": "laser-aftercare", "steps": {"day-3-call": {"id": "d3"}}}"#),
         "clinic.json: /steps/day-3-call/id (line 1, column 89): a step's id cannot be changed: expected the other fields only (switch the step off and add another to rename it)"
     );
 }
@@ -268,21 +270,13 @@ fn a_program_can_be_switched_off() {
 /// does not silently win (`"override"` twice switched off the second program named).
 #[test]
 fn a_key_given_twice_in_an_override_is_refused_at_the_second() {
-    let err = |text: &str| {
-        RuleSet::builder()
-            .builtin()
-            .source("clinic.json", text)
-            .build()
-            .expect_err("refused")
-            .to_string()
-    };
     assert_eq!(
-        err(r#"{"format": "followup/v1", "override": "laser-aftercare",
+        refused(r#"{"format": "followup/v1", "override": "laser-aftercare",
   "override": "complaint", "enabled": false}"#),
         "clinic.json: /override (line 2, column 3): \"override\" is given twice: expected each key once"
     );
     assert_eq!(
-        err(r#"{"format": "followup/v1", "override": "laser-aftercare", "steps": {
+        refused(r#"{"format": "followup/v1", "override": "laser-aftercare", "steps": {
   "day-1-call": {"offset": "P2D"},
   "day-1-call": {"role": "onsite_consultant"}}}"#),
         "clinic.json: /steps/day-1-call (line 3, column 3): \"day-1-call\" is given twice: expected each key once"

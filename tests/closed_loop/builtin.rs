@@ -28,10 +28,7 @@ fn the_day_1_call_after_surgery_is_tried_three_times_then_messaged() {
             {"task": "plastic-aftercare/day-1-call/s-1/0/attempt-3", "outcome": "no_answer", "at": "2026-03-04T11:15:00"}
         ]}"#,
     );
-    let chain: Vec<String> = (p.tasks.iter())
-        .filter(|t| t.step() == "day-1-call")
-        .map(|t| format!("{} {}", t.id(), line(t)))
-        .collect();
+    let chain = chain(&p, "day-1-call");
     let id = "plastic-aftercare/day-1-call/s-1/0";
     assert_eq!(
         chain,

@@ -32,10 +32,7 @@ fn an_unanswered_day_1_call_before_national_day_is_messaged_and_checked() {
             "at": "2026-09-30T17:00:00", "by": "u-3"}]}"#,
     );
     let id = "plastic-aftercare/day-1-call/n-1/0";
-    let chain: Vec<String> = (p.tasks.iter())
-        .filter(|t| t.step() == "day-1-call")
-        .map(|t| format!("{} {}", t.id(), line(t)))
-        .collect();
+    let chain = chain(&p, "day-1-call");
     assert_eq!(
         chain,
         [

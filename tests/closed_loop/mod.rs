@@ -82,6 +82,15 @@ fn ids(plan: &Plan) -> Vec<String> {
     plan.tasks.iter().map(|t| t.id()).collect()
 }
 
+/// `id due start-end channel role [record]` of each task of `step`, in the plan's order:
+/// a call and the tasks its outcomes made (attempts, message, supervisor's check).
+fn chain(plan: &Plan, step: &str) -> Vec<String> {
+    (plan.tasks.iter())
+        .filter(|t| t.step() == step)
+        .map(|t| format!("{} {}", t.id(), line(t)))
+        .collect()
+}
+
 /// `due start-end channel role` of a task, with `record outcome closed` when recorded.
 fn line(t: &Task) -> String {
     let mut s = format!(
@@ -169,10 +178,7 @@ fn unanswered_calls_are_tried_again_then_a_message_goes_out() {
             {"task": "care/day-1-call/ep-1/0/attempt-2", "outcome": "no_answer", "at": "2026-03-03T12:10:00"}
         ]}"#,
     );
-    let chain: Vec<String> = (p.tasks.iter())
-        .filter(|t| t.step() == "day-1-call")
-        .map(|t| format!("{} {}", t.id(), line(t)))
-        .collect();
+    let chain = chain(&p, "day-1-call");
     assert_eq!(
         chain,
         [

@@ -18,10 +18,7 @@ fn an_outcome_sent_three_times_counts_once() {
     let row = r#"{"task": "care/day-1-call/ep-1/0", "outcome": "no_answer",
                   "at": "2026-03-03T10:05:00", "by": "u-3"}"#;
     let p = plan_with(&format!(r#"{{"outcomes": [{row}, {row}, {row}]}}"#));
-    let chain: Vec<String> = (p.tasks.iter())
-        .filter(|t| t.step() == "day-1-call" && t.id().starts_with(DAY1))
-        .map(|t| format!("{} {}", t.id(), line(t)))
-        .collect();
+    let chain = chain(&p, "day-1-call");
     assert_eq!(
         chain,
         [
