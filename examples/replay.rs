@@ -366,7 +366,14 @@ fn run() -> Result<String, String> {
             }
         );
         for i in &last.ignored {
-            let _ = writeln!(out, "  {} {} {:?}", i.task, i.outcome.name(), i.reason);
+            let _ = writeln!(
+                out,
+                "  {} {} {}: {}",
+                i.task,
+                i.outcome.name(),
+                i.at.format("%m-%d %H:%M"),
+                i.reason.label(if zh { Lang::Zh } else { Lang::En })
+            );
         }
     }
     Ok(out)

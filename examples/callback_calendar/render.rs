@@ -435,7 +435,37 @@ impl View<'_> {
         }
         self.waiting_lines(&mut out, &merged.waiting, &dates);
         self.dropped_lines(&mut out, &merged.dropped);
+        self.ignored_lines(&mut out, plans);
         out
+    }
+
+    /// The history's records that changed nothing (a task id with a typo, a copy sent
+    /// twice, a time before the event…), with why: staff fix them at the source.
+    fn ignored_lines(&self, out: &mut String, plans: &[Plan]) {
+        let ignored: Vec<_> = plans.iter().flat_map(|p| &p.ignored).collect();
+        if ignored.is_empty() {
+            return;
+        }
+        let zh = self.zh();
+        let _ = writeln!(
+            out,
+            "\n{}",
+            if zh {
+                "未使用的回访记录："
+            } else {
+                "Records that changed nothing:"
+            }
+        );
+        for i in ignored {
+            let _ = writeln!(
+                out,
+                "  {} {} {}  {}",
+                i.task,
+                i.outcome.label(self.lang),
+                i.at.format("%m-%d %H:%M"),
+                i.reason.label(self.lang)
+            );
+        }
     }
 
     /// The tasks held until a fact is recorded (a further-needs call waiting for

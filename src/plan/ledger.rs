@@ -66,6 +66,49 @@ pub enum IgnoredReason {
     BeforeEvent,
 }
 
+impl IgnoredReason {
+    /// The name as written in JSON (`no_such_task`, `duplicate`…).
+    ///
+    /// ```
+    /// use followup::plan::IgnoredReason;
+    /// assert_eq!(IgnoredReason::BeforeEvent.name(), "before_event");
+    /// ```
+    pub fn name(self) -> &'static str {
+        self.row().0
+    }
+
+    /// A short label in `lang`, for staff.
+    ///
+    /// ```
+    /// use followup::{plan::IgnoredReason, rules::Lang};
+    /// assert_eq!(IgnoredReason::Duplicate.label(Lang::Zh), "重复记录");
+    /// assert_eq!(IgnoredReason::NoSuchTask.label(Lang::En), "no such task");
+    /// ```
+    pub fn label(self, lang: crate::rules::Lang) -> &'static str {
+        let (_, zh, en) = self.row();
+        lang.pick((zh, en))
+    }
+
+    fn row(self) -> (&'static str, &'static str, &'static str) {
+        match self {
+            IgnoredReason::NoSuchTask => ("no_such_task", "无此任务", "no such task"),
+            IgnoredReason::Dropped => ("dropped", "任务已取消", "the task was dropped"),
+            IgnoredReason::AfterClosed => {
+                ("after_closed", "任务已关闭", "after the task was closed")
+            }
+            IgnoredReason::NotStaffPicked => (
+                "not_staff_picked",
+                "此任务的日期不由员工选定",
+                "not a task whose day staff pick",
+            ),
+            IgnoredReason::Duplicate => ("duplicate", "重复记录", "a copy of another record"),
+            IgnoredReason::BeforeEvent => {
+                ("before_event", "早于事件时间", "before the episode's event")
+            }
+        }
+    }
+}
+
 /// One outcome, with the derived task it names (`…/attempt-2`, `…/overdue`), if any.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Entry<'h> {
@@ -290,6 +333,21 @@ impl<'h> Ledger<'h> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn reason_names_are_the_json_names() {
+        use super::IgnoredReason as R;
+        for r in [
+            R::NoSuchTask,
+            R::Dropped,
+            R::AfterClosed,
+            R::NotStaffPicked,
+            R::Duplicate,
+            R::BeforeEvent,
+        ] {
+            assert_eq!(serde_json::to_value(r).unwrap(), r.name());
+        }
+    }
+
     use super::*;
 
     #[test]
