@@ -177,7 +177,7 @@ impl View<'_> {
     /// What a dropped occurrence's detail names, in words: a fact, a milestone, a
     /// channel, why a day does not work, another step of the program; else as written.
     fn detail(&self, program: &str, detail: &str) -> String {
-        const SHIFTS: [ShiftReason; 12] = [
+        const SHIFTS: [ShiftReason; 13] = [
             ShiftReason::ClosedWeekday,
             ShiftReason::ClosedDate,
             ShiftReason::Holiday,
@@ -190,6 +190,7 @@ impl View<'_> {
             ShiftReason::AnchorMoved,
             ShiftReason::Agreed,
             ShiftReason::Picked,
+            ShiftReason::AfterEarlierCall,
         ];
         let lang = self.lang;
         if let Some(l) = labels::fact(detail, lang).or(labels::milestone(detail, lang)) {

@@ -182,6 +182,10 @@ pub enum ShiftReason {
     Agreed,
     /// A consultant picked the day of a staff-picked task (a `picked` outcome).
     Picked,
+    /// A staff-picked task not picked yet, whose day is picked from an earlier call of its
+    /// program (the second follow-up, picked from the first call): that call was agreed
+    /// for a later day, so this one waits until the day after it.
+    AfterEarlierCall,
 }
 
 impl ShiftReason {
@@ -200,6 +204,7 @@ impl ShiftReason {
             ShiftReason::WaitEnded => "wait_ended",
             ShiftReason::Agreed => "agreed",
             ShiftReason::Picked => "picked",
+            ShiftReason::AfterEarlierCall => "after_earlier_call",
         }
     }
 
@@ -225,6 +230,7 @@ impl ShiftReason {
             ShiftReason::WaitEnded => ("等待期满", "the wait ended"),
             ShiftReason::Agreed => ("与顾客约定", "agreed with the patient"),
             ShiftReason::Picked => ("顾问选定", "picked by the consultant"),
+            ShiftReason::AfterEarlierCall => ("排在前一次回访之后", "after the earlier call"),
         })
     }
 }

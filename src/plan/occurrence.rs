@@ -420,6 +420,41 @@ impl Planner<'_> {
         } else {
             due
         };
+        // docs/domain.md §4: the second follow-up is picked "from the first call". While
+        // no day is picked, it does not come before an earlier call of its program that
+        // the history agreed for a later day: it waits until the day after it, within
+        // its window.
+        if step.info.picked_by.is_some() && self.ledger.is_some() {
+            let last_agreed = (self.plan.tasks.iter())
+                .filter(|t| {
+                    t.shifted == Some(ShiftReason::Agreed)
+                        && t.channel() == step.info.channel
+                        && *t.program() == *program.id
+                        && t.due >= due
+                })
+                .map(|t| t.due)
+                .max();
+            let bound = shift::add_days(latest_from, step.latest);
+            if let Some(agreed) = last_agreed {
+                let after = agreed
+                    .succ_opt()
+                    .map(|d| self.on_or_after(step.info.channel, d));
+                if let Some(after) = after.filter(|a| bound.is_some_and(|b| *a <= b)) {
+                    self.why(|| {
+                        format!(
+                            "after the earlier call agreed for {}: {}",
+                            day(agreed),
+                            day(after)
+                        )
+                    });
+                    due = after;
+                    shifted = Some(ShiftReason::AfterEarlierCall);
+                    if let Some(w) = self.time_window(step, due)? {
+                        window = w;
+                    }
+                }
+            }
+        }
         let (Some(earliest), Some(latest)) = (
             shift::add_days(due, step.earliest),
             shift::add_days(latest_from, step.latest).map(|l| l.max(due)),

@@ -216,3 +216,46 @@ fn scripts_name_the_owner_of_the_task_and_follow_a_handover() {
         }
     }
 }
+
+const ONLINE_LEAD: &str = r#"{"id": "l-1", "event": "consultation", "at": "2026-03-10T11:00:00",
+    "attributes": {"source": "online", "outcome": "not_booked"}, "patient": {"id": "p-8"},
+    "owners": {"consultant": "u-21"}}"#;
+
+/// docs/domain.md §4: the second follow-up (D+4..D+30) is on "a date the consultant
+/// picks from the first call". An online lead of Tue 10 Mar: the first follow-up (D+3,
+/// Fri 13 Mar) is agreed for Mon 16 Mar 15:00. While no day is picked, the second no
+/// longer comes before it (Sat 14 Mar): it waits until the day after, Tue 17 Mar, and
+/// its window still ends on D+30 (9 Apr). A day picked later is the day; a first call
+/// agreed past D+30 leaves the second where the rule puts it.
+#[test]
+fn the_second_follow_up_waits_for_a_first_call_agreed_later() {
+    let second = |history: &str| {
+        let p = builtin_plan(ONLINE_LEAD, history);
+        let t = task(&p, "presales/second-follow-up/l-1/0");
+        (
+            format!("{}..{}", t.due, t.latest),
+            t.shifted.map(|s| s.name()),
+        )
+    };
+    let agreed = r#"{"task": "presales/first-follow-up/l-1/0", "outcome": "rescheduled",
+        "at": "2026-03-13T10:00:00", "to": "2026-03-16T15:00:00"}"#;
+    assert_eq!(
+        second(&format!(r#"{{"outcomes": [{agreed}]}}"#)),
+        ("2026-03-17..2026-04-09".into(), Some("after_earlier_call"))
+    );
+    assert_eq!(
+        second(&format!(
+            r#"{{"outcomes": [{agreed}, {{"task": "presales/second-follow-up/l-1/0",
+                "outcome": "picked", "at": "2026-03-16T15:30:00", "day": "2026-03-25"}}]}}"#
+        )),
+        ("2026-03-25..2026-04-09".into(), Some("picked"))
+    );
+    assert_eq!(
+        second(&format!(
+            r#"{{"outcomes": [{}]}}"#,
+            agreed.replace("2026-03-16T15:00:00", "2026-04-10T15:00:00")
+        )),
+        ("2026-03-14..2026-04-09".into(), None)
+    );
+    assert_eq!(second("{}"), ("2026-03-14..2026-04-09".into(), None));
+}

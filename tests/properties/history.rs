@@ -118,6 +118,18 @@ fn counting_from_contacts() -> BTreeSet<(String, String)> {
         .collect()
 }
 
+/// The staff-picked steps (`picked_by`) of the built-in programs: while not picked, one
+/// waits until the day after an earlier call of its program agreed for a later day.
+fn staff_picked() -> BTreeSet<(String, String)> {
+    builtin()
+        .definitions()
+        .iter()
+        .flat_map(|d| d.program.steps.iter().map(move |s| (d, s)))
+        .filter(|(_, s)| s.picked_by.is_some())
+        .map(|(d, s)| (d.program.id.clone(), s.id.clone()))
+        .collect()
+}
+
 proptest! {
     #![proptest_config(cases(48))]
 
@@ -146,8 +158,9 @@ proptest! {
     /// Recording one more outcome (other than a refusal, which belongs to the patient and
     /// reaches every later call) changes only the tasks of its occurrence — the task,
     /// its attempts, escalations and the tasks an abnormal recovery brings —, the
-    /// tasks of steps that count from its step, and those of the episode's steps that
-    /// count from the last contact (the outcome may have reached the patient).
+    /// tasks of steps that count from its step, those of the episode's steps that count
+    /// from the last contact (the outcome may have reached the patient), and the program's
+    /// staff-picked steps not picked yet (they wait for an earlier call agreed later).
     #[test]
     fn prop_one_outcome_changes_only_its_tasks(
         ep in arb_any_episode(),
@@ -171,12 +184,15 @@ proptest! {
         let occurrence = parts[..4].join("/");
         let steps = dependents(parts[0], parts[1]);
         let from_contacts = counting_from_contacts();
+        let picked = staff_picked();
         let concerned = |id: &str| {
             let p: Vec<&str> = id.split('/').collect();
+            let step = (p[0].to_string(), p[1].to_string());
             id == occurrence
                 || id.starts_with(&format!("{occurrence}/"))
                 || (p[0] == parts[0] && p[2] == parts[2] && steps.contains(p[1]))
-                || (p[2] == parts[2] && from_contacts.contains(&(p[0].to_string(), p[1].to_string())))
+                || (p[2] == parts[2] && from_contacts.contains(&step))
+                || (p[0] == parts[0] && p[2] == parts[2] && picked.contains(&step))
         };
         let d = followup::replan::diff(&before, &after);
         let changed: Vec<String> = d.create.iter().map(|t| t.id())
