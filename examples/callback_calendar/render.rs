@@ -440,6 +440,11 @@ impl View<'_> {
         out
     }
 
+    /// A section's heading, after a blank line, in the calendar's language.
+    fn heading(&self, out: &mut String, zh: &str, en: &str) {
+        let _ = writeln!(out, "\n{}", if self.zh() { zh } else { en });
+    }
+
     /// The history's records that changed nothing (a task id with a typo, a copy sent
     /// twice, a time before the event…), with why: staff fix them at the source.
     fn ignored_lines(&self, out: &mut String, plans: &[Plan]) {
@@ -447,16 +452,7 @@ impl View<'_> {
         if ignored.is_empty() {
             return;
         }
-        let zh = self.zh();
-        let _ = writeln!(
-            out,
-            "\n{}",
-            if zh {
-                "未使用的回访记录："
-            } else {
-                "Records that changed nothing:"
-            }
-        );
+        self.heading(out, "未使用的回访记录：", "Records that changed nothing:");
         for i in ignored {
             let _ = writeln!(
                 out,
@@ -481,14 +477,10 @@ impl View<'_> {
             return;
         }
         let zh = self.zh();
-        let _ = writeln!(
+        self.heading(
             out,
-            "\n{}",
-            if zh {
-                "等待条件（记录后才安排）："
-            } else {
-                "Waiting for a fact (no contact until it is recorded):"
-            }
+            "等待条件（记录后才安排）：",
+            "Waiting for a fact (no contact until it is recorded):",
         );
         for t in waiting {
             let d = dates
