@@ -759,6 +759,14 @@ fn wait_rules(wait: &str) -> RuleSet {
         .unwrap()
 }
 
+/// An episode of 2 Mar 2026 (id `u-2`) with `facts` (JSON objects, comma-separated).
+fn wait_episode(facts: &str) -> Episode {
+    episode(&format!(
+        r#"{{"id": "u-2", "event": "x", "at": "2026-03-02", "patient": {{"id": "p-u"}},
+            "facts": [{facts}]}}"#
+    ))
+}
+
 /// A wait with no limit given lasts a month and then goes ahead (`proceed`): a wait never
 /// withholds a task for good. Needs call of 2 Apr, no recovery: it goes ahead on 2 May
 /// (`wait_ended`), nothing waits. With `"then": "escalate"` it waits, expires at the end
@@ -766,13 +774,7 @@ fn wait_rules(wait: &str) -> RuleSet {
 /// `…/0/escalation`. A recovery on 20 Apr brings either back to a plain task on 20 Apr.
 #[test]
 fn a_wait_ends_by_its_then_proceed_or_escalate() {
-    let rules = wait_rules;
-    let ep = |facts: &str| {
-        episode(&format!(
-            r#"{{"id": "u-2", "event": "x", "at": "2026-03-02", "patient": {{"id": "p-u"}},
-                "facts": [{facts}]}}"#
-        ))
-    };
+    let (rules, ep) = (wait_rules, wait_episode);
     let cal = Calendar::default();
     let proceed = rules(r#""recovered""#).plan(&ep(""), &cal).unwrap();
     assert_calendar(
@@ -818,12 +820,7 @@ fn a_wait_ends_by_its_then_proceed_or_escalate() {
 #[test]
 fn a_fact_after_the_end_of_the_wait_comes_too_late() {
     let rules = wait_rules;
-    let ep = |at: &str| {
-        episode(&format!(
-            r#"{{"id": "u-3", "event": "x", "at": "2026-03-02", "patient": {{"id": "p-u"}},
-                "facts": [{{"kind": "recovered", "at": "{at}"}}]}}"#
-        ))
-    };
+    let ep = |at: &str| wait_episode(&format!(r#"{{"kind": "recovered", "at": "{at}"}}"#));
     let cal = Calendar::default();
     let late = ep("2026-05-20T10:00:00");
     let p = rules(r#""recovered""#).plan(&late, &cal).unwrap();
