@@ -116,6 +116,25 @@ fn one(n: &Notice, limits: &Limits) -> Result<(), Located> {
     }
     crate::compile::time(&n.time, "/time")?;
     crate::compile::compile_conds(&n.audience, "/audience")?;
+    if let Some(sample) = &n.sample {
+        let f = sample.fraction.0;
+        if !(f > 0.0 && f <= 1.0) {
+            return Err(Located::new(
+                "/sample/fraction",
+                format!("sample fraction {f}: expected a number greater than 0 and at most 1 (0.08 for 8 % of the patients)"),
+            ));
+        }
+        if let Some(salt) = sample.salt.as_deref().filter(|s| !crate::compile::is_id(s)) {
+            return Err(Located::new(
+                "/sample/salt",
+                format!("invalid salt {salt:?}: expected 1 to 64 lower-case letters, digits, '-' or '_', starting with a letter or digit"),
+            ));
+        }
+        crate::compile::compile_conds(&sample.always, "/sample/always")?;
+    }
+    if let Some(text) = &n.spread {
+        spread(n, text, limits)?;
+    }
     crate::compile::check_text(&n.title, "/title")?;
     if let Some(script) = &n.script {
         crate::compile::check_text(script, "/script")?;
@@ -123,6 +142,59 @@ fn one(n: &Notice, limits: &Limits) -> Result<(), Located> {
     // Placeholders as in rule files: an unknown one, or a text past its bounds, is an
     // error of the notice text when it is read, at its own pointer.
     crate::template::step_texts(&n.title, n.script.as_ref(), "", "event", &[])?;
+    Ok(())
+}
+
+/// The checks of a notice's `spread`: a positive duration whose span ends within the
+/// supported dates and `max_offset_days`, not after the event day.
+fn spread(n: &Notice, text: &str, limits: &Limits) -> Result<(), Located> {
+    let offset =
+        crate::offset::Offset::parse(text).map_err(|e| Located::new("/spread", e.to_string()))?;
+    let expected = "expected a positive duration such as \"P60D\", \"P8W\" or \"P2M\" (the span the patients' days are spread over, from send_on)";
+    if offset.negative || (offset.months == 0 && offset.days == 0) {
+        return Err(Located::new(
+            "/spread",
+            format!("spread {text:?} is not positive: {expected}"),
+        ));
+    }
+    let Some(days) = n.spread_days() else {
+        return Err(Located::new(
+            "/spread",
+            format!(
+                "spread {text:?} from {} ends outside the supported date range: {expected}",
+                n.send_on
+            ),
+        ));
+    };
+    if days > limits.max_offset_days {
+        return Err(Located::new(
+            "/spread",
+            format!(
+                "spread {text:?} is {days} days, more than the limit max_offset_days ({}): expected a spread within {} days",
+                limits.max_offset_days, limits.max_offset_days
+            ),
+        )
+        .limit("max_offset_days"));
+    }
+    // The last day of the span: send_on + days - 1, within range (the end is).
+    let last = n
+        .send_on
+        .checked_add_days(chrono::Days::new(u64::from(days) - 1))
+        .unwrap_or(n.send_on);
+    if let Some(event) = n.event_day.filter(|e| last > *e) {
+        return Err(Located::new(
+            "/spread",
+            format!(
+                "spread {text:?} runs to {last}, after the event on {event}: expected a spread that ends by the event day (a notice after its event is worthless)"
+            ),
+        ));
+    }
+    if n.expires_after(last).is_none() {
+        return Err(Located::new(
+            "/spread",
+            format!("spread {text:?} runs to {last}, too close to the end of the supported date range: expected a shorter spread"),
+        ));
+    }
     Ok(())
 }
 
@@ -135,15 +207,25 @@ pub(crate) fn check_vocabulary(
     vocabulary: &Vocabulary,
 ) -> Result<(), Located> {
     for (i, n) in list.iter().enumerate() {
-        for (key, values) in &n.audience {
+        let always = n.sample.as_ref().map(|s| (&s.always, "/sample/always"));
+        for (conds, place) in std::iter::once((&n.audience, "/audience")).chain(always) {
+            conditions(conds, vocabulary, || format!("{}{place}", prefix(many, i)))?;
+        }
+    }
+    Ok(())
+}
+
+/// Checks one notice's conditions (its audience, its sample's `always`) against
+/// `vocabulary`; `place` is their pointer, built only on error.
+fn conditions(
+    conds: &crate::model::Conditions,
+    vocabulary: &Vocabulary,
+    place: impl Fn() -> String,
+) -> Result<(), Located> {
+    {
+        for (key, values) in conds {
             // Built only on error: plans check every notice.
-            let at = || {
-                format!(
-                    "{}/audience{}",
-                    prefix(many, i),
-                    crate::compile::pointer(&[key])
-                )
-            };
+            let at = || format!("{}{}", place(), crate::compile::pointer(&[key]));
             let (what, known): (&str, Option<Vec<&str>>) = match key.as_str() {
                 "tag" => continue,
                 "event" => ("event", vocabulary.events().map(Iterator::collect)),

@@ -9,7 +9,8 @@ pub(crate) use check::{check_list, check_vocabulary};
 use crate::episode::dates;
 use crate::error::Result;
 use crate::limits::Limits;
-use crate::model::{Channel, Conditions, Role, TimeDef};
+use crate::model::{Channel, Conditions, Role, SampleDef, TimeDef};
+use crate::offset::{Landing, MonthEnd, Offset};
 use crate::ruleset::RuleSet;
 use crate::text::Text;
 use chrono::NaiveDate;
@@ -103,6 +104,29 @@ pub struct Notice {
         schemars(with = "crate::schema::strings::Conditions")
     )]
     pub audience: Conditions,
+    /// Only a deterministic share of the patients the audience targets get it (a mail
+    /// campaign to 5-10 % of the customers, docs/domain.md §6), as a step's `sample`:
+    /// `{"fraction": 0.08}`, with `always` (conditions as the audience's: patients they
+    /// target are always in) and `salt`. The draw is `sample_draw("notice", salt,
+    /// patient id)` ([`crate::rules::sample_draw`]), the salt defaulting to the notice's
+    /// id: each campaign draws its own patients.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::json::object_opt"
+    )]
+    pub sample: Option<SampleDef>,
+    /// Spread over this long from `send_on` (`"P2M"`, `"P60D"`, `"P8W"`: a duration of
+    /// days, weeks, months or years): each patient gets a day of their own in
+    /// `send_on` ..< `send_on + spread`, the same at every planning, so a campaign's work
+    /// is spread evenly over its span ([`Notice::day_for`]). None: every patient on
+    /// `send_on`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        any(test, feature = "schema"),
+        schemars(with = "Option<crate::schema::strings::Duration>")
+    )]
+    pub spread: Option<String>,
     /// Title, `{"zh": …, "en": …}`, both non-empty.
     pub title: Text,
     /// What to say or write, same shape.
@@ -209,6 +233,9 @@ impl Notice {
     /// - the channel is `sms`, `wechat`, `phone` or `mail`: a notice is a message or a call;
     /// - the time is a known window name or a window that starts before it ends;
     /// - the audience has no empty key and no empty list of values;
+    /// - a sample's fraction is greater than 0 and at most 1, its salt an id;
+    /// - a spread is a positive duration, at most `max_offset_days`, ending by the event
+    ///   day and within the supported dates;
     /// - the title and script are non-empty in both languages.
     ///
     /// # Errors
@@ -221,8 +248,16 @@ impl Notice {
 
     /// The last day the notice is worth sending: its event day, else 3 days after
     /// `send_on` for messages (`sms`, `wechat`) and 7 days after for calls and mail;
-    /// `None` only at the end of the supported date range.
+    /// `None` only at the end of the supported date range. With a `spread`, each
+    /// patient's notice expires as [`Notice::expires_after`] their own day.
     pub fn expires(&self) -> Option<NaiveDate> {
+        self.expires_after(self.send_on)
+    }
+
+    /// The last day the notice is worth sending when it is meant to go out on `day` (a
+    /// patient's day of a spread notice): its event day, else 3 days after `day` for
+    /// messages and 7 days after for calls and mail.
+    pub fn expires_after(&self, day: NaiveDate) -> Option<NaiveDate> {
         match self.event_day {
             Some(d) => Some(d),
             None => {
@@ -230,11 +265,63 @@ impl Notice {
                     Channel::Sms | Channel::Wechat => MESSAGE_GRACE_DAYS,
                     _ => CALL_GRACE_DAYS,
                 };
-                self.send_on.checked_add_days(chrono::Days::new(grace))
+                day.checked_add_days(chrono::Days::new(grace))
             }
         }
     }
+
+    /// How many days the notice is spread over: from `send_on` to `send_on + spread`
+    /// (months clamped at the month's end, as offsets), that day excluded; 1 without a
+    /// spread. `None` for a spread that is not a positive duration or ends outside the
+    /// supported date range ([`Notice::check`] refuses those).
+    pub fn spread_days(&self) -> Option<u32> {
+        let Some(text) = &self.spread else {
+            return Some(1);
+        };
+        let offset = Offset::parse(text).ok().filter(|o| !o.negative)?;
+        match offset.apply(self.send_on, MonthEnd::Clamp) {
+            Landing::Date(end) => u32::try_from((end - self.send_on).num_days())
+                .ok()
+                .filter(|&n| n > 0),
+            _ => None,
+        }
+    }
+
+    /// The day the notice is meant to go out to `patient` (a patient id), before the
+    /// calendar moves it: `send_on`, or with a `spread` of `n` days, `send_on + ⌊d × n⌋`
+    /// where `d` is `sample_draw("notice-spread", notice id, patient id)`
+    /// ([`crate::rules::sample_draw`]): the same day at every planning, whatever else changes, and over
+    /// many patients every day of the span about equally often.
+    ///
+    /// ```
+    /// use followup::rules::Notice;
+    /// let mail = Notice::from_json("notices.json", r#"{
+    ///     "id": "mail-2026", "send_on": "2026-04-01", "spread": "P2M", "channel": "mail",
+    ///     "sample": {"fraction": 0.08}, "audience": {},
+    ///     "title": {"zh": "邮寄回访", "en": "Mail follow-up"}
+    /// }"#)?;
+    /// assert_eq!(mail.spread_days(), Some(61)); // 1 April ..< 1 June
+    /// let day = mail.day_for("p-42");
+    /// assert!(day >= mail.send_on && (day - mail.send_on).num_days() < 61);
+    /// assert_eq!(day, mail.day_for("p-42"));
+    /// # Ok::<(), followup::Error>(())
+    /// ```
+    pub fn day_for(&self, patient: &str) -> NaiveDate {
+        let n = match self.spread_days() {
+            Some(n) if n > 1 => n,
+            _ => return self.send_on,
+        };
+        let draw = crate::sample::sample_draw(SPREAD_DRAW, &self.id, patient);
+        // draw < 1, so the index is below n; truncation is the floor of a positive number.
+        let k = ((draw * f64::from(n)) as u64).min(u64::from(n) - 1);
+        self.send_on
+            .checked_add_days(chrono::Days::new(k))
+            .unwrap_or(self.send_on)
+    }
 }
+
+/// The draw that spreads a notice's patients over its span (independent of its sample).
+pub(crate) const SPREAD_DRAW: &str = "notice-spread";
 
 /// How long a message notice without an event day is worth sending after its day, as a
 /// rule step's message (docs/rule-format.md, "Expiry").

@@ -28,7 +28,10 @@ impl RuleSet {
     /// patient: one task per notice whose `audience` targets the patient, id
     /// `notice/<notice id>/patient:<patient id>/0`, or a [`Dropped`] entry saying why it
     /// will not go out. Notices whose audience does not target the patient are left out
-    /// (not dropped); `plan.programs` is `["notice"]` when at least one targets them.
+    /// (not dropped); `plan.programs` is `["notice"]` when at least one targets them. A
+    /// notice with a `sample` drops the patients outside it (`not_sampled`); one with a
+    /// `spread` goes out on the patient's own day of its span ([`Notice::day_for`]),
+    /// which stands for `send_on` in everything below.
     ///
     /// `episodes` are the patient's episodes (any number, none included): an audience's
     /// `event` and attribute keys match when one episode matches them all; `tag` keys test
@@ -110,12 +113,18 @@ impl RuleSet {
                 plan.programs.push(program.clone());
             }
             let step: Arc<str> = Arc::from(n.id.as_str());
+            // The patient's own day of a spread notice, else send_on.
+            let nominal = n.day_for(&patient.id);
             let drop = |why: Verdict| {
                 let id = task_id(&program, &step, &subject.episode, 0);
                 let ids = (program.clone(), step.clone(), id);
-                Dropped::own(&subject, ids, 0, Some(n.send_on), why)
+                Dropped::own(&subject, ids, 0, Some(nominal), why)
             };
-            let (due, shifted) = match place(n, calendar) {
+            if !sampled(n, patient, episodes) {
+                plan.dropped.push(drop((DropReason::NotSampled, None)));
+                continue;
+            }
+            let (due, shifted) = match place(n, nominal, calendar) {
                 Ok(day) => day,
                 Err(v) => {
                     plan.dropped.push(drop(v));
@@ -135,7 +144,7 @@ impl RuleSet {
                 plan.dropped.push(drop(v));
                 continue;
             }
-            let expires = n.expires().unwrap_or(due);
+            let expires = n.expires_after(nominal).unwrap_or(due);
             // Placeholders ({patient}, {clinic}…) as in rule files; an unknown one is an
             // error at its pointer.
             let texts = crate::template::step_texts(
@@ -174,11 +183,11 @@ impl RuleSet {
                 occurrence: 0,
                 earliest: due,
                 due,
-                latest: latest(n).max(due).min(expires),
+                latest: latest(n, nominal).max(due).min(expires),
                 window,
-                nominal: n.send_on,
+                nominal,
                 shifted,
-                beyond_calendar: !calendar.covers(due) || !calendar.covers(n.send_on),
+                beyond_calendar: !calendar.covers(due) || !calendar.covers(nominal),
                 expires: Some(expires),
                 status: None,
                 waiting: false,
@@ -251,28 +260,44 @@ impl RuleSet {
     }
 }
 
-/// The last day a notice is on time: the day before its event (its own day when the
-/// event is that day), its own day without an event day.
-fn latest(n: &Notice) -> NaiveDate {
+/// The last day a notice meant for `day` is on time: the day before its event (its own
+/// day when the event is that day), its own day without an event day.
+fn latest(n: &Notice, day: NaiveDate) -> NaiveDate {
     n.event_day
         .and_then(|d| d.pred_opt())
-        .map_or(n.send_on, |d| d.max(n.send_on))
+        .map_or(day, |d| d.max(day))
 }
 
 /// True if the notice's audience targets the patient: every `tag` key matches one of the
 /// patient's tags, and one episode matches every other key (`event`, attributes).
 fn targets(n: &Notice, patient: &Patient, episodes: &[Episode]) -> bool {
-    let tags = n
-        .audience
+    matches(&n.audience, patient, episodes)
+}
+
+/// True if the patient is in the notice's sample: no sample, a draw below its fraction,
+/// or its `always` conditions target the patient (as an audience does; `{}` never).
+fn sampled(n: &Notice, patient: &Patient, episodes: &[Episode]) -> bool {
+    let Some(sample) = &n.sample else {
+        return true;
+    };
+    let salt = sample.salt.as_deref().unwrap_or(&n.id);
+    crate::sample::sample_draw(NOTICE_PROGRAM, salt, &patient.id) < sample.fraction.0
+        || (!sample.always.is_empty() && matches(&sample.always, patient, episodes))
+}
+
+/// True if `conds` target the patient: every `tag` key matches one of the patient's
+/// tags, and one episode matches every other key (`event`, attributes).
+fn matches(conds: &crate::model::Conditions, patient: &Patient, episodes: &[Episode]) -> bool {
+    let tags = conds
         .iter()
         .filter(|(k, _)| *k == "tag")
         .all(|(_, v)| patient.tags.iter().any(|t| v.0.contains(t)));
-    let mut others = n.audience.iter().filter(|(k, _)| *k != "tag").peekable();
+    let mut others = conds.iter().filter(|(k, _)| *k != "tag").peekable();
     if !tags || others.peek().is_none() {
         return tags;
     }
     episodes.iter().any(|ep| {
-        n.audience
+        conds
             .iter()
             .filter(|(k, _)| *k != "tag")
             .all(|(key, values)| match key.as_str() {
@@ -284,20 +309,21 @@ fn targets(n: &Notice, patient: &Patient, episodes: &[Episode]) -> bool {
     })
 }
 
-/// The notice's day: `send_on` if its channel works then, else the next day it works, up
-/// to the day it expires (else dropped as `expired`, with the reason its day does not
-/// work).
+/// The notice's day for a patient whose own day is `day` (`send_on` without a spread):
+/// that day if its channel works then, else the next day it works, up to the day it
+/// expires (else dropped as `expired`, with the reason its day does not work).
 fn place(
     n: &Notice,
+    day: NaiveDate,
     cal: &Calendar,
 ) -> std::result::Result<(NaiveDate, Option<ShiftReason>), Verdict> {
-    let Some(reason) = cal.closed_reason_for(n.channel, n.send_on) else {
-        return Ok((n.send_on, None));
+    let Some(reason) = cal.closed_reason_for(n.channel, day) else {
+        return Ok((day, None));
     };
     let detail = Some(Arc::from(reason.name()));
-    let expires = n.expires().unwrap_or(n.send_on);
+    let expires = n.expires_after(day).unwrap_or(day);
     // The first day the channel works after it (runs of closed days are jumped over).
-    match cal.next_working(Crew::of(n.channel), n.send_on, true, false) {
+    match cal.next_working(Crew::of(n.channel), day, true, false) {
         Some(day) if day <= expires => Ok((day, Some(reason))),
         Some(_) => Err((DropReason::Expired, detail)),
         None => Err((DropReason::NoOpenDay, detail)),

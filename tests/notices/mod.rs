@@ -5,6 +5,7 @@
 //!
 //! Days used: 2026-04-06 is a Monday, 2026-04-08 a Wednesday, 2026-04-12 a Sunday.
 
+mod campaigns;
 mod caps;
 mod invalid;
 mod planning;

@@ -17,7 +17,8 @@ fn day(n: u64) -> NaiveDate {
 }
 
 /// A notice: a day in March-April 2026 (or, rarely, at the end of the date range), an
-/// event up to 20 days later or none, a channel, a time, an audience on tags.
+/// event up to 20 days later or none, a channel, a time, an audience on tags, maybe a
+/// sample and a spread.
 fn arb_notice() -> impl Strategy<Value = Notice> {
     (
         prop_oneof![20 => (0u64..60).prop_map(day), 1 => (0u64..10).prop_map(|k| NaiveDate::MAX - Days::new(k))],
@@ -25,8 +26,9 @@ fn arb_notice() -> impl Strategy<Value = Notice> {
         0usize..4,
         prop::sample::select(vec!["day", "morning", "afternoon", "evening"]),
         proptest::option::of(prop::sample::select(vec!["vip", "key_customer"])),
+        (proptest::option::of(1u64..40), proptest::option::of(1u32..=10)),
     )
-        .prop_map(|(send_on, event, channel, time, tag)| Notice {
+        .prop_map(|(send_on, event, channel, time, tag, (spread, tenths))| Notice {
             id: String::new(),
             send_on,
             event_day: event.and_then(|k| send_on.checked_add_days(Days::new(k))),
@@ -36,6 +38,14 @@ fn arb_notice() -> impl Strategy<Value = Notice> {
             audience: tag
                 .map(|t| BTreeMap::from([("tag".to_string(), followup::rules::Values(vec![t.into()]))]))
                 .unwrap_or_default(),
+            // A sample of 10 to 100 %, the key customers always in.
+            sample: tenths.map(|k| serde_json::from_value(serde_json::json!({
+                "fraction": f64::from(k) / 10.0, "always": {"tag": "key_customer"}
+            })).unwrap()),
+            // A spread that ends by the event day.
+            spread: spread
+                .filter(|k| event.is_none_or(|e| k - 1 <= e))
+                .map(|k| format!("P{k}D")),
             title: Text::new("通知", "Notice"),
             script: None,
         })
@@ -114,7 +124,10 @@ proptest! {
             // window, are refused.
             Err(e) => {
                 prop_assert!(
-                    list.iter().any(|n| n.expires().is_none())
+                    list.iter().any(|n| n.expires().is_none()
+                        || n.spread_days().is_none_or(|k| {
+                            n.send_on.checked_add_days(Days::new(u64::from(k) + 7)).is_none()
+                        }))
                         || (e.is_calendar() && !cal.quiet_hours().is_empty()),
                     "{e}"
                 );
@@ -126,18 +139,29 @@ proptest! {
             let tasks: Vec<_> = plan.tasks.iter().filter(|t| t.step() == n.id).collect();
             let drops: Vec<_> = plan.dropped.iter().filter(|d| *d.step() == *n.id).collect();
             prop_assert_eq!(tasks.len() + drops.len(), usize::from(targeted), "{}", n.id);
-            let expires = n.expires().unwrap();
+            // The patient's day: within the spread, on send_on without one.
+            let own = n.day_for("p-1");
+            let span = i64::from(n.spread_days().unwrap());
+            prop_assert!(n.send_on <= own && (own - n.send_on).num_days() < span);
+            prop_assert!(n.spread.is_some() || own == n.send_on);
+            let expires = n.expires_after(own).unwrap();
+            let in_sample = n.sample.as_ref().is_none_or(|s| {
+                followup::rules::sample_draw("notice", &n.id, "p-1") < s.fraction.0
+                    || p.tags.iter().any(|t| t == "key_customer")
+            });
             for t in tasks {
+                prop_assert!(in_sample);
                 prop_assert_eq!(t.id(), format!("notice/{}/patient:p-1/0", n.id));
-                prop_assert!(n.send_on <= t.due && t.due <= expires);
+                prop_assert!(own <= t.due && t.due <= expires);
                 prop_assert!(t.earliest <= t.due && t.due <= t.latest && t.latest <= expires);
                 prop_assert!(cal.works(n.channel, t.due));
-                prop_assert_eq!(t.shifted.is_some(), t.due != n.send_on);
-                prop_assert_eq!(t.nominal, n.send_on);
+                prop_assert_eq!(t.shifted.is_some(), t.due != own);
+                prop_assert_eq!(t.nominal, own);
             }
             for d in drops {
+                prop_assert_eq!(d.reason == DropReason::NotSampled, !in_sample, "{}", n.id);
                 if d.reason == DropReason::Expired {
-                    let mut k = n.send_on;
+                    let mut k = own;
                     while k <= expires {
                         prop_assert!(!cal.works(n.channel, k), "{} works on {k}", n.id);
                         let Some(next) = k.succ_opt() else { break };
