@@ -1,5 +1,5 @@
 //! Invalid uses of the step and program fields added for courses, pre-sales and
-//! after-sales (`sessions`, `unless`, `stop_when`, `wait_for`, `sample`, `picked_by`,
+//! after-sales (`sessions`, `unless`, `stop_when`, `until`, `wait_for`, `sample`, `picked_by`,
 //! `window: {"around"}`, `declined`, the anchors `fact:KIND`, `latest:KIND` and the session
 //! anchors, and the names they reserve), each with the exact error it must give.
 //!

@@ -34,3 +34,4 @@ mod tasks;
 mod templates;
 mod text_bounds;
 mod time_windows;
+mod until;

@@ -92,6 +92,8 @@ pub(crate) struct Step {
     /// For session anchors: first and last session numbers.
     pub sessions: (u32, Option<u32>),
     pub stop_when: Vec<Box<str>>,
+    /// The index of the program's milestone the step stops at (`until`).
+    pub until: Option<usize>,
     pub sample: Option<Sample>,
     pub time: TimeSpec,
     /// Tried in order; the first that matches the patient and the due day's kind wins.

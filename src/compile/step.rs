@@ -63,6 +63,21 @@ pub(super) fn compile_step(
         None => None,
     };
     let wait_for = wait.as_ref().map(|w| w.fact.clone());
+    let until = match &s.until {
+        Some(name) => Some(def.milestones.keys().position(|m| m == name).ok_or_else(|| {
+            let names: Vec<&str> = def.milestones.keys().map(String::as_str).collect();
+            let expected = if names.is_empty() {
+                "this program has no milestones: expected a program with a \"milestones\" entry of that name (a step stops at a milestone, as a ward visit at the discharge)".to_string()
+            } else {
+                format!("expected one of the program's milestones ({})", names.join(", "))
+            };
+            Located::new(
+                at("until"),
+                format!("unknown milestone {name:?} in \"until\": {expected}"),
+            )
+        })?),
+        None => None,
+    };
     let sample = match &s.sample {
         Some(d) => {
             let f = d.fraction.0;
@@ -246,6 +261,7 @@ pub(super) fn compile_step(
         unless: compile_conds(&s.unless, &at("unless"))?,
         sessions,
         stop_when,
+        until,
         sample,
         time,
         time_overrides,

@@ -189,6 +189,16 @@ pub struct StepDef {
         schemars(with = "Vec<crate::schema::strings::Id>")
     )]
     pub stop_when: Vec<String>,
+    /// A milestone of the program the step stops at: a task whose day comes after the
+    /// milestone's (first) day is dropped (`stopped`, detail the milestone), as a ward
+    /// visit after the discharge. The milestone's day itself is kept; a milestone not
+    /// given and without a default stops nothing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        any(test, feature = "schema"),
+        schemars(with = "Option<crate::schema::strings::Id>")
+    )]
+    pub until: Option<String>,
     /// A fact the task waits for (no selling before `recovered`), with the longest wait
     /// and what happens after it: `"recovered"` or `{"fact": "recovered", "max": "P2M",
     /// "then": "drop"}`.

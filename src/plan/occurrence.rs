@@ -121,6 +121,19 @@ impl Planner<'_> {
         Ok(())
     }
 
+    /// Why a task due on `due` does not go ahead when its step stops at a milestone
+    /// (`until`) whose day comes before `due`: `stopped`, the milestone's name.
+    fn past_until(&mut self, program: &Program, step: &Step, due: NaiveDate) -> lifecycle::Verdict {
+        let m = step.until?;
+        let last = self.milestone_day(program, m)?;
+        if due <= last {
+            return None;
+        }
+        let name = program.milestones.get(m).map(|ms| ms.name.clone())?;
+        self.why(|| format!("until {name}, on {}: past it", day(last)));
+        Some((DropReason::Stopped, Some(name)))
+    }
+
     /// `step`'s offset from `day`: months counted once for steps next to each other with
     /// the same offset from the same day.
     fn apply(&mut self, step: &Step, day: NaiveDate) -> Landing {
@@ -486,7 +499,8 @@ impl Planner<'_> {
             step,
             step.info.channel,
             judged.and_time(window.start),
-        );
+        )
+        .or_else(|| self.past_until(program, step, due));
         match verdict {
             Some((reason, _)) if recorded => self.why(|| {
                 format!(

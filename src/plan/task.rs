@@ -595,7 +595,8 @@ pub enum DropReason {
     /// No open day could be found near the nominal day.
     NoOpenDay,
     /// A fact listed in the step's `stop_when` happened before the task was due;
-    /// `detail` is the fact kind.
+    /// `detail` is the fact kind. Or the task's day comes after the milestone its step
+    /// stops at (`until`: a ward visit after the discharge); `detail` is the milestone.
     Stopped,
     /// The patient opted out of the task's channel before it was due; `detail` is the
     /// channel.

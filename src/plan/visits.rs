@@ -6,6 +6,7 @@ use super::{AnchorDay, Planner};
 use crate::compile::Program;
 use crate::episode::Dates;
 use crate::offset::{Landing, MonthEnd};
+use chrono::NaiveDate;
 use std::sync::Arc;
 
 /// A milestone of a program as the plan found it: (the ranks of the program's steps,
@@ -75,6 +76,27 @@ impl<'a> Planner<'a> {
         // No task holds the subject yet: it is this plan's alone.
         if let Some(fill) = Arc::get_mut(&mut self.subject).and_then(|s| s.fill.as_mut()) {
             fill.visits = visits;
+        }
+    }
+
+    /// The first day of `program`'s milestone `m` as the plan has it (a step's `until`):
+    /// the earliest date the episode gives, else its default day as the calendar moved
+    /// it; `None` when neither is there.
+    pub(super) fn milestone_day(&self, program: &Program, m: usize) -> Option<NaiveDate> {
+        let ms = program.milestones.get(m)?;
+        match self.found(program, m) {
+            Some(Days::Given(dates)) => return dates.0.iter().min().copied(),
+            Some(Days::Default(a)) => return Some(a.day),
+            Some(Days::None) => return None,
+            None => {}
+        }
+        if let Some(dates) = self.ep.milestone(&ms.name) {
+            return dates.0.iter().min().copied();
+        }
+        let default = ms.default?;
+        match default.apply(self.ep.date(), MonthEnd::Clamp) {
+            Landing::Date(d) => Some(self.visit_day(ms, &default, d).day),
+            _ => None,
         }
     }
 
