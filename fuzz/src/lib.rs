@@ -11,8 +11,8 @@
 //!   while planning starts with `episode "<id>": `; a line and column, when given, lie
 //!   inside the text.
 //!
-//! What is read is also written back: a rule set, an episode, a calendar, a history and
-//! every plan serialise to JSON and read back equal, and every plan's `Plan::to_json` is
+//! What is read is also written back: a rule set, an episode, a calendar, a history, a
+//! notice text and every plan serialise to JSON and read back equal, and every plan's `Plan::to_json` is
 //! serde_json's text to the byte.
 
 #![forbid(unsafe_code)]
@@ -20,7 +20,12 @@
 pub mod mutate;
 
 use followup::{
-    calendar::Calendar, episode::Episode, history::History, plan::Plan, rules::RuleSet, Error,
+    calendar::Calendar,
+    episode::{Episode, Patient},
+    history::History,
+    plan::Plan,
+    rules::{Notice, RuleSet},
+    Error,
 };
 use serde::Serialize;
 use std::fmt::Debug;
@@ -194,12 +199,86 @@ pub fn check_history_text(text: &str) {
     check_plan(|| builtin().plan_with(episode, &history, china()), episode);
 }
 
+/// A notice text, read with the built-in programs' vocabulary: read twice, equal; an
+/// error names `fuzz.json`; notices that read round-trip through JSON and are planned for
+/// three patients (the sample inpatient with their episode, a key customer, one with no
+/// episode) on the default and the 2026 calendars, deterministically.
+pub fn check_notice_text(text: &str) {
+    let notices = match twice("notices", || builtin().read_notices(SOURCE, text)) {
+        Ok(notices) => notices,
+        Err(e) => return names_source(&e, SOURCE, Some(text), Error::is_notice),
+    };
+    let plain = twice("notices", || Notice::list_from_json(SOURCE, text));
+    assert!(
+        plain.as_ref() == Ok(&notices),
+        "read_notices accepts what Notice::list_from_json refuses: {plain:?}"
+    );
+    round_trip("notices", &notices, |json| {
+        builtin().read_notices("round trip", json)
+    });
+    let inpatient = &sample_episodes()[0];
+    let key = Patient {
+        id: "p-key".into(),
+        tags: vec!["key_customer".into()],
+        ..Patient::default()
+    };
+    let plain = Patient {
+        id: "p-7".into(),
+        ..Patient::default()
+    };
+    let patients: [(&Patient, &[Episode]); 3] = [
+        (&inpatient.patient, std::slice::from_ref(inpatient)),
+        (&key, &[]),
+        (&plain, &[]),
+    ];
+    for (patient, episodes) in patients {
+        for calendar in [&Calendar::default(), china()] {
+            check_notice_plan(
+                || builtin().plan_notices(patient, episodes, &notices, calendar),
+                &notices,
+            );
+        }
+    }
+}
+
+/// Plans notices twice: equal plans, as values and as JSON; the JSON reads back equal and
+/// is `to_json`'s to the byte; every notice read is one task, one dropped entry or not
+/// targeted at all. Notices that read cannot fail to plan on calendars without quiet
+/// hours.
+fn check_notice_plan(make: impl Fn() -> Result<Plan, Error>, notices: &[Notice]) {
+    let plan = match (make(), make()) {
+        (Ok(plan), Ok(again)) => {
+            assert!(
+                plan == again,
+                "notice plan: not deterministic:\n{plan:?}\n{again:?}"
+            );
+            plan
+        }
+        (first, second) => panic!("notices that read do not plan:\n{first:?}\n{second:?}"),
+    };
+    for n in notices {
+        let made = (plan.tasks.iter().filter(|t| t.step() == n.id).count())
+            + (plan.dropped.iter().filter(|d| *d.step() == *n.id).count());
+        assert!(made <= 1, "notice {} made {made} entries", n.id);
+    }
+    let json = to_json(&plan);
+    match plan.to_json() {
+        Ok(fast) => assert!(fast == json, "to_json differs from serde:\n{fast}\n{json}"),
+        Err(e) => panic!("to_json fails where serde does not: {e}"),
+    }
+    match serde_json::from_str::<Plan>(&json) {
+        Ok(back) => assert!(back == plan, "the notice plan read back differs: {json}"),
+        Err(e) => panic!("the notice plan's JSON does not read back: {e}\n{json}"),
+    }
+}
+
 /// Any text, tried as each kind of input in turn: the `structured` target.
 pub fn check_any(text: &str) {
     check_episode_text(text);
     check_rule_text(text);
     check_calendar_text(text);
     check_history_text(text);
+    check_notice_text(text);
 }
 
 /// Runs `make` twice and asserts both results are equal, as values and as their

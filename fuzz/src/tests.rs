@@ -43,6 +43,7 @@ fn seeds() -> Vec<(Check, PathBuf)> {
     add(check_calendar_text, "examples/calendars");
     add(check_calendar_text, "rules/calendars");
     add(check_history_text, "examples/histories");
+    add(check_notice_text, "examples/notices");
     seeds
 }
 
@@ -56,6 +57,7 @@ fn refused() -> Vec<(Check, PathBuf)> {
     add(check_rule_text, "tests/invalid_fields");
     add(check_episode_text, "tests/invalid_episodes");
     add(check_history_text, "tests/invalid_histories");
+    add(check_notice_text, "tests/notices/invalid");
     seeds
 }
 
@@ -179,11 +181,12 @@ fn has_duplicate_key(node: &Node) -> bool {
 #[ignore = "the open findings fail until fixed: cargo test -- --ignored"]
 fn regressions() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("regressions");
-    let targets: [(&str, Check); 5] = [
+    let targets: [(&str, Check); 6] = [
         ("rule_text", check_rule_text),
         ("episode_text", check_episode_text),
         ("calendar_text", check_calendar_text),
         ("history_text", check_history_text),
+        ("notice_text", check_notice_text),
         ("structured", check_any),
     ];
     let mut failed = Vec::new();
