@@ -81,3 +81,108 @@ fn a_milestone_given_twice_stops_at_its_first_day_and_its_own_day_is_kept() {
         5
     );
 }
+
+/// The built-in plastic inpatient of Mon 2 Mar 2026 10:00, discharged on `discharge`.
+fn inpatient(discharge: &str) -> followup::episode::Episode {
+    episode(&format!(
+        r#"{{"id": "ep-1", "event": "procedure", "at": "2026-03-02T10:00:00",
+            "attributes": {{"category": "plastic", "setting": "inpatient"}},
+            "patient": {{"id": "p-1"}}, "milestones": {{"discharge": "{discharge}"}}}}"#
+    ))
+}
+
+#[test]
+fn a_ward_visit_is_worth_doing_until_the_discharge_then_expires_rather_than_goes_overdue() {
+    // Discharged Sat 7 Mar: the ward visit of Wed 4 Mar is on time that day (a visit has no
+    // window of days) and worth doing until the 7th; not done by then, it has expired
+    // (docs/domain.md §9), not "missed".
+    let rules = crate::support::builtin();
+    let ep = inpatient("2026-03-07");
+    let day = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+    for (as_of, status) in [
+        ("2026-03-04", followup::plan::Status::Open),
+        ("2026-03-06", followup::plan::Status::Missed),
+        ("2026-03-08", followup::plan::Status::Expired),
+    ] {
+        let p = rules
+            .plan_as_of(&ep, &Calendar::default(), day(as_of))
+            .unwrap();
+        let visit = p.tasks.iter().find(|t| t.step() == "ward-visit").unwrap();
+        assert_eq!(
+            (visit.due, visit.expires),
+            (day("2026-03-04"), Some(day("2026-03-07")))
+        );
+        assert_eq!(visit.status, Some(status), "{as_of}");
+    }
+}
+
+#[test]
+fn a_ward_visit_the_history_moves_past_the_discharge_is_dropped_and_the_move_reported() {
+    // Discharged Wed 4 Mar; the consultant agreed on the 3rd to visit on the 6th: the
+    // patient has left by then.
+    let rules = crate::support::builtin();
+    let history = followup::history::History::from_json(
+        "history.json",
+        r#"{"outcomes": [{"task": "plastic-aftercare/ward-visit/ep-1/0", "outcome": "rescheduled",
+            "at": "2026-03-03T10:00", "to": "2026-03-06T10:00"}]}"#,
+    )
+    .unwrap();
+    let p = rules
+        .plan_with(&inpatient("2026-03-04"), &history, &Calendar::default())
+        .unwrap();
+    assert!(p.tasks.iter().all(|t| t.step() != "ward-visit"));
+    let d = p.dropped.iter().find(|d| d.step() == "ward-visit").unwrap();
+    assert_eq!(
+        (d.reason, d.detail.as_deref()),
+        (followup::plan::DropReason::Stopped, Some("discharge"))
+    );
+    assert_eq!(p.ignored.len(), 1);
+    // Agreed for the discharge day itself: kept, moved there.
+    let history = followup::history::History::from_json(
+        "history.json",
+        r#"{"outcomes": [{"task": "plastic-aftercare/ward-visit/ep-1/0", "outcome": "rescheduled",
+            "at": "2026-03-03T10:00", "to": "2026-03-04T15:00"}]}"#,
+    )
+    .unwrap();
+    let p = rules
+        .plan_with(&inpatient("2026-03-04"), &history, &Calendar::default())
+        .unwrap();
+    let visit = p.tasks.iter().find(|t| t.step() == "ward-visit").unwrap();
+    assert_eq!(visit.due.to_string(), "2026-03-04");
+}
+
+#[test]
+fn the_retries_of_a_call_that_stops_at_a_milestone_stop_there_too() {
+    // A ward call with retries the next day; discharged Wed 4 Mar. Unanswered on the 3rd
+    // and the 4th: the third attempt would be on the 5th, after the discharge.
+    let text = r#"{
+      "format": "followup/v1", "id": "ward", "name": {"zh": "病房", "en": "Ward"},
+      "milestones": {"discharge": null},
+      "steps": [{"id": "ward-call", "offset": "P1D", "until": "discharge", "window": "P3D",
+                 "no_answer": {"retry_after": "P1D", "max_attempts": 3, "then": "drop"},
+                 "title": {"zh": "病房电话", "en": "Ward call"}}]
+    }"#;
+    let rules = RuleSet::builder()
+        .source("ward.json", text)
+        .build()
+        .unwrap();
+    let history = followup::history::History::from_json(
+        "history.json",
+        r#"{"outcomes": [
+            {"task": "ward/ward-call/ep-1/0", "outcome": "no_answer", "at": "2026-03-03T10:00"},
+            {"task": "ward/ward-call/ep-1/0/attempt-2", "outcome": "no_answer", "at": "2026-03-04T10:00"}]}"#,
+    )
+    .unwrap();
+    let ep = episode(
+        r#"{"id": "ep-1", "event": "procedure", "at": "2026-03-02T10:00:00",
+            "patient": {"id": "p-1"}, "milestones": {"discharge": "2026-03-04"}}"#,
+    );
+    let p = rules
+        .plan_with(&ep, &history, &Calendar::default())
+        .unwrap();
+    assert!(
+        p.tasks.iter().all(|t| t.due.to_string() != "2026-03-05"),
+        "{:?}",
+        p.tasks.iter().map(|t| (t.id(), t.due)).collect::<Vec<_>>()
+    );
+}

@@ -63,6 +63,20 @@ pub(super) fn compile_step(
         None => None,
     };
     let wait_for = wait.as_ref().map(|w| w.fact.clone());
+    if let Some(name) = &s.until {
+        if def.scope == crate::model::Scope::Patient {
+            return Err(Located::new(
+                at("until"),
+                format!("\"until\": {name:?} in a patient-level program: expected no \"until\" (a patient-level plan has no event, so its milestones would count from the horizon's first day, and a task would be kept or dropped with the horizon asked)"),
+            ));
+        }
+        if s.from.as_deref() == Some(name.as_str()) {
+            return Err(Located::new(
+                at("until"),
+                format!("\"until\": {name:?} is the milestone the step counts from: expected another milestone (a step counted from a milestone's days cannot stop at them)"),
+            ));
+        }
+    }
     let until = match &s.until {
         Some(name) => Some(def.milestones.keys().position(|m| m == name).ok_or_else(|| {
             let names: Vec<&str> = def.milestones.keys().map(String::as_str).collect();

@@ -26,7 +26,8 @@ pub struct SampleDef {
         schemars(with = "crate::schema::strings::Conditions")
     )]
     pub always: Conditions,
-    /// Draws with different salts are independent; the default draw is the program's.
+    /// Draws with different salts are independent; the default draw is the program's (a
+    /// notice's: its id's).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(
         any(test, feature = "schema"),

@@ -5,7 +5,7 @@
 //! outcome's time) on the first day its channel works.
 
 use super::task::{Derived, DropReason, Dropped, Record, Task, TaskInfo};
-use super::{lifecycle, shift, Planner};
+use super::{shift, Planner};
 use crate::calendar::ShiftReason;
 use crate::compile::{Program, RetryThen, Step};
 use crate::error::Result;
@@ -258,9 +258,7 @@ impl Planner<'_> {
                     return Ok(());
                 };
                 let start = placed.0.and_time(placed.1.start);
-                if let Some((reason, detail)) =
-                    lifecycle::judge(&self.facts, program, step, channel, start)
-                {
+                if let Some((reason, detail)) = self.verdict(program, step, channel, start) {
                     self.dropped(step, base, derived, reason, detail, Some(at.date()));
                     return Ok(());
                 }

@@ -828,5 +828,21 @@ mod tests {
         assert!(plans[0].tasks.iter().any(|t| t.shifted.is_some()));
         assert!(plans[0].dropped.iter().any(|d| d.detail.is_some()));
         assert_eq!(counts(&rules), before);
+        // A ward visit after the discharge, dropped naming the milestone (`until`).
+        let ep = Episode::from_json(
+            "ep",
+            r#"{"id": "ep-1", "event": "procedure", "at": "2026-03-02T10:00",
+                "attributes": {"category": "plastic", "setting": "inpatient"},
+                "patient": {"id": "p-1"}, "milestones": {"discharge": "2026-03-03"}}"#,
+        )
+        .unwrap();
+        let plans: Vec<_> = (0..3)
+            .map(|_| rules.plan(&ep, &Calendar::default()).unwrap())
+            .collect();
+        assert!(plans[0]
+            .dropped
+            .iter()
+            .any(|d| d.detail.as_deref() == Some("discharge")));
+        assert_eq!(counts(&rules), before);
     }
 }

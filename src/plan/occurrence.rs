@@ -121,15 +121,27 @@ impl Planner<'_> {
         Ok(())
     }
 
-    /// Why a task due on `due` does not go ahead when its step stops at a milestone
-    /// (`until`) whose day comes before `due`: `stopped`, the milestone's name.
-    fn past_until(&mut self, program: &Program, step: &Step, due: NaiveDate) -> lifecycle::Verdict {
+    /// Why a task of `step` due at `at` (its day and the start of its time window) does
+    /// not go ahead: [`lifecycle::judge`]'s facts, then the milestone the step stops at
+    /// (`until`) when its day comes before `at`'s (`stopped`, the milestone's name).
+    pub(super) fn verdict(
+        &mut self,
+        program: &Program,
+        step: &Step,
+        channel: crate::model::Channel,
+        at: chrono::NaiveDateTime,
+    ) -> lifecycle::Verdict {
+        if let Some(v) = lifecycle::judge(&self.facts, program, step, channel, at) {
+            return Some(v);
+        }
         let m = step.until?;
         let last = self.milestone_day(program, m)?;
-        if due <= last {
+        if at.date() <= last {
             return None;
         }
-        let name = program.milestones.get(m).map(|ms| ms.name.clone())?;
+        let ms = program.milestones.get(m)?;
+        // The thread's copy of the name: a plan holds no count of the shared rule set.
+        let name = self.milestone_name(program, m, &ms.name);
         self.why(|| format!("until {name}, on {}: past it", day(last)));
         Some((DropReason::Stopped, Some(name)))
     }
@@ -493,14 +505,17 @@ impl Planner<'_> {
                     && e.outcome.outcome != crate::history::OutcomeKind::Note
             })
         });
-        let verdict = lifecycle::judge(
-            &self.facts,
+        let verdict = self.verdict(
             program,
             step,
             step.info.channel,
             judged.and_time(window.start),
-        )
-        .or_else(|| self.past_until(program, step, due));
+        );
+        // A step that stops at a milestone is worth doing until that day at the latest:
+        // after it, the task expires rather than goes overdue (docs/domain.md §9).
+        if let Some(last) = step.until.and_then(|m| self.milestone_day(program, m)) {
+            expires = Some(expires.map_or(last, |e| e.min(last)).max(due));
+        }
         match verdict {
             Some((reason, _)) if recorded => self.why(|| {
                 format!(

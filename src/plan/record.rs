@@ -8,7 +8,7 @@
 
 use super::ledger::{Entry, IgnoredReason};
 use super::task::{Derived, Dropped, Record};
-use super::{lifecycle, shift, Planner};
+use super::{shift, Planner};
 use crate::calendar::ShiftReason;
 use crate::compile::{Program, RetryThen, Step};
 use crate::error::Result;
@@ -172,9 +172,11 @@ impl Planner<'_> {
         let mut tail_dropped = false;
         if closed_at.is_none() && moved {
             // A task moved (or a new attempt) is judged again on its new day.
-            let verdict = self.plan.tasks.get(tail).and_then(|t| {
-                let at = t.due.and_time(t.window.start);
-                lifecycle::judge(&self.facts, program, step, t.channel(), at).map(|v| (v, t.id()))
+            let moved =
+                (self.plan.tasks.get(tail)).map(|t| (t.due.and_time(t.window.start), t.channel()));
+            let verdict = moved.and_then(|(at, channel)| {
+                let v = self.verdict(program, step, channel, at)?;
+                Some((v, self.plan.tasks.get(tail)?.id()))
             });
             if let Some(((reason, detail), id)) = verdict {
                 let text = super::explain::reason_name(reason);

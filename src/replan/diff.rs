@@ -180,14 +180,16 @@ pub fn diff(previous: &Plan, next: &Plan) -> PlanDiff {
 /// let ep = Episode::from_json("ep", r#"{"id": "ep-2", "event": "procedure", "at": "2026-03-02",
 ///     "attributes": {"category": "plastic", "setting": "inpatient"}, "patient": {"id": "p-2"}}"#)?;
 /// let before = rules.plan(&ep, &Calendar::default())?;
-/// // The discharge date becomes known: the farewell visit is created, the rest kept.
+/// // The discharge date becomes known: the farewell visit is created, the ward visit
+/// // (worth doing until the discharge) updated, the rest kept.
 /// let mut ep2 = ep.clone();
 /// ep2.milestones.insert("discharge".into(), followup::episode::Dates(vec!["2026-03-05".parse().unwrap()]));
 /// let after = rules.plan(&ep2, &Calendar::default())?;
 /// let d = diff(&before, &after);
 /// assert_eq!(d.create.len(), 1);
 /// assert_eq!(d.create[0].id(), "plastic-aftercare/discharge-farewell/ep-2/0");
-/// assert_eq!(d.keep.len(), before.tasks.len());
+/// assert_eq!(d.update.len(), 1);
+/// assert_eq!(d.keep.len(), before.tasks.len() - 1);
 /// assert_eq!(apply(&before, &d), after.tasks);
 /// # Ok::<(), followup::Error>(())
 /// ```

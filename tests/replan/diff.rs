@@ -50,8 +50,15 @@ fn a_discharge_date_given_creates_the_farewell_and_taking_it_back_cancels_it() {
     let d = diff(&a, &b);
     assert_eq!(ids(&d.create), [farewell]);
     assert_eq!(d.create[0].due, date("2026-03-05"));
-    assert!(d.cancel.is_empty() && d.moved.is_empty() && d.update.is_empty());
-    assert_eq!(d.keep.len(), a.tasks.len());
+    assert!(d.cancel.is_empty() && d.moved.is_empty());
+    // The ward visit of the 4th (`until` the discharge) is now worth doing until the 5th,
+    // not for a week: the one update.
+    assert_eq!(d.update.len(), 1);
+    let visit = &d.update[0];
+    assert_eq!(visit.next.id(), "plastic-aftercare/ward-visit/ep-2/0");
+    assert_eq!(visit.changed(), ["expires"]);
+    assert_eq!(visit.next.expires, Some(date("2026-03-05")));
+    assert_eq!(d.keep.len(), a.tasks.len() - 1);
     assert_eq!(apply(&a, &d), b.tasks);
 
     let back = diff(&b, &a);
