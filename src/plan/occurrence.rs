@@ -3,6 +3,7 @@
 //! then the facts that may stop it.
 
 use super::explain::day;
+use super::explain::day as day_of;
 use super::explain::reason_name;
 use super::task::{task_id, Derived, DropReason, InfoRef, Task, TaskInfo};
 use super::{episode_error, lifecycle, patient, shift, AnchorDay, Planner};
@@ -124,6 +125,7 @@ impl Planner<'_> {
     /// Why a task of `step` due at `at` (its day and the start of its time window) does
     /// not go ahead: [`lifecycle::judge`]'s facts, then the milestone the step stops at
     /// (`until`) when its day comes before `at`'s (`stopped`, the milestone's name).
+    #[inline]
     pub(super) fn verdict(
         &mut self,
         program: &Program,
@@ -136,13 +138,53 @@ impl Planner<'_> {
         }
         let m = step.until?;
         let last = self.milestone_day(program, m)?;
-        if at.date() <= last {
+        self.past(program, m, last, at.date())
+    }
+
+    /// The verdict and expiry of a task of a step that stops at milestone `m` of
+    /// `program` (`until`), judged on `judged` and due on `due`: `stopped` after the
+    /// milestone's day, and worth doing until that day at the latest.
+    #[cold]
+    #[inline(never)]
+    fn until(
+        &mut self,
+        program: &Program,
+        m: usize,
+        (verdict, expires): (lifecycle::Verdict, Option<NaiveDate>),
+        judged: NaiveDate,
+        due: NaiveDate,
+    ) -> (lifecycle::Verdict, Option<NaiveDate>) {
+        let Some(last) = self.milestone_day(program, m) else {
+            return (verdict, expires);
+        };
+        let verdict = match verdict {
+            Some(v) => Some(v),
+            None => self.past(program, m, last, judged),
+        };
+        (
+            verdict,
+            Some(expires.map_or(last, |e| e.min(last)).max(due)),
+        )
+    }
+
+    /// `stopped` at milestone `m` of `program`, whose day is `last`, when `day` comes
+    /// after it.
+    #[cold]
+    #[inline(never)]
+    fn past(
+        &mut self,
+        program: &Program,
+        m: usize,
+        last: NaiveDate,
+        day: NaiveDate,
+    ) -> lifecycle::Verdict {
+        if day <= last {
             return None;
         }
         let ms = program.milestones.get(m)?;
         // The thread's copy of the name: a plan holds no count of the shared rule set.
         let name = self.milestone_name(program, m, &ms.name);
-        self.why(|| format!("until {name}, on {}: past it", day(last)));
+        self.why(|| format!("until {name}, on {}: past it", day_of(last)));
         Some((DropReason::Stopped, Some(name)))
     }
 
@@ -505,16 +547,18 @@ impl Planner<'_> {
                     && e.outcome.outcome != crate::history::OutcomeKind::Note
             })
         });
-        let verdict = self.verdict(
+        let mut verdict = lifecycle::judge(
+            &self.facts,
             program,
             step,
             step.info.channel,
             judged.and_time(window.start),
         );
-        // A step that stops at a milestone is worth doing until that day at the latest:
-        // after it, the task expires rather than goes overdue (docs/domain.md §9).
-        if let Some(last) = step.until.and_then(|m| self.milestone_day(program, m)) {
-            expires = Some(expires.map_or(last, |e| e.min(last)).max(due));
+        // A step that stops at a milestone: dropped after its day, and worth doing until
+        // that day at the latest (after it, the task expires rather than goes overdue,
+        // docs/domain.md §9).
+        if let Some(m) = step.until {
+            (verdict, expires) = self.until(program, m, (verdict, expires), judged, due);
         }
         match verdict {
             Some((reason, _)) if recorded => self.why(|| {
