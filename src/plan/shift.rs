@@ -416,7 +416,7 @@ impl Planner<'_> {
         let (lo, hi) = (max_opt(b.lo, gap.lo), min_opt(b.hi, gap.hi));
         for &way in ways {
             if way == Way::Supersede {
-                if let Some(p) = self.superseded(step, rule_day, b, lo, &gap, (nominal, reason)) {
+                if let Some(p) = self.superseded(step, rule_day, b, lo, &gap) {
                     return p;
                 }
             } else if let Some(d) = self.search(
@@ -435,12 +435,6 @@ impl Planner<'_> {
     }
 
     /// Superseded by the next task when a day on or after its rule day would have worked.
-    ///
-    /// Unless the next task is one whose day staff pick (the pre-sales second follow-up,
-    /// "on a date the consultant picks from the first call", docs/domain.md §4): its
-    /// rule day is only the first it may be picked for, and it presupposes this call.
-    /// This task then takes that day (`reason` says why it moved), and the picked one
-    /// comes after it, within its window.
     fn superseded(
         &self,
         step: &Step,
@@ -448,7 +442,6 @@ impl Planner<'_> {
         b: &Bounds,
         lo: Option<NaiveDate>,
         gap: &Gap,
-        (nominal, reason): (NaiveDate, ShiftReason),
     ) -> Option<Placed> {
         let next = gap.next?;
         let beyond = gap.hi?.succ_opt()?;
@@ -461,28 +454,9 @@ impl Planner<'_> {
             step.max_shift,
             None,
         );
-        let day = found.filter(|d| *d >= beyond)?;
-        if step.info.picked_by.is_none() && self.picked(next) {
-            // The first such day no other task of the lane holds.
-            let lane = Some((step.info.role, nominal));
-            let free = if self.taken_on(step.info.channel, day, (step.info.role, nominal)) {
-                self.search(
-                    step.info.channel,
-                    day,
-                    Way::Forward,
-                    lo,
-                    b.hi,
-                    step.max_shift,
-                    lane,
-                )
-            } else {
-                Some(day)
-            };
-            if let Some(d) = free {
-                return Some(Placed::Day(d, Some(reason)));
-            }
-        }
-        Some(Placed::Drop(DropReason::Superseded, self.step_id(next)))
+        found
+            .filter(|d| *d >= beyond)
+            .map(|_| Placed::Drop(DropReason::Superseded, self.step_id(next)))
     }
 
     /// Why no day was found, and what the step says to do then.
@@ -575,8 +549,7 @@ impl Planner<'_> {
         ) {
             return Placed::Day(d, Some(ShiftReason::AfterEvent));
         }
-        if let Some(p) = self.superseded(step, due, b, lo, &gap, (nominal, ShiftReason::AfterEvent))
-        {
+        if let Some(p) = self.superseded(step, due, b, lo, &gap) {
             return p;
         }
         let detail = Some(Arc::from(ShiftReason::AfterEvent.name()));
