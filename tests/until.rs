@@ -186,3 +186,63 @@ fn the_retries_of_a_call_that_stops_at_a_milestone_stop_there_too() {
         p.tasks.iter().map(|t| (t.id(), t.due)).collect::<Vec<_>>()
     );
 }
+
+#[test]
+fn a_day_the_history_gives_is_worth_doing_until_the_milestone_at_most() {
+    let rules = crate::support::builtin();
+    let day = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+    // Discharged Thu 5 Mar; the ward visit agreed for the morning of the 5th: worth doing
+    // that day, not a week after it.
+    let history = followup::history::History::from_json(
+        "history.json",
+        r#"{"outcomes": [{"task": "plastic-aftercare/ward-visit/ep-1/0", "outcome": "rescheduled",
+            "at": "2026-03-04T10:00", "to": "2026-03-05T10:00"}]}"#,
+    )
+    .unwrap();
+    let p = rules
+        .plan_with(&inpatient("2026-03-05"), &history, &Calendar::default())
+        .unwrap();
+    let visit = p.tasks.iter().find(|t| t.step() == "ward-visit").unwrap();
+    assert_eq!(
+        (visit.due, visit.latest, visit.expires),
+        (
+            day("2026-03-05"),
+            day("2026-03-05"),
+            Some(day("2026-03-05"))
+        )
+    );
+
+    // A ward call unanswered three times on the 3rd: the message the rule sends then is
+    // worth sending until the discharge on the 4th, not for three days.
+    let text = r#"{
+      "format": "followup/v1", "id": "ward", "name": {"zh": "病房", "en": "Ward"},
+      "milestones": {"discharge": null},
+      "steps": [{"id": "ward-call", "offset": "P1D", "until": "discharge", "window": "P3D",
+                 "no_answer": {"retry_after": "PT2H", "max_attempts": 3, "then": "sms"},
+                 "title": {"zh": "病房电话", "en": "Ward call"}}]
+    }"#;
+    let rules = RuleSet::builder()
+        .source("ward.json", text)
+        .build()
+        .unwrap();
+    let history = followup::history::History::from_json(
+        "history.json",
+        r#"{"outcomes": [
+            {"task": "ward/ward-call/ep-1/0", "outcome": "no_answer", "at": "2026-03-03T10:00"},
+            {"task": "ward/ward-call/ep-1/0/attempt-2", "outcome": "no_answer", "at": "2026-03-03T12:00"},
+            {"task": "ward/ward-call/ep-1/0/attempt-3", "outcome": "no_answer", "at": "2026-03-03T14:00"}]}"#,
+    )
+    .unwrap();
+    let ep = episode(
+        r#"{"id": "ep-1", "event": "procedure", "at": "2026-03-02T10:00:00",
+            "patient": {"id": "p-1"}, "milestones": {"discharge": "2026-03-04"}}"#,
+    );
+    let p = rules
+        .plan_with(&ep, &history, &Calendar::default())
+        .unwrap();
+    let message = (p.tasks.iter())
+        .find(|t| t.derived == Some(followup::plan::Derived::Message))
+        .unwrap_or_else(|| panic!("{:?}", p.tasks.iter().map(|t| t.id()).collect::<Vec<_>>()));
+    assert_eq!(message.expires, Some(day("2026-03-04")));
+    assert!(message.latest <= day("2026-03-04"));
+}

@@ -273,6 +273,10 @@ impl Planner<'_> {
                     at.date(),
                 ) {
                     self.plan.tasks.push(t);
+                    if let Some(m) = step.until {
+                        let i = self.plan.tasks.len() - 1;
+                        self.cap_at_until(program, m, i);
+                    }
                 }
             }
             RetryThen::Escalate => {

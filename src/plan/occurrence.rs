@@ -167,6 +167,22 @@ impl Planner<'_> {
         )
     }
 
+    /// Caps task `i` of a step that stops at milestone `m` of `program` (`until`) at the
+    /// milestone's day: worth doing (`expires`) and on time (`latest`) until then at the
+    /// latest, never before its own day. For the days the history gives a task.
+    #[cold]
+    #[inline(never)]
+    pub(super) fn cap_at_until(&mut self, program: &Program, m: usize, i: usize) {
+        let Some(last) = self.milestone_day(program, m) else {
+            return;
+        };
+        if let Some(t) = self.plan.tasks.get_mut(i) {
+            let expires = t.expires.map_or(last, |e| e.min(last)).max(t.due);
+            t.expires = Some(expires);
+            t.latest = t.latest.min(expires).max(t.due);
+        }
+    }
+
     /// `stopped` at milestone `m` of `program`, whose day is `last`, when `day` comes
     /// after it.
     #[cold]

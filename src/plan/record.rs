@@ -192,6 +192,10 @@ impl Planner<'_> {
             }
         }
         if !tail_dropped {
+            // On a day the history gave it, still worth doing until its milestone at most.
+            if let (true, Some(m)) = (moved, step.until) {
+                self.cap_at_until(program, m, tail);
+            }
             self.overdue(step, tail, closed_at)?;
         }
         // Outcomes of the other tasks the occurrence made.
