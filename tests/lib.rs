@@ -21,6 +21,7 @@ mod limits;
 mod lunar_tables;
 mod notices;
 mod overrides;
+mod picked;
 mod properties;
 mod replan;
 mod rules_folder;
