@@ -155,31 +155,12 @@ fn a_ward_visit_the_history_moves_past_the_discharge_is_dropped_and_the_move_rep
 fn the_retries_of_a_call_that_stops_at_a_milestone_stop_there_too() {
     // A ward call with retries the next day; discharged Wed 4 Mar. Unanswered on the 3rd
     // and the 4th: the third attempt would be on the 5th, after the discharge.
-    let text = r#"{
-      "format": "followup/v1", "id": "ward", "name": {"zh": "病房", "en": "Ward"},
-      "milestones": {"discharge": null},
-      "steps": [{"id": "ward-call", "offset": "P1D", "until": "discharge", "window": "P3D",
-                 "no_answer": {"retry_after": "P1D", "max_attempts": 3, "then": "drop"},
-                 "title": {"zh": "病房电话", "en": "Ward call"}}]
-    }"#;
-    let rules = RuleSet::builder()
-        .source("ward.json", text)
-        .build()
-        .unwrap();
-    let history = followup::history::History::from_json(
-        "history.json",
-        r#"{"outcomes": [
-            {"task": "ward/ward-call/ep-1/0", "outcome": "no_answer", "at": "2026-03-03T10:00"},
-            {"task": "ward/ward-call/ep-1/0/attempt-2", "outcome": "no_answer", "at": "2026-03-04T10:00"}]}"#,
-    )
-    .unwrap();
-    let ep = episode(
-        r#"{"id": "ep-1", "event": "procedure", "at": "2026-03-02T10:00:00",
-            "patient": {"id": "p-1"}, "milestones": {"discharge": "2026-03-04"}}"#,
+    let rules = ward_rules(r#"{"retry_after": "P1D", "max_attempts": 3, "then": "drop"}"#);
+    let p = ward_plan(
+        &rules,
+        r#"{"task": "ward/ward-call/ep-1/0", "outcome": "no_answer", "at": "2026-03-03T10:00"},
+           {"task": "ward/ward-call/ep-1/0/attempt-2", "outcome": "no_answer", "at": "2026-03-04T10:00"}"#,
     );
-    let p = rules
-        .plan_with(&ep, &history, &Calendar::default())
-        .unwrap();
     assert!(
         p.tasks.iter().all(|t| t.due.to_string() != "2026-03-05"),
         "{:?}",
@@ -214,35 +195,51 @@ fn a_day_the_history_gives_is_worth_doing_until_the_milestone_at_most() {
 
     // A ward call unanswered three times on the 3rd: the message the rule sends then is
     // worth sending until the discharge on the 4th, not for three days.
-    let text = r#"{
-      "format": "followup/v1", "id": "ward", "name": {"zh": "病房", "en": "Ward"},
-      "milestones": {"discharge": null},
-      "steps": [{"id": "ward-call", "offset": "P1D", "until": "discharge", "window": "P3D",
-                 "no_answer": {"retry_after": "PT2H", "max_attempts": 3, "then": "sms"},
-                 "title": {"zh": "病房电话", "en": "Ward call"}}]
-    }"#;
-    let rules = RuleSet::builder()
+    let rules = ward_rules(r#"{"retry_after": "PT2H", "max_attempts": 3, "then": "sms"}"#);
+    let p = ward_plan(
+        &rules,
+        r#"{"task": "ward/ward-call/ep-1/0", "outcome": "no_answer", "at": "2026-03-03T10:00"},
+           {"task": "ward/ward-call/ep-1/0/attempt-2", "outcome": "no_answer", "at": "2026-03-03T12:00"},
+           {"task": "ward/ward-call/ep-1/0/attempt-3", "outcome": "no_answer", "at": "2026-03-03T14:00"}"#,
+    );
+    let message = (p.tasks.iter())
+        .find(|t| t.derived == Some(followup::plan::Derived::Message))
+        .unwrap_or_else(|| panic!("{:?}", p.tasks.iter().map(|t| t.id()).collect::<Vec<_>>()));
+    assert_eq!(message.expires, Some(day("2026-03-04")));
+    assert!(message.latest <= day("2026-03-04"));
+}
+
+/// A ward call from the day after the event, stopping at the discharge, on time for 3
+/// days, with `no_answer` (a JSON object).
+fn ward_rules(no_answer: &str) -> RuleSet {
+    let text = format!(
+        r#"{{
+      "format": "followup/v1", "id": "ward", "name": {{"zh": "病房", "en": "Ward"}},
+      "milestones": {{"discharge": null}},
+      "steps": [{{"id": "ward-call", "offset": "P1D", "until": "discharge", "window": "P3D",
+                 "no_answer": {no_answer},
+                 "title": {{"zh": "病房电话", "en": "Ward call"}}}}]
+    }}"#
+    );
+    RuleSet::builder()
         .source("ward.json", text)
         .build()
-        .unwrap();
+        .unwrap()
+}
+
+/// The ward call's patient: an event on Mon 2 Mar 2026, discharged Wed 4 Mar; `outcomes`
+/// of its history (JSON objects).
+fn ward_plan(rules: &RuleSet, outcomes: &str) -> Plan {
     let history = followup::history::History::from_json(
         "history.json",
-        r#"{"outcomes": [
-            {"task": "ward/ward-call/ep-1/0", "outcome": "no_answer", "at": "2026-03-03T10:00"},
-            {"task": "ward/ward-call/ep-1/0/attempt-2", "outcome": "no_answer", "at": "2026-03-03T12:00"},
-            {"task": "ward/ward-call/ep-1/0/attempt-3", "outcome": "no_answer", "at": "2026-03-03T14:00"}]}"#,
+        &format!(r#"{{"outcomes": [{outcomes}]}}"#),
     )
     .unwrap();
     let ep = episode(
         r#"{"id": "ep-1", "event": "procedure", "at": "2026-03-02T10:00:00",
             "patient": {"id": "p-1"}, "milestones": {"discharge": "2026-03-04"}}"#,
     );
-    let p = rules
+    rules
         .plan_with(&ep, &history, &Calendar::default())
-        .unwrap();
-    let message = (p.tasks.iter())
-        .find(|t| t.derived == Some(followup::plan::Derived::Message))
-        .unwrap_or_else(|| panic!("{:?}", p.tasks.iter().map(|t| t.id()).collect::<Vec<_>>()));
-    assert_eq!(message.expires, Some(day("2026-03-04")));
-    assert!(message.latest <= day("2026-03-04"));
+        .unwrap()
 }
