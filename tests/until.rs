@@ -121,15 +121,7 @@ fn a_ward_visit_the_history_moves_past_the_discharge_is_dropped_and_the_move_rep
     // Discharged Wed 4 Mar; the consultant agreed on the 3rd to visit on the 6th: the
     // patient has left by then.
     let rules = crate::support::builtin();
-    let history = followup::history::History::from_json(
-        "history.json",
-        r#"{"outcomes": [{"task": "plastic-aftercare/ward-visit/ep-1/0", "outcome": "rescheduled",
-            "at": "2026-03-03T10:00", "to": "2026-03-06T10:00"}]}"#,
-    )
-    .unwrap();
-    let p = rules
-        .plan_with(&inpatient("2026-03-04"), &history, &Calendar::default())
-        .unwrap();
+    let p = ward_visit_moved(&rules, "2026-03-04", "2026-03-03T10:00", "2026-03-06T10:00");
     assert!(p.tasks.iter().all(|t| t.step() != "ward-visit"));
     let d = p.dropped.iter().find(|d| d.step() == "ward-visit").unwrap();
     assert_eq!(
@@ -138,15 +130,7 @@ fn a_ward_visit_the_history_moves_past_the_discharge_is_dropped_and_the_move_rep
     );
     assert_eq!(p.ignored.len(), 1);
     // Agreed for the discharge day itself: kept, moved there.
-    let history = followup::history::History::from_json(
-        "history.json",
-        r#"{"outcomes": [{"task": "plastic-aftercare/ward-visit/ep-1/0", "outcome": "rescheduled",
-            "at": "2026-03-03T10:00", "to": "2026-03-04T15:00"}]}"#,
-    )
-    .unwrap();
-    let p = rules
-        .plan_with(&inpatient("2026-03-04"), &history, &Calendar::default())
-        .unwrap();
+    let p = ward_visit_moved(&rules, "2026-03-04", "2026-03-03T10:00", "2026-03-04T15:00");
     let visit = p.tasks.iter().find(|t| t.step() == "ward-visit").unwrap();
     assert_eq!(visit.due.to_string(), "2026-03-04");
 }
@@ -174,15 +158,7 @@ fn a_day_the_history_gives_is_worth_doing_until_the_milestone_at_most() {
     let day = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
     // Discharged Thu 5 Mar; the ward visit agreed for the morning of the 5th: worth doing
     // that day, not a week after it.
-    let history = followup::history::History::from_json(
-        "history.json",
-        r#"{"outcomes": [{"task": "plastic-aftercare/ward-visit/ep-1/0", "outcome": "rescheduled",
-            "at": "2026-03-04T10:00", "to": "2026-03-05T10:00"}]}"#,
-    )
-    .unwrap();
-    let p = rules
-        .plan_with(&inpatient("2026-03-05"), &history, &Calendar::default())
-        .unwrap();
+    let p = ward_visit_moved(&rules, "2026-03-05", "2026-03-04T10:00", "2026-03-05T10:00");
     let visit = p.tasks.iter().find(|t| t.step() == "ward-visit").unwrap();
     assert_eq!(
         (visit.due, visit.latest, visit.expires),
@@ -241,5 +217,21 @@ fn ward_plan(rules: &RuleSet, outcomes: &str) -> Plan {
     );
     rules
         .plan_with(&ep, &history, &Calendar::default())
+        .unwrap()
+}
+
+/// The built-in plan of the inpatient discharged on `discharge`, whose ward visit was
+/// rescheduled at `at` to `to`.
+fn ward_visit_moved(rules: &RuleSet, discharge: &str, at: &str, to: &str) -> Plan {
+    let history = followup::history::History::from_json(
+        "history.json",
+        &format!(
+            r#"{{"outcomes": [{{"task": "plastic-aftercare/ward-visit/ep-1/0", "outcome": "rescheduled",
+                "at": "{at}", "to": "{to}"}}]}}"#
+        ),
+    )
+    .unwrap();
+    rules
+        .plan_with(&inpatient(discharge), &history, &Calendar::default())
         .unwrap()
 }
