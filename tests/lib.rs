@@ -21,7 +21,6 @@ mod limits;
 mod lunar_tables;
 mod notices;
 mod overrides;
-mod picked;
 mod properties;
 mod replan;
 mod rules_folder;

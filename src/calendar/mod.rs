@@ -184,8 +184,7 @@ pub enum ShiftReason {
     Picked,
     /// A staff-picked task not picked yet, whose day is picked from an earlier call of its
     /// program (the second follow-up, picked from the first call): that call was agreed
-    /// for a later day, or the calendar moved it on or past this one's first day (a long
-    /// closure), so this one waits until the day after it.
+    /// for a later day, so this one waits until the day after it.
     AfterEarlierCall,
 }
 

@@ -699,13 +699,6 @@ impl Planner<'_> {
 
     /// The id of the current program's step in `slot`: this thread's copy when there is
     /// one (threads sharing a rule set do not contend for one count).
-    /// True if the step of the current program at `slot` has its day picked by staff.
-    fn picked(&self, slot: u32) -> bool {
-        (self.rules.programs.get(self.program_index))
-            .and_then(|p| p.steps.iter().find(|s| s.info.slot == slot))
-            .is_some_and(|s| s.info.picked_by.is_some())
-    }
-
     fn step_id(&self, slot: u32) -> Option<Arc<str>> {
         let program = self.rules.programs.get(self.program_index)?;
         let step = program.steps.iter().find(|s| s.info.slot == slot)?;

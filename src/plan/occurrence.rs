@@ -504,55 +504,37 @@ impl Planner<'_> {
             due
         };
         // docs/domain.md §4: the second follow-up is picked "from the first call". While
-        // no day is picked, it does not come before (or on the day of) an earlier call of
-        // its program: one of an earlier rule day that the calendar moved on or past its
-        // first day (a long closure), or one the history agreed for a later day. It
-        // waits until the day after it, within its window.
-        if step.info.picked_by.is_some() {
+        // no day is picked, it does not come before an earlier call of its program that
+        // the history agreed for a later day: it waits until the day after it, within
+        // its window.
+        if step.info.picked_by.is_some() && self.ledger.is_some() {
             let last_agreed = (self.plan.tasks.iter())
                 .filter(|t| {
-                    t.due >= due
+                    t.shifted == Some(ShiftReason::Agreed)
                         && t.channel() == step.info.channel
-                        && (t.shifted == Some(ShiftReason::Agreed)
-                            || (t.nominal < nominal && t.role() == step.info.role))
                         && *t.program() == *program.id
+                        && t.due >= due
                 })
                 .map(|t| t.due)
                 .max();
             let bound = shift::add_days(latest_from, step.latest);
             if let Some(agreed) = last_agreed {
-                match self.picked_after(step, nominal, agreed, bound) {
-                    Ok(after) => {
-                        self.why(|| {
-                            format!("after the earlier call on {}: {}", day(agreed), day(after))
-                        });
-                        due = after;
-                        shifted = Some(ShiftReason::AfterEarlierCall);
-                        if let Some(w) = self.time_window(step, due)? {
-                            window = w;
-                        }
+                let after = agreed
+                    .succ_opt()
+                    .map(|d| self.on_or_after(step.info.channel, d));
+                if let Some(after) = after.filter(|a| bound.is_some_and(|b| *a <= b)) {
+                    self.why(|| {
+                        format!(
+                            "after the earlier call agreed for {}: {}",
+                            day(agreed),
+                            day(after)
+                        )
+                    });
+                    due = after;
+                    shifted = Some(ShiftReason::AfterEarlierCall);
+                    if let Some(w) = self.time_window(step, due)? {
+                        window = w;
                     }
-                    // No day between that call and the next one: the next supersedes it.
-                    Err(Some(next)) => {
-                        self.why(|| {
-                            format!(
-                                "no day after the earlier call on {} before the next call",
-                                day(agreed)
-                            )
-                        });
-                        let detail = self.step_id(next);
-                        self.drop(
-                            program,
-                            step,
-                            n,
-                            Some(nominal),
-                            DropReason::Superseded,
-                            detail,
-                        );
-                        self.anchors.push(None);
-                        return Ok(());
-                    }
-                    Err(None) => {}
                 }
             }
         }

@@ -416,7 +416,7 @@ impl Planner<'_> {
         let (lo, hi) = (max_opt(b.lo, gap.lo), min_opt(b.hi, gap.hi));
         for &way in ways {
             if way == Way::Supersede {
-                if let Some(p) = self.superseded(step, rule_day, b, lo, &gap, (nominal, reason)) {
+                if let Some(p) = self.superseded(step, rule_day, b, lo, &gap) {
                     return p;
                 }
             } else if let Some(d) = self.search(
@@ -435,12 +435,6 @@ impl Planner<'_> {
     }
 
     /// Superseded by the next task when a day on or after its rule day would have worked.
-    ///
-    /// Unless the next task is one whose day staff pick (the pre-sales second follow-up,
-    /// "on a date the consultant picks from the first call", docs/domain.md §4): its
-    /// rule day is only the first it may be picked for, and it presupposes this call.
-    /// This task then takes that day (`reason` says why it moved), and the picked one
-    /// comes after it, within its window.
     fn superseded(
         &self,
         step: &Step,
@@ -448,7 +442,6 @@ impl Planner<'_> {
         b: &Bounds,
         lo: Option<NaiveDate>,
         gap: &Gap,
-        (nominal, reason): (NaiveDate, ShiftReason),
     ) -> Option<Placed> {
         let next = gap.next?;
         let beyond = gap.hi?.succ_opt()?;
@@ -461,60 +454,9 @@ impl Planner<'_> {
             step.max_shift,
             None,
         );
-        found.filter(|d| *d >= beyond)?;
-        if let Some(d) = self.before_next_fixed(step, from, b, lo, (nominal, next)) {
-            return Some(Placed::Day(d, Some(reason)));
-        }
-        Some(Placed::Drop(DropReason::Superseded, self.step_id(next)))
-    }
-
-    /// When the next task of the lane (`next`) is one whose day staff pick and this one's
-    /// is not: the first day from `from` this task may take, within its bounds, `lo` and
-    /// `max_shift`, on no day another task of the lane holds, and before the rule day
-    /// (and the day placed) of the next task of the lane that is not staff-picked. The
-    /// lane index of large programs keeps the plain rule.
-    pub(super) fn before_next_fixed(
-        &self,
-        step: &Step,
-        from: NaiveDate,
-        b: &Bounds,
-        lo: Option<NaiveDate>,
-        (nominal, next): (NaiveDate, u32),
-    ) -> Option<NaiveDate> {
-        let hi = self.fixed_bound(step, nominal, next)?;
-        self.search(
-            step.info.channel,
-            from,
-            Way::Forward,
-            lo,
-            min_opt(b.hi, hi),
-            step.max_shift,
-            Some((step.info.role, nominal)),
-        )
-    }
-
-    /// When the next task of the lane (`next`) is one whose day staff pick and `step`'s
-    /// is not (and the program is small enough to scan): the last day before the rule
-    /// day, and the day placed, of the next task of the lane that is not staff-picked
-    /// (`Some(None)`: no such task).
-    fn fixed_bound(&self, step: &Step, nominal: NaiveDate, next: u32) -> Option<Option<NaiveDate>> {
-        if step.info.picked_by.is_some() || self.lanes.active || !self.picked(next) {
-            return None;
-        }
-        let (channel, role) = (step.info.channel, step.info.role);
-        let lane = |c: Channel, r: Role| c == channel && r == role;
-        let mut hi = None;
-        for n in (self.first_pass.iter()).filter(|n| lane(n.channel, n.role)) {
-            if n.nominal > nominal && !self.picked(n.slot) {
-                hi = min_opt(hi, n.nominal.pred_opt());
-            }
-        }
-        for t in (self.placed.iter()).filter(|t| lane(t.channel, t.role)) {
-            if t.nominal > nominal && !self.picked(t.slot) {
-                hi = min_opt(hi, t.due.pred_opt());
-            }
-        }
-        Some(hi)
+        found
+            .filter(|d| *d >= beyond)
+            .map(|_| Placed::Drop(DropReason::Superseded, self.step_id(next)))
     }
 
     /// Why no day was found, and what the step says to do then.
@@ -581,19 +523,9 @@ impl Planner<'_> {
             if let Some(d) = lo.filter(|d| within(*d, Some(*d), hi)) {
                 return Placed::Day(d, Some(ShiftReason::AfterEvent));
             }
-            // The next day is another call's (or past it): that call supersedes this one,
-            // unless it is one whose day staff pick (it follows this call).
+            // The next day is another call's (or past it): that call supersedes this one.
             if let (Some(d), Some(next), Some(h)) = (lo, gap.next, gap.hi) {
                 if d > h && b.hi.is_none_or(|bh| d <= bh) {
-                    // The next day itself, closed or not, if it reaches no later call's
-                    // rule day and no other call of the lane holds it.
-                    let free = self.fixed_bound(step, nominal, next).is_some_and(|hi| {
-                        hi.is_none_or(|h| d <= h)
-                            && !self.taken_on(channel, d, (step.info.role, nominal))
-                    });
-                    if free {
-                        return Placed::Day(d, Some(ShiftReason::AfterEvent));
-                    }
                     return Placed::Drop(DropReason::Superseded, self.step_id(next));
                 }
             }
@@ -617,8 +549,7 @@ impl Planner<'_> {
         ) {
             return Placed::Day(d, Some(ShiftReason::AfterEvent));
         }
-        if let Some(p) = self.superseded(step, due, b, lo, &gap, (nominal, ShiftReason::AfterEvent))
-        {
+        if let Some(p) = self.superseded(step, due, b, lo, &gap) {
             return p;
         }
         let detail = Some(Arc::from(ShiftReason::AfterEvent.name()));
@@ -635,52 +566,6 @@ impl Planner<'_> {
         );
         let detail = detail.filter(|_| why != DropReason::Superseded);
         Placed::Drop(why, detail)
-    }
-
-    /// The day a staff-picked task of `step` (rule day `nominal`) may first be picked for
-    /// after an earlier call on `after`: the first day after it that its channel works,
-    /// up to `bound` (its window's end), that no other task of its lane holds, before the
-    /// rule day (and the day placed) of the next call of its lane that is not
-    /// staff-picked. `Err` with that call's step slot when it leaves no such day (the
-    /// call supersedes the picked task), `Err(None)` when the window leaves none.
-    pub(super) fn picked_after(
-        &self,
-        step: &Step,
-        nominal: NaiveDate,
-        after: NaiveDate,
-        bound: Option<NaiveDate>,
-    ) -> Result<NaiveDate, Option<u32>> {
-        let (channel, role) = (step.info.channel, step.info.role);
-        let lane = |c: Channel, r: Role| c == channel && r == role;
-        let mut next: Option<(NaiveDate, u32)> = None;
-        let mut limit = |d: NaiveDate, slot: u32| {
-            if next.is_none_or(|(n, _)| d < n) {
-                next = Some((d, slot));
-            }
-        };
-        if !self.lanes.active {
-            for n in (self.first_pass.iter()).filter(|n| lane(n.channel, n.role)) {
-                if n.nominal > nominal && !self.picked(n.slot) {
-                    limit(n.nominal, n.slot);
-                }
-            }
-            for t in (self.placed.iter()).filter(|t| lane(t.channel, t.role)) {
-                if t.nominal > nominal && !self.picked(t.slot) {
-                    limit(t.due, t.slot);
-                }
-            }
-        }
-        let hi = min_opt(bound, next.and_then(|(d, _)| d.pred_opt()));
-        self.search(
-            channel,
-            after,
-            Way::Forward,
-            after.succ_opt(),
-            hi,
-            None,
-            Some((role, nominal)),
-        )
-        .ok_or(next.map(|(_, slot)| slot))
     }
 
     /// `day` if `channel` works then, else the first day after it that it works.

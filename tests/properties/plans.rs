@@ -174,8 +174,7 @@ proptest! {
     }
 
     /// With a calendar: a task its calendar did not move is due on its nominal day (or
-    /// follows its moved visit, or, picked by staff, the call before it); a moved one says
-    /// why, and why is true of the day it left;
+    /// follows its moved visit); a moved one says why, and why is true of the day it left;
     /// every task is on a day its channel works, unless its step keeps closed days (or
     /// keeps its day beyond its `max_shift`); no task is dropped for want of an open day.
     #[test]
@@ -208,10 +207,6 @@ proptest! {
                     prop_assert!(t.due > t.nominal, "{}", t.id())
                 }
                 Some(ShiftReason::AfterEvent) => prop_assert!(t.due > ep.date(), "{}", t.id()),
-                // A task whose day staff pick waits until after the call before it.
-                Some(ShiftReason::AfterEarlierCall) => {
-                    prop_assert!(t.picked_by().is_some() && t.due > t.nominal, "{}", t.id())
-                }
                 Some(reason) => {
                     // A task following its moved visit may come back to its nominal day.
                     if !follows_visit {
@@ -265,8 +260,7 @@ proptest! {
     /// Tasks of one program on one channel and role keep the order of their rule days: a
     /// task the calendar moved never shares its day with another of another rule day, nor
     /// passes one, nor lands on or passes another's rule day (even when that one moved
-    /// too) — except the rule day of a task whose day staff pick, which is only the first
-    /// day it may be picked for: that task comes after the call before it.
+    /// too).
     #[test]
     fn prop_shifted_tasks_never_share_a_day_or_pass_another(
         ep in arb_any_episode(),
@@ -299,9 +293,7 @@ proptest! {
                     prop_assert!(o.due > t.due, "{} passed {} ({:?})", t.id(), o.id(), cal);
                 }
                 if o.nominal > t.nominal {
-                    if o.picked_by().is_none() {
-                        prop_assert!(t.due < o.nominal, "{} reached the rule day of {} ({:?})", t.id(), o.id(), cal);
-                    }
+                    prop_assert!(t.due < o.nominal, "{} reached the rule day of {} ({:?})", t.id(), o.id(), cal);
                 } else {
                     prop_assert!(t.due > o.nominal, "{} reached the rule day of {} ({:?})", t.id(), o.id(), cal);
                 }
