@@ -746,17 +746,13 @@ fn facts_are_judged_against_the_shifted_due_day() {
 
 /// A program of one needs call a month after the event that waits as `wait` says.
 fn wait_rules(wait: &str) -> RuleSet {
-    RuleSet::builder()
-        .source(
-            "w.json",
-            format!(
-                r#"{{"format": "followup/v1", "id": "w", "name": {{"zh": "w", "en": "w"}},
-                  "steps": [{{"id": "needs-call", "offset": "P1M", "wait_for": {wait},
-                             "title": {{"zh": "需求", "en": "Further needs"}}}}]}}"#
-            ),
-        )
-        .build()
-        .unwrap()
+    crate::support::one_program(
+        "w",
+        &format!(
+            r#""steps": [{{"id": "needs-call", "offset": "P1M", "wait_for": {wait},
+                 "title": {{"zh": "需求", "en": "Further needs"}}}}]"#
+        ),
+    )
 }
 
 /// An episode of 2 Mar 2026 (id `u-2`) with `facts` (JSON objects, comma-separated).

@@ -6,16 +6,10 @@ use crate::support::{dropped, episode, lines};
 use followup::{calendar::Calendar, rules::RuleSet};
 
 fn rules(step: &str) -> RuleSet {
-    RuleSet::builder()
-        .source(
-            "t.json",
-            format!(
-                r#"{{"format": "followup/v1", "id": "t", "name": {{"zh": "t", "en": "t"}},
-                  "steps": [{{"id": "call", "title": {{"zh": "t", "en": "t"}}, {step}}}]}}"#
-            ),
-        )
-        .build()
-        .unwrap()
+    crate::support::one_program(
+        "t",
+        &format!(r#""steps": [{{"id": "call", "title": {{"zh": "t", "en": "t"}}, {step}}}]"#),
+    )
 }
 
 fn plan(step: &str, at: &str, cal: &str) -> followup::plan::Plan {

@@ -33,6 +33,18 @@ pub fn builtin() -> RuleSet {
     RuleSet::builtin().expect("built-in rules compile")
 }
 
+/// The rule set of one program written for a test: id `id` (also its name), then
+/// `members` (JSON object members: `"steps": […]`, `"milestones": {…}`…).
+pub fn one_program(id: &str, members: &str) -> RuleSet {
+    let text = format!(
+        r#"{{"format": "followup/v1", "id": "{id}", "name": {{"zh": "{id}", "en": "{id}"}}, {members}}}"#
+    );
+    RuleSet::builder()
+        .source(format!("{id}.json"), text)
+        .build()
+        .unwrap_or_else(|e| panic!("test program {id}: {e}"))
+}
+
 pub fn episode(json: &str) -> Episode {
     Episode::from_json("test episode", json).expect("test episode parses")
 }

@@ -21,15 +21,17 @@ fn build(script: &str) -> Result<RuleSet, followup::Error> {
     RuleSet::builder().source("r.json", program(script)).build()
 }
 
+/// The error of a script of `piece` written `limit + 1` times, when `limit` times reads.
+fn one_past(piece: &str, limit: usize) -> String {
+    assert!(build(&piece.repeat(limit)).is_ok());
+    build(&piece.repeat(limit + 1)).unwrap_err().to_string()
+}
+
 #[test]
 fn a_text_holds_at_most_2000_characters() {
     assert_eq!(MAX_TEXT_CHARS, 2_000);
-    assert!(build(&"话".repeat(MAX_TEXT_CHARS)).is_ok());
-    let e = build(&"话".repeat(MAX_TEXT_CHARS + 1))
-        .unwrap_err()
-        .to_string();
     assert_eq!(
-        e,
+        one_past("话", MAX_TEXT_CHARS),
         "r.json: /steps/0/script/zh (line 4, column 22): the text has 2001 characters: expected at most 2000"
     );
 }
@@ -37,12 +39,8 @@ fn a_text_holds_at_most_2000_characters() {
 #[test]
 fn a_text_holds_at_most_16_placeholders() {
     assert_eq!(MAX_PLACEHOLDERS, 16);
-    assert!(build(&"{patient}".repeat(MAX_PLACEHOLDERS)).is_ok());
-    let e = build(&"{patient}".repeat(MAX_PLACEHOLDERS + 1))
-        .unwrap_err()
-        .to_string();
     assert_eq!(
-        e,
+        one_past("{patient}", MAX_PLACEHOLDERS),
         "r.json: /steps/0/script/zh (line 4, column 22): the text has 17 placeholders: expected at most 16"
     );
 }
@@ -101,10 +99,10 @@ fn a_value_that_fills_a_placeholder_holds_at_most_200_characters() {
         &format!(r#"{{"clinic": {{"zh": "{past}", "en": "Clinic"}}}}"#),
     );
     let e = cal.unwrap_err().to_string();
-    assert!(e.starts_with("cal.json: /clinic/zh"), "{e}");
-    assert!(
-        e.ends_with("the clinic's name has 201 characters: expected at most 200"),
-        "{e}"
+    assert_error(
+        &e,
+        "cal.json: /clinic/zh",
+        "the clinic's name has 201 characters: expected at most 200",
     );
 }
 
@@ -116,10 +114,10 @@ fn a_follow_up_added_by_hand_is_bounded_too() {
   "role": "onsite_consultant", "title": {{"zh": "{long}", "en": "Photos"}}}}]}}"#
     );
     let e = History::from_json("h.json", &json).unwrap_err().to_string();
-    assert!(e.starts_with("h.json: /follow_ups/0/title/zh"), "{e}");
-    assert!(
-        e.ends_with("the text has 2001 characters: expected at most 2000"),
-        "{e}"
+    assert_error(
+        &e,
+        "h.json: /follow_ups/0/title/zh",
+        "the text has 2001 characters: expected at most 2000",
     );
 }
 
@@ -146,4 +144,10 @@ fn a_text_holds_at_most_8_languages() {
             && e.ends_with("more than 8 languages: expected at most 8 in one text"),
         "{e}"
     );
+}
+
+/// `e` starts with the file and pointer `at` and ends with what it `says`.
+#[track_caller]
+fn assert_error(e: &str, at: &str, says: &str) {
+    assert!(e.starts_with(at) && e.ends_with(says), "{e}");
 }

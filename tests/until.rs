@@ -188,19 +188,14 @@ fn a_day_the_history_gives_is_worth_doing_until_the_milestone_at_most() {
 /// A ward call from the day after the event, stopping at the discharge, on time for 3
 /// days, with `no_answer` (a JSON object).
 fn ward_rules(no_answer: &str) -> RuleSet {
-    let text = format!(
-        r#"{{
-      "format": "followup/v1", "id": "ward", "name": {{"zh": "病房", "en": "Ward"}},
-      "milestones": {{"discharge": null}},
+    crate::support::one_program(
+        "ward",
+        &format!(
+            r#""milestones": {{"discharge": null}},
       "steps": [{{"id": "ward-call", "offset": "P1D", "until": "discharge", "window": "P3D",
-                 "no_answer": {no_answer},
-                 "title": {{"zh": "病房电话", "en": "Ward call"}}}}]
-    }}"#
-    );
-    RuleSet::builder()
-        .source("ward.json", text)
-        .build()
-        .unwrap()
+                 "no_answer": {no_answer}, "title": {{"zh": "病房电话", "en": "Ward call"}}}}]"#
+        ),
+    )
 }
 
 /// The ward call's patient: an event on Mon 2 Mar 2026, discharged Wed 4 Mar; `outcomes`

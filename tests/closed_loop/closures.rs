@@ -149,8 +149,9 @@ fn a_complaint_call_the_promised_callback_takes_over_is_superseded() {
         "{:?}",
         dropped(&p)
     );
-    assert_eq!(
-        line(task(&p, "complaint/promised-callback/k-4/0")),
-        "2026-10-01 09:00-18:00 phone customer_service"
+    assert_line(
+        &p,
+        "complaint/promised-callback/k-4/0",
+        "2026-10-01 09:00-18:00 phone customer_service",
     );
 }

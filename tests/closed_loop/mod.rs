@@ -92,6 +92,12 @@ fn chain(plan: &Plan, step: &str) -> Vec<String> {
 }
 
 /// `due start-end channel role` of a task, with `record outcome closed` when recorded.
+/// The task `id` of `p` is the one `expected` describes, as [`line`] writes it.
+#[track_caller]
+fn assert_line(p: &Plan, id: &str, expected: &str) {
+    assert_eq!(line(task(p, id)), expected);
+}
+
 fn line(t: &Task) -> String {
     let mut s = format!(
         "{} {}-{} {} {}",
@@ -219,9 +225,10 @@ fn a_retry_after_the_window_goes_to_the_next_working_morning() {
     assert_eq!(second.shifted, Some(ShiftReason::AfterEvent));
     // Still open: the supervisor's check counts from the attempt's last on-time day
     // (4 Mar) + 2: Fri 6 Mar.
-    assert_eq!(
-        line(task(&p, &format!("{DAY1}/overdue"))),
-        "2026-03-06 09:00-18:00 internal supervisor"
+    assert_line(
+        &p,
+        &format!("{DAY1}/overdue"),
+        "2026-03-06 09:00-18:00 internal supervisor",
     );
 }
 
@@ -236,9 +243,10 @@ fn the_last_unanswered_call_can_go_to_a_supervisor() {
             {"task": "care/day-3-call/ep-1/0/attempt-2", "outcome": "unreachable", "at": "2026-03-06T11:00:00"}
         ]}"#,
     );
-    assert_eq!(
-        line(task(&p, &format!("{DAY3}/attempt-2"))),
-        "2026-03-06 09:30-18:00 phone customer_service [unreachable closed]"
+    assert_line(
+        &p,
+        &format!("{DAY3}/attempt-2"),
+        "2026-03-06 09:30-18:00 phone customer_service [unreachable closed]",
     );
     let boss = task(&p, &format!("{DAY3}/unanswered"));
     assert_eq!(line(boss), "2026-03-06 11:00-18:00 internal supervisor");
@@ -253,9 +261,10 @@ fn the_last_unanswered_call_can_end_the_task() {
             {"task": "care/day-6-call/ep-1/0/attempt-2", "outcome": "no_answer", "at": "2026-03-08T16:40:00"}
         ]}"#,
     );
-    assert_eq!(
-        line(task(&p, &format!("{DAY6}/attempt-2"))),
-        "2026-03-08 16:30-18:00 phone customer_service [no_answer closed]"
+    assert_line(
+        &p,
+        &format!("{DAY6}/attempt-2"),
+        "2026-03-08 16:30-18:00 phone customer_service [no_answer closed]",
     );
     assert!(dropped(&p).contains(&format!("{DAY6}/attempt-3 unanswered 2 2026-03-08")));
     assert!(
@@ -311,9 +320,10 @@ fn an_agreed_time_moves_the_task_there_and_it_is_judged_on_its_new_day() {
             {"task": "care/day-6-call/ep-1/0", "outcome": "done", "at": "2026-03-10T19:40:00"}
         ]}"#,
     );
-    assert_eq!(
-        line(task(&p, DAY6)),
-        "2026-03-10 19:30-20:30 phone customer_service [done closed]"
+    assert_line(
+        &p,
+        DAY6,
+        "2026-03-10 19:30-20:30 phone customer_service [done closed]",
     );
 }
 
@@ -389,9 +399,10 @@ fn a_refusal_closes_its_task_and_stops_every_later_call() {
         r#"{"outcomes": [{"task": "care/day-3-call/ep-1/0", "outcome": "declined",
             "at": "2026-03-05T10:00:00"}]}"#,
     );
-    assert_eq!(
-        line(task(&p, DAY3)),
-        "2026-03-05 09:00-18:00 phone customer_service [declined closed]"
+    assert_line(
+        &p,
+        DAY3,
+        "2026-03-05 09:00-18:00 phone customer_service [declined closed]",
     );
     let d = dropped(&p);
     for id in [
@@ -414,13 +425,15 @@ fn an_abnormal_recovery_brings_the_consultant_the_same_day_and_the_doctor() {
         r#"{"outcomes": [{"task": "care/day-3-call/ep-1/0", "outcome": "abnormal_recovery",
             "at": "2026-03-05T16:00:00", "note": "swelling"}]}"#,
     );
-    assert_eq!(
-        line(task(&p, DAY3)),
-        "2026-03-05 09:00-18:00 phone customer_service [abnormal_recovery closed]"
+    assert_line(
+        &p,
+        DAY3,
+        "2026-03-05 09:00-18:00 phone customer_service [abnormal_recovery closed]",
     );
-    assert_eq!(
-        line(task(&p, &format!("{DAY3}/abnormal-contact"))),
-        "2026-03-05 16:00-18:00 phone onsite_consultant"
+    assert_line(
+        &p,
+        &format!("{DAY3}/abnormal-contact"),
+        "2026-03-05 16:00-18:00 phone onsite_consultant",
     );
     let visit = task(&p, &format!("{DAY3}/doctor-visit"));
     assert_eq!(line(visit), "2026-03-05 16:00-18:00 in_person doctor");
@@ -430,13 +443,15 @@ fn an_abnormal_recovery_brings_the_consultant_the_same_day_and_the_doctor() {
         r#"{"outcomes": [{"task": "care/day-3-call/ep-1/0", "outcome": "abnormal_recovery",
             "at": "2026-03-05T19:00:00"}]}"#,
     );
-    assert_eq!(
-        line(task(&p, &format!("{DAY3}/abnormal-contact"))),
-        "2026-03-06 09:00-18:00 phone onsite_consultant"
+    assert_line(
+        &p,
+        &format!("{DAY3}/abnormal-contact"),
+        "2026-03-06 09:00-18:00 phone onsite_consultant",
     );
-    assert_eq!(
-        line(task(&p, &format!("{DAY3}/doctor-visit"))),
-        "2026-03-06 09:00-18:00 in_person doctor"
+    assert_line(
+        &p,
+        &format!("{DAY3}/doctor-visit"),
+        "2026-03-06 09:00-18:00 in_person doctor",
     );
 }
 

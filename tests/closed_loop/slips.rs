@@ -43,10 +43,7 @@ fn an_outcome_on_an_attempt_not_made_is_reported_not_applied() {
             r#"{{"outcomes": [{{"task": "care/day-1-call/ep-1/0/{attempt}", "outcome": "done",
                  "at": "2026-03-03T11:00:00"}}]}}"#
         ));
-        assert_eq!(
-            line(task(&p, DAY1)),
-            "2026-03-03 09:00-18:00 phone customer_service"
-        );
+        assert_line(&p, DAY1, "2026-03-03 09:00-18:00 phone customer_service");
         assert!(p.tasks.iter().any(|t| t.id() == format!("{DAY1}/overdue")));
         assert_eq!(
             ignored(&p),
@@ -67,14 +64,8 @@ fn an_outcome_before_the_event_is_a_slip() {
             {"task": "care/day-3-call/ep-1/0", "outcome": "declined", "at": "2026-03-02T09:59:00"}
         ]}"#,
     );
-    assert_eq!(
-        line(task(&p, DAY1)),
-        "2026-03-03 09:00-18:00 phone customer_service"
-    );
-    assert_eq!(
-        line(task(&p, DAY3)),
-        "2026-03-05 09:00-18:00 phone customer_service"
-    );
+    assert_line(&p, DAY1, "2026-03-03 09:00-18:00 phone customer_service");
+    assert_line(&p, DAY3, "2026-03-05 09:00-18:00 phone customer_service");
     assert!(p.dropped.is_empty(), "{:?}", dropped(&p));
     assert_eq!(
         ignored(&p),
@@ -130,9 +121,10 @@ fn copies_that_differ_only_in_recorder_or_note_count_once() {
             {"task": "care/day-1-call/ep-1/0", "outcome": "no_answer", "at": "2026-03-03T10:05:00", "by": "u-4", "note": "try later"}
         ]}"#,
     );
-    assert_eq!(
-        line(task(&p, &format!("{DAY1}/attempt-2"))),
-        "2026-03-03 12:05-18:00 phone customer_service"
+    assert_line(
+        &p,
+        &format!("{DAY1}/attempt-2"),
+        "2026-03-03 12:05-18:00 phone customer_service",
     );
     assert!(!p.tasks.iter().any(|t| t.id().ends_with("/attempt-3")));
     assert_eq!(

@@ -19,16 +19,13 @@ fn d(s: &str) -> NaiveDate {
 /// The spring mail campaign: 8 % of the customers (inside the seed's 5-10 %), spread over
 /// two months from Wed 1 April 2026, by mail; `extra` adds members.
 fn campaign(extra: &str) -> Vec<Notice> {
-    notices(&format!(
-        "[{}]",
-        notice(
-            "mail-2026-spring",
-            "2026-04-01",
-            &format!(
-                r#""channel": "mail", "spread": "P2M", "sample": {{"fraction": 0.08{extra}}}, "audience": {{}}"#
-            )
-        )
-    ))
+    one_notice(
+        "mail-2026-spring",
+        "2026-04-01",
+        &format!(
+            r#""channel": "mail", "spread": "P2M", "sample": {{"fraction": 0.08{extra}}}, "audience": {{}}"#
+        ),
+    )
 }
 
 /// The built-in rules, compiled once for the thousands of plans below.
@@ -148,14 +145,11 @@ fn key_customers_are_always_in_and_two_campaigns_draw_different_customers() {
         assert_eq!(plan_of(&p, &[], &list, &cal).tasks.len(), 1, "p-{i}");
     }
     // The autumn campaign draws its own 8 %: about 8 % of 8 % (0.64 %) get both.
-    let autumn = notices(&format!(
-        "[{}]",
-        notice(
-            "mail-2026-autumn",
-            "2026-09-01",
-            r#""channel": "mail", "spread": "P3M", "sample": {"fraction": 0.08}, "audience": {}"#
-        )
-    ));
+    let autumn = one_notice(
+        "mail-2026-autumn",
+        "2026-09-01",
+        r#""channel": "mail", "spread": "P3M", "sample": {"fraction": 0.08}, "audience": {}"#,
+    );
     let (mut spring, mut both) = (0, 0);
     for i in 0..5_000 {
         let p = someone(i);
@@ -209,14 +203,11 @@ fn a_customers_day_on_a_closed_day_moves_to_the_next_open_day() {
 #[test]
 fn a_spread_notice_with_an_event_day_stays_worth_doing_until_the_event() {
     // Invitations to the clinic's anniversary on Sat 23 May, spread over 1 to 21 May.
-    let list = notices(&format!(
-        "[{}]",
-        notice(
-            "anniversary-invitations",
-            "2026-05-01",
-            r#""event_day": "2026-05-23", "spread": "P3W", "audience": {}"#
-        )
-    ));
+    let list = one_notice(
+        "anniversary-invitations",
+        "2026-05-01",
+        r#""event_day": "2026-05-23", "spread": "P3W", "audience": {}"#,
+    );
     for i in 0..100 {
         let plan = plan_of(&someone(i), &[], &list, &Calendar::default());
         let t = &plan.tasks[0];

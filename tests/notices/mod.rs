@@ -34,6 +34,11 @@ fn notice(id: &str, send_on: &str, fields: &str) -> String {
     )
 }
 
+/// A notice text of one notice, read as [`notices`] does: [`notice`]'s arguments.
+fn one_notice(id: &str, send_on: &str, fields: &str) -> Vec<Notice> {
+    notices(&format!("[{}]", notice(id, send_on, fields)))
+}
+
 fn patient(json: &str) -> Patient {
     serde_json::from_str(json).expect("test patient parses")
 }

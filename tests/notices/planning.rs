@@ -6,14 +6,11 @@ use followup::{calendar::ShiftReason, rules::Channel};
 
 /// The expert clinic day of Sun 12 April, announced by a message on Wed 8 April.
 fn expert_day(audience: &str) -> Vec<Notice> {
-    notices(&format!(
-        "[{}]",
-        notice(
-            "expert-day",
-            "2026-04-08",
-            &format!(r#""event_day": "2026-04-12", "audience": {audience}"#)
-        )
-    ))
+    one_notice(
+        "expert-day",
+        "2026-04-08",
+        &format!(r#""event_day": "2026-04-12", "audience": {audience}"#),
+    )
 }
 
 #[test]
@@ -274,14 +271,11 @@ fn a_call_on_a_day_the_call_desk_is_closed_moves_to_its_next_day_and_a_message_d
 
 #[test]
 fn a_call_whose_next_call_desk_day_is_after_its_event_is_dropped_as_expired() {
-    let list = notices(&format!(
-        "[{}]",
-        notice(
-            "expert-call",
-            "2026-04-06",
-            r#""event_day": "2026-04-12", "channel": "phone", "audience": {}"#
-        )
-    ));
+    let list = one_notice(
+        "expert-call",
+        "2026-04-06",
+        r#""event_day": "2026-04-12", "channel": "phone", "audience": {}"#,
+    );
     // Closed on Mondays and from 7 to 12 April: the call desk's next day is Tue 14 April.
     let cal = Calendar::from_json(
         "clinic.json",
@@ -343,14 +337,11 @@ fn a_message_on_a_day_the_messages_are_closed_moves_and_the_event_day_is_its_las
 #[test]
 fn the_official_calendar_moves_a_call_off_the_qingming_holiday() {
     // Qingming 2026: Sat 4 to Mon 6 April, closed (the default clinic closes on holidays).
-    let list = notices(&format!(
-        "[{}]",
-        notice(
-            "expert-call",
-            "2026-04-04",
-            r#""event_day": "2026-04-12", "channel": "phone", "audience": {}"#
-        )
-    ));
+    let list = one_notice(
+        "expert-call",
+        "2026-04-04",
+        r#""event_day": "2026-04-12", "channel": "phone", "audience": {}"#,
+    );
     let cal = Calendar::default()
         .merge(&Calendar::china(2026).unwrap())
         .unwrap();
@@ -420,14 +411,11 @@ fn rest_hours_hold_for_notices() {
 
 #[test]
 fn quiet_hours_that_cover_a_notice_are_the_calendars_error() {
-    let list = notices(&format!(
-        "[{}]",
-        notice(
-            "lunch-call",
-            "2026-04-08",
-            r#""channel": "phone", "time": {"start": "12:00", "end": "13:00"}, "audience": {}"#
-        )
-    ));
+    let list = one_notice(
+        "lunch-call",
+        "2026-04-08",
+        r#""channel": "phone", "time": {"start": "12:00", "end": "13:00"}, "audience": {}"#,
+    );
     let cal = Calendar::from_json(
         "clinic.json",
         r#"{"quiet_hours": [{"start": "12:00", "end": "14:00"}]}"#,
