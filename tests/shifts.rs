@@ -211,3 +211,57 @@ fn plans_do_not_depend_on_what_the_thread_planned_before() {
         .iter()
         .any(|p| dropped(p).iter().any(|d| d.contains(" superseded "))));
 }
+
+/// A step done on closed days too (`keep`) whose event left no time that day: it moves
+/// to the next day only within its `max_shift`. With `"max_shift": "P0D"` and
+/// `"beyond_max_shift": "drop"` it may not move at all, so it is dropped; with P1D it
+/// goes to the next morning; with `keep` beyond it, it moves on (a day with no time
+/// left cannot be kept).
+#[test]
+fn a_keep_step_after_its_window_moves_only_within_its_max_shift() {
+    let at = "2026-03-02T18:30:00";
+    let open = "{}";
+    let step = |max: &str, beyond: &str| {
+        format!(
+            r#""offset": "P0D", "closed_day": "keep", "max_shift": "{max}", "beyond_max_shift": "{beyond}""#
+        )
+    };
+    let p = plan(&step("P0D", "drop"), at, open);
+    assert!(p.tasks.is_empty(), "{:?}", lines(&p));
+    assert_eq!(
+        dropped(&p),
+        ["t/call/e/0 beyond_max_shift after_event 2026-03-02"]
+    );
+    let moved = ["2026-03-03 call phone customer_service <- 2026-03-02 (after_event)"];
+    assert_eq!(lines(&plan(&step("P1D", "drop"), at, open)), moved);
+    assert_eq!(lines(&plan(&step("P0D", "keep"), at, open)), moved);
+}
+
+/// A staff-picked step (the consultant picks a day in D+10..D+30) whose first day is
+/// closed never moves before its window, whatever its closed-day policy: Sat 14 Mar is
+/// closed, so the window opens on Sun 15 with `previous_open_day` and
+/// `nearest_open_day` alike (before, Fri 13: a day before the consultant may pick). A
+/// call that is not picked moves back as its policy says.
+#[test]
+fn a_picked_step_moves_into_its_window_never_before_it() {
+    let at = "2026-03-04T10:00:00";
+    let closed = r#"{"closed_dates": ["2026-03-14"]}"#;
+    for policy in ["previous_open_day", "nearest_open_day", "next_open_day"] {
+        let step = format!(
+            r#""offset": "P10D", "closed_day": "{policy}", "role": "consultant", "picked_by": "consultant", "window": {{"latest": "P20D"}}"#
+        );
+        let p = plan(&step, at, closed);
+        assert_eq!(
+            lines(&p),
+            ["2026-03-15 call phone consultant <- 2026-03-14 (closed_date)"],
+            "{policy}"
+        );
+        let t = &p.tasks[0];
+        assert_eq!((t.earliest, t.latest.to_string()), (t.due, "2026-04-03".into()));
+    }
+    let step = r#""offset": "P10D", "closed_day": "previous_open_day""#;
+    assert_eq!(
+        lines(&plan(step, at, closed)),
+        ["2026-03-13 call phone customer_service <- 2026-03-14 (closed_date)"]
+    );
+}

@@ -413,7 +413,13 @@ impl Planner<'_> {
         };
         let b = &self.bounds(step, anchor, expires);
         let gap = self.gap(channel, step.info.role, nominal);
-        let (lo, hi) = (max_opt(b.lo, gap.lo), min_opt(b.hi, gap.hi));
+        let (mut lo, hi) = (max_opt(b.lo, gap.lo), min_opt(b.hi, gap.hi));
+        // A staff-picked task's rule day opens the window the day is picked from: it may
+        // move into its window, never before it (`previous_open_day` and
+        // `nearest_open_day` then find the first open day of the window).
+        if step.info.picked_by.is_some() {
+            lo = max_opt(lo, Some(rule_day));
+        }
         for &way in ways {
             if way == Way::Supersede {
                 if let Some(p) = self.superseded(step, rule_day, b, lo, &gap) {
@@ -517,10 +523,23 @@ impl Planner<'_> {
         let gap = self.gap(channel, step.info.role, nominal);
         let lo = max_opt(due.succ_opt(), gap.lo);
         let hi = min_opt(b.hi, gap.hi);
+        // max_shift counts from the rule's day; "keep" cannot keep a day with no time
+        // left, so it moves on however far.
+        let max = match (step.max_shift, step.beyond_max_shift) {
+            (Some(m), BeyondMaxShift::Drop) => {
+                Some(m.saturating_sub((due - rule_day).num_days()).max(0))
+            }
+            _ => None,
+        };
         if step.closed_day == ClosedDay::Keep {
             // A step done on closed days too (a complaint's call: staff on duty call from
-            // home) moves to the next day, whatever the calendar says of it.
+            // home) moves to the next day, whatever the calendar says of it, within its
+            // max_shift.
             if let Some(d) = lo.filter(|d| within(*d, Some(*d), hi)) {
+                if max.is_some_and(|m| (d - due).num_days() > m) {
+                    let detail = Some(Arc::from(ShiftReason::AfterEvent.name()));
+                    return Placed::Drop(DropReason::BeyondMaxShift, detail);
+                }
                 return Placed::Day(d, Some(ShiftReason::AfterEvent));
             }
             // The next day is another call's (or past it): that call supersedes this one.
@@ -530,14 +549,6 @@ impl Planner<'_> {
                 }
             }
         }
-        // max_shift counts from the rule's day; "keep" cannot keep a day with no time
-        // left, so it moves on however far.
-        let max = match (step.max_shift, step.beyond_max_shift) {
-            (Some(m), BeyondMaxShift::Drop) => {
-                Some(m.saturating_sub((due - rule_day).num_days()).max(0))
-            }
-            _ => None,
-        };
         if let Some(d) = self.search(
             channel,
             due,
