@@ -457,3 +457,48 @@ fn contacted_lead(id: &str, contacted: &str) -> String {
             "patient": {{"id": "{patient}"}}, "facts": [{{"kind": "contacted", "at": "{contacted}"}}]}}"#
     )
 }
+
+/// docs/domain.md §4 over a long closure (§9): an on-site first visit without purchase on
+/// Thu 30 Apr 2026, 15:00, the day before Labour Day (1-5 May closed: the official
+/// table). The clinic is open every other day (`callback_calendar --calendar cn-2026`).
+/// - D+1 (Fri 1 May): the first-visit message goes out (messages go on holidays); the
+///   next-morning callback has no day before the first follow-up's rule day (3 May) and
+///   is superseded by it: two calls do not pile up after the break;
+/// - D+3 (Sun 3 May, closed): the first follow-up moves to the first open day, Wed 6 May;
+/// - the second follow-up's day is picked "from the first call", in D+4..D+30 (4-30 May):
+///   from Thu 7 May, the day after the first call, to Sat 30 May. Before, the first
+///   follow-up was dropped as superseded by the second, and the lead got the second
+///   follow-up with no first.
+#[test]
+fn presales_first_follow_up_after_labour_day_comes_before_the_picked_one() {
+    let cal = Calendar::default()
+        .merge(&Calendar::china(2026).unwrap())
+        .unwrap();
+    let ep = episode(
+        r#"{"id": "l-9", "event": "consultation", "at": "2026-04-30T15:00:00",
+            "attributes": {"source": "onsite", "outcome": "visited_no_purchase", "visit": "first"},
+            "patient": {"id": "p-9"}}"#,
+    );
+    let p = builtin().plan(&ep, &cal).unwrap();
+    let presales: Vec<String> = lines(&p)
+        .into_iter()
+        .filter(|l| !l.contains(" message sms") && !l.contains("-call phone"))
+        .collect();
+    assert_eq!(
+        presales,
+        [
+            "2026-04-30 thanks-sms sms consultant",
+            "2026-05-01 first-visit-sms sms customer_service",
+            "2026-05-06 first-follow-up-onsite phone consultant <- 2026-05-03 (holiday)",
+            "2026-05-07 second-follow-up-onsite phone consultant <- 2026-05-04 (after_earlier_call)",
+        ]
+    );
+    assert_eq!(
+        windows(&p, "second-follow-up-onsite"),
+        ["2026-05-07..2026-05-30 14:00-18:00"]
+    );
+    assert_eq!(
+        crate::support::dropped(&p),
+        ["presales/visited-callback/l-9/0 superseded first-follow-up-onsite 2026-05-01"]
+    );
+}

@@ -257,7 +257,10 @@ fn a_picked_step_moves_into_its_window_never_before_it() {
             "{policy}"
         );
         let t = &p.tasks[0];
-        assert_eq!((t.earliest, t.latest.to_string()), (t.due, "2026-04-03".into()));
+        assert_eq!(
+            (t.earliest, t.latest.to_string()),
+            (t.due, "2026-04-03".into())
+        );
     }
     let step = r#""offset": "P10D", "closed_day": "previous_open_day""#;
     assert_eq!(

@@ -184,7 +184,8 @@ pub enum ShiftReason {
     Picked,
     /// A staff-picked task not picked yet, whose day is picked from an earlier call of its
     /// program (the second follow-up, picked from the first call): that call was agreed
-    /// for a later day, so this one waits until the day after it.
+    /// for a later day, or the calendar moved it into this task's window (Labour Day), so
+    /// this one waits until the day after it.
     AfterEarlierCall,
 }
 

@@ -56,6 +56,7 @@ mod notice;
 mod occurrence;
 mod order;
 mod patient;
+mod picked;
 mod record;
 mod scratch;
 mod shapes;
@@ -341,6 +342,7 @@ impl RuleSet {
             decided: None,
             last_offset: None,
             milestones_found: [None; 4],
+            swap: None,
         };
         match horizon {
             // The name is built only on an error.
@@ -574,6 +576,9 @@ struct Planner<'a> {
     /// The milestones whose days the texts name, as [`Planner::visits`] found them: the
     /// walk counts the steps anchored on them from the same days, without looking again.
     milestones_found: [Option<visits::Found<'a>>; 4],
+    /// Third pass only: the days a call and the staff-picked task after it take
+    /// ([`picked::Swap`]), and whether each was taken.
+    swap: Option<picked::Swap>,
 }
 
 impl Planner<'_> {
@@ -682,10 +687,44 @@ impl Planner<'_> {
         }
         self.why_truncate(explained);
         self.shifted = 0;
-        let planned = self.program(program);
+        let mut planned = self.program(program);
+        // A call crowded out by the staff-picked task after it: a third pass swaps them,
+        // kept if both take their days, else the second pass again (picked.rs).
+        if planned.is_ok() {
+            if let Some(swap) = self.find_swap(program, dropped) {
+                self.swap = Some(swap);
+                let marks = (tasks, dropped, ignored, explained);
+                planned = self.pass_again(program, marks);
+                if !self.swap.as_ref().is_some_and(picked::Swap::held) {
+                    self.swap = None;
+                    planned = self.pass_again(program, marks);
+                }
+                self.swap = None;
+            }
+        }
         self.first_pass.clear();
         self.first_anchors.clear();
         planned
+    }
+
+    /// Plans `program` again with the first pass's neighbours, from where the plan stood
+    /// before it (its tasks, dropped occurrences, ignored records and notes).
+    fn pass_again(
+        &mut self,
+        program: &Program,
+        (tasks, dropped, ignored, explained): (usize, usize, usize, usize),
+    ) -> Result<()> {
+        self.placed.clear();
+        self.anchors.clear();
+        self.lanes.reset(&self.first_pass, &[]);
+        self.plan.tasks.truncate(tasks);
+        self.plan.dropped.truncate(dropped);
+        if let Some(l) = self.ledger.as_mut() {
+            l.ignored.truncate(ignored);
+        }
+        self.why_truncate(explained);
+        self.shifted = 0;
+        self.program(program)
     }
 
     /// The position of `program` in the rule set: the one being planned, as a rule.

@@ -305,7 +305,15 @@ impl Planner<'_> {
                         });
                     }
                 }
-                if let Some(r) = reason {
+                if reason == Some(ShiftReason::AfterEarlierCall) {
+                    self.why(|| {
+                        format!(
+                            "its window opens on {}, but its day is picked from the earlier call, which the calendar moved into the window: the first day after that call, {}",
+                            day(rule_day),
+                            day(d)
+                        )
+                    });
+                } else if let Some(r) = reason {
                     self.why(|| {
                         format!(
                             "{}: {}: {} gives {}",

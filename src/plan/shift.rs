@@ -11,7 +11,8 @@
 //! shifted task then looks only strictly between the rule days of the tasks before and
 //! after it, off the days of the unshifted ones; when the only day it could take is the
 //! next task's or later, it is dropped as `superseded` by that task, whose later script
-//! covers the patient's later state (two calls never pile up on a reopening day).
+//! covers the patient's later state (two calls never pile up on a reopening day). A call
+//! superseded by the staff-picked task after it is the exception (`picked.rs`).
 
 use super::{AnchorDay, Planner};
 use crate::calendar::{Crew, ShiftReason};
@@ -33,9 +34,9 @@ pub(super) enum Placed {
 pub(super) struct Bounds {
     /// The anchor's side: after it for positive offsets, on or after it for none; never
     /// before the event for tasks counted from something else.
-    lo: Option<NaiveDate>,
+    pub lo: Option<NaiveDate>,
     /// Before the anchor for negative offsets; never after `expires`.
-    hi: Option<NaiveDate>,
+    pub hi: Option<NaiveDate>,
     /// The last day the task is worth doing.
     pub expires: Option<NaiveDate>,
 }
@@ -140,7 +141,7 @@ type Lane = (Role, NaiveDate);
 
 /// Which way a search for a working day goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Way {
+pub(super) enum Way {
     Forward,
     Backward,
     /// Both ways, the nearer day first, the later on a tie.
@@ -152,14 +153,14 @@ enum Way {
 
 /// Where a shifted task may go among its neighbours (second pass only).
 struct Gap {
-    lo: Option<NaiveDate>,
-    hi: Option<NaiveDate>,
+    pub lo: Option<NaiveDate>,
+    pub hi: Option<NaiveDate>,
     /// The slot of the next task's step, which supersedes this one if it must go on or
     /// past its day.
     next: Option<u32>,
 }
 
-fn within(d: NaiveDate, lo: Option<NaiveDate>, hi: Option<NaiveDate>) -> bool {
+pub(super) fn within(d: NaiveDate, lo: Option<NaiveDate>, hi: Option<NaiveDate>) -> bool {
     lo.is_none_or(|l| d >= l) && hi.is_none_or(|h| d <= h)
 }
 
@@ -264,11 +265,22 @@ impl Planner<'_> {
         gap
     }
 
+    /// The ends of [`Planner::gap`]: `(lo, hi)`.
+    pub(super) fn gap_bounds(
+        &self,
+        channel: Channel,
+        role: Role,
+        nominal: NaiveDate,
+    ) -> (Option<NaiveDate>, Option<NaiveDate>) {
+        let g = self.gap(channel, role, nominal);
+        (g.lo, g.hi)
+    }
+
     /// True if a task of the current program on `channel` is already on `day` (or, in the
     /// second pass, an unshifted one will be).
     /// Tasks the rules put on the same day as `nominal` may share a day: only tasks of
     /// other rule days count.
-    fn taken_on(&self, channel: Channel, day: NaiveDate, (role, nominal): Lane) -> bool {
+    pub(super) fn taken_on(&self, channel: Channel, day: NaiveDate, (role, nominal): Lane) -> bool {
         if self.lanes.active {
             return self.lanes.taken((channel, role), day, nominal);
         }
@@ -287,7 +299,7 @@ impl Planner<'_> {
     /// works, inside `lo..=hi`, at most `max` days away, and (with `avoid`, the nominal day
     /// of the task placed) not already taken by a task of the program on that channel.
     #[allow(clippy::too_many_arguments)]
-    fn search(
+    pub(super) fn search(
         &self,
         channel: Channel,
         from: NaiveDate,
@@ -401,6 +413,12 @@ impl Planner<'_> {
         (rule_day, nominal): (NaiveDate, NaiveDate),
         expires: Option<NaiveDate>,
     ) -> Placed {
+        // The third pass of a call crowded out by a staff-picked task (picked.rs).
+        if self.swap.is_some() {
+            if let Some(p) = self.place_swapped(step, anchor, (rule_day, nominal), expires) {
+                return p;
+            }
+        }
         let channel = step.info.channel;
         let Some(reason) = self.cal.closed_reason_for(channel, rule_day) else {
             return Placed::Day(rule_day, None);
