@@ -894,3 +894,40 @@ fn a_patients_sms_opt_out_holds_in_the_aftercare_programs() {
         ]
     );
 }
+
+/// docs/domain.md §8: a refusal stops the follow-up the patient said no to, from then on;
+/// "the care call itself always happens". A patient who said no on 10 Jan 2025 (as a
+/// lead) and came back for surgery on Mon 2 Mar 2026 has not refused the aftercare of that
+/// surgery: the refusal, whether on the patient, as an episode fact, or the same day
+/// before the event, leaves the new episode's calls and reminders as they are (audit
+/// case C43: before, one task of 19 was left, the in-person reception). A refusal on the
+/// day of the event counts, as before: from it, no calls.
+#[test]
+fn a_refusal_before_the_event_does_not_stop_the_new_episodes_care() {
+    let surgery = |patient: &str, facts: &str| {
+        plan(&format!(
+            r#"{{"id": "s-1", "event": "procedure", "at": "2026-03-02T10:00:00",
+                "attributes": {{"category": "plastic", "setting": "outpatient"}},
+                "patient": {{"id": "p-1"{patient}}}, "facts": [{facts}]}}"#
+        ))
+    };
+    let fresh = surgery("", "");
+    assert!(fresh.tasks.len() >= 15, "{}", fresh.tasks.len());
+    let old_on_patient = surgery(r#", "declined": "2025-01-10T11:00:00""#, "");
+    let old_fact = surgery("", r#"{"kind": "declined", "at": "2025-01-10T11:00:00"}"#);
+    for p in [&old_on_patient, &old_fact] {
+        assert_eq!(lines(p), lines(&fresh));
+        assert_eq!(dropped(p), dropped(&fresh));
+    }
+    // Said no at 16:00 on the day of the surgery: the calls from the next day on stop.
+    let same_day = surgery(r#", "declined": "2026-03-02T16:00:00""#, "");
+    let calls = |p: &followup::plan::Plan| {
+        p.tasks
+            .iter()
+            .filter(|t| t.channel() == followup::rules::Channel::Phone)
+            .count()
+    };
+    assert!(calls(&fresh) >= 6, "{}", calls(&fresh));
+    assert_eq!(calls(&same_day), 0, "{:?}", lines(&same_day));
+    assert!(dropped(&same_day).iter().any(|d| d.contains("day-1-call") && d.contains(" declined ")));
+}

@@ -330,7 +330,8 @@ pub struct Patient {
     pub rest_hours: Vec<crate::calendar::TimeWindow>,
     /// When the patient clearly said no (docs/domain.md §8: a refusal belongs to the patient):
     /// from then on no program calls, and messages go on only within each program's
-    /// `declined` horizon (6 months unless the program says otherwise).
+    /// `declined` horizon (6 months unless the program says otherwise). An episode whose
+    /// day comes after the refusal is not stopped by it: the patient came back.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",

@@ -13,7 +13,8 @@ use chrono::NaiveDateTime;
 pub(super) struct Facts<'a> {
     /// (kind, time), sorted: the facts, and the reassignments as `assigned`.
     times: Vec<(&'a str, NaiveDateTime)>,
-    /// The earliest refusal: the patient's `declined` or a `declined` fact.
+    /// The earliest refusal: the patient's `declined` or a `declined` fact, from the
+    /// episode's day on (see [`Facts::of`]).
     pub refusal: Option<NaiveDateTime>,
     /// The earliest opt-out of each channel: the patient's and `opt_out` facts.
     opt_outs: Vec<(Channel, NaiveDateTime)>,
@@ -25,7 +26,12 @@ impl<'a> Facts<'a> {
         self.times.is_empty() && self.refusal.is_none() && self.opt_outs.is_empty()
     }
 
-    pub(super) fn of(ep: &'a Episode) -> Facts<'a> {
+    /// The facts of `ep`. A refusal dated before `since` (the episode's event, in an
+    /// episode plan) does not count: the patient came back after saying no (a new
+    /// surgery, a new consultation), and the care and follow-up of what they came back
+    /// for are not refused (docs/domain.md §8: the care call always happens). Opt-outs
+    /// of a channel count whenever they were given.
+    pub(super) fn of(ep: &'a Episode, since: Option<chrono::NaiveDate>) -> Facts<'a> {
         let mut times: Vec<(&str, NaiveDateTime)> = (ep.facts.iter())
             .map(|f| (f.kind.as_str(), f.at))
             .chain(ep.reassignments.iter().map(|r| (ASSIGNED, r.at)))
@@ -35,6 +41,7 @@ impl<'a> Facts<'a> {
             .filter(|f| f.kind == "declined")
             .map(|f| f.at)
             .chain(ep.patient.declined)
+            .filter(|at| since.is_none_or(|d| at.date() >= d))
             .min();
         let mut opt_outs: Vec<(Channel, NaiveDateTime)> = Vec::new();
         let given = (ep.patient.opt_outs.iter()).map(|o| (o.channel, o.at));

@@ -335,7 +335,7 @@ impl RuleSet {
             placed: scratch.placed,
             first_anchors: scratch.first_anchors,
             trace: explain.then(Box::default),
-            facts: facts::Facts::of(episode),
+            facts: facts::Facts::of(episode, horizon.is_none().then(|| episode.date())),
             lanes: lanes::LaneIndex::default(),
             shard,
             program_index: 0,
