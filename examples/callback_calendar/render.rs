@@ -222,14 +222,10 @@ impl View<'_> {
                 .map(|x| format!(": {}", self.detail(d.program(), x)))
                 .unwrap_or_default();
             let nominal = d.nominal.map(|n| format!(" ({n})")).unwrap_or_default();
-            // Patient-level occurrences are numbered by their day (YYYYMMDD), which
-            // `nominal` shows already.
-            let by_day = d
-                .id()
-                .split('/')
-                .nth(2)
-                .is_some_and(|e| e.starts_with("patient:"));
-            let nth = if d.occurrence > 0 && !by_day {
+            // The day tells occurrences apart where there is one (patient-level ones are
+            // numbered by their day, session steps by their session, which the title
+            // says); the number only where there is none.
+            let nth = if d.occurrence > 0 && d.nominal.is_none() {
                 if zh {
                     format!(" 第{}次", d.occurrence + 1)
                 } else {
@@ -238,11 +234,14 @@ impl View<'_> {
             } else {
                 String::new()
             };
+            let title = match d.title() {
+                Some(t) => t.get(self.lang).to_string(),
+                None => self.step_title(d.program(), d.step()).to_string(),
+            };
             let _ = writeln!(
                 out,
-                "  {} · {}{nth}{nominal}  {}{detail}",
+                "  {} · {title}{nth}{nominal}  {}{detail}",
                 self.program_name(d.program()),
-                self.step_title(d.program(), d.step()),
                 d.reason.label(self.lang)
             );
         }

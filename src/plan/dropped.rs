@@ -185,6 +185,37 @@ impl Dropped {
         }
     }
 
+    /// The title its task would have had, placeholders filled as a task's are
+    /// ([`Task::title`]: `{session}`, `{patient}`…); `None` for an occurrence with ids of
+    /// its own (a clinic notice, a follow-up added by hand, one read from JSON), whose
+    /// title the plan does not hold.
+    ///
+    /// ```
+    /// use followup::{calendar::Calendar, episode::Episode, rules::RuleSet};
+    /// let rules = RuleSet::builtin()?;
+    /// let ep = Episode::from_json("ep", r#"{"id": "c-1", "event": "course",
+    ///     "at": "2026-03-04T14:00:00", "attributes": {"category": "skin"},
+    ///     "patient": {"id": "p-1", "declined": "2026-03-12T10:00:00"},
+    ///     "course": {"package": 3, "done": ["2026-03-04"], "planned": ["2026-03-18"]}}"#)?;
+    /// let plan = rules.plan(&ep, &Calendar::default())?;
+    /// let call = plan.dropped.iter().find(|d| d.id() == "treatment-course/session-care-call/c-1/2").unwrap();
+    /// assert_eq!(call.title().unwrap().en(), "Day-3 warm care call after session 2");
+    /// # Ok::<(), followup::Error>(())
+    /// ```
+    pub fn title(&self) -> Option<std::borrow::Cow<'_, crate::text::Text>> {
+        use std::borrow::Cow;
+        let (info, _) = self.in_table()?;
+        let filled = match (info.templates.as_deref(), self.subject.fill.as_ref()) {
+            (Some(t), Some(values)) if t.title.is_some() => {
+                let due = self.nominal.unwrap_or(NaiveDate::MIN);
+                let context = values.context(None, t.session, self.occurrence, (info.rank, due));
+                Some(context.title(t, info))
+            }
+            _ => None,
+        };
+        Some(filled.map_or(Cow::Borrowed(&info.title), Cow::Owned))
+    }
+
     /// Its step in the subject's table, with the derived part of its id; `None` for one
     /// with ids of its own.
     pub(crate) fn in_table(&self) -> Option<(&TaskInfo, Option<Derived>)> {
