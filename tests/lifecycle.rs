@@ -931,3 +931,20 @@ fn a_refusal_before_the_event_does_not_stop_the_new_episodes_care() {
     assert_eq!(calls(&same_day), 0, "{:?}", lines(&same_day));
     assert!(dropped(&same_day).iter().any(|d| d.contains("day-1-call") && d.contains(" declined ")));
 }
+
+/// docs/domain.md §4: "a follow-up is dropped if, before it is due, the customer came in
+/// or bought" — after the consultation. A purchase dated a month before it (an earlier
+/// purchase, or the year typed wrong) stops nothing: the plan is the plan without it
+/// (audit case H21: before, every follow-up and the six 611 messages were `stopped`).
+/// The same purchase on the consultation's day, even an hour before it, counts as before.
+#[test]
+fn a_stop_fact_dated_before_the_event_stops_nothing() {
+    let none = lead("");
+    let before = lead(r#"{"kind": "converted", "at": "2026-02-10T10:00:00"}"#);
+    assert_eq!(lines(&before), lines(&none));
+    assert_eq!(dropped(&before), dropped(&none));
+    let same_day = lead(r#"{"kind": "converted", "at": "2026-03-10T09:00:00"}"#);
+    for d in ALL_611_STOPPED {
+        assert!(dropped(&same_day).iter().any(|x| x == d), "{d}");
+    }
+}

@@ -18,6 +18,9 @@ pub(super) struct Facts<'a> {
     pub refusal: Option<NaiveDateTime>,
     /// The earliest opt-out of each channel: the patient's and `opt_out` facts.
     opt_outs: Vec<(Channel, NaiveDateTime)>,
+    /// The episode's day, in an episode plan: facts before it stop nothing
+    /// ([`Facts::first_stop`]).
+    since: Option<chrono::NaiveDate>,
 }
 
 impl<'a> Facts<'a> {
@@ -58,7 +61,21 @@ impl<'a> Facts<'a> {
             times,
             refusal,
             opt_outs,
+            since,
         }
+    }
+
+    /// When the first fact of `kind` that may stop a task happened: in an episode plan,
+    /// the first from the episode's day on. A purchase, a visit or a resolution dated
+    /// before the episode is about something else (an earlier purchase) or a slip of the
+    /// year: it does not stop the follow-up of what the episode is about.
+    pub(super) fn first_stop(&self, kind: &str) -> Option<NaiveDateTime> {
+        let all = self.of_kind(kind);
+        let from = match self.since {
+            Some(d) => all.partition_point(|(_, at)| at.date() < d),
+            None => 0,
+        };
+        all.get(from).map(|(_, t)| *t)
     }
 
     /// The times of the facts of `kind`, in order.

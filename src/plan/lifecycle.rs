@@ -27,7 +27,8 @@ pub(super) fn in_sample(ep: &Episode, program: &Program, step: &Step) -> bool {
 /// Judges one occurrence due at `due` (its day and the start of its time window).
 ///
 /// Order: opt-out of the channel, then the refusal rule, then the step's `stop_when`
-/// facts. A fact counts when it happened strictly before `due`. Opt-outs and refusals are
+/// facts. A fact counts when it happened strictly before `due`, and (refusals and stop
+/// facts, in an episode plan) not before the episode's day. Opt-outs and refusals are
 /// the patient's (`patient.opt_outs`, `patient.declined`) or the episode's facts
 /// (`opt_out`, `declined`), whichever comes first: every program honours them.
 #[inline]
@@ -73,7 +74,7 @@ pub(super) fn judge_contact(
         }
     }
     for kind in stop_when {
-        if facts.first(kind).is_some_and(|at| at < due) {
+        if facts.first_stop(kind).is_some_and(|at| at < due) {
             return Some((DropReason::Stopped, Some(Arc::from(&**kind))));
         }
     }
