@@ -230,7 +230,8 @@ fn a_plan_running_past_the_calendar_says_so_in_each_task() {
 /// 9 Mar 2026 is called in the afternoon after surgery too (day-1 call Tue 10 Mar, window
 /// `day` 09:00-18:00 → 14:00-18:00, the afternoon window's start), and so are their
 /// messages; the in-person reception keeps the clinic's hours. Rest hours given by the
-/// patient win over the tag; rest hours covering the whole day drop the calls.
+/// patient win over the tag; rest hours covering the working day move the calls to the
+/// evening; rest hours covering the evening too drop them.
 #[test]
 fn a_night_shift_patient_is_called_in_the_afternoon_by_every_program() {
     let surgery = |patient: &str| {
@@ -273,6 +274,25 @@ fn a_night_shift_patient_is_called_in_the_afternoon_by_every_program() {
         )
         .unwrap();
     assert_eq!(window_of(&own, "day-1-call"), "2026-03-10 09:00-12:00");
+    // Resting through the working day, 08:30-18:00 (audit case C39b): the calls and
+    // messages go to the calendar's evening window, 18:00-20:30, instead of being
+    // dropped; the visit keeps the clinic's hours.
+    let days = rules
+        .plan(
+            &surgery(r#"{"id": "p", "rest_hours": [{"start": "08:30", "end": "18:00"}]}"#),
+            &cal,
+        )
+        .unwrap();
+    assert_eq!(window_of(&days, "day-1-call"), "2026-03-10 18:00-20:30");
+    assert_eq!(
+        window_of(&days, "dressing-change-reminder"),
+        "2026-03-10 18:00-20:30"
+    );
+    assert_eq!(
+        window_of(&days, "dressing-change-reception"),
+        "2026-03-11 09:00-18:00"
+    );
+    assert!(!days.dropped.iter().any(|d| d.reason == followup::plan::DropReason::RestHours));
     // Resting all day: no call, and the plan says why.
     let never = rules
         .plan(

@@ -37,8 +37,8 @@ impl Planner<'_> {
     ///
     /// Calls and messages take the part of the window outside the clinic's quiet hours
     /// (a calendar error if those cover it) and the patient's rest hours; when the rest
-    /// hours cover it, the part of the calendar's `day` window outside both, and `None`
-    /// (the task is dropped) when nothing is left.
+    /// hours cover it, the part of the calendar's `day` window outside both, else of its
+    /// `evening` window, and `None` (the task is dropped) when nothing is left.
     #[inline]
     pub(super) fn time_window(&self, step: &Step, due: NaiveDate) -> Result<Option<TimeWindow>> {
         // The common case, with no call: the step's own time, and nothing of the day
@@ -101,9 +101,13 @@ impl Planner<'_> {
             return Ok(Some(free));
         }
         let blocked: Vec<TimeWindow> = quiet.iter().chain(&self.rest).copied().collect();
+        // A patient who rests through the working day (a night-shift worker sleeping
+        // until 18:00) is called in the calendar's evening window rather than not at
+        // all: the care call always happens (docs/domain.md §8), never in rest hours.
         Ok(free
             .outside(&blocked)
-            .or_else(|| self.windows.day.outside(&blocked)))
+            .or_else(|| self.windows.day.outside(&blocked))
+            .or_else(|| self.windows.evening.outside(&blocked)))
     }
 
     fn outside_quiet(&self, step: &Step, window: TimeWindow) -> Result<TimeWindow> {
