@@ -677,23 +677,14 @@ impl Planner<'_> {
             })
             .collect();
         self.first_pass.append(&mut self.unplaced);
-        self.placed.clear();
-        self.lanes.reset(&self.first_pass, &[]);
         self.first_anchors = std::mem::take(&mut self.anchors);
-        self.plan.tasks.truncate(tasks);
-        self.plan.dropped.truncate(dropped);
-        if let Some(l) = self.ledger.as_mut() {
-            l.ignored.truncate(ignored);
-        }
-        self.why_truncate(explained);
-        self.shifted = 0;
-        let mut planned = self.program(program);
+        let marks = (tasks, dropped, ignored, explained);
+        let mut planned = self.pass_again(program, marks);
         // A call crowded out by the staff-picked task after it: a third pass swaps them,
         // kept if both take their days, else the second pass again (picked.rs).
         if planned.is_ok() {
             if let Some(swap) = self.find_swap(program, dropped) {
                 self.swap = Some(swap);
-                let marks = (tasks, dropped, ignored, explained);
                 planned = self.pass_again(program, marks);
                 if !self.swap.as_ref().is_some_and(picked::Swap::held) {
                     self.swap = None;
