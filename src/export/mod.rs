@@ -284,12 +284,13 @@ pub(crate) fn state_name(s: State) -> &'static str {
     }
 }
 
-/// The as-of status's name (`upcoming`, `open`, `missed`, `expired`).
+/// The as-of status's name (`upcoming`, `open`, `missed`, `expired`, `closed`).
 pub(crate) fn status_name(s: Status) -> &'static str {
     match s {
         Status::Upcoming => "upcoming",
         Status::Open => "open",
         Status::Missed => "missed",
         Status::Expired => "expired",
+        Status::Closed => "closed",
     }
 }

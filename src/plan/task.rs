@@ -553,18 +553,38 @@ pub enum Status {
     /// own due day, so a late plan never turns into a burst of tasks all due today.
     Open,
     /// Its window ended before the as-of day, but it is still worth doing (a late care
-    /// call): it is overdue (or done: the plan does not know completions). It is never
-    /// moved to the as-of day.
+    /// call): it is overdue (in a plan made without a history, the plan cannot know that
+    /// it was done). It is never moved to the as-of day.
     Missed,
     /// Its `expires` day is before the as-of day: it is no longer worth doing (a reminder
     /// after its visit, a greeting after its day).
     Expired,
+    /// The history closed it ([`Task::is_closed`]: done, declined, an abnormal recovery
+    /// reported, or an unanswered call a further attempt took over): nothing is left to
+    /// do, whatever the day.
+    Closed,
 }
 
 impl Status {
-    /// The status of `task` on `as_of`.
+    /// The status of `task` on `as_of`: [`Status::Closed`] for a task the history
+    /// closed, else by its days.
+    ///
+    /// ```
+    /// use followup::{calendar::Calendar, episode::Episode, history::History, rules::RuleSet, plan::Status};
+    /// let rules = RuleSet::builtin()?;
+    /// let ep = Episode::from_json("ep", r#"{"id": "e1", "event": "procedure", "at": "2026-03-02",
+    ///     "attributes": {"category": "laser"}, "patient": {"id": "p1"}}"#)?;
+    /// let history = History::from_json("h", r#"{"outcomes": [{"task": "laser-aftercare/day-1-call/e1/0",
+    ///     "outcome": "done", "at": "2026-03-03T15:00:00", "by": "u-3"}]}"#)?;
+    /// let plan = rules.plan_with(&ep, &history, &Calendar::default())?;
+    /// let day_1 = plan.tasks.iter().find(|t| t.step() == "day-1-call").unwrap();
+    /// assert_eq!(Status::of(day_1, "2026-03-06".parse().unwrap()), Status::Closed);
+    /// # Ok::<(), followup::Error>(())
+    /// ```
     pub fn of(task: &Task, as_of: NaiveDate) -> Status {
-        if task.expires.is_some_and(|e| e < as_of) {
+        if task.is_closed() {
+            Status::Closed
+        } else if task.expires.is_some_and(|e| e < as_of) {
             Status::Expired
         } else if task.latest < as_of {
             Status::Missed
@@ -794,6 +814,7 @@ impl Status {
             Status::Open => ("今日可做", "open now"),
             Status::Missed => ("已逾期", "missed"),
             Status::Expired => ("已失效", "expired"),
+            Status::Closed => ("已关闭", "closed"),
         })
     }
 }

@@ -524,3 +524,28 @@ fn the_same_history_in_any_order_gives_the_same_plan() {
         "2026-03-07 15:05-18:00 phone customer_service"
     );
 }
+
+/// docs/domain.md §8: supervisors check every day what was done. On the as-of day 6 Mar,
+/// the day-1 call done on 3 Mar is `closed`, not `missed` (audit case C23: a call done on
+/// time was reported missed); an unanswered call a further attempt took over is `closed`
+/// too, so one call is never counted missed twice; the open attempt is judged by its
+/// days, as a task with no outcome is.
+#[test]
+fn as_of_a_day_a_task_the_history_closed_is_closed_not_missed() {
+    use followup::plan::Status;
+    let as_of = "2026-03-06".parse().unwrap();
+    let p = plan_with(
+        r#"{"outcomes": [{"task": "care/day-1-call/ep-1/0", "outcome": "done",
+            "at": "2026-03-03T15:00:00", "by": "u-3"}]}"#,
+    );
+    assert_eq!(Status::of(task(&p, DAY1), as_of), Status::Closed);
+    let p = plan_with(
+        r#"{"outcomes": [{"task": "care/day-1-call/ep-1/0", "outcome": "no_answer",
+            "at": "2026-03-03T10:05:00", "by": "u-3"}]}"#,
+    );
+    assert_eq!(Status::of(task(&p, DAY1), as_of), Status::Closed);
+    let attempt = task(&p, &format!("{DAY1}/attempt-2"));
+    assert!(!attempt.is_closed());
+    assert_eq!(Status::of(attempt, as_of), Status::Missed);
+    assert_eq!(Status::Closed.label(followup::rules::Lang::En), "closed");
+}
