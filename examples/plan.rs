@@ -182,12 +182,14 @@ fn plan(s: &Setup, episode: &Episode) -> followup::Result<Plan> {
         None => s.rules.plan(episode, &s.calendar),
     }?;
     if !s.notices.is_empty() {
-        let notes = s.rules.plan_notices(
-            &episode.patient,
-            std::slice::from_ref(episode),
-            &s.notices,
-            &s.calendar,
-        )?;
+        let episodes = std::slice::from_ref(episode);
+        // A refusal in the history stops notice calls too.
+        let notes = match &s.history {
+            Some(h) => {
+                (s.rules).plan_notices_with(&episode.patient, episodes, h, &s.notices, &s.calendar)
+            }
+            None => (s.rules).plan_notices(&episode.patient, episodes, &s.notices, &s.calendar),
+        }?;
         join(&mut plan, notes);
     }
     if let Some(day) = s.as_of {

@@ -283,9 +283,12 @@ fn run() -> Result<String, String> {
     };
     let notices = support::load_notices(&rules, &args.notices)?;
     if !notices.is_empty() {
-        let mut plan = rules
-            .plan_notices(&first.patient, &episodes, &notices, &cal)
-            .map_err(|e| e.to_string())?;
+        // A refusal in the history stops notice calls too.
+        let mut plan = match &history {
+            Some(h) => rules.plan_notices_with(&first.patient, &episodes, h, &notices, &cal),
+            None => rules.plan_notices(&first.patient, &episodes, &notices, &cal),
+        }
+        .map_err(|e| e.to_string())?;
         if let Some(day) = args.as_of {
             for t in &mut plan.tasks {
                 t.status = Some(followup::plan::Status::of(t, day));

@@ -24,6 +24,55 @@ const NOTICES: &str = "notices";
 type Verdict = (DropReason, Option<Arc<str>>);
 
 impl RuleSet {
+    /// [`RuleSet::plan_notices`] with the history of the patient's tasks: a refusal
+    /// recorded there (a `declined` outcome on any task, docs/closed-loop.md: "a refusal
+    /// anywhere is the patient's") counts as the patient's own `declined`, the earlier of
+    /// the two: notice calls stop from it, messages go on for 6 months.
+    ///
+    /// ```
+    /// use followup::{calendar::Calendar, history::History, rules::{Notice, RuleSet}, episode::Patient};
+    /// let rules = RuleSet::builtin()?;
+    /// let notices = Notice::list_from_json("notices.json", r#"[
+    ///   {"id": "expert-day-2026-03", "send_on": "2026-03-09", "event_day": "2026-03-14",
+    ///    "channel": "phone", "audience": {},
+    ///    "title": {"zh": "专家门诊日邀约", "en": "Expert clinic day invitation"}}
+    /// ]"#)?;
+    /// let patient = Patient { id: "p-1".into(), ..Patient::default() };
+    /// let history = History::from_json("h", r#"{"outcomes": [{"task": "plastic-aftercare/day-3-call/ep-1/0",
+    ///     "outcome": "declined", "at": "2026-03-05T10:00:00", "by": "u-3"}]}"#)?;
+    /// let plan = rules.plan_notices_with(&patient, &[], &history, &notices, &Calendar::default())?;
+    /// assert!(plan.tasks.is_empty());
+    /// assert_eq!(plan.dropped[0].reason, followup::plan::DropReason::Declined);
+    /// # Ok::<(), followup::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`RuleSet::plan_notices`].
+    pub fn plan_notices_with(
+        &self,
+        patient: &Patient,
+        episodes: &[Episode],
+        history: &crate::history::History,
+        notices: &[Notice],
+        calendar: &Calendar,
+    ) -> Result<Plan> {
+        let refused = (history.outcomes.iter())
+            .filter(|o| o.outcome == crate::history::OutcomeKind::Declined)
+            .map(|o| o.at)
+            .min();
+        match refused {
+            Some(at) if patient.declined.is_none_or(|d| at < d) => {
+                let patient = Patient {
+                    declined: Some(at),
+                    ..patient.clone()
+                };
+                self.plan_notices(&patient, episodes, notices, calendar)
+            }
+            _ => self.plan_notices(patient, episodes, notices, calendar),
+        }
+    }
+
     /// Plans clinic notices ([`Notice`]: an expert clinic day, a clinic event) for one
     /// patient: one task per notice whose `audience` targets the patient, id
     /// `notice/<notice id>/patient:<patient id>/0`, or a [`Dropped`] entry saying why it
@@ -81,6 +130,9 @@ impl RuleSet {
     /// - [`crate::Error::Episode`] for a patient or an episode that planning would refuse,
     ///   or an episode of another patient;
     /// - [`crate::Error::Calendar`] when the calendar's quiet hours cover a notice's time.
+    ///
+    /// With a history, use [`RuleSet::plan_notices_with`]: a refusal recorded on a call
+    /// belongs to the patient and stops notice calls too.
     pub fn plan_notices(
         &self,
         patient: &Patient,
