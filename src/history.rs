@@ -253,7 +253,8 @@ impl History {
 
     /// Checks what JSON shape alone cannot: task ids are ids a plan gives; `to` is given
     /// with `rescheduled` only (and then it is), `day` with `picked` only, neither before
-    /// the outcome's `at` (a time agreed in the past is a data slip); follow-up ids
+    /// the outcome's `at` (a time agreed in the past is a data slip) nor more than 10
+    /// years after it (a slip of the year); follow-up ids
     /// are ids, unique, their texts are templates as in rule files (`{patient}`…; an
     /// unknown placeholder is an error) and their `latest` is not before `due`.
     ///
@@ -265,6 +266,9 @@ impl History {
     }
 
     pub(crate) fn checked(&self) -> std::result::Result<(), Located> {
+        // An agreed time or a picked day may be at most this many days after the outcome
+        // (about 10 years, the rules' own offset limit `max_offset_days`).
+        const AGREED_WITHIN_DAYS: u64 = 3_660;
         for (i, o) in self.outcomes.iter().enumerate() {
             let at = |field: &str| format!("/outcomes/{i}/{field}");
             let kind = o.outcome.name();
@@ -311,6 +315,22 @@ impl History {
                     at("day"),
                     format!(
                         "the picked day {day} is before the day it was picked ({}): expected that day or a later one",
+                        o.at.date()
+                    ),
+                ));
+            }
+            // ... nor for a time years away: a slip of the year (9999 for "unknown").
+            let far =
+                o.at.date()
+                    .checked_add_days(chrono::Days::new(AGREED_WITHIN_DAYS));
+            let agreed =
+                o.to.map(|t| (t.date(), "to", "agreed time"))
+                    .or(o.day.map(|d| (d, "day", "picked day")));
+            if let Some((d, field, what)) = agreed.filter(|(d, ..)| far.is_none_or(|f| *d > f)) {
+                return Err(Located::new(
+                    at(field),
+                    format!(
+                        "the {what} {d} is more than 10 years after the outcome was recorded ({}): expected a day within 10 years of it",
                         o.at.date()
                     ),
                 ));

@@ -929,7 +929,9 @@ fn a_refusal_before_the_event_does_not_stop_the_new_episodes_care() {
     };
     assert!(calls(&fresh) >= 6, "{}", calls(&fresh));
     assert_eq!(calls(&same_day), 0, "{:?}", lines(&same_day));
-    assert!(dropped(&same_day).iter().any(|d| d.contains("day-1-call") && d.contains(" declined ")));
+    assert!(dropped(&same_day)
+        .iter()
+        .any(|d| d.contains("day-1-call") && d.contains(" declined ")));
 }
 
 /// docs/domain.md §4: "a follow-up is dropped if, before it is due, the customer came in

@@ -292,7 +292,10 @@ fn a_night_shift_patient_is_called_in_the_afternoon_by_every_program() {
         window_of(&days, "dressing-change-reception"),
         "2026-03-11 09:00-18:00"
     );
-    assert!(!days.dropped.iter().any(|d| d.reason == followup::plan::DropReason::RestHours));
+    assert!(!days
+        .dropped
+        .iter()
+        .any(|d| d.reason == followup::plan::DropReason::RestHours));
     // Resting all day: no call, and the plan says why.
     let never = rules
         .plan(
