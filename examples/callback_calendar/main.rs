@@ -257,6 +257,9 @@ fn run() -> Result<String, String> {
         plans.push(plan);
     }
     let first = episodes.first().ok_or("no episode")?;
+    // The patient's birthday, name and tags from whichever episode gives them: the
+    // calendar does not depend on the order of --episode.
+    let patient = first.patient.with_details_of(&episodes);
     let greetings = if args.greetings {
         let from = args.as_of.unwrap_or(first.date());
         let until = from
@@ -265,7 +268,7 @@ fn run() -> Result<String, String> {
             .ok_or("date out of range")?;
         // A refusal or opt-out recorded on an episode is the patient's: it stops the
         // greetings too (and a refusal in the history, through `plan_patient_with`).
-        let patient = first.patient.with_refusals_of(&episodes);
+        let patient = patient.with_refusals_of(&episodes);
         let mut plan = match &history {
             Some(h) => rules.plan_patient_with(&patient, h, from, until, &cal),
             None => rules.plan_patient(&patient, from, until, &cal),
@@ -285,8 +288,8 @@ fn run() -> Result<String, String> {
     if !notices.is_empty() {
         // A refusal in the history stops notice calls too.
         let mut plan = match &history {
-            Some(h) => rules.plan_notices_with(&first.patient, &episodes, h, &notices, &cal),
-            None => rules.plan_notices(&first.patient, &episodes, &notices, &cal),
+            Some(h) => rules.plan_notices_with(&patient, &episodes, h, &notices, &cal),
+            None => rules.plan_notices(&patient, &episodes, &notices, &cal),
         }
         .map_err(|e| e.to_string())?;
         if let Some(day) = args.as_of {

@@ -1,5 +1,6 @@
-//! A patient's refusal and opt-outs gathered from their episodes, for the plans that
-//! are made for a patient rather than an episode (greetings, quarterly messages).
+//! A patient's refusal, opt-outs and details gathered from their episodes, for the plans
+//! that are made for a patient rather than an episode (greetings, quarterly messages,
+//! clinic notices).
 
 use super::{Episode, OptOut, Patient};
 
@@ -47,6 +48,48 @@ impl Patient {
                 match out.opt_outs.iter_mut().find(|k| k.channel == o.channel) {
                     Some(k) => k.at = k.at.min(o.at),
                     None => out.opt_outs.push(o),
+                }
+            }
+        }
+        out
+    }
+
+    /// This patient with what it lacks taken from the copies of it in `episodes`, so that
+    /// a patient-level plan does not depend on which episode the patient was read from,
+    /// nor on their order: the name and the birthday, when this copy has none, from the
+    /// first episode that gives them; the tags of every copy (each once, this copy's
+    /// first); the rest hours, when this copy has none, from the first that gives them.
+    /// Episodes of another patient are skipped. Refusals and opt-outs are
+    /// [`Patient::with_refusals_of`]'s.
+    ///
+    /// ```
+    /// use followup::episode::Episode;
+    /// let laser = Episode::from_json("a", r#"{"id": "a", "event": "procedure",
+    ///   "at": "2026-03-02", "patient": {"id": "p-1", "tags": ["vip"]}}"#)?;
+    /// let course = Episode::from_json("b", r#"{"id": "b", "event": "course",
+    ///   "at": "2026-03-04", "patient": {"id": "p-1", "birthday": "1990-03-05", "tags": ["key_customer"]}}"#)?;
+    /// let both = [laser.clone(), course];
+    /// let patient = laser.patient.with_details_of(&both);
+    /// assert_eq!(patient.birthday.map(|d| d.to_string()).as_deref(), Some("1990-03-05"));
+    /// assert_eq!(patient.tags, ["vip", "key_customer"]);
+    /// # Ok::<(), followup::Error>(())
+    /// ```
+    #[must_use]
+    pub fn with_details_of(&self, episodes: &[Episode]) -> Patient {
+        let mut out = self.clone();
+        for p in episodes.iter().map(|e| &e.patient).filter(|p| p.id == self.id) {
+            if out.name.is_none() {
+                out.name.clone_from(&p.name);
+            }
+            if out.birthday.is_none() {
+                out.birthday = p.birthday;
+            }
+            if out.rest_hours.is_empty() {
+                out.rest_hours.clone_from(&p.rest_hours);
+            }
+            for t in &p.tags {
+                if !out.tags.contains(t) {
+                    out.tags.push(t.clone());
                 }
             }
         }
