@@ -160,7 +160,8 @@ fn setup(args: &Args) -> Result<Setup, String> {
     let notices = support::load_notices(&rules, &args.notices)?;
     let history = match &args.history {
         Some(p) => Some(
-            History::from_json(&p.display().to_string(), &support::read(p)?)
+            rules
+                .read_history(&p.display().to_string(), &support::read(p)?)
                 .map_err(|e| e.to_string())?,
         ),
         None => None,

@@ -237,7 +237,8 @@ fn run() -> Result<String, String> {
     }
     let history = match &args.history {
         Some(p) => Some(
-            followup::history::History::from_json(&p.display().to_string(), &support::read(p)?)
+            rules
+                .read_history(&p.display().to_string(), &support::read(p)?)
                 .map_err(|e| e.to_string())?,
         ),
         None => None,

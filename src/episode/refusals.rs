@@ -77,7 +77,11 @@ impl Patient {
     #[must_use]
     pub fn with_details_of(&self, episodes: &[Episode]) -> Patient {
         let mut out = self.clone();
-        for p in episodes.iter().map(|e| &e.patient).filter(|p| p.id == self.id) {
+        for p in episodes
+            .iter()
+            .map(|e| &e.patient)
+            .filter(|p| p.id == self.id)
+        {
             if out.name.is_none() {
                 out.name.clone_from(&p.name);
             }

@@ -356,4 +356,41 @@ impl RuleSet {
             .map_err(|e| crate::json::located_in(e, text).into_notice(name))?;
         Ok(list)
     }
+
+    /// Reads a history as [`crate::history::History::from_json`] does, and checks it
+    /// against this set's limit `max_history_entries` as planning would, but naming the
+    /// file and the first entry past the limit, with its line and column.
+    ///
+    /// ```
+    /// use followup::rules::{Limits, RuleSet};
+    /// let limits = Limits { max_history_entries: 1, ..Limits::default() };
+    /// let rules = RuleSet::builder().builtin().limits(limits).build()?;
+    /// let err = rules.read_history("h.json", r#"{"outcomes": [
+    ///   {"task": "laser-aftercare/day-1-call/e1/0", "outcome": "no_answer", "at": "2026-03-03T10:00"},
+    ///   {"task": "laser-aftercare/day-1-call/e1/0", "outcome": "done", "at": "2026-03-03T12:00"}]}"#).unwrap_err();
+    /// assert!(err.to_string().starts_with("h.json: /outcomes/1 (line 3, column 3): the history has 2 outcomes"));
+    /// # Ok::<(), followup::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`crate::Error::History`], located.
+    pub fn read_history(&self, name: &str, text: &str) -> Result<crate::history::History> {
+        let h = crate::history::History::from_json(name, text)?;
+        let limit = self.limits().max_history_entries;
+        let n = h.outcomes.len().saturating_add(h.follow_ups.len());
+        if n > limit {
+            let pointer = match limit.checked_sub(h.outcomes.len()) {
+                None => format!("/outcomes/{limit}"),
+                Some(k) => format!("/follow_ups/{k}"),
+            };
+            let e = crate::error::Located::new(
+                pointer,
+                format!("the history has {n} outcomes and follow-ups, more than the limit max_history_entries ({limit})"),
+            )
+            .limit("max_history_entries");
+            return Err(crate::json::located_in(e, text).into_history(name));
+        }
+        Ok(h)
+    }
 }
