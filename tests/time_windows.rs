@@ -243,17 +243,24 @@ fn a_night_shift_patient_is_called_in_the_afternoon_by_every_program() {
     };
     let rules = builtin();
     let cal = Calendar::default();
-    let night = rules
-        .plan(&surgery(r#"{"id": "p", "tags": ["night_shift"]}"#), &cal)
-        .unwrap();
-    assert_eq!(window_of(&night, "day-1-call"), "2026-03-10 14:00-18:00");
+    let plan = |patient: &str| rules.plan(&surgery(patient), &cal).unwrap();
+    // The day-1 call, the dressing change's reminder and its reception.
+    let three = |p: &Plan| {
+        [
+            "day-1-call",
+            "dressing-change-reminder",
+            "dressing-change-reception",
+        ]
+        .map(|step| window_of(p, step))
+    };
+    let night = plan(r#"{"id": "p", "tags": ["night_shift"]}"#);
     assert_eq!(
-        window_of(&night, "dressing-change-reminder"),
-        "2026-03-10 14:00-18:00"
-    );
-    assert_eq!(
-        window_of(&night, "dressing-change-reception"),
-        "2026-03-11 09:00-18:00"
+        three(&night),
+        [
+            "2026-03-10 14:00-18:00",
+            "2026-03-10 14:00-18:00",
+            "2026-03-11 09:00-18:00"
+        ]
     );
     // A clinic whose afternoon starts at 13:30: the night-shift worker rests until then.
     let early = Calendar::from_json(
@@ -267,42 +274,28 @@ fn a_night_shift_patient_is_called_in_the_afternoon_by_every_program() {
     assert_eq!(window_of(&p, "day-1-call"), "2026-03-10 13:30-18:00");
     // The patient's own rest hours: 12:00-15:00 leaves 09:00-12:00 and 15:00-18:00, the
     // longer of the two, the earlier on a tie: 09:00-12:00.
-    let own = rules
-        .plan(
-            &surgery(r#"{"id": "p", "tags": ["night_shift"], "rest_hours": [{"start": "12:00", "end": "15:00"}]}"#),
-            &cal,
-        )
-        .unwrap();
+    let own = plan(
+        r#"{"id": "p", "tags": ["night_shift"], "rest_hours": [{"start": "12:00", "end": "15:00"}]}"#,
+    );
     assert_eq!(window_of(&own, "day-1-call"), "2026-03-10 09:00-12:00");
     // Resting through the working day, 08:30-18:00 (audit case C39b): the calls and
     // messages go to the calendar's evening window, 18:00-20:30, instead of being
     // dropped; the visit keeps the clinic's hours.
-    let days = rules
-        .plan(
-            &surgery(r#"{"id": "p", "rest_hours": [{"start": "08:30", "end": "18:00"}]}"#),
-            &cal,
-        )
-        .unwrap();
-    assert_eq!(window_of(&days, "day-1-call"), "2026-03-10 18:00-20:30");
+    let days = plan(r#"{"id": "p", "rest_hours": [{"start": "08:30", "end": "18:00"}]}"#);
     assert_eq!(
-        window_of(&days, "dressing-change-reminder"),
-        "2026-03-10 18:00-20:30"
-    );
-    assert_eq!(
-        window_of(&days, "dressing-change-reception"),
-        "2026-03-11 09:00-18:00"
+        three(&days),
+        [
+            "2026-03-10 18:00-20:30",
+            "2026-03-10 18:00-20:30",
+            "2026-03-11 09:00-18:00"
+        ]
     );
     assert!(!days
         .dropped
         .iter()
         .any(|d| d.reason == followup::plan::DropReason::RestHours));
     // Resting all day: no call, and the plan says why.
-    let never = rules
-        .plan(
-            &surgery(r#"{"id": "p", "rest_hours": [{"start": "00:00", "end": "23:59"}]}"#),
-            &cal,
-        )
-        .unwrap();
+    let never = plan(r#"{"id": "p", "rest_hours": [{"start": "00:00", "end": "23:59"}]}"#);
     assert!(never
         .tasks
         .iter()
