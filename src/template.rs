@@ -476,9 +476,10 @@ pub(crate) fn compile(
             Parsed::Template(t) => Some(t),
         };
         if let Some(t) = &template {
-            if let Some(p) = t.placeholders().find(|p| p.needs_session()) {
-                if session.is_none() {
-                    return Err(Located::new(
+            if let Some(p) = t.placeholders().find(|p| p.needs_session())
+                && session.is_none()
+            {
+                return Err(Located::new(
                         here(),
                         format!(
                             "placeholder {{{}}} needs a course session, and this step counts from {from:?}: expected it only in steps from {}",
@@ -486,7 +487,6 @@ pub(crate) fn compile(
                             SESSION_ANCHORS.join(", ")
                         ),
                     ));
-                }
             }
             templated = true;
         }

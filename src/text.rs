@@ -144,10 +144,11 @@ pub(crate) fn resolve<T>(tag: &str, mut found: impl FnMut(&str) -> Option<T>) ->
         match candidate.rfind('-') {
             Some(i) => {
                 candidate = candidate.get(..i).unwrap_or_default();
-                if traditional && !candidate.contains('-') {
-                    if let Some(v) = found("zh-Hant") {
-                        return Some(v);
-                    }
+                if traditional
+                    && !candidate.contains('-')
+                    && let Some(v) = found("zh-Hant")
+                {
+                    return Some(v);
                 }
             }
             None => break,

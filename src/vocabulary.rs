@@ -181,10 +181,10 @@ impl Vocabulary {
     /// Checks the closed fields of an episode; the error names the JSON pointer and lists
     /// the accepted values, with the nearest one.
     pub(crate) fn check(&self, ep: &Episode) -> Result<(), Located> {
-        if let Some(events) = &self.events {
-            if !events.contains(ep.event.as_str()) {
-                return Err(unknown("/event", "event", &ep.event, events));
-            }
+        if let Some(events) = &self.events
+            && !events.contains(ep.event.as_str())
+        {
+            return Err(unknown("/event", "event", &ep.event, events));
         }
         for (key, value) in &ep.attributes {
             // Built only on error: planning checks every episode.

@@ -232,13 +232,16 @@ impl RuleSet {
             .chain(case.expect.dropped.iter().map(|d| (&d.task, d.pointer())));
         for (task, at) in refs {
             let compared = |p: &str| (case.expect.only.iter().flatten()).any(|o| o == p);
-            if let (Some(p), Some(only)) = (&task.program, &case.expect.only) {
-                if !compared(p) {
-                    return Err(Located::new(
-                        at,
-                        format!("program {p} is not compared in this case: expected one of \"only\": {}", only.join(", ")),
-                    ));
-                }
+            if let (Some(p), Some(only)) = (&task.program, &case.expect.only)
+                && !compared(p)
+            {
+                return Err(Located::new(
+                    at,
+                    format!(
+                        "program {p} is not compared in this case: expected one of \"only\": {}",
+                        only.join(", ")
+                    ),
+                ));
             }
             let steps = match &task.program {
                 Some(p) if !programs.contains(&p.as_str()) => {

@@ -297,10 +297,10 @@ impl Decider {
     ) {
         for (i, p) in self.programs.iter().enumerate() {
             let Some(p) = p else { continue };
-            if let Some(events) = &p.events {
-                if !words.event.is_some_and(|e| events.contains(&e)) {
-                    continue;
-                }
+            if let Some(events) = &p.events
+                && !words.event.is_some_and(|e| events.contains(&e))
+            {
+                continue;
             }
             if !p.applies.matches(words) {
                 continue;

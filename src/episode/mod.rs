@@ -262,21 +262,20 @@ impl Course {
         }
         if let (Some(last_done), Some(first_planned)) =
             (self.done.iter().max(), self.planned.iter().min())
+            && first_planned < last_done
         {
-            if first_planned < last_done {
-                return Err((
+            return Err((
                     "/course/planned".into(),
                     format!("planned session {first_planned} is before the done session {last_done}: expected planned sessions after the done ones"),
                 ));
-            }
         }
-        if let Some(n) = self.package {
-            if all.len() > n as usize {
-                return Err((
+        if let Some(n) = self.package
+            && all.len() > n as usize
+        {
+            return Err((
                     "/course".into(),
                     format!("{} sessions listed for a package of {n}: expected at most {n} (a new package is a new course episode)", all.len()),
                 ));
-            }
         }
         Ok(())
     }

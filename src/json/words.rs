@@ -5,36 +5,36 @@
 
 /// The plain form of a serde or serde_json message (unchanged when it is already ours).
 pub(super) fn plain(message: &str) -> String {
-    if let Some(rest) = message.strip_prefix("invalid value: integer `") {
-        if let Some((n, expected)) = rest.split_once("`, expected ") {
-            return format!("{n} is out of range: expected {}", expected_words(expected));
-        }
+    if let Some(rest) = message.strip_prefix("invalid value: integer `")
+        && let Some((n, expected)) = rest.split_once("`, expected ")
+    {
+        return format!("{n} is out of range: expected {}", expected_words(expected));
     }
-    if let Some(rest) = message.strip_prefix("invalid type: ") {
-        if let Some((found, expected)) = rest.split_once(", expected ") {
-            return format!(
-                "expected {}, found {}",
-                expected_words(expected),
-                found_words(found)
-            );
-        }
+    if let Some(rest) = message.strip_prefix("invalid type: ")
+        && let Some((found, expected)) = rest.split_once(", expected ")
+    {
+        return format!(
+            "expected {}, found {}",
+            expected_words(expected),
+            found_words(found)
+        );
     }
-    if let Some(rest) = message.strip_prefix("unknown variant `") {
-        if let Some((value, known)) = rest.split_once("`, expected ") {
-            let known: Vec<&str> = known
-                .trim_start_matches("one of ")
-                .split(['`', ','])
-                .map(|s| s.trim())
-                .filter(|s| !s.is_empty() && *s != "or")
-                .collect();
-            let hint = crate::vocabulary::nearest(value, &known)
-                .map(|n| format!("; did you mean {n:?}?"))
-                .unwrap_or_default();
-            return format!(
-                "unknown value {value:?}: expected one of {}{hint}",
-                known.join(", ")
-            );
-        }
+    if let Some(rest) = message.strip_prefix("unknown variant `")
+        && let Some((value, known)) = rest.split_once("`, expected ")
+    {
+        let known: Vec<&str> = known
+            .trim_start_matches("one of ")
+            .split(['`', ','])
+            .map(|s| s.trim())
+            .filter(|s| !s.is_empty() && *s != "or")
+            .collect();
+        let hint = crate::vocabulary::nearest(value, &known)
+            .map(|n| format!("; did you mean {n:?}?"))
+            .unwrap_or_default();
+        return format!(
+            "unknown value {value:?}: expected one of {}{hint}",
+            known.join(", ")
+        );
     }
     if let Some(field) = message
         .strip_prefix("duplicate field `")

@@ -37,10 +37,10 @@ impl Planner<'_> {
         any_day: bool,
     ) -> Result<Option<(NaiveDate, TimeWindow, Option<ShiftReason>)>> {
         let day = t.date();
-        if any_day || self.cal.works(channel, day) {
-            if let Some(w) = window_on(self, day)?.and_then(|w| shift::after_time(w, t.time())) {
-                return Ok(Some((day, w, None)));
-            }
+        if (any_day || self.cal.works(channel, day))
+            && let Some(w) = window_on(self, day)?.and_then(|w| shift::after_time(w, t.time()))
+        {
+            return Ok(Some((day, w, None)));
         }
         let reason = (!any_day)
             .then(|| self.cal.closed_reason_for(channel, day))

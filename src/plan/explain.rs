@@ -183,20 +183,20 @@ impl Planner<'_> {
 
     /// The explanation already recorded for `id`, to add what the history did.
     pub(super) fn why_also(&mut self, id: &str, note: impl FnOnce() -> String) {
-        if let Some(t) = self.trace.as_mut() {
-            if let Some(e) = t.done.iter_mut().rev().find(|e| e.id == id) {
-                e.steps.push(note());
-            }
+        if let Some(t) = self.trace.as_mut()
+            && let Some(e) = t.done.iter_mut().rev().find(|e| e.id == id)
+        {
+            e.steps.push(note());
         }
     }
 
     /// Updates the result of the explanation of `id` (moved or dropped by the history).
     pub(super) fn why_result(&mut self, id: &str, result: impl FnOnce() -> String, dropped: bool) {
-        if let Some(t) = self.trace.as_mut() {
-            if let Some(e) = t.done.iter_mut().rev().find(|e| e.id == id) {
-                e.result = result();
-                e.dropped = dropped;
-            }
+        if let Some(t) = self.trace.as_mut()
+            && let Some(e) = t.done.iter_mut().rev().find(|e| e.id == id)
+        {
+            e.result = result();
+            e.dropped = dropped;
         }
     }
 }

@@ -146,10 +146,10 @@ fn procedure(episode: &Episode) -> Option<Procedure> {
             "category" => 3,
             _ => continue,
         };
-        if best.is_none_or(|(b, _)| rank < b) {
-            if let Some(v) = given(value) {
-                best = Some((rank, v));
-            }
+        if best.is_none_or(|(b, _)| rank < b)
+            && let Some(v) = given(value)
+        {
+            best = Some((rank, v));
         }
     }
     best.map(|(rank, v)| match rank {

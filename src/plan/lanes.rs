@@ -144,21 +144,21 @@ impl LaneIndex {
         }
         let lane = (p.channel, p.role);
         self.days.entry((lane, p.due)).or_default().push(p.nominal);
-        if let Some(order) = self.lanes.get_mut(&lane) {
-            if let Ok(rank) = order.nominals.binary_search(&p.nominal) {
-                let n = order.nominals.len();
-                // Prefix maximum: positions rank+1.. see it as "before" them.
-                let mut i = rank + 1;
-                while let Some(slot) = order.latest.get_mut(i) {
-                    *slot = Some(slot.map_or(p.due, |d| d.max(p.due)));
-                    i += i & i.wrapping_neg();
-                }
-                // Suffix minimum, on reversed ranks.
-                let mut i = n - rank;
-                while let Some(slot) = order.earliest.get_mut(i) {
-                    *slot = Some(slot.map_or(p.due, |d| d.min(p.due)));
-                    i += i & i.wrapping_neg();
-                }
+        if let Some(order) = self.lanes.get_mut(&lane)
+            && let Ok(rank) = order.nominals.binary_search(&p.nominal)
+        {
+            let n = order.nominals.len();
+            // Prefix maximum: positions rank+1.. see it as "before" them.
+            let mut i = rank + 1;
+            while let Some(slot) = order.latest.get_mut(i) {
+                *slot = Some(slot.map_or(p.due, |d| d.max(p.due)));
+                i += i & i.wrapping_neg();
+            }
+            // Suffix minimum, on reversed ranks.
+            let mut i = n - rank;
+            while let Some(slot) = order.earliest.get_mut(i) {
+                *slot = Some(slot.map_or(p.due, |d| d.min(p.due)));
+                i += i & i.wrapping_neg();
             }
         }
     }

@@ -682,16 +682,16 @@ impl Planner<'_> {
         let mut planned = self.pass_again(program, marks);
         // A call crowded out by the staff-picked task after it: a third pass swaps them,
         // kept if both take their days, else the second pass again (picked.rs).
-        if planned.is_ok() {
-            if let Some(swap) = self.find_swap(program, dropped) {
-                self.swap = Some(swap);
-                planned = self.pass_again(program, marks);
-                if !self.swap.as_ref().is_some_and(picked::Swap::held) {
-                    self.swap = None;
-                    planned = self.pass_again(program, marks);
-                }
+        if planned.is_ok()
+            && let Some(swap) = self.find_swap(program, dropped)
+        {
+            self.swap = Some(swap);
+            planned = self.pass_again(program, marks);
+            if !self.swap.as_ref().is_some_and(picked::Swap::held) {
                 self.swap = None;
+                planned = self.pass_again(program, marks);
             }
+            self.swap = None;
         }
         self.first_pass.clear();
         self.first_anchors.clear();

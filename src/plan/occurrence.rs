@@ -288,22 +288,22 @@ impl Planner<'_> {
         let expires_by_rule = self.expires(step, anchor, rule_day);
         let placed = match self.place(step, anchor, (rule_day, nominal), expires_by_rule) {
             shift::Placed::Day(d, reason) => {
-                if let (None, true) = (reason, self.tracing()) {
-                    if let Some(r) = self.cal.closed_reason_for(step.info.channel, rule_day) {
-                        let why = if step.closed_day == crate::model::ClosedDay::Keep {
-                            "closed_day keep: it keeps its day".to_string()
-                        } else {
-                            "no day within its max_shift: it keeps its day (beyond_max_shift keep)"
-                                .to_string()
-                        };
-                        self.why(|| {
-                            format!(
-                                "{}: {}: {why}",
-                                day(rule_day),
-                                super::explain::closed(self.cal, r, rule_day)
-                            )
-                        });
-                    }
+                if let (None, true) = (reason, self.tracing())
+                    && let Some(r) = self.cal.closed_reason_for(step.info.channel, rule_day)
+                {
+                    let why = if step.closed_day == crate::model::ClosedDay::Keep {
+                        "closed_day keep: it keeps its day".to_string()
+                    } else {
+                        "no day within its max_shift: it keeps its day (beyond_max_shift keep)"
+                            .to_string()
+                    };
+                    self.why(|| {
+                        format!(
+                            "{}: {}: {why}",
+                            day(rule_day),
+                            super::explain::closed(self.cal, r, rule_day)
+                        )
+                    });
                 }
                 if reason == Some(ShiftReason::AfterEarlierCall) {
                     self.why(|| {

@@ -84,10 +84,10 @@ fn sorted_in_order(placed: &[Placement]) -> bool {
             }
             // Moved onto or past the next rule day.
             let next = sorted.get(i).filter(|n| (n.channel, n.role) == lane);
-            if let (Some(m), Some(n)) = (group_moved, next) {
-                if m >= n.nominal {
-                    return false;
-                }
+            if let (Some(m), Some(n)) = (group_moved, next)
+                && m >= n.nominal
+            {
+                return false;
             }
             all = max_opt(all, group_all);
             moved = max_opt(moved, group_moved);

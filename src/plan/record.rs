@@ -85,11 +85,11 @@ impl Planner<'_> {
             let o = e.outcome;
             // An attempt the history cannot have made (no unanswered call before it, or
             // past the step's `max_attempts`): a typo, not the task.
-            if let Some(Derived::Attempt(k)) = e.derived {
-                if k > made {
-                    self.ignore(e, IgnoredReason::NoSuchTask);
-                    continue;
-                }
+            if let Some(Derived::Attempt(k)) = e.derived
+                && k > made
+            {
+                self.ignore(e, IgnoredReason::NoSuchTask);
+                continue;
             }
             if closed_at.is_some() || finished {
                 self.ignore(e, IgnoredReason::AfterClosed);
@@ -245,11 +245,11 @@ impl Planner<'_> {
     }
 
     pub(super) fn set_record(&mut self, i: usize, r: Record) {
-        if self.tracing() {
-            if let Some(id) = self.plan.tasks.get(i).map(|t| t.id()) {
-                let note = super::explain::record_note(&r);
-                self.why_also(&id, || note);
-            }
+        if self.tracing()
+            && let Some(id) = self.plan.tasks.get(i).map(|t| t.id())
+        {
+            let note = super::explain::record_note(&r);
+            self.why_also(&id, || note);
         }
         if let Some(t) = self.plan.tasks.get_mut(i) {
             t.record = Some(Box::new(r));
@@ -258,21 +258,20 @@ impl Planner<'_> {
 
     /// After the history moved task `i`: its explanation's result.
     fn why_moved(&mut self, i: usize) {
-        if self.tracing() {
-            if let Some((id, due, window, shifted)) = self
+        if self.tracing()
+            && let Some((id, due, window, shifted)) = self
                 .plan
                 .tasks
                 .get(i)
                 .map(|t| (t.id(), t.due, t.window, t.shifted))
-            {
-                let how = shifted.map_or("moved", |s| s.name());
-                self.why_also(&id, || format!("{how}: {}", super::explain::day(due)));
-                self.why_result(
-                    &id,
-                    || format!("due {} {window}", super::explain::day(due)),
-                    false,
-                );
-            }
+        {
+            let how = shifted.map_or("moved", |s| s.name());
+            self.why_also(&id, || format!("{how}: {}", super::explain::day(due)));
+            self.why_result(
+                &id,
+                || format!("due {} {window}", super::explain::day(due)),
+                false,
+            );
         }
     }
 

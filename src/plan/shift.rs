@@ -176,13 +176,13 @@ impl Planner<'_> {
     ) -> Option<NaiveDate> {
         let mut expires = expiry_from(step, anchor, rule_day);
         // A task that may wait for its fact lives until its wait ends.
-        if let Some(w) = step.wait.as_ref().filter(|w| w.then != WaitThen::Proceed) {
-            if let (Some(e), crate::offset::Landing::Date(end)) = (
+        if let Some(w) = step.wait.as_ref().filter(|w| w.then != WaitThen::Proceed)
+            && let (Some(e), crate::offset::Landing::Date(end)) = (
                 expires,
                 w.max.apply(rule_day, crate::offset::MonthEnd::Clamp),
-            ) {
-                expires = Some(e.max(end));
-            }
+            )
+        {
+            expires = Some(e.max(end));
         }
         expires
     }
@@ -414,10 +414,10 @@ impl Planner<'_> {
         expires: Option<NaiveDate>,
     ) -> Placed {
         // The third pass of a call crowded out by a staff-picked task (picked.rs).
-        if self.swap.is_some() {
-            if let Some(p) = self.place_swapped(step, anchor, (rule_day, nominal), expires) {
-                return p;
-            }
+        if self.swap.is_some()
+            && let Some(p) = self.place_swapped(step, anchor, (rule_day, nominal), expires)
+        {
+            return p;
         }
         let channel = step.info.channel;
         let Some(reason) = self.cal.closed_reason_for(channel, rule_day) else {
@@ -561,10 +561,11 @@ impl Planner<'_> {
                 return Placed::Day(d, Some(ShiftReason::AfterEvent));
             }
             // The next day is another call's (or past it): that call supersedes this one.
-            if let (Some(d), Some(next), Some(h)) = (lo, gap.next, gap.hi) {
-                if d > h && b.hi.is_none_or(|bh| d <= bh) {
-                    return Placed::Drop(DropReason::Superseded, self.step_id(next));
-                }
+            if let (Some(d), Some(next), Some(h)) = (lo, gap.next, gap.hi)
+                && d > h
+                && b.hi.is_none_or(|bh| d <= bh)
+            {
+                return Placed::Drop(DropReason::Superseded, self.step_id(next));
             }
         }
         if let Some(d) = self.search(

@@ -209,11 +209,11 @@ pub fn merge_plans(plans: &[Plan], policy: &ContactPolicy, calendar: &Calendar) 
             .find(|d| taken.contains_key(d) || caps.iter().all(|c| fits(taken, *d, c)));
         match day {
             Some(date) => {
-                if let Some(&i) = taken.get(&date) {
-                    if let Some((_, reasons, _)) = placed.get_mut(i) {
-                        reasons.extend(group.iter().map(|r| r.reason(date)));
-                        continue;
-                    }
+                if let Some(&i) = taken.get(&date)
+                    && let Some((_, reasons, _)) = placed.get_mut(i)
+                {
+                    reasons.extend(group.iter().map(|r| r.reason(date)));
+                    continue;
                 }
                 taken.insert(date, placed.len());
                 placed.push((date, group.iter().map(|r| r.reason(date)).collect(), false));

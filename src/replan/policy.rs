@@ -245,10 +245,10 @@ impl PriorityPolicy {
                 Some(prefix) => full.starts_with(prefix).then_some((prefix.len(), false)),
                 None => (*key == full || key == program).then_some((key.len(), true)),
             };
-            if let Some(score) = score {
-                if best.is_none_or(|(b, _)| score > b) {
-                    best = Some((score, *class));
-                }
+            if let Some(score) = score
+                && best.is_none_or(|(b, _)| score > b)
+            {
+                best = Some((score, *class));
             }
         }
         best.map_or(self.default_class, |(_, class)| class)
