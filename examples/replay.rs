@@ -368,7 +368,8 @@ fn run() -> Result<String, String> {
         for i in &last.ignored {
             let _ = writeln!(
                 out,
-                "  {} {} {}: {}",
+                "  #{} {} {} {}: {}",
+                i.index,
                 i.task,
                 i.outcome.name(),
                 i.at.format("%m-%d %H:%M"),

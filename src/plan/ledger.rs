@@ -32,15 +32,19 @@ pub struct Ignored {
     pub at: NaiveDateTime,
     /// Why it changed nothing.
     pub reason: IgnoredReason,
+    /// Where the outcome is in the history: its index in `outcomes`, from 0
+    /// (`/outcomes/3` is 3). Copies of one record are listed one by one, each with its own.
+    pub index: usize,
 }
 
 impl Ignored {
-    fn of(o: &Outcome, reason: IgnoredReason) -> Ignored {
+    fn of(o: &Outcome, index: usize, reason: IgnoredReason) -> Ignored {
         Ignored {
             task: o.task.clone(),
             outcome: o.outcome,
             at: o.at,
             reason,
+            index,
         }
     }
 }
@@ -114,6 +118,8 @@ impl IgnoredReason {
 pub(super) struct Entry<'h> {
     pub outcome: &'h Outcome,
     pub derived: Option<Derived>,
+    /// The outcome's index in the history's `outcomes`.
+    pub index: usize,
 }
 
 /// An occurrence: a hash of its program and step ([`step_hash`]), its number, its
@@ -199,21 +205,24 @@ impl<'h> Ledger<'h> {
     pub(super) fn new(history: &'h History, episode: &str, event: NaiveDateTime) -> Ledger<'h> {
         let mut ignored = Vec::new();
         let mut filed: Vec<(Key<'h>, Entry<'h>)> = Vec::with_capacity(history.outcomes.len());
-        filed.extend((history.outcomes.iter()).filter_map(|o| {
-            let (program, step, ep, n, derived) = parse_id(&o.task)?;
-            if ep != episode {
-                return None;
-            }
-            if o.at < event {
-                ignored.push(Ignored::of(o, IgnoredReason::BeforeEvent));
-                return None;
-            }
-            let entry = Entry {
-                outcome: o,
-                derived,
-            };
-            Some(((step_hash(program, step), n, program, step), entry))
-        }));
+        filed.extend(
+            (history.outcomes.iter().enumerate()).filter_map(|(index, o)| {
+                let (program, step, ep, n, derived) = parse_id(&o.task)?;
+                if ep != episode {
+                    return None;
+                }
+                if o.at < event {
+                    ignored.push(Ignored::of(o, index, IgnoredReason::BeforeEvent));
+                    return None;
+                }
+                let entry = Entry {
+                    outcome: o,
+                    derived,
+                    index,
+                };
+                Some(((step_hash(program, step), n, program, step), entry))
+            }),
+        );
         // By occurrence; within one, time order, then the outcome's own order (a stable
         // sort): the same history in any order files the same.
         filed.sort_by(|(ka, a), (kb, b)| {
@@ -227,7 +236,7 @@ impl<'h> Ledger<'h> {
                 && a.derived == b.derived
                 && (x.outcome, x.at, x.to, x.day) == (y.outcome, y.at, y.to, y.day);
             if copy {
-                ignored.push(Ignored::of(b.outcome, IgnoredReason::Duplicate));
+                ignored.push(Ignored::of(b.outcome, b.index, IgnoredReason::Duplicate));
             }
             copy
         });
@@ -292,7 +301,7 @@ impl<'h> Ledger<'h> {
     /// Notes an outcome that changed nothing.
     pub(super) fn ignore(&mut self, e: &Entry<'_>, reason: IgnoredReason) {
         if e.outcome.outcome != OutcomeKind::Note {
-            self.ignored.push(Ignored::of(e.outcome, reason));
+            self.ignored.push(Ignored::of(e.outcome, e.index, reason));
         }
     }
 
@@ -320,7 +329,7 @@ impl<'h> Ledger<'h> {
                     IgnoredReason::NoSuchTask
                 };
                 if e.outcome.outcome != OutcomeKind::Note {
-                    self.ignored.push(Ignored::of(e.outcome, reason));
+                    self.ignored.push(Ignored::of(e.outcome, e.index, reason));
                 }
             }
         }

@@ -7,12 +7,21 @@ use super::*;
 
 fn ignored(p: &Plan) -> Vec<String> {
     (p.ignored.iter())
-        .map(|i| format!("{} {} {} {}", i.task, ser(&i.outcome), i.at, ser(&i.reason)))
+        .map(|i| {
+            let (task, at, index) = (&i.task, i.at, i.index);
+            format!(
+                "{task} {} {at} {} #{index}",
+                ser(&i.outcome),
+                ser(&i.reason)
+            )
+        })
         .collect()
 }
 
 /// The same row three times (a host retrying its upload) is one unanswered call: one
 /// second attempt, 2 hours later, not a third attempt and a message after a single call.
+/// Both copies are listed, each with its place in the history, so a host can match its
+/// upload count (docs/closed-loop.md: `ignored` says what changed nothing).
 #[test]
 fn an_outcome_sent_three_times_counts_once() {
     let row = r#"{"task": "care/day-1-call/ep-1/0", "outcome": "no_answer",
@@ -29,7 +38,10 @@ fn an_outcome_sent_three_times_counts_once() {
     );
     assert_eq!(
         ignored(&p),
-        ["care/day-1-call/ep-1/0 no_answer 2026-03-03 10:05:00 duplicate"]
+        [
+            "care/day-1-call/ep-1/0 no_answer 2026-03-03 10:05:00 duplicate #1",
+            "care/day-1-call/ep-1/0 no_answer 2026-03-03 10:05:00 duplicate #2",
+        ]
     );
 }
 
@@ -48,7 +60,7 @@ fn an_outcome_on_an_attempt_not_made_is_reported_not_applied() {
         assert_eq!(
             ignored(&p),
             [format!(
-                "care/day-1-call/ep-1/0/{attempt} done 2026-03-03 11:00:00 no_such_task"
+                "care/day-1-call/ep-1/0/{attempt} done 2026-03-03 11:00:00 no_such_task #0"
             )]
         );
     }
@@ -70,8 +82,8 @@ fn an_outcome_before_the_event_is_a_slip() {
     assert_eq!(
         ignored(&p),
         [
-            "care/day-1-call/ep-1/0 done 2026-03-01 10:00:00 before_event",
-            "care/day-3-call/ep-1/0 declined 2026-03-02 09:59:00 before_event",
+            "care/day-1-call/ep-1/0 done 2026-03-01 10:00:00 before_event #0",
+            "care/day-3-call/ep-1/0 declined 2026-03-02 09:59:00 before_event #1",
         ]
     );
 }
@@ -106,7 +118,7 @@ fn the_pick_of_a_follow_up_a_visit_then_stops_is_reported() {
     );
     assert_eq!(
         ignored(&p),
-        ["presales/second-follow-up/ep-p1/0 picked 2026-03-13 15:30:00 dropped"]
+        ["presales/second-follow-up/ep-p1/0 picked 2026-03-13 15:30:00 dropped #1"]
     );
 }
 
@@ -127,9 +139,13 @@ fn copies_that_differ_only_in_recorder_or_note_count_once() {
         "2026-03-03 12:05-18:00 phone customer_service",
     );
     assert!(!p.tasks.iter().any(|t| t.id().ends_with("/attempt-3")));
+    // The one without a note by u-3 counts; the two others are the copies.
     assert_eq!(
         ignored(&p),
-        ["care/day-1-call/ep-1/0 no_answer 2026-03-03 10:05:00 duplicate"]
+        [
+            "care/day-1-call/ep-1/0 no_answer 2026-03-03 10:05:00 duplicate #1",
+            "care/day-1-call/ep-1/0 no_answer 2026-03-03 10:05:00 duplicate #2",
+        ]
     );
 }
 
@@ -149,7 +165,7 @@ fn a_done_attempt_recorded_before_the_unanswered_call_that_led_to_it_is_taken() 
         || t.id().ends_with("/overdue") && t.id().starts_with(DAY1)));
     assert_eq!(
         ignored(&p),
-        ["care/day-1-call/ep-1/0 no_answer 2026-03-03 12:30:00 after_closed"]
+        ["care/day-1-call/ep-1/0 no_answer 2026-03-03 12:30:00 after_closed #1"]
     );
 }
 
@@ -167,7 +183,7 @@ fn an_attempt_past_max_attempts_is_no_such_task() {
     );
     assert_eq!(
         ignored(&p),
-        ["care/day-1-call/ep-1/0/attempt-4 done 2026-03-03 16:00:00 no_such_task"]
+        ["care/day-1-call/ep-1/0/attempt-4 done 2026-03-03 16:00:00 no_such_task #3"]
     );
 }
 
@@ -204,6 +220,6 @@ fn a_refusal_before_the_horizon_of_greetings_still_holds() {
     // The greeting it was recorded on is outside this horizon: no task of the plan.
     assert_eq!(
         ignored(&p),
-        ["greetings/valentines-day/patient:p-42/20260214 declined 2026-02-14 10:00:00 no_such_task"]
+        ["greetings/valentines-day/patient:p-42/20260214 declined 2026-02-14 10:00:00 no_such_task #0"]
     );
 }

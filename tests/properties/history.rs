@@ -130,6 +130,17 @@ fn staff_picked() -> BTreeSet<(String, String)> {
         .collect()
 }
 
+/// The plan with its `ignored` entries' places in the history checked (each names an
+/// outcome of its task, kind and time) and then cleared.
+fn placeless(mut p: Plan, h: &History) -> Plan {
+    for i in &mut p.ignored {
+        let o = &h.outcomes[i.index];
+        assert_eq!((&o.task, o.outcome, o.at), (&i.task, i.outcome, i.at));
+        i.index = 0;
+    }
+    p
+}
+
 proptest! {
     #![proptest_config(cases(48))]
 
@@ -152,7 +163,10 @@ proptest! {
                 shuffled.outcomes.swap(i, j);
             }
         }
-        prop_assert_eq!(builtin().plan_with(&ep, &shuffled, &cal).unwrap(), first);
+        let second = builtin().plan_with(&ep, &shuffled, &cal).unwrap();
+        // `ignored` names each outcome by its place in the history given: it points at the
+        // outcome it reports, and of identical copies which one counts depends on the order.
+        prop_assert_eq!(placeless(second, &shuffled), placeless(first, &h));
     }
 
     /// Recording one more outcome (other than a refusal, which belongs to the patient and
