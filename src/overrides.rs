@@ -15,8 +15,8 @@
 //!
 //! The override is merged into the program's definition as JSON, field by field: a field
 //! given replaces the program's (`null` resets a step field to its default); `defaults`,
-//! `milestones` and `vocabulary` merge key by key; `name`, `description`, `applies` and
-//! `declined` are replaced whole. The result is compiled like any program, and every error
+//! `milestones` and `vocabulary` merge key by key; `name`, `description`, `applies`,
+//! `requires` and `declined` are replaced whole. The result is compiled like any program, and every error
 //! names the override file and the pointer of the value at fault in it.
 
 use crate::compile::FORMAT;
@@ -28,7 +28,7 @@ use serde_json::{Map, Value};
 pub(crate) const OVERRIDE: &str = "override";
 
 /// The top-level fields an override may give.
-const FIELDS: [&str; 13] = [
+const FIELDS: [&str; 14] = [
     "$schema",
     "format",
     "override",
@@ -36,6 +36,7 @@ const FIELDS: [&str; 13] = [
     "name",
     "description",
     "applies",
+    "requires",
     "milestones",
     "defaults",
     "declined",
@@ -45,7 +46,7 @@ const FIELDS: [&str; 13] = [
 ];
 
 /// Replaced whole.
-const REPLACED: [&str; 4] = ["name", "description", "applies", "declined"];
+const REPLACED: [&str; 5] = ["name", "description", "applies", "requires", "declined"];
 /// Merged key by key.
 const MERGED: [&str; 2] = ["defaults", "milestones"];
 

@@ -406,3 +406,82 @@ fn greetings_under_the_cap_stay_on_their_day_or_are_dropped() {
         .collect();
     assert_eq!(capped, ["greetings/labour-day/patient:p-9/20260501"]);
 }
+
+/// docs/domain.md §1 gives outpatients a dressing-change reminder and reception and
+/// inpatients a ward visit, a day-2 message and a farewell at discharge. A plastic
+/// surgery sent without `setting` (Mon 2 Mar 2026, 10:00) cannot say which: the calls
+/// every patient gets are planned as for anyone (day 1, 3, 6 and 15: 3, 5, 8 and 17
+/// Mar; month 1 on 2 Apr), and the five steps of either setting are listed as dropped,
+/// naming the missing attribute, instead of being left out in silence (audit H16).
+#[test]
+fn a_plastic_surgery_without_its_setting_lists_the_steps_it_could_not_choose() {
+    let plan = |setting: &str| {
+        builtin()
+            .plan(
+                &episode(&format!(
+                    r#"{{"id": "ep-9", "event": "procedure", "at": "2026-03-02T10:00:00",
+                        "attributes": {{"category": "plastic"{setting}}},
+                        "patient": {{"id": "p-9"}}}}"#
+                )),
+                &Calendar::default(),
+            )
+            .unwrap()
+    };
+    let none = plan("");
+    let lines: Vec<String> = (none.tasks.iter())
+        .map(|t| format!("{} {}", t.due, t.step()))
+        .collect();
+    for want in [
+        "2026-03-03 day-1-call",
+        "2026-03-05 day-3-call",
+        "2026-03-08 day-6-call",
+        "2026-03-17 day-15-call",
+        "2026-04-02 month-1-call",
+    ] {
+        assert!(lines.iter().any(|l| l == want), "{want} not in {lines:?}");
+    }
+    let missing: Vec<String> = (dropped(&none).into_iter())
+        .filter(|d| d.contains(" missing_attribute "))
+        .collect();
+    assert_eq!(
+        missing,
+        [
+            "plastic-aftercare/day-2-reassurance-sms/ep-9/0 missing_attribute setting -",
+            "plastic-aftercare/discharge-farewell/ep-9/0 missing_attribute setting -",
+            "plastic-aftercare/dressing-change-reception/ep-9/0 missing_attribute setting -",
+            "plastic-aftercare/dressing-change-reminder/ep-9/0 missing_attribute setting -",
+            "plastic-aftercare/ward-visit/ep-9/0 missing_attribute setting -",
+        ]
+    );
+    assert_eq!(
+        none.dropped[0].reason.label(followup::rules::Lang::Zh),
+        "未提供所需信息"
+    );
+    // Given either setting, the other setting's steps are simply not planned, and the
+    // steps that test no setting are the same tasks.
+    for setting in ["outpatient", "inpatient"] {
+        let given = plan(&format!(r#", "setting": "{setting}""#));
+        assert!(
+            !dropped(&given)
+                .iter()
+                .any(|d| d.contains("missing_attribute")),
+            "{setting}: {:?}",
+            dropped(&given)
+        );
+        let common = |p: &Plan| -> Vec<String> {
+            (p.tasks.iter())
+                .filter(|t| {
+                    ![
+                        "dressing-change-reminder",
+                        "dressing-change-reception",
+                        "ward-visit",
+                    ]
+                    .contains(&t.step())
+                        && !["day-2-reassurance-sms", "discharge-farewell"].contains(&t.step())
+                })
+                .map(|t| format!("{} {}", t.id(), t.due))
+                .collect()
+        };
+        assert_eq!(common(&given), common(&none), "{setting}");
+    }
+}

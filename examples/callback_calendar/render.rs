@@ -193,7 +193,10 @@ impl View<'_> {
             ShiftReason::AfterEarlierCall,
         ];
         let lang = self.lang;
-        if let Some(l) = labels::fact(detail, lang).or(labels::milestone(detail, lang)) {
+        if let Some(l) = (labels::fact(detail, lang))
+            .or(labels::milestone(detail, lang))
+            .or(labels::attribute(detail, lang))
+        {
             return l.to_string();
         }
         if let Some(c) = Channel::ALL.into_iter().find(|c| c.name() == detail) {

@@ -147,6 +147,7 @@ pub(crate) fn compile_program_with(
             "the horizon is negative: expected a zero or positive duration",
         ));
     }
+    let requires = required(def, &order)?;
     let visits = (order.iter())
         .flat_map(|s| std::iter::once(&s.info).chain(s.derived.each()))
         .filter_map(|i| i.templates.as_ref())
@@ -158,10 +159,38 @@ pub(crate) fn compile_program_with(
         patient_scope: def.scope == crate::model::Scope::Patient,
         name: def.name.clone(),
         applies,
+        requires,
         milestones,
         steps: order,
         declined,
     })
+}
+
+/// The program's `requires`: each an attribute some step's `when` or `unless` tests, once.
+fn required(def: &ProgramDef, steps: &[Step]) -> Result<Vec<Arc<str>>, Located> {
+    let mut out: Vec<Arc<str>> = Vec::with_capacity(def.requires.len());
+    for (i, name) in def.requires.iter().enumerate() {
+        let at = format!("/requires/{i}");
+        if out.iter().any(|r| **r == **name) {
+            return Err(Located::new(
+                at,
+                format!("{name:?} is listed twice: expected each attribute once"),
+            ));
+        }
+        let tested = (steps.iter())
+            .flat_map(|s| s.when.0.iter().chain(&s.unless.0))
+            .any(|(key, _)| matches!(key, CondKey::Attribute(a) if **a == **name));
+        if !tested {
+            return Err(Located::new(
+                at,
+                format!(
+                    "no step's \"when\" or \"unless\" tests {name:?}: expected an attribute the steps branch on"
+                ),
+            ));
+        }
+        out.push(name.as_str().into());
+    }
+    Ok(out)
 }
 
 /// A JSON pointer from raw segments.

@@ -16,6 +16,9 @@ pub(crate) struct Program {
     pub patient_scope: bool,
     pub name: Text,
     pub applies: Conds,
+    /// The attributes an episode must give (`requires`): a step that tests one the
+    /// episode lacks is listed as dropped (`missing_attribute`).
+    pub requires: Vec<Arc<str>>,
     pub milestones: Vec<Milestone>,
     /// Steps in dependency order: a step comes after the step it is anchored to.
     pub steps: Vec<Step>,

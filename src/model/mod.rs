@@ -61,6 +61,12 @@ pub struct ProgramDef {
         schemars(with = "crate::schema::strings::Conditions")
     )]
     pub applies: Conditions,
+    /// Attributes the program's steps branch on and an episode must give (the plastic
+    /// program's `setting`): when an episode lacks one, each step whose `when` or `unless`
+    /// tests it is listed in the plan's `dropped` as `missing_attribute`, naming it,
+    /// instead of being left out in silence.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub requires: Vec<String>,
     /// Named milestones (visits) with their default offset from the event (`null`: no
     /// default, the episode must give the date), or `{"default": "P7D", "closed_day":
     /// "next_open_day"}`.

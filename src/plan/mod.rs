@@ -761,6 +761,29 @@ impl Planner<'_> {
         self.anchors.push(None);
     }
 
+    /// A step left out because it tests an attribute its program requires and the episode
+    /// does not give: listed as dropped (`missing_attribute`), naming the attribute.
+    fn missing_attribute(&mut self, program: &Program, step: &Step) {
+        let ep = self.ep;
+        let missing = (program.requires.iter()).find(|name| {
+            ep.attribute(name).is_none()
+                && (step.when.0.iter().chain(&step.unless.0)).any(
+                    |(key, _)| matches!(key, crate::compile::CondKey::Attribute(a) if **a == ***name),
+                )
+        });
+        if let Some(name) = missing {
+            let name = name.clone();
+            self.drop(
+                program,
+                step,
+                0,
+                None,
+                DropReason::MissingAttribute,
+                Some(name),
+            );
+        }
+    }
+
     /// The time a task due on `due` must not start before: the event's time on the
     /// event's day, the anchor's time (a fact's) on the anchor's day.
     fn not_before(&self, anchor: &AnchorDay, due: NaiveDate) -> Option<NaiveTime> {

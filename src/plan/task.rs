@@ -605,6 +605,10 @@ pub enum DropReason {
     /// The step counts from something the episode does not give: a milestone with no
     /// default (a discharge date, a review visit), the course end… `detail` names it.
     MissingAnchor,
+    /// The step tests an attribute its program `requires` and the episode does not give
+    /// it (a plastic surgery without `setting`: neither the outpatient nor the inpatient
+    /// steps can be chosen); `detail` names the attribute.
+    MissingAttribute,
     /// The step counts from another step's occurrence, and that one was dropped.
     AnchorDropped,
     /// The month-end policy is `skip` and the day does not exist in the target month.
@@ -652,12 +656,18 @@ pub enum DropReason {
 }
 
 /// `(DropReason, JSON name, 中文, English)`: one row per reason.
-const DROP_REASONS: [(DropReason, &str, &str, &str); 17] = [
+const DROP_REASONS: [(DropReason, &str, &str, &str); 18] = [
     (
         DropReason::MissingAnchor,
         "missing_anchor",
         "未提供所依据的日期",
         "date not given",
+    ),
+    (
+        DropReason::MissingAttribute,
+        "missing_attribute",
+        "未提供所需信息",
+        "information not given",
     ),
     (
         DropReason::AnchorDropped,
@@ -749,8 +759,9 @@ const DROP_REASONS: [(DropReason, &str, &str, &str); 17] = [
 
 impl DropReason {
     /// Every reason, in documentation order.
-    pub const ALL: [DropReason; 17] = [
+    pub const ALL: [DropReason; 18] = [
         DropReason::MissingAnchor,
+        DropReason::MissingAttribute,
         DropReason::AnchorDropped,
         DropReason::MonthEndSkipped,
         DropReason::NoRepeatDate,

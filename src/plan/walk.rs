@@ -34,6 +34,9 @@ impl Planner<'_> {
                 }
             };
             if !wanted {
+                if !program.requires.is_empty() {
+                    self.missing_attribute(program, step);
+                }
                 self.spans.push(None);
                 continue;
             }
