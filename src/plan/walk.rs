@@ -25,6 +25,8 @@ impl Planner<'_> {
         };
         let decided = self.decided.clone();
         let planned = decided.as_deref().and_then(|d| d.steps(self.program_index));
+        // An attribute the program requires is missing: the steps that test it are listed.
+        let lacks = (program.requires.iter()).any(|name| ep.attribute(name).is_none());
         for (i, step) in program.steps.iter().enumerate() {
             let start = self.anchors.len();
             let wanted = match planned.and_then(|p| p.get(i)) {
@@ -34,7 +36,7 @@ impl Planner<'_> {
                 }
             };
             if !wanted {
-                if !program.requires.is_empty() {
+                if lacks {
                     self.missing_attribute(program, step);
                 }
                 self.spans.push(None);
