@@ -71,7 +71,7 @@ use followup::{
     plan::{JsonOptions, Plan},
     rules::{Notice, RuleSet},
 };
-use std::io::{BufRead, Read, Write};
+use std::io::{BufRead, Write};
 use std::path::PathBuf;
 
 const USAGE: &str = "usage: plan [--rules PATH]... [--calendar cn-YYYY|cn|FILE]... [--as-of YYYY-MM-DD] [--notices FILE]... [--history FILE] [--episode FILE] [--jsonl] [--no-texts] < episode.json\n";
@@ -206,10 +206,7 @@ fn single(s: &Setup, file: Option<&PathBuf>) -> Result<String, String> {
     let episode = match file {
         Some(path) => support::load_episode(&s.rules, path)?,
         None => {
-            let mut bytes = Vec::new();
-            std::io::stdin()
-                .read_to_end(&mut bytes)
-                .map_err(|e| format!("stdin: {e}"))?;
+            let bytes = support::read_capped("stdin", std::io::stdin().lock())?;
             let input = support::utf8("stdin", bytes)?;
             s.rules
                 .read_episode("stdin", &input)

@@ -63,10 +63,33 @@ pub fn is_case_file(path: &Path) -> bool {
         .is_some_and(|n| n.ends_with(".cases.json"))
 }
 
+/// The most an example reads from one file or from stdin: far above what the library
+/// accepts (its `Limits` refuse a smaller text with a precise message), so that a wrong
+/// file (a disk image, `/dev/zero`) is refused before it fills the memory.
+pub const MAX_INPUT_BYTES: u64 = 64 << 20;
+
 /// Reads a whole file, with its name in the error.
 pub fn read(path: &Path) -> Result<String, String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    utf8(&path.display().to_string(), bytes)
+    let name = path.display().to_string();
+    let file = std::fs::File::open(path).map_err(|e| format!("{name}: {e}"))?;
+    utf8(&name, read_capped(&name, file)?)
+}
+
+/// All of `input`, or an error naming `name` past [`MAX_INPUT_BYTES`].
+pub fn read_capped(name: &str, input: impl std::io::Read) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    input
+        .take(MAX_INPUT_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("{name}: {e}"))?;
+    if bytes.len() as u64 > MAX_INPUT_BYTES {
+        return Err(format!(
+            "{name}: more than {} MiB: expected a JSON text (is it the right file?)",
+            MAX_INPUT_BYTES >> 20
+        ));
+    }
+    Ok(bytes)
 }
 
 /// The text of `bytes`, or where it stops being UTF-8: the byte offset, line and column.
