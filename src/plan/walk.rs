@@ -26,7 +26,8 @@ impl Planner<'_> {
         let decided = self.decided.clone();
         let planned = decided.as_deref().and_then(|d| d.steps(self.program_index));
         // An attribute the program requires is missing: the steps that test it are listed.
-        let lacks = (program.requires.iter()).any(|name| ep.attribute(name).is_none());
+        // Asked once, and only when a step is left out.
+        let mut lacks = None;
         for (i, step) in program.steps.iter().enumerate() {
             let start = self.anchors.len();
             let wanted = match planned.and_then(|p| p.get(i)) {
@@ -36,7 +37,11 @@ impl Planner<'_> {
                 }
             };
             if !wanted {
-                if lacks {
+                if !program.requires.is_empty()
+                    && *lacks.get_or_insert_with(|| {
+                        (program.requires.iter()).any(|name| ep.attribute(name).is_none())
+                    })
+                {
                     self.missing_attribute(program, step);
                 }
                 self.spans.push(None);
