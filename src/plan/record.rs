@@ -69,15 +69,19 @@ impl Planner<'_> {
         let calls = |e: &&Entry<'_>| matches!(e.derived, None | Some(Derived::Attempt(_)));
         // The attempts the history can have made: one more per unanswered call recorded,
         // in any order (a host may stamp an upload later than the call), within the
-        // step's `max_attempts`.
+        // step's `max_attempts` — counted again after each agreed time (`rescheduled`
+        // starts the unanswered count again: `…/attempt-4` after a reschedule is real).
         let made = retry.map_or(1, |r| {
-            let n = (entries.iter().filter(calls))
-                .filter(|e| unanswered_kind(e.outcome.outcome))
-                .count();
-            u32::try_from(n)
-                .unwrap_or(u32::MAX)
+            let count = |f: &dyn Fn(OutcomeKind) -> bool| {
+                let n = (entries.iter().filter(calls))
+                    .filter(|e| f(e.outcome.outcome))
+                    .count();
+                u32::try_from(n).unwrap_or(u32::MAX)
+            };
+            let agreed = count(&|k| k == OutcomeKind::Rescheduled);
+            count(&unanswered_kind)
                 .saturating_add(1)
-                .min(r.max_attempts)
+                .min(r.max_attempts.saturating_mul(agreed.saturating_add(1)))
         });
         // The outcomes recorded on the current tail, reported if a fact drops it.
         let mut on_tail: Vec<&Entry<'_>> = Vec::new();

@@ -223,3 +223,44 @@ fn a_refusal_before_the_horizon_of_greetings_still_holds() {
         ["greetings/valentines-day/patient:p-42/20260214 declined 2026-02-14 10:00:00 no_such_task #0"]
     );
 }
+
+/// docs/closed-loop.md: an agreed time starts the unanswered count again. Day-1 call of
+/// Tue 3 Mar: unanswered at 09:10 and 11:15, the third try agreed for 14:00 (at 13:20)
+/// and unanswered at 14:05; the count starts again, so a fourth try comes at 16:05
+/// (2 hours later), and staff record it done at 16:10. The plan made `…/attempt-4`, so
+/// the history takes it: the call is done, nothing is ignored, no message goes out
+/// (audit of 6 December: it was `no_such_task`, and the call never closed).
+#[test]
+fn an_attempt_after_an_agreed_time_past_max_attempts_is_taken() {
+    let p = plan_with(
+        r#"{"outcomes": [
+            {"task": "care/day-1-call/ep-1/0", "outcome": "no_answer", "at": "2026-03-03T09:10:00"},
+            {"task": "care/day-1-call/ep-1/0/attempt-2", "outcome": "no_answer", "at": "2026-03-03T11:15:00"},
+            {"task": "care/day-1-call/ep-1/0/attempt-3", "outcome": "rescheduled", "at": "2026-03-03T13:20:00", "to": "2026-03-03T14:00:00"},
+            {"task": "care/day-1-call/ep-1/0/attempt-3", "outcome": "no_answer", "at": "2026-03-03T14:05:00"},
+            {"task": "care/day-1-call/ep-1/0/attempt-4", "outcome": "done", "at": "2026-03-03T16:10:00"}
+        ]}"#,
+    );
+    assert!(p.ignored.is_empty(), "{:?}", ignored(&p));
+    let four = task(&p, &format!("{DAY1}/attempt-4"));
+    assert_eq!(
+        (four.due.to_string(), four.window.to_string()),
+        ("2026-03-03".into(), "16:05-18:00".into())
+    );
+    assert!(four.is_done());
+    assert!(!(p.tasks.iter()).any(|t| t.id().starts_with(DAY1)
+        && (t.id().ends_with("/message") || t.id().ends_with("/attempt-5"))));
+    // Without the reschedule the same fourth try is past max_attempts (3): a typo.
+    let p = plan_with(
+        r#"{"outcomes": [
+            {"task": "care/day-1-call/ep-1/0", "outcome": "no_answer", "at": "2026-03-03T09:10:00"},
+            {"task": "care/day-1-call/ep-1/0/attempt-2", "outcome": "no_answer", "at": "2026-03-03T11:15:00"},
+            {"task": "care/day-1-call/ep-1/0/attempt-3", "outcome": "no_answer", "at": "2026-03-03T14:05:00"},
+            {"task": "care/day-1-call/ep-1/0/attempt-4", "outcome": "done", "at": "2026-03-03T16:10:00"}
+        ]}"#,
+    );
+    assert_eq!(
+        ignored(&p),
+        ["care/day-1-call/ep-1/0/attempt-4 done 2026-03-03 16:10:00 no_such_task #3"]
+    );
+}
