@@ -157,7 +157,7 @@ fn planning_allocates_per_plan_not_per_task() {
     // Four times the tasks: only the vectors' doublings come on top (a handful), not one
     // allocation per task. (The first plan of an episode shape also keeps the shape's
     // words for the thread: warmed up, as the inpatient was.)
-    let long = course(30);
+    let long = course(31);
     let _warm = plain.plan(&long, &cal).unwrap();
     let (plan, large) = allocations(|| plain.plan(&long, &cal).unwrap());
     let tasks = plan.tasks.len();

@@ -485,3 +485,71 @@ fn a_plastic_surgery_without_its_setting_lists_the_steps_it_could_not_choose() {
         assert_eq!(common(&given), common(&none), "{setting}");
     }
 }
+
+/// docs/rule-format.md, bounds no shift crosses: "a task counted from a visit or a fact
+/// never comes before the event's day" — on an open day as on a closed one (audit of
+/// 6 December: only a closed day applied it). A course bought on Mon 2 Mar 2026 at 14:00
+/// with its first session that afternoon and the second on Mon 9 Mar: the reminder the
+/// day before the first session would be Sun 1 Mar, before the course was bought:
+/// dropped (its visit comes first: `expired`, `after_event`); the second session's is
+/// Sun 8 Mar (the default clinic works every day). A review visit booked for the day of
+/// a surgery (Mon 2 Mar, 10:00) has no day for its reminder either; one booked for Tue 3
+/// Mar is reminded on the surgery's day, after the surgery (from 10:00).
+#[test]
+fn nothing_counted_from_a_visit_comes_before_the_event() {
+    let course = builtin()
+        .plan(
+            &episode(
+                r#"{"id": "c-1", "event": "course", "at": "2026-03-02T14:00:00",
+                    "attributes": {"category": "skin"}, "patient": {"id": "p-1"},
+                    "course": {"package": 2, "done": [], "planned": ["2026-03-02", "2026-03-09"]}}"#,
+            ),
+            &Calendar::default(),
+        )
+        .unwrap();
+    let reminders: Vec<String> = (course.tasks.iter())
+        .filter(|t| t.step() == "session-reminder")
+        .map(|t| format!("{} {}", t.id(), t.due))
+        .collect();
+    assert_eq!(
+        reminders,
+        ["treatment-course/session-reminder/c-1/2 2026-03-08"]
+    );
+    assert!(
+        dropped(&course).contains(
+            &"treatment-course/session-reminder/c-1/1 expired after_event 2026-03-01".to_string()
+        ),
+        "{:?}",
+        dropped(&course)
+    );
+    let surgery = |review: &str| {
+        builtin()
+            .plan(
+                &episode(&format!(
+                    r#"{{"id": "ep-9", "event": "procedure", "at": "2026-03-02T10:00:00",
+                        "attributes": {{"category": "plastic", "setting": "outpatient"}},
+                        "milestones": {{"review_visit": "{review}"}},
+                        "patient": {{"id": "p-9"}}}}"#
+                )),
+                &Calendar::default(),
+            )
+            .unwrap()
+    };
+    let same_day = surgery("2026-03-02");
+    assert!(!same_day.tasks.iter().any(|t| t.step() == "review-reminder"));
+    assert!(
+        dropped(&same_day).contains(
+            &"plastic-aftercare/review-reminder/ep-9/0 expired after_event 2026-03-01".to_string()
+        ),
+        "{:?}",
+        dropped(&same_day)
+    );
+    let next_day = surgery("2026-03-03");
+    let r = (next_day.tasks.iter())
+        .find(|t| t.step() == "review-reminder")
+        .unwrap();
+    assert_eq!(
+        (r.due.to_string(), r.window.start.to_string(), r.shifted),
+        ("2026-03-02".to_string(), "10:00:00".to_string(), None)
+    );
+}

@@ -167,7 +167,9 @@ pub enum ShiftReason {
     MessagesClosed,
     /// The task is due on the day of its event (or of the fact it counts from), and
     /// nothing of its time window was left after the event's time: it moved to the next
-    /// day its channel works.
+    /// day its channel works. Or its rule day came before the event's day (a reminder of
+    /// a visit the day after the event): it moved to the event's day, or the first day
+    /// after it its channel works.
     AfterEvent,
     /// The step waits for a fact (`wait_for`) that had not come by the end of its wait,
     /// and goes ahead then (`"then": "proceed"`); also the reason of the supervisor's task

@@ -420,6 +420,14 @@ impl Planner<'_> {
             return p;
         }
         let channel = step.info.channel;
+        // In an episode plan nothing counted from a visit or a fact comes before the
+        // event's day, whether or not the calendar moves it.
+        if self.horizon.is_none() && rule_day < self.ep.date() {
+            let b = self.bounds(step, anchor, expires);
+            if let Some(lo) = b.lo.filter(|lo| rule_day < *lo) {
+                return self.from_the_event(step, nominal, lo, &b);
+            }
+        }
         let Some(reason) = self.cal.closed_reason_for(channel, rule_day) else {
             return Placed::Day(rule_day, None);
         };
@@ -522,6 +530,32 @@ impl Planner<'_> {
         // Superseded by other tasks' days: which one is not known here.
         let detail = detail.filter(|_| why != DropReason::Superseded);
         Placed::Drop(why, detail)
+    }
+
+    /// A task whose rule day comes before the event's day (a reminder of a visit booked
+    /// on the event's day or the next, a step counted from a fact of before the event):
+    /// the first day from `lo` (the event's day) its channel works, within its bounds
+    /// and its gap (`shifted: after_event`); else dropped, as a closed day would leave it.
+    fn from_the_event(&self, step: &Step, nominal: NaiveDate, lo: NaiveDate, b: &Bounds) -> Placed {
+        let channel = step.info.channel;
+        let gap = self.gap(channel, step.info.role, nominal);
+        let (lo, hi) = (max_opt(Some(lo), gap.lo), min_opt(b.hi, gap.hi));
+        let day = lo.and_then(|lo| {
+            let from = lo.pred_opt()?;
+            let avoid = Some((step.info.role, nominal));
+            self.search(channel, from, Way::Forward, Some(lo), hi, None, avoid)
+        });
+        match day {
+            Some(d) => Placed::Day(d, Some(ShiftReason::AfterEvent)),
+            None => {
+                let why = if b.expires.is_some() {
+                    DropReason::Expired
+                } else {
+                    DropReason::NoOpenDay
+                };
+                Placed::Drop(why, Some(Arc::from(ShiftReason::AfterEvent.name())))
+            }
+        }
     }
 
     /// A task due on its event's day that the event left no time for: the next day its
