@@ -425,7 +425,7 @@ impl Planner<'_> {
         if self.horizon.is_none() && rule_day < self.ep.date() {
             let b = self.bounds(step, anchor, expires);
             if let Some(lo) = b.lo.filter(|lo| rule_day < *lo) {
-                return self.from_the_event(step, nominal, lo, &b);
+                return self.on_or_after_the_event(step, nominal, lo, &b);
             }
         }
         let Some(reason) = self.cal.closed_reason_for(channel, rule_day) else {
@@ -536,7 +536,13 @@ impl Planner<'_> {
     /// on the event's day or the next, a step counted from a fact of before the event):
     /// the first day from `lo` (the event's day) its channel works, within its bounds
     /// and its gap (`shifted: after_event`); else dropped, as a closed day would leave it.
-    fn from_the_event(&self, step: &Step, nominal: NaiveDate, lo: NaiveDate, b: &Bounds) -> Placed {
+    fn on_or_after_the_event(
+        &self,
+        step: &Step,
+        nominal: NaiveDate,
+        lo: NaiveDate,
+        b: &Bounds,
+    ) -> Placed {
         let channel = step.info.channel;
         let gap = self.gap(channel, step.info.role, nominal);
         let (lo, hi) = (max_opt(Some(lo), gap.lo), min_opt(b.hi, gap.hi));
