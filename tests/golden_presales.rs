@@ -502,3 +502,42 @@ fn presales_first_follow_up_after_labour_day_comes_before_the_picked_one() {
         ["presales/visited-callback/l-9/0 superseded first-follow-up-onsite 2026-05-01"]
     );
 }
+
+/// The same rule when the picked task's rule day is open (docs/rule-format.md: "a call
+/// the calendar moves onto or past that day is not superseded by it"; audit of 6
+/// December: only a closed rule day was swapped). An online lead not booked on Thu 5 Mar
+/// 2026, 10:00, at a clinic closed on weekends: the first follow-up's D+3 is Sun 8 Mar,
+/// so it moves to Mon 9 Mar — the second follow-up's rule day (D+4). The first call takes
+/// it, and the second follow-up's window opens the day after, Tue 10 Mar, until D+30
+/// (Sat 4 Apr). Before, the first follow-up was superseded and the lead got only the
+/// second.
+#[test]
+fn presales_first_follow_up_moved_onto_the_picked_ones_open_day_takes_it() {
+    let cal = Calendar::from_json("weekends", r#"{"closed_on_weekends": true}"#)
+        .unwrap()
+        .merge(&Calendar::china(2026).unwrap())
+        .unwrap();
+    let ep = episode(
+        r#"{"id": "l-5", "event": "consultation", "at": "2026-03-05T10:00:00",
+            "attributes": {"source": "online", "outcome": "not_booked"},
+            "patient": {"id": "p-5"}}"#,
+    );
+    let p = builtin().plan(&ep, &cal).unwrap();
+    let follow_ups: Vec<String> = (lines(&p).into_iter())
+        .filter(|l| l.contains("follow-up"))
+        .collect();
+    assert_eq!(
+        follow_ups,
+        [
+            "2026-03-09 first-follow-up phone consultant <- 2026-03-08 (weekend)",
+            "2026-03-10 second-follow-up phone consultant <- 2026-03-09 (after_earlier_call)",
+        ]
+    );
+    assert_eq!(
+        windows(&p, "second-follow-up"),
+        ["2026-03-10..2026-04-04 14:00-18:00"]
+    );
+    assert!(!crate::support::dropped(&p)
+        .iter()
+        .any(|d| d.contains("follow-up")));
+}

@@ -163,11 +163,16 @@ impl LaneIndex {
         }
     }
 
-    /// True if a task of another rule day holds `day` in the lane: placed, or fixed by the
-    /// first pass.
-    pub(super) fn taken(&self, lane: Lane, day: NaiveDate, nominal: NaiveDate) -> bool {
-        let other = |v: Option<&Vec<NaiveDate>>| v.is_some_and(|v| v.iter().any(|n| *n != nominal));
-        other(self.days.get(&(lane, day))) || other(self.fixed.get(&(lane, day)))
+    /// True if a task of a rule day `other` accepts holds `day` in the lane: placed, or
+    /// fixed by the first pass.
+    pub(super) fn taken(
+        &self,
+        lane: Lane,
+        day: NaiveDate,
+        other: impl Fn(NaiveDate) -> bool,
+    ) -> bool {
+        let held = |v: Option<&Vec<NaiveDate>>| v.is_some_and(|v| v.iter().any(|n| other(*n)));
+        held(self.days.get(&(lane, day))) || held(self.fixed.get(&(lane, day)))
     }
 
     /// The neighbours of `nominal` in its lane (second pass).

@@ -115,7 +115,8 @@ impl Planner<'_> {
             return None;
         }
         let placed = if is_call {
-            self.call_day(step, anchor, (rule_day, nominal), expires, swap.call.2)
+            let day = (swap.call.2, swap.picked.1);
+            self.call_day(step, anchor, (rule_day, nominal), expires, day)
         } else {
             self.picked_day(step, anchor, (rule_day, nominal), expires, swap)
         };
@@ -126,15 +127,15 @@ impl Planner<'_> {
         placed
     }
 
-    /// The call on `day`, the picked task's day in the second pass, if every bound of its
-    /// step allows it.
+    /// The call on `day`, the picked task's day in the second pass (`picked` its rule
+    /// day), if every bound of its step allows it.
     fn call_day(
         &self,
         step: &Step,
         anchor: &AnchorDay,
         (rule_day, nominal): (NaiveDate, NaiveDate),
         expires: Option<NaiveDate>,
-        day: NaiveDate,
+        (day, picked): (NaiveDate, NaiveDate),
     ) -> Option<Placed> {
         let channel = step.info.channel;
         let reason = self.cal.closed_reason_for(channel, rule_day)?;
@@ -148,7 +149,8 @@ impl Planner<'_> {
                 .max_shift
                 .is_none_or(|m| (day - rule_day).num_days() <= m)
             && self.cal.works(channel, day)
-            && !self.taken_on(channel, day, (step.info.role, nominal));
+            // The picked task's own day is the call's to take: the picked task moves on.
+            && !self.taken_but(channel, day, (step.info.role, nominal), Some(picked));
         ok.then_some(Placed::Day(day, Some(reason)))
     }
 

@@ -280,18 +280,27 @@ impl Planner<'_> {
     /// second pass, an unshifted one will be).
     /// Tasks the rules put on the same day as `nominal` may share a day: only tasks of
     /// other rule days count.
-    pub(super) fn taken_on(&self, channel: Channel, day: NaiveDate, (role, nominal): Lane) -> bool {
+    pub(super) fn taken_on(&self, channel: Channel, day: NaiveDate, lane: Lane) -> bool {
+        self.taken_but(channel, day, lane, None)
+    }
+
+    /// [`Planner::taken_on`], a task of rule day `but` (if any) aside.
+    pub(super) fn taken_but(
+        &self,
+        channel: Channel,
+        day: NaiveDate,
+        (role, nominal): Lane,
+        but: Option<NaiveDate>,
+    ) -> bool {
+        let other = |n: NaiveDate| n != nominal && Some(n) != but;
         if self.lanes.active {
-            return self.lanes.taken((channel, role), day, nominal);
+            return self.lanes.taken((channel, role), day, other);
         }
         self.placed
             .iter()
-            .any(|t| t.channel == channel && t.role == role && t.due == day && t.nominal != nominal)
+            .any(|t| t.channel == channel && t.role == role && t.due == day && other(t.nominal))
             || (self.first_pass.iter()).any(|n| {
-                n.channel == channel
-                    && n.role == role
-                    && n.fixed == Some(day)
-                    && n.nominal != nominal
+                n.channel == channel && n.role == role && n.fixed == Some(day) && other(n.nominal)
             })
     }
 
