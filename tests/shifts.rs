@@ -268,3 +268,34 @@ fn a_picked_step_moves_into_its_window_never_before_it() {
         ["2026-03-13 call phone customer_service <- 2026-03-14 (closed_date)"]
     );
 }
+
+/// docs/rule-format.md: a call with no day short of the next call's is dropped as
+/// `superseded`, `detail` the step that supersedes it — also when the first placement
+/// decides it (audit of 6 December: no detail). Calls on day 1, 3 and 6 after a surgery
+/// on Fri 13 Feb 2026, official 2026 calendar (closed Sun 15 to Mon 23 Feb; Sat 14 Feb a
+/// make-up working day). Day 1 is Sat 14. Day 3 (Mon 16) may not go past its expiry (7
+/// days after: 23 Feb) nor back onto day 1's Sat 14: superseded by the day-6 call, which
+/// goes from Thu 19 to Tue 24 Feb, the first open day.
+#[test]
+fn a_call_crowded_out_in_the_first_placement_names_the_call_that_supersedes_it() {
+    let rules = crate::support::one_program(
+        "t",
+        r#""applies": {"event": "procedure"}, "steps": [
+            {"id": "day-1-call", "offset": "P1D", "title": {"zh": "1", "en": "1"}},
+            {"id": "day-3-call", "offset": "P3D", "title": {"zh": "3", "en": "3"}},
+            {"id": "day-6-call", "offset": "P6D", "title": {"zh": "6", "en": "6"}}]"#,
+    );
+    let ep = episode(
+        r#"{"id": "ep-1", "event": "procedure", "at": "2026-02-13T10:00:00", "patient": {"id": "p-1"}}"#,
+    );
+    let cal = Calendar::china(2026).unwrap();
+    let p = rules.plan(&ep, &cal).unwrap();
+    let days: Vec<String> = (p.tasks.iter())
+        .map(|t| format!("{} {}", t.step(), t.due))
+        .collect();
+    assert_eq!(days, ["day-1-call 2026-02-14", "day-6-call 2026-02-24"]);
+    assert_eq!(
+        dropped(&p),
+        ["t/day-3-call/ep-1/0 superseded day-6-call 2026-02-16"]
+    );
+}

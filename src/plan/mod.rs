@@ -665,6 +665,7 @@ impl Planner<'_> {
         self.lanes.reset(&[], &[]);
         self.program(program)?;
         if self.shifted == 0 || order::in_order(&self.placed) {
+            self.name_superseders(program, dropped);
             return Ok(());
         }
         self.first_pass = (self.placed.iter())
@@ -693,9 +694,39 @@ impl Planner<'_> {
             }
             self.swap = None;
         }
+        self.name_superseders(program, dropped);
         self.first_pass.clear();
         self.first_anchors.clear();
         planned
+    }
+
+    /// The first pass decides a call crowded out before the later calls of its lane are
+    /// planned: its `superseded` drop is named after the lane's next task here, as the
+    /// second pass names it.
+    fn name_superseders(&mut self, program: &Program, dropped_from: usize) {
+        let step_of = |slot: u32| program.steps.iter().find(|s| s.info.slot == slot);
+        for i in dropped_from..self.plan.dropped.len() {
+            let Some(d) = self.plan.dropped.get(i) else {
+                break;
+            };
+            let (DropReason::Superseded, dropped::What::Rules(slot, None), Some(nominal), None) =
+                (d.reason, &d.what, d.nominal, &d.detail)
+            else {
+                continue;
+            };
+            let Some(step) = step_of(*slot) else {
+                continue;
+            };
+            let (channel, role) = (step.info.channel, step.info.role);
+            let next = (self.placed.iter())
+                .filter(|t| t.channel == channel && t.role == role && t.nominal > nominal)
+                .min_by_key(|t| t.nominal)
+                .map(|t| t.slot);
+            let name = next.and_then(|n| self.step_id(n));
+            if let Some(d) = self.plan.dropped.get_mut(i) {
+                d.detail = name;
+            }
+        }
     }
 
     /// Plans `program` again with the first pass's neighbours, from where the plan stood

@@ -510,7 +510,6 @@ impl Planner<'_> {
         b: &Bounds,
         ways: &[Way],
     ) -> Placed {
-        let _ = nominal;
         let detail = Some(Arc::from(reason.name()));
         if step.max_shift.is_some()
             && step.beyond_max_shift == BeyondMaxShift::Keep
@@ -536,8 +535,13 @@ impl Planner<'_> {
             step.max_shift,
             b,
         );
-        // Superseded by other tasks' days: which one is not known here.
-        let detail = detail.filter(|_| why != DropReason::Superseded);
+        // Superseded by other tasks' days: named by the lane's next task, as a drop on
+        // the way to it is.
+        let detail = if why == DropReason::Superseded {
+            (self.gap(channel, step.info.role, nominal).next).and_then(|n| self.step_id(n))
+        } else {
+            detail
+        };
         Placed::Drop(why, detail)
     }
 
