@@ -201,3 +201,47 @@ fn a_repeat_with_fewer_dates_than_its_count_lists_the_missing_ones() {
     assert_eq!(days, ["2026-01-31", "2027-01-31"]);
     assert!(january.dropped.is_empty());
 }
+
+/// Leap days (RFC 5545 expansion, Gregorian leap years: 2100 is not one). A rule of every
+/// fourth 29 February gives dates from a leap year's start only: it compiles (it was
+/// refused as giving "no date at all", checked from one common-year start), and from 1
+/// Mar 2028 its date is 29 Feb 2032. A yearly 29 February twice from 1 Mar 2097 gives
+/// 29 Feb 2104 (2,556 days on) and 29 Feb 2108 (4,017 days on, past max_offset_days,
+/// 3,720): the second is a missing date, `no_repeat_date` (it was planned, past the
+/// bound the limit promises).
+#[test]
+fn leap_day_repeats_are_checked_from_a_leap_year_and_bounded_from_any_start() {
+    let plan = |rule: &str, at: &str| {
+        let rules = followup::rules::RuleSet::builder()
+            .source(
+                "r.json",
+                format!(
+                    r#"{{"format": "followup/v1", "id": "r", "name": {{"zh": "r", "en": "r"}},
+  "steps": [{{"id": "leap", "repeat": "{rule}", "title": {{"zh": "闰", "en": "Leap"}}}}]}}"#
+                ),
+            )
+            .build()
+            .unwrap();
+        let ep = rules
+            .read_episode(
+                "ep",
+                &format!(r#"{{"id": "e", "event": "x", "at": "{at}T10:00:00", "patient": {{"id": "p"}}}}"#),
+            )
+            .unwrap();
+        rules.plan(&ep, &Calendar::default()).unwrap()
+    };
+    let every_fourth = plan(
+        "FREQ=YEARLY;INTERVAL=4;BYMONTH=2;BYMONTHDAY=29;COUNT=1",
+        "2028-03-01",
+    );
+    let days: Vec<String> = (every_fourth.tasks.iter())
+        .map(|t| t.due.to_string())
+        .collect();
+    assert_eq!(days, ["2032-02-29"]);
+    let across_2100 = plan("FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29;COUNT=2", "2097-03-01");
+    let days: Vec<String> = (across_2100.tasks.iter())
+        .map(|t| t.due.to_string())
+        .collect();
+    assert_eq!(days, ["2104-02-29"]);
+    assert_eq!(dropped(&across_2100), ["r/leap/e/1 no_repeat_date - -"]);
+}

@@ -58,9 +58,13 @@ pub(crate) const KEYS: [&str; 10] = [
     "WKST",
 ];
 
-/// Where a sample expansion starts, to check a rule at compile time.
-fn sample_start() -> Option<NaiveDate> {
-    NaiveDate::from_ymd_opt(2001, 1, 31)
+/// Where the sample expansions start, to check a rule at compile time: a common year and
+/// a leap year (a rule of every fourth 29 February gives dates from one of them only).
+fn sample_starts() -> [Option<NaiveDate>; 2] {
+    [
+        NaiveDate::from_ymd_opt(2001, 1, 31),
+        NaiveDate::from_ymd_opt(2000, 1, 31),
+    ]
 }
 
 impl Repeat {
@@ -140,42 +144,52 @@ impl Repeat {
             count,
             fast,
         };
-        let start = sample_start().ok_or_else(|| bad("no sample date".into()))?;
-        // Patient-level rules may be unbounded, and the horizon cuts them: they must give a
-        // date within the longest offset; the first one found is enough.
-        let sample = if horizon_bounded {
-            let end = start
-                .checked_add_days(chrono::Days::new(u64::from(limits.max_offset_days)))
-                .ok_or_else(|| bad("no sample date".into()))?;
-            repeat.first_until(start, end)
-        } else {
-            repeat.dates(start, limits)
-        };
-        match sample {
-            Ok(dates) if dates.is_empty() => Err(bad("it gives no date at all".into())),
-            Ok(dates) => {
-                let span = dates.last().map_or(0, |d| (*d - start).num_days());
-                if span > i64::from(limits.max_offset_days) && !horizon_bounded {
+        // The rule gives a date from one of the sample starts at least, and from none does
+        // it span more than max_offset_days (planning cuts what a rarer start reaches).
+        let mut gives = false;
+        for start in sample_starts() {
+            let start = start.ok_or_else(|| bad("no sample date".into()))?;
+            // Patient-level rules may be unbounded, and the horizon cuts them: they must
+            // give a date within the longest offset; the first one found is enough.
+            let sample = if horizon_bounded {
+                let end = start
+                    .checked_add_days(chrono::Days::new(u64::from(limits.max_offset_days)))
+                    .ok_or_else(|| bad("no sample date".into()))?;
+                repeat.first_until(start, end)
+            } else {
+                repeat.dates(start, limits)
+            };
+            let dates = match sample {
+                Ok(dates) => dates,
+                Err(RepeatError::Invalid(e)) => return Err(bad(e)),
+                // Patient-level rules are cut by the planning horizon, not by COUNT.
+                Err(RepeatError::TooMany) if horizon_bounded => return Ok(repeat),
+                Err(RepeatError::TooMany) => {
                     return Err((
                         format!(
-                            "invalid repeat rule {text:?}: it spans {span} days, more than the limit max_offset_days ({})",
-                            limits.max_offset_days
+                            "invalid repeat rule {text:?}: it gives more than the limit max_occurrences_per_step ({}) dates",
+                            limits.max_occurrences_per_step
                         ),
-                        Some("max_offset_days"),
+                        Some("max_occurrences_per_step"),
                     ));
                 }
-                Ok(repeat)
+            };
+            let span = dates.last().map_or(0, |d| (*d - start).num_days());
+            if span > i64::from(limits.max_offset_days) && !horizon_bounded {
+                return Err((
+                    format!(
+                        "invalid repeat rule {text:?}: it spans {span} days, more than the limit max_offset_days ({})",
+                        limits.max_offset_days
+                    ),
+                    Some("max_offset_days"),
+                ));
             }
-            Err(RepeatError::Invalid(e)) => Err(bad(e)),
-            // Patient-level rules are cut by the planning horizon, not by COUNT.
-            Err(RepeatError::TooMany) if horizon_bounded => Ok(repeat),
-            Err(RepeatError::TooMany) => Err((
-                format!(
-                    "invalid repeat rule {text:?}: it gives more than the limit max_occurrences_per_step ({}) dates",
-                    limits.max_occurrences_per_step
-                ),
-                Some("max_occurrences_per_step"),
-            )),
+            gives |= !dates.is_empty();
+        }
+        if gives {
+            Ok(repeat)
+        } else {
+            Err(bad("it gives no date at all".into()))
         }
     }
 

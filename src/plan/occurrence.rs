@@ -90,6 +90,18 @@ impl Planner<'_> {
                     };
                     episode_error(&self.what(), "/at".into(), message, limit)
                 })?;
+                // The rule's span was checked from a sample start; from this start it may
+                // reach further (a yearly 29 February across 2100): the dates past
+                // max_offset_days are missing dates like any other. (A patient-level
+                // plan's horizon bounds its rules.)
+                let mut dates = dates;
+                let span = u64::from(self.rules.limits.max_offset_days);
+                if let (None, Some(last)) = (
+                    self.horizon,
+                    rule_day.checked_add_days(chrono::Days::new(span)),
+                ) {
+                    dates.retain(|d| *d <= last);
+                }
                 let count = dates.len();
                 for (i, d) in dates.into_iter().enumerate() {
                     self.why(|| format!("repeat rule: date {} of {count}, {}", i + 1, day(d)));
