@@ -60,7 +60,10 @@ pub(super) fn plain(message: &str) -> String {
         "expected `,` or `}`" => "expected \",\" or \"}\" after the value",
         "expected `,` or `]`" => "expected \",\" or \"]\" after the value",
         "trailing characters" => "more text after the JSON value: expected the end of the text",
-        "number out of range" => "a number too large to read: expected a number of at most 15 digits",
+        "number out of range" => "a number too large to read (past 1e308, such as 1e400): expected a number of ordinary size",
+        "unexpected end of hex escape" => "a \\u escape cut short, or a lone UTF-16 surrogate (\\ud800 to \\udbff with no \\udc00 to \\udfff after it): expected four hex digits, and a character beyond \\uffff as a surrogate pair or written as itself",
+        "lone leading surrogate in hex escape" => "a lone UTF-16 surrogate (\\udc00 to \\udfff with no \\ud800 to \\udbff before it): expected a surrogate pair, or the character written as itself",
+        "invalid unicode code point" => "a \\u escape that is no character: expected the code of a Unicode character",
         "invalid escape" => "an invalid escape in a string: expected \\\", \\\\, \\/, \\b, \\f, \\n, \\r, \\t or \\uXXXX",
         "control character (\\u0000-\\u001F) found while parsing a string" => {
             "a control character (a tab or a line break) inside a string: expected it written as \\t or \\n"
