@@ -794,8 +794,17 @@ impl Planner<'_> {
 
     /// A step left out because it tests an attribute its program requires and the episode
     /// does not give: listed as dropped (`missing_attribute`), naming the attribute.
-    fn missing_attribute(&mut self, program: &Program, step: &Step) {
+    /// `lacks`: whether the episode lacks one at all, asked once per program.
+    #[cold]
+    #[inline(never)]
+    fn missing_attribute(&mut self, program: &Program, step: &Step, lacks: &mut Option<bool>) {
         let ep = self.ep;
+        let lacks = *lacks.get_or_insert_with(|| {
+            (program.requires.iter()).any(|name| ep.attribute(name).is_none())
+        });
+        if !lacks {
+            return;
+        }
         let missing = (program.requires.iter()).find(|name| {
             ep.attribute(name).is_none()
                 && (step.when.0.iter().chain(&step.unless.0)).any(

@@ -37,12 +37,8 @@ impl Planner<'_> {
                 }
             };
             if !wanted {
-                if !program.requires.is_empty()
-                    && *lacks.get_or_insert_with(|| {
-                        (program.requires.iter()).any(|name| ep.attribute(name).is_none())
-                    })
-                {
-                    self.missing_attribute(program, step);
+                if !program.requires.is_empty() {
+                    self.missing_attribute(program, step, &mut lacks);
                 }
                 self.spans.push(None);
                 continue;
