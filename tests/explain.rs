@@ -134,3 +134,62 @@ fn what_the_history_did_is_explained() {
         "history: no_answer at 2026-03-03 10:05 by u-3 (closed)"
     );
 }
+
+/// Why a task went where the closed-day policy does not say at first sight, written by
+/// hand from the rules and the calendar. An online lead not booked on Thu 12 Feb 2026:
+/// the day-3 first follow-up (Sun 15 Feb) falls in the Spring Festival break (15-23 Feb);
+/// `next_open_day` would take Tue 24 Feb, past its expiry (7 days after its day: Sun 22
+/// Feb), so it goes back to the make-up Saturday, 14 Feb. A surgery on Mon 2 Mar 2026 at
+/// 10:00 with a review visit on Tue 3 Mar: the reminder the day before is the surgery's
+/// day, from 10:00; with the visit on 2 Mar itself, it would be 1 Mar, before the
+/// surgery, and has no day left.
+#[test]
+fn a_move_back_and_the_event_bound_are_explained() {
+    let rules = builtin();
+    let lead = rules
+        .read_episode(
+            "ep",
+            r#"{"id": "ep-1", "event": "consultation", "at": "2026-02-12T10:00:00",
+                "patient": {"id": "p-1"}, "attributes": {"source": "online", "outcome": "not_booked"}}"#,
+        )
+        .unwrap();
+    let cal = Calendar::china(2026).unwrap();
+    let x = rules.explain(&lead, None, &cal).unwrap();
+    assert_eq!(
+        lines(&x, "presales/first-follow-up/ep-1/0")[3],
+        "2026-02-15 (Sun): a public holiday (Spring Festival) (holiday): next_open_day gives 2026-02-14 (Sat), an earlier day: every later day it could take breaks a bound (it expires on 2026-02-22 (Sun), or a later call's day comes first)"
+    );
+    let surgery = |review: &str| {
+        let ep = rules
+            .read_episode(
+                "ep",
+                &format!(
+                    r#"{{"id": "ep-2", "event": "procedure", "at": "2026-03-02T10:00:00",
+                        "patient": {{"id": "p-2"}}, "milestones": {{"review_visit": "{review}"}},
+                        "attributes": {{"category": "plastic", "setting": "outpatient"}}}}"#
+                ),
+            )
+            .unwrap();
+        rules.explain(&ep, None, &Calendar::default()).unwrap()
+    };
+    let id = "plastic-aftercare/review-reminder/ep-2/0";
+    assert_eq!(
+        lines(&surgery("2026-03-03"), id),
+        [
+            "plastic-aftercare/review-reminder/ep-2/0: due 2026-03-02 (Mon) 10:00-18:00",
+            "from milestone review_visit, given by the episode: 2026-03-03 (Tue)",
+            "offset -P1D: 2026-03-03 - P1D = 2026-03-02 (Mon)",
+            "not before 10:00 that day: 10:00-18:00",
+            "time of day: 10:00-18:00",
+        ]
+    );
+    let same_day = surgery("2026-03-02");
+    assert_eq!(
+        lines(&same_day, id)[..3],
+        [
+            "plastic-aftercare/review-reminder/ep-2/0: dropped: expired (after_event)",
+            "from milestone review_visit, given by the episode: 2026-03-02 (Mon)",
+            "offset -P1D: 2026-03-02 - P1D = 2026-03-01 (Sun)",
+        ]
+    );
+}

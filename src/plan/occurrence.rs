@@ -325,14 +325,35 @@ impl Planner<'_> {
                             day(d)
                         )
                     });
-                } else if let Some(r) = reason {
+                } else if reason == Some(ShiftReason::AfterEvent) && rule_day < self.ep.date() {
                     self.why(|| {
                         format!(
-                            "{}: {}: {} gives {}",
+                            "{} comes before the event's day, which nothing counted from a visit or a fact may: the first day from the event's day that its channel works, {}",
+                            day(rule_day),
+                            day(d)
+                        )
+                    });
+                } else if let Some(r) = reason {
+                    let back =
+                        step.closed_day == crate::model::ClosedDay::NextOpenDay && d < rule_day;
+                    self.why(|| {
+                        format!(
+                            "{}: {}: {} gives {}{}",
                             day(rule_day),
                             super::explain::closed(self.cal, r, rule_day),
                             super::explain::policy(step.closed_day),
-                            day(d)
+                            day(d),
+                            if back {
+                                match expires_by_rule {
+                                    Some(e) => format!(
+                                        ", an earlier day: every later day it could take breaks a bound (it expires on {}, or a later call's day comes first)",
+                                        day(e)
+                                    ),
+                                    None => ", an earlier day: every later day it could take is a later call's or past it".to_string(),
+                                }
+                            } else {
+                                String::new()
+                            }
                         )
                     });
                 }
