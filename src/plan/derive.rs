@@ -148,16 +148,18 @@ impl Planner<'_> {
 
     /// The next call after an unanswered one, `after_minutes` later (or in the step's
     /// window of the next day the call desk works). `None` when it would come after the
-    /// task expires or the patient rests all day: dropped then.
+    /// task expires or the patient rests all day: dropped then. `(base, tail)`: the
+    /// occurrence's task and its current attempt, whose `latest` and `expires` the next
+    /// attempt keeps (an agreed time on an attempt moved them).
     pub(super) fn next_attempt(
         &mut self,
         step: &Step,
-        base: usize,
+        (base, tail): (usize, usize),
         n: u32,
         after_minutes: i64,
         at: NaiveDateTime,
     ) -> Result<Option<usize>> {
-        let Some(b) = self.plan.tasks.get(base) else {
+        let Some(b) = self.plan.tasks.get(tail) else {
             return Ok(None);
         };
         let (latest, expires) = (b.latest, b.expires);

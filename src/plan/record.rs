@@ -128,7 +128,13 @@ impl Planner<'_> {
                         closed_at = Some(o.at);
                         continue;
                     }
-                    match self.next_attempt(step, base, attempt + 1, r.after_minutes, o.at)? {
+                    match self.next_attempt(
+                        step,
+                        (base, tail),
+                        attempt + 1,
+                        r.after_minutes,
+                        o.at,
+                    )? {
                         Some(t) => {
                             attempt += 1;
                             tail = t;

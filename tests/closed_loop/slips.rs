@@ -264,3 +264,32 @@ fn an_attempt_after_an_agreed_time_past_max_attempts_is_taken() {
         ["care/day-1-call/ep-1/0/attempt-4 done 2026-03-03 16:10:00 no_such_task #3"]
     );
 }
+
+/// docs/closed-loop.md, `rescheduled`: the task (or its current attempt) is "worth doing
+/// as long after it as before", and the unanswered count starts again. The day-1 call
+/// of Tue 3 Mar goes unanswered at 09:00; on its second try the patient agrees to a call
+/// on Fri 20 Mar at 10:00 — past the day the call would have expired (7 days after 3
+/// Mar) — and does not answer then. The count started again at the agreed time: a third
+/// try follows 2 hours later, 12:00, not the message (audit of 6 December: the attempt
+/// kept the call's old expiry and was dropped as expired).
+#[test]
+fn an_agreed_time_on_an_attempt_keeps_the_tries_after_it() {
+    let p = plan_with(
+        r#"{"outcomes": [
+            {"task": "care/day-1-call/ep-1/0", "outcome": "no_answer", "at": "2026-03-03T09:00:00"},
+            {"task": "care/day-1-call/ep-1/0/attempt-2", "outcome": "rescheduled", "at": "2026-03-03T11:05:00", "to": "2026-03-20T10:00:00"},
+            {"task": "care/day-1-call/ep-1/0/attempt-2", "outcome": "no_answer", "at": "2026-03-20T10:00:00"}
+        ]}"#,
+    );
+    let three = task(&p, &format!("{DAY1}/attempt-3"));
+    assert_eq!(
+        (three.due.to_string(), three.window.to_string()),
+        ("2026-03-20".to_string(), "12:00-18:00".to_string())
+    );
+    assert!(!p.tasks.iter().any(|t| t.id() == format!("{DAY1}/message")));
+    assert!(
+        !dropped(&p).iter().any(|d| d.contains("attempt-3")),
+        "{:?}",
+        dropped(&p)
+    );
+}
