@@ -225,8 +225,14 @@ impl<'h> Ledger<'h> {
         );
         // By occurrence; within one, time order, then the outcome's own order (a stable
         // sort): the same history in any order files the same.
+        // Copies (the same task, kind, time, agreed time and picked day) sort next to each
+        // other, the one naming who recorded it first: it is the one that counts.
+        let order = |o: &'h Outcome| {
+            let who = (o.by.is_none(), o.by.as_deref(), o.note.as_deref());
+            (o.at, o.task.as_str(), o.outcome, o.to, o.day, who)
+        };
         filed.sort_by(|(ka, a), (kb, b)| {
-            (ka.cmp(kb)).then_with(|| (a.outcome.at, a.outcome).cmp(&(b.outcome.at, b.outcome)))
+            (ka.cmp(kb)).then_with(|| order(a.outcome).cmp(&order(b.outcome)))
         });
         // Copies sort next to each other (the same kind at the same time; who recorded it
         // and the note, never read, aside).

@@ -293,3 +293,30 @@ fn an_agreed_time_on_an_attempt_keeps_the_tries_after_it() {
         dropped(&p)
     );
 }
+
+/// Of two copies of a `done`, the one naming who made the call counts, wherever it is in
+/// the upload: the record keeps `by` (compliance credits u-7, not the task's owner), and
+/// the copy without a name is the duplicate (docs/closed-loop.md; audit of 6 December:
+/// the copy without a name counted).
+#[test]
+fn of_two_copies_the_one_naming_the_caller_counts() {
+    for (first, second, duplicate) in [
+        (r#""by": "u-7""#, r#""note": "again""#, 1),
+        (r#""note": "again""#, r#""by": "u-7""#, 0),
+    ] {
+        let p = plan_with(&format!(
+            r#"{{"outcomes": [
+                {{"task": "care/day-1-call/ep-1/0", "outcome": "done", "at": "2026-03-03T10:00:00", {first}}},
+                {{"task": "care/day-1-call/ep-1/0", "outcome": "done", "at": "2026-03-03T10:00:00", {second}}}
+            ]}}"#
+        ));
+        let record = task(&p, DAY1).record.as_deref().unwrap();
+        assert_eq!(record.by.as_deref(), Some("u-7"));
+        assert_eq!(
+            ignored(&p),
+            [format!(
+                "care/day-1-call/ep-1/0 done 2026-03-03 10:00:00 duplicate #{duplicate}"
+            )]
+        );
+    }
+}
