@@ -541,3 +541,56 @@ fn presales_first_follow_up_moved_onto_the_picked_ones_open_day_takes_it() {
         .iter()
         .any(|d| d.contains("follow-up")));
 }
+
+/// docs/closed-loop.md: a task closed by an outcome is kept as it happened. A phone lead
+/// not booked on Tue 10 Mar 2026: the first follow-up (D+3, Fri 13 Mar) is agreed for
+/// Fri 20 Mar; the second follow-up (its window D+4..D+30: Sat 14 Mar to Thu 9 Apr) was
+/// done on Mon 16 Mar. Done, it no longer waits for the day after the agreed first call:
+/// it keeps its window from 14 Mar, so the call on 16 Mar was on time (audit of 6
+/// December: it moved to 21 Mar, `after_earlier_call`, and its record contradicted it).
+/// Not done, it still waits: from Sat 21 Mar.
+#[test]
+fn a_done_second_follow_up_keeps_its_window_after_an_agreed_first_call() {
+    let ep = episode(
+        r#"{"id": "ep-3001", "event": "consultation", "at": "2026-03-10T16:00:00",
+            "attributes": {"source": "phone", "outcome": "not_booked"}, "patient": {"id": "p-61"}}"#,
+    );
+    let agreed = r#"{"task": "presales/first-follow-up/ep-3001/0", "outcome": "rescheduled", "at": "2026-03-13T15:00", "to": "2026-03-20T15:00"}"#;
+    let done = r#"{"task": "presales/second-follow-up/ep-3001/0", "outcome": "done", "at": "2026-03-16T15:00"}"#;
+    let second = |outcomes: &str| {
+        let h = followup::history::History::from_json(
+            "history",
+            &format!(r#"{{"outcomes": [{outcomes}]}}"#),
+        )
+        .unwrap();
+        let p = builtin().plan_with(&ep, &h, &Calendar::default()).unwrap();
+        let t = (p.tasks.iter())
+            .find(|t| t.id() == "presales/second-follow-up/ep-3001/0")
+            .unwrap()
+            .clone();
+        (
+            t.earliest.to_string(),
+            t.due.to_string(),
+            t.latest.to_string(),
+            t.shifted,
+        )
+    };
+    assert_eq!(
+        second(&format!("{agreed}, {done}")),
+        (
+            "2026-03-14".into(),
+            "2026-03-14".into(),
+            "2026-04-09".into(),
+            None
+        )
+    );
+    assert_eq!(
+        second(agreed),
+        (
+            "2026-03-21".into(),
+            "2026-03-21".into(),
+            "2026-04-09".into(),
+            Some(followup::calendar::ShiftReason::AfterEarlierCall)
+        )
+    );
+}

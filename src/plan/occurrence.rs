@@ -544,11 +544,27 @@ impl Planner<'_> {
         } else {
             due
         };
+        // What happened so far: a task with outcomes recorded happened, whatever facts
+        // came since.
+        let entries = match self.ledger.as_mut() {
+            Some(l) => l.take(&program.id, &step.info.step, n),
+            None => None,
+        };
         // docs/domain.md §4: the second follow-up is picked "from the first call". While
         // no day is picked, it does not come before an earlier call of its program that
         // the history agreed for a later day: it waits until the day after it, within
-        // its window.
-        if step.info.picked_by.is_some() && self.ledger.is_some() {
+        // its window. Once picked or closed (done, declined), its days are its own.
+        let settled = entries.as_ref().is_some_and(|list| {
+            list.iter().any(|e| {
+                use crate::history::OutcomeKind as K;
+                e.derived.is_none()
+                    && matches!(
+                        e.outcome.outcome,
+                        K::Picked | K::Done | K::Declined | K::AbnormalRecovery
+                    )
+            })
+        });
+        if step.info.picked_by.is_some() && self.ledger.is_some() && !settled {
             let last_agreed = (self.plan.tasks.iter())
                 .filter(|t| {
                     t.shifted == Some(ShiftReason::Agreed)
@@ -591,12 +607,6 @@ impl Planner<'_> {
             latest
         } else {
             due
-        };
-        // What happened so far: a task with outcomes recorded happened, whatever facts
-        // came since.
-        let entries = match self.ledger.as_mut() {
-            Some(l) => l.take(&program.id, &step.info.step, n),
-            None => None,
         };
         let recorded = entries.as_ref().is_some_and(|list| {
             list.iter().any(|e| {
