@@ -305,3 +305,27 @@ fn closed_days_follow_each_steps_policy() {
         ]
     );
 }
+
+/// The same month-6 selling call for a patient who recovered on 1 Aug 2026, before its
+/// day (Wed 2 Sep): it does not wait, and is worth doing as long as any call, 7 days
+/// after its day (docs/rule-format.md, expiry: `phone`, 7 days after its last on-time
+/// day): until Wed 9 Sep, not until the wait's end on 2 Dec (audit of 6 December).
+#[test]
+fn a_selling_call_whose_fact_came_first_expires_as_any_call() {
+    let p = plan(
+        r#"{"id": "ep-1", "event": "procedure", "at": "2026-03-02T10:00:00",
+            "attributes": {"category": "plastic", "setting": "outpatient"},
+            "patient": {"id": "p-1"}, "facts": [{"kind": "recovered", "at": "2026-08-01T10:00:00"}]}"#,
+    );
+    let further = (p.tasks.iter())
+        .find(|t| t.step() == "further-needs-call")
+        .unwrap();
+    assert_eq!(further.waits_for(), None);
+    assert_eq!(
+        (
+            further.due.to_string(),
+            further.expires.map(|d| d.to_string())
+        ),
+        ("2026-09-02".to_string(), Some("2026-09-09".to_string()))
+    );
+}

@@ -422,7 +422,9 @@ impl Planner<'_> {
                     // The wait moves the whole schedule, expiry included.
                     expires = expires.and(shift::expiry_from(step, anchor, due));
                 }
-                Some(_) => {}
+                // The fact came before the task's day: it does not wait, and is worth
+                // doing as long as a task that never waits.
+                Some(_) => expires = expires.and(shift::expiry_from(step, anchor, rule_day)),
                 None => {
                     let not_come = |fact: Option<NaiveDate>| match fact {
                         Some(late) => format!("it came on {late}, too late"),
