@@ -5,7 +5,7 @@
 //! Dates counted by hand: 12 Feb 2026 is a Thursday. The 2026 Spring Festival break runs
 //! from Sun 15 to Mon 23 Feb; Sat 14 and Sat 28 Feb are make-up working days.
 
-use crate::support::{assert_calendar, builtin, dropped, episode, ser};
+use crate::support::{assert_calendar, builtin, dropped, episode, plan, ser};
 use followup::{
     calendar::Calendar,
     plan::Plan,
@@ -415,19 +415,14 @@ fn greetings_under_the_cap_stay_on_their_day_or_are_dropped() {
 /// naming the missing attribute, instead of being left out in silence (audit H16).
 #[test]
 fn a_plastic_surgery_without_its_setting_lists_the_steps_it_could_not_choose() {
-    let plan = |setting: &str| {
-        builtin()
-            .plan(
-                &episode(&format!(
-                    r#"{{"id": "ep-9", "event": "procedure", "at": "2026-03-02T10:00:00",
-                        "attributes": {{"category": "plastic"{setting}}},
-                        "patient": {{"id": "p-9"}}}}"#
-                )),
-                &Calendar::default(),
-            )
-            .unwrap()
+    let surgery = |setting: &str| {
+        plan(&format!(
+            r#"{{"id": "ep-9", "event": "procedure", "at": "2026-03-02T10:00:00",
+                "attributes": {{"category": "plastic"{setting}}},
+                "patient": {{"id": "p-9"}}}}"#
+        ))
     };
-    let none = plan("");
+    let none = surgery("");
     let lines: Vec<String> = (none.tasks.iter())
         .map(|t| format!("{} {}", t.due, t.step()))
         .collect();
@@ -460,7 +455,7 @@ fn a_plastic_surgery_without_its_setting_lists_the_steps_it_could_not_choose() {
     // Given either setting, the other setting's steps are simply not planned, and the
     // steps that test no setting are the same tasks.
     for setting in ["outpatient", "inpatient"] {
-        let given = plan(&format!(r#", "setting": "{setting}""#));
+        let given = surgery(&format!(r#", "setting": "{setting}""#));
         assert!(
             !dropped(&given)
                 .iter()
@@ -497,16 +492,11 @@ fn a_plastic_surgery_without_its_setting_lists_the_steps_it_could_not_choose() {
 /// Mar is reminded on the surgery's day, after the surgery (from 10:00).
 #[test]
 fn nothing_counted_from_a_visit_comes_before_the_event() {
-    let course = builtin()
-        .plan(
-            &episode(
-                r#"{"id": "c-1", "event": "course", "at": "2026-03-02T14:00:00",
-                    "attributes": {"category": "skin"}, "patient": {"id": "p-1"},
-                    "course": {"package": 2, "done": [], "planned": ["2026-03-02", "2026-03-09"]}}"#,
-            ),
-            &Calendar::default(),
-        )
-        .unwrap();
+    let course = plan(
+        r#"{"id": "c-1", "event": "course", "at": "2026-03-02T14:00:00",
+            "attributes": {"category": "skin"}, "patient": {"id": "p-1"},
+            "course": {"package": 2, "done": [], "planned": ["2026-03-02", "2026-03-09"]}}"#,
+    );
     let reminders: Vec<String> = (course.tasks.iter())
         .filter(|t| t.step() == "session-reminder")
         .map(|t| format!("{} {}", t.id(), t.due))
@@ -523,17 +513,12 @@ fn nothing_counted_from_a_visit_comes_before_the_event() {
         dropped(&course)
     );
     let surgery = |review: &str| {
-        builtin()
-            .plan(
-                &episode(&format!(
-                    r#"{{"id": "ep-9", "event": "procedure", "at": "2026-03-02T10:00:00",
-                        "attributes": {{"category": "plastic", "setting": "outpatient"}},
-                        "milestones": {{"review_visit": "{review}"}},
-                        "patient": {{"id": "p-9"}}}}"#
-                )),
-                &Calendar::default(),
-            )
-            .unwrap()
+        plan(&format!(
+            r#"{{"id": "ep-9", "event": "procedure", "at": "2026-03-02T10:00:00",
+                "attributes": {{"category": "plastic", "setting": "outpatient"}},
+                "milestones": {{"review_visit": "{review}"}},
+                "patient": {{"id": "p-9"}}}}"#
+        ))
     };
     let same_day = surgery("2026-03-02");
     assert!(!same_day.tasks.iter().any(|t| t.step() == "review-reminder"));
