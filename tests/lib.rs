@@ -7,6 +7,7 @@ mod error_codes;
 mod explain;
 mod export;
 mod golden;
+mod golden_aftersales;
 mod golden_categories;
 mod golden_courses;
 mod golden_presales;

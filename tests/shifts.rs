@@ -299,3 +299,74 @@ fn a_call_crowded_out_in_the_first_placement_names_the_call_that_supersedes_it()
         ["t/day-3-call/ep-1/0 superseded day-6-call 2026-02-16"]
     );
 }
+
+/// `due earliest..latest` of the one task of a plan made by [`plan`].
+fn days_of(step: &str, at: &str, cal: &str) -> String {
+    let p = plan(step, at, cal);
+    let t = p.tasks.first().expect("one task");
+    format!("{} {}..{}", t.due, t.earliest, t.latest)
+}
+
+/// docs/rule-format.md, `"fixed": true`: a window's days stay where the rule puts them.
+/// A D+1 call after Mon 2 Mar 2026, on time 3 days (Tue 3 to Fri 6), the desk closed on
+/// Tue 3: it goes to Wed 4 either way; a fixed window still ends on Fri 6, one that
+/// follows its due day on Sat 7 (and opens on Wed 4). Closed from Tue 3 to Fri 6, the
+/// whole window: the first open day, Sat 7, on time that day only.
+#[test]
+fn a_fixed_window_keeps_its_days_when_the_task_moves() {
+    let at = "2026-03-02T10:00:00";
+    let step = |window: &str| format!(r#""offset": "P1D", "window": {window}"#);
+    let tue = r#"{"closed_dates": ["2026-03-03"]}"#;
+    assert_eq!(
+        days_of(&step(r#"{"latest": "P3D", "fixed": true}"#), at, tue),
+        "2026-03-04 2026-03-03..2026-03-06"
+    );
+    assert_eq!(
+        days_of(&step(r#"{"latest": "P3D"}"#), at, tue),
+        "2026-03-04 2026-03-04..2026-03-07"
+    );
+    let all = r#"{"closed_dates": ["2026-03-03", "2026-03-04", "2026-03-05", "2026-03-06"]}"#;
+    assert_eq!(
+        days_of(&step(r#"{"latest": "P3D", "fixed": true}"#), at, all),
+        "2026-03-07 2026-03-03..2026-03-07"
+    );
+}
+
+/// A fixed window is searched both ways before any day outside it. "Around D+10" (Thu
+/// 12 Mar, ± 3: Mon 9 to Sun 15) with `next_open_day`, closed Thu 12 to Mon 16: nothing
+/// ahead inside the window, so back to Wed 11; not fixed, the call goes ahead to Tue 17
+/// and its window with it (Sat 14 to Fri 20). With `previous_open_day`, a window from
+/// the rule's day (Wed 4, on time to Fri 6) closed on Wed 4 only: back would leave the
+/// window, so ahead to Thu 5; not fixed, back to Tue 3.
+#[test]
+fn a_fixed_window_is_searched_both_ways_first() {
+    let at = "2026-03-02T10:00:00";
+    let closed = r#"{"closed_dates": ["2026-03-12", "2026-03-13", "2026-03-14", "2026-03-15", "2026-03-16"]}"#;
+    let around = |fixed: &str| {
+        format!(
+            r#""offset": "P10D", "window": {{"around": "P3D"{fixed}}}, "closed_day": "next_open_day""#
+        )
+    };
+    assert_eq!(
+        days_of(&around(r#", "fixed": true"#), at, closed),
+        "2026-03-11 2026-03-09..2026-03-15"
+    );
+    assert_eq!(
+        days_of(&around(""), at, closed),
+        "2026-03-17 2026-03-14..2026-03-20"
+    );
+    let wed = r#"{"closed_dates": ["2026-03-04"]}"#;
+    let previous = |fixed: &str| {
+        format!(
+            r#""offset": "P2D", "window": {{"latest": "P2D"{fixed}}}, "closed_day": "previous_open_day""#
+        )
+    };
+    assert_eq!(
+        days_of(&previous(r#", "fixed": true"#), at, wed),
+        "2026-03-05 2026-03-04..2026-03-06"
+    );
+    assert_eq!(
+        days_of(&previous(""), at, wed),
+        "2026-03-03 2026-03-03..2026-03-05"
+    );
+}

@@ -67,7 +67,12 @@ pub(super) fn time_overrides(
     Ok(out)
 }
 
-pub(super) fn window(w: &WindowDef, at: &str, limits: &Limits) -> Result<(i64, i64), Located> {
+/// A window's (earliest, latest) days from the due day, and whether it is `fixed`.
+pub(super) fn window(
+    w: &WindowDef,
+    at: &str,
+    limits: &Limits,
+) -> Result<(i64, i64, bool), Located> {
     let days = |text: &str,
                 here: String,
                 sign_ok: fn(i64) -> bool,
@@ -95,17 +100,22 @@ pub(super) fn window(w: &WindowDef, at: &str, limits: &Limits) -> Result<(i64, i
                 |d| d >= 0,
                 "a zero or positive duration",
             )?,
+            false,
         )),
-        WindowDef::Around(text) => {
+        WindowDef::Around { around, fixed } => {
             let d = days(
-                text,
+                around,
                 format!("{at}/around"),
                 |d| d >= 0,
                 "a zero or positive duration (days either side of the due day)",
             )?;
-            Ok((-d, d))
+            Ok((-d, d, *fixed))
         }
-        WindowDef::Range { earliest, latest } => {
+        WindowDef::Range {
+            earliest,
+            latest,
+            fixed,
+        } => {
             let e = match earliest {
                 Some(t) => days(
                     t,
@@ -124,7 +134,7 @@ pub(super) fn window(w: &WindowDef, at: &str, limits: &Limits) -> Result<(i64, i
                 )?,
                 None => 0,
             };
-            Ok((e, l))
+            Ok((e, l, *fixed))
         }
     }
 }

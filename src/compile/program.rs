@@ -105,6 +105,9 @@ pub(crate) struct Step {
     pub earliest: i64,
     /// Days after the due day the task is still on time (zero or positive).
     pub latest: i64,
+    /// The window's days are counted from the rule's day and stay there when the
+    /// calendar moves the task (`"fixed": true`); staff-picked windows always do.
+    pub fixed_window: bool,
     pub month_end: MonthEnd,
     pub closed_day: ClosedDay,
     /// Longest closed-day shift in days, if limited.

@@ -142,10 +142,10 @@ pub(super) fn compile_step(
         (None, Some(list)) => time_overrides(list, "/defaults/time_overrides")?,
         (None, None) => Vec::new(),
     };
-    let (earliest, latest) = match (&s.window, &d.window) {
+    let (earliest, latest, fixed_window) = match (&s.window, &d.window) {
         (Some(w), _) => window(w, &at("window"), limits)?,
         (None, Some(w)) => window(w, "/defaults/window", limits)?,
-        (None, None) => (0, 0),
+        (None, None) => (0, 0, false),
     };
     let max_shift = match (&s.max_shift, &d.max_shift) {
         (Some(m), _) => Some(max_shift(m, &at("max_shift"), limits)?),
@@ -281,6 +281,7 @@ pub(super) fn compile_step(
         time_overrides,
         earliest,
         latest,
+        fixed_window,
         month_end: s.month_end.or(d.month_end).unwrap_or_default(),
         closed_day: s.closed_day.or(d.closed_day).unwrap_or_default(),
         max_shift,

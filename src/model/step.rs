@@ -485,9 +485,17 @@ pub enum WindowDef {
         earliest: Option<String>,
         /// Latest, a zero or positive duration.
         latest: Option<String>,
+        /// The window's days are the rule's: a closed day moves the task within them,
+        /// not them (a promise: "every callback within 3 days").
+        fixed: bool,
     },
     /// An approximate day: due ± this duration ("around D+45").
-    Around(String),
+    Around {
+        /// Days either side of the due day.
+        around: String,
+        /// As in [`WindowDef::Range`].
+        fixed: bool,
+    },
 }
 
 #[derive(Deserialize)]
@@ -506,6 +514,8 @@ struct WindowRange {
     latest: Option<String>,
     #[serde(default)]
     around: Option<String>,
+    #[serde(default)]
+    fixed: bool,
 }
 
 impl<'de> Deserialize<'de> for TimeDef {
@@ -564,10 +574,14 @@ impl<'de> Deserialize<'de> for WindowDef {
                     (Some(_), true) => Err(de::Error::custom(
                         "\"around\" cannot be combined with \"earliest\" or \"latest\": expected either {\"around\": \"P3D\"} or {\"earliest\": …, \"latest\": …}",
                     )),
-                    (Some(a), false) => Ok(WindowDef::Around(a)),
+                    (Some(a), false) => Ok(WindowDef::Around {
+                        around: a,
+                        fixed: r.fixed,
+                    }),
                     (None, _) => Ok(WindowDef::Range {
                         earliest: r.earliest,
                         latest: r.latest,
+                        fixed: r.fixed,
                     }),
                 }
             }
@@ -580,19 +594,29 @@ impl Serialize for WindowDef {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
             WindowDef::Latest(l) => s.serialize_str(l),
-            WindowDef::Range { earliest, latest } => {
+            WindowDef::Range {
+                earliest,
+                latest,
+                fixed,
+            } => {
                 let mut m = BTreeMap::new();
                 if let Some(e) = earliest {
-                    m.insert("earliest", e);
+                    m.insert("earliest", serde_json::Value::from(e.as_str()));
                 }
                 if let Some(l) = latest {
-                    m.insert("latest", l);
+                    m.insert("latest", serde_json::Value::from(l.as_str()));
+                }
+                if *fixed {
+                    m.insert("fixed", serde_json::Value::Bool(true));
                 }
                 m.serialize(s)
             }
-            WindowDef::Around(a) => {
+            WindowDef::Around { around, fixed } => {
                 let mut m = BTreeMap::new();
-                m.insert("around", a);
+                m.insert("around", serde_json::Value::from(around.as_str()));
+                if *fixed {
+                    m.insert("fixed", serde_json::Value::Bool(true));
+                }
                 m.serialize(s)
             }
         }

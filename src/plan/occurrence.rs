@@ -539,9 +539,9 @@ impl Planner<'_> {
                 },
             }
         }
-        // A staff-picked window keeps the bounds the rule gives (D+4..D+30 stays D+30 when
-        // the first possible day moves); other windows follow their due day.
-        let latest_from = if step.info.picked_by.is_some() {
+        // A staff-picked or fixed window keeps the bounds the rule gives (D+4..D+30 stays
+        // D+30 when the first possible day moves); other windows follow their due day.
+        let latest_from = if step.info.picked_by.is_some() || step.fixed_window {
             rule_day
         } else {
             due
@@ -597,8 +597,9 @@ impl Planner<'_> {
                 }
             }
         }
+        let earliest_from = if step.fixed_window { rule_day } else { due };
         let (Some(earliest), Some(latest)) = (
-            shift::add_days(due, step.earliest),
+            shift::add_days(earliest_from, step.earliest).map(|e| e.min(due)),
             shift::add_days(latest_from, step.latest).map(|l| l.max(due)),
         ) else {
             return Err(self.out_of_range(step));

@@ -455,6 +455,13 @@ impl Planner<'_> {
         if step.info.picked_by.is_some() {
             lo = max_opt(lo, Some(rule_day));
         }
+        // A fixed window is a promise ("every callback within 3 days"): a day inside it,
+        // either way, before any day outside it.
+        if step.fixed_window
+            && let Some(d) = self.inside_window(step, rule_day, nominal, (lo, hi))
+        {
+            return Placed::Day(d, Some(reason));
+        }
         for &way in ways {
             if way == Way::Supersede {
                 if let Some(p) = self.superseded(step, rule_day, b, lo, &gap) {
@@ -473,6 +480,37 @@ impl Planner<'_> {
             }
         }
         self.not_placed(step, rule_day, nominal, reason, b, ways)
+    }
+
+    /// The day a fixed window's task takes inside its window (`rule_day` plus the step's
+    /// `earliest`..`latest`, within `lo..=hi`): the policy's way first, then the other.
+    fn inside_window(
+        &self,
+        step: &Step,
+        rule_day: NaiveDate,
+        nominal: NaiveDate,
+        (lo, hi): (Option<NaiveDate>, Option<NaiveDate>),
+    ) -> Option<NaiveDate> {
+        let lo = max_opt(lo, add_days(rule_day, step.earliest));
+        let hi = min_opt(hi, add_days(rule_day, step.latest));
+        let ways: &[Way] = match step.closed_day {
+            ClosedDay::Keep => &[],
+            ClosedDay::NextOpenDay => &[Way::Forward, Way::Backward],
+            ClosedDay::PreviousOpenDay => &[Way::Backward, Way::Forward],
+            ClosedDay::NearestOpenDay => &[Way::Nearest],
+        };
+        let lane = Some((step.info.role, nominal));
+        (ways.iter()).find_map(|&way| {
+            self.search(
+                step.info.channel,
+                rule_day,
+                way,
+                lo,
+                hi,
+                step.max_shift,
+                lane,
+            )
+        })
     }
 
     /// Superseded by the next task when a day on or after its rule day would have worked.

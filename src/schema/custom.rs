@@ -17,6 +17,9 @@ use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde_json::json;
 use std::borrow::Cow;
 
+/// What a window's `fixed` means, in the schema.
+const FIXED_WINDOW: &str = "The window's days are counted from the rule's day and stay there: a closed day moves the task to a working day inside them, either way, before any day outside them (a promise: \"every callback within 3 days\"); a closure over the whole window leaves the task on time on its day only. Staff-picked windows are always fixed.";
+
 /// The shape of a BCP 47 language tag, as `text::check_tag` checks it.
 const LANGUAGE_TAG: &str = "^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$";
 
@@ -129,20 +132,22 @@ fn schema_of<T: JsonSchema>(g: &mut SchemaGenerator) -> Schema {
                     "type": "object",
                     "properties": {
                         "earliest": field(g.subschema_for::<NonPositiveDaysOrWeeks>(), "The first on-time day, a zero or negative duration from the due day."),
-                        "latest": field(g.subschema_for::<DaysOrWeeks>(), "The last on-time day, a zero or positive duration from the due day.")
+                        "latest": field(g.subschema_for::<DaysOrWeeks>(), "The last on-time day, a zero or positive duration from the due day."),
+                        "fixed": {"type": "boolean", "description": FIXED_WINDOW}
                     },
                     "additionalProperties": false
                 },
                 {
                     "type": "object",
                     "properties": {
-                        "around": field(g.subschema_for::<DaysOrWeeks>(), "An approximate day: on time this many days either side of the due day.")
+                        "around": field(g.subschema_for::<DaysOrWeeks>(), "An approximate day: on time this many days either side of the due day."),
+                        "fixed": {"type": "boolean", "description": FIXED_WINDOW}
                     },
                     "required": ["around"],
                     "additionalProperties": false
                 }
             ]}),
-            "How long the task stays on time: a duration of days or weeks after the due day (`P2D`), `{\"earliest\": \"-P1D\", \"latest\": \"P2D\"}`, or `{\"around\": \"P3D\"}`; no months.",
+            "How long the task stays on time: a duration of days or weeks after the due day (`P2D`), `{\"earliest\": \"-P1D\", \"latest\": \"P2D\"}`, or `{\"around\": \"P3D\"}` (either with `\"fixed\": true`); no months.",
         ),
         "Fraction" => (
             json!({"type": "number", "exclusiveMinimum": 0, "maximum": 1}),

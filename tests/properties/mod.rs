@@ -10,7 +10,7 @@ use followup::{
     calendar::{Calendar, ShiftReason},
     episode::Episode,
     plan::{DropReason, Plan},
-    rules::{Channel, ClosedDay, Limits, MonthEnd, Offset, RuleSet, BUILTIN_RULES},
+    rules::{Channel, ClosedDay, Limits, MonthEnd, Offset, RuleSet, WindowDef, BUILTIN_RULES},
 };
 use followup::{episode::Dates, rules::Landing};
 use proptest::prelude::*;
@@ -96,6 +96,8 @@ struct StepFacts {
     channel: Channel,
     max_shift: Option<i64>,
     keep_beyond: bool,
+    /// Its window is `fixed`: a closed day moves it inside the window, either way.
+    fixed_window: bool,
 }
 
 fn step_facts(rules: &RuleSet) -> BTreeMap<(String, String), StepFacts> {
@@ -126,6 +128,10 @@ fn step_facts(rules: &RuleSet) -> BTreeMap<(String, String), StepFacts> {
                 .map(|m| Offset::parse(m).unwrap().signed_days().unwrap());
             let keep_beyond = s.beyond_max_shift.or(p.defaults.beyond_max_shift)
                 == Some(followup::rules::BeyondMaxShift::Keep);
+            let fixed_window = matches!(
+                s.window.as_ref().or(p.defaults.window.as_ref()),
+                Some(WindowDef::Range { fixed: true, .. } | WindowDef::Around { fixed: true, .. })
+            );
             out.insert(
                 (p.id.clone(), s.id.clone()),
                 StepFacts {
@@ -136,6 +142,7 @@ fn step_facts(rules: &RuleSet) -> BTreeMap<(String, String), StepFacts> {
                     channel: s.channel.or(p.defaults.channel).unwrap_or(Channel::Phone),
                     max_shift,
                     keep_beyond,
+                    fixed_window,
                 },
             );
         }

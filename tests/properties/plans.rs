@@ -338,6 +338,24 @@ proptest! {
                 continue;
             }
             let first = (0..800).map(|i| plus(t.nominal, i)).find(|&d| cal.works(f.channel, d)).unwrap();
+            let held_by_other = |d: NaiveDate| {
+                plan.tasks.iter().any(|o| {
+                    o.program() == t.program() && o.channel() == t.channel() && o.role() == t.role()
+                        && o.nominal != t.nominal && o.due == d
+                })
+            };
+            if f.fixed_window && t.due < t.nominal {
+                // A fixed window: back inside the window only when no day from the
+                // nominal day to the window's end works and is free.
+                prop_assert!(t.due >= t.earliest, "{} is due {} before its window {}", t.id(), t.due, t.earliest);
+                let mut d = t.nominal;
+                while d <= t.latest {
+                    prop_assert!(!cal.works(f.channel, d) || held_by_other(d) || d == ep.date(),
+                        "{} went back to {} though {} works", t.id(), t.due, d);
+                    d = plus(d, 1);
+                }
+                continue;
+            }
             if t.due < t.nominal {
                 // Only when the task would expire before the first day after.
                 prop_assert!(t.expires.is_some_and(|e| e < first), "{} is due {} before {}", t.id(), t.due, first);
