@@ -110,9 +110,16 @@ impl Planner<'_> {
             .or_else(|| self.windows.evening.outside(&blocked)))
     }
 
+    /// The part of `window` outside the clinic's quiet hours; when they cover all of it
+    /// (a clinic that never phones in the afternoon, and an afternoon step), the part of
+    /// the calendar's `day` window outside them, else of its `evening` window, as for a
+    /// patient's rest hours. A calendar read from JSON leaves part of its `day` window
+    /// free, so the error is for calendars that do not.
     fn outside_quiet(&self, step: &Step, window: TimeWindow) -> Result<TimeWindow> {
         let quiet = self.cal.quiet_hours();
-        window.outside(quiet).ok_or_else(|| {
+        let fallback =
+            || (self.windows.day.outside(quiet)).or_else(|| self.windows.evening.outside(quiet));
+        window.outside(quiet).or_else(fallback).ok_or_else(|| {
             let q: Vec<String> = quiet.iter().map(|w| w.to_string()).collect();
             Located::new(
                 "/quiet_hours",
