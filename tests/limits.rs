@@ -308,3 +308,34 @@ fn history_entries() {
         "max_history_entries",
     );
 }
+
+/// Plans are written in the years 0001 to 9999 (RFC 5545 and FHIR take no others; audit
+/// 9 of 6 December: an event in December 9999 gave dates like `+10000-01-04` and exports
+/// no reader takes). A plastic outpatient on 20 Dec 9999: the day-6 call (26 Dec) expires
+/// 7 days later, 2 Jan 10000, the first date past the end in the plan's order: refused,
+/// naming it. Ten years earlier the same episode plans (its last task, the M+12 message,
+/// is in 9990); so does one on 1 Jan 0001, whose tasks all come after it.
+#[test]
+fn a_plan_past_the_year_9999_is_refused() {
+    let ep = |at: &str| {
+        Episode::from_json(
+            "e",
+            &format!(
+                r#"{{"id": "e", "event": "procedure", "at": "{at}",
+                    "attributes": {{"category": "plastic", "setting": "outpatient"}},
+                    "patient": {{"id": "p"}}}}"#
+            ),
+        )
+        .unwrap()
+    };
+    let rules = RuleSet::builtin().unwrap();
+    let cal = Calendar::default();
+    let err = rules.plan(&ep("9999-12-20T10:00:00"), &cal).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "episode \"e\": /at: the plan reaches +10000-01-02 (plastic-aftercare/day-6-call/e/0), outside the years 0001 to 9999 that plans are written in: expected an event and dates that keep its tasks inside them"
+    );
+    let p = rules.plan(&ep("9989-12-20T10:00:00"), &cal).unwrap();
+    assert_eq!(p.tasks.last().map(|t| t.due.to_string()).as_deref(), Some("9990-12-20"));
+    assert!(rules.plan(&ep("0001-01-01T10:00:00"), &cal).is_ok());
+}

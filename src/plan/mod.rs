@@ -445,6 +445,7 @@ impl RuleSet {
         } else {
             sort_by_keys(&mut plan.tasks, key);
         }
+        writable_years(&plan, &what)?;
         // Ids are built only for occurrences of the same step and number.
         plan.dropped.sort_unstable_by(|a, b| {
             (a.program(), a.step(), a.occurrence)
@@ -452,6 +453,43 @@ impl RuleSet {
                 .then_with(|| a.id().cmp(&b.id()))
         });
         Ok((plan, explanations))
+    }
+}
+
+const FIRST_WRITABLE: NaiveDate = match NaiveDate::from_ymd_opt(1, 1, 1) {
+    Some(d) => d,
+    None => NaiveDate::MIN,
+};
+const LAST_WRITABLE: NaiveDate = match NaiveDate::from_ymd_opt(9999, 12, 31) {
+    Some(d) => d,
+    None => NaiveDate::MAX,
+};
+
+/// A plan's dates must be ones every reader takes: the years 0001 to 9999 (ISO 8601
+/// without expanded years; RFC 5545 and FHIR allow no others). An event in December
+/// 9999 would reach the year 10000: refused, naming the first task or dropped
+/// occurrence past the end.
+fn writable_years(plan: &Plan, what: &dyn Fn() -> String) -> Result<()> {
+    let outside = |d: NaiveDate| !(FIRST_WRITABLE..=LAST_WRITABLE).contains(&d);
+    let task = (plan.tasks.iter()).find_map(|t| {
+        let worst = [t.earliest, t.due, t.latest, t.nominal, t.expires.unwrap_or(t.due)]
+            .into_iter()
+            .find(|d| outside(*d))?;
+        Some((worst, t.id()))
+    });
+    let dropped = || {
+        (plan.dropped.iter()).find_map(|d| Some((d.nominal.filter(|n| outside(*n))?, d.id())))
+    };
+    match task.or_else(dropped) {
+        None => Ok(()),
+        Some((day, id)) => Err(episode_error(
+            &what(),
+            "/at".into(),
+            format!(
+                "the plan reaches {day} ({id}), outside the years 0001 to 9999 that plans are written in: expected an event and dates that keep its tasks inside them"
+            ),
+            None,
+        )),
     }
 }
 
