@@ -582,7 +582,7 @@ fn an_unknown_placeholder_is_a_compile_error_at_its_language() {
 }
 
 /// `Plan::to_json` writes filled texts straight from their templates: the same bytes as
-/// serde_json, whatever the values hold (quotes, backslashes, control characters, emoji,
+/// serde_json, whatever the texts hold (quotes, backslashes, control characters, emoji,
 /// GSM extension characters), in every language, with `long_message` as the SMS segment
 /// count says, on both sides of the one-segment limits.
 #[test]
@@ -609,7 +609,8 @@ fn to_json_writes_filled_texts_as_serde_json_does() {
         ("Ann", &[]),
         ("Anna", &["zh"]),
         ("{An}", &["zh", "en"]),
-        ("A\nB\u{1}😀", &["zh", "en"]),
+        // Control characters are refused in names (they stay in the scripts above).
+        ("A\\B\u{a0}😀", &["zh", "en"]),
         ("€€", &[]),
         ("", &["en"]),
     ] {

@@ -151,3 +151,35 @@ fn a_text_holds_at_most_8_languages() {
 fn assert_error(e: &str, at: &str, says: &str) {
     assert!(e.starts_with(at) && e.ends_with(says), "{e}");
 }
+
+/// A value that fills a placeholder holds no control character (audit 9 of 6 December: a
+/// NUL and an escape in a patient's name went into messages and, raw, into the CSV
+/// export). Printable signs that share their first UTF-8 byte with the C1 controls stay:
+/// the middle dot of 买买提·艾力 (U+00B7), the non-breaking space (U+00A0). A clinic's
+/// name with a tab is refused when the calendar is read.
+#[test]
+fn a_value_that_fills_a_placeholder_is_printable() {
+    let rules = build("{patient}，{procedure}，{owner}").unwrap();
+    let ep = rules
+        .read_episode("ep.json", &episode("买买提·艾力", "双眼皮\u{a0}修复", "小周"))
+        .unwrap();
+    let plan = rules.plan(&ep, &Calendar::default()).unwrap();
+    let script = plan.tasks[0].script().unwrap().get(followup::rules::Lang::Zh).to_string();
+    assert_eq!(script, "买买提·艾力，双眼皮\u{a0}修复，小周");
+    let e = rules
+        .read_episode("ep.json", &episode("王\\u0007女士", "x", "x"))
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        e,
+        "ep.json: /patient/name (line 4, column 36): the patient's name holds the control character U+0007 at character 2: expected printable text"
+    );
+    let e = Calendar::from_json("cal.json", r#"{"clinic": {"zh": "美\t丽", "en": "Clinic"}}"#)
+        .unwrap_err()
+        .to_string();
+    assert!(e.starts_with("cal.json: /clinic/zh"), "{e}");
+    assert!(
+        e.ends_with("the clinic's name holds the control character U+0009: expected printable text"),
+        "{e}"
+    );
+}

@@ -57,7 +57,22 @@ fn clinic_name_not_empty(spec: &Spec) -> Result<(), Located> {
                     ),
                 ))
             }
-            None => Ok(()),
+            None => match (name.iter())
+                .find_map(|(tag, s)| Some((tag, s.chars().find(|c| c.is_control())?)))
+            {
+                Some((tag, c)) => {
+                    let mut at = "/clinic".to_string();
+                    push_key(&mut at, tag);
+                    Err(Located::new(
+                        at,
+                        format!(
+                            "the clinic's name holds the control character U+{:04X}: expected printable text",
+                            u32::from(c)
+                        ),
+                    ))
+                }
+                None => Ok(()),
+            },
         },
     }
 }

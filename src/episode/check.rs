@@ -8,14 +8,16 @@ use crate::limits::{Limits, MAX_VALUE_CHARS};
 
 /// The characters of episode and patient ids: 1 to 64 of `A-Z a-z 0-9 . _ -`. Task ids are
 /// `program/step/episode/occurrence`, so an id must not hold `/`; patient-level plans use
-/// `patient:<id>`, so an episode id must not hold `:`.
-pub const ID_CHARS: &str = "1 to 64 of A-Z, a-z, 0-9, '.', '_' and '-'";
+/// `patient:<id>`, so an episode id must not hold `:`; nor be `.` or `..` (dots alone),
+/// which name folders in a path.
+pub const ID_CHARS: &str = "1 to 64 of A-Z, a-z, 0-9, '.', '_' and '-', not dots alone";
 
 fn is_safe_id(id: &str) -> bool {
     (1..=64).contains(&id.len())
         && id
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+        && id.bytes().any(|b| b != b'.')
 }
 
 type Check = fn(&Episode, &Limits) -> Result<(), Located>;
@@ -251,8 +253,20 @@ fn fact_count(ep: &Episode, limits: &Limits) -> Result<(), Located> {
 }
 
 /// A value that may fill a placeholder (`{patient}`, `{owner}`, `{procedure}`) holds at
-/// most [`MAX_VALUE_CHARS`] characters: a filled text stays small.
+/// most [`MAX_VALUE_CHARS`] characters, and no control character (a NUL, an escape, a
+/// line break: they would go into messages and exports): a filled text stays small and
+/// printable.
 fn value(at: &dyn Fn() -> String, what: &str, v: &str) -> Result<(), Located> {
+    if let Some((i, c)) = v.chars().enumerate().find(|(_, c)| c.is_control()) {
+        return Err(Located::new(
+            at(),
+            format!(
+                "the {what} holds the control character U+{:04X} at character {}: expected printable text",
+                u32::from(c),
+                i + 1
+            ),
+        ));
+    }
     // Bytes bound characters: most values are checked without counting.
     if v.len() <= MAX_VALUE_CHARS {
         return Ok(());
@@ -267,6 +281,13 @@ fn value(at: &dyn Fn() -> String, what: &str, v: &str) -> Result<(), Located> {
     ))
 }
 
+/// No byte that may start a control character: C0 and DEL, and 0xC2, which leads the
+/// C1 controls (U+0080-U+009F) and a few printable signs (`·`, which [`value`] then
+/// tells apart).
+fn plain(v: &str) -> bool {
+    !v.bytes().any(|b| b < 0x20 || b == 0x7f || b == 0xc2)
+}
+
 fn patient_name(ep: &Episode, _: &Limits) -> Result<(), Located> {
     match &ep.patient.name {
         Some(name) => value(&|| "/patient/name".into(), "patient's name", name),
@@ -276,7 +297,7 @@ fn patient_name(ep: &Episode, _: &Limits) -> Result<(), Located> {
 
 fn values(ep: &Episode, limits: &Limits) -> Result<(), Located> {
     // Every plan checks its episode: the common case, all short, in one pass.
-    let short = |v: &str| v.len() <= MAX_VALUE_CHARS;
+    let short = |v: &str| v.len() <= MAX_VALUE_CHARS && plain(v);
     if ep.patient.name.as_deref().is_none_or(short)
         && ep.attributes.values().all(|v| short(v))
         && ep

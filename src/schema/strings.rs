@@ -94,9 +94,9 @@ shapes! {
     /// An id: 1 to 64 lower-case letters, digits, `-` or `_`, starting with a letter or
     /// digit.
     Id => pattern(ID);
-    /// An id of the host's data (episode, patient, staff): 1 to 64 of `A-Z a-z 0-9 . _ -`
-    /// (a task id is `program/step/episode/occurrence`).
-    SafeId => pattern("[A-Za-z0-9._-]{1,64}");
+    /// An id of the host's data (episode, patient, staff): 1 to 64 of `A-Z a-z 0-9 . _ -`,
+    /// not dots alone (a task id is `program/step/episode/occurrence`).
+    SafeId => pattern("(?!\\.+$)[A-Za-z0-9._-]{1,64}");
     /// An ISO 8601 duration of days, weeks, months or years, with an optional sign
     /// (`P1D`, `-P1D`, `P2W`, `P1M`, `P1Y2M3W4D`); months come before days.
     Offset => pattern(&format!("[+-]?P{}", ymwd()));

@@ -177,7 +177,7 @@ fn the_patient_and_the_episodes_are_checked_when_planned() {
         .plan_notices(&patient(r#"{"id": "p/1"}"#), &[], &list, &cal)
         .unwrap_err();
     assert!(err.is_episode());
-    assert_eq!(err.to_string(), "patient \"p/1\": /patient/id: invalid patient id \"p/1\": expected 1 to 64 of A-Z, a-z, 0-9, '.', '_' and '-' (task ids are program/step/episode/occurrence)");
+    assert_eq!(err.to_string(), "patient \"p/1\": /patient/id: invalid patient id \"p/1\": expected 1 to 64 of A-Z, a-z, 0-9, '.', '_' and '-', not dots alone (task ids are program/step/episode/occurrence)");
     let other = procedure("ep-9", "laser", "outpatient"); // of patient p-1
     let err = rules
         .plan_notices(&patient(r#"{"id": "p-2"}"#), &[other], &list, &cal)
