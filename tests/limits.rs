@@ -336,6 +336,9 @@ fn a_plan_past_the_year_9999_is_refused() {
         "episode \"e\": /at: the plan reaches +10000-01-02 (plastic-aftercare/day-6-call/e/0), outside the years 0001 to 9999 that plans are written in: expected an event and dates that keep its tasks inside them"
     );
     let p = rules.plan(&ep("9989-12-20T10:00:00"), &cal).unwrap();
-    assert_eq!(p.tasks.last().map(|t| t.due.to_string()).as_deref(), Some("9990-12-20"));
+    assert_eq!(
+        p.tasks.last().map(|t| t.due.to_string()).as_deref(),
+        Some("9990-12-20")
+    );
     assert!(rules.plan(&ep("0001-01-01T10:00:00"), &cal).is_ok());
 }

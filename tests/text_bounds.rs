@@ -161,10 +161,17 @@ fn assert_error(e: &str, at: &str, says: &str) {
 fn a_value_that_fills_a_placeholder_is_printable() {
     let rules = build("{patient}，{procedure}，{owner}").unwrap();
     let ep = rules
-        .read_episode("ep.json", &episode("买买提·艾力", "双眼皮\u{a0}修复", "小周"))
+        .read_episode(
+            "ep.json",
+            &episode("买买提·艾力", "双眼皮\u{a0}修复", "小周"),
+        )
         .unwrap();
     let plan = rules.plan(&ep, &Calendar::default()).unwrap();
-    let script = plan.tasks[0].script().unwrap().get(followup::rules::Lang::Zh).to_string();
+    let script = plan.tasks[0]
+        .script()
+        .unwrap()
+        .get(followup::rules::Lang::Zh)
+        .to_string();
     assert_eq!(script, "买买提·艾力，双眼皮\u{a0}修复，小周");
     let e = rules
         .read_episode("ep.json", &episode("王\\u0007女士", "x", "x"))
@@ -174,12 +181,17 @@ fn a_value_that_fills_a_placeholder_is_printable() {
         e,
         "ep.json: /patient/name (line 4, column 36): the patient's name holds the control character U+0007 at character 2: expected printable text"
     );
-    let e = Calendar::from_json("cal.json", r#"{"clinic": {"zh": "美\t丽", "en": "Clinic"}}"#)
-        .unwrap_err()
-        .to_string();
+    let e = Calendar::from_json(
+        "cal.json",
+        r#"{"clinic": {"zh": "美\t丽", "en": "Clinic"}}"#,
+    )
+    .unwrap_err()
+    .to_string();
     assert!(e.starts_with("cal.json: /clinic/zh"), "{e}");
     assert!(
-        e.ends_with("the clinic's name holds the control character U+0009: expected printable text"),
+        e.ends_with(
+            "the clinic's name holds the control character U+0009: expected printable text"
+        ),
         "{e}"
     );
 }

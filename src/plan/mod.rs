@@ -472,14 +472,19 @@ const LAST_WRITABLE: NaiveDate = match NaiveDate::from_ymd_opt(9999, 12, 31) {
 fn writable_years(plan: &Plan, what: &dyn Fn() -> String) -> Result<()> {
     let outside = |d: NaiveDate| !(FIRST_WRITABLE..=LAST_WRITABLE).contains(&d);
     let task = (plan.tasks.iter()).find_map(|t| {
-        let worst = [t.earliest, t.due, t.latest, t.nominal, t.expires.unwrap_or(t.due)]
-            .into_iter()
-            .find(|d| outside(*d))?;
+        let worst = [
+            t.earliest,
+            t.due,
+            t.latest,
+            t.nominal,
+            t.expires.unwrap_or(t.due),
+        ]
+        .into_iter()
+        .find(|d| outside(*d))?;
         Some((worst, t.id()))
     });
-    let dropped = || {
-        (plan.dropped.iter()).find_map(|d| Some((d.nominal.filter(|n| outside(*n))?, d.id())))
-    };
+    let dropped =
+        || (plan.dropped.iter()).find_map(|d| Some((d.nominal.filter(|n| outside(*n))?, d.id())));
     match task.or_else(dropped) {
         None => Ok(()),
         Some((day, id)) => Err(episode_error(
