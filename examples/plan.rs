@@ -142,10 +142,7 @@ fn parse_args() -> Result<Option<Args>, String> {
             "--no-texts" => out.texts = false,
             "--as-of" => {
                 let v = support::value(&mut args, "--as-of")?;
-                out.as_of = Some(
-                    v.parse::<chrono::NaiveDate>()
-                        .map_err(|_| format!("--as-of {v:?}: expected YYYY-MM-DD"))?,
-                );
+                out.as_of = Some(support::day("--as-of", &v)?);
             }
             "-h" | "--help" => return Ok(None),
             other => return Err(format!("unknown argument {other:?}; try --help")),

@@ -66,10 +66,7 @@ fn parse_args() -> Result<Option<Args>, String> {
             "--history" => out.history = Some(v(&mut args)?.into()),
             "--from" => {
                 let s = v(&mut args)?;
-                out.from = Some(
-                    s.parse()
-                        .map_err(|_| format!("--from {s:?}: expected YYYY-MM-DD"))?,
-                );
+                out.from = Some(support::day("--from", &s)?);
             }
             "--days" => {
                 let s = v(&mut args)?;

@@ -50,9 +50,7 @@ fn parse_args() -> Result<Option<Args>, String> {
         match arg.as_str() {
             "--day" => {
                 let v = value()?;
-                out.day = v
-                    .parse()
-                    .map_err(|_| format!("--day {v:?}: expected YYYY-MM-DD"))?;
+                out.day = support::day("--day", &v)?;
             }
             "--role" => {
                 let v = value()?;

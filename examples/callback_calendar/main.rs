@@ -190,10 +190,7 @@ fn parse_args() -> Result<Option<Args>, String> {
             "--calendar" => out.calendars.push(support::value(&mut args, "--calendar")?),
             "--as-of" => {
                 let v = support::value(&mut args, "--as-of")?;
-                out.as_of = Some(
-                    v.parse()
-                        .map_err(|_| format!("--as-of {v:?}: expected YYYY-MM-DD"))?,
-                );
+                out.as_of = Some(support::day("--as-of", &v)?);
             }
             "--greetings" => out.greetings = true,
             "--explain" => out.explain = true,

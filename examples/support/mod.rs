@@ -180,6 +180,22 @@ pub fn value(args: &mut impl Iterator<Item = String>, flag: &str) -> Result<Stri
     args.next().ok_or_else(|| format!("{flag} needs a value"))
 }
 
+/// A day given on the command line: `YYYY-MM-DD` exactly, as the help says (chrono alone
+/// also takes `+2026-03-05` and `-0001-01-01`).
+#[allow(dead_code)]
+pub fn day(flag: &str, v: &str) -> Result<chrono::NaiveDate, String> {
+    let b = v.as_bytes();
+    let shaped = b.len() == 10
+        && b.iter().enumerate().all(|(i, c)| match i {
+            4 | 7 => *c == b'-',
+            _ => c.is_ascii_digit(),
+        });
+    shaped
+        .then(|| v.parse().ok())
+        .flatten()
+        .ok_or_else(|| format!("{flag} {v:?}: expected YYYY-MM-DD"))
+}
+
 /// Exit code: it ran and the answer is yes (the output is on stdout).
 #[allow(dead_code)]
 pub const EXIT_OK: i32 = 0;
