@@ -12,7 +12,7 @@ use std::fmt::{self, Write};
 /// (`HH:MM`), `earliest`, `latest`, `nominal`, `shifted` (the reason's name or empty),
 /// `expires`; `state` (`open`, `started`, `done`, `superseded`, `expired`: what the
 /// history and the as-of day say), `as_of_status` (`upcoming`, `open`, `missed`,
-/// `expired` or empty), `outcome` (the history's outcome or empty), `waits_for`;
+/// `expired`, `closed`, `waiting` or empty), `outcome` (the history's outcome or empty), `waits_for`;
 /// `title`, `script` in [`Options::lang`].
 pub const CSV_COLUMNS: [&str; 25] = [
     "id",

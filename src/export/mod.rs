@@ -284,7 +284,8 @@ pub(crate) fn state_name(s: State) -> &'static str {
     }
 }
 
-/// The as-of status's name (`upcoming`, `open`, `missed`, `expired`, `closed`).
+/// The as-of status's name (`upcoming`, `open`, `missed`, `expired`, `closed`,
+/// `waiting`).
 pub(crate) fn status_name(s: Status) -> &'static str {
     match s {
         Status::Upcoming => "upcoming",
@@ -292,5 +293,6 @@ pub(crate) fn status_name(s: Status) -> &'static str {
         Status::Missed => "missed",
         Status::Expired => "expired",
         Status::Closed => "closed",
+        Status::Waiting => "waiting",
     }
 }

@@ -172,7 +172,8 @@ impl RuleSet {
     }
 
     /// Plans as [`RuleSet::plan`] does, then marks each task with its [`Status`] on
-    /// `as_of`: `upcoming`, `open` (inside its window: do it now) or `missed`. Dates are
+    /// `as_of`: `upcoming`, `open` (inside its window: do it now), `missed`, `expired` or
+    /// `waiting` (for a fact, [`Status::Waiting`]). Dates are
     /// never moved to `as_of`: re-planning after a state change does not replay every past
     /// reminder as due today, a known failure of booking systems.
     ///

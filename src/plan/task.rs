@@ -563,11 +563,18 @@ pub enum Status {
     /// reported, or an unanswered call a further attempt took over): nothing is left to
     /// do, whatever the day.
     Closed,
+    /// Its window has started (or ended), but it waits for a fact that has not happened
+    /// ([`Task::waits_for`]: a sales-flavoured call waits for `recovered`): not to be
+    /// done yet, and not overdue; re-plan when the fact is recorded. Worklists leave it
+    /// out and [`crate::replan::compliance`] counts it pending. Before its window, it is
+    /// upcoming.
+    Waiting,
 }
 
 impl Status {
     /// The status of `task` on `as_of`: [`Status::Closed`] for a task the history
-    /// closed, else by its days.
+    /// closed, [`Status::Waiting`] for one whose window has started and that waits for a
+    /// fact, else by its days.
     ///
     /// ```
     /// use followup::{calendar::Calendar, episode::Episode, history::History, rules::RuleSet, plan::Status};
@@ -584,6 +591,12 @@ impl Status {
     pub fn of(task: &Task, as_of: NaiveDate) -> Status {
         if task.is_closed() {
             Status::Closed
+        } else if task.waits_for().is_some() {
+            if task.earliest <= as_of {
+                Status::Waiting
+            } else {
+                Status::Upcoming
+            }
         } else if task.expires.is_some_and(|e| e < as_of) {
             Status::Expired
         } else if task.latest < as_of {
@@ -826,6 +839,7 @@ impl Status {
             Status::Missed => ("已逾期", "missed"),
             Status::Expired => ("已失效", "expired"),
             Status::Closed => ("已关闭", "closed"),
+            Status::Waiting => ("待条件", "waiting"),
         })
     }
 }

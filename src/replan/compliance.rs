@@ -195,6 +195,10 @@ pub struct ComplianceReport {
 /// - **pending**: not done, and `latest` is `as_of` or later (or the task waits for a
 ///   fact).
 ///
+/// Completions (and records of the history) made after `as_of` are not counted: the
+/// report is the one that day would have given, whenever it is made again. A completion
+/// with an empty `by` counts in the totals and by role, under nobody in `by_person`.
+///
 /// When a task has several completions (a call not answered, then one that was), the
 /// earliest counts; the others change nothing. A task the history closed as done
 /// ([`Task::record`], plans made with [`crate::rules::RuleSet::plan_with`]) counts as completed
@@ -241,8 +245,12 @@ pub fn compliance<'a>(
     let mut tasks = unique(tasks);
     tasks.sort_by(|a, b| task_order(a, b));
 
-    // The earliest completion of each task id.
-    let mut sorted: Vec<&Completion> = completions.iter().collect();
+    // The earliest completion of each task id, among those made by `as_of`: a report as
+    // of a day stays the same when it is made again later, with more records.
+    let known_then = |at: chrono::NaiveDateTime| at.date() <= period.as_of;
+    let mut sorted: Vec<&Completion> = (completions.iter())
+        .filter(|c| known_then(c.done_at))
+        .collect();
     sorted.sort_by(|a, b| (a.done_at, a).cmp(&(b.done_at, b)));
     let mut first: BTreeMap<&str, &Completion> = BTreeMap::new();
     for c in sorted {
@@ -268,7 +276,7 @@ pub fn compliance<'a>(
         let recorded = task
             .record
             .as_ref()
-            .filter(|_| task.is_done())
+            .filter(|r| task.is_done() && known_then(r.at))
             .map(|r| Completion {
                 task_id: task.id(),
                 done_at: r.at,

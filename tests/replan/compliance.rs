@@ -247,3 +247,42 @@ fn the_worklist_samples_match_their_hand_tally() {
     assert_eq!(t.on_time_per_mille(), Some(690));
     assert_eq!(report.unknown.len(), 1);
 }
+
+/// A report as of a day counts the completions made by then only (the rustdoc: "as they
+/// stand on `as_of`"; audit 9 of 6 December: a report as of 1 February credited calls
+/// made in March). The laser session of Mon 2 Mar 2026: the day-1 call (due Tue 3) done
+/// on the 3rd, the day-3 call (due Thu 5, on time that day, worth doing until the 12th)
+/// done on Fri 20 Mar. As of Tue 10 Mar the day-3 call is missed (its day is past, it has
+/// not expired) and its completion is not known yet; as of 31 March it is late. The
+/// day-1 call is on time in both.
+#[test]
+fn a_report_as_of_a_day_counts_the_completions_made_by_then() {
+    let p = plan(&procedure("ep-b", "laser", "outpatient", "2026-03-02"));
+    let completions = [
+        done(
+            "laser-aftercare/day-1-call/ep-b/0",
+            "2026-03-03T10:00:00",
+            "wang",
+            "reached",
+        ),
+        done(
+            "laser-aftercare/day-3-call/ep-b/0",
+            "2026-03-20T15:00:00",
+            "wang",
+            "reached",
+        ),
+    ];
+    let status = |as_of: &str, step: &str| {
+        let period = CompliancePeriod {
+            from: date("2026-03-01"),
+            to: date("2026-03-09"),
+            as_of: date(as_of),
+        };
+        let r = compliance(&p.tasks, &completions, &period);
+        let t = r.tasks.iter().find(|c| c.task.step() == step).unwrap();
+        format!("{:?} {}", t.status, t.completion.is_some())
+    };
+    assert_eq!(status("2026-03-10", "day-1-call"), "OnTime true");
+    assert_eq!(status("2026-03-10", "day-3-call"), "Missed false");
+    assert_eq!(status("2026-03-31", "day-3-call"), "Late true");
+}

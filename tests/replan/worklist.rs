@@ -206,3 +206,51 @@ fn as_of_in_the_middle_of_a_plan_marks_missed_tasks_without_moving_them() {
     assert_eq!(status_on("2026-03-04"), Some(Status::Open));
     assert_eq!(status_on("2026-03-06"), Some(Status::Missed));
 }
+
+/// A task that waits for a fact is neither open nor overdue while it waits (audit 9 of
+/// 6 December: `missed`, "do it now", while the worklist left it out): the laser
+/// session of Mon 2 Mar 2026, its further-needs call at M+6 (Wed 2 Sep) waits for
+/// `recovered`. As of 1 Aug it is upcoming; as of Sat 5 Sep, its day past and no
+/// recovery recorded, it is waiting (the worklist of that day leaves it out). Recovered
+/// on 1 May, it no longer waits: as of 5 Sep it is missed like any call past its day and
+/// still worth making (until 9 Sep, 7 days after its day).
+#[test]
+fn a_task_waiting_for_a_fact_is_waiting_not_missed() {
+    use followup::plan::Status;
+    let status = |ep: &Episode, as_of: &str| {
+        let p = rules()
+            .plan_as_of(ep, &Calendar::default(), date(as_of))
+            .unwrap();
+        let t = p
+            .tasks
+            .iter()
+            .find(|t| t.step() == "further-needs-call")
+            .unwrap();
+        (t.due.to_string(), t.status)
+    };
+    let ep = procedure("ep-w", "laser", "outpatient", "2026-03-02");
+    assert_eq!(
+        status(&ep, "2026-08-01"),
+        ("2026-09-02".into(), Some(Status::Upcoming))
+    );
+    assert_eq!(
+        status(&ep, "2026-09-05"),
+        ("2026-09-02".into(), Some(Status::Waiting))
+    );
+    let p = rules().plan(&ep, &Calendar::default()).unwrap();
+    assert!(
+        !worklist(&p.tasks, date("2026-09-05"), None, &BTreeSet::new())
+            .iter()
+            .any(|i| i.task.step() == "further-needs-call")
+    );
+    let mut recovered = ep.clone();
+    recovered.facts.push(followup::episode::Fact {
+        kind: "recovered".into(),
+        at: "2026-05-01T10:00:00".parse().unwrap(),
+        channel: None,
+    });
+    assert_eq!(
+        status(&recovered, "2026-09-05"),
+        ("2026-09-02".into(), Some(Status::Missed))
+    );
+}
