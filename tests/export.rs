@@ -855,3 +855,25 @@ fn dropped_occurrences_are_not_exported_and_exports_are_deterministic() {
     assert_eq!(cal.todos.len(), plan.tasks.len() - 1);
     assert!(!export::csv([&listed], &options).contains(&format!("{first},")));
 }
+
+/// The same plan passed twice is exported once (audit 9 of 6 December: two VTODOs with
+/// one UID, which RFC 5545 forbids, and two FHIR entries with one identifier), as
+/// `merge`, `worklist` and `compliance` take a repeated task id once.
+#[test]
+fn a_plan_passed_twice_is_exported_once() {
+    let plan = inpatient_plan();
+    let n = plan.tasks.len();
+    let options = Options::default();
+    let ics = export::ics([&plan, &plan], &options);
+    assert_eq!(ics, export::ics([&plan], &options));
+    assert_eq!(ics.matches("BEGIN:VTODO").count(), n);
+    let fhir: Value = serde_json::from_str(&export::fhir([&plan, &plan], &options)).unwrap();
+    let entries = fhir["entry"].as_array().map_or(0, Vec::len);
+    let once: Value = serde_json::from_str(&export::fhir([&plan], &options)).unwrap();
+    assert_eq!(entries, once["entry"].as_array().map_or(0, Vec::len));
+    assert!(entries >= n);
+    assert_eq!(
+        export::csv([&plan, &plan], &options),
+        export::csv([&plan], &options)
+    );
+}

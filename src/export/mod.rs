@@ -9,7 +9,8 @@
 //!
 //! What is exported is each plan's [`crate::plan::Plan::tasks`], in plan order and plan after
 //! plan; the occurrences a plan dropped ([`crate::plan::Plan::dropped`]) are not tasks and are
-//! left out (so is a task whose id a plan lists as dropped).
+//! left out (so is a task whose id a plan lists as dropped). A task id comes once: the
+//! same plan passed twice is exported once.
 //!
 //! Times are the clinic's wall-clock times in [`Options::zone`], a zone with a fixed
 //! offset from UTC (`Asia/Shanghai`, `+08:00`, by default: mainland China has had no
@@ -247,16 +248,20 @@ pub(crate) fn into_string(write: impl FnOnce(&mut String) -> std::fmt::Result) -
 }
 
 /// The tasks of `plans` to export, each with its plan: each plan's tasks but those it
-/// lists as dropped.
+/// lists as dropped, and each task id once (the first), as `merge`, `worklist` and
+/// `compliance` take it: the same plan passed twice does not give two entries with one
+/// UID or identifier.
 pub(crate) fn tasks<'a>(plans: impl IntoIterator<Item = &'a Plan>) -> Vec<(&'a Plan, &'a Task)> {
     let mut out = Vec::new();
+    let mut seen: BTreeSet<String> = BTreeSet::new();
     for plan in plans {
         let dropped: BTreeSet<String> = plan.dropped.iter().map(|d| d.id()).collect();
-        out.extend(
-            (plan.tasks.iter())
-                .filter(|t| dropped.is_empty() || !dropped.contains(&*t.id()))
-                .map(|t| (plan, t)),
-        );
+        for t in &plan.tasks {
+            let id = t.id();
+            if !dropped.contains(&id) && seen.insert(id) {
+                out.push((plan, t));
+            }
+        }
     }
     out
 }
