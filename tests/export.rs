@@ -332,10 +332,13 @@ fn ics_is_deterministic_and_its_default_stamp_comes_from_the_plan() {
     assert_eq!(ics, export::ics([&b], &Options::default()));
     // No stamp given: midnight in Shanghai of the first task's earliest day (3 Mar).
     assert!(ics.contains("\r\nDTSTAMP:20260302T160000Z\r\n"));
-    // Two plans: one calendar, one time zone, the tasks of both.
-    let both = export::ics([&a, &b], &Options::default());
+    // Two plans (two episodes): one calendar, one time zone, the tasks of both.
+    let mut other = ep.clone();
+    other.id = "ep-1002".into();
+    let c = rules.plan(&other, &Calendar::default()).unwrap();
+    let both = export::ics([&a, &c], &Options::default());
     let cal = parse_ics(&both);
-    assert_eq!(cal.todos.len(), 2 * a.tasks.len());
+    assert_eq!(cal.todos.len(), a.tasks.len() + c.tasks.len());
     assert_eq!(cal.timezones.len(), 1);
     // Another fixed-offset zone.
     let hk = Zone::fixed("Asia/Hong_Kong", 8 * 60).unwrap();
