@@ -594,3 +594,53 @@ fn a_done_second_follow_up_keeps_its_window_after_an_agreed_first_call() {
         )
     );
 }
+
+/// The message system closed from Mon 20 Jul to Sun 2 Aug 2026 (a clinic's `messages`
+/// closed dates): a message planned in those days goes out on the first day messages do
+/// (audit 8 of 6 December: the 611 messages and the thank-you SMS were kept on days
+/// nothing is sent, and nothing said so). A lead not booked on Wed 15 Jul: the 611
+/// messages are the first six 1sts and 15ths after it — 1 Aug (closed: Mon 3 Aug), 15 Aug,
+/// 1 and 15 Sep, 1 and 15 Oct. A lead on Mon 20 Jul: its same-day thank-you is worth
+/// sending until the next day only, and no message goes out by then: dropped, expired.
+#[test]
+fn messages_planned_while_the_message_system_is_closed_wait_for_it() {
+    let closed: Vec<String> = (20..=31)
+        .map(|d| format!("\"2026-07-{d}\""))
+        .chain(["\"2026-08-01\"".into(), "\"2026-08-02\"".into()])
+        .collect();
+    let cal = Calendar::from_json(
+        "c",
+        &format!(
+            r#"{{"messages": {{"closed_dates": [{}]}}}}"#,
+            closed.join(", ")
+        ),
+    )
+    .unwrap();
+    let lead = |id: &str, at: &str| {
+        let ep = episode(&format!(
+            r#"{{"id": "{id}", "event": "consultation", "at": "{at}",
+                "attributes": {{"source": "online", "outcome": "not_booked"}},
+                "patient": {{"id": "p-{id}"}}}}"#
+        ));
+        builtin().plan(&ep, &cal).unwrap()
+    };
+    let p = lead("l-715", "2026-07-15T10:00:00");
+    let messages: Vec<String> = (lines(&p).into_iter())
+        .filter(|l| l.contains(" message sms"))
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            "2026-08-03 message sms consultant <- 2026-08-01 (messages_closed)",
+            "2026-08-15 message sms consultant",
+            "2026-09-01 message sms consultant",
+            "2026-09-15 message sms consultant",
+            "2026-10-01 message sms consultant",
+            "2026-10-15 message sms consultant",
+        ]
+    );
+    let p = lead("l-720", "2026-07-20T10:00:00");
+    assert!(!p.tasks.iter().any(|t| t.step() == "thanks-sms"));
+    assert!(crate::support::dropped(&p)
+        .contains(&"presales/thanks-sms/l-720/0 expired messages_closed 2026-07-20".to_string()));
+}
