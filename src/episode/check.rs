@@ -39,7 +39,13 @@ const CHECKS: [Check; 12] = [
 ];
 
 /// The checks of a patient planned over a horizon (the episode is the engine's own).
-const PATIENT_CHECKS: [Check; 4] = [patient_id, rest_hours, patient_opt_outs, patient_name];
+const PATIENT_CHECKS: [Check; 5] = [
+    patient_id,
+    born_since_1900,
+    rest_hours,
+    patient_opt_outs,
+    patient_name,
+];
 
 impl Episode {
     /// Runs every check; the first failure is the error.
@@ -76,11 +82,24 @@ fn patient_id(ep: &Episode, _: &Limits) -> Result<(), Located> {
 
 /// A birthday after the event is a data-entry slip (a patient is born before they are
 /// treated).
-fn birthday(ep: &Episode, _: &Limits) -> Result<(), Located> {
+fn birthday(ep: &Episode, limits: &Limits) -> Result<(), Located> {
     match ep.patient.birthday {
         Some(b) if b > ep.date() => Err(Located::new(
             "/patient/birthday",
             format!("the birthday {b} is after the event on {}: expected a day of birth before the event", ep.date()),
+        )),
+        _ => born_since_1900(ep, limits),
+    }
+}
+
+/// No birthday before 1900: `0001-01-01` or `1899-12-31` stand for "unknown" in some
+/// systems, and would be greeted every year.
+fn born_since_1900(ep: &Episode, _: &Limits) -> Result<(), Located> {
+    use chrono::Datelike;
+    match ep.patient.birthday {
+        Some(b) if b.year() < 1900 => Err(Located::new(
+            "/patient/birthday",
+            format!("the birthday {b} is before 1900: expected a real day of birth (leave the birthday out when it is not known)"),
         )),
         _ => Ok(()),
     }

@@ -140,3 +140,27 @@ fn horizon_inside_2099_plans_its_festivals() {
     let early = plan_builtin(&p, "1901-01-01", "1901-12-31");
     assert_eq!(dates_of(&early, "spring-festival"), ["1901-02-19"]);
 }
+
+/// A birthday before 1900 is a placeholder for "unknown" (`0001-01-01`, `1899-12-31`),
+/// not a day to greet every year (audit 7 of 6 December): refused for a patient planned
+/// over a horizon too, naming the birthday. 1900-01-01 itself is taken.
+#[test]
+fn a_birthday_before_1900_is_refused() {
+    let e = plan_err(
+        &builtin(),
+        &patient("p-1", Some("1899-12-31"), &[]),
+        "2026-01-01",
+        "2026-12-31",
+    );
+    assert!(e.is_episode());
+    assert!(
+        e.to_string().ends_with(
+            "/patient/birthday: the birthday 1899-12-31 is before 1900: expected a real day of birth (leave the birthday out when it is not known)"
+        ),
+        "{e}"
+    );
+    let p = patient("p-1", Some("1900-01-01"), &[]);
+    assert!(builtin()
+        .plan_patient(&p, d("2026-01-01"), d("2026-12-31"), &Calendar::default())
+        .is_ok());
+}

@@ -402,7 +402,8 @@ proptest! {
         let mut ep = ep;
         if let Some(d) = anywhen {
             ep.at = d.and_time(ep.at.time());
-            ep.patient.birthday = Some(d);
+            // A birthday before 1900 is refused as a placeholder for "unknown".
+            ep.patient.birthday = Some(d).filter(|d| d.year() >= 1900);
             // Dates of the episode before its event would be refused as slips.
             ep.milestones.clear();
             ep.course = None;
