@@ -92,7 +92,8 @@ dropped and why. Without --episode: a built-in sample patient (plastic surgery, 
                           the official calendar of mainland China for a year (cn: every
                           shipped year) and the clinic's calendar files (repeatable)
   --as-of YYYY-MM-DD      mark each task upcoming, open now, missed or expired on that day
-  --greetings             add the patient's greetings for the next 12 months
+  --greetings             add the patient's greetings for the 12 months from the first
+                          episode's day (or from --as-of)
   --history FILE          what happened so far: the next plan of the closed loop
   --notices FILE          add the clinic notices that target the patient (repeatable)
   --script                print each task's call script under it

@@ -19,7 +19,7 @@ use std::fmt::{self, Write};
 /// | `DTSTAMP` | [`Options::stamp`] in UTC (see there for the default) |
 /// | `DTSTART`, `DUE` | the due day at the window's start and end |
 /// | `SUMMARY`, `DESCRIPTION` | title and script in [`Options::lang`] (`LANGUAGE=`) |
-/// | `STATUS` | `COMPLETED` (done), `CANCELLED` (superseded by a later attempt, or expired on the as-of day), `IN-PROCESS` (an outcome recorded, not closed), else `NEEDS-ACTION` |
+/// | `STATUS` | `COMPLETED` (done: the patient was reached, whatever was said — done, declined, an abnormal recovery reported; the outcome is in `X-FOLLOWUP-OUTCOME`), `CANCELLED` (superseded by a later attempt, or expired on the as-of day), `IN-PROCESS` (an outcome recorded, not closed), else `NEEDS-ACTION` |
 /// | `COMPLETED` | when the history recorded it done, in UTC |
 /// | `CATEGORIES` | channel and role (`phone,customer_service`) |
 /// | `CLASS` | `CONFIDENTIAL`: a to-do names a patient |

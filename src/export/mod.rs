@@ -45,7 +45,7 @@
 //! | `instantiatesUri` | `<base>/program/<program id>`: the rule the task comes from |
 //! | `groupIdentifier` | the episode id, system `<base>/episode`: the tasks of one episode |
 //! | `partOf` | for a derived task (an attempt, an escalation…): the task it was made from, by identifier |
-//! | `status` | `completed` (the history says done), `cancelled` (closed without being done: a later attempt took over; or expired on the as-of day), `in-progress` (an outcome recorded, not closed), else `ready` |
+//! | `status` | `completed` (the history says done: the patient was reached — done, declined or an abnormal recovery reported), `cancelled` (closed without being done: a later attempt took over; or expired on the as-of day), `in-progress` (an outcome recorded, not closed), else `ready` |
 //! | `statusReason` | for `cancelled`: why, as text |
 //! | `businessStatus` | one coding of `<base>/business-status` per engine fact: `shifted:<reason>`, `derived:<name>`, `waits-for:<fact>`, `outcome:<outcome>`, `as-of:<status>`, `beyond-calendar`; left out when there is none |
 //! | `intent` | `order`: the clinic's rules direct its own staff |
@@ -278,7 +278,8 @@ pub(crate) fn parent_id(task: &Task) -> Option<String> {
     id.rsplit_once('/').map(|(parent, _)| parent.to_string())
 }
 
-/// The state's name in the CSV (`open`, `started`, `done`, `superseded`, `expired`).
+/// The state's name in the CSV (`open`, `started`, `done` — reached, whatever the
+/// outcome, which is in its own column —, `superseded`, `expired`).
 pub(crate) fn state_name(s: State) -> &'static str {
     match s {
         State::Open => "open",

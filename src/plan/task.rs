@@ -95,7 +95,9 @@ pub struct Task {
     /// Why `due` differs from `nominal`, if it does.
     pub shifted: Option<ShiftReason>,
     /// True when the due or nominal day is outside the dates the calendar covers: its
-    /// holidays and closures there are unknown, so the day may still move.
+    /// holidays and closures there are unknown, so the day may still move (or, for a
+    /// task that never moves, such as a greeting, it may be dropped when the calendar
+    /// closes its channel that day).
     pub beyond_calendar: bool,
     /// The last day the task is worth doing, `None` if it never expires: a reminder
     /// expires before its visit, a greeting after its day, a call some days after its
