@@ -63,7 +63,10 @@ pub struct WorkDay {
 /// that waits for a fact
 /// (`waits_for`, a sales call waiting for `recovered`) is not listed: it cannot be done
 /// yet, and re-planning lists it once the fact is recorded. A task id given twice is
-/// listed once.
+/// listed once. A task whose window opens before its due day (the 611 plan's call
+/// "around D+45", on time from D+42) is listed from its due day: the days before are
+/// its on-time days for staff who reach the patient early (its as-of status there is
+/// already `open`), not days it is asked for.
 ///
 /// The tasks can come from any number of plans:
 /// `worklist(plans.iter().flat_map(|p| &p.tasks), …)`.
