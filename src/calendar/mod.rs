@@ -676,6 +676,14 @@ impl Calendar {
         }
     }
 
+    /// True when every run of closed days (of any crew) lies within `lo..=hi`: a move
+    /// crosses a run in one step, so beyond them a task moves by a few weekdays at most.
+    pub(crate) fn runs_within(&self, lo: NaiveDate, hi: NaiveDate) -> bool {
+        [Crew::Clinic, Crew::CallDesk, Crew::Messages]
+            .into_iter()
+            .all(|c| self.1.extent(c).is_none_or(|(a, b)| lo <= a && b <= hi))
+    }
+
     /// How many runs of closed days that hold a listed date `crew` has: a search crosses
     /// at most this many jumps, and 6 weekly closed days between two of them.
     pub(crate) fn run_count(&self, crew: Crew) -> usize {

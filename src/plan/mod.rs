@@ -446,7 +446,15 @@ impl RuleSet {
         } else {
             sort_by_keys(&mut plan.tasks, key);
         }
-        writable_years(&plan, &what)?;
+        if !far_from_the_ends(
+            episode,
+            history,
+            horizon,
+            calendar,
+            self.limits.max_offset_days,
+        ) {
+            writable_years(&plan, &what)?;
+        }
         // Ids are built only for occurrences of the same step and number.
         plan.dropped.sort_unstable_by(|a, b| {
             (a.program(), a.step(), a.occurrence)
@@ -466,11 +474,68 @@ const LAST_WRITABLE: NaiveDate = match NaiveDate::from_ymd_opt(9999, 12, 31) {
     None => NaiveDate::MAX,
 };
 
+/// True when no date of the plan can come near the ends of the years 0001-9999, so
+/// [`writable_years`] need not look: no history and no horizon (their days are the
+/// caller's), offsets of at most a century, the episode's dates within the years 1100
+/// to 8900, and the calendar's runs of closed days too (a move crosses a run in one
+/// step; past the runs, a task moves by a few weekdays). A plan's days are then within
+/// a few centuries of the episode's.
+fn far_from_the_ends(
+    ep: &Episode,
+    history: Option<&History>,
+    horizon: Option<(NaiveDate, NaiveDate)>,
+    calendar: &Calendar,
+    max_offset_days: u32,
+) -> bool {
+    const SAFE: (NaiveDate, NaiveDate) = match (
+        NaiveDate::from_ymd_opt(1100, 1, 1),
+        NaiveDate::from_ymd_opt(8900, 12, 31),
+    ) {
+        (Some(a), Some(b)) => (a, b),
+        _ => (NaiveDate::MAX, NaiveDate::MIN),
+    };
+    let safe = |d: &NaiveDate| (SAFE.0..=SAFE.1).contains(d);
+    history.is_none()
+        && horizon.is_none()
+        && max_offset_days <= 36_600
+        && safe(&ep.date())
+        && ep.milestones.values().all(|d| d.0.iter().all(safe))
+        && ep.facts.iter().all(|f| safe(&f.at.date()))
+        && (ep.course.as_ref()).is_none_or(|c| c.done.iter().chain(&c.planned).all(safe))
+        && calendar.runs_within(SAFE.0, SAFE.1)
+}
+
 /// A plan's dates must be ones every reader takes: the years 0001 to 9999 (ISO 8601
 /// without expanded years; RFC 5545 and FHIR allow no others). An event in December
 /// 9999 would reach the year 10000: refused, naming the first task or dropped
 /// occurrence past the end.
 fn writable_years(plan: &Plan, what: &dyn Fn() -> String) -> Result<()> {
+    // The common case in one pass of comparisons: `due` lies between `earliest` and
+    // `latest`, so these bound every day of a task but `nominal` (the same day unless
+    // the task moved) and `expires`.
+    let (mut lo, mut hi) = (LAST_WRITABLE, FIRST_WRITABLE);
+    for t in &plan.tasks {
+        if t.earliest < lo {
+            lo = t.earliest;
+        }
+        if t.latest > hi {
+            hi = t.latest;
+        }
+        if let Some(e) = t.expires
+            && e > hi
+        {
+            hi = e;
+        }
+        if t.nominal != t.due {
+            (lo, hi) = (lo.min(t.nominal), hi.max(t.nominal));
+        }
+    }
+    for n in plan.dropped.iter().filter_map(|d| d.nominal) {
+        (lo, hi) = (lo.min(n), hi.max(n));
+    }
+    if lo >= FIRST_WRITABLE && hi <= LAST_WRITABLE {
+        return Ok(());
+    }
     let outside = |d: NaiveDate| !(FIRST_WRITABLE..=LAST_WRITABLE).contains(&d);
     let task = (plan.tasks.iter()).find_map(|t| {
         let worst = [
