@@ -311,7 +311,7 @@ fn days_of(step: &str, at: &str, cal: &str) -> String {
 /// A D+1 call after Mon 2 Mar 2026, on time 3 days (Tue 3 to Fri 6), the desk closed on
 /// Tue 3: it goes to Wed 4 either way; a fixed window still ends on Fri 6, one that
 /// follows its due day on Sat 7 (and opens on Wed 4). Closed from Tue 3 to Fri 6, the
-/// whole window: the first open day, Sat 7, on time that day only.
+/// whole window: the first open day, Sat 7, on time that day only (from and until it).
 #[test]
 fn a_fixed_window_keeps_its_days_when_the_task_moves() {
     let at = "2026-03-02T10:00:00";
@@ -328,7 +328,7 @@ fn a_fixed_window_keeps_its_days_when_the_task_moves() {
     let all = r#"{"closed_dates": ["2026-03-03", "2026-03-04", "2026-03-05", "2026-03-06"]}"#;
     assert_eq!(
         days_of(&step(r#"{"latest": "P3D", "fixed": true}"#), at, all),
-        "2026-03-07 2026-03-03..2026-03-07"
+        "2026-03-07 2026-03-07..2026-03-07"
     );
 }
 
@@ -368,5 +368,33 @@ fn a_fixed_window_is_searched_both_ways_first() {
     assert_eq!(
         days_of(&previous(""), at, wed),
         "2026-03-03 2026-03-03..2026-03-05"
+    );
+}
+
+/// Audit 11 of 6 December. A fixed window "around D+45" (Thu 16 Apr 2026 ± 1) with
+/// `previous_open_day`, closed from Tue 14 to Sun 19 Apr: nothing inside the window, so
+/// back to Mon 13 Apr — on time that day only, not until the window's end (it was on time
+/// until the 17th, and "open" on closed days). And a window that would open before the
+/// event (a D+1 call on time from 3 days before its day): on time from the event's day,
+/// Mon 2 Mar, not from Sat 28 Feb, before the surgery.
+#[test]
+fn a_window_outside_its_days_or_before_the_event_is_cut() {
+    let at = "2026-03-02T10:00:00";
+    let closed = r#"{"closed_dates": ["2026-04-14", "2026-04-15", "2026-04-16", "2026-04-17", "2026-04-18", "2026-04-19"]}"#;
+    assert_eq!(
+        days_of(
+            r#""offset": "P45D", "window": {"around": "P1D", "fixed": true}, "closed_day": "previous_open_day""#,
+            at,
+            closed
+        ),
+        "2026-04-13 2026-04-13..2026-04-13"
+    );
+    assert_eq!(
+        days_of(
+            r#""offset": "P1D", "window": {"earliest": "-P3D", "latest": "P1D"}"#,
+            at,
+            "{}"
+        ),
+        "2026-03-03 2026-03-02..2026-03-04"
     );
 }

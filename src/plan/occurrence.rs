@@ -597,12 +597,29 @@ impl Planner<'_> {
                 }
             }
         }
-        let earliest_from = if step.fixed_window { rule_day } else { due };
         let (Some(earliest), Some(latest)) = (
-            shift::add_days(earliest_from, step.earliest).map(|e| e.min(due)),
+            shift::add_days(
+                if step.fixed_window { rule_day } else { due },
+                step.earliest,
+            ),
             shift::add_days(latest_from, step.latest).map(|l| l.max(due)),
         ) else {
             return Err(self.out_of_range(step));
+        };
+        // A fixed window the task could not stay in: on time on its day only
+        // (docs/rule-format.md, "What a shift does to the window").
+        let (earliest, latest) = if step.fixed_window
+            && (due < earliest || shift::add_days(rule_day, step.latest).is_some_and(|l| due > l))
+        {
+            (due, due)
+        } else {
+            (earliest, latest)
+        };
+        // Never on time before the event (a window opening before a D+1 call): from the
+        // event's day, or the task's own day when it comes before the event.
+        let earliest = match self.horizon {
+            None => earliest.max(self.ep.date().min(due)),
+            Some(_) => earliest,
         };
         // Facts count when they happen before the task is due; a staff-picked task may be
         // done on any day of its window, so facts until its end count.
