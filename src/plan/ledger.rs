@@ -286,6 +286,29 @@ impl<'h> Ledger<'h> {
         Some(list)
     }
 
+    /// True when the history records that the occurrence happened: an outcome other
+    /// than a note, on the task or one of its attempts. Such a task is kept whatever the
+    /// calendar now says of its day (docs/closed-loop.md: it happened).
+    pub(super) fn recorded(&self, program: &str, step: &str, n: u32) -> bool {
+        let hash = step_hash(program, step);
+        if self.steps & 1 << (hash >> 58) == 0 {
+            return false;
+        }
+        let Ok(i) = (self.entries).binary_search_by(|(k, _)| k.cmp(&(hash, n, program, step)))
+        else {
+            return false;
+        };
+        let range = self
+            .entries
+            .get(i)
+            .map(|(_, r)| r.clone())
+            .unwrap_or_default();
+        (self.filed.get(range).unwrap_or_default().iter()).any(|(_, e)| {
+            matches!(e.derived, None | Some(Derived::Attempt(_)))
+                && e.outcome.outcome != OutcomeKind::Note
+        })
+    }
+
     /// The id of a recorder, as a record holds it: shared with the records before of the
     /// same recorder (among the first [`RECORDERS`] recorders).
     pub(super) fn recorder(&mut self, by: &str) -> Arc<str> {

@@ -359,6 +359,20 @@ impl Planner<'_> {
                 }
                 (d, reason)
             }
+            // What the history records as having happened stays, on its rule's day,
+            // whatever the calendar now says of it (a closure added after the call).
+            shift::Placed::Drop(..)
+                if (self.ledger.as_ref())
+                    .is_some_and(|l| l.recorded(&program.id, &step.info.step, n)) =>
+            {
+                self.why(|| {
+                    format!(
+                        "the calendar leaves it no day now, but the history records it: kept on {}",
+                        day(rule_day)
+                    )
+                });
+                (rule_day, None)
+            }
             shift::Placed::Drop(reason, detail) => {
                 if self.first_pass.is_empty() {
                     self.unplaced.push(super::Neighbour {

@@ -155,3 +155,47 @@ fn a_complaint_call_the_promised_callback_takes_over_is_superseded() {
         "2026-10-01 09:00-18:00 phone customer_service",
     );
 }
+
+/// A call the history records stays in the plan whatever the calendar now says (docs/
+/// closed-loop.md: it happened; audit 11 of 6 December: it vanished). Calls on day 1, 3
+/// and 6 after a surgery on Mon 2 Mar 2026; the day-1 call (Tue 3) was done at 11:00.
+/// The clinic then records Tue 3 and Wed 4 as closed: the day-1 call could only move to
+/// Thu 5, the day-3 call's day, which would supersede it — but it happened, so it stays
+/// on Tue 3 with its record, and the day-3 and day-6 calls keep their days. Without the
+/// record, the day-1 call is superseded by the day-3 call.
+#[test]
+fn a_recorded_call_is_not_superseded_by_a_closure_added_later() {
+    let rules = crate::support::one_program(
+        "t",
+        r#""applies": {"event": "procedure"}, "steps": [
+            {"id": "day-1", "offset": "P1D", "title": {"zh": "1", "en": "1"}},
+            {"id": "day-3", "offset": "P3D", "title": {"zh": "3", "en": "3"}},
+            {"id": "day-6", "offset": "P6D", "title": {"zh": "6", "en": "6"}}]"#,
+    );
+    let ep = rules
+        .read_episode(
+            "ep",
+            r#"{"id": "ep-1", "event": "procedure", "at": "2026-03-02T10:00:00", "patient": {"id": "p-1"}}"#,
+        )
+        .unwrap();
+    let cal =
+        Calendar::from_json("c", r#"{"closed_dates": ["2026-03-03", "2026-03-04"]}"#).unwrap();
+    let done = history(
+        r#"{"outcomes": [{"task": "t/day-1/ep-1/0", "outcome": "done", "at": "2026-03-03T11:00", "by": "u-3"}]}"#,
+    );
+    let p = rules.plan_with(&ep, &done, &cal).unwrap();
+    let days: Vec<String> = (p.tasks.iter())
+        .map(|t| format!("{} {} {}", t.step(), t.due, t.is_done()))
+        .collect();
+    assert_eq!(
+        days,
+        [
+            "day-1 2026-03-03 true",
+            "day-3 2026-03-05 false",
+            "day-6 2026-03-08 false"
+        ]
+    );
+    assert!(p.dropped.is_empty() && p.ignored.is_empty());
+    let p = rules.plan(&ep, &cal).unwrap();
+    assert_eq!(dropped(&p), ["t/day-1/ep-1/0 superseded day-3 2026-03-03"]);
+}
