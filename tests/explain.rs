@@ -157,7 +157,7 @@ fn a_move_back_and_the_event_bound_are_explained() {
     let x = rules.explain(&lead, None, &cal).unwrap();
     assert_eq!(
         lines(&x, "presales/first-follow-up/ep-1/0")[3],
-        "2026-02-15 (Sun): a public holiday (Spring Festival) (holiday): next_open_day gives 2026-02-14 (Sat), an earlier day: every later day it could take breaks a bound (it expires on 2026-02-22 (Sun), or a later call's day comes first)"
+        "2026-02-15 (Sun): a public holiday (Spring Festival) (holiday): next_open_day gives 2026-02-14 (Sat), an earlier day: the first later day that works, 2026-02-24 (Tue), is past the day it expires (2026-02-22 (Sun))"
     );
     let surgery = |review: &str| {
         let ep = rules
@@ -191,5 +191,52 @@ fn a_move_back_and_the_event_bound_are_explained() {
             "from milestone review_visit, given by the episode: 2026-03-02 (Mon)",
             "offset -P1D: 2026-03-02 - P1D = 2026-03-01 (Sun)",
         ]
+    );
+}
+
+/// The reason given is the one that decided (audit 11 of 6 December: a move back blamed
+/// the expiry when `max_shift` decided, and a call superseded by the next one was said
+/// to find no day within its `max_shift`). After a surgery on Mon 2 Mar 2026: a D+3 call
+/// (Thu 5) with `max_shift` P2D, closed Thu 5 to Sat 7: the first later open day, Sun 8,
+/// is three days away, so it goes back to Wed 4. Calls on day 1 and day 3, closed Tue 3
+/// and Wed 4: the day-1 call could only take Thu 5, the day-3 call's day.
+#[test]
+fn the_reason_given_for_a_move_or_a_drop_is_the_one_that_decided() {
+    let ep = |rules: &followup::rules::RuleSet| {
+        rules
+            .read_episode(
+                "ep",
+                r#"{"id": "e", "event": "procedure", "at": "2026-03-02T10:00:00", "patient": {"id": "p"}}"#,
+            )
+            .unwrap()
+    };
+    let rules = crate::support::one_program(
+        "t",
+        r#""steps": [{"id": "call", "offset": "P3D", "max_shift": "P2D", "beyond_max_shift": "drop",
+            "title": {"zh": "t", "en": "t"}}]"#,
+    );
+    let cal = Calendar::from_json(
+        "c",
+        r#"{"closed_dates": ["2026-03-05", "2026-03-06", "2026-03-07"]}"#,
+    )
+    .unwrap();
+    let x = rules.explain(&ep(&rules), None, &cal).unwrap();
+    assert!(
+        lines(&x, "t/call/e/0").contains(&"2026-03-05 (Thu): a closed date of the clinic (closed_date): next_open_day gives 2026-03-04 (Wed), an earlier day: the first later day that works, 2026-03-08 (Sun), is more than its max_shift of 2 days away".to_string()),
+        "{:#?}",
+        lines(&x, "t/call/e/0")
+    );
+    let rules = crate::support::one_program(
+        "t",
+        r#""steps": [{"id": "day-1", "offset": "P1D", "title": {"zh": "1", "en": "1"}},
+                     {"id": "day-3", "offset": "P3D", "title": {"zh": "3", "en": "3"}}]"#,
+    );
+    let cal =
+        Calendar::from_json("c", r#"{"closed_dates": ["2026-03-03", "2026-03-04"]}"#).unwrap();
+    let x = rules.explain(&ep(&rules), None, &cal).unwrap();
+    assert!(
+        lines(&x, "t/day-1/e/0").contains(&"2026-03-03 (Tue): a closed date of the clinic (closed_date): next_open_day finds no day it may take: every day it could take is the day-3 call's day or later, and calls keep their order".to_string()),
+        "{:#?}",
+        lines(&x, "t/day-1/e/0")
     );
 }

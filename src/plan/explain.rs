@@ -115,6 +115,83 @@ impl RuleSet {
 }
 
 impl Planner<'_> {
+    /// Why a closed-day policy took the other way (`next_open_day` back to `d`,
+    /// `previous_open_day` ahead), in words after the day it gives; empty when it went
+    /// its own way. Asked only while explaining.
+    pub(super) fn why_the_other_way(
+        &self,
+        step: &crate::compile::Step,
+        anchor: &super::AnchorDay,
+        rule_day: chrono::NaiveDate,
+        d: chrono::NaiveDate,
+        expires: Option<chrono::NaiveDate>,
+    ) -> String {
+        use super::shift::{add_days, Way};
+        use crate::model::ClosedDay as C;
+        let back = match step.closed_day {
+            C::NextOpenDay => d < rule_day,
+            C::PreviousOpenDay if d > rule_day => false,
+            _ => return String::new(),
+        };
+        let (way, word, first) = if back {
+            (
+                Way::Forward,
+                "an earlier day",
+                "the first later day that works",
+            )
+        } else {
+            (
+                Way::Backward,
+                "a later day",
+                "the last earlier day that works",
+            )
+        };
+        let own = self.search(step.info.channel, rule_day, way, None, None, None, None);
+        let window = (
+            add_days(rule_day, step.earliest),
+            add_days(rule_day, step.latest),
+        );
+        let why = match (own, window) {
+            (None, _) => "no day that way works".to_string(),
+            (Some(o), (Some(lo), Some(hi))) if step.fixed_window && (o < lo || o > hi) => {
+                format!(
+                    "{first}, {}, is outside its fixed window ({} to {})",
+                    day(o),
+                    day(lo),
+                    day(hi)
+                )
+            }
+            (Some(o), _) if back && expires.is_some_and(|e| o > e) => format!(
+                "{first}, {}, is past the day it expires ({})",
+                day(o),
+                expires.map(day).unwrap_or_default()
+            ),
+            (Some(o), _)
+                if (step.max_shift).is_some_and(|m| (o - rule_day).num_days().abs() > m) =>
+            {
+                format!(
+                    "{first}, {}, is more than its max_shift of {} days away",
+                    day(o),
+                    step.max_shift.unwrap_or_default()
+                )
+            }
+            (Some(o), _) if !back && o <= anchor.day => {
+                format!(
+                    "{first}, {o}, is not after what it counts from ({})",
+                    anchor.day
+                )
+            }
+            (Some(o), _) if !back && o < self.ep.date() => {
+                format!("{first}, {}, comes before the event's day", day(o))
+            }
+            (Some(o), _) if back => {
+                format!("{first}, {}, is a later call's day or past it", day(o))
+            }
+            (Some(o), _) => format!("{first}, {}, is an earlier call's day or before it", day(o)),
+        };
+        format!(", {word}: {why}")
+    }
+
     /// True while explaining.
     pub(super) fn tracing(&self) -> bool {
         self.trace.is_some()

@@ -333,27 +333,16 @@ impl Planner<'_> {
                             day(d)
                         )
                     });
-                } else if let Some(r) = reason {
-                    let back =
-                        step.closed_day == crate::model::ClosedDay::NextOpenDay && d < rule_day;
+                } else if let (Some(r), true) = (reason, self.tracing()) {
+                    let other = self.why_the_other_way(step, anchor, rule_day, d, expires_by_rule);
+                    let cal = self.cal;
                     self.why(|| {
                         format!(
-                            "{}: {}: {} gives {}{}",
+                            "{}: {}: {} gives {}{other}",
                             day(rule_day),
-                            super::explain::closed(self.cal, r, rule_day),
+                            super::explain::closed(cal, r, rule_day),
                             super::explain::policy(step.closed_day),
                             day(d),
-                            if back {
-                                match expires_by_rule {
-                                    Some(e) => format!(
-                                        ", an earlier day: every later day it could take breaks a bound (it expires on {}, or a later call's day comes first)",
-                                        day(e)
-                                    ),
-                                    None => ", an earlier day: every later day it could take is a later call's or past it".to_string(),
-                                }
-                            } else {
-                                String::new()
-                            }
                         )
                     });
                 }
@@ -388,12 +377,25 @@ impl Planner<'_> {
                     .flatten();
                 if let Some(r) = closed {
                     self.why(|| {
-                        let within = step
-                            .max_shift
-                            .map(|d| format!(" within its max_shift of {d} days"))
-                            .unwrap_or_default();
+                        let because = match reason {
+                            DropReason::Superseded => match &detail {
+                                Some(s) => format!(
+                                    ": every day it could take is the {s} call's day or later, and calls keep their order"
+                                ),
+                                None => ": every day it could take is a later call's day or past it".to_string(),
+                            },
+                            DropReason::BeyondMaxShift => format!(
+                                " within its max_shift of {} days",
+                                step.max_shift.unwrap_or_default()
+                            ),
+                            DropReason::Expired => match expires_by_rule {
+                                Some(e) => format!(" before it expires on {}", day(e)),
+                                None => String::new(),
+                            },
+                            _ => String::new(),
+                        };
                         format!(
-                            "{}: {}: {} finds no day it may take{within}",
+                            "{}: {}: {} finds no day it may take{because}",
                             day(rule_day),
                             super::explain::closed(self.cal, r, rule_day),
                             super::explain::policy(step.closed_day)
