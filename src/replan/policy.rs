@@ -133,11 +133,11 @@ pub enum PriorityClass {
 /// | key | class |
 /// |---|---|
 /// | `plastic-aftercare`, `laser-aftercare`, `complaint` | aftercare |
-/// | `plastic-aftercare/dressing-change-reminder`, `plastic-aftercare/suture-removal-reminder`, `treatment-course/session-reminder` | reminder |
+/// | `plastic-aftercare/dressing-change-reminder`, `plastic-aftercare/suture-removal-reminder`, `plastic-aftercare/review-reminder`, `treatment-course/session-reminder`, `treatment-course/review-reminder`, `session-aftercare/review-reminder` | reminder |
 /// | `plastic-aftercare/month-*`, `plastic-aftercare/review-thanks-sms`, `laser-aftercare/month-*` | care |
-/// | `treatment-course` | care |
-/// | `treatment-course/session-*` (reassurance message, doctor's-assistant call) | aftercare |
-/// | `treatment-course/course-planning-call`, `presales`, `plan-611`, `lead-ownership` | sales |
+/// | `treatment-course`, `session-aftercare` | care |
+/// | `treatment-course/session-*`, `session-aftercare/reassurance-sms`, `session-aftercare/care-call` (the D+2 message and D+3 call after a session) | aftercare |
+/// | `treatment-course/course-planning-call`, `presales`, `first-visit`, `new-assignment`, `plan-611`, `lead-ownership` | sales |
 /// | `notice` (clinic notices: expert clinic days, events, promotions) | sales: marketing, dropped rather than kept over a cap |
 /// | `repair-aftersales`, `purchase-aftersales` | care |
 /// | `repair-aftersales/request-resolution`, `purchase-aftersales/request-resolution` | aftercare |
@@ -169,14 +169,16 @@ pub struct PriorityPolicy {
     pub roles: Vec<Role>,
 }
 
-const DEFAULT_CLASSES: [(&str, PriorityClass); 24] = [
+const DEFAULT_CLASSES: [(&str, PriorityClass); 32] = [
     ("complaint", PriorityClass::Aftercare),
+    ("first-visit", PriorityClass::Sales),
     ("greetings", PriorityClass::Greeting),
     ("greetings/birthday-greeting", PriorityClass::Care),
     ("greetings/spring-festival", PriorityClass::Care),
     ("laser-aftercare", PriorityClass::Aftercare),
     ("laser-aftercare/month-*", PriorityClass::Care),
     ("lead-ownership", PriorityClass::Sales),
+    ("new-assignment", PriorityClass::Sales),
     ("notice", PriorityClass::Sales),
     ("plan-611", PriorityClass::Sales),
     ("plastic-aftercare", PriorityClass::Aftercare),
@@ -185,6 +187,7 @@ const DEFAULT_CLASSES: [(&str, PriorityClass); 24] = [
         PriorityClass::Reminder,
     ),
     ("plastic-aftercare/month-*", PriorityClass::Care),
+    ("plastic-aftercare/review-reminder", PriorityClass::Reminder),
     ("plastic-aftercare/review-thanks-sms", PriorityClass::Care),
     (
         "plastic-aftercare/suture-removal-reminder",
@@ -197,6 +200,13 @@ const DEFAULT_CLASSES: [(&str, PriorityClass); 24] = [
         PriorityClass::Aftercare,
     ),
     ("quarterly-touch", PriorityClass::Greeting),
+    ("session-aftercare", PriorityClass::Care),
+    ("session-aftercare/care-call", PriorityClass::Aftercare),
+    (
+        "session-aftercare/reassurance-sms",
+        PriorityClass::Aftercare,
+    ),
+    ("session-aftercare/review-reminder", PriorityClass::Reminder),
     ("repair-aftersales", PriorityClass::Care),
     (
         "repair-aftersales/request-resolution",
@@ -208,6 +218,7 @@ const DEFAULT_CLASSES: [(&str, PriorityClass); 24] = [
         PriorityClass::Sales,
     ),
     ("treatment-course/session-*", PriorityClass::Aftercare),
+    ("treatment-course/review-reminder", PriorityClass::Reminder),
     ("treatment-course/session-reminder", PriorityClass::Reminder),
 ];
 

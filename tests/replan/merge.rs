@@ -346,3 +346,40 @@ fn a_contact_policy_reads_from_json_with_defaults_for_what_is_left_out() {
     let text = serde_json::to_string(&d).unwrap();
     assert_eq!(serde_json::from_str::<ContactPolicy>(&text).unwrap(), d);
 }
+
+/// The default priority classes of the built-in steps, as the README ranks them: a
+/// message before a visit is a `reminder` (every `…-reminder` step, reviews included);
+/// the D+2 message and D+3 call after a session are `aftercare` whether the session is
+/// one of a course or a single one (audit 10 of 6 December: `session-aftercare` fell to
+/// `care`, below the course's identical steps, and review reminders were not reminders);
+/// the pre-sales programs are `sales`. Every built-in step is listed, none left to the
+/// default by omission.
+#[test]
+fn built_in_steps_have_the_readme_s_priority_classes() {
+    use followup::replan::{PriorityClass as C, PriorityPolicy};
+    let p = PriorityPolicy::default();
+    for sp in rules().definitions() {
+        let program = &sp.program.id;
+        for s in &sp.program.steps {
+            let class = p.class_of(program, &s.id);
+            if s.id.ends_with("-reminder") {
+                assert_eq!(class, C::Reminder, "{program}/{}", s.id);
+            }
+            let listed = p.classes.keys().any(|k| {
+                k == program || k.strip_suffix('*').is_some_and(|k| program.starts_with(k))
+            });
+            assert!(listed, "{program} is in no key of the default table");
+        }
+    }
+    for step in ["reassurance-sms", "care-call"] {
+        assert_eq!(p.class_of("session-aftercare", step), C::Aftercare);
+    }
+    assert_eq!(
+        p.class_of("treatment-course", "session-care-call"),
+        C::Aftercare
+    );
+    assert_eq!(p.class_of("session-aftercare", "month-1-call"), C::Care);
+    for program in ["first-visit", "new-assignment", "presales", "plan-611"] {
+        assert_eq!(p.class_of(program, "x"), C::Sales, "{program}");
+    }
+}
