@@ -107,7 +107,9 @@ impl Contact {
 ///    greeting on its day and a same-day thanks on its day. In this order of preference a
 ///    contact goes to:
 ///    1. its own day, if it keeps every [`Cap`] of its channel (or a contact of the same
-///       patient and channel is already there: it joins it, one message, two reasons);
+///       patient and channel is already there: it joins it, one message, two reasons —
+///       but a `sales` task never joins a contact holding `aftercare`: no selling in a
+///       care call while the patient has not recovered, docs/domain.md §8);
 ///    2. a later day of its window (up to the earliest `latest` of its tasks, never past
 ///       an `expires`), the nearest first, on which its channel works in `calendar`;
 ///    3. an earlier day of its window (down to the latest `earliest`), the nearest first;
@@ -172,14 +174,17 @@ pub fn merge_plans(plans: &[Plan], policy: &ContactPolicy, calendar: &Calendar) 
 
     // Group by (patient, day, channel); ranked order is kept inside each group, so each
     // group's first task is its highest-priority one.
-    let mut groups: BTreeMap<(&str, NaiveDate, Channel), Vec<Ranked<'_>>> = BTreeMap::new();
+    // Sales are grouped apart: they never join time-critical aftercare (docs/domain.md
+    // §8: no selling in a callback while the patient has not recovered).
+    let mut groups: BTreeMap<(&str, NaiveDate, Channel, bool), Vec<Ranked<'_>>> = BTreeMap::new();
     let mut drafts: Vec<Vec<Ranked<'_>>> = Vec::new();
     for r in ranked {
         // Tasks the history closed happened: on their day, alone, outside the caps.
         if never_moved(r.task.channel()) || r.task.is_closed() {
             drafts.push(vec![r]);
         } else {
-            let key = (r.task.patient(), r.task.due, r.task.channel());
+            let sales = r.class == PriorityClass::Sales;
+            let key = (r.task.patient(), r.task.due, r.task.channel(), sales);
             groups.entry(key).or_default().push(r);
         }
     }
@@ -188,15 +193,20 @@ pub fn merge_plans(plans: &[Plan], policy: &ContactPolicy, calendar: &Calendar) 
 
     // Place each group, highest priority first.
     let mut placed: Vec<(NaiveDate, Vec<ContactReason>, bool)> = Vec::new();
+    // Whether each placed contact holds aftercare, which sales never join.
+    let mut aftercare: Vec<bool> = Vec::new();
     let mut capped: Vec<Dropped> = Vec::new();
     let mut days: BTreeMap<(&str, Channel), BTreeMap<NaiveDate, usize>> = BTreeMap::new();
     for group in drafts {
         let Some(first) = group.first() else { continue };
         let (patient, channel, due) = (first.task.patient(), first.task.channel(), first.task.due);
+        let holds_aftercare = group.iter().any(|r| r.class == PriorityClass::Aftercare);
         if never_moved(channel) || first.task.is_closed() {
             placed.push((due, group.iter().map(|r| r.reason(due)).collect(), false));
+            aftercare.push(holds_aftercare);
             continue;
         }
+        let sales = first.class == PriorityClass::Sales;
         let caps: Vec<&Cap> = policy
             .caps
             .iter()
@@ -206,6 +216,10 @@ pub fn merge_plans(plans: &[Plan], policy: &ContactPolicy, calendar: &Calendar) 
         let (lo, hi) = window_of(&group);
         let day = candidates(due, lo, hi)
             .filter(|d| *d == due || calendar.works(channel, *d))
+            .filter(|d| {
+                !sales
+                    || (taken.get(d)).is_none_or(|i| !aftercare.get(*i).copied().unwrap_or(false))
+            })
             .find(|d| taken.contains_key(d) || caps.iter().all(|c| fits(taken, *d, c)));
         match day {
             Some(date) => {
@@ -213,10 +227,14 @@ pub fn merge_plans(plans: &[Plan], policy: &ContactPolicy, calendar: &Calendar) 
                     && let Some((_, reasons, _)) = placed.get_mut(i)
                 {
                     reasons.extend(group.iter().map(|r| r.reason(date)));
+                    if let Some(a) = aftercare.get_mut(i) {
+                        *a |= holds_aftercare;
+                    }
                     continue;
                 }
                 taken.insert(date, placed.len());
                 placed.push((date, group.iter().map(|r| r.reason(date)).collect(), false));
+                aftercare.push(holds_aftercare);
             }
             None if group
                 .iter()
@@ -225,9 +243,11 @@ pub fn merge_plans(plans: &[Plan], policy: &ContactPolicy, calendar: &Calendar) 
                 capped.extend(group.iter().map(|r| cap_dropped(r.task)));
             }
             None => {
-                // Over the cap, on its own day; later contacts still see it.
-                taken.insert(due, placed.len());
+                // Over the cap, on its own day; later contacts still see it (but for a
+                // sales contact beside aftercare there: contacts join the aftercare one).
+                taken.entry(due).or_insert(placed.len());
                 placed.push((due, group.iter().map(|r| r.reason(due)).collect(), true));
+                aftercare.push(holds_aftercare);
             }
         }
     }

@@ -57,8 +57,14 @@ fn notices_are_sales_under_the_default_policy() {
     assert!(p.drop_over_cap.contains(&PriorityClass::Sales));
 }
 
+/// docs/domain.md §8: no selling in a callback while the patient has not recovered. A
+/// call notice (sales) due Thu 5 Mar, the day of the D+3 care call after the surgery of
+/// Mon 2 Mar, does not join that call (audit 10 of 6 December: one call, care and
+/// promotion): it takes the next day of its window (on time until the day before its
+/// event, 11 Mar) that the one-call-a-day cap allows, Fri 6 Mar. On the day of a later
+/// care call (M+1, not aftercare) a call notice joins it, the care call first.
 #[test]
-fn a_call_notice_on_a_day_with_an_aftercare_call_is_one_call_led_by_the_aftercare() {
+fn a_call_notice_never_joins_an_aftercare_call() {
     let m = merged(
         &notice(
             "expert-call",
@@ -67,11 +73,32 @@ fn a_call_notice_on_a_day_with_an_aftercare_call_is_one_call_led_by_the_aftercar
         ),
         &ContactPolicy::default(),
     );
-    let day3 = contacts(&m)
+    let calls = contacts(&m)
         .into_iter()
-        .filter(|c| c.starts_with("2026-03-05 phone"))
+        .filter(|c| c.starts_with("2026-03-05 phone") || c.starts_with("2026-03-06 phone"))
         .collect::<Vec<_>>();
-    assert_eq!(day3, ["2026-03-05 phone: day-3-call, expert-call"]);
+    assert_eq!(
+        calls,
+        [
+            "2026-03-05 phone: day-3-call",
+            "2026-03-06 phone: expert-call <- 2026-03-05"
+        ]
+    );
+    let m = merged(
+        &notice(
+            "expert-call",
+            "2026-04-02",
+            r#""event_day": "2026-04-09", "channel": "phone", "audience": {"category": "plastic"}"#,
+        ),
+        &ContactPolicy::default(),
+    );
+    let m1: Vec<Vec<&str>> = (m.contacts.iter())
+        .filter(|c| {
+            c.date.to_string() == "2026-04-02" && c.channel == followup::rules::Channel::Phone
+        })
+        .map(|c| c.reasons.iter().map(|r| r.task.step()).collect())
+        .collect();
+    assert_eq!(m1, [["month-1-call", "expert-call"]]);
 }
 
 #[test]
