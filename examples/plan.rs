@@ -369,7 +369,12 @@ fn answer(s: &Setup, name: &str, bytes: &[u8], fits: bool, cap: usize) -> Result
         .rules
         .read_episode(name, text)
         .map_err(|e| LineError::of(&e))?;
-    plan(s, &episode).map_err(|e| LineError::of(&e))
+    // An error found while planning names the episode, not the line: the line first.
+    plan(s, &episode).map_err(|e| {
+        let mut line = LineError::of(&e);
+        line.text = format!("{name}: {}", line.text);
+        line
+    })
 }
 
 /// Plans every line of `input`, writing one answer a line; returns the exit code.
