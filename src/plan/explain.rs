@@ -118,6 +118,8 @@ impl Planner<'_> {
     /// Why a closed-day policy took the other way (`next_open_day` back to `d`,
     /// `previous_open_day` ahead), in words after the day it gives; empty when it went
     /// its own way. Asked only while explaining.
+    #[cold]
+    #[inline(never)]
     pub(super) fn why_the_other_way(
         &self,
         step: &crate::compile::Step,

@@ -64,6 +64,7 @@ mod shift;
 pub(crate) mod task;
 mod task_serde;
 mod timing;
+mod unplaced;
 mod visits;
 mod walk;
 mod why;

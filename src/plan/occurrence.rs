@@ -348,63 +348,12 @@ impl Planner<'_> {
                 }
                 (d, reason)
             }
-            // What the history records as having happened stays, on its rule's day,
-            // whatever the calendar now says of it (a closure added after the call).
-            shift::Placed::Drop(..)
-                if (self.ledger.as_ref())
-                    .is_some_and(|l| l.recorded(&program.id, &step.info.step, n)) =>
-            {
-                self.why(|| {
-                    format!(
-                        "the calendar leaves it no day now, but the history records it: kept on {}",
-                        day(rule_day)
-                    )
-                });
-                (rule_day, None)
-            }
             shift::Placed::Drop(reason, detail) => {
-                if self.first_pass.is_empty() {
-                    self.unplaced.push(super::Neighbour {
-                        channel: step.info.channel,
-                        role: step.info.role,
-                        nominal,
-                        fixed: None,
-                        slot: step.info.slot,
-                    });
+                let place = (rule_day, nominal, expires_by_rule);
+                match self.unplaced(program, step, n, place, reason, detail) {
+                    Some(kept) => kept,
+                    None => return Ok(()),
                 }
-                let closed = (self.tracing())
-                    .then(|| self.cal.closed_reason_for(step.info.channel, rule_day))
-                    .flatten();
-                if let Some(r) = closed {
-                    self.why(|| {
-                        let because = match reason {
-                            DropReason::Superseded => match &detail {
-                                Some(s) => format!(
-                                    ": every day it could take is the {s} call's day or later, and calls keep their order"
-                                ),
-                                None => ": every day it could take is a later call's day or past it".to_string(),
-                            },
-                            DropReason::BeyondMaxShift => format!(
-                                " within its max_shift of {} days",
-                                step.max_shift.unwrap_or_default()
-                            ),
-                            DropReason::Expired => match expires_by_rule {
-                                Some(e) => format!(" before it expires on {}", day(e)),
-                                None => String::new(),
-                            },
-                            _ => String::new(),
-                        };
-                        format!(
-                            "{}: {}: {} finds no day it may take{because}",
-                            day(rule_day),
-                            super::explain::closed(self.cal, r, rule_day),
-                            super::explain::policy(step.closed_day)
-                        )
-                    });
-                }
-                self.drop(program, step, n, Some(nominal), reason, detail);
-                self.anchors.push(None);
-                return Ok(());
             }
         };
         let (mut due, mut shifted) = placed;

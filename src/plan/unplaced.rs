@@ -1,0 +1,81 @@
+//! An occurrence its closed-day policy left no day for: dropped, named and explained —
+//! unless the history records it, which keeps it on its rule's day. Out of the planning
+//! loop's way (cold): most occurrences find a day.
+
+use super::explain::day;
+use super::task::DropReason;
+use super::Planner;
+use crate::calendar::ShiftReason;
+use crate::compile::{Program, Step};
+use chrono::NaiveDate;
+
+impl Planner<'_> {
+    /// `place`: the rule's day, the nominal day and the day it expires by its rule. The
+    /// day and shift it keeps, or `None` once it is dropped.
+    #[cold]
+    #[inline(never)]
+    pub(super) fn unplaced(
+        &mut self,
+        program: &Program,
+        step: &Step,
+        n: u32,
+        (rule_day, nominal, expires): (NaiveDate, NaiveDate, Option<NaiveDate>),
+        reason: DropReason,
+        detail: Option<std::sync::Arc<str>>,
+    ) -> Option<(NaiveDate, Option<ShiftReason>)> {
+        // What the history records as having happened stays, on its rule's day,
+        // whatever the calendar now says of it (a closure added after the call).
+        if (self.ledger.as_ref()).is_some_and(|l| l.recorded(&program.id, &step.info.step, n)) {
+            self.why(|| {
+                format!(
+                    "the calendar leaves it no day now, but the history records it: kept on {}",
+                    day(rule_day)
+                )
+            });
+            return Some((rule_day, None));
+        }
+        if self.first_pass.is_empty() {
+            self.unplaced.push(super::Neighbour {
+                channel: step.info.channel,
+                role: step.info.role,
+                nominal,
+                fixed: None,
+                slot: step.info.slot,
+            });
+        }
+        let closed = (self.tracing())
+            .then(|| self.cal.closed_reason_for(step.info.channel, rule_day))
+            .flatten();
+        if let Some(r) = closed {
+            let because = match reason {
+                DropReason::Superseded => match &detail {
+                    Some(s) => format!(
+                        ": every day it could take is the {s} call's day or later, and calls keep their order"
+                    ),
+                    None => ": every day it could take is a later call's day or past it".to_string(),
+                },
+                DropReason::BeyondMaxShift => format!(
+                    " within its max_shift of {} days",
+                    step.max_shift.unwrap_or_default()
+                ),
+                DropReason::Expired => match expires {
+                    Some(e) => format!(" before it expires on {}", day(e)),
+                    None => String::new(),
+                },
+                _ => String::new(),
+            };
+            let cal = self.cal;
+            self.why(|| {
+                format!(
+                    "{}: {}: {} finds no day it may take{because}",
+                    day(rule_day),
+                    super::explain::closed(cal, r, rule_day),
+                    super::explain::policy(step.closed_day)
+                )
+            });
+        }
+        self.drop(program, step, n, Some(nominal), reason, detail);
+        self.anchors.push(None);
+        None
+    }
+}
