@@ -278,13 +278,7 @@ fn a_picked_step_moves_into_its_window_never_before_it() {
 /// goes from Thu 19 to Tue 24 Feb, the first open day.
 #[test]
 fn a_call_crowded_out_in_the_first_placement_names_the_call_that_supersedes_it() {
-    let rules = crate::support::one_program(
-        "t",
-        r#""applies": {"event": "procedure"}, "steps": [
-            {"id": "day-1-call", "offset": "P1D", "title": {"zh": "1", "en": "1"}},
-            {"id": "day-3-call", "offset": "P3D", "title": {"zh": "3", "en": "3"}},
-            {"id": "day-6-call", "offset": "P6D", "title": {"zh": "6", "en": "6"}}]"#,
-    );
+    let rules = crate::support::calls_on_days_1_3_6();
     let ep = episode(
         r#"{"id": "ep-1", "event": "procedure", "at": "2026-02-13T10:00:00", "patient": {"id": "p-1"}}"#,
     );

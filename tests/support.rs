@@ -45,6 +45,19 @@ pub fn one_program(id: &str, members: &str) -> RuleSet {
         .unwrap_or_else(|e| panic!("test program {id}: {e}"))
 }
 
+/// A program `t` of three calls after a procedure: `day-1-call`, `day-3-call` and
+/// `day-6-call` (offsets P1D, P3D, P6D), for the tests of calls that pass or supersede
+/// one another.
+pub fn calls_on_days_1_3_6() -> RuleSet {
+    one_program(
+        "t",
+        r#""applies": {"event": "procedure"}, "steps": [
+            {"id": "day-1-call", "offset": "P1D", "title": {"zh": "1", "en": "1"}},
+            {"id": "day-3-call", "offset": "P3D", "title": {"zh": "3", "en": "3"}},
+            {"id": "day-6-call", "offset": "P6D", "title": {"zh": "6", "en": "6"}}]"#,
+    )
+}
+
 pub fn episode(json: &str) -> Episode {
     Episode::from_json("test episode", json).expect("test episode parses")
 }

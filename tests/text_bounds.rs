@@ -54,6 +54,16 @@ fn episode(name: &str, procedure: &str, owner: &str) -> String {
     )
 }
 
+/// The first task's script in Chinese, filled, of the episode `ep` planned by `rules`.
+fn zh_script(rules: &RuleSet, ep: &followup::episode::Episode) -> String {
+    let plan = rules.plan(ep, &Calendar::default()).unwrap();
+    plan.tasks[0]
+        .script()
+        .unwrap()
+        .get(followup::rules::Lang::Zh)
+        .to_string()
+}
+
 #[test]
 fn a_value_that_fills_a_placeholder_holds_at_most_200_characters() {
     assert_eq!(MAX_VALUE_CHARS, 200);
@@ -63,12 +73,7 @@ fn a_value_that_fills_a_placeholder_holds_at_most_200_characters() {
     let ep = rules
         .read_episode("ep.json", &episode(&at, &at, &at))
         .unwrap();
-    let plan = rules.plan(&ep, &Calendar::default()).unwrap();
-    let script = plan.tasks[0]
-        .script()
-        .unwrap()
-        .get(followup::rules::Lang::Zh)
-        .to_string();
+    let script = zh_script(&rules, &ep);
     assert_eq!(script.chars().count(), 3 * MAX_VALUE_CHARS + 2);
     for (json, at) in [
         (
@@ -166,13 +171,10 @@ fn a_value_that_fills_a_placeholder_is_printable() {
             &episode("买买提·艾力", "双眼皮\u{a0}修复", "小周"),
         )
         .unwrap();
-    let plan = rules.plan(&ep, &Calendar::default()).unwrap();
-    let script = plan.tasks[0]
-        .script()
-        .unwrap()
-        .get(followup::rules::Lang::Zh)
-        .to_string();
-    assert_eq!(script, "买买提·艾力，双眼皮\u{a0}修复，小周");
+    assert_eq!(
+        zh_script(&rules, &ep),
+        "买买提·艾力，双眼皮\u{a0}修复，小周"
+    );
     let e = rules
         .read_episode("ep.json", &episode("王\\u0007女士", "x", "x"))
         .unwrap_err()

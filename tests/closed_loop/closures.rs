@@ -165,13 +165,7 @@ fn a_complaint_call_the_promised_callback_takes_over_is_superseded() {
 /// record, the day-1 call is superseded by the day-3 call.
 #[test]
 fn a_recorded_call_is_not_superseded_by_a_closure_added_later() {
-    let rules = crate::support::one_program(
-        "t",
-        r#""applies": {"event": "procedure"}, "steps": [
-            {"id": "day-1", "offset": "P1D", "title": {"zh": "1", "en": "1"}},
-            {"id": "day-3", "offset": "P3D", "title": {"zh": "3", "en": "3"}},
-            {"id": "day-6", "offset": "P6D", "title": {"zh": "6", "en": "6"}}]"#,
-    );
+    let rules = crate::support::calls_on_days_1_3_6();
     let ep = rules
         .read_episode(
             "ep",
@@ -181,7 +175,7 @@ fn a_recorded_call_is_not_superseded_by_a_closure_added_later() {
     let cal =
         Calendar::from_json("c", r#"{"closed_dates": ["2026-03-03", "2026-03-04"]}"#).unwrap();
     let done = history(
-        r#"{"outcomes": [{"task": "t/day-1/ep-1/0", "outcome": "done", "at": "2026-03-03T11:00", "by": "u-3"}]}"#,
+        r#"{"outcomes": [{"task": "t/day-1-call/ep-1/0", "outcome": "done", "at": "2026-03-03T11:00", "by": "u-3"}]}"#,
     );
     let p = rules.plan_with(&ep, &done, &cal).unwrap();
     let days: Vec<String> = (p.tasks.iter())
@@ -190,12 +184,15 @@ fn a_recorded_call_is_not_superseded_by_a_closure_added_later() {
     assert_eq!(
         days,
         [
-            "day-1 2026-03-03 true",
-            "day-3 2026-03-05 false",
-            "day-6 2026-03-08 false"
+            "day-1-call 2026-03-03 true",
+            "day-3-call 2026-03-05 false",
+            "day-6-call 2026-03-08 false"
         ]
     );
     assert!(p.dropped.is_empty() && p.ignored.is_empty());
     let p = rules.plan(&ep, &cal).unwrap();
-    assert_eq!(dropped(&p), ["t/day-1/ep-1/0 superseded day-3 2026-03-03"]);
+    assert_eq!(
+        dropped(&p),
+        ["t/day-1-call/ep-1/0 superseded day-3-call 2026-03-03"]
+    );
 }
