@@ -122,13 +122,20 @@ pub fn load_notices(rules: &RuleSet, paths: &[PathBuf]) -> Result<Vec<Notice>, S
     let mut files: BTreeMap<String, String> = BTreeMap::new();
     for path in paths {
         let name = path.display().to_string();
+        let text = read(path)?;
         let list = rules
-            .read_notices(&name, &read(path)?)
+            .read_notices(&name, &text)
             .map_err(|e| e.to_string())?;
-        for n in list {
+        let array = text.trim_start().starts_with('[');
+        for (i, n) in list.into_iter().enumerate() {
             if let Some(first) = files.insert(n.id.clone(), name.clone()) {
+                let at = if array {
+                    format!("/{i}/id")
+                } else {
+                    "/id".into()
+                };
                 return Err(format!(
-                    "{name}: notice id {:?} is also in {first}: expected each notice id once",
+                    "{name}: {at}: notice id {:?} is also in {first}: expected each notice id once",
                     n.id
                 ));
             }

@@ -383,8 +383,9 @@ fn place(
 }
 
 /// The notice's time of day: its window, for calls and messages outside the clinic's quiet
-/// hours and the patient's rest hours (else the part of the `day` window outside both);
-/// `None` when the rest hours leave nothing.
+/// hours and the patient's rest hours (else the part of the `day` window outside both,
+/// else of the `evening` window, as for a program's step); `None` when the rest hours
+/// leave nothing.
 fn time_window(
     n: &Notice,
     spec: TimeSpec,
@@ -420,7 +421,8 @@ fn time_window(
     let blocked: Vec<TimeWindow> = quiet.iter().chain(rest).copied().collect();
     Ok(free
         .outside(&blocked)
-        .or_else(|| windows.day.outside(&blocked)))
+        .or_else(|| windows.day.outside(&blocked))
+        .or_else(|| windows.evening.outside(&blocked)))
 }
 
 /// The patient's opt-outs and refusals, wherever recorded.

@@ -393,6 +393,17 @@ fn rest_hours_hold_for_notices() {
             "2026-04-08 morning-call phone customer_service 14:00-18:00",
         ]
     );
+    // Resting through the working day, 08:30-18:00: the evening, 18:00-20:30, as for a
+    // program's calls (README, "Time of day"; audit 13 of 6 December: dropped).
+    let days = patient(r#"{"id": "p-1", "rest_hours": [{"start": "08:30", "end": "18:00"}]}"#);
+    assert_eq!(
+        lines(&plan_for(&days, &[], &list, &cal)),
+        [
+            "2026-04-08 letter mail customer_service 09:00-12:00",
+            "2026-04-08 day-sms sms customer_service 18:00-20:30",
+            "2026-04-08 morning-call phone customer_service 18:00-20:30",
+        ]
+    );
     // Resting all day: no call, no message.
     let all_day = patient(r#"{"id": "p-1", "rest_hours": [{"start": "00:00", "end": "23:59"}]}"#);
     let plan = plan_for(&all_day, &[], &list, &cal);
