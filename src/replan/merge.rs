@@ -108,8 +108,9 @@ impl Contact {
 ///    contact goes to:
 ///    1. its own day, if it keeps every [`Cap`] of its channel (or a contact of the same
 ///       patient and channel is already there: it joins it, one message, two reasons —
-///       but a `sales` task never joins a contact holding `aftercare`: no selling in a
-///       care call while the patient has not recovered, docs/domain.md §8);
+///       but a `sales` task never joins a contact holding a `reminder` or `aftercare`,
+///       nor `care` while the patient has a task waiting for `recovered`: no selling in
+///       a care call while the patient has not recovered, docs/domain.md §8);
 ///    2. a later day of its window (up to the earliest `latest` of its tasks, never past
 ///       an `expires`), the nearest first, on which its channel works in `calendar`;
 ///    3. an earlier day of its window (down to the latest `earliest`), the nearest first;
@@ -174,8 +175,19 @@ pub fn merge_plans(plans: &[Plan], policy: &ContactPolicy, calendar: &Calendar) 
 
     // Group by (patient, day, channel); ranked order is kept inside each group, so each
     // group's first task is its highest-priority one.
-    // Sales are grouped apart: they never join time-critical aftercare (docs/domain.md
-    // §8: no selling in a callback while the patient has not recovered).
+    // Sales are grouped apart: they never join a reminder or time-critical aftercare,
+    // nor any care contact of a patient not yet recovered — one with a task waiting for
+    // `recovered` (docs/domain.md §8: no selling in a callback while the patient has not
+    // recovered).
+    let unrecovered: BTreeSet<&str> = (waiting.iter())
+        .filter(|t| t.waits_for() == Some(RECOVERED))
+        .map(|t| t.patient())
+        .collect();
+    let protects = |r: &Ranked<'_>| match r.class {
+        PriorityClass::Reminder | PriorityClass::Aftercare => true,
+        PriorityClass::Care => unrecovered.contains(r.task.patient()),
+        PriorityClass::Sales | PriorityClass::Greeting => false,
+    };
     let mut groups: BTreeMap<(&str, NaiveDate, Channel, bool), Vec<Ranked<'_>>> = BTreeMap::new();
     let mut drafts: Vec<Vec<Ranked<'_>>> = Vec::new();
     for r in ranked {
@@ -193,17 +205,17 @@ pub fn merge_plans(plans: &[Plan], policy: &ContactPolicy, calendar: &Calendar) 
 
     // Place each group, highest priority first.
     let mut placed: Vec<(NaiveDate, Vec<ContactReason>, bool)> = Vec::new();
-    // Whether each placed contact holds aftercare, which sales never join.
-    let mut aftercare: Vec<bool> = Vec::new();
+    // Whether each placed contact holds what sales never join (`protects`).
+    let mut protected: Vec<bool> = Vec::new();
     let mut capped: Vec<Dropped> = Vec::new();
     let mut days: BTreeMap<(&str, Channel), BTreeMap<NaiveDate, usize>> = BTreeMap::new();
     for group in drafts {
         let Some(first) = group.first() else { continue };
         let (patient, channel, due) = (first.task.patient(), first.task.channel(), first.task.due);
-        let holds_aftercare = group.iter().any(|r| r.class == PriorityClass::Aftercare);
+        let holds_protected = group.iter().any(protects);
         if never_moved(channel) || first.task.is_closed() {
             placed.push((due, group.iter().map(|r| r.reason(due)).collect(), false));
-            aftercare.push(holds_aftercare);
+            protected.push(holds_protected);
             continue;
         }
         let sales = first.class == PriorityClass::Sales;
@@ -218,7 +230,7 @@ pub fn merge_plans(plans: &[Plan], policy: &ContactPolicy, calendar: &Calendar) 
             .filter(|d| *d == due || calendar.works(channel, *d))
             .filter(|d| {
                 !sales
-                    || (taken.get(d)).is_none_or(|i| !aftercare.get(*i).copied().unwrap_or(false))
+                    || (taken.get(d)).is_none_or(|i| !protected.get(*i).copied().unwrap_or(false))
             })
             .find(|d| taken.contains_key(d) || caps.iter().all(|c| fits(taken, *d, c)));
         match day {
@@ -227,14 +239,14 @@ pub fn merge_plans(plans: &[Plan], policy: &ContactPolicy, calendar: &Calendar) 
                     && let Some((_, reasons, _)) = placed.get_mut(i)
                 {
                     reasons.extend(group.iter().map(|r| r.reason(date)));
-                    if let Some(a) = aftercare.get_mut(i) {
-                        *a |= holds_aftercare;
+                    if let Some(a) = protected.get_mut(i) {
+                        *a |= holds_protected;
                     }
                     continue;
                 }
                 taken.insert(date, placed.len());
                 placed.push((date, group.iter().map(|r| r.reason(date)).collect(), false));
-                aftercare.push(holds_aftercare);
+                protected.push(holds_protected);
             }
             None if group
                 .iter()
@@ -244,10 +256,10 @@ pub fn merge_plans(plans: &[Plan], policy: &ContactPolicy, calendar: &Calendar) 
             }
             None => {
                 // Over the cap, on its own day; later contacts still see it (but for a
-                // sales contact beside aftercare there: contacts join the aftercare one).
+                // sales contact beside a protected one there: contacts join that one).
                 taken.entry(due).or_insert(placed.len());
                 placed.push((due, group.iter().map(|r| r.reason(due)).collect(), true));
-                aftercare.push(holds_aftercare);
+                protected.push(holds_protected);
             }
         }
     }
@@ -297,6 +309,10 @@ pub fn merge_plans(plans: &[Plan], policy: &ContactPolicy, calendar: &Calendar) 
         waiting,
     }
 }
+
+/// The fact a sales-flavoured step waits for (docs/domain.md §8): a patient with such a
+/// task waiting has not recovered yet.
+const RECOVERED: &str = "recovered";
 
 /// The days every task of a group may take: from the latest `earliest` to the earliest
 /// `latest` (and never past an `expires`). The group's own day is always inside.
