@@ -210,7 +210,9 @@ fn single(s: &Setup, file: Option<&PathBuf>) -> Result<String, String> {
                 .map_err(|e| e.to_string())?
         }
     };
-    let plan = plan(s, &episode).map_err(|e| e.to_string())?;
+    // An error found while planning names the episode; the input first, as for a read.
+    let source = file.map_or("stdin".to_string(), |p| p.display().to_string());
+    let plan = plan(s, &episode).map_err(|e| format!("{source}: {e}"))?;
     if let Some(why) = &plan.no_program {
         eprintln!("note: {why}");
     }
