@@ -159,8 +159,14 @@ pub fn load_calendar(args: &[String]) -> Result<Calendar, String> {
         if arg == "cn" {
             years.extend([*Calendar::CHINA_YEARS.start(), *Calendar::CHINA_YEARS.end()]);
         } else if let Some(y) = arg.strip_prefix("cn-") {
-            years.push(y.parse().map_err(|_| {
-                format!("--calendar {arg:?}: expected cn, cn-YYYY or a calendar file")
+            let shipped = Calendar::CHINA_YEARS;
+            let year = (y.parse().ok()).filter(|y| shipped.contains(y));
+            years.push(year.ok_or_else(|| {
+                format!(
+                    "--calendar {arg:?}: expected cn, cn-YYYY for a year from {} to {} (the official calendars shipped), or a calendar file",
+                    shipped.start(),
+                    shipped.end()
+                )
             })?);
         } else {
             let p = Path::new(arg);

@@ -34,7 +34,7 @@ fn missing(year: i32) -> crate::Error {
             YEARS.end()
         ),
     )
-    .into_calendar(&format!("rules/calendars/cn-{year}.json"))
+    .into_calendar(&format!("Calendar::china({year})"))
 }
 
 /// The official calendar of one year.
