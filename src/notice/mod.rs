@@ -318,6 +318,42 @@ impl Notice {
             .checked_add_days(chrono::Days::new(k))
             .unwrap_or(self.send_on)
     }
+
+    /// The day the notice goes out to `patient` on `calendar`: with a `spread`, the
+    /// patient's own day among the days of the span the notice's channel works (the same
+    /// draw as [`Notice::day_for`], over working days only), so that a closure in the
+    /// span does not pile its letters onto the reopening day; without one, or when no
+    /// day of the span works, [`Notice::day_for`]. The same day at every planning on the
+    /// same calendar.
+    ///
+    /// ```
+    /// use followup::{calendar::Calendar, rules::Notice};
+    /// let mail = Notice::from_json("notices.json", r#"{
+    ///     "id": "mail-2026", "send_on": "2026-04-01", "spread": "P2M", "channel": "mail",
+    ///     "audience": {}, "title": {"zh": "邮寄回访", "en": "Mail follow-up"}
+    /// }"#)?;
+    /// let cn = Calendar::china(2026)?;
+    /// let day = mail.day_for_on("p-42", &cn);
+    /// assert!(cn.is_open(day));
+    /// assert_eq!(day, mail.day_for_on("p-42", &cn));
+    /// # Ok::<(), followup::Error>(())
+    /// ```
+    pub fn day_for_on(&self, patient: &str, calendar: &crate::calendar::Calendar) -> NaiveDate {
+        let n = match self.spread_days() {
+            Some(n) if n > 1 => n,
+            _ => return self.send_on,
+        };
+        let works = |d: &NaiveDate| calendar.works(self.channel, *d);
+        let days = || self.send_on.iter_days().take(n as usize).filter(works);
+        let open = days().count();
+        if open == 0 {
+            return self.day_for(patient);
+        }
+        let draw = crate::sample::sample_draw(SPREAD_DRAW, &self.id, patient);
+        // draw < 1, so the index is below `open`; truncation is the floor.
+        let k = ((draw * open as f64) as usize).min(open - 1);
+        days().nth(k).unwrap_or(self.send_on)
+    }
 }
 
 /// The draw that spreads a notice's patients over its span (independent of its sample).

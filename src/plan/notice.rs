@@ -165,8 +165,8 @@ impl RuleSet {
                 plan.programs.push(program.clone());
             }
             let step: Arc<str> = Arc::from(n.id.as_str());
-            // The patient's own day of a spread notice, else send_on.
-            let nominal = n.day_for(&patient.id);
+            // The patient's own working day of a spread notice, else send_on.
+            let nominal = n.day_for_on(&patient.id, calendar);
             let drop = |why: Verdict| {
                 let id = task_id(&program, &step, &subject.episode, 0);
                 let ids = (program.clone(), step.clone(), id);

@@ -140,7 +140,7 @@ proptest! {
             let drops: Vec<_> = plan.dropped.iter().filter(|d| *d.step() == *n.id).collect();
             prop_assert_eq!(tasks.len() + drops.len(), usize::from(targeted), "{}", n.id);
             // The patient's day: within the spread, on send_on without one.
-            let own = n.day_for("p-1");
+            let own = n.day_for_on("p-1", &cal);
             let span = i64::from(n.spread_days().unwrap());
             prop_assert!(n.send_on <= own && (own - n.send_on).num_days() < span);
             prop_assert!(n.spread.is_some() || own == n.send_on);
