@@ -45,6 +45,25 @@ fn merged(notice_json: &str, policy: &ContactPolicy) -> MergedPlan {
     )
 }
 
+/// A call notice due on the day of the M+1 care call, Thu 2 April 2026.
+fn m1_call_notice() -> String {
+    notice(
+        "expert-call",
+        "2026-04-02",
+        r#""event_day": "2026-04-09", "channel": "phone", "audience": {"category": "plastic"}"#,
+    )
+}
+
+/// The steps of each phone contact on Thu 2 April 2026.
+fn calls_of_2_april(m: &MergedPlan) -> Vec<Vec<&str>> {
+    (m.contacts.iter())
+        .filter(|c| {
+            c.date.to_string() == "2026-04-02" && c.channel == followup::rules::Channel::Phone
+        })
+        .map(|c| c.reasons.iter().map(|r| r.task.step()).collect())
+        .collect()
+}
+
 /// The same for the episode `ep`.
 fn merged_for(ep: Episode, notice_json: &str, policy: &ContactPolicy) -> MergedPlan {
     let rules = builtin();
@@ -94,20 +113,8 @@ fn a_call_notice_never_joins_an_aftercare_call() {
             "2026-03-06 phone: expert-call <- 2026-03-05"
         ]
     );
-    let m = merged(
-        &notice(
-            "expert-call",
-            "2026-04-02",
-            r#""event_day": "2026-04-09", "channel": "phone", "audience": {"category": "plastic"}"#,
-        ),
-        &ContactPolicy::default(),
-    );
-    let m1: Vec<Vec<&str>> = (m.contacts.iter())
-        .filter(|c| {
-            c.date.to_string() == "2026-04-02" && c.channel == followup::rules::Channel::Phone
-        })
-        .map(|c| c.reasons.iter().map(|r| r.task.step()).collect())
-        .collect();
+    let m = merged(&m1_call_notice(), &ContactPolicy::default());
+    let m1 = calls_of_2_april(&m);
     assert_eq!(m1, [["month-1-call"]]);
     let moved: Vec<String> = (m.contacts.iter())
         .filter(|c| c.reasons.iter().any(|r| r.task.step() == "expert-call"))
@@ -120,21 +127,8 @@ fn a_call_notice_never_joins_an_aftercare_call() {
         at: "2026-03-20T10:00:00".parse().unwrap(),
         channel: None,
     });
-    let m = merged_for(
-        recovered,
-        &notice(
-            "expert-call",
-            "2026-04-02",
-            r#""event_day": "2026-04-09", "channel": "phone", "audience": {"category": "plastic"}"#,
-        ),
-        &ContactPolicy::default(),
-    );
-    let m1: Vec<Vec<&str>> = (m.contacts.iter())
-        .filter(|c| {
-            c.date.to_string() == "2026-04-02" && c.channel == followup::rules::Channel::Phone
-        })
-        .map(|c| c.reasons.iter().map(|r| r.task.step()).collect())
-        .collect();
+    let m = merged_for(recovered, &m1_call_notice(), &ContactPolicy::default());
+    let m1 = calls_of_2_april(&m);
     assert_eq!(m1, [["month-1-call", "expert-call"]]);
 }
 
