@@ -74,6 +74,20 @@ fn one(n: &Notice, limits: &Limits) -> Result<(), Located> {
             format!("invalid notice id {:?}: expected 1 to 64 lower-case letters, digits, '-' or '_', starting with a letter or digit", n.id),
         ));
     }
+    // A slip of the year (0000, 99999): a notice's days, its spread, grace and event
+    // included, stay in the years plans are written in (0001 to 9999).
+    {
+        use chrono::Datelike;
+        if !(1900..=9899).contains(&n.send_on.year()) {
+            return Err(Located::new(
+                "/send_on",
+                format!(
+                    "the notice goes out on {}: expected a day of the years 1900 to 9899",
+                    n.send_on
+                ),
+            ));
+        }
+    }
     if let Some(event) = n.event_day {
         if event < n.send_on {
             return Err(Located::new(
