@@ -14,6 +14,15 @@ fn plan(json: &str) -> Plan {
     builtin().plan(&episode(json), &cal).unwrap()
 }
 
+/// Plans the episode `json`, compares the step's `due earliest..latest shifted`, and
+/// gives the plan for what else a test looks at.
+#[track_caller]
+fn assert_days(json: &str, step: &str, expected: &[&str]) -> Plan {
+    let p = plan(json);
+    assert_eq!(days(&p, step), expected, "{step}");
+    p
+}
+
 /// `due earliest..latest shifted` of the step's task.
 fn days(p: &Plan, step: &str) -> Vec<String> {
     (p.tasks.iter())
@@ -32,13 +41,11 @@ fn days(p: &Plan, step: &str) -> Vec<String> {
 /// until then (it was until Wed 11).
 #[test]
 fn a_key_customer_callback_moved_by_a_weekend_stays_within_3_days() {
-    let p = plan(
+    assert_days(
         r#"{"id": "r-1", "event": "repair", "at": "2026-03-06T10:00:00",
             "patient": {"id": "k-1", "tags": ["key_customer"]}}"#,
-    );
-    assert_eq!(
-        days(&p, "key-customer-callback"),
-        ["2026-03-09 2026-03-07..2026-03-09 weekend"]
+        "key-customer-callback",
+        &["2026-03-09 2026-03-07..2026-03-09 weekend"],
     );
 }
 
@@ -48,13 +55,11 @@ fn a_key_customer_callback_moved_by_a_weekend_stays_within_3_days() {
 /// home, docs/domain.md §9) rather than let it go to Thu 8 Oct, a week past the promise.
 #[test]
 fn a_key_customer_callback_over_a_long_holiday_keeps_its_day() {
-    let p = plan(
+    assert_days(
         r#"{"id": "r-2", "event": "repair", "at": "2026-09-30T10:00:00",
             "patient": {"id": "k-2", "tags": ["key_customer"]}}"#,
-    );
-    assert_eq!(
-        days(&p, "key-customer-callback"),
-        ["2026-10-01 2026-10-01..2026-10-03 -"]
+        "key-customer-callback",
+        &["2026-10-01 2026-10-01..2026-10-03 -"],
     );
 }
 
@@ -64,13 +69,11 @@ fn a_key_customer_callback_over_a_long_holiday_keeps_its_day() {
 /// 7 Mar, three weeks after the repair). The patient id is in the 55 % sample.
 #[test]
 fn a_repair_callback_after_the_spring_festival_keeps_its_two_weeks() {
-    let p = plan(
+    assert_days(
         r#"{"id": "r-3", "event": "repair", "at": "2026-02-14T10:00:00",
             "patient": {"id": "c-00001"}}"#,
-    );
-    assert_eq!(
-        days(&p, "callback"),
-        ["2026-02-24 2026-02-15..2026-02-28 holiday"]
+        "callback",
+        &["2026-02-24 2026-02-15..2026-02-28 holiday"],
     );
 }
 
@@ -79,14 +82,12 @@ fn a_repair_callback_after_the_spring_festival_keeps_its_two_weeks() {
 /// is on time that day only — within one day of the request (it was on time to Thu 4).
 #[test]
 fn a_request_raised_in_the_evening_is_resolved_the_next_day() {
-    let p = plan(
+    let p = assert_days(
         r#"{"id": "r-4", "event": "repair", "at": "2026-06-01T10:00:00",
             "patient": {"id": "k-7"},
             "facts": [{"kind": "request_raised", "at": "2026-06-02T19:00:00"}]}"#,
-    );
-    assert_eq!(
-        days(&p, "request-resolution"),
-        ["2026-06-03 2026-06-02..2026-06-03 after_event"]
+        "request-resolution",
+        &["2026-06-03 2026-06-02..2026-06-03 after_event"],
     );
     let t = p.tasks.iter().find(|t| t.step() == "request-resolution");
     assert_eq!(
@@ -102,14 +103,12 @@ fn a_request_raised_in_the_evening_is_resolved_the_next_day() {
 /// goes there, not to Thu 8 Oct, five days past its window. D+90 is Tue 17 Nov, open.
 #[test]
 fn a_611_call_around_day_45_stays_around_day_45() {
-    let p = plan(
+    let p = assert_days(
         r#"{"id": "l-45", "event": "consultation", "at": "2026-08-19T10:00:00",
             "attributes": {"source": "online", "outcome": "not_booked"},
             "patient": {"id": "p-45"}}"#,
-    );
-    assert_eq!(
-        days(&p, "day-45-call"),
-        ["2026-09-30 2026-09-30..2026-10-06 holiday"]
+        "day-45-call",
+        &["2026-09-30 2026-09-30..2026-10-06 holiday"],
     );
     assert_eq!(
         days(&p, "day-90-call"),

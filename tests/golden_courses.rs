@@ -333,10 +333,7 @@ fn a_course_review_visit_gets_a_reminder_the_day_before_and_thanks_the_day_after
             "course": {"package": 2, "done": ["2026-03-02", "2026-03-16"]},
             "milestones": {"review_visit": "2026-05-20"}}"#,
     );
-    let review: Vec<String> = lines(&p)
-        .into_iter()
-        .filter(|l| l.contains(" review-"))
-        .collect();
+    let review = crate::support::lines_with(&p, " review-");
     assert_eq!(
         review,
         [

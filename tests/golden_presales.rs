@@ -274,10 +274,7 @@ fn lead_ownership_without_contacts_counts_from_the_consultation() {
             "attributes": {"source": "online", "outcome": "not_booked", "assigned_to": "customer_service"},
             "patient": {"id": "p-4"}}"#,
     );
-    let got: Vec<String> = lines(&p)
-        .into_iter()
-        .filter(|l| l.contains(" reassign-stale-lead "))
-        .collect();
+    let got = crate::support::lines_with(&p, " reassign-stale-lead ");
     assert_eq!(got, ["2026-06-10 reassign-stale-lead internal supervisor"]);
     let t = of_program(&p, "lead-ownership")[0];
     assert_eq!(t.id(), "lead-ownership/reassign-stale-lead/l-4/0");
@@ -471,9 +468,7 @@ fn contacted_lead(id: &str, contacted: &str) -> String {
 ///   follow-up with no first.
 #[test]
 fn presales_first_follow_up_after_labour_day_comes_before_the_picked_one() {
-    let cal = Calendar::default()
-        .merge(&Calendar::china(2026).unwrap())
-        .unwrap();
+    let cal = crate::support::clinic_with_china_2026("{}");
     let ep = episode(
         r#"{"id": "l-9", "event": "consultation", "at": "2026-04-30T15:00:00",
             "attributes": {"source": "onsite", "outcome": "visited_no_purchase", "visit": "first"},
@@ -513,19 +508,14 @@ fn presales_first_follow_up_after_labour_day_comes_before_the_picked_one() {
 /// second.
 #[test]
 fn presales_first_follow_up_moved_onto_the_picked_ones_open_day_takes_it() {
-    let cal = Calendar::from_json("weekends", r#"{"closed_on_weekends": true}"#)
-        .unwrap()
-        .merge(&Calendar::china(2026).unwrap())
-        .unwrap();
+    let cal = crate::support::clinic_with_china_2026(r#"{"closed_on_weekends": true}"#);
     let ep = episode(
         r#"{"id": "l-5", "event": "consultation", "at": "2026-03-05T10:00:00",
             "attributes": {"source": "online", "outcome": "not_booked"},
             "patient": {"id": "p-5"}}"#,
     );
     let p = builtin().plan(&ep, &cal).unwrap();
-    let follow_ups: Vec<String> = (lines(&p).into_iter())
-        .filter(|l| l.contains("follow-up"))
-        .collect();
+    let follow_ups = crate::support::lines_with(&p, "follow-up");
     assert_eq!(
         follow_ups,
         [
@@ -625,9 +615,7 @@ fn messages_planned_while_the_message_system_is_closed_wait_for_it() {
         builtin().plan(&ep, &cal).unwrap()
     };
     let p = lead("l-715", "2026-07-15T10:00:00");
-    let messages: Vec<String> = (lines(&p).into_iter())
-        .filter(|l| l.contains(" message sms"))
-        .collect();
+    let messages = crate::support::lines_with(&p, " message sms");
     assert_eq!(
         messages,
         [

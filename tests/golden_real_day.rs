@@ -15,9 +15,7 @@ use followup::{
 /// The calendar `callback_calendar --calendar cn-2026` uses: the default clinic (open
 /// every day, closed on the public holidays it knows) with the official 2026 dates.
 fn official_2026() -> Calendar {
-    Calendar::default()
-        .merge(&Calendar::china(2026).unwrap())
-        .unwrap()
+    crate::support::clinic_with_china_2026("{}")
 }
 
 /// Outpatient surgery on Thu 12 Feb 2026 at 10:00, three days before the break.
@@ -125,12 +123,9 @@ fn three_closed_days_after_a_surgery_do_not_bring_three_calls_in_a_row() {
 /// Tue 24. Nothing else changes.
 #[test]
 fn surgery_before_the_spring_festival_with_phone_on_duty_days() {
-    let clinic = Calendar::from_json(
-        "clinic.json",
+    let cal = crate::support::clinic_with_china_2026(
         r#"{"call_desk": {"open_dates": ["2026-02-20", "2026-02-21"]}}"#,
-    )
-    .unwrap();
-    let cal = clinic.merge(&Calendar::china(2026).unwrap()).unwrap();
+    );
     let p = builtin()
         .plan(&episode(BEFORE_SPRING_FESTIVAL), &cal)
         .unwrap();
@@ -435,9 +430,7 @@ fn a_plastic_surgery_without_its_setting_lists_the_steps_it_could_not_choose() {
     ] {
         assert!(lines.iter().any(|l| l == want), "{want} not in {lines:?}");
     }
-    let missing: Vec<String> = (dropped(&none).into_iter())
-        .filter(|d| d.contains(" missing_attribute "))
-        .collect();
+    let missing = crate::support::dropped_with(&none, " missing_attribute ");
     assert_eq!(
         missing,
         [

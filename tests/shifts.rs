@@ -301,6 +301,15 @@ fn days_of(step: &str, at: &str, cal: &str) -> String {
     format!("{} {}..{}", t.due, t.earliest, t.latest)
 }
 
+/// [`days_of`] of the step `step` writes with `, "fixed": true` in its window, and
+/// without it.
+fn fixed_and_not(step: impl Fn(&str) -> String, at: &str, cal: &str) -> [String; 2] {
+    [
+        days_of(&step(r#", "fixed": true"#), at, cal),
+        days_of(&step(""), at, cal),
+    ]
+}
+
 /// docs/rule-format.md, `"fixed": true`: a window's days stay where the rule puts them.
 /// A D+1 call after Mon 2 Mar 2026, on time 3 days (Tue 3 to Fri 6), the desk closed on
 /// Tue 3: it goes to Wed 4 either way; a fixed window still ends on Fri 6, one that
@@ -309,19 +318,18 @@ fn days_of(step: &str, at: &str, cal: &str) -> String {
 #[test]
 fn a_fixed_window_keeps_its_days_when_the_task_moves() {
     let at = "2026-03-02T10:00:00";
-    let step = |window: &str| format!(r#""offset": "P1D", "window": {window}"#);
+    let step = |fixed: &str| format!(r#""offset": "P1D", "window": {{"latest": "P3D"{fixed}}}"#);
     let tue = r#"{"closed_dates": ["2026-03-03"]}"#;
     assert_eq!(
-        days_of(&step(r#"{"latest": "P3D", "fixed": true}"#), at, tue),
-        "2026-03-04 2026-03-03..2026-03-06"
-    );
-    assert_eq!(
-        days_of(&step(r#"{"latest": "P3D"}"#), at, tue),
-        "2026-03-04 2026-03-04..2026-03-07"
+        fixed_and_not(step, at, tue),
+        [
+            "2026-03-04 2026-03-03..2026-03-06",
+            "2026-03-04 2026-03-04..2026-03-07"
+        ]
     );
     let all = r#"{"closed_dates": ["2026-03-03", "2026-03-04", "2026-03-05", "2026-03-06"]}"#;
     assert_eq!(
-        days_of(&step(r#"{"latest": "P3D", "fixed": true}"#), at, all),
+        days_of(&step(r#", "fixed": true"#), at, all),
         "2026-03-07 2026-03-07..2026-03-07"
     );
 }
@@ -342,12 +350,11 @@ fn a_fixed_window_is_searched_both_ways_first() {
         )
     };
     assert_eq!(
-        days_of(&around(r#", "fixed": true"#), at, closed),
-        "2026-03-11 2026-03-09..2026-03-15"
-    );
-    assert_eq!(
-        days_of(&around(""), at, closed),
-        "2026-03-17 2026-03-14..2026-03-20"
+        fixed_and_not(around, at, closed),
+        [
+            "2026-03-11 2026-03-09..2026-03-15",
+            "2026-03-17 2026-03-14..2026-03-20"
+        ]
     );
     let wed = r#"{"closed_dates": ["2026-03-04"]}"#;
     let previous = |fixed: &str| {
@@ -356,12 +363,11 @@ fn a_fixed_window_is_searched_both_ways_first() {
         )
     };
     assert_eq!(
-        days_of(&previous(r#", "fixed": true"#), at, wed),
-        "2026-03-05 2026-03-04..2026-03-06"
-    );
-    assert_eq!(
-        days_of(&previous(""), at, wed),
-        "2026-03-03 2026-03-03..2026-03-05"
+        fixed_and_not(previous, at, wed),
+        [
+            "2026-03-05 2026-03-04..2026-03-06",
+            "2026-03-03 2026-03-03..2026-03-05"
+        ]
     );
 }
 

@@ -111,6 +111,30 @@ pub fn assert_calendar(plan: &Plan, expected: &[&str]) {
     }
 }
 
+/// The calendar of a clinic (`clinic_json`, `{}` for one open every day) with the official
+/// 2026 calendar of mainland China merged in, as `--calendar FILE --calendar cn-2026`.
+pub fn clinic_with_china_2026(clinic_json: &str) -> Calendar {
+    Calendar::from_json("clinic.json", clinic_json)
+        .and_then(|c| c.merge(&Calendar::china(2026)?))
+        .expect("clinic calendar with the official 2026 dates")
+}
+
+/// The [`lines`] of `plan` that hold `part`.
+pub fn lines_with(plan: &Plan, part: &str) -> Vec<String> {
+    lines(plan)
+        .into_iter()
+        .filter(|l| l.contains(part))
+        .collect()
+}
+
+/// The [`dropped`] entries of `plan` that hold `part`.
+pub fn dropped_with(plan: &Plan, part: &str) -> Vec<String> {
+    dropped(plan)
+        .into_iter()
+        .filter(|d| d.contains(part))
+        .collect()
+}
+
 /// `id reason detail nominal` per dropped entry (`-` for none), in the plan's order.
 pub fn dropped(p: &Plan) -> Vec<String> {
     p.dropped

@@ -62,10 +62,7 @@ fn weekend_calls_are_in_the_afternoon() {
 /// visit on Fri 8 May gives the call on 9 May at 09:00.
 #[test]
 fn holiday_calls_are_in_the_afternoon_and_make_up_working_days_are_workdays() {
-    let cal = Calendar::from_json("clinic.json", r#"{"closed_on_holidays": false}"#)
-        .unwrap()
-        .merge(&Calendar::china(2026).unwrap())
-        .unwrap();
+    let cal = crate::support::clinic_with_china_2026(r#"{"closed_on_holidays": false}"#);
     let rules = builtin();
     let p = rules.plan(&lead("2026-04-30T16:00:00", ""), &cal).unwrap();
     assert_eq!(window_of(&p, "visited-callback"), "2026-05-01 14:00-18:00");

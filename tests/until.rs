@@ -49,10 +49,7 @@ fn a_step_stops_after_its_milestones_default_day_as_the_calendar_moved_it() {
         days(&p, "daily-check"),
         ["03", "04", "05", "06", "07", "08", "09", "10"]
     );
-    let stops: Vec<String> = dropped(&p)
-        .into_iter()
-        .filter(|d| d.contains("daily-check"))
-        .collect();
+    let stops = crate::support::dropped_with(&p, "daily-check");
     assert_eq!(
         stops,
         [

@@ -174,10 +174,7 @@ fn key_customers_are_always_in_and_two_campaigns_draw_different_customers() {
 #[test]
 fn a_spread_goes_over_the_working_days_only() {
     let list = campaign(r#", "always": {"tag": "vip"}"#);
-    let cal = Calendar::from_json("clinic.json", r#"{"closed_weekdays": ["Sun"]}"#)
-        .unwrap()
-        .merge(&Calendar::china(2026).unwrap())
-        .unwrap();
+    let cal = crate::support::clinic_with_china_2026(r#"{"closed_weekdays": ["Sun"]}"#);
     let span: Vec<NaiveDate> = d("2026-04-01").iter_days().take(61).collect();
     let open: Vec<NaiveDate> = span.iter().copied().filter(|d| cal.is_open(*d)).collect();
     // Qingming 4-6 Apr and Labour Day 1-5 May closed, 9 May (a Saturday) a make-up

@@ -342,9 +342,7 @@ fn the_official_calendar_moves_a_call_off_the_qingming_holiday() {
         "2026-04-04",
         r#""event_day": "2026-04-12", "channel": "phone", "audience": {}"#,
     );
-    let cal = Calendar::default()
-        .merge(&Calendar::china(2026).unwrap())
-        .unwrap();
+    let cal = crate::support::clinic_with_china_2026("{}");
     let plan = plan_for(&patient(r#"{"id": "p-1"}"#), &[], &list, &cal);
     assert_eq!(
         lines(&plan),
