@@ -27,53 +27,48 @@ pub(super) fn check(spec: &Spec) -> Result<(), Located> {
     CHECKS.iter().try_for_each(|check| check(spec))
 }
 
-/// The clinic's name, when given, is not empty in any language, and no longer than
-/// [`MAX_VALUE_CHARS`] (it fills `{clinic}`).
+/// The clinic's name, when given, is not empty in any language, no longer than
+/// [`MAX_VALUE_CHARS`] and printable (it fills `{clinic}`).
 fn clinic_name_not_empty(spec: &Spec) -> Result<(), Located> {
     let Some(name) = &spec.clinic else {
         return Ok(());
     };
-    match name.iter().find(|(_, s)| s.trim().is_empty()) {
-        Some((tag, _)) => {
+    // The first language whose name is wrong, and what is wrong with it: empty names
+    // first, then long ones, then control characters.
+    let empty = || {
+        (name.iter()).find(|(_, s)| s.trim().is_empty()).map(|(tag, _)| {
+            let why = "the clinic's name is empty: expected a non-empty text, or no \"clinic\" at all";
+            (tag, why.to_string())
+        })
+    };
+    let long = || {
+        (name.iter()).find_map(|(tag, s)| {
+            let n = s.chars().count();
+            (n > MAX_VALUE_CHARS).then(|| {
+                let why = format!(
+                    "the clinic's name has {n} characters: expected at most {MAX_VALUE_CHARS}"
+                );
+                (tag, why)
+            })
+        })
+    };
+    let control = || {
+        (name.iter()).find_map(|(tag, s)| {
+            let c = s.chars().find(|c| c.is_control())?;
+            let why = format!(
+                "the clinic's name holds the control character U+{:04X}: expected printable text",
+                u32::from(c)
+            );
+            Some((tag, why))
+        })
+    };
+    match empty().or_else(long).or_else(control) {
+        None => Ok(()),
+        Some((tag, why)) => {
             let mut at = "/clinic".to_string();
             push_key(&mut at, tag);
-            Err(Located::new(
-                at,
-                "the clinic's name is empty: expected a non-empty text, or no \"clinic\" at all",
-            ))
+            Err(Located::new(at, why))
         }
-        None => match name
-            .iter()
-            .find(|(_, s)| s.chars().count() > MAX_VALUE_CHARS)
-        {
-            Some((tag, s)) => {
-                let mut at = "/clinic".to_string();
-                push_key(&mut at, tag);
-                Err(Located::new(
-                    at,
-                    format!(
-                        "the clinic's name has {} characters: expected at most {MAX_VALUE_CHARS}",
-                        s.chars().count()
-                    ),
-                ))
-            }
-            None => match (name.iter())
-                .find_map(|(tag, s)| Some((tag, s.chars().find(|c| c.is_control())?)))
-            {
-                Some((tag, c)) => {
-                    let mut at = "/clinic".to_string();
-                    push_key(&mut at, tag);
-                    Err(Located::new(
-                        at,
-                        format!(
-                            "the clinic's name holds the control character U+{:04X}: expected printable text",
-                            u32::from(c)
-                        ),
-                    ))
-                }
-                None => Ok(()),
-            },
-        },
     }
 }
 
