@@ -296,6 +296,16 @@ pub(super) fn policy(p: crate::model::ClosedDay) -> &'static str {
     }
 }
 
+/// The day and why it does not work, `2026-03-03 (Tue): a closed date of the clinic
+/// (closed_date)`: how an explanation of a closed day starts.
+pub(super) fn closed_on(
+    cal: &Calendar,
+    reason: crate::calendar::ShiftReason,
+    d: chrono::NaiveDate,
+) -> String {
+    format!("{}: {}", day(d), closed(cal, reason, d))
+}
+
 /// Why a day does not work for a channel, in words.
 pub(super) fn closed(
     cal: &Calendar,

@@ -309,13 +309,8 @@ impl Planner<'_> {
                         "no day within its max_shift: it keeps its day (beyond_max_shift keep)"
                             .to_string()
                     };
-                    self.why(|| {
-                        format!(
-                            "{}: {}: {why}",
-                            day(rule_day),
-                            super::explain::closed(self.cal, r, rule_day)
-                        )
-                    });
+                    let cal = self.cal;
+                    self.why(|| format!("{}: {why}", super::explain::closed_on(cal, r, rule_day)));
                 }
                 if reason == Some(ShiftReason::AfterEarlierCall) {
                     self.why(|| {
@@ -338,9 +333,8 @@ impl Planner<'_> {
                     let cal = self.cal;
                     self.why(|| {
                         format!(
-                            "{}: {}: {} gives {}{other}",
-                            day(rule_day),
-                            super::explain::closed(cal, r, rule_day),
+                            "{}: {} gives {}{other}",
+                            super::explain::closed_on(cal, r, rule_day),
                             super::explain::policy(step.closed_day),
                             day(d),
                         )

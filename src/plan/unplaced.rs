@@ -67,9 +67,8 @@ impl Planner<'_> {
             let cal = self.cal;
             self.why(|| {
                 format!(
-                    "{}: {}: {} finds no day it may take{because}",
-                    day(rule_day),
-                    super::explain::closed(cal, r, rule_day),
+                    "{}: {} finds no day it may take{because}",
+                    super::explain::closed_on(cal, r, rule_day),
                     super::explain::policy(step.closed_day)
                 )
             });
