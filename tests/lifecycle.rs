@@ -260,6 +260,55 @@ fn opt_out_of_sms_drops_only_the_later_messages() {
     );
 }
 
+/// An SMS opt-out stops every message (docs/domain.md §8: "An sms opt-out stops every
+/// message"): a program of one message a day on each channel from D+1 (event Mon 2 Mar),
+/// opted out of SMS on the event's day at 12:00. The WeChat message (Tue 3), the letter
+/// (Wed 4) and the SMS (Thu 5) are dropped, each naming the SMS opt-out; the call (Fri 6)
+/// and the home visit (Sat 7) go ahead. Opted out of WeChat instead: only the WeChat
+/// message is dropped.
+#[test]
+fn an_sms_opt_out_stops_every_message() {
+    let step = |id: &str, day: u32, channel: &str| {
+        format!(
+            r#"{{"id": "{id}", "offset": "P{day}D", "channel": "{channel}",
+                 "title": {{"zh": "{id}", "en": "{id}"}}}}"#
+        )
+    };
+    let steps = [
+        step("wechat", 1, "wechat"),
+        step("letter", 2, "mail"),
+        step("sms", 3, "sms"),
+        step("call", 4, "phone"),
+        step("visit", 5, "home_visit"),
+    ];
+    let rules = crate::support::one_program("m", &format!(r#""steps": [{}]"#, steps.join(",")));
+    let ep = |channel: &str| {
+        episode(&format!(
+            r#"{{"id": "e", "event": "x", "at": "2026-03-02T09:00", "patient": {{"id": "p"}},
+                "facts": [{{"kind": "opt_out", "at": "2026-03-02T12:00", "channel": "{channel}"}}]}}"#
+        ))
+    };
+    let p = rules.plan(&ep("sms"), &Calendar::default()).unwrap();
+    assert_calendar(
+        &p,
+        &[
+            "2026-03-06 call phone customer_service",
+            "2026-03-07 visit home_visit customer_service",
+        ],
+    );
+    assert_eq!(
+        dropped(&p),
+        [
+            "m/letter/e/0 opted_out sms 2026-03-04",
+            "m/sms/e/0 opted_out sms 2026-03-05",
+            "m/wechat/e/0 opted_out sms 2026-03-03",
+        ]
+    );
+    let p = rules.plan(&ep("wechat"), &Calendar::default()).unwrap();
+    assert_eq!(p.tasks.len(), 4);
+    assert_eq!(dropped(&p), ["m/wechat/e/0 opted_out wechat 2026-03-03"]);
+}
+
 /// Opted out of phone calls on Thu 12 Mar: every later call of both programs is dropped
 /// (`opted_out`, `phone`), the second follow-up with its anchor; messages go on.
 #[test]

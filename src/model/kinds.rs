@@ -77,6 +77,36 @@ impl Channel {
         }
     }
 
+    /// True for the channels that carry a message rather than a conversation or a visit:
+    /// `sms`, `wechat` and `mail`. A clear refusal lets messages go on for a while
+    /// (docs/domain.md §8), and an SMS opt-out stops all of them
+    /// ([`Channel::opted_out_by`]).
+    ///
+    /// ```
+    /// use followup::rules::Channel;
+    /// assert!(Channel::Wechat.is_message());
+    /// assert!(!Channel::Phone.is_message());
+    /// ```
+    pub fn is_message(self) -> bool {
+        matches!(self, Channel::Sms | Channel::Wechat | Channel::Mail)
+    }
+
+    /// True if an opt-out of `opted` stops a task on this channel: an opt-out stops its
+    /// own channel, and an SMS opt-out stops every message — SMS, WeChat and mail
+    /// (docs/domain.md §8: "An sms opt-out stops every message"). An opt-out of WeChat
+    /// or mail stops that channel only; one of the phone stops calls.
+    ///
+    /// ```
+    /// use followup::rules::Channel;
+    /// assert!(Channel::Wechat.opted_out_by(Channel::Sms));
+    /// assert!(Channel::Mail.opted_out_by(Channel::Sms));
+    /// assert!(!Channel::Sms.opted_out_by(Channel::Wechat));
+    /// assert!(!Channel::Phone.opted_out_by(Channel::Sms));
+    /// ```
+    pub fn opted_out_by(self, opted: Channel) -> bool {
+        self == opted || (opted == Channel::Sms && self.is_message())
+    }
+
     /// A short display label in `lang`, for staff (`电话` / `phone`); the JSON id is
     /// [`Channel::name`] (and `Display`).
     ///

@@ -95,11 +95,12 @@ impl<'a> Facts<'a> {
         self.of_kind(kind).last().map(|(_, t)| *t)
     }
 
-    /// When the patient opted out of `channel`.
-    pub(super) fn opt_out(&self, channel: Channel) -> Option<NaiveDateTime> {
-        self.opt_outs
-            .iter()
-            .find(|(c, _)| *c == channel)
-            .map(|(_, t)| *t)
+    /// The first opt-out that stops a task on `channel` ([`Channel::opted_out_by`]: its
+    /// own, or an SMS opt-out for a message), with the channel opted out of.
+    pub(super) fn opt_out(&self, channel: Channel) -> Option<(Channel, NaiveDateTime)> {
+        (self.opt_outs.iter())
+            .filter(|(c, _)| channel.opted_out_by(*c))
+            .min_by_key(|(_, t)| *t)
+            .copied()
     }
 }

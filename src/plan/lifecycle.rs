@@ -55,8 +55,8 @@ pub(super) fn judge_contact(
     channel: Channel,
     due: NaiveDateTime,
 ) -> Verdict {
-    if facts.opt_out(channel).is_some_and(|at| at < due) {
-        let name: &'static str = channel.name();
+    if let Some((opted, _)) = facts.opt_out(channel).filter(|(_, at)| *at < due) {
+        let name: &'static str = opted.name();
         return Some((DropReason::OptedOut, Some(Arc::from(name))));
     }
     if let Some(refusal) = facts.refusal.filter(|at| *at < due) {
@@ -64,7 +64,7 @@ pub(super) fn judge_contact(
         if rule.stop_channels.contains(&channel) {
             return Some((DropReason::Declined, None));
         }
-        let message = matches!(channel, Channel::Sms | Channel::Wechat | Channel::Mail);
+        let message = channel.is_message();
         let horizon_end = match rule.horizon.apply(refusal.date(), MonthEnd::Clamp) {
             Landing::Date(d) => d,
             _ => chrono::NaiveDate::MAX,

@@ -440,13 +440,17 @@ impl Judge<'_> {
         let patients =
             std::iter::once(self.patient).chain(self.episodes.iter().map(|e| &e.patient));
         let facts = || self.episodes.iter().flat_map(|e| &e.facts);
-        let opted_out = patients
-            .clone()
-            .flat_map(|p| &p.opt_outs)
-            .any(|o| o.channel == channel && o.at < due)
-            || facts().any(|f| f.kind == "opt_out" && f.channel == Some(channel) && f.at < due);
-        if opted_out {
-            return Some((DropReason::OptedOut, Some(Arc::from(channel.name()))));
+        let opted_out = (patients.clone().flat_map(|p| &p.opt_outs))
+            .map(|o| (o.channel, o.at))
+            .chain(
+                facts()
+                    .filter(|f| f.kind == "opt_out")
+                    .filter_map(|f| Some((f.channel?, f.at))),
+            )
+            .filter(|(opted, at)| channel.opted_out_by(*opted) && *at < due)
+            .min_by_key(|(_, at)| *at);
+        if let Some((opted, _)) = opted_out {
+            return Some((DropReason::OptedOut, Some(Arc::from(opted.name()))));
         }
         let refusal = patients
             .filter_map(|p| p.declined)
@@ -456,7 +460,7 @@ impl Judge<'_> {
         if self.declined.stop_channels.contains(&channel) {
             return Some((DropReason::Declined, None));
         }
-        let message = matches!(channel, Channel::Sms | Channel::Wechat | Channel::Mail);
+        let message = channel.is_message();
         let horizon_end = match self.declined.horizon.apply(refusal.date(), MonthEnd::Clamp) {
             Landing::Date(d) => d,
             _ => NaiveDate::MAX,

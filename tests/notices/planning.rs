@@ -138,7 +138,7 @@ fn an_attribute_audience_needs_one_episode_matching_every_key() {
 #[test]
 fn an_sms_opt_out_drops_sms_notices_and_keeps_calls() {
     let list = notices(&format!(
-        "[{}, {}]",
+        "[{}, {}, {}]",
         notice(
             "expert-sms",
             "2026-04-08",
@@ -148,6 +148,11 @@ fn an_sms_opt_out_drops_sms_notices_and_keeps_calls() {
             "expert-call",
             "2026-04-08",
             r#""event_day": "2026-04-12", "channel": "phone", "audience": {}"#
+        ),
+        notice(
+            "expert-wechat",
+            "2026-04-09",
+            r#""event_day": "2026-04-12", "channel": "wechat", "audience": {}"#
         )
     ));
     let cal = Calendar::default();
@@ -158,9 +163,13 @@ fn an_sms_opt_out_drops_sms_notices_and_keeps_calls() {
         lines(&plan),
         ["2026-04-08 expert-call phone customer_service 09:00-18:00"]
     );
+    // An SMS opt-out stops every message (docs/domain.md §8): the WeChat notice too.
     assert_eq!(
         dropped(&plan),
-        ["notice/expert-sms/patient:p-1/0 opted_out sms"]
+        [
+            "notice/expert-sms/patient:p-1/0 opted_out sms",
+            "notice/expert-wechat/patient:p-1/0 opted_out sms"
+        ]
     );
     // An opt_out fact in one of the patient's episodes counts the same.
     let ep = episode(
@@ -171,7 +180,18 @@ fn an_sms_opt_out_drops_sms_notices_and_keeps_calls() {
     let plan = plan_for(&patient(r#"{"id": "p-1"}"#), &[ep], &list, &cal);
     assert_eq!(
         dropped(&plan),
-        ["notice/expert-sms/patient:p-1/0 opted_out sms"]
+        [
+            "notice/expert-sms/patient:p-1/0 opted_out sms",
+            "notice/expert-wechat/patient:p-1/0 opted_out sms"
+        ]
+    );
+    // An opt-out of WeChat stops WeChat only.
+    let wechat = r#"{"id": "p-1", "opt_outs": [{"channel": "wechat", "at": "2026-04-01T09:00"}]}"#;
+    let plan = plan_for(&patient(wechat), &[], &list, &cal);
+    assert_eq!(plan.tasks.len(), 2);
+    assert_eq!(
+        dropped(&plan),
+        ["notice/expert-wechat/patient:p-1/0 opted_out wechat"]
     );
 }
 
