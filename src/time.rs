@@ -64,26 +64,18 @@ impl fmt::Display for TimeWindow {
     }
 }
 
-/// True if `s` is written `YYYY-MM-DD` (for dates outside 0000-9999 a signed year, as
-/// chrono writes them: "+" and 5 or 6 digits, "-" and 4 to 6), nothing before or after:
-/// chrono alone also takes `2026-3-2` and `+2026-03-02`.
+/// True if `s` is written `YYYY-MM-DD`, four digits, two and two, nothing before or
+/// after. chrono alone also takes `2026-3-2` and ISO 8601's expanded years
+/// (`+002026-03-02`, `+12026-03-02`): none is what a clinic's system writes, and a year
+/// past 9999 could only fail later, far from the text that gave it.
 pub(crate) fn is_date_shape(s: &str) -> bool {
-    // ISO 8601's expanded years: a sign, and more than four digits when it is "+" (years
-    // after 9999, as chrono writes them); "-" for years before 1 (BCE, four digits or
-    // more). "+2026-03-02" is a slip, not a date.
-    let (body, years) = match s.as_bytes().first() {
-        Some(b'+') => (s.get(1..).unwrap_or(""), 5..=6),
-        Some(b'-') => (s.get(1..).unwrap_or(""), 4..=6),
-        _ => (s, 4..=4),
-    };
-    let mut parts = body.split('-');
-    let digits = |p: Option<&str>, lens: std::ops::RangeInclusive<usize>| {
-        p.is_some_and(|p| lens.contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()))
-    };
-    digits(parts.next(), years)
-        && digits(parts.next(), 2..=2)
-        && digits(parts.next(), 2..=2)
-        && parts.next().is_none()
+    let b = s.as_bytes();
+    b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
 }
 
 /// True if `s` is `YYYY-MM-DDTHH:MM` or `YYYY-MM-DDTHH:MM:SS`, each part two digits.

@@ -24,7 +24,7 @@ fn wd() -> String {
 
 /// The shape of a date as the readers take it (`is_date_shape`), with months 01-12 and
 /// days 01-31; whether the day exists is the reader's to say.
-pub(crate) const DATE: &str = "[+-]?[0-9]{4,6}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])";
+pub(crate) const DATE: &str = "[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])";
 
 /// `HH:MM` on a 24-hour clock.
 const HHMM: &str = "([01][0-9]|2[0-3]):[0-5][0-9]";

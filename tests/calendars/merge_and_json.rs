@@ -208,6 +208,11 @@ fn invalid_calendars_and_their_messages() {
              such as {\"2026-02-17\": \"春节\"}, found an array",
         ),
         (
+            "{\"closed_dates\": [\"+002026-02-17\"]}",
+            "clinic.json: /closed_dates/0 (line 1, column 19): invalid date \"+002026-02-17\": \
+             expected an existing day written \"YYYY-MM-DD\", such as \"2026-02-17\"",
+        ),
+        (
             "{\"closed_dates\": [\"2026-02-17\", \"17/02/2026\"]}",
             "clinic.json: /closed_dates/1 (line 1, column 33): invalid date \"17/02/2026\": \
              expected an existing day written \"YYYY-MM-DD\", such as \"2026-02-17\"",
