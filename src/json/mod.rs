@@ -47,7 +47,7 @@ pub(crate) fn read<T: DeserializeOwned>(text: &str, limits: &Limits) -> Result<T
         if let (Some(line), Some(column)) = (loc.line, loc.column) {
             loc.column = Some(serde_column(text, line, column));
         }
-        let mut loc = unclosed_string(loc, text);
+        let mut loc = control_character(loc, text, e.inner().column());
         // For data errors (wrong type, unknown field, bad value) point at the start of
         // the offending value, as the checks after parsing do; serde points at its end.
         // Unknown fields and bad language tags point at the key; duplicate keys keep serde's place (the duplicate).
@@ -118,24 +118,46 @@ fn serde_column(text: &str, line: usize, column: usize) -> usize {
     chars_column(text, start, start.saturating_add(column.saturating_sub(1)))
 }
 
-/// A string left open at the end of its line: serde sees a line break inside it on the
-/// next line. Says so, at the string's opening quote.
-fn unclosed_string(mut loc: Located, text: &str) -> Located {
-    let (Some(line), Some(_)) = (loc.line, loc.column) else {
+/// A control character inside a string (serde's message, already in words). serde
+/// reports it just after the character: a line break at column 0 of the next line — the
+/// string was left open on its line: said so, at its opening quote — and any other (a tab
+/// pasted from a spreadsheet, a NUL) at its own column: named, with its escape.
+/// `serde_column` is serde's own column, 0 included.
+fn control_character(mut loc: Located, text: &str, serde_column: usize) -> Located {
+    let Some(line) = loc.line else {
         return loc;
     };
-    if !loc.message.starts_with("a control character") || line < 2 {
+    if !loc.message.starts_with("a control character") {
         return loc;
     }
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let Some(previous) = text.split('\n').nth(line - 2) else {
+    if serde_column == 0 {
+        let Some(previous) = line.checked_sub(2).and_then(|n| text.split('\n').nth(n)) else {
+            return loc;
+        };
+        // The opening quote: the last one on the previous line.
+        if let Some(open) = previous.rfind('"') {
+            loc.message = "the string is not closed on its line: expected its closing quote (\") before the line ends".into();
+            loc.line = Some(line - 1);
+            loc.column = Some(chars_column(previous, 0, open));
+        }
         return loc;
-    };
-    // The opening quote: the last one on the previous line.
-    if let Some(open) = previous.rfind('"') {
-        loc.message = "the string is not closed on its line: expected its closing quote (\") before the line ends".into();
-        loc.line = Some(line - 1);
-        loc.column = Some(chars_column(previous, 0, open));
+    }
+    let start: usize = (text.split_inclusive('\n'))
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
+    let at = start.saturating_add(serde_column - 1);
+    if let Some(&b) = text.as_bytes().get(at) {
+        let (name, escape) = match b {
+            b'\t' => ("a tab".to_string(), "\\t".to_string()),
+            b'\r' => ("a carriage return".to_string(), "\\r".to_string()),
+            _ => (
+                format!("the control character U+{b:04X}"),
+                format!("\\u{b:04x}"),
+            ),
+        };
+        loc.message = format!("{name} inside a string: expected it written as {escape}");
     }
     loc
 }

@@ -208,6 +208,11 @@ fn invalid_calendars_and_their_messages() {
              such as {\"2026-02-17\": \"春节\"}, found an array",
         ),
         (
+            "{\n  \"holidays\": {\"2026-02-17\": \"春\t节\"}\n}",
+            "clinic.json: /holidays/2026-02-17 (line 2, column 32): a tab inside a string: \
+             expected it written as \\t",
+        ),
+        (
             "{\"closed_dates\": [\"+002026-02-17\"]}",
             "clinic.json: /closed_dates/0 (line 1, column 19): invalid date \"+002026-02-17\": \
              expected an existing day written \"YYYY-MM-DD\", such as \"2026-02-17\"",
