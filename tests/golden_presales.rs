@@ -532,6 +532,83 @@ fn presales_first_follow_up_moved_onto_the_picked_ones_open_day_takes_it() {
         .any(|d| d.contains("follow-up")));
 }
 
+/// The first follow-up moved onto the picked one's rule day keeps the day it was moved
+/// to once the history records it (audit 16: recorded, it went back to its closed rule
+/// day, the second follow-up took the day of the call already made, and a call made on
+/// the day the worklist gave was counted late).
+/// - A phone lead, no-show, Sat 2 May 2026 (official calendar, clinic closed on Mondays
+///   too): D+3 Tue 5 May is a holiday (1-5 May), so the first follow-up takes Wed 6 May,
+///   the second follow-up's rule day (D+4), and the second opens on Thu 7 May, until
+///   D+30, Mon 1 Jun. The first call made on 6 May at 14:00, done or not answered, keeps
+///   6 May (`holiday`).
+/// - An on-site lead, visited without buying, Fri 10 Apr: D+3 Mon 13 Apr is closed, so
+///   the first follow-up takes Tue 14 Apr (D+4) and the second opens on Wed 15 Apr, until
+///   Sun 10 May. Not answered on 14 Apr at 14:00: the same days.
+#[test]
+fn a_recorded_first_follow_up_keeps_the_day_the_picked_one_gave_it() {
+    let cal = crate::support::clinic_with_china_2026(r#"{"closed_weekdays": ["Mon"]}"#);
+    let follow_ups = |ep: &str, outcome: &str| {
+        let ep = episode(ep);
+        let first = if ep.attributes.get("source").map(String::as_str) == Some("onsite") {
+            "first-follow-up-onsite"
+        } else {
+            "first-follow-up"
+        };
+        let h = followup::history::History::from_json(
+            "history",
+            &format!(
+                r#"{{"outcomes": [{{"task": "presales/{first}/{}/0", {outcome}}}]}}"#,
+                ep.id
+            ),
+        )
+        .unwrap();
+        let p = builtin().plan_with(&ep, &h, &cal).unwrap();
+        let done = p.tasks.iter().find(|t| t.step() == first).unwrap();
+        assert_eq!(
+            done.record.as_ref().map(|r| r.at.time().to_string()),
+            Some("14:00:00".into())
+        );
+        assert!(p.ignored.is_empty(), "{:?}", p.ignored);
+        (
+            crate::support::lines_with(&p, "follow-up"),
+            windows(&p, &first.replace("first", "second")),
+        )
+    };
+    let no_show = r#"{"id": "ep-26", "event": "consultation", "at": "2026-05-02T10:00",
+        "attributes": {"outcome": "no_show", "source": "phone"}, "patient": {"id": "p-26"}}"#;
+    for outcome in [
+        r#""outcome": "done", "at": "2026-05-06T14:00""#,
+        r#""outcome": "no_answer", "at": "2026-05-06T14:00""#,
+    ] {
+        assert_eq!(
+            follow_ups(no_show, outcome),
+            (
+                vec![
+                    "2026-05-06 first-follow-up phone consultant <- 2026-05-05 (holiday)".to_string(),
+                    "2026-05-07 second-follow-up phone consultant <- 2026-05-06 (after_earlier_call)"
+                        .to_string(),
+                ],
+                vec!["2026-05-07..2026-06-01 14:00-18:00".to_string()]
+            ),
+            "{outcome}"
+        );
+    }
+    let onsite = r#"{"id": "ep-13", "event": "consultation", "at": "2026-04-10T16:00",
+        "attributes": {"outcome": "visited_no_purchase", "source": "onsite"}, "patient": {"id": "p-13"}}"#;
+    assert_eq!(
+        follow_ups(onsite, r#""outcome": "no_answer", "at": "2026-04-14T14:00""#),
+        (
+            vec![
+                "2026-04-14 first-follow-up-onsite phone consultant <- 2026-04-13 (closed_weekday)"
+                    .to_string(),
+                "2026-04-15 second-follow-up-onsite phone consultant <- 2026-04-14 (after_earlier_call)"
+                    .to_string(),
+            ],
+            vec!["2026-04-15..2026-05-10 14:00-18:00".to_string()]
+        )
+    );
+}
+
 /// docs/closed-loop.md: a task closed by an outcome is kept as it happened. A phone lead
 /// not booked on Tue 10 Mar 2026: the first follow-up (D+3, Fri 13 Mar) is agreed for
 /// Fri 20 Mar; the second follow-up (its window D+4..D+30: Sat 14 Mar to Thu 9 Apr) was

@@ -345,6 +345,8 @@ impl RuleSet {
             last_offset: None,
             milestones_found: [None; 4],
             swap: None,
+            defer_recorded: false,
+            recorded_dropped: false,
         };
         match horizon {
             // The name is built only on an error.
@@ -689,6 +691,13 @@ struct Planner<'a> {
     /// Third pass only: the days a call and the staff-picked task after it take
     /// ([`picked::Swap`]), and whether each was taken.
     swap: Option<picked::Swap>,
+    /// While true (the first passes of a plan with a history), a recorded occurrence
+    /// crowded out by a later call is dropped like any other, so that the third pass may
+    /// still give it the day of the staff-picked task after it (picked.rs); a pass run
+    /// without it keeps the occurrence on its rule's day (unplaced.rs).
+    defer_recorded: bool,
+    /// The pass just run dropped a recorded occurrence under `defer_recorded`.
+    recorded_dropped: bool,
 }
 
 impl Planner<'_> {
@@ -773,8 +782,15 @@ impl Planner<'_> {
         self.unplaced.clear();
         self.placed.clear();
         self.lanes.reset(&[], &[]);
+        self.defer_recorded = self.ledger.is_some();
+        self.recorded_dropped = false;
+        let marks = (tasks, dropped, ignored, explained);
         self.program(program)?;
         if self.shifted == 0 || order::in_order(&self.placed) {
+            if self.recorded_dropped {
+                self.defer_recorded = false;
+                self.pass_again(program, marks)?;
+            }
             self.name_superseders(program, dropped);
             return Ok(());
         }
@@ -789,13 +805,13 @@ impl Planner<'_> {
             .collect();
         self.first_pass.append(&mut self.unplaced);
         self.first_anchors = std::mem::take(&mut self.anchors);
-        let marks = (tasks, dropped, ignored, explained);
         let mut planned = self.pass_again(program, marks);
         // A call crowded out by the staff-picked task after it: a third pass swaps them,
-        // kept if both take their days, else the second pass again (picked.rs).
-        if planned.is_ok()
-            && let Some(swap) = self.find_swap(program, dropped)
-        {
+        // kept if both take their days, else the second pass again (picked.rs). A
+        // recorded occurrence still crowded out then keeps its rule's day.
+        let swap = planned.is_ok().then(|| self.find_swap(program, dropped));
+        self.defer_recorded = false;
+        if let Some(swap) = swap.flatten() {
             self.swap = Some(swap);
             planned = self.pass_again(program, marks);
             if !self.swap.as_ref().is_some_and(picked::Swap::held) {
@@ -803,6 +819,8 @@ impl Planner<'_> {
                 planned = self.pass_again(program, marks);
             }
             self.swap = None;
+        } else if planned.is_ok() && self.recorded_dropped {
+            planned = self.pass_again(program, marks);
         }
         self.name_superseders(program, dropped);
         self.first_pass.clear();
@@ -856,6 +874,7 @@ impl Planner<'_> {
         }
         self.why_truncate(explained);
         self.shifted = 0;
+        self.recorded_dropped = false;
         self.program(program)
     }
 

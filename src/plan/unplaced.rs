@@ -24,8 +24,13 @@ impl Planner<'_> {
         detail: Option<std::sync::Arc<str>>,
     ) -> Option<(NaiveDate, Option<ShiftReason>)> {
         // What the history records as having happened stays, on its rule's day,
-        // whatever the calendar now says of it (a closure added after the call).
-        if (self.ledger.as_ref()).is_some_and(|l| l.recorded(&program.id, &step.info.step, n)) {
+        // whatever the calendar now says of it (a closure added after the call) — once
+        // no staff-picked task after it can give it its day (`defer_recorded`).
+        let recorded =
+            (self.ledger.as_ref()).is_some_and(|l| l.recorded(&program.id, &step.info.step, n));
+        if recorded && self.defer_recorded && reason == DropReason::Superseded {
+            self.recorded_dropped = true;
+        } else if recorded {
             self.why(|| {
                 format!(
                     "the calendar leaves it no day now, but the history records it: kept on {}",
