@@ -208,7 +208,11 @@ impl Planner<'_> {
             }
             self.overdue(step, tail, closed_at)?;
         }
-        // Outcomes of the other tasks the occurrence made.
+        // Outcomes of the other tasks the occurrence made. A supervisor's check closed
+        // with the task (closed after the check's day) is the supervisor's to record
+        // first: what the history records on the check before the task was closed
+        // counts, and the check is closed with the task only if nothing closed it.
+        let mut with_task: Option<(usize, Box<Record>)> = None;
         for e in entries
             .iter()
             .filter(|e| !matches!(e.derived, None | Some(Derived::Attempt(_))))
@@ -219,10 +223,24 @@ impl Planner<'_> {
                     .get(i)
                     .is_some_and(|t| t.derived == e.derived)
             });
-            match found {
-                Some(i) => self.apply_simple(i, e),
-                None => self.ignore(e, IgnoredReason::NoSuchTask),
+            let Some(i) = found else {
+                self.ignore(e, IgnoredReason::NoSuchTask);
+                continue;
+            };
+            if e.derived == Some(Derived::Overdue)
+                && with_task.is_none()
+                && closed_at.is_some_and(|c| e.outcome.at < c)
+                && let Some(r) = self.plan.tasks.get_mut(i).and_then(|t| t.record.take())
+            {
+                with_task = Some((i, r));
             }
+            self.apply_simple(i, e);
+        }
+        if let Some((i, r)) = with_task
+            && let Some(t) = self.plan.tasks.get_mut(i)
+            && !t.is_closed()
+        {
+            t.record = Some(r);
         }
         Ok(kept)
     }

@@ -173,6 +173,47 @@ fn a_task_done_after_its_check_keeps_the_check_closed_with_it() {
     );
 }
 
+/// The supervisor checks the call on its day (Thu 5 Mar, 09:00, `u-sv`), and the call is
+/// made after (Fri 6 Mar, 09:30, `u-3`): the check keeps the supervisor's own record, and
+/// nothing is ignored (audit 16: the check took the call's record, with no `by`, and the
+/// supervisor's was listed `after_closed`). A check recorded after the call was made is
+/// still `after_closed`: the check closed with the call.
+#[test]
+fn a_check_recorded_before_the_task_was_done_keeps_its_own_record() {
+    let p = plan_with(
+        r#"{"outcomes": [
+            {"task": "care/day-1-call/ep-1/0/overdue", "outcome": "done", "at": "2026-03-05T09:00:00", "by": "u-sv"},
+            {"task": "care/day-1-call/ep-1/0", "outcome": "done", "at": "2026-03-06T09:30:00", "by": "u-3"}]}"#,
+    );
+    let check = task(&p, &format!("{DAY1}/overdue"));
+    let r = check.record.as_ref().unwrap();
+    assert_eq!(
+        (r.at.to_string(), r.by.as_deref(), r.closed),
+        ("2026-03-05 09:00:00".to_string(), Some("u-sv"), true)
+    );
+    assert!(p.ignored.is_empty(), "{:?}", p.ignored);
+    assert_eq!(
+        task(&p, DAY1).record.as_ref().and_then(|r| r.by.as_deref()),
+        Some("u-3")
+    );
+
+    let late = plan_with(
+        r#"{"outcomes": [
+            {"task": "care/day-1-call/ep-1/0/overdue", "outcome": "done", "at": "2026-03-06T11:00:00", "by": "u-sv"},
+            {"task": "care/day-1-call/ep-1/0", "outcome": "done", "at": "2026-03-06T09:30:00", "by": "u-3"}]}"#,
+    );
+    let r = task(&late, &format!("{DAY1}/overdue"))
+        .record
+        .clone()
+        .unwrap();
+    assert_eq!(
+        (r.at.to_string(), r.by),
+        ("2026-03-06 09:30:00".to_string(), None)
+    );
+    assert_eq!(late.ignored.len(), 1);
+    assert_eq!(ser(&late.ignored[0].reason), "after_closed");
+}
+
 #[test]
 fn unanswered_calls_are_tried_again_then_a_message_goes_out() {
     // 10:05 no answer -> attempt 2 at 12:05; 12:10 no answer -> attempt 3 at 14:10;
