@@ -278,6 +278,49 @@ fn milestone_dates() {
     refused_by(rules.read_episode("e.json", &ep(3)), "max_milestone_dates");
 }
 
+/// A course gives each per-session step one occurrence a session: more sessions, done and
+/// planned together, than `max_occurrences_per_step` are refused when the episode is read,
+/// at the first session past the limit (audit 15: only planning refused them, pointing at
+/// `/milestones`). An episode read under the default limits and planned with smaller
+/// ones is refused by the planner's own check of the episode, at the same session.
+#[test]
+fn course_sessions() {
+    let rules = RuleSet::builder()
+        .limits(Limits {
+            max_occurrences_per_step: 10,
+            ..Limits::default()
+        })
+        .builtin()
+        .build()
+        .unwrap();
+    let ep = |done: usize, planned: usize| {
+        let day = |i: usize| format!("\"2026-03-{:02}\"", i + 2);
+        let done: Vec<String> = (0..done).map(day).collect();
+        let planned: Vec<String> = (done.len()..done.len() + planned).map(day).collect();
+        format!(
+            r#"{{"id": "e", "event": "course", "at": "2026-03-02", "attributes": {{"category": "skin"}},
+                "patient": {{"id": "p"}}, "course": {{"package": 12, "done": [{}], "planned": [{}]}}}}"#,
+            done.join(","),
+            planned.join(",")
+        )
+    };
+    assert!(rules.read_episode("e.json", &ep(3, 7)).is_ok());
+    let e = rules.read_episode("e.json", &ep(3, 8)).unwrap_err();
+    assert_eq!(e.limit(), Some("max_occurrences_per_step"));
+    assert_eq!(e.pointer(), "/course/planned/7", "{e}");
+    assert_eq!(
+        rules
+            .read_episode("e.json", &ep(11, 0))
+            .unwrap_err()
+            .pointer(),
+        "/course/done/10"
+    );
+    let read = Episode::from_json("e.json", &ep(11, 0)).unwrap();
+    let e = rules.plan(&read, &Calendar::default()).unwrap_err();
+    assert_eq!(e.limit(), Some("max_occurrences_per_step"));
+    assert_eq!(e.pointer(), "/course/done/10", "{e}");
+}
+
 #[test]
 fn history_entries() {
     let rules = RuleSet::builder()

@@ -151,10 +151,28 @@ fn milestone_dates(ep: &Episode, limits: &Limits) -> Result<(), Located> {
     Ok(())
 }
 
-fn course(ep: &Episode, _: &Limits) -> Result<(), Located> {
+fn course(ep: &Episode, limits: &Limits) -> Result<(), Located> {
     let Some(course) = &ep.course else {
         return Ok(());
     };
+    // Each session gives each per-session step one occurrence: more sessions than a step
+    // may have occurrences could only fail when planned, far from the list.
+    let most = limits.max_occurrences_per_step;
+    let (done, planned) = (course.done.len(), course.planned.len());
+    if done.saturating_add(planned) > most {
+        let pointer = match most.checked_sub(done) {
+            Some(k) => format!("/course/planned/{k}"),
+            None => format!("/course/done/{most}"),
+        };
+        return Err(Located::new(
+            pointer,
+            format!(
+                "{} course sessions ({done} done, {planned} planned), more than the limit max_occurrences_per_step ({most}): expected at most {most}",
+                done + planned
+            ),
+        )
+        .limit("max_occurrences_per_step"));
+    }
     course
         .check()
         .map_err(|(pointer, message)| Located::new(pointer, message))?;

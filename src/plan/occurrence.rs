@@ -121,9 +121,15 @@ impl Planner<'_> {
             }
         }
         if *occ as usize > self.rules.limits.max_occurrences_per_step {
+            // What gave the occurrences: the course's sessions, or the milestones'
+            // dates (through the anchor steps, times the repeats).
+            let sessions = matches!(
+                step.anchor,
+                crate::compile::Anchor::EachSession | crate::compile::Anchor::UpcomingSession
+            );
             return Err(episode_error(
                 &self.what(),
-                "/milestones".into(),
+                if sessions { "/course" } else { "/milestones" }.into(),
                 format!(
                     "step {}/{} has more than the limit max_occurrences_per_step ({}) occurrences",
                     program.id, step.info.step, self.rules.limits.max_occurrences_per_step
