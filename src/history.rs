@@ -269,9 +269,22 @@ impl History {
         // An agreed time or a picked day may be at most this many days after the outcome
         // (about 10 years, the rules' own offset limit `max_offset_days`).
         const AGREED_WITHIN_DAYS: u64 = 3_660;
+        use chrono::Datelike;
+        let years = crate::time::RECORDED_YEARS;
         for (i, o) in self.outcomes.iter().enumerate() {
             let at = |field: &str| format!("/outcomes/{i}/{field}");
             let kind = o.outcome.name();
+            if !years.contains(&o.at.year()) {
+                return Err(Located::new(
+                    at("at"),
+                    format!(
+                        "the outcome is recorded on {}: expected a day of the years {} to {}",
+                        o.at.date(),
+                        years.start(),
+                        years.end()
+                    ),
+                ));
+            }
             match (o.outcome, o.to.is_some(), o.day.is_some()) {
                 (OutcomeKind::Rescheduled, false, _) => {
                     return Err(Located::new(
@@ -363,6 +376,21 @@ impl History {
                 "event",
                 &[],
             )?;
+            // A slip of the year (9999-12-31 for "not known"): the task and its exports
+            // would reach past the year 9999, and the error would name the episode.
+            let days = std::iter::once(("due", f.due)).chain(f.latest.map(|l| ("latest", l)));
+            for (field, d) in days {
+                if !years.contains(&d.year()) {
+                    return Err(Located::new(
+                        format!("/follow_ups/{i}/{field}"),
+                        format!(
+                            "the follow-up's {field} day is {d}: expected a day of the years {} to {}",
+                            years.start(),
+                            years.end()
+                        ),
+                    ));
+                }
+            }
             if f.latest.is_some_and(|l| l < f.due) {
                 return Err(Located::new(
                     format!("/follow_ups/{i}/latest"),

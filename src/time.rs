@@ -64,6 +64,11 @@ impl fmt::Display for TimeWindow {
     }
 }
 
+/// The years a date a host records (a notice's day, an outcome, a follow-up) may fall in:
+/// a year of 0000 or 9999 is a slip ("unknown"), and what is planned from the date (a
+/// spread, a grace, a follow-up's days) stays within the years plans are written in.
+pub(crate) const RECORDED_YEARS: std::ops::RangeInclusive<i32> = 1900..=9899;
+
 /// True if `s` is written `YYYY-MM-DD`, four digits, two and two, nothing before or
 /// after. chrono alone also takes `2026-3-2` and ISO 8601's expanded years
 /// (`+002026-03-02`, `+12026-03-02`): none is what a clinic's system writes, and a year

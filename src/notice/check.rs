@@ -78,7 +78,7 @@ fn one(n: &Notice, limits: &Limits) -> Result<(), Located> {
     // included, stay in the years plans are written in (0001 to 9999).
     {
         use chrono::Datelike;
-        if !(1900..=9899).contains(&n.send_on.year()) {
+        if !crate::time::RECORDED_YEARS.contains(&n.send_on.year()) {
             return Err(Located::new(
                 "/send_on",
                 format!(
