@@ -29,7 +29,14 @@ pub(super) fn compare(expect: &Expect, plan: &Plan) -> Vec<Difference> {
         expected.dedup();
         let mut actual: Vec<String> = plan.programs.iter().map(|p| p.to_string()).collect();
         actual.sort();
-        if expected != actual {
+        // `at_least`: these apply, others may too; `[]` is still "no program applies".
+        let fits = match expect.matching {
+            super::expect::Match::AtLeast if !expected.is_empty() => {
+                expected.iter().all(|p| actual.contains(p))
+            }
+            _ => expected == actual,
+        };
+        if !fits {
             out.push(Difference::Programs { expected, actual });
         }
     }

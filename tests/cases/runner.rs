@@ -121,6 +121,44 @@ t.cases.json
     );
 }
 
+/// `programs` under `at_least`: these apply, others may too (audit 15: a greetings case
+/// failed because the quarterly touch applies beside it). A patient born on 29 Feb 1996,
+/// greeted over 2026: the built-in `greetings` and `quarterly-touch` both apply.
+#[test]
+fn at_least_programs_may_have_others_beside_them() {
+    let rules = RuleSet::builtin().unwrap();
+    let case = |expect: &str| {
+        format!(
+            r#"{{"cases": [{{"name": "g", "patient": {{"id": "p-7", "birthday": "1996-02-29"}},
+                "horizon": {{"from": "2026-01-01", "until": "2026-12-31"}}, "expect": {expect}}}]}}"#
+        )
+    };
+    let passed = |expect: &str| run(&rules, &case(expect)).passed();
+    assert!(passed(
+        r#"{"match": "at_least", "programs": ["greetings"]}"#
+    ));
+    assert!(passed(
+        r#"{"match": "at_least", "programs": ["greetings", "quarterly-touch"]}"#
+    ));
+    assert!(!passed(
+        r#"{"match": "at_least", "programs": ["greetings", "plan-611"]}"#
+    ));
+    // `[]` still says no program applies.
+    assert!(!passed(
+        r#"{"match": "at_least", "programs": [], "tasks": []}"#
+    ));
+    let missing = run(
+        &rules,
+        &case(r#"{"match": "at_least", "programs": ["plan-611"]}"#),
+    );
+    assert!(
+        missing
+            .to_string()
+            .contains("expected   plan-611\n      actual     greetings, quarterly-touch"),
+        "{missing}"
+    );
+}
+
 #[test]
 fn at_least_still_reports_what_is_missing_or_different() {
     let rules = dental();
