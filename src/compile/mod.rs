@@ -336,6 +336,31 @@ pub(crate) fn compile_conds(conds: &Conditions, at: &str) -> Result<Conds, Locat
                 "no values: expected a string or a non-empty array of strings",
             ));
         }
+        // An empty value is a slip of the rule's author (as `[]` is): what a host sends
+        // as "" means "not known", which no rule should select by.
+        if let Some(j) = values.0.iter().position(|v| v.trim().is_empty()) {
+            let at = if values.0.len() == 1 {
+                here
+            } else {
+                format!("{here}/{j}")
+            };
+            return Err(Located::new(
+                at,
+                format!(
+                    "an empty value: expected the {} to match, such as {:?}",
+                    match key.as_str() {
+                        "event" => "event",
+                        "tag" => "tag",
+                        _ => "attribute's value",
+                    },
+                    match key.as_str() {
+                        "event" => "procedure",
+                        "tag" => "key_customer",
+                        _ => "plastic",
+                    }
+                ),
+            ));
+        }
         let key = match key.as_str() {
             "event" => CondKey::Event,
             "tag" => CondKey::Tag,
