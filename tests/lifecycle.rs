@@ -856,6 +856,45 @@ fn a_wait_ends_by_its_then_proceed_or_escalate() {
     }
 }
 
+/// The task that waited comes after the fact on the fact's day (README "Time of day": a
+/// task counted from a fact starts after the fact's time; §8: no selling before the
+/// recovery is recorded). The needs call of Thu 2 Apr 2026 (day window 09:00-18:00):
+/// recovered on Mon 20 Apr at 10:00, it is due 20 Apr from 10:00 (audit 16: from 09:00,
+/// and a call at 09:00 was on time); recovered on its own day, 2 Apr, at 15:30, it stays
+/// that day from 15:30; recovered at 18:30 on 20 Apr, nothing of the day is left: Tue 21
+/// Apr, the morning part of its window (09:00-12:00), `after_event`.
+#[test]
+fn a_task_that_waited_comes_after_the_facts_time() {
+    let cal = Calendar::default();
+    let at = |fact: &str| {
+        let p = wait_rules(r#""recovered""#)
+            .plan(
+                &wait_episode(&format!(r#"{{"kind": "recovered", "at": "{fact}"}}"#)),
+                &cal,
+            )
+            .unwrap();
+        let Some(t) = p.tasks.first() else {
+            return format!("{:?}", crate::support::dropped(&p));
+        };
+        format!(
+            "{} {}-{} {:?}",
+            t.due,
+            t.window.start.format("%H:%M"),
+            t.window.end.format("%H:%M"),
+            t.shifted.map(|s| s.name())
+        )
+    };
+    assert_eq!(
+        at("2026-04-20T10:00:00"),
+        "2026-04-20 10:00-18:00 Some(\"waited_for_fact\")"
+    );
+    assert_eq!(at("2026-04-02T15:30:00"), "2026-04-02 15:30-18:00 None");
+    assert_eq!(
+        at("2026-04-20T18:30:00"),
+        "2026-04-21 09:00-12:00 Some(\"after_event\")"
+    );
+}
+
 /// docs/domain.md §8: "a wait has a limit". A fact recorded after the wait has ended
 /// comes too late and changes nothing: the needs call of 2 Apr waits a month (to 2 May);
 /// recovered on 20 May, the call went ahead on 2 May (`proceed`), or it waited and expired

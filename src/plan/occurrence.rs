@@ -365,13 +365,18 @@ impl Planner<'_> {
         let mut expires = expires_by_rule;
         let mut waiting = false;
         let mut escalate_after = None;
+        // The time of the awaited fact, when it came in time: the task, on that day,
+        // comes after it (no selling before the recovery is recorded, §8).
+        let mut waited_until: Option<chrono::NaiveDateTime> = None;
         if let Some(w) = &step.wait {
             let Landing::Date(end) = w.max.apply(rule_day, MonthEnd::Clamp) else {
                 return Err(self.out_of_range(step));
             };
             // A fact that comes after the wait has ended comes too late: the plan is the
             // one without it (the task went ahead, or was void, at the end of the wait).
-            let fact = self.facts.first(&w.fact).map(|at| at.date());
+            let fact_at = self.facts.first(&w.fact);
+            let fact = fact_at.map(|at| at.date());
+            waited_until = fact_at.filter(|at| at.date() <= end.max(due));
             match fact.filter(|d| *d <= end.max(due)) {
                 Some(fact_day) if fact_day > due => {
                     due = self.on_or_after(step.info.channel, fact_day);
@@ -444,8 +449,17 @@ impl Planner<'_> {
             self.anchors.push(None);
             return Ok(());
         };
-        // Not before the event (or the fact) it counts from, on that day.
-        if let Some(after) = self.not_before(anchor, due) {
+        // Not before the event (or the fact) it counts from, on that day, nor before the
+        // fact it waited for.
+        let waited = waited_until
+            .filter(|at| at.date() == due)
+            .map(|at| at.time())
+            .filter(|t| *t > chrono::NaiveTime::MIN);
+        let after = match (self.not_before(anchor, due), waited) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
+        };
+        if let Some(after) = after {
             match shift::after_time(window, after) {
                 Some(w) => {
                     if w != window {
@@ -458,7 +472,7 @@ impl Planner<'_> {
                     rule_day,
                     nominal,
                     due,
-                    &self.bounds(step, anchor, expires_by_rule),
+                    &self.bounds(step, anchor, expires),
                 ) {
                     shift::Placed::Day(d, reason) => {
                         self.why(|| {
