@@ -208,8 +208,8 @@ impl NamedWindows {
     }
 }
 
-/// The named windows as a calendar writes them: each optional. A name left out takes its
-/// time from the clinic's opening hours when the calendar gives them, else its default.
+/// The named windows as a calendar writes them: each optional, a name left out its
+/// default; the clinic's opening hours cut them all ([`NamedWindows::within`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[cfg_attr(any(test, feature = "schema"), derive(schemars::JsonSchema))]
 #[serde(default, deny_unknown_fields)]
@@ -239,10 +239,19 @@ impl WindowsDef {
         }
     }
 
-    /// The windows in force: those given, the rest from `hours` (see
-    /// [`NamedWindows::from_hours`]) or the defaults.
+    /// The windows in force: those given, the others the defaults, all cut to the
+    /// opening `hours` when the calendar gives them ([`NamedWindows::within`]).
     pub fn resolve(&self, hours: Option<TimeWindow>) -> NamedWindows {
-        let base = hours.map_or_else(NamedWindows::default, NamedWindows::from_hours);
+        let base = self.uncut();
+        match hours {
+            Some(h) => base.within(h),
+            None => base,
+        }
+    }
+
+    /// The windows given, the others the defaults, whatever the opening hours.
+    pub fn uncut(&self) -> NamedWindows {
+        let base = NamedWindows::default();
         NamedWindows {
             morning: self.morning.unwrap_or(base.morning),
             afternoon: self.afternoon.unwrap_or(base.afternoon),
@@ -253,10 +262,7 @@ impl WindowsDef {
 }
 
 impl NamedWindows {
-    /// The windows of a clinic open `hours.start` to `hours.end`: `day` is the opening
-    /// hours; `morning` from opening to 12:00, `afternoon` 14:00 to 18:00 and `evening`
-    /// from 18:00 to closing, each cut to the opening hours. A window that would be empty
-    /// (no evening in a clinic closing at 18:00) is the whole opening hours.
+    /// The default windows cut to the opening hours `hours` ([`NamedWindows::within`]).
     ///
     /// ```
     /// use followup::calendar::{NamedWindows, TimeWindow};
@@ -264,27 +270,53 @@ impl NamedWindows {
     /// assert_eq!(w.morning.to_string(), "10:00-12:00");
     /// assert_eq!(w.afternoon.to_string(), "14:00-18:00");
     /// assert_eq!(w.evening.to_string(), "18:00-19:00");
-    /// assert_eq!(w.day.to_string(), "10:00-19:00");
+    /// assert_eq!(w.day.to_string(), "10:00-18:00");
     /// ```
     pub fn from_hours(hours: TimeWindow) -> NamedWindows {
-        let cut = |start: NaiveTime, end: NaiveTime| {
-            let (s, e) = (start.max(hours.start), end.min(hours.end));
-            if s < e {
-                TimeWindow { start: s, end: e }
-            } else {
-                hours
-            }
-        };
+        NamedWindows::default().within(hours)
+    }
+
+    /// These windows cut to the clinic's opening hours: the hours bound every window and
+    /// never widen one (a clinic open around the clock still calls 09:00-18:00, not at
+    /// midnight). A window the hours leave nothing of (no evening in a clinic closing at
+    /// 18:00, no afternoon in one closing at noon) is the part of the `day` window within
+    /// them; a `day` window they leave nothing of is the opening hours.
+    ///
+    /// ```
+    /// use followup::calendar::{NamedWindows, TimeWindow};
+    /// let all_day = NamedWindows::default().within(TimeWindow::hm((0, 0), (23, 59)).unwrap());
+    /// assert_eq!(all_day, NamedWindows::default());
+    /// let noon = NamedWindows::default().within(TimeWindow::hm((9, 0), (12, 0)).unwrap());
+    /// assert_eq!(noon.afternoon.to_string(), "09:00-12:00");
+    /// assert_eq!(noon.day.to_string(), "09:00-12:00");
+    /// ```
+    pub fn within(self, hours: TimeWindow) -> NamedWindows {
+        let day = self.day.cut(hours).unwrap_or(hours);
+        let cut = |w: TimeWindow| w.cut(hours).unwrap_or(day);
         NamedWindows {
-            morning: cut(NaiveTime::MIN, t(12, 0)),
-            afternoon: cut(t(14, 0), t(18, 0)),
-            evening: cut(t(18, 0), hours.end),
-            day: hours,
+            morning: cut(self.morning),
+            afternoon: cut(self.afternoon),
+            evening: cut(self.evening),
+            day,
         }
     }
 }
 
 impl TimeWindow {
+    /// The part of this window within `bounds`, or `None` if they do not overlap.
+    ///
+    /// ```
+    /// use followup::calendar::TimeWindow;
+    /// let w = TimeWindow::hm((9, 0), (18, 0)).unwrap();
+    /// let open = TimeWindow::hm((13, 0), (21, 0)).unwrap();
+    /// assert_eq!(w.cut(open).map(|w| w.to_string()).as_deref(), Some("13:00-18:00"));
+    /// assert_eq!(w.cut(TimeWindow::hm((19, 0), (21, 0)).unwrap()), None);
+    /// ```
+    pub fn cut(self, bounds: TimeWindow) -> Option<TimeWindow> {
+        let (start, end) = (self.start.max(bounds.start), self.end.min(bounds.end));
+        (start < end).then_some(TimeWindow { start, end })
+    }
+
     /// The longest part of this window outside every window of `quiet` (the earliest on
     /// a tie), or `None` if they cover it all.
     pub fn outside(&self, quiet: &[TimeWindow]) -> Option<TimeWindow> {

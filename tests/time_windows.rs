@@ -174,10 +174,13 @@ fn quiet_hours_must_start_before_they_end() {
     );
 }
 
-/// A clinic open 10:00-20:00 with no windows of its own: `day` is 10:00-20:00, `morning`
-/// 10:00-12:00, `evening` 18:00-20:00.
+/// Opening hours cut every window and never widen one (README "Clinic calendars": "every
+/// task's time window is cut to them"). A clinic open 10:00-20:00 with no windows of its
+/// own: `day` 09:00-18:00 becomes 10:00-18:00, `morning` 10:00-12:00, `afternoon` stays
+/// 14:00-18:00, `evening` 18:00-20:30 becomes 18:00-20:00 (audit 17: `day` was the whole
+/// opening hours, 10:00-20:00). A window the calendar gives is cut too.
 #[test]
-fn named_windows_default_from_the_opening_hours() {
+fn opening_hours_cut_the_named_windows() {
     let cal =
         Calendar::from_json("c", r#"{"hours": {"open": "10:00", "close": "20:00"}}"#).unwrap();
     let plan = |time: &str| {
@@ -185,26 +188,92 @@ fn named_windows_default_from_the_opening_hours() {
             .window
             .to_string()
     };
-    assert_eq!(plan(r#""day""#), "10:00-20:00");
+    assert_eq!(plan(r#""day""#), "10:00-18:00");
     assert_eq!(plan(r#""morning""#), "10:00-12:00");
     assert_eq!(plan(r#""afternoon""#), "14:00-18:00");
     assert_eq!(plan(r#""evening""#), "18:00-20:00");
-    // A window the calendar gives wins over the hours.
     let cal = Calendar::from_json(
         "c",
         r#"{"hours": {"open": "10:00", "close": "20:00"},
-        "windows": {"day": {"start": "11:00", "end": "17:00"}}}"#,
+        "windows": {"day": {"start": "11:00", "end": "17:00"}, "evening": {"start": "18:00", "end": "21:30"}}}"#,
     )
     .unwrap();
-    assert_eq!(
-        one_step(r#""day""#, "phone")
-            .plan(&ep(), &cal)
-            .unwrap()
-            .tasks[0]
+    let plan = |time: &str| {
+        one_step(time, "phone").plan(&ep(), &cal).unwrap().tasks[0]
             .window
-            .to_string(),
-        "11:00-17:00"
+            .to_string()
+    };
+    assert_eq!(plan(r#""day""#), "11:00-17:00");
+    assert_eq!(plan(r#""evening""#), "18:00-20:00");
+}
+
+/// A clinic open around the clock (00:00-23:59) calls in the default windows, not at
+/// midnight; the complaint logged at 20:30 is called back the next morning, 09:00-12:00
+/// (docs/domain.md §9), not 20:30-23:59 the same night. With the README's example hours,
+/// 09:00-21:00, the same: the day window is 09:00-18:00.
+#[test]
+fn a_clinic_open_late_still_calls_in_the_day() {
+    let complaint = episode(
+        r#"{"id": "k-1", "event": "complaint", "at": "2026-03-02T20:30:00",
+            "attributes": {"severity": "normal"}, "patient": {"id": "p"}}"#,
     );
+    for hours in [
+        r#"{"open": "00:00", "close": "23:59"}"#,
+        r#"{"open": "09:00", "close": "21:00"}"#,
+    ] {
+        let cal = Calendar::from_json("c", &format!(r#"{{"hours": {hours}}}"#)).unwrap();
+        let day = one_step(r#""day""#, "phone").plan(&ep(), &cal).unwrap();
+        assert_eq!(day.tasks[0].window.to_string(), "09:00-18:00", "{hours}");
+        let p = builtin().plan(&complaint, &cal).unwrap();
+        assert_eq!(
+            window_of(&p, "first-call"),
+            "2026-03-03 09:00-12:00",
+            "{hours}"
+        );
+    }
+}
+
+/// A step's own window is cut to the opening hours too; when they leave nothing of it,
+/// the task takes the `day` window within them. Clinic open 10:00-16:00 (day 10:00-16:00):
+/// 15:00-17:00 → 15:00-16:00; 19:00-22:00 and 07:00-08:30 → 10:00-16:00 (audit 17: calls
+/// at 19:00 and 07:00). A calendar evening 18:00-20:30 the hours leave nothing of: the
+/// day window, 10:00-16:00.
+#[test]
+fn opening_hours_cut_a_steps_own_window() {
+    let cal =
+        Calendar::from_json("c", r#"{"hours": {"open": "10:00", "close": "16:00"}}"#).unwrap();
+    let plan = |time: &str| {
+        one_step(time, "phone").plan(&ep(), &cal).unwrap().tasks[0]
+            .window
+            .to_string()
+    };
+    assert_eq!(plan(r#"{"start": "15:00", "end": "17:00"}"#), "15:00-16:00");
+    assert_eq!(plan(r#"{"start": "19:00", "end": "22:00"}"#), "10:00-16:00");
+    assert_eq!(plan(r#"{"start": "07:00", "end": "08:30"}"#), "10:00-16:00");
+    assert_eq!(plan(r#""evening""#), "10:00-16:00");
+}
+
+/// A clinic open 09:00-12:00 has no afternoon: a night-shift worker, who rests until the
+/// afternoon (14:00, docs/domain.md §4), cannot be called there and the call is dropped
+/// (`rest_hours`), as for a patient resting 08:30-18:00 (audit 17: called 09:00-12:00,
+/// in their rest).
+#[test]
+fn a_clinic_closing_at_noon_does_not_call_night_shift_workers() {
+    let cal =
+        Calendar::from_json("c", r#"{"hours": {"open": "09:00", "close": "12:00"}}"#).unwrap();
+    let rules = one_step(r#""afternoon""#, "phone");
+    let night = episode(
+        r#"{"id": "e", "event": "procedure", "at": "2026-03-02", "patient": {"id": "p", "tags": ["night_shift"]}}"#,
+    );
+    let p = rules.plan(&night, &cal).unwrap();
+    assert!(p.tasks.is_empty(), "{:?}", p.tasks);
+    assert_eq!(
+        crate::support::dropped(&p),
+        ["t/call/e/0 rest_hours - 2026-03-03"]
+    );
+    // Another patient is called in what the clinic has: 09:00-12:00.
+    let p = rules.plan(&ep(), &cal).unwrap();
+    assert_eq!(p.tasks[0].window.to_string(), "09:00-12:00");
 }
 
 /// A plastic outpatient operated on Mon 2 Nov 2026 with the China 2026 calendar (it covers

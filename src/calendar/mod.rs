@@ -50,7 +50,7 @@ use std::ops::RangeInclusive;
 /// | `open_dates` | extra open dates: open whatever else says, `["2026-02-16"]` | `[]` |
 /// | `closed_on_weekends` | weekend days are closed, except make-up working days | `false` |
 /// | `closed_on_holidays` | holidays are closed | `true` |
-/// | `hours` | opening hours, `{"open": "09:00", "close": "21:00"}` | none |
+/// | `hours` | opening hours, `{"open": "09:00", "close": "21:00"}`: every time window is cut to them, never widened | none |
 /// | `covers` | the dates the calendar knows completely, `{"from": "2026-01-01", "to": "2026-12-31"}` | none: no known bound |
 /// | `windows` | the times behind `morning`, `afternoon`, `evening`, `day`: `{"afternoon": {"start": "13:30", "end": "17:30"}}` | see [`NamedWindows`] |
 /// | `clinic` | the clinic's name, a [`crate::rules::Text`] (`{"zh": "维多利亚医美", "en": "Victoria Clinic"}`), for the `{clinic}` placeholder of scripts | none: 本院 / our clinic |
@@ -421,10 +421,16 @@ impl Calendar {
         cal
     }
 
-    /// The times behind the named windows: those the calendar gives, the others from its
-    /// opening hours ([`NamedWindows::from_hours`]) or the defaults.
+    /// The times behind the named windows: those the calendar gives, the others the
+    /// defaults, all cut to its opening hours ([`NamedWindows::within`]).
     pub fn windows(&self) -> NamedWindows {
         self.0.windows.resolve(self.hours())
+    }
+
+    /// The named windows the calendar gives, the others the defaults, before the opening
+    /// hours cut them.
+    pub(crate) fn given_windows(&self) -> NamedWindows {
+        self.0.windows.uncut()
     }
 
     /// The clinic's rest hours, when nobody is contacted remotely (`quiet_hours`).

@@ -51,8 +51,9 @@ pub(super) struct Spec {
     /// Extra open dates: open whatever else says.
     #[serde(default, skip_serializing_if = "DateSet::is_empty")]
     pub open_dates: DateSet,
-    /// Opening hours (`{"open": "09:00", "close": "21:00"}`), open before close; the
-    /// named windows take their times from them. Default: none.
+    /// Opening hours (`{"open": "09:00", "close": "21:00"}`), open before close: every
+    /// time window is cut to them, never widened (a window they leave nothing of is the
+    /// `day` window within them). Default: none.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -60,8 +61,8 @@ pub(super) struct Spec {
     )]
     pub hours: Option<Hours>,
     /// The times behind the named windows `morning`, `afternoon`, `evening`, `day`
-    /// (`{"afternoon": {"start": "13:30", "end": "17:30"}}`); a window left out comes
-    /// from the opening hours, else its default.
+    /// (`{"afternoon": {"start": "13:30", "end": "17:30"}}`); a window left out is its
+    /// default; all are cut to the opening hours.
     #[serde(
         default,
         skip_serializing_if = "is_default",

@@ -312,7 +312,7 @@ impl RuleSet {
         let shard = self.shard();
         let scratch = scratch::Scratch::take();
         let mut out = Planner {
-            rest: timing::rest_hours(&episode.patient, &windows),
+            rest: timing::rest_hours(&episode.patient, calendar),
             windows,
             horizon,
             ep: episode,

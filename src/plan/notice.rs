@@ -152,7 +152,7 @@ impl RuleSet {
             episodes,
             declined: Declined::default(),
         };
-        let rest = timing::rest_hours(patient, &windows);
+        let rest = timing::rest_hours(patient, calendar);
         let mut plan = Plan {
             made_by: self.stamp.clone(),
             ..Plan::default()

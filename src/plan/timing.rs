@@ -7,20 +7,22 @@ use crate::compile::{Step, TimeSpec};
 use crate::episode::Patient;
 use crate::error::{Located, Result};
 use crate::model::Channel;
-use crate::time::{NamedWindows, TimeWindow};
+use crate::time::TimeWindow;
 use chrono::{NaiveDate, NaiveTime};
 
 /// The tag that gives a patient rest hours when none are given (docs/domain.md §4).
 pub(crate) const NIGHT_SHIFT: &str = "night_shift";
 
 /// The patient's rest hours: those given, else for a night-shift worker from midnight to
-/// the start of the calendar's `afternoon` window.
-pub(super) fn rest_hours(patient: &Patient, windows: &NamedWindows) -> Vec<TimeWindow> {
+/// the start of the calendar's `afternoon` window as the calendar gives it (or 14:00),
+/// before the opening hours cut it: in a clinic closing at noon, whose afternoon is its
+/// morning, a night-shift worker still rests until the afternoon.
+pub(super) fn rest_hours(patient: &Patient, cal: &crate::calendar::Calendar) -> Vec<TimeWindow> {
     if !patient.rest_hours.is_empty() {
         return patient.rest_hours.clone();
     }
     let night = patient.tags.iter().any(|t| t == NIGHT_SHIFT);
-    let until = windows.afternoon.start;
+    let until = cal.given_windows().afternoon.start;
     if night && until > NaiveTime::MIN {
         vec![TimeWindow {
             start: NaiveTime::MIN,
@@ -49,10 +51,21 @@ impl Planner<'_> {
         {
             return Ok(Some(match step.time {
                 TimeSpec::Named(n) => self.windows.get(n),
-                TimeSpec::Explicit(w) => w,
+                TimeSpec::Explicit(w) => self.within_hours(w),
             }));
         }
         self.time_window_blocked(step, due)
+    }
+
+    /// A step's own window cut to the clinic's opening hours, as the named windows are
+    /// ([`crate::calendar::NamedWindows::within`]); the `day` window when they leave
+    /// nothing of it.
+    #[inline]
+    fn within_hours(&self, w: TimeWindow) -> TimeWindow {
+        match self.cal.hours() {
+            None => w,
+            Some(h) => w.cut(h).unwrap_or(self.windows.day),
+        }
     }
 
     /// [`Planner::time_window`] with overrides, quiet hours or rest hours.
@@ -80,7 +93,7 @@ impl Planner<'_> {
         };
         let window = match spec {
             TimeSpec::Named(n) => self.windows.get(n),
-            TimeSpec::Explicit(w) => w,
+            TimeSpec::Explicit(w) => self.within_hours(w),
         };
         // Nobody is called or messaged during the clinic's rest hours; visits and
         // internal work are not contacts at a distance.

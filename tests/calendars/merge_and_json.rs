@@ -132,12 +132,12 @@ fn json_round_trip() {
             r#""windows":{"evening":{"start":"18:00","end":"20:00"}}}"#
         )
     );
-    // Windows left out come from the opening hours (09:00-21:00): the day is the opening
-    // hours, the morning ends at noon, the afternoon is 14:00-18:00.
+    // Windows left out are the defaults, cut to the opening hours (09:00-21:00), which
+    // leave them as they are; the evening is the calendar's.
     let w = full.windows();
     assert_eq!(
         [w.morning, w.afternoon, w.evening, w.day].map(|w| w.to_string()),
-        ["09:00-12:00", "14:00-18:00", "18:00-20:00", "09:00-21:00"]
+        ["09:00-12:00", "14:00-18:00", "18:00-20:00", "09:00-18:00"]
     );
     assert_eq!(Calendar::from_json("again", &text).unwrap(), full);
     let back: Calendar = serde_json::from_str(&text).unwrap();
