@@ -154,13 +154,15 @@ pub fn load_notices(rules: &RuleSet, paths: &[PathBuf]) -> Result<Vec<Notice>, S
 #[allow(dead_code)]
 pub fn load_calendar(args: &[String]) -> Result<Calendar, String> {
     let mut clinic: Option<Calendar> = None;
+    let mut files: Vec<&str> = Vec::new();
     let mut years: Vec<i32> = Vec::new();
     for arg in args {
         if arg == "cn" {
             years.extend([*Calendar::CHINA_YEARS.start(), *Calendar::CHINA_YEARS.end()]);
         } else if let Some(y) = arg.strip_prefix("cn-") {
             let shipped = Calendar::CHINA_YEARS;
-            let year = (y.parse().ok()).filter(|y| shipped.contains(y));
+            let four_digits = y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit());
+            let year = (y.parse().ok()).filter(|y| four_digits && shipped.contains(y));
             years.push(year.ok_or_else(|| {
                 format!(
                     "--calendar {arg:?}: expected cn, cn-YYYY for a year from {} to {} (the official calendars shipped), or a calendar file",
@@ -174,8 +176,11 @@ pub fn load_calendar(args: &[String]) -> Result<Calendar, String> {
                 .map_err(|e| e.to_string())?;
             clinic = Some(match clinic {
                 None => cal,
-                Some(c) => c.merge(&cal).map_err(|e| e.to_string())?,
+                Some(c) => c.merge(&cal).map_err(|e| {
+                    format!("--calendar {arg}: merged into {}: {e}", files.join(", "))
+                })?,
             });
+            files.push(arg);
         }
     }
     let clinic = clinic.unwrap_or_default();
@@ -184,7 +189,19 @@ pub fn load_calendar(args: &[String]) -> Result<Calendar, String> {
     };
     // Several years: every official year from the first to the last, joined.
     let official = Calendar::china_years(first..=last).map_err(|e| e.to_string())?;
-    clinic.merge(&official).map_err(|e| e.to_string())
+    clinic.merge(&official).map_err(|e| {
+        let clinic = if files.is_empty() {
+            "the default clinic".to_string()
+        } else {
+            files.join(", ")
+        };
+        let years = if first == last {
+            format!("cn-{first}")
+        } else {
+            format!("cn-{first}..cn-{last}")
+        };
+        format!("--calendar {years}: the official calendar merged into {clinic}: {e}")
+    })
 }
 
 /// The value after a flag, or an error naming the flag.
