@@ -213,15 +213,18 @@ fn quiet_hours_in_order(spec: &Spec) -> Result<(), Located> {
             ));
         }
     }
-    // Quiet hours over the whole working day leave no call or message a time: said here,
-    // with the calendar's file, not at the first plan.
-    let day = spec.windows.resolve(spec.hours.map(|h| h.window())).day;
-    if !spec.quiet_hours.is_empty() && day.outside(&spec.quiet_hours).is_none() {
-        let q: Vec<String> = spec.quiet_hours.iter().map(|w| w.to_string()).collect();
+    // Quiet hours over the whole working day and evening leave no call or message a
+    // time: said here, with the calendar's file, not at the first plan. Over the day
+    // alone, calls take the evening (README "Clinic calendars").
+    let windows = spec.windows.resolve(spec.hours.map(|h| h.window()));
+    let (day, evening) = (windows.day, windows.evening);
+    let quiet = &spec.quiet_hours;
+    if !quiet.is_empty() && day.outside(quiet).is_none() && evening.outside(quiet).is_none() {
+        let q: Vec<String> = quiet.iter().map(|w| w.to_string()).collect();
         return Err(Located::new(
             "/quiet_hours",
             format!(
-                "the quiet hours ({}) cover the whole working day {day}: expected quiet hours that leave part of it free",
+                "the quiet hours ({}) cover the whole working day {day} and the evening {evening}: expected quiet hours that leave part of them free",
                 q.join(", ")
             ),
         ));

@@ -292,8 +292,10 @@ fn invalid_calendars_and_their_messages() {
     }
 }
 
-/// Quiet hours over the whole working day leave no call or message a time: refused when
-/// the calendar is read, with its file and line, not at the first plan.
+/// Quiet hours over the whole working day and evening leave no call or message a time:
+/// refused when the calendar is read, with its file and line, not at the first plan.
+/// Over the day alone (09:00-18:00), calls take the evening, 18:00-20:30 (audit 17: such
+/// a calendar was refused).
 #[test]
 fn quiet_hours_over_the_whole_day_are_refused_when_read() {
     let e = Calendar::from_json(
@@ -304,11 +306,25 @@ fn quiet_hours_over_the_whole_day_are_refused_when_read() {
     .to_string();
     assert_eq!(
         e,
-        "c.json: /quiet_hours (line 1, column 17): the quiet hours (00:00-12:00, 12:00-23:59) cover the whole working day 09:00-18:00: expected quiet hours that leave part of it free"
+        "c.json: /quiet_hours (line 1, column 17): the quiet hours (00:00-12:00, 12:00-23:59) cover the whole working day 09:00-18:00 and the evening 18:00-20:30: expected quiet hours that leave part of them free"
     );
     assert!(Calendar::from_json(
         "c.json",
         r#"{"quiet_hours": [{"start": "00:00", "end": "12:00"}]}"#
     )
     .is_ok());
+    let day_quiet = Calendar::from_json(
+        "c.json",
+        r#"{"quiet_hours": [{"start": "09:00", "end": "18:00"}]}"#,
+    )
+    .unwrap();
+    let rules = crate::support::one_program(
+        "t",
+        r#""steps": [{"id": "call", "offset": "P1D", "title": {"zh": "t", "en": "t"}}]"#,
+    );
+    let ep = crate::support::episode(
+        r#"{"id": "e", "event": "x", "at": "2026-03-02", "patient": {"id": "p"}}"#,
+    );
+    let p = rules.plan(&ep, &day_quiet).unwrap();
+    assert_eq!(p.tasks[0].window.to_string(), "18:00-20:30");
 }
