@@ -398,3 +398,47 @@ fn a_window_outside_its_days_or_before_the_event_is_cut() {
         "2026-03-03 2026-03-02..2026-03-04"
     );
 }
+
+/// docs/rule-format.md "Expiry": a message on the day of its event expires that day; other
+/// messages 3 days after their last on-time day. A monthly message from the event's day
+/// (`P0D`, `FREQ=MONTHLY;COUNT=3`, event Mon 2 Mar 2026 10:00): the first, on 2 Mar, is
+/// the same-day message and expires that day; the next two, 2 Apr and 2 May, are not on
+/// the event's day and expire 5 Apr and 5 May (audit 18: they expired on their own days).
+/// With the message system closed on Thu 2 Apr, that message moves to the next day it
+/// works, Fri 3 Apr, within its expiry (it went back to 1 Apr).
+#[test]
+fn a_repeat_from_the_events_day_expires_as_a_later_message() {
+    let rules = crate::support::one_program(
+        "r1",
+        r#""steps": [{"id": "monthly-sms", "offset": "P0D", "repeat": "FREQ=MONTHLY;COUNT=3",
+            "channel": "sms", "title": {"zh": "月度短信", "en": "Monthly message"}}]"#,
+    );
+    let ep = episode(
+        r#"{"id": "e", "event": "procedure", "at": "2026-03-02T10:00", "patient": {"id": "p"}}"#,
+    );
+    let expiries = |cal: &Calendar| {
+        let p = rules.plan(&ep, cal).unwrap();
+        p.tasks
+            .iter()
+            .map(|t| format!("{} {:?}", t.due, t.expires.map(|d| d.to_string())))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        expiries(&Calendar::default()),
+        [
+            "2026-03-02 Some(\"2026-03-02\")",
+            "2026-04-02 Some(\"2026-04-05\")",
+            "2026-05-02 Some(\"2026-05-05\")"
+        ]
+    );
+    let closed =
+        Calendar::from_json("c", r#"{"messages": {"closed_dates": ["2026-04-02"]}}"#).unwrap();
+    assert_eq!(
+        expiries(&closed),
+        [
+            "2026-03-02 Some(\"2026-03-02\")",
+            "2026-04-03 Some(\"2026-04-05\")",
+            "2026-05-02 Some(\"2026-05-05\")"
+        ]
+    );
+}

@@ -79,6 +79,11 @@ pub(crate) enum Expiry {
     Never,
     /// This many days after the rule's last on-time day.
     After(i64),
+    /// A message on the day of its event or fact (offset zero, the default): that day
+    /// when the rule's day is the anchor's; 3 days after its last on-time day for the
+    /// dates a repeat gives after it (audit 18: the monthly messages of a `P0D` repeat
+    /// expired on their own days).
+    SameDay,
 }
 
 #[derive(Debug, Clone)]

@@ -348,9 +348,11 @@ fn default_expiry(
         Expiry::After(0)
     } else {
         match channel {
-            C::Sms | C::Wechat if same_day => Expiry::After(0),
-            C::Sms | C::Wechat => Expiry::After(3),
-            C::Phone | C::InPerson | C::HomeVisit | C::Mail | C::Internal => Expiry::After(7),
+            C::Sms | C::Wechat if same_day => Expiry::SameDay,
+            C::Sms | C::Wechat => Expiry::After(crate::notice::MESSAGE_GRACE_DAYS as i64),
+            C::Phone | C::InPerson | C::HomeVisit | C::Mail | C::Internal => {
+                Expiry::After(crate::notice::CALL_GRACE_DAYS as i64)
+            }
         }
     }
 }

@@ -61,6 +61,14 @@ pub(super) fn expiry_from(step: &Step, anchor: &AnchorDay, due: NaiveDate) -> Op
         Expiry::AtAnchor => anchor.day.pred_opt(),
         Expiry::Never => None,
         Expiry::After(grace) => add_days(due, step.latest.saturating_add(grace)),
+        Expiry::SameDay => {
+            let grace = if due == anchor.day {
+                0
+            } else {
+                crate::notice::MESSAGE_GRACE_DAYS as i64
+            };
+            add_days(due, step.latest.saturating_add(grace))
+        }
     }
 }
 
