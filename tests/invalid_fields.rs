@@ -98,7 +98,6 @@ fn the_valid_neighbours_of_the_invalid_cases_compile() {
         ),
         program("", r#""id": "s", "sample": {"fraction": 1}"#),
         program("", r#""id": "s", "sample": {"fraction": 1e-9}"#),
-        program("", r#""id": "s", "sample": {"fraction": 0.5, "salt": ""}"#),
         program(
             "",
             r#""id": "s", "sample": {"fraction": 0.5, "salt": "9-a_b"}"#,

@@ -39,6 +39,12 @@ pub(super) fn time_overrides(
                 "no values: expected a tag or a non-empty array of tags",
             ));
         }
+        if tags.iter().any(|t| t.trim().is_empty()) {
+            return Err(Located::new(
+                format!("{here}/tag"),
+                "an empty tag: expected the tag to match, such as \"night_shift\"",
+            ));
+        }
         let mut days = 0u8;
         for (j, name) in o.days.iter().enumerate() {
             let bit = DAY_KINDS.iter().position(|k| k == name).ok_or_else(|| {

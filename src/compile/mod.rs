@@ -72,6 +72,7 @@ pub(crate) fn compile_program_with(
         ));
     }
     let applies = compile_conds(&def.applies, "/applies")?;
+    check_vocabulary(&def.vocabulary)?;
     check_text_opt(def.description.as_ref(), "/description")?;
     // Defaults are checked even when every step overrides them: a typo there is a typo.
     if let Some(t) = &def.defaults.time {
@@ -233,6 +234,37 @@ fn check_id(id: &str, at: &str, what: &str) -> Result<(), Located> {
             format!("invalid {what} {id:?}: expected 1 to 64 lower-case letters, digits, '-' or '_', starting with a letter or digit"),
         ))
     }
+}
+
+/// A program's `vocabulary`: no empty event, attribute or value (an empty word widens
+/// what episodes may say to nothing anyone meant), fact kinds as `stop_when` takes them.
+fn check_vocabulary(v: &crate::model::VocabularyDef) -> Result<(), Located> {
+    let empty = |at: String, what: &str, example: &str| {
+        Err(Located::new(
+            at,
+            format!("an empty {what}: expected a word, such as {example:?}"),
+        ))
+    };
+    for (i, e) in v.events.iter().enumerate() {
+        if e.trim().is_empty() {
+            return empty(format!("/vocabulary/events/{i}"), "event", "purchase");
+        }
+    }
+    for (i, f) in v.facts.iter().enumerate() {
+        check_id(f, &format!("/vocabulary/facts/{i}"), "fact kind")?;
+    }
+    for (name, values) in &v.attributes {
+        let at = pointer(&["vocabulary", "attributes", name]);
+        if name.trim().is_empty() {
+            return empty(at, "attribute name", "procedure");
+        }
+        if let crate::model::AttributeValues::Values(list) = values
+            && let Some(j) = list.iter().position(|x| x.trim().is_empty())
+        {
+            return empty(format!("{at}/{j}"), "attribute value", "hair");
+        }
+    }
+    Ok(())
 }
 
 fn check_text_opt(text: Option<&Text>, at: &str) -> Result<(), Located> {

@@ -101,8 +101,10 @@ pub(super) fn compile_step(
                     format!("sample fraction {f}: expected a number greater than 0 and at most 1 (0.5 for half the patients)"),
                 ));
             }
+            // Left out: no salt; given, an id ("" would silently be the same draw as
+            // every unsalted step's).
             let salt = d.salt.as_deref().unwrap_or("");
-            if !salt.is_empty() && !is_id(salt) {
+            if d.salt.is_some() && !is_id(salt) {
                 return Err(Located::new(
                     format!("/steps/{i}/sample/salt"),
                     format!(
