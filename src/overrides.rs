@@ -205,6 +205,14 @@ pub(crate) fn apply(base: &ProgramDef, patch: &Value) -> Result<Applied, Located
             }
             match change.get("enabled") {
                 Some(Value::Bool(false)) => {
+                    // A step switched off has nothing to change: a change beside it would
+                    // be silently lost, as beside a program switched off.
+                    if let Some(k) = change.keys().find(|k| *k != "enabled") {
+                        return Err(Located::new(
+                            pointer(&["steps", id, k]),
+                            format!("{k:?} beside \"enabled\": false: a step switched off has nothing to change; expected \"enabled\": false alone, or the changes without it"),
+                        ));
+                    }
                     removed.push(i);
                     continue;
                 }
@@ -220,6 +228,13 @@ pub(crate) fn apply(base: &ProgramDef, patch: &Value) -> Result<Applied, Located
             if let Some(Value::Object(step)) = steps.get_mut(i) {
                 for (k, v) in change.iter().filter(|(k, _)| *k != "enabled") {
                     fields.push(k.clone());
+                    // `null` resets a field to its default; a step's title has none.
+                    if v.is_null() && REQUIRED.contains(&k.as_str()) {
+                        return Err(Located::new(
+                            pointer(&["steps", id, k]),
+                            format!("{k} is null: a step's {k} has no default to reset to; expected a new {k}, or leave it out to keep the step's"),
+                        ));
+                    }
                     if v.is_null() {
                         step.remove(k);
                     } else {
@@ -404,6 +419,9 @@ fn map_out(mut e: Located, origins: &[Origin], patch: &Map<String, Value>) -> Lo
     }
     e
 }
+
+/// Step fields an override may not reset with `null`: they have no default.
+const REQUIRED: [&str; 1] = ["title"];
 
 fn pointer(segments: &[&str]) -> String {
     crate::compile::pointer(segments)

@@ -203,6 +203,18 @@ fn override_errors_are_located_in_the_override() {
         refused(r#"{"format": "followup/v1", "override": "laser-aftercare", "steps": {"day-3-call": {"id": "d3"}}}"#),
         "clinic.json: /steps/day-3-call/id (line 1, column 89): a step's id cannot be changed: expected the other fields only (switch the step off and add another to rename it)"
     );
+    // `null` resets a field to its default; a title has none (audit 18: "missing field
+    // `title`" at the step).
+    assert_eq!(
+        refused(r#"{"format": "followup/v1", "override": "laser-aftercare", "steps": {"day-3-call": {"title": null}}}"#),
+        "clinic.json: /steps/day-3-call/title (line 1, column 92): title is null: a step's title has no default to reset to; expected a new title, or leave it out to keep the step's"
+    );
+    // A change beside "enabled": false would be lost, as beside a program switched off
+    // (audit 18: the offset was silently dropped).
+    assert_eq!(
+        refused(r#"{"format": "followup/v1", "override": "laser-aftercare", "steps": {"day-3-call": {"offset": "P4D", "enabled": false}}}"#),
+        "clinic.json: /steps/day-3-call/offset (line 1, column 93): \"offset\" beside \"enabled\": false: a step switched off has nothing to change; expected \"enabled\": false alone, or the changes without it"
+    );
 }
 
 #[test]
