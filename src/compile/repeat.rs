@@ -79,12 +79,19 @@ impl Repeat {
         if text.starts_with("RRULE:") {
             return Err(bad("expected the rule without the \"RRULE:\" prefix, such as \"FREQ=MONTHLY;BYMONTHDAY=1,15;COUNT=6\"".into()));
         }
+        let mut seen: Vec<&str> = Vec::new();
         for part in text.split(';') {
             let (key, value) = part.split_once('=').ok_or_else(|| {
                 bad(format!(
                     "{part:?} is not KEY=VALUE (parts are separated by ';', with none empty)"
                 ))
             })?;
+            if seen.contains(&key) {
+                return Err(bad(format!(
+                    "{key} is given twice: expected each part once"
+                )));
+            }
+            seen.push(key);
             if key == "UNTIL" {
                 return Err(bad("UNTIL is not supported: a rule counts from each episode's own date, so a fixed end date would not follow it; expected COUNT (the number of dates)".into()));
             }
