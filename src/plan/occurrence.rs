@@ -451,14 +451,13 @@ impl Planner<'_> {
         };
         // Not before the event (or the fact) it counts from, on that day, nor before the
         // fact it waited for.
-        let waited = waited_until
-            .filter(|at| at.date() == due)
-            .map(|at| at.time())
-            .filter(|t| *t > chrono::NaiveTime::MIN);
-        let after = match (self.not_before(anchor, due), waited) {
-            (Some(a), Some(b)) => Some(a.max(b)),
-            (a, b) => a.or(b),
-        };
+        let mut after = self.not_before(anchor, due);
+        if let Some(at) = waited_until
+            && at.date() == due
+            && at.time() > chrono::NaiveTime::MIN
+        {
+            after = Some(after.map_or(at.time(), |a| a.max(at.time())));
+        }
         if let Some(after) = after {
             match shift::after_time(window, after) {
                 Some(w) => {
