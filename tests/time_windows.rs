@@ -84,6 +84,13 @@ fn one_step(time: &str, channel: &str) -> RuleSet {
         .unwrap()
 }
 
+/// The window of `one_step(time, "phone")`'s call on `cal`.
+fn phone_window(time: &str, cal: &Calendar) -> String {
+    one_step(time, "phone").plan(&ep(), cal).unwrap().tasks[0]
+        .window
+        .to_string()
+}
+
 fn ep() -> followup::episode::Episode {
     episode(r#"{"id": "e", "event": "procedure", "at": "2026-03-02", "patient": {"id": "p"}}"#)
 }
@@ -183,11 +190,7 @@ fn quiet_hours_must_start_before_they_end() {
 fn opening_hours_cut_the_named_windows() {
     let cal =
         Calendar::from_json("c", r#"{"hours": {"open": "10:00", "close": "20:00"}}"#).unwrap();
-    let plan = |time: &str| {
-        one_step(time, "phone").plan(&ep(), &cal).unwrap().tasks[0]
-            .window
-            .to_string()
-    };
+    let plan = |time: &str| phone_window(time, &cal);
     assert_eq!(plan(r#""day""#), "10:00-18:00");
     assert_eq!(plan(r#""morning""#), "10:00-12:00");
     assert_eq!(plan(r#""afternoon""#), "14:00-18:00");
@@ -198,11 +201,7 @@ fn opening_hours_cut_the_named_windows() {
         "windows": {"day": {"start": "11:00", "end": "17:00"}, "evening": {"start": "18:00", "end": "21:30"}}}"#,
     )
     .unwrap();
-    let plan = |time: &str| {
-        one_step(time, "phone").plan(&ep(), &cal).unwrap().tasks[0]
-            .window
-            .to_string()
-    };
+    let plan = |time: &str| phone_window(time, &cal);
     assert_eq!(plan(r#""day""#), "11:00-17:00");
     assert_eq!(plan(r#""evening""#), "18:00-20:00");
 }
@@ -222,8 +221,7 @@ fn a_clinic_open_late_still_calls_in_the_day() {
         r#"{"open": "09:00", "close": "21:00"}"#,
     ] {
         let cal = Calendar::from_json("c", &format!(r#"{{"hours": {hours}}}"#)).unwrap();
-        let day = one_step(r#""day""#, "phone").plan(&ep(), &cal).unwrap();
-        assert_eq!(day.tasks[0].window.to_string(), "09:00-18:00", "{hours}");
+        assert_eq!(phone_window(r#""day""#, &cal), "09:00-18:00", "{hours}");
         let p = builtin().plan(&complaint, &cal).unwrap();
         assert_eq!(
             window_of(&p, "first-call"),
@@ -242,11 +240,7 @@ fn a_clinic_open_late_still_calls_in_the_day() {
 fn opening_hours_cut_a_steps_own_window() {
     let cal =
         Calendar::from_json("c", r#"{"hours": {"open": "10:00", "close": "16:00"}}"#).unwrap();
-    let plan = |time: &str| {
-        one_step(time, "phone").plan(&ep(), &cal).unwrap().tasks[0]
-            .window
-            .to_string()
-    };
+    let plan = |time: &str| phone_window(time, &cal);
     assert_eq!(plan(r#"{"start": "15:00", "end": "17:00"}"#), "15:00-16:00");
     assert_eq!(plan(r#"{"start": "19:00", "end": "22:00"}"#), "10:00-16:00");
     assert_eq!(plan(r#"{"start": "07:00", "end": "08:30"}"#), "10:00-16:00");
