@@ -84,6 +84,12 @@ fn one_step(time: &str, channel: &str) -> RuleSet {
         .unwrap()
 }
 
+/// A clinic open from `open` to `close`, every day.
+fn open_hours(open: &str, close: &str) -> Calendar {
+    let json = format!(r#"{{"hours": {{"open": "{open}", "close": "{close}"}}}}"#);
+    Calendar::from_json("c", &json).unwrap()
+}
+
 /// The window of `one_step(time, "phone")`'s call on `cal`.
 fn phone_window(time: &str, cal: &Calendar) -> String {
     one_step(time, "phone").plan(&ep(), cal).unwrap().tasks[0]
@@ -188,8 +194,7 @@ fn quiet_hours_must_start_before_they_end() {
 /// opening hours, 10:00-20:00). A window the calendar gives is cut too.
 #[test]
 fn opening_hours_cut_the_named_windows() {
-    let cal =
-        Calendar::from_json("c", r#"{"hours": {"open": "10:00", "close": "20:00"}}"#).unwrap();
+    let cal = open_hours("10:00", "20:00");
     let plan = |time: &str| phone_window(time, &cal);
     assert_eq!(plan(r#""day""#), "10:00-18:00");
     assert_eq!(plan(r#""morning""#), "10:00-12:00");
@@ -238,8 +243,7 @@ fn a_clinic_open_late_still_calls_in_the_day() {
 /// day window, 10:00-16:00.
 #[test]
 fn opening_hours_cut_a_steps_own_window() {
-    let cal =
-        Calendar::from_json("c", r#"{"hours": {"open": "10:00", "close": "16:00"}}"#).unwrap();
+    let cal = open_hours("10:00", "16:00");
     let plan = |time: &str| phone_window(time, &cal);
     assert_eq!(plan(r#"{"start": "15:00", "end": "17:00"}"#), "15:00-16:00");
     assert_eq!(plan(r#"{"start": "19:00", "end": "22:00"}"#), "10:00-16:00");
@@ -253,8 +257,7 @@ fn opening_hours_cut_a_steps_own_window() {
 /// in their rest).
 #[test]
 fn a_clinic_closing_at_noon_does_not_call_night_shift_workers() {
-    let cal =
-        Calendar::from_json("c", r#"{"hours": {"open": "09:00", "close": "12:00"}}"#).unwrap();
+    let cal = open_hours("09:00", "12:00");
     let rules = one_step(r#""afternoon""#, "phone");
     let night = episode(
         r#"{"id": "e", "event": "procedure", "at": "2026-03-02", "patient": {"id": "p", "tags": ["night_shift"]}}"#,
