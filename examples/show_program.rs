@@ -27,7 +27,9 @@ fn run() -> Result<String, String> {
             "--rules" => rules.push(PathBuf::from(support::value(&mut args, "--rules")?)),
             "-h" | "--help" => {
                 return Ok(format!(
-                    "usage: show_program [--rules PATH|builtin]... [PROGRAM_ID]\n{}",
+                    "usage: show_program [--rules PATH|builtin]... [PROGRAM_ID]\n\
+                     Prints PROGRAM_ID's steps; with no PROGRAM_ID, lists every program with its file\n\
+                     (and the overrides that changed it).\n{}",
                     support::EXIT_CODES
                 ))
             }

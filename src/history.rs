@@ -343,7 +343,7 @@ impl History {
                 return Err(Located::new(
                     at(field),
                     format!(
-                        "the {what} {d} is more than 10 years after the outcome was recorded ({}): expected a day within 10 years of it",
+                        "the {what} {d} is more than 3,660 days (10 years and a week) after the outcome was recorded ({}): expected a day within 10 years of it",
                         o.at.date()
                     ),
                 ));

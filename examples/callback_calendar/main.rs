@@ -26,7 +26,7 @@
 //!   China for a year (`cn`: every shipped year) and the clinic's own calendar files,
 //!   combined: the official dates, the clinic's policies. With only `cn-YYYY`: open every
 //!   day but the public holidays. Default: open every day;
-//! - `--as-of YYYY-MM-DD` marks each task upcoming, open now, missed or expired;
+//! - `--as-of YYYY-MM-DD` marks each task upcoming, open now, waiting, missed or expired;
 //! - `--history FILE`: what happened so far (outcomes by task id, follow-ups added by
 //!   hand): the calendar is the next plan of the closed loop, with what was recorded
 //!   (`{done 03-03 12:20 u-3}`), further attempts, agreed times and escalations;
@@ -91,7 +91,7 @@ dropped and why. Without --episode: a built-in sample patient (plastic surgery, 
   --calendar cn-YYYY|cn|FILE
                           the official calendar of mainland China for a year (cn: every
                           shipped year) and the clinic's calendar files (repeatable)
-  --as-of YYYY-MM-DD      mark each task upcoming, open now, missed or expired on that day
+  --as-of YYYY-MM-DD      mark each task upcoming, open now, waiting, missed or expired on that day
   --greetings             add the patient's greetings for the 12 months from the first
                           episode's day (or from --as-of)
   --history FILE          what happened so far: the next plan of the closed loop
