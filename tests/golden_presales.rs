@@ -609,6 +609,60 @@ fn a_recorded_first_follow_up_keeps_the_day_the_picked_one_gave_it() {
     );
 }
 
+/// A fact counts against a call only before the call's own day (docs/rule-format.md
+/// "Facts"), even when a closed day moved it. A first visit without purchase on Fri 1 Jan
+/// 2010 at 02:09, at a clinic closed on Mondays (official 2010 calendar: 1-3 Jan New
+/// Year's holiday); the lead buys on Wed 6 Jan at 10:00.
+/// - the D+1 callback (Sat 2 Jan, a holiday) has no day before the first follow-up's rule
+///   day (Mon 4 Jan): superseded by it;
+/// - the first follow-up (Mon 4 Jan, closed) moves to Tue 5 Jan, 14:00-18:00, before the
+///   purchase: it stays;
+/// - the second follow-up's window (D+4..D+30) holds the purchase: stopped.
+///
+/// Audit 20: the callback held Tue 5 Jan in the first pass, the first follow-up was
+/// pushed to Wed 6 Jan, after the purchase, and dropped `stopped`; the callback came back
+/// in its place.
+#[test]
+fn a_purchase_after_a_moved_first_follow_up_does_not_stop_it() {
+    let cal = Calendar::from_json("clinic.json", r#"{"closed_weekdays": ["Mon"]}"#)
+        .and_then(|c| c.merge(&Calendar::china(2010)?))
+        .unwrap();
+    for fact in [
+        r#"{"kind": "converted", "at": "2010-01-06T10:00"}"#,
+        r#"{"kind": "declined", "at": "2010-01-06T10:00"}"#,
+    ] {
+        let ep = episode(&format!(
+            r#"{{"id": "r2", "event": "consultation", "at": "2010-01-01T02:09",
+                "attributes": {{"outcome": "visited_no_purchase", "visit": "first"}},
+                "patient": {{"id": "p-r2"}}, "facts": [{fact}]}}"#
+        ));
+        let p = builtin().plan(&ep, &cal).unwrap();
+        assert_eq!(
+            crate::support::lines_with(&p, "follow-up"),
+            ["2010-01-05 first-follow-up phone consultant <- 2010-01-04 (closed_weekday)"],
+            "{fact}"
+        );
+        assert_eq!(
+            windows(&p, "first-follow-up"),
+            ["2010-01-05..2010-01-05 14:00-18:00"]
+        );
+        let presales: Vec<String> = crate::support::dropped_with(&p, "presales/");
+        let stop = if fact.contains("converted") {
+            "stopped converted"
+        } else {
+            "declined -"
+        };
+        assert_eq!(
+            presales,
+            [
+                format!("presales/second-follow-up/r2/0 {stop} 2010-01-05"),
+                "presales/visited-callback/r2/0 superseded first-follow-up 2010-01-02".to_string(),
+            ],
+            "{fact}"
+        );
+    }
+}
+
 /// docs/closed-loop.md: a task closed by an outcome is kept as it happened. A phone lead
 /// not booked on Tue 10 Mar 2026: the first follow-up (D+3, Fri 13 Mar) is agreed for
 /// Fri 20 Mar; the second follow-up (its window D+4..D+30: Sat 14 Mar to Thu 9 Apr) was

@@ -347,6 +347,7 @@ impl RuleSet {
             swap: None,
             defer_recorded: false,
             recorded_dropped: false,
+            pushed_then_stopped: false,
         };
         match horizon {
             // The name is built only on an error.
@@ -698,6 +699,10 @@ struct Planner<'a> {
     defer_recorded: bool,
     /// The pass just run dropped a recorded occurrence under `defer_recorded`.
     recorded_dropped: bool,
+    /// The first pass dropped, by a fact, a task another task's day had pushed past the
+    /// day the calendar alone gives it (occurrence.rs): the second pass runs, with it as
+    /// a neighbour.
+    pushed_then_stopped: bool,
 }
 
 impl Planner<'_> {
@@ -784,9 +789,10 @@ impl Planner<'_> {
         self.lanes.reset(&[], &[]);
         self.defer_recorded = self.ledger.is_some();
         self.recorded_dropped = false;
+        self.pushed_then_stopped = false;
         let marks = (tasks, dropped, ignored, explained);
         self.program(program)?;
-        if self.shifted == 0 || order::in_order(&self.placed) {
+        if self.shifted == 0 || (order::in_order(&self.placed) && !self.pushed_then_stopped) {
             if self.recorded_dropped {
                 self.defer_recorded = false;
                 self.pass_again(program, marks)?;

@@ -633,6 +633,9 @@ impl Planner<'_> {
                 )
             }),
             Some((reason, detail)) if !recorded => {
+                if self.first_pass.is_empty() && shift::by_calendar(shifted) {
+                    self.pushed_then_stopped(program, step, (rule_day, nominal, due), window);
+                }
                 self.drop(program, step, n, Some(nominal), reason, detail);
                 self.anchors.push(None);
                 return Ok(());
@@ -712,6 +715,36 @@ impl Planner<'_> {
         let day = self.plan.tasks.get(base).filter(|_| kept).map(|t| t.due);
         self.anchors.push(day);
         Ok(())
+    }
+
+    /// A task the calendar moved, that a fact drops on its day (first pass): when
+    /// another task of its lane pushed it past the first day the calendar alone gives
+    /// it, and the fact would not drop it there, it stays a neighbour of the second
+    /// pass, which runs and may give it that day (audit 20: a first follow-up after New
+    /// Year pushed a day further by the D+1 callback, then stopped by a purchase the next
+    /// morning; the callback, which it supersedes, came back in its place).
+    #[cold]
+    #[inline(never)]
+    pub(super) fn pushed_then_stopped(
+        &mut self,
+        program: &Program,
+        step: &Step,
+        (rule_day, nominal, due): (NaiveDate, NaiveDate, NaiveDate),
+        window: crate::time::TimeWindow,
+    ) {
+        let channel = step.info.channel;
+        let alone = self.on_or_after(channel, rule_day);
+        let at = alone.and_time(window.start);
+        if alone < due && lifecycle::judge(&self.facts, program, step, channel, at).is_none() {
+            self.unplaced.push(super::Neighbour {
+                channel,
+                role: step.info.role,
+                nominal,
+                fixed: None,
+                slot: step.info.slot,
+            });
+            self.pushed_then_stopped = true;
+        }
     }
 
     /// The supervisor's task the day after a wait ended without its fact (the first day
