@@ -633,7 +633,12 @@ impl Planner<'_> {
                 )
             }),
             Some((reason, detail)) if !recorded => {
-                if self.first_pass.is_empty() && shift::by_calendar(shifted) {
+                // A staff-picked task is judged to the end of its window, wherever its
+                // day: no other day would keep it.
+                if self.first_pass.is_empty()
+                    && shift::by_calendar(shifted)
+                    && step.info.picked_by.is_none()
+                {
                     self.pushed_then_stopped(program, step, (rule_day, nominal, due), window);
                 }
                 self.drop(program, step, n, Some(nominal), reason, detail);
