@@ -663,6 +663,40 @@ fn a_purchase_after_a_moved_first_follow_up_does_not_stop_it() {
     }
 }
 
+/// The second follow-up a purchase stops inside its window (D+4..D+30) does not supersede
+/// the first. An online lead who did not show up on Fri 2 Oct 2020 at 23:03 (official
+/// 2020 calendar: 1-8 Oct, National Day and Mid-Autumn, closed), bought on Fri 23 Oct:
+/// - the same-day call has nothing of the day left, and no day before the first
+///   follow-up's rule day (Mon 5 Oct): superseded by it;
+/// - the first follow-up (Mon 5 Oct, a holiday) moves to the first open day, Fri 9 Oct,
+///   14:00-18:00, before the purchase: it stays;
+/// - the second follow-up's window (6 Oct to 1 Nov) holds the purchase: stopped.
+///
+/// A first build of the fix above superseded the first follow-up by the stopped second.
+#[test]
+fn a_stopped_second_follow_up_does_not_supersede_the_first() {
+    let cal = Calendar::default()
+        .merge(&Calendar::china(2020).unwrap())
+        .unwrap();
+    let p = crate::support::plan_on(
+        r#"{"id": "e713", "event": "consultation", "at": "2020-10-02T23:03",
+            "attributes": {"outcome": "no_show", "source": "online", "visit": "return"},
+            "patient": {"id": "p713"}, "facts": [{"kind": "converted", "at": "2020-10-23T17:24"}]}"#,
+        &cal,
+    );
+    assert_eq!(
+        crate::support::lines_with(&p, "follow-up"),
+        ["2020-10-09 first-follow-up phone consultant <- 2020-10-05 (holiday)"]
+    );
+    assert_eq!(
+        crate::support::dropped_with(&p, "presales/"),
+        [
+            "presales/no-show-call/e713/0 superseded first-follow-up 2020-10-02",
+            "presales/second-follow-up/e713/0 stopped converted 2020-10-06",
+        ]
+    );
+}
+
 /// docs/closed-loop.md: a task closed by an outcome is kept as it happened. A phone lead
 /// not booked on Tue 10 Mar 2026: the first follow-up (D+3, Fri 13 Mar) is agreed for
 /// Fri 20 Mar; the second follow-up (its window D+4..D+30: Sat 14 Mar to Thu 9 Apr) was
