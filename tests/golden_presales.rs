@@ -318,6 +318,30 @@ fn lead_ownership_counts_from_the_latest_contact() {
             && d.detail.as_deref() == Some("converted")));
 }
 
+/// "Reassigned after 3 months without follow-up" (docs/domain.md §4): never before the 3
+/// months are up. A lead of Wed 1 Jul 2020 with no contact: M+3 is Thu 1 Oct, the first
+/// day of National Day and Mid-Autumn (1-8 Oct 2020, closed): the supervisor's task moves
+/// to the first open day, Fri 9 Oct, and never expires (a stale lead is worth reassigning
+/// late). Audit 20: it expired 7 days after its day, so no later day was in time and it
+/// went back to Wed 30 Sep, before the lead was 3 months without contact.
+#[test]
+fn a_stale_lead_is_reassigned_after_a_long_holiday_not_before_it() {
+    let cal = Calendar::default()
+        .merge(&Calendar::china(2020).unwrap())
+        .unwrap();
+    let p = crate::support::plan_on(
+        r#"{"id": "l-7", "event": "consultation", "at": "2020-07-01T10:00:00",
+            "attributes": {"source": "online", "outcome": "not_booked", "assigned_to": "customer_service"},
+            "patient": {"id": "p-7"}}"#,
+        &cal,
+    );
+    assert_eq!(
+        crate::support::lines_with(&p, " reassign-stale-lead "),
+        ["2020-10-09 reassign-stale-lead internal supervisor <- 2020-10-01 (holiday)"]
+    );
+    assert_eq!(of_program(&p, "lead-ownership")[0].expires, None);
+}
+
 /// A lead the consultant keeps (not handed to customer service) is never reassigned.
 #[test]
 fn lead_ownership_only_for_leads_handed_to_customer_service() {
