@@ -757,9 +757,9 @@ fn opt_out_without_a_channel_is_rejected() {
 
 /// docs/domain.md §4: a follow-up is dropped if, before it is due, the lead came in or bought.
 /// The second follow-up is due on a day the consultant picks between D+4 (Sat 14 Mar)
-/// and D+30 (9 Apr); the engine judges facts against the first possible day only, so a
-/// lead who bought on Fri 20 Mar, with the window still open for 20 more days, keeps a
-/// plain second follow-up in the plan: the consultant may call a customer who has bought.
+/// and D+30 (9 Apr): facts count until the end of that window, so a lead who bought on
+/// Fri 20 Mar has no second follow-up (judged on its first possible day only, it stayed,
+/// and the consultant might call a customer who had bought).
 #[test]
 fn converted_inside_the_picked_window_stops_the_second_follow_up() {
     let p = lead(r#"{"kind": "converted", "at": "2026-03-20T10:00:00"}"#);
@@ -770,6 +770,23 @@ fn converted_inside_the_picked_window_stops_the_second_follow_up() {
         "second follow-up kept after the purchase: {:?}",
         p.tasks.iter().find(|t| t.step() == "second-follow-up")
     );
+}
+
+/// Facts count against a staff-picked task until the end of its window, its last day's
+/// time window included (docs/rule-format.md: "facts count against it until the end of
+/// its window"): the second follow-up's window ends Thu 9 Apr (D+30), 14:00-18:00; a
+/// purchase that day at 17:37 stops it (audit 20: only before 14:00 did), one at 18:30
+/// comes after it.
+#[test]
+fn a_purchase_on_the_last_afternoon_of_the_picked_window_stops_it() {
+    let stopped = |at: &str| {
+        lead(&format!(r#"{{"kind": "converted", "at": "{at}"}}"#))
+            .dropped
+            .iter()
+            .any(|d| d.step() == "second-follow-up" && d.reason == DropReason::Stopped)
+    };
+    assert!(stopped("2026-04-09T17:37:00"));
+    assert!(!stopped("2026-04-09T18:30:00"));
 }
 
 /// The calendar's closed days do not change which facts count: the first follow-up moved

@@ -600,11 +600,12 @@ impl Planner<'_> {
             Some(_) => earliest,
         };
         // Facts count when they happen before the task is due; a staff-picked task may be
-        // done on any day of its window, so facts until its end count.
-        let judged = if step.info.picked_by.is_some() {
-            latest
+        // done on any day of its window, so facts until its end count (its last day's
+        // time window included).
+        let (judged, judged_at) = if step.info.picked_by.is_some() {
+            (latest, latest.and_time(window.end))
         } else {
-            due
+            (due, due.and_time(window.start))
         };
         let recorded = entries.as_ref().is_some_and(|list| {
             list.iter().any(|e| {
@@ -612,13 +613,8 @@ impl Planner<'_> {
                     && e.outcome.outcome != crate::history::OutcomeKind::Note
             })
         });
-        let mut verdict = lifecycle::judge(
-            &self.facts,
-            program,
-            step,
-            step.info.channel,
-            judged.and_time(window.start),
-        );
+        let mut verdict =
+            lifecycle::judge(&self.facts, program, step, step.info.channel, judged_at);
         // A step that stops at a milestone: dropped after its day, and worth doing until
         // that day at the latest (after it, the task expires rather than goes overdue,
         // docs/domain.md §9).
