@@ -93,6 +93,15 @@ impl RuleSet {
             )
             .into_episode(&what()));
         }
+        // Born by the last day planned (a baby born inside the horizon is greeted from
+        // its first birthday): a birthday after it is a slip of the year (2040 for 1940).
+        if let Some(b) = patient.birthday.filter(|b| *b > until) {
+            return Err(Located::new(
+                "/patient/birthday",
+                format!("the birthday {b} is after the last day planned ({until}): expected a day of birth before it (a slip of the year?)"),
+            )
+            .into_episode(&what()));
+        }
         let days = (until - from).num_days();
         if days > i64::from(self.limits.max_offset_days) {
             return Err(Located::new(

@@ -137,7 +137,8 @@ fn horizon_inside_2099_plans_its_festivals() {
     let p = patient("p-1", Some("1990-11-03"), &[]);
     let plan = plan_builtin(&p, "2099-01-01", "2099-12-31");
     assert_eq!(dates_of(&plan, "spring-festival"), ["2099-01-21"]);
-    let early = plan_builtin(&p, "1901-01-01", "1901-12-31");
+    // A patient born in 1990 is not planned over 1901: one with no birthday is.
+    let early = plan_builtin(&patient("p-1", None, &[]), "1901-01-01", "1901-12-31");
     assert_eq!(dates_of(&early, "spring-festival"), ["1901-02-19"]);
 }
 
@@ -163,4 +164,25 @@ fn a_birthday_before_1900_is_refused() {
     assert!(builtin()
         .plan_patient(&p, d("2026-01-01"), d("2026-12-31"), &Calendar::default())
         .is_ok());
+}
+
+/// A birthday after the last day planned is a slip of the year (2040 typed for 1940):
+/// refused, naming the birthday, as an episode refuses a birthday after its event (audit
+/// 21: the patient was greeted for the festivals and never for the birthday, silently). A
+/// baby born inside the horizon is planned (no_birthday_greeting_before_the_first_birthday).
+#[test]
+fn a_birthday_after_the_horizon_is_refused() {
+    let e = plan_err(
+        &builtin(),
+        &patient("p-1", Some("2040-05-12"), &[]),
+        "2026-01-01",
+        "2026-12-31",
+    );
+    assert!(e.is_episode());
+    assert!(
+        e.to_string().ends_with(
+            "/patient/birthday: the birthday 2040-05-12 is after the last day planned (2026-12-31): expected a day of birth before it (a slip of the year?)"
+        ),
+        "{e}"
+    );
 }
