@@ -86,7 +86,8 @@ Plans one episode (JSON on stdin, or --episode FILE) and prints the plan as JSON
                           the official calendar of mainland China for a year (cn: every
                           shipped year) and the clinic's calendar files (repeatable)
   --as-of YYYY-MM-DD      give each task its status on that day
-  --notices FILE          add the clinic notices that target the patient (repeatable)
+  --notices FILE          add the clinic notices that target the patient (repeatable);
+                          with --jsonl each line is planned alone: plan notices once per patient
   --history FILE          what happened so far: the next plan of the closed loop
   --episode FILE          read the episode (or, with --jsonl, the lines) from FILE
   --jsonl                 JSON Lines: one episode a line in, one plan a line out; a bad
