@@ -30,12 +30,19 @@ fn agreed_window(to: NaiveDateTime) -> TimeWindow {
         0,
     )
     .unwrap_or(NaiveTime::MIN);
-    let last = NaiveTime::from_hms_opt(23, 59, 59).unwrap_or(NaiveTime::MIN);
+    // Windows are whole minutes within the day (`HH:MM`, as plans are written): a time
+    // agreed late in the evening has until 23:59, and one at 23:59 the minute before it.
+    let last = NaiveTime::from_hms_opt(23, 59, 0).unwrap_or(NaiveTime::MIN);
     let (end, wrapped) = start.overflowing_add_signed(TimeDelta::minutes(AGREED_MINUTES));
-    let end = if wrapped != 0 || end <= start {
+    let end = if wrapped != 0 || end > last {
         last
     } else {
         end
+    };
+    let start = if start >= end {
+        end.overflowing_sub_signed(TimeDelta::minutes(1)).0
+    } else {
+        start
     };
     TimeWindow { start, end }
 }

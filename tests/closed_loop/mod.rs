@@ -590,3 +590,25 @@ fn as_of_a_day_a_task_the_history_closed_is_closed_not_missed() {
     assert_eq!(Status::of(attempt, as_of), Status::Missed);
     assert_eq!(Status::Closed.label(followup::rules::Lang::En), "closed");
 }
+
+/// A time agreed late in the evening keeps a window of whole minutes within the day, so
+/// the plan reads back from its JSON as it was written (audit 23: 23:30 gave
+/// 23:30:00-23:59:59, written 23:30-23:59 and read back different; 23:59 gave the empty
+/// 23:59-23:59): 23:30 → 23:30-23:59, 23:59 → 23:58-23:59.
+#[test]
+fn a_time_agreed_late_in_the_evening_keeps_whole_minutes() {
+    for (to, window) in [
+        ("23:30", "23:30-23:59"),
+        ("23:59", "23:58-23:59"),
+        ("21:15", "21:15-22:15"),
+    ] {
+        let p = plan_with(&format!(
+            r#"{{"outcomes": [{{"task": "{DAY1}", "outcome": "rescheduled",
+                "at": "2026-03-03T09:30:00", "to": "2026-03-04T{to}:00"}}]}}"#
+        ));
+        assert_eq!(task(&p, DAY1).window.to_string(), window, "{to}");
+        let back: followup::plan::Plan =
+            serde_json::from_str(&serde_json::to_string(&p).unwrap()).unwrap();
+        assert_eq!(back, p, "{to}");
+    }
+}
