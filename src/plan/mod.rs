@@ -289,6 +289,10 @@ impl RuleSet {
                 .limit("max_history_entries")
                 .into_history(&format!("history of {}", what())));
             }
+            // A history built in code is checked as one read from JSON is (ids, agreed
+            // times, follow-ups): a duplicate follow-up id would give two tasks one id.
+            h.checked()
+                .map_err(|e| e.into_history(&format!("history of {}", what())))?;
         }
         // A refusal recorded on any task of the history belongs to the patient: every
         // program honours it from then on, as a `declined` fact. An outcome that reached

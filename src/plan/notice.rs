@@ -57,6 +57,10 @@ impl RuleSet {
         notices: &[Notice],
         calendar: &Calendar,
     ) -> Result<Plan> {
+        // A history built in code is checked as one read from JSON is.
+        history
+            .checked()
+            .map_err(|e| e.into_history(&format!("history of patient {:?}", patient.id)))?;
         let refused = (history.outcomes.iter())
             .filter(|o| o.outcome == crate::history::OutcomeKind::Declined)
             .map(|o| o.at)

@@ -612,3 +612,40 @@ fn a_time_agreed_late_in_the_evening_keeps_whole_minutes() {
         assert_eq!(back, p, "{to}");
     }
 }
+
+/// A history built in code is checked when planned, as one read from JSON is (audit 23:
+/// `plan_with` took two follow-ups of one id and gave two tasks of one id, a follow-up id
+/// with a '/', and an agreed time before its outcome). The error names the JSON pointer.
+#[test]
+fn a_history_built_in_code_is_checked_when_planned() {
+    let read = history(
+        r#"{"follow_ups": [
+            {"id": "third", "due": "2026-03-10", "channel": "phone", "role": "consultant",
+             "title": {"zh": "第三次", "en": "Third"}}]}"#,
+    );
+    let mut twice = read.clone();
+    twice.follow_ups.push(read.follow_ups[0].clone());
+    let e = rules()
+        .plan_with(&episode(), &twice, &Calendar::default())
+        .unwrap_err();
+    assert!(e.is_history(), "{e}");
+    assert_eq!(e.pointer(), "/follow_ups/1/id", "{e}");
+    let mut slash = read.clone();
+    slash.follow_ups[0].id = "a/b".into();
+    let e = rules()
+        .plan_with(&episode(), &slash, &Calendar::default())
+        .unwrap_err();
+    assert_eq!(e.pointer(), "/follow_ups/0/id", "{e}");
+    let mut early = history(
+        r#"{"outcomes": [{"task": "care/day-1-call/ep-1/0", "outcome": "rescheduled",
+            "at": "2026-03-03T09:30:00", "to": "2026-03-04T10:00:00"}]}"#,
+    );
+    early.outcomes[0].to = Some("2026-03-01T10:00:00".parse().unwrap());
+    let e = rules()
+        .plan_with(&episode(), &early, &Calendar::default())
+        .unwrap_err();
+    assert_eq!(e.pointer(), "/outcomes/0/to", "{e}");
+    assert!(rules()
+        .plan_with(&episode(), &read, &Calendar::default())
+        .is_ok());
+}

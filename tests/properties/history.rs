@@ -61,11 +61,13 @@ fn outcome(tasks: &[Task], raw: &RawOutcome) -> Option<Outcome> {
         outcome: kind,
         at,
         by: Some("u-1".into()),
-        to: (kind == OutcomeKind::Rescheduled).then(|| moment(t.due, to_days, to_minutes)),
+        // Agreed and picked days are never before the outcome (History::check).
+        to: (kind == OutcomeKind::Rescheduled).then(|| moment(t.due, to_days, to_minutes).max(at)),
         day: (kind == OutcomeKind::Picked).then(|| {
             t.due
                 .checked_add_days(Days::new(u64::from(to_days)))
                 .unwrap_or(t.due)
+                .max(at.date())
         }),
         note: None,
     })
