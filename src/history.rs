@@ -348,6 +348,14 @@ impl History {
                     ),
                 ));
             }
+            // Who recorded it is a staff id, as an owner's (reports group by it): "" or
+            // "u 3\n" would credit nobody, or somebody no report can name.
+            if let Some(by) = o.by.as_deref().filter(|b| !crate::episode::is_safe_id(b)) {
+                return Err(Located::new(
+                    at("by"),
+                    format!("invalid staff id {by:?}: expected {} (leave \"by\" out when it is not known)", crate::episode::ID_CHARS),
+                ));
+            }
             if crate::plan::ledger::parse_id(&o.task).is_none() {
                 return Err(Located::new(
                     at("task"),

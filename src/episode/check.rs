@@ -12,7 +12,7 @@ use crate::limits::{Limits, MAX_VALUE_CHARS};
 /// which name folders in a path.
 pub const ID_CHARS: &str = "1 to 64 of A-Z, a-z, 0-9, '.', '_' and '-', not dots alone";
 
-fn is_safe_id(id: &str) -> bool {
+pub(crate) fn is_safe_id(id: &str) -> bool {
     (1..=64).contains(&id.len())
         && id
             .bytes()

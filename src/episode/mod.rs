@@ -5,6 +5,7 @@ pub(crate) mod dates;
 mod owners;
 mod refusals;
 
+pub(crate) use check::is_safe_id;
 pub use check::ID_CHARS;
 pub(crate) use dates::date_time;
 pub use owners::{Owner, Reassignment};
