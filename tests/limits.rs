@@ -385,3 +385,25 @@ fn a_plan_past_the_year_9999_is_refused() {
     );
     assert!(rules.plan(&ep("0001-01-01T10:00:00"), &cal).is_ok());
 }
+
+/// An episode built in code may hold what JSON refuses: a milestone of no dates is
+/// refused when planned, naming it, as when read (audit 23: the review steps vanished,
+/// with no `missing_anchor` entry).
+#[test]
+fn a_milestone_of_no_dates_built_in_code_is_refused() {
+    let mut ep = Episode::from_json(
+        "e.json",
+        r#"{"id": "e", "event": "procedure", "at": "2026-03-02", "attributes": {"category": "plastic", "setting": "outpatient"},
+            "patient": {"id": "p"}}"#,
+    )
+    .unwrap();
+    ep.milestones
+        .insert("review_visit".into(), followup::episode::Dates(Vec::new()));
+    let e = RuleSet::builtin()
+        .unwrap()
+        .plan(&ep, &Calendar::default())
+        .unwrap_err();
+    assert!(e.is_episode(), "{e}");
+    assert_eq!(e.pointer(), "/milestones/review_visit", "{e}");
+    assert!(e.to_string().contains("no dates: expected a date"), "{e}");
+}

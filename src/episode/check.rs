@@ -122,6 +122,14 @@ fn milestone_dates(ep: &Episode, limits: &Limits) -> Result<(), Located> {
     for (name, dates) in &ep.milestones {
         // Built only on error: planning checks every episode.
         let at = || pointer(&["milestones", name]);
+        // An episode built in code may hold what JSON refuses: no dates is no milestone
+        // (its steps are then listed `missing_anchor`), not a milestone of no day.
+        if dates.0.is_empty() {
+            return Err(Located::new(
+                at(),
+                "no dates: expected a date \"YYYY-MM-DD\" or a non-empty array of dates (leave the milestone out when there is none)",
+            ));
+        }
         if dates.0.len() > limits.max_milestone_dates {
             return Err(Located::new(
                 at(),
