@@ -148,6 +148,22 @@ fn offset_days() {
     };
     assert!(build(at, &[text(400)]).is_ok());
     refused_by(build(at, &[text(401)]), "max_offset_days");
+    // A limit past what dates reach (a host's u32::MAX) builds the built-in rules and
+    // plans (audit 23: the greetings' Mother's Day rule failed, "no sample date").
+    let huge = Limits {
+        max_offset_days: u32::MAX,
+        ..Limits::default()
+    };
+    let rules = RuleSet::builder().limits(huge).builtin().build().unwrap();
+    let p = followup::episode::Patient {
+        id: "p".into(),
+        ..Default::default()
+    };
+    let d = |s: &str| s.parse().unwrap();
+    let plan = rules
+        .plan_patient(&p, d("2026-01-01"), d("2026-12-31"), &Calendar::default())
+        .unwrap();
+    assert!(plan.tasks.iter().any(|t| t.step() == "mothers-day"));
 }
 
 /// A chain of steps, each counted from the one before, is as far from the event as its

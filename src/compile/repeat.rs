@@ -159,9 +159,12 @@ impl Repeat {
             // Patient-level rules may be unbounded, and the horizon cuts them: they must
             // give a date within the longest offset; the first one found is enough.
             let sample = if horizon_bounded {
+                // A limit past what dates reach (a host's `u32::MAX`) looks as far as plans
+                // are written: the year 9999.
+                let last = NaiveDate::from_ymd_opt(9999, 12, 31).unwrap_or(NaiveDate::MAX);
                 let end = start
                     .checked_add_days(chrono::Days::new(u64::from(limits.max_offset_days)))
-                    .ok_or_else(|| bad("no sample date".into()))?;
+                    .map_or(last, |e| e.min(last));
                 repeat.first_until(start, end)
             } else {
                 repeat.dates(start, limits)
