@@ -298,7 +298,7 @@ pub fn merge_plans(plans: &[Plan], policy: &ContactPolicy, calendar: &Calendar) 
         .iter()
         .flat_map(|p| &p.dropped)
         .chain(&capped)
-        .filter(|d| seen.insert(d.id()))
+        .filter(|d| seen.insert((d.subject.patient.clone(), d.id())))
         .cloned()
         .collect();
     dropped.sort_by_cached_key(Dropped::id);

@@ -62,6 +62,11 @@ fn task_order(a: &Task, b: &Task) -> std::cmp::Ordering {
 /// The tasks of `tasks`, each id once (the first one given wins: the same plan passed
 /// twice is counted once).
 fn unique<'a>(tasks: impl IntoIterator<Item = &'a Task>) -> Vec<&'a Task> {
+    // The patient too: two patients' episodes may share an id in a careless host, and
+    // one patient's tasks are never another's duplicates.
     let mut seen = BTreeSet::new();
-    tasks.into_iter().filter(|t| seen.insert(t.key())).collect()
+    tasks
+        .into_iter()
+        .filter(|t| seen.insert((t.patient(), t.key())))
+        .collect()
 }

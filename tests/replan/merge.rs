@@ -383,3 +383,29 @@ fn built_in_steps_have_the_readme_s_priority_classes() {
         assert_eq!(p.class_of(program, "x"), C::Sales, "{program}");
     }
 }
+
+/// Two patients whose episodes a careless host gave the same id (`ep-1`): neither
+/// patient's contacts depend on the other's (audit 23: the second patient's schedule
+/// vanished from the merge, with nothing in `dropped`, as duplicates of the first's).
+/// Each patient gets what merging their plan alone gives.
+#[test]
+fn two_patients_with_one_episode_id_keep_their_own_contacts() {
+    let laser = |patient: &str| {
+        episode(&format!(
+            r#"{{"id": "ep-1", "event": "procedure", "at": "2026-03-02",
+                "attributes": {{"category": "laser"}}, "patient": {{"id": "{patient}"}}}}"#
+        ))
+    };
+    let (a, b) = (plan(&laser("p-1")), plan(&laser("p-2")));
+    let policy = ContactPolicy::default();
+    let cal = Calendar::default();
+    let both = merge_plans(&[a.clone(), b.clone()], &policy, &cal);
+    for (p, alone) in [("p-1", &a), ("p-2", &b)] {
+        let alone = merge_plans(std::slice::from_ref(alone), &policy, &cal);
+        let of = |m: &MergedPlan| m.contacts.iter().filter(|c| &*c.patient == p).count();
+        assert!(of(&alone) > 0);
+        assert_eq!(of(&both), of(&alone), "{p}");
+        let waiting = |m: &MergedPlan| m.waiting.iter().filter(|t| t.patient() == p).count();
+        assert_eq!(waiting(&both), waiting(&alone), "{p}");
+    }
+}
