@@ -26,6 +26,13 @@ fn of_program<'a>(p: &'a Plan, program: &str) -> Vec<&'a followup::plan::Task> {
 }
 
 /// `step earliest..latest window` for the tasks of `step`.
+/// The built-in programs' plan of the episode `json` for a clinic open every day but the
+/// official holidays of 2020 (`--calendar cn-2020`).
+fn on_the_official_calendar_of_2020(json: &str) -> Plan {
+    let cal = Calendar::default().merge(&Calendar::china(2020).unwrap());
+    crate::support::plan_on(json, &cal.unwrap())
+}
+
 fn windows(p: &Plan, step: &str) -> Vec<String> {
     p.tasks
         .iter()
@@ -326,14 +333,10 @@ fn lead_ownership_counts_from_the_latest_contact() {
 /// went back to Wed 30 Sep, before the lead was 3 months without contact.
 #[test]
 fn a_stale_lead_is_reassigned_after_a_long_holiday_not_before_it() {
-    let cal = Calendar::default()
-        .merge(&Calendar::china(2020).unwrap())
-        .unwrap();
-    let p = crate::support::plan_on(
+    let p = on_the_official_calendar_of_2020(
         r#"{"id": "l-7", "event": "consultation", "at": "2020-07-01T10:00:00",
             "attributes": {"source": "online", "outcome": "not_booked", "assigned_to": "customer_service"},
             "patient": {"id": "p-7"}}"#,
-        &cal,
     );
     assert_eq!(
         crate::support::lines_with(&p, " reassign-stale-lead "),
@@ -699,14 +702,10 @@ fn a_purchase_after_a_moved_first_follow_up_does_not_stop_it() {
 /// A first build of the fix above superseded the first follow-up by the stopped second.
 #[test]
 fn a_stopped_second_follow_up_does_not_supersede_the_first() {
-    let cal = Calendar::default()
-        .merge(&Calendar::china(2020).unwrap())
-        .unwrap();
-    let p = crate::support::plan_on(
+    let p = on_the_official_calendar_of_2020(
         r#"{"id": "e713", "event": "consultation", "at": "2020-10-02T23:03",
             "attributes": {"outcome": "no_show", "source": "online", "visit": "return"},
             "patient": {"id": "p713"}, "facts": [{"kind": "converted", "at": "2020-10-23T17:24"}]}"#,
-        &cal,
     );
     assert_eq!(
         crate::support::lines_with(&p, "follow-up"),
