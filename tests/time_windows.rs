@@ -396,3 +396,56 @@ fn a_night_shift_patient_is_called_in_the_afternoon_by_every_program() {
         .iter()
         .any(|d| d.step() == "day-1-call" && d.reason == followup::plan::DropReason::RestHours));
 }
+
+/// An episode of Mon 2 Mar 2026 at `at` for a patient resting `rest` (`HH:MM-HH:MM`).
+fn resting(at: &str, rest: &str) -> followup::episode::Episode {
+    let (start, end) = rest.split_once('-').unwrap();
+    episode(&format!(
+        r#"{{"id": "e", "event": "procedure", "at": "2026-03-02T{at}",
+            "patient": {{"id": "p", "rest_hours": [{{"start": "{start}", "end": "{end}"}}]}}}}"#
+    ))
+}
+
+/// Quiet hours and rest hours together cut the whole window, and the longer free part is
+/// kept (the earlier of two as long: README "Time of day"). Quiet 12:00-14:00, a D+1 day
+/// call (09:00-18:00): resting 12:00-16:00 leaves 09:00-12:00 (3 h) and 16:00-18:00
+/// (2 h): the morning; resting 12:00-15:00 leaves 09:00-12:00 and 15:00-18:00, 3 h each:
+/// the earlier. Audit 24: the quiet hours' longer part (14:00-18:00) was cut again by the
+/// rest hours, giving 16:00-18:00 and 15:00-18:00.
+#[test]
+fn quiet_and_rest_hours_together_keep_the_longer_part() {
+    let cal = Calendar::from_json(
+        "c",
+        r#"{"quiet_hours": [{"start": "12:00", "end": "14:00"}]}"#,
+    )
+    .unwrap();
+    let window = |rest: &str| {
+        one_step(r#""day""#, "phone")
+            .plan(&resting("10:00", rest), &cal)
+            .unwrap()
+            .tasks[0]
+            .window
+            .to_string()
+    };
+    assert_eq!(window("12:00-16:00"), "09:00-12:00");
+    assert_eq!(window("12:00-15:00"), "09:00-12:00");
+}
+
+/// On the event's day, the window starts after the event, and what is free after it is
+/// taken the same day (docs/rule-format.md "The time of the event": the next day only
+/// when nothing of the window is left). A same-day call with its own window 11:00-19:00,
+/// an event at 16:00, a patient resting 16:00-18:00: 18:00-19:00 that day. Audit 24: the
+/// longer free part, 11:00-16:00, was chosen first, nothing of it was left after 16:00,
+/// and the call went to the next morning.
+#[test]
+fn after_the_event_the_free_part_that_day_is_taken() {
+    let rules = crate::support::one_program(
+        "t",
+        r#""steps": [{"id": "call", "offset": "P0D", "time": {"start": "11:00", "end": "19:00"},
+            "title": {"zh": "t", "en": "t"}}]"#,
+    );
+    let p = rules
+        .plan(&resting("16:00", "16:00-18:00"), &Calendar::default())
+        .unwrap();
+    assert_eq!(window_of(&p, "call"), "2026-03-02 18:00-19:00");
+}

@@ -459,7 +459,10 @@ impl Planner<'_> {
             after = Some(after.map_or(at.time(), |a| a.max(at.time())));
         }
         if let Some(after) = after {
-            match shift::after_time(window, after) {
+            // The free part chosen lay before `after`: another part of the step's own
+            // window may still be free after it, that day.
+            let later = || self.window_after(step, due, after);
+            match shift::after_time(window, after).or_else(later) {
                 Some(w) => {
                     if w != window {
                         self.why(|| format!("not before {} that day: {w}", after.format("%H:%M")));

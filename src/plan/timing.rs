@@ -68,9 +68,8 @@ impl Planner<'_> {
         }
     }
 
-    /// [`Planner::time_window`] with overrides, quiet hours or rest hours.
-    #[inline(never)]
-    fn time_window_blocked(&self, step: &Step, due: NaiveDate) -> Result<Option<TimeWindow>> {
+    /// The step's own window on `due`, its overrides applied, before quiet and rest hours.
+    fn own_window(&self, step: &Step, due: NaiveDate) -> TimeWindow {
         let spec = if step.time_overrides.is_empty() {
             step.time
         } else {
@@ -91,20 +90,32 @@ impl Planner<'_> {
                 })
                 .map_or(step.time, |o| o.time)
         };
-        let window = match spec {
+        match spec {
             TimeSpec::Named(n) => self.windows.get(n),
             TimeSpec::Explicit(w) => self.within_hours(w),
-        };
-        // Nobody is called or messaged during the clinic's rest hours; visits and
-        // internal work are not contacts at a distance.
-        let remote = matches!(
+        }
+    }
+
+    /// Calls and messages are contacts at a distance: nobody is called or messaged
+    /// during the clinic's quiet hours or the patient's rest hours. Visits and internal
+    /// work are not.
+    fn remote(step: &Step) -> bool {
+        matches!(
             step.info.channel,
             Channel::Phone | Channel::Sms | Channel::Wechat
-        );
+        )
+    }
+
+    /// [`Planner::time_window`] with overrides, quiet hours or rest hours.
+    #[inline(never)]
+    fn time_window_blocked(&self, step: &Step, due: NaiveDate) -> Result<Option<TimeWindow>> {
+        let window = self.own_window(step, due);
         let quiet = self.cal.quiet_hours();
-        if !remote || (quiet.is_empty() && self.rest.is_empty()) {
+        if !Self::remote(step) || (quiet.is_empty() && self.rest.is_empty()) {
             return Ok(Some(window));
         }
+        // Quiet hours alone: their own fallbacks, and the error of a calendar built in
+        // code whose quiet hours leave no time at all.
         let free = if quiet.is_empty() {
             window
         } else {
@@ -113,14 +124,40 @@ impl Planner<'_> {
         if self.rest.is_empty() {
             return Ok(Some(free));
         }
+        // Quiet and rest hours together, over the whole window: the longer free part of
+        // it (audit 24: the part the quiet hours left was cut again by the rest hours,
+        // and a longer morning lost to a shorter afternoon).
         let blocked: Vec<TimeWindow> = quiet.iter().chain(&self.rest).copied().collect();
         // A patient who rests through the working day (a night-shift worker sleeping
         // until 18:00) is called in the calendar's evening window rather than not at
         // all: the care call always happens (docs/domain.md §8), never in rest hours.
-        Ok(free
+        Ok(window
             .outside(&blocked)
             .or_else(|| self.windows.day.outside(&blocked))
             .or_else(|| self.windows.evening.outside(&blocked)))
+    }
+
+    /// On the day of the event (or fact) a task counts from, what its own window leaves
+    /// after `after`, outside the quiet and rest hours, when the free part chosen first
+    /// lay before `after` (audit 24: a call at 16:00 with the patient resting until 18:00
+    /// and the window open to 19:00 went to the next day, though 18:00-19:00 was free).
+    #[cold]
+    #[inline(never)]
+    pub(super) fn window_after(
+        &self,
+        step: &Step,
+        due: NaiveDate,
+        after: chrono::NaiveTime,
+    ) -> Option<TimeWindow> {
+        let window = super::shift::after_time(self.own_window(step, due), after)?;
+        if !Self::remote(step) {
+            return Some(window);
+        }
+        let blocked: Vec<TimeWindow> = (self.cal.quiet_hours().iter())
+            .chain(&self.rest)
+            .copied()
+            .collect();
+        window.outside(&blocked)
     }
 
     /// The part of `window` outside the clinic's quiet hours; when they cover all of it
