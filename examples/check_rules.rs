@@ -127,7 +127,7 @@ fn run(args: &Args) -> Result<i32, String> {
         match read {
             Ok(c) => {
                 let report = rules.run_cases(&c);
-                print!("{report}");
+                support::out(&report.to_string());
                 cases += report.results().len();
                 passed += report.passed_count();
             }
@@ -150,12 +150,12 @@ fn run(args: &Args) -> Result<i32, String> {
     } else {
         String::new()
     };
-    println!(
-        "{verdict}: {} case file{}{unread}, {cases} case{}: {passed} passed, {failed} failed",
+    support::out(&format!(
+        "{verdict}: {} case file{}{unread}, {cases} case{}: {passed} passed, {failed} failed\n",
         files.len(),
         if files.len() == 1 { "" } else { "s" },
         if cases == 1 { "" } else { "s" },
-    );
+    ));
     Ok(if unreadable > 0 {
         support::EXIT_BAD_INPUT
     } else if failed > 0 {

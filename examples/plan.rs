@@ -387,7 +387,8 @@ fn batch(s: &Setup, input: &mut impl BufRead, source: &str) -> Result<i32, Strin
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut buf = Vec::new();
     let (mut n, mut failed) = (0usize, 0usize);
-    let write_err = |e: std::io::Error| format!("stdout: {e}");
+    // A reader that closed the pipe ends the batch quietly; a full disk is an error.
+    let write_err = |e: std::io::Error| -> String { support::stdout_failed(e) };
     while let Some(fits) = next_line(input, &mut buf, cap).map_err(|e| format!("{source}: {e}"))? {
         n += 1;
         let name = format!("{source}:{n}");

@@ -243,12 +243,36 @@ pub const EXIT_BAD_INPUT: i32 = 2;
 #[allow(dead_code)]
 pub fn finish(result: Result<String, String>) -> ! {
     match result {
-        Ok(out) => {
-            print!("{out}");
+        Ok(text) => {
+            out(&text);
             exit(EXIT_OK)
         }
         Err(e) => fail(&e),
     }
+}
+
+/// Writes `text` on stdout. A pipe closed by its reader (`| head -1`) ends the program
+/// quietly with exit 0 — the reader has what it wanted —; any other write error (a full
+/// disk) is `error: stdout: …`, exit 2. Never a panic.
+#[allow(dead_code)]
+pub fn out(text: &str) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    if let Err(e) = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        stdout_failed(e)
+    }
+}
+
+/// What a failed write on stdout does (see [`out`]).
+#[allow(dead_code)]
+pub fn stdout_failed(e: std::io::Error) -> ! {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        std::process::exit(EXIT_OK)
+    }
+    fail(&format!("stdout: {e}"))
 }
 
 /// Prints `error: message` on stderr and exits 2 (bad input or usage).
