@@ -36,7 +36,14 @@ fn run() -> Result<String, String> {
             other if other.starts_with('-') => {
                 return Err(format!("unknown argument {other:?}; try --help"))
             }
-            other => id = Some(other.to_string()),
+            other => {
+                if let Some(first) = &id {
+                    return Err(format!(
+                        "one PROGRAM_ID at a time: {first:?} and {other:?}; try --help"
+                    ));
+                }
+                id = Some(other.to_string())
+            }
         }
     }
     let rules = support::load_rules(&rules)?;

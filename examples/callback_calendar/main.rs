@@ -98,8 +98,8 @@ dropped and why. Without --episode: a built-in sample patient (plastic surgery, 
   --notices FILE          add the clinic notices that target the patient (repeatable)
   --script                print each task's call script under it
   --explain               after the calendar, why each task is where it is (in English)
-  --ics FILE              write the plan(s) as an iCalendar file of VTODOs
-  --csv                   print the tasks as CSV instead of the calendar
+  --ics FILE              write the plans' tasks, as planned (before the contact policy), as an iCalendar file of VTODOs
+  --csv                   print the plans' tasks, as planned, as CSV instead of the calendar
   -h, --help              this help
 ";
 
@@ -241,9 +241,33 @@ fn run() -> Result<String, String> {
         ),
         None => None,
     };
+    // A follow-up added by hand is the patient's, planned once: with the episode an
+    // outcome recorded on it names (`follow-up/ID/EPISODE/0`), else the first.
+    let home = |f: &followup::history::FollowUp| -> String {
+        let prefix = format!("follow-up/{}/", f.id);
+        let named = (history.iter().flat_map(|h| &h.outcomes))
+            .find_map(|o| o.task.strip_prefix(&prefix)?.split('/').next());
+        let given = named.filter(|e| episodes.iter().any(|ep| &*ep.id == *e));
+        given.map_or_else(
+            || {
+                episodes
+                    .first()
+                    .map(|e| e.id.to_string())
+                    .unwrap_or_default()
+            },
+            str::to_string,
+        )
+    };
     let mut plans = Vec::with_capacity(episodes.len() + 1);
     for ep in &episodes {
-        let mut plan = match &history {
+        let own = history.as_ref().map(|h| followup::history::History {
+            outcomes: h.outcomes.clone(),
+            follow_ups: (h.follow_ups.iter())
+                .filter(|f| home(f) == *ep.id)
+                .cloned()
+                .collect(),
+        });
+        let mut plan = match &own {
             Some(h) => rules.plan_with(ep, h, &cal),
             None => rules.plan(ep, &cal),
         }
