@@ -92,7 +92,12 @@ fn open_hours(open: &str, close: &str) -> Calendar {
 
 /// The window of `one_step(time, "phone")`'s call on `cal`.
 fn phone_window(time: &str, cal: &Calendar) -> String {
-    one_step(time, "phone").plan(&ep(), cal).unwrap().tasks[0]
+    phone_window_of(time, &ep(), cal)
+}
+
+/// [`phone_window`] for the episode `ep`.
+fn phone_window_of(time: &str, ep: &followup::episode::Episode, cal: &Calendar) -> String {
+    one_step(time, "phone").plan(ep, cal).unwrap().tasks[0]
         .window
         .to_string()
 }
@@ -419,14 +424,7 @@ fn quiet_and_rest_hours_together_keep_the_longer_part() {
         r#"{"quiet_hours": [{"start": "12:00", "end": "14:00"}]}"#,
     )
     .unwrap();
-    let window = |rest: &str| {
-        one_step(r#""day""#, "phone")
-            .plan(&resting("10:00", rest), &cal)
-            .unwrap()
-            .tasks[0]
-            .window
-            .to_string()
-    };
+    let window = |rest: &str| phone_window_of(r#""day""#, &resting("10:00", rest), &cal);
     assert_eq!(window("12:00-16:00"), "09:00-12:00");
     assert_eq!(window("12:00-15:00"), "09:00-12:00");
 }
