@@ -84,6 +84,15 @@ fn one_step(time: &str, channel: &str) -> RuleSet {
         .unwrap()
 }
 
+/// A clinic with quiet hours 12:00-14:00 (午休).
+fn lunch_break() -> Calendar {
+    Calendar::from_json(
+        "c",
+        r#"{"quiet_hours": [{"start": "12:00", "end": "14:00"}]}"#,
+    )
+    .unwrap()
+}
+
 /// A clinic open from `open` to `close`, every day.
 fn open_hours(open: &str, close: &str) -> Calendar {
     let json = format!(r#"{{"hours": {{"open": "{open}", "close": "{close}"}}}}"#);
@@ -111,11 +120,7 @@ fn ep() -> followup::episode::Episode {
 /// An in-person visit is not a contact at a distance: it keeps 11:00-15:00.
 #[test]
 fn quiet_hours_are_never_used_for_calls_or_messages() {
-    let cal = Calendar::from_json(
-        "c",
-        r#"{"quiet_hours": [{"start": "12:00", "end": "14:00"}]}"#,
-    )
-    .unwrap();
+    let cal = lunch_break();
     let plan = |time: &str, channel: &str| one_step(time, channel).plan(&ep(), &cal).unwrap();
     let w = |p: Plan| p.tasks[0].window.to_string();
     assert_eq!(
@@ -144,11 +149,7 @@ fn quiet_hours_are_never_used_for_calls_or_messages() {
 /// callback, Wed 11 Mar), 12:00-18:00.
 #[test]
 fn a_window_inside_quiet_hours_takes_the_free_part_of_the_day() {
-    let cal = Calendar::from_json(
-        "c",
-        r#"{"quiet_hours": [{"start": "12:00", "end": "14:00"}]}"#,
-    )
-    .unwrap();
+    let cal = lunch_break();
     let p = one_step(r#"{"start": "12:30", "end": "13:30"}"#, "phone")
         .plan(&ep(), &cal)
         .unwrap();
@@ -419,11 +420,7 @@ fn resting(at: &str, rest: &str) -> followup::episode::Episode {
 /// rest hours, giving 16:00-18:00 and 15:00-18:00.
 #[test]
 fn quiet_and_rest_hours_together_keep_the_longer_part() {
-    let cal = Calendar::from_json(
-        "c",
-        r#"{"quiet_hours": [{"start": "12:00", "end": "14:00"}]}"#,
-    )
-    .unwrap();
+    let cal = lunch_break();
     let window = |rest: &str| phone_window_of(r#""day""#, &resting("10:00", rest), &cal);
     assert_eq!(window("12:00-16:00"), "09:00-12:00");
     assert_eq!(window("12:00-15:00"), "09:00-12:00");
