@@ -25,14 +25,19 @@ fn of_program<'a>(p: &'a Plan, program: &str) -> Vec<&'a followup::plan::Task> {
     p.tasks.iter().filter(|t| t.program() == program).collect()
 }
 
-/// `step earliest..latest window` for the tasks of `step`.
-/// The built-in programs' plan of the episode `json` for a clinic open every day but the
+/// The built-in programs' plan of a consultation `id` at `at` (patient `p-<id>`, the
+/// lead's `attributes` and `facts` as JSON members) for a clinic open every day but the
 /// official holidays of 2020 (`--calendar cn-2020`).
-fn on_the_official_calendar_of_2020(json: &str) -> Plan {
+fn lead_of_2020(id: &str, at: &str, attributes: &str, facts: &str) -> Plan {
+    let json = format!(
+        r#"{{"id": "{id}", "event": "consultation", "at": "{at}", "attributes": {{{attributes}}},
+            "patient": {{"id": "p-{id}"}}, "facts": [{facts}]}}"#
+    );
     let cal = Calendar::default().merge(&Calendar::china(2020).unwrap());
-    crate::support::plan_on(json, &cal.unwrap())
+    crate::support::plan_on(&json, &cal.unwrap())
 }
 
+/// `step earliest..latest window` for the tasks of `step`.
 fn windows(p: &Plan, step: &str) -> Vec<String> {
     p.tasks
         .iter()
@@ -333,13 +338,12 @@ fn lead_ownership_counts_from_the_latest_contact() {
 /// went back to Wed 30 Sep, before the lead was 3 months without contact.
 #[test]
 fn a_stale_lead_is_reassigned_after_a_long_holiday_not_before_it() {
-    let p = on_the_official_calendar_of_2020(
-        r#"{"id": "l-7", "event": "consultation", "at": "2020-07-01T10:00:00",
-            "attributes": {"source": "online", "outcome": "not_booked", "assigned_to": "customer_service"},
-            "patient": {"id": "p-7"}}"#,
-    );
+    let handed_over =
+        r#""source": "online", "outcome": "not_booked", "assigned_to": "customer_service""#;
+    let p = lead_of_2020("l-7", "2020-07-01T10:00:00", handed_over, "");
+    let reassign = crate::support::lines_with(&p, " reassign-stale-lead ");
     assert_eq!(
-        crate::support::lines_with(&p, " reassign-stale-lead "),
+        reassign,
         ["2020-10-09 reassign-stale-lead internal supervisor <- 2020-10-01 (holiday)"]
     );
     assert_eq!(of_program(&p, "lead-ownership")[0].expires, None);
@@ -702,10 +706,11 @@ fn a_purchase_after_a_moved_first_follow_up_does_not_stop_it() {
 /// A first build of the fix above superseded the first follow-up by the stopped second.
 #[test]
 fn a_stopped_second_follow_up_does_not_supersede_the_first() {
-    let p = on_the_official_calendar_of_2020(
-        r#"{"id": "e713", "event": "consultation", "at": "2020-10-02T23:03",
-            "attributes": {"outcome": "no_show", "source": "online", "visit": "return"},
-            "patient": {"id": "p713"}, "facts": [{"kind": "converted", "at": "2020-10-23T17:24"}]}"#,
+    let p = lead_of_2020(
+        "e713",
+        "2020-10-02T23:03",
+        r#""outcome": "no_show", "source": "online", "visit": "return""#,
+        r#"{"kind": "converted", "at": "2020-10-23T17:24"}"#,
     );
     assert_eq!(
         crate::support::lines_with(&p, "follow-up"),

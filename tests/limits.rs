@@ -154,7 +154,7 @@ fn offset_days() {
         max_offset_days: u32::MAX,
         ..Limits::default()
     };
-    let rules = RuleSet::builder().limits(huge).builtin().build().unwrap();
+    let rules = crate::support::builtin_with(huge);
     let p = followup::episode::Patient {
         id: "p".into(),
         ..Default::default()
@@ -246,14 +246,10 @@ fn facts_and_reassignments_per_episode() {
             .collect();
         EPISODE.replace("}}", &format!(r#"}}, "{field}": [{}]}}"#, items.join(",")))
     };
-    let rules = RuleSet::builder()
-        .limits(Limits {
-            max_facts: 5,
-            ..Limits::default()
-        })
-        .builtin()
-        .build()
-        .unwrap();
+    let rules = crate::support::builtin_with(Limits {
+        max_facts: 5,
+        ..Limits::default()
+    });
     for field in ["facts", "reassignments"] {
         assert!(
             rules.read_episode("e.json", &with(5, field)).is_ok(),
@@ -272,14 +268,10 @@ fn facts_and_reassignments_per_episode() {
 
 #[test]
 fn milestone_dates() {
-    let rules = RuleSet::builder()
-        .limits(Limits {
-            max_milestone_dates: 2,
-            ..Limits::default()
-        })
-        .builtin()
-        .build()
-        .unwrap();
+    let rules = crate::support::builtin_with(Limits {
+        max_milestone_dates: 2,
+        ..Limits::default()
+    });
     let ep = |n: usize| {
         let dates: Vec<String> = (0..n)
             .map(|i| format!("\"2026-04-{:02}\"", i + 1))
@@ -301,14 +293,10 @@ fn milestone_dates() {
 /// ones is refused by the planner's own check of the episode, at the same session.
 #[test]
 fn course_sessions() {
-    let rules = RuleSet::builder()
-        .limits(Limits {
-            max_occurrences_per_step: 10,
-            ..Limits::default()
-        })
-        .builtin()
-        .build()
-        .unwrap();
+    let rules = crate::support::builtin_with(Limits {
+        max_occurrences_per_step: 10,
+        ..Limits::default()
+    });
     let ep = |done: usize, planned: usize| {
         let day = |i: usize| format!("\"2026-03-{:02}\"", i + 2);
         let done: Vec<String> = (0..done).map(day).collect();

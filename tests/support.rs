@@ -33,6 +33,15 @@ pub fn builtin() -> RuleSet {
     RuleSet::builtin().expect("built-in rules compile")
 }
 
+/// The built-in programs under `limits`.
+pub fn builtin_with(limits: followup::rules::Limits) -> RuleSet {
+    RuleSet::builder()
+        .limits(limits)
+        .builtin()
+        .build()
+        .expect("built-in rules compile under these limits")
+}
+
 /// The rule set of one program written for a test: id `id` (also its name), then
 /// `members` (JSON object members: `"steps": […]`, `"milestones": {…}`…).
 pub fn one_program(id: &str, members: &str) -> RuleSet {

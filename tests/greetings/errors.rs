@@ -147,18 +147,9 @@ fn horizon_inside_2099_plans_its_festivals() {
 /// over a horizon too, naming the birthday. 1900-01-01 itself is taken.
 #[test]
 fn a_birthday_before_1900_is_refused() {
-    let e = plan_err(
-        &builtin(),
-        &patient("p-1", Some("1899-12-31"), &[]),
-        "2026-01-01",
-        "2026-12-31",
-    );
-    assert!(e.is_episode());
-    assert!(
-        e.to_string().ends_with(
-            "/patient/birthday: the birthday 1899-12-31 is before 1900: expected a real day of birth (leave the birthday out when it is not known)"
-        ),
-        "{e}"
+    birthday_refused(
+        "1899-12-31",
+        "the birthday 1899-12-31 is before 1900: expected a real day of birth (leave the birthday out when it is not known)",
     );
     let p = patient("p-1", Some("1900-01-01"), &[]);
     assert!(builtin()
@@ -172,17 +163,22 @@ fn a_birthday_before_1900_is_refused() {
 /// baby born inside the horizon is planned (no_birthday_greeting_before_the_first_birthday).
 #[test]
 fn a_birthday_after_the_horizon_is_refused() {
-    let e = plan_err(
-        &builtin(),
-        &patient("p-1", Some("2040-05-12"), &[]),
-        "2026-01-01",
-        "2026-12-31",
+    birthday_refused(
+        "2040-05-12",
+        "the birthday 2040-05-12 is after the last day planned (2026-12-31): expected a day of birth before it (a slip of the year?)",
     );
-    assert!(e.is_episode());
+}
+
+/// Planning 2026's greetings for a patient born on `birthday` is refused at
+/// `/patient/birthday` with `message`.
+#[track_caller]
+fn birthday_refused(birthday: &str, message: &str) {
+    let p = patient("p-1", Some(birthday), &[]);
+    let e = plan_err(&builtin(), &p, "2026-01-01", "2026-12-31");
+    assert!(e.is_episode(), "{e}");
     assert!(
-        e.to_string().ends_with(
-            "/patient/birthday: the birthday 2040-05-12 is after the last day planned (2026-12-31): expected a day of birth before it (a slip of the year?)"
-        ),
+        e.to_string()
+            .ends_with(&format!("/patient/birthday: {message}")),
         "{e}"
     );
 }

@@ -93,14 +93,10 @@ fn the_notice_readers_agree_and_an_empty_array_is_no_notice() {
 
 #[test]
 fn max_notices_at_the_limit_passes_and_one_over_fails() {
-    let rules = RuleSet::builder()
-        .limits(Limits {
-            max_notices: 2,
-            ..Limits::default()
-        })
-        .builtin()
-        .build()
-        .unwrap();
+    let rules = crate::support::builtin_with(Limits {
+        max_notices: 2,
+        ..Limits::default()
+    });
     let n = |id: &str| notice(id, "2026-04-08", r#""audience": {}"#);
     let two = format!("[{}, {}]", n("a"), n("b"));
     let three = format!("[{}, {}, {}]", n("a"), n("b"), n("c"));
