@@ -79,7 +79,7 @@ fn skin_course_package_of_5_two_done_three_planned() {
             "2026-04-30 session-care-call phone doctor_assistant",     // s5 + 3
             // The planning call waits for recovery a month at most (14 Apr to 14 May):
             // with no recovery recorded, a supervisor looks into it the day after.
-            "2026-05-15 course-planning-call/escalation internal supervisor <- 2026-04-14 (wait_ended)",
+            "2026-05-15 course-planning-call/escalation internal supervisor <- 2026-05-14 (wait_ended)",
             "2026-05-28 course-end-month-1-call phone customer_service", // course end 28 Apr + 1 month
             "2026-06-28 course-end-month-2-call phone customer_service", // + 2 months
             "2026-07-28 course-end-month-3-call phone customer_service", // + 3 months
@@ -184,7 +184,7 @@ fn course_package_of_8_has_no_care_call_after_sessions_7_and_8() {
             "2026-04-12 session-reminder sms customer_service",    // s8 13 Apr - 1
             "2026-04-14 course-end-thanks-sms sms customer_service", // s8 + 1
             "2026-04-15 session-reassurance-sms sms customer_service", // s8 + 2, no call on 16 Apr
-            "2026-05-01 course-planning-call/escalation internal supervisor <- 2026-03-31 (wait_ended)", // 31 Mar + 1 month, + 1
+            "2026-05-01 course-planning-call/escalation internal supervisor <- 2026-04-30 (wait_ended)", // the wait ends 31 Mar + 1 month = 30 Apr; the day after
             "2026-05-14 course-end-month-1-call phone customer_service",
             "2026-06-14 course-end-month-2-call phone customer_service",
             "2026-07-14 course-end-month-3-call phone customer_service",
@@ -314,7 +314,7 @@ fn course_all_done_has_no_reminders() {
             "2026-03-17 course-end-thanks-sms sms customer_service",
             "2026-03-18 session-reassurance-sms sms customer_service",
             "2026-03-19 session-care-call phone doctor_assistant",
-            "2026-04-04 course-planning-call/escalation internal supervisor <- 2026-03-03 (wait_ended)", // 3 Mar + 1 month, + 1
+            "2026-04-04 course-planning-call/escalation internal supervisor <- 2026-04-03 (wait_ended)", // the wait ends 3 Mar + 1 month; the day after
             "2026-04-17 course-end-month-1-call phone customer_service",
             "2026-05-17 course-end-month-2-call phone customer_service",
             "2026-06-17 course-end-month-3-call phone customer_service",
@@ -342,4 +342,58 @@ fn a_course_review_visit_gets_a_reminder_the_day_before_and_thanks_the_day_after
         ]
     );
     assert!(p.dropped.is_empty(), "{:?}", p.dropped);
+}
+
+/// Sessions a day apart, Wed 4 to Sat 7 March 2026 (4 Mar is a Wednesday: 2 Mar is a
+/// Monday), and the clinic closed on Monday 9 March. Session 3's day-3 call (Fri 6 + 3 =
+/// Mon 9) finds only Tue 10, the rule day of session 4's call (Sat 7 + 3): session 4's call
+/// supersedes it (docs/rule-format.md, "Calls of one program never pile up"), and
+/// `superseded_by` names that call, its title filled with its own session (audit 26: the
+/// calendar printed the step's title with `{session}` unfilled).
+#[test]
+fn a_superseded_session_call_names_the_next_sessions_call() {
+    let ep = episode(
+        r#"{"id": "c-1", "event": "course", "at": "2026-03-04T10:00:00",
+        "attributes": {"category": "skin"}, "patient": {"id": "p-1"},
+        "course": {"package": 6, "done": ["2026-03-04", "2026-03-05", "2026-03-06", "2026-03-07"]}}"#,
+    );
+    let cal = Calendar::from_json("cal", r#"{"closed_dates": ["2026-03-09"]}"#).unwrap();
+    let p = builtin().plan(&ep, &cal).unwrap();
+    let calls: Vec<String> = lines(&p)
+        .into_iter()
+        .filter(|l| l.contains(" session-care-call "))
+        .collect();
+    assert_eq!(
+        calls,
+        [
+            "2026-03-07 session-care-call phone doctor_assistant",
+            "2026-03-08 session-care-call phone doctor_assistant",
+            "2026-03-10 session-care-call phone doctor_assistant",
+        ]
+    );
+    let superseded: Vec<_> = (p.dropped.iter())
+        .filter(|d| d.step() == "session-care-call")
+        .collect();
+    assert_eq!(superseded.len(), 1);
+    let d = superseded[0];
+    assert_eq!(
+        (d.id(), d.detail.as_deref()),
+        (
+            "treatment-course/session-care-call/c-1/3".to_string(),
+            Some("session-care-call")
+        )
+    );
+    let by = d.superseded_by(&p).unwrap();
+    assert_eq!(by.id(), "treatment-course/session-care-call/c-1/4");
+    assert_eq!(by.title().en(), "Day-3 warm care call after session 4");
+    assert_eq!(by.title().zh(), "治疗结束后第三天温馨关怀电话（第4次）");
+    // Any other drop supersedes nothing, nor does a plan of another episode hold the task.
+    let other = (p.dropped.iter())
+        .find(|d| d.step() != "session-care-call")
+        .unwrap();
+    assert!(other.superseded_by(&p).is_none());
+    let elsewhere = builtin()
+        .plan(&episode(PACKAGE_5), &Calendar::default())
+        .unwrap();
+    assert!(d.superseded_by(&elsewhere).is_none());
 }

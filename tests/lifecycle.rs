@@ -526,7 +526,7 @@ fn a_refusal_stops_the_calls_of_a_program_without_a_declined_rule() {
             "2026-03-15 session-reminder sms customer_service",
             "2026-03-17 course-end-thanks-sms sms customer_service",
             "2026-03-18 session-reassurance-sms sms customer_service",
-            "2026-04-04 course-planning-call/escalation internal supervisor <- 2026-03-03 (wait_ended)",
+            "2026-04-04 course-planning-call/escalation internal supervisor <- 2026-04-03 (wait_ended)",
         ]
     );
     let by_patient = plan(&json("", r#", "declined": "2026-03-03T09:00:00""#));
@@ -851,7 +851,7 @@ fn a_wait_ends_by_its_then_proceed_or_escalate() {
         &p,
         &[
             "2026-04-02 needs-call phone customer_service",
-            "2026-05-03 needs-call/escalation internal supervisor <- 2026-04-02 (wait_ended)",
+            "2026-05-03 needs-call/escalation internal supervisor <- 2026-05-02 (wait_ended)",
         ],
     );
     assert_eq!(
@@ -938,7 +938,7 @@ fn a_fact_after_the_end_of_the_wait_comes_too_late() {
             "escalate",
             &[
                 "2026-04-02 needs-call phone customer_service",
-                "2026-05-03 needs-call/escalation internal supervisor <- 2026-04-02 (wait_ended)",
+                "2026-05-03 needs-call/escalation internal supervisor <- 2026-05-02 (wait_ended)",
             ][..],
         ),
     ] {
@@ -1054,4 +1054,54 @@ fn a_stop_fact_dated_before_the_event_stops_nothing() {
     for d in ALL_611_STOPPED {
         assert!(dropped(&same_day).iter().any(|x| x == d), "{d}");
     }
+}
+
+/// A task moved by its wait counts its expiry from the day the wait gives it — the fact's
+/// day, or the end of the wait — before the calendar moves it (docs/rule-format.md,
+/// "Expiry"; audit 26). The needs call's rule day is Thu 2 Apr 2026; a phone call expires 7
+/// days after its last on-time day. Recovered on Mon 20 Apr (2 Apr + 18 days) in a clinic
+/// closed on Mondays: due Tue 21 Apr, expires 27 Apr (20 + 7), as in a clinic open that
+/// Monday. No recovery: the wait ends Sat 2 May; closed that day, the call goes ahead on
+/// Sun 3 May and expires 9 May (2 + 7). A closure of 20-30 April moves the recovered call
+/// to 1 May, past 27 April: it expires on its day, never before it.
+#[test]
+fn a_wait_counts_expiry_from_the_day_it_gives_not_the_calendars() {
+    let expires = |wait: &str, facts: &str, cal: &str| {
+        let cal = Calendar::from_json("cal", cal).unwrap();
+        let p = wait_rules(wait).plan(&wait_episode(facts), &cal).unwrap();
+        let t = &p.tasks[0];
+        (t.due.to_string(), t.expires.map(|d| d.to_string()))
+    };
+    let recovered = r#"{"kind": "recovered", "at": "2026-04-20T10:00:00"}"#;
+    let day = |d: &str, e: &str| (d.to_string(), Some(e.to_string()));
+    assert_eq!(
+        expires(
+            r#""recovered""#,
+            recovered,
+            r#"{"closed_weekdays": ["Mon"]}"#
+        ),
+        day("2026-04-21", "2026-04-27")
+    );
+    assert_eq!(
+        expires(r#""recovered""#, recovered, "{}"),
+        day("2026-04-20", "2026-04-27")
+    );
+    assert_eq!(
+        expires(r#""recovered""#, "", r#"{"closed_dates": ["2026-05-02"]}"#),
+        day("2026-05-03", "2026-05-09")
+    );
+    assert_eq!(
+        expires(
+            r#""recovered""#,
+            recovered,
+            &format!(
+                r#"{{"closed_dates": [{}]}}"#,
+                (20..=30)
+                    .map(|d| format!("\"2026-04-{d}\""))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        ),
+        day("2026-05-01", "2026-05-01")
+    );
 }

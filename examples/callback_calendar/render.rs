@@ -212,7 +212,9 @@ impl View<'_> {
     }
 
     /// The occurrences that will not be done: program, step title, day, why.
-    fn dropped_lines(&self, out: &mut String, dropped: &[followup::plan::Dropped]) {
+    /// A superseded occurrence names the task that takes over, with its title filled
+    /// (the next session's call: "after session 4"), found in `plans`.
+    fn dropped_lines(&self, out: &mut String, dropped: &[followup::plan::Dropped], plans: &[Plan]) {
         if dropped.is_empty() {
             return;
         }
@@ -222,7 +224,10 @@ impl View<'_> {
             let detail = d
                 .detail
                 .as_deref()
-                .map(|x| format!(": {}", self.detail(d.program(), x)))
+                .map(|x| match plans.iter().find_map(|p| d.superseded_by(p)) {
+                    Some(by) => format!(": {}", by.title().get(self.lang)),
+                    None => format!(": {}", self.detail(d.program(), x)),
+                })
                 .unwrap_or_default();
             let nominal = d.nominal.map(|n| format!(" ({n})")).unwrap_or_default();
             // The day tells occurrences apart where there is one (patient-level ones are
@@ -437,7 +442,7 @@ impl View<'_> {
             self.contact_line(&mut out, c, days);
         }
         self.waiting_lines(&mut out, &merged.waiting, &dates);
-        self.dropped_lines(&mut out, &merged.dropped);
+        self.dropped_lines(&mut out, &merged.dropped, plans);
         self.ignored_lines(&mut out, plans);
         out
     }

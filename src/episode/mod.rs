@@ -117,6 +117,31 @@ pub struct Episode {
     pub reassignments: Vec<Reassignment>,
 }
 
+/// A package size as read: its errors give the range a package may take (from 1); a 0 is
+/// read and then refused by [`Course`]'s own check, which says so in words.
+fn package<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<u32>, D::Error> {
+    struct Size;
+    impl Visitor<'_> for Size {
+        type Value = u32;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            write!(f, "a whole number from 1 to {}", u32::MAX)
+        }
+        fn visit_u64<E: de::Error>(self, v: u64) -> std::result::Result<u32, E> {
+            u32::try_from(v).map_err(|_| E::invalid_value(de::Unexpected::Unsigned(v), &self))
+        }
+        fn visit_i64<E: de::Error>(self, v: i64) -> std::result::Result<u32, E> {
+            u32::try_from(v).map_err(|_| E::invalid_value(de::Unexpected::Signed(v), &self))
+        }
+    }
+    struct Package(u32);
+    impl<'de> Deserialize<'de> for Package {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Package, D::Error> {
+            d.deserialize_u64(Size).map(Package)
+        }
+    }
+    Ok(Option::<Package>::deserialize(d)?.map(|p| p.0))
+}
+
 /// A treatment course: the sessions done and planned, and the size of the package.
 ///
 /// Sessions are numbered from 1 in date order: done sessions first, then planned ones.
@@ -125,7 +150,11 @@ pub struct Episode {
 #[serde(deny_unknown_fields)]
 pub struct Course {
     /// Number of sessions in the package bought, if known.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "package"
+    )]
     #[cfg_attr(
         any(test, feature = "schema"),
         schemars(with = "Option<crate::schema::strings::Positive>")

@@ -216,6 +216,45 @@ impl Dropped {
         Some(filled.map_or(Cow::Borrowed(&info.title), Cow::Owned))
     }
 
+    /// For an occurrence dropped as [`DropReason::Superseded`], the task of `plan` that
+    /// supersedes it: of its episode and program, of the step its `detail` names, the
+    /// first whose rule day is not before its own (for a per-session step, the next
+    /// session's call). `None` for any other reason, or when that task is not in `plan`
+    /// (dropped in its turn, or `plan` is another episode's).
+    ///
+    /// ```
+    /// use followup::{calendar::Calendar, episode::Episode, plan::DropReason, rules::RuleSet};
+    /// let rules = RuleSet::builtin()?;
+    /// // Sessions on Wed 4 … Sat 7 March; the clinic is closed on Mon 9 March, the day-3
+    /// // call of session 3 (Fri 6) finds only Tue 10, the day of session 4's call.
+    /// let ep = Episode::from_json("ep", r#"{"id": "c-1", "event": "course",
+    ///     "at": "2026-03-04T10:00:00", "attributes": {"category": "skin"},
+    ///     "patient": {"id": "p-1"},
+    ///     "course": {"package": 6, "done": ["2026-03-04", "2026-03-05", "2026-03-06", "2026-03-07"]}}"#)?;
+    /// let cal = Calendar::from_json("clinic", r#"{"closed_dates": ["2026-03-09"]}"#)?;
+    /// let plan = rules.plan(&ep, &cal)?;
+    /// let call = plan.dropped.iter().find(|d| d.id() == "treatment-course/session-care-call/c-1/3").unwrap();
+    /// assert_eq!(call.reason, DropReason::Superseded);
+    /// let by = call.superseded_by(&plan).unwrap();
+    /// assert_eq!(by.id(), "treatment-course/session-care-call/c-1/4");
+    /// assert_eq!(by.title().en(), "Day-3 warm care call after session 4");
+    /// # Ok::<(), followup::Error>(())
+    /// ```
+    pub fn superseded_by<'p>(&self, plan: &'p super::Plan) -> Option<&'p Task> {
+        let step = self.detail.as_deref()?;
+        if self.reason != DropReason::Superseded {
+            return None;
+        }
+        let (program, episode) = (self.program(), &*self.subject.episode);
+        let after = self.nominal.unwrap_or(NaiveDate::MIN);
+        let id = self.id();
+        (plan.tasks.iter())
+            .filter(|t| t.derived.is_none() && t.nominal >= after)
+            .filter(|t| t.step() == step && t.program() == program && t.episode() == episode)
+            .filter(|t| t.id() != id)
+            .min_by_key(|t| (t.nominal, t.occurrence))
+    }
+
     /// Its step in the subject's table, with the derived part of its id; `None` for one
     /// with ids of its own.
     pub(crate) fn in_table(&self) -> Option<(&TaskInfo, Option<Derived>)> {

@@ -389,8 +389,12 @@ impl Planner<'_> {
                             day(due)
                         )
                     });
-                    // The wait moves the whole schedule, expiry included.
-                    expires = expires.and(shift::expiry_from(step, anchor, due));
+                    // The wait moves the whole schedule, expiry included: counted from
+                    // the fact's day, the day the rule now gives, not the calendar's (and
+                    // never before the day the task takes: a wait drops nothing).
+                    expires = expires
+                        .and(shift::expiry_from(step, anchor, fact_day))
+                        .map(|e| e.max(due));
                 }
                 // The fact came before the task's day: it does not wait, and is worth
                 // doing as long as a task that never waits.
@@ -414,7 +418,9 @@ impl Planner<'_> {
                                         day(due)
                                     )
                                 });
-                                expires = expires.and(shift::expiry_from(step, anchor, due));
+                                expires = expires
+                                    .and(shift::expiry_from(step, anchor, end))
+                                    .map(|e| e.max(due));
                             }
                         }
                         WaitThen::Drop | WaitThen::Escalate => {
@@ -696,7 +702,7 @@ impl Planner<'_> {
             );
         }
         if let (Some(info), Some(end)) = (&step.derived.wait_escalation, escalate_after) {
-            self.escalate(info, n, nominal, end)?;
+            self.escalate(info, n, end)?;
         }
         let kept = match entries {
             Some(list) => {
@@ -752,14 +758,9 @@ impl Planner<'_> {
     }
 
     /// The supervisor's task the day after a wait ended without its fact (the first day
-    /// the clinic is open from then): internal work, on time for a week.
-    fn escalate(
-        &mut self,
-        info: &Arc<TaskInfo>,
-        n: u32,
-        nominal: NaiveDate,
-        end: NaiveDate,
-    ) -> Result<()> {
+    /// the clinic is open from then): internal work, on time for a week. Its nominal day
+    /// is the day the wait ends (docs/rule-format.md, `escalate`), not the waiting task's.
+    fn escalate(&mut self, info: &Arc<TaskInfo>, n: u32, end: NaiveDate) -> Result<()> {
         let Some(day) = end.succ_opt() else {
             return Ok(());
         };
@@ -773,7 +774,7 @@ impl Planner<'_> {
             due,
             latest,
             window: self.windows.day,
-            nominal,
+            nominal: end,
             shifted: Some(ShiftReason::WaitEnded),
             beyond_calendar: !self.cal.covers(due),
             expires: shift::add_days(latest, 7),
