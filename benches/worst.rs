@@ -168,6 +168,108 @@ fn biggest_rule_set() -> Vec<String> {
     texts
 }
 
+/// `n` overlapping one-minute-apart ranges of two minutes, over the night (00:00-08:58)
+/// and the evening (18:00-23:58) again and again, as JSON: quiet or rest hours that leave
+/// the `day` window free, in as many pieces as a text of 1 MiB holds.
+fn night_ranges(n: usize) -> String {
+    let minutes: Vec<u32> = (0..539).chain(1080..1438).collect();
+    let hm = |m: u32| format!("{:02}:{:02}", m / 60, m % 60);
+    let ranges: Vec<String> = (0..n)
+        .map(|i| {
+            let m = minutes[i % minutes.len()];
+            format!(r#"{{"start":"{}","end":"{}"}}"#, hm(m), hm(m + 2))
+        })
+        .collect();
+    format!("[{}]", ranges.join(","))
+}
+
+/// The calendar's quiet hours and the patient's rest hours, 30,000 ranges each.
+fn many_ranges() -> (Calendar, Episode) {
+    let ranges = night_ranges(30_000);
+    let cal =
+        Calendar::from_json("quiet.json", &format!(r#"{{"quiet_hours": {ranges}}}"#)).unwrap();
+    let ep = Episode::from_json(
+        "ep.json",
+        &format!(
+            r#"{{"id": "e", "event": "procedure", "at": "2026-03-02",
+                "patient": {{"id": "p", "rest_hours": {ranges}}}}}"#
+        ),
+    )
+    .unwrap();
+    (cal, ep)
+}
+
+/// A 200-step program and `max_overrides` overrides of it, one step each.
+fn most_overrides() -> Vec<String> {
+    let limits = Limits::default();
+    let steps: Vec<String> = (0..limits.max_steps_per_program)
+        .map(|i| {
+            format!(
+                r#"{{"id": "s{i}", "offset": "P{}D", "title": {{"zh": "回访", "en": "Call"}}}}"#,
+                i + 1
+            )
+        })
+        .collect();
+    let program = format!(
+        r#"{{"format": "followup/v1", "id": "p", "name": {{"zh": "p", "en": "p"}},
+            "applies": {{"event": "procedure"}}, "steps": [{}]}}"#,
+        steps.join(",")
+    );
+    let overrides: Vec<String> = (0..limits.max_overrides)
+        .map(|i| {
+            format!(
+                r#"{{"format": "followup/v1", "override": "p", "steps": {{"s{i}": {{"offset": "P{}D"}}}}}}"#,
+                i + 2
+            )
+        })
+        .collect();
+    vec![program, format!("[{}]", overrides.join(","))]
+}
+
+/// Distinct repeat rules whose dates are rare (Friday the 13th, counted day by day), in
+/// programs of 200 steps, up to `max_rule_set_bytes`: each rule is checked on its own.
+fn distinct_rare_repeats() -> Vec<String> {
+    let limits = Limits::default();
+    let mut rules = Vec::new();
+    for interval in ["", "INTERVAL=1;"] {
+        for count in 1..=14 {
+            for wkst in ["MO", "TU", "WE", "TH", "FR", "SA", "SU"] {
+                for first in 1..=12 {
+                    let months: Vec<String> = (0..12)
+                        .map(|k| ((first + k - 1) % 12 + 1).to_string())
+                        .collect();
+                    rules.push(format!(
+                    "FREQ=DAILY;{interval}BYMONTHDAY=13;BYDAY=FR;WKST={wkst};BYMONTH={};COUNT={count}",
+                    months.join(",")
+                ));
+                }
+            }
+        }
+    }
+    let mut texts = Vec::new();
+    let mut total = 0;
+    for (p, chunk) in rules.chunks(limits.max_steps_per_program).enumerate() {
+        let steps: Vec<String> = (chunk.iter().enumerate())
+            .map(|(i, r)| {
+                format!(
+                    r#"{{"id": "s{i}", "repeat": "{r}", "title": {{"zh": "回访", "en": "Call"}}}}"#
+                )
+            })
+            .collect();
+        let text = format!(
+            r#"{{"format": "followup/v1", "id": "p{p}", "name": {{"zh": "p", "en": "p"}},
+                "applies": {{"event": "procedure"}}, "steps": [{}]}}"#,
+            steps.join(",")
+        );
+        if total + text.len() > limits.max_rule_set_bytes {
+            break;
+        }
+        total += text.len();
+        texts.push(text);
+    }
+    texts
+}
+
 fn build(texts: &[String]) -> RuleSet {
     let mut b = RuleSet::builder();
     for (i, t) in texts.iter().enumerate() {
@@ -220,6 +322,28 @@ fn report() {
         size / 1024,
         bytes / 1024
     );
+    let daily = daily_rules("next_open_day");
+    let (quiet, resting) = many_ranges();
+    let (plan, bytes) = peak(|| daily.plan(&resting, &quiet).unwrap());
+    eprintln!(
+        "worst: 30,000 quiet and 30,000 rest hours: {} tasks, windows {}, peak heap {} KiB",
+        plan.tasks.len(),
+        plan.tasks[0].window,
+        bytes / 1024
+    );
+    for (what, texts) in [
+        ("max_overrides", most_overrides()),
+        ("distinct rare repeat rules", distinct_rare_repeats()),
+    ] {
+        let size: usize = texts.iter().map(String::len).sum();
+        let (rules, bytes) = peak(|| build(&texts));
+        eprintln!(
+            "worst: compile {what} ({} programs, {} KiB): peak heap {} KiB",
+            rules.program_ids().count(),
+            size / 1024,
+            bytes / 1024
+        );
+    }
 }
 
 fn worst(c: &mut Criterion) {
@@ -248,6 +372,18 @@ fn worst(c: &mut Criterion) {
     });
     let texts = biggest_rule_set();
     g.bench_function("compile_max_rule_set", |b| {
+        b.iter(|| build(black_box(&texts)))
+    });
+    let (quiet, resting) = many_ranges();
+    g.bench_function("plan_30000_quiet_and_rest_hours", |b| {
+        b.iter(|| rules.plan(black_box(&resting), black_box(&quiet)).unwrap())
+    });
+    let texts = most_overrides();
+    g.bench_function("compile_max_overrides", |b| {
+        b.iter(|| build(black_box(&texts)))
+    });
+    let texts = distinct_rare_repeats();
+    g.bench_function("compile_distinct_rare_repeats", |b| {
         b.iter(|| build(black_box(&texts)))
     });
     g.finish();

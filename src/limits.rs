@@ -39,8 +39,8 @@ pub struct Limits {
     /// Largest rule text accepted, in bytes. Default 1 MiB.
     pub max_rule_bytes: usize,
     /// Largest rule set, all its texts together, in bytes. Default 512 KiB: ten times the
-    /// built-in programs (50 KiB), and small enough that any rule set compiles in well
-    /// under 100 ms and 10 MB.
+    /// built-in programs (50 KiB), and small enough that any rule set we know of compiles
+    /// in about 0.1 s and 12 MB (`benches/worst.rs`).
     pub max_rule_set_bytes: usize,
     /// Deepest nesting of JSON arrays and objects in a rule text. Default 32
     /// (a rule file needs 5).
@@ -72,6 +72,10 @@ pub struct Limits {
     /// Most clinic notices in one notice text, and given to one
     /// [`crate::rules::RuleSet::plan_notices`]. Default 1,000.
     pub max_notices: usize,
+    /// Most overrides in one rule set. Each compiles again the program it changes (a
+    /// program of 200 steps: about 1 ms), so their number, not their bytes, is what they
+    /// cost. Default 100: a clinic changes a few built-in programs with one override each.
+    pub max_overrides: usize,
 }
 
 impl Default for Limits {
@@ -89,6 +93,7 @@ impl Default for Limits {
             max_facts: 1_000,
             max_history_entries: 10_000,
             max_notices: 1_000,
+            max_overrides: 100,
         }
     }
 }

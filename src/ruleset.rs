@@ -287,6 +287,8 @@ struct Accumulator {
     prefixes: Vec<String>,
     /// The repeat rules checked so far: each text once.
     repeats: crate::compile::repeat::RepeatCache,
+    /// Overrides applied so far (`max_overrides`).
+    overrides: usize,
 }
 
 impl Accumulator {
@@ -297,6 +299,7 @@ impl Accumulator {
             defs: Vec::new(),
             prefixes: Vec::new(),
             repeats: Default::default(),
+            overrides: 0,
         }
     }
 
@@ -399,6 +402,19 @@ impl Accumulator {
             e.pointer = format!("{prefix}{}", e.pointer);
             crate::json::located_in(e, text).into_rule(source)
         };
+        self.overrides += 1;
+        if self.overrides > self.limits.max_overrides {
+            return Err(locate(
+                Located::new(
+                    "",
+                    format!(
+                        "override number {} of the rule set, more than the limit max_overrides ({}): expected at most {} (each compiles its program again; write one override per program, with all its changes)",
+                        self.overrides, self.limits.max_overrides, self.limits.max_overrides
+                    ),
+                )
+                .limit("max_overrides"),
+            ));
+        }
         let id = overrides::target(v).map_err(locate)?;
         let Some(pos) = self.programs.iter().position(|p| &*p.id == id) else {
             let ids: Vec<&str> = self.programs.iter().map(|p| &*p.id).collect();

@@ -318,39 +318,79 @@ impl TimeWindow {
     }
 
     /// The longest part of this window outside every window of `quiet` (the earliest on
-    /// a tie), or `None` if they cover it all.
+    /// a tie), or `None` if they cover it all. `quiet` may come in any order and overlap;
+    /// sorted by start (as [`TimeWindow::merged`] leaves them), it is read once, with no
+    /// allocation.
+    ///
+    /// ```
+    /// use followup::calendar::TimeWindow;
+    /// let hm = |a, b| TimeWindow::hm(a, b).unwrap();
+    /// let day = hm((9, 0), (18, 0));
+    /// let quiet = [hm((12, 0), (14, 0)), hm((8, 0), (10, 0))];
+    /// assert_eq!(day.outside(&quiet).map(|w| w.to_string()).as_deref(), Some("14:00-18:00"));
+    /// assert_eq!(day.outside(&[hm((8, 0), (20, 0))]), None);
+    /// ```
     pub fn outside(&self, quiet: &[TimeWindow]) -> Option<TimeWindow> {
-        let mut parts = vec![*self];
-        for q in quiet {
-            let mut next = Vec::with_capacity(parts.len() + 1);
-            for p in parts {
-                if q.end <= p.start || q.start >= p.end {
-                    next.push(p);
-                    continue;
-                }
-                if p.start < q.start {
-                    next.push(TimeWindow {
-                        start: p.start,
-                        end: q.start,
-                    });
-                }
-                if q.end < p.end {
-                    next.push(TimeWindow {
-                        start: q.end,
-                        end: p.end,
-                    });
-                }
-            }
-            parts = next;
+        if quiet.windows(2).all(|w| w[0].start <= w[1].start) {
+            self.outside_sorted(quiet)
+        } else {
+            let mut sorted = quiet.to_vec();
+            sorted.sort_unstable_by_key(|q| q.start);
+            self.outside_sorted(&sorted)
         }
+    }
+
+    /// [`TimeWindow::outside`] of windows sorted by start: the gaps between them, swept
+    /// once from this window's start.
+    fn outside_sorted(&self, quiet: &[TimeWindow]) -> Option<TimeWindow> {
         let mut best: Option<TimeWindow> = None;
-        for p in parts {
-            let longer = best.is_none_or(|b| (p.end - p.start) > (b.end - b.start));
-            if longer {
-                best = Some(p);
+        let mut consider = |start: NaiveTime, end: NaiveTime| {
+            let longer = best.is_none_or(|b| (end - start) > (b.end - b.start));
+            if start < end && longer {
+                best = Some(TimeWindow { start, end });
+            }
+        };
+        let mut from = self.start;
+        for q in quiet {
+            if q.start >= self.end || from >= self.end {
+                break;
+            }
+            if q.start > from {
+                consider(from, q.start);
+            }
+            from = from.max(q.end);
+        }
+        consider(from, self.end);
+        best
+    }
+
+    /// `windows` sorted by start, those that overlap or touch made one: the same hours,
+    /// each minute in one window at most. What [`TimeWindow::outside`] reads fastest, and
+    /// what a plan reads the quiet and rest hours as, however many a host gives.
+    ///
+    /// ```
+    /// use followup::calendar::TimeWindow;
+    /// let hm = |a, b| TimeWindow::hm(a, b).unwrap();
+    /// let merged = TimeWindow::merged([hm((13, 0), (14, 0)), hm((12, 0), (13, 0)), hm((8, 0), (9, 0))]);
+    /// let text: Vec<String> = merged.iter().map(|w| w.to_string()).collect();
+    /// assert_eq!(text, ["08:00-09:00", "12:00-14:00"]);
+    /// ```
+    pub fn merged(windows: impl IntoIterator<Item = TimeWindow>) -> Vec<TimeWindow> {
+        let mut all: Vec<TimeWindow> = windows.into_iter().collect();
+        all.sort_unstable_by_key(|w| (w.start, w.end));
+        let mut out: Vec<TimeWindow> = Vec::with_capacity(all.len());
+        for w in all {
+            match out.last_mut() {
+                Some(last) if w.start <= last.end => last.end = last.end.max(w.end),
+                _ => out.push(w),
             }
         }
-        best
+        out
+    }
+
+    /// True when `windows` are as [`TimeWindow::merged`] leaves them.
+    pub(crate) fn are_merged(windows: &[TimeWindow]) -> bool {
+        windows.windows(2).all(|w| w[0].end < w[1].start) && windows.iter().all(|w| w.start < w.end)
     }
 }
 

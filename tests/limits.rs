@@ -137,6 +137,42 @@ fn occurrences_per_step() {
     );
 }
 
+/// Each override compiles its program again: their number is bounded, in one text or
+/// over several (audit 27: 5,500 one-line overrides of a 200-step program, 408 KB, took
+/// 6 s to compile). The override past the limit is named, with its pointer.
+#[test]
+fn overrides() {
+    let at = Limits {
+        max_overrides: 3,
+        ..Limits::default()
+    };
+    let change = |days: usize| {
+        format!(
+            r#"{{"format": "followup/v1", "override": "p", "steps": {{"s0": {{"offset": "P{days}D"}}}}}}"#
+        )
+    };
+    let texts = |n: usize| -> Vec<String> {
+        let mut texts = vec![program(1, None)];
+        texts.extend((0..n).map(|i| change(i + 2)));
+        texts
+    };
+    let built = build(at, &texts(3)).unwrap();
+    let p = built.plan(&episode(), &Calendar::default()).unwrap();
+    assert_eq!(
+        p.tasks[0].due.to_string(),
+        "2026-03-06",
+        "the last override: P4D"
+    );
+    let e = build(at, &texts(4)).unwrap_err();
+    assert!(e.to_string().starts_with("r4.json: "), "{e}");
+    refused_by(Err::<(), _>(e), "max_overrides");
+    // In one text: the fourth of its array, at its pointer.
+    let one = format!("[{}]", (0..4).map(change).collect::<Vec<_>>().join(","));
+    let e = build(at, &[program(1, None), one]).unwrap_err();
+    assert!(e.to_string().starts_with("r1.json: /3 (line 1"), "{e}");
+    refused_by(Err::<(), _>(e), "max_overrides");
+}
+
 #[test]
 fn offset_days() {
     let text = |days: u32| {
@@ -266,6 +302,54 @@ fn facts_and_reassignments_per_episode() {
     }
 }
 
+/// `max_facts` bounds the episode's own facts, not the history's: a history's outcomes
+/// that reached the patient are `contacted` facts for the plan, and a history of more such
+/// outcomes than `max_facts` (well within `max_history_entries`) plans (audit 27: refused,
+/// the error blaming the episode's `/facts`, which held none). An episode with 5 facts of
+/// its own, at the limit, and 6 outcomes: planned too.
+#[test]
+fn history_outcomes_are_not_counted_as_the_episodes_facts() {
+    let rules = crate::support::builtin_with(Limits {
+        max_facts: 5,
+        ..Limits::default()
+    });
+    let laser = |facts: usize| {
+        let facts: Vec<String> = (0..facts)
+            .map(|i| format!(r#"{{"kind": "contacted", "at": "2026-03-{:02}"}}"#, i + 3))
+            .collect();
+        rules
+            .read_episode(
+                "e.json",
+                &format!(
+                    r#"{{"id": "ep-1", "event": "procedure", "at": "2026-03-02T10:00",
+                    "attributes": {{"category": "laser"}}, "patient": {{"id": "p-1"}},
+                    "facts": [{}]}}"#,
+                    facts.join(",")
+                ),
+            )
+            .unwrap()
+    };
+    let outcomes: Vec<String> = (0..6)
+        .map(|i| {
+            format!(
+                r#"{{"task": "laser-aftercare/day-1-call/ep-1/0", "outcome": "done", "at": "2026-03-03T1{i}:00"}}"#
+            )
+        })
+        .collect();
+    let history = History::from_json(
+        "h.json",
+        &format!(r#"{{"outcomes": [{}]}}"#, outcomes.join(",")),
+    )
+    .unwrap();
+    for facts in [0, 5] {
+        let p = rules
+            .plan_with(&laser(facts), &history, &Calendar::default())
+            .unwrap();
+        let call = (p.tasks.iter()).find(|t| t.id() == "laser-aftercare/day-1-call/ep-1/0");
+        assert!(call.is_some_and(|t| t.is_done()), "{facts} facts");
+    }
+}
+
 #[test]
 fn milestone_dates() {
     let rules = crate::support::builtin_with(Limits {
@@ -308,7 +392,22 @@ fn course_sessions() {
             planned.join(",")
         )
     };
-    assert!(rules.read_episode("e.json", &ep(3, 7)).is_ok());
+    // At the limit, the course is read and planned: each per-session step has one
+    // occurrence a session, numbered from 1 (audit 27: planning refused exactly the
+    // limit, counting session numbers as if from 0).
+    for (done, planned) in [(3, 7), (10, 0), (0, 10)] {
+        let read = rules.read_episode("e.json", &ep(done, planned)).unwrap();
+        let p = rules.plan(&read, &Calendar::default()).unwrap();
+        let sessions: Vec<u32> = (p.tasks.iter())
+            .filter(|t| t.step() == "session-reassurance-sms")
+            .map(|t| t.occurrence)
+            .collect();
+        assert_eq!(
+            sessions,
+            (1..=10).collect::<Vec<u32>>(),
+            "{done} done, {planned} planned"
+        );
+    }
     let e = rules.read_episode("e.json", &ep(3, 8)).unwrap_err();
     assert_eq!(e.limit(), Some("max_occurrences_per_step"));
     assert_eq!(e.pointer(), "/course/planned/7", "{e}");

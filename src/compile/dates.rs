@@ -1,8 +1,9 @@
 //! Repeat rules expanded on dates alone: the shapes the programs use (DAILY, WEEKLY,
 //! MONTHLY or YEARLY with INTERVAL, COUNT, BYMONTH, BYMONTHDAY and BYDAY, every weekday
 //! or the nth of the month or year) give the same dates as `rrule` without building its
-//! iterator for every anchor. Anything else (BYSETPOS, BYYEARDAY, BYWEEKNO, WKST, an nth
-//! weekday in a daily or weekly rule, a mix of both BYDAY forms) stays with `rrule`.
+//! iterator for every anchor. Anything else (BYSETPOS, BYYEARDAY, BYWEEKNO, a WKST other
+//! than Monday in a weekly rule of INTERVAL past 1, an nth weekday in a daily or weekly
+//! rule, a mix of both BYDAY forms) stays with `rrule`.
 //!
 //! The expansion follows `rrule` 0.14 (after python-dateutil): periods of the rule's
 //! frequency from the start's own period on, every `INTERVAL`th; in each period the days
@@ -80,7 +81,11 @@ impl Shape {
             || !rule.get_by_minute().is_empty()
             || !rule.get_by_second().is_empty()
             || rule.get_until().is_some()
-            || rule.get_week_start() != Weekday::Mon
+            // The week's first day counts only for weeks taken in steps of more than one
+            // (BYWEEKNO goes to `rrule` above): "FREQ=DAILY;…;WKST=SU" takes this path.
+            || (rule.get_week_start() != Weekday::Mon
+                && matches!(freq, Freq::Weekly)
+                && rule.get_interval() > 1)
             || rule.get_interval() == 0
         {
             return None;
@@ -426,12 +431,19 @@ mod tests {
             0..3,
         );
         let kind = 0u8..3;
+        let wkst = prop::option::of(0usize..7);
         (
-            freq, interval, count, months, month_days, weekdays, nth, kind,
+            freq, interval, count, months, month_days, weekdays, nth, kind, wkst,
         )
             .prop_map(
-                move |(freq, interval, count, months, month_days, weekdays, nth, kind)| {
+                move |(freq, interval, count, months, month_days, weekdays, nth, kind, wkst)| {
                     let mut parts = vec![format!("FREQ={freq}")];
+                    // WKST changes nothing but weeks counted in steps of more than one.
+                    if let Some(w) =
+                        wkst.filter(|_| freq != "WEEKLY" || interval.is_none_or(|i| i == 1))
+                    {
+                        parts.push(format!("WKST={}", days[w]));
+                    }
                     if let Some(i) = interval {
                         parts.push(format!("INTERVAL={i}"));
                     }
@@ -492,6 +504,21 @@ mod tests {
                 prop_assert_eq!(repeat.dates(start, &limits), repeat.rrule_only_dates(start, &limits), "{} from {}", text, start);
             }
             prop_assert_eq!(repeat.dates_until(start, until, &limits), repeat.rrule_only_dates_until(start, until, &limits), "{} from {} until {}", text, start, until);
+        }
+    }
+
+    /// A week that starts on another day than Monday matters only to weekly rules of an
+    /// interval past one: those, and those alone, go to `rrule`.
+    #[test]
+    fn a_week_start_sends_only_weekly_steps_of_weeks_to_rrule() {
+        for (text, fast) in [
+            ("FREQ=DAILY;BYMONTHDAY=13;BYDAY=FR;WKST=SU;COUNT=3", true),
+            ("FREQ=WEEKLY;BYDAY=TU,SA;WKST=SU;COUNT=4", true),
+            ("FREQ=MONTHLY;BYDAY=2SU;WKST=TH;COUNT=4", true),
+            ("FREQ=WEEKLY;INTERVAL=2;BYDAY=TU,SU;WKST=SU;COUNT=4", false),
+        ] {
+            let parsed: rrule::RRule<rrule::Unvalidated> = text.parse().unwrap();
+            assert_eq!(Repeat::for_test(text, parsed).has_fast(), fast, "{text}");
         }
     }
 

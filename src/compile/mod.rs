@@ -299,8 +299,16 @@ fn chain_reach(def: &ProgramDef, steps: &[Step], limits: &Limits) -> Result<(), 
         index.get(from).copied()
     };
     let days = |i: usize| steps.get(i).map_or(0, |s| s.offset.approx_signed_days());
+    // Dates a step's repeat gives from each of its anchor's (1 without a COUNT: at least).
+    let count = |i: usize| {
+        (steps.get(i))
+            .and_then(|s| s.repeat.as_ref())
+            .and_then(|r| r.count)
+            .map_or(1, u64::from)
+    };
     for i in 0..steps.len() {
         let (mut sum, mut chain, mut cur) = (days(i), vec![i], i);
+        let mut occurrences = count(i);
         let mut looped = false;
         while let Some(p) = parent(cur) {
             if chain.contains(&p) {
@@ -308,11 +316,30 @@ fn chain_reach(def: &ProgramDef, steps: &[Step], limits: &Limits) -> Result<(), 
                 break;
             }
             sum = sum.saturating_add(days(p));
+            occurrences = occurrences.saturating_mul(count(p));
             chain.push(p);
             cur = p;
         }
         if looped {
             continue;
+        }
+        // The COUNTs along a chain multiply: for any episode (one event, a milestone of
+        // one date at least) the step has at least their product of occurrences, so a
+        // product past the limit is the rules' error, not the episode's (audit 27: every
+        // episode was refused, pointing at its `/milestones`).
+        if chain.len() > 1 && occurrences > limits.max_occurrences_per_step as u64 {
+            let names: Vec<&str> = (chain.iter().rev())
+                .filter_map(|&k| def.steps.get(k).map(|s| s.id.as_str()))
+                .collect();
+            return Err(Located::new(
+                format!("/steps/{i}/from"),
+                format!(
+                    "the chain of anchors {} gives this step {occurrences} occurrences for each date it starts from (the COUNTs of their repeats multiplied), more than the limit max_occurrences_per_step ({})",
+                    names.join(" → "),
+                    limits.max_occurrences_per_step
+                ),
+            )
+            .limit("max_occurrences_per_step"));
         }
         let reach = sum.unsigned_abs();
         if chain.len() > 1 && reach > u64::from(limits.max_offset_days) {

@@ -64,17 +64,11 @@ impl Planner<'_> {
         if !matches!(channel, Channel::Phone | Channel::Sms | Channel::Wechat) {
             return Some(day);
         }
-        let blocked: Vec<TimeWindow> = self
-            .cal
-            .quiet_hours()
-            .iter()
-            .chain(&self.rest)
-            .copied()
-            .collect();
+        let blocked = self.blocked();
         if blocked.is_empty() {
             Some(day)
         } else {
-            day.outside(&blocked)
+            day.outside(blocked)
         }
     }
 

@@ -299,6 +299,9 @@ impl RuleSet {
         // the patient on a task of this episode is a contact, as a `contacted` fact (when
         // the rules know the kind): a lead called last month was followed up then.
         let with_refusals;
+        // The episode as the caller gave it: its own facts are what `max_facts` bounds
+        // (the history's are bounded by `max_history_entries`).
+        let given = episode;
         let extra = history.map(|h| {
             let contacts = self.vocabulary().facts().any(|f| f == contacts::CONTACTED);
             self.history_facts(h, &episode.id, event_of(episode, horizon), contacts)
@@ -315,8 +318,12 @@ impl RuleSet {
         let windows = calendar.windows();
         let shard = self.shard();
         let scratch = scratch::Scratch::take();
+        let rest = timing::rest_hours(&episode.patient, calendar);
+        let quiet = timing::quiet_hours(calendar);
         let mut out = Planner {
-            rest: timing::rest_hours(&episode.patient, calendar),
+            blocked: timing::blocked_hours(&quiet, &rest),
+            quiet,
+            rest,
             windows,
             horizon,
             ep: episode,
@@ -356,7 +363,7 @@ impl RuleSet {
         match horizon {
             // The name is built only on an error.
             None => {
-                episode
+                given
                     .checked(&self.limits)
                     .map_err(|e| e.into_episode(&what()))?;
                 // An episode of a shape this thread just planned was accepted then.
@@ -375,7 +382,7 @@ impl RuleSet {
                     }
                 });
             }
-            Some(_) => episode
+            Some(_) => given
                 .checked_patient(&self.limits)
                 .map_err(|e| e.into_episode(&what()))?,
         }
@@ -639,8 +646,12 @@ struct Planner<'a> {
     horizon: Option<(NaiveDate, NaiveDate)>,
     /// The calendar's named windows, resolved once per plan.
     windows: crate::time::NamedWindows,
-    /// The patient's rest hours (given, or from the `night_shift` tag).
+    /// The patient's rest hours (given, or from the `night_shift` tag), sorted and merged.
     rest: Vec<TimeWindow>,
+    /// The calendar's quiet hours, sorted and merged.
+    quiet: std::borrow::Cow<'a, [TimeWindow]>,
+    /// Both together, sorted and merged; empty when there are no rest hours.
+    blocked: Vec<TimeWindow>,
     ep: &'a Episode,
     cal: &'a Calendar,
     rules: &'a RuleSet,

@@ -157,6 +157,13 @@ impl RuleSet {
             declined: Declined::default(),
         };
         let rest = timing::rest_hours(patient, calendar);
+        // Sorted and merged once per patient, as for an episode's plan.
+        let quiet = timing::quiet_hours(calendar);
+        let hours = Hours {
+            blocked: &timing::blocked_hours(&quiet, &rest),
+            quiet: &quiet,
+            rest: &rest,
+        };
         let mut plan = Plan {
             made_by: self.stamp.clone(),
             ..Plan::default()
@@ -192,7 +199,7 @@ impl RuleSet {
                 e.pointer = format!("/{i}{}", e.pointer);
                 e.into_notice(NOTICES)
             })?;
-            let Some(window) = time_window(n, spec, &windows, &rest, calendar)? else {
+            let Some(window) = time_window(n, spec, &windows, &hours, calendar)? else {
                 plan.dropped.push(drop((DropReason::RestHours, None)));
                 continue;
             };
@@ -394,21 +401,21 @@ fn time_window(
     n: &Notice,
     spec: TimeSpec,
     windows: &NamedWindows,
-    rest: &[TimeWindow],
+    hours: &Hours,
     cal: &Calendar,
 ) -> Result<Option<TimeWindow>> {
+    let (quiet, rest) = (hours.quiet, hours.rest);
     let window = match spec {
         TimeSpec::Named(name) => windows.get(name),
         TimeSpec::Explicit(w) => w,
     };
     let remote = matches!(n.channel, Channel::Phone | Channel::Sms | Channel::Wechat);
-    let quiet = cal.quiet_hours();
     if !remote || (quiet.is_empty() && rest.is_empty()) {
         return Ok(Some(window));
     }
     // As for a step: quiet hours covering the whole window are the calendar's error.
     let free = window.outside(quiet).ok_or_else(|| {
-        let q: Vec<String> = quiet.iter().map(|w| w.to_string()).collect();
+        let q: Vec<String> = cal.quiet_hours().iter().map(|w| w.to_string()).collect();
         Located::new(
             "/quiet_hours",
             format!(
@@ -422,11 +429,19 @@ fn time_window(
     if rest.is_empty() {
         return Ok(Some(free));
     }
-    let blocked: Vec<TimeWindow> = quiet.iter().chain(rest).copied().collect();
+    let blocked = hours.blocked;
     Ok(free
-        .outside(&blocked)
-        .or_else(|| windows.day.outside(&blocked))
-        .or_else(|| windows.evening.outside(&blocked)))
+        .outside(blocked)
+        .or_else(|| windows.day.outside(blocked))
+        .or_else(|| windows.evening.outside(blocked)))
+}
+
+/// The hours that keep calls and messages out, sorted and merged: the clinic's quiet
+/// hours, the patient's rest hours, and both together.
+struct Hours<'a> {
+    quiet: &'a [TimeWindow],
+    rest: &'a [TimeWindow],
+    blocked: &'a [TimeWindow],
 }
 
 /// The patient's opt-outs and refusals, wherever recorded.

@@ -120,13 +120,19 @@ impl Planner<'_> {
                 }
             }
         }
-        if *occ as usize > self.rules.limits.max_occurrences_per_step {
-            // What gave the occurrences: the course's sessions, or the milestones'
-            // dates (through the anchor steps, times the repeats).
-            let sessions = matches!(
-                step.anchor,
-                crate::compile::Anchor::EachSession | crate::compile::Anchor::UpcomingSession
-            );
+        // What gave the occurrences: the course's sessions (numbered from 1, one each),
+        // or the milestones' dates (through the anchor steps, times the repeats; numbered
+        // from 0).
+        let sessions = matches!(
+            step.anchor,
+            crate::compile::Anchor::EachSession | crate::compile::Anchor::UpcomingSession
+        );
+        let made = if sessions {
+            occ.saturating_sub(1)
+        } else {
+            *occ
+        };
+        if made as usize > self.rules.limits.max_occurrences_per_step {
             return Err(episode_error(
                 &self.what(),
                 if sessions { "/course" } else { "/milestones" }.into(),

@@ -9,6 +9,7 @@ use crate::error::{Located, Result};
 use crate::model::Channel;
 use crate::time::TimeWindow;
 use chrono::{NaiveDate, NaiveTime};
+use std::borrow::Cow;
 
 /// The tag that gives a patient rest hours when none are given (docs/domain.md §4).
 pub(crate) const NIGHT_SHIFT: &str = "night_shift";
@@ -17,9 +18,32 @@ pub(crate) const NIGHT_SHIFT: &str = "night_shift";
 /// the start of the calendar's `afternoon` window as the calendar gives it (or 14:00),
 /// before the opening hours cut it: in a clinic closing at noon, whose afternoon is its
 /// morning, a night-shift worker still rests until the afternoon.
+/// The clinic's quiet hours as a plan reads them: sorted and merged (borrowed when the
+/// calendar gives them so, as calendars of a few ranges do).
+pub(super) fn quiet_hours(cal: &crate::calendar::Calendar) -> Cow<'_, [TimeWindow]> {
+    let quiet = cal.quiet_hours();
+    if TimeWindow::are_merged(quiet) {
+        Cow::Borrowed(quiet)
+    } else {
+        Cow::Owned(TimeWindow::merged(quiet.iter().copied()))
+    }
+}
+
+/// The quiet hours and the rest hours together, sorted and merged; empty when the patient
+/// has no rest hours (the quiet hours alone are then what blocks).
+pub(super) fn blocked_hours(quiet: &[TimeWindow], rest: &[TimeWindow]) -> Vec<TimeWindow> {
+    if rest.is_empty() {
+        Vec::new()
+    } else {
+        TimeWindow::merged(quiet.iter().chain(rest).copied())
+    }
+}
+
 pub(super) fn rest_hours(patient: &Patient, cal: &crate::calendar::Calendar) -> Vec<TimeWindow> {
     if !patient.rest_hours.is_empty() {
-        return patient.rest_hours.clone();
+        // Sorted and merged once per plan: every task reads them (audit 27: 30,000
+        // overlapping ranges were compared with every task's window).
+        return TimeWindow::merged(patient.rest_hours.iter().copied());
     }
     let night = patient.tags.iter().any(|t| t == NIGHT_SHIFT);
     let until = cal.given_windows().afternoon.start;
@@ -110,7 +134,7 @@ impl Planner<'_> {
     #[inline(never)]
     fn time_window_blocked(&self, step: &Step, due: NaiveDate) -> Result<Option<TimeWindow>> {
         let window = self.own_window(step, due);
-        let quiet = self.cal.quiet_hours();
+        let quiet = &*self.quiet;
         if !Self::remote(step) || (quiet.is_empty() && self.rest.is_empty()) {
             return Ok(Some(window));
         }
@@ -127,14 +151,14 @@ impl Planner<'_> {
         // Quiet and rest hours together, over the whole window: the longer free part of
         // it (audit 24: the part the quiet hours left was cut again by the rest hours,
         // and a longer morning lost to a shorter afternoon).
-        let blocked: Vec<TimeWindow> = quiet.iter().chain(&self.rest).copied().collect();
+        let blocked = self.blocked();
         // A patient who rests through the working day (a night-shift worker sleeping
         // until 18:00) is called in the calendar's evening window rather than not at
         // all: the care call always happens (docs/domain.md §8), never in rest hours.
         Ok(window
-            .outside(&blocked)
-            .or_else(|| self.windows.day.outside(&blocked))
-            .or_else(|| self.windows.evening.outside(&blocked)))
+            .outside(blocked)
+            .or_else(|| self.windows.day.outside(blocked))
+            .or_else(|| self.windows.evening.outside(blocked)))
     }
 
     /// On the day of the event (or fact) a task counts from, what its own window leaves
@@ -153,11 +177,17 @@ impl Planner<'_> {
         if !Self::remote(step) {
             return Some(window);
         }
-        let blocked: Vec<TimeWindow> = (self.cal.quiet_hours().iter())
-            .chain(&self.rest)
-            .copied()
-            .collect();
-        window.outside(&blocked)
+        window.outside(self.blocked())
+    }
+
+    /// What keeps calls and messages out: the quiet and rest hours, sorted and merged
+    /// once per plan.
+    pub(super) fn blocked(&self) -> &[TimeWindow] {
+        if self.rest.is_empty() {
+            &self.quiet
+        } else {
+            &self.blocked
+        }
     }
 
     /// The part of `window` outside the clinic's quiet hours; when they cover all of it
@@ -166,11 +196,13 @@ impl Planner<'_> {
     /// patient's rest hours. A calendar read from JSON leaves part of its `day` window
     /// free, so the error is for calendars that do not.
     fn outside_quiet(&self, step: &Step, window: TimeWindow) -> Result<TimeWindow> {
-        let quiet = self.cal.quiet_hours();
+        let quiet = &*self.quiet;
         let fallback =
             || (self.windows.day.outside(quiet)).or_else(|| self.windows.evening.outside(quiet));
         window.outside(quiet).or_else(fallback).ok_or_else(|| {
-            let q: Vec<String> = quiet.iter().map(|w| w.to_string()).collect();
+            let q: Vec<String> = (self.cal.quiet_hours().iter())
+                .map(|w| w.to_string())
+                .collect();
             Located::new(
                 "/quiet_hours",
                 format!(

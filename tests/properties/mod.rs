@@ -24,6 +24,7 @@ mod history;
 mod months;
 mod plans;
 mod strategies;
+mod windows;
 
 use strategies::*;
 
