@@ -120,30 +120,40 @@ impl Planner<'_> {
                 }
             }
         }
-        // What gave the occurrences: the course's sessions (numbered from 1, one each),
-        // or the milestones' dates (through the anchor steps, times the repeats; numbered
-        // from 0).
+        if *occ as usize > self.rules.limits.max_occurrences_per_step {
+            return self.too_many(program, step, *occ);
+        }
+        Ok(())
+    }
+
+    /// `Err` when the step made more occurrences than `max_occurrences_per_step`: `next`
+    /// is the number the next one would have. A course's sessions are numbered from 1,
+    /// one each (so a course of exactly the limit is within it), the dates of milestones
+    /// (through the anchor steps, times the repeats) from 0.
+    #[cold]
+    #[inline(never)]
+    fn too_many(&self, program: &Program, step: &Step, next: u32) -> Result<()> {
         let sessions = matches!(
             step.anchor,
             crate::compile::Anchor::EachSession | crate::compile::Anchor::UpcomingSession
         );
         let made = if sessions {
-            occ.saturating_sub(1)
+            next.saturating_sub(1)
         } else {
-            *occ
+            next
         };
-        if made as usize > self.rules.limits.max_occurrences_per_step {
-            return Err(episode_error(
-                &self.what(),
-                if sessions { "/course" } else { "/milestones" }.into(),
-                format!(
-                    "step {}/{} has more than the limit max_occurrences_per_step ({}) occurrences",
-                    program.id, step.info.step, self.rules.limits.max_occurrences_per_step
-                ),
-                Some("max_occurrences_per_step"),
-            ));
+        if made as usize <= self.rules.limits.max_occurrences_per_step {
+            return Ok(());
         }
-        Ok(())
+        Err(episode_error(
+            &self.what(),
+            if sessions { "/course" } else { "/milestones" }.into(),
+            format!(
+                "step {}/{} has more than the limit max_occurrences_per_step ({}) occurrences",
+                program.id, step.info.step, self.rules.limits.max_occurrences_per_step
+            ),
+            Some("max_occurrences_per_step"),
+        ))
     }
 
     /// Why a task of `step` due at `at` (its day and the start of its time window) does
