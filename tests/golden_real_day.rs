@@ -531,3 +531,54 @@ fn nothing_counted_from_a_visit_comes_before_the_event() {
         ("2026-03-02".to_string(), "10:00:00".to_string(), None)
     );
 }
+
+/// docs/domain.md §9, "staff on duty call from home": a task the rules keep on a day the
+/// clinic is closed says so (`closed`), so a host hands it to whoever is on duty; a task
+/// the calendar moved to an open day says nothing (audits 12, 14, 20, 26 asked for it).
+/// Official 2026 calendar, weekends and holidays closed: National Day runs from Thu 1 to
+/// Wed 7 October 2026 (30 Sep 2026 is a Wednesday).
+/// - A key customer's repair on Wed 30 Sep: the callback's three days (Thu 1 to Sat 3
+///   Oct) are all holiday, and it keeps its first day (`beyond_max_shift: keep`):
+///   `closed: holiday`. The repair's message three days on (Sat 3 Oct) is not closed:
+///   the message system sends every day (the calendar's `messages` closes none).
+/// - A complaint logged on Thu 1 Oct at 10:00: the same-day call keeps its day
+///   (`closed_day: keep`): `closed: holiday`.
+#[test]
+fn a_task_kept_on_a_closed_day_says_why() {
+    let cal = Calendar::china(2026).unwrap();
+    let closed = |json: &str| -> Vec<String> {
+        let p = builtin().plan(&episode(json), &cal).unwrap();
+        let json = p.to_json().unwrap();
+        assert_eq!(json, serde_json::to_string(&p).unwrap());
+        let back: Plan = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, p, "read back");
+        (p.tasks.iter())
+            .filter(|t| t.due <= chrono::NaiveDate::from_ymd_opt(2026, 10, 8).unwrap())
+            .map(|t| {
+                let closed = t.closed.map_or("-".to_string(), |r| ser(&r));
+                format!("{} {} {closed}", t.due, t.step())
+            })
+            .collect()
+    };
+    assert_eq!(
+        closed(
+            r#"{"id": "r-2", "event": "repair", "at": "2026-09-30T10:00:00",
+                "patient": {"id": "c-00001", "tags": ["key_customer"]}}"#
+        ),
+        [
+            "2026-10-01 key-customer-callback holiday",
+            "2026-10-03 message -",
+        ]
+    );
+    assert_eq!(
+        closed(
+            r#"{"id": "c-2", "event": "complaint", "at": "2026-10-01T10:00:00",
+                "patient": {"id": "p-72"}}"#
+        )[0],
+        "2026-10-01 first-call holiday"
+    );
+    // Tasks the calendar moved are on open days: none is marked.
+    let moved = crate::support::plan_on(BEFORE_SPRING_FESTIVAL, &official_2026());
+    assert!(moved.tasks.iter().any(|t| t.shifted.is_some()));
+    assert!(moved.tasks.iter().all(|t| t.closed.is_none()));
+}

@@ -66,6 +66,14 @@ fn notes(t: &Task, lang: Lang) -> String {
             r.label(lang)
         );
     }
+    if let Some(r) = t.closed {
+        // Kept on a day the clinic (or the task's channel) does not work: on duty.
+        let _ = if zh {
+            write!(out, "  [{}，值班处理]", r.label(lang))
+        } else {
+            write!(out, "  [{}: whoever is on duty]", r.label(lang))
+        };
+    }
     if t.beyond_calendar {
         let _ = write!(
             out,

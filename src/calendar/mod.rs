@@ -629,6 +629,12 @@ impl Calendar {
         self.crew_closed(Crew::of(channel), date)
     }
 
+    /// True when the calendar is known to close no day to `crew` (a plan then has no
+    /// task of it on a closed day to mark).
+    pub(crate) fn never_closes(&self, crew: Crew) -> bool {
+        self.2.never_closes(crew)
+    }
+
     /// Why `crew` does not work on `date`, or `None` if it does.
     #[inline]
     pub(crate) fn crew_closed(&self, crew: Crew, date: NaiveDate) -> Option<ShiftReason> {

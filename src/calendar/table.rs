@@ -190,6 +190,13 @@ impl Table {
         }
     }
 
+    /// True when the table says `crew` works every day.
+    pub(super) fn never_closes(&self, crew: Crew) -> bool {
+        self.0
+            .as_deref()
+            .is_some_and(|c| c[crew_index(crew)].always)
+    }
+
     /// Why `crew` does not work on `date`: `Some(None)` if it works, `None` when there is
     /// no table (then the rules answer).
     #[inline]

@@ -95,6 +95,7 @@ impl Planner<'_> {
             window,
             nominal,
             shifted,
+            closed: None,
             beyond_calendar: !self.cal.covers(due) || !self.cal.covers(nominal),
             expires,
             status: None,

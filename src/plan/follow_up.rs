@@ -76,6 +76,7 @@ impl Planner<'_> {
                 window,
                 nominal: f.due,
                 shifted: None,
+                closed: None,
                 beyond_calendar: !self.cal.covers(f.due),
                 expires: shift::add_days(latest, 7),
                 status: None,

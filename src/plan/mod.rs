@@ -461,6 +461,7 @@ impl RuleSet {
         } else {
             sort_by_keys(&mut plan.tasks, key);
         }
+        mark_closed(&mut plan.tasks, calendar);
         if !far_from_the_ends(
             episode,
             history,
@@ -606,6 +607,47 @@ fn sort_by_keys<K: Ord + Copy + Default>(tasks: &mut [Task], key: impl Fn(&Task)
         tasks.swap(k, j);
     }
 }
+/// Marks the tasks whose channel the calendar closes on their due day
+/// ([`Task::closed`]): kept there on purpose, by their step's policy or the history.
+pub(super) fn mark_closed(tasks: &mut [Task], calendar: &Calendar) {
+    use crate::calendar::Crew;
+    // The crews the calendar never closes (every crew of the default calendar, the
+    // message system of most): their tasks are left unmarked with no lookup.
+    let never = [Crew::Clinic, Crew::CallDesk, Crew::Messages].map(|c| calendar.never_closes(c));
+    if never.iter().all(|n| *n) {
+        return;
+    }
+    for t in tasks {
+        let crew = Crew::of(t.channel());
+        let index = match crew {
+            Crew::Clinic => 0,
+            Crew::CallDesk => 1,
+            Crew::Messages => 2,
+        };
+        if never[index] {
+            t.closed = None;
+            continue;
+        }
+        // A task the calendar moved went to a day its channel works.
+        let moved_to_work = matches!(
+            t.shifted,
+            Some(
+                ShiftReason::ClosedWeekday
+                    | ShiftReason::ClosedDate
+                    | ShiftReason::Holiday
+                    | ShiftReason::Weekend
+                    | ShiftReason::CallDeskClosed
+                    | ShiftReason::MessagesClosed
+            )
+        );
+        t.closed = if moved_to_work {
+            None
+        } else {
+            calendar.crew_closed(crew, t.due)
+        };
+    }
+}
+
 /// Plans of at most this many tasks are sorted in place: the standard library sorts
 /// them by insertion, few moves; longer ones would be quicksorted, moving whole tasks
 /// many times, so they sort their keys instead.

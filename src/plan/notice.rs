@@ -250,6 +250,7 @@ impl RuleSet {
                 window,
                 nominal,
                 shifted,
+                closed: None,
                 beyond_calendar: !calendar.covers(due) || !calendar.covers(nominal),
                 expires: Some(expires),
                 status: None,
@@ -261,6 +262,7 @@ impl RuleSet {
                 filled,
             });
         }
+        super::mark_closed(&mut plan.tasks, calendar);
         plan.tasks.sort_by(|a, b| {
             (a.due, a.window.start, a.step()).cmp(&(b.due, b.window.start, b.step()))
         });

@@ -94,6 +94,13 @@ pub struct Task {
     pub nominal: NaiveDate,
     /// Why `due` differs from `nominal`, if it does.
     pub shifted: Option<ShiftReason>,
+    /// Why the calendar closes the task's channel on its due day (`holiday`,
+    /// `closed_date`, `call_desk_closed`…), when it does; `None` on a day it works. Such a
+    /// task was kept there on purpose — its step's `closed_day: keep` or `beyond_max_shift:
+    /// keep` (a complaint's same-day call, a promise within three days), a day the patient
+    /// agreed or staff picked, a call the history records — and goes to whoever is on duty
+    /// (audits 12, 14, 20, 26: nothing said so).
+    pub closed: Option<ShiftReason>,
     /// True when the due or nominal day is outside the dates the calendar covers: its
     /// holidays and closures there are unknown, so the day may still move (or, for a
     /// task that never moves, such as a greeting, it may be dropped when the calendar
@@ -194,6 +201,7 @@ impl PartialEq for Task {
                 self.window,
                 self.nominal,
                 self.shifted,
+                self.closed,
                 self.beyond_calendar,
                 self.expires,
                 self.status,
@@ -205,6 +213,7 @@ impl PartialEq for Task {
                 other.window,
                 other.nominal,
                 other.shifted,
+                other.closed,
                 other.beyond_calendar,
                 other.expires,
                 other.status,
@@ -494,6 +503,7 @@ impl std::fmt::Debug for Task {
             .field("window", &self.window)
             .field("nominal", &self.nominal)
             .field("shifted", &self.shifted)
+            .field("closed", &self.closed)
             .field("beyond_calendar", &self.beyond_calendar)
             .field("expires", &self.expires)
             .field("picked_by", &self.picked_by())

@@ -74,6 +74,10 @@ struct Repr {
     nominal: NaiveDate,
     /// Why `due` differs from `nominal`, if it does.
     shifted: Option<ShiftReason>,
+    /// Why the calendar closes the task's channel on its due day, when it does: a task
+    /// kept there (its step's `keep`, an agreed or picked day, a call the history records).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    closed: Option<ShiftReason>,
     /// The due or nominal day is outside the dates the calendar covers: it may still move.
     #[serde(default, skip_serializing_if = "is_false")]
     beyond_calendar: bool,
@@ -143,6 +147,7 @@ impl Serialize for Task {
         };
         let waits_for = info.wait_for.as_ref().filter(|_| self.waiting);
         let optional = [
+            self.closed.is_some(),
             self.beyond_calendar,
             info.picked_by.is_some(),
             waits_for.is_some(),
@@ -172,6 +177,10 @@ impl Serialize for Task {
         m.serialize_field("window", &self.window)?;
         m.serialize_field("nominal", &Day(self.nominal))?;
         m.serialize_field("shifted", &self.shifted)?;
+        match self.closed {
+            Some(c) => m.serialize_field("closed", &Some(c))?,
+            None => m.skip_field("closed")?,
+        }
         if self.beyond_calendar {
             m.serialize_field("beyond_calendar", &self.beyond_calendar)?;
         } else {
@@ -246,6 +255,7 @@ impl<'de> Deserialize<'de> for Task {
             window: r.window,
             nominal: r.nominal,
             shifted: r.shifted,
+            closed: r.closed,
             beyond_calendar: r.beyond_calendar,
             expires: r.expires,
             status: r.status,

@@ -313,6 +313,10 @@ fn task<'p>(
         Some(r) => string(out, r.name()),
         None => out.push_str("null"),
     }
+    if let Some(r) = t.closed {
+        key(out, "closed");
+        string(out, r.name());
+    }
     if t.beyond_calendar {
         key(out, "beyond_calendar");
         out.push_str("true");

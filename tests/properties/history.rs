@@ -158,6 +158,10 @@ proptest! {
         let base = builtin().plan(&ep, &cal).unwrap();
         let h = history(&base.tasks, &raws);
         let first = builtin().plan_with(&ep, &h, &cal).unwrap();
+        // Agreed, picked and recorded days too: `closed` is the calendar's word on them.
+        for t in &first.tasks {
+            prop_assert_eq!(t.closed, cal.closed_reason_for(t.channel(), t.due), "{}", t.id());
+        }
         let mut shuffled = h.clone();
         for (a, b) in &swaps {
             if !shuffled.outcomes.is_empty() {

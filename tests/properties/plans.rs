@@ -188,6 +188,9 @@ proptest! {
         let cal = spec.build(ep.date());
         let plan = rules.plan(&ep, &cal).unwrap();
         for t in &plan.tasks {
+            // `closed` is the calendar's word on the task's channel and due day, and only
+            // tasks kept on their day carry one.
+            prop_assert_eq!(t.closed, cal.closed_reason_for(t.channel(), t.due), "{}", t.id());
             // A supervisor's escalation is internal work, on a day the clinic is open.
             if t.derived.is_some() {
                 prop_assert!(cal.works(t.channel(), t.due), "{} is due on {} ({:?})", t.id(), t.due, cal);
