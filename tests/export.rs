@@ -710,6 +710,7 @@ fn csv_of_every_sample_reads_back_with_an_rfc4180_reader() {
                     .unwrap_or_default()
             );
             assert_eq!(cell("shifted"), task.shifted.map_or("", |r| r.name()));
+            assert_eq!(cell("closed"), task.closed.map_or("", |r| r.name()));
             assert_eq!(
                 cell("as_of_status"),
                 task.status
@@ -731,7 +732,7 @@ fn csv_day1_call_of_the_sample_inpatient() {
         .collect();
     assert_eq!(
         rows[1],
-        "plastic-aftercare/day-1-call/ep-1001/0,p-42,ep-1001,plastic-aftercare,day-1-call,0,,,phone,customer_service,u-3,2026-03-03,09:00,18:00,2026-03-03,2026-03-03,2026-03-03,,2026-03-10,superseded,,no_answer,,术后第一天回访,告知切口处勿沾水；忌辛辣刺激性食物、发物，忌烟、酒；勿服阿司匹林类血溶性药物；通知顾客2026-03-04来院复查换药。"
+        "plastic-aftercare/day-1-call/ep-1001/0,p-42,ep-1001,plastic-aftercare,day-1-call,0,,,phone,customer_service,u-3,2026-03-03,09:00,18:00,2026-03-03,2026-03-03,2026-03-03,,2026-03-10,superseded,,no_answer,,术后第一天回访,告知切口处勿沾水；忌辛辣刺激性食物、发物，忌烟、酒；勿服阿司匹林类血溶性药物；通知顾客2026-03-04来院复查换药。,"
     );
     let attempt = rows
         .iter()
@@ -751,7 +752,7 @@ fn csv_day1_call_of_the_sample_inpatient() {
             ..Options::default()
         },
     );
-    assert!(en.contains(",Day-1 aftercare call,\"Keep the incision dry; no spicy food, \"\"fa wu\"\" foods, smoking or alcohol; no aspirin-type drugs; come back on 2026-03-04 for the check-up and dressing change.\"\r\n"));
+    assert!(en.contains(",Day-1 aftercare call,\"Keep the incision dry; no spicy food, \"\"fa wu\"\" foods, smoking or alcohol; no aspirin-type drugs; come back on 2026-03-04 for the check-up and dressing change.\",\r\n"));
 }
 
 #[test]
@@ -878,5 +879,39 @@ fn a_plan_passed_twice_is_exported_once() {
     assert_eq!(
         export::csv([&plan, &plan], &options),
         export::csv([&plan], &options)
+    );
+}
+
+/// A complaint logged on Labour Day (Fri 1 May 2026, official calendar): its same-day
+/// call keeps the holiday (`Task::closed`), and every export says so — iCalendar's
+/// `X-FOLLOWUP-CLOSED`, FHIR's business status `closed:holiday`, the CSV's last column.
+#[test]
+fn a_call_kept_on_a_holiday_is_marked_in_every_export() {
+    let ep = crate::support::episode(
+        r#"{"id": "c-1", "event": "complaint", "at": "2026-05-01T11:00:00", "patient": {"id": "p-1"}}"#,
+    );
+    let plan = crate::support::builtin()
+        .plan(&ep, &followup::calendar::Calendar::china(2026).unwrap())
+        .unwrap();
+    let first = &plan.tasks[0];
+    assert_eq!(first.id(), "complaint/first-call/c-1/0");
+    assert_eq!(first.closed.map(|r| r.name()), Some("holiday"));
+    let o = Options {
+        bom: false,
+        ..Options::default()
+    };
+    let ics = export::ics([&plan], &o);
+    let vtodo = ics.split("BEGIN:VTODO").nth(1).unwrap();
+    assert!(
+        vtodo.contains("UID:complaint/first-call/c-1/0\r\n"),
+        "{vtodo}"
+    );
+    assert!(vtodo.contains("X-FOLLOWUP-CLOSED:holiday\r\n"), "{vtodo}");
+    assert!(export::fhir([&plan], &o).contains("closed:holiday"));
+    let csv = export::csv([&plan], &o);
+    let row = csv.split("\r\n").nth(1).unwrap();
+    assert!(
+        row.starts_with("complaint/first-call/c-1/0,") && row.ends_with(",holiday"),
+        "{row}"
     );
 }

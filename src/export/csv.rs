@@ -13,8 +13,9 @@ use std::fmt::{self, Write};
 /// `expires`; `state` (`open`, `started`, `done`, `superseded`, `expired`: what the
 /// history and the as-of day say), `as_of_status` (`upcoming`, `open`, `missed`,
 /// `expired`, `closed`, `waiting` or empty), `outcome` (the history's outcome or empty), `waits_for`;
-/// `title`, `script` in [`Options::lang`].
-pub const CSV_COLUMNS: [&str; 25] = [
+/// `title`, `script` in [`Options::lang`]; `closed` (why the calendar closes the task's
+/// channel on its due day, [`Task::closed`], or empty).
+pub const CSV_COLUMNS: [&str; 26] = [
     "id",
     "patient",
     "episode",
@@ -40,6 +41,7 @@ pub const CSV_COLUMNS: [&str; 25] = [
     "waits_for",
     "title",
     "script",
+    "closed",
 ];
 
 /// The plans as CSV (RFC 4180): a header row ([`CSV_COLUMNS`]), then one
@@ -126,6 +128,7 @@ fn cells(t: &Task, o: &Options) -> Vec<String> {
         opt(t.waits_for().map(str::to_string)),
         t.title().get(o.lang).into(),
         opt(t.script().map(|s| s.get(o.lang).into())),
+        opt(t.closed.map(|r| r.name().into())),
     ]
 }
 

@@ -106,6 +106,9 @@ fn resource(plan: &Plan, t: &Task, o: &Options) -> FhirTask {
     if t.beyond_calendar {
         facts.push("beyond-calendar".into());
     }
+    if let Some(r) = t.closed {
+        facts.push(format!("closed:{}", r.name()));
+    }
     let business_status = (!facts.is_empty()).then(|| CodeableConcept {
         text: Some(facts.join(", ")),
         coding: facts

@@ -47,7 +47,7 @@
 //! | `partOf` | for a derived task (an attempt, an escalation…): the task it was made from, by identifier |
 //! | `status` | `completed` (the history says done: the patient was reached — done, declined or an abnormal recovery reported), `cancelled` (closed without being done: a later attempt took over; or expired on the as-of day), `in-progress` (an outcome recorded, not closed), else `ready` |
 //! | `statusReason` | for `cancelled`: why, as text |
-//! | `businessStatus` | one coding of `<base>/business-status` per engine fact: `shifted:<reason>`, `derived:<name>`, `waits-for:<fact>`, `outcome:<outcome>`, `as-of:<status>`, `beyond-calendar`; left out when there is none |
+//! | `businessStatus` | one coding of `<base>/business-status` per engine fact: `shifted:<reason>`, `derived:<name>`, `waits-for:<fact>`, `outcome:<outcome>`, `as-of:<status>`, `beyond-calendar`, `closed:<reason>` (a task kept on a day the calendar closes its channel); left out when there is none |
 //! | `intent` | `order`: the clinic's rules direct its own staff |
 //! | `code` | the step: code `<program>/<step>` of `<base>/step`, the title as display and text |
 //! | `description` | the title |
