@@ -72,15 +72,15 @@ const VALUES: &[(&str, &str, &str, &str)] = &[
         "电话咨询",
         "phone consultant",
     ),
-    ("category", "dental", "齿科", "dental"),
-    ("category", "injection", "注射", "injection"),
+    ("category", "dental", "口腔", "dental"),
+    ("category", "injection", "注射微整", "injection"),
     ("category", "laser", "激光", "laser"),
     ("category", "microneedling", "微针", "microneedling"),
     ("category", "non_invasive", "无创", "non-invasive"),
     ("category", "peel", "焕肤", "peel"),
     ("category", "plastic", "整形", "plastic surgery"),
     ("category", "skin", "皮肤", "skin care"),
-    ("category", "thread_lift", "线雕", "thread lift"),
+    ("category", "thread_lift", "埋线", "thread lift"),
     ("outcome", "booked", "已预约", "booked"),
     ("outcome", "no_show", "未到院", "no-show"),
     ("outcome", "not_booked", "未预约", "not booked"),
@@ -125,6 +125,24 @@ const MILESTONES: &[Row] = &[
 fn pick(rows: &[Row], id: &str, lang: Lang) -> Option<&'static str> {
     let (_, zh, en) = rows.iter().find(|r| r.0 == id)?;
     Some(lang.pick((zh, en)))
+}
+
+/// The id whose label, in either language, is `label`, for a word of kind `what` (an
+/// `event`, an `attribute`, a `milestone`, else the values of the attribute `what`): what
+/// a CRM that sends the Chinese word (`整形`) meant (`plastic`).
+pub(crate) fn id_of_label(what: &str, label: &str) -> Option<&'static str> {
+    let same = |zh: &str, en: &str| zh == label || en.eq_ignore_ascii_case(label);
+    let rows = match what {
+        "event" => EVENTS,
+        "attribute" => ATTRIBUTES,
+        "milestone" => MILESTONES,
+        _ => {
+            return (VALUES.iter())
+                .find(|(a, _, zh, en)| *a == what && same(zh, en))
+                .map(|r| r.1);
+        }
+    };
+    rows.iter().find(|(_, zh, en)| same(zh, en)).map(|r| r.0)
 }
 
 /// The label of an event (`procedure` → `手术/治疗` / `procedure`).

@@ -248,6 +248,14 @@ pub(crate) fn unknown(at: &str, what: &str, value: &str, known: &BTreeSet<Arc<st
     };
     if let Some(near) = nearest(value, &list) {
         message.push_str(&format!("; did you mean {:?}?", shown(near)));
+    } else if let Some(id) =
+        crate::labels::id_of_label(what, value).filter(|id| known.contains(*id))
+    {
+        // The word's label rather than its id (a CRM that sends `整形` for `plastic`).
+        message.push_str(&format!(
+            "; {:?} is the label of {id:?}: did you mean {id:?}?",
+            given
+        ));
     }
     Located::new(at, message)
 }

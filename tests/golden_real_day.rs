@@ -552,6 +552,17 @@ fn a_task_kept_on_a_closed_day_says_why() {
         assert_eq!(json, serde_json::to_string(&p).unwrap());
         let back: Plan = serde_json::from_str(&json).unwrap();
         assert_eq!(back, p, "read back");
+        // Only a closed day's reason reads back as one (audit 28: "agreed" was taken).
+        if json.contains(r#""closed":"holiday""#) {
+            let wrong = json.replacen(r#""closed":"holiday""#, r#""closed":"agreed""#, 1);
+            let e = serde_json::from_str::<Plan>(&wrong)
+                .unwrap_err()
+                .to_string();
+            assert!(
+                e.contains("\"closed\": \"agreed\" is no reason a day is closed"),
+                "{e}"
+            );
+        }
         (p.tasks.iter())
             .filter(|t| t.due <= chrono::NaiveDate::from_ymd_opt(2026, 10, 8).unwrap())
             .map(|t| {

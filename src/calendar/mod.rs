@@ -192,6 +192,28 @@ pub enum ShiftReason {
 }
 
 impl ShiftReason {
+    /// True for the reasons a calendar closes a day (`closed_weekday`, `closed_date`,
+    /// `holiday`, `weekend`, `call_desk_closed`, `messages_closed`): what
+    /// [`Calendar::closed_reason_for`] and [`crate::plan::Task::closed`] may say; false for
+    /// the moves of other causes (`after_event`, `agreed`…).
+    ///
+    /// ```
+    /// use followup::calendar::ShiftReason;
+    /// assert!(ShiftReason::Holiday.is_closed_day());
+    /// assert!(!ShiftReason::Agreed.is_closed_day());
+    /// ```
+    pub fn is_closed_day(self) -> bool {
+        matches!(
+            self,
+            ShiftReason::ClosedWeekday
+                | ShiftReason::ClosedDate
+                | ShiftReason::Holiday
+                | ShiftReason::Weekend
+                | ShiftReason::CallDeskClosed
+                | ShiftReason::MessagesClosed
+        )
+    }
+
     /// The name as written in JSON (`closed_weekday`, `after_event`…).
     pub fn name(self) -> &'static str {
         match self {

@@ -154,6 +154,17 @@ fn milestone_dates(ep: &Episode, limits: &Limits) -> Result<(), Located> {
                     format!("{name} on {d} is before the event on {day}: expected a date on or after the event's day"),
                 ));
             }
+            // A date given twice is a slip (a CRM row copied): each visit would get its
+            // reminder and reception twice (audit 29).
+            if let Some(first) = dates.0[..i].iter().position(|x| x == d) {
+                return Err(Located::new(
+                    format!("{}/{i}", at()),
+                    format!(
+                        "{name} on {d} is given twice (also {}/{first}): expected each date once",
+                        at()
+                    ),
+                ));
+            }
         }
     }
     Ok(())

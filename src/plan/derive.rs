@@ -163,12 +163,27 @@ impl Planner<'_> {
             .checked_add_signed(TimeDelta::minutes(after_minutes))
             .unwrap_or(at);
         let keep = step.closed_day == crate::model::ClosedDay::Keep;
-        let placed = self.first_moment(
-            step.info.channel,
-            t,
-            &|p: &Self, day| p.time_window(step, day),
-            keep,
-        )?;
+        // A call recorded on a day the calendar closes its channel was made by staff on
+        // duty (a call its step keeps there): the next try is theirs too, later that day
+        // (audit 28: it went a week on, past the closure, though the day-1 call stayed).
+        let on_duty =
+            !keep && at.date() == t.date() && !self.cal.works(step.info.channel, at.date());
+        let today = if on_duty {
+            (self.time_window(step, t.date())?)
+                .and_then(|w| shift::after_time(w, t.time()))
+                .map(|w| (t.date(), w, None))
+        } else {
+            None
+        };
+        let placed = match today {
+            Some(placed) => Some(placed),
+            None => self.first_moment(
+                step.info.channel,
+                t,
+                &|p: &Self, day| p.time_window(step, day),
+                keep,
+            )?,
+        };
         let Some(placed) = placed else {
             self.dropped(
                 step,

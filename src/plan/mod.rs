@@ -629,17 +629,7 @@ pub(super) fn mark_closed(tasks: &mut [Task], calendar: &Calendar) {
             continue;
         }
         // A task the calendar moved went to a day its channel works.
-        let moved_to_work = matches!(
-            t.shifted,
-            Some(
-                ShiftReason::ClosedWeekday
-                    | ShiftReason::ClosedDate
-                    | ShiftReason::Holiday
-                    | ShiftReason::Weekend
-                    | ShiftReason::CallDeskClosed
-                    | ShiftReason::MessagesClosed
-            )
-        );
+        let moved_to_work = t.shifted.is_some_and(ShiftReason::is_closed_day);
         t.closed = if moved_to_work {
             None
         } else {

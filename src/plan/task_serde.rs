@@ -77,6 +77,10 @@ struct Repr {
     /// Why the calendar closes the task's channel on its due day, when it does: a task
     /// kept there (its step's `keep`, an agreed or picked day, a call the history records).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        any(test, feature = "schema"),
+        schemars(with = "Option<crate::schema::strings::ClosedReason>")
+    )]
     closed: Option<ShiftReason>,
     /// The due or nominal day is outside the dates the calendar covers: it may still move.
     #[serde(default, skip_serializing_if = "is_false")]
@@ -229,6 +233,12 @@ impl<'de> Deserialize<'de> for Task {
             return Err(serde::de::Error::custom(format!(
                 "the task id {:?} does not match its program, step, episode and occurrence: expected {expected:?}",
                 r.id
+            )));
+        }
+        if let Some(c) = r.closed.filter(|c| !c.is_closed_day()) {
+            return Err(serde::de::Error::custom(format!(
+                "\"closed\": {:?} is no reason a day is closed: expected one of closed_weekday, closed_date, holiday, weekend, call_desk_closed, messages_closed",
+                c.name()
             )));
         }
         let waiting = r.waits_for.is_some();

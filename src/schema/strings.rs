@@ -225,6 +225,31 @@ impl JsonSchema for NoticeChannel {
     }
 }
 
+/// Why a calendar closes a day: the reasons `Task::closed` may give.
+pub(crate) struct ClosedReason;
+
+impl JsonSchema for ClosedReason {
+    fn schema_name() -> Cow<'static, str> {
+        "ClosedReason".into()
+    }
+
+    fn schema_id() -> Cow<'static, str> {
+        "followup::schema::ClosedReason".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        let mut schema = object(json!({
+            "type": "string",
+            "enum": ["closed_weekday", "closed_date", "holiday", "weekend", "call_desk_closed", "messages_closed"]
+        }));
+        super::describe(
+            &mut schema,
+            "Why the calendar closes the task's channel on its due day: the task was kept there on purpose, for whoever is on duty.",
+        );
+        schema
+    }
+}
+
 /// A map whose keys are ids (milestone names).
 pub(crate) struct IdMap<V>(std::marker::PhantomData<V>);
 

@@ -196,3 +196,35 @@ fn a_recorded_call_is_not_superseded_by_a_closure_added_later() {
         ["t/day-1-call/ep-1/0 superseded day-3-call 2026-03-03"]
     );
 }
+
+/// A laser treatment on Wed 30 Sep: its day-1 call, Thu 1 Oct, has no open day within
+/// its `max_shift` and keeps its day (`beyond_max_shift: keep`): staff on duty call,
+/// `closed: holiday`. They call at 10:00, no answer: the second try is theirs too, two
+/// hours on, 12:00 the same day (the step's retry), and its `done` at 12:05 closes it
+/// (audit 28: the second try went to Thu 8 Oct, the reopening day, its record dated a
+/// week before it). A no-answer on a day the call desk works is retried as before.
+#[test]
+fn a_call_kept_on_a_holiday_is_tried_again_the_same_day_by_staff_on_duty() {
+    let laser = r#"{"id": "l-1", "event": "procedure", "at": "2026-09-30T10:00:00",
+        "attributes": {"category": "laser"}, "patient": {"id": "p-1"}}"#;
+    let id = "laser-aftercare/day-1-call/l-1/0";
+    let p = on_china(
+        laser,
+        &format!(
+            r#"{{"outcomes": [
+            {{"task": "{id}", "outcome": "no_answer", "at": "2026-10-01T10:00:00", "by": "u-3"}},
+            {{"task": "{id}/attempt-2", "outcome": "done", "at": "2026-10-01T12:05:00", "by": "u-3"}}]}}"#
+        ),
+    );
+    assert_eq!(
+        chain(&p, "day-1-call")[..2],
+        [
+            format!("{id} 2026-10-01 09:00-18:00 phone customer_service [no_answer closed]"),
+            format!("{id}/attempt-2 2026-10-01 12:00-18:00 phone customer_service [done closed]"),
+        ]
+    );
+    for t in (p.tasks.iter()).filter(|t| t.id().starts_with(id)).take(2) {
+        assert_eq!(t.closed.map(|r| r.name()), Some("holiday"), "{}", t.id());
+        assert_eq!(t.shifted, None, "{}", t.id());
+    }
+}

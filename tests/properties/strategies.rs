@@ -38,7 +38,12 @@ pub(super) fn arb_episode() -> impl Strategy<Value = Episode> {
                     milestones.insert("discharge".to_string(), Dates(vec![plus(date, days)]));
                 }
                 if let Some(days) = reviews {
-                    let dates = days.into_iter().map(|d| plus(date, d)).collect();
+                    // Each date once (a date given twice is refused), in any order.
+                    let mut seen = std::collections::BTreeSet::new();
+                    let dates = (days.into_iter())
+                        .filter(|d| seen.insert(*d))
+                        .map(|d| plus(date, d))
+                        .collect();
                     milestones.insert("review_visit".to_string(), Dates(dates));
                 }
                 let mut ep = base_episode(&id, &patient);
