@@ -67,11 +67,18 @@ fn notes(t: &Task, lang: Lang) -> String {
         );
     }
     if let Some(r) = t.closed {
-        // Kept on a day the clinic (or the task's channel) does not work: on duty.
-        let _ = if zh {
-            write!(out, "  [{}，值班处理]", r.label(lang))
-        } else {
-            write!(out, "  [{}: whoever is on duty]", r.label(lang))
+        // Kept on a day the clinic (or the task's channel) does not work: on duty. A
+        // message the message system does not send that day is sent by hand.
+        let by_hand = matches!(t.channel(), Channel::Sms | Channel::Wechat);
+        let _ = match (zh, by_hand) {
+            (true, false) => write!(out, "  [{}，值班处理]", r.label(lang)),
+            (true, true) => write!(out, "  [{}，值班人员手动发送]", r.label(lang)),
+            (false, false) => write!(out, "  [{}: whoever is on duty]", r.label(lang)),
+            (false, true) => write!(
+                out,
+                "  [{}: sent by hand by whoever is on duty]",
+                r.label(lang)
+            ),
         };
     }
     if t.beyond_calendar {

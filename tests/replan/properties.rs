@@ -32,7 +32,12 @@ fn arb_episode() -> impl Strategy<Value = Episode> {
                         .insert("suture_removal".into(), Dates(vec![plus(at, n)]));
                 }
                 if !reviews.is_empty() {
-                    let dates = reviews.into_iter().map(|n| plus(at, n)).collect();
+                    // Each date once: a date given twice is refused.
+                    let mut seen = std::collections::BTreeSet::new();
+                    let dates = (reviews.into_iter())
+                        .filter(|n| seen.insert(*n))
+                        .map(|n| plus(at, n))
+                        .collect();
                     ep.milestones.insert("review_visit".into(), Dates(dates));
                 }
                 if let Some((channel, n)) = opt_out {
