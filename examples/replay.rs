@@ -25,7 +25,7 @@ use followup::{
     episode::Episode,
     history::{History, OutcomeKind},
     plan::{Derived, Plan, Task},
-    replan::{compliance, diff, worklists_by_owner, CompliancePeriod, WorkState},
+    replan::{compliance, diff, on_duty, worklists_by_owner, CompliancePeriod, WorkState},
     rules::{Lang, RuleSet},
 };
 use render::{pad, weekday};
@@ -168,7 +168,16 @@ impl Replay<'_> {
     fn day(&self, out: &mut String, day: NaiveDate) -> Result<(), String> {
         let zh = self.zh();
         let before = self.plan_before(day)?;
-        let lists = worklists_by_owner(&before.tasks, day, &BTreeSet::new());
+        // On a day the calendar closes, what staff on duty can do (`on_duty`): the
+        // tasks kept on that day, not a reception at a closed clinic.
+        let lists: Vec<_> = worklists_by_owner(&before.tasks, day, &BTreeSet::new())
+            .into_iter()
+            .map(|mut l| {
+                l.items = on_duty(l.items, day, self.cal);
+                l
+            })
+            .filter(|l| !l.items.is_empty())
+            .collect();
         let mut recorded: Vec<_> = (self.history.outcomes.iter())
             .filter(|o| o.at.date() == day)
             .collect();

@@ -10,7 +10,8 @@
 //!   patient, day and channel listing every reason, with per-channel frequency caps
 //!   ([`ContactPolicy`]).
 //! - [`worklist()`] / [`week`]: what one role has to do on a day (overdue first) or a week;
-//!   [`worklists_by_owner`]: a day's work per person.
+//!   [`worklists_by_owner`]: a day's work per person; [`on_duty`]: what of it staff on
+//!   duty can do on a day the calendar closes.
 //! - [`compliance()`]: on time, early, late, missed and pending, by role and by person,
 //!   from the plans and the completion records.
 
@@ -28,7 +29,7 @@ pub use diff::{apply, diff, Cancelled, PlanDiff, TaskChange};
 pub use merge::{merge_plans, CapMove, Contact, ContactReason, MergedPlan, MoveReason};
 pub use policy::{Cap, ContactPolicy, PriorityClass, PriorityPolicy, MAX_CAP_DAYS};
 pub use worklist::{
-    week, worklist, worklists_by_owner, OwnerWorklist, WorkDay, WorkItem, WorkState,
+    on_duty, week, worklist, worklists_by_owner, OwnerWorklist, WorkDay, WorkItem, WorkState,
     EXPIRED_LISTED_DAYS,
 };
 

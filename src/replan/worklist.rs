@@ -99,6 +99,49 @@ pub fn worklist<'a>(
     items(&open, day, true)
 }
 
+/// The items of a worklist for `day` that staff on duty can do on a day the calendar
+/// closes: the tasks kept on that day ([`Task::closed`]: a complaint's call, a promise
+/// within three days, an agreed time), and the overdue ones whose channel works that day
+/// (a call on a day the call desk is on duty); the others — a reception at a closed
+/// clinic, yesterday's call on a day no one calls — wait for the next day their channel
+/// works, where they are still listed. Expired items (to close, not to do) stay for the
+/// days the clinic itself is open. On a day every channel works, `items` unchanged.
+///
+/// ```
+/// use followup::{replan::{on_duty, worklist}, calendar::Calendar, rules::RuleSet};
+/// use std::collections::BTreeSet;
+/// let rules = RuleSet::builtin()?;
+/// // A complaint logged on Labour Day, 1 May 2026, and a laser treatment of 28 April whose
+/// // day-3 call (1 May) moved to 6 May, its day-1 call (29 April) not done.
+/// let cal = Calendar::china(2026)?;
+/// let complaint = rules.read_episode("c", r#"{"id": "c-1", "event": "complaint",
+///     "at": "2026-05-01T11:00:00", "patient": {"id": "p-1"}}"#)?;
+/// let laser = rules.read_episode("l", r#"{"id": "l-1", "event": "procedure",
+///     "at": "2026-04-28T10:00:00", "attributes": {"category": "laser"}, "patient": {"id": "p-2"}}"#)?;
+/// let plans = [rules.plan(&complaint, &cal)?, rules.plan(&laser, &cal)?];
+/// let day = "2026-05-01".parse().unwrap();
+/// let all = worklist(plans.iter().flat_map(|p| &p.tasks), day, None, &BTreeSet::new());
+/// assert!(all.iter().any(|i| i.task.id() == "laser-aftercare/day-1-call/l-1/0"));
+/// let duty = on_duty(all, day, &cal);
+/// let ids: Vec<String> = duty.iter().map(|i| i.task.id()).collect();
+/// assert_eq!(ids, ["complaint/first-call/c-1/0"]);
+/// # Ok::<(), followup::Error>(())
+/// ```
+pub fn on_duty(
+    items: Vec<WorkItem>,
+    day: NaiveDate,
+    calendar: &crate::calendar::Calendar,
+) -> Vec<WorkItem> {
+    use crate::model::Channel;
+    let clinic_open = calendar.works(Channel::Internal, day);
+    (items.into_iter())
+        .filter(|i| match i.state {
+            WorkState::Expired => clinic_open,
+            _ => i.task.due == day || calendar.works(i.task.channel(), day),
+        })
+        .collect()
+}
+
 /// Seven worklists from `from`: the first is [`worklist`] for `from` (overdue tasks
 /// included), the others list the tasks due on their day. Days without tasks are listed
 /// with no items, so there are always seven.

@@ -254,3 +254,43 @@ fn a_task_waiting_for_a_fact_is_waiting_not_missed() {
         ("2026-09-02".into(), Some(Status::Missed))
     );
 }
+
+/// Staff on duty on a holiday (audit 28: the worklist of a closed day listed a reception
+/// at the closed clinic and calls no one makes that day). The official 2026 calendar,
+/// National Day closed 1-7 October (30 Sep 2026 is a Wednesday). A plastic outpatient
+/// operated on Mon 28 Sep: the day-1 call (Tue 29) not done; the dressing change, D+2,
+/// Wed 30 Sep, its reception not done. A complaint logged on Fri 2 Oct at 10:00: its
+/// same-day call is kept on the holiday. On 2 Oct, on duty: the complaint's call alone
+/// (the overdue call and reception wait for Thu 8 Oct, when they are listed again; the
+/// dressing-change reminder, expired on 30 Sep, is for the clinic to close when open).
+/// On an open day the worklist is unchanged.
+#[test]
+fn on_a_closed_day_the_duty_list_holds_what_was_kept_there() {
+    let cal = Calendar::china(2026).unwrap();
+    let plastic = procedure("ep-p", "plastic", "outpatient", "2026-09-28T10:00:00");
+    let complaint = episode(
+        r#"{"id": "ep-c", "event": "complaint", "at": "2026-10-02T10:00:00", "patient": {"id": "p-9"}}"#,
+    );
+    let plans = [
+        rules().plan(&plastic, &cal).unwrap(),
+        rules().plan(&complaint, &cal).unwrap(),
+    ];
+    let tasks = || plans.iter().flat_map(|p| &p.tasks);
+    let none = BTreeSet::new();
+    let holiday = date("2026-10-02");
+    let all = worklist(tasks(), holiday, None, &none);
+    let all_ids: Vec<String> = all.iter().map(|i| i.task.id()).collect();
+    assert!(all_ids.contains(&"plastic-aftercare/day-1-call/ep-p/0".to_string()));
+    let duty: Vec<String> = (followup::replan::on_duty(all, holiday, &cal).iter())
+        .map(|i| i.task.id())
+        .collect();
+    assert_eq!(duty, ["complaint/first-call/ep-c/0"]);
+    let reopening = date("2026-10-08");
+    let open = worklist(tasks(), reopening, None, &none);
+    let open_ids: Vec<String> = open.iter().map(|i| i.task.id()).collect();
+    assert!(open_ids.contains(&"plastic-aftercare/day-1-call/ep-p/0".to_string()));
+    let kept: Vec<String> = (followup::replan::on_duty(open, reopening, &cal).iter())
+        .map(|i| i.task.id())
+        .collect();
+    assert_eq!(kept, open_ids);
+}
