@@ -150,16 +150,28 @@ fn biggest_rule_set() -> Vec<String> {
             i % 30 + 1
         )
     };
+    up_to_the_limit(
+        (0..limits.max_programs).map(|_| (0..limits.max_steps_per_program).map(step).collect()),
+    )
+}
+
+/// A program of these steps, applying to procedures.
+fn program_text(id: &str, steps: &[String]) -> String {
+    format!(
+        r#"{{"format": "followup/v1", "id": "{id}", "name": {{"zh": "p", "en": "p"}},
+            "applies": {{"event": "procedure"}}, "steps": [{}]}}"#,
+        steps.join(",")
+    )
+}
+
+/// Programs `p0`, `p1`… of these steps, as many as `max_rule_set_bytes` holds.
+fn up_to_the_limit(programs: impl Iterator<Item = Vec<String>>) -> Vec<String> {
+    let limit = Limits::default().max_rule_set_bytes;
     let mut texts = Vec::new();
     let mut total = 0;
-    for p in 0..limits.max_programs {
-        let steps: Vec<String> = (0..limits.max_steps_per_program).map(step).collect();
-        let text = format!(
-            r#"{{"format": "followup/v1", "id": "p{p}", "name": {{"zh": "p", "en": "p"}},
-                "applies": {{"event": "procedure"}}, "steps": [{}]}}"#,
-            steps.join(",")
-        );
-        if total + text.len() > limits.max_rule_set_bytes {
+    for (p, steps) in programs.enumerate() {
+        let text = program_text(&format!("p{p}"), &steps);
+        if total + text.len() > limit {
             break;
         }
         total += text.len();
@@ -210,11 +222,7 @@ fn most_overrides() -> Vec<String> {
             )
         })
         .collect();
-    let program = format!(
-        r#"{{"format": "followup/v1", "id": "p", "name": {{"zh": "p", "en": "p"}},
-            "applies": {{"event": "procedure"}}, "steps": [{}]}}"#,
-        steps.join(",")
-    );
+    let program = program_text("p", &steps);
     let overrides: Vec<String> = (0..limits.max_overrides)
         .map(|i| {
             format!(
@@ -246,28 +254,15 @@ fn distinct_rare_repeats() -> Vec<String> {
             }
         }
     }
-    let mut texts = Vec::new();
-    let mut total = 0;
-    for (p, chunk) in rules.chunks(limits.max_steps_per_program).enumerate() {
-        let steps: Vec<String> = (chunk.iter().enumerate())
+    up_to_the_limit(rules.chunks(limits.max_steps_per_program).map(|chunk| {
+        (chunk.iter().enumerate())
             .map(|(i, r)| {
                 format!(
                     r#"{{"id": "s{i}", "repeat": "{r}", "title": {{"zh": "回访", "en": "Call"}}}}"#
                 )
             })
-            .collect();
-        let text = format!(
-            r#"{{"format": "followup/v1", "id": "p{p}", "name": {{"zh": "p", "en": "p"}},
-                "applies": {{"event": "procedure"}}, "steps": [{}]}}"#,
-            steps.join(",")
-        );
-        if total + text.len() > limits.max_rule_set_bytes {
-            break;
-        }
-        total += text.len();
-        texts.push(text);
-    }
-    texts
+            .collect()
+    }))
 }
 
 fn build(texts: &[String]) -> RuleSet {
