@@ -632,10 +632,18 @@ impl Planner<'_> {
         } else {
             (due, due.and_time(window.start))
         };
+        // Only what reached the patient keeps a task its facts stop: a call made (done,
+        // an agreed time, a refusal, an abnormal recovery) happened, whatever came since;
+        // an unanswered try (or a note) does not bring back a call a refusal, a purchase
+        // or a visit dropped (audit 31: a `no_answer` after a refusal reopened the call).
         let recorded = entries.as_ref().is_some_and(|list| {
+            use crate::history::OutcomeKind as K;
             list.iter().any(|e| {
                 matches!(e.derived, None | Some(Derived::Attempt(_)))
-                    && e.outcome.outcome != crate::history::OutcomeKind::Note
+                    && !matches!(
+                        e.outcome.outcome,
+                        K::Note | K::NoAnswer | K::Busy | K::Unreachable
+                    )
             })
         });
         let mut verdict =
@@ -664,6 +672,10 @@ impl Planner<'_> {
                 }
                 self.drop(program, step, n, Some(nominal), reason, detail);
                 self.anchors.push(None);
+                // What the history recorded on it is reported, not lost with it.
+                if let Some(list) = entries {
+                    self.ignore_dropped(list);
+                }
                 return Ok(());
             }
             Some(_) => {}

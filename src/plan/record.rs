@@ -374,3 +374,18 @@ impl Planner<'_> {
         t.beyond_calendar = t.beyond_calendar || beyond;
     }
 }
+
+impl<'a> Planner<'a> {
+    /// The outcomes recorded on an occurrence the plan dropped, listed as ignored
+    /// (`dropped`), the list handed back for the next occurrence.
+    #[cold]
+    #[inline(never)]
+    pub(super) fn ignore_dropped(&mut self, list: Vec<Entry<'a>>) {
+        if let Some(l) = self.ledger.as_mut() {
+            for e in &list {
+                l.ignore(e, IgnoredReason::Dropped);
+            }
+            l.give_back(list);
+        }
+    }
+}

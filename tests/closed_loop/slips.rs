@@ -308,3 +308,60 @@ fn of_two_copies_the_one_naming_the_caller_counts() {
         );
     }
 }
+
+/// An unanswered try recorded on a call a fact stops does not bring the call back (audit
+/// 31: it came back as open work, on the worklist and counted missed): the lead of 10 March
+/// 2026 came in on 20 March, so the second follow-up (its window from 14 March) stays
+/// stopped, and a `busy` recorded on it on 24 March is reported, `dropped`. The lead then
+/// refuses on the first follow-up (13 March): the 611 day-45 call (10 March + 45 days =
+/// 24 April) is dropped `declined`, and a `no_answer` on it on 24 April too.
+#[test]
+fn an_unanswered_try_on_a_stopped_call_is_reported_not_reopened() {
+    let rules = builtin();
+    let ep = rules
+        .read_episode(
+            "ep",
+            r#"{"id": "ep-p2", "event": "consultation", "at": "2026-03-10T11:00:00",
+                "attributes": {"source": "online", "outcome": "not_booked"},
+                "patient": {"id": "p-3"}, "owners": {"consultant": "u-21"},
+                "facts": [{"kind": "visited", "at": "2026-03-20T10:00:00"}]}"#,
+        )
+        .unwrap();
+    let busy = r#"{"task": "presales/second-follow-up/ep-p2/0", "outcome": "busy", "at": "2026-03-24T15:00", "by": "u-21"}"#;
+    let p = rules
+        .plan_with(
+            &ep,
+            &history(&format!(r#"{{"outcomes": [{busy}]}}"#)),
+            &Calendar::default(),
+        )
+        .unwrap();
+    assert!(!ids(&p).contains(&"presales/second-follow-up/ep-p2/0".to_string()));
+    assert!(
+        dropped(&p)
+            .contains(&"presales/second-follow-up/ep-p2/0 stopped visited 2026-03-14".to_string()),
+        "{:?}",
+        dropped(&p)
+    );
+    assert_eq!(
+        ignored(&p),
+        ["presales/second-follow-up/ep-p2/0 busy 2026-03-24 15:00:00 dropped #0"]
+    );
+    let refused = r#"{"outcomes": [
+        {"task": "presales/first-follow-up/ep-p2/0", "outcome": "declined", "at": "2026-03-13T15:00", "by": "u-21"},
+        {"task": "plan-611/day-45-call/ep-p2/0", "outcome": "no_answer", "at": "2026-04-24T10:00", "by": "u-21"}]}"#;
+    let p = rules
+        .plan_with(&ep, &history(refused), &Calendar::default())
+        .unwrap();
+    assert!(!ids(&p).contains(&"plan-611/day-45-call/ep-p2/0".to_string()));
+    assert!(
+        dropped(&p)
+            .iter()
+            .any(|d| d.starts_with("plan-611/day-45-call/ep-p2/0 declined")),
+        "{:?}",
+        dropped(&p)
+    );
+    assert_eq!(
+        ignored(&p),
+        ["plan-611/day-45-call/ep-p2/0 no_answer 2026-04-24 10:00:00 dropped #1"]
+    );
+}
