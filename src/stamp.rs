@@ -20,9 +20,10 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 #[cfg_attr(any(test, feature = "schema"), derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Stamp {
-    /// The library's version (`0.4.0`).
+    /// The library's version (`0.2.0`).
     pub version: Arc<str>,
-    /// The fingerprint of the rule sources (`fnv1a64:…`).
+    /// The fingerprint of the rule sources and the limits they were compiled under
+    /// (`fnv1a64:…`).
     pub rules: Arc<str>,
 }
 

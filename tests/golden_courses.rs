@@ -396,4 +396,17 @@ fn a_superseded_session_call_names_the_next_sessions_call() {
         .plan(&episode(PACKAGE_5), &Calendar::default())
         .unwrap();
     assert!(d.superseded_by(&elsewhere).is_none());
+    // Read back from its JSON, the plan still names it (audit 30: `None`); the plan of
+    // another patient with the same episode id does not (audit 30: it gave that task).
+    let back: Plan = serde_json::from_str(&p.to_json().unwrap()).unwrap();
+    let again = (back.dropped.iter()).find(|x| x.id() == d.id()).unwrap();
+    let by = again.superseded_by(&back).unwrap();
+    assert_eq!(by.id(), "treatment-course/session-care-call/c-1/4");
+    let other_patient = episode(
+        r#"{"id": "c-1", "event": "course", "at": "2026-03-04T10:00:00",
+        "attributes": {"category": "skin"}, "patient": {"id": "p-9"},
+        "course": {"package": 6, "done": ["2026-03-04", "2026-03-05", "2026-03-06", "2026-03-07"]}}"#,
+    );
+    let theirs = builtin().plan(&other_patient, &cal).unwrap();
+    assert!(d.superseded_by(&theirs).is_none());
 }

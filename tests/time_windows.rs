@@ -444,3 +444,42 @@ fn after_the_event_the_free_part_that_day_is_taken() {
         .unwrap();
     assert_eq!(window_of(&p, "call"), "2026-03-02 18:00-19:00");
 }
+
+/// Rest hours built in code with seconds block the minutes they touch: a patient resting
+/// until 17:59:30 is called 18:00 at the earliest — nothing of the `day` window (09:00-
+/// 18:00) is left, so the day-1 call (Tue 3 Mar) goes to the evening window, 18:00-20:30
+/// by default — never in a window
+/// of seconds that the plan's JSON cannot write (audit 30: 17:59:30-18:00, written
+/// 17:59-18:00, and the plan read back was another). Laser treatment on Mon 2 Mar 2026.
+#[test]
+fn rest_hours_with_seconds_leave_whole_minutes() {
+    let mut ep = episode(
+        r#"{"id": "ep-1", "event": "procedure", "at": "2026-03-02T10:00:00",
+            "attributes": {"category": "laser"}, "patient": {"id": "p-1"}}"#,
+    );
+    let t = |h, m, s| chrono::NaiveTime::from_hms_opt(h, m, s).unwrap();
+    ep.patient.rest_hours = vec![followup::calendar::TimeWindow {
+        start: t(0, 0, 0),
+        end: t(17, 59, 30),
+    }];
+    let p = builtin().plan(&ep, &Calendar::default()).unwrap();
+    assert_eq!(window_of(&p, "day-1-call"), "2026-03-03 18:00-20:30");
+    let back: Plan = serde_json::from_str(&p.to_json().unwrap()).unwrap();
+    assert_eq!(back, p);
+    // A window read back must hold: start before end, due within its on-time days.
+    let json = p.to_json().unwrap();
+    let inverted = json.replacen(
+        r#""window":{"start":"18:00","end":"20:30"}"#,
+        r#""window":{"start":"20:30","end":"18:00"}"#,
+        1,
+    );
+    let e = serde_json::from_str::<Plan>(&inverted)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("ends before it starts"), "{e}");
+    let early = json.replacen(r#""due":"2026-03-03""#, r#""due":"2026-03-01""#, 1);
+    let e = serde_json::from_str::<Plan>(&early)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("outside its on-time days"), "{e}");
+}

@@ -429,8 +429,8 @@ impl Episode {
     /// - the episode and patient ids are path-safe ([`ID_CHARS`]): a task id is
     ///   `program/step/episode/occurrence`;
     /// - the event is not empty;
-    /// - no milestone date is before the event's day, nor has more dates than
-    ///   `max_milestone_dates`;
+    /// - no milestone date is before the event's day, nor given twice, nor has a
+    ///   milestone more dates than `max_milestone_dates`;
     /// - the course is consistent: a package of 1 or more, one session a day, planned
     ///   sessions after the done ones, no more sessions than the package, none before the
     ///   event's day;

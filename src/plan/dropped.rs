@@ -245,12 +245,20 @@ impl Dropped {
         if self.reason != DropReason::Superseded {
             return None;
         }
-        let (program, episode) = (self.program(), &*self.subject.episode);
+        let program = self.program();
         let after = self.nominal.unwrap_or(NaiveDate::MIN);
         let id = self.id();
+        // Its episode and patient: a dropped occurrence read from JSON knows its episode
+        // by its id only (`program/step/episode/occurrence`), and no patient.
+        let episode = match &*self.subject.episode {
+            "" => id.split('/').nth(2).unwrap_or(""),
+            e => e,
+        };
+        let patient = &*self.subject.patient;
         (plan.tasks.iter())
             .filter(|t| t.derived.is_none() && t.nominal >= after)
             .filter(|t| t.step() == step && t.program() == program && t.episode() == episode)
+            .filter(|t| patient.is_empty() || t.patient() == patient)
             .filter(|t| t.id() != id)
             .min_by_key(|t| (t.nominal, t.occurrence))
     }

@@ -66,7 +66,7 @@ pub struct Plan {
 ///  "shifted": null, "title": {"zh": "…", "en": "…"}, "script": {"zh": "…", "en": "…"}}
 /// ```
 ///
-/// `beyond_calendar`, `picked_by`, `waits_for`, `status` and `script` are left out when
+/// `closed`, `beyond_calendar`, `picked_by`, `waits_for`, `status` and `script` are left out when
 /// absent; `"long_message": ["en"]` lists the languages in which an SMS's script takes
 /// more than one segment ([`Task::long_message_tags`]). Reading one back checks that its
 /// `id` is the one its fields give; its title and script are read as they are (already

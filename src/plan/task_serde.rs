@@ -235,6 +235,22 @@ impl<'de> Deserialize<'de> for Task {
                 r.id
             )));
         }
+        // What every planned task holds (audit 30: a window ending before it starts, a
+        // due day outside its on-time days, read back and exported as they were).
+        if r.window.start >= r.window.end {
+            return Err(serde::de::Error::custom(format!(
+                "the window {}-{} of task {:?} ends before it starts: expected its start before its end",
+                r.window.start.format("%H:%M"),
+                r.window.end.format("%H:%M"),
+                r.id
+            )));
+        }
+        if !(r.earliest <= r.due && r.due <= r.latest) {
+            return Err(serde::de::Error::custom(format!(
+                "task {:?} is due {} outside its on-time days {} to {}: expected earliest ≤ due ≤ latest",
+                r.id, r.due, r.earliest, r.latest
+            )));
+        }
         if let Some(c) = r.closed.filter(|c| !c.is_closed_day()) {
             return Err(serde::de::Error::custom(format!(
                 "\"closed\": {:?} is no reason a day is closed: expected one of closed_weekday, closed_date, holiday, weekend, call_desk_closed, messages_closed",

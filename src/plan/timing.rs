@@ -22,10 +22,41 @@ pub(crate) const NIGHT_SHIFT: &str = "night_shift";
 /// calendar gives them so, as calendars of a few ranges do).
 pub(super) fn quiet_hours(cal: &crate::calendar::Calendar) -> Cow<'_, [TimeWindow]> {
     let quiet = cal.quiet_hours();
-    if TimeWindow::are_merged(quiet) {
+    if TimeWindow::are_merged(quiet) && quiet.iter().all(|w| whole_minutes(*w) == *w) {
         Cow::Borrowed(quiet)
     } else {
-        Cow::Owned(TimeWindow::merged(quiet.iter().copied()))
+        Cow::Owned(TimeWindow::merged(quiet.iter().map(|w| whole_minutes(*w))))
+    }
+}
+
+/// `w` widened to whole minutes (a start of 09:00:30 from 09:00, an end of 17:59:30 to
+/// 18:00): hours built in code with seconds block the minutes they touch, so the windows
+/// left are whole minutes, as a plan's JSON writes them (audit 30: rest hours until
+/// 17:59:30 left a call the window 17:59:30-18:00, written 17:59-18:00).
+fn whole_minutes(w: TimeWindow) -> TimeWindow {
+    use chrono::Timelike;
+    let floor = |t: NaiveTime| {
+        t.with_second(0)
+            .and_then(|t| t.with_nanosecond(0))
+            .unwrap_or(t)
+    };
+    let end = floor(w.end);
+    let end = if end == w.end {
+        end
+    } else {
+        end.overflowing_add_signed(chrono::TimeDelta::minutes(1))
+            .0
+            .max(end)
+    };
+    // 23:59:30 has no next minute in the day: the day's last instant.
+    let end = if end < w.end {
+        NaiveTime::from_hms_opt(23, 59, 59).unwrap_or(w.end)
+    } else {
+        end
+    };
+    TimeWindow {
+        start: floor(w.start),
+        end,
     }
 }
 
@@ -43,7 +74,7 @@ pub(super) fn rest_hours(patient: &Patient, cal: &crate::calendar::Calendar) -> 
     if !patient.rest_hours.is_empty() {
         // Sorted and merged once per plan: every task reads them (audit 27: 30,000
         // overlapping ranges were compared with every task's window).
-        return TimeWindow::merged(patient.rest_hours.iter().copied());
+        return TimeWindow::merged(patient.rest_hours.iter().map(|w| whole_minutes(*w)));
     }
     let night = patient.tags.iter().any(|t| t == NIGHT_SHIFT);
     let until = cal.given_windows().afternoon.start;

@@ -100,8 +100,9 @@ pub fn worklist<'a>(
 }
 
 /// The items of a worklist for `day` that staff on duty can do on a day the calendar
-/// closes: the tasks kept on that day ([`Task::closed`]: a complaint's call, a promise
-/// within three days, an agreed time), and the overdue ones whose channel works that day
+/// closes: the day's own tasks (on a closed day, those kept there, [`Task::closed`]: a
+/// complaint's call, a promise within three days, an agreed time; an SMS on a day the
+/// message system works), and the overdue ones whose channel works that day
 /// (a call on a day the call desk is on duty); the others — a reception at a closed
 /// clinic, yesterday's call on a day no one calls — wait for the next day their channel
 /// works, where they are still listed. Expired items (to close, not to do) stay for the
