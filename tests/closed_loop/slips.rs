@@ -5,6 +5,22 @@
 
 use super::*;
 
+/// A lead of Tue 10 Mar 2026, 11:00 (online, not booked; consultant u-21) who came in on
+/// 20 March.
+fn visited_lead(id: &str, patient: &str) -> followup::episode::Episode {
+    builtin()
+        .read_episode(
+            "ep",
+            &format!(
+                r#"{{"id": "{id}", "event": "consultation", "at": "2026-03-10T11:00:00",
+                "attributes": {{"source": "online", "outcome": "not_booked"}},
+                "patient": {{"id": "{patient}"}}, "owners": {{"consultant": "u-21"}},
+                "facts": [{{"kind": "visited", "at": "2026-03-20T10:00:00"}}]}}"#
+            ),
+        )
+        .unwrap()
+}
+
 fn ignored(p: &Plan) -> Vec<String> {
     (p.ignored.iter())
         .map(|i| {
@@ -93,16 +109,7 @@ fn an_outcome_before_the_event_is_a_slip() {
 /// (`visited` before it is due), and the pick that had moved it is reported, not lost.
 #[test]
 fn the_pick_of_a_follow_up_a_visit_then_stops_is_reported() {
-    let rules = builtin();
-    let ep = rules
-        .read_episode(
-            "ep",
-            r#"{"id": "ep-p1", "event": "consultation", "at": "2026-03-10T11:00:00",
-                "attributes": {"source": "online", "outcome": "not_booked"},
-                "patient": {"id": "p-2"}, "owners": {"consultant": "u-21"},
-                "facts": [{"kind": "visited", "at": "2026-03-20T10:00:00"}]}"#,
-        )
-        .unwrap();
+    let (rules, ep) = (builtin(), visited_lead("ep-p1", "p-2"));
     let h = history(
         r#"{"outcomes": [
             {"task": "presales/first-follow-up/ep-p1/0", "outcome": "done", "at": "2026-03-13T15:00", "by": "u-21"},
@@ -317,16 +324,7 @@ fn of_two_copies_the_one_naming_the_caller_counts() {
 /// 24 April) is dropped `declined`, and a `no_answer` on it on 24 April too.
 #[test]
 fn an_unanswered_try_on_a_stopped_call_is_reported_not_reopened() {
-    let rules = builtin();
-    let ep = rules
-        .read_episode(
-            "ep",
-            r#"{"id": "ep-p2", "event": "consultation", "at": "2026-03-10T11:00:00",
-                "attributes": {"source": "online", "outcome": "not_booked"},
-                "patient": {"id": "p-3"}, "owners": {"consultant": "u-21"},
-                "facts": [{"kind": "visited", "at": "2026-03-20T10:00:00"}]}"#,
-        )
-        .unwrap();
+    let (rules, ep) = (builtin(), visited_lead("ep-p2", "p-3"));
     let busy = r#"{"task": "presales/second-follow-up/ep-p2/0", "outcome": "busy", "at": "2026-03-24T15:00", "by": "u-21"}"#;
     let p = rules
         .plan_with(
