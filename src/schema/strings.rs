@@ -177,77 +177,17 @@ impl JsonSchema for DayKind {
     }
 }
 
-/// What follows the last unanswered call of a `no_answer` rule.
-pub(crate) struct RetryThen;
-
-impl JsonSchema for RetryThen {
-    fn schema_name() -> Cow<'static, str> {
-        "RetryThen".into()
-    }
-
-    fn schema_id() -> Cow<'static, str> {
-        "followup::schema::RetryThen".into()
-    }
-
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        let mut schema = object(json!({
-            "type": "string",
-            "enum": ["sms", "wechat", "drop", "escalate"]
-        }));
-        super::describe(
-            &mut schema,
-            "`sms` or `wechat` (the step's script as a message), `escalate` (a supervisor's \
-             task) or `drop`.",
-        );
-        schema
-    }
-}
-
-/// The channels a clinic notice can use.
-pub(crate) struct NoticeChannel;
-
-impl JsonSchema for NoticeChannel {
-    fn schema_name() -> Cow<'static, str> {
-        "NoticeChannel".into()
-    }
-
-    fn schema_id() -> Cow<'static, str> {
-        "followup::schema::NoticeChannel".into()
-    }
-
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        let mut schema = object(json!({
-            "type": "string",
-            "enum": ["sms", "wechat", "phone", "mail"]
-        }));
-        super::describe(&mut schema, "A notice is a message or a call.");
-        schema
-    }
-}
-
-/// Why a calendar closes a day: the reasons `Task::closed` may give.
-pub(crate) struct ClosedReason;
-
-impl JsonSchema for ClosedReason {
-    fn schema_name() -> Cow<'static, str> {
-        "ClosedReason".into()
-    }
-
-    fn schema_id() -> Cow<'static, str> {
-        "followup::schema::ClosedReason".into()
-    }
-
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        let mut schema = object(json!({
-            "type": "string",
-            "enum": ["closed_weekday", "closed_date", "holiday", "weekend", "call_desk_closed", "messages_closed"]
-        }));
-        super::describe(
-            &mut schema,
-            "Why the calendar closes the task's channel on its due day: the task was kept there on purpose, for whoever is on duty.",
-        );
-        schema
-    }
+shapes! {
+    /// What follows the last unanswered call of a `no_answer` rule: `sms` or `wechat` (the
+    /// step's script as a message), `escalate` (a supervisor's task) or `drop`.
+    RetryThen => json!({"type": "string", "enum": ["sms", "wechat", "drop", "escalate"]});
+    /// The channels a clinic notice can use: a notice is a message or a call.
+    NoticeChannel => json!({"type": "string", "enum": ["sms", "wechat", "phone", "mail"]});
+    /// Why the calendar closes the task's channel on its due day (`Task::closed`): the
+    /// task was kept there on purpose, for whoever is on duty.
+    ClosedReason => json!({"type": "string", "enum": [
+        "closed_weekday", "closed_date", "holiday", "weekend", "call_desk_closed", "messages_closed"
+    ]});
 }
 
 /// A map whose keys are ids (milestone names).
