@@ -725,6 +725,70 @@ fn a_stopped_second_follow_up_does_not_supersede_the_first() {
     );
 }
 
+/// A call crowded out with no later call kept to cover it expires (docs/rule-format.md,
+/// "Calls of one program never pile up"). An onsite lead who came on Fri 13 Feb 2026 at
+/// 16:00 and did not buy (official 2026 calendar: Sat 14 Feb a working day, 15-23 Feb the
+/// Spring Festival, closed), bought on Wed 18 Feb at 11:00:
+/// - the next-morning call keeps Sat 14 Feb;
+/// - the first follow-up (D+3, Mon 16 Feb, a holiday) could go back only to Sat 14 Feb,
+///   the next-morning call's day, or on to Tue 24 Feb, past its last day (16 Feb + 7 =
+///   Mon 23 Feb);
+/// - the second follow-up (D+4, Tue 17 Feb, a holiday) would open on Tue 24 Feb, after
+///   the purchase: stopped.
+///
+/// Without the purchase the second follow-up supersedes the first; with it, no call of
+/// the lane is left, and the first follow-up is `expired` (audit 31: `superseded` with no
+/// `detail`, and `--explain` blamed a later call that was not there).
+#[test]
+fn a_call_crowded_out_with_no_later_call_left_expires() {
+    let cal = Calendar::default()
+        .merge(&Calendar::china(2026).unwrap())
+        .unwrap();
+    let lead = |facts: &str| {
+        crate::support::plan_on(
+            &format!(
+                r#"{{"id": "L3", "event": "consultation", "at": "2026-02-13T16:00:00",
+                    "attributes": {{"source": "onsite", "outcome": "visited_no_purchase",
+                                    "visit": "first"}},
+                    "patient": {{"id": "p-L3"}}, "facts": [{facts}]}}"#
+            ),
+            &cal,
+        )
+    };
+    let bought = lead(r#"{"kind": "converted", "at": "2026-02-18T11:00:00"}"#);
+    let presales: Vec<String> = (bought.tasks.iter())
+        .filter(|t| t.program() == "presales")
+        .map(|t| format!("{} {}", t.due, t.step()))
+        .collect();
+    assert_eq!(
+        presales,
+        [
+            "2026-02-13 thanks-sms",
+            "2026-02-14 first-visit-sms",
+            "2026-02-14 visited-callback"
+        ]
+    );
+    assert_eq!(
+        crate::support::dropped_with(&bought, "follow-up"),
+        [
+            "presales/first-follow-up-onsite/L3/0 expired - 2026-02-16",
+            "presales/second-follow-up-onsite/L3/0 stopped converted 2026-02-17",
+        ]
+    );
+    let first = (bought.dropped.iter()).find(|d| d.step() == "first-follow-up-onsite");
+    assert_eq!(first.and_then(|d| d.superseded_by(&bought)), None);
+
+    let open = lead("");
+    assert_eq!(
+        crate::support::lines_with(&open, "follow-up"),
+        ["2026-02-24 second-follow-up-onsite phone consultant <- 2026-02-17 (holiday)"]
+    );
+    assert_eq!(
+        crate::support::dropped_with(&open, "follow-up"),
+        ["presales/first-follow-up-onsite/L3/0 superseded second-follow-up-onsite 2026-02-16"]
+    );
+}
+
 /// docs/closed-loop.md: a task closed by an outcome is kept as it happened. A phone lead
 /// not booked on Tue 10 Mar 2026: the first follow-up (D+3, Fri 13 Mar) is agreed for
 /// Fri 20 Mar; the second follow-up (its window D+4..D+30: Sat 14 Mar to Thu 9 Apr) was

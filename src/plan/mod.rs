@@ -883,7 +883,9 @@ impl Planner<'_> {
 
     /// The first pass decides a call crowded out before the later calls of its lane are
     /// planned: its `superseded` drop is named after the lane's next task here, as the
-    /// second pass names it.
+    /// second pass names it. When no later task of its lane is kept (a purchase stopped
+    /// the only one), nothing supersedes it: the days an earlier call holds were its only
+    /// days before it expires, and it is dropped as `expired` (audit 31).
     fn name_superseders(&mut self, program: &Program, dropped_from: usize) {
         let step_of = |slot: u32| program.steps.iter().find(|s| s.info.slot == slot);
         for i in dropped_from..self.plan.dropped.len() {
@@ -903,10 +905,33 @@ impl Planner<'_> {
                 .filter(|t| t.channel == channel && t.role == role && t.nominal > nominal)
                 .min_by_key(|t| t.nominal)
                 .map(|t| t.slot);
-            let name = next.and_then(|n| self.step_id(n));
+            let Some(name) = next.and_then(|n| self.step_id(n)) else {
+                self.nothing_supersedes(i);
+                continue;
+            };
             if let Some(d) = self.plan.dropped.get_mut(i) {
-                d.detail = name;
+                d.detail = Some(name);
             }
+        }
+    }
+
+    /// A `superseded` drop (the `i`th) with no later task of its lane kept: `expired`.
+    #[cold]
+    #[inline(never)]
+    fn nothing_supersedes(&mut self, i: usize) {
+        let tracing = self.tracing();
+        let Some(d) = self.plan.dropped.get_mut(i) else {
+            return;
+        };
+        d.reason = DropReason::Expired;
+        if tracing {
+            let id = d.id();
+            self.why_also(&id, || {
+                "no later call of its lane is kept to cover it: it expires with no day of \
+                 its own"
+                    .to_string()
+            });
+            self.why_result(&id, || "dropped: expired".to_string(), true);
         }
     }
 
