@@ -238,10 +238,11 @@ impl Replay<'_> {
             out.push('\n');
         }
         let d = diff(&before, &after);
-        let _ = writeln!(out, "  {}", if zh { "计划变化" } else { "Plan changes" });
+        // What the outcomes changed; a heading with nothing under it says so.
+        let mut changes = String::new();
         for t in &d.create {
             let _ = writeln!(
-                out,
+                changes,
                 "    + {} {}  {}  {}",
                 t.due,
                 t.window,
@@ -253,7 +254,7 @@ impl Replay<'_> {
             let (p, n) = (&c.previous, &c.next);
             if (p.due, p.window) != (n.due, n.window) {
                 let _ = writeln!(
-                    out,
+                    changes,
                     "    ~ {}  {} {} → {} {}",
                     self.title(n),
                     p.due,
@@ -263,11 +264,22 @@ impl Replay<'_> {
                 );
             }
             if n.is_closed() && !p.is_closed() {
-                let _ = writeln!(out, "    ✓ {}", self.title(n));
+                let _ = writeln!(changes, "    ✓ {}", self.title(n));
             }
         }
         for c in &d.cancel {
-            let _ = writeln!(out, "    - {}", self.title(&c.task));
+            let _ = writeln!(changes, "    - {}", self.title(&c.task));
+        }
+        if changes.is_empty() {
+            let none = if zh {
+                "计划无变化"
+            } else {
+                "Plan changes: none"
+            };
+            let _ = writeln!(out, "  {none}");
+        } else {
+            let _ = writeln!(out, "  {}", if zh { "计划变化" } else { "Plan changes" });
+            out.push_str(&changes);
         }
         Ok(())
     }
