@@ -214,7 +214,11 @@ fn problem_of(message: &str) -> usize {
         3
     } else if m.starts_with("missing field") || m.starts_with("missing language") {
         4
-    } else if m.starts_with("expected a") && m.contains(", found ") || m.starts_with("invalid type")
+    } else if (m.starts_with("expected a")
+        || m.starts_with("expected one of")
+        || m.starts_with("expected the string"))
+        && m.contains(", found ")
+        || m.starts_with("invalid type")
     {
         5
     } else if m.starts_with("unknown ") || m.contains(": unknown value") {

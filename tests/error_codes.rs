@@ -122,6 +122,23 @@ fn codes_of_chosen_fixtures() {
     );
     assert_eq!(episode(r#"{"id": 7}"#), "episode/wrong_type");
     assert_eq!(episode(r#"{"id": "e1""#), "episode/syntax");
+    // A word field given null, a number or true: valid JSON of the wrong type (serde_json
+    // calls it a syntax error, "expected value").
+    for role in ["null", "7", "true", "[]"] {
+        assert_eq!(
+            episode(&format!(
+                r#"{{{base}, "reassignments": [{{"role": {role}, "to": "u-1", "at": "2026-03-03"}}]}}"#
+            )),
+            "episode/wrong_type",
+            "{role}"
+        );
+    }
+    let history = followup::history::History::from_json(
+        "h.json",
+        r#"{"outcomes": [{"task": "t", "outcome": null, "at": "2026-03-03T10:00"}]}"#,
+    );
+    let code = history.map(|_| "accepted").unwrap_or_else(|e| e.code());
+    assert_eq!(code, "history/wrong_type");
     assert_eq!(
         episode(
             r#"{"id": "e1", "event": "procedure", "at": "2026-02-30", "patient": {"id": "p1"}}"#

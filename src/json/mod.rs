@@ -5,6 +5,7 @@
 //! finds the line and column of a value by its pointer, for errors found after parsing.
 
 pub(crate) mod escape;
+mod not_a_word;
 pub(crate) mod out;
 mod shape;
 mod strict;
@@ -44,6 +45,9 @@ pub(crate) fn read<T: DeserializeOwned>(text: &str, limits: &Limits) -> Result<T
     let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let pointer = pointer_of(e.path());
         let mut loc = from_serde(pointer, e.inner());
+        if let Some(found) = not_a_word::<T>(text, &loc, e.inner()) {
+            return found;
+        }
         if let (Some(line), Some(column)) = (loc.line, loc.column) {
             loc.column = Some(serde_column(text, line, column));
         }
@@ -97,6 +101,32 @@ pub(crate) fn read<T: DeserializeOwned>(text: &str, limits: &Limits) -> Result<T
         loc
     })?;
     Ok(value)
+}
+
+/// serde's "expected value" where a word (a channel, a role…) was given a valid JSON
+/// value of another type: a `wrong_type` error at the value, naming the words it takes.
+#[cold]
+#[inline(never)]
+fn not_a_word<T: DeserializeOwned>(
+    text: &str,
+    loc: &Located,
+    e: &serde_json::Error,
+) -> Option<Located> {
+    if !loc.syntax
+        || e.to_string() != format!("expected value at line {} column {}", e.line(), e.column())
+    {
+        return None;
+    }
+    let start: usize = (text.split_inclusive('\n'))
+        .take(e.line().checked_sub(1)?)
+        .map(str::len)
+        .sum();
+    let at = start.checked_add(e.column().checked_sub(1)?)?;
+    let message = not_a_word::message::<T>(text, at)?;
+    let mut found = Located::new(loc.pointer.clone(), message);
+    found.line = Some(e.line());
+    found.column = Some(chars_column(text, start, at));
+    Some(found)
 }
 
 /// The 1-based column, in characters as an editor counts them, of the byte `start..at` of
