@@ -55,7 +55,8 @@
 //!
 //! `--no-texts` leaves each task's `title`, `script` and `long_message` out (compact
 //! JSON, in both modes): about half the bytes, for a host that keeps the rules' texts
-//! itself. Such a plan is not read back as a `Plan`.
+//! itself. Such a plan is not read back as a `Plan`, nor valid against
+//! `schema/plan.schema.json` (a task's `title` is required).
 //!
 //! Exit codes (the same in every example): 0 every line planned; 1 the batch ran but some
 //! line failed; 2 bad usage or a bad rule, calendar, notice or history file (nothing
@@ -93,7 +94,8 @@ Plans one episode (JSON on stdin, or --episode FILE) and prints the plan as JSON
   --jsonl                 JSON Lines: one episode a line in, one plan a line out; a bad
                           line is answered by {\"line\": N, \"error\": {...}} and the batch goes on
   --no-texts              leave out each task's title, script and long_message (compact
-                          JSON, about half the bytes; not read back as a Plan)
+                          JSON, about half the bytes; not read back as a Plan, nor
+                          valid against schema/plan.schema.json)
   -h, --help              this help
 ";
 

@@ -72,6 +72,10 @@ pub struct Outcome {
     pub at: NaiveDateTime,
     /// Who recorded it (a staff id).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        any(test, feature = "schema"),
+        schemars(with = "Option<crate::schema::strings::SafeId>")
+    )]
     pub by: Option<String>,
     /// `rescheduled`: the day and time agreed with the patient.
     #[serde(

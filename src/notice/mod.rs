@@ -78,7 +78,7 @@ pub struct Notice {
     )]
     #[cfg_attr(
         any(test, feature = "schema"),
-        schemars(with = "crate::schema::strings::Date")
+        schemars(with = "Option<crate::schema::strings::Date>")
     )]
     pub event_day: Option<NaiveDate>,
     /// How: `sms` (the default), `wechat`, `phone` or `mail`.
@@ -124,7 +124,7 @@ pub struct Notice {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(
         any(test, feature = "schema"),
-        schemars(with = "Option<crate::schema::strings::Duration>")
+        schemars(with = "Option<crate::schema::strings::PositiveDuration>")
     )]
     pub spread: Option<String>,
     /// Title, `{"zh": …, "en": …}`, both non-empty.

@@ -167,7 +167,7 @@ fn schema_of<T: JsonSchema>(g: &mut SchemaGenerator) -> Schema {
                     "type": "object",
                     "properties": {
                         "id": field(g.subschema_for::<SafeId>(), "The staff id, as the host knows it."),
-                        "name": {"type": "string", "description": "How scripts name them (`{owner}`); the id when absent."}
+                        "name": {"type": ["string", "null"], "description": "How scripts name them (`{owner}`); the id when absent (or null)."}
                     },
                     "required": ["id"],
                     "additionalProperties": false
@@ -218,13 +218,14 @@ pub(crate) fn fact_rules(schema: &mut Schema) {
     );
 }
 
-/// `to` comes with `rescheduled` only, and always with it; `day` with `picked`.
+/// `to` comes with `rescheduled` only, and always with it; `day` with `picked`. As the
+/// reader takes them: `null` is no value (refused where one is needed, let by elsewhere).
 pub(crate) fn outcome_rules(schema: &mut Schema) {
     let with = |outcome: &str, field: &str| {
         json!({
             "if": {"properties": {"outcome": {"const": outcome}}, "required": ["outcome"]},
-            "then": {"required": [field]},
-            "else": {"not": {"required": [field]}}
+            "then": {"required": [field], "properties": {field: {"not": {"type": "null"}}}},
+            "else": {"properties": {field: {"type": "null"}}}
         })
     };
     schema.insert(

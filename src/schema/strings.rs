@@ -102,6 +102,9 @@ shapes! {
     Offset => pattern(&format!("[+-]?P{}", ymwd()));
     /// A zero or positive ISO 8601 duration of days, weeks, months or years (`P6M`).
     Duration => pattern(&format!("\\+?P{}", ymwd()));
+    /// A positive ISO 8601 duration of days, weeks, months or years, not zero (`P2M`,
+    /// `P60D`).
+    PositiveDuration => pattern(&format!("(?=.*[1-9])\\+?P{}", ymwd()));
     /// A zero or positive duration of days or weeks (`P0D`, `P2D`, `P1W`).
     DaysOrWeeks => pattern(&format!("\\+?P{}", wd()));
     /// `at_anchor` (until the day before the anchor: reminders), `never`, or a zero or

@@ -305,7 +305,12 @@ calendar | a holiday that is not a date | {"holidays": {"17 Feb": "春节"}}
 calendar | an hour at 24:00 | {"hours": {"open": "09:00", "close": "24:00"}}
 history | an unknown outcome | {"outcomes": [{"task": "a/b/c/0", "outcome": "sent", "at": "2026-03-03"}]}
 history | a task id without occurrence | {"outcomes": [{"task": "a/b/c", "outcome": "done", "at": "2026-03-03"}]}
+history | a rescheduled outcome with a null to | {"outcomes": [{"task": "a/b/c/0", "outcome": "rescheduled", "at": "2026-03-03", "to": null}]}
+history | a picked outcome with a null day | {"outcomes": [{"task": "a/b/c/0", "outcome": "picked", "at": "2026-03-03", "day": null}]}
+history | a blank recorder | {"outcomes": [{"task": "a/b/c/0", "outcome": "done", "at": "2026-03-03", "by": ""}]}
+history | a recorder with a space | {"outcomes": [{"task": "a/b/c/0", "outcome": "done", "at": "2026-03-03", "by": "U 3"}]}
 notices | a notice in person | [{"id": "n", "send_on": "2026-03-09", "audience": {}, "channel": "in_person", "title": TITLE}]
+notices | a spread of zero days | [{"id": "n", "send_on": "2026-03-09", "audience": {}, "spread": "P0D", "title": TITLE}]
 notices | a notice without audience | {"id": "n", "send_on": "2026-03-09", "title": TITLE}
 "#;
 
@@ -365,6 +370,39 @@ notices | a notice without audience | {"id": "n", "send_on": "2026-03-09", "titl
                 "the {schema} reader accepts {what}: {instance}"
             );
         }
+    }
+
+    /// A host that writes every optional field, `null` when it has no value, passes the
+    /// schemas as it passes the readers (audit 32: `"to": null` on a done call, an
+    /// owner's `"name": null` and a notice's `"event_day": null` failed the schemas).
+    #[test]
+    fn optional_fields_written_as_null_are_valid() {
+        let history = json!({"outcomes": [
+            {"task": "a/b/c/0", "outcome": "done", "at": "2026-03-03T10:00", "by": null,
+             "note": null, "to": null, "day": null},
+            {"task": "a/b/c/1", "outcome": "rescheduled", "at": "2026-03-03T10:00",
+             "to": "2026-03-05T16:00", "day": null, "by": "u-3"},
+            {"task": "a/b/c/2", "outcome": "picked", "at": "2026-03-03T10:00",
+             "day": "2026-03-20", "to": null}
+        ]});
+        assert_valid(
+            &validator("history"),
+            &history,
+            "a history with null fields",
+        );
+        History::from_json("h", &history.to_string()).unwrap();
+        let ep = json!({"id": "ep-1", "event": "procedure", "at": "2026-03-02T10:00",
+            "patient": {"id": "p-1"}, "owners": {"consultant": {"id": "u-1", "name": null}}});
+        assert_valid(&validator("episode"), &ep, "an owner with a null name");
+        Episode::from_json("e", &ep.to_string()).unwrap();
+        let notice = json!({"id": "n", "send_on": "2026-03-09", "audience": {},
+            "event_day": null, "title": {"zh": "通知", "en": "Notice"}});
+        assert_valid(
+            &validator("notices"),
+            &notice,
+            "a notice with a null event day",
+        );
+        Notice::from_json("n", &notice.to_string()).unwrap();
     }
 
     #[test]
