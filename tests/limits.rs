@@ -457,36 +457,65 @@ fn history_entries() {
 
 /// Plans are written in the years 0001 to 9999 (RFC 5545 and FHIR take no others; audit
 /// 9 of 6 December: an event in December 9999 gave dates like `+10000-01-04` and exports
-/// no reader takes). A plastic outpatient on 20 Dec 9999: the day-6 call (26 Dec) expires
-/// 7 days later, 2 Jan 10000, the first date past the end in the plan's order: refused,
-/// naming it. Ten years earlier the same episode plans (its last task, the M+12 message,
-/// is in 9990); so does one on 1 Jan 0001, whose tasks all come after it.
+/// no reader takes). An event is a day of the years 1900 to 9899, as every day a host
+/// records (audit 34: `0001-01-01`, a CRM's "no date", was planned without a word): 20 Dec
+/// 9999 and 1 Jan 0001 are refused at `/at`. Past that, only offsets longer than the
+/// default `max_offset_days` reach the end of the years: a step 40,000 days after an event
+/// on 20 Dec 9899 (26 Jun 10009) is refused, naming it. A plastic outpatient on 20 Dec
+/// 9889 plans (its last task, the M+12 message, is in 9890).
 #[test]
 fn a_plan_past_the_year_9999_is_refused() {
-    let ep = |at: &str| {
+    let ep = |at: &str, category: &str| {
         Episode::from_json(
             "e",
             &format!(
                 r#"{{"id": "e", "event": "procedure", "at": "{at}",
-                    "attributes": {{"category": "plastic", "setting": "outpatient"}},
+                    "attributes": {{"category": "{category}", "setting": "outpatient"}},
                     "patient": {{"id": "p"}}}}"#
             ),
         )
-        .unwrap()
     };
     let rules = RuleSet::builtin().unwrap();
     let cal = Calendar::default();
-    let err = rules.plan(&ep("9999-12-20T10:00:00"), &cal).unwrap_err();
-    assert_eq!(
-        err.to_string(),
-        "episode \"e\": /at: the plan reaches +10000-01-02 (plastic-aftercare/day-6-call/e/0), outside the years 0001 to 9999 that plans are written in: expected an event and dates that keep its tasks inside them"
-    );
-    let p = rules.plan(&ep("9989-12-20T10:00:00"), &cal).unwrap();
+    for at in ["9999-12-20", "0001-01-01", "1899-12-31"] {
+        let err = ep(&format!("{at}T10:00:00"), "plastic").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!("e: /at (line 1, column 41): the event is on {at}: expected a day of the years 1900 to 9899 (a placeholder for an unknown day is no day)")
+        );
+    }
+    let p = rules
+        .plan(&ep("9889-12-20T10:00:00", "plastic").unwrap(), &cal)
+        .unwrap();
     assert_eq!(
         p.tasks.last().map(|t| t.due.to_string()).as_deref(),
-        Some("9990-12-20")
+        Some("9890-12-20")
     );
-    assert!(rules.plan(&ep("0001-01-01T10:00:00"), &cal).is_ok());
+    assert!(rules
+        .plan(&ep("1900-01-01T10:00:00", "plastic").unwrap(), &cal)
+        .is_ok());
+    let far = RuleSet::builder()
+        .limits(Limits {
+            max_offset_days: 40_000,
+            ..Limits::default()
+        })
+        .source(
+            "far.json",
+            r#"{"format": "followup/v1", "id": "far", "name": {"zh": "远", "en": "Far"},
+                "applies": {"event": "procedure"},
+                "steps": [{"id": "late", "offset": "P40000D", "title": {"zh": "远", "en": "Far"}}]}"#,
+        )
+        .build()
+        .unwrap();
+    let bare = Episode::from_json(
+        "e",
+        r#"{"id": "e", "event": "procedure", "at": "9899-12-20T10:00", "patient": {"id": "p"}}"#,
+    );
+    let err = far.plan(&bare.unwrap(), &cal).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "episode \"e\": /at: the plan reaches +10009-06-26 (far/late/e/0), outside the years 0001 to 9999 that plans are written in: expected an event and dates that keep its tasks inside them"
+    );
 }
 
 /// An episode built in code may hold what JSON refuses: a milestone of no dates is

@@ -5,6 +5,7 @@ use super::Episode;
 use crate::compile::pointer;
 use crate::error::Located;
 use crate::limits::{Limits, MAX_VALUE_CHARS};
+use chrono::NaiveDate;
 
 /// The characters of episode and patient ids: 1 to 64 of `A-Z a-z 0-9 . _ -`. Task ids are
 /// `program/step/episode/occurrence`, so an id must not hold `/`; patient-level plans use
@@ -112,7 +113,33 @@ fn event(ep: &Episode, _: &Limits) -> Result<(), Located> {
             "the event is empty: expected the kind of event, such as \"procedure\", \"consultation\", \"course\" or \"complaint\"",
         ));
     }
+    recorded_day("/at", "the event is", ep.date())?;
+    for (i, f) in ep.facts.iter().enumerate() {
+        recorded_day(&format!("/facts/{i}/at"), "the fact is", f.at.date())?;
+    }
+    for (i, r) in ep.reassignments.iter().enumerate() {
+        let at = format!("/reassignments/{i}/at");
+        recorded_day(&at, "the reassignment is", r.at.date())?;
+    }
     Ok(())
+}
+
+/// A day a host recorded, in the years such days are read in (as an outcome's or a
+/// notice's): `0001-01-01` or `1899-12-31` stand for "unknown" in some systems, and a
+/// plan counted from them would be planned without a word (audit 34).
+fn recorded_day(at: &str, what: &str, day: NaiveDate) -> Result<(), Located> {
+    use chrono::Datelike;
+    if crate::time::RECORDED_YEARS.contains(&day.year()) {
+        return Ok(());
+    }
+    Err(Located::new(
+        at,
+        format!(
+            "{what} on {day}: expected a day of the years {} to {} (a placeholder for an unknown day is no day)",
+            crate::time::RECORDED_YEARS.start(),
+            crate::time::RECORDED_YEARS.end()
+        ),
+    ))
 }
 
 /// At most `max_milestone_dates` dates per milestone, none before the event's day (a
@@ -143,12 +170,24 @@ fn milestone_dates(ep: &Episode, limits: &Limits) -> Result<(), Located> {
             .limit("max_milestone_dates"));
         }
         for (i, d) in dates.0.iter().enumerate() {
-            if *d < day {
+            if *d < day || d.signed_duration_since(day).num_days() > limits.max_offset_days.into() {
                 let here = if dates.0.len() == 1 {
                     at()
                 } else {
                     format!("{}/{i}", at())
                 };
+                if *d >= day {
+                    // A year typed wrong (2126 for 2026): no visit is booked that far
+                    // ahead (audit 34).
+                    return Err(Located::new(
+                        here,
+                        format!(
+                            "{name} on {d} is more than max_offset_days ({}) after the event on {day}: expected a visit within them",
+                            limits.max_offset_days
+                        ),
+                    )
+                    .limit("max_offset_days"));
+                }
                 return Err(Located::new(
                     here,
                     format!("{name} on {d} is before the event on {day}: expected a date on or after the event's day"),
