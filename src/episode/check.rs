@@ -242,6 +242,18 @@ fn course(ep: &Episode, limits: &Limits) -> Result<(), Located> {
                 format!("session on {d} is before the event on {day}: expected sessions on or after the event's day (the course's first session is its event)"),
             ));
         }
+        let far =
+            |d: &NaiveDate| d.signed_duration_since(day).num_days() > limits.max_offset_days.into();
+        if let Some((i, d)) = dates.iter().enumerate().find(|(_, d)| far(d)) {
+            return Err(Located::new(
+                format!("/course/{list}/{i}"),
+                format!(
+                    "session on {d} is more than max_offset_days ({}) after the event on {day}: expected a session within them",
+                    limits.max_offset_days
+                ),
+            )
+            .limit("max_offset_days"));
+        }
     }
     Ok(())
 }
