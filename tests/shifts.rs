@@ -154,6 +154,45 @@ fn a_reminder_never_moves_past_its_visit() {
     );
 }
 
+/// Two reminders counted back from a visit on Sun 5 Apr 2026, both of whose rule days
+/// come before the event on Mon 30 Mar at 10:00: the week-before one (Sun 29 Mar) moves
+/// to the event's day, 10:00-18:00 (`after_event`); the nine-days-before one (Fri 27 Mar)
+/// could only go to the 30th too, on or past the week-before's rule day, so that
+/// reminder supersedes it (docs/rule-format.md, "Calls of one program never pile up").
+/// Audit 34: it was `expired` (`no_open_day` with `"expires": "never"`), though every
+/// day is open and the visit six days away.
+#[test]
+fn a_reminder_before_the_event_is_superseded_by_the_next_one_there() {
+    for expires in ["", r#", "expires": "never""#] {
+        let rules = crate::support::one_program(
+            "pair",
+            &format!(
+                r#""milestones": {{"visit": null}},
+                   "defaults": {{"role": "customer_service", "time": "day", "channel": "sms"{expires}}},
+                   "steps": [
+                     {{"id": "nine-days-before", "from": "visit", "offset": "-P9D", "title": {{"zh": "9", "en": "9"}}}},
+                     {{"id": "week-before", "from": "visit", "offset": "-P7D", "title": {{"zh": "7", "en": "7"}}}}]"#
+            ),
+        );
+        let ep = episode(
+            r#"{"id": "e", "event": "procedure", "at": "2026-03-30T10:00", "patient": {"id": "p"},
+                "milestones": {"visit": "2026-04-05"}}"#,
+        );
+        let p = rules.plan(&ep, &Calendar::default()).unwrap();
+        assert_eq!(
+            lines(&p),
+            ["2026-03-30 week-before sms customer_service <- 2026-03-29 (after_event)"],
+            "{expires}"
+        );
+        assert_eq!(p.tasks[0].window.to_string(), "10:00-18:00");
+        assert_eq!(
+            dropped(&p),
+            ["pair/nine-days-before/e/0 superseded week-before 2026-03-27"],
+            "{expires}"
+        );
+    }
+}
+
 /// A thread keeps its planning scratch between plans: a plan made after others (one of
 /// them planned twice, its shifted tasks out of order) equals the same plan made first,
 /// on a fresh thread.

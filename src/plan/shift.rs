@@ -612,6 +612,14 @@ impl Planner<'_> {
         });
         match day {
             Some(d) => Placed::Day(d, Some(ShiftReason::AfterEvent)),
+            // Days left from the event's day, but only on or after the next call's rule
+            // day: that call supersedes it (audit 34: `expired` though nothing had).
+            None if let Some(p) = lo
+                .and_then(|lo| Some((lo.pred_opt()?, lo)))
+                .and_then(|(from, lo)| self.superseded(step, from, b, Some(lo), &gap)) =>
+            {
+                p
+            }
             None => {
                 let why = if b.expires.is_some() {
                     DropReason::Expired
