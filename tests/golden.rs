@@ -306,6 +306,35 @@ fn closed_days_follow_each_steps_policy() {
     );
 }
 
+/// The month-6 selling call of a surgery on 2 Mar 2026 (Wed 2 Sep) for a patient whose
+/// only `recovered` fact is from the last surgery (2 Mar 2025) or a slip of the year
+/// (0001 is refused, 1900 is not): that recovery is not this surgery's, and the call
+/// waits as with no fact, `waits_for: recovered`, until the wait's end (2 Sep + 3 months
+/// = Wed 2 Dec). As a fact dated before the episode's day stops nothing
+/// (docs/rule-format.md, "Facts"), it ends no wait (audit 34: the call went ahead).
+#[test]
+fn a_recovery_dated_before_the_surgery_does_not_end_its_wait() {
+    for at in ["2025-03-02T10:00:00", "1900-01-01", "2026-03-01T23:59"] {
+        let p = plan(&format!(
+            r#"{{"id": "ep-1", "event": "procedure", "at": "2026-03-02T10:00:00",
+                "attributes": {{"category": "plastic", "setting": "outpatient"}},
+                "patient": {{"id": "p-1"}}, "facts": [{{"kind": "recovered", "at": "{at}"}}]}}"#
+        ));
+        let further = (p.tasks.iter())
+            .find(|t| t.step() == "further-needs-call")
+            .unwrap();
+        assert_eq!(further.waits_for(), Some("recovered"), "{at}");
+        assert_eq!(
+            (
+                further.due.to_string(),
+                further.expires.map(|d| d.to_string())
+            ),
+            ("2026-09-02".to_string(), Some("2026-12-02".to_string())),
+            "{at}"
+        );
+    }
+}
+
 /// The same month-6 selling call for a patient who recovered on 1 Aug 2026, before its
 /// day (Wed 2 Sep): it does not wait, and is worth doing as long as any call, 7 days
 /// after its day (docs/rule-format.md, expiry: `phone`, 7 days after its last on-time

@@ -19,7 +19,7 @@ pub(super) struct Facts<'a> {
     /// The earliest opt-out of each channel: the patient's and `opt_out` facts.
     opt_outs: Vec<(Channel, NaiveDateTime)>,
     /// The episode's day, in an episode plan: facts before it stop nothing
-    /// ([`Facts::first_stop`]).
+    /// and end no wait ([`Facts::first_since_event`]).
     since: Option<chrono::NaiveDate>,
 }
 
@@ -65,11 +65,12 @@ impl<'a> Facts<'a> {
         }
     }
 
-    /// When the first fact of `kind` that may stop a task happened: in an episode plan,
-    /// the first from the episode's day on. A purchase, a visit or a resolution dated
-    /// before the episode is about something else (an earlier purchase) or a slip of the
-    /// year: it does not stop the follow-up of what the episode is about.
-    pub(super) fn first_stop(&self, kind: &str) -> Option<NaiveDateTime> {
+    /// When the first fact of `kind` about the episode happened: in an episode plan,
+    /// the first from the episode's day on. A purchase, a visit, a resolution or a
+    /// recovery dated before the episode is about something else (an earlier purchase,
+    /// the last surgery) or a slip of the year: it neither stops the follow-up of what
+    /// the episode is about nor ends a wait for it.
+    pub(super) fn first_since_event(&self, kind: &str) -> Option<NaiveDateTime> {
         let all = self.of_kind(kind);
         let from = match self.since {
             Some(d) => all.partition_point(|(_, at)| at.date() < d),
@@ -83,11 +84,6 @@ impl<'a> Facts<'a> {
         let from = self.times.partition_point(|(k, _)| *k < kind);
         let to = self.times.partition_point(|(k, _)| *k <= kind);
         self.times.get(from..to).unwrap_or_default()
-    }
-
-    /// When the first fact of `kind` happened.
-    pub(super) fn first(&self, kind: &str) -> Option<NaiveDateTime> {
-        self.of_kind(kind).first().map(|(_, t)| *t)
     }
 
     /// When the last fact of `kind` happened.

@@ -74,7 +74,7 @@ pub(super) fn judge_contact(
         }
     }
     for kind in stop_when {
-        if facts.first_stop(kind).is_some_and(|at| at < due) {
+        if facts.first_since_event(kind).is_some_and(|at| at < due) {
             return Some((DropReason::Stopped, Some(Arc::from(&**kind))));
         }
     }

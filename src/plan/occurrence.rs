@@ -390,7 +390,7 @@ impl Planner<'_> {
             };
             // A fact that comes after the wait has ended comes too late: the plan is the
             // one without it (the task went ahead, or was void, at the end of the wait).
-            let fact_at = self.facts.first(&w.fact);
+            let fact_at = self.facts.first_since_event(&w.fact);
             let fact = fact_at.map(|at| at.date());
             waited_until = fact_at.filter(|at| at.date() <= end.max(due));
             match fact.filter(|d| *d <= end.max(due)) {
