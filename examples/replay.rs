@@ -36,7 +36,24 @@ use std::path::PathBuf;
 const SAMPLE_EPISODE: &str = include_str!("episodes/plastic-inpatient.json");
 const SAMPLE_HISTORY: &str = include_str!("histories/p42-march.json");
 
-const USAGE: &str = "usage: replay [--episode FILE] [--history FILE] [--from YYYY-MM-DD] [--days N] [--rules PATH]... [--calendar cn-YYYY|cn|FILE]... [--lang zh|en]\n";
+const USAGE: &str = "usage: replay [--episode FILE] [--history FILE] [--from YYYY-MM-DD] [--days N] [--rules PATH]... [--calendar cn-YYYY|cn|FILE]... [--lang zh|en]
+
+Replays a patient's days through the closed loop: each morning the worklist per person
+from the plan made with what was recorded before that day, then the day's outcomes and
+what they changed in the plan; at the end the compliance per owner.
+
+  --episode FILE          the patient's episode (default: the built-in sample patient)
+  --history FILE          what was recorded (default: the sample's March)
+  --from YYYY-MM-DD       the first day replayed (default: the episode's day)
+  --days N                how many days, 1 to 366 (default 30)
+  --rules PATH            a rule file or a folder of them (repeatable; `builtin` for the
+                          built-in programs); replaces the built-in programs
+  --calendar cn-YYYY|cn|FILE
+                          the official calendar of mainland China for a year (cn: every
+                          shipped year) and the clinic's calendar files (repeatable)
+  --lang zh|en            the language (default zh)
+  -h, --help              this help
+";
 
 struct Args {
     episode: Option<PathBuf>,
