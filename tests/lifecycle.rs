@@ -1020,7 +1020,9 @@ fn a_refusal_before_the_event_does_not_stop_the_new_episodes_care() {
     assert!(fresh.tasks.len() >= 15, "{}", fresh.tasks.len());
     let old_on_patient = surgery(r#", "declined": "2025-01-10T11:00:00""#, "");
     let old_fact = surgery("", r#"{"kind": "declined", "at": "2025-01-10T11:00:00"}"#);
-    for p in [&old_on_patient, &old_fact] {
+    // The morning of the surgery, before it (audit 36: the same day counted).
+    let that_morning = surgery(r#", "declined": "2026-03-02T09:00:00""#, "");
+    for p in [&old_on_patient, &old_fact, &that_morning] {
         assert_eq!(lines(p), lines(&fresh));
         assert_eq!(dropped(p), dropped(&fresh));
     }
@@ -1037,6 +1039,74 @@ fn a_refusal_before_the_event_does_not_stop_the_new_episodes_care() {
     assert!(dropped(&same_day)
         .iter()
         .any(|d| d.contains("day-1-call") && d.contains(" declined ")));
+}
+
+/// docs/domain.md §8: a refusal and an SMS opt-out belong to the patient, and rest hours
+/// hold for every call (§9). One patient, three episodes planned together: a plastic
+/// outpatient surgery on Tue 10 Feb 2026 at 10:00, a consultation on Wed 11 Feb with a
+/// `declined` fact on Thu 12 Feb at 10:00, and a laser session on Thu 12 Feb at 15:00,
+/// whose patient opted out of SMS on Fri 13 Feb and rests until 13:00.
+/// `Episode::with_patient_of` gives each plan the patient as the three know them:
+/// - the surgery's calls due by the refusal stay (day 1, Wed 11 Feb, from 13:00: the
+///   rest hours given on the laser are the patient's); from Fri 13 Feb (day 3) on, no
+///   call: `declined`; its messages stop after the opt-out (`opted_out`);
+/// - the laser session came after the refusal: its calls go ahead (day 1 Fri 13 Feb, day
+///   3 Sun 15 Feb…), from 13:00, the patient's rest hours given on the laser only;
+/// - planned alone, the surgery knows nothing of either (audit 36: its calls went on).
+#[test]
+fn a_patients_refusal_opt_out_and_rest_hours_hold_for_all_their_episodes() {
+    let ep = |json: &str| crate::support::episode(json);
+    let surgery = ep(
+        r#"{"id": "s", "event": "procedure", "at": "2026-02-10T10:00:00",
+        "attributes": {"category": "plastic", "setting": "outpatient"}, "patient": {"id": "p-9"}}"#,
+    );
+    let consultation = ep(
+        r#"{"id": "c", "event": "consultation", "at": "2026-02-11T16:00:00",
+        "attributes": {"outcome": "not_booked", "source": "phone"}, "patient": {"id": "p-9"},
+        "facts": [{"kind": "declined", "at": "2026-02-12T10:00:00"}]}"#,
+    );
+    let laser = ep(
+        r#"{"id": "l", "event": "procedure", "at": "2026-02-12T15:00:00",
+        "attributes": {"category": "laser"},
+        "patient": {"id": "p-9", "rest_hours": [{"start": "00:00", "end": "13:00"}]},
+        "facts": [{"kind": "opt_out", "channel": "sms", "at": "2026-02-13T08:00:00"}]}"#,
+    );
+    let all = [surgery.clone(), consultation, laser.clone()];
+    let cal = Calendar::default();
+    let rules = followup::rules::RuleSet::builtin().unwrap();
+    let s = rules.plan(&surgery.with_patient_of(&all), &cal).unwrap();
+    let calls = |p: &followup::plan::Plan| -> Vec<String> {
+        (p.tasks.iter())
+            .filter(|t| t.channel() == followup::rules::Channel::Phone)
+            .map(|t| format!("{} {} {}", t.due, t.step(), t.window))
+            .collect()
+    };
+    assert_eq!(calls(&s), ["2026-02-11 day-1-call 13:00-18:00"]);
+    let reason = |p: &followup::plan::Plan, step: &str| {
+        (p.dropped.iter())
+            .find(|d| d.step() == step)
+            .map(|d| d.reason.name())
+    };
+    assert_eq!(reason(&s, "day-3-call"), Some("declined"));
+    assert_eq!(reason(&s, "month-1-sms"), Some("opted_out"));
+    let alone = rules.plan(&surgery, &cal).unwrap();
+    assert!(alone.tasks.iter().any(|t| t.step() == "day-3-call"));
+    assert!(alone.tasks.iter().any(|t| t.step() == "month-1-sms"));
+    let l = rules.plan(&laser.with_patient_of(&all), &cal).unwrap();
+    let laser_calls = calls(&l);
+    assert_eq!(
+        laser_calls.get(..2),
+        Some(
+            &[
+                "2026-02-13 day-1-call 13:00-18:00".to_string(),
+                "2026-02-15 day-3-call 13:00-18:00".to_string()
+            ][..]
+        )
+    );
+    assert!(
+        laser_calls.iter().all(|c| c.ends_with(" 13:00-18:00")),
+        "{laser_calls:?}"
+    );
 }
 
 /// docs/domain.md §4: "a follow-up is dropped if, before it is due, the customer came in

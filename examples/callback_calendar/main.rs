@@ -267,6 +267,9 @@ fn run() -> Result<String, String> {
                 .cloned()
                 .collect(),
         });
+        // The patient as all their episodes know them: a refusal or an opt-out recorded
+        // on one episode, rest hours given on another, hold for every plan.
+        let ep = &ep.with_patient_of(&episodes);
         let mut plan = match &own {
             Some(h) => rules.plan_with(ep, h, &cal),
             None => rules.plan(ep, &cal),

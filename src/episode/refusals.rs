@@ -1,8 +1,51 @@
 //! A patient's refusal, opt-outs and details gathered from their episodes, for the plans
 //! that are made for a patient rather than an episode (greetings, quarterly messages,
-//! clinic notices).
+//! clinic notices), and for each of a patient's episodes planned together.
 
 use super::{Episode, OptOut, Patient};
+
+impl Episode {
+    /// This episode with its patient as all of the patient's `episodes` know them:
+    /// [`Patient::with_details_of`] (name, birthday, rest hours, tags) and
+    /// [`Patient::with_refusals_of`] (the refusal and opt-outs recorded on any of them).
+    /// Plan each of a patient's episodes so when they are planned together (a calendar
+    /// of the patient, merged under a contact policy): a refusal recorded on the
+    /// consultation stops the calls of the surgery's care too, an SMS opt-out given on the
+    /// laser session stops every program's messages, and rest hours given once hold for
+    /// every call (docs/domain.md §8, §9). What the rules decide for this episode alone
+    /// stays its own: a refusal made before this episode's event does not count for it
+    /// (the patient came back after saying no).
+    ///
+    /// ```
+    /// use followup::{calendar::Calendar, episode::Episode, rules::RuleSet};
+    /// let rules = RuleSet::builtin()?;
+    /// let surgery = Episode::from_json("s", r#"{"id": "s", "event": "procedure",
+    ///   "at": "2026-03-02T10:00", "attributes": {"category": "laser"},
+    ///   "patient": {"id": "p-7"}}"#)?;
+    /// let consultation = Episode::from_json("c", r#"{"id": "c", "event": "consultation",
+    ///   "at": "2026-03-05T10:00", "attributes": {"outcome": "not_booked"},
+    ///   "patient": {"id": "p-7"},
+    ///   "facts": [{"kind": "declined", "at": "2026-03-05T11:00"}]}"#)?;
+    /// let both = [surgery.clone(), consultation];
+    /// let plan = rules.plan(&surgery.with_patient_of(&both), &Calendar::default())?;
+    /// // The laser's calls of 3 March and of the morning of the 5th are kept; the
+    /// // day-6 call and every later one are dropped: the patient said no on the 5th.
+    /// let calls: Vec<String> = plan.tasks.iter().map(|t| t.due.to_string()).collect();
+    /// assert_eq!(calls, ["2026-03-03", "2026-03-05"]);
+    /// let day_6 = plan.dropped.iter().find(|d| d.step() == "day-6-call").unwrap();
+    /// assert_eq!(day_6.reason.name(), "declined");
+    /// // Alone, the laser episode knows nothing of the refusal.
+    /// let alone = rules.plan(&surgery, &Calendar::default())?;
+    /// assert!(alone.tasks.iter().any(|t| t.step() == "day-6-call"));
+    /// # Ok::<(), followup::Error>(())
+    /// ```
+    #[must_use]
+    pub fn with_patient_of(&self, episodes: &[Episode]) -> Episode {
+        let mut out = self.clone();
+        out.patient = (self.patient.with_details_of(episodes)).with_refusals_of(episodes);
+        out
+    }
+}
 
 impl Patient {
     /// This patient with the refusal and opt-outs recorded in `episodes` folded in:

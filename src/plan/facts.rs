@@ -29,11 +29,12 @@ impl<'a> Facts<'a> {
         self.times.is_empty() && self.refusal.is_none() && self.opt_outs.is_empty()
     }
 
-    /// The facts of `ep`. A refusal dated before `since` (the episode's event, in an
-    /// episode plan) does not count: the patient came back after saying no (a new
-    /// surgery, a new consultation), and the care and follow-up of what they came back
-    /// for are not refused (docs/domain.md §8: the care call always happens). Opt-outs
-    /// of a channel count whenever they were given.
+    /// The facts of `ep`. In an episode plan (`since`: the episode's day), a refusal
+    /// made before the episode's event (its day and time) does not count: the patient
+    /// came back after saying no (a new surgery, a new consultation, a complaint that
+    /// evening), and the care and follow-up of what they came back for are not refused
+    /// (docs/domain.md §8: the care call always happens). Opt-outs of a channel count
+    /// whenever they were given.
     pub(super) fn of(ep: &'a Episode, since: Option<chrono::NaiveDate>) -> Facts<'a> {
         let mut times: Vec<(&str, NaiveDateTime)> = (ep.facts.iter())
             .map(|f| (f.kind.as_str(), f.at))
@@ -44,7 +45,7 @@ impl<'a> Facts<'a> {
             .filter(|f| f.kind == "declined")
             .map(|f| f.at)
             .chain(ep.patient.declined)
-            .filter(|at| since.is_none_or(|d| at.date() >= d))
+            .filter(|at| since.is_none() || *at >= ep.at)
             .min();
         let mut opt_outs: Vec<(Channel, NaiveDateTime)> = Vec::new();
         let given = (ep.patient.opt_outs.iter()).map(|o| (o.channel, o.at));

@@ -27,8 +27,8 @@ pub(super) fn in_sample(ep: &Episode, program: &Program, step: &Step) -> bool {
 /// Judges one occurrence due at `due` (its day and the start of its time window).
 ///
 /// Order: opt-out of the channel, then the refusal rule, then the step's `stop_when`
-/// facts. A fact counts when it happened strictly before `due`, and (refusals and stop
-/// facts, in an episode plan) not before the episode's day. Opt-outs and refusals are
+/// facts. A fact counts when it happened strictly before `due`, and, in an episode plan,
+/// a refusal not before the episode's event, a stop fact not before its day. Opt-outs and refusals are
 /// the patient's (`patient.opt_outs`, `patient.declined`) or the episode's facts
 /// (`opt_out`, `declined`), whichever comes first: every program honours them.
 #[inline]
