@@ -287,9 +287,12 @@ impl<'h> Ledger<'h> {
     }
 
     /// True when the history records that the occurrence happened: an outcome other
-    /// than a note, on the task or one of its attempts. Such a task is kept whatever the
-    /// calendar now says of its day (docs/closed-loop.md: it happened).
-    pub(super) fn recorded(&self, program: &str, step: &str, n: u32) -> bool {
+    /// than a note, on the task or one of its attempts (a day picked only on a
+    /// staff-picked task, `staff_picked`: elsewhere it is ignored). Such a task is kept
+    /// whatever the calendar now says of its day (docs/closed-loop.md: it happened).
+    pub(super) fn recorded(&self, step: &crate::compile::Step, program: &str, n: u32) -> bool {
+        let staff_picked = step.info.picked_by.is_some();
+        let step = &*step.info.step;
         let hash = step_hash(program, step);
         if self.steps & 1 << (hash >> 58) == 0 {
             return false;
@@ -306,6 +309,7 @@ impl<'h> Ledger<'h> {
         (self.filed.get(range).unwrap_or_default().iter()).any(|(_, e)| {
             matches!(e.derived, None | Some(Derived::Attempt(_)))
                 && e.outcome.outcome != OutcomeKind::Note
+                && (staff_picked || e.outcome.outcome != OutcomeKind::Picked)
         })
     }
 

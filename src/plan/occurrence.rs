@@ -534,6 +534,21 @@ impl Planner<'_> {
                             window = w;
                         }
                     }
+                    // What the history records stays on its day (a complaint called
+                    // back at 20:45, after the desk's hours: audit 37), as a task the
+                    // calendar leaves no day does.
+                    shift::Placed::Drop(..)
+                        if (self.ledger.as_ref())
+                            .is_some_and(|l| l.recorded(step, &program.id, n)) =>
+                    {
+                        self.why(|| {
+                            format!(
+                                "nothing of {window} is left after {} on {}, but the history records it: kept",
+                                after.format("%H:%M"),
+                                day(due)
+                            )
+                        });
+                    }
                     shift::Placed::Drop(reason, detail) => {
                         self.drop(program, step, n, Some(nominal), reason, detail);
                         self.anchors.push(None);
@@ -636,6 +651,8 @@ impl Planner<'_> {
         // an agreed time, a refusal, an abnormal recovery) happened, whatever came since;
         // an unanswered try (or a note) does not bring back a call a refusal, a purchase
         // or a visit dropped (audit 31: a `no_answer` after a refusal reopened the call).
+        // A day picked on a call no one picks is ignored (`not_staff_picked`): it brings
+        // nothing back either (audit 37).
         let recorded = entries.as_ref().is_some_and(|list| {
             use crate::history::OutcomeKind as K;
             list.iter().any(|e| {
@@ -644,6 +661,7 @@ impl Planner<'_> {
                         e.outcome.outcome,
                         K::Note | K::NoAnswer | K::Busy | K::Unreachable
                     )
+                    && (step.info.picked_by.is_some() || e.outcome.outcome != K::Picked)
             })
         });
         let mut verdict =

@@ -26,8 +26,7 @@ impl Planner<'_> {
         // What the history records as having happened stays, on its rule's day,
         // whatever the calendar now says of it (a closure added after the call) — once
         // no staff-picked task after it can give it its day (`defer_recorded`).
-        let recorded =
-            (self.ledger.as_ref()).is_some_and(|l| l.recorded(&program.id, &step.info.step, n));
+        let recorded = (self.ledger.as_ref()).is_some_and(|l| l.recorded(step, &program.id, n));
         if recorded && self.defer_recorded && reason == DropReason::Superseded {
             self.recorded_dropped = true;
         } else if recorded {

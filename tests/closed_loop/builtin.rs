@@ -122,6 +122,99 @@ fn a_serious_complaint_is_reviewed_the_same_day_and_unanswered_calls_escalate() 
     assert!(!p.tasks.iter().any(|t| t.step() == "serious-review"));
 }
 
+/// docs/domain.md §9: a complaint logged Fri 2 Oct 2026 at 20:30, the callback promised
+/// for Sat 3 Oct. Its same-day call has nothing of the day left, and its next morning is
+/// the promised callback's day: superseded by it. Staff called anyway at 20:45: what the
+/// history records stays, on the call's day with its record (docs/closed-loop.md), as a
+/// call the calendar leaves no day does; an answered call closes it, an unanswered one is
+/// tried again the next morning from 09:00 (22:45 is past the day). Audit 37: the record
+/// vanished, in no task and not in `ignored`, and compliance counted one call less.
+#[test]
+fn a_complaint_called_back_after_hours_keeps_its_record() {
+    let complaint = r#"{"id": "k-1", "event": "complaint", "at": "2026-10-02T20:30:00",
+        "patient": {"id": "p-k"}, "milestones": {"promised_callback": "2026-10-03"}}"#;
+    let first = |p: &Plan| -> Vec<String> {
+        (p.tasks.iter())
+            .filter(|t| t.step() == "first-call" || t.step() == "promised-callback")
+            .filter(|t| t.derived.is_none_or(|d| d.name().starts_with("attempt")))
+            .map(|t| format!("{} {}", t.id(), line(t)))
+            .collect()
+    };
+    let none = builtin_plan(complaint, "{}");
+    assert_eq!(
+        first(&none),
+        ["complaint/promised-callback/k-1/0 2026-10-03 09:00-18:00 phone customer_service"]
+    );
+    assert!(crate::support::dropped(&none).contains(
+        &"complaint/first-call/k-1/0 superseded promised-callback 2026-10-02".to_string()
+    ));
+    let done = builtin_plan(
+        complaint,
+        r#"{"outcomes": [{"task": "complaint/first-call/k-1/0", "outcome": "done", "at": "2026-10-02T20:45:00"}]}"#,
+    );
+    assert_eq!(
+        first(&done),
+        [
+            "complaint/first-call/k-1/0 2026-10-02 09:00-18:00 phone customer_service [done closed]",
+            "complaint/promised-callback/k-1/0 2026-10-03 09:00-18:00 phone customer_service",
+        ]
+    );
+    assert!(done.ignored.is_empty(), "{:?}", done.ignored);
+    assert!(!crate::support::dropped(&done)
+        .iter()
+        .any(|d| d.contains("first-call")));
+    let unanswered = builtin_plan(
+        complaint,
+        r#"{"outcomes": [{"task": "complaint/first-call/k-1/0", "outcome": "no_answer", "at": "2026-10-02T20:45:00"}]}"#,
+    );
+    assert_eq!(
+        first(&unanswered),
+        [
+            "complaint/first-call/k-1/0 2026-10-02 09:00-18:00 phone customer_service [no_answer closed]",
+            "complaint/first-call/k-1/0/attempt-2 2026-10-03 09:00-18:00 phone customer_service",
+            "complaint/promised-callback/k-1/0 2026-10-03 09:00-18:00 phone customer_service",
+        ]
+    );
+}
+
+/// docs/closed-loop.md: a call a refusal stops comes back only when what the history
+/// records on it reached the patient. A day "picked" on a call no one picks (the day-6
+/// call of a plastic outpatient operated on Mon 2 Mar 2026; the patient said no on Wed 4
+/// Mar) is ignored: the call stays `declined`, and the outcome is listed in `ignored`
+/// (`dropped`). Audit 37: the call came back as open work on the picked day.
+#[test]
+fn a_day_picked_on_a_call_no_one_picks_brings_back_no_refused_call() {
+    let surgery = r#"{"id": "s-1", "event": "procedure", "at": "2026-03-02T10:00:00",
+        "attributes": {"category": "plastic", "setting": "outpatient"}, "patient": {"id": "p-5"},
+        "facts": [{"kind": "declined", "at": "2026-03-04T11:00:00"}]}"#;
+    let p = builtin_plan(
+        surgery,
+        r#"{"outcomes": [{"task": "plastic-aftercare/day-6-call/s-1/0", "outcome": "picked",
+            "at": "2026-03-05T10:00:00", "day": "2026-03-10"}]}"#,
+    );
+    assert!(!p.tasks.iter().any(|t| t.step() == "day-6-call"));
+    assert!(crate::support::dropped(&p)
+        .contains(&"plastic-aftercare/day-6-call/s-1/0 declined - 2026-03-08".to_string()));
+    let ignored: Vec<String> = (p.ignored.iter())
+        .map(|i| format!("{} {} {}", i.task, ser(&i.outcome), ser(&i.reason)))
+        .collect();
+    assert_eq!(
+        ignored,
+        ["plastic-aftercare/day-6-call/s-1/0 picked dropped"]
+    );
+    // Done on it, the call happened: kept with its record, as before.
+    let done = builtin_plan(
+        surgery,
+        r#"{"outcomes": [{"task": "plastic-aftercare/day-6-call/s-1/0", "outcome": "done",
+            "at": "2026-03-08T10:00:00"}]}"#,
+    );
+    let call = task(&done, "plastic-aftercare/day-6-call/s-1/0");
+    assert_eq!(
+        line(call),
+        "2026-03-08 09:00-18:00 phone customer_service [done closed]"
+    );
+}
+
 #[test]
 fn lead_ownership_counts_its_three_months_from_the_last_assignment() {
     // docs/domain.md §4 (seed 002): a lead with no follow-up for 3 months is reassigned. A lead
