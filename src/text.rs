@@ -367,6 +367,13 @@ impl<'de> Visitor<'de> for TextVisitor {
                 )));
             }
             let text: String = map.next_value()?;
+            if let Some((i, c)) = control_character(&text) {
+                return Err(A::Error::custom(format!(
+                    "the {tag:?} text holds the control character U+{:04X} at character {}: expected printable text (line breaks and tabs are allowed)",
+                    u32::from(c),
+                    i + 1
+                )));
+            }
             match &*tag {
                 "zh" => zh = Some(text),
                 "en" => en = Some(text),
@@ -384,6 +391,20 @@ impl<'de> Visitor<'de> for TextVisitor {
         let more = more.iter().map(|(t, s)| (t.clone(), s.as_str())).collect();
         Ok(Text::from_pairs(&zh, &en, more))
     }
+}
+
+/// The first control character of `text` but a line break or a tab (a NUL, an escape, a
+/// bell, DEL, a C1 control), with its position in characters: no export may carry one
+/// (FHIR forbids them, a CSV cell would hold it raw, a terminal would obey it), as no
+/// name or value filling a placeholder may (audit 35).
+fn control_character(text: &str) -> Option<(usize, char)> {
+    // Only a byte below 0x20, DEL, or 0xC2 (which leads the C1 controls) may start one.
+    if !(text.bytes())
+        .any(|b| (b < 0x20 && !matches!(b, b'\n' | b'\t' | b'\r')) || b == 0x7f || b == 0xc2)
+    {
+        return None;
+    }
+    (text.chars().enumerate()).find(|(_, c)| c.is_control() && !matches!(c, '\n' | '\t' | '\r'))
 }
 
 /// Reads one language tag, refusing malformed tags and tags given before (ignoring

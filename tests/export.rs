@@ -211,11 +211,7 @@ fn ics_of_every_sample_parses_with_one_vtodo_per_task_uid_the_task_id() {
         assert!(!ics.replace("\r\n", "").contains('\n'), "{name}: a bare LF");
         let cal = parse_ics(&ics);
         assert_eq!(cal.todos.len(), plan.tasks.len(), "{name}");
-        assert_eq!(
-            cal.timezones.len(),
-            usize::from(!plan.tasks.is_empty()),
-            "{name}"
-        );
+        assert_eq!(cal.timezones.len(), 1, "{name}");
         assert_eq!(value(&cal.properties, "VERSION"), "2.0");
         for (todo, task) in cal.todos.iter().zip(&plan.tasks) {
             let p = &todo.properties;
@@ -253,6 +249,61 @@ fn ics_of_every_sample_parses_with_one_vtodo_per_task_uid_the_task_id() {
             }
         }
     }
+}
+
+/// Two patients whose episodes share an id (a careless host): both keep their tasks in
+/// every export, the iCalendar UIDs and FHIR identifiers naming the patient so that none
+/// is given twice; a patient exported alone keeps the plain task ids. Audit 35: the
+/// second patient's tasks vanished, taken for duplicates of the first's.
+#[test]
+fn two_patients_with_one_episode_id_both_export_their_tasks() {
+    let rules = builtin();
+    let plan = |patient: &str| {
+        let ep = rules
+            .read_episode(
+                "ep",
+                &format!(
+                    r#"{{"id": "ep-1", "event": "procedure", "at": "2026-03-02T10:00",
+                        "attributes": {{"category": "laser"}}, "patient": {{"id": "{patient}"}}}}"#
+                ),
+            )
+            .unwrap();
+        rules.plan(&ep, &Calendar::default()).unwrap()
+    };
+    let (a, b) = (plan("p-1"), plan("p-2"));
+    assert!(!a.tasks.is_empty());
+    let n = a.tasks.len() + b.tasks.len();
+    let cal = parse_ics(&export::ics([&a, &b], &Options::default()));
+    let uids: Vec<String> = cal
+        .todos
+        .iter()
+        .map(|t| value(&t.properties, "UID"))
+        .collect();
+    assert_eq!(uids.len(), n);
+    assert_eq!(uids.iter().collect::<BTreeSet<_>>().len(), n, "{uids:?}");
+    let day_1 = "laser-aftercare/day-1-call/ep-1/0";
+    for p in ["p-1", "p-2"] {
+        assert!(uids.contains(&format!("{day_1}/patient:{p}")), "{uids:?}");
+    }
+    let bundle = export::fhir_bundle([&a, &b], &Options::default());
+    let ids: BTreeSet<String> = (bundle["entry"].as_array().unwrap().iter())
+        .map(|e| {
+            e["resource"]["identifier"][0]["value"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(ids.len(), n);
+    let csv = export::csv([&a, &b], &Options::default());
+    assert_eq!(csv.lines().count(), n + 1);
+    assert_eq!(
+        csv.lines().filter(|l| l.contains(",p-2,")).count(),
+        b.tasks.len()
+    );
+    // Alone, or with another episode of another id, the ids are the tasks' own.
+    let alone = parse_ics(&export::ics([&a], &Options::default()));
+    assert_eq!(value(&alone.todos[0].properties, "UID"), day_1);
 }
 
 #[test]
@@ -361,12 +412,19 @@ fn ics_is_deterministic_and_its_default_stamp_comes_from_the_plan() {
     assert!(np.contains("TZOFFSETTO:+0545\r\n"), "{np}");
     assert!(Zone::fixed("Bad;Zone", 0).is_none());
     assert!(Zone::fixed("Far/Away", 19 * 60).is_none());
-    // An empty plan gives an empty calendar, still valid.
+    // FHIR's dateTime offsets stop at ±14:00, as the world's zones do (audit 35).
+    assert!(Zone::fixed("Pacific/Kiritimati", 14 * 60).is_some());
+    assert!(Zone::fixed("Etc/Test", 15 * 60).is_none());
+    assert!(Zone::fixed("Etc/Test", -14 * 60 - 1).is_none());
+    // An empty plan gives a calendar of no to-do, still valid: RFC 5545 wants one
+    // component at least, the time zone (audit 35: it had none).
     let empty = export::ics([&Plan::default()], &Options::default());
     assert_eq!(
         empty,
         format!(
-            "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//followup//followup {}//EN\r\nCALSCALE:GREGORIAN\r\nEND:VCALENDAR\r\n",
+            "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//followup//followup {}//EN\r\nCALSCALE:GREGORIAN\r\n\
+             BEGIN:VTIMEZONE\r\nTZID:Asia/Shanghai\r\nBEGIN:STANDARD\r\nDTSTART:19700101T000000\r\n\
+             TZOFFSETFROM:+0800\r\nTZOFFSETTO:+0800\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\nEND:VCALENDAR\r\n",
             followup::plan::VERSION
         )
     );

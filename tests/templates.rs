@@ -582,7 +582,7 @@ fn an_unknown_placeholder_is_a_compile_error_at_its_language() {
 }
 
 /// `Plan::to_json` writes filled texts straight from their templates: the same bytes as
-/// serde_json, whatever the texts hold (quotes, backslashes, control characters, emoji,
+/// serde_json, whatever the texts hold (quotes, backslashes, tabs and line breaks, emoji,
 /// GSM extension characters), in every language, with `long_message` as the SMS segment
 /// count says, on both sides of the one-segment limits.
 #[test]
@@ -595,7 +595,7 @@ fn to_json_writes_filled_texts_as_serde_json_does() {
                         "script": {{"zh": "{{patient}}{}", "en": "Dear {{patient}}, {{{{VIP}}}} {}",
                                     "zh-Hant": "{{patient}}您好\t{{clinic}}", "ja": "こんにちは"}}}},
                       {{"id": "c", "title": {{"zh": "电话{{patient}}", "en": "Call"}},
-                        "script": {{"zh": "{{clinic}}：{{procedure}}\u0001", "en": "x"}}}}]}}"#,
+                        "script": {{"zh": "{{clinic}}：{{procedure}}\r\n", "en": "x"}}}}]}}"#,
         "好".repeat(67),
         "a".repeat(141),
     ));
@@ -609,7 +609,8 @@ fn to_json_writes_filled_texts_as_serde_json_does() {
         ("Ann", &[]),
         ("Anna", &["zh"]),
         ("{An}", &["zh", "en"]),
-        // Control characters are refused in names (they stay in the scripts above).
+        // Control characters are refused in names (tabs and line breaks stay in the
+        // scripts above).
         ("A\\B\u{a0}😀", &["zh", "en"]),
         ("€€", &[]),
         ("", &["en"]),

@@ -98,8 +98,10 @@ dropped and why. Without --episode: a built-in sample patient (plastic surgery, 
   --notices FILE          add the clinic notices that target the patient (repeatable)
   --script                print each task's call script under it
   --explain               after the calendar, why each task is where it is (in English)
-  --ics FILE              write the plans' tasks, as planned (before the contact policy), as an iCalendar file of VTODOs
-  --csv                   print the plans' tasks, as planned, as CSV instead of the calendar
+  --ics FILE              write the plans' tasks as an iCalendar file of VTODOs: one per task, on
+                          its planned day (not joined into contacts; those the contact
+                          policy's caps drop left out)
+  --csv                   print the same tasks as CSV instead of the calendar
   -h, --help              this help
 ";
 

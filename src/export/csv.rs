@@ -11,7 +11,8 @@ use std::fmt::{self, Write};
 /// `channel`, `role` (their JSON names), `owner`; `due`, `window_start`, `window_end`
 /// (`HH:MM`), `earliest`, `latest`, `nominal`, `shifted` (the reason's name or empty),
 /// `expires`; `state` (`open`, `started`, `done`, `superseded`, `expired`: what the
-/// history and the as-of day say), `as_of_status` (`upcoming`, `open`, `missed`,
+/// history and the as-of day say; `done` is also a call closed by a refusal or an
+/// abnormal recovery, whose `outcome` says which), `as_of_status` (`upcoming`, `open`, `missed`,
 /// `expired`, `closed`, `waiting` or empty), `outcome` (the history's outcome or empty), `waits_for`;
 /// `title`, `script` in [`Options::lang`]; `closed` (why the calendar closes the task's
 /// channel on its due day, [`Task::closed`], or empty).
@@ -92,7 +93,8 @@ pub fn write_csv<'a>(
         out.write_char('\u{feff}')?;
     }
     record(out, CSV_COLUMNS.iter().copied(), options)?;
-    for (_, task) in tasks(plans) {
+    for item in tasks(plans) {
+        let task = item.task;
         let cells = cells(task, options);
         record(out, cells.iter().map(String::as_str), options)?;
     }

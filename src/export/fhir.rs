@@ -1,7 +1,7 @@
 //! FHIR R4: a `Bundle` of `Task` resources.
 
-use super::{at, parent_id, tasks, Options, State};
-use crate::plan::task::{Plan, Task};
+use super::{at, tasks, Item, Options, State};
+use crate::plan::task::Plan;
 use crate::text::Lang;
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::Serialize;
@@ -48,14 +48,15 @@ fn bundle<'a>(plans: impl IntoIterator<Item = &'a Plan>, o: &Options) -> Bundle 
         kind: "collection",
         timestamp: o.stamp.map(|s| date_time(s, o)),
         entry: (tasks(plans).into_iter())
-            .map(|(plan, t)| Entry {
-                resource: resource(plan, t, o),
+            .map(|item| Entry {
+                resource: resource(&item, o),
             })
             .collect(),
     }
 }
 
-fn resource(plan: &Plan, t: &Task, o: &Options) -> FhirTask {
+fn resource(item: &Item<'_>, o: &Options) -> FhirTask {
+    let (plan, t) = (item.plan, item.task);
     let base = &o.system;
     // `urn:followup:task`, `https://clinic.example/fhir/task`.
     let sep = if base.starts_with("urn:") { ':' } else { '/' };
@@ -145,10 +146,11 @@ fn resource(plan: &Plan, t: &Task, o: &Options) -> FhirTask {
     let patient = t.patient();
     FhirTask {
         resource_type: "Task",
-        identifier: vec![id("task", &t.id())],
+        identifier: vec![id("task", &item.id())],
         instantiates_uri: format!("{base}{sep}program{sep}{}", t.program()),
         group_identifier: id("episode", t.episode()),
-        part_of: parent_id(t)
+        part_of: item
+            .parent_id()
             .map(|p| Reference::to(id("task", &p), "Task"))
             .into_iter()
             .collect(),

@@ -1,7 +1,7 @@
 //! iCalendar (RFC 5545): one `VCALENDAR`, one `VTODO` per task.
 
-use super::{at, parent_id, tasks, Options, State};
-use crate::plan::task::{Plan, Task};
+use super::{at, tasks, Item, Options, State};
+use crate::plan::task::Plan;
 use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 use std::fmt::{self, Write};
 
@@ -69,24 +69,23 @@ pub fn write_ics<'a>(
     w.line(format_args!("VERSION:2.0"))?;
     w.line(format_args!("PRODID:{}", Text(&options.product_id)))?;
     w.line(format_args!("CALSCALE:GREGORIAN"))?;
-    if !tasks.is_empty() {
-        let zone = &options.zone;
-        w.line(format_args!("BEGIN:VTIMEZONE"))?;
-        w.line(format_args!("TZID:{}", zone.id()))?;
-        w.line(format_args!("BEGIN:STANDARD"))?;
-        w.line(format_args!("DTSTART:19700101T000000"))?;
-        w.line(format_args!("TZOFFSETFROM:{}", zone.offset(false)))?;
-        w.line(format_args!("TZOFFSETTO:{}", zone.offset(false)))?;
-        w.line(format_args!("END:STANDARD"))?;
-        w.line(format_args!("END:VTIMEZONE"))?;
-    }
+    // Always: RFC 5545 wants a component, and a calendar of no task is still one.
+    let zone = &options.zone;
+    w.line(format_args!("BEGIN:VTIMEZONE"))?;
+    w.line(format_args!("TZID:{}", zone.id()))?;
+    w.line(format_args!("BEGIN:STANDARD"))?;
+    w.line(format_args!("DTSTART:19700101T000000"))?;
+    w.line(format_args!("TZOFFSETFROM:{}", zone.offset(false)))?;
+    w.line(format_args!("TZOFFSETTO:{}", zone.offset(false)))?;
+    w.line(format_args!("END:STANDARD"))?;
+    w.line(format_args!("END:VTIMEZONE"))?;
     let stamp = options.stamp.or_else(|| {
-        let first = tasks.iter().map(|(_, t)| t.earliest).min()?;
+        let first = tasks.iter().map(|i| i.task.earliest).min()?;
         Some(at(first, NaiveTime::MIN))
     });
     let stamp = stamp.map(|s| options.zone.to_utc(s));
-    for (plan, task) in tasks {
-        todo(&mut w, task, plan, stamp, options)?;
+    for item in &tasks {
+        todo(&mut w, item, stamp, options)?;
     }
     w.line(format_args!("END:VCALENDAR"))
 }
@@ -94,11 +93,11 @@ pub fn write_ics<'a>(
 /// One `VTODO`.
 fn todo<W: Write>(
     w: &mut Lines<'_, W>,
-    task: &Task,
-    plan: &Plan,
+    item: &Item<'_>,
     stamp: Option<NaiveDateTime>,
     o: &Options,
 ) -> fmt::Result {
+    let (task, plan) = (item.task, item.plan);
     let zone = o.zone.id();
     let lang = o.lang.tag();
     let uid = |id: &str| -> String {
@@ -109,7 +108,7 @@ fn todo<W: Write>(
         }
     };
     w.line(format_args!("BEGIN:VTODO"))?;
-    w.line(format_args!("UID:{}", Text(&uid(&task.id()))))?;
+    w.line(format_args!("UID:{}", Text(&uid(&item.id()))))?;
     if let Some(s) = stamp {
         w.line(format_args!("DTSTAMP:{}Z", Stamp(s)))?;
     }
@@ -144,7 +143,7 @@ fn todo<W: Write>(
         task.role().name()
     ))?;
     w.line(format_args!("CLASS:CONFIDENTIAL"))?;
-    if let Some(parent) = parent_id(task) {
+    if let Some(parent) = item.parent_id() {
         w.line(format_args!("RELATED-TO:{}", Text(&uid(&parent))))?;
     }
     let x = |w: &mut Lines<'_, W>, name: &str, value: &str| {

@@ -113,14 +113,15 @@ impl Zone {
     }
 
     /// A zone named `id` (such as `Asia/Hong_Kong`) that is `offset_minutes` ahead of UTC
-    /// all year; `None` when the offset is beyond ±18 hours or the id is empty or holds a
+    /// all year; `None` when the offset is beyond ±14 hours (the zones of the world run
+    /// from −12:00 to +14:00, and FHIR's `dateTime` takes no other) or the id is empty or holds a
     /// character iCalendar cannot carry in a parameter (`"`, `;`, `:`, `,`, a control).
     pub fn fixed(id: &str, offset_minutes: i32) -> Option<Zone> {
         let id_ok = !id.is_empty()
             && !id
                 .chars()
                 .any(|c| c.is_control() || matches!(c, '"' | ';' | ':' | ','));
-        (id_ok && offset_minutes.abs() <= 18 * 60).then(|| Zone {
+        (id_ok && offset_minutes.abs() <= 14 * 60).then(|| Zone {
             id: id.into(),
             offset_minutes,
         })
@@ -248,22 +249,73 @@ pub(crate) fn into_string(write: impl FnOnce(&mut String) -> std::fmt::Result) -
 }
 
 /// The tasks of `plans` to export, each with its plan: each plan's tasks but those it
-/// lists as dropped, and each task id once (the first), as `merge`, `worklist` and
+/// lists as dropped, and each task once (the first), as `merge`, `worklist` and
 /// `compliance` take it: the same plan passed twice does not give two entries with one
-/// UID or identifier.
-pub(crate) fn tasks<'a>(plans: impl IntoIterator<Item = &'a Plan>) -> Vec<(&'a Plan, &'a Task)> {
-    let mut out = Vec::new();
-    let mut seen: BTreeSet<String> = BTreeSet::new();
+/// UID or identifier. Tasks are told apart by patient too: two patients whose episodes
+/// share an id (a careless host) both keep their tasks, exported under ids that name the
+/// patient ([`Item::id`]).
+pub(crate) fn tasks<'a>(plans: impl IntoIterator<Item = &'a Plan>) -> Vec<Item<'a>> {
+    let mut out: Vec<Item<'a>> = Vec::new();
+    let mut seen: BTreeSet<(String, String)> = BTreeSet::new();
     for plan in plans {
         let dropped: BTreeSet<String> = plan.dropped.iter().map(|d| d.id()).collect();
         for t in &plan.tasks {
             let id = t.id();
-            if !dropped.contains(&id) && seen.insert(id) {
-                out.push((plan, t));
+            if !dropped.contains(&id) && seen.insert((t.patient().to_string(), id)) {
+                out.push(Item {
+                    plan,
+                    task: t,
+                    shared: false,
+                });
             }
         }
     }
+    // Episode ids given to more than one patient.
+    let mut patients: std::collections::BTreeMap<&str, &str> = std::collections::BTreeMap::new();
+    let mut shared: BTreeSet<&str> = BTreeSet::new();
+    for i in &out {
+        let first = *patients.entry(i.task.episode()).or_insert(i.task.patient());
+        if first != i.task.patient() {
+            shared.insert(i.task.episode());
+        }
+    }
+    if !shared.is_empty() {
+        let shared: BTreeSet<String> = shared.into_iter().map(str::to_string).collect();
+        for i in &mut out {
+            i.shared = shared.contains(i.task.episode());
+        }
+    }
     out
+}
+
+/// A task to export, with its plan.
+pub(crate) struct Item<'a> {
+    pub plan: &'a Plan,
+    pub task: &'a Task,
+    /// Another patient's tasks in the same export have the same episode id.
+    shared: bool,
+}
+
+impl Item<'_> {
+    /// The id the export gives the task (`UID`, FHIR `identifier`): the task's id
+    /// ([`Task::id`]), followed by `/patient:<patient id>` when another patient's tasks
+    /// in the same export have the same episode id, so that no two entries share one.
+    pub(crate) fn id(&self) -> String {
+        self.qualified(self.task.id())
+    }
+
+    /// The export id of the task a derived task was made from.
+    pub(crate) fn parent_id(&self) -> Option<String> {
+        parent_id(self.task).map(|p| self.qualified(p))
+    }
+
+    fn qualified(&self, id: String) -> String {
+        if self.shared {
+            format!("{id}/patient:{}", self.task.patient())
+        } else {
+            id
+        }
+    }
 }
 
 /// The date and time `t` on `day`.
