@@ -114,10 +114,12 @@ impl Contact {
 ///    2. a later day of its window (up to the earliest `latest` of its tasks, never past
 ///       an `expires`), the nearest first, on which its channel works in `calendar`;
 ///    3. an earlier day of its window (down to the latest `earliest`), the nearest first;
-///    4. if no day of its window will do: dropped, when the class of every task is in the
-///       policy's `drop_over_cap` (greetings and sales by default; listed in `dropped`
-///       with reason `frequency_cap`), else kept on its own day with `over_cap: true`
-///       (a reminder or aftercare message is worth more than the cap).
+///    4. if no day of its window will do: a contact of several tasks splits, each task
+///       trying steps 1 to 4 in turn with its own window; a contact of one task is
+///       dropped when its class is in the policy's `drop_over_cap` (greetings and sales
+///       by default; listed in `dropped` with reason `frequency_cap`), else kept on its
+///       own day with `over_cap: true` (a reminder or aftercare message is worth more
+///       than the cap).
 ///
 ///    Each moved task says so ([`ContactReason::moved`]: its `from` day and reason
 ///    `frequency_cap`).
@@ -209,7 +211,8 @@ pub fn merge_plans(plans: &[Plan], policy: &ContactPolicy, calendar: &Calendar) 
     let mut protected: Vec<bool> = Vec::new();
     let mut capped: Vec<Dropped> = Vec::new();
     let mut days: BTreeMap<(&str, Channel), BTreeMap<NaiveDate, usize>> = BTreeMap::new();
-    for group in drafts {
+    let mut queue: std::collections::VecDeque<Vec<Ranked<'_>>> = drafts.into();
+    while let Some(group) = queue.pop_front() {
         let Some(first) = group.first() else { continue };
         let (patient, channel, due) = (first.task.patient(), first.task.channel(), first.task.due);
         let holds_protected = group.iter().any(protects);
@@ -247,6 +250,14 @@ pub fn merge_plans(plans: &[Plan], policy: &ContactPolicy, calendar: &Calendar) 
                 taken.insert(date, placed.len());
                 placed.push((date, group.iter().map(|r| r.reason(date)).collect(), false));
                 protected.push(holds_protected);
+            }
+            // Tasks of one day that no day of their common window takes: each tries
+            // the days of its own window, in the same order (audit 36: a notice call
+            // whose window ran a day longer was dropped with a call of that day only).
+            None if group.len() > 1 => {
+                for r in group.into_iter().rev() {
+                    queue.push_front(vec![r]);
+                }
             }
             None if group
                 .iter()
