@@ -145,6 +145,9 @@ fn recorded_day(at: &str, what: &str, day: NaiveDate) -> Result<(), Located> {
 /// At most `max_milestone_dates` dates per milestone, none before the event's day (a
 /// suture removal dated before the surgery is a data-entry slip).
 fn milestone_dates(ep: &Episode, limits: &Limits) -> Result<(), Located> {
+    if ep.milestones.is_empty() {
+        return Ok(());
+    }
     let day = ep.date();
     for (name, dates) in &ep.milestones {
         // Built only on error: planning checks every episode.
@@ -170,7 +173,7 @@ fn milestone_dates(ep: &Episode, limits: &Limits) -> Result<(), Located> {
             .limit("max_milestone_dates"));
         }
         for (i, d) in dates.0.iter().enumerate() {
-            if *d < day || d.signed_duration_since(day).num_days() > limits.max_offset_days.into() {
+            if *d < day || too_far(day, *d, limits.max_offset_days) {
                 let here = if dates.0.len() == 1 {
                     at()
                 } else {
@@ -209,6 +212,17 @@ fn milestone_dates(ep: &Episode, limits: &Limits) -> Result<(), Located> {
     Ok(())
 }
 
+/// Whether `d` is more than `max` days after `day`. Checked for every milestone date of
+/// every plan: the years first (a few instructions), the days only when they may be.
+fn too_far(day: NaiveDate, d: NaiveDate, max: u32) -> bool {
+    use chrono::Datelike;
+    let years = i64::from(d.year()) - i64::from(day.year());
+    if years < i64::from(max / 366) {
+        return false;
+    }
+    i64::from(d.num_days_from_ce()) - i64::from(day.num_days_from_ce()) > i64::from(max)
+}
+
 fn course(ep: &Episode, limits: &Limits) -> Result<(), Located> {
     let Some(course) = &ep.course else {
         return Ok(());
@@ -242,8 +256,7 @@ fn course(ep: &Episode, limits: &Limits) -> Result<(), Located> {
                 format!("session on {d} is before the event on {day}: expected sessions on or after the event's day (the course's first session is its event)"),
             ));
         }
-        let far =
-            |d: &NaiveDate| d.signed_duration_since(day).num_days() > limits.max_offset_days.into();
+        let far = |d: &NaiveDate| too_far(day, *d, limits.max_offset_days);
         if let Some((i, d)) = dates.iter().enumerate().find(|(_, d)| far(d)) {
             return Err(Located::new(
                 format!("/course/{list}/{i}"),

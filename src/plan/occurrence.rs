@@ -534,25 +534,12 @@ impl Planner<'_> {
                             window = w;
                         }
                     }
-                    // What the history records stays on its day (a complaint called
-                    // back at 20:45, after the desk's hours: audit 37), as a task the
-                    // calendar leaves no day does.
-                    shift::Placed::Drop(..)
-                        if (self.ledger.as_ref())
-                            .is_some_and(|l| l.recorded(step, &program.id, n)) =>
-                    {
-                        self.why(|| {
-                            format!(
-                                "nothing of {window} is left after {} on {}, but the history records it: kept",
-                                after.format("%H:%M"),
-                                day(due)
-                            )
-                        });
-                    }
                     shift::Placed::Drop(reason, detail) => {
-                        self.drop(program, step, n, Some(nominal), reason, detail);
-                        self.anchors.push(None);
-                        return Ok(());
+                        let at = (due, window, after);
+                        if !self.kept_after_event(program, step, (n, nominal), at, (reason, detail))
+                        {
+                            return Ok(());
+                        }
                     }
                 },
             }
@@ -772,6 +759,35 @@ impl Planner<'_> {
         let day = self.plan.tasks.get(base).filter(|_| kept).map(|t| t.due);
         self.anchors.push(day);
         Ok(())
+    }
+
+    /// A task the event left no time for on its day, and no later day: dropped — unless
+    /// the history records it (a complaint called back at 20:45, after the desk's hours:
+    /// audit 37), which keeps it on its day as a task the calendar leaves no day is kept.
+    /// True when kept.
+    #[cold]
+    #[inline(never)]
+    fn kept_after_event(
+        &mut self,
+        program: &Program,
+        step: &Step,
+        (n, nominal): (u32, NaiveDate),
+        (due, window, after): (NaiveDate, crate::time::TimeWindow, chrono::NaiveTime),
+        (reason, detail): (DropReason, Option<Arc<str>>),
+    ) -> bool {
+        if (self.ledger.as_ref()).is_some_and(|l| l.recorded(step, &program.id, n)) {
+            self.why(|| {
+                format!(
+                    "nothing of {window} is left after {} on {}, but the history records it: kept",
+                    after.format("%H:%M"),
+                    day(due)
+                )
+            });
+            return true;
+        }
+        self.drop(program, step, n, Some(nominal), reason, detail);
+        self.anchors.push(None);
+        false
     }
 
     /// A task the calendar moved, that a fact drops on its day (first pass): when
