@@ -15,7 +15,7 @@ use std::fmt::{self, Write};
 ///
 /// | property | value |
 /// | --- | --- |
-/// | `UID` | the task id ([`Task::id`]), `@` [`Options::uid_domain`] when it is set |
+/// | `UID` | the task id ([`Task::id`](crate::plan::Task::id)), `@` [`Options::uid_domain`] when it is set |
 /// | `DTSTAMP` | [`Options::stamp`] in UTC (see there for the default) |
 /// | `DTSTART`, `DUE` | the due day at the window's start and end |
 /// | `SUMMARY`, `DESCRIPTION` | title and script in [`Options::lang`] (`LANGUAGE=`) |

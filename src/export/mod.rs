@@ -298,7 +298,7 @@ pub(crate) struct Item<'a> {
 
 impl Item<'_> {
     /// The id the export gives the task (`UID`, FHIR `identifier`): the task's id
-    /// ([`Task::id`]), followed by `/patient:<patient id>` when another patient's tasks
+    /// ([`crate::plan::Task::id`]), followed by `/patient:<patient id>` when another patient's tasks
     /// in the same export have the same episode id, so that no two entries share one.
     pub(crate) fn id(&self) -> String {
         self.qualified(self.task.id())
