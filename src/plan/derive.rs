@@ -293,7 +293,8 @@ impl Planner<'_> {
             }
             RetryThen::Escalate => {
                 if let Some(info) = step.derived.unanswered.clone() {
-                    self.supervisor(base, info, Derived::Unanswered, at)?;
+                    let on_duty = step.closed_day == crate::model::ClosedDay::Keep;
+                    self.supervisor(base, info, Derived::Unanswered, at, on_duty)?;
                 }
             }
         }
@@ -301,16 +302,20 @@ impl Planner<'_> {
     }
 
     /// A supervisor's task from the moment `at` on (the same day if the clinic is open
-    /// and some of its day is left).
+    /// and some of its day is left). With `on_duty` (a step that keeps its closed days:
+    /// a complaint's call), closed days count as working days: the supervisor on duty
+    /// takes over, as staff on duty call (audits 28 and 37: an unresolved complaint
+    /// waited out National Day).
     pub(super) fn supervisor(
         &mut self,
         base: usize,
         info: Arc<TaskInfo>,
         derived: Derived,
         at: NaiveDateTime,
+        on_duty: bool,
     ) -> Result<()> {
         let day = self.windows.day;
-        let placed = self.first_moment(Channel::Internal, at, &|_, _| Ok(Some(day)), false)?;
+        let placed = self.first_moment(Channel::Internal, at, &|_, _| Ok(Some(day)), on_duty)?;
         if let Some(placed) = placed {
             let latest = shift::add_days(placed.0, SUPERVISOR_LATEST_DAYS).unwrap_or(placed.0);
             let expires = shift::add_days(latest, SUPERVISOR_EXPIRES_DAYS);
@@ -396,7 +401,13 @@ impl Planner<'_> {
         let Some(nominal) = shift::add_days(t.latest, days) else {
             return Ok(());
         };
-        let due = self.on_or_after(Channel::Internal, nominal);
+        // A step that keeps its closed days (a complaint's call) is checked on them too,
+        // by the supervisor on duty.
+        let due = if step.closed_day == crate::model::ClosedDay::Keep {
+            nominal
+        } else {
+            self.on_or_after(Channel::Internal, nominal)
+        };
         if closed_at.is_some_and(|c| c.date() < due) {
             return Ok(());
         }

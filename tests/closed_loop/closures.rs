@@ -55,7 +55,9 @@ const EVENING: &str = r#"{"id": "k-1", "event": "complaint", "at": "2026-09-30T2
 /// left, so the call and the supervisor's review go to the next morning, Thu 1 Oct
 /// 09:00-12:00, closed or not (§7: a complaint is called at once; §9: staff on duty call
 /// from home). Before, both were dropped: the next open day, 8 Oct, was past their worth.
-/// The first call's check (1 day after it) is 2 Oct, closed: 8 Oct.
+/// The first call's check (1 day after it) is Fri 2 Oct, closed, kept: the complaint's
+/// steps keep their closed days, and so do their supervisors' checks (audits 28 and 37:
+/// it waited for 8 Oct, the complaint a week unchecked).
 #[test]
 fn a_complaint_on_the_eve_of_a_closure_is_called_the_next_morning() {
     let p = on_china(EVENING, "{}");
@@ -68,9 +70,14 @@ fn a_complaint_on_the_eve_of_a_closure_is_called_the_next_morning() {
         [
             "complaint/first-call/k-1/0 2026-10-01 09:00-12:00 phone customer_service Some(\"after_event\")",
             "complaint/serious-review/k-1/0 2026-10-01 09:00-12:00 internal supervisor Some(\"after_event\")",
-            "complaint/first-call/k-1/0/overdue 2026-10-08 09:00-18:00 internal supervisor Some(\"holiday\")",
+            "complaint/first-call/k-1/0/overdue 2026-10-02 09:00-18:00 internal supervisor None",
         ]
     );
+    // For whoever is on duty.
+    let check = (p.tasks.iter())
+        .find(|t| t.id() == "complaint/first-call/k-1/0/overdue")
+        .unwrap();
+    assert_eq!(check.closed.map(|r| r.name()), Some("holiday"));
     // Only the promised callback and the callbacks after it are dropped: no day was
     // promised yet.
     assert!(
@@ -227,4 +234,34 @@ fn a_call_kept_on_a_holiday_is_tried_again_the_same_day_by_staff_on_duty() {
         assert_eq!(t.closed.map(|r| r.name()), Some("holiday"), "{}", t.id());
         assert_eq!(t.shifted, None, "{}", t.id());
     }
+}
+
+/// A complaint logged on Fri 2 Oct 2026 at 10:15, a public holiday: its first call is
+/// made by staff on duty and goes unanswered at 10:30, 12:35 and 14:40 (three tries, two
+/// hours apart: docs/closed-loop.md). The supervisor's task takes over that afternoon,
+/// from 14:40, for the supervisor on duty (`closed: holiday`), as the calls did: an
+/// unresolved complaint does not wait out the closure (audit 37: it waited for Thu 8 Oct).
+#[test]
+fn a_complaint_unanswered_on_a_holiday_goes_to_the_supervisor_on_duty() {
+    let p = on_china(
+        r#"{"id": "k-2", "event": "complaint", "at": "2026-10-02T10:15:00",
+            "attributes": {"about": "pain"}, "patient": {"id": "p-2"}}"#,
+        r#"{"outcomes": [
+            {"task": "complaint/first-call/k-2/0", "outcome": "no_answer", "at": "2026-10-02T10:30:00"},
+            {"task": "complaint/first-call/k-2/0/attempt-2", "outcome": "no_answer", "at": "2026-10-02T12:35:00"},
+            {"task": "complaint/first-call/k-2/0/attempt-3", "outcome": "no_answer", "at": "2026-10-02T14:40:00"}]}"#,
+    );
+    let got: Vec<String> = (p.tasks.iter())
+        .filter(|t| t.step() == "first-call")
+        .map(|t| format!("{} {} {:?}", t.id(), line(t), t.closed.map(|r| r.name())))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            "complaint/first-call/k-2/0 2026-10-02 10:15-18:00 phone customer_service [no_answer closed] Some(\"holiday\")",
+            "complaint/first-call/k-2/0/attempt-2 2026-10-02 12:30-18:00 phone customer_service [no_answer closed] Some(\"holiday\")",
+            "complaint/first-call/k-2/0/attempt-3 2026-10-02 14:35-18:00 phone customer_service [no_answer closed] Some(\"holiday\")",
+            "complaint/first-call/k-2/0/unanswered 2026-10-02 14:40-18:00 internal supervisor Some(\"holiday\")",
+        ]
+    );
 }
