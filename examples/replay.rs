@@ -376,10 +376,12 @@ fn run() -> Result<String, String> {
     for (owner, c) in &report.by_owner {
         let _ = writeln!(
             out,
-            "  {}{} {}, {} {}, {} {}, {} {}, {} {}",
+            "  {}{} {}, {} {}, {} {}, {} {}, {} {}, {} {}",
             pad(&replay.owner_name(Some(owner)), 16),
             if zh { "按时" } else { "on time" },
             c.on_time,
+            if zh { "提前" } else { "early" },
+            c.early,
             if zh { "迟做" } else { "late" },
             c.late,
             if zh { "漏做" } else { "missed" },
