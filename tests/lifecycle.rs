@@ -1047,18 +1047,20 @@ fn a_refusal_before_the_event_does_not_stop_the_new_episodes_care() {
 /// `declined` fact on Thu 12 Feb at 10:00, and a laser session on Thu 12 Feb at 15:00,
 /// whose patient opted out of SMS on Fri 13 Feb and rests until 13:00.
 /// `Episode::with_patient_of` gives each plan the patient as the three know them:
-/// - the surgery's calls due by the refusal stay (day 1, Wed 11 Feb, from 13:00: the
-///   rest hours given on the laser are the patient's); from Fri 13 Feb (day 3) on, no
+/// - the surgery's calls due by the refusal stay (day 1, Wed 11 Feb, 13:00-17:00: the
+///   rest hours given on the laser, until 13:00, and on the surgery, from 17:00, are
+///   both the patient's; audit 38: a copy's own hid the other's); from Fri 13 Feb on, no
 ///   call: `declined`; its messages stop after the opt-out (`opted_out`);
 /// - the laser session came after the refusal: its calls go ahead (day 1 Fri 13 Feb, day
-///   3 Sun 15 Feb…), from 13:00, the patient's rest hours given on the laser only;
+///   3 Sun 15 Feb…), 13:00-17:00 too;
 /// - planned alone, the surgery knows nothing of either (audit 36: its calls went on).
 #[test]
 fn a_patients_refusal_opt_out_and_rest_hours_hold_for_all_their_episodes() {
     let ep = |json: &str| crate::support::episode(json);
     let surgery = ep(
         r#"{"id": "s", "event": "procedure", "at": "2026-02-10T10:00:00",
-        "attributes": {"category": "plastic", "setting": "outpatient"}, "patient": {"id": "p-9"}}"#,
+        "attributes": {"category": "plastic", "setting": "outpatient"},
+        "patient": {"id": "p-9", "rest_hours": [{"start": "17:00", "end": "23:59"}]}}"#,
     );
     let consultation = ep(
         r#"{"id": "c", "event": "consultation", "at": "2026-02-11T16:00:00",
@@ -1081,7 +1083,7 @@ fn a_patients_refusal_opt_out_and_rest_hours_hold_for_all_their_episodes() {
             .map(|t| format!("{} {} {}", t.due, t.step(), t.window))
             .collect()
     };
-    assert_eq!(calls(&s), ["2026-02-11 day-1-call 13:00-18:00"]);
+    assert_eq!(calls(&s), ["2026-02-11 day-1-call 13:00-17:00"]);
     let reason = |p: &followup::plan::Plan, step: &str| {
         (p.dropped.iter())
             .find(|d| d.step() == step)
@@ -1098,13 +1100,13 @@ fn a_patients_refusal_opt_out_and_rest_hours_hold_for_all_their_episodes() {
         laser_calls.get(..2),
         Some(
             &[
-                "2026-02-13 day-1-call 13:00-18:00".to_string(),
-                "2026-02-15 day-3-call 13:00-18:00".to_string()
+                "2026-02-13 day-1-call 13:00-17:00".to_string(),
+                "2026-02-15 day-3-call 13:00-17:00".to_string()
             ][..]
         )
     );
     assert!(
-        laser_calls.iter().all(|c| c.ends_with(" 13:00-18:00")),
+        laser_calls.iter().all(|c| c.ends_with(" 13:00-17:00")),
         "{laser_calls:?}"
     );
 }

@@ -193,6 +193,43 @@ fn a_reminder_before_the_event_is_superseded_by_the_next_one_there() {
     }
 }
 
+/// The same, the earlier reminder planned first: a visit on Tue 3 Mar 2026, reminders 3
+/// and 2 days before it (Sat 28 Feb, Sun 1 Mar), a laser session on Mon 2 Mar at 10:00.
+/// Both rule days are before the event; Mon 2 Mar is the only day left before the visit:
+/// the later reminder takes it (`after_event`, from 10:00), the earlier one is superseded
+/// by it. With the visit on Wed 4 Mar, the later reminder's own day is the event's (no
+/// shift), and the earlier one, which could only move onto it, is superseded too.
+/// Audit 38: the earlier one took the day, passing the later one's rule day, and the
+/// later one was dropped `expired`.
+#[test]
+fn the_later_of_two_reminders_before_the_event_takes_the_day_left() {
+    let rules = crate::support::one_program(
+        "previsit",
+        r#""milestones": {"visit": null},
+           "defaults": {"channel": "sms", "role": "customer_service", "time": "day"},
+           "steps": [
+             {"id": "r1", "from": "visit", "offset": "-P3D", "title": {"zh": "1", "en": "1"}},
+             {"id": "r2", "from": "visit", "offset": "-P2D", "title": {"zh": "2", "en": "2"}}]"#,
+    );
+    let plan = |visit: &str| {
+        let ep = episode(&format!(
+            r#"{{"id": "e", "event": "procedure", "at": "2026-03-02T10:00", "patient": {{"id": "p"}},
+                "milestones": {{"visit": "{visit}"}}}}"#
+        ));
+        rules.plan(&ep, &Calendar::default()).unwrap()
+    };
+    let p = plan("2026-03-03");
+    assert_eq!(
+        lines(&p),
+        ["2026-03-02 r2 sms customer_service <- 2026-03-01 (after_event)"]
+    );
+    assert_eq!(p.tasks[0].window.to_string(), "10:00-18:00");
+    assert_eq!(dropped(&p), ["previsit/r1/e/0 superseded r2 2026-02-28"]);
+    let p = plan("2026-03-04");
+    assert_eq!(lines(&p), ["2026-03-02 r2 sms customer_service"]);
+    assert_eq!(dropped(&p), ["previsit/r1/e/0 superseded r2 2026-03-01"]);
+}
+
 /// A thread keeps its planning scratch between plans: a plan made after others (one of
 /// them planned twice, its shifted tasks out of order) equals the same plan made first,
 /// on a fresh thread.

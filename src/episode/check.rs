@@ -24,11 +24,12 @@ pub(crate) fn is_safe_id(id: &str) -> bool {
 type Check = fn(&Episode, &Limits) -> Result<(), Located>;
 
 /// Every check, in the order their errors are reported.
-const CHECKS: [Check; 12] = [
+const CHECKS: [Check; 13] = [
     fact_count,
     episode_id,
     patient_id,
     event,
+    patient_dates,
     birthday,
     milestone_dates,
     course,
@@ -40,9 +41,10 @@ const CHECKS: [Check; 12] = [
 ];
 
 /// The checks of a patient planned over a horizon (the episode is the engine's own).
-const PATIENT_CHECKS: [Check; 5] = [
+const PATIENT_CHECKS: [Check; 6] = [
     patient_id,
     born_since_1900,
+    patient_dates,
     rest_hours,
     patient_opt_outs,
     patient_name,
@@ -120,6 +122,19 @@ fn event(ep: &Episode, _: &Limits) -> Result<(), Located> {
     for (i, r) in ep.reassignments.iter().enumerate() {
         let at = format!("/reassignments/{i}/at");
         recorded_day(&at, "the reassignment is", r.at.date())?;
+    }
+    Ok(())
+}
+
+/// The patient's refusal and opt-outs are days a host recorded, as facts are (audit 38:
+/// a refusal of `1899-12-31` dropped every greeting without a word).
+fn patient_dates(ep: &Episode, _: &Limits) -> Result<(), Located> {
+    if let Some(at) = ep.patient.declined {
+        recorded_day("/patient/declined", "the refusal is", at.date())?;
+    }
+    for (i, o) in ep.patient.opt_outs.iter().enumerate() {
+        let at = format!("/patient/opt_outs/{i}/at");
+        recorded_day(&at, "the opt-out is", o.at.date())?;
     }
     Ok(())
 }

@@ -101,7 +101,7 @@ impl Patient {
     /// a patient-level plan does not depend on which episode the patient was read from,
     /// nor on their order: the name and the birthday, when this copy has none, from the
     /// first episode that gives them; the tags of every copy (each once, this copy's
-    /// first); the rest hours, when this copy has none, from the first that gives them.
+    /// first); the rest hours of every copy (each period once, this copy's first).
     /// Episodes of another patient are skipped. Refusals and opt-outs are
     /// [`Patient::with_refusals_of`]'s.
     ///
@@ -131,8 +131,12 @@ impl Patient {
             if out.birthday.is_none() {
                 out.birthday = p.birthday;
             }
-            if out.rest_hours.is_empty() {
-                out.rest_hours.clone_from(&p.rest_hours);
+            // Rest hours are the patient's: every copy's count (audit 38: a copy's own
+            // hours hid the other's).
+            for w in &p.rest_hours {
+                if !out.rest_hours.contains(w) {
+                    out.rest_hours.push(*w);
+                }
             }
             for t in &p.tags {
                 if !out.tags.contains(t) {

@@ -839,7 +839,11 @@ impl Planner<'_> {
         self.pushed_then_stopped = false;
         let marks = (tasks, dropped, ignored, explained);
         self.program(program)?;
-        if self.shifted == 0 || (order::in_order(&self.placed) && !self.pushed_then_stopped) {
+        if self.shifted == 0
+            || (order::in_order(&self.placed)
+                && !self.pushed_then_stopped
+                && !self.passes_unplaced())
+        {
             if self.recorded_dropped {
                 self.defer_recorded = false;
                 self.pass_again(program, marks)?;
@@ -879,6 +883,22 @@ impl Planner<'_> {
         self.first_pass.clear();
         self.first_anchors.clear();
         planned
+    }
+
+    /// True when a task the first pass placed landed on or past the rule day of a task
+    /// of its lane that it then left no day (two reminders before the event: the first
+    /// took the event's day, past the second's rule day, and the second had none left;
+    /// audit 38): the second pass plans both with that rule day in view.
+    fn passes_unplaced(&self) -> bool {
+        !self.unplaced.is_empty()
+            && self.unplaced.iter().any(|u| {
+                (self.placed.iter()).any(|p| {
+                    p.channel == u.channel
+                        && p.role == u.role
+                        && p.nominal < u.nominal
+                        && p.due >= u.nominal
+                })
+            })
     }
 
     /// The first pass decides a call crowded out before the later calls of its lane are
