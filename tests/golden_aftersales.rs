@@ -115,3 +115,32 @@ fn a_611_call_around_day_45_stays_around_day_45() {
         ["2026-11-17 2026-11-14..2026-11-20 -"]
     );
 }
+
+/// A purchase on Mon 1 Jun 2026 at 10:00 by a customer the sample calls back (C-00003):
+/// the callback is due Tue 2 Jun, on time until Wed 1 Jul ("within a month"), any day
+/// of which staff may call. The customer refuses calls on Wed 10 Jun at 12:00, in that
+/// window: no more calls (docs/domain.md §8), the callback is dropped `declined`, as a
+/// staff-picked call's window is judged to its end. A refusal on Thu 2 Jul, after the
+/// window, leaves it. Audit 39: it stayed open work to 1 Jul, on the worklists after
+/// the refusal. (Default calendar: every day open.)
+#[test]
+fn a_refusal_inside_a_callbacks_window_stops_it() {
+    let purchase = |declined: &str| {
+        let ep = episode(&format!(
+            r#"{{"id": "x9e", "event": "purchase", "at": "2026-06-01T10:00",
+                "patient": {{"id": "C-00003", "declined": "{declined}"}}}}"#
+        ));
+        builtin().plan(&ep, &Calendar::default()).unwrap()
+    };
+    let inside = purchase("2026-06-10T12:00:00");
+    assert!(inside.tasks.is_empty(), "{:?}", days(&inside, "callback"));
+    assert_eq!(
+        crate::support::dropped(&inside),
+        ["purchase-aftersales/callback/x9e/0 declined - 2026-06-02"]
+    );
+    let after = purchase("2026-07-02T12:00:00");
+    assert_eq!(
+        days(&after, "callback"),
+        ["2026-06-02 2026-06-02..2026-07-01 -"]
+    );
+}

@@ -628,9 +628,13 @@ impl Planner<'_> {
         };
         // Facts count when they happen before the task is due; a staff-picked task may be
         // done on any day of its window, so facts until its end count (its last day's
-        // time window included).
+        // time window included); so may a task of a fixed window (an after-sales callback
+        // on time for two weeks: a refusal in them stops it, audit 39), though its day
+        // stays the rule's for a milestone it stops at.
         let (judged, judged_at) = if step.info.picked_by.is_some() {
             (latest, latest.and_time(window.end))
+        } else if step.fixed_window && latest > due {
+            (due, latest.and_time(window.end))
         } else {
             (due, due.and_time(window.start))
         };
