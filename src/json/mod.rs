@@ -12,7 +12,8 @@ mod strict;
 mod words;
 
 pub(crate) use shape::{
-    object, object_opt, objects, unique_keyed_map, unique_map, Document, Expected, Object,
+    non_empty_conditions, object, object_opt, objects, unique_keyed_map, unique_map, Document,
+    Expected, Object,
 };
 pub(crate) use strict::Strict;
 

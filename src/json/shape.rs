@@ -152,6 +152,23 @@ where
     unique_keyed_map(d)
 }
 
+/// [`unique_map`] for conditions that put patients in (`sample.always`): given, it names
+/// at least one; `{}` would put no one in, where everywhere else (`when`, `applies`, an
+/// audience) it means everyone (audit 39).
+pub(crate) fn non_empty_conditions<'de, D, V>(d: D) -> Result<BTreeMap<String, V>, D::Error>
+where
+    D: Deserializer<'de>,
+    V: Deserialize<'de>,
+{
+    let map: BTreeMap<String, V> = unique_keyed_map(d)?;
+    if map.is_empty() {
+        return Err(serde::de::Error::custom(
+            "no condition: expected at least one, such as {\"tag\": \"key_customer\"} (leave \"always\" out when no patient is always in)",
+        ));
+    }
+    Ok(map)
+}
+
 /// A map whose keys come once each, read as `K` (an enum such as a role) from their text.
 pub(crate) fn unique_keyed_map<'de, D, K, V>(d: D) -> Result<BTreeMap<K, V>, D::Error>
 where

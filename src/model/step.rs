@@ -19,7 +19,7 @@ pub struct SampleDef {
     #[serde(
         default,
         skip_serializing_if = "BTreeMap::is_empty",
-        deserialize_with = "crate::json::unique_map"
+        deserialize_with = "crate::json::non_empty_conditions"
     )]
     #[cfg_attr(
         any(test, feature = "schema"),
