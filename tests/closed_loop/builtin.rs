@@ -93,11 +93,7 @@ fn a_serious_complaint_is_reviewed_the_same_day_and_unanswered_calls_escalate() 
     let p = builtin_plan(
         r#"{"id": "c-9", "event": "complaint", "at": "2026-05-06T10:15:00",
             "attributes": {"severity": "serious"}, "patient": {"id": "p-9"}}"#,
-        r#"{"outcomes": [
-            {"task": "complaint/first-call/c-9/0", "outcome": "no_answer", "at": "2026-05-06T10:30:00"},
-            {"task": "complaint/first-call/c-9/0/attempt-2", "outcome": "busy", "at": "2026-05-06T12:35:00"},
-            {"task": "complaint/first-call/c-9/0/attempt-3", "outcome": "no_answer", "at": "2026-05-06T14:40:00"}
-        ]}"#,
+        &complaint_call_unanswered_three_times("c-9", "2026-05-06", "busy"),
     );
     let day: Vec<String> = (p.tasks.iter())
         .filter(|t| t.due.to_string() == "2026-05-06")
@@ -148,9 +144,10 @@ fn a_complaint_called_back_after_hours_keeps_its_record() {
     assert!(crate::support::dropped(&none).contains(
         &"complaint/first-call/k-1/0 superseded promised-callback 2026-10-02".to_string()
     ));
+    let first_call = "complaint/first-call/k-1/0";
     let done = builtin_plan(
         complaint,
-        r#"{"outcomes": [{"task": "complaint/first-call/k-1/0", "outcome": "done", "at": "2026-10-02T20:45:00"}]}"#,
+        &one_outcome(first_call, "done", "2026-10-02T20:45:00"),
     );
     assert_eq!(
         first(&done),
@@ -165,7 +162,7 @@ fn a_complaint_called_back_after_hours_keeps_its_record() {
         .any(|d| d.contains("first-call")));
     let unanswered = builtin_plan(
         complaint,
-        r#"{"outcomes": [{"task": "complaint/first-call/k-1/0", "outcome": "no_answer", "at": "2026-10-02T20:45:00"}]}"#,
+        &one_outcome(first_call, "no_answer", "2026-10-02T20:45:00"),
     );
     assert_eq!(
         first(&unanswered),

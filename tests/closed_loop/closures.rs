@@ -246,10 +246,7 @@ fn a_complaint_unanswered_on_a_holiday_goes_to_the_supervisor_on_duty() {
     let p = on_china(
         r#"{"id": "k-2", "event": "complaint", "at": "2026-10-02T10:15:00",
             "attributes": {"about": "pain"}, "patient": {"id": "p-2"}}"#,
-        r#"{"outcomes": [
-            {"task": "complaint/first-call/k-2/0", "outcome": "no_answer", "at": "2026-10-02T10:30:00"},
-            {"task": "complaint/first-call/k-2/0/attempt-2", "outcome": "no_answer", "at": "2026-10-02T12:35:00"},
-            {"task": "complaint/first-call/k-2/0/attempt-3", "outcome": "no_answer", "at": "2026-10-02T14:40:00"}]}"#,
+        &complaint_call_unanswered_three_times("k-2", "2026-10-02", "no_answer"),
     );
     let got: Vec<String> = (p.tasks.iter())
         .filter(|t| t.step() == "first-call")

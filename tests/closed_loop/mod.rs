@@ -19,6 +19,24 @@ use followup::{
 };
 use std::collections::BTreeSet;
 
+/// A history of the first call of complaint `episode` unanswered three times on `day`,
+/// at 10:30, 12:35 and 14:40, two hours apart as its rule retries (the second try's
+/// outcome `second`: `no_answer` or `busy`).
+fn complaint_call_unanswered_three_times(episode: &str, day: &str, second: &str) -> String {
+    let task = format!("complaint/first-call/{episode}/0");
+    format!(
+        r#"{{"outcomes": [
+            {{"task": "{task}", "outcome": "no_answer", "at": "{day}T10:30:00"}},
+            {{"task": "{task}/attempt-2", "outcome": "{second}", "at": "{day}T12:35:00"}},
+            {{"task": "{task}/attempt-3", "outcome": "no_answer", "at": "{day}T14:40:00"}}]}}"#
+    )
+}
+
+/// A history of one outcome.
+fn one_outcome(task: &str, outcome: &str, at: &str) -> String {
+    format!(r#"{{"outcomes": [{{"task": "{task}", "outcome": "{outcome}", "at": "{at}"}}]}}"#)
+}
+
 /// Surgery on Mon 2 Mar 2026 at 10:00: calls on D+1 (3 Mar), D+3 (5 Mar), D+6 (8 Mar), a
 /// second follow-up the consultant picks from D+4 to D+30 (6 Mar to 1 Apr) and a call a
 /// week after it, and a month-1 call with no retry rule (2 Apr).
