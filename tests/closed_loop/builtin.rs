@@ -90,23 +90,15 @@ fn a_serious_complaint_is_reviewed_the_same_day_and_unanswered_calls_escalate() 
     // docs/domain.md §7. Logged Wed 6 May 2026 at 10:15, severity serious: the supervisor's
     // review that day from 10:15; the first call unanswered at 10:30, 12:35 and 14:40
     // (retries 2 h apart): after the third, the supervisor steps in from 14:40.
-    let p = builtin_plan(
-        r#"{"id": "c-9", "event": "complaint", "at": "2026-05-06T10:15:00",
-            "attributes": {"severity": "serious"}, "patient": {"id": "p-9"}}"#,
-        &complaint_call_unanswered_three_times("c-9", "2026-05-06", "busy"),
-    );
-    let day: Vec<String> = (p.tasks.iter())
-        .filter(|t| t.due.to_string() == "2026-05-06")
-        .map(|t| format!("{} {}", t.id(), line(t)))
-        .collect();
+    let p = complaint_unanswered_three_times("2026-05-06", "serious", "busy", &Calendar::default());
     assert_eq!(
-        day,
+        id_lines(&p, |t| t.due.to_string() == "2026-05-06"),
         [
-            "complaint/first-call/c-9/0 2026-05-06 10:15-18:00 phone customer_service [no_answer closed]",
-            "complaint/serious-review/c-9/0 2026-05-06 10:15-18:00 internal supervisor",
-            "complaint/first-call/c-9/0/attempt-2 2026-05-06 12:30-18:00 phone customer_service [busy closed]",
-            "complaint/first-call/c-9/0/attempt-3 2026-05-06 14:35-18:00 phone customer_service [no_answer closed]",
-            "complaint/first-call/c-9/0/unanswered 2026-05-06 14:40-18:00 internal supervisor",
+            "complaint/first-call/k/0 2026-05-06 10:15-18:00 phone customer_service [no_answer closed]",
+            "complaint/serious-review/k/0 2026-05-06 10:15-18:00 internal supervisor",
+            "complaint/first-call/k/0/attempt-2 2026-05-06 12:30-18:00 phone customer_service [busy closed]",
+            "complaint/first-call/k/0/attempt-3 2026-05-06 14:35-18:00 phone customer_service [no_answer closed]",
+            "complaint/first-call/k/0/unanswered 2026-05-06 14:40-18:00 internal supervisor",
         ]
     );
     // A normal complaint gets no review.
@@ -129,12 +121,11 @@ fn a_serious_complaint_is_reviewed_the_same_day_and_unanswered_calls_escalate() 
 fn a_complaint_called_back_after_hours_keeps_its_record() {
     let complaint = r#"{"id": "k-1", "event": "complaint", "at": "2026-10-02T20:30:00",
         "patient": {"id": "p-k"}, "milestones": {"promised_callback": "2026-10-03"}}"#;
-    let first = |p: &Plan| -> Vec<String> {
-        (p.tasks.iter())
-            .filter(|t| t.step() == "first-call" || t.step() == "promised-callback")
-            .filter(|t| t.derived.is_none_or(|d| d.name().starts_with("attempt")))
-            .map(|t| format!("{} {}", t.id(), line(t)))
-            .collect()
+    let first = |p: &Plan| {
+        id_lines(p, |t| {
+            matches!(t.step(), "first-call" | "promised-callback")
+                && t.derived.is_none_or(|d| d.name().starts_with("attempt"))
+        })
     };
     let none = builtin_plan(complaint, "{}");
     assert_eq!(
@@ -144,11 +135,11 @@ fn a_complaint_called_back_after_hours_keeps_its_record() {
     assert!(crate::support::dropped(&none).contains(
         &"complaint/first-call/k-1/0 superseded promised-callback 2026-10-02".to_string()
     ));
-    let first_call = "complaint/first-call/k-1/0";
-    let done = builtin_plan(
-        complaint,
-        &one_outcome(first_call, "done", "2026-10-02T20:45:00"),
-    );
+    let after_hours = |outcome: &str| {
+        let called = one_outcome("complaint/first-call/k-1/0", outcome, "2026-10-02T20:45:00");
+        builtin_plan(complaint, &called)
+    };
+    let done = after_hours("done");
     assert_eq!(
         first(&done),
         [
@@ -160,10 +151,7 @@ fn a_complaint_called_back_after_hours_keeps_its_record() {
     assert!(!crate::support::dropped(&done)
         .iter()
         .any(|d| d.contains("first-call")));
-    let unanswered = builtin_plan(
-        complaint,
-        &one_outcome(first_call, "no_answer", "2026-10-02T20:45:00"),
-    );
+    let unanswered = after_hours("no_answer");
     assert_eq!(
         first(&unanswered),
         [

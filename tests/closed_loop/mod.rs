@@ -19,17 +19,39 @@ use followup::{
 };
 use std::collections::BTreeSet;
 
-/// A history of the first call of complaint `episode` unanswered three times on `day`,
-/// at 10:30, 12:35 and 14:40, two hours apart as its rule retries (the second try's
-/// outcome `second`: `no_answer` or `busy`).
-fn complaint_call_unanswered_three_times(episode: &str, day: &str, second: &str) -> String {
-    let task = format!("complaint/first-call/{episode}/0");
-    format!(
+/// The plan of a complaint logged on `day` at 10:15 (`severity`: its attribute), its first
+/// call unanswered three times that day, at 10:30, 12:35 and 14:40, two hours apart as its
+/// rule retries (the second try's outcome `second`: `no_answer` or `busy`), on `calendar`.
+fn complaint_unanswered_three_times(
+    day: &str,
+    severity: &str,
+    second: &str,
+    calendar: &Calendar,
+) -> Plan {
+    let rules = builtin();
+    let episode = format!(
+        r#"{{"id": "k", "event": "complaint", "at": "{day}T10:15:00",
+            "attributes": {{"severity": "{severity}"}}, "patient": {{"id": "p-k"}}}}"#
+    );
+    let task = "complaint/first-call/k/0";
+    let history = format!(
         r#"{{"outcomes": [
             {{"task": "{task}", "outcome": "no_answer", "at": "{day}T10:30:00"}},
             {{"task": "{task}/attempt-2", "outcome": "{second}", "at": "{day}T12:35:00"}},
             {{"task": "{task}/attempt-3", "outcome": "no_answer", "at": "{day}T14:40:00"}}]}}"#
-    )
+    );
+    let ep = rules.read_episode("ep", &episode).unwrap();
+    rules
+        .plan_with(&ep, &self::history(&history), calendar)
+        .unwrap()
+}
+
+/// `id line` ([`line`]) of each task of `p` that `keep` keeps, in plan order.
+fn id_lines(p: &Plan, keep: impl Fn(&Task) -> bool) -> Vec<String> {
+    (p.tasks.iter())
+        .filter(|t| keep(t))
+        .map(|t| format!("{} {}", t.id(), line(t)))
+        .collect()
 }
 
 /// A history of one outcome.

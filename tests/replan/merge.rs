@@ -169,13 +169,20 @@ const THREE_MESSAGES: &str = r#"{
 /// The three messages on 3, 5 and 7 March, with the members of `extra` (a JSON object)
 /// added to step number `step`.
 fn three_messages(step: usize, extra: &str) -> Plan {
-    let mut v: serde_json::Value = serde_json::from_str(THREE_MESSAGES).unwrap();
-    if !extra.is_empty() {
-        let more: serde_json::Value = serde_json::from_str(extra).unwrap();
-        for (k, x) in more.as_object().unwrap() {
-            v["steps"][step][k] = x.clone();
+    messages(|v| {
+        if !extra.is_empty() {
+            let more: serde_json::Value = serde_json::from_str(extra).unwrap();
+            for (k, x) in more.as_object().unwrap() {
+                v["steps"][step][k] = x.clone();
+            }
         }
-    }
+    })
+}
+
+/// The plan of [`THREE_MESSAGES`] as `edit` leaves the program.
+fn messages(edit: impl FnOnce(&mut serde_json::Value)) -> Plan {
+    let mut v: serde_json::Value = serde_json::from_str(THREE_MESSAGES).unwrap();
+    edit(&mut v);
     let rules = RuleSet::builder()
         .source("msgs.json", v.to_string())
         .build()
@@ -206,45 +213,34 @@ fn a_message_with_a_window_moves_to_the_first_day_of_it_the_cap_allows() {
 
 /// Tasks of one day travel as one contact; when no day of their common window keeps the
 /// cap, each tries the days of its own window (audit 36: a notice call on time for two
-/// days was dropped with a sales call of that day only). Care messages on 3 and 5 March,
-/// two sales offers on 7 March, cap 2 in 7 days: 7 March is a third message in 1..7.
-/// `offer-a` (its day only) is dropped; `offer-b` (on time to 11 March) goes to the
-/// first day of its window the cap allows: 8th (2..8 holds two) and 9th (3..9) do not,
-/// the 10th does (4..10 through 10..16 hold at most the 5th).
+/// days was dropped with a sales call of that day only). The three messages of 3, 5 and
+/// 7 March, and a fourth on the 7th on time to 11 March; both of the 7th are sales, cap 2
+/// in 7 days: 7 March is a third message in 1..7. `third` (its day only) is dropped;
+/// `third-late` goes to the first day of its window the cap allows: 8th (2..8 holds two)
+/// and 9th (3..9) do not, the 10th does (4..10 through 10..16 hold at most the 5th).
 #[test]
 fn tasks_of_one_day_that_cannot_stay_together_each_try_their_own_window() {
-    let rules = RuleSet::builder()
-        .source(
-            "offers.json",
-            r#"{"format": "followup/v1", "id": "offers", "name": {"zh": "短信", "en": "Messages"},
-                "applies": {"event": "test"},
-                "defaults": {"channel": "sms", "role": "customer_service"},
-                "steps": [
-                  {"id": "first-news", "offset": "P1D", "title": {"zh": "一", "en": "One"}},
-                  {"id": "second", "offset": "P3D", "title": {"zh": "二", "en": "Two"}},
-                  {"id": "offer-a", "offset": "P5D", "title": {"zh": "三", "en": "Three"}},
-                  {"id": "offer-b", "offset": "P5D", "window": "P4D", "title": {"zh": "四", "en": "Four"}}]}"#,
-        )
-        .build()
-        .unwrap();
-    let ep = episode(r#"{"id": "e", "event": "test", "at": "2026-03-02", "patient": {"id": "p"}}"#);
-    let plan = rules.plan(&ep, &Calendar::default()).unwrap();
+    let plan = messages(|v| {
+        let late = serde_json::json!({"id": "third-late", "offset": "P5D", "window": "P4D",
+                                      "title": {"zh": "四", "en": "Four"}});
+        v["steps"].as_array_mut().unwrap().push(late);
+    });
     let mut policy = ContactPolicy::default();
     policy
         .priority
         .classes
-        .insert("offers/offer-*".into(), PriorityClass::Sales);
+        .insert("msgs/third*".into(), PriorityClass::Sales);
     let merged = merge_plans(&[plan], &policy, &Calendar::default());
     assert_eq!(
         contact_lines(&merged),
         [
             "2026-03-03 sms customer_service: first-news@e",
             "2026-03-05 sms customer_service: second@e",
-            "2026-03-10 sms customer_service: offer-b@e <- 2026-03-07",
+            "2026-03-10 sms customer_service: third-late@e <- 2026-03-07",
         ]
     );
     let dropped: Vec<String> = merged.dropped.iter().map(|d| d.id()).collect();
-    assert_eq!(dropped, ["offers/offer-a/e/0"]);
+    assert_eq!(dropped, ["msgs/third/e/0"]);
 }
 
 #[test]
