@@ -144,3 +144,66 @@ fn a_refusal_inside_a_callbacks_window_stops_it() {
         ["2026-06-02 2026-06-02..2026-07-01 -"]
     );
 }
+
+/// Audit 39 A2: a repair on Mon 1 Jun 2026 at 10:00 by a customer the sample calls back
+/// (C-00003), who raises a request at 19:00 that evening. The request's resolution is on
+/// time 1-2 Jun ("resolved within one day"); nothing of the 1st's window is left, so it
+/// goes to Tue 2 Jun, the next morning — the day of the sampled callback (D+1, on time
+/// to Mon 15 Jun, two weeks). The callback is a satisfaction survey, not about the
+/// request: a call counted from a fact is in a lane of its own and is not superseded by
+/// it (it was, and whether the request was followed up hung on the sample draw). Both
+/// are on the 2nd; `merge_plans` makes them one call with two reasons.
+#[test]
+fn a_request_raised_on_the_repair_day_is_not_superseded_by_the_callback() {
+    let p = assert_days(
+        r#"{"id": "x14b", "event": "repair", "at": "2026-06-01T10:00",
+            "patient": {"id": "C-00003"},
+            "facts": [{"kind": "request_raised", "at": "2026-06-01T19:00"}]}"#,
+        "request-resolution",
+        &["2026-06-02 2026-06-01..2026-06-02 after_event"],
+    );
+    assert_eq!(
+        days(&p, "callback"),
+        ["2026-06-02 2026-06-02..2026-06-15 -"]
+    );
+    assert_eq!(crate::support::dropped(&p), Vec::<String>::new());
+    let merged = followup::replan::merge_plans(
+        std::slice::from_ref(&p),
+        &followup::replan::ContactPolicy::default(),
+        &Calendar::china(2026).unwrap(),
+    );
+    let calls: Vec<(String, usize)> = (merged.contacts.iter())
+        .filter(|c| c.channel == followup::rules::Channel::Phone)
+        .map(|c| (c.date.to_string(), c.reasons.len()))
+        .collect();
+    assert_eq!(calls, [("2026-06-02".to_string(), 2)]);
+}
+
+/// Audit 39 B1: a key customer's repair on Sun 31 May 2026 at a clinic closed on Mondays
+/// (and the official 2026 calendar). The 3-day callback's day, Mon 1 Jun, is closed: it
+/// moves to Tue 2 Jun, inside its fixed window (1-3 Jun). A request raised on Tue 2 Jun at
+/// 09:30 is resolved that day (on time to Wed 3). The callback was superseded by the
+/// request's resolution, which is not about the repair; now both are kept on the 2nd.
+#[test]
+fn a_key_customer_callback_moved_onto_a_requests_day_is_kept() {
+    let cal = crate::support::clinic_with_china_2026(r#"{"closed_weekdays": ["Mon"]}"#);
+    let p = builtin()
+        .plan(
+            &episode(
+                r#"{"id": "x14e", "event": "repair", "at": "2026-05-31T10:00",
+                    "patient": {"id": "K-1", "tags": ["key_customer"]},
+                    "facts": [{"kind": "request_raised", "at": "2026-06-02T09:30"}]}"#,
+            ),
+            &cal,
+        )
+        .unwrap();
+    assert_eq!(
+        days(&p, "key-customer-callback"),
+        ["2026-06-02 2026-06-01..2026-06-03 closed_weekday"]
+    );
+    assert_eq!(
+        days(&p, "request-resolution"),
+        ["2026-06-02 2026-06-02..2026-06-03 -"]
+    );
+    assert_eq!(crate::support::dropped(&p), Vec::<String>::new());
+}

@@ -206,6 +206,12 @@ pub(super) fn resolve(
             if let Anchor::Step(j) = s.anchor {
                 s.anchor = Anchor::Step(new_pos.get(j).copied().unwrap_or(0));
             }
+            // Its parent is already out: parents come first.
+            s.lane.from_fact = match &s.anchor {
+                Anchor::Fact(_) | Anchor::Latest(_) => true,
+                Anchor::Step(j) => out.get(*j).is_some_and(|p: &Step| p.lane.from_fact),
+                _ => false,
+            };
             out.push(s);
         }
     }

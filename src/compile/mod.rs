@@ -25,8 +25,8 @@ use crate::plan::task::TaskInfo;
 use crate::text::Text;
 use crate::time::{NamedWindow, TimeWindow};
 pub(crate) use program::{
-    Anchor, CondKey, Conds, Declined, Expiry, Milestone, Program, RetryThen, Sample, Step,
-    TimeOverride, TimeSpec, Wait, DAY_KINDS,
+    Anchor, CondKey, Conds, Declined, Expiry, LaneRole, Milestone, Program, RetryThen, Sample,
+    Step, TimeOverride, TimeSpec, Wait, DAY_KINDS,
 };
 use std::collections::BTreeMap;
 use std::sync::Arc;

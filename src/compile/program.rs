@@ -92,6 +92,8 @@ pub(crate) struct Step {
     /// what every task of the step shares.
     pub info: Arc<TaskInfo>,
     pub anchor: Anchor,
+    /// Its lane beside the channel: its role, and whether it counts from a fact.
+    pub lane: LaneRole,
     pub offset: Offset,
     pub repeat: Option<super::repeat::Repeat>,
     pub when: Conds,
@@ -129,6 +131,18 @@ pub(crate) struct Step {
     /// The tasks an occurrence may make (escalations, the message after unanswered
     /// calls…), shared by every task made from the step.
     pub derived: super::derived::DerivedInfos,
+}
+
+/// The part of a task's lane its step gives, beside the channel: the tasks of one program
+/// for one episode in one lane keep the order of their rule days, and a shifted one may be
+/// superseded by the next (`docs/rule-format.md`, "Calls of one program never pile up").
+/// A step counted from a fact (`fact:KIND`, `latest:KIND`, or a step counted from one) is
+/// in a lane of its own: the request a callback raised is not the callback's subject, and
+/// the regular callback the next morning does not cover it (audit 39).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) struct LaneRole {
+    pub role: crate::model::Role,
+    pub from_fact: bool,
 }
 
 /// A compiled `no_answer`.

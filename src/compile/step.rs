@@ -271,6 +271,10 @@ pub(super) fn compile_step(
         }),
         // Resolved by `anchors::resolve`.
         anchor: Anchor::Event,
+        lane: super::program::LaneRole {
+            role,
+            from_fact: false,
+        },
         offset,
         repeat,
         when: compile_conds(&s.when, &at("when"))?,

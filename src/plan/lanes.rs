@@ -8,7 +8,8 @@
 //! nothing: planning an ordinary episode allocates nothing here.
 
 use super::{Neighbour, Placement};
-use crate::model::{Channel, Role};
+use crate::compile::LaneRole;
+use crate::model::Channel;
 use chrono::NaiveDate;
 use std::collections::HashMap as StdHashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -57,7 +58,7 @@ type HashMap<K, V> = StdHashMap<K, V, BuildHasherDefault<DayHasher>>;
 /// the index.
 pub(super) const INDEX_FROM: usize = 256;
 
-type Lane = (Channel, Role);
+type Lane = (Channel, LaneRole);
 
 /// The index of the current program's placements.
 #[derive(Debug, Default)]
@@ -111,7 +112,7 @@ impl LaneIndex {
         }
         let mut by_lane: HashMap<Lane, Vec<(NaiveDate, u32)>> = HashMap::default();
         for n in first_pass {
-            let lane = (n.channel, n.role);
+            let lane = (n.channel, n.lane);
             by_lane.entry(lane).or_default().push((n.nominal, n.slot));
             if let Some(day) = n.fixed {
                 self.fixed.entry((lane, day)).or_default().push(n.nominal);
@@ -142,7 +143,7 @@ impl LaneIndex {
         if !self.active {
             return;
         }
-        let lane = (p.channel, p.role);
+        let lane = (p.channel, p.lane);
         self.days.entry((lane, p.due)).or_default().push(p.nominal);
         if let Some(order) = self.lanes.get_mut(&lane)
             && let Ok(rank) = order.nominals.binary_search(&p.nominal)

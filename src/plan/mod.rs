@@ -71,7 +71,7 @@ mod why;
 pub(crate) mod write;
 
 use crate::calendar::{Calendar, ShiftReason};
-use crate::compile::{Program, Step};
+use crate::compile::{LaneRole, Program, Step};
 use crate::episode::Episode;
 use crate::error::{Error, Located, Result};
 use crate::history::History;
@@ -772,7 +772,8 @@ impl Planner<'_> {
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Placement {
     pub channel: Channel,
-    pub role: crate::model::Role,
+    /// Its role, and whether its step counts from a fact: with the channel, its lane.
+    pub lane: LaneRole,
     pub nominal: NaiveDate,
     pub due: NaiveDate,
     /// The calendar moved it off its rule's day.
@@ -786,7 +787,7 @@ pub(super) struct Placement {
 #[derive(Debug, Clone)]
 pub(super) struct Neighbour {
     pub channel: Channel,
-    pub role: crate::model::Role,
+    pub lane: LaneRole,
     /// The day its rule gives (its `nominal`).
     pub nominal: NaiveDate,
     /// Its day, when it was not shifted: shifted tasks keep off it.
@@ -854,7 +855,7 @@ impl Planner<'_> {
         self.first_pass = (self.placed.iter())
             .map(|t| Neighbour {
                 channel: t.channel,
-                role: t.role,
+                lane: t.lane,
                 nominal: t.nominal,
                 fixed: (!t.by_calendar).then_some(t.due),
                 slot: t.slot,
@@ -894,7 +895,7 @@ impl Planner<'_> {
             && self.unplaced.iter().any(|u| {
                 (self.placed.iter()).any(|p| {
                     p.channel == u.channel
-                        && p.role == u.role
+                        && p.lane == u.lane
                         && p.nominal < u.nominal
                         && p.due >= u.nominal
                 })
@@ -920,9 +921,9 @@ impl Planner<'_> {
             let Some(step) = step_of(*slot) else {
                 continue;
             };
-            let (channel, role) = (step.info.channel, step.info.role);
+            let (channel, lane) = (step.info.channel, step.lane);
             let next = (self.placed.iter())
-                .filter(|t| t.channel == channel && t.role == role && t.nominal > nominal)
+                .filter(|t| t.channel == channel && t.lane == lane && t.nominal > nominal)
                 .min_by_key(|t| t.nominal)
                 .map(|t| t.slot);
             let Some(name) = next.and_then(|n| self.step_id(n)) else {

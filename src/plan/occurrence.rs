@@ -691,7 +691,7 @@ impl Planner<'_> {
             // The rules alone keep it: shifted tasks keep clear of it.
             None => self.place_done(super::Placement {
                 channel: step.info.channel,
-                role: step.info.role,
+                lane: step.lane,
                 nominal,
                 due,
                 by_calendar: shift::by_calendar(shifted),
@@ -815,7 +815,7 @@ impl Planner<'_> {
         if alone < due && lifecycle::judge(&self.facts, program, step, channel, at).is_none() {
             self.unplaced.push(super::Neighbour {
                 channel,
-                role: step.info.role,
+                lane: step.lane,
                 nominal,
                 fixed: None,
                 slot: step.info.slot,

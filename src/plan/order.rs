@@ -22,7 +22,7 @@ pub(super) fn in_order(placed: &[Placement]) -> bool {
     }
     let out_of_order = |m: &Placement, t: &Placement| {
         t.channel == m.channel
-            && t.role == m.role
+            && t.lane == m.lane
             && ((t.nominal < m.nominal && (t.due >= m.due || m.due <= t.nominal))
                 || (t.nominal > m.nominal && (t.due <= m.due || m.due >= t.nominal)))
     };
@@ -53,20 +53,20 @@ fn sorted_in_order(placed: &[Placement]) -> bool {
         }
     };
     // Ties keep any order: a group of one rule day is checked against earlier days only.
-    sorted.sort_unstable_by_key(|t| (t.channel, t.role, t.nominal));
+    sorted.sort_unstable_by_key(|t| (t.channel, t.lane, t.nominal));
     let mut i = 0;
     while let Some(first) = sorted.get(i) {
-        let lane = (first.channel, first.role);
+        let lane = (first.channel, first.lane);
         // The latest due of the earlier rule days of the lane: of all, of the moved.
         let (mut all, mut moved): (Option<NaiveDate>, Option<NaiveDate>) = (None, None);
         // The rule day of the previous group of the lane.
         let mut before: Option<NaiveDate> = None;
-        while let Some(t) = sorted.get(i).filter(|t| (t.channel, t.role) == lane) {
+        while let Some(t) = sorted.get(i).filter(|t| (t.channel, t.lane) == lane) {
             let nominal = t.nominal;
             let (mut group_all, mut group_moved) = (None, None);
             while let Some(u) = sorted
                 .get(i)
-                .filter(|u| (u.channel, u.role) == lane && u.nominal == nominal)
+                .filter(|u| (u.channel, u.lane) == lane && u.nominal == nominal)
             {
                 let against = if u.by_calendar { all } else { moved };
                 if against.is_some_and(|l| u.due <= l) {
@@ -83,7 +83,7 @@ fn sorted_in_order(placed: &[Placement]) -> bool {
                 i += 1;
             }
             // Moved onto or past the next rule day.
-            let next = sorted.get(i).filter(|n| (n.channel, n.role) == lane);
+            let next = sorted.get(i).filter(|n| (n.channel, n.lane) == lane);
             if let (Some(m), Some(n)) = (group_moved, next)
                 && m >= n.nominal
             {
@@ -110,6 +110,7 @@ fn max_opt(a: Option<NaiveDate>, b: Option<NaiveDate>) -> Option<NaiveDate> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::compile::LaneRole;
     use crate::model::{Channel, Role};
     use proptest::prelude::*;
 
@@ -117,10 +118,14 @@ mod tests {
         NaiveDate::from_ymd_opt(2026, 1, 1).unwrap() + chrono::Days::new(n as u64)
     }
 
+    fn lane(role: Role, from_fact: bool) -> LaneRole {
+        LaneRole { role, from_fact }
+    }
+
     fn at(channel: Channel, nominal: i64, due: i64) -> Placement {
         Placement {
             channel,
-            role: Role::CustomerService,
+            lane: lane(Role::CustomerService, false),
             nominal: day(nominal),
             due: day(due),
             by_calendar: nominal != due,
@@ -139,6 +144,13 @@ mod tests {
         assert!(!in_order(&[at(call, 6, 6), at(call, 3, 1), at(call, 1, 1)]));
         // Another channel is another lane; tasks of one rule day may share a day.
         assert!(in_order(&[at(call, 1, 4), at(Channel::Sms, 3, 3)]));
+        // So is a call counted from a fact, on the same channel and role.
+        let fact = |nominal, due| Placement {
+            lane: lane(Role::CustomerService, true),
+            ..at(call, nominal, due)
+        };
+        assert!(in_order(&[at(call, 1, 4), fact(3, 3)]));
+        assert!(!in_order(&[fact(1, 4), fact(3, 3)]));
         assert!(in_order(&[at(call, 3, 4), at(call, 3, 4), at(call, 6, 6)]));
         // Unmoved tasks are the rules' order, whatever their days.
         assert!(in_order(&[at(call, 1, 1), at(call, 1, 1)]));
@@ -156,13 +168,17 @@ mod tests {
         /// Pair by pair and by sorted lanes agree, with few moved tasks or many.
         #[test]
         fn both_checks_agree(
-            tasks in prop::collection::vec((0u8..2, 0u8..2, 0i64..12, -3i64..4, any::<bool>()), 0..40),
+            tasks in prop::collection::vec((0u8..2, 0u8..3, 0i64..12, -3i64..4, any::<bool>()), 0..40),
         ) {
             let placed: Vec<Placement> = tasks
                 .iter()
                 .map(|&(c, r, nominal, by, moved)| Placement {
                     channel: if c == 0 { Channel::Phone } else { Channel::Sms },
-                    role: if r == 0 { Role::CustomerService } else { Role::Supervisor },
+                    lane: match r {
+                        0 => lane(Role::CustomerService, false),
+                        1 => lane(Role::Supervisor, false),
+                        _ => lane(Role::CustomerService, true),
+                    },
                     nominal: day(nominal),
                     due: day((nominal + if moved { by } else { 0 }).max(0)),
                     by_calendar: moved,

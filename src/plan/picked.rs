@@ -61,10 +61,10 @@ impl Planner<'_> {
             let Some(call) = step_of(*slot).filter(|s| s.info.picked_by.is_none()) else {
                 continue;
             };
-            let (channel, role) = (call.info.channel, call.info.role);
-            let same_lane = |c, r| c == channel && r == role;
+            let (channel, lane) = (call.info.channel, call.lane);
+            let same_lane = |c, r| c == channel && r == lane;
             let picked = self.placed.iter().find(|t| {
-                same_lane(t.channel, t.role)
+                same_lane(t.channel, t.lane)
                     && t.nominal > nominal
                     && step_of(t.slot)
                         .is_some_and(|s| s.info.picked_by.is_some() && *s.info.step == *by)
@@ -74,7 +74,7 @@ impl Planner<'_> {
             };
             // Nothing else of the lane has a rule day between them.
             let between = self.first_pass.iter().any(|n| {
-                same_lane(n.channel, n.role)
+                same_lane(n.channel, n.lane)
                     && n.nominal > nominal
                     && n.nominal <= picked.nominal
                     && n.slot != picked.slot
@@ -83,7 +83,7 @@ impl Planner<'_> {
                 continue;
             }
             let before = (self.placed.iter())
-                .filter(|t| same_lane(t.channel, t.role) && t.nominal > picked.nominal)
+                .filter(|t| same_lane(t.channel, t.lane) && t.nominal > picked.nominal)
                 .map(|t| t.due)
                 .min();
             return Some(Swap {
@@ -140,7 +140,7 @@ impl Planner<'_> {
         let channel = step.info.channel;
         let reason = self.cal.closed_reason_for(channel, rule_day)?;
         let b = self.bounds(step, anchor, expires);
-        let (lo, _) = self.gap_bounds(channel, step.info.role, nominal);
+        let (lo, _) = self.gap_bounds(channel, step.lane, nominal);
         let ok = step.closed_day != ClosedDay::Keep
             && day > rule_day
             && within(day, b.lo, b.hi)
@@ -150,7 +150,7 @@ impl Planner<'_> {
                 .is_none_or(|m| (day - rule_day).num_days() <= m)
             && self.cal.works(channel, day)
             // The picked task's own day is the call's to take: the picked task moves on.
-            && !self.taken_but(channel, day, (step.info.role, nominal), Some(picked));
+            && !self.taken_but(channel, day, (step.lane, nominal), Some(picked));
         ok.then_some(Placed::Day(day, Some(reason)))
     }
 
@@ -167,7 +167,7 @@ impl Planner<'_> {
         let channel = step.info.channel;
         let call_day = swap.call.2;
         let b = self.bounds(step, anchor, expires);
-        let (gap_lo, gap_hi) = self.gap_bounds(channel, step.info.role, nominal);
+        let (gap_lo, gap_hi) = self.gap_bounds(channel, step.lane, nominal);
         let his = [
             b.hi,
             gap_hi,
@@ -185,7 +185,7 @@ impl Planner<'_> {
             lo,
             hi,
             None,
-            Some((step.info.role, nominal)),
+            Some((step.lane, nominal)),
         )?;
         Some(Placed::Day(day, Some(ShiftReason::AfterEarlierCall)))
     }

@@ -2,9 +2,10 @@
 //! desk for calls, the message system for messages), within the bounds the rule gives —
 //! the anchor's side, `max_shift`, and the day the task expires.
 //!
-//! Tasks of one program, one channel and one role keep the order of their rule days: a
-//! task the calendar shifts never lands on another task's rule day, nor
-//! passes one (even when that task moves too) (calls by different people are the contact policy's to merge). The planner first
+//! Tasks of one program in one lane (one channel and one role; a step counted from a fact
+//! is in a lane of its own, [`LaneRole`]) keep the order of their rule days: a task the
+//! calendar shifts never lands on another task's rule day, nor passes one (even when that
+//! task moves too) (calls by different people are the contact policy's to merge). The planner first
 //! places tasks in step order, a shifted one on the first day its policy finds that no
 //! task placed before it holds. If that leaves a shifted task on another's day or out of
 //! order, the program is planned again with the first pass's tasks as neighbours: a
@@ -16,8 +17,8 @@
 
 use super::{AnchorDay, Planner};
 use crate::calendar::{Crew, ShiftReason};
-use crate::compile::{Expiry, Milestone, Step};
-use crate::model::{AfterEvent, BeyondMaxShift, Channel, ClosedDay, Role, WaitThen};
+use crate::compile::{Expiry, LaneRole, Milestone, Step};
+use crate::model::{AfterEvent, BeyondMaxShift, Channel, ClosedDay, WaitThen};
 use crate::offset::Offset;
 use crate::plan::task::DropReason;
 use crate::time::TimeWindow;
@@ -143,9 +144,10 @@ fn min_opt(a: Option<NaiveDate>, b: Option<NaiveDate>) -> Option<NaiveDate> {
     }
 }
 
-/// The role and nominal day of the task a search places: it keeps off the days of the
-/// program's other tasks of the same channel and role, and of other rule days.
-type Lane = (Role, NaiveDate);
+/// The lane (role, counted from a fact or not) and nominal day of the task a search
+/// places: it keeps off the days of the program's other tasks of the same channel and
+/// lane, and of other rule days.
+type Lane = (LaneRole, NaiveDate);
 
 /// Which way a search for a working day goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -229,7 +231,7 @@ impl Planner<'_> {
     /// In the second pass, the days strictly between the rule days of the tasks before
     /// and after `nominal` on `channel`, and between the days of the tasks already placed
     /// before and after it.
-    fn gap(&self, channel: Channel, role: Role, nominal: NaiveDate) -> Gap {
+    fn gap(&self, channel: Channel, lane: LaneRole, nominal: NaiveDate) -> Gap {
         let mut gap = Gap {
             lo: None,
             hi: None,
@@ -239,7 +241,7 @@ impl Planner<'_> {
             return gap;
         }
         if self.lanes.active {
-            let a = self.lanes.around((channel, role), nominal);
+            let a = self.lanes.around((channel, lane), nominal);
             gap.lo = max_opt(
                 a.before.and_then(|d| d.succ_opt()),
                 a.placed_before.and_then(|d| d.succ_opt()),
@@ -252,7 +254,7 @@ impl Planner<'_> {
             return gap;
         }
         let mut next: Option<(NaiveDate, u32)> = None;
-        for n in (self.first_pass.iter()).filter(|n| n.channel == channel && n.role == role) {
+        for n in (self.first_pass.iter()).filter(|n| n.channel == channel && n.lane == lane) {
             if n.nominal < nominal {
                 gap.lo = max_opt(gap.lo, n.nominal.succ_opt());
             } else if n.nominal > nominal && next.is_none_or(|(d, _)| n.nominal < d) {
@@ -263,7 +265,7 @@ impl Planner<'_> {
             gap.hi = d.pred_opt();
             gap.next = Some(step);
         }
-        for t in (self.placed.iter()).filter(|t| t.channel == channel && t.role == role) {
+        for t in (self.placed.iter()).filter(|t| t.channel == channel && t.lane == lane) {
             if t.nominal < nominal {
                 gap.lo = max_opt(gap.lo, t.due.succ_opt());
             } else if t.nominal > nominal {
@@ -277,10 +279,10 @@ impl Planner<'_> {
     pub(super) fn gap_bounds(
         &self,
         channel: Channel,
-        role: Role,
+        lane: LaneRole,
         nominal: NaiveDate,
     ) -> (Option<NaiveDate>, Option<NaiveDate>) {
-        let g = self.gap(channel, role, nominal);
+        let g = self.gap(channel, lane, nominal);
         (g.lo, g.hi)
     }
 
@@ -297,18 +299,18 @@ impl Planner<'_> {
         &self,
         channel: Channel,
         day: NaiveDate,
-        (role, nominal): Lane,
+        (lane, nominal): Lane,
         but: Option<NaiveDate>,
     ) -> bool {
         let other = |n: NaiveDate| n != nominal && Some(n) != but;
         if self.lanes.active {
-            return self.lanes.taken((channel, role), day, other);
+            return self.lanes.taken((channel, lane), day, other);
         }
         self.placed
             .iter()
-            .any(|t| t.channel == channel && t.role == role && t.due == day && other(t.nominal))
+            .any(|t| t.channel == channel && t.lane == lane && t.due == day && other(t.nominal))
             || (self.first_pass.iter()).any(|n| {
-                n.channel == channel && n.role == role && n.fixed == Some(day) && other(n.nominal)
+                n.channel == channel && n.lane == lane && n.fixed == Some(day) && other(n.nominal)
             })
     }
 
@@ -455,7 +457,7 @@ impl Planner<'_> {
             ClosedDay::NearestOpenDay => &[Way::Nearest, Way::Supersede],
         };
         let b = &self.bounds(step, anchor, expires);
-        let gap = self.gap(channel, step.info.role, nominal);
+        let gap = self.gap(channel, step.lane, nominal);
         let (mut lo, hi) = (max_opt(b.lo, gap.lo), min_opt(b.hi, gap.hi));
         // A staff-picked task's rule day opens the window the day is picked from: it may
         // move into its window, never before it (`previous_open_day` and
@@ -482,7 +484,7 @@ impl Planner<'_> {
                 lo,
                 hi,
                 step.max_shift,
-                Some((step.info.role, nominal)),
+                Some((step.lane, nominal)),
             ) {
                 return Placed::Day(d, Some(reason));
             }
@@ -507,7 +509,7 @@ impl Planner<'_> {
             ClosedDay::PreviousOpenDay => &[Way::Backward, Way::Forward],
             ClosedDay::NearestOpenDay => &[Way::Nearest],
         };
-        let lane = Some((step.info.role, nominal));
+        let lane = Some((step.lane, nominal));
         (ways.iter()).find_map(|&way| {
             self.search(
                 step.info.channel,
@@ -584,7 +586,7 @@ impl Planner<'_> {
         // Superseded by other tasks' days: named by the lane's next task, as a drop on
         // the way to it is.
         let detail = if why == DropReason::Superseded {
-            (self.gap(channel, step.info.role, nominal).next).and_then(|n| self.step_id(n))
+            (self.gap(channel, step.lane, nominal).next).and_then(|n| self.step_id(n))
         } else {
             detail
         };
@@ -603,11 +605,11 @@ impl Planner<'_> {
         b: &Bounds,
     ) -> Placed {
         let channel = step.info.channel;
-        let gap = self.gap(channel, step.info.role, nominal);
+        let gap = self.gap(channel, step.lane, nominal);
         let (lo, hi) = (max_opt(Some(lo), gap.lo), min_opt(b.hi, gap.hi));
         let day = lo.and_then(|lo| {
             let from = lo.pred_opt()?;
-            let avoid = Some((step.info.role, nominal));
+            let avoid = Some((step.lane, nominal));
             self.search(channel, from, Way::Forward, Some(lo), hi, None, avoid)
         });
         match day {
@@ -645,7 +647,7 @@ impl Planner<'_> {
             return Placed::Drop(DropReason::AfterEvent, None);
         }
         let channel = step.info.channel;
-        let gap = self.gap(channel, step.info.role, nominal);
+        let gap = self.gap(channel, step.lane, nominal);
         let lo = max_opt(due.succ_opt(), gap.lo);
         let hi = min_opt(b.hi, gap.hi);
         // max_shift counts from the rule's day; "keep" cannot keep a day with no time
@@ -682,7 +684,7 @@ impl Planner<'_> {
             lo,
             hi,
             max,
-            Some((step.info.role, nominal)),
+            Some((step.lane, nominal)),
         ) {
             return Placed::Day(d, Some(ShiftReason::AfterEvent));
         }

@@ -41,7 +41,7 @@ impl Planner<'_> {
         if self.first_pass.is_empty() {
             self.unplaced.push(super::Neighbour {
                 channel: step.info.channel,
-                role: step.info.role,
+                lane: step.lane,
                 nominal,
                 fixed: None,
                 slot: step.info.slot,
