@@ -363,10 +363,11 @@ fn answer(s: &Setup, name: &str, bytes: &[u8], fits: bool, cap: usize) -> Result
     }
     let text = std::str::from_utf8(bytes).map_err(|e| {
         let at = e.valid_up_to();
+        let column = support::char_column(bytes.get(..at).unwrap_or_default());
         LineError::input(
             name,
-            format!("not UTF-8 at byte {at} of the line (column {}): expected UTF-8 text (GBK or GB 18030 files need converting)", at + 1),
-            Some(at + 1),
+            format!("not UTF-8 at column {column} of the line (byte offset {at}, from 0): expected UTF-8 text (GBK or GB 18030 files need converting)"),
+            Some(column),
             None,
         )
     })?;

@@ -34,8 +34,9 @@ pub fn load_rules(paths: &[PathBuf]) -> Result<RuleSet, String> {
     builder.build().map_err(|e| e.to_string())
 }
 
-/// The rule files of a path: the file itself, or a folder's `*.json` files in sorted
-/// order, leaving out its `*.cases.json` files and its subfolders.
+/// The rule files of a path: the file itself, or a folder's `*.json` files (`.JSON` too)
+/// in sorted order, leaving out its `*.cases.json` files and its subfolders. A folder with
+/// none is an error: an empty rule set would blame every episode for its event.
 pub fn json_files(path: &Path) -> Result<Vec<PathBuf>, String> {
     if !path.is_dir() {
         return Ok(vec![path.to_path_buf()]);
@@ -47,11 +48,20 @@ pub fn json_files(path: &Path) -> Result<Vec<PathBuf>, String> {
             .map_err(|e| format!("{}: {e}", path.display()))?
             .path();
         // `NAME.cases.json` beside a rule file holds its test cases, not rules.
-        if p.extension().is_some_and(|x| x == "json") && !is_case_file(&p) && p.is_file() {
+        let json = p
+            .extension()
+            .is_some_and(|x| x.eq_ignore_ascii_case("json"));
+        if json && !is_case_file(&p) && p.is_file() {
             files.push(p);
         }
     }
     files.sort();
+    if files.is_empty() {
+        return Err(format!(
+            "{}: the folder holds no rule file: expected at least one *.json file of programs (*.cases.json files hold test cases, not rules)",
+            path.display()
+        ));
+    }
     Ok(files)
 }
 
@@ -60,7 +70,7 @@ pub fn json_files(path: &Path) -> Result<Vec<PathBuf>, String> {
 pub fn is_case_file(path: &Path) -> bool {
     path.file_name()
         .and_then(|n| n.to_str())
-        .is_some_and(|n| n.ends_with(".cases.json"))
+        .is_some_and(|n| n.to_ascii_lowercase().ends_with(".cases.json"))
 }
 
 /// The most an example reads from one file or from stdin: far above what the library
@@ -92,17 +102,26 @@ pub fn read_capped(name: &str, input: impl std::io::Read) -> Result<Vec<u8>, Str
     Ok(bytes)
 }
 
-/// The text of `bytes`, or where it stops being UTF-8: the byte offset, line and column.
+/// The text of `bytes`, or where it stops being UTF-8: the line and column, as an editor
+/// counts them (characters, not bytes), and the byte offset from 0.
 pub fn utf8(name: &str, bytes: Vec<u8>) -> Result<String, String> {
     String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
         let good = e.as_bytes().get(..at).unwrap_or_default();
         let line = good.iter().filter(|b| **b == b'\n').count() + 1;
-        let column = at - good.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1) + 1;
+        let start = good.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+        let column = char_column(good.get(start..).unwrap_or_default());
         format!(
-            "{name}: not UTF-8 at byte {at} (line {line}, column {column}): expected UTF-8 text (save the file as UTF-8; GBK or GB 18030 files need converting)"
+            "{name}: not UTF-8 at line {line}, column {column} (byte offset {at}, from 0): expected UTF-8 text (save the file as UTF-8; GBK or GB 18030 files need converting)"
         )
     })
+}
+
+/// The column, counted in characters from 1, of the byte after `before`, the valid UTF-8
+/// text of its line before it.
+#[allow(dead_code)]
+pub fn char_column(before: &[u8]) -> usize {
+    std::str::from_utf8(before).map_or(before.len(), |s| s.chars().count()) + 1
 }
 
 /// Reads an episode file and checks it against the rule set's vocabulary (not every
