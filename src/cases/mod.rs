@@ -193,8 +193,15 @@ impl RuleSet {
     pub fn read_cases(&self, name: &str, text: &str) -> Result<Cases> {
         let cases = read::read(name, text, &self.limits)?;
         for case in &cases.cases {
-            self.check_case(case)
-                .map_err(|e| crate::json::located_in(e, text).into_case(name))?;
+            self.check_case(case).map_err(|mut e| {
+                // `"programs": "dental"`, one id without an array: the error is on it.
+                if crate::json::locate(text, &e.pointer).is_none()
+                    && let Some(list) = e.pointer.strip_suffix("/0")
+                {
+                    e.pointer = list.to_string();
+                }
+                crate::json::located_in(e, text).into_case(name)
+            })?;
         }
         Ok(cases)
     }
@@ -222,6 +229,18 @@ impl RuleSet {
         let mut programs: Vec<&str> = self.program_ids().collect();
         if !follow_ups.is_empty() {
             programs.push(crate::plan::ledger::FOLLOW_UP);
+        }
+        // The programs named first: a line's step is looked up among them.
+        for (key, list) in [
+            ("programs", &case.expect.programs),
+            ("only", &case.expect.only),
+        ] {
+            for (k, p) in list.iter().flatten().enumerate() {
+                if !programs.contains(&p.as_str()) {
+                    let at = format!("{}/expect/{key}/{k}", case.pointer);
+                    return Err(unknown_program(&at, p, &programs));
+                }
+            }
         }
         // The steps a line without a program may name: those of the programs compared.
         let all_steps: Vec<&str> = (programs.iter())
@@ -271,17 +290,6 @@ impl RuleSet {
                     message.push_str(&format!("; did you mean {near:?}?"));
                 }
                 return Err(Located::new(at, message));
-            }
-        }
-        for (key, list) in [
-            ("programs", &case.expect.programs),
-            ("only", &case.expect.only),
-        ] {
-            for (k, p) in list.iter().flatten().enumerate() {
-                if !programs.contains(&p.as_str()) {
-                    let at = format!("{}/expect/{key}/{k}", case.pointer);
-                    return Err(unknown_program(&at, p, &programs));
-                }
             }
         }
         Ok(())
