@@ -117,6 +117,22 @@ pub(crate) fn compile_program_with(
             Some(text) => Some(offset(text, &at, limits)?),
             None => None,
         };
+        // A visit comes on or after the event's day, as the dates an episode gives
+        // (a suture removal dated before the surgery is refused there as a slip).
+        if let (Some(o), Some(text)) = (&default, &m.default)
+            && o.negative
+            && (o.months, o.days) != (0, 0)
+        {
+            let at = if m.closed_day.is_some() {
+                format!("{at}/default")
+            } else {
+                at.clone()
+            };
+            return Err(Located::new(
+                at,
+                format!("the default {text:?} puts the visit before the event: expected an offset of zero or more, such as \"P7D\" (a visit comes on or after the event's day)"),
+            ));
+        }
         if m.closed_day.is_some() && default.is_none() {
             return Err(Located::new(
                 format!("{at}/closed_day"),

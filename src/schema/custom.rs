@@ -1,9 +1,7 @@
 //! Schemas written by hand for the types whose serde is written by hand: each says what
 //! that `Deserialize` takes (a string or an array, a name or an object…).
 
-use super::strings::{
-    DaysOrWeeks, Duration, Hhmm, Id, NonPositiveDaysOrWeeks, Offset, SafeId, DERIVED,
-};
+use super::strings::{DaysOrWeeks, Duration, Hhmm, Id, NonPositiveDaysOrWeeks, SafeId, DERIVED};
 use super::{describe, object};
 use crate::episode::{Dates, Owner};
 use crate::model::{
@@ -76,20 +74,20 @@ fn schema_of<T: JsonSchema>(g: &mut SchemaGenerator) -> Schema {
         "MilestoneDef" => (
             json!({"anyOf": [
                 {"type": "null", "description": "No default: the episode must give the date."},
-                g.subschema_for::<Offset>(),
+                g.subschema_for::<Duration>(),
                 {
                     "type": "object",
                     "properties": {
                         "default": {
-                            "anyOf": [g.subschema_for::<Offset>(), {"type": "null"}],
-                            "description": "The default offset from the event (`null`: none)."
+                            "anyOf": [g.subschema_for::<Duration>(), {"type": "null"}],
+                            "description": "The default offset from the event, zero or more: a visit is not before the event (`null`: none)."
                         },
                         "closed_day": field(g.subschema_for::<ClosedDay>(), "Where the default day moves when the clinic is closed on it (default `next_open_day`); a date the episode gives never moves.")
                     },
                     "additionalProperties": false
                 }
             ]}),
-            "A milestone (a visit): its default offset from the event, `null` for no default, or `{\"default\": \"P7D\", \"closed_day\": \"next_open_day\"}`.",
+            "A milestone (a visit): its default offset from the event (zero or more), `null` for no default, or `{\"default\": \"P7D\", \"closed_day\": \"next_open_day\"}`.",
         ),
         "WaitDef" => (
             json!({"anyOf": [
