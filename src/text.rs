@@ -366,14 +366,8 @@ impl<'de> Visitor<'de> for TextVisitor {
                     crate::limits::MAX_LANGUAGES
                 )));
             }
-            let text: String = map.next_value()?;
-            if let Some((i, c)) = control_character(&text) {
-                return Err(A::Error::custom(format!(
-                    "the {tag:?} text holds the control character U+{:04X} at character {}: expected printable text (line breaks and tabs are allowed)",
-                    u32::from(c),
-                    i + 1
-                )));
-            }
+            // Checked inside the value, so that the error is located at it (`…/title/en`).
+            let text: String = map.next_value_seed(PrintableSeed { tag: &tag })?;
             match &*tag {
                 "zh" => zh = Some(text),
                 "en" => en = Some(text),
@@ -405,6 +399,29 @@ fn control_character(text: &str) -> Option<(usize, char)> {
         return None;
     }
     (text.chars().enumerate()).find(|(_, c)| c.is_control() && !matches!(c, '\n' | '\t' | '\r'))
+}
+
+/// Reads one language's text, refusing control characters other than line breaks and
+/// tabs where serde locates the value.
+struct PrintableSeed<'a> {
+    tag: &'a str,
+}
+
+impl<'de> DeserializeSeed<'de> for PrintableSeed<'_> {
+    type Value = String;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<String, D::Error> {
+        let tag = self.tag;
+        let text = String::deserialize(d)?;
+        if let Some((i, c)) = control_character(&text) {
+            return Err(D::Error::custom(format!(
+                "the {tag:?} text holds the control character U+{:04X} at character {}: expected printable text (line breaks and tabs are allowed)",
+                u32::from(c),
+                i + 1
+            )));
+        }
+        Ok(text)
+    }
 }
 
 /// Reads one language tag, refusing malformed tags and tags given before (ignoring

@@ -196,10 +196,13 @@ pub(super) fn compile_step(
         ));
     }
     if s.picked_by.is_some() && latest <= 0 {
-        return Err(Located::new(
-            at("picked_by"),
-            "a day picked by staff needs a window to pick from: expected a \"window\" such as {\"latest\": \"P26D\"}",
-        ));
+        // A window given with no day after the rule's: at its "latest".
+        let (here, message) = match (&s.window, &d.window) {
+            (Some(_), _) => (at("window"), "a day picked by staff needs days to pick from, and this window ends on the rule's day: expected a positive \"latest\" such as \"P26D\""),
+            (None, Some(_)) => ("/defaults/window".to_string(), "a day picked by staff needs days to pick from, and the default window ends on the rule's day: expected a \"window\" on the step with a positive \"latest\" such as \"P26D\""),
+            (None, None) => (at("picked_by"), "a day picked by staff needs a window to pick from: expected a \"window\" such as {\"latest\": \"P26D\"}"),
+        };
+        return Err(Located::new(here, message));
     }
     check_text(&s.title, &at("title"))?;
     if let Some(script) = &s.script {

@@ -53,6 +53,9 @@ pub(crate) fn read<T: DeserializeOwned>(text: &str, limits: &Limits) -> Result<T
             loc.column = Some(serde_column(text, line, column));
         }
         let mut loc = control_character(loc, text, e.inner().column());
+        if loc.syntax {
+            loc = what_was_found(loc, text, e.inner());
+        }
         // For data errors (wrong type, unknown field, bad value) point at the start of
         // the offending value, as the checks after parsing do; serde points at its end.
         // Unknown fields and bad language tags point at the key; duplicate keys keep serde's place (the duplicate).
@@ -190,6 +193,47 @@ fn control_character(mut loc: Located, text: &str, serde_column: usize) -> Locat
         };
         loc.message = format!("{name} inside a string: expected it written as {escape}");
     }
+    loc
+}
+
+/// Where serde expected a value, a key or a separator: what stands there, named when
+/// JSON has a word for the mistake (a comment, `NaN`, a single quote, a second invisible
+/// byte-order mark), so that the message says what was found as well as what was expected.
+#[cold]
+#[inline(never)]
+fn what_was_found(mut loc: Located, text: &str, e: &serde_json::Error) -> Located {
+    if !loc.message.starts_with("expected ") || e.line() == 0 {
+        return loc;
+    }
+    let start: usize = (text.split_inclusive('\n'))
+        .take(e.line() - 1)
+        .map(str::len)
+        .sum();
+    let Some(rest) = text.get(start.saturating_add(e.column().saturating_sub(1))..) else {
+        return loc;
+    };
+    let Some(c) = rest.chars().next() else {
+        return loc;
+    };
+    let found = if rest.starts_with("//") || rest.starts_with("/*") {
+        "a comment (JSON has none)".to_string()
+    } else if rest.starts_with("NaN") || rest.starts_with("Infinity") {
+        "NaN or Infinity (JSON numbers are finite)".to_string()
+    } else if c == '\u{feff}' {
+        "a second byte-order mark (U+FEFF, invisible: save the file with one at most)".to_string()
+    } else if c == '\'' {
+        "a single quote (JSON strings and keys take double quotes)".to_string()
+    } else if loc.message.starts_with("expected \",\"") && matches!(c, '"' | '{' | '[') {
+        "the start of another value (a comma is missing before it)".to_string()
+    } else if c.is_control() || c.is_whitespace() {
+        format!("the character U+{:04X}", u32::from(c))
+    } else if c == '"' {
+        "a double quote".to_string()
+    } else {
+        format!("\"{c}\"")
+    };
+    loc.message.push_str(", found ");
+    loc.message.push_str(&found);
     loc
 }
 
