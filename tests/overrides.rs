@@ -193,7 +193,7 @@ fn override_errors_are_located_in_the_override() {
     assert_eq!(
         refused(r#"{"format": "followup/v1", "override": "laser-aftercare",
   "add_steps": [{"id": "week-2-call", "offset": "P14D", "from": "day-9-call", "title": {"zh": "两周", "en": "Week 2"}}]}"#),
-        "clinic.json: /add_steps/0/from (line 2, column 65): unknown anchor \"day-9-call\": expected \"event\", a session anchor (each_session, before_each_upcoming_session, course_end, one_session_left), \"fact:KIND\", \"latest:KIND\" or the id of another step of this program"
+        "clinic.json: /add_steps/0/from (line 2, column 65): unknown anchor \"day-9-call\": expected \"event\", a session anchor (each_session, before_each_upcoming_session, course_end, one_session_left), \"fact:KIND\", \"latest:KIND\" or the id of another step of this program (day-1-call, day-3-call, day-6-call, month-1-call, month-3-call, month-3-further-needs, month-6-call, further-needs-call); did you mean \"day-1-call\"?"
     );
     assert_eq!(
         refused(r#"{"format": "followup/v1", "override": "laser-aftercare", "stepz": {}}"#),

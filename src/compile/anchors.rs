@@ -144,14 +144,27 @@ pub(super) fn resolve(
             } else {
                 format!(", a milestone ({})", names.join(", "))
             };
-            return Err(Located::new(
-                format!("/steps/{i}/from"),
-                if patient_scope {
-                    format!("unknown anchor {from:?}: expected \"birthday\", \"festival:NAME\", \"date:MM-DD\", \"as_of\" or the id of another step of this program")
-                } else {
-                    format!("unknown anchor {from:?}: expected \"event\"{known}, a session anchor (each_session, before_each_upcoming_session, course_end, one_session_left), \"fact:KIND\", \"latest:KIND\" or the id of another step of this program")
-                },
-            ));
+            let others: Vec<&str> = (def.steps.iter())
+                .map(|s| s.id.as_str())
+                .filter(|id| *id != s.id)
+                .collect();
+            let steps = if others.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", others.join(", "))
+            };
+            let mut message = if patient_scope {
+                format!("unknown anchor {from:?}: expected \"birthday\", \"festival:NAME\", \"date:MM-DD\", \"as_of\" or the id of another step of this program{steps}")
+            } else {
+                format!("unknown anchor {from:?}: expected \"event\"{known}, a session anchor (each_session, before_each_upcoming_session, course_end, one_session_left), \"fact:KIND\", \"latest:KIND\" or the id of another step of this program{steps}")
+            };
+            let candidates: Vec<&str> = (names.iter().chain(&others).copied())
+                .chain(RESERVED)
+                .collect();
+            if let Some(near) = crate::vocabulary::nearest(from, &candidates) {
+                message.push_str(&format!("; did you mean {near:?}?"));
+            }
+            return Err(Located::new(format!("/steps/{i}/from"), message));
         };
         if let Some(step) = steps.get_mut(i) {
             step.anchor = anchor;

@@ -36,6 +36,20 @@ pub(super) fn plain(message: &str) -> String {
             known.join(", ")
         );
     }
+    if let Some(rest) = message.strip_prefix("unknown field `")
+        && let Some((field, known)) = rest.split_once("`, expected ")
+    {
+        let known: Vec<&str> = known
+            .trim_start_matches("one of ")
+            .split(['`', ','])
+            .map(|s| s.trim())
+            .filter(|s| !s.is_empty() && *s != "or")
+            .collect();
+        if let Some(near) = crate::vocabulary::nearest(field, &known) {
+            return format!("{message}; did you mean {near:?}?");
+        }
+        return message.to_string();
+    }
     if let Some(field) = message
         .strip_prefix("duplicate field `")
         .and_then(|r| r.strip_suffix('`'))

@@ -261,7 +261,7 @@ fn invalid_calendars_and_their_messages() {
             "clinic.json: /weekends (line 1, column 2): unknown field `weekends`, expected one of \
              `covers`, `weekend`, `closed_on_weekends`, `closed_on_holidays`, `holidays`, \
              `workdays`, `closed_weekdays`, `closed_dates`, `open_dates`, `hours`, `windows`, \
-             `quiet_hours`, `call_desk`, `messages`, `clinic`",
+             `quiet_hours`, `call_desk`, `messages`, `clinic`; did you mean \"weekend\"?",
         ),
         (
             "{\"call_desk\": {\"open_dates\": [\"2026-02-20\"], \"closed_dates\": [\"2026-02-20\"]}}",
