@@ -12,7 +12,9 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// What happened so far to the tasks of one episode (or of a patient's greetings), in any
-/// order: the plan is the same whatever the order.
+/// order: the plan's tasks and drops are the same whatever the order (only
+/// `Plan::ignored` changes: it names each outcome it lists by its index in the history
+/// given).
 ///
 /// ```json
 /// {"outcomes": [

@@ -6,6 +6,12 @@ use std::fmt;
 
 /// A time-of-day window in the clinic's wall-clock time, `start` before `end`.
 /// Serialised as `{"start": "14:00", "end": "18:00"}`.
+///
+/// [`TimeWindow::hm`] refuses an end at or before its start. The fields are public and
+/// serde reads any two times: a window is checked where an input holding it is (a
+/// calendar's [`crate::calendar::Calendar::with_windows`] and its JSON, an episode's rest
+/// hours, a rule's time); the methods here take a window as it is (an inverted one cuts
+/// and merges as written, without panicking).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(any(test, feature = "schema"), derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]

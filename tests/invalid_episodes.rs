@@ -182,3 +182,25 @@ fn every_invalid_episode_file_gives_its_expected_error() {
     }
     panic!("{report}");
 }
+
+/// `Episode::new` is the episode JSON with its four required fields and nothing else
+/// (audit 41: a host building one in code had to fill ten fields).
+#[test]
+fn an_episode_built_in_code_is_the_minimal_json_one() {
+    let at = "2026-03-02T10:00:00".parse().unwrap();
+    let built = followup::episode::Episode::new("ep-7", "procedure", at, "p-7");
+    let read = followup::episode::Episode::from_json(
+        "ep.json",
+        r#"{"id": "ep-7", "event": "procedure", "at": "2026-03-02T10:00:00", "patient": {"id": "p-7"}}"#,
+    )
+    .unwrap();
+    assert_eq!(built, read);
+    assert!(built.check("built").is_ok());
+    // Nothing is checked when it is built: an unsafe id is refused by the check.
+    let bad = followup::episode::Episode::new("ep/7", "procedure", at, "p-7");
+    assert!(bad
+        .check("built")
+        .unwrap_err()
+        .to_string()
+        .starts_with("built: /id"));
+}

@@ -39,10 +39,12 @@ impl Calendar {
     /// # Properties
     ///
     /// - Dated lists are united: holidays and make-up working days (where both calendars
-    ///   name the same date, `self`'s name is kept), closed dates and open dates.
-    /// - Everything else is `self`'s: the weekly closing days, the weekend, the
-    ///   `closed_on_weekends` and `closed_on_holidays` policies, the opening hours, the
-    ///   named windows and the clinic's name (`other`'s when `self` has none). So an
+    ///   name the same date, `self`'s name is kept), closed dates and open dates, and the
+    ///   `call_desk` and `messages` closed and open dates (on-duty days).
+    /// - Everything else is `self`'s: the weekly closing days (the clinic's, the call
+    ///   desk's and the message system's), the weekend, the `closed_on_weekends` and
+    ///   `closed_on_holidays` policies, the opening hours, the quiet hours, the named
+    ///   windows and the clinic's name (`other`'s when `self` has none). So an
     ///   official calendar lends its dates, never its policies: a clinic that closes on
     ///   public holidays says `"closed_on_holidays": true` itself. Order matters:
     ///   `official.merge(&clinic)` keeps the official calendar's policies (weekends

@@ -401,6 +401,39 @@ pub struct OptOut {
 pub struct Dates(pub Vec<NaiveDate>);
 
 impl Episode {
+    /// An episode built in code: its id, kind of event, moment and patient id, with no
+    /// attributes, milestones, course, facts, owners or reassignments; fill the public
+    /// fields a program needs. Nothing is checked here: [`Episode::check`] (or planning,
+    /// which runs it) says what is wrong.
+    ///
+    /// ```
+    /// use followup::{calendar::Calendar, episode::Episode, rules::RuleSet};
+    /// let at = "2026-03-02T10:00:00".parse().unwrap();
+    /// let mut ep = Episode::new("ep-7", "procedure", at, "p-7");
+    /// ep.attributes.insert("category".into(), "laser".into());
+    /// ep.patient.tags.push("night_shift".into());
+    /// let plan = RuleSet::builtin()?.plan(&ep, &Calendar::default())?;
+    /// assert_eq!(plan.tasks[0].due.to_string(), "2026-03-03"); // the day-1 call
+    /// # Ok::<(), followup::Error>(())
+    /// ```
+    pub fn new(id: &str, event: &str, at: NaiveDateTime, patient_id: &str) -> Episode {
+        Episode {
+            id: id.into(),
+            event: event.to_string(),
+            at,
+            attributes: BTreeMap::new(),
+            patient: Patient {
+                id: patient_id.into(),
+                ..Patient::default()
+            },
+            milestones: BTreeMap::new(),
+            course: None,
+            facts: Vec::new(),
+            owners: BTreeMap::new(),
+            reassignments: Vec::new(),
+        }
+    }
+
     /// Reads an episode from JSON; `name` is used in error messages. The episode is
     /// checked for data slips ([`Episode::check`]); its values are checked against a rule
     /// set's vocabulary by [`crate::rules::RuleSet::read_episode`] and when it is planned.

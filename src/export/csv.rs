@@ -49,7 +49,7 @@ pub const CSV_COLUMNS: [&str; 26] = [
 /// row per task; dates `YYYY-MM-DD`.
 ///
 /// Records end in CRLF; a field holding a comma, a double quote, a CR or a LF is quoted,
-/// its quotes doubled. With [`Options::bom`] (the default) the text starts with a UTF-8
+/// its quotes doubled, and so is a field the formula guard (below) prefixes. With [`Options::bom`] (the default) the text starts with a UTF-8
 /// byte order mark, for Excel.
 ///
 /// Formula injection: a spreadsheet runs a cell that begins with `=`, `+`, `-` or `@`

@@ -115,7 +115,8 @@ impl RuleSet {
     }
 
     /// Plans one episode with what happened so far: the next plan of the closed loop.
-    /// Pure and deterministic, whatever the order of the history.
+    /// Pure and deterministic; the tasks and drops are the same whatever the order of the
+    /// history (the `ignored` entries name outcomes by their index in it).
     ///
     /// - **done**, **declined**, **abnormal recovery** close the task: it stays in the
     ///   plan with its [`Task::record`] and never comes back as work, whatever is recorded
