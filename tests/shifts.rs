@@ -518,3 +518,54 @@ fn a_repeat_from_the_events_day_expires_as_a_later_message() {
         ]
     );
 }
+
+/// Audit 44: calls counted from two different facts are two lanes. A peel on Thu 12 Feb
+/// 2026 at a clinic closed 17-23 Feb; a complaint recorded on Tue 17 Feb at 10:00 (closed:
+/// its call goes to the next open day, Tue 24), a concern raised on Tue 24 at 09:30 (its
+/// call that day). Both calls are kept on the 24th — the concern's call is not about the
+/// complaint, which was dropped as `superseded` by it. Two concerns are still one lane:
+/// the earlier call, moved onto the later one's day, is superseded by it.
+#[test]
+fn calls_counted_from_two_different_facts_do_not_supersede_one_another() {
+    let rules = crate::support::one_program(
+        "peel",
+        r#""applies": {"event": "procedure"}, "defaults": {"channel": "phone"}, "steps": [
+            {"id": "day-1-call", "offset": "P1D", "title": {"zh": "1", "en": "1"}},
+            {"id": "concern-call", "from": "fact:concern_raised", "title": {"zh": "c", "en": "c"}},
+            {"id": "complaint-call", "from": "fact:complained", "title": {"zh": "k", "en": "k"}}]"#,
+    );
+    let cal = Calendar::from_json(
+        "clinic.json",
+        r#"{"closed_dates": ["2026-02-17", "2026-02-18", "2026-02-19", "2026-02-20",
+                            "2026-02-21", "2026-02-22", "2026-02-23"]}"#,
+    )
+    .unwrap();
+    let peel = |facts: &str| {
+        let ep = episode(&format!(
+            r#"{{"id": "e-1", "event": "procedure", "at": "2026-02-12T10:00",
+                "patient": {{"id": "p-1"}}, "facts": [{facts}]}}"#
+        ));
+        rules.plan(&ep, &cal).unwrap()
+    };
+    let p = peel(
+        r#"{"kind": "complained", "at": "2026-02-17T10:00"},
+           {"kind": "concern_raised", "at": "2026-02-24T09:30"}"#,
+    );
+    assert_eq!(
+        lines(&p),
+        [
+            "2026-02-13 day-1-call phone customer_service",
+            "2026-02-24 complaint-call phone customer_service <- 2026-02-17 (closed_date)",
+            "2026-02-24 concern-call phone customer_service",
+        ]
+    );
+    assert_eq!(dropped(&p), Vec::<String>::new());
+    let p = peel(
+        r#"{"kind": "concern_raised", "at": "2026-02-17T10:00"},
+           {"kind": "concern_raised", "at": "2026-02-24T09:30"}"#,
+    );
+    assert_eq!(
+        dropped(&p),
+        ["peel/concern-call/e-1/0 superseded concern-call 2026-02-17"]
+    );
+}

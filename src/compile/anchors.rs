@@ -167,6 +167,16 @@ pub(super) fn resolve(
             return Err(Located::new(format!("/steps/{i}/from"), message));
         };
         if let Some(step) = steps.get_mut(i) {
+            // A fact is known when it is recorded: nothing is planned before it.
+            if matches!(anchor, Anchor::Fact(_) | Anchor::Latest(_))
+                && step.offset.negative
+                && (step.offset.months, step.offset.days) != (0, 0)
+            {
+                return Err(Located::new(
+                    format!("/steps/{i}/offset"),
+                    format!("step {:?} is counted from a fact ({from:?}) and its offset is negative: expected an offset of zero or more (a fact is known only once it is recorded: nothing can be planned before it)", s.id),
+                ));
+            }
             step.anchor = anchor;
         }
         parent.push(p);
@@ -221,9 +231,11 @@ pub(super) fn resolve(
             }
             // Its parent is already out: parents come first.
             s.lane.from_fact = match &s.anchor {
-                Anchor::Fact(_) | Anchor::Latest(_) => true,
-                Anchor::Step(j) => out.get(*j).is_some_and(|p: &Step| p.lane.from_fact),
-                _ => false,
+                Anchor::Fact(_) | Anchor::Latest(_) => {
+                    u32::try_from(out.len()).map_or(u32::MAX, |n| n.saturating_add(1))
+                }
+                Anchor::Step(j) => out.get(*j).map_or(0, |p: &Step| p.lane.from_fact),
+                _ => 0,
             };
             out.push(s);
         }

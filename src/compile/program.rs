@@ -136,13 +136,16 @@ pub(crate) struct Step {
 /// The part of a task's lane its step gives, beside the channel: the tasks of one program
 /// for one episode in one lane keep the order of their rule days, and a shifted one may be
 /// superseded by the next (`docs/rule-format.md`, "Calls of one program never pile up").
-/// A step counted from a fact (`fact:KIND`, `latest:KIND`, or a step counted from one) is
-/// in a lane of its own: the request a callback raised is not the callback's subject, and
-/// the regular callback the next morning does not cover it (audit 39).
+/// A step counted from a fact (`fact:KIND`, `latest:KIND`) is in a lane of its own, with
+/// the steps counted from it: the request a callback raised is not the callback's
+/// subject, and the regular callback the next morning does not cover it (audit 39); nor
+/// does a call about one fact cover another fact's (audit 44).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub(crate) struct LaneRole {
     pub role: crate::model::Role,
-    pub from_fact: bool,
+    /// 0 for a step counted from the event, a visit or a session; else 1 + the position
+    /// (in the program's compiled order) of the step counted from a fact it follows.
+    pub from_fact: u32,
 }
 
 /// A compiled `no_answer`.

@@ -274,10 +274,7 @@ pub(super) fn compile_step(
         }),
         // Resolved by `anchors::resolve`.
         anchor: Anchor::Event,
-        lane: super::program::LaneRole {
-            role,
-            from_fact: false,
-        },
+        lane: super::program::LaneRole { role, from_fact: 0 },
         offset,
         repeat,
         when: compile_conds(&s.when, &at("when"))?,

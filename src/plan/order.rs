@@ -118,14 +118,14 @@ mod tests {
         NaiveDate::from_ymd_opt(2026, 1, 1).unwrap() + chrono::Days::new(n as u64)
     }
 
-    fn lane(role: Role, from_fact: bool) -> LaneRole {
+    fn lane(role: Role, from_fact: u32) -> LaneRole {
         LaneRole { role, from_fact }
     }
 
     fn at(channel: Channel, nominal: i64, due: i64) -> Placement {
         Placement {
             channel,
-            lane: lane(Role::CustomerService, false),
+            lane: lane(Role::CustomerService, 0),
             nominal: day(nominal),
             due: day(due),
             by_calendar: nominal != due,
@@ -146,7 +146,7 @@ mod tests {
         assert!(in_order(&[at(call, 1, 4), at(Channel::Sms, 3, 3)]));
         // So is a call counted from a fact, on the same channel and role.
         let fact = |nominal, due| Placement {
-            lane: lane(Role::CustomerService, true),
+            lane: lane(Role::CustomerService, 1),
             ..at(call, nominal, due)
         };
         assert!(in_order(&[at(call, 1, 4), fact(3, 3)]));
@@ -175,9 +175,9 @@ mod tests {
                 .map(|&(c, r, nominal, by, moved)| Placement {
                     channel: if c == 0 { Channel::Phone } else { Channel::Sms },
                     lane: match r {
-                        0 => lane(Role::CustomerService, false),
-                        1 => lane(Role::Supervisor, false),
-                        _ => lane(Role::CustomerService, true),
+                        0 => lane(Role::CustomerService, 0),
+                        1 => lane(Role::Supervisor, 0),
+                        _ => lane(Role::CustomerService, 1),
                     },
                     nominal: day(nominal),
                     due: day((nominal + if moved { by } else { 0 }).max(0)),
