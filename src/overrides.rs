@@ -115,7 +115,13 @@ pub(crate) struct Applied {
 }
 
 /// The program `base` with the override `patch` applied, and where its steps came from.
-pub(crate) fn apply(base: &ProgramDef, patch: &Value) -> Result<Applied, Located> {
+/// `switched_off`: the steps earlier overrides switched off, each with the override's
+/// source, named when the patch names one.
+pub(crate) fn apply(
+    base: &ProgramDef,
+    patch: &Value,
+    switched_off: &[(&str, &str)],
+) -> Result<Applied, Located> {
     let Some(patch) = patch.as_object() else {
         return Err(Located::new("", "expected an override (a JSON object)"));
     };
@@ -179,6 +185,16 @@ pub(crate) fn apply(base: &ProgramDef, patch: &Value) -> Result<Applied, Located
         for (id, change) in changes {
             let here = pointer(&["steps", id]);
             let Some(i) = ids.iter().position(|s| s == id) else {
+                if let Some((_, by)) = switched_off.iter().find(|(s, _)| s == id) {
+                    return Err(Located::new(
+                        here,
+                        format!(
+                            "step {id:?} of program {:?} was switched off by the override in {by}: expected a step in effect ({}); to bring it back, leave it on there, or add it again with \"add_steps\"",
+                            base.id,
+                            list(&ids)
+                        ),
+                    ));
+                }
                 let hint = crate::vocabulary::nearest(id, &ids)
                     .map(|n| format!("; did you mean {n:?}?"))
                     .unwrap_or_default();

@@ -289,6 +289,9 @@ struct Accumulator {
     repeats: crate::compile::repeat::RepeatCache,
     /// Overrides applied so far (`max_overrides`).
     overrides: usize,
+    /// The steps overrides switched off: (program id, step id, the override's source),
+    /// to say so when a later override names one.
+    switched_off: Vec<(String, String, String)>,
 }
 
 impl Accumulator {
@@ -300,6 +303,7 @@ impl Accumulator {
             prefixes: Vec::new(),
             repeats: Default::default(),
             overrides: 0,
+            switched_off: Vec::new(),
         }
     }
 
@@ -438,7 +442,14 @@ impl Accumulator {
         let Some(base) = self.defs.get(pos) else {
             return Ok(());
         };
-        let applied = overrides::apply(&base.program, v).map_err(locate)?;
+        let off: Vec<(&str, &str)> = (self.switched_off.iter())
+            .filter(|(program, _, _)| program == id)
+            .map(|(_, step, by)| (step.as_str(), by.as_str()))
+            .collect();
+        let applied = overrides::apply(&base.program, v, &off).map_err(locate)?;
+        for step in &applied.removed {
+            (self.switched_off).push((id.to_string(), step.clone(), source.to_string()));
+        }
         let patch = v.as_object().cloned().unwrap_or_default();
         let program = compile_program_with(&applied.program, &self.limits, &mut self.repeats)
             .map_err(|e| locate(overrides::map_compile_error(e, &applied, &patch)))?;

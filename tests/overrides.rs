@@ -294,3 +294,28 @@ fn a_key_given_twice_in_an_override_is_refused_at_the_second() {
         "clinic.json: /steps/day-1-call (line 3, column 3): \"day-1-call\" is given twice: expected each key once"
     );
 }
+
+/// Audit 44: a step an earlier override switched off, named by a later one, is said to be
+/// switched off, and by which file (it was "no step … did you mean \"month-1-call\"?").
+#[test]
+fn a_step_switched_off_before_is_named_with_the_override_that_did_it() {
+    let err = RuleSet::builder()
+        .builtin()
+        .source(
+            "clinic.json",
+            r#"{"format": "followup/v1", "override": "laser-aftercare",
+                "steps": {"month-6-call": {"enabled": false}}}"#,
+        )
+        .source(
+            "branch.json",
+            r#"{"format": "followup/v1", "override": "laser-aftercare",
+  "steps": {"month-6-call": {"enabled": true}}}"#,
+        )
+        .build()
+        .expect_err("refused")
+        .to_string();
+    assert_eq!(
+        err,
+        "branch.json: /steps/month-6-call (line 2, column 29): step \"month-6-call\" of program \"laser-aftercare\" was switched off by the override in clinic.json: expected a step in effect (day-1-call, day-3-call, day-6-call, month-1-call, month-3-call, month-3-further-needs, further-needs-call); to bring it back, leave it on there, or add it again with \"add_steps\""
+    );
+}
