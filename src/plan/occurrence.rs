@@ -644,15 +644,21 @@ impl Planner<'_> {
         // or a visit dropped (audit 31: a `no_answer` after a refusal reopened the call).
         // A day picked on a call no one picks is ignored (`not_staff_picked`): it brings
         // nothing back either (audit 37).
+        // An attempt the history cannot have made (`…/attempt-5` with no unanswered call
+        // before it) is a typo: it brings nothing back either (audit 43).
         let recorded = entries.as_ref().is_some_and(|list| {
             use crate::history::OutcomeKind as K;
+            let made = super::record::attempts_made(step, list);
             list.iter().any(|e| {
-                matches!(e.derived, None | Some(Derived::Attempt(_)))
-                    && !matches!(
-                        e.outcome.outcome,
-                        K::Note | K::NoAnswer | K::Busy | K::Unreachable
-                    )
-                    && (step.info.picked_by.is_some() || e.outcome.outcome != K::Picked)
+                let call = match e.derived {
+                    None => true,
+                    Some(Derived::Attempt(k)) => k <= made,
+                    Some(_) => false,
+                };
+                call && !matches!(
+                    e.outcome.outcome,
+                    K::Note | K::NoAnswer | K::Busy | K::Unreachable
+                ) && (step.info.picked_by.is_some() || e.outcome.outcome != K::Picked)
             })
         });
         let mut verdict =
@@ -683,7 +689,7 @@ impl Planner<'_> {
                 self.anchors.push(None);
                 // What the history recorded on it is reported, not lost with it.
                 if let Some(list) = entries {
-                    self.ignore_dropped(list);
+                    self.ignore_dropped(step, list);
                 }
                 return Ok(());
             }

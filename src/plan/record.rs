@@ -47,6 +47,34 @@ fn agreed_window(to: NaiveDateTime) -> TimeWindow {
     TimeWindow { start, end }
 }
 
+/// The attempts the history can have made on an occurrence of `step` with these
+/// `entries`: one more per unanswered call recorded, in any order (a host may stamp an
+/// upload later than the call), within the step's `max_attempts` — counted again after
+/// each agreed time (`rescheduled` starts the unanswered count again: `…/attempt-4` after
+/// a reschedule is real). An outcome on a later attempt is a typo, not the task.
+pub(super) fn attempts_made(step: &Step, entries: &[Entry<'_>]) -> u32 {
+    let retry = step.retry.filter(|_| step.info.channel == Channel::Phone);
+    retry.map_or(1, |r| {
+        let count = |f: &dyn Fn(OutcomeKind) -> bool| {
+            let n = (entries.iter())
+                .filter(|e| matches!(e.derived, None | Some(Derived::Attempt(_))))
+                .filter(|e| f(e.outcome.outcome))
+                .count();
+            u32::try_from(n).unwrap_or(u32::MAX)
+        };
+        let agreed = count(&|k| k == OutcomeKind::Rescheduled);
+        let unanswered = |k| {
+            matches!(
+                k,
+                OutcomeKind::NoAnswer | OutcomeKind::Busy | OutcomeKind::Unreachable
+            )
+        };
+        count(&unanswered)
+            .saturating_add(1)
+            .min(r.max_attempts.saturating_mul(agreed.saturating_add(1)))
+    })
+}
+
 impl Planner<'_> {
     /// Applies the outcomes recorded for the occurrence whose task is
     /// `self.plan.tasks[base]`, the last task planned. Returns false when the task itself
@@ -67,29 +95,8 @@ impl Planner<'_> {
         let mut finished = false;
         // No attempt fits before the task expires: the calls so far stay, the task open.
         let mut exhausted = false;
-        let unanswered_kind = |k: OutcomeKind| {
-            matches!(
-                k,
-                OutcomeKind::NoAnswer | OutcomeKind::Busy | OutcomeKind::Unreachable
-            )
-        };
         let calls = |e: &&Entry<'_>| matches!(e.derived, None | Some(Derived::Attempt(_)));
-        // The attempts the history can have made: one more per unanswered call recorded,
-        // in any order (a host may stamp an upload later than the call), within the
-        // step's `max_attempts` — counted again after each agreed time (`rescheduled`
-        // starts the unanswered count again: `…/attempt-4` after a reschedule is real).
-        let made = retry.map_or(1, |r| {
-            let count = |f: &dyn Fn(OutcomeKind) -> bool| {
-                let n = (entries.iter().filter(calls))
-                    .filter(|e| f(e.outcome.outcome))
-                    .count();
-                u32::try_from(n).unwrap_or(u32::MAX)
-            };
-            let agreed = count(&|k| k == OutcomeKind::Rescheduled);
-            count(&unanswered_kind)
-                .saturating_add(1)
-                .min(r.max_attempts.saturating_mul(agreed.saturating_add(1)))
-        });
+        let made = attempts_made(step, entries);
         // The outcomes recorded on the current tail, reported if a fact drops it.
         let mut on_tail: Vec<&Entry<'_>> = Vec::new();
         for e in entries.iter().filter(calls) {
@@ -376,14 +383,20 @@ impl Planner<'_> {
 }
 
 impl<'a> Planner<'a> {
-    /// The outcomes recorded on an occurrence the plan dropped, listed as ignored
-    /// (`dropped`), the list handed back for the next occurrence.
+    /// The outcomes recorded on an occurrence of `step` the plan dropped, listed as
+    /// ignored (`dropped`; an attempt the history cannot have made, `no_such_task`), the
+    /// list handed back for the next occurrence.
     #[cold]
     #[inline(never)]
-    pub(super) fn ignore_dropped(&mut self, list: Vec<Entry<'a>>) {
+    pub(super) fn ignore_dropped(&mut self, step: &Step, list: Vec<Entry<'a>>) {
+        let made = attempts_made(step, &list);
         if let Some(l) = self.ledger.as_mut() {
             for e in &list {
-                l.ignore(e, IgnoredReason::Dropped);
+                let reason = match e.derived {
+                    Some(Derived::Attempt(k)) if k > made => IgnoredReason::NoSuchTask,
+                    _ => IgnoredReason::Dropped,
+                };
+                l.ignore(e, reason);
             }
             l.give_back(list);
         }

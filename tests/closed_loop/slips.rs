@@ -92,6 +92,61 @@ fn an_outcome_on_an_attempt_not_made_is_reported_not_applied() {
     }
 }
 
+/// Audit 43: an outcome on an attempt not made does not bring back a call a refusal or
+/// a purchase dropped. A laser treatment on Mon 2 Mar 2026: the patient refuses on the
+/// day-3 call (Thu 5 Mar, 10:00), and a `done` typed on the month-1 call's fifth attempt
+/// (none was unanswered: no attempt 2 was ever made) comes on 2 Apr. The month-1 call
+/// stays `declined` (it came back open, as if the typo were a call made), and the typo is
+/// `no_such_task`. A lead who bought (`converted`) before the 611 plan's day-45 call: the same.
+#[test]
+fn an_outcome_on_an_attempt_not_made_brings_back_no_dropped_call() {
+    let rules = builtin();
+    let laser = rules
+        .read_episode(
+            "ep",
+            r#"{"id": "ep-1", "event": "procedure", "at": "2026-03-02T10:00",
+                "attributes": {"category": "laser"}, "patient": {"id": "p-1"}}"#,
+        )
+        .unwrap();
+    let h = history(
+        r#"{"outcomes": [
+            {"task": "laser-aftercare/day-3-call/ep-1/0", "outcome": "declined", "at": "2026-03-05T10:00"},
+            {"task": "laser-aftercare/month-1-call/ep-1/0/attempt-5", "outcome": "done", "at": "2026-04-02T11:00"}]}"#,
+    );
+    let p = rules.plan_with(&laser, &h, &Calendar::default()).unwrap();
+    assert_dropped(
+        &p,
+        "laser-aftercare/month-1-call/ep-1/0 declined - 2026-04-02",
+    );
+    assert!(!p.tasks.iter().any(|t| t.step() == "month-1-call"));
+    assert_eq!(
+        ignored(&p),
+        ["laser-aftercare/month-1-call/ep-1/0/attempt-5 done 2026-04-02 11:00:00 no_such_task #1"]
+    );
+    let lead = rules
+        .read_episode(
+            "ep",
+            r#"{"id": "ep-2", "event": "consultation", "at": "2026-03-02T10:00",
+                "attributes": {"source": "online", "outcome": "not_booked"},
+                "patient": {"id": "p-2"}, "facts": [{"kind": "converted", "at": "2026-03-20T10:00"}]}"#,
+        )
+        .unwrap();
+    let h = history(
+        r#"{"outcomes": [{"task": "plan-611/day-45-call/ep-2/0/attempt-4", "outcome": "done",
+            "at": "2026-04-16T15:00"}]}"#,
+    );
+    let p = rules.plan_with(&lead, &h, &Calendar::default()).unwrap();
+    assert!(
+        !p.tasks.iter().any(|t| t.step() == "day-45-call"),
+        "{:?}",
+        p.tasks
+    );
+    assert_eq!(
+        ignored(&p),
+        ["plan-611/day-45-call/ep-2/0/attempt-4 done 2026-04-16 15:00:00 no_such_task #0"]
+    );
+}
+
 /// Recorded on 1 Mar, before the surgery of 2 Mar 10:00: a data slip. The call is not
 /// done and a refusal dated then is no refusal of this episode's patient: the calls go on.
 #[test]
