@@ -329,7 +329,10 @@ impl Planner<'_> {
     }
 
     /// The onsite consultant's call the same day (or the first moment the call desk
-    /// works), and the doctor's visit on the first day the clinic is open from then.
+    /// works), and the doctor's visit on the first day the clinic is open from then. Each
+    /// is judged as any contact: a patient who opted out of calls, or refused them (the
+    /// program's refusal rule), before its moment is not called (audit 43); the parent
+    /// step's stop facts are about its own subject, not about the recovery.
     pub(super) fn abnormal(&mut self, step: &Step, base: usize, at: NaiveDateTime) -> Result<()> {
         let (contact, visit) = (step.derived.abnormal)
             .get_or_init(|| {
@@ -346,6 +349,14 @@ impl Planner<'_> {
             &|p: &Self, _| Ok(p.day_window(Channel::Phone)),
             false,
         )?;
+        let placed = self.contact_allowed(
+            step,
+            base,
+            Derived::AbnormalContact,
+            Channel::Phone,
+            placed,
+            at,
+        );
         if let Some(placed) = placed {
             let expires = shift::add_days(placed.0, SUPERVISOR_EXPIRES_DAYS);
             if let Some(t) = self.derived_task(
@@ -362,6 +373,14 @@ impl Planner<'_> {
         }
         let day = self.windows.day;
         let placed = self.first_moment(Channel::InPerson, at, &|_, _| Ok(Some(day)), false)?;
+        let placed = self.contact_allowed(
+            step,
+            base,
+            Derived::DoctorVisit,
+            Channel::InPerson,
+            placed,
+            at,
+        );
         if let Some(placed) = placed {
             let latest = shift::add_days(placed.0, VISIT_LATEST_DAYS).unwrap_or(placed.0);
             let expires = shift::add_days(placed.0, VISIT_EXPIRES_DAYS);
@@ -378,6 +397,30 @@ impl Planner<'_> {
             }
         }
         Ok(())
+    }
+
+    /// `placed`, a derived contact's moment, unless the patient opted out of its channel
+    /// or refused it (the program's refusal rule) before then: then it is dropped, with
+    /// the reason, and `None`.
+    fn contact_allowed(
+        &mut self,
+        step: &Step,
+        base: usize,
+        derived: Derived,
+        channel: Channel,
+        placed: Option<(NaiveDate, TimeWindow, Option<ShiftReason>)>,
+        at: NaiveDateTime,
+    ) -> Option<(NaiveDate, TimeWindow, Option<ShiftReason>)> {
+        let p = placed?;
+        let program = self.rules.programs.get(self.program_index)?;
+        let start = p.0.and_time(p.1.start);
+        match super::lifecycle::judge_contact(&self.facts, &program.declined, &[], channel, start) {
+            None => Some(p),
+            Some((reason, detail)) => {
+                self.dropped(step, base, derived, reason, detail, Some(at.date()));
+                None
+            }
+        }
     }
 
     /// The supervisor's task when the task (its last attempt) is still not done

@@ -147,6 +147,74 @@ fn an_outcome_on_an_attempt_not_made_brings_back_no_dropped_call() {
     );
 }
 
+/// Audit 43: the call an abnormal recovery brings is a call like any other. A plastic
+/// outpatient of Mon 2 Mar 2026 who opted out of calls on 1 Mar: the abnormal recovery
+/// recorded at the dressing-change reception (Wed 4 Mar, 10:30) brings the doctor's visit
+/// from 10:30 that day, and no onsite consultant's call (`opted_out`, phone; it was
+/// planned). A laser patient who refused calls on the day-3 call (Thu 5 Mar, 10:00) and
+/// whose abnormal recovery is recorded on Fri 6 Mar: the visit, and no call (`declined`).
+#[test]
+fn an_abnormal_recovery_calls_no_one_who_opted_out_or_refused() {
+    let rules = builtin();
+    let derived = |p: &Plan| -> Vec<String> {
+        let tasks = (p.tasks.iter())
+            .filter(|t| {
+                matches!(
+                    t.derived,
+                    Some(Derived::AbnormalContact | Derived::DoctorVisit)
+                )
+            })
+            .map(|t| format!("{} {} {}", t.id(), t.due, t.window));
+        let drops = dropped(p)
+            .into_iter()
+            .filter(|d| d.contains("abnormal-contact") || d.contains("doctor-visit"));
+        tasks.chain(drops).collect()
+    };
+    let plastic = rules
+        .read_episode(
+            "ep",
+            r#"{"id": "ep-3", "event": "procedure", "at": "2026-03-02T10:00",
+                "attributes": {"category": "plastic", "setting": "outpatient"},
+                "patient": {"id": "p-3", "opt_outs": [{"channel": "phone", "at": "2026-03-01T09:00"}]}}"#,
+        )
+        .unwrap();
+    let h = one_outcome(
+        "plastic-aftercare/dressing-change-reception/ep-3/0",
+        "abnormal_recovery",
+        "2026-03-04T10:30",
+    );
+    let p = rules
+        .plan_with(&plastic, &history(&h), &Calendar::default())
+        .unwrap();
+    assert_eq!(
+        derived(&p),
+        [
+            "plastic-aftercare/dressing-change-reception/ep-3/0/doctor-visit 2026-03-04 10:30-18:00",
+            "plastic-aftercare/dressing-change-reception/ep-3/0/abnormal-contact opted_out phone 2026-03-04",
+        ]
+    );
+    let laser = rules
+        .read_episode(
+            "ep",
+            r#"{"id": "ep-1", "event": "procedure", "at": "2026-03-02T10:00",
+                "attributes": {"category": "laser"}, "patient": {"id": "p-1"}}"#,
+        )
+        .unwrap();
+    let h = history(
+        r#"{"outcomes": [
+            {"task": "laser-aftercare/day-3-call/ep-1/0", "outcome": "declined", "at": "2026-03-05T10:00"},
+            {"task": "laser-aftercare/day-1-call/ep-1/0", "outcome": "abnormal_recovery", "at": "2026-03-06T10:00"}]}"#,
+    );
+    let p = rules.plan_with(&laser, &h, &Calendar::default()).unwrap();
+    assert_eq!(
+        derived(&p),
+        [
+            "laser-aftercare/day-1-call/ep-1/0/doctor-visit 2026-03-06 10:00-18:00",
+            "laser-aftercare/day-1-call/ep-1/0/abnormal-contact declined - 2026-03-06",
+        ]
+    );
+}
+
 /// Recorded on 1 Mar, before the surgery of 2 Mar 10:00: a data slip. The call is not
 /// done and a refusal dated then is no refusal of this episode's patient: the calls go on.
 #[test]
