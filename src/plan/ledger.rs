@@ -55,7 +55,9 @@ impl Ignored {
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum IgnoredReason {
-    /// No task of the plan has this id (a typo, or rules or episode data changed).
+    /// No task of the plan has this id (a typo, or rules or episode data changed), or
+    /// none had it yet when this was recorded (an attempt before the unanswered call
+    /// that makes it, the consultant's call before the abnormal recovery that brings it).
     NoSuchTask,
     /// The occurrence was dropped (see the plan's `dropped`).
     Dropped,

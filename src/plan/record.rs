@@ -91,6 +91,10 @@ impl Planner<'_> {
         let mut attempt = 1u32;
         let mut unanswered = 0u32;
         let mut closed_at: Option<NaiveDateTime> = None;
+        // When the tasks that follow the call (the message after the last unanswered
+        // try, an abnormal recovery's call and visit) came to be: nothing is recorded on
+        // them before (audit 43).
+        let mut caused_at: Option<NaiveDateTime> = None;
         let mut moved = false;
         let mut finished = false;
         // No attempt fits before the task expires: the calls so far stay, the task open.
@@ -121,6 +125,7 @@ impl Planner<'_> {
                     closed_at = Some(o.at);
                     if o.outcome == OutcomeKind::AbnormalRecovery {
                         self.abnormal(step, base, o.at)?;
+                        caused_at = Some(o.at);
                     }
                 }
                 OutcomeKind::NoAnswer | OutcomeKind::Busy | OutcomeKind::Unreachable => {
@@ -138,6 +143,7 @@ impl Planner<'_> {
                     }
                     if unanswered >= r.max_attempts {
                         self.after_last_attempt(program, step, base, attempt, r.then, o.at)?;
+                        caused_at = Some(o.at);
                         finished = true;
                         closed_at = Some(o.at);
                         continue;
@@ -165,6 +171,7 @@ impl Planner<'_> {
                                 self.after_last_attempt(
                                     program, step, base, attempt, r.then, o.at,
                                 )?;
+                                caused_at = Some(o.at);
                             }
                             exhausted = true;
                         }
@@ -237,7 +244,17 @@ impl Planner<'_> {
                     .get(i)
                     .is_some_and(|t| t.derived == e.derived)
             });
-            let Some(i) = found else {
+            // Recorded before what made the task: the history cannot have made it then.
+            let before_cause = matches!(
+                e.derived,
+                Some(
+                    Derived::AbnormalContact
+                        | Derived::DoctorVisit
+                        | Derived::Message
+                        | Derived::Unanswered
+                )
+            ) && caused_at.is_some_and(|c| e.outcome.at < c);
+            let Some(i) = found.filter(|_| !before_cause) else {
                 self.ignore(e, IgnoredReason::NoSuchTask);
                 continue;
             };

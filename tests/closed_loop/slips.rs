@@ -215,6 +215,41 @@ fn an_abnormal_recovery_calls_no_one_who_opted_out_or_refused() {
     );
 }
 
+/// Audit 43: an outcome recorded on the call an abnormal recovery brings, before the
+/// recovery was recorded, is on a task that did not exist yet. A laser patient of Mon
+/// 2 Mar 2026, her abnormal recovery recorded on the day-1 call on Tue 3 Mar at 15:00; a
+/// `rescheduled` to 11:00 on the consultant's call, recorded at 10:00: ignored
+/// (`no_such_task`), and the call stays due from 15:00 (it was due 11:00-12:00, four
+/// hours before its cause).
+#[test]
+fn an_outcome_before_the_recovery_that_brings_the_call_is_ignored() {
+    let rules = builtin();
+    let laser = rules
+        .read_episode(
+            "ep",
+            r#"{"id": "ep-1", "event": "procedure", "at": "2026-03-02T10:00",
+                "attributes": {"category": "laser"}, "patient": {"id": "p-1"}}"#,
+        )
+        .unwrap();
+    let h = history(
+        r#"{"outcomes": [
+            {"task": "laser-aftercare/day-1-call/ep-1/0", "outcome": "abnormal_recovery", "at": "2026-03-03T15:00"},
+            {"task": "laser-aftercare/day-1-call/ep-1/0/abnormal-contact", "outcome": "rescheduled",
+             "at": "2026-03-03T10:00", "to": "2026-03-03T11:00"}]}"#,
+    );
+    let p = rules.plan_with(&laser, &h, &Calendar::default()).unwrap();
+    let call = p
+        .tasks
+        .iter()
+        .find(|t| t.derived == Some(Derived::AbnormalContact))
+        .map(|t| format!("{} {}", t.due, t.window));
+    assert_eq!(call.as_deref(), Some("2026-03-03 15:00-18:00"));
+    assert_eq!(
+        ignored(&p),
+        ["laser-aftercare/day-1-call/ep-1/0/abnormal-contact rescheduled 2026-03-03 10:00:00 no_such_task #1"]
+    );
+}
+
 /// Recorded on 1 Mar, before the surgery of 2 Mar 10:00: a data slip. The call is not
 /// done and a refusal dated then is no refusal of this episode's patient: the calls go on.
 #[test]
