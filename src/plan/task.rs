@@ -579,14 +579,15 @@ pub enum Status {
     /// ([`Task::waits_for`]: a sales-flavoured call waits for `recovered`): not to be
     /// done yet, and not overdue; re-plan when the fact is recorded. Worklists leave it
     /// out and [`crate::replan::compliance`] counts it pending. Before its window, it is
-    /// upcoming.
+    /// upcoming; after its wait (its `expires`), expired.
     Waiting,
 }
 
 impl Status {
     /// The status of `task` on `as_of`: [`Status::Closed`] for a task the history
-    /// closed, [`Status::Waiting`] for one whose window has started and that waits for a
-    /// fact, else by its days.
+    /// closed, [`Status::Expired`] past its `expires` (a task that waits for a fact too:
+    /// it expires when its wait ends), [`Status::Waiting`] for one whose window has
+    /// started and that waits for a fact, else by its days.
     ///
     /// ```
     /// use followup::{calendar::Calendar, episode::Episode, history::History, rules::RuleSet, plan::Status};
@@ -603,6 +604,9 @@ impl Status {
     pub fn of(task: &Task, as_of: NaiveDate) -> Status {
         if task.is_closed() {
             Status::Closed
+        } else if task.expires.is_some_and(|e| e < as_of) {
+            // A wait that ended with no fact: the task expired with it (audit 43).
+            Status::Expired
         } else if task.waits_for().is_some() {
             if task.earliest <= as_of {
                 Status::Waiting

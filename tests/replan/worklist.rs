@@ -237,6 +237,16 @@ fn a_task_waiting_for_a_fact_is_waiting_not_missed() {
         status(&ep, "2026-09-05"),
         ("2026-09-02".into(), Some(Status::Waiting))
     );
+    // Its wait (P3M, then drop) ends on 2 Dec, the day it expires: waiting that day,
+    // expired the next (audit 43: it stayed waiting, pending for ever).
+    assert_eq!(
+        status(&ep, "2026-12-02"),
+        ("2026-09-02".into(), Some(Status::Waiting))
+    );
+    assert_eq!(
+        status(&ep, "2026-12-03"),
+        ("2026-09-02".into(), Some(Status::Expired))
+    );
     let p = rules().plan(&ep, &Calendar::default()).unwrap();
     assert!(
         !worklist(&p.tasks, date("2026-09-05"), None, &BTreeSet::new())
