@@ -881,10 +881,54 @@ impl Planner<'_> {
         } else if planned.is_ok() && self.recorded_dropped {
             planned = self.pass_again(program, marks);
         }
+        if planned.is_ok() && self.shifted != 0 && self.new_in_second_pass() {
+            planned = self.third_pass(program, marks);
+        }
         self.name_superseders(program, dropped);
         self.first_pass.clear();
         self.first_anchors.clear();
         planned
+    }
+
+    /// A task the first pass did not plan at all (a callback counted from a promised
+    /// callback the first pass dropped, which the second pass kept) had no neighbours in
+    /// the second pass, and may have passed another's rule day there (audit of 6 December:
+    /// two calls of one lane on one Sunday): the program is planned once more with the
+    /// second pass's tasks as neighbours too.
+    #[cold]
+    #[inline(never)]
+    fn third_pass(&mut self, program: &Program, marks: (usize, usize, usize, usize)) -> Result<()> {
+        let known = |first: &[Neighbour], slot: u32, nominal: NaiveDate| {
+            first.iter().any(|n| n.slot == slot && n.nominal == nominal)
+        };
+        let placed = (self.placed.iter())
+            .filter(|t| !known(&self.first_pass, t.slot, t.nominal))
+            .map(|t| Neighbour {
+                channel: t.channel,
+                lane: t.lane,
+                nominal: t.nominal,
+                fixed: (!t.by_calendar).then_some(t.due),
+                slot: t.slot,
+            });
+        let unplaced = (self.unplaced.iter())
+            .filter(|u| !known(&self.first_pass, u.slot, u.nominal))
+            .cloned();
+        let new: Vec<Neighbour> = placed.chain(unplaced).collect();
+        self.first_pass.extend(new);
+        self.unplaced.clear();
+        self.pass_again(program, marks)
+    }
+
+    /// True when the second pass planned a task (placed or not) the first pass did not,
+    /// and the program's tasks are out of order, or one passes an unplaced one's rule day.
+    fn new_in_second_pass(&self) -> bool {
+        let new = |slot: u32, nominal: NaiveDate| {
+            !(self.first_pass.iter()).any(|n| n.slot == slot && n.nominal == nominal)
+        };
+        !self.first_pass.is_empty()
+            && (self.placed.iter().any(|t| new(t.slot, t.nominal))
+                || self.unplaced.iter().any(|u| new(u.slot, u.nominal)))
+            && (!order::in_order(&self.placed) || self.passes_unplaced())
     }
 
     /// True when a task the first pass placed landed on or past the rule day of a task

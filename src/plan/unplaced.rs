@@ -38,15 +38,14 @@ impl Planner<'_> {
             });
             return Some((rule_day, None));
         }
-        if self.first_pass.is_empty() {
-            self.unplaced.push(super::Neighbour {
-                channel: step.info.channel,
-                lane: step.lane,
-                nominal,
-                fixed: None,
-                slot: step.info.slot,
-            });
-        }
+        // Neighbours of the next pass (a third one takes the second's too).
+        self.unplaced.push(super::Neighbour {
+            channel: step.info.channel,
+            lane: step.lane,
+            nominal,
+            fixed: None,
+            slot: step.info.slot,
+        });
         let closed = (self.tracing())
             .then(|| self.cal.closed_reason_for(step.info.channel, rule_day))
             .flatten();
