@@ -363,7 +363,10 @@ impl<'h> Ledger<'h> {
                 } else {
                     IgnoredReason::NoSuchTask
                 };
-                if e.outcome.outcome != OutcomeKind::Note {
+                // A refusal is the patient's whatever task it names (it stopped the
+                // calls of every program): it changed something, and is not listed
+                // (audit 43). A note never is.
+                if !matches!(e.outcome.outcome, OutcomeKind::Note | OutcomeKind::Declined) {
                     self.ignored.push(Ignored::of(e.outcome, e.index, reason));
                 }
             }

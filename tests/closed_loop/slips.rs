@@ -390,11 +390,37 @@ fn a_refusal_before_the_horizon_of_greetings_still_holds() {
         p.tasks.iter().map(|t| t.id()).collect::<Vec<_>>()
     );
     assert!(!p.dropped.is_empty());
-    // The greeting it was recorded on is outside this horizon: no task of the plan.
-    assert_eq!(
-        ignored(&p),
-        ["greetings/valentines-day/patient:p-42/20260214 declined 2026-02-14 10:00:00 no_such_task #0"]
+    // The greeting it was recorded on is outside this horizon: no task of the plan, but
+    // the refusal holds, so it is not listed among what changed nothing (audit 43).
+    assert_eq!(ignored(&p), Vec::<String>::new());
+}
+
+/// Audit 43: a refusal recorded on a mistyped task id is the patient's refusal (every
+/// later call of the laser treatment of Mon 2 Mar is `declined` from Thu 5 Mar, 10:00):
+/// it changed something, and is not listed in `ignored` as `no_such_task`.
+#[test]
+fn a_refusal_on_a_mistyped_task_is_a_refusal_not_ignored() {
+    let rules = builtin();
+    let laser = rules
+        .read_episode(
+            "ep",
+            r#"{"id": "ep-1", "event": "procedure", "at": "2026-03-02T10:00",
+                "attributes": {"category": "laser"}, "patient": {"id": "p-1"}}"#,
+        )
+        .unwrap();
+    let h = one_outcome(
+        "laser-aftercare/day-3-callx/ep-1/0",
+        "declined",
+        "2026-03-05T10:00",
     );
+    let p = rules
+        .plan_with(&laser, &history(&h), &Calendar::default())
+        .unwrap();
+    assert_dropped(
+        &p,
+        "laser-aftercare/day-6-call/ep-1/0 declined - 2026-03-08",
+    );
+    assert_eq!(ignored(&p), Vec::<String>::new());
 }
 
 /// docs/closed-loop.md: an agreed time starts the unanswered count again. Day-1 call of
