@@ -248,6 +248,35 @@ impl<'h> Ledger<'h> {
             }
             copy
         });
+        // The calls of one occurrence (the task and its attempts) are one chain: one call
+        // recorded at one minute on two of its ids is one call, not two tries (audit 43).
+        // Entries of one occurrence and minute are side by side.
+        let chain = |e: &Entry<'h>| matches!(e.derived, None | Some(Derived::Attempt(_)));
+        let same = |a: &Entry<'h>, b: &Entry<'h>| {
+            let (x, y) = (a.outcome, b.outcome);
+            (x.outcome, x.at, x.to, x.day) == (y.outcome, y.at, y.to, y.day)
+        };
+        let copies = (1..filed.len()).any(|i| {
+            let (Some((ka, a)), Some((kb, b))) = (filed.get(i - 1), filed.get(i)) else {
+                return false;
+            };
+            ka == kb && a.outcome.at == b.outcome.at && chain(a) && chain(b)
+        });
+        if copies {
+            let mut kept: Vec<(Key<'h>, Entry<'h>)> = Vec::with_capacity(filed.len());
+            for (key, e) in filed.drain(..) {
+                let earlier = kept
+                    .iter()
+                    .rev()
+                    .take_while(|(k, x)| *k == key && x.outcome.at == e.outcome.at);
+                if chain(&e) && earlier.clone().any(|(_, x)| chain(x) && same(x, &e)) {
+                    ignored.push(Ignored::of(e.outcome, e.index, IgnoredReason::Duplicate));
+                } else {
+                    kept.push((key, e));
+                }
+            }
+            filed = kept;
+        }
         let mut entries: Vec<(Key<'h>, Range<usize>)> = Vec::new();
         for (i, (key, _)) in filed.iter().enumerate() {
             match entries.last_mut() {
@@ -294,6 +323,7 @@ impl<'h> Ledger<'h> {
     /// whatever the calendar now says of its day (docs/closed-loop.md: it happened).
     pub(super) fn recorded(&self, step: &crate::compile::Step, program: &str, n: u32) -> bool {
         let staff_picked = step.info.picked_by.is_some();
+        let step_def = step;
         let step = &*step.info.step;
         let hash = step_hash(program, step);
         if self.steps & 1 << (hash >> 58) == 0 {
@@ -308,9 +338,18 @@ impl<'h> Ledger<'h> {
             .get(i)
             .map(|(_, r)| r.clone())
             .unwrap_or_default();
-        (self.filed.get(range).unwrap_or_default().iter()).any(|(_, e)| {
-            matches!(e.derived, None | Some(Derived::Attempt(_)))
-                && e.outcome.outcome != OutcomeKind::Note
+        let list: Vec<Entry<'h>> = (self.filed.get(range).unwrap_or_default().iter())
+            .map(|(_, e)| *e)
+            .collect();
+        // An attempt the history cannot have made is a typo: it keeps nothing (audit 43).
+        let made = super::record::attempts_made(step_def, &list);
+        list.iter().any(|e| {
+            let call = match e.derived {
+                None => true,
+                Some(Derived::Attempt(k)) => k <= made,
+                Some(_) => false,
+            };
+            call && e.outcome.outcome != OutcomeKind::Note
                 && (staff_picked || e.outcome.outcome != OutcomeKind::Picked)
         })
     }

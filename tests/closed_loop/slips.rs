@@ -92,6 +92,30 @@ fn an_outcome_on_an_attempt_not_made_is_reported_not_applied() {
     }
 }
 
+/// Audit 43: one unanswered call recorded at 10:05 on the day-1 call's id and again on
+/// its second attempt's is one try: the second attempt is due 2 hours later (12:05), not
+/// a third attempt, and the copy is listed as a `duplicate`.
+#[test]
+fn one_call_recorded_on_two_ids_of_its_chain_is_one_try() {
+    let p = plan_with(
+        r#"{"outcomes": [
+            {"task": "care/day-1-call/ep-1/0", "outcome": "no_answer", "at": "2026-03-03T10:05:00"},
+            {"task": "care/day-1-call/ep-1/0/attempt-2", "outcome": "no_answer", "at": "2026-03-03T10:05:00"}]}"#,
+    );
+    assert_eq!(
+        chain(&p, "day-1-call"),
+        [
+            format!("{DAY1} 2026-03-03 09:00-18:00 phone customer_service [no_answer closed]"),
+            format!("{DAY1}/attempt-2 2026-03-03 12:05-18:00 phone customer_service"),
+            format!("{DAY1}/overdue 2026-03-05 09:00-18:00 internal supervisor"),
+        ]
+    );
+    assert_eq!(
+        ignored(&p),
+        ["care/day-1-call/ep-1/0/attempt-2 no_answer 2026-03-03 10:05:00 duplicate #1"]
+    );
+}
+
 /// Audit 43: an outcome on an attempt not made does not bring back a call a refusal or
 /// a purchase dropped. A laser treatment on Mon 2 Mar 2026: the patient refuses on the
 /// day-3 call (Thu 5 Mar, 10:00), and a `done` typed on the month-1 call's fifth attempt
