@@ -627,3 +627,29 @@ fn callbacks_the_first_pass_never_planned_keep_the_lane_order() {
         .collect();
     assert_eq!(superseded, [0, 2, 4, 5, 7]);
 }
+
+/// Audit 42 B2: a plastic outpatient of Fri 25 Dec 2026 on the official 2026 calendar,
+/// which covers 2026 only. The suture removal's default day is Fri 1 Jan 2027 (D+7), a
+/// day the calendar does not know (New Year's Day, as it happens): the visit may still
+/// move, and so may its reminder, due Thu 31 Dec 2026, a day the calendar covers — it
+/// is `beyond_calendar` too (it was not). The day-6 call of the same day, counted from
+/// the surgery, is not.
+#[test]
+fn a_reminder_of_a_visit_beyond_the_calendar_may_still_move() {
+    let ep = episode(
+        r#"{"id": "e10", "event": "procedure", "at": "2026-12-25T10:00",
+            "attributes": {"category": "plastic", "setting": "outpatient"}, "patient": {"id": "p1"}}"#,
+    );
+    let p = crate::support::builtin()
+        .plan(&ep, &Calendar::china(2026).unwrap())
+        .unwrap();
+    let beyond = |step: &str| {
+        let t = p.tasks.iter().find(|t| t.step() == step).unwrap();
+        (t.due.to_string(), t.beyond_calendar)
+    };
+    assert_eq!(
+        beyond("suture-removal-reminder"),
+        ("2026-12-31".to_string(), true)
+    );
+    assert_eq!(beyond("day-6-call"), ("2026-12-31".to_string(), false));
+}

@@ -805,6 +805,9 @@ pub(super) struct AnchorDay {
     pub day: NaiveDate,
     pub at: Option<NaiveTime>,
     pub moved: Option<(NaiveDate, ShiftReason)>,
+    /// A visit's default day the calendar does not cover (or moved from one): the visit,
+    /// and what counts from it, may still move (`beyond_calendar`).
+    pub unsure: bool,
 }
 
 impl AnchorDay {
@@ -813,6 +816,7 @@ impl AnchorDay {
             day,
             at: None,
             moved: None,
+            unsure: false,
         }
     }
 }

@@ -724,7 +724,7 @@ impl Planner<'_> {
             nominal,
             shifted,
             closed: None,
-            beyond_calendar: !self.cal.covers(due) || !self.cal.covers(nominal),
+            beyond_calendar: !self.cal.covers(due) || !self.cal.covers(nominal) || anchor.unsure,
             expires,
             status: None,
             waiting,

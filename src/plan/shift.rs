@@ -723,6 +723,7 @@ impl Planner<'_> {
             day: d,
             at: None,
             moved: None,
+            unsure: false,
         };
         if ms.closed_day == ClosedDay::Keep {
             return plain;
@@ -749,6 +750,7 @@ impl Planner<'_> {
                 day,
                 at: None,
                 moved: Some((d, reason)),
+                unsure: false,
             },
             None => plain,
         }

@@ -22,6 +22,7 @@ impl Planner<'_> {
             day: event,
             at: Some(ep.at.time()),
             moved: None,
+            unsure: false,
         };
         let decided = self.decided.clone();
         let planned = decided.as_deref().and_then(|d| d.steps(self.program_index));
@@ -85,7 +86,11 @@ impl Planner<'_> {
                             },
                         };
                         match landed {
-                            Some((d, a)) => {
+                            Some((d, mut a)) => {
+                                // A visit the calendar may still move: its day, or the
+                                // day it moved from, is outside the calendar's coverage.
+                                a.unsure = ms.closed_day != crate::model::ClosedDay::Keep
+                                    && !(self.cal.covers(d) && self.cal.covers(a.day));
                                 self.why_anchor(|| {
                                     let mut s = format!(
                                         "milestone {}: not given, its default {default} from the event: {}",
@@ -208,6 +213,7 @@ impl Planner<'_> {
                             day: at.date(),
                             at: Some(at.time()),
                             moved: None,
+                            unsure: false,
                         };
                         one(self, Some(a), &mut occ)?;
                     }
@@ -272,6 +278,7 @@ impl Planner<'_> {
                             day: at.date(),
                             at: Some(at.time()),
                             moved: None,
+                            unsure: false,
                         },
                         None => event_day,
                     };
