@@ -360,6 +360,7 @@ impl RuleSet {
             defer_recorded: false,
             recorded_dropped: false,
             pushed_then_stopped: false,
+            new_chain: false,
         };
         match horizon {
             // The name is built only on an error.
@@ -751,6 +752,9 @@ struct Planner<'a> {
     /// day the calendar alone gives it (occurrence.rs): the second pass runs, with it as
     /// a neighbour.
     pushed_then_stopped: bool,
+    /// A later pass planned occurrences counted from one the first pass dropped: they had
+    /// no neighbours of the first pass (see [`Planner::third_pass`]).
+    new_chain: bool,
 }
 
 impl Planner<'_> {
@@ -843,6 +847,7 @@ impl Planner<'_> {
         self.defer_recorded = self.ledger.is_some();
         self.recorded_dropped = false;
         self.pushed_then_stopped = false;
+        self.new_chain = false;
         let marks = (tasks, dropped, ignored, explained);
         self.program(program)?;
         if self.shifted == 0
@@ -923,15 +928,12 @@ impl Planner<'_> {
         self.pass_again(program, marks)
     }
 
-    /// True when the second pass planned a task (placed or not) the first pass did not,
-    /// and the program's tasks are out of order, or one passes an unplaced one's rule day.
+    /// True when the second pass planned occurrences counted from one the first pass
+    /// dropped, and the program's tasks are out of order, or one passes an unplaced one's
+    /// rule day.
     fn new_in_second_pass(&self) -> bool {
-        let new = |slot: u32, nominal: NaiveDate| {
-            !(self.first_pass.iter()).any(|n| n.slot == slot && n.nominal == nominal)
-        };
-        !self.first_pass.is_empty()
-            && (self.placed.iter().any(|t| new(t.slot, t.nominal))
-                || self.unplaced.iter().any(|u| new(u.slot, u.nominal)))
+        self.new_chain
+            && !self.first_pass.is_empty()
             && (!order::in_order(&self.placed) || self.passes_unplaced())
     }
 

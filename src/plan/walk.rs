@@ -130,8 +130,12 @@ impl Planner<'_> {
                         // In the second pass, a step counts from its anchor's day of the
                         // first: its rule days, and so its neighbours, stay those the
                         // first pass ordered.
-                        if let (Some(_), Some(Some(first))) = (anchor, self.first_anchors.get(k)) {
-                            anchor = Some(*first);
+                        match (anchor, self.first_anchors.get(k)) {
+                            (Some(_), Some(Some(first))) => anchor = Some(*first),
+                            // Its anchor was dropped in the first pass: it has no
+                            // neighbours of the first (a third pass gives it some).
+                            (Some(_), _) if !self.first_pass.is_empty() => self.new_chain = true,
+                            _ => {}
                         }
                         let of = program.steps.get(*j).map(|s| &s.info.step);
                         self.why_anchor(|| match (anchor, &of) {
