@@ -653,3 +653,83 @@ fn a_reminder_of_a_visit_beyond_the_calendar_may_still_move() {
     );
     assert_eq!(beyond("day-6-call"), ("2026-12-31".to_string(), false));
 }
+
+/// Audit 47: a call is not superseded by a later call the plan does not keep
+/// (docs/rule-format.md: "When no later call of the lane is kept …, nothing supersedes
+/// the call").
+/// - A complaint on Mon 7 Sep 2026 at 15:00, its callback promised for Tue 8, resolved on
+///   Wed 9 at 16:00, at a clinic open on Wednesdays and Saturdays and closed 7-9 Sep, the
+///   first call and the promised callback moving to the next open day (an override): the
+///   promised callback is stopped by the resolution, which comes before Sat 12, the first
+///   day it could have; the first call takes Sat 12 (it was superseded by the stopped
+///   callback: the complaint got no call). The confirmation (resolved + 1 day, Thu 10,
+///   closed) is on Sat 12 too.
+/// - A laser treatment on Sun 6 Sep at a clinic closed 7-9 Sep, the day-1 call moving to
+///   the next open day, the day-3 call allowed no shift (`max_shift` P0D, then dropped):
+///   the day-3 call (Wed 9) is dropped, and the day-1 call takes Thu 10 (it was superseded
+///   by the dropped day-3 call: the first call came on day 6).
+#[test]
+fn a_call_is_not_superseded_by_a_call_the_plan_does_not_keep() {
+    let with = |name: &str, text: &str| {
+        RuleSet::builder()
+            .builtin()
+            .source(name.to_string(), text.to_string())
+            .build()
+            .unwrap()
+    };
+    let rules = with(
+        "next.json",
+        r#"{"format": "followup/v1", "override": "complaint", "steps": {
+            "first-call": {"closed_day": "next_open_day"},
+            "promised-callback": {"closed_day": "next_open_day"}}}"#,
+    );
+    let cal = Calendar::from_json(
+        "clinic.json",
+        r#"{"closed_weekdays": ["Mon", "Tue", "Thu", "Fri", "Sun"],
+            "closed_dates": ["2026-09-07", "2026-09-08", "2026-09-09"]}"#,
+    )
+    .unwrap();
+    let ep = episode(
+        r#"{"id": "c1", "event": "complaint", "at": "2026-09-07T15:00", "patient": {"id": "p"},
+            "milestones": {"promised_callback": "2026-09-08"},
+            "facts": [{"kind": "complaint_resolved", "at": "2026-09-09T16:00"}]}"#,
+    );
+    let p = rules.plan(&ep, &cal).unwrap();
+    assert_eq!(
+        lines(&p),
+        [
+            "2026-09-12 first-call phone customer_service <- 2026-09-07 (closed_date)",
+            "2026-09-12 resolution-confirmation phone customer_service <- 2026-09-10 (closed_weekday)",
+        ]
+    );
+    assert!(dropped(&p).contains(
+        &"complaint/promised-callback/c1/0 stopped complaint_resolved 2026-09-08".to_string()
+    ));
+    let rules = with(
+        "laser.json",
+        r#"{"format": "followup/v1", "override": "laser-aftercare", "steps": {
+            "day-1-call": {"closed_day": "next_open_day", "max_shift": null, "beyond_max_shift": null},
+            "day-3-call": {"max_shift": "P0D", "beyond_max_shift": "drop"}}}"#,
+    );
+    let cal = Calendar::from_json(
+        "clinic.json",
+        r#"{"closed_dates": ["2026-09-07", "2026-09-08", "2026-09-09"]}"#,
+    )
+    .unwrap();
+    let ep = episode(
+        r#"{"id": "l1", "event": "procedure", "at": "2026-09-06T10:00",
+            "attributes": {"category": "laser"}, "patient": {"id": "p"}}"#,
+    );
+    let p = rules.plan(&ep, &cal).unwrap();
+    assert_eq!(
+        lines(&p)[..2],
+        [
+            "2026-09-10 day-1-call phone customer_service <- 2026-09-07 (closed_date)",
+            "2026-09-12 day-6-call phone customer_service",
+        ]
+    );
+    assert_eq!(
+        dropped(&p),
+        ["laser-aftercare/day-3-call/l1/0 beyond_max_shift closed_date 2026-09-09"]
+    );
+}

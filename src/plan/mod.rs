@@ -893,6 +893,15 @@ impl Planner<'_> {
         if planned.is_ok() && self.shifted != 0 && self.new_in_second_pass() {
             planned = self.third_pass(program, marks);
         }
+        // A call superseded by a neighbour this pass did not keep (a fact stopped it, or
+        // it had no day within its `max_shift`): nothing supersedes it
+        // (docs/rule-format.md, audit 47) — planned again without that neighbour.
+        for _ in 0..2 {
+            if planned.is_err() || !self.forget_unkept_superseders(program, dropped) {
+                break;
+            }
+            planned = self.pass_again(program, marks);
+        }
         self.name_superseders(program, dropped);
         self.first_pass.clear();
         self.first_anchors.clear();
@@ -926,6 +935,55 @@ impl Planner<'_> {
         self.first_pass.extend(new);
         self.unplaced.clear();
         self.pass_again(program, marks)
+    }
+
+    /// Drops from the neighbours those that superseded a call of this pass (the dropped
+    /// occurrences from `dropped_from`) and were not kept themselves: the lane's
+    /// neighbours after the call and before its next kept task. True if any was dropped.
+    #[cold]
+    #[inline(never)]
+    fn forget_unkept_superseders(&mut self, program: &Program, dropped_from: usize) -> bool {
+        if self.first_pass.is_empty() {
+            return false;
+        }
+        let kept = |placed: &[Placement], slot: u32, nominal: NaiveDate| {
+            placed
+                .iter()
+                .any(|t| t.slot == slot && t.nominal == nominal)
+        };
+        let mut forget: Vec<(u32, NaiveDate)> = Vec::new();
+        for d in self.plan.dropped.get(dropped_from..).unwrap_or_default() {
+            let (DropReason::Superseded, dropped::What::Rules(slot, None), Some(nominal)) =
+                (d.reason, &d.what, d.nominal)
+            else {
+                continue;
+            };
+            let Some(step) = program.steps.iter().find(|s| s.info.slot == *slot) else {
+                continue;
+            };
+            let (channel, lane) = (step.info.channel, step.lane);
+            let later =
+                |c: Channel, l: LaneRole, n: NaiveDate| c == channel && l == lane && n > nominal;
+            // The next kept task of the lane: the neighbours before it were not kept.
+            let next_kept = (self.placed.iter())
+                .filter(|t| later(t.channel, t.lane, t.nominal))
+                .map(|t| t.nominal)
+                .min();
+            for n in &self.first_pass {
+                if later(n.channel, n.lane, n.nominal)
+                    && next_kept.is_none_or(|k| n.nominal < k)
+                    && !kept(&self.placed, n.slot, n.nominal)
+                {
+                    forget.push((n.slot, n.nominal));
+                }
+            }
+        }
+        if forget.is_empty() {
+            return false;
+        }
+        self.first_pass
+            .retain(|n| !forget.contains(&(n.slot, n.nominal)));
+        true
     }
 
     /// True when the second pass planned occurrences counted from one the first pass

@@ -38,6 +38,24 @@ impl Planner<'_> {
             });
             return Some((rule_day, None));
         }
+        // A fact that stops it before the first day the calendar alone gives it: it is
+        // stopped (declined, opted out), not crowded out, and holds no other call off a
+        // rule day (audit 47: a complaint resolved in the closure kept its first call
+        // off the reopening day). A day past its expiry it never had: then it expired,
+        // whatever came after.
+        let alone = self.on_or_after(step.info.channel, rule_day);
+        let verdict = if expires.is_some_and(|e| alone > e) {
+            None
+        } else {
+            let at = alone.and_time(chrono::NaiveTime::MIN);
+            super::lifecycle::judge(&self.facts, program, step, step.info.channel, at)
+        };
+        if let Some((why, what)) = verdict {
+            self.why(|| format!("{} before {}", super::explain::reason_name(why), day(alone)));
+            self.drop(program, step, n, Some(nominal), why, what);
+            self.anchors.push(None);
+            return None;
+        }
         // Neighbours of the next pass (a third one takes the second's too).
         self.unplaced.push(super::Neighbour {
             channel: step.info.channel,
