@@ -733,3 +733,47 @@ fn a_call_is_not_superseded_by_a_call_the_plan_does_not_keep() {
         ["laser-aftercare/day-3-call/l1/0 beyond_max_shift closed_date 2026-09-09"]
     );
 }
+
+/// Audit 47: a call that waits for a fact which came before its day is bounded by its own
+/// expiry, not by the end of the wait. A laser treatment on Wed 24 Jun 2026, `recovered`
+/// on Mon 21 Dec; the further-needs call (P6M, Thu 24 Dec; it waits for the recovery, at
+/// most P3M) moving to the next open day, at a clinic closed 24 Dec - 3 Jan: the next open
+/// day, Mon 4 Jan, is past the day the call expires (24 Dec + 7 days = Thu 31 Dec), so it
+/// goes back to Wed 23 Dec, after the recovery (it went to 4 Jan, past its `expires`).
+#[test]
+fn a_call_whose_awaited_fact_came_is_not_moved_past_its_expiry() {
+    let rules = RuleSet::builder()
+        .builtin()
+        .source(
+            "next.json",
+            r#"{"format": "followup/v1", "override": "laser-aftercare", "steps": {
+                "further-needs-call": {"closed_day": "next_open_day", "max_shift": null,
+                                       "beyond_max_shift": null}}}"#,
+        )
+        .build()
+        .unwrap();
+    let closed: Vec<String> = (24..=31)
+        .map(|d| format!("\"2026-12-{d}\""))
+        .chain((1..=3).map(|d| format!("\"2027-01-0{d}\"")))
+        .collect();
+    let cal = Calendar::from_json(
+        "clinic.json",
+        &format!(r#"{{"closed_dates": [{}]}}"#, closed.join(", ")),
+    )
+    .unwrap();
+    let ep = episode(
+        r#"{"id": "l2", "event": "procedure", "at": "2026-06-24T11:30",
+            "attributes": {"category": "laser"}, "patient": {"id": "p"},
+            "facts": [{"kind": "recovered", "at": "2026-12-21T10:00"}]}"#,
+    );
+    let p = rules.plan(&ep, &cal).unwrap();
+    let t = p
+        .tasks
+        .iter()
+        .find(|t| t.step() == "further-needs-call")
+        .unwrap();
+    assert_eq!(
+        (t.due.to_string(), t.expires.map(|e| e.to_string())),
+        ("2026-12-23".to_string(), Some("2026-12-31".to_string()))
+    );
+}

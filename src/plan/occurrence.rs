@@ -413,8 +413,13 @@ impl Planner<'_> {
                         .map(|e| e.max(due));
                 }
                 // The fact came before the task's day: it does not wait, and is worth
-                // doing as long as a task that never waits.
-                Some(_) => expires = expires.and(shift::expiry_from(step, anchor, rule_day)),
+                // doing as long as a task that never waits — counted from the fact's day
+                // when it came after the rule's (the task waited for it that long).
+                Some(fact_day) => {
+                    expires = expires
+                        .and(shift::expiry_from(step, anchor, fact_day.max(rule_day)))
+                        .map(|e| e.max(due));
+                }
                 None => {
                     let not_come = |fact: Option<NaiveDate>| match fact {
                         Some(late) => format!("it came on {late}, too late"),

@@ -185,8 +185,14 @@ impl Planner<'_> {
         rule_day: NaiveDate,
     ) -> Option<NaiveDate> {
         let mut expires = expiry_from(step, anchor, rule_day);
-        // A task that may wait for its fact lives until its wait ends.
+        // A task that may wait for its fact lives until its wait ends — unless the fact
+        // came by its rule's day: then it waits for nothing (audit 47: moved past the
+        // day it expires, on the wait's bound).
         if let Some(w) = step.wait.as_ref().filter(|w| w.then != WaitThen::Proceed)
+            && self
+                .facts
+                .first_since_event(&w.fact)
+                .is_none_or(|at| at.date() > rule_day)
             && let (Some(e), crate::offset::Landing::Date(end)) = (
                 expires,
                 w.max.apply(rule_day, crate::offset::MonthEnd::Clamp),
