@@ -447,12 +447,24 @@ impl Accumulator {
             .map(|(_, step, by)| (step.as_str(), by.as_str()))
             .collect();
         let applied = overrides::apply(&base.program, v, &off).map_err(locate)?;
+        let patch = v.as_object().cloned().unwrap_or_default();
+        let program = compile_program_with(&applied.program, &self.limits, &mut self.repeats)
+            .map_err(|e| {
+                let mut e = overrides::map_compile_error(e, &applied, &patch);
+                // An added step counted from a step an earlier override switched off.
+                let named = (e.message.strip_prefix("unknown anchor \""))
+                    .and_then(|rest| rest.split_once('"'))
+                    .map(|(name, _)| name.to_string());
+                if let Some((step, by)) =
+                    named.and_then(|n| off.iter().find(|(s, _)| **s == *n).map(|(s, b)| (*s, *b)))
+                {
+                    e.message = format!("step {step:?} of program {id:?} was switched off by the override in {by}: expected a step in effect to count from; to count from it, leave it on there, or add it again with \"add_steps\"");
+                }
+                locate(e)
+            })?;
         for step in &applied.removed {
             (self.switched_off).push((id.to_string(), step.clone(), source.to_string()));
         }
-        let patch = v.as_object().cloned().unwrap_or_default();
-        let program = compile_program_with(&applied.program, &self.limits, &mut self.repeats)
-            .map_err(|e| locate(overrides::map_compile_error(e, &applied, &patch)))?;
         let def = applied.program;
         if let (Some(p), Some(d)) = (self.programs.get_mut(pos), self.defs.get_mut(pos)) {
             *p = program;

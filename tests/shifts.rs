@@ -777,3 +777,26 @@ fn a_call_whose_awaited_fact_came_is_not_moved_past_its_expiry() {
         ("2026-12-23".to_string(), Some("2026-12-31".to_string()))
     );
 }
+
+/// Audit 46: a window never opens before the fact its step counts from. A concern raised
+/// on Thu 5 Mar 2026 at 10:00, its call due that day with a window of three days before
+/// (`"earliest": "-P3D"`): on time from the 5th, not from Mon 2 Mar, before anyone knew.
+#[test]
+fn a_window_never_opens_before_its_fact() {
+    let rules = crate::support::one_program(
+        "p1",
+        r#""applies": {"event": "procedure"}, "steps": [
+            {"id": "a", "from": "fact:concern", "window": {"earliest": "-P3D", "latest": "P0D"},
+             "title": {"zh": "a", "en": "a"}}]"#,
+    );
+    let ep = episode(
+        r#"{"id": "X1", "event": "procedure", "at": "2026-03-02T10:00", "patient": {"id": "p"},
+            "facts": [{"kind": "concern", "at": "2026-03-05T10:00"}]}"#,
+    );
+    let p = rules.plan(&ep, &Calendar::default()).unwrap();
+    let t = &p.tasks[0];
+    assert_eq!(
+        (t.earliest.to_string(), t.due.to_string()),
+        ("2026-03-05".to_string(), "2026-03-05".to_string())
+    );
+}

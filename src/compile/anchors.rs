@@ -223,6 +223,8 @@ pub(super) fn resolve(
         }
     }
     let mut out = Vec::with_capacity(steps.len());
+    // Days after its fact of each step out that counts from one (its chain's offsets).
+    let mut after_fact: Vec<i64> = Vec::with_capacity(steps.len());
     for &i in &order {
         if let Some(s) = steps.get(i) {
             let mut s = s.clone();
@@ -237,6 +239,27 @@ pub(super) fn resolve(
                 Anchor::Step(j) => out.get(*j).map_or(0, |p: &Step| p.lane.from_fact),
                 _ => 0,
             };
+            let days = s.offset.approx_signed_days();
+            let after = match &s.anchor {
+                Anchor::Step(j) if s.lane.from_fact != 0 => after_fact
+                    .get(*j)
+                    .copied()
+                    .unwrap_or(0)
+                    .saturating_add(days),
+                _ => days,
+            };
+            // Nothing is planned before a fact is recorded, through a chain of steps
+            // either (audit 46): the direct case is refused above.
+            if s.lane.from_fact != 0 && after < 0 {
+                let id = def.steps.get(i).map_or("", |d| d.id.as_str());
+                let n = -after;
+                let unit = if n == 1 { "day" } else { "days" };
+                return Err(Located::new(
+                    format!("/steps/{i}/offset"),
+                    format!("step {id:?} counts from a step counted from a fact, and with their offsets it comes before the fact (by about {n} {unit}): expected offsets that keep it on or after the fact's day (a fact is known only once it is recorded)"),
+                ));
+            }
+            after_fact.push(after);
             out.push(s);
         }
     }

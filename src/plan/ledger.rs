@@ -252,9 +252,17 @@ impl<'h> Ledger<'h> {
         // recorded at one minute on two of its ids is one call, not two tries (audit 43).
         // Entries of one occurrence and minute are side by side.
         let chain = |e: &Entry<'h>| matches!(e.derived, None | Some(Derived::Attempt(_)));
+        // An unanswered try is one, whatever word the two records give it (no answer,
+        // busy, unreachable).
+        let kind = |k: OutcomeKind| match k {
+            OutcomeKind::NoAnswer | OutcomeKind::Busy | OutcomeKind::Unreachable => {
+                OutcomeKind::NoAnswer
+            }
+            other => other,
+        };
         let same = |a: &Entry<'h>, b: &Entry<'h>| {
             let (x, y) = (a.outcome, b.outcome);
-            (x.outcome, x.at, x.to, x.day) == (y.outcome, y.at, y.to, y.day)
+            (kind(x.outcome), x.at, x.to, x.day) == (kind(y.outcome), y.at, y.to, y.day)
         };
         let copies = (1..filed.len()).any(|i| {
             let (Some((ka, a)), Some((kb, b))) = (filed.get(i - 1), filed.get(i)) else {

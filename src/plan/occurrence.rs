@@ -627,7 +627,10 @@ impl Planner<'_> {
         };
         // Never on time before the event (a window opening before a D+1 call): from the
         // event's day, or the task's own day when it comes before the event.
+        // Nor before the fact it counts from (audit 46: a window opening three days
+        // before a fact was on time before anyone knew of it).
         let earliest = match self.horizon {
+            None if anchor.at.is_some() => earliest.max(anchor.day.min(due)),
             None => earliest.max(self.ep.date().min(due)),
             Some(_) => earliest,
         };

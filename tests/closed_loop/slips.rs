@@ -94,14 +94,21 @@ fn an_outcome_on_an_attempt_not_made_is_reported_not_applied() {
 
 /// Audit 43: one unanswered call recorded at 10:05 on the day-1 call's id and again on
 /// its second attempt's is one try: the second attempt is due 2 hours later (12:05), not
-/// a third attempt, and the copy is listed as a `duplicate`.
+/// a third attempt, and the copy is listed as a `duplicate` — whatever word the copy
+/// gives the unanswered call (audit 46: `busy` beside `no_answer` counted two tries).
 #[test]
 fn one_call_recorded_on_two_ids_of_its_chain_is_one_try() {
-    let p = plan_with(
-        r#"{"outcomes": [
-            {"task": "care/day-1-call/ep-1/0", "outcome": "no_answer", "at": "2026-03-03T10:05:00"},
-            {"task": "care/day-1-call/ep-1/0/attempt-2", "outcome": "no_answer", "at": "2026-03-03T10:05:00"}]}"#,
-    );
+    for copy in ["no_answer", "busy"] {
+        one_call_on_two_ids(copy);
+    }
+}
+
+fn one_call_on_two_ids(copy: &str) {
+    let p = plan_with(&format!(
+        r#"{{"outcomes": [
+            {{"task": "care/day-1-call/ep-1/0", "outcome": "no_answer", "at": "2026-03-03T10:05:00"}},
+            {{"task": "care/day-1-call/ep-1/0/attempt-2", "outcome": "{copy}", "at": "2026-03-03T10:05:00"}}]}}"#
+    ));
     assert_eq!(
         chain(&p, "day-1-call"),
         [
@@ -112,7 +119,9 @@ fn one_call_recorded_on_two_ids_of_its_chain_is_one_try() {
     );
     assert_eq!(
         ignored(&p),
-        ["care/day-1-call/ep-1/0/attempt-2 no_answer 2026-03-03 10:05:00 duplicate #1"]
+        [format!(
+            "care/day-1-call/ep-1/0/attempt-2 {copy} 2026-03-03 10:05:00 duplicate #1"
+        )]
     );
 }
 
