@@ -523,8 +523,10 @@ fn a_repeat_from_the_events_day_expires_as_a_later_message() {
 /// 2026 at a clinic closed 17-23 Feb; a complaint recorded on Tue 17 Feb at 10:00 (closed:
 /// its call goes to the next open day, Tue 24), a concern raised on Tue 24 at 09:30 (its
 /// call that day). Both calls are kept on the 24th — the concern's call is not about the
-/// complaint, which was dropped as `superseded` by it. Two concerns are still one lane:
-/// the earlier call, moved onto the later one's day, is superseded by it.
+/// complaint, which was dropped as `superseded` by it. Nor does the call about a second
+/// concern cover the first: each fact is a lane of its own (audit 46: a request raised
+/// the next evening superseded the resolution of the first, on a morning before it was
+/// raised), and both calls are kept on the 24th (`merge_plans` makes them one call).
 #[test]
 fn calls_counted_from_two_different_facts_do_not_supersede_one_another() {
     let rules = crate::support::one_program(
@@ -565,9 +567,44 @@ fn calls_counted_from_two_different_facts_do_not_supersede_one_another() {
            {"kind": "concern_raised", "at": "2026-02-24T09:30"}"#,
     );
     assert_eq!(
-        dropped(&p),
-        ["peel/concern-call/e-1/0 superseded concern-call 2026-02-17"]
+        lines(&p)[1..],
+        [
+            "2026-02-24 concern-call phone customer_service <- 2026-02-17 (closed_date)",
+            "2026-02-24 concern-call phone customer_service",
+        ]
     );
+    assert_eq!(dropped(&p), Vec::<String>::new());
+}
+
+/// Audit 46 B2: a repair on Mon 1 Jun 2026 by a customer the sample calls back
+/// (C-00003), requests raised on Mon 1 at 19:00 and Tue 2 at 19:00 (official 2026
+/// calendar). Each is resolved the next morning, on time to its next day: the first on
+/// Tue 2, the second on Wed 3. The first was superseded by the second, on a morning
+/// before the second request was raised.
+#[test]
+fn two_requests_on_two_evenings_get_two_resolutions() {
+    let p = crate::support::builtin()
+        .plan(
+            &episode(
+                r#"{"id": "r", "event": "repair", "at": "2026-06-01T10:00", "patient": {"id": "C-00003"},
+                    "facts": [{"kind": "request_raised", "at": "2026-06-01T19:00"},
+                              {"kind": "request_raised", "at": "2026-06-02T19:00"}]}"#,
+            ),
+            &Calendar::china(2026).unwrap(),
+        )
+        .unwrap();
+    let resolutions: Vec<String> = (p.tasks.iter())
+        .filter(|t| t.step() == "request-resolution")
+        .map(|t| format!("{} {}..{} #{}", t.due, t.earliest, t.latest, t.occurrence))
+        .collect();
+    assert_eq!(
+        resolutions,
+        [
+            "2026-06-02 2026-06-01..2026-06-02 #0",
+            "2026-06-03 2026-06-02..2026-06-03 #1"
+        ]
+    );
+    assert_eq!(dropped(&p), Vec::<String>::new());
 }
 
 /// A chain of calls the first pass never planned: the built-in complaint program with its

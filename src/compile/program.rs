@@ -148,6 +148,21 @@ pub(crate) struct LaneRole {
     pub from_fact: u32,
 }
 
+impl Step {
+    /// The lane of the step's occurrence `n`: a step counted directly from a fact has a
+    /// lane per fact (two requests raised on two evenings are two answers to give, the
+    /// second no cover for the first); any other step, the step's lane.
+    pub(crate) fn lane_of(&self, n: u32) -> LaneRole {
+        match self.anchor {
+            Anchor::Fact(_) if self.lane.from_fact != 0 => LaneRole {
+                from_fact: (self.lane.from_fact & 0xFFFF) | (n.saturating_add(1) & 0xFFFF) << 16,
+                ..self.lane
+            },
+            _ => self.lane,
+        }
+    }
+}
+
 /// A compiled `no_answer`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Retry {

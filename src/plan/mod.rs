@@ -361,6 +361,7 @@ impl RuleSet {
             recorded_dropped: false,
             pushed_then_stopped: false,
             new_chain: false,
+            placing: 0,
         };
         match horizon {
             // The name is built only on an error.
@@ -752,6 +753,8 @@ struct Planner<'a> {
     /// day the calendar alone gives it (occurrence.rs): the second pass runs, with it as
     /// a neighbour.
     pushed_then_stopped: bool,
+    /// The occurrence being placed: its lane ([`Step::lane_of`]).
+    placing: u32,
     /// A later pass planned occurrences counted from one the first pass dropped: they had
     /// no neighbours of the first pass (see [`Planner::third_pass`]).
     new_chain: bool,
@@ -961,7 +964,7 @@ impl Planner<'_> {
             let Some(step) = program.steps.iter().find(|s| s.info.slot == *slot) else {
                 continue;
             };
-            let (channel, lane) = (step.info.channel, step.lane);
+            let (channel, lane) = (step.info.channel, step.lane_of(d.occurrence));
             let later =
                 |c: Channel, l: LaneRole, n: NaiveDate| c == channel && l == lane && n > nominal;
             // The next kept task of the lane: the neighbours before it were not kept.
@@ -1030,7 +1033,7 @@ impl Planner<'_> {
             let Some(step) = step_of(*slot) else {
                 continue;
             };
-            let (channel, lane) = (step.info.channel, step.lane);
+            let (channel, lane) = (step.info.channel, step.lane_of(d.occurrence));
             let next = (self.placed.iter())
                 .filter(|t| t.channel == channel && t.lane == lane && t.nominal > nominal)
                 .min_by_key(|t| t.nominal)

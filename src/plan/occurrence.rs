@@ -270,6 +270,7 @@ impl Planner<'_> {
     ) -> Result<()> {
         let mut n = *occ;
         *occ += 1;
+        self.placing = n;
         if let Some((from, until)) = self.horizon {
             // Patient-level occurrences are numbered by their day (YYYYMMDD): stable
             // whatever the horizon.
@@ -705,7 +706,7 @@ impl Planner<'_> {
             // The rules alone keep it: shifted tasks keep clear of it.
             None => self.place_done(super::Placement {
                 channel: step.info.channel,
-                lane: step.lane,
+                lane: step.lane_of(n),
                 nominal,
                 due,
                 by_calendar: shift::by_calendar(shifted),
@@ -829,7 +830,7 @@ impl Planner<'_> {
         if alone < due && lifecycle::judge(&self.facts, program, step, channel, at).is_none() {
             self.unplaced.push(super::Neighbour {
                 channel,
-                lane: step.lane,
+                lane: step.lane_of(self.placing),
                 nominal,
                 fixed: None,
                 slot: step.info.slot,

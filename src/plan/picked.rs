@@ -61,7 +61,7 @@ impl Planner<'_> {
             let Some(call) = step_of(*slot).filter(|s| s.info.picked_by.is_none()) else {
                 continue;
             };
-            let (channel, lane) = (call.info.channel, call.lane);
+            let (channel, lane) = (call.info.channel, call.lane_of(d.occurrence));
             let same_lane = |c, r| c == channel && r == lane;
             let picked = self.placed.iter().find(|t| {
                 same_lane(t.channel, t.lane)
@@ -140,7 +140,7 @@ impl Planner<'_> {
         let channel = step.info.channel;
         let reason = self.cal.closed_reason_for(channel, rule_day)?;
         let b = self.bounds(step, anchor, expires);
-        let (lo, _) = self.gap_bounds(channel, step.lane, nominal);
+        let (lo, _) = self.gap_bounds(channel, step.lane_of(self.placing), nominal);
         let ok = step.closed_day != ClosedDay::Keep
             && day > rule_day
             && within(day, b.lo, b.hi)
@@ -150,7 +150,7 @@ impl Planner<'_> {
                 .is_none_or(|m| (day - rule_day).num_days() <= m)
             && self.cal.works(channel, day)
             // The picked task's own day is the call's to take: the picked task moves on.
-            && !self.taken_but(channel, day, (step.lane, nominal), Some(picked));
+            && !self.taken_but(channel, day, (step.lane_of(self.placing), nominal), Some(picked));
         ok.then_some(Placed::Day(day, Some(reason)))
     }
 
@@ -167,7 +167,7 @@ impl Planner<'_> {
         let channel = step.info.channel;
         let call_day = swap.call.2;
         let b = self.bounds(step, anchor, expires);
-        let (gap_lo, gap_hi) = self.gap_bounds(channel, step.lane, nominal);
+        let (gap_lo, gap_hi) = self.gap_bounds(channel, step.lane_of(self.placing), nominal);
         let his = [
             b.hi,
             gap_hi,
@@ -185,7 +185,7 @@ impl Planner<'_> {
             lo,
             hi,
             None,
-            Some((step.lane, nominal)),
+            Some((step.lane_of(self.placing), nominal)),
         )?;
         Some(Placed::Day(day, Some(ShiftReason::AfterEarlierCall)))
     }

@@ -463,7 +463,7 @@ impl Planner<'_> {
             ClosedDay::NearestOpenDay => &[Way::Nearest, Way::Supersede],
         };
         let b = &self.bounds(step, anchor, expires);
-        let gap = self.gap(channel, step.lane, nominal);
+        let gap = self.gap(channel, step.lane_of(self.placing), nominal);
         let (mut lo, hi) = (max_opt(b.lo, gap.lo), min_opt(b.hi, gap.hi));
         // A staff-picked task's rule day opens the window the day is picked from: it may
         // move into its window, never before it (`previous_open_day` and
@@ -490,7 +490,7 @@ impl Planner<'_> {
                 lo,
                 hi,
                 step.max_shift,
-                Some((step.lane, nominal)),
+                Some((step.lane_of(self.placing), nominal)),
             ) {
                 return Placed::Day(d, Some(reason));
             }
@@ -515,7 +515,7 @@ impl Planner<'_> {
             ClosedDay::PreviousOpenDay => &[Way::Backward, Way::Forward],
             ClosedDay::NearestOpenDay => &[Way::Nearest],
         };
-        let lane = Some((step.lane, nominal));
+        let lane = Some((step.lane_of(self.placing), nominal));
         (ways.iter()).find_map(|&way| {
             self.search(
                 step.info.channel,
@@ -592,7 +592,8 @@ impl Planner<'_> {
         // Superseded by other tasks' days: named by the lane's next task, as a drop on
         // the way to it is.
         let detail = if why == DropReason::Superseded {
-            (self.gap(channel, step.lane, nominal).next).and_then(|n| self.step_id(n))
+            (self.gap(channel, step.lane_of(self.placing), nominal).next)
+                .and_then(|n| self.step_id(n))
         } else {
             detail
         };
@@ -611,11 +612,11 @@ impl Planner<'_> {
         b: &Bounds,
     ) -> Placed {
         let channel = step.info.channel;
-        let gap = self.gap(channel, step.lane, nominal);
+        let gap = self.gap(channel, step.lane_of(self.placing), nominal);
         let (lo, hi) = (max_opt(Some(lo), gap.lo), min_opt(b.hi, gap.hi));
         let day = lo.and_then(|lo| {
             let from = lo.pred_opt()?;
-            let avoid = Some((step.lane, nominal));
+            let avoid = Some((step.lane_of(self.placing), nominal));
             self.search(channel, from, Way::Forward, Some(lo), hi, None, avoid)
         });
         match day {
@@ -653,7 +654,7 @@ impl Planner<'_> {
             return Placed::Drop(DropReason::AfterEvent, None);
         }
         let channel = step.info.channel;
-        let gap = self.gap(channel, step.lane, nominal);
+        let gap = self.gap(channel, step.lane_of(self.placing), nominal);
         let lo = max_opt(due.succ_opt(), gap.lo);
         let hi = min_opt(b.hi, gap.hi);
         // max_shift counts from the rule's day; "keep" cannot keep a day with no time
@@ -690,7 +691,7 @@ impl Planner<'_> {
             lo,
             hi,
             max,
-            Some((step.lane, nominal)),
+            Some((step.lane_of(self.placing), nominal)),
         ) {
             return Placed::Day(d, Some(ShiftReason::AfterEvent));
         }

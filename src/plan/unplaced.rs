@@ -59,7 +59,7 @@ impl Planner<'_> {
         // Neighbours of the next pass (a third one takes the second's too).
         self.unplaced.push(super::Neighbour {
             channel: step.info.channel,
-            lane: step.lane,
+            lane: step.lane_of(n),
             nominal,
             fixed: None,
             slot: step.info.slot,
