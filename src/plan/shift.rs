@@ -189,10 +189,8 @@ impl Planner<'_> {
         // came by its rule's day: then it waits for nothing (audit 47: moved past the
         // day it expires, on the wait's bound).
         if let Some(w) = step.wait.as_ref().filter(|w| w.then != WaitThen::Proceed)
-            && self
-                .facts
-                .first_since_event(&w.fact)
-                .is_none_or(|at| at.date() > rule_day)
+            && (self.facts.is_empty()
+                || (self.facts.first_since_event(&w.fact)).is_none_or(|at| at.date() > rule_day))
             && let (Some(e), crate::offset::Landing::Date(end)) = (
                 expires,
                 w.max.apply(rule_day, crate::offset::MonthEnd::Clamp),
