@@ -837,3 +837,39 @@ fn a_window_never_opens_before_its_fact() {
         ("2026-03-05".to_string(), "2026-03-05".to_string())
     );
 }
+
+/// Audit 46 A1: a step counted from another counts from its day "after any calendar
+/// shift" (docs/rule-format.md), in the last pass as in the first. A peel on Tue 10 Feb
+/// 2026 at a clinic closed 15-23 Feb, calls on days 5 and 8 and a follow-up two days
+/// after the day-8 call: the day-5 call (15 Feb) could only go to Tue 24, past the day-8
+/// call's rule day (18): superseded by it; the day-8 call takes Tue 24, and the follow-up
+/// Thu 26 (it came on Fri 27, counted from the 25th, the day-8 call's day in the first
+/// pass, when the day-5 call held the 24th).
+#[test]
+fn a_step_counted_from_a_call_counts_from_the_day_the_call_keeps() {
+    let rules = crate::support::one_program(
+        "reg",
+        r#""applies": {"event": "procedure"}, "defaults": {"channel": "phone"}, "steps": [
+            {"id": "day-5", "offset": "P5D", "expires": "P14D", "title": {"zh": "5", "en": "5"}},
+            {"id": "day-8", "offset": "P8D", "title": {"zh": "8", "en": "8"}},
+            {"id": "day-8-fu", "from": "day-8", "offset": "P2D", "title": {"zh": "f", "en": "f"}}]"#,
+    );
+    let closed: Vec<String> = (15..=23).map(|d| format!("\"2026-02-{d}\"")).collect();
+    let cal = Calendar::from_json(
+        "clinic.json",
+        &format!(r#"{{"closed_dates": [{}]}}"#, closed.join(", ")),
+    )
+    .unwrap();
+    let ep = episode(
+        r#"{"id": "R1", "event": "procedure", "at": "2026-02-10T10:00", "patient": {"id": "p"}}"#,
+    );
+    let p = rules.plan(&ep, &cal).unwrap();
+    assert_eq!(
+        lines(&p),
+        [
+            "2026-02-24 day-8 phone customer_service <- 2026-02-18 (closed_date)",
+            "2026-02-26 day-8-fu phone customer_service",
+        ]
+    );
+    assert_eq!(dropped(&p), ["reg/day-5/R1/0 superseded day-8 2026-02-15"]);
+}

@@ -362,6 +362,7 @@ impl RuleSet {
             pushed_then_stopped: false,
             new_chain: false,
             placing: 0,
+            chain_moved: false,
         };
         match horizon {
             // The name is built only on an error.
@@ -753,6 +754,9 @@ struct Planner<'a> {
     /// day the calendar alone gives it (occurrence.rs): the second pass runs, with it as
     /// a neighbour.
     pushed_then_stopped: bool,
+    /// A later pass gave a step's occurrence another day than the first: the steps
+    /// counted from it counted from the first's (see [`Planner::recount_chains`]).
+    chain_moved: bool,
     /// The occurrence being placed: its lane ([`Step::lane_of`]).
     placing: u32,
     /// A later pass planned occurrences counted from one the first pass dropped: they had
@@ -851,6 +855,7 @@ impl Planner<'_> {
         self.recorded_dropped = false;
         self.pushed_then_stopped = false;
         self.new_chain = false;
+        self.chain_moved = false;
         let marks = (tasks, dropped, ignored, explained);
         self.program(program)?;
         if self.shifted == 0
@@ -896,6 +901,9 @@ impl Planner<'_> {
         if planned.is_ok() && self.shifted != 0 && self.new_in_second_pass() {
             planned = self.third_pass(program, marks);
         }
+        if planned.is_ok() && self.chain_moved {
+            planned = self.recount_chains(program, marks);
+        }
         // A call superseded by a neighbour this pass did not keep (a fact stopped it, or
         // it had no day within its `max_shift`): nothing supersedes it
         // (docs/rule-format.md, audit 47) — planned again without that neighbour.
@@ -938,6 +946,53 @@ impl Planner<'_> {
         self.first_pass.extend(new);
         self.unplaced.clear();
         self.pass_again(program, marks)
+    }
+
+    /// A step counted from another counts from its day "after any calendar shift"
+    /// (docs/rule-format.md); a later pass counts from the first pass's day, so that the
+    /// rule days stay those the first pass ordered. When a later pass gave an anchor
+    /// another day (a call superseded in the second pass let the next one take an
+    /// earlier day), the program is planned once more with that pass's days: its tasks as
+    /// neighbours, its anchors as the days chains count from (audit 46: a follow-up two
+    /// days after a call came three days after it).
+    #[cold]
+    #[inline(never)]
+    fn recount_chains(
+        &mut self,
+        program: &Program,
+        marks: (usize, usize, usize, usize),
+    ) -> Result<()> {
+        // The steps counted from another change their rule days: planned first with the
+        // other tasks as neighbours only, then once more with all of them if they broke
+        // the order.
+        let chained: Vec<u32> = (program.steps.iter())
+            .filter(|s| matches!(s.anchor, crate::compile::Anchor::Step(_)))
+            .map(|s| s.info.slot)
+            .collect();
+        self.first_pass = self.neighbours_of_this_pass();
+        self.first_pass.retain(|n| !chained.contains(&n.slot));
+        self.first_anchors = std::mem::take(&mut self.anchors);
+        self.chain_moved = false;
+        self.unplaced.clear();
+        self.pass_again(program, marks)?;
+        if order::in_order(&self.placed) && !self.passes_unplaced() {
+            return Ok(());
+        }
+        self.first_pass = self.neighbours_of_this_pass();
+        self.unplaced.clear();
+        self.pass_again(program, marks)
+    }
+
+    /// The tasks this pass placed and the occurrences it could not, as neighbours.
+    fn neighbours_of_this_pass(&self) -> Vec<Neighbour> {
+        let placed = self.placed.iter().map(|t| Neighbour {
+            channel: t.channel,
+            lane: t.lane,
+            nominal: t.nominal,
+            fixed: (!t.by_calendar).then_some(t.due),
+            slot: t.slot,
+        });
+        placed.chain(self.unplaced.iter().cloned()).collect()
     }
 
     /// Drops from the neighbours those that superseded a call of this pass (the dropped

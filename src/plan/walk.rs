@@ -131,7 +131,14 @@ impl Planner<'_> {
                         // first: its rule days, and so its neighbours, stay those the
                         // first pass ordered.
                         match (anchor, self.first_anchors.get(k)) {
-                            (Some(_), Some(Some(first))) => anchor = Some(*first),
+                            (Some(now), Some(Some(first))) => {
+                                // Its anchor took another day in this pass: a last pass
+                                // counts from it (audit 46).
+                                if now != *first {
+                                    self.chain_moved = true;
+                                }
+                                anchor = Some(*first);
+                            }
                             // Its anchor was dropped in the first pass: it has no
                             // neighbours of the first (a third pass gives it some).
                             (Some(_), _) if !self.first_pass.is_empty() => self.new_chain = true,

@@ -99,6 +99,9 @@ struct StepFacts {
     keep_beyond: bool,
     /// Its window is `fixed`: a closed day moves it inside the window, either way.
     fixed_window: bool,
+    /// It counts from a fact (`fact:KIND`, `latest:KIND`): a lane of its own, one per
+    /// fact (docs/rule-format.md, "Calls of one program never pile up").
+    from_fact: bool,
 }
 
 fn step_facts(rules: &RuleSet) -> BTreeMap<(String, String), StepFacts> {
@@ -144,6 +147,10 @@ fn step_facts(rules: &RuleSet) -> BTreeMap<(String, String), StepFacts> {
                     max_shift,
                     keep_beyond,
                     fixed_window,
+                    from_fact: s
+                        .from
+                        .as_deref()
+                        .is_some_and(|f| f.starts_with("fact:") || f.starts_with("latest:")),
                 },
             );
         }

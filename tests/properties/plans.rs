@@ -284,12 +284,16 @@ proptest! {
         variant in 0usize..5,
     ) {
         let rules = &policy_variants()[variant];
+        let facts = step_facts(rules);
         let cal = spec.build(ep.date());
         let plan = rules.plan(&ep, &cal).unwrap();
         let moved = |t: &followup::plan::Task| !matches!(
             t.shifted,
             None | Some(ShiftReason::AnchorMoved | ShiftReason::WaitedForFact | ShiftReason::WaitEnded)
         );
+        // A task counted from a fact is in a lane of its own, one per fact.
+        let from_fact =
+            |t: &followup::plan::Task| facts[&(t.program().to_string(), t.step().to_string())].from_fact;
         for t in plan.tasks.iter().filter(|t| moved(t)) {
             for o in &plan.tasks {
                 // Tasks the rules put on one day may share it.
@@ -298,6 +302,8 @@ proptest! {
                     || o.channel() != t.channel()
                     || o.role() != t.role()
                     || o.nominal == t.nominal
+                    || from_fact(o)
+                    || from_fact(t)
                 {
                     continue;
                 }
