@@ -235,6 +235,24 @@ fn run() -> Result<String, String> {
             patients.len()
         ));
     }
+    // Two copies of the patient that give two birthdays are a data slip: which one is
+    // greeted would hang on the order of --episode.
+    let birthdays = (episodes.iter().zip(&args.episodes))
+        .filter_map(|(e, path)| Some((e.patient.birthday?, path)));
+    let mut first_birthday: Option<(chrono::NaiveDate, &std::path::PathBuf)> = None;
+    for (day, path) in birthdays {
+        match first_birthday {
+            Some((other, at)) if other != day => {
+                return Err(format!(
+                    "{}: /patient/birthday: the birthday is {day}, and {} gives {other} for the same patient: expected one birthday per patient (correct the wrong copy)",
+                    path.display(),
+                    at.display()
+                ));
+            }
+            None => first_birthday = Some((day, path)),
+            _ => {}
+        }
+    }
     let history = match &args.history {
         Some(p) => Some(
             rules

@@ -103,7 +103,9 @@ impl Patient {
     /// first episode that gives them; the tags of every copy (each once, this copy's
     /// first); the rest hours of every copy (each period once, this copy's first).
     /// Episodes of another patient are skipped. Refusals and opt-outs are
-    /// [`Patient::with_refusals_of`]'s.
+    /// [`Patient::with_refusals_of`]'s. Copies that disagree (two birthdays) are a data
+    /// slip for the host to settle: this copy's wins, else the first episode's (the
+    /// `callback_calendar` example refuses them, naming both files).
     ///
     /// ```
     /// use followup::episode::Episode;
