@@ -873,3 +873,58 @@ fn a_step_counted_from_a_call_counts_from_the_day_the_call_keeps() {
     );
     assert_eq!(dropped(&p), ["reg/day-5/R1/0 superseded day-8 2026-02-15"]);
 }
+
+/// Audit 48 A2: the calls counted from a call follow it wherever it goes, so they never
+/// bound it nor supersede it. A complaint on Tue 10 Mar 2026 at 22:31, the callback
+/// promised for Wed 11, at a clinic open on Tuesdays and Saturdays, every complaint step
+/// moving to the nearest open day within 3 days (else kept on its closed day): the
+/// promised callback cannot go back to Tue 10 (before the day it counts from) and goes to
+/// Sat 14; the first call (after hours, then Sat 14) would pass its rule day: superseded.
+/// The callbacks every 3 days count from Sat 14: 17 (Tue), 20 → Sat 21, 23 → Tue 24,
+/// 26 → Sat 28 (a tie with Tue 24, taken: the later), 29 → Tue 31 (Sat 28 is taken),
+/// 1 Apr → Sat 4 (the next one's rule day: superseded). The promised callback was
+/// superseded by the callbacks counted from it, and the complaint got no call at all.
+#[test]
+fn calls_counted_from_a_call_never_supersede_it() {
+    let rules = RuleSet::builder()
+        .builtin()
+        .source(
+            "nearest.json",
+            r#"{"format": "followup/v1", "override": "complaint",
+                "defaults": {"max_shift": "P3D", "beyond_max_shift": "keep"}, "steps": {
+                "first-call": {"closed_day": "nearest_open_day", "max_shift": null, "beyond_max_shift": null},
+                "promised-callback": {"closed_day": "nearest_open_day", "max_shift": null, "beyond_max_shift": null},
+                "until-resolved-callback": {"closed_day": "nearest_open_day", "max_shift": null, "beyond_max_shift": null}}}"#,
+        )
+        .build()
+        .unwrap();
+    let cal = Calendar::from_json(
+        "clinic.json",
+        r#"{"closed_weekdays": ["Mon", "Wed", "Thu", "Fri", "Sun"]}"#,
+    )
+    .unwrap();
+    let ep = episode(
+        r#"{"id": "C1", "event": "complaint", "at": "2026-03-10T22:31", "patient": {"id": "p"},
+            "milestones": {"promised_callback": "2026-03-11"}}"#,
+    );
+    let p = rules.plan(&ep, &cal).unwrap();
+    let days: Vec<String> = (p.tasks.iter())
+        .filter(|t| t.step() != "resolution-confirmation")
+        .take(6)
+        .map(|t| format!("{} {}", t.due, t.step()))
+        .collect();
+    assert_eq!(
+        days,
+        [
+            "2026-03-14 promised-callback",
+            "2026-03-17 until-resolved-callback",
+            "2026-03-21 until-resolved-callback",
+            "2026-03-24 until-resolved-callback",
+            "2026-03-28 until-resolved-callback",
+            "2026-03-31 until-resolved-callback",
+        ]
+    );
+    assert!(dropped(&p)
+        .iter()
+        .any(|d| d == "complaint/first-call/C1/0 superseded promised-callback 2026-03-10"));
+}

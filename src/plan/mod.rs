@@ -362,6 +362,7 @@ impl RuleSet {
             pushed_then_stopped: false,
             new_chain: false,
             placing: 0,
+            placing_step: crate::plan::task::NO_SLOT,
             chain_moved: false,
         };
         match horizon {
@@ -759,6 +760,9 @@ struct Planner<'a> {
     chain_moved: bool,
     /// The occurrence being placed: its lane ([`Step::lane_of`]).
     placing: u32,
+    /// The slot of the step being placed: the steps counted from it are no neighbours
+    /// of it (they follow it wherever it goes).
+    placing_step: u32,
     /// A later pass planned occurrences counted from one the first pass dropped: they had
     /// no neighbours of the first pass (see [`Planner::third_pass`]).
     new_chain: bool,

@@ -271,6 +271,7 @@ impl Planner<'_> {
         let mut n = *occ;
         *occ += 1;
         self.placing = n;
+        self.placing_step = step.info.slot;
         if let Some((from, until)) = self.horizon {
             // Patient-level occurrences are numbered by their day (YYYYMMDD): stable
             // whatever the horizon.

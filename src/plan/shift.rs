@@ -258,7 +258,10 @@ impl Planner<'_> {
             return gap;
         }
         let mut next: Option<(NaiveDate, u32)> = None;
-        for n in (self.first_pass.iter()).filter(|n| n.channel == channel && n.lane == lane) {
+        let own = |slot: u32| self.counts_from_placing(slot);
+        for n in (self.first_pass.iter())
+            .filter(|n| n.channel == channel && n.lane == lane && !own(n.slot))
+        {
             if n.nominal < nominal {
                 gap.lo = max_opt(gap.lo, n.nominal.succ_opt());
             } else if n.nominal > nominal && next.is_none_or(|(d, _)| n.nominal < d) {
@@ -269,7 +272,9 @@ impl Planner<'_> {
             gap.hi = d.pred_opt();
             gap.next = Some(step);
         }
-        for t in (self.placed.iter()).filter(|t| t.channel == channel && t.lane == lane) {
+        for t in
+            (self.placed.iter()).filter(|t| t.channel == channel && t.lane == lane && !own(t.slot))
+        {
             if t.nominal < nominal {
                 gap.lo = max_opt(gap.lo, t.due.succ_opt());
             } else if t.nominal > nominal {
@@ -277,6 +282,34 @@ impl Planner<'_> {
             }
         }
         gap
+    }
+
+    /// True when the step in `slot` counts from the step being placed, directly or through
+    /// others: it follows it wherever it goes, so it neither bounds nor supersedes it (a
+    /// promised callback was superseded by the callbacks counted from it, and none of
+    /// them was planned).
+    fn counts_from_placing(&self, slot: u32) -> bool {
+        let root = self.placing_step;
+        if slot == root {
+            return false;
+        }
+        let Some(program) = self.rules.programs.get(self.program_index) else {
+            return false;
+        };
+        let mut step = program.steps.iter().find(|s| s.info.slot == slot);
+        // A chain is at most as long as the program.
+        for _ in 0..program.steps.len() {
+            match step.map(|s| &s.anchor) {
+                Some(crate::compile::Anchor::Step(j)) => {
+                    step = program.steps.get(*j);
+                    if step.is_some_and(|s| s.info.slot == root) {
+                        return true;
+                    }
+                }
+                _ => return false,
+            }
+        }
+        false
     }
 
     /// The ends of [`Planner::gap`]: `(lo, hi)`.
@@ -310,12 +343,20 @@ impl Planner<'_> {
         if self.lanes.active {
             return self.lanes.taken((channel, lane), day, other);
         }
-        self.placed
-            .iter()
-            .any(|t| t.channel == channel && t.lane == lane && t.due == day && other(t.nominal))
-            || (self.first_pass.iter()).any(|n| {
-                n.channel == channel && n.lane == lane && n.fixed == Some(day) && other(n.nominal)
-            })
+        let own = |slot: u32| self.counts_from_placing(slot);
+        self.placed.iter().any(|t| {
+            t.channel == channel
+                && t.lane == lane
+                && t.due == day
+                && other(t.nominal)
+                && !own(t.slot)
+        }) || (self.first_pass.iter()).any(|n| {
+            n.channel == channel
+                && n.lane == lane
+                && n.fixed == Some(day)
+                && other(n.nominal)
+                && !own(n.slot)
+        })
     }
 
     /// The first day `way` finds from `from` (`from` itself excluded) on which `channel`
