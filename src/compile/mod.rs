@@ -169,8 +169,10 @@ pub(crate) fn compile_program_with(
         .flat_map(|s| std::iter::once(&s.info).chain(s.derived.each()))
         .filter_map(|i| i.templates.as_ref())
         .fold(0, |bits, t| bits | t.visits);
+    let chained = order.iter().any(|s| matches!(s.anchor, Anchor::Step(_)));
     Ok(Program {
         visits,
+        chained,
         ranks: (0, 0),
         id: def.id.as_str().into(),
         patient_scope: def.scope == crate::model::Scope::Patient,

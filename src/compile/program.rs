@@ -30,6 +30,8 @@ pub(crate) struct Program {
     /// The ranks of its steps, first and last ([`TaskInfo::rank`]: a program's steps
     /// rank next to each other), set when the rule set is finished.
     pub ranks: (u32, u32),
+    /// A step is counted from another (a chain).
+    pub chained: bool,
 }
 
 /// What a refusal does to the program's later tasks.

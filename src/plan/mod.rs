@@ -363,6 +363,7 @@ impl RuleSet {
             new_chain: false,
             placing: 0,
             placing_step: crate::plan::task::NO_SLOT,
+            chains: false,
             chain_moved: false,
         };
         match horizon {
@@ -763,6 +764,8 @@ struct Planner<'a> {
     /// The slot of the step being placed: the steps counted from it are no neighbours
     /// of it (they follow it wherever it goes).
     placing_step: u32,
+    /// The program being planned has a step counted from another.
+    chains: bool,
     /// A later pass planned occurrences counted from one the first pass dropped: they had
     /// no neighbours of the first pass (see [`Planner::third_pass`]).
     new_chain: bool,
@@ -860,6 +863,7 @@ impl Planner<'_> {
         self.pushed_then_stopped = false;
         self.new_chain = false;
         self.chain_moved = false;
+        self.chains = program.chained;
         let marks = (tasks, dropped, ignored, explained);
         self.program(program)?;
         if self.shifted == 0

@@ -290,7 +290,7 @@ impl Planner<'_> {
     /// them was planned).
     fn counts_from_placing(&self, slot: u32) -> bool {
         let root = self.placing_step;
-        if slot == root {
+        if !self.chains || slot == root {
             return false;
         }
         let Some(program) = self.rules.programs.get(self.program_index) else {
