@@ -295,25 +295,30 @@ fn a_key_given_twice_in_an_override_is_refused_at_the_second() {
     );
 }
 
-/// Audit 44: a step an earlier override switched off, named by a later one, is said to be
-/// switched off, and by which file (it was "no step … did you mean \"month-1-call\"?").
-#[test]
-fn a_step_switched_off_before_is_named_with_the_override_that_did_it() {
-    let err = RuleSet::builder()
+/// The error of the built-in rules with `clinic.json` switching the laser program's
+/// month-6 call off, then `branch.json` (`text`).
+fn after_month_6_off(text: &str) -> String {
+    RuleSet::builder()
         .builtin()
         .source(
             "clinic.json",
             r#"{"format": "followup/v1", "override": "laser-aftercare",
                 "steps": {"month-6-call": {"enabled": false}}}"#,
         )
-        .source(
-            "branch.json",
-            r#"{"format": "followup/v1", "override": "laser-aftercare",
-  "steps": {"month-6-call": {"enabled": true}}}"#,
-        )
+        .source("branch.json", text)
         .build()
         .expect_err("refused")
-        .to_string();
+        .to_string()
+}
+
+/// Audit 44: a step an earlier override switched off, named by a later one, is said to be
+/// switched off, and by which file (it was "no step … did you mean \"month-1-call\"?").
+#[test]
+fn a_step_switched_off_before_is_named_with_the_override_that_did_it() {
+    let err = after_month_6_off(
+        r#"{"format": "followup/v1", "override": "laser-aftercare",
+  "steps": {"month-6-call": {"enabled": true}}}"#,
+    );
     assert_eq!(
         err,
         "branch.json: /steps/month-6-call (line 2, column 29): step \"month-6-call\" of program \"laser-aftercare\" was switched off by the override in clinic.json: expected a step in effect (day-1-call, day-3-call, day-6-call, month-1-call, month-3-call, month-3-further-needs, further-needs-call); to bring it back, leave it on there, or add it again with \"add_steps\""
@@ -325,21 +330,10 @@ fn a_step_switched_off_before_is_named_with_the_override_that_did_it() {
 /// following that would have moved a month-6 step to month 1).
 #[test]
 fn a_step_counted_from_a_switched_off_step_is_told_so() {
-    let err = RuleSet::builder()
-        .builtin()
-        .source(
-            "clinic.json",
-            r#"{"format": "followup/v1", "override": "laser-aftercare",
-                "steps": {"month-6-call": {"enabled": false}}}"#,
-        )
-        .source(
-            "branch.json",
-            r#"{"format": "followup/v1", "override": "laser-aftercare", "add_steps": [
+    let err = after_month_6_off(
+        r#"{"format": "followup/v1", "override": "laser-aftercare", "add_steps": [
   {"id": "month-7-sms", "from": "month-6-call", "offset": "P1M", "channel": "sms", "title": {"zh": "七", "en": "7"}}]}"#,
-        )
-        .build()
-        .expect_err("refused")
-        .to_string();
+    );
     assert_eq!(
         err,
         "branch.json: /add_steps/0/from (line 2, column 33): step \"month-6-call\" of program \"laser-aftercare\" was switched off by the override in clinic.json: expected a step in effect to count from; to count from it, leave it on there, or add it again with \"add_steps\""

@@ -5,6 +5,15 @@
 use crate::support::{dropped, episode, lines};
 use followup::{calendar::Calendar, rules::RuleSet};
 
+/// The built-in rules and one more text (an override), named `name`.
+fn builtin_and(name: &str, text: &str) -> RuleSet {
+    RuleSet::builder()
+        .builtin()
+        .source(name.to_string(), text.to_string())
+        .build()
+        .unwrap()
+}
+
 fn rules(step: &str) -> RuleSet {
     crate::support::one_program(
         "t",
@@ -622,17 +631,13 @@ fn two_requests_on_two_evenings_get_two_resolutions() {
 /// by the property test of lanes on 6 December).
 #[test]
 fn callbacks_the_first_pass_never_planned_keep_the_lane_order() {
-    let rules = RuleSet::builder()
-        .builtin()
-        .source(
-            "next-open-day.json",
-            r#"{"format": "followup/v1", "override": "complaint", "steps": {
+    let rules = builtin_and(
+        "next-open-day.json",
+        r#"{"format": "followup/v1", "override": "complaint", "steps": {
                 "first-call": {"closed_day": "next_open_day", "max_shift": null},
                 "promised-callback": {"closed_day": "next_open_day", "max_shift": null},
                 "until-resolved-callback": {"closed_day": "next_open_day", "max_shift": null}}}"#,
-        )
-        .build()
-        .unwrap();
+    );
     let cal = Calendar::from_json(
         "sundays.json",
         r#"{"closed_weekdays": ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]}"#,
@@ -707,13 +712,7 @@ fn a_reminder_of_a_visit_beyond_the_calendar_may_still_move() {
 ///   by the dropped day-3 call: the first call came on day 6).
 #[test]
 fn a_call_is_not_superseded_by_a_call_the_plan_does_not_keep() {
-    let with = |name: &str, text: &str| {
-        RuleSet::builder()
-            .builtin()
-            .source(name.to_string(), text.to_string())
-            .build()
-            .unwrap()
-    };
+    let with = builtin_and;
     let rules = with(
         "next.json",
         r#"{"format": "followup/v1", "override": "complaint", "steps": {
@@ -779,16 +778,12 @@ fn a_call_is_not_superseded_by_a_call_the_plan_does_not_keep() {
 /// goes back to Wed 23 Dec, after the recovery (it went to 4 Jan, past its `expires`).
 #[test]
 fn a_call_whose_awaited_fact_came_is_not_moved_past_its_expiry() {
-    let rules = RuleSet::builder()
-        .builtin()
-        .source(
-            "next.json",
-            r#"{"format": "followup/v1", "override": "laser-aftercare", "steps": {
+    let rules = builtin_and(
+        "next.json",
+        r#"{"format": "followup/v1", "override": "laser-aftercare", "steps": {
                 "further-needs-call": {"closed_day": "next_open_day", "max_shift": null,
                                        "beyond_max_shift": null}}}"#,
-        )
-        .build()
-        .unwrap();
+    );
     let closed: Vec<String> = (24..=31)
         .map(|d| format!("\"2026-12-{d}\""))
         .chain((1..=3).map(|d| format!("\"2027-01-0{d}\"")))
@@ -886,18 +881,14 @@ fn a_step_counted_from_a_call_counts_from_the_day_the_call_keeps() {
 /// superseded by the callbacks counted from it, and the complaint got no call at all.
 #[test]
 fn calls_counted_from_a_call_never_supersede_it() {
-    let rules = RuleSet::builder()
-        .builtin()
-        .source(
-            "nearest.json",
-            r#"{"format": "followup/v1", "override": "complaint",
+    let rules = builtin_and(
+        "nearest.json",
+        r#"{"format": "followup/v1", "override": "complaint",
                 "defaults": {"max_shift": "P3D", "beyond_max_shift": "keep"}, "steps": {
                 "first-call": {"closed_day": "nearest_open_day", "max_shift": null, "beyond_max_shift": null},
                 "promised-callback": {"closed_day": "nearest_open_day", "max_shift": null, "beyond_max_shift": null},
                 "until-resolved-callback": {"closed_day": "nearest_open_day", "max_shift": null, "beyond_max_shift": null}}}"#,
-        )
-        .build()
-        .unwrap();
+    );
     let cal = Calendar::from_json(
         "clinic.json",
         r#"{"closed_weekdays": ["Mon", "Wed", "Thu", "Fri", "Sun"]}"#,

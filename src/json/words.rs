@@ -22,12 +22,7 @@ pub(super) fn plain(message: &str) -> String {
     if let Some(rest) = message.strip_prefix("unknown variant `")
         && let Some((value, known)) = rest.split_once("`, expected ")
     {
-        let known: Vec<&str> = known
-            .trim_start_matches("one of ")
-            .split(['`', ','])
-            .map(|s| s.trim())
-            .filter(|s| !s.is_empty() && *s != "or")
-            .collect();
+        let known = listed(known);
         let hint = crate::vocabulary::nearest(value, &known)
             .map(|n| format!("; did you mean {n:?}?"))
             .unwrap_or_default();
@@ -39,12 +34,7 @@ pub(super) fn plain(message: &str) -> String {
     if let Some(rest) = message.strip_prefix("unknown field `")
         && let Some((field, known)) = rest.split_once("`, expected ")
     {
-        let known: Vec<&str> = known
-            .trim_start_matches("one of ")
-            .split(['`', ','])
-            .map(|s| s.trim())
-            .filter(|s| !s.is_empty() && *s != "or")
-            .collect();
+        let known = listed(known);
         if let Some(near) = crate::vocabulary::nearest(field, &known) {
             return format!("{message}; did you mean {near:?}?");
         }
@@ -87,6 +77,16 @@ pub(super) fn plain(message: &str) -> String {
         _ => return message.to_string(),
     };
     fixed.to_string()
+}
+
+/// The names serde lists after "expected" (`` one of `a`, `b` `` or `` `a` or `b` ``).
+fn listed(known: &str) -> Vec<&str> {
+    known
+        .trim_start_matches("one of ")
+        .split(['`', ','])
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty() && *s != "or")
+        .collect()
 }
 
 /// What serde expected, in words.

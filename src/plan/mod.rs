@@ -816,6 +816,20 @@ pub(super) struct Neighbour {
     pub slot: u32,
 }
 
+impl Neighbour {
+    /// A task a pass placed, as the next pass sees it: its day fixed unless the calendar
+    /// moved it.
+    fn of(t: &Placement) -> Neighbour {
+        Neighbour {
+            channel: t.channel,
+            lane: t.lane,
+            nominal: t.nominal,
+            fixed: (!t.by_calendar).then_some(t.due),
+            slot: t.slot,
+        }
+    }
+}
+
 /// One anchor date of a step: its day, the time of the moment it stands for (the event,
 /// a fact) and, when it is a visit whose default day moved, the day it moved from.
 #[derive(Debug, Clone, Copy)]
@@ -878,15 +892,7 @@ impl Planner<'_> {
             self.name_superseders(program, dropped);
             return Ok(());
         }
-        self.first_pass = (self.placed.iter())
-            .map(|t| Neighbour {
-                channel: t.channel,
-                lane: t.lane,
-                nominal: t.nominal,
-                fixed: (!t.by_calendar).then_some(t.due),
-                slot: t.slot,
-            })
-            .collect();
+        self.first_pass = self.placed.iter().map(Neighbour::of).collect();
         self.first_pass.append(&mut self.unplaced);
         self.first_anchors = std::mem::take(&mut self.anchors);
         let mut planned = self.pass_again(program, marks);
@@ -940,13 +946,7 @@ impl Planner<'_> {
         };
         let placed = (self.placed.iter())
             .filter(|t| !known(&self.first_pass, t.slot, t.nominal))
-            .map(|t| Neighbour {
-                channel: t.channel,
-                lane: t.lane,
-                nominal: t.nominal,
-                fixed: (!t.by_calendar).then_some(t.due),
-                slot: t.slot,
-            });
+            .map(Neighbour::of);
         let unplaced = (self.unplaced.iter())
             .filter(|u| !known(&self.first_pass, u.slot, u.nominal))
             .cloned();
@@ -993,13 +993,7 @@ impl Planner<'_> {
 
     /// The tasks this pass placed and the occurrences it could not, as neighbours.
     fn neighbours_of_this_pass(&self) -> Vec<Neighbour> {
-        let placed = self.placed.iter().map(|t| Neighbour {
-            channel: t.channel,
-            lane: t.lane,
-            nominal: t.nominal,
-            fixed: (!t.by_calendar).then_some(t.due),
-            slot: t.slot,
-        });
+        let placed = self.placed.iter().map(Neighbour::of);
         placed.chain(self.unplaced.iter().cloned()).collect()
     }
 

@@ -21,6 +21,17 @@ fn visited_lead(id: &str, patient: &str) -> followup::episode::Episode {
         .unwrap()
 }
 
+/// A laser treatment on Mon 2 Mar 2026 at 10:00 (episode `ep-1`, patient `p-1`).
+fn laser_of_2_march() -> followup::episode::Episode {
+    builtin()
+        .read_episode(
+            "ep",
+            r#"{"id": "ep-1", "event": "procedure", "at": "2026-03-02T10:00",
+                "attributes": {"category": "laser"}, "patient": {"id": "p-1"}}"#,
+        )
+        .unwrap()
+}
+
 /// `p` lists `line` (`id reason detail nominal`) among its dropped occurrences.
 #[track_caller]
 fn assert_dropped(p: &Plan, line: &str) {
@@ -134,13 +145,7 @@ fn one_call_on_two_ids(copy: &str) {
 #[test]
 fn an_outcome_on_an_attempt_not_made_brings_back_no_dropped_call() {
     let rules = builtin();
-    let laser = rules
-        .read_episode(
-            "ep",
-            r#"{"id": "ep-1", "event": "procedure", "at": "2026-03-02T10:00",
-                "attributes": {"category": "laser"}, "patient": {"id": "p-1"}}"#,
-        )
-        .unwrap();
+    let laser = laser_of_2_march();
     let h = history(
         r#"{"outcomes": [
             {"task": "laser-aftercare/day-3-call/ep-1/0", "outcome": "declined", "at": "2026-03-05T10:00"},
@@ -226,13 +231,7 @@ fn an_abnormal_recovery_calls_no_one_who_opted_out_or_refused() {
             "plastic-aftercare/dressing-change-reception/ep-3/0/abnormal-contact opted_out phone 2026-03-04",
         ]
     );
-    let laser = rules
-        .read_episode(
-            "ep",
-            r#"{"id": "ep-1", "event": "procedure", "at": "2026-03-02T10:00",
-                "attributes": {"category": "laser"}, "patient": {"id": "p-1"}}"#,
-        )
-        .unwrap();
+    let laser = laser_of_2_march();
     let h = history(
         r#"{"outcomes": [
             {"task": "laser-aftercare/day-3-call/ep-1/0", "outcome": "declined", "at": "2026-03-05T10:00"},
@@ -257,13 +256,7 @@ fn an_abnormal_recovery_calls_no_one_who_opted_out_or_refused() {
 #[test]
 fn an_outcome_before_the_recovery_that_brings_the_call_is_ignored() {
     let rules = builtin();
-    let laser = rules
-        .read_episode(
-            "ep",
-            r#"{"id": "ep-1", "event": "procedure", "at": "2026-03-02T10:00",
-                "attributes": {"category": "laser"}, "patient": {"id": "p-1"}}"#,
-        )
-        .unwrap();
+    let laser = laser_of_2_march();
     let h = history(
         r#"{"outcomes": [
             {"task": "laser-aftercare/day-1-call/ep-1/0", "outcome": "abnormal_recovery", "at": "2026-03-03T15:00"},
@@ -434,13 +427,7 @@ fn a_refusal_before_the_horizon_of_greetings_still_holds() {
 #[test]
 fn a_refusal_on_a_mistyped_task_is_a_refusal_not_ignored() {
     let rules = builtin();
-    let laser = rules
-        .read_episode(
-            "ep",
-            r#"{"id": "ep-1", "event": "procedure", "at": "2026-03-02T10:00",
-                "attributes": {"category": "laser"}, "patient": {"id": "p-1"}}"#,
-        )
-        .unwrap();
+    let laser = laser_of_2_march();
     let h = one_outcome(
         "laser-aftercare/day-3-callx/ep-1/0",
         "declined",
