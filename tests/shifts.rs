@@ -2,7 +2,7 @@
 //! `nearest_open_day`, `after_event` — and the call desk's own days, on small rules
 //! written for each case. Days counted by hand: 2 Mar 2026 is a Monday.
 
-use crate::support::{dropped, episode, lines};
+use crate::support::{dropped, episode, lines, lines_with};
 use followup::{calendar::Calendar, rules::RuleSet};
 
 /// The built-in rules and one more text (an override), named `name`.
@@ -918,4 +918,71 @@ fn calls_counted_from_a_call_never_supersede_it() {
     assert!(dropped(&p)
         .iter()
         .any(|d| d == "complaint/first-call/C1/0 superseded promised-callback 2026-03-10"));
+}
+
+/// Audit 50: a call the plan drops is not a neighbour of the next pass, and comes back
+/// dropped as it was, nor is a call it superseded forgotten with it.
+/// - A complaint on Tue 17 Feb 2026 at 20:45, its callback promised for Fri 20 (moving to
+///   the next open day within 3 days, else kept), resolved on Sun 22 at 15:20, at a clinic
+///   open on Mondays only: the promised callback would be on Mon 23, after the
+///   resolution: `stopped`; the first call (after hours, next open day Mon 23) is kept on
+///   Mon 23 (the promised callback came back on its closed Friday, before it).
+/// - A phone lead who did not come on Wed 4 Nov 2026 at 19:30, at a clinic open on
+///   Mondays and Wednesdays, the first follow-up moving within 3 days (else kept), the
+///   second allowed no move (else dropped): the second follow-up (Sun 8) is dropped; the
+///   first (Sat 7) takes Mon 9; the no-show call (after hours, Mon 9) would pass its rule
+///   day: superseded by it (the first follow-up stayed on its closed Saturday).
+#[test]
+fn a_call_the_plan_drops_comes_back_dropped_and_leaves_what_it_superseded() {
+    let rules = builtin_and(
+        "complaint.json",
+        r#"{"format": "followup/v1", "override": "complaint", "steps": {
+            "first-call": {"closed_day": "next_open_day"},
+            "promised-callback": {"closed_day": "next_open_day", "max_shift": "P3D",
+                                  "beyond_max_shift": "keep"}}}"#,
+    );
+    let mondays = Calendar::from_json(
+        "clinic.json",
+        r#"{"closed_weekdays": ["Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]}"#,
+    )
+    .unwrap();
+    let ep = episode(
+        r#"{"id": "k", "event": "complaint", "at": "2026-02-17T20:45", "patient": {"id": "p"},
+            "milestones": {"promised_callback": "2026-02-20"},
+            "facts": [{"kind": "complaint_resolved", "at": "2026-02-22T15:20"}]}"#,
+    );
+    let p = rules.plan(&ep, &mondays).unwrap();
+    assert_eq!(
+        lines(&p)[0],
+        "2026-02-23 first-call phone customer_service <- 2026-02-17 (closed_weekday)"
+    );
+    assert!(dropped(&p)
+        .contains(&"complaint/promised-callback/k/0 stopped complaint_resolved 2026-02-20".into()));
+    let rules = builtin_and(
+        "presales.json",
+        r#"{"format": "followup/v1", "override": "presales", "steps": {
+            "first-follow-up": {"max_shift": "P3D", "beyond_max_shift": "keep"},
+            "second-follow-up": {"max_shift": "P0D", "beyond_max_shift": "drop"}}}"#,
+    );
+    let cal = Calendar::from_json(
+        "clinic.json",
+        r#"{"closed_weekdays": ["Tue", "Thu", "Fri", "Sat", "Sun"]}"#,
+    )
+    .unwrap();
+    let ep = episode(
+        r#"{"id": "n", "event": "consultation", "at": "2026-11-04T19:30", "patient": {"id": "p"},
+            "attributes": {"outcome": "no_show", "source": "phone"}}"#,
+    );
+    let p = rules.plan(&ep, &cal).unwrap();
+    assert_eq!(
+        lines_with(&p, "follow-up"),
+        ["2026-11-09 first-follow-up phone consultant <- 2026-11-07 (closed_weekday)"]
+    );
+    assert_eq!(
+        crate::support::dropped_with(&p, "presales/"),
+        [
+            "presales/no-show-call/n/0 superseded first-follow-up 2026-11-04",
+            "presales/second-follow-up/n/0 beyond_max_shift closed_weekday 2026-11-08",
+        ]
+    );
 }

@@ -364,6 +364,7 @@ impl RuleSet {
             placing: 0,
             placing_step: crate::plan::task::NO_SLOT,
             chains: false,
+            forgotten: Vec::new(),
             chain_moved: false,
         };
         match horizon {
@@ -766,6 +767,10 @@ struct Planner<'a> {
     placing_step: u32,
     /// The program being planned has a step counted from another.
     chains: bool,
+    /// The occurrences a pass did not keep and the next pass plans without as
+    /// neighbours (see [`Planner::forget_unkept_superseders`]): dropped again as they
+    /// were, before they can take a day from the call they no longer hold off.
+    forgotten: Vec<(u32, NaiveDate, DropReason, Option<Arc<str>>)>,
     /// A later pass planned occurrences counted from one the first pass dropped: they had
     /// no neighbours of the first pass (see [`Planner::third_pass`]).
     new_chain: bool,
@@ -878,6 +883,7 @@ impl Planner<'_> {
         self.new_chain = false;
         self.chain_moved = false;
         self.chains = program.chained;
+        self.forgotten.clear();
         let marks = (tasks, dropped, ignored, explained);
         self.program(program)?;
         if self.shifted == 0
@@ -1011,6 +1017,17 @@ impl Planner<'_> {
                 .iter()
                 .any(|t| t.slot == slot && t.nominal == nominal)
         };
+        // A neighbour superseded in its turn may come back once what superseded it is
+        // forgotten: it stays (audit 50: a first follow-up superseded by a second one
+        // dropped for its `max_shift` was forgotten with it).
+        let drops = self.plan.dropped.get(dropped_from..).unwrap_or_default();
+        let superseded = |slot: u32, nominal: NaiveDate| {
+            drops.iter().any(|d| {
+                d.reason == DropReason::Superseded
+                    && d.nominal == Some(nominal)
+                    && matches!(d.what, dropped::What::Rules(s, None) if s == slot)
+            })
+        };
         let mut forget: Vec<(u32, NaiveDate)> = Vec::new();
         for d in self.plan.dropped.get(dropped_from..).unwrap_or_default() {
             let (DropReason::Superseded, dropped::What::Rules(slot, None), Some(nominal)) =
@@ -1033,6 +1050,7 @@ impl Planner<'_> {
                 if later(n.channel, n.lane, n.nominal)
                     && next_kept.is_none_or(|k| n.nominal < k)
                     && !kept(&self.placed, n.slot, n.nominal)
+                    && !superseded(n.slot, n.nominal)
                 {
                     forget.push((n.slot, n.nominal));
                 }
@@ -1041,9 +1059,32 @@ impl Planner<'_> {
         if forget.is_empty() {
             return false;
         }
+        // As they were dropped: the next pass drops them again, before they can take a
+        // day from the call they no longer hold off (audit 50: a promised callback a
+        // resolution stopped on the reopening day came back on its closed rule day).
+        for d in self.plan.dropped.get(dropped_from..).unwrap_or_default() {
+            if let (dropped::What::Rules(slot, None), Some(nominal)) = (&d.what, d.nominal)
+                && forget.contains(&(*slot, nominal))
+            {
+                (self.forgotten).push((*slot, nominal, d.reason, d.detail.clone()));
+            }
+        }
         self.first_pass
             .retain(|n| !forget.contains(&(n.slot, n.nominal)));
         true
+    }
+
+    /// How a forgotten occurrence (`slot`, `nominal`) was dropped, if it was.
+    #[cold]
+    #[inline(never)]
+    fn forgotten_drop(
+        &self,
+        slot: u32,
+        nominal: NaiveDate,
+    ) -> Option<(DropReason, Option<Arc<str>>)> {
+        (self.forgotten.iter())
+            .find(|(s, n, ..)| *s == slot && *n == nominal)
+            .map(|(_, _, reason, detail)| (*reason, detail.clone()))
     }
 
     /// True when the second pass planned occurrences counted from one the first pass

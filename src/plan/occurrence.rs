@@ -322,6 +322,13 @@ impl Planner<'_> {
             return Ok(());
         }
         let expires_by_rule = self.expires(step, anchor, rule_day);
+        if !self.forgotten.is_empty()
+            && let Some((reason, detail)) = self.forgotten_drop(step.info.slot, nominal)
+        {
+            self.drop(program, step, n, Some(nominal), reason, detail);
+            self.anchors.push(None);
+            return Ok(());
+        }
         let placed = match self.place(step, anchor, (rule_day, nominal), expires_by_rule) {
             shift::Placed::Day(d, reason) => {
                 if let (None, true) = (reason, self.tracing())
