@@ -986,3 +986,41 @@ fn a_call_the_plan_drops_comes_back_dropped_and_leaves_what_it_superseded() {
         ]
     );
 }
+
+/// Audit 51: a `superseded` drop names the next call of its lane the plan keeps. A
+/// plastic outpatient on Fri 2 Oct 2026 at a clinic closed 3-8 Oct, the day-1 and day-3
+/// calls moving to the next open day (within 7 days, else kept): the day-6 call keeps
+/// Fri 9 Oct; the day-3 call (5 Oct) could only go there: superseded by it; the day-1
+/// call (3 Oct) too — by the day-6 call, the next call kept (it named the day-3 call,
+/// itself dropped).
+#[test]
+fn a_superseded_call_names_the_next_call_kept() {
+    let rules = builtin_and(
+        "calls.json",
+        r#"{"format": "followup/v1", "override": "plastic-aftercare", "steps": {
+            "day-1-call": {"closed_day": "next_open_day", "max_shift": "P7D", "beyond_max_shift": "keep"},
+            "day-3-call": {"closed_day": "next_open_day", "max_shift": "P7D", "beyond_max_shift": "keep"}}}"#,
+    );
+    let closed: Vec<String> = (3..=8).map(|d| format!("\"2026-10-0{d}\"")).collect();
+    let cal = Calendar::from_json(
+        "clinic.json",
+        &format!(r#"{{"closed_dates": [{}]}}"#, closed.join(", ")),
+    )
+    .unwrap();
+    let ep = episode(
+        r#"{"id": "S", "event": "procedure", "at": "2026-10-02T10:00", "patient": {"id": "p"},
+            "attributes": {"category": "plastic", "setting": "outpatient"}}"#,
+    );
+    let p = rules.plan(&ep, &cal).unwrap();
+    assert_eq!(
+        crate::support::dropped_with(&p, "-call/"),
+        [
+            "plastic-aftercare/day-1-call/S/0 superseded day-6-call 2026-10-03",
+            "plastic-aftercare/day-3-call/S/0 superseded day-6-call 2026-10-05",
+        ]
+    );
+    assert_eq!(
+        lines_with(&p, "day-6-call"),
+        ["2026-10-09 day-6-call phone customer_service <- 2026-10-08 (closed_date)"]
+    );
+}

@@ -1123,8 +1123,11 @@ impl Planner<'_> {
             let Some(d) = self.plan.dropped.get(i) else {
                 break;
             };
-            let (DropReason::Superseded, dropped::What::Rules(slot, None), Some(nominal), None) =
-                (d.reason, &d.what, d.nominal, &d.detail)
+            // Every `superseded` drop, named or not: the call named in a pass may have
+            // been dropped in its turn (audit 51: a day-1 call named the day-3 call the
+            // day-6 call superseded); the next kept call of its lane is what supersedes it.
+            let (DropReason::Superseded, dropped::What::Rules(slot, None), Some(nominal)) =
+                (d.reason, &d.what, d.nominal)
             else {
                 continue;
             };
@@ -1155,6 +1158,7 @@ impl Planner<'_> {
             return;
         };
         d.reason = DropReason::Expired;
+        d.detail = None;
         if tracing {
             let id = d.id();
             self.why_also(&id, || {
