@@ -687,12 +687,24 @@ impl Planner<'_> {
             (verdict, expires) = self.until(program, m, (verdict, expires), judged, due);
         }
         match verdict {
-            Some((reason, _)) if recorded => self.why(|| {
-                format!(
-                    "{} before it, but the history records it: kept",
-                    reason_name(reason)
-                )
-            }),
+            Some((reason, _)) if recorded => {
+                self.why(|| {
+                    format!(
+                        "{} before it, but the history records it: kept",
+                        reason_name(reason)
+                    )
+                });
+                // Kept: its lane keeps its order around it, as around any task kept (a
+                // day-1 call passed the recorded day-3 call's rule day).
+                self.place_done(super::Placement {
+                    channel: step.info.channel,
+                    lane: step.lane_of(n),
+                    nominal,
+                    due,
+                    by_calendar: shift::by_calendar(shifted),
+                    slot: step.info.slot,
+                });
+            }
             Some((reason, detail)) if !recorded => {
                 // A staff-picked task is judged to the end of its window, wherever its
                 // day: no other day would keep it.

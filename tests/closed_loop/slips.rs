@@ -573,3 +573,44 @@ fn an_unanswered_try_on_a_stopped_call_is_reported_not_reopened() {
         ["plan-611/day-45-call/ep-p2/0 no_answer 2026-04-24 10:00:00 dropped #1"]
     );
 }
+
+/// Found by the property "one outcome changes only its tasks": a call the history records
+/// after a refusal is kept, and its lane keeps its order around it. A plastic inpatient
+/// on Mon 21 Oct 2013 at a clinic open on Fridays and Saturdays only; a refusal recorded
+/// on the ward visit on Sat 26 Oct at 05:10; an abnormal recovery recorded on the day-3
+/// call on Mon 28 Oct. The day-3 call (Thu 24, closed) takes Fri 25, its nearest open
+/// day; the day-1 call (Tue 22) could only go to Fri 25 too, past the day-3 call's rule
+/// day: superseded, as without the record (it took Fri 25, and the day-3 call Sat 26,
+/// out of order: the recorded call, kept by its record past the refusal, was left out of
+/// the lane's order).
+#[test]
+fn a_call_recorded_after_a_refusal_keeps_its_lane_in_order() {
+    let rules = builtin();
+    let ep = rules
+        .read_episode(
+            "ep",
+            r#"{"id": "t", "event": "procedure", "at": "2013-10-21T00:00",
+                "attributes": {"category": "plastic", "setting": "inpatient"}, "patient": {"id": "x"}}"#,
+        )
+        .unwrap();
+    let cal = Calendar::from_json(
+        "clinic.json",
+        r#"{"closed_weekdays": ["Mon", "Tue", "Wed", "Thu", "Sun"]}"#,
+    )
+    .unwrap();
+    let refusal = r#"{"task": "plastic-aftercare/ward-visit/t/0", "outcome": "declined", "at": "2013-10-26T05:10"}"#;
+    let recorded = r#"{"task": "plastic-aftercare/day-3-call/t/0", "outcome": "abnormal_recovery", "at": "2013-10-28T10:16"}"#;
+    for outcomes in [refusal.to_string(), format!("{refusal}, {recorded}")] {
+        let h = history(&format!(r#"{{"outcomes": [{outcomes}]}}"#));
+        let p = rules.plan_with(&ep, &h, &cal).unwrap();
+        let day3: Vec<String> = (p.tasks.iter())
+            .filter(|t| t.id() == "plastic-aftercare/day-3-call/t/0")
+            .map(|t| t.due.to_string())
+            .collect();
+        assert_eq!(day3, ["2013-10-25"], "{outcomes}");
+        assert_dropped(
+            &p,
+            "plastic-aftercare/day-1-call/t/0 superseded day-3-call 2013-10-22",
+        );
+    }
+}
