@@ -686,6 +686,14 @@ impl Planner<'_> {
         if let Some(m) = step.until {
             (verdict, expires) = self.until(program, m, (verdict, expires), judged, due);
         }
+        let placement = super::Placement {
+            channel: step.info.channel,
+            lane: step.lane_of(n),
+            nominal,
+            due,
+            by_calendar: shift::by_calendar(shifted),
+            slot: step.info.slot,
+        };
         match verdict {
             Some((reason, _)) if recorded => {
                 self.why(|| {
@@ -696,14 +704,7 @@ impl Planner<'_> {
                 });
                 // Kept: its lane keeps its order around it, as around any task kept (a
                 // day-1 call passed the recorded day-3 call's rule day).
-                self.place_done(super::Placement {
-                    channel: step.info.channel,
-                    lane: step.lane_of(n),
-                    nominal,
-                    due,
-                    by_calendar: shift::by_calendar(shifted),
-                    slot: step.info.slot,
-                });
+                self.place_done(placement);
             }
             Some((reason, detail)) if !recorded => {
                 // A staff-picked task is judged to the end of its window, wherever its
@@ -724,14 +725,7 @@ impl Planner<'_> {
             }
             Some(_) => {}
             // The rules alone keep it: shifted tasks keep clear of it.
-            None => self.place_done(super::Placement {
-                channel: step.info.channel,
-                lane: step.lane_of(n),
-                nominal,
-                due,
-                by_calendar: shift::by_calendar(shifted),
-                slot: step.info.slot,
-            }),
+            None => self.place_done(placement),
         }
 
         if !matches!(
