@@ -5,6 +5,39 @@
 use crate::support::{dropped, episode, lines, lines_with};
 use followup::{calendar::Calendar, rules::RuleSet};
 
+/// A clinic's calendar (`clinic.json`) from its JSON.
+fn clinic(json: &str) -> Calendar {
+    Calendar::from_json("clinic.json", json).unwrap()
+}
+
+/// A clinic closed from `first` to `last`, both included, and open every other day.
+fn closed_from(first: &str, last: &str) -> Calendar {
+    let (first, last): (chrono::NaiveDate, chrono::NaiveDate) =
+        (first.parse().unwrap(), last.parse().unwrap());
+    let days: Vec<String> = (first.iter_days())
+        .take_while(|d| *d <= last)
+        .map(|d| format!("\"{d}\""))
+        .collect();
+    clinic(&format!(r#"{{"closed_dates": [{}]}}"#, days.join(", ")))
+}
+
+/// A complaint `id` logged `at`, its callback promised for `promised`, resolved at
+/// `resolved` if given, as episode JSON.
+fn complaint(id: &str, at: &str, promised: &str, resolved: Option<&str>) -> String {
+    let facts = resolved.map_or(String::new(), |r| {
+        format!(r#", "facts": [{{"kind": "complaint_resolved", "at": "{r}"}}]"#)
+    });
+    format!(
+        r#"{{"id": "{id}", "event": "complaint", "at": "{at}", "patient": {{"id": "p"}},
+            "milestones": {{"promised_callback": "{promised}"}}{facts}}}"#
+    )
+}
+
+/// The plan of the episode `json` by `rules` on `cal`.
+fn plan_of(rules: &RuleSet, json: &str, cal: &Calendar) -> followup::plan::Plan {
+    rules.plan(&episode(json), cal).unwrap()
+}
+
 /// The built-in rules and one more text (an override), named `name`.
 fn builtin_and(name: &str, text: &str) -> RuleSet {
     RuleSet::builder()
@@ -545,12 +578,10 @@ fn calls_counted_from_two_different_facts_do_not_supersede_one_another() {
             {"id": "concern-call", "from": "fact:concern_raised", "title": {"zh": "c", "en": "c"}},
             {"id": "complaint-call", "from": "fact:complained", "title": {"zh": "k", "en": "k"}}]"#,
     );
-    let cal = Calendar::from_json(
-        "clinic.json",
+    let cal = clinic(
         r#"{"closed_dates": ["2026-02-17", "2026-02-18", "2026-02-19", "2026-02-20",
                             "2026-02-21", "2026-02-22", "2026-02-23"]}"#,
-    )
-    .unwrap();
+    );
     let peel = |facts: &str| {
         let ep = episode(&format!(
             r#"{{"id": "e-1", "event": "procedure", "at": "2026-02-12T10:00",
@@ -638,16 +669,12 @@ fn callbacks_the_first_pass_never_planned_keep_the_lane_order() {
                 "promised-callback": {"closed_day": "next_open_day", "max_shift": null},
                 "until-resolved-callback": {"closed_day": "next_open_day", "max_shift": null}}}"#,
     );
-    let cal = Calendar::from_json(
-        "sundays.json",
-        r#"{"closed_weekdays": ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]}"#,
-    )
-    .unwrap();
-    let ep = episode(
-        r#"{"id": "a", "event": "complaint", "at": "1995-01-03T09:00", "patient": {"id": "p"},
-            "milestones": {"promised_callback": "1995-01-04"}}"#,
+    let cal = clinic(r#"{"closed_weekdays": ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]}"#);
+    let p = plan_of(
+        &rules,
+        &complaint("a", "1995-01-03T09:00", "1995-01-04", None),
+        &cal,
     );
-    let p = rules.plan(&ep, &cal).unwrap();
     let calls: Vec<String> = (p.tasks.iter())
         .filter(|t| t.step() == "until-resolved-callback" || t.step() == "promised-callback")
         .map(|t| format!("{} {} #{}", t.due, t.step(), t.occurrence))
@@ -719,18 +746,20 @@ fn a_call_is_not_superseded_by_a_call_the_plan_does_not_keep() {
             "first-call": {"closed_day": "next_open_day"},
             "promised-callback": {"closed_day": "next_open_day"}}}"#,
     );
-    let cal = Calendar::from_json(
-        "clinic.json",
+    let cal = clinic(
         r#"{"closed_weekdays": ["Mon", "Tue", "Thu", "Fri", "Sun"],
             "closed_dates": ["2026-09-07", "2026-09-08", "2026-09-09"]}"#,
-    )
-    .unwrap();
-    let ep = episode(
-        r#"{"id": "c1", "event": "complaint", "at": "2026-09-07T15:00", "patient": {"id": "p"},
-            "milestones": {"promised_callback": "2026-09-08"},
-            "facts": [{"kind": "complaint_resolved", "at": "2026-09-09T16:00"}]}"#,
     );
-    let p = rules.plan(&ep, &cal).unwrap();
+    let p = plan_of(
+        &rules,
+        &complaint(
+            "c1",
+            "2026-09-07T15:00",
+            "2026-09-08",
+            Some("2026-09-09T16:00"),
+        ),
+        &cal,
+    );
     assert_eq!(
         lines(&p),
         [
@@ -747,16 +776,13 @@ fn a_call_is_not_superseded_by_a_call_the_plan_does_not_keep() {
             "day-1-call": {"closed_day": "next_open_day", "max_shift": null, "beyond_max_shift": null},
             "day-3-call": {"max_shift": "P0D", "beyond_max_shift": "drop"}}}"#,
     );
-    let cal = Calendar::from_json(
-        "clinic.json",
-        r#"{"closed_dates": ["2026-09-07", "2026-09-08", "2026-09-09"]}"#,
-    )
-    .unwrap();
-    let ep = episode(
+    let cal = clinic(r#"{"closed_dates": ["2026-09-07", "2026-09-08", "2026-09-09"]}"#);
+    let p = plan_of(
+        &rules,
         r#"{"id": "l1", "event": "procedure", "at": "2026-09-06T10:00",
             "attributes": {"category": "laser"}, "patient": {"id": "p"}}"#,
+        &cal,
     );
-    let p = rules.plan(&ep, &cal).unwrap();
     assert_eq!(
         lines(&p)[..2],
         [
@@ -784,21 +810,14 @@ fn a_call_whose_awaited_fact_came_is_not_moved_past_its_expiry() {
                 "further-needs-call": {"closed_day": "next_open_day", "max_shift": null,
                                        "beyond_max_shift": null}}}"#,
     );
-    let closed: Vec<String> = (24..=31)
-        .map(|d| format!("\"2026-12-{d}\""))
-        .chain((1..=3).map(|d| format!("\"2027-01-0{d}\"")))
-        .collect();
-    let cal = Calendar::from_json(
-        "clinic.json",
-        &format!(r#"{{"closed_dates": [{}]}}"#, closed.join(", ")),
-    )
-    .unwrap();
-    let ep = episode(
+    let cal = closed_from("2026-12-24", "2027-01-03");
+    let p = plan_of(
+        &rules,
         r#"{"id": "l2", "event": "procedure", "at": "2026-06-24T11:30",
             "attributes": {"category": "laser"}, "patient": {"id": "p"},
             "facts": [{"kind": "recovered", "at": "2026-12-21T10:00"}]}"#,
+        &cal,
     );
-    let p = rules.plan(&ep, &cal).unwrap();
     let t = p
         .tasks
         .iter()
@@ -849,16 +868,12 @@ fn a_step_counted_from_a_call_counts_from_the_day_the_call_keeps() {
             {"id": "day-8", "offset": "P8D", "title": {"zh": "8", "en": "8"}},
             {"id": "day-8-fu", "from": "day-8", "offset": "P2D", "title": {"zh": "f", "en": "f"}}]"#,
     );
-    let closed: Vec<String> = (15..=23).map(|d| format!("\"2026-02-{d}\"")).collect();
-    let cal = Calendar::from_json(
-        "clinic.json",
-        &format!(r#"{{"closed_dates": [{}]}}"#, closed.join(", ")),
-    )
-    .unwrap();
-    let ep = episode(
+    let cal = closed_from("2026-02-15", "2026-02-23");
+    let p = plan_of(
+        &rules,
         r#"{"id": "R1", "event": "procedure", "at": "2026-02-10T10:00", "patient": {"id": "p"}}"#,
+        &cal,
     );
-    let p = rules.plan(&ep, &cal).unwrap();
     assert_eq!(
         lines(&p),
         [
@@ -889,16 +904,12 @@ fn calls_counted_from_a_call_never_supersede_it() {
                 "promised-callback": {"closed_day": "nearest_open_day", "max_shift": null, "beyond_max_shift": null},
                 "until-resolved-callback": {"closed_day": "nearest_open_day", "max_shift": null, "beyond_max_shift": null}}}"#,
     );
-    let cal = Calendar::from_json(
-        "clinic.json",
-        r#"{"closed_weekdays": ["Mon", "Wed", "Thu", "Fri", "Sun"]}"#,
-    )
-    .unwrap();
-    let ep = episode(
-        r#"{"id": "C1", "event": "complaint", "at": "2026-03-10T22:31", "patient": {"id": "p"},
-            "milestones": {"promised_callback": "2026-03-11"}}"#,
+    let cal = clinic(r#"{"closed_weekdays": ["Mon", "Wed", "Thu", "Fri", "Sun"]}"#);
+    let p = plan_of(
+        &rules,
+        &complaint("C1", "2026-03-10T22:31", "2026-03-11", None),
+        &cal,
     );
-    let p = rules.plan(&ep, &cal).unwrap();
     let days: Vec<String> = (p.tasks.iter())
         .filter(|t| t.step() != "resolution-confirmation")
         .take(6)
@@ -941,17 +952,17 @@ fn a_call_the_plan_drops_comes_back_dropped_and_leaves_what_it_superseded() {
             "promised-callback": {"closed_day": "next_open_day", "max_shift": "P3D",
                                   "beyond_max_shift": "keep"}}}"#,
     );
-    let mondays = Calendar::from_json(
-        "clinic.json",
-        r#"{"closed_weekdays": ["Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]}"#,
-    )
-    .unwrap();
-    let ep = episode(
-        r#"{"id": "k", "event": "complaint", "at": "2026-02-17T20:45", "patient": {"id": "p"},
-            "milestones": {"promised_callback": "2026-02-20"},
-            "facts": [{"kind": "complaint_resolved", "at": "2026-02-22T15:20"}]}"#,
+    let mondays = clinic(r#"{"closed_weekdays": ["Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]}"#);
+    let p = plan_of(
+        &rules,
+        &complaint(
+            "k",
+            "2026-02-17T20:45",
+            "2026-02-20",
+            Some("2026-02-22T15:20"),
+        ),
+        &mondays,
     );
-    let p = rules.plan(&ep, &mondays).unwrap();
     assert_eq!(
         lines(&p)[0],
         "2026-02-23 first-call phone customer_service <- 2026-02-17 (closed_weekday)"
@@ -964,16 +975,13 @@ fn a_call_the_plan_drops_comes_back_dropped_and_leaves_what_it_superseded() {
             "first-follow-up": {"max_shift": "P3D", "beyond_max_shift": "keep"},
             "second-follow-up": {"max_shift": "P0D", "beyond_max_shift": "drop"}}}"#,
     );
-    let cal = Calendar::from_json(
-        "clinic.json",
-        r#"{"closed_weekdays": ["Tue", "Thu", "Fri", "Sat", "Sun"]}"#,
-    )
-    .unwrap();
-    let ep = episode(
+    let cal = clinic(r#"{"closed_weekdays": ["Tue", "Thu", "Fri", "Sat", "Sun"]}"#);
+    let p = plan_of(
+        &rules,
         r#"{"id": "n", "event": "consultation", "at": "2026-11-04T19:30", "patient": {"id": "p"},
             "attributes": {"outcome": "no_show", "source": "phone"}}"#,
+        &cal,
     );
-    let p = rules.plan(&ep, &cal).unwrap();
     assert_eq!(
         lines_with(&p, "follow-up"),
         ["2026-11-09 first-follow-up phone consultant <- 2026-11-07 (closed_weekday)"]
@@ -1001,17 +1009,13 @@ fn a_superseded_call_names_the_next_call_kept() {
             "day-1-call": {"closed_day": "next_open_day", "max_shift": "P7D", "beyond_max_shift": "keep"},
             "day-3-call": {"closed_day": "next_open_day", "max_shift": "P7D", "beyond_max_shift": "keep"}}}"#,
     );
-    let closed: Vec<String> = (3..=8).map(|d| format!("\"2026-10-0{d}\"")).collect();
-    let cal = Calendar::from_json(
-        "clinic.json",
-        &format!(r#"{{"closed_dates": [{}]}}"#, closed.join(", ")),
-    )
-    .unwrap();
-    let ep = episode(
+    let cal = closed_from("2026-10-03", "2026-10-08");
+    let p = plan_of(
+        &rules,
         r#"{"id": "S", "event": "procedure", "at": "2026-10-02T10:00", "patient": {"id": "p"},
             "attributes": {"category": "plastic", "setting": "outpatient"}}"#,
+        &cal,
     );
-    let p = rules.plan(&ep, &cal).unwrap();
     assert_eq!(
         crate::support::dropped_with(&p, "-call/"),
         [

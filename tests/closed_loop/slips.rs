@@ -32,6 +32,24 @@ fn laser_of_2_march() -> followup::episode::Episode {
         .unwrap()
 }
 
+/// The plan of `ep` by the built-in rules, on the default calendar, with a history of
+/// one outcome.
+fn with_one_outcome(ep: &followup::episode::Episode, task: &str, outcome: &str, at: &str) -> Plan {
+    builtin()
+        .plan_with(
+            ep,
+            &history(&one_outcome(task, outcome, at)),
+            &Calendar::default(),
+        )
+        .unwrap()
+}
+
+/// The plan of [`laser_of_2_march`] by the built-in rules, on the default calendar,
+/// with the history `json`.
+fn laser_with(json: &str) -> Plan {
+    (builtin().plan_with(&laser_of_2_march(), &history(json), &Calendar::default())).unwrap()
+}
+
 /// `p` lists `line` (`id reason detail nominal`) among its dropped occurrences.
 #[track_caller]
 fn assert_dropped(p: &Plan, line: &str) {
@@ -145,13 +163,11 @@ fn one_call_on_two_ids(copy: &str) {
 #[test]
 fn an_outcome_on_an_attempt_not_made_brings_back_no_dropped_call() {
     let rules = builtin();
-    let laser = laser_of_2_march();
-    let h = history(
+    let p = laser_with(
         r#"{"outcomes": [
             {"task": "laser-aftercare/day-3-call/ep-1/0", "outcome": "declined", "at": "2026-03-05T10:00"},
             {"task": "laser-aftercare/month-1-call/ep-1/0/attempt-5", "outcome": "done", "at": "2026-04-02T11:00"}]}"#,
     );
-    let p = rules.plan_with(&laser, &h, &Calendar::default()).unwrap();
     assert_dropped(
         &p,
         "laser-aftercare/month-1-call/ep-1/0 declined - 2026-04-02",
@@ -216,14 +232,12 @@ fn an_abnormal_recovery_calls_no_one_who_opted_out_or_refused() {
                 "patient": {"id": "p-3", "opt_outs": [{"channel": "phone", "at": "2026-03-01T09:00"}]}}"#,
         )
         .unwrap();
-    let h = one_outcome(
+    let p = with_one_outcome(
+        &plastic,
         "plastic-aftercare/dressing-change-reception/ep-3/0",
         "abnormal_recovery",
         "2026-03-04T10:30",
     );
-    let p = rules
-        .plan_with(&plastic, &history(&h), &Calendar::default())
-        .unwrap();
     assert_eq!(
         derived(&p),
         [
@@ -231,13 +245,11 @@ fn an_abnormal_recovery_calls_no_one_who_opted_out_or_refused() {
             "plastic-aftercare/dressing-change-reception/ep-3/0/abnormal-contact opted_out phone 2026-03-04",
         ]
     );
-    let laser = laser_of_2_march();
-    let h = history(
+    let p = laser_with(
         r#"{"outcomes": [
             {"task": "laser-aftercare/day-3-call/ep-1/0", "outcome": "declined", "at": "2026-03-05T10:00"},
             {"task": "laser-aftercare/day-1-call/ep-1/0", "outcome": "abnormal_recovery", "at": "2026-03-06T10:00"}]}"#,
     );
-    let p = rules.plan_with(&laser, &h, &Calendar::default()).unwrap();
     assert_eq!(
         derived(&p),
         [
@@ -255,15 +267,12 @@ fn an_abnormal_recovery_calls_no_one_who_opted_out_or_refused() {
 /// hours before its cause).
 #[test]
 fn an_outcome_before_the_recovery_that_brings_the_call_is_ignored() {
-    let rules = builtin();
-    let laser = laser_of_2_march();
-    let h = history(
+    let p = laser_with(
         r#"{"outcomes": [
             {"task": "laser-aftercare/day-1-call/ep-1/0", "outcome": "abnormal_recovery", "at": "2026-03-03T15:00"},
             {"task": "laser-aftercare/day-1-call/ep-1/0/abnormal-contact", "outcome": "rescheduled",
              "at": "2026-03-03T10:00", "to": "2026-03-03T11:00"}]}"#,
     );
-    let p = rules.plan_with(&laser, &h, &Calendar::default()).unwrap();
     let call = p
         .tasks
         .iter()
@@ -426,16 +435,12 @@ fn a_refusal_before_the_horizon_of_greetings_still_holds() {
 /// it changed something, and is not listed in `ignored` as `no_such_task`.
 #[test]
 fn a_refusal_on_a_mistyped_task_is_a_refusal_not_ignored() {
-    let rules = builtin();
-    let laser = laser_of_2_march();
-    let h = one_outcome(
+    let p = with_one_outcome(
+        &laser_of_2_march(),
         "laser-aftercare/day-3-callx/ep-1/0",
         "declined",
         "2026-03-05T10:00",
     );
-    let p = rules
-        .plan_with(&laser, &history(&h), &Calendar::default())
-        .unwrap();
     assert_dropped(
         &p,
         "laser-aftercare/day-6-call/ep-1/0 declined - 2026-03-08",
