@@ -5,11 +5,12 @@
 //! Dates counted by hand: 12 Feb 2026 is a Thursday. The 2026 Spring Festival break runs
 //! from Sun 15 to Mon 23 Feb; Sat 14 and Sat 28 Feb are make-up working days.
 
-use crate::support::{assert_calendar, builtin, dropped, episode, plan, ser};
+use crate::support::{assert_calendar, builtin, dropped, dropped_with, episode, plan, ser};
 use followup::{
     calendar::Calendar,
     plan::Plan,
     replan::{merge_plans, ContactPolicy, MergedPlan},
+    rules::RuleSet,
 };
 
 /// The calendar `callback_calendar --calendar cn-2026` uses: the default clinic (open
@@ -592,4 +593,69 @@ fn a_task_kept_on_a_closed_day_says_why() {
     let moved = crate::support::plan_on(BEFORE_SPRING_FESTIVAL, &official_2026());
     assert!(moved.tasks.iter().any(|t| t.shifted.is_some()));
     assert!(moved.tasks.iter().all(|t| t.closed.is_none()));
+}
+
+/// Audit 47 F3: a lane orders a task that follows a moved visit by the day its rule gives
+/// from the visit as moved. An outpatient surgery on Sat 25 July 2026 at 08:00, suture
+/// removal arranged for Fri 31 July; the clinic closed 26 July - 7 August (the call desk
+/// on duty on the 26th), messages down on Fri 7 August. Worked by hand:
+/// - the dressing change (default P2D: Mon 27 July, closed) moves to the next open day,
+///   Sat 8 August (`anchor_moved`, nominal 27 July);
+/// - its reminder's rule day is the day before, Fri 7 August, when messages are down: its
+///   policy (`previous_open_day`, `max_shift` P3D) gives Thu 6 August, after the SMS lane's
+///   suture-removal reminder (30 July) and follow-up (1 August), whose rule days come
+///   first. Shown with the nominal day its default day gives, 26 July.
+///
+/// It was dropped `beyond_max_shift` (judged at 26 July, no day before the suture reminder
+/// within 3 days); with `next_open_day` and `max_shift` P30D it went out on 29 July, ten
+/// days before the visit it says is "tomorrow".
+#[test]
+fn a_reminder_of_a_moved_visit_keeps_its_lane_by_the_moved_day() {
+    let cal = Calendar::from_json(
+        "clinic.json",
+        r#"{"closed_dates": ["2026-07-26", "2026-07-27", "2026-07-28", "2026-07-29",
+            "2026-07-30", "2026-07-31", "2026-08-01", "2026-08-02", "2026-08-03",
+            "2026-08-04", "2026-08-05", "2026-08-06", "2026-08-07"],
+            "call_desk": {"open_dates": ["2026-07-26"]},
+            "messages": {"closed_dates": ["2026-08-07"]}}"#,
+    )
+    .unwrap();
+    let ep = episode(
+        r#"{"id": "ep-p1", "event": "procedure", "at": "2026-07-25T08:00",
+            "attributes": {"category": "plastic", "setting": "outpatient"},
+            "patient": {"id": "p-p1"}, "milestones": {"suture_removal": "2026-07-31"}}"#,
+    );
+    let expected = [
+        "2026-07-30 suture-removal-reminder sms customer_service",
+        "2026-08-01 suture-removal-followup sms customer_service",
+        "2026-08-06 dressing-change-reminder sms customer_service <- 2026-07-26 (messages_closed)",
+    ];
+    let next_open_day = RuleSet::builder()
+        .builtin()
+        .source(
+            "next.json".to_string(),
+            r#"{"format": "followup/v1", "override": "plastic-aftercare",
+                "defaults": {"max_shift": "P30D", "beyond_max_shift": "drop"},
+                "steps": {"dressing-change-reminder": {"closed_day": "next_open_day"}}}"#
+                .to_string(),
+        )
+        .build()
+        .unwrap();
+    for rules in [builtin(), next_open_day] {
+        let p = rules.plan(&ep, &cal).unwrap();
+        let sms: Vec<String> = crate::support::lines_with(&p, " sms ")
+            .into_iter()
+            .filter(|l| l.as_str() < "2026-08-09")
+            .collect();
+        assert_eq!(sms, expected);
+        assert_eq!(
+            crate::support::lines_with(&p, "dressing-change-reception"),
+            ["2026-08-08 dressing-change-reception in_person onsite_consultant <- 2026-07-27 (anchor_moved)"]
+        );
+        assert!(
+            dropped_with(&p, "dressing-change").is_empty(),
+            "{:?}",
+            dropped(&p)
+        );
+    }
 }

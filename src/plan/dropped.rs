@@ -49,6 +49,10 @@ pub struct Dropped {
     pub reason: DropReason,
     /// The fact kind, channel or anchor behind the reason, where there is one.
     pub detail: Option<Arc<str>>,
+    /// The day its rule gave counted from its anchor as moved (`nominal` counts from a
+    /// moved visit's default day): what the lanes of its program order it by while it
+    /// is planned. Not part of its JSON form.
+    pub(crate) rule_day: Option<NaiveDate>,
 }
 
 /// What a dropped occurrence is.
@@ -91,6 +95,7 @@ impl Dropped {
             nominal,
             reason,
             detail,
+            rule_day: nominal,
         }
     }
 
@@ -109,6 +114,7 @@ impl Dropped {
             nominal,
             reason,
             detail,
+            rule_day: nominal,
         }
     }
 
@@ -141,6 +147,7 @@ impl Dropped {
             nominal: Some(task.nominal),
             reason,
             detail,
+            rule_day: Some(task.nominal),
         }
     }
 

@@ -113,9 +113,9 @@ impl LaneIndex {
         let mut by_lane: HashMap<Lane, Vec<(NaiveDate, u32)>> = HashMap::default();
         for n in first_pass {
             let lane = (n.channel, n.lane);
-            by_lane.entry(lane).or_default().push((n.nominal, n.slot));
+            by_lane.entry(lane).or_default().push((n.rule_day, n.slot));
             if let Some(day) = n.fixed {
-                self.fixed.entry((lane, day)).or_default().push(n.nominal);
+                self.fixed.entry((lane, day)).or_default().push(n.rule_day);
             }
         }
         for (lane, mut list) in by_lane {
@@ -144,9 +144,9 @@ impl LaneIndex {
             return;
         }
         let lane = (p.channel, p.lane);
-        self.days.entry((lane, p.due)).or_default().push(p.nominal);
+        self.days.entry((lane, p.due)).or_default().push(p.rule_day);
         if let Some(order) = self.lanes.get_mut(&lane)
-            && let Ok(rank) = order.nominals.binary_search(&p.nominal)
+            && let Ok(rank) = order.nominals.binary_search(&p.rule_day)
         {
             let n = order.nominals.len();
             // Prefix maximum: positions rank+1.. see it as "before" them.

@@ -798,7 +798,9 @@ pub(super) struct Placement {
     pub channel: Channel,
     /// Its role, and whether its step counts from a fact: with the channel, its lane.
     pub lane: LaneRole,
-    pub nominal: NaiveDate,
+    /// The day its rule gives, counted from its anchor as the calendar moved it (a visit
+    /// moved past a closure): what its lane orders it by.
+    pub rule_day: NaiveDate,
     pub due: NaiveDate,
     /// The calendar moved it off its rule's day.
     pub by_calendar: bool,
@@ -812,8 +814,8 @@ pub(super) struct Placement {
 pub(super) struct Neighbour {
     pub channel: Channel,
     pub lane: LaneRole,
-    /// The day its rule gives (its `nominal`).
-    pub nominal: NaiveDate,
+    /// The day its rule gives, from its anchor as moved ([`Placement::rule_day`]).
+    pub rule_day: NaiveDate,
     /// Its day, when it was not shifted: shifted tasks keep off it.
     pub fixed: Option<NaiveDate>,
     /// Its step's slot in the rule set's table (the name is looked up only for a task
@@ -828,7 +830,7 @@ impl Neighbour {
         Neighbour {
             channel: t.channel,
             lane: t.lane,
-            nominal: t.nominal,
+            rule_day: t.rule_day,
             fixed: (!t.by_calendar).then_some(t.due),
             slot: t.slot,
         }
@@ -947,14 +949,16 @@ impl Planner<'_> {
     #[cold]
     #[inline(never)]
     fn third_pass(&mut self, program: &Program, marks: (usize, usize, usize, usize)) -> Result<()> {
-        let known = |first: &[Neighbour], slot: u32, nominal: NaiveDate| {
-            first.iter().any(|n| n.slot == slot && n.nominal == nominal)
+        let known = |first: &[Neighbour], slot: u32, rule_day: NaiveDate| {
+            first
+                .iter()
+                .any(|n| n.slot == slot && n.rule_day == rule_day)
         };
         let placed = (self.placed.iter())
-            .filter(|t| !known(&self.first_pass, t.slot, t.nominal))
+            .filter(|t| !known(&self.first_pass, t.slot, t.rule_day))
             .map(Neighbour::of);
         let unplaced = (self.unplaced.iter())
-            .filter(|u| !known(&self.first_pass, u.slot, u.nominal))
+            .filter(|u| !known(&self.first_pass, u.slot, u.rule_day))
             .cloned();
         let new: Vec<Neighbour> = placed.chain(unplaced).collect();
         self.first_pass.extend(new);
@@ -1012,26 +1016,26 @@ impl Planner<'_> {
         if self.first_pass.is_empty() {
             return false;
         }
-        let kept = |placed: &[Placement], slot: u32, nominal: NaiveDate| {
+        let kept = |placed: &[Placement], slot: u32, rule_day: NaiveDate| {
             placed
                 .iter()
-                .any(|t| t.slot == slot && t.nominal == nominal)
+                .any(|t| t.slot == slot && t.rule_day == rule_day)
         };
         // A neighbour superseded in its turn may come back once what superseded it is
         // forgotten: it stays (audit 50: a first follow-up superseded by a second one
         // dropped for its `max_shift` was forgotten with it).
         let drops = self.plan.dropped.get(dropped_from..).unwrap_or_default();
-        let superseded = |slot: u32, nominal: NaiveDate| {
+        let superseded = |slot: u32, rule_day: NaiveDate| {
             drops.iter().any(|d| {
                 d.reason == DropReason::Superseded
-                    && d.nominal == Some(nominal)
+                    && d.rule_day == Some(rule_day)
                     && matches!(d.what, dropped::What::Rules(s, None) if s == slot)
             })
         };
         let mut forget: Vec<(u32, NaiveDate)> = Vec::new();
         for d in self.plan.dropped.get(dropped_from..).unwrap_or_default() {
-            let (DropReason::Superseded, dropped::What::Rules(slot, None), Some(nominal)) =
-                (d.reason, &d.what, d.nominal)
+            let (DropReason::Superseded, dropped::What::Rules(slot, None), Some(rule_day)) =
+                (d.reason, &d.what, d.rule_day)
             else {
                 continue;
             };
@@ -1040,19 +1044,19 @@ impl Planner<'_> {
             };
             let (channel, lane) = (step.info.channel, step.lane_of(d.occurrence));
             let later =
-                |c: Channel, l: LaneRole, n: NaiveDate| c == channel && l == lane && n > nominal;
+                |c: Channel, l: LaneRole, n: NaiveDate| c == channel && l == lane && n > rule_day;
             // The next kept task of the lane: the neighbours before it were not kept.
             let next_kept = (self.placed.iter())
-                .filter(|t| later(t.channel, t.lane, t.nominal))
-                .map(|t| t.nominal)
+                .filter(|t| later(t.channel, t.lane, t.rule_day))
+                .map(|t| t.rule_day)
                 .min();
             for n in &self.first_pass {
-                if later(n.channel, n.lane, n.nominal)
-                    && next_kept.is_none_or(|k| n.nominal < k)
-                    && !kept(&self.placed, n.slot, n.nominal)
-                    && !superseded(n.slot, n.nominal)
+                if later(n.channel, n.lane, n.rule_day)
+                    && next_kept.is_none_or(|k| n.rule_day < k)
+                    && !kept(&self.placed, n.slot, n.rule_day)
+                    && !superseded(n.slot, n.rule_day)
                 {
-                    forget.push((n.slot, n.nominal));
+                    forget.push((n.slot, n.rule_day));
                 }
             }
         }
@@ -1063,27 +1067,27 @@ impl Planner<'_> {
         // day from the call they no longer hold off (audit 50: a promised callback a
         // resolution stopped on the reopening day came back on its closed rule day).
         for d in self.plan.dropped.get(dropped_from..).unwrap_or_default() {
-            if let (dropped::What::Rules(slot, None), Some(nominal)) = (&d.what, d.nominal)
-                && forget.contains(&(*slot, nominal))
+            if let (dropped::What::Rules(slot, None), Some(rule_day)) = (&d.what, d.rule_day)
+                && forget.contains(&(*slot, rule_day))
             {
-                (self.forgotten).push((*slot, nominal, d.reason, d.detail.clone()));
+                (self.forgotten).push((*slot, rule_day, d.reason, d.detail.clone()));
             }
         }
         self.first_pass
-            .retain(|n| !forget.contains(&(n.slot, n.nominal)));
+            .retain(|n| !forget.contains(&(n.slot, n.rule_day)));
         true
     }
 
-    /// How a forgotten occurrence (`slot`, `nominal`) was dropped, if it was.
+    /// How a forgotten occurrence (`slot`, `rule_day`) was dropped, if it was.
     #[cold]
     #[inline(never)]
     fn forgotten_drop(
         &self,
         slot: u32,
-        nominal: NaiveDate,
+        rule_day: NaiveDate,
     ) -> Option<(DropReason, Option<Arc<str>>)> {
         (self.forgotten.iter())
-            .find(|(s, n, ..)| *s == slot && *n == nominal)
+            .find(|(s, n, ..)| *s == slot && *n == rule_day)
             .map(|(_, _, reason, detail)| (*reason, detail.clone()))
     }
 
@@ -1106,8 +1110,8 @@ impl Planner<'_> {
                 (self.placed.iter()).any(|p| {
                     p.channel == u.channel
                         && p.lane == u.lane
-                        && p.nominal < u.nominal
-                        && p.due >= u.nominal
+                        && p.rule_day < u.rule_day
+                        && p.due >= u.rule_day
                 })
             })
     }
@@ -1126,8 +1130,8 @@ impl Planner<'_> {
             // Every `superseded` drop, named or not: the call named in a pass may have
             // been dropped in its turn (audit 51: a day-1 call named the day-3 call the
             // day-6 call superseded); the next kept call of its lane is what supersedes it.
-            let (DropReason::Superseded, dropped::What::Rules(slot, None), Some(nominal)) =
-                (d.reason, &d.what, d.nominal)
+            let (DropReason::Superseded, dropped::What::Rules(slot, None), Some(rule_day)) =
+                (d.reason, &d.what, d.rule_day)
             else {
                 continue;
             };
@@ -1136,8 +1140,8 @@ impl Planner<'_> {
             };
             let (channel, lane) = (step.info.channel, step.lane_of(d.occurrence));
             let next = (self.placed.iter())
-                .filter(|t| t.channel == channel && t.lane == lane && t.nominal > nominal)
-                .min_by_key(|t| t.nominal)
+                .filter(|t| t.channel == channel && t.lane == lane && t.rule_day > rule_day)
+                .min_by_key(|t| t.rule_day)
                 .map(|t| t.slot);
             let Some(name) = next.and_then(|n| self.step_id(n)) else {
                 self.nothing_supersedes(i);
@@ -1278,12 +1282,15 @@ impl Planner<'_> {
         .filter(|t| *t > NaiveTime::MIN)
     }
 
+    /// Lists the occurrence `n` of `step` as dropped. `days`: the day its rule gave from
+    /// its anchor's default day (`nominal`) and from its anchor as moved (the day its lane
+    /// knows it by), where there was one.
     fn drop(
         &mut self,
         program: &Program,
         step: &Step,
         n: u32,
-        nominal: Option<NaiveDate>,
+        days: Option<(NaiveDate, NaiveDate)>,
         reason: DropReason,
         detail: Option<Arc<str>>,
     ) {
@@ -1301,14 +1308,16 @@ impl Planner<'_> {
                 true,
             );
         }
-        (self.plan.dropped).push(Dropped::of_step(
+        let mut d = Dropped::of_step(
             &self.subject,
             &step.info,
             None,
             n,
-            nominal,
+            days.map(|(nominal, _)| nominal),
             (reason, detail),
-        ));
+        );
+        d.rule_day = days.map(|(_, rule_day)| rule_day);
+        self.plan.dropped.push(d);
     }
 
     fn out_of_range(&self, step: &Step) -> Error {

@@ -314,7 +314,7 @@ impl Planner<'_> {
                 program,
                 step,
                 n,
-                Some(nominal),
+                Some((nominal, rule_day)),
                 DropReason::NotSampled,
                 None,
             );
@@ -323,13 +323,13 @@ impl Planner<'_> {
         }
         let expires_by_rule = self.expires(step, anchor, rule_day);
         if !self.forgotten.is_empty()
-            && let Some((reason, detail)) = self.forgotten_drop(step.info.slot, nominal)
+            && let Some((reason, detail)) = self.forgotten_drop(step.info.slot, rule_day)
         {
-            self.drop(program, step, n, Some(nominal), reason, detail);
+            self.drop(program, step, n, Some((nominal, rule_day)), reason, detail);
             self.anchors.push(None);
             return Ok(());
         }
-        let placed = match self.place(step, anchor, (rule_day, nominal), expires_by_rule) {
+        let placed = match self.place(step, anchor, rule_day, expires_by_rule) {
             shift::Placed::Day(d, reason) => {
                 if let (None, true) = (reason, self.tracing())
                     && let Some(r) = self.cal.closed_reason_for(step.info.channel, rule_day)
@@ -481,7 +481,14 @@ impl Planner<'_> {
         }
         let Some(mut window) = self.time_window(step, due)? else {
             self.why(|| "the patient's rest hours leave nothing of the clinic's day".into());
-            self.drop(program, step, n, Some(nominal), DropReason::RestHours, None);
+            self.drop(
+                program,
+                step,
+                n,
+                Some((nominal, rule_day)),
+                DropReason::RestHours,
+                None,
+            );
             self.anchors.push(None);
             return Ok(());
         };
@@ -505,57 +512,59 @@ impl Planner<'_> {
                     }
                     window = w
                 }
-                None => match self.after_event(
-                    step,
-                    rule_day,
-                    nominal,
-                    due,
-                    &self.bounds(step, anchor, expires),
-                ) {
-                    shift::Placed::Day(d, reason) => {
-                        self.why(|| {
-                            format!(
-                                "nothing of {window} is left after {} on {}: {}",
-                                after.format("%H:%M"),
-                                day(due),
-                                day(d)
-                            )
-                        });
-                        due = d;
-                        shifted = reason;
-                        window = match self.time_window(step, due)? {
-                            Some(w) => w,
-                            None => {
-                                self.drop(
-                                    program,
-                                    step,
-                                    n,
-                                    Some(nominal),
-                                    DropReason::RestHours,
-                                    None,
-                                );
-                                self.anchors.push(None);
+                None => {
+                    match self.after_event(step, rule_day, due, &self.bounds(step, anchor, expires))
+                    {
+                        shift::Placed::Day(d, reason) => {
+                            self.why(|| {
+                                format!(
+                                    "nothing of {window} is left after {} on {}: {}",
+                                    after.format("%H:%M"),
+                                    day(due),
+                                    day(d)
+                                )
+                            });
+                            due = d;
+                            shifted = reason;
+                            window = match self.time_window(step, due)? {
+                                Some(w) => w,
+                                None => {
+                                    self.drop(
+                                        program,
+                                        step,
+                                        n,
+                                        Some((nominal, rule_day)),
+                                        DropReason::RestHours,
+                                        None,
+                                    );
+                                    self.anchors.push(None);
+                                    return Ok(());
+                                }
+                            };
+                            // docs/domain.md §9: what the event left no time for that day
+                            // goes to the next morning — the morning part of its window,
+                            // when it has one (an afternoon call stays in the afternoon).
+                            if let Some(w) = morning_part(window, self.windows.morning) {
+                                if w != window {
+                                    self.why(|| format!("the first thing that day: {w}"));
+                                }
+                                window = w;
+                            }
+                        }
+                        shift::Placed::Drop(reason, detail) => {
+                            let at = (due, window, after);
+                            if !self.kept_after_event(
+                                program,
+                                step,
+                                (n, nominal, rule_day),
+                                at,
+                                (reason, detail),
+                            ) {
                                 return Ok(());
                             }
-                        };
-                        // docs/domain.md §9: what the event left no time for that day
-                        // goes to the next morning — the morning part of its window,
-                        // when it has one (an afternoon call stays in the afternoon).
-                        if let Some(w) = morning_part(window, self.windows.morning) {
-                            if w != window {
-                                self.why(|| format!("the first thing that day: {w}"));
-                            }
-                            window = w;
                         }
                     }
-                    shift::Placed::Drop(reason, detail) => {
-                        let at = (due, window, after);
-                        if !self.kept_after_event(program, step, (n, nominal), at, (reason, detail))
-                        {
-                            return Ok(());
-                        }
-                    }
-                },
+                }
             }
         }
         // A staff-picked or fixed window keeps the bounds the rule gives (D+4..D+30 stays
@@ -689,7 +698,7 @@ impl Planner<'_> {
         let placement = super::Placement {
             channel: step.info.channel,
             lane: step.lane_of(n),
-            nominal,
+            rule_day,
             due,
             by_calendar: shift::by_calendar(shifted),
             slot: step.info.slot,
@@ -713,9 +722,9 @@ impl Planner<'_> {
                     && shift::by_calendar(shifted)
                     && step.info.picked_by.is_none()
                 {
-                    self.pushed_then_stopped(program, step, (rule_day, nominal, due), window);
+                    self.pushed_then_stopped(program, step, (rule_day, due), window);
                 }
-                self.drop(program, step, n, Some(nominal), reason, detail);
+                self.drop(program, step, n, Some((nominal, rule_day)), reason, detail);
                 self.anchors.push(None);
                 // What the history recorded on it is reported, not lost with it.
                 if let Some(list) = entries {
@@ -804,7 +813,7 @@ impl Planner<'_> {
         &mut self,
         program: &Program,
         step: &Step,
-        (n, nominal): (u32, NaiveDate),
+        (n, nominal, rule_day): (u32, NaiveDate, NaiveDate),
         (due, window, after): (NaiveDate, crate::time::TimeWindow, chrono::NaiveTime),
         (reason, detail): (DropReason, Option<Arc<str>>),
     ) -> bool {
@@ -818,7 +827,7 @@ impl Planner<'_> {
             });
             return true;
         }
-        self.drop(program, step, n, Some(nominal), reason, detail);
+        self.drop(program, step, n, Some((nominal, rule_day)), reason, detail);
         self.anchors.push(None);
         false
     }
@@ -835,7 +844,7 @@ impl Planner<'_> {
         &mut self,
         program: &Program,
         step: &Step,
-        (rule_day, nominal, due): (NaiveDate, NaiveDate, NaiveDate),
+        (rule_day, due): (NaiveDate, NaiveDate),
         window: crate::time::TimeWindow,
     ) {
         let channel = step.info.channel;
@@ -845,7 +854,7 @@ impl Planner<'_> {
             self.unplaced.push(super::Neighbour {
                 channel,
                 lane: step.lane_of(self.placing),
-                nominal,
+                rule_day,
                 fixed: None,
                 slot: step.info.slot,
             });

@@ -23,8 +23,8 @@ pub(super) fn in_order(placed: &[Placement]) -> bool {
     let out_of_order = |m: &Placement, t: &Placement| {
         t.channel == m.channel
             && t.lane == m.lane
-            && ((t.nominal < m.nominal && (t.due >= m.due || m.due <= t.nominal))
-                || (t.nominal > m.nominal && (t.due <= m.due || m.due >= t.nominal)))
+            && ((t.rule_day < m.rule_day && (t.due >= m.due || m.due <= t.rule_day))
+                || (t.rule_day > m.rule_day && (t.due <= m.due || m.due >= t.rule_day)))
     };
     !(placed.iter().filter(|m| m.by_calendar)).any(|m| placed.iter().any(|t| out_of_order(m, t)))
 }
@@ -53,7 +53,7 @@ fn sorted_in_order(placed: &[Placement]) -> bool {
         }
     };
     // Ties keep any order: a group of one rule day is checked against earlier days only.
-    sorted.sort_unstable_by_key(|t| (t.channel, t.lane, t.nominal));
+    sorted.sort_unstable_by_key(|t| (t.channel, t.lane, t.rule_day));
     let mut i = 0;
     while let Some(first) = sorted.get(i) {
         let lane = (first.channel, first.lane);
@@ -62,11 +62,11 @@ fn sorted_in_order(placed: &[Placement]) -> bool {
         // The rule day of the previous group of the lane.
         let mut before: Option<NaiveDate> = None;
         while let Some(t) = sorted.get(i).filter(|t| (t.channel, t.lane) == lane) {
-            let nominal = t.nominal;
+            let nominal = t.rule_day;
             let (mut group_all, mut group_moved) = (None, None);
             while let Some(u) = sorted
                 .get(i)
-                .filter(|u| (u.channel, u.lane) == lane && u.nominal == nominal)
+                .filter(|u| (u.channel, u.lane) == lane && u.rule_day == nominal)
             {
                 let against = if u.by_calendar { all } else { moved };
                 if against.is_some_and(|l| u.due <= l) {
@@ -85,7 +85,7 @@ fn sorted_in_order(placed: &[Placement]) -> bool {
             // Moved onto or past the next rule day.
             let next = sorted.get(i).filter(|n| (n.channel, n.lane) == lane);
             if let (Some(m), Some(n)) = (group_moved, next)
-                && m >= n.nominal
+                && m >= n.rule_day
             {
                 return false;
             }
@@ -122,13 +122,13 @@ mod tests {
         LaneRole { role, from_fact }
     }
 
-    fn at(channel: Channel, nominal: i64, due: i64) -> Placement {
+    fn at(channel: Channel, rule_day: i64, due: i64) -> Placement {
         Placement {
             channel,
             lane: lane(Role::CustomerService, 0),
-            nominal: day(nominal),
+            rule_day: day(rule_day),
             due: day(due),
-            by_calendar: nominal != due,
+            by_calendar: rule_day != due,
             slot: 0,
         }
     }
@@ -145,9 +145,9 @@ mod tests {
         // Another channel is another lane; tasks of one rule day may share a day.
         assert!(in_order(&[at(call, 1, 4), at(Channel::Sms, 3, 3)]));
         // So is a call counted from a fact, on the same channel and role.
-        let fact = |nominal, due| Placement {
+        let fact = |rule_day, due| Placement {
             lane: lane(Role::CustomerService, 1),
-            ..at(call, nominal, due)
+            ..at(call, rule_day, due)
         };
         assert!(in_order(&[at(call, 1, 4), fact(3, 3)]));
         assert!(!in_order(&[fact(1, 4), fact(3, 3)]));
@@ -172,15 +172,15 @@ mod tests {
         ) {
             let placed: Vec<Placement> = tasks
                 .iter()
-                .map(|&(c, r, nominal, by, moved)| Placement {
+                .map(|&(c, r, rule_day, by, moved)| Placement {
                     channel: if c == 0 { Channel::Phone } else { Channel::Sms },
                     lane: match r {
                         0 => lane(Role::CustomerService, 0),
                         1 => lane(Role::Supervisor, 0),
                         _ => lane(Role::CustomerService, 1),
                     },
-                    nominal: day(nominal),
-                    due: day((nominal + if moved { by } else { 0 }).max(0)),
+                    rule_day: day(rule_day),
+                    due: day((rule_day + if moved { by } else { 0 }).max(0)),
                     by_calendar: moved,
                     slot: 0,
                 })

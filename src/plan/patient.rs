@@ -207,7 +207,14 @@ impl Planner<'_> {
             let n = yyyymmdd(d)
                 .unwrap_or(0)
                 .saturating_add(day.saturating_sub(d.day()));
-            self.drop(program, step, n, Some(d), DropReason::MonthEndSkipped, None);
+            self.drop(
+                program,
+                step,
+                n,
+                Some((d, d)),
+                DropReason::MonthEndSkipped,
+                None,
+            );
         }
     }
 }

@@ -27,9 +27,9 @@ use std::cell::Cell;
 /// The call and the staff-picked task swapped in the third pass.
 #[derive(Debug)]
 pub(super) struct Swap {
-    /// The call: its step's slot, its nominal day, and the day it takes.
+    /// The call: its step's slot, its rule day, and the day it takes.
     call: (u32, NaiveDate, NaiveDate),
-    /// The picked task: its step's slot and nominal day.
+    /// The picked task: its step's slot and rule day.
     picked: (u32, NaiveDate),
     /// The first day of the lane's next task after the picked one, which it stays before.
     before: Option<NaiveDate>,
@@ -53,8 +53,8 @@ impl Planner<'_> {
     pub(super) fn find_swap(&self, program: &Program, dropped_from: usize) -> Option<Swap> {
         let step_of = |slot: u32| program.steps.iter().find(|s| s.info.slot == slot);
         for d in self.plan.dropped.get(dropped_from..)? {
-            let (DropReason::Superseded, What::Rules(slot, None), Some(nominal), Some(by)) =
-                (d.reason, &d.what, d.nominal, d.detail.as_deref())
+            let (DropReason::Superseded, What::Rules(slot, None), Some(rule_day), Some(by)) =
+                (d.reason, &d.what, d.rule_day, d.detail.as_deref())
             else {
                 continue;
             };
@@ -65,7 +65,7 @@ impl Planner<'_> {
             let same_lane = |c, r| c == channel && r == lane;
             let picked = self.placed.iter().find(|t| {
                 same_lane(t.channel, t.lane)
-                    && t.nominal > nominal
+                    && t.rule_day > rule_day
                     && step_of(t.slot)
                         .is_some_and(|s| s.info.picked_by.is_some() && *s.info.step == *by)
             });
@@ -75,20 +75,20 @@ impl Planner<'_> {
             // Nothing else of the lane has a rule day between them.
             let between = self.first_pass.iter().any(|n| {
                 same_lane(n.channel, n.lane)
-                    && n.nominal > nominal
-                    && n.nominal <= picked.nominal
+                    && n.rule_day > rule_day
+                    && n.rule_day <= picked.rule_day
                     && n.slot != picked.slot
             });
             if between {
                 continue;
             }
             let before = (self.placed.iter())
-                .filter(|t| same_lane(t.channel, t.lane) && t.nominal > picked.nominal)
+                .filter(|t| same_lane(t.channel, t.lane) && t.rule_day > picked.rule_day)
                 .map(|t| t.due)
                 .min();
             return Some(Swap {
-                call: (*slot, nominal, picked.due),
-                picked: (picked.slot, picked.nominal),
+                call: (*slot, rule_day, picked.due),
+                picked: (picked.slot, picked.rule_day),
                 before,
                 taken: Cell::new(0),
                 refused: Cell::new(false),
@@ -105,20 +105,20 @@ impl Planner<'_> {
         &self,
         step: &Step,
         anchor: &AnchorDay,
-        (rule_day, nominal): (NaiveDate, NaiveDate),
+        rule_day: NaiveDate,
         expires: Option<NaiveDate>,
     ) -> Option<Placed> {
         let swap = self.swap.as_ref()?;
         let slot = step.info.slot;
-        let is_call = (slot, nominal) == (swap.call.0, swap.call.1);
-        if !is_call && (slot, nominal) != swap.picked {
+        let is_call = (slot, rule_day) == (swap.call.0, swap.call.1);
+        if !is_call && (slot, rule_day) != swap.picked {
             return None;
         }
         let placed = if is_call {
             let day = (swap.call.2, swap.picked.1);
-            self.call_day(step, anchor, (rule_day, nominal), expires, day)
+            self.call_day(step, anchor, rule_day, expires, day)
         } else {
-            self.picked_day(step, anchor, (rule_day, nominal), expires, swap)
+            self.picked_day(step, anchor, rule_day, expires, swap)
         };
         match placed {
             Some(_) => swap.taken.set(swap.taken.get() + 1),
@@ -133,14 +133,14 @@ impl Planner<'_> {
         &self,
         step: &Step,
         anchor: &AnchorDay,
-        (rule_day, nominal): (NaiveDate, NaiveDate),
+        rule_day: NaiveDate,
         expires: Option<NaiveDate>,
         (day, picked): (NaiveDate, NaiveDate),
     ) -> Option<Placed> {
         let channel = step.info.channel;
         let reason = self.cal.closed_reason_for(channel, rule_day)?;
         let b = self.bounds(step, anchor, expires);
-        let (lo, _) = self.gap_bounds(channel, step.lane_of(self.placing), nominal);
+        let (lo, _) = self.gap_bounds(channel, step.lane_of(self.placing), rule_day);
         let ok = step.closed_day != ClosedDay::Keep
             && day > rule_day
             && within(day, b.lo, b.hi)
@@ -150,7 +150,7 @@ impl Planner<'_> {
                 .is_none_or(|m| (day - rule_day).num_days() <= m)
             && self.cal.works(channel, day)
             // The picked task's own day is the call's to take: the picked task moves on.
-            && !self.taken_but(channel, day, (step.lane_of(self.placing), nominal), Some(picked));
+            && !self.taken_but(channel, day, (step.lane_of(self.placing), rule_day), Some(picked));
         ok.then_some(Placed::Day(day, Some(reason)))
     }
 
@@ -160,14 +160,14 @@ impl Planner<'_> {
         &self,
         step: &Step,
         anchor: &AnchorDay,
-        (rule_day, nominal): (NaiveDate, NaiveDate),
+        rule_day: NaiveDate,
         expires: Option<NaiveDate>,
         swap: &Swap,
     ) -> Option<Placed> {
         let channel = step.info.channel;
         let call_day = swap.call.2;
         let b = self.bounds(step, anchor, expires);
-        let (gap_lo, gap_hi) = self.gap_bounds(channel, step.lane_of(self.placing), nominal);
+        let (gap_lo, gap_hi) = self.gap_bounds(channel, step.lane_of(self.placing), rule_day);
         let his = [
             b.hi,
             gap_hi,
@@ -185,7 +185,7 @@ impl Planner<'_> {
             lo,
             hi,
             None,
-            Some((step.lane_of(self.placing), nominal)),
+            Some((step.lane_of(self.placing), rule_day)),
         )?;
         Some(Placed::Day(day, Some(ShiftReason::AfterEarlierCall)))
     }

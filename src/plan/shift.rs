@@ -144,7 +144,7 @@ fn min_opt(a: Option<NaiveDate>, b: Option<NaiveDate>) -> Option<NaiveDate> {
     }
 }
 
-/// The lane (role, counted from a fact or not) and nominal day of the task a search
+/// The lane (role, counted from a fact or not) and rule day of the task a search
 /// places: it keeps off the days of the program's other tasks of the same channel and
 /// lane, and of other rule days.
 type Lane = (LaneRole, NaiveDate);
@@ -233,9 +233,9 @@ impl Planner<'_> {
     }
 
     /// In the second pass, the days strictly between the rule days of the tasks before
-    /// and after `nominal` on `channel`, and between the days of the tasks already placed
+    /// and after `rule_day` on `channel`, and between the days of the tasks already placed
     /// before and after it.
-    fn gap(&self, channel: Channel, lane: LaneRole, nominal: NaiveDate) -> Gap {
+    fn gap(&self, channel: Channel, lane: LaneRole, rule_day: NaiveDate) -> Gap {
         let mut gap = Gap {
             lo: None,
             hi: None,
@@ -245,7 +245,7 @@ impl Planner<'_> {
             return gap;
         }
         if self.lanes.active {
-            let a = self.lanes.around((channel, lane), nominal);
+            let a = self.lanes.around((channel, lane), rule_day);
             gap.lo = max_opt(
                 a.before.and_then(|d| d.succ_opt()),
                 a.placed_before.and_then(|d| d.succ_opt()),
@@ -262,10 +262,10 @@ impl Planner<'_> {
         for n in (self.first_pass.iter())
             .filter(|n| n.channel == channel && n.lane == lane && !own(n.slot))
         {
-            if n.nominal < nominal {
-                gap.lo = max_opt(gap.lo, n.nominal.succ_opt());
-            } else if n.nominal > nominal && next.is_none_or(|(d, _)| n.nominal < d) {
-                next = Some((n.nominal, n.slot));
+            if n.rule_day < rule_day {
+                gap.lo = max_opt(gap.lo, n.rule_day.succ_opt());
+            } else if n.rule_day > rule_day && next.is_none_or(|(d, _)| n.rule_day < d) {
+                next = Some((n.rule_day, n.slot));
             }
         }
         if let Some((d, step)) = next {
@@ -275,9 +275,9 @@ impl Planner<'_> {
         for t in
             (self.placed.iter()).filter(|t| t.channel == channel && t.lane == lane && !own(t.slot))
         {
-            if t.nominal < nominal {
+            if t.rule_day < rule_day {
                 gap.lo = max_opt(gap.lo, t.due.succ_opt());
-            } else if t.nominal > nominal {
+            } else if t.rule_day > rule_day {
                 gap.hi = min_opt(gap.hi, t.due.pred_opt());
             }
         }
@@ -317,15 +317,15 @@ impl Planner<'_> {
         &self,
         channel: Channel,
         lane: LaneRole,
-        nominal: NaiveDate,
+        rule_day: NaiveDate,
     ) -> (Option<NaiveDate>, Option<NaiveDate>) {
-        let g = self.gap(channel, lane, nominal);
+        let g = self.gap(channel, lane, rule_day);
         (g.lo, g.hi)
     }
 
     /// True if a task of the current program on `channel` is already on `day` (or, in the
     /// second pass, an unshifted one will be).
-    /// Tasks the rules put on the same day as `nominal` may share a day: only tasks of
+    /// Tasks the rules put on the same day as `rule_day` may share a day: only tasks of
     /// other rule days count.
     pub(super) fn taken_on(&self, channel: Channel, day: NaiveDate, lane: Lane) -> bool {
         self.taken_but(channel, day, lane, None)
@@ -336,10 +336,10 @@ impl Planner<'_> {
         &self,
         channel: Channel,
         day: NaiveDate,
-        (lane, nominal): Lane,
+        (lane, rule_day): Lane,
         but: Option<NaiveDate>,
     ) -> bool {
-        let other = |n: NaiveDate| n != nominal && Some(n) != but;
+        let other = |n: NaiveDate| n != rule_day && Some(n) != but;
         if self.lanes.active {
             return self.lanes.taken((channel, lane), day, other);
         }
@@ -348,19 +348,19 @@ impl Planner<'_> {
             t.channel == channel
                 && t.lane == lane
                 && t.due == day
-                && other(t.nominal)
+                && other(t.rule_day)
                 && !own(t.slot)
         }) || (self.first_pass.iter()).any(|n| {
             n.channel == channel
                 && n.lane == lane
                 && n.fixed == Some(day)
-                && other(n.nominal)
+                && other(n.rule_day)
                 && !own(n.slot)
         })
     }
 
     /// The first day `way` finds from `from` (`from` itself excluded) on which `channel`
-    /// works, inside `lo..=hi`, at most `max` days away, and (with `avoid`, the nominal day
+    /// works, inside `lo..=hi`, at most `max` days away, and (with `avoid`, the rule day
     /// of the task placed) not already taken by a task of the program on that channel.
     #[allow(clippy::too_many_arguments)]
     pub(super) fn search(
@@ -474,12 +474,12 @@ impl Planner<'_> {
         &self,
         step: &Step,
         anchor: &AnchorDay,
-        (rule_day, nominal): (NaiveDate, NaiveDate),
+        rule_day: NaiveDate,
         expires: Option<NaiveDate>,
     ) -> Placed {
         // The third pass of a call crowded out by a staff-picked task (picked.rs).
         if self.swap.is_some()
-            && let Some(p) = self.place_swapped(step, anchor, (rule_day, nominal), expires)
+            && let Some(p) = self.place_swapped(step, anchor, rule_day, expires)
         {
             return p;
         }
@@ -489,7 +489,7 @@ impl Planner<'_> {
         if self.horizon.is_none() && rule_day < self.ep.date() {
             let b = self.bounds(step, anchor, expires);
             if let Some(lo) = b.lo.filter(|lo| rule_day < *lo) {
-                return self.on_or_after_the_event(step, nominal, lo, &b);
+                return self.on_or_after_the_event(step, rule_day, lo, &b);
             }
         }
         let Some(reason) = self.cal.closed_reason_for(channel, rule_day) else {
@@ -502,7 +502,7 @@ impl Planner<'_> {
             ClosedDay::NearestOpenDay => &[Way::Nearest, Way::Supersede],
         };
         let b = &self.bounds(step, anchor, expires);
-        let gap = self.gap(channel, step.lane_of(self.placing), nominal);
+        let gap = self.gap(channel, step.lane_of(self.placing), rule_day);
         let (mut lo, hi) = (max_opt(b.lo, gap.lo), min_opt(b.hi, gap.hi));
         // A staff-picked task's rule day opens the window the day is picked from: it may
         // move into its window, never before it (`previous_open_day` and
@@ -513,7 +513,7 @@ impl Planner<'_> {
         // A fixed window is a promise ("every callback within 3 days"): a day inside it,
         // either way, before any day outside it.
         if step.fixed_window
-            && let Some(d) = self.inside_window(step, rule_day, nominal, (lo, hi))
+            && let Some(d) = self.inside_window(step, rule_day, (lo, hi))
         {
             return Placed::Day(d, Some(reason));
         }
@@ -529,12 +529,12 @@ impl Planner<'_> {
                 lo,
                 hi,
                 step.max_shift,
-                Some((step.lane_of(self.placing), nominal)),
+                Some((step.lane_of(self.placing), rule_day)),
             ) {
                 return Placed::Day(d, Some(reason));
             }
         }
-        self.not_placed(step, rule_day, nominal, reason, b, ways)
+        self.not_placed(step, rule_day, reason, b, ways)
     }
 
     /// The day a fixed window's task takes inside its window (`rule_day` plus the step's
@@ -543,7 +543,6 @@ impl Planner<'_> {
         &self,
         step: &Step,
         rule_day: NaiveDate,
-        nominal: NaiveDate,
         (lo, hi): (Option<NaiveDate>, Option<NaiveDate>),
     ) -> Option<NaiveDate> {
         let lo = max_opt(lo, add_days(rule_day, step.earliest));
@@ -554,7 +553,7 @@ impl Planner<'_> {
             ClosedDay::PreviousOpenDay => &[Way::Backward, Way::Forward],
             ClosedDay::NearestOpenDay => &[Way::Nearest],
         };
-        let lane = Some((step.lane_of(self.placing), nominal));
+        let lane = Some((step.lane_of(self.placing), rule_day));
         (ways.iter()).find_map(|&way| {
             self.search(
                 step.info.channel,
@@ -598,7 +597,6 @@ impl Planner<'_> {
         &self,
         step: &Step,
         rule_day: NaiveDate,
-        nominal: NaiveDate,
         reason: ShiftReason,
         b: &Bounds,
         ways: &[Way],
@@ -631,7 +629,7 @@ impl Planner<'_> {
         // Superseded by other tasks' days: named by the lane's next task, as a drop on
         // the way to it is.
         let detail = if why == DropReason::Superseded {
-            (self.gap(channel, step.lane_of(self.placing), nominal).next)
+            (self.gap(channel, step.lane_of(self.placing), rule_day).next)
                 .and_then(|n| self.step_id(n))
         } else {
             detail
@@ -646,16 +644,16 @@ impl Planner<'_> {
     fn on_or_after_the_event(
         &self,
         step: &Step,
-        nominal: NaiveDate,
+        rule_day: NaiveDate,
         lo: NaiveDate,
         b: &Bounds,
     ) -> Placed {
         let channel = step.info.channel;
-        let gap = self.gap(channel, step.lane_of(self.placing), nominal);
+        let gap = self.gap(channel, step.lane_of(self.placing), rule_day);
         let (lo, hi) = (max_opt(Some(lo), gap.lo), min_opt(b.hi, gap.hi));
         let day = lo.and_then(|lo| {
             let from = lo.pred_opt()?;
-            let avoid = Some((step.lane_of(self.placing), nominal));
+            let avoid = Some((step.lane_of(self.placing), rule_day));
             self.search(channel, from, Way::Forward, Some(lo), hi, None, avoid)
         });
         match day {
@@ -685,7 +683,6 @@ impl Planner<'_> {
         &self,
         step: &Step,
         rule_day: NaiveDate,
-        nominal: NaiveDate,
         due: NaiveDate,
         b: &Bounds,
     ) -> Placed {
@@ -693,7 +690,7 @@ impl Planner<'_> {
             return Placed::Drop(DropReason::AfterEvent, None);
         }
         let channel = step.info.channel;
-        let gap = self.gap(channel, step.lane_of(self.placing), nominal);
+        let gap = self.gap(channel, step.lane_of(self.placing), rule_day);
         let lo = max_opt(due.succ_opt(), gap.lo);
         let hi = min_opt(b.hi, gap.hi);
         // max_shift counts from the rule's day; "keep" cannot keep a day with no time
@@ -730,7 +727,7 @@ impl Planner<'_> {
             lo,
             hi,
             max,
-            Some((step.lane_of(self.placing), nominal)),
+            Some((step.lane_of(self.placing), rule_day)),
         ) {
             return Placed::Day(d, Some(ShiftReason::AfterEvent));
         }

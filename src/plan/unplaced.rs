@@ -10,8 +10,9 @@ use crate::compile::{Program, Step};
 use chrono::NaiveDate;
 
 impl Planner<'_> {
-    /// `place`: the rule's day, the nominal day and the day it expires by its rule. The
-    /// day and shift it keeps, or `None` once it is dropped.
+    /// `place`: the rule's day (from its anchor as moved), the nominal day (from its
+    /// anchor's default day) and the day it expires by its rule. The day and shift it
+    /// keeps, or `None` once it is dropped.
     #[cold]
     #[inline(never)]
     pub(super) fn unplaced(
@@ -52,7 +53,7 @@ impl Planner<'_> {
         };
         if let Some((why, what)) = verdict {
             self.why(|| format!("{} before {}", super::explain::reason_name(why), day(alone)));
-            self.drop(program, step, n, Some(nominal), why, what);
+            self.drop(program, step, n, Some((nominal, rule_day)), why, what);
             self.anchors.push(None);
             return None;
         }
@@ -60,7 +61,7 @@ impl Planner<'_> {
         self.unplaced.push(super::Neighbour {
             channel: step.info.channel,
             lane: step.lane_of(n),
-            nominal,
+            rule_day,
             fixed: None,
             slot: step.info.slot,
         });
@@ -94,7 +95,7 @@ impl Planner<'_> {
                 )
             });
         }
-        self.drop(program, step, n, Some(nominal), reason, detail);
+        self.drop(program, step, n, Some((nominal, rule_day)), reason, detail);
         self.anchors.push(None);
         None
     }

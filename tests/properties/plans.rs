@@ -294,33 +294,49 @@ proptest! {
         // A task counted from a fact is in a lane of its own, one per fact.
         let from_fact =
             |t: &followup::plan::Task| facts[&(t.program().to_string(), t.step().to_string())].from_fact;
+        // The rule day: `nominal` counts from a visit's default day; the lane orders a
+        // task by the day its rule gives from the visit as the calendar moved it.
+        let rule_day = |t: &followup::plan::Task| {
+            let f = &facts[&(t.program().to_string(), t.step().to_string())];
+            match &f.milestone_default {
+                Some((m, default, policy)) if !ep.milestones.contains_key(m) => {
+                    let Landing::Date(d0) = default.apply(ep.date(), MonthEnd::Clamp) else {
+                        unreachable!()
+                    };
+                    t.nominal + (visit_day(&cal, ep.date(), default, *policy) - d0)
+                }
+                _ => t.nominal,
+            }
+        };
         for t in plan.tasks.iter().filter(|t| moved(t)) {
+            let t_rule = rule_day(t);
             for o in &plan.tasks {
+                let o_rule = rule_day(o);
                 // Tasks the rules put on one day may share it.
                 if std::ptr::eq(o, t)
                     || o.program() != t.program()
                     || o.channel() != t.channel()
                     || o.role() != t.role()
-                    || o.nominal == t.nominal
+                    || o_rule == t_rule
                     || from_fact(o)
                     || from_fact(t)
                 {
                     continue;
                 }
                 prop_assert_ne!(o.due, t.due, "{} and {} share {} ({:?})", t.id(), o.id(), t.due, cal);
-                if o.nominal < t.nominal {
+                if o_rule < t_rule {
                     prop_assert!(o.due < t.due, "{} passed {} ({:?})", t.id(), o.id(), cal);
                 }
-                if o.nominal > t.nominal {
+                if o_rule > t_rule {
                     prop_assert!(o.due > t.due, "{} passed {} ({:?})", t.id(), o.id(), cal);
                 }
                 // A staff-picked task's rule day opens its window: the call before it
                 // may take that day or a later one (the picked task then comes after
                 // it, checked above).
-                if o.nominal > t.nominal && o.picked_by().is_none() {
-                    prop_assert!(t.due < o.nominal, "{} reached the rule day of {} ({:?})", t.id(), o.id(), cal);
-                } else if o.nominal < t.nominal {
-                    prop_assert!(t.due > o.nominal, "{} reached the rule day of {} ({:?})", t.id(), o.id(), cal);
+                if o_rule > t_rule && o.picked_by().is_none() {
+                    prop_assert!(t.due < o_rule, "{} reached the rule day of {} ({:?})", t.id(), o.id(), cal);
+                } else if o_rule < t_rule {
+                    prop_assert!(t.due > o_rule, "{} reached the rule day of {} ({:?})", t.id(), o.id(), cal);
                 }
             }
         }
