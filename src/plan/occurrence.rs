@@ -273,11 +273,16 @@ impl Planner<'_> {
         self.placing = n;
         self.placing_step = step.info.slot;
         if let Some((from, until)) = self.horizon {
-            // Patient-level occurrences are numbered by their day (YYYYMMDD): stable
-            // whatever the horizon.
-            if rule_day < from || rule_day > until {
+            // Days of the horizon only, and none before the patient was born (audit 49
+            // B2: a baby born in June was greeted for the Spring Festival).
+            if rule_day < from
+                || rule_day > until
+                || self.ep.patient.birthday.is_some_and(|b| rule_day < b)
+            {
                 return Ok(());
             }
+            // Patient-level occurrences are numbered by their day (YYYYMMDD): stable
+            // whatever the horizon.
             n = patient::yyyymmdd(rule_day).ok_or_else(|| self.out_of_range(step))?;
         }
         if self.plan.tasks.len() + self.plan.dropped.len() >= self.rules.limits.max_tasks_per_plan {

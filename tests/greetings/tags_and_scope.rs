@@ -134,6 +134,34 @@ fn no_birthday_greeting_before_the_first_birthday() {
     assert_eq!(dates_of(&plan, "birthday-greeting"), ["2027-06-15"]);
 }
 
+/// Nor any other greeting or touch before the day of birth (audit 49 B2): a baby born on
+/// Mon 15 Jun 2026, planned over 2026, gets none of the greetings of January to May
+/// (Valentine's Day, the Spring Festival on 17 Feb, Lantern on 3 Mar, Labour Day, Mother's
+/// Day on 10 May) nor the quarterly messages of 10 Jan and 10 Apr; from June on, the
+/// year's own: the quarterly messages of 10 Jul and 10 Oct, Mid-Autumn (25 Sep in the
+/// lunar table), Christmas and New Year's Eve; no birthday greeting in its first year.
+/// Nothing before birth is listed as dropped either: there was no patient to greet.
+#[test]
+fn nothing_is_planned_before_the_patient_was_born() {
+    assert_eq!(lunar(2026, "mid_autumn"), "2026-09-25");
+    let p = patient("p-baby", Some("2026-06-15"), &[]);
+    let plan = plan_builtin(&p, "2026-01-01", "2026-12-31");
+    let days: Vec<String> = (plan.tasks.iter())
+        .map(|t| format!("{} {}", t.due, t.step()))
+        .collect();
+    assert_eq!(
+        days,
+        [
+            "2026-07-10 quarterly-message",
+            "2026-09-25 mid-autumn",
+            "2026-10-10 quarterly-message",
+            "2026-12-25 christmas",
+            "2026-12-31 new-years-eve",
+        ]
+    );
+    assert!(plan.dropped.is_empty(), "{:?}", plan.dropped);
+}
+
 /// Refusals and opt-outs belong to the patient (docs/domain.md §8), greetings included. A
 /// patient born 3 Nov 1990 who clearly said no on Sun 1 Mar 2026 at 10:00: messages go on
 /// for six months (to 1 Sep) — Lantern (3 Mar), Labour Day, Mother's Day, the quarterly
