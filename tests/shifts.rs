@@ -829,6 +829,47 @@ fn a_call_whose_awaited_fact_came_is_not_moved_past_its_expiry() {
     );
 }
 
+/// Audit 48 A3: a call whose awaited fact came by its rule's day does not wait, so the
+/// calendar moves it as any call: within its expiry, and never before the fact. The same
+/// laser treatment and further-needs call (Thu 24 Dec, expiring Thu 31 Dec; here with a
+/// `max_shift` of 30 days, so that only its expiry bounds it), `recovered` on Mon 21 Dec
+/// at 10:00:
+/// - closed 21 Dec - 3 Jan: the next open day (Mon 4 Jan) is past its expiry, and the
+///   open days before it (20 Dec and earlier) come before the recovery: dropped
+///   `expired` (it went to 4 Jan, its expiry moved with it, as if it had waited);
+/// - closed 22 Dec - 3 Jan: back to the recovery's day, Mon 21 Dec, after 10:00.
+#[test]
+fn a_call_whose_awaited_fact_came_in_a_closure_expires_as_any_call() {
+    let rules = builtin_and(
+        "next.json",
+        r#"{"format": "followup/v1", "override": "laser-aftercare", "steps": {
+                "further-needs-call": {"closed_day": "next_open_day", "max_shift": "P30D",
+                                       "beyond_max_shift": "drop"}}}"#,
+    );
+    let ep = r#"{"id": "l3", "event": "procedure", "at": "2026-06-24T11:30",
+            "attributes": {"category": "laser"}, "patient": {"id": "p"},
+            "facts": [{"kind": "recovered", "at": "2026-12-21T10:00"}]}"#;
+    let p = plan_of(&rules, ep, &closed_from("2026-12-21", "2027-01-03"));
+    assert!(
+        lines_with(&p, "further-needs-call").is_empty(),
+        "{:?}",
+        lines(&p)
+    );
+    assert_eq!(
+        dropped(&p),
+        ["laser-aftercare/further-needs-call/l3/0 expired closed_date 2026-12-24"]
+    );
+    let p = plan_of(&rules, ep, &closed_from("2026-12-22", "2027-01-03"));
+    let t = (p.tasks.iter())
+        .find(|t| t.step() == "further-needs-call")
+        .unwrap();
+    assert_eq!(
+        (t.due.to_string(), t.expires.map(|e| e.to_string())),
+        ("2026-12-21".to_string(), Some("2026-12-31".to_string()))
+    );
+    assert!(t.window.start >= chrono::NaiveTime::from_hms_opt(10, 0, 0).unwrap());
+}
+
 /// Audit 46: a window never opens before the fact its step counts from. A concern raised
 /// on Thu 5 Mar 2026 at 10:00, its call due that day with a window of three days before
 /// (`"earliest": "-P3D"`): on time from the 5th, not from Mon 2 Mar, before anyone knew.

@@ -363,6 +363,7 @@ impl RuleSet {
             new_chain: false,
             placing: 0,
             placing_step: crate::plan::task::NO_SLOT,
+            placing_after_fact: None,
             chains: false,
             forgotten: Vec::new(),
             chain_moved: false,
@@ -765,6 +766,9 @@ struct Planner<'a> {
     /// The slot of the step being placed: the steps counted from it are no neighbours
     /// of it (they follow it wherever it goes).
     placing_step: u32,
+    /// The day of the fact the occurrence being placed waits for (`wait_for`), when it
+    /// came by its rule's day: the calendar moves it no earlier (audit 48 A3).
+    placing_after_fact: Option<NaiveDate>,
     /// The program being planned has a step counted from another.
     chains: bool,
     /// The occurrences a pass did not keep and the next pass plans without as

@@ -272,6 +272,14 @@ impl Planner<'_> {
         *occ += 1;
         self.placing = n;
         self.placing_step = step.info.slot;
+        // A task whose awaited fact came by its rule's day does not wait: the calendar
+        // moves it as any task, within its expiry, but not before the fact (a further-needs
+        // call after a recovery recorded in a closure: not before the recovery, and not
+        // past its expiry either; audit 48 A3).
+        self.placing_after_fact = step.wait.as_ref().and_then(|w| {
+            let fact = self.facts.first_since_event(&w.fact)?.date();
+            (fact <= rule_day).then_some(fact)
+        });
         if let Some((from, until)) = self.horizon {
             // Days of the horizon only, and none before the patient was born (audit 49
             // B2: a baby born in June was greeted for the Spring Festival).

@@ -223,6 +223,10 @@ impl Planner<'_> {
         if self.horizon.is_none() && !from_event {
             lo = Some(lo.map_or(self.ep.date(), |l| l.max(self.ep.date())));
         }
+        // Nor before the fact it waits for, when that came by its rule's day.
+        if let Some(fact) = self.placing_after_fact {
+            lo = Some(lo.map_or(fact, |l| l.max(fact)));
+        }
         let side_hi = if o.negative {
             anchor.day.pred_opt()
         } else {
