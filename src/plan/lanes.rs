@@ -77,7 +77,7 @@ pub(super) struct LaneIndex {
 #[derive(Debug)]
 struct Order {
     /// The first pass's rule days, sorted, once each.
-    nominals: Vec<NaiveDate>,
+    rule_days: Vec<NaiveDate>,
     /// The step of the first task (in the first pass's order) of each rule day.
     steps: Vec<u32>,
     /// Fenwick tree over rule-day ranks: the latest due placed at ranks below.
@@ -126,7 +126,7 @@ impl LaneIndex {
             self.lanes.insert(
                 lane,
                 Order {
-                    nominals: list.iter().map(|(d, _)| *d).collect(),
+                    rule_days: list.iter().map(|(d, _)| *d).collect(),
                     steps: list.iter().map(|(_, s)| *s).collect(),
                     latest: vec![None; n + 1],
                     earliest: vec![None; n + 1],
@@ -146,9 +146,9 @@ impl LaneIndex {
         let lane = (p.channel, p.lane);
         self.days.entry((lane, p.due)).or_default().push(p.rule_day);
         if let Some(order) = self.lanes.get_mut(&lane)
-            && let Ok(rank) = order.nominals.binary_search(&p.rule_day)
+            && let Ok(rank) = order.rule_days.binary_search(&p.rule_day)
         {
-            let n = order.nominals.len();
+            let n = order.rule_days.len();
             // Prefix maximum: positions rank+1.. see it as "before" them.
             let mut i = rank + 1;
             while let Some(slot) = order.latest.get_mut(i) {
@@ -176,21 +176,21 @@ impl LaneIndex {
         held(self.days.get(&(lane, day))) || held(self.fixed.get(&(lane, day)))
     }
 
-    /// The neighbours of `nominal` in its lane (second pass).
-    pub(super) fn around(&self, lane: Lane, nominal: NaiveDate) -> Around {
+    /// The neighbours of `rule_day` in its lane (second pass).
+    pub(super) fn around(&self, lane: Lane, rule_day: NaiveDate) -> Around {
         let Some(order) = self.lanes.get(&lane) else {
             return Around::default();
         };
-        let below = order.nominals.partition_point(|d| *d < nominal);
-        let above = order.nominals.partition_point(|d| *d <= nominal);
-        let n = order.nominals.len();
+        let below = order.rule_days.partition_point(|d| *d < rule_day);
+        let above = order.rule_days.partition_point(|d| *d <= rule_day);
+        let n = order.rule_days.len();
         let mut around = Around {
             before: below
                 .checked_sub(1)
-                .and_then(|i| order.nominals.get(i))
+                .and_then(|i| order.rule_days.get(i))
                 .copied(),
             after: order
-                .nominals
+                .rule_days
                 .get(above)
                 .copied()
                 .zip(order.steps.get(above).copied()),
