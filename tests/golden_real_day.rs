@@ -659,3 +659,54 @@ fn a_reminder_of_a_moved_visit_keeps_its_lane_by_the_moved_day() {
         );
     }
 }
+
+/// Audit 53 F1: `nominal` is the day the rule gives from a moved visit's default day,
+/// the offset counted again from it, not the moved day less the days the visit moved
+/// (which differ across month ends). A microneedling session on Thu 29 Jan 2026, the
+/// treatment's end given by its default (P1D: Fri 30 Jan) and moved to the next open day
+/// (an override), the clinic closed 30 Jan - 1 Feb: the visit moves to Mon 2 Feb. The
+/// month calls count from 2 Feb (2 Mar, 2 Apr, 2 May); from the default day they are
+/// 30 Jan + 1 month = 28 Feb (2026 is a common year: the month's last day), 30 March and
+/// 30 April (it said 27 Feb, 30 Mar and 29 Apr: three days back from each).
+#[test]
+fn the_nominal_day_of_a_month_call_counts_from_the_visits_default_day() {
+    let rules = RuleSet::builder()
+        .builtin()
+        .source(
+            "te-next.json".to_string(),
+            r#"{"format": "followup/v1", "override": "session-aftercare", "milestones":
+                {"treatment_end": {"default": "P1D", "closed_day": "next_open_day"}}}"#
+                .to_string(),
+        )
+        .build()
+        .unwrap();
+    let cal = Calendar::from_json(
+        "clinic.json",
+        r#"{"closed_dates": ["2026-01-30", "2026-01-31", "2026-02-01"]}"#,
+    )
+    .unwrap();
+    let ep = episode(
+        r#"{"id": "ep-mn", "event": "procedure", "at": "2026-01-29T10:00",
+            "attributes": {"category": "microneedling"}, "patient": {"id": "p-mn"}}"#,
+    );
+    let p = rules.plan(&ep, &cal).unwrap();
+    assert_eq!(
+        crate::support::lines_with(&p, "month-"),
+        [
+            "2026-03-02 month-1-call phone customer_service <- 2026-02-28 (anchor_moved)",
+            "2026-04-02 month-2-call phone customer_service <- 2026-03-30 (anchor_moved)",
+            "2026-05-02 month-3-call phone customer_service <- 2026-04-30 (anchor_moved)",
+        ]
+    );
+    let explained = rules.explain(&ep, None, &cal).unwrap();
+    let why = explained
+        .of("session-aftercare/month-1-call/ep-mn/0")
+        .unwrap();
+    // 28 Feb 2026 is 58 days after Thu 1 Jan: 58 = 8 × 7 + 2, a Saturday.
+    assert!(
+        why.steps.iter().any(|s| s.starts_with(
+            "counted from the visit's default day, the rule's day is 2026-02-28 (Sat); from the visit as moved, 2026-03-02 (Mon)"
+        )),
+        "{why}"
+    );
+}

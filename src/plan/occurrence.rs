@@ -68,8 +68,25 @@ impl Planner<'_> {
             format!("offset {o}: {arithmetic} = {}", day(rule_day))
         });
         self.why_keep();
+        // The day the rule gives from a moved visit's default day, what `nominal` shows:
+        // the offset counted again from that day (a month from 30 January is 28 February,
+        // though a month from 2 February, where the visit moved, is 2 March).
+        let from_default = anchor
+            .moved
+            .and_then(|(from, _)| match self.apply(step, from) {
+                Landing::Date(d) => Some(d),
+                _ => None,
+            });
+        let nominal = |d: NaiveDate, default: Option<NaiveDate>| match (anchor.moved, default) {
+            (None, _) => d,
+            (Some(_), Some(n)) => n,
+            (Some((from, _)), None) => shift::back_by(d, anchor.day, from).unwrap_or(d),
+        };
         match &step.repeat {
-            None => self.occurrence(program, step, &anchor, rule_day, sampled, occ)?,
+            None => {
+                let days = (rule_day, nominal(rule_day, from_default));
+                self.occurrence(program, step, &anchor, days, sampled, occ)?
+            }
             Some(rule) => {
                 let dates = match self.horizon {
                     Some((_, until)) => rule.dates_until(rule_day, until, &self.rules.limits),
@@ -102,10 +119,16 @@ impl Planner<'_> {
                 ) {
                     dates.retain(|d| *d <= last);
                 }
+                // From a moved visit, the same rule's dates from the default day.
+                let defaults = match from_default {
+                    Some(d) => rule.dates(d, &self.rules.limits).unwrap_or_default(),
+                    None => Vec::new(),
+                };
                 let count = dates.len();
                 for (i, d) in dates.into_iter().enumerate() {
                     self.why(|| format!("repeat rule: date {} of {count}, {}", i + 1, day(d)));
-                    self.occurrence(program, step, &anchor, d, sampled, occ)?;
+                    let days = (d, nominal(d, defaults.get(i).copied()));
+                    self.occurrence(program, step, &anchor, days, sampled, occ)?;
                 }
                 // Fewer dates than the rule's COUNT from this start (none, for a rule
                 // without one): each date missing is listed, never silently absent.
@@ -257,14 +280,14 @@ impl Planner<'_> {
     }
 
     /// Plans one occurrence whose rule gives `rule_day` (from the anchor as it is, moved or
-    /// not): the day its channel works, its time window, its window of days and expiry,
+    /// not; `nominal` from a moved visit's default day): the day its channel works, its time window, its window of days and expiry,
     /// then the facts that may stop it.
     fn occurrence(
         &mut self,
         program: &Program,
         step: &Step,
         anchor: &AnchorDay,
-        rule_day: NaiveDate,
+        (rule_day, nominal): (NaiveDate, NaiveDate),
         sampled: bool,
         occ: &mut u32,
     ) -> Result<()> {
@@ -304,12 +327,6 @@ impl Planner<'_> {
                 Some("max_tasks_per_plan"),
             ));
         }
-        // The day the rule gives from the anchor's default day, before the calendar moved
-        // the visit: what `nominal` shows.
-        let nominal = match anchor.moved {
-            Some((from, _)) => shift::back_by(rule_day, anchor.day, from).unwrap_or(rule_day),
-            None => rule_day,
-        };
         if nominal != rule_day {
             self.why(|| {
                 format!(

@@ -94,6 +94,8 @@ struct StepFacts {
     negative: bool,
     milestone: Option<String>,
     milestone_default: Option<(String, Offset, ClosedDay)>,
+    /// Its own offset (from its anchor).
+    offset: Offset,
     channel: Channel,
     max_shift: Option<i64>,
     keep_beyond: bool,
@@ -143,6 +145,7 @@ fn step_facts(rules: &RuleSet) -> BTreeMap<(String, String), StepFacts> {
                     negative,
                     milestone,
                     milestone_default,
+                    offset: Offset::parse(s.offset.as_deref().unwrap_or("P0D")).unwrap(),
                     channel: s.channel.or(p.defaults.channel).unwrap_or(Channel::Phone),
                     max_shift,
                     keep_beyond,

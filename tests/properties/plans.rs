@@ -300,10 +300,11 @@ proptest! {
             let f = &facts[&(t.program().to_string(), t.step().to_string())];
             match &f.milestone_default {
                 Some((m, default, policy)) if !ep.milestones.contains_key(m) => {
-                    let Landing::Date(d0) = default.apply(ep.date(), MonthEnd::Clamp) else {
+                    let visit = visit_day(&cal, ep.date(), default, *policy);
+                    let Landing::Date(d) = f.offset.apply(visit, MonthEnd::Clamp) else {
                         unreachable!()
                     };
-                    t.nominal + (visit_day(&cal, ep.date(), default, *policy) - d0)
+                    d
                 }
                 _ => t.nominal,
             }
