@@ -812,7 +812,7 @@ impl Planner<'_> {
         }
         let kept = match entries {
             Some(list) => {
-                let kept = self.apply_history(program, step, base, &list)?;
+                let kept = self.apply_history(program, step, (base, &verdict), &list)?;
                 if let Some(l) = self.ledger.as_mut() {
                     l.give_back(list);
                 }

@@ -77,13 +77,14 @@ pub(super) fn attempts_made(step: &Step, entries: &[Entry<'_>]) -> u32 {
 
 impl Planner<'_> {
     /// Applies the outcomes recorded for the occurrence whose task is
-    /// `self.plan.tasks[base]`, the last task planned. Returns false when the task itself
-    /// was dropped (an agreed day after a refusal, say).
+    /// `self.plan.tasks[base]`, the last task planned, which the facts stop
+    /// (`stopped`, kept for what the history records on it) or not. Returns false when
+    /// the task itself was dropped (an agreed day after a refusal, say).
     pub(super) fn apply_history(
         &mut self,
         program: &Program,
         step: &Step,
-        base: usize,
+        (base, stopped): (usize, &super::lifecycle::Verdict),
         entries: &[Entry<'_>],
     ) -> Result<bool> {
         let retry = step.retry.filter(|_| step.info.channel == Channel::Phone);
@@ -101,6 +102,22 @@ impl Planner<'_> {
         let mut exhausted = false;
         let calls = |e: &&Entry<'_>| matches!(e.derived, None | Some(Derived::Attempt(_)));
         let made = attempts_made(step, entries);
+        // Only what reached the patient (done, a refusal, an abnormal recovery) keeps a
+        // call its facts stop; without it, an unanswered try on such a call (the task,
+        // an agreed time, a further attempt) does not bring it back (audit 54: a try
+        // after a refusal brought back its attempt, and a resolved complaint's callback
+        // and supervisor's task).
+        let reaches = (entries.iter().filter(calls)).any(|e| {
+            !matches!(e.derived, Some(Derived::Attempt(k)) if k > made)
+                && matches!(
+                    e.outcome.outcome,
+                    OutcomeKind::Done | OutcomeKind::Declined | OutcomeKind::AbnormalRecovery
+                )
+        });
+        // The facts' word on the current tail at its time: the base's as planned, until
+        // an outcome moves it or makes another attempt.
+        let mut tail_stopped = stopped.clone();
+        let mut chain_dropped = false;
         // The outcomes recorded on the current tail, reported if a fact drops it.
         let mut on_tail: Vec<&Entry<'_>> = Vec::new();
         for e in entries.iter().filter(calls) {
@@ -113,8 +130,31 @@ impl Planner<'_> {
                 self.ignore(e, IgnoredReason::NoSuchTask);
                 continue;
             }
+            if chain_dropped {
+                self.ignore(e, IgnoredReason::Dropped);
+                continue;
+            }
+            // No attempt fitted before the task expired: that attempt was dropped, and
+            // what is recorded on it is a dropped occurrence's (audit 54: an agreed time
+            // on it moved the task and replaced its record).
+            if exhausted
+                && let Some(Derived::Attempt(k)) = e.derived
+                && k > attempt
+            {
+                self.ignore(e, IgnoredReason::Dropped);
+                continue;
+            }
             if closed_at.is_some() || finished {
                 self.ignore(e, IgnoredReason::AfterClosed);
+                continue;
+            }
+            if !reaches
+                && o.outcome.is_unanswered()
+                && let Some((reason, detail)) = tail_stopped.take()
+            {
+                self.drop_tail(tail, (reason, detail), &on_tail);
+                self.ignore(e, IgnoredReason::Dropped);
+                chain_dropped = true;
                 continue;
             }
             match o.outcome {
@@ -160,6 +200,7 @@ impl Planner<'_> {
                             tail = t;
                             moved = true;
                             on_tail.clear();
+                            tail_stopped = self.tail_verdict(program, step, tail);
                         }
                         None => {
                             // No attempt fits before the task expires (a long closure) or
@@ -185,6 +226,7 @@ impl Planner<'_> {
                     self.why_moved(tail);
                     unanswered = 0;
                     moved = true;
+                    tail_stopped = self.tail_verdict(program, step, tail);
                 }
                 OutcomeKind::Picked => {
                     let Some(day) = o.day.filter(|_| step.info.picked_by.is_some()) else {
@@ -196,12 +238,13 @@ impl Planner<'_> {
                     self.pick(tail, day);
                     self.why_moved(tail);
                     moved = true;
+                    tail_stopped = self.tail_verdict(program, step, tail);
                 }
             }
         }
-        let mut kept = true;
-        let mut tail_dropped = false;
-        if closed_at.is_none() && moved {
+        let mut kept = !(chain_dropped && tail == base);
+        let mut tail_dropped = chain_dropped;
+        if closed_at.is_none() && moved && !chain_dropped {
             // A task moved (or a new attempt) is judged again on its new day.
             let moved =
                 (self.plan.tasks.get(tail)).map(|t| (t.due.and_time(t.window.start), t.channel()));
@@ -274,6 +317,41 @@ impl Planner<'_> {
             t.record = Some(r);
         }
         Ok(kept)
+    }
+
+    /// The facts' word on task `i` of `step` at its time (its day and the start of its
+    /// window).
+    fn tail_verdict(
+        &mut self,
+        program: &Program,
+        step: &Step,
+        i: usize,
+    ) -> super::lifecycle::Verdict {
+        let (at, channel) =
+            (self.plan.tasks.get(i)).map(|t| (t.due.and_time(t.window.start), t.channel()))?;
+        self.verdict(program, step, channel, at)
+    }
+
+    /// Drops task `i`, the current call of an occurrence the facts stop, for `why`, and
+    /// reports what was recorded on it (`on_it`) as changing nothing.
+    fn drop_tail(
+        &mut self,
+        i: usize,
+        (reason, detail): (super::task::DropReason, Option<Arc<str>>),
+        on_it: &[&Entry<'_>],
+    ) {
+        if i >= self.plan.tasks.len() {
+            return;
+        }
+        let t = self.plan.tasks.remove(i);
+        if self.tracing() {
+            let text = super::explain::reason_name(reason);
+            self.why_result(&t.id(), || format!("dropped: {text}"), true);
+        }
+        (self.plan.dropped).push(Dropped::of_task(&t, reason, detail));
+        for e in on_it {
+            self.ignore(e, IgnoredReason::Dropped);
+        }
     }
 
     pub(super) fn ignore(&mut self, e: &Entry<'_>, reason: IgnoredReason) {

@@ -7,6 +7,7 @@ mod builtin;
 mod closures;
 mod reports;
 mod slips;
+mod stopped_calls;
 
 use crate::support::{builtin, dropped, ser};
 use followup::{

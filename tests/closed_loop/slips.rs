@@ -22,7 +22,7 @@ fn visited_lead(id: &str, patient: &str) -> followup::episode::Episode {
 }
 
 /// A laser treatment on Mon 2 Mar 2026 at 10:00 (episode `ep-1`, patient `p-1`).
-fn laser_of_2_march() -> followup::episode::Episode {
+pub(super) fn laser_of_2_march() -> followup::episode::Episode {
     builtin()
         .read_episode(
             "ep",
@@ -46,13 +46,13 @@ fn with_one_outcome(ep: &followup::episode::Episode, task: &str, outcome: &str, 
 
 /// The plan of [`laser_of_2_march`] by the built-in rules, on the default calendar,
 /// with the history `json`.
-fn laser_with(json: &str) -> Plan {
+pub(super) fn laser_with(json: &str) -> Plan {
     (builtin().plan_with(&laser_of_2_march(), &history(json), &Calendar::default())).unwrap()
 }
 
 /// `p` lists `line` (`id reason detail nominal`) among its dropped occurrences.
 #[track_caller]
-fn assert_dropped(p: &Plan, line: &str) {
+pub(super) fn assert_dropped(p: &Plan, line: &str) {
     assert!(
         dropped(p).iter().any(|d| d == line),
         "{line} not in {:?}",
@@ -60,7 +60,7 @@ fn assert_dropped(p: &Plan, line: &str) {
     );
 }
 
-fn ignored(p: &Plan) -> Vec<String> {
+pub(super) fn ignored(p: &Plan) -> Vec<String> {
     (p.ignored.iter())
         .map(|i| {
             let (task, at, index) = (&i.task, i.at, i.index);

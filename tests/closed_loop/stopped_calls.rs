@@ -1,0 +1,183 @@
+//! Calls a refusal or a fact stops, and what the history records on them (audit 54):
+//! only what reached the patient (done, a refusal, an abnormal recovery) keeps such a
+//! call; an unanswered try does not bring it back, whether it is recorded on the call, on
+//! a further attempt or after an agreed time (docs/closed-loop.md). And an attempt that
+//! no day could hold before the call expired is a dropped occurrence: what is recorded on
+//! it is reported, not applied to the call. Days: the laser treatment of Mon 2 Mar 2026 at
+//! 10:00 (`slips.rs`), its day-1 call on Tue 3 Mar (09:00-18:00, tried 3 times 2 hours
+//! apart, then a message), its month-1 call on Thu 2 Apr.
+
+use super::slips::{assert_dropped, ignored, laser_of_2_march, laser_with};
+use super::*;
+
+/// The [`ignored`] rows of `p`, in history order (the plan sorts them by task and outcome).
+fn ignored_in_order(p: &Plan) -> Vec<String> {
+    let mut rows = ignored(p);
+    rows.sort_by_key(|r| {
+        r.rsplit_once(" #")
+            .map(|(_, i)| i.parse::<usize>().unwrap())
+    });
+    rows
+}
+
+/// The day-1 call unanswered at 10:00; the patient refuses at 11:00 (recorded on the
+/// day-3 call); the second attempt (12:00, after the refusal) is dropped `declined`, and
+/// a `no_answer` recorded on it at 12:05 is reported, not applied: no attempt-2 task, no
+/// third attempt, no message. The first try, made before the refusal, stays.
+#[test]
+fn an_unanswered_try_on_an_attempt_after_a_refusal_brings_nothing_back() {
+    let p = laser_with(
+        r#"{"outcomes": [
+        {"task": "laser-aftercare/day-1-call/ep-1/0", "outcome": "no_answer", "at": "2026-03-03T10:00"},
+        {"task": "laser-aftercare/day-3-call/ep-1/0", "outcome": "declined", "at": "2026-03-03T11:00"},
+        {"task": "laser-aftercare/day-1-call/ep-1/0/attempt-2", "outcome": "no_answer", "at": "2026-03-03T12:05"}]}"#,
+    );
+    assert_eq!(
+        chain(&p, "day-1-call"),
+        ["laser-aftercare/day-1-call/ep-1/0 2026-03-03 09:00-18:00 phone customer_service [no_answer closed]"]
+    );
+    assert_dropped(
+        &p,
+        "laser-aftercare/day-1-call/ep-1/0/attempt-2 declined - 2026-03-03",
+    );
+    assert_eq!(
+        ignored(&p),
+        ["laser-aftercare/day-1-call/ep-1/0/attempt-2 no_answer 2026-03-03 12:05:00 dropped #2"]
+    );
+}
+
+/// The patient refused on 5 March; the month-1 call (2 April), which the refusal drops,
+/// is tried at 10:00 and agreed at 11:00 for 16:00 — in either order, and with the try
+/// after the agreed time too: the agreed call is judged again on its day, after the
+/// refusal, so it stays dropped `declined`, and both rows are reported `dropped`.
+#[test]
+fn an_agreed_time_and_a_try_on_a_refused_call_bring_nothing_back() {
+    let refusal = r#"{"task": "laser-aftercare/day-3-call/ep-1/0", "outcome": "declined", "at": "2026-03-05T10:00"}"#;
+    let try_at = |at: &str| {
+        format!(
+            r#"{{"task": "laser-aftercare/month-1-call/ep-1/0", "outcome": "no_answer", "at": "{at}"}}"#
+        )
+    };
+    let agreed = r#"{"task": "laser-aftercare/month-1-call/ep-1/0", "outcome": "rescheduled", "at": "2026-04-02T11:00", "to": "2026-04-02T16:00"}"#;
+    for (rows, expected) in [
+        (
+            format!("{refusal}, {}, {agreed}", try_at("2026-04-02T10:00")),
+            [
+                "laser-aftercare/month-1-call/ep-1/0 no_answer 2026-04-02 10:00:00 dropped #1",
+                "laser-aftercare/month-1-call/ep-1/0 rescheduled 2026-04-02 11:00:00 dropped #2",
+            ],
+        ),
+        (
+            format!("{refusal}, {agreed}, {}", try_at("2026-04-02T16:05")),
+            [
+                "laser-aftercare/month-1-call/ep-1/0 rescheduled 2026-04-02 11:00:00 dropped #1",
+                "laser-aftercare/month-1-call/ep-1/0 no_answer 2026-04-02 16:05:00 dropped #2",
+            ],
+        ),
+    ] {
+        let p = laser_with(&format!(r#"{{"outcomes": [{rows}]}}"#));
+        assert!(
+            chain(&p, "month-1-call").is_empty(),
+            "{rows}: {:?}",
+            ids(&p)
+        );
+        assert_dropped(
+            &p,
+            "laser-aftercare/month-1-call/ep-1/0 declined - 2026-04-02",
+        );
+        assert_eq!(ignored_in_order(&p), expected, "{rows}");
+    }
+}
+
+/// A complaint of Mon 2 Mar 2026, its callback promised for Wed 4 Mar, resolved on Tue 3
+/// Mar at 12:00: the promised callback is `stopped`. An agreed time on it (4 Mar 10:00)
+/// and three unanswered tries that day bring back neither the callback, nor its
+/// attempts, nor a supervisor's task for the unanswered calls: all four rows are reported
+/// `dropped`.
+#[test]
+fn tries_on_a_resolved_complaints_callback_bring_back_no_supervisor() {
+    let rules = builtin();
+    let ep = rules
+        .read_episode(
+            "ep",
+            r#"{"id": "ep-4", "event": "complaint", "at": "2026-03-02T10:00", "patient": {"id": "p-4"},
+                "milestones": {"promised_callback": "2026-03-04"},
+                "facts": [{"kind": "complaint_resolved", "at": "2026-03-03T12:00"}]}"#,
+        )
+        .unwrap();
+    let h = history(
+        r#"{"outcomes": [
+        {"task": "complaint/promised-callback/ep-4/0", "outcome": "rescheduled", "at": "2026-03-04T09:30", "to": "2026-03-04T10:00"},
+        {"task": "complaint/promised-callback/ep-4/0", "outcome": "no_answer", "at": "2026-03-04T10:01"},
+        {"task": "complaint/promised-callback/ep-4/0", "outcome": "no_answer", "at": "2026-03-04T12:01"},
+        {"task": "complaint/promised-callback/ep-4/0", "outcome": "no_answer", "at": "2026-03-04T14:01"}]}"#,
+    );
+    let p = rules.plan_with(&ep, &h, &Calendar::default()).unwrap();
+    assert!(
+        !ids(&p).iter().any(|id| id.contains("promised-callback")),
+        "{:?}",
+        ids(&p)
+    );
+    assert_dropped(
+        &p,
+        "complaint/promised-callback/ep-4/0 stopped complaint_resolved 2026-03-04",
+    );
+    let task = "complaint/promised-callback/ep-4/0";
+    assert_eq!(
+        ignored_in_order(&p),
+        [
+            format!("{task} rescheduled 2026-03-04 09:30:00 dropped #0"),
+            format!("{task} no_answer 2026-03-04 10:01:00 dropped #1"),
+            format!("{task} no_answer 2026-03-04 12:01:00 dropped #2"),
+            format!("{task} no_answer 2026-03-04 14:01:00 dropped #3"),
+        ]
+    );
+}
+
+/// The clinic closed 4-12 March: the day-1 call unanswered at 17:30 on 3 March has no
+/// second attempt before it expires (10 March: 7 days after its day), so attempt-2 is
+/// dropped `expired` and the message goes at once (17:30). An agreed time (4 March 10:00)
+/// and a try recorded on that attempt are a dropped occurrence's: reported `dropped`, and
+/// the call keeps its day and its 17:30 record (they moved it to 4 March and replaced
+/// its record).
+#[test]
+fn outcomes_on_an_attempt_no_day_could_hold_are_reported_not_applied() {
+    let cal = Calendar::from_json(
+        "clinic.json",
+        r#"{"closed_dates": ["2026-03-04", "2026-03-05", "2026-03-06", "2026-03-07",
+            "2026-03-08", "2026-03-09", "2026-03-10", "2026-03-11", "2026-03-12"]}"#,
+    )
+    .unwrap();
+    let h = history(
+        r#"{"outcomes": [
+        {"task": "laser-aftercare/day-1-call/ep-1/0", "outcome": "no_answer", "at": "2026-03-03T17:30"},
+        {"task": "laser-aftercare/day-1-call/ep-1/0/attempt-2", "outcome": "rescheduled", "at": "2026-03-03T17:40", "to": "2026-03-04T10:00"},
+        {"task": "laser-aftercare/day-1-call/ep-1/0/attempt-2", "outcome": "no_answer", "at": "2026-03-04T10:05"}]}"#,
+    );
+    let p = builtin().plan_with(&laser_of_2_march(), &h, &cal).unwrap();
+    let day1 = task(&p, "laser-aftercare/day-1-call/ep-1/0");
+    assert_eq!(
+        line(day1),
+        "2026-03-03 09:00-18:00 phone customer_service [no_answer closed]"
+    );
+    assert_eq!(
+        day1.record.as_ref().map(|r| r.at.to_string()),
+        Some("2026-03-03 17:30:00".to_string())
+    );
+    assert_line(
+        &p,
+        "laser-aftercare/day-1-call/ep-1/0/message",
+        "2026-03-03 17:30-18:00 sms customer_service",
+    );
+    assert_dropped(
+        &p,
+        "laser-aftercare/day-1-call/ep-1/0/attempt-2 expired - 2026-03-03",
+    );
+    assert_eq!(
+        ignored_in_order(&p),
+        [
+            "laser-aftercare/day-1-call/ep-1/0/attempt-2 rescheduled 2026-03-03 17:40:00 dropped #1",
+            "laser-aftercare/day-1-call/ep-1/0/attempt-2 no_answer 2026-03-04 10:05:00 dropped #2",
+        ]
+    );
+}
