@@ -710,3 +710,33 @@ fn the_nominal_day_of_a_month_call_counts_from_the_visits_default_day() {
         "{why}"
     );
 }
+
+/// Audit 53 B2: the farewell is on the discharge day (docs/domain.md: "discharge day |
+/// farewell"), or not at all. An inpatient operated on Mon 2 Mar 2026 at 19:00 and
+/// discharged the same day: nothing of the farewell's day window (09:00-18:00) is left
+/// after the surgery, and the next day the patient has gone: dropped `after_event` (it
+/// moved to Tue 3 Mar). Operated at 10:00, the farewell is that day, from 10:00.
+#[test]
+fn a_farewell_is_on_the_discharge_day_or_not_at_all() {
+    let at = |time: &str| {
+        format!(
+            r#"{{"id": "ep-f", "event": "procedure", "at": "2026-03-02T{time}",
+                "attributes": {{"category": "plastic", "setting": "inpatient"}},
+                "patient": {{"id": "p-f"}}, "milestones": {{"discharge": "2026-03-02"}}}}"#
+        )
+    };
+    let evening = plan(&at("19:00"));
+    assert!(crate::support::lines_with(&evening, "farewell").is_empty());
+    assert_eq!(
+        dropped_with(&evening, "farewell"),
+        ["plastic-aftercare/discharge-farewell/ep-f/0 after_event - 2026-03-02"]
+    );
+    let morning = plan(&at("10:00"));
+    let farewell = (morning.tasks.iter())
+        .find(|t| t.step() == "discharge-farewell")
+        .unwrap();
+    assert_eq!(
+        (farewell.due.to_string(), farewell.window.to_string()),
+        ("2026-03-02".to_string(), "10:00-18:00".to_string())
+    );
+}
