@@ -36,3 +36,4 @@ mod templates;
 mod text_bounds;
 mod time_windows;
 mod until;
+mod waits;

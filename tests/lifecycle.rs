@@ -1134,13 +1134,18 @@ fn a_stop_fact_dated_before_the_event_stops_nothing() {
 /// days after its last on-time day. Recovered on Mon 20 Apr (2 Apr + 18 days) in a clinic
 /// closed on Mondays: due Tue 21 Apr, expires 27 Apr (20 + 7), as in a clinic open that
 /// Monday. No recovery: the wait ends Sat 2 May; closed that day, the call goes ahead on
-/// Sun 3 May and expires 9 May (2 + 7). A closure of 20-30 April moves the recovered call
-/// to 1 May, past 27 April: it expires on its day, never before it.
+/// Sun 3 May and expires 9 May (2 + 7). A closure of 20-30 April leaves the recovered call
+/// no day from the recovery to 27 April (the next open day, 1 May, is past it): dropped
+/// `expired`, as any call whose closure outlasts its expiry (audit 56: it went to 1 May,
+/// its expiry moved with it).
 #[test]
 fn a_wait_counts_expiry_from_the_day_it_gives_not_the_calendars() {
-    let expires = |wait: &str, facts: &str, cal: &str| {
+    let plan = |wait: &str, facts: &str, cal: &str| {
         let cal = Calendar::from_json("cal", cal).unwrap();
-        let p = wait_rules(wait).plan(&wait_episode(facts), &cal).unwrap();
+        wait_rules(wait).plan(&wait_episode(facts), &cal).unwrap()
+    };
+    let expires = |wait: &str, facts: &str, cal: &str| {
+        let p = plan(wait, facts, cal);
         let t = &p.tasks[0];
         (t.due.to_string(), t.expires.map(|d| d.to_string()))
     };
@@ -1162,18 +1167,17 @@ fn a_wait_counts_expiry_from_the_day_it_gives_not_the_calendars() {
         expires(r#""recovered""#, "", r#"{"closed_dates": ["2026-05-02"]}"#),
         day("2026-05-03", "2026-05-09")
     );
+    let closed = format!(
+        r#"{{"closed_dates": [{}]}}"#,
+        (20..=30)
+            .map(|d| format!("\"2026-04-{d}\""))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let p = plan(r#""recovered""#, recovered, &closed);
+    assert!(p.tasks.is_empty(), "{:?}", crate::support::lines(&p));
     assert_eq!(
-        expires(
-            r#""recovered""#,
-            recovered,
-            &format!(
-                r#"{{"closed_dates": [{}]}}"#,
-                (20..=30)
-                    .map(|d| format!("\"2026-04-{d}\""))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
-        ),
-        day("2026-05-01", "2026-05-01")
+        dropped(&p),
+        ["w/needs-call/u-2/0 expired closed_date 2026-04-02"]
     );
 }

@@ -215,7 +215,12 @@ impl Planner<'_> {
             expires,
             t.date(),
         );
-        Ok(task.map(|task| {
+        // A try on a task still waiting for its fact is no reason to stop waiting: the
+        // next attempt waits too, until the same end (audit 56: it came out open work,
+        // before the recovery).
+        let waiting = (self.plan.tasks.get(tail)).is_some_and(|b| b.waiting);
+        Ok(task.map(|mut task| {
+            task.waiting = waiting;
             self.plan.tasks.push(task);
             self.plan.tasks.len() - 1
         }))

@@ -66,6 +66,7 @@ mod task_serde;
 mod timing;
 mod unplaced;
 mod visits;
+mod waits;
 mod walk;
 mod why;
 pub(crate) mod write;
@@ -766,8 +767,8 @@ struct Planner<'a> {
     /// The slot of the step being placed: the steps counted from it are no neighbours
     /// of it (they follow it wherever it goes).
     placing_step: u32,
-    /// The day of the fact the occurrence being placed waits for (`wait_for`), when it
-    /// came by its rule's day: the calendar moves it no earlier (audit 48 A3).
+    /// The first day the occurrence being placed may take by its wait (`wait_for`): the
+    /// fact's day, or the wait's end (`waits.rs`; audit 48 A3).
     placing_after_fact: Option<NaiveDate>,
     /// The program being planned has a step counted from another.
     chains: bool,

@@ -11,7 +11,7 @@ use crate::calendar::ShiftReason;
 use crate::compile::{Program, Step};
 use crate::error::Result;
 use crate::model::WaitThen;
-use crate::offset::{Landing, MonthEnd};
+use crate::offset::Landing;
 use crate::time::TimeWindow;
 use chrono::NaiveDate;
 use std::sync::Arc;
@@ -295,14 +295,7 @@ impl Planner<'_> {
         *occ += 1;
         self.placing = n;
         self.placing_step = step.info.slot;
-        // A task whose awaited fact came by its rule's day does not wait: the calendar
-        // moves it as any task, within its expiry, but not before the fact (a further-needs
-        // call after a recovery recorded in a closure: not before the recovery, and not
-        // past its expiry either; audit 48 A3).
-        self.placing_after_fact = step.wait.as_ref().and_then(|w| {
-            let fact = self.facts.first_since_event(&w.fact)?.date();
-            (fact <= rule_day).then_some(fact)
-        });
+        self.placing_after_fact = None;
         if let Some((from, until)) = self.horizon {
             // Days of the horizon only, and none before the patient was born (audit 49
             // B2: a baby born in June was greeted for the Spring Festival).
@@ -351,6 +344,15 @@ impl Planner<'_> {
             self.anchors.push(None);
             return Ok(());
         }
+        // A task that waits for a fact is placed from the day its wait gives it, and never
+        // before the fact (waits.rs): the calendar then moves it as any task, within its
+        // `max_shift`, its expiry and its lane (audits 48 A3, 56).
+        let waited = match &step.wait {
+            Some(w) => Some(self.waited(step, w, rule_day)?),
+            None => None,
+        };
+        let rule_day = waited.map_or(rule_day, |w| w.from);
+        self.placing_after_fact = waited.and_then(|w| w.not_before);
         let expires_by_rule = self.expires(step, anchor, rule_day);
         if !self.forgotten.is_empty()
             && let Some((reason, detail)) = self.forgotten_drop(step.info.slot, rule_day)
@@ -412,101 +414,26 @@ impl Planner<'_> {
             }
         };
         let (mut due, mut shifted) = placed;
+        // The wait moved it off its rule's day, whatever the calendar did since.
+        if let Some(r) = waited.and_then(|w| w.shifted) {
+            shifted = Some(r);
+        }
         if shifted.is_none() && due != nominal {
             shifted = anchor.moved.map(|_| ShiftReason::AnchorMoved);
         }
-        // A task that waits for a fact comes no earlier than the fact's day; without the
-        // fact, the wait ends `max` after the rule's day and its `then` decides.
         let mut expires = expires_by_rule;
         let mut waiting = false;
         let mut escalate_after = None;
         // The time of the awaited fact, when it came in time: the task, on that day,
         // comes after it (no selling before the recovery is recorded, §8).
-        let mut waited_until: Option<chrono::NaiveDateTime> = None;
-        if let Some(w) = &step.wait {
-            let Landing::Date(end) = w.max.apply(rule_day, MonthEnd::Clamp) else {
-                return Err(self.out_of_range(step));
-            };
-            // A fact that comes after the wait has ended comes too late: the plan is the
-            // one without it (the task went ahead, or was void, at the end of the wait).
-            let fact_at = self.facts.first_since_event(&w.fact);
-            let fact = fact_at.map(|at| at.date());
-            waited_until = fact_at.filter(|at| at.date() <= end.max(due));
-            match fact.filter(|d| *d <= end.max(due)) {
-                Some(fact_day) if fact_day > due => {
-                    due = self.on_or_after(step.info.channel, fact_day);
-                    shifted = Some(ShiftReason::WaitedForFact);
-                    self.why(|| {
-                        format!(
-                            "waits for {}, which came on {}: {}",
-                            w.fact,
-                            fact_day,
-                            day(due)
-                        )
-                    });
-                    // The wait moves the whole schedule, expiry included: counted from
-                    // the fact's day, the day the rule now gives, not the calendar's (and
-                    // never before the day the task takes: a wait drops nothing).
-                    expires = expires
-                        .and(shift::expiry_from(step, anchor, fact_day))
-                        .map(|e| e.max(due));
-                }
-                // The fact came before the task's day: it does not wait, and is worth
-                // doing as long as a task that never waits — counted from the fact's day
-                // when it came after the rule's (the task waited for it that long).
-                Some(fact_day) => {
-                    expires = expires
-                        .and(shift::expiry_from(step, anchor, fact_day.max(rule_day)))
-                        .map(|e| e.max(due));
-                }
-                None => {
-                    let not_come = |fact: Option<NaiveDate>| match fact {
-                        Some(late) => format!("it came on {late}, too late"),
-                        None => "it has not come".to_string(),
-                    };
-                    match w.then {
-                        WaitThen::Proceed => {
-                            if end > due {
-                                due = self.on_or_after(step.info.channel, end);
-                                shifted = Some(ShiftReason::WaitEnded);
-                                self.why(|| {
-                                    format!(
-                                        "waits for {} at most {} ({end}); {}: goes ahead on {}",
-                                        w.fact,
-                                        w.max,
-                                        not_come(fact),
-                                        day(due)
-                                    )
-                                });
-                                expires = expires
-                                    .and(shift::expiry_from(step, anchor, end))
-                                    .map(|e| e.max(due));
-                            }
-                        }
-                        WaitThen::Drop | WaitThen::Escalate => {
-                            // Worth doing while the fact may still come, void after.
-                            waiting = true;
-                            let end = end.max(due);
-                            self.why(|| {
-                                format!(
-                                    "waits for {} at most {} ({end}); {}: held until {end}, then {}",
-                                    w.fact,
-                                    w.max,
-                                    not_come(fact),
-                                    if w.then == WaitThen::Drop {
-                                        "dropped"
-                                    } else {
-                                        "a supervisor's task"
-                                    }
-                                )
-                            });
-                            expires = Some(end);
-                            if w.then == WaitThen::Escalate {
-                                escalate_after = Some(end);
-                            }
-                        }
-                    }
-                }
+        let waited_until = waited.and_then(|w| w.fact_at);
+        if let Some((end, then)) = waited.and_then(|w| w.held_until) {
+            // Worth doing while the fact may still come, void after.
+            waiting = true;
+            let end = end.max(due);
+            expires = Some(end);
+            if then == WaitThen::Escalate {
+                escalate_after = Some(end);
             }
         }
         let Some(mut window) = self.time_window(step, due)? else {

@@ -454,7 +454,14 @@ impl Planner<'_> {
         t.latest = day;
         t.window = agreed_window(to);
         t.shifted = Some(ShiftReason::Agreed);
-        t.expires = grace.map(|g| shift::add_days(day, g).unwrap_or(day));
+        let expires = grace.map(|g| shift::add_days(day, g).unwrap_or(day));
+        // A task still waiting for its fact is void when its wait ends, whatever time was
+        // agreed (audit 56: an agreed time stretched the wait past its end).
+        t.expires = if t.waiting {
+            t.expires.zip(expires).map(|(end, e)| end.min(e))
+        } else {
+            expires
+        };
         t.beyond_calendar = beyond;
     }
 

@@ -1,0 +1,156 @@
+//! A task that waits for a fact (`wait_for`) on the clinic's real calendar (audit 56): the
+//! wait gives the day it is placed from — its rule's day, the fact's day, or the wait's
+//! end — and the calendar then moves it as any task, by its closed-day policy, within its
+//! `max_shift` and its expiry counted from that day, never before the fact. Days counted
+//! by hand: 2 Mar 2026 is a Monday, 15 Mar a Sunday, 21 Mar a Saturday.
+
+use crate::support::{builtin, dropped, episode, lines};
+use followup::{calendar::Calendar, history::History, rules::RuleSet};
+
+/// A program `w` with one call after a procedure, 10 days on (Thu 12 Mar for a procedure
+/// on 2 Mar), waiting for `recovered` at most 10 days (to 22 Mar), then void; `extra`:
+/// more of the step's fields.
+fn sell(extra: &str) -> RuleSet {
+    crate::support::one_program(
+        "w",
+        &format!(
+            r#""steps": [{{"id": "sell", "offset": "P10D", "closed_day": "next_open_day",
+                "wait_for": {{"fact": "recovered", "max": "P10D", "then": "drop"}},
+                "title": {{"zh": "需求", "en": "Further needs"}}{extra}}}]"#
+        ),
+    )
+}
+
+/// The procedure of Mon 2 Mar 2026 at 10:00, recovered at `recovered`.
+fn recovered_at(recovered: &str) -> followup::episode::Episode {
+    episode(&format!(
+        r#"{{"id": "e", "event": "procedure", "at": "2026-03-02T10:00", "patient": {{"id": "p"}},
+            "facts": [{{"kind": "recovered", "at": "{recovered}"}}]}}"#
+    ))
+}
+
+/// A clinic closed from `first` to `last` of March 2026, both included.
+fn closed_in_march(first: u32, last: u32) -> Calendar {
+    let days: Vec<String> = (first..=last)
+        .map(|d| format!("\"2026-03-{d:02}\""))
+        .collect();
+    Calendar::from_json(
+        "clinic.json",
+        &format!(r#"{{"closed_dates": [{}]}}"#, days.join(", ")),
+    )
+    .unwrap()
+}
+
+/// Recovered on Fri 13 Mar, after the call's day (12 Mar): it waited, and its expiry
+/// counts from the recovery: 13 + 7 = 20 Mar. Closed 11-20 Mar, the next open day (21 Mar)
+/// is past it, and every day before the recovery is out: dropped `expired` (it went to
+/// 21 Mar, expiring that day). Recovered on 11 Mar (before its day), the same call is
+/// `expired` too: a later recovery brings back nothing an earlier one let expire.
+#[test]
+fn a_call_that_waited_expires_as_any_call() {
+    for recovered in ["2026-03-13T10:00", "2026-03-11T10:00"] {
+        let p = sell("")
+            .plan(&recovered_at(recovered), &closed_in_march(11, 20))
+            .unwrap();
+        assert!(p.tasks.is_empty(), "{recovered}: {:?}", lines(&p));
+        assert_eq!(dropped(&p), ["w/sell/e/0 expired closed_date 2026-03-12"]);
+    }
+    // Open, it is on the recovery's day, from the recovery's time, and says why.
+    let p = sell("")
+        .plan(&recovered_at("2026-03-13T10:00"), &Calendar::default())
+        .unwrap();
+    assert_eq!(
+        lines(&p),
+        ["2026-03-13 sell phone customer_service <- 2026-03-12 (waited_for_fact)"]
+    );
+    assert_eq!(p.tasks[0].window.start.to_string(), "10:00:00");
+}
+
+/// `max_shift` counts from the day the wait gives: recovered on Sun 15 Mar, closed 15-20
+/// Mar, the next open day (Sat 21) is 6 days on. With `max_shift` P3D and `drop`: dropped
+/// `beyond_max_shift` (the days before the recovery are out); with `keep`: kept on the
+/// recovery's day, 15 Mar, for staff on duty, marked closed; still `waited_for_fact`.
+#[test]
+fn max_shift_counts_from_the_day_the_wait_gives() {
+    let ep = recovered_at("2026-03-15T09:00");
+    let cal = closed_in_march(15, 20);
+    let p = sell(r#", "max_shift": "P3D", "beyond_max_shift": "drop""#)
+        .plan(&ep, &cal)
+        .unwrap();
+    assert!(p.tasks.is_empty(), "{:?}", lines(&p));
+    assert_eq!(
+        dropped(&p),
+        ["w/sell/e/0 beyond_max_shift closed_date 2026-03-12"]
+    );
+    let p = sell(r#", "max_shift": "P3D", "beyond_max_shift": "keep""#)
+        .plan(&ep, &cal)
+        .unwrap();
+    assert_eq!(
+        lines(&p),
+        ["2026-03-15 sell phone customer_service <- 2026-03-12 (waited_for_fact)"]
+    );
+    assert_eq!(p.tasks[0].closed.map(|c| c.name()), Some("closed_date"));
+}
+
+/// The laser treatment of Sat 10 Jan 2026: its month-3 further-needs call (Fri 10 Apr)
+/// waits for the recovery until 10 June, then is void. Not recovered:
+/// - an unanswered try at 10:00 brings the second attempt (12:00), which waits too, to
+///   the same end: it is no open work before the recovery;
+/// - a time agreed for Mon 20 Apr 15:00 moves the call there, but it is still void when
+///   its wait ends (10 June): it was said to expire on 20 June.
+#[test]
+fn what_the_history_records_on_a_waiting_call_does_not_end_its_wait() {
+    let rules = builtin();
+    let ep = rules
+        .read_episode(
+            "ep",
+            r#"{"id": "ep-H", "event": "procedure", "at": "2026-01-10T10:00",
+                "attributes": {"category": "laser"}, "patient": {"id": "p-H"}}"#,
+        )
+        .unwrap();
+    let with = |outcome: &str| {
+        let h = History::from_json(
+            "history.json",
+            &format!(
+                r#"{{"outcomes": [{{"task": "laser-aftercare/month-3-further-needs/ep-H/0", {outcome}}}]}}"#
+            ),
+        )
+        .unwrap();
+        rules.plan_with(&ep, &h, &Calendar::default()).unwrap()
+    };
+    let tried = with(r#""outcome": "no_answer", "at": "2026-04-10T10:00""#);
+    let attempt = (tried.tasks.iter())
+        .find(|t| t.id() == "laser-aftercare/month-3-further-needs/ep-H/0/attempt-2")
+        .unwrap();
+    assert_eq!(
+        (
+            attempt.due.to_string(),
+            attempt.window.start.to_string(),
+            attempt.waits_for(),
+            attempt.expires.map(|e| e.to_string())
+        ),
+        (
+            "2026-04-10".to_string(),
+            "12:00:00".to_string(),
+            Some("recovered"),
+            Some("2026-06-10".to_string())
+        )
+    );
+    let agreed =
+        with(r#""outcome": "rescheduled", "at": "2026-04-10T10:00", "to": "2026-04-20T15:00""#);
+    let call = (agreed.tasks.iter())
+        .find(|t| t.id() == "laser-aftercare/month-3-further-needs/ep-H/0")
+        .unwrap();
+    assert_eq!(
+        (
+            call.due.to_string(),
+            call.waits_for(),
+            call.expires.map(|e| e.to_string())
+        ),
+        (
+            "2026-04-20".to_string(),
+            Some("recovered"),
+            Some("2026-06-10".to_string())
+        )
+    );
+}
