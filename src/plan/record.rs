@@ -75,6 +75,33 @@ pub(super) fn attempts_made(step: &Step, entries: &[Entry<'_>]) -> u32 {
     })
 }
 
+/// True when an outcome that reached the patient (done, a refusal, an abnormal recovery)
+/// is recorded on the chain of calls in `entries` before the chain closes: before the
+/// `max_attempts`-th unanswered try in a row (`max`: the retry rule's; an agreed time
+/// starts the count again). Attempts past `made` are typos and count for nothing.
+fn reached_in_time(max: Option<u32>, made: u32, entries: &[Entry<'_>]) -> bool {
+    let mut unanswered = 0u32;
+    for e in entries {
+        match e.derived {
+            None => {}
+            Some(Derived::Attempt(k)) if k <= made => {}
+            Some(_) => continue,
+        }
+        match e.outcome.outcome {
+            k if k.is_done() => return true,
+            k if k.is_unanswered() => {
+                unanswered += 1;
+                if max.is_some_and(|m| unanswered >= m) {
+                    return false;
+                }
+            }
+            OutcomeKind::Rescheduled => unanswered = 0,
+            _ => {}
+        }
+    }
+    false
+}
+
 impl Planner<'_> {
     /// Applies the outcomes recorded for the occurrence whose task is
     /// `self.plan.tasks[base]`, the last task planned, which the facts stop
@@ -107,13 +134,9 @@ impl Planner<'_> {
         // an agreed time, a further attempt) does not bring it back (audit 54: a try
         // after a refusal brought back its attempt, and a resolved complaint's callback
         // and supervisor's task).
-        let reaches = (entries.iter().filter(calls)).any(|e| {
-            !matches!(e.derived, Some(Derived::Attempt(k)) if k > made)
-                && matches!(
-                    e.outcome.outcome,
-                    OutcomeKind::Done | OutcomeKind::Declined | OutcomeKind::AbnormalRecovery
-                )
-        });
+        // Such an outcome counts when it is taken: before the chain's last unanswered try
+        // closed it (audit 55: a `done` listed `after_closed` brought back an attempt).
+        let reaches = reached_in_time(retry.map(|r| r.max_attempts), made, entries);
         // The facts' word on the current tail at its time: the base's as planned, until
         // an outcome moves it or makes another attempt.
         let mut tail_stopped = stopped.clone();
@@ -134,13 +157,11 @@ impl Planner<'_> {
                 self.ignore(e, IgnoredReason::Dropped);
                 continue;
             }
-            // No attempt fitted before the task expired: that attempt was dropped, and
-            // what is recorded on it is a dropped occurrence's (audit 54: an agreed time
-            // on it moved the task and replaced its record).
-            if exhausted
-                && let Some(Derived::Attempt(k)) = e.derived
-                && k > attempt
-            {
+            // No attempt fitted before the task expired: its tries are over. A call made
+            // later that reached the patient still closes it; another try or an agreed
+            // time is the dropped attempt's, whichever of the chain's ids it names
+            // (audits 54, 55: an agreed time moved the task and replaced its record).
+            if exhausted && !o.outcome.is_done() && o.outcome != OutcomeKind::Note {
                 self.ignore(e, IgnoredReason::Dropped);
                 continue;
             }
@@ -354,7 +375,12 @@ impl Planner<'_> {
         }
     }
 
+    /// Reports `e` as having changed nothing — unless it is a refusal, which is the
+    /// patient's whatever becomes of its task (audit 55: listed `after_closed`).
     pub(super) fn ignore(&mut self, e: &Entry<'_>, reason: IgnoredReason) {
+        if e.outcome.outcome == OutcomeKind::Declined {
+            return;
+        }
         if let Some(l) = self.ledger.as_mut() {
             l.ignore(e, reason);
         }
@@ -498,7 +524,10 @@ impl<'a> Planner<'a> {
                     Some(Derived::Attempt(k)) if k > made => IgnoredReason::NoSuchTask,
                     _ => IgnoredReason::Dropped,
                 };
-                l.ignore(e, reason);
+                // A refusal is the patient's, whatever became of its task.
+                if e.outcome.outcome != OutcomeKind::Declined {
+                    l.ignore(e, reason);
+                }
             }
             l.give_back(list);
         }

@@ -181,3 +181,117 @@ fn outcomes_on_an_attempt_no_day_could_hold_are_reported_not_applied() {
         ]
     );
 }
+
+/// The clinic closed 4-12 March, as above: after the 17:30 try no attempt fits, so the
+/// call's tries are over. A call staff on duty make on 4 March at 10:00 that reaches the
+/// patient still closes it (`done`), whichever of the chain's ids it names (audit 55: it
+/// was listed `dropped` when it named `…/attempt-2`). Another try or an agreed time after
+/// the tries are over is the dropped attempt's, on the call's own id too: the call keeps
+/// its 17:30 record and both rows are listed `dropped` (an agreed time moved the call to
+/// 4 March and replaced its record).
+#[test]
+fn after_the_last_try_that_fits_only_a_call_that_reached_the_patient_counts() {
+    let cal = Calendar::from_json(
+        "clinic.json",
+        r#"{"closed_dates": ["2026-03-04", "2026-03-05", "2026-03-06", "2026-03-07",
+            "2026-03-08", "2026-03-09", "2026-03-10", "2026-03-11", "2026-03-12"]}"#,
+    )
+    .unwrap();
+    let day1 = "laser-aftercare/day-1-call/ep-1/0";
+    let run = |rows: &str| {
+        let h = history(&format!(
+            r#"{{"outcomes": [{{"task": "{day1}", "outcome": "no_answer", "at": "2026-03-03T17:30"}}, {rows}]}}"#
+        ));
+        builtin().plan_with(&laser_of_2_march(), &h, &cal).unwrap()
+    };
+    for id in [day1.to_string(), format!("{day1}/attempt-2")] {
+        let p = run(&format!(
+            r#"{{"task": "{id}", "outcome": "done", "at": "2026-03-04T10:00", "by": "u-3"}}"#
+        ));
+        let call = task(&p, day1);
+        let record = call.record.as_ref().unwrap();
+        assert_eq!(
+            (ser(&record.outcome), record.at.to_string(), record.closed),
+            ("done".to_string(), "2026-03-04 10:00:00".to_string(), true),
+            "{id}"
+        );
+        assert!(p.ignored.is_empty(), "{id}: {:?}", ignored(&p));
+        assert!(!ids(&p).contains(&format!("{day1}/overdue")), "{id}");
+    }
+    let p = run(&format!(
+        r#"{{"task": "{day1}", "outcome": "rescheduled", "at": "2026-03-03T17:40", "to": "2026-03-04T10:00"}},
+           {{"task": "{day1}", "outcome": "no_answer", "at": "2026-03-04T10:05"}}"#
+    ));
+    assert_line(
+        &p,
+        day1,
+        "2026-03-03 09:00-18:00 phone customer_service [no_answer closed]",
+    );
+    assert_eq!(
+        task(&p, day1).record.as_ref().map(|r| r.at.to_string()),
+        Some("2026-03-03 17:30:00".to_string())
+    );
+    assert_eq!(
+        ignored_in_order(&p),
+        [
+            format!("{day1} rescheduled 2026-03-03 17:40:00 dropped #1"),
+            format!("{day1} no_answer 2026-03-04 10:05:00 dropped #2"),
+        ]
+    );
+}
+
+/// A `done` that comes after the chain's last try changed nothing, and brings back no
+/// attempt a refusal dropped (audit 55). The day-1 call (Tue 3 Mar) unanswered at 17:30:
+/// its second attempt is the next day (Wed 4 Mar from 09:00, `after_event`), before the
+/// patient's refusal (Thu 5 Mar 10:00), so a try recorded on it on Fri 6 Mar at 10:00
+/// is taken; the third attempt (6 Mar 12:00) comes after the refusal: dropped `declined`,
+/// and the try on it (12:05) and a `done` on 20 March are listed `dropped` (the third
+/// attempt came back with its try and a "could not reach you" message).
+#[test]
+fn a_late_done_brings_back_no_attempt_a_refusal_dropped() {
+    let day1 = "laser-aftercare/day-1-call/ep-1/0";
+    let p = laser_with(&format!(
+        r#"{{"outcomes": [
+        {{"task": "{day1}", "outcome": "no_answer", "at": "2026-03-03T17:30"}},
+        {{"task": "laser-aftercare/day-3-call/ep-1/0", "outcome": "declined", "at": "2026-03-05T10:00"}},
+        {{"task": "{day1}/attempt-2", "outcome": "no_answer", "at": "2026-03-06T10:00"}},
+        {{"task": "{day1}/attempt-3", "outcome": "unreachable", "at": "2026-03-06T12:05"}},
+        {{"task": "{day1}", "outcome": "done", "at": "2026-03-20T10:00"}}]}}"#
+    ));
+    assert_eq!(
+        chain(&p, "day-1-call"),
+        [
+            format!("{day1} 2026-03-03 09:00-18:00 phone customer_service [no_answer closed]"),
+            format!(
+                "{day1}/attempt-2 2026-03-04 09:00-18:00 phone customer_service [no_answer closed]"
+            ),
+        ]
+    );
+    assert_dropped(&p, &format!("{day1}/attempt-3 declined - 2026-03-06"));
+    assert_eq!(
+        ignored_in_order(&p),
+        [
+            format!("{day1}/attempt-3 unreachable 2026-03-06 12:05:00 dropped #3"),
+            format!("{day1} done 2026-03-20 10:00:00 dropped #4"),
+        ]
+    );
+}
+
+/// A refusal is the patient's whatever becomes of the task it names: recorded on the
+/// day-3 call after a `done` on it, it stops every later call (day 6 and on, `declined`)
+/// and is not listed in `ignored` (audit 55: it was listed `after_closed`, and a host
+/// that drops what changed nothing would drop the refusal).
+#[test]
+fn a_refusal_after_a_done_is_not_listed_as_changing_nothing() {
+    let day3 = "laser-aftercare/day-3-call/ep-1/0";
+    let p = laser_with(&format!(
+        r#"{{"outcomes": [
+        {{"task": "{day3}", "outcome": "done", "at": "2026-03-05T10:00"}},
+        {{"task": "{day3}", "outcome": "declined", "at": "2026-03-05T11:00"}}]}}"#
+    ));
+    assert!(p.ignored.is_empty(), "{:?}", ignored(&p));
+    assert_dropped(
+        &p,
+        "laser-aftercare/day-6-call/ep-1/0 declined - 2026-03-08",
+    );
+}
