@@ -171,9 +171,10 @@ impl Planner<'_> {
             }
             if !reaches
                 && o.outcome.is_unanswered()
-                && let Some((reason, detail)) = tail_stopped.take()
+                && let Some(why) = tail_stopped.clone()
+                && self.stopped_when_tried(program, step, tail, o.at)
             {
-                self.drop_tail(tail, (reason, detail), &on_tail);
+                self.drop_tail(tail, why, &on_tail);
                 self.ignore(e, IgnoredReason::Dropped);
                 chain_dropped = true;
                 continue;
@@ -351,6 +352,22 @@ impl Planner<'_> {
         let (at, channel) =
             (self.plan.tasks.get(i)).map(|t| (t.due.and_time(t.window.start), t.channel()))?;
         self.verdict(program, step, channel, at)
+    }
+
+    /// True when task `i`, which the facts stop at its time, was stopped when it was tried
+    /// `at`: a try made before its time, and before the fact, was a real try (audit 55:
+    /// a try at 10:30 on an attempt due at noon, the refusal at 11:00).
+    fn stopped_when_tried(
+        &mut self,
+        program: &Program,
+        step: &Step,
+        i: usize,
+        at: NaiveDateTime,
+    ) -> bool {
+        match (self.plan.tasks.get(i)).map(|t| (t.due.and_time(t.window.start), t.channel())) {
+            Some((due, channel)) if at < due => self.verdict(program, step, channel, at).is_some(),
+            _ => true,
+        }
     }
 
     /// Drops task `i`, the current call of an occurrence the facts stop, for `why`, and

@@ -295,3 +295,30 @@ fn a_refusal_after_a_done_is_not_listed_as_changing_nothing() {
         "laser-aftercare/day-6-call/ep-1/0 declined - 2026-03-08",
     );
 }
+
+/// A try made before the refusal is a real try, even on an attempt due after it: the
+/// day-1 call unanswered at 10:00, its second attempt due at noon, tried early at 10:30
+/// (no answer), the refusal at 11:00. The second attempt keeps its try; the third (two
+/// hours after 10:30: 12:30, after the refusal) is dropped `declined` (audit 55 B1: the
+/// second was dropped and its try listed).
+#[test]
+fn a_try_made_before_the_refusal_is_kept() {
+    let day1 = "laser-aftercare/day-1-call/ep-1/0";
+    let p = laser_with(&format!(
+        r#"{{"outcomes": [
+        {{"task": "{day1}", "outcome": "no_answer", "at": "2026-03-03T10:00"}},
+        {{"task": "{day1}/attempt-2", "outcome": "no_answer", "at": "2026-03-03T10:30"}},
+        {{"task": "laser-aftercare/day-3-call/ep-1/0", "outcome": "declined", "at": "2026-03-03T11:00"}}]}}"#
+    ));
+    assert_eq!(
+        chain(&p, "day-1-call"),
+        [
+            format!("{day1} 2026-03-03 09:00-18:00 phone customer_service [no_answer closed]"),
+            format!(
+                "{day1}/attempt-2 2026-03-03 12:00-18:00 phone customer_service [no_answer closed]"
+            ),
+        ]
+    );
+    assert_dropped(&p, &format!("{day1}/attempt-3 declined - 2026-03-03"));
+    assert!(p.ignored.is_empty(), "{:?}", ignored(&p));
+}
