@@ -32,7 +32,9 @@ pub(super) struct Waited {
 }
 
 impl Planner<'_> {
-    /// What `wait` does to the occurrence of `step` whose rule gives `rule_day`.
+    /// What `wait` does to the occurrence of `step` whose rule gives `rule_day`. Out of
+    /// line: few steps wait, and the planning loop stays small for the others.
+    #[inline(never)]
     pub(super) fn waited(
         &mut self,
         step: &Step,
@@ -44,7 +46,11 @@ impl Planner<'_> {
         };
         // A fact that comes after the wait has ended comes too late: the plan is the one
         // without it (the task went ahead, or was void, at the end of the wait).
-        let fact_at = self.facts.first_since_event(&wait.fact);
+        let fact_at = if self.facts.is_empty() {
+            None
+        } else {
+            self.facts.first_since_event(&wait.fact)
+        };
         let came = fact_at.filter(|at| at.date() <= end);
         let mut w = Waited {
             from: rule_day,
