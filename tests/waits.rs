@@ -97,7 +97,8 @@ fn max_shift_counts_from_the_day_the_wait_gives() {
 /// - an unanswered try at 10:00 brings the second attempt (12:00), which waits too, to
 ///   the same end: it is no open work before the recovery;
 /// - a time agreed for Mon 20 Apr 15:00 moves the call there, but it is still void when
-///   its wait ends (10 June): it was said to expire on 20 June.
+///   its wait ends (10 June): it was said to expire on 20 June; a time agreed after the
+///   wait's end drops it `expired`.
 #[test]
 fn what_the_history_records_on_a_waiting_call_does_not_end_its_wait() {
     let rules = builtin();
@@ -153,4 +154,20 @@ fn what_the_history_records_on_a_waiting_call_does_not_end_its_wait() {
             Some("2026-06-10".to_string())
         )
     );
+    // Agreed for Mon 15 June, after its wait ends (10 June): void by then, dropped
+    // `expired`, and the agreed time is listed as changing nothing (audit 58: the call was
+    // due 15 June and expired 10 June).
+    let late =
+        with(r#""outcome": "rescheduled", "at": "2026-04-10T10:00", "to": "2026-06-15T15:00""#);
+    let id = "laser-aftercare/month-3-further-needs/ep-H/0";
+    assert!(!late.tasks.iter().any(|t| t.id() == id));
+    assert!(
+        dropped(&late).contains(&format!("{id} expired - 2026-04-10")),
+        "{:?}",
+        dropped(&late)
+    );
+    let ignored: Vec<String> = (late.ignored.iter())
+        .map(|i| format!("{} {:?}", i.task, i.reason))
+        .collect();
+    assert_eq!(ignored, [format!("{id} Dropped")]);
 }

@@ -270,8 +270,16 @@ impl Planner<'_> {
             // A task moved (or a new attempt) is judged again on its new day.
             let moved =
                 (self.plan.tasks.get(tail)).map(|t| (t.due.and_time(t.window.start), t.channel()));
+            // A task still waiting for its fact, moved past the end of its wait (an agreed
+            // time after it), is void by then: expired (audit 58: due after it expired).
+            let past_wait = (self.plan.tasks.get(tail))
+                .filter(|t| t.waiting && t.expires.is_some_and(|e| e < t.due))
+                .map(|_| (super::task::DropReason::Expired, None));
             let verdict = moved.and_then(|(at, channel)| {
-                let v = self.verdict(program, step, channel, at)?;
+                let v = match past_wait {
+                    Some(v) => v,
+                    None => self.verdict(program, step, channel, at)?,
+                };
                 Some((v, self.plan.tasks.get(tail)?.id()))
             });
             if let Some(((reason, detail), id)) = verdict {
