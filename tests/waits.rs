@@ -171,3 +171,79 @@ fn what_the_history_records_on_a_waiting_call_does_not_end_its_wait() {
         .collect();
     assert_eq!(ignored, [format!("{id} Dropped")]);
 }
+
+/// A task its wait moved keeps its lane's order by its rules' day (audit 57). An outpatient
+/// plastic surgery on Mon 2 Mar 2026, the clinic closed 25 Aug - 5 Sep: the month-6 care
+/// call and the further-needs call (both the onsite consultant's, both due Wed 2 Sep by
+/// their rules) go to Sun 6 Sep, the nearest open day (24 Aug is nine days back), whether
+/// the recovery comes on 4 Sep (the further-needs call then waits for it, and goes to the
+/// first open day from it: 6 Sep too) or not at all. The care call always happens
+/// (docs/domain.md §8): it was superseded by the sales call, whose lane day was the
+/// recovery's.
+#[test]
+fn a_recovery_never_takes_the_care_calls_day() {
+    let days: Vec<String> = (25..=31)
+        .map(|d| format!("\"2026-08-{d}\""))
+        .chain((1..=5).map(|d| format!("\"2026-09-{d:02}\"")))
+        .collect();
+    let cal = Calendar::from_json(
+        "clinic.json",
+        &format!(r#"{{"closed_dates": [{}]}}"#, days.join(", ")),
+    )
+    .unwrap();
+    for facts in [r#"[{"kind": "recovered", "at": "2026-09-04T10:00"}]"#, "[]"] {
+        let ep = episode(&format!(
+            r#"{{"id": "ep-p", "event": "procedure", "at": "2026-03-02T10:00",
+                "attributes": {{"category": "plastic", "setting": "outpatient"}},
+                "patient": {{"id": "p"}}, "facts": {facts}}}"#
+        ));
+        let p = builtin().plan(&ep, &cal).unwrap();
+        let days: Vec<String> = (p.tasks.iter())
+            .filter(|t| matches!(t.step(), "month-6-call" | "further-needs-call"))
+            .map(|t| format!("{} {}", t.due, t.step()))
+            .collect();
+        assert_eq!(
+            days,
+            ["2026-09-06 further-needs-call", "2026-09-06 month-6-call"],
+            "{facts}"
+        );
+    }
+}
+
+/// A laser treatment on Sat 10 Jan 2026, the clinic's month-3 further-needs call waiting
+/// up to three months (an override), the recovery on Fri 10 Jul at 08:00: the month-3
+/// call would wait to 10 July, the month-6 further-needs call's own day (the recovery came
+/// on its day: it does not wait). The later call covers the patient's later state: the
+/// month-3 one is dropped `superseded` (both were kept, two sales calls that day).
+#[test]
+fn a_call_its_wait_moves_onto_the_next_calls_day_is_superseded() {
+    let rules = RuleSet::builder()
+        .builtin()
+        .source(
+            "m3.json".to_string(),
+            r#"{"format": "followup/v1", "override": "laser-aftercare", "steps":
+                {"month-3-further-needs": {"wait_for": {"fact": "recovered", "max": "P3M", "then": "drop"}}}}"#
+                .to_string(),
+        )
+        .build()
+        .unwrap();
+    let ep = episode(
+        r#"{"id": "ep-l", "event": "procedure", "at": "2026-01-10T10:00",
+            "attributes": {"category": "laser"}, "patient": {"id": "p"},
+            "facts": [{"kind": "recovered", "at": "2026-07-10T08:00"}]}"#,
+    );
+    let p = rules.plan(&ep, &Calendar::default()).unwrap();
+    assert!(
+        dropped(&p).contains(
+            &"laser-aftercare/month-3-further-needs/ep-l/0 superseded further-needs-call 2026-04-10"
+                .to_string()
+        ),
+        "{:?}",
+        dropped(&p)
+    );
+    let sales: Vec<String> = (p.tasks.iter())
+        .filter(|t| t.step().contains("further-needs"))
+        .map(|t| format!("{} {}", t.due, t.step()))
+        .collect();
+    assert_eq!(sales, ["2026-07-10 further-needs-call"]);
+}

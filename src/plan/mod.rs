@@ -365,6 +365,7 @@ impl RuleSet {
             placing: 0,
             placing_step: crate::plan::task::NO_SLOT,
             placing_after_fact: None,
+            placing_key: None,
             chains: false,
             forgotten: Vec::new(),
             chain_moved: false,
@@ -770,6 +771,9 @@ struct Planner<'a> {
     /// The first day the occurrence being placed may take by its wait (`wait_for`): the
     /// fact's day, or the wait's end (`waits.rs`; audit 48 A3).
     placing_after_fact: Option<NaiveDate>,
+    /// The day the lanes know the occurrence being placed by, when its wait places it
+    /// from another day (the fact's, the wait's end): its rules' day.
+    placing_key: Option<NaiveDate>,
     /// The program being planned has a step counted from another.
     chains: bool,
     /// The occurrences a pass did not keep and the next pass plans without as
@@ -1321,7 +1325,7 @@ impl Planner<'_> {
             days.map(|(nominal, _)| nominal),
             (reason, detail),
         );
-        d.rule_day = days.map(|(_, rule_day)| rule_day);
+        d.rule_day = days.map(|(_, rule_day)| self.lane_key(rule_day));
         self.plan.dropped.push(d);
     }
 

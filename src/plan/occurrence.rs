@@ -296,6 +296,7 @@ impl Planner<'_> {
         self.placing = n;
         self.placing_step = step.info.slot;
         self.placing_after_fact = None;
+        self.placing_key = None;
         if let Some((from, until)) = self.horizon {
             // Days of the horizon only, and none before the patient was born (audit 49
             // B2: a baby born in June was greeted for the Spring Festival).
@@ -351,11 +352,14 @@ impl Planner<'_> {
             Some(w) => Some(self.waited(step, w, rule_day)?),
             None => None,
         };
+        // Its lane knows it by the rules' day, wherever its wait places it from.
+        self.placing_key = waited.filter(|w| w.from != rule_day).map(|_| rule_day);
         let rule_day = waited.map_or(rule_day, |w| w.from);
         self.placing_after_fact = waited.and_then(|w| w.not_before);
         let expires_by_rule = self.expires(step, anchor, rule_day);
         if !self.forgotten.is_empty()
-            && let Some((reason, detail)) = self.forgotten_drop(step.info.slot, rule_day)
+            && let Some((reason, detail)) =
+                self.forgotten_drop(step.info.slot, self.lane_key(rule_day))
         {
             self.drop(program, step, n, Some((nominal, rule_day)), reason, detail);
             self.anchors.push(None);
@@ -655,9 +659,10 @@ impl Planner<'_> {
         let placement = super::Placement {
             channel: step.info.channel,
             lane: step.lane_of(n),
-            rule_day,
+            rule_day: self.lane_key(rule_day),
             due,
-            by_calendar: shift::by_calendar(shifted),
+            // Moved off the day its lane knows it by: by the calendar, or by its wait.
+            by_calendar: shift::by_calendar(shifted) || self.placing_key.is_some(),
             slot: step.info.slot,
         };
         match verdict {
@@ -694,12 +699,14 @@ impl Planner<'_> {
             None => self.place_done(placement),
         }
 
-        if !matches!(
-            shifted,
-            None | Some(
-                ShiftReason::AnchorMoved | ShiftReason::WaitedForFact | ShiftReason::WaitEnded
+        if self.placing_key.is_some()
+            || !matches!(
+                shifted,
+                None | Some(
+                    ShiftReason::AnchorMoved | ShiftReason::WaitedForFact | ShiftReason::WaitEnded
+                )
             )
-        ) {
+        {
             self.shifted += 1;
         }
         self.plan.tasks.push(Task {
@@ -811,7 +818,7 @@ impl Planner<'_> {
             self.unplaced.push(super::Neighbour {
                 channel,
                 lane: step.lane_of(self.placing),
-                rule_day,
+                rule_day: self.lane_key(rule_day),
                 fixed: None,
                 slot: step.info.slot,
             });

@@ -140,7 +140,7 @@ impl Planner<'_> {
         let channel = step.info.channel;
         let reason = self.cal.closed_reason_for(channel, rule_day)?;
         let b = self.bounds(step, anchor, expires);
-        let (lo, _) = self.gap_bounds(channel, step.lane_of(self.placing), rule_day);
+        let (lo, _) = self.gap_bounds(channel, step.lane_of(self.placing), self.lane_key(rule_day));
         let ok = step.closed_day != ClosedDay::Keep
             && day > rule_day
             && within(day, b.lo, b.hi)
@@ -150,7 +150,7 @@ impl Planner<'_> {
                 .is_none_or(|m| (day - rule_day).num_days() <= m)
             && self.cal.works(channel, day)
             // The picked task's own day is the call's to take: the picked task moves on.
-            && !self.taken_but(channel, day, (step.lane_of(self.placing), rule_day), Some(picked));
+            && !self.taken_but(channel, day, (step.lane_of(self.placing), self.lane_key(rule_day)), Some(picked));
         ok.then_some(Placed::Day(day, Some(reason)))
     }
 
@@ -167,7 +167,8 @@ impl Planner<'_> {
         let channel = step.info.channel;
         let call_day = swap.call.2;
         let b = self.bounds(step, anchor, expires);
-        let (gap_lo, gap_hi) = self.gap_bounds(channel, step.lane_of(self.placing), rule_day);
+        let (gap_lo, gap_hi) =
+            self.gap_bounds(channel, step.lane_of(self.placing), self.lane_key(rule_day));
         let his = [
             b.hi,
             gap_hi,
@@ -185,7 +186,7 @@ impl Planner<'_> {
             lo,
             hi,
             None,
-            Some((step.lane_of(self.placing), rule_day)),
+            Some((step.lane_of(self.placing), self.lane_key(rule_day))),
         )?;
         Some(Placed::Day(day, Some(ShiftReason::AfterEarlierCall)))
     }

@@ -236,6 +236,12 @@ impl Planner<'_> {
         Bounds { lo, hi, expires }
     }
 
+    /// The day the lanes know the occurrence being placed by: its rules' day, when a wait
+    /// places it from another ([`Planner::placing_key`]), else `rule_day`.
+    pub(super) fn lane_key(&self, rule_day: NaiveDate) -> NaiveDate {
+        self.placing_key.unwrap_or(rule_day)
+    }
+
     /// In the second pass, the days strictly between the rule days of the tasks before
     /// and after `rule_day` on `channel`, and between the days of the tasks already placed
     /// before and after it.
@@ -496,8 +502,20 @@ impl Planner<'_> {
                 return self.on_or_after_the_event(step, rule_day, lo, &b);
             }
         }
-        let Some(reason) = self.cal.closed_reason_for(channel, rule_day) else {
-            return Placed::Day(rule_day, None);
+        let reason = match self.cal.closed_reason_for(channel, rule_day) {
+            Some(reason) => reason,
+            None if self.placing_key.is_none() => return Placed::Day(rule_day, None),
+            // A task its wait moved keeps its lane's order by the rules' day (audit 57: a
+            // further-needs call moved onto the next one's rule day, or holding a care call
+            // off its day): on an open day too, it takes the day only inside its gap.
+            None => {
+                let lane = (step.lane_of(self.placing), self.lane_key(rule_day));
+                let gap = self.gap(channel, lane.0, lane.1);
+                if within(rule_day, gap.lo, gap.hi) && !self.taken_on(channel, rule_day, lane) {
+                    return Placed::Day(rule_day, None);
+                }
+                ShiftReason::WaitedForFact
+            }
         };
         let ways: &[Way] = match step.closed_day {
             ClosedDay::Keep => return Placed::Day(rule_day, None),
@@ -506,7 +524,7 @@ impl Planner<'_> {
             ClosedDay::NearestOpenDay => &[Way::Nearest, Way::Supersede],
         };
         let b = &self.bounds(step, anchor, expires);
-        let gap = self.gap(channel, step.lane_of(self.placing), rule_day);
+        let gap = self.gap(channel, step.lane_of(self.placing), self.lane_key(rule_day));
         let (mut lo, hi) = (max_opt(b.lo, gap.lo), min_opt(b.hi, gap.hi));
         // A staff-picked task's rule day opens the window the day is picked from: it may
         // move into its window, never before it (`previous_open_day` and
@@ -533,7 +551,7 @@ impl Planner<'_> {
                 lo,
                 hi,
                 step.max_shift,
-                Some((step.lane_of(self.placing), rule_day)),
+                Some((step.lane_of(self.placing), self.lane_key(rule_day))),
             ) {
                 return Placed::Day(d, Some(reason));
             }
@@ -557,7 +575,7 @@ impl Planner<'_> {
             ClosedDay::PreviousOpenDay => &[Way::Backward, Way::Forward],
             ClosedDay::NearestOpenDay => &[Way::Nearest],
         };
-        let lane = Some((step.lane_of(self.placing), rule_day));
+        let lane = Some((step.lane_of(self.placing), self.lane_key(rule_day)));
         (ways.iter()).find_map(|&way| {
             self.search(
                 step.info.channel,
@@ -633,7 +651,9 @@ impl Planner<'_> {
         // Superseded by other tasks' days: named by the lane's next task, as a drop on
         // the way to it is.
         let detail = if why == DropReason::Superseded {
-            (self.gap(channel, step.lane_of(self.placing), rule_day).next)
+            (self
+                .gap(channel, step.lane_of(self.placing), self.lane_key(rule_day))
+                .next)
                 .and_then(|n| self.step_id(n))
         } else {
             detail
@@ -653,11 +673,11 @@ impl Planner<'_> {
         b: &Bounds,
     ) -> Placed {
         let channel = step.info.channel;
-        let gap = self.gap(channel, step.lane_of(self.placing), rule_day);
+        let gap = self.gap(channel, step.lane_of(self.placing), self.lane_key(rule_day));
         let (lo, hi) = (max_opt(Some(lo), gap.lo), min_opt(b.hi, gap.hi));
         let day = lo.and_then(|lo| {
             let from = lo.pred_opt()?;
-            let avoid = Some((step.lane_of(self.placing), rule_day));
+            let avoid = Some((step.lane_of(self.placing), self.lane_key(rule_day)));
             self.search(channel, from, Way::Forward, Some(lo), hi, None, avoid)
         });
         match day {
@@ -694,7 +714,7 @@ impl Planner<'_> {
             return Placed::Drop(DropReason::AfterEvent, None);
         }
         let channel = step.info.channel;
-        let gap = self.gap(channel, step.lane_of(self.placing), rule_day);
+        let gap = self.gap(channel, step.lane_of(self.placing), self.lane_key(rule_day));
         let lo = max_opt(due.succ_opt(), gap.lo);
         let hi = min_opt(b.hi, gap.hi);
         // max_shift counts from the rule's day; "keep" cannot keep a day with no time
@@ -731,7 +751,7 @@ impl Planner<'_> {
             lo,
             hi,
             max,
-            Some((step.lane_of(self.placing), rule_day)),
+            Some((step.lane_of(self.placing), self.lane_key(rule_day))),
         ) {
             return Placed::Day(d, Some(ShiftReason::AfterEvent));
         }

@@ -61,7 +61,7 @@ impl Planner<'_> {
         self.unplaced.push(super::Neighbour {
             channel: step.info.channel,
             lane: step.lane_of(n),
-            rule_day,
+            rule_day: self.lane_key(rule_day),
             fixed: None,
             slot: step.info.slot,
         });
