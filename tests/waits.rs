@@ -11,10 +11,15 @@ use followup::{calendar::Calendar, history::History, rules::RuleSet};
 /// on 2 Mar), waiting for `recovered` at most 10 days (to 22 Mar), then void; `extra`:
 /// more of the step's fields.
 fn sell(extra: &str) -> RuleSet {
+    sell_moving("next_open_day", extra)
+}
+
+/// [`sell`], moved off closed days by `closed_day`.
+fn sell_moving(closed_day: &str, extra: &str) -> RuleSet {
     crate::support::one_program(
         "w",
         &format!(
-            r#""steps": [{{"id": "sell", "offset": "P10D", "closed_day": "next_open_day",
+            r#""steps": [{{"id": "sell", "offset": "P10D", "closed_day": "{closed_day}",
                 "wait_for": {{"fact": "recovered", "max": "P10D", "then": "drop"}},
                 "title": {{"zh": "需求", "en": "Further needs"}}{extra}}}]"#
         ),
@@ -246,4 +251,38 @@ fn a_call_its_wait_moves_onto_the_next_calls_day_is_superseded() {
         .map(|t| format!("{} {}", t.due, t.step()))
         .collect();
     assert_eq!(sales, ["2026-07-10 further-needs-call"]);
+}
+
+/// The explanation of a call that waited for its fact names the fact as what bounds it
+/// (audit 57 N4). Recovered on Sun 15 Mar 2026 at 09:00, the clinic closed 15-16 Mar: with
+/// `next_open_day` the call goes to Tue 17 Mar, its own way, and nothing more is said;
+/// with `previous_open_day` it goes ahead to 17 Mar too, because the last earlier open day,
+/// Sat 14 Mar, comes before the recovery (it blamed an earlier call that did not exist).
+#[test]
+fn the_explanation_of_a_wait_names_the_fact() {
+    let ep = recovered_at("2026-03-15T09:00");
+    let cal = closed_in_march(15, 16);
+    let why = |rules: RuleSet| {
+        let explained = rules.explain(&ep, None, &cal).unwrap();
+        let why = explained.of("w/sell/e/0").unwrap();
+        (why.result.clone(), why.steps.clone())
+    };
+    let (result, steps) = why(sell(""));
+    assert!(result.starts_with("due 2026-03-17 (Tue)"), "{result}");
+    assert!(
+        steps.contains(&"waits for recovered, which came on 2026-03-15 (Sun)".to_string()),
+        "{steps:?}"
+    );
+    assert!(
+        (steps.iter()).any(|s| s.ends_with("next_open_day gives 2026-03-17 (Tue)")),
+        "{steps:?}"
+    );
+    let (result, steps) = why(sell_moving("previous_open_day", ""));
+    assert!(result.starts_with("due 2026-03-17 (Tue)"), "{result}");
+    assert!(
+        (steps.iter()).any(|s| s.ends_with(
+            "previous_open_day gives 2026-03-17 (Tue), a later day: the last earlier day that works, 2026-03-14 (Sat), comes before the fact it waits for (2026-03-15 (Sun))"
+        )),
+        "{steps:?}"
+    );
 }

@@ -131,8 +131,10 @@ impl Planner<'_> {
         use super::shift::{add_days, Way};
         use crate::model::ClosedDay as C;
         let back = match step.closed_day {
-            C::NextOpenDay => d < rule_day,
+            C::NextOpenDay if d < rule_day => true,
             C::PreviousOpenDay if d > rule_day => false,
+            // Its own way (audit 57 N4: a call that waited for its fact, moved forward by
+            // `next_open_day`, was said to have passed up an earlier call's day).
             _ => return String::new(),
         };
         let (way, word, first) = if back {
@@ -186,6 +188,11 @@ impl Planner<'_> {
             (Some(o), _) if !back && o < self.ep.date() => {
                 format!("{first}, {}, comes before the event's day", day(o))
             }
+            (Some(o), _) if !back && self.placing_after_fact.is_some_and(|f| o < f) => format!(
+                "{first}, {}, comes before the fact it waits for ({})",
+                day(o),
+                self.placing_after_fact.map(day).unwrap_or_default()
+            ),
             (Some(o), _) if back => {
                 format!("{first}, {}, is a later call's day or past it", day(o))
             }
