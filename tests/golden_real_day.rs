@@ -10,7 +10,6 @@ use followup::{
     calendar::Calendar,
     plan::Plan,
     replan::{merge_plans, ContactPolicy, MergedPlan},
-    rules::RuleSet,
 };
 
 /// The calendar `callback_calendar --calendar cn-2026` uses: the default clinic (open
@@ -630,17 +629,12 @@ fn a_reminder_of_a_moved_visit_keeps_its_lane_by_the_moved_day() {
         "2026-08-01 suture-removal-followup sms customer_service",
         "2026-08-06 dressing-change-reminder sms customer_service <- 2026-07-26 (messages_closed)",
     ];
-    let next_open_day = RuleSet::builder()
-        .builtin()
-        .source(
-            "next.json".to_string(),
-            r#"{"format": "followup/v1", "override": "plastic-aftercare",
+    let next_open_day = crate::support::builtin_and(
+        "next.json",
+        r#"{"format": "followup/v1", "override": "plastic-aftercare",
                 "defaults": {"max_shift": "P30D", "beyond_max_shift": "drop"},
-                "steps": {"dressing-change-reminder": {"closed_day": "next_open_day"}}}"#
-                .to_string(),
-        )
-        .build()
-        .unwrap();
+                "steps": {"dressing-change-reminder": {"closed_day": "next_open_day"}}}"#,
+    );
     for rules in [builtin(), next_open_day] {
         let p = rules.plan(&ep, &cal).unwrap();
         let sms: Vec<String> = crate::support::lines_with(&p, " sms ")
@@ -670,16 +664,11 @@ fn a_reminder_of_a_moved_visit_keeps_its_lane_by_the_moved_day() {
 /// 30 April (it said 27 Feb, 30 Mar and 29 Apr: three days back from each).
 #[test]
 fn the_nominal_day_of_a_month_call_counts_from_the_visits_default_day() {
-    let rules = RuleSet::builder()
-        .builtin()
-        .source(
-            "te-next.json".to_string(),
-            r#"{"format": "followup/v1", "override": "session-aftercare", "milestones":
-                {"treatment_end": {"default": "P1D", "closed_day": "next_open_day"}}}"#
-                .to_string(),
-        )
-        .build()
-        .unwrap();
+    let rules = crate::support::builtin_and(
+        "te-next.json",
+        r#"{"format": "followup/v1", "override": "session-aftercare", "milestones":
+                {"treatment_end": {"default": "P1D", "closed_day": "next_open_day"}}}"#,
+    );
     let cal = Calendar::from_json(
         "clinic.json",
         r#"{"closed_dates": ["2026-01-30", "2026-01-31", "2026-02-01"]}"#,

@@ -2,7 +2,7 @@
 //! `nearest_open_day`, `after_event` — and the call desk's own days, on small rules
 //! written for each case. Days counted by hand: 2 Mar 2026 is a Monday.
 
-use crate::support::{dropped, episode, lines, lines_with};
+use crate::support::{builtin_and, dropped, episode, lines, lines_with};
 use followup::{calendar::Calendar, rules::RuleSet};
 
 /// A clinic's calendar (`clinic.json`) from its JSON.
@@ -36,15 +36,6 @@ fn complaint(id: &str, at: &str, promised: &str, resolved: Option<&str>) -> Stri
 /// The plan of the episode `json` by `rules` on `cal`.
 fn plan_of(rules: &RuleSet, json: &str, cal: &Calendar) -> followup::plan::Plan {
     rules.plan(&episode(json), cal).unwrap()
-}
-
-/// The built-in rules and one more text (an override), named `name`.
-fn builtin_and(name: &str, text: &str) -> RuleSet {
-    RuleSet::builder()
-        .builtin()
-        .source(name.to_string(), text.to_string())
-        .build()
-        .unwrap()
 }
 
 fn rules(step: &str) -> RuleSet {

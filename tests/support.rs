@@ -33,6 +33,15 @@ pub fn builtin() -> RuleSet {
     RuleSet::builtin().expect("built-in rules compile")
 }
 
+/// The built-in rules and one more text (an override), named `name`.
+pub fn builtin_and(name: &str, text: &str) -> RuleSet {
+    RuleSet::builder()
+        .builtin()
+        .source(name.to_string(), text.to_string())
+        .build()
+        .unwrap()
+}
+
 /// The built-in programs under `limits`.
 pub fn builtin_with(limits: followup::rules::Limits) -> RuleSet {
     RuleSet::builder()

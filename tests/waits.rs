@@ -222,16 +222,11 @@ fn a_recovery_never_takes_the_care_calls_day() {
 /// month-3 one is dropped `superseded` (both were kept, two sales calls that day).
 #[test]
 fn a_call_its_wait_moves_onto_the_next_calls_day_is_superseded() {
-    let rules = RuleSet::builder()
-        .builtin()
-        .source(
-            "m3.json".to_string(),
-            r#"{"format": "followup/v1", "override": "laser-aftercare", "steps":
-                {"month-3-further-needs": {"wait_for": {"fact": "recovered", "max": "P3M", "then": "drop"}}}}"#
-                .to_string(),
-        )
-        .build()
-        .unwrap();
+    let rules = crate::support::builtin_and(
+        "m3.json",
+        r#"{"format": "followup/v1", "override": "laser-aftercare", "steps":
+                {"month-3-further-needs": {"wait_for": {"fact": "recovered", "max": "P3M", "then": "drop"}}}}"#,
+    );
     let ep = episode(
         r#"{"id": "ep-l", "event": "procedure", "at": "2026-01-10T10:00",
             "attributes": {"category": "laser"}, "patient": {"id": "p"},

@@ -1236,15 +1236,8 @@ impl Planner<'_> {
     }
 
     fn missing(&mut self, program: &Program, step: &Step, anchor: Arc<str>) {
-        self.drop(
-            program,
-            step,
-            0,
-            None,
-            DropReason::MissingAnchor,
-            Some(anchor),
-        );
-        self.anchors.push(None);
+        let reason = DropReason::MissingAnchor;
+        self.drop_occurrence(program, step, 0, None, reason, Some(anchor));
     }
 
     /// A step left out because it tests an attribute its program requires and the episode
@@ -1327,6 +1320,21 @@ impl Planner<'_> {
         );
         d.rule_day = days.map(|(_, rule_day)| self.lane_key(rule_day));
         self.plan.dropped.push(d);
+    }
+
+    /// [`Planner::drop`]s occurrence `n` of `step`: the steps counted from it have no
+    /// anchor.
+    fn drop_occurrence(
+        &mut self,
+        program: &Program,
+        step: &Step,
+        n: u32,
+        days: Option<(NaiveDate, NaiveDate)>,
+        reason: DropReason,
+        detail: Option<Arc<str>>,
+    ) {
+        self.drop(program, step, n, days, reason, detail);
+        self.anchors.push(None);
     }
 
     fn out_of_range(&self, step: &Step) -> Error {

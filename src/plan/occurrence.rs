@@ -34,8 +34,7 @@ impl Planner<'_> {
                 _ => 1,
             };
             for _ in 0..n {
-                this.drop(program, step, *occ, None, reason, None);
-                this.anchors.push(None);
+                this.drop_occurrence(program, step, *occ, None, reason, None);
                 *occ += 1;
             }
         };
@@ -136,8 +135,14 @@ impl Planner<'_> {
                     let wanted = rule.count.map_or(1, |c| c as usize).max(1);
                     for _ in count..wanted {
                         self.why(|| "the repeat rule gives no further date from here".into());
-                        self.drop(program, step, *occ, None, DropReason::NoRepeatDate, None);
-                        self.anchors.push(None);
+                        self.drop_occurrence(
+                            program,
+                            step,
+                            *occ,
+                            None,
+                            DropReason::NoRepeatDate,
+                            None,
+                        );
                         *occ += 1;
                     }
                 }
@@ -334,7 +339,7 @@ impl Planner<'_> {
             self.why(|| "the patient is outside the step's sample".into());
         }
         if !sampled {
-            self.drop(
+            self.drop_occurrence(
                 program,
                 step,
                 n,
@@ -342,7 +347,6 @@ impl Planner<'_> {
                 DropReason::NotSampled,
                 None,
             );
-            self.anchors.push(None);
             return Ok(());
         }
         // A task that waits for a fact is placed from the day its wait gives it, and never
@@ -361,8 +365,7 @@ impl Planner<'_> {
             && let Some((reason, detail)) =
                 self.forgotten_drop(step.info.slot, self.lane_key(rule_day))
         {
-            self.drop(program, step, n, Some((nominal, rule_day)), reason, detail);
-            self.anchors.push(None);
+            self.drop_occurrence(program, step, n, Some((nominal, rule_day)), reason, detail);
             return Ok(());
         }
         let placed = match self.place(step, anchor, rule_day, expires_by_rule) {
@@ -442,7 +445,7 @@ impl Planner<'_> {
         }
         let Some(mut window) = self.time_window(step, due)? else {
             self.why(|| "the patient's rest hours leave nothing of the clinic's day".into());
-            self.drop(
+            self.drop_occurrence(
                 program,
                 step,
                 n,
@@ -450,7 +453,6 @@ impl Planner<'_> {
                 DropReason::RestHours,
                 None,
             );
-            self.anchors.push(None);
             return Ok(());
         };
         // Not before the event (or the fact) it counts from, on that day, nor before the
@@ -490,7 +492,7 @@ impl Planner<'_> {
                             window = match self.time_window(step, due)? {
                                 Some(w) => w,
                                 None => {
-                                    self.drop(
+                                    self.drop_occurrence(
                                         program,
                                         step,
                                         n,
@@ -498,7 +500,6 @@ impl Planner<'_> {
                                         DropReason::RestHours,
                                         None,
                                     );
-                                    self.anchors.push(None);
                                     return Ok(());
                                 }
                             };
@@ -686,8 +687,7 @@ impl Planner<'_> {
                 {
                     self.pushed_then_stopped(program, step, (rule_day, due), window);
                 }
-                self.drop(program, step, n, Some((nominal, rule_day)), reason, detail);
-                self.anchors.push(None);
+                self.drop_occurrence(program, step, n, Some((nominal, rule_day)), reason, detail);
                 // What the history recorded on it is reported, not lost with it.
                 if let Some(list) = entries {
                     self.ignore_dropped(step, list);
@@ -791,8 +791,7 @@ impl Planner<'_> {
             });
             return true;
         }
-        self.drop(program, step, n, Some((nominal, rule_day)), reason, detail);
-        self.anchors.push(None);
+        self.drop_occurrence(program, step, n, Some((nominal, rule_day)), reason, detail);
         false
     }
 

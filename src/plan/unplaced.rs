@@ -53,8 +53,7 @@ impl Planner<'_> {
         };
         if let Some((why, what)) = verdict {
             self.why(|| format!("{} before {}", super::explain::reason_name(why), day(alone)));
-            self.drop(program, step, n, Some((nominal, rule_day)), why, what);
-            self.anchors.push(None);
+            self.drop_occurrence(program, step, n, Some((nominal, rule_day)), why, what);
             return None;
         }
         // Neighbours of the next pass (a third one takes the second's too).
@@ -95,8 +94,7 @@ impl Planner<'_> {
                 )
             });
         }
-        self.drop(program, step, n, Some((nominal, rule_day)), reason, detail);
-        self.anchors.push(None);
+        self.drop_occurrence(program, step, n, Some((nominal, rule_day)), reason, detail);
         None
     }
 }
