@@ -281,3 +281,63 @@ fn the_explanation_of_a_wait_names_the_fact() {
         "{steps:?}"
     );
 }
+
+/// The same, when the days after the recovery are closed (audit 59). The month-3
+/// further-needs call waiting up to four months (an override):
+/// - a laser treatment on Thu 9 Oct 2025, recovered on Thu 9 Apr 2026 at 10:00 — the
+///   month-6 further-needs call's own day — the clinic closed 10-16 Apr: the month-3 call
+///   would wait onto that day; superseded (both were kept on 9 April, the closure leaving
+///   no later day to tell);
+/// - a treatment on Fri 3 Oct 2025 at 16:00, recovered on Sat 11 Apr at 19:00: both calls
+///   wait to that evening and, nothing of the day left, to the next morning, Sun 12 Apr;
+///   the clinic closed 13-18 Apr. The month-6 call keeps 12 April and supersedes the
+///   month-3 one (the month-3 call took 12 April, and the month-6 call, left no day
+///   before it expired, was dropped).
+#[test]
+fn a_call_its_wait_moves_onto_the_next_calls_day_is_superseded_in_a_closure() {
+    let rules = crate::support::builtin_and(
+        "m3.json",
+        r#"{"format": "followup/v1", "override": "laser-aftercare", "steps":
+            {"month-3-further-needs": {"wait_for": {"fact": "recovered", "max": "P4M", "then": "drop"}}}}"#,
+    );
+    let closed = |days: std::ops::RangeInclusive<u32>| {
+        let days: Vec<String> = days.map(|d| format!("\"2026-04-{d:02}\"")).collect();
+        Calendar::from_json(
+            "clinic.json",
+            &format!(r#"{{"closed_dates": [{}]}}"#, days.join(", ")),
+        )
+        .unwrap()
+    };
+    let laser = |at: &str, recovered: &str| {
+        episode(&format!(
+            r#"{{"id": "ep-l", "event": "procedure", "at": "{at}", "attributes": {{"category": "laser"}},
+                "patient": {{"id": "p"}}, "facts": [{{"kind": "recovered", "at": "{recovered}"}}]}}"#
+        ))
+    };
+    for (ep, cal, kept, month_3) in [
+        (
+            laser("2025-10-09T10:00", "2026-04-09T10:00"),
+            closed(10..=16),
+            "2026-04-09 further-needs-call",
+            "laser-aftercare/month-3-further-needs/ep-l/0 superseded further-needs-call 2026-01-09",
+        ),
+        (
+            laser("2025-10-03T16:00", "2026-04-11T19:00"),
+            closed(13..=18),
+            "2026-04-12 further-needs-call",
+            "laser-aftercare/month-3-further-needs/ep-l/0 superseded further-needs-call 2026-01-03",
+        ),
+    ] {
+        let p = rules.plan(&ep, &cal).unwrap();
+        let sales: Vec<String> = (p.tasks.iter())
+            .filter(|t| t.step().contains("further-needs"))
+            .map(|t| format!("{} {}", t.due, t.step()))
+            .collect();
+        assert_eq!(sales, [kept]);
+        assert!(
+            dropped(&p).contains(&month_3.to_string()),
+            "{:?}",
+            dropped(&p)
+        );
+    }
+}

@@ -791,6 +791,18 @@ impl Planner<'_> {
             });
             return true;
         }
+        // Crowded out by its lane: a neighbour of the next pass, as a task the calendar
+        // leaves no day is (audit 59: a further-needs call, its day after the event taken
+        // by an earlier call that waited past its rule day, was never planned again).
+        if reason == DropReason::Superseded {
+            self.unplaced.push(super::Neighbour {
+                channel: step.info.channel,
+                lane: step.lane_of(n),
+                rule_day: self.lane_key(rule_day),
+                fixed: None,
+                slot: step.info.slot,
+            });
+        }
         self.drop_occurrence(program, step, n, Some((nominal, rule_day)), reason, detail);
         false
     }

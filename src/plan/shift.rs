@@ -514,6 +514,13 @@ impl Planner<'_> {
                 if within(rule_day, gap.lo, gap.hi) && !self.taken_on(channel, rule_day, lane) {
                     return Placed::Day(rule_day, None);
                 }
+                // Moved onto or past the next task's rule day: that task supersedes it,
+                // whatever days the calendar leaves after (audit 59).
+                if let (Some(next), Some(hi)) = (gap.next, gap.hi)
+                    && rule_day > hi
+                {
+                    return Placed::Drop(DropReason::Superseded, self.step_id(next));
+                }
                 ShiftReason::WaitedForFact
             }
         };
