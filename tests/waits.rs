@@ -315,6 +315,16 @@ fn a_call_its_wait_moves_onto_the_next_calls_day_is_superseded_in_a_closure() {
         ))
     };
     for (ep, cal, kept, month_3) in [
+        // Recovered on Sun 12 Apr at 08:00, past the month-6 call's day (Sat 4 Apr), the
+        // clinic closed 12-19 Apr: both calls wait to 12 April, where `beyond_max_shift:
+        // keep` holds the month-6 one for staff on duty (no open day within 7 days); the
+        // month-3 one is superseded all the same (audit 60: both were kept that day).
+        (
+            laser("2025-10-04T10:00", "2026-04-12T08:00"),
+            closed(12..=19),
+            "2026-04-12 further-needs-call",
+            "laser-aftercare/month-3-further-needs/ep-l/0 superseded further-needs-call 2026-01-04",
+        ),
         (
             laser("2025-10-09T10:00", "2026-04-09T10:00"),
             closed(10..=16),

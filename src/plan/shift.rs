@@ -502,27 +502,31 @@ impl Planner<'_> {
                 return self.on_or_after_the_event(step, rule_day, lo, &b);
             }
         }
-        let reason = match self.cal.closed_reason_for(channel, rule_day) {
+        let closed = self.cal.closed_reason_for(channel, rule_day);
+        // A task its wait moved keeps its lane's order by the rules' day (audit 57: a
+        // further-needs call moved onto the next one's rule day, or holding a care call
+        // off its day): moved onto or past the next task's rule day, that task supersedes
+        // it, whatever the calendar says of its days (audits 59, 60); on an open day it
+        // takes the day only inside its gap.
+        if self.placing_key.is_some() {
+            let lane = (step.lane_of(self.placing), self.lane_key(rule_day));
+            let gap = self.gap(channel, lane.0, lane.1);
+            if let (Some(next), Some(hi)) = (gap.next, gap.hi)
+                && rule_day > hi
+            {
+                return Placed::Drop(DropReason::Superseded, self.step_id(next));
+            }
+            if closed.is_none()
+                && within(rule_day, gap.lo, gap.hi)
+                && !self.taken_on(channel, rule_day, lane)
+            {
+                return Placed::Day(rule_day, None);
+            }
+        }
+        let reason = match closed {
             Some(reason) => reason,
             None if self.placing_key.is_none() => return Placed::Day(rule_day, None),
-            // A task its wait moved keeps its lane's order by the rules' day (audit 57: a
-            // further-needs call moved onto the next one's rule day, or holding a care call
-            // off its day): on an open day too, it takes the day only inside its gap.
-            None => {
-                let lane = (step.lane_of(self.placing), self.lane_key(rule_day));
-                let gap = self.gap(channel, lane.0, lane.1);
-                if within(rule_day, gap.lo, gap.hi) && !self.taken_on(channel, rule_day, lane) {
-                    return Placed::Day(rule_day, None);
-                }
-                // Moved onto or past the next task's rule day: that task supersedes it,
-                // whatever days the calendar leaves after (audit 59).
-                if let (Some(next), Some(hi)) = (gap.next, gap.hi)
-                    && rule_day > hi
-                {
-                    return Placed::Drop(DropReason::Superseded, self.step_id(next));
-                }
-                ShiftReason::WaitedForFact
-            }
+            None => ShiftReason::WaitedForFact,
         };
         let ways: &[Way] = match step.closed_day {
             ClosedDay::Keep => return Placed::Day(rule_day, None),
