@@ -795,13 +795,7 @@ impl Planner<'_> {
         // leaves no day is (audit 59: a further-needs call, its day after the event taken
         // by an earlier call that waited past its rule day, was never planned again).
         if reason == DropReason::Superseded {
-            self.unplaced.push(super::Neighbour {
-                channel: step.info.channel,
-                lane: step.lane_of(n),
-                rule_day: self.lane_key(rule_day),
-                fixed: None,
-                slot: step.info.slot,
-            });
+            self.unplaced_neighbour(step, n, rule_day);
         }
         self.drop_occurrence(program, step, n, Some((nominal, rule_day)), reason, detail);
         false
@@ -826,13 +820,7 @@ impl Planner<'_> {
         let alone = self.on_or_after(channel, rule_day);
         let at = alone.and_time(window.start);
         if alone < due && lifecycle::judge(&self.facts, program, step, channel, at).is_none() {
-            self.unplaced.push(super::Neighbour {
-                channel,
-                lane: step.lane_of(self.placing),
-                rule_day: self.lane_key(rule_day),
-                fixed: None,
-                slot: step.info.slot,
-            });
+            self.unplaced_neighbour(step, self.placing, rule_day);
             self.pushed_then_stopped = true;
         }
     }

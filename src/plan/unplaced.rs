@@ -10,6 +10,19 @@ use crate::compile::{Program, Step};
 use chrono::NaiveDate;
 
 impl Planner<'_> {
+    /// Occurrence `n` of `step`, which a pass could not place, as a neighbour of the next
+    /// pass: the day its lane knows it by, and no day of its own.
+    pub(super) fn unplaced_neighbour(&mut self, step: &Step, n: u32, rule_day: NaiveDate) {
+        let rule_day = self.lane_key(rule_day);
+        self.unplaced.push(super::Neighbour {
+            channel: step.info.channel,
+            lane: step.lane_of(n),
+            rule_day,
+            fixed: None,
+            slot: step.info.slot,
+        });
+    }
+
     /// `place`: the rule's day (from its anchor as moved), the nominal day (from its
     /// anchor's default day) and the day it expires by its rule. The day and shift it
     /// keeps, or `None` once it is dropped.
@@ -57,13 +70,7 @@ impl Planner<'_> {
             return None;
         }
         // Neighbours of the next pass (a third one takes the second's too).
-        self.unplaced.push(super::Neighbour {
-            channel: step.info.channel,
-            lane: step.lane_of(n),
-            rule_day: self.lane_key(rule_day),
-            fixed: None,
-            slot: step.info.slot,
-        });
+        self.unplaced_neighbour(step, n, rule_day);
         let closed = (self.tracing())
             .then(|| self.cal.closed_reason_for(step.info.channel, rule_day))
             .flatten();
