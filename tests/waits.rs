@@ -215,75 +215,12 @@ fn a_recovery_never_takes_the_care_calls_day() {
     }
 }
 
-/// A laser treatment on Sat 10 Jan 2026, the clinic's month-3 further-needs call waiting
-/// up to three months (an override), the recovery on Fri 10 Jul at 08:00: the month-3
-/// call would wait to 10 July, the month-6 further-needs call's own day (the recovery came
-/// on its day: it does not wait). The later call covers the patient's later state: the
-/// month-3 one is dropped `superseded` (both were kept, two sales calls that day).
-#[test]
-fn a_call_its_wait_moves_onto_the_next_calls_day_is_superseded() {
-    let rules = crate::support::builtin_and(
-        "m3.json",
-        r#"{"format": "followup/v1", "override": "laser-aftercare", "steps":
-                {"month-3-further-needs": {"wait_for": {"fact": "recovered", "max": "P3M", "then": "drop"}}}}"#,
-    );
-    let ep = episode(
-        r#"{"id": "ep-l", "event": "procedure", "at": "2026-01-10T10:00",
-            "attributes": {"category": "laser"}, "patient": {"id": "p"},
-            "facts": [{"kind": "recovered", "at": "2026-07-10T08:00"}]}"#,
-    );
-    let p = rules.plan(&ep, &Calendar::default()).unwrap();
-    assert!(
-        dropped(&p).contains(
-            &"laser-aftercare/month-3-further-needs/ep-l/0 superseded further-needs-call 2026-04-10"
-                .to_string()
-        ),
-        "{:?}",
-        dropped(&p)
-    );
-    let sales: Vec<String> = (p.tasks.iter())
-        .filter(|t| t.step().contains("further-needs"))
-        .map(|t| format!("{} {}", t.due, t.step()))
-        .collect();
-    assert_eq!(sales, ["2026-07-10 further-needs-call"]);
-}
-
-/// The explanation of a call that waited for its fact names the fact as what bounds it
-/// (audit 57 N4). Recovered on Sun 15 Mar 2026 at 09:00, the clinic closed 15-16 Mar: with
-/// `next_open_day` the call goes to Tue 17 Mar, its own way, and nothing more is said;
-/// with `previous_open_day` it goes ahead to 17 Mar too, because the last earlier open day,
-/// Sat 14 Mar, comes before the recovery (it blamed an earlier call that did not exist).
-#[test]
-fn the_explanation_of_a_wait_names_the_fact() {
-    let ep = recovered_at("2026-03-15T09:00");
-    let cal = closed_in_march(15, 16);
-    let why = |rules: RuleSet| {
-        let explained = rules.explain(&ep, None, &cal).unwrap();
-        let why = explained.of("w/sell/e/0").unwrap();
-        (why.result.clone(), why.steps.clone())
-    };
-    let (result, steps) = why(sell(""));
-    assert!(result.starts_with("due 2026-03-17 (Tue)"), "{result}");
-    assert!(
-        steps.contains(&"waits for recovered, which came on 2026-03-15 (Sun)".to_string()),
-        "{steps:?}"
-    );
-    assert!(
-        (steps.iter()).any(|s| s.ends_with("next_open_day gives 2026-03-17 (Tue)")),
-        "{steps:?}"
-    );
-    let (result, steps) = why(sell_moving("previous_open_day", ""));
-    assert!(result.starts_with("due 2026-03-17 (Tue)"), "{result}");
-    assert!(
-        (steps.iter()).any(|s| s.ends_with(
-            "previous_open_day gives 2026-03-17 (Tue), a later day: the last earlier day that works, 2026-03-14 (Sat), comes before the fact it waits for (2026-03-15 (Sun))"
-        )),
-        "{steps:?}"
-    );
-}
-
-/// The same, when the days after the recovery are closed (audit 59). The month-3
-/// further-needs call waiting up to four months (an override):
+/// The month-3 further-needs call waiting up to four months (an override), the later
+/// further-needs call covers the patient's later state (audits 57, 59, 60):
+/// - a laser treatment on Sat 10 Jan 2026, recovered on Fri 10 Jul at 08:00, the clinic
+///   open: the month-3 call would wait to 10 July, the month-6 further-needs call's own
+///   day (the recovery came on its day: it does not wait); the month-3 one is dropped
+///   `superseded` (both were kept, two sales calls that day);
 /// - a laser treatment on Thu 9 Oct 2025, recovered on Thu 9 Apr 2026 at 10:00 — the
 ///   month-6 further-needs call's own day — the clinic closed 10-16 Apr: the month-3 call
 ///   would wait onto that day; superseded (both were kept on 9 April, the closure leaving
@@ -294,7 +231,7 @@ fn the_explanation_of_a_wait_names_the_fact() {
 ///   month-3 one (the month-3 call took 12 April, and the month-6 call, left no day
 ///   before it expired, was dropped).
 #[test]
-fn a_call_its_wait_moves_onto_the_next_calls_day_is_superseded_in_a_closure() {
+fn a_call_its_wait_moves_onto_the_next_calls_day_is_superseded() {
     let rules = crate::support::builtin_and(
         "m3.json",
         r#"{"format": "followup/v1", "override": "laser-aftercare", "steps":
@@ -315,6 +252,12 @@ fn a_call_its_wait_moves_onto_the_next_calls_day_is_superseded_in_a_closure() {
         ))
     };
     for (ep, cal, kept, month_3) in [
+        (
+            laser("2026-01-10T10:00", "2026-07-10T08:00"),
+            Calendar::default(),
+            "2026-07-10 further-needs-call",
+            "laser-aftercare/month-3-further-needs/ep-l/0 superseded further-needs-call 2026-04-10",
+        ),
         // Recovered on Sun 12 Apr at 08:00, past the month-6 call's day (Sat 4 Apr), the
         // clinic closed 12-19 Apr: both calls wait to 12 April, where `beyond_max_shift:
         // keep` holds the month-6 one for staff on duty (no open day within 7 days); the

@@ -1236,8 +1236,8 @@ impl Planner<'_> {
     }
 
     fn missing(&mut self, program: &Program, step: &Step, anchor: Arc<str>) {
-        let reason = DropReason::MissingAnchor;
-        self.drop_occurrence(program, step, 0, None, reason, Some(anchor));
+        let why = (DropReason::MissingAnchor, Some(anchor));
+        self.drop_occurrence((program, step, 0), None, why);
     }
 
     /// A step left out because it tests an attribute its program requires and the episode
@@ -1322,16 +1322,13 @@ impl Planner<'_> {
         self.plan.dropped.push(d);
     }
 
-    /// [`Planner::drop`]s occurrence `n` of `step`: the steps counted from it have no
-    /// anchor.
+    /// [`Planner::drop`]s occurrence `n` of `step` (`days` and `why` as there): the steps
+    /// counted from it have no anchor.
     fn drop_occurrence(
         &mut self,
-        program: &Program,
-        step: &Step,
-        n: u32,
+        (program, step, n): (&Program, &Step, u32),
         days: Option<(NaiveDate, NaiveDate)>,
-        reason: DropReason,
-        detail: Option<Arc<str>>,
+        (reason, detail): (DropReason, Option<Arc<str>>),
     ) {
         self.drop(program, step, n, days, reason, detail);
         self.anchors.push(None);

@@ -34,7 +34,7 @@ impl Planner<'_> {
                 _ => 1,
             };
             for _ in 0..n {
-                this.drop_occurrence(program, step, *occ, None, reason, None);
+                this.drop_occurrence((program, step, *occ), None, (reason, None));
                 *occ += 1;
             }
         };
@@ -136,12 +136,9 @@ impl Planner<'_> {
                     for _ in count..wanted {
                         self.why(|| "the repeat rule gives no further date from here".into());
                         self.drop_occurrence(
-                            program,
-                            step,
-                            *occ,
+                            (program, step, *occ),
                             None,
-                            DropReason::NoRepeatDate,
-                            None,
+                            (DropReason::NoRepeatDate, None),
                         );
                         *occ += 1;
                     }
@@ -338,15 +335,11 @@ impl Planner<'_> {
         if !sampled {
             self.why(|| "the patient is outside the step's sample".into());
         }
+        // What a drop of it names: the occurrence, its nominal day and its lane's day.
+        let this = (program, step, n);
+        let days = Some((nominal, rule_day));
         if !sampled {
-            self.drop_occurrence(
-                program,
-                step,
-                n,
-                Some((nominal, rule_day)),
-                DropReason::NotSampled,
-                None,
-            );
+            self.drop_occurrence(this, days, (DropReason::NotSampled, None));
             return Ok(());
         }
         // A task that waits for a fact is placed from the day its wait gives it, and never
@@ -359,13 +352,14 @@ impl Planner<'_> {
         // Its lane knows it by the rules' day, wherever its wait places it from.
         self.placing_key = waited.filter(|w| w.from != rule_day).map(|_| rule_day);
         let rule_day = waited.map_or(rule_day, |w| w.from);
+        let days = Some((nominal, rule_day));
         self.placing_after_fact = waited.and_then(|w| w.not_before);
         let expires_by_rule = self.expires(step, anchor, rule_day);
         if !self.forgotten.is_empty()
             && let Some((reason, detail)) =
                 self.forgotten_drop(step.info.slot, self.lane_key(rule_day))
         {
-            self.drop_occurrence(program, step, n, Some((nominal, rule_day)), reason, detail);
+            self.drop_occurrence(this, days, (reason, detail));
             return Ok(());
         }
         let placed = match self.place(step, anchor, rule_day, expires_by_rule) {
@@ -445,14 +439,7 @@ impl Planner<'_> {
         }
         let Some(mut window) = self.time_window(step, due)? else {
             self.why(|| "the patient's rest hours leave nothing of the clinic's day".into());
-            self.drop_occurrence(
-                program,
-                step,
-                n,
-                Some((nominal, rule_day)),
-                DropReason::RestHours,
-                None,
-            );
+            self.drop_occurrence(this, days, (DropReason::RestHours, None));
             return Ok(());
         };
         // Not before the event (or the fact) it counts from, on that day, nor before the
@@ -492,14 +479,7 @@ impl Planner<'_> {
                             window = match self.time_window(step, due)? {
                                 Some(w) => w,
                                 None => {
-                                    self.drop_occurrence(
-                                        program,
-                                        step,
-                                        n,
-                                        Some((nominal, rule_day)),
-                                        DropReason::RestHours,
-                                        None,
-                                    );
+                                    self.drop_occurrence(this, days, (DropReason::RestHours, None));
                                     return Ok(());
                                 }
                             };
@@ -687,7 +667,7 @@ impl Planner<'_> {
                 {
                     self.pushed_then_stopped(program, step, (rule_day, due), window);
                 }
-                self.drop_occurrence(program, step, n, Some((nominal, rule_day)), reason, detail);
+                self.drop_occurrence(this, days, (reason, detail));
                 // What the history recorded on it is reported, not lost with it.
                 if let Some(list) = entries {
                     self.ignore_dropped(step, list);
@@ -797,7 +777,8 @@ impl Planner<'_> {
         if reason == DropReason::Superseded {
             self.unplaced_neighbour(step, n, rule_day);
         }
-        self.drop_occurrence(program, step, n, Some((nominal, rule_day)), reason, detail);
+        let (this, days) = ((program, step, n), Some((nominal, rule_day)));
+        self.drop_occurrence(this, days, (reason, detail));
         false
     }
 

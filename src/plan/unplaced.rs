@@ -40,6 +40,7 @@ impl Planner<'_> {
         // What the history records as having happened stays, on its rule's day,
         // whatever the calendar now says of it (a closure added after the call) — once
         // no staff-picked task after it can give it its day (`defer_recorded`).
+        let (this, days) = ((program, step, n), Some((nominal, rule_day)));
         let recorded = (self.ledger.as_ref()).is_some_and(|l| l.recorded(step, &program.id, n));
         if recorded && self.defer_recorded && reason == DropReason::Superseded {
             self.recorded_dropped = true;
@@ -66,7 +67,7 @@ impl Planner<'_> {
         };
         if let Some((why, what)) = verdict {
             self.why(|| format!("{} before {}", super::explain::reason_name(why), day(alone)));
-            self.drop_occurrence(program, step, n, Some((nominal, rule_day)), why, what);
+            self.drop_occurrence(this, days, (why, what));
             return None;
         }
         // Neighbours of the next pass (a third one takes the second's too).
@@ -101,7 +102,7 @@ impl Planner<'_> {
                 )
             });
         }
-        self.drop_occurrence(program, step, n, Some((nominal, rule_day)), reason, detail);
+        self.drop_occurrence(this, days, (reason, detail));
         None
     }
 }
