@@ -331,26 +331,9 @@ impl<'h> Ledger<'h> {
     /// whatever the calendar now says of its day (docs/closed-loop.md: it happened).
     pub(super) fn recorded(&self, step: &crate::compile::Step, program: &str, n: u32) -> bool {
         let staff_picked = step.info.picked_by.is_some();
-        let step_def = step;
-        let step = &*step.info.step;
-        let hash = step_hash(program, step);
-        if self.steps & 1 << (hash >> 58) == 0 {
-            return false;
-        }
-        let Ok(i) = (self.entries).binary_search_by(|(k, _)| k.cmp(&(hash, n, program, step)))
-        else {
-            return false;
-        };
-        let range = self
-            .entries
-            .get(i)
-            .map(|(_, r)| r.clone())
-            .unwrap_or_default();
-        let list: Vec<Entry<'h>> = (self.filed.get(range).unwrap_or_default().iter())
-            .map(|(_, e)| *e)
-            .collect();
+        let list = self.list(program, &step.info.step, n);
         // An attempt the history cannot have made is a typo: it keeps nothing (audit 43).
-        let made = super::record::attempts_made(step_def, &list);
+        let made = super::record::attempts_made(step, &list);
         list.iter().any(|e| {
             let call = match e.derived {
                 None => true,
@@ -360,6 +343,30 @@ impl<'h> Ledger<'h> {
             call && e.outcome.outcome != OutcomeKind::Note
                 && (staff_picked || e.outcome.outcome != OutcomeKind::Picked)
         })
+    }
+
+    /// True when the history records that occurrence `n` of `step` reached the patient
+    /// ([`super::record::reached`]): done, agreed, refused…, not only tried.
+    pub(super) fn reached(&self, step: &crate::compile::Step, program: &str, n: u32) -> bool {
+        super::record::reached(step, &self.list(program, &step.info.step, n))
+    }
+
+    /// The outcomes of occurrence `n` of `step`, in time order (empty when none).
+    fn list(&self, program: &str, step: &str, n: u32) -> Vec<Entry<'h>> {
+        let hash = step_hash(program, step);
+        if self.steps & 1 << (hash >> 58) == 0 {
+            return Vec::new();
+        }
+        let Ok(i) = (self.entries).binary_search_by(|(k, _)| k.cmp(&(hash, n, program, step)))
+        else {
+            return Vec::new();
+        };
+        let range = (self.entries.get(i))
+            .map(|(_, r)| r.clone())
+            .unwrap_or_default();
+        (self.filed.get(range).unwrap_or_default().iter())
+            .map(|(_, e)| *e)
+            .collect()
     }
 
     /// The id of a recorder, as a record holds it: shared with the records before of the

@@ -341,6 +341,8 @@ impl RuleSet {
             }),
             plan: recycled,
             anchors: scratch.anchors,
+            ghosts: Vec::new(),
+            removed_due: None,
             spans: scratch.spans,
             shifted: 0,
             first_pass: scratch.first_pass,
@@ -702,6 +704,12 @@ struct Planner<'a> {
     plan: Plan,
     /// Due dates of every occurrence of the current program's steps (`None`: dropped).
     anchors: Vec<Option<NaiveDate>>,
+    /// Plans with a history: the day an occurrence a fact stopped (or its agreed time
+    /// took past one) would have had, by its index in `anchors`. The steps counted from
+    /// it keep what the history records as done from that day (audit 55 A4).
+    ghosts: Vec<(usize, NaiveDate)>,
+    /// The day of the task the history's facts last dropped (see `ghosts`).
+    removed_due: Option<NaiveDate>,
     /// Per step of the current program: its range in `anchors`, `None` if not applicable.
     spans: Vec<Option<(usize, usize)>>,
     /// How many of the current program's tasks were shifted so far.
@@ -856,6 +864,9 @@ pub(super) struct AnchorDay {
     /// A visit's default day the calendar does not cover (or moved from one): the visit,
     /// and what counts from it, may still move (`beyond_calendar`).
     pub unsure: bool,
+    /// The day a dropped occurrence would have had: only the occurrences the history
+    /// records as having reached the patient are planned from it (see `Planner::ghosts`).
+    pub ghost: bool,
 }
 
 impl AnchorDay {
@@ -865,6 +876,7 @@ impl AnchorDay {
             at: None,
             moved: None,
             unsure: false,
+            ghost: false,
         }
     }
 }
@@ -1192,6 +1204,7 @@ impl Planner<'_> {
     ) -> Result<()> {
         self.placed.clear();
         self.anchors.clear();
+        self.ghosts.clear();
         self.lanes.reset(&self.first_pass, &[]);
         self.plan.tasks.truncate(tasks);
         self.plan.dropped.truncate(dropped);

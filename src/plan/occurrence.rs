@@ -42,6 +42,16 @@ impl Planner<'_> {
             drop_all(self, DropReason::AnchorDropped, occ);
             return Ok(());
         };
+        // From a dropped anchor's day, only what the history records as done is planned.
+        if anchor.ghost && !self.any_reached(program, step, *occ) {
+            drop_all(self, DropReason::AnchorDropped, occ);
+            return Ok(());
+        }
+        let skipped = if anchor.ghost {
+            DropReason::AnchorDropped
+        } else {
+            DropReason::MonthEndSkipped
+        };
         let rule_day = match self.apply(step, anchor.day) {
             Landing::Date(d) => d,
             Landing::Skipped => {
@@ -53,7 +63,7 @@ impl Planner<'_> {
                         step.offset
                     )
                 });
-                drop_all(self, DropReason::MonthEndSkipped, occ);
+                drop_all(self, skipped, occ);
                 return Ok(());
             }
             Landing::OutOfRange => return Err(self.out_of_range(step)),
@@ -135,11 +145,11 @@ impl Planner<'_> {
                     let wanted = rule.count.map_or(1, |c| c as usize).max(1);
                     for _ in count..wanted {
                         self.why(|| "the repeat rule gives no further date from here".into());
-                        self.drop_occurrence(
-                            (program, step, *occ),
-                            None,
-                            (DropReason::NoRepeatDate, None),
-                        );
+                        let reason = match anchor.ghost {
+                            true => DropReason::AnchorDropped,
+                            false => DropReason::NoRepeatDate,
+                        };
+                        self.drop_occurrence((program, step, *occ), None, (reason, None));
                         *occ += 1;
                     }
                 }
@@ -149,6 +159,21 @@ impl Planner<'_> {
             return self.too_many(program, step, *occ);
         }
         Ok(())
+    }
+
+    /// True when the history records that one of the occurrences `step` would give from
+    /// one anchor, numbered from `first` (a repeat's COUNT of them), reached the patient.
+    #[cold]
+    #[inline(never)]
+    fn any_reached(&self, program: &Program, step: &Step, first: u32) -> bool {
+        let n = step
+            .repeat
+            .as_ref()
+            .map_or(1, |r| r.count.unwrap_or(1).max(1));
+        let Some(ledger) = self.ledger.as_ref() else {
+            return false;
+        };
+        (first..first.saturating_add(n)).any(|k| ledger.reached(step, &program.id, k))
     }
 
     /// `Err` when the step made more occurrences than `max_occurrences_per_step`: `next`
@@ -338,6 +363,11 @@ impl Planner<'_> {
         // What a drop of it names: the occurrence, its nominal day and its lane's day.
         let this = (program, step, n);
         let days = Some((nominal, rule_day));
+        if anchor.ghost && !(self.ledger.as_ref()).is_some_and(|l| l.reached(step, &program.id, n))
+        {
+            self.drop_occurrence(this, None, (DropReason::AnchorDropped, None));
+            return Ok(());
+        }
         if !sampled {
             self.drop_occurrence(this, days, (DropReason::NotSampled, None));
             return Ok(());
@@ -614,21 +644,9 @@ impl Planner<'_> {
         // nothing back either (audit 37).
         // An attempt the history cannot have made (`…/attempt-5` with no unanswered call
         // before it) is a typo: it brings nothing back either (audit 43).
-        let recorded = entries.as_ref().is_some_and(|list| {
-            use crate::history::OutcomeKind as K;
-            let made = super::record::attempts_made(step, list);
-            list.iter().any(|e| {
-                let call = match e.derived {
-                    None => true,
-                    Some(Derived::Attempt(k)) => k <= made,
-                    Some(_) => false,
-                };
-                call && !matches!(
-                    e.outcome.outcome,
-                    K::Note | K::NoAnswer | K::Busy | K::Unreachable
-                ) && (step.info.picked_by.is_some() || e.outcome.outcome != K::Picked)
-            })
-        });
+        let recorded = entries
+            .as_ref()
+            .is_some_and(|list| super::record::reached(step, list));
         let mut verdict =
             lifecycle::judge(&self.facts, program, step, step.info.channel, judged_at);
         // A step that stops at a milestone: dropped after its day, and worth doing until
@@ -666,6 +684,10 @@ impl Planner<'_> {
                     && step.info.picked_by.is_none()
                 {
                     self.pushed_then_stopped(program, step, (rule_day, due), window);
+                }
+                // The steps counted from it keep what the history records as done.
+                if self.ledger.is_some() {
+                    self.ghosts.push((self.anchors.len(), due));
                 }
                 self.drop_occurrence(this, days, (reason, detail));
                 // What the history recorded on it is reported, not lost with it.
@@ -726,6 +748,7 @@ impl Planner<'_> {
         }
         let kept = match entries {
             Some(list) => {
+                self.removed_due = None;
                 let kept = self.apply_history(program, step, (base, &verdict), &list)?;
                 if let Some(l) = self.ledger.as_mut() {
                     l.give_back(list);
@@ -743,6 +766,11 @@ impl Planner<'_> {
         // Steps anchored to this one count from its day as it stands (an agreed or
         // picked day included).
         let day = self.plan.tasks.get(base).filter(|_| kept).map(|t| t.due);
+        // Dropped by what the history brought (an agreed time past a fact): the steps
+        // counted from it keep what the history records as done, from its day as agreed.
+        if let (None, Some(d)) = (day, self.removed_due.take()) {
+            self.ghosts.push((self.anchors.len(), d));
+        }
         self.anchors.push(day);
         Ok(())
     }

@@ -75,6 +75,28 @@ pub(super) fn attempts_made(step: &Step, entries: &[Entry<'_>]) -> u32 {
     })
 }
 
+/// True when `entries` (an occurrence's, in time order) record that it happened: an
+/// outcome other than a note or an unanswered try, on the task or an attempt the history
+/// can have made (an attempt past them is a typo: audit 43), a day picked only on a
+/// staff-picked task (elsewhere it is ignored: audit 37).
+pub(super) fn reached(step: &Step, entries: &[Entry<'_>]) -> bool {
+    let made = attempts_made(step, entries);
+    entries.iter().any(|e| {
+        let call = match e.derived {
+            None => true,
+            Some(Derived::Attempt(k)) => k <= made,
+            Some(_) => false,
+        };
+        call && !matches!(
+            e.outcome.outcome,
+            OutcomeKind::Note
+                | OutcomeKind::NoAnswer
+                | OutcomeKind::Busy
+                | OutcomeKind::Unreachable
+        ) && (step.info.picked_by.is_some() || e.outcome.outcome != OutcomeKind::Picked)
+    })
+}
+
 /// True when an outcome that reached the patient (done, a refusal, an abnormal recovery)
 /// is recorded on the chain of calls in `entries` before the chain closes: before the
 /// `max_attempts`-th unanswered try in a row (`max`: the retry rule's; an agreed time
@@ -286,6 +308,7 @@ impl Planner<'_> {
                 let text = super::explain::reason_name(reason);
                 self.why_result(&id, || format!("dropped: {text} before its new day"), true);
                 let t = self.plan.tasks.remove(tail);
+                self.removed_due = Some(t.due);
                 kept = tail != base;
                 tail_dropped = true;
                 (self.plan.dropped).push(Dropped::of_task(&t, reason, detail));
@@ -390,6 +413,7 @@ impl Planner<'_> {
             return;
         }
         let t = self.plan.tasks.remove(i);
+        self.removed_due = Some(t.due);
         if self.tracing() {
             let text = super::explain::reason_name(reason);
             self.why_result(&t.id(), || format!("dropped: {text}"), true);

@@ -802,6 +802,7 @@ impl Planner<'_> {
             at: None,
             moved: None,
             unsure: false,
+            ghost: false,
         };
         if ms.closed_day == ClosedDay::Keep {
             return plain;
@@ -829,6 +830,7 @@ impl Planner<'_> {
                 at: None,
                 moved: Some((d, reason)),
                 unsure: false,
+                ghost: false,
             },
             None => plain,
         }

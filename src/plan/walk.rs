@@ -11,6 +11,7 @@ use chrono::Datelike;
 impl Planner<'_> {
     pub(super) fn program(&mut self, program: &Program) -> Result<()> {
         self.anchors.clear();
+        self.ghosts.clear();
         self.spans.clear();
         // One occurrence per step is the common case: no regrowing.
         self.anchors.reserve(program.steps.len());
@@ -23,6 +24,7 @@ impl Planner<'_> {
             at: Some(ep.at.time()),
             moved: None,
             unsure: false,
+            ghost: false,
         };
         let decided = self.decided.clone();
         let planned = decided.as_deref().and_then(|d| d.steps(self.program_index));
@@ -154,7 +156,20 @@ impl Planner<'_> {
                             }
                             _ => "another step".into(),
                         });
-                        one(self, anchor.map(AnchorDay::plain), &mut occ)?;
+                        // A dropped anchor's day, when it had one: what the history
+                        // records as done from it is kept (audit 55 A4).
+                        let ghost = || {
+                            let (_, d) = self.ghosts.iter().find(|(i, _)| *i == k)?;
+                            Some(AnchorDay {
+                                ghost: true,
+                                ..AnchorDay::plain(*d)
+                            })
+                        };
+                        let anchor = match anchor {
+                            Some(d) => Some(AnchorDay::plain(d)),
+                            None => ghost(),
+                        };
+                        one(self, anchor, &mut occ)?;
                     }
                 }
                 Anchor::EachSession | Anchor::UpcomingSession => {
@@ -225,6 +240,7 @@ impl Planner<'_> {
                             at: Some(at.time()),
                             moved: None,
                             unsure: false,
+                            ghost: false,
                         };
                         one(self, Some(a), &mut occ)?;
                     }
@@ -290,6 +306,7 @@ impl Planner<'_> {
                             at: Some(at.time()),
                             moved: None,
                             unsure: false,
+                            ghost: false,
                         },
                         None => event_day,
                     };

@@ -322,3 +322,83 @@ fn a_try_made_before_the_refusal_is_kept() {
     assert_dropped(&p, &format!("{day1}/attempt-3 declined - 2026-03-03"));
     assert!(p.ignored.is_empty(), "{:?}", ignored(&p));
 }
+
+/// A complaint logged Fri 17 Apr 2026 at 20:45 with the callback promised for that day
+/// (audit 55 A4), planned on the default calendar (open every day).
+fn complaint_agreed_past_its_resolution(until_resolved_0: &str) -> Plan {
+    let ep = followup::episode::Episode::from_json(
+        "episode",
+        r#"{"id": "k", "event": "complaint", "at": "2026-04-17T20:45", "patient": {"id": "p"},
+            "milestones": {"promised_callback": "2026-04-17"},
+            "facts": [{"kind": "complaint_resolved", "at": "2026-04-21T15:31"}]}"#,
+    )
+    .unwrap();
+    let history = format!(
+        r#"{{"outcomes": [
+        {{"task": "complaint/promised-callback/k/0", "outcome": "rescheduled", "at": "2026-04-18T10:41", "to": "2026-04-22T19:30"}}
+        {until_resolved_0}]}}"#
+    );
+    (builtin().plan_with(&ep, &super::history(&history), &Calendar::default())).unwrap()
+}
+
+/// Audit 55 A4. The promised callback is agreed on 18 Apr for Wed 22 Apr at 19:30, so
+/// the callbacks every 3 days count from 22 Apr: the first is due Sat 25 Apr. Staff make
+/// that first callback early, on Tue 21 Apr at 11:57 (`done`), and the complaint is
+/// resolved at 15:31 that day. The agreed promised callback, after the resolution, is
+/// dropped `stopped` (docs/closed-loop.md: an agreed call is judged again on its new
+/// day), but the callback done before the resolution stays, with its record: "a task
+/// closed by an outcome is kept whatever facts came later (it happened)". It used to be
+/// dropped `anchor_dropped` with its anchor, and its `done` reported as changing nothing.
+/// The nine callbacks not made go with their anchor, as before.
+#[test]
+fn a_callback_done_before_the_resolution_stays_when_its_anchor_is_stopped() {
+    let done = r#", {"task": "complaint/until-resolved-callback/k/0", "outcome": "done", "at": "2026-04-21T11:57"}"#;
+    let p = complaint_agreed_past_its_resolution(done);
+    assert_eq!(
+        chain(&p, "until-resolved-callback"),
+        ["complaint/until-resolved-callback/k/0 2026-04-25 09:00-18:00 phone customer_service [done closed]"]
+    );
+    assert_dropped(
+        &p,
+        "complaint/promised-callback/k/0 stopped complaint_resolved 2026-04-17",
+    );
+    for n in 1..10 {
+        assert_dropped(
+            &p,
+            &format!("complaint/until-resolved-callback/k/{n} anchor_dropped - -"),
+        );
+    }
+    assert!(
+        !(dropped(&p).iter()).any(|d| d.starts_with("complaint/until-resolved-callback/k/0 ")),
+        "{:?}",
+        dropped(&p)
+    );
+    // Only the agreed time, whose call is dropped, is reported as changing nothing.
+    assert_eq!(
+        ignored(&p),
+        ["complaint/promised-callback/k/0 rescheduled 2026-04-18 10:41:00 dropped #0"]
+    );
+
+    // Without it, or with only an unanswered try (which reached no one), all ten go with
+    // their anchor, and the try is reported.
+    for (history, reported) in [
+        ("", vec![]),
+        (
+            r#", {"task": "complaint/until-resolved-callback/k/0", "outcome": "no_answer", "at": "2026-04-21T11:57"}"#,
+            vec!["complaint/until-resolved-callback/k/0 no_answer 2026-04-21 11:57:00 dropped #1"],
+        ),
+    ] {
+        let p = complaint_agreed_past_its_resolution(history);
+        assert!(chain(&p, "until-resolved-callback").is_empty());
+        for n in 0..10 {
+            assert_dropped(
+                &p,
+                &format!("complaint/until-resolved-callback/k/{n} anchor_dropped - -"),
+            );
+        }
+        let mut expected =
+            vec!["complaint/promised-callback/k/0 rescheduled 2026-04-18 10:41:00 dropped #0"];
+        expected.extend(reported);
+        assert_eq!(ignored_in_order(&p), expected);
+    }
+}
