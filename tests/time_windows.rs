@@ -242,6 +242,50 @@ fn a_clinic_open_late_still_calls_in_the_day() {
     }
 }
 
+/// The next morning is the morning whatever the quiet or rest hours block later in the
+/// day (audit 61 A1). A complaint logged Tue 10 Mar 2026 at 19:30 (the `day` window,
+/// 09:00-18:00, has nothing left): its first call goes to Wed 11 Mar, the morning part of
+/// its window, 09:00-12:00 — with a lunch break of 12:30-13:00 too (the longer free part
+/// of the day, 13:00-18:00, was taken, and it has no morning); in a clinic open 10:00-20:00
+/// resting 12:00-14:00, 10:00-12:00 (it was 14:00-18:00); for a patient resting 12:30-13:00,
+/// 09:00-12:00. A break inside the morning leaves its longer free part: quiet hours
+/// 11:00-11:30 give 09:00-11:00. Quiet hours over the whole morning leave the afternoon.
+#[test]
+fn the_next_morning_is_the_morning_whatever_is_blocked_later() {
+    let complaint = |patient: &str| {
+        episode(&format!(
+            r#"{{"id": "k-1", "event": "complaint", "at": "2026-03-10T19:30:00",
+                "attributes": {{"severity": "normal"}}, "patient": {patient}}}"#
+        ))
+    };
+    let plain = complaint(r#"{"id": "p"}"#);
+    for (calendar, expected) in [
+        (
+            r#"{"quiet_hours": [{"start": "12:30", "end": "13:00"}]}"#,
+            "2026-03-11 09:00-12:00",
+        ),
+        (
+            r#"{"hours": {"open": "10:00", "close": "20:00"}, "quiet_hours": [{"start": "12:00", "end": "14:00"}]}"#,
+            "2026-03-11 10:00-12:00",
+        ),
+        (
+            r#"{"quiet_hours": [{"start": "11:00", "end": "11:30"}]}"#,
+            "2026-03-11 09:00-11:00",
+        ),
+        (
+            r#"{"quiet_hours": [{"start": "08:00", "end": "12:30"}]}"#,
+            "2026-03-11 12:30-18:00",
+        ),
+    ] {
+        let cal = Calendar::from_json("c", calendar).unwrap();
+        let p = builtin().plan(&plain, &cal).unwrap();
+        assert_eq!(window_of(&p, "first-call"), expected, "{calendar}");
+    }
+    let resting = complaint(r#"{"id": "p", "rest_hours": [{"start": "12:30", "end": "13:00"}]}"#);
+    let p = builtin().plan(&resting, &Calendar::default()).unwrap();
+    assert_eq!(window_of(&p, "first-call"), "2026-03-11 09:00-12:00");
+}
+
 /// A step's own window is cut to the opening hours too; when they leave nothing of it,
 /// the task takes the `day` window within them. Clinic open 10:00-16:00 (day 10:00-16:00):
 /// 15:00-17:00 → 15:00-16:00; 19:00-22:00 and 07:00-08:30 → 10:00-16:00 (audit 17: calls

@@ -12,7 +12,6 @@ use crate::compile::{Program, Step};
 use crate::error::Result;
 use crate::model::WaitThen;
 use crate::offset::Landing;
-use crate::time::TimeWindow;
 use chrono::NaiveDate;
 use std::sync::Arc;
 
@@ -516,7 +515,7 @@ impl Planner<'_> {
                             // docs/domain.md §9: what the event left no time for that day
                             // goes to the next morning — the morning part of its window,
                             // when it has one (an afternoon call stays in the afternoon).
-                            if let Some(w) = morning_part(window, self.windows.morning) {
+                            if let Some(w) = self.next_morning(step, due) {
                                 if w != window {
                                     self.why(|| format!("the first thing that day: {w}"));
                                 }
@@ -865,11 +864,4 @@ impl Planner<'_> {
         });
         Ok(())
     }
-}
-
-/// The part of `window` within `morning`, if any.
-fn morning_part(window: TimeWindow, morning: TimeWindow) -> Option<TimeWindow> {
-    let start = window.start.max(morning.start);
-    let end = window.end.min(morning.end);
-    (start < end).then_some(TimeWindow { start, end })
 }

@@ -211,6 +211,23 @@ impl Planner<'_> {
         window.outside(self.blocked())
     }
 
+    /// docs/domain.md §9: the next morning of a task the event left no time for on its
+    /// day — the morning part of its own window (overrides and opening hours included),
+    /// outside the quiet and rest hours, whatever they block later in the day (audit 61:
+    /// a lunch break sent the call to the longer afternoon). `None` when nothing of the
+    /// morning is free, or its window has no morning (an afternoon step): it keeps the
+    /// window it has.
+    pub(super) fn next_morning(&self, step: &Step, due: NaiveDate) -> Option<TimeWindow> {
+        let own = self.own_window(step, due);
+        let morning = self.windows.morning;
+        let (start, end) = (own.start.max(morning.start), own.end.min(morning.end));
+        let part = (start < end).then_some(TimeWindow { start, end })?;
+        if !Self::remote(step) {
+            return Some(part);
+        }
+        part.outside(self.blocked())
+    }
+
     /// What keeps calls and messages out: the quiet and rest hours, sorted and merged
     /// once per plan.
     pub(super) fn blocked(&self) -> &[TimeWindow] {
