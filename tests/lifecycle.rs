@@ -1041,6 +1041,70 @@ fn a_refusal_before_the_event_does_not_stop_the_new_episodes_care() {
         .any(|d| d.contains("day-1-call") && d.contains(" declined ")));
 }
 
+/// The same for a step that stops at a refusal (`stop_when: ["declined"]`, the lead's
+/// follow-ups): a lead who said no on the phone at 09:00 and walked in for a consultation
+/// at 16:00 the same day (Mon 16 Mar 2026, onsite, visited without buying) gets the
+/// consultation's follow-up — first follow-up, second follow-up, lead ownership — as a
+/// lead who never said no, whether the refusal is an episode fact or a `declined`
+/// recorded on another episode's task (audit 62 A1: the steps' `stop_when` counted the
+/// refusal by its day, and dropped all three `stopped` while the refusal rule let the
+/// 611 calls go ahead). Said no at 17:00, after the consultation, the three stop.
+#[test]
+fn a_refusal_before_a_consultation_that_day_does_not_stop_its_follow_up() {
+    let lead = |facts: &str| {
+        episode(&format!(
+            r#"{{"id": "l-1", "event": "consultation", "at": "2026-03-16T16:00:00",
+                "attributes": {{"source": "onsite", "outcome": "visited_no_purchase", "visit": "first",
+                                "assigned_to": "customer_service"}},
+                "patient": {{"id": "p-l"}}, "facts": [{facts}]}}"#
+        ))
+    };
+    let cal = followup::calendar::Calendar::default();
+    let fresh = builtin().plan(&lead(""), &cal).unwrap();
+    let steps = [
+        "first-follow-up-onsite",
+        "second-follow-up-onsite",
+        "reassign-stale-lead",
+    ];
+    for step in steps {
+        assert!(
+            fresh.tasks.iter().any(|t| t.step() == step),
+            "{step}: {:?}",
+            lines(&fresh)
+        );
+    }
+    let morning = builtin()
+        .plan(
+            &lead(r#"{"kind": "declined", "at": "2026-03-16T09:00:00"}"#),
+            &cal,
+        )
+        .unwrap();
+    let history = followup::history::History::from_json(
+        "history",
+        r#"{"outcomes": [{"task": "presales/first-follow-up-onsite/l-0/0", "outcome": "declined",
+                          "at": "2026-03-16T09:00:00"}]}"#,
+    )
+    .unwrap();
+    let on_another_task = builtin().plan_with(&lead(""), &history, &cal).unwrap();
+    for p in [&morning, &on_another_task] {
+        assert_eq!(lines(p), lines(&fresh));
+        assert_eq!(dropped(p), dropped(&fresh));
+    }
+    let after = builtin()
+        .plan(
+            &lead(r#"{"kind": "declined", "at": "2026-03-16T17:00:00"}"#),
+            &cal,
+        )
+        .unwrap();
+    for step in steps {
+        assert!(
+            !after.tasks.iter().any(|t| t.step() == step),
+            "{step}: {:?}",
+            lines(&after)
+        );
+    }
+}
+
 /// docs/domain.md §8: a refusal and an SMS opt-out belong to the patient, and rest hours
 /// hold for every call (§9). One patient, three episodes planned together: a plastic
 /// outpatient surgery on Tue 10 Feb 2026 at 10:00, a consultation on Wed 11 Feb with a

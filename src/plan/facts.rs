@@ -8,6 +8,9 @@ use crate::episode::ASSIGNED;
 use crate::model::Channel;
 use chrono::NaiveDateTime;
 
+/// The kind of a refusal fact.
+const DECLINED: &str = "declined";
+
 /// The facts of one plan's episode (and its patient's refusal and opt-outs).
 #[derive(Debug, Default)]
 pub(super) struct Facts<'a> {
@@ -42,7 +45,7 @@ impl<'a> Facts<'a> {
             .collect();
         times.sort_unstable();
         let refusal = (ep.facts.iter())
-            .filter(|f| f.kind == "declined")
+            .filter(|f| f.kind == DECLINED)
             .map(|f| f.at)
             .chain(ep.patient.declined)
             .filter(|at| since.is_none() || *at >= ep.at)
@@ -71,7 +74,15 @@ impl<'a> Facts<'a> {
     /// recovery dated before the episode is about something else (an earlier purchase,
     /// the last surgery) or a slip of the year: it neither stops the follow-up of what
     /// the episode is about nor ends a wait for it.
+    ///
+    /// A refusal (`declined`) is the patient's: the first given as a fact or on the
+    /// patient, from the episode's event (its day and time) on, as the refusal rule
+    /// counts it ([`Facts::of`]; audit 62: a step stopping at `declined` counted a
+    /// refusal of that morning, before a consultation in the afternoon).
     pub(super) fn first_since_event(&self, kind: &str) -> Option<NaiveDateTime> {
+        if kind == DECLINED {
+            return self.refusal;
+        }
         let all = self.of_kind(kind);
         let from = match self.since {
             Some(d) => all.partition_point(|(_, at)| at.date() < d),
