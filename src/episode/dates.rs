@@ -124,10 +124,22 @@ pub(crate) mod date_time {
     }
 
     fn from_text(s: &str) -> Result<NaiveDateTime, String> {
-        parse(s).ok_or_else(|| {
-            format!(
+        parse(s).ok_or_else(|| match plain(s) {
+            // Written as asked, but the day or the time does not exist (audit 61: the
+            // message said to write it as it was written).
+            Some(None) => {
+                let day = s.as_bytes().get(..10).and_then(super::plain_date);
+                let what = match day {
+                    Some(None) => "there is no such day",
+                    _ => "there is no such time of day",
+                };
+                format!(
+                    "invalid date-time {s:?}: {what}: expected an existing day and time, such as \"2026-03-02T10:00\""
+                )
+            }
+            _ => format!(
                 "invalid date-time {s:?}: expected \"YYYY-MM-DDTHH:MM:SS\", \"YYYY-MM-DDTHH:MM\" or \"YYYY-MM-DD\" (clinic wall-clock time, no zone)"
-            )
+            ),
         })
     }
 
