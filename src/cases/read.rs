@@ -295,6 +295,17 @@ fn case(at: &str, def: CaseDef, ctx: &mut Context<'_>) -> std::result::Result<Ca
             "the case has an empty name: expected a few words that say what it checks",
         ));
     }
+    // A report prints the name: no escape may clear a terminal or forge a line (audit 63).
+    if let Some((i, c)) = def.name.chars().enumerate().find(|(_, c)| c.is_control()) {
+        return Err(Located::new(
+            format!("{at}/name"),
+            format!(
+                "the case name holds the control character U+{:04X} at character {}: expected printable text on one line",
+                u32::from(c),
+                i + 1
+            ),
+        ));
+    }
     let subject = subject(at, def.episode, def.patient, def.horizon, ctx.limits)?;
     let calendar = calendar(at, def.calendar, ctx)?;
     if let Some(h) = &def.history {
