@@ -431,6 +431,39 @@ fn ics_is_deterministic_and_its_default_stamp_comes_from_the_plan() {
     assert!(parse_ics(&empty).todos.is_empty());
 }
 
+/// The UTC times iCalendar writes stay in the years 0001 to 9999 (audit 63 A2): a plan
+/// read back with its first task on 1 January 0001 (plans are written in those years)
+/// stamped midnight there in Shanghai, 16:00 UTC the day before, in the year 0000; it is
+/// now the first instant of the year 0001. A task done at 20:00 on 31 December 9999 in
+/// Honolulu (UTC-10) was completed at 06:00 UTC in the year 10000; it is now the last
+/// second of 9999.
+#[test]
+fn ics_utc_times_stay_in_the_years_0001_to_9999() {
+    let day = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap();
+    let mut plan = inpatient_with_history();
+    let first = plan.tasks.iter().map(|t| t.earliest).min().unwrap();
+    for t in &mut plan.tasks {
+        let back = t.earliest - first;
+        t.earliest = day(1, 1, 1) + back;
+        t.due = day(1, 1, 1) + (t.due - first);
+        t.latest = day(1, 1, 1) + (t.latest - first);
+    }
+    let ics = unfold(&export::ics([&plan], &Options::default()));
+    assert!(ics.contains("\r\nDTSTAMP:00010101T000000Z\r\n"), "{ics}");
+    assert!(!ics.contains(":0000"), "{ics}");
+
+    let mut plan = inpatient_with_history();
+    let done = (plan.tasks.iter_mut()).find(|t| t.is_done()).unwrap();
+    done.record.as_mut().unwrap().at = day(9999, 12, 31).and_hms_opt(20, 0, 0).unwrap();
+    let honolulu = Zone::fixed("Pacific/Honolulu", -10 * 60).unwrap();
+    let options = Options {
+        zone: honolulu,
+        ..Options::default()
+    };
+    let ics = unfold(&export::ics([&plan], &options));
+    assert!(ics.contains("\r\nCOMPLETED:99991231T235959Z\r\n"), "{ics}");
+}
+
 /// A plan whose texts hold every character that needs care in the three formats.
 fn awkward_plan() -> Plan {
     let rules = RuleSet::builder()

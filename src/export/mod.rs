@@ -145,11 +145,19 @@ impl Zone {
         format!("{sign}{:02}{sep}{:02}", m / 60, m % 60)
     }
 
-    /// The UTC time of the wall-clock time `local` (itself if out of range).
+    /// The UTC time of the wall-clock time `local`, within the years 0001 to 9999 that
+    /// RFC 5545 writes (audit 63: midnight of 1 January 0001 in Shanghai was stamped in
+    /// the year 0000): the first or last second of them past either end.
     pub(crate) fn to_utc(&self, local: NaiveDateTime) -> NaiveDateTime {
-        local
+        let utc = local
             .checked_sub_signed(TimeDelta::minutes(i64::from(self.offset_minutes)))
-            .unwrap_or(local)
+            .unwrap_or(local);
+        let first = NaiveDate::from_ymd_opt(1, 1, 1).map(|d| d.and_time(NaiveTime::MIN));
+        let last = NaiveDate::from_ymd_opt(9999, 12, 31).and_then(|d| d.and_hms_opt(23, 59, 59));
+        match (first, last) {
+            (Some(first), Some(last)) => utc.clamp(first, last),
+            _ => utc,
+        }
     }
 }
 

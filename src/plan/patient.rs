@@ -44,7 +44,8 @@ impl RuleSet {
     ///
     /// # Errors
     ///
-    /// [`crate::Error::Episode`] if `until` is before `from`, the horizon is longer than
+    /// [`crate::Error::Episode`] if `until` is before `from`, either lies outside the years
+    /// 1900 to 9899 (a placeholder such as `0001-01-01`), the horizon is longer than
     /// `max_offset_days`, a lunar festival falls outside the years the lunar calendar
     /// covers (1901-2099), or a limit is exceeded.
     pub fn plan_patient(
@@ -92,6 +93,23 @@ impl RuleSet {
                 ),
             )
             .into_episode(&what()));
+        }
+        // In the years a recorded day is read in, as an event's: 0001-01-01 stands for
+        // "unknown" (audit 63: tasks were planned, and exported, in the year 0001).
+        for (day, end) in [(from, "starts"), (until, "ends")] {
+            use chrono::Datelike;
+            let years = crate::time::RECORDED_YEARS;
+            if !years.contains(&day.year()) {
+                return Err(Located::new(
+                    "",
+                    format!(
+                        "the horizon {end} on {day}: expected a day of the years {} to {} (a placeholder for an unknown day is no day)",
+                        years.start(),
+                        years.end()
+                    ),
+                )
+                .into_episode(&what()));
+            }
         }
         // Born by the last day planned (a baby born inside the horizon is greeted from
         // its first birthday): a birthday after it is a slip of the year (2040 for 1940).

@@ -20,6 +20,36 @@ fn horizon_ending_before_it_starts_is_an_error() {
     assert_eq!(dates_of(&one, "christmas"), ["2026-12-25"]);
 }
 
+/// A horizon is read in the years an event is, 1900 to 9899 (audit 63 A2): from
+/// 0001-01-01, a placeholder for "unknown", greetings were planned in the year 0001.
+#[test]
+fn horizon_outside_the_recorded_years_is_an_error() {
+    let p = patient("p-1", None, &[]);
+    for (from, until, message) in [
+        (
+            "0001-01-01",
+            "0001-01-03",
+            "the horizon starts on 0001-01-01",
+        ),
+        (
+            "1899-12-31",
+            "1900-01-02",
+            "the horizon starts on 1899-12-31",
+        ),
+        ("9899-12-01", "9900-01-31", "the horizon ends on 9900-01-31"),
+    ] {
+        let e = plan_err(&builtin(), &p, from, until);
+        assert!(e.is_episode());
+        assert_eq!(
+            e.to_string(),
+            format!("patient \"p-1\": (root): {message}: expected a day of the years 1900 to 9899 (a placeholder for an unknown day is no day)")
+        );
+    }
+    // (1900 itself is refused by the built-in lunar festivals, known from 1901.)
+    let early = plan_builtin(&p, "1901-01-01", "1901-12-31");
+    assert_eq!(dates_of(&early, "christmas"), ["1901-12-25"]);
+}
+
 /// 2026-01-01 to 2036-01-01 is ten years with two 29 Februaries (2028, 2032): 3,652 days;
 /// 68 more days: 31 in January 2036 and 29 in February (2036 is a leap year) make 60 to
 /// 1 March, so 3,720 days is 9 March 2036 and 3,721 is 10 March.
