@@ -97,6 +97,44 @@ fn a_task_whose_id_does_not_match_its_fields_is_refused() {
     );
 }
 
+/// A plan read back holds the ids the engine writes, as its inputs are checked (audit 63
+/// A3): a BEL in the episode id was exported as a space (two tasks, one iCalendar UID), a
+/// NUL or an escape in the patient id, the owner or who recorded an outcome went raw
+/// into the CSV. Each is refused, naming the task and what was expected; `patient:<id>`
+/// (a patient-level plan's episode) is read.
+#[test]
+fn a_task_with_an_id_the_engine_never_writes_is_refused() {
+    let p = plan(LASER);
+    let base = serde_json::to_value(day1(&p)).unwrap();
+    let with = |field: &str, v: serde_json::Value| {
+        let mut value = base.clone();
+        if field == "by" {
+            value["record"] = serde_json::json!({"outcome": "done", "at": "2026-03-03T10:00:00", "closed": true, "by": v});
+        } else {
+            value[field] = v;
+        }
+        if field == "episode" {
+            let e = value["episode"].as_str().unwrap().to_string();
+            value["id"] = format!("laser-aftercare/day-1-call/{e}/0").into();
+        }
+        serde_json::from_value::<Task>(value)
+    };
+    let expected = "1 to 64 of A-Z, a-z, 0-9, '.', '_' and '-', not dots alone";
+    for (field, bad, message) in [
+        ("episode", "ep\u{7}x", format!("invalid episode id \"ep\\u{{7}}x\" of task \"laser-aftercare/day-1-call/ep\\u{{7}}x/0\": expected {expected}, or patient:<id>")),
+        ("patient", "p\0\u{1b}", format!("invalid patient id \"p\\0\\u{{1b}}\" of task \"laser-aftercare/day-1-call/ep-1/0\": expected {expected}")),
+        ("owner", "u-3\u{1b}", format!("invalid staff id \"u-3\\u{{1b}}\" of task \"laser-aftercare/day-1-call/ep-1/0\" (owner): expected {expected}")),
+        ("by", "u 3\r\n", format!("invalid staff id \"u 3\\r\\n\" of task \"laser-aftercare/day-1-call/ep-1/0\" (record.by): expected {expected}")),
+    ] {
+        let err = with(field, bad.into()).unwrap_err();
+        assert_eq!(err.to_string(), message, "{field}");
+    }
+    // The ids the engine writes are read.
+    assert!(with("episode", "patient:p-1".into()).is_ok());
+    assert!(with("owner", "u-3".into()).is_ok());
+    assert!(with("by", "u-3".into()).is_ok());
+}
+
 /// Unknown keys are refused, as everywhere in the crate's JSON.
 #[test]
 fn a_task_with_an_unknown_key_is_refused() {

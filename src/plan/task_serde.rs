@@ -235,6 +235,35 @@ impl<'de> Deserialize<'de> for Task {
                 r.id
             )));
         }
+        // The ids the engine writes, as its inputs are checked (audit 63: a BEL in an
+        // episode id gave two tasks one iCalendar UID; a NUL or an escape in a patient id,
+        // an owner or a recorder went raw into a CSV cell).
+        let ids = crate::episode::ID_CHARS;
+        let episode = r.episode.strip_prefix("patient:").unwrap_or(&r.episode);
+        if !crate::episode::is_safe_id(episode) {
+            return Err(serde::de::Error::custom(format!(
+                "invalid episode id {:?} of task {:?}: expected {ids}, or patient:<id>",
+                r.episode, r.id
+            )));
+        }
+        if !crate::episode::is_safe_id(&r.patient) {
+            return Err(serde::de::Error::custom(format!(
+                "invalid patient id {:?} of task {:?}: expected {ids}",
+                r.patient, r.id
+            )));
+        }
+        let staff = [
+            (r.owner.as_deref(), "owner"),
+            (r.record.as_ref().and_then(|x| x.by.as_deref()), "record.by"),
+        ];
+        for (id, what) in staff {
+            if let Some(id) = id.filter(|id| !crate::episode::is_safe_id(id)) {
+                return Err(serde::de::Error::custom(format!(
+                    "invalid staff id {id:?} of task {:?} ({what}): expected {ids}",
+                    r.id
+                )));
+            }
+        }
         // What every planned task holds (audit 30: a window ending before it starts, a
         // due day outside its on-time days, read back and exported as they were).
         if r.window.start >= r.window.end {
