@@ -132,7 +132,12 @@ fn parse_args() -> Result<Option<Args>, String> {
         texts: true,
     };
     let mut args = std::env::args().skip(1);
+    // Flags of one value, each given once (--rules, --calendar… may repeat).
+    let mut seen = Vec::new();
     while let Some(arg) = args.next() {
+        if ["--episode", "--history", "--as-of"].contains(&arg.as_str()) {
+            support::once(&mut seen, &arg)?;
+        }
         match arg.as_str() {
             "--rules" => out.rules.push(support::value(&mut args, "--rules")?.into()),
             "--calendar" => out.calendars.push(support::value(&mut args, "--calendar")?),

@@ -76,7 +76,12 @@ fn parse_args() -> Result<Option<Args>, String> {
         lang: Lang::Zh,
     };
     let mut args = std::env::args().skip(1);
+    // Flags of one value, each given once (--rules, --calendar… may repeat).
+    let mut seen = Vec::new();
     while let Some(arg) = args.next() {
+        if ["--episode", "--history", "--from", "--days", "--lang"].contains(&arg.as_str()) {
+            support::once(&mut seen, &arg)?;
+        }
         let v = |args: &mut std::iter::Skip<std::env::Args>| support::value(args, &arg);
         match arg.as_str() {
             "--episode" => out.episode = Some(v(&mut args)?.into()),

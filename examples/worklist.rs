@@ -45,7 +45,12 @@ fn parse_args() -> Result<Option<Args>, String> {
         lang: Lang::Zh,
     };
     let mut args = std::env::args().skip(1);
+    // Flags of one value, each given once (--rules, --calendar… may repeat).
+    let mut seen = Vec::new();
     while let Some(arg) = args.next() {
+        if ["--day", "--role", "--lang"].contains(&arg.as_str()) {
+            support::once(&mut seen, &arg)?;
+        }
         let mut value = || args.next().ok_or_else(|| format!("{arg} needs a value"));
         match arg.as_str() {
             "--day" => {

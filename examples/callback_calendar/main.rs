@@ -177,7 +177,12 @@ fn parse_args() -> Result<Option<Args>, String> {
         script: false,
     };
     let mut args = std::env::args().skip(1);
+    // Flags of one value, each given once (--rules, --calendar… may repeat).
+    let mut seen = Vec::new();
     while let Some(arg) = args.next() {
+        if ["--lang", "--as-of", "--history", "--ics"].contains(&arg.as_str()) {
+            support::once(&mut seen, &arg)?;
+        }
         match arg.as_str() {
             "--lang" => {
                 out.lang = match support::value(&mut args, "--lang")?.as_str() {

@@ -229,20 +229,41 @@ pub fn value(args: &mut impl Iterator<Item = String>, flag: &str) -> Result<Stri
     args.next().ok_or_else(|| format!("{flag} needs a value"))
 }
 
+/// Refuses a flag of one value given again: the second silently replaced the first (a
+/// history's outcomes vanished with no word, audit 63). `seen` holds the flags so far.
+#[allow(dead_code)]
+pub fn once(seen: &mut Vec<String>, flag: &str) -> Result<(), String> {
+    if seen.iter().any(|f| f == flag) {
+        return Err(format!(
+            "{flag} is given twice: expected it once; try --help"
+        ));
+    }
+    seen.push(flag.to_string());
+    Ok(())
+}
+
 /// A day given on the command line: `YYYY-MM-DD` exactly, as the help says (chrono alone
-/// also takes `+2026-03-05` and `-0001-01-01`).
+/// also takes `+2026-03-05` and `-0001-01-01`), in the years 1900 to 9899 a recorded day
+/// is read in (audit 63: `replay --from 9999-12-31` printed days of the year +10000).
 #[allow(dead_code)]
 pub fn day(flag: &str, v: &str) -> Result<chrono::NaiveDate, String> {
+    use chrono::Datelike;
     let b = v.as_bytes();
     let shaped = b.len() == 10
         && b.iter().enumerate().all(|(i, c)| match i {
             4 | 7 => *c == b'-',
             _ => c.is_ascii_digit(),
         });
-    shaped
+    let day: chrono::NaiveDate = shaped
         .then(|| v.parse().ok())
         .flatten()
-        .ok_or_else(|| format!("{flag} {v:?}: expected YYYY-MM-DD"))
+        .ok_or_else(|| format!("{flag} {v:?}: expected YYYY-MM-DD"))?;
+    if !(1900..=9899).contains(&day.year()) {
+        return Err(format!(
+            "{flag} {v:?}: expected a day of the years 1900 to 9899"
+        ));
+    }
+    Ok(day)
 }
 
 /// Exit code: it ran and the answer is yes (the output is on stdout).
