@@ -397,13 +397,19 @@ fn batch(s: &Setup, input: &mut impl BufRead, source: &str) -> Result<i32, Strin
     let (mut n, mut failed) = (0usize, 0usize);
     // A reader that closed the pipe ends the batch quietly; a full disk is an error.
     let write_err = |e: std::io::Error| -> String { support::stdout_failed(e) };
-    while let Some(fits) = next_line(input, &mut buf, cap).map_err(|e| format!("{source}: {e}"))? {
+    // One byte more for a CR before the line's end: a CRLF line fits as its LF twin does
+    // (audit 63).
+    let read_cap = cap.saturating_add(1);
+    while let Some(read) =
+        next_line(input, &mut buf, read_cap).map_err(|e| format!("{source}: {e}"))?
+    {
         n += 1;
         let name = format!("{source}:{n}");
         let mut bytes = buf.as_slice();
         if let Some(b) = bytes.strip_suffix(b"\r") {
             bytes = b;
         }
+        let fits = read && bytes.len() <= cap;
         if fits && bytes.iter().all(u8::is_ascii_whitespace) {
             writeln!(out).map_err(write_err)?;
         } else {

@@ -135,6 +135,28 @@ fn a_task_with_an_id_the_engine_never_writes_is_refused() {
     assert!(with("by", "u-3".into()).is_ok());
 }
 
+/// A plan holds one task per id: one read back with a task twice is refused, naming
+/// both places (audit 63 B8: it was read, and `apply(a, diff(a, b))` then missed `b`).
+#[test]
+fn a_plan_with_a_task_twice_is_refused() {
+    let p = plan(LASER);
+    let mut value = serde_json::to_value(&p).unwrap();
+    let tasks = value["tasks"].as_array_mut().unwrap();
+    let n = tasks.len();
+    let first = tasks[1].clone();
+    tasks.push(first);
+    let id = p.tasks[1].id().to_string();
+    let err = serde_json::from_value::<followup::plan::Plan>(value).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!("the task {id:?} is given twice (tasks/1 and tasks/{n}): expected each task once")
+    );
+    // The plan itself reads back.
+    let back: followup::plan::Plan =
+        serde_json::from_value(serde_json::to_value(&p).unwrap()).unwrap();
+    assert_eq!(back.tasks.len(), n);
+}
+
 /// Unknown keys are refused, as everywhere in the crate's JSON.
 #[test]
 fn a_task_with_an_unknown_key_is_refused() {

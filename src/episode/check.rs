@@ -24,7 +24,7 @@ pub(crate) fn is_safe_id(id: &str) -> bool {
 type Check = fn(&Episode, &Limits) -> Result<(), Located>;
 
 /// Every check, in the order their errors are reported.
-const CHECKS: [Check; 13] = [
+const CHECKS: [Check; 14] = [
     fact_count,
     episode_id,
     patient_id,
@@ -38,16 +38,18 @@ const CHECKS: [Check; 13] = [
     patient_opt_outs,
     owners,
     values,
+    tags,
 ];
 
 /// The checks of a patient planned over a horizon (the episode is the engine's own).
-const PATIENT_CHECKS: [Check; 6] = [
+const PATIENT_CHECKS: [Check; 7] = [
     patient_id,
     born_since_1900,
     patient_dates,
     rest_hours,
     patient_opt_outs,
     patient_name,
+    tags,
 ];
 
 impl Episode {
@@ -428,6 +430,19 @@ fn patient_name(ep: &Episode, _: &Limits) -> Result<(), Located> {
         Some(name) => value(&|| "/patient/name".into(), "patient's name", name),
         None => Ok(()),
     }
+}
+
+/// The patient's tags are matched by conditions and shown in worklists: short and
+/// printable, as values are (audit 63: a NUL and 100,000 characters were taken).
+fn tags(ep: &Episode, _: &Limits) -> Result<(), Located> {
+    let tags = &ep.patient.tags;
+    if tags.iter().all(|t| t.len() <= MAX_VALUE_CHARS && plain(t)) {
+        return Ok(());
+    }
+    for (i, tag) in tags.iter().enumerate() {
+        value(&|| format!("/patient/tags/{i}"), "tag", tag)?;
+    }
+    Ok(())
 }
 
 fn values(ep: &Episode, limits: &Limits) -> Result<(), Located> {

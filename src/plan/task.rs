@@ -29,6 +29,7 @@ pub struct Plan {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub no_program: Option<String>,
     /// The tasks to do.
+    #[serde(deserialize_with = "unique_tasks")]
     pub tasks: Vec<Task>,
     /// Occurrences that will not be done, each with its reason.
     pub dropped: Vec<Dropped>,
@@ -39,6 +40,26 @@ pub struct Plan {
     /// Which rules and which version of this library made the plan.
     #[serde(default)]
     pub made_by: crate::stamp::Stamp,
+}
+
+/// A plan's tasks read back: one task per id, as a plan holds them (audit 63: a plan with
+/// a task twice was read, and `apply(a, diff(a, b))` then missed `b`).
+fn unique_tasks<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Task>, D::Error> {
+    let tasks = Vec::<Task>::deserialize(d)?;
+    let mut ids: Vec<(String, usize)> = (tasks.iter().enumerate())
+        .map(|(i, t)| (t.id().to_string(), i))
+        .collect();
+    ids.sort_unstable();
+    for w in ids.windows(2) {
+        if let [(id, first), (next, second)] = w
+            && id == next
+        {
+            return Err(serde::de::Error::custom(format!(
+                "the task {id:?} is given twice (tasks/{first} and tasks/{second}): expected each task once"
+            )));
+        }
+    }
+    Ok(tasks)
 }
 
 /// One contact: who contacts the patient, how, on which day and in which time window.
