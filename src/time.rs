@@ -346,6 +346,28 @@ impl TimeWindow {
         }
     }
 
+    /// The first part of this window that `sorted` (windows sorted by start, as
+    /// [`TimeWindow::merged`] leaves them) leave free, or `None` if they cover it all.
+    pub(crate) fn first_outside(&self, sorted: &[TimeWindow]) -> Option<TimeWindow> {
+        let mut from = self.start;
+        for q in sorted {
+            if q.start >= self.end || from >= self.end {
+                break;
+            }
+            if q.start > from {
+                return Some(TimeWindow {
+                    start: from,
+                    end: q.start,
+                });
+            }
+            from = from.max(q.end);
+        }
+        (from < self.end).then_some(TimeWindow {
+            start: from,
+            end: self.end,
+        })
+    }
+
     /// [`TimeWindow::outside`] of windows sorted by start: the gaps between them, swept
     /// once from this window's start.
     fn outside_sorted(&self, quiet: &[TimeWindow]) -> Option<TimeWindow> {

@@ -286,6 +286,40 @@ fn the_next_morning_is_the_morning_whatever_is_blocked_later() {
     assert_eq!(window_of(&p, "first-call"), "2026-03-11 09:00-12:00");
 }
 
+/// On the event's day a call is made as soon as the quiet and rest hours let it (audit 61
+/// B1): a complaint logged Tue 10 Mar 2026 at 10:15 is called back from 10:15 (README:
+/// "a complaint logged at 10:15 is called back from 10:15"), in the first free part of
+/// its `day` window, 10:15-12:30 before a lunch break of 12:30-13:00 — it was 13:00-18:00,
+/// the longer part. Logged at 12:40, inside the break: 13:00-18:00. For a patient resting
+/// 12:00-14:00, 10:15-12:00.
+#[test]
+fn on_the_events_day_the_first_free_part_after_it_is_taken() {
+    let complaint = |at: &str, patient: &str| {
+        episode(&format!(
+            r#"{{"id": "k-1", "event": "complaint", "at": "2026-03-10T{at}",
+                "attributes": {{"severity": "normal"}}, "patient": {patient}}}"#
+        ))
+    };
+    let lunch = Calendar::from_json(
+        "c",
+        r#"{"quiet_hours": [{"start": "12:30", "end": "13:00"}]}"#,
+    )
+    .unwrap();
+    let p = builtin()
+        .plan(&complaint("10:15", r#"{"id": "p"}"#), &lunch)
+        .unwrap();
+    assert_eq!(window_of(&p, "first-call"), "2026-03-10 10:15-12:30");
+    let p = builtin()
+        .plan(&complaint("12:40", r#"{"id": "p"}"#), &lunch)
+        .unwrap();
+    assert_eq!(window_of(&p, "first-call"), "2026-03-10 13:00-18:00");
+    let resting = r#"{"id": "p", "rest_hours": [{"start": "12:00", "end": "14:00"}]}"#;
+    let p = builtin()
+        .plan(&complaint("10:15", resting), &Calendar::default())
+        .unwrap();
+    assert_eq!(window_of(&p, "first-call"), "2026-03-10 10:15-12:00");
+}
+
 /// A step's own window is cut to the opening hours too; when they leave nothing of it,
 /// the task takes the `day` window within them. Clinic open 10:00-16:00 (day 10:00-16:00):
 /// 15:00-17:00 → 15:00-16:00; 19:00-22:00 and 07:00-08:30 → 10:00-16:00 (audit 17: calls

@@ -484,7 +484,11 @@ impl Planner<'_> {
             // The free part chosen lay before `after`: another part of the step's own
             // window may still be free after it, that day.
             let later = || self.window_after(step, due, after);
-            match shift::after_time(window, after).or_else(later) {
+            let first = self.first_free_after(step, due, after);
+            match first
+                .or_else(|| shift::after_time(window, after))
+                .or_else(later)
+            {
                 Some(w) => {
                     if w != window {
                         self.why(|| format!("not before {} that day: {w}", after.format("%H:%M")));

@@ -228,6 +228,24 @@ impl Planner<'_> {
         part.outside(self.blocked())
     }
 
+    /// On the day of the event (or fact) a task counts from: the first part of its own
+    /// window after `after` that the quiet and rest hours leave free, as soon as it may
+    /// be (audit 61: a complaint logged at 10:15 with a lunch break of 12:30-13:00 was
+    /// called from 13:00, the longer part of the day). `None` for a visit, when nothing
+    /// blocks, or when they leave nothing of it after `after`.
+    pub(super) fn first_free_after(
+        &self,
+        step: &Step,
+        due: NaiveDate,
+        after: NaiveTime,
+    ) -> Option<TimeWindow> {
+        let blocked = self.blocked();
+        if blocked.is_empty() || !Self::remote(step) {
+            return None;
+        }
+        super::shift::after_time(self.own_window(step, due), after)?.first_outside(blocked)
+    }
+
     /// What keeps calls and messages out: the quiet and rest hours, sorted and merged
     /// once per plan.
     pub(super) fn blocked(&self) -> &[TimeWindow] {
