@@ -129,6 +129,26 @@ fn a_task_with_an_id_the_engine_never_writes_is_refused() {
         let err = with(field, bad.into()).unwrap_err();
         assert_eq!(err.to_string(), message, "{field}");
     }
+    // A program or step id no rule can have (audit 66 A1: an escape went raw into the
+    // CSV; a BEL beside a space gave two tasks one UID).
+    let mut value = base.clone();
+    value["program"] = "first\u{1b}visit".into();
+    value["id"] = "first\u{1b}visit/day-1-call/ep-1/0".into();
+    let err = serde_json::from_value::<Task>(value).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "invalid program id \"first\\u{1b}visit\" of task \"first\\u{1b}visit/day-1-call/ep-1/0\": \
+         expected 1 to 64 of a-z, 0-9, '-' and '_', starting with a letter or digit"
+    );
+    let mut value = base.clone();
+    value["step"] = "Day-1-call".into();
+    value["id"] = "laser-aftercare/Day-1-call/ep-1/0".into();
+    let err = serde_json::from_value::<Task>(value).unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("invalid step id \"Day-1-call\""),
+        "{err}"
+    );
     // The ids the engine writes are read.
     assert!(with("episode", "patient:p-1".into()).is_ok());
     assert!(with("owner", "u-3".into()).is_ok());
@@ -155,6 +175,31 @@ fn a_plan_with_a_task_twice_is_refused() {
     let back: followup::plan::Plan =
         serde_json::from_value(serde_json::to_value(&p).unwrap()).unwrap();
     assert_eq!(back.tasks.len(), n);
+}
+
+/// A dropped occurrence read back holds the ids the engine writes too: its id is its
+/// program, step, an episode id and its occurrence (audit 66 B2: a NUL in it was read).
+#[test]
+fn a_dropped_occurrence_with_an_id_the_engine_never_writes_is_refused() {
+    let d = serde_json::json!({"id": "care/day-1-call/ep-1/0", "program": "care",
+        "step": "day-1-call", "occurrence": 0, "nominal": null, "reason": "missing_anchor"});
+    assert!(serde_json::from_value::<followup::plan::Dropped>(d.clone()).is_ok());
+    let mut bad = d.clone();
+    bad["id"] = "care/day-1-call/ep\u{0}1/0".into();
+    let err = serde_json::from_value::<followup::plan::Dropped>(bad).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "the dropped occurrence id \"care/day-1-call/ep\\01/0\" does not match its program, step and occurrence: \
+         expected care/day-1-call/<episode>/0 with an episode id of 1 to 64 of A-Z, a-z, 0-9, '.', '_' and '-', not dots alone"
+    );
+    let mut other = d.clone();
+    other["id"] = "care/day-3-call/ep-1/0".into();
+    assert!(serde_json::from_value::<followup::plan::Dropped>(other).is_err());
+    let mut program = d;
+    program["program"] = "care\u{7}".into();
+    program["id"] = "care\u{7}/day-1-call/ep-1/0".into();
+    let err = serde_json::from_value::<followup::plan::Dropped>(program).unwrap_err();
+    assert!(err.to_string().starts_with("invalid program id"), "{err}");
 }
 
 /// Unknown keys are refused, as everywhere in the crate's JSON.

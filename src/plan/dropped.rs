@@ -340,6 +340,30 @@ impl Serialize for Dropped {
 impl<'de> Deserialize<'de> for Dropped {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let r = form::Dropped::deserialize(d)?;
+        // The ids the engine writes, as for a task read back (audit 66: a NUL in the id).
+        if let Some((what, id)) = super::task_serde::rule_id_fault(&r.program, &r.step) {
+            return Err(serde::de::Error::custom(format!(
+                "invalid {what} id {id:?} of dropped occurrence {:?}: expected {}",
+                r.id,
+                super::task_serde::RULE_ID_CHARS
+            )));
+        }
+        let fits = super::ledger::parse_id(&r.id).is_some_and(|(p, s, e, n, _)| {
+            p == &*r.program
+                && s == &*r.step
+                && n == r.occurrence
+                && super::task_serde::episode_id_ok(e)
+        });
+        if !fits {
+            return Err(serde::de::Error::custom(format!(
+                "the dropped occurrence id {:?} does not match its program, step and occurrence: expected {}/{}/<episode>/{} with an episode id of {}",
+                r.id,
+                r.program,
+                r.step,
+                r.occurrence,
+                crate::episode::ID_CHARS
+            )));
+        }
         let subject = Arc::new(Subject::bare("".into(), "".into()));
         let ids = (
             Arc::from(r.program.as_ref()),

@@ -221,6 +221,30 @@ impl Serialize for Task {
     }
 }
 
+/// What the ids of programs and steps are made of ([`crate::compile::is_id`]).
+pub(super) const RULE_ID_CHARS: &str =
+    "1 to 64 of a-z, 0-9, '-' and '_', starting with a letter or digit";
+
+/// The program or step id of a task or dropped occurrence read back that no rule, notice
+/// or follow-up can have (audit 66: an escape in a program id went raw into a CSV cell).
+pub(super) fn rule_id_fault<'a>(
+    program: &'a str,
+    step: &'a str,
+) -> Option<(&'static str, &'a str)> {
+    if !crate::compile::is_id(program) {
+        Some(("program", program))
+    } else if !crate::compile::is_id(step) {
+        Some(("step", step))
+    } else {
+        None
+    }
+}
+
+/// An episode id the engine writes: an episode's, or `patient:<id>` for a patient-level plan.
+pub(super) fn episode_id_ok(episode: &str) -> bool {
+    crate::episode::is_safe_id(episode.strip_prefix("patient:").unwrap_or(episode))
+}
+
 impl<'de> Deserialize<'de> for Task {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let r = Repr::deserialize(d)?;
@@ -239,8 +263,13 @@ impl<'de> Deserialize<'de> for Task {
         // episode id gave two tasks one iCalendar UID; a NUL or an escape in a patient id,
         // an owner or a recorder went raw into a CSV cell).
         let ids = crate::episode::ID_CHARS;
-        let episode = r.episode.strip_prefix("patient:").unwrap_or(&r.episode);
-        if !crate::episode::is_safe_id(episode) {
+        if let Some((what, id)) = rule_id_fault(&r.program, &r.step) {
+            return Err(serde::de::Error::custom(format!(
+                "invalid {what} id {id:?} of task {:?}: expected {RULE_ID_CHARS}",
+                r.id
+            )));
+        }
+        if !episode_id_ok(&r.episode) {
             return Err(serde::de::Error::custom(format!(
                 "invalid episode id {:?} of task {:?}: expected {ids}, or patient:<id>",
                 r.episode, r.id
