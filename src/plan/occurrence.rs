@@ -41,11 +41,6 @@ impl Planner<'_> {
             drop_all(self, DropReason::AnchorDropped, occ);
             return Ok(());
         };
-        // From a dropped anchor's day, only what the history records as done is planned.
-        if anchor.ghost && !self.any_reached(program, step, *occ) {
-            drop_all(self, DropReason::AnchorDropped, occ);
-            return Ok(());
-        }
         let skipped = if anchor.ghost {
             DropReason::AnchorDropped
         } else {
@@ -158,21 +153,6 @@ impl Planner<'_> {
             return self.too_many(program, step, *occ);
         }
         Ok(())
-    }
-
-    /// True when the history records that one of the occurrences `step` would give from
-    /// one anchor, numbered from `first` (a repeat's COUNT of them), reached the patient.
-    #[cold]
-    #[inline(never)]
-    fn any_reached(&self, program: &Program, step: &Step, first: u32) -> bool {
-        let n = step
-            .repeat
-            .as_ref()
-            .map_or(1, |r| r.count.unwrap_or(1).max(1));
-        let Some(ledger) = self.ledger.as_ref() else {
-            return false;
-        };
-        (first..first.saturating_add(n)).any(|k| ledger.reached(step, &program.id, k))
     }
 
     /// `Err` when the step made more occurrences than `max_occurrences_per_step`: `next`
@@ -362,8 +342,13 @@ impl Planner<'_> {
         // What a drop of it names: the occurrence, its nominal day and its lane's day.
         let this = (program, step, n);
         let days = Some((nominal, rule_day));
+        // From a dropped anchor's day, only what the history records as having reached
+        // the patient is planned; the rest go with their anchor, and the steps counted
+        // from them keep what is recorded on them from their rule's day (audit 66: a call
+        // done two steps below the dropped one was lost).
         if anchor.ghost && !(self.ledger.as_ref()).is_some_and(|l| l.reached(step, &program.id, n))
         {
+            self.ghosts.push((self.anchors.len(), rule_day));
             self.drop_occurrence(this, None, (DropReason::AnchorDropped, None));
             return Ok(());
         }

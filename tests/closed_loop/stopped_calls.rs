@@ -402,3 +402,48 @@ fn a_callback_done_before_the_resolution_stays_when_its_anchor_is_stopped() {
         assert_eq!(ignored_in_order(&p), expected);
     }
 }
+
+/// Audit 66 A3: the same two steps further down. A program of a promised call (from the
+/// milestone `promised`, 17 Apr 2026, stopping at `resolved`), a check 3 days after it
+/// and a last call 2 days after the check. The promised call is agreed (18 Apr) for Wed 22
+/// Apr 19:30, past the resolution (Tue 21 Apr 15:31): dropped `stopped`. The check was
+/// never made (dropped with its anchor); the last call was made on 21 Apr at 11:00, before
+/// the resolution: counted from the check's rule day (22 + 3 = Sat 25 Apr) it is due Mon
+/// 27 Apr, and kept with its record. It was dropped `anchor_dropped`, its `done` listed
+/// as changing nothing.
+#[test]
+fn a_call_done_two_steps_below_a_dropped_call_stays() {
+    let rules = crate::support::one_program(
+        "chain",
+        r#""applies": {"event": "complaint"}, "milestones": {"promised": null},
+        "steps": [
+            {"id": "promised-call", "from": "promised", "stop_when": ["resolved"], "title": {"zh": "p", "en": "p"}},
+            {"id": "check", "from": "promised-call", "offset": "P3D", "title": {"zh": "c", "en": "c"}},
+            {"id": "last-call", "from": "check", "offset": "P2D", "title": {"zh": "l", "en": "l"}}]"#,
+    );
+    let ep = followup::episode::Episode::from_json(
+        "episode",
+        r#"{"id": "k", "event": "complaint", "at": "2026-04-17T09:00", "patient": {"id": "p"},
+            "milestones": {"promised": "2026-04-17"},
+            "facts": [{"kind": "resolved", "at": "2026-04-21T15:31"}]}"#,
+    )
+    .unwrap();
+    let history = super::history(
+        r#"{"outcomes": [
+        {"task": "chain/promised-call/k/0", "outcome": "rescheduled", "at": "2026-04-18T10:41", "to": "2026-04-22T19:30"},
+        {"task": "chain/last-call/k/0", "outcome": "done", "at": "2026-04-21T11:00"}]}"#,
+    );
+    let p = rules
+        .plan_with(&ep, &history, &Calendar::default())
+        .unwrap();
+    assert_eq!(
+        chain(&p, "last-call"),
+        ["chain/last-call/k/0 2026-04-27 09:00-18:00 phone customer_service [done closed]"]
+    );
+    assert_dropped(&p, "chain/promised-call/k/0 stopped resolved 2026-04-17");
+    assert_dropped(&p, "chain/check/k/0 anchor_dropped - -");
+    assert_eq!(
+        ignored(&p),
+        ["chain/promised-call/k/0 rescheduled 2026-04-18 10:41:00 dropped #0"]
+    );
+}
