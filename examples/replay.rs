@@ -92,9 +92,10 @@ fn parse_args() -> Result<Option<Args>, String> {
             }
             "--days" => {
                 let s = v(&mut args)?;
-                out.days = s
-                    .parse()
-                    .ok()
+                // Digits only: Rust's parser takes "+5" too (audit 66).
+                out.days = (s.bytes().all(|b| b.is_ascii_digit()))
+                    .then(|| s.parse().ok())
+                    .flatten()
                     .filter(|n| (1..=366).contains(n))
                     .ok_or_else(|| format!("--days {s:?}: expected 1 to 366"))?;
             }

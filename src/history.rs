@@ -91,7 +91,11 @@ pub struct Outcome {
     )]
     pub to: Option<NaiveDateTime>,
     /// `picked`: the day a consultant chose for a staff-picked task.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::episode::dates::option"
+    )]
     #[cfg_attr(
         any(test, feature = "schema"),
         schemars(with = "Option<crate::schema::strings::Date>")
@@ -195,13 +199,18 @@ pub struct FollowUp {
     )]
     pub id: String,
     /// The day to do it.
+    #[serde(with = "crate::episode::dates::one")]
     #[cfg_attr(
         any(test, feature = "schema"),
         schemars(with = "crate::schema::strings::Date")
     )]
     pub due: NaiveDate,
     /// The last day it is on time (default: `due`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::episode::dates::option"
+    )]
     #[cfg_attr(
         any(test, feature = "schema"),
         schemars(with = "Option<crate::schema::strings::Date>")

@@ -177,6 +177,22 @@ fn a_plan_with_a_task_twice_is_refused() {
     assert_eq!(back.tasks.len(), n);
 }
 
+/// A plan's days are read as every date is: `YYYY-MM-DD` exactly, an existing day (audit
+/// 66 A2: chrono alone took `2026-3-3` and `+2026-03-03`).
+#[test]
+fn a_task_with_a_loose_date_is_refused() {
+    let p = plan(LASER);
+    for (bad, message) in [
+        ("2026-3-3", "invalid date \"2026-3-3\": expected an existing day written \"YYYY-MM-DD\", such as \"2026-03-02\""),
+        ("+2026-03-03", "invalid date \"+2026-03-03\": expected an existing day written \"YYYY-MM-DD\", such as \"2026-03-02\""),
+    ] {
+        let mut value = serde_json::to_value(day1(&p)).unwrap();
+        value["due"] = bad.into();
+        let err = serde_json::from_value::<Task>(value).unwrap_err();
+        assert_eq!(err.to_string(), message);
+    }
+}
+
 /// A dropped occurrence read back holds the ids the engine writes too: its id is its
 /// program, step, an episode id and its occurrence (audit 66 B2: a NUL in it was read).
 #[test]

@@ -254,10 +254,13 @@ pub fn day(flag: &str, v: &str) -> Result<chrono::NaiveDate, String> {
             4 | 7 => *c == b'-',
             _ => c.is_ascii_digit(),
         });
-    let day: chrono::NaiveDate = shaped
-        .then(|| v.parse().ok())
-        .flatten()
-        .ok_or_else(|| format!("{flag} {v:?}: expected YYYY-MM-DD"))?;
+    if !shaped {
+        return Err(format!("{flag} {v:?}: expected YYYY-MM-DD"));
+    }
+    // Written as asked: a day that does not exist says so (audit 66).
+    let day: chrono::NaiveDate = v
+        .parse()
+        .map_err(|_| format!("{flag} {v:?}: there is no such day: expected an existing day"))?;
     if !(1900..=9899).contains(&day.year()) {
         return Err(format!(
             "{flag} {v:?}: expected a day of the years 1900 to 9899"

@@ -296,7 +296,7 @@ pub(crate) fn drop_line(line: &str) -> Result<ExpectedDrop, String> {
     let parts: Vec<&str> = line.split_whitespace().collect();
     let (task, reason, detail) = match parts.as_slice() {
         [task, reason] => (task, reason, None),
-        [task, reason, detail] => (task, reason, Some(detail.to_string())),
+        [task, reason, detail] => (task, reason, Some(drop_detail(detail).map_err(at)?)),
         _ => return Err(at(format!("{} parts: expected {DROP_FORM}", parts.len()))),
     };
     Ok(ExpectedDrop {
@@ -411,7 +411,7 @@ struct DropObject {
     derived: Option<Derived>,
     #[serde(deserialize_with = "reason_field")]
     reason: DropReason,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "detail_field")]
     detail: Option<String>,
 }
 
@@ -428,6 +428,24 @@ fn step_field<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
 fn reason_field<'de, D: Deserializer<'de>>(d: D) -> Result<DropReason, D::Error> {
     let s = String::deserialize(d)?;
     drop_reason(&s).map_err(de::Error::custom)
+}
+
+fn detail_field<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    let s = String::deserialize(d)?;
+    drop_detail(&s).map(Some).map_err(de::Error::custom)
+}
+
+/// A drop's detail as a case expects it: printable (a report prints it; audit 66: an
+/// escape in it reached the terminal).
+fn drop_detail(s: &str) -> Result<String, String> {
+    match s.chars().enumerate().find(|(_, c)| c.is_control()) {
+        Some((i, c)) => Err(format!(
+            "the detail {s:?} holds the control character U+{:04X} at character {}: expected printable text",
+            u32::from(c),
+            i + 1
+        )),
+        None => Ok(s.to_string()),
+    }
 }
 
 fn owner_field<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {

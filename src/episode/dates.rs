@@ -81,6 +81,21 @@ impl<'de> Deserialize<'de> for Date {
     }
 }
 
+/// `NaiveDate` fields read strictly (`YYYY-MM-DD`, no sign, two-digit months and days),
+/// with a message that names the value: chrono alone takes `2026-4-30` and `+2026-04-30`,
+/// and says "input is out of range" of `2026-04-31` (audit 66).
+pub(crate) mod one {
+    use super::*;
+
+    pub fn serialize<S: Serializer>(d: &NaiveDate, s: S) -> Result<S::Ok, S::Error> {
+        d.serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
+        Date::deserialize(d).map(|Date(x)| x)
+    }
+}
+
 /// `Option<NaiveDate>` fields.
 pub(crate) mod option {
     use super::*;

@@ -44,21 +44,24 @@ struct Repr {
         any(test, feature = "schema"),
         schemars(with = "crate::schema::strings::Date")
     )]
+    #[serde(with = "crate::episode::dates::one")]
     earliest: NaiveDate,
     /// The day the task is planned for.
     #[cfg_attr(
         any(test, feature = "schema"),
         schemars(with = "crate::schema::strings::Date")
     )]
+    #[serde(with = "crate::episode::dates::one")]
     due: NaiveDate,
     /// The last day the task is on time; later is late.
     #[cfg_attr(
         any(test, feature = "schema"),
         schemars(with = "crate::schema::strings::Date")
     )]
+    #[serde(with = "crate::episode::dates::one")]
     latest: NaiveDate,
     /// The last day the task is worth doing; `null`: never expires.
-    #[serde(default)]
+    #[serde(default, with = "crate::episode::dates::option")]
     #[cfg_attr(
         any(test, feature = "schema"),
         schemars(with = "Option<crate::schema::strings::Date>")
@@ -71,6 +74,7 @@ struct Repr {
         any(test, feature = "schema"),
         schemars(with = "crate::schema::strings::Date")
     )]
+    #[serde(with = "crate::episode::dates::one")]
     nominal: NaiveDate,
     /// Why `due` differs from `nominal`, if it does.
     shifted: Option<ShiftReason>,
