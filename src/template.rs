@@ -28,6 +28,11 @@ pub(crate) enum Placeholder {
     /// `{visit:NAME}`: the day of the program's milestone NAME (its index in the
     /// program's milestones), as the plan has it.
     Visit(u8),
+    /// `{when:NAME}`: the same day said from the task's day (明天 / tomorrow, else the
+    /// date): what a reminder moved off the day before its visit tells the patient.
+    When(u8),
+    /// `{when:session}`: the day of the task's session, said from the task's day.
+    WhenSession,
 }
 
 impl Placeholder {
@@ -52,6 +57,8 @@ impl Placeholder {
             Placeholder::SessionsLeft => "sessions_left",
             Placeholder::NextSession => "next_session",
             Placeholder::Visit(_) => "visit:NAME",
+            Placeholder::When(_) => "when:NAME",
+            Placeholder::WhenSession => "when:session",
         }
     }
 
@@ -59,7 +66,10 @@ impl Placeholder {
     pub(crate) fn needs_session(self) -> bool {
         matches!(
             self,
-            Placeholder::Session | Placeholder::SessionsLeft | Placeholder::NextSession
+            Placeholder::Session
+                | Placeholder::SessionsLeft
+                | Placeholder::NextSession
+                | Placeholder::WhenSession
         )
     }
 }
@@ -166,19 +176,70 @@ enum Parsed {
     Template(Template),
 }
 
+/// Counts the bytes written to it.
+struct Count(usize);
+
+impl std::fmt::Write for Count {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.0 += s.len();
+        Ok(())
+    }
+}
+
+/// `day` said from `from` in the language of `words` ([`Value::Day`]).
+fn write_day(buf: &mut impl std::fmt::Write, day: NaiveDate, from: NaiveDate, words: Words) {
+    let relative = match ((day - from).num_days(), words) {
+        (0, Words::Zh | Words::ZhHant) => Some("今天"),
+        (0, Words::En) => Some("today"),
+        (1, Words::Zh | Words::ZhHant) => Some("明天"),
+        (1, Words::En) => Some("tomorrow"),
+        (2, Words::Zh) => Some("后天"),
+        (2, Words::ZhHant) => Some("後天"),
+        (2, Words::En) => Some("the day after tomorrow"),
+        _ => None,
+    };
+    if let Some(r) = relative {
+        let _ = buf.write_str(r);
+        return;
+    }
+    let other_year = day.year() != from.year();
+    // Writing to a String cannot fail.
+    match words {
+        Words::Zh | Words::ZhHant => {
+            if other_year {
+                let _ = write!(buf, "{}年", day.year());
+            }
+            let _ = write!(buf, "{}月{}日", day.month(), day.day());
+        }
+        Words::En => {
+            let month = MONTHS
+                .get(day.month0() as usize)
+                .copied()
+                .unwrap_or_default();
+            let _ = write!(buf, "on {} {month}", day.day());
+            if other_year {
+                let _ = write!(buf, " {}", day.year());
+            }
+        }
+    }
+}
+
 const ESCAPES: &str = "write {{ and }} for literal braces";
 
 fn known_list() -> String {
     let names: Vec<String> = Placeholder::ALL
         .iter()
         .map(|p| format!("{{{}}}", p.name()))
-        .chain(std::iter::once("{visit:MILESTONE}".to_string()))
+        .chain(["{visit:MILESTONE}", "{when:MILESTONE}", "{when:session}"].map(String::from))
         .collect();
     names.join(", ")
 }
 
 /// The prefix of the placeholder of a milestone's day, `{visit:suture_removal}`.
 const VISIT: &str = "visit:";
+
+/// The prefix of the placeholder of a day said from the task's day, `{when:session}`.
+const WHEN: &str = "when:";
 
 /// `{visit:NAME}` for the milestone NAME among `milestones` (the program's, in order).
 fn visit(name: &str, milestones: &[&str], position: usize) -> Result<Placeholder, String> {
@@ -244,9 +305,15 @@ fn parse(text: &str, milestones: &[&str]) -> Result<Parsed, String> {
                         ))
                     }
                 };
-                let found = match name.strip_prefix(VISIT) {
-                    Some(m) => Some(visit(m, milestones, position(i))?),
-                    None => Placeholder::ALL.into_iter().find(|p| p.name() == name),
+                let found = match (name.strip_prefix(VISIT), name.strip_prefix(WHEN)) {
+                    (Some(m), _) => Some(visit(m, milestones, position(i))?),
+                    (_, Some("session")) => Some(Placeholder::WhenSession),
+                    (_, Some(m)) => match visit(m, milestones, position(i)) {
+                        Ok(Placeholder::Visit(k)) => Some(Placeholder::When(k)),
+                        Ok(_) => None,
+                        Err(e) => return Err(e.replace("{visit:", "{when:")),
+                    },
+                    _ => Placeholder::ALL.into_iter().find(|p| p.name() == name),
                 };
                 let Some(p) = found else {
                     let names: Vec<&str> = Placeholder::ALL.iter().map(|p| p.name()).collect();
@@ -287,7 +354,26 @@ pub(crate) enum Value<'a> {
     Str(&'a str),
     Number(u32),
     Date(NaiveDate),
+    /// A day said from another in a language: 今天, 明天, 后天 / today, tomorrow, the day
+    /// after tomorrow, else 3月4日 / on 4 March (the year too when it differs).
+    Day(NaiveDate, NaiveDate, Words),
 }
+
+/// English month names, for [`Value::Day`].
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
 
 impl Value<'_> {
     /// The length written (exact for dates of years 0 to 9999).
@@ -297,6 +383,12 @@ impl Value<'_> {
             Value::Number(n) => n.checked_ilog10().map_or(1, |d| d as usize + 1),
             Value::Date(d) if (0..=9999).contains(&d.year()) => 10,
             Value::Date(_) => 16,
+            // Counted, not written: a plan fills texts with no scratch allocation.
+            Value::Day(day, from, words) => {
+                let mut n = Count(0);
+                write_day(&mut n, *day, *from, *words);
+                n.0
+            }
         }
     }
 
@@ -304,6 +396,11 @@ impl Value<'_> {
     fn sms_size(&self) -> SmsSize {
         match self {
             Value::Str(s) => SmsSize::of(s),
+            Value::Day(..) => {
+                let mut buf = String::new();
+                self.write(&mut buf);
+                SmsSize::of(&buf)
+            }
             // ASCII digits and dashes, one septet each: their length as written.
             v => {
                 let mut buf = String::new();
@@ -327,6 +424,7 @@ impl Value<'_> {
                 d.day()
             )),
             Value::Date(d) => drop(write!(buf, "{d}")),
+            Value::Day(day, from, words) => write_day(buf, *day, *from, *words),
         }
     }
 }
@@ -586,7 +684,9 @@ pub(crate) fn step_texts(
         let visits = (title_template.iter().chain(&script_template))
             .flat_map(TextTemplate::placeholders)
             .fold(0u64, |bits, p| match p {
-                Placeholder::Visit(i) => bits | 1u64.checked_shl(u32::from(i)).unwrap_or(0),
+                Placeholder::Visit(i) | Placeholder::When(i) => {
+                    bits | 1u64.checked_shl(u32::from(i)).unwrap_or(0)
+                }
                 _ => bits,
             });
         Arc::new(StepTemplates {
@@ -804,7 +904,7 @@ mod tests {
         let err = |t: &str| parse(t, &[]).unwrap_err();
         assert_eq!(
             err("您好{pateint}"),
-            "unknown placeholder {pateint} at character 3: expected one of {patient}, {procedure}, {owner}, {clinic}, {session}, {sessions_left}, {next_session}, {visit:MILESTONE} (write {{ and }} for literal braces); did you mean {patient}?"
+            "unknown placeholder {pateint} at character 3: expected one of {patient}, {procedure}, {owner}, {clinic}, {session}, {sessions_left}, {next_session}, {visit:MILESTONE}, {when:MILESTONE}, {when:session} (write {{ and }} for literal braces); did you mean {patient}?"
         );
         assert!(err("{}").starts_with("unknown placeholder {} at character 1:"));
         assert!(err("{ clinic }").ends_with("did you mean {clinic}?"));

@@ -62,6 +62,103 @@ fn the_dressing_change_reminder_names_the_patient_and_the_clinic() {
     assert_eq!(reminder.title().zh(), "换药提醒短信");
 }
 
+/// A reminder moved off the day before its visit tells the patient the visit's real day
+/// (audit 65 F2: it said "tomorrow" two days before). The same outpatient with the
+/// message system closed on Tue 3 Mar: the dressing-change reminder goes out on Mon 2 Mar
+/// (`previous_open_day`), for the visit on Wed 4 Mar, the day after tomorrow.
+#[test]
+fn a_reminder_moved_earlier_names_the_visits_real_day() {
+    let ep = outpatient(r#"{"id": "p-1", "name": "王女士"}"#);
+    let cal = Calendar::from_json(
+        "clinic.json",
+        r#"{"clinic": {"zh": "维多利亚医美", "en": "Victoria Clinic"},
+            "messages": {"closed_dates": ["2026-03-03"]}}"#,
+    )
+    .unwrap();
+    let plan = builtin().plan(&ep, &cal).unwrap();
+    let reminder = task(&plan, "dressing-change-reminder");
+    assert_eq!(reminder.due.to_string(), "2026-03-02");
+    let script = reminder.script().unwrap();
+    assert_eq!(
+        script.zh(),
+        "王女士您好，维多利亚医美提醒您：后天请来院换药。如有不适，请随时联系我们。"
+    );
+    assert_eq!(
+        script.en(),
+        "Dear 王女士, a reminder from Victoria Clinic: please come in the day after tomorrow for your dressing change. If anything feels wrong, call us at any time."
+    );
+}
+
+/// `{when:NAME}` says a milestone's day from the task's day: today, tomorrow, the day
+/// after tomorrow (今天, 明天, 后天 / 後天), else the date (3月9日 / on 9 March), with its
+/// year when it is not the task's (2027年1月2日 / on 2 January 2027). A review visit on
+/// Mon 9 Mar 2026 with reminders 3, 2, 1 and 0 days before it; and one on Sat 2 Jan 2027
+/// reminded on Wed 30 Dec 2026.
+#[test]
+fn when_says_a_day_from_the_tasks_day() {
+    let rules = rules(
+        r#"{"format": "followup/v1", "id": "r", "name": {"zh": "r", "en": "r"},
+            "applies": {"event": "procedure"}, "milestones": {"review": null},
+            "defaults": {"channel": "sms"},
+            "steps": [
+              {"id": "d3", "from": "review", "offset": "-P3D", "title": {"zh": "t", "en": "t"},
+               "script": {"zh": "{when:review}复诊", "zh-Hant": "{when:review}複診", "en": "review {when:review}"}},
+              {"id": "d2", "from": "review", "offset": "-P2D", "title": {"zh": "t", "en": "t"},
+               "script": {"zh": "{when:review}复诊", "zh-Hant": "{when:review}複診", "en": "review {when:review}"}},
+              {"id": "d1", "from": "review", "offset": "-P1D", "title": {"zh": "t", "en": "t"},
+               "script": {"zh": "{when:review}复诊", "zh-Hant": "{when:review}複診", "en": "review {when:review}"}},
+              {"id": "d0", "from": "review", "title": {"zh": "t", "en": "t"},
+               "script": {"zh": "{when:review}复诊", "zh-Hant": "{when:review}複診", "en": "review {when:review}"}}]}"#,
+    );
+    let on = |review: &str| {
+        let ep = episode(&format!(
+            r#"{{"id": "e", "event": "procedure", "at": "2026-03-02T10:00:00", "patient": {{"id": "p"}},
+                "milestones": {{"review": "{review}"}}}}"#
+        ));
+        rules.plan(&ep, &Calendar::default()).unwrap()
+    };
+    let march = on("2026-03-09");
+    let said = |p: &Plan, step: &str| {
+        let s = task(p, step).script().unwrap();
+        (
+            s.zh().to_string(),
+            s.get_tag("zh-Hant").to_string(),
+            s.en().to_string(),
+        )
+    };
+    let row = |zh: &str, hant: &str, en: &str| (zh.to_string(), hant.to_string(), en.to_string());
+    assert_eq!(
+        said(&march, "d3"),
+        row("3月9日复诊", "3月9日複診", "review on 9 March")
+    );
+    assert_eq!(
+        said(&march, "d2"),
+        row("后天复诊", "後天複診", "review the day after tomorrow")
+    );
+    assert_eq!(
+        said(&march, "d1"),
+        row("明天复诊", "明天複診", "review tomorrow")
+    );
+    assert_eq!(
+        said(&march, "d0"),
+        row("今天复诊", "今天複診", "review today")
+    );
+    let ep = episode(
+        r#"{"id": "e", "event": "procedure", "at": "2026-12-20T10:00:00", "patient": {"id": "p"},
+            "milestones": {"review": "2027-01-02"}}"#,
+    );
+    let january = rules.plan(&ep, &Calendar::default()).unwrap();
+    assert_eq!(task(&january, "d3").due.to_string(), "2026-12-30");
+    assert_eq!(
+        said(&january, "d3"),
+        row(
+            "2027年1月2日复诊",
+            "2027年1月2日複診",
+            "review on 2 January 2027"
+        )
+    );
+}
+
 #[test]
 fn without_a_name_or_a_clinic_the_fallback_words_read_naturally() {
     let ep = outpatient(r#"{"id": "p-1"}"#);
@@ -577,7 +674,7 @@ fn an_unknown_placeholder_is_a_compile_error_at_its_language() {
     assert_eq!(err.line_column(), Some((3, 43)));
     assert_eq!(
         err.to_string(),
-        "clinic.json: /steps/0/script/en (line 3, column 43): unknown placeholder {name} at character 6: expected one of {patient}, {procedure}, {owner}, {clinic}, {session}, {sessions_left}, {next_session}, {visit:MILESTONE} (write {{ and }} for literal braces)"
+        "clinic.json: /steps/0/script/en (line 3, column 43): unknown placeholder {name} at character 6: expected one of {patient}, {procedure}, {owner}, {clinic}, {session}, {sessions_left}, {next_session}, {visit:MILESTONE}, {when:MILESTONE}, {when:session} (write {{ and }} for literal braces)"
     );
 }
 
@@ -771,6 +868,24 @@ fn visit_names_the_milestone_day_next_to_the_task() {
         ),
         "{err}"
     );
+    // {when:NAME} names a milestone as {visit:NAME} does; {when:session} needs a session.
+    for (script, tail) in [
+        ("{when:sutre_removal}拆线", "unknown milestone {when:sutre_removal} at character 1: expected one of the program's milestones (suture_removal); did you mean {when:suture_removal}?"),
+        ("{when:session}拆线", "placeholder {when:session} needs a course session, and this step counts from \"event\": expected it only in steps from each_session, before_each_upcoming_session, one_session_left, course_end"),
+    ] {
+        let err = RuleSet::builder()
+            .source(
+                "clinic.json",
+                format!(r#"{{"format": "followup/v1", "id": "x", "name": {{"zh": "x", "en": "x"}},
+  "milestones": {{"suture_removal": "P7D"}},
+  "steps": [{{"id": "a", "title": {{"zh": "a", "en": "a"}},
+             "script": {{"zh": "{script}", "en": "a"}}}}]}}"#),
+            )
+            .build()
+            .unwrap_err();
+        assert_eq!(err.pointer(), "/steps/0/script/zh");
+        assert!(err.to_string().ends_with(tail), "{err}");
+    }
     let err = followup::history::History::from_json(
         "history.json",
         r#"{"follow_ups": [{"id": "f1", "due": "2026-03-10", "channel": "phone",

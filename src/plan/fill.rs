@@ -210,13 +210,14 @@ impl FillValues {
             SessionFrom::OneLeft => package?.checked_sub(1),
             SessionFrom::CourseEnd => package.or_else(|| u32::try_from(dates.len()).ok()),
         });
-        let (sessions_left, next_session) = match (sessions, number) {
+        let (sessions_left, next_session, session_day) = match (sessions, number) {
             (Some((package, dates)), Some(k)) => (
                 package.and_then(|p| p.checked_sub(k)),
-                // Session `k + 1` is at index `k`.
+                // Session `k + 1` is at index `k`, session `k` at `k - 1`.
                 dates.get(k as usize).copied(),
+                (k.checked_sub(1)).and_then(|i| dates.get(i as usize).copied()),
             ),
-            _ => (None, None),
+            _ => (None, None, None),
         };
         let owner = owner.map(|id| {
             (self.owners.iter())
@@ -231,6 +232,7 @@ impl FillValues {
             session: number,
             sessions_left,
             next_session,
+            session_day,
             visits: Some(&self.visits),
             rank,
             due,
@@ -248,6 +250,8 @@ pub(crate) struct FillContext<'a> {
     pub session: Option<u32>,
     pub sessions_left: Option<u32>,
     pub next_session: Option<NaiveDate>,
+    /// The day of the task's session, when the course lists it (`{when:session}`).
+    pub session_day: Option<NaiveDate>,
     /// The plan's milestone days, the task's rank (its program's steps rank next to
     /// each other) and its day, for `{visit:NAME}`.
     pub visits: Option<&'a Visits>,
@@ -272,6 +276,8 @@ impl<'a> FillContext<'a> {
             Placeholder::SessionsLeft => self.sessions_left.map(Value::Number),
             Placeholder::NextSession => self.next_session.map(Value::Date),
             Placeholder::Visit(m) => self.visit(m).map(Value::Date),
+            Placeholder::When(m) => self.visit(m).map(|d| Value::Day(d, self.due, words)),
+            Placeholder::WhenSession => (self.session_day).map(|d| Value::Day(d, self.due, words)),
         };
         given.unwrap_or_else(|| Value::Str(fallback(p, words)))
     }
@@ -331,6 +337,9 @@ pub(crate) fn fallback(p: Placeholder, words: Words) -> &'static str {
         Placeholder::SessionsLeft => ("若干", "若干", "some"),
         Placeholder::NextSession | Placeholder::Visit(_) => {
             ("约定的日期", "約定的日期", "the agreed date")
+        }
+        Placeholder::When(_) | Placeholder::WhenSession => {
+            ("约定的日期", "約定的日期", "on the agreed day")
         }
     };
     match words {
