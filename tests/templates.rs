@@ -127,22 +127,17 @@ fn when_says_a_day_from_the_tasks_day() {
         )
     };
     let row = |zh: &str, hant: &str, en: &str| (zh.to_string(), hant.to_string(), en.to_string());
-    assert_eq!(
-        said(&march, "d3"),
-        row("3月9日复诊", "3月9日複診", "review on 9 March")
-    );
-    assert_eq!(
-        said(&march, "d2"),
-        row("后天复诊", "後天複診", "review the day after tomorrow")
-    );
-    assert_eq!(
-        said(&march, "d1"),
-        row("明天复诊", "明天複診", "review tomorrow")
-    );
-    assert_eq!(
-        said(&march, "d0"),
-        row("今天复诊", "今天複診", "review today")
-    );
+    for (step, expected) in [
+        ("d3", row("3月9日复诊", "3月9日複診", "review on 9 March")),
+        (
+            "d2",
+            row("后天复诊", "後天複診", "review the day after tomorrow"),
+        ),
+        ("d1", row("明天复诊", "明天複診", "review tomorrow")),
+        ("d0", row("今天复诊", "今天複診", "review today")),
+    ] {
+        assert_eq!(said(&march, step), expected, "{step}");
+    }
     let ep = episode(
         r#"{"id": "e", "event": "procedure", "at": "2026-12-20T10:00:00", "patient": {"id": "p"},
             "milestones": {"review": "2027-01-02"}}"#,

@@ -326,13 +326,11 @@ fn a_try_made_before_the_refusal_is_kept() {
 /// A complaint logged Fri 17 Apr 2026 at 20:45 with the callback promised for that day
 /// (audit 55 A4), planned on the default calendar (open every day).
 fn complaint_agreed_past_its_resolution(until_resolved_0: &str) -> Plan {
-    let ep = followup::episode::Episode::from_json(
-        "episode",
+    let ep = crate::support::episode(
         r#"{"id": "k", "event": "complaint", "at": "2026-04-17T20:45", "patient": {"id": "p"},
             "milestones": {"promised_callback": "2026-04-17"},
             "facts": [{"kind": "complaint_resolved", "at": "2026-04-21T15:31"}]}"#,
-    )
-    .unwrap();
+    );
     let history = format!(
         r#"{{"outcomes": [
         {{"task": "complaint/promised-callback/k/0", "outcome": "rescheduled", "at": "2026-04-18T10:41", "to": "2026-04-22T19:30"}}
@@ -421,13 +419,10 @@ fn a_call_done_two_steps_below_a_dropped_call_stays() {
             {"id": "check", "from": "promised-call", "offset": "P3D", "title": {"zh": "c", "en": "c"}},
             {"id": "last-call", "from": "check", "offset": "P2D", "title": {"zh": "l", "en": "l"}}]"#,
     );
-    let ep = followup::episode::Episode::from_json(
-        "episode",
+    let ep = crate::support::episode(
         r#"{"id": "k", "event": "complaint", "at": "2026-04-17T09:00", "patient": {"id": "p"},
-            "milestones": {"promised": "2026-04-17"},
-            "facts": [{"kind": "resolved", "at": "2026-04-21T15:31"}]}"#,
-    )
-    .unwrap();
+            "milestones": {"promised": "2026-04-17"}, "facts": [{"kind": "resolved", "at": "2026-04-21T15:31"}]}"#,
+    );
     let history = super::history(
         r#"{"outcomes": [
         {"task": "chain/promised-call/k/0", "outcome": "rescheduled", "at": "2026-04-18T10:41", "to": "2026-04-22T19:30"},
