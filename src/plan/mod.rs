@@ -1347,10 +1347,19 @@ impl Planner<'_> {
         self.anchors.push(None);
     }
 
+    /// Where an error about the plan's dates points: the event's time, or the root of a
+    /// patient planned over a horizon, who has none (audit 63).
+    pub(super) fn dates_pointer(&self) -> String {
+        match self.horizon {
+            Some(_) => String::new(),
+            None => "/at".into(),
+        }
+    }
+
     fn out_of_range(&self, step: &Step) -> Error {
         episode_error(
             &self.what(),
-            "/at".into(),
+            self.dates_pointer(),
             format!(
                 "step {}: a date falls outside the supported range (years -262143 to 262142)",
                 step.info.step

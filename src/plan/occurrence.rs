@@ -108,7 +108,7 @@ impl Planner<'_> {
                             (format!("step {}/{}: the repeat rule cannot start on {rule_day}: {m}", program.id, step.info.step), None)
                         }
                     };
-                    episode_error(&self.what(), "/at".into(), message, limit)
+                    episode_error(&self.what(), self.dates_pointer(), message, limit)
                 })?;
                 // The rule's span was checked from a sample start; from this start it may
                 // reach further (a yearly 29 February across 2100): the dates past

@@ -50,6 +50,30 @@ fn horizon_outside_the_recorded_years_is_an_error() {
     assert_eq!(dates_of(&early, "christmas"), ["1901-12-25"]);
 }
 
+/// A patient has no event: a limit error of a patient-level plan points at the root,
+/// not at an `/at` it does not have (audit 63 B5). A daily message from the horizon's
+/// start over two years is more than the 366 occurrences a step may have.
+#[test]
+fn a_patient_plans_limit_error_points_at_the_root() {
+    let rules = crate::support::one_program(
+        "pdaily",
+        r#""scope": "patient", "applies": {}, "defaults": {"channel": "sms"},
+        "steps": [{"id": "daily", "from": "as_of", "repeat": "FREQ=DAILY", "title": {"zh": "d", "en": "d"}}]"#,
+    );
+    let e = plan_err(
+        &rules,
+        &patient("p-1", None, &[]),
+        "2026-01-01",
+        "2027-12-31",
+    );
+    assert_eq!(e.limit(), Some("max_occurrences_per_step"));
+    assert_eq!(e.pointer(), "");
+    assert!(
+        e.to_string().starts_with("patient \"p-1\": (root): "),
+        "{e}"
+    );
+}
+
 /// 2026-01-01 to 2036-01-01 is ten years with two 29 Februaries (2028, 2032): 3,652 days;
 /// 68 more days: 31 in January 2036 and 29 in February (2036 is a leap year) make 60 to
 /// 1 March, so 3,720 days is 9 March 2036 and 3,721 is 10 March.
