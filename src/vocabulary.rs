@@ -274,7 +274,9 @@ fn shown(value: &str) -> String {
 }
 
 /// The known value nearest to `value`: equal once case and `-`/`_`/space are set aside,
-/// else within an edit distance of a third of its length (at least 1, at most 3).
+/// else within an edit distance of a third of its length (at least 1, at most 3; two
+/// letters swapped count one: `hiar` → `hair`), else the one known value it begins, of
+/// four letters or more (`next_open` → `next_open_day`; audit 69).
 pub(crate) fn nearest<'a>(value: &str, known: &[&'a str]) -> Option<&'a str> {
     let norm = |s: &str| -> Vec<char> {
         s.chars()
@@ -286,20 +288,31 @@ pub(crate) fn nearest<'a>(value: &str, known: &[&'a str]) -> Option<&'a str> {
     };
     let v = norm(value);
     let allowed = (v.len() / 3).clamp(1, 3);
-    known
+    let close = known
         .iter()
         .map(|k| (distance(&v, &norm(k)), *k))
         .filter(|(d, _)| *d <= allowed)
         .min()
-        .map(|(_, k)| k)
+        .map(|(_, k)| k);
+    if close.is_some() || v.len() < 4 {
+        return close;
+    }
+    let mut begun = known.iter().filter(|k| norm(k).starts_with(&v));
+    match (begun.next(), begun.next()) {
+        (Some(k), None) => Some(*k),
+        _ => None,
+    }
 }
 
-/// Levenshtein distance, bounded work: both inputs are short ids (a 64-character limit
-/// on rule values; episode values are capped by the text size).
+/// Edit distance with two neighbouring letters swapped counting one (optimal string
+/// alignment), bounded work: both inputs are short ids (a 64-character limit on rule
+/// values; episode values are capped by the text size).
 fn distance(a: &[char], b: &[char]) -> usize {
     if a.len() > 256 || b.len() > 256 {
         return usize::MAX;
     }
+    // Three rows: the one before the last (for swaps), the last, the current.
+    let mut before: Vec<usize> = vec![0; b.len() + 1];
     let mut prev: Vec<usize> = (0..=b.len()).collect();
     let mut cur = vec![0; b.len() + 1];
     for (i, ca) in a.iter().enumerate() {
@@ -310,10 +323,22 @@ fn distance(a: &[char], b: &[char]) -> usize {
             let sub = prev.get(j).copied().unwrap_or(0) + usize::from(ca != cb);
             let del = prev.get(j + 1).copied().unwrap_or(0) + 1;
             let ins = cur.get(j).copied().unwrap_or(0) + 1;
+            let mut best = sub.min(del).min(ins);
+            let swapped = i > 0 && j > 0 && a.get(i - 1) == Some(cb) && b.get(j - 1) == Some(ca);
+            if swapped {
+                best = best.min(
+                    before
+                        .get(j - 1)
+                        .copied()
+                        .unwrap_or(usize::MAX)
+                        .saturating_add(1),
+                );
+            }
             if let Some(c) = cur.get_mut(j + 1) {
-                *c = sub.min(del).min(ins);
+                *c = best;
             }
         }
+        std::mem::swap(&mut before, &mut prev);
         std::mem::swap(&mut prev, &mut cur);
     }
     prev.get(b.len()).copied().unwrap_or(usize::MAX)
@@ -322,6 +347,31 @@ fn distance(a: &[char], b: &[char]) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Audit 69: two letters swapped count one edit, and a value that begins exactly one
+    /// known value (four letters or more) is taken for it.
+    #[test]
+    fn nearest_takes_swapped_letters_and_a_beginning() {
+        assert_eq!(nearest("hiar", &["hair", "skin"]), Some("hair"));
+        assert_eq!(
+            nearest("midautumn", &["mid_autumn", "qixi"]),
+            Some("mid_autumn")
+        );
+        assert_eq!(nearest("weekday", &["workday", "weekend"]), Some("workday"));
+        let policies = [
+            "keep",
+            "next_open_day",
+            "previous_open_day",
+            "nearest_open_day",
+        ];
+        assert_eq!(nearest("next_open", &policies), Some("next_open_day"));
+        // Too short, or the beginning of two: no guess.
+        assert_eq!(nearest("ne", &policies), None);
+        assert_eq!(nearest("open", &["open_day", "open_week"]), None);
+        assert_eq!(distance(&['a', 'b'], &['b', 'a']), 1);
+        assert_eq!(distance(&['a', 'b', 'c', 'd'], &['a', 'c', 'b', 'd']), 1);
+        assert_eq!(distance(&['k', 'e', 'e', 'p'], &['k', 'e', 'p', 't']), 2);
+    }
 
     /// A vocabulary of 100 words of 8,000 characters and an unknown value as long: the
     /// message lists 40 of them, cut to 60 characters each, and says how many more.

@@ -53,7 +53,10 @@ fn named_anchor(from: &str) -> Result<Option<Anchor>, String> {
                     return Err(format!("festival {rest:?} needs the `lunar` feature of followup, which this build leaves out"));
                 }
                 Anchor::Festival(LunarFestival::from_id(rest).ok_or_else(|| {
-                    format!("unknown festival {rest:?}: expected one of {} (lunar festivals; Gregorian ones are \"date:MM-DD\")", names.join(", "))
+                    let near = crate::vocabulary::nearest(rest, &names)
+                        .map(|n| format!("; did you mean \"festival:{n}\"?"))
+                        .unwrap_or_default();
+                    format!("unknown festival {rest:?}: expected one of {} (lunar festivals; Gregorian ones are \"date:MM-DD\"){near}", names.join(", "))
                 })?)
             } else if let Some(rest) = from.strip_prefix("date:") {
                 let parsed = rest

@@ -51,8 +51,11 @@ pub(super) fn time_overrides(
                 Located::new(
                     format!("{here}/days/{j}"),
                     format!(
-                        "unknown kind of day {name:?}: expected one of {}",
-                        DAY_KINDS.join(", ")
+                        "unknown kind of day {name:?}: expected one of {}{}",
+                        DAY_KINDS.join(", "),
+                        crate::vocabulary::nearest(name, &DAY_KINDS)
+                            .map(|n| format!("; did you mean {n:?}?"))
+                            .unwrap_or_default()
                     ),
                 )
             })?;
