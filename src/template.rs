@@ -474,6 +474,17 @@ impl Template {
                             SmsSize::default()
                         }
                     }
+                    // Words and digits of a day (明天, on 4 March): nothing to escape,
+                    // but counted as text is (audit 67: 明天 counted six septets).
+                    v @ Value::Day(..) => {
+                        let start = out.len();
+                        v.write(out);
+                        if sms {
+                            SmsSize::of(out.get(start..).unwrap_or_default())
+                        } else {
+                            SmsSize::default()
+                        }
+                    }
                     // Digits and dashes: nothing to escape.
                     v => {
                         let start = out.len();

@@ -154,6 +154,37 @@ fn when_says_a_day_from_the_tasks_day() {
     );
 }
 
+/// A day said in words counts as text in an SMS, one unit a Chinese character (audit 67
+/// A1: 明天 counted its six bytes in the plan's JSON, so a message of 68 characters, one
+/// segment, was written `long_message`). The review reminder the day before: "明天" and
+/// 66 or 69 more characters, 68 (one segment) or 71 (two); the JSON and the task agree.
+#[test]
+fn a_day_in_words_counts_its_characters_in_an_sms() {
+    let program = |more: usize| {
+        rules(&format!(
+            r#"{{"format": "followup/v1", "id": "r", "name": {{"zh": "r", "en": "r"}},
+                "applies": {{"event": "procedure"}}, "milestones": {{"review": null}},
+                "steps": [{{"id": "d1", "from": "review", "offset": "-P1D", "channel": "sms",
+                    "title": {{"zh": "t", "en": "t"}},
+                    "script": {{"zh": "{{when:review}}{}", "en": "r"}}}}]}}"#,
+            "字".repeat(more)
+        ))
+    };
+    let ep = episode(
+        r#"{"id": "e", "event": "procedure", "at": "2026-03-02T10:00:00", "patient": {"id": "p"},
+            "milestones": {"review": "2026-03-09"}}"#,
+    );
+    for (more, long) in [(66, false), (69, true)] {
+        let plan = program(more).plan(&ep, &Calendar::default()).unwrap();
+        let t = task(&plan, "d1");
+        assert_eq!(t.script().unwrap().zh().chars().count(), 2 + more);
+        assert_eq!(t.long_message(), long, "{more}");
+        let json: serde_json::Value = serde_json::from_str(&plan.to_json().unwrap()).unwrap();
+        let written = json["tasks"][0].get("long_message").is_some();
+        assert_eq!(written, long, "{more}: {}", json["tasks"][0]);
+    }
+}
+
 #[test]
 fn without_a_name_or_a_clinic_the_fallback_words_read_naturally() {
     let ep = outpatient(r#"{"id": "p-1"}"#);
