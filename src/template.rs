@@ -639,7 +639,7 @@ pub(crate) fn compile(
 
 /// The templates of a step's title and script (at least one of them), and where its
 /// tasks' session number comes from.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct StepTemplates {
     pub title: Option<TextTemplate>,
     pub script: Option<TextTemplate>,
@@ -647,6 +647,18 @@ pub(crate) struct StepTemplates {
     /// The milestones (indices in the program's) whose day a text names
     /// (`{visit:NAME}`), one bit each.
     pub visits: u64,
+    /// The milestone the step counts from, once per date (no repeat): a text naming it
+    /// names the task's own visit, whatever other dates the milestone has (audit 67: the
+    /// reminder of a second dressing change named the first, "今天").
+    pub own: Option<u8>,
+}
+
+/// A step that repeats from each date of its milestone numbers its occurrences past the
+/// dates: its texts name the milestone's day as any other step's do.
+pub(crate) fn no_own_visit_if(repeats: bool, texts: &mut StepTexts) {
+    if let (true, Some(t)) = (repeats, texts.templates.as_mut()) {
+        Arc::make_mut(t).own = None;
+    }
 }
 
 /// A step's title and script after compiling: the texts its tasks share (escapes
@@ -700,11 +712,13 @@ pub(crate) fn step_texts(
                 }
                 _ => bits,
             });
+        let own = (milestones.iter().position(|m| *m == from)).and_then(|i| u8::try_from(i).ok());
         Arc::new(StepTemplates {
             title: title_template,
             script: script_template,
             session,
             visits,
+            own,
         })
     });
     Ok(StepTexts {

@@ -89,6 +89,53 @@ fn a_reminder_moved_earlier_names_the_visits_real_day() {
     );
 }
 
+/// A reminder names its own visit when the milestone has several dates (audit 67 A2:
+/// the reminder of the second visit, sent on the day of the first, said "今天", naming
+/// the first). The outpatient of Mon 2 Mar 2026 with dressing changes on Wed 4 and Thu
+/// 5 Mar: the reminders go out on Tue 3 and Wed 4 Mar, each saying 明天; given in the
+/// other order, the same.
+#[test]
+fn a_reminder_names_its_own_visit_among_several() {
+    let surgery = |dates: &str, cal: &Calendar| {
+        let ep = episode(&format!(
+            r#"{{"id": "ep-1", "event": "procedure", "at": "2026-03-02T10:00:00",
+                "attributes": {{"category": "plastic", "setting": "outpatient"}},
+                "patient": {{"id": "p-1"}}, "milestones": {{"dressing_change": [{dates}]}}}}"#
+        ));
+        builtin().plan(&ep, cal).unwrap()
+    };
+    let reminders = |p: &Plan| -> Vec<(String, String)> {
+        let mut r: Vec<(String, String)> = (p.tasks.iter())
+            .filter(|t| t.step() == "dressing-change-reminder" && t.derived.is_none())
+            .map(|t| {
+                let zh = t.script().unwrap().zh().to_string();
+                let said = zh
+                    .split('：')
+                    .nth(1)
+                    .unwrap_or_default()
+                    .chars()
+                    .take(2)
+                    .collect();
+                (t.due.to_string(), said)
+            })
+            .collect();
+        r.sort();
+        r
+    };
+    let pair = |d: &str, s: &str| (d.to_string(), s.to_string());
+    let open = Calendar::default();
+    for dates in [
+        r#""2026-03-04", "2026-03-05""#,
+        r#""2026-03-05", "2026-03-04""#,
+    ] {
+        assert_eq!(
+            reminders(&surgery(dates, &open)),
+            [pair("2026-03-03", "明天"), pair("2026-03-04", "明天")],
+            "{dates}"
+        );
+    }
+}
+
 /// `{when:NAME}` says a milestone's day from the task's day: today, tomorrow, the day
 /// after tomorrow (今天, 明天, 后天 / 後天), else the date (3月9日 / on 9 March), with its
 /// year when it is not the task's (2027年1月2日 / on 2 January 2027). A review visit on

@@ -108,13 +108,14 @@ fn info(
     from: &str,
 ) -> Result<Arc<TaskInfo>, Located> {
     let milestones: Vec<&str> = def.milestones.keys().map(String::as_str).collect();
-    let texts = crate::template::step_texts(
+    let mut texts = crate::template::step_texts(
         &title,
         script.as_ref(),
         &format!("/steps/{i}"),
         from,
         &milestones,
     )?;
+    crate::template::no_own_visit_if(s.repeat.is_some(), &mut texts);
     Ok(Arc::new(TaskInfo {
         program: def.id.as_str().into(),
         step: s.id.as_str().into(),

@@ -209,13 +209,14 @@ pub(super) fn compile_step(
         check_text(script, &at("script"))?;
     }
     let milestones: Vec<&str> = def.milestones.keys().map(String::as_str).collect();
-    let texts = crate::template::step_texts(
+    let mut texts = crate::template::step_texts(
         &s.title,
         s.script.as_ref(),
         &format!("/steps/{i}"),
         from,
         &milestones,
     )?;
+    crate::template::no_own_visit_if(s.repeat.is_some(), &mut texts);
     let role = s
         .role
         .or(d.role)

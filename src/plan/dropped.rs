@@ -215,7 +215,7 @@ impl Dropped {
         let filled = match (info.templates.as_deref(), self.subject.fill.as_ref()) {
             (Some(t), Some(values)) if t.title.is_some() => {
                 let due = self.nominal.unwrap_or(NaiveDate::MIN);
-                let context = values.context(None, t.session, self.occurrence, (info.rank, due));
+                let context = values.context(None, Some(t), self.occurrence, (info.rank, due));
                 Some(context.title(t, info))
             }
             _ => None,

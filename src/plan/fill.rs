@@ -84,12 +84,13 @@ pub(crate) struct FillValues {
 }
 
 /// One day of one milestone of one program, for `{visit:NAME}`: (the ranks of the
-/// program's steps, first and last; the milestone's index in its milestones; the day).
-pub(crate) type Visit = ((u32, u32), u8, NaiveDate);
+/// program's steps, first and last; the milestone's index in its milestones; the day;
+/// its place among the milestone's dates as the episode gives them).
+pub(crate) type Visit = ((u32, u32), u8, NaiveDate, u32);
 
 /// The days of the milestones a plan's texts name: the dates the episode gives, else the
 /// default day as the calendar moved it. The first four in place (a plan names one or
-/// two: no allocation), the others after them, each milestone's in date order.
+/// two: no allocation), the others after them, each milestone's in the episode's order.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct Visits {
     first: [Option<Visit>; 4],
@@ -195,15 +196,18 @@ impl FillValues {
         }
     }
 
-    /// The values for occurrence `n` of a step of rank `rank` whose session number comes
-    /// from `session`, owned by `owner` (an id), due on `due`.
+    /// The values for occurrence `n` of a step of rank `rank` whose templates are
+    /// `templates` (where its session number comes from, the milestone it counts from),
+    /// owned by `owner` (an id), due on `due`.
     pub(crate) fn context<'a>(
         &'a self,
         owner: Option<&'a str>,
-        session: Option<SessionFrom>,
+        templates: Option<&StepTemplates>,
         n: u32,
         (rank, due): (u32, NaiveDate),
     ) -> FillContext<'a> {
+        let session = templates.and_then(|t| t.session);
+        let own = templates.and_then(|t| t.own).map(|m| (m, n));
         let sessions = self.course.as_ref().map(|(p, d)| (*p, &**d));
         let number = sessions.and_then(|(package, dates)| match session? {
             SessionFrom::Occurrence => Some(n),
@@ -233,6 +237,7 @@ impl FillValues {
             sessions_left,
             next_session,
             session_day,
+            own,
             visits: Some(&self.visits),
             rank,
             due,
@@ -252,6 +257,9 @@ pub(crate) struct FillContext<'a> {
     pub next_session: Option<NaiveDate>,
     /// The day of the task's session, when the course lists it (`{when:session}`).
     pub session_day: Option<NaiveDate>,
+    /// The milestone the task's step counts from and the task's occurrence (the date's
+    /// place among the milestone's dates): the visit it is about.
+    pub own: Option<(u8, u32)>,
     /// The plan's milestone days, the task's rank (its program's steps rank next to
     /// each other) and its day, for `{visit:NAME}`.
     pub visits: Option<&'a Visits>,
@@ -282,20 +290,28 @@ impl<'a> FillContext<'a> {
         given.unwrap_or_else(|| Value::Str(fallback(p, words)))
     }
 
-    /// The day of the program's milestone `m` a task due on `due` speaks of: the first
-    /// on or after it, else the last before it.
+    /// The day of the program's milestone `m` a task due on `due` speaks of: the task's
+    /// own visit when its step counts from `m`; else the first on or after its day,
+    /// else the last before it.
     fn visit(&self, m: u8) -> Option<NaiveDate> {
-        let mut days = (self.visits?.iter())
-            .filter(|((lo, hi), i, _)| *i == m && (*lo..=*hi).contains(&self.rank))
-            .map(|(_, _, d)| *d);
-        let mut last = None;
-        for d in days.by_ref() {
-            if d >= self.due {
-                return Some(d);
-            }
-            last = Some(d);
+        let visits = self.visits?;
+        let days = || {
+            (visits.iter())
+                .filter(|((lo, hi), i, _, _)| *i == m && (*lo..=*hi).contains(&self.rank))
+        };
+        if let Some((_, n)) = self.own.filter(|(own, _)| *own == m)
+            && let Some((_, _, d, _)) = days().find(|(_, _, _, k)| *k == n)
+        {
+            return Some(*d);
         }
-        last
+        let (mut next, mut last): (Option<NaiveDate>, Option<NaiveDate>) = (None, None);
+        for (_, _, d, _) in days() {
+            if *d >= self.due {
+                next = Some(next.map_or(*d, |n| n.min(*d)));
+            }
+            last = Some(last.map_or(*d, |l| l.max(*d)));
+        }
+        next.or(last)
     }
 
     /// The title of a task of the step `info`, filled from its templates.

@@ -425,7 +425,7 @@ impl Task {
         match self.subject.fill.as_ref() {
             Some(values) => values.context(
                 self.owner.as_deref(),
-                templates.session,
+                Some(templates),
                 self.occurrence,
                 (self.info().rank, self.due),
             ),

@@ -42,19 +42,18 @@ impl<'a> Planner<'a> {
                 }
                 let days = match self.ep.milestone(&ms.name) {
                     Some(dates) => {
-                        let mut days = std::borrow::Cow::Borrowed(&dates.0);
-                        if !days.is_sorted() {
-                            days.to_mut().sort_unstable();
-                        }
-                        for &d in days.iter() {
-                            visits.push((program.ranks, index, d));
+                        // In the episode's order: a step counted from the milestone
+                        // numbers its occurrences so.
+                        for (k, &d) in dates.0.iter().enumerate() {
+                            let k = u32::try_from(k).unwrap_or(u32::MAX);
+                            visits.push((program.ranks, index, d, k));
                         }
                         Days::Given(dates)
                     }
                     None => match ms.default.map(|o| (o, o.apply(event, MonthEnd::Clamp))) {
                         Some((default, Landing::Date(d))) => {
                             let a = self.visit_day(ms, &default, d);
-                            visits.push((program.ranks, index, a.day));
+                            visits.push((program.ranks, index, a.day, 0));
                             Days::Default(a)
                         }
                         _ => Days::None,
