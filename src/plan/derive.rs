@@ -175,7 +175,14 @@ impl Planner<'_> {
         } else {
             None
         };
-        let placed = match today {
+        // As soon as it may be that day: the first part of the step's window after `t`
+        // that the quiet and rest hours leave free (audit 67: a retry at 11:00 before a
+        // lunch break of 12:30-13:00 went to the afternoon, the longer part).
+        let works = keep || on_duty || self.cal.works(step.info.channel, t.date());
+        let first_free = (works.then(|| self.first_free_after(step, t.date(), t.time())))
+            .flatten()
+            .map(|w| (t.date(), w, None));
+        let placed = match first_free.or(today) {
             Some(placed) => Some(placed),
             None => self.first_moment(
                 step.info.channel,

@@ -337,3 +337,38 @@ fn the_second_follow_up_waits_for_a_first_call_agreed_later() {
     );
     assert_eq!(second("{}"), ("2026-03-14..2026-04-09".into(), None));
 }
+
+/// A retry is made as soon as it may be (audit 67 A3): a complaint logged Tue 10 Mar 2026
+/// at 08:00 in a clinic with a lunch break of 12:30-13:00 is called 09:00-12:30 (the
+/// first free part after the event); unanswered at 09:00, its second try is due two
+/// hours later, 11:00-12:30 — it went to 13:00-18:00, the longer part of the day. Tried
+/// again at 12:20, the third try (14:20) is in the afternoon, 14:20-18:00.
+#[test]
+fn a_retry_takes_the_first_free_part_after_its_time() {
+    let ep = crate::support::episode(
+        r#"{"id": "k", "event": "complaint", "at": "2026-03-10T08:00", "attributes": {"severity": "normal"},
+            "patient": {"id": "p"}}"#,
+    );
+    let lunch = Calendar::from_json(
+        "c",
+        r#"{"quiet_hours": [{"start": "12:30", "end": "13:00"}]}"#,
+    )
+    .unwrap();
+    let history = history(
+        r#"{"outcomes": [
+        {"task": "complaint/first-call/k/0", "outcome": "no_answer", "at": "2026-03-10T09:00"},
+        {"task": "complaint/first-call/k/0/attempt-2", "outcome": "no_answer", "at": "2026-03-10T12:20"}]}"#,
+    );
+    let p = builtin().plan_with(&ep, &history, &lunch).unwrap();
+    assert_eq!(
+        id_lines(&p, |t| t.step() == "first-call"),
+        [
+            "complaint/first-call/k/0 2026-03-10 09:00-12:30 phone customer_service [no_answer closed]",
+            "complaint/first-call/k/0/attempt-2 2026-03-10 11:00-12:30 phone customer_service [no_answer closed]",
+            "complaint/first-call/k/0/attempt-3 2026-03-10 14:20-18:00 phone customer_service",
+            // Still open at the end of its day: the supervisor checks it the next day
+            // (the first call's `escalate_after`, P1D).
+            "complaint/first-call/k/0/overdue 2026-03-11 09:00-18:00 internal supervisor",
+        ]
+    );
+}
