@@ -208,6 +208,14 @@ fn a_dropped_occurrence_with_an_id_the_engine_never_writes_is_refused() {
         "the dropped occurrence id \"care/day-1-call/ep\\01/0\" does not match its program, step and occurrence: \
          expected care/day-1-call/<episode>/0 with an episode id of 1 to 64 of A-Z, a-z, 0-9, '.', '_' and '-', not dots alone"
     );
+    // Its day is read as every date is (audit 67 A4).
+    let mut loose = d.clone();
+    loose["nominal"] = "2026-3-3".into();
+    let err = serde_json::from_value::<followup::plan::Dropped>(loose).unwrap_err();
+    assert!(
+        err.to_string().starts_with("invalid date \"2026-3-3\""),
+        "{err}"
+    );
     let mut other = d.clone();
     other["id"] = "care/day-3-call/ep-1/0".into();
     assert!(serde_json::from_value::<followup::plan::Dropped>(other).is_err());

@@ -302,6 +302,7 @@ mod form {
         /// Occurrence number.
         pub(super) occurrence: u32,
         /// The day the rule gave, where there was one.
+        #[serde(default, with = "crate::episode::dates::option")]
         #[cfg_attr(
             any(test, feature = "schema"),
             schemars(with = "Option<crate::schema::strings::Date>")
