@@ -33,6 +33,8 @@ pub(crate) enum Placeholder {
     When(u8),
     /// `{when:session}`: the day of the task's session, said from the task's day.
     WhenSession,
+    /// `{when:event}`: the day of the episode's event, said from the task's day.
+    WhenEvent,
 }
 
 impl Placeholder {
@@ -59,6 +61,7 @@ impl Placeholder {
             Placeholder::Visit(_) => "visit:NAME",
             Placeholder::When(_) => "when:NAME",
             Placeholder::WhenSession => "when:session",
+            Placeholder::WhenEvent => "when:event",
         }
     }
 
@@ -196,6 +199,10 @@ fn write_day(buf: &mut impl std::fmt::Write, day: NaiveDate, from: NaiveDate, wo
         (2, Words::Zh) => Some("后天"),
         (2, Words::ZhHant) => Some("後天"),
         (2, Words::En) => Some("the day after tomorrow"),
+        (-1, Words::Zh | Words::ZhHant) => Some("昨天"),
+        (-1, Words::En) => Some("yesterday"),
+        (-2, Words::Zh | Words::ZhHant) => Some("前天"),
+        (-2, Words::En) => Some("the day before yesterday"),
         _ => None,
     };
     if let Some(r) = relative {
@@ -230,7 +237,15 @@ fn known_list() -> String {
     let names: Vec<String> = Placeholder::ALL
         .iter()
         .map(|p| format!("{{{}}}", p.name()))
-        .chain(["{visit:MILESTONE}", "{when:MILESTONE}", "{when:session}"].map(String::from))
+        .chain(
+            [
+                "{visit:MILESTONE}",
+                "{when:MILESTONE}",
+                "{when:session}",
+                "{when:event}",
+            ]
+            .map(String::from),
+        )
         .collect();
     names.join(", ")
 }
@@ -308,6 +323,7 @@ fn parse(text: &str, milestones: &[&str]) -> Result<Parsed, String> {
                 let found = match (name.strip_prefix(VISIT), name.strip_prefix(WHEN)) {
                     (Some(m), _) => Some(visit(m, milestones, position(i))?),
                     (_, Some("session")) => Some(Placeholder::WhenSession),
+                    (_, Some("event")) => Some(Placeholder::WhenEvent),
                     (_, Some(m)) => match visit(m, milestones, position(i)) {
                         Ok(Placeholder::Visit(k)) => Some(Placeholder::When(k)),
                         Ok(_) => None,
@@ -354,8 +370,9 @@ pub(crate) enum Value<'a> {
     Str(&'a str),
     Number(u32),
     Date(NaiveDate),
-    /// A day said from another in a language: 今天, 明天, 后天 / today, tomorrow, the day
-    /// after tomorrow, else 3月4日 / on 4 March (the year too when it differs).
+    /// A day said from another in a language: 今天, 明天, 后天, 昨天, 前天 / today,
+    /// tomorrow, the day after tomorrow, yesterday, the day before yesterday, else 3月4日
+    /// / on 4 March (the year too when it differs).
     Day(NaiveDate, NaiveDate, Words),
 }
 
@@ -929,7 +946,7 @@ mod tests {
         let err = |t: &str| parse(t, &[]).unwrap_err();
         assert_eq!(
             err("您好{pateint}"),
-            "unknown placeholder {pateint} at character 3: expected one of {patient}, {procedure}, {owner}, {clinic}, {session}, {sessions_left}, {next_session}, {visit:MILESTONE}, {when:MILESTONE}, {when:session} (write {{ and }} for literal braces); did you mean {patient}?"
+            "unknown placeholder {pateint} at character 3: expected one of {patient}, {procedure}, {owner}, {clinic}, {session}, {sessions_left}, {next_session}, {visit:MILESTONE}, {when:MILESTONE}, {when:session}, {when:event} (write {{ and }} for literal braces); did you mean {patient}?"
         );
         assert!(err("{}").starts_with("unknown placeholder {} at character 1:"));
         assert!(err("{ clinic }").ends_with("did you mean {clinic}?"));

@@ -89,6 +89,51 @@ fn a_reminder_moved_earlier_names_the_visits_real_day() {
     );
 }
 
+/// `{when:event}` and the days before the task (audit 67 B1: a thank-you pushed past a
+/// closed day still said "yesterday"). Steps 1, 2 and 3 days after an event of Mon 2 Mar
+/// 2026 say it 昨天 / yesterday, 前天 / the day before yesterday, 3月2日 / on 2 March.
+/// The built-in first-visit thank-you SMS (D+1),
+/// the message system closed on Tue 3 Mar, goes out on Wed 4 Mar: 前天.
+#[test]
+fn when_event_says_the_events_day_from_the_tasks_day() {
+    let rules = rules(
+        r#"{"format": "followup/v1", "id": "r", "name": {"zh": "r", "en": "r"},
+            "applies": {"event": "procedure"}, "defaults": {"channel": "sms"},
+            "steps": [
+              {"id": "d1", "offset": "P1D", "title": {"zh": "t", "en": "t"}, "script": {"zh": "{when:event}", "en": "{when:event}"}},
+              {"id": "d2", "offset": "P2D", "title": {"zh": "t", "en": "t"}, "script": {"zh": "{when:event}", "en": "{when:event}"}},
+              {"id": "d3", "offset": "P3D", "title": {"zh": "t", "en": "t"}, "script": {"zh": "{when:event}", "en": "{when:event}"}}]}"#,
+    );
+    let ep = episode(
+        r#"{"id": "e", "event": "procedure", "at": "2026-03-02T10:00:00", "patient": {"id": "p"}}"#,
+    );
+    let plan = rules.plan(&ep, &Calendar::default()).unwrap();
+    let said = |step: &str| {
+        let s = task(&plan, step).script().unwrap();
+        (s.zh().to_string(), s.en().to_string())
+    };
+    let pair = |a: &str, b: &str| (a.to_string(), b.to_string());
+    assert_eq!(said("d1"), pair("昨天", "yesterday"));
+    assert_eq!(said("d2"), pair("前天", "the day before yesterday"));
+    assert_eq!(said("d3"), pair("3月2日", "on 2 March"));
+
+    let visit = episode(
+        r#"{"id": "v", "event": "consultation", "at": "2026-03-02T10:00:00",
+            "attributes": {"source": "onsite", "outcome": "visited_no_purchase", "visit": "first"},
+            "patient": {"id": "p", "name": "王女士"}}"#,
+    );
+    let closed =
+        Calendar::from_json("c", r#"{"messages": {"closed_dates": ["2026-03-03"]}}"#).unwrap();
+    let plan = builtin().plan(&visit, &closed).unwrap();
+    let sms = task(&plan, "first-visit-sms");
+    assert_eq!(sms.due.to_string(), "2026-03-04");
+    assert!(
+        sms.script().unwrap().zh().contains("感谢您前天光临本院"),
+        "{}",
+        sms.script().unwrap().zh()
+    );
+}
+
 /// A reminder names its own visit when the milestone has several dates (audit 67 A2:
 /// the reminder of the second visit, sent on the day of the first, said "今天", naming
 /// the first). The outpatient of Mon 2 Mar 2026 with dressing changes on Wed 4 and Thu
@@ -747,7 +792,7 @@ fn an_unknown_placeholder_is_a_compile_error_at_its_language() {
     assert_eq!(err.line_column(), Some((3, 43)));
     assert_eq!(
         err.to_string(),
-        "clinic.json: /steps/0/script/en (line 3, column 43): unknown placeholder {name} at character 6: expected one of {patient}, {procedure}, {owner}, {clinic}, {session}, {sessions_left}, {next_session}, {visit:MILESTONE}, {when:MILESTONE}, {when:session} (write {{ and }} for literal braces)"
+        "clinic.json: /steps/0/script/en (line 3, column 43): unknown placeholder {name} at character 6: expected one of {patient}, {procedure}, {owner}, {clinic}, {session}, {sessions_left}, {next_session}, {visit:MILESTONE}, {when:MILESTONE}, {when:session}, {when:event} (write {{ and }} for literal braces)"
     );
 }
 

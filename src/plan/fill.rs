@@ -81,6 +81,8 @@ pub(crate) struct FillValues {
     pub owners: Box<[(Arc<str>, Arc<str>)]>,
     /// The days of the milestones texts name (`{visit:NAME}`), as the plan has them.
     pub visits: Visits,
+    /// The day of the episode's event (`{when:event}`); none for a patient.
+    pub event: Option<NaiveDate>,
 }
 
 /// One day of one milestone of one program, for `{visit:NAME}`: (the ranks of the
@@ -193,6 +195,7 @@ impl FillValues {
             course,
             owners: owners.into(),
             visits: Visits::default(),
+            event: (!episode.id.starts_with("patient:")).then(|| episode.date()),
         }
     }
 
@@ -238,6 +241,7 @@ impl FillValues {
             next_session,
             session_day,
             own,
+            event: self.event,
             visits: Some(&self.visits),
             rank,
             due,
@@ -260,6 +264,8 @@ pub(crate) struct FillContext<'a> {
     /// The milestone the task's step counts from and the task's occurrence (the date's
     /// place among the milestone's dates): the visit it is about.
     pub own: Option<(u8, u32)>,
+    /// The day of the episode's event (`{when:event}`); none for a patient.
+    pub event: Option<NaiveDate>,
     /// The plan's milestone days, the task's rank (its program's steps rank next to
     /// each other) and its day, for `{visit:NAME}`.
     pub visits: Option<&'a Visits>,
@@ -286,6 +292,7 @@ impl<'a> FillContext<'a> {
             Placeholder::Visit(m) => self.visit(m).map(Value::Date),
             Placeholder::When(m) => self.visit(m).map(|d| Value::Day(d, self.due, words)),
             Placeholder::WhenSession => (self.session_day).map(|d| Value::Day(d, self.due, words)),
+            Placeholder::WhenEvent => self.event.map(|d| Value::Day(d, self.due, words)),
         };
         given.unwrap_or_else(|| Value::Str(fallback(p, words)))
     }
@@ -357,6 +364,7 @@ pub(crate) fn fallback(p: Placeholder, words: Words) -> &'static str {
         Placeholder::When(_) | Placeholder::WhenSession => {
             ("约定的日期", "約定的日期", "on the agreed day")
         }
+        Placeholder::WhenEvent => ("那天", "那天", "that day"),
     };
     match words {
         Words::Zh => zh,
