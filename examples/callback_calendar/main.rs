@@ -258,6 +258,31 @@ fn run() -> Result<String, String> {
             _ => {}
         }
     }
+    // One episode id is one episode: two copies that differ (a rebooked surgery sent
+    // with the old one) would mix their tasks and count D+n from either (audit 68); the
+    // same copy twice is planned once.
+    let path =
+        |n: usize| (args.episodes.get(n)).map_or_else(String::new, |p| p.display().to_string());
+    let mut again = vec![false; episodes.len()];
+    for (k, ep) in episodes.iter().enumerate() {
+        let Some(i) = (0..k).find(|&i| episodes.get(i).is_some_and(|e| e.id == ep.id)) else {
+            continue;
+        };
+        if episodes.get(i) != Some(ep) {
+            return Err(format!(
+                "{}: /id: episode {:?} is also in {}, with other values: expected each episode once (send the latest copy of a rebooked event)",
+                path(k),
+                &*ep.id,
+                path(i)
+            ));
+        }
+        if let Some(a) = again.get_mut(k) {
+            *a = true;
+        }
+    }
+    let episodes: Vec<_> = (episodes.into_iter().zip(again))
+        .filter_map(|(e, again)| (!again).then_some(e))
+        .collect();
     let history = match &args.history {
         Some(p) => Some(
             rules
