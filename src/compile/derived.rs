@@ -316,7 +316,9 @@ pub(super) fn retry_rule(r: &RetryDef, at: &str) -> Result<Retry, Located> {
     })
 }
 
-/// The tasks a step's `no_answer` may make after its last unanswered call.
+/// The tasks a step's `no_answer` may make after its last unanswered call; `message`,
+/// the text its rule gives the message to the patient.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn retry_infos(
     retry: &Retry,
     def: &ProgramDef,
@@ -325,6 +327,7 @@ pub(super) fn retry_infos(
     infos: &mut DerivedInfos,
     i: usize,
     from: &str,
+    message: Option<&Text>,
 ) -> Result<(), Located> {
     match retry.then {
         RetryThen::Drop => {}
@@ -368,7 +371,19 @@ pub(super) fn retry_infos(
                         " (calls unanswered: a message instead)",
                     ),
                 ),
-                s.script.clone(),
+                // To the patient: the rule's text, else a call-back request — not the
+                // call's script, which is what staff say (audit 71: "了解顾客目前的状况…"
+                // was sent as the SMS).
+                Some(message.cloned().unwrap_or_else(|| {
+                    fixed(
+                        &s.title,
+                        Tri(
+                            "{patient}您好，这里是{clinic}。我们致电未能联系上您，想了解您的近况。方便时请回电或回复本信息，谢谢！",
+                            "{patient}您好，這裡是{clinic}。我們致電未能聯繫上您，想了解您的近況。方便時請回電或回覆本訊息，謝謝！",
+                            "Dear {patient}, this is {clinic}: we called and could not reach you, and would like to hear how you are. When convenient, please call us back or reply to this message. Thank you!",
+                        ),
+                    )
+                })),
                 i,
                 from,
             )?);

@@ -237,7 +237,28 @@ pub(super) fn compile_step(
         _ => None,
     };
     if let Some(r) = &retry {
-        derived::retry_infos(r, def, s, role, &mut infos, i, from)?;
+        // The message after the last try: the step's rule's, else the program default's
+        // (whichever gave the rule).
+        let message = match (&s.no_answer, &d.no_answer) {
+            (Some(r), _) => r.message.as_ref().map(|m| (m, at("no_answer/message"))),
+            (None, Some(r)) => {
+                (r.message.as_ref()).map(|m| (m, "/defaults/no_answer/message".into()))
+            }
+            _ => None,
+        };
+        if let Some((m, here)) = &message {
+            check_text(m, here)?;
+        }
+        derived::retry_infos(
+            r,
+            def,
+            s,
+            role,
+            &mut infos,
+            i,
+            from,
+            message.map(|(m, _)| m),
+        )?;
     }
     let escalate_after = match (&s.escalate_after, &d.escalate_after) {
         (Some(e), _) => Some(derived::escalate_after(e, &at("escalate_after"), limits)?),

@@ -307,6 +307,11 @@ pub struct RetryDef {
         schemars(with = "crate::schema::strings::RetryThen")
     )]
     pub then: String,
+    /// The message `"sms"` or `"wechat"` sends the patient, a template as a script is;
+    /// default: we called and could not reach you, please call back (a call's script is
+    /// what staff say, not a text to send).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<Text>,
 }
 
 impl crate::json::Expected for RetryDef {

@@ -43,9 +43,20 @@ fn the_day_1_call_after_surgery_is_tried_three_times_then_messaged() {
             format!("{id}/message 2026-03-04 11:15-18:00 sms customer_service"),
         ]
     );
-    // The message carries the call's script, as the clinic would text it.
+    // The message asks the patient to call back: the call's script is what staff say
+    // ("告知切口处勿沾水…"), not a text to send (audit 71 A1). No name or clinic given:
+    // the fallback words.
     let message = task(&p, &format!("{id}/message"));
-    assert_eq!(message.script(), task(&p, id).script());
+    let script = message.script().unwrap();
+    assert_eq!(
+        script.zh(),
+        "顾客您好，这里是本院。我们致电未能联系上您，想了解您的近况。方便时请回电或回复本信息，谢谢！"
+    );
+    assert_eq!(
+        script.en(),
+        "Dear customer, this is our clinic: we called and could not reach you, and would like to hear how you are. When convenient, please call us back or reply to this message. Thank you!"
+    );
+    assert_ne!(message.script(), task(&p, id).script());
     assert_eq!(
         message.title().en(),
         "Day-1 aftercare call (calls unanswered: a message instead)"
@@ -371,4 +382,45 @@ fn a_retry_takes_the_first_free_part_after_its_time() {
             "complaint/first-call/k/0/overdue 2026-03-11 09:00-18:00 internal supervisor",
         ]
     );
+}
+
+/// A rule's own message after the last unanswered call (`no_answer.message`), a template
+/// as a script is: a one-call program tried twice, then `{patient}` gets it by SMS.
+#[test]
+fn no_answer_message_is_the_rules_text() {
+    let rules = crate::support::one_program(
+        "m",
+        r#""applies": {"event": "procedure"},
+        "steps": [{"id": "call", "offset": "P1D", "title": {"zh": "c", "en": "c"},
+            "script": {"zh": "问候", "en": "Ask"},
+            "no_answer": {"retry_after": "PT2H", "max_attempts": 2, "then": "sms",
+                          "message": {"zh": "{patient}您好，请回电。", "en": "Dear {patient}, please call us back."}}}]"#,
+    );
+    let ep = crate::support::episode(
+        r#"{"id": "e", "event": "procedure", "at": "2026-03-02T10:00", "patient": {"id": "p", "name": "王女士"}}"#,
+    );
+    let h = history(
+        r#"{"outcomes": [
+        {"task": "m/call/e/0", "outcome": "no_answer", "at": "2026-03-03T09:00"},
+        {"task": "m/call/e/0/attempt-2", "outcome": "no_answer", "at": "2026-03-03T11:00"}]}"#,
+    );
+    let p = rules.plan_with(&ep, &h, &Calendar::default()).unwrap();
+    let message = task(&p, "m/call/e/0/message");
+    assert_eq!(message.script().unwrap().zh(), "王女士您好，请回电。");
+    assert_eq!(
+        message.script().unwrap().en(),
+        "Dear 王女士, please call us back."
+    );
+    // A control character in it is refused where it is, as in any text.
+    let err = followup::rules::RuleSet::builder()
+        .source(
+            "m.json",
+            r#"{"format": "followup/v1", "id": "m", "name": {"zh": "m", "en": "m"}, "applies": {"event": "procedure"},
+            "steps": [{"id": "call", "offset": "P1D", "title": {"zh": "c", "en": "c"},
+            "no_answer": {"retry_after": "PT2H", "max_attempts": 2, "then": "sms",
+                          "message": {"zh": "请回电\u0007", "en": "Call us"}}}]}"#,
+        )
+        .build()
+        .unwrap_err();
+    assert_eq!(err.pointer(), "/steps/0/no_answer/message/zh");
 }
