@@ -202,6 +202,15 @@ impl Planner<'_> {
             );
             return Ok(None);
         };
+        // On a later day, the first part of its window the quiet and rest hours leave
+        // free, as on its own day (audit 70: 13:00-18:00, the longer part, skipped the
+        // morning).
+        let mut placed = placed;
+        if placed.0 != t.date()
+            && let Some(w) = self.first_free_after(step, placed.0, chrono::NaiveTime::MIN)
+        {
+            placed.1 = w;
+        }
         if expires.is_some_and(|e| placed.0 > e) {
             self.dropped(
                 step,
@@ -286,7 +295,16 @@ impl Planner<'_> {
                     self.dropped(step, base, derived, reason, detail, Some(at.date()));
                     return Ok(());
                 }
-                let expires = shift::add_days(placed.0, MESSAGE_EXPIRES_DAYS);
+                // Worth sending while the call was worth making, at most (audit 70: the
+                // message of a reminder call outlived the visit it announced).
+                let call_expires = self.plan.tasks.get(base).and_then(|t| t.expires);
+                if call_expires.is_some_and(|e| placed.0 > e) {
+                    let reason = DropReason::Expired;
+                    self.dropped(step, base, derived, reason, None, Some(at.date()));
+                    return Ok(());
+                }
+                let expires = shift::add_days(placed.0, MESSAGE_EXPIRES_DAYS)
+                    .map(|e| call_expires.map_or(e, |c| e.min(c)));
                 if let Some(t) = self.derived_task(
                     base,
                     info,

@@ -424,3 +424,66 @@ fn no_answer_message_is_the_rules_text() {
         .unwrap_err();
     assert_eq!(err.pointer(), "/steps/0/no_answer/message/zh");
 }
+
+/// A retry on a later day takes the first free part of its window too (audit 70 A2): a
+/// complaint logged Wed 6 May 2026 at 16:30, a lunch break of 12:30-13:00; unanswered at
+/// 16:40, the retry at 18:40 finds nothing of the day window left: the next day, from
+/// 09:00, 09:00-12:30 — it was 13:00-18:00, the longer part.
+#[test]
+fn a_retry_on_the_next_day_takes_the_morning() {
+    let ep = crate::support::episode(
+        r#"{"id": "k", "event": "complaint", "at": "2026-05-06T16:30", "attributes": {"severity": "normal"},
+            "patient": {"id": "p"}}"#,
+    );
+    let lunch = Calendar::from_json(
+        "c",
+        r#"{"quiet_hours": [{"start": "12:30", "end": "13:00"}]}"#,
+    )
+    .unwrap();
+    let h = history(
+        r#"{"outcomes": [{"task": "complaint/first-call/k/0", "outcome": "no_answer", "at": "2026-05-06T16:40"}]}"#,
+    );
+    let p = builtin().plan_with(&ep, &h, &lunch).unwrap();
+    let attempt = task(&p, "complaint/first-call/k/0/attempt-2");
+    assert_eq!(
+        format!("{} {}", attempt.due, attempt.window),
+        "2026-05-07 09:00-12:30"
+    );
+}
+
+/// The message after the last unanswered try is worth sending while the call was, at
+/// most (audit 70 A1): a reminder call the day before a review visit on Fri 10 Apr 2026,
+/// worth making until the day before the visit (`expires: P0D`), tried
+/// twice on Thu 9 Apr: its message goes out that day and expires with the call, on 9 Apr
+/// — it lasted until 12 Apr, past the visit it announced.
+#[test]
+fn the_message_after_a_reminder_call_expires_with_it() {
+    let rules = crate::support::one_program(
+        "rv",
+        r#""applies": {"event": "procedure"}, "milestones": {"review_visit": null},
+        "steps": [{"id": "rv-call", "from": "review_visit", "offset": "-P1D", "expires": "P0D",
+            "title": {"zh": "r", "en": "r"},
+            "no_answer": {"retry_after": "PT2H", "max_attempts": 2, "then": "sms"}}]"#,
+    );
+    let ep = crate::support::episode(
+        r#"{"id": "w", "event": "procedure", "at": "2026-04-01T10:00", "patient": {"id": "p"},
+            "milestones": {"review_visit": "2026-04-10"}}"#,
+    );
+    let h = history(
+        r#"{"outcomes": [
+        {"task": "rv/rv-call/w/0", "outcome": "no_answer", "at": "2026-04-09T10:00"},
+        {"task": "rv/rv-call/w/0/attempt-2", "outcome": "no_answer", "at": "2026-04-09T12:00"}]}"#,
+    );
+    let p = rules.plan_with(&ep, &h, &Calendar::default()).unwrap();
+    let call = task(&p, "rv/rv-call/w/0");
+    assert_eq!(
+        call.expires.map(|d| d.to_string()).as_deref(),
+        Some("2026-04-09")
+    );
+    let message = task(&p, "rv/rv-call/w/0/message");
+    assert_eq!(message.due.to_string(), "2026-04-09");
+    assert_eq!(
+        message.expires.map(|d| d.to_string()).as_deref(),
+        Some("2026-04-09")
+    );
+}
