@@ -280,6 +280,24 @@ fn visit(name: &str, milestones: &[&str], position: usize) -> Result<Placeholder
     }
 }
 
+/// The error for `{when:NAME}` naming nothing it can: `event`, `session` or one of the
+/// program's milestones, with the nearest (audit 70: only the milestones were listed).
+fn unknown_when(name: &str, milestones: &[&str], position: usize) -> String {
+    let mut known = vec!["event", "session"];
+    known.extend(milestones.iter().copied());
+    let near = crate::vocabulary::nearest(name.trim(), &known)
+        .map(|n| format!("; did you mean {{when:{n}}}?"))
+        .unwrap_or_default();
+    let named = match milestones {
+        [] => String::new(),
+        _ => format!(
+            " or one of the program's milestones ({})",
+            milestones.join(", ")
+        ),
+    };
+    format!("unknown day {{when:{name}}} at character {position}: expected {{when:event}}, {{when:session}}{named}{near}")
+}
+
 /// Cuts `text` into literals and placeholders (`{visit:NAME}` naming one of
 /// `milestones`); the error says what was expected.
 fn parse(text: &str, milestones: &[&str]) -> Result<Parsed, String> {
@@ -327,7 +345,7 @@ fn parse(text: &str, milestones: &[&str]) -> Result<Parsed, String> {
                     (_, Some(m)) => match visit(m, milestones, position(i)) {
                         Ok(Placeholder::Visit(k)) => Some(Placeholder::When(k)),
                         Ok(_) => None,
-                        Err(e) => return Err(e.replace("{visit:", "{when:")),
+                        Err(_) => return Err(unknown_when(m, milestones, position(i))),
                     },
                     _ => Placeholder::ALL.into_iter().find(|p| p.name() == name),
                 };

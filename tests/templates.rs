@@ -988,7 +988,8 @@ fn visit_names_the_milestone_day_next_to_the_task() {
     );
     // {when:NAME} names a milestone as {visit:NAME} does; {when:session} needs a session.
     for (script, tail) in [
-        ("{when:sutre_removal}拆线", "unknown milestone {when:sutre_removal} at character 1: expected one of the program's milestones (suture_removal); did you mean {when:suture_removal}?"),
+        ("{when:sutre_removal}拆线", "unknown day {when:sutre_removal} at character 1: expected {when:event}, {when:session} or one of the program's milestones (suture_removal); did you mean {when:suture_removal}?"),
+        ("{when:evnet}拆线", "unknown day {when:evnet} at character 1: expected {when:event}, {when:session} or one of the program's milestones (suture_removal); did you mean {when:event}?"),
         ("{when:session}拆线", "placeholder {when:session} needs a course session, and this step counts from \"event\": expected it only in steps from each_session, before_each_upcoming_session, one_session_left, course_end"),
     ] {
         let err = RuleSet::builder()
