@@ -392,7 +392,9 @@ impl View<'_> {
         out.push('\n');
         if self.script {
             for r in &c.reasons {
-                let Some(script) = r.task.script() else {
+                // Said on the contact's day: a cap may have moved it (its task keeps
+                // the rules' day).
+                let Some(script) = r.task.script_on(c.date) else {
                     continue;
                 };
                 let label = if c.reasons.len() > 1 {

@@ -471,6 +471,26 @@ impl Task {
         }
     }
 
+    /// The script as said on `day` rather than on the task's `due` day: a day a text
+    /// names in words (`{when:NAME}`: 明天, 昨天… / tomorrow, yesterday…) is counted from
+    /// `day`. For a contact that a frequency cap moved ([`crate::replan::ContactReason`]),
+    /// whose task keeps the day the rules gave: `reason.task.script_on(contact.date)`
+    /// (audit 71: a confirmation moved a day later still said 昨天).
+    pub fn script_on(&self, day: NaiveDate) -> Option<Cow<'_, Text>> {
+        if let Some(f) = &self.filled {
+            return f.script.as_ref().map(Cow::Borrowed);
+        }
+        let info = self.info();
+        match info.templates.as_deref() {
+            Some(t) if t.script.is_some() => {
+                let mut context = self.context(t);
+                context.due = day;
+                context.script(t, info).map(Cow::Owned)
+            }
+            _ => info.script.as_ref().map(Cow::Borrowed),
+        }
+    }
+
     /// For an SMS with a script: how many segments the script takes in the language
     /// `tag` (with the fallback of [`Text::get_tag`]), counted by
     /// [`crate::plan::sms_segments`]. `None` for other channels and SMS without a script.

@@ -57,7 +57,8 @@ pub struct Contact {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ContactReason {
-    /// The task as planned: `due` is still the day the rules gave.
+    /// The task as planned: `due` is still the day the rules gave. Its script as said on
+    /// the contact's day: [`Task::script_on`]`(contact.date)`.
     pub task: Task,
     /// Its priority class under the policy.
     pub class: PriorityClass,

@@ -134,7 +134,16 @@ fn three_messages_in_a_week_with_a_cap_of_two_move_the_least_urgent_one_within_i
         .unwrap();
     assert_eq!(moved.moved_from(), Some(date("2026-03-10")));
     assert_eq!(moved.reasons[0].task.due, date("2026-03-10")); // the task keeps its day
-                                                               // Without caps nothing moves.
+                                                               // Said on the contact's day, the suture removal of 9 March is the day before
+                                                               // yesterday (audit 71 A2: 昨天, as on the rules' day).
+    let said = |day| {
+        let task = &moved.reasons[0].task;
+        let zh = task.script_on(day).unwrap().zh().to_string();
+        zh.split('，').nth(1).unwrap_or_default().to_string()
+    };
+    assert_eq!(said(moved.date), "前天已顺利拆线");
+    assert_eq!(said(date("2026-03-10")), "昨天已顺利拆线");
+    // Without caps nothing moves.
     let free = ContactPolicy {
         caps: Vec::new(),
         ..ContactPolicy::default()
