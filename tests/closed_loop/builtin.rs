@@ -349,6 +349,22 @@ fn the_second_follow_up_waits_for_a_first_call_agreed_later() {
     assert_eq!(second("{}"), ("2026-03-14..2026-04-09".into(), None));
 }
 
+/// A normal complaint logged at `at`, planned with `outcomes` on a calendar whose clinic
+/// rests 12:30-13:00 (a lunch break).
+fn complaint_at_lunch_clinic(at: &str, outcomes: &str) -> Plan {
+    let ep = crate::support::episode(&format!(
+        r#"{{"id": "k", "event": "complaint", "at": "{at}", "attributes": {{"severity": "normal"}},
+            "patient": {{"id": "p"}}}}"#
+    ));
+    let lunch = Calendar::from_json(
+        "c",
+        r#"{"quiet_hours": [{"start": "12:30", "end": "13:00"}]}"#,
+    )
+    .unwrap();
+    let h = history(&format!(r#"{{"outcomes": [{outcomes}]}}"#));
+    builtin().plan_with(&ep, &h, &lunch).unwrap()
+}
+
 /// A retry is made as soon as it may be (audit 67 A3): a complaint logged Tue 10 Mar 2026
 /// at 08:00 in a clinic with a lunch break of 12:30-13:00 is called 09:00-12:30 (the
 /// first free part after the event); unanswered at 09:00, its second try is due two
@@ -356,21 +372,11 @@ fn the_second_follow_up_waits_for_a_first_call_agreed_later() {
 /// again at 12:20, the third try (14:20) is in the afternoon, 14:20-18:00.
 #[test]
 fn a_retry_takes_the_first_free_part_after_its_time() {
-    let ep = crate::support::episode(
-        r#"{"id": "k", "event": "complaint", "at": "2026-03-10T08:00", "attributes": {"severity": "normal"},
-            "patient": {"id": "p"}}"#,
+    let p = complaint_at_lunch_clinic(
+        "2026-03-10T08:00",
+        r#"{"task": "complaint/first-call/k/0", "outcome": "no_answer", "at": "2026-03-10T09:00"},
+        {"task": "complaint/first-call/k/0/attempt-2", "outcome": "no_answer", "at": "2026-03-10T12:20"}"#,
     );
-    let lunch = Calendar::from_json(
-        "c",
-        r#"{"quiet_hours": [{"start": "12:30", "end": "13:00"}]}"#,
-    )
-    .unwrap();
-    let history = history(
-        r#"{"outcomes": [
-        {"task": "complaint/first-call/k/0", "outcome": "no_answer", "at": "2026-03-10T09:00"},
-        {"task": "complaint/first-call/k/0/attempt-2", "outcome": "no_answer", "at": "2026-03-10T12:20"}]}"#,
-    );
-    let p = builtin().plan_with(&ep, &history, &lunch).unwrap();
     assert_eq!(
         id_lines(&p, |t| t.step() == "first-call"),
         [
@@ -431,19 +437,10 @@ fn no_answer_message_is_the_rules_text() {
 /// 09:00, 09:00-12:30 — it was 13:00-18:00, the longer part.
 #[test]
 fn a_retry_on_the_next_day_takes_the_morning() {
-    let ep = crate::support::episode(
-        r#"{"id": "k", "event": "complaint", "at": "2026-05-06T16:30", "attributes": {"severity": "normal"},
-            "patient": {"id": "p"}}"#,
+    let p = complaint_at_lunch_clinic(
+        "2026-05-06T16:30",
+        r#"{"task": "complaint/first-call/k/0", "outcome": "no_answer", "at": "2026-05-06T16:40"}"#,
     );
-    let lunch = Calendar::from_json(
-        "c",
-        r#"{"quiet_hours": [{"start": "12:30", "end": "13:00"}]}"#,
-    )
-    .unwrap();
-    let h = history(
-        r#"{"outcomes": [{"task": "complaint/first-call/k/0", "outcome": "no_answer", "at": "2026-05-06T16:40"}]}"#,
-    );
-    let p = builtin().plan_with(&ep, &h, &lunch).unwrap();
     let attempt = task(&p, "complaint/first-call/k/0/attempt-2");
     assert_eq!(
         format!("{} {}", attempt.due, attempt.window),
