@@ -246,8 +246,12 @@ pub(super) fn compile_step(
             }
             _ => None,
         };
+        // Checked where it is written: compiled again as the message's script, an
+        // error would name the step's script (audit 72).
         if let Some((m, here)) = &message {
             check_text(m, here)?;
+            let session = crate::template::SessionFrom::of_anchor(from);
+            crate::template::compile(m, here, session, from, &milestones)?;
         }
         derived::retry_infos(
             r,

@@ -295,16 +295,18 @@ impl Planner<'_> {
                     self.dropped(step, base, derived, reason, detail, Some(at.date()));
                     return Ok(());
                 }
-                // Worth sending while the call was worth making, at most (audit 70: the
-                // message of a reminder call outlived the visit it announced).
+                // Worth sending 3 days from the last try, and while the call was worth
+                // making, at most (audit 70: the message of a reminder call outlived the
+                // visit it announced; audit 72: a closure of the message system moved it
+                // five days on, and its 3 days counted from there).
                 let call_expires = self.plan.tasks.get(base).and_then(|t| t.expires);
-                if call_expires.is_some_and(|e| placed.0 > e) {
+                let expires = shift::add_days(at.date(), MESSAGE_EXPIRES_DAYS)
+                    .map(|e| call_expires.map_or(e, |c| e.min(c)));
+                if expires.is_some_and(|e| placed.0 > e) {
                     let reason = DropReason::Expired;
                     self.dropped(step, base, derived, reason, None, Some(at.date()));
                     return Ok(());
                 }
-                let expires = shift::add_days(placed.0, MESSAGE_EXPIRES_DAYS)
-                    .map(|e| call_expires.map_or(e, |c| e.min(c)));
                 if let Some(t) = self.derived_task(
                     base,
                     info,

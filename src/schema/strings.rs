@@ -182,7 +182,8 @@ impl JsonSchema for DayKind {
 
 shapes! {
     /// What follows the last unanswered call of a `no_answer` rule: `sms` or `wechat` (the
-    /// step's script as a message), `escalate` (a supervisor's task) or `drop`.
+    /// rule's `message` to the patient, by default a request to call back), `escalate` (a
+    /// supervisor's task) or `drop`.
     RetryThen => json!({"type": "string", "enum": ["sms", "wechat", "drop", "escalate"]});
     /// The channels a clinic notice can use: a notice is a message or a call.
     NoticeChannel => json!({"type": "string", "enum": ["sms", "wechat", "phone", "mail"]});

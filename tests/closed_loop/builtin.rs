@@ -484,3 +484,75 @@ fn the_message_after_a_reminder_call_expires_with_it() {
         Some("2026-04-09")
     );
 }
+
+/// Audit 72: the message after the last try is worth sending 3 days from that try, not
+/// from the day a closure moved it to; and a wrong placeholder in `no_answer.message`
+/// is named where it is written. A call on Tue 3 Mar 2026 tried at 10:00 and 14:20,
+/// the message system closed 3-7 March: the message would go out on Sun 8 March, past
+/// its 3 days (to Fri 6 March): dropped `expired`. Closed on 3 March only: sent on
+/// Wed 4 March, worth sending until the 6th.
+#[test]
+fn the_message_after_the_last_try_counts_its_days_from_the_try() {
+    let rules = crate::support::one_program(
+        "m",
+        r#""applies": {"event": "procedure"},
+        "steps": [{"id": "call", "offset": "P1D", "title": {"zh": "c", "en": "c"},
+            "no_answer": {"retry_after": "PT2H", "max_attempts": 2, "then": "sms"}}]"#,
+    );
+    let ep = crate::support::episode(
+        r#"{"id": "e", "event": "procedure", "at": "2026-03-02T10:00", "patient": {"id": "p"}}"#,
+    );
+    let h = history(
+        r#"{"outcomes": [
+        {"task": "m/call/e/0", "outcome": "no_answer", "at": "2026-03-03T10:00"},
+        {"task": "m/call/e/0/attempt-2", "outcome": "no_answer", "at": "2026-03-03T14:20"}]}"#,
+    );
+    let closed = |dates: &str| {
+        Calendar::from_json(
+            "c",
+            &format!(r#"{{"messages": {{"closed_dates": [{dates}]}}}}"#),
+        )
+        .unwrap()
+    };
+    let week = r#""2026-03-03", "2026-03-04", "2026-03-05", "2026-03-06", "2026-03-07""#;
+    let p = rules.plan_with(&ep, &h, &closed(week)).unwrap();
+    assert!(
+        p.tasks.iter().all(|t| !t.id().ends_with("/message")),
+        "{:?}",
+        id_lines(&p, |_| true)
+    );
+    assert!(
+        dropped(&p)
+            .iter()
+            .any(|d| d.starts_with("m/call/e/0/message expired")),
+        "{:?}",
+        dropped(&p)
+    );
+    let p = rules
+        .plan_with(&ep, &h, &closed(r#""2026-03-03""#))
+        .unwrap();
+    let message = task(&p, "m/call/e/0/message");
+    assert_eq!(message.due.to_string(), "2026-03-04");
+    assert_eq!(
+        message.expires.map(|d| d.to_string()).as_deref(),
+        Some("2026-03-06")
+    );
+
+    let err = followup::rules::RuleSet::builder()
+        .source(
+            "m.json",
+            r#"{"format": "followup/v1", "id": "m", "name": {"zh": "m", "en": "m"}, "applies": {"event": "procedure"},
+            "milestones": {"visit": null},
+            "steps": [{"id": "call", "from": "visit", "offset": "-P1D", "title": {"zh": "c", "en": "c"},
+            "script": {"zh": "提醒", "en": "Remind"},
+            "no_answer": {"retry_after": "PT2H", "max_attempts": 2, "then": "sms",
+                          "message": {"zh": "{when:vist}请来院", "en": "Come in"}}}]}"#,
+        )
+        .build()
+        .unwrap_err();
+    assert_eq!(err.pointer(), "/steps/0/no_answer/message/zh");
+    assert!(
+        err.to_string().contains("did you mean {when:visit}?"),
+        "{err}"
+    );
+}
