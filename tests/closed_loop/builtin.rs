@@ -390,6 +390,15 @@ fn a_retry_takes_the_first_free_part_after_its_time() {
     );
 }
 
+/// Two unanswered tries of the call `call` (its id) on `day`, at the two times.
+fn tried_twice(call: &str, day: &str, (first, second): (&str, &str)) -> followup::history::History {
+    history(&format!(
+        r#"{{"outcomes": [
+        {{"task": "{call}", "outcome": "no_answer", "at": "{day}T{first}"}},
+        {{"task": "{call}/attempt-2", "outcome": "no_answer", "at": "{day}T{second}"}}]}}"#
+    ))
+}
+
 /// A rule's own message after the last unanswered call (`no_answer.message`), a template
 /// as a script is: a one-call program tried twice, then `{patient}` gets it by SMS.
 #[test]
@@ -405,11 +414,7 @@ fn no_answer_message_is_the_rules_text() {
     let ep = crate::support::episode(
         r#"{"id": "e", "event": "procedure", "at": "2026-03-02T10:00", "patient": {"id": "p", "name": "王女士"}}"#,
     );
-    let h = history(
-        r#"{"outcomes": [
-        {"task": "m/call/e/0", "outcome": "no_answer", "at": "2026-03-03T09:00"},
-        {"task": "m/call/e/0/attempt-2", "outcome": "no_answer", "at": "2026-03-03T11:00"}]}"#,
-    );
+    let h = tried_twice("m/call/e/0", "2026-03-03", ("09:00", "11:00"));
     let p = rules.plan_with(&ep, &h, &Calendar::default()).unwrap();
     let message = task(&p, "m/call/e/0/message");
     assert_eq!(message.script().unwrap().zh(), "王女士您好，请回电。");
@@ -466,11 +471,7 @@ fn the_message_after_a_reminder_call_expires_with_it() {
         r#"{"id": "w", "event": "procedure", "at": "2026-04-01T10:00", "patient": {"id": "p"},
             "milestones": {"review_visit": "2026-04-10"}}"#,
     );
-    let h = history(
-        r#"{"outcomes": [
-        {"task": "rv/rv-call/w/0", "outcome": "no_answer", "at": "2026-04-09T10:00"},
-        {"task": "rv/rv-call/w/0/attempt-2", "outcome": "no_answer", "at": "2026-04-09T12:00"}]}"#,
-    );
+    let h = tried_twice("rv/rv-call/w/0", "2026-04-09", ("10:00", "12:00"));
     let p = rules.plan_with(&ep, &h, &Calendar::default()).unwrap();
     let call = task(&p, "rv/rv-call/w/0");
     assert_eq!(
@@ -502,11 +503,7 @@ fn the_message_after_the_last_try_counts_its_days_from_the_try() {
     let ep = crate::support::episode(
         r#"{"id": "e", "event": "procedure", "at": "2026-03-02T10:00", "patient": {"id": "p"}}"#,
     );
-    let h = history(
-        r#"{"outcomes": [
-        {"task": "m/call/e/0", "outcome": "no_answer", "at": "2026-03-03T10:00"},
-        {"task": "m/call/e/0/attempt-2", "outcome": "no_answer", "at": "2026-03-03T14:20"}]}"#,
-    );
+    let h = tried_twice("m/call/e/0", "2026-03-03", ("10:00", "14:20"));
     let closed = |dates: &str| {
         Calendar::from_json(
             "c",
