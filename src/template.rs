@@ -688,6 +688,23 @@ pub(crate) struct StepTemplates {
     pub own: Option<u8>,
 }
 
+impl StepTemplates {
+    /// `"title"` or `"script"`, the first of the step's texts that says `{when:event}`.
+    pub(crate) fn naming_the_event(&self) -> Option<&'static str> {
+        let names = |t: &Option<TextTemplate>| {
+            t.as_ref()
+                .is_some_and(|t| t.placeholders().any(|p| p == Placeholder::WhenEvent))
+        };
+        if names(&self.title) {
+            Some("title")
+        } else if names(&self.script) {
+            Some("script")
+        } else {
+            None
+        }
+    }
+}
+
 /// A step that repeats from each date of its milestone numbers its occurrences past the
 /// dates: its texts name the milestone's day as any other step's do.
 pub(crate) fn no_own_visit_if(repeats: bool, texts: &mut StepTexts) {

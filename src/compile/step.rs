@@ -217,6 +217,15 @@ pub(super) fn compile_step(
         &milestones,
     )?;
     crate::template::no_own_visit_if(s.repeat.is_some(), &mut texts);
+    // A patient has no event to name (audit 72: "那天生日快乐").
+    if def.scope == crate::model::Scope::Patient
+        && let Some(field) = texts.templates.as_ref().and_then(|t| t.naming_the_event())
+    {
+        return Err(Located::new(
+            at(field),
+            "{when:event} names the day of an episode's event, and a patient-level programme has none: expected another placeholder, or none",
+        ));
+    }
     let role = s
         .role
         .or(d.role)
@@ -249,6 +258,13 @@ pub(super) fn compile_step(
         // Checked where it is written: compiled again as the message's script, an
         // error would name the step's script (audit 72).
         if let Some((m, here)) = &message {
+            // Sent by a message only (audit 72: accepted with "drop", never sent).
+            if !matches!(r.then, super::program::RetryThen::Message(_)) {
+                return Err(Located::new(
+                    here.clone(),
+                    "a \"message\" is sent after the last unanswered call only when \"then\" is \"sms\" or \"wechat\": expected one of them, or no \"message\"",
+                ));
+            }
             check_text(m, here)?;
             let session = crate::template::SessionFrom::of_anchor(from);
             crate::template::compile(m, here, session, from, &milestones)?;

@@ -553,3 +553,40 @@ fn the_message_after_the_last_try_counts_its_days_from_the_try() {
         "{err}"
     );
 }
+
+/// Audit 72 F3, F4: a `message` that nothing would send (with `then: drop`) is refused
+/// where it is written, and so is `{when:event}` in a patient-level programme, whose
+/// patient has no event ("那天生日快乐").
+#[test]
+fn a_message_never_sent_and_an_event_a_patient_lacks_are_refused() {
+    let build = |text: &str| {
+        followup::rules::RuleSet::builder()
+            .source("m.json", text)
+            .build()
+            .unwrap_err()
+    };
+    let err = build(
+        r#"{"format": "followup/v1", "id": "m", "name": {"zh": "m", "en": "m"}, "applies": {"event": "procedure"},
+        "steps": [{"id": "call", "offset": "P1D", "title": {"zh": "c", "en": "c"},
+            "no_answer": {"retry_after": "PT2H", "max_attempts": 2, "then": "drop",
+                          "message": {"zh": "请回电", "en": "Call us"}}}]}"#,
+    );
+    assert_eq!(err.pointer(), "/steps/0/no_answer/message");
+    assert!(
+        err.to_string()
+            .contains("only when \"then\" is \"sms\" or \"wechat\""),
+        "{err}"
+    );
+    let err = build(
+        r#"{"format": "followup/v1", "id": "g", "name": {"zh": "g", "en": "g"}, "scope": "patient",
+        "applies": {}, "defaults": {"channel": "sms"},
+        "steps": [{"id": "hello", "from": "birthday", "title": {"zh": "g", "en": "g"},
+            "script": {"zh": "{when:event}生日快乐", "en": "Happy birthday"}}]}"#,
+    );
+    assert_eq!(err.pointer(), "/steps/0/script");
+    assert!(
+        err.to_string()
+            .contains("a patient-level programme has none"),
+        "{err}"
+    );
+}
