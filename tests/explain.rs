@@ -27,9 +27,7 @@ fn explaining_plans_as_planning_does_and_explains_everything_once() {
     files.sort();
     for cal in [Calendar::default(), Calendar::china(2026).unwrap()] {
         for f in &files {
-            let ep = rules
-                .read_episode("ep", &std::fs::read_to_string(f).unwrap())
-                .unwrap();
+            let ep = crate::support::read(&rules, &std::fs::read_to_string(f).unwrap());
             let x = rules.explain(&ep, None, &cal).unwrap();
             assert_eq!(x.plan, rules.plan(&ep, &cal).unwrap(), "{}", f.display());
             let mut ids: Vec<String> = (x.plan.tasks.iter().map(|t| t.id()))
@@ -55,12 +53,10 @@ fn explaining_plans_as_planning_does_and_explains_everything_once() {
 #[test]
 fn the_spring_festival_explained() {
     let rules = builtin();
-    let ep = rules
-        .read_episode(
-            "ep",
-            include_str!("../examples/episodes/before-spring-festival.json"),
-        )
-        .unwrap();
+    let ep = crate::support::read(
+        &rules,
+        include_str!("../examples/episodes/before-spring-festival.json"),
+    );
     let x = rules
         .explain(&ep, None, &Calendar::china(2026).unwrap())
         .unwrap();
@@ -146,13 +142,11 @@ fn what_the_history_did_is_explained() {
 #[test]
 fn a_move_back_and_the_event_bound_are_explained() {
     let rules = builtin();
-    let lead = rules
-        .read_episode(
-            "ep",
-            r#"{"id": "ep-1", "event": "consultation", "at": "2026-02-12T10:00:00",
+    let lead = crate::support::read(
+        &rules,
+        r#"{"id": "ep-1", "event": "consultation", "at": "2026-02-12T10:00:00",
                 "patient": {"id": "p-1"}, "attributes": {"source": "online", "outcome": "not_booked"}}"#,
-        )
-        .unwrap();
+    );
     let cal = Calendar::china(2026).unwrap();
     let x = rules.explain(&lead, None, &cal).unwrap();
     assert_eq!(
@@ -160,16 +154,14 @@ fn a_move_back_and_the_event_bound_are_explained() {
         "2026-02-15 (Sun): a public holiday (Spring Festival) (holiday): next_open_day gives 2026-02-14 (Sat), an earlier day: the first later day that works, 2026-02-24 (Tue), is past the day it expires (2026-02-22 (Sun))"
     );
     let surgery = |review: &str| {
-        let ep = rules
-            .read_episode(
-                "ep",
-                &format!(
-                    r#"{{"id": "ep-2", "event": "procedure", "at": "2026-03-02T10:00:00",
+        let ep = crate::support::read(
+            &rules,
+            &format!(
+                r#"{{"id": "ep-2", "event": "procedure", "at": "2026-03-02T10:00:00",
                         "patient": {{"id": "p-2"}}, "milestones": {{"review_visit": "{review}"}},
                         "attributes": {{"category": "plastic", "setting": "outpatient"}}}}"#
-                ),
-            )
-            .unwrap();
+            ),
+        );
         rules.explain(&ep, None, &Calendar::default()).unwrap()
     };
     let id = "plastic-aftercare/review-reminder/ep-2/0";
@@ -203,12 +195,10 @@ fn a_move_back_and_the_event_bound_are_explained() {
 #[test]
 fn the_reason_given_for_a_move_or_a_drop_is_the_one_that_decided() {
     let ep = |rules: &followup::rules::RuleSet| {
-        rules
-            .read_episode(
-                "ep",
-                r#"{"id": "e", "event": "procedure", "at": "2026-03-02T10:00:00", "patient": {"id": "p"}}"#,
-            )
-            .unwrap()
+        crate::support::read(
+            rules,
+            r#"{"id": "e", "event": "procedure", "at": "2026-03-02T10:00:00", "patient": {"id": "p"}}"#,
+        )
     };
     let rules = crate::support::one_program(
         "t",

@@ -259,15 +259,13 @@ fn ics_of_every_sample_parses_with_one_vtodo_per_task_uid_the_task_id() {
 fn two_patients_with_one_episode_id_both_export_their_tasks() {
     let rules = builtin();
     let plan = |patient: &str| {
-        let ep = rules
-            .read_episode(
-                "ep",
-                &format!(
-                    r#"{{"id": "ep-1", "event": "procedure", "at": "2026-03-02T10:00",
+        let ep = crate::support::read(
+            &rules,
+            &format!(
+                r#"{{"id": "ep-1", "event": "procedure", "at": "2026-03-02T10:00",
                         "attributes": {{"category": "laser"}}, "patient": {{"id": "{patient}"}}}}"#
-                ),
-            )
-            .unwrap();
+            ),
+        );
         rules.plan(&ep, &Calendar::default()).unwrap()
     };
     let (a, b) = (plan("p-1"), plan("p-2"));

@@ -80,6 +80,11 @@ pub fn episode(json: &str) -> Episode {
     Episode::from_json("test episode", json).expect("test episode parses")
 }
 
+/// The episode `json` read against `rules`: checked against their vocabulary too.
+pub fn read(rules: &RuleSet, json: &str) -> Episode {
+    rules.read_episode("ep", json).expect("test episode reads")
+}
+
 pub fn plan(json: &str) -> Plan {
     plan_on(json, &Calendar::default())
 }
@@ -167,4 +172,28 @@ pub fn dropped(p: &Plan) -> Vec<String> {
             )
         })
         .collect()
+}
+
+/// `text` (an error, a message) holds `part`; the whole text is shown when not.
+#[track_caller]
+pub fn assert_has(text: impl std::fmt::Display, part: &str) {
+    let text = text.to_string();
+    assert!(text.contains(part), "{part:?} not in {text}");
+}
+
+/// `text` (an error, a message) starts with `head`; the whole text is shown when not.
+#[track_caller]
+pub fn assert_starts(text: impl std::fmt::Display, head: &str) {
+    let text = text.to_string();
+    assert!(text.starts_with(head), "{head:?} does not start {text}");
+}
+
+/// `p` drops an occurrence whose [`dropped`] line starts with `head` (`id reason`…).
+#[track_caller]
+pub fn assert_drop_starts(p: &Plan, head: &str) {
+    let lines = dropped(p);
+    assert!(
+        lines.iter().any(|d| d.starts_with(head)),
+        "{head:?} not in {lines:?}"
+    );
 }

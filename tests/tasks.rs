@@ -308,12 +308,10 @@ fn a_repeat_with_fewer_dates_than_its_count_lists_the_missing_ones() {
         .build()
         .unwrap();
     let plan = |at: &str| {
-        let ep = rules
-            .read_episode(
-                "ep",
-                &format!(r#"{{"id": "e", "event": "x", "at": "{at}", "patient": {{"id": "p"}}}}"#),
-            )
-            .unwrap();
+        let ep = crate::support::read(
+            &rules,
+            &format!(r#"{{"id": "e", "event": "x", "at": "{at}", "patient": {{"id": "p"}}}}"#),
+        );
         rules.plan(&ep, &Calendar::default()).unwrap()
     };
     let april = plan("2026-04-02");
@@ -351,12 +349,12 @@ fn leap_day_repeats_are_checked_from_a_leap_year_and_bounded_from_any_start() {
             )
             .build()
             .unwrap();
-        let ep = rules
-            .read_episode(
-                "ep",
-                &format!(r#"{{"id": "e", "event": "x", "at": "{at}T10:00:00", "patient": {{"id": "p"}}}}"#),
-            )
-            .unwrap();
+        let ep = crate::support::read(
+            &rules,
+            &format!(
+                r#"{{"id": "e", "event": "x", "at": "{at}T10:00:00", "patient": {{"id": "p"}}}}"#
+            ),
+        );
         rules.plan(&ep, &Calendar::default()).unwrap()
     };
     let every_fourth = plan(

@@ -107,13 +107,11 @@ fn max_shift_counts_from_the_day_the_wait_gives() {
 #[test]
 fn what_the_history_records_on_a_waiting_call_does_not_end_its_wait() {
     let rules = builtin();
-    let ep = rules
-        .read_episode(
-            "ep",
-            r#"{"id": "ep-H", "event": "procedure", "at": "2026-01-10T10:00",
+    let ep = crate::support::read(
+        &rules,
+        r#"{"id": "ep-H", "event": "procedure", "at": "2026-01-10T10:00",
                 "attributes": {"category": "laser"}, "patient": {"id": "p-H"}}"#,
-        )
-        .unwrap();
+    );
     let with = |outcome: &str| {
         let h = History::from_json(
             "history.json",

@@ -5,7 +5,7 @@ use super::*;
 
 fn builtin_plan(episode: &str, history: &str) -> Plan {
     let rules = builtin();
-    let ep = rules.read_episode("ep", episode).unwrap();
+    let ep = crate::support::read(&rules, episode);
     rules
         .plan_with(&ep, &self::history(history), &Calendar::default())
         .unwrap()
@@ -252,17 +252,15 @@ fn scripts_name_the_owner_of_the_task_and_follow_a_handover() {
     // open tasks speak in her name; the call done before the handover keeps 小周's.
     let rules = builtin();
     let ep = |reassign: &str| {
-        rules
-            .read_episode(
-                "ep",
-                &format!(
-                    r#"{{"id": "ep-7", "event": "consultation", "at": "2026-03-10T11:00:00",
+        crate::support::read(
+            &rules,
+            &format!(
+                r#"{{"id": "ep-7", "event": "consultation", "at": "2026-03-10T11:00:00",
                     "attributes": {{"source": "online", "outcome": "no_show"}},
                     "patient": {{"id": "p-7", "name": "赵女士"}},
                     "owners": {{"consultant": {{"id": "u-21", "name": "小周"}}}}{reassign}}}"#
-                ),
-            )
-            .unwrap()
+            ),
+        )
     };
     let cal = Calendar::default();
     let plan = rules.plan(&ep(""), &cal).unwrap();
@@ -399,21 +397,42 @@ fn tried_twice(call: &str, day: &str, (first, second): (&str, &str)) -> followup
     ))
 }
 
+/// Program `m`: one call the day after a procedure, tried twice two hours apart, then
+/// `then`; `message` (a JSON text, or empty) its `no_answer.message`. Read as a rule file.
+fn one_call_rules(then: &str, message: &str) -> Result<followup::rules::RuleSet, followup::Error> {
+    let message = match message {
+        "" => String::new(),
+        m => format!(r#", "message": {m}"#),
+    };
+    followup::rules::RuleSet::builder()
+        .source(
+            "m.json",
+            format!(
+                r#"{{"format": "followup/v1", "id": "m", "name": {{"zh": "m", "en": "m"}},
+                "applies": {{"event": "procedure"}},
+                "steps": [{{"id": "call", "offset": "P1D", "title": {{"zh": "c", "en": "c"}},
+                    "script": {{"zh": "问候", "en": "Ask"}},
+                    "no_answer": {{"retry_after": "PT2H", "max_attempts": 2, "then": "{then}"{message}}}}}]}}"#
+            ),
+        )
+        .build()
+}
+
+/// A procedure on Mon 2 Mar 2026 at 10:00 of the patient `patient` (JSON), episode `e`.
+fn procedure_of_2_march(patient: &str) -> followup::episode::Episode {
+    crate::support::episode(&format!(
+        r#"{{"id": "e", "event": "procedure", "at": "2026-03-02T10:00", "patient": {patient}}}"#
+    ))
+}
+
 /// A rule's own message after the last unanswered call (`no_answer.message`), a template
 /// as a script is: a one-call program tried twice, then `{patient}` gets it by SMS.
 #[test]
 fn no_answer_message_is_the_rules_text() {
-    let rules = crate::support::one_program(
-        "m",
-        r#""applies": {"event": "procedure"},
-        "steps": [{"id": "call", "offset": "P1D", "title": {"zh": "c", "en": "c"},
-            "script": {"zh": "问候", "en": "Ask"},
-            "no_answer": {"retry_after": "PT2H", "max_attempts": 2, "then": "sms",
-                          "message": {"zh": "{patient}您好，请回电。", "en": "Dear {patient}, please call us back."}}}]"#,
-    );
-    let ep = crate::support::episode(
-        r#"{"id": "e", "event": "procedure", "at": "2026-03-02T10:00", "patient": {"id": "p", "name": "王女士"}}"#,
-    );
+    let message =
+        r#"{"zh": "{patient}您好，请回电。", "en": "Dear {patient}, please call us back."}"#;
+    let rules = one_call_rules("sms", message).unwrap();
+    let ep = procedure_of_2_march(r#"{"id": "p", "name": "王女士"}"#);
     let h = tried_twice("m/call/e/0", "2026-03-03", ("09:00", "11:00"));
     let p = rules.plan_with(&ep, &h, &Calendar::default()).unwrap();
     let message = task(&p, "m/call/e/0/message");
@@ -423,16 +442,7 @@ fn no_answer_message_is_the_rules_text() {
         "Dear 王女士, please call us back."
     );
     // A control character in it is refused where it is, as in any text.
-    let err = followup::rules::RuleSet::builder()
-        .source(
-            "m.json",
-            r#"{"format": "followup/v1", "id": "m", "name": {"zh": "m", "en": "m"}, "applies": {"event": "procedure"},
-            "steps": [{"id": "call", "offset": "P1D", "title": {"zh": "c", "en": "c"},
-            "no_answer": {"retry_after": "PT2H", "max_attempts": 2, "then": "sms",
-                          "message": {"zh": "请回电\u0007", "en": "Call us"}}}]}"#,
-        )
-        .build()
-        .unwrap_err();
+    let err = one_call_rules("sms", r#"{"zh": "请回电\u0007", "en": "Call us"}"#).unwrap_err();
     assert_eq!(err.pointer(), "/steps/0/no_answer/message/zh");
 }
 
@@ -494,15 +504,8 @@ fn the_message_after_a_reminder_call_expires_with_it() {
 /// Wed 4 March, worth sending until the 6th.
 #[test]
 fn the_message_after_the_last_try_counts_its_days_from_the_try() {
-    let rules = crate::support::one_program(
-        "m",
-        r#""applies": {"event": "procedure"},
-        "steps": [{"id": "call", "offset": "P1D", "title": {"zh": "c", "en": "c"},
-            "no_answer": {"retry_after": "PT2H", "max_attempts": 2, "then": "sms"}}]"#,
-    );
-    let ep = crate::support::episode(
-        r#"{"id": "e", "event": "procedure", "at": "2026-03-02T10:00", "patient": {"id": "p"}}"#,
-    );
+    let rules = one_call_rules("sms", "").unwrap();
+    let ep = procedure_of_2_march(r#"{"id": "p"}"#);
     let h = tried_twice("m/call/e/0", "2026-03-03", ("10:00", "14:20"));
     let closed = |dates: &str| {
         Calendar::from_json(
@@ -518,13 +521,7 @@ fn the_message_after_the_last_try_counts_its_days_from_the_try() {
         "{:?}",
         id_lines(&p, |_| true)
     );
-    assert!(
-        dropped(&p)
-            .iter()
-            .any(|d| d.starts_with("m/call/e/0/message expired")),
-        "{:?}",
-        dropped(&p)
-    );
+    crate::support::assert_drop_starts(&p, "m/call/e/0/message expired");
     let p = rules
         .plan_with(&ep, &h, &closed(r#""2026-03-03""#))
         .unwrap();
@@ -548,10 +545,7 @@ fn the_message_after_the_last_try_counts_its_days_from_the_try() {
         .build()
         .unwrap_err();
     assert_eq!(err.pointer(), "/steps/0/no_answer/message/zh");
-    assert!(
-        err.to_string().contains("did you mean {when:visit}?"),
-        "{err}"
-    );
+    crate::support::assert_has(&err, "did you mean {when:visit}?");
 }
 
 /// Audit 72 F3, F4: a `message` that nothing would send (with `then: drop`) is refused
@@ -559,34 +553,15 @@ fn the_message_after_the_last_try_counts_its_days_from_the_try() {
 /// patient has no event ("那天生日快乐").
 #[test]
 fn a_message_never_sent_and_an_event_a_patient_lacks_are_refused() {
-    let build = |text: &str| {
-        followup::rules::RuleSet::builder()
-            .source("m.json", text)
-            .build()
-            .unwrap_err()
-    };
-    let err = build(
-        r#"{"format": "followup/v1", "id": "m", "name": {"zh": "m", "en": "m"}, "applies": {"event": "procedure"},
-        "steps": [{"id": "call", "offset": "P1D", "title": {"zh": "c", "en": "c"},
-            "no_answer": {"retry_after": "PT2H", "max_attempts": 2, "then": "drop",
-                          "message": {"zh": "请回电", "en": "Call us"}}}]}"#,
-    );
+    let err = one_call_rules("drop", r#"{"zh": "请回电", "en": "Call us"}"#).unwrap_err();
     assert_eq!(err.pointer(), "/steps/0/no_answer/message");
-    assert!(
-        err.to_string()
-            .contains("only when \"then\" is \"sms\" or \"wechat\""),
-        "{err}"
-    );
-    let err = build(
+    crate::support::assert_has(&err, "only when \"then\" is \"sms\" or \"wechat\"");
+    let err = followup::rules::RuleSet::builder().source("g.json", 
         r#"{"format": "followup/v1", "id": "g", "name": {"zh": "g", "en": "g"}, "scope": "patient",
         "applies": {}, "defaults": {"channel": "sms"},
         "steps": [{"id": "hello", "from": "birthday", "title": {"zh": "g", "en": "g"},
             "script": {"zh": "{when:event}生日快乐", "en": "Happy birthday"}}]}"#,
-    );
+    ).build().unwrap_err();
     assert_eq!(err.pointer(), "/steps/0/script");
-    assert!(
-        err.to_string()
-            .contains("a patient-level programme has none"),
-        "{err}"
-    );
+    crate::support::assert_has(&err, "a patient-level programme has none");
 }

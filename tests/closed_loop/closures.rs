@@ -6,7 +6,7 @@ use super::*;
 
 fn on_china(episode: &str, history: &str) -> Plan {
     let rules = builtin();
-    let ep = rules.read_episode("ep", episode).unwrap();
+    let ep = crate::support::read(&rules, episode);
     rules
         .plan_with(
             &ep,
@@ -173,12 +173,10 @@ fn a_complaint_call_the_promised_callback_takes_over_is_superseded() {
 #[test]
 fn a_recorded_call_is_not_superseded_by_a_closure_added_later() {
     let rules = crate::support::calls_on_days_1_3_6();
-    let ep = rules
-        .read_episode(
-            "ep",
-            r#"{"id": "ep-1", "event": "procedure", "at": "2026-03-02T10:00:00", "patient": {"id": "p-1"}}"#,
-        )
-        .unwrap();
+    let ep = crate::support::read(
+        &rules,
+        r#"{"id": "ep-1", "event": "procedure", "at": "2026-03-02T10:00:00", "patient": {"id": "p-1"}}"#,
+    );
     let cal =
         Calendar::from_json("c", r#"{"closed_dates": ["2026-03-03", "2026-03-04"]}"#).unwrap();
     let done = history(

@@ -41,7 +41,7 @@ fn complaint_unanswered_three_times(
             {{"task": "{task}/attempt-2", "outcome": "{second}", "at": "{day}T12:35:00"}},
             {{"task": "{task}/attempt-3", "outcome": "no_answer", "at": "{day}T14:40:00"}}]}}"#
     );
-    let ep = rules.read_episode("ep", &episode).unwrap();
+    let ep = crate::support::read(&rules, &episode);
     rules
         .plan_with(&ep, &self::history(&history), calendar)
         .unwrap()

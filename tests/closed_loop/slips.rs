@@ -50,6 +50,16 @@ pub(super) fn laser_with(json: &str) -> Plan {
     (builtin().plan_with(&laser_of_2_march(), &history(json), &Calendar::default())).unwrap()
 }
 
+/// [`laser_with`] a history of `(task, outcome, at)` rows, in that order.
+pub(super) fn laser_rows(rows: &[(&str, &str, &str)]) -> Plan {
+    let rows: Vec<String> = (rows.iter())
+        .map(|(task, outcome, at)| {
+            format!(r#"{{"task": "{task}", "outcome": "{outcome}", "at": "{at}"}}"#)
+        })
+        .collect();
+    laser_with(&format!(r#"{{"outcomes": [{}]}}"#, rows.join(", ")))
+}
+
 /// `p` lists `line` (`id reason detail nominal`) among its dropped occurrences.
 #[track_caller]
 pub(super) fn assert_dropped(p: &Plan, line: &str) {
@@ -177,14 +187,12 @@ fn an_outcome_on_an_attempt_not_made_brings_back_no_dropped_call() {
         ignored(&p),
         ["laser-aftercare/month-1-call/ep-1/0/attempt-5 done 2026-04-02 11:00:00 no_such_task #1"]
     );
-    let lead = rules
-        .read_episode(
-            "ep",
-            r#"{"id": "ep-2", "event": "consultation", "at": "2026-03-02T10:00",
+    let lead = crate::support::read(
+        &rules,
+        r#"{"id": "ep-2", "event": "consultation", "at": "2026-03-02T10:00",
                 "attributes": {"source": "online", "outcome": "not_booked"},
                 "patient": {"id": "p-2"}, "facts": [{"kind": "converted", "at": "2026-03-20T10:00"}]}"#,
-        )
-        .unwrap();
+    );
     let h = history(
         r#"{"outcomes": [{"task": "plan-611/day-45-call/ep-2/0/attempt-4", "outcome": "done",
             "at": "2026-04-16T15:00"}]}"#,
@@ -224,14 +232,12 @@ fn an_abnormal_recovery_calls_no_one_who_opted_out_or_refused() {
             .filter(|d| d.contains("abnormal-contact") || d.contains("doctor-visit"));
         tasks.chain(drops).collect()
     };
-    let plastic = rules
-        .read_episode(
-            "ep",
-            r#"{"id": "ep-3", "event": "procedure", "at": "2026-03-02T10:00",
+    let plastic = crate::support::read(
+        &rules,
+        r#"{"id": "ep-3", "event": "procedure", "at": "2026-03-02T10:00",
                 "attributes": {"category": "plastic", "setting": "outpatient"},
                 "patient": {"id": "p-3", "opt_outs": [{"channel": "phone", "at": "2026-03-01T09:00"}]}}"#,
-        )
-        .unwrap();
+    );
     let p = with_one_outcome(
         &plastic,
         "plastic-aftercare/dressing-change-reception/ep-3/0",
@@ -566,13 +572,7 @@ fn an_unanswered_try_on_a_stopped_call_is_reported_not_reopened() {
         .plan_with(&ep, &history(refused), &Calendar::default())
         .unwrap();
     assert!(!ids(&p).contains(&"plan-611/day-45-call/ep-p2/0".to_string()));
-    assert!(
-        dropped(&p)
-            .iter()
-            .any(|d| d.starts_with("plan-611/day-45-call/ep-p2/0 declined")),
-        "{:?}",
-        dropped(&p)
-    );
+    crate::support::assert_drop_starts(&p, "plan-611/day-45-call/ep-p2/0 declined");
     assert_eq!(
         ignored(&p),
         ["plan-611/day-45-call/ep-p2/0 no_answer 2026-04-24 10:00:00 dropped #1"]
@@ -591,13 +591,11 @@ fn an_unanswered_try_on_a_stopped_call_is_reported_not_reopened() {
 #[test]
 fn a_call_recorded_after_a_refusal_keeps_its_lane_in_order() {
     let rules = builtin();
-    let ep = rules
-        .read_episode(
-            "ep",
-            r#"{"id": "t", "event": "procedure", "at": "2013-10-21T00:00",
+    let ep = crate::support::read(
+        &rules,
+        r#"{"id": "t", "event": "procedure", "at": "2013-10-21T00:00",
                 "attributes": {"category": "plastic", "setting": "inpatient"}, "patient": {"id": "x"}}"#,
-        )
-        .unwrap();
+    );
     let cal = Calendar::from_json(
         "clinic.json",
         r#"{"closed_weekdays": ["Mon", "Tue", "Wed", "Thu", "Sun"]}"#,

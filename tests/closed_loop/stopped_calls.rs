@@ -7,7 +7,7 @@
 //! 10:00 (`slips.rs`), its day-1 call on Tue 3 Mar (09:00-18:00, tried 3 times 2 hours
 //! apart, then a message), its month-1 call on Thu 2 Apr.
 
-use super::slips::{assert_dropped, ignored, laser_of_2_march, laser_with};
+use super::slips::{assert_dropped, ignored, laser_of_2_march, laser_rows, laser_with};
 use super::*;
 
 /// The [`ignored`] rows of `p`, in history order (the plan sorts them by task and outcome).
@@ -26,12 +26,14 @@ fn ignored_in_order(p: &Plan) -> Vec<String> {
 /// third attempt, no message. The first try, made before the refusal, stays.
 #[test]
 fn an_unanswered_try_on_an_attempt_after_a_refusal_brings_nothing_back() {
-    let p = laser_with(
-        r#"{"outcomes": [
-        {"task": "laser-aftercare/day-1-call/ep-1/0", "outcome": "no_answer", "at": "2026-03-03T10:00"},
-        {"task": "laser-aftercare/day-3-call/ep-1/0", "outcome": "declined", "at": "2026-03-03T11:00"},
-        {"task": "laser-aftercare/day-1-call/ep-1/0/attempt-2", "outcome": "no_answer", "at": "2026-03-03T12:05"}]}"#,
-    );
+    let day1 = "laser-aftercare/day-1-call/ep-1/0";
+    let attempt2 = format!("{day1}/attempt-2");
+    let day3 = "laser-aftercare/day-3-call/ep-1/0";
+    let p = laser_rows(&[
+        (day1, "no_answer", "2026-03-03T10:00"),
+        (day3, "declined", "2026-03-03T11:00"),
+        (&attempt2, "no_answer", "2026-03-03T12:05"),
+    ]);
     assert_eq!(
         chain(&p, "day-1-call"),
         ["laser-aftercare/day-1-call/ep-1/0 2026-03-03 09:00-18:00 phone customer_service [no_answer closed]"]
@@ -97,14 +99,12 @@ fn an_agreed_time_and_a_try_on_a_refused_call_bring_nothing_back() {
 #[test]
 fn tries_on_a_resolved_complaints_callback_bring_back_no_supervisor() {
     let rules = builtin();
-    let ep = rules
-        .read_episode(
-            "ep",
-            r#"{"id": "ep-4", "event": "complaint", "at": "2026-03-02T10:00", "patient": {"id": "p-4"},
+    let ep = crate::support::read(
+        &rules,
+        r#"{"id": "ep-4", "event": "complaint", "at": "2026-03-02T10:00", "patient": {"id": "p-4"},
                 "milestones": {"promised_callback": "2026-03-04"},
                 "facts": [{"kind": "complaint_resolved", "at": "2026-03-03T12:00"}]}"#,
-        )
-        .unwrap();
+    );
     let h = history(
         r#"{"outcomes": [
         {"task": "complaint/promised-callback/ep-4/0", "outcome": "rescheduled", "at": "2026-03-04T09:30", "to": "2026-03-04T10:00"},
@@ -249,15 +249,17 @@ fn after_the_last_try_that_fits_only_a_call_that_reached_the_patient_counts() {
 /// attempt came back with its try and a "could not reach you" message).
 #[test]
 fn a_late_done_brings_back_no_attempt_a_refusal_dropped() {
+    let day3 = "laser-aftercare/day-3-call/ep-1/0";
     let day1 = "laser-aftercare/day-1-call/ep-1/0";
-    let p = laser_with(&format!(
-        r#"{{"outcomes": [
-        {{"task": "{day1}", "outcome": "no_answer", "at": "2026-03-03T17:30"}},
-        {{"task": "laser-aftercare/day-3-call/ep-1/0", "outcome": "declined", "at": "2026-03-05T10:00"}},
-        {{"task": "{day1}/attempt-2", "outcome": "no_answer", "at": "2026-03-06T10:00"}},
-        {{"task": "{day1}/attempt-3", "outcome": "unreachable", "at": "2026-03-06T12:05"}},
-        {{"task": "{day1}", "outcome": "done", "at": "2026-03-20T10:00"}}]}}"#
-    ));
+    let attempt2 = format!("{day1}/attempt-2");
+    let attempt3 = format!("{day1}/attempt-3");
+    let p = laser_rows(&[
+        (day1, "no_answer", "2026-03-03T17:30"),
+        (day3, "declined", "2026-03-05T10:00"),
+        (&attempt2, "no_answer", "2026-03-06T10:00"),
+        (&attempt3, "unreachable", "2026-03-06T12:05"),
+        (day1, "done", "2026-03-20T10:00"),
+    ]);
     assert_eq!(
         chain(&p, "day-1-call"),
         [
@@ -284,11 +286,10 @@ fn a_late_done_brings_back_no_attempt_a_refusal_dropped() {
 #[test]
 fn a_refusal_after_a_done_is_not_listed_as_changing_nothing() {
     let day3 = "laser-aftercare/day-3-call/ep-1/0";
-    let p = laser_with(&format!(
-        r#"{{"outcomes": [
-        {{"task": "{day3}", "outcome": "done", "at": "2026-03-05T10:00"}},
-        {{"task": "{day3}", "outcome": "declined", "at": "2026-03-05T11:00"}}]}}"#
-    ));
+    let p = laser_rows(&[
+        (day3, "done", "2026-03-05T10:00"),
+        (day3, "declined", "2026-03-05T11:00"),
+    ]);
     assert!(p.ignored.is_empty(), "{:?}", ignored(&p));
     assert_dropped(
         &p,
@@ -303,13 +304,14 @@ fn a_refusal_after_a_done_is_not_listed_as_changing_nothing() {
 /// second was dropped and its try listed).
 #[test]
 fn a_try_made_before_the_refusal_is_kept() {
+    let day3 = "laser-aftercare/day-3-call/ep-1/0";
     let day1 = "laser-aftercare/day-1-call/ep-1/0";
-    let p = laser_with(&format!(
-        r#"{{"outcomes": [
-        {{"task": "{day1}", "outcome": "no_answer", "at": "2026-03-03T10:00"}},
-        {{"task": "{day1}/attempt-2", "outcome": "no_answer", "at": "2026-03-03T10:30"}},
-        {{"task": "laser-aftercare/day-3-call/ep-1/0", "outcome": "declined", "at": "2026-03-03T11:00"}}]}}"#
-    ));
+    let attempt2 = format!("{day1}/attempt-2");
+    let p = laser_rows(&[
+        (day1, "no_answer", "2026-03-03T10:00"),
+        (&attempt2, "no_answer", "2026-03-03T10:30"),
+        (day3, "declined", "2026-03-03T11:00"),
+    ]);
     assert_eq!(
         chain(&p, "day-1-call"),
         [

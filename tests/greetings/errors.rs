@@ -68,10 +68,7 @@ fn a_patient_plans_limit_error_points_at_the_root() {
     );
     assert_eq!(e.limit(), Some("max_occurrences_per_step"));
     assert_eq!(e.pointer(), "");
-    assert!(
-        e.to_string().starts_with("patient \"p-1\": (root): "),
-        "{e}"
-    );
+    crate::support::assert_starts(&e, "patient \"p-1\": (root): ");
 }
 
 /// 2026-01-01 to 2036-01-01 is ten years with two 29 Februaries (2028, 2032): 3,652 days;
