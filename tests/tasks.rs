@@ -177,6 +177,27 @@ fn a_plan_with_a_task_twice_is_refused() {
     assert_eq!(back.tasks.len(), n);
 }
 
+/// A plan holds one dropped occurrence per id too (audit 70 B6: one given twice was read).
+#[test]
+fn a_plan_with_a_dropped_occurrence_twice_is_refused() {
+    let p = plan(include_str!("../examples/episodes/plastic-inpatient.json"));
+    let mut value = serde_json::to_value(&p).unwrap();
+    let list = value["dropped"].as_array_mut().unwrap();
+    assert_eq!(
+        list.len(),
+        2,
+        "the inpatient's review reminder and thank-you"
+    );
+    let first = list[0].clone();
+    list.push(first);
+    let err = serde_json::from_value::<followup::plan::Plan>(value).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "the dropped occurrence \"plastic-aftercare/review-reminder/ep-1001/0\" is given twice \
+         (dropped/0 and dropped/2): expected each dropped occurrence once"
+    );
+}
+
 /// A plan's days are read as every date is: `YYYY-MM-DD` exactly, an existing day (audit
 /// 66 A2: chrono alone took `2026-3-3` and `+2026-03-03`).
 #[test]

@@ -32,6 +32,7 @@ pub struct Plan {
     #[serde(deserialize_with = "unique_tasks")]
     pub tasks: Vec<Task>,
     /// Occurrences that will not be done, each with its reason.
+    #[serde(deserialize_with = "unique_dropped")]
     pub dropped: Vec<Dropped>,
     /// Outcomes of the history ([`crate::rules::RuleSet::plan_with`]) that changed nothing, each
     /// with why (no such task, dropped, recorded after the task was closed…).
@@ -46,20 +47,39 @@ pub struct Plan {
 /// a task twice was read, and `apply(a, diff(a, b))` then missed `b`).
 fn unique_tasks<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Task>, D::Error> {
     let tasks = Vec::<Task>::deserialize(d)?;
-    let mut ids: Vec<(String, usize)> = (tasks.iter().enumerate())
-        .map(|(i, t)| (t.id().to_string(), i))
-        .collect();
+    once_each(tasks.iter().map(|t| t.id().to_string()), "task", "tasks")?;
+    Ok(tasks)
+}
+
+/// A plan's dropped occurrences read back: one per id, as a plan holds them (audit 70 B6).
+fn unique_dropped<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Dropped>, D::Error> {
+    let dropped = Vec::<Dropped>::deserialize(d)?;
+    once_each(
+        dropped.iter().map(Dropped::id),
+        "dropped occurrence",
+        "dropped",
+    )?;
+    Ok(dropped)
+}
+
+/// The error naming the first id given twice, with both places (`tasks/3 and tasks/7`).
+fn once_each<E: serde::de::Error>(
+    ids: impl Iterator<Item = String>,
+    what: &str,
+    list: &str,
+) -> Result<(), E> {
+    let mut ids: Vec<(String, usize)> = ids.enumerate().map(|(i, id)| (id, i)).collect();
     ids.sort_unstable();
     for w in ids.windows(2) {
         if let [(id, first), (next, second)] = w
             && id == next
         {
-            return Err(serde::de::Error::custom(format!(
-                "the task {id:?} is given twice (tasks/{first} and tasks/{second}): expected each task once"
+            return Err(E::custom(format!(
+                "the {what} {id:?} is given twice ({list}/{first} and {list}/{second}): expected each {what} once"
             )));
         }
     }
-    Ok(tasks)
+    Ok(())
 }
 
 /// One contact: who contacts the patient, how, on which day and in which time window.
