@@ -221,10 +221,17 @@ fn quiet_hours_in_order(spec: &Spec) -> Result<(), Located> {
     let quiet = &spec.quiet_hours;
     if !quiet.is_empty() && day.outside(quiet).is_none() && evening.outside(quiet).is_none() {
         let q: Vec<String> = quiet.iter().map(|w| w.to_string()).collect();
+        // Opening hours that leave no evening make it the day window (audit 76: the
+        // message named "the evening 09:00-18:00" of a clinic closing at 18:00).
+        let evening = if evening == day {
+            "no evening within the opening hours".to_string()
+        } else {
+            format!("the evening {evening}")
+        };
         return Err(Located::new(
             "/quiet_hours",
             format!(
-                "the quiet hours ({}) cover the whole working day {day} and the evening {evening}: expected quiet hours that leave part of them free",
+                "the quiet hours ({}) cover the whole working day {day}, and {evening}: expected quiet hours that leave part of them free",
                 q.join(", ")
             ),
         ));

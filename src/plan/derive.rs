@@ -72,6 +72,47 @@ impl Planner<'_> {
         }
     }
 
+    /// A contact made from the moment `t` (the abnormal recovery's call, the message after
+    /// the last try), placed by [`Self::first_moment`] in its channel's day window: on
+    /// `t`'s day, the first part after `t` that the quiet and rest hours leave free, as
+    /// soon as it may be, not the longer part (audit 76: an abnormal recovery recorded at
+    /// 11:00, with a lunch break of 12:30-13:00, was called from 13:00); on a later day,
+    /// with `morning`, the morning part outside them (docs/domain.md §9: the first thing
+    /// that day), else the first part they leave free.
+    fn first_free_moment(
+        &self,
+        channel: Channel,
+        t: NaiveDateTime,
+        morning: bool,
+    ) -> Result<Option<(NaiveDate, TimeWindow, Option<ShiftReason>)>> {
+        let remote = matches!(channel, Channel::Phone | Channel::Sms | Channel::Wechat);
+        let (all_day, blocked) = (self.windows.day, self.blocked());
+        if remote
+            && self.cal.works(channel, t.date())
+            && let Some(w) =
+                shift::after_time(all_day, t.time()).and_then(|w| w.first_outside(blocked))
+        {
+            return Ok(Some((t.date(), w, None)));
+        }
+        let placed =
+            self.first_moment(channel, t, &|p: &Self, _| Ok(p.day_window(channel)), false)?;
+        let Some((day, window, reason)) = placed else {
+            return Ok(None);
+        };
+        if !remote || day == t.date() {
+            return Ok(Some((day, window, reason)));
+        }
+        let first = || all_day.first_outside(blocked);
+        let m = self.windows.morning;
+        let (start, end) = (all_day.start.max(m.start), all_day.end.min(m.end));
+        let refined = if morning && start < end {
+            TimeWindow { start, end }.outside(blocked).or_else(first)
+        } else {
+            first()
+        };
+        Ok(Some((day, refined.unwrap_or(window), reason)))
+    }
+
     /// A task made from the occurrence of `self.plan.tasks[base]`.
     #[allow(clippy::too_many_arguments)]
     pub(super) fn derived_task(
@@ -273,12 +314,7 @@ impl Planner<'_> {
                     return Ok(());
                 };
                 let derived = Derived::Message;
-                let placed = self.first_moment(
-                    channel,
-                    at,
-                    &|p: &Self, _| Ok(p.day_window(channel)),
-                    false,
-                )?;
+                let placed = self.first_free_moment(channel, at, false)?;
                 let Some(placed) = placed else {
                     self.dropped(
                         step,
@@ -375,12 +411,7 @@ impl Planner<'_> {
                 crate::compile::derived::abnormal(&step.info, &names)
             })
             .clone();
-        let placed = self.first_moment(
-            Channel::Phone,
-            at,
-            &|p: &Self, _| Ok(p.day_window(Channel::Phone)),
-            false,
-        )?;
+        let placed = self.first_free_moment(Channel::Phone, at, true)?;
         let placed = self.contact_allowed(
             step,
             base,

@@ -306,7 +306,19 @@ fn quiet_hours_over_the_whole_day_are_refused_when_read() {
     .to_string();
     assert_eq!(
         e,
-        "c.json: /quiet_hours (line 1, column 17): the quiet hours (00:00-12:00, 12:00-23:59) cover the whole working day 09:00-18:00 and the evening 18:00-20:30: expected quiet hours that leave part of them free"
+        "c.json: /quiet_hours (line 1, column 17): the quiet hours (00:00-12:00, 12:00-23:59) cover the whole working day 09:00-18:00, and the evening 18:00-20:30: expected quiet hours that leave part of them free"
+    );
+    // A clinic closing at 18:00 has no evening to fall back on: said so (audit 76: the
+    // message named "the evening 09:00-18:00").
+    let e = Calendar::from_json(
+        "c.json",
+        r#"{"hours": {"open": "09:00", "close": "18:00"}, "quiet_hours": [{"start": "09:00", "end": "18:00"}]}"#,
+    )
+    .unwrap_err()
+    .to_string();
+    assert_eq!(
+        e,
+        "c.json: /quiet_hours (line 1, column 63): the quiet hours (09:00-18:00) cover the whole working day 09:00-18:00, and no evening within the opening hours: expected quiet hours that leave part of them free"
     );
     assert!(Calendar::from_json(
         "c.json",

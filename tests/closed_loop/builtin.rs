@@ -463,6 +463,32 @@ fn a_retry_on_the_next_day_takes_the_morning() {
     );
 }
 
+/// The message after the last unanswered try goes out as soon as it may (audit 76): a
+/// one-call program tried twice on Tue 3 Mar 2026, in a clinic with a lunch break of
+/// 12:30-13:00. Last tried at 11:00: the message is due 11:00-12:30 — it was
+/// 13:00-18:00, the longer part of the day; at 17:30, 17:30-18:00; at 18:30, when the
+/// day has nothing left, the next day's first free part, 09:00-12:30 (not only the
+/// morning: a message is not the first thing to do, as a retry is not).
+#[test]
+fn the_message_after_the_last_try_takes_the_first_free_part() {
+    let rules = one_call_rules("sms", "").unwrap();
+    let ep = procedure_of_2_march(r#"{"id": "p"}"#);
+    let lunch = Calendar::from_json(
+        "c",
+        r#"{"quiet_hours": [{"start": "12:30", "end": "13:00"}]}"#,
+    )
+    .unwrap();
+    let message = |last: &str| {
+        let h = tried_twice("m/call/e/0", "2026-03-03", ("08:00", last));
+        let p = rules.plan_with(&ep, &h, &lunch).unwrap();
+        let t = task(&p, "m/call/e/0/message");
+        format!("{} {}", t.due, t.window)
+    };
+    assert_eq!(message("11:00"), "2026-03-03 11:00-12:30");
+    assert_eq!(message("17:30"), "2026-03-03 17:30-18:00");
+    assert_eq!(message("18:30"), "2026-03-04 09:00-12:30");
+}
+
 /// The message after the last unanswered try is worth sending while the call was, at
 /// most (audit 70 A1): a reminder call the day before a review visit on Fri 10 Apr 2026,
 /// worth making until the day before the visit (`expires: P0D`), tried

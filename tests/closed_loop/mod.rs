@@ -520,7 +520,8 @@ fn an_abnormal_recovery_brings_the_consultant_the_same_day_and_the_doctor() {
     let visit = task(&p, &format!("{DAY3}/doctor-visit"));
     assert_eq!(line(visit), "2026-03-05 16:00-18:00 in_person doctor");
     assert_eq!(visit.latest.to_string(), "2026-03-06");
-    // Reported at 19:00, after the day's window: both go to the next morning.
+    // Reported at 19:00, after the day's window: both go to the next day, the call the
+    // first thing that morning (docs/domain.md §9; audit 76: it had the whole day).
     let p = plan_with(
         r#"{"outcomes": [{"task": "care/day-3-call/ep-1/0", "outcome": "abnormal_recovery",
             "at": "2026-03-05T19:00:00"}]}"#,
@@ -528,12 +529,49 @@ fn an_abnormal_recovery_brings_the_consultant_the_same_day_and_the_doctor() {
     assert_line(
         &p,
         &format!("{DAY3}/abnormal-contact"),
-        "2026-03-06 09:00-18:00 phone onsite_consultant",
+        "2026-03-06 09:00-12:00 phone onsite_consultant",
     );
     assert_line(
         &p,
         &format!("{DAY3}/doctor-visit"),
         "2026-03-06 09:00-18:00 in_person doctor",
+    );
+}
+
+/// The consultant's call after an abnormal recovery is made as soon as it may be (audit
+/// 76): recorded at 11:00 on Thu 5 Mar 2026 in a clinic with a lunch break of
+/// 12:30-13:00, it is due 11:00-12:30, the first free part after it — it was 13:00-18:00,
+/// the longer part of the day; recorded at 12:45, after lunch, 13:00-18:00. The doctor's
+/// visit, in person, is not kept out by the quiet hours: from 11:00.
+#[test]
+fn an_abnormal_recovery_is_called_in_the_first_free_part_after_it() {
+    let lunch = Calendar::from_json(
+        "c",
+        r#"{"quiet_hours": [{"start": "12:30", "end": "13:00"}]}"#,
+    )
+    .unwrap();
+    let at = |time: &str| {
+        let h = history(&format!(
+            r#"{{"outcomes": [{{"task": "care/day-3-call/ep-1/0", "outcome": "abnormal_recovery",
+                "at": "2026-03-05T{time}"}}]}}"#
+        ));
+        rules().plan_with(&episode(), &h, &lunch).unwrap()
+    };
+    let p = at("11:00:00");
+    assert_line(
+        &p,
+        &format!("{DAY3}/abnormal-contact"),
+        "2026-03-05 11:00-12:30 phone onsite_consultant",
+    );
+    assert_line(
+        &p,
+        &format!("{DAY3}/doctor-visit"),
+        "2026-03-05 11:00-18:00 in_person doctor",
+    );
+    assert_line(
+        &at("12:45:00"),
+        &format!("{DAY3}/abnormal-contact"),
+        "2026-03-05 13:00-18:00 phone onsite_consultant",
     );
 }
 
