@@ -46,6 +46,28 @@ pub(super) fn judge(
     judge_contact(facts, &program.declined, &step.stop_when, channel, due)
 }
 
+/// The first moment from which [`judge`] stops a contact of `step` on `channel` for good,
+/// whatever its day: the channel's opt-out, a refusal its program's `declined` rule stops
+/// the channel for, or one of the step's `stop_when` facts. A task due before it and not
+/// done by then is worth doing until that day only (audit 73: a day-1 call missed before
+/// the patient refused stayed overdue work, and its supervisor's check open).
+pub(super) fn stops_at(
+    facts: &Facts<'_>,
+    program: &Program,
+    step: &Step,
+    channel: Channel,
+) -> Option<NaiveDateTime> {
+    if facts.is_empty() {
+        return None;
+    }
+    let opted = facts.opt_out(channel).map(|(_, at)| at);
+    let refused = facts
+        .refusal
+        .filter(|_| program.declined.stop_channels.contains(&channel));
+    let stopped = (step.stop_when.iter()).filter_map(|kind| facts.first_since_event(kind));
+    opted.into_iter().chain(refused).chain(stopped).min()
+}
+
 /// [`judge`] for a contact of no step (a follow-up added by hand): the refusal rule
 /// `declined` and the facts `stop_when`.
 pub(super) fn judge_contact(

@@ -643,6 +643,21 @@ impl Planner<'_> {
         if let Some(m) = step.until {
             (verdict, expires) = self.until(program, m, (verdict, expires), judged, due);
         }
+        // A stop that comes after its day, before it was done: worth doing until then.
+        if verdict.is_none()
+            && !recorded
+            && let Some(stop) = lifecycle::stops_at(&self.facts, program, step, step.info.channel)
+        {
+            let last = stop.date().max(due);
+            self.why(|| {
+                format!(
+                    "stopped from {} on: worth doing until {} at the latest",
+                    stop.format("%Y-%m-%d %H:%M"),
+                    day(last)
+                )
+            });
+            expires = Some(expires.map_or(last, |e| e.min(last)));
+        }
         let placement = super::Placement {
             channel: step.info.channel,
             lane: step.lane_of(n),

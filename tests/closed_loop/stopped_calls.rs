@@ -444,3 +444,52 @@ fn a_call_done_two_steps_below_a_dropped_call_stays() {
         ["chain/promised-call/k/0 rescheduled 2026-04-18 10:41:00 dropped #0"]
     );
 }
+
+/// A call missed before the patient refused is not chased after the refusal (audit 73,
+/// docs/domain.md §8: "no more calls from anyone"). The laser of Mon 2 Mar 2026: its
+/// day-1 call is due Tue 3 Mar, on time that day, worth doing for 7 days (until 10 Mar),
+/// and checked by a supervisor on Wed 4 Mar when not done (`escalate_after`: P1D). It
+/// is not made; the patient refuses on the day-3 call on Thu 5 Mar at 10:00. The day-1
+/// call is worth doing until 5 Mar at the latest, and so is the supervisor's check (on
+/// time 4-6 Mar, now 4-5): from 6 Mar both have expired, not overdue work. Refused on
+/// Tue 3 Mar at 16:00 instead, before the check's day: the call is worth doing that day
+/// only, and no supervisor checks it.
+#[test]
+fn a_call_missed_before_a_refusal_is_worth_doing_until_it() {
+    let day1 = "laser-aftercare/day-1-call/ep-1/0";
+    let days = |p: &Plan, id: &str| {
+        let t = task(p, id);
+        format!(
+            "{} {} {:?}",
+            t.due,
+            t.latest,
+            t.expires.map(|e| e.to_string())
+        )
+    };
+    let p = laser_rows(&[(
+        "laser-aftercare/day-3-call/ep-1/0",
+        "declined",
+        "2026-03-05T10:00",
+    )]);
+    assert_eq!(days(&p, day1), "2026-03-03 2026-03-03 Some(\"2026-03-05\")");
+    assert_eq!(
+        days(&p, &format!("{day1}/overdue")),
+        "2026-03-04 2026-03-05 Some(\"2026-03-05\")"
+    );
+    let on_6 = followup::plan::Status::of(task(&p, day1), "2026-03-06".parse().unwrap());
+    assert_eq!(on_6, followup::plan::Status::Expired);
+    // Without the refusal: on time 3 Mar, worth doing until 10 Mar, checked 4-6 Mar.
+    let p = laser_rows(&[]);
+    assert_eq!(days(&p, day1), "2026-03-03 2026-03-03 Some(\"2026-03-10\")");
+    assert_eq!(
+        days(&p, &format!("{day1}/overdue")),
+        "2026-03-04 2026-03-06 Some(\"2026-03-13\")"
+    );
+    let p = laser_rows(&[(
+        "laser-aftercare/day-3-call/ep-1/0",
+        "declined",
+        "2026-03-03T16:00",
+    )]);
+    assert_eq!(days(&p, day1), "2026-03-03 2026-03-03 Some(\"2026-03-03\")");
+    assert!(!p.tasks.iter().any(|t| t.id().ends_with("/overdue")));
+}

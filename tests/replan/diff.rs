@@ -85,9 +85,22 @@ fn an_opt_out_of_calls_cancels_the_later_calls_with_the_reason() {
     )
     .facts;
     let d = diff(&plan(&laser), &plan(&opted));
-    // The day-1 call (3 March) was before the opt-out; D+3, D+6, M+1, M+3 and M+6 (the
-    // care calls and the further-needs calls) are after.
-    assert_eq!(d.keep, ["laser-aftercare/day-1-call/ep-3/0"]);
+    // The day-1 call (3 March) was before the opt-out: it stays, worth doing until the
+    // opt-out's day (4 March) rather than 10 March (audit 73: a call missed before the
+    // patient said no stayed overdue work); D+3, D+6, M+1, M+3 and M+6 (the care calls
+    // and the further-needs calls) are after.
+    assert!(d.keep.is_empty() && d.moved.is_empty());
+    let updated: Vec<(String, Vec<String>, Option<NaiveDate>)> = (d.update.iter())
+        .map(|u| (u.next.id().to_string(), u.changed(), u.next.expires))
+        .collect();
+    assert_eq!(
+        updated,
+        [(
+            "laser-aftercare/day-1-call/ep-3/0".to_string(),
+            vec!["expires".to_string()],
+            "2026-03-04".parse().ok()
+        )]
+    );
     let cancelled: Vec<(&str, Option<DropReason>)> = d
         .cancel
         .iter()
