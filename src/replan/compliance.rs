@@ -57,7 +57,7 @@ pub enum ComplianceStatus {
     /// its visit, a greeting after its day): not done, and no longer doable.
     Expired,
     /// Not done, and still on time on `as_of` — or waiting for a fact (`waits_for`), so
-    /// that it cannot be done yet.
+    /// that it cannot be done yet, while the wait lasts (after it, `Expired`).
     Pending,
 }
 
@@ -297,8 +297,10 @@ pub fn compliance<'a>(
             Some(c) if c.done_at.date() < task.earliest => ComplianceStatus::Early,
             Some(c) if c.done_at.date() <= task.latest => ComplianceStatus::OnTime,
             Some(_) => ComplianceStatus::Late,
-            None if task.waits_for().is_some() => ComplianceStatus::Pending,
+            // A wait that ended with no fact: the task expired with it, as its status
+            // says (audit 73: it stayed pending for ever).
             None if task.expires.is_some_and(|e| e < period.as_of) => ComplianceStatus::Expired,
+            None if task.waits_for().is_some() => ComplianceStatus::Pending,
             None if task.latest < period.as_of => ComplianceStatus::Missed,
             None => ComplianceStatus::Pending,
         };

@@ -286,3 +286,43 @@ fn a_report_as_of_a_day_counts_the_completions_made_by_then() {
     assert_eq!(status("2026-03-10", "day-3-call"), "Missed false");
     assert_eq!(status("2026-03-31", "day-3-call"), "Late true");
 }
+
+/// A task waiting for a fact is pending while its wait lasts, and expired when the wait
+/// ended with no fact, as its status says (audit 73: it stayed pending for ever). The
+/// laser of 2 March 2026: its further-needs call at M+3 (2 June) waits for `recovered`
+/// for two months, until 2 August; no fact comes.
+#[test]
+fn a_task_whose_wait_ended_with_no_fact_is_expired() {
+    let p = plan(&procedure("ep-w", "laser", "outpatient", "2026-03-02"));
+    let id = "laser-aftercare/month-3-further-needs/ep-w/0";
+    let t = p.tasks.iter().find(|t| t.id() == id).unwrap();
+    assert_eq!(
+        (t.due, t.expires),
+        (date("2026-06-02"), Some(date("2026-08-02")))
+    );
+    let status = |as_of: &str| {
+        let period = CompliancePeriod {
+            from: date("2026-06-01"),
+            to: date("2026-06-30"),
+            as_of: date(as_of),
+        };
+        let report = compliance(&p.tasks, &[], &period);
+        let checked = report.tasks.iter().find(|c| c.task.id() == id).unwrap();
+        (
+            checked.status,
+            followup::plan::Status::of(&checked.task, date(as_of)),
+        )
+    };
+    assert_eq!(
+        status("2026-08-02"),
+        (ComplianceStatus::Pending, followup::plan::Status::Waiting)
+    );
+    assert_eq!(
+        status("2026-08-03"),
+        (ComplianceStatus::Expired, followup::plan::Status::Expired)
+    );
+    assert_eq!(
+        status("2030-01-01"),
+        (ComplianceStatus::Expired, followup::plan::Status::Expired)
+    );
+}
