@@ -413,6 +413,23 @@ impl<'de> DeserializeSeed<'de> for PrintableSeed<'_> {
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<String, D::Error> {
         let tag = self.tag;
         let text = String::deserialize(d)?;
+        // No text the engine writes is empty or longer than a filled template can be: a
+        // plan read back with one would export it (audit 74: an empty FHIR string).
+        if text.trim().is_empty() {
+            return Err(D::Error::custom(
+                "the text is empty: expected a non-empty text",
+            ));
+        }
+        let most = crate::limits::MAX_TEXT_CHARS
+            + crate::limits::MAX_PLACEHOLDERS * crate::limits::MAX_VALUE_CHARS;
+        if text.len() > most && text.chars().count() > most {
+            return Err(D::Error::custom(format!(
+                "the {tag:?} text has more than {most} characters: expected at most {} characters and {} placeholders of {} each",
+                crate::limits::MAX_TEXT_CHARS,
+                crate::limits::MAX_PLACEHOLDERS,
+                crate::limits::MAX_VALUE_CHARS
+            )));
+        }
         if let Some((i, c)) = control_character(&text) {
             return Err(D::Error::custom(format!(
                 "the {tag:?} text holds the control character U+{:04X} at character {}: expected printable text (line breaks and tabs are allowed)",

@@ -607,6 +607,23 @@ fn fhir_day1_call_of_the_sample_inpatient() {
         plan.tasks[0].expires.unwrap().to_string()
     );
     assert!(errors(&fhir_validator(), &bundle).is_empty());
+    // A base given with its trailing slash, or a URN with its colon, is joined once
+    // (audit 74: `…/fhir//task`).
+    for (system, task_system) in [
+        (
+            "https://clinic.example/fhir/",
+            "https://clinic.example/fhir/task",
+        ),
+        ("urn:clinic:", "urn:clinic:task"),
+    ] {
+        let options = Options {
+            system: system.into(),
+            ..options.clone()
+        };
+        let bundle = export::fhir_bundle([&plan], &options);
+        let task = &bundle["entry"][0]["resource"];
+        assert_eq!(task["identifier"][0]["system"], task_system);
+    }
 }
 
 #[test]
@@ -821,7 +838,7 @@ fn csv_day1_call_of_the_sample_inpatient() {
         .collect();
     assert_eq!(
         rows[1],
-        "plastic-aftercare/day-1-call/ep-1001/0,p-42,ep-1001,plastic-aftercare,day-1-call,0,,,phone,customer_service,u-3,2026-03-03,09:00,18:00,2026-03-03,2026-03-03,2026-03-03,,2026-03-10,superseded,,no_answer,,术后第一天回访,告知切口处勿沾水；忌辛辣刺激性食物、发物，忌烟、酒；勿服阿司匹林类血溶性药物；通知顾客2026-03-04来院复查换药。,"
+        "plastic-aftercare/day-1-call/ep-1001/0,p-42,ep-1001,plastic-aftercare,day-1-call,0,,,phone,customer_service,u-3,2026-03-03,09:00,18:00,2026-03-03,2026-03-03,2026-03-03,,2026-03-10,superseded,,no_answer,,术后第一天回访,告知切口处勿沾水；忌辛辣刺激性食物、发物，忌烟、酒；勿服阿司匹林类血溶性药物；通知顾客2026-03-04来院复查换药。,,"
     );
     let attempt = rows
         .iter()
@@ -841,7 +858,7 @@ fn csv_day1_call_of_the_sample_inpatient() {
             ..Options::default()
         },
     );
-    assert!(en.contains(",Day-1 aftercare call,\"Keep the incision dry; no spicy food, \"\"fa wu\"\" foods, smoking or alcohol; no aspirin-type drugs; come back on 2026-03-04 for the check-up and dressing change.\",\r\n"));
+    assert!(en.contains(",Day-1 aftercare call,\"Keep the incision dry; no spicy food, \"\"fa wu\"\" foods, smoking or alcohol; no aspirin-type drugs; come back on 2026-03-04 for the check-up and dressing change.\",,\r\n"));
 }
 
 #[test]
@@ -1000,7 +1017,42 @@ fn a_call_kept_on_a_holiday_is_marked_in_every_export() {
     let csv = export::csv([&plan], &o);
     let row = csv.split("\r\n").nth(1).unwrap();
     assert!(
-        row.starts_with("complaint/first-call/c-1/0,") && row.ends_with(",holiday"),
+        row.starts_with("complaint/first-call/c-1/0,") && row.ends_with(",holiday,"),
         "{row}"
     );
+}
+
+/// A task whose day lies past the calendar's coverage, and may still move, says so in
+/// every export (audit 74: in FHIR only). The sample inpatient of 2 March 2026 on the
+/// official calendar of 2026: its M+12 message, on 2 March 2027, is beyond it.
+#[test]
+fn a_task_beyond_the_calendar_is_marked_in_every_export() {
+    let (rules, ep) = inpatient();
+    let cal = Calendar::china_years(2026..=2026).unwrap();
+    let plan = rules.plan(&ep, &cal).unwrap();
+    let beyond: Vec<String> = (plan.tasks.iter())
+        .filter(|t| t.beyond_calendar)
+        .map(|t| format!("{} {}", t.id(), t.due))
+        .collect();
+    assert_eq!(
+        beyond,
+        ["plastic-aftercare/month-12-sms/ep-1001/0 2027-03-02"]
+    );
+    let o = Options {
+        bom: false,
+        ..Options::default()
+    };
+    let ics = export::ics([&plan], &o);
+    let marked: Vec<&str> = (ics.split("BEGIN:VTODO").skip(1))
+        .filter(|v| v.contains("X-FOLLOWUP-BEYOND-CALENDAR:TRUE\r\n"))
+        .filter_map(|v| v.split("\r\n").find(|l| l.starts_with("UID:")))
+        .collect();
+    assert_eq!(marked, ["UID:plastic-aftercare/month-12-sms/ep-1001/0"]);
+    let csv = export::csv([&plan], &o);
+    let marked: Vec<&str> = (csv.split_terminator("\r\n").skip(1))
+        .filter(|row| row.ends_with(",true"))
+        .filter_map(|row| row.split(',').next())
+        .collect();
+    assert_eq!(marked, ["plastic-aftercare/month-12-sms/ep-1001/0"]);
+    assert_eq!(CSV_COLUMNS.last(), Some(&"beyond_calendar"));
 }

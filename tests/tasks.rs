@@ -198,6 +198,40 @@ fn a_plan_with_a_dropped_occurrence_twice_is_refused() {
     );
 }
 
+/// A task read back holds texts the engine can write: none empty or blank, none longer
+/// than a filled template can be (2,000 characters and 16 values of 200), as rules are
+/// refused with them (audit 74: an empty title was read, and exported as an empty FHIR
+/// string).
+#[test]
+fn a_task_with_an_empty_or_huge_text_is_refused() {
+    let p = plan(LASER);
+    for (text, message) in [
+        (
+            "".to_string(),
+            "the text is empty: expected a non-empty text".to_string(),
+        ),
+        (
+            "  ".to_string(),
+            "the text is empty: expected a non-empty text".to_string(),
+        ),
+        (
+            "长".repeat(5_201),
+            "the \"zh\" text has more than 5200 characters: expected at most 2000 characters \
+             and 16 placeholders of 200 each"
+                .to_string(),
+        ),
+    ] {
+        let mut value = serde_json::to_value(day1(&p)).unwrap();
+        value["title"]["zh"] = text.into();
+        let err = serde_json::from_value::<Task>(value).unwrap_err();
+        assert_eq!(err.to_string(), message);
+    }
+    // The longest a filled text can be is read.
+    let mut value = serde_json::to_value(day1(&p)).unwrap();
+    value["title"]["zh"] = "长".repeat(5_200).into();
+    assert!(serde_json::from_value::<Task>(value).is_ok());
+}
+
 /// A plan's days are read as every date is: `YYYY-MM-DD` exactly, an existing day (audit
 /// 66 A2: chrono alone took `2026-3-3` and `+2026-03-03`).
 #[test]

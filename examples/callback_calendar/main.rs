@@ -213,6 +213,13 @@ fn parse_args() -> Result<Option<Args>, String> {
             other => return Err(format!("unknown argument {other:?}; try --help")),
         }
     }
+    // The CSV is the tasks, one row each: the printed calendar's lines are not in it.
+    if out.csv && (out.explain || out.script) {
+        let flag = if out.explain { "--explain" } else { "--script" };
+        return Err(format!(
+            "--csv with {flag}: expected one of them (the CSV has a column for each task's script; --explain prints the calendar)"
+        ));
+    }
     Ok(Some(out))
 }
 

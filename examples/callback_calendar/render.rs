@@ -27,6 +27,34 @@ pub fn pad(s: &str, width: usize) -> String {
     format!("{s}{}", " ".repeat(width.saturating_sub(cols)))
 }
 
+/// A text on one line of the calendar: its line breaks and tabs as spaces (audit 74: a
+/// title with a line break broke the one-line-per-contact layout).
+fn one_line(s: &str) -> String {
+    s.split(['\n', '\r', '\t'])
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// `out` with every bidirectional control (U+202A-U+202E, U+2066-U+2069, U+200E,
+/// U+200F, U+061C) written as `<U+202E>`: printed raw, one would reverse the rest of
+/// its line in a terminal (audit 74).
+fn visible_bidi(out: String) -> String {
+    let bidi = |c: char| matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{061c}');
+    if !out.contains(bidi) {
+        return out;
+    }
+    let mut shown = String::with_capacity(out.len() + 16);
+    for c in out.chars() {
+        if bidi(c) {
+            let _ = write!(shown, "<U+{:04X}>", u32::from(c));
+        } else {
+            shown.push(c);
+        }
+    }
+    shown
+}
+
 /// Notes after a task's title: the window staff pick from, a tolerance window, a fact it
 /// waits for, a shift by the calendar, its status on the as-of day.
 fn notes(t: &Task, lang: Lang) -> String {
@@ -258,8 +286,8 @@ impl View<'_> {
                 String::new()
             };
             let title = match d.title() {
-                Some(t) => t.get(self.lang).to_string(),
-                None => self.step_title(d.program(), d.step()).to_string(),
+                Some(t) => one_line(t.get(self.lang)),
+                None => one_line(self.step_title(d.program(), d.step())),
             };
             let _ = writeln!(
                 out,
@@ -339,7 +367,7 @@ impl View<'_> {
             .reasons
             .iter()
             .map(|r| {
-                let mut s = r.task.title().get(self.lang).to_string();
+                let mut s = one_line(r.task.title().get(self.lang));
                 if c.reasons.len() > 1 {
                     let _ = write!(s, " ({})", self.program_name(r.task.program()));
                 }
@@ -398,7 +426,7 @@ impl View<'_> {
                     continue;
                 };
                 let label = if c.reasons.len() > 1 {
-                    format!("{} · ", r.task.title().get(self.lang))
+                    format!("{} · ", one_line(r.task.title().get(self.lang)))
                 } else {
                     String::new()
                 };
@@ -461,7 +489,7 @@ impl View<'_> {
         self.waiting_lines(&mut out, &merged.waiting, &dates);
         self.dropped_lines(&mut out, &merged.dropped, plans);
         self.ignored_lines(&mut out, plans);
-        out
+        visible_bidi(out)
     }
 
     /// A section's heading, after a blank line, in the calendar's language.
@@ -527,7 +555,7 @@ impl View<'_> {
                 t.window,
                 pad(t.role().label(self.lang), 20),
                 pad(t.channel().label(self.lang), 10),
-                t.title().get(self.lang),
+                one_line(t.title().get(self.lang)),
                 notes(t, self.lang),
             );
         }

@@ -15,8 +15,9 @@ use std::fmt::{self, Write};
 /// abnormal recovery, whose `outcome` says which), `as_of_status` (`upcoming`, `open`, `missed`,
 /// `expired`, `closed`, `waiting` or empty), `outcome` (the history's outcome or empty), `waits_for`;
 /// `title`, `script` in [`Options::lang`]; `closed` (why the calendar closes the task's
-/// channel on its due day, [`Task::closed`], or empty).
-pub const CSV_COLUMNS: [&str; 26] = [
+/// channel on its due day, [`Task::closed`], or empty); `beyond_calendar` (`true` when
+/// the task's day lies outside the calendar's coverage and may still move, else empty).
+pub const CSV_COLUMNS: [&str; 27] = [
     "id",
     "patient",
     "episode",
@@ -43,6 +44,7 @@ pub const CSV_COLUMNS: [&str; 26] = [
     "title",
     "script",
     "closed",
+    "beyond_calendar",
 ];
 
 /// The plans as CSV (RFC 4180): a header row ([`CSV_COLUMNS`]), then one
@@ -131,6 +133,7 @@ fn cells(t: &Task, o: &Options) -> Vec<String> {
         t.title().get(o.lang).into(),
         opt(t.script().map(|s| s.get(o.lang).into())),
         opt(t.closed.map(|r| r.name().into())),
+        if t.beyond_calendar { "true" } else { "" }.into(),
     ]
 }
 

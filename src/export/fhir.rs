@@ -57,9 +57,14 @@ fn bundle<'a>(plans: impl IntoIterator<Item = &'a Plan>, o: &Options) -> Bundle 
 
 fn resource(item: &Item<'_>, o: &Options) -> FhirTask {
     let (plan, t) = (item.plan, item.task);
-    let base = &o.system;
-    // `urn:followup:task`, `https://clinic.example/fhir/task`.
-    let sep = if base.starts_with("urn:") { ':' } else { '/' };
+    // `urn:followup:task`, `https://clinic.example/fhir/task`; a base given with its
+    // separator is not given it twice (audit 74: `…/fhir//task`).
+    let sep = if o.system.starts_with("urn:") {
+        ':'
+    } else {
+        '/'
+    };
+    let base = o.system.strip_suffix(sep).unwrap_or(&o.system);
     let id = |kind: &str, value: &str| Identifier {
         system: format!("{base}{sep}{kind}"),
         value: value.to_string(),

@@ -24,7 +24,7 @@ use std::fmt::{self, Write};
 /// | `CATEGORIES` | channel and role (`phone,customer_service`) |
 /// | `CLASS` | `CONFIDENTIAL`: a to-do names a patient |
 /// | `RELATED-TO` | for a derived task: the `UID` of the task it was made from |
-/// | `X-FOLLOWUP-…` | `PROGRAM`, `STEP`, `OCCURRENCE`, `EPISODE`, `PATIENT`, `OWNER`, `EARLIEST`, `LATEST`, `NOMINAL`, `SHIFTED` (the reason's name), `CLOSED` (why the calendar closes the task's channel on its day: a task kept there, for whoever is on duty), `DERIVED`, `EXPIRES`, `AS-OF-STATUS`, `OUTCOME`, `WAITS-FOR`, `RULES` (the plan's rule fingerprint); those that do not apply are left out |
+/// | `X-FOLLOWUP-…` | `PROGRAM`, `STEP`, `OCCURRENCE`, `EPISODE`, `PATIENT`, `OWNER`, `EARLIEST`, `LATEST`, `NOMINAL`, `SHIFTED` (the reason's name), `CLOSED` (why the calendar closes the task's channel on its day: a task kept there, for whoever is on duty), `BEYOND-CALENDAR` (`TRUE`: the day is outside the calendar's coverage and may still move), `DERIVED`, `EXPIRES`, `AS-OF-STATUS`, `OUTCOME`, `WAITS-FOR`, `RULES` (the plan's rule fingerprint); those that do not apply are left out |
 ///
 /// ```
 /// use followup::{export, calendar::Calendar, rules::RuleSet};
@@ -165,6 +165,9 @@ fn todo<W: Write>(
     }
     if let Some(reason) = task.closed {
         x(w, "CLOSED", reason.name())?;
+    }
+    if task.beyond_calendar {
+        x(w, "BEYOND-CALENDAR", "TRUE")?;
     }
     if let Some(d) = task.derived {
         x(w, "DERIVED", &d.name())?;

@@ -35,7 +35,8 @@
 //! the entries no `fullUrl`.
 //!
 //! `<base>/x` is [`Options::system`] and `x` joined by `/`, or by `:` for a base that
-//! is a URN (`urn:followup:task` by default); times are the clinic's
+//! is a URN (`urn:followup:task` by default; a base ending in its separator,
+//! `https://clinic.example/fhir/`, is not given a second one); times are the clinic's
 //! wall-clock times with the offset of [`Options::zone`] (`2026-03-03T14:00:00+08:00`);
 //! texts are in [`Options::lang`].
 //!

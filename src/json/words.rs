@@ -59,6 +59,7 @@ pub(super) fn plain(message: &str) -> String {
         "EOF while parsing a string" => "the text ends inside a string: expected its closing quote",
         "trailing comma" => "a comma before the closing bracket: expected another value after it, or no comma",
         "expected value" => "expected a JSON value: a string in double quotes, a number, an object, an array, true, false or null",
+        "expected ident" => "a misspelt word: expected true, false or null (a string goes in double quotes)",
         "key must be a string" => "expected a key in double quotes",
         "expected `:`" => "expected \":\" after the key",
         "expected `,` or `}`" => "expected \",\" or \"}\" after the value",
