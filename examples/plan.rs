@@ -85,7 +85,8 @@ Plans one episode (JSON on stdin, or --episode FILE) and prints the plan as JSON
                           built-in programs); replaces the built-in programs
   --calendar cn-YYYY|cn|FILE
                           the official calendar of mainland China for a year (cn: every
-                          shipped year) and the clinic's calendar files (repeatable)
+                          shipped year; several years: every year from the first to the
+                          last) and the clinic's calendar files (repeatable)
   --as-of YYYY-MM-DD      give each task its status on that day
   --notices FILE          add the clinic notices that target the patient (repeatable);
                           with --jsonl each line is planned alone: plan notices once per patient

@@ -50,7 +50,8 @@ what they changed in the plan; at the end the compliance per owner.
                           built-in programs); replaces the built-in programs
   --calendar cn-YYYY|cn|FILE
                           the official calendar of mainland China for a year (cn: every
-                          shipped year) and the clinic's calendar files (repeatable)
+                          shipped year; several years: every year from the first to the
+                          last) and the clinic's calendar files (repeatable)
   --lang zh|en            the language (default zh)
   -h, --help              this help
 ";

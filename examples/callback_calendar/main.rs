@@ -90,7 +90,8 @@ dropped and why. Without --episode: a built-in sample patient (plastic surgery, 
                           built-in programs); replaces the built-in programs
   --calendar cn-YYYY|cn|FILE
                           the official calendar of mainland China for a year (cn: every
-                          shipped year) and the clinic's calendar files (repeatable)
+                          shipped year; several years: every year from the first to the
+                          last) and the clinic's calendar files (repeatable)
   --as-of YYYY-MM-DD      mark each task upcoming, open now, waiting, missed or expired on that day
   --greetings             add the patient's greetings for the 12 months from the first
                           episode's day (or from --as-of)
