@@ -5,7 +5,7 @@ use followup::{
     calendar::{Calendar, ShiftReason},
     episode::Episode,
     labels,
-    plan::{Plan, Task},
+    plan::{Derived, Plan, Task},
     replan::{Contact, MergedPlan},
     rules::{Channel, Lang, RuleSet},
 };
@@ -85,13 +85,24 @@ fn notes(t: &Task, lang: Lang) -> String {
         };
     }
     if let Some(r) = t.shifted {
+        // A later try moved on: its day had no time left after the unanswered one, not
+        // after the episode's event (audit 76).
+        let why = match (r, t.derived) {
+            (ShiftReason::AfterEvent, Some(Derived::Attempt(_))) => {
+                if zh {
+                    "上次未接通后当天已无时间"
+                } else {
+                    "no time left after the last try"
+                }
+            }
+            _ => r.label(lang),
+        };
         let _ = write!(
             out,
-            "  [{} {} {}: {}]",
+            "  [{} {} {}: {why}]",
             if zh { "由" } else { "moved from" },
             t.nominal,
             weekday(t.nominal, lang),
-            r.label(lang)
         );
     }
     if let Some(r) = t.closed {
