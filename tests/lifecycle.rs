@@ -526,9 +526,13 @@ fn a_refusal_stops_the_calls_of_a_program_without_a_declined_rule() {
             "2026-03-15 session-reminder sms customer_service",
             "2026-03-17 course-end-thanks-sms sms customer_service",
             "2026-03-18 session-reassurance-sms sms customer_service",
-            "2026-04-04 course-planning-call/escalation internal supervisor <- 2026-04-03 (wait_ended)",
         ]
     );
+    // The course-planning call, due at 09:00 as the patient refused, stays, worth doing
+    // that day only; its supervisor's escalation when its wait ends (4 April) is left
+    // out: the refusal ended the call it would look into (audit 77).
+    let call = (refused.tasks.iter()).find(|t| t.step() == "course-planning-call");
+    assert_eq!(call.and_then(|t| t.expires), "2026-03-03".parse().ok());
     let by_patient = plan(&json("", r#", "declined": "2026-03-03T09:00:00""#));
     assert_eq!(by_patient.tasks, refused.tasks);
     assert_eq!(by_patient.dropped, refused.dropped);

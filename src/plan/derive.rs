@@ -517,22 +517,11 @@ impl Planner<'_> {
         if closed_at.is_some_and(|c| c.date() < due) {
             return Ok(());
         }
-        // A task the patient's refusal, opt-out or a stop fact ended before it was done
-        // needs no check from then on (audit 73: a supervisor chased a call the patient
-        // had refused).
-        let program = self.rules.programs.get(self.program_index);
-        let stop = (program.filter(|_| closed_at.is_none()))
-            .and_then(|p| super::lifecycle::stops_at(&self.facts, p, step, step.info.channel));
-        if stop.is_some_and(|s| s.date() < due) {
-            return Ok(());
-        }
         let shifted = (due != nominal)
             .then(|| self.cal.closed_reason_for(Channel::Internal, nominal))
             .flatten();
         let latest = shift::add_days(due, SUPERVISOR_LATEST_DAYS).unwrap_or(due);
-        let expires = shift::add_days(latest, SUPERVISOR_EXPIRES_DAYS)
-            .map(|e| stop.map_or(e, |s| e.min(s.date().max(due))));
-        let latest = expires.map_or(latest, |e| latest.min(e));
+        let expires = shift::add_days(latest, SUPERVISOR_EXPIRES_DAYS);
         let Some(mut task) = self.derived_task(
             tail,
             info,

@@ -46,25 +46,38 @@ pub(super) fn judge(
     judge_contact(facts, &program.declined, &step.stop_when, channel, due)
 }
 
-/// The first moment from which [`judge`] stops a contact of `step` on `channel` for good,
-/// whatever its day: the channel's opt-out, a refusal its program's `declined` rule stops
-/// the channel for, or one of the step's `stop_when` facts. A task due before it and not
-/// done by then is worth doing until that day only (audit 73: a day-1 call missed before
-/// the patient refused stayed overdue work, and its supervisor's check open).
-pub(super) fn stops_at(
+/// The last day a contact on `channel` is worth doing, whatever its own day, when a
+/// fact ends it for good: the day of the channel's opt-out, of a refusal the `declined`
+/// rule stops the channel for, or of one of `stop_when`'s facts; for another channel
+/// (messages), the last day of the refusal's horizon. A task due before it and not
+/// done by then is worth doing until that day only (audit 73: a day-1 call missed
+/// before the patient refused stayed overdue work, and its supervisor's check open).
+#[cold]
+#[inline(never)]
+pub(super) fn last_day(
     facts: &Facts<'_>,
-    program: &Program,
-    step: &Step,
+    declined: &crate::compile::Declined,
+    stop_when: &[Box<str>],
     channel: Channel,
-) -> Option<NaiveDateTime> {
+) -> Option<chrono::NaiveDate> {
     if facts.is_empty() {
         return None;
     }
-    let opted = facts.opt_out(channel).map(|(_, at)| at);
-    let refused = facts
-        .refusal
-        .filter(|_| program.declined.stop_channels.contains(&channel));
-    let stopped = (step.stop_when.iter()).filter_map(|kind| facts.first_since_event(kind));
+    let opted = facts.opt_out(channel).map(|(_, at)| at.date());
+    let refused = facts.refusal.and_then(|at| {
+        if declined.stop_channels.contains(&channel) {
+            Some(at.date())
+        } else if channel.is_message() {
+            match declined.horizon.apply(at.date(), MonthEnd::Clamp) {
+                Landing::Date(d) => Some(d),
+                _ => None,
+            }
+        } else {
+            None
+        }
+    });
+    let stopped = (stop_when.iter()).filter_map(|kind| facts.first_since_event(kind));
+    let stopped = stopped.map(|at| at.date());
     opted.into_iter().chain(refused).chain(stopped).min()
 }
 

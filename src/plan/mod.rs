@@ -61,6 +61,7 @@ mod record;
 mod scratch;
 mod shapes;
 mod shift;
+mod stops;
 pub(crate) mod task;
 mod task_serde;
 mod timing;
@@ -425,6 +426,7 @@ impl RuleSet {
             out.program_twice_if_needed(program)?;
         }
         out.follow_ups()?;
+        out.end_at_facts();
         out.owners();
         if out.plan.tasks.len() + out.plan.dropped.len() > self.limits.max_tasks_per_plan {
             return Err(episode_error(

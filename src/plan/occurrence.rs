@@ -230,6 +230,32 @@ impl Planner<'_> {
         )
     }
 
+    /// The expiry of a task of `step` due on `due`, not done, that a fact stops after its
+    /// day (a refusal, an opt-out, a `stop_when` fact): worth doing until that day at
+    /// the latest.
+    #[cold]
+    #[inline(never)]
+    fn until_stopped(
+        &mut self,
+        program: &Program,
+        step: &Step,
+        due: NaiveDate,
+        expires: Option<NaiveDate>,
+    ) -> Option<NaiveDate> {
+        let channel = step.info.channel;
+        let stop = lifecycle::last_day(&self.facts, &program.declined, &step.stop_when, channel);
+        let Some(last) = stop.map(|d| d.max(due)) else {
+            return expires;
+        };
+        self.why(|| {
+            format!(
+                "a fact ends it: worth doing until {} at the latest",
+                day(last)
+            )
+        });
+        Some(expires.map_or(last, |e| e.min(last)))
+    }
+
     /// Caps task `i` of a step that stops at milestone `m` of `program` (`until`) at the
     /// milestone's day: worth doing (`expires`) and on time (`latest`) until then at the
     /// latest, never before its own day. For the days the history gives a task.
@@ -644,19 +670,8 @@ impl Planner<'_> {
             (verdict, expires) = self.until(program, m, (verdict, expires), judged, due);
         }
         // A stop that comes after its day, before it was done: worth doing until then.
-        if verdict.is_none()
-            && !recorded
-            && let Some(stop) = lifecycle::stops_at(&self.facts, program, step, step.info.channel)
-        {
-            let last = stop.date().max(due);
-            self.why(|| {
-                format!(
-                    "stopped from {} on: worth doing until {} at the latest",
-                    stop.format("%Y-%m-%d %H:%M"),
-                    day(last)
-                )
-            });
-            expires = Some(expires.map_or(last, |e| e.min(last)));
+        if verdict.is_none() && !recorded && !self.facts.is_empty() {
+            expires = self.until_stopped(program, step, due, expires);
         }
         let placement = super::Placement {
             channel: step.info.channel,

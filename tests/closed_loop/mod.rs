@@ -5,6 +5,7 @@
 
 mod builtin;
 mod closures;
+mod ended_by_facts;
 mod reports;
 mod slips;
 mod stopped_calls;

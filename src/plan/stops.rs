@@ -1,0 +1,69 @@
+//! What a fact ends after a task's day: every task of the plan not closed by its history
+//! is worth doing until the last day a refusal, an opt-out or a stop fact leaves it
+//! (`lifecycle::last_day`), whatever kept it until then — an agreed time or a picked day
+//! before the fact, a retry's message, the consultant's call after an abnormal recovery
+//! (audit 77). A supervisor's task about a call the fact ended before the task's day is
+//! left out: there is nothing left to look into.
+
+use super::derived::Derived;
+use super::ledger::FOLLOW_UP;
+use super::Planner;
+use crate::model::Channel;
+
+impl Planner<'_> {
+    /// Caps each open task at the last day the facts leave it (never before its own
+    /// day), and leaves out the supervisors' tasks whose call a fact ended before them.
+    #[cold]
+    #[inline(never)]
+    pub(super) fn end_at_facts(&mut self) {
+        if self.facts.is_empty() {
+            return;
+        }
+        let rules = self.rules;
+        let facts = &self.facts;
+        // Follow-ups staff added by hand are judged as any contact (`follow_ups`).
+        let default = crate::compile::Declined::default();
+        self.plan.tasks.retain_mut(|t| {
+            if t.is_closed() {
+                return true;
+            }
+            if *t.program() == *FOLLOW_UP {
+                let last = super::lifecycle::last_day(facts, &default, &[], t.channel());
+                if let Some(last) = last.map(|d| d.max(t.due)) {
+                    t.expires = Some(t.expires.map_or(last, |e| e.min(last)));
+                    t.latest = t.latest.min(last).max(t.due);
+                }
+                return true;
+            }
+            let program = (rules.programs.iter()).find(|p| *p.id == *t.program());
+            let step = program.and_then(|p| p.steps.iter().find(|s| *s.info.step == *t.step()));
+            let (Some(program), Some(step)) = (program, step) else {
+                return true;
+            };
+            // A supervisor's task is about its step's call; a contact made from a call
+            // (its message, the consultant's call, the doctor's visit) is about the
+            // patient's recovery, not the call's subject: no stop facts of the step.
+            let supervisor = matches!(
+                t.derived,
+                Some(Derived::Overdue | Derived::Unanswered | Derived::Escalation)
+            );
+            let (channel, stop_when): (Channel, &[Box<str>]) = match t.derived {
+                None | Some(Derived::Attempt(_)) => (t.channel(), &step.stop_when),
+                _ if supervisor => (step.info.channel, &step.stop_when),
+                _ => (t.channel(), &[]),
+            };
+            let Some(last) =
+                super::lifecycle::last_day(facts, &program.declined, stop_when, channel)
+            else {
+                return true;
+            };
+            if supervisor && last < t.due {
+                return false;
+            }
+            let last = last.max(t.due);
+            t.expires = Some(t.expires.map_or(last, |e| e.min(last)));
+            t.latest = t.latest.min(last).max(t.due);
+            true
+        });
+    }
+}

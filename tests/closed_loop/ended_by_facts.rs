@@ -1,0 +1,138 @@
+//! Tasks a fact ends after their day, whatever kept them until then (audit 77): every
+//! task the history has not closed is worth doing until the day of a refusal, an
+//! opt-out of its channel or a stop fact at the latest (`expires`, and `latest`), and a
+//! supervisor's task about a call a fact ended before the task's day is left out. Days
+//! worked out by hand from docs/closed-loop.md and docs/rule-format.md ("Facts").
+
+use super::slips::laser_rows;
+use super::*;
+
+/// `(due, latest, expires)` of task `id` in `p`.
+fn days(p: &Plan, id: &str) -> String {
+    let t = task(p, id);
+    let e = t.expires.map_or("-".to_string(), |e| e.to_string());
+    format!("{} {} {e}", t.due, t.latest)
+}
+
+/// The consultant's call after an abnormal recovery, not made, ends with a refusal
+/// later that day: the laser of Mon 2 Mar 2026, an abnormal recovery reported on its
+/// day-3 call on Thu 5 Mar at 10:00, the patient refusing (on the day-6 call, early) at
+/// 10:30. The call is due 5 Mar and worth doing that day only (a week, to 12 Mar,
+/// before); the doctor's visit, in person, is no call: on time 5-6 Mar, worth doing
+/// for a week.
+#[test]
+fn the_consultants_call_after_an_abnormal_recovery_ends_with_a_refusal() {
+    let p = laser_rows(&[
+        (
+            "laser-aftercare/day-3-call/ep-1/0",
+            "abnormal_recovery",
+            "2026-03-05T10:00",
+        ),
+        (
+            "laser-aftercare/day-6-call/ep-1/0",
+            "declined",
+            "2026-03-05T10:30",
+        ),
+    ]);
+    let call = "laser-aftercare/day-3-call/ep-1/0/abnormal-contact";
+    assert_eq!(days(&p, call), "2026-03-05 2026-03-05 2026-03-05");
+    let visit = "laser-aftercare/day-3-call/ep-1/0/doctor-visit";
+    assert_eq!(days(&p, visit), "2026-03-05 2026-03-06 2026-03-12");
+}
+
+/// A call moved to an agreed time, not made then, ends with a refusal after it: the
+/// laser's day-3 call agreed on Thu 5 Mar for Sat 7 Mar at 10:00; the patient refuses
+/// on Mon 9 Mar. The call is due 7 Mar, worth doing until 9 Mar (a week from its day,
+/// 14 Mar, before).
+#[test]
+fn an_agreed_call_not_made_ends_with_a_later_refusal() {
+    let agreed = r#"{"outcomes": [
+        {"task": "laser-aftercare/day-3-call/ep-1/0", "outcome": "rescheduled",
+         "at": "2026-03-05T10:00", "to": "2026-03-07T10:00"},
+        {"task": "laser-aftercare/day-6-call/ep-1/0", "outcome": "declined",
+         "at": "2026-03-09T10:00"}]}"#;
+    let p = super::slips::laser_with(agreed);
+    assert_eq!(
+        days(&p, "laser-aftercare/day-3-call/ep-1/0"),
+        "2026-03-07 2026-03-07 2026-03-09"
+    );
+}
+
+/// A second follow-up whose day the consultant picked ends with the purchase after it:
+/// a lead who did not come to her consultation (Tue 10 Mar 2026), first followed up on
+/// Fri 13 Mar, the second follow-up picked for Fri 20 Mar, on time to 9 Apr; she buys
+/// on Wed 25 Mar before anyone calls. Worth doing until 25 Mar, and on time until then
+/// (it stayed open work, "6 days overdue", until 9 April).
+#[test]
+fn a_picked_follow_up_ends_with_the_purchase_after_its_day() {
+    let ep = crate::support::episode(
+        r#"{"id": "ep-3001", "event": "consultation", "at": "2026-03-10T11:00:00",
+            "attributes": {"source": "online", "outcome": "no_show", "assigned_to": "customer_service"},
+            "patient": {"id": "p-61"}, "owners": {"consultant": "u-21"},
+            "facts": [{"kind": "converted", "at": "2026-03-25T10:00"}]}"#,
+    );
+    let h = history(
+        r#"{"outcomes": [
+        {"task": "presales/first-follow-up/ep-3001/0", "outcome": "done", "at": "2026-03-13T15:00"},
+        {"task": "presales/second-follow-up/ep-3001/0", "outcome": "picked",
+         "at": "2026-03-13T15:00", "day": "2026-03-20"}]}"#,
+    );
+    let p = builtin().plan_with(&ep, &h, &Calendar::default()).unwrap();
+    assert_eq!(
+        days(&p, "presales/second-follow-up/ep-3001/0"),
+        "2026-03-20 2026-03-25 2026-03-25"
+    );
+}
+
+/// The message after the last unanswered try ends with an SMS opt-out after it: the
+/// laser's day-3 call tried three times on Thu 5 Mar (09:10, 11:15, 13:20), its message
+/// due from 13:20 that day; the patient opts out of SMS at 14:00. Worth sending that day
+/// only (3 days, to 8 Mar, before).
+#[test]
+fn the_message_after_the_last_try_ends_with_an_sms_opt_out() {
+    let ep = crate::support::episode(
+        r#"{"id": "ep-1", "event": "procedure", "at": "2026-03-02T10:00",
+            "attributes": {"category": "laser"}, "patient": {"id": "p-1"},
+            "facts": [{"kind": "opt_out", "channel": "sms", "at": "2026-03-05T14:00"}]}"#,
+    );
+    let h = history(
+        r#"{"outcomes": [
+        {"task": "laser-aftercare/day-3-call/ep-1/0", "outcome": "no_answer", "at": "2026-03-05T09:10"},
+        {"task": "laser-aftercare/day-3-call/ep-1/0/attempt-2", "outcome": "no_answer", "at": "2026-03-05T11:15"},
+        {"task": "laser-aftercare/day-3-call/ep-1/0/attempt-3", "outcome": "no_answer", "at": "2026-03-05T13:20"}]}"#,
+    );
+    let p = builtin().plan_with(&ep, &h, &Calendar::default()).unwrap();
+    assert_eq!(
+        days(&p, "laser-aftercare/day-3-call/ep-1/0/message"),
+        "2026-03-05 2026-03-05 2026-03-05"
+    );
+}
+
+/// A message on time past the end of a refusal's horizon ends with it: the plastic
+/// outpatient of Mon 2 Mar 2026; its month-6 message is due Wed 2 Sep, on time for
+/// three days; the patient refused on Tue 3 Mar at 10:00, and messages go on for 6
+/// months, until 3 Sep. Worth sending, and on time, until 3 Sep at the latest (it was
+/// on time to 5 Sep and worth sending to 8 Sep).
+#[test]
+fn a_message_ends_with_the_refusals_horizon() {
+    let ep = crate::support::episode(
+        r#"{"id": "ep-2", "event": "procedure", "at": "2026-03-02T15:30",
+            "attributes": {"category": "plastic", "setting": "outpatient"}, "patient": {"id": "p-2"}}"#,
+    );
+    let declined = |at: &str| {
+        history(&format!(
+            r#"{{"outcomes": [{{"task": "plastic-aftercare/day-1-call/ep-2/0", "outcome": "declined", "at": "{at}"}}]}}"#
+        ))
+    };
+    let sms = "plastic-aftercare/month-6-sms/ep-2/0";
+    let p = builtin()
+        .plan_with(&ep, &declined("2026-03-03T10:00"), &Calendar::default())
+        .unwrap();
+    assert_eq!(days(&p, sms), "2026-09-02 2026-09-03 2026-09-03");
+    // Refused a day earlier, on the day of the surgery: the horizon ends on 2 Sep, the
+    // message's own day.
+    let p = builtin()
+        .plan_with(&ep, &declined("2026-03-02T18:00"), &Calendar::default())
+        .unwrap();
+    assert_eq!(days(&p, sms), "2026-09-02 2026-09-02 2026-09-02");
+}
