@@ -13,9 +13,10 @@
 //!
 //! `RULES` is a rule file or a folder of them (its `*.json` files, leaving out
 //! `*.cases.json`). `CASES` is a case file or a folder of them (its `*.cases.json` files);
-//! left out, the cases beside the rules: a folder's `*.cases.json` files (else those of
-//! its `cases/` subfolder), or `NAME.cases.json` beside the rule file `NAME.json`. `--builtin` adds the built-in
-//! programs (then one path is `CASES`, and no path at all means `rules/cases`).
+//! left out, the cases beside the rules: a folder's `*.cases.json` files and those of its
+//! `cases/` subfolder, or for a rule file `NAME.json`, `NAME.cases.json` beside it or in
+//! `cases/` beside it. `--builtin` adds the built-in programs (then one path is `CASES`,
+//! and no path at all means the crate's own `rules/cases`, wherever it is run from).
 //!
 //! Exit code 0 when every case passes, 1 when one fails, 2 when a file cannot be read or
 //! the rules do not compile (the message on stderr names the file, the JSON pointer, the
@@ -33,7 +34,8 @@ const USAGE: &str =
 struct Args {
     builtin: bool,
     rules: Option<PathBuf>,
-    cases: PathBuf,
+    /// Case files, or folders of them.
+    cases: Vec<PathBuf>,
 }
 
 fn parse_args() -> Result<Option<Args>, String> {
@@ -47,11 +49,14 @@ fn parse_args() -> Result<Option<Args>, String> {
             _ => paths.push(PathBuf::from(arg)),
         }
     }
+    // The built-in cases of this crate, found from anywhere (audit 80: `rules/cases`
+    // was read from the working folder).
+    let builtin_cases = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/cases");
     let (rules, cases) = match (builtin, paths.as_slice()) {
-        (true, []) => (None, PathBuf::from("rules/cases")),
-        (true, [cases]) => (None, cases.clone()),
-        (_, [rules, cases]) => (Some(rules.clone()), cases.clone()),
-        (false, [rules]) => (Some(rules.clone()), beside(rules)),
+        (true, []) => (None, vec![builtin_cases]),
+        (true, [cases]) => (None, vec![cases.clone()]),
+        (_, [rules, cases]) => (Some(rules.clone()), vec![cases.clone()]),
+        (false, [rules]) => (Some(rules.clone()), beside(rules)?),
         _ => return Err(format!("expected a rules path and a cases path\n{USAGE}")),
     };
     Ok(Some(Args {
@@ -61,23 +66,39 @@ fn parse_args() -> Result<Option<Args>, String> {
     }))
 }
 
-/// Where the cases of `rules` are when no cases path is given: the folder itself, or its
-/// `cases/` subfolder when the folder has no case file (as `rules/` keeps `rules/cases/`);
-/// `NAME.cases.json` beside a rule file `NAME.json`.
-fn beside(rules: &Path) -> PathBuf {
+/// Where the cases of `rules` are when no cases path is given: a folder's own case files
+/// and its `cases/` subfolder (as `rules/` keeps `rules/cases/`), both when both hold
+/// some (audit 80: the subfolder was skipped when the folder held one); for a rule file
+/// `NAME.json`, `NAME.cases.json` beside it, else in `cases/` beside it.
+fn beside(rules: &Path) -> Result<Vec<PathBuf>, String> {
     if rules.is_dir() {
         let sub = rules.join("cases");
         let has_cases = std::fs::read_dir(rules)
             .map(|mut d| d.any(|e| e.is_ok_and(|e| support::is_case_file(&e.path()))))
             .unwrap_or(false);
-        return if !has_cases && sub.is_dir() {
-            sub
-        } else {
-            rules.to_path_buf()
-        };
+        let mut places = Vec::new();
+        if has_cases || !sub.is_dir() {
+            places.push(rules.to_path_buf());
+        }
+        if sub.is_dir() {
+            places.push(sub);
+        }
+        return Ok(places);
     }
     let stem = rules.file_stem().and_then(|s| s.to_str()).unwrap_or("");
-    rules.with_file_name(format!("{stem}.cases.json"))
+    let name = format!("{stem}.cases.json");
+    let next_to = rules.with_file_name(&name);
+    let in_cases = rules.with_file_name("cases").join(&name);
+    match (next_to.is_file(), in_cases.is_file()) {
+        (true, _) => Ok(vec![next_to]),
+        (false, true) => Ok(vec![in_cases]),
+        (false, false) => Err(format!(
+            "{}: no case file: expected {} or {} (or give the cases path)",
+            rules.display(),
+            next_to.display(),
+            in_cases.display()
+        )),
+    }
 }
 
 fn load_rules(args: &Args) -> Result<RuleSet, String> {
@@ -93,8 +114,18 @@ fn load_rules(args: &Args) -> Result<RuleSet, String> {
     builder.build().map_err(|e| e.to_string())
 }
 
+/// The case files of the paths: each file itself, and each folder's `*.cases.json`
+/// files, sorted.
+fn case_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+    let mut all = Vec::new();
+    for path in paths {
+        all.extend(case_files_of(path)?);
+    }
+    Ok(all)
+}
+
 /// The case files of a path: the file itself, or a folder's `*.cases.json` files, sorted.
-fn case_files(path: &Path) -> Result<Vec<PathBuf>, String> {
+fn case_files_of(path: &Path) -> Result<Vec<PathBuf>, String> {
     if !path.is_dir() {
         return Ok(vec![path.to_path_buf()]);
     }

@@ -141,6 +141,14 @@ pub(crate) fn apply(
     }
     match patch.get("format") {
         Some(Value::String(f)) if f == FORMAT => {}
+        // Named where the override is, as a program's missing format is (audit 80: the
+        // pointer `/format` of a key not there had no line and column).
+        None => {
+            return Err(Located::new(
+                "",
+                format!("missing field \"format\": expected it in this object ({FORMAT:?})"),
+            ))
+        }
         other => {
             return Err(Located::new(
                 "/format",

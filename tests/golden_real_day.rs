@@ -729,3 +729,48 @@ fn a_farewell_is_on_the_discharge_day_or_not_at_all() {
         ("2026-03-02".to_string(), "10:00-18:00".to_string())
     );
 }
+
+/// A step that tests a required attribute in `unless` alone is listed as the steps that
+/// test it in `when` are (audit 80: it was planned, as `unless` does not hold without the
+/// attribute). A program requiring `setting`: a call on D+1 for everyone, a message on
+/// D+2 unless the patient is an inpatient. An episode of Mon 2 Mar 2026 without
+/// `setting`: the call on 3 Mar, the message dropped (`missing_attribute setting`);
+/// with `"setting": "outpatient"`, the message on 4 Mar; with `inpatient`, no message.
+#[test]
+fn a_step_testing_a_required_attribute_in_unless_is_listed_when_it_is_missing() {
+    let rules = crate::support::one_program(
+        "rq",
+        r#""applies": {"event": "procedure"}, "requires": ["setting"],
+        "vocabulary": {"attributes": {"setting": ["inpatient", "outpatient"]}},
+        "steps": [
+            {"id": "call", "offset": "P1D", "title": {"zh": "a", "en": "a"}},
+            {"id": "sms", "offset": "P2D", "channel": "sms", "unless": {"setting": "inpatient"},
+             "title": {"zh": "b", "en": "b"}}]"#,
+    );
+    let plan = |attributes: &str| {
+        let ep = crate::support::read(
+            &rules,
+            &format!(
+                r#"{{"id": "e", "event": "procedure", "at": "2026-03-02T10:00",
+                    "attributes": {{{attributes}}}, "patient": {{"id": "p"}}}}"#
+            ),
+        );
+        let p = rules.plan(&ep, &Calendar::default()).unwrap();
+        let tasks: Vec<String> = (p.tasks.iter())
+            .map(|t| format!("{} {}", t.due, t.step()))
+            .collect();
+        (tasks, dropped(&p))
+    };
+    assert_eq!(
+        plan(""),
+        (
+            vec!["2026-03-03 call".to_string()],
+            vec!["rq/sms/e/0 missing_attribute setting -".to_string()]
+        )
+    );
+    assert_eq!(
+        plan(r#""setting": "outpatient""#).0,
+        ["2026-03-03 call", "2026-03-04 sms"]
+    );
+    assert_eq!(plan(r#""setting": "inpatient""#).0, ["2026-03-03 call"]);
+}

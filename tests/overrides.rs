@@ -195,6 +195,12 @@ fn override_errors_are_located_in_the_override() {
   "add_steps": [{"id": "week-2-call", "offset": "P14D", "from": "day-9-call", "title": {"zh": "两周", "en": "Week 2"}}]}"#),
         "clinic.json: /add_steps/0/from (line 2, column 65): unknown anchor \"day-9-call\": expected \"event\", a session anchor (each_session, before_each_upcoming_session, course_end, one_session_left), \"fact:KIND\", \"latest:KIND\" or the id of another step of this program (day-1-call, day-3-call, day-6-call, month-1-call, month-3-call, month-3-further-needs, month-6-call, further-needs-call); did you mean \"day-1-call\"?"
     );
+    // Without its format: located at the override, as a program without one is (audit
+    // 80: `/format` had no line and column).
+    assert_eq!(
+        refused(r#"{"override": "laser-aftercare", "steps": {}}"#),
+        "clinic.json: (root) (line 1, column 1): missing field \"format\": expected it in this object (\"followup/v1\")"
+    );
     assert_eq!(
         refused(r#"{"format": "followup/v1", "override": "laser-aftercare", "stepz": {}}"#),
         "clinic.json: /stepz (line 1, column 58): unknown field `stepz` in an override, expected one of $schema, format, override, enabled, name, description, applies, requires, milestones, defaults, declined, vocabulary, steps, add_steps; did you mean \"steps\"?"

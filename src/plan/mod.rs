@@ -1261,21 +1261,7 @@ impl Planner<'_> {
     #[cold]
     #[inline(never)]
     fn missing_attribute(&mut self, program: &Program, step: &Step, lacks: &mut Option<bool>) {
-        let ep = self.ep;
-        let lacks = *lacks.get_or_insert_with(|| {
-            (program.requires.iter()).any(|name| ep.attribute(name).is_none())
-        });
-        if !lacks {
-            return;
-        }
-        let missing = (program.requires.iter()).find(|name| {
-            ep.attribute(name).is_none()
-                && (step.when.0.iter().chain(&step.unless.0)).any(
-                    |(key, _)| matches!(key, crate::compile::CondKey::Attribute(a) if **a == ***name),
-                )
-        });
-        if let Some(name) = missing {
-            let name = name.clone();
+        if let Some(name) = self.missing_required(program, step, lacks) {
             self.drop(
                 program,
                 step,
@@ -1285,6 +1271,32 @@ impl Planner<'_> {
                 Some(name),
             );
         }
+    }
+
+    /// The attribute the program `requires` that the episode does not give and the
+    /// step's `when` or `unless` tests, if any. `lacks`: whether the episode lacks one at
+    /// all, asked once per program.
+    pub(super) fn missing_required(
+        &self,
+        program: &Program,
+        step: &Step,
+        lacks: &mut Option<bool>,
+    ) -> Option<Arc<str>> {
+        let ep = self.ep;
+        let lacks = *lacks.get_or_insert_with(|| {
+            (program.requires.iter()).any(|name| ep.attribute(name).is_none())
+        });
+        if !lacks {
+            return None;
+        }
+        let tested = |name: &str| {
+            (step.when.0.iter().chain(&step.unless.0)).any(
+                |(key, _)| matches!(key, crate::compile::CondKey::Attribute(a) if **a == *name),
+            )
+        };
+        (program.requires.iter())
+            .find(|name| ep.attribute(name).is_none() && tested(name))
+            .cloned()
     }
 
     /// The time a task due on `due` must not start before: the event's time on the

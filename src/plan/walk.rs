@@ -29,7 +29,7 @@ impl Planner<'_> {
         let decided = self.decided.clone();
         let planned = decided.as_deref().and_then(|d| d.steps(self.program_index));
         // An attribute the program requires is missing: the steps that test it are listed.
-        // Asked once, and only when a step is left out.
+        // Asked once, and only when a step is left out or tests it in `unless`.
         let mut lacks = None;
         for (i, step) in program.steps.iter().enumerate() {
             let start = self.anchors.len();
@@ -39,6 +39,12 @@ impl Planner<'_> {
                     step.when.matches(ep) && (step.unless.is_empty() || !step.unless.matches(ep))
                 }
             };
+            // `unless` holds for no episode without the attribute it tests: a required
+            // one missing leaves the step out as one `when` tests (audit 80).
+            let wanted = wanted
+                && (program.requires.is_empty()
+                    || step.unless.is_empty()
+                    || self.missing_required(program, step, &mut lacks).is_none());
             if !wanted {
                 if !program.requires.is_empty() {
                     self.missing_attribute(program, step, &mut lacks);
