@@ -414,6 +414,18 @@ impl History {
                     ));
                 }
             }
+            // A window of the day, as a step's is (audit 78: 18:00-09:00 was planned, and
+            // the plan then could not be read back).
+            if let Some(w) = f.time.filter(|w| w.start >= w.end) {
+                return Err(Located::new(
+                    format!("/follow_ups/{i}/time"),
+                    format!(
+                        "the window starts at {} and ends at {}: expected start before end",
+                        w.start.format("%H:%M"),
+                        w.end.format("%H:%M")
+                    ),
+                ));
+            }
             if f.latest.is_some_and(|l| l < f.due) {
                 return Err(Located::new(
                     format!("/follow_ups/{i}/latest"),

@@ -689,19 +689,19 @@ pub(crate) struct StepTemplates {
 }
 
 impl StepTemplates {
-    /// `"title"` or `"script"`, the first of the step's texts that says `{when:event}`.
-    pub(crate) fn naming_the_event(&self) -> Option<&'static str> {
-        let names = |t: &Option<TextTemplate>| {
-            t.as_ref()
-                .is_some_and(|t| t.placeholders().any(|p| p == Placeholder::WhenEvent))
+    /// The pointer (`title/zh`, `script/en`) of the first language of the step's texts
+    /// that says `{when:event}`.
+    pub(crate) fn naming_the_event(&self) -> Option<String> {
+        let names = |field: &str, t: &Option<TextTemplate>| {
+            let t = t.as_ref()?;
+            let i = (t.langs.iter()).position(|(l, _)| {
+                l.as_ref()
+                    .is_some_and(|l| l.placeholders().any(|p| p == Placeholder::WhenEvent))
+            })?;
+            let (tag, _) = t.source.iter().nth(i)?;
+            Some(format!("{field}{}", crate::compile::pointer(&[tag])))
         };
-        if names(&self.title) {
-            Some("title")
-        } else if names(&self.script) {
-            Some("script")
-        } else {
-            None
-        }
+        names("title", &self.title).or_else(|| names("script", &self.script))
     }
 }
 

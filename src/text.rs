@@ -401,6 +401,36 @@ fn control_character(text: &str) -> Option<(usize, char)> {
     (text.chars().enumerate()).find(|(_, c)| c.is_control() && !matches!(c, '\n' | '\t' | '\r'))
 }
 
+/// A text the engine can write, in language `tag` (`None`: one string for every
+/// language, a holiday's name): not empty or blank, no longer than a filled template can
+/// be, and no control character but line breaks and tabs.
+pub(crate) fn printable(tag: Option<&str>, text: &str) -> Result<(), String> {
+    // No text the engine writes is empty or longer than a filled template can be: a
+    // plan read back with one would export it (audit 74: an empty FHIR string).
+    if text.trim().is_empty() {
+        return Err("the text is empty: expected a non-empty text".into());
+    }
+    let the = tag.map_or_else(|| "the text".to_string(), |t| format!("the {t:?} text"));
+    let most = crate::limits::MAX_TEXT_CHARS
+        + crate::limits::MAX_PLACEHOLDERS * crate::limits::MAX_VALUE_CHARS;
+    if text.len() > most && text.chars().count() > most {
+        return Err(format!(
+            "{the} has more than {most} characters: expected at most {} characters and {} placeholders of {} each",
+            crate::limits::MAX_TEXT_CHARS,
+            crate::limits::MAX_PLACEHOLDERS,
+            crate::limits::MAX_VALUE_CHARS
+        ));
+    }
+    if let Some((i, c)) = control_character(text) {
+        return Err(format!(
+            "{the} holds the control character U+{:04X} at character {}: expected printable text (line breaks and tabs are allowed)",
+            u32::from(c),
+            i + 1
+        ));
+    }
+    Ok(())
+}
+
 /// Reads one language's text, refusing control characters other than line breaks and
 /// tabs where serde locates the value.
 struct PrintableSeed<'a> {
@@ -411,32 +441,8 @@ impl<'de> DeserializeSeed<'de> for PrintableSeed<'_> {
     type Value = String;
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<String, D::Error> {
-        let tag = self.tag;
         let text = String::deserialize(d)?;
-        // No text the engine writes is empty or longer than a filled template can be: a
-        // plan read back with one would export it (audit 74: an empty FHIR string).
-        if text.trim().is_empty() {
-            return Err(D::Error::custom(
-                "the text is empty: expected a non-empty text",
-            ));
-        }
-        let most = crate::limits::MAX_TEXT_CHARS
-            + crate::limits::MAX_PLACEHOLDERS * crate::limits::MAX_VALUE_CHARS;
-        if text.len() > most && text.chars().count() > most {
-            return Err(D::Error::custom(format!(
-                "the {tag:?} text has more than {most} characters: expected at most {} characters and {} placeholders of {} each",
-                crate::limits::MAX_TEXT_CHARS,
-                crate::limits::MAX_PLACEHOLDERS,
-                crate::limits::MAX_VALUE_CHARS
-            )));
-        }
-        if let Some((i, c)) = control_character(&text) {
-            return Err(D::Error::custom(format!(
-                "the {tag:?} text holds the control character U+{:04X} at character {}: expected printable text (line breaks and tabs are allowed)",
-                u32::from(c),
-                i + 1
-            )));
-        }
+        printable(Some(self.tag), &text).map_err(D::Error::custom)?;
         Ok(text)
     }
 }

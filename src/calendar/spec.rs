@@ -431,6 +431,11 @@ impl<'de> Visitor<'de> for NameVisitor {
     }
 
     fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Text, E> {
+        // Checked as every printed text is, in either form (audit 78: an escape in a
+        // plain string reached the terminal).
+        if !v.trim().is_empty() {
+            crate::text::printable(None, v).map_err(E::custom)?;
+        }
         Ok(Text::new(v, v))
     }
 

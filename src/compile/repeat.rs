@@ -115,6 +115,19 @@ impl Repeat {
                     "INTERVAL={value}: expected a whole number from 1 to 65535"
                 )));
             }
+            // RFC 5545: a day of the month is 1 to 31 or -31 to -1; `rrule` passed a 0
+            // over in silence (audit 78: `BYMONTHDAY=0,15` gave the 15th alone).
+            if key == "BYMONTHDAY"
+                && let Some(bad_day) = value.split(',').find(|d| {
+                    let digits = d.strip_prefix(['+', '-']).unwrap_or(d);
+                    !(digits.bytes().all(|b| b.is_ascii_digit())
+                        && digits.parse::<u8>().is_ok_and(|n| (1..=31).contains(&n)))
+                })
+            {
+                return Err(bad(format!(
+                    "BYMONTHDAY={value}: {bad_day:?} is no day of a month; expected days from 1 to 31, or -31 to -1 counted from the month's end, separated by ','"
+                )));
+            }
             if key == "FREQ" && !FREQS.contains(&value) {
                 return Err(bad(format!(
                     "FREQ={value} is not supported; expected one of {}",

@@ -222,7 +222,7 @@ pub(super) fn compile_step(
         && let Some(field) = texts.templates.as_ref().and_then(|t| t.naming_the_event())
     {
         return Err(Located::new(
-            at(field),
+            at(&field),
             "{when:event} names the day of an episode's event, and a patient-level programme has none: expected another placeholder, or none",
         ));
     }

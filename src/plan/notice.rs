@@ -13,7 +13,7 @@ use crate::notice::{Notice, NOTICE_PROGRAM};
 use crate::offset::{Landing, MonthEnd};
 use crate::ruleset::RuleSet;
 use crate::time::{NamedWindows, TimeWindow};
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -208,6 +208,11 @@ impl RuleSet {
                 continue;
             }
             let expires = n.expires_after(nominal).unwrap_or(due);
+            // Whoever owns the role in the patient's episodes on the notice's last day,
+            // as for a rule's task (docs/closed-loop.md, owners; audit 78: a notice that
+            // expired before the role changed hands went to the new owner).
+            let last =
+                expires.and_time(NaiveTime::from_hms_opt(23, 59, 59).unwrap_or(NaiveTime::MIN));
             // Placeholders ({patient}, {clinic}…) as in rule files; an unknown one is an
             // error at its pointer.
             let texts = crate::template::step_texts(
@@ -218,7 +223,7 @@ impl RuleSet {
                 &[],
             )
             .map_err(|e| e.into_notice(NOTICES))?;
-            let owner = episodes.iter().find_map(|e| e.owner(n.role));
+            let owner = episodes.iter().find_map(|e| e.owner_at(n.role, last));
             let info = Arc::new(TaskInfo {
                 program: program.clone(),
                 step,
@@ -257,7 +262,6 @@ impl RuleSet {
                 waiting: false,
                 derived: None,
                 record: None,
-                // Whoever owns the role in the patient's episodes.
                 owner: owner.map(|o| o.id.clone()),
                 filled,
             });

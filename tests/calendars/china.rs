@@ -231,4 +231,32 @@ fn a_holiday_name_is_one_string_or_a_text_and_is_written_back_so() {
         err,
         "clinic.json: /holidays/2026-03-08/zh (line 1, column 36): the text is empty: expected a non-empty text"
     );
+    // A name in one string is checked as one in each language is (audit 78: an escape
+    // reached the terminal), and so is its length.
+    for (name, message) in [
+        (
+            "\\u001b[31mX",
+            "holds the control character U+001B at character 1: expected printable text (line breaks and tabs are allowed)",
+        ),
+        ("\\u0000", "holds the control character U+0000 at character 1"),
+    ] {
+        let err = Calendar::from_json("c.json", &format!(r#"{{"holidays": {{"2026-03-08": "{name}"}}}}"#))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("c.json: /holidays/2026-03-08 (line 1, column ") && err.contains(message),
+            "{err}"
+        );
+    }
+    let long = "节".repeat(5_201);
+    let err = Calendar::from_json(
+        "c.json",
+        &format!(r#"{{"holidays": {{"2026-03-08": "{long}"}}}}"#),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.contains("the text has more than 5200 characters"),
+        "{err}"
+    );
 }

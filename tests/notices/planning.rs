@@ -474,3 +474,35 @@ fn tasks_are_sorted_by_day_then_time_then_id() {
     let order: Vec<&str> = plan.tasks.iter().map(|t| t.step()).collect();
     assert_eq!(order, ["c", "a", "b"]);
 }
+
+/// A notice's owner is whoever owns its role on its last day, as a rule task's is (audit
+/// 78: it went to whoever owns it now). An SMS notice sent on Mon 9 Mar 2026 is worth
+/// sending 3 days, to 12 Mar; the patient's customer service passes from u-3 (小李) to
+/// u-5 (小王) on 16 Mar: the notice is u-3's, and `{owner}` names 小李. Sent on 16 Mar, it
+/// is u-5's.
+#[test]
+fn a_notice_belongs_to_the_owner_on_its_last_day() {
+    let ep = episode(
+        r#"{"id": "ep-1", "event": "procedure", "at": "2026-03-02T10:00:00",
+            "attributes": {"category": "laser"}, "patient": {"id": "p-1"},
+            "owners": {"customer_service": {"id": "u-3", "name": "小李"}},
+            "reassignments": [{"role": "customer_service", "to": {"id": "u-5", "name": "小王"},
+                "at": "2026-03-16T09:00:00"}]}"#,
+    );
+    let owner = |send_on: &str| {
+        let list = notices(&format!(
+            r#"[{{"id": "n", "send_on": "{send_on}", "audience": {{}},
+                "title": {{"zh": "{{owner}}通知", "en": "Notice"}}}}]"#
+        ));
+        let plan = plan_for(
+            &ep.patient,
+            std::slice::from_ref(&ep),
+            &list,
+            &Calendar::default(),
+        );
+        let t = &plan.tasks[0];
+        format!("{} {}", t.owner.as_deref().unwrap_or("-"), t.title().zh())
+    };
+    assert_eq!(owner("2026-03-09"), "u-3 小李通知");
+    assert_eq!(owner("2026-03-16"), "u-5 小王通知");
+}
