@@ -287,7 +287,10 @@ impl View<'_> {
             // The day tells occurrences apart where there is one (patient-level ones are
             // numbered by their day, session steps by their session, which the title
             // says); the number only where there is none.
-            let nth = if d.occurrence > 0 && d.nominal.is_none() {
+            // A greeting numbered by a day it has none of (a festival past the lunar
+            // table: `YYYY0000`) says its year in the detail, not a number.
+            let by_day = d.occurrence >= 19_000_000;
+            let nth = if d.occurrence > 0 && d.nominal.is_none() && !by_day {
                 if zh {
                     format!(" 第{}次", d.occurrence + 1)
                 } else {

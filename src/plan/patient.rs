@@ -200,6 +200,25 @@ impl Planner<'_> {
     }
 
     /// Lists a yearly occurrence skipped by `month_end: skip` when it falls in the horizon.
+    /// A festival greeting of `year`, a year the lunar table does not reach: dropped,
+    /// `missing_anchor` with the festival and the year, numbered `YYYY0000` (no day).
+    #[cold]
+    pub(super) fn unknown_festival(&mut self, program: &Program, step: &Step, year: i32) {
+        let Anchor::Festival(f) = &step.anchor else {
+            return;
+        };
+        let n = u32::try_from(year).unwrap_or(0).saturating_mul(10_000);
+        let detail: std::sync::Arc<str> = format!("{} {year}", f.id()).into();
+        self.drop(
+            program,
+            step,
+            n,
+            None,
+            DropReason::MissingAnchor,
+            Some(detail),
+        );
+    }
+
     pub(super) fn skipped_yearly(
         &mut self,
         program: &Program,

@@ -271,6 +271,13 @@ impl Planner<'_> {
                         }
                         let landing = match self.yearly(step, year) {
                             Err(_) if padding => continue,
+                            // A festival past the lunar table (2100 on): that year's
+                            // greeting is listed, the others planned (audits 62, 75, 78:
+                            // the whole patient plan was refused).
+                            Err(_) if matches!(step.anchor, Anchor::Festival(_)) => {
+                                self.unknown_festival(program, step, year);
+                                continue;
+                            }
                             other => other?,
                         };
                         match landing {

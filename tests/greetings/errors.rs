@@ -155,28 +155,40 @@ fn unknown_festival_is_a_compile_error() {
     );
 }
 
-/// The lunar calendar is known for 1901-2099: a horizon in 2100 gives an error (an
-/// episode error naming the step and the festival), not a panic.
+/// The lunar calendar is known for 1901-2099: over 2100, each lunar festival's greeting
+/// is listed as dropped (`missing_anchor`, the festival and the year, numbered
+/// `21000000`), and the rest of the patient's greetings are planned (audits 62, 75, 78:
+/// the whole patient plan was refused, the birthday with it) — never a panic.
 #[test]
-fn festival_outside_the_lunar_range_is_an_error() {
+fn a_festival_outside_the_lunar_range_is_listed_and_the_rest_planned() {
     let p = patient("p-1", Some("1990-11-03"), &[]);
     let rules = builtin();
     let result = std::panic::catch_unwind(|| {
         rules.plan_patient(&p, d("2100-01-01"), d("2100-12-31"), &Calendar::default())
     });
-    let e = match result {
-        Ok(Err(e)) => e,
-        Ok(Ok(plan)) => panic!("planned {} tasks in 2100", plan.tasks.len()),
+    let plan = match result {
+        Ok(Ok(plan)) => plan,
+        Ok(Err(e)) => panic!("refused: {e}"),
         Err(_) => panic!("plan_patient panicked for a horizon in 2100"),
     };
-    assert!(e.is_episode());
-    let text = e.to_string();
-    assert!(
-        text.contains(
-            "step spring-festival: the date of spring_festival is known for the years 1901-2099 only, not 2100"
-        ),
-        "{text}"
+    assert_eq!(dates_of(&plan, "birthday-greeting"), ["2100-11-03"]);
+    let lunar: Vec<String> = (plan.dropped.iter())
+        .filter(|x| x.reason == DropReason::MissingAnchor)
+        .map(|x| format!("{} {}", x.id(), x.detail.as_deref().unwrap_or("-")))
+        .collect();
+    assert_eq!(
+        lunar,
+        [
+            "greetings/lantern/patient:p-1/21000000 lantern 2100",
+            "greetings/mid-autumn/patient:p-1/21000000 mid_autumn 2100",
+            "greetings/spring-festival/patient:p-1/21000000 spring_festival 2100",
+        ]
     );
+    assert!(!(plan.tasks.iter())
+        .any(|t| ["spring-festival", "lantern", "mid-autumn"].contains(&t.step())));
+    // The plan reads back as it was written.
+    let back: Plan = serde_json::from_str(&serde_json::to_string(&plan).unwrap()).unwrap();
+    assert_eq!(back.dropped, plan.dropped);
 }
 
 /// Bug: the planner looks at the festival a year either side of the horizon (for offsets),
