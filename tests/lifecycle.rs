@@ -1249,3 +1249,34 @@ fn a_wait_counts_expiry_from_the_day_it_gives_not_the_calendars() {
         ["w/needs-call/u-2/0 expired closed_date 2026-04-02"]
     );
 }
+
+/// A fact dated before the episode anchors nothing, as it stops nothing (audit 79): a
+/// complaint of Wed 6 May 2026 at 09:30 with its callback promised for Fri 8 May, and a
+/// `complaint_resolved` fact dated Fri 1 May (a slip of the date). The callbacks of an
+/// unresolved complaint go ahead, and no confirmation call comes: it was moved to the
+/// complaint's day as if the complaint were resolved. Resolved on Mon 11 May at 16:00,
+/// the confirmation is the next day, 12 May.
+#[test]
+fn a_fact_before_the_episode_anchors_nothing() {
+    let complaint = |resolved: &str| {
+        plan(&format!(
+            r#"{{"id": "k-1", "event": "complaint", "at": "2026-05-06T09:30:00",
+                "attributes": {{"severity": "normal"}}, "patient": {{"id": "p-1"}},
+                "milestones": {{"promised_callback": "2026-05-08"}},
+                "facts": [{{"kind": "complaint_resolved", "at": "{resolved}"}}]}}"#
+        ))
+    };
+    let confirmations = |p: &followup::plan::Plan| -> Vec<String> {
+        (p.tasks.iter())
+            .filter(|t| t.step() == "resolution-confirmation")
+            .map(|t| t.due.to_string())
+            .collect()
+    };
+    let slip = complaint("2026-05-01T10:00:00");
+    assert!(confirmations(&slip).is_empty());
+    assert!((slip.tasks.iter()).any(|t| t.step() == "promised-callback"));
+    assert_eq!(
+        confirmations(&complaint("2026-05-11T16:00:00")),
+        ["2026-05-12"]
+    );
+}

@@ -98,6 +98,15 @@ impl<'a> Facts<'a> {
         self.times.get(from..to).unwrap_or_default()
     }
 
+    /// The times of the facts of `kind` about the episode, in order: in an episode plan,
+    /// those from the episode's day on, as [`Facts::first_since_event`] counts them.
+    pub(super) fn since_event(&self, kind: &str) -> impl Iterator<Item = NaiveDateTime> + '_ {
+        let since = self.since;
+        (self.of_kind(kind).iter())
+            .map(|(_, t)| *t)
+            .filter(move |t| since.is_none_or(|d| t.date() >= d))
+    }
+
     /// When the last fact of `kind` happened.
     pub(super) fn last(&self, kind: &str) -> Option<NaiveDateTime> {
         self.of_kind(kind).last().map(|(_, t)| *t)

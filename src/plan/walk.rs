@@ -235,8 +235,10 @@ impl Planner<'_> {
                     }
                 }
                 Anchor::Fact(kind) => {
-                    let times: Vec<chrono::NaiveDateTime> =
-                        self.facts.of_kind(kind).iter().map(|(_, t)| *t).collect();
+                    // A fact dated before the episode is about something else, or a
+                    // slip (audit 79: a resolution dated before the complaint brought
+                    // its confirmation call, with the callbacks of an unresolved one).
+                    let times: Vec<chrono::NaiveDateTime> = self.facts.since_event(kind).collect();
                     for at in times {
                         self.why_anchor(|| {
                             format!("fact {kind} at {}", at.format("%Y-%m-%d %H:%M"))
