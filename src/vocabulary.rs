@@ -234,7 +234,10 @@ impl Vocabulary {
 pub(crate) fn unknown(at: &str, what: &str, value: &str, known: &BTreeSet<Arc<str>>) -> Located {
     let list: Vec<&str> = known.iter().map(|x| &**x).collect();
     let given = shown(value);
-    let mut message = if list.is_empty() {
+    let mut message = if list.is_empty() && what == "event" {
+        // Rules of patient-level programmes only (greetings) plan no episode (audit 80).
+        format!("unknown event {given:?}: the rules know none (no programme of theirs is planned from an episode: patient-level programmes are planned for a patient and a horizon, `plan_patient`)")
+    } else if list.is_empty() {
         format!("unknown {what} {given:?}: the rules know none")
     } else {
         let mut listed: Vec<String> = list.iter().take(LISTED).map(|k| shown(k)).collect();

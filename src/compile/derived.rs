@@ -432,7 +432,9 @@ fn retry_minutes(text: &str) -> Option<i64> {
         }
         number.is_empty().then_some(())
     };
-    take(days, &[('D', 24 * 60)])?;
+    // Weeks as every other duration of days takes them (audit 80: `P1W` was refused
+    // while its message said 7 days were allowed).
+    take(days, &[('W', 7 * 24 * 60), ('D', 24 * 60)])?;
     if let Some(t) = time {
         if t.is_empty() {
             return None;
@@ -455,9 +457,11 @@ mod tests {
         assert_eq!(retry_minutes("P1D"), Some(1440));
         assert_eq!(retry_minutes("P1DT2H30M"), Some(1440 + 150));
         assert_eq!(retry_minutes("P8D"), None);
+        assert_eq!(retry_minutes("P1W"), Some(7 * 1440));
+        assert_eq!(retry_minutes("P1W1D"), None);
         assert_eq!(retry_minutes("PT0M"), None);
         for bad in [
-            "", "P", "PT", "2H", "PT2", "PTH", "PT30M2H", "P1W", "PT2h", "-PT2H",
+            "", "P", "PT", "2H", "PT2", "PTH", "PT30M2H", "P1D1W", "PT2h", "-PT2H",
         ] {
             assert_eq!(retry_minutes(bad), None, "{bad}");
         }

@@ -196,6 +196,16 @@ fn required(def: &ProgramDef, steps: &[Step]) -> Result<Vec<Arc<str>>, Located> 
                 format!("{name:?} is listed twice: expected each attribute once"),
             ));
         }
+        // Every episode has its event, and tags are the patient's: neither is an
+        // attribute an episode may lack (audit 80: "no step tests it" when one did).
+        if matches!(name.as_str(), "event" | "tag") {
+            return Err(Located::new(
+                at,
+                format!(
+                    "{name:?} is no attribute: expected an episode attribute the steps branch on, such as \"setting\" (every episode has its event, and tags are the patient's)"
+                ),
+            ));
+        }
         let tested = (steps.iter())
             .flat_map(|s| s.when.0.iter().chain(&s.unless.0))
             .any(|(key, _)| matches!(key, CondKey::Attribute(a) if **a == **name));

@@ -245,3 +245,22 @@ fn birthday_refused(birthday: &str, message: &str) {
         "{e}"
     );
 }
+
+/// Rules of patient-level programmes only plan no episode, and say why (audit 80: "the
+/// rules know none" did not point at the cause).
+#[test]
+fn rules_of_greetings_only_say_why_no_episode_is_planned() {
+    let rules = rules("greetings.json", include_str!("../../rules/greetings.json"));
+    let err = rules
+        .read_episode(
+            "ep.json",
+            r#"{"id": "e", "event": "procedure", "at": "2026-03-02T10:00", "patient": {"id": "p"}}"#,
+        )
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.starts_with("ep.json: /event (line 1, column ")
+            && err.ends_with("unknown event \"procedure\": the rules know none (no programme of theirs is planned from an episode: patient-level programmes are planned for a patient and a horizon, `plan_patient`)"),
+        "{err}"
+    );
+}
