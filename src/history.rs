@@ -426,6 +426,20 @@ impl History {
                     ),
                 ));
             }
+            // On time for years is a slip of the year, as an agreed time years away is
+            // (audit 78: `latest` 9899-12-31 gave a window of 7,873 years).
+            if let Some(l) = f
+                .latest
+                .filter(|l| (*l - f.due).num_days() > AGREED_WITHIN_DAYS as i64)
+            {
+                return Err(Located::new(
+                    format!("/follow_ups/{i}/latest"),
+                    format!(
+                        "latest {l} is more than {AGREED_WITHIN_DAYS} days after due {}: expected the last day it is on time, within about 10 years",
+                        f.due
+                    ),
+                ));
+            }
             if f.latest.is_some_and(|l| l < f.due) {
                 return Err(Located::new(
                     format!("/follow_ups/{i}/latest"),

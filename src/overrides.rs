@@ -287,6 +287,24 @@ pub(crate) fn apply(
             ));
         };
         for (k, step) in added.iter().enumerate() {
+            // A step id the program or an earlier added step has: named here, in the
+            // override's own terms (audit 80: "also /steps/0/id" pointed into another
+            // file).
+            let id = step.get("id").and_then(Value::as_str);
+            let taken = |s: &Value| s.get("id").and_then(Value::as_str) == id;
+            if id.is_some() && steps.iter().any(taken) {
+                let was = match steps.iter().position(taken).and_then(|i| origins.get(i)) {
+                    Some(Origin::Added(j)) => format!("/add_steps/{j} adds it too"),
+                    _ => "the program has a step of that id: change it under \"steps\"".into(),
+                };
+                return Err(Located::new(
+                    format!("/add_steps/{k}/id"),
+                    format!(
+                        "duplicate step id {:?}: {was}, or give the new step another id",
+                        id.unwrap_or_default()
+                    ),
+                ));
+            }
             steps.push(step.clone());
             origins.push(Origin::Added(k));
         }

@@ -195,6 +195,19 @@ fn override_errors_are_located_in_the_override() {
   "add_steps": [{"id": "week-2-call", "offset": "P14D", "from": "day-9-call", "title": {"zh": "两周", "en": "Week 2"}}]}"#),
         "clinic.json: /add_steps/0/from (line 2, column 65): unknown anchor \"day-9-call\": expected \"event\", a session anchor (each_session, before_each_upcoming_session, course_end, one_session_left), \"fact:KIND\", \"latest:KIND\" or the id of another step of this program (day-1-call, day-3-call, day-6-call, month-1-call, month-3-call, month-3-further-needs, month-6-call, further-needs-call); did you mean \"day-1-call\"?"
     );
+    // A step id the program has, or another added step has: named in the override's
+    // terms (audit 80: "also /steps/0/id" pointed into the built-in file).
+    assert_eq!(
+        refused(r#"{"format": "followup/v1", "override": "laser-aftercare",
+  "add_steps": [{"id": "day-1-call", "offset": "P2D", "title": {"zh": "二", "en": "Two"}}]}"#),
+        "clinic.json: /add_steps/0/id (line 2, column 24): duplicate step id \"day-1-call\": the program has a step of that id: change it under \"steps\", or give the new step another id"
+    );
+    assert_eq!(
+        refused(r#"{"format": "followup/v1", "override": "laser-aftercare",
+  "add_steps": [{"id": "week-2", "offset": "P14D", "title": {"zh": "二", "en": "Two"}},
+                {"id": "week-2", "offset": "P15D", "title": {"zh": "二", "en": "Two"}}]}"#),
+        "clinic.json: /add_steps/1/id (line 3, column 24): duplicate step id \"week-2\": /add_steps/0 adds it too, or give the new step another id"
+    );
     // Without its format: located at the override, as a program without one is (audit
     // 80: `/format` had no line and column).
     assert_eq!(

@@ -51,7 +51,15 @@ pub fn json_files(path: &Path) -> Result<Vec<PathBuf>, String> {
         let json = p
             .extension()
             .is_some_and(|x| x.eq_ignore_ascii_case("json"));
-        if json && !is_case_file(&p) && p.is_file() {
+        if json && !is_case_file(&p) {
+            // A `*.json` entry that is no regular file (a link to /dev/zero, a folder) is
+            // an error, as naming it alone is, not skipped in silence (audit 78).
+            if !p.is_file() {
+                return Err(format!(
+                    "{}: not a regular file: expected a rule file (*.json) in the folder",
+                    p.display()
+                ));
+            }
             files.push(p);
         }
     }

@@ -115,17 +115,41 @@ impl Repeat {
                     "INTERVAL={value}: expected a whole number from 1 to 65535"
                 )));
             }
-            // RFC 5545: a day of the month is 1 to 31 or -31 to -1; `rrule` passed a 0
-            // over in silence (audit 78: `BYMONTHDAY=0,15` gave the 15th alone).
-            if key == "BYMONTHDAY"
-                && let Some(bad_day) = value.split(',').find(|d| {
+            // RFC 5545: a day of the month is 1 to 31 or -31 to -1 (and so on); `rrule`
+            // passed a 0 of BYMONTHDAY over in silence (audit 78: `BYMONTHDAY=0,15` gave
+            // the 15th alone), and said the others in its own words.
+            let range = match key {
+                "BYMONTHDAY" => Some((
+                    31,
+                    "a day of a month",
+                    "days from 1 to 31, or -31 to -1 counted from the month's end",
+                )),
+                "BYYEARDAY" => Some((
+                    366,
+                    "a day of a year",
+                    "days from 1 to 366, or -366 to -1 counted from the year's end",
+                )),
+                "BYWEEKNO" => Some((
+                    53,
+                    "a week of a year",
+                    "weeks from 1 to 53, or -53 to -1 counted from the year's end",
+                )),
+                "BYSETPOS" => Some((
+                    366,
+                    "a position in the set",
+                    "positions from 1 to 366, or -366 to -1 counted from the set's end",
+                )),
+                _ => None,
+            };
+            if let Some((most, what, expected)) = range
+                && let Some(bad_n) = value.split(',').find(|d| {
                     let digits = d.strip_prefix(['+', '-']).unwrap_or(d);
                     !(digits.bytes().all(|b| b.is_ascii_digit())
-                        && digits.parse::<u8>().is_ok_and(|n| (1..=31).contains(&n)))
+                        && digits.parse::<u16>().is_ok_and(|n| (1..=most).contains(&n)))
                 })
             {
                 return Err(bad(format!(
-                    "BYMONTHDAY={value}: {bad_day:?} is no day of a month; expected days from 1 to 31, or -31 to -1 counted from the month's end, separated by ','"
+                    "{key}={value}: {bad_n:?} is not {what}; expected {expected}, separated by ','"
                 )));
             }
             if key == "FREQ" && !FREQS.contains(&value) {
