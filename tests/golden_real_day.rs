@@ -734,8 +734,9 @@ fn a_farewell_is_on_the_discharge_day_or_not_at_all() {
 /// test it in `when` are (audit 80: it was planned, as `unless` does not hold without the
 /// attribute). A program requiring `setting`: a call on D+1 for everyone, a message on
 /// D+2 unless the patient is an inpatient. An episode of Mon 2 Mar 2026 without
-/// `setting`: the call on 3 Mar, the message dropped (`missing_attribute setting`);
-/// with `"setting": "outpatient"`, the message on 4 Mar; with `inpatient`, no message.
+/// `setting`: the call on 3 Mar, the message dropped (`missing_attribute setting`), and
+/// the step a day after it too; with `"setting": "outpatient"`, the message on 4 Mar and
+/// the step after it on 5 Mar; with `inpatient`, neither.
 #[test]
 fn a_step_testing_a_required_attribute_in_unless_is_listed_when_it_is_missing() {
     let rules = crate::support::one_program(
@@ -745,7 +746,8 @@ fn a_step_testing_a_required_attribute_in_unless_is_listed_when_it_is_missing() 
         "steps": [
             {"id": "call", "offset": "P1D", "title": {"zh": "a", "en": "a"}},
             {"id": "sms", "offset": "P2D", "channel": "sms", "unless": {"setting": "inpatient"},
-             "title": {"zh": "b", "en": "b"}}]"#,
+             "title": {"zh": "b", "en": "b"}},
+            {"id": "after-sms", "from": "sms", "offset": "P1D", "title": {"zh": "c", "en": "c"}}]"#,
     );
     let plan = |attributes: &str| {
         let ep = crate::support::read(
@@ -761,16 +763,25 @@ fn a_step_testing_a_required_attribute_in_unless_is_listed_when_it_is_missing() 
             .collect();
         (tasks, dropped(&p))
     };
+    // The step counted from it is listed too (`anchor_dropped`; audit 80: it vanished).
     assert_eq!(
         plan(""),
         (
             vec!["2026-03-03 call".to_string()],
-            vec!["rq/sms/e/0 missing_attribute setting -".to_string()]
+            vec![
+                "rq/after-sms/e/0 anchor_dropped - -".to_string(),
+                "rq/sms/e/0 missing_attribute setting -".to_string()
+            ]
         )
     );
     assert_eq!(
         plan(r#""setting": "outpatient""#).0,
-        ["2026-03-03 call", "2026-03-04 sms"]
+        ["2026-03-03 call", "2026-03-04 sms", "2026-03-05 after-sms"]
     );
-    assert_eq!(plan(r#""setting": "inpatient""#).0, ["2026-03-03 call"]);
+    // An inpatient is not the message's: neither it nor the step after it is planned, or
+    // listed (docs/rule-format.md, conditions).
+    assert_eq!(
+        plan(r#""setting": "inpatient""#),
+        (vec!["2026-03-03 call".to_string()], vec![])
+    );
 }

@@ -1273,6 +1273,20 @@ impl Planner<'_> {
         }
     }
 
+    /// True when `step` of `program` is listed as dropped as a whole: missing a required
+    /// attribute, or counted from such a step (no occurrence of it was planned).
+    #[cold]
+    pub(super) fn listed_whole(&self, program: &Program, step: &Step) -> bool {
+        (self.plan.dropped.iter()).any(|d| {
+            matches!(
+                d.reason,
+                DropReason::MissingAttribute | DropReason::AnchorDropped
+            ) && d.nominal.is_none()
+                && *d.program() == *program.id
+                && *d.step() == *step.info.step
+        })
+    }
+
     /// The attribute the program `requires` that the episode does not give and the
     /// step's `when` or `unless` tests, if any. `lacks`: whether the episode lacks one at
     /// all, asked once per program.

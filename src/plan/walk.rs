@@ -6,6 +6,7 @@ use super::{lifecycle, AnchorDay, Planner};
 use crate::compile::{Anchor, Program};
 use crate::error::Result;
 use crate::offset::{Landing, MonthEnd};
+use crate::plan::DropReason;
 use chrono::Datelike;
 
 impl Planner<'_> {
@@ -130,6 +131,14 @@ impl Planner<'_> {
                 }
                 Anchor::Step(j) => {
                     let Some(Some((from, to))) = self.spans.get(*j).copied() else {
+                        // Its anchor step was listed as missing an attribute (or counts
+                        // from one that was): so is it, as `anchor_dropped` (audit 80:
+                        // it vanished without a word).
+                        if let Some(anchor) = program.steps.get(*j)
+                            && self.listed_whole(program, anchor)
+                        {
+                            self.drop(program, step, 0, None, DropReason::AnchorDropped, None);
+                        }
                         self.spans.push(None);
                         continue;
                     };
