@@ -197,3 +197,12 @@ pub fn assert_drop_starts(p: &Plan, head: &str) {
         "{head:?} not in {lines:?}"
     );
 }
+
+/// A calendar of a clinic that rests 12:30-13:00 (a lunch break), open every day.
+pub fn lunch_break() -> Calendar {
+    Calendar::from_json(
+        "lunch.json",
+        r#"{"quiet_hours": [{"start": "12:30", "end": "13:00"}]}"#,
+    )
+    .unwrap()
+}

@@ -300,11 +300,7 @@ fn on_the_events_day_the_first_free_part_after_it_is_taken() {
                 "attributes": {{"severity": "normal"}}, "patient": {patient}}}"#
         ))
     };
-    let lunch = Calendar::from_json(
-        "c",
-        r#"{"quiet_hours": [{"start": "12:30", "end": "13:00"}]}"#,
-    )
-    .unwrap();
+    let lunch = crate::support::lunch_break();
     let p = builtin()
         .plan(&complaint("10:15", r#"{"id": "p"}"#), &lunch)
         .unwrap();
