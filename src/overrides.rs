@@ -295,12 +295,14 @@ pub(crate) fn apply(
             if id.is_some() && steps.iter().any(taken) {
                 let was = match steps.iter().position(taken).and_then(|i| origins.get(i)) {
                     Some(Origin::Added(j)) => format!("/add_steps/{j} adds it too"),
-                    _ => "the program has a step of that id: change it under \"steps\"".into(),
+                    _ => {
+                        "the program has a step of that id (change that one under \"steps\")".into()
+                    }
                 };
                 return Err(Located::new(
                     format!("/add_steps/{k}/id"),
                     format!(
-                        "duplicate step id {:?}: {was}, or give the new step another id",
+                        "duplicate step id {:?}: {was}: expected another id for the new step",
                         id.unwrap_or_default()
                     ),
                 ));

@@ -414,12 +414,16 @@ pub(crate) fn printable(tag: Option<&str>, text: &str) -> Result<(), String> {
     let most = crate::limits::MAX_TEXT_CHARS
         + crate::limits::MAX_PLACEHOLDERS * crate::limits::MAX_VALUE_CHARS;
     if text.len() > most && text.chars().count() > most {
-        return Err(format!(
-            "{the} has more than {most} characters: expected at most {} characters and {} placeholders of {} each",
-            crate::limits::MAX_TEXT_CHARS,
-            crate::limits::MAX_PLACEHOLDERS,
-            crate::limits::MAX_VALUE_CHARS
-        ));
+        // A name (one string for every language) has no placeholders (audit 81).
+        return Err(match tag {
+            Some(_) => format!(
+                "{the} has more than {most} characters: expected at most {} characters and {} placeholders of {} each",
+                crate::limits::MAX_TEXT_CHARS,
+                crate::limits::MAX_PLACEHOLDERS,
+                crate::limits::MAX_VALUE_CHARS
+            ),
+            None => format!("{the} has more than {most} characters: expected at most {most}"),
+        });
     }
     if let Some((i, c)) = control_character(text) {
         return Err(format!(

@@ -200,13 +200,13 @@ fn override_errors_are_located_in_the_override() {
     assert_eq!(
         refused(r#"{"format": "followup/v1", "override": "laser-aftercare",
   "add_steps": [{"id": "day-1-call", "offset": "P2D", "title": {"zh": "二", "en": "Two"}}]}"#),
-        "clinic.json: /add_steps/0/id (line 2, column 24): duplicate step id \"day-1-call\": the program has a step of that id: change it under \"steps\", or give the new step another id"
+        "clinic.json: /add_steps/0/id (line 2, column 24): duplicate step id \"day-1-call\": the program has a step of that id (change that one under \"steps\"): expected another id for the new step"
     );
     assert_eq!(
         refused(r#"{"format": "followup/v1", "override": "laser-aftercare",
   "add_steps": [{"id": "week-2", "offset": "P14D", "title": {"zh": "二", "en": "Two"}},
                 {"id": "week-2", "offset": "P15D", "title": {"zh": "二", "en": "Two"}}]}"#),
-        "clinic.json: /add_steps/1/id (line 3, column 24): duplicate step id \"week-2\": /add_steps/0 adds it too, or give the new step another id"
+        "clinic.json: /add_steps/1/id (line 3, column 24): duplicate step id \"week-2\": /add_steps/0 adds it too: expected another id for the new step"
     );
     // Without its format: located at the override, as a program without one is (audit
     // 80: `/format` had no line and column).

@@ -201,12 +201,35 @@ impl Planner<'_> {
 
     /// Lists a yearly occurrence skipped by `month_end: skip` when it falls in the horizon.
     /// A festival greeting of `year`, a year the lunar table does not reach: dropped,
-    /// `missing_anchor` with the festival and the year, numbered `YYYY0000` (no day).
+    /// `missing_anchor` with the festival and the year, numbered `YYYY0000` (no day) —
+    /// when it could fall between `from` and `until`: a lunar day falls some 20 to 55
+    /// days after the Gregorian day of the same numbers (audit 81: a horizon ending in
+    /// January listed the Mid-Autumn Festival of September).
     #[cold]
-    pub(super) fn unknown_festival(&mut self, program: &Program, step: &Step, year: i32) {
+    pub(super) fn unknown_festival(
+        &mut self,
+        program: &Program,
+        step: &Step,
+        year: i32,
+        (from, until): (NaiveDate, NaiveDate),
+    ) {
         let Anchor::Festival(f) = &step.anchor else {
             return;
         };
+        let (m, d) = f.lunar_month_day();
+        let near = |days: u64| {
+            let day = NaiveDate::from_ymd_opt(year, u32::from(m), u32::from(d).min(28))?
+                .checked_add_days(chrono::Days::new(days))?;
+            match step.offset.apply(day, MonthEnd::Clamp) {
+                Landing::Date(x) => Some(x),
+                _ => None,
+            }
+        };
+        if let (Some(first), Some(last)) = (near(10), near(60))
+            && (last < from || first > until)
+        {
+            return;
+        }
         let n = u32::try_from(year).unwrap_or(0).saturating_mul(10_000);
         let detail: std::sync::Arc<str> = format!("{} {year}", f.id()).into();
         self.drop(

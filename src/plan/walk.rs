@@ -286,7 +286,7 @@ impl Planner<'_> {
                             // greeting is listed, the others planned (audits 62, 75, 78:
                             // the whole patient plan was refused).
                             Err(_) if matches!(step.anchor, Anchor::Festival(_)) => {
-                                self.unknown_festival(program, step, year);
+                                self.unknown_festival(program, step, year, (from, until));
                                 continue;
                             }
                             other => other?,

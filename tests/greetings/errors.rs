@@ -264,3 +264,24 @@ fn rules_of_greetings_only_say_why_no_episode_is_planned() {
         "{err}"
     );
 }
+
+/// A festival past the lunar table is listed only when it could fall in the horizon (a
+/// lunar day falls 20 to 55 days after the Gregorian day of the same numbers; audit 81:
+/// a horizon ending in January listed the Mid-Autumn Festival of September). Over
+/// 1 Jun 2099 - 14 Jan 2100, the Spring Festival of 2100 could fall on 14 January: listed;
+/// the Lantern Festival (from 25 January at the earliest) and Mid-Autumn are not. Over
+/// 1 Jun 1900 - 31 May 1901, only the Mid-Autumn Festival of 1900 is.
+#[test]
+fn a_festival_outside_the_lunar_range_is_listed_only_when_it_could_fall_in_the_horizon() {
+    let p = patient("p-1", None, &[]);
+    let listed = |from: &str, until: &str| -> Vec<String> {
+        let plan = plan_builtin(&p, from, until);
+        (plan.dropped.iter())
+            .filter(|x| x.reason == DropReason::MissingAnchor)
+            .map(|x| x.detail.as_deref().unwrap_or("-").to_string())
+            .filter(|d| d != "birthday")
+            .collect()
+    };
+    assert_eq!(listed("2099-06-01", "2100-01-14"), ["spring_festival 2100"]);
+    assert_eq!(listed("1900-06-01", "1901-05-31"), ["mid_autumn 1900"]);
+}
