@@ -2,11 +2,13 @@
 //! is worth doing until the last day a refusal, an opt-out or a stop fact leaves it
 //! (`lifecycle::last_day`), whatever kept it until then — an agreed time or a picked day
 //! before the fact, a retry's message, the consultant's call after an abnormal recovery
-//! (audit 77). A supervisor's task about a call the fact ended before the task's day is
-//! left out: there is nothing left to look into.
+//! (audit 77). One the fact comes before (moved past it by an agreed time) is dropped,
+//! as its step's occurrences are. A supervisor's task about a call the fact ended before
+//! the task's day is left out: there is nothing left to look into.
 
 use super::derived::Derived;
-use super::ledger::FOLLOW_UP;
+use super::ledger::{IgnoredReason, FOLLOW_UP};
+use super::task::Dropped;
 use super::Planner;
 use crate::model::Channel;
 
@@ -23,6 +25,7 @@ impl Planner<'_> {
         let facts = &self.facts;
         // Follow-ups staff added by hand are judged as any contact (`follow_ups`).
         let default = crate::compile::Declined::default();
+        let mut gone = Vec::new();
         self.plan.tasks.retain_mut(|t| {
             if t.is_closed() {
                 return true;
@@ -52,6 +55,24 @@ impl Planner<'_> {
                 _ if supervisor => (step.info.channel, &step.stop_when),
                 _ => (t.channel(), &[]),
             };
+            // A contact moved past the fact (an agreed time on the consultant's call after
+            // an abnormal recovery) is judged again on its new day, as any task is
+            // (audit 82: it stayed open work after the refusal).
+            if !supervisor {
+                let start = t.due.and_time(t.window.start);
+                let judged = super::lifecycle::judge_contact(
+                    facts,
+                    &program.declined,
+                    stop_when,
+                    channel,
+                    start,
+                );
+                if let Some((reason, detail)) = judged {
+                    let d = Dropped::of_task(t, reason, detail);
+                    gone.push((d, (t.occurrence, t.derived)));
+                    return false;
+                }
+            }
             let Some(last) =
                 super::lifecycle::last_day(facts, &program.declined, stop_when, channel)
             else {
@@ -65,5 +86,19 @@ impl Planner<'_> {
             t.latest = t.latest.min(last).max(t.due);
             true
         });
+        // What the history recorded on a task dropped so is reported, not lost with it.
+        for (d, (n, derived)) in gone {
+            if let Some(l) = self.ledger.as_mut()
+                && let Some(list) = l.take(d.program(), d.step(), n)
+            {
+                for e in list.iter().filter(|e| e.derived == derived) {
+                    if e.outcome.outcome != crate::history::OutcomeKind::Declined {
+                        l.ignore(e, IgnoredReason::Dropped);
+                    }
+                }
+                l.give_back(list);
+            }
+            self.plan.dropped.push(d);
+        }
     }
 }

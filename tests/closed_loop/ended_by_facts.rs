@@ -136,3 +136,26 @@ fn a_message_ends_with_the_refusals_horizon() {
         .unwrap();
     assert_eq!(days(&p, sms), "2026-09-02 2026-09-02 2026-09-02");
 }
+
+/// The consultant's call after an abnormal recovery, moved to an agreed time past a
+/// refusal, is judged again on its new day and dropped, as any call is (audit 82): the
+/// laser's day-3 call reports an abnormal recovery on Thu 5 Mar at 10:00, its call is
+/// agreed at 12:00 for Mon 9 Mar at 10:00, and the patient refuses on Sat 7 Mar. The call
+/// is dropped (`declined`), and the agreed time is reported as changing nothing
+/// (`dropped`).
+#[test]
+fn the_consultants_call_agreed_past_a_refusal_is_dropped() {
+    let call = "laser-aftercare/day-3-call/ep-1/0/abnormal-contact";
+    let p = super::slips::laser_with(&format!(
+        r#"{{"outcomes": [
+        {{"task": "laser-aftercare/day-3-call/ep-1/0", "outcome": "abnormal_recovery", "at": "2026-03-05T10:00"}},
+        {{"task": "{call}", "outcome": "rescheduled", "at": "2026-03-05T12:00", "to": "2026-03-09T10:00"}},
+        {{"task": "laser-aftercare/day-6-call/ep-1/0", "outcome": "declined", "at": "2026-03-07T10:00"}}]}}"#
+    ));
+    assert!(!p.tasks.iter().any(|t| t.id() == call));
+    super::slips::assert_dropped(&p, &format!("{call} declined - 2026-03-05"));
+    assert_eq!(
+        super::slips::ignored(&p),
+        [format!("{call} rescheduled 2026-03-05 12:00:00 dropped #1")]
+    );
+}
