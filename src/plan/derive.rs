@@ -494,6 +494,7 @@ impl Planner<'_> {
         step: &Step,
         tail: usize,
         closed_at: Option<NaiveDateTime>,
+        recorded: Option<NaiveDateTime>,
     ) -> Result<()> {
         let (Some(days), Some(info)) = (step.escalate_after, step.derived.overdue.clone()) else {
             return Ok(());
@@ -514,7 +515,11 @@ impl Planner<'_> {
         } else {
             self.on_or_after(Channel::Internal, nominal)
         };
-        if closed_at.is_some_and(|c| c.date() < due) {
+        // A check the history records happened, on the day it was done at the latest,
+        // whatever later tries did to its call's days (audit 82: it vanished, its `done`
+        // reported as on no task, or moved past the day it was done).
+        let due = recorded.map_or(due, |r| due.min(r.date()));
+        if recorded.is_none() && closed_at.is_some_and(|c| c.date() < due) {
             return Ok(());
         }
         let shifted = (due != nominal)

@@ -776,7 +776,7 @@ impl Planner<'_> {
             None => {
                 // Escalations need to know what was done: plans made with a history.
                 if self.ledger.is_some() {
-                    self.overdue(step, base, None)?;
+                    self.overdue(step, base, None, None)?;
                 }
                 true
             }

@@ -318,12 +318,21 @@ impl Planner<'_> {
                 }
             }
         }
+        // A supervisor's check the history records: it happened (the first record's time).
+        let check = (entries.iter())
+            .filter(|e| e.derived == Some(Derived::Overdue))
+            .map(|e| e.outcome.at)
+            .min();
         if !tail_dropped {
             // On a day the history gave it, still worth doing until its milestone at most.
             if let (true, Some(m)) = (moved, step.until) {
                 self.cap_at_until(program, m, tail);
             }
-            self.overdue(step, tail, closed_at)?;
+            self.overdue(step, tail, closed_at, check)?;
+        } else if check.is_some() && kept {
+            // The attempt the history moved past a fact is dropped; the call it was an
+            // attempt of stays, and so does the check recorded on it.
+            self.overdue(step, base, closed_at, check)?;
         }
         // Outcomes of the other tasks the occurrence made. A supervisor's check closed
         // with the task (closed after the check's day) is the supervisor's to record
@@ -351,7 +360,14 @@ impl Planner<'_> {
                 )
             ) && caused_at.is_some_and(|c| e.outcome.at < c);
             let Some(i) = found.filter(|_| !before_cause) else {
-                self.ignore(e, IgnoredReason::NoSuchTask);
+                // Made from a call the facts dropped since: it went with it (audit 82: a
+                // supervisor's done check was reported as on no task).
+                let reason = if tail_dropped && !before_cause {
+                    IgnoredReason::Dropped
+                } else {
+                    IgnoredReason::NoSuchTask
+                };
+                self.ignore(e, reason);
                 continue;
             };
             if e.derived == Some(Derived::Overdue)

@@ -493,3 +493,24 @@ fn a_call_missed_before_a_refusal_is_worth_doing_until_it() {
     assert_eq!(days(&p, day1), "2026-03-03 2026-03-03 Some(\"2026-03-03\")");
     assert!(!p.tasks.iter().any(|t| t.id().ends_with("/overdue")));
 }
+
+/// A supervisor's check the history records as done stays, on the day it was done,
+/// whatever later tries do to its call (audit 82: it vanished, and its `done` was reported
+/// as on no task). The laser of Mon 2 Mar 2026: its day-1 call (Tue 3 Mar) is not made,
+/// and the supervisor checks it on Wed 4 Mar (done at 10:00); the call is then tried three
+/// times on Thu 5 Mar without an answer — its last try's day would put a check on 6 Mar.
+#[test]
+fn a_supervisors_check_recorded_done_stays_on_its_day() {
+    let call = "laser-aftercare/day-1-call/ep-1/0";
+    let check = format!("{call}/overdue");
+    let p = laser_rows(&[
+        (&check, "done", "2026-03-04T10:00"),
+        (call, "no_answer", "2026-03-05T11:45"),
+        (call, "no_answer", "2026-03-05T13:50"),
+        (call, "no_answer", "2026-03-05T15:50"),
+    ]);
+    let t = task(&p, &check);
+    assert_eq!(t.due.to_string(), "2026-03-04");
+    assert!(t.is_closed() && t.is_done());
+    assert!(p.ignored.is_empty(), "{:?}", p.ignored);
+}
