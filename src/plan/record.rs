@@ -288,6 +288,11 @@ impl Planner<'_> {
         }
         let mut kept = !(chain_dropped && tail == base);
         let mut tail_dropped = chain_dropped;
+        // A supervisor's check the history records: it happened (the first record's time).
+        let check = (entries.iter())
+            .filter(|e| e.derived == Some(Derived::Overdue))
+            .map(|e| e.outcome.at)
+            .min();
         if closed_at.is_none() && moved && !chain_dropped {
             // A task moved (or a new attempt) is judged again on its new day.
             let moved =
@@ -307,6 +312,11 @@ impl Planner<'_> {
             if let Some(((reason, detail), id)) = verdict {
                 let text = super::explain::reason_name(reason);
                 self.why_result(&id, || format!("dropped: {text} before its new day"), true);
+                // The supervisor's check the history records stays, made from the call
+                // before it goes (audit 82).
+                if check.is_some() {
+                    self.overdue(step, tail, closed_at, check)?;
+                }
                 let t = self.plan.tasks.remove(tail);
                 self.removed_due = Some(t.due);
                 kept = tail != base;
@@ -318,21 +328,12 @@ impl Planner<'_> {
                 }
             }
         }
-        // A supervisor's check the history records: it happened (the first record's time).
-        let check = (entries.iter())
-            .filter(|e| e.derived == Some(Derived::Overdue))
-            .map(|e| e.outcome.at)
-            .min();
         if !tail_dropped {
             // On a day the history gave it, still worth doing until its milestone at most.
             if let (true, Some(m)) = (moved, step.until) {
                 self.cap_at_until(program, m, tail);
             }
             self.overdue(step, tail, closed_at, check)?;
-        } else if check.is_some() && kept {
-            // The attempt the history moved past a fact is dropped; the call it was an
-            // attempt of stays, and so does the check recorded on it.
-            self.overdue(step, base, closed_at, check)?;
         }
         // Outcomes of the other tasks the occurrence made. A supervisor's check closed
         // with the task (closed after the check's day) is the supervisor's to record

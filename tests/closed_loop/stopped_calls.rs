@@ -513,4 +513,17 @@ fn a_supervisors_check_recorded_done_stays_on_its_day() {
     assert_eq!(t.due.to_string(), "2026-03-04");
     assert!(t.is_closed() && t.is_done());
     assert!(p.ignored.is_empty(), "{:?}", p.ignored);
+    // The call itself then dropped: agreed on Sat 7 Mar for Mon 9 Mar, after the patient
+    // refused on Fri 6 Mar. The check stays, done on its day; the agreed time is what
+    // changed nothing.
+    let p = laser_with(&format!(
+        r#"{{"outcomes": [
+        {{"task": "{check}", "outcome": "done", "at": "2026-03-04T10:00"}},
+        {{"task": "laser-aftercare/day-3-call/ep-1/0", "outcome": "declined", "at": "2026-03-06T09:00"}},
+        {{"task": "{call}", "outcome": "rescheduled", "at": "2026-03-07T10:00", "to": "2026-03-09T10:00"}}]}}"#
+    ));
+    let t = task(&p, &check);
+    assert_eq!(t.due.to_string(), "2026-03-04");
+    assert!(t.is_closed() && t.is_done());
+    assert!(!p.tasks.iter().any(|t| t.id() == call));
 }
