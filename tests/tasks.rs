@@ -198,6 +198,26 @@ fn a_plan_with_a_dropped_occurrence_twice_is_refused() {
     );
 }
 
+/// A plan holds each occurrence once, planned or dropped: one read back listed both
+/// ways is refused (audit 81 B3: it was read).
+#[test]
+fn a_plan_with_an_occurrence_both_planned_and_dropped_is_refused() {
+    let p = plan(include_str!("../examples/episodes/plastic-inpatient.json"));
+    let mut value = serde_json::to_value(&p).unwrap();
+    let first = value["dropped"][0].clone();
+    let id = first["id"].as_str().unwrap().to_string();
+    let mut task = value["tasks"][0].clone();
+    for field in ["id", "program", "step", "occurrence"] {
+        task[field] = first[field].clone();
+    }
+    value["tasks"].as_array_mut().unwrap().push(task);
+    let err = serde_json::from_value::<followup::plan::Plan>(value).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!("the occurrence {id:?} is both a task and dropped (dropped/0): expected it once, planned or dropped")
+    );
+}
+
 /// A task read back holds texts the engine can write: none empty or blank, none longer
 /// than a filled template can be (2,000 characters and 16 values of 200), as rules are
 /// refused with them (audit 74: an empty title was read, and exported as an empty FHIR

@@ -16,7 +16,7 @@ pub use super::dropped::Dropped;
 ///
 /// Tasks are sorted by (due, window start, program, step, occurrence); dropped entries by
 /// (program, step, occurrence).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 #[cfg_attr(any(test, feature = "schema"), derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Plan {
@@ -41,6 +41,49 @@ pub struct Plan {
     /// Which rules and which version of this library made the plan.
     #[serde(default)]
     pub made_by: crate::stamp::Stamp,
+}
+
+/// A plan as read: [`Plan`]'s fields, checked as a whole before they become one.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PlanRead {
+    #[serde(default)]
+    programs: Vec<Arc<str>>,
+    #[serde(default)]
+    no_program: Option<String>,
+    #[serde(deserialize_with = "unique_tasks")]
+    tasks: Vec<Task>,
+    #[serde(deserialize_with = "unique_dropped")]
+    dropped: Vec<Dropped>,
+    #[serde(default)]
+    ignored: Vec<super::ledger::Ignored>,
+    #[serde(default)]
+    made_by: crate::stamp::Stamp,
+}
+
+/// A plan read back holds each occurrence once: planned or dropped, not both (audit 81:
+/// one listed both ways was read).
+impl<'de> Deserialize<'de> for Plan {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Plan, D::Error> {
+        let r = PlanRead::deserialize(d)?;
+        let planned: std::collections::BTreeSet<String> =
+            r.tasks.iter().map(|t| t.id().to_string()).collect();
+        if let Some((i, id)) =
+            (r.dropped.iter().map(Dropped::id).enumerate()).find(|(_, id)| planned.contains(id))
+        {
+            return Err(serde::de::Error::custom(format!(
+                "the occurrence {id:?} is both a task and dropped (dropped/{i}): expected it once, planned or dropped"
+            )));
+        }
+        Ok(Plan {
+            programs: r.programs,
+            no_program: r.no_program,
+            tasks: r.tasks,
+            dropped: r.dropped,
+            ignored: r.ignored,
+            made_by: r.made_by,
+        })
+    }
 }
 
 /// A plan's tasks read back: one task per id, as a plan holds them (audit 63: a plan with
