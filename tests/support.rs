@@ -199,7 +199,7 @@ pub fn assert_drop_starts(p: &Plan, head: &str) {
 }
 
 /// A calendar of a clinic that rests 12:30-13:00 (a lunch break), open every day.
-pub fn lunch_break() -> Calendar {
+pub fn half_hour_lunch() -> Calendar {
     Calendar::from_json(
         "lunch.json",
         r#"{"quiet_hours": [{"start": "12:30", "end": "13:00"}]}"#,

@@ -300,7 +300,7 @@ fn on_the_events_day_the_first_free_part_after_it_is_taken() {
                 "attributes": {{"severity": "normal"}}, "patient": {patient}}}"#
         ))
     };
-    let lunch = crate::support::lunch_break();
+    let lunch = crate::support::half_hour_lunch();
     let p = builtin()
         .plan(&complaint("10:15", r#"{"id": "p"}"#), &lunch)
         .unwrap();

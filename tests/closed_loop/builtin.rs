@@ -354,7 +354,7 @@ fn complaint_at_lunch_clinic(at: &str, outcomes: &str) -> Plan {
         r#"{{"id": "k", "event": "complaint", "at": "{at}", "attributes": {{"severity": "normal"}},
             "patient": {{"id": "p"}}}}"#
     ));
-    let lunch = crate::support::lunch_break();
+    let lunch = crate::support::half_hour_lunch();
     let h = history(&format!(r#"{{"outcomes": [{outcomes}]}}"#));
     builtin().plan_with(&ep, &h, &lunch).unwrap()
 }
@@ -469,7 +469,7 @@ fn a_retry_on_the_next_day_takes_the_morning() {
 fn the_message_after_the_last_try_takes_the_first_free_part() {
     let rules = one_call_rules("sms", "").unwrap();
     let ep = procedure_of_2_march(r#"{"id": "p"}"#);
-    let lunch = crate::support::lunch_break();
+    let lunch = crate::support::half_hour_lunch();
     let message = |last: &str| {
         let h = tried_twice("m/call/e/0", "2026-03-03", ("08:00", last));
         let p = rules.plan_with(&ep, &h, &lunch).unwrap();

@@ -14,6 +14,13 @@ fn days(p: &Plan, id: &str) -> String {
     format!("{} {} {e}", t.due, t.latest)
 }
 
+/// The plan of the episode `episode` (JSON) with the history `history` (JSON), by the
+/// built-in rules on the default calendar.
+fn planned(episode: &str, history_json: &str) -> Plan {
+    let ep = crate::support::episode(episode);
+    (builtin().plan_with(&ep, &history(history_json), &Calendar::default())).unwrap()
+}
+
 /// The consultant's call after an abnormal recovery, not made, ends with a refusal
 /// later that day: the laser of Mon 2 Mar 2026, an abnormal recovery reported on its
 /// day-3 call on Thu 5 Mar at 10:00, the patient refusing (on the day-6 call, early) at
@@ -65,19 +72,16 @@ fn an_agreed_call_not_made_ends_with_a_later_refusal() {
 /// (it stayed open work, "6 days overdue", until 9 April).
 #[test]
 fn a_picked_follow_up_ends_with_the_purchase_after_its_day() {
-    let ep = crate::support::episode(
+    let p = planned(
         r#"{"id": "ep-3001", "event": "consultation", "at": "2026-03-10T11:00:00",
             "attributes": {"source": "online", "outcome": "no_show", "assigned_to": "customer_service"},
             "patient": {"id": "p-61"}, "owners": {"consultant": "u-21"},
             "facts": [{"kind": "converted", "at": "2026-03-25T10:00"}]}"#,
-    );
-    let h = history(
         r#"{"outcomes": [
         {"task": "presales/first-follow-up/ep-3001/0", "outcome": "done", "at": "2026-03-13T15:00"},
         {"task": "presales/second-follow-up/ep-3001/0", "outcome": "picked",
          "at": "2026-03-13T15:00", "day": "2026-03-20"}]}"#,
     );
-    let p = builtin().plan_with(&ep, &h, &Calendar::default()).unwrap();
     assert_eq!(
         days(&p, "presales/second-follow-up/ep-3001/0"),
         "2026-03-20 2026-03-25 2026-03-25"
@@ -90,18 +94,15 @@ fn a_picked_follow_up_ends_with_the_purchase_after_its_day() {
 /// only (3 days, to 8 Mar, before).
 #[test]
 fn the_message_after_the_last_try_ends_with_an_sms_opt_out() {
-    let ep = crate::support::episode(
+    let p = planned(
         r#"{"id": "ep-1", "event": "procedure", "at": "2026-03-02T10:00",
             "attributes": {"category": "laser"}, "patient": {"id": "p-1"},
             "facts": [{"kind": "opt_out", "channel": "sms", "at": "2026-03-05T14:00"}]}"#,
-    );
-    let h = history(
         r#"{"outcomes": [
         {"task": "laser-aftercare/day-3-call/ep-1/0", "outcome": "no_answer", "at": "2026-03-05T09:10"},
         {"task": "laser-aftercare/day-3-call/ep-1/0/attempt-2", "outcome": "no_answer", "at": "2026-03-05T11:15"},
         {"task": "laser-aftercare/day-3-call/ep-1/0/attempt-3", "outcome": "no_answer", "at": "2026-03-05T13:20"}]}"#,
     );
-    let p = builtin().plan_with(&ep, &h, &Calendar::default()).unwrap();
     assert_eq!(
         days(&p, "laser-aftercare/day-3-call/ep-1/0/message"),
         "2026-03-05 2026-03-05 2026-03-05"

@@ -546,7 +546,7 @@ fn an_abnormal_recovery_brings_the_consultant_the_same_day_and_the_doctor() {
 /// visit, in person, is not kept out by the quiet hours: from 11:00.
 #[test]
 fn an_abnormal_recovery_is_called_in_the_first_free_part_after_it() {
-    let lunch = crate::support::lunch_break();
+    let lunch = crate::support::half_hour_lunch();
     let at = |time: &str| {
         let h = history(&format!(
             r#"{{"outcomes": [{{"task": "care/day-3-call/ep-1/0", "outcome": "abnormal_recovery",
