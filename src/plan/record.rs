@@ -165,6 +165,11 @@ impl Planner<'_> {
         let mut chain_dropped = false;
         // The outcomes recorded on the current tail, reported if a fact drops it.
         let mut on_tail: Vec<&Entry<'_>> = Vec::new();
+        // A supervisor's check the history records: it happened (the first record's time).
+        let check = (entries.iter())
+            .filter(|e| e.derived == Some(Derived::Overdue))
+            .map(|e| e.outcome.at)
+            .min();
         for e in entries.iter().filter(calls) {
             let o = e.outcome;
             // An attempt the history cannot have made (no unanswered call before it, or
@@ -196,6 +201,11 @@ impl Planner<'_> {
                 && let Some(why) = tail_stopped.clone()
                 && self.stopped_when_tried(program, step, tail, o.at)
             {
+                // The supervisor's check the history records stays, made from the call
+                // before it goes (an unanswered try after an opt-out, then an agreed time).
+                if check.is_some() {
+                    self.overdue(step, tail, closed_at, check)?;
+                }
                 self.drop_tail(tail, why, &on_tail);
                 self.ignore(e, IgnoredReason::Dropped);
                 chain_dropped = true;
@@ -288,11 +298,6 @@ impl Planner<'_> {
         }
         let mut kept = !(chain_dropped && tail == base);
         let mut tail_dropped = chain_dropped;
-        // A supervisor's check the history records: it happened (the first record's time).
-        let check = (entries.iter())
-            .filter(|e| e.derived == Some(Derived::Overdue))
-            .map(|e| e.outcome.at)
-            .min();
         if closed_at.is_none() && moved && !chain_dropped {
             // A task moved (or a new attempt) is judged again on its new day.
             let moved =

@@ -527,3 +527,47 @@ fn a_supervisors_check_recorded_done_stays_on_its_day() {
     assert!(t.is_closed() && t.is_done());
     assert!(!p.tasks.iter().any(|t| t.id() == call));
 }
+
+/// The same check when its call is dropped by a try made after the patient opted out of
+/// calls (audit 82's sweep): the laser of Mon 2 Mar 2026, its day-1 call (Tue 3 Mar) not
+/// made, checked by the supervisor on Wed 4 Mar at 08:00; the patient opts out of calls at
+/// 09:00; the call is tried twice on Thu 5 Mar without an answer (the first on the call
+/// planned before the opt-out, the second on its attempt, which the opt-out stops), and
+/// then agreed for Fri 6 Mar. The tries and the agreed time reached no one: the attempt
+/// is dropped, and the check stays, done on its day.
+#[test]
+fn a_supervisors_check_recorded_done_stays_when_its_call_is_tried_after_an_opt_out() {
+    let call = "laser-aftercare/day-1-call/ep-1/0";
+    let check = format!("{call}/overdue");
+    let ep = builtin()
+        .read_episode(
+            "ep",
+            r#"{"id": "ep-1", "event": "procedure", "at": "2026-03-02T10:00",
+                "attributes": {"category": "laser"},
+                "patient": {"id": "p-1", "opt_outs": [{"channel": "phone", "at": "2026-03-04T09:00"}]}}"#,
+        )
+        .unwrap();
+    for agreed in [false, true] {
+        let mut rows = vec![
+            format!(r#"{{"task": "{check}", "outcome": "done", "at": "2026-03-04T08:00"}}"#),
+            format!(r#"{{"task": "{call}", "outcome": "no_answer", "at": "2026-03-05T15:15"}}"#),
+            format!(r#"{{"task": "{call}", "outcome": "no_answer", "at": "2026-03-05T17:15"}}"#),
+        ];
+        if agreed {
+            rows.push(format!(
+                r#"{{"task": "{call}", "outcome": "rescheduled", "at": "2026-03-06T09:30", "to": "2026-03-06T10:30"}}"#
+            ));
+        }
+        let json = format!(r#"{{"outcomes": [{}]}}"#, rows.join(", "));
+        let p = (builtin().plan_with(&ep, &history(&json), &Calendar::default())).unwrap();
+        let t = task(&p, &check);
+        assert_eq!(t.due.to_string(), "2026-03-04", "agreed: {agreed}");
+        assert!(t.is_closed() && t.is_done(), "agreed: {agreed}");
+        assert!(
+            !p.tasks
+                .iter()
+                .any(|t| t.id().starts_with(&format!("{call}/attempt"))),
+            "agreed: {agreed}"
+        );
+    }
+}
