@@ -70,6 +70,11 @@ pub enum IgnoredReason {
     Duplicate,
     /// Recorded before the episode's event: a data slip (a clock, a wrong episode).
     BeforeEvent,
+    /// Recorded on a reminder of a visit or a session before the reminder's first day:
+    /// it reminded the patient of the visit's earlier date, and the visit has since been
+    /// rebooked (a session moved after its reminder was sent). The reminder of the new
+    /// date is planned as if nothing was recorded on it.
+    EarlierVisit,
 }
 
 impl IgnoredReason {
@@ -111,6 +116,11 @@ impl IgnoredReason {
             IgnoredReason::BeforeEvent => {
                 ("before_event", "早于事件时间", "before the episode's event")
             }
+            IgnoredReason::EarlierVisit => (
+                "earlier_visit",
+                "为改约前的到院日期",
+                "for the visit's date before it was rebooked",
+            ),
         }
     }
 }
@@ -444,6 +454,7 @@ mod tests {
             R::NotStaffPicked,
             R::Duplicate,
             R::BeforeEvent,
+            R::EarlierVisit,
         ] {
             assert_eq!(serde_json::to_value(r).unwrap(), r.name());
         }

@@ -562,7 +562,7 @@ impl Planner<'_> {
         };
         // What happened so far: a task with outcomes recorded happened, whatever facts
         // came since.
-        let entries = match self.ledger.as_mut() {
+        let mut entries = match self.ledger.as_mut() {
             Some(l) => l.take(&program.id, &step.info.step, n),
             None => None,
         };
@@ -638,6 +638,19 @@ impl Planner<'_> {
             None => earliest.max(self.ep.date().min(due)),
             Some(_) => earliest,
         };
+        // A reminder of a visit or a session recorded before its first day was for an
+        // earlier date of the visit, which the host has since rebooked (audit 83).
+        if step.offset.negative
+            && matches!(
+                step.anchor,
+                crate::compile::Anchor::Milestone(_)
+                    | crate::compile::Anchor::EachSession
+                    | crate::compile::Anchor::UpcomingSession
+            )
+            && let Some(list) = entries.take()
+        {
+            entries = self.drop_earlier_visits(list, earliest);
+        }
         // Facts count when they happen before the task is due; a staff-picked task may be
         // done on any day of its window, so facts until its end count (its last day's
         // time window included); so may a task of a fixed window (an after-sales callback

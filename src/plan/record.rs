@@ -587,6 +587,33 @@ impl<'a> Planner<'a> {
     /// list handed back for the next occurrence.
     #[cold]
     #[inline(never)]
+    /// The outcomes of `list` recorded before `first`, the first day of a reminder of a
+    /// visit or a session: they reminded the patient of the visit's earlier date (a
+    /// session rebooked after its reminder was sent), and are listed as such; a refusal
+    /// stays, the patient's whatever it names. `None` when nothing is left.
+    pub(super) fn drop_earlier_visits(
+        &mut self,
+        mut list: Vec<Entry<'a>>,
+        first: NaiveDate,
+    ) -> Option<Vec<Entry<'a>>> {
+        let earlier = |e: &Entry<'_>| {
+            e.outcome.at.date() < first && e.outcome.outcome != OutcomeKind::Declined
+        };
+        if let Some(l) = self.ledger.as_mut() {
+            for e in list.iter().filter(|e| earlier(e)) {
+                l.ignore(e, IgnoredReason::EarlierVisit);
+            }
+        }
+        list.retain(|e| !earlier(e));
+        if !list.is_empty() {
+            return Some(list);
+        }
+        if let Some(l) = self.ledger.as_mut() {
+            l.give_back(list);
+        }
+        None
+    }
+
     pub(super) fn ignore_dropped(&mut self, step: &Step, list: Vec<Entry<'a>>) {
         let made = attempts_made(step, &list);
         if let Some(l) = self.ledger.as_mut() {

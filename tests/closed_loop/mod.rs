@@ -6,6 +6,7 @@
 mod builtin;
 mod closures;
 mod ended_by_facts;
+mod rebooked_visits;
 mod reports;
 mod slips;
 mod stopped_calls;
