@@ -51,27 +51,33 @@ fn agreed_window(to: NaiveDateTime) -> TimeWindow {
 /// `entries`: one more per unanswered call recorded, in any order (a host may stamp an
 /// upload later than the call), within the step's `max_attempts` — counted again after
 /// each agreed time (`rescheduled` starts the unanswered count again: `…/attempt-4` after
-/// a reschedule is real). An outcome on a later attempt is a typo, not the task.
+/// a reschedule is real). The calls that make an attempt are recorded on the task or on
+/// the attempts before it: what is recorded on `…/attempt-3` itself does not make it
+/// (audit 85: two unanswered tries named `…/attempt-3` made it, and moved the call's
+/// `done` onto an attempt-2 no one made). An outcome on a later attempt is a typo, not
+/// the task.
 pub(super) fn attempts_made(step: &Step, entries: &[Entry<'_>]) -> u32 {
     let retry = step.retry.filter(|_| step.info.channel == Channel::Phone);
     retry.map_or(1, |r| {
-        let count = |f: &dyn Fn(OutcomeKind) -> bool| {
+        // The calls recorded on the task or on an attempt up to `m`.
+        let count = |m: u32, f: &dyn Fn(OutcomeKind) -> bool| {
             let n = (entries.iter())
-                .filter(|e| matches!(e.derived, None | Some(Derived::Attempt(_))))
+                .filter(|e| match e.derived {
+                    None => true,
+                    Some(Derived::Attempt(k)) => k <= m,
+                    Some(_) => false,
+                })
                 .filter(|e| f(e.outcome.outcome))
                 .count();
             u32::try_from(n).unwrap_or(u32::MAX)
         };
-        let agreed = count(&|k| k == OutcomeKind::Rescheduled);
-        let unanswered = |k| {
-            matches!(
-                k,
-                OutcomeKind::NoAnswer | OutcomeKind::Busy | OutcomeKind::Unreachable
-            )
-        };
-        count(&unanswered)
-            .saturating_add(1)
-            .min(r.max_attempts.saturating_mul(agreed.saturating_add(1)))
+        let agreed = count(u32::MAX, &|k| k == OutcomeKind::Rescheduled);
+        let cap = r.max_attempts.saturating_mul(agreed.saturating_add(1));
+        let mut made = 1u32;
+        while made < cap && count(made, &|k| k.is_unanswered()) >= made {
+            made += 1;
+        }
+        made
     })
 }
 
@@ -382,6 +388,16 @@ impl Planner<'_> {
                 && let Some(r) = self.plan.tasks.get_mut(i).and_then(|t| t.record.take())
             {
                 with_task = Some((i, r));
+            }
+            // Recorded after the task closed the check (its own outcomes before that did
+            // not): the check closed with the task then, and this comes after it (audit 85:
+            // a `done` a week later replaced the record, after an agreed time on the check).
+            if e.derived == Some(Derived::Overdue)
+                && closed_at.is_some_and(|c| e.outcome.at >= c)
+                && let Some((j, r)) = with_task.take_if(|(j, _)| *j == i)
+                && let Some(t) = self.plan.tasks.get_mut(j).filter(|t| !t.is_closed())
+            {
+                t.record = Some(r);
             }
             self.apply_simple(i, e);
         }

@@ -257,6 +257,31 @@ fn a_check_recorded_before_the_task_was_done_keeps_its_own_record() {
     assert_eq!(ser(&late.ignored[0].reason), "after_closed");
 }
 
+/// The same late check after the supervisor agreed a time for it (Thu 5 Mar at 09:00, for
+/// 15:00 that day) before the call was made: the call made on Fri 6 Mar at 09:30 closes
+/// the check with it, and the supervisor's `done` at 11:00 still comes after (audit 85:
+/// it replaced the call's record once the check had an agreed time).
+#[test]
+fn a_check_recorded_after_its_call_was_made_is_after_closed_after_an_agreed_time_too() {
+    let p = plan_with(
+        r#"{"outcomes": [
+            {"task": "care/day-1-call/ep-1/0/overdue", "outcome": "rescheduled", "at": "2026-03-05T09:00:00", "to": "2026-03-05T15:00:00", "by": "u-sv"},
+            {"task": "care/day-1-call/ep-1/0/overdue", "outcome": "done", "at": "2026-03-06T11:00:00", "by": "u-sv"},
+            {"task": "care/day-1-call/ep-1/0", "outcome": "done", "at": "2026-03-06T09:30:00", "by": "u-3"}]}"#,
+    );
+    let check = task(&p, &format!("{DAY1}/overdue"));
+    let r = check.record.clone().unwrap();
+    assert_eq!(
+        (r.at.to_string(), r.by.as_deref(), r.closed),
+        ("2026-03-06 09:30:00".to_string(), None, true)
+    );
+    assert_eq!(check.due.to_string(), "2026-03-05");
+    let ignored: Vec<(usize, String)> = (p.ignored.iter())
+        .map(|i| (i.index, ser(&i.reason)))
+        .collect();
+    assert_eq!(ignored, [(1, "after_closed".to_string())]);
+}
+
 #[test]
 fn unanswered_calls_are_tried_again_then_a_message_goes_out() {
     // 10:05 no answer -> attempt 2 at 12:05; 12:10 no answer -> attempt 3 at 14:10;

@@ -401,6 +401,37 @@ fn an_attempt_past_max_attempts_is_no_such_task() {
     );
 }
 
+/// Two unanswered tries recorded on `…/attempt-3` and none on the call or its second
+/// attempt: what is recorded on the third attempt cannot be what made it, so both are
+/// typos, and the call's `done` at 11:00 stays the call's (audit 85: together they made
+/// the third attempt, closed the call `busy` and moved its `done` onto a second attempt).
+#[test]
+fn tries_recorded_on_an_attempt_do_not_make_it() {
+    let p = plan_with(
+        r#"{"outcomes": [
+            {"task": "care/day-1-call/ep-1/0", "outcome": "done", "at": "2026-03-03T11:00:00"},
+            {"task": "care/day-1-call/ep-1/0/attempt-3", "outcome": "busy", "at": "2026-03-03T09:45:00"},
+            {"task": "care/day-1-call/ep-1/0/attempt-3", "outcome": "no_answer", "at": "2026-03-03T13:10:00"}
+        ]}"#,
+    );
+    let day1 = task(&p, DAY1);
+    assert!(day1.is_done());
+    assert_eq!(
+        day1.record.as_ref().map(|r| r.at.to_string()),
+        Some("2026-03-03 11:00:00".to_string())
+    );
+    assert!(!(p.tasks.iter()).any(|t| t.id().contains("/attempt-")));
+    let mut ignored = ignored(&p);
+    ignored.sort();
+    assert_eq!(
+        ignored,
+        [
+            "care/day-1-call/ep-1/0/attempt-3 busy 2026-03-03 09:45:00 no_such_task #1",
+            "care/day-1-call/ep-1/0/attempt-3 no_answer 2026-03-03 13:10:00 no_such_task #2",
+        ]
+    );
+}
+
 /// A patient-level plan has no event: a refusal recorded on a greeting in February still
 /// holds for greetings planned from September (its messages stop 6 months after it, 14
 /// Aug), and it is no `before_event` slip.
