@@ -11,6 +11,7 @@ pub(crate) mod derived;
 mod fields;
 pub(crate) mod program;
 pub(crate) mod repeat;
+mod repeat_rfc;
 mod step;
 
 pub(crate) use fields::time;

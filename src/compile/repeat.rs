@@ -181,6 +181,8 @@ impl Repeat {
         if count.is_none() && !horizon_bounded {
             return Err(bad("it has no COUNT; expected a bounded rule such as \"FREQ=MONTHLY;BYMONTHDAY=1,15;COUNT=6\" (patient-level programs may leave it out: their horizon bounds them)".into()));
         }
+        let parts: Vec<(&str, &str)> = text.split(';').filter_map(|p| p.split_once('=')).collect();
+        super::repeat_rfc::check(&parts).map_err(bad)?;
         let rule: RRule<Unvalidated> = text.parse().map_err(|e| bad(format!("{e}")))?;
         let fast = super::dates::Shape::of(&rule).map(std::sync::Arc::new);
         let repeat = Repeat {

@@ -12,8 +12,8 @@ mod strict;
 mod words;
 
 pub(crate) use shape::{
-    non_empty_conditions, object, object_opt, objects, unique_keyed_map, unique_map, Document,
-    Expected, Object,
+    non_empty_conditions, object, object_opt, objects, objects_opt, unique_keyed_map, unique_map,
+    Document, Expected, Object,
 };
 pub(crate) use strict::Strict;
 
@@ -126,9 +126,13 @@ fn not_a_word<T: DeserializeOwned>(
         .map(str::len)
         .sum();
     let at = start.checked_add(e.column().checked_sub(1)?)?;
-    let message = not_a_word::message::<T>(text, at)?;
+    let (message, at) = not_a_word::message::<T>(text, at)?;
     let mut found = Located::new(loc.pointer.clone(), message);
-    found.line = Some(e.line());
+    // The value may start on an earlier line than serde stopped (`{` and `}` of an
+    // empty object on two lines).
+    let before = text.get(..at)?;
+    let start = before.rfind('\n').map_or(0, |i| i + 1);
+    found.line = Some(before.matches('\n').count() + 1);
     found.column = Some(chars_column(text, start, at));
     Some(found)
 }

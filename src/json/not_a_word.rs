@@ -1,15 +1,25 @@
-//! A word field (a channel, a role, an outcome…) given null, a number, `true`/`false` or
-//! an array instead of its word in double quotes. serde_json calls that a syntax error
+//! A word field (a channel, a role, an outcome…) given null, a number, `true`/`false`,
+//! an array or `{}` instead of its word in double quotes. serde_json calls that a syntax error
 //! ("expected value") although the text is valid JSON; the reader calls it what it is, a
 //! value of the wrong type, and names the words the field takes. Only on the error path.
 
 use serde::de::{DeserializeOwned, IgnoredAny};
 
 /// For serde's "expected value" at byte `at` of `text` (valid JSON), when the value there
-/// is a JSON scalar or array: the message saying what the field takes and what it found.
-pub(super) fn message<T: DeserializeOwned>(text: &str, at: usize) -> Option<String> {
+/// is a JSON scalar, an array or an empty object (serde stops at its `}`, looking for a
+/// word as the key): the message saying what the field takes and what it found, and the
+/// byte where the value starts.
+pub(super) fn message<T: DeserializeOwned>(text: &str, at: usize) -> Option<(String, usize)> {
+    let at = match text.as_bytes().get(at)? {
+        b'}' => {
+            let before = text.get(..at)?.trim_end();
+            before.strip_suffix('{').map(str::len)?
+        }
+        _ => at,
+    };
     let rest = text.get(at..)?;
     let found = match rest.as_bytes().first()? {
+        b'{' => "an empty object".to_string(),
         b'n' => "null".to_string(),
         b't' | b'f' => format!("the value {}", scalar(rest)),
         b'[' => "an array".to_string(),
@@ -41,7 +51,7 @@ pub(super) fn message<T: DeserializeOwned>(text: &str, at: usize) -> Option<Stri
         [one] => format!("the string \"{one}\""),
         _ => format!("one of {} (a string)", words.join(", ")),
     };
-    Some(format!("expected {expected}, found {found}"))
+    Some((format!("expected {expected}, found {found}"), at))
 }
 
 /// The literal at the start of `rest` (a number, `true`, `false`), at most 40 characters.

@@ -142,6 +142,16 @@ where
     Vec::<Object<T>>::deserialize(d).map(|v| v.into_iter().map(|o| o.0).collect())
 }
 
+/// [`objects`], optional: `null` or left out reads as `None`.
+pub(crate) fn objects_opt<'de, D, T>(d: D) -> Result<Option<Vec<T>>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de> + Expected,
+{
+    Option::<Vec<Object<T>>>::deserialize(d)
+        .map(|v| v.map(|v| v.into_iter().map(|o| o.0).collect()))
+}
+
 /// A map whose keys come once each: `"category": "plastic", "category": "laser"` is an
 /// error at the second key, not a silent "laser".
 pub(crate) fn unique_map<'de, D, V>(d: D) -> Result<BTreeMap<String, V>, D::Error>

@@ -166,7 +166,11 @@ pub struct Defaults {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time: Option<TimeDef>,
     /// Default time-of-day overrides.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::json::objects_opt"
+    )]
     pub time_overrides: Option<Vec<TimeOverrideDef>>,
     /// Default on-time window.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -383,6 +387,11 @@ impl crate::json::Expected for VocabularyDef {
 impl crate::json::Expected for SessionRange {
     const EXPECTED: &'static str =
         "a session range (a JSON object such as {\"first\": 1, \"last\": 6})";
+}
+
+impl crate::json::Expected for TimeOverrideDef {
+    const EXPECTED: &'static str =
+        "a time override (a JSON object such as {\"tag\": \"night_shift\", \"time\": \"afternoon\"})";
 }
 
 impl crate::json::Expected for SampleDef {

@@ -225,7 +225,11 @@ pub struct StepDef {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time: Option<TimeDef>,
     /// Other times of day for some patients or days (else the program default's).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::json::objects_opt"
+    )]
     pub time_overrides: Option<Vec<TimeOverrideDef>>,
     /// On-time window (else the program default, else `P0D`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
