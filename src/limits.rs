@@ -23,8 +23,12 @@ pub const MAX_VALUE_CHARS: usize = 200;
 /// on texts above: [`MAX_TEXT_CHARS`], [`MAX_PLACEHOLDERS`], [`MAX_LANGUAGES`],
 /// [`MAX_VALUE_CHARS`]).
 ///
-/// Exceeding a limit is an error that names the limit ([`crate::Error::is_limit`] is true and [`crate::Error::limit`] names it); nothing is
-/// ever cut silently. The defaults are generous for real follow-up programs and small
+/// Exceeding a limit (a field of this struct) is an error that names the limit
+/// ([`crate::Error::is_limit`] is true and [`crate::Error::limit`] names it); nothing is
+/// ever cut silently. The fixed bounds on texts are no limits a host sets: a text or a
+/// value past one is refused as an invalid value (`…/invalid_value`, `is_limit` false),
+/// at its pointer, with the bound in the message ("the text has 2001 characters:
+/// expected at most 2000"). The defaults are generous for real follow-up programs and small
 /// enough that no input can make compiling or planning slow or memory-hungry.
 ///
 /// ```

@@ -11,7 +11,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 /// The channels a notice may use: messages and calls.
-const CHANNELS: [Channel; 4] = [Channel::Sms, Channel::Wechat, Channel::Phone, Channel::Mail];
+pub(super) const CHANNELS: [Channel; 4] =
+    [Channel::Sms, Channel::Wechat, Channel::Phone, Channel::Mail];
 
 /// Where notice `i` is: `/i` in an array, the root for one notice.
 pub(crate) fn prefix(many: bool, i: usize) -> String {

@@ -82,7 +82,7 @@ pub struct Notice {
     )]
     pub event_day: Option<NaiveDate>,
     /// How: `sms` (the default), `wechat`, `phone` or `mail`.
-    #[serde(default = "sms")]
+    #[serde(default = "sms", deserialize_with = "notice_channel")]
     #[cfg_attr(
         any(test, feature = "schema"),
         schemars(with = "crate::schema::strings::NoticeChannel")
@@ -429,4 +429,28 @@ impl RuleSet {
         }
         Ok(h)
     }
+}
+
+/// A notice's channel, named among the four a notice may take (audit 86: a misspelt one
+/// was told of `in_person`, `home_visit` and `internal`, which a notice then refuses).
+fn notice_channel<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Channel, D::Error> {
+    struct V;
+    impl serde::de::Visitor<'_> for V {
+        type Value = Channel;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("one of sms, wechat, phone, mail (a string)")
+        }
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> std::result::Result<Channel, E> {
+            if let Some(c) = check::CHANNELS.iter().find(|c| c.name() == v) {
+                return Ok(*c);
+            }
+            if ["in_person", "home_visit", "internal"].contains(&v) {
+                return Err(E::custom(format!(
+                    "a notice cannot go by {v}: expected sms, wechat, phone or mail (a notice is a message or a call)"
+                )));
+            }
+            Err(E::unknown_variant(v, &["sms", "wechat", "phone", "mail"]))
+        }
+    }
+    d.deserialize_str(V)
 }

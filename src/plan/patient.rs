@@ -46,8 +46,10 @@ impl RuleSet {
     ///
     /// [`crate::Error::Episode`] if `until` is before `from`, either lies outside the years
     /// 1900 to 9899 (a placeholder such as `0001-01-01`), the horizon is longer than
-    /// `max_offset_days`, a lunar festival falls outside the years the lunar calendar
-    /// covers (1901-2099), or a limit is exceeded.
+    /// `max_offset_days`, or a limit is exceeded. A lunar festival past the years the
+    /// lunar calendar covers (1901-2099) is no error: that greeting is listed in
+    /// `plan.dropped` (`missing_anchor`, detail `spring_festival 2100`), the others are
+    /// planned.
     pub fn plan_patient(
         &self,
         patient: &Patient,

@@ -145,7 +145,8 @@ pub fn on_duty(
 
 /// Seven worklists from `from`: the first is [`worklist`] for `from` (overdue tasks
 /// included), the others list the tasks due on their day. Days without tasks are listed
-/// with no items, so there are always seven.
+/// with no items, so there are always seven — but for a week that would pass the last
+/// date chrono writes (`NaiveDate::MAX`), which ends there.
 ///
 /// ```
 /// use followup::{replan::week, calendar::Calendar, episode::Episode, rules::RuleSet};
