@@ -298,6 +298,91 @@ fn course_without_package_ends_with_the_last_session_listed() {
     );
 }
 
+/// A package of 6 ended after four sessions (Mon 2, 16, 30 Mar and 13 Apr 2026; the
+/// patient finished early): the course ends with its last session (docs/domain.md §3),
+/// so the thank-you message is the day after session 4 (Tue 14 Apr) and the care calls
+/// a month, two and three after it (14 May, 14 Jun, 14 Jul). Session 5, after which one
+/// would be left, never comes: no planning call (audit 83: with the package, every
+/// course-end contact was dropped `missing_anchor`).
+#[test]
+fn a_course_ended_before_its_package_ends_with_its_last_session() {
+    let p = plan(
+        r#"{"id": "c-e", "event": "course", "at": "2026-03-02", "patient": {"id": "p-e"},
+            "course": {"package": 6, "done": ["2026-03-02", "2026-03-16", "2026-03-30", "2026-04-13"],
+                       "ended": true}}"#,
+    );
+    assert_calendar(
+        &p,
+        &[
+            "2026-03-04 session-reassurance-sms sms customer_service",
+            "2026-03-05 session-care-call phone doctor_assistant",
+            "2026-03-18 session-reassurance-sms sms customer_service",
+            "2026-03-19 session-care-call phone doctor_assistant",
+            "2026-04-01 session-reassurance-sms sms customer_service",
+            "2026-04-02 session-care-call phone doctor_assistant",
+            "2026-04-14 course-end-thanks-sms sms customer_service", // 13 Apr + 1
+            "2026-04-15 session-reassurance-sms sms customer_service",
+            "2026-04-16 session-care-call phone doctor_assistant",
+            "2026-05-14 course-end-month-1-call phone customer_service",
+            "2026-06-14 course-end-month-2-call phone customer_service",
+            "2026-07-14 course-end-month-3-call phone customer_service",
+        ],
+    );
+    assert_eq!(
+        dropped(&p),
+        [
+            "treatment-course/course-planning-call/c-e/0 missing_anchor one_session_left",
+            "treatment-course/review-reminder/c-e/0 missing_anchor review_visit",
+            "treatment-course/review-thanks-sms/c-e/0 missing_anchor review_visit",
+        ]
+    );
+    // Without `ended` the same course waits for sessions 5 and 6: no course end yet.
+    let open = plan(
+        r#"{"id": "c-e", "event": "course", "at": "2026-03-02", "patient": {"id": "p-e"},
+            "course": {"package": 6, "done": ["2026-03-02", "2026-03-16", "2026-03-30", "2026-04-13"]}}"#,
+    );
+    assert!(!(open.tasks.iter()).any(|t| t.step().starts_with("course-end")));
+    // Ended after session 5 of 6: the planning call the day after it stays.
+    let five = plan(
+        r#"{"id": "c-f", "event": "course", "at": "2026-03-02", "patient": {"id": "p-f"},
+            "course": {"package": 6, "done": ["2026-03-02", "2026-03-16", "2026-03-30", "2026-04-13", "2026-04-27"],
+                       "ended": true}}"#,
+    );
+    let lines: Vec<String> = (five.tasks.iter())
+        .filter(|t| t.derived.is_none())
+        .filter(|t| t.step() == "course-planning-call" || t.step() == "course-end-thanks-sms")
+        .map(|t| format!("{} {}", t.due, t.step()))
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            "2026-04-28 course-end-thanks-sms",
+            "2026-04-28 course-planning-call"
+        ]
+    );
+}
+
+/// A course that ended has no session planned, and one done at least.
+#[test]
+fn a_course_that_ended_with_sessions_planned_or_none_done_is_refused() {
+    for (course, expected) in [
+        (
+            r#"{"package": 6, "done": ["2026-03-02"], "planned": ["2026-03-16"], "ended": true}"#,
+            "/course/planned (line 1, column 140): 1 session planned in a course that ended: expected none",
+        ),
+        (
+            r#"{"package": 6, "ended": true}"#,
+            "/course/ended (line 1, column 114): a course that ended with no session done",
+        ),
+    ] {
+        let text = format!(
+            r#"{{"id": "c-g", "event": "course", "at": "2026-03-02", "patient": {{"id": "p-g"}}, "course": {course}}}"#
+        );
+        let e = builtin().read_episode("ep.json", &text).unwrap_err().to_string();
+        assert!(e.contains(expected), "{e}");
+    }
+}
+
 /// Every session done: no reminder at all (nothing is upcoming), nothing dropped for it.
 #[test]
 fn course_all_done_has_no_reminders() {

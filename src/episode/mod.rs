@@ -174,6 +174,12 @@ pub struct Course {
         schemars(with = "Vec<crate::schema::strings::Date>")
     )]
     pub planned: Vec<NaiveDate>,
+    /// The course ended before its package did (the patient finished early, or stopped):
+    /// no session is planned, and the last session done is the course's last, so the
+    /// course end is the day after it. `false` (the default): the course ends with
+    /// session number `package`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub ended: bool,
 }
 
 /// Something that happened to the patient after the event.
@@ -264,9 +270,10 @@ impl Course {
     }
 
     /// The end of the course: the day after its last session (session number `package`
-    /// if the package size is known, else the last session listed).
+    /// if the package size is known and the course did not end before, else the last
+    /// session listed).
     pub(crate) fn end(&self) -> Option<NaiveDate> {
-        let last = match self.package {
+        let last = match self.package.filter(|_| !self.ended) {
             Some(n) => self.sessions().find(|s| s.number == n).map(|s| s.date),
             None => self.sessions().last().map(|s| s.date),
         };
@@ -298,6 +305,24 @@ impl Course {
                     "/course/planned".into(),
                     format!("planned session {first_planned} is before the done session {last_done}: expected planned sessions after the done ones"),
                 ));
+        }
+        if self.ended && !self.planned.is_empty() {
+            return Err((
+                "/course/planned".into(),
+                format!(
+                    "{} planned in a course that ended: expected none (`ended`: no more sessions; or leave `ended` out)",
+                    match self.planned.len() {
+                        1 => "1 session".to_string(),
+                        n => format!("{n} sessions"),
+                    }
+                ),
+            ));
+        }
+        if self.ended && self.done.is_empty() {
+            return Err((
+                "/course/ended".into(),
+                "a course that ended with no session done: expected its sessions in `done` (a course stopped before its first session has no course end)".into(),
+            ));
         }
         if let Some(n) = self.package
             && all.len() > n as usize
@@ -610,6 +635,7 @@ mod tests {
             package: Some(5),
             done: dates(&["2026-03-09", "2026-03-02"]),
             planned: dates(&["2026-03-30", "2026-03-16", "2026-03-23"]),
+            ended: false,
         };
         let got: Vec<(u32, String, bool)> = course
             .sessions()

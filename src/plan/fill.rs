@@ -75,7 +75,7 @@ pub(crate) struct FillValues {
     pub clinic: Option<Text>,
     /// The course's package size and its sessions' dates in number order (session `k`
     /// at `k - 1`).
-    pub course: Option<(Option<u32>, Box<[NaiveDate]>)>,
+    pub course: Option<(Option<u32>, Box<[NaiveDate]>, bool)>,
     /// The names scripts give the owners, by owner id: the first name the episode gives
     /// an id (in `owners`, then `reassignments`), or the id.
     pub owners: Box<[(Arc<str>, Arc<str>)]>,
@@ -168,7 +168,7 @@ impl FillValues {
         let course = episode.course.as_ref().map(|c| {
             let mut dates = Vec::with_capacity(c.done.len().saturating_add(c.planned.len()));
             dates.extend(c.sessions().map(|s| s.date));
-            (c.package, dates.into_boxed_slice())
+            (c.package, dates.into_boxed_slice(), c.ended)
         });
         let mut owners: Vec<(Arc<str>, Arc<str>)> = Vec::new();
         let all = (episode.owners.values()).chain(episode.reassignments.iter().map(|r| &r.to));
@@ -211,11 +211,14 @@ impl FillValues {
     ) -> FillContext<'a> {
         let session = templates.and_then(|t| t.session);
         let own = templates.and_then(|t| t.own).map(|m| (m, n));
-        let sessions = self.course.as_ref().map(|(p, d)| (*p, &**d));
+        let sessions = self.course.as_ref().map(|(p, d, _)| (*p, &**d));
+        let ended = self.course.as_ref().is_some_and(|c| c.2);
         let number = sessions.and_then(|(package, dates)| match session? {
             SessionFrom::Occurrence => Some(n),
             SessionFrom::OneLeft => package?.checked_sub(1),
-            SessionFrom::CourseEnd => package.or_else(|| u32::try_from(dates.len()).ok()),
+            SessionFrom::CourseEnd => {
+                (package.filter(|_| !ended)).or_else(|| u32::try_from(dates.len()).ok())
+            }
         });
         let (sessions_left, next_session, session_day) = match (sessions, number) {
             (Some((package, dates)), Some(k)) => (
