@@ -168,7 +168,7 @@ fn ics_day1_call_of_the_sample_inpatient_reads_as_written_by_hand() {
         "DUE;TZID=Asia/Shanghai:20260303T180000",
         "SUMMARY;LANGUAGE=zh:术后第一天回访",
         // The script's "；" and "、" are not TEXT's separators; its "，" is not a comma.
-        "DESCRIPTION;LANGUAGE=zh:告知切口处勿沾水；忌辛辣刺激性食物、发物，忌烟、酒；勿服阿司匹林类血溶性药物；通知顾客2026-03-04来院复查换药。",
+        "DESCRIPTION;LANGUAGE=zh:告知切口处勿沾水；忌辛辣刺激性食物、发物，忌烟、酒；勿服阿司匹林类血溶性药物；通知顾客明天来院复查换药。",
         "STATUS:NEEDS-ACTION",
         "CATEGORIES:phone,customer_service",
         "CLASS:CONFIDENTIAL",
@@ -195,7 +195,7 @@ fn ics_day1_call_of_the_sample_inpatient_reads_as_written_by_hand() {
         },
     );
     assert!(unfold(&en).contains(
-        "DESCRIPTION;LANGUAGE=en:Keep the incision dry\\; no spicy food\\, \"fa wu\" foods\\, smoking or alcohol\\; no aspirin-type drugs\\; come back on 2026-03-04 for the check-up and dressing change.\r\n"
+        "DESCRIPTION;LANGUAGE=en:Keep the incision dry\\; no spicy food\\, \"fa wu\" foods\\, smoking or alcohol\\; no aspirin-type drugs\\; come back tomorrow for the check-up and dressing change.\r\n"
     ));
 }
 
@@ -593,7 +593,7 @@ fn fhir_day1_call_of_the_sample_inpatient() {
             "authoredOn": "2026-03-02T10:30:00+08:00",
             "performerType": [{"coding": [{"system": s("role"), "code": "customer_service"}]}],
             "owner": {"identifier": {"system": s("staff"), "value": "u-3"}},
-            "note": [{"text": "告知切口处勿沾水；忌辛辣刺激性食物、发物，忌烟、酒；勿服阿司匹林类血溶性药物；通知顾客2026-03-04来院复查换药。"}],
+            "note": [{"text": "告知切口处勿沾水；忌辛辣刺激性食物、发物，忌烟、酒；勿服阿司匹林类血溶性药物；通知顾客明天来院复查换药。"}],
             "restriction": {"period": {"start": "2026-03-03", "end": "2026-03-03"}},
             "input": [
                 {"type": {"text": "channel"}, "valueCode": "phone"},
@@ -838,7 +838,7 @@ fn csv_day1_call_of_the_sample_inpatient() {
         .collect();
     assert_eq!(
         rows[1],
-        "plastic-aftercare/day-1-call/ep-1001/0,p-42,ep-1001,plastic-aftercare,day-1-call,0,,,phone,customer_service,u-3,2026-03-03,09:00,18:00,2026-03-03,2026-03-03,2026-03-03,,2026-03-10,superseded,,no_answer,,术后第一天回访,告知切口处勿沾水；忌辛辣刺激性食物、发物，忌烟、酒；勿服阿司匹林类血溶性药物；通知顾客2026-03-04来院复查换药。,,"
+        "plastic-aftercare/day-1-call/ep-1001/0,p-42,ep-1001,plastic-aftercare,day-1-call,0,,,phone,customer_service,u-3,2026-03-03,09:00,18:00,2026-03-03,2026-03-03,2026-03-03,,2026-03-10,superseded,,no_answer,,术后第一天回访,告知切口处勿沾水；忌辛辣刺激性食物、发物，忌烟、酒；勿服阿司匹林类血溶性药物；通知顾客明天来院复查换药。,,"
     );
     let attempt = rows
         .iter()
@@ -858,7 +858,7 @@ fn csv_day1_call_of_the_sample_inpatient() {
             ..Options::default()
         },
     );
-    assert!(en.contains(",Day-1 aftercare call,\"Keep the incision dry; no spicy food, \"\"fa wu\"\" foods, smoking or alcohol; no aspirin-type drugs; come back on 2026-03-04 for the check-up and dressing change.\",,\r\n"));
+    assert!(en.contains(",Day-1 aftercare call,\"Keep the incision dry; no spicy food, \"\"fa wu\"\" foods, smoking or alcohol; no aspirin-type drugs; come back tomorrow for the check-up and dressing change.\",,\r\n"));
 }
 
 #[test]

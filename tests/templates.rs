@@ -890,13 +890,18 @@ fn to_json_of_tasks_of_several_episodes_in_turn() {
 
 /// docs/domain.md §1 and §9: the D+1 call tells the patient to come for the dressing
 /// change, the D+6 call that the sutures come out — on the day the visit really is,
-/// which is "tomorrow" only when nothing moved it. The built-in scripts name the
-/// milestone's day (`{visit:dressing_change}`, `{visit:suture_removal}`).
+/// which is "tomorrow" only when nothing moved it. The built-in scripts say the
+/// milestone's day from the call's day (`{when:dressing_change}`,
+/// `{when:suture_removal}`; audit 83: a raw ISO date, and the call's own day when a
+/// closure moved the visit onto it).
 /// - Default calendar, surgery Mon 2 Mar: dressing change D+2 = Wed 4, suture removal
-///   D+7 = Mon 9 (the day after the D+1 and D+6 calls).
+///   D+7 = Mon 9 (the day after the D+1 and D+6 calls): tomorrow, both.
 /// - The clinic closed on Mondays: the suture removal (Mon 9) moves to the next open
-///   day, Tue 10; the D+6 call (Sun 8) says so, two days ahead.
-/// - The episode gives the suture removal, Thu 12 Mar: the call names it.
+///   day, Tue 10; the D+6 call (Sun 8) says so: the day after tomorrow.
+/// - The episode gives the suture removal, Thu 12 Mar: the call names it (4 days on).
+/// - Surgery Fri 13 Feb 2026 with the official calendar: the dressing change (Sun 15,
+///   in the Spring Festival closure of 15-23 Feb) moves to the nearest open day, Sat 14
+///   (a make-up working day), the D+1 call's own day: today.
 #[test]
 fn the_day_1_and_day_6_calls_name_the_visit_days_as_the_plan_has_them() {
     let rules = builtin();
@@ -907,21 +912,19 @@ fn the_day_1_and_day_6_calls_name_the_visit_days_as_the_plan_has_them() {
     };
     let ep = outpatient(r#"{"id": "p-1"}"#);
     let (day1, day6) = scripts(&ep, &Calendar::default());
-    ends(day1.zh(), "通知顾客2026-03-04来院复查换药。");
+    ends(day1.zh(), "通知顾客明天来院复查换药。");
     ends(
         day1.en(),
-        "come back on 2026-03-04 for the check-up and dressing change.",
+        "come back tomorrow for the check-up and dressing change.",
     );
-    ends(day6.zh(), "告知顾客2026-03-09来院拆线。");
-    ends(
-        day6.en(),
-        "remind them that the sutures come out on 2026-03-09.",
-    );
+    ends(day6.zh(), "告知顾客明天来院拆线。");
+    ends(day6.en(), "remind them that the sutures come out tomorrow.");
 
     let mondays = Calendar::from_json("clinic.json", r#"{"closed_weekdays": ["Mon"]}"#).unwrap();
     let (day1, day6) = scripts(&ep, &mondays);
-    assert!(day1.zh().contains("2026-03-04"), "{}", day1.zh());
-    ends(day6.zh(), "告知顾客2026-03-10来院拆线。");
+    ends(day1.zh(), "通知顾客明天来院复查换药。");
+    ends(day6.zh(), "告知顾客后天来院拆线。");
+    ends(day6.en(), "the sutures come out the day after tomorrow.");
 
     let mut given = ep.clone();
     given.milestones.insert(
@@ -929,7 +932,25 @@ fn the_day_1_and_day_6_calls_name_the_visit_days_as_the_plan_has_them() {
         followup::episode::Dates(vec!["2026-03-12".parse().unwrap()]),
     );
     let (_, day6) = scripts(&given, &Calendar::default());
-    ends(day6.en(), "come out on 2026-03-12.");
+    ends(day6.zh(), "告知顾客3月12日来院拆线。");
+    ends(day6.en(), "come out on 12 March.");
+
+    let spring = builtin()
+        .read_episode(
+            "ep",
+            r#"{"id": "ep-1", "event": "procedure", "at": "2026-02-13T10:00",
+                "attributes": {"category": "plastic", "setting": "outpatient"},
+                "patient": {"id": "p-1"}}"#,
+        )
+        .unwrap();
+    // (Its D+6 call, Thu 19 Feb, is dropped: the closure is longer than it may move.)
+    let p = (rules.plan(&spring, &Calendar::china_years(2026..=2026).unwrap())).unwrap();
+    let day1 = task(&p, "day-1-call").script().unwrap().into_owned();
+    ends(day1.zh(), "通知顾客今天来院复查换药。");
+    ends(
+        day1.en(),
+        "come back today for the check-up and dressing change.",
+    );
 }
 
 /// `{visit:NAME}` in a rule file: of several dates, the first on or after the task's
