@@ -499,6 +499,54 @@ fn the_procedure_is_the_procedure_then_the_interest_the_product_the_category() {
     assert_eq!(title("{}"), pair("项目：治疗", "About: treatment"));
 }
 
+/// The same no-show lead as below, its owners given (audit 87): the online consultant
+/// the episode names owns the `consultant` tasks ("whichever consultant handled the
+/// lead", README), and scripts say their name; one given by id alone, or with a blank
+/// name, is still the owner, and scripts say "您的顾问" — never a staff id to the patient.
+#[test]
+fn the_consultant_who_handled_the_lead_owns_its_calls_by_name_or_as_your_consultant() {
+    let plan_of = |owners: &str| {
+        let ep = episode(&format!(
+            r#"{{"id": "l-1", "event": "consultation", "at": "2026-03-10T11:00:00",
+                "attributes": {{"source": "online", "outcome": "no_show", "interest": "双眼皮"}},
+                "patient": {{"id": "p-61", "name": "赵女士"}}, "owners": {owners}}}"#
+        ));
+        builtin().plan(&ep, &victoria()).unwrap()
+    };
+    let opening = |p: &Plan| {
+        let t = task(p, "no-show-call");
+        let zh = t.script().unwrap().zh().to_string();
+        let who = (zh.split_once("我是"))
+            .and_then(|(_, rest)| rest.split_once('，'))
+            .map(|(who, _)| who.to_string());
+        (
+            t.owner.as_deref().map(str::to_string),
+            who.unwrap_or_default(),
+        )
+    };
+    let p = plan_of(
+        r#"{"online_consultant": {"id": "u-9", "name": "网咨小刘"}, "customer_service": "u-3"}"#,
+    );
+    assert_eq!(
+        opening(&p),
+        (Some("u-9".to_string()), "网咨小刘".to_string())
+    );
+    for owners in [
+        r#"{"online_consultant": "u-22"}"#,
+        r#"{"online_consultant": {"id": "u-22", "name": "  "}}"#,
+    ] {
+        let p = plan_of(owners);
+        assert_eq!(
+            opening(&p),
+            (Some("u-22".to_string()), "您的顾问".to_string()),
+            "{owners}"
+        );
+    }
+    // Two kinds of consultant and no `consultant`: which one handled it is not said.
+    let p = plan_of(r#"{"online_consultant": "u-9", "onsite_consultant": "u-7"}"#);
+    assert_eq!(opening(&p).0, None);
+}
+
 #[test]
 fn the_owner_is_your_consultant_until_episodes_name_one() {
     let ep = episode(

@@ -30,7 +30,8 @@ impl Owner {
         }
     }
 
-    /// The name scripts use: `name`, else the id.
+    /// The name staff lists show: `name`, else the id. (Scripts say `name`, else the
+    /// fallback words of `{owner}`, "您的顾问": never a staff id to the patient.)
     pub fn display(&self) -> &str {
         self.name.as_deref().unwrap_or(&self.id)
     }
@@ -92,9 +93,36 @@ impl crate::json::Expected for Reassignment {
 }
 
 impl super::Episode {
+    /// The role whose owner owns `role`'s tasks: `role` itself, except `consultant`
+    /// ("whichever consultant handled the lead") in an episode that names no
+    /// `consultant` but one kind of consultant alone (`online_consultant`,
+    /// `phone_consultant` or `onsite_consultant`, in `owners` or `reassignments`): that
+    /// one (audit 87: an online lead's tasks had no owner).
+    fn holder(&self, role: Role) -> Role {
+        let names = |r: Role| {
+            self.owners.contains_key(&r) || self.reassignments.iter().any(|x| x.role == r)
+        };
+        if role != Role::Consultant || names(Role::Consultant) {
+            return role;
+        }
+        let mut kinds = [
+            Role::OnlineConsultant,
+            Role::PhoneConsultant,
+            Role::OnsiteConsultant,
+        ]
+        .into_iter()
+        .filter(|r| names(*r));
+        match (kinds.next(), kinds.next()) {
+            (Some(one), None) => one,
+            _ => role,
+        }
+    }
+
     /// Who owns `role` at `at`: the last reassignment of the role at or before `at`, else
-    /// the episode's `owners`.
+    /// the episode's `owners`. `consultant` is the one kind of consultant the episode
+    /// names, when it names no `consultant`.
     pub fn owner_at(&self, role: Role, at: NaiveDateTime) -> Option<&Owner> {
+        let role = self.holder(role);
         self.reassignments
             .iter()
             .filter(|r| r.role == role && r.at <= at)
@@ -104,8 +132,9 @@ impl super::Episode {
     }
 
     /// Who owns `role` now: the last reassignment of the role, else the episode's
-    /// `owners`. Open tasks belong to them.
+    /// `owners` (`consultant` as [`Self::owner_at`] says). Open tasks belong to them.
     pub fn owner(&self, role: Role) -> Option<&Owner> {
+        let role = self.holder(role);
         self.reassignments
             .iter()
             .filter(|r| r.role == role)

@@ -65,6 +65,9 @@ impl Short {
     }
 }
 
+/// An owner's id, and the name the episode gives them, if any.
+type OwnerName = (Arc<str>, Option<Arc<str>>);
+
 /// What the placeholders of a plan's tasks are filled with, taken once per plan from the
 /// episode and the calendar; `None` takes the fallback words. Tasks fill their texts from
 /// it when asked for ([`super::Task::title`]).
@@ -77,8 +80,9 @@ pub(crate) struct FillValues {
     /// at `k - 1`).
     pub course: Option<(Option<u32>, Box<[NaiveDate]>, bool)>,
     /// The names scripts give the owners, by owner id: the first name the episode gives
-    /// an id (in `owners`, then `reassignments`), or the id.
-    pub owners: Box<[(Arc<str>, Arc<str>)]>,
+    /// an id (in `owners`, then `reassignments`); none when it gives none — scripts then
+    /// say the fallback words ("您的顾问"), never a staff id to the patient (audit 87).
+    pub owners: Box<[OwnerName]>,
     /// The days of the milestones texts name (`{visit:NAME}`), as the plan has them.
     pub visits: Visits,
     /// The day of the episode's event (`{when:event}`); none for a patient.
@@ -170,17 +174,17 @@ impl FillValues {
             dates.extend(c.sessions().map(|s| s.date));
             (c.package, dates.into_boxed_slice(), c.ended)
         });
-        let mut owners: Vec<(Arc<str>, Arc<str>)> = Vec::new();
+        let mut owners: Vec<OwnerName> = Vec::new();
         let all = (episode.owners.values()).chain(episode.reassignments.iter().map(|r| &r.to));
         for o in all {
             let name: Option<Arc<str>> = o.name.as_deref().and_then(given).map(Arc::from);
             match owners.iter_mut().find(|(id, _)| *id == o.id) {
                 Some(entry) => {
-                    if let (true, Some(n)) = (Arc::ptr_eq(&entry.0, &entry.1), name) {
-                        entry.1 = n;
+                    if entry.1.is_none() {
+                        entry.1 = name;
                     }
                 }
-                None => owners.push((o.id.clone(), name.unwrap_or_else(|| o.id.clone()))),
+                None => owners.push((o.id.clone(), name)),
             }
         }
         FillValues {
@@ -229,10 +233,10 @@ impl FillValues {
             ),
             _ => (None, None, None),
         };
-        let owner = owner.map(|id| {
+        let owner = owner.and_then(|id| {
             (self.owners.iter())
                 .find(|(o, _)| &**o == id)
-                .map_or(id, |(_, name)| &**name)
+                .and_then(|(_, name)| name.as_deref())
         });
         FillContext {
             patient: self.patient.as_ref().map(Short::as_str),

@@ -243,7 +243,7 @@ impl RuleSet {
                 patient,
                 episodes.first(),
                 calendar,
-                owner.map(|o| o.display()),
+                owner.and_then(|o| o.name.as_deref()),
             );
             plan.tasks.push(Task {
                 info: super::task::InfoRef::Own(info),
