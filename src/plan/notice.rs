@@ -223,7 +223,14 @@ impl RuleSet {
                 &[],
             )
             .map_err(|e| e.into_notice(NOTICES))?;
-            let owner = episodes.iter().find_map(|e| e.owner_at(n.role, last));
+            // Of several episodes, the latest one that names an owner of the role (its
+            // event, then its id: never the order the host passed them in, audit 87).
+            let owner = (episodes.iter())
+                .filter_map(|e| Some((e, e.owner_at(n.role, last)?)))
+                .max_by(|(a, _), (b, _)| (a.at, &a.id).cmp(&(b.at, &b.id)))
+                .map(|(_, o)| o);
+            // The procedure `{procedure}` names: the latest episode's, likewise.
+            let last_episode = (episodes.iter()).max_by(|a, b| (a.at, &a.id).cmp(&(b.at, &b.id)));
             let info = Arc::new(TaskInfo {
                 program: program.clone(),
                 step,
@@ -241,7 +248,7 @@ impl RuleSet {
             let filled = super::fill::fill_for_patient(
                 &info,
                 patient,
-                episodes.first(),
+                last_episode,
                 calendar,
                 owner.and_then(|o| o.name.as_deref()),
             );

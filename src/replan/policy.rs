@@ -137,9 +137,10 @@ pub enum PriorityClass {
 /// | `plastic-aftercare/month-*`, `plastic-aftercare/review-thanks-sms`, `laser-aftercare/month-*` | care |
 /// | `treatment-course`, `session-aftercare` | care |
 /// | `treatment-course/session-*`, `session-aftercare/reassurance-sms`, `session-aftercare/care-call` (the D+2 message and D+3 call after a session) | aftercare |
-/// | `treatment-course/course-planning-call`, `presales`, `first-visit`, `new-assignment`, `plan-611`, `lead-ownership` | sales |
+/// | `treatment-course/course-planning-call`, `presales`, `first-visit`, `plan-611`, `lead-ownership` | sales |
 /// | `notice` (clinic notices: expert clinic days, events, promotions) | sales: marketing, dropped rather than kept over a cap |
 /// | `repair-aftersales`, `purchase-aftersales` | care |
+/// | `new-assignment` (a new customer-service specialist introduces themselves: care, not selling, so it joins the patient's other call of the day) | care |
 /// | `repair-aftersales/request-resolution`, `purchase-aftersales/request-resolution` | aftercare |
 /// | `greetings`, `quarterly-touch` | greeting |
 /// | `greetings/birthday-greeting`, `greetings/spring-festival` | care: the two greetings a patient notices when they are missing, kept over a cap rather than dropped |
@@ -178,7 +179,7 @@ const DEFAULT_CLASSES: [(&str, PriorityClass); 32] = [
     ("laser-aftercare", PriorityClass::Aftercare),
     ("laser-aftercare/month-*", PriorityClass::Care),
     ("lead-ownership", PriorityClass::Sales),
-    ("new-assignment", PriorityClass::Sales),
+    ("new-assignment", PriorityClass::Care),
     ("notice", PriorityClass::Sales),
     ("plan-611", PriorityClass::Sales),
     ("plastic-aftercare", PriorityClass::Aftercare),

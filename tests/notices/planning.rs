@@ -506,3 +506,36 @@ fn a_notice_belongs_to_the_owner_on_its_last_day() {
     assert_eq!(owner("2026-03-09"), "u-3 小李通知");
     assert_eq!(owner("2026-03-16"), "u-5 小王通知");
 }
+
+/// A patient with two episodes whose customer service differs: the laser of Mon 2 Mar
+/// 2026 (u-3, 小李) and the injection of Fri 20 Mar (u-8, 小周). The notice goes to the
+/// owner of the latest episode, whatever order the host passes them in (audit 87: the
+/// first one passed won).
+#[test]
+fn a_notice_of_a_patient_with_two_episodes_belongs_to_the_latest_ones_owner() {
+    let first = episode(
+        r#"{"id": "ep-1", "event": "procedure", "at": "2026-03-02T10:00:00",
+            "attributes": {"category": "laser"}, "patient": {"id": "p-1"},
+            "owners": {"customer_service": {"id": "u-3", "name": "小李"}}}"#,
+    );
+    let second = episode(
+        r#"{"id": "ep-2", "event": "procedure", "at": "2026-03-20T10:00:00",
+            "attributes": {"category": "injection"}, "patient": {"id": "p-1"},
+            "owners": {"customer_service": {"id": "u-8", "name": "小周"}}}"#,
+    );
+    let list = notices(
+        r#"[{"id": "n", "send_on": "2026-04-08", "audience": {},
+            "title": {"zh": "{owner}通知", "en": "Notice"}}]"#,
+    );
+    for episodes in [
+        [first.clone(), second.clone()],
+        [second.clone(), first.clone()],
+    ] {
+        let plan = plan_for(&first.patient, &episodes, &list, &Calendar::default());
+        let t = &plan.tasks[0];
+        assert_eq!(
+            format!("{} {}", t.owner.as_deref().unwrap_or("-"), t.title().zh()),
+            "u-8 小周通知"
+        );
+    }
+}

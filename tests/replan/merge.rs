@@ -427,9 +427,45 @@ fn built_in_steps_have_the_readme_s_priority_classes() {
         C::Aftercare
     );
     assert_eq!(p.class_of("session-aftercare", "month-1-call"), C::Care);
-    for program in ["first-visit", "new-assignment", "presales", "plan-611"] {
+    for program in ["first-visit", "presales", "plan-611"] {
         assert_eq!(p.class_of(program, "x"), C::Sales, "{program}");
     }
+    // A new specialist introducing themselves sells nothing (audit 87).
+    assert_eq!(p.class_of("new-assignment", "first-contact"), C::Care);
+}
+
+/// A patient operated on Mon 2 Mar 2026 and assigned to a new customer-service
+/// specialist that morning: the specialist's first contact (D+1 to D+7) and the D+1
+/// aftercare call are both customer service's calls on Tue 3 Mar — one call, two reasons,
+/// the aftercare call first (docs/domain.md §8: not three calls a day). The first contact
+/// is no selling, so it joins the call of a patient not yet recovered (audit 87: as
+/// `sales` it stayed apart, and the cap moved it to Wed 4 Mar).
+#[test]
+fn a_new_specialists_first_contact_joins_the_days_aftercare_call() {
+    let plastic = plan(&procedure("ep-a", "plastic", "outpatient", "2026-03-02"));
+    let assignment = Episode::from_json(
+        "ep",
+        r#"{"id": "ep-n", "event": "assignment", "at": "2026-03-02T09:00", "patient": {"id": "p-9"}}"#,
+    )
+    .unwrap();
+    let assigned = rules().plan(&assignment, &Calendar::default()).unwrap();
+    assert_eq!(plastic.tasks[0].patient(), "p-9");
+    let merged = merge_plans(
+        &[plastic, assigned],
+        &ContactPolicy::default(),
+        &Calendar::default(),
+    );
+    let lines = contact_lines(&merged);
+    assert!(
+        lines.contains(
+            &"2026-03-03 phone customer_service: day-1-call@ep-a, first-contact@ep-n".to_string()
+        ),
+        "{lines:#?}"
+    );
+    assert!(
+        !lines.iter().any(|l| l.starts_with("2026-03-04 phone")),
+        "{lines:#?}"
+    );
 }
 
 /// Two patients whose episodes a careless host gave the same id (`ep-1`): neither
