@@ -43,6 +43,12 @@ pub struct Contact {
     pub channel: Channel,
     /// Who: the role of the first (highest-priority) reason.
     pub role: Role,
+    /// Who by name: the owner of the first reason's task (its staff id), if it has one.
+    /// The contact does every reason's task, whoever owns the others: one call, made by
+    /// one person (a month-1 call and a new specialist's first contact on one day are
+    /// one call, the month-1 call's owner's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<Arc<str>>,
     /// The tasks this contact does, highest priority first (see
     /// [`PriorityPolicy`](crate::replan::PriorityPolicy)). Never empty.
     pub reasons: Vec<ContactReason>,
@@ -287,6 +293,7 @@ pub fn merge_plans(plans: &[Plan], policy: &ContactPolicy, calendar: &Calendar) 
                 window: common_window(first.window, &reasons),
                 channel: first.channel(),
                 role: first.role(),
+                owner: first.owner.clone(),
                 reasons,
                 over_cap,
             })

@@ -466,6 +466,37 @@ fn a_new_specialists_first_contact_joins_the_days_aftercare_call() {
         !lines.iter().any(|l| l.starts_with("2026-03-04 phone")),
         "{lines:#?}"
     );
+    // Owned by u-3 (the aftercare call) and u-8 (the new specialist): the one call is
+    // the first reason's owner's.
+    let owned = |id: &str, event: &str, extra: &str, owner: &str| {
+        let ep = Episode::from_json(
+            "ep",
+            &format!(
+                r#"{{"id": "{id}", "event": "{event}", "at": "2026-03-02T09:00", "patient": {{"id": "p-9"}},
+                    {extra} "owners": {{"customer_service": "{owner}"}}}}"#
+            ),
+        )
+        .unwrap();
+        rules().plan(&ep, &Calendar::default()).unwrap()
+    };
+    let merged = merge_plans(
+        &[
+            owned("ep-n", "assignment", "", "u-8"),
+            owned(
+                "ep-a",
+                "procedure",
+                r#""attributes": {"category": "plastic", "setting": "outpatient"},"#,
+                "u-3",
+            ),
+        ],
+        &ContactPolicy::default(),
+        &Calendar::default(),
+    );
+    let call = (merged.contacts.iter())
+        .find(|c| c.date.to_string() == "2026-03-03" && c.channel == Channel::Phone)
+        .unwrap();
+    assert_eq!(call.reasons.len(), 2);
+    assert_eq!(call.owner.as_deref(), Some("u-3"));
 }
 
 /// Two patients whose episodes a careless host gave the same id (`ep-1`): neither
