@@ -258,10 +258,13 @@ impl RuleSetBuilder {
                 vec![p]
             };
             if list.is_empty() {
-                return Err(read(Located::new(
-                    "",
-                    "the array is empty: expected at least one program",
-                )));
+                let mut empty =
+                    Located::new("", "the array is empty: expected at least one program");
+                if let Some((line, column)) = crate::json::locate(text, "") {
+                    empty.line = Some(line);
+                    empty.column = Some(column);
+                }
+                return Err(read(empty));
             }
             for (i, program) in list.into_iter().enumerate() {
                 let prefix = if many { format!("/{i}") } else { String::new() };

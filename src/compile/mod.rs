@@ -452,7 +452,20 @@ pub(crate) fn compile_conds(conds: &Conditions, at: &str) -> Result<Conds, Locat
         let key = match key.as_str() {
             "event" => CondKey::Event,
             "tag" => CondKey::Tag,
-            other => CondKey::Attribute(other.into()),
+            // Any other key is an attribute's name, but one a slip away from `tag` or
+            // `event` is that slip (audit 84: `"unless": {"tga": "key_customer"}` gave key
+            // customers the step, without a word).
+            other => match crate::vocabulary::nearest(other, &["tag", "event"]) {
+                Some(near) => {
+                    return Err(Located::new(
+                        here,
+                        format!(
+                            "condition key {other:?}: expected \"tag\" (the patient's tags), \"event\", or an attribute's name; did you mean {near:?}?"
+                        ),
+                    ));
+                }
+                None => CondKey::Attribute(other.into()),
+            },
         };
         out.push((key, values.0.iter().map(|v| v.as_str().into()).collect()));
     }

@@ -87,7 +87,13 @@ pub(crate) fn read<T: DeserializeOwned>(text: &str, limits: &Limits) -> Result<T
             }
             return loc;
         }
-        if data && !loc.pointer.is_empty() && !loc.message.starts_with("duplicate ") {
+        // A field missing from the top object: at its opening brace, as inside (serde
+        // points at the closing one, the file's last line; audit 84).
+        let root_missing = loc.pointer.is_empty() && loc.message.starts_with("missing field");
+        if data
+            && (!loc.pointer.is_empty() || root_missing)
+            && !loc.message.starts_with("duplicate ")
+        {
             let key = loc.message.starts_with("unknown field")
                 || crate::text::is_tag_message(&loc.message);
             if let Some((line, column)) = locate_at(text, &loc.pointer, key) {
