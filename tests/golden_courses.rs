@@ -342,22 +342,27 @@ fn a_course_ended_before_its_package_ends_with_its_last_session() {
             "course": {"package": 6, "done": ["2026-03-02", "2026-03-16", "2026-03-30", "2026-04-13"]}}"#,
     );
     assert!(!(open.tasks.iter()).any(|t| t.step().starts_with("course-end")));
-    // Ended after session 5 of 6: the planning call the day after it stays.
-    let five = plan(
-        r#"{"id": "c-f", "event": "course", "at": "2026-03-02", "patient": {"id": "p-f"},
-            "course": {"package": 6, "done": ["2026-03-02", "2026-03-16", "2026-03-30", "2026-04-13", "2026-04-27"],
-                       "ended": true}}"#,
-    );
-    let lines: Vec<String> = (five.tasks.iter())
-        .filter(|t| t.derived.is_none())
-        .filter(|t| t.step() == "course-planning-call" || t.step() == "course-end-thanks-sms")
-        .map(|t| format!("{} {}", t.due, t.step()))
-        .collect();
+    // Ended after session 5 of 6: the course ends there, with one session unused. No
+    // planning call "one session left" beside the thank-you for a finished course
+    // (audit 88); ended after all 6, the planning call after session 5 stays.
+    let course = |done: &str| {
+        let p = plan(&format!(
+            r#"{{"id": "c-f", "event": "course", "at": "2026-03-02", "patient": {{"id": "p-f"}},
+                "course": {{"package": 6, "done": [{done}], "ended": true}}}}"#
+        ));
+        (p.tasks.iter())
+            .filter(|t| t.derived.is_none())
+            .filter(|t| t.step() == "course-planning-call" || t.step() == "course-end-thanks-sms")
+            .map(|t| format!("{} {}", t.due, t.step()))
+            .collect::<Vec<String>>()
+    };
+    let five = r#""2026-03-02", "2026-03-16", "2026-03-30", "2026-04-13", "2026-04-27""#;
+    assert_eq!(course(five), ["2026-04-28 course-end-thanks-sms"]);
     assert_eq!(
-        lines,
+        course(&format!(r#"{five}, "2026-05-11""#)),
         [
-            "2026-04-28 course-end-thanks-sms",
-            "2026-04-28 course-planning-call"
+            "2026-04-28 course-planning-call",  // the day after session 5
+            "2026-05-12 course-end-thanks-sms"  // the day after session 6
         ]
     );
 }

@@ -240,12 +240,18 @@ fn run() -> Result<String, String> {
             .map(|p| support::load_episode(&rules, p))
             .collect::<Result<Vec<_>, _>>()?
     };
-    let patients: std::collections::BTreeSet<&str> =
-        episodes.iter().map(|e| &*e.patient.id).collect();
-    if patients.len() > 1 {
+    // Episodes of another patient than the first: named by file and patient id.
+    if let Some(first) = episodes.first()
+        && let Some((other, path)) =
+            (episodes.iter().zip(&args.episodes)).find(|(e, _)| e.patient.id != first.patient.id)
+    {
+        let first_path = (args.episodes.first())
+            .map_or("the first episode".to_string(), |p| p.display().to_string());
         return Err(format!(
-            "the episodes are of {} patients: expected episodes of one patient",
-            patients.len()
+            "{}: /patient/id: patient {:?}, but {first_path} is of patient {:?}: expected episodes of one patient (a calendar is one patient's)",
+            path.display(),
+            &*other.patient.id,
+            &*first.patient.id,
         ));
     }
     // Two copies of the patient that give two birthdays are a data slip: which one is

@@ -336,8 +336,15 @@ impl Course {
     }
 
     /// The session after which one session is left in the package (number `package - 1`).
+    /// A course that `ended` has it only when it went on past that session: one that
+    /// ended with it, or before it, has nothing left to plan (audit 88: its planning call
+    /// said "one session left" beside the thank-you for the finished course).
     pub(crate) fn one_left(&self) -> Option<NaiveDate> {
         let n = self.package?.checked_sub(1).filter(|&n| n >= 1)?;
+        let listed = u32::try_from(self.done.len().saturating_add(self.planned.len())).ok()?;
+        if self.ended && n >= listed {
+            return None;
+        }
         self.sessions().find(|s| s.number == n).map(|s| s.date)
     }
 }

@@ -602,21 +602,21 @@ impl<'a> Planner<'a> {
     /// ignored (`dropped`; an attempt the history cannot have made, `no_such_task`), the
     /// list handed back for the next occurrence.
     #[cold]
-    #[inline(never)]
     /// The outcomes of `list` recorded before `first`, the first day of a reminder of a
-    /// visit or a session: they reminded the patient of the visit's earlier date (a
-    /// session rebooked after its reminder was sent), and are listed as such; a refusal
-    /// stays, the patient's whatever it names. `None` when nothing is left.
+    /// visit or a session: they were about the visit's earlier date (a session rebooked
+    /// after its reminder was sent), and are listed as such — but for a refusal, which
+    /// is the patient's whatever it names, and is not listed (audit 88: it closed the new
+    /// date's reminder). `None` when nothing is left.
     pub(super) fn drop_earlier_visits(
         &mut self,
         mut list: Vec<Entry<'a>>,
         first: NaiveDate,
     ) -> Option<Vec<Entry<'a>>> {
-        let earlier = |e: &Entry<'_>| {
-            e.outcome.at.date() < first && e.outcome.outcome != OutcomeKind::Declined
-        };
+        let earlier = |e: &Entry<'_>| e.outcome.at.date() < first;
         if let Some(l) = self.ledger.as_mut() {
-            for e in list.iter().filter(|e| earlier(e)) {
+            for e in
+                (list.iter()).filter(|e| earlier(e) && e.outcome.outcome != OutcomeKind::Declined)
+            {
                 l.ignore(e, IgnoredReason::EarlierVisit);
             }
         }
@@ -630,6 +630,7 @@ impl<'a> Planner<'a> {
         None
     }
 
+    #[inline(never)]
     pub(super) fn ignore_dropped(&mut self, step: &Step, list: Vec<Entry<'a>>) {
         let made = attempts_made(step, &list);
         if let Some(l) = self.ledger.as_mut() {

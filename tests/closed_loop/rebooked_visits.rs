@@ -59,6 +59,12 @@ fn a_refusal_recorded_on_an_old_reminder_is_still_the_patients() {
     ));
     assert!(p.ignored.is_empty(), "{:?}", p.ignored);
     assert!(!(p.tasks.iter()).any(|t| t.id() == "treatment-course/session-care-call/ep-D1/3"));
+    // Messages go on after a refusal (docs/domain.md §8): the new date's reminder is
+    // due Sun 5 Apr, open — the refusal named the old one, and closes nothing here
+    // (audit 88: it closed the new reminder as declined).
+    let t = task(&p, REMINDER_3);
+    assert_eq!(t.due.to_string(), "2026-04-05");
+    assert!(t.record.is_none() && !t.is_closed());
 }
 
 #[test]
