@@ -140,6 +140,12 @@ impl Words {
 enum Piece {
     Literal(Literal),
     Slot(Placeholder),
+    /// The next `len` pieces, a clause holding `{ahead:NAME}`, are left out when the
+    /// day of milestone `visit` is before the task's ([`ahead`]).
+    Gate {
+        visit: u8,
+        len: u16,
+    },
 }
 
 /// A literal piece of a template, with what its tasks would otherwise work out each time
@@ -231,6 +237,8 @@ fn write_day(buf: &mut impl std::fmt::Write, day: NaiveDate, from: NaiveDate, wo
     }
 }
 
+mod ahead;
+
 const ESCAPES: &str = "write {{ and }} for literal braces";
 
 fn known_list() -> String {
@@ -241,6 +249,7 @@ fn known_list() -> String {
             [
                 "{visit:MILESTONE}",
                 "{when:MILESTONE}",
+                "{ahead:MILESTONE}",
                 "{when:session}",
                 "{when:event}",
             ]
@@ -255,6 +264,10 @@ const VISIT: &str = "visit:";
 
 /// The prefix of the placeholder of a day said from the task's day, `{when:session}`.
 const WHEN: &str = "when:";
+
+/// The prefix of a visit's day said from the task's day, in a clause left out once the
+/// visit is past: `{ahead:suture_removal}`.
+const AHEAD: &str = "ahead:";
 
 /// `{visit:NAME}` for the milestone NAME among `milestones` (the program's, in order).
 fn visit(name: &str, milestones: &[&str], position: usize) -> Result<Placeholder, String> {
@@ -306,6 +319,8 @@ fn parse(text: &str, milestones: &[&str]) -> Result<Parsed, String> {
     }
     let mut pieces = Vec::new();
     let mut literal = String::new();
+    // `{ahead:NAME}` placeholders: (their piece, the milestone, their character).
+    let mut aheads: Vec<(usize, u8, usize)> = Vec::new();
     let mut chars = text.char_indices().peekable();
     // Character positions (1-based) for messages.
     let position = |byte: usize| text.get(..byte).map_or(0, |s| s.chars().count()) + 1;
@@ -338,7 +353,23 @@ fn parse(text: &str, milestones: &[&str]) -> Result<Parsed, String> {
                         ))
                     }
                 };
+                let ahead = name.strip_prefix(AHEAD);
                 let found = match (name.strip_prefix(VISIT), name.strip_prefix(WHEN)) {
+                    _ if ahead.is_some() => {
+                        let m = ahead.unwrap_or_default();
+                        match visit(m, milestones, position(i)) {
+                            Ok(Placeholder::Visit(k)) => {
+                                aheads.push((
+                                    pieces.len() + usize::from(!literal.is_empty()),
+                                    k,
+                                    position(i),
+                                ));
+                                Some(Placeholder::When(k))
+                            }
+                            Ok(_) => None,
+                            Err(e) => return Err(e.replace("{visit:", "{ahead:")),
+                        }
+                    }
                     (Some(m), _) => Some(visit(m, milestones, position(i))?),
                     (_, Some("session")) => Some(Placeholder::WhenSession),
                     (_, Some("event")) => Some(Placeholder::WhenEvent),
@@ -376,6 +407,10 @@ fn parse(text: &str, milestones: &[&str]) -> Result<Parsed, String> {
     }
     if !literal.is_empty() {
         pieces.push(Piece::Literal(Literal::of(literal)));
+    }
+    // The last first: a gate put in shifts the pieces after it only.
+    for (slot, visit, at) in aheads.into_iter().rev() {
+        ahead::gate(&mut pieces, slot, visit, at)?;
     }
     Ok(Parsed::Template(Template {
         pieces: pieces.into(),
@@ -465,21 +500,45 @@ impl Value<'_> {
 }
 
 impl Template {
+    /// The pieces written with these values: all but the clauses a gate leaves out (its
+    /// visit is before the task's day), and the gates themselves.
+    fn shown<'a, 'v, F: Fn(Placeholder) -> Value<'v> + ?Sized>(
+        &'a self,
+        value: &'a F,
+    ) -> impl Iterator<Item = &'a Piece> + 'a {
+        let mut skip = 0usize;
+        self.pieces.iter().filter(move |piece| {
+            if skip > 0 {
+                skip -= 1;
+                return false;
+            }
+            if let Piece::Gate { visit, len } = piece {
+                if matches!(value(Placeholder::When(*visit)), Value::Day(day, from, _) if day < from)
+                {
+                    skip = usize::from(*len);
+                }
+                return false;
+            }
+            true
+        })
+    }
+
     fn len<'v>(&self, value: &impl Fn(Placeholder) -> Value<'v>) -> usize {
-        self.pieces
-            .iter()
+        self.shown(value)
             .map(|p| match p {
                 Piece::Literal(l) => l.text.len(),
                 Piece::Slot(p) => value(*p).len(),
+                Piece::Gate { .. } => 0,
             })
             .fold(0, usize::saturating_add)
     }
 
     fn write<'v>(&self, buf: &mut String, value: &impl Fn(Placeholder) -> Value<'v>) {
-        for piece in &self.pieces {
+        for piece in self.shown(value) {
             match piece {
                 Piece::Literal(l) => buf.push_str(&l.text),
                 Piece::Slot(p) => value(*p).write(buf),
+                Piece::Gate { .. } => {}
             }
         }
     }
@@ -494,8 +553,9 @@ impl Template {
         sms: bool,
     ) -> SmsSize {
         let mut size = SmsSize::default();
-        for piece in &self.pieces {
+        for piece in self.shown(value) {
             let piece_size = match piece {
+                Piece::Gate { .. } => SmsSize::default(),
                 Piece::Literal(l) => {
                     out.push_str(&l.json);
                     l.sms
@@ -538,7 +598,7 @@ impl Template {
     fn placeholders(&self) -> impl Iterator<Item = Placeholder> + '_ {
         self.pieces.iter().filter_map(|p| match p {
             Piece::Slot(p) => Some(*p),
-            Piece::Literal(_) => None,
+            Piece::Literal(_) | Piece::Gate { .. } => None,
         })
     }
 }
@@ -900,12 +960,16 @@ impl TextTemplate {
         for i in 0..self.langs.len() {
             let (template, words, tag, text) = self.lang(i);
             let size = match template {
-                Some(t) => t.pieces.iter().fold(SmsSize::default(), |size, piece| {
-                    size.plus(match piece {
-                        Piece::Literal(l) => l.sms,
-                        Piece::Slot(p) => value(*p, words, tag).sms_size(),
+                Some(t) => {
+                    let value = |p| value(p, words, tag);
+                    t.shown(&value).fold(SmsSize::default(), |size, piece| {
+                        size.plus(match piece {
+                            Piece::Literal(l) => l.sms,
+                            Piece::Slot(p) => value(*p).sms_size(),
+                            Piece::Gate { .. } => SmsSize::default(),
+                        })
                     })
-                }),
+                }
                 None => SmsSize::of(text),
             };
             if size.long() {
@@ -930,8 +994,9 @@ impl serde::Serialize for Pieces<'_, '_> {
 
 impl std::fmt::Display for Pieces<'_, '_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        for piece in self.template.pieces.iter() {
+        for piece in self.template.shown(self.value) {
             match piece {
+                Piece::Gate { .. } => {}
                 Piece::Literal(l) => f.write_str(&l.text)?,
                 Piece::Slot(p) => match (self.value)(*p) {
                     Value::Str(s) => f.write_str(s)?,
@@ -952,13 +1017,18 @@ mod tests {
     use super::*;
 
     fn slots(text: &str) -> Vec<String> {
-        match parse(text, &[]).unwrap() {
+        slots_of(text, &[])
+    }
+
+    fn slots_of(text: &str, milestones: &[&str]) -> Vec<String> {
+        match parse(text, milestones).unwrap() {
             Parsed::Template(t) => t
                 .pieces
                 .iter()
                 .map(|p| match p {
                     Piece::Literal(l) => format!("'{}'", l.text),
                     Piece::Slot(p) => p.name().to_string(),
+                    Piece::Gate { visit, len } => format!("gate({visit}, {len})"),
                 })
                 .collect(),
             other => vec![format!("{other:?}")],
@@ -981,7 +1051,7 @@ mod tests {
         let err = |t: &str| parse(t, &[]).unwrap_err();
         assert_eq!(
             err("您好{pateint}"),
-            "unknown placeholder {pateint} at character 3: expected one of {patient}, {procedure}, {owner}, {clinic}, {session}, {sessions_left}, {next_session}, {visit:MILESTONE}, {when:MILESTONE}, {when:session}, {when:event} (write {{ and }} for literal braces); did you mean {patient}?"
+            "unknown placeholder {pateint} at character 3: expected one of {patient}, {procedure}, {owner}, {clinic}, {session}, {sessions_left}, {next_session}, {visit:MILESTONE}, {when:MILESTONE}, {ahead:MILESTONE}, {when:session}, {when:event} (write {{ and }} for literal braces); did you mean {patient}?"
         );
         assert!(err("{}").starts_with("unknown placeholder {} at character 1:"));
         assert!(err("{ clinic }").ends_with("did you mean {clinic}?"));
@@ -1036,6 +1106,67 @@ mod tests {
         assert_eq!(n.en(), "Dear 12");
         let d = t.fill(|_, _, _| Value::Date(NaiveDate::from_ymd_opt(2026, 3, 9).unwrap()));
         assert_eq!(d.zh(), "2026-03-09您好{}");
+    }
+
+    /// `{ahead:NAME}`: its clause, with the mark before it (or, first, the mark and the
+    /// space after it), is left out when the visit is before the task's day; every way
+    /// of writing a text agrees (fill, JSON, serde, SMS size).
+    #[test]
+    fn an_ahead_clause_is_left_out_once_its_visit_is_past() {
+        let text = Text::new(
+            "请勿沾水；通知顾客{ahead:dressing_change}来院换药。",
+            "{ahead:dressing_change}, come back for the dressing. Keep it dry.",
+        );
+        let Compiled::Template(t) =
+            compile(&text, "/t", None, "event", &["dressing_change"]).unwrap()
+        else {
+            panic!("a template");
+        };
+        let day = |d: u32| NaiveDate::from_ymd_opt(2026, 3, d).unwrap();
+        let on = |visit: u32| move |_, words, _: &str| Value::Day(day(visit), day(3), words);
+        let ahead = t.fill(on(4));
+        assert_eq!(ahead.zh(), "请勿沾水；通知顾客明天来院换药。");
+        assert_eq!(
+            ahead.en(),
+            "tomorrow, come back for the dressing. Keep it dry."
+        );
+        let today = t.fill(on(3));
+        assert_eq!(today.zh(), "请勿沾水；通知顾客今天来院换药。");
+        let past = t.fill(on(2));
+        assert_eq!(past.zh(), "请勿沾水。");
+        assert_eq!(past.en(), "Keep it dry.");
+        let mut json = String::new();
+        t.write_json(&mut json, on(2), true, |_| {});
+        assert_eq!(json, r#"{"zh":"请勿沾水。","en":"Keep it dry."}"#);
+        assert_eq!(serde_json::to_string(&past).unwrap(), json);
+        assert!(t.long_tags(on(2)).is_empty());
+        // The pieces: a gate before each clause, the clause's pieces after it.
+        assert_eq!(
+            slots_of("a; b {ahead:x} c. d", &["x"]),
+            ["'a'", "gate(0, 3)", "'; b '", "when:NAME", "' c'", "'. d'"]
+        );
+        assert_eq!(
+            slots_of("{ahead:x}明天。其余", &["x"]),
+            ["gate(0, 2)", "when:NAME", "'明天。'", "'其余'"]
+        );
+    }
+
+    #[test]
+    fn an_ahead_placeholder_needs_a_clause_of_its_own_and_a_milestone() {
+        let err = |zh: &str| {
+            compile(&Text::new(zh, "x"), "/t", None, "event", &["x", "y"])
+                .err()
+                .unwrap()
+                .message
+        };
+        assert!(
+            err("通知顾客{ahead:x}来院").contains("is in the text's only clause"),
+            "{}",
+            err("通知顾客{ahead:x}来院")
+        );
+        assert!(err("a；{ahead:x}{ahead:y}。").contains("another {ahead:…}"));
+        let unknown = err("a；{ahead:z}。");
+        assert!(unknown.contains("unknown milestone {ahead:z}"), "{unknown}");
     }
 
     #[test]

@@ -840,7 +840,7 @@ fn an_unknown_placeholder_is_a_compile_error_at_its_language() {
     assert_eq!(err.line_column(), Some((3, 43)));
     assert_eq!(
         err.to_string(),
-        "clinic.json: /steps/0/script/en (line 3, column 43): unknown placeholder {name} at character 6: expected one of {patient}, {procedure}, {owner}, {clinic}, {session}, {sessions_left}, {next_session}, {visit:MILESTONE}, {when:MILESTONE}, {when:session}, {when:event} (write {{ and }} for literal braces)"
+        "clinic.json: /steps/0/script/en (line 3, column 43): unknown placeholder {name} at character 6: expected one of {patient}, {procedure}, {owner}, {clinic}, {session}, {sessions_left}, {next_session}, {visit:MILESTONE}, {when:MILESTONE}, {ahead:MILESTONE}, {when:session}, {when:event} (write {{ and }} for literal braces)"
     );
 }
 
@@ -982,6 +982,24 @@ fn the_day_1_and_day_6_calls_name_the_visit_days_as_the_plan_has_them() {
     let (_, day6) = scripts(&given, &Calendar::default());
     ends(day6.zh(), "告知顾客3月12日来院拆线。");
     ends(day6.en(), "come out on 12 March.");
+
+    // Booked for before the call (`{ahead:…}`, audit 90): the suture removal on Sat 7
+    // Mar (D+5, as for the face), the dressing change on the surgery's day. The calls
+    // announce no visit that is past: the clause goes, with the mark before it.
+    let mut early = ep.clone();
+    early.milestones.insert(
+        "suture_removal".into(),
+        followup::episode::Dates(vec!["2026-03-07".parse().unwrap()]),
+    );
+    early.milestones.insert(
+        "dressing_change".into(),
+        followup::episode::Dates(vec!["2026-03-02".parse().unwrap()]),
+    );
+    let (day1, day6) = scripts(&early, &Calendar::default());
+    assert_eq!(day6.zh(), "了解顾客目前的状况，通过语言进行安抚。");
+    assert_eq!(day6.en(), "Ask how the patient is doing and reassure them.");
+    ends(day1.zh(), "勿服阿司匹林类血溶性药物。");
+    ends(day1.en(), "no aspirin-type drugs.");
 
     let spring = builtin()
         .read_episode(
