@@ -343,11 +343,11 @@ impl<'h> Ledger<'h> {
         let staff_picked = step.info.picked_by.is_some();
         let list = self.list(program, &step.info.step, n);
         // An attempt the history cannot have made is a typo: it keeps nothing (audit 43).
-        let made = super::record::attempts_made(step, &list);
-        list.iter().any(|e| {
+        let real = super::record::attempts_real(step, &list);
+        list.iter().zip(real).any(|(e, real)| {
             let call = match e.derived {
                 None => true,
-                Some(Derived::Attempt(k)) => k <= made,
+                Some(Derived::Attempt(_)) => real,
                 Some(_) => false,
             };
             call && e.outcome.outcome != OutcomeKind::Note

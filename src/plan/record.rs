@@ -47,38 +47,65 @@ fn agreed_window(to: NaiveDateTime) -> TimeWindow {
     TimeWindow { start, end }
 }
 
-/// The attempts the history can have made on an occurrence of `step` with these
-/// `entries`: one more per unanswered call recorded, in any order (a host may stamp an
-/// upload later than the call), within the step's `max_attempts` — counted again after
-/// each agreed time (`rescheduled` starts the unanswered count again: `…/attempt-4` after
-/// a reschedule is real). The calls that make an attempt are recorded on the task or on
-/// the attempts before it: what is recorded on `…/attempt-3` itself does not make it
-/// (audit 85: two unanswered tries named `…/attempt-3` made it, and moved the call's
-/// `done` onto an attempt-2 no one made). An outcome on a later attempt is a typo, not
-/// the task.
-pub(super) fn attempts_made(step: &Step, entries: &[Entry<'_>]) -> u32 {
-    let retry = step.retry.filter(|_| step.info.channel == Channel::Phone);
-    retry.map_or(1, |r| {
-        // The calls recorded on the task or on an attempt up to `m`.
-        let count = |m: u32, f: &dyn Fn(OutcomeKind) -> bool| {
-            let n = (entries.iter())
-                .filter(|e| match e.derived {
-                    None => true,
-                    Some(Derived::Attempt(k)) => k <= m,
-                    Some(_) => false,
-                })
-                .filter(|e| f(e.outcome.outcome))
-                .count();
-            u32::try_from(n).unwrap_or(u32::MAX)
-        };
-        let agreed = count(u32::MAX, &|k| k == OutcomeKind::Rescheduled);
-        let cap = r.max_attempts.saturating_mul(agreed.saturating_add(1));
-        let mut made = 1u32;
-        while made < cap && count(made, &|k| k.is_unanswered()) >= made {
-            made += 1;
+/// Per entry of `entries` (an occurrence's outcomes), false when it names an attempt the
+/// history cannot have made: a typo, not the task. Attempt `k` is made by `k - 1`
+/// unanswered calls recorded on the task or on the attempts before it (what is recorded
+/// on `…/attempt-3` itself does not make it: audit 85), in any order within a day (a host
+/// may stamp an upload later than the call, the same day; a try recorded the day after
+/// makes no attempt before it: audit 89, a try after the call was done turned a typo into
+/// the call's record), and within the step's `max_attempts` — counted again after each
+/// agreed time (`rescheduled` starts the unanswered count again: `…/attempt-4` after a
+/// reschedule is real). Outcomes on the task itself, and on other derived tasks, are
+/// true. O(n log n) in the entries.
+pub(super) fn attempts_real(step: &Step, entries: &[Entry<'_>]) -> Vec<bool> {
+    let mut real = vec![true; entries.len()];
+    let attempt = |e: &Entry<'_>| match e.derived {
+        Some(Derived::Attempt(k)) => Some(k),
+        _ => None,
+    };
+    let Some(r) = step.retry.filter(|_| step.info.channel == Channel::Phone) else {
+        // No retry rule: no attempt is ever made.
+        for (flag, e) in real.iter_mut().zip(entries) {
+            *flag = attempt(e).is_none();
         }
-        made
-    })
+        return real;
+    };
+    let chain = |e: &&Entry<'_>| matches!(e.derived, None | Some(Derived::Attempt(_)));
+    let agreed = (entries.iter().filter(chain))
+        .filter(|e| e.outcome.outcome == OutcomeKind::Rescheduled)
+        .count();
+    let cap = r
+        .max_attempts
+        .saturating_mul(u32::try_from(agreed).unwrap_or(u32::MAX).saturating_add(1));
+    // The unanswered calls on the task and on the attempts judged real so far.
+    let mut tries: Vec<chrono::NaiveDateTime> = (entries.iter())
+        .filter(|e| e.derived.is_none() && e.outcome.outcome.is_unanswered())
+        .map(|e| e.outcome.at)
+        .collect();
+    tries.sort_unstable();
+    let mut levels: Vec<u32> = entries.iter().filter_map(attempt).collect();
+    levels.sort_unstable();
+    levels.dedup();
+    for k in levels {
+        let mut more = Vec::new();
+        for (flag, e) in real.iter_mut().zip(entries) {
+            if attempt(e) != Some(k) {
+                continue;
+            }
+            // Tries recorded before the end of the outcome's day.
+            let bound =
+                (e.outcome.at.date().succ_opt()).map(|d| d.and_time(chrono::NaiveTime::MIN));
+            let before = bound.map_or(tries.len(), |b| tries.partition_point(|t| *t < b));
+            let needed = usize::try_from(k.saturating_sub(1)).unwrap_or(usize::MAX);
+            *flag = k <= cap && before >= needed;
+            if *flag && e.outcome.outcome.is_unanswered() {
+                more.push(e.outcome.at);
+            }
+        }
+        tries.extend(more);
+        tries.sort_unstable();
+    }
+    real
 }
 
 /// True when `entries` (an occurrence's, in time order) record that it happened: an
@@ -86,11 +113,11 @@ pub(super) fn attempts_made(step: &Step, entries: &[Entry<'_>]) -> u32 {
 /// can have made (an attempt past them is a typo: audit 43), a day picked only on a
 /// staff-picked task (elsewhere it is ignored: audit 37).
 pub(super) fn reached(step: &Step, entries: &[Entry<'_>]) -> bool {
-    let made = attempts_made(step, entries);
-    entries.iter().any(|e| {
+    let real = attempts_real(step, entries);
+    entries.iter().zip(real).any(|(e, real)| {
         let call = match e.derived {
             None => true,
-            Some(Derived::Attempt(k)) => k <= made,
+            Some(Derived::Attempt(_)) => real,
             Some(_) => false,
         };
         call && !matches!(
@@ -106,13 +133,13 @@ pub(super) fn reached(step: &Step, entries: &[Entry<'_>]) -> bool {
 /// True when an outcome that reached the patient (done, a refusal, an abnormal recovery)
 /// is recorded on the chain of calls in `entries` before the chain closes: before the
 /// `max_attempts`-th unanswered try in a row (`max`: the retry rule's; an agreed time
-/// starts the count again). Attempts past `made` are typos and count for nothing.
-fn reached_in_time(max: Option<u32>, made: u32, entries: &[Entry<'_>]) -> bool {
+/// starts the count again). Attempts not `real` are typos and count for nothing.
+fn reached_in_time(max: Option<u32>, real: &[bool], entries: &[Entry<'_>]) -> bool {
     let mut unanswered = 0u32;
-    for e in entries {
+    for (e, real) in entries.iter().zip(real) {
         match e.derived {
             None => {}
-            Some(Derived::Attempt(k)) if k <= made => {}
+            Some(Derived::Attempt(_)) if *real => {}
             Some(_) => continue,
         }
         match e.outcome.outcome {
@@ -156,7 +183,7 @@ impl Planner<'_> {
         // No attempt fits before the task expires: the calls so far stay, the task open.
         let mut exhausted = false;
         let calls = |e: &&Entry<'_>| matches!(e.derived, None | Some(Derived::Attempt(_)));
-        let made = attempts_made(step, entries);
+        let real = attempts_real(step, entries);
         // Only what reached the patient (done, a refusal, an abnormal recovery) keeps a
         // call its facts stop; without it, an unanswered try on such a call (the task,
         // an agreed time, a further attempt) does not bring it back (audit 54: a try
@@ -164,7 +191,7 @@ impl Planner<'_> {
         // and supervisor's task).
         // Such an outcome counts when it is taken: before the chain's last unanswered try
         // closed it (audit 55: a `done` listed `after_closed` brought back an attempt).
-        let reaches = reached_in_time(retry.map(|r| r.max_attempts), made, entries);
+        let reaches = reached_in_time(retry.map(|r| r.max_attempts), &real, entries);
         // The facts' word on the current tail at its time: the base's as planned, until
         // an outcome moves it or makes another attempt.
         let mut tail_stopped = stopped.clone();
@@ -176,13 +203,11 @@ impl Planner<'_> {
             .filter(|e| e.derived == Some(Derived::Overdue))
             .map(|e| e.outcome.at)
             .min();
-        for e in entries.iter().filter(calls) {
+        for (e, real) in entries.iter().zip(&real).filter(|(e, _)| calls(e)) {
             let o = e.outcome;
             // An attempt the history cannot have made (no unanswered call before it, or
             // past the step's `max_attempts`): a typo, not the task.
-            if let Some(Derived::Attempt(k)) = e.derived
-                && k > made
-            {
+            if !real {
                 self.ignore(e, IgnoredReason::NoSuchTask);
                 continue;
             }
@@ -632,11 +657,11 @@ impl<'a> Planner<'a> {
 
     #[inline(never)]
     pub(super) fn ignore_dropped(&mut self, step: &Step, list: Vec<Entry<'a>>) {
-        let made = attempts_made(step, &list);
+        let real = attempts_real(step, &list);
         if let Some(l) = self.ledger.as_mut() {
-            for e in &list {
+            for (e, real) in list.iter().zip(real) {
                 let reason = match e.derived {
-                    Some(Derived::Attempt(k)) if k > made => IgnoredReason::NoSuchTask,
+                    Some(Derived::Attempt(_)) if !real => IgnoredReason::NoSuchTask,
                     _ => IgnoredReason::Dropped,
                 };
                 // A refusal is the patient's, whatever became of its task.

@@ -401,6 +401,49 @@ fn an_attempt_past_max_attempts_is_no_such_task() {
     );
 }
 
+/// A `done` on `…/attempt-3` at 09:45, before any try, and the call then tried at 10:00
+/// (unanswered) and done on its second attempt at 12:10: the `…/attempt-3` row is a
+/// typo. A try recorded the next day (Wed 4 Mar) changes nothing: it comes after the
+/// call was done, and makes no attempt of the day before (audit 89: with it, the typo
+/// became the call's record, and the real `done` was listed `after_closed`).
+#[test]
+fn a_try_recorded_the_next_day_makes_no_attempt_of_the_day_before() {
+    let rows = |extra: &str| {
+        plan_with(&format!(
+            r#"{{"outcomes": [
+            {{"task": "care/day-1-call/ep-1/0/attempt-3", "outcome": "done", "at": "2026-03-03T09:45:00"}},
+            {{"task": "care/day-1-call/ep-1/0", "outcome": "no_answer", "at": "2026-03-03T10:00:00"}},
+            {{"task": "care/day-1-call/ep-1/0/attempt-2", "outcome": "done", "at": "2026-03-03T12:10:00"}}{extra}]}}"#
+        ))
+    };
+    for extra in [
+        "",
+        r#", {"task": "care/day-1-call/ep-1/0", "outcome": "no_answer", "at": "2026-03-04T10:00:00"}"#,
+    ] {
+        let p = rows(extra);
+        let day1 = task(&p, DAY1);
+        assert_eq!(
+            (day1.record.as_ref()).map(|r| (ser(&r.outcome), r.at.to_string())),
+            Some(("no_answer".to_string(), "2026-03-03 10:00:00".to_string())),
+            "{extra}"
+        );
+        let second = task(&p, &format!("{DAY1}/attempt-2"));
+        assert!(second.is_done(), "{extra}");
+        let mut ignored = ignored(&p);
+        ignored.sort();
+        let mut expected = vec![
+            "care/day-1-call/ep-1/0/attempt-3 done 2026-03-03 09:45:00 no_such_task #0".to_string(),
+        ];
+        if !extra.is_empty() {
+            expected.insert(
+                0,
+                "care/day-1-call/ep-1/0 no_answer 2026-03-04 10:00:00 after_closed #3".to_string(),
+            );
+        }
+        assert_eq!(ignored, expected, "{extra}");
+    }
+}
+
 /// Two unanswered tries recorded on `…/attempt-3` and none on the call or its second
 /// attempt: what is recorded on the third attempt cannot be what made it, so both are
 /// typos, and the call's `done` at 11:00 stays the call's (audit 85: together they made
