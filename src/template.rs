@@ -1164,7 +1164,15 @@ mod tests {
             "{}",
             err("通知顾客{ahead:x}来院")
         );
-        assert!(err("a；{ahead:x}{ahead:y}。").contains("another {ahead:…}"));
+        assert!(err("a；{ahead:x}{ahead:y}。").contains("expected at most one in a clause"));
+        // One sentence with its mark, or marks alone beside it: nothing would be left.
+        for only in [
+            "通知顾客{ahead:x}来院复查。",
+            "。{ahead:x}来院。",
+            "Come {ahead:x}.",
+        ] {
+            assert!(err(only).contains("is in the text's only clause"), "{only}");
+        }
         let unknown = err("a；{ahead:z}。");
         assert!(unknown.contains("unknown milestone {ahead:z}"), "{unknown}");
     }

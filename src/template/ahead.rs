@@ -74,7 +74,21 @@ pub(super) fn gate(
     }
     if (pieces.get(start..end)).is_some_and(|r| r.iter().any(|p| matches!(p, Piece::Gate { .. }))) {
         return Err(format!(
-            "{{ahead:…}} at character {position} is in a clause with another {{ahead:…}}: expected one a clause"
+            "{{ahead:…}} at character {position} is in a clause with another {{ahead:…}}: expected at most one in a clause"
+        ));
+    }
+    // Words outside the clause: a placeholder, or a letter of any script (audit 91: a
+    // text of one sentence ended by its mark left an empty title, or a lone `。`).
+    let words = |p: &Piece| match p {
+        Piece::Literal(l) => l.text.chars().any(char::is_alphanumeric),
+        Piece::Slot(_) | Piece::Gate { .. } => true,
+    };
+    let outside = (pieces.iter().enumerate())
+        .filter(|(i, _)| *i < start || *i >= end)
+        .any(|(_, p)| words(p));
+    if !outside {
+        return Err(format!(
+            "{{ahead:…}} at character {position} is in the text's only clause: expected the words to leave out once the visit is past in a clause of their own, ended by 。；！？ or ; ! ? . (use {{when:…}} to keep them)"
         ));
     }
     let len = u16::try_from(end.saturating_sub(start))
