@@ -545,6 +545,19 @@ fn the_consultant_who_handled_the_lead_owns_its_calls_by_name_or_as_your_consult
     // Two kinds of consultant and no `consultant`: which one handled it is not said.
     let p = plan_of(r#"{"online_consultant": "u-9", "onsite_consultant": "u-7"}"#);
     assert_eq!(opening(&p).0, None);
+    // The lead handed to a `consultant` on Mon 20 Apr: before that, nobody held the role,
+    // and the online consultant owns the calls that were over by then (the no-show call
+    // of Tue 10 Mar, worth doing until 17 Mar); the 611 plan's D+45 call (24 Apr) is the
+    // new consultant's (audit 92: the first were no one's).
+    let ep = episode(
+        r#"{"id": "l-1", "event": "consultation", "at": "2026-03-10T11:00:00",
+            "attributes": {"source": "online", "outcome": "no_show", "interest": "双眼皮"},
+            "patient": {"id": "p-61"}, "owners": {"online_consultant": "u-7"},
+            "reassignments": [{"role": "consultant", "to": "u-9", "at": "2026-04-20T09:00:00"}]}"#,
+    );
+    let p = builtin().plan(&ep, &victoria()).unwrap();
+    assert_eq!(task(&p, "no-show-call").owner.as_deref(), Some("u-7"));
+    assert_eq!(task(&p, "day-45-call").owner.as_deref(), Some("u-9"));
 }
 
 #[test]

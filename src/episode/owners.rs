@@ -93,18 +93,15 @@ impl crate::json::Expected for Reassignment {
 }
 
 impl super::Episode {
-    /// The role whose owner owns `role`'s tasks: `role` itself, except `consultant`
-    /// ("whichever consultant handled the lead") in an episode that names no
-    /// `consultant` but one kind of consultant alone (`online_consultant`,
-    /// `phone_consultant` or `onsite_consultant`, in `owners` or `reassignments`): that
-    /// one (audit 87: an online lead's tasks had no owner).
-    fn holder(&self, role: Role) -> Role {
+    /// The one kind of consultant the episode names (`online_consultant`,
+    /// `phone_consultant` or `onsite_consultant`, in `owners` or `reassignments`), if it
+    /// names one kind alone: who owns `consultant` ("whichever consultant handled the
+    /// lead") where nobody is named `consultant` (audit 87: an online lead's tasks had no
+    /// owner; audit 92: nor had those before a reassignment to `consultant`).
+    fn one_kind_of_consultant(&self) -> Option<Role> {
         let names = |r: Role| {
             self.owners.contains_key(&r) || self.reassignments.iter().any(|x| x.role == r)
         };
-        if role != Role::Consultant || names(Role::Consultant) {
-            return role;
-        }
         let mut kinds = [
             Role::OnlineConsultant,
             Role::PhoneConsultant,
@@ -113,33 +110,45 @@ impl super::Episode {
         .into_iter()
         .filter(|r| names(*r));
         match (kinds.next(), kinds.next()) {
-            (Some(one), None) => one,
-            _ => role,
+            (Some(one), None) => Some(one),
+            _ => None,
         }
     }
 
     /// Who owns `role` at `at`: the last reassignment of the role at or before `at`, else
-    /// the episode's `owners`. `consultant` is the one kind of consultant the episode
-    /// names, when it names no `consultant`.
+    /// the episode's `owners`. `consultant`, when nobody holds it then, is the one kind
+    /// of consultant the episode names.
     pub fn owner_at(&self, role: Role, at: NaiveDateTime) -> Option<&Owner> {
-        let role = self.holder(role);
-        self.reassignments
-            .iter()
-            .filter(|r| r.role == role && r.at <= at)
-            .max_by(|a, b| (a.at, &a.to.id).cmp(&(b.at, &b.to.id)))
-            .map(|r| &r.to)
-            .or_else(|| self.owners.get(&role))
+        let of = |role: Role| {
+            (self.reassignments.iter())
+                .filter(|r| r.role == role && r.at <= at)
+                .max_by(|a, b| (a.at, &a.to.id).cmp(&(b.at, &b.to.id)))
+                .map(|r| &r.to)
+                .or_else(|| self.owners.get(&role))
+        };
+        of(role).or_else(|| {
+            (role == Role::Consultant)
+                .then(|| self.one_kind_of_consultant())
+                .flatten()
+                .and_then(of)
+        })
     }
 
     /// Who owns `role` now: the last reassignment of the role, else the episode's
     /// `owners` (`consultant` as [`Self::owner_at`] says). Open tasks belong to them.
     pub fn owner(&self, role: Role) -> Option<&Owner> {
-        let role = self.holder(role);
-        self.reassignments
-            .iter()
-            .filter(|r| r.role == role)
-            .max_by(|a, b| (a.at, &a.to.id).cmp(&(b.at, &b.to.id)))
-            .map(|r| &r.to)
-            .or_else(|| self.owners.get(&role))
+        let of = |role: Role| {
+            (self.reassignments.iter())
+                .filter(|r| r.role == role)
+                .max_by(|a, b| (a.at, &a.to.id).cmp(&(b.at, &b.to.id)))
+                .map(|r| &r.to)
+                .or_else(|| self.owners.get(&role))
+        };
+        of(role).or_else(|| {
+            (role == Role::Consultant)
+                .then(|| self.one_kind_of_consultant())
+                .flatten()
+                .and_then(of)
+        })
     }
 }
