@@ -683,7 +683,17 @@ impl Planner<'_> {
             (verdict, expires) = self.until(program, m, (verdict, expires), judged, due);
         }
         // A stop that comes after its day, before it was done: worth doing until then.
-        if verdict.is_none() && !recorded && !self.facts.is_empty() {
+        // Not for a call the history tried: each try is judged at its own time, and the
+        // attempts the chain makes on the facts' word at their time (a try made before
+        // the fact counts, even on an attempt due after it: audits 89, 92 — the cap
+        // dropped a tried attempt `expired`, and the message followed a single try).
+        let tried = entries.as_ref().is_some_and(|list| {
+            list.iter().any(|e| {
+                matches!(e.derived, None | Some(super::Derived::Attempt(_)))
+                    && e.outcome.outcome.is_unanswered()
+            })
+        });
+        if verdict.is_none() && !recorded && !tried && !self.facts.is_empty() {
             expires = self.until_stopped(program, step, due, expires);
         }
         let placement = super::Placement {

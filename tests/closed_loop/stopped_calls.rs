@@ -571,3 +571,41 @@ fn a_supervisors_check_recorded_done_stays_when_its_call_is_tried_after_an_opt_o
         );
     }
 }
+
+/// The laser of Mon 2 Mar 2026: its day-3 call (Thu 5 Mar) unanswered at 14:10 and
+/// 16:11; the third attempt, due Fri 6 Mar (18:11 is past the day's window), tried early
+/// at 18:12, unanswered; the patient refuses at 20:12. The three tries were made before
+/// the refusal, so the chain is what it was without it, wherever the refusal is recorded
+/// (docs/closed-loop.md: a try counts when it was made before the fact, even on an
+/// attempt due after it): the third attempt closed by its try, and the message after the
+/// third unanswered call, the next morning (audits 89, 92: recorded on another task, the
+/// refusal's cap dropped the third attempt `expired`, and the message followed two tries).
+#[test]
+fn a_refusal_after_three_tries_leaves_the_chain_whatever_task_it_names() {
+    let call = "laser-aftercare/day-3-call/ep-1/0";
+    let tries = format!(
+        r#"{{"task": "{call}", "outcome": "no_answer", "at": "2026-03-05T14:10"}},
+        {{"task": "{call}/attempt-2", "outcome": "no_answer", "at": "2026-03-05T16:11"}},
+        {{"task": "{call}/attempt-3", "outcome": "no_answer", "at": "2026-03-05T18:12"}}"#
+    );
+    for refused_on in [call, "laser-aftercare/month-1-call/ep-1/0"] {
+        let p = laser_with(&format!(
+            r#"{{"outcomes": [{tries},
+            {{"task": "{refused_on}", "outcome": "declined", "at": "2026-03-05T20:12"}}]}}"#
+        ));
+        let third = task(&p, &format!("{call}/attempt-3"));
+        assert_eq!(third.due.to_string(), "2026-03-06", "{refused_on}");
+        assert_eq!(
+            (third.record.as_ref()).map(|r| r.at.to_string()),
+            Some("2026-03-05 18:12:00".to_string()),
+            "{refused_on}"
+        );
+        let message = task(&p, &format!("{call}/message"));
+        assert_eq!(
+            (message.due.to_string(), message.window.to_string()),
+            ("2026-03-06".to_string(), "09:00-18:00".to_string()),
+            "{refused_on}"
+        );
+        assert!(p.ignored.is_empty(), "{refused_on}: {:?}", p.ignored);
+    }
+}
