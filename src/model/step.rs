@@ -304,6 +304,7 @@ pub struct RetryDef {
     pub retry_after: String,
     /// Calls in all, the first one included (2 to 10).
     #[cfg_attr(any(test, feature = "schema"), schemars(range(min = 2, max = 10)))]
+    #[serde(deserialize_with = "attempts")]
     pub max_attempts: u32,
     /// After the last unanswered call: `"sms"`, `"wechat"`, `"drop"` or `"escalate"`.
     #[cfg_attr(
@@ -630,4 +631,25 @@ impl Serialize for WindowDef {
             }
         }
     }
+}
+
+/// `max_attempts` as read: its errors say the range the rule takes (audit 84: a string,
+/// a fraction or a negative number was told of 0 to 4294967295). A whole number out of
+/// the range is read and then refused in words when the step is compiled.
+fn attempts<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+    struct Calls;
+    impl serde::de::Visitor<'_> for Calls {
+        type Value = u32;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a whole number from 2 to 10 (the calls in all, the first included)")
+        }
+        fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<u32, E> {
+            u32::try_from(v)
+                .map_err(|_| E::invalid_value(serde::de::Unexpected::Unsigned(v), &self))
+        }
+        fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<u32, E> {
+            u32::try_from(v).map_err(|_| E::invalid_value(serde::de::Unexpected::Signed(v), &self))
+        }
+    }
+    d.deserialize_u64(Calls)
 }
