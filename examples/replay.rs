@@ -380,11 +380,30 @@ fn run() -> Result<String, String> {
         },
         if zh { "截至" } else { "as of" }
     );
-    for (owner, c) in &report.by_owner {
+    // The tasks of no owner, on the last line (audit 90: with no owners the section was
+    // empty, and read as nothing to judge).
+    let owned = |f: fn(&followup::replan::ComplianceCounts) -> u32| {
+        (report.by_owner.values())
+            .map(f)
+            .fold(0u32, u32::saturating_add)
+    };
+    let t = &report.total;
+    let nobody = followup::replan::ComplianceCounts {
+        on_time: t.on_time.saturating_sub(owned(|c| c.on_time)),
+        early: t.early.saturating_sub(owned(|c| c.early)),
+        late: t.late.saturating_sub(owned(|c| c.late)),
+        missed: t.missed.saturating_sub(owned(|c| c.missed)),
+        expired: t.expired.saturating_sub(owned(|c| c.expired)),
+        pending: t.pending.saturating_sub(owned(|c| c.pending)),
+    };
+    let rows = (report.by_owner.iter())
+        .map(|(owner, c)| (Some(owner.as_str()), c))
+        .chain((nobody.total() > 0).then_some((None, &nobody)));
+    for (owner, c) in rows {
         let _ = writeln!(
             out,
             "  {}{} {}, {} {}, {} {}, {} {}, {} {}, {} {}",
-            pad(&replay.owner_name(Some(owner)), 16),
+            pad(&replay.owner_name(owner), 16),
             if zh { "按时" } else { "on time" },
             c.on_time,
             if zh { "提前" } else { "early" },
