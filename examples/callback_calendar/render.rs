@@ -548,11 +548,20 @@ impl View<'_> {
             "等待条件（记录后才安排）：",
             "Waiting for a fact (no contact until it is recorded):",
         );
+        // Of several programmes, each line names its own (audit 90: a plastic and a laser
+        // further-needs call on one day printed as the same line), as merged contacts do.
+        let several = (waiting.first())
+            .is_some_and(|first| waiting.iter().any(|t| t.program() != first.program()));
         for t in waiting {
             let d = dates
                 .get(t.episode())
                 .map(|event| format!("D+{}", (t.due - *event).num_days()))
                 .unwrap_or_default();
+            let program = if several {
+                format!(" ({})", self.program_name(t.program()))
+            } else {
+                String::new()
+            };
             let until = t.expires.map_or(String::new(), |e| {
                 if zh {
                     format!("  [最迟等到 {e}]")
@@ -562,7 +571,7 @@ impl View<'_> {
             });
             let _ = writeln!(
                 out,
-                "  {} {}  {}{}  {}{}{}{}{until}",
+                "  {} {}  {}{}  {}{}{}{program}{}{until}",
                 t.due,
                 weekday(t.due, self.lang),
                 pad(&d, 6),
