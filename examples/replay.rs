@@ -40,7 +40,9 @@ const USAGE: &str = "usage: replay [--episode FILE] [--history FILE] [--from YYY
 
 Replays a patient's days through the closed loop: each morning the worklist per person
 from the plan made with what was recorded before that day, then the day's outcomes and
-what they changed in the plan; at the end the compliance per owner.
+what they changed in the plan (+ a task they added, with ✓ when they also closed it;
+~ a task moved; ✓ a task they closed; - a task cancelled); at the end the compliance
+per owner.
 
   --episode FILE          the patient's episode (default: the built-in sample patient)
   --history FILE          what was recorded (default: the sample's March)
@@ -264,14 +266,17 @@ impl Replay<'_> {
         let d = diff(&before, &after);
         // What the outcomes changed; a heading with nothing under it says so.
         let mut changes = String::new();
+        // A task the day's outcomes added and closed (an attempt answered the same day)
+        // says so: it is no call left to make (audit 93).
         for t in &d.create {
             let _ = writeln!(
                 changes,
-                "    + {} {}  {}  {}",
+                "    + {} {}  {}  {}{}",
                 t.due,
                 t.window,
                 self.title(t),
-                self.owner_name(t.owner.as_deref())
+                self.owner_name(t.owner.as_deref()),
+                if t.is_closed() { "  ✓" } else { "" }
             );
         }
         for c in d.moved.iter().chain(&d.update) {
