@@ -193,7 +193,14 @@ impl Planner<'_> {
                     if let Some(course) = &ep.course {
                         for s in course.sessions() {
                             let wanted = s.number >= first && last.is_none_or(|l| s.number <= l);
-                            if wanted && !(upcoming_only && s.done) {
+                            // The reminder of a session done since is no work, but what the
+                            // history records on it happened (audit 88: its `done` was
+                            // listed as on no task, and compliance lost it).
+                            let reminded = || {
+                                (self.ledger.as_ref())
+                                    .is_some_and(|l| l.recorded(step, &program.id, s.number))
+                            };
+                            if wanted && (!(upcoming_only && s.done) || reminded()) {
                                 occ = s.number;
                                 self.why_anchor(|| {
                                     format!(

@@ -93,3 +93,48 @@ fn a_dressing_change_rebooked_after_its_reminder_is_reminded_again() {
         [format!("{id} done 2026-03-03 16:00:00 earlier_visit #0")]
     );
 }
+
+/// The reminder of a session done since: sent on Sun 15 Mar, the day before session 2
+/// (Mon 16 Mar), and session 2 now listed as done. No reminder is planned for a done
+/// session, but the one the history records happened: it stays in the plan, on its day,
+/// done, and nothing is listed as on no task (audit 88: `no_such_task`, and compliance
+/// lost the reminder). Session 3, rebooked after its reminder (29 Mar) and done on its
+/// new day, Mon 6 Apr: its reminder (due Sun 5 Apr) keeps only what was recorded for the
+/// new date — not sent, so it is not done — and the old one is `earlier_visit`.
+#[test]
+fn the_reminder_of_a_session_done_since_stays_with_its_record() {
+    let ep = builtin()
+        .read_episode(
+            "ep",
+            r#"{"id": "ep-D1", "event": "course", "at": "2026-03-02T14:00:00",
+                "attributes": {"category": "skin", "procedure": "photorejuvenation"},
+                "patient": {"id": "p-D"},
+                "course": {"package": 6, "done": ["2026-03-02", "2026-03-16", "2026-04-06"],
+                           "planned": ["2026-04-20", "2026-05-04", "2026-05-18"]}}"#,
+        )
+        .unwrap();
+    let reminder = |n: u32| format!("treatment-course/session-reminder/ep-D1/{n}");
+    let json = format!(
+        r#"{{"outcomes": [
+        {{"task": "{}", "outcome": "done", "at": "2026-03-15T10:00", "by": "u-3"}},
+        {{"task": "{}", "outcome": "done", "at": "2026-03-29T10:00", "by": "u-3"}}]}}"#,
+        reminder(2),
+        reminder(3)
+    );
+    let p = (builtin().plan_with(&ep, &history(&json), &Calendar::default())).unwrap();
+    let second = task(&p, &reminder(2));
+    assert_eq!(second.due.to_string(), "2026-03-15");
+    assert!(second.is_done());
+    let third = task(&p, &reminder(3));
+    assert_eq!(third.due.to_string(), "2026-04-05");
+    assert!(!third.is_closed());
+    assert_eq!(
+        ignored(&p),
+        [format!(
+            "{} done 2026-03-29 10:00:00 earlier_visit #1",
+            reminder(3)
+        )]
+    );
+    // Without a record, the reminder of a done session is not planned: no work.
+    assert!(!(p.tasks.iter()).any(|t| t.id() == reminder(1)));
+}
