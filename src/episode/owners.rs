@@ -115,6 +115,20 @@ impl super::Episode {
         }
     }
 
+    /// `of(role)`, else for `consultant` `of` the one kind of consultant named.
+    fn or_one_kind<'a>(
+        &'a self,
+        role: Role,
+        of: impl Fn(Role) -> Option<&'a Owner>,
+    ) -> Option<&'a Owner> {
+        of(role).or_else(|| {
+            (role == Role::Consultant)
+                .then(|| self.one_kind_of_consultant())
+                .flatten()
+                .and_then(&of)
+        })
+    }
+
     /// Who owns `role` at `at`: the last reassignment of the role at or before `at`, else
     /// the episode's `owners`. `consultant`, when nobody holds it then, is the one kind
     /// of consultant the episode names.
@@ -126,12 +140,7 @@ impl super::Episode {
                 .map(|r| &r.to)
                 .or_else(|| self.owners.get(&role))
         };
-        of(role).or_else(|| {
-            (role == Role::Consultant)
-                .then(|| self.one_kind_of_consultant())
-                .flatten()
-                .and_then(of)
-        })
+        self.or_one_kind(role, of)
     }
 
     /// Who owns `role` now: the last reassignment of the role, else the episode's
@@ -144,11 +153,6 @@ impl super::Episode {
                 .map(|r| &r.to)
                 .or_else(|| self.owners.get(&role))
         };
-        of(role).or_else(|| {
-            (role == Role::Consultant)
-                .then(|| self.one_kind_of_consultant())
-                .flatten()
-                .and_then(of)
-        })
+        self.or_one_kind(role, of)
     }
 }

@@ -11,14 +11,24 @@ use super::*;
 /// and Mon 16 Mar 2026, session 3 now booked for Mon 6 Apr (it was Mon 30 Mar: the
 /// patient missed it and rebooked), then every two weeks.
 fn course_rebooked(history_json: &str) -> Plan {
+    skin_course(
+        r#""done": ["2026-03-02", "2026-03-16"],
+            "planned": ["2026-04-06", "2026-04-20", "2026-05-04", "2026-05-18"]"#,
+        history_json,
+    )
+}
+
+/// The plan of the skin course `ep-D1` of 6 (from Mon 2 Mar 2026) whose sessions are
+/// `sessions` (the `done` and `planned` members), with the history `history_json`.
+fn skin_course(sessions: &str, history_json: &str) -> Plan {
     let ep = builtin()
         .read_episode(
             "ep",
-            r#"{"id": "ep-D1", "event": "course", "at": "2026-03-02T14:00:00",
-                "attributes": {"category": "skin", "procedure": "photorejuvenation"},
-                "patient": {"id": "p-D"},
-                "course": {"package": 6, "done": ["2026-03-02", "2026-03-16"],
-                           "planned": ["2026-04-06", "2026-04-20", "2026-05-04", "2026-05-18"]}}"#,
+            &format!(
+                r#"{{"id": "ep-D1", "event": "course", "at": "2026-03-02T14:00:00",
+                "attributes": {{"category": "skin", "procedure": "photorejuvenation"}},
+                "patient": {{"id": "p-D"}}, "course": {{"package": 6, {sessions}}}}}"#
+            ),
         )
         .unwrap();
     (builtin().plan_with(&ep, &history(history_json), &Calendar::default())).unwrap()
@@ -103,16 +113,6 @@ fn a_dressing_change_rebooked_after_its_reminder_is_reminded_again() {
 /// new date — not sent, so it is not done — and the old one is `earlier_visit`.
 #[test]
 fn the_reminder_of_a_session_done_since_stays_with_its_record() {
-    let ep = builtin()
-        .read_episode(
-            "ep",
-            r#"{"id": "ep-D1", "event": "course", "at": "2026-03-02T14:00:00",
-                "attributes": {"category": "skin", "procedure": "photorejuvenation"},
-                "patient": {"id": "p-D"},
-                "course": {"package": 6, "done": ["2026-03-02", "2026-03-16", "2026-04-06"],
-                           "planned": ["2026-04-20", "2026-05-04", "2026-05-18"]}}"#,
-        )
-        .unwrap();
     let reminder = |n: u32| format!("treatment-course/session-reminder/ep-D1/{n}");
     let json = format!(
         r#"{{"outcomes": [
@@ -121,7 +121,11 @@ fn the_reminder_of_a_session_done_since_stays_with_its_record() {
         reminder(2),
         reminder(3)
     );
-    let p = (builtin().plan_with(&ep, &history(&json), &Calendar::default())).unwrap();
+    let p = skin_course(
+        r#""done": ["2026-03-02", "2026-03-16", "2026-04-06"],
+            "planned": ["2026-04-20", "2026-05-04", "2026-05-18"]"#,
+        &json,
+    );
     let second = task(&p, &reminder(2));
     assert_eq!(second.due.to_string(), "2026-03-15");
     assert!(second.is_done());
