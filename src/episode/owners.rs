@@ -16,7 +16,8 @@ use std::sync::Arc;
 pub struct Owner {
     /// The staff id, as the host knows it.
     pub id: Arc<str>,
-    /// How scripts name them; the id when absent.
+    /// How scripts name them; when absent (or blank) scripts say the fallback words of
+    /// `{owner}` (您的顾问), never the id, and staff lists show the id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }

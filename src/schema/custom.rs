@@ -165,7 +165,7 @@ fn schema_of<T: JsonSchema>(g: &mut SchemaGenerator) -> Schema {
                     "type": "object",
                     "properties": {
                         "id": field(g.subschema_for::<SafeId>(), "The staff id, as the host knows it."),
-                        "name": {"type": ["string", "null"], "description": "How scripts name them (`{owner}`); the id when absent (or null)."}
+                        "name": {"type": ["string", "null"], "description": "How scripts name them (`{owner}`); when absent (or null, or blank) scripts say the fallback words, 您的顾问, never the id."}
                     },
                     "required": ["id"],
                     "additionalProperties": false
