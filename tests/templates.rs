@@ -987,11 +987,16 @@ fn the_day_1_and_day_6_calls_name_the_visit_days_as_the_plan_has_them() {
     ends(day6.zh(), "告知顾客后天来院拆线。");
     ends(day6.en(), "the sutures come out the day after tomorrow.");
 
-    let mut given = ep.clone();
-    given.milestones.insert(
-        "suture_removal".into(),
-        followup::episode::Dates(vec!["2026-03-12".parse().unwrap()]),
-    );
+    // `ep` with its visits booked on these days.
+    let booked = |visits: &[(&str, &str)]| {
+        let mut ep = ep.clone();
+        for (name, day) in visits {
+            let day = followup::episode::Dates(vec![day.parse().unwrap()]);
+            ep.milestones.insert((*name).into(), day);
+        }
+        ep
+    };
+    let given = booked(&[("suture_removal", "2026-03-12")]);
     let (_, day6) = scripts(&given, &Calendar::default());
     ends(day6.zh(), "告知顾客3月12日来院拆线。");
     ends(day6.en(), "come out on 12 March.");
@@ -999,15 +1004,10 @@ fn the_day_1_and_day_6_calls_name_the_visit_days_as_the_plan_has_them() {
     // Booked for before the call (`{ahead:…}`, audit 90): the suture removal on Sat 7
     // Mar (D+5, as for the face), the dressing change on the surgery's day. The calls
     // announce no visit that is past: the clause goes, with the mark before it.
-    let mut early = ep.clone();
-    early.milestones.insert(
-        "suture_removal".into(),
-        followup::episode::Dates(vec!["2026-03-07".parse().unwrap()]),
-    );
-    early.milestones.insert(
-        "dressing_change".into(),
-        followup::episode::Dates(vec!["2026-03-02".parse().unwrap()]),
-    );
+    let early = booked(&[
+        ("suture_removal", "2026-03-07"),
+        ("dressing_change", "2026-03-02"),
+    ]);
     let (day1, day6) = scripts(&early, &Calendar::default());
     assert_eq!(day6.zh(), "了解顾客目前的状况，通过语言进行安抚。");
     assert_eq!(day6.en(), "Ask how the patient is doing and reassure them.");

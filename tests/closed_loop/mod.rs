@@ -114,6 +114,28 @@ pub fn plan_with(json: &str) -> Plan {
         .expect("plan")
 }
 
+/// [`plan_with`] a history of the `care` day-1 call's rows: `[id suffix ("" for the
+/// call, "/attempt-2", "/overdue"…), outcome, at, more members ("" or `"by": "u-3"`…)]`.
+pub fn day1_rows(rows: &[[&str; 4]]) -> Plan {
+    let rows: Vec<String> = (rows.iter())
+        .map(|[suffix, outcome, at, more]| {
+            let more = if more.is_empty() {
+                String::new()
+            } else {
+                format!(", {more}")
+            };
+            format!(r#"{{"task": "{DAY1}{suffix}", "outcome": "{outcome}", "at": "{at}"{more}}}"#)
+        })
+        .collect();
+    plan_with(&format!(r#"{{"outcomes": [{}]}}"#, rows.join(", ")))
+}
+
+/// The record of the day-1 call's supervisor's check: when, by whom, closed or not.
+fn check_record(p: &Plan) -> (String, Option<String>, bool) {
+    let r = task(p, &format!("{DAY1}/overdue")).record.clone().unwrap();
+    (r.at.to_string(), r.by.map(|b| b.to_string()), r.closed)
+}
+
 pub fn task<'a>(plan: &'a Plan, id: &str) -> &'a Task {
     plan.tasks
         .iter()
@@ -223,16 +245,17 @@ fn a_task_done_after_its_check_keeps_the_check_closed_with_it() {
 /// still `after_closed`: the check closed with the call.
 #[test]
 fn a_check_recorded_before_the_task_was_done_keeps_its_own_record() {
-    let p = plan_with(
-        r#"{"outcomes": [
-            {"task": "care/day-1-call/ep-1/0/overdue", "outcome": "done", "at": "2026-03-05T09:00:00", "by": "u-sv"},
-            {"task": "care/day-1-call/ep-1/0", "outcome": "done", "at": "2026-03-06T09:30:00", "by": "u-3"}]}"#,
-    );
-    let check = task(&p, &format!("{DAY1}/overdue"));
-    let r = check.record.as_ref().unwrap();
+    let p = day1_rows(&[
+        ["/overdue", "done", "2026-03-05T09:00:00", r#""by": "u-sv""#],
+        ["", "done", "2026-03-06T09:30:00", r#""by": "u-3""#],
+    ]);
     assert_eq!(
-        (r.at.to_string(), r.by.as_deref(), r.closed),
-        ("2026-03-05 09:00:00".to_string(), Some("u-sv"), true)
+        check_record(&p),
+        (
+            "2026-03-05 09:00:00".to_string(),
+            Some("u-sv".to_string()),
+            true
+        )
     );
     assert!(p.ignored.is_empty(), "{:?}", p.ignored);
     assert_eq!(
@@ -240,18 +263,13 @@ fn a_check_recorded_before_the_task_was_done_keeps_its_own_record() {
         Some("u-3")
     );
 
-    let late = plan_with(
-        r#"{"outcomes": [
-            {"task": "care/day-1-call/ep-1/0/overdue", "outcome": "done", "at": "2026-03-06T11:00:00", "by": "u-sv"},
-            {"task": "care/day-1-call/ep-1/0", "outcome": "done", "at": "2026-03-06T09:30:00", "by": "u-3"}]}"#,
-    );
-    let r = task(&late, &format!("{DAY1}/overdue"))
-        .record
-        .clone()
-        .unwrap();
+    let late = day1_rows(&[
+        ["/overdue", "done", "2026-03-06T11:00:00", r#""by": "u-sv""#],
+        ["", "done", "2026-03-06T09:30:00", r#""by": "u-3""#],
+    ]);
     assert_eq!(
-        (r.at.to_string(), r.by),
-        ("2026-03-06 09:30:00".to_string(), None)
+        check_record(&late),
+        ("2026-03-06 09:30:00".to_string(), None, true)
     );
     assert_eq!(late.ignored.len(), 1);
     assert_eq!(ser(&late.ignored[0].reason), "after_closed");
@@ -263,19 +281,24 @@ fn a_check_recorded_before_the_task_was_done_keeps_its_own_record() {
 /// it replaced the call's record once the check had an agreed time).
 #[test]
 fn a_check_recorded_after_its_call_was_made_is_after_closed_after_an_agreed_time_too() {
-    let p = plan_with(
-        r#"{"outcomes": [
-            {"task": "care/day-1-call/ep-1/0/overdue", "outcome": "rescheduled", "at": "2026-03-05T09:00:00", "to": "2026-03-05T15:00:00", "by": "u-sv"},
-            {"task": "care/day-1-call/ep-1/0/overdue", "outcome": "done", "at": "2026-03-06T11:00:00", "by": "u-sv"},
-            {"task": "care/day-1-call/ep-1/0", "outcome": "done", "at": "2026-03-06T09:30:00", "by": "u-3"}]}"#,
-    );
-    let check = task(&p, &format!("{DAY1}/overdue"));
-    let r = check.record.clone().unwrap();
+    let p = day1_rows(&[
+        [
+            "/overdue",
+            "rescheduled",
+            "2026-03-05T09:00:00",
+            r#""to": "2026-03-05T15:00:00", "by": "u-sv""#,
+        ],
+        ["/overdue", "done", "2026-03-06T11:00:00", r#""by": "u-sv""#],
+        ["", "done", "2026-03-06T09:30:00", r#""by": "u-3""#],
+    ]);
     assert_eq!(
-        (r.at.to_string(), r.by.as_deref(), r.closed),
+        check_record(&p),
         ("2026-03-06 09:30:00".to_string(), None, true)
     );
-    assert_eq!(check.due.to_string(), "2026-03-05");
+    assert_eq!(
+        task(&p, &format!("{DAY1}/overdue")).due.to_string(),
+        "2026-03-05"
+    );
     let ignored: Vec<(usize, String)> = (p.ignored.iter())
         .map(|i| (i.index, ser(&i.reason)))
         .collect();

@@ -387,14 +387,12 @@ fn a_done_attempt_recorded_before_the_unanswered_call_that_led_to_it_is_taken() 
 /// (`max_attempts` 3): a typo (`no_such_task`), not "after closed".
 #[test]
 fn an_attempt_past_max_attempts_is_no_such_task() {
-    let p = plan_with(
-        r#"{"outcomes": [
-            {"task": "care/day-1-call/ep-1/0", "outcome": "no_answer", "at": "2026-03-03T09:30:00"},
-            {"task": "care/day-1-call/ep-1/0/attempt-2", "outcome": "no_answer", "at": "2026-03-03T11:40:00"},
-            {"task": "care/day-1-call/ep-1/0/attempt-3", "outcome": "no_answer", "at": "2026-03-03T13:45:00"},
-            {"task": "care/day-1-call/ep-1/0/attempt-4", "outcome": "done", "at": "2026-03-03T16:00:00"}
-        ]}"#,
-    );
+    let p = day1_rows(&[
+        ["", "no_answer", "2026-03-03T09:30:00", ""],
+        ["/attempt-2", "no_answer", "2026-03-03T11:40:00", ""],
+        ["/attempt-3", "no_answer", "2026-03-03T13:45:00", ""],
+        ["/attempt-4", "done", "2026-03-03T16:00:00", ""],
+    ]);
     assert_eq!(
         ignored(&p),
         ["care/day-1-call/ep-1/0/attempt-4 done 2026-03-03 16:00:00 no_such_task #3"]
@@ -408,40 +406,38 @@ fn an_attempt_past_max_attempts_is_no_such_task() {
 /// became the call's record, and the real `done` was listed `after_closed`).
 #[test]
 fn a_try_recorded_the_next_day_makes_no_attempt_of_the_day_before() {
-    let rows = |extra: &str| {
-        plan_with(&format!(
-            r#"{{"outcomes": [
-            {{"task": "care/day-1-call/ep-1/0/attempt-3", "outcome": "done", "at": "2026-03-03T09:45:00"}},
-            {{"task": "care/day-1-call/ep-1/0", "outcome": "no_answer", "at": "2026-03-03T10:00:00"}},
-            {{"task": "care/day-1-call/ep-1/0/attempt-2", "outcome": "done", "at": "2026-03-03T12:10:00"}}{extra}]}}"#
-        ))
-    };
-    for extra in [
-        "",
-        r#", {"task": "care/day-1-call/ep-1/0", "outcome": "no_answer", "at": "2026-03-04T10:00:00"}"#,
+    let day_before = [
+        ["/attempt-3", "done", "2026-03-03T09:45:00", ""],
+        ["", "no_answer", "2026-03-03T10:00:00", ""],
+        ["/attempt-2", "done", "2026-03-03T12:10:00", ""],
+    ];
+    let next_day = ["", "no_answer", "2026-03-04T10:00:00", ""];
+    let typo = "care/day-1-call/ep-1/0/attempt-3 done 2026-03-03 09:45:00 no_such_task #0";
+    for (rows, expected) in [
+        (day_before.to_vec(), vec![typo]),
+        (
+            [day_before.as_slice(), &[next_day]].concat(),
+            vec![
+                "care/day-1-call/ep-1/0 no_answer 2026-03-04 10:00:00 after_closed #3",
+                typo,
+            ],
+        ),
     ] {
-        let p = rows(extra);
+        let p = day1_rows(&rows);
         let day1 = task(&p, DAY1);
         assert_eq!(
             (day1.record.as_ref()).map(|r| (ser(&r.outcome), r.at.to_string())),
             Some(("no_answer".to_string(), "2026-03-03 10:00:00".to_string())),
-            "{extra}"
         );
-        let second = task(&p, &format!("{DAY1}/attempt-2"));
-        assert!(second.is_done(), "{extra}");
-        let mut ignored = ignored(&p);
-        ignored.sort();
-        let mut expected = vec![
-            "care/day-1-call/ep-1/0/attempt-3 done 2026-03-03 09:45:00 no_such_task #0".to_string(),
-        ];
-        if !extra.is_empty() {
-            expected.insert(
-                0,
-                "care/day-1-call/ep-1/0 no_answer 2026-03-04 10:00:00 after_closed #3".to_string(),
-            );
-        }
-        assert_eq!(ignored, expected, "{extra}");
+        assert!(task(&p, &format!("{DAY1}/attempt-2")).is_done());
+        assert_eq!(sorted(ignored(&p)), expected);
     }
+}
+
+/// `v`, sorted.
+fn sorted(mut v: Vec<String>) -> Vec<String> {
+    v.sort();
+    v
 }
 
 /// Two unanswered tries recorded on `…/attempt-3` and none on the call or its second
@@ -450,13 +446,11 @@ fn a_try_recorded_the_next_day_makes_no_attempt_of_the_day_before() {
 /// the third attempt, closed the call `busy` and moved its `done` onto a second attempt).
 #[test]
 fn tries_recorded_on_an_attempt_do_not_make_it() {
-    let p = plan_with(
-        r#"{"outcomes": [
-            {"task": "care/day-1-call/ep-1/0", "outcome": "done", "at": "2026-03-03T11:00:00"},
-            {"task": "care/day-1-call/ep-1/0/attempt-3", "outcome": "busy", "at": "2026-03-03T09:45:00"},
-            {"task": "care/day-1-call/ep-1/0/attempt-3", "outcome": "no_answer", "at": "2026-03-03T13:10:00"}
-        ]}"#,
-    );
+    let p = day1_rows(&[
+        ["", "done", "2026-03-03T11:00:00", ""],
+        ["/attempt-3", "busy", "2026-03-03T09:45:00", ""],
+        ["/attempt-3", "no_answer", "2026-03-03T13:10:00", ""],
+    ]);
     let day1 = task(&p, DAY1);
     assert!(day1.is_done());
     assert_eq!(
@@ -464,10 +458,8 @@ fn tries_recorded_on_an_attempt_do_not_make_it() {
         Some("2026-03-03 11:00:00".to_string())
     );
     assert!(!(p.tasks.iter()).any(|t| t.id().contains("/attempt-")));
-    let mut ignored = ignored(&p);
-    ignored.sort();
     assert_eq!(
-        ignored,
+        sorted(ignored(&p)),
         [
             "care/day-1-call/ep-1/0/attempt-3 busy 2026-03-03 09:45:00 no_such_task #1",
             "care/day-1-call/ep-1/0/attempt-3 no_answer 2026-03-03 13:10:00 no_such_task #2",
