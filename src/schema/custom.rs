@@ -82,7 +82,7 @@ fn schema_of<T: JsonSchema>(g: &mut SchemaGenerator) -> Schema {
                             "anyOf": [g.subschema_for::<Duration>(), {"type": "null"}],
                             "description": "The default offset from the event, zero or more: a visit is not before the event (`null`: none)."
                         },
-                        "closed_day": field(g.subschema_for::<ClosedDay>(), "Where the default day moves when the clinic is closed on it (default `next_open_day`); a date the episode gives never moves.")
+                        "closed_day": optional(g.subschema_for::<ClosedDay>(), "Where the default day moves when the clinic is closed on it (default `next_open_day`); a date the episode gives never moves.")
                     },
                     "additionalProperties": false
                 }
@@ -96,8 +96,8 @@ fn schema_of<T: JsonSchema>(g: &mut SchemaGenerator) -> Schema {
                     "type": "object",
                     "properties": {
                         "fact": field(g.subschema_for::<Id>(), "The fact kind waited for (`recovered`)."),
-                        "max": field(g.subschema_for::<Duration>(), "The longest wait after the day the rule gives (default `P1M`)."),
-                        "then": field(g.subschema_for::<WaitThen>(), "What happens when the fact has not come by then (default `proceed`).")
+                        "max": optional(g.subschema_for::<Duration>(), "The longest wait after the day the rule gives (default `P1M`)."),
+                        "then": optional(g.subschema_for::<WaitThen>(), "What happens when the fact has not come by then (default `proceed`).")
                     },
                     "required": ["fact"],
                     "additionalProperties": false
@@ -129,8 +129,8 @@ fn schema_of<T: JsonSchema>(g: &mut SchemaGenerator) -> Schema {
                 {
                     "type": "object",
                     "properties": {
-                        "earliest": field(g.subschema_for::<NonPositiveDaysOrWeeks>(), "The first on-time day, a zero or negative duration from the due day."),
-                        "latest": field(g.subschema_for::<DaysOrWeeks>(), "The last on-time day, a zero or positive duration from the due day."),
+                        "earliest": optional(g.subschema_for::<NonPositiveDaysOrWeeks>(), "The first on-time day, a zero or negative duration from the due day."),
+                        "latest": optional(g.subschema_for::<DaysOrWeeks>(), "The last on-time day, a zero or positive duration from the due day."),
                         "fixed": {"type": "boolean", "description": FIXED_WINDOW}
                     },
                     "additionalProperties": false
@@ -138,7 +138,7 @@ fn schema_of<T: JsonSchema>(g: &mut SchemaGenerator) -> Schema {
                 {
                     "type": "object",
                     "properties": {
-                        "around": field(g.subschema_for::<DaysOrWeeks>(), "An approximate day: on time this many days either side of the due day."),
+                        "around": optional(g.subschema_for::<DaysOrWeeks>(), "An approximate day: on time this many days either side of the due day."),
                         "fixed": {"type": "boolean", "description": FIXED_WINDOW}
                     },
                     "required": ["around"],
@@ -187,6 +187,12 @@ fn schema_of<T: JsonSchema>(g: &mut SchemaGenerator) -> Schema {
 fn field(mut schema: Schema, description: &str) -> serde_json::Value {
     schema.insert("description".into(), description.into());
     schema.to_value()
+}
+
+/// An optional field's schema: its type or `null`, which the readers take as the field
+/// left out (audit 84: the schema refused the `null` the reader took).
+fn optional(schema: Schema, description: &str) -> serde_json::Value {
+    json!({"anyOf": [schema.to_value(), {"type": "null"}], "description": description})
 }
 
 /// A text: `zh` and `en` required, other language tags optional, none empty or blank.

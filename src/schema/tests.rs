@@ -403,6 +403,21 @@ notices | a notice without audience | {"id": "n", "send_on": "2026-03-09", "titl
             "a notice with a null event day",
         );
         Notice::from_json("n", &notice.to_string()).unwrap();
+        // A rule file's optional members of a window, a wait and a milestone (audit 84:
+        // the reader took their nulls, the schema refused them).
+        let title = json!({"zh": "回访", "en": "Call"});
+        let rules = json!({"format": "followup/v1", "id": "p", "name": title,
+        "milestones": {"discharge": {"default": "P7D", "closed_day": null}},
+        "steps": [
+            {"id": "a", "title": title, "window": {"earliest": null, "latest": null}},
+            {"id": "b", "title": title, "window": {"around": null, "fixed": true}},
+            {"id": "c", "title": title, "wait_for": {"fact": "recovered", "max": null, "then": null}}
+        ]});
+        assert_valid(&validator("rules"), &rules, "a rule file with null members");
+        RuleSet::builder()
+            .source("r", rules.to_string())
+            .build()
+            .unwrap();
     }
 
     #[test]
