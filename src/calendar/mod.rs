@@ -594,8 +594,9 @@ impl Calendar {
         }
     }
 
-    /// The first open day on or after (`forward`) or on or before `date`; `None` only at
-    /// the ends of the supported date range.
+    /// The first open day on or after (`forward`) or on or before `date`; `None` when
+    /// there is none in the years 0001 to 9999, the years plans are written in (audit
+    /// 86: a search from 9999-12-30 gave the year 10000, which no reader takes).
     ///
     /// # Properties
     ///
@@ -605,6 +606,7 @@ impl Calendar {
     /// (at least one weekday is open, checked when the calendar is made).
     pub fn nearest_open(&self, date: NaiveDate, forward: bool) -> Option<NaiveDate> {
         self.next_working(Crew::Clinic, date, forward, true)
+            .filter(|d| (1..=9999).contains(&d.year()))
     }
 
     /// The first day on or after (`forward`), or on or before, `date` (`date` itself

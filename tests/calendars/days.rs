@@ -239,9 +239,16 @@ fn nearest_open_crosses_a_year_of_closed_days() {
 fn nearest_open_stops_at_the_end_of_the_date_range() {
     let c = Calendar::new([], [NaiveDate::MAX, NaiveDate::MIN]).unwrap();
     assert_eq!(c.nearest_open(NaiveDate::MAX, true), None);
-    assert_eq!(
-        c.nearest_open(NaiveDate::MAX, false),
-        NaiveDate::MAX.pred_opt()
-    );
     assert_eq!(c.nearest_open(NaiveDate::MIN, false), None);
+    // Plans are written in the years 0001 to 9999: no open day past them (audit 86: a
+    // search from 9999-12-30 gave 10000-01-01).
+    let c = cal(r#"{"closed_dates": ["9999-12-30", "9999-12-31", "0001-01-01", "0001-01-02"]}"#);
+    assert_eq!(c.nearest_open(d("9999-12-30"), true), None);
+    assert_eq!(
+        c.nearest_open(d("9999-12-31"), false),
+        Some(d("9999-12-29"))
+    );
+    assert_eq!(c.nearest_open(d("0001-01-02"), false), None);
+    assert_eq!(c.nearest_open(d("0001-01-01"), true), Some(d("0001-01-03")));
+    assert_eq!(c.nearest_open(d("9999-12-28"), true), Some(d("9999-12-28")));
 }
