@@ -423,7 +423,19 @@ fn run() -> Result<String, String> {
             c.pending
         );
     }
-    if !last.ignored.is_empty() {
+    let lang = if zh { Lang::Zh } else { Lang::En };
+    // With the records on another episode, which the plan never reads (audit 90), in the
+    // history's order.
+    let mut unused: Vec<_> = (last.ignored.iter())
+        .map(|i| (i.index, &i.task, i.outcome, i.at, i.reason.label(lang)))
+        .chain(
+            support::of_episodes_not_shown(&history, &[&ep.id])
+                .into_iter()
+                .map(|(k, o)| (k, &o.task, o.outcome, o.at, support::not_shown_label(lang))),
+        )
+        .collect();
+    unused.sort_by_key(|u| u.0);
+    if !unused.is_empty() {
         let _ = writeln!(
             out,
             "\n{}",
@@ -433,15 +445,12 @@ fn run() -> Result<String, String> {
                 "Records that changed nothing"
             }
         );
-        for i in &last.ignored {
+        for (index, task, outcome, at, why) in unused {
             let _ = writeln!(
                 out,
-                "  #{} {} {} {}: {}",
-                i.index,
-                i.task,
-                i.outcome.name(),
-                i.at.format("%m-%d %H:%M"),
-                i.reason.label(if zh { Lang::Zh } else { Lang::En })
+                "  #{index} {task} {} {}: {why}",
+                outcome.name(),
+                at.format("%m-%d %H:%M"),
             );
         }
     }

@@ -399,6 +399,15 @@ fn run() -> Result<String, String> {
         calendars: &args.calendars,
         lang: args.lang,
         script: args.script,
+        not_shown: history.as_ref().map_or_else(Vec::new, |h| {
+            let patient_level = format!("patient:{}", patient.id);
+            let mut shown: Vec<&str> = episodes.iter().map(|e| &*e.id).collect();
+            if args.greetings || !notices.is_empty() {
+                shown.push(&patient_level);
+            }
+            let not_shown = support::of_episodes_not_shown(h, &shown);
+            not_shown.into_iter().map(|(_, o)| o).collect()
+        }),
     };
     let mut out = view.calendar(&episodes, &plans, greetings, &merged);
     if args.explain {

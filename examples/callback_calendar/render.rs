@@ -204,6 +204,9 @@ pub struct View<'a> {
     pub lang: Lang,
     /// Print each task's call script under it.
     pub script: bool,
+    /// The history's records on episodes not planned here (another patient's row, an
+    /// episode not passed): listed with those that changed nothing.
+    pub not_shown: Vec<&'a followup::history::Outcome>,
 }
 
 impl View<'_> {
@@ -514,19 +517,23 @@ impl View<'_> {
     /// The history's records that changed nothing (a task id with a typo, a copy sent
     /// twice, a time before the event…), with why: staff fix them at the source.
     fn ignored_lines(&self, out: &mut String, plans: &[Plan]) {
-        let ignored: Vec<_> = plans.iter().flat_map(|p| &p.ignored).collect();
-        if ignored.is_empty() {
+        let ignored = (plans.iter().flat_map(|p| &p.ignored))
+            .map(|i| (&i.task, i.outcome, i.at, i.reason.label(self.lang)));
+        let not_shown = (self.not_shown.iter()).map(|o| {
+            let why = crate::support::not_shown_label(self.lang);
+            (&o.task, o.outcome, o.at, why)
+        });
+        let lines: Vec<_> = ignored.chain(not_shown).collect();
+        if lines.is_empty() {
             return;
         }
         self.heading(out, "未使用的回访记录：", "Records that changed nothing:");
-        for i in ignored {
+        for (task, outcome, at, why) in lines {
             let _ = writeln!(
                 out,
-                "  {} {} {}  {}",
-                i.task,
-                i.outcome.label(self.lang),
-                i.at.format("%m-%d %H:%M"),
-                i.reason.label(self.lang)
+                "  {task} {} {}  {why}",
+                outcome.label(self.lang),
+                at.format("%m-%d %H:%M"),
             );
         }
     }
