@@ -518,7 +518,12 @@ impl Planner<'_> {
         // A check the history records happened, on the day it was done at the latest,
         // whatever later tries did to its call's days (audit 82: it vanished, its `done`
         // reported as on no task, or moved past the day it was done).
-        let due = recorded.map_or(due, |r| due.min(r.date()));
+        // Done before the rule's day of now (later tries moved it): that day was the
+        // check's day when it was done, so it is its nominal day too (audit 88: a check
+        // due before its own nominal day, and no shift to say why).
+        let early = recorded.map(|r| r.date()).filter(|&d| d < due);
+        let due = early.unwrap_or(due);
+        let nominal = early.map_or(nominal, |d| d.min(nominal));
         if recorded.is_none() && closed_at.is_some_and(|c| c.date() < due) {
             return Ok(());
         }

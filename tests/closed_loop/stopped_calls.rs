@@ -511,6 +511,8 @@ fn a_supervisors_check_recorded_done_stays_on_its_day() {
     ]);
     let t = task(&p, &check);
     assert_eq!(t.due.to_string(), "2026-03-04");
+    // Its rule's day was 4 Mar when it was done (audit 88: nominal 6 Mar, no shift).
+    assert_eq!((t.nominal, t.shifted), (t.due, None));
     assert!(t.is_closed() && t.is_done());
     assert!(p.ignored.is_empty(), "{:?}", p.ignored);
     // The call itself then dropped: agreed on Sat 7 Mar for Mon 9 Mar, after the patient
@@ -562,6 +564,7 @@ fn a_supervisors_check_recorded_done_stays_when_its_call_is_tried_after_an_opt_o
         let p = (builtin().plan_with(&ep, &history(&json), &Calendar::default())).unwrap();
         let t = task(&p, &check);
         assert_eq!(t.due.to_string(), "2026-03-04", "agreed: {agreed}");
+        assert_eq!((t.nominal, t.shifted), (t.due, None), "agreed: {agreed}");
         assert!(t.is_closed() && t.is_done(), "agreed: {agreed}");
         assert!(
             !p.tasks
