@@ -359,7 +359,13 @@ fn run() -> Result<String, String> {
         // A refusal or opt-out recorded on an episode is the patient's: it stops the
         // greetings too (and a refusal in the history, through `plan_patient_with`).
         let patient = patient.with_refusals_of(&episodes);
-        let mut plan = match &history {
+        // The follow-ups added by hand went with an episode's plan above: the greetings
+        // take the outcomes only (audit 94: a follow-up was planned, and exported, twice).
+        let outcomes = history.as_ref().map(|h| followup::history::History {
+            outcomes: h.outcomes.clone(),
+            follow_ups: Vec::new(),
+        });
+        let mut plan = match &outcomes {
             Some(h) => rules.plan_patient_with(&patient, h, from, until, &cal),
             None => rules.plan_patient(&patient, from, until, &cal),
         }
