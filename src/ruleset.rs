@@ -105,6 +105,9 @@ pub struct RuleSet {
     pub(crate) templated: bool,
     /// Some program's texts name a milestone's day (`{visit:NAME}`): plans work it out.
     pub(crate) visits: bool,
+    /// The rank of the follow-ups added by hand ([`crate::plan::task::TaskInfo::rank`]):
+    /// where the program id `follow-up` sorts among the rules' programs.
+    pub(crate) follow_up_rank: u32,
     /// The library version and the fingerprint of the sources: every plan carries it.
     pub(crate) stamp: crate::stamp::Stamp,
     /// Copies of what every plan takes a reference count on, each allocated apart: each
@@ -491,8 +494,17 @@ impl Accumulator {
             i.slot = u32::try_from(infos.len()).unwrap_or(crate::plan::task::NO_SLOT);
             infos.push(info.clone());
         };
-        for (rank, step) in steps.into_iter().enumerate() {
-            let rank = u32::try_from(rank).unwrap_or(u32::MAX);
+        // Odd ranks: the even one between two programs is the place of the follow-ups
+        // staff add by hand (program `follow-up`), so that they too sort by their ids.
+        let mut follow_up_rank = 0;
+        for (i, step) in steps.into_iter().enumerate() {
+            let rank = u32::try_from(i)
+                .ok()
+                .and_then(|i| i.checked_mul(2)?.checked_add(1))
+                .unwrap_or(u32::MAX);
+            if &*step.info.program < crate::plan::ledger::FOLLOW_UP {
+                follow_up_rank = rank.saturating_add(1);
+            }
             slot_of(&mut step.info, rank);
             for info in step.derived.each_mut() {
                 slot_of(info, rank);
@@ -512,6 +524,7 @@ impl Accumulator {
         let visits = self.programs.iter().any(|p| p.visits != 0);
         RuleSet {
             visits,
+            follow_up_rank,
             programs: self.programs,
             defs: self.defs,
             limits: self.limits,

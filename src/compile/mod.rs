@@ -54,6 +54,12 @@ pub(crate) fn compile_program_with(
             format!("the program id {:?} is reserved for clinic notices (their task ids are notice/NOTICE/patient:ID/0): expected another id", def.id),
         ));
     }
+    if def.id == crate::plan::ledger::FOLLOW_UP {
+        return Err(Located::new(
+            "/id",
+            format!("the program id {:?} is reserved for the follow-ups staff add by hand (their task ids are follow-up/ID/EPISODE/0): expected another id", def.id),
+        ));
+    }
     check_text(&def.name, "/name")?;
     if def.steps.len() > limits.max_steps_per_program {
         return Err(Located::new(

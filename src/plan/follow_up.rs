@@ -37,7 +37,7 @@ impl Planner<'_> {
                     None => f.script.clone(),
                 },
                 templates: texts.and_then(|t| t.templates),
-                rank: u32::MAX,
+                rank: self.rules.follow_up_rank,
                 slot: crate::plan::task::NO_SLOT,
                 json: Default::default(),
             });

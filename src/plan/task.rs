@@ -14,8 +14,10 @@ pub use super::dropped::Dropped;
 
 /// A dated list of tasks for one episode, plus the occurrences that were dropped.
 ///
-/// Tasks are sorted by (due, window start, program, step, occurrence); dropped entries by
-/// (program, step, occurrence).
+/// Tasks are sorted by (due, window start, program, step, occurrence), the occurrence's
+/// own task before those derived from it (its attempts, its check); a follow-up added by
+/// hand sorts among them by its id (`follow-up/…`). Dropped entries by (program, step,
+/// occurrence).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 #[cfg_attr(any(test, feature = "schema"), derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]

@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 /// Tasks are matched by id, which never depends on dates (docs/design.md), so a moved surgery
 /// gives `moved` tasks with their ids unchanged. Every task of the two plans is in exactly
 /// one list. Each list is sorted in plan order — (due, window start, program, step,
-/// occurrence), then patient and id — by the next plan's task, or by the previous plan's
+/// occurrence, derived), then patient and id — by the next plan's task, or by the previous plan's
 /// for `cancel`.
 ///
 /// A host applies it to its store: insert `create`, cancel `cancel` (a task already done

@@ -37,7 +37,7 @@ use crate::plan::task::Task;
 use std::collections::BTreeSet;
 
 /// The order tasks are listed in everywhere here: the plan's order (due, window start,
-/// program, step, occurrence), then patient and episode so that tasks of several plans
+/// program, step, occurrence, what a derived task is), then patient and episode so that tasks of several plans
 /// (several episodes, several patients) have one total order.
 fn task_order(a: &Task, b: &Task) -> std::cmp::Ordering {
     (
@@ -46,6 +46,7 @@ fn task_order(a: &Task, b: &Task) -> std::cmp::Ordering {
         a.program(),
         a.step(),
         a.occurrence,
+        a.derived,
         a.patient(),
         a.episode(),
     )
@@ -55,6 +56,7 @@ fn task_order(a: &Task, b: &Task) -> std::cmp::Ordering {
             b.program(),
             b.step(),
             b.occurrence,
+            b.derived,
             b.patient(),
             b.episode(),
         ))

@@ -136,3 +136,60 @@ fn a_plan_diff_reads_back_from_json() {
     let text = serde_json::to_string(&d).unwrap();
     assert_eq!(serde_json::from_str::<PlanDiff>(&text).unwrap(), d);
 }
+
+/// The plastic outpatient of Mon 2 Mar 2026: its day-15 call (Tue 17 Mar) is tried the
+/// evening before, busy at 16:45; the next attempt, two hours on, is past the day's window
+/// and goes to the 17th at 09:00, beside its call. The call comes first, then its attempt,
+/// in the plan and in what `apply` rebuilds (audit 95: `apply` put the attempt first).
+#[test]
+fn apply_lists_a_call_before_its_attempt_on_the_same_day_and_time() {
+    let ep = procedure("ep-1", "plastic", "outpatient", "2026-03-02");
+    let before = plan(&ep);
+    let call = "plastic-aftercare/day-15-call/ep-1/0";
+    let history = followup::history::History::from_json(
+        "h",
+        &format!(
+            r#"{{"outcomes": [{{"task": "{call}", "outcome": "busy", "at": "2026-03-16T16:45"}}]}}"#
+        ),
+    )
+    .unwrap();
+    let after = (rules().plan_with(&ep, &history, &Calendar::default())).unwrap();
+    let at = |id: &str| after.tasks.iter().position(|t| t.id() == id).unwrap();
+    let (first, second) = (at(call), at(&format!("{call}/attempt-2")));
+    let slot = |k: usize| (after.tasks[k].due, after.tasks[k].window.start);
+    assert_eq!(slot(first), slot(second));
+    assert_eq!(slot(first).0, date("2026-03-17"));
+    assert_eq!(second, first + 1);
+    assert_eq!(apply(&before, &diff(&before, &after)), after.tasks);
+    assert_eq!(apply(&after, &diff(&after, &before)), before.tasks);
+}
+
+/// A follow-up added by hand on the day and time of a rule's call sorts by its id among
+/// them, as the plan's order says: `follow-up/…` before `plastic-aftercare/…` (it came
+/// after every rule's task), and `apply` rebuilds the same order.
+#[test]
+fn a_follow_up_sorts_by_its_id_among_the_rules_tasks() {
+    let ep = procedure("ep-1", "plastic", "outpatient", "2026-03-02");
+    let before = plan(&ep);
+    let history = followup::history::History::from_json(
+        "h",
+        r#"{"follow_ups": [{"id": "photo-review", "due": "2026-03-03", "channel": "phone",
+            "role": "customer_service", "title": {"zh": "看照片", "en": "Photos"}}]}"#,
+    )
+    .unwrap();
+    let after = (rules().plan_with(&ep, &history, &Calendar::default())).unwrap();
+    let day: Vec<String> = (after.tasks.iter())
+        .filter(|t| t.due == date("2026-03-03"))
+        .map(|t| format!("{} {}", t.window.start.format("%H:%M"), t.id()))
+        .collect();
+    assert_eq!(
+        day,
+        [
+            "09:00 follow-up/photo-review/ep-1/0",
+            "09:00 plastic-aftercare/day-1-call/ep-1/0",
+            // The reminder of the dressing change on the 4th (D+2).
+            "09:00 plastic-aftercare/dressing-change-reminder/ep-1/0"
+        ]
+    );
+    assert_eq!(apply(&before, &diff(&before, &after)), after.tasks);
+}
