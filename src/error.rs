@@ -247,6 +247,38 @@ impl InputError {
     }
 }
 
+/// True for what would break a one-line message on a terminal or in a log: a control
+/// character (an escape, a line break, a NUL), the line and paragraph separators, and the
+/// bidirectional controls, which reorder what follows them.
+pub(crate) fn breaks_the_line(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{2028}' | '\u{2029}' | '\u{200e}' | '\u{200f}' | '\u{061c}'
+        )
+        || ('\u{202a}'..='\u{202e}').contains(&c)
+        || ('\u{2066}'..='\u{2069}').contains(&c)
+}
+
+/// Writes `s` with each character that [`breaks_the_line`] escaped as `\u{…}` (as Rust's
+/// `{:?}` writes it): the input a message quotes (a key, a file name, a value echoed in
+/// words) never clears a terminal or forges a line of a log (audit 96: a key holding
+/// `\u{1b}[2J\n` did both). [`Error::pointer`] and the `message` accessors give the text
+/// as it is.
+fn write_one_line(f: &mut fmt::Formatter<'_>, s: &str) -> fmt::Result {
+    if !s.chars().any(breaks_the_line) {
+        return f.write_str(s);
+    }
+    for c in s.chars() {
+        if breaks_the_line(c) {
+            write!(f, "\\u{{{:x}}}", u32::from(c))?;
+        } else {
+            fmt::Write::write_char(f, c)?;
+        }
+    }
+    Ok(())
+}
+
 fn write_location(
     f: &mut fmt::Formatter<'_>,
     what: &str,
@@ -254,11 +286,12 @@ fn write_location(
     line: Option<usize>,
     column: Option<usize>,
 ) -> fmt::Result {
-    write!(f, "{what}: ")?;
+    write_one_line(f, what)?;
+    f.write_str(": ")?;
     if pointer.is_empty() {
         write!(f, "(root)")?;
     } else {
-        write!(f, "{pointer}")?;
+        write_one_line(f, pointer)?;
     }
     if let (Some(l), Some(c)) = (line, column) {
         write!(f, " (line {l}, column {c})")?;
@@ -269,14 +302,16 @@ fn write_location(
 impl fmt::Display for RuleError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write_location(f, &self.source, &self.pointer, self.line, self.column)?;
-        write!(f, ": {}", self.message)
+        f.write_str(": ")?;
+        write_one_line(f, &self.message)
     }
 }
 
 impl fmt::Display for InputError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write_location(f, &self.what, &self.pointer, self.line, self.column)?;
-        write!(f, ": {}", self.message)
+        f.write_str(": ")?;
+        write_one_line(f, &self.message)
     }
 }
 

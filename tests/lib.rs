@@ -21,6 +21,7 @@ mod lifecycle;
 mod limits;
 mod lunar_tables;
 mod notices;
+mod one_line_errors;
 mod overrides;
 mod properties;
 mod replan;

@@ -37,10 +37,11 @@ fn one_line(s: &str) -> String {
 }
 
 /// `out` with every bidirectional control (U+202A-U+202E, U+2066-U+2069, U+200E,
-/// U+200F, U+061C) written as `<U+202E>`: printed raw, one would reverse the rest of
-/// its line in a terminal (audit 74).
+/// U+200F, U+061C) and the line and paragraph separators (U+2028, U+2029) written as
+/// `<U+202E>`: printed raw, a control would reverse the rest of its line in a terminal
+/// (audit 74), a separator break it in an editor or a log viewer (audit 96).
 fn visible_bidi(out: String) -> String {
-    let bidi = |c: char| matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{061c}');
+    let bidi = |c: char| matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{061c}' | '\u{2028}' | '\u{2029}');
     if !out.contains(bidi) {
         return out;
     }

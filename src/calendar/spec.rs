@@ -196,10 +196,24 @@ pub(super) fn parse_date(s: &str) -> Result<NaiveDate, String> {
     } else {
         None
     };
-    parsed.ok_or_else(|| {
+    let date = parsed.ok_or_else(|| {
         format!("invalid date {s:?}: expected an existing day written \"YYYY-MM-DD\", such as \"2026-02-17\"")
-    })
+    })?;
+    // No plan has a day before 1900 (events are read in the years 1900 to 9899); a day
+    // there is a placeholder for "unknown", which would claim to know every day from it
+    // (audit 96: `"covers": {"from": "0000-01-01", …}` was taken).
+    if date.year() < CALENDAR_YEARS.0 {
+        return Err(format!(
+            "the date {s} is before {}: expected a day of the years {} to {} (a placeholder for an unknown day is no day)",
+            CALENDAR_YEARS.0, CALENDAR_YEARS.0, CALENDAR_YEARS.1
+        ));
+    }
+    Ok(date)
 }
+
+/// The years a calendar's days are read in: those of plans (events of 1900 to 9899 and
+/// the years their tasks reach).
+const CALENDAR_YEARS: (i32, i32) = (1900, 9999);
 
 /// A set of weekdays, serialised as an array in Monday-first order (`["Sat", "Sun"]`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]

@@ -296,11 +296,18 @@ fn case(at: &str, def: CaseDef, ctx: &mut Context<'_>) -> std::result::Result<Ca
         ));
     }
     // A report prints the name: no escape may clear a terminal or forge a line (audit 63).
-    if let Some((i, c)) = def.name.chars().enumerate().find(|(_, c)| c.is_control()) {
+    // Nor may a bidirectional control reverse it, or a line separator break it (audit 96).
+    let breaks = crate::error::breaks_the_line;
+    if let Some((i, c)) = def.name.chars().enumerate().find(|(_, c)| breaks(*c)) {
+        let what = if c.is_control() {
+            "control character"
+        } else {
+            "character"
+        };
         return Err(Located::new(
             format!("{at}/name"),
             format!(
-                "the case name holds the control character U+{:04X} at character {}: expected printable text on one line",
+                "the case name holds the {what} U+{:04X} at character {}: expected printable text on one line",
                 u32::from(c),
                 i + 1
             ),

@@ -455,6 +455,30 @@ pub(crate) fn compile_conds(conds: &Conditions, at: &str) -> Result<Conds, Locat
                 ),
             ));
         }
+        // What an episode may hold: no condition on a key or a value with a control
+        // character can match (audit 96: the rule set took one, and episodes' errors
+        // echoed it as a word they might have meant).
+        let control = |s: &str| (s.chars().enumerate()).find(|(_, c)| c.is_control());
+        let held = std::iter::once((here.clone(), key.as_str()))
+            .chain((values.0.iter().enumerate()).map(|(j, v)| {
+                let at = if values.0.len() == 1 {
+                    here.clone()
+                } else {
+                    format!("{here}/{j}")
+                };
+                (at, v.as_str())
+            }))
+            .find_map(|(at, s)| Some((at, control(s)?)));
+        if let Some((at, (i, c))) = held {
+            return Err(Located::new(
+                at,
+                format!(
+                    "the condition holds the control character U+{:04X} at character {}: expected printable text",
+                    u32::from(c),
+                    i + 1
+                ),
+            ));
+        }
         let key = match key.as_str() {
             "event" => CondKey::Event,
             "tag" => CondKey::Tag,

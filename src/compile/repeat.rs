@@ -79,6 +79,16 @@ impl Repeat {
         if text.starts_with("RRULE:") {
             return Err(bad("expected the rule without the \"RRULE:\" prefix, such as \"FREQ=MONTHLY;BYMONTHDAY=1,15;COUNT=6\"".into()));
         }
+        // RFC 5545 text is printable ASCII: a line break or an escape would only be
+        // echoed back in the parts' messages (audit 96: `COUNT=3\nPASS…` was "not a
+        // whole number").
+        if let Some((i, c)) = (text.chars().enumerate()).find(|(_, c)| c.is_control()) {
+            return Err(bad(format!(
+                "it holds the control character U+{:04X} at character {}: expected one line of KEY=VALUE parts",
+                u32::from(c),
+                i + 1
+            )));
+        }
         let mut seen: Vec<&str> = Vec::new();
         for part in text.split(';') {
             let (key, value) = part.split_once('=').ok_or_else(|| {
@@ -106,10 +116,13 @@ impl Repeat {
                     KEYS.join(", ")
                 )));
             }
+            // RFC 5545: `1*DIGIT`, no sign (audit 96: `INTERVAL=+2` and `COUNT=+3` passed).
+            let digits = !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit());
             if key == "INTERVAL"
-                && !value
-                    .parse::<u32>()
-                    .is_ok_and(|n| (1..=65_535).contains(&n))
+                && !(digits
+                    && value
+                        .parse::<u32>()
+                        .is_ok_and(|n| (1..=65_535).contains(&n)))
             {
                 return Err(bad(format!(
                     "INTERVAL={value}: expected a whole number from 1 to 65535"
@@ -160,7 +173,8 @@ impl Repeat {
             }
             if key == "COUNT" {
                 let most = limits.max_occurrences_per_step;
-                let n: u32 = value.parse().ok().filter(|n| *n >= 1).ok_or_else(|| {
+                let n = value.parse::<u32>().ok().filter(|n| *n >= 1 && digits);
+                let n: u32 = n.ok_or_else(|| {
                     bad(format!(
                         "COUNT={value}: expected a whole number from 1 to {most} (max_occurrences_per_step)"
                     ))

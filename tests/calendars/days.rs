@@ -242,7 +242,11 @@ fn nearest_open_stops_at_the_end_of_the_date_range() {
     assert_eq!(c.nearest_open(NaiveDate::MIN, false), None);
     // Plans are written in the years 0001 to 9999: no open day past them (audit 86: a
     // search from 9999-12-30 gave 10000-01-01).
-    let c = cal(r#"{"closed_dates": ["9999-12-30", "9999-12-31", "0001-01-01", "0001-01-02"]}"#);
+    let c = Calendar::new(
+        [],
+        ["9999-12-30", "9999-12-31", "0001-01-01", "0001-01-02"].map(d),
+    )
+    .unwrap();
     assert_eq!(c.nearest_open(d("9999-12-30"), true), None);
     assert_eq!(
         c.nearest_open(d("9999-12-31"), false),

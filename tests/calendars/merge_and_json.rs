@@ -222,6 +222,23 @@ fn invalid_calendars_and_their_messages() {
             "clinic.json: /closed_dates/1 (line 1, column 33): invalid date \"17/02/2026\": \
              expected an existing day written \"YYYY-MM-DD\", such as \"2026-02-17\"",
         ),
+        // A placeholder for an unknown day (audit 96), in each place a calendar takes a
+        // date.
+        (
+            "{\"covers\": {\"from\": \"0000-01-01\", \"to\": \"2026-12-31\"}}",
+            "clinic.json: /covers/from (line 1, column 21): the date 0000-01-01 is before 1900: \
+             expected a day of the years 1900 to 9999 (a placeholder for an unknown day is no day)",
+        ),
+        (
+            "{\"holidays\": {\"1899-12-31\": \"x\"}}",
+            "clinic.json: /holidays/1899-12-31 (line 1, column 29): the date 1899-12-31 is before \
+             1900: expected a day of the years 1900 to 9999 (a placeholder for an unknown day is no day)",
+        ),
+        (
+            "{\"call_desk\": {\"open_dates\": [\"2026-02-17\", \"0001-01-01\"]}}",
+            "clinic.json: /call_desk/open_dates/1 (line 1, column 45): the date 0001-01-01 is \
+             before 1900: expected a day of the years 1900 to 9999 (a placeholder for an unknown day is no day)",
+        ),
         (
             "{\"closed_dates\": [\"2026-02-17\"], \"open_dates\": [\"2026-02-17\"]}",
             "clinic.json: /open_dates (line 1, column 48): 2026-02-17 is listed both in \
