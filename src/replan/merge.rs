@@ -43,7 +43,9 @@ pub struct Contact {
     pub channel: Channel,
     /// Who: the role of the first (highest-priority) reason.
     pub role: Role,
-    /// Who by name: the owner of the first reason's task (its staff id), if it has one.
+    /// Who by name: the owner of the first reason's task (its staff id), else of the first
+    /// reason of the same role whose task has one (audit 95: a laser call with no owner
+    /// put the plastic call merged with it, which `u-3` owns, on nobody's list).
     /// The contact does every reason's task, whoever owns the others: one call, made by
     /// one person (a month-1 call and a new specialist's first contact on one day are
     /// one call, the month-1 call's owner's).
@@ -293,7 +295,9 @@ pub fn merge_plans(plans: &[Plan], policy: &ContactPolicy, calendar: &Calendar) 
                 window: common_window(first.window, &reasons),
                 channel: first.channel(),
                 role: first.role(),
-                owner: first.owner.clone(),
+                owner: (reasons.iter())
+                    .filter(|r| r.task.role() == first.role())
+                    .find_map(|r| r.task.owner.clone()),
                 reasons,
                 over_cap,
             })

@@ -499,6 +499,79 @@ fn a_new_specialists_first_contact_joins_the_days_aftercare_call() {
     assert_eq!(call.owner.as_deref(), Some("u-3"));
 }
 
+/// A laser treatment and a plastic surgery of one patient on one day, only the surgery's
+/// episode naming owners: the laser call leads each shared call (equal priority: program
+/// id), and the call is still the surgery's customer-service owner's, not nobody's
+/// (audit 95). On M+3 and M+6 the surgery's onsite consultant's call leads (role order),
+/// and its owner owns the contact. A reason of another role lends no owner: with the
+/// owners the other way round, the M+3 contact (led by the surgery's onsite consultant,
+/// whom nobody is named for) is nobody's, though the laser's customer service is named.
+#[test]
+fn a_merged_call_is_owned_by_the_first_reason_of_its_role_that_has_an_owner() {
+    let ep = |id: &str, category: &str, owners: &str| {
+        Episode::from_json(
+            "ep",
+            &format!(
+                r#"{{"id": "{id}", "event": "procedure", "at": "2026-03-02T09:00", "patient": {{"id": "p-9"}},
+                    "attributes": {{"category": "{category}", "setting": "outpatient"}}{owners}}}"#
+            ),
+        )
+        .unwrap()
+    };
+    let laser = plan(&ep("ep-b", "laser", ""));
+    let plastic = plan(&ep(
+        "ep-a",
+        "plastic",
+        r#", "owners": {"customer_service": "u-3", "onsite_consultant": "u-17"}"#,
+    ));
+    let merged = merge_plans(
+        &[laser, plastic],
+        &ContactPolicy::default(),
+        &Calendar::default(),
+    );
+    let calls: Vec<String> = (merged.contacts.iter())
+        .filter(|c| c.channel == Channel::Phone && c.reasons.len() == 2)
+        .map(|c| {
+            let first = c.reasons[0].task.episode();
+            format!("{} {first} {:?}", c.date, c.owner.as_deref())
+        })
+        .collect();
+    assert_eq!(
+        calls,
+        [
+            "2026-03-03 ep-b Some(\"u-3\")",
+            "2026-03-05 ep-b Some(\"u-3\")",
+            "2026-03-08 ep-b Some(\"u-3\")",
+            "2026-04-02 ep-b Some(\"u-3\")",
+            "2026-06-02 ep-a Some(\"u-17\")",
+            "2026-09-02 ep-a Some(\"u-17\")",
+        ]
+    );
+    let laser = plan(&ep(
+        "ep-b",
+        "laser",
+        r#", "owners": {"customer_service": "u-30"}"#,
+    ));
+    let plastic = plan(&ep("ep-a", "plastic", ""));
+    let merged = merge_plans(
+        &[laser, plastic],
+        &ContactPolicy::default(),
+        &Calendar::default(),
+    );
+    let m3 = (merged.contacts.iter())
+        .find(|c| c.date.to_string() == "2026-06-02" && c.channel == Channel::Phone)
+        .unwrap();
+    assert_eq!(
+        (
+            m3.role,
+            m3.reasons.len(),
+            m3.reasons[1].task.owner.as_deref()
+        ),
+        (Role::OnsiteConsultant, 2, Some("u-30"))
+    );
+    assert_eq!(m3.owner, None);
+}
+
 /// Two patients whose episodes a careless host gave the same id (`ep-1`): neither
 /// patient's contacts depend on the other's (audit 23: the second patient's schedule
 /// vanished from the merge, with nothing in `dropped`, as duplicates of the first's).
