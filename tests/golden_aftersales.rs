@@ -96,6 +96,37 @@ fn a_request_raised_in_the_evening_is_resolved_the_next_day() {
     );
 }
 
+/// A key customer's repair on Sat 14 Feb 2026; in the on-duty callback of Sun 15 Feb, the
+/// first day of the Spring Festival (15-23 Feb), the customer raises a request at 11:00.
+/// Its resolution is promised within one day (15-16 Feb, both closed): it stays on the
+/// 15th for staff on duty, as the callback that raised it did, rather than wait nine days
+/// (audit 97: it was dropped, `expired` on the 23rd, and the request never resolved).
+#[test]
+fn a_request_raised_on_the_first_day_of_the_spring_festival_is_kept_for_staff_on_duty() {
+    let p = assert_days(
+        r#"{"id": "r-6", "event": "repair", "at": "2026-02-14T10:00:00",
+            "patient": {"id": "c-00003", "tags": ["key_customer"]},
+            "facts": [{"kind": "request_raised", "at": "2026-02-15T11:00:00"}]}"#,
+        "request-resolution",
+        &["2026-02-15 2026-02-15..2026-02-16 -"],
+    );
+    let t = p.tasks.iter().find(|t| t.step() == "request-resolution");
+    assert!(t.is_some_and(|t| t.closed.is_some()), "{t:?}");
+    assert!(p.dropped.iter().all(|d| d.step() != "request-resolution"));
+    // A weekend is no long closure: a request raised at 19:00 on Fri 6 Mar goes to Mon 9
+    // Mar, three days on, the first open day.
+    let p = plan(
+        r#"{"id": "r-7", "event": "repair", "at": "2026-03-05T10:00:00",
+            "patient": {"id": "k-7"},
+            "facts": [{"kind": "request_raised", "at": "2026-03-06T19:00:00"}]}"#,
+    );
+    let t = p.tasks.iter().find(|t| t.step() == "request-resolution");
+    assert_eq!(
+        t.map(|t| (t.due.to_string(), t.closed.is_some())),
+        Some(("2026-03-09".to_string(), false))
+    );
+}
+
 /// docs/domain.md §4, the 611 plan's "call around D+45" (± 3 days). A lead not booked on
 /// Wed 19 Aug 2026: D+45 is Sat 3 Oct (19 Aug + 12 = 31 Aug, + 30 = 30 Sep, + 3), in the
 /// National Day holiday; the window runs from Wed 30 Sep to Tue 6 Oct. Ahead inside it,
