@@ -216,10 +216,12 @@ fn parse_args() -> Result<Option<Args>, String> {
     }
     // The CSV is the tasks, one row each: the printed calendar's lines are not in it.
     if out.csv && (out.explain || out.script) {
-        let flag = if out.explain { "--explain" } else { "--script" };
-        return Err(format!(
-            "--csv with {flag}: expected one of them (the CSV has a column for each task's script; --explain prints the calendar)"
-        ));
+        let (flag, why) = if out.explain {
+            ("--explain", "--explain prints the calendar")
+        } else {
+            ("--script", "the CSV has a column for each task's script")
+        };
+        return Err(format!("--csv with {flag}: expected one of them ({why})"));
     }
     Ok(Some(out))
 }

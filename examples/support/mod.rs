@@ -234,7 +234,10 @@ pub fn load_calendar(args: &[String]) -> Result<Calendar, String> {
 /// The value after a flag, or an error naming the flag.
 #[allow(dead_code)]
 pub fn value(args: &mut impl Iterator<Item = String>, flag: &str) -> Result<String, String> {
-    args.next().ok_or_else(|| format!("{flag} needs a value"))
+    // An empty value (`--ics ''`) is none: it gave "error: : No such file" (audit 94).
+    (args.next())
+        .filter(|v| !v.is_empty())
+        .ok_or_else(|| format!("{flag} needs a value"))
 }
 
 /// Refuses a flag of one value given again: the second silently replaced the first (a
