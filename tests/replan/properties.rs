@@ -188,4 +188,48 @@ proptest! {
         let dropped_of_me: Vec<_> = among.dropped.iter().filter(|d| d.id().contains("/p-me-")).cloned().collect();
         prop_assert_eq!(alone.dropped, dropped_of_me);
     }
+
+    /// A plan made again after tries, calls done and agreed times (some the evening
+    /// before a call's day, bringing its next attempt to the call's own slot) is what
+    /// `apply` rebuilds from the diff, both ways, and its tasks are in the documented
+    /// order: (due, window start, program, step, occurrence), an occurrence's own task
+    /// before those derived from it (audit 95: `apply` put an attempt before its call).
+    #[test]
+    fn prop_apply_rebuilds_a_plan_made_again_after_a_history(
+        ep in arb_episode(),
+        rows in prop::collection::vec((0usize..64, 0usize..4, -30i64..60), 1..6),
+    ) {
+        let before = plan(&ep);
+        let calls: Vec<&followup::plan::Task> =
+            before.tasks.iter().filter(|t| t.channel() == Channel::Phone).collect();
+        prop_assume!(!calls.is_empty());
+        let rows: Vec<String> = (rows.iter())
+            .map(|&(k, kind, hours)| {
+                let t = calls[k % calls.len()];
+                let at = t.due.and_time(t.window.start) + chrono::Duration::hours(hours);
+                let outcome = ["no_answer", "busy", "done", "rescheduled"][kind];
+                let to = (at + chrono::Duration::days(2)).date().and_hms_opt(10, 0, 0).unwrap();
+                let to = if kind == 3 { format!(r#", "to": "{}""#, to.format("%Y-%m-%dT%H:%M")) } else { String::new() };
+                format!(
+                    r#"{{"task": "{}", "outcome": "{outcome}", "at": "{}"{to}}}"#,
+                    t.id(),
+                    at.format("%Y-%m-%dT%H:%M")
+                )
+            })
+            .collect();
+        let json = format!(r#"{{"outcomes": [{}]}}"#, rows.join(", "));
+        let history = followup::history::History::from_json("h", &json);
+        prop_assume!(history.is_ok());
+        let after = rules().plan_with(&ep, &history.unwrap(), &Calendar::default());
+        prop_assume!(after.is_ok());
+        let after = after.unwrap();
+        prop_assert_eq!(apply(&before, &diff(&before, &after)), after.tasks.clone());
+        prop_assert_eq!(apply(&after, &diff(&after, &before)), before.tasks.clone());
+        let key = |t: &followup::plan::Task| {
+            (t.due, t.window.start, t.program().to_string(), t.step().to_string(), t.occurrence, t.derived)
+        };
+        for w in after.tasks.windows(2) {
+            prop_assert!(key(&w[0]) <= key(&w[1]), "{} before {}", w[0].id(), w[1].id());
+        }
+    }
 }
