@@ -25,7 +25,10 @@ use followup::{
     episode::Episode,
     history::{History, OutcomeKind},
     plan::{Derived, Plan, Task},
-    replan::{compliance, diff, on_duty, worklists_by_owner, CompliancePeriod, WorkState},
+    replan::{
+        compliance, diff, merge_plans, on_duty, worklists_by_owner, CompliancePeriod,
+        ContactPolicy, WorkState,
+    },
     rules::{Lang, RuleSet},
 };
 use render::{pad, weekday};
@@ -138,9 +141,23 @@ impl Replay<'_> {
         h.outcomes.retain(|o| o.at.date() < day);
         let mut ep = self.ep.clone();
         ep.reassignments.retain(|r| r.at.date() < day);
-        self.rules
+        let mut plan = (self.rules)
             .plan_with(&ep, &h, self.cal)
-            .map_err(|e| e.to_string())
+            .map_err(|e| e.to_string())?;
+        // The patient's contact policy, as `callback_calendar` applies it: a message the
+        // cap drops is not on anyone's worklist, nor judged (audit 100: it was listed,
+        // then counted as expired against its owner).
+        let merged = merge_plans(
+            std::slice::from_ref(&plan),
+            &ContactPolicy::default(),
+            self.cal,
+        );
+        if !merged.dropped.is_empty() {
+            let capped: BTreeSet<String> = merged.dropped.iter().map(|d| d.id()).collect();
+            plan.tasks.retain(|t| !capped.contains(&t.id()));
+            plan.dropped.extend(merged.dropped);
+        }
+        Ok(plan)
     }
 
     /// `u-3 小李`: the id and the name the episode gives.

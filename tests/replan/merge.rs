@@ -597,3 +597,33 @@ fn two_patients_with_one_episode_id_keep_their_own_contacts() {
         assert_eq!(waiting(&both), waiting(&alone), "{p}");
     }
 }
+
+/// A first-visit lead (online, not booked) gets a thank-you message on its day, a
+/// first-visit message the next day and the 611 messages on the 1st and 15th: with at
+/// most two messages in seven days, the 611 message is lost when the lead is seen two to
+/// six days before it (the 9th to the 13th; the 26th to the 30th of March), and kept
+/// when seen a week or more before it, or the day before, when the first-visit message
+/// shares its day (audit 100: the README named the 14th and the month's last day).
+#[test]
+fn the_611_message_is_lost_to_the_cap_for_leads_seen_two_to_six_days_before_it() {
+    let policy = ContactPolicy::default();
+    for day in [7, 8, 9, 11, 13, 14, 25, 26, 30, 31] {
+        let ep = Episode::from_json(
+            "ep",
+            &format!(
+                r#"{{"id": "ep-1", "event": "consultation", "at": "2026-03-{day:02}T11:00",
+                "attributes": {{"source": "online", "outcome": "not_booked", "visit": "first"}},
+                "patient": {{"id": "p-1"}}}}"#
+            ),
+        )
+        .unwrap();
+        let merged = merge_plans(&[plan(&ep)], &policy, &Calendar::default());
+        let next = if day < 15 { "2026-03-15" } else { "2026-04-01" };
+        let lost = (merged.dropped.iter()).any(|d| {
+            d.id().starts_with("plan-611/message/")
+                && d.nominal.map(|n| n.to_string()).as_deref() == Some(next)
+        });
+        let expected = matches!(day, 9..=13 | 26..=30);
+        assert_eq!(lost, expected, "lead seen on 2026-03-{day:02}");
+    }
+}
