@@ -785,3 +785,31 @@ fn a_step_testing_a_required_attribute_in_unless_is_listed_when_it_is_missing() 
         (vec!["2026-03-03 call".to_string()], vec![])
     );
 }
+
+/// An inpatient operated on Thu 30 Apr 2026 at 15:00 and discharged on Sat 2 May, in the
+/// Labour Day break (1-5 May): the farewell is on the discharge day, kept there for the
+/// staff on the ward (`closed_day: keep`), and worth doing that day only — once the
+/// patient has left it cannot be done (audit 101: it was missed work until 9 May).
+#[test]
+fn a_discharge_farewell_expires_on_the_discharge_day() {
+    let p = builtin()
+        .plan(
+            &episode(
+                r#"{"id": "ep-1", "event": "procedure", "at": "2026-04-30T15:00:00",
+                "attributes": {"category": "plastic", "setting": "inpatient"},
+                "patient": {"id": "p-1"}, "milestones": {"discharge": "2026-05-02"}}"#,
+            ),
+            &official_2026(),
+        )
+        .unwrap();
+    let t = (p.tasks.iter())
+        .find(|t| t.step() == "discharge-farewell")
+        .unwrap();
+    let day = "2026-05-02".parse().unwrap();
+    assert_eq!((t.due, t.latest, t.expires), (day, day, Some(day)));
+    assert!(t.closed.is_some());
+    assert_eq!(
+        followup::plan::Status::of(t, "2026-05-03".parse().unwrap()),
+        followup::plan::Status::Expired
+    );
+}

@@ -102,8 +102,9 @@ pub fn worklist<'a>(
 /// The items of a worklist for `day` that staff on duty can do on a day the calendar
 /// closes: the day's own tasks (on a closed day, those kept there, [`Task::closed`]: a
 /// complaint's call, a promise within three days, an agreed time; an SMS on a day the
-/// message system works), and the overdue ones whose channel works that day
-/// (a call on a day the call desk is on duty); the others — a reception at a closed
+/// message system works), the overdue ones kept on a closed day (still the duty's work:
+/// a complaint's call not made on the first day of a closure), and the overdue ones whose
+/// channel works that day (a call on a day the call desk is on duty); the others — a reception at a closed
 /// clinic, yesterday's call on a day no one calls — wait for the next day their channel
 /// works, where they are still listed. Expired items (to close, not to do) stay for the
 /// days the clinic itself is open. On a day every channel works, `items` unchanged.
@@ -138,7 +139,14 @@ pub fn on_duty(
     (items.into_iter())
         .filter(|i| match i.state {
             WorkState::Expired => clinic_open,
-            _ => i.task.due == day || calendar.works(i.task.channel(), day),
+            // A task kept on a closed day on purpose (a complaint's call) is the duty's
+            // work until it is done, on the closed days after it too (audit 101: it
+            // dropped out until the reopening day, where it had expired).
+            _ => {
+                i.task.due == day
+                    || i.task.closed.is_some()
+                    || calendar.works(i.task.channel(), day)
+            }
         })
         .collect()
 }

@@ -50,14 +50,21 @@ fn the_worklist_lists_overdue_tasks_first_oldest_first_then_the_days_tasks() {
         ]
     );
     // Every role: the onsite consultant's dressing-change reception of 4 March too,
-    // overdue by a day.
+    // expired: a reception is worth doing on its visit's day only (audit 101: it was
+    // overdue work for a week after the patient had left).
     let all = worklist(tasks(), day, None, &done);
     assert_eq!(all.len(), 5);
+    let reception = (all.iter())
+        .find(|i| i.task.id() == "plastic-aftercare/dressing-change-reception/ep-a/0")
+        .unwrap();
     assert_eq!(
-        all[1].task.id(),
-        "plastic-aftercare/dressing-change-reception/ep-a/0"
+        (
+            reception.state,
+            reception.days_overdue,
+            reception.task.expires
+        ),
+        (WorkState::Expired, 1, Some(date("2026-03-04")))
     );
-    assert_eq!((all[1].state, all[1].days_overdue), (WorkState::Overdue, 1));
     // A week after it expired the reminder is still listed; the day after, no more.
     let listed = |d: &str| {
         worklist(tasks(), date(d), Some(Role::CustomerService), &done)
@@ -299,6 +306,21 @@ fn on_a_closed_day_the_duty_list_holds_what_was_kept_there() {
     let (all, duty) = lists("2026-10-02");
     assert!(all.contains(&"plastic-aftercare/day-1-call/ep-p/0".to_string()));
     assert_eq!(duty, ["complaint/first-call/ep-c/0"]);
+    // Not done on the 2nd, the complaint's call is still the duty's work on the closed
+    // days after it, overdue, as it was kept on a closed day on purpose (audit 101: it
+    // dropped out until the reopening day, where it had expired); the plastic calls wait.
+    let (_, duty) = lists("2026-10-03");
+    assert_eq!(duty, ["complaint/first-call/ep-c/0"]);
+    // On the 7th too, beside that day's message: the reminder of the suture removal,
+    // D+7 (Mon 5 Oct) moved by the closure to Thu 8 Oct, sent the day before.
+    let (_, duty) = lists("2026-10-07");
+    assert_eq!(
+        duty,
+        [
+            "complaint/first-call/ep-c/0",
+            "plastic-aftercare/suture-removal-reminder/ep-p/0"
+        ]
+    );
     let (all, duty) = lists("2026-10-08");
     assert!(all.contains(&"plastic-aftercare/day-1-call/ep-p/0".to_string()));
     assert_eq!(duty, all);
