@@ -45,7 +45,9 @@ fn parse_args() -> Result<Option<Args>, String> {
         match arg.as_str() {
             "--builtin" => builtin = true,
             "-h" | "--help" => return Ok(None),
-            a if a.starts_with('-') => return Err(format!("unknown option {a:?}\n{USAGE}")),
+            a if a.starts_with('-') => return Err(format!("unknown option {a:?}; try --help")),
+            // An empty path is none (audit 98: it said "error: : no case file").
+            "" => return Err("a path is empty: expected a file or folder name; try --help".into()),
             _ => paths.push(PathBuf::from(arg)),
         }
     }
@@ -57,7 +59,7 @@ fn parse_args() -> Result<Option<Args>, String> {
         (true, [cases]) => (None, vec![cases.clone()]),
         (_, [rules, cases]) => (Some(rules.clone()), vec![cases.clone()]),
         (false, [rules]) => (Some(rules.clone()), beside(rules)?),
-        _ => return Err(format!("expected a rules path and a cases path\n{USAGE}")),
+        _ => return Err("expected a rules path and a cases path; try --help".into()),
     };
     Ok(Some(Args {
         builtin,
@@ -163,7 +165,7 @@ fn run(args: &Args) -> Result<i32, String> {
                 passed += report.passed_count();
             }
             Err(e) => {
-                eprintln!("error: {e}");
+                eprintln!("error: {}", support::one_line(&e));
                 unreadable += 1;
             }
         }

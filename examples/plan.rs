@@ -223,7 +223,7 @@ fn single(s: &Setup, file: Option<&PathBuf>) -> Result<String, String> {
     let source = file.map_or("stdin".to_string(), |p| p.display().to_string());
     let plan = plan(s, &episode).map_err(|e| format!("{source}: {e}"))?;
     if let Some(why) = &plan.no_program {
-        eprintln!("note: {why}");
+        eprintln!("note: {}", support::one_line(why));
     }
     let json = if s.json == JsonOptions::default() {
         serde_json::to_string_pretty(&plan)
@@ -417,7 +417,11 @@ fn batch(s: &Setup, input: &mut impl BufRead, source: &str) -> Result<i32, Strin
             match answer(s, &name, bytes, fits, cap) {
                 Ok(plan) => {
                     if let Some(why) = &plan.no_program {
-                        eprintln!("note: {name}: {why}");
+                        eprintln!(
+                            "note: {}: {}",
+                            support::one_line(&name),
+                            support::one_line(why)
+                        );
                     }
                     let json = plan.to_json_with(s.json).map_err(|e| e.to_string())?;
                     out.write_all(json.as_bytes()).map_err(write_err)?;
@@ -425,7 +429,7 @@ fn batch(s: &Setup, input: &mut impl BufRead, source: &str) -> Result<i32, Strin
                 }
                 Err(e) => {
                     failed += 1;
-                    eprintln!("error: {}", e.text);
+                    eprintln!("error: {}", support::one_line(&e.text));
                     writeln!(out, "{}", e.json(n)?).map_err(write_err)?;
                 }
             }

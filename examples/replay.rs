@@ -138,6 +138,12 @@ impl Replay<'_> {
     /// reassignments made before it (and every follow-up).
     fn plan_before(&self, day: NaiveDate) -> Result<Plan, String> {
         let mut h = self.history.clone();
+        // A follow-up whose outcomes name another episode is that episode's (audit 98:
+        // it was planned here too, open, beside its `done`).
+        let named =
+            |f: &followup::history::FollowUp| support::follow_up_episode(Some(self.history), f);
+        h.follow_ups
+            .retain(|f| named(f).is_none_or(|e| *e == *self.ep.id));
         h.outcomes.retain(|o| o.at.date() < day);
         let mut ep = self.ep.clone();
         ep.reassignments.retain(|r| r.at.date() < day);

@@ -265,7 +265,7 @@ pub(crate) fn breaks_the_line(c: char) -> bool {
 /// words) never clears a terminal or forges a line of a log (audit 96: a key holding
 /// `\u{1b}[2J\n` did both). [`Error::pointer`] and the `message` accessors give the text
 /// as it is.
-fn write_one_line(f: &mut fmt::Formatter<'_>, s: &str) -> fmt::Result {
+pub(crate) fn write_one_line(f: &mut fmt::Formatter<'_>, s: &str) -> fmt::Result {
     if !s.chars().any(breaks_the_line) {
         return f.write_str(s);
     }

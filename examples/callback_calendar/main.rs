@@ -308,21 +308,14 @@ fn run() -> Result<String, String> {
         None => None,
     };
     // A follow-up added by hand is the patient's, planned once: with the episode an
-    // outcome recorded on it names (`follow-up/ID/EPISODE/0`), else the first.
+    // outcome recorded on it names (`follow-up/ID/EPISODE/0`), else the first. One
+    // that names an episode not given is that episode's: planned by none here, its
+    // record listed as for an episode not planned here (audit 98: it was planned again,
+    // open, beside its `done`).
     let home = |f: &followup::history::FollowUp| -> String {
-        let prefix = format!("follow-up/{}/", f.id);
-        let named = (history.iter().flat_map(|h| &h.outcomes))
-            .find_map(|o| o.task.strip_prefix(&prefix)?.split('/').next());
-        let given = named.filter(|e| episodes.iter().any(|ep| &*ep.id == *e));
-        given.map_or_else(
-            || {
-                episodes
-                    .first()
-                    .map(|e| e.id.to_string())
-                    .unwrap_or_default()
-            },
-            str::to_string,
-        )
+        support::follow_up_episode(history.as_ref(), f)
+            .or_else(|| episodes.first().map(|e| e.id.to_string()))
+            .unwrap_or_default()
     };
     let mut plans = Vec::with_capacity(episodes.len() + 1);
     for ep in &episodes {

@@ -332,8 +332,38 @@ pub fn stdout_failed(e: std::io::Error) -> ! {
 /// Prints `error: message` on stderr and exits 2 (bad input or usage).
 #[allow(dead_code)]
 pub fn fail(message: &str) -> ! {
-    eprintln!("error: {message}");
+    eprintln!("error: {}", one_line(message));
     exit(EXIT_BAD_INPUT)
+}
+
+/// `text` with what would break a line of a terminal or a log written as `\u{…}`:
+/// control characters, the line and paragraph separators, bidirectional controls — as
+/// the library's errors write what they quote. For the messages the examples write
+/// themselves, which name files (audit 98: a file name holding `\n` and an escape forged
+/// a line and cleared the terminal).
+#[allow(dead_code)]
+pub fn one_line(text: &str) -> std::borrow::Cow<'_, str> {
+    let breaks = |c: char| {
+        c.is_control()
+            || matches!(
+                c,
+                '\u{2028}' | '\u{2029}' | '\u{200e}' | '\u{200f}' | '\u{61c}'
+            )
+            || ('\u{202a}'..='\u{202e}').contains(&c)
+            || ('\u{2066}'..='\u{2069}').contains(&c)
+    };
+    if !text.contains(breaks) {
+        return text.into();
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if breaks(c) {
+            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    out.into()
 }
 
 /// Flushes stdout (a closed pipe is not an error worth reporting) and exits with `code`.
@@ -374,4 +404,17 @@ pub fn not_shown_label(lang: followup::rules::Lang) -> &'static str {
         followup::rules::Lang::Zh => "不属于所列就诊",
         followup::rules::Lang::En => "for an episode not planned here",
     }
+}
+
+/// The episode the history's outcomes on the follow-up `f` name (`follow-up/ID/EPISODE/0`),
+/// if one does: the follow-up is that episode's, planned with it alone.
+#[allow(dead_code)]
+pub fn follow_up_episode(
+    history: Option<&followup::history::History>,
+    f: &followup::history::FollowUp,
+) -> Option<String> {
+    let prefix = format!("follow-up/{}/", f.id);
+    (history.iter().flat_map(|h| &h.outcomes))
+        .find_map(|o| o.task.strip_prefix(&prefix)?.split('/').next())
+        .map(str::to_string)
 }

@@ -327,7 +327,10 @@ impl fmt::Display for CaseResult {
 impl fmt::Display for CaseReport {
     /// The file's name, each case, and the count; every line ends with a newline.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "{}", self.source)?;
+        // The name the host gave, one printable line (audit 98: a file name holding a
+        // line break forged a line of the report).
+        crate::error::write_one_line(f, &self.source)?;
+        writeln!(f)?;
         for r in &self.results {
             writeln!(f, "{r}")?;
         }

@@ -52,6 +52,21 @@ fn a_failing_case_file_prints_its_exact_diff() {
     );
 }
 
+/// A report's heading is the name the host gave, on one printable line (audit 98: a file
+/// name holding a line break and an escape forged a line and cleared the terminal).
+#[test]
+fn a_reports_heading_writes_the_files_name_on_one_line() {
+    let rules = dental();
+    let text = read("examples/rule-authoring/dental.cases.json");
+    let cases = rules.read_cases("bad\nname\u{1b}[2J.json", &text).unwrap();
+    let report = rules.run_cases(&cases).to_string();
+    assert_eq!(report.lines().next(), Some("bad\\u{a}name\\u{1b}[2J.json"));
+    assert!(report
+        .lines()
+        .nth(1)
+        .is_some_and(|l| l.starts_with("  PASS /cases/0")));
+}
+
 #[test]
 fn the_readme_shows_the_reports_check_rules_prints() {
     let readme = read("README.md");
