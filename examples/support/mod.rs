@@ -380,14 +380,16 @@ pub const EXIT_CODES: &str = "exit codes: 0 success; 1 ran, but the answer is no
 /// The history's records on an episode none of `shown` is (another patient's row, an
 /// episode not passed, greetings not asked for), each with its index in `outcomes`: no
 /// plan made here reads them, so no plan's `ignored` lists them (audit 90: they vanished
-/// without a trace).
+/// without a trace). Refusals aside: every plan reads them, as the patient's.
 #[allow(dead_code)]
 pub fn of_episodes_not_shown<'h>(
     history: &'h followup::history::History,
     shown: &[&str],
 ) -> Vec<(usize, &'h followup::history::Outcome)> {
-    // A task id is `program/step/episode/occurrence…`; the readers check its shape.
+    // A task id is `program/step/episode/occurrence…`; the readers check its shape. A
+    // refusal is the patient's whatever task it names: it changed something (audit 99).
     (history.outcomes.iter().enumerate())
+        .filter(|(_, o)| o.outcome != followup::history::OutcomeKind::Declined)
         .filter(|(_, o)| {
             o.task
                 .split('/')

@@ -401,7 +401,15 @@ impl Planner<'_> {
     /// is judged as any contact: a patient who opted out of calls, or refused them (the
     /// program's refusal rule), before its moment is not called (audit 43); the parent
     /// step's stop facts are about its own subject, not about the recovery.
-    pub(super) fn abnormal(&mut self, step: &Step, base: usize, at: NaiveDateTime) -> Result<()> {
+    /// `made`: whether the history records the contact and the visit made (they are
+    /// kept then, whatever the patient's refusals and opt-outs say).
+    pub(super) fn abnormal(
+        &mut self,
+        step: &Step,
+        base: usize,
+        at: NaiveDateTime,
+        made: (bool, bool),
+    ) -> Result<()> {
         let (contact, visit) = (step.derived.abnormal)
             .get_or_init(|| {
                 let program = self.rules.programs.get(self.program_index);
@@ -415,7 +423,7 @@ impl Planner<'_> {
         let placed = self.contact_allowed(
             step,
             base,
-            Derived::AbnormalContact,
+            (Derived::AbnormalContact, made.0),
             Channel::Phone,
             placed,
             at,
@@ -439,7 +447,7 @@ impl Planner<'_> {
         let placed = self.contact_allowed(
             step,
             base,
-            Derived::DoctorVisit,
+            (Derived::DoctorVisit, made.1),
             Channel::InPerson,
             placed,
             at,
@@ -464,17 +472,21 @@ impl Planner<'_> {
 
     /// `placed`, a derived contact's moment, unless the patient opted out of its channel
     /// or refused it (the program's refusal rule) before then: then it is dropped, with
-    /// the reason, and `None`.
+    /// the reason, and `None` — but for a contact the history records made (`made`): it
+    /// happened.
     fn contact_allowed(
         &mut self,
         step: &Step,
         base: usize,
-        derived: Derived,
+        (derived, made): (Derived, bool),
         channel: Channel,
         placed: Option<(NaiveDate, TimeWindow, Option<ShiftReason>)>,
         at: NaiveDateTime,
     ) -> Option<(NaiveDate, TimeWindow, Option<ShiftReason>)> {
         let p = placed?;
+        if made {
+            return Some(p);
+        }
         let program = self.rules.programs.get(self.program_index)?;
         let start = p.0.and_time(p.1.start);
         match super::lifecycle::judge_contact(&self.facts, &program.declined, &[], channel, start) {

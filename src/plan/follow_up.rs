@@ -55,13 +55,25 @@ impl Planner<'_> {
                 drop(self, DropReason::RestHours, None);
                 continue;
             };
-            if let Some((reason, detail)) = lifecycle::judge_contact(
-                &self.facts,
-                &declined,
-                &[],
-                f.channel,
-                f.due.and_time(window.start),
-            ) {
+            // One the history records made (done, an agreed time…) happened, whatever
+            // the patient's refusals and opt-outs say, as a rule's call (audit 99: its
+            // `done` after a refusal was thrown away).
+            let made = (self.ledger.as_ref()).is_some_and(|l| {
+                l.list(FOLLOW_UP, &f.id, 0).iter().any(|e| {
+                    e.derived.is_none()
+                        && super::record::reaches_patient(e.outcome.outcome)
+                        && e.outcome.outcome != crate::history::OutcomeKind::Picked
+                })
+            });
+            if !made
+                && let Some((reason, detail)) = lifecycle::judge_contact(
+                    &self.facts,
+                    &declined,
+                    &[],
+                    f.channel,
+                    f.due.and_time(window.start),
+                )
+            {
                 drop(self, reason, detail);
                 continue;
             }

@@ -362,7 +362,7 @@ impl<'h> Ledger<'h> {
     }
 
     /// The outcomes of occurrence `n` of `step`, in time order (empty when none).
-    fn list(&self, program: &str, step: &str, n: u32) -> Vec<Entry<'h>> {
+    pub(super) fn list(&self, program: &str, step: &str, n: u32) -> Vec<Entry<'h>> {
         let hash = step_hash(program, step);
         if self.steps & 1 << (hash >> 58) == 0 {
             return Vec::new();

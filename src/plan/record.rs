@@ -120,14 +120,19 @@ pub(super) fn reached(step: &Step, entries: &[Entry<'_>]) -> bool {
             Some(Derived::Attempt(_)) => real,
             Some(_) => false,
         };
-        call && !matches!(
-            e.outcome.outcome,
-            OutcomeKind::Note
-                | OutcomeKind::NoAnswer
-                | OutcomeKind::Busy
-                | OutcomeKind::Unreachable
-        ) && (step.info.picked_by.is_some() || e.outcome.outcome != OutcomeKind::Picked)
+        call && reaches_patient(e.outcome.outcome)
+            && (step.info.picked_by.is_some() || e.outcome.outcome != OutcomeKind::Picked)
     })
+}
+
+/// True for an outcome that reached the patient or was agreed with them (done, a
+/// refusal, an abnormal recovery, an agreed time, a picked day): not a note, nor an
+/// unanswered try.
+pub(super) fn reaches_patient(kind: OutcomeKind) -> bool {
+    !matches!(
+        kind,
+        OutcomeKind::Note | OutcomeKind::NoAnswer | OutcomeKind::Busy | OutcomeKind::Unreachable
+    )
 }
 
 /// True when an outcome that reached the patient (done, a refusal, an abnormal recovery)
@@ -249,7 +254,19 @@ impl Planner<'_> {
                     on_tail.push(e);
                     closed_at = Some(o.at);
                     if o.outcome == OutcomeKind::AbnormalRecovery {
-                        self.abnormal(step, base, o.at)?;
+                        // What the history records done on the contacts it makes keeps
+                        // them, a refusal or an opt-out before them notwithstanding (audit
+                        // 99: a consultant's call made was lost, its `done` "no such task").
+                        let made = |d: Derived| {
+                            entries.iter().any(|x| {
+                                x.derived == Some(d)
+                                    && x.outcome.at >= o.at
+                                    && reaches_patient(x.outcome.outcome)
+                                    && x.outcome.outcome != OutcomeKind::Picked
+                            })
+                        };
+                        let made = (made(Derived::AbnormalContact), made(Derived::DoctorVisit));
+                        self.abnormal(step, base, o.at, made)?;
                         caused_at = Some(o.at);
                     }
                 }

@@ -160,3 +160,47 @@ fn the_consultants_call_agreed_past_a_refusal_is_dropped() {
         [format!("{call} rescheduled 2026-03-05 12:00:00 dropped #1")]
     );
 }
+
+/// What the history records made is kept whatever the patient refused before it, as a
+/// rule's call is (docs/closed-loop.md: "An outcome that reached the patient is a
+/// contact whatever becomes of its task"): the plastic outpatient of Mon 2 Mar 2026,
+/// the patient refusing on Tue 3 Mar at 10:00. A follow-up staff added for Tue 24 Mar,
+/// done at 11:00 that day, and the consultant's call after an abnormal recovery reported
+/// on the day-6 call (Sun 8 Mar, 10:10), done at 10:40, stay in the plan, closed by their
+/// `done` (audit 99: both were dropped `declined`, and the call's `done` listed as on
+/// no task). Not recorded, the same calls are dropped.
+#[test]
+fn a_follow_up_and_an_abnormal_recoverys_call_made_after_a_refusal_stay_done() {
+    let ep = r#"{"id": "ep-1", "event": "procedure", "at": "2026-03-02T10:00",
+        "attributes": {"category": "plastic", "setting": "outpatient"}, "patient": {"id": "p-1"},
+        "facts": [{"kind": "declined", "at": "2026-03-03T10:00"}]}"#;
+    let follow_up = r#""follow_ups": [{"id": "photo-review", "due": "2026-03-24", "channel": "phone",
+        "role": "onsite_consultant", "title": {"zh": "看照片", "en": "Photos"}}]"#;
+    let abnormal = r#"{"task": "plastic-aftercare/day-6-call/ep-1/0", "outcome": "abnormal_recovery", "at": "2026-03-08T10:10"}"#;
+    let made = r#"{"task": "follow-up/photo-review/ep-1/0", "outcome": "done", "at": "2026-03-24T11:00"},
+        {"task": "plastic-aftercare/day-6-call/ep-1/0/abnormal-contact", "outcome": "done", "at": "2026-03-08T10:40"}"#;
+    let p = planned(
+        ep,
+        &format!(r#"{{"outcomes": [{abnormal}, {made}], {follow_up}}}"#),
+    );
+    for id in [
+        "follow-up/photo-review/ep-1/0",
+        "plastic-aftercare/day-6-call/ep-1/0/abnormal-contact",
+    ] {
+        let t = task(&p, id);
+        assert!(t.is_closed() && t.is_done(), "{id}");
+    }
+    assert!(p.ignored.is_empty(), "{:?}", p.ignored);
+    let p = planned(ep, &format!(r#"{{"outcomes": [{abnormal}], {follow_up}}}"#));
+    let reasons: Vec<String> = (p.dropped.iter())
+        .filter(|d| d.id().contains("photo-review") || d.id().ends_with("/abnormal-contact"))
+        .map(|d| format!("{} {}", d.id(), crate::support::ser(&d.reason)))
+        .collect();
+    assert_eq!(
+        reasons,
+        [
+            "follow-up/photo-review/ep-1/0 declined",
+            "plastic-aftercare/day-6-call/ep-1/0/abnormal-contact declined"
+        ]
+    );
+}
