@@ -163,6 +163,18 @@ impl Replay<'_> {
             plan.tasks.retain(|t| !capped.contains(&t.id()));
             plan.dropped.extend(merged.dropped);
         }
+        // A task the cap moved is due on its contact's day (audit 102: an inpatient's D+8
+        // message moved to D+9 was on the worklist on D+8, then overdue).
+        let moved: Vec<(String, NaiveDate)> = (merged.contacts.iter())
+            .flat_map(|c| c.reasons.iter().map(move |r| (c.date, r)))
+            .filter(|(_, r)| r.moved.is_some())
+            .map(|(day, r)| (r.task.id(), day))
+            .collect();
+        for (id, day) in moved {
+            if let Some(t) = plan.tasks.iter_mut().find(|t| t.id() == id) {
+                t.due = day;
+            }
+        }
         Ok(plan)
     }
 

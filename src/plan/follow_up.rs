@@ -55,15 +55,13 @@ impl Planner<'_> {
                 drop(self, DropReason::RestHours, None);
                 continue;
             };
-            // One the history records made (done, an agreed time…) happened, whatever
-            // the patient's refusals and opt-outs say, as a rule's call (audit 99: its
-            // `done` after a refusal was thrown away).
+            // One the history records made (done, a refusal, an abnormal recovery)
+            // happened, whatever the patient's refusals and opt-outs say, as a rule's
+            // call (audit 99: its `done` after a refusal was thrown away). An agreed time
+            // is no call made: judged as any (audit 102).
             let made = (self.ledger.as_ref()).is_some_and(|l| {
-                l.list(FOLLOW_UP, &f.id, 0).iter().any(|e| {
-                    e.derived.is_none()
-                        && super::record::reaches_patient(e.outcome.outcome)
-                        && e.outcome.outcome != crate::history::OutcomeKind::Picked
-                })
+                (l.list(FOLLOW_UP, &f.id, 0).iter())
+                    .any(|e| e.derived.is_none() && e.outcome.outcome.is_done())
             });
             if !made
                 && let Some((reason, detail)) = lifecycle::judge_contact(
@@ -109,6 +107,23 @@ impl Planner<'_> {
                     self.ignore(e, IgnoredReason::NoSuchTask);
                 } else {
                     self.apply_simple(i, e);
+                }
+            }
+            // Moved to an agreed time and not made: judged again on its new day, as a
+            // rule's call (audit 104: a refusal between the agreement and the agreed day
+            // left it open).
+            let moved = (self.plan.tasks.get(i))
+                .filter(|t| !t.is_closed() && (t.due, t.window.start) != (f.due, window.start))
+                .map(|t| t.due.and_time(t.window.start));
+            if let Some(at) = moved
+                && i + 1 == self.plan.tasks.len()
+                && let Some((reason, detail)) =
+                    lifecycle::judge_contact(&self.facts, &declined, &[], f.channel, at)
+            {
+                self.plan.tasks.pop();
+                drop(self, reason, detail);
+                for e in entries.iter().filter(|e| e.derived.is_none()) {
+                    self.ignore(e, IgnoredReason::Dropped);
                 }
             }
             if let Some(l) = self.ledger.as_mut() {

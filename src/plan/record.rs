@@ -257,12 +257,12 @@ impl Planner<'_> {
                         // What the history records done on the contacts it makes keeps
                         // them, a refusal or an opt-out before them notwithstanding (audit
                         // 99: a consultant's call made was lost, its `done` "no such task").
+                        // An agreed time is no call made (audit 102).
                         let made = |d: Derived| {
                             entries.iter().any(|x| {
                                 x.derived == Some(d)
                                     && x.outcome.at >= o.at
-                                    && reaches_patient(x.outcome.outcome)
-                                    && x.outcome.outcome != OutcomeKind::Picked
+                                    && x.outcome.outcome.is_done()
                             })
                         };
                         let made = (made(Derived::AbnormalContact), made(Derived::DoctorVisit));

@@ -203,4 +203,33 @@ fn a_follow_up_and_an_abnormal_recoverys_call_made_after_a_refusal_stay_done() {
             "plastic-aftercare/day-6-call/ep-1/0/abnormal-contact declined"
         ]
     );
+    // An agreed time is no call made: after the refusal, it keeps neither (audit 102),
+    // as it keeps no rule's call.
+    let agreed = r#"{"task": "follow-up/photo-review/ep-1/0", "outcome": "rescheduled", "at": "2026-03-20T11:00", "to": "2026-03-25T10:00"},
+        {"task": "plastic-aftercare/day-6-call/ep-1/0/abnormal-contact", "outcome": "rescheduled", "at": "2026-03-08T10:40", "to": "2026-03-08T17:00"}"#;
+    let p = planned(
+        ep,
+        &format!(r#"{{"outcomes": [{abnormal}, {agreed}], {follow_up}}}"#),
+    );
+    let kept: Vec<String> = (p.tasks.iter())
+        .filter(|t| t.id().contains("photo-review") || t.id().ends_with("/abnormal-contact"))
+        .map(|t| t.id())
+        .collect();
+    assert!(kept.is_empty(), "{kept:?}");
+    // Agreed before a refusal, for a day after it: judged again on the agreed day, and
+    // dropped, as a rule's call (audit 104: it stayed open). Here the patient refuses on
+    // Wed 25 Mar, between the follow-up's own day (24 Mar) and the agreed one (26 Mar).
+    let ep_later = ep.replace("2026-03-03T10:00", "2026-03-25T10:00");
+    let agreed = r#"{"task": "follow-up/photo-review/ep-1/0", "outcome": "rescheduled", "at": "2026-03-20T11:00", "to": "2026-03-26T15:00"}"#;
+    let p = planned(
+        &ep_later,
+        &format!(r#"{{"outcomes": [{agreed}], {follow_up}}}"#),
+    );
+    assert!(!p.tasks.iter().any(|t| t.id().contains("photo-review")));
+    let d = (p.dropped.iter()).find(|d| d.id().contains("photo-review"));
+    assert_eq!(
+        d.map(|d| crate::support::ser(&d.reason)).as_deref(),
+        Some("declined")
+    );
+    assert_eq!(p.ignored.len(), 1, "{:?}", p.ignored);
 }

@@ -626,4 +626,15 @@ fn the_611_message_is_lost_to_the_cap_for_leads_seen_two_to_six_days_before_it()
         let expected = matches!(day, 9..=13 | 26..=30);
         assert_eq!(lost, expected, "lead seen on 2026-03-{day:02}");
     }
+    // Seen at 19:30 on the 11th, after the messages' window: the thank-you goes the next
+    // morning with the first-visit message, one contact, and the 611 message is kept.
+    let ep = Episode::from_json(
+        "ep",
+        r#"{"id": "ep-1", "event": "consultation", "at": "2026-03-11T19:30",
+        "attributes": {"source": "online", "outcome": "not_booked", "visit": "first"},
+        "patient": {"id": "p-1"}}"#,
+    )
+    .unwrap();
+    let merged = merge_plans(&[plan(&ep)], &policy, &Calendar::default());
+    assert!(merged.dropped.is_empty(), "{:?}", merged.dropped);
 }
