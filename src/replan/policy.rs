@@ -137,7 +137,7 @@ pub enum PriorityClass {
 /// | `plastic-aftercare/month-*`, `plastic-aftercare/review-thanks-sms`, `laser-aftercare/month-*` | care |
 /// | `treatment-course`, `session-aftercare` | care |
 /// | `treatment-course/session-*`, `session-aftercare/reassurance-sms`, `session-aftercare/care-call` (the D+2 message and D+3 call after a session) | aftercare |
-/// | `treatment-course/course-planning-call`, `presales`, `first-visit`, `plan-611`, `lead-ownership` | sales |
+/// | `treatment-course/course-planning-call`, `plastic-aftercare/further-needs-call`, `laser-aftercare/further-needs-call`, `laser-aftercare/month-3-further-needs` (the selling calls that wait for `recovered`), `presales`, `first-visit`, `plan-611`, `lead-ownership` | sales |
 /// | `notice` (clinic notices: expert clinic days, events, promotions) | sales: marketing, dropped rather than kept over a cap |
 /// | `repair-aftersales`, `purchase-aftersales` | care |
 /// | `new-assignment` (a new customer-service specialist introduces themselves: care, not selling, so it joins the patient's other call of the day) | care |
@@ -170,14 +170,19 @@ pub struct PriorityPolicy {
     pub roles: Vec<Role>,
 }
 
-const DEFAULT_CLASSES: [(&str, PriorityClass); 32] = [
+const DEFAULT_CLASSES: [(&str, PriorityClass); 35] = [
     ("complaint", PriorityClass::Aftercare),
     ("first-visit", PriorityClass::Sales),
     ("greetings", PriorityClass::Greeting),
     ("greetings/birthday-greeting", PriorityClass::Care),
     ("greetings/spring-festival", PriorityClass::Care),
     ("laser-aftercare", PriorityClass::Aftercare),
+    ("laser-aftercare/further-needs-call", PriorityClass::Sales),
     ("laser-aftercare/month-*", PriorityClass::Care),
+    (
+        "laser-aftercare/month-3-further-needs",
+        PriorityClass::Sales,
+    ),
     ("lead-ownership", PriorityClass::Sales),
     ("new-assignment", PriorityClass::Care),
     ("notice", PriorityClass::Sales),
@@ -187,6 +192,7 @@ const DEFAULT_CLASSES: [(&str, PriorityClass); 32] = [
         "plastic-aftercare/dressing-change-reminder",
         PriorityClass::Reminder,
     ),
+    ("plastic-aftercare/further-needs-call", PriorityClass::Sales),
     ("plastic-aftercare/month-*", PriorityClass::Care),
     ("plastic-aftercare/review-reminder", PriorityClass::Reminder),
     ("plastic-aftercare/review-thanks-sms", PriorityClass::Care),

@@ -432,6 +432,40 @@ fn built_in_steps_have_the_readme_s_priority_classes() {
     }
     // A new specialist introducing themselves sells nothing (audit 87).
     assert_eq!(p.class_of("new-assignment", "first-contact"), C::Care);
+    // The selling calls that wait for `recovered` are sales, as the course planning call
+    // is (audit 103: aftercare and care, so the selling call led the month-6 call).
+    for (program, step) in [
+        ("plastic-aftercare", "further-needs-call"),
+        ("laser-aftercare", "further-needs-call"),
+        ("laser-aftercare", "month-3-further-needs"),
+    ] {
+        assert_eq!(p.class_of(program, step), C::Sales, "{program}/{step}");
+    }
+    assert_eq!(p.class_of("laser-aftercare", "month-3-call"), C::Care);
+}
+
+/// A plastic outpatient operated on Mon 2 Mar 2026 who has recovered (1 Aug): on Wed
+/// 2 Sep (M+6) the onsite consultant's month-6 care call and the further-needs call are
+/// one call, the care call first — the selling part comes after the care (docs/domain.md
+/// §8; audit 103: the further-needs call led).
+#[test]
+fn the_month_6_care_call_comes_before_the_selling_call_it_is_merged_with() {
+    let mut ep = procedure("ep-a", "plastic", "outpatient", "2026-03-02");
+    ep.facts = episode(
+        r#"{"id": "x", "event": "x", "at": "2026-01-01", "patient": {"id": "x"},
+            "facts": [{"kind": "recovered", "at": "2026-08-01T10:00"}]}"#,
+    )
+    .facts;
+    let merged = merge_plans(
+        &[plan(&ep)],
+        &ContactPolicy::default(),
+        &Calendar::default(),
+    );
+    let call = (merged.contacts.iter())
+        .find(|c| c.date == date("2026-09-02") && c.channel == Channel::Phone)
+        .unwrap();
+    let steps: Vec<&str> = call.reasons.iter().map(|r| r.task.step()).collect();
+    assert_eq!(steps, ["month-6-call", "further-needs-call"]);
 }
 
 /// A patient operated on Mon 2 Mar 2026 and assigned to a new customer-service
