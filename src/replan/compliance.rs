@@ -2,6 +2,7 @@
 //! (docs/domain.md §8: supervisors check daily and judge staff monthly).
 
 use super::{task_order, unique};
+use crate::history::OutcomeKind;
 use crate::model::Role;
 use crate::plan::task::Task;
 use chrono::{NaiveDate, NaiveDateTime};
@@ -204,7 +205,8 @@ pub struct ComplianceReport {
 /// ([`Task::record`], plans made with [`crate::rules::RuleSet::plan_with`]) counts as completed
 /// then, by whoever recorded it (else its owner), unless an earlier completion is given;
 /// an unanswered call closed by the attempt after it (or by the message, the supervisor's
-/// task or the drop after the last attempt) is not judged, as what took over is. Completions for known tasks due outside the
+/// task or the drop after the last attempt) is not judged, as what took over is; nor is a
+/// task a refusal recorded on its id closed before its first day (no call of its was made). Completions for known tasks due outside the
 /// period are left to that period's report. A task id given twice is judged once. The
 /// tasks can come from any number of plans: `compliance(plans.iter().flat_map(|p|
 /// &p.tasks), …)`.
@@ -270,6 +272,15 @@ pub fn compliance<'a>(
         // An unanswered call that the next attempt (or what follows the last one) took
         // over is not judged: what took over is.
         if task.due < period.from || task.due > period.to || (task.is_closed() && !task.is_done()) {
+            continue;
+        }
+        // Closed by a refusal recorded before its first day (on its id, the patient
+        // refusing in another call): no call of its was made, early or not (audit 102:
+        // counted as done early by its owner). Its later tasks are dropped, as it is.
+        let refused_before = (task.record.as_ref()).is_some_and(|r| {
+            r.closed && r.outcome == OutcomeKind::Declined && r.at.date() < task.earliest
+        });
+        if refused_before {
             continue;
         }
         let given = first.get(task.id().as_str()).copied();

@@ -287,6 +287,36 @@ fn a_report_as_of_a_day_counts_the_completions_made_by_then() {
     assert_eq!(status("2026-03-31", "day-3-call"), "Late true");
 }
 
+/// The laser of Mon 2 Mar 2026, its day-1 call (Tue 3 Mar) made and the patient refusing
+/// in it at 10:00 — recorded on the day-3 call's id (Thu 5 Mar). The day-1 call is done
+/// on time; the day-3 call, closed by the refusal two days before its day, is not judged:
+/// no call of its was made (audit 102: it counted as done early by its owner).
+#[test]
+fn a_call_a_refusal_closed_before_its_day_is_not_judged() {
+    let ep = procedure("ep-b", "laser", "outpatient", "2026-03-02");
+    let history = followup::history::History::from_json(
+        "h",
+        r#"{"outcomes": [
+            {"task": "laser-aftercare/day-1-call/ep-b/0", "outcome": "done", "at": "2026-03-03T09:50", "by": "wang"},
+            {"task": "laser-aftercare/day-3-call/ep-b/0", "outcome": "declined", "at": "2026-03-03T10:00", "by": "wang"}]}"#,
+    )
+    .unwrap();
+    let p = rules()
+        .plan_with(&ep, &history, &Calendar::default())
+        .unwrap();
+    let period = CompliancePeriod {
+        from: date("2026-03-01"),
+        to: date("2026-03-31"),
+        as_of: date("2026-04-01"),
+    };
+    let r = compliance(&p.tasks, &[], &period);
+    let judged: Vec<String> = (r.tasks.iter())
+        .map(|c| format!("{} {:?}", c.task.step(), c.status))
+        .collect();
+    assert_eq!(judged, ["day-1-call OnTime"]);
+    assert_eq!((r.total.on_time, r.total.early), (1, 0));
+}
+
 /// A task waiting for a fact is pending while its wait lasts, and expired when the wait
 /// ended with no fact, as its status says (audit 73: it stayed pending for ever). The
 /// laser of 2 March 2026: its further-needs call at M+3 (2 June) waits for `recovered`
