@@ -500,3 +500,50 @@ fn a_superseded_session_call_names_the_next_sessions_call() {
     let theirs = builtin().plan(&other_patient, &cal).unwrap();
     assert!(d.superseded_by(&theirs).is_none());
 }
+
+/// A skin course of 6 sessions, Mondays from 2 Mar 2026. Session 5 (Mon 30 Mar) left one
+/// session, and the onsite consultant made the planning call on Tue 31 Mar at 10:00.
+/// Then the patient stopped: the course `ended` with session 5. The call happened, and
+/// stays, closed by its `done`, on its day (audit 108: it was dropped `missing_anchor`,
+/// its `done` ignored). Made before its wait for `recovered` ended, it leaves the
+/// supervisor nothing to look into: no escalation (it was planned on 1 May). With the
+/// course going on (sessions 3 to 6 planned), the same call made leaves no escalation
+/// either.
+#[test]
+fn a_planning_call_made_stays_when_the_course_ends_and_brings_no_escalation() {
+    let course = |course: &str| {
+        episode(&format!(
+            r#"{{"id": "e56", "event": "course", "at": "2026-03-02T10:00",
+            "attributes": {{"category": "skin", "procedure": "hydrafacial"}},
+            "patient": {{"id": "p-1"}}, "course": {course}}}"#
+        ))
+    };
+    let history = followup::history::History::from_json(
+        "h",
+        r#"{"outcomes": [{"task": "treatment-course/course-planning-call/e56/0",
+            "outcome": "done", "at": "2026-03-31T10:00"}]}"#,
+    )
+    .unwrap();
+    for c in [
+        r#"{"package": 6, "done": ["2026-03-02", "2026-03-09", "2026-03-16", "2026-03-23", "2026-03-30"], "ended": true}"#,
+        r#"{"package": 6, "done": ["2026-03-02", "2026-03-09"], "planned": ["2026-03-16", "2026-03-23", "2026-03-30", "2026-04-06"]}"#,
+    ] {
+        let p = builtin()
+            .plan_with(&course(c), &history, &Calendar::default())
+            .unwrap();
+        let calls: Vec<String> = (p.tasks.iter())
+            .filter(|t| t.step() == "course-planning-call")
+            .map(|t| format!("{} {} {}", t.id(), t.due, t.is_done()))
+            .collect();
+        assert_eq!(
+            calls,
+            ["treatment-course/course-planning-call/e56/0 2026-03-31 true"],
+            "{c}"
+        );
+        assert!(p.ignored.is_empty(), "{:?}", p.ignored);
+        assert!(
+            !p.dropped.iter().any(|d| d.step() == "course-planning-call"),
+            "{c}"
+        );
+    }
+}

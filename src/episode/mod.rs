@@ -347,6 +347,13 @@ impl Course {
         }
         self.sessions().find(|s| s.number == n).map(|s| s.date)
     }
+
+    /// The day [`Course::one_left`] would give if the course had not ended: session
+    /// `package - 1`, when it is listed.
+    pub(crate) fn one_left_had_it_gone_on(&self) -> Option<NaiveDate> {
+        let n = self.package?.checked_sub(1).filter(|&n| n >= 1)?;
+        self.sessions().find(|s| s.number == n).map(|s| s.date)
+    }
 }
 
 /// The patient an episode is about.

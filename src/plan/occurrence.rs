@@ -794,6 +794,9 @@ impl Planner<'_> {
                 if let Some(l) = self.ledger.as_mut() {
                     l.give_back(list);
                 }
+                if let Some(end) = escalate_after {
+                    self.made_before_the_wait_ended(base, n, end);
+                }
                 kept
             }
             None => {
@@ -872,6 +875,31 @@ impl Planner<'_> {
         if alone < due && lifecycle::judge(&self.facts, program, step, channel, at).is_none() {
             self.unplaced_neighbour(step, self.placing, rule_day);
             self.pushed_then_stopped = true;
+        }
+    }
+
+    /// Leaves out the supervisor's task of the wait of the occurrence whose task is
+    /// `self.plan.tasks[base]` when the history records the task made (done, refused…) by
+    /// the day its wait ends: there is nothing left to look into (audit 108: a course
+    /// planning call made was still the supervisor's a month later).
+    #[cold]
+    fn made_before_the_wait_ended(&mut self, base: usize, n: u32, end: NaiveDate) {
+        let made = (self.plan.tasks.get(base))
+            .and_then(|t| t.record.as_ref())
+            .is_some_and(|r| r.closed && r.outcome.is_done() && r.at.date() <= end);
+        if !made {
+            return;
+        }
+        let step = self.plan.tasks.get(base).map(|t| t.info().step.clone());
+        let escalation = (base..self.plan.tasks.len()).find(|&i| {
+            self.plan.tasks.get(i).is_some_and(|t| {
+                t.derived == Some(Derived::Escalation)
+                    && t.occurrence == n
+                    && Some(&t.info().step) == step.as_ref()
+            })
+        });
+        if let Some(i) = escalation {
+            self.plan.tasks.remove(i);
         }
     }
 

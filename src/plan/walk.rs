@@ -239,6 +239,24 @@ impl Planner<'_> {
                             self.why_anchor(|| format!("{what}: {}", day(d)));
                             one(self, Some(AnchorDay::plain(d)), &mut occ)?
                         }
+                        // A course that ended with the planning call's session: a call
+                        // the history records made happened, and stays from the day it
+                        // had (audit 108: it was dropped, its `done` ignored).
+                        None if matches!(step.anchor, Anchor::OneSessionLeft)
+                            && (self.ledger.as_ref())
+                                .is_some_and(|l| l.reached(step, &program.id, occ))
+                            && let Some(d) =
+                                (ep.course.as_ref()).and_then(|c| c.one_left_had_it_gone_on()) =>
+                        {
+                            self.why_anchor(|| {
+                                format!("{what}, before the course ended: {}", day(d))
+                            });
+                            let ghost = AnchorDay {
+                                ghost: true,
+                                ..AnchorDay::plain(d)
+                            };
+                            one(self, Some(ghost), &mut occ)?
+                        }
                         None => {
                             self.why_anchor(|| format!("{what}: the course does not give it"));
                             let name = if matches!(step.anchor, Anchor::CourseEnd) {
