@@ -137,7 +137,8 @@ impl Contact {
 /// it is listed in `waiting`, not counted against a cap, until re-planning after the fact.
 /// A task the history closed ([`crate::plan::Task::is_closed`]: done, or an unanswered attempt
 /// taken over by the next) happened: it stays on its day as a contact of its own,
-/// neither moved, joined nor counted against a cap.
+/// neither moved nor joined; one that reached the patient ([`crate::plan::Task::is_done`])
+/// counts against the caps on the day it was recorded.
 ///
 /// The result for one patient depends only on that patient's plans: planning a patient
 /// alone or among others gives the same contacts. A task id given twice (the same plan
@@ -202,7 +203,8 @@ pub fn merge_plans(plans: &[Plan], policy: &ContactPolicy, calendar: &Calendar) 
     let mut groups: BTreeMap<(&str, NaiveDate, Channel, bool), Vec<Ranked<'_>>> = BTreeMap::new();
     let mut drafts: Vec<Vec<Ranked<'_>>> = Vec::new();
     for r in ranked {
-        // Tasks the history closed happened: on their day, alone, outside the caps.
+        // Tasks the history closed happened: on their day, alone (counted against the
+        // caps below when they reached the patient).
         if never_moved(r.task.channel()) || r.task.is_closed() {
             drafts.push(vec![r]);
         } else {
@@ -220,6 +222,24 @@ pub fn merge_plans(plans: &[Plan], policy: &ContactPolicy, calendar: &Calendar) 
     let mut protected: Vec<bool> = Vec::new();
     let mut capped: Vec<Dropped> = Vec::new();
     let mut days: BTreeMap<(&str, Channel), BTreeMap<NaiveDate, usize>> = BTreeMap::new();
+    // The contacts the history records made (done, refused, an abnormal recovery), by
+    // patient, channel and day: never moved nor joined, but the patient had them, so they
+    // count against the caps (audits 105, 107: a message recorded as sent let a third
+    // into seven days).
+    let mut made: BTreeMap<(&str, Channel), BTreeMap<NaiveDate, usize>> = BTreeMap::new();
+    for r in drafts.iter().flatten() {
+        if r.task.is_done() && !never_moved(r.task.channel()) {
+            let day = r
+                .task
+                .record
+                .as_ref()
+                .map_or(r.task.due, |rec| rec.at.date());
+            let days = made
+                .entry((r.task.patient(), r.task.channel()))
+                .or_default();
+            *days.entry(day).or_default() += 1;
+        }
+    }
     let mut queue: std::collections::VecDeque<Vec<Ranked<'_>>> = drafts.into();
     while let Some(group) = queue.pop_front() {
         let Some(first) = group.first() else { continue };
@@ -244,7 +264,10 @@ pub fn merge_plans(plans: &[Plan], policy: &ContactPolicy, calendar: &Calendar) 
                 !sales
                     || (taken.get(d)).is_none_or(|i| !protected.get(*i).copied().unwrap_or(false))
             })
-            .find(|d| taken.contains_key(d) || caps.iter().all(|c| fits(taken, *d, c)));
+            .find(|d| {
+                let made = made.get(&(patient, channel));
+                taken.contains_key(d) || caps.iter().all(|c| fits(taken, made, *d, c))
+            });
         match day {
             Some(date) => {
                 if let Some(&i) = taken.get(&date)
@@ -441,7 +464,12 @@ fn never_moved(channel: Channel) -> bool {
 
 /// Whether one more contact on `day` keeps every window of `cap.days()` consecutive days
 /// that contains `day` within `cap.max`.
-fn fits(taken: &BTreeMap<NaiveDate, usize>, day: NaiveDate, cap: &Cap) -> bool {
+fn fits(
+    taken: &BTreeMap<NaiveDate, usize>,
+    made: Option<&BTreeMap<NaiveDate, usize>>,
+    day: NaiveDate,
+    cap: &Cap,
+) -> bool {
     let span = cap.days().saturating_sub(1);
     let lo = day
         .checked_sub_days(Days::new(span.into()))
@@ -449,7 +477,14 @@ fn fits(taken: &BTreeMap<NaiveDate, usize>, day: NaiveDate, cap: &Cap) -> bool {
     let hi = day
         .checked_add_days(Days::new(span.into()))
         .unwrap_or(NaiveDate::MAX);
-    let near: Vec<i64> = taken.range(lo..=hi).map(|(d, _)| number(*d)).collect();
+    let mut near: Vec<i64> = taken.range(lo..=hi).map(|(d, _)| number(*d)).collect();
+    // The contacts the history records made, that many a day.
+    if let Some(made) = made {
+        for (d, n) in made.range(lo..=hi) {
+            near.extend(std::iter::repeat_n(number(*d), *n));
+        }
+        near.sort_unstable();
+    }
     let (d, span) = (number(day), i64::from(span));
     let max = usize::try_from(cap.max.get()).unwrap_or(usize::MAX);
     // Slide the window [s, s + span] over every start s that keeps `day` inside.

@@ -672,3 +672,39 @@ fn the_611_message_is_lost_to_the_cap_for_leads_seen_two_to_six_days_before_it()
     let merged = merge_plans(&[plan(&ep)], &policy, &Calendar::default());
     assert!(merged.dropped.is_empty(), "{:?}", merged.dropped);
 }
+
+/// What the history records made counts against the caps, though it is never moved nor
+/// joined: an inpatient operated on Mon 2 Mar 2026 has messages on D+2 (4 Mar), D+6
+/// (8 Mar) and D+8 (10 Mar); with the D+2 message recorded as sent on 4 Mar at 09:00, the
+/// D+8 one still moves to 11 Mar, as without a history (audits 105, 107: the sent message
+/// counted for nothing, and a third message came into 4-10 Mar).
+#[test]
+fn a_message_recorded_as_sent_counts_against_the_cap() {
+    let ep = procedure("ep-1", "plastic", "inpatient", "2026-03-02");
+    let history = followup::history::History::from_json(
+        "h",
+        r#"{"outcomes": [{"task": "plastic-aftercare/day-2-reassurance-sms/ep-1/0",
+            "outcome": "done", "at": "2026-03-04T09:00"}]}"#,
+    )
+    .unwrap();
+    for p in [
+        plan(&ep),
+        rules()
+            .plan_with(&ep, &history, &Calendar::default())
+            .unwrap(),
+    ] {
+        let merged = merge_plans(&[p], &ContactPolicy::default(), &Calendar::default());
+        let messages: Vec<String> = (merged.contacts.iter())
+            .filter(|c| c.channel == Channel::Sms && c.date < date("2026-03-20"))
+            .map(|c| format!("{} {}", c.date, c.reasons[0].task.step()))
+            .collect();
+        assert_eq!(
+            messages,
+            [
+                "2026-03-04 day-2-reassurance-sms",
+                "2026-03-08 suture-removal-reminder",
+                "2026-03-11 suture-removal-followup",
+            ]
+        );
+    }
+}
