@@ -73,6 +73,11 @@ fn parse_args() -> Result<Option<Args>, String> {
 /// some (audit 80: the subfolder was skipped when the folder held one); for a rule file
 /// `NAME.json`, `NAME.cases.json` beside it, else in `cases/` beside it.
 fn beside(rules: &Path) -> Result<Vec<PathBuf>, String> {
+    // A rules path that is not there is said so, before its case files are looked for
+    // (audit 107: "no case file" for a rules file misspelt).
+    if !rules.exists() {
+        return Err(format!("{}: no such rules file or folder", rules.display()));
+    }
     if rules.is_dir() {
         let sub = rules.join("cases");
         let has_cases = std::fs::read_dir(rules)
