@@ -117,7 +117,7 @@ const MILESTONES: &[Row] = &[
     ("discharge", "出院", "discharge"),
     ("dressing_change", "换药", "dressing change"),
     ("promised_callback", "约定回电", "promised callback"),
-    ("review_visit", "复查", "review visit"),
+    ("review_visit", "复诊", "review visit"),
     ("suture_removal", "拆线", "suture removal"),
     ("treatment_end", "疗程结束", "treatment end"),
 ];
