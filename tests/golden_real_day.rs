@@ -792,16 +792,12 @@ fn a_step_testing_a_required_attribute_in_unless_is_listed_when_it_is_missing() 
 /// patient has left it cannot be done (audit 101: it was missed work until 9 May).
 #[test]
 fn a_discharge_farewell_expires_on_the_discharge_day() {
-    let p = builtin()
-        .plan(
-            &episode(
-                r#"{"id": "ep-1", "event": "procedure", "at": "2026-04-30T15:00:00",
-                "attributes": {"category": "plastic", "setting": "inpatient"},
-                "patient": {"id": "p-1"}, "milestones": {"discharge": "2026-05-02"}}"#,
-            ),
-            &official_2026(),
-        )
-        .unwrap();
+    let p = crate::support::plan_on(
+        r#"{"id": "ep-1", "event": "procedure", "at": "2026-04-30T15:00:00",
+            "attributes": {"category": "plastic", "setting": "inpatient"},
+            "patient": {"id": "p-1"}, "milestones": {"discharge": "2026-05-02"}}"#,
+        &official_2026(),
+    );
     let t = (p.tasks.iter())
         .find(|t| t.step() == "discharge-farewell")
         .unwrap();
