@@ -546,4 +546,28 @@ fn a_planning_call_made_stays_when_the_course_ends_and_brings_no_escalation() {
             "{c}"
         );
     }
+    // Made on its second attempt after an unanswered try: no escalation either (audit
+    // 110: it still came).
+    let history = followup::history::History::from_json(
+        "h",
+        r#"{"outcomes": [
+            {"task": "treatment-course/course-planning-call/e56/0", "outcome": "no_answer", "at": "2026-03-31T10:00"},
+            {"task": "treatment-course/course-planning-call/e56/0/attempt-2", "outcome": "done", "at": "2026-03-31T12:05"}]}"#,
+    )
+    .unwrap();
+    let c = r#"{"package": 6, "done": ["2026-03-02", "2026-03-09"], "planned": ["2026-03-16", "2026-03-23", "2026-03-30", "2026-04-06"]}"#;
+    let p = builtin()
+        .plan_with(&course(c), &history, &Calendar::default())
+        .unwrap();
+    let calls: Vec<String> = (p.tasks.iter())
+        .filter(|t| t.step() == "course-planning-call")
+        .map(|t| t.id())
+        .collect();
+    assert_eq!(
+        calls,
+        [
+            "treatment-course/course-planning-call/e56/0",
+            "treatment-course/course-planning-call/e56/0/attempt-2"
+        ]
+    );
 }

@@ -884,13 +884,21 @@ impl Planner<'_> {
     /// planning call made was still the supervisor's a month later).
     #[cold]
     fn made_before_the_wait_ended(&mut self, base: usize, n: u32, end: NaiveDate) {
-        let made = (self.plan.tasks.get(base))
-            .and_then(|t| t.record.as_ref())
-            .is_some_and(|r| r.closed && r.outcome.is_done() && r.at.date() <= end);
+        let step = self.plan.tasks.get(base).map(|t| t.info().step.clone());
+        // The call or one of its attempts (audit 110: made on `attempt-2` after an
+        // unanswered try, it still brought the escalation).
+        let made = (base..self.plan.tasks.len()).any(|i| {
+            self.plan.tasks.get(i).is_some_and(|t| {
+                matches!(t.derived, None | Some(Derived::Attempt(_)))
+                    && t.occurrence == n
+                    && Some(&t.info().step) == step.as_ref()
+                    && (t.record.as_ref())
+                        .is_some_and(|r| r.closed && r.outcome.is_done() && r.at.date() <= end)
+            })
+        });
         if !made {
             return;
         }
-        let step = self.plan.tasks.get(base).map(|t| t.info().step.clone());
         let escalation = (base..self.plan.tasks.len()).find(|&i| {
             self.plan.tasks.get(i).is_some_and(|t| {
                 t.derived == Some(Derived::Escalation)

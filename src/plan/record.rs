@@ -416,7 +416,10 @@ impl Planner<'_> {
             let Some(i) = found.filter(|_| !before_cause) else {
                 // Made from a call the facts dropped since: it went with it (audit 82: a
                 // supervisor's done check was reported as on no task).
-                let reason = if tail_dropped && !before_cause {
+                // Or itself dropped: the consultant's call after an abnormal recovery, by a
+                // refusal before it (audit 109: its agreed time was "no such task").
+                let dropped = || (self.plan.dropped.iter()).any(|d| d.id() == e.outcome.task);
+                let reason = if !before_cause && (tail_dropped || dropped()) {
                     IgnoredReason::Dropped
                 } else {
                     IgnoredReason::NoSuchTask
@@ -544,6 +547,12 @@ impl Planner<'_> {
             self.why_also(&id, || note);
         }
         if let Some(t) = self.plan.tasks.get_mut(i) {
+            // Made (done, refused…): it no longer waits for its fact, it happened (audit
+            // 109: a further-needs call made before `recovered` stayed "waiting", no
+            // contact, counted against no cap).
+            if r.closed && r.outcome.is_done() {
+                t.waiting = false;
+            }
             t.record = Some(Box::new(r));
         }
     }

@@ -216,6 +216,18 @@ fn a_follow_up_and_an_abnormal_recoverys_call_made_after_a_refusal_stay_done() {
         .map(|t| t.id())
         .collect();
     assert!(kept.is_empty(), "{kept:?}");
+    // Their agreed times changed nothing: each listed `dropped`, as on a dropped task
+    // (audit 109: the consultant's call's was "no such task").
+    let reasons: Vec<String> = (p.ignored.iter())
+        .map(|i| format!("{} {}", i.task, i.reason.name()))
+        .collect();
+    assert_eq!(
+        reasons,
+        [
+            "follow-up/photo-review/ep-1/0 dropped",
+            "plastic-aftercare/day-6-call/ep-1/0/abnormal-contact dropped"
+        ]
+    );
     // Agreed before a refusal, for a day after it: judged again on the agreed day, and
     // dropped, as a rule's call (audit 104: it stayed open). Here the patient refuses on
     // Wed 25 Mar, between the follow-up's own day (24 Mar) and the agreed one (26 Mar).

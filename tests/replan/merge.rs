@@ -708,3 +708,40 @@ fn a_message_recorded_as_sent_counts_against_the_cap() {
         );
     }
 }
+
+/// A call that waits for `recovered`, recorded made before the fact: it happened, so it
+/// waits no more — a contact of its own on its day, counted against the cap — not listed
+/// as waiting with its `done` beside it (audit 109). The laser of Mon 2 Mar 2026: its M+3
+/// further-needs call (Tue 2 Jun) made at 15:00, no `recovered` recorded; the M+3 care
+/// call of that day, not made, is a second call that day: kept over the cap.
+#[test]
+fn a_waiting_call_made_waits_no_more_and_counts_against_the_cap() {
+    let ep = procedure("ep-b", "laser", "outpatient", "2026-03-02");
+    let history = followup::history::History::from_json(
+        "h",
+        r#"{"outcomes": [{"task": "laser-aftercare/month-3-further-needs/ep-b/0",
+            "outcome": "done", "at": "2026-06-02T15:00"}]}"#,
+    )
+    .unwrap();
+    let p = rules()
+        .plan_with(&ep, &history, &Calendar::default())
+        .unwrap();
+    let call = (p.tasks.iter())
+        .find(|t| t.step() == "month-3-further-needs")
+        .unwrap();
+    assert!(call.is_done() && call.waits_for().is_none());
+    let merged = merge_plans(&[p], &ContactPolicy::default(), &Calendar::default());
+    assert!(
+        !merged
+            .waiting
+            .iter()
+            .any(|t| t.step() == "month-3-further-needs"),
+        "{:?}",
+        merged.waiting
+    );
+    let day: Vec<String> = (merged.contacts.iter())
+        .filter(|c| c.date == date("2026-06-02") && c.channel == Channel::Phone)
+        .map(|c| format!("{} {}", c.reasons[0].task.step(), c.over_cap))
+        .collect();
+    assert_eq!(day, ["month-3-call true", "month-3-further-needs false"]);
+}
