@@ -402,13 +402,14 @@ impl Planner<'_> {
     /// program's refusal rule), before its moment is not called (audit 43); the parent
     /// step's stop facts are about its own subject, not about the recovery.
     /// `made`: whether the history records the contact and the visit made (they are
-    /// kept then, whatever the patient's refusals and opt-outs say).
+    /// kept then, whatever the patient's refusals and opt-outs say), and the first time
+    /// agreed for each (they are judged at it).
     pub(super) fn abnormal(
         &mut self,
         step: &Step,
         base: usize,
         at: NaiveDateTime,
-        made: (bool, bool),
+        made: Made,
     ) -> Result<()> {
         let (contact, visit) = (step.derived.abnormal)
             .get_or_init(|| {
@@ -478,7 +479,7 @@ impl Planner<'_> {
         &mut self,
         step: &Step,
         base: usize,
-        (derived, made): (Derived, bool),
+        (derived, (made, agreed)): (Derived, (bool, Option<NaiveDateTime>)),
         channel: Channel,
         placed: Option<(NaiveDate, TimeWindow, Option<ShiftReason>)>,
         at: NaiveDateTime,
@@ -488,7 +489,7 @@ impl Planner<'_> {
             return Some(p);
         }
         let program = self.rules.programs.get(self.program_index)?;
-        let start = p.0.and_time(p.1.start);
+        let start = agreed.unwrap_or_else(|| p.0.and_time(p.1.start));
         match super::lifecycle::judge_contact(&self.facts, &program.declined, &[], channel, start) {
             None => Some(p),
             Some((reason, detail)) => {
@@ -571,3 +572,7 @@ impl Planner<'_> {
         Ok(())
     }
 }
+
+/// What the history records on the two contacts an abnormal recovery brings (the
+/// consultant's call, the doctor's visit): made, and the first time agreed.
+pub(super) type Made = ((bool, Option<NaiveDateTime>), (bool, Option<NaiveDateTime>));

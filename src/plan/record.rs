@@ -265,7 +265,25 @@ impl Planner<'_> {
                                     && x.outcome.outcome.is_done()
                             })
                         };
-                        let made = (made(Derived::AbnormalContact), made(Derived::DoctorVisit));
+                        // An agreed time is no call made, but the contact is judged at
+                        // it, not at the moment it would have had (audit 110: agreed
+                        // before a refusal, it was dropped as if it came after).
+                        let agreed = |d: Derived| {
+                            (entries.iter())
+                                .filter(|x| x.derived == Some(d) && x.outcome.at >= o.at)
+                                .find_map(|x| {
+                                    (x.outcome.outcome == OutcomeKind::Rescheduled)
+                                        .then_some(x.outcome.to)
+                                        .flatten()
+                                })
+                        };
+                        let made = (
+                            (
+                                made(Derived::AbnormalContact),
+                                agreed(Derived::AbnormalContact),
+                            ),
+                            (made(Derived::DoctorVisit), agreed(Derived::DoctorVisit)),
+                        );
                         self.abnormal(step, base, o.at, made)?;
                         caused_at = Some(o.at);
                     }

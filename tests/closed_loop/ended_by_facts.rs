@@ -245,3 +245,27 @@ fn a_follow_up_and_an_abnormal_recoverys_call_made_after_a_refusal_stay_done() {
     );
     assert_eq!(p.ignored.len(), 1, "{:?}", p.ignored);
 }
+
+/// An abnormal recovery reported on the plastic day-6 call (Sun 8 Mar 2026) at 18:30,
+/// after the desk's hours: the consultant's call would go to the next morning — but the
+/// consultant agrees with the patient on 19:30 that evening, and the patient refuses all
+/// calls at 22:00. The call is judged at its agreed time, before the refusal: kept, due
+/// the 8th at 19:30 (audit 110: judged at the next morning's moment, after the refusal,
+/// it was dropped `declined`).
+#[test]
+fn the_consultants_call_agreed_before_a_later_refusal_is_kept() {
+    let ep = r#"{"id": "ep-1", "event": "procedure", "at": "2026-03-02T10:00",
+        "attributes": {"category": "plastic", "setting": "outpatient"}, "patient": {"id": "p-1"},
+        "facts": [{"kind": "declined", "at": "2026-03-08T22:00"}]}"#;
+    let history = r#"{"outcomes": [
+        {"task": "plastic-aftercare/day-6-call/ep-1/0", "outcome": "abnormal_recovery", "at": "2026-03-08T18:30"},
+        {"task": "plastic-aftercare/day-6-call/ep-1/0/abnormal-contact", "outcome": "rescheduled",
+         "at": "2026-03-08T18:35", "to": "2026-03-08T19:30"}]}"#;
+    let p = planned(ep, history);
+    let t = task(&p, "plastic-aftercare/day-6-call/ep-1/0/abnormal-contact");
+    assert_eq!(
+        (t.due.to_string(), t.window.start.to_string()),
+        ("2026-03-08".to_string(), "19:30:00".to_string())
+    );
+    assert!(p.ignored.is_empty(), "{:?}", p.ignored);
+}
