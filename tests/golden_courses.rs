@@ -559,15 +559,17 @@ fn a_planning_call_made_stays_when_the_course_ends_and_brings_no_escalation() {
     let p = builtin()
         .plan_with(&course(c), &history, &Calendar::default())
         .unwrap();
+    // Nor does any of its tries wait for `recovered` any more (audit 111: the unanswered
+    // try kept `waits_for`, listed as waiting beside the `done`).
     let calls: Vec<String> = (p.tasks.iter())
         .filter(|t| t.step() == "course-planning-call")
-        .map(|t| t.id())
+        .map(|t| format!("{} {:?}", t.id(), t.waits_for()))
         .collect();
     assert_eq!(
         calls,
         [
-            "treatment-course/course-planning-call/e56/0",
-            "treatment-course/course-planning-call/e56/0/attempt-2"
+            "treatment-course/course-planning-call/e56/0 None",
+            "treatment-course/course-planning-call/e56/0/attempt-2 None"
         ]
     );
 }

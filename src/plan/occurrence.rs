@@ -794,6 +794,9 @@ impl Planner<'_> {
                 if let Some(l) = self.ledger.as_mut() {
                     l.give_back(list);
                 }
+                if step.wait.is_some() {
+                    self.chain_made(base, n);
+                }
                 if let Some(end) = escalate_after {
                     self.made_before_the_wait_ended(base, n, end);
                 }
@@ -875,6 +878,26 @@ impl Planner<'_> {
         if alone < due && lifecycle::judge(&self.facts, program, step, channel, at).is_none() {
             self.unplaced_neighbour(step, self.placing, rule_day);
             self.pushed_then_stopped = true;
+        }
+    }
+
+    /// When the history records the call of occurrence `n` (whose task is
+    /// `self.plan.tasks[base]`) made, on it or on an attempt: none of its tries waits for
+    /// the fact any more (audit 111: the unanswered tries before the attempt made kept
+    /// `waits_for`, listed as waiting beside the `done`).
+    #[cold]
+    fn chain_made(&mut self, base: usize, n: u32) {
+        let step = self.plan.tasks.get(base).map(|t| t.info().step.clone());
+        let of_chain = |t: &Task| {
+            matches!(t.derived, None | Some(Derived::Attempt(_)))
+                && t.occurrence == n
+                && Some(&t.info().step) == step.as_ref()
+        };
+        let tasks = self.plan.tasks.get_mut(base..).unwrap_or_default();
+        if tasks.iter().any(|t| of_chain(t) && t.is_done()) {
+            for t in tasks.iter_mut().filter(|t| of_chain(t)) {
+                t.waiting = false;
+            }
         }
     }
 
