@@ -307,9 +307,14 @@ impl View<'_> {
                 Some(t) => one_line(t.get(self.lang)),
                 None => one_line(self.step_title(d.program(), d.step())),
             };
+            // What was made from the occurrence (`attempt-2`, `abnormal-contact`…) is not
+            // the occurrence: said after its title (audit 111: the consultant's call after
+            // an abnormal recovery read as the day-6 call dropped).
+            let id = d.id();
+            let made = (id.splitn(5, '/').nth(4)).map_or(String::new(), |x| format!(" · {x}"));
             let _ = writeln!(
                 out,
-                "  {} · {title}{nth}{nominal}  {}{detail}",
+                "  {} · {title}{made}{nth}{nominal}  {}{detail}",
                 self.program_name(d.program()),
                 d.reason.label(self.lang)
             );
