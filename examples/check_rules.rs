@@ -78,6 +78,13 @@ fn beside(rules: &Path) -> Result<Vec<PathBuf>, String> {
     if !rules.exists() {
         return Err(format!("{}: no such rules file or folder", rules.display()));
     }
+    // A case file given alone (audit 111: "no case file: expected ….cases.cases.json").
+    if support::is_case_file(rules) {
+        return Err(format!(
+            "{} is a case file: expected the rules first (check_rules RULES CASES), or --builtin",
+            rules.display()
+        ));
+    }
     if rules.is_dir() {
         let sub = rules.join("cases");
         let has_cases = std::fs::read_dir(rules)
