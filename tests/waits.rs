@@ -292,3 +292,57 @@ fn a_call_its_wait_moves_onto_the_next_calls_day_is_superseded() {
         );
     }
 }
+
+/// A call that waits for `recovered`, tried or made before the fact came: staff called
+/// without waiting, and the call stays where they made it (audit 112). The plastic
+/// outpatient of Mon 2 Mar 2026, recovered on 20 Sep: its further-needs call (M+6, Wed
+/// 2 Sep) made at 12:00 that day is due that day, on time — not moved to the 20th and
+/// judged early. A skin course of 3 sessions (2 and 16 Mar done, 30 Mar planned),
+/// recovered on 25 Mar: its planning call (after session 2: Tue 17 Mar) tried three
+/// times that day, then the patient refuses on the 18th: the tries stay, on the 17th,
+/// and the message after the last one — not dropped `declined` as if the call came on
+/// the 25th.
+#[test]
+fn a_waiting_call_tried_before_its_fact_stays_where_it_was_tried() {
+    let rules = builtin();
+    let plan = |ep: &str, outcomes: &str| {
+        let ep = crate::support::read(&rules, ep);
+        let h = History::from_json("h", &format!(r#"{{"outcomes": [{outcomes}]}}"#)).unwrap();
+        rules.plan_with(&ep, &h, &Calendar::default()).unwrap()
+    };
+    let p = plan(
+        r#"{"id": "ep-1", "event": "procedure", "at": "2026-03-02T10:00",
+            "attributes": {"category": "plastic", "setting": "outpatient"}, "patient": {"id": "p-1"},
+            "facts": [{"kind": "recovered", "at": "2026-09-20T10:00"}]}"#,
+        r#"{"task": "plastic-aftercare/further-needs-call/ep-1/0", "outcome": "done", "at": "2026-09-02T12:00"}"#,
+    );
+    let t = (p.tasks.iter())
+        .find(|t| t.step() == "further-needs-call")
+        .unwrap();
+    assert_eq!(
+        (t.due.to_string(), t.shifted, t.is_done()),
+        ("2026-09-02".into(), None, true)
+    );
+    let p = plan(
+        r#"{"id": "ep-1", "event": "course", "at": "2026-03-02T10:00", "patient": {"id": "p-1"},
+            "attributes": {"category": "skin", "procedure": "x"},
+            "course": {"package": 3, "done": ["2026-03-02", "2026-03-16"], "planned": ["2026-03-30"]},
+            "facts": [{"kind": "recovered", "at": "2026-03-25T10:00"}, {"kind": "declined", "at": "2026-03-18T09:00"}]}"#,
+        r#"{"task": "treatment-course/course-planning-call/ep-1/0", "outcome": "no_answer", "at": "2026-03-17T10:00"},
+           {"task": "treatment-course/course-planning-call/ep-1/0", "outcome": "no_answer", "at": "2026-03-17T12:00"},
+           {"task": "treatment-course/course-planning-call/ep-1/0", "outcome": "no_answer", "at": "2026-03-17T14:00"}"#,
+    );
+    let chain: Vec<String> = (p.tasks.iter())
+        .filter(|t| t.step() == "course-planning-call")
+        .map(|t| format!("{} {}", t.id(), t.due))
+        .collect();
+    assert_eq!(
+        chain,
+        [
+            "treatment-course/course-planning-call/ep-1/0 2026-03-17",
+            "treatment-course/course-planning-call/ep-1/0/attempt-2 2026-03-17",
+            "treatment-course/course-planning-call/ep-1/0/attempt-3 2026-03-17",
+            "treatment-course/course-planning-call/ep-1/0/message 2026-03-17"
+        ]
+    );
+}

@@ -59,6 +59,22 @@ impl Planner<'_> {
             fact_at: came,
             held_until: None,
         };
+        // Tried or made before its fact came: staff called without waiting, and the call
+        // stays where they made it, its tries judged at their own times (audit 112: a
+        // `recovered` recorded later moved a call done on its day to the fact's, judged
+        // early, and past a refusal the tries came before).
+        if let (Some(c), Some(first)) = (came, self.tried_at(step))
+            && first < c
+        {
+            self.why(|| {
+                format!(
+                    "tried on {} before {} came: not moved by its wait",
+                    day(first.date()),
+                    wait.fact
+                )
+            });
+            return Ok(w);
+        }
         match came.map(|at| at.date()) {
             Some(fact) if fact > rule_day => {
                 self.why(|| format!("waits for {}, which came on {}", wait.fact, day(fact)));
@@ -104,5 +120,19 @@ impl Planner<'_> {
             }
         }
         Ok(w)
+    }
+}
+
+impl Planner<'_> {
+    /// When the history records the occurrence being placed (`self.placing`) of `step`
+    /// tried or made, on its call or an attempt: the first such record's time.
+    fn tried_at(&self, step: &Step) -> Option<NaiveDateTime> {
+        let program = self.rules.programs.get(self.program_index)?;
+        let list = (self.ledger.as_ref())?.list(&program.id, &step.info.step, self.placing);
+        (list.iter())
+            .filter(|e| matches!(e.derived, None | Some(super::Derived::Attempt(_))))
+            .filter(|e| e.outcome.outcome != crate::history::OutcomeKind::Note)
+            .map(|e| e.outcome.at)
+            .min()
     }
 }
