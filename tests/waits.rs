@@ -345,4 +345,32 @@ fn a_waiting_call_tried_before_its_fact_stays_where_it_was_tried() {
             "treatment-course/course-planning-call/ep-1/0/message 2026-03-17"
         ]
     );
+    // Tried once on its day (Wed 2 Sep, unanswered), recovered on Thu 10 Sep: its next
+    // attempt stays on the 2nd, worth doing a week from the recovery (17 Sep), as the
+    // call never tried, placed from the recovery, is — not to the wait's end, three
+    // months on (audit 113).
+    let p = plan(
+        r#"{"id": "ep-1", "event": "procedure", "at": "2026-03-02T10:00",
+            "attributes": {"category": "plastic", "setting": "outpatient"}, "patient": {"id": "p-1"},
+            "facts": [{"kind": "recovered", "at": "2026-09-10T10:00"}]}"#,
+        r#"{"task": "plastic-aftercare/further-needs-call/ep-1/0", "outcome": "no_answer", "at": "2026-09-02T10:00"}"#,
+    );
+    let chain: Vec<String> = (p.tasks.iter())
+        .filter(|t| t.step() == "further-needs-call")
+        .map(|t| {
+            format!(
+                "{} {} {:?}",
+                t.id(),
+                t.due,
+                t.expires.map(|e| e.to_string())
+            )
+        })
+        .collect();
+    assert_eq!(
+        chain,
+        [
+            "plastic-aftercare/further-needs-call/ep-1/0 2026-09-02 Some(\"2026-09-17\")",
+            "plastic-aftercare/further-needs-call/ep-1/0/attempt-2 2026-09-02 Some(\"2026-09-17\")"
+        ]
+    );
 }

@@ -394,7 +394,12 @@ impl Planner<'_> {
         let rule_day = waited.map_or(rule_day, |w| w.from);
         let days = Some((nominal, rule_day));
         self.placing_after_fact = waited.and_then(|w| w.not_before);
-        let expires_by_rule = self.expires(step, anchor, rule_day);
+        // Tried before its fact came: worth doing as long from the fact's day as one
+        // placed from it (audit 113: it kept the wait's end, months after the fact).
+        let from_fact = waited
+            .and_then(|w| w.tried_before)
+            .filter(|f| *f > rule_day);
+        let expires_by_rule = self.expires(step, anchor, from_fact.unwrap_or(rule_day));
         if !self.forgotten.is_empty()
             && let Some((reason, detail)) =
                 self.forgotten_drop(step.info.slot, self.lane_key(rule_day))

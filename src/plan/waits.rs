@@ -29,6 +29,9 @@ pub(super) struct Waited {
     /// No fact yet, and `then` drops or escalates: worth doing until this day, then void
     /// (or a supervisor's task the day after, when it escalates).
     pub held_until: Option<(NaiveDate, WaitThen)>,
+    /// Tried before its fact came, on this day: it stays where it was tried, and is
+    /// worth doing as long from the fact's day as a task placed from it.
+    pub tried_before: Option<NaiveDate>,
 }
 
 impl Planner<'_> {
@@ -58,6 +61,7 @@ impl Planner<'_> {
             shifted: None,
             fact_at: came,
             held_until: None,
+            tried_before: None,
         };
         // Tried or made before its fact came: staff called without waiting, and the call
         // stays where they made it, its tries judged at their own times (audit 112: a
@@ -73,6 +77,7 @@ impl Planner<'_> {
                     wait.fact
                 )
             });
+            w.tried_before = Some(c.date());
             return Ok(w);
         }
         match came.map(|at| at.date()) {
