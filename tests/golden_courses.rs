@@ -559,6 +559,22 @@ fn a_planning_call_made_stays_when_the_course_ends_and_brings_no_escalation() {
     let p = builtin()
         .plan_with(&course(c), &history, &Calendar::default())
         .unwrap();
+    // Made on Wed 20 May, after its wait ended (30 Apr): the supervisor's escalation of
+    // 1 May is closed with it, as a supervisor's check is (audit 113: it stayed open,
+    // overdue, after the call was made).
+    let late = followup::history::History::from_json(
+        "h",
+        r#"{"outcomes": [{"task": "treatment-course/course-planning-call/e56/0",
+            "outcome": "done", "at": "2026-05-20T10:00"}]}"#,
+    )
+    .unwrap();
+    let made_late = builtin()
+        .plan_with(&course(c), &late, &Calendar::default())
+        .unwrap();
+    let escalation = (made_late.tasks.iter())
+        .find(|t| t.id() == "treatment-course/course-planning-call/e56/0/escalation")
+        .unwrap();
+    assert!(escalation.is_closed() && escalation.is_done());
     // Nor does any of its tries wait for `recovered` any more (audit 111: the unanswered
     // try kept `waits_for`, listed as waiting beside the `done`).
     let calls: Vec<String> = (p.tasks.iter())

@@ -915,18 +915,23 @@ impl Planner<'_> {
         let step = self.plan.tasks.get(base).map(|t| t.info().step.clone());
         // The call or one of its attempts (audit 110: made on `attempt-2` after an
         // unanswered try, it still brought the escalation).
-        let made = (base..self.plan.tasks.len()).any(|i| {
-            self.plan.tasks.get(i).is_some_and(|t| {
+        let made = (base..self.plan.tasks.len())
+            .filter_map(|i| self.plan.tasks.get(i))
+            .filter(|t| {
                 matches!(t.derived, None | Some(Derived::Attempt(_)))
                     && t.occurrence == n
                     && Some(&t.info().step) == step.as_ref()
-                    && (t.record.as_ref())
-                        .is_some_and(|r| r.closed && r.outcome.is_done() && r.at.date() <= end)
             })
-        });
-        if !made {
+            .filter_map(|t| {
+                t.record
+                    .as_deref()
+                    .filter(|r| r.closed && r.outcome.is_done())
+            })
+            .map(|r| (r.outcome, r.at))
+            .min_by_key(|(_, at)| *at);
+        let Some((outcome, at)) = made else {
             return;
-        }
+        };
         let escalation = (base..self.plan.tasks.len()).find(|&i| {
             self.plan.tasks.get(i).is_some_and(|t| {
                 t.derived == Some(Derived::Escalation)
@@ -934,8 +939,20 @@ impl Planner<'_> {
                     && Some(&t.info().step) == step.as_ref()
             })
         });
-        if let Some(i) = escalation {
+        let Some(i) = escalation else {
+            return;
+        };
+        if at.date() <= end {
             self.plan.tasks.remove(i);
+        } else if let Some(t) = self.plan.tasks.get_mut(i).filter(|t| t.record.is_none()) {
+            // Made after the supervisor stepped in: closed with it, as a supervisor's
+            // check is (audit 113: it stayed open, overdue, after the call was made).
+            t.record = Some(Box::new(super::Record {
+                outcome,
+                at,
+                by: None,
+                closed: true,
+            }));
         }
     }
 
