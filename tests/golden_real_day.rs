@@ -490,12 +490,8 @@ fn nothing_counted_from_a_visit_comes_before_the_event() {
             "attributes": {"category": "skin"}, "patient": {"id": "p-1"},
             "course": {"package": 2, "done": [], "planned": ["2026-03-02", "2026-03-09"]}}"#,
     );
-    let reminders: Vec<String> = (course.tasks.iter())
-        .filter(|t| t.step() == "session-reminder")
-        .map(|t| format!("{} {}", t.id(), t.due))
-        .collect();
     assert_eq!(
-        reminders,
+        crate::support::step_days(&course, "session-reminder"),
         ["treatment-course/session-reminder/c-1/2 2026-03-08"]
     );
     assert!(

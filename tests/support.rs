@@ -150,6 +150,14 @@ pub fn lines_with(plan: &Plan, part: &str) -> Vec<String> {
         .collect()
 }
 
+/// `id due` of each task of `step` in `plan`, in plan order.
+pub fn step_days(plan: &Plan, step: &str) -> Vec<String> {
+    (plan.tasks.iter())
+        .filter(|t| t.step() == step)
+        .map(|t| format!("{} {}", t.id(), t.due))
+        .collect()
+}
+
 /// The [`dropped`] entries of `plan` that hold `part`.
 pub fn dropped_with(plan: &Plan, part: &str) -> Vec<String> {
     dropped(plan)

@@ -332,12 +332,8 @@ fn a_waiting_call_tried_before_its_fact_stays_where_it_was_tried() {
            {"task": "treatment-course/course-planning-call/ep-1/0", "outcome": "no_answer", "at": "2026-03-17T12:00"},
            {"task": "treatment-course/course-planning-call/ep-1/0", "outcome": "no_answer", "at": "2026-03-17T14:00"}"#,
     );
-    let chain: Vec<String> = (p.tasks.iter())
-        .filter(|t| t.step() == "course-planning-call")
-        .map(|t| format!("{} {}", t.id(), t.due))
-        .collect();
     assert_eq!(
-        chain,
+        crate::support::step_days(&p, "course-planning-call"),
         [
             "treatment-course/course-planning-call/ep-1/0 2026-03-17",
             "treatment-course/course-planning-call/ep-1/0/attempt-2 2026-03-17",
