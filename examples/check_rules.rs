@@ -18,6 +18,11 @@
 //! `cases/` beside it. `--builtin` adds the built-in programs (then one path is `CASES`,
 //! and no path at all means the crate's own `rules/cases`, wherever it is run from).
 //!
+//! Before the cases, each word the rules write nearly as another of its kind (a fact kind
+//! `recoverex` beside `recovered`, a condition key `tga`) is printed on stderr as
+//! `warning: FILE: POINTER (line L, column C): …` ([`followup::rules::RuleSet::lints`]);
+//! warnings change no exit code.
+//!
 //! Exit code 0 when every case passes, 1 when one fails, 2 when a file cannot be read or
 //! the rules do not compile (the message on stderr names the file, the JSON pointer, the
 //! line and column).
@@ -164,6 +169,10 @@ fn case_files_of(path: &Path) -> Result<Vec<PathBuf>, String> {
 fn run(args: &Args) -> Result<i32, String> {
     let rules = load_rules(args)?;
     let files = case_files(&args.cases)?;
+    // Words written nearly as others of their kind: likely slips no error catches.
+    for lint in rules.lints() {
+        eprintln!("warning: {}", support::one_line(&lint.to_string()));
+    }
     let (mut cases, mut passed, mut unreadable) = (0, 0, 0);
     for file in &files {
         let name = file.display().to_string();

@@ -184,6 +184,7 @@ pub mod history;
 mod json;
 pub mod labels;
 mod limits;
+mod lint;
 pub mod lunar;
 mod model;
 mod notice;

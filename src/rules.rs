@@ -6,6 +6,7 @@
 
 pub use crate::compile::FORMAT;
 pub use crate::limits::{Limits, MAX_LANGUAGES, MAX_PLACEHOLDERS, MAX_TEXT_CHARS, MAX_VALUE_CHARS};
+pub use crate::lint::{Lint, Place, WordKind};
 pub use crate::model::{
     AfterEvent, AttributeValues, BeyondMaxShift, Channel, ClosedDay, Conditions, DeclinedDef,
     Defaults, Fraction, MilestoneDef, ProgramDef, RetryDef, Role, SampleDef, Scope, SessionRange,

@@ -116,6 +116,8 @@ pub struct RuleSet {
     /// This rule set's number, unique in the process (its clones share it): what a
     /// thread's kept decisions for an episode shape ([`crate::plan`]) are keyed by.
     pub(crate) id: u64,
+    /// Words written nearly as others of their kind ([`RuleSet::lints`]).
+    lints: Vec<crate::lint::Lint>,
 }
 
 /// One copy of the parts every plan takes a reference count on ([`RuleSet::shard`]).
@@ -279,7 +281,10 @@ impl RuleSetBuilder {
                 set.add(sourced, prefix, text)?;
             }
         }
-        Ok(set.finish())
+        let lints = crate::lint::of(&set.defs, &set.prefixes, &self.sources);
+        let mut rules = set.finish();
+        rules.lints = lints;
+        Ok(rules)
     }
 }
 
@@ -534,6 +539,7 @@ impl Accumulator {
             infos: infos.into(),
             stamp,
             shards,
+            lints: Vec::new(),
             id: {
                 static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
                 NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
@@ -621,6 +627,16 @@ impl RuleSet {
         &self.defs
     }
 
+    /// Words the set writes nearly as other words of their kind — a fact kind, an
+    /// event, an attribute's name or value, a tag, a milestone — each where the rarer of
+    /// the two is first written: likely slips (`"wait_for": "recoverex"` beside the
+    /// `recovered` of other programs) that no error catches, since the words are the
+    /// rule author's own. The `check_rules` example prints them as warnings. See
+    /// [`crate::rules::Lint`]; the built-in programs have none.
+    pub fn lints(&self) -> &[crate::lint::Lint] {
+        &self.lints
+    }
+
     /// The limits the set was compiled with, also used when planning.
     pub fn limits(&self) -> &Limits {
         &self.limits
@@ -693,7 +709,12 @@ impl<'de> Deserialize<'de> for RuleSet {
             set.add(sp, String::new(), "")
                 .map_err(serde::de::Error::custom)?;
         }
-        Ok(set.finish())
+        // No texts: the lints name their pointers, with no line.
+        let texts: [(&str, &str); 0] = [];
+        let lints = crate::lint::of(&set.defs, &set.prefixes, &texts);
+        let mut rules = set.finish();
+        rules.lints = lints;
+        Ok(rules)
     }
 }
 

@@ -281,14 +281,7 @@ fn shown(value: &str) -> String {
 /// letters swapped count one: `hiar` → `hair`), else the one known value it begins, of
 /// four letters or more (`next_open` → `next_open_day`; audit 69).
 pub(crate) fn nearest<'a>(value: &str, known: &[&'a str]) -> Option<&'a str> {
-    let norm = |s: &str| -> Vec<char> {
-        s.chars()
-            .map(|c| match c {
-                '-' | ' ' => '_',
-                c => c.to_ascii_lowercase(),
-            })
-            .collect()
-    };
+    let norm = normalized;
     let v = norm(value);
     let allowed = (v.len() / 3).clamp(1, 3);
     let close = known
@@ -307,10 +300,20 @@ pub(crate) fn nearest<'a>(value: &str, known: &[&'a str]) -> Option<&'a str> {
     }
 }
 
+/// `s` with case and `-`/`_`/space set aside (`Visited-No purchase` → `visited_no_purchase`).
+pub(crate) fn normalized(s: &str) -> Vec<char> {
+    s.chars()
+        .map(|c| match c {
+            '-' | ' ' => '_',
+            c => c.to_ascii_lowercase(),
+        })
+        .collect()
+}
+
 /// Edit distance with two neighbouring letters swapped counting one (optimal string
 /// alignment), bounded work: both inputs are short ids (a 64-character limit on rule
 /// values; episode values are capped by the text size).
-fn distance(a: &[char], b: &[char]) -> usize {
+pub(crate) fn distance(a: &[char], b: &[char]) -> usize {
     if a.len() > 256 || b.len() > 256 {
         return usize::MAX;
     }

@@ -19,6 +19,7 @@ mod invalid_histories;
 mod invalid_rules;
 mod lifecycle;
 mod limits;
+mod lints;
 mod lunar_tables;
 mod notices;
 mod one_line_errors;
