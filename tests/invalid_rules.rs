@@ -287,7 +287,7 @@ fn max_steps_per_program_at_the_limit_passes_and_one_over_fails() {
     );
     assert_eq!(
         err.to_string(),
-        "steps.json: /steps (line 5, column 12): the program has 5 steps, more than the limit max_steps_per_program (4)"
+        "steps.json: /steps (line 5, column 12): the program has 5 steps, more than the limit max_steps_per_program (4): expected at most that many (split the program, or raise the limit)"
     );
 }
 
@@ -305,7 +305,7 @@ fn max_occurrences_per_step_at_the_limit_passes_and_one_over_fails() {
     );
     assert_eq!(
         err.to_string(),
-        "r.json: /steps/0/repeat (line 6, column 27): invalid repeat rule \"FREQ=DAILY;COUNT=6\": COUNT=6 is more than the limit max_occurrences_per_step (5)"
+        "r.json: /steps/0/repeat (line 6, column 27): invalid repeat rule \"FREQ=DAILY;COUNT=6\": COUNT=6 is more than the limit max_occurrences_per_step (5): expected a COUNT of at most 5"
     );
 }
 
@@ -325,7 +325,7 @@ fn max_offset_days_at_the_limit_passes_and_one_day_over_fails() {
     );
     assert_eq!(
         err.to_string(),
-        "o.json: /steps/0/offset (line 6, column 27): offset \"-P11D\" is about 11 days, more than the limit max_offset_days (10)"
+        "o.json: /steps/0/offset (line 6, column 27): offset \"-P11D\" is about 11 days, more than the limit max_offset_days (10): expected an offset of at most 10 days (months count 31)"
     );
 }
 
@@ -348,7 +348,7 @@ fn max_offset_days_applies_to_milestones_windows_and_repeat_spans() {
     );
     assert_eq!(
         err.to_string(),
-        "m.json: /milestones/discharge (line 5, column 31): offset \"P11D\" is about 11 days, more than the limit max_offset_days (10)"
+        "m.json: /milestones/discharge (line 5, column 31): offset \"P11D\" is about 11 days, more than the limit max_offset_days (10): expected an offset of at most 10 days (months count 31)"
     );
 
     let window = |w: &str| one_step(&format!("\"window\": {w}, "));
@@ -359,7 +359,7 @@ fn max_offset_days_applies_to_milestones_windows_and_repeat_spans() {
     );
     assert_eq!(
         err.to_string(),
-        "w.json: /steps/0/window/earliest (line 6, column 40): offset \"-P11D\" is about 11 days, more than the limit max_offset_days (10)"
+        "w.json: /steps/0/window/earliest (line 6, column 40): offset \"-P11D\" is about 11 days, more than the limit max_offset_days (10): expected an offset of at most 10 days (months count 31)"
     );
 
     // A daily rule with COUNT=11 spans 10 days from its first date.
@@ -371,7 +371,7 @@ fn max_offset_days_applies_to_milestones_windows_and_repeat_spans() {
     );
     assert_eq!(
         err.to_string(),
-        "r.json: /steps/0/repeat (line 6, column 27): invalid repeat rule \"FREQ=DAILY;COUNT=12\": it spans 11 days, more than the limit max_offset_days (10)"
+        "r.json: /steps/0/repeat (line 6, column 27): invalid repeat rule \"FREQ=DAILY;COUNT=12\": it spans 11 days, more than the limit max_offset_days (10): expected its dates within 10 days of the first"
     );
 }
 

@@ -786,7 +786,30 @@ fn an_escalation_is_titled_after_its_step_filled_the_same_way() {
     );
     assert_eq!(
         escalation.title().en(),
-        "Look into: Call 王女士 (no recovered by the end of its wait)"
+        "Look into: Call 王女士 (“recovered” did not come by the end of its wait)"
+    );
+    assert_eq!(
+        escalation.script().map(|s| s.en().to_string()).as_deref(),
+        Some("The wait for “recovered” is over: find out how the patient is, decide what comes next and who does it.")
+    );
+}
+
+/// A fact the built-in vocabulary has no words for is named by its id, in quotes.
+#[test]
+fn an_escalation_names_a_fact_of_the_clinic_by_its_id() {
+    let rules = rules(
+        r#"{"format": "followup/v1", "id": "upsell", "name": {"zh": "复购", "en": "Upsell"},
+            "steps": [{"id": "further-needs", "offset": "P1M",
+                       "wait_for": {"fact": "x_ray_read", "max": "P1M", "then": "escalate"},
+                       "title": {"zh": "回访", "en": "Call"}}]}"#,
+    );
+    let ep = episode(r#"{"id": "e", "event": "x", "at": "2026-03-02", "patient": {"id": "p"}}"#);
+    let plan = rules.plan(&ep, &Calendar::default()).unwrap();
+    let escalation = plan.tasks.iter().find(|t| t.derived.is_some()).unwrap();
+    assert_eq!(escalation.title().zh(), "跟进：回访（未等到 x_ray_read）");
+    assert_eq!(
+        escalation.title().en(),
+        "Look into: Call (“x_ray_read” did not come by the end of its wait)"
     );
 }
 

@@ -395,7 +395,8 @@ fn subject(
                 return Err(Located::new(
                     format!("{at}/horizon"),
                     format!(
-                        "the horizon is {days} days long, more than the limit max_offset_days ({})",
+                        "the horizon is {days} days long, more than the limit max_offset_days ({}): expected at most {} days",
+                        limits.max_offset_days,
                         limits.max_offset_days
                     ),
                 )

@@ -151,12 +151,14 @@ pub(super) fn wait_escalation(
     let (zh, zh_hant, en) = (
         format!("（未等到{}）", fact_zh.trim_end()),
         format!("（未等到{}）", fact_zh.trim_end()),
-        format!(" (no {fact_en} by the end of its wait)"),
+        // In quotes: a fact's words are a participle (`recovered`, `complaint resolved`),
+        // or its id (audit 114: "no recovered").
+        format!(" (“{fact_en}” did not come by the end of its wait)"),
     );
     let script = (
         format!("等待{fact_zh}已到期：了解顾客情况，决定下一步并安排负责人。"),
         format!("等待{fact_zh}已到期：了解顧客情況，決定下一步並安排負責人。"),
-        format!("The wait for {fact_en} is over: find out how the patient is, decide what comes next and who does it."),
+        format!("The wait for “{fact_en}” is over: find out how the patient is, decide what comes next and who does it."),
     );
     info(
         def,

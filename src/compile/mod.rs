@@ -65,7 +65,7 @@ pub(crate) fn compile_program_with(
         return Err(Located::new(
             "/steps",
             format!(
-                "the program has {} steps, more than the limit max_steps_per_program ({})",
+                "the program has {} steps, more than the limit max_steps_per_program ({}): expected at most that many (split the program, or raise the limit)",
                 def.steps.len(),
                 limits.max_steps_per_program
             ),
@@ -369,7 +369,7 @@ fn chain_reach(def: &ProgramDef, steps: &[Step], limits: &Limits) -> Result<(), 
             return Err(Located::new(
                 format!("/steps/{i}/from"),
                 format!(
-                    "the chain of anchors {} gives this step {occurrences} occurrences for each date it starts from (the COUNTs of their repeats multiplied), more than the limit max_occurrences_per_step ({})",
+                    "the chain of anchors {} gives this step {occurrences} occurrences for each date it starts from (the COUNTs of their repeats multiplied), more than the limit max_occurrences_per_step ({}): expected smaller COUNTs",
                     names.join(" → "),
                     limits.max_occurrences_per_step
                 ),
@@ -387,8 +387,9 @@ fn chain_reach(def: &ProgramDef, steps: &[Step], limits: &Limits) -> Result<(), 
             return Err(Located::new(
                 format!("/steps/{i}/from"),
                 format!(
-                    "the chain of anchors {start} → {} puts this step about {reach} days from {start:?}, more than the limit max_offset_days ({})",
+                    "the chain of anchors {start} → {} puts this step about {reach} days from {start:?}, more than the limit max_offset_days ({}): expected the offsets along the chain to add up to at most {} days",
                     names.join(" → "),
+                    limits.max_offset_days,
                     limits.max_offset_days
                 ),
             )
@@ -404,8 +405,9 @@ fn offset(text: &str, at: &str, limits: &Limits) -> Result<Offset, Located> {
         return Err(Located::new(
             at,
             format!(
-                "offset {text:?} is about {} days, more than the limit max_offset_days ({})",
+                "offset {text:?} is about {} days, more than the limit max_offset_days ({}): expected an offset of at most {} days (months count 31)",
                 o.approx_days(),
+                limits.max_offset_days,
                 limits.max_offset_days
             ),
         )

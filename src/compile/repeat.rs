@@ -184,7 +184,8 @@ impl Repeat {
                 if n > limits.max_occurrences_per_step {
                     return Err((
                         format!(
-                            "invalid repeat rule {text:?}: COUNT={n} is more than the limit max_occurrences_per_step ({})",
+                            "invalid repeat rule {text:?}: COUNT={n} is more than the limit max_occurrences_per_step ({}): expected a COUNT of at most {}",
+                            limits.max_occurrences_per_step,
                             limits.max_occurrences_per_step
                         ),
                         Some("max_occurrences_per_step"),
@@ -230,7 +231,7 @@ impl Repeat {
                 Err(RepeatError::TooMany) => {
                     return Err((
                         format!(
-                            "invalid repeat rule {text:?}: it gives more than the limit max_occurrences_per_step ({}) dates",
+                            "invalid repeat rule {text:?}: it gives more than the limit max_occurrences_per_step ({}) dates: expected a COUNT or an UNTIL that gives fewer",
                             limits.max_occurrences_per_step
                         ),
                         Some("max_occurrences_per_step"),
@@ -241,7 +242,8 @@ impl Repeat {
             if span > i64::from(limits.max_offset_days) && !horizon_bounded {
                 return Err((
                     format!(
-                        "invalid repeat rule {text:?}: it spans {span} days, more than the limit max_offset_days ({})",
+                        "invalid repeat rule {text:?}: it spans {span} days, more than the limit max_offset_days ({}): expected its dates within {} days of the first",
+                        limits.max_offset_days,
                         limits.max_offset_days
                     ),
                     Some("max_offset_days"),
@@ -252,7 +254,7 @@ impl Repeat {
         if gives {
             Ok(repeat)
         } else {
-            Err(bad("it gives no date at all".into()))
+            Err(bad("it gives no date at all: expected a rule that gives at least one date (a day that exists in the months it names; BYMONTHDAY=-1 is a month's last day)".into()))
         }
     }
 
