@@ -4,7 +4,8 @@
 //! before the fact, a retry's message, the consultant's call after an abnormal recovery
 //! (audit 77). One the fact comes before (moved past it by an agreed time) is dropped,
 //! as its step's occurrences are. A supervisor's task about a call the fact ended before
-//! the task's day is left out: there is nothing left to look into.
+//! the task's day is left out: there is nothing left to look into — unless the history
+//! records it done, and then it is on the day it was done.
 
 use super::derived::Derived;
 use super::ledger::{IgnoredReason, FOLLOW_UP};
@@ -26,11 +27,24 @@ impl Planner<'_> {
         // Follow-ups staff added by hand are judged as any contact (`follow_ups`).
         let default = crate::compile::Declined::default();
         let mut gone = Vec::new();
+        let cal = self.cal;
         self.plan.tasks.retain_mut(|t| {
-            if t.is_closed() {
+            // A supervisor's task is about its step's call; a contact made from a call
+            // (its message, the consultant's call, the doctor's visit) is about the
+            // patient's recovery, not the call's subject: no stop facts of the step.
+            let supervisor = matches!(
+                t.derived,
+                Some(Derived::Overdue | Derived::Unanswered | Derived::Escalation)
+            );
+            // A supervisor's task closed by its history is looked at below: one the
+            // fact would leave out stays on the day it was closed.
+            if t.is_closed() && !supervisor {
                 return true;
             }
             if *t.program() == *FOLLOW_UP {
+                if t.is_closed() {
+                    return true;
+                }
                 let last = super::lifecycle::last_day(facts, &default, &[], t.channel());
                 if let Some(last) = last.map(|d| d.max(t.due)) {
                     t.expires = Some(t.expires.map_or(last, |e| e.min(last)));
@@ -43,13 +57,6 @@ impl Planner<'_> {
             let (Some(program), Some(step)) = (program, step) else {
                 return true;
             };
-            // A supervisor's task is about its step's call; a contact made from a call
-            // (its message, the consultant's call, the doctor's visit) is about the
-            // patient's recovery, not the call's subject: no stop facts of the step.
-            let supervisor = matches!(
-                t.derived,
-                Some(Derived::Overdue | Derived::Unanswered | Derived::Escalation)
-            );
             let (channel, stop_when): (Channel, &[Box<str>]) = match t.derived {
                 None | Some(Derived::Attempt(_)) => (t.channel(), &step.stop_when),
                 _ if supervisor => (step.info.channel, &step.stop_when),
@@ -79,7 +86,14 @@ impl Planner<'_> {
                 return true;
             };
             if supervisor && last < t.due {
+                if let Some(done) = t.record.as_ref().filter(|r| r.closed).map(|r| r.at.date()) {
+                    on_the_day_done(t, done, cal);
+                    return true;
+                }
                 return false;
+            }
+            if t.is_closed() {
+                return true;
             }
             let last = last.max(t.due);
             t.expires = Some(t.expires.map_or(last, |e| e.min(last)));
@@ -101,4 +115,28 @@ impl Planner<'_> {
             self.plan.dropped.push(d);
         }
     }
+}
+
+/// A supervisor's task the history closed, about a call a fact ended before the task's
+/// day (which would leave it out): it stays, on the day it was closed, which is then its
+/// `nominal` day too (docs/rule-format.md, "Facts"; audit 115: it stayed on its rule's
+/// day, and a check done before that day counted early). Its spans (on time, worth
+/// doing) are kept from the new day.
+fn on_the_day_done(
+    t: &mut super::task::Task,
+    done: chrono::NaiveDate,
+    cal: &crate::calendar::Calendar,
+) {
+    if done == t.due && done == t.nominal {
+        return;
+    }
+    let on_time = (t.latest - t.due).num_days();
+    let worth = t.expires.map(|e| (e - t.latest).num_days());
+    t.earliest = done;
+    t.due = done;
+    t.nominal = done;
+    t.shifted = None;
+    t.latest = super::shift::add_days(done, on_time).unwrap_or(done);
+    t.expires = worth.map(|w| super::shift::add_days(t.latest, w).unwrap_or(t.latest));
+    t.beyond_calendar = !cal.covers(done);
 }

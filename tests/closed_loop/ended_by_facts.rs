@@ -269,3 +269,81 @@ fn the_consultants_call_agreed_before_a_later_refusal_is_kept() {
     );
     assert!(p.ignored.is_empty(), "{:?}", p.ignored);
 }
+
+/// `earliest nominal due latest expires` of task `id` in `p`.
+fn spans(p: &Plan, id: &str) -> String {
+    let t = task(p, id);
+    let e = t.expires.map_or("-".to_string(), |e| e.to_string());
+    format!("{} {} {} {} {e}", t.earliest, t.nominal, t.due, t.latest)
+}
+
+/// A supervisor's check the history records done after a refusal that came before the
+/// check's day stays, on the day it was done, which is its nominal day too (rule-format.md,
+/// "Facts"; audit 115: it stayed on 4 March). The laser of Mon 2 Mar 2026: the day-1 call
+/// on the 3rd, on time that day, its check on the 4th (`escalate_after: P1D`); the patient
+/// refuses on the 3rd at 20:00, the supervisor records the check done on the 5th at 09:00.
+/// A check is on time for two days and worth doing a week more: 5-7 Mar, to 14 Mar.
+/// Without the record the check is left out.
+#[test]
+fn a_check_done_after_a_refusal_before_its_day_stays_on_the_day_done() {
+    let ep = r#"{"id": "ep-1", "event": "procedure", "at": "2026-03-02T10:00:00",
+        "attributes": {"category": "laser"}, "patient": {"id": "p-1"},
+        "facts": [{"kind": "declined", "at": "2026-03-03T20:00:00"}]}"#;
+    let check = "laser-aftercare/day-1-call/ep-1/0/overdue";
+    let done = format!(
+        r#"{{"outcomes": [{{"task": "{check}", "outcome": "done", "at": "2026-03-05T09:00", "by": "s-1"}}]}}"#
+    );
+    let p = planned(ep, &done);
+    assert_eq!(
+        spans(&p, check),
+        "2026-03-05 2026-03-05 2026-03-05 2026-03-07 2026-03-14"
+    );
+    assert_eq!(task(&p, check).shifted, None);
+    let p = planned(ep, r#"{"outcomes": []}"#);
+    assert!(
+        p.tasks.iter().all(|t| t.id() != check),
+        "{}",
+        ids(&p).join("\n")
+    );
+}
+
+/// The same for a wait's escalation, done before and after its rule's day: a skin course
+/// of three sessions (2 and 16 March done, 30 March planned); its planning call, due the
+/// day after the second session (17 March), waits a month for `recovered` and then goes
+/// to the supervisor the day after the wait ends (nominal 17 April, due the 18th, on time
+/// a week, worth doing a week more). The patient refuses on 10 April; the supervisor
+/// records the escalation done on the 14th, or on the 22nd.
+#[test]
+fn an_escalation_done_after_a_refusal_before_its_day_stays_on_the_day_done() {
+    let course = |facts: &str| {
+        format!(
+            r#"{{"id": "ep-1", "event": "course", "at": "2026-03-02T10:00:00",
+            "attributes": {{"category": "skin", "procedure": "x"}}, "patient": {{"id": "p-1"}},
+            "course": {{"package": 3, "done": ["2026-03-02", "2026-03-16"], "planned": ["2026-03-30"]}},
+            "facts": [{facts}]}}"#
+        )
+    };
+    let ep = &course(r#"{"kind": "declined", "at": "2026-04-10T09:00:00"}"#);
+    let esc = "treatment-course/course-planning-call/ep-1/0/escalation";
+    let done = |at: &str| {
+        format!(
+            r#"{{"outcomes": [{{"task": "{esc}", "outcome": "done", "at": "{at}", "by": "s-1"}}]}}"#
+        )
+    };
+    let p = planned(ep, &done("2026-04-14T10:00"));
+    assert_eq!(
+        spans(&p, esc),
+        "2026-04-14 2026-04-14 2026-04-14 2026-04-21 2026-04-28"
+    );
+    let p = planned(ep, &done("2026-04-22T10:00"));
+    assert_eq!(
+        spans(&p, esc),
+        "2026-04-22 2026-04-22 2026-04-22 2026-04-29 2026-05-06"
+    );
+    // Without the refusal, the escalation keeps its day, done early or late.
+    let p = planned(&course(""), &done("2026-04-14T10:00"));
+    assert_eq!(
+        spans(&p, esc),
+        "2026-04-18 2026-04-17 2026-04-18 2026-04-25 2026-05-02"
+    );
+}
