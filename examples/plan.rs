@@ -86,7 +86,9 @@ Plans one episode (JSON on stdin, or --episode FILE) and prints the plan as JSON
   --calendar cn-YYYY|cn|FILE
                           the official calendar of mainland China for a year (cn: every
                           shipped year; several years: every year from the first to the
-                          last) and the clinic's calendar files (repeatable)
+                          last; CN-2026 as cn-2026) and the clinic's calendar files
+                          (repeatable); a few weekend days inside a break are not in
+                          the official table: see rules/calendars/README.md
   --as-of YYYY-MM-DD      give each task its status on that day
   --notices FILE          add the clinic notices that target the patient (repeatable);
                           with --jsonl each line is planned alone: plan notices once per patient

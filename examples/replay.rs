@@ -56,7 +56,9 @@ per owner.
   --calendar cn-YYYY|cn|FILE
                           the official calendar of mainland China for a year (cn: every
                           shipped year; several years: every year from the first to the
-                          last) and the clinic's calendar files (repeatable)
+                          last; CN-2026 as cn-2026) and the clinic's calendar files
+                          (repeatable); a few weekend days inside a break are not in
+                          the official table: see rules/calendars/README.md
   --lang zh|en            the language (default zh)
   -h, --help              this help
 ";

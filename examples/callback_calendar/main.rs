@@ -25,7 +25,9 @@
 //! - `--calendar cn-YYYY|cn|FILE` (repeatable): the shipped official calendar of mainland
 //!   China for a year (`cn`: every shipped year) and the clinic's own calendar files,
 //!   combined: the official dates, the clinic's policies. With only `cn-YYYY`: open every
-//!   day but the public holidays. Default: open every day;
+//!   day but the public holidays as the official table lists them (a few weekend days
+//!   inside a break are not: see `rules/calendars/README.md`); `CN-2026` is `cn-2026`.
+//!   Default: open every day;
 //! - `--as-of YYYY-MM-DD` marks each task upcoming, open now, waiting, missed or expired;
 //! - `--history FILE`: what happened so far (outcomes by task id, follow-ups added by
 //!   hand): the calendar is the next plan of the closed loop, with what was recorded
@@ -91,7 +93,9 @@ dropped and why. Without --episode: a built-in sample patient (plastic surgery, 
   --calendar cn-YYYY|cn|FILE
                           the official calendar of mainland China for a year (cn: every
                           shipped year; several years: every year from the first to the
-                          last) and the clinic's calendar files (repeatable)
+                          last; CN-2026 as cn-2026) and the clinic's calendar files
+                          (repeatable); a few weekend days inside a break are not in
+                          the official table: see rules/calendars/README.md
   --as-of YYYY-MM-DD      mark each task upcoming, open now, waiting, missed or expired on that day
   --greetings             add the patient's greetings for the 12 months from the first
                           episode's day (or from --as-of)
