@@ -370,3 +370,47 @@ fn a_waiting_call_tried_before_its_fact_stays_where_it_was_tried() {
         ]
     );
 }
+
+/// A call made while it waits for its fact, after its own day, is on time: not missed
+/// then (its status was `waiting`), its `latest` is the day it was made (audit 109: judged
+/// late). A skin course of 3 sessions (2 and 16 Mar done, 30 Mar planned), no recovery
+/// recorded: its planning call is due Tue 17 Mar, on time that day, and waits for
+/// `recovered` a month (to 17 Apr), then goes to a supervisor. Made on Thu 19 Mar: on
+/// time, `latest` 19 Mar. Made on Mon 20 Apr, after the wait: late, `latest` 17 Mar.
+#[test]
+fn a_call_made_while_it_waits_is_on_time() {
+    use followup::replan::{compliance, CompliancePeriod, ComplianceStatus};
+    let rules = builtin();
+    let ep = crate::support::read(
+        &rules,
+        r#"{"id": "ep-1", "event": "course", "at": "2026-03-02T10:00", "patient": {"id": "p-1"},
+            "attributes": {"category": "skin", "procedure": "x"},
+            "course": {"package": 3, "done": ["2026-03-02", "2026-03-16"], "planned": ["2026-03-30"]}}"#,
+    );
+    let id = "treatment-course/course-planning-call/ep-1/0";
+    let period = CompliancePeriod {
+        from: "2026-03-01".parse().unwrap(),
+        to: "2026-03-31".parse().unwrap(),
+        as_of: "2026-04-30".parse().unwrap(),
+    };
+    for (at, latest, status) in [
+        ("2026-03-19T12:00", "2026-03-19", ComplianceStatus::OnTime),
+        ("2026-04-20T12:00", "2026-03-17", ComplianceStatus::Late),
+    ] {
+        let h = History::from_json(
+            "h",
+            &format!(r#"{{"outcomes": [{{"task": "{id}", "outcome": "done", "at": "{at}"}}]}}"#),
+        )
+        .unwrap();
+        let p = rules.plan_with(&ep, &h, &Calendar::default()).unwrap();
+        let t = p.tasks.iter().find(|t| t.id() == id).unwrap();
+        assert_eq!(
+            (t.due.to_string(), t.latest.to_string()),
+            ("2026-03-17".into(), latest.into()),
+            "{at}"
+        );
+        let report = compliance(&p.tasks, &[], &period);
+        let checked = report.tasks.iter().find(|c| c.task.id() == id).unwrap();
+        assert_eq!(checked.status, status, "{at}");
+    }
+}

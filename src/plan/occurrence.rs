@@ -473,10 +473,13 @@ impl Planner<'_> {
         // The time of the awaited fact, when it came in time: the task, on that day,
         // comes after it (no selling before the recovery is recorded, §8).
         let waited_until = waited.and_then(|w| w.fact_at);
+        // The last day of its wait, when it waits for a fact not come.
+        let mut held = None;
         if let Some((end, then)) = waited.and_then(|w| w.held_until) {
             // Worth doing while the fact may still come, void after.
             waiting = true;
             let end = end.max(due);
+            held = Some(end);
             expires = Some(end);
             if then == WaitThen::Escalate {
                 escalate_after = Some(end);
@@ -800,7 +803,7 @@ impl Planner<'_> {
                     l.give_back(list);
                 }
                 if step.wait.is_some() {
-                    self.chain_made(base, n);
+                    self.chain_made(base, n, held);
                 }
                 if let Some(end) = escalate_after {
                     self.made_before_the_wait_ended(base, n, end);
@@ -889,9 +892,11 @@ impl Planner<'_> {
     /// When the history records the call of occurrence `n` (whose task is
     /// `self.plan.tasks[base]`) made, on it or on an attempt: none of its tries waits for
     /// the fact any more (audit 111: the unanswered tries before the attempt made kept
-    /// `waits_for`, listed as waiting beside the `done`).
+    /// `waits_for`, listed as waiting beside the `done`). Made while it waited (`held`:
+    /// the wait's last day), it was made on time: not yet missed then, its `latest` is
+    /// the day it was made (audit 109: judged late).
     #[cold]
-    fn chain_made(&mut self, base: usize, n: u32) {
+    fn chain_made(&mut self, base: usize, n: u32, held: Option<NaiveDate>) {
         let step = self.plan.tasks.get(base).map(|t| t.info().step.clone());
         let of_chain = |t: &Task| {
             matches!(t.derived, None | Some(Derived::Attempt(_)))
@@ -902,6 +907,14 @@ impl Planner<'_> {
         if tasks.iter().any(|t| of_chain(t) && t.is_done()) {
             for t in tasks.iter_mut().filter(|t| of_chain(t)) {
                 t.waiting = false;
+                let made = (t.record.as_deref())
+                    .filter(|r| r.closed && r.outcome.is_done())
+                    .map(|r| r.at.date());
+                if let (Some(end), Some(made)) = (held, made)
+                    && made <= end
+                {
+                    t.latest = t.latest.max(made);
+                }
             }
         }
     }
