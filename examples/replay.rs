@@ -212,20 +212,10 @@ impl Replay<'_> {
         s
     }
 
+    /// The library's label of an outcome, in the replay's language (audit 119: the
+    /// English replay printed the ids).
     fn outcome(&self, k: OutcomeKind) -> &'static str {
-        match (k, self.zh()) {
-            (OutcomeKind::Done, true) => "已完成",
-            (OutcomeKind::NoAnswer, true) => "未接听",
-            (OutcomeKind::Busy, true) => "占线",
-            (OutcomeKind::Unreachable, true) => "无法接通",
-            (OutcomeKind::Rescheduled, true) => "另约时间",
-            (OutcomeKind::Picked, true) => "选定日期",
-            (OutcomeKind::Declined, true) => "明确拒绝",
-            (OutcomeKind::AbnormalRecovery, true) => "恢复异常",
-            (OutcomeKind::Note, true) => "备注",
-            (k, false) => k.name(),
-            (_, true) => "其他",
-        }
+        k.label(self.lang)
     }
 
     fn day(&self, out: &mut String, day: NaiveDate) -> Result<(), String> {
@@ -486,7 +476,7 @@ fn run() -> Result<String, String> {
             let _ = writeln!(
                 out,
                 "  #{index} {task} {} {}: {why}",
-                outcome.name(),
+                outcome.label(lang),
                 at.format("%m-%d %H:%M"),
             );
         }

@@ -1,6 +1,7 @@
 //! Labels in Chinese and English for the ids of the built-in vocabulary: events, episode
-//! attributes and their values, fact kinds and milestones, so that a host shows staff
-//! `整形` rather than `category=plastic` and `等待康复` rather than `recovered`.
+//! attributes and their values, fact kinds, milestones and the format's own anchors, so
+//! that a host shows staff `整形` rather than `category=plastic` and `等待康复` rather
+//! than `recovered`.
 //!
 //! Every function returns `None` for an id it does not know (a clinic's own attribute,
 //! value or fact): show the id itself then. Channels, roles, drop and shift reasons,
@@ -122,6 +123,22 @@ const MILESTONES: &[Row] = &[
     ("treatment_end", "疗程结束", "treatment end"),
 ];
 
+/// The anchors of the format itself (`from`): what a step counts from, when it is no
+/// milestone.
+const ANCHORS: &[Row] = &[
+    ("as_of", "计划当日", "the as-of day"),
+    (
+        "before_each_upcoming_session",
+        "每次预约疗程前",
+        "before each booked session",
+    ),
+    ("birthday", "生日", "birthday"),
+    ("course_end", "疗程结束", "the course's end"),
+    ("each_session", "每次疗程", "each session"),
+    ("event", "事件", "the event"),
+    ("one_session_left", "疗程剩最后一次", "one session left"),
+];
+
 fn pick(rows: &[Row], id: &str, lang: Lang) -> Option<&'static str> {
     let (_, zh, en) = rows.iter().find(|r| r.0 == id)?;
     Some(lang.pick((zh, en)))
@@ -197,6 +214,19 @@ pub fn fact(kind: &str, lang: Lang) -> Option<&'static str> {
 /// ```
 pub fn milestone(name: &str, lang: Lang) -> Option<&'static str> {
     pick(MILESTONES, name, lang)
+}
+
+/// The label of an anchor of the rule format that is no milestone (`course_end` →
+/// `疗程结束` / `the course's end`): what a dropped occurrence's `missing_anchor` detail
+/// names for a course's steps.
+///
+/// ```
+/// use followup::{labels, rules::Lang};
+/// assert_eq!(labels::anchor("one_session_left", Lang::Zh), Some("疗程剩最后一次"));
+/// assert_eq!(labels::anchor("course_end", Lang::En), Some("the course's end"));
+/// ```
+pub fn anchor(name: &str, lang: Lang) -> Option<&'static str> {
+    pick(ANCHORS, name, lang)
 }
 
 /// `attribute: value` in `lang` (`项目类别: 整形`), each part its label or, when it has

@@ -225,7 +225,7 @@ fn the_reason_given_for_a_move_or_a_drop_is_the_one_that_decided() {
         Calendar::from_json("c", r#"{"closed_dates": ["2026-03-03", "2026-03-04"]}"#).unwrap();
     let x = rules.explain(&ep(&rules), None, &cal).unwrap();
     assert!(
-        lines(&x, "t/day-1/e/0").contains(&"2026-03-03 (Tue): a closed date of the clinic (closed_date): next_open_day finds no day it may take: every day it could take is the day-3 call's day or later, and calls keep their order".to_string()),
+        lines(&x, "t/day-1/e/0").contains(&"2026-03-03 (Tue): a closed date of the clinic (closed_date): next_open_day finds no day it may take: every day it could take is the day of the later task day-3 or after it, and the tasks of a lane keep their order".to_string()),
         "{:#?}",
         lines(&x, "t/day-1/e/0")
     );

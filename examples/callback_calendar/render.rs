@@ -58,7 +58,7 @@ fn visible_bidi(out: String) -> String {
 
 /// Notes after a task's title: the window staff pick from, a tolerance window, a fact it
 /// waits for, a shift by the calendar, its status on the as-of day.
-fn notes(t: &Task, lang: Lang) -> String {
+fn notes(t: &Task, lang: Lang, owner: bool) -> String {
     let zh = lang == Lang::Zh;
     let mut out = String::new();
     if let Some(role) = t.picked_by() {
@@ -139,7 +139,7 @@ fn notes(t: &Task, lang: Lang) -> String {
             write!(out, "  [attempt {n}]")
         };
     }
-    if let Some(owner) = &t.owner {
+    if let Some(owner) = t.owner.as_ref().filter(|_| owner) {
         let _ = write!(out, "  @{owner}");
     }
     if let Some(r) = &t.record {
@@ -254,6 +254,7 @@ impl View<'_> {
         if let Some(l) = (labels::fact(detail, lang))
             .or(labels::milestone(detail, lang))
             .or(labels::attribute(detail, lang))
+            .or(labels::anchor(detail, lang))
         {
             return l.to_string();
         }
@@ -278,6 +279,10 @@ impl View<'_> {
         }
         let zh = self.zh();
         let _ = writeln!(out, "\n{}", if zh { "未安排：" } else { "Dropped:" });
+        // By the day each would have had (audit 119: by step id, Day-15 before Month-1),
+        // those with none last; otherwise as the plans list them.
+        let mut dropped: Vec<&followup::plan::Dropped> = dropped.iter().collect();
+        dropped.sort_by_key(|d| (d.nominal.is_none(), d.nominal));
         for d in dropped {
             let detail = d
                 .detail
@@ -394,13 +399,16 @@ impl View<'_> {
                 if c.reasons.len() > 1 {
                     let _ = write!(s, " ({})", self.program_name(r.task.program()));
                 }
-                s.push_str(&notes(&r.task, self.lang));
+                // One call, made by the contact's owner: a merged contact names it once,
+                // after its reasons (audit 119: the last reason's owner read as the call's).
+                s.push_str(&notes(&r.task, self.lang, c.reasons.len() == 1));
                 if let Some(m) = r.moved {
                     let _ = write!(
                         s,
-                        "  [{} {}: {}]",
+                        "  [{} {} {}: {}]",
                         if zh { "由" } else { "moved from" },
                         m.from,
+                        weekday(m.from, self.lang),
                         if zh { "频次上限" } else { "frequency cap" }
                     );
                 }
@@ -422,6 +430,9 @@ impl View<'_> {
             titles.join(" + ")
         );
         if c.reasons.len() > 1 {
+            if let Some(owner) = &c.owner {
+                let _ = write!(out, "  @{owner}");
+            }
             let _ = write!(
                 out,
                 "  [{} {}]",
@@ -592,7 +603,7 @@ impl View<'_> {
                 pad(t.role().label(self.lang), 20),
                 pad(t.channel().label(self.lang), 10),
                 one_line(t.title().get(self.lang)),
-                notes(t, self.lang),
+                notes(t, self.lang, true),
             );
         }
     }

@@ -863,8 +863,8 @@ const DROP_REASONS: [(DropReason, &str, &str, &str); 18] = [
     (
         DropReason::Expired,
         "expired",
-        "失效前无营业日",
-        "no open day before it expires",
+        "失效前无可用日",
+        "no day left before it expires",
     ),
     (
         DropReason::RestHours,
@@ -875,7 +875,7 @@ const DROP_REASONS: [(DropReason, &str, &str, &str); 18] = [
     (
         DropReason::Superseded,
         "superseded",
-        "并入另一次回访",
+        "由后续回访取代",
         "superseded",
     ),
     (
@@ -951,14 +951,14 @@ impl Status {
     ///
     /// ```
     /// use followup::{rules::Lang, plan::Status};
-    /// assert_eq!(Status::Missed.label(Lang::Zh), "已逾期");
+    /// assert_eq!(Status::Missed.label(Lang::Zh), "未做");
     /// assert_eq!(Status::Open.label(Lang::En), "open now");
     /// ```
     pub fn label(self, lang: Lang) -> &'static str {
         lang.pick(match self {
             Status::Upcoming => ("待办", "upcoming"),
             Status::Open => ("今日可做", "open now"),
-            Status::Missed => ("已逾期", "missed"),
+            Status::Missed => ("未做", "missed"),
             Status::Expired => ("已失效", "expired"),
             Status::Closed => ("已关闭", "closed"),
             Status::Waiting => ("待条件", "waiting"),

@@ -79,7 +79,7 @@ impl Planner<'_> {
             let because = match reason {
                 DropReason::Superseded => match &detail {
                     Some(s) => format!(
-                        ": every day it could take is the {s} call's day or later, and calls keep their order"
+                        ": every day it could take is the day of the later task {s} or after it, and the tasks of a lane keep their order"
                     ),
                     None => ": every day it could take is a later call's day or past it".to_string(),
                 },
