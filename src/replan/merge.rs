@@ -137,8 +137,10 @@ impl Contact {
 /// it is listed in `waiting`, not counted against a cap, until re-planning after the fact.
 /// A task the history closed ([`crate::plan::Task::is_closed`]: done, or an unanswered attempt
 /// taken over by the next) happened: it stays on its day as a contact of its own,
-/// neither moved nor joined; one that reached the patient ([`crate::plan::Task::is_done`])
-/// counts against the caps on the day it was recorded.
+/// neither moved nor joined — but for the tasks recorded at the same moment on the same
+/// channel, which are one contact (a merged contact recorded on each of its ids); one
+/// that reached the patient ([`crate::plan::Task::is_done`]) counts once against the caps
+/// on the day it was recorded.
 ///
 /// The result for one patient depends only on that patient's plans: planning a patient
 /// alone or among others gives the same contacts. A task id given twice (the same plan
@@ -201,12 +203,32 @@ pub fn merge_plans(plans: &[Plan], policy: &ContactPolicy, calendar: &Calendar) 
         PriorityClass::Sales | PriorityClass::Greeting => false,
     };
     let mut groups: BTreeMap<(&str, NaiveDate, Channel, bool), Vec<Ranked<'_>>> = BTreeMap::new();
+    // Tasks the history closed at one moment on one channel: one contact, recorded on
+    // each of its reasons' ids as docs/closed-loop.md asks (audit 118: one message
+    // recorded on two ids counted twice against the cap).
+    let mut recorded: BTreeMap<(&str, Channel, chrono::NaiveDateTime), usize> = BTreeMap::new();
     let mut drafts: Vec<Vec<Ranked<'_>>> = Vec::new();
     for r in ranked {
-        // Tasks the history closed happened: on their day, alone (counted against the
-        // caps below when they reached the patient).
-        if never_moved(r.task.channel()) || r.task.is_closed() {
+        // Tasks the history closed happened: on their day, alone but for what was
+        // recorded with them (counted against the caps below when they reached the
+        // patient).
+        if never_moved(r.task.channel()) {
             drafts.push(vec![r]);
+        } else if r.task.is_closed() {
+            let at = r.task.record.as_ref().map(|rec| rec.at);
+            let key = at.map(|at| (r.task.patient(), r.task.channel(), at));
+            match key
+                .and_then(|k| recorded.get(&k))
+                .and_then(|&i| drafts.get_mut(i))
+            {
+                Some(group) => group.push(r),
+                None => {
+                    if let Some(k) = key {
+                        recorded.insert(k, drafts.len());
+                    }
+                    drafts.push(vec![r]);
+                }
+            }
         } else {
             let sales = r.class == PriorityClass::Sales;
             let key = (r.task.patient(), r.task.due, r.task.channel(), sales);
@@ -227,8 +249,11 @@ pub fn merge_plans(plans: &[Plan], policy: &ContactPolicy, calendar: &Calendar) 
     // count against the caps (audits 105, 107: a message recorded as sent let a third
     // into seven days).
     let mut made: BTreeMap<(&str, Channel), BTreeMap<NaiveDate, usize>> = BTreeMap::new();
-    for r in drafts.iter().flatten() {
-        if r.task.is_done() && !never_moved(r.task.channel()) {
+    // One per contact: the first of its reasons that reached the patient.
+    for group in &drafts {
+        if let Some(r) = group.iter().find(|r| r.task.is_done())
+            && !never_moved(r.task.channel())
+        {
             let day = r
                 .task
                 .record

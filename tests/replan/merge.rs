@@ -745,3 +745,45 @@ fn a_waiting_call_made_waits_no_more_and_counts_against_the_cap() {
         .collect();
     assert_eq!(day, ["month-3-call true", "month-3-further-needs false"]);
 }
+
+/// One message recorded on each of its reasons' ids at one moment, as docs/closed-loop.md
+/// asks for a merged contact, is one message: one contact, counted once against the cap
+/// (audit 118: it counted twice). A plastic outpatient operated on Mon 2 Mar 2026 has its
+/// dressing-change reminder on Tue 3 Mar, the Lantern Festival's day (the lunar table:
+/// 3 Mar 2026), which the patient's greetings join; recorded sent on both ids at 09:30.
+/// The suture-removal reminder of Sun 8 Mar is then the second message of 3-9 Mar, within
+/// the cap of two in seven days: not over it.
+#[test]
+fn a_merged_message_recorded_on_each_of_its_ids_is_one_contact() {
+    let ep = procedure("ep-1", "plastic", "outpatient", "2026-03-02");
+    let history = followup::history::History::from_json(
+        "h",
+        r#"{"outcomes": [
+            {"task": "greetings/lantern/patient:p-9/20260303", "outcome": "done", "at": "2026-03-03T09:30"},
+            {"task": "plastic-aftercare/dressing-change-reminder/ep-1/0", "outcome": "done", "at": "2026-03-03T09:30"}]}"#,
+    )
+    .unwrap();
+    let cal = Calendar::default();
+    let care = rules().plan_with(&ep, &history, &cal).unwrap();
+    let greetings = rules()
+        .plan_patient_with(
+            &ep.patient,
+            &history,
+            date("2026-03-02"),
+            date("2026-03-31"),
+            &cal,
+        )
+        .unwrap();
+    let merged = merge_plans(&[care, greetings], &ContactPolicy::default(), &cal);
+    let messages: Vec<String> = contact_lines(&merged)
+        .into_iter()
+        .filter(|l| l.contains(" sms ") && l.as_str() < "2026-03-10")
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            "2026-03-03 sms customer_service: dressing-change-reminder@ep-1, lantern@patient:p-9",
+            "2026-03-08 sms customer_service: suture-removal-reminder@ep-1",
+        ]
+    );
+}
