@@ -534,7 +534,25 @@ impl Planner<'_> {
         // Done before the rule's day of now (later tries moved it): that day was the
         // check's day when it was done, so it is its nominal day too (audit 88: a check
         // due before its own nominal day, and no shift to say why).
-        let early = recorded.map(|r| r.date()).filter(|&d| d < due);
+        // Only a check whose first day (from the call before any try moved it) had come:
+        // done before that, it was done early, and stays on its day (audit 117: a check
+        // done the evening before moved to that evening).
+        let first_nominal = (self.plan.tasks.iter())
+            .find(|b| {
+                b.derived.is_none()
+                    && b.occurrence == t.occurrence
+                    && b.info().step == t.info().step
+            })
+            .and_then(|b| shift::add_days(b.latest, days))
+            .unwrap_or(nominal);
+        let first_day = if step.closed_day == crate::model::ClosedDay::Keep {
+            first_nominal
+        } else {
+            self.on_or_after(Channel::Internal, first_nominal)
+        };
+        let early = recorded
+            .map(|r| r.date())
+            .filter(|&d| d < due && d >= first_day);
         let due = early.unwrap_or(due);
         let nominal = early.map_or(nominal, |d| d.min(nominal));
         if recorded.is_none() && closed_at.is_some_and(|c| c.date() < due) {

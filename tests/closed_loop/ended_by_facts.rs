@@ -347,3 +347,35 @@ fn an_escalation_done_after_a_refusal_before_its_day_stays_on_the_day_done() {
         "2026-04-18 2026-04-17 2026-04-18 2026-04-25 2026-05-02"
     );
 }
+
+/// With no fact, a recording moves no check: the laser of Mon 2 Mar 2026 has its day-1
+/// call on the 3rd and the call's check on the 4th (`escalate_after: P1D`), on time to the
+/// 6th, worth doing to the 13th. Recorded done the evening before (3 Mar 21:00), or on
+/// the surgery's day, it stays on the 4th, done early (audit 117: it moved to the day
+/// recorded). Only a check a later try moved past the day it was done goes back to that
+/// day (audit 88).
+#[test]
+fn a_check_done_before_its_day_with_no_fact_stays_on_its_day() {
+    use followup::replan::{compliance, CompliancePeriod, ComplianceStatus};
+    let ep = r#"{"id": "ep-1", "event": "procedure", "at": "2026-03-02T11:00:00",
+        "attributes": {"category": "laser"}, "patient": {"id": "p-1"}}"#;
+    let check = "laser-aftercare/day-1-call/ep-1/0/overdue";
+    for at in ["2026-03-03T21:00", "2026-03-02T15:00"] {
+        let done =
+            format!(r#"{{"outcomes": [{{"task": "{check}", "outcome": "done", "at": "{at}"}}]}}"#);
+        let p = planned(ep, &done);
+        assert_eq!(
+            spans(&p, check),
+            "2026-03-04 2026-03-04 2026-03-04 2026-03-06 2026-03-13",
+            "{at}"
+        );
+        let period = CompliancePeriod {
+            from: "2026-03-01".parse().unwrap(),
+            to: "2026-03-31".parse().unwrap(),
+            as_of: "2026-03-31".parse().unwrap(),
+        };
+        let report = compliance(&p.tasks, &[], &period);
+        let judged = report.tasks.iter().find(|c| c.task.id() == check).unwrap();
+        assert_eq!(judged.status, ComplianceStatus::Early, "{at}");
+    }
+}
