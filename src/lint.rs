@@ -86,7 +86,8 @@ impl fmt::Display for Place {
 
 /// A word the rule set writes nearly as another word of the same kind: the same once
 /// case and `-`/`_`/space are set aside, or one edit apart (a letter added, left out or
-/// changed, or two letters swapped), both of three letters or more. The word is the rarer of the two
+/// changed, or two letters swapped), both of three letters or more — numbered siblings
+/// (`grade_1`, `grade_2`) apart. The word is the rarer of the two
 /// (written fewer times; of two written as often, the one written later), where it is
 /// first written. A lint is no error: two words may be meant (`visit` and `visits`), but
 /// an episode gives one or the other, and a step testing the other never sees it.
@@ -162,6 +163,8 @@ struct Word {
     /// Index of the program in the definitions, and the pointer within it.
     program: usize,
     pointer: String,
+    /// Written as a JSON key (a milestone's name, an attribute's): placed at the key.
+    key: bool,
 }
 
 /// The lints of `defs`, whose sources' texts are `texts` (name, text) and whose JSON
@@ -186,7 +189,10 @@ pub(crate) fn of<N: AsRef<str>, T: AsRef<str>>(
             .find(|(name, _)| name.as_ref() == source)
             .map(|(_, text)| text.as_ref())
             .filter(|_| changed_by.is_empty());
-        let at = text.and_then(|text| crate::json::locate(text, &pointer));
+        let at = text.and_then(|text| match w.key {
+            true => crate::json::locate_key(text, &pointer),
+            false => crate::json::locate(text, &pointer),
+        });
         Place {
             source,
             pointer,
@@ -249,14 +255,18 @@ pub(crate) fn of<N: AsRef<str>, T: AsRef<str>>(
 }
 
 /// Nearly the same word: equal once case and separators are set aside, else one edit
-/// apart, both of three letters or more. Two edits would take words meant apart
-/// (`online_consultant`, `onsite_consultant`).
+/// apart, both of three letters or more, and not two numbered siblings (`stage_1`,
+/// `stage_2`). Two edits would take words meant apart (`online_consultant`,
+/// `onsite_consultant`).
 fn near(a: &str, b: &str) -> bool {
     let (a, b) = (normalized(a), normalized(b));
     if a == b {
         return true;
     }
-    a.len().min(b.len()) >= 3 && distance(&a, &b) <= 1
+    // Numbered siblings are meant apart (`grade_1`, `grade_2`; audit 117).
+    let numbered = a.len() == b.len()
+        && (a.iter().zip(&b)).all(|(x, y)| x == y || (x.is_ascii_digit() && y.is_ascii_digit()));
+    !numbered && a.len().min(b.len()) >= 3 && distance(&a, &b) <= 1
 }
 
 /// JSON pointer token of a key.
@@ -265,12 +275,18 @@ fn token(key: &str) -> String {
 }
 
 fn collect(p: &ProgramDef, program: usize, out: &mut Vec<Word>) {
+    // A pointer ending in `#` is to a key: the word is the last member's name.
     let mut add = |kind: WordKind, word: &str, pointer: String| {
+        let (pointer, key) = match pointer.strip_suffix('#') {
+            Some(p) => (p.to_string(), true),
+            None => (pointer, false),
+        };
         out.push(Word {
             kind,
             word: word.to_string(),
             program,
             pointer,
+            key,
         });
     };
     let conds = |c: &Conditions, at: &str, add: &mut dyn FnMut(WordKind, &str, String)| {
@@ -280,7 +296,7 @@ fn collect(p: &ProgramDef, program: usize, out: &mut Vec<Word>) {
                 "event" => WordKind::Event,
                 "tag" => WordKind::Tag,
                 attribute => {
-                    add(WordKind::Attribute, attribute, at.clone());
+                    add(WordKind::Attribute, attribute, format!("{at}#"));
                     WordKind::Value(attribute.to_string())
                 }
             };
@@ -300,7 +316,7 @@ fn collect(p: &ProgramDef, program: usize, out: &mut Vec<Word>) {
         add(
             WordKind::Milestone,
             name,
-            format!("/milestones/{}", token(name)),
+            format!("/milestones/{}#", token(name)),
         );
     }
     let v = &p.vocabulary;
@@ -309,7 +325,7 @@ fn collect(p: &ProgramDef, program: usize, out: &mut Vec<Word>) {
     }
     for (name, values) in &v.attributes {
         let at = format!("/vocabulary/attributes/{}", token(name));
-        add(WordKind::Attribute, name, at.clone());
+        add(WordKind::Attribute, name, format!("{at}#"));
         if let AttributeValues::Values(list) = values {
             for (i, x) in list.iter().enumerate() {
                 add(WordKind::Value(name.clone()), x, format!("{at}/{i}"));
@@ -319,8 +335,25 @@ fn collect(p: &ProgramDef, program: usize, out: &mut Vec<Word>) {
     for (i, f) in v.facts.iter().enumerate() {
         add(WordKind::Fact, f, format!("/vocabulary/facts/{i}"));
     }
+    let overrides = |list: &Option<Vec<crate::model::TimeOverrideDef>>,
+                     at: &str,
+                     add: &mut dyn FnMut(WordKind, &str, String)| {
+        for (i, o) in list.iter().flatten().enumerate() {
+            let one = o.tag.as_ref().is_some_and(|t| t.0.len() == 1);
+            for (j, tag) in o.tag.iter().flat_map(|t| &t.0).enumerate() {
+                let at = format!("{at}/time_overrides/{i}/tag");
+                add(
+                    WordKind::Tag,
+                    tag,
+                    if one { at } else { format!("{at}/{j}") },
+                );
+            }
+        }
+    };
+    overrides(&p.defaults.time_overrides, "/defaults", &mut add);
     for (i, s) in p.steps.iter().enumerate() {
         let at = format!("/steps/{i}");
+        overrides(&s.time_overrides, &at, &mut add);
         conds(&s.when, &format!("{at}/when"), &mut add);
         conds(&s.unless, &format!("{at}/unless"), &mut add);
         if let Some(sample) = &s.sample {
@@ -357,6 +390,9 @@ mod tests {
         // Two edits are two words.
         assert!(!near("online_consultant", "onsite_consultant"));
         assert!(!near("visit", "visits_"));
+        assert!(!near("grade_1", "grade_2"));
+        assert!(!near("stage_10", "stage_12"));
+        assert!(near("stage_1", "stagee_1"));
         assert!(!near("laser", "lasik"));
         // Too short to tell.
         assert!(!near("a", "b"));

@@ -194,3 +194,77 @@ fn the_built_in_programs_have_none() {
         .expect("rules");
     assert_eq!(lints(&rules), []);
 }
+
+/// A tag written in a time override is a tag as a condition's is, and a word written as a
+/// JSON key (a milestone's name, an attribute's) is placed at the key, not at its value
+/// (audit 117). The program below, beside the built-ins: `no_greeting` in a step's time
+/// override (the greetings test `no_greetings` nine times); the milestone `dischage`
+/// (the plastic program's `discharge`), its value on the next line; the condition key
+/// `categroy`… is an error, so the attribute slip is `catgory` in `vocabulary`.
+#[test]
+fn tags_of_time_overrides_and_words_written_as_keys() {
+    let text = r#"{"format": "followup/v1", "id": "implant", "name": {"zh": "种植", "en": "Implant"},
+  "applies": {"event": "procedure", "category": "dental"},
+  "milestones": {"dischage":
+      null},
+  "vocabulary": {"attributes": {"catgory": ["x"]}},
+  "steps": [{"id": "s", "from": "dischage", "title": {"zh": "甲", "en": "A"},
+    "time_overrides": [{"tag": "no_greeting", "time": "morning"}]}]}"#;
+    let rules = RuleSet::builder()
+        .builtin()
+        .source("implant.json", text)
+        .build()
+        .expect("rules");
+    type Found<'a> = (
+        WordKind,
+        &'a str,
+        &'a str,
+        &'a str,
+        Option<usize>,
+        Option<usize>,
+    );
+    let found: Vec<Found<'_>> = (rules.lints().iter())
+        .map(|l| {
+            (
+                l.kind.clone(),
+                l.word.as_str(),
+                l.near.as_str(),
+                l.at.pointer.as_str(),
+                l.at.line,
+                l.at.column,
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            // Line 3: `  "milestones": {"dischage":` — the key at column 18.
+            (
+                WordKind::Milestone,
+                "dischage",
+                "discharge",
+                "/milestones/dischage",
+                Some(3),
+                Some(18)
+            ),
+            // Line 5: `  "vocabulary": {"attributes": {"catgory": ["x"]}},` — column 33.
+            (
+                WordKind::Attribute,
+                "catgory",
+                "category",
+                "/vocabulary/attributes/catgory",
+                Some(5),
+                Some(33)
+            ),
+            // Line 7: `    "time_overrides": [{"tag": "no_greeting", …` — the value at column 32.
+            (
+                WordKind::Tag,
+                "no_greeting",
+                "no_greetings",
+                "/steps/0/time_overrides/0/tag",
+                Some(7),
+                Some(32)
+            ),
+        ]
+    );
+}

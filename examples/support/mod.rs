@@ -173,8 +173,9 @@ pub fn load_notices(rules: &RuleSet, paths: &[PathBuf]) -> Result<Vec<Notice>, S
 }
 
 /// The calendar of `--calendar` arguments: each is `cn-YYYY` (the shipped official
-/// calendar of mainland China for that year), `cn` (every shipped year), in any case
-/// unless a file has that name, or a clinic's calendar file. Clinic files are merged in the order given; the official dates are
+/// calendar of mainland China for that year; `CN-2026`, `cn_2026` and `cn2026` too),
+/// `cn` (every shipped year), or a clinic's calendar file (a file by any of these names
+/// is the file). Clinic files are merged in the order given; the official dates are
 /// then merged into the clinic's calendar, whose policies win. With no clinic file the
 /// clinic is the default calendar: open every day, closed on the public holidays the
 /// official calendars list. With no argument at all: open every day.
@@ -184,19 +185,21 @@ pub fn load_calendar(args: &[String]) -> Result<Calendar, String> {
     let mut files: Vec<&str> = Vec::new();
     let mut years: Vec<i32> = Vec::new();
     for arg in args {
-        // `CN-2026` is `cn-2026` unless a file has that name (audit 116: "No such file").
+        // A file by that name is the file; else anything from `cn` names the official
+        // calendars, in any case and with `-`, `_` or nothing before the year (`CN-2026`,
+        // `cn_2026`: audits 116, 117 said "No such file").
         let lower = arg.to_ascii_lowercase();
-        let official =
-            lower.starts_with("cn") && (arg.starts_with("cn") || !Path::new(arg).exists());
+        let official = lower.starts_with("cn") && !Path::new(arg).exists();
         if official && lower == "cn" {
             years.extend([*Calendar::CHINA_YEARS.start(), *Calendar::CHINA_YEARS.end()]);
-        } else if let Some(y) = lower.strip_prefix("cn-").filter(|_| official) {
+        } else if let Some(y) = lower.strip_prefix("cn").filter(|_| official) {
+            let y = y.strip_prefix(['-', '_']).unwrap_or(y);
             let shipped = Calendar::CHINA_YEARS;
             let four_digits = y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit());
             let year = (y.parse().ok()).filter(|y| four_digits && shipped.contains(y));
             years.push(year.ok_or_else(|| {
                 format!(
-                    "--calendar {arg:?}: expected cn, cn-YYYY for a year from {} to {} (the official calendars shipped), or a calendar file",
+                    "--calendar {arg:?}: expected cn, cn-YYYY for a year from {} to {} (the official calendars shipped), or a calendar file (no file has that name)",
                     shipped.start(),
                     shipped.end()
                 )

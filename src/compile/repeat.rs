@@ -242,7 +242,7 @@ impl Repeat {
             if span > i64::from(limits.max_offset_days) && !horizon_bounded {
                 return Err((
                     format!(
-                        "invalid repeat rule {text:?}: it spans {span} days, more than the limit max_offset_days ({}): expected its dates within {} days of the first",
+                        "invalid repeat rule {text:?}: its last date comes {span} days after the day it starts from, more than the limit max_offset_days ({}): expected its dates within {} days of that day",
                         limits.max_offset_days,
                         limits.max_offset_days
                     ),

@@ -436,6 +436,12 @@ pub(crate) fn locate(text: &str, pointer: &str) -> Option<(usize, usize)> {
     locate_at(text, pointer, false)
 }
 
+/// Line and column of the key of the member at `pointer` (a milestone's name, an
+/// attribute's), as [`locate`] gives its value's.
+pub(crate) fn locate_key(text: &str, pointer: &str) -> Option<(usize, usize)> {
+    locate_at(text, pointer, true)
+}
+
 /// As [`locate`]; with `key`, the position of the last member's key instead of its value.
 fn locate_at(text: &str, pointer: &str, key: bool) -> Option<(usize, usize)> {
     // Positions are counted as serde counts them: after a byte-order mark.
