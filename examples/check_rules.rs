@@ -18,6 +18,9 @@
 //! `cases/` beside it. `--builtin` adds the built-in programs (then one path is `CASES`,
 //! and no path at all means the crate's own `rules/cases`, wherever it is run from).
 //!
+//! `--lint` checks the rules only: each lint on its own line, then their count; exit 1
+//! when there is one (`check_rules --lint --builtin clinic/implant.json`).
+//!
 //! Before the cases, each word the rules write nearly as another of its kind (a fact kind
 //! `recoverex` beside `recovered`, a condition key `tga`) is printed on stderr as
 //! `warning: FILE: POINTER (line L, column C): …` ([`followup::rules::RuleSet::lints`]);
@@ -33,11 +36,12 @@ mod support;
 use followup::rules::RuleSet;
 use std::path::{Path, PathBuf};
 
-const USAGE: &str =
-    "usage: check_rules RULES [CASES]\n       check_rules --builtin [[RULES] CASES]\n";
+const USAGE: &str = "usage: check_rules RULES [CASES]\n       check_rules --builtin [[RULES] CASES]\n       check_rules --lint [--builtin] RULES\n";
 
 struct Args {
     builtin: bool,
+    /// Only the lints of the rules, no cases.
+    lint: bool,
     rules: Option<PathBuf>,
     /// Case files, or folders of them.
     cases: Vec<PathBuf>,
@@ -45,10 +49,12 @@ struct Args {
 
 fn parse_args() -> Result<Option<Args>, String> {
     let mut builtin = false;
+    let mut lint = false;
     let mut paths: Vec<PathBuf> = Vec::new();
     for arg in std::env::args().skip(1) {
         match arg.as_str() {
             "--builtin" => builtin = true,
+            "--lint" => lint = true,
             "-h" | "--help" => return Ok(None),
             a if a.starts_with('-') => return Err(format!("unknown option {a:?}; try --help")),
             // An empty path is none (audit 98: it said "error: : no case file").
@@ -59,6 +65,22 @@ fn parse_args() -> Result<Option<Args>, String> {
     // The built-in cases of this crate, found from anywhere (audit 80: `rules/cases`
     // was read from the working folder).
     let builtin_cases = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/cases");
+    if lint {
+        // The rules only (audit 117: a clinic's file with no case file could not be
+        // linted; `--builtin FILE` read it as a case file).
+        let [rules] = paths.as_slice() else {
+            return Err("--lint takes one rules path (a file or a folder); try --help".into());
+        };
+        if !rules.exists() {
+            return Err(format!("{}: no such rules file or folder", rules.display()));
+        }
+        return Ok(Some(Args {
+            builtin,
+            lint,
+            rules: Some(rules.clone()),
+            cases: Vec::new(),
+        }));
+    }
     let (rules, cases) = match (builtin, paths.as_slice()) {
         (true, []) => (None, vec![builtin_cases]),
         (true, [cases]) => (None, vec![cases.clone()]),
@@ -68,6 +90,7 @@ fn parse_args() -> Result<Option<Args>, String> {
     };
     Ok(Some(Args {
         builtin,
+        lint,
         rules,
         cases,
     }))
@@ -168,6 +191,22 @@ fn case_files_of(path: &Path) -> Result<Vec<PathBuf>, String> {
 /// Prints each file's report; returns the exit code.
 fn run(args: &Args) -> Result<i32, String> {
     let rules = load_rules(args)?;
+    if args.lint {
+        // Each lint a line on stdout, then the count: exit 1 when there is one.
+        for lint in rules.lints() {
+            support::out(&format!(
+                "warning: {}\n",
+                support::one_line(&lint.to_string())
+            ));
+        }
+        let n = rules.lints().len();
+        support::out(&format!("{n} lint{}\n", if n == 1 { "" } else { "s" }));
+        return Ok(if n == 0 {
+            support::EXIT_OK
+        } else {
+            support::EXIT_NO
+        });
+    }
     let files = case_files(&args.cases)?;
     // Words written nearly as others of their kind: likely slips no error catches.
     for lint in rules.lints() {
