@@ -230,3 +230,33 @@ fn the_reason_given_for_a_move_or_a_drop_is_the_one_that_decided() {
         lines(&x, "t/day-1/e/0")
     );
 }
+
+/// A move past a closed day says so, beside the reason it moved (audit 119: "nothing is
+/// left after 19:00" alone, as if the next day had been free). An online lead who missed
+/// the consultation, logged Thu 5 Mar 2026 at 19:00: the same-day call (14:00-18:00) has
+/// nothing left that day; the clinic is closed Fri 6 Mar, so the call goes to Sat 7 Mar.
+#[test]
+fn a_move_after_the_event_names_the_closed_days_it_passed() {
+    let rules = builtin();
+    let ep = crate::support::read(
+        &rules,
+        r#"{"id": "ep-8", "event": "consultation", "at": "2026-03-05T19:00:00",
+            "attributes": {"outcome": "no_show", "source": "online"}, "patient": {"id": "p-8"}}"#,
+    );
+    let cal = Calendar::from_json("clinic", r#"{"closed_dates": ["2026-03-06"]}"#).unwrap();
+    let x = rules.explain(&ep, None, &cal).unwrap();
+    let call = (x.plan.tasks.iter())
+        .find(|t| {
+            t.channel() == followup::rules::Channel::Phone && t.due.to_string() == "2026-03-07"
+        })
+        .map(|t| t.id())
+        .expect("the no-show call on 7 March");
+    assert!(
+        lines(&x, &call).contains(
+            &"nothing of 14:00-18:00 is left after 19:00 on 2026-03-05 (Thu): 2026-03-07 (Sat), past 2026-03-06 (Fri): a closed date of the clinic (closed_date)"
+                .to_string()
+        ),
+        "{:#?}",
+        lines(&x, &call)
+    );
+}

@@ -56,9 +56,36 @@ fn visible_bidi(out: String) -> String {
     shown
 }
 
+/// The closed days between a task's rule day and its day, when it moved past some:
+/// `, then 03-06 Fri: closed date` (the first day's reason, and the last day of a run).
+fn past_closed(t: &Task, cal: &Calendar, lang: Lang) -> String {
+    let mut days = t.nominal.iter_days().skip(1).take_while(|d| *d < t.due);
+    let Some(first) = days.next() else {
+        return String::new();
+    };
+    let Some(reason) = cal.closed_reason_for(t.channel(), first) else {
+        return String::new();
+    };
+    let last = std::iter::once(first)
+        .chain(days.take_while(|d| cal.closed_reason_for(t.channel(), *d).is_some()))
+        .last()
+        .unwrap_or(first);
+    let zh = lang == Lang::Zh;
+    let span = if last > first {
+        format!("{}..{}", first.format("%m-%d"), last.format("%m-%d"))
+    } else {
+        format!("{} {}", first.format("%m-%d"), weekday(first, lang))
+    };
+    if zh {
+        format!("，其后 {span} {}", reason.label(lang))
+    } else {
+        format!(", then {span}: {}", reason.label(lang))
+    }
+}
+
 /// Notes after a task's title: the window staff pick from, a tolerance window, a fact it
 /// waits for, a shift by the calendar, its status on the as-of day.
-fn notes(t: &Task, lang: Lang, owner: bool) -> String {
+fn notes(t: &Task, lang: Lang, owner: bool, cal: &Calendar) -> String {
     let zh = lang == Lang::Zh;
     let mut out = String::new();
     if let Some(role) = t.picked_by() {
@@ -98,9 +125,14 @@ fn notes(t: &Task, lang: Lang, owner: bool) -> String {
             }
             _ => r.label(lang),
         };
+        // Past closed days too: said, or the day after would read as free (audit 119).
+        let past = match (r, t.derived) {
+            (ShiftReason::AfterEvent, None) => past_closed(t, cal, lang),
+            _ => String::new(),
+        };
         let _ = write!(
             out,
-            "  [{} {} {}: {why}]",
+            "  [{} {} {}: {why}{past}]",
             if zh { "由" } else { "moved from" },
             t.nominal,
             weekday(t.nominal, lang),
@@ -401,7 +433,7 @@ impl View<'_> {
                 }
                 // One call, made by the contact's owner: a merged contact names it once,
                 // after its reasons (audit 119: the last reason's owner read as the call's).
-                s.push_str(&notes(&r.task, self.lang, c.reasons.len() == 1));
+                s.push_str(&notes(&r.task, self.lang, c.reasons.len() == 1, self.cal));
                 if let Some(m) = r.moved {
                     let _ = write!(
                         s,
@@ -603,7 +635,7 @@ impl View<'_> {
                 pad(t.role().label(self.lang), 20),
                 pad(t.channel().label(self.lang), 10),
                 one_line(t.title().get(self.lang)),
-                notes(t, self.lang, true),
+                notes(t, self.lang, true, self.cal),
             );
         }
     }

@@ -335,6 +335,44 @@ pub(super) fn closed(
     format!("{what} ({})", reason.name())
 }
 
+/// The closed days a task moved over on its way from `from` to `to` (both excluded), in
+/// words after the day it takes: `, past 2026-03-06 (Fri): a closed date of the clinic
+/// (closed_date)`, or `, past 2026-02-15 (Sun) to 2026-02-23 (Mon): a public holiday
+/// (Spring Festival) (holiday)…` (the first day's reason); empty when none was closed
+/// (audit 119: a move past a closed day read as "no time left after the event" alone).
+pub(super) fn closed_between(
+    cal: &Calendar,
+    channel: crate::model::Channel,
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+) -> String {
+    let mut first = None;
+    let mut last = None;
+    let mut d = from.succ_opt();
+    // A long closure is a few dozen days at most; the bound keeps a slip from looping.
+    for _ in 0..400 {
+        let Some(day) = d.filter(|day| *day < to) else {
+            break;
+        };
+        match cal.closed_reason_for(channel, day) {
+            Some(r) => {
+                first.get_or_insert((day, r));
+                last = Some(day);
+            }
+            // Not a closure: another task's day (its lane); said apart, if at all.
+            None => break,
+        }
+        d = day.succ_opt();
+    }
+    match (first, last) {
+        (Some((f, r)), Some(l)) if l > f => {
+            format!(", past {} to {}: {}", day(f), day(l), closed(cal, r, f))
+        }
+        (Some((f, r)), _) => format!(", past {}", closed_on(cal, r, f)),
+        _ => String::new(),
+    }
+}
+
 /// The JSON name of a drop reason (`superseded`, `stopped`…).
 pub(super) fn reason_name(r: super::task::DropReason) -> String {
     serde_json::to_value(r)

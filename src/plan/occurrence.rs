@@ -518,9 +518,14 @@ impl Planner<'_> {
                     match self.after_event(step, rule_day, due, &self.bounds(step, anchor, expires))
                     {
                         shift::Placed::Day(d, reason) => {
+                            let past = if self.tracing() {
+                                super::explain::closed_between(self.cal, step.info.channel, due, d)
+                            } else {
+                                String::new()
+                            };
                             self.why(|| {
                                 format!(
-                                    "nothing of {window} is left after {} on {}: {}",
+                                    "nothing of {window} is left after {} on {}: {}{past}",
                                     after.format("%H:%M"),
                                     day(due),
                                     day(d)
