@@ -322,6 +322,7 @@ fn run() -> Result<String, String> {
             .unwrap_or_default()
     };
     let mut plans = Vec::with_capacity(episodes.len() + 1);
+    let mut inputs = Vec::with_capacity(episodes.len());
     for ep in &episodes {
         let own = history.as_ref().map(|h| followup::history::History {
             outcomes: h.outcomes.clone(),
@@ -332,12 +333,14 @@ fn run() -> Result<String, String> {
         });
         // The patient as all their episodes know them: a refusal or an opt-out recorded
         // on one episode, rest hours given on another, hold for every plan.
-        let ep = &ep.with_patient_of(&episodes);
+        let ep = ep.with_patient_of(&episodes);
         let mut plan = match &own {
-            Some(h) => rules.plan_with(ep, h, &cal),
-            None => rules.plan(ep, &cal),
+            Some(h) => rules.plan_with(&ep, h, &cal),
+            None => rules.plan(&ep, &cal),
         }
         .map_err(|e| e.to_string())?;
+        // What `--explain` explains: the same episode and history.
+        inputs.push((ep, own));
         if let Some(day) = args.as_of {
             for t in &mut plan.tasks {
                 t.status = Some(followup::plan::Status::of(t, day));
@@ -421,10 +424,28 @@ fn run() -> Result<String, String> {
         } else {
             "\nWhy\n"
         });
-        for ep in &episodes {
-            let explained = rules
-                .explain(ep, history.as_ref(), &cal)
-                .map_err(|e| e.to_string())?;
+        let mut explained_plans = Vec::new();
+        for (ep, own) in &inputs {
+            explained_plans.push(
+                rules
+                    .explain(ep, own.as_ref(), &cal)
+                    .map_err(|e| e.to_string())?,
+            );
+        }
+        // The greetings as planned above (audit 119: none was explained).
+        if let Some((from, until)) = greetings {
+            let patient = patient.with_refusals_of(&episodes);
+            let outcomes = history.as_ref().map(|h| followup::history::History {
+                outcomes: h.outcomes.clone(),
+                follow_ups: Vec::new(),
+            });
+            explained_plans.push(
+                rules
+                    .explain_patient(&patient, outcomes.as_ref(), from, until, &cal)
+                    .map_err(|e| e.to_string())?,
+            );
+        }
+        for explained in &explained_plans {
             // In plan order: the tasks by day, then the dropped occurrences.
             let ids = (explained.plan.tasks.iter().map(|t| t.id()))
                 .chain(explained.plan.dropped.iter().map(|d| d.id().clone()));

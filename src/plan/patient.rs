@@ -77,6 +77,44 @@ impl RuleSet {
         self.patient_run(patient, Some(history), from, until, calendar)
     }
 
+    /// [`RuleSet::plan_patient`] (with `history`, as [`RuleSet::plan_patient_with`] does,
+    /// when given), with the explanation of every greeting and dropped occurrence, as
+    /// [`RuleSet::explain`] gives an episode's.
+    ///
+    /// ```
+    /// use followup::{calendar::Calendar, episode::Patient, rules::RuleSet};
+    /// let rules = RuleSet::builtin()?;
+    /// let patient: Patient = serde_json::from_str(r#"{"id": "p-1", "birthday": "1992-02-29"}"#).unwrap();
+    /// let day = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+    /// let x = rules.explain_patient(&patient, None, day("2026-01-01"), day("2026-12-31"), &Calendar::default())?;
+    /// let birthday = x.plan.tasks.iter().find(|t| t.step() == "birthday-greeting").unwrap();
+    /// assert_eq!(birthday.due, day("2026-02-28"));
+    /// assert_eq!(
+    ///     x.of(&birthday.id()).unwrap().anchor,
+    ///     "the patient's birthday (29 February; 28 February in a common year) in 2026: 2026-02-28 (Sat)"
+    /// );
+    /// # Ok::<(), followup::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`RuleSet::plan_patient`].
+    pub fn explain_patient(
+        &self,
+        patient: &Patient,
+        history: Option<&crate::history::History>,
+        from: NaiveDate,
+        until: NaiveDate,
+        calendar: &Calendar,
+    ) -> Result<super::explain::Explained> {
+        let episode = self.patient_episode(patient, from, until)?;
+        let (plan, mut explanations) =
+            self.run_traced(&episode, history, calendar, Some((from, until)))?;
+        explanations.sort_by(|a, b| a.id.cmp(&b.id));
+        explanations.dedup_by(|a, b| a.id == b.id);
+        Ok(super::explain::Explained { plan, explanations })
+    }
+
     fn patient_run(
         &self,
         patient: &Patient,
@@ -85,6 +123,18 @@ impl RuleSet {
         until: NaiveDate,
         calendar: &Calendar,
     ) -> Result<Plan> {
+        let episode = self.patient_episode(patient, from, until)?;
+        self.run(&episode, history, calendar, Some((from, until)))
+    }
+
+    /// The episode a patient's plan from `from` to `until` is made of, the horizon
+    /// checked.
+    fn patient_episode(
+        &self,
+        patient: &Patient,
+        from: NaiveDate,
+        until: NaiveDate,
+    ) -> Result<Episode> {
         // The name is built only on an error.
         let what = || format!("patient {:?}", patient.id);
         if until < from {
@@ -146,7 +196,7 @@ impl RuleSet {
             owners: BTreeMap::new(),
             reassignments: Vec::new(),
         };
-        self.run(&episode, history, calendar, Some((from, until)))
+        Ok(episode)
     }
 }
 

@@ -319,6 +319,15 @@ impl Planner<'_> {
                         match landing {
                             Some(Landing::Date(d)) => {
                                 let what = match &step.anchor {
+                                    // Born on 29 February, greeted on the 28th in a common
+                                    // year (audit 119: the day was not explained).
+                                    Anchor::Birthday
+                                        if ep.patient.birthday.is_some_and(|b| {
+                                            (b.month(), b.day()) == (2, 29) && d.day() != 29
+                                        }) =>
+                                    {
+                                        "the patient's birthday (29 February; 28 February in a common year)".to_string()
+                                    }
                                     Anchor::Birthday => "the patient's birthday".to_string(),
                                     Anchor::Festival(f) => format!("festival {}", f.id()),
                                     _ => "the day of the year".to_string(),
