@@ -445,6 +445,55 @@ fn run() -> Result<String, String> {
                     .map_err(|e| e.to_string())?,
             );
         }
+        // What the contact policy did after planning (audit 119: the calendar showed a
+        // message on the 11th, its explanation the 10th and no word of the cap).
+        let policy = ContactPolicy::default();
+        let caps = |channel: followup::rules::Channel| -> String {
+            let caps: Vec<String> = (policy.caps.iter())
+                .filter(|c| c.channel == channel)
+                .map(|c| format!("at most {} in {} days", c.max, c.per_days))
+                .collect();
+            caps.join(", ")
+        };
+        let mut after: std::collections::BTreeMap<String, String> = Default::default();
+        for c in &merged.contacts {
+            for r in c.reasons.iter().filter(|r| r.moved.is_some()) {
+                let line = format!(
+                    "the contact policy moved it to {} ({}): the {} cap ({})",
+                    c.date,
+                    c.date.format("%a"),
+                    r.task.channel().name(),
+                    caps(r.task.channel())
+                );
+                after.insert(r.task.id(), line);
+            }
+            if c.over_cap {
+                for r in &c.reasons {
+                    let line = format!(
+                        "the contact policy kept it over the {} cap ({}): no day of its window keeps the cap",
+                        r.task.channel().name(),
+                        caps(r.task.channel())
+                    );
+                    after.entry(r.task.id()).or_insert(line);
+                }
+            }
+        }
+        let capped = (merged.dropped.iter())
+            .filter(|d| d.reason == followup::plan::DropReason::FrequencyCap);
+        for d in capped {
+            // A cap's drop names its channel in its detail.
+            let channel = (followup::rules::Channel::ALL.into_iter())
+                .find(|c| d.detail.as_deref() == Some(c.name()));
+            let line = match channel {
+                Some(c) => format!(
+                    "the contact policy dropped it: the {} cap ({}), no day of its window keeps it",
+                    c.name(),
+                    caps(c)
+                ),
+                None => "the contact policy dropped it".to_string(),
+            };
+            after.insert(d.id().clone(), line);
+        }
         for explained in &explained_plans {
             // In plan order: the tasks by day, then the dropped occurrences.
             let ids = (explained.plan.tasks.iter().map(|t| t.id()))
@@ -453,6 +502,11 @@ fn run() -> Result<String, String> {
                 if let Some(e) = explained.of(&id) {
                     out.push('\n');
                     out.push_str(&e.to_string());
+                    if let Some(line) = after.get(&id) {
+                        out.push_str("  ");
+                        out.push_str(line);
+                        out.push('\n');
+                    }
                 }
             }
         }
