@@ -260,3 +260,29 @@ fn a_move_after_the_event_names_the_closed_days_it_passed() {
         lines(&x, &call)
     );
 }
+
+/// A drop by a fact names the fact and when it came (audit 119: `dropped: declined` and a
+/// wait's "held until" line, no word of the refusal). The laser of Mon 2 Mar 2026, the
+/// patient declining on Wed 4 Mar at 15:00: the day-6 call (Sun 8 Mar, from 09:00) is
+/// dropped.
+#[test]
+fn a_drop_by_a_fact_names_the_fact() {
+    let rules = builtin();
+    let ep = crate::support::read(
+        &rules,
+        r#"{"id": "ep-1", "event": "procedure", "at": "2026-03-02T10:00:00",
+            "attributes": {"category": "laser"}, "patient": {"id": "p-1"},
+            "facts": [{"kind": "declined", "at": "2026-03-04T15:00:00"}]}"#,
+    );
+    let x = rules.explain(&ep, None, &Calendar::default()).unwrap();
+    let id = "laser-aftercare/day-6-call/ep-1/0";
+    assert_eq!(x.of(id).unwrap().result, "dropped: declined");
+    assert!(
+        lines(&x, id).contains(
+            &"the patient declined on 2026-03-04 (Wed) at 15:00, before 2026-03-08 (Sun) 09:00: the refusal stops phone contacts for good"
+                .to_string()
+        ),
+        "{:#?}",
+        lines(&x, id)
+    );
+}

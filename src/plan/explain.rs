@@ -373,6 +373,63 @@ pub(super) fn closed_between(
     }
 }
 
+impl Planner<'_> {
+    /// Which fact drops a task judged at `at`, and when it came: `the patient declined
+    /// on 2026-03-10 at 15:00, before 2026-04-02 09:00` (audit 119: the drop named no fact,
+    /// and a wait's "held until" line read as the reason). Asked only while explaining.
+    #[cold]
+    #[inline(never)]
+    pub(super) fn why_fact(
+        &self,
+        step: &crate::compile::Step,
+        program: &crate::compile::Program,
+        reason: super::task::DropReason,
+        at: chrono::NaiveDateTime,
+    ) -> String {
+        use super::task::DropReason as D;
+        let when =
+            |t: chrono::NaiveDateTime| format!("on {} at {}", day(t.date()), t.format("%H:%M"));
+        let before = format!("before {} {}", day(at.date()), at.format("%H:%M"));
+        let channel = step.info.channel;
+        match reason {
+            D::OptedOut => match self.facts.opt_out(channel) {
+                Some((c, t)) => format!(
+                    "the patient opted out of {} {}, {before}",
+                    c.name(),
+                    when(t)
+                ),
+                None => String::new(),
+            },
+            D::Declined => match self.facts.refusal {
+                Some(t) => format!(
+                    "the patient declined {}, {before}: the refusal stops {} contacts for good",
+                    when(t),
+                    channel.name()
+                ),
+                None => String::new(),
+            },
+            D::PastHorizon => match self.facts.refusal {
+                Some(t) => format!(
+                    "the patient declined {}: messages stop {} after it, {before}",
+                    when(t),
+                    program.declined.horizon
+                ),
+                None => String::new(),
+            },
+            D::Stopped => (step.stop_when.iter())
+                .find_map(|k| {
+                    let t = self.facts.first_since_event(k).filter(|t| *t < at)?;
+                    Some(format!(
+                        "{k} {}, {before}: a stop fact of the step",
+                        when(t)
+                    ))
+                })
+                .unwrap_or_default(),
+            _ => String::new(),
+        }
+    }
+}
+
 /// The JSON name of a drop reason (`superseded`, `stopped`…).
 pub(super) fn reason_name(r: super::task::DropReason) -> String {
     serde_json::to_value(r)

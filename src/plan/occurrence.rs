@@ -743,6 +743,12 @@ impl Planner<'_> {
                 if self.ledger.is_some() {
                     self.ghosts.push((self.anchors.len(), due));
                 }
+                if self.tracing() {
+                    let why = self.why_fact(step, program, reason, judged_at);
+                    if !why.is_empty() {
+                        self.why(|| why);
+                    }
+                }
                 self.drop_occurrence(this, days, (reason, detail));
                 // What the history recorded on it is reported, not lost with it.
                 if let Some(list) = entries {
