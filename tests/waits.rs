@@ -393,16 +393,41 @@ fn a_call_made_while_it_waits_is_on_time() {
         to: "2026-03-31".parse().unwrap(),
         as_of: "2026-04-30".parse().unwrap(),
     };
-    for (at, latest, status) in [
-        ("2026-03-19T12:00", "2026-03-19", ComplianceStatus::OnTime),
-        ("2026-04-20T12:00", "2026-03-17", ComplianceStatus::Late),
+    // Recovered on 25 Mar, after it was made on the 19th: still made while it waited
+    // (audit 120: judged late once the fact was recorded).
+    let recovered = crate::support::read(
+        &rules,
+        r#"{"id": "ep-1", "event": "course", "at": "2026-03-02T10:00", "patient": {"id": "p-1"},
+            "attributes": {"category": "skin", "procedure": "x"},
+            "course": {"package": 3, "done": ["2026-03-02", "2026-03-16"], "planned": ["2026-03-30"]},
+            "facts": [{"kind": "recovered", "at": "2026-03-25T10:00"}]}"#,
+    );
+    for (ep, at, latest, status) in [
+        (
+            &ep,
+            "2026-03-19T12:00",
+            "2026-03-19",
+            ComplianceStatus::OnTime,
+        ),
+        (
+            &ep,
+            "2026-04-20T12:00",
+            "2026-03-17",
+            ComplianceStatus::Late,
+        ),
+        (
+            &recovered,
+            "2026-03-19T12:00",
+            "2026-03-19",
+            ComplianceStatus::OnTime,
+        ),
     ] {
         let h = History::from_json(
             "h",
             &format!(r#"{{"outcomes": [{{"task": "{id}", "outcome": "done", "at": "{at}"}}]}}"#),
         )
         .unwrap();
-        let p = rules.plan_with(&ep, &h, &Calendar::default()).unwrap();
+        let p = rules.plan_with(ep, &h, &Calendar::default()).unwrap();
         let t = p.tasks.iter().find(|t| t.id() == id).unwrap();
         assert_eq!(
             (t.due.to_string(), t.latest.to_string()),

@@ -550,11 +550,13 @@ impl Planner<'_> {
         } else {
             self.on_or_after(Channel::Internal, first_nominal)
         };
-        let early = recorded
-            .map(|r| r.date())
-            .filter(|&d| d < due && d >= first_day);
-        let due = early.unwrap_or(due);
-        let nominal = early.map_or(nominal, |d| d.min(nominal));
+        // Done before its first day, and later tries moved it on: it goes back to that
+        // first day, the one it had when done (audit 121: it went to the tries' day).
+        let (due, nominal) = match recorded.map(|r| r.date()) {
+            Some(d) if d < due && d >= first_day => (d, d.min(nominal)),
+            Some(d) if d < first_day && first_day < due => (first_day, first_nominal),
+            _ => (due, nominal),
+        };
         if recorded.is_none() && closed_at.is_some_and(|c| c.date() < due) {
             return Ok(());
         }

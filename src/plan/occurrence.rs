@@ -473,8 +473,10 @@ impl Planner<'_> {
         // The time of the awaited fact, when it came in time: the task, on that day,
         // comes after it (no selling before the recovery is recorded, §8).
         let waited_until = waited.and_then(|w| w.fact_at);
-        // The last day of its wait, when it waits for a fact not come.
-        let mut held = None;
+        // The last day of its wait, when it waits for a fact not come; or the day the
+        // fact came, when staff tried it before (audit 120: made while it waited, then
+        // `recovered` recorded, it was judged late).
+        let mut held = waited.and_then(|w| w.tried_before);
         if let Some((end, then)) = waited.and_then(|w| w.held_until) {
             // Worth doing while the fact may still come, void after.
             waiting = true;

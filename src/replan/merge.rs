@@ -137,10 +137,10 @@ impl Contact {
 /// it is listed in `waiting`, not counted against a cap, until re-planning after the fact.
 /// A task the history closed ([`crate::plan::Task::is_closed`]: done, or an unanswered attempt
 /// taken over by the next) happened: it stays on its day as a contact of its own,
-/// neither moved nor joined — but for the tasks recorded at the same moment on the same
-/// channel, which are one contact (a merged contact recorded on each of its ids); one
-/// that reached the patient ([`crate::plan::Task::is_done`]) counts once against the caps
-/// on the day it was recorded.
+/// neither moved nor joined — but for the tasks of one day recorded at the same moment
+/// on the same channel, which are one contact (a merged contact recorded on each of its
+/// ids); what reached the patient ([`crate::plan::Task::is_done`]) counts once per moment
+/// recorded against the caps, on the day it was recorded.
 ///
 /// The result for one patient depends only on that patient's plans: planning a patient
 /// alone or among others gives the same contacts. A task id given twice (the same plan
@@ -206,7 +206,10 @@ pub fn merge_plans(plans: &[Plan], policy: &ContactPolicy, calendar: &Calendar) 
     // Tasks the history closed at one moment on one channel: one contact, recorded on
     // each of its reasons' ids as docs/closed-loop.md asks (audit 118: one message
     // recorded on two ids counted twice against the cap).
-    let mut recorded: BTreeMap<(&str, Channel, chrono::NaiveDateTime), usize> = BTreeMap::new();
+    // Of one day: a closed task is never moved, so tasks of two days stay two contacts,
+    // counted once (audits 120, 121: one was listed moved from its day by the cap).
+    let mut recorded: BTreeMap<(&str, Channel, chrono::NaiveDateTime, NaiveDate), usize> =
+        BTreeMap::new();
     let mut drafts: Vec<Vec<Ranked<'_>>> = Vec::new();
     for r in ranked {
         // Tasks the history closed happened: on their day, alone but for what was
@@ -216,7 +219,7 @@ pub fn merge_plans(plans: &[Plan], policy: &ContactPolicy, calendar: &Calendar) 
             drafts.push(vec![r]);
         } else if r.task.is_closed() {
             let at = r.task.record.as_ref().map(|rec| rec.at);
-            let key = at.map(|at| (r.task.patient(), r.task.channel(), at));
+            let key = at.map(|at| (r.task.patient(), r.task.channel(), at, r.task.due));
             match key
                 .and_then(|k| recorded.get(&k))
                 .and_then(|&i| drafts.get_mut(i))
@@ -249,16 +252,20 @@ pub fn merge_plans(plans: &[Plan], policy: &ContactPolicy, calendar: &Calendar) 
     // count against the caps (audits 105, 107: a message recorded as sent let a third
     // into seven days).
     let mut made: BTreeMap<(&str, Channel), BTreeMap<NaiveDate, usize>> = BTreeMap::new();
-    // One per contact: the first of its reasons that reached the patient.
+    // One per moment recorded: the first of a contact's reasons that reached the patient,
+    // and one for the contacts of several days recorded at one moment.
+    let mut moments = BTreeSet::new();
     for group in &drafts {
         if let Some(r) = group.iter().find(|r| r.task.is_done())
             && !never_moved(r.task.channel())
         {
-            let day = r
-                .task
-                .record
-                .as_ref()
-                .map_or(r.task.due, |rec| rec.at.date());
+            let at = r.task.record.as_ref().map(|rec| rec.at);
+            if let Some(at) = at
+                && !moments.insert((r.task.patient(), r.task.channel(), at))
+            {
+                continue;
+            }
+            let day = at.map_or(r.task.due, |at| at.date());
             let days = made
                 .entry((r.task.patient(), r.task.channel()))
                 .or_default();

@@ -379,3 +379,25 @@ fn a_check_done_before_its_day_with_no_fact_stays_on_its_day() {
         assert_eq!(judged.status, ComplianceStatus::Early, "{at}");
     }
 }
+
+/// A check done before its first day, whose call a later try moved on, goes back to that
+/// first day, the one it had when done (audit 121: it went to the tries' day, two days
+/// after it was done). The laser of Mon 2 Mar 2026: the day-1 call (3 Mar) and its check
+/// (4 Mar); the check recorded done on 3 Mar at 21:00, then the call tried unanswered on
+/// 4 Mar at 10:00 (its second attempt that day would put the check on the 5th).
+#[test]
+fn a_check_done_before_its_first_day_goes_back_to_it_after_later_tries() {
+    let ep = r#"{"id": "ep-1", "event": "procedure", "at": "2026-03-02T11:00:00",
+        "attributes": {"category": "laser"}, "patient": {"id": "p-1"}}"#;
+    let check = "laser-aftercare/day-1-call/ep-1/0/overdue";
+    let h = format!(
+        r#"{{"outcomes": [
+            {{"task": "{check}", "outcome": "done", "at": "2026-03-03T21:00"}},
+            {{"task": "laser-aftercare/day-1-call/ep-1/0", "outcome": "no_answer", "at": "2026-03-04T10:00"}}]}}"#
+    );
+    let p = planned(ep, &h);
+    assert_eq!(
+        spans(&p, check),
+        "2026-03-04 2026-03-04 2026-03-04 2026-03-06 2026-03-13"
+    );
+}

@@ -787,3 +787,36 @@ fn a_merged_message_recorded_on_each_of_its_ids_is_one_contact() {
         ]
     );
 }
+
+/// Tasks of two days recorded at one moment (both reminders sent late in one message) are
+/// a contact on each day, neither moved, and one message against the cap (audits 120,
+/// 121: the later was listed moved from its day by the cap). The plastic outpatient of
+/// Mon 2 Mar 2026: the dressing-change reminder of Tue 3 Mar and the suture-removal
+/// reminder of Sun 8 Mar both recorded sent on the 8th at 10:00; the confirmation after
+/// suture removal (Tue 10 Mar) is the second message of 4-10 Mar, within the cap.
+#[test]
+fn tasks_of_two_days_recorded_at_one_moment_count_once_and_stay_on_their_days() {
+    let ep = procedure("ep-1", "plastic", "outpatient", "2026-03-02");
+    let history = followup::history::History::from_json(
+        "h",
+        r#"{"outcomes": [
+            {"task": "plastic-aftercare/dressing-change-reminder/ep-1/0", "outcome": "done", "at": "2026-03-08T10:00"},
+            {"task": "plastic-aftercare/suture-removal-reminder/ep-1/0", "outcome": "done", "at": "2026-03-08T10:00"}]}"#,
+    )
+    .unwrap();
+    let cal = Calendar::default();
+    let care = rules().plan_with(&ep, &history, &cal).unwrap();
+    let merged = merge_plans(&[care], &ContactPolicy::default(), &cal);
+    let messages: Vec<String> = contact_lines(&merged)
+        .into_iter()
+        .filter(|l| l.contains(" sms ") && l.as_str() < "2026-03-12")
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            "2026-03-03 sms customer_service: dressing-change-reminder@ep-1",
+            "2026-03-08 sms customer_service: suture-removal-reminder@ep-1",
+            "2026-03-10 sms customer_service: suture-removal-followup@ep-1",
+        ]
+    );
+}
