@@ -286,3 +286,40 @@ fn a_drop_by_a_fact_names_the_fact() {
         lines(&x, id)
     );
 }
+
+/// A drop after the event says why (audit 119: only the anchor and offset were said). A
+/// complaint logged Wed 6 May 2026 at 20:30, the callback promised for Thu 7 May: the
+/// same-day call has nothing left that day, and the next day is the promised callback's,
+/// which supersedes it. A plastic outpatient of Mon 2 Mar 2026 whose dressing change is
+/// booked that same day: its reminder (the day before, 1 Mar) comes before the event's
+/// day and expires on it.
+#[test]
+fn drops_after_the_event_say_why() {
+    let rules = builtin();
+    let complaint = crate::support::read(
+        &rules,
+        r#"{"id": "ep-7", "event": "complaint", "at": "2026-05-06T20:30:00", "attributes": {"about": "pain"},
+            "patient": {"id": "p-7"}, "milestones": {"promised_callback": "2026-05-07"}}"#,
+    );
+    let x = rules
+        .explain(&complaint, None, &Calendar::default())
+        .unwrap();
+    let id = "complaint/first-call/ep-7/0";
+    assert_eq!(
+        x.of(id).unwrap().result,
+        "dropped: superseded (promised-callback)"
+    );
+    assert!(lines(&x, id).contains(&"nothing of 09:00-18:00 is left after 20:30 on 2026-05-06 (Wed): the next day it could take is a later task's of its lane, which supersedes it".to_string()), "{:#?}", lines(&x, id));
+    let outpatient = crate::support::read(
+        &rules,
+        r#"{"id": "ep-15", "event": "procedure", "at": "2026-03-02T10:00:00",
+            "attributes": {"category": "plastic", "setting": "outpatient"}, "patient": {"id": "p-15"},
+            "milestones": {"dressing_change": "2026-03-02"}}"#,
+    );
+    let x = rules
+        .explain(&outpatient, None, &Calendar::default())
+        .unwrap();
+    let id = "plastic-aftercare/dressing-change-reminder/ep-15/0";
+    assert_eq!(x.of(id).unwrap().result, "dropped: expired (after_event)");
+    assert!(lines(&x, id).contains(&"2026-03-01 (Sun) comes before the event's day, which nothing counted from a visit or a fact may: no day from 2026-03-02 (Mon) on is left before it expires on 2026-03-01 (Sun)".to_string()), "{:#?}", lines(&x, id));
+}

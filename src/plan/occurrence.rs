@@ -553,6 +553,20 @@ impl Planner<'_> {
                             }
                         }
                         shift::Placed::Drop(reason, detail) => {
+                            // Why it goes (audit 119: only its anchor and offset were said).
+                            self.why(|| {
+                                let what = match reason {
+                                    DropReason::Superseded => "the next day it could take is a later task's of its lane, which supersedes it",
+                                    DropReason::Expired => "it expires before the next day its channel works",
+                                    DropReason::AfterEvent => "its step drops what the event leaves no time for (after_event: drop)",
+                                    _ => "no day is left for it",
+                                };
+                                format!(
+                                    "nothing of {window} is left after {} on {}: {what}",
+                                    after.format("%H:%M"),
+                                    day(due)
+                                )
+                            });
                             let at = (due, window, after);
                             if !self.kept_after_event(
                                 program,

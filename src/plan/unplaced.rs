@@ -75,6 +75,24 @@ impl Planner<'_> {
         let closed = (self.tracing())
             .then(|| self.cal.closed_reason_for(step.info.channel, rule_day))
             .flatten();
+        // Its rule day before the event's (a reminder of a visit booked for the event's
+        // day): no day from the event on before it expires (audit 119: nothing said).
+        let before_event = detail.as_deref()
+            == Some(crate::calendar::ShiftReason::AfterEvent.name())
+            && rule_day < self.ep.date();
+        if before_event && closed.is_none() {
+            let until = expires
+                .map(|e| format!(" before it expires on {}", day(e)))
+                .unwrap_or_default();
+            let event = self.ep.date();
+            self.why(|| {
+                format!(
+                    "{} comes before the event's day, which nothing counted from a visit or a fact may: no day from {} on is left{until}",
+                    day(rule_day),
+                    day(event)
+                )
+            });
+        }
         if let Some(r) = closed {
             let because = match reason {
                 DropReason::Superseded => match &detail {
