@@ -113,7 +113,7 @@ fn what_the_history_did_is_explained() {
             "offset P6D: 2026-03-02 + P6D = 2026-03-08 (Sun)",
             "time of day: 09:00-18:00",
             "history: rescheduled at 2026-03-08 10:00",
-            "agreed: 2026-03-10 (Tue)",
+            "agreed: 2026-03-10 (Tue) 19:30-20:30",
         ]
     );
     assert_eq!(

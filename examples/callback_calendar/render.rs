@@ -130,13 +130,18 @@ fn notes(t: &Task, lang: Lang, owner: bool, cal: &Calendar) -> String {
             (ShiftReason::AfterEvent, None) => past_closed(t, cal, lang),
             _ => String::new(),
         };
-        let _ = write!(
-            out,
-            "  [{} {} {}: {why}{past}]",
-            if zh { "由" } else { "moved from" },
-            t.nominal,
-            weekday(t.nominal, lang),
-        );
+        let _ = if t.nominal == t.due {
+            // Its own day, another time (an agreed hour): no move to speak of (audit 119).
+            write!(out, "  [{why}: {}]", t.window)
+        } else {
+            write!(
+                out,
+                "  [{} {} {}: {why}{past}]",
+                if zh { "由" } else { "moved from" },
+                t.nominal,
+                weekday(t.nominal, lang),
+            )
+        };
     }
     if let Some(r) = t.closed {
         // Kept on a day the clinic (or the task's channel) does not work: on duty. A

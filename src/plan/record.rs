@@ -585,7 +585,11 @@ impl Planner<'_> {
                 .map(|t| (t.id(), t.due, t.window, t.shifted))
         {
             let how = shifted.map_or("moved", |s| s.name());
-            self.why_also(&id, || format!("{how}: {}", super::explain::day(due)));
+            // With the time: an agreed time on the task's own day moves only its hour
+            // (audit 119: "agreed: 2026-03-05", and 16:30 said nowhere).
+            self.why_also(&id, || {
+                format!("{how}: {} {window}", super::explain::day(due))
+            });
             self.why_result(
                 &id,
                 || format!("due {} {window}", super::explain::day(due)),
