@@ -820,3 +820,36 @@ fn tasks_of_two_days_recorded_at_one_moment_count_once_and_stay_on_their_days() 
         ]
     );
 }
+
+/// The quarterly light touch (docs/domain.md §5-§6: "a message once a quarter") is on
+/// time for two weeks from the 10th, so the cap moves it rather than dropping the
+/// quarter's only touch (audit 118: dropped `frequency_cap`). A plastic outpatient
+/// operated on Fri 3 Apr 2026: its messages of 4 Apr (dressing-change reminder) and 9 Apr
+/// (suture-removal reminder) fill the cap of two in seven days on 10 Apr, the touch's
+/// day; the confirmation after suture removal is on 11 Apr, and the touch joins it.
+#[test]
+fn the_quarterly_touch_moves_within_its_two_weeks_rather_than_being_dropped() {
+    let ep = procedure("ep-1", "plastic", "outpatient", "2026-04-03");
+    let cal = Calendar::default();
+    let care = plan(&ep);
+    let touches = rules()
+        .plan_patient(&ep.patient, date("2026-04-03"), date("2026-04-30"), &cal)
+        .unwrap();
+    let merged = merge_plans(&[care, touches], &ContactPolicy::default(), &cal);
+    let messages: Vec<String> = contact_lines(&merged)
+        .into_iter()
+        .filter(|l| l.contains(" sms ") && l.as_str() < "2026-04-13")
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            "2026-04-04 sms customer_service: dressing-change-reminder@ep-1",
+            "2026-04-09 sms customer_service: suture-removal-reminder@ep-1",
+            "2026-04-11 sms customer_service: suture-removal-followup@ep-1, quarterly-message@patient:p-9 <- 2026-04-10",
+        ]
+    );
+    assert!(merged
+        .dropped
+        .iter()
+        .all(|d| d.step() != "quarterly-message"));
+}
