@@ -248,9 +248,25 @@ impl Replay<'_> {
                 let state = match (item.state, zh) {
                     (WorkState::Today, true) => "今日".to_string(),
                     (WorkState::Today, false) => "today".into(),
-                    (WorkState::Overdue, true) => format!("逾期{}天", item.days_overdue),
-                    (WorkState::Overdue, false) if item.days_overdue == 1 => "1 day overdue".into(),
-                    (WorkState::Overdue, false) => format!("{} days overdue", item.days_overdue),
+                    // Past its day but still on time ("within two weeks"), or late: said,
+                    // as the worklist example does (audit 118: "3 days overdue" alone for
+                    // a callback on time).
+                    (WorkState::Overdue, true) if item.late => {
+                        format!("逾期{}天，已超时", item.days_overdue)
+                    }
+                    (WorkState::Overdue, true) => {
+                        format!("逾期{}天，{} 前仍按时", item.days_overdue, item.task.latest)
+                    }
+                    (WorkState::Overdue, false) => format!(
+                        "{} day{} overdue, {}",
+                        item.days_overdue,
+                        if item.days_overdue == 1 { "" } else { "s" },
+                        if item.late {
+                            "late".to_string()
+                        } else {
+                            format!("on time until {}", item.task.latest)
+                        }
+                    ),
                     (_, true) => "已失效，请关闭".into(),
                     (_, false) => "expired: close it".into(),
                 };
