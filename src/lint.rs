@@ -12,6 +12,7 @@
 use crate::model::{AttributeValues, Conditions, ProgramDef};
 use crate::ruleset::SourcedProgram;
 use crate::vocabulary::{distance, normalized, ENGINE_FACTS};
+use std::collections::hash_map::{Entry, HashMap};
 use std::fmt;
 
 /// The kind of word a [`Lint`] is about: words are compared with words of their own kind.
@@ -202,26 +203,67 @@ pub(crate) fn of<N: AsRef<str>, T: AsRef<str>>(
         }
     };
     // Distinct words of each kind, in the order first written, with their counts.
+    let mut index: HashMap<(&WordKind, &str), usize> = HashMap::new();
     let mut distinct: Vec<(&Word, usize)> = Vec::new();
     for w in &words {
-        match (distinct.iter_mut()).find(|(d, _)| d.kind == w.kind && d.word == w.word) {
-            Some((_, n)) => *n += 1,
-            None => distinct.push((w, 1)),
+        match index.entry((&w.kind, w.word.as_str())) {
+            Entry::Occupied(e) => {
+                if let Some((_, n)) = distinct.get_mut(*e.get()) {
+                    *n += 1;
+                }
+            }
+            Entry::Vacant(e) => {
+                e.insert(distinct.len());
+                distinct.push((w, 1));
+            }
+        }
+    }
+    // Each word's nearest other word of its kind that it is the rarer of: candidates
+    // share a key (the word with one letter left out, or whole), so the work grows with
+    // the words, not their pairs; a key shared by more than `CROWD` words is skipped
+    // (a list of generated codes, not slips).
+    let rarer = |i: usize, j: usize| {
+        let (a, b) = (
+            distinct.get(i).map_or(0, |d| d.1),
+            distinct.get(j).map_or(0, |d| d.1),
+        );
+        a < b || (a == b && i > j)
+    };
+    let mut best: Vec<Option<usize>> = vec![None; distinct.len()];
+    let mut buckets: HashMap<(&WordKind, Vec<char>), Vec<usize>> = HashMap::new();
+    for (i, (w, _)) in distinct.iter().enumerate() {
+        for key in keys(&w.word) {
+            buckets.entry((&w.kind, key)).or_default().push(i);
+        }
+    }
+    for members in buckets.values().filter(|m| m.len() > 1 && m.len() <= CROWD) {
+        for &i in members {
+            for &j in members {
+                let (Some((w, _)), Some((v, n))) = (distinct.get(i), distinct.get(j)) else {
+                    continue;
+                };
+                if i == j || !rarer(i, j) || !near(&w.word, &v.word) {
+                    continue;
+                }
+                // The most written, and of two as often the first written.
+                let better = best.get(i).copied().flatten().is_none_or(|k| {
+                    let m = distinct.get(k).map_or(0, |d| d.1);
+                    (*n, std::cmp::Reverse(j)) > (m, std::cmp::Reverse(k))
+                });
+                if better && let Some(b) = best.get_mut(i) {
+                    *b = Some(j);
+                }
+            }
         }
     }
     let mut lints = Vec::new();
     for (i, &(w, uses)) in distinct.iter().enumerate() {
-        // The nearest other word of its kind that this one is the rarer of.
-        let rarer_of = |j: usize, v: &Word, n: usize| {
-            j != i
-                && v.kind == w.kind
-                && (uses < n || (uses == n && i > j))
-                && near(&w.word, &v.word)
-        };
-        let other = (distinct.iter().enumerate())
-            .filter(|&(j, &(v, n))| rarer_of(j, v, n))
-            .max_by_key(|&(j, &(_, n))| (n, std::cmp::Reverse(j)))
-            .map(|(_, &(v, n))| (v.word.clone(), n, Some(place(v))));
+        if lints.len() >= MAX_LINTS {
+            break;
+        }
+        let other = (best.get(i).copied().flatten())
+            .and_then(|j| distinct.get(j))
+            .map(|&(v, n)| (v.word.clone(), n, Some(place(v))));
         // (A condition key nearly `tag` or `event` is an error already.)
         let reserved = || {
             let own: &[&str] = match w.kind {
@@ -252,6 +294,29 @@ pub(crate) fn of<N: AsRef<str>, T: AsRef<str>>(
     // In the order of the texts: by program, then line and column where known.
     lints.sort_by_key(|(key, _)| *key);
     lints.into_iter().map(|(_, lint)| lint).collect()
+}
+
+/// At most this many lints (the first written): past them, a rule set has other troubles.
+const MAX_LINTS: usize = 100;
+
+/// Words sharing one comparison key past this many are not compared (generated codes).
+const CROWD: usize = 32;
+
+/// The comparison keys of a word: its normalized form, whole and with each letter left
+/// out. Two words one edit apart (a letter added, left out or changed, two swapped) share
+/// one; words of fewer than three letters (compared whole only) and of more than 64 (no
+/// rule value is longer) have only the whole.
+fn keys(word: &str) -> Vec<Vec<char>> {
+    let w = normalized(word);
+    let mut keys = vec![w.clone()];
+    if (3..=64).contains(&w.len()) {
+        for i in 0..w.len() {
+            let mut k = w.clone();
+            k.remove(i);
+            keys.push(k);
+        }
+    }
+    keys
 }
 
 /// Nearly the same word: equal once case and separators are set aside, else one edit

@@ -632,7 +632,9 @@ impl RuleSet {
     /// the two is first written: likely slips (`"wait_for": "recoverex"` beside the
     /// `recovered` of other programs) that no error catches, since the words are the
     /// rule author's own. The `check_rules` example prints them as warnings. See
-    /// [`crate::rules::Lint`]; the built-in programs have none.
+    /// [`crate::rules::Lint`]; the built-in programs have none. At most 100, the first
+    /// written; words are compared with those one letter from them, not in every pair,
+    /// and a crowd of more than 32 such words (generated codes) is not compared.
     pub fn lints(&self) -> &[crate::lint::Lint] {
         &self.lints
     }

@@ -268,3 +268,35 @@ fn tags_of_time_overrides_and_words_written_as_keys() {
         ]
     );
 }
+
+/// At most 100 lints, the first written: a rule set with hundreds of words one letter
+/// apart (every three-letter word of `a`-`f` as values of one attribute) has other
+/// troubles than slips, and its lints are found by comparing each word with those that
+/// share a key with it, not every pair.
+#[test]
+fn at_most_a_hundred_lints() {
+    let letters = ['a', 'b', 'c', 'd', 'e', 'f'];
+    let mut words = Vec::new();
+    for x in letters {
+        for y in letters {
+            for z in letters {
+                words.push(format!("\"{x}{y}{z}\""));
+            }
+        }
+    }
+    let text = format!(
+        r#"{{"format": "followup/v1", "id": "a", "name": {{"zh": "甲", "en": "A"}},
+          "applies": {{"event": "procedure", "category": "x"}},
+          "vocabulary": {{"attributes": {{"procedure": [{}]}}}},
+          "steps": [{{"id": "s", "title": {{"zh": "甲", "en": "A"}}}}]}}"#,
+        words.join(", ")
+    );
+    let rules = RuleSet::builder()
+        .source("a.json", text)
+        .build()
+        .expect("rules");
+    assert_eq!(rules.lints().len(), 100);
+    // Each written once: the later of two is the rarer, so `aaa`, first, is no lint.
+    assert_eq!(rules.lints()[0].word, "aab");
+    assert_eq!(rules.lints()[0].near, "aaa");
+}
