@@ -121,7 +121,7 @@ fn what_the_history_did_is_explained() {
         [
             "care/day-1-call/ep-1/0/attempt-2: due 2026-03-03 (Tue) 12:05-18:00",
             "from task care/day-1-call/ep-1/0",
-            "the call before went unanswered: attempt 2, retry_after later (the step's no_answer)",
+            "the call before went unanswered: attempt 2, 2 hours later (the step's no_answer retry_after)",
             "time of day: 12:05-18:00",
         ]
     );

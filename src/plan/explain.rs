@@ -462,7 +462,28 @@ impl Planner<'_> {
                     "a follow-up added by hand in the history".to_string(),
                     format!("due {} as given", day(task.due)),
                 ),
-                Some(d) => (format!("task {base}"), derived_how(d)),
+                Some(d) => {
+                    let mut how = derived_how(d);
+                    // How much later: the step's `retry_after` (audit 119: not said).
+                    let retry = (self.rules.programs.iter())
+                        .find(|p| *p.id == *task.program())
+                        .and_then(|p| p.steps.iter().find(|s| *s.info.step == *task.step()))
+                        .and_then(|s| s.retry);
+                    if let (super::task::Derived::Attempt(_), Some(r)) = (d, retry) {
+                        let m = r.after_minutes;
+                        let (n, unit) = match (m % 1440, m % 60) {
+                            (0, _) => (m / 1440, "day"),
+                            (_, 0) => (m / 60, "hour"),
+                            _ => (m, "minute"),
+                        };
+                        let s = if n == 1 { "" } else { "s" };
+                        how = how.replace(
+                            "retry_after later (the step's no_answer)",
+                            &format!("{n} {unit}{s} later (the step's no_answer retry_after)"),
+                        );
+                    }
+                    (format!("task {base}"), how)
+                }
             };
             let mut steps = vec![how];
             if let Some(r) = task.shifted {
