@@ -451,7 +451,10 @@ fn run() -> Result<String, String> {
         let caps = |channel: followup::rules::Channel| -> String {
             let caps: Vec<String> = (policy.caps.iter())
                 .filter(|c| c.channel == channel)
-                .map(|c| format!("at most {} in {} days", c.max, c.per_days))
+                .map(|c| match c.per_days.get() {
+                    1 => format!("at most {} a day", c.max),
+                    n => format!("at most {} in {n} days", c.max),
+                })
                 .collect();
             caps.join(", ")
         };
@@ -495,9 +498,13 @@ fn run() -> Result<String, String> {
             after.insert(d.id().clone(), line);
         }
         for explained in &explained_plans {
-            // In plan order: the tasks by day, then the dropped occurrences.
+            // In plan order: the tasks by day, then the dropped occurrences by the day
+            // each would have had (those with none last), as the calendar lists them.
+            let mut dropped: Vec<&followup::plan::Dropped> =
+                explained.plan.dropped.iter().collect();
+            dropped.sort_by_key(|d| (d.nominal.is_none(), d.nominal));
             let ids = (explained.plan.tasks.iter().map(|t| t.id()))
-                .chain(explained.plan.dropped.iter().map(|d| d.id().clone()));
+                .chain(dropped.into_iter().map(|d| d.id().clone()));
             for id in ids {
                 if let Some(e) = explained.of(&id) {
                     out.push('\n');

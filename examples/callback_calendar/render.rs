@@ -310,7 +310,13 @@ impl View<'_> {
     /// The occurrences that will not be done: program, step title, day, why.
     /// A superseded occurrence names the task that takes over, with its title filled
     /// (the next session's call: "after session 4"), found in `plans`.
-    fn dropped_lines(&self, out: &mut String, dropped: &[followup::plan::Dropped], plans: &[Plan]) {
+    fn dropped_lines(
+        &self,
+        out: &mut String,
+        dropped: &[followup::plan::Dropped],
+        plans: &[Plan],
+        dates: &std::collections::HashMap<&str, NaiveDate>,
+    ) {
         if dropped.is_empty() {
             return;
         }
@@ -321,11 +327,22 @@ impl View<'_> {
         let mut dropped: Vec<&followup::plan::Dropped> = dropped.iter().collect();
         dropped.sort_by_key(|d| (d.nominal.is_none(), d.nominal));
         for d in dropped {
+            // Its rule day before its event's: no time after the event is not why
+            // (audit 122: a reminder of a visit booked on the surgery's day).
+            let event = d.id().split('/').nth(2).and_then(|e| dates.get(e));
+            let before_event = d.detail.as_deref() == Some(ShiftReason::AfterEvent.name())
+                && matches!((d.nominal, event), (Some(n), Some(e)) if n < *e);
             let detail = d
                 .detail
                 .as_deref()
                 .map(|x| match plans.iter().find_map(|p| d.superseded_by(p)) {
                     Some(by) => format!(": {}", by.title().get(self.lang)),
+                    None if before_event => (if zh {
+                        ": 早于事件当天"
+                    } else {
+                        ": its day comes before the event's"
+                    })
+                    .to_string(),
                     None => format!(": {}", self.detail(d.program(), x)),
                 })
                 .unwrap_or_default();
@@ -558,7 +575,7 @@ impl View<'_> {
             self.contact_line(&mut out, c, days);
         }
         self.waiting_lines(&mut out, &merged.waiting, &dates);
-        self.dropped_lines(&mut out, &merged.dropped, plans);
+        self.dropped_lines(&mut out, &merged.dropped, plans, &dates);
         self.ignored_lines(&mut out, plans);
         visible_bidi(out)
     }

@@ -409,11 +409,21 @@ impl Planner<'_> {
                 None => String::new(),
             },
             D::PastHorizon => match self.facts.refusal {
-                Some(t) => format!(
-                    "the patient declined {}: messages stop {} after it, {before}",
-                    when(t),
-                    program.declined.horizon
-                ),
+                Some(t) => {
+                    let end = match program
+                        .declined
+                        .horizon
+                        .apply(t.date(), crate::offset::MonthEnd::Clamp)
+                    {
+                        crate::offset::Landing::Date(d) => format!(", on {}", day(d)),
+                        _ => String::new(),
+                    };
+                    format!(
+                        "the patient declined {}: messages stop at the end of the refusal's horizon ({}{end}), {before}",
+                        when(t),
+                        program.declined.horizon
+                    )
+                }
                 None => String::new(),
             },
             D::Stopped => (step.stop_when.iter())
@@ -541,7 +551,7 @@ fn derived_how(d: super::task::Derived) -> String {
         D::Attempt(n) => format!("the call before went unanswered: attempt {n}, retry_after later (the step's no_answer)"),
         D::Message => "the last attempt went unanswered: a message instead (no_answer then sms or wechat)".into(),
         D::Unanswered => "the last attempt went unanswered: a supervisor looks into it (no_answer then escalate)".into(),
-        D::Overdue => "not recorded as done: a supervisor's check escalate_after the task's last on-time day".into(),
+        D::Overdue => "not recorded as done: a supervisor's check, the step's escalate_after days after the task's last on-time day".into(),
         D::Escalation => "its wait ended without the fact: a supervisor's task".into(),
         D::AbnormalContact => "an abnormal recovery was recorded: the onsite consultant calls the same day".into(),
         D::DoctorVisit => "an abnormal recovery was recorded: the doctor sees the patient".into(),

@@ -247,12 +247,16 @@ impl Planner<'_> {
         let Some(last) = stop.map(|d| d.max(due)) else {
             return expires;
         };
-        self.why(|| {
-            format!(
-                "a fact ends it: worth doing until {} at the latest",
-                day(last)
-            )
-        });
+        // Said only when the fact ends it before it would expire anyway (audit 122: a
+        // greeting expiring on its day was "worth doing until" the refusal's horizon).
+        if expires.is_none_or(|e| last < e) {
+            self.why(|| {
+                format!(
+                    "a fact ends it: worth doing until {} at the latest",
+                    day(last)
+                )
+            });
+        }
         Some(expires.map_or(last, |e| e.min(last)))
     }
 

@@ -329,7 +329,7 @@ impl Planner<'_> {
                                         "the patient's birthday (29 February; 28 February in a common year)".to_string()
                                     }
                                     Anchor::Birthday => "the patient's birthday".to_string(),
-                                    Anchor::Festival(f) => format!("festival {}", f.id()),
+                                    Anchor::Festival(f) => format!("the {} ({})", f.name_en(), f.id()),
                                     _ => "the day of the year".to_string(),
                                 };
                                 self.why_anchor(|| format!("{what} in {year}: {}", day(d)));
