@@ -323,3 +323,46 @@ fn drops_after_the_event_say_why() {
     assert_eq!(x.of(id).unwrap().result, "dropped: expired (after_event)");
     assert!(lines(&x, id).contains(&"2026-03-01 (Sun) comes before the event's day, which nothing counted from a visit or a fact may: no day from 2026-03-02 (Mon) on is left before it expires on 2026-03-01 (Sun)".to_string()), "{:#?}", lines(&x, id));
 }
+
+/// A patient's plan explained: a festival by its name, and no "a fact ends it" line for a
+/// greeting that expires on its day anyway, long before the refusal's horizon ends (audit
+/// 122: "worth doing until" six months on). The patient declines on the Lantern
+/// Festival's greeting (3 Mar 2026, 10:00); the birthday greeting of 12 Mar is still sent
+/// (messages go on for the refusal's horizon) and expires that day.
+#[test]
+fn a_patients_plan_explained() {
+    let rules = builtin();
+    let patient: followup::episode::Patient =
+        serde_json::from_str(r#"{"id": "p-1", "birthday": "1990-03-12"}"#).unwrap();
+    let h = history(
+        r#"{"outcomes": [{"task": "greetings/lantern/patient:p-1/20260303", "outcome": "declined", "at": "2026-03-03T10:00:00"}]}"#,
+    );
+    let day = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+    let x = rules
+        .explain_patient(
+            &patient,
+            Some(&h),
+            day("2026-01-01"),
+            day("2026-03-31"),
+            &Calendar::default(),
+        )
+        .unwrap();
+    let birthday = "greetings/birthday-greeting/patient:p-1/20260312";
+    assert_eq!(
+        x.of(birthday).unwrap().result,
+        "due 2026-03-12 (Thu) 09:00-12:00"
+    );
+    assert!(
+        lines(&x, birthday)
+            .iter()
+            .all(|l| !l.starts_with("a fact ends it")),
+        "{:#?}",
+        lines(&x, birthday)
+    );
+    assert_eq!(
+        x.of("greetings/spring-festival/patient:p-1/20260217")
+            .unwrap()
+            .anchor,
+        "the Spring Festival (spring_festival) in 2026: 2026-02-17 (Tue)"
+    );
+}
