@@ -200,7 +200,16 @@ fn run(args: &Args) -> Result<i32, String> {
             ));
         }
         let n = rules.lints().len();
-        support::out(&format!("{n} lint{}\n", if n == 1 { "" } else { "s" }));
+        // At the cap, say more may have been left out (audit 123).
+        let capped = if n >= 100 {
+            " (at most 100 are listed: there may be more)"
+        } else {
+            ""
+        };
+        support::out(&format!(
+            "{n} lint{}{capped}\n",
+            if n == 1 { "" } else { "s" }
+        ));
         return Ok(if n == 0 {
             support::EXIT_OK
         } else {

@@ -166,6 +166,9 @@ struct Word {
     pointer: String,
     /// Written as a JSON key (a milestone's name, an attribute's): placed at the key.
     key: bool,
+    /// The only value of a condition, written as a string or as an array of one: placed
+    /// at the array's item when it is one.
+    maybe_item: bool,
 }
 
 /// The lints of `defs`, whose sources' texts are `texts` (name, text) and whose JSON
@@ -190,10 +193,15 @@ pub(crate) fn of<N: AsRef<str>, T: AsRef<str>>(
             .find(|(name, _)| name.as_ref() == source)
             .map(|(_, text)| text.as_ref())
             .filter(|_| changed_by.is_empty());
-        let at = text.and_then(|text| match w.key {
-            true => crate::json::locate_key(text, &pointer),
-            false => crate::json::locate(text, &pointer),
-        });
+        let item = format!("{pointer}/0");
+        let (pointer, at) = match text {
+            Some(text) if w.key => (pointer.clone(), crate::json::locate_key(text, &pointer)),
+            Some(text) => match crate::json::locate(text, &item).filter(|_| w.maybe_item) {
+                Some(at) => (item, Some(at)),
+                None => (pointer.clone(), crate::json::locate(text, &pointer)),
+            },
+            None => (pointer, None),
+        };
         Place {
             source,
             pointer,
@@ -316,6 +324,10 @@ fn keys(word: &str) -> Vec<Vec<char>> {
             keys.push(k);
         }
     }
+    // A run of one letter gives one key, not one per letter (audit 123: a run of 32 made
+    // a crowd of the word alone).
+    keys.sort_unstable();
+    keys.dedup();
     keys
 }
 
@@ -341,8 +353,13 @@ fn token(key: &str) -> String {
 
 fn collect(p: &ProgramDef, program: usize, out: &mut Vec<Word>) {
     // A pointer ending in `#` is to a key: the word is the last member's name.
+    // One ending in `?` may be to an array of one: its item then.
     let mut add = |kind: WordKind, word: &str, pointer: String| {
         let (pointer, key) = match pointer.strip_suffix('#') {
+            Some(p) => (p.to_string(), true),
+            None => (pointer, false),
+        };
+        let (pointer, maybe_item) = match pointer.strip_suffix('?') {
             Some(p) => (p.to_string(), true),
             None => (pointer, false),
         };
@@ -352,6 +369,7 @@ fn collect(p: &ProgramDef, program: usize, out: &mut Vec<Word>) {
             program,
             pointer,
             key,
+            maybe_item,
         });
     };
     let conds = |c: &Conditions, at: &str, add: &mut dyn FnMut(WordKind, &str, String)| {
@@ -368,7 +386,11 @@ fn collect(p: &ProgramDef, program: usize, out: &mut Vec<Word>) {
             // One value may be written as a string or as an array of one.
             let one = values.0.len() == 1;
             for (i, v) in values.0.iter().enumerate() {
-                let at = if one { at.clone() } else { format!("{at}/{i}") };
+                let at = if one {
+                    format!("{at}?")
+                } else {
+                    format!("{at}/{i}")
+                };
                 add(kind.clone(), v, at);
             }
         }
@@ -410,7 +432,11 @@ fn collect(p: &ProgramDef, program: usize, out: &mut Vec<Word>) {
                 add(
                     WordKind::Tag,
                     tag,
-                    if one { at } else { format!("{at}/{j}") },
+                    if one {
+                        format!("{at}?")
+                    } else {
+                        format!("{at}/{j}")
+                    },
                 );
             }
         }

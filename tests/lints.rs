@@ -300,3 +300,59 @@ fn at_most_a_hundred_lints() {
     assert_eq!(rules.lints()[0].word, "aab");
     assert_eq!(rules.lints()[0].near, "aaa");
 }
+
+/// The only value of a condition written as an array of one is placed at the item, not
+/// at the array (audit 123); and a word with a long run of one letter is compared as any
+/// word (a run of 32 `x` made a crowd of the word alone: no lint).
+#[test]
+fn an_array_of_one_and_a_long_run_of_one_letter() {
+    let run = "x".repeat(32);
+    let slip = format!("{}y", "x".repeat(31));
+    let text = format!(
+        r#"[
+{{"format": "followup/v1", "id": "a", "name": {{"zh": "甲", "en": "A"}},
+ "applies": {{"event": "procedure", "category": ["dental", "{run}"]}},
+ "steps": [{{"id": "s", "when": {{"category": "dental"}}, "unless": {{"category": "{run}"}}, "title": {{"zh": "甲", "en": "A"}}}}]}},
+{{"format": "followup/v1", "id": "b", "name": {{"zh": "乙", "en": "B"}},
+ "applies": {{"event": "procedure", "category": [
+   "Dental"]}},
+ "steps": [{{"id": "s", "unless": {{"category": "{slip}"}}, "title": {{"zh": "乙", "en": "B"}}}}]}}
+]"#
+    );
+    let rules = RuleSet::builder()
+        .source("two.json", text)
+        .build()
+        .expect("rules");
+    type Found<'a> = (&'a str, &'a str, &'a str, Option<usize>, Option<usize>);
+    let found: Vec<Found<'_>> = (rules.lints().iter())
+        .map(|l| {
+            (
+                l.word.as_str(),
+                l.near.as_str(),
+                l.at.pointer.as_str(),
+                l.at.line,
+                l.at.column,
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            // Line 7: `   "Dental"]}},` — the item at column 4.
+            (
+                "Dental",
+                "dental",
+                "/1/applies/category/0",
+                Some(7),
+                Some(4)
+            ),
+            (
+                slip.as_str(),
+                run.as_str(),
+                "/1/steps/0/unless/category",
+                Some(8),
+                Some(47)
+            ),
+        ]
+    );
+}

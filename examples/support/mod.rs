@@ -173,9 +173,9 @@ pub fn load_notices(rules: &RuleSet, paths: &[PathBuf]) -> Result<Vec<Notice>, S
 }
 
 /// The calendar of `--calendar` arguments: each is `cn-YYYY` (the shipped official
-/// calendar of mainland China for that year; `CN-2026`, `cn_2026` and `cn2026` too),
-/// `cn` (every shipped year), or a clinic's calendar file (a file by any of these names
-/// is the file). Clinic files are merged in the order given; the official dates are
+/// calendar of mainland China for that year; `CN-2026`, `cn_2026` and `cn2026` too,
+/// unless a file has that name), `cn` (every shipped year), or a clinic's calendar file
+/// (a file named `cn` or `cn-2026` is given with a path: `./cn-2026`). Clinic files are merged in the order given; the official dates are
 /// then merged into the clinic's calendar, whose policies win. With no clinic file the
 /// clinic is the default calendar: open every day, closed on the public holidays the
 /// official calendars list. With no argument at all: open every day.
@@ -185,11 +185,13 @@ pub fn load_calendar(args: &[String]) -> Result<Calendar, String> {
     let mut files: Vec<&str> = Vec::new();
     let mut years: Vec<i32> = Vec::new();
     for arg in args {
-        // A file by that name is the file; else anything from `cn` names the official
-        // calendars, in any case and with `-`, `_` or nothing before the year (`CN-2026`,
-        // `cn_2026`: audits 116, 117 said "No such file").
+        // `cn` and `cn-YYYY` always name the official calendars (audit 123: a file named
+        // `cn-2026` replaced them); other spellings from `cn` — in any case, `_` or
+        // nothing before the year (`CN-2026`, `cn_2026`: audits 116, 117 said "No such
+        // file") — unless a file has that name.
         let lower = arg.to_ascii_lowercase();
-        let official = lower.starts_with("cn") && !Path::new(arg).exists();
+        let documented = arg == "cn" || arg.starts_with("cn-");
+        let official = documented || (lower.starts_with("cn") && !Path::new(arg).exists());
         if official && lower == "cn" {
             years.extend([*Calendar::CHINA_YEARS.start(), *Calendar::CHINA_YEARS.end()]);
         } else if let Some(y) = lower.strip_prefix("cn").filter(|_| official) {
