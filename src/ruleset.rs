@@ -345,6 +345,12 @@ impl Accumulator {
             compile_program_with(&sp.program, &self.limits, &mut self.repeats).map_err(locate)?;
         if let Some(pos) = self.programs.iter().position(|p| p.id == program.id) {
             let other = match (self.defs.get(pos), self.prefixes.get(pos)) {
+                // The same name twice: said why (audit 123: "rules/complaint.json … also
+                // in rules/complaint.json" read as a file colliding with itself).
+                (Some(d), Some(p)) if d.source == sp.source => format!(
+                    "{p}/id in {}, added before: the same file given twice, or a file named as a built-in one",
+                    d.source
+                ),
                 (Some(d), Some(p)) => format!("{p}/id in {}", d.source),
                 _ => String::new(),
             };

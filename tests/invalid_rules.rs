@@ -583,3 +583,21 @@ fn a_program_id_may_not_clash_with_a_builtin_program() {
         "mine.json: /id (line 3, column 9): duplicate program id \"laser-aftercare\" (also /id in rules/laser-aftercare.json): expected program ids unique across all rule texts (to change that program, write an override: {\"format\": \"followup/v1\", \"override\": \"laser-aftercare\", \"steps\": {…}})"
     );
 }
+
+/// The same file given twice names why it collides with itself (audit 123: "also /id in
+/// a.json" beside "a.json:" read as a file colliding with itself).
+#[test]
+fn the_same_file_twice_says_so() {
+    let text = r#"{"format": "followup/v1", "id": "a", "name": {"zh": "甲", "en": "A"},
+        "steps": [{"id": "s", "title": {"zh": "甲", "en": "A"}}]}"#;
+    let err = RuleSet::builder()
+        .source("a.json", text)
+        .source("a.json", text)
+        .build()
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.starts_with("a.json: /id (line 1, column 33): duplicate program id \"a\" (also /id in a.json, added before: the same file given twice, or a file named as a built-in one): "),
+        "{err}"
+    );
+}
