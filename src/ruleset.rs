@@ -347,7 +347,7 @@ impl Accumulator {
             let other = match (self.defs.get(pos), self.prefixes.get(pos)) {
                 // The same name twice: said why (audit 123: "rules/complaint.json … also
                 // in rules/complaint.json" read as a file colliding with itself).
-                (Some(d), Some(p)) if d.source == sp.source => format!(
+                (Some(d), Some(p)) if d.source == sp.source && *p == prefix => format!(
                     "{p}/id in {}, added before: the same file given twice, or a file named as a built-in one",
                     d.source
                 ),
