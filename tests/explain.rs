@@ -366,3 +366,28 @@ fn a_patients_plan_explained() {
         "the Spring Festival (spring_festival) in 2026: 2026-02-17 (Tue)"
     );
 }
+
+/// A drop after the event names the closed days that follow and the day it expires
+/// (audit 122: half a reason). An online lead who missed a consultation on Sat 14 Feb
+/// 2026 at 19:00: the same-day call (14:00-18:00) has nothing left, the Spring Festival
+/// closes 15-23 Feb (the official calendar), and the call expires a week after its day,
+/// on the 21st.
+#[test]
+fn a_drop_after_the_event_names_the_closure_and_the_expiry() {
+    let rules = builtin();
+    let ep = crate::support::read(
+        &rules,
+        r#"{"id": "ep-n2", "event": "consultation", "at": "2026-02-14T19:00:00",
+            "attributes": {"source": "online", "outcome": "no_show"}, "patient": {"id": "p-n2"}}"#,
+    );
+    let x = rules
+        .explain(&ep, None, &Calendar::china(2026).unwrap())
+        .unwrap();
+    let id = "presales/no-show-call/ep-n2/0";
+    assert_eq!(x.of(id).unwrap().result, "dropped: expired (after_event)");
+    assert!(
+        lines(&x, id).contains(&"nothing of 14:00-18:00 is left after 19:00 on 2026-02-14 (Sat): it expires on 2026-02-21 (Sat) before the next day its channel works, past 2026-02-15 (Sun) to 2026-02-23 (Mon): a public holiday (Spring Festival) (holiday)".to_string()),
+        "{:#?}",
+        lines(&x, id)
+    );
+}

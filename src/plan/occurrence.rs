@@ -557,16 +557,23 @@ impl Planner<'_> {
                             }
                         }
                         shift::Placed::Drop(reason, detail) => {
-                            // Why it goes (audit 119: only its anchor and offset were said).
+                            // Why it goes (audit 119: only its anchor and offset were said),
+                            // with the closed days after it (audit 122: half a reason).
+                            let past = if self.tracing() {
+                                let to = shift::add_days(due, 60).unwrap_or(due);
+                                super::explain::closed_between(self.cal, step.info.channel, due, to)
+                            } else {
+                                String::new()
+                            };
                             self.why(|| {
-                                let what = match reason {
-                                    DropReason::Superseded => "the next day it could take is a later task's of its lane, which supersedes it",
-                                    DropReason::Expired => "it expires before the next day its channel works",
-                                    DropReason::AfterEvent => "its step drops what the event leaves no time for (after_event: drop)",
-                                    _ => "no day is left for it",
+                                let what = match (reason, expires) {
+                                    (DropReason::Superseded, _) => "the next day it could take is a later task's of its lane, which supersedes it".to_string(),
+                                    (DropReason::Expired, Some(e)) => format!("it expires on {} before the next day its channel works", day(e)),
+                                    (DropReason::AfterEvent, _) => "its step drops what the event leaves no time for (after_event: drop)".to_string(),
+                                    _ => "no day is left for it".to_string(),
                                 };
                                 format!(
-                                    "nothing of {window} is left after {} on {}: {what}",
+                                    "nothing of {window} is left after {} on {}: {what}{past}",
                                     after.format("%H:%M"),
                                     day(due)
                                 )
