@@ -116,8 +116,14 @@ pub struct RuleSet {
     /// This rule set's number, unique in the process (its clones share it): what a
     /// thread's kept decisions for an episode shape ([`crate::plan`]) are keyed by.
     pub(crate) id: u64,
-    /// Words written nearly as others of their kind ([`RuleSet::lints`]).
-    lints: Vec<crate::lint::Lint>,
+    /// Words written nearly as others of their kind ([`RuleSet::lints`]), worked out
+    /// when first asked for: planning never needs them, and they cost a quarter of a
+    /// compile.
+    lints: std::sync::OnceLock<Vec<crate::lint::Lint>>,
+    /// What the lints are worked out from: the sources' names and texts (none for a set
+    /// read back with serde), and each program's JSON pointer prefix in its text.
+    lint_sources: Arc<[(Cow<'static, str>, Cow<'static, str>)]>,
+    prefixes: Vec<String>,
 }
 
 /// One copy of the parts every plan takes a reference count on ([`RuleSet::shard`]).
@@ -281,9 +287,8 @@ impl RuleSetBuilder {
                 set.add(sourced, prefix, text)?;
             }
         }
-        let lints = crate::lint::of(&set.defs, &set.prefixes, &self.sources);
         let mut rules = set.finish();
-        rules.lints = lints;
+        rules.lint_sources = self.sources.into();
         Ok(rules)
     }
 }
@@ -545,7 +550,9 @@ impl Accumulator {
             infos: infos.into(),
             stamp,
             shards,
-            lints: Vec::new(),
+            lints: std::sync::OnceLock::new(),
+            lint_sources: Arc::from([]),
+            prefixes: self.prefixes,
             id: {
                 static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
                 NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
@@ -638,11 +645,14 @@ impl RuleSet {
     /// the two is first written: likely slips (`"wait_for": "recoverex"` beside the
     /// `recovered` of other programs) that no error catches, since the words are the
     /// rule author's own. The `check_rules` example prints them as warnings. See
-    /// [`crate::rules::Lint`]; the built-in programs have none. At most 100, the first
+    /// [`crate::rules::Lint`]; the built-in programs have none. Worked out when first
+    /// asked for (compiling pays nothing for them; the set keeps its sources' texts to
+    /// place them, with lines and columns). At most 100, the first
     /// written; words are compared with those one letter from them, not in every pair,
     /// and a crowd of more than 32 such words (generated codes) is not compared.
     pub fn lints(&self) -> &[crate::lint::Lint] {
-        &self.lints
+        self.lints
+            .get_or_init(|| crate::lint::of(&self.defs, &self.prefixes, &self.lint_sources))
     }
 
     /// The limits the set was compiled with, also used when planning.
@@ -718,11 +728,7 @@ impl<'de> Deserialize<'de> for RuleSet {
                 .map_err(serde::de::Error::custom)?;
         }
         // No texts: the lints name their pointers, with no line.
-        let texts: [(&str, &str); 0] = [];
-        let lints = crate::lint::of(&set.defs, &set.prefixes, &texts);
-        let mut rules = set.finish();
-        rules.lints = lints;
-        Ok(rules)
+        Ok(set.finish())
     }
 }
 
