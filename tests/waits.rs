@@ -439,3 +439,36 @@ fn a_call_made_while_it_waits_is_on_time() {
         assert_eq!(checked.status, status, "{at}");
     }
 }
+
+/// A call made on its day before its fact came that evening stays where it was made: it
+/// does not come after the fact (audit 124: made at 14:46, `recovered` at 19:46, it moved
+/// to the next day, `after_event`, and was judged early). The laser of Mon 26 Jan 2026:
+/// the M+3 further-needs call of Sun 26 Apr.
+#[test]
+fn a_call_made_before_its_fact_the_same_day_stays() {
+    let rules = builtin();
+    for fact in ["2026-04-26T19:46", "2026-04-27T10:00"] {
+        let ep = crate::support::read(
+            &rules,
+            &format!(
+                r#"{{"id": "ep-1", "event": "procedure", "at": "2026-01-26T14:45:00",
+                    "attributes": {{"category": "laser"}}, "patient": {{"id": "p-1"}},
+                    "facts": [{{"kind": "recovered", "at": "{fact}"}}]}}"#
+            ),
+        );
+        let h = History::from_json(
+            "h",
+            r#"{"outcomes": [{"task": "laser-aftercare/month-3-further-needs/ep-1/0", "outcome": "done", "at": "2026-04-26T14:46"}]}"#,
+        )
+        .unwrap();
+        let p = rules.plan_with(&ep, &h, &Calendar::default()).unwrap();
+        let t = (p.tasks.iter())
+            .find(|t| t.id() == "laser-aftercare/month-3-further-needs/ep-1/0")
+            .unwrap();
+        assert_eq!(
+            (t.due.to_string(), t.shifted, t.window.to_string()),
+            ("2026-04-26".into(), None, "09:00-18:00".into()),
+            "{fact}"
+        );
+    }
+}

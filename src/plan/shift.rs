@@ -57,6 +57,7 @@ pub(super) fn back_by(day: NaiveDate, to: NaiveDate, from: NaiveDate) -> Option<
 }
 
 /// The last day a task due on `due` is worth doing, by its step's `expires`.
+#[inline]
 pub(super) fn expiry_from(step: &Step, anchor: &AnchorDay, due: NaiveDate) -> Option<NaiveDate> {
     match step.expires {
         Expiry::AtAnchor => anchor.day.pred_opt(),

@@ -78,6 +78,9 @@ impl Planner<'_> {
                 )
             });
             w.tried_before = Some(c.date());
+            // Made before the fact: it does not come after it on the fact's day either
+            // (audit 124: made at 14:46, recovered at 19:46, it moved to the next day).
+            w.fact_at = None;
             return Ok(w);
         }
         match came.map(|at| at.date()) {
