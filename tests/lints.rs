@@ -6,6 +6,31 @@ use followup::rules::{Lint, RuleSet, WordKind};
 
 const IMPLANT: &str = include_str!("lints/implant.json");
 
+/// Each lint's kind, word, near word, pointer, line and column.
+type Placed<'a> = (
+    WordKind,
+    &'a str,
+    &'a str,
+    &'a str,
+    Option<usize>,
+    Option<usize>,
+);
+
+fn placed(rules: &RuleSet) -> Vec<Placed<'_>> {
+    (rules.lints().iter())
+        .map(|l| {
+            (
+                l.kind.clone(),
+                l.word.as_str(),
+                l.near.as_str(),
+                l.at.pointer.as_str(),
+                l.at.line,
+                l.at.column,
+            )
+        })
+        .collect()
+}
+
 fn lints(rules: &RuleSet) -> Vec<(WordKind, &str, &str, &str)> {
     (rules.lints().iter())
         .map(|l: &Lint| {
@@ -215,28 +240,8 @@ fn tags_of_time_overrides_and_words_written_as_keys() {
         .source("implant.json", text)
         .build()
         .expect("rules");
-    type Found<'a> = (
-        WordKind,
-        &'a str,
-        &'a str,
-        &'a str,
-        Option<usize>,
-        Option<usize>,
-    );
-    let found: Vec<Found<'_>> = (rules.lints().iter())
-        .map(|l| {
-            (
-                l.kind.clone(),
-                l.word.as_str(),
-                l.near.as_str(),
-                l.at.pointer.as_str(),
-                l.at.line,
-                l.at.column,
-            )
-        })
-        .collect();
     assert_eq!(
-        found,
+        placed(&rules),
         [
             // Line 3: `  "milestones": {"dischage":` — the key at column 18.
             (
@@ -323,23 +328,13 @@ fn an_array_of_one_and_a_long_run_of_one_letter() {
         .source("two.json", text)
         .build()
         .expect("rules");
-    type Found<'a> = (&'a str, &'a str, &'a str, Option<usize>, Option<usize>);
-    let found: Vec<Found<'_>> = (rules.lints().iter())
-        .map(|l| {
-            (
-                l.word.as_str(),
-                l.near.as_str(),
-                l.at.pointer.as_str(),
-                l.at.line,
-                l.at.column,
-            )
-        })
-        .collect();
+    let value = || WordKind::Value("category".into());
     assert_eq!(
-        found,
+        placed(&rules),
         [
             // Line 7: `   "Dental"]}},` — the item at column 4.
             (
+                value(),
                 "Dental",
                 "dental",
                 "/1/applies/category/0",
@@ -347,6 +342,7 @@ fn an_array_of_one_and_a_long_run_of_one_letter() {
                 Some(4)
             ),
             (
+                value(),
                 slip.as_str(),
                 run.as_str(),
                 "/1/steps/0/unless/category",

@@ -46,6 +46,13 @@ pub struct Explained {
 }
 
 impl Explained {
+    /// The plan with its explanations sorted by id, each once.
+    pub(super) fn sorted(plan: Plan, mut explanations: Vec<Explanation>) -> Explained {
+        explanations.sort_by(|a, b| a.id.cmp(&b.id));
+        explanations.dedup_by(|a, b| a.id == b.id);
+        Explained { plan, explanations }
+    }
+
     /// The explanation of the task or dropped occurrence `id`.
     pub fn of(&self, id: &str) -> Option<&Explanation> {
         self.explanations
@@ -107,10 +114,8 @@ impl RuleSet {
         history: Option<&History>,
         calendar: &Calendar,
     ) -> Result<Explained> {
-        let (plan, mut explanations) = self.run_traced(episode, history, calendar, None)?;
-        explanations.sort_by(|a, b| a.id.cmp(&b.id));
-        explanations.dedup_by(|a, b| a.id == b.id);
-        Ok(Explained { plan, explanations })
+        let (plan, explanations) = self.run_traced(episode, history, calendar, None)?;
+        Ok(Explained::sorted(plan, explanations))
     }
 }
 

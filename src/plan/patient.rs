@@ -108,11 +108,9 @@ impl RuleSet {
         calendar: &Calendar,
     ) -> Result<super::explain::Explained> {
         let episode = self.patient_episode(patient, from, until)?;
-        let (plan, mut explanations) =
+        let (plan, explanations) =
             self.run_traced(&episode, history, calendar, Some((from, until)))?;
-        explanations.sort_by(|a, b| a.id.cmp(&b.id));
-        explanations.dedup_by(|a, b| a.id == b.id);
-        Ok(super::explain::Explained { plan, explanations })
+        Ok(super::explain::Explained::sorted(plan, explanations))
     }
 
     fn patient_run(
