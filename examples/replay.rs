@@ -255,7 +255,7 @@ impl Replay<'_> {
                         format!("逾期{}天，已超时", item.days_overdue)
                     }
                     (WorkState::Overdue, true) => {
-                        format!("逾期{}天，{} 前仍按时", item.days_overdue, item.task.latest)
+                        format!("逾期{}天，按时至 {}", item.days_overdue, item.task.latest)
                     }
                     (WorkState::Overdue, false) => format!(
                         "{} day{} overdue, {}",
