@@ -565,7 +565,23 @@ fn unknown_calendar(name: &str, named: &BTreeMap<String, Calendar>) -> String {
             known.join(", ")
         )
     };
-    if let Some(near) = crate::vocabulary::nearest(name, &known) {
+    // An official calendar spelt another way (`CN-2026`, `cn_2026`; audit 117).
+    let lower = name.to_ascii_lowercase();
+    let official = lower.strip_prefix("cn").and_then(|rest| {
+        let year = rest.trim_start_matches(['-', '_']);
+        let spelt_otherwise = lower != name
+            || rest.starts_with('_')
+            || rest.starts_with(|c: char| c.is_ascii_digit());
+        let digits = year.bytes().all(|b| b.is_ascii_digit());
+        (spelt_otherwise && digits).then(|| match year {
+            "" => "cn".to_string(),
+            y => format!("cn-{y}"),
+        })
+    });
+    if let Some(near) = official
+        .as_deref()
+        .or(crate::vocabulary::nearest(name, &known))
+    {
         m.push_str(&format!("; did you mean {near:?}?"));
     }
     m
