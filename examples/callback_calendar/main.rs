@@ -508,7 +508,18 @@ fn run() -> Result<String, String> {
             for id in ids {
                 if let Some(e) = explained.of(&id) {
                     out.push('\n');
-                    out.push_str(&e.to_string());
+                    // Planned, then dropped by the cap: said at its head (audit 122: it
+                    // read "due …" above the line that drops it).
+                    let capped = (merged.dropped.iter()).any(|d| {
+                        d.reason == followup::plan::DropReason::FrequencyCap && *d.id() == id
+                    });
+                    if capped {
+                        let mut e = e.clone();
+                        e.result = format!("dropped: frequency_cap (planned: {})", e.result);
+                        out.push_str(&e.to_string());
+                    } else {
+                        out.push_str(&e.to_string());
+                    }
                     if let Some(line) = after.get(&id) {
                         out.push_str("  ");
                         out.push_str(line);
