@@ -391,3 +391,32 @@ fn a_drop_after_the_event_names_the_closure_and_the_expiry() {
         lines(&x, id)
     );
 }
+
+/// The closed days after an event are said run by run, each with its own reason (audit
+/// 126: the clinic's own closed dates were called a public holiday). An online lead who
+/// missed a consultation on Thu 30 Apr 2026 at 19:00: Labour Day closes 1-5 May (the
+/// official calendar), the clinic itself 6-7 May, and the call expires on the 7th.
+#[test]
+fn closed_days_after_the_event_are_said_by_reason() {
+    let rules = builtin();
+    let ep = crate::support::read(
+        &rules,
+        r#"{"id": "ep-n3", "event": "consultation", "at": "2026-04-30T19:00:00",
+            "attributes": {"source": "online", "outcome": "no_show"}, "patient": {"id": "p-n3"}}"#,
+    );
+    let cal = Calendar::from_json(
+        "clinic",
+        r#"{"closed_dates": ["2026-05-06", "2026-05-07"]}"#,
+    )
+    .unwrap()
+    .merge(&Calendar::china(2026).unwrap())
+    .unwrap();
+    let x = rules.explain(&ep, None, &cal).unwrap();
+    let id = "presales/no-show-call/ep-n3/0";
+    assert_eq!(x.of(id).unwrap().result, "dropped: expired (after_event)");
+    assert!(
+        lines(&x, id).contains(&"nothing of 14:00-18:00 is left after 19:00 on 2026-04-30 (Thu): it expires on 2026-05-07 (Thu) before the next day its channel works, past 2026-05-01 (Fri) to 2026-05-05 (Tue): a public holiday (Labour Day) (holiday), 2026-05-06 (Wed) to 2026-05-07 (Thu): a closed date of the clinic (closed_date)".to_string()),
+        "{:#?}",
+        lines(&x, id)
+    );
+}

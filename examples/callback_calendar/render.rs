@@ -57,29 +57,41 @@ fn visible_bidi(out: String) -> String {
 }
 
 /// The closed days between a task's rule day and its day, when it moved past some:
-/// `, then 03-06 Fri: closed date` (the first day's reason, and the last day of a run).
+/// `, then 03-06 Fri: closed date`, a run per reason (`, then 05-01..05-05: public
+/// holiday, 05-06..05-07: closed date`).
 fn past_closed(t: &Task, cal: &Calendar, lang: Lang) -> String {
-    let mut days = t.nominal.iter_days().skip(1).take_while(|d| *d < t.due);
-    let Some(first) = days.next() else {
+    let mut runs: Vec<(NaiveDate, NaiveDate, ShiftReason)> = Vec::new();
+    for d in t.nominal.iter_days().skip(1).take_while(|d| *d < t.due) {
+        let Some(r) = cal.closed_reason_for(t.channel(), d) else {
+            break;
+        };
+        match runs.last_mut() {
+            Some((_, last, reason)) if *reason == r => *last = d,
+            _ => runs.push((d, d, r)),
+        }
+    }
+    if runs.is_empty() {
         return String::new();
-    };
-    let Some(reason) = cal.closed_reason_for(t.channel(), first) else {
-        return String::new();
-    };
-    let last = std::iter::once(first)
-        .chain(days.take_while(|d| cal.closed_reason_for(t.channel(), *d).is_some()))
-        .last()
-        .unwrap_or(first);
+    }
     let zh = lang == Lang::Zh;
-    let span = if last > first {
-        format!("{}..{}", first.format("%m-%d"), last.format("%m-%d"))
-    } else {
-        format!("{} {}", first.format("%m-%d"), weekday(first, lang))
-    };
+    let words: Vec<String> = (runs.iter())
+        .map(|&(first, last, r)| {
+            let span = if last > first {
+                format!("{}..{}", first.format("%m-%d"), last.format("%m-%d"))
+            } else {
+                format!("{} {}", first.format("%m-%d"), weekday(first, lang))
+            };
+            if zh {
+                format!("{span} {}", r.label(lang))
+            } else {
+                format!("{span}: {}", r.label(lang))
+            }
+        })
+        .collect();
     if zh {
-        format!("，其后 {span} {}", reason.label(lang))
+        format!("，其后 {}", words.join("，"))
     } else {
-        format!(", then {span}: {}", reason.label(lang))
+        format!(", then {}", words.join(", "))
     }
 }
 

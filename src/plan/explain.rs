@@ -342,39 +342,52 @@ pub(super) fn closed(
 
 /// The closed days a task moved over on its way from `from` to `to` (both excluded), in
 /// words after the day it takes: `, past 2026-03-06 (Fri): a closed date of the clinic
-/// (closed_date)`, or `, past 2026-02-15 (Sun) to 2026-02-23 (Mon): a public holiday
-/// (Spring Festival) (holiday)…` (the first day's reason); empty when none was closed
-/// (audit 119: a move past a closed day read as "no time left after the event" alone).
+/// (closed_date)`, or a run per reason, `, past 2026-05-01 (Fri) to 2026-05-05 (Tue): a
+/// public holiday (Labour Day) (holiday), 2026-05-06 (Wed) to 2026-05-07 (Thu): a closed
+/// date of the clinic (closed_date)` (audit 126: one reason for all); empty when none was
+/// closed (audit 119: a move past a closed day read as "no time left after the event").
 pub(super) fn closed_between(
     cal: &Calendar,
     channel: crate::model::Channel,
     from: chrono::NaiveDate,
     to: chrono::NaiveDate,
 ) -> String {
-    let mut first = None;
-    let mut last = None;
+    // Runs of one reason (and, for holidays, one name): first day, last day, reason.
+    let mut runs: Vec<(
+        chrono::NaiveDate,
+        chrono::NaiveDate,
+        crate::calendar::ShiftReason,
+    )> = Vec::new();
     let mut d = from.succ_opt();
     // A long closure is a few dozen days at most; the bound keeps a slip from looping.
     for _ in 0..400 {
         let Some(day) = d.filter(|day| *day < to) else {
             break;
         };
-        match cal.closed_reason_for(channel, day) {
-            Some(r) => {
-                first.get_or_insert((day, r));
-                last = Some(day);
+        // Not a closure: another task's day (its lane); said apart, if at all.
+        let Some(r) = cal.closed_reason_for(channel, day) else {
+            break;
+        };
+        match runs.last_mut() {
+            Some((first, last, reason))
+                if *reason == r && cal.holiday_name(*first) == cal.holiday_name(day) =>
+            {
+                *last = day
             }
-            // Not a closure: another task's day (its lane); said apart, if at all.
-            None => break,
+            _ => runs.push((day, day, r)),
         }
         d = day.succ_opt();
     }
-    match (first, last) {
-        (Some((f, r)), Some(l)) if l > f => {
-            format!(", past {} to {}: {}", day(f), day(l), closed(cal, r, f))
-        }
-        (Some((f, r)), _) => format!(", past {}", closed_on(cal, r, f)),
-        _ => String::new(),
+    let words: Vec<String> = (runs.iter())
+        .map(|&(f, l, r)| match l > f {
+            true => format!("{} to {}: {}", day(f), day(l), closed(cal, r, f)),
+            false => closed_on(cal, r, f),
+        })
+        .collect();
+    if words.is_empty() {
+        String::new()
+    } else {
+        format!(", past {}", words.join(", "))
     }
 }
 
