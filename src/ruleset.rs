@@ -647,7 +647,8 @@ impl RuleSet {
     /// rule author's own. The `check_rules` example prints them as warnings. See
     /// [`crate::rules::Lint`]; the built-in programs have none. Worked out when first
     /// asked for (compiling pays nothing for them; the set keeps its sources' texts to
-    /// place them, with lines and columns). At most 100, the first
+    /// place them, with lines and columns — a set read back with serde has no texts,
+    /// and its lints pointers only). At most 100, the first
     /// written; words are compared with those one letter from them, not in every pair,
     /// and a crowd of more than 32 such words (generated codes) is not compared.
     pub fn lints(&self) -> &[crate::lint::Lint] {
