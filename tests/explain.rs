@@ -17,6 +17,21 @@ fn assert_explained(x: &Explained, id: &str, result: &str, line: &str) {
     );
 }
 
+/// The built-in rules' explained plan of the episode `json` on `cal`.
+fn explained(json: &str, cal: &Calendar) -> Explained {
+    let rules = builtin();
+    let ep = crate::support::read(&rules, json);
+    rules.explain(&ep, None, cal).unwrap()
+}
+
+/// An online lead who missed a consultation logged at `at` (`YYYY-MM-DDTHH:MM:SS`).
+fn no_show(id: &str, at: &str) -> String {
+    format!(
+        r#"{{"id": "{id}", "event": "consultation", "at": "{at}",
+            "attributes": {{"outcome": "no_show", "source": "online"}}, "patient": {{"id": "p-{id}"}}}}"#
+    )
+}
+
 fn lines(x: &Explained, id: &str) -> Vec<String> {
     let e = x.of(id).unwrap_or_else(|| panic!("no explanation of {id}"));
     let mut out = vec![
@@ -248,14 +263,8 @@ fn the_reason_given_for_a_move_or_a_drop_is_the_one_that_decided() {
 /// nothing left that day; the clinic is closed Fri 6 Mar, so the call goes to Sat 7 Mar.
 #[test]
 fn a_move_after_the_event_names_the_closed_days_it_passed() {
-    let rules = builtin();
-    let ep = crate::support::read(
-        &rules,
-        r#"{"id": "ep-8", "event": "consultation", "at": "2026-03-05T19:00:00",
-            "attributes": {"outcome": "no_show", "source": "online"}, "patient": {"id": "p-8"}}"#,
-    );
     let cal = Calendar::from_json("clinic", r#"{"closed_dates": ["2026-03-06"]}"#).unwrap();
-    let x = rules.explain(&ep, None, &cal).unwrap();
+    let x = explained(&no_show("ep-8", "2026-03-05T19:00:00"), &cal);
     let call = (x.plan.tasks.iter())
         .find(|t| {
             t.channel() == followup::rules::Channel::Phone && t.due.to_string() == "2026-03-07"
@@ -278,14 +287,12 @@ fn a_move_after_the_event_names_the_closed_days_it_passed() {
 /// dropped.
 #[test]
 fn a_drop_by_a_fact_names_the_fact() {
-    let rules = builtin();
-    let ep = crate::support::read(
-        &rules,
+    let x = explained(
         r#"{"id": "ep-1", "event": "procedure", "at": "2026-03-02T10:00:00",
             "attributes": {"category": "laser"}, "patient": {"id": "p-1"},
             "facts": [{"kind": "declined", "at": "2026-03-04T15:00:00"}]}"#,
+        &Calendar::default(),
     );
-    let x = rules.explain(&ep, None, &Calendar::default()).unwrap();
     let id = "laser-aftercare/day-6-call/ep-1/0";
     assert_explained(&x, id, "dropped: declined", "the patient declined on 2026-03-04 (Wed) at 15:00, before 2026-03-08 (Sun) 09:00: the refusal stops phone contacts for good");
 }
@@ -298,30 +305,19 @@ fn a_drop_by_a_fact_names_the_fact() {
 /// day and expires on it.
 #[test]
 fn drops_after_the_event_say_why() {
-    let rules = builtin();
-    let complaint = crate::support::read(
-        &rules,
+    let x = explained(
         r#"{"id": "ep-7", "event": "complaint", "at": "2026-05-06T20:30:00", "attributes": {"about": "pain"},
             "patient": {"id": "p-7"}, "milestones": {"promised_callback": "2026-05-07"}}"#,
+        &Calendar::default(),
     );
-    let x = rules
-        .explain(&complaint, None, &Calendar::default())
-        .unwrap();
     let id = "complaint/first-call/ep-7/0";
-    assert_eq!(
-        x.of(id).unwrap().result,
-        "dropped: superseded (promised-callback)"
-    );
-    assert!(lines(&x, id).contains(&"nothing of 09:00-18:00 is left after 20:30 on 2026-05-06 (Wed): the next day it could take is a later task's of its lane, which supersedes it".to_string()), "{:#?}", lines(&x, id));
-    let outpatient = crate::support::read(
-        &rules,
+    assert_explained(&x, id, "dropped: superseded (promised-callback)", "nothing of 09:00-18:00 is left after 20:30 on 2026-05-06 (Wed): the next day it could take is a later task's of its lane, which supersedes it");
+    let x = explained(
         r#"{"id": "ep-15", "event": "procedure", "at": "2026-03-02T10:00:00",
             "attributes": {"category": "plastic", "setting": "outpatient"}, "patient": {"id": "p-15"},
             "milestones": {"dressing_change": "2026-03-02"}}"#,
+        &Calendar::default(),
     );
-    let x = rules
-        .explain(&outpatient, None, &Calendar::default())
-        .unwrap();
     let id = "plastic-aftercare/dressing-change-reminder/ep-15/0";
     assert_explained(&x, id, "dropped: expired (after_event)", "2026-03-01 (Sun) comes before the event's day, which nothing counted from a visit or a fact may: no day from 2026-03-02 (Mon) on is left before it expires on 2026-03-01 (Sun)");
 }
@@ -376,15 +372,10 @@ fn a_patients_plan_explained() {
 /// on the 21st.
 #[test]
 fn a_drop_after_the_event_names_the_closure_and_the_expiry() {
-    let rules = builtin();
-    let ep = crate::support::read(
-        &rules,
-        r#"{"id": "ep-n2", "event": "consultation", "at": "2026-02-14T19:00:00",
-            "attributes": {"source": "online", "outcome": "no_show"}, "patient": {"id": "p-n2"}}"#,
+    let x = explained(
+        &no_show("ep-n2", "2026-02-14T19:00:00"),
+        &Calendar::china(2026).unwrap(),
     );
-    let x = rules
-        .explain(&ep, None, &Calendar::china(2026).unwrap())
-        .unwrap();
     let id = "presales/no-show-call/ep-n2/0";
     assert_explained(&x, id, "dropped: expired (after_event)", "nothing of 14:00-18:00 is left after 19:00 on 2026-02-14 (Sat): it expires on 2026-02-21 (Sat) before the next day its channel works, past 2026-02-15 (Sun) to 2026-02-23 (Mon): a public holiday (Spring Festival) (holiday)");
 }
@@ -395,12 +386,6 @@ fn a_drop_after_the_event_names_the_closure_and_the_expiry() {
 /// official calendar), the clinic itself 6-7 May, and the call expires on the 7th.
 #[test]
 fn closed_days_after_the_event_are_said_by_reason() {
-    let rules = builtin();
-    let ep = crate::support::read(
-        &rules,
-        r#"{"id": "ep-n3", "event": "consultation", "at": "2026-04-30T19:00:00",
-            "attributes": {"source": "online", "outcome": "no_show"}, "patient": {"id": "p-n3"}}"#,
-    );
     let cal = Calendar::from_json(
         "clinic",
         r#"{"closed_dates": ["2026-05-06", "2026-05-07"]}"#,
@@ -408,7 +393,7 @@ fn closed_days_after_the_event_are_said_by_reason() {
     .unwrap()
     .merge(&Calendar::china(2026).unwrap())
     .unwrap();
-    let x = rules.explain(&ep, None, &cal).unwrap();
+    let x = explained(&no_show("ep-n3", "2026-04-30T19:00:00"), &cal);
     let id = "presales/no-show-call/ep-n3/0";
     assert_explained(&x, id, "dropped: expired (after_event)", "nothing of 14:00-18:00 is left after 19:00 on 2026-04-30 (Thu): it expires on 2026-05-07 (Thu) before the next day its channel works, past 2026-05-01 (Fri) to 2026-05-05 (Tue): a public holiday (Labour Day) (holiday), 2026-05-06 (Wed) to 2026-05-07 (Thu): a closed date of the clinic (closed_date)");
 }

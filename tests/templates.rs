@@ -767,19 +767,33 @@ fn braces_are_written_twice_and_shown_once() {
     assert!(Text::ptr_eq(&t.title(), &again.tasks[0].title()));
 }
 
+/// The supervisor's task of a call a month after 2 Mar 2026 that waits for `fact` a
+/// month, titled `zh`/`en`, for the patient `patient` (JSON).
+fn wait_escalation(fact: &str, zh: &str, en: &str, patient: &str) -> followup::plan::Task {
+    let rules = rules(&format!(
+        r#"{{"format": "followup/v1", "id": "upsell", "name": {{"zh": "复购", "en": "Upsell"}},
+            "steps": [{{"id": "further-needs", "offset": "P1M",
+                       "wait_for": {{"fact": "{fact}", "max": "P1M", "then": "escalate"}},
+                       "title": {{"zh": "{zh}", "en": "{en}"}}}}]}}"#
+    ));
+    let ep = episode(&format!(
+        r#"{{"id": "e", "event": "x", "at": "2026-03-02", "patient": {patient}}}"#
+    ));
+    let plan = rules.plan(&ep, &Calendar::default()).unwrap();
+    plan.tasks
+        .into_iter()
+        .find(|t| t.derived.is_some())
+        .unwrap()
+}
+
 #[test]
 fn an_escalation_is_titled_after_its_step_filled_the_same_way() {
-    let rules = rules(
-        r#"{"format": "followup/v1", "id": "upsell", "name": {"zh": "复购", "en": "Upsell"},
-            "steps": [{"id": "further-needs", "offset": "P1M",
-                       "wait_for": {"fact": "recovered", "max": "P1M", "then": "escalate"},
-                       "title": {"zh": "回访{patient}", "en": "Call {patient}"}}]}"#,
+    let escalation = wait_escalation(
+        "recovered",
+        "回访{patient}",
+        "Call {patient}",
+        r#"{"id": "p", "name": "王女士"}"#,
     );
-    let ep = episode(
-        r#"{"id": "e", "event": "x", "at": "2026-03-02", "patient": {"id": "p", "name": "王女士"}}"#,
-    );
-    let plan = rules.plan(&ep, &Calendar::default()).unwrap();
-    let escalation = plan.tasks.iter().find(|t| t.derived.is_some()).unwrap();
     assert_eq!(
         escalation.title().zh(),
         "跟进：回访王女士（未等到「已康复」）"
@@ -797,15 +811,7 @@ fn an_escalation_is_titled_after_its_step_filled_the_same_way() {
 /// A fact the built-in vocabulary has no words for is named by its id, in quotes.
 #[test]
 fn an_escalation_names_a_fact_of_the_clinic_by_its_id() {
-    let rules = rules(
-        r#"{"format": "followup/v1", "id": "upsell", "name": {"zh": "复购", "en": "Upsell"},
-            "steps": [{"id": "further-needs", "offset": "P1M",
-                       "wait_for": {"fact": "x_ray_read", "max": "P1M", "then": "escalate"},
-                       "title": {"zh": "回访", "en": "Call"}}]}"#,
-    );
-    let ep = episode(r#"{"id": "e", "event": "x", "at": "2026-03-02", "patient": {"id": "p"}}"#);
-    let plan = rules.plan(&ep, &Calendar::default()).unwrap();
-    let escalation = plan.tasks.iter().find(|t| t.derived.is_some()).unwrap();
+    let escalation = wait_escalation("x_ray_read", "回访", "Call", r#"{"id": "p"}"#);
     assert_eq!(escalation.title().zh(), "跟进：回访（未等到 x_ray_read）");
     assert_eq!(
         escalation.title().en(),

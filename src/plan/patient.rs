@@ -57,7 +57,8 @@ impl RuleSet {
         until: NaiveDate,
         calendar: &Calendar,
     ) -> Result<Plan> {
-        self.patient_run(patient, None, from, until, calendar)
+        let episode = self.patient_episode(patient, from, until)?;
+        self.run(&episode, None, calendar, Some((from, until)))
     }
 
     /// [`RuleSet::plan_patient`] with what happened so far to the patient's greetings
@@ -74,7 +75,8 @@ impl RuleSet {
         until: NaiveDate,
         calendar: &Calendar,
     ) -> Result<Plan> {
-        self.patient_run(patient, Some(history), from, until, calendar)
+        let episode = self.patient_episode(patient, from, until)?;
+        self.run(&episode, Some(history), calendar, Some((from, until)))
     }
 
     /// [`RuleSet::plan_patient`] (with `history`, as [`RuleSet::plan_patient_with`] does,
@@ -111,18 +113,6 @@ impl RuleSet {
         let (plan, explanations) =
             self.run_traced(&episode, history, calendar, Some((from, until)))?;
         Ok(super::explain::Explained::sorted(plan, explanations))
-    }
-
-    fn patient_run(
-        &self,
-        patient: &Patient,
-        history: Option<&crate::history::History>,
-        from: NaiveDate,
-        until: NaiveDate,
-        calendar: &Calendar,
-    ) -> Result<Plan> {
-        let episode = self.patient_episode(patient, from, until)?;
-        self.run(&episode, history, calendar, Some((from, until)))
     }
 
     /// The episode a patient's plan from `from` to `until` is made of, the horizon

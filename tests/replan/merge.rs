@@ -34,6 +34,19 @@ fn contact_lines(m: &MergedPlan) -> Vec<String> {
         .collect()
 }
 
+/// A history of the outcomes `outcomes` (the JSON array's items).
+fn outcomes(outcomes: &str) -> followup::history::History {
+    let json = format!(r#"{{"outcomes": [{outcomes}]}}"#);
+    followup::history::History::from_json("h", &json).unwrap()
+}
+
+/// The merged plan's message contacts ([`contact_lines`]) on days before `before`.
+fn messages_before(m: &MergedPlan, before: &str) -> Vec<String> {
+    (contact_lines(m).into_iter())
+        .filter(|l| l.contains(" sms ") && l.as_str() < before)
+        .collect()
+}
+
 #[test]
 fn a_plastic_procedure_and_a_laser_treatment_the_same_day_share_their_calls() {
     let plastic = plan(&procedure("ep-a", "plastic", "outpatient", "2026-03-02"));
@@ -681,12 +694,9 @@ fn the_611_message_is_lost_to_the_cap_for_leads_seen_two_to_six_days_before_it()
 #[test]
 fn a_message_recorded_as_sent_counts_against_the_cap() {
     let ep = procedure("ep-1", "plastic", "inpatient", "2026-03-02");
-    let history = followup::history::History::from_json(
-        "h",
-        r#"{"outcomes": [{"task": "plastic-aftercare/day-2-reassurance-sms/ep-1/0",
-            "outcome": "done", "at": "2026-03-04T09:00"}]}"#,
-    )
-    .unwrap();
+    let history = outcomes(
+        r#"{"task": "plastic-aftercare/day-2-reassurance-sms/ep-1/0", "outcome": "done", "at": "2026-03-04T09:00"}"#,
+    );
     for p in [
         plan(&ep),
         rules()
@@ -717,12 +727,9 @@ fn a_message_recorded_as_sent_counts_against_the_cap() {
 #[test]
 fn a_waiting_call_made_waits_no_more_and_counts_against_the_cap() {
     let ep = procedure("ep-b", "laser", "outpatient", "2026-03-02");
-    let history = followup::history::History::from_json(
-        "h",
-        r#"{"outcomes": [{"task": "laser-aftercare/month-3-further-needs/ep-b/0",
-            "outcome": "done", "at": "2026-06-02T15:00"}]}"#,
-    )
-    .unwrap();
+    let history = outcomes(
+        r#"{"task": "laser-aftercare/month-3-further-needs/ep-b/0", "outcome": "done", "at": "2026-06-02T15:00"}"#,
+    );
     let p = rules()
         .plan_with(&ep, &history, &Calendar::default())
         .unwrap();
@@ -756,13 +763,10 @@ fn a_waiting_call_made_waits_no_more_and_counts_against_the_cap() {
 #[test]
 fn a_merged_message_recorded_on_each_of_its_ids_is_one_contact() {
     let ep = procedure("ep-1", "plastic", "outpatient", "2026-03-02");
-    let history = followup::history::History::from_json(
-        "h",
-        r#"{"outcomes": [
-            {"task": "greetings/lantern/patient:p-9/20260303", "outcome": "done", "at": "2026-03-03T09:30"},
-            {"task": "plastic-aftercare/dressing-change-reminder/ep-1/0", "outcome": "done", "at": "2026-03-03T09:30"}]}"#,
-    )
-    .unwrap();
+    let history = outcomes(
+        r#"{"task": "greetings/lantern/patient:p-9/20260303", "outcome": "done", "at": "2026-03-03T09:30"},
+           {"task": "plastic-aftercare/dressing-change-reminder/ep-1/0", "outcome": "done", "at": "2026-03-03T09:30"}"#,
+    );
     let cal = Calendar::default();
     let care = rules().plan_with(&ep, &history, &cal).unwrap();
     let greetings = rules()
@@ -775,12 +779,8 @@ fn a_merged_message_recorded_on_each_of_its_ids_is_one_contact() {
         )
         .unwrap();
     let merged = merge_plans(&[care, greetings], &ContactPolicy::default(), &cal);
-    let messages: Vec<String> = contact_lines(&merged)
-        .into_iter()
-        .filter(|l| l.contains(" sms ") && l.as_str() < "2026-03-10")
-        .collect();
     assert_eq!(
-        messages,
+        messages_before(&merged, "2026-03-10"),
         [
             "2026-03-03 sms customer_service: dressing-change-reminder@ep-1, lantern@patient:p-9",
             "2026-03-08 sms customer_service: suture-removal-reminder@ep-1",
@@ -797,22 +797,15 @@ fn a_merged_message_recorded_on_each_of_its_ids_is_one_contact() {
 #[test]
 fn tasks_of_two_days_recorded_at_one_moment_count_once_and_stay_on_their_days() {
     let ep = procedure("ep-1", "plastic", "outpatient", "2026-03-02");
-    let history = followup::history::History::from_json(
-        "h",
-        r#"{"outcomes": [
-            {"task": "plastic-aftercare/dressing-change-reminder/ep-1/0", "outcome": "done", "at": "2026-03-08T10:00"},
-            {"task": "plastic-aftercare/suture-removal-reminder/ep-1/0", "outcome": "done", "at": "2026-03-08T10:00"}]}"#,
-    )
-    .unwrap();
+    let history = outcomes(
+        r#"{"task": "plastic-aftercare/dressing-change-reminder/ep-1/0", "outcome": "done", "at": "2026-03-08T10:00"},
+           {"task": "plastic-aftercare/suture-removal-reminder/ep-1/0", "outcome": "done", "at": "2026-03-08T10:00"}"#,
+    );
     let cal = Calendar::default();
     let care = rules().plan_with(&ep, &history, &cal).unwrap();
     let merged = merge_plans(&[care], &ContactPolicy::default(), &cal);
-    let messages: Vec<String> = contact_lines(&merged)
-        .into_iter()
-        .filter(|l| l.contains(" sms ") && l.as_str() < "2026-03-12")
-        .collect();
     assert_eq!(
-        messages,
+        messages_before(&merged, "2026-03-12"),
         [
             "2026-03-03 sms customer_service: dressing-change-reminder@ep-1",
             "2026-03-08 sms customer_service: suture-removal-reminder@ep-1",
@@ -836,12 +829,8 @@ fn the_quarterly_touch_moves_within_its_two_weeks_rather_than_being_dropped() {
         .plan_patient(&ep.patient, date("2026-04-03"), date("2026-04-30"), &cal)
         .unwrap();
     let merged = merge_plans(&[care, touches], &ContactPolicy::default(), &cal);
-    let messages: Vec<String> = contact_lines(&merged)
-        .into_iter()
-        .filter(|l| l.contains(" sms ") && l.as_str() < "2026-04-13")
-        .collect();
     assert_eq!(
-        messages,
+        messages_before(&merged, "2026-04-13"),
         [
             "2026-04-04 sms customer_service: dressing-change-reminder@ep-1",
             "2026-04-09 sms customer_service: suture-removal-reminder@ep-1",
