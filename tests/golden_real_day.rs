@@ -599,7 +599,9 @@ fn a_task_kept_on_a_closed_day_says_why() {
 /// - its reminder's rule day is the day before, Fri 7 August, when messages are down: its
 ///   policy (`previous_open_day`, `max_shift` P3D) gives Thu 6 August, after the SMS lane's
 ///   suture-removal reminder (30 July) and follow-up (1 August), whose rule days come
-///   first. Shown with the nominal day its default day gives, 26 July.
+///   first. Shown with the nominal day its default day gives, 26 July, and moved as
+///   its visit moved (`anchor_moved`): messages went out on 26 July (audit 128: it said
+///   `messages_closed`, which read "moved from 26 July: no messages that day").
 ///
 /// It was dropped `beyond_max_shift` (judged at 26 July, no day before the suture reminder
 /// within 3 days); with `next_open_day` and `max_shift` P30D it went out on 29 July, ten
@@ -623,7 +625,7 @@ fn a_reminder_of_a_moved_visit_keeps_its_lane_by_the_moved_day() {
     let expected = [
         "2026-07-30 suture-removal-reminder sms customer_service",
         "2026-08-01 suture-removal-followup sms customer_service",
-        "2026-08-06 dressing-change-reminder sms customer_service <- 2026-07-26 (messages_closed)",
+        "2026-08-06 dressing-change-reminder sms customer_service <- 2026-07-26 (anchor_moved)",
     ];
     let next_open_day = crate::support::builtin_and(
         "next.json",
@@ -648,6 +650,46 @@ fn a_reminder_of_a_moved_visit_keeps_its_lane_by_the_moved_day() {
             dropped(&p)
         );
     }
+}
+
+/// Audit 128 F1: a reminder moved twice, first with its visit and then off the day
+/// before the moved visit, says the visit moved it, not the closure of its rule's first
+/// day. Outpatient surgery on Sun 26 Jan 2025 (a make-up working day) at 21:40, official
+/// 2025 calendar (Spring Festival Tue 28 Jan - Tue 4 Feb) and a clinic closed on Mondays
+/// whose message system is down on Tue 4 Feb. Worked by hand:
+/// - the dressing change (P2D: Tue 28 Jan, holiday; `nearest_open_day`, not on or before
+///   the surgery's day) moves to Wed 5 Feb, the first open day (Mon 3 Feb is a Monday);
+///   the suture removal (P7D: Sun 2 Feb, holiday; `next_open_day`) to Wed 5 Feb too;
+/// - both reminders' rule day is Tue 4 Feb, when no message goes out: `previous_open_day`
+///   gives Mon 3 Feb (messages go out on closed days). Their nominal days are the days
+///   before the default visits, Mon 27 Jan and Sat 1 Feb, when messages went out: the
+///   move is the visits' (`anchor_moved`), not `messages_closed`.
+#[test]
+fn a_reminder_moved_with_its_visit_then_by_a_closure_says_the_visit_moved() {
+    let clinic = Calendar::from_json(
+        "clinic.json",
+        r#"{"closed_weekdays": ["Mon"],
+            "messages": {"closed_dates": ["2025-02-04"]}}"#,
+    )
+    .unwrap();
+    let cal = clinic.merge(&Calendar::china(2025).unwrap()).unwrap();
+    let ep = episode(
+        r#"{"id": "c02", "event": "procedure", "at": "2025-01-26T21:40",
+            "attributes": {"category": "plastic", "setting": "outpatient"},
+            "patient": {"id": "p-c02"}}"#,
+    );
+    let p = builtin().plan(&ep, &cal).unwrap();
+    assert_eq!(
+        crate::support::lines_with(&p, "-reminder sms"),
+        [
+            "2025-02-03 dressing-change-reminder sms customer_service <- 2025-01-27 (anchor_moved)",
+            "2025-02-03 suture-removal-reminder sms customer_service <- 2025-02-01 (anchor_moved)",
+        ]
+    );
+    assert_eq!(
+        crate::support::lines_with(&p, "dressing-change-reception"),
+        ["2025-02-05 dressing-change-reception in_person onsite_consultant <- 2025-01-28 (anchor_moved)"]
+    );
 }
 
 /// Audit 53 F1: `nominal` is the day the rule gives from a moved visit's default day,

@@ -807,7 +807,17 @@ impl Planner<'_> {
             latest: expires.map_or(latest, |e| latest.min(e.max(due))),
             window,
             nominal,
-            shifted,
+            shifted: match shifted {
+                // The visit moved, then the calendar moved the task off the day before
+                // (or after) the moved visit: `nominal` is the day from the default
+                // visit, so the move is the visit's (audit 128: "moved from Mon 27 Jan:
+                // no messages that day", a day messages went out); back on its nominal
+                // day after both moves, it did not move.
+                Some(r) if r.is_closed_day() && anchor.moved.is_some() => {
+                    (due != nominal).then_some(ShiftReason::AnchorMoved)
+                }
+                r => r,
+            },
             closed: None,
             beyond_calendar: !self.cal.covers(due) || !self.cal.covers(nominal) || anchor.unsure,
             expires,

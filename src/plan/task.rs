@@ -178,7 +178,8 @@ pub struct Task {
     pub window: TimeWindow,
     /// The day the rule gives before the clinic calendar is applied.
     pub nominal: NaiveDate,
-    /// Why `due` differs from `nominal`, if it does.
+    /// Why `due` differs from `nominal`, if it does. A task that follows a moved visit
+    /// says `anchor_moved`, also when its day from the moved visit was closed too.
     pub shifted: Option<ShiftReason>,
     /// Why the calendar closes the task's channel on its due day (`holiday`,
     /// `closed_date`, `call_desk_closed`…), when it does; `None` on a day it works. Such a
