@@ -397,3 +397,35 @@ fn closed_days_after_the_event_are_said_by_reason() {
     let id = "presales/no-show-call/ep-n3/0";
     assert_explained(&x, id, "dropped: expired (after_event)", "nothing of 14:00-18:00 is left after 19:00 on 2026-04-30 (Thu): it expires on 2026-05-07 (Thu) before the next day its channel works, past 2026-05-01 (Fri) to 2026-05-05 (Tue): a public holiday (Labour Day) (holiday), 2026-05-06 (Wed) to 2026-05-07 (Thu): a closed date of the clinic (closed_date)");
 }
+
+/// A drop `beyond_max_shift` names the days within its max_shift that work but another
+/// task of its lane holds (audit 128: it said only "finds no day", beside an on-duty
+/// day). A laser treatment on Sun 28 Sep 2025 (a make-up working day) at 21:40, the
+/// official 2025 calendar (National Day and Mid-Autumn, 1-8 Oct) and a clinic closed on
+/// Mondays and on Tue 30 Sep, its call desk on duty on Fri 3 Oct. Worked by hand
+/// (`nearest_open_day`, `max_shift` P3D): the day-3 call (Wed 1 Oct) takes Fri 3 Oct, two
+/// days on (30 Sep, 2 Oct and Mon 29 Sep are closed); the day-6 call (Sat 4 Oct) finds
+/// only Fri 3 Oct within three days (5-7 Oct and 1-2 Oct are holidays), the day-3 call's.
+#[test]
+fn a_drop_beyond_max_shift_names_the_days_other_tasks_hold() {
+    let cal = Calendar::from_json(
+        "clinic",
+        r#"{"closed_weekdays": ["Mon"], "closed_dates": ["2025-09-30"],
+            "call_desk": {"open_dates": ["2025-10-03"]}}"#,
+    )
+    .unwrap()
+    .merge(&Calendar::china(2025).unwrap())
+    .unwrap();
+    let x = explained(
+        r#"{"id": "c07", "event": "procedure", "at": "2025-09-28T21:40",
+            "attributes": {"category": "laser"}, "patient": {"id": "p-c07"}}"#,
+        &cal,
+    );
+    let day3 = "laser-aftercare/day-3-call/c07/0";
+    assert_eq!(
+        x.of(day3).unwrap().result,
+        "due 2025-10-03 (Fri) 09:00-18:00"
+    );
+    let id = "laser-aftercare/day-6-call/c07/0";
+    assert_explained(&x, id, "dropped: beyond_max_shift (holiday)", "2025-10-04 (Sat): a public holiday (National Day) (holiday): nearest_open_day finds no day it may take within its max_shift of 3 days: 2025-10-03 (Fri) works, but another task of its lane holds it, or it would pass one");
+}

@@ -853,7 +853,7 @@ const DROP_REASONS: [(DropReason, &str, &str, &str); 18] = [
         DropReason::BeyondMaxShift,
         "beyond_max_shift",
         "顺延超出上限",
-        "no open day within its max shift",
+        "no day it may take within its max shift",
     ),
     (
         DropReason::AfterEvent,

@@ -101,10 +101,27 @@ impl Planner<'_> {
                     ),
                     None => ": every day it could take is a later call's day or past it".to_string(),
                 },
-                DropReason::BeyondMaxShift => format!(
-                    " within its max_shift of {} days",
-                    step.max_shift.unwrap_or_default()
-                ),
+                DropReason::BeyondMaxShift => {
+                    let max = step.max_shift.unwrap_or_default();
+                    // Days its channel works there are other tasks' (audit 128: "no
+                    // open day", beside an on-duty day the day-3 call had moved to).
+                    let held = self.open_within(step, rule_day, max);
+                    let (shown, more) = held.split_at(held.len().min(4));
+                    let mut list = shown.iter().map(|d| day(*d)).collect::<Vec<_>>().join(", ");
+                    if !more.is_empty() {
+                        list.push_str(&format!(" and {} more", more.len()));
+                    }
+                    let held = match held.len() {
+                        0 => String::new(),
+                        1 => format!(
+                            ": {list} works, but another task of its lane holds it, or it would pass one"
+                        ),
+                        _ => format!(
+                            ": {list} work, but other tasks of its lane hold them, or they would pass one"
+                        ),
+                    };
+                    format!(" within its max_shift of {max} days{held}")
+                }
                 DropReason::Expired => match expires {
                     Some(e) => format!(" before it expires on {}", day(e)),
                     None => String::new(),
@@ -122,5 +139,23 @@ impl Planner<'_> {
         }
         self.drop_occurrence(this, days, (reason, detail));
         None
+    }
+
+    /// The days within `max` days of `rule_day`, on the side its closed-day policy
+    /// searches, from the event's day on, that its channel works (for explanations).
+    fn open_within(&self, step: &Step, rule_day: NaiveDate, max: i64) -> Vec<NaiveDate> {
+        use crate::model::ClosedDay;
+        let (back, ahead) = match step.closed_day {
+            ClosedDay::NextOpenDay => (0, max),
+            ClosedDay::PreviousOpenDay => (max, 0),
+            ClosedDay::NearestOpenDay => (max, max),
+            ClosedDay::Keep => (0, 0),
+        };
+        let event = self.ep.date();
+        (-back..=ahead)
+            .filter(|k| *k != 0)
+            .filter_map(|k| rule_day.checked_add_signed(chrono::Duration::days(k)))
+            .filter(|d| *d >= event && self.cal.closed_reason_for(step.info.channel, *d).is_none())
+            .collect()
     }
 }
