@@ -383,11 +383,31 @@ impl View<'_> {
             // an abnormal recovery read as the day-6 call dropped).
             let id = d.id();
             let made = (id.splitn(5, '/').nth(4)).map_or(String::new(), |x| format!(" · {x}"));
+            // A course anchor the course does not have (it ended early, no package):
+            // no date was forgotten (audit 128: "date not given: one session left").
+            let course = matches!(
+                d.detail.as_deref(),
+                Some(
+                    "one_session_left"
+                        | "course_end"
+                        | "each_session"
+                        | "before_each_upcoming_session"
+                )
+            );
+            let reason = match (d.reason, course) {
+                (followup::plan::DropReason::MissingAnchor, true) => {
+                    if zh {
+                        "疗程中没有"
+                    } else {
+                        "not in the course"
+                    }
+                }
+                (r, _) => r.label(self.lang),
+            };
             let _ = writeln!(
                 out,
-                "  {} · {title}{made}{nth}{nominal}  {}{detail}",
+                "  {} · {title}{made}{nth}{nominal}  {reason}{detail}",
                 self.program_name(d.program()),
-                d.reason.label(self.lang)
             );
         }
     }
