@@ -251,6 +251,12 @@ impl History {
     /// [`crate::Error::History`] with the JSON pointer, line and column: malformed JSON,
     /// unknown fields, bad dates, and what [`History::check`] refuses.
     pub fn from_json(name: &str, text: &str) -> Result<History> {
+        History::read(name, text, &Limits::default())
+    }
+
+    /// [`History::from_json`] within `limits` (`max_rule_bytes`, `max_json_depth`): a rule
+    /// set's own, through [`crate::rules::RuleSet::read_history`].
+    pub(crate) fn read(name: &str, text: &str, limits: &Limits) -> Result<History> {
         if text.trim_start_matches('\u{feff}').trim().is_empty() {
             return Err(Located::new(
                 "",
@@ -260,7 +266,7 @@ impl History {
             .into_history(name));
         }
         let crate::json::Document(h): crate::json::Document<History> =
-            crate::json::read(text, &Limits::default()).map_err(|e| e.into_history(name))?;
+            crate::json::read(text, limits).map_err(|e| e.into_history(name))?;
         h.checked()
             .map_err(|e| crate::json::located_in(e, text).into_history(name))?;
         Ok(h)

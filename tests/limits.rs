@@ -539,3 +539,48 @@ fn a_milestone_of_no_dates_built_in_code_is_refused() {
     assert_eq!(e.pointer(), "/milestones/review_visit", "{e}");
     assert!(e.to_string().contains("no dates: expected a date"), "{e}");
 }
+
+/// A rule set reads a history within its own `max_rule_bytes` and `max_json_depth`, as
+/// it reads an episode (audit 127: it used the default limits, so a host that raised
+/// `max_rule_bytes` could not read a longer history, and one that lowered it did not
+/// bound histories).
+#[test]
+fn a_rule_set_reads_a_history_within_its_own_limits() {
+    let rules = program(1, None);
+    let outcome = format!(
+        r#"{{"task": "p/s0/e/0", "outcome": "no_answer", "at": "2026-03-03T10:00", "note": "{}"}}"#,
+        " ".repeat(rules.len())
+    );
+    let text = format!(r#"{{"outcomes": [{outcome}]}}"#);
+    let with = |limits: Limits| build(limits, std::slice::from_ref(&rules)).unwrap();
+    let at = with(Limits {
+        max_rule_bytes: text.len(),
+        ..Limits::default()
+    });
+    assert_eq!(at.read_history("h.json", &text).unwrap().outcomes.len(), 1);
+    let past = with(Limits {
+        max_rule_bytes: text.len() - 1,
+        ..Limits::default()
+    });
+    refused_by(past.read_history("h.json", &text), "max_rule_bytes");
+    // Raised: a history past the default 1 MiB is read.
+    let long = format!(r#"{{"outcomes": [{}]}}"#, vec![outcome; 6_000].join(","));
+    assert!(long.len() > Limits::default().max_rule_bytes);
+    refused_by(History::from_json("h.json", &long), "max_rule_bytes");
+    let raised = with(Limits {
+        max_rule_bytes: long.len(),
+        max_history_entries: 6_000,
+        ..Limits::default()
+    });
+    assert_eq!(
+        raised.read_history("h.json", &long).unwrap().outcomes.len(),
+        6_000
+    );
+    // Nested deeper than the set's max_json_depth (the rule text is 4 deep).
+    let deep = r#"{"x": [[[[1]]]], "outcomes": []}"#;
+    let shallow = with(Limits {
+        max_json_depth: 4,
+        ..Limits::default()
+    });
+    refused_by(shallow.read_history("h.json", deep), "max_json_depth");
+}

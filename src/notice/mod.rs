@@ -393,9 +393,11 @@ impl RuleSet {
         Ok(list)
     }
 
-    /// Reads a history as [`crate::history::History::from_json`] does, and checks it
-    /// against this set's limit `max_history_entries` as planning would, but naming the
-    /// file and the first entry past the limit, with its line and column.
+    /// Reads a history as [`crate::history::History::from_json`] does, within this set's
+    /// limits `max_rule_bytes` and `max_json_depth` (not the default ones: a host that
+    /// raised `max_rule_bytes` reads a longer history), and checks it against this set's
+    /// limit `max_history_entries` as planning would, but naming the file and the first
+    /// entry past the limit, with its line and column.
     ///
     /// ```
     /// use followup::rules::{Limits, RuleSet};
@@ -412,7 +414,7 @@ impl RuleSet {
     ///
     /// [`crate::Error::History`], located.
     pub fn read_history(&self, name: &str, text: &str) -> Result<crate::history::History> {
-        let h = crate::history::History::from_json(name, text)?;
+        let h = crate::history::History::read(name, text, self.limits())?;
         let limit = self.limits().max_history_entries;
         let n = h.outcomes.len().saturating_add(h.follow_ups.len());
         if n > limit {
