@@ -741,7 +741,17 @@ impl Serialize for Calendar {
 /// pointer of the offending value.
 impl<'de> Deserialize<'de> for Calendar {
     fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        let spec = Spec::deserialize(d)?;
+        // A field's own error names its pointer too (audit 127: only the checks of the
+        // whole calendar did).
+        let spec: Spec = serde_path_to_error::deserialize(d).map_err(|e| {
+            let at = crate::json::pointer_of(e.path());
+            let at = if at.is_empty() {
+                "(root)".to_string()
+            } else {
+                at
+            };
+            serde::de::Error::custom(format!("{at}: {}", e.into_inner()))
+        })?;
         Calendar::checked(spec).map_err(|e| {
             let at = if e.pointer.is_empty() {
                 "(root)"

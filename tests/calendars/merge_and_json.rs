@@ -160,6 +160,19 @@ fn serde_deserialize_runs_the_same_checks() {
         "/workdays/2026-02-14: 2026-02-14 is listed both as a holiday (\"春节\") and as a \
          make-up working day: expected one or the other"
     );
+    // A field's own error starts with its pointer too (audit 127: serde's position only).
+    let err = serde_json::from_str::<Calendar>(r#"{"closed_weekdays": ["Mnday"]}"#).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "/closed_weekdays/0: unknown weekday \"Mnday\": expected \"Mon\", \"Tue\", \"Wed\", \
+         \"Thu\", \"Fri\", \"Sat\" or \"Sun\" at line 1 column 29"
+    );
+    let err = serde_json::from_str::<Calendar>(r#"{"hours": 5}"#).unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("/hours: invalid type: integer `5`"),
+        "{err}"
+    );
 }
 
 /// Invalid calendars, each with its full error message.
