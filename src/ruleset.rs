@@ -228,7 +228,8 @@ impl RuleSetBuilder {
                 return Err(Located::new(
                     "",
                     format!(
-                        "with this text the rule set is {total} bytes, more than the limit max_rule_set_bytes ({})",
+                        "with this text the rule set is {total} bytes, more than the limit max_rule_set_bytes ({}): expected at most {} bytes of rule texts in all",
+                        self.limits.max_rule_set_bytes,
                         self.limits.max_rule_set_bytes
                     ),
                 )
@@ -339,7 +340,8 @@ impl Accumulator {
                 Located::new(
                     "",
                     format!(
-                        "this program is one more than the limit max_programs ({}) allows in a rule set",
+                        "this program is one more than the limit max_programs ({}) allows in a rule set: expected at most {} programs",
+                        self.limits.max_programs,
                         self.limits.max_programs
                     ),
                 )

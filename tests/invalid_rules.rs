@@ -179,8 +179,9 @@ fn max_rule_bytes_at_the_limit_passes_and_one_byte_over_fails() {
     assert_eq!(
         err.to_string(),
         format!(
-            "big.json: (root): the text is {} bytes, more than the limit max_rule_bytes ({})",
+            "big.json: (root): the text is {} bytes, more than the limit max_rule_bytes ({}): expected at most {} bytes (split it, or raise the limit)",
             text.len(),
+            text.len() - 1,
             text.len() - 1
         )
     );
@@ -216,7 +217,7 @@ fn max_json_depth_at_the_limit_passes_and_one_over_fails() {
     let err = limit_error(build_with(under, "deep.json", &text), "max_json_depth");
     assert_eq!(
         err.to_string(),
-        "deep.json: (root) (line 6, column 37): JSON nested more than 4 levels deep (the limit max_json_depth)"
+        "deep.json: (root) (line 6, column 37): JSON nested more than 4 levels deep (the limit max_json_depth): expected at most 4 levels of objects and arrays"
     );
 }
 
@@ -230,7 +231,7 @@ fn max_json_depth_default_rejects_33_nested_arrays_before_reading_them() {
     let over = limit_error(build("nested.json", &nested(33)), "max_json_depth");
     assert_eq!(
         over.to_string(),
-        "nested.json: (root) (line 1, column 33): JSON nested more than 32 levels deep (the limit max_json_depth)"
+        "nested.json: (root) (line 1, column 33): JSON nested more than 32 levels deep (the limit max_json_depth): expected at most 32 levels of objects and arrays"
     );
     // Brackets inside strings are not nesting (`{{` is a literal brace in a script).
     let in_string = one_step(&format!(
@@ -265,7 +266,7 @@ fn max_programs_at_the_limit_passes_and_one_over_fails() {
     );
     assert_eq!(
         err.to_string(),
-        "many.json: /3 (line 4, column 1): this program is one more than the limit max_programs (3) allows in a rule set"
+        "many.json: /3 (line 4, column 1): this program is one more than the limit max_programs (3) allows in a rule set: expected at most 3 programs"
     );
 }
 

@@ -40,6 +40,8 @@ fn refused_by<T: std::fmt::Debug>(r: Result<T, Error>, limit: &str) {
     let e = r.expect_err("one past the limit is refused");
     assert_eq!(e.limit(), Some(limit), "{e}");
     assert!(e.to_string().contains(limit), "{e}");
+    // And says what was expected (audit 127: several did not).
+    assert!(e.to_string().contains(": expected "), "{e}");
 }
 
 const EPISODE: &str =

@@ -341,7 +341,8 @@ fn case(at: &str, def: CaseDef, ctx: &mut Context<'_>) -> std::result::Result<Ca
         return Err(Located::new(
             format!("{at}/expect"),
             format!(
-                "{n} expected tasks and drops, more than the limit max_tasks_per_plan ({}) allows in a plan",
+                "{n} expected tasks and drops, more than the limit max_tasks_per_plan ({}) allows in a plan: expected at most {}",
+                ctx.limits.max_tasks_per_plan,
                 ctx.limits.max_tasks_per_plan
             ),
         )

@@ -29,8 +29,9 @@ pub(crate) fn read<T: DeserializeOwned>(text: &str, limits: &Limits) -> Result<T
         return Err(Located::new(
             "",
             format!(
-                "the text is {} bytes, more than the limit max_rule_bytes ({})",
+                "the text is {} bytes, more than the limit max_rule_bytes ({}): expected at most {} bytes (split it, or raise the limit)",
                 text.len(),
+                limits.max_rule_bytes,
                 limits.max_rule_bytes
             ),
         )
@@ -345,7 +346,7 @@ fn check_depth(text: &str, max: usize) -> Result<(), Located> {
                     let mut loc = Located::new(
                         "",
                         format!(
-                            "JSON nested more than {max} levels deep (the limit max_json_depth)"
+                            "JSON nested more than {max} levels deep (the limit max_json_depth): expected at most {max} levels of objects and arrays"
                         ),
                     )
                     .limit("max_json_depth");

@@ -424,7 +424,7 @@ impl RuleSet {
             };
             let e = crate::error::Located::new(
                 pointer,
-                format!("the history has {n} outcomes and follow-ups, more than the limit max_history_entries ({limit})"),
+                format!("the history has {n} outcomes and follow-ups, more than the limit max_history_entries ({limit}): expected at most {limit}"),
             )
             .limit("max_history_entries");
             return Err(crate::json::located_in(e, text).into_history(name));

@@ -285,7 +285,8 @@ impl RuleSet {
                 return Err(Located::new(
                     "",
                     format!(
-                        "the history has {n} outcomes and follow-ups, more than the limit max_history_entries ({})",
+                        "the history has {n} outcomes and follow-ups, more than the limit max_history_entries ({}): expected at most {}",
+                        self.limits.max_history_entries,
                         self.limits.max_history_entries
                     ),
                 )
@@ -433,7 +434,8 @@ impl RuleSet {
                 &what(),
                 String::new(),
                 format!(
-                    "the plan has more than the limit max_tasks_per_plan ({}) tasks",
+                    "the plan has more tasks and dropped occurrences than the limit max_tasks_per_plan ({}): expected at most {} (plan a shorter span, or raise the limit)",
+                    self.limits.max_tasks_per_plan,
                     self.limits.max_tasks_per_plan
                 ),
                 Some("max_tasks_per_plan"),

@@ -322,8 +322,9 @@ impl RuleSet {
             return Err(Located::new(
                 "",
                 format!(
-                    "{} notices, more than the limit max_tasks_per_plan ({}) allows in one plan",
+                    "{} notices, more than the limit max_tasks_per_plan ({}) allows in one plan: expected at most {}",
                     notices.len(),
+                    limits.max_tasks_per_plan,
                     limits.max_tasks_per_plan
                 ),
             )

@@ -99,8 +99,8 @@ impl Planner<'_> {
                     let (message, limit) = match e {
                         crate::compile::repeat::RepeatError::TooMany => (
                             format!(
-                                "step {}/{}: the repeat rule gives more than the limit max_occurrences_per_step ({}) dates",
-                                program.id, step.info.step, self.rules.limits.max_occurrences_per_step
+                                "step {}/{}: the repeat rule gives more than the limit max_occurrences_per_step ({}) dates: expected at most {}",
+                                program.id, step.info.step, self.rules.limits.max_occurrences_per_step, self.rules.limits.max_occurrences_per_step
                             ),
                             Some("max_occurrences_per_step"),
                         ),
@@ -178,8 +178,8 @@ impl Planner<'_> {
             &self.what(),
             if sessions { "/course" } else { "/milestones" }.into(),
             format!(
-                "step {}/{} has more than the limit max_occurrences_per_step ({}) occurrences",
-                program.id, step.info.step, self.rules.limits.max_occurrences_per_step
+                "step {}/{} has more than the limit max_occurrences_per_step ({}) occurrences: expected at most {}",
+                program.id, step.info.step, self.rules.limits.max_occurrences_per_step, self.rules.limits.max_occurrences_per_step
             ),
             Some("max_occurrences_per_step"),
         ))
@@ -351,7 +351,8 @@ impl Planner<'_> {
                 &self.what(),
                 String::new(),
                 format!(
-                    "the plan has more than the limit max_tasks_per_plan ({}) tasks",
+                    "the plan has more tasks and dropped occurrences than the limit max_tasks_per_plan ({}): expected at most {} (plan a shorter span, or raise the limit)",
+                    self.rules.limits.max_tasks_per_plan,
                     self.rules.limits.max_tasks_per_plan
                 ),
                 Some("max_tasks_per_plan"),

@@ -165,7 +165,8 @@ impl RuleSet {
             return Err(Located::new(
                 "",
                 format!(
-                    "the horizon is {days} days long, more than the limit max_offset_days ({})",
+                    "the horizon is {days} days long, more than the limit max_offset_days ({}): expected at most {} days",
+                    self.limits.max_offset_days,
                     self.limits.max_offset_days
                 ),
             )
