@@ -576,11 +576,14 @@ impl Planner<'_> {
         ) else {
             return Ok(());
         };
+        // Done after the supervisor stepped in: closed with it. Closed before the check's
+        // day, the check is here only because the history records it: its own record
+        // counts (audit 129: a refusal recorded on the call closed the check, on the
+        // call's day, and its `done` changed nothing).
         if let (Some(c), Some(r)) = (
-            closed_at,
+            closed_at.filter(|c| c.date() >= due),
             self.plan.tasks.get(tail).and_then(|t| t.record.clone()),
         ) {
-            // Done after the supervisor stepped in: closed with it.
             task.record = Some(Box::new(Record {
                 outcome: r.outcome,
                 at: c,

@@ -307,6 +307,48 @@ fn a_check_done_after_a_refusal_before_its_day_stays_on_the_day_done() {
     );
 }
 
+/// The same when the refusal is the call's own record (audit 129: the check came out on
+/// the call's day, 3 March, closed by the refusal, and its `done` changed nothing); and
+/// when the call was made that evening instead, the check recorded done anyway keeps its
+/// own record, on its day (4 March, on time until the 6th), not the call's.
+#[test]
+fn a_check_done_after_its_call_closed_keeps_its_own_record() {
+    let ep = r#"{"id": "ep-1", "event": "procedure", "at": "2026-03-02T10:00:00",
+        "attributes": {"category": "laser"}, "patient": {"id": "p-1"}}"#;
+    let check = "laser-aftercare/day-1-call/ep-1/0/overdue";
+    let history = |call: &str| {
+        format!(
+            r#"{{"outcomes": [
+            {{"task": "laser-aftercare/day-1-call/ep-1/0", "outcome": "{call}", "at": "2026-03-03T20:00", "by": "u-3"}},
+            {{"task": "{check}", "outcome": "done", "at": "2026-03-05T09:00", "by": "s-1"}}]}}"#
+        )
+    };
+    for (call, spans_of_check) in [
+        (
+            "declined",
+            "2026-03-05 2026-03-05 2026-03-05 2026-03-07 2026-03-14",
+        ),
+        (
+            "done",
+            "2026-03-04 2026-03-04 2026-03-04 2026-03-06 2026-03-13",
+        ),
+    ] {
+        let p = planned(ep, &history(call));
+        assert_eq!(spans(&p, check), spans_of_check, "{call}");
+        let r = task(&p, check).record.as_deref().unwrap();
+        assert_eq!(
+            (r.outcome, r.at.to_string(), r.by.as_deref()),
+            (
+                followup::history::OutcomeKind::Done,
+                "2026-03-05 09:00:00".to_string(),
+                Some("s-1")
+            ),
+            "{call}"
+        );
+        assert!(p.ignored.is_empty(), "{call}: {:?}", p.ignored);
+    }
+}
+
 /// The same for a wait's escalation, done before and after its rule's day: a skin course
 /// of three sessions (2 and 16 March done, 30 March planned); its planning call, due the
 /// day after the second session (17 March), waits a month for `recovered` and then goes
