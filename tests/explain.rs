@@ -429,3 +429,36 @@ fn a_drop_beyond_max_shift_names_the_days_other_tasks_hold() {
     let id = "laser-aftercare/day-6-call/c07/0";
     assert_explained(&x, id, "dropped: beyond_max_shift (holiday)", "2025-10-04 (Sat): a public holiday (National Day) (holiday): nearest_open_day finds no day it may take within its max_shift of 3 days: 2025-10-03 (Fri) works, but another task of its lane holds it, or it would pass one");
 }
+
+/// What the history made says the closed days it moved past, run by run (audit 129: "a
+/// `2026-03-03 (Tue): after_event gives 2026-03-07 (Sat)`" named none of them). A laser
+/// on Mon 2 Mar 2026, the clinic closed 4-6 March: the day-1 call (the 3rd) unanswered
+/// at 17:30 is tried again two hours later, 19:30, past its 09:00-18:00 window: the next
+/// day it works is Sat the 7th. An abnormal recovery recorded on the closed 4th (a
+/// plastic outpatient): the consultant's call goes to the 7th too.
+#[test]
+fn what_the_history_made_names_the_closed_days_it_moved_past() {
+    let rules = builtin();
+    let cal = Calendar::from_json(
+        "clinic",
+        r#"{"closed_dates": ["2026-03-04", "2026-03-05", "2026-03-06"]}"#,
+    )
+    .unwrap();
+    let explain = |ep: &str, h: &str| {
+        let ep = crate::support::read(&rules, ep);
+        let h = followup::history::History::from_json("h.json", h).unwrap();
+        rules.explain(&ep, Some(&h), &cal).unwrap()
+    };
+    let x = explain(
+        r#"{"id": "ep-1", "event": "procedure", "at": "2026-03-02T10:00:00",
+            "attributes": {"category": "laser"}, "patient": {"id": "p-1"}}"#,
+        r#"{"outcomes": [{"task": "laser-aftercare/day-1-call/ep-1/0", "outcome": "no_answer", "at": "2026-03-03T17:30"}]}"#,
+    );
+    assert_explained(&x, "laser-aftercare/day-1-call/ep-1/0/attempt-2", "due 2026-03-07 (Sat) 09:00-18:00", "2026-03-03 (Tue): no time left that day (after_event): the next day it works is 2026-03-07 (Sat), past 2026-03-04 (Wed) to 2026-03-06 (Fri): a closed date of the clinic (closed_date)");
+    let x = explain(
+        r#"{"id": "ep-3", "event": "procedure", "at": "2026-03-02T10:00:00",
+            "attributes": {"category": "plastic", "setting": "outpatient"}, "patient": {"id": "p-3"}}"#,
+        r#"{"outcomes": [{"task": "plastic-aftercare/day-1-call/ep-3/0", "outcome": "abnormal_recovery", "at": "2026-03-04T10:00"}]}"#,
+    );
+    assert_explained(&x, "plastic-aftercare/day-1-call/ep-3/0/abnormal-contact", "due 2026-03-07 (Sat) 09:00-12:00", "2026-03-04 (Wed): a closed date of the clinic (closed_date): the next day it works is 2026-03-07 (Sat), past 2026-03-05 (Thu) to 2026-03-06 (Fri): a closed date of the clinic (closed_date)");
+}

@@ -139,7 +139,7 @@ fn notes(t: &Task, lang: Lang, owner: bool, cal: &Calendar) -> String {
         };
         // Past closed days too: said, or the day after would read as free (audit 119).
         let past = match (r, t.derived) {
-            (ShiftReason::AfterEvent, None) => past_closed(t, cal, lang),
+            (ShiftReason::AfterEvent, _) => past_closed(t, cal, lang),
             _ => String::new(),
         };
         let _ = if t.nominal == t.due {

@@ -515,12 +515,24 @@ impl Planner<'_> {
             };
             let mut steps = vec![how];
             if let Some(r) = task.shifted {
-                steps.push(format!(
-                    "{}: {} gives {}",
-                    day(task.nominal),
-                    r.name(),
-                    day(task.due)
-                ));
+                // The closed days it moved past, run by run, and its own day's closure in
+                // words (audit 129: a retry moved past three closed days said only
+                // "after_event gives 2026-03-07").
+                let cal = self.cal;
+                let past = closed_between(cal, task.channel(), task.nominal, task.due);
+                let from = if r.is_closed_day() && task.nominal < task.due {
+                    closed_on(cal, r, task.nominal)
+                } else if r == crate::calendar::ShiftReason::AfterEvent {
+                    format!("{}: no time left that day (after_event)", day(task.nominal))
+                } else {
+                    format!("{}: {}", day(task.nominal), r.name())
+                };
+                let gives = if r.is_closed_day() || r == crate::calendar::ShiftReason::AfterEvent {
+                    "the next day it works is"
+                } else {
+                    "gives"
+                };
+                steps.push(format!("{from}: {gives} {}{past}", day(task.due)));
             }
             steps.push(format!("time of day: {}", task.window));
             if let Some(r) = &task.record {
