@@ -427,7 +427,24 @@ fn a_drop_beyond_max_shift_names_the_days_other_tasks_hold() {
         "due 2025-10-03 (Fri) 09:00-18:00"
     );
     let id = "laser-aftercare/day-6-call/c07/0";
-    assert_explained(&x, id, "dropped: beyond_max_shift (holiday)", "2025-10-04 (Sat): a public holiday (National Day) (holiday): nearest_open_day finds no day it may take within its max_shift of 3 days: 2025-10-03 (Fri) works, but another task of its lane holds it, or it would pass one");
+    assert_explained(&x, id, "dropped: beyond_max_shift (holiday)", "2025-10-04 (Sat): a public holiday (National Day) (holiday): nearest_open_day finds no day it may take within its max_shift of 3 days: 2025-10-03 (Fri) works, but another task of its lane is due then");
+    // Only days other tasks are due on (audit 130: the event's day, which no task
+    // counted from it after it may take, was named as held). A laser on Mon 9 Mar 2026,
+    // the call desk closed 11-17 March: the day-3 call (Thu 12) finds Tue 10, the day-1
+    // call's, and Mon 9, the event's own day.
+    let cal = Calendar::from_json(
+        "clinic",
+        r#"{"call_desk": {"closed_dates": ["2026-03-11", "2026-03-12", "2026-03-13",
+            "2026-03-14", "2026-03-15", "2026-03-16", "2026-03-17"]}}"#,
+    )
+    .unwrap();
+    let x = explained(
+        r#"{"id": "l9", "event": "procedure", "at": "2026-03-09T10:00",
+            "attributes": {"category": "laser"}, "patient": {"id": "p-l9"}}"#,
+        &cal,
+    );
+    let id = "laser-aftercare/day-3-call/l9/0";
+    assert_explained(&x, id, "dropped: beyond_max_shift (call_desk_closed)", "2026-03-12 (Thu): the call desk does not work (call_desk_closed): nearest_open_day finds no day it may take within its max_shift of 3 days: 2026-03-10 (Tue) works, but another task of its lane is due then");
 }
 
 /// What the history made says the closed days it moved past, run by run (audit 129: "a

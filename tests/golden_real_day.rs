@@ -847,3 +847,40 @@ fn a_discharge_farewell_expires_on_the_discharge_day() {
         followup::plan::Status::Expired
     );
 }
+
+/// Audit 130 F1: a reminder whose only day before its visit lies past its `max_shift` is
+/// dropped `beyond_max_shift` (the clinic's setting stopped it), not `expired` (which
+/// says no working day comes before the visit). Outpatient surgery on Mon 2 Mar 2026;
+/// messages down 5-8 March. The suture removal stays on Mon 9 March (the default clinic
+/// works every day), its reminder's rule day is Sun 8 March: `previous_open_day` finds
+/// Wed 4 March, four days back, past `max_shift` P3D. With the messages down 2-8 March
+/// (the surgery's day too), no day from the event to the visit works: `expired`.
+#[test]
+fn a_reminder_stopped_by_its_max_shift_is_not_expired() {
+    let surgery = episode(
+        r#"{"id": "ep-a1", "event": "procedure", "at": "2026-03-02T15:30:00",
+            "attributes": {"category": "plastic", "setting": "outpatient"},
+            "patient": {"id": "p-a1"}}"#,
+    );
+    let down = |from: u32| {
+        let days: Vec<String> = (from..=8).map(|d| format!("\"2026-03-{d:02}\"")).collect();
+        Calendar::from_json(
+            "clinic.json",
+            &format!(
+                r#"{{"messages": {{"closed_dates": [{}]}}}}"#,
+                days.join(", ")
+            ),
+        )
+        .unwrap()
+    };
+    let p = builtin().plan(&surgery, &down(5)).unwrap();
+    assert_eq!(
+        dropped_with(&p, "suture-removal-reminder"),
+        ["plastic-aftercare/suture-removal-reminder/ep-a1/0 beyond_max_shift messages_closed 2026-03-08"]
+    );
+    let p = builtin().plan(&surgery, &down(2)).unwrap();
+    assert_eq!(
+        dropped_with(&p, "suture-removal-reminder"),
+        ["plastic-aftercare/suture-removal-reminder/ep-a1/0 expired messages_closed 2026-03-08"]
+    );
+}

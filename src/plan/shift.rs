@@ -114,6 +114,7 @@ fn why_not(
     at_all: bool,
     within: bool,
     in_time: bool,
+    in_time_past_max: impl FnOnce() -> bool,
     max_shift: Option<i64>,
     b: &Bounds,
 ) -> DropReason {
@@ -125,7 +126,14 @@ fn why_not(
     } else if in_time {
         DropReason::Superseded
     } else if b.expires.is_some() {
-        DropReason::Expired
+        // A day before it expires, but only past its max_shift: the max_shift stopped
+        // it, not the expiry (audit 130: a reminder four days from its open day was
+        // "expired" with P3D, and planned there with P7D).
+        if max_shift.is_some() && in_time_past_max() {
+            DropReason::BeyondMaxShift
+        } else {
+            DropReason::Expired
+        }
     } else {
         DropReason::NoOpenDay
     }
@@ -657,6 +665,7 @@ impl Planner<'_> {
             works(None, None),
             works(None, step.max_shift),
             works(b.hi, step.max_shift),
+            || works(b.hi, None),
             step.max_shift,
             b,
         );
@@ -779,6 +788,7 @@ impl Planner<'_> {
             works(None, None),
             works(None, max),
             works(b.hi, max),
+            || works(b.hi, None),
             max,
             b,
         );

@@ -103,9 +103,10 @@ impl Planner<'_> {
                 },
                 DropReason::BeyondMaxShift => {
                     let max = step.max_shift.unwrap_or_default();
-                    // Days its channel works there are other tasks' (audit 128: "no
-                    // open day", beside an on-duty day the day-3 call had moved to).
-                    let held = self.open_within(step, rule_day, max);
+                    // Days its channel works there that other tasks of its lane are due
+                    // on (audit 128: "no open day", beside an on-duty day the day-3 call
+                    // had moved to; audit 130: not a day its bounds rule out).
+                    let held = self.held_within(step, n, rule_day, max);
                     let (shown, more) = held.split_at(held.len().min(4));
                     let mut list = shown.iter().map(|d| day(*d)).collect::<Vec<_>>().join(", ");
                     if !more.is_empty() {
@@ -113,12 +114,8 @@ impl Planner<'_> {
                     }
                     let held = match held.len() {
                         0 => String::new(),
-                        1 => format!(
-                            ": {list} works, but another task of its lane holds it, or it would pass one"
-                        ),
-                        _ => format!(
-                            ": {list} work, but other tasks of its lane hold them, or they would pass one"
-                        ),
+                        1 => format!(": {list} works, but another task of its lane is due then"),
+                        _ => format!(": {list} work, but other tasks of its lane are due then"),
                     };
                     format!(" within its max_shift of {max} days{held}")
                 }
@@ -142,8 +139,9 @@ impl Planner<'_> {
     }
 
     /// The days within `max` days of `rule_day`, on the side its closed-day policy
-    /// searches, from the event's day on, that its channel works (for explanations).
-    fn open_within(&self, step: &Step, rule_day: NaiveDate, max: i64) -> Vec<NaiveDate> {
+    /// searches, that its channel works and another task of its lane is due on (for
+    /// explanations).
+    fn held_within(&self, step: &Step, n: u32, rule_day: NaiveDate, max: i64) -> Vec<NaiveDate> {
         use crate::model::ClosedDay;
         let (back, ahead) = match step.closed_day {
             ClosedDay::NextOpenDay => (0, max),
@@ -151,11 +149,15 @@ impl Planner<'_> {
             ClosedDay::NearestOpenDay => (max, max),
             ClosedDay::Keep => (0, 0),
         };
-        let event = self.ep.date();
+        let channel = step.info.channel;
+        let lane = (step.lane_of(n), self.lane_key(rule_day));
         (-back..=ahead)
             .filter(|k| *k != 0)
             .filter_map(|k| rule_day.checked_add_signed(chrono::Duration::days(k)))
-            .filter(|d| *d >= event && self.cal.closed_reason_for(step.info.channel, *d).is_none())
+            .filter(|d| {
+                self.cal.closed_reason_for(channel, *d).is_none()
+                    && self.taken_on(channel, *d, lane)
+            })
             .collect()
     }
 }
