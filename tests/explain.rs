@@ -479,3 +479,23 @@ fn what_the_history_made_names_the_closed_days_it_moved_past() {
     );
     assert_explained(&x, "plastic-aftercare/day-1-call/ep-3/0/abnormal-contact", "due 2026-03-07 (Sat) 09:00-12:00", "2026-03-04 (Wed): a closed date of the clinic (closed_date): the next day it works is 2026-03-07 (Sat), past 2026-03-05 (Thu) to 2026-03-06 (Fri): a closed date of the clinic (closed_date)");
 }
+
+/// A move by the rules names the other closed days it moved past too, with their own
+/// reasons (audit 130: only the rule day's closure). A laser on Mon 9 Mar 2026, the clinic
+/// closed on Thursdays and its call desk on Wed 11 and Fri 13 March: the day-3 call (Thu
+/// 12) finds no day one away (11, 13), Tue 10 is the day-1 call's, so Sat 14, past Fri 13.
+#[test]
+fn a_move_by_the_rules_names_every_closed_day_it_passed() {
+    let cal = Calendar::from_json(
+        "clinic",
+        r#"{"closed_weekdays": ["Thu"],
+            "call_desk": {"closed_dates": ["2026-03-11", "2026-03-13"]}}"#,
+    )
+    .unwrap();
+    let x = explained(
+        r#"{"id": "l9", "event": "procedure", "at": "2026-03-09T10:00",
+            "attributes": {"category": "laser"}, "patient": {"id": "p-l9"}}"#,
+        &cal,
+    );
+    assert_explained(&x, "laser-aftercare/day-3-call/l9/0", "due 2026-03-14 (Sat) 09:00-18:00", "2026-03-12 (Thu): the clinic closes every Thursday (closed_weekday): nearest_open_day gives 2026-03-14 (Sat), past 2026-03-13 (Fri): the call desk does not work (call_desk_closed)");
+}

@@ -128,7 +128,8 @@ fn notes(t: &Task, lang: Lang, owner: bool, cal: &Calendar) -> String {
         // A later try moved on: its day had no time left after the unanswered one, not
         // after the episode's event (audit 76).
         let why = match (r, t.derived) {
-            (ShiftReason::AfterEvent, Some(Derived::Attempt(_))) => {
+            // A retry, and the message after the last try (audit 130: "after the event").
+            (ShiftReason::AfterEvent, Some(Derived::Attempt(_) | Derived::Message)) => {
                 if zh {
                     "上次未接通后当天已无时间"
                 } else {

@@ -445,9 +445,13 @@ impl Planner<'_> {
                 } else if let (Some(r), true) = (reason, self.tracing()) {
                     let other = self.why_the_other_way(step, anchor, rule_day, d, expires_by_rule);
                     let cal = self.cal;
+                    // The other closed days it moved past, run by run (audit 130: only its
+                    // own day's closure was named).
+                    let (from, to) = (rule_day.min(d), rule_day.max(d));
+                    let past = super::explain::closed_between(cal, step.info.channel, from, to);
                     self.why(|| {
                         format!(
-                            "{}: {} gives {}{other}",
+                            "{}: {} gives {}{past}{other}",
                             super::explain::closed_on(cal, r, rule_day),
                             super::explain::policy(step.closed_day),
                             day(d),
