@@ -125,6 +125,27 @@ fn a_request_raised_on_the_first_day_of_the_spring_festival_is_kept_for_staff_on
     );
 }
 
+/// The same request raised at 20:00 on Wed 30 Sep 2026, the evening before National Day
+/// (1-7 Oct): nothing of that day's window is left, and no day within its max_shift (P3D:
+/// 1-3 Oct) is open, so it is kept on Thu 1 Oct, the first thing that morning, for staff
+/// on duty (audit 131: it was dropped `expired`, the next open day, Thu 8 Oct, being past
+/// its expiry, and the request was never resolved).
+#[test]
+fn a_request_raised_the_evening_before_a_long_closure_is_kept_for_staff_on_duty() {
+    let p = assert_days(
+        r#"{"id": "r-8", "event": "repair", "at": "2026-09-28T10:00:00",
+            "patient": {"id": "c-00008", "tags": ["key_customer"]},
+            "facts": [{"kind": "request_raised", "at": "2026-09-30T20:00:00"}]}"#,
+        "request-resolution",
+        &["2026-10-01 2026-09-30..2026-10-01 after_event"],
+    );
+    let t = p.tasks.iter().find(|t| t.step() == "request-resolution");
+    assert_eq!(
+        t.map(|t| (t.window.to_string(), t.closed.map(|c| c.name()))),
+        Some(("09:00-12:00".to_string(), Some("holiday")))
+    );
+}
+
 /// docs/domain.md §4, the 611 plan's "call around D+45" (± 3 days). A lead not booked on
 /// Wed 19 Aug 2026: D+45 is Sat 3 Oct (19 Aug + 12 = 31 Aug, + 30 = 30 Sep, + 3), in the
 /// National Day holiday; the window runs from Wed 30 Sep to Tue 6 Oct. Ahead inside it,

@@ -765,15 +765,23 @@ impl Planner<'_> {
                 return Placed::Drop(DropReason::Superseded, self.step_id(next));
             }
         }
-        if let Some(d) = self.search(
-            channel,
-            due,
-            Way::Forward,
-            lo,
-            hi,
-            max,
-            Some((step.lane_of(self.placing), self.lane_key(rule_day))),
-        ) {
+        let lane = (step.lane_of(self.placing), self.lane_key(rule_day));
+        // A step that keeps its day past its max_shift (a request promised within a day):
+        // the next day its channel works within the max_shift, else the next day itself,
+        // closed or not, for staff on duty (audit 131: a key customer's request raised
+        // the evening before National Day went past its expiry and was dropped).
+        if let (Some(m), BeyondMaxShift::Keep) = (step.max_shift, step.beyond_max_shift) {
+            let m = m.saturating_sub((due - rule_day).num_days()).max(0);
+            if let Some(d) = self.search(channel, due, Way::Forward, lo, hi, Some(m), Some(lane)) {
+                return Placed::Day(d, Some(ShiftReason::AfterEvent));
+            }
+            if let Some(d) = lo.filter(|d| within(*d, Some(*d), hi))
+                && !self.taken_on(channel, d, lane)
+            {
+                return Placed::Day(d, Some(ShiftReason::AfterEvent));
+            }
+        }
+        if let Some(d) = self.search(channel, due, Way::Forward, lo, hi, max, Some(lane)) {
             return Placed::Day(d, Some(ShiftReason::AfterEvent));
         }
         if let Some(p) = self.superseded(step, due, b, lo, &gap) {
