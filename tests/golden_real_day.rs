@@ -209,6 +209,46 @@ fn a_complaint_logged_at_half_past_eight_in_the_evening_is_called_the_next_morni
     assert_eq!(windows(&p)[0], "2026-05-06 10:15-18:00 first-call");
 }
 
+/// docs/domain.md §7 ("a confirming callback closes the loop") and §9 (staff on duty call
+/// from home in a long closure): a complaint resolved on Wed 30 Sep 2026 at 16:00, the
+/// eve of National Day (1-7 Oct, official calendar). The confirmation's day, Thu 1 Oct,
+/// and the two after are holidays: no open day within its max_shift (P3D), so it keeps
+/// Thu 1 Oct, for staff on duty (audit 131: it went to the next open day, Thu 8 Oct, past
+/// its expiry, and was dropped). Resolved on Fri 6 Mar 2026 (weekends closed): Sat 7 is
+/// closed, and it moves to Mon 9, two days on.
+#[test]
+fn a_complaint_resolved_before_a_long_closure_is_confirmed_by_staff_on_duty() {
+    let resolved = |at: &str| {
+        episode(&format!(
+            r#"{{"id": "c-2", "event": "complaint", "at": "2026-03-02T10:00:00", "patient": {{"id": "p-72"}},
+                "facts": [{{"kind": "complaint_resolved", "at": "{at}"}}]}}"#
+        ))
+    };
+    let cal = Calendar::china(2026).unwrap();
+    let p = builtin()
+        .plan(&resolved("2026-09-30T16:00:00"), &cal)
+        .unwrap();
+    assert_eq!(
+        crate::support::lines_with(&p, "resolution-confirmation"),
+        ["2026-10-01 resolution-confirmation phone customer_service"]
+    );
+    let t = p
+        .tasks
+        .iter()
+        .find(|t| t.step() == "resolution-confirmation");
+    assert_eq!(
+        t.and_then(|t| t.closed),
+        Some(followup::calendar::ShiftReason::Holiday)
+    );
+    let p = builtin()
+        .plan(&resolved("2026-03-06T16:00:00"), &cal)
+        .unwrap();
+    assert_eq!(
+        crate::support::lines_with(&p, "resolution-confirmation"),
+        ["2026-03-09 resolution-confirmation phone customer_service <- 2026-03-07 (weekend)"]
+    );
+}
+
 /// `due window step`, plus ` <- nominal (reason)` when shifted.
 fn windows(p: &Plan) -> Vec<String> {
     p.tasks
