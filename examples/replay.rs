@@ -1,6 +1,7 @@
 //! Replays a patient's month through the closed loop: each morning, the day's worklist
-//! per person from the plan made with everything recorded before that day; then what was
-//! recorded that day, and what it changed in the plan (a new attempt, an agreed time, the
+//! per person from the plan made with everything recorded before that day (outcomes and
+//! the episode's facts); then what came and was recorded that day, and what it changed in
+//! the plan (a new attempt, an agreed time, the
 //! consultant and the doctor after an abnormal recovery…). Ends with the month's
 //! compliance per owner.
 //!
@@ -42,8 +43,9 @@ const SAMPLE_HISTORY: &str = include_str!("histories/p42-march.json");
 const USAGE: &str = "usage: replay [--episode FILE] [--history FILE] [--from YYYY-MM-DD] [--days N] [--rules PATH]... [--calendar cn-YYYY|cn|FILE]... [--lang zh|en]
 
 Replays a patient's days through the closed loop: each morning the worklist per person
-from the plan made with what was recorded before that day, then the day's outcomes and
-what they changed in the plan (+ a task they added, with ✓ when they also closed it;
+from the plan made with what was recorded before that day (the history's outcomes, and
+the episode's facts: a purchase or a recovery is known from the morning after it came),
+then the day's facts and outcomes and what they changed in the plan (+ a task they added, with ✓ when they also closed it;
 ~ a task moved; ✓ a task they closed; - a task cancelled); at the end the compliance
 per owner.
 
@@ -136,8 +138,8 @@ impl Replay<'_> {
         self.lang == Lang::Zh
     }
 
-    /// The plan made with what was known before `day`: the outcomes recorded and the
-    /// reassignments made before it (and every follow-up).
+    /// The plan made with what was known before `day`: the outcomes recorded, the facts
+    /// that came and the reassignments made before it (and every follow-up).
     fn plan_before(&self, day: NaiveDate) -> Result<Plan, String> {
         let mut h = self.history.clone();
         // A follow-up whose outcomes name another episode is that episode's (audit 98:
@@ -149,6 +151,9 @@ impl Replay<'_> {
         h.outcomes.retain(|o| o.at.date() < day);
         let mut ep = self.ep.clone();
         ep.reassignments.retain(|r| r.at.date() < day);
+        // A purchase or a recovery of a later day was not known that morning (audits 126,
+        // 131: the second follow-up a purchase later stopped was on no worklist).
+        ep.facts.retain(|f| f.at.date() < day);
         let mut plan = (self.rules)
             .plan_with(&ep, &h, self.cal)
             .map_err(|e| e.to_string())?;
@@ -235,7 +240,15 @@ impl Replay<'_> {
             .filter(|o| o.at.date() == day)
             .collect();
         recorded.sort_by_key(|o| o.at);
-        if lists.is_empty() && recorded.is_empty() {
+        // What came that day (a purchase, a recovery): known from the next morning.
+        let mut came: Vec<_> = self
+            .ep
+            .facts
+            .iter()
+            .filter(|f| f.at.date() == day)
+            .collect();
+        came.sort_by_key(|f| f.at);
+        if lists.is_empty() && recorded.is_empty() && came.is_empty() {
             return Ok(());
         }
         let _ = writeln!(out, "\n{day} {}", weekday(day, self.lang));
@@ -281,11 +294,20 @@ impl Replay<'_> {
                 );
             }
         }
-        if recorded.is_empty() {
+        if recorded.is_empty() && came.is_empty() {
             return Ok(());
         }
         let after = self.plan_before(day.succ_opt().ok_or("date out of range")?)?;
-        let _ = writeln!(out, "  {}", if zh { "记录" } else { "Recorded" });
+        if !came.is_empty() {
+            let _ = writeln!(out, "  {}", if zh { "事实" } else { "Facts" });
+        }
+        for f in &came {
+            let kind = followup::labels::fact(&f.kind, self.lang).unwrap_or(&f.kind);
+            let _ = writeln!(out, "    {}  {kind}", f.at.format("%H:%M"));
+        }
+        if !recorded.is_empty() {
+            let _ = writeln!(out, "  {}", if zh { "记录" } else { "Recorded" });
+        }
         for o in &recorded {
             // A task made the same day (a second attempt) is only in the next plan.
             let title = (after.tasks.iter().chain(&before.tasks))
