@@ -499,3 +499,42 @@ fn a_move_by_the_rules_names_every_closed_day_it_passed() {
     );
     assert_explained(&x, "laser-aftercare/day-3-call/l9/0", "due 2026-03-14 (Sat) 09:00-18:00", "2026-03-12 (Thu): the clinic closes every Thursday (closed_weekday): nearest_open_day gives 2026-03-14 (Sat), past 2026-03-13 (Fri): the call desk does not work (call_desk_closed)");
 }
+
+/// A time of day not the step's own says why (audit 131: a "next-morning" call shown at
+/// 14:00-18:00 said nothing). docs/domain.md §4: "call … anyone on weekends and holidays,
+/// in the afternoon"; "never call during rest hours". An online lead who visited without
+/// buying on Fri 24 Jan 2025 at 15:00: the next-morning callback (09:00-12:00) falls on
+/// Sat 25 Jan, a weekend day of the official 2025 calendar (joined to a clinic open on
+/// weekends, as `--calendar cn-2025` does), and takes the afternoon. A
+/// phone lead of Sat 1 Mar 2025 who rests 13:00-18:00: the first follow-up (Tue 4 Mar,
+/// afternoon) is in the morning part of the day that the rest hours leave, 09:00-13:00.
+#[test]
+fn a_time_of_day_not_the_steps_own_says_why() {
+    let cal = Calendar::default()
+        .merge(&Calendar::china(2025).unwrap())
+        .unwrap();
+    let x = explained(
+        r#"{"id": "c01", "event": "consultation", "at": "2025-01-24T15:00:00",
+            "attributes": {"source": "online", "outcome": "visited_no_purchase", "visit": "first"},
+            "patient": {"id": "p-c01"}}"#,
+        &cal,
+    );
+    assert_explained(
+        &x,
+        "presales/visited-callback/c01/0",
+        "due 2025-01-25 (Sat) 14:00-18:00",
+        "its time override on a weekend (2025-01-25 (Sat)): 14:00-18:00, not 09:00-12:00",
+    );
+    let x = explained(
+        r#"{"id": "c08", "event": "consultation", "at": "2025-03-01T09:30:00",
+            "attributes": {"source": "phone", "outcome": "not_booked"},
+            "patient": {"id": "p-c08", "rest_hours": [{"start": "13:00", "end": "18:00"}]}}"#,
+        &cal,
+    );
+    assert_explained(
+        &x,
+        "presales/first-follow-up/c08/0",
+        "due 2025-03-04 (Tue) 09:00-13:00",
+        "outside the patient's rest hours (13:00-18:00): 09:00-13:00",
+    );
+}

@@ -501,6 +501,11 @@ impl Planner<'_> {
             self.drop_occurrence(this, days, (DropReason::RestHours, None));
             return Ok(());
         };
+        if self.tracing() {
+            for line in self.why_time(step, due, window) {
+                self.why(|| line);
+            }
+        }
         // Not before the event (or the fact) it counts from, on that day, nor before the
         // fact it waited for.
         let mut after = self.not_before(anchor, due);

@@ -151,6 +151,72 @@ impl Planner<'_> {
         }
     }
 
+    /// Why a task's time of day on `due` is not its step's own (for explanations): the
+    /// step's time override for that kind of day or for the patient's tags, the clinic's
+    /// quiet hours, the patient's rest hours (audit 131: a "next-morning" call shown at
+    /// 14:00-18:00 on a Saturday said nothing of why).
+    #[cold]
+    #[inline(never)]
+    pub(super) fn why_time(&self, step: &Step, due: NaiveDate, window: TimeWindow) -> Vec<String> {
+        let mut out = Vec::new();
+        let base = match step.time {
+            TimeSpec::Named(n) => self.windows.get(n),
+            TimeSpec::Explicit(w) => self.within_hours(w),
+        };
+        let own = self.own_window(step, due);
+        if own != base {
+            let kind = self.cal.day_kind(due);
+            let tagged = (step.time_overrides.iter())
+                .find(|o| {
+                    let bit = 1u8 << DayKind::ALL.iter().position(|k| *k == kind).unwrap_or(0);
+                    (o.days == 0 || o.days & bit != 0)
+                        && (o.tags.is_empty()
+                            || (self.ep.patient.tags.iter())
+                                .any(|t| o.tags.iter().any(|x| **x == **t)))
+                })
+                .map(|o| {
+                    let tags: Vec<&str> = (o.tags.iter())
+                        .filter(|x| self.ep.patient.tags.iter().any(|t| **t == ***x))
+                        .map(|x| &**x)
+                        .collect();
+                    tags.join(", ")
+                })
+                .unwrap_or_default();
+            let on = if tagged.is_empty() {
+                format!(
+                    "on a {} ({})",
+                    kind.name().replace('_', " "),
+                    super::explain::day(due)
+                )
+            } else {
+                format!("for a patient tagged {tagged}")
+            };
+            out.push(format!("its time override {on}: {own}, not {base}"));
+        }
+        if window != own && Self::remote(step) {
+            let quiet: Vec<String> = self.quiet.iter().map(|w| w.to_string()).collect();
+            let rest: Vec<String> = self.rest.iter().map(|w| w.to_string()).collect();
+            let mut why = Vec::new();
+            if !quiet.is_empty() {
+                why.push(format!("the clinic's quiet hours ({})", quiet.join(", ")));
+            }
+            if !rest.is_empty() {
+                let night = self.ep.patient.rest_hours.is_empty()
+                    && (self.ep.patient.tags.iter()).any(|t| **t == *NIGHT_SHIFT);
+                why.push(if night {
+                    format!(
+                        "the rest hours of a night-shift worker ({})",
+                        rest.join(", ")
+                    )
+                } else {
+                    format!("the patient's rest hours ({})", rest.join(", "))
+                });
+            }
+            out.push(format!("outside {}: {window}", why.join(" and ")));
+        }
+        out
+    }
+
     /// Calls and messages are contacts at a distance: nobody is called or messaged
     /// during the clinic's quiet hours or the patient's rest hours. Visits and internal
     /// work are not.
