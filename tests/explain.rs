@@ -538,3 +538,32 @@ fn a_time_of_day_not_the_steps_own_says_why() {
         "outside the patient's rest hours (13:00-18:00): 09:00-13:00",
     );
 }
+
+/// A lunar festival of a year the lunar table does not give is explained as that (audit
+/// 132: the 2100 Spring Festival was explained by the 2099 one). A patient's plan from 1
+/// Jun 2099 to 31 May 2100: the Spring Festival of 2099 (21 Jan) is before it, the one of
+/// 2100 is past the table (1901-2099), and is dropped `missing_anchor`.
+#[test]
+fn a_festival_past_the_lunar_table_is_explained_as_such() {
+    let rules = builtin();
+    let patient: followup::episode::Patient =
+        serde_json::from_str(r#"{"id": "p-x", "birthday": "2000-02-29"}"#).unwrap();
+    let day = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+    let x = rules
+        .explain_patient(
+            &patient,
+            None,
+            day("2099-06-01"),
+            day("2100-05-31"),
+            &Calendar::default(),
+        )
+        .unwrap();
+    let id = "greetings/spring-festival/patient:p-x/21000000";
+    assert_eq!(
+        lines(&x, id)[..2],
+        [
+            format!("{id}: dropped: missing_anchor (spring_festival 2100)"),
+            "from the Spring Festival (spring_festival) in 2100, which the lunar table does not give (it covers 1901-2099)".to_string()
+        ]
+    );
+}

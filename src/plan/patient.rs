@@ -273,6 +273,17 @@ impl Planner<'_> {
         }
         let n = u32::try_from(year).unwrap_or(0).saturating_mul(10_000);
         let detail: std::sync::Arc<str> = format!("{} {year}", f.id()).into();
+        // Its own reason, not the last anchor's (audit 132: the 2100 Spring Festival was
+        // "explained" by the 2099 one).
+        self.why_anchor(|| {
+            format!(
+                "the {} ({}) in {year}, which the lunar table does not give (it covers {}-{})",
+                f.name_en(),
+                f.id(),
+                crate::lunar::SUPPORTED_YEARS.start(),
+                crate::lunar::SUPPORTED_YEARS.end()
+            )
+        });
         self.drop(
             program,
             step,
