@@ -32,7 +32,7 @@
 //! - `--history FILE`: what happened so far (outcomes by task id, follow-ups added by
 //!   hand): the calendar is the next plan of the closed loop, with what was recorded
 //!   (`{done 03-03 12:20 u-3}`), further attempts, agreed times and escalations;
-//! - `--greetings` adds the patient's greetings for the 12 months from the (first)
+//! - `--greetings` adds the patient's greetings for the 12 months from the earliest
 //!   episode's day, or from `--as-of`;
 //! - `--notices FILE` (repeatable) adds the clinic notices (expert clinic days, events)
 //!   that target the patient, under the same contact policy;
@@ -97,7 +97,7 @@ dropped and why. Without --episode: a built-in sample patient (plastic surgery, 
                           (repeatable); a few weekend days inside a break are not in
                           the official table: see rules/calendars/README.md
   --as-of YYYY-MM-DD      mark each task upcoming, open now, waiting, missed or expired on that day
-  --greetings             add the patient's greetings for the 12 months from the first
+  --greetings             add the patient's greetings for the 12 months from the earliest
                           episode's day (or from --as-of)
   --history FILE          what happened so far: the next plan of the closed loop
   --notices FILE          add the clinic notices that target the patient (repeatable)
@@ -353,7 +353,14 @@ fn run() -> Result<String, String> {
     // calendar does not depend on the order of --episode.
     let patient = first.patient.with_details_of(&episodes);
     let greetings = if args.greetings {
-        let from = args.as_of.unwrap_or(first.date());
+        // From the earliest episode, whatever the order of --episode (audit 132: the
+        // first given set the horizon, and swapping two lost the Spring Festival).
+        let earliest = episodes
+            .iter()
+            .map(|e| e.date())
+            .min()
+            .unwrap_or(first.date());
+        let from = args.as_of.unwrap_or(earliest);
         let until = from
             .checked_add_months(Months::new(12))
             .and_then(|d| d.pred_opt())
