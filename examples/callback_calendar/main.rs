@@ -361,10 +361,14 @@ fn run() -> Result<String, String> {
             .min()
             .unwrap_or(first.date());
         let from = args.as_of.unwrap_or(earliest);
+        // Not past the last day the library plans (audit 132: an episode of June 9899
+        // was refused over a horizon reaching 9900, which nobody typed).
+        let last = chrono::NaiveDate::from_ymd_opt(9899, 12, 31).ok_or("date out of range")?;
         let until = from
             .checked_add_months(Months::new(12))
             .and_then(|d| d.pred_opt())
-            .ok_or("date out of range")?;
+            .ok_or("date out of range")?
+            .min(last);
         // A refusal or opt-out recorded on an episode is the patient's: it stops the
         // greetings too (and a refusal in the history, through `plan_patient_with`).
         let patient = patient.with_refusals_of(&episodes);
@@ -378,7 +382,8 @@ fn run() -> Result<String, String> {
             Some(h) => rules.plan_patient_with(&patient, h, from, until, &cal),
             None => rules.plan_patient(&patient, from, until, &cal),
         }
-        .map_err(|e| e.to_string())?;
+        // Which option made the horizon (audit 132: the error named neither).
+        .map_err(|e| format!("--greetings, from {from} to {until}: {e}"))?;
         if let Some(day) = args.as_of {
             for t in &mut plan.tasks {
                 t.status = Some(followup::plan::Status::of(t, day));
