@@ -391,12 +391,34 @@ fn subject(
                     format!("the horizon ends on {until}, before it starts on {from}: expected \"until\" on or after \"from\""),
                 ));
             }
+            // As planning checks them, but located in the case file (audit 132: a horizon
+            // in the year 0001 or 9999 was a failed case, at no pointer).
+            for (day, key, end) in [(from, "from", "starts"), (until, "until", "ends")] {
+                use chrono::Datelike;
+                let years = crate::time::RECORDED_YEARS;
+                if !years.contains(&day.year()) {
+                    return Err(Located::new(
+                        format!("{at}/horizon/{key}"),
+                        format!(
+                            "the horizon {end} on {day}: expected a day of the years {} to {} (a placeholder for an unknown day is no day)",
+                            years.start(),
+                            years.end()
+                        ),
+                    ));
+                }
+            }
+            if let Some(b) = patient.birthday.filter(|b| *b > until) {
+                return Err(Located::new(
+                    format!("{at}/patient/birthday"),
+                    format!("the birthday {b} is after the last day planned ({until}): expected a day of birth before it (a slip of the year?)"),
+                ));
+            }
             let days = (until - from).num_days();
             if days > i64::from(limits.max_offset_days) {
                 return Err(Located::new(
                     format!("{at}/horizon"),
                     format!(
-                        "the horizon is {days} days long, more than the limit max_offset_days ({}): expected at most {} days",
+                        "the horizon ends {days} days after it starts, more than the limit max_offset_days ({}): expected \"until\" at most {} days after \"from\"",
                         limits.max_offset_days,
                         limits.max_offset_days
                     ),

@@ -165,7 +165,7 @@ impl RuleSet {
             return Err(Located::new(
                 "",
                 format!(
-                    "the horizon is {days} days long, more than the limit max_offset_days ({}): expected at most {} days",
+                    "the horizon ends {days} days after it starts, more than the limit max_offset_days ({}): expected \"until\" at most {} days after \"from\"",
                     self.limits.max_offset_days,
                     self.limits.max_offset_days
                 ),

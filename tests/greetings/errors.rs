@@ -82,7 +82,7 @@ fn horizon_longer_than_max_offset_days_is_an_error() {
     assert_eq!(e.limit(), Some("max_offset_days"));
     assert_eq!(
         e.to_string(),
-        "patient \"p-1\": (root): the horizon is 3721 days long, more than the limit max_offset_days (3720): expected at most 3720 days"
+        "patient \"p-1\": (root): the horizon ends 3721 days after it starts, more than the limit max_offset_days (3720): expected \"until\" at most 3720 days after \"from\""
     );
     // At the limit it plans: ten birthdays (2026..2035) and 41 quarterly messages (four a
     // year for ten years, and 10 Jan 2036).
