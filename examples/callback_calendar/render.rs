@@ -395,15 +395,30 @@ impl View<'_> {
                         | "before_each_upcoming_session"
                 )
             );
-            let reason = match (d.reason, course) {
-                (followup::plan::DropReason::MissingAnchor, true) => {
+            // A lunar festival of a year the table does not give: no date is known, none
+            // was forgotten (audit 132).
+            let lunar = d.detail.as_deref().is_some_and(|x| {
+                let id = x.split(' ').next().unwrap_or_default();
+                followup::lunar::LunarFestival::ALL
+                    .iter()
+                    .any(|f| f.id() == id)
+            });
+            let reason = match (d.reason, course, lunar) {
+                (followup::plan::DropReason::MissingAnchor, true, _) => {
                     if zh {
                         "疗程中没有"
                     } else {
                         "not in the course"
                     }
                 }
-                (r, _) => r.label(self.lang),
+                (followup::plan::DropReason::MissingAnchor, _, true) => {
+                    if zh {
+                        "农历表之外（1901-2099）"
+                    } else {
+                        "no lunar date known (the table covers 1901-2099)"
+                    }
+                }
+                (r, ..) => r.label(self.lang),
             };
             let _ = writeln!(
                 out,
