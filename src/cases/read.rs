@@ -385,46 +385,10 @@ fn subject(
         )),
         (None, Some(patient), Some(h)) => {
             let (from, until) = (h.from.0, h.until.0);
-            if until < from {
-                return Err(Located::new(
-                    format!("{at}/horizon/until"),
-                    format!("the horizon ends on {until}, before it starts on {from}: expected \"until\" on or after \"from\""),
-                ));
-            }
-            // As planning checks them, but located in the case file (audit 132: a horizon
-            // in the year 0001 or 9999 was a failed case, at no pointer).
-            for (day, key, end) in [(from, "from", "starts"), (until, "until", "ends")] {
-                use chrono::Datelike;
-                let years = crate::time::RECORDED_YEARS;
-                if !years.contains(&day.year()) {
-                    return Err(Located::new(
-                        format!("{at}/horizon/{key}"),
-                        format!(
-                            "the horizon {end} on {day}: expected a day of the years {} to {} (a placeholder for an unknown day is no day)",
-                            years.start(),
-                            years.end()
-                        ),
-                    ));
-                }
-            }
-            if let Some(b) = patient.birthday.filter(|b| *b > until) {
-                return Err(Located::new(
-                    format!("{at}/patient/birthday"),
-                    format!("the birthday {b} is after the last day planned ({until}): expected a day of birth before it (a slip of the year?)"),
-                ));
-            }
-            let days = (until - from).num_days();
-            if days > i64::from(limits.max_offset_days) {
-                return Err(Located::new(
-                    format!("{at}/horizon"),
-                    format!(
-                        "the horizon ends {days} days after it starts, more than the limit max_offset_days ({}): expected \"until\" at most {} days after \"from\"",
-                        limits.max_offset_days,
-                        limits.max_offset_days
-                    ),
-                )
-                .limit("max_offset_days"));
-            }
+            // As planning checks it, located in the case file (audit 132: a horizon in the
+            // year 0001 or 9999 was a failed case, at no pointer).
+            crate::plan::check_horizon(&patient, from, until, limits)
+                .map_err(|(field, e)| Located { pointer: format!("{at}/{field}"), ..e })?;
             check_patient(at, &patient, from, limits)?;
             Ok(CaseSubject::Patient { patient, from, until })
         }

@@ -56,6 +56,7 @@ mod notice;
 mod occurrence;
 mod order;
 mod patient;
+pub(crate) use patient::check_horizon;
 mod picked;
 mod record;
 mod scratch;

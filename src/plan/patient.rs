@@ -125,54 +125,18 @@ impl RuleSet {
     ) -> Result<Episode> {
         // The name is built only on an error.
         let what = || format!("patient {:?}", patient.id);
-        if until < from {
-            return Err(Located::new(
-                "",
-                format!(
-                    "the horizon ends ({until}) before it starts ({from}): expected from <= until"
-                ),
-            )
-            .into_episode(&what()));
-        }
-        // In the years a recorded day is read in, as an event's: 0001-01-01 stands for
-        // "unknown" (audit 63: tasks were planned, and exported, in the year 0001).
-        for (day, end) in [(from, "starts"), (until, "ends")] {
-            use chrono::Datelike;
-            let years = crate::time::RECORDED_YEARS;
-            if !years.contains(&day.year()) {
-                return Err(Located::new(
-                    "",
-                    format!(
-                        "the horizon {end} on {day}: expected a day of the years {} to {} (a placeholder for an unknown day is no day)",
-                        years.start(),
-                        years.end()
-                    ),
-                )
-                .into_episode(&what()));
+        check_horizon(patient, from, until, &self.limits).map_err(|(field, e)| {
+            let pointer = if field == "patient/birthday" {
+                "/patient/birthday"
+            } else {
+                ""
+            };
+            Located {
+                pointer: pointer.into(),
+                ..e
             }
-        }
-        // Born by the last day planned (a baby born inside the horizon is greeted from
-        // its first birthday): a birthday after it is a slip of the year (2040 for 1940).
-        if let Some(b) = patient.birthday.filter(|b| *b > until) {
-            return Err(Located::new(
-                "/patient/birthday",
-                format!("the birthday {b} is after the last day planned ({until}): expected a day of birth before it (a slip of the year?)"),
-            )
-            .into_episode(&what()));
-        }
-        let days = (until - from).num_days();
-        if days > i64::from(self.limits.max_offset_days) {
-            return Err(Located::new(
-                "",
-                format!(
-                    "the horizon ends {days} days after it starts, more than the limit max_offset_days ({}): expected \"until\" at most {} days after \"from\"",
-                    self.limits.max_offset_days,
-                    self.limits.max_offset_days
-                ),
-            )
-            .limit("max_offset_days")
-            .into_episode(&what()));
-        }
+            .into_episode(&what())
+        })?;
         let episode = Episode {
             id: format!("patient:{}", patient.id).into(),
             event: "patient".into(),
@@ -335,4 +299,74 @@ impl Planner<'_> {
 pub(super) fn yyyymmdd(d: NaiveDate) -> Option<u32> {
     let y = u32::try_from(d.year()).ok()?;
     Some(y * 10_000 + d.month() * 100 + d.day())
+}
+
+/// A patient's horizon as planning takes it: not reversed, in the years a recorded day is
+/// read in, no birthday after its last day, not longer than `max_offset_days`. The error
+/// names the field (`horizon/from`, `horizon/until`, `horizon`, `patient/birthday`): a
+/// case file points at it (`/cases/0/horizon/from`).
+pub(crate) fn check_horizon(
+    patient: &Patient,
+    from: NaiveDate,
+    until: NaiveDate,
+    limits: &crate::rules::Limits,
+) -> std::result::Result<(), (&'static str, Located)> {
+    if until < from {
+        return Err((
+            "horizon/until",
+            Located::new(
+                "",
+                format!("the horizon ends on {until}, before it starts on {from}: expected \"until\" on or after \"from\""),
+            ),
+        ));
+    }
+    // In the years a recorded day is read in, as an event's: 0001-01-01 stands for
+    // "unknown" (audit 63: tasks were planned, and exported, in the year 0001).
+    for (day, field, end) in [
+        (from, "horizon/from", "starts"),
+        (until, "horizon/until", "ends"),
+    ] {
+        use chrono::Datelike;
+        let years = crate::time::RECORDED_YEARS;
+        if !years.contains(&day.year()) {
+            return Err((
+                field,
+                Located::new(
+                    "",
+                    format!(
+                        "the horizon {end} on {day}: expected a day of the years {} to {} (a placeholder for an unknown day is no day)",
+                        years.start(),
+                        years.end()
+                    ),
+                ),
+            ));
+        }
+    }
+    // Born by the last day planned (a baby born inside the horizon is greeted from its
+    // first birthday): a birthday after it is a slip of the year (2040 for 1940).
+    if let Some(b) = patient.birthday.filter(|b| *b > until) {
+        return Err((
+            "patient/birthday",
+            Located::new(
+                "",
+                format!("the birthday {b} is after the last day planned ({until}): expected a day of birth before it (a slip of the year?)"),
+            ),
+        ));
+    }
+    let days = (until - from).num_days();
+    if days > i64::from(limits.max_offset_days) {
+        return Err((
+            "horizon",
+            Located::new(
+                "",
+                format!(
+                    "the horizon ends {days} days after it starts, more than the limit max_offset_days ({}): expected \"until\" at most {} days after \"from\"",
+                    limits.max_offset_days,
+                    limits.max_offset_days
+                ),
+            )
+            .limit("max_offset_days"),
+        ));
+    }
+    Ok(())
 }

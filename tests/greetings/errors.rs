@@ -13,7 +13,7 @@ fn horizon_ending_before_it_starts_is_an_error() {
     assert!(e.is_episode());
     assert_eq!(
         e.to_string(),
-        "patient \"p-1\": (root): the horizon ends (2025-12-31) before it starts (2026-01-01): expected from <= until"
+        "patient \"p-1\": (root): the horizon ends on 2025-12-31, before it starts on 2026-01-01: expected \"until\" on or after \"from\""
     );
     // A horizon of one day is fine.
     let one = plan_builtin(&patient("p-1", None, &[]), "2026-12-25", "2026-12-25");
