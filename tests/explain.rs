@@ -32,6 +32,22 @@ fn no_show(id: &str, at: &str) -> String {
     )
 }
 
+/// A clinic calendar from its JSON.
+fn clinic(json: &str) -> Calendar {
+    Calendar::from_json("clinic", json).unwrap()
+}
+
+/// The explained plan of a laser treatment `id` at `at` on `cal`.
+fn laser(id: &str, at: &str, cal: &Calendar) -> Explained {
+    explained(
+        &format!(
+            r#"{{"id": "{id}", "event": "procedure", "at": "{at}",
+            "attributes": {{"category": "laser"}}, "patient": {{"id": "p-{id}"}}}}"#
+        ),
+        cal,
+    )
+}
+
 fn lines(x: &Explained, id: &str) -> Vec<String> {
     let e = x.of(id).unwrap_or_else(|| panic!("no explanation of {id}"));
     let mut out = vec![
@@ -408,19 +424,13 @@ fn closed_days_after_the_event_are_said_by_reason() {
 /// only Fri 3 Oct within three days (5-7 Oct and 1-2 Oct are holidays), the day-3 call's.
 #[test]
 fn a_drop_beyond_max_shift_names_the_days_other_tasks_hold() {
-    let cal = Calendar::from_json(
-        "clinic",
+    let cal = clinic(
         r#"{"closed_weekdays": ["Mon"], "closed_dates": ["2025-09-30"],
             "call_desk": {"open_dates": ["2025-10-03"]}}"#,
     )
-    .unwrap()
     .merge(&Calendar::china(2025).unwrap())
     .unwrap();
-    let x = explained(
-        r#"{"id": "c07", "event": "procedure", "at": "2025-09-28T21:40",
-            "attributes": {"category": "laser"}, "patient": {"id": "p-c07"}}"#,
-        &cal,
-    );
+    let x = laser("c07", "2025-09-28T21:40", &cal);
     let day3 = "laser-aftercare/day-3-call/c07/0";
     assert_eq!(
         x.of(day3).unwrap().result,
@@ -432,17 +442,11 @@ fn a_drop_beyond_max_shift_names_the_days_other_tasks_hold() {
     // counted from it after it may take, was named as held). A laser on Mon 9 Mar 2026,
     // the call desk closed 11-17 March: the day-3 call (Thu 12) finds Tue 10, the day-1
     // call's, and Mon 9, the event's own day.
-    let cal = Calendar::from_json(
-        "clinic",
+    let cal = clinic(
         r#"{"call_desk": {"closed_dates": ["2026-03-11", "2026-03-12", "2026-03-13",
             "2026-03-14", "2026-03-15", "2026-03-16", "2026-03-17"]}}"#,
-    )
-    .unwrap();
-    let x = explained(
-        r#"{"id": "l9", "event": "procedure", "at": "2026-03-09T10:00",
-            "attributes": {"category": "laser"}, "patient": {"id": "p-l9"}}"#,
-        &cal,
     );
+    let x = laser("l9", "2026-03-09T10:00", &cal);
     let id = "laser-aftercare/day-3-call/l9/0";
     assert_explained(&x, id, "dropped: beyond_max_shift (call_desk_closed)", "2026-03-12 (Thu): the call desk does not work (call_desk_closed): nearest_open_day finds no day it may take within its max_shift of 3 days: 2026-03-10 (Tue) works, but another task of its lane is due then");
 }
@@ -486,17 +490,11 @@ fn what_the_history_made_names_the_closed_days_it_moved_past() {
 /// 12) finds no day one away (11, 13), Tue 10 is the day-1 call's, so Sat 14, past Fri 13.
 #[test]
 fn a_move_by_the_rules_names_every_closed_day_it_passed() {
-    let cal = Calendar::from_json(
-        "clinic",
+    let cal = clinic(
         r#"{"closed_weekdays": ["Thu"],
             "call_desk": {"closed_dates": ["2026-03-11", "2026-03-13"]}}"#,
-    )
-    .unwrap();
-    let x = explained(
-        r#"{"id": "l9", "event": "procedure", "at": "2026-03-09T10:00",
-            "attributes": {"category": "laser"}, "patient": {"id": "p-l9"}}"#,
-        &cal,
     );
+    let x = laser("l9", "2026-03-09T10:00", &cal);
     assert_explained(&x, "laser-aftercare/day-3-call/l9/0", "due 2026-03-14 (Sat) 09:00-18:00", "2026-03-12 (Thu): the clinic closes every Thursday (closed_weekday): nearest_open_day gives 2026-03-14 (Sat), past 2026-03-13 (Fri): the call desk does not work (call_desk_closed)");
 }
 

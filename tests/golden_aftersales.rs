@@ -23,6 +23,21 @@ fn assert_days(json: &str, step: &str, expected: &[&str]) -> Plan {
     p
 }
 
+/// A key customer's repair `id` at `repair` with a request raised at `raised`: the
+/// resolution's `due earliest..latest shifted` is `expected`.
+#[track_caller]
+fn key_request(id: &str, repair: &str, raised: &str, expected: &str) -> Plan {
+    assert_days(
+        &format!(
+            r#"{{"id": "{id}", "event": "repair", "at": "{repair}",
+            "patient": {{"id": "c-{id}", "tags": ["key_customer"]}},
+            "facts": [{{"kind": "request_raised", "at": "{raised}"}}]}}"#
+        ),
+        "request-resolution",
+        &[expected],
+    )
+}
+
 /// `due earliest..latest shifted` of the step's task.
 fn days(p: &Plan, step: &str) -> Vec<String> {
     (p.tasks.iter())
@@ -103,12 +118,11 @@ fn a_request_raised_in_the_evening_is_resolved_the_next_day() {
 /// (audit 97: it was dropped, `expired` on the 23rd, and the request never resolved).
 #[test]
 fn a_request_raised_on_the_first_day_of_the_spring_festival_is_kept_for_staff_on_duty() {
-    let p = assert_days(
-        r#"{"id": "r-6", "event": "repair", "at": "2026-02-14T10:00:00",
-            "patient": {"id": "c-00003", "tags": ["key_customer"]},
-            "facts": [{"kind": "request_raised", "at": "2026-02-15T11:00:00"}]}"#,
-        "request-resolution",
-        &["2026-02-15 2026-02-15..2026-02-16 -"],
+    let p = key_request(
+        "r-6",
+        "2026-02-14T10:00:00",
+        "2026-02-15T11:00:00",
+        "2026-02-15 2026-02-15..2026-02-16 -",
     );
     let t = p.tasks.iter().find(|t| t.step() == "request-resolution");
     assert!(t.is_some_and(|t| t.closed.is_some()), "{t:?}");
@@ -132,12 +146,11 @@ fn a_request_raised_on_the_first_day_of_the_spring_festival_is_kept_for_staff_on
 /// its expiry, and the request was never resolved).
 #[test]
 fn a_request_raised_the_evening_before_a_long_closure_is_kept_for_staff_on_duty() {
-    let p = assert_days(
-        r#"{"id": "r-8", "event": "repair", "at": "2026-09-28T10:00:00",
-            "patient": {"id": "c-00008", "tags": ["key_customer"]},
-            "facts": [{"kind": "request_raised", "at": "2026-09-30T20:00:00"}]}"#,
-        "request-resolution",
-        &["2026-10-01 2026-09-30..2026-10-01 after_event"],
+    let p = key_request(
+        "r-8",
+        "2026-09-28T10:00:00",
+        "2026-09-30T20:00:00",
+        "2026-10-01 2026-09-30..2026-10-01 after_event",
     );
     let t = p.tasks.iter().find(|t| t.step() == "request-resolution");
     assert_eq!(

@@ -218,33 +218,32 @@ fn a_complaint_logged_at_half_past_eight_in_the_evening_is_called_the_next_morni
 /// closed, and it moves to Mon 9, two days on.
 #[test]
 fn a_complaint_resolved_before_a_long_closure_is_confirmed_by_staff_on_duty() {
-    let resolved = |at: &str| {
-        episode(&format!(
+    // The confirmation of a complaint resolved at `at`: its line, and `closed`.
+    let confirmation = |at: &str| {
+        let ep = episode(&format!(
             r#"{{"id": "c-2", "event": "complaint", "at": "2026-03-02T10:00:00", "patient": {{"id": "p-72"}},
                 "facts": [{{"kind": "complaint_resolved", "at": "{at}"}}]}}"#
-        ))
+        ));
+        let p = builtin()
+            .plan(&ep, &Calendar::china(2026).unwrap())
+            .unwrap();
+        let closed = (p.tasks.iter())
+            .find(|t| t.step() == "resolution-confirmation")
+            .and_then(|t| t.closed);
+        (
+            crate::support::lines_with(&p, "resolution-confirmation"),
+            closed,
+        )
     };
-    let cal = Calendar::china(2026).unwrap();
-    let p = builtin()
-        .plan(&resolved("2026-09-30T16:00:00"), &cal)
-        .unwrap();
     assert_eq!(
-        crate::support::lines_with(&p, "resolution-confirmation"),
-        ["2026-10-01 resolution-confirmation phone customer_service"]
+        confirmation("2026-09-30T16:00:00"),
+        (
+            vec!["2026-10-01 resolution-confirmation phone customer_service".to_string()],
+            Some(followup::calendar::ShiftReason::Holiday)
+        )
     );
-    let t = p
-        .tasks
-        .iter()
-        .find(|t| t.step() == "resolution-confirmation");
     assert_eq!(
-        t.and_then(|t| t.closed),
-        Some(followup::calendar::ShiftReason::Holiday)
-    );
-    let p = builtin()
-        .plan(&resolved("2026-03-06T16:00:00"), &cal)
-        .unwrap();
-    assert_eq!(
-        crate::support::lines_with(&p, "resolution-confirmation"),
+        confirmation("2026-03-06T16:00:00").0,
         ["2026-03-09 resolution-confirmation phone customer_service <- 2026-03-07 (weekend)"]
     );
 }
