@@ -429,3 +429,10 @@ pub fn follow_up_episode(
         .find_map(|o| o.task.strip_prefix(&prefix)?.split('/').next())
         .map(str::to_string)
 }
+
+/// A task whose day staff pick, with no day picked yet: its `due` is the first day it may
+/// take, not a day it is late from (worklists say "a day to pick, by …", not "overdue").
+#[allow(dead_code)]
+pub fn unpicked(t: &followup::plan::Task) -> bool {
+    t.picked_by().is_some() && t.shifted != Some(followup::calendar::ShiftReason::Picked)
+}
