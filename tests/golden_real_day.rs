@@ -887,6 +887,43 @@ fn a_discharge_farewell_expires_on_the_discharge_day() {
     );
 }
 
+/// Audit 133 F1: a call that no day before its expiry could take is `expired`, whatever
+/// its `max_shift` (with P2D it was `beyond_max_shift`, with P3D `expired`, though no
+/// `max_shift` plans it). A repair on Wed 1 Apr 2026; a call the next day that expires on
+/// its day (`expires` P0D), the call desk closed 2-4 April: the first day it works, Sun 5
+/// April, comes after its expiry.
+#[test]
+fn a_call_no_day_before_its_expiry_can_take_is_expired_whatever_its_max_shift() {
+    let ep = episode(
+        r#"{"id": "e1", "event": "repair", "at": "2026-04-01T10:00:00", "patient": {"id": "c"}}"#,
+    );
+    let cal = Calendar::from_json(
+        "clinic.json",
+        r#"{"call_desk": {"closed_dates": ["2026-04-02", "2026-04-03", "2026-04-04"]}}"#,
+    )
+    .unwrap();
+    for max in ["P2D", "P3D", "P7D"] {
+        let rules = followup::rules::RuleSet::builder()
+            .source(
+                "rm.json",
+                format!(
+                    r#"{{"format": "followup/v1", "id": "rm", "name": {{"zh": "测试", "en": "test"}},
+                    "applies": {{"event": "repair"}}, "steps": [{{"id": "call0", "offset": "P1D",
+                    "expires": "P0D", "max_shift": "{max}", "beyond_max_shift": "drop",
+                    "title": {{"zh": "c", "en": "c"}}}}]}}"#
+                ),
+            )
+            .build()
+            .unwrap();
+        let p = rules.plan(&ep, &cal).unwrap();
+        assert_eq!(
+            dropped(&p),
+            ["rm/call0/e1/0 expired call_desk_closed 2026-04-02"],
+            "{max}"
+        );
+    }
+}
+
 /// Audit 130 F1: a reminder whose only day before its visit lies past its `max_shift` is
 /// dropped `beyond_max_shift` (the clinic's setting stopped it), not `expired` (which
 /// says no working day comes before the visit). Outpatient surgery on Mon 2 Mar 2026;

@@ -120,20 +120,22 @@ fn why_not(
 ) -> DropReason {
     if !at_all {
         DropReason::NoOpenDay
-    } else if max_shift.is_some() && (!within || in_time) {
-        // No day within max_shift, or only days other tasks hold: no usable day.
+    } else if max_shift.is_some() && within && in_time {
+        // Days within max_shift before it expires, all held by other tasks.
         DropReason::BeyondMaxShift
     } else if in_time {
         DropReason::Superseded
-    } else if b.expires.is_some() {
-        // A day before it expires, but only past its max_shift: the max_shift stopped
-        // it, not the expiry (audit 130: a reminder four days from its open day was
+    } else if b.expires.is_some() && !in_time_past_max() {
+        // No day before it expires works at all, whatever the max_shift: expired (audit
+        // 133: with P2D it said beyond_max_shift, with P3D expired).
+        DropReason::Expired
+    } else if max_shift.is_some() {
+        // A day before it expires, but only past its max_shift (or none within it): the
+        // max_shift stopped it (audit 130: a reminder four days from its open day was
         // "expired" with P3D, and planned there with P7D).
-        if max_shift.is_some() && in_time_past_max() {
-            DropReason::BeyondMaxShift
-        } else {
-            DropReason::Expired
-        }
+        DropReason::BeyondMaxShift
+    } else if b.expires.is_some() {
+        DropReason::Expired
     } else {
         DropReason::NoOpenDay
     }
