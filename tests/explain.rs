@@ -565,3 +565,18 @@ fn a_festival_past_the_lunar_table_is_explained_as_such() {
         ]
     );
 }
+
+/// A task the event left no time for, kept on a closed next day for staff on duty, says
+/// that day is closed and why it is kept (audit 133: not said). A key customer's request
+/// raised at 20:00 on Wed 30 Sep 2026, the eve of National Day (1-7 Oct): no day within
+/// its max_shift (P3D) works, and the step keeps its day beyond it.
+#[test]
+fn a_task_kept_on_a_closed_day_after_the_event_says_so() {
+    let x = explained(
+        r#"{"id": "r-8", "event": "repair", "at": "2026-09-28T10:00:00",
+            "patient": {"id": "c-8", "tags": ["key_customer"]},
+            "facts": [{"kind": "request_raised", "at": "2026-09-30T20:00:00"}]}"#,
+        &Calendar::china(2026).unwrap(),
+    );
+    assert_explained(&x, "repair-aftersales/request-resolution/r-8/0", "due 2026-10-01 (Thu) 09:00-12:00", "nothing of 09:00-18:00 is left after 20:00 on 2026-09-30 (Wed): 2026-10-01 (Thu), kept though a public holiday (National Day) (holiday): no day its channel works is within its max_shift, and the step keeps its day beyond it, for staff on duty");
+}

@@ -483,7 +483,7 @@ fn a_plan_past_the_year_9999_is_refused() {
         let err = ep(&format!("{at}T10:00:00"), "plastic").unwrap_err();
         assert_eq!(
             err.to_string(),
-            format!("e: /at (line 1, column 41): the event is on {at}: expected a day of the years 1900 to 9899 (a placeholder for an unknown day is no day)")
+            format!("e: /at (line 1, column 41): the event is on {at}: expected a day of the years 1900 to 9899 (the years of real records: a day outside them is a placeholder or a slip)")
         );
     }
     let p = rules

@@ -204,7 +204,7 @@ pub(super) fn parse_date(s: &str) -> Result<NaiveDate, String> {
     // (audit 96: `"covers": {"from": "0000-01-01", …}` was taken).
     if date.year() < CALENDAR_YEARS.0 {
         return Err(format!(
-            "the date {s} is before {}: expected a day of the years {} to {} (a placeholder for an unknown day is no day)",
+            "the date {s} is before {}: expected a day of the years {} to {} (the years of real records: a day outside them is a placeholder or a slip)",
             CALENDAR_YEARS.0, CALENDAR_YEARS.0, CALENDAR_YEARS.1
         ));
     }

@@ -152,7 +152,7 @@ fn recorded_day(at: &str, what: &str, day: NaiveDate) -> Result<(), Located> {
     Err(Located::new(
         at,
         format!(
-            "{what} on {day}: expected a day of the years {} to {} (a placeholder for an unknown day is no day)",
+            "{what} on {day}: expected a day of the years {} to {} (the years of real records: a day outside them is a placeholder or a slip)",
             crate::time::RECORDED_YEARS.start(),
             crate::time::RECORDED_YEARS.end()
         ),

@@ -535,7 +535,23 @@ impl Planner<'_> {
                     {
                         shift::Placed::Day(d, reason) => {
                             let past = if self.tracing() {
-                                super::explain::closed_between(self.cal, step.info.channel, due, d)
+                                let cal = self.cal;
+                                let channel = step.info.channel;
+                                let mut past = super::explain::closed_between(cal, channel, due, d);
+                                // Kept on a closed day for staff on duty (audit 133: not
+                                // said).
+                                if let Some(r) = cal.closed_reason_for(channel, d) {
+                                    let why = if step.closed_day == crate::model::ClosedDay::Keep {
+                                        "the step keeps its closed days (closed_day: keep)"
+                                    } else {
+                                        "no day its channel works is within its max_shift, and the step keeps its day beyond it"
+                                    };
+                                    past.push_str(&format!(
+                                        ", kept though {}: {why}, for staff on duty",
+                                        super::explain::closed(cal, r, d)
+                                    ));
+                                }
+                                past
                             } else {
                                 String::new()
                             };

@@ -334,7 +334,7 @@ pub(crate) fn check_horizon(
                 Located::new(
                     "",
                     format!(
-                        "the horizon {end} on {day}: expected a day of the years {} to {} (a placeholder for an unknown day is no day)",
+                        "the horizon {end} on {day}: expected a day of the years {} to {} (the years of real records: a day outside them is a placeholder or a slip)",
                         years.start(),
                         years.end()
                     ),

@@ -240,17 +240,17 @@ fn invalid_calendars_and_their_messages() {
         (
             "{\"covers\": {\"from\": \"0000-01-01\", \"to\": \"2026-12-31\"}}",
             "clinic.json: /covers/from (line 1, column 21): the date 0000-01-01 is before 1900: \
-             expected a day of the years 1900 to 9999 (a placeholder for an unknown day is no day)",
+             expected a day of the years 1900 to 9999 (the years of real records: a day outside them is a placeholder or a slip)",
         ),
         (
             "{\"holidays\": {\"1899-12-31\": \"x\"}}",
             "clinic.json: /holidays/1899-12-31 (line 1, column 29): the date 1899-12-31 is before \
-             1900: expected a day of the years 1900 to 9999 (a placeholder for an unknown day is no day)",
+             1900: expected a day of the years 1900 to 9999 (the years of real records: a day outside them is a placeholder or a slip)",
         ),
         (
             "{\"call_desk\": {\"open_dates\": [\"2026-02-17\", \"0001-01-01\"]}}",
             "clinic.json: /call_desk/open_dates/1 (line 1, column 45): the date 0001-01-01 is \
-             before 1900: expected a day of the years 1900 to 9999 (a placeholder for an unknown day is no day)",
+             before 1900: expected a day of the years 1900 to 9999 (the years of real records: a day outside them is a placeholder or a slip)",
         ),
         (
             "{\"closed_dates\": [\"2026-02-17\"], \"open_dates\": [\"2026-02-17\"]}",

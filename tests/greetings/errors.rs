@@ -42,7 +42,7 @@ fn horizon_outside_the_recorded_years_is_an_error() {
         assert!(e.is_episode());
         assert_eq!(
             e.to_string(),
-            format!("patient \"p-1\": (root): {message}: expected a day of the years 1900 to 9899 (a placeholder for an unknown day is no day)")
+            format!("patient \"p-1\": (root): {message}: expected a day of the years 1900 to 9899 (the years of real records: a day outside them is a placeholder or a slip)")
         );
     }
     // (1900 itself is refused by the built-in lunar festivals, known from 1901.)
