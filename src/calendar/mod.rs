@@ -738,19 +738,36 @@ impl Serialize for Calendar {
 
 /// Reads the [JSON form](Calendar#json-form) and runs the same checks as
 /// [`Calendar::from_json`]; a refused calendar's error message starts with the JSON
-/// pointer of the offending value.
+/// pointer of the offending value, counted from the calendar itself (a calendar nested in
+/// a host's own struct: the host's path to it comes first, which `serde_path_to_error`
+/// gives). The `"$schema"` key a file may start with is read past by
+/// [`Calendar::from_json`] only: read calendar files with it.
 impl<'de> Deserialize<'de> for Calendar {
     fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
         // A field's own error names its pointer too (audit 127: only the checks of the
         // whole calendar did).
         let spec: Spec = serde_path_to_error::deserialize(d).map_err(|e| {
-            let at = crate::json::pointer_of(e.path());
+            let mut at = crate::json::pointer_of(e.path());
+            let inner = e.into_inner().to_string();
+            // A field given twice is the field's error, as `Calendar::from_json` says it
+            // (audit 135: it was at the root, with no "expected").
+            let twice = (inner.strip_prefix("duplicate field `"))
+                .and_then(|rest| rest.split_once('`'))
+                .map(|(name, _)| name.to_string());
+            if let Some(name) = &twice {
+                crate::json::push_key(&mut at, name);
+            }
             let at = if at.is_empty() {
                 "(root)".to_string()
             } else {
                 at
             };
-            serde::de::Error::custom(format!("{at}: {}", e.into_inner()))
+            let expected = if twice.is_some() {
+                ": expected each field once"
+            } else {
+                ""
+            };
+            serde::de::Error::custom(format!("{at}: {inner}{expected}"))
         })?;
         Calendar::checked(spec).map_err(|e| {
             let at = if e.pointer.is_empty() {

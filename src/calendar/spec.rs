@@ -12,7 +12,7 @@ use std::fmt;
 /// Every field of a calendar; [`super::Calendar`] is a `Spec` that passed the checks.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(any(test, feature = "schema"), derive(schemars::JsonSchema))]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, expecting = "a calendar (a JSON object)")]
 pub(super) struct Spec {
     /// The dates the calendar knows completely, both ends included (`{"from":
     /// "2026-01-01", "to": "2026-12-31"}`); a task outside them is `beyond_calendar`.

@@ -167,6 +167,20 @@ fn serde_deserialize_runs_the_same_checks() {
         "/closed_weekdays/0: unknown weekday \"Mnday\": expected \"Mon\", \"Tue\", \"Wed\", \
          \"Thu\", \"Fri\", \"Sat\" or \"Sun\" at line 1 column 29"
     );
+    let err = serde_json::from_str::<Calendar>(r#""x""#).unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("(root): invalid type: string \"x\", expected a calendar (a JSON object)"),
+        "{err}"
+    );
+    let err = serde_json::from_str::<Calendar>(
+        r#"{"closed_weekdays": ["Mon"], "closed_weekdays": ["Tue"]}"#,
+    )
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "/closed_weekdays: duplicate field `closed_weekdays` at line 1 column 46: expected each field once"
+    );
     let err = serde_json::from_str::<Calendar>(r#"{"hours": 5}"#).unwrap_err();
     assert!(
         err.to_string()
