@@ -284,7 +284,7 @@ pub(super) fn retry_rule(r: &RetryDef, at: &str) -> Result<Retry, Located> {
     let after_minutes = retry_minutes(&r.retry_after).ok_or_else(|| {
         Located::new(
             format!("{at}/retry_after"),
-            format!("invalid retry_after {:?}: expected a duration from 1 minute to 7 days, such as \"PT2H\", \"PT30M\", \"P1D\" or \"P1DT2H\"", r.retry_after),
+            format!("invalid retry_after {:?}: expected a duration from 1 minute to 7 days, such as \"PT2H\", \"PT30M\", \"P1D\", \"P1DT2H\" or \"P1W\"", r.retry_after),
         )
     })?;
     if !(2..=MAX_ATTEMPTS).contains(&r.max_attempts) {

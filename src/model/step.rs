@@ -296,7 +296,7 @@ pub struct StepDef {
 #[cfg_attr(any(test, feature = "schema"), derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RetryDef {
-    /// How long after an unanswered attempt to call again: `"PT2H"`, `"PT30M"`, `"P1D"`.
+    /// How long after an unanswered attempt to call again, 1 minute to 7 days: `"PT2H"`, `"PT30M"`, `"P1D"`, `"P1W"`.
     #[cfg_attr(
         any(test, feature = "schema"),
         schemars(with = "crate::schema::strings::RetryDelay")

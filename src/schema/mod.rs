@@ -166,7 +166,111 @@ impl JsonSchema for RuleFile {
     }
 
     fn json_schema(g: &mut SchemaGenerator) -> Schema {
-        one_or_many(g.subschema_for::<crate::rules::ProgramDef>())
+        let program = g.subschema_for::<crate::rules::ProgramDef>();
+        let many = one_or_many(program);
+        let over = g.subschema_for::<Override>();
+        let mut schema = many;
+        if let Some(Value::Array(any)) = schema.get_mut("anyOf") {
+            any.push(over.to_value());
+        }
+        schema
+    }
+}
+
+/// An override of a program added before it (docs/rule-format.md, "Overriding a
+/// program"): the program's fields to replace or merge, its steps' fields to change
+/// (`null` resets a field; `{"enabled": false}` switches a step off), steps to add; or
+/// `"enabled": false` alone, to switch the program off (audit 134: the schema refused
+/// every override).
+struct Override;
+
+impl JsonSchema for Override {
+    fn schema_name() -> Cow<'static, str> {
+        "Override".into()
+    }
+
+    fn json_schema(g: &mut SchemaGenerator) -> Schema {
+        g.subschema_for::<crate::rules::ProgramDef>();
+        let step = g.subschema_for::<crate::model::StepDef>();
+        let defs = g.definitions();
+        // The program's own field, by reference.
+        let field = |name: &str, what: &str| json!({"allOf": [{"$ref": format!("#/$defs/ProgramDef/properties/{name}")}], "description": what});
+        // A step's fields, each as in a step or `null` (its default); its id cannot change.
+        let mut changes = serde_json::Map::new();
+        let names = (defs.get("StepDef"))
+            .and_then(|s| s.get("properties"))
+            .and_then(Value::as_object)
+            .map(|p| {
+                p.keys()
+                    .filter(|k| k.as_str() != "id")
+                    .cloned()
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default();
+        for k in names {
+            let what = format!("As a step's `{k}`; null resets it to its default.");
+            changes.insert(
+                k.clone(),
+                json!({"anyOf": [{"$ref": format!("#/$defs/StepDef/properties/{k}")}, {"type": "null"}], "description": what}),
+            );
+        }
+        changes.insert(
+            "enabled".into(),
+            json!({"const": false, "description": "false switches the step off (nothing else beside it)."}),
+        );
+        let mut properties = serde_json::Map::new();
+        properties.insert(
+            "$schema".into(),
+            field(
+                "$schema",
+                "As in a program: the JSON Schema this file follows, for editors.",
+            ),
+        );
+        properties.insert(
+            "format".into(),
+            field("format", "The rule format, \"followup/v1\"."),
+        );
+        properties.insert(
+            "override".into(),
+            json!({"allOf": [{"$ref": "#/$defs/Id"}], "description": "The id of the program to change, added before this text (a built-in one, such as \"laser-aftercare\")."}),
+        );
+        properties.insert(
+            "enabled".into(),
+            json!({"type": "boolean", "description": "false switches the program off (alone, beside \"format\" and \"override\")."}),
+        );
+        for (name, what) in [
+            ("name", "Replaces the program's name."),
+            ("description", "Replaces the program's description."),
+            ("applies", "Replaces the program's applies."),
+            ("requires", "Replaces the program's requires."),
+            (
+                "milestones",
+                "Merged into the program's milestones, name by name.",
+            ),
+            (
+                "defaults",
+                "Merged into the program's defaults, field by field.",
+            ),
+            ("declined", "Replaces the program's refusal rule."),
+            ("vocabulary", "Merged into the program's vocabulary."),
+        ] {
+            properties.insert(name.into(), field(name, what));
+        }
+        properties.insert(
+            "steps".into(),
+            json!({"type": "object", "description": "Step id -> the fields of that step to change.", "additionalProperties": {"type": "object", "description": "The fields of the step to change.", "properties": changes, "additionalProperties": false}}),
+        );
+        properties.insert(
+            "add_steps".into(),
+            json!({"type": "array", "items": step, "description": "Steps added to the program."}),
+        );
+        object(json!({
+            "type": "object",
+            "description": "An override of a program added before it (docs/rule-format.md, \"Overriding a program\").",
+            "required": ["format", "override"],
+            "properties": properties,
+            "additionalProperties": false
+        }))
     }
 }
 

@@ -111,8 +111,8 @@ shapes! {
     /// positive duration of days or weeks after the last on-time day (`P7D`).
     Expires => pattern(&format!("at_anchor|never|\\+?P{}", wd()));
     /// How long after an unanswered call to try again, 1 minute to 7 days: `PT30M`,
-    /// `PT2H`, `P1D`, `P1DT2H`.
-    RetryDelay => pattern(&format!("P({N}D)?(T({N}H)?({N}M)?)?"));
+    /// `PT2H`, `P1D`, `P1DT2H`, `P1W`.
+    RetryDelay => pattern(&format!("(?=.*[0-9])P({N}W)?({N}D)?(T(?=[0-9])({N}H)?({N}M)?)?"));
     /// An RFC 5545 RRULE: `KEY=VALUE` parts separated by `;`, `FREQ` daily to yearly,
     /// bounded by `COUNT` (`FREQ=MONTHLY;BYMONTHDAY=1,15;COUNT=6`).
     RRule => pattern(&rrule());

@@ -420,6 +420,39 @@ notices | a notice without audience | {"id": "n", "send_on": "2026-03-09", "titl
             .unwrap();
     }
 
+    /// Overrides validate (audit 134: the schema refused every one), and so do the rule
+    /// files of the examples; `retry_after` takes weeks, not a bare designator.
+    #[test]
+    fn overrides_and_the_example_rule_files_validate() {
+        let v = validator("rules");
+        for dir in ["examples/rule-overrides", "examples/rule-authoring"] {
+            for path in json_files(dir) {
+                if path.to_string_lossy().ends_with(".cases.json") {
+                    continue;
+                }
+                assert_valid(&v, &value(&path), &path.display().to_string());
+            }
+        }
+        let off = json!({"format": "followup/v1", "override": "laser-aftercare", "enabled": false});
+        assert_valid(&v, &off, "a program switched off");
+        let steps = json!({"format": "followup/v1", "override": "laser-aftercare",
+            "steps": {"month-6-call": {"enabled": false}, "day-3-call": {"offset": "P2D", "role": null}}});
+        assert_valid(&v, &steps, "steps changed and switched off");
+        let typo = json!({"format": "followup/v1", "override": "laser-aftercare",
+            "steps": {"day-3-call": {"offest": "P2D"}}});
+        assert!(!v.is_valid(&typo), "a misspelt step field");
+        let retry = |after: &str| {
+            json!({"format": "followup/v1", "id": "p", "name": {"zh": "回访", "en": "Call"},
+                "steps": [{"id": "s", "title": {"zh": "回访", "en": "Call"},
+                    "no_answer": {"retry_after": after, "max_attempts": 2, "then": "drop"}}]})
+        };
+        assert_valid(&v, &retry("P1W"), "retry_after P1W");
+        assert_valid(&v, &retry("P1DT2H"), "retry_after P1DT2H");
+        for bare in ["P", "PT", "P1DT"] {
+            assert!(!v.is_valid(&retry(bare)), "retry_after {bare}");
+        }
+    }
+
     #[test]
     fn every_top_level_file_may_name_its_schema() {
         // Rule files through the `$schema` field, the others through the readers.
