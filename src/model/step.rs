@@ -23,7 +23,7 @@ pub struct SampleDef {
     )]
     #[cfg_attr(
         any(test, feature = "schema"),
-        schemars(with = "crate::schema::strings::Conditions")
+        schemars(with = "crate::schema::strings::Conditions", extend("minProperties" = 1))
     )]
     pub always: Conditions,
     /// Draws with different salts are independent; the default draw is the program's (a
@@ -452,6 +452,10 @@ pub enum AfterEvent {
 /// workers are called in the afternoon, and so is everyone on weekends and holidays.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(any(test, feature = "schema"), derive(schemars::JsonSchema))]
+#[cfg_attr(
+    any(test, feature = "schema"),
+    schemars(transform = crate::schema::custom::time_override_rules)
+)]
 #[serde(deny_unknown_fields)]
 pub struct TimeOverrideDef {
     /// Applies to patients with one of these tags.

@@ -59,17 +59,17 @@ fn schema_of<T: JsonSchema>(g: &mut SchemaGenerator) -> Schema {
         "Text" => (text(), "A text in Chinese (`zh`) and English (`en`), both required, and any other language keyed by its BCP 47 tag (`zh-Hant`, `zh-HK`, `ja`); every language non-empty. Tags are compared ignoring case; `zh` and `en` are written in lower case."),
         "Values" => (
             json!({"anyOf": [
-                {"type": "string"},
-                {"type": "array", "items": {"type": "string"}, "minItems": 1}
+                {"type": "string", "minLength": 1, "pattern": "\\S"},
+                {"type": "array", "items": {"type": "string", "minLength": 1, "pattern": "\\S"}, "minItems": 1}
             ]}),
-            "One value or a non-empty array of values; the condition matches when the episode (or patient) has one of them.",
+            "One value or a non-empty array of values, none blank; the condition matches when the episode (or patient) has one of them.",
         ),
         "AttributeValues" => (
             json!({"anyOf": [
                 {"const": "free", "description": "Any value of the attribute is accepted."},
-                {"type": "array", "items": {"type": "string"}}
+                {"type": "array", "items": {"type": "string", "minLength": 1, "pattern": "\\S"}}
             ]}),
-            "More values of a closed attribute, or `free` for an attribute that takes any value.",
+            "More values of a closed attribute (none blank), or `free` for an attribute that takes any value.",
         ),
         "MilestoneDef" => (
             json!({"anyOf": [
@@ -235,5 +235,17 @@ pub(crate) fn outcome_rules(schema: &mut Schema) {
     schema.insert(
         "allOf".into(),
         json!([with("rescheduled", "to"), with("picked", "day")]),
+    );
+}
+
+/// A time override needs a condition: a `tag`, or `days` (not empty), or both (audit 134:
+/// the schema took an override with none, which the reader refuses).
+pub(crate) fn time_override_rules(schema: &mut Schema) {
+    schema.insert(
+        "anyOf".into(),
+        json!([
+            {"required": ["tag"], "properties": {"tag": {"not": {"type": "null"}, "description": "A tag the patient has."}}},
+            {"required": ["days"], "properties": {"days": {"minItems": 1, "description": "At least one kind of day."}}}
+        ]),
     );
 }

@@ -274,7 +274,7 @@ impl JsonSchema for Conditions {
     fn json_schema(g: &mut SchemaGenerator) -> Schema {
         object(json!({
             "type": "object",
-            "propertyNames": {"minLength": 1},
+            "propertyNames": {"minLength": 1, "pattern": "\\S"},
             "additionalProperties": g.subschema_for::<crate::rules::Values>()
         }))
     }

@@ -451,6 +451,34 @@ notices | a notice without audience | {"id": "n", "send_on": "2026-03-09", "titl
         for bare in ["P", "PT", "P1DT"] {
             assert!(!v.is_valid(&retry(bare)), "retry_after {bare}");
         }
+        // What the readers refuse as no condition: a blank value, a time override with
+        // neither `tag` nor `days` (audit 134).
+        let step = |extra: Value| {
+            let mut s = json!({"id": "s", "title": {"zh": "回访", "en": "Call"}});
+            if let (Some(s), Value::Object(extra)) = (s.as_object_mut(), extra) {
+                s.extend(extra);
+            }
+            json!({"format": "followup/v1", "id": "p", "name": {"zh": "回访", "en": "Call"}, "steps": [s]})
+        };
+        assert!(
+            !v.is_valid(&step(json!({"when": {"tag": " "}}))),
+            "a blank tag"
+        );
+        assert_valid(&v, &step(json!({"when": {"tag": "vip"}})), "a tag");
+        let over = |o: Value| step(json!({"time_overrides": [o]}));
+        assert!(
+            !v.is_valid(&over(json!({"time": "afternoon"}))),
+            "no condition"
+        );
+        assert!(
+            !v.is_valid(&over(json!({"days": [], "time": "afternoon"}))),
+            "no day"
+        );
+        assert_valid(
+            &v,
+            &over(json!({"days": ["weekend"], "time": "afternoon"})),
+            "days",
+        );
     }
 
     #[test]
