@@ -557,3 +557,28 @@ fn rest_hours_with_seconds_leave_whole_minutes() {
         .to_string();
     assert!(e.contains("outside its on-time days"), "{e}");
 }
+
+/// On the event's day, rest hours that take what the day had left fall back on the
+/// `evening`, as on any day (README "Time of day": "else of its `evening` window"; audit
+/// 138: a complaint at 14:00 from a patient resting 13:00-18:00 went to the next morning,
+/// while one resting 08:30-18:00 was called that evening). A complaint logged Wed 6 May
+/// 2026 at 14:00: its same-day call (`day`, 09:00-18:00) has 14:00-18:00 left, all rest
+/// hours: the evening, 18:00-20:30, that day. Logged at 19:30, the day itself has nothing
+/// left: the next morning, rest hours or not.
+#[test]
+fn rest_hours_after_the_event_fall_back_on_the_evening() {
+    let complaint = |at: &str| {
+        episode(&format!(
+            r#"{{"id": "c9", "event": "complaint", "at": "{at}",
+                "patient": {{"id": "p", "rest_hours": [{{"start": "13:00", "end": "18:00"}}]}}}}"#
+        ))
+    };
+    let p = builtin()
+        .plan(&complaint("2026-05-06T14:00:00"), &Calendar::default())
+        .unwrap();
+    assert_eq!(window_of(&p, "first-call"), "2026-05-06 18:00-20:30");
+    let p = builtin()
+        .plan(&complaint("2026-05-06T19:30:00"), &Calendar::default())
+        .unwrap();
+    assert_eq!(window_of(&p, "first-call"), "2026-05-07 09:00-12:00");
+}

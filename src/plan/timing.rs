@@ -270,11 +270,26 @@ impl Planner<'_> {
         due: NaiveDate,
         after: chrono::NaiveTime,
     ) -> Option<TimeWindow> {
-        let window = super::shift::after_time(self.own_window(step, due), after)?;
+        let own = super::shift::after_time(self.own_window(step, due), after);
         if !Self::remote(step) {
-            return Some(window);
+            return own;
         }
-        window.outside(self.blocked())
+        let blocked = self.blocked();
+        let free =
+            |w: TimeWindow| super::shift::after_time(w, after).and_then(|w| w.outside(blocked));
+        // When the patient's rest hours took what the day had left after `after`, they
+        // fall back on the `day` window, then the `evening`, as on any day (audit 138: a
+        // complaint at 14:00 from a patient resting 13:00-18:00 went to the next morning,
+        // one resting longer was called that evening). A day the event itself left no
+        // working time in goes to the next morning, rest hours or not.
+        let day_left = super::shift::after_time(self.windows.day, after).is_some();
+        own.and_then(|w| w.outside(blocked)).or_else(|| {
+            if self.rest.is_empty() || !day_left {
+                None
+            } else {
+                free(self.windows.day).or_else(|| free(self.windows.evening))
+            }
+        })
     }
 
     /// docs/domain.md §9: the next morning of a task the event left no time for on its
