@@ -128,10 +128,16 @@ impl Planner<'_> {
                     None => Vec::new(),
                 };
                 let count = dates.len();
+                // A patient's dated greeting counted from the horizon (Mother's Day) is its
+                // own anchor, as a festival's day is: it never moves before it (audit 136:
+                // with P1D it went out the day before, a birthday never does).
+                let own_day =
+                    self.horizon.is_some() && matches!(step.anchor, crate::compile::Anchor::AsOf);
                 for (i, d) in dates.into_iter().enumerate() {
                     self.why(|| format!("repeat rule: date {} of {count}, {}", i + 1, day(d)));
                     let days = (d, nominal(d, defaults.get(i).copied()));
-                    self.occurrence(program, step, &anchor, days, sampled, occ)?;
+                    let this = if own_day { AnchorDay::plain(d) } else { anchor };
+                    self.occurrence(program, step, &this, days, sampled, occ)?;
                 }
                 // Fewer dates than the rule's COUNT from this start (none, for a rule
                 // without one): each date missing is listed, never silently absent.

@@ -338,3 +338,41 @@ fn ids_are_the_same_whatever_the_horizon() {
     assert!(shifted.tasks.iter().any(|t| t.id() == id));
     assert!(may_2027.tasks.iter().any(|t| t.id() == id));
 }
+
+/// Mother's Day, counted from the horizon's first day, never moves before its day, as no
+/// other greeting does (audit 136: with `max_shift` P1D it went out the day before while
+/// the birthday was dropped). Greetings given P1D by an override; the message system down
+/// on Sun 10 May 2026 (Mother's Day) and Thu 1 Oct 2026 (the birthday): each would go to
+/// the next day, past its expiry (its own day), so both are `expired`.
+#[test]
+fn mothers_day_never_moves_before_its_day() {
+    let rules = crate::support::builtin_and(
+        "p1d.json",
+        r#"{"format": "followup/v1", "override": "greetings", "defaults": {"max_shift": "P1D"}}"#,
+    );
+    let cal = Calendar::from_json(
+        "c",
+        r#"{"messages": {"closed_dates": ["2026-05-10", "2026-10-01"]}}"#,
+    )
+    .unwrap();
+    let p = rules
+        .plan_patient(
+            &patient("p-85", Some("1990-10-01"), &[]),
+            d("2026-01-01"),
+            d("2026-12-31"),
+            &cal,
+        )
+        .unwrap();
+    let dropped: Vec<String> = (p.dropped.iter())
+        .filter(|x| matches!(x.step(), "mothers-day" | "birthday-greeting"))
+        .map(|x| format!("{} {}", x.id(), ser(&x.reason)))
+        .collect();
+    assert_eq!(
+        dropped,
+        [
+            "greetings/birthday-greeting/patient:p-85/20261001 expired",
+            "greetings/mothers-day/patient:p-85/20260510 expired",
+        ]
+    );
+    assert!(p.tasks.iter().all(|t| t.step() != "mothers-day"));
+}
