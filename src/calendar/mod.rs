@@ -746,29 +746,32 @@ impl<'de> Deserialize<'de> for Calendar {
     fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
         // A field's own error names its pointer too (audit 127: only the checks of the
         // whole calendar did).
-        let spec: Spec = serde_path_to_error::deserialize(d).map_err(|e| {
-            let mut at = crate::json::pointer_of(e.path());
-            let inner = e.into_inner().to_string();
-            // A field given twice is the field's error, as `Calendar::from_json` says it
-            // (audit 135: it was at the root, with no "expected").
-            let twice = (inner.strip_prefix("duplicate field `"))
-                .and_then(|rest| rest.split_once('`'))
-                .map(|(name, _)| name.to_string());
-            if let Some(name) = &twice {
-                crate::json::push_key(&mut at, name);
-            }
-            let at = if at.is_empty() {
-                "(root)".to_string()
-            } else {
-                at
-            };
-            let expected = if twice.is_some() {
-                ": expected each field once"
-            } else {
-                ""
-            };
-            serde::de::Error::custom(format!("{at}: {inner}{expected}"))
-        })?;
+        // An object only, as `Calendar::from_json` reads it (audit 136: serde's derive
+        // took an array of the fields in order, `[null, ["Mon"], true]`).
+        let crate::json::Object(spec): crate::json::Object<Spec> =
+            serde_path_to_error::deserialize(d).map_err(|e| {
+                let mut at = crate::json::pointer_of(e.path());
+                let inner = e.into_inner().to_string();
+                // A field given twice is the field's error, as `Calendar::from_json` says it
+                // (audit 135: it was at the root, with no "expected").
+                let twice = (inner.strip_prefix("duplicate field `"))
+                    .and_then(|rest| rest.split_once('`'))
+                    .map(|(name, _)| name.to_string());
+                if let Some(name) = &twice {
+                    crate::json::push_key(&mut at, name);
+                }
+                let at = if at.is_empty() {
+                    "(root)".to_string()
+                } else {
+                    at
+                };
+                let expected = if twice.is_some() {
+                    ": expected each field once"
+                } else {
+                    ""
+                };
+                serde::de::Error::custom(format!("{at}: {inner}{expected}"))
+            })?;
         Calendar::checked(spec).map_err(|e| {
             let at = if e.pointer.is_empty() {
                 "(root)"

@@ -167,6 +167,15 @@ fn serde_deserialize_runs_the_same_checks() {
         "/closed_weekdays/0: unknown weekday \"Mnday\": expected \"Mon\", \"Tue\", \"Wed\", \
          \"Thu\", \"Fri\", \"Sat\" or \"Sun\" at line 1 column 29"
     );
+    // An object only (audit 136: an array of the fields in order was read by position).
+    for array in ["[]", r#"[null, ["Mon"], true]"#] {
+        let err = serde_json::from_str::<Calendar>(array).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("(root): invalid type: sequence, expected a calendar (a JSON object)"),
+            "{err}"
+        );
+    }
     let err = serde_json::from_str::<Calendar>(r#""x""#).unwrap_err();
     assert!(
         err.to_string()
