@@ -259,19 +259,15 @@ impl Replay<'_> {
             let _ = writeln!(out, "    {}", self.owner_name(list.owner.as_deref()));
             for item in &list.items {
                 let state = match (item.state, zh) {
+                    // A day staff pick, none picked yet: by its window, not its first day.
+                    _ if support::unpicked(&item.task) && item.state != WorkState::Expired => {
+                        support::unpicked_state(item, day, self.lang).unwrap_or_default()
+                    }
                     (WorkState::Today, true) => "今日".to_string(),
                     (WorkState::Today, false) => "today".into(),
                     // Past its day but still on time ("within two weeks"), or late: said,
                     // as the worklist example does (audit 118: "3 days overdue" alone for
                     // a callback on time).
-                    // A day staff pick within its window, none picked yet: open until
-                    // its last day, not overdue.
-                    (WorkState::Overdue, true) if !item.late && support::unpicked(&item.task) => {
-                        format!("待选定日期，最晚 {}", item.task.latest)
-                    }
-                    (WorkState::Overdue, false) if !item.late && support::unpicked(&item.task) => {
-                        format!("a day to pick, by {}", item.task.latest)
-                    }
                     (WorkState::Overdue, true) if item.late => {
                         format!("逾期{}天，已超时", item.days_overdue)
                     }

@@ -172,13 +172,9 @@ fn run(args: &Args) -> Result<String, String> {
                 (_, Some(e)) => format!("due {}, expired {e}", t.due),
                 (_, None) => t.due.to_string(),
             }
-        } else if item.days_overdue > 0 && !item.late && support::unpicked(t) {
-            // A day staff pick within its window: open until its last day, not overdue
-            // (audit of 7 December: "10 days overdue" inside its window).
-            match lang {
-                Lang::Zh => format!("待选定日期，最晚 {}", t.latest),
-                Lang::En => format!("a day to pick, by {}", t.latest),
-            }
+        } else if let Some(state) = support::unpicked_state(item, day, lang) {
+            // A day staff pick, none picked yet: by its window, not its first day.
+            state
         } else if item.days_overdue > 0 {
             let late = if item.late {
                 tr(lang, "，已超时", ", late")

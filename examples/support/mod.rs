@@ -436,3 +436,32 @@ pub fn follow_up_episode(
 pub fn unpicked(t: &followup::plan::Task) -> bool {
     t.picked_by().is_some() && t.shifted != Some(followup::calendar::ShiftReason::Picked)
 }
+
+/// How a worklist says where such a task stands on `day` (`None` for any other task, or
+/// one expired): inside its window, a day to pick by its last day; after it, how many
+/// days past its window (audit 136: "today" on its first day, then "27 days overdue",
+/// counted from its first day, the day after its window).
+#[allow(dead_code)]
+pub fn unpicked_state(
+    item: &followup::replan::WorkItem,
+    day: chrono::NaiveDate,
+    lang: followup::rules::Lang,
+) -> Option<String> {
+    use followup::replan::WorkState;
+    let t = &item.task;
+    if !unpicked(t) || item.state == WorkState::Expired {
+        return None;
+    }
+    let zh = lang == followup::rules::Lang::Zh;
+    let past = (day - t.latest).num_days();
+    Some(match (past > 0, zh) {
+        (false, true) => format!("待选定日期，最晚 {}", t.latest),
+        (false, false) => format!("a day to pick, by {}", t.latest),
+        (true, true) => format!("已过期限{past}天（至 {}），已超时", t.latest),
+        (true, false) => format!(
+            "{past} day{} past its window (to {}), late",
+            if past == 1 { "" } else { "s" },
+            t.latest
+        ),
+    })
+}
