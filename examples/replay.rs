@@ -52,7 +52,7 @@ per owner.
   --episode FILE          the patient's episode (default: the built-in sample patient)
   --history FILE          what was recorded (default: the sample's March)
   --from YYYY-MM-DD       the first day replayed (default: the episode's day)
-  --days N                how many days, 1 to 366 (default 30)
+  --days N                how many days, 1 to 366 (default 30; never past 9899-12-31)
   --rules PATH            a rule file or a folder of them (repeatable; `builtin` for the
                           built-in programs); replaces the built-in programs
   --calendar cn-YYYY|cn|FILE
@@ -404,10 +404,13 @@ fn run() -> Result<String, String> {
     // Not past the last day the library plans (audit 135, as callback_calendar's
     // greetings: a replay from 31 Dec 9899 ran into 9900).
     let last = NaiveDate::from_ymd_opt(9899, 12, 31).ok_or("date out of range")?;
-    let until = from
+    let asked = from
         .checked_add_days(Days::new(args.days - 1))
-        .ok_or("date out of range")?
-        .min(last);
+        .ok_or("date out of range")?;
+    let until = asked.min(last);
+    if asked > until {
+        eprintln!("note: the replay stops at {last}, the last day planned (not {asked})");
+    }
     let replay = Replay {
         rules: &rules,
         cal: &cal,
