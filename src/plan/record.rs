@@ -342,7 +342,10 @@ impl Planner<'_> {
                     let Some(to) = o.to else { continue };
                     self.record_on(tail, e, false);
                     on_tail.push(e);
-                    self.agree(tail, to);
+                    let day_window = (to.time() == NaiveTime::MIN)
+                        .then(|| self.time_window(step, to.date()).ok().flatten())
+                        .flatten();
+                    self.agree(tail, to, day_window);
                     self.why_moved(tail);
                     unanswered = 0;
                     moved = true;
@@ -613,7 +616,7 @@ impl Planner<'_> {
             OutcomeKind::Rescheduled => {
                 if let Some(to) = e.outcome.to {
                     self.record_on(i, e, false);
-                    self.agree(i, to);
+                    self.agree(i, to, None);
                     self.why_moved(i);
                 }
             }
@@ -624,7 +627,11 @@ impl Planner<'_> {
 
     /// Moves a task to the day and time agreed with the patient: on time that day, worth
     /// doing as long after it as before.
-    pub(super) fn agree(&mut self, i: usize, to: NaiveDateTime) {
+    ///
+    /// A `to` at midnight is a day agreed with no time (a host that keeps the day only:
+    /// `"to": "2026-03-05"`): the task keeps `day_window`, its step's time that day, or
+    /// its own (audit 138: it was called at 00:00-01:00).
+    pub(super) fn agree(&mut self, i: usize, to: NaiveDateTime, day_window: Option<TimeWindow>) {
         let covers = |d: NaiveDate| self.cal.covers(d);
         let Some(t) = self.plan.tasks.get(i) else {
             return;
@@ -638,7 +645,11 @@ impl Planner<'_> {
         t.earliest = day;
         t.due = day;
         t.latest = day;
-        t.window = agreed_window(to);
+        t.window = if to.time() == NaiveTime::MIN {
+            day_window.unwrap_or(t.window)
+        } else {
+            agreed_window(to)
+        };
         t.shifted = Some(ShiftReason::Agreed);
         let expires = grace.map(|g| shift::add_days(day, g).unwrap_or(day));
         // A task still waiting for its fact is void when its wait ends, whatever time was

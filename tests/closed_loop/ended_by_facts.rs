@@ -443,3 +443,32 @@ fn a_check_done_before_its_first_day_goes_back_to_it_after_later_tries() {
         "2026-03-04 2026-03-04 2026-03-04 2026-03-06 2026-03-13"
     );
 }
+
+/// A day agreed with no time (`"to": "2026-03-05"`, which reads as midnight) keeps the
+/// step's time of day that day (audit 138: the call was due 00:00-01:00, past every
+/// opening and quiet hour). The laser of Mon 2 Mar 2026: its day-3 call (Thu 5 Mar,
+/// 09:00-18:00) rescheduled on the 4th to Fri 6 Mar: due the 6th, 09:00-18:00; an hour
+/// agreed (`T16:30`) gives 16:30-17:30 as before.
+#[test]
+fn a_day_agreed_with_no_time_keeps_the_steps_time() {
+    let ep = r#"{"id": "ep-1", "event": "procedure", "at": "2026-03-02T10:00:00",
+        "attributes": {"category": "laser"}, "patient": {"id": "p-1"}}"#;
+    let call = "laser-aftercare/day-3-call/ep-1/0";
+    for (to, window) in [
+        ("2026-03-06", "09:00-18:00"),
+        ("2026-03-06T16:30", "16:30-17:30"),
+    ] {
+        let p = planned(
+            ep,
+            &format!(
+                r#"{{"outcomes": [{{"task": "{call}", "outcome": "rescheduled", "at": "2026-03-04T15:00", "to": "{to}"}}]}}"#
+            ),
+        );
+        let t = task(&p, call);
+        assert_eq!(
+            (t.due.to_string(), t.window.to_string()),
+            ("2026-03-06".to_string(), window.to_string()),
+            "{to}"
+        );
+    }
+}
