@@ -505,7 +505,11 @@ fn a_move_by_the_rules_names_every_closed_day_it_passed() {
 /// Sat 25 Jan, a weekend day of the official 2025 calendar (joined to a clinic open on
 /// weekends, as `--calendar cn-2025` does), and takes the afternoon. A
 /// phone lead of Sat 1 Mar 2025 who rests 13:00-18:00: the first follow-up (Tue 4 Mar,
-/// afternoon) is in the morning part of the day that the rest hours leave, 09:00-13:00.
+/// afternoon, all rest hours) is in the free part of the calendar's `day` window,
+/// 09:00-13:00, said so (audit 138: as if its own window had been cut). A complaint
+/// logged at 10:15 in a clinic with a lunch break (12:00-14:00): its same-day call takes
+/// the first free part after 10:15, 10:15-12:00, and the quiet hours are named without
+/// the longer part, 14:00-18:00, that another day would take (audit 138).
 #[test]
 fn a_time_of_day_not_the_steps_own_says_why() {
     let cal = Calendar::default()
@@ -533,7 +537,30 @@ fn a_time_of_day_not_the_steps_own_says_why() {
         &x,
         "presales/first-follow-up/c08/0",
         "due 2025-03-04 (Tue) 09:00-13:00",
-        "outside the patient's rest hours (13:00-18:00): 09:00-13:00",
+        "outside the patient's rest hours (13:00-18:00): nothing of 14:00-18:00 is free, so the free part of the calendar's day window",
+    );
+    let x = explained(
+        r#"{"id": "k-2", "event": "complaint", "at": "2026-03-10T10:15:00", "patient": {"id": "p"}}"#,
+        &clinic(r#"{"quiet_hours": [{"start": "12:00", "end": "14:00"}]}"#),
+    );
+    assert_eq!(
+        lines(&x, "complaint/first-call/k-2/0")[3..],
+        [
+            "outside the clinic's quiet hours (12:00-14:00)",
+            "not before 10:15 that day: 10:15-12:00",
+            "time of day: 10:15-12:00"
+        ]
+    );
+    // Logged at 10:15:30: the seconds said, the window from the next whole minute.
+    let x = explained(
+        r#"{"id": "k-3", "event": "complaint", "at": "2026-03-10T10:15:30", "patient": {"id": "p"}}"#,
+        &Calendar::default(),
+    );
+    assert!(
+        lines(&x, "complaint/first-call/k-3/0")
+            .contains(&"not before 10:15:30 that day: 10:16-18:00".to_string()),
+        "{:#?}",
+        lines(&x, "complaint/first-call/k-3/0")
     );
 }
 

@@ -458,6 +458,16 @@ impl Planner<'_> {
     }
 }
 
+/// A time of day as explanations say it: `HH:MM`, with the seconds when there are some
+/// (audit 138: "not before 10:15: 10:16-18:00" for an event at 10:15:30).
+pub(super) fn clock(t: chrono::NaiveTime) -> String {
+    if chrono::Timelike::second(&t) == 0 {
+        t.format("%H:%M").to_string()
+    } else {
+        t.format("%H:%M:%S").to_string()
+    }
+}
+
 /// The JSON name of a drop reason (`superseded`, `stopped`…).
 pub(super) fn reason_name(r: super::task::DropReason) -> String {
     serde_json::to_value(r)

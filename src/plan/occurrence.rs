@@ -532,7 +532,9 @@ impl Planner<'_> {
             {
                 Some(w) => {
                     if w != window {
-                        self.why(|| format!("not before {} that day: {w}", after.format("%H:%M")));
+                        self.why(|| {
+                            format!("not before {} that day: {w}", super::explain::clock(after))
+                        });
                     }
                     window = w
                 }
@@ -564,7 +566,7 @@ impl Planner<'_> {
                             self.why(|| {
                                 format!(
                                     "nothing of {window} is left after {} on {}: {}{past}",
-                                    after.format("%H:%M"),
+                                    super::explain::clock(after),
                                     day(due),
                                     day(d)
                                 )
@@ -606,7 +608,7 @@ impl Planner<'_> {
                                 };
                                 format!(
                                     "nothing of {window} is left after {} on {}: {what}{past}",
-                                    after.format("%H:%M"),
+                                    super::explain::clock(after),
                                     day(due)
                                 )
                             });
@@ -928,7 +930,7 @@ impl Planner<'_> {
             self.why(|| {
                 format!(
                     "nothing of {window} is left after {} on {}, but the history records it: kept",
-                    after.format("%H:%M"),
+                    super::explain::clock(after),
                     day(due)
                 )
             });

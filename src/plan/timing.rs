@@ -193,6 +193,13 @@ impl Planner<'_> {
             };
             out.push(format!("its time override {on}: {own}, not {base}"));
         }
+        // Opening hours that cut an explicit window (a named one is cut in the calendar).
+        if let (TimeSpec::Explicit(w), Some(h)) = (step.time, self.cal.hours())
+            && own == base
+            && base != w
+        {
+            out.push(format!("the clinic's opening hours ({h}): {base}, not {w}"));
+        }
         if window != own && Self::remote(step) {
             let quiet: Vec<String> = self.quiet.iter().map(|w| w.to_string()).collect();
             let rest: Vec<String> = self.rest.iter().map(|w| w.to_string()).collect();
@@ -212,7 +219,19 @@ impl Planner<'_> {
                     format!("the patient's rest hours ({})", rest.join(", "))
                 });
             }
-            out.push(format!("outside {}: {window}", why.join(" and ")));
+            // Outside its own window: nothing of it was free, and the calendar's `day`
+            // or `evening` window gave the time (audit 138: said as a cut of its own).
+            let inside = own.start <= window.start && window.end <= own.end;
+            let fallback = if inside {
+                String::new()
+            } else if self.windows.day.start <= window.start && window.end <= self.windows.day.end {
+                format!(": nothing of {own} is free, so the free part of the calendar's day window")
+            } else {
+                format!(": nothing of {own} is free, so the calendar's evening window")
+            };
+            // The part taken is said by the time of day at the end: on the event's day it
+            // may be another part, after the event (audit 138).
+            out.push(format!("outside {}{fallback}", why.join(" and ")));
         }
         out
     }
