@@ -738,7 +738,8 @@ fn a_stopped_second_follow_up_does_not_supersede_the_first() {
 ///
 /// Without the purchase the second follow-up supersedes the first; with it, no call of
 /// the lane is left, and the first follow-up is `expired` (audit 31: `superseded` with no
-/// `detail`, and `--explain` blamed a later call that was not there).
+/// `detail`, and `--explain` blamed a later call that was not there), its `detail` the
+/// closure of its day, as every `expired` drop's (audit 137: none).
 #[test]
 fn a_call_crowded_out_with_no_later_call_left_expires() {
     let cal = Calendar::default()
@@ -771,7 +772,7 @@ fn a_call_crowded_out_with_no_later_call_left_expires() {
     assert_eq!(
         crate::support::dropped_with(&bought, "follow-up"),
         [
-            "presales/first-follow-up-onsite/L3/0 expired - 2026-02-16",
+            "presales/first-follow-up-onsite/L3/0 expired holiday 2026-02-16",
             "presales/second-follow-up-onsite/L3/0 stopped converted 2026-02-17",
         ]
     );

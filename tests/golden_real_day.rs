@@ -924,6 +924,61 @@ fn a_call_no_day_before_its_expiry_can_take_is_expired_whatever_its_max_shift() 
     }
 }
 
+/// Audit 137 F1/F5: a task never passes the rule day of an earlier task of its lane, that
+/// task dropped or not ("a shifted task never lands on another task's rule day, nor passes
+/// one"), whatever else the program holds: moving back past a dropped task's rule day was
+/// allowed in a program of two steps and refused once a third one sent the plan through a
+/// second pass. A program of internal tasks counted from Sun 1 Mar 2026, the clinic closed
+/// 6-20 March: `s0` (D+6, Sat 7, `max_shift` P0D) is dropped `beyond_max_shift`; `s1`
+/// (D+7, Sun 8, `previous_open_day`) could go back to Thu 5 only past `s0`'s rule day, and
+/// no later task is kept to cover it: `expired`, its detail the closure; with `s2` (D+8,
+/// expiring P3D after its day) the same.
+#[test]
+fn a_task_never_passes_a_dropped_tasks_rule_day() {
+    let ep = episode(
+        r#"{"id": "e1", "event": "procedure", "at": "2026-03-01T10:00", "patient": {"id": "p1"}}"#,
+    );
+    let days: Vec<String> = (6..=20).map(|d| format!("\"2026-03-{d:02}\"")).collect();
+    let cal = Calendar::from_json(
+        "c",
+        &format!(r#"{{"closed_dates": [{}]}}"#, days.join(", ")),
+    )
+    .unwrap();
+    let step = |id: &str, rest: &str| {
+        format!(r#"{{"id": "{id}", {rest}, "title": {{"zh": "t", "en": "t"}}}}"#)
+    };
+    let s0 = step(
+        "s0",
+        r#""offset": "P6D", "max_shift": "P0D", "beyond_max_shift": "drop""#,
+    );
+    let s1 = step(
+        "s1",
+        r#""offset": "P7D", "closed_day": "previous_open_day""#,
+    );
+    let s2 = step("s2", r#""offset": "P8D", "expires": "P3D""#);
+    for steps in [vec![s0.clone(), s1.clone()], vec![s0, s1, s2]] {
+        let rules = followup::rules::RuleSet::builder()
+            .source(
+                "p.json",
+                format!(
+                    r#"{{"format": "followup/v1", "id": "p", "name": {{"zh": "p", "en": "p"}},
+                    "defaults": {{"channel": "internal"}}, "steps": [{}]}}"#,
+                    steps.join(", ")
+                ),
+            )
+            .build()
+            .unwrap();
+        let p = rules.plan(&ep, &cal).unwrap();
+        assert!(p.tasks.is_empty(), "{:?}", crate::support::lines(&p));
+        assert_eq!(
+            dropped_with(&p, "/s1/"),
+            ["p/s1/e1/0 expired closed_date 2026-03-08"],
+            "{} steps",
+            steps.len()
+        );
+    }
+}
+
 /// Audit 130 F1: a reminder whose only day before its visit lies past its `max_shift` is
 /// dropped `beyond_max_shift` (the clinic's setting stopped it), not `expired` (which
 /// says no working day comes before the visit). Outpatient surgery on Mon 2 Mar 2026;

@@ -1136,8 +1136,8 @@ impl Planner<'_> {
                 (self.placed.iter()).any(|p| {
                     p.channel == u.channel
                         && p.lane == u.lane
-                        && p.rule_day < u.rule_day
-                        && p.due >= u.rule_day
+                        && ((p.rule_day < u.rule_day && p.due >= u.rule_day)
+                            || (p.rule_day > u.rule_day && p.due <= u.rule_day))
                 })
             })
     }
@@ -1170,7 +1170,7 @@ impl Planner<'_> {
                 .min_by_key(|t| t.rule_day)
                 .map(|t| t.slot);
             let Some(name) = next.and_then(|n| self.step_id(n)) else {
-                self.nothing_supersedes(i);
+                self.nothing_supersedes(i, channel);
                 continue;
             };
             if let Some(d) = self.plan.dropped.get_mut(i) {
@@ -1182,13 +1182,17 @@ impl Planner<'_> {
     /// A `superseded` drop (the `i`th) with no later task of its lane kept: `expired`.
     #[cold]
     #[inline(never)]
-    fn nothing_supersedes(&mut self, i: usize) {
+    fn nothing_supersedes(&mut self, i: usize, channel: crate::model::Channel) {
         let tracing = self.tracing();
+        let cal = self.cal;
         let Some(d) = self.plan.dropped.get_mut(i) else {
             return;
         };
         d.reason = DropReason::Expired;
-        d.detail = None;
+        // The closure that moved it, as every `expired` drop says (audit 137: none).
+        d.detail = (d.rule_day)
+            .and_then(|day| cal.closed_reason_for(channel, day))
+            .map(|r| std::sync::Arc::from(r.name()));
         if tracing {
             let id = d.id();
             self.why_also(&id, || {
