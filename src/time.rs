@@ -221,16 +221,28 @@ impl NamedWindows {
 #[serde(default, deny_unknown_fields)]
 pub struct WindowsDef {
     /// `morning`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::json::object_opt"
+    )]
     pub morning: Option<TimeWindow>,
     /// `afternoon`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::json::object_opt"
+    )]
     pub afternoon: Option<TimeWindow>,
     /// `evening`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::json::object_opt"
+    )]
     pub evening: Option<TimeWindow>,
     /// `day`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::json::object_opt"
+    )]
     pub day: Option<TimeWindow>,
 }
 

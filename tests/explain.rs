@@ -551,6 +551,13 @@ fn a_time_of_day_not_the_steps_own_says_why() {
             "time of day: 10:15-12:00"
         ]
     );
+    // Rest hours that take the rest of the day: the evening, said so (audit 139).
+    let x = explained(
+        r#"{"id": "c9", "event": "complaint", "at": "2026-05-06T14:00:00",
+            "patient": {"id": "p", "rest_hours": [{"start": "13:00", "end": "18:00"}]}}"#,
+        &Calendar::default(),
+    );
+    assert_explained(&x, "complaint/first-call/c9/0", "due 2026-05-06 (Wed) 18:00-20:30", "not before 14:00 that day, nothing of its own window free after it: the calendar's evening: 18:00-20:30");
     // Logged at 10:15:30: the seconds said, the window from the next whole minute.
     let x = explained(
         r#"{"id": "k-3", "event": "complaint", "at": "2026-03-10T10:15:30", "patient": {"id": "p"}}"#,

@@ -564,7 +564,8 @@ fn rest_hours_with_seconds_leave_whole_minutes() {
 /// while one resting 08:30-18:00 was called that evening). A complaint logged Wed 6 May
 /// 2026 at 14:00: its same-day call (`day`, 09:00-18:00) has 14:00-18:00 left, all rest
 /// hours: the evening, 18:00-20:30, that day. Logged at 19:30, the day itself has nothing
-/// left: the next morning, rest hours or not.
+/// left: the next morning, rest hours or not. The clinic's quiet hours fall back as the
+/// patient's rest hours do.
 #[test]
 fn rest_hours_after_the_event_fall_back_on_the_evening() {
     let complaint = |at: &str| {
@@ -581,4 +582,16 @@ fn rest_hours_after_the_event_fall_back_on_the_evening() {
         .plan(&complaint("2026-05-06T19:30:00"), &Calendar::default())
         .unwrap();
     assert_eq!(window_of(&p, "first-call"), "2026-05-07 09:00-12:00");
+    // The clinic's quiet hours the same (audit 139): quiet 14:00-18:00, a complaint from a
+    // patient with no rest hours logged at 15:00 is called that evening.
+    let plain = episode(
+        r#"{"id": "c8", "event": "complaint", "at": "2026-05-06T15:00:00", "patient": {"id": "p"}}"#,
+    );
+    let cal = Calendar::from_json(
+        "c",
+        r#"{"quiet_hours": [{"start": "14:00", "end": "18:00"}]}"#,
+    )
+    .unwrap();
+    let p = builtin().plan(&plain, &cal).unwrap();
+    assert_eq!(window_of(&p, "first-call"), "2026-05-06 18:00-20:30");
 }

@@ -531,10 +531,18 @@ impl Planner<'_> {
                 .or_else(later)
             {
                 Some(w) => {
-                    if w != window {
-                        self.why(|| {
-                            format!("not before {} that day: {w}", super::explain::clock(after))
-                        });
+                    if w != window && self.tracing() {
+                        // Past its own window: the calendar's `day` or `evening` window,
+                        // its own all quiet or rest hours after the event (audit 139).
+                        let whose = if !self.beyond_own(step, due, w) {
+                            ""
+                        } else if w.start >= self.windows.evening.start {
+                            ", nothing of its own window free after it: the calendar's evening"
+                        } else {
+                            ", nothing of its own window free after it: the calendar's day window"
+                        };
+                        let at = super::explain::clock(after);
+                        self.why(|| format!("not before {at} that day{whose}: {w}"));
                     }
                     window = w
                 }

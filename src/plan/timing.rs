@@ -294,21 +294,32 @@ impl Planner<'_> {
             return own;
         }
         let blocked = self.blocked();
-        let free =
-            |w: TimeWindow| super::shift::after_time(w, after).and_then(|w| w.outside(blocked));
-        // When the patient's rest hours took what the day had left after `after`, they
-        // fall back on the `day` window, then the `evening`, as on any day (audit 138: a
-        // complaint at 14:00 from a patient resting 13:00-18:00 went to the next morning,
-        // one resting longer was called that evening). A day the event itself left no
-        // working time in goes to the next morning, rest hours or not.
+        // The first free part after the event, as of its own window (audit 139: the
+        // longer part, the evening's 19:00-20:30 before its 18:00-18:30).
+        let free = |w: TimeWindow| {
+            super::shift::after_time(w, after).and_then(|w| w.first_outside(blocked))
+        };
+        // When the patient's rest hours or the clinic's quiet hours took what the day had
+        // left after `after`, they fall back on the `day` window, then the `evening`, as
+        // on any day (audit 138: a complaint at 14:00 from a patient resting 13:00-18:00
+        // went to the next morning, one resting longer was called that evening; audit
+        // 139: the same with quiet hours). A day the event itself left no working time in
+        // goes to the next morning, rest hours or not.
         let day_left = super::shift::after_time(self.windows.day, after).is_some();
         own.and_then(|w| w.outside(blocked)).or_else(|| {
-            if self.rest.is_empty() || !day_left {
+            if blocked.is_empty() || !day_left {
                 None
             } else {
                 free(self.windows.day).or_else(|| free(self.windows.evening))
             }
         })
+    }
+
+    /// True when `w` lies outside the step's own window on `due`: taken from the calendar's
+    /// `day` or `evening` window, its own all quiet or rest hours (for explanations).
+    pub(super) fn beyond_own(&self, step: &Step, due: NaiveDate, w: TimeWindow) -> bool {
+        let own = self.own_window(step, due);
+        !(own.start <= w.start && w.end <= own.end)
     }
 
     /// docs/domain.md §9: the next morning of a task the event left no time for on its

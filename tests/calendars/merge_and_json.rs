@@ -202,6 +202,12 @@ fn serde_deserialize_runs_the_same_checks() {
 #[test]
 fn invalid_calendars_and_their_messages() {
     let cases = [
+        // A named window is an object, as quiet hours are (audit 139: read by position).
+        (
+            r#"{"windows": {"afternoon": ["13:30", "17:30"]}}"#,
+            "clinic.json: /windows/afternoon (line 1, column 27): expected a time window (a \
+             JSON object such as {\"start\": \"14:00\", \"end\": \"18:00\"}), found an array",
+        ),
         (
             "{\n  \"holidays\": {\"2026-02-14\": \"春节\"},\n  \"workdays\": {\"2026-02-14\": \"春节\"}\n}",
             "clinic.json: /workdays/2026-02-14 (line 3, column 30): 2026-02-14 is listed both as \
