@@ -339,8 +339,8 @@ impl History {
                     at("to"),
                     format!(
                         "the agreed time {} is before the outcome was recorded ({}): expected a time agreed for later, such as the next day",
-                        to.format("%Y-%m-%dT%H:%M"),
-                        o.at.format("%Y-%m-%dT%H:%M")
+                        stamp(to),
+                        stamp(o.at)
                     ),
                 ));
             }
@@ -463,5 +463,15 @@ impl History {
     /// True when nothing was recorded and nothing added.
     pub fn is_empty(&self) -> bool {
         self.outcomes.is_empty() && self.follow_ups.is_empty()
+    }
+}
+
+/// A moment as the history's errors say it: `YYYY-MM-DDTHH:MM`, with the seconds when
+/// there are some (audit 138: "15:00 is before … (15:00)", seconds apart).
+fn stamp(t: chrono::NaiveDateTime) -> String {
+    if chrono::Timelike::second(&t) == 0 {
+        t.format("%Y-%m-%dT%H:%M").to_string()
+    } else {
+        t.format("%Y-%m-%dT%H:%M:%S").to_string()
     }
 }
