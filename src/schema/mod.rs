@@ -166,12 +166,14 @@ impl JsonSchema for RuleFile {
     }
 
     fn json_schema(g: &mut SchemaGenerator) -> Schema {
+        // A program, an override, or an array of them (audit 136: an array may hold
+        // overrides too).
         let program = g.subschema_for::<crate::rules::ProgramDef>();
-        let many = one_or_many(program);
         let over = g.subschema_for::<Override>();
-        let mut schema = many;
-        if let Some(Value::Array(any)) = schema.get_mut("anyOf") {
-            any.push(over.to_value());
+        let item = object(json!({"anyOf": [program, over]}));
+        let mut schema = one_or_many(item);
+        if let Some(Value::Object(one)) = schema.pointer_mut("/anyOf/0") {
+            one.insert("description".into(), "One program or one override.".into());
         }
         schema
     }
@@ -216,7 +218,7 @@ impl JsonSchema for Override {
         }
         changes.insert(
             "enabled".into(),
-            json!({"const": false, "description": "false switches the step off (nothing else beside it)."}),
+            json!({"type": "boolean", "description": "false switches the step off (nothing else beside it); true changes nothing."}),
         );
         let mut properties = serde_json::Map::new();
         properties.insert(

@@ -438,6 +438,16 @@ notices | a notice without audience | {"id": "n", "send_on": "2026-03-09", "titl
         let steps = json!({"format": "followup/v1", "override": "laser-aftercare",
             "steps": {"month-6-call": {"enabled": false}, "day-3-call": {"offset": "P2D", "role": null}}});
         assert_valid(&v, &steps, "steps changed and switched off");
+        // In an array, and a step's `"enabled": true`, as the reader takes them (audit 136).
+        assert_valid(&v, &json!([off.clone()]), "an override in an array");
+        let on = json!({"format": "followup/v1", "override": "laser-aftercare",
+            "steps": {"day-3-call": {"enabled": true}}});
+        assert_valid(&v, &on, "a step left on");
+        RuleSet::builder()
+            .builtin()
+            .source("on.json", on.to_string())
+            .build()
+            .unwrap();
         let typo = json!({"format": "followup/v1", "override": "laser-aftercare",
             "steps": {"day-3-call": {"offest": "P2D"}}});
         assert!(!v.is_valid(&typo), "a misspelt step field");
