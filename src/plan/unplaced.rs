@@ -99,7 +99,7 @@ impl Planner<'_> {
                     Some(s) => format!(
                         ": every day it could take is the day of the later task {s} or after it, and the tasks of a lane keep their order"
                     ),
-                    None => ": every day it could take is a later call's day or past it".to_string(),
+                    None => ": every day it could take is another call's of its lane, or past its bounds".to_string(),
                 },
                 DropReason::BeyondMaxShift => {
                     let max = step.max_shift.unwrap_or_default();
