@@ -334,7 +334,12 @@ impl History {
                 _ => {}
             }
             // Data slips: nobody agrees on a time, or picks a day, already past.
-            if let Some(to) = o.to.filter(|to| *to < o.at) {
+            // A day alone agreed for the day recorded (midnight: no time) is that day
+            // (audit 142: refused, naming a `T00:00` nobody wrote).
+            let day_only_today = |to: &NaiveDateTime| {
+                to.time() == chrono::NaiveTime::MIN && to.date() == o.at.date()
+            };
+            if let Some(to) = o.to.filter(|to| *to < o.at && !day_only_today(to)) {
                 return Err(Located::new(
                     at("to"),
                     format!(
