@@ -299,7 +299,7 @@ impl History {
                 return Err(Located::new(
                     at("at"),
                     format!(
-                        "the outcome is recorded on {}: expected a day of the years {} to {}",
+                        "the outcome is recorded on {}: expected a day of the years {} to {} (the years of real records: a day outside them is a placeholder or a slip)",
                         o.at.date(),
                         years.start(),
                         years.end()
@@ -418,7 +418,7 @@ impl History {
                     return Err(Located::new(
                         format!("/follow_ups/{i}/{field}"),
                         format!(
-                            "the follow-up's {field} day is {d}: expected a day of the years {} to {}",
+                            "the follow-up's {field} day is {d}: expected a day of the years {} to {} (the years of real records: a day outside them is a placeholder or a slip)",
                             years.start(),
                             years.end()
                         ),

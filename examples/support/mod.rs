@@ -283,7 +283,7 @@ pub fn day(flag: &str, v: &str) -> Result<chrono::NaiveDate, String> {
         .map_err(|_| format!("{flag} {v:?}: there is no such day: expected an existing day"))?;
     if !(1900..=9899).contains(&day.year()) {
         return Err(format!(
-            "{flag} {v:?}: expected a day of the years 1900 to 9899"
+            "{flag} {v:?}: expected a day of the years 1900 to 9899 (the years of real records: a day outside them is a placeholder or a slip)"
         ));
     }
     Ok(day)

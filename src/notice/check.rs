@@ -83,7 +83,7 @@ fn one(n: &Notice, limits: &Limits) -> Result<(), Located> {
             return Err(Located::new(
                 "/send_on",
                 format!(
-                    "the notice goes out on {}: expected a day of the years 1900 to 9899",
+                    "the notice goes out on {}: expected a day of the years 1900 to 9899 (the years of real records: a day outside them is a placeholder or a slip)",
                     n.send_on
                 ),
             ));
