@@ -563,6 +563,10 @@ fn a_time_of_day_not_the_steps_own_says_why() {
         r#"{"id": "k-3", "event": "complaint", "at": "2026-03-10T10:15:30", "patient": {"id": "p"}}"#,
         &Calendar::default(),
     );
+    assert_eq!(
+        lines(&x, "complaint/first-call/k-3/0")[1],
+        "from the event on 2026-03-10 (Tue) at 10:15:30"
+    );
     assert!(
         lines(&x, "complaint/first-call/k-3/0")
             .contains(&"not before 10:15:30 that day: 10:16-18:00".to_string()),

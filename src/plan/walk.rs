@@ -61,7 +61,11 @@ impl Planner<'_> {
             match &step.anchor {
                 Anchor::Event => {
                     self.why_anchor(|| {
-                        format!("the event on {} at {}", day(event), ep.at.format("%H:%M"))
+                        format!(
+                            "the event on {} at {}",
+                            day(event),
+                            super::explain::clock(ep.at.time())
+                        )
                     });
                     one(self, Some(event_day), &mut occ)?
                 }
