@@ -24,6 +24,25 @@ fn explained(json: &str, cal: &Calendar) -> Explained {
     rules.explain(&ep, None, cal).unwrap()
 }
 
+/// The built-in rules' explained plan of the patient `json` over the horizon `from`,
+/// `until` (`YYYY-MM-DD`), with `history`, on the default calendar.
+fn patient_explained(
+    json: &str,
+    history: Option<&followup::history::History>,
+    (from, until): (&str, &str),
+) -> Explained {
+    let patient: followup::episode::Patient = serde_json::from_str(json).unwrap();
+    let day = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+    (builtin().explain_patient(
+        &patient,
+        history,
+        day(from),
+        day(until),
+        &Calendar::default(),
+    ))
+    .unwrap()
+}
+
 /// An online lead who missed a consultation logged at `at` (`YYYY-MM-DDTHH:MM:SS`).
 fn no_show(id: &str, at: &str) -> String {
     format!(
@@ -345,22 +364,14 @@ fn drops_after_the_event_say_why() {
 /// (messages go on for the refusal's horizon) and expires that day.
 #[test]
 fn a_patients_plan_explained() {
-    let rules = builtin();
-    let patient: followup::episode::Patient =
-        serde_json::from_str(r#"{"id": "p-1", "birthday": "1990-03-12"}"#).unwrap();
     let h = history(
         r#"{"outcomes": [{"task": "greetings/lantern/patient:p-1/20260303", "outcome": "declined", "at": "2026-03-03T10:00:00"}]}"#,
     );
-    let day = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
-    let x = rules
-        .explain_patient(
-            &patient,
-            Some(&h),
-            day("2026-01-01"),
-            day("2026-03-31"),
-            &Calendar::default(),
-        )
-        .unwrap();
+    let x = patient_explained(
+        r#"{"id": "p-1", "birthday": "1990-03-12"}"#,
+        Some(&h),
+        ("2026-01-01", "2026-03-31"),
+    );
     let birthday = "greetings/birthday-greeting/patient:p-1/20260312";
     assert_eq!(
         x.of(birthday).unwrap().result,
@@ -581,19 +592,11 @@ fn a_time_of_day_not_the_steps_own_says_why() {
 /// 2100 is past the table (1901-2099), and is dropped `missing_anchor`.
 #[test]
 fn a_festival_past_the_lunar_table_is_explained_as_such() {
-    let rules = builtin();
-    let patient: followup::episode::Patient =
-        serde_json::from_str(r#"{"id": "p-x", "birthday": "2000-02-29"}"#).unwrap();
-    let day = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
-    let x = rules
-        .explain_patient(
-            &patient,
-            None,
-            day("2099-06-01"),
-            day("2100-05-31"),
-            &Calendar::default(),
-        )
-        .unwrap();
+    let x = patient_explained(
+        r#"{"id": "p-x", "birthday": "2000-02-29"}"#,
+        None,
+        ("2099-06-01", "2100-05-31"),
+    );
     let id = "greetings/spring-festival/patient:p-x/21000000";
     assert_eq!(
         lines(&x, id)[..2],
@@ -611,9 +614,7 @@ fn a_festival_past_the_lunar_table_is_explained_as_such() {
 #[test]
 fn a_task_kept_on_a_closed_day_after_the_event_says_so() {
     let x = explained(
-        r#"{"id": "r-8", "event": "repair", "at": "2026-09-28T10:00:00",
-            "patient": {"id": "c-8", "tags": ["key_customer"]},
-            "facts": [{"kind": "request_raised", "at": "2026-09-30T20:00:00"}]}"#,
+        &crate::support::key_request_episode("r-8", "2026-09-28T10:00:00", "2026-09-30T20:00:00"),
         &Calendar::china(2026).unwrap(),
     );
     assert_explained(&x, "repair-aftersales/request-resolution/r-8/0", "due 2026-10-01 (Thu) 09:00-12:00", "nothing of 09:00-18:00 is left after 20:00 on 2026-09-30 (Wed): 2026-10-01 (Thu), kept though a public holiday (National Day) (holiday): no day its channel works is within its max_shift, and the step keeps its day beyond it, for staff on duty");

@@ -28,14 +28,17 @@ fn assert_days(json: &str, step: &str, expected: &[&str]) -> Plan {
 #[track_caller]
 fn key_request(id: &str, repair: &str, raised: &str, expected: &str) -> Plan {
     assert_days(
-        &format!(
-            r#"{{"id": "{id}", "event": "repair", "at": "{repair}",
-            "patient": {{"id": "c-{id}", "tags": ["key_customer"]}},
-            "facts": [{{"kind": "request_raised", "at": "{raised}"}}]}}"#
-        ),
+        &crate::support::key_request_episode(id, repair, raised),
         "request-resolution",
         &[expected],
     )
+}
+
+/// The request resolution's window and, when kept on a closed day, why it is closed.
+#[track_caller]
+fn resolution(p: &Plan) -> (String, Option<&'static str>) {
+    let t = crate::support::task_of(p, "request-resolution").expect("a resolution");
+    (t.window.to_string(), t.closed.map(|c| c.name()))
 }
 
 /// `due earliest..latest shifted` of the step's task.
@@ -104,7 +107,7 @@ fn a_request_raised_in_the_evening_is_resolved_the_next_day() {
         "request-resolution",
         &["2026-06-03 2026-06-02..2026-06-03 after_event"],
     );
-    let t = p.tasks.iter().find(|t| t.step() == "request-resolution");
+    let t = crate::support::task_of(&p, "request-resolution");
     assert_eq!(
         t.map(|t| t.window.to_string()).as_deref(),
         Some("09:00-12:00")
@@ -124,8 +127,7 @@ fn a_request_raised_on_the_first_day_of_the_spring_festival_is_kept_for_staff_on
         "2026-02-15T11:00:00",
         "2026-02-15 2026-02-15..2026-02-16 -",
     );
-    let t = p.tasks.iter().find(|t| t.step() == "request-resolution");
-    assert!(t.is_some_and(|t| t.closed.is_some()), "{t:?}");
+    assert_eq!(resolution(&p), ("11:00-18:00".to_string(), Some("holiday")));
     assert!(p.dropped.iter().all(|d| d.step() != "request-resolution"));
     // A weekend is no long closure: a request raised at 19:00 on Fri 6 Mar (nothing of
     // that day's window left, Sat 7 closed: no open time in its window of 6-7 Mar) goes
@@ -152,11 +154,7 @@ fn a_request_raised_the_evening_before_a_long_closure_is_kept_for_staff_on_duty(
         "2026-09-30T20:00:00",
         "2026-10-01 2026-09-30..2026-10-01 after_event",
     );
-    let t = p.tasks.iter().find(|t| t.step() == "request-resolution");
-    assert_eq!(
-        t.map(|t| (t.window.to_string(), t.closed.map(|c| c.name()))),
-        Some(("09:00-12:00".to_string(), Some("holiday")))
-    );
+    assert_eq!(resolution(&p), ("09:00-12:00".to_string(), Some("holiday")));
 }
 
 /// docs/domain.md §4, the 611 plan's "call around D+45" (± 3 days). A lead not booked on

@@ -723,16 +723,12 @@ fn complaint_resolved_twice_gets_two_confirmations() {
 /// until the next day.
 #[test]
 fn request_raised_is_resolved_within_a_day() {
-    let p = plan(
-        r#"{"id": "r-1", "event": "repair", "at": "2026-03-02T10:00:00",
-            "patient": {"id": "k-1", "tags": ["key_customer"]},
-            "facts": [{"kind": "request_raised", "at": "2026-03-03T11:00:00"}]}"#,
-    );
-    let t = p
-        .tasks
-        .iter()
-        .find(|t| t.step() == "request-resolution")
-        .unwrap();
+    let p = plan(&crate::support::key_request_episode(
+        "r-1",
+        "2026-03-02T10:00:00",
+        "2026-03-03T11:00:00",
+    ));
+    let t = crate::support::task_of(&p, "request-resolution").unwrap();
     assert_eq!(
         (
             t.earliest.to_string(),

@@ -214,3 +214,18 @@ pub fn half_hour_lunch() -> Calendar {
     )
     .unwrap()
 }
+
+/// A key customer's repair `id` at `repair`, with a request raised in a callback at
+/// `raised` (the after-sales `request-resolution` step counts from it).
+pub fn key_request_episode(id: &str, repair: &str, raised: &str) -> String {
+    format!(
+        r#"{{"id": "{id}", "event": "repair", "at": "{repair}",
+            "patient": {{"id": "c-{id}", "tags": ["key_customer"]}},
+            "facts": [{{"kind": "request_raised", "at": "{raised}"}}]}}"#
+    )
+}
+
+/// The task of `step` in `plan`, if any.
+pub fn task_of<'a>(plan: &'a Plan, step: &str) -> Option<&'a followup::plan::Task> {
+    plan.tasks.iter().find(|t| t.step() == step)
+}

@@ -16,6 +16,10 @@ fn days(p: &Plan, id: &str) -> String {
 
 /// The plan of the episode `episode` (JSON) with the history `history` (JSON), by the
 /// built-in rules on the default calendar.
+/// A laser treatment on Mon 2 Mar 2026 at 10:00.
+const LASER: &str = r#"{"id": "ep-1", "event": "procedure", "at": "2026-03-02T10:00:00",
+    "attributes": {"category": "laser"}, "patient": {"id": "p-1"}}"#;
+
 fn planned(episode: &str, history_json: &str) -> Plan {
     let ep = crate::support::episode(episode);
     (builtin().plan_with(&ep, &history(history_json), &Calendar::default())).unwrap()
@@ -313,8 +317,7 @@ fn a_check_done_after_a_refusal_before_its_day_stays_on_the_day_done() {
 /// own record, on its day (4 March, on time until the 6th), not the call's.
 #[test]
 fn a_check_done_after_its_call_closed_keeps_its_own_record() {
-    let ep = r#"{"id": "ep-1", "event": "procedure", "at": "2026-03-02T10:00:00",
-        "attributes": {"category": "laser"}, "patient": {"id": "p-1"}}"#;
+    let ep = LASER;
     let check = "laser-aftercare/day-1-call/ep-1/0/overdue";
     let history = |call: &str| {
         format!(
@@ -451,24 +454,29 @@ fn a_check_done_before_its_first_day_goes_back_to_it_after_later_tries() {
 /// agreed (`T16:30`) gives 16:30-17:30 as before.
 #[test]
 fn a_day_agreed_with_no_time_keeps_the_steps_time() {
-    let ep = r#"{"id": "ep-1", "event": "procedure", "at": "2026-03-02T10:00:00",
-        "attributes": {"category": "laser"}, "patient": {"id": "p-1"}}"#;
+    let ep = LASER;
     let call = "laser-aftercare/day-3-call/ep-1/0";
-    for (to, window) in [
-        ("2026-03-06", "09:00-18:00"),
-        ("2026-03-06T16:30", "16:30-17:30"),
-    ] {
-        let p = planned(
-            ep,
-            &format!(
-                r#"{{"outcomes": [{{"task": "{call}", "outcome": "rescheduled", "at": "2026-03-04T15:00", "to": "{to}"}}]}}"#
-            ),
+    // `due window` of the call rescheduled at `at` to `to`.
+    let agreed = |at: &str, to: &str| {
+        let h = format!(
+            r#"{{"outcomes": [{{"task": "{call}", "outcome": "rescheduled", "at": "{at}", "to": "{to}"}}]}}"#
         );
+        let p = planned(ep, &h);
         let t = task(&p, call);
-        assert_eq!(
-            (t.due.to_string(), t.window.to_string()),
-            ("2026-03-06".to_string(), window.to_string()),
-            "{to}"
-        );
-    }
+        format!("{} {}", t.due, t.window)
+    };
+    assert_eq!(
+        agreed("2026-03-04T15:00", "2026-03-06"),
+        "2026-03-06 09:00-18:00"
+    );
+    assert_eq!(
+        agreed("2026-03-04T15:00", "2026-03-06T16:30"),
+        "2026-03-06 16:30-17:30"
+    );
+    // A day alone for the day recorded is that day (audit 142: refused as "before", naming
+    // a `T00:00` nobody wrote).
+    assert_eq!(
+        agreed("2026-03-05T10:00", "2026-03-05"),
+        "2026-03-05 09:00-18:00"
+    );
 }
