@@ -403,6 +403,77 @@ fn a_call_crowded_out_in_the_first_placement_names_the_call_that_supersedes_it()
     );
 }
 
+/// docs/rule-format.md: a task is `superseded` when "the only day it could take is the
+/// next task's rule day or later", and `expired` when "every day that works comes after
+/// it expires". Calls `a` (P2D), `b` (P3D, expires a day after its day) and `c` (P10D)
+/// after a surgery on Mon 2 Mar 2026 at 10:00, the clinic closed Thu 5 and Fri 6 Mar:
+/// `b` may not go back onto `a`'s Wed 4, and its first open day ahead, Sat 7, is past its
+/// expiry (Fri 6) and five days before `c`'s Thu 12, which it could never reach: expired
+/// (`closed_date`), with `c` as without it. The same on the official 2026 calendar after
+/// a surgery on Mon 28 Sep: `b` on Thu 1 Oct (National Day, closed 1-7 Oct), expiring
+/// on the 2nd; `c` on Thu 8 Oct, the reopening day, is past its expiry too: expired
+/// (`holiday`). Audit 142 A2: with `c` in the program both were `superseded` by it.
+#[test]
+fn a_call_expiring_before_the_next_calls_day_is_not_superseded_by_it() {
+    let step = |id: &str, offset: &str, more: &str| {
+        format!(
+            r#"{{"id": "{id}", "offset": "{offset}"{more}, "title": {{"zh": "{id}", "en": "{id}"}}}}"#
+        )
+    };
+    let (a, b, c) = (
+        step("a", "P2D", ""),
+        step("b", "P3D", r#", "expires": "P1D""#),
+        step("c", "P10D", ""),
+    );
+    let with_c = format!("{a}, {b}, {c}");
+    let without_c = format!("{a}, {b}");
+    let closed = closed_from("2026-03-05", "2026-03-06");
+    let china = Calendar::china(2026).unwrap();
+    for (at, cal, days, why) in [
+        (
+            "2026-03-02T10:00",
+            &closed,
+            ["a 2026-03-04", "c 2026-03-12"],
+            "closed_date 2026-03-05",
+        ),
+        (
+            "2026-09-28T10:00",
+            &china,
+            ["a 2026-09-30", "c 2026-10-08"],
+            "holiday 2026-10-01",
+        ),
+    ] {
+        for (steps, kept) in [(&with_c, &days[..]), (&without_c, &days[..1])] {
+            let rules = crate::support::one_program(
+                "lt",
+                &format!(
+                    r#""defaults": {{"channel": "phone", "role": "customer_service", "time": "day"}},
+                       "steps": [{steps}]"#
+                ),
+            );
+            let ep = episode(&format!(
+                r#"{{"id": "e", "event": "procedure", "at": "{at}", "patient": {{"id": "p"}}}}"#
+            ));
+            let p = rules.plan(&ep, cal).unwrap();
+            let got: Vec<String> = (p.tasks.iter())
+                .map(|t| format!("{} {}", t.step(), t.due))
+                .collect();
+            assert_eq!(got, kept, "{at} {steps}");
+            assert_eq!(
+                dropped(&p),
+                [format!("lt/b/e/0 expired {why}")],
+                "{at} {steps}"
+            );
+            // The explanation says why, and names no later call it could not reach.
+            let why = rules.explain(&ep, None, cal).unwrap();
+            let b = why.of("lt/b/e/0").expect("b explained");
+            let text = format!("{}\n{}", b.steps.join("\n"), b.result);
+            assert!(b.result.starts_with("dropped: expired"), "{text}");
+            assert!(!text.contains("later task c"), "{text}");
+        }
+    }
+}
+
 /// `due earliest..latest` of the one task of a plan made by [`plan`].
 fn days_of(step: &str, at: &str, cal: &str) -> String {
     let p = plan(step, at, cal);

@@ -373,6 +373,7 @@ impl RuleSet {
             placing_key: None,
             chains: false,
             forgotten: Vec::new(),
+            superseded_until: Vec::new(),
             chain_moved: false,
         };
         match horizon {
@@ -793,6 +794,11 @@ struct Planner<'a> {
     /// neighbours (see [`Planner::forget_unkept_superseders`]): dropped again as they
     /// were, before they can take a day from the call they no longer hold off.
     forgotten: Vec<(u32, NaiveDate, DropReason, Option<Arc<str>>)>,
+    /// The occurrences (`slot`, lane day) a pass dropped `superseded` before it knew the
+    /// later tasks of their lanes, with the last day their bounds allowed (the expiry, or
+    /// the day before their anchor): a later task due after that day does not supersede
+    /// them (see [`Planner::name_superseders`]).
+    superseded_until: Vec<(u32, NaiveDate, NaiveDate)>,
     /// A later pass planned occurrences counted from one the first pass dropped: they had
     /// no neighbours of the first pass (see [`Planner::third_pass`]).
     new_chain: bool,
@@ -912,6 +918,7 @@ impl Planner<'_> {
         self.chain_moved = false;
         self.chains = program.chained;
         self.forgotten.clear();
+        self.superseded_until.clear();
         let marks = (tasks, dropped, ignored, explained);
         self.program(program)?;
         if self.shifted == 0
@@ -1168,21 +1175,38 @@ impl Planner<'_> {
             let next = (self.placed.iter())
                 .filter(|t| t.channel == channel && t.lane == lane && t.rule_day > rule_day)
                 .min_by_key(|t| t.rule_day)
-                .map(|t| t.slot);
-            let Some(name) = next.and_then(|n| self.step_id(n)) else {
-                self.nothing_supersedes(i, channel);
+                .map(|t| (t.slot, t.rule_day));
+            let Some((name, next_day)) = next.and_then(|(n, day)| Some((self.step_id(n)?, day)))
+            else {
+                self.nothing_supersedes(i, channel, None);
                 continue;
             };
+            // The later task's day comes after the last day it could take (audit 142 A2:
+            // a call expiring before it was "superseded" by it when the program had one,
+            // `expired` when not).
+            let until = (self.superseded_until.iter())
+                .find(|(s, day, _)| s == slot && *day == rule_day)
+                .map(|(.., until)| *until);
+            if let Some(until) = until.filter(|u| *u < next_day) {
+                self.nothing_supersedes(i, channel, Some((until, next_day)));
+                continue;
+            }
             if let Some(d) = self.plan.dropped.get_mut(i) {
                 d.detail = Some(name);
             }
         }
     }
 
-    /// A `superseded` drop (the `i`th) with no later task of its lane kept: `expired`.
+    /// A `superseded` drop (the `i`th) with no later task of its lane kept, or none due
+    /// before the last day it could take (`until`, the next task's day): `expired`.
     #[cold]
     #[inline(never)]
-    fn nothing_supersedes(&mut self, i: usize, channel: crate::model::Channel) {
+    fn nothing_supersedes(
+        &mut self,
+        i: usize,
+        channel: crate::model::Channel,
+        past: Option<(NaiveDate, NaiveDate)>,
+    ) {
         let tracing = self.tracing();
         let cal = self.cal;
         let Some(d) = self.plan.dropped.get_mut(i) else {
@@ -1195,10 +1219,16 @@ impl Planner<'_> {
             .map(|r| std::sync::Arc::from(r.name()));
         if tracing {
             let id = d.id();
-            self.why_also(&id, || {
-                "no later call of its lane is kept to cover it: it expires with no day of \
-                 its own"
-                    .to_string()
+            self.why_also(&id, || match past {
+                None => "no later call of its lane is kept to cover it: it expires with no \
+                         day of its own"
+                    .to_string(),
+                Some((until, next)) => format!(
+                    "the next call of its lane is due on {}, after the last day it could take, \
+                     {}: it expires with no day of its own",
+                    explain::day(next),
+                    explain::day(until)
+                ),
             });
             self.why_result(&id, || "dropped: expired".to_string(), true);
         }

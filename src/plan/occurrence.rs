@@ -467,6 +467,10 @@ impl Planner<'_> {
                 (d, reason)
             }
             shift::Placed::Drop(reason, detail) => {
+                if reason == DropReason::Superseded {
+                    let until = self.bounds(step, anchor, expires_by_rule).hi;
+                    self.superseded_until(step, rule_day, until);
+                }
                 let place = (rule_day, nominal, expires_by_rule);
                 match self.unplaced(program, step, n, place, reason, detail) {
                     Some(kept) => kept,
@@ -547,8 +551,8 @@ impl Planner<'_> {
                     window = w
                 }
                 None => {
-                    match self.after_event(step, rule_day, due, &self.bounds(step, anchor, expires))
-                    {
+                    let bounds = self.bounds(step, anchor, expires);
+                    match self.after_event(step, rule_day, due, &bounds) {
                         shift::Placed::Day(d, reason) => {
                             let past = if self.tracing() {
                                 let cal = self.cal;
@@ -599,6 +603,9 @@ impl Planner<'_> {
                             }
                         }
                         shift::Placed::Drop(reason, detail) => {
+                            if reason == DropReason::Superseded {
+                                self.superseded_until(step, rule_day, bounds.hi);
+                            }
                             // Why it goes (audit 119: only its anchor and offset were said),
                             // with the closed days after it (audit 122: half a reason).
                             let past = if self.tracing() {

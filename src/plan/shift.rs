@@ -177,8 +177,8 @@ struct Gap {
     pub lo: Option<NaiveDate>,
     pub hi: Option<NaiveDate>,
     /// The slot of the next task's step, which supersedes this one if it must go on or
-    /// past its day.
-    next: Option<u32>,
+    /// past its day, and that day (its rule day).
+    next: Option<(u32, NaiveDate)>,
 }
 
 pub(super) fn within(d: NaiveDate, lo: Option<NaiveDate>, hi: Option<NaiveDate>) -> bool {
@@ -275,7 +275,7 @@ impl Planner<'_> {
                 a.after.as_ref().and_then(|(d, _)| d.pred_opt()),
                 a.placed_after.and_then(|d| d.pred_opt()),
             );
-            gap.next = a.after.map(|(_, s)| s);
+            gap.next = a.after.map(|(d, s)| (s, d));
             return gap;
         }
         let mut next: Option<(NaiveDate, u32)> = None;
@@ -291,7 +291,7 @@ impl Planner<'_> {
         }
         if let Some((d, step)) = next {
             gap.hi = d.pred_opt();
-            gap.next = Some(step);
+            gap.next = Some((step, d));
         }
         for t in
             (self.placed.iter()).filter(|t| t.channel == channel && t.lane == lane && !own(t.slot))
@@ -522,7 +522,7 @@ impl Planner<'_> {
         if self.placing_key.is_some() {
             let lane = (step.lane_of(self.placing), self.lane_key(rule_day));
             let gap = self.gap(channel, lane.0, lane.1);
-            if let (Some(next), Some(hi)) = (gap.next, gap.hi)
+            if let (Some((next, _)), Some(hi)) = (gap.next, gap.hi)
                 && rule_day > hi
             {
                 return Placed::Drop(DropReason::Superseded, self.step_id(next));
@@ -620,7 +620,7 @@ impl Planner<'_> {
         lo: Option<NaiveDate>,
         gap: &Gap,
     ) -> Option<Placed> {
-        let next = gap.next?;
+        let (next, _) = gap.next?;
         let beyond = gap.hi?.succ_opt()?;
         let found = self.search(
             step.info.channel,
@@ -671,17 +671,19 @@ impl Planner<'_> {
             step.max_shift,
             b,
         );
+        if why != DropReason::Superseded {
+            return Placed::Drop(why, detail);
+        }
         // Superseded by other tasks' days: named by the lane's next task, as a drop on
-        // the way to it is.
-        let detail = if why == DropReason::Superseded {
-            (self
-                .gap(channel, step.lane_of(self.placing), self.lane_key(rule_day))
-                .next)
-                .and_then(|n| self.step_id(n))
-        } else {
-            detail
-        };
-        Placed::Drop(why, detail)
+        // the way to it is — unless it is past its bounds by that task's day (a call that
+        // expires before it: only an earlier call's days were left, audit 142 A2).
+        let gap = self.gap(channel, step.lane_of(self.placing), self.lane_key(rule_day));
+        match gap.next {
+            Some((_, day)) if self.placing_key.is_none() && b.hi.is_some_and(|hi| hi < day) => {
+                Placed::Drop(DropReason::Expired, detail)
+            }
+            next => Placed::Drop(why, next.and_then(|(n, _)| self.step_id(n))),
+        }
     }
 
     /// A task whose rule day comes before the event's day (a reminder of a visit booked
@@ -760,7 +762,7 @@ impl Planner<'_> {
                 return Placed::Day(d, Some(ShiftReason::AfterEvent));
             }
             // The next day is another call's (or past it): that call supersedes this one.
-            if let (Some(d), Some(next), Some(h)) = (lo, gap.next, gap.hi)
+            if let (Some(d), Some((next, _)), Some(h)) = (lo, gap.next, gap.hi)
                 && d > h
                 && b.hi.is_none_or(|bh| d <= bh)
             {
@@ -802,8 +804,17 @@ impl Planner<'_> {
             max,
             b,
         );
-        let detail = detail.filter(|_| why != DropReason::Superseded);
-        Placed::Drop(why, detail)
+        match gap.next {
+            // Past its bounds by the next task's day: that task does not supersede it.
+            Some((_, day))
+                if why == DropReason::Superseded
+                    && self.placing_key.is_none()
+                    && b.hi.is_some_and(|hi| hi < day) =>
+            {
+                Placed::Drop(DropReason::Expired, detail)
+            }
+            _ => Placed::Drop(why, detail.filter(|_| why != DropReason::Superseded)),
+        }
     }
 
     /// `day` if `channel` works then, else the first day after it that it works.

@@ -23,6 +23,22 @@ impl Planner<'_> {
         });
     }
 
+    /// Notes the last day (`until`) an occurrence of `step` a pass dropped `superseded`
+    /// could take, for [`Planner::name_superseders`]; not for one placed by its wait.
+    #[cold]
+    #[inline(never)]
+    pub(super) fn superseded_until(
+        &mut self,
+        step: &Step,
+        rule_day: NaiveDate,
+        until: Option<NaiveDate>,
+    ) {
+        if let (None, Some(until)) = (self.placing_key, until) {
+            let key = (step.info.slot, rule_day, until);
+            self.superseded_until.push(key);
+        }
+    }
+
     /// `place`: the rule's day (from its anchor as moved), the nominal day (from its
     /// anchor's default day) and the day it expires by its rule. The day and shift it
     /// keeps, or `None` once it is dropped.
