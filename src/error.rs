@@ -170,6 +170,53 @@ impl Error {
         }
     }
 
+    /// The name the faulty text was given: the file name a host passed with it
+    /// (`"clinic/dental.json"`, `"ep-17.json"`), or what the library made of it
+    /// (`"merged calendar"`, `"official calendars"`). With [`Error::pointer`],
+    /// [`Error::line_column`] and [`Error::message`], a host reports "which file, which
+    /// field, what" in its own words without reading the `Display` text.
+    ///
+    /// ```
+    /// use followup::rules::RuleSet;
+    /// let rules = RuleSet::builtin()?;
+    /// let err = rules.read_episode("ep-17.json", r#"{"id": "e1", "event": "procedure",
+    ///     "at": "2026-03-02", "patient": {"id": "p1"}, "attributes": {"category": "plastik"}}"#)
+    ///     .unwrap_err();
+    /// assert_eq!(err.source_name(), "ep-17.json");
+    /// assert_eq!(err.pointer(), "/attributes/category");
+    /// assert_eq!(err.line_column(), Some((2, 77)));
+    /// assert!(err.message().starts_with("unknown category \"plastik\""), "{}", err.message());
+    /// assert_eq!(
+    ///     err.to_string(),
+    ///     format!("ep-17.json: /attributes/category (line 2, column 77): {}", err.message())
+    /// );
+    /// # Ok::<(), followup::Error>(())
+    /// ```
+    pub fn source_name(&self) -> &str {
+        match self {
+            Error::Rule(e) => &e.source,
+            Error::Episode(e)
+            | Error::Calendar(e)
+            | Error::History(e)
+            | Error::Notice(e)
+            | Error::Case(e) => &e.what,
+        }
+    }
+
+    /// What is wrong and what was expected, without the location (the `Display` text
+    /// after `source: /pointer (line L, column C): `, which writes it on one line). Its
+    /// wording may change between versions; [`Error::code`] does not.
+    pub fn message(&self) -> &str {
+        match self {
+            Error::Rule(e) => &e.message,
+            Error::Episode(e)
+            | Error::Calendar(e)
+            | Error::History(e)
+            | Error::Notice(e)
+            | Error::Case(e) => &e.message,
+        }
+    }
+
     /// Line and column (1-based) of the offending value, where known. The column counts
     /// characters, as an editor does (not UTF-8 bytes: Chinese text before the value on
     /// its line counts one a character).
@@ -241,6 +288,12 @@ impl RuleError {
 }
 
 impl InputError {
+    /// The name the text was given (a file name for files), or what the library made
+    /// of it (`"merged calendar"`).
+    pub fn source_name(&self) -> &str {
+        &self.what
+    }
+
     /// What is wrong and what was expected, without the location.
     pub fn message(&self) -> &str {
         &self.message

@@ -150,3 +150,66 @@ fn codes_of_chosen_fixtures() {
     let code = cal.map(|_| "accepted").unwrap_or_else(|e| e.code());
     assert!(code.starts_with("calendar/"), "{code}");
 }
+
+/// Audit 145: a host reports which file, which field and what, from the error's parts,
+/// without parsing its text — for a rule file, a calendar, a merged calendar and a
+/// history alike. Lines and columns counted by hand in the texts below.
+#[test]
+fn an_error_gives_its_source_pointer_position_and_message_apart() {
+    use followup::{calendar::Calendar, history::History};
+    let parts = |e: Error| {
+        let text = e.to_string();
+        let (name, pointer, at, message) = (
+            e.source_name().to_string(),
+            e.pointer().to_string(),
+            e.line_column(),
+            e.message().to_string(),
+        );
+        // The parts are what the text says, in its order.
+        let place = at.map_or(String::new(), |(l, c)| format!(" (line {l}, column {c})"));
+        assert_eq!(text, format!("{name}: {pointer}{place}: {message}"));
+        (name, pointer, at, message)
+    };
+    let rule = RuleSet::builder()
+        .source(
+            "skin/laser.json",
+            "{\"format\": \"followup/v1\", \"id\": \"l\", \"name\": {\"zh\": \"l\", \"en\": \"l\"},\n \"steps\": [{\"id\": \"a\", \"offset\": \"P1X\", \"title\": {\"zh\": \"a\", \"en\": \"a\"}}]}",
+        )
+        .build()
+        .unwrap_err();
+    let (name, pointer, at, message) = parts(rule);
+    assert_eq!(
+        (name.as_str(), pointer.as_str(), at),
+        ("skin/laser.json", "/steps/0/offset", Some((2, 34)))
+    );
+    assert!(message.starts_with("invalid duration \"P1X\""), "{message}");
+    let cal =
+        Calendar::from_json("clinic.json", "{\"closed_dates\": [\"2026-02-30\"]}").unwrap_err();
+    let (name, pointer, at, _) = parts(cal);
+    assert_eq!(
+        (name.as_str(), pointer.as_str(), at),
+        ("clinic.json", "/closed_dates/0", Some((1, 19)))
+    );
+    let a = Calendar::from_json(
+        "a.json",
+        r#"{"covers": {"from": "2026-01-01", "to": "2026-06-30"}}"#,
+    )
+    .unwrap();
+    let b = Calendar::from_json(
+        "b.json",
+        r#"{"covers": {"from": "2027-01-01", "to": "2027-06-30"}}"#,
+    )
+    .unwrap();
+    let (name, pointer, at, _) = parts(a.merge(&b).unwrap_err());
+    assert_eq!(
+        (name.as_str(), pointer.as_str(), at),
+        ("merged calendar", "/covers", None)
+    );
+    let history = History::from_json("h.json", "{\"outcomes\": [\n {\"task\": \"t\", \"outcome\": \"reached\", \"at\": \"2026-03-03T10:00\"}]}").unwrap_err();
+    let (name, pointer, at, message) = parts(history);
+    assert_eq!(
+        (name.as_str(), pointer.as_str(), at),
+        ("h.json", "/outcomes/0/outcome", Some((2, 27)))
+    );
+    assert!(message.contains("reached"), "{message}");
+}
