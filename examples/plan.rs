@@ -1,7 +1,7 @@
 //! The machine interface: one Episode JSON on stdin, the Plan as JSON on stdout.
 //!
 //! ```text
-//! cargo run --example plan -- [--rules PATH]... [--calendar cn-YYYY|cn|FILE]... [--as-of YYYY-MM-DD] [--notices FILE]... < episode.json
+//! cargo run --example plan -- [--rules PATH]... [--calendar cn-YYYY|cn|official:FILE|FILE]... [--as-of YYYY-MM-DD] [--notices FILE]... < episode.json
 //! cargo run --example plan -- --episode examples/episodes/laser.json
 //! cargo run --example plan -- --notices examples/notices/clinic-2026.json < examples/episodes/plastic-inpatient.json
 //! cargo run --example plan -- --history examples/histories/p42-march.json < examples/episodes/plastic-inpatient.json
@@ -75,7 +75,7 @@ use followup::{
 use std::io::{BufRead, Write};
 use std::path::PathBuf;
 
-const USAGE: &str = "usage: plan [--rules PATH]... [--calendar cn-YYYY|cn|FILE]... [--as-of YYYY-MM-DD] [--notices FILE]... [--history FILE] [--episode FILE] [--jsonl] [--no-texts] < episode.json\n";
+const USAGE: &str = "usage: plan [--rules PATH]... [--calendar cn-YYYY|cn|official:FILE|FILE]... [--as-of YYYY-MM-DD] [--notices FILE]... [--history FILE] [--episode FILE] [--jsonl] [--no-texts] < episode.json\n";
 
 const FLAGS: &str = "
 Plans one episode (JSON on stdin, or --episode FILE) and prints the plan as JSON; with
@@ -83,12 +83,14 @@ Plans one episode (JSON on stdin, or --episode FILE) and prints the plan as JSON
 
   --rules PATH            a rule file or a folder of them (repeatable; `builtin` for the
                           built-in programs); replaces the built-in programs
-  --calendar cn-YYYY|cn|FILE
+  --calendar cn-YYYY|cn|official:FILE|FILE
                           the official calendar of mainland China for a year (cn: every
                           shipped year; several years: every year from the first to the
                           last; CN-2026 as cn-2026) and the clinic's calendar files
                           (repeatable); a few weekend days inside a break are not in
-                          the official table: see rules/calendars/README.md
+                          the official table: see rules/calendars/README.md;
+                          official:FILE joins an official calendar of years not shipped
+                          (the shipped files' format, with its covers) to those years
   --as-of YYYY-MM-DD      give each task its status on that day
   --notices FILE          add the clinic notices that target the patient (repeatable);
                           with --jsonl each line is planned alone: plan notices once per patient

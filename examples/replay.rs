@@ -11,7 +11,7 @@
 //! cargo run --example replay -- --episode E.json --history H.json --from 2026-03-01 --days 31
 //! ```
 //!
-//! `--rules PATH` and `--calendar cn-YYYY|cn|FILE` work as in `callback_calendar`.
+//! `--rules PATH` and `--calendar cn-YYYY|cn|official:FILE|FILE` work as in `callback_calendar`.
 
 #[path = "support/mod.rs"]
 mod support;
@@ -40,7 +40,7 @@ use std::path::PathBuf;
 const SAMPLE_EPISODE: &str = include_str!("episodes/plastic-inpatient.json");
 const SAMPLE_HISTORY: &str = include_str!("histories/p42-march.json");
 
-const USAGE: &str = "usage: replay [--episode FILE] [--history FILE] [--from YYYY-MM-DD] [--days N] [--rules PATH]... [--calendar cn-YYYY|cn|FILE]... [--lang zh|en]
+const USAGE: &str = "usage: replay [--episode FILE] [--history FILE] [--from YYYY-MM-DD] [--days N] [--rules PATH]... [--calendar cn-YYYY|cn|official:FILE|FILE]... [--lang zh|en]
 
 Replays a patient's days through the closed loop: each morning the worklist per person
 from the plan made with what was recorded before that day (the history's outcomes, and
@@ -55,12 +55,14 @@ per owner.
   --days N                how many days, 1 to 366 (default 30; never past 9899-12-31)
   --rules PATH            a rule file or a folder of them (repeatable; `builtin` for the
                           built-in programs); replaces the built-in programs
-  --calendar cn-YYYY|cn|FILE
+  --calendar cn-YYYY|cn|official:FILE|FILE
                           the official calendar of mainland China for a year (cn: every
                           shipped year; several years: every year from the first to the
                           last; CN-2026 as cn-2026) and the clinic's calendar files
                           (repeatable); a few weekend days inside a break are not in
-                          the official table: see rules/calendars/README.md
+                          the official table: see rules/calendars/README.md;
+                          official:FILE joins an official calendar of years not shipped
+                          (the shipped files' format, with its covers) to those years
   --lang zh|en            the language (default zh)
   -h, --help              this help
 ";

@@ -22,12 +22,13 @@
 //! - `--episode FILE` (repeatable): episodes of one patient;
 //! - `--rules PATH` (a file or a folder of `.json` files; repeatable) replaces the built-in
 //!   programs;
-//! - `--calendar cn-YYYY|cn|FILE` (repeatable): the shipped official calendar of mainland
+//! - `--calendar cn-YYYY|cn|official:FILE|FILE` (repeatable): the shipped official calendar of mainland
 //!   China for a year (`cn`: every shipped year) and the clinic's own calendar files,
 //!   combined: the official dates, the clinic's policies. With only `cn-YYYY`: open every
 //!   day but the public holidays as the official table lists them (a few weekend days
-//!   inside a break are not: see `rules/calendars/README.md`); `CN-2026` is `cn-2026`.
-//!   Default: open every day;
+//!   inside a break are not: see `rules/calendars/README.md`); `CN-2026` is `cn-2026`;
+//!   `official:FILE` joins an official calendar of years not shipped (the 2027 holidays
+//!   once announced, in the shipped files' format) to them. Default: open every day;
 //! - `--as-of YYYY-MM-DD` marks each task upcoming, open now, waiting, missed or expired;
 //! - `--history FILE`: what happened so far (outcomes by task id, follow-ups added by
 //!   hand): the calendar is the next plan of the closed loop, with what was recorded
@@ -78,7 +79,7 @@ struct Args {
     script: bool,
 }
 
-const USAGE: &str = "usage: callback_calendar [--lang zh|en] [--episode FILE]... [--rules PATH]... [--calendar cn-YYYY|cn|FILE]... [--as-of YYYY-MM-DD] [--greetings] [--history FILE] [--notices FILE]... [--script] [--explain] [--ics FILE] [--csv]\n";
+const USAGE: &str = "usage: callback_calendar [--lang zh|en] [--episode FILE]... [--rules PATH]... [--calendar cn-YYYY|cn|official:FILE|FILE]... [--as-of YYYY-MM-DD] [--greetings] [--history FILE] [--notices FILE]... [--script] [--explain] [--ics FILE] [--csv]\n";
 
 /// What each flag does, for `--help` (one flag a line: easy to merge).
 const FLAGS: &str = "
@@ -90,12 +91,14 @@ dropped and why. Without --episode: a built-in sample patient (plastic surgery, 
   --episode FILE          an episode of the patient (repeatable: several episodes of one patient)
   --rules PATH            a rule file or a folder of them (repeatable; `builtin` for the
                           built-in programs); replaces the built-in programs
-  --calendar cn-YYYY|cn|FILE
+  --calendar cn-YYYY|cn|official:FILE|FILE
                           the official calendar of mainland China for a year (cn: every
                           shipped year; several years: every year from the first to the
                           last; CN-2026 as cn-2026) and the clinic's calendar files
                           (repeatable); a few weekend days inside a break are not in
-                          the official table: see rules/calendars/README.md
+                          the official table: see rules/calendars/README.md;
+                          official:FILE joins an official calendar of years not shipped
+                          (the shipped files' format, with its covers) to those years
   --as-of YYYY-MM-DD      mark each task upcoming, open now, waiting, missed or expired on that day
   --greetings             add the patient's greetings for the 12 months from the earliest
                           episode's day (or from --as-of)

@@ -175,8 +175,11 @@ pub fn load_notices(rules: &RuleSet, paths: &[PathBuf]) -> Result<Vec<Notice>, S
 /// The calendar of `--calendar` arguments: each is `cn-YYYY` (the shipped official
 /// calendar of mainland China for that year; `CN-2026`, `cn_2026` and `cn2026` too,
 /// unless a file has that name), `cn` (every shipped year), or a clinic's calendar file
-/// (a file named `cn` or `cn-2026` is given with a path: `./cn-2026`). Clinic files are merged in the order given; the official dates are
-/// then merged into the clinic's calendar, whose policies win. With no clinic file the
+/// (a file named `cn` or `cn-2026` is given with a path: `./cn-2026`), or `official:FILE`
+/// (an official calendar of years not shipped, in the shipped files' format, joined to
+/// the official years given: `Calendar::join`). Clinic files are merged in the order
+/// given; the official dates are then merged into the clinic's calendar, whose policies
+/// win. With no clinic file the
 /// clinic is the default calendar: open every day, closed on the public holidays the
 /// official calendars list. With no argument at all: open every day.
 #[allow(dead_code)]
@@ -184,7 +187,15 @@ pub fn load_calendar(args: &[String]) -> Result<Calendar, String> {
     let mut clinic: Option<Calendar> = None;
     let mut files: Vec<&str> = Vec::new();
     let mut years: Vec<i32> = Vec::new();
+    let mut later: Vec<(&str, Calendar)> = Vec::new();
     for arg in args {
+        if let Some(path) = arg.strip_prefix("official:") {
+            let p = Path::new(path);
+            let cal = Calendar::from_json(&p.display().to_string(), &read(p)?)
+                .map_err(|e| e.to_string())?;
+            later.push((arg, cal));
+            continue;
+        }
         // `cn` and `cn-YYYY` always name the official calendars (audit 123: a file named
         // `cn-2026` replaced them); other spellings from `cn` — in any case, `_` or
         // nothing before the year (`CN-2026`, `cn_2026`: audits 116, 117 said "No such
@@ -220,23 +231,41 @@ pub fn load_calendar(args: &[String]) -> Result<Calendar, String> {
         }
     }
     let clinic = clinic.unwrap_or_default();
-    let (Some(&first), Some(&last)) = (years.iter().min(), years.iter().max()) else {
+    // Several years: every official year from the first to the last, joined; then the
+    // official files of years not shipped.
+    let mut official = match (years.iter().min(), years.iter().max()) {
+        (Some(&first), Some(&last)) => {
+            let name = if first == last {
+                format!("cn-{first}")
+            } else {
+                format!("cn-{first}..cn-{last}")
+            };
+            let cal = Calendar::china_years(first..=last).map_err(|e| e.to_string())?;
+            Some((name, cal))
+        }
+        _ => None,
+    };
+    for (arg, cal) in later {
+        official = Some(match official {
+            None => (arg.to_string(), cal),
+            Some((name, joined)) => {
+                let joined = joined
+                    .join(&cal)
+                    .map_err(|e| format!("--calendar {arg}: joined to {name}: {e}"))?;
+                (format!("{name}, {arg}"), joined)
+            }
+        });
+    }
+    let Some((name, official)) = official else {
         return Ok(clinic);
     };
-    // Several years: every official year from the first to the last, joined.
-    let official = Calendar::china_years(first..=last).map_err(|e| e.to_string())?;
     clinic.merge(&official).map_err(|e| {
         let clinic = if files.is_empty() {
             "the default clinic".to_string()
         } else {
             files.join(", ")
         };
-        let years = if first == last {
-            format!("cn-{first}")
-        } else {
-            format!("cn-{first}..cn-{last}")
-        };
-        format!("--calendar {years}: the official calendar merged into {clinic}: {e}")
+        format!("--calendar {name}: the official calendar merged into {clinic}: {e}")
     })
 }
 

@@ -391,3 +391,127 @@ fn quiet_hours_over_the_whole_day_are_refused_when_read() {
     let p = rules.plan(&ep, &day_quiet).unwrap();
     assert_eq!(p.tasks[0].window.to_string(), "18:00-20:30");
 }
+
+/// A host's copy of a year not shipped (New Year's Day 2027, a Friday, closed; the
+/// weekend around it as the shipped files give weekends), joined to the shipped 2026.
+fn next_year() -> Calendar {
+    cal(
+        r#"{"weekend": ["Sat", "Sun"], "closed_on_weekends": true, "closed_on_holidays": true,
+            "holidays": {"2027-01-01": {"zh": "元旦", "en": "New Year's Day"}},
+            "covers": {"from": "2027-01-01", "to": "2027-12-31"}}"#,
+    )
+}
+
+/// Audit 143: the 2027 holidays, once announced, join the shipped 2026 calendar: the
+/// joined calendar covers both years, and merged into a clinic's it closes New Year's
+/// Day 2027 and flags nothing in 2027. Calls 7 days, a year and two years after a
+/// procedure on Fri 25 Dec 2026: Fri 1 Jan 2027 (closed: the clinic works weekends, so
+/// Sat 2 Jan), Sat 25 Dec 2027 (covered, open), Mon 25 Dec 2028 (beyond the calendar).
+/// With `cn-2026` alone, 1 Jan 2027 is an unknown day: the call stays, flagged.
+#[test]
+fn join_adds_a_year_not_shipped() {
+    let official = china(2026).join(&next_year()).unwrap();
+    assert_eq!(
+        official.coverage(),
+        Some((d("2026-01-01"), d("2027-12-31")))
+    );
+    assert_eq!(official.holiday_name(d("2026-10-01")), Some("National Day"));
+    assert_eq!(
+        official.holiday_name(d("2027-01-01")),
+        Some("New Year's Day")
+    );
+    // The other way round: the same dates and coverage, the 2027 file's policies.
+    let reversed = next_year().join(&china(2026)).unwrap();
+    assert_eq!(reversed.coverage(), official.coverage());
+    assert_eq!(reversed.day_kind(d("2026-10-07")), DayKind::Holiday);
+    let rules = followup::rules::RuleSet::builder()
+        .source(
+            "t.json",
+            r#"{"format": "followup/v1", "id": "t", "name": {"zh": "t", "en": "t"},
+                "defaults": {"channel": "phone", "role": "nurse", "time": "day"},
+                "steps": [
+                  {"id": "week", "offset": "P7D", "title": {"zh": "w", "en": "w"}},
+                  {"id": "year", "offset": "P1Y", "title": {"zh": "y", "en": "y"}},
+                  {"id": "two-years", "offset": "P2Y", "title": {"zh": "2", "en": "2"}}]}"#,
+        )
+        .build()
+        .unwrap();
+    let ep = followup::episode::Episode::from_json(
+        "ep.json",
+        r#"{"id": "e", "event": "procedure", "at": "2026-12-25T10:00", "patient": {"id": "p"}}"#,
+    )
+    .unwrap();
+    let days = |cal: &Calendar| -> Vec<String> {
+        let p = rules.plan(&ep, cal).unwrap();
+        (p.tasks.iter())
+            .map(|t| {
+                format!(
+                    "{} {} {:?} {}",
+                    t.step(),
+                    t.due,
+                    t.shifted,
+                    t.beyond_calendar
+                )
+            })
+            .collect()
+    };
+    let clinic = cal(r#"{"closed_on_holidays": true}"#);
+    assert_eq!(
+        days(&clinic.merge(&official).unwrap()),
+        [
+            "week 2027-01-02 Some(Holiday) false",
+            "year 2027-12-25 None false",
+            "two-years 2028-12-25 None true"
+        ]
+    );
+    assert_eq!(
+        days(&clinic.merge(&china(2026)).unwrap()),
+        [
+            "week 2027-01-01 None true",
+            "year 2027-12-25 None true",
+            "two-years 2028-12-25 None true"
+        ]
+    );
+}
+
+/// `join` refuses what would claim days nobody knows, or dates that disagree: a gap
+/// between the coverages (2026 and 2028), a calendar with no `covers`, and a date a
+/// holiday in one and a make-up working day in the other.
+#[test]
+fn join_refuses_a_gap_a_calendar_without_coverage_and_disagreeing_dates() {
+    let refused = |a: &Calendar, b: &Calendar| {
+        let e = a.join(b).unwrap_err();
+        assert!(e.is_calendar(), "{e}");
+        (
+            e.source_name().to_string(),
+            e.pointer().to_string(),
+            e.message().to_string(),
+        )
+    };
+    let later = cal(r#"{"covers": {"from": "2028-01-01", "to": "2028-12-31"}}"#);
+    let (name, pointer, message) = refused(&china(2026), &later);
+    assert_eq!(
+        (name.as_str(), pointer.as_str()),
+        ("joined calendar", "/covers")
+    );
+    assert!(
+        message.contains("2026-01-01 to 2026-12-31 and 2028-01-01 to 2028-12-31")
+            && message.contains("expected calendars whose dates meet or overlap"),
+        "{message}"
+    );
+    let (_, pointer, message) = refused(
+        &china(2026),
+        &cal(r#"{"holidays": {"2027-01-01": "元旦"}}"#),
+    );
+    assert_eq!(pointer, "/covers");
+    assert!(message.contains("gives no `covers`"), "{message}");
+    let slip = cal(r#"{"workdays": {"2026-10-01": "国庆节"},
+                      "covers": {"from": "2026-10-01", "to": "2027-12-31"}}"#);
+    let (name, _, message) = refused(&china(2026), &slip);
+    assert_eq!(name, "joined calendar");
+    assert!(message.contains("2026-10-01"), "{message}");
+    // Calendars that meet (the day after the first's last) join.
+    let meets = cal(r#"{"covers": {"from": "2027-01-01", "to": "2027-01-31"}}"#);
+    let joined = china(2026).join(&meets).unwrap();
+    assert_eq!(joined.coverage(), Some((d("2026-01-01"), d("2027-01-31"))));
+}
