@@ -1015,3 +1015,49 @@ fn a_reminder_stopped_by_its_max_shift_is_not_expired() {
         ["plastic-aftercare/suture-removal-reminder/ep-a1/0 expired messages_closed 2026-03-08"]
     );
 }
+
+/// README "Coverage": a task counted from a visit whose default day the calendar does not
+/// cover carries `beyond_calendar` — and so does one whose script names that visit's day.
+/// An outpatient surgery on Fri 25 Dec 2026 at 10:00, `--calendar cn-2026` (covering
+/// 2026): the dressing change (D+2, Sun 27 Dec) is covered, the suture removal (D+7, Fri
+/// 1 Jan 2027) is not. The day-1 call (Sat 26, naming the dressing change) and the
+/// dressing-change reminder are not flagged; the day-6 call (Thu 31 Dec, "the sutures
+/// come out tomorrow") and the suture-removal reminder (Thu 31 Dec) are; so is every task
+/// in 2027. With the suture removal booked for 1 Jan in the episode, the visit is fixed:
+/// the day-6 call and the reminder are not flagged (audits 143, 144).
+#[test]
+fn a_call_naming_a_visit_past_the_calendar_is_flagged_as_the_visits_reminder_is() {
+    let flags = |extra: &str| -> Vec<String> {
+        let ep = format!(
+            r#"{{"id": "e", "event": "procedure", "at": "2026-12-25T10:00", "patient": {{"id": "p"}},
+                "attributes": {{"category": "plastic", "setting": "outpatient"}}{extra}}}"#
+        );
+        let p = crate::support::plan_on(&ep, &official_2026());
+        (p.tasks.iter())
+            .filter(|t| t.due.to_string().as_str() < "2027-01-01")
+            .map(|t| format!("{} {} {}", t.due, t.step(), t.beyond_calendar))
+            .collect()
+    };
+    assert_eq!(
+        flags(""),
+        [
+            "2026-12-26 day-1-call false",
+            "2026-12-26 dressing-change-reminder false",
+            "2026-12-27 dressing-change-reception false",
+            "2026-12-28 day-3-call false",
+            "2026-12-31 day-6-call true",
+            "2026-12-31 suture-removal-reminder true",
+        ]
+    );
+    assert_eq!(
+        flags(r#", "milestones": {"suture_removal": "2027-01-01"}"#),
+        [
+            "2026-12-26 day-1-call false",
+            "2026-12-26 dressing-change-reminder false",
+            "2026-12-27 dressing-change-reception false",
+            "2026-12-28 day-3-call false",
+            "2026-12-31 day-6-call false",
+            "2026-12-31 suture-removal-reminder false",
+        ]
+    );
+}

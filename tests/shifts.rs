@@ -764,7 +764,9 @@ fn callbacks_the_first_pass_never_planned_keep_the_lane_order() {
 /// day the calendar does not know (New Year's Day, as it happens): the visit may still
 /// move, and so may its reminder, due Thu 31 Dec 2026, a day the calendar covers — it
 /// is `beyond_calendar` too (it was not). The day-6 call of the same day, counted from
-/// the surgery, is not.
+/// the surgery, tells the patient the sutures come out tomorrow: it names the visit's
+/// day, which may change, and is flagged too (audits 143, 144: it was not; see
+/// `golden_real_day::a_call_naming_a_visit_past_the_calendar_is_flagged_as_the_visits_reminder_is`).
 #[test]
 fn a_reminder_of_a_visit_beyond_the_calendar_may_still_move() {
     let ep = episode(
@@ -782,7 +784,8 @@ fn a_reminder_of_a_visit_beyond_the_calendar_may_still_move() {
         beyond("suture-removal-reminder"),
         ("2026-12-31".to_string(), true)
     );
-    assert_eq!(beyond("day-6-call"), ("2026-12-31".to_string(), false));
+    assert_eq!(beyond("day-6-call"), ("2026-12-31".to_string(), true));
+    assert_eq!(beyond("day-3-call"), ("2026-12-28".to_string(), false));
 }
 
 /// Audit 47: a call is not superseded by a later call the plan does not keep

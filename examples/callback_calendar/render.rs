@@ -172,15 +172,19 @@ fn notes(t: &Task, lang: Lang, owner: bool, cal: &Calendar) -> String {
         };
     }
     if t.beyond_calendar {
-        let _ = write!(
-            out,
-            "  [{}]",
-            if zh {
-                "日历未覆盖，日期可能变动"
-            } else {
-                "calendar does not cover this day: it may move"
+        // Its own day unknown to the calendar, or (on a day it knows) the day of the
+        // visit it follows or names (audit 143: "does not cover this day" on a day it
+        // covered). A greeting never moves, but may be dropped: "may change".
+        let own = !cal.covers(t.due) || !cal.covers(t.nominal);
+        let note = match (zh, own) {
+            (true, true) => "日历未覆盖，日期可能变动",
+            (true, false) => "所涉就诊日在日历范围之外，日期可能变动",
+            (false, true) => "calendar does not cover this day: it may change",
+            (false, false) => {
+                "the visit it follows or names is past the calendar: its day may change"
             }
-        );
+        };
+        let _ = write!(out, "  [{note}]");
     }
     if let Some(followup::plan::Derived::Attempt(n)) = t.derived {
         let _ = if zh {

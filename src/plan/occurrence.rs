@@ -868,7 +868,10 @@ impl Planner<'_> {
                 r => r,
             },
             closed: None,
-            beyond_calendar: !self.cal.covers(due) || !self.cal.covers(nominal) || anchor.unsure,
+            beyond_calendar: !self.cal.covers(due)
+                || !self.cal.covers(nominal)
+                || anchor.unsure
+                || self.names_unsure_visit(program, step),
             expires,
             status: None,
             waiting,

@@ -191,7 +191,11 @@ pub struct Task {
     /// True when the due or nominal day is outside the dates the calendar covers: its
     /// holidays and closures there are unknown, so the day may still move (or, for a
     /// task that never moves, such as a greeting, it may be dropped when the calendar
-    /// closes its channel that day).
+    /// closes its channel that day). Also for a task counted from a visit, or whose
+    /// title or script names a visit's day (the day-6 call's "the sutures come out
+    /// tomorrow"), when the visit has no day given and its default day, or the day it
+    /// moved to, is outside the coverage: the visit may still move, and the task or
+    /// its words with it.
     pub beyond_calendar: bool,
     /// The last day the task is worth doing, `None` if it never expires: a reminder
     /// expires before its visit, a greeting after its day, a call some days after its

@@ -99,6 +99,44 @@ impl<'a> Planner<'a> {
         }
     }
 
+    /// True when a text of `step` names the day of a visit of `program` the calendar may
+    /// still move — its default day, or the day it moved to, outside the calendar's
+    /// coverage — so the day the text names may change (audits 143, 144: a day-6 call on
+    /// 31 December telling the patient the sutures come out tomorrow, New Year's Day,
+    /// past a calendar of one year, was not flagged; the reminder of that visit was).
+    pub(super) fn names_unsure_visit(
+        &self,
+        program: &Program,
+        step: &crate::compile::Step,
+    ) -> bool {
+        let Some(bits) = (step.info.templates.as_ref())
+            .map(|t| t.visits)
+            .filter(|b| *b != 0)
+        else {
+            return false;
+        };
+        self.unsure_visit_named(program, bits)
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn unsure_visit_named(&self, program: &Program, bits: u64) -> bool {
+        (self.milestones_found.iter().flatten())
+            .filter(|f| f.ranks == program.ranks)
+            .filter(|f| bits & 1u64.checked_shl(u32::from(f.milestone)).unwrap_or(0) != 0)
+            .any(|f| match f.days {
+                // A visit the episode gives is booked: its day does not move.
+                Days::Given(_) | Days::None => false,
+                Days::Default(a) => {
+                    let keeps = (program.milestones.get(usize::from(f.milestone)))
+                        .is_none_or(|ms| ms.closed_day == crate::model::ClosedDay::Keep);
+                    let from = a.moved.map_or(a.day, |(from, _)| from);
+                    let known = self.cal.covers(from) && self.cal.covers(a.day);
+                    !keeps && !known
+                }
+            })
+    }
+
     /// What [`Planner::visits`] found of `program`'s milestone `m`, if it looked.
     pub(super) fn found(&self, program: &Program, m: usize) -> Option<Days<'a>> {
         (self.milestones_found.iter().flatten())
