@@ -329,8 +329,15 @@ impl Replay<'_> {
             if let Some(by) = &o.by {
                 let _ = write!(out, "{by}");
             }
+            // A day agreed with no time is the day alone (audit 146: "00:00", a midnight
+            // nobody agreed).
             if let Some(to) = o.to {
-                let _ = write!(out, "  → {}", to.format("%Y-%m-%d %H:%M"));
+                let format = if to.time() == chrono::NaiveTime::MIN {
+                    "%Y-%m-%d"
+                } else {
+                    "%Y-%m-%d %H:%M"
+                };
+                let _ = write!(out, "  → {}", to.format(format));
             }
             out.push('\n');
         }

@@ -528,12 +528,7 @@ impl Planner<'_> {
         if let Some(after) = after {
             // The free part chosen lay before `after`: another part of the step's own
             // window may still be free after it, that day.
-            let later = || self.window_after(step, due, after);
-            let first = self.first_free_after(step, due, after);
-            match first
-                .or_else(|| shift::after_time(window, after))
-                .or_else(later)
-            {
+            match self.window_from(step, due, window, after) {
                 Some(w) => {
                     if w != window && self.tracing() {
                         // Past its own window: the calendar's `day` or `evening` window,

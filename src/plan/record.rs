@@ -342,9 +342,11 @@ impl Planner<'_> {
                     let Some(to) = o.to else { continue };
                     self.record_on(tail, e, false);
                     on_tail.push(e);
-                    let day_window = (to.time() == NaiveTime::MIN)
-                        .then(|| self.time_window(step, to.date()).ok().flatten())
-                        .flatten();
+                    let (to, day_window) = if to.time() == NaiveTime::MIN {
+                        self.agreed_day(Some(step), tail, to.date(), o.at)
+                    } else {
+                        (to, None)
+                    };
                     self.agree(tail, to, day_window);
                     self.why_moved(tail);
                     unanswered = 0;
@@ -616,13 +618,74 @@ impl Planner<'_> {
             OutcomeKind::Rescheduled => {
                 if let Some(to) = e.outcome.to {
                     self.record_on(i, e, false);
-                    self.agree(i, to, None);
+                    let (to, window) = if to.time() == NaiveTime::MIN {
+                        self.agreed_day(None, i, to.date(), e.outcome.at)
+                    } else {
+                        (to, None)
+                    };
+                    self.agree(i, to, window);
                     self.why_moved(i);
                 }
             }
             k if k.is_unanswered() => self.record_on(i, e, false),
             _ => self.record_on(i, e, true),
         }
+    }
+
+    /// A day agreed with no time (`day`, recorded `at`) for the `i`th task, of `step`
+    /// (`None`: a derived task or a follow-up, its own window): the day and the step's
+    /// time that day. On the day recorded, what the window leaves after the outcome;
+    /// when nothing is left, the next day its channel works, from the morning, as a
+    /// task the event left no time for (audit 146: agreed at 19:00 for that day, the call
+    /// was due 09:00-18:00 and late the moment it was agreed).
+    pub(super) fn agreed_day(
+        &mut self,
+        step: Option<&Step>,
+        i: usize,
+        day: NaiveDate,
+        at: NaiveDateTime,
+    ) -> (NaiveDateTime, Option<TimeWindow>) {
+        let Some((own, channel)) = self.plan.tasks.get(i).map(|t| (t.window, t.channel())) else {
+            return (day.and_time(NaiveTime::MIN), None);
+        };
+        let window = |p: &Self, d: NaiveDate| match step {
+            Some(s) => p.time_window(s, d).ok().flatten(),
+            None => Some(own),
+        };
+        let on_day = window(self, day);
+        if day != at.date() || at.time() == NaiveTime::MIN {
+            return (day.and_time(NaiveTime::MIN), on_day);
+        }
+        let left = on_day.and_then(|w| match step {
+            Some(s) => self.window_from(s, day, w, at.time()),
+            None => shift::after_time(w, at.time()),
+        });
+        if let Some(w) = left {
+            return (day.and_time(NaiveTime::MIN), Some(w));
+        }
+        let Some(next) = day.succ_opt().map(|d| self.on_or_after(channel, d)) else {
+            return (day.and_time(NaiveTime::MIN), on_day);
+        };
+        let morning = step.and_then(|s| self.next_morning(s, next));
+        if let Some(id) = self
+            .plan
+            .tasks
+            .get(i)
+            .filter(|_| self.tracing())
+            .map(|t| t.id())
+        {
+            let at = super::explain::clock(at.time());
+            self.why_also(&id, || {
+                format!(
+                    "agreed for {} with no time, recorded at {at}, when nothing of its window was left that day: the next day its channel works",
+                    super::explain::day(day)
+                )
+            });
+        }
+        (
+            next.and_time(NaiveTime::MIN),
+            morning.or_else(|| window(self, next)),
+        )
     }
 
     /// Moves a task to the day and time agreed with the patient: on time that day, worth

@@ -315,6 +315,22 @@ impl Planner<'_> {
         })
     }
 
+    /// What `window` (the step's time on `due`) leaves from the moment `after` that day —
+    /// the event's, a fact's, an outcome's: its first part free of the quiet and rest
+    /// hours after it, else what is left of it, else [`Planner::window_after`]'s
+    /// fallbacks; `None` when nothing of the day is left.
+    pub(super) fn window_from(
+        &self,
+        step: &Step,
+        due: NaiveDate,
+        window: TimeWindow,
+        after: chrono::NaiveTime,
+    ) -> Option<TimeWindow> {
+        self.first_free_after(step, due, after)
+            .or_else(|| super::shift::after_time(window, after))
+            .or_else(|| self.window_after(step, due, after))
+    }
+
     /// True when `w` lies outside the step's own window on `due`: taken from the calendar's
     /// `day` or `evening` window, its own all quiet or rest hours (for explanations).
     pub(super) fn beyond_own(&self, step: &Step, due: NaiveDate, w: TimeWindow) -> bool {

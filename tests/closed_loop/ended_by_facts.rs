@@ -474,9 +474,34 @@ fn a_day_agreed_with_no_time_keeps_the_steps_time() {
         "2026-03-06 16:30-17:30"
     );
     // A day alone for the day recorded is that day (audit 142: refused as "before", naming
-    // a `T00:00` nobody wrote).
+    // a `T00:00` nobody wrote), from the outcome on (audit 146: from 09:00, before it was
+    // agreed), the seconds rounded up as for an event.
     assert_eq!(
         agreed("2026-03-05T10:00", "2026-03-05"),
-        "2026-03-05 09:00-18:00"
+        "2026-03-05 10:00-18:00"
     );
+    assert_eq!(
+        agreed("2026-03-05T16:29:30", "2026-03-05"),
+        "2026-03-05 16:30-18:00"
+    );
+    // Agreed after the day's window: the next morning, as a task the event left no time
+    // for (docs/domain.md §9), Fri 6 Mar 09:00-12:00 — not late the moment it is agreed
+    // (audit 146: due 09:00-18:00 that day, overdue the next).
+    for at in ["2026-03-05T19:00", "2026-03-05T17:59:30"] {
+        assert_eq!(agreed(at, "2026-03-05"), "2026-03-06 09:00-12:00", "{at}");
+    }
+    // The same for a task with no step of its own, the day-1 call's supervisor check
+    // (Wed 4 Mar, 09:00-18:00): agreed at 12:00 for its day, from 12:00; at 19:00, the
+    // next day, its own window.
+    let check = "laser-aftercare/day-1-call/ep-1/0/overdue";
+    let agreed_check = |at: &str| {
+        let h = format!(
+            r#"{{"outcomes": [{{"task": "{check}", "outcome": "rescheduled", "at": "{at}", "to": "2026-03-04"}}]}}"#
+        );
+        let p = planned(ep, &h);
+        let t = task(&p, check);
+        format!("{} {}", t.due, t.window)
+    };
+    assert_eq!(agreed_check("2026-03-04T12:00"), "2026-03-04 12:00-18:00");
+    assert_eq!(agreed_check("2026-03-04T19:00"), "2026-03-05 09:00-18:00");
 }
