@@ -200,13 +200,14 @@ impl NamedWindows {
         }
     }
 
-    pub(crate) fn check(&self) -> Result<(), String> {
+    /// The first window that does not start before it ends, with a message saying so.
+    pub(crate) fn check(&self) -> Result<(), (NamedWindow, String)> {
         for name in NamedWindow::ALL {
             let w = self.get(name);
             if w.start >= w.end {
-                return Err(format!(
-                    "window {:?} is {w}: expected start before end",
-                    name.name()
+                return Err((
+                    name,
+                    format!("window {:?} is {w}: expected start before end", name.name()),
                 ));
             }
         }
@@ -264,6 +265,16 @@ impl WindowsDef {
         match hours {
             Some(h) => base.within(h),
             None => base,
+        }
+    }
+
+    /// True when the calendar gives the window `name` (not its default).
+    pub(crate) fn given(&self, name: NamedWindow) -> bool {
+        match name {
+            NamedWindow::Morning => self.morning.is_some(),
+            NamedWindow::Afternoon => self.afternoon.is_some(),
+            NamedWindow::Evening => self.evening.is_some(),
+            NamedWindow::Day => self.day.is_some(),
         }
     }
 

@@ -180,6 +180,21 @@ fn a_window_inside_quiet_hours_takes_the_free_part_of_the_day() {
     );
 }
 
+/// A named window written backwards is refused at the window itself, as its other
+/// mistakes are (audit 146: at `/windows`). Column counted by hand: the window's `{`.
+#[test]
+fn a_named_window_must_start_before_it_ends() {
+    let err = Calendar::from_json(
+        "c.json",
+        r#"{"windows":{"afternoon":{"start":"17:30","end":"13:30"}}}"#,
+    )
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "c.json: /windows/afternoon (line 1, column 25): window \"afternoon\" is 17:30-13:30: expected start before end"
+    );
+}
+
 #[test]
 fn quiet_hours_must_start_before_they_end() {
     let err = Calendar::from_json(

@@ -201,7 +201,15 @@ fn windows_in_order(spec: &Spec) -> Result<(), Located> {
     spec.windows
         .resolve(spec.hours.map(|h| h.window()))
         .check()
-        .map_err(|m| Located::new("/windows", m))
+        // At the window the calendar gives (audit 146: at `/windows`).
+        .map_err(|(name, m)| {
+            let at = if spec.windows.given(name) {
+                format!("/windows/{}", name.name())
+            } else {
+                "/windows".to_string()
+            };
+            Located::new(at, m)
+        })
 }
 
 fn quiet_hours_in_order(spec: &Spec) -> Result<(), Located> {
