@@ -232,9 +232,15 @@ proptest! {
                     prop_assert_ne!(f.closed_day, ClosedDay::Keep, "{}", t.id());
                 }
             }
-            let kept = f.closed_day == ClosedDay::Keep || (f.keep_beyond && t.shifted.is_none());
+            // Kept on a closed day for staff on duty: its step keeps closed days, or keeps
+            // its day beyond its max_shift — its rule's day, or after a late event the next
+            // day (docs/rule-format.md, `beyond_max_shift: keep`) — and says so in `closed`.
+            let kept = f.closed_day == ClosedDay::Keep
+                || (f.keep_beyond && matches!(t.shifted, None | Some(ShiftReason::AfterEvent)));
             if !kept {
                 prop_assert!(cal.works(f.channel, t.due), "{} is due on {}, when {:?} does not work ({:?})", t.id(), t.due, f.channel, cal);
+            } else if !cal.works(f.channel, t.due) {
+                prop_assert!(t.closed.is_some(), "{} is kept on closed {} and does not say so", t.id(), t.due);
             }
         }
         for d in &plan.dropped {
