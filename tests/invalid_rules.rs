@@ -372,7 +372,7 @@ fn max_offset_days_applies_to_milestones_windows_and_repeat_spans() {
     );
     assert_eq!(
         err.to_string(),
-        "r.json: /steps/0/repeat (line 6, column 27): invalid repeat rule \"FREQ=DAILY;COUNT=12\": its last date comes 11 days after the day it starts from, more than the limit max_offset_days (10): expected its dates within 10 days of that day"
+        "r.json: /steps/0/repeat (line 6, column 27): invalid repeat rule \"FREQ=DAILY;COUNT=12\": from 2001-01-31, a sample start the rule is checked from (a 31st, in a common and a leap year), its last date comes 11 days later, more than the limit max_offset_days (10): expected its dates within 10 days of any start"
     );
 }
 

@@ -58,6 +58,17 @@ pub(crate) const KEYS: [&str; 10] = [
     "WKST",
 ];
 
+/// A `MONTHLY` rule that says no day of its own: from a 31st it skips the shorter months.
+fn plain_monthly(parts: &[(&str, &str)]) -> bool {
+    let has = |key: &str| parts.iter().any(|(k, _)| k.eq_ignore_ascii_case(key));
+    parts
+        .iter()
+        .any(|(k, v)| k.eq_ignore_ascii_case("FREQ") && v.eq_ignore_ascii_case("MONTHLY"))
+        && !["BYMONTHDAY", "BYDAY", "BYSETPOS", "BYYEARDAY"]
+            .iter()
+            .any(|k| has(k))
+}
+
 /// Where the sample expansions start, to check a rule at compile time: a common year and
 /// a leap year (a rule of every fourth 29 February gives dates from one of them only).
 fn sample_starts() -> [Option<NaiveDate>; 2] {
@@ -242,9 +253,14 @@ impl Repeat {
             if span > i64::from(limits.max_offset_days) && !horizon_bounded {
                 return Err((
                     format!(
-                        "invalid repeat rule {text:?}: its last date comes {span} days after the day it starts from, more than the limit max_offset_days ({}): expected its dates within {} days of that day",
+                        "invalid repeat rule {text:?}: from {start}, a sample start the rule is checked from (a 31st, in a common and a leap year), its last date comes {span} days later, more than the limit max_offset_days ({}): expected its dates within {} days of any start{}",
                         limits.max_offset_days,
-                        limits.max_offset_days
+                        limits.max_offset_days,
+                        if plain_monthly(&parts) {
+                            " (from a 31st a monthly rule skips the months with no 31st: 7 dates a year)"
+                        } else {
+                            ""
+                        }
                     ),
                     Some("max_offset_days"),
                 ));
