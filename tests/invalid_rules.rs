@@ -326,7 +326,7 @@ fn max_offset_days_at_the_limit_passes_and_one_day_over_fails() {
     );
     assert_eq!(
         err.to_string(),
-        "o.json: /steps/0/offset (line 6, column 27): offset \"-P11D\" is about 11 days, more than the limit max_offset_days (10): expected an offset of at most 10 days (months count 31)"
+        "o.json: /steps/0/offset (line 6, column 27): offset \"-P11D\" is about 11 days, more than the limit max_offset_days (10): expected at most 10 days"
     );
 }
 
@@ -349,7 +349,7 @@ fn max_offset_days_applies_to_milestones_windows_and_repeat_spans() {
     );
     assert_eq!(
         err.to_string(),
-        "m.json: /milestones/discharge (line 5, column 31): offset \"P11D\" is about 11 days, more than the limit max_offset_days (10): expected an offset of at most 10 days (months count 31)"
+        "m.json: /milestones/discharge (line 5, column 31): offset \"P11D\" is about 11 days, more than the limit max_offset_days (10): expected at most 10 days"
     );
 
     let window = |w: &str| one_step(&format!("\"window\": {w}, "));
@@ -360,7 +360,7 @@ fn max_offset_days_applies_to_milestones_windows_and_repeat_spans() {
     );
     assert_eq!(
         err.to_string(),
-        "w.json: /steps/0/window/earliest (line 6, column 40): offset \"-P11D\" is about 11 days, more than the limit max_offset_days (10): expected an offset of at most 10 days (months count 31)"
+        "w.json: /steps/0/window/earliest (line 6, column 40): earliest \"-P11D\" is about 11 days, more than the limit max_offset_days (10): expected at most 10 days"
     );
 
     // A daily rule with COUNT=11 spans 10 days from its first date.
@@ -374,6 +374,32 @@ fn max_offset_days_applies_to_milestones_windows_and_repeat_spans() {
         err.to_string(),
         "r.json: /steps/0/repeat (line 6, column 27): invalid repeat rule \"FREQ=DAILY;COUNT=12\": from 2001-01-31, a sample start the rule is checked from (a 31st, in a common and a leap year), its last date comes 11 days later, more than the limit max_offset_days (10): expected its dates within 10 days of any start"
     );
+}
+
+/// The other durations of a step are bounded by max_offset_days too, and the error
+/// names the field (audit 144: each was an "offset", its months "counted 31" though the
+/// field takes none).
+#[test]
+fn max_offset_days_names_the_duration_it_bounds() {
+    let limits = Limits {
+        max_offset_days: 10,
+        ..Limits::default()
+    };
+    for (field, value) in [
+        ("window", "\"P11D\""),
+        ("expires", "\"P11D\""),
+        ("max_shift", "\"P2W\""),
+        ("escalate_after", "\"P11D\""),
+    ] {
+        let text = one_step(&format!("\"{field}\": {value}, "));
+        let err = limit_error(build_with(limits, "d.json", &text), "max_offset_days");
+        let days = if value.contains('W') { 14 } else { 11 };
+        assert_eq!(err.pointer(), format!("/steps/0/{field}"));
+        assert_eq!(
+            err.message(),
+            format!("{field} {value} is about {days} days, more than the limit max_offset_days (10): expected at most 10 days")
+        );
+    }
 }
 
 #[test]

@@ -402,10 +402,26 @@ fn chain_reach(def: &ProgramDef, steps: &[Step], limits: &Limits) -> Result<(), 
 fn offset(text: &str, at: &str, limits: &Limits) -> Result<Offset, Located> {
     let o = Offset::parse(text).map_err(|e| Located::new(at, e.to_string()))?;
     if o.approx_days() > u64::from(limits.max_offset_days) {
+        // Named by its field (audit 144: a `window`, an `expires` or a `max_shift` was
+        // called an offset, its months counted though the field takes none).
+        let field = at
+            .rsplit('/')
+            .find(|s| s.parse::<usize>().is_err())
+            .unwrap_or("");
+        let what = match field {
+            "window" | "earliest" | "latest" | "around" | "expires" | "max_shift"
+            | "escalate_after" | "retry_after" | "max" | "horizon" => field,
+            _ => "offset",
+        };
+        let months = if o.signed_days().is_none() {
+            " (months count 31)"
+        } else {
+            ""
+        };
         return Err(Located::new(
             at,
             format!(
-                "offset {text:?} is about {} days, more than the limit max_offset_days ({}): expected an offset of at most {} days (months count 31)",
+                "{what} {text:?} is about {} days, more than the limit max_offset_days ({}): expected at most {} days{months}",
                 o.approx_days(),
                 limits.max_offset_days,
                 limits.max_offset_days
