@@ -474,6 +474,37 @@ fn a_call_expiring_before_the_next_calls_day_is_not_superseded_by_it() {
     }
 }
 
+/// docs/rule-format.md: "When the only day it could take is the next task's rule day or
+/// later, it is dropped as `superseded`" — whatever the order the program lists its
+/// steps in. Calls `a` (P3D, Thu 5 Mar, worth doing until Sat 7) and `b` (P5D, Sat 7
+/// Mar) after a surgery on Mon 2 Mar 2026, the clinic closed Thu 5 and Fri 6: `a` could
+/// go ahead only onto `b`'s day, so `b` supersedes it (going back to Wed 4 comes after
+/// that, for `next_open_day`). Audit 145: with `b` listed first, `a` went back to Wed 4 (a
+/// course's day-7 call four days early, the next session's day-1 call placed before it).
+#[test]
+fn a_call_is_superseded_by_the_next_whichever_step_the_program_lists_first() {
+    let a = r#"{"id": "a", "offset": "P3D", "expires": "P2D", "title": {"zh": "a", "en": "a"}}"#;
+    let b = r#"{"id": "b", "offset": "P5D", "title": {"zh": "b", "en": "b"}}"#;
+    let ep = episode(
+        r#"{"id": "e", "event": "procedure", "at": "2026-03-02T10:00", "patient": {"id": "p"}}"#,
+    );
+    let cal = closed_from("2026-03-05", "2026-03-06");
+    for steps in [format!("{a}, {b}"), format!("{b}, {a}")] {
+        let rules = crate::support::one_program(
+            "o",
+            &format!(
+                r#""defaults": {{"channel": "phone", "role": "nurse", "time": "day"}}, "steps": [{steps}]"#
+            ),
+        );
+        let p = rules.plan(&ep, &cal).unwrap();
+        let got: Vec<String> = (p.tasks.iter())
+            .map(|t| format!("{} {}", t.step(), t.due))
+            .collect();
+        assert_eq!(got, ["b 2026-03-07"], "{steps}");
+        assert_eq!(dropped(&p), ["o/a/e/0 superseded b 2026-03-05"], "{steps}");
+    }
+}
+
 /// `due earliest..latest` of the one task of a plan made by [`plan`].
 fn days_of(step: &str, at: &str, cal: &str) -> String {
     let p = plan(step, at, cal);

@@ -263,7 +263,7 @@ impl Planner<'_> {
             next: None,
         };
         if self.first_pass.is_empty() {
-            return gap;
+            return self.gap_of_placed(channel, lane, rule_day);
         }
         if self.lanes.active {
             let a = self.lanes.around((channel, lane), rule_day);
@@ -300,6 +300,37 @@ impl Planner<'_> {
                 gap.lo = max_opt(gap.lo, t.due.succ_opt());
             } else if t.rule_day > rule_day {
                 gap.hi = min_opt(gap.hi, t.due.pred_opt());
+            }
+        }
+        gap
+    }
+
+    /// The first pass's gap: the tasks of the lane already placed bound it, as the first
+    /// pass's tasks bound the second's — by their rule days, and the days they took — and
+    /// the nearest later one supersedes a task that can only go on or past its day (audit
+    /// 145: a course's day-7 call blocked ahead by the next session's day-1 call, placed
+    /// before it, went back four days instead).
+    #[cold]
+    #[inline(never)]
+    fn gap_of_placed(&self, channel: Channel, lane: LaneRole, rule_day: NaiveDate) -> Gap {
+        let mut gap = Gap {
+            lo: None,
+            hi: None,
+            next: None,
+        };
+        let own = |slot: u32| self.counts_from_placing(slot);
+        for t in
+            (self.placed.iter()).filter(|t| t.channel == channel && t.lane == lane && !own(t.slot))
+        {
+            if t.rule_day < rule_day {
+                gap.lo = max_opt(gap.lo, t.rule_day.succ_opt());
+                gap.lo = max_opt(gap.lo, t.due.succ_opt());
+            } else if t.rule_day > rule_day {
+                gap.hi = min_opt(gap.hi, t.rule_day.pred_opt());
+                gap.hi = min_opt(gap.hi, t.due.pred_opt());
+                if gap.next.is_none_or(|(_, d)| t.rule_day < d) {
+                    gap.next = Some((t.slot, t.rule_day));
+                }
             }
         }
         gap
