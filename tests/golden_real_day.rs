@@ -1061,3 +1061,44 @@ fn a_call_naming_a_visit_past_the_calendar_is_flagged_as_the_visits_reminder_is(
         ]
     );
 }
+
+/// README "Coverage": a task is flagged for the days that decide it — its own day, the
+/// rule's day the calendar moved it off, the days of the visit it follows or names — not
+/// for a day that decides nothing (audits 147, 149):
+/// - a plastic outpatient of Thu 26 Feb 2026 at 10:00, a calendar covering 5 Mar to 31
+///   Dec and closed on 5 Mar: the suture removal (D+7, Thu 5 Mar) moves to Fri 6 Mar, and
+///   its reminder to Thu 5 Mar (nominal Wed 4 Mar, the day before the default visit,
+///   outside the coverage): not flagged, every day that decides it is covered;
+/// - a complaint logged on Thu 31 Dec 2026 at 20:30, a calendar covering 2027 only: its
+///   same-day call goes to Fri 1 Jan 2027 (`after_event`: the evening left no time), a
+///   covered day: not flagged, though the day the event left no time on is not covered.
+#[test]
+fn a_task_is_flagged_beyond_the_calendar_only_for_the_days_that_decide_it() {
+    let flag = |ep: &str, cal: &str, step: &str| -> String {
+        let cal = Calendar::from_json("c.json", cal).unwrap();
+        let p = crate::support::plan_on(ep, &cal);
+        let t = (p.tasks.iter()).find(|t| t.step() == step).unwrap();
+        format!(
+            "{} {} {:?} {}",
+            t.due,
+            t.nominal,
+            t.shifted.map(|s| ser(&s)),
+            t.beyond_calendar
+        )
+    };
+    let outpatient = r#"{"id": "e", "event": "procedure", "at": "2026-02-26T10:00", "patient": {"id": "p"},
+        "attributes": {"category": "plastic", "setting": "outpatient"}}"#;
+    let from_0305 =
+        r#"{"covers": {"from": "2026-03-05", "to": "2026-12-31"}, "closed_dates": ["2026-03-05"]}"#;
+    assert_eq!(
+        flag(outpatient, from_0305, "suture-removal-reminder"),
+        "2026-03-05 2026-03-04 Some(\"anchor_moved\") false"
+    );
+    let complaint =
+        r#"{"id": "c", "event": "complaint", "at": "2026-12-31T20:30", "patient": {"id": "p"}}"#;
+    let only_2027 = r#"{"covers": {"from": "2027-01-01", "to": "2027-12-31"}}"#;
+    assert_eq!(
+        flag(complaint, only_2027, "first-call"),
+        "2027-01-01 2026-12-31 Some(\"after_event\") false"
+    );
+}

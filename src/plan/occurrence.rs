@@ -863,8 +863,14 @@ impl Planner<'_> {
                 r => r,
             },
             closed: None,
+            // Its rule's day counts when the calendar moved it off that day (unknown there,
+            // a make-up working day might have kept it); not when the event, a wait or its
+            // moved visit did (audits 147, 149: flagged on covered days).
             beyond_calendar: !self.cal.covers(due)
-                || !self.cal.covers(nominal)
+                || (anchor.moved.is_none()
+                    && shift::by_calendar(shifted)
+                    && shifted != Some(ShiftReason::AfterEvent)
+                    && !self.cal.covers(nominal))
                 || anchor.unsure
                 || self.names_unsure_visit(program, step),
             expires,

@@ -188,8 +188,9 @@ pub struct Task {
     /// agreed or staff picked, a call the history records — and goes to whoever is on duty
     /// (audits 12, 14, 20, 26: nothing said so).
     pub closed: Option<ShiftReason>,
-    /// True when the due or nominal day is outside the dates the calendar covers: its
-    /// holidays and closures there are unknown, so the day may still move (or, for a
+    /// True when the due day, or the nominal day the calendar moved the task off, is
+    /// outside the dates the calendar covers: its holidays, closures and make-up
+    /// working days there are unknown, so the day may still move (or, for a
     /// task that never moves, such as a greeting, it may be dropped when the calendar
     /// closes its channel that day). Also for a task counted from a visit, or whose
     /// title or script names a visit's day (the day-6 call's "the sutures come out
