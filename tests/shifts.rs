@@ -505,6 +505,84 @@ fn a_call_is_superseded_by_the_next_whichever_step_the_program_lists_first() {
     }
 }
 
+/// A program's plan does not depend on the order its file lists its steps in (audit
+/// 150, steps listed in reverse):
+/// - calls on day 3 and day 6 after a procedure on Mon 2 Mar 2026 (`nearest_open_day`,
+///   `max_shift` P3D, then dropped), the clinic closed 3-6 and 8-11 Mar: the day-3 call
+///   (Thu 5) takes Sat 7, two days on (none before it after the event); the day-6 call
+///   (Sun 8) finds Sat 7 held and Thu 12 four days on: `beyond_max_shift` — listed the
+///   other way, the day-6 call took Sat 7 and the day-3 call was superseded;
+/// - a first follow-up on day 3 and a staff-picked second one from day 4 (window to 26
+///   days after) after a consultation on Sun 15 Feb 2026, closed 18 and 19 Feb: the first
+///   takes Fri 20, and the second the next day, Sat 21 (`after_earlier_call`,
+///   docs/rule-format.md, staff-picked windows) — listed the other way, the first was
+///   superseded.
+#[test]
+fn a_programs_plan_does_not_depend_on_the_order_of_its_steps() {
+    let step = |id: &str, more: &str| {
+        format!(r#"{{"id": "{id}", {more}, "title": {{"zh": "{id}", "en": "{id}"}}}}"#)
+    };
+    let plan_both_ways = |defaults: &str, steps: [String; 2], ep: &str, cal: &Calendar| {
+        let [a, b] = steps;
+        [format!("{a}, {b}"), format!("{b}, {a}")].map(|steps| {
+            let rules = crate::support::one_program(
+                "o",
+                &format!(r#""defaults": {defaults}, "steps": [{steps}]"#),
+            );
+            let p = rules.plan(&episode(ep), cal).unwrap();
+            let mut got: Vec<String> = (p.tasks.iter())
+                .map(|t| format!("{} {} {:?}", t.step(), t.due, t.shifted))
+                .collect();
+            got.extend(dropped(&p));
+            got
+        })
+    };
+    let closed = clinic(
+        r#"{"closed_dates": ["2026-03-03", "2026-03-04", "2026-03-05", "2026-03-06",
+            "2026-03-08", "2026-03-09", "2026-03-10", "2026-03-11"]}"#,
+    );
+    let calls = plan_both_ways(
+        r#"{"channel": "phone", "role": "nurse", "time": "day", "closed_day": "nearest_open_day",
+            "max_shift": "P3D", "beyond_max_shift": "drop"}"#,
+        [
+            step("day-3", r#""offset": "P3D""#),
+            step("day-6", r#""offset": "P6D""#),
+        ],
+        r#"{"id": "e", "event": "procedure", "at": "2026-03-02T11:00", "patient": {"id": "p"}}"#,
+        &closed,
+    );
+    for got in calls {
+        assert_eq!(
+            got,
+            [
+                "day-3 2026-03-07 Some(ClosedDate)",
+                "o/day-6/e/0 beyond_max_shift closed_date 2026-03-08"
+            ]
+        );
+    }
+    let follow_ups = plan_both_ways(
+        r#"{"channel": "phone", "role": "consultant", "time": "afternoon", "closed_day": "next_open_day"}"#,
+        [
+            step("first", r#""offset": "P3D""#),
+            step(
+                "second",
+                r#""offset": "P4D", "window": {"latest": "P26D"}, "picked_by": "consultant""#,
+            ),
+        ],
+        r#"{"id": "e", "event": "consultation", "at": "2026-02-15T11:30", "patient": {"id": "p"}}"#,
+        &closed_from("2026-02-18", "2026-02-19"),
+    );
+    for got in follow_ups {
+        assert_eq!(
+            got,
+            [
+                "first 2026-02-20 Some(ClosedDate)",
+                "second 2026-02-21 Some(AfterEarlierCall)"
+            ]
+        );
+    }
+}
+
 /// `due earliest..latest` of the one task of a plan made by [`plan`].
 fn days_of(step: &str, at: &str, cal: &str) -> String {
     let p = plan(step, at, cal);

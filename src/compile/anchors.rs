@@ -217,8 +217,29 @@ pub(super) fn resolve(
             cur = *p;
         }
     }
+    // Parents first; among the steps counted from the event or a visit with a default
+    // day, in the order of their days from the event, whatever order the file lists them
+    // in (audit 150: two calls of one lane competing for the only open day between them
+    // got it by which was listed first); the others after them, in file order.
+    let typical = |i: usize| -> Option<i64> {
+        let s = steps.get(i)?;
+        let from_event = match s.anchor {
+            Anchor::Event => 0,
+            Anchor::Milestone(m) => milestones.get(m)?.default?.approx_signed_days(),
+            _ => return None,
+        };
+        Some(from_event.saturating_add(s.offset.approx_signed_days()))
+    };
     let mut order: Vec<usize> = (0..steps.len()).collect();
-    order.sort_by_key(|&i| (depth.get(i).copied().unwrap_or(0), i));
+    order.sort_by_key(|&i| {
+        let day = typical(i);
+        (
+            depth.get(i).copied().unwrap_or(0),
+            day.is_none(),
+            day.unwrap_or(0),
+            i,
+        )
+    });
     let mut new_pos = vec![0usize; steps.len()];
     for (pos, &i) in order.iter().enumerate() {
         if let Some(slot) = new_pos.get_mut(i) {
