@@ -663,7 +663,18 @@ impl Planner<'_> {
         if let Some(w) = left {
             return (day.and_time(NaiveTime::MIN), Some(w));
         }
-        let Some(next) = day.succ_opt().map(|d| self.on_or_after(channel, d)) else {
+        // A step that keeps its closed days (a complaint's call) goes to the next day
+        // whatever the calendar says of it, as after a late event (audit 147: five days
+        // later, past a holiday); the others to the next day their channel works.
+        let keeps = step.is_some_and(|s| s.closed_day == crate::model::ClosedDay::Keep);
+        let next = day.succ_opt().map(|d| {
+            if keeps {
+                d
+            } else {
+                self.on_or_after(channel, d)
+            }
+        });
+        let Some(next) = next else {
             return (day.and_time(NaiveTime::MIN), on_day);
         };
         let morning = step.and_then(|s| self.next_morning(s, next));

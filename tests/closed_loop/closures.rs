@@ -257,3 +257,28 @@ fn a_complaint_unanswered_on_a_holiday_goes_to_the_supervisor_on_duty() {
         .filter(|t| first_call(t))
         .all(|t| t.closed.map(|r| r.name()) == Some("holiday")));
 }
+
+/// A day agreed with no time for the day recorded, after the step's window, goes to the
+/// next morning as a task the event left no time for — for a step that keeps its closed
+/// days, the next day whatever the calendar (docs/closed-loop.md, `rescheduled`; README
+/// "Time of day"). A complaint on Labour Day, Fri 1 May 2026 at 11:00 (closed 1-5 May):
+/// its same-day call, agreed at 19:00 "for today", is due Sat 2 May 09:00-12:00, kept on
+/// the holiday for staff on duty (audit 147: Wed 6 May, after the promised callback).
+#[test]
+fn a_complaint_call_agreed_for_today_after_its_window_is_called_the_next_morning() {
+    let p = on_china(
+        r#"{"id": "c", "event": "complaint", "at": "2026-05-01T11:00", "patient": {"id": "p"}}"#,
+        r#"{"outcomes": [{"task": "complaint/first-call/c/0", "outcome": "rescheduled",
+            "at": "2026-05-01T19:00", "to": "2026-05-01"}]}"#,
+    );
+    let t = task(&p, "complaint/first-call/c/0");
+    assert_eq!(
+        (t.due.to_string(), t.window.to_string(), t.shifted, t.closed),
+        (
+            "2026-05-02".to_string(),
+            "09:00-12:00".to_string(),
+            Some(ShiftReason::Agreed),
+            Some(ShiftReason::Holiday)
+        )
+    );
+}
