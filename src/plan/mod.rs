@@ -1219,6 +1219,11 @@ impl Planner<'_> {
             .map(|r| std::sync::Arc::from(r.name()));
         if tracing {
             let id = d.id();
+            // The header names the closure, as every `expired` drop's (audit 147).
+            let result = match &d.detail {
+                Some(detail) => format!("dropped: expired ({detail})"),
+                None => "dropped: expired".to_string(),
+            };
             self.why_also(&id, || match past {
                 None => "no later call of its lane is kept to cover it: it expires with no \
                          day of its own"
@@ -1230,7 +1235,7 @@ impl Planner<'_> {
                     explain::day(until)
                 ),
             });
-            self.why_result(&id, || "dropped: expired".to_string(), true);
+            self.why_result(&id, || result, true);
         }
     }
 
