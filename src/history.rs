@@ -340,14 +340,22 @@ impl History {
                 to.time() == chrono::NaiveTime::MIN && to.date() == o.at.date()
             };
             if let Some(to) = o.to.filter(|to| *to < o.at && !day_only_today(to)) {
-                return Err(Located::new(
-                    at("to"),
+                // A day alone is said as a day (audits 147, 148: "T00:00", a time nobody
+                // wrote).
+                let message = if to.time() == chrono::NaiveTime::MIN {
+                    format!(
+                        "the agreed day {} is before the day the outcome was recorded ({}): expected that day or a later one",
+                        to.date(),
+                        o.at.date()
+                    )
+                } else {
                     format!(
                         "the agreed time {} is before the outcome was recorded ({}): expected a time agreed for later, such as the next day",
                         stamp(to),
                         stamp(o.at)
-                    ),
-                ));
+                    )
+                };
+                return Err(Located::new(at("to"), message));
             }
             if let Some(day) = o.day.filter(|d| *d < o.at.date()) {
                 return Err(Located::new(

@@ -234,7 +234,7 @@ fn a_chain_of_steps_is_within_max_offset_days() {
     assert_eq!(e.limit(), Some("max_offset_days"));
     assert_eq!(
         e.to_string(),
-        "r0.json: /steps/1/from (line 4, column 25): the chain of anchors event → a → b puts this step about 4092 days from \"event\", more than the limit max_offset_days (3720): expected the offsets along the chain to add up to at most 3720 days"
+        "r0.json: /steps/1/from (line 4, column 25): the chain of anchors event → a → b puts this step about 4092 days from \"event\", more than the limit max_offset_days (3720): expected the offsets along the chain to add up to at most 3720 days (months count 31)"
     );
 }
 

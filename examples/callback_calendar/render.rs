@@ -243,7 +243,7 @@ fn day_heading(out: &mut String, day: NaiveDate, cal: &Calendar, lang: Lang) {
             if lang == Lang::Zh {
                 "(超出日历范围)"
             } else {
-                "(past the calendar's coverage)"
+                "(outside the calendar's coverage)"
             }
         );
     }

@@ -190,9 +190,31 @@ pub fn load_calendar(args: &[String]) -> Result<Calendar, String> {
     let mut later: Vec<(&str, Calendar)> = Vec::new();
     for arg in args {
         if let Some(path) = arg.strip_prefix("official:") {
+            // A file of years not shipped, with the dates it knows (audits 147, 148: an
+            // empty name said ": No such file", and a file with no `covers` alone was
+            // taken as knowing every day).
+            if path.is_empty() {
+                return Err(format!(
+                    "--calendar {arg:?}: no file name: expected official:FILE, an official calendar file of years not shipped (the shipped years are cn-YYYY)"
+                ));
+            }
             let p = Path::new(path);
-            let cal = Calendar::from_json(&p.display().to_string(), &read(p)?)
-                .map_err(|e| e.to_string())?;
+            let shipped = path.to_ascii_lowercase().starts_with("cn");
+            let text = read(p).map_err(|e| {
+                let hint = if shipped {
+                    " (a shipped year is given as cn-YYYY, without official:)"
+                } else {
+                    ""
+                };
+                format!("--calendar {arg}: {e}{hint}")
+            })?;
+            let cal =
+                Calendar::from_json(&p.display().to_string(), &text).map_err(|e| e.to_string())?;
+            if cal.coverage().is_none() {
+                return Err(format!(
+                    "--calendar {arg}: {path} gives no `covers`: expected an official calendar to say which dates it knows completely, as the shipped files do"
+                ));
+            }
             later.push((arg, cal));
             continue;
         }

@@ -387,10 +387,16 @@ fn chain_reach(def: &ProgramDef, steps: &[Step], limits: &Limits) -> Result<(), 
             return Err(Located::new(
                 format!("/steps/{i}/from"),
                 format!(
-                    "the chain of anchors {start} → {} puts this step about {reach} days from {start:?}, more than the limit max_offset_days ({}): expected the offsets along the chain to add up to at most {} days",
+                    "the chain of anchors {start} → {} puts this step about {reach} days from {start:?}, more than the limit max_offset_days ({}): expected the offsets along the chain to add up to at most {} days{}",
                     names.join(" → "),
                     limits.max_offset_days,
-                    limits.max_offset_days
+                    limits.max_offset_days,
+                    // Counted as 31 days a month, when the chain has months (audit 147).
+                    if chain.iter().any(|&k| steps.get(k).is_some_and(|s| s.offset.signed_days().is_none())) {
+                        " (months count 31)"
+                    } else {
+                        ""
+                    }
                 ),
             )
             .limit("max_offset_days"));
