@@ -610,3 +610,68 @@ fn rest_hours_after_the_event_fall_back_on_the_evening() {
     let p = builtin().plan(&plain, &cal).unwrap();
     assert_eq!(window_of(&p, "first-call"), "2026-05-06 18:00-20:30");
 }
+
+/// README, rest hours: "A time the patient agreed to (`rescheduled`) is kept as agreed,
+/// whatever the rest hours, quiet hours and opening hours say"; docs/closed-loop.md: an
+/// outcome that reached the patient is a contact. A day-3 call (Thu 5 Mar 2026, after a
+/// procedure on Mon 2 Mar) at a clinic open 09:00-18:00, for a patient resting 09:00-18:00:
+/// no time is left, and the call is dropped `rest_hours`. Staff reach the patient all the
+/// same: agreed at 08:30 on the 5th for Fri 6 Mar at 19:00, the call is due then,
+/// 19:00-20:00; done at 10:00 on the 5th, it is kept on its day, done (audit 148: both
+/// outcomes were ignored as about a dropped task).
+#[test]
+fn a_call_the_rest_hours_leave_no_time_for_keeps_what_the_history_records() {
+    let rules = crate::support::one_program(
+        "o",
+        r#""defaults": {"channel": "phone", "role": "nurse", "time": "day"},
+           "steps": [{"id": "day-3", "offset": "P3D", "title": {"zh": "3", "en": "3"}}]"#,
+    );
+    let ep = episode(
+        r#"{"id": "e", "event": "procedure", "at": "2026-03-02T11:00", "patient": {"id": "p",
+            "rest_hours": [{"start": "09:00", "end": "18:00"}]}}"#,
+    );
+    let cal = Calendar::from_json(
+        "c.json",
+        r#"{"hours": {"open": "09:00", "close": "18:00"}}"#,
+    )
+    .unwrap();
+    let with = |outcome: &str| {
+        let h = followup::history::History::from_json(
+            "h.json",
+            &format!(r#"{{"outcomes": [{{"task": "o/day-3/e/0", {outcome}}}]}}"#),
+        )
+        .unwrap();
+        let p = rules.plan_with(&ep, &h, &cal).unwrap();
+        let tasks: Vec<String> = (p.tasks.iter())
+            .map(|t| {
+                let record = t.record.as_ref().map(|r| format!(" {:?}", r.outcome));
+                format!(
+                    "{} {} {:?}{}",
+                    t.due,
+                    t.window,
+                    t.shifted,
+                    record.unwrap_or_default()
+                )
+            })
+            .collect();
+        (tasks, p.ignored.len(), p.dropped.len())
+    };
+    let p = rules.plan(&ep, &cal).unwrap();
+    assert!(p.tasks.is_empty());
+    assert_eq!(
+        crate::support::dropped(&p),
+        ["o/day-3/e/0 rest_hours - 2026-03-05"]
+    );
+    assert_eq!(
+        with(r#""outcome": "rescheduled", "at": "2026-03-05T08:30", "to": "2026-03-06T19:00""#),
+        (
+            vec!["2026-03-06 19:00-20:00 Some(Agreed) Rescheduled".to_string()],
+            0,
+            0
+        )
+    );
+    assert_eq!(
+        with(r#""outcome": "done", "at": "2026-03-05T10:00""#),
+        (vec!["2026-03-05 09:00-18:00 None Done".to_string()], 0, 0)
+    );
+}

@@ -506,10 +506,18 @@ impl Planner<'_> {
                 escalate_after = Some(end);
             }
         }
-        let Some(mut window) = self.time_window(step, due)? else {
-            self.why(|| "the patient's rest hours leave nothing of the clinic's day".into());
-            self.drop_occurrence(this, days, (DropReason::RestHours, None));
-            return Ok(());
+        let mut window = match self.time_window(step, due)? {
+            Some(w) => w,
+            None => match self.rest_hours_recorded(program, step, n, due) {
+                Some(w) => w,
+                None => {
+                    self.why(|| {
+                        "the patient's rest hours leave nothing of the clinic's day".into()
+                    });
+                    self.drop_occurrence(this, days, (DropReason::RestHours, None));
+                    return Ok(());
+                }
+            },
         };
         if self.tracing() {
             for line in self.why_time(step, due, window) {
@@ -582,10 +590,18 @@ impl Planner<'_> {
                             shifted = reason;
                             window = match self.time_window(step, due)? {
                                 Some(w) => w,
-                                None => {
-                                    self.drop_occurrence(this, days, (DropReason::RestHours, None));
-                                    return Ok(());
-                                }
+                                None => match self.rest_hours_recorded(program, step, n, due) {
+                                    Some(w) => w,
+                                    None => {
+                                        let this = (program, step, n);
+                                        self.drop_occurrence(
+                                            this,
+                                            days,
+                                            (DropReason::RestHours, None),
+                                        );
+                                        return Ok(());
+                                    }
+                                },
                             };
                             // docs/domain.md §9: what the event left no time for that day
                             // goes to the next morning — the morning part of its window,

@@ -124,7 +124,7 @@ impl Planner<'_> {
     }
 
     /// The step's own window on `due`, its overrides applied, before quiet and rest hours.
-    fn own_window(&self, step: &Step, due: NaiveDate) -> TimeWindow {
+    pub(super) fn own_window(&self, step: &Step, due: NaiveDate) -> TimeWindow {
         let spec = if step.time_overrides.is_empty() {
             step.time
         } else {

@@ -39,6 +39,33 @@ impl Planner<'_> {
         }
     }
 
+    /// A task the patient's rest hours leave no time for on `due` that the history
+    /// records (staff reached the patient anyway, or agreed a time with them): kept, in
+    /// its step's own window, for its outcomes to apply — a time agreed is kept whatever
+    /// the rest hours say, and a call that reached the patient is a contact (audit 148:
+    /// both were ignored as about a dropped task).
+    #[cold]
+    #[inline(never)]
+    pub(super) fn rest_hours_recorded(
+        &mut self,
+        program: &Program,
+        step: &Step,
+        n: u32,
+        due: NaiveDate,
+    ) -> Option<crate::time::TimeWindow> {
+        let recorded = (self.ledger.as_ref()).is_some_and(|l| l.recorded(step, &program.id, n));
+        if !recorded {
+            return None;
+        }
+        let window = self.own_window(step, due);
+        self.why(|| {
+            format!(
+                "the patient's rest hours leave nothing of the clinic's day, but the history records it: kept, {window}"
+            )
+        });
+        Some(window)
+    }
+
     /// `place`: the rule's day (from its anchor as moved), the nominal day (from its
     /// anchor's default day) and the day it expires by its rule. The day and shift it
     /// keeps, or `None` once it is dropped.
