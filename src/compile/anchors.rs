@@ -217,10 +217,11 @@ pub(super) fn resolve(
             cur = *p;
         }
     }
-    // Parents first; among the steps counted from the event or a visit with a default
-    // day, in the order of their days from the event, whatever order the file lists them
-    // in (audit 150: two calls of one lane competing for the only open day between them
-    // got it by which was listed first); the others after them, in file order.
+    // Parents first; the steps counted from the event or a visit with a default day in
+    // the order of their days from the event, whatever order the file lists them in
+    // (audit 150: two calls of one lane competing for the only open day between them
+    // got it by which was listed first); each other step where the file puts it, after
+    // the step before it (planned near their days, the tasks need little sorting).
     let typical = |i: usize| -> Option<i64> {
         let s = steps.get(i)?;
         let from_event = match s.anchor {
@@ -230,15 +231,17 @@ pub(super) fn resolve(
         };
         Some(from_event.saturating_add(s.offset.approx_signed_days()))
     };
+    let mut day = i64::MIN;
+    let days: Vec<i64> = (0..steps.len())
+        .map(|i| {
+            day = typical(i).unwrap_or(day);
+            day
+        })
+        .collect();
     let mut order: Vec<usize> = (0..steps.len()).collect();
     order.sort_by_key(|&i| {
-        let day = typical(i);
-        (
-            depth.get(i).copied().unwrap_or(0),
-            day.is_none(),
-            day.unwrap_or(0),
-            i,
-        )
+        let day = days.get(i).copied().unwrap_or(i64::MIN);
+        (depth.get(i).copied().unwrap_or(0), day, i)
     });
     let mut new_pos = vec![0usize; steps.len()];
     for (pos, &i) in order.iter().enumerate() {

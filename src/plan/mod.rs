@@ -362,6 +362,7 @@ impl RuleSet {
             decided: None,
             last_offset: None,
             milestones_found: [None; 4],
+            unsure_visits: false,
             swap: None,
             defer_recorded: false,
             recorded_dropped: false,
@@ -760,6 +761,9 @@ struct Planner<'a> {
     /// The milestones whose days the texts name, as [`Planner::visits`] found them: the
     /// walk counts the steps anchored on them from the same days, without looking again.
     milestones_found: [Option<visits::Found<'a>>; 4],
+    /// A visit [`Planner::visits`] found has a default day the calendar may still move
+    /// (outside its coverage): the tasks whose texts name it are `beyond_calendar`.
+    unsure_visits: bool,
     /// Third pass only: the days a call and the staff-picked task after it take
     /// ([`picked::Swap`]), and whether each was taken.
     swap: Option<picked::Swap>,

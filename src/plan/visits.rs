@@ -54,6 +54,9 @@ impl<'a> Planner<'a> {
                         Some((default, Landing::Date(d))) => {
                             let a = self.visit_day(ms, &default, d);
                             visits.push((program.ranks, index, a.day, 0));
+                            let known = self.cal.covers(d) && self.cal.covers(a.day);
+                            self.unsure_visits |=
+                                !known && ms.closed_day != crate::model::ClosedDay::Keep;
                             Days::Default(a)
                         }
                         _ => Days::None,
@@ -104,11 +107,16 @@ impl<'a> Planner<'a> {
     /// coverage — so the day the text names may change (audits 143, 144: a day-6 call on
     /// 31 December telling the patient the sutures come out tomorrow, New Year's Day,
     /// past a calendar of one year, was not flagged; the reminder of that visit was).
+    #[inline(always)]
     pub(super) fn names_unsure_visit(
         &self,
         program: &Program,
         step: &crate::compile::Step,
     ) -> bool {
+        // Almost always none: every visit inside the coverage, or no coverage given.
+        if !self.unsure_visits {
+            return false;
+        }
         let Some(bits) = (step.info.templates.as_ref())
             .map(|t| t.visits)
             .filter(|b| *b != 0)
