@@ -675,3 +675,46 @@ fn a_call_the_rest_hours_leave_no_time_for_keeps_what_the_history_records() {
         (vec!["2026-03-05 09:00-18:00 None Done".to_string()], 0, 0)
     );
 }
+
+/// A day alone agreed for the day recorded takes what the step's time that day leaves
+/// after the outcome (docs/closed-loop.md, `rescheduled`). A day-3 call (Thu 5 Mar 2026)
+/// at a clinic with quiet hours 12:00-14:00: its time that day is 14:00-18:00, the longer
+/// free part of 09:00-18:00. Agreed for the 5th the evening before, at 08:30 or at 13:00
+/// that day (before that part opens), it keeps 14:00-18:00; at 15:00, 15:00-18:00 (audit
+/// 150: at 08:30 it took 09:00-12:00, the first free part after the outcome).
+#[test]
+fn a_day_agreed_for_today_before_its_time_keeps_the_steps_time_that_day() {
+    let rules = crate::support::one_program(
+        "o",
+        r#""defaults": {"channel": "phone", "role": "nurse", "time": "day"},
+           "steps": [{"id": "day-3", "offset": "P3D", "title": {"zh": "3", "en": "3"}}]"#,
+    );
+    let ep = episode(
+        r#"{"id": "e", "event": "procedure", "at": "2026-03-02T11:00", "patient": {"id": "p"}}"#,
+    );
+    let cal = Calendar::from_json(
+        "c.json",
+        r#"{"quiet_hours": [{"start": "12:00", "end": "14:00"}]}"#,
+    )
+    .unwrap();
+    assert_eq!(
+        window_of(&rules.plan(&ep, &cal).unwrap(), "day-3"),
+        "2026-03-05 14:00-18:00"
+    );
+    let agreed_at = |at: &str| {
+        let h = followup::history::History::from_json(
+            "h.json",
+            &format!(
+                r#"{{"outcomes": [{{"task": "o/day-3/e/0", "outcome": "rescheduled", "at": "{at}", "to": "2026-03-05"}}]}}"#
+            ),
+        )
+        .unwrap();
+        let p = rules.plan_with(&ep, &h, &cal).unwrap();
+        let t = p.tasks.iter().find(|t| t.step() == "day-3").unwrap();
+        format!("{} {}", t.due, t.window)
+    };
+    for at in ["2026-03-04T20:00", "2026-03-05T08:30", "2026-03-05T13:00"] {
+        assert_eq!(agreed_at(at), "2026-03-05 14:00-18:00", "{at}");
+    }
+    assert_eq!(agreed_at("2026-03-05T15:00"), "2026-03-05 15:00-18:00");
+}

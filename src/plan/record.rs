@@ -653,7 +653,11 @@ impl Planner<'_> {
             None => Some(own),
         };
         let on_day = window(self, day);
-        if day != at.date() || at.time() == NaiveTime::MIN {
+        // Recorded before the window opens, it cuts nothing: the day's window, as agreed
+        // the evening before (audit 150: the first free part after the outcome, 09:00-12:00
+        // before a lunch break, where the day gives 14:00-18:00).
+        let before = on_day.is_none_or(|w| at.time() <= w.start);
+        if day != at.date() || at.time() == NaiveTime::MIN || before {
             return (day.and_time(NaiveTime::MIN), on_day);
         }
         let left = on_day.and_then(|w| match step {
