@@ -68,9 +68,10 @@ impl JsonSchema for WeekdaySet {
             "items": {"type": "string", "enum": [
                 "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun",
                 "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"
-            ]}
+            ]},
+            "uniqueItems": true
         }));
-        describe(&mut schema, "Days of the week, `\"Mon\"` … `\"Sun\"`.");
+        describe(&mut schema, "Days of the week, `\"Mon\"` … `\"Sun\"`, each once (`\"Mon\"` and `\"Monday\"` are one day).");
         schema
     }
 }
@@ -87,9 +88,10 @@ impl JsonSchema for DateSet {
     fn json_schema(g: &mut SchemaGenerator) -> Schema {
         let mut schema = object(json!({
             "type": "array",
-            "items": g.subschema_for::<strings::Date>()
+            "items": g.subschema_for::<strings::Date>(),
+            "uniqueItems": true
         }));
-        describe(&mut schema, "An array of dates, `YYYY-MM-DD`.");
+        describe(&mut schema, "An array of dates, `YYYY-MM-DD`, each once.");
         schema
     }
 }

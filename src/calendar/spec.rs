@@ -289,8 +289,55 @@ impl<'de> Deserialize<'de> for Day {
 
 impl<'de> Deserialize<'de> for WeekdaySet {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let days = Vec::<Day>::deserialize(d)?;
-        Ok(WeekdaySet::from_days(days.into_iter().map(|Day(w)| w)))
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = WeekdaySet;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an array of weekdays (\"Mon\" … \"Sun\")")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<WeekdaySet, A::Error> {
+                let mut set = WeekdaySet::default();
+                while let Some(w) = seq.next_element_seed(OnceDay(set))? {
+                    set = set.union(WeekdaySet::from_days([w]));
+                }
+                Ok(set)
+            }
+        }
+        d.deserialize_seq(V)
+    }
+}
+
+/// A weekday not in the set read so far: a day listed twice is refused at itself, as a
+/// date is ([`Once`]; `"Mon"` and `"monday"` are one day).
+struct OnceDay(WeekdaySet);
+
+impl<'de> DeserializeSeed<'de> for OnceDay {
+    type Value = Weekday;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Weekday, D::Error> {
+        let Day(w) = Day::deserialize(d)?;
+        if self.0.contains(w) {
+            return Err(D::Error::custom(format!(
+                "{w} is listed twice: expected each weekday once"
+            )));
+        }
+        Ok(w)
+    }
+}
+
+/// A date not in the set read so far: a date listed twice is refused at itself, as a
+/// date given twice in `holidays` is (audit 148: accepted in the lists).
+struct Once<'a>(&'a BTreeSet<NaiveDate>);
+
+impl<'de> DeserializeSeed<'de> for Once<'_> {
+    type Value = NaiveDate;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<NaiveDate, D::Error> {
+        let Date(day) = Date::deserialize(d)?;
+        if self.0.contains(&day) {
+            return Err(D::Error::custom(format!(
+                "{day} is listed twice: expected each date once"
+            )));
+        }
+        Ok(day)
     }
 }
 
@@ -337,7 +384,7 @@ impl<'de> Deserialize<'de> for DateSet {
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<DateSet, A::Error> {
                 let mut out = BTreeSet::new();
-                while let Some(Date(d)) = seq.next_element()? {
+                while let Some(d) = seq.next_element_seed(Once(&out))? {
                     out.insert(d);
                 }
                 Ok(DateSet(out))

@@ -515,3 +515,31 @@ fn join_refuses_a_gap_a_calendar_without_coverage_and_disagreeing_dates() {
     let joined = china(2026).join(&meets).unwrap();
     assert_eq!(joined.coverage(), Some((d("2026-01-01"), d("2027-01-31"))));
 }
+
+/// A date or a weekday listed twice is refused at the second, as a date given twice in
+/// `holidays` is (audit 148: accepted in the lists); `"Mon"` and `"Monday"` are one day.
+/// Lines and columns counted by hand.
+#[test]
+fn a_date_or_weekday_listed_twice_is_refused_at_itself() {
+    for (text, expected) in [
+        (
+            "{\"closed_dates\": [\"2026-03-10\",\n \"2026-03-11\", \"2026-03-10\"]}",
+            "c.json: /closed_dates/2 (line 2, column 16): 2026-03-10 is listed twice: expected each date once",
+        ),
+        (
+            r#"{"weekend": ["Sat", "sat"]}"#,
+            "c.json: /weekend/1 (line 1, column 21): Sat is listed twice: expected each weekday once",
+        ),
+        (
+            r#"{"call_desk": {"closed_weekdays": ["Mon", "Monday"]}}"#,
+            "c.json: /call_desk/closed_weekdays/1 (line 1, column 43): Mon is listed twice: expected each weekday once",
+        ),
+        (
+            r#"{"messages": {"open_dates": ["2026-02-17", "2026-02-17"]}}"#,
+            "c.json: /messages/open_dates/1 (line 1, column 44): 2026-02-17 is listed twice: expected each date once",
+        ),
+    ] {
+        let err = Calendar::from_json("c.json", text).unwrap_err();
+        assert_eq!(err.to_string(), expected);
+    }
+}

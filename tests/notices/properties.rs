@@ -54,7 +54,14 @@ fn arb_notice() -> impl Strategy<Value = Notice> {
 /// A calendar: some weekly closing days (never all), closed dates, call-desk duty days and
 /// message stops in March-April 2026, quiet hours at lunch or none.
 fn arb_calendar() -> impl Strategy<Value = Calendar> {
-    let dates = || prop::collection::vec((0u64..60).prop_map(|k| format!("\"{}\"", day(k))), 0..12);
+    // Sets: a calendar lists each date once.
+    let dates = || {
+        prop::collection::btree_set(0u64..60, 0..12).prop_map(|s| {
+            s.into_iter()
+                .map(|k| format!("\"{}\"", day(k)))
+                .collect::<Vec<_>>()
+        })
+    };
     (
         prop::sample::subsequence(vec!["\"Mon\"", "\"Tue\"", "\"Sun\""], 0..=3),
         dates(),

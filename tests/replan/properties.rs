@@ -98,7 +98,8 @@ proptest! {
     fn prop_merge_keeps_tasks_in_their_windows_within_the_caps(
         eps in prop::collection::vec(arb_episode(), 1..4),
         policy in arb_policy(),
-        desk_closed in prop::collection::vec(0u64..400, 0..20),
+        // A set: a calendar lists each date once.
+        desk_closed in prop::collection::btree_set(0u64..400, 0..20),
     ) {
         let plans: Vec<Plan> = eps
             .into_iter()
