@@ -718,3 +718,80 @@ fn a_day_agreed_for_today_before_its_time_keeps_the_steps_time_that_day() {
     }
     assert_eq!(agreed_at("2026-03-05T15:00"), "2026-03-05 15:00-18:00");
 }
+
+/// The same for the tries of such a call (audit 151): a day-1 call (Tue 3 Mar 2026) for a
+/// patient resting 08:00-21:00, tried three times after hours (no answer at 21:10, 21:20
+/// and 21:30 on the 3rd; `no_answer`: PT2H, 3 attempts, then a message): the call and its
+/// attempts 2 and 3 are kept with their records — attempt 2 due two hours after 21:10,
+/// past the day, so the next day, Wed 4, in the step's own window; the message after the
+/// last try is dropped `rest_hours` (nobody recorded it). With a `done` on attempt 2 at
+/// 21:40, the call keeps its `no_answer` and attempt 2 is done.
+#[test]
+fn the_tries_of_a_call_the_rest_hours_leave_no_time_for_keep_their_records() {
+    let rules = crate::support::one_program(
+        "o",
+        r#""defaults": {"channel": "phone", "role": "nurse", "time": "day",
+                        "no_answer": {"retry_after": "PT2H", "max_attempts": 3, "then": "sms"}},
+           "steps": [{"id": "day-1", "offset": "P1D", "title": {"zh": "1", "en": "1"}}]"#,
+    );
+    let ep = episode(
+        r#"{"id": "e", "event": "procedure", "at": "2026-03-02T10:00", "patient": {"id": "p",
+            "rest_hours": [{"start": "08:00", "end": "21:00"}]}}"#,
+    );
+    let plan = |outcomes: &str| {
+        let h = followup::history::History::from_json(
+            "h.json",
+            &format!(r#"{{"outcomes": [{outcomes}]}}"#),
+        )
+        .unwrap();
+        let p = rules.plan_with(&ep, &h, &Calendar::default()).unwrap();
+        let tasks: Vec<String> = (p.tasks.iter())
+            .map(|t| {
+                let record = t.record.as_ref().map(|r| format!(" {:?}", r.outcome));
+                format!(
+                    "{} {} {}{}",
+                    t.id(),
+                    t.due,
+                    t.window,
+                    record.unwrap_or_default()
+                )
+            })
+            .collect();
+        (tasks, crate::support::dropped(&p), p.ignored.len())
+    };
+    let tried = |at: &str, id: &str, outcome: &str| {
+        format!(r#"{{"task": "o/day-1/e/0{id}", "outcome": "{outcome}", "at": "2026-03-03T{at}"}}"#)
+    };
+    let three = [
+        tried("21:10", "", "no_answer"),
+        tried("21:20", "", "no_answer"),
+        tried("21:30", "", "no_answer"),
+    ];
+    assert_eq!(
+        plan(&three.join(", ")),
+        (
+            vec![
+                "o/day-1/e/0 2026-03-03 09:00-18:00 NoAnswer".to_string(),
+                "o/day-1/e/0/attempt-2 2026-03-04 09:00-18:00 NoAnswer".to_string(),
+                "o/day-1/e/0/attempt-3 2026-03-04 09:00-18:00 NoAnswer".to_string(),
+            ],
+            vec!["o/day-1/e/0/message rest_hours - 2026-03-03".to_string()],
+            0
+        )
+    );
+    let done = [
+        tried("21:10", "", "no_answer"),
+        tried("21:40", "/attempt-2", "done"),
+    ];
+    assert_eq!(
+        plan(&done.join(", ")),
+        (
+            vec![
+                "o/day-1/e/0 2026-03-03 09:00-18:00 NoAnswer".to_string(),
+                "o/day-1/e/0/attempt-2 2026-03-04 09:00-18:00 Done".to_string(),
+            ],
+            vec![],
+            0
+        )
+    );
+}

@@ -182,6 +182,24 @@ impl Planner<'_> {
         self.plan.dropped.push(d);
     }
 
+    /// True when the history records attempt `n` of the occurrence of `step` whose task
+    /// is the `base`th, or more of its chain after the try at `at` (outcomes apply to the
+    /// attempt current at their time, whichever of the chain's ids they name).
+    #[cold]
+    #[inline(never)]
+    fn chain_goes_on(&self, step: &Step, base: usize, n: u32, at: NaiveDateTime) -> bool {
+        let (Some(t), Some(ledger)) = (self.plan.tasks.get(base), self.ledger.as_ref()) else {
+            return false;
+        };
+        (ledger
+            .list(t.program(), &step.info.step, t.occurrence)
+            .iter())
+        .any(|e| {
+            e.derived == Some(Derived::Attempt(n))
+                || (e.outcome.at > at && matches!(e.derived, None | Some(Derived::Attempt(_))))
+        })
+    }
+
     /// The next call after an unanswered one, `after_minutes` later (or in the step's
     /// window of the next day the call desk works). `None` when it would come after the
     /// task expires or the patient rests all day: dropped then. `(base, tail)`: the
@@ -223,7 +241,7 @@ impl Planner<'_> {
         let first_free = (works.then(|| self.first_free_after(step, t.date(), t.time())))
             .flatten()
             .map(|w| (t.date(), w, None));
-        let placed = match first_free.or(today) {
+        let mut placed = match first_free.or(today) {
             Some(placed) => Some(placed),
             None => self.first_moment(
                 step.info.channel,
@@ -232,6 +250,17 @@ impl Planner<'_> {
                 keep,
             )?,
         };
+        // The patient's rest hours leave it no time, but the history records the try:
+        // kept in the step's own window, for its outcomes to apply, as the call itself is
+        // (audit 151: the tries on such a call were ignored as dropped).
+        if placed.is_none() && self.chain_goes_on(step, base, n, at) {
+            placed = self.first_moment(
+                step.info.channel,
+                t,
+                &|p: &Self, day| Ok(Some(p.own_window(step, day))),
+                keep,
+            )?;
+        }
         let Some(placed) = placed else {
             self.dropped(
                 step,
