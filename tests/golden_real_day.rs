@@ -1102,3 +1102,40 @@ fn a_task_is_flagged_beyond_the_calendar_only_for_the_days_that_decide_it() {
         "2027-01-01 2026-12-31 Some(\"after_event\") false"
     );
 }
+
+/// A day the patient agreed is not moved by the calendar, so only its own coverage
+/// counts: a day-10 call after a procedure on Wed 23 Dec 2026 (Sat 2 Jan 2027, past the
+/// official 2026 calendar: flagged) agreed on the 24th for Wed 30 Dec at 15:00 is not
+/// flagged; agreed for Mon 4 Jan 2027 it is (audit 151: flagged for its rule's day).
+#[test]
+fn a_day_agreed_inside_the_calendar_is_not_flagged_for_the_rules_day() {
+    let rules = crate::support::one_program(
+        "o",
+        r#""defaults": {"channel": "phone", "role": "nurse", "time": "day"},
+           "steps": [{"id": "day-10", "offset": "P10D", "title": {"zh": "10", "en": "10"}}]"#,
+    );
+    let ep = episode(
+        r#"{"id": "e", "event": "procedure", "at": "2026-12-23T10:00", "patient": {"id": "p"}}"#,
+    );
+    let cal = official_2026();
+    let flag = |to: Option<&str>| {
+        let p = match to {
+            None => rules.plan(&ep, &cal).unwrap(),
+            Some(to) => {
+                let h = followup::history::History::from_json(
+                    "h.json",
+                    &format!(
+                        r#"{{"outcomes": [{{"task": "o/day-10/e/0", "outcome": "rescheduled", "at": "2026-12-24T10:00", "to": "{to}"}}]}}"#
+                    ),
+                )
+                .unwrap();
+                rules.plan_with(&ep, &h, &cal).unwrap()
+            }
+        };
+        let t = &p.tasks[0];
+        format!("{} {}", t.due, t.beyond_calendar)
+    };
+    assert_eq!(flag(None), "2027-01-02 true");
+    assert_eq!(flag(Some("2026-12-30T15:00")), "2026-12-30 false");
+    assert_eq!(flag(Some("2027-01-04T15:00")), "2027-01-04 true");
+}

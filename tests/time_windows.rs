@@ -795,3 +795,37 @@ fn the_tries_of_a_call_the_rest_hours_leave_no_time_for_keep_their_records() {
         )
     );
 }
+
+/// docs/closed-loop.md, `abnormal_recovery`: the onsite consultant calls (phone, the first
+/// free part of the day window after it) and the doctor sees the patient; each is planned
+/// or listed as dropped. Recorded at 21:30 on Tue 3 Mar 2026 for a patient resting
+/// 08:00-21:00 every day: no time is ever free for the call — dropped `rest_hours`; the
+/// doctor's visit (in person, no rest hours) is on Wed 4, 09:00-18:00 (audit 151: the
+/// call was listed nowhere).
+#[test]
+fn an_abnormal_recoverys_call_the_rest_hours_leave_no_time_for_is_listed_as_dropped() {
+    let rules = crate::support::one_program(
+        "o",
+        r#""defaults": {"channel": "phone", "role": "nurse", "time": "day"},
+           "steps": [{"id": "day-1", "offset": "P1D", "title": {"zh": "1", "en": "1"}}]"#,
+    );
+    let ep = episode(
+        r#"{"id": "e", "event": "procedure", "at": "2026-03-02T10:00", "patient": {"id": "p",
+            "rest_hours": [{"start": "08:00", "end": "21:00"}]}}"#,
+    );
+    let h = followup::history::History::from_json(
+        "h.json",
+        r#"{"outcomes": [{"task": "o/day-1/e/0", "outcome": "abnormal_recovery", "at": "2026-03-03T21:30"}]}"#,
+    )
+    .unwrap();
+    let p = rules.plan_with(&ep, &h, &Calendar::default()).unwrap();
+    let derived: Vec<String> = (p.tasks.iter())
+        .filter(|t| t.derived.is_some())
+        .map(|t| format!("{} {} {}", t.id(), t.due, t.window))
+        .collect();
+    assert_eq!(derived, ["o/day-1/e/0/doctor-visit 2026-03-04 09:00-18:00"]);
+    assert_eq!(
+        crate::support::dropped(&p),
+        ["o/day-1/e/0/abnormal-contact rest_hours - 2026-03-03"]
+    );
+}

@@ -449,7 +449,28 @@ impl Planner<'_> {
                 crate::compile::derived::abnormal(&step.info, &names)
             })
             .clone();
-        let placed = self.first_free_moment(Channel::Phone, at, true)?;
+        // With no time the patient's rest hours leave free, the call is dropped
+        // `rest_hours` — or, when the history records it made, kept in the day window
+        // (audit 151: it vanished, listed nowhere).
+        let placed = match self.first_free_moment(Channel::Phone, at, true)? {
+            Some(p) => Some(p),
+            None if made.0 .0 => {
+                let day = self.windows.day;
+                self.first_moment(Channel::Phone, at, &|_, _| Ok(Some(day)), true)?
+            }
+            None => {
+                let reason = DropReason::RestHours;
+                self.dropped(
+                    step,
+                    base,
+                    Derived::AbnormalContact,
+                    reason,
+                    None,
+                    Some(at.date()),
+                );
+                None
+            }
+        };
         let placed = self.contact_allowed(
             step,
             base,

@@ -716,7 +716,9 @@ impl Planner<'_> {
         };
         let day = to.date();
         let grace = t.expires.map(|e| (e - t.latest).num_days().max(0));
-        let beyond = !covers(day) || !covers(t.nominal);
+        // The patient agreed the day: only its own coverage counts, not the rule's day
+        // (audit 151: flagged for a nominal day past the calendar).
+        let beyond = !covers(day);
         let Some(t) = self.plan.tasks.get_mut(i) else {
             return;
         };
