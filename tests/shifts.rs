@@ -583,6 +583,35 @@ fn a_programs_plan_does_not_depend_on_the_order_of_its_steps() {
             ]
         );
     }
+    // A course on Mon 2 Mar (sessions 2 and 6 Mar), closed as in the first case: a call
+    // on day 3 (Thu 5) and a call two days after each session (Wed 4, Sun 8). The day-3
+    // call takes Sat 7; session 1's call could only go there, past the day-3 call's rule
+    // day: superseded by it; session 2's finds Sat 7 held and Thu 12 four days on:
+    // `beyond_max_shift` (audit 152: listed first, session 2's call took Sat 7).
+    let sessions = plan_both_ways(
+        r#"{"channel": "phone", "role": "nurse", "time": "day", "closed_day": "nearest_open_day",
+            "max_shift": "P3D", "beyond_max_shift": "drop"}"#,
+        [
+            step("day-3", r#""offset": "P3D""#),
+            step(
+                "after-session",
+                r#""from": "each_session", "offset": "P2D""#,
+            ),
+        ],
+        r#"{"id": "e", "event": "course", "at": "2026-03-02T10:00", "patient": {"id": "p"},
+            "course": {"done": ["2026-03-02"], "planned": ["2026-03-06"]}}"#,
+        &closed,
+    );
+    for got in sessions {
+        assert_eq!(
+            got,
+            [
+                "day-3 2026-03-07 Some(ClosedDate)",
+                "o/after-session/e/1 superseded day-3 2026-03-04",
+                "o/after-session/e/2 beyond_max_shift closed_date 2026-03-08"
+            ]
+        );
+    }
 }
 
 /// `due earliest..latest` of the one task of a plan made by [`plan`].

@@ -217,31 +217,33 @@ pub(super) fn resolve(
             cur = *p;
         }
     }
-    // Parents first; the steps counted from the event or a visit with a default day in
-    // the order of their days from the event, whatever order the file lists them in
-    // (audit 150: two calls of one lane competing for the only open day between them
-    // got it by which was listed first); each other step where the file puts it, after
-    // the step before it (planned near their days, the tasks need little sorting).
-    let typical = |i: usize| -> Option<i64> {
-        let s = steps.get(i)?;
-        let from_event = match s.anchor {
-            Anchor::Event => 0,
-            Anchor::Milestone(m) => milestones.get(m)?.default?.approx_signed_days(),
-            _ => return None,
+    // Parents first; then the steps counted from the event or a visit with a default
+    // day, by their day from the event; then the others (counted from a session, a fact,
+    // a visit with no default day), by the offset from their own anchor; and by id —
+    // whatever order the file lists them in (audits 150, 151, 152: two calls of one lane
+    // competing for the only open day between them got it by which was listed first).
+    let day = |i: usize| -> (bool, i64) {
+        let Some(s) = steps.get(i) else {
+            return (true, 0);
         };
-        Some(from_event.saturating_add(s.offset.approx_signed_days()))
+        let offset = s.offset.approx_signed_days();
+        let from_event = match s.anchor {
+            Anchor::Event => Some(0),
+            Anchor::Milestone(m) => (milestones.get(m))
+                .and_then(|m| m.default)
+                .map(|d| d.approx_signed_days()),
+            _ => None,
+        };
+        match from_event {
+            Some(d) => (false, d.saturating_add(offset)),
+            None => (true, offset),
+        }
     };
-    let mut day = i64::MIN;
-    let days: Vec<i64> = (0..steps.len())
-        .map(|i| {
-            day = typical(i).unwrap_or(day);
-            day
-        })
-        .collect();
+    let id = |i: usize| def.steps.get(i).map_or("", |s| s.id.as_str());
     let mut order: Vec<usize> = (0..steps.len()).collect();
-    order.sort_by_key(|&i| {
-        let day = days.get(i).copied().unwrap_or(i64::MIN);
-        (depth.get(i).copied().unwrap_or(0), day, i)
+    order.sort_by(|&a, &b| {
+        let key = |i: usize| (depth.get(i).copied().unwrap_or(0), day(i));
+        key(a).cmp(&key(b)).then_with(|| id(a).cmp(id(b)))
     });
     let mut new_pos = vec![0usize; steps.len()];
     for (pos, &i) in order.iter().enumerate() {
