@@ -589,3 +589,38 @@ fn a_planning_call_made_stays_when_the_course_ends_and_brings_no_escalation() {
         ]
     );
 }
+
+/// README "No silent empty plan": a course that lists no session yet (sold, not booked:
+/// `"done": [], "planned": []`) has its session steps listed as `missing_anchor`, as an
+/// episode with no course has them (audit 153: they were listed nowhere).
+#[test]
+fn a_course_with_no_session_listed_names_its_session_steps_as_missing() {
+    let missing = |course: &str| -> Vec<String> {
+        let p = crate::support::plan(&format!(
+            r#"{{"id": "v", "event": "course", "at": "2026-12-01T10:00", "attributes": {{"category": "skin"}},
+                "patient": {{"id": "p"}}{course}}}"#
+        ));
+        assert!(p.tasks.is_empty());
+        (p.dropped.iter())
+            .filter(|d| d.step().starts_with("session-"))
+            .map(|d| {
+                format!(
+                    "{} {:?} {}",
+                    d.step(),
+                    d.reason,
+                    d.detail.as_deref().unwrap_or("-")
+                )
+            })
+            .collect()
+    };
+    let expected = [
+        "session-care-call MissingAnchor each_session",
+        "session-reassurance-sms MissingAnchor each_session",
+        "session-reminder MissingAnchor before_each_upcoming_session",
+    ];
+    assert_eq!(
+        missing(r#", "course": {"package": 4, "done": [], "planned": []}"#),
+        expected
+    );
+    assert_eq!(missing(""), expected);
+}

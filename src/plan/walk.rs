@@ -194,7 +194,11 @@ impl Planner<'_> {
                 Anchor::EachSession | Anchor::UpcomingSession => {
                     let upcoming_only = matches!(step.anchor, Anchor::UpcomingSession);
                     let (first, last) = step.sessions;
-                    if let Some(course) = &ep.course {
+                    // A course that lists no session (sold, not yet booked) has none to
+                    // count from, as an episode with no course (audit 153: its session
+                    // steps were listed nowhere).
+                    let listed = (ep.course.as_ref()).filter(|c| c.sessions().next().is_some());
+                    if let Some(course) = listed {
                         for s in course.sessions() {
                             let wanted = s.number >= first && last.is_none_or(|l| s.number <= l);
                             // The reminder of a session done since is no work, but what the
@@ -224,7 +228,12 @@ impl Planner<'_> {
                         } else {
                             "each_session"
                         };
-                        self.why_anchor(|| format!("{name}: the episode gives no course"));
+                        let why = if ep.course.is_some() {
+                            "the course lists no session"
+                        } else {
+                            "the episode gives no course"
+                        };
+                        self.why_anchor(|| format!("{name}: {why}"));
                         self.missing(program, step, name.into());
                     }
                 }
