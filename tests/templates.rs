@@ -370,7 +370,7 @@ fn course_steps_number_their_sessions_and_name_the_next_one() {
     assert_eq!(thanks.due.to_string(), "2026-06-23");
     assert_eq!(
         thanks.script().unwrap().zh(),
-        "周女士您好，您的光子嫩肤疗程（共5次）已全部完成，感谢您对维多利亚医美的信任！如有任何疑问，欢迎随时联系我们。"
+        "周女士您好，您的光子嫩肤疗程已结束（共5次），感谢您对维多利亚医美的信任！如有任何疑问，欢迎随时联系我们。"
     );
     // Calls of sessions 1 to 6 number them too.
     let calls: Vec<String> = plan
