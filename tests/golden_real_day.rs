@@ -1109,11 +1109,7 @@ fn a_task_is_flagged_beyond_the_calendar_only_for_the_days_that_decide_it() {
 /// flagged; agreed for Mon 4 Jan 2027 it is (audit 151: flagged for its rule's day).
 #[test]
 fn a_day_agreed_inside_the_calendar_is_not_flagged_for_the_rules_day() {
-    let rules = crate::support::one_program(
-        "o",
-        r#""defaults": {"channel": "phone", "role": "nurse", "time": "day"},
-           "steps": [{"id": "day-10", "offset": "P10D", "title": {"zh": "10", "en": "10"}}]"#,
-    );
+    let rules = crate::support::one_call_on_day(10);
     let ep = episode(
         r#"{"id": "e", "event": "procedure", "at": "2026-12-23T10:00", "patient": {"id": "p"}}"#,
     );
@@ -1122,13 +1118,9 @@ fn a_day_agreed_inside_the_calendar_is_not_flagged_for_the_rules_day() {
         let p = match to {
             None => rules.plan(&ep, &cal).unwrap(),
             Some(to) => {
-                let h = followup::history::History::from_json(
-                    "h.json",
-                    &format!(
-                        r#"{{"outcomes": [{{"task": "o/day-10/e/0", "outcome": "rescheduled", "at": "2026-12-24T10:00", "to": "{to}"}}]}}"#
-                    ),
-                )
-                .unwrap();
+                let h = crate::support::outcomes(&format!(
+                    r#"{{"task": "o/day-10/e/0", "outcome": "rescheduled", "at": "2026-12-24T10:00", "to": "{to}"}}"#
+                ));
                 rules.plan_with(&ep, &h, &cal).unwrap()
             }
         };

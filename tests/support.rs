@@ -76,6 +76,24 @@ pub fn calls_on_days_1_3_6() -> RuleSet {
     )
 }
 
+/// A program `o` of one call, `day-N`, N days after the event (`PND`): by phone, a
+/// nurse, in the `day` window.
+pub fn one_call_on_day(n: u32) -> RuleSet {
+    one_program(
+        "o",
+        &format!(
+            r#""defaults": {{"channel": "phone", "role": "nurse", "time": "day"}},
+               "steps": [{{"id": "day-{n}", "offset": "P{n}D", "title": {{"zh": "{n}", "en": "{n}"}}}}]"#
+        ),
+    )
+}
+
+/// A history of the outcomes `rows` (JSON objects, comma-separated).
+pub fn outcomes(rows: &str) -> followup::history::History {
+    followup::history::History::from_json("h.json", &format!(r#"{{"outcomes": [{rows}]}}"#))
+        .unwrap_or_else(|e| panic!("test history: {e}"))
+}
+
 pub fn episode(json: &str) -> Episode {
     Episode::from_json("test episode", json).expect("test episode parses")
 }

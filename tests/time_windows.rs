@@ -621,11 +621,7 @@ fn rest_hours_after_the_event_fall_back_on_the_evening() {
 /// outcomes were ignored as about a dropped task).
 #[test]
 fn a_call_the_rest_hours_leave_no_time_for_keeps_what_the_history_records() {
-    let rules = crate::support::one_program(
-        "o",
-        r#""defaults": {"channel": "phone", "role": "nurse", "time": "day"},
-           "steps": [{"id": "day-3", "offset": "P3D", "title": {"zh": "3", "en": "3"}}]"#,
-    );
+    let rules = crate::support::one_call_on_day(3);
     let ep = episode(
         r#"{"id": "e", "event": "procedure", "at": "2026-03-02T11:00", "patient": {"id": "p",
             "rest_hours": [{"start": "09:00", "end": "18:00"}]}}"#,
@@ -636,11 +632,7 @@ fn a_call_the_rest_hours_leave_no_time_for_keeps_what_the_history_records() {
     )
     .unwrap();
     let with = |outcome: &str| {
-        let h = followup::history::History::from_json(
-            "h.json",
-            &format!(r#"{{"outcomes": [{{"task": "o/day-3/e/0", {outcome}}}]}}"#),
-        )
-        .unwrap();
+        let h = crate::support::outcomes(&format!(r#"{{"task": "o/day-3/e/0", {outcome}}}"#));
         let p = rules.plan_with(&ep, &h, &cal).unwrap();
         let tasks: Vec<String> = (p.tasks.iter())
             .map(|t| {
@@ -684,11 +676,7 @@ fn a_call_the_rest_hours_leave_no_time_for_keeps_what_the_history_records() {
 /// 150: at 08:30 it took 09:00-12:00, the first free part after the outcome).
 #[test]
 fn a_day_agreed_for_today_before_its_time_keeps_the_steps_time_that_day() {
-    let rules = crate::support::one_program(
-        "o",
-        r#""defaults": {"channel": "phone", "role": "nurse", "time": "day"},
-           "steps": [{"id": "day-3", "offset": "P3D", "title": {"zh": "3", "en": "3"}}]"#,
-    );
+    let rules = crate::support::one_call_on_day(3);
     let ep = episode(
         r#"{"id": "e", "event": "procedure", "at": "2026-03-02T11:00", "patient": {"id": "p"}}"#,
     );
@@ -702,13 +690,9 @@ fn a_day_agreed_for_today_before_its_time_keeps_the_steps_time_that_day() {
         "2026-03-05 14:00-18:00"
     );
     let agreed_at = |at: &str| {
-        let h = followup::history::History::from_json(
-            "h.json",
-            &format!(
-                r#"{{"outcomes": [{{"task": "o/day-3/e/0", "outcome": "rescheduled", "at": "{at}", "to": "2026-03-05"}}]}}"#
-            ),
-        )
-        .unwrap();
+        let h = crate::support::outcomes(&format!(
+            r#"{{"task": "o/day-3/e/0", "outcome": "rescheduled", "at": "{at}", "to": "2026-03-05"}}"#
+        ));
         let p = rules.plan_with(&ep, &h, &cal).unwrap();
         let t = p.tasks.iter().find(|t| t.step() == "day-3").unwrap();
         format!("{} {}", t.due, t.window)
@@ -739,11 +723,7 @@ fn the_tries_of_a_call_the_rest_hours_leave_no_time_for_keep_their_records() {
             "rest_hours": [{"start": "08:00", "end": "21:00"}]}}"#,
     );
     let plan = |outcomes: &str| {
-        let h = followup::history::History::from_json(
-            "h.json",
-            &format!(r#"{{"outcomes": [{outcomes}]}}"#),
-        )
-        .unwrap();
+        let h = crate::support::outcomes(outcomes);
         let p = rules.plan_with(&ep, &h, &Calendar::default()).unwrap();
         let tasks: Vec<String> = (p.tasks.iter())
             .map(|t| {
@@ -804,20 +784,14 @@ fn the_tries_of_a_call_the_rest_hours_leave_no_time_for_keep_their_records() {
 /// call was listed nowhere).
 #[test]
 fn an_abnormal_recoverys_call_the_rest_hours_leave_no_time_for_is_listed_as_dropped() {
-    let rules = crate::support::one_program(
-        "o",
-        r#""defaults": {"channel": "phone", "role": "nurse", "time": "day"},
-           "steps": [{"id": "day-1", "offset": "P1D", "title": {"zh": "1", "en": "1"}}]"#,
-    );
+    let rules = crate::support::one_call_on_day(1);
     let ep = episode(
         r#"{"id": "e", "event": "procedure", "at": "2026-03-02T10:00", "patient": {"id": "p",
             "rest_hours": [{"start": "08:00", "end": "21:00"}]}}"#,
     );
-    let h = followup::history::History::from_json(
-        "h.json",
-        r#"{"outcomes": [{"task": "o/day-1/e/0", "outcome": "abnormal_recovery", "at": "2026-03-03T21:30"}]}"#,
-    )
-    .unwrap();
+    let h = crate::support::outcomes(
+        r#"{"task": "o/day-1/e/0", "outcome": "abnormal_recovery", "at": "2026-03-03T21:30"}"#,
+    );
     let p = rules.plan_with(&ep, &h, &Calendar::default()).unwrap();
     let derived: Vec<String> = (p.tasks.iter())
         .filter(|t| t.derived.is_some())
