@@ -1130,4 +1130,13 @@ fn a_day_agreed_inside_the_calendar_is_not_flagged_for_the_rules_day() {
     assert_eq!(flag(None), "2027-01-02 true");
     assert_eq!(flag(Some("2026-12-30T15:00")), "2026-12-30 false");
     assert_eq!(flag(Some("2027-01-04T15:00")), "2027-01-04 true");
+    // Done on its day past the calendar, it happened: no calendar moves it now (audit 155).
+    let h = crate::support::outcomes(
+        r#"{"task": "o/day-10/e/0", "outcome": "done", "at": "2027-01-02T10:00"}"#,
+    );
+    let p = rules.plan_with(&ep, &h, &cal).unwrap();
+    assert_eq!(
+        (p.tasks[0].due.to_string(), p.tasks[0].beyond_calendar),
+        ("2027-01-02".to_string(), false)
+    );
 }

@@ -803,3 +803,35 @@ fn an_abnormal_recoverys_call_the_rest_hours_leave_no_time_for_is_listed_as_drop
         ["o/day-1/e/0/abnormal-contact rest_hours - 2026-03-03"]
     );
 }
+
+/// A refusal says so before the rest hours do (audit 155: `rest_hours` hid it): calls on
+/// day 3 and day 6 (Thu 5 and Sun 8 Mar 2026) for a patient resting 09:00-18:00 at a
+/// clinic open 09:00-18:00; the day-3 call recorded `declined` at 10:00 on the 5th (kept,
+/// the history records it): the day-6 call is dropped `declined` (after a clear refusal,
+/// no calls: docs/rule-format.md), not `rest_hours`.
+#[test]
+fn a_refusal_is_the_reason_before_the_rest_hours() {
+    let rules = crate::support::one_program(
+        "o",
+        r#""defaults": {"channel": "phone", "role": "nurse", "time": "day"},
+           "steps": [{"id": "day-3", "offset": "P3D", "title": {"zh": "3", "en": "3"}},
+                     {"id": "day-6", "offset": "P6D", "title": {"zh": "6", "en": "6"}}]"#,
+    );
+    let ep = episode(
+        r#"{"id": "e", "event": "procedure", "at": "2026-03-02T11:00", "patient": {"id": "p",
+            "rest_hours": [{"start": "09:00", "end": "18:00"}]}}"#,
+    );
+    let cal = Calendar::from_json(
+        "c.json",
+        r#"{"hours": {"open": "09:00", "close": "18:00"}}"#,
+    )
+    .unwrap();
+    let h = crate::support::outcomes(
+        r#"{"task": "o/day-3/e/0", "outcome": "declined", "at": "2026-03-05T10:00"}"#,
+    );
+    let p = rules.plan_with(&ep, &h, &cal).unwrap();
+    assert_eq!(
+        crate::support::dropped(&p),
+        ["o/day-6/e/0 declined - 2026-03-08"]
+    );
+}

@@ -514,7 +514,8 @@ impl Planner<'_> {
                     self.why(|| {
                         "the patient's rest hours leave nothing of the clinic's day".into()
                     });
-                    self.drop_occurrence(this, days, (DropReason::RestHours, None));
+                    let why = self.rest_hours_drop(program, step, due);
+                    self.drop_occurrence(this, days, why);
                     return Ok(());
                 }
             },
@@ -594,11 +595,8 @@ impl Planner<'_> {
                                     Some(w) => w,
                                     None => {
                                         let this = (program, step, n);
-                                        self.drop_occurrence(
-                                            this,
-                                            days,
-                                            (DropReason::RestHours, None),
-                                        );
+                                        let why = self.rest_hours_drop(program, step, due);
+                                        self.drop_occurrence(this, days, why);
                                         return Ok(());
                                     }
                                 },

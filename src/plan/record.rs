@@ -576,6 +576,11 @@ impl Planner<'_> {
             if r.closed && r.outcome.is_done() {
                 t.waiting = false;
             }
+            // Closed, it happened: no calendar moves it now (audit 155: a call done
+            // past the calendar still said its day may move).
+            if r.closed {
+                t.beyond_calendar = false;
+            }
             t.record = Some(Box::new(r));
         }
     }

@@ -196,7 +196,7 @@ pub struct Task {
     /// title or script names a visit's day (the day-6 call's "the sutures come out
     /// tomorrow"), when the visit has no day given and its default day, or the day it
     /// moved to, is outside the coverage: the visit may still move, and the task or
-    /// its words with it.
+    /// its words with it. False once the history closes the task: it happened.
     pub beyond_calendar: bool,
     /// The last day the task is worth doing, `None` if it never expires: a reminder
     /// expires before its visit, a greeting after its day, a call some days after its

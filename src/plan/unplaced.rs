@@ -66,6 +66,22 @@ impl Planner<'_> {
         Some(window)
     }
 
+    /// Why a task the patient's rest hours leave no time for on `due` is dropped: a
+    /// refusal or a stop fact before that day says so first (audit 155: `rest_hours`
+    /// hid a recorded refusal), else `rest_hours`.
+    #[cold]
+    #[inline(never)]
+    pub(super) fn rest_hours_drop(
+        &self,
+        program: &Program,
+        step: &Step,
+        due: NaiveDate,
+    ) -> (DropReason, Option<std::sync::Arc<str>>) {
+        let at = due.and_time(chrono::NaiveTime::MIN);
+        super::lifecycle::judge(&self.facts, program, step, step.info.channel, at)
+            .unwrap_or((DropReason::RestHours, None))
+    }
+
     /// `place`: the rule's day (from its anchor as moved), the nominal day (from its
     /// anchor's default day) and the day it expires by its rule. The day and shift it
     /// keeps, or `None` once it is dropped.
