@@ -1274,3 +1274,42 @@ fn a_superseded_call_names_the_next_call_kept() {
         ["2026-10-09 day-6-call phone customer_service <- 2026-10-08 (closed_date)"]
     );
 }
+
+/// docs/rule-format.md, anchors: a step counted from another counts from "the day it is
+/// due (after any calendar shift)" — down a chain of any length (audit 156). A course on
+/// Fri 24 Jul 2026 (session 1 that day), closed Sun 26, `previous_open_day`, one lane:
+/// the session's day-1 call keeps Sat 25; the day-2 call (Sun 26) cannot go back onto
+/// it nor onto the event's day, so it goes ahead to Mon 27; the call two days after it
+/// is on Wed 29, and the call a day after that on Thu 30 (it was on Tue 28, counted from
+/// where its parent stood before the recount, a day before its parent).
+#[test]
+fn a_chain_of_steps_counts_each_link_from_the_day_its_parent_keeps() {
+    let rules = crate::support::one_program(
+        "gx",
+        r#""defaults": {"channel": "phone", "role": "nurse", "time": "day", "closed_day": "previous_open_day"},
+           "steps": [
+             {"id": "day-2", "offset": "P2D", "title": {"zh": "a", "en": "a"}},
+             {"id": "two-after", "from": "day-2", "offset": "P2D", "title": {"zh": "b", "en": "b"}},
+             {"id": "session-day-1", "from": "each_session", "offset": "P1D", "title": {"zh": "c", "en": "c"}},
+             {"id": "one-after", "from": "two-after", "offset": "P1D", "title": {"zh": "d", "en": "d"}}]"#,
+    );
+    let ep = episode(
+        r#"{"id": "e", "event": "course", "at": "2026-07-24T14:00", "patient": {"id": "p"},
+            "course": {"done": ["2026-07-24"], "planned": []}}"#,
+    );
+    let p = rules
+        .plan(&ep, &closed_from("2026-07-26", "2026-07-26"))
+        .unwrap();
+    let got: Vec<String> = (p.tasks.iter())
+        .map(|t| format!("{} {}", t.step(), t.due))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            "session-day-1 2026-07-25",
+            "day-2 2026-07-27",
+            "two-after 2026-07-29",
+            "one-after 2026-07-30"
+        ]
+    );
+}

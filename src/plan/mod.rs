@@ -960,7 +960,12 @@ impl Planner<'_> {
         if planned.is_ok() && self.shifted != 0 && self.new_in_second_pass() {
             planned = self.third_pass(program, marks);
         }
-        if planned.is_ok() && self.chain_moved {
+        // Each recount moves the next link of a chain: as many as the chain is long (audit
+        // 156: a step two links down counted from its parent's day before the recount).
+        for _ in 0..program.steps.len() {
+            if !(planned.is_ok() && self.chain_moved) {
+                break;
+            }
             planned = self.recount_chains(program, marks);
         }
         // A call superseded by a neighbour this pass did not keep (a fact stopped it, or
