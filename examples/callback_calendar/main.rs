@@ -502,13 +502,37 @@ fn run() -> Result<String, String> {
             // A cap's drop names its channel in its detail.
             let channel = (followup::rules::Channel::ALL.into_iter())
                 .find(|c| d.detail.as_deref() == Some(c.name()));
-            let line = match channel {
-                Some(c) => format!(
+            // A sales task beside a reminder or aftercare contact of its day: the contact
+            // held the day, whatever the cap (audit 158: "the wechat cap ()").
+            use followup::replan::PriorityClass as Class;
+            let class = |program: &str, step: &str| policy.priority.class_of(program, step);
+            let held = d
+                .nominal
+                .filter(|_| class(d.program(), d.step()) == Class::Sales)
+                .and_then(|day| {
+                    (merged.contacts.iter()).find(|c| {
+                        c.date == day
+                            && Some(c.channel) == channel
+                            && c.reasons.iter().any(|r| {
+                                matches!(
+                                    class(r.task.program(), r.task.step()),
+                                    Class::Reminder | Class::Aftercare
+                                )
+                            })
+                    })
+                });
+            let line = match (channel, held) {
+                (Some(c), Some(contact)) => format!(
+                    "the contact policy dropped it: a reminder or aftercare {} contact holds {} (a sales task never joins one, nor shares its day), and no other day of its window keeps the caps",
+                    c.name(),
+                    contact.date
+                ),
+                (Some(c), None) => format!(
                     "the contact policy dropped it: the {} cap ({}), no day of its window keeps it",
                     c.name(),
                     caps(c)
                 ),
-                None => "the contact policy dropped it".to_string(),
+                (None, _) => "the contact policy dropped it".to_string(),
             };
             after.insert(d.id().clone(), line);
         }
