@@ -1140,3 +1140,39 @@ fn a_day_agreed_inside_the_calendar_is_not_flagged_for_the_rules_day() {
         ("2027-01-02".to_string(), false)
     );
 }
+
+/// A task the history closed is never `beyond_calendar`, whichever way its record came
+/// (audit 159): a complaint on Fri 5 Feb 2027, past the official 2026 calendar; the
+/// supervisor's check recorded done at 10:45 and the first call declined at 15:58 — both
+/// closed, neither flagged; the same call done a day late at 15:59 on the 6th, closing
+/// its check with it — neither flagged.
+#[test]
+fn a_task_the_history_closed_is_not_beyond_the_calendar() {
+    let ep = episode(
+        r#"{"id": "c", "event": "complaint", "at": "2027-02-05T09:30", "patient": {"id": "p"},
+            "owners": {"customer_service": "u-3", "supervisor": "u-5"}}"#,
+    );
+    let rules = builtin();
+    for rows in [
+        r#"{"task": "complaint/first-call/c/0/overdue", "outcome": "done", "at": "2027-02-05T10:45"},
+           {"task": "complaint/first-call/c/0", "outcome": "declined", "at": "2027-02-05T15:58"}"#,
+        r#"{"task": "complaint/first-call/c/0", "outcome": "done", "at": "2027-02-06T15:59"}"#,
+    ] {
+        let p = rules
+            .plan_with(&ep, &crate::support::outcomes(rows), &official_2026())
+            .unwrap();
+        let mut closed: Vec<String> = (p.tasks.iter())
+            .filter(|t| t.is_closed())
+            .map(|t| format!("{} {}", t.id(), t.beyond_calendar))
+            .collect();
+        closed.sort();
+        assert_eq!(
+            closed,
+            [
+                "complaint/first-call/c/0 false",
+                "complaint/first-call/c/0/overdue false"
+            ],
+            "{rows}"
+        );
+    }
+}

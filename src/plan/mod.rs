@@ -458,6 +458,11 @@ impl RuleSet {
         let mut plan = out.plan;
         if let Some(ledger) = out.ledger {
             ledger.finish(&mut plan);
+            // What the history closed happened: no calendar moves it now, whichever way
+            // its record came (audit 159: a supervisor's check closed by a refusal).
+            for t in plan.tasks.iter_mut().filter(|t| t.is_closed()) {
+                t.beyond_calendar = false;
+            }
         }
         plan.made_by = shard.map_or(&self.stamp, |s| &s.stamp).clone();
         if plan.programs.is_empty() {
