@@ -523,9 +523,10 @@ fn run() -> Result<String, String> {
                 });
             let line = match (channel, held) {
                 (Some(c), Some(contact)) => format!(
-                    "the contact policy dropped it: a reminder or aftercare {} contact holds {} (a sales task never joins one, nor shares its day), and no other day of its window keeps the caps",
+                    "the contact policy dropped it: a reminder or aftercare {} contact holds {} ({}; a sales task never joins one, nor shares its day), and its window has no other day the caps keep",
                     c.name(),
-                    contact.date
+                    contact.date,
+                    (contact.reasons.first()).map_or(String::new(), |r| r.task.id())
                 ),
                 (Some(c), None) => format!(
                     "the contact policy dropped it: the {} cap ({}), no day of its window keeps it",
