@@ -453,6 +453,25 @@ fn map_out(mut e: Located, origins: &[Origin], patch: &Map<String, Value>) -> Lo
     }
     let top = segments.first().copied().unwrap_or("");
     let given_by_override = top != "steps" && patch.contains_key(top);
+    // Given by the override, but not at that pointer (its `null` made the base's value
+    // conflict): at the deepest part of it the override gives (audit 161: a pointer that
+    // is only in the base program's file, with no line or column).
+    let whole = Value::Object(patch.clone());
+    if given_by_override && whole.pointer(&e.pointer).is_none() {
+        let mut at = e.pointer.clone();
+        while whole.pointer(&at).is_none() {
+            match at.rfind('/') {
+                Some(i) => at.truncate(i),
+                None => break,
+            }
+        }
+        e.message = format!(
+            "{} (at {} of the program as overridden)",
+            e.message, e.pointer
+        );
+        e.pointer = at;
+        return e;
+    }
     if !e.pointer.is_empty() && !given_by_override {
         // Not a value the override gave: the override as a whole is at fault.
         e.message = format!(

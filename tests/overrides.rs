@@ -171,6 +171,12 @@ fn refused(text: &str) -> String {
 /// what was expected.
 #[test]
 fn override_errors_are_located_in_the_override() {
+    // A `null` that makes the base program's value conflict: at the part of the override
+    // that gave it, with the program's pointer said (audit 161: the base's pointer, no line).
+    assert_eq!(
+        refused("{\"format\": \"followup/v1\", \"override\": \"laser-aftercare\",\n \"defaults\": {\"beyond_max_shift\": null}}"),
+        "clinic.json: /defaults (line 2, column 14): a max_shift needs a declared fallback: expected \"beyond_max_shift\": \"drop\" or \"keep\" in the step or the defaults (at /defaults/max_shift of the program as overridden)"
+    );
     assert_eq!(
         refused(r#"{"format": "followup/v1", "override": "laser-aftercar", "steps": {}}"#),
         "clinic.json: /override (line 1, column 39): no program \"laser-aftercar\" to override: expected the id of a program added before this text (complaint, first-visit, greetings, laser-aftercare, lead-ownership, new-assignment, plan-611, plastic-aftercare, presales, repair-aftersales, purchase-aftersales, quarterly-touch, session-aftercare, treatment-course); did you mean \"laser-aftercare\"?"
