@@ -104,7 +104,7 @@ impl Repeat {
         for part in text.split(';') {
             let (key, value) = part.split_once('=').ok_or_else(|| {
                 bad(format!(
-                    "{part:?} is not KEY=VALUE (parts are separated by ';', with none empty)"
+                    "{part:?} is not KEY=VALUE (parts are separated by ';', with none empty): expected a rule such as \"FREQ=WEEKLY;COUNT=4\""
                 ))
             })?;
             if seen.contains(&key) {
