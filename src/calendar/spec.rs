@@ -517,7 +517,6 @@ pub(super) struct Coverage {
 }
 
 impl Coverage {
-    #[cfg(feature = "china-calendars")]
     pub fn new(from: NaiveDate, to: NaiveDate) -> Coverage {
         Coverage {
             from: Date(from),
