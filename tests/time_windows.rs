@@ -622,15 +622,7 @@ fn rest_hours_after_the_event_fall_back_on_the_evening() {
 #[test]
 fn a_call_the_rest_hours_leave_no_time_for_keeps_what_the_history_records() {
     let rules = crate::support::one_call_on_day(3);
-    let ep = episode(
-        r#"{"id": "e", "event": "procedure", "at": "2026-03-02T11:00", "patient": {"id": "p",
-            "rest_hours": [{"start": "09:00", "end": "18:00"}]}}"#,
-    );
-    let cal = Calendar::from_json(
-        "c.json",
-        r#"{"hours": {"open": "09:00", "close": "18:00"}}"#,
-    )
-    .unwrap();
+    let (ep, cal) = resting_through_opening_hours();
     let with = |outcome: &str| {
         let h = crate::support::outcomes(&format!(r#"{{"task": "o/day-3/e/0", {outcome}}}"#));
         let p = rules.plan_with(&ep, &h, &cal).unwrap();
@@ -817,6 +809,20 @@ fn a_refusal_is_the_reason_before_the_rest_hours() {
            "steps": [{"id": "day-3", "offset": "P3D", "title": {"zh": "3", "en": "3"}},
                      {"id": "day-6", "offset": "P6D", "title": {"zh": "6", "en": "6"}}]"#,
     );
+    let (ep, cal) = resting_through_opening_hours();
+    let h = crate::support::outcomes(
+        r#"{"task": "o/day-3/e/0", "outcome": "declined", "at": "2026-03-05T10:00"}"#,
+    );
+    let p = rules.plan_with(&ep, &h, &cal).unwrap();
+    assert_eq!(
+        crate::support::dropped(&p),
+        ["o/day-6/e/0 declined - 2026-03-08"]
+    );
+}
+
+/// A procedure on Mon 2 Mar 2026 at 11:00 for a patient resting 09:00-18:00, at a clinic
+/// open 09:00-18:00: the rest hours leave nothing of its day.
+fn resting_through_opening_hours() -> (followup::episode::Episode, Calendar) {
     let ep = episode(
         r#"{"id": "e", "event": "procedure", "at": "2026-03-02T11:00", "patient": {"id": "p",
             "rest_hours": [{"start": "09:00", "end": "18:00"}]}}"#,
@@ -826,12 +832,5 @@ fn a_refusal_is_the_reason_before_the_rest_hours() {
         r#"{"hours": {"open": "09:00", "close": "18:00"}}"#,
     )
     .unwrap();
-    let h = crate::support::outcomes(
-        r#"{"task": "o/day-3/e/0", "outcome": "declined", "at": "2026-03-05T10:00"}"#,
-    );
-    let p = rules.plan_with(&ep, &h, &cal).unwrap();
-    assert_eq!(
-        crate::support::dropped(&p),
-        ["o/day-6/e/0 declined - 2026-03-08"]
-    );
+    (ep, cal)
 }
