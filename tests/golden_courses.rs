@@ -604,19 +604,24 @@ fn a_course_with_no_session_listed_names_its_session_steps_as_missing() {
         (p.dropped.iter())
             .filter(|d| d.step().starts_with("session-"))
             .map(|d| {
+                // Titled as when no course is given: no "session 0" (audit 158).
+                let title = d
+                    .title()
+                    .map(|t| t.get(followup::rules::Lang::En).to_string());
                 format!(
-                    "{} {:?} {}",
+                    "{} {:?} {} | {}",
                     d.step(),
                     d.reason,
-                    d.detail.as_deref().unwrap_or("-")
+                    d.detail.as_deref().unwrap_or("-"),
+                    title.unwrap_or_default()
                 )
             })
             .collect()
     };
     let expected = [
-        "session-care-call MissingAnchor each_session",
-        "session-reassurance-sms MissingAnchor each_session",
-        "session-reminder MissingAnchor before_each_upcoming_session",
+        "session-care-call MissingAnchor each_session | Day-3 warm care call after session this",
+        "session-reassurance-sms MissingAnchor each_session | Reassurance message two days after session this",
+        "session-reminder MissingAnchor before_each_upcoming_session | Reminder the day before session this",
     ];
     assert_eq!(
         missing(r#", "course": {"package": 4, "done": [], "planned": []}"#),

@@ -217,13 +217,17 @@ impl FillValues {
         let own = templates.and_then(|t| t.own).map(|m| (m, n));
         let sessions = self.course.as_ref().map(|(p, d, _)| (*p, &**d));
         let ended = self.course.as_ref().is_some_and(|c| c.2);
-        let number = sessions.and_then(|(package, dates)| match session? {
-            SessionFrom::Occurrence => Some(n),
-            SessionFrom::OneLeft => package?.checked_sub(1),
-            SessionFrom::CourseEnd => {
-                (package.filter(|_| !ended)).or_else(|| u32::try_from(dates.len()).ok())
-            }
-        });
+        let number = sessions
+            .and_then(|(package, dates)| match session? {
+                SessionFrom::Occurrence => Some(n),
+                SessionFrom::OneLeft => package?.checked_sub(1),
+                SessionFrom::CourseEnd => {
+                    (package.filter(|_| !ended)).or_else(|| u32::try_from(dates.len()).ok())
+                }
+            })
+            // Sessions are numbered from 1: a 0 is none (a course listing no session, whose
+            // steps are dropped numbered 0; audit 158: "after session 0").
+            .filter(|k| *k > 0);
         let (sessions_left, next_session, session_day) = match (sessions, number) {
             (Some((package, dates)), Some(k)) => (
                 package.and_then(|p| p.checked_sub(k)),
