@@ -309,6 +309,8 @@ struct Accumulator {
     /// The steps overrides switched off: (program id, step id, the override's source),
     /// to say so when a later override names one.
     switched_off: Vec<(String, String, String)>,
+    /// The programs overrides switched off: (program id, the override's source).
+    programs_off: Vec<(String, String)>,
 }
 
 impl Accumulator {
@@ -321,6 +323,7 @@ impl Accumulator {
             repeats: Default::default(),
             overrides: 0,
             switched_off: Vec::new(),
+            programs_off: Vec::new(),
         }
     }
 
@@ -445,6 +448,16 @@ impl Accumulator {
         }
         let id = overrides::target(v).map_err(locate)?;
         let Some(pos) = self.programs.iter().position(|p| &*p.id == id) else {
+            // Switched off by an earlier override: said so (audit 161: "no program …
+            // added before", though it was added).
+            if let Some((_, by)) = self.programs_off.iter().find(|(p, _)| p == id) {
+                return Err(locate(Located::new(
+                    "/override",
+                    format!(
+                        "program {id:?} was switched off by the override in {by}: expected an override of a program in effect (leave it on there to change it here)"
+                    ),
+                )));
+            }
             let ids: Vec<&str> = self.programs.iter().map(|p| &*p.id).collect();
             let hint = crate::vocabulary::nearest(id, &ids)
                 .map(|n| format!("; did you mean {n:?}?"))
@@ -458,6 +471,7 @@ impl Accumulator {
             )));
         };
         if overrides::switches_off(v).map_err(locate)? {
+            (self.programs_off).push((id.to_string(), source.to_string()));
             self.programs.remove(pos);
             self.defs.remove(pos);
             self.prefixes.remove(pos);

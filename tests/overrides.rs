@@ -171,6 +171,24 @@ fn refused(text: &str) -> String {
 /// what was expected.
 #[test]
 fn override_errors_are_located_in_the_override() {
+    // A program an earlier override switched off is said to be so (audit 161: "no
+    // program … added before").
+    let err = RuleSet::builder()
+        .builtin()
+        .source(
+            "off.json",
+            r#"{"format": "followup/v1", "override": "laser-aftercare", "enabled": false}"#,
+        )
+        .source(
+            "clinic.json",
+            r#"{"format": "followup/v1", "override": "laser-aftercare", "steps": {}}"#,
+        )
+        .build()
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "clinic.json: /override (line 1, column 39): program \"laser-aftercare\" was switched off by the override in off.json: expected an override of a program in effect (leave it on there to change it here)"
+    );
     // A `null` that makes the base program's value conflict: at the part of the override
     // that gave it, with the program's pointer said (audit 161: the base's pointer, no line).
     assert_eq!(
