@@ -100,13 +100,32 @@ impl Error {
 
     /// The name of the [`crate::rules::Limits`] field that was exceeded, if that is the error.
     pub fn limit(&self) -> Option<&'static str> {
+        self.parts().limit
+    }
+
+    /// The fields every variant has, whichever it is.
+    fn parts(&self) -> Parts<'_> {
+        // The two error structs share every field but the source's name.
+        macro_rules! parts {
+            ($e:expr, $source:ident) => {
+                Parts {
+                    source: &$e.$source,
+                    pointer: &$e.pointer,
+                    line: $e.line,
+                    column: $e.column,
+                    message: &$e.message,
+                    limit: $e.limit,
+                    syntax: $e.syntax,
+                }
+            };
+        }
         match self {
-            Error::Rule(e) => e.limit,
+            Error::Rule(e) => parts!(e, source),
             Error::Episode(e)
             | Error::Calendar(e)
             | Error::History(e)
             | Error::Notice(e)
-            | Error::Case(e) => e.limit,
+            | Error::Case(e) => parts!(e, what),
         }
     }
 
@@ -140,14 +159,20 @@ impl Error {
     /// # Ok::<(), followup::Error>(())
     /// ```
     pub fn code(&self) -> &'static str {
-        let (kind, message, limit, syntax) = match self {
-            Error::Rule(e) => (0, &e.message, e.limit, e.syntax),
-            Error::Episode(e) => (1, &e.message, e.limit, e.syntax),
-            Error::Calendar(e) => (2, &e.message, e.limit, e.syntax),
-            Error::History(e) => (3, &e.message, e.limit, e.syntax),
-            Error::Notice(e) => (4, &e.message, e.limit, e.syntax),
-            Error::Case(e) => (5, &e.message, e.limit, e.syntax),
+        let kind = match self {
+            Error::Rule(_) => 0,
+            Error::Episode(_) => 1,
+            Error::Calendar(_) => 2,
+            Error::History(_) => 3,
+            Error::Notice(_) => 4,
+            Error::Case(_) => 5,
         };
+        let Parts {
+            message,
+            limit,
+            syntax,
+            ..
+        } = self.parts();
         let problem = if limit.is_some() {
             0
         } else if syntax {
@@ -160,14 +185,7 @@ impl Error {
 
     /// The JSON pointer (`/steps/3/offset`) of the offending value, `""` for the whole text.
     pub fn pointer(&self) -> &str {
-        match self {
-            Error::Rule(e) => &e.pointer,
-            Error::Episode(e)
-            | Error::Calendar(e)
-            | Error::History(e)
-            | Error::Notice(e)
-            | Error::Case(e) => &e.pointer,
-        }
+        self.parts().pointer
     }
 
     /// The name the faulty text was given: the file name a host passed with it
@@ -193,44 +211,34 @@ impl Error {
     /// # Ok::<(), followup::Error>(())
     /// ```
     pub fn source_name(&self) -> &str {
-        match self {
-            Error::Rule(e) => &e.source,
-            Error::Episode(e)
-            | Error::Calendar(e)
-            | Error::History(e)
-            | Error::Notice(e)
-            | Error::Case(e) => &e.what,
-        }
+        self.parts().source
     }
 
     /// What is wrong and what was expected, without the location (the `Display` text
     /// after `source: /pointer (line L, column C): `, which writes it on one line). Its
     /// wording may change between versions; [`Error::code`] does not.
     pub fn message(&self) -> &str {
-        match self {
-            Error::Rule(e) => &e.message,
-            Error::Episode(e)
-            | Error::Calendar(e)
-            | Error::History(e)
-            | Error::Notice(e)
-            | Error::Case(e) => &e.message,
-        }
+        self.parts().message
     }
 
     /// Line and column (1-based) of the offending value, where known. The column counts
     /// characters, as an editor does (not UTF-8 bytes: Chinese text before the value on
     /// its line counts one a character).
     pub fn line_column(&self) -> Option<(usize, usize)> {
-        let (line, column) = match self {
-            Error::Rule(e) => (e.line, e.column),
-            Error::Episode(e)
-            | Error::Calendar(e)
-            | Error::History(e)
-            | Error::Notice(e)
-            | Error::Case(e) => (e.line, e.column),
-        };
+        let Parts { line, column, .. } = self.parts();
         line.zip(column)
     }
+}
+
+/// What every error variant holds, borrowed ([`Error`]'s accessors read it).
+struct Parts<'a> {
+    source: &'a str,
+    pointer: &'a str,
+    line: Option<usize>,
+    column: Option<usize>,
+    message: &'a str,
+    limit: Option<&'static str>,
+    syntax: bool,
 }
 
 /// `CODES[input][problem]`: the codes of [`Error::code`].
