@@ -160,7 +160,16 @@ pub(crate) fn compile_program_with(
     let order = anchors::resolve(def, &milestones, &mut steps)?;
     let declined = match &def.declined {
         Some(d) => Declined {
-            stop_channels: d.stop_channels.clone(),
+            stop_channels: {
+                let list = &d.stop_channels;
+                if let Some((j, c)) = repeated(list) {
+                    return Err(Located::new(
+                        format!("/declined/stop_channels/{j}"),
+                        format!("{:?} is listed twice: expected each channel once", c.name()),
+                    ));
+                }
+                list.clone()
+            },
             horizon: offset(&d.horizon, "/declined/horizon", limits)?,
         },
         None => Declined::default(),
@@ -273,6 +282,12 @@ fn check_id(id: &str, at: &str, what: &str) -> Result<(), Located> {
 
 /// A program's `vocabulary`: no empty event, attribute or value (an empty word widens
 /// what episodes may say to nothing anyone meant), fact kinds as `stop_when` takes them.
+/// The first item of `list` that repeats one before it, with its index: a rule list
+/// names each thing once (audit 161: some lists took a copy-paste slip without a word).
+pub(crate) fn repeated<T: PartialEq>(list: &[T]) -> Option<(usize, &T)> {
+    (list.iter().enumerate()).find(|(j, x)| list[..*j].contains(x))
+}
+
 fn check_vocabulary(v: &crate::model::VocabularyDef) -> Result<(), Located> {
     let empty = |at: String, what: &str, example: &str| {
         Err(Located::new(
@@ -288,6 +303,14 @@ fn check_vocabulary(v: &crate::model::VocabularyDef) -> Result<(), Located> {
     for (i, f) in v.facts.iter().enumerate() {
         check_id(f, &format!("/vocabulary/facts/{i}"), "fact kind")?;
     }
+    for (what, list) in [("event", &v.events), ("fact", &v.facts)] {
+        if let Some((j, x)) = repeated(list) {
+            return Err(Located::new(
+                format!("/vocabulary/{what}s/{j}"),
+                format!("{x:?} is listed twice: expected each {what} once"),
+            ));
+        }
+    }
     for (name, values) in &v.attributes {
         let at = pointer(&["vocabulary", "attributes", name]);
         if name.trim().is_empty() {
@@ -297,6 +320,14 @@ fn check_vocabulary(v: &crate::model::VocabularyDef) -> Result<(), Located> {
             && let Some(j) = list.iter().position(|x| x.trim().is_empty())
         {
             return empty(format!("{at}/{j}"), "attribute value", "hair");
+        }
+        if let crate::model::AttributeValues::Values(list) = values
+            && let Some((j, x)) = repeated(list)
+        {
+            return Err(Located::new(
+                format!("{at}/{j}"),
+                format!("{x:?} is listed twice: expected each value once"),
+            ));
         }
     }
     Ok(())
@@ -477,6 +508,14 @@ pub(crate) fn compile_conds(conds: &Conditions, at: &str) -> Result<Conds, Locat
                         _ => "plastic",
                     }
                 ),
+            ));
+        }
+        // A value given twice is a copy-paste slip (audit 161: `["dental", "dental"]` was
+        // taken without a word, as `requires` and anchors refuse theirs).
+        if let Some((j, v)) = repeated(&values.0) {
+            return Err(Located::new(
+                format!("{here}/{j}"),
+                format!("{v:?} is listed twice: expected each value once"),
             ));
         }
         // What an episode may hold: no condition on a key or a value with a control

@@ -55,6 +55,12 @@ pub(super) fn compile_step(
         Some(r) => (r.first, r.last),
     };
     let mut stop_when = Vec::with_capacity(s.stop_when.len());
+    if let Some((k, kind)) = super::repeated(&s.stop_when) {
+        return Err(Located::new(
+            format!("/steps/{i}/stop_when/{k}"),
+            format!("fact kind {kind:?} is listed twice: expected each kind once"),
+        ));
+    }
     for (k, kind) in s.stop_when.iter().enumerate() {
         stop_when.push(fact_kind(kind, &format!("/steps/{i}/stop_when/{k}"))?.into());
     }

@@ -133,7 +133,8 @@ impl Scope {
 #[cfg_attr(any(test, feature = "schema"), derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct DeclinedDef {
-    /// Channels that stop at once (calls, visits).
+    /// Channels that stop at once (calls, visits), each once.
+    #[cfg_attr(any(test, feature = "schema"), schemars(extend("uniqueItems" = true)))]
     pub stop_channels: Vec<Channel>,
     /// How long after the refusal other tasks (messages) go on, an ISO 8601 duration.
     #[cfg_attr(
@@ -299,6 +300,7 @@ impl Defaults {
 pub struct VocabularyDef {
     /// More events (`"purchase"`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(any(test, feature = "schema"), schemars(extend("uniqueItems" = true)))]
     pub events: Vec<String>,
     /// Attributes: more values of a closed attribute (`{"category": ["hair"]}`), or
     /// `"free"` for an attribute any value of which is accepted (`{"procedure": "free"}`).
@@ -310,6 +312,7 @@ pub struct VocabularyDef {
     pub attributes: BTreeMap<String, AttributeValues>,
     /// More fact kinds (`"referred"`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(any(test, feature = "schema"), schemars(extend("uniqueItems" = true)))]
     pub facts: Vec<String>,
 }
 

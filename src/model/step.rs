@@ -183,11 +183,11 @@ pub struct StepDef {
         deserialize_with = "crate::json::object_opt"
     )]
     pub sessions: Option<SessionRange>,
-    /// Fact kinds that drop the task when one happened before it is due.
+    /// Fact kinds that drop the task when one happened before it is due, each once.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[cfg_attr(
         any(test, feature = "schema"),
-        schemars(with = "Vec<crate::schema::strings::Id>")
+        schemars(with = "Vec<crate::schema::strings::Id>", extend("uniqueItems" = true))
     )]
     pub stop_when: Vec<String>,
     /// A milestone of the program the step stops at: a task whose day comes after the

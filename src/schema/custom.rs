@@ -60,16 +60,16 @@ fn schema_of<T: JsonSchema>(g: &mut SchemaGenerator) -> Schema {
         "Values" => (
             json!({"anyOf": [
                 {"type": "string", "minLength": 1, "pattern": "\\S"},
-                {"type": "array", "items": {"type": "string", "minLength": 1, "pattern": "\\S"}, "minItems": 1}
+                {"type": "array", "items": {"type": "string", "minLength": 1, "pattern": "\\S"}, "minItems": 1, "uniqueItems": true}
             ]}),
-            "One value or a non-empty array of values, none blank; the condition matches when the episode (or patient) has one of them.",
+            "One value or a non-empty array of values, none blank and each once; the condition matches when the episode (or patient) has one of them.",
         ),
         "AttributeValues" => (
             json!({"anyOf": [
                 {"const": "free", "description": "Any value of the attribute is accepted."},
-                {"type": "array", "items": {"type": "string", "minLength": 1, "pattern": "\\S"}}
+                {"type": "array", "items": {"type": "string", "minLength": 1, "pattern": "\\S"}, "uniqueItems": true}
             ]}),
-            "More values of a closed attribute (none blank), or `free` for an attribute that takes any value.",
+            "More values of a closed attribute (none blank, each once), or `free` for an attribute that takes any value.",
         ),
         "MilestoneDef" => (
             json!({"anyOf": [
