@@ -9,13 +9,15 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// What made a plan: the library's version and a fingerprint of the rules.
 ///
-/// The fingerprint is FNV-1a (64 bits) over the rule set as it serialises (its limits,
-/// and each program's definition with the name of its source, in order: the JSON of
-/// [`crate::rules::RuleSet`]), written `fnv1a64:` and 16 hex digits. Layout and whitespace of
-/// the files do not count; any change to a rule, a limit, a source name or the order of
-/// the programs does. The same rules give the same fingerprint on every machine, and a
-/// rule set read back from its JSON keeps it. (An identifier of versions, not a security
-/// hash.)
+/// The fingerprint is FNV-1a (64 bits) over the rule set's limits and each program's
+/// definition as in effect (overrides applied), in the order the programs were added,
+/// each program's steps taken in the order of their ids; written `fnv1a64:` and 16 hex
+/// digits. What changes no plan does not count: the layout and whitespace of the files,
+/// the order of keys, the order a program lists its steps in, the `$schema` key, and the
+/// names of the sources (the same file read from another path, or as a built-in, stamps
+/// the same). Any change to a rule, a limit or the order of the programs does. The same
+/// rules give the same fingerprint on every machine, and a rule set read back from its
+/// JSON keeps it. (An identifier of versions, not a security hash.)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[cfg_attr(any(test, feature = "schema"), derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
@@ -50,7 +52,16 @@ impl Stamp {
         let limits = serde_json::to_vec(limits).unwrap_or_default();
         let mut hash = fnv1a(FNV_OFFSET, &limits);
         for d in defs {
-            let text = serde_json::to_vec(d).unwrap_or_default();
+            // Steps in the order of their ids (a file's order of steps changes nothing,
+            // audit 161), the source's name left out (a path is not a rule, audit 165).
+            let text = if d.program.steps.is_sorted_by(|a, b| a.id <= b.id) {
+                serde_json::to_vec(&d.program)
+            } else {
+                let mut program = d.program.clone();
+                program.steps.sort_by(|a, b| a.id.cmp(&b.id));
+                serde_json::to_vec(&program)
+            }
+            .unwrap_or_default();
             // Lengths first: no two lists of texts hash the same bytes.
             hash = fnv1a(hash, &(text.len() as u64).to_le_bytes());
             hash = fnv1a(hash, &text);

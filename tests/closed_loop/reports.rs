@@ -94,6 +94,24 @@ fn every_plan_says_which_rules_and_which_library_made_it() {
         .build()
         .unwrap();
     assert_eq!(relaid.stamp().rules, p.made_by.rules);
+    // Nor the source's name (the same file from another path), nor the order the file
+    // lists its steps in (audits 161, 165).
+    let elsewhere = RuleSet::builder()
+        .source("/srv/clinic/rules/care.json", RULES)
+        .build()
+        .unwrap();
+    assert_eq!(elsewhere.stamp().rules, p.made_by.rules);
+    let mut reordered: serde_json::Value = serde_json::from_str(RULES).unwrap();
+    let steps = reordered["steps"].as_array_mut().unwrap();
+    assert!(steps.len() > 2);
+    steps.reverse();
+    let reordered = RuleSet::builder()
+        .source("care.json", reordered.to_string())
+        .build()
+        .unwrap();
+    assert_eq!(reordered.stamp().rules, p.made_by.rules);
+    // The plans are the same, stamp and all.
+    assert_eq!(reordered.plan(&episode(), &Calendar::default()).unwrap(), p);
     // The built-in set has its own, and a plan read back from JSON keeps its stamp.
     assert_ne!(builtin().stamp().rules, p.made_by.rules);
     let back: Plan = serde_json::from_str(&serde_json::to_string(&p).unwrap()).unwrap();
