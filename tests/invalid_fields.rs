@@ -138,3 +138,33 @@ fn the_valid_neighbours_of_the_invalid_cases_compile() {
         }
     }
 }
+
+/// An optional field of one value given `null` is read as left out (rule-format.md,
+/// "Program"): the rule set is the one without it, `scope` included (audit 165: `"scope":
+/// null` was refused). The fields that hold conditions or lists refuse `null`, located
+/// (`tests/invalid_fields/sample_always_null.*`, `vocabulary_events_null.*`).
+#[test]
+fn a_null_one_value_field_reads_as_left_out() {
+    let with_nulls = r#"{"format": "followup/v1", "id": "dental", "scope": null,
+        "name": {"zh": "口腔回访", "en": "Dental"}, "description": null,
+        "applies": {"event": "procedure"}, "declined": null,
+        "steps": [{"id": "call", "offset": null, "time_overrides": null, "expires": null,
+                   "title": {"zh": "回访", "en": "Call"}}]}"#;
+    let without = r#"{"format": "followup/v1", "id": "dental",
+        "name": {"zh": "口腔回访", "en": "Dental"},
+        "applies": {"event": "procedure"},
+        "steps": [{"id": "call", "title": {"zh": "回访", "en": "Call"}}]}"#;
+    let a = RuleSet::builder()
+        .source("a.json", with_nulls)
+        .build()
+        .unwrap();
+    let b = RuleSet::builder()
+        .source("a.json", without)
+        .build()
+        .unwrap();
+    assert_eq!(a, b);
+    assert_eq!(
+        a.definitions()[0].program.scope,
+        followup::rules::Scope::Episode
+    );
+}

@@ -12,8 +12,8 @@ mod strict;
 mod words;
 
 pub(crate) use shape::{
-    non_empty_conditions, object, object_opt, objects, objects_opt, unique_keyed_map, unique_map,
-    Document, Expected, Object,
+    non_empty_conditions, null_default, object, object_opt, objects, objects_opt, unique_keyed_map,
+    unique_map, Document, Expected, Object,
 };
 pub(crate) use strict::Strict;
 

@@ -133,6 +133,16 @@ where
     Option::<Object<T>>::deserialize(d).map(|o| o.map(|o| o.0))
 }
 
+/// A field of one value whose `null` reads as left out: its default (`"scope": null`
+/// is `episode`), as for the fields that are an `Option`.
+pub(crate) fn null_default<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de> + Default,
+{
+    Option::<T>::deserialize(d).map(Option::unwrap_or_default)
+}
+
 /// An array of structs, each read from an object only.
 pub(crate) fn objects<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
 where

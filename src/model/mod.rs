@@ -45,7 +45,12 @@ pub struct ProgramDef {
     pub name: Text,
     /// `episode` (default): planned for each matching episode; `patient`: planned per
     /// patient over a horizon (birthday and festival greetings).
-    #[serde(default, skip_serializing_if = "Scope::is_episode")]
+    #[serde(
+        default,
+        skip_serializing_if = "Scope::is_episode",
+        deserialize_with = "crate::json::null_default"
+    )]
+    #[cfg_attr(any(test, feature = "schema"), schemars(with = "Option<Scope>"))]
     pub scope: Scope,
     /// Optional longer description.
     #[serde(default, skip_serializing_if = "Option::is_none")]
