@@ -476,6 +476,87 @@ fn a_call_expiring_before_the_next_calls_day_is_not_superseded_by_it() {
     }
 }
 
+/// docs/rule-format.md: "It is the next call's *rule day* that counts, not whether that
+/// day is open: a call whose expiry comes after the next call's rule day is superseded by
+/// it (kept) even when every day from there to its expiry is closed." After a surgery on
+/// Mon 2 Mar 2026 at 10:00, the clinic closed Tue 3 to Sat 7: call `a` (P2D, Wed 4,
+/// expiring three days after it, Sat 7) has no open day to its expiry, and call `b` (P4D,
+/// rule day Fri 6, kept on Sun 8) supersedes it. The same with `a` on P1D (Tue 3,
+/// expiring Thu 5) and `b` on P3D (Thu 5): its last day is `b`'s rule day, which it
+/// could only have taken from `b` — superseded, the closed day or not (the clinic closed
+/// Tue 3 to Thu 5). Without `b`, `a` is `expired` (`closed_date`). Audit 164: both were
+/// `expired` unless an earlier call held a day behind `a`.
+#[test]
+fn a_call_closed_to_its_expiry_is_superseded_by_a_next_call_due_by_rule_before_it() {
+    let step = |id: &str, offset: &str, more: &str| {
+        format!(
+            r#"{{"id": "{id}", "offset": "{offset}"{more}, "title": {{"zh": "{id}", "en": "{id}"}}}}"#
+        )
+    };
+    let ep = episode(
+        r#"{"id": "e", "event": "procedure", "at": "2026-03-02T10:00", "patient": {"id": "p"}}"#,
+    );
+    for (a_offset, a_expires, b_offset, last_closed, b_due) in [
+        ("P2D", "P3D", "P4D", "2026-03-07", "2026-03-08"),
+        ("P1D", "P2D", "P3D", "2026-03-05", "2026-03-06"),
+    ] {
+        let a = step("a", a_offset, &format!(r#", "expires": "{a_expires}""#));
+        let b = step("b", b_offset, "");
+        let cal = closed_from("2026-03-03", last_closed);
+        for (steps, kept, why) in [
+            (
+                format!("{a}, {b}"),
+                vec![format!("b {b_due}")],
+                "superseded b",
+            ),
+            (
+                format!("{b}, {a}"),
+                vec![format!("b {b_due}")],
+                "superseded b",
+            ),
+            (a.clone(), vec![], "expired closed_date"),
+        ] {
+            let rules = crate::support::one_program(
+                "lt",
+                &format!(
+                    r#""defaults": {{"channel": "phone", "role": "customer_service", "time": "day"}},
+                       "steps": [{steps}]"#
+                ),
+            );
+            let p = rules.plan(&ep, &cal).unwrap();
+            let got: Vec<String> = (p.tasks.iter())
+                .map(|t| format!("{} {}", t.step(), t.due))
+                .collect();
+            assert_eq!(got, kept, "{steps}");
+            let rule_day = if a_offset == "P2D" {
+                "2026-03-04"
+            } else {
+                "2026-03-03"
+            };
+            assert_eq!(
+                dropped(&p),
+                [format!("lt/a/e/0 {why} {rule_day}")],
+                "{steps}"
+            );
+            // The explanation ends as the plan does, and says which call took over.
+            let why_a = rules.explain(&ep, None, &cal).unwrap();
+            let a = why_a.of("lt/a/e/0").expect("a explained");
+            if why.starts_with("superseded") {
+                assert_eq!(a.result, "dropped: superseded (b)", "{steps}");
+                assert!(
+                    a.steps
+                        .iter()
+                        .any(|s| s.contains("the next call of its lane, b")),
+                    "{:?}",
+                    a.steps
+                );
+            } else {
+                assert_eq!(a.result, "dropped: expired (closed_date)", "{steps}");
+            }
+        }
+    }
+}
+
 /// docs/rule-format.md: "When the only day it could take is the next task's rule day or
 /// later, it is dropped as `superseded`" — whatever the order the program lists its
 /// steps in. Calls `a` (P3D, Thu 5 Mar, worth doing until Sat 7) and `b` (P5D, Sat 7

@@ -374,7 +374,7 @@ impl RuleSet {
             placing_key: None,
             chains: false,
             forgotten: Vec::new(),
-            superseded_until: Vec::new(),
+            superseded_until: scratch.superseded_until,
             chain_moved: false,
         };
         match horizon {
@@ -452,6 +452,7 @@ impl RuleSet {
             first_pass: std::mem::take(&mut out.first_pass),
             unplaced: std::mem::take(&mut out.unplaced),
             first_anchors: std::mem::take(&mut out.first_anchors),
+            superseded_until: std::mem::take(&mut out.superseded_until),
         }
         .give_back();
         let explanations = out.trace.take().map(|t| t.done).unwrap_or_default();
@@ -1177,7 +1178,7 @@ impl Planner<'_> {
             // Every `superseded` drop, named or not: the call named in a pass may have
             // been dropped in its turn (audit 51: a day-1 call named the day-3 call the
             // day-6 call superseded); the next kept call of its lane is what supersedes it.
-            let (DropReason::Superseded, dropped::What::Rules(slot, None), Some(rule_day)) =
+            let (reason, dropped::What::Rules(slot, None), Some(rule_day)) =
                 (d.reason, &d.what, d.rule_day)
             else {
                 continue;
@@ -1186,6 +1187,13 @@ impl Planner<'_> {
                 continue;
             };
             let (channel, lane) = (step.info.channel, step.lane_of(d.occurrence));
+            if reason == DropReason::Expired {
+                self.superseded_if_before(i, (*slot, rule_day), (channel, lane));
+                continue;
+            }
+            if reason != DropReason::Superseded {
+                continue;
+            }
             let next = (self.placed.iter())
                 .filter(|t| t.channel == channel && t.lane == lane && t.rule_day > rule_day)
                 .min_by_key(|t| t.rule_day)
@@ -1208,6 +1216,52 @@ impl Planner<'_> {
             if let Some(d) = self.plan.dropped.get_mut(i) {
                 d.detail = Some(name);
             }
+        }
+    }
+
+    /// An `expired` drop (the `i`th, occurrence `slot` on `rule_day`) whose every day to
+    /// its last was closed: a later call of its lane kept, due by its rule on or before
+    /// that last day, supersedes it — the next call's rule day counts, not whether it is
+    /// open (docs/rule-format.md; audit 164: `expired` unless an earlier call held a day
+    /// behind it).
+    #[cold]
+    #[inline(never)]
+    fn superseded_if_before(
+        &mut self,
+        i: usize,
+        (slot, rule_day): (u32, NaiveDate),
+        (channel, lane): (crate::model::Channel, LaneRole),
+    ) {
+        let Some(until) = (self.superseded_until.iter())
+            .find(|(s, day, _)| *s == slot && *day == rule_day)
+            .map(|(.., until)| *until)
+        else {
+            return;
+        };
+        let next = (self.placed.iter())
+            .filter(|t| t.channel == channel && t.lane == lane && t.rule_day > rule_day)
+            .min_by_key(|t| t.rule_day)
+            .filter(|t| t.rule_day <= until)
+            .map(|t| (t.slot, t.rule_day));
+        let Some((name, next_day)) = next.and_then(|(n, day)| Some((self.step_id(n)?, day))) else {
+            return;
+        };
+        let tracing = self.tracing();
+        let Some(d) = self.plan.dropped.get_mut(i) else {
+            return;
+        };
+        d.reason = DropReason::Superseded;
+        d.detail = Some(name.clone());
+        if tracing {
+            let id = d.id();
+            self.why_also(&id, || {
+                format!(
+                    "the next call of its lane, {name}, is due by its rule on {}, on or before the last day it could take, {}: it supersedes it",
+                    explain::day(next_day),
+                    explain::day(until)
+                )
+            });
+            self.why_result(&id, || format!("dropped: superseded ({name})"), true);
         }
     }
 

@@ -467,7 +467,9 @@ impl Planner<'_> {
                 (d, reason)
             }
             shift::Placed::Drop(reason, detail) => {
-                if reason == DropReason::Superseded {
+                // An `expired` call too: a later call of its lane due by rule before its
+                // last day supersedes it (name_superseders).
+                if matches!(reason, DropReason::Superseded | DropReason::Expired) {
                     let until = self.bounds(step, anchor, expires_by_rule).hi;
                     self.superseded_until(step, rule_day, until);
                 }

@@ -18,6 +18,7 @@ pub(super) struct Scratch {
     pub first_pass: Vec<Neighbour>,
     pub unplaced: Vec<Neighbour>,
     pub first_anchors: Vec<Option<NaiveDate>>,
+    pub superseded_until: Vec<(u32, NaiveDate, NaiveDate)>,
 }
 
 thread_local! {
@@ -40,6 +41,7 @@ impl Scratch {
             first_pass,
             unplaced,
             first_anchors,
+            superseded_until,
         } = &mut self;
         anchors.clear();
         spans.clear();
@@ -47,6 +49,7 @@ impl Scratch {
         first_pass.clear();
         unplaced.clear();
         first_anchors.clear();
+        superseded_until.clear();
         let largest = [
             anchors.capacity(),
             spans.capacity(),
@@ -54,6 +57,7 @@ impl Scratch {
             first_pass.capacity(),
             unplaced.capacity(),
             first_anchors.capacity(),
+            superseded_until.capacity(),
         ]
         .into_iter()
         .max()
