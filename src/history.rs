@@ -257,13 +257,11 @@ impl History {
     /// [`History::from_json`] within `limits` (`max_rule_bytes`, `max_json_depth`): a rule
     /// set's own, through [`crate::rules::RuleSet::read_history`].
     pub(crate) fn read(name: &str, text: &str, limits: &Limits) -> Result<History> {
-        if text.trim_start_matches('\u{feff}').trim().is_empty() {
-            return Err(Located::new(
-                "",
-                "the text is empty: expected a history (a JSON object such as {\"outcomes\": [], \"follow_ups\": []})",
-            )
-            .syntax()
-            .into_history(name));
+        if let Some(e) = crate::json::empty(
+            text,
+            "a history (a JSON object such as {\"outcomes\": [], \"follow_ups\": []})",
+        ) {
+            return Err(e.into_history(name));
         }
         let crate::json::Document(h): crate::json::Document<History> =
             crate::json::read(text, limits).map_err(|e| e.into_history(name))?;

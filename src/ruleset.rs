@@ -238,12 +238,10 @@ impl RuleSetBuilder {
             }
             let body = text.trim_start_matches('\u{feff}');
             let read = |e: Located| e.into_rule(name);
-            if body.trim().is_empty() {
-                return Err(read(Located::new(
-                    "",
-                    "the text is empty: expected a JSON object (one program) or an array of programs",
-                )
-                .syntax()));
+            if let Some(e) =
+                crate::json::empty(text, "a JSON object (one program) or an array of programs")
+            {
+                return Err(read(e));
             }
             // A text with overrides is read as JSON first: each of its objects is a program
             // or an override of one added before.

@@ -349,6 +349,13 @@ impl Calendar {
     /// calendars refused by the format (a date both holiday and make-up working day, no
     /// open weekday, …).
     pub fn from_json(name: &str, text: &str) -> Result<Calendar> {
+        // As the other readers say it (audit 163: "the text ends where a value should be").
+        if let Some(e) = crate::json::empty(
+            text,
+            "a calendar (a JSON object such as {\"closed_weekdays\": [\"Sun\"], \"closed_dates\": [\"2026-02-17\"]})",
+        ) {
+            return Err(e.into_calendar(name));
+        }
         let crate::json::Document(spec): crate::json::Document<Spec> =
             crate::json::read(text, &Limits::default()).map_err(|e| e.into_calendar(name))?;
         Calendar::checked(spec).map_err(|mut e| {

@@ -234,15 +234,13 @@ fn under(prefix: &str) -> impl Fn(Located) -> Located + '_ {
 }
 
 pub(super) fn read(name: &str, text: &str, limits: &Limits) -> Result<Cases> {
-    let body = text.strip_prefix('\u{feff}').unwrap_or(text);
-    if body.trim().is_empty() {
-        return Err(Located::new(
-            "",
-            "the text is empty: expected a case file (a JSON object such as {\"cases\": [{\"name\": …, \"episode\": …, \"expect\": …}]})",
-        )
-        .syntax()
-        .into_case(name));
+    if let Some(e) = json::empty(
+        text,
+        "a case file (a JSON object such as {\"cases\": [{\"name\": …, \"episode\": …, \"expect\": …}]})",
+    ) {
+        return Err(e.into_case(name));
     }
+    let body = text.strip_prefix('\u{feff}').unwrap_or(text);
     let Object(file): Object<FileDef> = json::read(text, limits).map_err(|e| e.into_case(name))?;
     let located = |e: Located| json::located_in(e, text).into_case(name);
     if file.cases.is_empty() {

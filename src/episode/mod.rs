@@ -488,6 +488,13 @@ impl Episode {
 
     /// Reads and checks an episode under `limits`, locating errors in `text`.
     pub(crate) fn read(name: &str, text: &str, limits: &Limits) -> Result<Episode> {
+        // As the other readers say it (audit 163: "the text ends where a value should be").
+        if let Some(e) = crate::json::empty(
+            text,
+            "an episode (a JSON object such as {\"id\": \"ep-1\", \"event\": \"procedure\", \"at\": \"2026-03-02T10:00:00\", \"patient\": {\"id\": \"p-1\"}})",
+        ) {
+            return Err(e.into_episode(name));
+        }
         let crate::json::Document(ep) =
             crate::json::read::<crate::json::Document<Episode>>(text, limits)
                 .map_err(|e| e.into_episode(name))?;

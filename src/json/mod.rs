@@ -21,6 +21,23 @@ use crate::error::Located;
 use crate::limits::Limits;
 use serde::de::DeserializeOwned;
 
+/// The error for a text with nothing but white space (and a byte-order mark) in it, if
+/// `text` is one: "the text is empty: expected {expected}", at the end of the text,
+/// where the value should have begun (audits 161, 163: no line and column, and
+/// episodes and calendars said "the text ends where a value should be").
+pub(crate) fn empty(text: &str, expected: &str) -> Option<Located> {
+    let body = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if !body.trim().is_empty() {
+        return None;
+    }
+    let line = body.matches('\n').count() + 1;
+    let last = body.rsplit('\n').next().unwrap_or_default();
+    let mut e = Located::new("", format!("the text is empty: expected {expected}")).syntax();
+    e.line = Some(line);
+    e.column = Some(last.chars().count() + 1);
+    Some(e)
+}
+
 /// Parses `text` as a `T`, within `limits.max_rule_bytes` and `limits.max_json_depth`.
 pub(crate) fn read<T: DeserializeOwned>(text: &str, limits: &Limits) -> Result<T, Located> {
     // Editors on Windows may save a byte-order mark; it is not part of the JSON.

@@ -202,15 +202,13 @@ impl Notice {
         text: &str,
         limits: &Limits,
     ) -> Result<(Vec<Notice>, bool)> {
-        let body = text.trim_start_matches('\u{feff}').trim_start();
-        if body.is_empty() {
-            return Err(crate::error::Located::new(
-                "",
-                "the text is empty: expected a JSON array of notices, or one notice (a JSON object)",
-            )
-            .syntax()
-            .into_notice(name));
+        if let Some(e) = crate::json::empty(
+            text,
+            "a JSON array of notices, or one notice (a JSON object)",
+        ) {
+            return Err(e.into_notice(name));
         }
+        let body = text.trim_start_matches('\u{feff}').trim_start();
         use crate::json::Document;
         let many = body.starts_with('[');
         let list = if many {

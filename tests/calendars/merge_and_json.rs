@@ -543,3 +543,22 @@ fn a_date_or_weekday_listed_twice_is_refused_at_itself() {
         assert_eq!(err.to_string(), expected);
     }
 }
+
+/// An empty calendar text says so, as an empty history or rule file does, at the end of
+/// the text (audit 163: "the text ends where a value should be"); a byte-order mark is
+/// not part of it.
+#[test]
+fn an_empty_calendar_text_says_it_is_empty() {
+    for (text, place) in [
+        ("", "(line 1, column 1)"),
+        ("\u{feff}\n  ", "(line 2, column 3)"),
+    ] {
+        let e = Calendar::from_json("c.json", text).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            format!(
+                "c.json: (root) {place}: the text is empty: expected a calendar (a JSON object such as {{\"closed_weekdays\": [\"Sun\"], \"closed_dates\": [\"2026-02-17\"]}})"
+            )
+        );
+    }
+}
