@@ -5,6 +5,7 @@ use super::Episode;
 use crate::compile::pointer;
 use crate::error::Located;
 use crate::limits::{Limits, MAX_VALUE_CHARS};
+use crate::rules::Channel;
 use chrono::NaiveDate;
 
 /// The characters of episode and patient ids: 1 to 64 of `A-Z a-z 0-9 . _ -`. Task ids are
@@ -288,13 +289,36 @@ fn course(ep: &Episode, limits: &Limits) -> Result<(), Located> {
     Ok(())
 }
 
+/// A channel a patient can opt out of: one the clinic reaches them on (audit 162: an
+/// opt-out of `internal` silently dropped a supervisor's review of a complaint).
+fn reaches_the_patient(channel: Channel, at: String) -> Result<(), Located> {
+    match channel {
+        Channel::Internal | Channel::InPerson => Err(Located::new(
+            at,
+            format!(
+                "an opt-out of {:?}: expected a way the clinic reaches the patient, \"phone\", \"sms\", \"wechat\", \"mail\" or \"home_visit\" ({})",
+                channel.name(),
+                if channel == Channel::Internal {
+                    "internal is the staff's own work, such as a supervisor's review"
+                } else {
+                    "in_person is the patient's own visit: a refusal, or the patient not coming, ends it"
+                }
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
+
 fn opt_out_facts(ep: &Episode, _: &Limits) -> Result<(), Located> {
     for (i, f) in ep.facts.iter().enumerate() {
-        if f.kind == "opt_out" && f.channel.is_none() {
-            return Err(Located::new(
-                format!("/facts/{i}"),
-                "an opt_out fact has no channel: expected the channel the patient opted out of (\"phone\", \"sms\"…)",
-            ));
+        if f.kind == "opt_out" {
+            let Some(channel) = f.channel else {
+                return Err(Located::new(
+                    format!("/facts/{i}"),
+                    "an opt_out fact has no channel: expected the channel the patient opted out of (\"phone\", \"sms\"…)",
+                ));
+            };
+            reaches_the_patient(channel, format!("/facts/{i}/channel"))?;
         }
         if f.kind.trim().is_empty() {
             return Err(Located::new(
@@ -322,6 +346,7 @@ fn rest_hours(ep: &Episode, _: &Limits) -> Result<(), Located> {
 fn patient_opt_outs(ep: &Episode, _: &Limits) -> Result<(), Located> {
     let outs = &ep.patient.opt_outs;
     for (i, o) in outs.iter().enumerate() {
+        reaches_the_patient(o.channel, format!("/patient/opt_outs/{i}/channel"))?;
         if let Some(first) = outs.iter().take(i).position(|p| p.channel == o.channel) {
             return Err(Located::new(
                 format!("/patient/opt_outs/{i}/channel"),

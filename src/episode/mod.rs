@@ -424,7 +424,11 @@ pub struct Patient {
 #[cfg_attr(any(test, feature = "schema"), derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct OptOut {
-    /// The channel no longer used.
+    /// The channel no longer used: `phone`, `sms`, `wechat`, `mail` or `home_visit`.
+    #[cfg_attr(
+        any(test, feature = "schema"),
+        schemars(with = "crate::schema::strings::OptOutChannel")
+    )]
     pub channel: crate::rules::Channel,
     /// From when, in clinic wall-clock time (a date alone is midnight).
     #[serde(with = "date_time")]

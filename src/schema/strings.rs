@@ -187,6 +187,9 @@ shapes! {
     RetryThen => json!({"type": "string", "enum": ["sms", "wechat", "drop", "escalate"]});
     /// The channels a clinic notice can use: a notice is a message or a call.
     NoticeChannel => json!({"type": "string", "enum": ["sms", "wechat", "phone", "mail"]});
+    /// The channels a patient can opt out of: the ways the clinic reaches them
+    /// (`internal` is the staff's own work, `in_person` the patient's own visit).
+    OptOutChannel => json!({"type": "string", "enum": ["phone", "sms", "wechat", "mail", "home_visit"]});
     /// Why the calendar closes the task's channel on its due day (`Task::closed`): the
     /// task was kept there on purpose, for whoever is on duty.
     ClosedReason => json!({"type": "string", "enum": [

@@ -154,9 +154,9 @@ pub(super) fn arb_any_episode() -> impl Strategy<Value = Episode> {
             ep.facts = facts
                 .into_iter()
                 .map(|(kind, d, hour, channel)| {
-                    // An opt-out names its channel.
+                    // An opt-out names a channel that reaches the patient.
                     let channel = match (kind, channel) {
-                        ("opt_out", None) => Some("phone"),
+                        ("opt_out", None | Some("in_person")) => Some("phone"),
                         (_, c) => c,
                     };
                     serde_json::from_value(serde_json::json!({
