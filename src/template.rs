@@ -279,7 +279,7 @@ fn visit(name: &str, milestones: &[&str], position: usize) -> Result<Placeholder
             index.unwrap_or_default() + 1
         )),
         None if milestones.is_empty() => Err(format!(
-            "unknown milestone {{visit:{name}}} at character {position}: this text has no milestones to name: expected another placeholder (only a step of a program that declares \"milestones\" can use {{visit:NAME}})"
+            "unknown milestone {{visit:{name}}} at character {position}: this text has no milestones to name: expected another placeholder (only a step of a program whose \"milestones\" name {name} can use {{visit:{name}}})"
         )),
         None => {
             let near = crate::vocabulary::nearest(name.trim(), milestones)
