@@ -352,7 +352,7 @@ impl Calendar {
         // As the other readers say it (audit 163: "the text ends where a value should be").
         if let Some(e) = crate::json::empty(
             text,
-            "a calendar (a JSON object such as {\"closed_weekdays\": [\"Sun\"], \"closed_dates\": [\"2026-02-17\"]})",
+            "a calendar (a JSON object such as {\"closed_weekdays\": [\"Sun\"], \"closed_dates\": [\"2026-02-17\"]}, or for an official calendar {\"holidays\": {\"2027-02-06\": \"春节\"}, \"covers\": {\"from\": \"2027-01-01\", \"to\": \"2027-12-31\"}})",
         ) {
             return Err(e.into_calendar(name));
         }

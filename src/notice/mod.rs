@@ -165,6 +165,11 @@ impl Notice {
     /// expected: malformed JSON, an unknown or missing field, a bad date, and the checks
     /// of [`Notice::check`].
     pub fn from_json(name: &str, text: &str) -> Result<Notice> {
+        // As every reader says it (audit 168: this one said "the text ends where a value
+        // should be").
+        if let Some(e) = crate::json::empty(text, "a notice (a JSON object)") {
+            return Err(e.into_notice(name));
+        }
         let limits = Limits::default();
         let crate::json::Document(notice) =
             crate::json::read::<crate::json::Document<Notice>>(text, &limits)

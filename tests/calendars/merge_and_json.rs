@@ -557,7 +557,7 @@ fn an_empty_calendar_text_says_it_is_empty() {
         assert_eq!(
             e.to_string(),
             format!(
-                "c.json: (root) {place}: the text is empty: expected a calendar (a JSON object such as {{\"closed_weekdays\": [\"Sun\"], \"closed_dates\": [\"2026-02-17\"]}})"
+                "c.json: (root) {place}: the text is empty: expected a calendar (a JSON object such as {{\"closed_weekdays\": [\"Sun\"], \"closed_dates\": [\"2026-02-17\"]}}, or for an official calendar {{\"holidays\": {{\"2027-02-06\": \"春节\"}}, \"covers\": {{\"from\": \"2027-01-01\", \"to\": \"2027-12-31\"}}}})"
             )
         );
     }

@@ -204,3 +204,14 @@ fn rule_files_cannot_take_the_notice_program_id() {
         .unwrap_err();
     assert_eq!(err.to_string(), "clinic.json: /id (line 1, column 33): the program id \"notice\" is reserved for clinic notices (their task ids are notice/NOTICE/patient:ID/0): expected another id");
 }
+
+/// One notice read alone says an empty text is empty, at its end, as a list of them does
+/// (audit 168: "the text ends where a value should be", a column short).
+#[test]
+fn one_empty_notice_text_says_it_is_empty() {
+    let e = followup::rules::Notice::from_json("n.json", "   ").unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "n.json: (root) (line 1, column 4): the text is empty: expected a notice (a JSON object)"
+    );
+}
