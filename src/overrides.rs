@@ -375,6 +375,15 @@ fn vocabulary(program: &mut Map<String, Value>, v: &Value) -> Result<(), Located
     for (k, v) in changes {
         match (k.as_str(), v) {
             ("events" | "facts", Value::Array(more)) => {
+                // A repeat within the override is a slip, as in a program (audit 168);
+                // one the program has already is merged.
+                if let Some((j, m)) = crate::compile::repeated(more) {
+                    let what = if k == "events" { "event" } else { "fact" };
+                    return Err(Located::new(
+                        format!("/vocabulary/{k}/{j}"),
+                        format!("{m} is listed twice: expected each {what} once"),
+                    ));
+                }
                 let list = vocab
                     .entry(k.clone())
                     .or_insert_with(|| Value::Array(Vec::new()));

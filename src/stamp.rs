@@ -15,7 +15,10 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// digits. What changes no plan does not count: the layout and whitespace of the files,
 /// the order of keys, the order a program lists its steps in, the `$schema` key, and the
 /// names of the sources (the same file read from another path, or as a built-in, stamps
-/// the same). Any change to a rule, a limit or the order of the programs does. The same
+/// the same). Any change to a rule, a limit or the order of the programs does, and so
+/// does how a value is written: `P1W` and `P7D`, or a default written out (`"offset":
+/// "P0D"`), are other definitions, though they plan the same (a field given `null` is
+/// one left out). The same
 /// rules give the same fingerprint on every machine, and a rule set read back from its
 /// JSON keeps it. (An identifier of versions, not a security hash.)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]

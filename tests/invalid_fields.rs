@@ -140,8 +140,8 @@ fn the_valid_neighbours_of_the_invalid_cases_compile() {
 }
 
 /// An optional field of one value given `null` is read as left out (rule-format.md,
-/// "Program"): the rule set is the one without it, `scope` included (audit 165: `"scope":
-/// null` was refused). The fields that hold conditions or lists refuse `null`, located
+/// "Program"): the rule set is the one without it, `scope`, a window's `fixed` and a time
+/// override's `days` included (audits 165, 168: these were refused). The fields that hold conditions or lists refuse `null`, located
 /// (`tests/invalid_fields/sample_always_null.*`, `vocabulary_events_null.*`).
 #[test]
 fn a_null_one_value_field_reads_as_left_out() {
@@ -149,11 +149,17 @@ fn a_null_one_value_field_reads_as_left_out() {
         "name": {"zh": "口腔回访", "en": "Dental"}, "description": null,
         "applies": {"event": "procedure"}, "declined": null,
         "steps": [{"id": "call", "offset": null, "time_overrides": null, "expires": null,
+                   "title": {"zh": "回访", "en": "Call"}},
+                  {"id": "later", "offset": "P3D", "window": {"latest": "P2D", "fixed": null},
+                   "time_overrides": [{"tag": "night_shift", "days": null, "time": "afternoon"}],
                    "title": {"zh": "回访", "en": "Call"}}]}"#;
     let without = r#"{"format": "followup/v1", "id": "dental",
         "name": {"zh": "口腔回访", "en": "Dental"},
         "applies": {"event": "procedure"},
-        "steps": [{"id": "call", "title": {"zh": "回访", "en": "Call"}}]}"#;
+        "steps": [{"id": "call", "title": {"zh": "回访", "en": "Call"}},
+                  {"id": "later", "offset": "P3D", "window": {"latest": "P2D"},
+                   "time_overrides": [{"tag": "night_shift", "time": "afternoon"}],
+                   "title": {"zh": "回访", "en": "Call"}}]}"#;
     let a = RuleSet::builder()
         .source("a.json", with_nulls)
         .build()

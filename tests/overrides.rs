@@ -338,6 +338,31 @@ fn a_key_given_twice_in_an_override_is_refused_at_the_second() {
     );
 }
 
+/// An override's vocabulary lists each event and fact once, as a program's does (audit
+/// 168: merged silently); one the program lists already is merged.
+#[test]
+fn a_value_listed_twice_in_an_overrides_vocabulary_is_refused_at_the_second() {
+    assert_eq!(
+        refused(r#"{"format": "followup/v1", "override": "laser-aftercare",
+  "vocabulary": {"events": ["purchase", "purchase"]}}"#),
+        "clinic.json: /vocabulary/events/1 (line 2, column 41): \"purchase\" is listed twice: expected each event once"
+    );
+    assert_eq!(
+        refused(r#"{"format": "followup/v1", "override": "laser-aftercare",
+  "vocabulary": {"facts": ["referred", "moved", "referred"]}}"#),
+        "clinic.json: /vocabulary/facts/2 (line 2, column 49): \"referred\" is listed twice: expected each fact once"
+    );
+    RuleSet::builder()
+        .builtin()
+        .source(
+            "clinic.json",
+            r#"[{"format": "followup/v1", "override": "laser-aftercare", "vocabulary": {"facts": ["referred"]}},
+                {"format": "followup/v1", "override": "laser-aftercare", "vocabulary": {"facts": ["referred"]}}]"#,
+        )
+        .build()
+        .unwrap();
+}
+
 /// The error of the built-in rules with `clinic.json` switching the laser program's
 /// month-6 call off, then `branch.json` (`text`).
 fn after_month_6_off(text: &str) -> String {

@@ -59,6 +59,12 @@ pub(super) fn time_overrides(
                     ),
                 )
             })?;
+            if days & (1 << bit) != 0 {
+                return Err(Located::new(
+                    format!("{here}/days/{j}"),
+                    format!("{name:?} is listed twice: expected each kind of day once"),
+                ));
+            }
             days |= 1 << bit;
         }
         if tags.is_empty() && days == 0 {

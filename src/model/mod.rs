@@ -69,8 +69,9 @@ pub struct ProgramDef {
     /// Attributes the program's steps branch on and an episode must give (the plastic
     /// program's `setting`): when an episode lacks one, each step whose `when` or `unless`
     /// tests it is listed in the plan's `dropped` as `missing_attribute`, naming it,
-    /// instead of being left out in silence.
+    /// instead of being left out in silence. Each once.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(any(test, feature = "schema"), schemars(extend("uniqueItems" = true)))]
     pub requires: Vec<String>,
     /// Named milestones (visits) with their default offset from the event (`null`: no
     /// default, the episode must give the date), or `{"default": "P7D", "closed_day":

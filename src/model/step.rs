@@ -461,11 +461,19 @@ pub struct TimeOverrideDef {
     /// Applies to patients with one of these tags.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tag: Option<Values>,
-    /// Applies on these kinds of day: `workday`, `weekend`, `holiday`, `makeup_workday`.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    /// Applies on these kinds of day: `workday`, `weekend`, `holiday`, `makeup_workday`,
+    /// each once.
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::json::null_default"
+    )]
     #[cfg_attr(
         any(test, feature = "schema"),
-        schemars(with = "Vec<crate::schema::strings::DayKind>")
+        schemars(
+            with = "Option<Vec<crate::schema::strings::DayKind>>",
+            extend("uniqueItems" = true)
+        )
     )]
     pub days: Vec<String>,
     /// The time of day to use instead.
@@ -528,7 +536,7 @@ struct WindowRange {
     latest: Option<String>,
     #[serde(default)]
     around: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::json::null_default")]
     fixed: bool,
 }
 

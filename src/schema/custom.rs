@@ -131,7 +131,7 @@ fn schema_of<T: JsonSchema>(g: &mut SchemaGenerator) -> Schema {
                     "properties": {
                         "earliest": optional(g.subschema_for::<NonPositiveDaysOrWeeks>(), "The first on-time day, a zero or negative duration from the due day."),
                         "latest": optional(g.subschema_for::<DaysOrWeeks>(), "The last on-time day, a zero or positive duration from the due day."),
-                        "fixed": {"type": "boolean", "description": FIXED_WINDOW}
+                        "fixed": {"type": ["boolean", "null"], "description": FIXED_WINDOW}
                     },
                     "additionalProperties": false
                 },
@@ -139,7 +139,7 @@ fn schema_of<T: JsonSchema>(g: &mut SchemaGenerator) -> Schema {
                     "type": "object",
                     "properties": {
                         "around": optional(g.subschema_for::<DaysOrWeeks>(), "An approximate day: on time this many days either side of the due day."),
-                        "fixed": {"type": "boolean", "description": FIXED_WINDOW}
+                        "fixed": {"type": ["boolean", "null"], "description": FIXED_WINDOW}
                     },
                     "required": ["around"],
                     "additionalProperties": false
@@ -154,9 +154,9 @@ fn schema_of<T: JsonSchema>(g: &mut SchemaGenerator) -> Schema {
         "Dates" => (
             json!({"anyOf": [
                 g.subschema_for::<super::strings::Date>(),
-                {"type": "array", "items": g.subschema_for::<super::strings::Date>(), "minItems": 1}
+                {"type": "array", "items": g.subschema_for::<super::strings::Date>(), "minItems": 1, "uniqueItems": true}
             ]}),
-            "A date `YYYY-MM-DD`, or a non-empty array of dates.",
+            "A date `YYYY-MM-DD`, or a non-empty array of dates, each once.",
         ),
         "Owner" => (
             json!({"anyOf": [
