@@ -56,6 +56,12 @@ fn peak<T>(f: impl FnOnce() -> T) -> (T, usize) {
 /// As many steps of `FREQ=DAILY;COUNT=366` as `max_tasks_per_plan` allows (5 of the
 /// default 2,000), one a day apart, with a closed-day policy.
 fn daily_rules(policy: &str) -> RuleSet {
+    daily_rules_expiring(policy, None)
+}
+
+/// [`daily_rules`], every step with this `expires` (`"never"`: nothing stops the calls of
+/// one lane piling up behind a closure, each superseded by the next).
+fn daily_rules_expiring(policy: &str, expires: Option<&str>) -> RuleSet {
     let n = Limits::default().max_tasks_per_plan / 366;
     let steps: Vec<String> = (0..n)
         .map(|i| {
@@ -70,11 +76,12 @@ fn daily_rules(policy: &str) -> RuleSet {
         r#"{{"format": "followup/v1", "id": "w", "name": {{"zh": "w", "en": "w"}},
             "applies": {{"event": "procedure"}},
             "vocabulary": {{"facts": [{}]}},
-            "defaults": {{"closed_day": "{policy}"}}, "steps": [{}]}}"#,
+            "defaults": {{"closed_day": "{policy}"{}}}, "steps": [{}]}}"#,
         (0..n)
             .map(|i| format!("\"k{i}\""))
             .collect::<Vec<_>>()
             .join(","),
+        expires.map_or(String::new(), |e| format!(r#", "expires": "{e}""#)),
         steps.join(",")
     );
     RuleSet::builder()
@@ -88,6 +95,23 @@ fn daily_rules(policy: &str) -> RuleSet {
 fn long_closure() -> Calendar {
     let start = chrono::NaiveDate::from_ymd_opt(2026, 3, 3).unwrap();
     let dates: Vec<String> = (0..80_656u64)
+        .map(|i| (start + chrono::Days::new(i)).to_string())
+        .collect();
+    Calendar::from_json(
+        "closure.json",
+        &format!(
+            r#"{{"closed_dates": {}}}"#,
+            serde_json::to_string(&dates).unwrap()
+        ),
+    )
+    .unwrap()
+}
+
+/// 1,000 consecutive closed dates from the day after the event, then open days: calls
+/// that never expire all come to the first open day (audit 166).
+fn closure_of_1000_days() -> Calendar {
+    let start = chrono::NaiveDate::from_ymd_opt(2026, 3, 3).unwrap();
+    let dates: Vec<String> = (0..1_000u64)
         .map(|i| (start + chrono::Days::new(i)).to_string())
         .collect();
     Calendar::from_json(
@@ -288,6 +312,14 @@ fn report() {
             bytes / 1024
         );
     }
+    let never = daily_rules_expiring("next_open_day", Some("never"));
+    let (plan, bytes) = peak(|| never.plan(&ep, &closure_of_1000_days()).unwrap());
+    eprintln!(
+        "worst: 1,000 closed days, calls that never expire: {} tasks + {} dropped, peak heap {} KiB",
+        plan.tasks.len(),
+        plan.dropped.len(),
+        bytes / 1024
+    );
     let alternate = every_other_day();
     for policy in ["next_open_day", "nearest_open_day"] {
         let rules = daily_rules(policy);
@@ -344,6 +376,11 @@ fn worst(c: &mut Criterion) {
             b.iter(|| rules.plan(black_box(&ep), black_box(&closure)).unwrap())
         });
     }
+    let never = daily_rules_expiring("next_open_day", Some("never"));
+    let thousand = closure_of_1000_days();
+    g.bench_function("plan_pile_up_never_expires", |b| {
+        b.iter(|| never.plan(black_box(&ep), black_box(&thousand)).unwrap())
+    });
     let alternate = every_other_day();
     for policy in ["next_open_day", "nearest_open_day"] {
         let rules = daily_rules(policy);
