@@ -259,6 +259,19 @@ fn tasks_per_plan() {
         past.plan(&episode(), &Calendar::default()),
         "max_tasks_per_plan",
     );
+    // The count is said; with a history, that what it adds counts too (audit 166: the
+    // advice was "a shorter span" when a history's attempts were the cause).
+    let e = past.plan(&episode(), &Calendar::default()).unwrap_err();
+    assert_eq!(
+        e.message(),
+        "the plan has 30 tasks and dropped occurrences, more than the limit max_tasks_per_plan (29): expected at most 29 (plan a shorter span or fewer steps, or raise the limit)"
+    );
+    let history = History::from_json("h.json", r#"{"outcomes": []}"#).unwrap();
+    let e = (past.plan_with(&episode(), &history, &Calendar::default())).unwrap_err();
+    assert!(
+        e.message().ends_with("or raise the limit; the further attempts, messages and follow-ups the history adds count too)"),
+        "{e}"
+    );
     // Into a plan that held tasks: the same error, and the plan is left empty.
     let mut reused = at.plan(&episode(), &Calendar::default()).unwrap();
     let refused = past.plan_into(&episode(), &Calendar::default(), &mut reused);
@@ -585,4 +598,75 @@ fn a_rule_set_reads_a_history_within_its_own_limits() {
         ..Limits::default()
     });
     refused_by(shallow.read_history("h.json", deep), "max_json_depth");
+}
+
+/// Occurrences counted from facts past `max_occurrences_per_step` are refused at the
+/// episode's `/facts`, saying where they came from — the history's outcomes too, whose
+/// `done` calls are `contacted` facts (audit 166: always `/milestones`, which neither
+/// episode has); from a milestone, at its dates.
+#[test]
+fn occurrences_counted_from_facts_or_milestones() {
+    let limits = Limits {
+        max_occurrences_per_step: 3,
+        ..Limits::default()
+    };
+    let rules = build(
+        limits,
+        &[r#"{"format": "followup/v1", "id": "p", "name": {"zh": "p", "en": "p"},
+            "applies": {"event": "procedure"},
+            "milestones": {"review": "P7D"},
+            "steps": [{"id": "f", "from": "fact:contacted", "offset": "P1D", "title": {"zh": "回访", "en": "Call"}},
+                      {"id": "r", "from": "review", "offset": "-P1D", "channel": "sms", "title": {"zh": "提醒", "en": "Reminder"}}]}"#
+            .to_string()],
+    )
+    .unwrap();
+    let ep = |facts: usize, reviews: usize| {
+        let facts: Vec<String> = (0..facts)
+            .map(|i| {
+                format!(
+                    r#"{{"kind": "contacted", "at": "2026-03-{:02}T10:00:00"}}"#,
+                    i + 3
+                )
+            })
+            .collect();
+        let reviews: Vec<String> = (0..reviews)
+            .map(|i| format!(r#""2026-04-{:02}""#, i + 1))
+            .collect();
+        rules
+            .read_episode(
+                "e.json",
+                &format!(
+                    r#"{{"id": "e", "event": "procedure", "at": "2026-03-02", "patient": {{"id": "p"}},
+                        "facts": [{}], "milestones": {{"review": [{}]}}}}"#,
+                    facts.join(","),
+                    reviews.join(",")
+                ),
+            )
+            .unwrap()
+    };
+    let cal = Calendar::default();
+    assert!(rules.plan(&ep(3, 3), &cal).is_ok());
+    let e = rules.plan(&ep(4, 1), &cal).unwrap_err();
+    assert_eq!(e.limit(), Some("max_occurrences_per_step"));
+    assert_eq!(e.pointer(), "/facts", "{e}");
+    assert!(e.message().contains("step p/f has more than the limit max_occurrences_per_step (3) occurrences, from the episode's facts: expected at most 3"), "{e}");
+    // Three facts and a `done` in the history: a fourth contact.
+    let history = History::from_json(
+        "h.json",
+        r#"{"outcomes": [{"task": "p/f/e/0", "outcome": "done", "at": "2026-03-04T11:00:00"}]}"#,
+    )
+    .unwrap();
+    let e = rules.plan_with(&ep(3, 1), &history, &cal).unwrap_err();
+    assert_eq!(e.pointer(), "/facts", "{e}");
+    assert!(
+        e.message()
+            .contains("from the episode's facts and those the history's outcomes give"),
+        "{e}"
+    );
+    let e = rules.plan(&ep(1, 4), &cal).unwrap_err();
+    assert_eq!(e.pointer(), "/milestones/review", "{e}");
+    assert!(
+        e.message().contains("from the dates of milestone review"),
+        "{e}"
+    );
 }

@@ -432,17 +432,9 @@ impl RuleSet {
         out.follow_ups()?;
         out.end_at_facts();
         out.owners();
-        if out.plan.tasks.len() + out.plan.dropped.len() > self.limits.max_tasks_per_plan {
-            return Err(episode_error(
-                &what(),
-                String::new(),
-                format!(
-                    "the plan has more tasks and dropped occurrences than the limit max_tasks_per_plan ({}): expected at most {} (plan a shorter span, or raise the limit)",
-                    self.limits.max_tasks_per_plan,
-                    self.limits.max_tasks_per_plan
-                ),
-                Some("max_tasks_per_plan"),
-            ));
+        let made = out.plan.tasks.len() + out.plan.dropped.len();
+        if made > self.limits.max_tasks_per_plan {
+            return Err(out.too_many_tasks(made));
         }
         out.why_rest();
         scratch::Scratch {
@@ -1354,6 +1346,28 @@ impl Planner<'_> {
             return Some(self.program_index);
         }
         (self.rules.programs.iter()).position(|p| std::ptr::eq(p, program))
+    }
+
+    /// The error of a plan of `made` tasks and dropped occurrences, past
+    /// `max_tasks_per_plan`, saying what counts besides the rules' own occurrences
+    /// (audit 166: a history's further attempts pushed a plan past it, and the advice was
+    /// a shorter span).
+    #[cold]
+    #[inline(never)]
+    fn too_many_tasks(&self, made: usize) -> Error {
+        let history = match self.ledger {
+            Some(_) => "; the further attempts, messages and follow-ups the history adds count too",
+            None => "",
+        };
+        let max = self.rules.limits.max_tasks_per_plan;
+        episode_error(
+            &self.what(),
+            String::new(),
+            format!(
+                "the plan has {made} tasks and dropped occurrences, more than the limit max_tasks_per_plan ({max}): expected at most {max} (plan a shorter span or fewer steps, or raise the limit{history})"
+            ),
+            Some("max_tasks_per_plan"),
+        )
     }
 
     /// The id of the current program's step in `slot`: this thread's copy when there is

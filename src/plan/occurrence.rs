@@ -180,12 +180,57 @@ impl Planner<'_> {
         if made as usize <= self.rules.limits.max_occurrences_per_step {
             return Ok(());
         }
+        // Where they came from: the root of the step's chain (audit 166: always
+        // `/milestones`, for occurrences counted from facts or the history's outcomes too).
+        let mut root = &step.anchor;
+        for _ in 0..program.steps.len() {
+            match root {
+                crate::compile::Anchor::Step(i) => match program.steps.get(*i) {
+                    Some(s) => root = &s.anchor,
+                    None => break,
+                },
+                _ => break,
+            }
+        }
+        use crate::compile::Anchor as A;
+        let (pointer, from) = match root {
+            A::EachSession | A::UpcomingSession | A::CourseEnd | A::OneSessionLeft => {
+                ("/course".to_string(), "the course's sessions".to_string())
+            }
+            A::Milestone(i) => match program.milestones.get(*i) {
+                Some(m) => (
+                    crate::compile::pointer(&["milestones", &m.name]),
+                    format!("the dates of milestone {}", m.name),
+                ),
+                None => (
+                    "/milestones".to_string(),
+                    "the milestones' dates".to_string(),
+                ),
+            },
+            A::Fact(_) | A::Latest(_) => (
+                "/facts".to_string(),
+                if self.ledger.is_some() {
+                    "the episode's facts and those the history's outcomes give".to_string()
+                } else {
+                    "the episode's facts".to_string()
+                },
+            ),
+            _ => (self.dates_pointer(), "its anchor's dates".to_string()),
+        };
+        let repeats = if step.repeat.is_some() {
+            ", each repeated"
+        } else {
+            ""
+        };
         Err(episode_error(
             &self.what(),
-            if sessions { "/course" } else { "/milestones" }.into(),
+            pointer,
             format!(
-                "step {}/{} has more than the limit max_occurrences_per_step ({}) occurrences: expected at most {}",
-                program.id, step.info.step, self.rules.limits.max_occurrences_per_step, self.rules.limits.max_occurrences_per_step
+                "step {}/{} has more than the limit max_occurrences_per_step ({}) occurrences, from {from}{repeats}: expected at most {} (give fewer, or raise the limit)",
+                program.id,
+                step.info.step,
+                self.rules.limits.max_occurrences_per_step,
+                self.rules.limits.max_occurrences_per_step
             ),
             Some("max_occurrences_per_step"),
         ))
@@ -352,17 +397,9 @@ impl Planner<'_> {
             // whatever the horizon.
             n = patient::yyyymmdd(rule_day).ok_or_else(|| self.out_of_range(step))?;
         }
-        if self.plan.tasks.len() + self.plan.dropped.len() >= self.rules.limits.max_tasks_per_plan {
-            return Err(episode_error(
-                &self.what(),
-                String::new(),
-                format!(
-                    "the plan has more tasks and dropped occurrences than the limit max_tasks_per_plan ({}): expected at most {} (plan a shorter span, or raise the limit)",
-                    self.rules.limits.max_tasks_per_plan,
-                    self.rules.limits.max_tasks_per_plan
-                ),
-                Some("max_tasks_per_plan"),
-            ));
+        let made = self.plan.tasks.len() + self.plan.dropped.len();
+        if made >= self.rules.limits.max_tasks_per_plan {
+            return Err(self.too_many_tasks(made + 1));
         }
         if nominal != rule_day {
             self.why(|| {
