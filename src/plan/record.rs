@@ -204,8 +204,10 @@ impl Planner<'_> {
         // The outcomes recorded on the current tail, reported if a fact drops it.
         let mut on_tail: Vec<&Entry<'_>> = Vec::new();
         // A supervisor's check the history records: it happened (the first record's time).
+        // A note or an unanswered try says nothing happened (audit 167: a note brought
+        // back the check of a call done on time, a `busy` pinned it to its first day).
         let check = (entries.iter())
-            .filter(|e| e.derived == Some(Derived::Overdue))
+            .filter(|e| e.derived == Some(Derived::Overdue) && reaches_patient(e.outcome.outcome))
             .map(|e| e.outcome.at)
             .min();
         for (e, real) in entries.iter().zip(&real).filter(|(e, _)| calls(e)) {

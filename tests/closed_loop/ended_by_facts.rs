@@ -505,3 +505,44 @@ fn a_day_agreed_with_no_time_keeps_the_steps_time() {
     assert_eq!(agreed_check("2026-03-04T12:00"), "2026-03-04 12:00-18:00");
     assert_eq!(agreed_check("2026-03-04T19:00"), "2026-03-05 09:00-18:00");
 }
+
+/// Only an outcome that says the check happened records it (docs/closed-loop.md,
+/// "Supervisors' checks"): the laser day-1 call of Mon 2 Mar 2026 made on its day, the 3rd
+/// at 10:00, leaves its check (due the 4th) out, and a `note` or a `busy` on the check
+/// changes nothing (audit 167: the note brought it back as open work). A complaint logged
+/// Fri 27 Feb 2026 at 11:00: its first call that day, tried unanswered on Mon 2 Mar at
+/// 08:02 and tried again that day (`…/attempt-2`), has its check a day after the attempt's
+/// day, Tue 3 Mar; a `busy` on the check on Sat 28 Feb does not pin it there (audit 167:
+/// it went back to that day).
+#[test]
+fn a_note_or_an_unanswered_try_on_a_check_records_nothing() {
+    let check = "laser-aftercare/day-1-call/ep-1/0/overdue";
+    for extra in ["note", "busy"] {
+        let h = format!(
+            r#"{{"outcomes": [
+            {{"task": "laser-aftercare/day-1-call/ep-1/0", "outcome": "done", "at": "2026-03-03T10:00"}},
+            {{"task": "{check}", "outcome": "{extra}", "at": "2026-03-04T09:00"}}]}}"#
+        );
+        let p = planned(LASER, &h);
+        assert!(
+            p.tasks.iter().all(|t| t.id() != check),
+            "{extra}: {}",
+            ids(&p).join("\n")
+        );
+    }
+    let complaint = r#"{"id": "ep-1", "event": "complaint", "at": "2026-02-27T11:00:00",
+        "attributes": {"severity": "normal"}, "patient": {"id": "p-1"}}"#;
+    let first = "complaint/first-call/ep-1/0";
+    let tried =
+        format!(r#"{{"task": "{first}", "outcome": "no_answer", "at": "2026-03-02T08:02"}}"#);
+    let without = planned(complaint, &format!(r#"{{"outcomes": [{tried}]}}"#));
+    let check = format!("{first}/overdue");
+    assert_eq!(task(&without, &check).due.to_string(), "2026-03-03");
+    let with = planned(
+        complaint,
+        &format!(
+            r#"{{"outcomes": [{tried}, {{"task": "{check}", "outcome": "busy", "at": "2026-02-28T12:31"}}]}}"#
+        ),
+    );
+    assert_eq!(task(&with, &check).due.to_string(), "2026-03-03");
+}
