@@ -387,18 +387,38 @@ impl<'de> Visitor<'de> for TextVisitor {
     }
 }
 
+/// True for a character no text or value the engine writes may hold: a control character
+/// (a NUL, an escape, a line break in a value), or the line and paragraph separators
+/// U+2028 and U+2029, which JSON writes raw and line readers take for line ends (audit
+/// 163: one line of `plan --jsonl` came out as three for Python's `splitlines`).
+pub(crate) fn unprintable(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{2028}' | '\u{2029}')
+}
+
+/// What an [`unprintable`] character is, for an error: "the control character U+001B",
+/// "the line separator U+2028".
+pub(crate) fn unprintable_name(c: char) -> String {
+    let what = match c {
+        '\u{2028}' => "line separator",
+        '\u{2029}' => "paragraph separator",
+        _ => "control character",
+    };
+    format!("the {what} U+{:04X}", u32::from(c))
+}
+
 /// The first control character of `text` but a line break or a tab (a NUL, an escape, a
 /// bell, DEL, a C1 control), with its position in characters: no export may carry one
 /// (FHIR forbids them, a CSV cell would hold it raw, a terminal would obey it), as no
 /// name or value filling a placeholder may (audit 35).
 fn control_character(text: &str) -> Option<(usize, char)> {
-    // Only a byte below 0x20, DEL, or 0xC2 (which leads the C1 controls) may start one.
-    if !(text.bytes())
-        .any(|b| (b < 0x20 && !matches!(b, b'\n' | b'\t' | b'\r')) || b == 0x7f || b == 0xc2)
-    {
+    // Only a byte below 0x20, DEL, 0xC2 (which leads the C1 controls) or 0xE2 (the
+    // separators) may start one.
+    if !(text.bytes()).any(|b| {
+        (b < 0x20 && !matches!(b, b'\n' | b'\t' | b'\r')) || b == 0x7f || b == 0xc2 || b == 0xe2
+    }) {
         return None;
     }
-    (text.chars().enumerate()).find(|(_, c)| c.is_control() && !matches!(c, '\n' | '\t' | '\r'))
+    (text.chars().enumerate()).find(|(_, c)| unprintable(*c) && !matches!(c, '\n' | '\t' | '\r'))
 }
 
 /// A text the engine can write, in language `tag` (`None`: one string for every
@@ -427,8 +447,8 @@ pub(crate) fn printable(tag: Option<&str>, text: &str) -> Result<(), String> {
     }
     if let Some((i, c)) = control_character(text) {
         return Err(format!(
-            "{the} holds the control character U+{:04X} at character {}: expected printable text (line breaks and tabs are allowed)",
-            u32::from(c),
+            "{the} holds {} at character {}: expected printable text (line breaks and tabs are allowed)",
+            unprintable_name(c),
             i + 1
         ));
     }

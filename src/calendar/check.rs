@@ -54,10 +54,10 @@ fn clinic_name_not_empty(spec: &Spec) -> Result<(), Located> {
     };
     let control = || {
         (name.iter()).find_map(|(tag, s)| {
-            let c = s.chars().find(|c| c.is_control())?;
+            let c = s.chars().find(|c| crate::text::unprintable(*c))?;
             let why = format!(
-                "the clinic's name holds the control character U+{:04X}: expected printable text",
-                u32::from(c)
+                "the clinic's name holds {}: expected printable text",
+                crate::text::unprintable_name(c)
             );
             Some((tag, why))
         })

@@ -521,7 +521,7 @@ pub(crate) fn compile_conds(conds: &Conditions, at: &str) -> Result<Conds, Locat
         // What an episode may hold: no condition on a key or a value with a control
         // character can match (audit 96: the rule set took one, and episodes' errors
         // echoed it as a word they might have meant).
-        let control = |s: &str| (s.chars().enumerate()).find(|(_, c)| c.is_control());
+        let control = |s: &str| (s.chars().enumerate()).find(|(_, c)| crate::text::unprintable(*c));
         let held = std::iter::once((here.clone(), key.as_str()))
             .chain((values.0.iter().enumerate()).map(|(j, v)| {
                 let at = if values.0.len() == 1 {
@@ -536,8 +536,8 @@ pub(crate) fn compile_conds(conds: &Conditions, at: &str) -> Result<Conds, Locat
             return Err(Located::new(
                 at,
                 format!(
-                    "the condition holds the control character U+{:04X} at character {}: expected printable text",
-                    u32::from(c),
+                    "the condition holds {} at character {}: expected printable text",
+                    crate::text::unprintable_name(c),
                     i + 1
                 ),
             ));

@@ -419,12 +419,12 @@ fn fact_count(ep: &Episode, limits: &Limits) -> Result<(), Located> {
 /// line break: they would go into messages and exports): a filled text stays small and
 /// printable.
 fn value(at: &dyn Fn() -> String, what: &str, v: &str) -> Result<(), Located> {
-    if let Some((i, c)) = v.chars().enumerate().find(|(_, c)| c.is_control()) {
+    if let Some((i, c)) = (v.chars().enumerate()).find(|(_, c)| crate::text::unprintable(*c)) {
         return Err(Located::new(
             at(),
             format!(
-                "the {what} holds the control character U+{:04X} at character {}: expected printable text",
-                u32::from(c),
+                "the {what} holds {} at character {}: expected printable text",
+                crate::text::unprintable_name(c),
                 i + 1
             ),
         ));
@@ -443,11 +443,13 @@ fn value(at: &dyn Fn() -> String, what: &str, v: &str) -> Result<(), Located> {
     ))
 }
 
-/// No byte that may start a control character: C0 and DEL, and 0xC2, which leads the
-/// C1 controls (U+0080-U+009F) and a few printable signs (`·`, which [`value`] then
-/// tells apart).
+/// No byte that may start an unprintable character: C0 and DEL, 0xC2, which leads the
+/// C1 controls (U+0080-U+009F) and a few printable signs (`·`), and 0xE2, which leads
+/// the line and paragraph separators and many printable signs (`…`, `—`), which
+/// [`value`] then tells apart.
 fn plain(v: &str) -> bool {
-    !v.bytes().any(|b| b < 0x20 || b == 0x7f || b == 0xc2)
+    !v.bytes()
+        .any(|b| b < 0x20 || b == 0x7f || b == 0xc2 || b == 0xe2)
 }
 
 fn patient_name(ep: &Episode, _: &Limits) -> Result<(), Located> {

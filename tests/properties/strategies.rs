@@ -28,7 +28,8 @@ pub(super) fn arb_episode() -> impl Strategy<Value = Episode> {
         prop::sample::select(vec!["inpatient", "outpatient"]),
         prop::option::of(0i64..=10),
         prop::option::of(prop::collection::vec(0i64..400, 1..4)),
-        prop::option::of("\\PC{0,8}"),
+        // Printable: no control character, no line or paragraph separator.
+        prop::option::of("[^\\p{C}\\p{Zl}\\p{Zp}]{0,8}"),
         prop::collection::vec("[a-z_]{1,10}", 0..3),
     )
         .prop_map(
