@@ -396,7 +396,8 @@ fn a_patients_plan_explained() {
 /// (audit 122: half a reason). An online lead who missed a consultation on Sat 14 Feb
 /// 2026 at 19:00: the same-day call (14:00-18:00) has nothing left, the Spring Festival
 /// closes 15-23 Feb (the official calendar), and the call expires a week after its day,
-/// on the 21st.
+/// on the 21st — after the first follow-up's rule day (Tue 17 Feb), which supersedes it
+/// (docs/rule-format.md, "Closed days"; audit 171: `expired`).
 #[test]
 fn a_drop_after_the_event_names_the_closure_and_the_expiry() {
     let x = explained(
@@ -404,13 +405,15 @@ fn a_drop_after_the_event_names_the_closure_and_the_expiry() {
         &Calendar::china(2026).unwrap(),
     );
     let id = "presales/no-show-call/ep-n2/0";
-    assert_explained(&x, id, "dropped: expired (after_event)", "nothing of 14:00-18:00 is left after 19:00 on 2026-02-14 (Sat): it expires on 2026-02-21 (Sat) before the next day its channel works, past 2026-02-15 (Sun) to 2026-02-23 (Mon): a public holiday (Spring Festival) (holiday)");
+    assert_explained(&x, id, "dropped: superseded (first-follow-up)", "the next call of its lane, first-follow-up, is due by its rule on 2026-02-17 (Tue), on or before the last day it could take, 2026-02-21 (Sat): it supersedes it");
+    assert_explained(&x, id, "dropped: superseded (first-follow-up)", "nothing of 14:00-18:00 is left after 19:00 on 2026-02-14 (Sat): it expires on 2026-02-21 (Sat) before the next day its channel works, past 2026-02-15 (Sun) to 2026-02-23 (Mon): a public holiday (Spring Festival) (holiday)");
 }
 
 /// The closed days after an event are said run by run, each with its own reason (audit
 /// 126: the clinic's own closed dates were called a public holiday). An online lead who
 /// missed a consultation on Thu 30 Apr 2026 at 19:00: Labour Day closes 1-5 May (the
-/// official calendar), the clinic itself 6-7 May, and the call expires on the 7th.
+/// official calendar), the clinic itself 6-7 May, and the call expires on the 7th (the
+/// first follow-up's rule day, Sun 3 May, comes before: it supersedes the call).
 #[test]
 fn closed_days_after_the_event_are_said_by_reason() {
     let cal = Calendar::from_json(
@@ -422,7 +425,7 @@ fn closed_days_after_the_event_are_said_by_reason() {
     .unwrap();
     let x = explained(&no_show("ep-n3", "2026-04-30T19:00:00"), &cal);
     let id = "presales/no-show-call/ep-n3/0";
-    assert_explained(&x, id, "dropped: expired (after_event)", "nothing of 14:00-18:00 is left after 19:00 on 2026-04-30 (Thu): it expires on 2026-05-07 (Thu) before the next day its channel works, past 2026-05-01 (Fri) to 2026-05-05 (Tue): a public holiday (Labour Day) (holiday), 2026-05-06 (Wed) to 2026-05-07 (Thu): a closed date of the clinic (closed_date)");
+    assert_explained(&x, id, "dropped: superseded (first-follow-up)", "nothing of 14:00-18:00 is left after 19:00 on 2026-04-30 (Thu): it expires on 2026-05-07 (Thu) before the next day its channel works, past 2026-05-01 (Fri) to 2026-05-05 (Tue): a public holiday (Labour Day) (holiday), 2026-05-06 (Wed) to 2026-05-07 (Thu): a closed date of the clinic (closed_date)");
 }
 
 /// A drop `beyond_max_shift` names the days within its max_shift that work but another

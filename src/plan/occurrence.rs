@@ -651,7 +651,10 @@ impl Planner<'_> {
                             }
                         }
                         shift::Placed::Drop(reason, detail) => {
-                            if reason == DropReason::Superseded {
+                            // An `expired` one too: a later call of its lane due by rule
+                            // before its last day supersedes it (audit 171: a no-show call
+                            // at 19:30 before National Day was `expired`).
+                            if matches!(reason, DropReason::Superseded | DropReason::Expired) {
                                 self.superseded_until(step, rule_day, bounds.hi);
                             }
                             // Why it goes (audit 119: only its anchor and offset were said),
