@@ -1211,6 +1211,49 @@ fn a_step_counted_from_a_call_counts_from_the_day_the_call_keeps() {
     assert_eq!(dropped(&p), ["reg/day-5/R1/0 superseded day-8 2026-02-15"]);
 }
 
+/// The same when the call keeps its day only once a call that superseded it, and was
+/// not kept itself, is forgotten (audit 170): a surgery on Mon 7 Sep 2026, weekends and
+/// 21-25 Sep closed; calls on day 12 (Sat 19, never expiring), day 19 (Sat 26) and day 20
+/// (Sun 27, expiring that day), a step three days after the day-19 call. The day-20
+/// call has no day: `expired`; the day-19 call, which it had superseded, is kept on the
+/// first open day, Mon 28, and supersedes the day-12 call; the step after it is on
+/// Thu 1 Oct (it came on Fri 2, from the day-19 call's day of the first pass, Tue 29,
+/// when the day-12 call held the 28th).
+#[test]
+fn a_step_counted_from_a_call_kept_once_its_superseder_is_forgotten_follows_it() {
+    let rules = crate::support::one_program(
+        "ch",
+        r#""applies": {"event": "procedure"}, "defaults": {"channel": "phone"}, "steps": [
+            {"id": "f-day12", "offset": "P12D", "expires": "never", "title": {"zh": "f", "en": "f"}},
+            {"id": "b-day19", "offset": "P19D", "title": {"zh": "b", "en": "b"}},
+            {"id": "a-day20", "offset": "P20D", "expires": "P0D", "title": {"zh": "a", "en": "a"}},
+            {"id": "c-after-b", "from": "b-day19", "offset": "P3D", "title": {"zh": "c", "en": "c"}}]"#,
+    );
+    let cal = clinic(
+        r#"{"closed_dates": ["2026-09-21", "2026-09-22", "2026-09-23", "2026-09-24", "2026-09-25"],
+            "closed_on_weekends": true}"#,
+    );
+    let p = plan_of(
+        &rules,
+        r#"{"id": "ep-ch", "event": "procedure", "at": "2026-09-07T16:00", "patient": {"id": "p"}}"#,
+        &cal,
+    );
+    assert_eq!(
+        lines(&p),
+        [
+            "2026-09-28 b-day19 phone customer_service <- 2026-09-26 (weekend)",
+            "2026-10-01 c-after-b phone customer_service",
+        ]
+    );
+    assert_eq!(
+        dropped(&p),
+        [
+            "ch/a-day20/ep-ch/0 expired weekend 2026-09-27",
+            "ch/f-day12/ep-ch/0 superseded b-day19 2026-09-19",
+        ]
+    );
+}
+
 /// Audit 48 A2: the calls counted from a call follow it wherever it goes, so they never
 /// bound it nor supersede it. A complaint on Tue 10 Mar 2026 at 22:31, the callback
 /// promised for Wed 11, at a clinic open on Tuesdays and Saturdays, every complaint step
