@@ -259,12 +259,13 @@ fn tasks_per_plan() {
         past.plan(&episode(), &Calendar::default()),
         "max_tasks_per_plan",
     );
-    // The count is said; with a history, that what it adds counts too (audit 166: the
-    // advice was "a shorter span" when a history's attempts were the cause).
+    // With a history, that what it adds counts too (audit 166: the advice was "a shorter
+    // span" when a history's attempts were the cause). Planning stops at the limit: no
+    // count past it is claimed (audit 169: "2001" for plans of 2,196 and 2,562).
     let e = past.plan(&episode(), &Calendar::default()).unwrap_err();
     assert_eq!(
         e.message(),
-        "the plan has 30 tasks and dropped occurrences, more than the limit max_tasks_per_plan (29): expected at most 29 (plan a shorter span or fewer steps, or raise the limit)"
+        "the plan has more tasks and dropped occurrences than the limit max_tasks_per_plan (29): expected at most 29 (plan a shorter span or fewer steps, or raise the limit)"
     );
     let history = History::from_json("h.json", r#"{"outcomes": []}"#).unwrap();
     let e = (past.plan_with(&episode(), &history, &Calendar::default())).unwrap_err();
@@ -667,6 +668,40 @@ fn occurrences_counted_from_facts_or_milestones() {
     assert_eq!(e.pointer(), "/milestones/review", "{e}");
     assert!(
         e.message().contains("from the dates of milestone review"),
+        "{e}"
+    );
+    // Counted from reassignments (`fact:assigned`), the episode holding no facts: at
+    // `/reassignments` (audit 169: at `/facts`, which it did not have).
+    let assigned = build(
+        limits,
+        &[r#"{"format": "followup/v1", "id": "q", "name": {"zh": "q", "en": "q"},
+            "applies": {"event": "procedure"},
+            "steps": [{"id": "a", "from": "fact:assigned", "offset": "P0D", "channel": "internal", "title": {"zh": "交接", "en": "Handover"}}]}"#
+            .to_string()],
+    )
+    .unwrap();
+    let handed: Vec<String> = (0..4)
+        .map(|i| {
+            format!(
+                r#"{{"role": "consultant", "to": "u-{i}", "at": "2026-03-0{}T10:00"}}"#,
+                i + 3
+            )
+        })
+        .collect();
+    let ep = assigned
+        .read_episode(
+            "e.json",
+            &format!(
+                r#"{{"id": "e", "event": "procedure", "at": "2026-03-02", "patient": {{"id": "p"}},
+                    "reassignments": [{}]}}"#,
+                handed.join(",")
+            ),
+        )
+        .unwrap();
+    let e = assigned.plan(&ep, &cal).unwrap_err();
+    assert_eq!(e.pointer(), "/reassignments", "{e}");
+    assert!(
+        e.message().contains("from the episode's reassignments"),
         "{e}"
     );
 }

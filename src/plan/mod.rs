@@ -434,7 +434,7 @@ impl RuleSet {
         out.owners();
         let made = out.plan.tasks.len() + out.plan.dropped.len();
         if made > self.limits.max_tasks_per_plan {
-            return Err(out.too_many_tasks(made));
+            return Err(out.too_many_tasks());
         }
         out.why_rest();
         scratch::Scratch {
@@ -1356,13 +1356,13 @@ impl Planner<'_> {
         (self.rules.programs.iter()).position(|p| std::ptr::eq(p, program))
     }
 
-    /// The error of a plan of `made` tasks and dropped occurrences, past
-    /// `max_tasks_per_plan`, saying what counts besides the rules' own occurrences
+    /// The error of a plan past `max_tasks_per_plan` (planning stops at the limit: the
+    /// count past it is not known), saying what counts besides the rules' own occurrences
     /// (audit 166: a history's further attempts pushed a plan past it, and the advice was
     /// a shorter span).
     #[cold]
     #[inline(never)]
-    fn too_many_tasks(&self, made: usize) -> Error {
+    fn too_many_tasks(&self) -> Error {
         let history = match self.ledger {
             Some(_) => "; the further attempts, messages and follow-ups the history adds count too",
             None => "",
@@ -1372,7 +1372,7 @@ impl Planner<'_> {
             &self.what(),
             String::new(),
             format!(
-                "the plan has {made} tasks and dropped occurrences, more than the limit max_tasks_per_plan ({max}): expected at most {max} (plan a shorter span or fewer steps, or raise the limit{history})"
+                "the plan has more tasks and dropped occurrences than the limit max_tasks_per_plan ({max}): expected at most {max} (plan a shorter span or fewer steps, or raise the limit{history})"
             ),
             Some("max_tasks_per_plan"),
         )

@@ -207,13 +207,19 @@ impl Planner<'_> {
                     "the milestones' dates".to_string(),
                 ),
             },
+            A::Fact(kind) if **kind == *crate::episode::ASSIGNED && self.ep.facts.is_empty() => (
+                "/reassignments".to_string(),
+                "the episode's reassignments".to_string(),
+            ),
             A::Fact(_) | A::Latest(_) => (
                 "/facts".to_string(),
-                if self.ledger.is_some() {
-                    "the episode's facts and those the history's outcomes give".to_string()
-                } else {
-                    "the episode's facts".to_string()
-                },
+                match (self.ledger.is_some(), self.ep.reassignments.is_empty()) {
+                    (false, true) => "the episode's facts",
+                    (false, false) => "the episode's facts and reassignments",
+                    (true, true) => "the episode's facts and those the history's outcomes give",
+                    (true, false) => "the episode's facts and reassignments and those the history's outcomes give",
+                }
+                .to_string(),
             ),
             _ => (self.dates_pointer(), "its anchor's dates".to_string()),
         };
@@ -399,7 +405,7 @@ impl Planner<'_> {
         }
         let made = self.plan.tasks.len() + self.plan.dropped.len();
         if made >= self.rules.limits.max_tasks_per_plan {
-            return Err(self.too_many_tasks(made + 1));
+            return Err(self.too_many_tasks());
         }
         if nominal != rule_day {
             self.why(|| {

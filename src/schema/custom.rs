@@ -210,7 +210,7 @@ fn text() -> serde_json::Value {
     })
 }
 
-/// An `opt_out` fact names its channel.
+/// An `opt_out` fact names its channel, one that reaches the patient.
 pub(crate) fn fact_rules(schema: &mut Schema) {
     schema.insert(
         "if".into(),
@@ -218,7 +218,10 @@ pub(crate) fn fact_rules(schema: &mut Schema) {
     );
     schema.insert(
         "then".into(),
-        json!({"required": ["channel"], "properties": {"channel": {"not": {"type": "null"}}}}),
+        json!({"required": ["channel"], "properties": {"channel": {
+            "enum": ["phone", "sms", "wechat", "mail", "home_visit"],
+            "description": "An opt-out names a way the clinic reaches the patient: not `internal` (the staff's own work) nor `in_person` (the patient's own visit)."
+        }}}),
     );
 }
 
