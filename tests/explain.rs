@@ -622,3 +622,102 @@ fn a_task_kept_on_a_closed_day_after_the_event_says_so() {
     );
     assert_explained(&x, "repair-aftersales/request-resolution/r-8/0", "due 2026-10-01 (Thu) 09:00-12:00", "nothing of 09:00-18:00 is left after 20:00 on 2026-09-30 (Wed): 2026-10-01 (Thu), kept though a public holiday (National Day) (holiday): no day its channel works is within its max_shift, and the step keeps its day beyond it, for staff on duty");
 }
+
+/// The builtin rules' explained plan of `json` with the history `h`, on the official 2026
+/// calendar.
+fn explained_with(json: &str, h: &str) -> Explained {
+    let rules = builtin();
+    let ep = crate::support::read(&rules, json);
+    let h = followup::history::History::from_json("h.json", h).unwrap();
+    rules
+        .explain(&ep, Some(&h), &Calendar::china(2026).unwrap())
+        .unwrap()
+}
+
+/// What the history makes is explained as truly as what the rules make (audit 171):
+/// - a complaint logged Wed 30 Sep 2026 at 20:30 has its first call on Thu 1 Oct,
+///   National Day, kept for staff on duty; tried at 09:30, 11:35 and 13:40 without an
+///   answer, its tries and the supervisor's task after them are on that holiday too, and
+///   say so; the supervisor's task comes because no further attempt is made;
+/// - a plastic outpatient of Wed 30 Sep, whose day-1 call stays on Thu 1 Oct (National
+///   Day: no working day within its `max_shift`, kept), unanswered at 17:00: the try two
+///   hours later has no time left that day (`after_event`, not the holiday: at 10:00 the
+///   try stayed that day) and goes to Thu 8 Oct, the first day the call desk works;
+/// - the day-1 call (Tue 29 Sep, worth making until Tue 6 Oct, 7 days after) of a surgery
+///   on Mon 28 Sep, tried without an answer on Wed 30 Sep at 17:00: the try at 19:00 has
+///   no time left, and no day before the call expires (National Day closes 1-7 Oct):
+///   dropped `expired (after_event)`, saying so.
+#[test]
+fn what_the_history_makes_is_explained_truly() {
+    let x = explained_with(
+        r#"{"id": "a13", "event": "complaint", "at": "2026-09-30T20:30:00",
+            "attributes": {"about": "swelling"}, "patient": {"id": "p13"}}"#,
+        r#"{"outcomes": [
+            {"task": "complaint/first-call/a13/0", "outcome": "no_answer", "at": "2026-10-01T09:30:00"},
+            {"task": "complaint/first-call/a13/0", "outcome": "no_answer", "at": "2026-10-01T11:35:00"},
+            {"task": "complaint/first-call/a13/0", "outcome": "unreachable", "at": "2026-10-01T13:40:00"}]}"#,
+    );
+    let holiday = "kept though 2026-10-01 (Thu): a public holiday (National Day) (holiday), for staff on duty";
+    for id in ["attempt-2", "attempt-3", "unanswered"] {
+        let id = format!("complaint/first-call/a13/0/{id}");
+        assert!(
+            lines(&x, &id).iter().any(|l| l == holiday),
+            "{:#?}",
+            lines(&x, &id)
+        );
+    }
+    assert_explained(
+        &x,
+        "complaint/first-call/a13/0/unanswered",
+        "due 2026-10-01 (Thu) 13:40-18:00",
+        "the call went unanswered and no further attempt is made (the step's max_attempts reached, or no day for one before the call expires): a supervisor looks into it (no_answer then escalate)",
+    );
+
+    let outpatient = |id: &str, at: &str| {
+        format!(
+            r#"{{"id": "{id}", "event": "procedure", "at": "{at}",
+                "attributes": {{"category": "plastic", "setting": "outpatient"}}, "patient": {{"id": "p5"}}}}"#
+        )
+    };
+    let x = explained_with(
+        &outpatient("a5", "2026-09-30T10:00:00"),
+        r#"{"outcomes": [{"task": "plastic-aftercare/day-1-call/a5/0", "outcome": "no_answer", "at": "2026-10-01T17:00:00"}]}"#,
+    );
+    let id = "plastic-aftercare/day-1-call/a5/0/attempt-2";
+    let e = x.of(id).expect("explained");
+    assert_eq!(e.result, "due 2026-10-08 (Thu) 09:00-18:00");
+    assert!(
+        e.steps.iter().any(|s| s.starts_with(
+            "2026-10-01 (Thu): no time left that day (after_event): the next day it works is 2026-10-08 (Thu)"
+        )),
+        "{:#?}",
+        e.steps
+    );
+
+    let x = explained_with(
+        &outpatient("n1", "2026-09-28T10:00:00"),
+        r#"{"outcomes": [{"task": "plastic-aftercare/day-1-call/n1/0", "outcome": "no_answer", "at": "2026-09-30T17:00:00"}]}"#,
+    );
+    assert_explained(
+        &x,
+        "plastic-aftercare/day-1-call/n1/0/attempt-2",
+        "dropped: expired (after_event)",
+        "no day it could take comes before the call expires on 2026-10-06 (Tue) (after_event)",
+    );
+
+    // A step that drops what the event leaves no time for moves past nothing: an
+    // inpatient's surgery on Mon 4 May 2026 (Labour Day) at 19:00, discharged that day
+    // (audit 171: "…, past 2026-05-05 (Tue): a public holiday").
+    let x = explained_with(
+        r#"{"id": "a15", "event": "procedure", "at": "2026-05-04T19:00:00",
+            "attributes": {"category": "plastic", "setting": "inpatient"}, "patient": {"id": "p15"},
+            "milestones": {"discharge": "2026-05-04"}}"#,
+        r#"{"outcomes": []}"#,
+    );
+    assert_explained(
+        &x,
+        "plastic-aftercare/discharge-farewell/a15/0",
+        "dropped: after_event",
+        "nothing of 09:00-18:00 is left after 19:00 on 2026-05-04 (Mon): its step drops what the event leaves no time for (after_event: drop)",
+    );
+}

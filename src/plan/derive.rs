@@ -250,6 +250,14 @@ impl Planner<'_> {
                 keep,
             )?,
         };
+        // A day staff worked on duty that has no time left moves the try for want of time,
+        // not for its closure (closed-loop.md: `after_event`; audit 171: `holiday`).
+        if on_duty
+            && let Some((day, _, reason)) = placed.as_mut()
+            && *day != t.date()
+        {
+            *reason = Some(ShiftReason::AfterEvent);
+        }
         // The patient's rest hours leave it no time, but the history records the try:
         // kept in the step's own window, for its outcomes to apply, as the call itself is
         // (audit 151: the tries on such a call were ignored as dropped).
@@ -282,12 +290,14 @@ impl Planner<'_> {
             placed.1 = w;
         }
         if expires.is_some_and(|e| placed.0 > e) {
+            // What moved it past the expiry, as every `expired` drop says (audit 171: none).
+            let detail = placed.2.map(|r| Arc::from(r.name()));
             self.dropped(
                 step,
                 base,
                 derived,
                 DropReason::Expired,
-                None,
+                detail,
                 Some(t.date()),
             );
             return Ok(None);

@@ -544,6 +544,21 @@ impl Planner<'_> {
                 };
                 steps.push(format!("{from}: {gives} {}{past}", day(task.due)));
             }
+            // Kept on a day the calendar closes (a complaint's tries on a holiday, for
+            // staff on duty): said, as the rules' tasks say it (audit 171: not said).
+            // (`Task::closed` is marked after this: the same rule.)
+            let moved_to_work = task
+                .shifted
+                .is_some_and(crate::calendar::ShiftReason::is_closed_day);
+            let closed = (!moved_to_work)
+                .then(|| self.cal.closed_reason_for(task.channel(), task.due))
+                .flatten();
+            if let Some(r) = closed {
+                steps.push(format!(
+                    "kept though {}, for staff on duty",
+                    closed_on(self.cal, r, task.due)
+                ));
+            }
             steps.push(format!("time of day: {}", task.window));
             if let Some(r) = &task.record {
                 steps.push(record_note(r));
@@ -567,6 +582,29 @@ impl Planner<'_> {
                 .as_deref()
                 .map(|x| format!(" ({x})"))
                 .unwrap_or_default();
+            // A try with no day before its call expires says so (audit 171: no why).
+            let mut steps = Vec::new();
+            if let (
+                super::dropped::What::Rules(_, Some(derived @ super::task::Derived::Attempt(_))),
+                Some((base, _)),
+            ) = (&d.what, d.id().rsplit_once('/'))
+            {
+                let derived = *derived;
+                steps.push(derived_how(derived));
+                let expires = (self.plan.tasks.iter())
+                    .find(|t| t.id() == base)
+                    .and_then(|t| t.expires);
+                if let (super::task::DropReason::Expired, Some(e)) = (d.reason, expires) {
+                    steps.push(format!(
+                        "no day it could take comes before the call expires on {}{}",
+                        day(e),
+                        d.detail
+                            .as_deref()
+                            .map(|x| format!(" ({x})"))
+                            .unwrap_or_default(),
+                    ));
+                }
+            }
             t.done.push(Explanation {
                 id: d.id().clone(),
                 program: d.program().into(),
@@ -575,7 +613,7 @@ impl Planner<'_> {
                     Some((b, _)) if d.id().matches('/').count() > 3 => format!("task {b}"),
                     _ => "a follow-up added by hand in the history".to_string(),
                 },
-                steps: Vec::new(),
+                steps,
                 result: format!("dropped: {}{detail}", reason_name(d.reason)),
                 dropped: true,
             });
@@ -589,8 +627,8 @@ fn derived_how(d: super::task::Derived) -> String {
     use super::task::Derived as D;
     match d {
         D::Attempt(n) => format!("the call before went unanswered: attempt {n}, retry_after later (the step's no_answer)"),
-        D::Message => "the last attempt went unanswered: a message instead (no_answer then sms or wechat)".into(),
-        D::Unanswered => "the last attempt went unanswered: a supervisor looks into it (no_answer then escalate)".into(),
+        D::Message => "the call went unanswered and no further attempt is made (the step's max_attempts reached, or no day for one before the call expires): a message instead (no_answer then sms or wechat)".into(),
+        D::Unanswered => "the call went unanswered and no further attempt is made (the step's max_attempts reached, or no day for one before the call expires): a supervisor looks into it (no_answer then escalate)".into(),
         D::Overdue => "not recorded as done: a supervisor's check, the step's escalate_after days after the task's last on-time day".into(),
         D::Escalation => "its wait ended without the fact: a supervisor's task".into(),
         D::AbnormalContact => "an abnormal recovery was recorded: the onsite consultant calls the same day".into(),

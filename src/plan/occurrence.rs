@@ -665,7 +665,9 @@ impl Planner<'_> {
                             }
                             // Why it goes (audit 119: only its anchor and offset were said),
                             // with the closed days after it (audit 122: half a reason).
-                            let past = if self.tracing() {
+                            // Not for a step that drops what the event leaves no time for: it
+                            // moves past nothing (audit 171).
+                            let past = if self.tracing() && reason != DropReason::AfterEvent {
                                 let to = shift::add_days(due, 60).unwrap_or(due);
                                 super::explain::closed_between(self.cal, step.info.channel, due, to)
                             } else {
