@@ -395,12 +395,30 @@ pub(crate) fn unprintable(c: char) -> bool {
     c.is_control() || matches!(c, '\u{2028}' | '\u{2029}')
 }
 
-/// What an [`unprintable`] character is, for an error: "the control character U+001B",
-/// "the line separator U+2028".
+/// True for a character no value that fills a placeholder (a name, an attribute, a tag,
+/// the clinic's name) may hold: an [`unprintable`] one, or a bidirectional control,
+/// which reorders what follows it in every message the value goes into (audit 172: a
+/// patient's name holding U+202E turned the rest of each SMS around). Texts, which a
+/// clinic writes in its languages, may hold the marks those need.
+pub(crate) fn unprintable_in_value(c: char) -> bool {
+    unprintable(c) || bidi_control(c)
+}
+
+/// The bidirectional controls: the marks (U+200E, U+200F, U+061C), embeddings and
+/// overrides (U+202A-U+202E) and isolates (U+2066-U+2069).
+fn bidi_control(c: char) -> bool {
+    matches!(c, '\u{200e}' | '\u{200f}' | '\u{061c}')
+        || ('\u{202a}'..='\u{202e}').contains(&c)
+        || ('\u{2066}'..='\u{2069}').contains(&c)
+}
+
+/// What an [`unprintable_in_value`] character is, for an error: "the control character
+/// U+001B", "the line separator U+2028", "the bidirectional control U+202E".
 pub(crate) fn unprintable_name(c: char) -> String {
     let what = match c {
         '\u{2028}' => "line separator",
         '\u{2029}' => "paragraph separator",
+        c if bidi_control(c) => "bidirectional control",
         _ => "control character",
     };
     format!("the {what} U+{:04X}", u32::from(c))

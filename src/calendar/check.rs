@@ -54,7 +54,7 @@ fn clinic_name_not_empty(spec: &Spec) -> Result<(), Located> {
     };
     let control = || {
         (name.iter()).find_map(|(tag, s)| {
-            let c = s.chars().find(|c| crate::text::unprintable(*c))?;
+            let c = s.chars().find(|c| crate::text::unprintable_in_value(*c))?;
             let why = format!(
                 "the clinic's name holds {}: expected printable text",
                 crate::text::unprintable_name(c)

@@ -419,7 +419,9 @@ fn fact_count(ep: &Episode, limits: &Limits) -> Result<(), Located> {
 /// line break: they would go into messages and exports): a filled text stays small and
 /// printable.
 fn value(at: &dyn Fn() -> String, what: &str, v: &str) -> Result<(), Located> {
-    if let Some((i, c)) = (v.chars().enumerate()).find(|(_, c)| crate::text::unprintable(*c)) {
+    if let Some((i, c)) =
+        (v.chars().enumerate()).find(|(_, c)| crate::text::unprintable_in_value(*c))
+    {
         return Err(Located::new(
             at(),
             format!(
@@ -443,13 +445,14 @@ fn value(at: &dyn Fn() -> String, what: &str, v: &str) -> Result<(), Located> {
     ))
 }
 
-/// No byte that may start an unprintable character: C0 and DEL, 0xC2, which leads the
-/// C1 controls (U+0080-U+009F) and a few printable signs (`·`), and 0xE2, which leads
-/// the line and paragraph separators and many printable signs (`…`, `—`), which
-/// [`value`] then tells apart.
+/// No byte that may start a character a value may not hold: C0 and DEL, 0xC2, which
+/// leads the C1 controls (U+0080-U+009F) and a few printable signs (`·`), 0xE2, which
+/// leads the line and paragraph separators, most bidirectional controls and many
+/// printable signs (`…`, `—`), and 0xD8, which leads the Arabic letter mark and Arabic
+/// letters; [`value`] then tells them apart.
 fn plain(v: &str) -> bool {
     !v.bytes()
-        .any(|b| b < 0x20 || b == 0x7f || b == 0xc2 || b == 0xe2)
+        .any(|b| b < 0x20 || b == 0x7f || b == 0xc2 || b == 0xe2 || b == 0xd8)
 }
 
 fn patient_name(ep: &Episode, _: &Limits) -> Result<(), Located> {
