@@ -413,7 +413,7 @@ impl History {
                 &f.title,
                 f.script.as_ref(),
                 &format!("/follow_ups/{i}"),
-                "event",
+                crate::template::FOLLOW_UP,
                 &[],
             )?;
             // A slip of the year (9999-12-31 for "not known"): the task and its exports

@@ -635,6 +635,11 @@ pub(crate) enum Compiled {
     Template(TextTemplate),
 }
 
+/// What a clinic notice's texts count from, for [`step_texts`]: no step, no session.
+pub(crate) const NOTICE: &str = "(notice)";
+/// What the texts of a follow-up added by hand count from: no step, no session.
+pub(crate) const FOLLOW_UP: &str = "(follow-up)";
+
 /// Parses every language of `text` (at the JSON pointer `at`), for a step whose tasks
 /// take their session number from `session` (`None`: they have none; `from` names the
 /// anchor in the error).
@@ -683,14 +688,24 @@ pub(crate) fn compile(
             if let Some(p) = t.placeholders().find(|p| p.needs_session())
                 && session.is_none()
             {
-                return Err(Located::new(
-                        here(),
-                        format!(
-                            "placeholder {{{}}} needs a course session, and this step counts from {from:?}: expected it only in steps from {}",
-                            p.name(),
-                            SESSION_ANCHORS.join(", ")
-                        ),
-                    ));
+                // A notice or a follow-up added by hand is no step (audit 172: "this step
+                // counts from \"event\"" of a notice).
+                let message = match from {
+                    NOTICE => format!(
+                        "placeholder {{{}}} needs a course session, and a notice is the patient's: expected another placeholder, or none",
+                        p.name()
+                    ),
+                    FOLLOW_UP => format!(
+                        "placeholder {{{}}} needs a course session, and a follow-up added by hand has none: expected another placeholder, or none",
+                        p.name()
+                    ),
+                    _ => format!(
+                        "placeholder {{{}}} needs a course session, and this step counts from {from:?}: expected it only in steps from {}",
+                        p.name(),
+                        SESSION_ANCHORS.join(", ")
+                    ),
+                };
+                return Err(Located::new(here(), message));
             }
             templated = true;
         }
