@@ -120,7 +120,10 @@ impl Planner<'_> {
                             "a supervisor's task"
                         };
                         self.why(|| {
-                            format!("waits for {fact} at most {max} ({end}); {}: held until {end}, then {after}", not_come())
+                            // "If nothing ends it first": a refusal or a stop fact
+                            // before its day drops it, and no task follows (audit 176:
+                            // a supervisor's task was promised that the plan did not hold).
+                            format!("waits for {fact} at most {max} ({end}); {}: held until {end}, then {after} if nothing ends it first", not_come())
                         });
                         w.held_until = Some((end, then));
                     }
