@@ -834,3 +834,49 @@ fn resting_through_opening_hours() -> (followup::episode::Episode, Calendar) {
     .unwrap();
     (ep, cal)
 }
+
+/// Quiet hours take only what they block: a morning call (09:00-12:00) counted from a
+/// surgery at 12:30 has nothing of its window left that day, the lunch break 12:00-14:00
+/// or not, and goes to the next morning (`after_event`), as with no quiet hours (audit 174:
+/// with them it stayed that day, 14:00-18:00). The same for a day alone agreed at 12:00 for
+/// that day (docs/closed-loop.md: "with nothing left … the next day its channel works,
+/// from the morning").
+#[test]
+fn quiet_hours_that_leave_the_window_free_do_not_keep_a_call_on_the_events_day() {
+    let rules = RuleSet::builder()
+        .source(
+            "t.json",
+            r#"{"format": "followup/v1", "id": "t", "name": {"zh": "t", "en": "t"},
+                "steps": [{"id": "call", "offset": "P0D", "channel": "phone", "time": "morning",
+                           "title": {"zh": "t", "en": "t"}}]}"#,
+        )
+        .build()
+        .unwrap();
+    let ep = episode(
+        r#"{"id": "e", "event": "procedure", "at": "2026-03-02T12:30:00", "patient": {"id": "p"}}"#,
+    );
+    for cal in [Calendar::default(), lunch_break()] {
+        let p = rules.plan(&ep, &cal).unwrap();
+        let t = &p.tasks[0];
+        assert_eq!(
+            (t.due.to_string(), t.window.to_string(), t.shifted),
+            (
+                "2026-03-03".to_string(),
+                "09:00-12:00".to_string(),
+                Some(followup::calendar::ShiftReason::AfterEvent)
+            )
+        );
+        // Agreed at 12:00 on the 3rd for that day: nothing of the morning is left.
+        let h = followup::history::History::from_json(
+            "h.json",
+            r#"{"outcomes": [{"task": "t/call/e/0", "outcome": "rescheduled", "at": "2026-03-03T12:00:00", "to": "2026-03-03"}]}"#,
+        )
+        .unwrap();
+        let p = rules.plan_with(&ep, &h, &cal).unwrap();
+        let t = &p.tasks[0];
+        assert_eq!(
+            (t.due.to_string(), t.window.to_string()),
+            ("2026-03-04".to_string(), "09:00-12:00".to_string())
+        );
+    }
+}

@@ -305,9 +305,13 @@ impl Planner<'_> {
         // went to the next morning, one resting longer was called that evening; audit
         // 139: the same with quiet hours). A day the event itself left no working time in
         // goes to the next morning, rest hours or not.
+        // Only what they took: when the event left nothing of a window they leave free
+        // (a morning call, a lunch break, an event at 12:30), the task goes to the next
+        // morning as with no quiet or rest hours (audit 174: it went to the afternoon).
         let day_left = super::shift::after_time(self.windows.day, after).is_some();
+        let they_took = own.is_some() || (self.own_window(step, due)).outside(blocked).is_none();
         own.and_then(|w| w.outside(blocked)).or_else(|| {
-            if blocked.is_empty() || !day_left {
+            if blocked.is_empty() || !day_left || !they_took {
                 None
             } else {
                 free(self.windows.day).or_else(|| free(self.windows.evening))
