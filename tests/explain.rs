@@ -638,7 +638,7 @@ fn explained_with(json: &str, h: &str) -> Explained {
 /// - a complaint logged Wed 30 Sep 2026 at 20:30 has its first call on Thu 1 Oct,
 ///   National Day, kept for staff on duty; tried at 09:30, 11:35 and 13:40 without an
 ///   answer, its tries and the supervisor's task after them are on that holiday too, and
-///   say so; the supervisor's task comes because no further attempt is made;
+///   say so; the supervisor's task comes because the step's three attempts were made;
 /// - a plastic outpatient of Wed 30 Sep, whose day-1 call stays on Thu 1 Oct (National
 ///   Day: no working day within its `max_shift`, kept), unanswered at 17:00: the try two
 ///   hours later has no time left that day (`after_event`, not the holiday: at 10:00 the
@@ -670,7 +670,7 @@ fn what_the_history_makes_is_explained_truly() {
         &x,
         "complaint/first-call/a13/0/unanswered",
         "due 2026-10-01 (Thu) 13:40-18:00",
-        "the call went unanswered and no further attempt is made (the step's max_attempts reached, or no day for one before the call expires): a supervisor looks into it (no_answer then escalate)",
+        "the call went unanswered and no further attempt is made (the step's max_attempts, 3, made): a supervisor looks into it (no_answer then escalate)",
     );
 
     let outpatient = |id: &str, at: &str| {
@@ -703,6 +703,18 @@ fn what_the_history_makes_is_explained_truly() {
         "plastic-aftercare/day-1-call/n1/0/attempt-2",
         "dropped: expired (after_event)",
         "no day it could take comes before the call expires on 2026-10-06 (Tue) (after_event)",
+    );
+    // The message then follows for that reason, not for the step's max_attempts (audit
+    // 173: both were said).
+    let message = x
+        .of("plastic-aftercare/day-1-call/n1/0/message")
+        .expect("explained");
+    assert!(
+        message.steps.iter().any(|s| s.contains(
+            "no further attempt is made (no day for the next attempt before the call expires)"
+        )),
+        "{:#?}",
+        message.steps
     );
 
     // A step that drops what the event leaves no time for moves past nothing: an

@@ -270,7 +270,7 @@ fn tasks_per_plan() {
     let history = History::from_json("h.json", r#"{"outcomes": []}"#).unwrap();
     let e = (past.plan_with(&episode(), &history, &Calendar::default())).unwrap_err();
     assert!(
-        e.message().ends_with("or raise the limit; the further attempts, messages and follow-ups the history adds count too)"),
+        e.message().ends_with("or raise the limit; in a plan made with a history, the supervisors' checks and the further attempts, messages and follow-ups it adds count too)"),
         "{e}"
     );
     // Into a plan that held tasks: the same error, and the plan is left empty.

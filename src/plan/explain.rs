@@ -520,6 +520,27 @@ impl Planner<'_> {
                             &format!("{n} {unit}{s} later (the step's no_answer retry_after)"),
                         );
                     }
+                    // Which of the two it was (audit 173: both were said).
+                    if let (
+                        super::task::Derived::Message | super::task::Derived::Unanswered,
+                        Some(r),
+                    ) = (d, retry)
+                    {
+                        let prefix = format!("{base}/attempt-");
+                        let no_day = (self.plan.dropped.iter()).any(|x| {
+                            x.reason == super::task::DropReason::Expired
+                                && x.id().starts_with(&prefix)
+                        });
+                        let which = if no_day {
+                            "no day for the next attempt before the call expires".to_string()
+                        } else {
+                            format!("the step's max_attempts, {}, made", r.max_attempts)
+                        };
+                        how = how.replace(
+                            "the step's max_attempts reached, or no day for one before the call expires",
+                            &which,
+                        );
+                    }
                     (format!("task {base}"), how)
                 }
             };

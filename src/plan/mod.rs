@@ -1364,7 +1364,7 @@ impl Planner<'_> {
     #[inline(never)]
     fn too_many_tasks(&self) -> Error {
         let history = match self.ledger {
-            Some(_) => "; the further attempts, messages and follow-ups the history adds count too",
+            Some(_) => "; in a plan made with a history, the supervisors' checks and the further attempts, messages and follow-ups it adds count too",
             None => "",
         };
         let max = self.rules.limits.max_tasks_per_plan;
