@@ -422,6 +422,7 @@ fn run() -> Result<String, String> {
         calendars: &args.calendars,
         lang: args.lang,
         script: args.script,
+        notices: &notices,
         not_shown: history.as_ref().map_or_else(Vec::new, |h| {
             let patient_level = format!("patient:{}", patient.id);
             let mut shown: Vec<&str> = episodes.iter().map(|e| &*e.id).collect();

@@ -262,6 +262,8 @@ pub struct View<'a> {
     /// The history's records on episodes not planned here (another patient's row, an
     /// episode not passed): listed with those that changed nothing.
     pub not_shown: Vec<&'a followup::history::Outcome>,
+    /// The clinic notices given: a dropped notice is named by its title.
+    pub notices: &'a [followup::rules::Notice],
 }
 
 impl View<'_> {
@@ -279,11 +281,19 @@ impl View<'_> {
         }
     }
 
-    /// A step's title (its id when the rules do not know it: a clinic notice).
+    /// A step's title; a clinic notice's (audit 176: its id), else the id.
     fn step_title<'b>(&'b self, program: &str, step: &'b str) -> &'b str {
+        let notice = || {
+            (program == "notice")
+                .then(|| self.notices.iter().find(|n| n.id == step))
+                .flatten()
+                .map(|n| n.title.get(self.lang))
+        };
         self.rules
             .step_title(program, step)
-            .map_or(step, |t| t.get(self.lang))
+            .map(|t| t.get(self.lang))
+            .or_else(notice)
+            .unwrap_or(step)
     }
 
     /// What a dropped occurrence's detail names, in words: a fact, a milestone, a
