@@ -283,14 +283,9 @@ impl Planner<'_> {
             let n = yyyymmdd(d)
                 .unwrap_or(0)
                 .saturating_add(day.saturating_sub(d.day()));
-            self.drop(
-                program,
-                step,
-                n,
-                Some((d, d)),
-                DropReason::MonthEndSkipped,
-                None,
-            );
+            // No day of its own: the clamped day is the one `skip` was chosen to avoid,
+            // and an episode's skipped occurrence has none either (audit 165).
+            self.drop(program, step, n, None, DropReason::MonthEndSkipped, None);
         }
     }
 }
