@@ -437,14 +437,29 @@ fn chain_reach(def: &ProgramDef, steps: &[Step], limits: &Limits) -> Result<(), 
 }
 
 fn offset(text: &str, at: &str, limits: &Limits) -> Result<Offset, Located> {
-    let o = Offset::parse(text).map_err(|e| Located::new(at, e.to_string()))?;
+    // Named by its field (audit 144: a `window`, an `expires` or a `max_shift` was
+    // called an offset, its months counted though the field takes none).
+    let field = at
+        .rsplit('/')
+        .find(|s| s.parse::<usize>().is_err())
+        .unwrap_or("");
+    let o = Offset::parse(text).map_err(|e| {
+        // A field of days or weeks suggests no months nor a sign it refuses (audit 165:
+        // `max_shift: "PT12H"` was offered "P1M" and "-P1D").
+        let message = e.to_string();
+        let days_or_weeks = matches!(
+            field,
+            "window" | "earliest" | "latest" | "around" | "max_shift" | "escalate_after"
+        );
+        match message.split_once("; expected an ISO 8601 duration") {
+            Some((why, _)) if days_or_weeks => Located::new(
+                at,
+                format!("{why}; expected a duration of days or weeks such as \"P3D\" or \"P2W\" (`{field}` takes no months)"),
+            ),
+            _ => Located::new(at, message),
+        }
+    })?;
     if o.approx_days() > u64::from(limits.max_offset_days) {
-        // Named by its field (audit 144: a `window`, an `expires` or a `max_shift` was
-        // called an offset, its months counted though the field takes none).
-        let field = at
-            .rsplit('/')
-            .find(|s| s.parse::<usize>().is_err())
-            .unwrap_or("");
         let what = match field {
             "window" | "earliest" | "latest" | "around" | "expires" | "max_shift"
             | "escalate_after" | "retry_after" | "max" | "horizon" => field,
