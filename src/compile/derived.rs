@@ -334,11 +334,12 @@ pub(super) fn retry_infos(
     match retry.then {
         RetryThen::Drop => {}
         RetryThen::Escalate => {
-            let n = retry.max_attempts;
+            // No count: the tries may stop before `max_attempts` when the call expires
+            // (audit 177: "3 calls unanswered" after two).
             let (zh, zh_hant, en) = (
-                format!("（{n}次未接通）"),
-                format!("（{n}次未接通）"),
-                format!(" ({n} calls unanswered)"),
+                "（未接通）".to_string(),
+                "（未接通）".to_string(),
+                " (unanswered)".to_string(),
             );
             infos.unanswered = Some(info(
                 def,

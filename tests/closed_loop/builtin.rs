@@ -112,6 +112,11 @@ fn a_serious_complaint_is_reviewed_the_same_day_and_unanswered_calls_escalate() 
             "complaint/first-call/k/0/unanswered 2026-05-06 14:40-18:00 internal supervisor",
         ]
     );
+    // Its title counts no calls: the tries may stop before the step's max_attempts, when
+    // the call expires (audit 177: "3 calls unanswered" after two).
+    let look = task(&p, "complaint/first-call/k/0/unanswered").title();
+    assert!(look.en().ends_with(" (unanswered)"), "{}", look.en());
+    assert!(look.zh().ends_with("（未接通）"), "{}", look.zh());
     // A normal complaint gets no review.
     let p = builtin_plan(
         r#"{"id": "c-8", "event": "complaint", "at": "2026-05-06T10:15:00",
