@@ -733,3 +733,44 @@ fn what_the_history_makes_is_explained_truly() {
         "nothing of 09:00-18:00 is left after 19:00 on 2026-05-04 (Mon): its step drops what the event leaves no time for (after_event: drop)",
     );
 }
+
+/// A call superseded by the next call of its lane the plan keeps is explained so, as the
+/// plan says (audit 178: the explanation named the call of a pass, which the plan did not
+/// keep). Calls on days 1, 3 and 6 after a surgery on Mon 2 Mar 2026 at 10:00, the clinic
+/// closed Tue 3 to Sat 7: the day-6 call keeps Sun 8; the day-1 and day-3 calls could only
+/// take it or later, and both are superseded by it.
+#[test]
+fn a_superseded_call_is_explained_with_the_call_the_plan_keeps() {
+    let rules = crate::support::one_program(
+        "g",
+        r#""applies": {"event": "procedure"}, "defaults": {"channel": "phone", "role": "customer_service", "time": "day"},
+           "steps": [
+            {"id": "a", "offset": "P1D", "title": {"zh": "a", "en": "a"}},
+            {"id": "b", "offset": "P3D", "title": {"zh": "b", "en": "b"}},
+            {"id": "c", "offset": "P6D", "title": {"zh": "c", "en": "c"}}]"#,
+    );
+    let cal = clinic(
+        r#"{"closed_dates": ["2026-03-03", "2026-03-04", "2026-03-05", "2026-03-06", "2026-03-07"]}"#,
+    );
+    let ep = crate::support::read(
+        &rules,
+        r#"{"id": "ep-1", "event": "procedure", "at": "2026-03-02T10:00:00", "patient": {"id": "p-1"}}"#,
+    );
+    let p = rules.plan(&ep, &cal).unwrap();
+    let due: Vec<String> = p
+        .tasks
+        .iter()
+        .map(|t| format!("{} {}", t.step(), t.due))
+        .collect();
+    assert_eq!(due, ["c 2026-03-08"]);
+    let x = rules.explain(&ep, None, &cal).unwrap();
+    for id in ["g/a/ep-1/0", "g/b/ep-1/0"] {
+        let d = p.dropped.iter().find(|d| *d.id() == *id).expect("dropped");
+        assert_eq!(d.detail.as_deref(), Some("c"), "{id}");
+        assert_eq!(
+            x.of(id).expect("explained").result,
+            "dropped: superseded (c)",
+            "{id}"
+        );
+    }
+}

@@ -1231,8 +1231,15 @@ impl Planner<'_> {
                 self.nothing_supersedes(i, channel, Some((until, next_day)));
                 continue;
             }
+            let tracing = self.tracing();
             if let Some(d) = self.plan.dropped.get_mut(i) {
-                d.detail = Some(name);
+                // The explanation's header names it too (audit 178: the call named in a
+                // pass, which the plan did not keep).
+                let id = tracing.then(|| d.id());
+                d.detail = Some(name.clone());
+                if let Some(id) = id {
+                    self.why_result(&id, || format!("dropped: superseded ({name})"), true);
+                }
             }
         }
     }
