@@ -880,3 +880,35 @@ fn quiet_hours_that_leave_the_window_free_do_not_keep_a_call_on_the_events_day()
         );
     }
 }
+
+/// On the day of the event, a step whose window the quiet hours cover takes the first
+/// free part of the calendar's `day` window after the event, as a step with a window of
+/// its own does (docs/rule-format.md, "The time of the event"): quiet hours 10:00-11:00
+/// and 14:00-18:00, an afternoon call (14:00-18:00, all quiet) on the day of a surgery at
+/// 08:00 is at 09:00-10:00 (audit 177: 11:00-14:00, the longer part); the next day,
+/// with no event before it, the longer part, 11:00-14:00.
+#[test]
+fn a_window_all_quiet_takes_the_first_free_part_after_the_event() {
+    let cal = Calendar::from_json(
+        "c",
+        r#"{"quiet_hours": [{"start": "10:00", "end": "11:00"}, {"start": "14:00", "end": "18:00"}]}"#,
+    )
+    .unwrap();
+    let rules = RuleSet::builder()
+        .source(
+            "t.json",
+            r#"{"format": "followup/v1", "id": "t", "name": {"zh": "t", "en": "t"},
+                "steps": [{"id": "same-day", "offset": "P0D", "channel": "phone", "time": "afternoon",
+                           "title": {"zh": "t", "en": "t"}},
+                          {"id": "next-day", "offset": "P1D", "channel": "phone", "time": "afternoon",
+                           "title": {"zh": "t", "en": "t"}}]}"#,
+        )
+        .build()
+        .unwrap();
+    let ep = episode(
+        r#"{"id": "e", "event": "procedure", "at": "2026-05-06T08:00:00", "patient": {"id": "p"}}"#,
+    );
+    let p = rules.plan(&ep, &cal).unwrap();
+    assert_eq!(window_of(&p, "same-day"), "2026-05-06 09:00-10:00");
+    assert_eq!(window_of(&p, "next-day"), "2026-05-07 11:00-14:00");
+}

@@ -331,8 +331,31 @@ impl Planner<'_> {
         after: chrono::NaiveTime,
     ) -> Option<TimeWindow> {
         self.first_free_after(step, due, after)
+            .or_else(|| self.first_free_beyond_own(step, due, window, after))
             .or_else(|| super::shift::after_time(window, after))
             .or_else(|| self.window_after(step, due, after))
+    }
+
+    /// When the quiet or rest hours cover a step's own window and it took a part of the
+    /// calendar's `day` (or `evening`) window instead: on the day of the event, the first
+    /// part of that window after `after` they leave free, as for its own window (audit
+    /// 177: the longer part, 11:00-14:00, though 09:00-10:00 was free after an 08:00
+    /// event).
+    fn first_free_beyond_own(
+        &self,
+        step: &Step,
+        due: NaiveDate,
+        window: TimeWindow,
+        after: chrono::NaiveTime,
+    ) -> Option<TimeWindow> {
+        if !Self::remote(step) || !self.beyond_own(step, due, window) {
+            return None;
+        }
+        let blocked = self.blocked();
+        let free = |w: TimeWindow| {
+            super::shift::after_time(w, after).and_then(|w| w.first_outside(blocked))
+        };
+        free(self.windows.day).or_else(|| free(self.windows.evening))
     }
 
     /// True when `w` lies outside the step's own window on `due`: taken from the calendar's
