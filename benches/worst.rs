@@ -90,11 +90,10 @@ fn daily_rules_expiring(policy: &str, expires: Option<&str>) -> RuleSet {
         .unwrap()
 }
 
-/// 80,656 consecutive closed dates from the day after the event: a closure longer than
-/// the plan's whole span.
-fn long_closure() -> Calendar {
+/// `n` consecutive closed dates from the day after the event.
+fn closed_days(n: u64) -> Calendar {
     let start = chrono::NaiveDate::from_ymd_opt(2026, 3, 3).unwrap();
-    let dates: Vec<String> = (0..80_656u64)
+    let dates: Vec<String> = (0..n)
         .map(|i| (start + chrono::Days::new(i)).to_string())
         .collect();
     Calendar::from_json(
@@ -107,21 +106,16 @@ fn long_closure() -> Calendar {
     .unwrap()
 }
 
+/// 80,656 consecutive closed dates from the day after the event: a closure longer than
+/// the plan's whole span.
+fn long_closure() -> Calendar {
+    closed_days(80_656)
+}
+
 /// 1,000 consecutive closed dates from the day after the event, then open days: calls
 /// that never expire all come to the first open day (audit 166).
 fn closure_of_1000_days() -> Calendar {
-    let start = chrono::NaiveDate::from_ymd_opt(2026, 3, 3).unwrap();
-    let dates: Vec<String> = (0..1_000u64)
-        .map(|i| (start + chrono::Days::new(i)).to_string())
-        .collect();
-    Calendar::from_json(
-        "closure.json",
-        &format!(
-            r#"{{"closed_dates": {}}}"#,
-            serde_json::to_string(&dates).unwrap()
-        ),
-    )
-    .unwrap()
+    closed_days(1_000)
 }
 
 /// Every other day closed for 10 years from the event: most tasks of daily repeats shift,

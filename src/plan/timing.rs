@@ -294,11 +294,6 @@ impl Planner<'_> {
             return own;
         }
         let blocked = self.blocked();
-        // The first free part after the event, as of its own window (audit 139: the
-        // longer part, the evening's 19:00-20:30 before its 18:00-18:30).
-        let free = |w: TimeWindow| {
-            super::shift::after_time(w, after).and_then(|w| w.first_outside(blocked))
-        };
         // When the patient's rest hours or the clinic's quiet hours took what the day had
         // left after `after`, they fall back on the `day` window, then the `evening`, as
         // on any day (audit 138: a complaint at 14:00 from a patient resting 13:00-18:00
@@ -314,9 +309,20 @@ impl Planner<'_> {
             if blocked.is_empty() || !day_left || !they_took {
                 None
             } else {
-                free(self.windows.day).or_else(|| free(self.windows.evening))
+                self.first_free_of_day_or_evening(after)
             }
         })
+    }
+
+    /// The first part of the calendar's `day` window after `after` that the quiet and
+    /// rest hours leave free, else of its `evening` window: the first, not the longer
+    /// (audit 139: the evening's 19:00-20:30 before its 18:00-18:30).
+    fn first_free_of_day_or_evening(&self, after: chrono::NaiveTime) -> Option<TimeWindow> {
+        let blocked = self.blocked();
+        let free = |w: TimeWindow| {
+            super::shift::after_time(w, after).and_then(|w| w.first_outside(blocked))
+        };
+        free(self.windows.day).or_else(|| free(self.windows.evening))
     }
 
     /// What `window` (the step's time on `due`) leaves from the moment `after` that day —
@@ -351,11 +357,7 @@ impl Planner<'_> {
         if !Self::remote(step) || !self.beyond_own(step, due, window) {
             return None;
         }
-        let blocked = self.blocked();
-        let free = |w: TimeWindow| {
-            super::shift::after_time(w, after).and_then(|w| w.first_outside(blocked))
-        };
-        free(self.windows.day).or_else(|| free(self.windows.evening))
+        self.first_free_of_day_or_evening(after)
     }
 
     /// True when `w` lies outside the step's own window on `due`: taken from the calendar's
