@@ -425,6 +425,7 @@ pub struct Patient {
 #[serde(deny_unknown_fields)]
 pub struct OptOut {
     /// The channel no longer used: `phone`, `sms`, `wechat`, `mail` or `home_visit`.
+    #[serde(deserialize_with = "opt_out_channel")]
     #[cfg_attr(
         any(test, feature = "schema"),
         schemars(with = "crate::schema::strings::OptOutChannel")
@@ -437,6 +438,32 @@ pub struct OptOut {
         schemars(with = "crate::schema::strings::DateTime")
     )]
     pub at: NaiveDateTime,
+}
+
+/// An opt-out's channel: an unknown word is answered with the five channels a patient
+/// opts out of (audit 169: the list named `internal` and `in_person`, which the episode's
+/// check then refuses, with why).
+fn opt_out_channel<'de, D: Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<crate::rules::Channel, D::Error> {
+    use crate::rules::Channel;
+    struct V;
+    impl serde::de::Visitor<'_> for V {
+        type Value = Channel;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("one of phone, sms, wechat, mail, home_visit (a string)")
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> std::result::Result<Channel, E> {
+            match Channel::ALL.iter().find(|c| c.name() == v) {
+                Some(c) => Ok(*c),
+                None => Err(E::unknown_variant(
+                    v,
+                    &["phone", "sms", "wechat", "mail", "home_visit"],
+                )),
+            }
+        }
+    }
+    d.deserialize_str(V)
 }
 
 /// One date or several, written as a string or an array of strings.
