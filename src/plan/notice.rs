@@ -331,6 +331,21 @@ impl RuleSet {
             .limit("max_tasks_per_plan")
             .into_notice(NOTICES));
         }
+        // The notices of several texts together: no index of one text (audit 166: the
+        // error pointed at `/1000`, an index of the combined list, in no file).
+        if notices.len() > limits.max_notices {
+            return Err(Located::new(
+                "",
+                format!(
+                    "{} notices given to one plan, more than the limit max_notices ({}): expected at most {} (give fewer, or raise the limit)",
+                    notices.len(),
+                    limits.max_notices,
+                    limits.max_notices
+                ),
+            )
+            .limit("max_notices")
+            .into_notice(NOTICES));
+        }
         crate::notice::check_list(notices, true, limits)
             .and_then(|()| crate::notice::check_vocabulary(notices, true, self.vocabulary()))
             .map_err(|e| e.into_notice(NOTICES))

@@ -112,7 +112,8 @@ fn max_notices_at_the_limit_passes_and_one_over_fails() {
             .ends_with(": 3 notices, more than the limit max_notices (2): expected at most 2"),
         "{err}"
     );
-    // The same limit holds for notices given to the planner.
+    // The same limit holds for notices given to the planner, which may come from several
+    // texts: no index of one (audit 166: `/2` of the combined list).
     let list = builtin().read_notices("n.json", &three).unwrap();
     let err = rules
         .plan_notices(
@@ -124,7 +125,7 @@ fn max_notices_at_the_limit_passes_and_one_over_fails() {
         .unwrap_err();
     assert_eq!(
         err.to_string(),
-        "notices: /2: 3 notices, more than the limit max_notices (2): expected at most 2"
+        "notices: (root): 3 notices given to one plan, more than the limit max_notices (2): expected at most 2 (give fewer, or raise the limit)"
     );
 }
 
