@@ -53,7 +53,7 @@ use std::ops::RangeInclusive;
 /// | `hours` | opening hours, `{"open": "09:00", "close": "21:00"}`: every time window is cut to them, never widened | none |
 /// | `covers` | the dates the calendar knows completely, `{"from": "2026-01-01", "to": "2026-12-31"}` | none: no known bound |
 /// | `windows` | the times behind `morning`, `afternoon`, `evening`, `day`: `{"afternoon": {"start": "13:30", "end": "17:30"}}` | see [`NamedWindows`] |
-/// | `clinic` | the clinic's name, a [`crate::rules::Text`] (`{"zh": "维多利亚医美", "en": "Victoria Clinic"}`), for the `{clinic}` placeholder of scripts | none: 本院 / our clinic |
+/// | `clinic` | the clinic's name, a [`crate::rules::Text`] (`{"zh": "维多利亚医美", "en": "Victoria Clinic"}`), for the `{clinic}` placeholder of scripts: at most 200 characters, on one line (no control character, separator or bidirectional control) | none: 本院 / our clinic |
 /// | `call_desk` | the call desk's own days: `open_dates` (on-duty days while the clinic is closed: calls work whatever else says), `closed_dates`, `closed_weekdays` | the clinic's open days |
 /// | `messages` | days the message system sends nothing: `closed_dates`, `closed_weekdays` (and `open_dates` to reopen one) | every day |
 /// | `quiet_hours` | the clinic's rest hours, `[{"start": "12:00", "end": "14:00"}]`: nobody is called or messaged then | none |
