@@ -193,13 +193,20 @@ pub fn merge_plans(plans: &[Plan], policy: &ContactPolicy, calendar: &Calendar) 
     // nor any care contact of a patient not yet recovered — one with a task waiting for
     // `recovered` (docs/domain.md §8: no selling in a callback while the patient has not
     // recovered).
-    let unrecovered: BTreeSet<&str> = (waiting.iter())
-        .filter(|t| t.waits_for() == Some(RECOVERED))
-        .map(|t| t.patient())
-        .collect();
+    // Until the last day such a task still waits: its wait over (it expires), the patient
+    // is no longer known unrecovered by it (audit 176: a month-3 sales call whose wait
+    // ended in August kept the month-6 sales call of September out of its care call).
+    let mut unrecovered: BTreeMap<&str, NaiveDate> = BTreeMap::new();
+    for t in waiting.iter().filter(|t| t.waits_for() == Some(RECOVERED)) {
+        let until = t.expires.unwrap_or(NaiveDate::MAX);
+        let last = unrecovered.entry(t.patient()).or_insert(until);
+        *last = (*last).max(until);
+    }
     let protects = |r: &Ranked<'_>| match r.class {
         PriorityClass::Reminder | PriorityClass::Aftercare => true,
-        PriorityClass::Care => unrecovered.contains(r.task.patient()),
+        PriorityClass::Care => {
+            (unrecovered.get(r.task.patient())).is_some_and(|u| r.task.due <= *u)
+        }
         PriorityClass::Sales | PriorityClass::Greeting => false,
     };
     let mut groups: BTreeMap<(&str, NaiveDate, Channel, bool), Vec<Ranked<'_>>> = BTreeMap::new();

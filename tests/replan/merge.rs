@@ -481,6 +481,37 @@ fn the_month_6_care_call_comes_before_the_selling_call_it_is_merged_with() {
     assert_eq!(steps, ["month-6-call", "further-needs-call"]);
 }
 
+/// The same for a laser treatment of Mon 2 Mar 2026 whose patient recovered on 3 Aug,
+/// a day after the month-3 further-needs call's wait for it ended (2 Aug): that call is
+/// dropped when its wait ends, and on Wed 2 Sep the month-6 further-needs call joins the
+/// month-6 care call — the patient is no longer known unrecovered then (audit 176: it
+/// stayed apart, and the phone cap dropped it). Recovered on 15 Jul, the same.
+#[test]
+fn a_wait_for_recovered_that_ended_keeps_no_selling_call_out_of_a_later_care_call() {
+    for recovered in ["2026-08-03T10:00", "2026-07-15T10:00"] {
+        let ep = episode(&format!(
+            r#"{{"id": "w2", "event": "procedure", "at": "2026-03-02T11:00:00",
+                "attributes": {{"category": "laser"}}, "patient": {{"id": "p-w2"}},
+                "facts": [{{"kind": "recovered", "at": "{recovered}"}}]}}"#
+        ));
+        let merged = merge_plans(
+            &[plan(&ep)],
+            &ContactPolicy::default(),
+            &Calendar::default(),
+        );
+        let call = (merged.contacts.iter())
+            .find(|c| c.date == date("2026-09-02") && c.channel == Channel::Phone)
+            .unwrap();
+        let steps: Vec<&str> = call.reasons.iter().map(|r| r.task.step()).collect();
+        assert_eq!(steps, ["month-6-call", "further-needs-call"], "{recovered}");
+        assert!(
+            merged.dropped.is_empty(),
+            "{recovered}: {:?}",
+            merged.dropped
+        );
+    }
+}
+
 /// A patient operated on Mon 2 Mar 2026 and assigned to a new customer-service
 /// specialist that morning: the specialist's first contact (D+1 to D+7) and the D+1
 /// aftercare call are both customer service's calls on Tue 3 Mar — one call, two reasons,
