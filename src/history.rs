@@ -409,12 +409,10 @@ impl History {
                     format!("follow-up id {:?} is given twice (also /follow_ups/{first}/id): expected each id once", f.id),
                 ));
             }
-            crate::template::step_texts(
+            crate::template::follow_up_texts(
                 &f.title,
                 f.script.as_ref(),
                 &format!("/follow_ups/{i}"),
-                crate::template::FOLLOW_UP,
-                &[],
             )?;
             // A slip of the year (9999-12-31 for "not known"): the task and its exports
             // would reach past the year 9999, and the error would name the episode.

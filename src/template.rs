@@ -636,9 +636,9 @@ pub(crate) enum Compiled {
 }
 
 /// What a clinic notice's texts count from, for [`step_texts`]: no step, no session.
-pub(crate) const NOTICE: &str = "(notice)";
+const NOTICE: &str = "(notice)";
 /// What the texts of a follow-up added by hand count from: no step, no session.
-pub(crate) const FOLLOW_UP: &str = "(follow-up)";
+const FOLLOW_UP: &str = "(follow-up)";
 
 /// Parses every language of `text` (at the JSON pointer `at`), for a step whose tasks
 /// take their session number from `session` (`None`: they have none; `from` names the
@@ -794,6 +794,21 @@ pub(crate) struct StepTexts {
     pub title: Text,
     pub script: Option<Text>,
     pub templates: Option<Arc<StepTemplates>>,
+}
+
+/// The title and script of a clinic notice: no step, no session, no milestones.
+pub(crate) fn notice_texts(title: &Text, script: Option<&Text>) -> Result<StepTexts, Located> {
+    step_texts(title, script, "", NOTICE, &[])
+}
+
+/// The title and script of a follow-up added by hand (at `at`, `/follow_ups/2`): no
+/// step, no session, no milestones.
+pub(crate) fn follow_up_texts(
+    title: &Text,
+    script: Option<&Text>,
+    at: &str,
+) -> Result<StepTexts, Located> {
+    step_texts(title, script, at, FOLLOW_UP, &[])
 }
 
 /// Compiles the title and script of the step at `at` (`/steps/3`), which counts `from`

@@ -38,6 +38,16 @@ fn plan_of(rules: &RuleSet, json: &str, cal: &Calendar) -> followup::plan::Plan 
     rules.plan(&episode(json), cal).unwrap()
 }
 
+/// A program `id` of phone calls after a procedure, its `steps` (the JSON array's items).
+fn phone_calls(id: &str, steps: &str) -> RuleSet {
+    crate::support::one_program(
+        id,
+        &format!(
+            r#""applies": {{"event": "procedure"}}, "defaults": {{"channel": "phone"}}, "steps": [{steps}]"#
+        ),
+    )
+}
+
 fn rules(step: &str) -> RuleSet {
     crate::support::one_program(
         "t",
@@ -854,12 +864,12 @@ fn a_repeat_from_the_events_day_expires_as_a_later_message() {
 /// raised), and both calls are kept on the 24th (`merge_plans` makes them one call).
 #[test]
 fn calls_counted_from_two_different_facts_do_not_supersede_one_another() {
-    let rules = crate::support::one_program(
+    let rules = phone_calls(
         "peel",
-        r#""applies": {"event": "procedure"}, "defaults": {"channel": "phone"}, "steps": [
+        r#"
             {"id": "day-1-call", "offset": "P1D", "title": {"zh": "1", "en": "1"}},
             {"id": "concern-call", "from": "fact:concern_raised", "title": {"zh": "c", "en": "c"}},
-            {"id": "complaint-call", "from": "fact:complained", "title": {"zh": "k", "en": "k"}}]"#,
+            {"id": "complaint-call", "from": "fact:complained", "title": {"zh": "k", "en": "k"}}"#,
     );
     let cal = clinic(
         r#"{"closed_dates": ["2026-02-17", "2026-02-18", "2026-02-19", "2026-02-20",
@@ -1188,12 +1198,12 @@ fn a_window_never_opens_before_its_fact() {
 /// pass, when the day-5 call held the 24th).
 #[test]
 fn a_step_counted_from_a_call_counts_from_the_day_the_call_keeps() {
-    let rules = crate::support::one_program(
+    let rules = phone_calls(
         "reg",
-        r#""applies": {"event": "procedure"}, "defaults": {"channel": "phone"}, "steps": [
+        r#"
             {"id": "day-5", "offset": "P5D", "expires": "P14D", "title": {"zh": "5", "en": "5"}},
             {"id": "day-8", "offset": "P8D", "title": {"zh": "8", "en": "8"}},
-            {"id": "day-8-fu", "from": "day-8", "offset": "P2D", "title": {"zh": "f", "en": "f"}}]"#,
+            {"id": "day-8-fu", "from": "day-8", "offset": "P2D", "title": {"zh": "f", "en": "f"}}"#,
     );
     let cal = closed_from("2026-02-15", "2026-02-23");
     let p = plan_of(
@@ -1221,13 +1231,13 @@ fn a_step_counted_from_a_call_counts_from_the_day_the_call_keeps() {
 /// when the day-12 call held the 28th).
 #[test]
 fn a_step_counted_from_a_call_kept_once_its_superseder_is_forgotten_follows_it() {
-    let rules = crate::support::one_program(
+    let rules = phone_calls(
         "ch",
-        r#""applies": {"event": "procedure"}, "defaults": {"channel": "phone"}, "steps": [
+        r#"
             {"id": "f-day12", "offset": "P12D", "expires": "never", "title": {"zh": "f", "en": "f"}},
             {"id": "b-day19", "offset": "P19D", "title": {"zh": "b", "en": "b"}},
             {"id": "a-day20", "offset": "P20D", "expires": "P0D", "title": {"zh": "a", "en": "a"}},
-            {"id": "c-after-b", "from": "b-day19", "offset": "P3D", "title": {"zh": "c", "en": "c"}}]"#,
+            {"id": "c-after-b", "from": "b-day19", "offset": "P3D", "title": {"zh": "c", "en": "c"}}"#,
     );
     let cal = clinic(
         r#"{"closed_dates": ["2026-09-21", "2026-09-22", "2026-09-23", "2026-09-24", "2026-09-25"],

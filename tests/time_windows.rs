@@ -70,18 +70,25 @@ fn holiday_calls_are_in_the_afternoon_and_make_up_working_days_are_workdays() {
     assert_eq!(window_of(&p, "visited-callback"), "2026-05-09 09:00-12:00");
 }
 
-fn one_step(time: &str, channel: &str) -> RuleSet {
+/// A program `t` of these `steps` (the JSON array's items).
+fn program_t(steps: &str) -> RuleSet {
     RuleSet::builder()
         .source(
             "t.json",
             format!(
                 r#"{{"format": "followup/v1", "id": "t", "name": {{"zh": "t", "en": "t"}},
-                  "steps": [{{"id": "call", "offset": "P1D", "channel": "{channel}", "time": {time},
-                             "title": {{"zh": "t", "en": "t"}}}}]}}"#
+                  "steps": [{steps}]}}"#
             ),
         )
         .build()
         .unwrap()
+}
+
+fn one_step(time: &str, channel: &str) -> RuleSet {
+    program_t(&format!(
+        r#"{{"id": "call", "offset": "P1D", "channel": "{channel}", "time": {time},
+            "title": {{"zh": "t", "en": "t"}}}}"#
+    ))
 }
 
 /// A clinic with quiet hours 12:00-14:00 (午休).
@@ -843,15 +850,10 @@ fn resting_through_opening_hours() -> (followup::episode::Episode, Calendar) {
 /// from the morning").
 #[test]
 fn quiet_hours_that_leave_the_window_free_do_not_keep_a_call_on_the_events_day() {
-    let rules = RuleSet::builder()
-        .source(
-            "t.json",
-            r#"{"format": "followup/v1", "id": "t", "name": {"zh": "t", "en": "t"},
-                "steps": [{"id": "call", "offset": "P0D", "channel": "phone", "time": "morning",
-                           "title": {"zh": "t", "en": "t"}}]}"#,
-        )
-        .build()
-        .unwrap();
+    let rules = program_t(
+        r#"{"id": "call", "offset": "P0D", "channel": "phone", "time": "morning",
+            "title": {"zh": "t", "en": "t"}}"#,
+    );
     let ep = episode(
         r#"{"id": "e", "event": "procedure", "at": "2026-03-02T12:30:00", "patient": {"id": "p"}}"#,
     );
@@ -894,17 +896,12 @@ fn a_window_all_quiet_takes_the_first_free_part_after_the_event() {
         r#"{"quiet_hours": [{"start": "10:00", "end": "11:00"}, {"start": "14:00", "end": "18:00"}]}"#,
     )
     .unwrap();
-    let rules = RuleSet::builder()
-        .source(
-            "t.json",
-            r#"{"format": "followup/v1", "id": "t", "name": {"zh": "t", "en": "t"},
-                "steps": [{"id": "same-day", "offset": "P0D", "channel": "phone", "time": "afternoon",
-                           "title": {"zh": "t", "en": "t"}},
-                          {"id": "next-day", "offset": "P1D", "channel": "phone", "time": "afternoon",
-                           "title": {"zh": "t", "en": "t"}}]}"#,
-        )
-        .build()
-        .unwrap();
+    let rules = program_t(
+        r#"{"id": "same-day", "offset": "P0D", "channel": "phone", "time": "afternoon",
+            "title": {"zh": "t", "en": "t"}},
+           {"id": "next-day", "offset": "P1D", "channel": "phone", "time": "afternoon",
+            "title": {"zh": "t", "en": "t"}}"#,
+    );
     let ep = episode(
         r#"{"id": "e", "event": "procedure", "at": "2026-05-06T08:00:00", "patient": {"id": "p"}}"#,
     );

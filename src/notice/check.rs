@@ -156,13 +156,7 @@ fn one(n: &Notice, limits: &Limits) -> Result<(), Located> {
     }
     // Placeholders as in rule files: an unknown one, or a text past its bounds, is an
     // error of the notice text when it is read, at its own pointer.
-    let texts = crate::template::step_texts(
-        &n.title,
-        n.script.as_ref(),
-        "",
-        crate::template::NOTICE,
-        &[],
-    )?;
+    let texts = crate::template::notice_texts(&n.title, n.script.as_ref())?;
     // A notice is the patient's, as a patient-level programme's task is: it has no
     // event to name (audit 78: it took one of the patient's episodes' days).
     if let Some(field) = texts.templates.as_ref().and_then(|t| t.naming_the_event()) {

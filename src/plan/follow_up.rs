@@ -20,14 +20,7 @@ impl Planner<'_> {
         for f in list {
             // Placeholders as in rule files; texts that do not read as templates (a
             // stray brace in a note) are taken as written.
-            let texts = crate::template::step_texts(
-                &f.title,
-                f.script.as_ref(),
-                "",
-                crate::template::FOLLOW_UP,
-                &[],
-            )
-            .ok();
+            let texts = crate::template::follow_up_texts(&f.title, f.script.as_ref(), "").ok();
             let info = Arc::new(TaskInfo {
                 program: FOLLOW_UP.into(),
                 step: f.id.as_str().into(),

@@ -318,33 +318,23 @@ impl RuleSet {
             }
             self.check_episode(ep, &what)?;
         }
-        if notices.len() > limits.max_tasks_per_plan {
-            return Err(Located::new(
-                "",
-                format!(
-                    "{} notices, more than the limit max_tasks_per_plan ({}) allows in one plan: expected at most {}",
-                    notices.len(),
-                    limits.max_tasks_per_plan,
-                    limits.max_tasks_per_plan
-                ),
-            )
-            .limit("max_tasks_per_plan")
-            .into_notice(NOTICES));
-        }
         // The notices of several texts together: no index of one text (audit 166: the
         // error pointed at `/1000`, an index of the combined list, in no file).
-        if notices.len() > limits.max_notices {
-            return Err(Located::new(
-                "",
-                format!(
-                    "{} notices given to one plan, more than the limit max_notices ({}): expected at most {} (give fewer, or raise the limit)",
-                    notices.len(),
-                    limits.max_notices,
-                    limits.max_notices
-                ),
-            )
-            .limit("max_notices")
-            .into_notice(NOTICES));
+        let n = notices.len();
+        for (limit, max) in [
+            ("max_tasks_per_plan", limits.max_tasks_per_plan),
+            ("max_notices", limits.max_notices),
+        ] {
+            if n > max {
+                return Err(Located::new(
+                    "",
+                    format!(
+                        "{n} notices given to one plan, more than the limit {limit} ({max}): expected at most {max} (give fewer, or raise the limit)"
+                    ),
+                )
+                .limit(limit)
+                .into_notice(NOTICES));
+            }
         }
         crate::notice::check_list(notices, true, limits)
             .and_then(|()| crate::notice::check_vocabulary(notices, true, self.vocabulary()))

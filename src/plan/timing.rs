@@ -328,7 +328,10 @@ impl Planner<'_> {
     /// What `window` (the step's time on `due`) leaves from the moment `after` that day —
     /// the event's, a fact's, an outcome's: its first part free of the quiet and rest
     /// hours after it, else what is left of it, else [`Planner::window_after`]'s
-    /// fallbacks; `None` when nothing of the day is left.
+    /// fallbacks; `None` when nothing of the day is left. A `window` the quiet or rest
+    /// hours took from the calendar's `day` (or `evening`), its own all blocked, gives
+    /// the first free part of that one after `after` too, as its own would (audit 177:
+    /// the longer part, 11:00-14:00, though 09:00-10:00 was free after an 08:00 event).
     pub(super) fn window_from(
         &self,
         step: &Step,
@@ -337,27 +340,13 @@ impl Planner<'_> {
         after: chrono::NaiveTime,
     ) -> Option<TimeWindow> {
         self.first_free_after(step, due, after)
-            .or_else(|| self.first_free_beyond_own(step, due, window, after))
+            .or_else(|| {
+                (Self::remote(step) && self.beyond_own(step, due, window))
+                    .then(|| self.first_free_of_day_or_evening(after))
+                    .flatten()
+            })
             .or_else(|| super::shift::after_time(window, after))
             .or_else(|| self.window_after(step, due, after))
-    }
-
-    /// When the quiet or rest hours cover a step's own window and it took a part of the
-    /// calendar's `day` (or `evening`) window instead: on the day of the event, the first
-    /// part of that window after `after` they leave free, as for its own window (audit
-    /// 177: the longer part, 11:00-14:00, though 09:00-10:00 was free after an 08:00
-    /// event).
-    fn first_free_beyond_own(
-        &self,
-        step: &Step,
-        due: NaiveDate,
-        window: TimeWindow,
-        after: chrono::NaiveTime,
-    ) -> Option<TimeWindow> {
-        if !Self::remote(step) || !self.beyond_own(step, due, window) {
-            return None;
-        }
-        self.first_free_of_day_or_evening(after)
     }
 
     /// True when `w` lies outside the step's own window on `due`: taken from the calendar's
