@@ -2,6 +2,7 @@
 
 mod calendars;
 mod cases;
+mod chains;
 mod closed_loop;
 mod error_codes;
 mod explain;

@@ -372,6 +372,7 @@ impl RuleSet {
             placing_step: crate::plan::task::NO_SLOT,
             placing_after_fact: None,
             placing_key: None,
+            placing_group: None,
             chains: false,
             forgotten: Vec::new(),
             superseded_until: scratch.superseded_until,
@@ -707,8 +708,9 @@ struct Planner<'a> {
     /// The episode and patient ids every task shares.
     subject: Arc<Subject>,
     plan: Plan,
-    /// Due dates of every occurrence of the current program's steps (`None`: dropped).
-    anchors: Vec<Option<NaiveDate>>,
+    /// Due dates of every occurrence of the current program's steps (`None`: dropped),
+    /// with the day its lane knows it by ([`Placement::rule_day`]).
+    anchors: Vec<Option<(NaiveDate, NaiveDate)>>,
     /// Plans with a history: the day an occurrence a fact stopped (or its agreed time
     /// took past one) would have had, by its index in `anchors`. The steps counted from
     /// it keep what the history records as done from that day (audit 55 A4).
@@ -734,7 +736,7 @@ struct Planner<'a> {
     placed: Vec<Placement>,
     /// The first pass's anchor days, when the second runs: steps counting from another
     /// step count from these.
-    first_anchors: Vec<Option<NaiveDate>>,
+    first_anchors: Vec<Option<(NaiveDate, NaiveDate)>>,
     /// What explaining records (`RuleSet::explain`); `None` when planning.
     trace: Option<Box<explain::Trace>>,
     /// The episode's facts, indexed by kind.
@@ -790,6 +792,10 @@ struct Planner<'a> {
     /// The day the lanes know the occurrence being placed by, when its wait places it
     /// from another day (the fact's, the wait's end): its rules' day.
     placing_key: Option<NaiveDate>,
+    /// The day the lanes know the occurrence being placed by, when it is counted from
+    /// another step's occurrence onto that occurrence's day: that occurrence's
+    /// ([`AnchorDay::key`]).
+    placing_group: Option<NaiveDate>,
     /// The program being planned has a step counted from another.
     chains: bool,
     /// The occurrences a pass did not keep and the next pass plans without as
@@ -880,6 +886,13 @@ pub(super) struct AnchorDay {
     /// The day a dropped occurrence would have had: only the occurrences the history
     /// records as having reached the patient are planned from it (see `Planner::ghosts`).
     pub ghost: bool,
+    /// When it is another step's occurrence: the day its lane knows that occurrence by
+    /// ([`Placement::rule_day`]). An occurrence counted from it onto its own day (an
+    /// offset of zero) is known by that day too: it shares its anchor's day by the rules,
+    /// and so the day of every task that shares its anchor's (audit 174 A1: two calls of
+    /// one Sunday, each with a same-day task counted from it, moved to the Friday and
+    /// left their tasks on the Monday).
+    pub key: Option<NaiveDate>,
 }
 
 impl AnchorDay {
@@ -890,6 +903,7 @@ impl AnchorDay {
             moved: None,
             unsure: false,
             ghost: false,
+            key: None,
         }
     }
 }

@@ -390,6 +390,7 @@ impl Planner<'_> {
         self.placing_step = step.info.slot;
         self.placing_after_fact = None;
         self.placing_key = None;
+        self.placing_group = anchor.key.filter(|_| rule_day == anchor.day);
         if let Some((from, until)) = self.horizon {
             // Days of the horizon only, and none before the patient was born (audit 49
             // B2: a baby born in June was greeted for the Spring Festival).
@@ -844,10 +845,11 @@ impl Planner<'_> {
         if verdict.is_none() && !recorded && !tried && !self.facts.is_empty() {
             expires = self.until_stopped(program, step, due, expires);
         }
+        let lane_day = self.lane_key(rule_day);
         let placement = super::Placement {
             channel: step.info.channel,
             lane: step.lane_of(n),
-            rule_day: self.lane_key(rule_day),
+            rule_day: lane_day,
             due,
             // Moved off the day its lane knows it by: by the calendar, or by its wait.
             by_calendar: shift::by_calendar(shifted) || self.placing_key.is_some(),
@@ -985,7 +987,7 @@ impl Planner<'_> {
         };
         // Steps anchored to this one count from its day as it stands (an agreed or
         // picked day included).
-        let day = self.plan.tasks.get(base).filter(|_| kept).map(|t| t.due);
+        let day = (self.plan.tasks.get(base).filter(|_| kept)).map(|t| (t.due, lane_day));
         // Dropped by what the history brought (an agreed time past a fact): the steps
         // counted from it keep what the history records as done, from its day as agreed.
         if let (None, Some(d)) = (day, self.removed_due.take()) {

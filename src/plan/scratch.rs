@@ -12,12 +12,12 @@ const KEEP_AT_MOST: usize = 1024;
 
 #[derive(Default)]
 pub(super) struct Scratch {
-    pub anchors: Vec<Option<NaiveDate>>,
+    pub anchors: Vec<Option<(NaiveDate, NaiveDate)>>,
     pub spans: Vec<Option<(usize, usize)>>,
     pub placed: Vec<Placement>,
     pub first_pass: Vec<Neighbour>,
     pub unplaced: Vec<Neighbour>,
-    pub first_anchors: Vec<Option<NaiveDate>>,
+    pub first_anchors: Vec<Option<(NaiveDate, NaiveDate)>>,
     pub superseded_until: Vec<(u32, NaiveDate, NaiveDate)>,
 }
 

@@ -247,10 +247,12 @@ impl Planner<'_> {
         Bounds { lo, hi, expires }
     }
 
-    /// The day the lanes know the occurrence being placed by: its rules' day, when a wait
-    /// places it from another ([`Planner::placing_key`]), else `rule_day`.
+    /// The day the lanes know the occurrence being placed by: its anchor's, when it is
+    /// counted from another step's occurrence onto its day ([`Planner::placing_group`]);
+    /// its rules' day, when a wait places it from another ([`Planner::placing_key`]);
+    /// else `rule_day`.
     pub(super) fn lane_key(&self, rule_day: NaiveDate) -> NaiveDate {
-        self.placing_key.unwrap_or(rule_day)
+        (self.placing_group.or(self.placing_key)).unwrap_or(rule_day)
     }
 
     /// In the second pass, the days strictly between the rule days of the tasks before
@@ -866,6 +868,7 @@ impl Planner<'_> {
             moved: None,
             unsure: false,
             ghost: false,
+            key: None,
         };
         if ms.closed_day == ClosedDay::Keep {
             return plain;
@@ -894,6 +897,7 @@ impl Planner<'_> {
                 moved: Some((d, reason)),
                 unsure: false,
                 ghost: false,
+                key: None,
             },
             None => plain,
         }

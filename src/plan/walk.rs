@@ -26,6 +26,7 @@ impl Planner<'_> {
             moved: None,
             unsure: false,
             ghost: false,
+            key: None,
         };
         let decided = self.decided.clone();
         let planned = decided.as_deref().and_then(|d| d.steps(self.program_index));
@@ -155,7 +156,7 @@ impl Planner<'_> {
                             (Some(now), Some(Some(first))) => {
                                 // Its anchor took another day in this pass: a last pass
                                 // counts from it (audit 46).
-                                if now != *first {
+                                if now.0 != first.0 {
                                     self.chain_moved = true;
                                 }
                                 anchor = Some(*first);
@@ -167,7 +168,7 @@ impl Planner<'_> {
                         }
                         let of = program.steps.get(*j).map(|s| &s.info.step);
                         self.why_anchor(|| match (anchor, &of) {
-                            (Some(d), Some(s)) => {
+                            (Some((d, _)), Some(s)) => {
                                 format!("step {s}, occurrence {}: {}", k - from, day(d))
                             }
                             (None, Some(s)) => {
@@ -181,11 +182,15 @@ impl Planner<'_> {
                             let (_, d) = self.ghosts.iter().find(|(i, _)| *i == k)?;
                             Some(AnchorDay {
                                 ghost: true,
+                                key: None,
                                 ..AnchorDay::plain(*d)
                             })
                         };
                         let anchor = match anchor {
-                            Some(d) => Some(AnchorDay::plain(d)),
+                            Some((d, key)) => Some(AnchorDay {
+                                key: Some(key),
+                                ..AnchorDay::plain(d)
+                            }),
                             None => ghost(),
                         };
                         one(self, anchor, &mut occ)?;
@@ -266,6 +271,7 @@ impl Planner<'_> {
                             });
                             let ghost = AnchorDay {
                                 ghost: true,
+                                key: None,
                                 ..AnchorDay::plain(d)
                             };
                             one(self, Some(ghost), &mut occ)?
@@ -296,6 +302,7 @@ impl Planner<'_> {
                             moved: None,
                             unsure: false,
                             ghost: false,
+                            key: None,
                         };
                         one(self, Some(a), &mut occ)?;
                     }
@@ -378,6 +385,7 @@ impl Planner<'_> {
                             moved: None,
                             unsure: false,
                             ghost: false,
+                            key: None,
                         },
                         None => event_day,
                     };
