@@ -49,7 +49,7 @@ fn sample_plans() -> Vec<(String, Plan)> {
 
 /// The sample plastic inpatient (`examples/episodes/plastic-inpatient.json`): rhinoplasty
 /// on Mon 2 Mar 2026 10:00, discharged Thu 5 Mar; customer service is u-3 until 16 Mar.
-fn inpatient() -> (RuleSet, Episode) {
+pub(crate) fn inpatient() -> (RuleSet, Episode) {
     let rules = builtin();
     let ep = rules
         .read_episode(
@@ -67,13 +67,13 @@ fn inpatient_plan() -> Plan {
 }
 
 /// The stamp the hand-checked exports are made with: 10:30 on the day of the surgery.
-fn stamp() -> Option<chrono::NaiveDateTime> {
+pub(crate) fn stamp() -> Option<chrono::NaiveDateTime> {
     chrono::NaiveDate::from_ymd_opt(2026, 3, 2).and_then(|d| d.and_hms_opt(10, 30, 0))
 }
 
 /// The inpatient's plan with the closed loop of `examples/histories/p42-march.json`: done
 /// tasks, a second attempt after an unanswered call, an abnormal recovery.
-fn inpatient_with_history() -> Plan {
+pub(crate) fn inpatient_with_history() -> Plan {
     let (rules, ep) = inpatient();
     let history =
         History::from_json("p42-march", &read("examples/histories/p42-march.json")).unwrap();
@@ -97,12 +97,27 @@ fn ics_in(plan: &Plan, lang: Lang) -> String {
     )
 }
 
-fn unfold(ics: &str) -> String {
+/// The summary a to-do of `task` has: its title, after `[等待: 已康复] ` / `[waits for:
+/// recovered] ` when it waits for recovery with nothing recorded (the samples wait for
+/// no other fact).
+pub(crate) fn summary(task: &followup::plan::Task, lang: Lang) -> String {
+    let title = task.title().get(lang).to_string();
+    match (task.waits_for(), &task.record) {
+        (Some("recovered"), None) => match lang {
+            Lang::Zh => format!("[等待: 已康复] {title}"),
+            _ => format!("[waits for: recovered] {title}"),
+        },
+        (Some(other), None) => panic!("a sample waits for {other}"),
+        _ => title,
+    }
+}
+
+pub(crate) fn unfold(ics: &str) -> String {
     ics.replace("\r\n ", "").replace("\r\n\t", "")
 }
 
 /// Undoes TEXT escaping (RFC 5545 §3.3.11).
-fn unescape(text: &str) -> String {
+pub(crate) fn unescape(text: &str) -> String {
     let mut out = String::new();
     let mut chars = text.chars();
     while let Some(c) = chars.next() {
@@ -119,7 +134,7 @@ fn unescape(text: &str) -> String {
     out
 }
 
-fn parse_ics(ics: &str) -> ical::parser::ical::component::IcalCalendar {
+pub(crate) fn parse_ics(ics: &str) -> ical::parser::ical::component::IcalCalendar {
     let mut parser = ical::IcalParser::new(std::io::BufReader::new(ics.as_bytes()));
     let cal = parser
         .next()
@@ -136,7 +151,7 @@ fn prop<'a>(
     props.iter().find(|p| p.name == name)
 }
 
-fn value(props: &[ical::property::Property], name: &str) -> String {
+pub(crate) fn value(props: &[ical::property::Property], name: &str) -> String {
     prop(props, name)
         .and_then(|p| p.value.clone())
         .unwrap_or_else(|| panic!("no {name}"))
@@ -232,7 +247,11 @@ fn ics_of_every_sample_parses_with_one_vtodo_per_task_uid_the_task_id() {
                 value(p, "DUE"),
                 format!("{day}T{}", task.window.end.format("%H%M%S"))
             );
-            assert_eq!(unescape(&value(p, "SUMMARY")), task.title().zh(), "{name}");
+            assert_eq!(
+                unescape(&value(p, "SUMMARY")),
+                summary(task, Lang::Zh),
+                "{name}"
+            );
             match task.script() {
                 Some(s) => assert_eq!(unescape(&value(p, "DESCRIPTION")), s.zh(), "{name}"),
                 None => assert!(prop(p, "DESCRIPTION").is_none()),
@@ -332,7 +351,7 @@ fn ics_lines_are_at_most_75_octets_and_unfold_to_the_chinese_text() {
         for (todo, task) in cal.todos.iter().zip(&plan.tasks) {
             assert_eq!(
                 unescape(&value(&todo.properties, "SUMMARY")),
-                task.title().get(lang)
+                summary(task, lang)
             );
         }
     }
@@ -509,13 +528,13 @@ fn ics_escapes_separators_backslashes_and_newlines() {
 // ---------------------------------------------------------------------------------------
 // FHIR
 
-fn fhir_validator() -> jsonschema::Validator {
+pub(crate) fn fhir_validator() -> jsonschema::Validator {
     let schema: Value =
         serde_json::from_str(&read("tests/data/fhir-r4-task-bundle.schema.json")).unwrap();
     jsonschema::draft202012::new(&schema).unwrap()
 }
 
-fn errors(v: &jsonschema::Validator, instance: &Value) -> Vec<String> {
+pub(crate) fn errors(v: &jsonschema::Validator, instance: &Value) -> Vec<String> {
     v.iter_errors(instance)
         .map(|e| format!("{}: {e}", e.instance_path()))
         .collect()
@@ -737,7 +756,7 @@ fn fhir_schema_rejects_wrong_shapes() {
 
 /// A strict RFC 4180 reader: records end in CRLF, fields are quoted or hold no comma,
 /// quote, CR or LF; in a quoted field `""` is a quote.
-fn read_csv(text: &str) -> Vec<Vec<String>> {
+pub(crate) fn read_csv(text: &str) -> Vec<Vec<String>> {
     let mut records = Vec::new();
     let mut record = Vec::new();
     let mut field = String::new();

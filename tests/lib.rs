@@ -7,6 +7,7 @@ mod closed_loop;
 mod error_codes;
 mod explain;
 mod export;
+mod export_states;
 mod golden;
 mod golden_aftersales;
 mod golden_categories;

@@ -10,8 +10,9 @@ use std::fmt::{self, Write};
 /// `escalation`… or empty) and `derived_from` (the id of the task it was made from);
 /// `channel`, `role` (their JSON names), `owner`; `due`, `window_start`, `window_end`
 /// (`HH:MM`), `earliest`, `latest`, `nominal`, `shifted` (the reason's name or empty),
-/// `expires`; `state` (`open`, `started`, `done`, `superseded`, `expired`: what the
-/// history and the as-of day say; `done` is also a call closed by a refusal or an
+/// `expires`; `state` (`open`, `started`, `waiting` — it waits for a fact, `waits_for`,
+/// nothing recorded: no contact until it is recorded —, `done`, `superseded`, `expired`:
+/// what the history and the as-of day say; `done` is also a call closed by a refusal or an
 /// abnormal recovery, whose `outcome` says which), `as_of_status` (`upcoming`, `open`, `missed`,
 /// `expired`, `closed`, `waiting` or empty), `outcome` (the history's outcome or empty), `waits_for`;
 /// `title`, `script` in [`Options::lang`]; `closed` (why the calendar closes the task's

@@ -91,6 +91,8 @@ fn resource(item: &Item<'_>, o: &Options) -> FhirTask {
             Some(words(o.lang, "已过期", "expired: no longer worth doing")),
         ),
         State::Started => ("in-progress", None),
+        // FHIR's "not yet ready to be acted upon".
+        State::Waiting => ("draft", t.waits_for().map(|fact| waits_for(fact, o.lang))),
         State::Open => ("ready", None),
     };
     let mut facts = Vec::new();
@@ -153,7 +155,7 @@ fn resource(item: &Item<'_>, o: &Options) -> FhirTask {
         resource_type: "Task",
         identifier: vec![id("task", &item.id())],
         instantiates_uri: format!("{base}{sep}program{sep}{}", t.program()),
-        group_identifier: id("episode", t.episode()),
+        group_identifier: id("episode", &item.episode()),
         part_of: item
             .parent_id()
             .map(|p| Reference::to(id("task", &p), "Task"))
@@ -172,7 +174,7 @@ fn resource(item: &Item<'_>, o: &Options) -> FhirTask {
             text: Some(title.clone()),
         },
         description: title,
-        focus: Reference::to(id("episode", t.episode()), ""),
+        focus: Reference::to(id("episode", &item.episode()), ""),
         patient: Reference {
             reference: is_fhir_id(patient).then(|| format!("Patient/{patient}")),
             ..Reference::to(id("patient", patient), "Patient")
@@ -181,7 +183,12 @@ fn resource(item: &Item<'_>, o: &Options) -> FhirTask {
             start: Some(date_time(at(t.due, t.window.start), o)),
             end: Some(date_time(at(t.due, t.window.end), o)),
         },
-        authored_on: o.stamp.map(|s| date_time(s, o)),
+        // Authored before its outcome was recorded: a stamp after the record is not when
+        // it was authored, and FHIR's `inv-1` wants `lastModified` ≥ `authoredOn` (audit
+        // 182: every task with an outcome broke it once a host set the stamp).
+        authored_on: (o.stamp)
+            .filter(|s| t.record.as_ref().is_none_or(|r| *s <= r.at))
+            .map(|s| date_time(s, o)),
         last_modified: t.record.as_ref().map(|r| date_time(r.at, o)),
         performer_type: vec![CodeableConcept {
             coding: vec![code("role", t.role().name(), None)],
@@ -201,6 +208,16 @@ fn resource(item: &Item<'_>, o: &Options) -> FhirTask {
             },
         },
         input,
+    }
+}
+
+/// Why a waiting task is a draft, in words: `waits for recovered: no contact until it
+/// is recorded`.
+pub(super) fn waits_for(fact: &str, lang: Lang) -> String {
+    let name = crate::labels::fact(fact, lang).unwrap_or(fact);
+    match lang {
+        Lang::Zh => format!("等待: {name}（记录后才联系）"),
+        Lang::En => format!("waits for {name}: no contact until it is recorded"),
     }
 }
 

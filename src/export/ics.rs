@@ -18,8 +18,8 @@ use std::fmt::{self, Write};
 /// | `UID` | the task id ([`Task::id`](crate::plan::Task::id)), `@` [`Options::uid_domain`] when it is set |
 /// | `DTSTAMP` | [`Options::stamp`] in UTC (see there for the default) |
 /// | `DTSTART`, `DUE` | the due day at the window's start and end |
-/// | `SUMMARY`, `DESCRIPTION` | title and script in [`Options::lang`] (`LANGUAGE=`) |
-/// | `STATUS` | `COMPLETED` (done: the patient was reached, whatever was said — done, declined, an abnormal recovery reported; the outcome is in `X-FOLLOWUP-OUTCOME`), `CANCELLED` (superseded by a later attempt, or expired on the as-of day), `IN-PROCESS` (an outcome recorded, not closed), else `NEEDS-ACTION` |
+/// | `SUMMARY`, `DESCRIPTION` | title and script in [`Options::lang`] (`LANGUAGE=`); the summary of a task that waits for a fact, nothing recorded, starts with `[等待: 已康复] ` / `[waits for: recovered] `: no contact until the fact is recorded (or the wait ends at `X-FOLLOWUP-EXPIRES`) |
+/// | `STATUS` | `COMPLETED` (done: the patient was reached, whatever was said — done, declined, an abnormal recovery reported; the outcome is in `X-FOLLOWUP-OUTCOME`), `CANCELLED` (superseded by a later attempt, or expired on the as-of day), `IN-PROCESS` (an outcome recorded, not closed), else `NEEDS-ACTION` (a waiting task too: a to-do has no status for "not yet", its summary says it) |
 /// | `COMPLETED` | when the history recorded it done, in UTC |
 /// | `CATEGORIES` | channel and role (`phone,customer_service`) |
 /// | `CLASS` | `CONFIDENTIAL`: a to-do names a patient |
@@ -116,8 +116,20 @@ fn todo<W: Write>(
     let end = at(task.due, task.window.end);
     w.line(format_args!("DTSTART;TZID={zone}:{}", Stamp(start)))?;
     w.line(format_args!("DUE;TZID={zone}:{}", Stamp(end)))?;
+    let state = State::of(task);
+    // VTODO's STATUS has no word for "not yet": the summary says it, in the calendar
+    // view's words (audit 182: the upsell call that waits for recovery was a plain to-do
+    // on its day).
+    let waiting = match (state, task.waits_for()) {
+        (State::Waiting, Some(fact)) => {
+            let name = crate::labels::fact(fact, o.lang).unwrap_or(fact);
+            o.lang.pick(("[等待: ", "[waits for: ")).to_string() + name + "] "
+        }
+        _ => String::new(),
+    };
     w.line(format_args!(
-        "SUMMARY;LANGUAGE={lang}:{}",
+        "SUMMARY;LANGUAGE={lang}:{}{}",
+        Text(&waiting),
         Text(task.title().get(o.lang))
     ))?;
     if let Some(script) = task.script() {
@@ -126,12 +138,11 @@ fn todo<W: Write>(
             Text(script.get(o.lang))
         ))?;
     }
-    let state = State::of(task);
     let status = match state {
         State::Done => "COMPLETED",
         State::Superseded | State::Expired => "CANCELLED",
         State::Started => "IN-PROCESS",
-        State::Open => "NEEDS-ACTION",
+        State::Waiting | State::Open => "NEEDS-ACTION",
     };
     w.line(format_args!("STATUS:{status}"))?;
     if let (State::Done, Some(r)) = (state, &task.record) {

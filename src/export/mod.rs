@@ -44,18 +44,18 @@
 //! | --- | --- |
 //! | `identifier` | the task id ([`Task::id`](crate::plan::Task::id)), system `<base>/task` |
 //! | `instantiatesUri` | `<base>/program/<program id>`: the rule the task comes from |
-//! | `groupIdentifier` | the episode id, system `<base>/episode`: the tasks of one episode |
+//! | `groupIdentifier` | the episode id, system `<base>/episode`: the tasks of one episode (followed by `/patient:<id>` when another patient's tasks in the export have the same episode id, as the task ids are) |
 //! | `partOf` | for a derived task (an attempt, an escalation…): the task it was made from, by identifier |
-//! | `status` | `completed` (the history says done: the patient was reached — done, declined or an abnormal recovery reported), `cancelled` (closed without being done: a later attempt took over; or expired on the as-of day), `in-progress` (an outcome recorded, not closed), else `ready` |
-//! | `statusReason` | for `cancelled`: why, as text |
+//! | `status` | `completed` (the history says done: the patient was reached — done, declined or an abnormal recovery reported), `cancelled` (closed without being done: a later attempt took over; or expired on the as-of day), `in-progress` (an outcome recorded, not closed), `draft` (it waits for a fact, `wait_for`, nothing recorded: not yet ready to be acted upon — no contact until the fact is recorded or the wait ends, its `expires`), else `ready` |
+//! | `statusReason` | for `cancelled`: why, as text; for `draft`: what it waits for (`waits for recovered: no contact until it is recorded`) |
 //! | `businessStatus` | one coding of `<base>/business-status` per engine fact: `shifted:<reason>`, `derived:<name>`, `waits-for:<fact>`, `outcome:<outcome>`, `as-of:<status>`, `beyond-calendar`, `closed:<reason>` (a task kept on a day the calendar closes its channel); left out when there is none |
 //! | `intent` | `order`: the clinic's rules direct its own staff |
 //! | `code` | the step: code `<program>/<step>` of `<base>/step`, the title as display and text |
 //! | `description` | the title |
-//! | `focus` | the episode, by identifier (system `<base>/episode`) |
+//! | `focus` | the episode, by identifier (system `<base>/episode`), as in `groupIdentifier` |
 //! | `for` | the patient: `Patient/<id>` when the id is a valid FHIR id, and always by identifier (system `<base>/patient`) |
 //! | `executionPeriod` | the due day from the window's start to its end |
-//! | `authoredOn` | [`Options::stamp`]; left out when it is not set (the library reads no clock) |
+//! | `authoredOn` | [`Options::stamp`]; left out when it is not set (the library reads no clock), and for a task whose outcome was recorded before it: the task was authored before its outcome, and FHIR's `inv-1` wants `lastModified` on or after `authoredOn` |
 //! | `lastModified` | when the history's outcome was recorded |
 //! | `performerType` | the role, code of `<base>/role` (`customer_service`) |
 //! | `owner` | the person who owns the role (`Task::owner`), by identifier (system `<base>/staff`) |
@@ -226,6 +226,11 @@ pub(crate) enum State {
     Open,
     /// Something was recorded (an unanswered call…) but the task is not closed.
     Started,
+    /// It waits for a fact (`wait_for`: a sales call waits for `recovered`), nothing
+    /// recorded: no contact until the fact is recorded, or its wait ends (audit 182: it
+    /// was exported ready to do on its day, the upsell call on the list of a patient who
+    /// may not have recovered).
+    Waiting,
     /// The history says it was done (or declined, or an abnormal recovery reported).
     Done,
     /// Closed without being done: an unanswered call that a later attempt took over.
@@ -244,6 +249,8 @@ impl State {
             State::Expired
         } else if task.record.is_some() {
             State::Started
+        } else if task.waits_for().is_some() {
+            State::Waiting
         } else {
             State::Open
         }
@@ -318,6 +325,13 @@ impl Item<'_> {
         parent_id(self.task).map(|p| self.qualified(p))
     }
 
+    /// The episode id the export groups the task by (FHIR's `groupIdentifier` and
+    /// `focus`): followed by `/patient:<patient id>` as [`Item::id`] is, so that two
+    /// patients' episodes of one id are not one group (audit 182).
+    pub(crate) fn episode(&self) -> String {
+        self.qualified(self.task.episode().to_string())
+    }
+
     fn qualified(&self, id: String) -> String {
         if self.shared {
             format!("{id}/patient:{}", self.task.patient())
@@ -339,12 +353,13 @@ pub(crate) fn parent_id(task: &Task) -> Option<String> {
     id.rsplit_once('/').map(|(parent, _)| parent.to_string())
 }
 
-/// The state's name in the CSV (`open`, `started`, `done` — reached, whatever the
-/// outcome, which is in its own column —, `superseded`, `expired`).
+/// The state's name in the CSV (`open`, `started`, `waiting`, `done` — reached, whatever
+/// the outcome, which is in its own column —, `superseded`, `expired`).
 pub(crate) fn state_name(s: State) -> &'static str {
     match s {
         State::Open => "open",
         State::Started => "started",
+        State::Waiting => "waiting",
         State::Done => "done",
         State::Superseded => "superseded",
         State::Expired => "expired",
