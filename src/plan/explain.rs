@@ -292,6 +292,29 @@ impl Planner<'_> {
     }
 }
 
+/// A day of the year in words, `29 February`.
+pub(super) fn month_day(month: u32, day: u32) -> String {
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let name = (month.checked_sub(1))
+        .and_then(|i| MONTHS.get(i as usize))
+        .copied()
+        .unwrap_or("?");
+    format!("{day} {name}")
+}
+
 /// `2026-03-08 (Sun)`.
 pub(super) fn day(d: chrono::NaiveDate) -> String {
     format!("{d} ({})", d.format("%a"))

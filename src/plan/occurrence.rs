@@ -57,7 +57,11 @@ impl Planner<'_> {
                         step.offset
                     )
                 });
-                drop_all(self, skipped, occ);
+                if self.horizon.is_some() {
+                    self.skipped_in_horizon(program, step, anchor.day, skipped);
+                } else {
+                    drop_all(self, skipped, occ);
+                }
                 return Ok(());
             }
             Landing::OutOfRange => return Err(self.out_of_range(step)),

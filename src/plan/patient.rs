@@ -258,6 +258,35 @@ impl Planner<'_> {
         );
     }
 
+    /// A patient-level occurrence `skip` leaves out, its offset from `anchor` landing on
+    /// no day: listed only when the day it was chosen to avoid (the offset's month's last
+    /// day) is inside the horizon and not before the patient's birth, numbered as that
+    /// day plus the days its month lacks (`…/20270231`), as [`Planner::skipped_yearly`]
+    /// numbers (audit 180: counted 0, 1, 2, and listed for the years either side of the
+    /// horizon).
+    pub(super) fn skipped_in_horizon(
+        &mut self,
+        program: &Program,
+        step: &Step,
+        anchor: NaiveDate,
+        reason: DropReason,
+    ) {
+        let Some((from, until)) = self.horizon else {
+            return;
+        };
+        let Landing::Date(last) = step.offset.apply(anchor, MonthEnd::Clamp) else {
+            return;
+        };
+        if last < from || last > until || self.ep.patient.birthday.is_some_and(|b| last < b) {
+            return;
+        }
+        let n = yyyymmdd(last)
+            .unwrap_or(0)
+            .saturating_add(anchor.day().saturating_sub(last.day()));
+        self.drop(program, step, n, None, reason, None);
+        self.anchors.push(None);
+    }
+
     pub(super) fn skipped_yearly(
         &mut self,
         program: &Program,
@@ -283,6 +312,27 @@ impl Planner<'_> {
             let n = yyyymmdd(d)
                 .unwrap_or(0)
                 .saturating_add(day.saturating_sub(d.day()));
+            // Why there is none (audit 180: the explanation said "from" and nothing).
+            self.why_anchor(|| {
+                let what = match step.anchor {
+                    Anchor::Birthday => "the patient's birthday",
+                    _ => "the day of the year",
+                };
+                let base = NaiveDate::from_ymd_opt(year, month, day);
+                match base {
+                    None => format!(
+                        "{what} in {year}: {year} has no {} (month_end skip: none that year)",
+                        super::explain::month_day(month, day)
+                    ),
+                    Some(b) => format!(
+                        "{what} in {year}: {}; offset {}: {} + {} has no such day in its month (month_end skip: none that year)",
+                        super::explain::day(b),
+                        step.offset,
+                        super::explain::day(b),
+                        step.offset
+                    ),
+                }
+            });
             // No day of its own: the clamped day is the one `skip` was chosen to avoid,
             // and an episode's skipped occurrence has none either (audit 165).
             self.drop(program, step, n, None, DropReason::MonthEndSkipped, None);

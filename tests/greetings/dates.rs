@@ -115,6 +115,55 @@ const LEAP_BIRTHDAY_RULES: &str = r#"{
   ]
 }"#;
 
+/// A greeting `skip` leaves out in a year says why (audit 180: its explanation was
+/// "from " and nothing after it): 2027 has no 29 February; and a birthday of 31 January
+/// greeted a month later (`P1M`, `skip`) has no 31 February in 2027 either: listed once,
+/// numbered by that day (it was numbered 0, 1, 2, and listed for 2026 and 2028 too, the
+/// years either side of the horizon).
+#[test]
+fn a_skipped_greeting_is_explained() {
+    let custom = rules("leap.json", LEAP_BIRTHDAY_RULES);
+    let explain = |p: &Patient, rules: &RuleSet| {
+        rules
+            .explain_patient(
+                p,
+                None,
+                d("2027-01-01"),
+                d("2027-12-31"),
+                &Calendar::default(),
+            )
+            .unwrap()
+    };
+    let x = explain(&patient("p-leap", Some("1996-02-29"), &[]), &custom);
+    let e = x.of("leap/skipped/patient:p-leap/20270229").unwrap();
+    assert_eq!(e.result, "dropped: month_end_skipped");
+    assert_eq!(
+        e.anchor,
+        "the patient's birthday in 2027: 2027 has no 29 February (month_end skip: none that year)"
+    );
+    let month_after = rules(
+        "later.json",
+        &LEAP_BIRTHDAY_RULES.replace(
+            r#""id": "skipped", "from": "birthday","#,
+            r#""id": "skipped", "from": "birthday", "offset": "P1M","#,
+        ),
+    );
+    let x = explain(&patient("p-jan", Some("1990-01-31"), &[]), &month_after);
+    // Listed once, for 2027 alone, numbered as the birthday in 2027 a month later.
+    let skipped: Vec<&str> = (x.explanations.iter())
+        .filter(|e| e.step.as_ref() == "skipped")
+        .map(|e| e.id.as_str())
+        .collect();
+    assert_eq!(skipped, ["leap/skipped/patient:p-jan/20270231"]);
+    let e = x.of("leap/skipped/patient:p-jan/20270231").unwrap();
+    assert_eq!(e.result, "dropped: month_end_skipped");
+    assert_eq!(e.anchor, "the patient's birthday in 2027: 2027-01-31 (Sun)");
+    assert_eq!(
+        e.steps,
+        ["offset P1M: 2027-01-31 (Sun) + P1M has no such day in its month (month_end skip)"]
+    );
+}
+
 /// 29 February birthdays over 2025..2032. Leap years (divisible by 4, none a century):
 /// 2028 and 2032. In the six common years (2025, 2026, 2027, 2029, 2030, 2031) the
 /// greeting is on 28 February (clamp, the built-in's policy and the documented default),
