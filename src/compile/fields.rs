@@ -73,6 +73,16 @@ pub(super) fn time_overrides(
                 "the override has no condition: expected \"tag\", \"days\" or both (set \"time\" for every task)",
             ));
         }
+        // The first that matches wins: one that matches only where an earlier one does
+        // never applies (audit 180: the same override twice was taken without a word).
+        if let Some(j) = out.iter().position(|earlier| covers(earlier, &tags, days)) {
+            return Err(Located::new(
+                here,
+                format!(
+                    "the override never applies: {at}/{j} matches every task it matches, and the first that matches wins: expected a condition no earlier override covers (or this one listed first)"
+                ),
+            ));
+        }
         out.push(TimeOverride {
             tags,
             days,
@@ -80,6 +90,15 @@ pub(super) fn time_overrides(
         });
     }
     Ok(out)
+}
+
+/// True if `earlier` matches every task an override of `tags` (any of them) and `days`
+/// (a bit per kind of day; none: every day) matches.
+fn covers(earlier: &TimeOverride, tags: &[Box<str>], days: u8) -> bool {
+    let by_tag = earlier.tags.is_empty()
+        || (!tags.is_empty() && tags.iter().all(|t| earlier.tags.contains(t)));
+    let by_day = earlier.days == 0 || (days != 0 && days & !earlier.days == 0);
+    by_tag && by_day
 }
 
 /// A window's (earliest, latest) days from the due day, and whether it is `fixed`.
