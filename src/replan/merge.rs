@@ -112,7 +112,8 @@ impl Contact {
 ///    `internal` work are never merged nor moved: each is a contact of its own on its day.
 /// 2. **Cap.** Contacts are placed one by one, highest priority first (see
 ///    [`PriorityPolicy`](crate::replan::PriorityPolicy): class, role, due day, latest day, ids).
-///    A cap never takes a task out of its window, so a reminder stays before its visit, a
+///    A cap never takes a task out of its window (but for a call it would drop, step 4),
+///    so a reminder stays before its visit, a
 ///    greeting on its day and a same-day thanks on its day. In this order of preference a
 ///    contact goes to:
 ///    1. its own day, if it keeps every [`Cap`] of its channel (or a contact of the same
@@ -124,7 +125,10 @@ impl Contact {
 ///       an `expires`), the nearest first, on which its channel works in `calendar`;
 ///    3. an earlier day of its window (down to the latest `earliest`), the nearest first;
 ///    4. if no day of its window will do: a contact of several tasks splits, each task
-///       trying steps 1 to 4 in turn with its own window; a contact of one task is
+///       trying steps 1 to 4 in turn with its own window; a phone call of one task the
+///       policy would drop goes to the first day after its window that keeps the caps
+///       (and on which the call desk works), up to its `expires` (a sales call is late
+///       there, not void; messages keep their days); else a contact of one task is
 ///       dropped when its class is in the policy's `drop_over_cap` (greetings and sales
 ///       by default; listed in `dropped` with reason `frequency_cap`), else kept on its
 ///       own day with `over_cap: true` (a reminder or aftercare message is worth more
@@ -297,16 +301,29 @@ pub fn merge_plans(plans: &[Plan], policy: &ContactPolicy, calendar: &Calendar) 
             .collect();
         let taken = days.entry((patient, channel)).or_default();
         let (lo, hi) = window_of(&group);
-        let day = candidates(due, lo, hi)
-            .filter(|d| *d == due || calendar.works(channel, *d))
-            .filter(|d| {
-                !sales
-                    || (taken.get(d)).is_none_or(|i| !protected.get(*i).copied().unwrap_or(false))
-            })
-            .find(|d| {
-                let made = made.get(&(patient, channel));
-                taken.contains_key(d) || caps.iter().all(|c| fits(taken, made, *d, c))
-            });
+        let made = made.get(&(patient, channel));
+        let takes = |d: &NaiveDate| {
+            (*d == due || calendar.works(channel, *d))
+                && (!sales
+                    || (taken.get(d)).is_none_or(|i| !protected.get(*i).copied().unwrap_or(false)))
+                && (taken.contains_key(d) || caps.iter().all(|c| fits(taken, made, *d, c)))
+        };
+        let mut day = candidates(due, lo, hi).find(|d| takes(d));
+        // A call the cap would drop that is still worth doing after its window (a sales
+        // call is late, not void): the first day after it, up to its expiry (audit 184:
+        // a course-planning call on a care call's day was dropped, though worth doing
+        // for a week). Messages keep their days: a greeting or a 611 message out of its
+        // rhythm is worth less than none.
+        if day.is_none()
+            && channel == Channel::Phone
+            && let [only] = group.as_slice()
+            && policy.drop_over_cap.contains(&only.class)
+            && let Some(expires) = only.task.expires.filter(|e| *e > hi)
+        {
+            day = (1..=(expires - hi).num_days())
+                .filter_map(|k| hi.checked_add_days(Days::new(k.unsigned_abs())))
+                .find(|d| takes(d));
+        }
         match day {
             Some(date) => {
                 if let Some(&i) = taken.get(&date)

@@ -21,7 +21,8 @@ pub const MAX_CAP_DAYS: u32 = 366;
 /// - no cap on `wechat`, `mail` (merged per day only); visits (`in_person`, `home_visit`)
 ///   and `internal` work are never merged, capped or moved;
 /// - the priority order of [`PriorityPolicy::default`];
-/// - a greeting or sales contact that no day of its window can take under the caps is
+/// - a greeting or sales contact that no day of its window can take under the caps (nor,
+///   for a call, a day after its window before it expires) is
 ///   dropped; any other stays on its day over the cap (`drop_over_cap`).
 ///
 /// A plastic-surgery inpatient gets messages on D+2, D+6 (suture-removal reminder) and D+8

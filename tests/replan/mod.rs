@@ -25,6 +25,7 @@ use std::sync::OnceLock;
 mod compliance;
 mod diff;
 mod merge;
+mod merge_late;
 mod properties;
 mod worklist;
 
