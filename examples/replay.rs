@@ -1,6 +1,6 @@
 //! Replays a patient's month through the closed loop: each morning, the day's worklist
-//! per person from the plan made with everything recorded before that day (outcomes and
-//! the episode's facts); then what came and was recorded that day, and what it changed in
+//! per person from the plan made with everything recorded before that day (outcomes, the
+//! episode's facts, the course's sessions done before it); then what came and was recorded that day, and what it changed in
 //! the plan (a new attempt, an agreed time, the
 //! consultant and the doctor after an abnormal recovery…). Ends with the month's
 //! compliance per owner.
@@ -44,7 +44,8 @@ const USAGE: &str = "usage: replay [--episode FILE] [--history FILE] [--from YYY
 
 Replays a patient's days through the closed loop: each morning the worklist per person
 from the plan made with what was recorded before that day (the history's outcomes, and
-the episode's facts: a purchase or a recovery is known from the morning after it came),
+the episode's facts: a purchase or a recovery is known from the morning after it came;
+a course session the episode lists done that day or later was still booked that morning),
 then the day's facts and outcomes and what they changed in the plan (+ a task they added, with ✓ when they also closed it;
 ~ a task moved; ✓ a task they closed; - a task cancelled); at the end the compliance
 per owner.
@@ -156,6 +157,20 @@ impl Replay<'_> {
         // A purchase or a recovery of a later day was not known that morning (audits 126,
         // 131: the second follow-up a purchase later stopped was on no worklist).
         ep.facts.retain(|f| f.at.date() < day);
+        // Nor a session done that day or later: that morning it was booked (audit 184:
+        // the reminder of a session marked done was planned from day one as if the
+        // session were past, and vanished before anyone could send it).
+        if let Some(course) = ep.course.as_mut()
+            && course.done.iter().any(|d| *d >= day)
+        {
+            let later = course.done.iter().filter(|d| **d >= day).copied();
+            course.planned.extend(later.collect::<Vec<_>>());
+            course.done.retain(|d| *d < day);
+            course.planned.sort();
+            course.planned.dedup();
+            // The course went on past that morning.
+            course.ended = false;
+        }
         let mut plan = (self.rules)
             .plan_with(&ep, &h, self.cal)
             .map_err(|e| e.to_string())?;
@@ -182,6 +197,9 @@ impl Replay<'_> {
         for (id, day) in moved {
             if let Some(t) = plan.tasks.iter_mut().find(|t| t.id() == id) {
                 t.due = day;
+                // On time there: the cap moved it, not its owner (a call the cap would
+                // have dropped goes past its window).
+                t.latest = t.latest.max(day);
             }
         }
         Ok(plan)
