@@ -636,6 +636,15 @@ impl RuleSet {
             .map(|s| &s.title)
     }
 
+    /// The class `step` of `program` gives its tasks in its rule file (its `class`, else
+    /// its program's default `class`), if any: the contact policy ranks them so, before
+    /// its own table ([`crate::replan::PriorityPolicy::class_of_task`]).
+    pub fn step_class(&self, program: &str, step: &str) -> Option<crate::replan::PriorityClass> {
+        let def = &self.definition(program)?.program;
+        let s = def.steps.iter().find(|s| s.id == step)?;
+        s.class.or(def.defaults.class)
+    }
+
     /// The library version and the fingerprint of the rule sources, as every plan made
     /// with this set records them in [`crate::plan::Plan::made_by`].
     pub fn stamp(&self) -> &crate::stamp::Stamp {

@@ -506,7 +506,11 @@ fn run() -> Result<String, String> {
             // A sales task beside a reminder or aftercare contact of its day: the contact
             // held the day, whatever the cap (audit 158: "the wechat cap ()").
             use followup::replan::PriorityClass as Class;
-            let class = |program: &str, step: &str| policy.priority.class_of(program, step);
+            // The rule's class, else the policy's table (as `merge_plans` ranks).
+            let class = |program: &str, step: &str| {
+                (rules.step_class(program, step))
+                    .unwrap_or_else(|| policy.priority.class_of(program, step))
+            };
             let held = d
                 .nominal
                 .filter(|_| class(d.program(), d.step()) == Class::Sales)

@@ -312,6 +312,7 @@ pub(super) fn compile_step(
             role,
             picked_by: s.picked_by,
             wait_for,
+            class: s.class.or(def.defaults.class),
             title: texts.title,
             script: texts.script,
             templates: texts.templates,

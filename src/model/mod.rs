@@ -163,6 +163,9 @@ pub struct Values(pub Vec<String>);
 #[cfg_attr(any(test, feature = "schema"), derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Defaults {
+    /// Default class ([`StepDef::class`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub class: Option<crate::replan::PriorityClass>,
     /// Default channel.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel: Option<Channel>,

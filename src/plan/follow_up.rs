@@ -28,6 +28,7 @@ impl Planner<'_> {
                 role: f.role,
                 picked_by: None,
                 wait_for: None,
+                class: None,
                 title: texts
                     .as_ref()
                     .map_or_else(|| f.title.clone(), |t| t.title.clone()),

@@ -238,6 +238,7 @@ impl RuleSet {
                 role: n.role,
                 picked_by: None,
                 wait_for: None,
+                class: None,
                 title: texts.title,
                 script: texts.script,
                 templates: texts.templates,

@@ -255,6 +255,8 @@ pub(crate) struct TaskInfo {
     pub role: Role,
     pub picked_by: Option<Role>,
     pub wait_for: Option<Arc<str>>,
+    /// The class its rule gives (`class`), if any.
+    pub class: Option<crate::replan::PriorityClass>,
     pub title: Text,
     pub script: Option<Text>,
     /// The templates of the title and script when they have placeholders: each task
@@ -359,6 +361,7 @@ static MISSING: std::sync::LazyLock<TaskInfo> = std::sync::LazyLock::new(|| Task
     role: Role::Supervisor,
     picked_by: None,
     wait_for: None,
+    class: None,
     title: Text::new("", ""),
     script: None,
     templates: None,

@@ -95,6 +95,10 @@ struct Repr {
     /// The fact the task waits for (do it only once the fact is recorded).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     waits_for: Option<Arc<str>>,
+    /// What the task is for, when its rule says (`class`: `reminder`, `aftercare`,
+    /// `care`, `sales`, `greeting`): the contact policy ranks it so.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    class: Option<crate::replan::PriorityClass>,
     /// Where the task stands on the as-of day (plans made with `plan_as_of`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     status: Option<Status>,
@@ -159,6 +163,7 @@ impl Serialize for Task {
             self.beyond_calendar,
             info.picked_by.is_some(),
             waits_for.is_some(),
+            info.class.is_some(),
             self.status.is_some(),
             self.derived.is_some(),
             self.owner.is_some(),
@@ -204,6 +209,7 @@ impl Serialize for Task {
         }
         some!("picked_by", info.picked_by);
         some!("waits_for", waits_for);
+        some!("class", info.class);
         some!("status", self.status);
         some!("derived", self.derived);
         some!("owner", self.owner.as_ref());
@@ -328,6 +334,7 @@ impl<'de> Deserialize<'de> for Task {
                 role: r.role,
                 picked_by: r.picked_by,
                 wait_for: r.waits_for,
+                class: r.class,
                 title: r.title,
                 script: r.script,
                 templates: None,

@@ -329,6 +329,10 @@ fn task<'p>(
         key(out, "waits_for");
         string(out, w);
     }
+    if let Some(c) = info.class {
+        key(out, "class");
+        serde(out, &c)?;
+    }
     if let Some(s) = &t.status {
         key(out, "status");
         serde(out, s)?;

@@ -183,9 +183,13 @@ pub fn merge_plans(plans: &[Plan], policy: &ContactPolicy, calendar: &Calendar) 
             waiting.push(task.clone());
             continue;
         }
-        let class = *classes
-            .entry((task.program(), task.step()))
-            .or_insert_with(|| policy.priority.class_of(task.program(), task.step()));
+        // The class its rule gives, else the policy's table.
+        let class = match task.info().class {
+            Some(c) => c,
+            None => *classes
+                .entry((task.program(), task.step()))
+                .or_insert_with(|| policy.priority.class_of(task.program(), task.step())),
+        };
         let role = policy.priority.role_rank(task.role());
         ranked.push(Ranked { task, class, role });
     }

@@ -104,6 +104,7 @@ impl Cap {
 /// care calls and messages can wait a day or two; sales follow-up and greetings can wait
 /// longest (docs/domain.md §8: no selling before care).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(any(test, feature = "schema"), derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum PriorityClass {
     /// A message announcing a visit (dressing change, suture removal, next session).
@@ -254,6 +255,12 @@ impl Default for PriorityPolicy {
 }
 
 impl PriorityPolicy {
+    /// The class of `task`: the one its rule gives (a step's or its program's `class`),
+    /// else [`PriorityPolicy::class_of`] its program and step.
+    pub fn class_of_task(&self, task: &crate::plan::Task) -> PriorityClass {
+        (task.info().class).unwrap_or_else(|| self.class_of(task.program(), task.step()))
+    }
+
     /// The class of a step: the most specific key of `classes` matching it, else
     /// `default_class`.
     pub fn class_of(&self, program: &str, step: &str) -> PriorityClass {

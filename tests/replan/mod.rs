@@ -22,6 +22,7 @@ use proptest::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
 
+mod classes;
 mod compliance;
 mod diff;
 mod merge;

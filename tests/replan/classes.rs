@@ -1,0 +1,116 @@
+//! A clinic's own program says what its steps are for (`class`): the contact policy ranks
+//! and joins its tasks so, as it does the built-in programs' by its table (audit 187).
+
+use super::*;
+
+/// A skin clinic's program: the doctor's assistant's care call on day 3 and the onsite
+/// consultant's course-planning call the same day; `classes` adds the classes to the
+/// steps (the JSON members after their ids).
+fn acne(classes: (&str, &str)) -> RuleSet {
+    let text = format!(
+        r#"{{"format": "followup/v1", "id": "acne", "name": {{"zh": "痤疮", "en": "Acne"}},
+            "applies": {{"event": "course"}},
+            "steps": [
+              {{"id": "care-call", "offset": "P3D", "role": "doctor_assistant"{},
+               "title": {{"zh": "关怀", "en": "Care call"}}}},
+              {{"id": "planning-call", "offset": "P3D", "role": "onsite_consultant"{},
+               "title": {{"zh": "规划", "en": "Planning call"}}}}]}}"#,
+        classes.0, classes.1
+    );
+    RuleSet::builder()
+        .source("acne.json", text)
+        .build()
+        .unwrap()
+}
+
+/// A course sold on Mon 2 Mar 2026: day 3 is Thu 5 Mar.
+fn course() -> Episode {
+    episode(
+        r#"{"id": "c-1", "event": "course", "at": "2026-03-02T10:00:00", "patient": {"id": "p-1"},
+            "course": {"done": ["2026-03-02"], "planned": ["2026-03-20"]}}"#,
+    )
+}
+
+/// The phone contacts: `date: step, step…`.
+fn calls(m: &MergedPlan) -> Vec<String> {
+    (m.contacts.iter())
+        .filter(|c| c.channel == Channel::Phone)
+        .map(|c| {
+            let steps: Vec<&str> = c.reasons.iter().map(|r| r.task.step()).collect();
+            format!("{}: {}", c.date, steps.join(", "))
+        })
+        .collect()
+}
+
+#[test]
+fn a_sales_step_of_a_clinics_program_never_joins_its_aftercare_call() {
+    let cal = Calendar::default();
+    // No class: both are `care` (the policy's table does not know the program), and
+    // the two calls of the day are one, led by the onsite consultant (role order).
+    let plain = acne(("", "")).plan(&course(), &cal).unwrap();
+    let merged = merge_plans(&[plain], &ContactPolicy::default(), &cal);
+    assert_eq!(calls(&merged), ["2026-03-05: planning-call, care-call"]);
+    // Classed: the sales call never joins the aftercare call; one call a day, so it goes
+    // to the next day it fits, Fri 6 (worth doing 7 days after its day).
+    let rules = acne((r#", "class": "aftercare""#, r#", "class": "sales""#));
+    let plan = rules.plan(&course(), &cal).unwrap();
+    assert_eq!(
+        rules.step_class("acne", "planning-call"),
+        Some(PriorityClass::Sales)
+    );
+    let merged = merge_plans(std::slice::from_ref(&plan), &ContactPolicy::default(), &cal);
+    assert_eq!(
+        calls(&merged),
+        ["2026-03-05: care-call", "2026-03-06: planning-call"]
+    );
+    // The plan's JSON says so, and a plan read back from it is ranked the same.
+    let json = serde_json::to_string(&plan).unwrap();
+    assert_eq!(json.matches(r#""class":"sales""#).count(), 1, "{json}");
+    assert_eq!(json.matches(r#""class":"aftercare""#).count(), 1);
+    assert_eq!(
+        plan.to_json()
+            .unwrap()
+            .matches(r#""class":"sales""#)
+            .count(),
+        1
+    );
+    let back: Plan = serde_json::from_str(&json).unwrap();
+    let policy = ContactPolicy::default();
+    let planning = back
+        .tasks
+        .iter()
+        .find(|t| t.step() == "planning-call")
+        .unwrap();
+    assert_eq!(
+        policy.priority.class_of_task(planning),
+        PriorityClass::Sales
+    );
+    assert_eq!(calls(&merge_plans(&[back], &policy, &cal)), calls(&merged));
+}
+
+/// A program's default class applies to its steps; a step's own wins.
+#[test]
+fn a_programs_default_class_applies_to_steps_that_give_none() {
+    let text = r#"{"format": "followup/v1", "id": "promo", "name": {"zh": "促销", "en": "Promotion"},
+        "defaults": {"class": "sales"},
+        "steps": [{"id": "offer", "offset": "P1D", "title": {"zh": "优惠", "en": "Offer"}},
+                  {"id": "thanks", "offset": "P2D", "class": "care", "title": {"zh": "感谢", "en": "Thanks"}}]}"#;
+    let rules = RuleSet::builder()
+        .source("promo.json", text)
+        .build()
+        .unwrap();
+    assert_eq!(
+        rules.step_class("promo", "offer"),
+        Some(PriorityClass::Sales)
+    );
+    assert_eq!(
+        rules.step_class("promo", "thanks"),
+        Some(PriorityClass::Care)
+    );
+    let plan = rules.plan(&course(), &Calendar::default()).unwrap();
+    let policy = ContactPolicy::default();
+    let classes: Vec<PriorityClass> = (plan.tasks.iter())
+        .map(|t| policy.priority.class_of_task(t))
+        .collect();
+    assert_eq!(classes, [PriorityClass::Sales, PriorityClass::Care]);
+}
