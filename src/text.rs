@@ -341,11 +341,15 @@ impl Serialize for Text {
 
 impl<'de> Deserialize<'de> for Text {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_map(TextVisitor)
+        d.deserialize_map(TextVisitor { clinic_name: false })
     }
 }
 
-pub(crate) struct TextVisitor;
+/// Reads a [`Text`]; with `clinic_name`, a clinic's name, each language's text a value
+/// on one line: no line break, tab, separator or bidirectional control either.
+pub(crate) struct TextVisitor {
+    pub clinic_name: bool,
+}
 
 impl<'de> Visitor<'de> for TextVisitor {
     type Value = Text;
@@ -367,7 +371,10 @@ impl<'de> Visitor<'de> for TextVisitor {
                 )));
             }
             // Checked inside the value, so that the error is located at it (`…/title/en`).
-            let text: String = map.next_value_seed(PrintableSeed { tag: &tag })?;
+            let text: String = map.next_value_seed(PrintableSeed {
+                tag: &tag,
+                clinic_name: self.clinic_name,
+            })?;
             match &*tag {
                 "zh" => zh = Some(text),
                 "en" => en = Some(text),
@@ -477,6 +484,7 @@ pub(crate) fn printable(tag: Option<&str>, text: &str) -> Result<(), String> {
 /// tabs where serde locates the value.
 struct PrintableSeed<'a> {
     tag: &'a str,
+    clinic_name: bool,
 }
 
 impl<'de> DeserializeSeed<'de> for PrintableSeed<'_> {
@@ -484,6 +492,15 @@ impl<'de> DeserializeSeed<'de> for PrintableSeed<'_> {
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<String, D::Error> {
         let text = String::deserialize(d)?;
+        if self.clinic_name
+            && let Some((i, c)) = (text.chars().enumerate()).find(|(_, c)| unprintable_in_value(*c))
+        {
+            return Err(D::Error::custom(format!(
+                "the clinic's name holds {} at character {}: expected printable text on one line (no line break, tab, separator or bidirectional control)",
+                unprintable_name(c),
+                i + 1
+            )));
+        }
         printable(Some(self.tag), &text).map_err(D::Error::custom)?;
         Ok(text)
     }

@@ -192,8 +192,20 @@ fn a_value_that_fills_a_placeholder_is_printable() {
     assert!(e.starts_with("cal.json: /clinic/zh"), "{e}");
     assert!(
         e.ends_with(
-            "the clinic's name holds the control character U+0009: expected printable text"
+            "the clinic's name holds the control character U+0009 at character 2: expected printable text on one line (no line break, tab, separator or bidirectional control)"
         ),
         "{e}"
+    );
+    // A line separator: no hint that line breaks are allowed, which they are not here
+    // (audits 180, 186).
+    let e = Calendar::from_json(
+        "cal.json",
+        "{\"clinic\": {\"zh\": \"美丽\u{2028}诊所\", \"en\": \"Clinic\"}}",
+    )
+    .unwrap_err()
+    .to_string();
+    assert_eq!(
+        e,
+        "cal.json: /clinic/zh (line 1, column 19): the clinic's name holds the line separator U+2028 at character 3: expected printable text on one line (no line break, tab, separator or bidirectional control)"
     );
 }

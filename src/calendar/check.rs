@@ -54,10 +54,12 @@ fn clinic_name_not_empty(spec: &Spec) -> Result<(), Located> {
     };
     let control = || {
         (name.iter()).find_map(|(tag, s)| {
-            let c = s.chars().find(|c| crate::text::unprintable_in_value(*c))?;
+            let (i, c) = (s.chars().enumerate())
+                .find(|(_, c)| crate::text::unprintable_in_value(*c))?;
             let why = format!(
-                "the clinic's name holds {}: expected printable text",
-                crate::text::unprintable_name(c)
+                "the clinic's name holds {} at character {}: expected printable text on one line (no line break, tab, separator or bidirectional control)",
+                crate::text::unprintable_name(c),
+                i + 1
             );
             Some((tag, why))
         })

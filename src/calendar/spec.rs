@@ -93,8 +93,13 @@ pub(super) struct Spec {
         deserialize_with = "crate::json::object"
     )]
     pub messages: ChannelDays,
-    /// The clinic's name, for the `{clinic}` placeholder of scripts.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The clinic's name, for the `{clinic}` placeholder of scripts: each language's on
+    /// one line.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "clinic_name"
+    )]
     pub clinic: Option<crate::rules::Text>,
 }
 
@@ -482,6 +487,36 @@ impl<'de> DeserializeSeed<'de> for NameSeed {
 }
 
 /// A name: one string for every language, or a text.
+/// A clinic's name: a text whose languages are each on one line (audits 180, 186: a line
+/// separator in it was refused with "line breaks and tabs are allowed", which they are
+/// not there).
+fn clinic_name<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Text>, D::Error> {
+    struct OneLine;
+    impl<'de> Visitor<'de> for OneLine {
+        type Value = Option<Text>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str(
+                "the clinic's name: a text such as {\"zh\": \"本院\", \"en\": \"our clinic\"}",
+            )
+        }
+        fn visit_unit<E: serde::de::Error>(self) -> Result<Option<Text>, E> {
+            Ok(None)
+        }
+        fn visit_none<E: serde::de::Error>(self) -> Result<Option<Text>, E> {
+            Ok(None)
+        }
+        fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Option<Text>, D::Error> {
+            d.deserialize_map(self)
+        }
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Option<Text>, A::Error> {
+            (crate::text::TextVisitor { clinic_name: true })
+                .visit_map(map)
+                .map(Some)
+        }
+    }
+    d.deserialize_option(OneLine)
+}
+
 struct NameVisitor;
 
 impl<'de> Visitor<'de> for NameVisitor {
@@ -501,7 +536,7 @@ impl<'de> Visitor<'de> for NameVisitor {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Text, A::Error> {
-        crate::text::TextVisitor.visit_map(map)
+        crate::text::TextVisitor { clinic_name: false }.visit_map(map)
     }
 }
 
