@@ -67,7 +67,9 @@ pub(super) fn plain(message: &str) -> String {
         "trailing characters" => "more text after the JSON value: expected the end of the text",
         "number out of range" => "a number too large to read (past 1e308, such as 1e400): expected a number of ordinary size",
         "unexpected end of hex escape" => "a \\u escape cut short, or a lone UTF-16 surrogate (\\ud800 to \\udbff with no \\udc00 to \\udfff after it): expected four hex digits, and a character beyond \\uffff as a surrogate pair or written as itself",
-        "lone leading surrogate in hex escape" => "a lone UTF-16 surrogate (\\udc00 to \\udfff with no \\ud800 to \\udbff before it): expected a surrogate pair, or the character written as itself",
+        // serde_json says so of a low surrogate alone and of a high one followed by an
+        // escape that is no low one (audit 186: `\ud800\u0041` was called a lone low one).
+        "lone leading surrogate in hex escape" => "a lone UTF-16 surrogate (\\ud800 to \\udbff not followed by \\udc00 to \\udfff, or \\udc00 to \\udfff with no \\ud800 to \\udbff before it): expected a surrogate pair, or the character written as itself",
         "invalid unicode code point" => "a \\u escape that is no character: expected the code of a Unicode character",
         "invalid escape" => "an invalid escape in a string: expected \\\", \\\\, \\/, \\b, \\f, \\n, \\r, \\t or \\uXXXX",
         "control character (\\u0000-\\u001F) found while parsing a string" => {
