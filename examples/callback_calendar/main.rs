@@ -475,14 +475,83 @@ fn run() -> Result<String, String> {
             caps.join(", ")
         };
         let mut after: std::collections::BTreeMap<String, String> = Default::default();
+        use followup::replan::PriorityClass as Class;
+        // The rule's class, else the policy's table (as `merge_plans` ranks).
+        let class = |program: &str, step: &str| {
+            (rules.step_class(program, step))
+                .unwrap_or_else(|| policy.priority.class_of(program, step))
+        };
+        // The contact of `patient` on `day` and `channel` a sales task never joins nor
+        // shares a day with: one holding a reminder or aftercare, or care while the
+        // patient is in recovery (with the task that says so).
+        let held_by = |patient: &str, day: NaiveDate, channel: followup::rules::Channel| {
+            let wait = merged.recovery_wait(patient, day);
+            (merged.contacts.iter()).find_map(|c| {
+                if c.date != day || *c.patient != *patient || c.channel != channel {
+                    return None;
+                }
+                let of = |classes: &[Class]| {
+                    (c.reasons.iter())
+                        .any(|r| classes.contains(&class(r.task.program(), r.task.step())))
+                };
+                if of(&[Class::Reminder, Class::Aftercare]) {
+                    Some((c, None))
+                } else if wait.is_some() && of(&[Class::Care]) {
+                    Some((c, wait))
+                } else {
+                    None
+                }
+            })
+        };
+        // What held a sales task off `day`, in words.
+        let holder = |(contact, wait): (
+            &followup::replan::Contact,
+            Option<&followup::plan::Task>,
+        )| {
+            let first = (contact.reasons.first()).map_or(String::new(), |r| r.task.id());
+            match wait {
+                None => format!(
+                    "a reminder or aftercare {} contact holds {} ({first}; a sales task never joins one, nor shares its day)",
+                    contact.channel.name(),
+                    contact.date
+                ),
+                Some(w) => format!(
+                    "a {} contact holds {} ({first}) while the patient is in recovery ({} waits for recovered until {}): a sales task never joins a reminder, aftercare or care contact then, nor shares its day",
+                    contact.channel.name(),
+                    contact.date,
+                    w.id(),
+                    w.expires.map_or("it is recorded".to_string(), |e| e.to_string())
+                ),
+            }
+        };
         for c in &merged.contacts {
             for r in c.reasons.iter().filter(|r| r.moved.is_some()) {
+                let from = r.moved.map_or(c.date, |m| m.from);
+                let held = (class(r.task.program(), r.task.step()) == Class::Sales)
+                    .then(|| held_by(&c.patient, from, r.task.channel()))
+                    .flatten();
+                let why = match held {
+                    Some(h) => holder(h),
+                    None => format!(
+                        "the {} cap ({})",
+                        r.task.channel().name(),
+                        caps(r.task.channel())
+                    ),
+                };
+                // Past its window: late, but worth doing until it expires (audit 188).
+                let late = if c.date > r.task.latest {
+                    format!(
+                        "; no day of its window (to {}) kept it, and it is late there, worth doing until {}",
+                        r.task.latest,
+                        r.task.expires.map_or("it is done".to_string(), |e| e.to_string())
+                    )
+                } else {
+                    String::new()
+                };
                 let line = format!(
-                    "the contact policy moved it to {} ({}): the {} cap ({})",
+                    "the contact policy moved it to {} ({}): {why}{late}",
                     c.date,
                     c.date.format("%a"),
-                    r.task.channel().name(),
-                    caps(r.task.channel())
                 );
                 after.insert(r.task.id(), line);
             }
@@ -503,35 +572,18 @@ fn run() -> Result<String, String> {
             // A cap's drop names its channel in its detail.
             let channel = (followup::rules::Channel::ALL.into_iter())
                 .find(|c| d.detail.as_deref() == Some(c.name()));
-            // A sales task beside a reminder or aftercare contact of its day: the contact
-            // held the day, whatever the cap (audit 158: "the wechat cap ()").
-            use followup::replan::PriorityClass as Class;
-            // The rule's class, else the policy's table (as `merge_plans` ranks).
-            let class = |program: &str, step: &str| {
-                (rules.step_class(program, step))
-                    .unwrap_or_else(|| policy.priority.class_of(program, step))
-            };
-            let held = d
-                .nominal
+            // A sales task beside a reminder or aftercare contact of its day (or a care
+            // one while the patient is in recovery): the contact held the day, whatever
+            // the cap (audits 158, 180, 190: "the sms cap" was given, with no other
+            // message in 7 days).
+            let held = (d.nominal)
                 .filter(|_| class(d.program(), d.step()) == Class::Sales)
-                .and_then(|day| {
-                    (merged.contacts.iter()).find(|c| {
-                        c.date == day
-                            && Some(c.channel) == channel
-                            && c.reasons.iter().any(|r| {
-                                matches!(
-                                    class(r.task.program(), r.task.step()),
-                                    Class::Reminder | Class::Aftercare
-                                )
-                            })
-                    })
-                });
+                .zip(channel)
+                .and_then(|(day, c)| held_by(d.patient(), day, c));
             let line = match (channel, held) {
-                (Some(c), Some(contact)) => format!(
-                    "the contact policy dropped it: a reminder or aftercare {} contact holds {} ({}; a sales task never joins one, nor shares its day), and its window has no other day the caps keep",
-                    c.name(),
-                    contact.date,
-                    (contact.reasons.first()).map_or(String::new(), |r| r.task.id())
+                (Some(_), Some(h)) => format!(
+                    "the contact policy dropped it: {}, and its window has no other day the caps keep",
+                    holder(h)
                 ),
                 (Some(c), None) => format!(
                     "the contact policy dropped it: the {} cap ({}), no day of its window keeps it",

@@ -171,6 +171,16 @@ impl Dropped {
         }
     }
 
+    /// The episode id.
+    pub fn episode(&self) -> &str {
+        &self.subject.episode
+    }
+
+    /// The patient id.
+    pub fn patient(&self) -> &str {
+        &self.subject.patient
+    }
+
     /// The id the task would have had (`program/step/episode/occurrence`, and `/` and
     /// the derived part for one made from another occurrence).
     pub fn id(&self) -> String {

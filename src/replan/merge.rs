@@ -94,6 +94,31 @@ pub enum MoveReason {
     FrequencyCap,
 }
 
+impl MergedPlan {
+    /// The task that makes `patient` a patient in recovery on `day`, if one does: a task
+    /// waiting for `recovered` whose wait has not ended by `day` (its `expires`), of an
+    /// episode whose first task's day is not after it. On such a day a `sales` task
+    /// never joins nor shares a day with the patient's `care` contacts (as with
+    /// `reminder` and `aftercare` ones on any day): what `merge_plans` holds a sales task
+    /// off, which an explanation can name.
+    pub fn recovery_wait(&self, patient: &str, day: NaiveDate) -> Option<&Task> {
+        let tasks = (self.contacts.iter())
+            .flat_map(|c| c.reasons.iter().map(|r| &r.task))
+            .chain(&self.waiting);
+        let mut first_day: BTreeMap<&str, NaiveDate> = BTreeMap::new();
+        for t in tasks.filter(|t| t.patient() == patient) {
+            let d = first_day.entry(t.episode()).or_insert(t.earliest);
+            *d = (*d).min(t.earliest);
+        }
+        (self.waiting.iter()).find(|t| {
+            t.patient() == patient
+                && t.waits_for() == Some(RECOVERED)
+                && t.expires.is_none_or(|e| day <= e)
+                && first_day.get(t.episode()).is_none_or(|f| *f <= day)
+        })
+    }
+}
+
 impl Contact {
     /// The earliest day a reason of this contact was moved from, if one was.
     pub fn moved_from(&self) -> Option<NaiveDate> {
@@ -119,7 +144,9 @@ impl Contact {
 ///    1. its own day, if it keeps every [`Cap`] of its channel (or a contact of the same
 ///       patient and channel is already there: it joins it, one message, two reasons —
 ///       but a `sales` task never joins a contact holding a `reminder` or `aftercare`,
-///       nor `care` while the patient has a task waiting for `recovered`: no selling in
+///       nor `care` while the patient is in recovery — from the first day of the episode
+///       of a task waiting for `recovered` until that wait ends
+///       ([`MergedPlan::recovery_wait`]): no selling in
 ///       a care call while the patient has not recovered, docs/domain.md §8);
 ///    2. a later day of its window (up to the earliest `latest` of its tasks, never past
 ///       an `expires`), the nearest first, on which its channel works in `calendar`;
@@ -204,17 +231,35 @@ pub fn merge_plans(plans: &[Plan], policy: &ContactPolicy, calendar: &Calendar) 
     // Until the last day such a task still waits: its wait over (it expires), the patient
     // is no longer known unrecovered by it (audit 176: a month-3 sales call whose wait
     // ended in August kept the month-6 sales call of September out of its care call).
-    let mut unrecovered: BTreeMap<&str, NaiveDate> = BTreeMap::new();
+    // From the episode's first day (its first task's, the plans giving no event): a care
+    // contact before the procedure the patient recovers from is no care call of a patient
+    // in recovery.
+    let mut first_day: BTreeMap<(&str, &str), NaiveDate> = BTreeMap::new();
+    for t in unique(plans.iter().flat_map(|p| &p.tasks)) {
+        let day = first_day
+            .entry((t.patient(), t.episode()))
+            .or_insert(t.earliest);
+        *day = (*day).min(t.earliest);
+    }
+    let mut unrecovered: BTreeMap<&str, Vec<(NaiveDate, NaiveDate)>> = BTreeMap::new();
     for t in waiting.iter().filter(|t| t.waits_for() == Some(RECOVERED)) {
         let until = t.expires.unwrap_or(NaiveDate::MAX);
-        let last = unrecovered.entry(t.patient()).or_insert(until);
-        *last = (*last).max(until);
+        let from = (first_day.get(&(t.patient(), t.episode()))).map_or(t.earliest, |d| *d);
+        unrecovered
+            .entry(t.patient())
+            .or_default()
+            .push((from, until));
     }
+    let in_recovery = |patient: &str, day: NaiveDate| {
+        (unrecovered.get(patient)).is_some_and(|spans| {
+            spans
+                .iter()
+                .any(|(from, until)| *from <= day && day <= *until)
+        })
+    };
     let protects = |r: &Ranked<'_>| match r.class {
         PriorityClass::Reminder | PriorityClass::Aftercare => true,
-        PriorityClass::Care => {
-            (unrecovered.get(r.task.patient())).is_some_and(|u| r.task.due <= *u)
-        }
+        PriorityClass::Care => in_recovery(r.task.patient(), r.task.due),
         PriorityClass::Sales | PriorityClass::Greeting => false,
     };
     let mut groups: BTreeMap<(&str, NaiveDate, Channel, bool), Vec<Ranked<'_>>> = BTreeMap::new();

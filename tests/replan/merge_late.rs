@@ -64,3 +64,48 @@ fn a_sales_call_the_cap_would_drop_goes_to_the_next_free_day_before_it_expires()
         merged.dropped
     );
 }
+
+/// A patient in recovery is one with a task waiting for `recovered` — from the first day
+/// of that task's episode, not before: a care message before the procedure is no care
+/// call of a patient in recovery, and a sales message of its day joins it. The patient
+/// (birthday 1 April) is greeted on Wed 1 Apr 2026 (`care`: the birthday greeting); an
+/// online lead of 20 March gets a 611 message that day (`sales`); a laser treatment on
+/// Fri 1 May has a month-3 further-needs call waiting for `recovered`. Before, the wait
+/// held from any day up to its end, and the 611 message, kept off the greeting's day,
+/// was dropped.
+#[test]
+fn a_wait_for_recovery_holds_from_its_episodes_first_day() {
+    let r = rules();
+    let cal = Calendar::default();
+    let patient = r#"{"id": "p-R", "birthday": "1990-04-01"}"#;
+    let lead = plan(&episode(&format!(
+        r#"{{"id": "lead", "event": "consultation", "at": "2026-03-20T10:00:00", "patient": {patient},
+            "attributes": {{"source": "online", "outcome": "not_booked"}}}}"#
+    )));
+    let laser = plan(&episode(&format!(
+        r#"{{"id": "laser", "event": "procedure", "at": "2026-05-01T10:00:00", "patient": {patient},
+            "attributes": {{"category": "laser"}}}}"#
+    )));
+    assert!(
+        laser
+            .tasks
+            .iter()
+            .any(|t| t.waits_for() == Some("recovered")),
+        "the laser plan waits for recovered"
+    );
+    let who: followup::episode::Patient = serde_json::from_str(patient).unwrap();
+    let greetings = r
+        .plan_patient(&who, date("2026-03-01"), date("2026-04-30"), &cal)
+        .unwrap();
+    let merged = merge_plans(&[lead, laser, greetings], &ContactPolicy::default(), &cal);
+    let on_1_april: Vec<Vec<&str>> = (merged.contacts.iter())
+        .filter(|c| c.channel == Channel::Sms && c.date == date("2026-04-01"))
+        .map(|c| c.reasons.iter().map(|r| r.task.program()).collect())
+        .collect();
+    assert_eq!(on_1_april, [vec!["greetings", "plan-611"]]);
+    assert!(
+        merged.dropped.iter().all(|d| d.program() != "plan-611"),
+        "{:?}",
+        merged.dropped
+    );
+}
