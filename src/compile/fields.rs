@@ -97,7 +97,12 @@ pub(super) fn time_overrides(
 fn covers(earlier: &TimeOverride, tags: &[Box<str>], days: u8) -> bool {
     let by_tag = earlier.tags.is_empty()
         || (!tags.is_empty() && tags.iter().all(|t| earlier.tags.contains(t)));
-    let by_day = earlier.days == 0 || (days != 0 && days & !earlier.days == 0);
+    // Every kind of day listed is every day (audit 188: `{"tag": "vip"}` after an
+    // override listing all four kinds was taken).
+    let every = (1u8 << DAY_KINDS.len()) - 1;
+    let by_day = earlier.days & every == 0
+        || earlier.days & every == every
+        || (days != 0 && days & !earlier.days == 0);
     by_tag && by_day
 }
 
