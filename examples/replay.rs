@@ -196,6 +196,7 @@ impl Replay<'_> {
             .collect();
         for (id, day) in moved {
             if let Some(t) = plan.tasks.iter_mut().find(|t| t.id() == id) {
+                t.window = t.window_on(day);
                 t.due = day;
                 // On time there: the cap moved it, not its owner (a call the cap would
                 // have dropped goes past its window).

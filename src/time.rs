@@ -457,3 +457,37 @@ mod hhmm {
         parse_hhmm(&s).map_err(serde::de::Error::custom)
     }
 }
+
+/// An optional [`TimeWindow`] of whole minutes in four bytes (a task's window on another
+/// day, [`crate::plan::Task::window_on`]): a task stays within the size that keeps it
+/// cheap to move. A window with seconds is not kept (none is made: windows are `HH:MM`,
+/// and a moment cutting one is rounded up to the minute).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub(crate) struct PackedWindow(u32);
+
+impl PackedWindow {
+    /// No window.
+    pub(crate) const NONE: PackedWindow = PackedWindow(0);
+
+    pub(crate) fn of(w: Option<TimeWindow>) -> PackedWindow {
+        use chrono::Timelike;
+        let minutes = |t: NaiveTime| {
+            (t.second() == 0 && t.nanosecond() == 0).then(|| t.hour() * 60 + t.minute())
+        };
+        match w.and_then(|w| Some((minutes(w.start)?, minutes(w.end)?))) {
+            Some((s, e)) => PackedWindow(1 << 31 | s << 11 | e),
+            None => PackedWindow::NONE,
+        }
+    }
+
+    pub(crate) fn get(self) -> Option<TimeWindow> {
+        if self.0 & 1 << 31 == 0 {
+            return None;
+        }
+        let at = |m: u32| NaiveTime::from_hms_opt(m / 60, m % 60, 0);
+        Some(TimeWindow {
+            start: at(self.0 >> 11 & 0x7ff)?,
+            end: at(self.0 & 0x7ff)?,
+        })
+    }
+}

@@ -144,6 +144,7 @@ impl Planner<'_> {
             derived: Some(derived),
             record: None,
             owner: None,
+            full_window: crate::time::PackedWindow::NONE,
             filled: None,
         })
     }

@@ -94,6 +94,7 @@ impl Planner<'_> {
                 derived: None,
                 record: None,
                 owner: None,
+                full_window: crate::time::PackedWindow::NONE,
                 filled: None,
             });
             let i = self.plan.tasks.len() - 1;

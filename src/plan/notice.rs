@@ -271,6 +271,7 @@ impl RuleSet {
                 derived: None,
                 record: None,
                 owner: owner.map(|o| o.id.clone()),
+                full_window: crate::time::PackedWindow::NONE,
                 filled,
             });
         }

@@ -578,6 +578,8 @@ impl Planner<'_> {
         // Not before the event (or the fact) it counts from, on that day, nor before the
         // fact it waited for.
         let mut after = self.not_before(anchor, due);
+        // Its window on another day, when the moment cuts it on its own.
+        let mut full = None;
         if let Some(at) = waited_until
             && at.date() == due
             && at.time() > chrono::NaiveTime::MIN
@@ -601,6 +603,9 @@ impl Planner<'_> {
                         };
                         let at = super::explain::clock(after);
                         self.why(|| format!("not before {at} that day{whose}: {w}"));
+                    }
+                    if w != window {
+                        full = Some(window);
                     }
                     window = w
                 }
@@ -949,6 +954,7 @@ impl Planner<'_> {
             derived: None,
             record: None,
             owner: None,
+            full_window: crate::time::PackedWindow::of(full),
             filled: None,
         });
         let base = self.plan.tasks.len() - 1;
@@ -1167,6 +1173,7 @@ impl Planner<'_> {
             derived: Some(Derived::Escalation),
             record: None,
             owner: None,
+            full_window: crate::time::PackedWindow::NONE,
             filled: None,
         });
         Ok(())

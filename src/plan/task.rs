@@ -3,7 +3,7 @@
 use crate::calendar::ShiftReason;
 use crate::model::{Channel, Role};
 use crate::text::{Lang, Text};
-use crate::time::TimeWindow;
+use crate::time::{PackedWindow, TimeWindow};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
@@ -176,6 +176,13 @@ pub struct Task {
     pub latest: NaiveDate,
     /// Time of day.
     pub window: TimeWindow,
+    /// Its time of day on another day, when the moment it counts from (the event, a
+    /// fact, the end of its wait) cut `window` on its due day: a task moved to another
+    /// day (the contact policy moves some) takes this one, the moment being past there
+    /// (audit 189: a request resolution moved to the next day kept "not before 15:10").
+    /// `None`: `window` is its window on any day. Kept in four bytes: read it with
+    /// [`Task::window_on`].
+    pub(crate) full_window: PackedWindow,
     /// The day the rule gives before the clinic calendar is applied.
     pub nominal: NaiveDate,
     /// Why `due` differs from `nominal`, if it does. A task that follows a moved visit
@@ -393,6 +400,31 @@ impl Task {
     /// reported, or an unanswered call that a later attempt took over.
     pub fn is_closed(&self) -> bool {
         self.record.as_ref().is_some_and(|r| r.closed)
+    }
+
+    /// Its time of day on `day`: `window` on its due day; on another day (a host, or the
+    /// contact policy, moving the task), its whole window, when the moment it counts
+    /// from (the event, a fact) cut `window` on its due day.
+    ///
+    /// ```
+    /// use followup::{calendar::Calendar, rules::RuleSet};
+    /// let rules = RuleSet::builtin()?;
+    /// // A complaint logged at 15:10: its call the same day is not before 15:10.
+    /// let ep = rules.read_episode("ep", r#"{"id": "c-1", "event": "complaint",
+    ///     "at": "2026-06-09T15:10:00", "patient": {"id": "p-1"}}"#)?;
+    /// let plan = rules.plan(&ep, &Calendar::default())?;
+    /// let call = &plan.tasks[0];
+    /// assert_eq!(call.window.to_string(), "15:10-18:00");
+    /// assert_eq!(call.window_on(call.due), call.window);
+    /// let next_day = call.due.succ_opt().unwrap();
+    /// assert_eq!(call.window_on(next_day).to_string(), "09:00-18:00");
+    /// # Ok::<(), followup::Error>(())
+    /// ```
+    pub fn window_on(&self, day: NaiveDate) -> TimeWindow {
+        match self.full_window.get() {
+            Some(w) if day != self.due => w,
+            _ => self.window,
+        }
     }
 
     /// True when the history says the task was done (done, declined or an abnormal

@@ -69,6 +69,10 @@ struct Repr {
     expires: Option<NaiveDate>,
     /// Time of day.
     window: TimeWindow,
+    /// Its time of day on another day, when the moment it counts from (the event, a
+    /// fact) cut `window` on its due day ([`Task::window_on`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    full_window: Option<TimeWindow>,
     /// The day the rule gave, before the calendar and the history moved it.
     #[cfg_attr(
         any(test, feature = "schema"),
@@ -159,6 +163,7 @@ impl Serialize for Task {
         };
         let waits_for = info.wait_for.as_ref().filter(|_| self.waiting);
         let optional = [
+            self.full_window.get().is_some(),
             self.closed.is_some(),
             self.beyond_calendar,
             info.picked_by.is_some(),
@@ -188,6 +193,10 @@ impl Serialize for Task {
         m.serialize_field("latest", &Day(self.latest))?;
         m.serialize_field("expires", &self.expires.map(Day))?;
         m.serialize_field("window", &self.window)?;
+        match self.full_window.get() {
+            Some(w) => m.serialize_field("full_window", &Some(w))?,
+            None => m.skip_field("full_window")?,
+        }
         m.serialize_field("nominal", &Day(self.nominal))?;
         m.serialize_field("shifted", &self.shifted)?;
         match self.closed {
@@ -348,6 +357,7 @@ impl<'de> Deserialize<'de> for Task {
             due: r.due,
             latest: r.latest,
             window: r.window,
+            full_window: crate::time::PackedWindow::of(r.full_window),
             nominal: r.nominal,
             shifted: r.shifted,
             closed: r.closed,

@@ -306,6 +306,14 @@ fn task<'p>(
     out.push_str(",\"end\":");
     hhmm(out, t.window.end);
     out.push('}');
+    if let Some(w) = t.full_window.get() {
+        key(out, "full_window");
+        out.push_str("{\"start\":");
+        hhmm(out, w.start);
+        out.push_str(",\"end\":");
+        hhmm(out, w.end);
+        out.push('}');
+    }
     key(out, "nominal");
     date(out, t.nominal);
     key(out, "shifted");

@@ -533,8 +533,12 @@ impl<'a> Ranked<'a> {
 
     fn reason(&self, date: NaiveDate) -> ContactReason {
         let t = self.task;
+        let mut task = t.clone();
+        // Moved to another day: its whole window there, the moment that cut it on its
+        // own day being past (audit 189).
+        task.window = t.window_on(date);
         ContactReason {
-            task: t.clone(),
+            task,
             class: self.class,
             moved: (date != t.due).then_some(CapMove {
                 from: t.due,

@@ -109,3 +109,51 @@ fn a_wait_for_recovery_holds_from_its_episodes_first_day() {
         merged.dropped
     );
 }
+
+/// A task the contact policy moves to another day takes its whole window there: the
+/// moment that cut it on its own day is past (audit 189). A key customer's repair on Mon
+/// 8 June 2026; the key-customer callback, done at 15:05 on Tue 9 June, raised a request
+/// at 15:10: its resolution is due that day, not before 15:10 (15:10-18:00), on time to
+/// Wed 10. The callback done that day holds the one call a day: the resolution goes to
+/// Wed 10, 09:00-18:00 (it kept 15:10-18:00 there).
+#[test]
+fn a_task_moved_to_another_day_takes_its_whole_window_there() {
+    let ep = episode(
+        r#"{"id": "r-13", "event": "repair", "at": "2026-06-08T10:00:00", "attributes": {"product": "phone"},
+            "patient": {"id": "c-0013", "tags": ["key_customer"]},
+            "facts": [{"kind": "request_raised", "at": "2026-06-09T15:10:00"}]}"#,
+    );
+    let history = followup::history::History::from_json(
+        "h",
+        r#"{"outcomes": [{"task": "repair-aftersales/key-customer-callback/r-13/0", "outcome": "done", "at": "2026-06-09T15:05:00", "by": "u-1"}]}"#,
+    )
+    .unwrap();
+    let cal = Calendar::default();
+    let p = rules().plan_with(&ep, &history, &cal).unwrap();
+    let resolution = (p.tasks.iter())
+        .find(|t| t.step() == "request-resolution")
+        .unwrap();
+    assert_eq!(
+        (resolution.due, resolution.window.to_string()),
+        (date("2026-06-09"), "15:10-18:00".to_string())
+    );
+    assert_eq!(
+        resolution.window_on(date("2026-06-10")).to_string(),
+        "09:00-18:00"
+    );
+    // The window on another day survives the plan's JSON.
+    let back: Plan = serde_json::from_str(&p.to_json().unwrap()).unwrap();
+    let merged = merge_plans(&[back], &ContactPolicy::default(), &cal);
+    let moved = (merged.contacts.iter())
+        .find(|c| {
+            c.reasons
+                .iter()
+                .any(|r| r.task.step() == "request-resolution")
+        })
+        .unwrap();
+    assert_eq!(
+        (moved.date, moved.window.to_string()),
+        (date("2026-06-10"), "09:00-18:00".to_string())
+    );
+    assert_eq!(moved.reasons[0].task.window.to_string(), "09:00-18:00");
+}
