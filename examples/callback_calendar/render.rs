@@ -373,13 +373,20 @@ impl View<'_> {
                     None => format!(": {}", self.detail(d.program(), x)),
                 })
                 .unwrap_or_default();
-            let nominal = d.nominal.map(|n| format!(" ({n})")).unwrap_or_default();
             // The day tells occurrences apart where there is one (patient-level ones are
             // numbered by their day, session steps by their session, which the title
             // says); the number only where there is none.
             // A greeting numbered by a day it has none of (a festival past the lunar
             // table: `YYYY0000`) says its year in the detail, not a number.
             let by_day = d.occurrence >= 19_000_000;
+            // One `skip` left out, numbered by a day that does not exist (`20270229`):
+            // that day, as its number says it (audit 188: no day nor year was shown).
+            let (y, md) = (d.occurrence / 10_000, d.occurrence % 10_000);
+            let named_day = (by_day && d.nominal.is_none() && md != 0)
+                .then(|| format!(" ({y:04}-{:02}-{:02})", md / 100, md % 100));
+            let nominal = (d.nominal.map(|n| format!(" ({n})")))
+                .or(named_day)
+                .unwrap_or_default();
             let nth = if d.occurrence > 0 && d.nominal.is_none() && !by_day {
                 if zh {
                     format!(" 第{}次", d.occurrence + 1)

@@ -292,6 +292,15 @@ impl Planner<'_> {
     }
 }
 
+/// `from + P1M`, or `from - P1M` for a negative offset (audit 188: "+ -P1M").
+pub(super) fn plus(from: String, offset: &crate::offset::Offset) -> String {
+    let o = offset.to_string();
+    match o.strip_prefix('-') {
+        Some(back) => format!("{from} - {back}"),
+        None => format!("{from} + {o}"),
+    }
+}
+
 /// A day of the year in words, `29 February`.
 pub(super) fn month_day(month: u32, day: u32) -> String {
     const MONTHS: [&str; 12] = [

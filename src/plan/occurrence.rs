@@ -51,10 +51,9 @@ impl Planner<'_> {
             Landing::Skipped => {
                 self.why(|| {
                     format!(
-                        "offset {}: {} + {} has no such day in its month (month_end skip)",
+                        "offset {}: {} has no such day in its month (month_end skip)",
                         step.offset,
-                        day(anchor.day),
-                        step.offset
+                        super::explain::plus(day(anchor.day), &step.offset)
                     )
                 });
                 if self.horizon.is_some() {
@@ -67,12 +66,12 @@ impl Planner<'_> {
             Landing::OutOfRange => return Err(self.out_of_range(step)),
         };
         self.why(|| {
-            let o = step.offset.to_string();
-            let arithmetic = match o.strip_prefix('-') {
-                Some(back) => format!("{} - {back}", anchor.day),
-                None => format!("{} + {o}", anchor.day),
-            };
-            format!("offset {o}: {arithmetic} = {}", day(rule_day))
+            format!(
+                "offset {}: {} = {}",
+                step.offset,
+                super::explain::plus(anchor.day.to_string(), &step.offset),
+                day(rule_day)
+            )
         });
         self.why_keep();
         // The day the rule gives from a moved visit's default day, what `nominal` shows:

@@ -325,11 +325,10 @@ impl Planner<'_> {
                         super::explain::month_day(month, day)
                     ),
                     Some(b) => format!(
-                        "{what} in {year}: {}; offset {}: {} + {} has no such day in its month (month_end skip: none that year)",
+                        "{what} in {year}: {}; offset {}: {} has no such day in its month (month_end skip: none that year)",
                         super::explain::day(b),
                         step.offset,
-                        super::explain::day(b),
-                        step.offset
+                        super::explain::plus(super::explain::day(b), &step.offset)
                     ),
                 }
             });

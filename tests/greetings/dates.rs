@@ -162,6 +162,20 @@ fn a_skipped_greeting_is_explained() {
         e.steps,
         ["offset P1M: 2027-01-31 (Sun) + P1M has no such day in its month (month_end skip)"]
     );
+    // A month before a birthday of 31 March: "- P1M", not "+ -P1M" (audit 188).
+    let month_before = rules(
+        "earlier.json",
+        &LEAP_BIRTHDAY_RULES.replace(
+            r#""id": "skipped", "from": "birthday","#,
+            r#""id": "skipped", "from": "birthday", "offset": "-P1M","#,
+        ),
+    );
+    let x = explain(&patient("p-mar", Some("1990-03-31"), &[]), &month_before);
+    let e = x.of("leap/skipped/patient:p-mar/20270231").unwrap();
+    assert_eq!(
+        e.steps,
+        ["offset -P1M: 2027-03-31 (Wed) - P1M has no such day in its month (month_end skip)"]
+    );
 }
 
 /// 29 February birthdays over 2025..2032. Leap years (divisible by 4, none a century):
