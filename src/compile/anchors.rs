@@ -198,7 +198,7 @@ pub(super) fn resolve(
                     .collect();
                 return Err(Located::new(
                     format!("/steps/{start}/from"),
-                    format!("the steps' anchors form a cycle ({}): expected every chain of anchors to end at \"event\" or a milestone", names.join(" → ")),
+                    format!("the steps' anchors form a cycle ({}): expected every chain of anchors to end at an anchor that is no step (\"event\", a milestone, a session anchor, a fact)", names.join(" → ")),
                 ));
             }
             if path.len() > parent.len() {

@@ -7,7 +7,13 @@ pub(crate) fn time(t: &TimeDef, at: &str) -> Result<TimeSpec, Located> {
         TimeDef::Named(name) => NamedWindow::from_name(name).map(TimeSpec::Named).ok_or_else(|| {
             Located::new(
                 at,
-                format!("unknown time window {name:?}: expected \"morning\", \"afternoon\", \"evening\", \"day\" or {{\"start\": \"HH:MM\", \"end\": \"HH:MM\"}}"),
+                format!(
+                    "unknown time window {name:?}: expected \"morning\", \"afternoon\", \"evening\", \"day\" or {{\"start\": \"HH:MM\", \"end\": \"HH:MM\"}}{}",
+                    // A typo gets its word (audit 187: "afternon").
+                    crate::vocabulary::nearest(name, &["morning", "afternoon", "evening", "day"])
+                        .map(|n| format!("; did you mean {n:?}?"))
+                        .unwrap_or_default()
+                ),
             )
         }),
         TimeDef::Explicit { start, end } => {
