@@ -166,6 +166,9 @@ impl Contact {
 ///
 /// A task that waits for a fact (a sales call waiting for `recovered`) is no contact yet:
 /// it is listed in `waiting`, not counted against a cap, until re-planning after the fact.
+/// A task whose time the patient agreed (the history's `rescheduled`) is kept on its day,
+/// never moved nor dropped — a contact of its own over the cap when its day is taken (a
+/// sales call beside a care call) — and a contact holding it is at the agreed time.
 /// A task the history closed ([`crate::plan::Task::is_closed`]: done, or an unanswered attempt
 /// taken over by the next) happened: it stays on its day as a contact of its own,
 /// neither moved nor joined — but for the tasks of one day recorded at the same moment
@@ -357,13 +360,21 @@ pub fn merge_plans(plans: &[Plan], policy: &ContactPolicy, calendar: &Calendar) 
                     || (taken.get(d)).is_none_or(|i| !protected.get(*i).copied().unwrap_or(false)))
                 && (taken.contains_key(d) || caps.iter().all(|c| fits(taken, made, *d, c)))
         };
-        let mut day = candidates(due, lo, hi).find(|d| takes(d));
+        // A time the patient agreed is kept: its day or none (audit 192: a lead's agreed
+        // call moved off the day of a care call, onto another follow-up's).
+        let keeps_its_day = group.iter().any(|r| agreed(r.task));
+        let mut day = if keeps_its_day {
+            Some(due).filter(|d| takes(d))
+        } else {
+            candidates(due, lo, hi).find(|d| takes(d))
+        };
         // A call the cap would drop that is still worth doing after its window (a sales
         // call is late, not void): the first day after it, up to its expiry (audit 184:
         // a course-planning call on a care call's day was dropped, though worth doing
         // for a week). Messages keep their days: a greeting or a 611 message out of its
         // rhythm is worth less than none.
         if day.is_none()
+            && !keeps_its_day
             && channel == Channel::Phone
             && let [only] = group.as_slice()
             && policy.drop_over_cap.contains(&only.class)
@@ -396,6 +407,12 @@ pub fn merge_plans(plans: &[Plan], policy: &ContactPolicy, calendar: &Calendar) 
                     queue.push_front(vec![r]);
                 }
             }
+            // An agreed time is never dropped: over the cap on its day, a contact of its
+            // own (a sales call beside a care call that day is not folded into it).
+            None if keeps_its_day => {
+                placed.push((due, group.iter().map(|r| r.reason(due)).collect(), true));
+                protected.push(holds_protected);
+            }
             None if group
                 .iter()
                 .all(|r| policy.drop_over_cap.contains(&r.class)) =>
@@ -420,7 +437,7 @@ pub fn merge_plans(plans: &[Plan], policy: &ContactPolicy, calendar: &Calendar) 
             Some(Contact {
                 patient: first.subject.patient.clone(),
                 date,
-                window: common_window(first.window, &reasons),
+                window: contact_window(first.window, &reasons),
                 channel: first.channel(),
                 role: first.role(),
                 owner: (reasons.iter())
@@ -617,6 +634,24 @@ fn number(d: NaiveDate) -> i64 {
 }
 
 /// The part of time common to every reason's window, else `first` (the first reason's).
+/// True for a task whose time the patient agreed (the history's `rescheduled`, not
+/// closed): a promise the contact policy keeps — on its day, at its time.
+fn agreed(t: &Task) -> bool {
+    t.record
+        .as_ref()
+        .is_some_and(|r| !r.closed && r.outcome == crate::history::OutcomeKind::Rescheduled)
+}
+
+/// The time of a contact: the one the patient agreed for one of its reasons (audit 192:
+/// an agreed 20:30 was lost to the other reason's 09:00-18:00), else what all its reasons
+/// share, else the first reason's.
+fn contact_window(first: TimeWindow, reasons: &[ContactReason]) -> TimeWindow {
+    match reasons.iter().find(|r| agreed(&r.task)) {
+        Some(r) => r.task.window,
+        None => common_window(first, reasons),
+    }
+}
+
 fn common_window(first: TimeWindow, reasons: &[ContactReason]) -> TimeWindow {
     let (start, end) = reasons.iter().fold((first.start, first.end), |(s, e), r| {
         (s.max(r.task.window.start), e.min(r.task.window.end))

@@ -157,3 +157,65 @@ fn a_task_moved_to_another_day_takes_its_whole_window_there() {
     );
     assert_eq!(moved.reasons[0].task.window.to_string(), "09:00-18:00");
 }
+
+/// A time the patient agreed is kept: on its day, at its time (audit 192). A plastic
+/// outpatient of Mon 2 Mar 2026 (day-3 call Thu 5) and a laser treatment the same day,
+/// one patient; and an online lead of Sun 1 Mar.
+fn agreed(history: &str, second: &str) -> MergedPlan {
+    let cal = Calendar::china(2026).unwrap();
+    let h = followup::history::History::from_json("h", history).unwrap();
+    let plastic = episode(
+        r#"{"id": "ep-1", "event": "procedure", "at": "2026-03-02T10:00:00", "patient": {"id": "p-1"},
+            "attributes": {"category": "plastic", "setting": "outpatient"}}"#,
+    );
+    let plans = [plastic, episode(second)].map(|ep| rules().plan_with(&ep, &h, &cal).unwrap());
+    merge_plans(&plans, &ContactPolicy::default(), &cal)
+}
+
+/// The phone contacts of 5 March: `window: steps (over cap)`.
+fn calls_of_5_march(m: &MergedPlan) -> Vec<String> {
+    (m.contacts.iter())
+        .filter(|c| c.channel == Channel::Phone && c.date == date("2026-03-05"))
+        .map(|c| {
+            let steps: Vec<&str> = c.reasons.iter().map(|r| r.task.step()).collect();
+            let over = if c.over_cap { " (over cap)" } else { "" };
+            format!("{}: {}{over}", c.window, steps.join(", "))
+        })
+        .collect()
+}
+
+/// The lead's first follow-up (a sales call), agreed for Thu 5 March 15:00, the day of the
+/// day-3 care call: it stays there, a call of its own over the cap (it was moved to Fri
+/// 6, onto the second follow-up's day).
+#[test]
+fn an_agreed_sales_call_keeps_its_day_beside_a_care_call() {
+    let m = agreed(
+        r#"{"outcomes": [{"task": "presales/first-follow-up/ep-3/0", "outcome": "rescheduled",
+            "at": "2026-03-04T15:00:00", "to": "2026-03-05T15:00:00", "by": "u-21"}]}"#,
+        r#"{"id": "ep-3", "event": "consultation", "at": "2026-03-01T11:00:00", "patient": {"id": "p-1"},
+            "attributes": {"source": "online", "outcome": "not_booked"}}"#,
+    );
+    assert_eq!(
+        calls_of_5_march(&m),
+        [
+            "09:00-18:00: day-3-call",
+            "15:00-16:00: first-follow-up (over cap)"
+        ]
+    );
+}
+
+/// The plastic day-3 call agreed for 20:30 that day, the laser day-3 call beside it: one
+/// call, at the agreed time (it took the laser call's 09:00-18:00).
+#[test]
+fn a_merged_call_takes_the_time_the_patient_agreed() {
+    let m = agreed(
+        r#"{"outcomes": [{"task": "plastic-aftercare/day-3-call/ep-1/0", "outcome": "rescheduled",
+            "at": "2026-03-05T09:30:00", "to": "2026-03-05T20:30:00", "by": "u-3"}]}"#,
+        r#"{"id": "ep-5", "event": "procedure", "at": "2026-03-02T11:00:00", "patient": {"id": "p-1"},
+            "attributes": {"category": "laser"}}"#,
+    );
+    assert_eq!(
+        calls_of_5_march(&m),
+        ["20:30-21:30: day-3-call, day-3-call"]
+    );
+}
