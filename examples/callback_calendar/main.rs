@@ -515,13 +515,19 @@ fn run() -> Result<String, String> {
                     contact.channel.name(),
                     contact.date
                 ),
-                Some(w) => format!(
-                    "a {} contact holds {} ({first}) while the patient is in recovery ({} waits for recovered until {}): a sales task never joins a reminder, aftercare or care contact then, nor shares its day",
-                    contact.channel.name(),
-                    contact.date,
-                    w.id(),
-                    w.expires.map_or("it is recorded".to_string(), |e| e.to_string())
-                ),
+                Some(w) => {
+                    // Still waiting, or recovered since (the days it waited stay).
+                    let wait = match (w.waits_for(), w.expires) {
+                        (Some(_), Some(e)) => format!("{} waits for recovered until {e}", w.id()),
+                        (Some(_), None) => format!("{} waits for recovered", w.id()),
+                        (None, _) => format!("{} waited for recovered to {}", w.id(), w.due),
+                    };
+                    format!(
+                        "a {} contact holds {} ({first}) while the patient is in recovery ({wait}): a sales task never joins a reminder, aftercare or care contact then, nor shares its day",
+                        contact.channel.name(),
+                        contact.date,
+                    )
+                }
             }
         };
         for c in &merged.contacts {

@@ -341,6 +341,7 @@ impl RuleSet {
                 // Follow-ups added by hand may have placeholders too.
                 fill: (self.templated || history.is_some_and(|h| !h.follow_ups.is_empty()))
                     .then(|| fill::FillValues::of(episode, calendar)),
+                event: horizon.is_none().then(|| episode.date()),
             }),
             plan: recycled,
             anchors: scratch.anchors,

@@ -336,6 +336,10 @@ pub(crate) struct Subject {
     /// What placeholders are filled with, when a task's texts are asked for (in the
     /// subject itself: one allocation fewer per plan).
     pub fill: Option<super::fill::FillValues>,
+    /// The day of the episode's event (`None` for a patient's plan over a horizon, and
+    /// for tasks read from JSON): where a patient's recovery from it starts
+    /// ([`crate::replan::MergedPlan::recovery_wait`]).
+    pub event: Option<NaiveDate>,
 }
 
 impl Subject {
@@ -347,6 +351,7 @@ impl Subject {
             patient,
             infos: Arc::new([]),
             fill: None,
+            event: None,
         }
     }
 }
@@ -425,6 +430,12 @@ impl Task {
             Some(w) if day != self.due => w,
             _ => self.window,
         }
+    }
+
+    /// The day of its episode's event, when the plan knows it (a plan of an episode;
+    /// `None` for a patient's plan over a horizon, and for tasks read from JSON).
+    pub fn event_day(&self) -> Option<NaiveDate> {
+        self.subject.event
     }
 
     /// True when the history says the task was done (done, declined or an abnormal

@@ -95,27 +95,23 @@ pub enum MoveReason {
 }
 
 impl MergedPlan {
-    /// The task that makes `patient` a patient in recovery on `day`, if one does: a task
-    /// waiting for `recovered` whose wait has not ended by `day` (its `expires`), of an
-    /// episode whose first task's day is not after it. On such a day a `sales` task
+    /// The task that makes `patient` a patient in recovery on `day`, if one does: from the
+    /// day of its episode's event ([`Task::event_day`]; its first task's day for tasks
+    /// read from JSON), a task waiting for `recovered` until its wait ends (its
+    /// `expires`), or one that waited and whose fact came (`shifted: waited_for_fact`)
+    /// until the day before its day — the fact came then. On such a day a `sales` task
     /// never joins nor shares a day with the patient's `care` contacts (as with
     /// `reminder` and `aftercare` ones on any day): what `merge_plans` holds a sales task
     /// off, which an explanation can name.
     pub fn recovery_wait(&self, patient: &str, day: NaiveDate) -> Option<&Task> {
         let tasks = (self.contacts.iter())
             .flat_map(|c| c.reasons.iter().map(|r| &r.task))
-            .chain(&self.waiting);
-        let mut first_day: BTreeMap<&str, NaiveDate> = BTreeMap::new();
-        for t in tasks.filter(|t| t.patient() == patient) {
-            let d = first_day.entry(t.episode()).or_insert(t.earliest);
-            *d = (*d).min(t.earliest);
-        }
-        (self.waiting.iter()).find(|t| {
-            t.patient() == patient
-                && t.waits_for() == Some(RECOVERED)
-                && t.expires.is_none_or(|e| day <= e)
-                && first_day.get(t.episode()).is_none_or(|f| *f <= day)
-        })
+            .chain(&self.waiting)
+            .filter(|t| t.patient() == patient);
+        let spans = recovery_spans(tasks);
+        (spans.get(patient)?.iter())
+            .find(|(from, until, _)| *from <= day && day <= *until)
+            .map(|(_, _, t)| *t)
     }
 }
 
@@ -234,30 +230,11 @@ pub fn merge_plans(plans: &[Plan], policy: &ContactPolicy, calendar: &Calendar) 
     // Until the last day such a task still waits: its wait over (it expires), the patient
     // is no longer known unrecovered by it (audit 176: a month-3 sales call whose wait
     // ended in August kept the month-6 sales call of September out of its care call).
-    // From the episode's first day (its first task's, the plans giving no event): a care
-    // contact before the procedure the patient recovers from is no care call of a patient
-    // in recovery.
-    let mut first_day: BTreeMap<(&str, &str), NaiveDate> = BTreeMap::new();
-    for t in unique(plans.iter().flat_map(|p| &p.tasks)) {
-        let day = first_day
-            .entry((t.patient(), t.episode()))
-            .or_insert(t.earliest);
-        *day = (*day).min(t.earliest);
-    }
-    let mut unrecovered: BTreeMap<&str, Vec<(NaiveDate, NaiveDate)>> = BTreeMap::new();
-    for t in waiting.iter().filter(|t| t.waits_for() == Some(RECOVERED)) {
-        let until = t.expires.unwrap_or(NaiveDate::MAX);
-        let from = (first_day.get(&(t.patient(), t.episode()))).map_or(t.earliest, |d| *d);
-        unrecovered
-            .entry(t.patient())
-            .or_default()
-            .push((from, until));
-    }
+    let spans = recovery_spans(unique(plans.iter().flat_map(|p| &p.tasks)));
     let in_recovery = |patient: &str, day: NaiveDate| {
-        (unrecovered.get(patient)).is_some_and(|spans| {
-            spans
-                .iter()
-                .any(|(from, until)| *from <= day && day <= *until)
+        (spans.get(patient)).is_some_and(|s| {
+            s.iter()
+                .any(|(from, until, _)| *from <= day && day <= *until)
         })
     };
     let protects = |r: &Ranked<'_>| match r.class {
@@ -634,6 +611,44 @@ fn number(d: NaiveDate) -> i64 {
 }
 
 /// The part of time common to every reason's window, else `first` (the first reason's).
+/// The days each patient is in recovery, with the task that says so: from the first day
+/// of the episode of a task that waits for `recovered` (its event's day, else its first
+/// task's) to the end of the wait (its `expires`); and for a task that waited and whose
+/// fact came (`shifted: waited_for_fact`), to the day before it was placed — the patient
+/// recovered then, not before (audit 191: once the fact was recorded, the days the call
+/// had waited were no recovery days any more).
+fn recovery_spans<'a>(
+    tasks: impl IntoIterator<Item = &'a Task>,
+) -> BTreeMap<&'a str, Vec<(NaiveDate, NaiveDate, &'a Task)>> {
+    let tasks: Vec<&Task> = tasks.into_iter().collect();
+    let mut first_day: BTreeMap<(&str, &str), NaiveDate> = BTreeMap::new();
+    for t in &tasks {
+        let own = t.event_day().map_or(t.earliest, |e| e.min(t.earliest));
+        let day = first_day.entry((t.patient(), t.episode())).or_insert(own);
+        *day = (*day).min(own);
+    }
+    let mut spans: BTreeMap<&str, Vec<(NaiveDate, NaiveDate, &Task)>> = BTreeMap::new();
+    for t in tasks {
+        let until = if t.waits_for() == Some(RECOVERED) {
+            t.expires.unwrap_or(NaiveDate::MAX)
+        } else if t.info().wait_for.as_deref() == Some(RECOVERED)
+            && t.shifted == Some(crate::calendar::ShiftReason::WaitedForFact)
+        {
+            match t.due.pred_opt() {
+                Some(d) => d,
+                None => continue,
+            }
+        } else {
+            continue;
+        };
+        let from = (first_day.get(&(t.patient(), t.episode()))).map_or(t.earliest, |d| *d);
+        if from <= until {
+            spans.entry(t.patient()).or_default().push((from, until, t));
+        }
+    }
+    spans
+}
+
 /// True for a task whose time the patient agreed (the history's `rescheduled`, not
 /// closed): a promise the contact policy keeps — on its day, at its time.
 fn agreed(t: &Task) -> bool {

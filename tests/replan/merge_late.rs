@@ -219,3 +219,61 @@ fn a_merged_call_takes_the_time_the_patient_agreed() {
         ["20:30-21:30: day-3-call, day-3-call"]
     );
 }
+
+/// The 611 messages of an online lead of Fri 20 March 2026 (the 1st and the 15th) and
+/// the birthday greetings (`care`) of a patient born on `birthday`, with a laser treatment
+/// `laser` (its episode JSON's members after the id): the patient's SMS contacts of
+/// `day`, as the programs of their reasons.
+fn messages_of(birthday: &str, laser: &str, day: &str) -> Vec<Vec<String>> {
+    let r = rules();
+    let cal = Calendar::default();
+    let patient = format!(r#"{{"id": "p-R", "birthday": "{birthday}"}}"#);
+    let lead = plan(&episode(&format!(
+        r#"{{"id": "lead", "event": "consultation", "at": "2026-03-20T10:00:00", "patient": {patient},
+            "attributes": {{"source": "online", "outcome": "not_booked"}}}}"#
+    )));
+    let laser = plan(&episode(&format!(
+        r#"{{"id": "laser", "patient": {patient}, "event": "procedure", "attributes": {{"category": "laser"}}, {laser}}}"#
+    )));
+    let who: followup::episode::Patient = serde_json::from_str(&patient).unwrap();
+    let greetings = (r.plan_patient(&who, date("2026-03-01"), date("2026-08-31"), &cal)).unwrap();
+    let merged = merge_plans(&[lead, laser, greetings], &ContactPolicy::default(), &cal);
+    (merged.contacts.iter())
+        .filter(|c| c.channel == Channel::Sms && c.date == date(day))
+        .map(|c| {
+            (c.reasons.iter())
+                .map(|r| r.task.program().to_string())
+                .collect()
+        })
+        .collect()
+}
+
+/// Recovery starts on the day of the procedure, not on its first task's (audit 191): a
+/// laser treatment on Fri 15 May at 10:00 (its first call the next day), a birthday and a
+/// 611 message that day. The patient is in recovery: the 611 message joins no care
+/// message, and no message is left for it that day (it joined the greeting).
+#[test]
+fn recovery_starts_on_the_day_of_the_procedure() {
+    assert_eq!(
+        messages_of("1990-05-15", r#""at": "2026-05-15T10:00:00""#, "2026-05-15"),
+        [vec!["greetings".to_string()]]
+    );
+}
+
+/// Recovered on 1 July, after the month-3 further-needs call waited from 10 June: the
+/// days it waited are recovery days still (audit 191: once the fact was recorded, the 611
+/// message of 1 June joined the birthday greeting). A treatment of Tue 10 March.
+#[test]
+fn the_days_a_call_waited_for_recovery_stay_recovery_days_once_it_came() {
+    let laser = r#""at": "2026-03-10T10:00:00", "facts": [{"kind": "recovered", "at": "2026-07-01T10:00:00"}]"#;
+    assert_eq!(
+        messages_of("1990-06-01", laser, "2026-06-01"),
+        [vec!["greetings".to_string()]]
+    );
+    // Recovered on 20 May, before the call's day: 1 June is no recovery day.
+    let early = r#""at": "2026-03-10T10:00:00", "facts": [{"kind": "recovered", "at": "2026-05-20T10:00:00"}]"#;
+    assert_eq!(
+        messages_of("1990-06-01", early, "2026-06-01"),
+        [vec!["greetings".to_string(), "plan-611".to_string()]]
+    );
+}
