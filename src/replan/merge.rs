@@ -155,7 +155,10 @@ impl Contact {
 ///       dropped when its class is in the policy's `drop_over_cap` (greetings and sales
 ///       by default; listed in `dropped` with reason `frequency_cap`), else kept on its
 ///       own day with `over_cap: true` (a reminder or aftercare message is worth more
-///       than the cap).
+///       than the cap), joining a contact kept over the cap there that it may join.
+///
+///    A task moved off its day never joins a staff-picked task of its program and role
+///    (whose day is picked in the call before it), nor is joined by it.
 ///
 ///    Each moved task says so ([`ContactReason::moved`]: its `from` day and reason
 ///    `frequency_cap`).
@@ -331,8 +334,33 @@ pub fn merge_plans(plans: &[Plan], policy: &ContactPolicy, calendar: &Calendar) 
         let taken = days.entry((patient, channel)).or_default();
         let (lo, hi) = window_of(&group);
         let made = made.get(&(patient, channel));
+        // Moved, a task keeps off a day holding a staff-picked task of its lane (its
+        // episode's program and role), or is one keeping off its lane's other tasks:
+        // the picked task's day is picked in the call before it, which never becomes
+        // that call (audit 193: a lead's first follow-up, moved off a care call's day,
+        // was folded into the second follow-up, whose day it picks).
+        let same_lane = |d: &NaiveDate| {
+            (taken.get(d).and_then(|i| placed.get(*i))).is_some_and(|(_, reasons, _)| {
+                // On its own day, only a task moved there keeps it off: tasks the rules
+                // put on one day may share it.
+                reasons
+                    .iter()
+                    .filter(|r| *d != due || r.moved.is_some())
+                    .any(|r| {
+                        group.iter().any(|g| {
+                            let (a, b) = (&r.task, g.task);
+                            a.episode() == b.episode()
+                                && a.program() == b.program()
+                                && a.role() == b.role()
+                                && a.step() != b.step()
+                                && (a.info().picked_by.is_some() || b.info().picked_by.is_some())
+                        })
+                    })
+            })
+        };
         let takes = |d: &NaiveDate| {
             (*d == due || calendar.works(channel, *d))
+                && !same_lane(d)
                 && (!sales
                     || (taken.get(d)).is_none_or(|i| !protected.get(*i).copied().unwrap_or(false)))
                 && (taken.contains_key(d) || caps.iter().all(|c| fits(taken, made, *d, c)))
@@ -397,8 +425,28 @@ pub fn merge_plans(plans: &[Plan], policy: &ContactPolicy, calendar: &Calendar) 
                 capped.extend(group.iter().map(|r| cap_dropped(r.task)));
             }
             None => {
-                // Over the cap, on its own day; later contacts still see it (but for a
-                // sales contact beside a protected one there: contacts join that one).
+                // Over the cap, on its own day, joining a contact kept over the cap there
+                // that it may join (audit 193: two leads' sales calls kept over the cap
+                // beside a care call were two more calls that day); later contacts still
+                // see it (but for a sales contact beside a protected one there: contacts
+                // join that one).
+                let joins = (placed.iter().enumerate()).find(|(i, (d, reasons, over))| {
+                    *over
+                        && *d == due
+                        && (reasons.first()).is_some_and(|r| {
+                            r.task.patient() == patient && r.task.channel() == channel
+                        })
+                        && (!sales || !protected.get(*i).copied().unwrap_or(false))
+                });
+                if let Some((i, _)) = joins
+                    && let Some((_, reasons, _)) = placed.get_mut(i)
+                {
+                    reasons.extend(group.iter().map(|r| r.reason(due)));
+                    if let Some(a) = protected.get_mut(i) {
+                        *a |= holds_protected;
+                    }
+                    continue;
+                }
                 taken.entry(due).or_insert(placed.len());
                 placed.push((due, group.iter().map(|r| r.reason(due)).collect(), true));
                 protected.push(holds_protected);

@@ -277,3 +277,85 @@ fn the_days_a_call_waited_for_recovery_stay_recovery_days_once_it_came() {
         [vec!["greetings".to_string(), "plan-611".to_string()]]
     );
 }
+
+/// A laser treatment and an online lead's consultation on Mon 2 March 2026, one patient:
+/// the first follow-up (Thu 5) cannot share the day-3 care call's day, and moves to Fri
+/// 6, the first day of the second follow-up's window; the second follow-up, whose day is
+/// picked in the first, is not folded into it: it takes Sat 7 (audit 193).
+#[test]
+fn a_moved_call_never_becomes_the_staff_picked_call_after_it() {
+    let cal = Calendar::default();
+    let laser = plan(&episode(
+        r#"{"id": "las", "event": "procedure", "at": "2026-03-02T10:00:00", "patient": {"id": "p-9"},
+            "attributes": {"category": "laser"}}"#,
+    ));
+    let lead = plan(&episode(
+        r#"{"id": "con", "event": "consultation", "at": "2026-03-02T11:00:00", "patient": {"id": "p-9"},
+            "attributes": {"source": "online", "outcome": "not_booked"}}"#,
+    ));
+    let merged = merge_plans(&[laser, lead], &ContactPolicy::default(), &cal);
+    let calls: Vec<(String, Vec<&str>)> = (merged.contacts.iter())
+        .filter(|c| c.channel == Channel::Phone && c.date < date("2026-03-08"))
+        .map(|c| {
+            (
+                c.date.to_string(),
+                c.reasons.iter().map(|r| r.task.step()).collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        calls,
+        [
+            ("2026-03-03".to_string(), vec!["day-1-call"]),
+            ("2026-03-05".to_string(), vec!["day-3-call"]),
+            ("2026-03-06".to_string(), vec!["first-follow-up"]),
+            ("2026-03-07".to_string(), vec!["second-follow-up"]),
+        ]
+    );
+}
+
+/// Under a policy that keeps sales over the cap (`drop_over_cap: ["greeting"]`, as the
+/// README shows), two leads' first follow-ups on the day of a care call are one call
+/// beside it, not two (audit 193: three calls that day). A laser treatment and two
+/// online leads on Sat 28 February 2026: all three call on Tue 3 March.
+#[test]
+fn sales_calls_kept_over_the_cap_on_one_day_are_one_call() {
+    let cal = Calendar::default();
+    let ep = |json: &str| plan(&episode(json));
+    let plans = [
+        ep(
+            r#"{"id": "las", "event": "procedure", "at": "2026-02-28T10:00:00", "patient": {"id": "p-9"},
+               "attributes": {"category": "laser"}}"#,
+        ),
+        ep(
+            r#"{"id": "c-1", "event": "consultation", "at": "2026-02-28T11:00:00", "patient": {"id": "p-9"},
+               "attributes": {"source": "online", "outcome": "not_booked"}}"#,
+        ),
+        ep(
+            r#"{"id": "c-2", "event": "consultation", "at": "2026-02-28T15:00:00", "patient": {"id": "p-9"},
+               "attributes": {"source": "phone", "outcome": "not_booked"}}"#,
+        ),
+    ];
+    let policy: ContactPolicy = serde_json::from_str(r#"{"drop_over_cap": ["greeting"]}"#).unwrap();
+    let merged = merge_plans(&plans, &policy, &cal);
+    let on_3_march: Vec<(Vec<String>, bool)> = (merged.contacts.iter())
+        .filter(|c| c.channel == Channel::Phone && c.date == date("2026-03-03"))
+        .map(|c| {
+            let ids = (c.reasons.iter()).map(|r| format!("{}@{}", r.task.step(), r.task.episode()));
+            (ids.collect(), c.over_cap)
+        })
+        .collect();
+    assert_eq!(
+        on_3_march,
+        [
+            (vec!["day-3-call@las".to_string()], false),
+            (
+                vec![
+                    "first-follow-up@c-1".to_string(),
+                    "first-follow-up@c-2".to_string()
+                ],
+                true
+            ),
+        ]
+    );
+}
