@@ -19,6 +19,7 @@ mod compliance;
 mod diff;
 mod merge;
 mod policy;
+mod recovery;
 mod worklist;
 
 pub use compliance::{
