@@ -115,6 +115,40 @@ fn expected_words(expected: &str) -> String {
     }
 }
 
+/// A string as serde quotes it (Rust's `\u{2028}`) with JSON's escapes (`\u2028`), as the
+/// author wrote it in the file (audit 191).
+fn json_escapes(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find("\\u{") {
+        let (before, after) = rest.split_at(i);
+        out.push_str(before);
+        let body = &after[3..];
+        let code = (body.find('}'))
+            .and_then(|end| Some((u32::from_str_radix(body.get(..end)?, 16).ok()?, end)));
+        match code {
+            Some((c, end)) => {
+                let mut units = [0u16; 2];
+                match char::from_u32(c) {
+                    Some(ch) => {
+                        for u in ch.encode_utf16(&mut units) {
+                            out.push_str(&format!("\\u{u:04x}"));
+                        }
+                    }
+                    None => out.push_str(&format!("\\u{c:04x}")),
+                }
+                rest = &body[end + 1..];
+            }
+            None => {
+                out.push_str("\\u{");
+                rest = body;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// What serde found, in words.
 fn found_words(found: &str) -> String {
     match found {
@@ -128,6 +162,7 @@ fn found_words(found: &str) -> String {
                     .map(|rest| format!("{what} {}", rest.trim_matches('`')))
             };
             quoted("string ", "the string")
+                .map(|s| json_escapes(&s))
                 .or_else(|| quoted("integer ", "the number"))
                 .or_else(|| quoted("floating point ", "the number"))
                 .or_else(|| quoted("boolean ", "the value"))
@@ -138,6 +173,15 @@ fn found_words(found: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    /// Serde's Rust escapes read as the JSON the author wrote: `\u2028`, and a pair of
+    /// surrogates for a character past U+FFFF.
+    #[test]
+    fn found_strings_are_quoted_with_json_escapes() {
+        assert_eq!(super::json_escapes(r#""a\u{2028}b""#), r#""a\u2028b""#);
+        assert_eq!(super::json_escapes(r#""\u{1f600}""#), r#""\ud83d\ude00""#);
+        assert_eq!(super::json_escapes(r#""\u{zz}\n""#), r#""\u{zz}\n""#);
+    }
+
     use super::plain;
 
     #[test]

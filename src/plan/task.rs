@@ -409,7 +409,9 @@ impl Task {
 
     /// Its time of day on `day`: `window` on its due day; on another day (a host, or the
     /// contact policy, moving the task), its whole window, when the moment it counts
-    /// from (the event, a fact) cut `window` on its due day.
+    /// from (the event, a fact) cut `window` on its due day. That is its due day's
+    /// window: a day of another kind may have another by the step's `time_overrides` (a
+    /// weekday call moved onto a Saturday keeps its weekday time; audit 191).
     ///
     /// ```
     /// use followup::{calendar::Calendar, rules::RuleSet};
