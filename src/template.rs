@@ -429,8 +429,8 @@ pub(crate) enum Value<'a> {
     Day(NaiveDate, NaiveDate, Words),
 }
 
-/// English month names, for [`Value::Day`].
-const MONTHS: [&str; 12] = [
+/// English month names, for [`Value::Day`] (and the explanations).
+pub(crate) const MONTHS: [&str; 12] = [
     "January",
     "February",
     "March",

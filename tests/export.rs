@@ -270,24 +270,27 @@ fn ics_of_every_sample_parses_with_one_vtodo_per_task_uid_the_task_id() {
     }
 }
 
+/// The plan of a laser treatment on Mon 2 March 2026 of `patient`, its episode `ep-1`
+/// whoever the patient: two patients' episodes of one id (a careless host).
+pub(crate) fn laser_ep_1(patient: &str) -> Plan {
+    let rules = builtin();
+    let ep = crate::support::read(
+        &rules,
+        &format!(
+            r#"{{"id": "ep-1", "event": "procedure", "at": "2026-03-02T10:00",
+                "attributes": {{"category": "laser"}}, "patient": {{"id": "{patient}"}}}}"#
+        ),
+    );
+    rules.plan(&ep, &Calendar::default()).unwrap()
+}
+
 /// Two patients whose episodes share an id (a careless host): both keep their tasks in
 /// every export, the iCalendar UIDs and FHIR identifiers naming the patient so that none
 /// is given twice; a patient exported alone keeps the plain task ids. Audit 35: the
 /// second patient's tasks vanished, taken for duplicates of the first's.
 #[test]
 fn two_patients_with_one_episode_id_both_export_their_tasks() {
-    let rules = builtin();
-    let plan = |patient: &str| {
-        let ep = crate::support::read(
-            &rules,
-            &format!(
-                r#"{{"id": "ep-1", "event": "procedure", "at": "2026-03-02T10:00",
-                        "attributes": {{"category": "laser"}}, "patient": {{"id": "{patient}"}}}}"#
-            ),
-        );
-        rules.plan(&ep, &Calendar::default()).unwrap()
-    };
-    let (a, b) = (plan("p-1"), plan("p-2"));
+    let (a, b) = (laser_ep_1("p-1"), laser_ep_1("p-2"));
     assert!(!a.tasks.is_empty());
     let n = a.tasks.len() + b.tasks.len();
     let cal = parse_ics(&export::ics([&a, &b], &Options::default()));

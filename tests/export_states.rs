@@ -2,7 +2,9 @@
 //! fact, a task authored before its recorded outcome, and the episode two patients'
 //! tasks are grouped by (audit 182).
 
-use crate::export::{inpatient, inpatient_with_history, parse_ics, read_csv, unescape, value};
+use crate::export::{
+    inpatient, inpatient_with_history, laser_ep_1, parse_ics, read_csv, unescape, value,
+};
 use followup::{calendar::Calendar, export, export::Options, plan::Plan, rules::Lang};
 use serde_json::Value;
 
@@ -154,18 +156,7 @@ fn no_task_is_authored_after_its_outcome_was_recorded() {
 /// grouped under two episodes, named as their ids are.
 #[test]
 fn two_patients_episodes_of_one_id_are_two_groups() {
-    let rules = followup::rules::RuleSet::builtin().unwrap();
-    let plan = |patient: &str| {
-        let ep = crate::support::read(
-            &rules,
-            &format!(
-                r#"{{"id": "ep-1", "event": "procedure", "at": "2026-03-02T10:00",
-                        "attributes": {{"category": "laser"}}, "patient": {{"id": "{patient}"}}}}"#
-            ),
-        );
-        rules.plan(&ep, &Calendar::default()).unwrap()
-    };
-    let (a, b) = (plan("p-1"), plan("p-2"));
+    let (a, b) = (laser_ep_1("p-1"), laser_ep_1("p-2"));
     let bundle = export::fhir_bundle([&a, &b], &Options::default());
     for (patient, n) in [("p-1", a.tasks.len()), ("p-2", b.tasks.len())] {
         let group = format!("ep-1/patient:{patient}");

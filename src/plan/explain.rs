@@ -303,22 +303,8 @@ pub(super) fn plus(from: String, offset: &crate::offset::Offset) -> String {
 
 /// A day of the year in words, `29 February`.
 pub(super) fn month_day(month: u32, day: u32) -> String {
-    const MONTHS: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
     let name = (month.checked_sub(1))
-        .and_then(|i| MONTHS.get(i as usize))
+        .and_then(|i| crate::template::MONTHS.get(i as usize))
         .copied()
         .unwrap_or("?");
     format!("{day} {name}")
