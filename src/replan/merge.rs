@@ -395,6 +395,9 @@ pub fn merge_plans(plans: &[Plan], policy: &ContactPolicy, calendar: &Calendar) 
             // An agreed time is never dropped: over the cap on its day, a contact of its
             // own (a sales call beside a care call that day is not folded into it).
             None if keeps_its_day => {
+                // Later contacts see it under the caps (audit 194: a weekly cap let a
+                // call three days after it).
+                taken.entry(due).or_insert(placed.len());
                 placed.push((due, group.iter().map(|r| r.reason(due)).collect(), true));
                 protected.push(holds_protected);
             }
@@ -637,18 +640,26 @@ fn number(d: NaiveDate) -> i64 {
 /// True for a task whose time the patient agreed (the history's `rescheduled`, not
 /// closed): a promise the contact policy keeps — on its day, at its time.
 fn agreed(t: &Task) -> bool {
-    t.record
-        .as_ref()
-        .is_some_and(|r| !r.closed && r.outcome == crate::history::OutcomeKind::Rescheduled)
+    // Its day says so (`shifted: agreed`) whatever was recorded after the agreement (audit
+    // 194: an unanswered try the day before lost it).
+    t.record.as_ref().is_some_and(|r| {
+        !r.closed
+            && (r.outcome == crate::history::OutcomeKind::Rescheduled
+                || t.shifted == Some(crate::calendar::ShiftReason::Agreed))
+    })
 }
 
-/// The time of a contact: the one the patient agreed for one of its reasons (audit 192:
-/// an agreed 20:30 was lost to the other reason's 09:00-18:00), else what all its reasons
-/// share, else the first reason's.
+/// The time of a contact: what all its reasons share, else the time the patient agreed
+/// for one of them (audit 192: an agreed 20:30 was lost to the other reason's
+/// 09:00-18:00; audit 194: a day agreed with no time is the whole day, and widened a
+/// lead's afternoon call to it), else the first reason's.
 fn contact_window(first: TimeWindow, reasons: &[ContactReason]) -> TimeWindow {
+    let shared = common_window(first, reasons);
+    let all_share = (reasons.iter())
+        .all(|r| r.task.window.start <= shared.start && shared.end <= r.task.window.end);
     match reasons.iter().find(|r| agreed(&r.task)) {
-        Some(r) => r.task.window,
-        None => common_window(first, reasons),
+        Some(r) if !all_share => r.task.window,
+        _ => shared,
     }
 }
 

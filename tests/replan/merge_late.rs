@@ -359,3 +359,53 @@ fn sales_calls_kept_over_the_cap_on_one_day_are_one_call() {
         ]
     );
 }
+
+/// The agreement stands whatever was recorded after it (audit 194): a lead's first
+/// follow-up agreed for Thu 5 March 15:00, then tried the day before with no answer,
+/// still keeps its day and time beside the day-3 care call.
+#[test]
+fn an_agreed_call_tried_before_its_time_keeps_its_agreed_day() {
+    let m = agreed(
+        r#"{"outcomes": [{"task": "presales/first-follow-up/ep-3/0", "outcome": "rescheduled",
+              "at": "2026-03-04T09:00:00", "to": "2026-03-05T15:00:00", "by": "u-21"},
+            {"task": "presales/first-follow-up/ep-3/0", "outcome": "no_answer",
+              "at": "2026-03-04T16:00:00", "by": "u-21"}]}"#,
+        r#"{"id": "ep-3", "event": "consultation", "at": "2026-03-01T11:00:00", "patient": {"id": "p-1"},
+            "attributes": {"source": "online", "outcome": "not_booked"}}"#,
+    );
+    assert_eq!(
+        calls_of_5_march(&m),
+        [
+            "09:00-18:00: day-3-call",
+            "15:00-16:00: first-follow-up (over cap)"
+        ]
+    );
+}
+
+/// A day agreed with no time is the whole day: joined with a lead's afternoon call, the
+/// call is in the afternoon they share (audit 194: 09:00-18:00). A new specialist's
+/// first contact, assigned Thu 5 March, agreed for Mon 9 March; a phone lead of Fri 6
+/// March, whose first follow-up (afternoon) is that Monday too.
+#[test]
+fn a_day_agreed_with_no_time_shares_the_other_calls_time() {
+    let cal = Calendar::default();
+    let h = followup::history::History::from_json(
+        "h",
+        r#"{"outcomes": [{"task": "new-assignment/first-contact/asg/0", "outcome": "rescheduled",
+            "at": "2026-03-06T09:30:00", "to": "2026-03-09"}]}"#,
+    )
+    .unwrap();
+    let plans = [
+        r#"{"id": "asg", "event": "assignment", "at": "2026-03-05T10:00:00", "patient": {"id": "p-h"}}"#,
+        r#"{"id": "lead", "event": "consultation", "at": "2026-03-06T10:00:00", "patient": {"id": "p-h"},
+            "attributes": {"source": "phone", "outcome": "not_booked"}}"#,
+    ]
+    .map(|json| rules().plan_with(&episode(json), &h, &cal).unwrap());
+    let merged = merge_plans(&plans, &ContactPolicy::default(), &cal);
+    let call = (merged.contacts.iter())
+        .find(|c| c.channel == Channel::Phone && c.date == date("2026-03-09"))
+        .unwrap();
+    let steps: Vec<&str> = call.reasons.iter().map(|r| r.task.step()).collect();
+    assert_eq!(steps, ["first-contact", "first-follow-up"]);
+    assert_eq!(call.window.to_string(), "14:00-18:00");
+}
