@@ -40,7 +40,7 @@ use std::path::PathBuf;
 const SAMPLE_EPISODE: &str = include_str!("episodes/plastic-inpatient.json");
 const SAMPLE_HISTORY: &str = include_str!("histories/p42-march.json");
 
-const USAGE: &str = "usage: replay [--episode FILE] [--history FILE] [--from YYYY-MM-DD] [--days N] [--rules PATH]... [--calendar cn-YYYY|cn|official:FILE|FILE]... [--lang zh|en]
+const USAGE: &str = "usage: replay [--episode FILE]... [--history FILE] [--from YYYY-MM-DD] [--days N] [--rules PATH]... [--calendar cn-YYYY|cn|official:FILE|FILE]... [--lang zh|en]
 
 Replays a patient's days through the closed loop: each morning the worklist per person
 from the plan made with what was recorded before that day (the history's outcomes, and
@@ -50,7 +50,10 @@ then the day's facts and outcomes and what they changed in the plan (+ a task th
 ~ a task moved; ✓ a task they closed; - a task cancelled); at the end the compliance
 per owner.
 
-  --episode FILE          the patient's episode (default: the built-in sample patient)
+  --episode FILE          an episode of the patient (repeatable: several episodes of one
+                          patient are planned together and merged under the contact
+                          policy, a merged call listed once under its owner at its
+                          time; default: the built-in sample patient)
   --history FILE          what was recorded (default: the sample's March)
   --from YYYY-MM-DD       the first day replayed (default: the episode's day)
   --days N                how many days, 1 to 366 (default 30; never past 9899-12-31)
@@ -69,7 +72,7 @@ per owner.
 ";
 
 struct Args {
-    episode: Option<PathBuf>,
+    episodes: Vec<PathBuf>,
     history: Option<PathBuf>,
     from: Option<NaiveDate>,
     days: u64,
@@ -80,7 +83,7 @@ struct Args {
 
 fn parse_args() -> Result<Option<Args>, String> {
     let mut out = Args {
-        episode: None,
+        episodes: Vec::new(),
         history: None,
         from: None,
         days: 30,
@@ -92,12 +95,12 @@ fn parse_args() -> Result<Option<Args>, String> {
     // Flags of one value, each given once (--rules, --calendar… may repeat).
     let mut seen = Vec::new();
     while let Some(arg) = args.next() {
-        if ["--episode", "--history", "--from", "--days", "--lang"].contains(&arg.as_str()) {
+        if ["--history", "--from", "--days", "--lang"].contains(&arg.as_str()) {
             support::once(&mut seen, &arg)?;
         }
         let v = |args: &mut std::iter::Skip<std::env::Args>| support::value(args, &arg);
         match arg.as_str() {
-            "--episode" => out.episode = Some(v(&mut args)?.into()),
+            "--episode" => out.episodes.push(v(&mut args)?.into()),
             "--history" => out.history = Some(v(&mut args)?.into()),
             "--from" => {
                 let s = v(&mut args)?;
@@ -131,7 +134,8 @@ fn parse_args() -> Result<Option<Args>, String> {
 struct Replay<'a> {
     rules: &'a RuleSet,
     cal: &'a Calendar,
-    ep: &'a Episode,
+    /// The patient's episodes, planned together and merged under the contact policy.
+    eps: &'a [Episode],
     history: &'a History,
     lang: Lang,
 }
@@ -141,18 +145,19 @@ impl Replay<'_> {
         self.lang == Lang::Zh
     }
 
-    /// The plan made with what was known before `day`: the outcomes recorded, the facts
-    /// that came and the reassignments made before it (and every follow-up).
-    fn plan_before(&self, day: NaiveDate) -> Result<Plan, String> {
+    /// The plan of `ep` made with what was known before `day`: the outcomes recorded, the
+    /// facts that came and the reassignments made before it; the follow-ups the history
+    /// adds by hand go with the episode their outcomes name, else with the `first`.
+    fn plan_of(&self, ep: &Episode, first: bool, day: NaiveDate) -> Result<Plan, String> {
         let mut h = self.history.clone();
         // A follow-up whose outcomes name another episode is that episode's (audit 98:
         // it was planned here too, open, beside its `done`).
         let named =
             |f: &followup::history::FollowUp| support::follow_up_episode(Some(self.history), f);
         h.follow_ups
-            .retain(|f| named(f).is_none_or(|e| *e == *self.ep.id));
+            .retain(|f| named(f).map_or(first, |e| *e == *ep.id));
         h.outcomes.retain(|o| o.at.date() < day);
-        let mut ep = self.ep.clone();
+        let mut ep = ep.clone();
         ep.reassignments.retain(|r| r.at.date() < day);
         // A purchase or a recovery of a later day was not known that morning (audits 126,
         // 131: the second follow-up a purchase later stopped was on no worklist).
@@ -171,17 +176,31 @@ impl Replay<'_> {
             // The course went on past that morning.
             course.ended = false;
         }
-        let mut plan = (self.rules)
+        (self.rules)
             .plan_with(&ep, &h, self.cal)
-            .map_err(|e| e.to_string())?;
+            .map_err(|e| e.to_string())
+    }
+
+    /// The plan made with what was known before `day`: the outcomes recorded, the facts
+    /// that came and the reassignments made before it (and every follow-up).
+    fn plan_before(&self, day: NaiveDate) -> Result<Plan, String> {
+        let mut plans = Vec::with_capacity(self.eps.len());
+        for (n, ep) in self.eps.iter().enumerate() {
+            plans.push(self.plan_of(ep, n == 0, day)?);
+        }
         // The patient's contact policy, as `callback_calendar` applies it: a message the
         // cap drops is not on anyone's worklist, nor judged (audit 100: it was listed,
         // then counted as expired against its owner).
-        let merged = merge_plans(
-            std::slice::from_ref(&plan),
-            &ContactPolicy::default(),
-            self.cal,
-        );
+        let merged = merge_plans(&plans, &ContactPolicy::default(), self.cal);
+        // One plan of the patient's episodes, in the order given.
+        let mut all = plans.into_iter();
+        let mut plan = all.next().ok_or("no episode")?;
+        for p in all {
+            plan.tasks.extend(p.tasks);
+            plan.dropped.extend(p.dropped);
+            plan.ignored.extend(p.ignored);
+            plan.programs.extend(p.programs);
+        }
         if !merged.dropped.is_empty() {
             let capped: BTreeSet<String> = merged.dropped.iter().map(|d| d.id()).collect();
             plan.tasks.retain(|t| !capped.contains(&t.id()));
@@ -203,6 +222,18 @@ impl Replay<'_> {
                 t.latest = t.latest.max(day);
             }
         }
+        // The reasons of one contact are one call, by its owner at its time (audit 196:
+        // a call merged of two episodes' tasks was on two people's lists, one of them
+        // before the time agreed for the other).
+        for c in merged.contacts.iter().filter(|c| c.reasons.len() > 1) {
+            for r in &c.reasons {
+                let id = r.task.id();
+                if let Some(t) = plan.tasks.iter_mut().find(|t| t.id() == id) {
+                    t.owner.clone_from(&c.owner);
+                    t.window = c.window;
+                }
+            }
+        }
         Ok(plan)
     }
 
@@ -216,8 +247,12 @@ impl Replay<'_> {
             })
             .into();
         };
-        let named = (self.ep.owners.values())
-            .chain(self.ep.reassignments.iter().map(|r| &r.to))
+        let named = (self.eps.iter())
+            .flat_map(|ep| {
+                ep.owners
+                    .values()
+                    .chain(ep.reassignments.iter().map(|r| &r.to))
+            })
             .find(|o| &*o.id == id)
             .and_then(|o| o.name.as_deref());
         match named {
@@ -262,10 +297,8 @@ impl Replay<'_> {
             .collect();
         recorded.sort_by_key(|o| o.at);
         // What came that day (a purchase, a recovery): known from the next morning.
-        let mut came: Vec<_> = self
-            .ep
-            .facts
-            .iter()
+        let mut came: Vec<_> = (self.eps.iter())
+            .flat_map(|ep| &ep.facts)
             .filter(|f| f.at.date() == day)
             .collect();
         came.sort_by_key(|f| f.at);
@@ -417,18 +450,37 @@ fn run() -> Result<String, String> {
     };
     let rules = support::load_rules(&args.rules)?;
     let cal = support::load_calendar(&args.calendars)?;
-    let ep = match &args.episode {
-        Some(p) => support::load_episode(&rules, p)?,
-        None => rules
-            .read_episode("sample episode", SAMPLE_EPISODE)
-            .map_err(|e| e.to_string())?,
+    let eps = if args.episodes.is_empty() {
+        vec![(rules.read_episode("sample episode", SAMPLE_EPISODE)).map_err(|e| e.to_string())?]
+    } else {
+        (args.episodes.iter())
+            .map(|p| support::load_episode(&rules, p))
+            .collect::<Result<Vec<_>, _>>()?
     };
+    // One patient's episodes, each once.
+    let ep = eps.first().ok_or("no episode")?;
+    if let Some(other) = eps.iter().find(|e| e.patient.id != ep.patient.id) {
+        return Err(format!(
+            "episode {} is patient {}'s, episode {} patient {}'s: expected the episodes of one patient",
+            ep.id, ep.patient.id, other.id, other.patient.id
+        ));
+    }
+    let mut ids: Vec<&str> = eps.iter().map(|e| &*e.id).collect();
+    ids.sort_unstable();
+    if let Some(w) = ids.windows(2).find(|w| w[0] == w[1]) {
+        return Err(format!(
+            "episode {} is given twice: expected each episode once",
+            w[0]
+        ));
+    }
     let history = match &args.history {
         Some(p) => History::from_json(&p.display().to_string(), &support::read(p)?),
         None => History::from_json("sample history", SAMPLE_HISTORY),
     }
     .map_err(|e| e.to_string())?;
-    let from = args.from.unwrap_or(ep.date());
+    let from = args
+        .from
+        .unwrap_or_else(|| eps.iter().map(Episode::date).min().unwrap_or(ep.date()));
     // Not past the last day the library plans (audit 135, as callback_calendar's
     // greetings: a replay from 31 Dec 9899 ran into 9900).
     let last = NaiveDate::from_ymd_opt(9899, 12, 31).ok_or("date out of range")?;
@@ -442,7 +494,7 @@ fn run() -> Result<String, String> {
     let replay = Replay {
         rules: &rules,
         cal: &cal,
-        ep: &ep,
+        eps: &eps,
         history: &history,
         lang: args.lang,
     };
@@ -458,8 +510,12 @@ fn run() -> Result<String, String> {
             "Closed-loop replay"
         },
         ep.patient.id,
-        if zh { "事件" } else { "episode" },
-        ep.id
+        match (zh, eps.len()) {
+            (true, _) => "事件",
+            (false, 1) => "episode",
+            (false, _) => "episodes",
+        },
+        (eps.iter()).map(|e| &*e.id).collect::<Vec<_>>().join(", ")
     );
     let mut day = from;
     while day <= until {
@@ -533,9 +589,12 @@ fn run() -> Result<String, String> {
     let mut unused: Vec<_> = (last.ignored.iter())
         .map(|i| (i.index, &i.task, i.outcome, i.at, i.reason.label(lang)))
         .chain(
-            support::of_episodes_not_shown(&history, &[&ep.id])
-                .into_iter()
-                .map(|(k, o)| (k, &o.task, o.outcome, o.at, support::not_shown_label(lang))),
+            support::of_episodes_not_shown(
+                &history,
+                &eps.iter().map(|e| &*e.id).collect::<Vec<_>>(),
+            )
+            .into_iter()
+            .map(|(k, o)| (k, &o.task, o.outcome, o.at, support::not_shown_label(lang))),
         )
         .collect();
     unused.sort_by_key(|u| u.0);
