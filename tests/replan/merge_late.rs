@@ -187,21 +187,29 @@ fn calls_of_5_march(m: &MergedPlan) -> Vec<String> {
 /// The lead's first follow-up (a sales call), agreed for Thu 5 March 15:00, the day of the
 /// day-3 care call: it stays there, a call of its own over the cap (it was moved to Fri
 /// 6, onto the second follow-up's day).
+/// The agreement stands whatever was recorded after it: tried the day before with no
+/// answer, the call keeps its agreed day and time too (audit 194).
 #[test]
 fn an_agreed_sales_call_keeps_its_day_beside_a_care_call() {
-    let m = agreed(
-        r#"{"outcomes": [{"task": "presales/first-follow-up/ep-3/0", "outcome": "rescheduled",
-            "at": "2026-03-04T15:00:00", "to": "2026-03-05T15:00:00", "by": "u-21"}]}"#,
-        r#"{"id": "ep-3", "event": "consultation", "at": "2026-03-01T11:00:00", "patient": {"id": "p-1"},
-            "attributes": {"source": "online", "outcome": "not_booked"}}"#,
-    );
-    assert_eq!(
-        calls_of_5_march(&m),
-        [
-            "09:00-18:00: day-3-call",
-            "15:00-16:00: first-follow-up (over cap)"
-        ]
-    );
+    let agreement = r#"{"task": "presales/first-follow-up/ep-3/0", "outcome": "rescheduled",
+        "at": "2026-03-04T09:00:00", "to": "2026-03-05T15:00:00", "by": "u-21"}"#;
+    let tried = r#"{"task": "presales/first-follow-up/ep-3/0", "outcome": "no_answer",
+        "at": "2026-03-04T16:00:00", "by": "u-21"}"#;
+    for outcomes in [agreement.to_string(), format!("{agreement}, {tried}")] {
+        let m = agreed(
+            &format!(r#"{{"outcomes": [{outcomes}]}}"#),
+            r#"{"id": "ep-3", "event": "consultation", "at": "2026-03-01T11:00:00", "patient": {"id": "p-1"},
+                "attributes": {"source": "online", "outcome": "not_booked"}}"#,
+        );
+        assert_eq!(
+            calls_of_5_march(&m),
+            [
+                "09:00-18:00: day-3-call",
+                "15:00-16:00: first-follow-up (over cap)"
+            ],
+            "{outcomes}"
+        );
+    }
 }
 
 /// The plastic day-3 call agreed for 20:30 that day, the laser day-3 call beside it: one
@@ -356,28 +364,6 @@ fn sales_calls_kept_over_the_cap_on_one_day_are_one_call() {
                 ],
                 true
             ),
-        ]
-    );
-}
-
-/// The agreement stands whatever was recorded after it (audit 194): a lead's first
-/// follow-up agreed for Thu 5 March 15:00, then tried the day before with no answer,
-/// still keeps its day and time beside the day-3 care call.
-#[test]
-fn an_agreed_call_tried_before_its_time_keeps_its_agreed_day() {
-    let m = agreed(
-        r#"{"outcomes": [{"task": "presales/first-follow-up/ep-3/0", "outcome": "rescheduled",
-              "at": "2026-03-04T09:00:00", "to": "2026-03-05T15:00:00", "by": "u-21"},
-            {"task": "presales/first-follow-up/ep-3/0", "outcome": "no_answer",
-              "at": "2026-03-04T16:00:00", "by": "u-21"}]}"#,
-        r#"{"id": "ep-3", "event": "consultation", "at": "2026-03-01T11:00:00", "patient": {"id": "p-1"},
-            "attributes": {"source": "online", "outcome": "not_booked"}}"#,
-    );
-    assert_eq!(
-        calls_of_5_march(&m),
-        [
-            "09:00-18:00: day-3-call",
-            "15:00-16:00: first-follow-up (over cap)"
         ]
     );
 }
