@@ -485,7 +485,10 @@ pub fn follow_up_episode(
 /// take, not a day it is late from (worklists say "a day to pick, by …", not "overdue").
 #[allow(dead_code)]
 pub fn unpicked(t: &followup::plan::Task) -> bool {
-    t.picked_by().is_some() && t.shifted != Some(followup::calendar::ShiftReason::Picked)
+    use followup::calendar::ShiftReason;
+    // A day agreed with the patient is a day picked too (audit 185: "a day to pick" for
+    // a call agreed for 10:00).
+    t.picked_by().is_some() && !matches!(t.shifted, Some(ShiftReason::Picked | ShiftReason::Agreed))
 }
 
 /// How a worklist says where such a task stands on `day` (`None` for any other task, or
