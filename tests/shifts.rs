@@ -38,6 +38,18 @@ fn plan_of(rules: &RuleSet, json: &str, cal: &Calendar) -> followup::plan::Plan 
     rules.plan(&episode(json), cal).unwrap()
 }
 
+/// The plan by `rules` on `cal` of a procedure `id` of patient `p` at `at`
+/// (`YYYY-MM-DDTHH:MM`).
+fn procedure_on(rules: &RuleSet, id: &str, at: &str, cal: &Calendar) -> followup::plan::Plan {
+    plan_of(
+        rules,
+        &format!(
+            r#"{{"id": "{id}", "event": "procedure", "at": "{at}", "patient": {{"id": "p"}}}}"#
+        ),
+        cal,
+    )
+}
+
 /// A program `id` of phone calls after a procedure, its `steps` (the JSON array's items).
 fn phone_calls(id: &str, steps: &str) -> RuleSet {
     crate::support::one_program(
@@ -1205,11 +1217,11 @@ fn a_step_counted_from_a_call_counts_from_the_day_the_call_keeps() {
             {"id": "day-8", "offset": "P8D", "title": {"zh": "8", "en": "8"}},
             {"id": "day-8-fu", "from": "day-8", "offset": "P2D", "title": {"zh": "f", "en": "f"}}"#,
     );
-    let cal = closed_from("2026-02-15", "2026-02-23");
-    let p = plan_of(
+    let p = procedure_on(
         &rules,
-        r#"{"id": "R1", "event": "procedure", "at": "2026-02-10T10:00", "patient": {"id": "p"}}"#,
-        &cal,
+        "R1",
+        "2026-02-10T10:00",
+        &closed_from("2026-02-15", "2026-02-23"),
     );
     assert_eq!(
         lines(&p),
@@ -1243,11 +1255,7 @@ fn a_step_counted_from_a_call_kept_once_its_superseder_is_forgotten_follows_it()
         r#"{"closed_dates": ["2026-09-21", "2026-09-22", "2026-09-23", "2026-09-24", "2026-09-25"],
             "closed_on_weekends": true}"#,
     );
-    let p = plan_of(
-        &rules,
-        r#"{"id": "ep-ch", "event": "procedure", "at": "2026-09-07T16:00", "patient": {"id": "p"}}"#,
-        &cal,
-    );
+    let p = procedure_on(&rules, "ep-ch", "2026-09-07T16:00", &cal);
     assert_eq!(
         lines(&p),
         [
