@@ -28,12 +28,12 @@ use followup::{
     plan::{Derived, Plan, Task},
     replan::{
         compliance, diff, merge_plans, on_duty, worklists_by_owner, CompliancePeriod,
-        ContactPolicy, WorkState,
+        ContactPolicy, WorkItem, WorkState,
     },
     rules::{Lang, RuleSet},
 };
 use render::{pad, weekday};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 use std::path::PathBuf;
 
@@ -52,8 +52,9 @@ per owner.
 
   --episode FILE          an episode of the patient (repeatable: several episodes of one
                           patient are planned together and merged under the contact
-                          policy, a merged call listed once under its owner at its
-                          time; default: the built-in sample patient)
+                          policy, a merged call one line under its owner at its
+                          time, its reasons joined; default: the built-in sample
+                          patient)
   --history FILE          what was recorded (default: the sample's March)
   --from YYYY-MM-DD       the first day replayed (default: the episode's day)
   --days N                how many days, 1 to 366 (default 30; never past 9899-12-31)
@@ -182,8 +183,9 @@ impl Replay<'_> {
     }
 
     /// The plan made with what was known before `day`: the outcomes recorded, the facts
-    /// that came and the reassignments made before it (and every follow-up).
-    fn plan_before(&self, day: NaiveDate) -> Result<Plan, String> {
+    /// that came and the reassignments made before it (and every follow-up); with it,
+    /// the tasks merged into one call, by id: the number of their call.
+    fn plan_before(&self, day: NaiveDate) -> Result<(Plan, BTreeMap<String, usize>), String> {
         let mut plans = Vec::with_capacity(self.eps.len());
         for (n, ep) in self.eps.iter().enumerate() {
             plans.push(self.plan_of(ep, n == 0, day)?);
@@ -225,16 +227,21 @@ impl Replay<'_> {
         // The reasons of one contact are one call, by its owner at its time (audit 196:
         // a call merged of two episodes' tasks was on two people's lists, one of them
         // before the time agreed for the other).
-        for c in merged.contacts.iter().filter(|c| c.reasons.len() > 1) {
+        let mut joined = BTreeMap::new();
+        for (n, c) in merged.contacts.iter().enumerate() {
+            if c.reasons.len() < 2 {
+                continue;
+            }
             for r in &c.reasons {
                 let id = r.task.id();
                 if let Some(t) = plan.tasks.iter_mut().find(|t| t.id() == id) {
                     t.owner.clone_from(&c.owner);
                     t.window = c.window;
                 }
+                joined.insert(id, n);
             }
         }
-        Ok(plan)
+        Ok((plan, joined))
     }
 
     /// `u-3 小李`: the id and the name the episode gives.
@@ -261,6 +268,11 @@ impl Replay<'_> {
         }
     }
 
+    fn program_name<'t>(&'t self, t: &'t Task) -> &'t str {
+        let lang = self.lang;
+        (self.rules.program_name(t.program())).map_or(t.program(), move |n| n.get(lang))
+    }
+
     fn title(&self, t: &Task) -> String {
         let mut s = t.title().get(self.lang).to_string();
         if let Some(Derived::Attempt(n)) = t.derived {
@@ -281,7 +293,7 @@ impl Replay<'_> {
 
     fn day(&self, out: &mut String, day: NaiveDate) -> Result<(), String> {
         let zh = self.zh();
-        let before = self.plan_before(day)?;
+        let (before, joined) = self.plan_before(day)?;
         // On a day the calendar closes, what staff on duty can do (`on_duty`): the
         // tasks kept on that day, not a reception at a closed clinic.
         let lists: Vec<_> = worklists_by_owner(&before.tasks, day, &BTreeSet::new())
@@ -311,7 +323,22 @@ impl Replay<'_> {
         }
         for list in &lists {
             let _ = writeln!(out, "    {}", self.owner_name(list.owner.as_deref()));
-            for item in &list.items {
+            // A call merged of several tasks is one line, its reasons' titles joined
+            // with their programmes, as `callback_calendar` writes it (audit 197: two
+            // identical lines, two calls to make).
+            let call = |item: &WorkItem| joined.get(&*item.task.id()).copied();
+            for (i, item) in list.items.iter().enumerate() {
+                let n = call(item);
+                if n.is_some() && list.items[..i].iter().any(|o| call(o) == n) {
+                    continue;
+                }
+                let reasons: Vec<&Task> = match n {
+                    Some(_) => (list.items[i..].iter())
+                        .filter(|o| call(o) == n)
+                        .map(|o| &o.task)
+                        .collect(),
+                    None => vec![&item.task],
+                };
                 let state = match (item.state, zh) {
                     // A day staff pick, none picked yet: by its window, not its first day.
                     _ if support::unpicked(&item.task) && item.state != WorkState::Expired => {
@@ -342,12 +369,21 @@ impl Replay<'_> {
                     (_, false) => "expired: close it".into(),
                 };
                 let t = &item.task;
+                let title = if reasons.len() > 1 {
+                    let titles: Vec<String> = (reasons.iter())
+                        .map(|t| format!("{} ({})", self.title(t), self.program_name(t)))
+                        .collect();
+                    let merged = if zh { "合并" } else { "merged" };
+                    format!("{}  [{merged} {}]", titles.join(" + "), reasons.len())
+                } else {
+                    self.title(t)
+                };
                 let _ = writeln!(
                     out,
                     "      {}  {}{}  {}",
                     t.window,
                     pad(t.channel().label(self.lang), 10),
-                    pad(&self.title(t), 44),
+                    pad(&title, 44),
                     state
                 );
             }
@@ -355,7 +391,7 @@ impl Replay<'_> {
         if recorded.is_empty() && came.is_empty() {
             return Ok(());
         }
-        let after = self.plan_before(day.succ_opt().ok_or("date out of range")?)?;
+        let (after, _) = self.plan_before(day.succ_opt().ok_or("date out of range")?)?;
         if !came.is_empty() {
             let _ = writeln!(out, "  {}", if zh { "事实" } else { "Facts" });
         }
@@ -525,7 +561,7 @@ fn run() -> Result<String, String> {
     // The period's compliance per owner, judged the day after it ends with everything
     // recorded by then.
     let as_of = until.succ_opt().ok_or("date out of range")?.min(last);
-    let last = replay.plan_before(as_of)?;
+    let (last, _) = replay.plan_before(as_of)?;
     let report = compliance(
         &last.tasks,
         &[],
