@@ -467,10 +467,12 @@ fn a_drop_beyond_max_shift_names_the_days_other_tasks_hold() {
 
 /// What the history made says the closed days it moved past, run by run (audit 129: "a
 /// `2026-03-03 (Tue): after_event gives 2026-03-07 (Sat)`" named none of them). A laser
-/// on Mon 2 Mar 2026, the clinic closed 4-6 March: the day-1 call (the 3rd) unanswered
-/// at 17:30 is tried again two hours later, 19:30, past its 09:00-18:00 window: the next
-/// day it works is Sat the 7th. An abnormal recovery recorded on the closed 4th (a
-/// plastic outpatient): the consultant's call goes to the 7th too.
+/// on Mon 2 Mar 2026, the clinic closed 3-5 April: the month-1 call (Thu 2 April)
+/// unanswered at 17:30 is tried again two hours later, 19:30, past its 09:00-18:00
+/// window: the next day it works is Mon the 6th (no other call of its lane before June:
+/// a try moved onto or past the next call's day is superseded by it, audit 200). The
+/// clinic closed 4-6 March, an abnormal recovery recorded on the closed 4th (a plastic
+/// outpatient): the consultant's call goes to Sat the 7th.
 #[test]
 fn what_the_history_made_names_the_closed_days_it_moved_past() {
     let rules = builtin();
@@ -479,21 +481,28 @@ fn what_the_history_made_names_the_closed_days_it_moved_past() {
         r#"{"closed_dates": ["2026-03-04", "2026-03-05", "2026-03-06"]}"#,
     )
     .unwrap();
-    let explain = |ep: &str, h: &str| {
+    let april = Calendar::from_json(
+        "clinic",
+        r#"{"closed_dates": ["2026-04-03", "2026-04-04", "2026-04-05"]}"#,
+    )
+    .unwrap();
+    let explain = |ep: &str, h: &str, cal: &Calendar| {
         let ep = crate::support::read(&rules, ep);
         let h = followup::history::History::from_json("h.json", h).unwrap();
-        rules.explain(&ep, Some(&h), &cal).unwrap()
+        rules.explain(&ep, Some(&h), cal).unwrap()
     };
     let x = explain(
         r#"{"id": "ep-1", "event": "procedure", "at": "2026-03-02T10:00:00",
             "attributes": {"category": "laser"}, "patient": {"id": "p-1"}}"#,
-        r#"{"outcomes": [{"task": "laser-aftercare/day-1-call/ep-1/0", "outcome": "no_answer", "at": "2026-03-03T17:30"}]}"#,
+        r#"{"outcomes": [{"task": "laser-aftercare/month-1-call/ep-1/0", "outcome": "no_answer", "at": "2026-04-02T17:30"}]}"#,
+        &april,
     );
-    assert_explained(&x, "laser-aftercare/day-1-call/ep-1/0/attempt-2", "due 2026-03-07 (Sat) 09:00-18:00", "2026-03-03 (Tue): no time left that day (after_event): the next day it works is 2026-03-07 (Sat), past 2026-03-04 (Wed) to 2026-03-06 (Fri): a closed date of the clinic (closed_date)");
+    assert_explained(&x, "laser-aftercare/month-1-call/ep-1/0/attempt-2", "due 2026-04-06 (Mon) 09:00-18:00", "2026-04-02 (Thu): no time left that day (after_event): the next day it works is 2026-04-06 (Mon), past 2026-04-03 (Fri) to 2026-04-05 (Sun): a closed date of the clinic (closed_date)");
     let x = explain(
         r#"{"id": "ep-3", "event": "procedure", "at": "2026-03-02T10:00:00",
             "attributes": {"category": "plastic", "setting": "outpatient"}, "patient": {"id": "p-3"}}"#,
         r#"{"outcomes": [{"task": "plastic-aftercare/day-1-call/ep-3/0", "outcome": "abnormal_recovery", "at": "2026-03-04T10:00"}]}"#,
+        &cal,
     );
     assert_explained(&x, "plastic-aftercare/day-1-call/ep-3/0/abnormal-contact", "due 2026-03-07 (Sat) 09:00-12:00", "2026-03-04 (Wed): a closed date of the clinic (closed_date): the next day it works is 2026-03-07 (Sat), past 2026-03-05 (Thu) to 2026-03-06 (Fri): a closed date of the clinic (closed_date)");
 }

@@ -303,6 +303,14 @@ impl Planner<'_> {
             );
             return Ok(None);
         }
+        if !keep
+            && !on_duty
+            && let Some((reason, detail)) =
+                self.attempt_moved_too_far(step, base, (n, t), (placed.0, placed.2))?
+        {
+            self.dropped(step, base, derived, reason, detail, Some(t.date()));
+            return Ok(None);
+        }
         let task = self.derived_task(
             base,
             step.info.clone(),
@@ -316,11 +324,104 @@ impl Planner<'_> {
         // next attempt waits too, until the same end (audit 56: it came out open work,
         // before the recovery).
         let waiting = (self.plan.tasks.get(tail)).is_some_and(|b| b.waiting);
+        let later = placed.0 > t.date();
         Ok(task.map(|mut task| {
             task.waiting = waiting;
             self.plan.tasks.push(task);
-            self.plan.tasks.len() - 1
+            let i = self.plan.tasks.len() - 1;
+            if let Some(l) = self.ledger.as_mut().filter(|_| later) {
+                l.moved_attempts.push(i);
+            }
+            i
         }))
+    }
+
+    /// Why a try the calendar moves to `day` is not made there, as a call the calendar
+    /// moves is not (rule-format.md, "Calls of one program never pile up"; audit 200: a
+    /// day-3 call unanswered before Labour Day was tried again on the reopening day,
+    /// beside the day-6 call): on or past the rule day of the next call of its lane it is
+    /// `superseded` by that call; further than its step's `max_shift` (`drop`) from the
+    /// day it would have had with the clinic open, `beyond_max_shift`.
+    fn attempt_moved_too_far(
+        &self,
+        step: &Step,
+        base: usize,
+        (n, t): (u32, NaiveDateTime),
+        (day, why): (NaiveDate, Option<ShiftReason>),
+    ) -> Result<Option<(DropReason, Option<Arc<str>>)>> {
+        let Some(b) = self.plan.tasks.get(base) else {
+            return Ok(None);
+        };
+        if day <= t.date() {
+            return Ok(None);
+        }
+        // The later calls are planned after it: a pass that found it past one of them
+        // (`Planner::attempts_in_lanes`) said so for the next pass.
+        let superseded = (self.ledger.as_ref()).and_then(|l| {
+            (l.superseded_attempts.iter())
+                .find(|(s, o, a, _)| **s == *step.info.step && *o == b.occurrence && *a == n)
+                .map(|(.., by)| by.clone())
+        });
+        if let Some(by) = superseded {
+            return Ok(Some((DropReason::Superseded, Some(by))));
+        }
+        let Some(max) = step.max_shift else {
+            return Ok(None);
+        };
+        if step.beyond_max_shift != crate::model::BeyondMaxShift::Drop {
+            return Ok(None);
+        }
+        // The day it would have had: the try's day while its window lasts, else the next.
+        let left = shift::after_time(self.own_window(step, t.date()), t.time()).is_some();
+        let open_day = if left {
+            Some(t.date())
+        } else {
+            t.date().succ_opt()
+        };
+        let far = open_day.is_some_and(|d| (day - d).num_days() > max);
+        Ok(far.then(|| (DropReason::BeyondMaxShift, why.map(|r| Arc::from(r.name())))))
+    }
+
+    /// Notes the attempts this pass moved on or past the rule day of the next call of
+    /// their lane (of their program and episode, channel and role), for the next pass to
+    /// drop as `superseded` by it. True when it found one not noted before.
+    pub(super) fn attempts_past_next_call(&mut self) -> bool {
+        let Some(l) = self.ledger.as_mut() else {
+            return false;
+        };
+        let moved = std::mem::take(&mut l.moved_attempts);
+        let tasks = &self.plan.tasks;
+        let mut found = Vec::new();
+        for a in moved.iter().filter_map(|&i| tasks.get(i)) {
+            let Some(Derived::Attempt(n)) = a.derived else {
+                continue;
+            };
+            let same = |x: &&Task| {
+                x.program() == a.program() && x.episode() == a.episode() && x.derived.is_none()
+            };
+            let Some(base) = (tasks.iter().filter(same))
+                .find(|x| x.step() == a.step() && x.occurrence == a.occurrence)
+            else {
+                continue;
+            };
+            let next = (tasks.iter().filter(same))
+                .filter(|x| x.nominal > base.nominal && x.nominal > a.nominal)
+                .filter(|x| x.channel() == a.channel() && x.role() == a.role())
+                .min_by_key(|x| (x.nominal, x.occurrence));
+            if let Some(next) = next.filter(|x| x.nominal <= a.due) {
+                found.push((Arc::from(a.step()), a.occurrence, n, Arc::from(next.step())));
+            }
+        }
+        let Some(l) = self.ledger.as_mut() else {
+            return false;
+        };
+        let before = l.superseded_attempts.len();
+        for f in found {
+            if !l.superseded_attempts.contains(&f) {
+                l.superseded_attempts.push(f);
+            }
+        }
+        l.superseded_attempts.len() > before
     }
 
     /// What follows the last unanswered call: a message, a supervisor's task, or a drop.

@@ -545,12 +545,17 @@ impl Planner<'_> {
                     ) = (d, retry)
                     {
                         let prefix = format!("{base}/attempt-");
-                        let no_day = (self.plan.dropped.iter()).any(|x| {
-                            x.reason == super::task::DropReason::Expired
-                                && x.id().starts_with(&prefix)
-                        });
-                        let which = if no_day {
-                            "no day for the next attempt before the call expires".to_string()
+                        use super::task::DropReason as R;
+                        let no_day = (self.plan.dropped.iter())
+                            .filter(|x| x.id().starts_with(&prefix))
+                            .find_map(|x| match x.reason {
+                                R::Expired => Some("before the call expires"),
+                                R::Superseded => Some("before the next call of its lane"),
+                                R::BeyondMaxShift => Some("within its max_shift"),
+                                _ => None,
+                            });
+                        let which = if let Some(when) = no_day {
+                            format!("no day for the next attempt {when}")
                         } else {
                             format!("the step's max_attempts, {}, made", r.max_attempts)
                         };
@@ -641,6 +646,29 @@ impl Planner<'_> {
                             .as_deref()
                             .map(|x| format!(" ({x})"))
                             .unwrap_or_default(),
+                    ));
+                }
+                // A try the calendar moved too far (audit 200).
+                let first = d
+                    .nominal
+                    .map_or_else(String::new, |n| format!(" after {}", day(n)));
+                if let Some(by) = (d.reason == super::task::DropReason::Superseded)
+                    .then(|| d.superseded_by(&self.plan))
+                    .flatten()
+                {
+                    steps.push(format!(
+                        "the first day it could take{first} is on or past {}, the rule day of {}, the next call of its lane: that call covers it (calls of one program never pile up)",
+                        day(by.nominal),
+                        by.id()
+                    ));
+                }
+                let max_shift = (self.rules.programs.iter())
+                    .find(|p| *p.id == *d.program())
+                    .and_then(|p| p.steps.iter().find(|s| *s.info.step == *d.step()))
+                    .and_then(|s| s.max_shift);
+                if let (super::task::DropReason::BeyondMaxShift, Some(m)) = (d.reason, max_shift) {
+                    steps.push(format!(
+                        "the first day it could take{first} is more than its max_shift of {m} days from the day it would have had with the clinic open"
                     ));
                 }
             }

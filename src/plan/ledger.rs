@@ -157,6 +157,12 @@ pub(super) struct Ledger<'h> {
     used: Vec<bool>,
     pub ignored: Vec<Ignored>,
     pub follow_ups: &'h [FollowUp],
+    /// The attempts this pass moved to a later day than their try's (task indexes), to
+    /// be checked against the next call of their lane once the program is planned.
+    pub moved_attempts: Vec<usize>,
+    /// The attempts an earlier pass found on or past the rule day of the next call of
+    /// their lane: (step, occurrence, attempt) and the step of that call.
+    pub superseded_attempts: Vec<(Arc<str>, u32, u32, Arc<str>)>,
 }
 
 /// The parts of a task id: program, step, episode, occurrence and derived task. `None`
@@ -311,6 +317,8 @@ impl<'h> Ledger<'h> {
             recorders: Vec::new(),
             ignored,
             follow_ups: &history.follow_ups,
+            moved_attempts: Vec::new(),
+            superseded_attempts: Vec::new(),
         }
     }
 

@@ -936,6 +936,10 @@ impl Planner<'_> {
         self.chains = program.chained;
         self.forgotten.clear();
         self.superseded_until.clear();
+        if let Some(l) = self.ledger.as_mut() {
+            l.moved_attempts.clear();
+            l.superseded_attempts.clear();
+        }
         let marks = (tasks, dropped, ignored, explained);
         self.program(program)?;
         if self.shifted == 0
@@ -947,6 +951,7 @@ impl Planner<'_> {
                 self.defer_recorded = false;
                 self.pass_again(program, marks)?;
             }
+            self.attempts_in_lanes(program, marks)?;
             self.name_superseders(program, dropped);
             return Ok(());
         }
@@ -997,6 +1002,9 @@ impl Planner<'_> {
                 }
                 planned = self.recount_chains(program, marks);
             }
+        }
+        if planned.is_ok() {
+            planned = self.attempts_in_lanes(program, marks);
         }
         self.name_superseders(program, dropped);
         self.first_pass.clear();
@@ -1362,11 +1370,30 @@ impl Planner<'_> {
         self.plan.dropped.truncate(dropped);
         if let Some(l) = self.ledger.as_mut() {
             l.ignored.truncate(ignored);
+            l.moved_attempts.clear();
         }
         self.why_truncate(explained);
         self.shifted = 0;
         self.recorded_dropped = false;
         self.program(program)
+    }
+
+    /// Plans the program again while an attempt the calendar moved to a later day than
+    /// its try's lands on or past the rule day of the next call of its lane: that call
+    /// supersedes it, as it does a call the calendar moves (rule-format.md, "Calls of one
+    /// program never pile up"; audit 200). Each pass can only find more (a few at most).
+    fn attempts_in_lanes(
+        &mut self,
+        program: &Program,
+        marks: (usize, usize, usize, usize),
+    ) -> Result<()> {
+        for _ in 0..program.steps.len() {
+            if !self.attempts_past_next_call() {
+                break;
+            }
+            self.pass_again(program, marks)?;
+        }
+        Ok(())
     }
 
     /// The position of `program` in the rule set: the one being planned, as a rule.

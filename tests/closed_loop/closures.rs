@@ -284,3 +284,132 @@ fn a_complaint_call_agreed_for_today_after_its_window_is_called_the_next_morning
         )
     );
 }
+
+/// A plastic outpatient operated on Mon 27 Apr 2026; Labour Day closes the clinic from
+/// Fri 1 to Tue 5 May (cn-2026). The day-3 call (Thu 30 Apr) goes unanswered: the next
+/// try, on the first day the call desk works, Wed 6 May, is further than the step's
+/// `max_shift` (P3D, `drop`) from the day it would have had with the clinic open — the
+/// same day at 17:30 leaves no time after 19:30, so Fri 1 May; at 23:59, Fri 1 May — and
+/// the day of the day-6 call (rule day Sun 3 May): not tried there (docs/domain.md §9:
+/// two calls never pile up on the reopening day; audit 200). No call can be tried
+/// again: the message follows at once (from the try, in the message window).
+#[test]
+fn an_unanswered_call_before_labour_day_is_not_tried_again_beside_the_next_call() {
+    let episode = r#"{"id": "e13", "event": "procedure", "at": "2026-04-27T10:00:00",
+        "attributes": {"category": "plastic", "setting": "outpatient"}, "patient": {"id": "p-1"}}"#;
+    let id = "plastic-aftercare/day-3-call/e13/0";
+    for (at, message, nominal) in [
+        (
+            "2026-04-30T17:30:00",
+            "2026-04-30 17:30-18:00",
+            "2026-04-30",
+        ),
+        (
+            "2026-04-30T23:59:00",
+            "2026-05-01 09:00-18:00",
+            "2026-05-01",
+        ),
+    ] {
+        let p = on_china(
+            episode,
+            &format!(
+                r#"{{"outcomes": [{{"task": "{id}", "outcome": "no_answer", "at": "{at}"}}]}}"#
+            ),
+        );
+        assert_eq!(
+            chain(&p, "day-3-call"),
+            [
+                format!("{id} 2026-04-30 09:00-18:00 phone customer_service [no_answer closed]"),
+                format!("{id}/message {message} sms customer_service"),
+                format!("{id}/overdue 2026-05-06 09:00-18:00 internal supervisor"),
+            ],
+            "{at}"
+        );
+        let attempt = dropped(&p).into_iter().find(|d| d.contains("/attempt-2"));
+        let attempt = attempt.unwrap_or_default();
+        assert!(
+            attempt.starts_with(&format!("{id}/attempt-2 beyond_max_shift "))
+                && attempt.ends_with(nominal),
+            "{at}: {attempt}"
+        );
+        assert_eq!(
+            crate::support::step_days(&p, "day-6-call"),
+            ["plastic-aftercare/day-6-call/e13/0 2026-05-06"],
+            "{at}"
+        );
+    }
+}
+
+/// A program of calls on days 1, 3 and 6, tried again 2 hours after no answer, with no
+/// `max_shift`: operated Mon 2 March 2026, the clinic closed Fri 6 to Sun 8 March. The
+/// day-3 call (Thu 5) unanswered at 17:00 would be tried again on Mon 9, past the day-6
+/// call's rule day (Sun 8), on the day that call moved to: superseded by it, as a call
+/// the calendar moves is (docs/rule-format.md, "Calls of one program never pile up";
+/// audit 200); the message follows at once. Unanswered on the day-1 call (Tue 3) at
+/// 17:00, the next try is Wed 4, before the day-3 call: kept.
+#[test]
+fn an_attempt_moved_past_the_next_calls_day_is_superseded_by_it() {
+    let rules = crate::support::one_program(
+        "t",
+        r#""applies": {"event": "procedure"},
+        "defaults": {"channel": "phone", "role": "nurse", "time": "day",
+            "no_answer": {"retry_after": "PT2H", "max_attempts": 3, "then": "sms"}},
+        "steps": [
+            {"id": "day-1-call", "offset": "P1D", "title": {"zh": "1", "en": "1"}},
+            {"id": "day-3-call", "offset": "P3D", "title": {"zh": "3", "en": "3"}},
+            {"id": "day-6-call", "offset": "P6D", "title": {"zh": "6", "en": "6"}}]"#,
+    );
+    let ep = crate::support::read(
+        &rules,
+        r#"{"id": "e", "event": "procedure", "at": "2026-03-02T10:00:00", "patient": {"id": "p"}}"#,
+    );
+    let cal = Calendar::from_json(
+        "clinic",
+        r#"{"closed_dates": ["2026-03-06", "2026-03-07", "2026-03-08"]}"#,
+    )
+    .unwrap();
+    let h = history(
+        r#"{"outcomes": [{"task": "t/day-1-call/e/0", "outcome": "no_answer", "at": "2026-03-03T17:00:00"},
+        {"task": "t/day-3-call/e/0", "outcome": "no_answer", "at": "2026-03-05T17:00:00"}]}"#,
+    );
+    let p = rules.plan_with(&ep, &h, &cal).unwrap();
+    assert_eq!(
+        chain(&p, "day-1-call"),
+        [
+            "t/day-1-call/e/0 2026-03-03 09:00-18:00 phone nurse [no_answer closed]",
+            "t/day-1-call/e/0/attempt-2 2026-03-04 09:00-18:00 phone nurse",
+        ]
+    );
+    assert_eq!(
+        chain(&p, "day-3-call"),
+        [
+            "t/day-3-call/e/0 2026-03-05 09:00-18:00 phone nurse [no_answer closed]",
+            "t/day-3-call/e/0/message 2026-03-05 17:00-18:00 sms nurse",
+        ]
+    );
+    assert_eq!(
+        crate::support::step_days(&p, "day-6-call"),
+        ["t/day-6-call/e/0 2026-03-09"]
+    );
+    assert_eq!(
+        dropped(&p),
+        ["t/day-3-call/e/0/attempt-2 superseded day-6-call 2026-03-05"]
+    );
+    let by = p.dropped[0].superseded_by(&p).map(|t| t.id());
+    assert_eq!(by.as_deref(), Some("t/day-6-call/e/0"));
+    // Explained: the call that covers it, and why the message came at once.
+    let x = rules.explain(&ep, Some(&h), &cal).unwrap();
+    let steps = |id: &str| x.of(id).map(|e| e.steps.clone()).unwrap_or_default();
+    assert!(
+        steps("t/day-3-call/e/0/attempt-2").contains(&"the first day it could take after 2026-03-05 (Thu) is on or past 2026-03-08 (Sun), the rule day of t/day-6-call/e/0, the next call of its lane: that call covers it (calls of one program never pile up)".to_string()),
+        "{:#?}",
+        steps("t/day-3-call/e/0/attempt-2")
+    );
+    assert!(
+        steps("t/day-3-call/e/0/message")
+            .iter()
+            .any(|l| l.contains("(no day for the next attempt before the next call of its lane)")),
+        "{:#?}",
+        steps("t/day-3-call/e/0/message")
+    );
+}
