@@ -313,6 +313,8 @@ pub(super) fn compile_step(
             picked_by: s.picked_by,
             wait_for,
             class: s.class.or(def.defaults.class),
+            on_duty: s.closed_day.or(def.defaults.closed_day)
+                == Some(crate::model::ClosedDay::Keep),
             title: texts.title,
             script: texts.script,
             templates: texts.templates,

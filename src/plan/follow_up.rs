@@ -29,6 +29,7 @@ impl Planner<'_> {
                 picked_by: None,
                 wait_for: None,
                 class: None,
+                on_duty: false,
                 title: texts
                     .as_ref()
                     .map_or_else(|| f.title.clone(), |t| t.title.clone()),

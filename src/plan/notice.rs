@@ -239,6 +239,7 @@ impl RuleSet {
                 picked_by: None,
                 wait_for: None,
                 class: None,
+                on_duty: false,
                 title: texts.title,
                 script: texts.script,
                 templates: texts.templates,

@@ -264,6 +264,9 @@ pub(crate) struct TaskInfo {
     pub wait_for: Option<Arc<str>>,
     /// The class its rule gives (`class`), if any.
     pub class: Option<crate::replan::PriorityClass>,
+    /// Its step keeps its closed days (`closed_day: keep`): staff on duty do it on a day
+    /// the calendar closes ([`Task::on_duty`]).
+    pub on_duty: bool,
     pub title: Text,
     pub script: Option<Text>,
     /// The templates of the title and script when they have placeholders: each task
@@ -287,8 +290,21 @@ impl PartialEq for Task {
     fn eq(&self, other: &Self) -> bool {
         let (a, b) = (self.info(), other.info());
         let same_info = std::ptr::eq(a, b)
-            || (&a.program, &a.step, a.channel, a.role, a.picked_by)
-                == (&b.program, &b.step, b.channel, b.role, b.picked_by);
+            || (
+                &a.program,
+                &a.step,
+                a.channel,
+                a.role,
+                a.picked_by,
+                a.on_duty,
+            ) == (
+                &b.program,
+                &b.step,
+                b.channel,
+                b.role,
+                b.picked_by,
+                b.on_duty,
+            );
         same_info
             && self.title() == other.title()
             && self.script() == other.script()
@@ -374,6 +390,7 @@ static MISSING: std::sync::LazyLock<TaskInfo> = std::sync::LazyLock::new(|| Task
     picked_by: None,
     wait_for: None,
     class: None,
+    on_duty: false,
     title: Text::new("", ""),
     script: None,
     templates: None,
@@ -508,6 +525,14 @@ impl Task {
     /// Who.
     pub fn role(&self) -> Role {
         self.info().role
+    }
+
+    /// True when its step keeps its closed days (`closed_day: keep`: a complaint's
+    /// calls, and the tasks their outcomes make): staff on duty do it on a day the
+    /// calendar closes, overdue too ([`crate::replan::on_duty`]). In JSON, `"on_duty":
+    /// true`, left out when false.
+    pub fn on_duty(&self) -> bool {
+        self.info().on_duty
     }
 
     /// Set when staff pick the day: this role chooses a day between `earliest` and

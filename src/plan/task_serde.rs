@@ -103,6 +103,10 @@ struct Repr {
     /// `care`, `sales`, `greeting`): the contact policy ranks it so.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     class: Option<crate::replan::PriorityClass>,
+    /// Its step keeps its closed days (`closed_day: keep`, a complaint's calls): staff
+    /// on duty do it on a day the calendar closes, overdue too.
+    #[serde(default, skip_serializing_if = "is_false")]
+    on_duty: bool,
     /// Where the task stands on the as-of day (plans made with `plan_as_of`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     status: Option<Status>,
@@ -169,6 +173,7 @@ impl Serialize for Task {
             info.picked_by.is_some(),
             waits_for.is_some(),
             info.class.is_some(),
+            info.on_duty,
             self.status.is_some(),
             self.derived.is_some(),
             self.owner.is_some(),
@@ -219,6 +224,11 @@ impl Serialize for Task {
         some!("picked_by", info.picked_by);
         some!("waits_for", waits_for);
         some!("class", info.class);
+        if info.on_duty {
+            m.serialize_field("on_duty", &true)?;
+        } else {
+            m.skip_field("on_duty")?;
+        }
         some!("status", self.status);
         some!("derived", self.derived);
         some!("owner", self.owner.as_ref());
@@ -344,6 +354,7 @@ impl<'de> Deserialize<'de> for Task {
                 picked_by: r.picked_by,
                 wait_for: r.waits_for,
                 class: r.class,
+                on_duty: r.on_duty,
                 title: r.title,
                 script: r.script,
                 templates: None,

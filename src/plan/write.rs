@@ -341,6 +341,10 @@ fn task<'p>(
         key(out, "class");
         serde(out, &c)?;
     }
+    if info.on_duty {
+        key(out, "on_duty");
+        out.push_str("true");
+    }
     if let Some(s) = &t.status {
         key(out, "status");
         serde(out, s)?;

@@ -103,7 +103,10 @@ pub fn worklist<'a>(
 /// closes: the day's own tasks (on a closed day, those kept there, [`Task::closed`]: a
 /// complaint's call, a promise within three days, an agreed time; an SMS on a day the
 /// message system works), the overdue ones kept on a closed day (still the duty's work:
-/// a complaint's call not made on the first day of a closure), and the overdue ones whose
+/// a complaint's call not made on the first day of a closure), the overdue ones of a step
+/// that keeps its closed days ([`Task::on_duty`]: a complaint's promised callback missed
+/// on an open Saturday is the duty's on the closed Monday after, and so is its
+/// supervisor's check; audit 203), and the overdue ones whose
 /// channel works that day (a call on a day the call desk is on duty); the others — a reception at a closed
 /// clinic, yesterday's call on a day no one calls — wait for the next day their channel
 /// works, where they are still listed. Expired items (to close, not to do) stay for the
@@ -145,6 +148,7 @@ pub fn on_duty(
             _ => {
                 i.task.due == day
                     || i.task.closed.is_some()
+                    || i.task.on_duty()
                     || calendar.works(i.task.channel(), day)
             }
         })

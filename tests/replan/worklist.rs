@@ -325,3 +325,49 @@ fn on_a_closed_day_the_duty_list_holds_what_was_kept_there() {
     assert!(all.contains(&"plastic-aftercare/day-1-call/ep-p/0".to_string()));
     assert_eq!(duty, all);
 }
+
+/// A complaint's calls are the duty's work on a day the calendar closes even when their
+/// own day was open (audit 203: a promised callback missed on an open Saturday dropped
+/// off the list of the closed Monday after, with its supervisor's check, which was on
+/// time that Monday). A clinic closed on Mondays; a complaint logged on Wed 15 April 2026
+/// at 20:30, the callback promised for Sat 18, nothing recorded: on Mon 20 the duty
+/// holds the first call (Thu 16) and the promised callback, overdue, and their
+/// supervisor's checks; the day-1 call of a laser treatment of Fri 17 (Sat 18), a step
+/// that moves off closed days, waits for Tue 21. Read back from JSON, the tasks say so.
+#[test]
+fn a_complaints_overdue_calls_are_the_dutys_on_a_closed_day() {
+    let cal = Calendar::from_json("clinic", r#"{"closed_weekdays": ["Mon"]}"#).unwrap();
+    let complaint = episode(
+        r#"{"id": "ep-c", "event": "complaint", "at": "2026-04-15T20:30:00", "patient": {"id": "p-9"},
+            "milestones": {"promised_callback": "2026-04-18"}}"#,
+    );
+    let laser = procedure("ep-l", "laser", "outpatient", "2026-04-17T10:00:00");
+    let h = followup::history::History::default();
+    let plans = [
+        rules().plan_with(&complaint, &h, &cal).unwrap(),
+        rules().plan_with(&laser, &h, &cal).unwrap(),
+    ];
+    let none = BTreeSet::new();
+    let day = date("2026-04-20");
+    let all = worklist(plans.iter().flat_map(|p| &p.tasks), day, None, &none);
+    let ids = |items: &[followup::replan::WorkItem]| -> Vec<String> {
+        items.iter().map(|i| i.task.id()).collect()
+    };
+    assert!(ids(&all).contains(&"laser-aftercare/day-1-call/ep-l/0".to_string()));
+    let duty = followup::replan::on_duty(all.clone(), day, &cal);
+    assert_eq!(
+        ids(&duty),
+        [
+            "complaint/first-call/ep-c/0",
+            "complaint/first-call/ep-c/0/overdue",
+            "complaint/promised-callback/ep-c/0",
+            "complaint/promised-callback/ep-c/0/overdue"
+        ]
+    );
+    let read: Plan = serde_json::from_str(&plans[0].to_json().unwrap()).unwrap();
+    let again = worklist(&read.tasks, day, None, &none);
+    assert_eq!(
+        ids(&followup::replan::on_duty(again, day, &cal)),
+        ids(&duty)
+    );
+}
