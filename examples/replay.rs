@@ -326,7 +326,13 @@ impl Replay<'_> {
             // A call merged of several tasks is one line, its reasons' titles joined
             // with their programmes, as `callback_calendar` writes it (audit 197: two
             // identical lines, two calls to make).
-            let call = |item: &WorkItem| joined.get(&*item.task.id()).copied();
+            // Of one state: an expired reason is to close, not part of the call to make
+            // (audit 201: a thank-you expired the day before was joined to the 611
+            // message still to send).
+            let call = |item: &WorkItem| {
+                let expired = item.state == WorkState::Expired;
+                joined.get(&*item.task.id()).map(|n| (*n, expired))
+            };
             for (i, item) in list.items.iter().enumerate() {
                 let n = call(item);
                 if n.is_some() && list.items[..i].iter().any(|o| call(o) == n) {
