@@ -74,6 +74,39 @@ impl Planner<'_> {
                     channel,
                     start,
                 );
+                // A fact inside its window ends the window there: no contact after a
+                // refusal, an opt-out or a stop fact (audit 202: a call due 09:00-18:00
+                // was open work for the rest of the day of a refusal at 10:00).
+                let judged = judged.or_else(|| {
+                    let end = t.due.and_time(t.window.end);
+                    let at_end = super::lifecycle::judge_contact(
+                        facts,
+                        &program.declined,
+                        stop_when,
+                        channel,
+                        end,
+                    );
+                    let stop = |m: chrono::NaiveDateTime| {
+                        super::lifecycle::judge_contact(
+                            facts,
+                            &program.declined,
+                            stop_when,
+                            channel,
+                            m,
+                        )
+                        .is_some()
+                    };
+                    // (A staff-picked task is judged at the end of its days: above.)
+                    let cut = (at_end.is_some() && t.picked_by().is_none())
+                        .then(|| first_stopped(start, end, stop));
+                    match cut.flatten() {
+                        Some(m) if m.time() > t.window.start && m.date() == t.due => {
+                            t.window.end = m.time();
+                            None
+                        }
+                        _ => at_end,
+                    }
+                });
                 if let Some((reason, detail)) = judged {
                     let d = Dropped::of_task(t, reason, detail);
                     gone.push((d, (t.occurrence, t.derived)));
@@ -115,6 +148,29 @@ impl Planner<'_> {
             self.plan.dropped.push(d);
         }
     }
+}
+
+/// Where a window from `start` (where `stop` does not hold) to `end` (where it does),
+/// both on one day, ends: at the minute of the fact (a fact holds from the minute after
+/// it), one minute after `start` at the least — a fact at the very start of a window is
+/// not before it, and leaves the task its first minute. `None` past the day.
+fn first_stopped(
+    start: chrono::NaiveDateTime,
+    end: chrono::NaiveDateTime,
+    stop: impl Fn(chrono::NaiveDateTime) -> bool,
+) -> Option<chrono::NaiveDateTime> {
+    let minute = chrono::TimeDelta::minutes(1);
+    let (mut lo, mut hi) = (0i64, (end - start).num_minutes());
+    // `stop` is false at `start + lo` and true at `start + hi`.
+    while hi - lo > 1 {
+        let mid = lo + (hi - lo) / 2;
+        if stop(start + minute * mid as i32) {
+            hi = mid;
+        } else {
+            lo = mid;
+        }
+    }
+    Some(start + minute * (hi - 1).max(1) as i32)
 }
 
 /// A supervisor's task the history closed, about a call a fact ended before the task's

@@ -612,3 +612,36 @@ fn a_refusal_after_three_tries_leaves_the_chain_whatever_task_it_names() {
         assert!(p.ignored.is_empty(), "{refused_on}: {:?}", p.ignored);
     }
 }
+
+/// A refusal inside a call's window ends the window there: no call after the patient
+/// said stop (docs/domain.md §8, seed 004; audit 202: the laser's day-3 call stayed open
+/// work, 09:00-18:00, for the rest of the day the patient refused at 10:00 on another
+/// programme's call). A laser treatment of Mon 2 Mar 2026: its day-3 call, Thu 5 March
+/// 09:00-18:00; the patient refuses on the call of a surgery of the same day (another
+/// episode) on the 5th: at 10:00 the laser's call is 09:00-10:00, still on time before
+/// the refusal; at 09:00:30, its first minute (a fact at the start of a window is not
+/// before it: lifecycle.rs); at 18:30, after its window, it keeps its whole window. Its
+/// later calls are dropped `declined` in each.
+#[test]
+fn a_refusal_inside_a_calls_window_ends_the_window_there() {
+    let day3 = "laser-aftercare/day-3-call/ep-1/0";
+    for (at, window) in [
+        ("2026-03-05T10:00:00", Some("09:00-10:00")),
+        ("2026-03-05T09:00:30", Some("09:00-09:01")),
+        ("2026-03-05T18:30:00", Some("09:00-18:00")),
+    ] {
+        let p = laser_with(&format!(
+            r#"{{"outcomes": [{{"task": "plastic-aftercare/day-3-call/ep-9/0", "outcome": "declined", "at": "{at}"}}]}}"#
+        ));
+        let call = p.tasks.iter().find(|t| t.id() == day3);
+        assert_eq!(
+            call.map(|t| t.window.to_string()).as_deref(),
+            window,
+            "{at}"
+        );
+        let declined =
+            |id: &str| (dropped(&p).iter()).any(|d| d.starts_with(&format!("{id} declined ")));
+        assert!(!declined(day3), "{at}: {:?}", dropped(&p));
+        assert!(declined("laser-aftercare/day-6-call/ep-1/0"), "{at}");
+    }
+}
