@@ -45,6 +45,9 @@ struct Args {
     rules: Option<PathBuf>,
     /// Case files, or folders of them.
     cases: Vec<PathBuf>,
+    /// Why no case file was found beside the rules: said once the rules compile (audit
+    /// 197: a rule error was hidden behind "no case file").
+    no_cases: Option<String>,
 }
 
 fn parse_args() -> Result<Option<Args>, String> {
@@ -79,13 +82,17 @@ fn parse_args() -> Result<Option<Args>, String> {
             lint,
             rules: Some(rules.clone()),
             cases: Vec::new(),
+            no_cases: None,
         }));
     }
-    let (rules, cases) = match (builtin, paths.as_slice()) {
-        (true, []) => (None, vec![builtin_cases]),
-        (true, [cases]) => (None, vec![cases.clone()]),
-        (_, [rules, cases]) => (Some(rules.clone()), vec![cases.clone()]),
-        (false, [rules]) => (Some(rules.clone()), beside(rules)?),
+    let (rules, cases, no_cases) = match (builtin, paths.as_slice()) {
+        (true, []) => (None, vec![builtin_cases], None),
+        (true, [cases]) => (None, vec![cases.clone()], None),
+        (_, [rules, cases]) => (Some(rules.clone()), vec![cases.clone()], None),
+        (false, [rules]) => match beside(rules)? {
+            Ok(cases) => (Some(rules.clone()), cases, None),
+            Err(none) => (Some(rules.clone()), Vec::new(), Some(none)),
+        },
         _ => return Err("expected a rules path and a cases path; try --help".into()),
     };
     Ok(Some(Args {
@@ -93,14 +100,16 @@ fn parse_args() -> Result<Option<Args>, String> {
         lint,
         rules,
         cases,
+        no_cases,
     }))
 }
 
 /// Where the cases of `rules` are when no cases path is given: a folder's own case files
 /// and its `cases/` subfolder (as `rules/` keeps `rules/cases/`), both when both hold
 /// some (audit 80: the subfolder was skipped when the folder held one); for a rule file
-/// `NAME.json`, `NAME.cases.json` beside it, else in `cases/` beside it.
-fn beside(rules: &Path) -> Result<Vec<PathBuf>, String> {
+/// `NAME.json`, `NAME.cases.json` beside it, else in `cases/` beside it. The inner error:
+/// none there, said after the rules are checked.
+fn beside(rules: &Path) -> Result<Result<Vec<PathBuf>, String>, String> {
     // A rules path that is not there is said so, before its case files are looked for
     // (audit 107: "no case file" for a rules file misspelt).
     if !rules.exists() {
@@ -125,22 +134,22 @@ fn beside(rules: &Path) -> Result<Vec<PathBuf>, String> {
         if sub.is_dir() {
             places.push(sub);
         }
-        return Ok(places);
+        return Ok(Ok(places));
     }
     let stem = rules.file_stem().and_then(|s| s.to_str()).unwrap_or("");
     let name = format!("{stem}.cases.json");
     let next_to = rules.with_file_name(&name);
     let in_cases = rules.with_file_name("cases").join(&name);
-    match (next_to.is_file(), in_cases.is_file()) {
+    Ok(match (next_to.is_file(), in_cases.is_file()) {
         (true, _) => Ok(vec![next_to]),
         (false, true) => Ok(vec![in_cases]),
         (false, false) => Err(format!(
-            "{}: no case file: expected {} or {} (or give the cases path)",
+            "{}: no case file: expected {} or {} (or give the cases path; --lint checks the rules alone)",
             rules.display(),
             next_to.display(),
             in_cases.display()
         )),
-    }
+    })
 }
 
 fn load_rules(args: &Args) -> Result<RuleSet, String> {
@@ -215,6 +224,10 @@ fn run(args: &Args) -> Result<i32, String> {
         } else {
             support::EXIT_NO
         });
+    }
+    // The rules compiled: now the missing case file is the error.
+    if let Some(none) = &args.no_cases {
+        return Err(none.clone());
     }
     let files = case_files(&args.cases)?;
     // Words written nearly as others of their kind: likely slips no error catches.
