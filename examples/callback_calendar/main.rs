@@ -536,10 +536,23 @@ fn run() -> Result<String, String> {
                 let held = (class(r.task.program(), r.task.step()) == Class::Sales)
                     .then(|| held_by(&c.patient, from, r.task.channel()))
                     .flatten();
+                // The contact that holds its day, named (audit 197: a staff-picked call
+                // moved off the day of a call moved there said only "the phone cap").
+                let same_day = (merged.contacts.iter())
+                    .filter(|o| !std::ptr::eq(*o, c) && o.date == from)
+                    .filter(|o| *o.patient == *c.patient && o.channel == r.task.channel())
+                    .find_map(|o| o.reasons.first())
+                    .map_or(String::new(), |o| {
+                        format!(
+                            ": a {} contact holds {from} ({})",
+                            r.task.channel().name(),
+                            o.task.id()
+                        )
+                    });
                 let why = match held {
                     Some(h) => holder(h),
                     None => format!(
-                        "the {} cap ({})",
+                        "the {} cap ({}){same_day}",
                         r.task.channel().name(),
                         caps(r.task.channel())
                     ),
@@ -563,8 +576,15 @@ fn run() -> Result<String, String> {
             }
             if c.over_cap {
                 for r in &c.reasons {
+                    // A time the patient agreed is never moved nor dropped (audit 197:
+                    // "no day of its window keeps the cap", as if others were tried).
+                    let why = if r.task.shifted == Some(followup::calendar::ShiftReason::Agreed) {
+                        "the patient agreed this time, which the policy never moves nor drops"
+                    } else {
+                        "no day of its window keeps the cap"
+                    };
                     let line = format!(
-                        "the contact policy kept it over the {} cap ({}): no day of its window keeps the cap",
+                        "the contact policy kept it over the {} cap ({}): {why}",
                         r.task.channel().name(),
                         caps(r.task.channel())
                     );
