@@ -114,3 +114,29 @@ fn a_programs_default_class_applies_to_steps_that_give_none() {
         .collect();
     assert_eq!(classes, [PriorityClass::Sales, PriorityClass::Care]);
 }
+
+/// The README's table of the default classes is the policy's table, entry for entry
+/// (audit 197: it was not published, and a policy that gives `classes` replaces it).
+#[test]
+fn the_readme_lists_the_default_class_table() {
+    let readme = include_str!("../../README.md");
+    let mut listed = std::collections::BTreeMap::new();
+    let table = readme
+        .lines()
+        .skip_while(|l| !l.contains("keys of the default table"))
+        .skip(2)
+        .take_while(|l| l.starts_with('|'));
+    for line in table {
+        let mut cells = line.split('|').map(str::trim).filter(|c| !c.is_empty());
+        let (Some(class), Some(keys)) = (cells.next(), cells.next()) else {
+            continue;
+        };
+        let class: followup::replan::PriorityClass =
+            serde_json::from_str(&format!("\"{}\"", class.trim_matches('`'))).unwrap();
+        for key in keys.split(", ") {
+            listed.insert(key.trim_matches('`').to_string(), class);
+        }
+    }
+    let default = followup::replan::PriorityPolicy::default().classes;
+    assert_eq!(listed, default);
+}
