@@ -13,7 +13,10 @@
 //!   output, instead of the calendar.
 //!
 //! Texts are in the `--lang` language. A task the contact policy's caps dropped (it is
-//! not on the calendar) is not exported either; dropped occurrences never are.
+//! not on the calendar) is not exported either; dropped occurrences never are. A task
+//! the policy moved is exported on the day the calendar shows it (audits 197, 202: a
+//! sales call moved off an aftercare call's day was exported beside it), with its own
+//! window that day; tasks joined into one contact keep their own windows.
 
 use followup::{
     export,
@@ -63,6 +66,22 @@ fn capped(plans: &[Plan], merged: &MergedPlan) -> Vec<Plan> {
             .cloned()
             .collect();
         plan.dropped.extend(more);
+    }
+    // A task the caps moved is due on its contact's day, on time there (the cap moved
+    // it, not its owner), in its own window of that day (as `replay` lists it).
+    let moved = (merged.contacts.iter())
+        .flat_map(|c| c.reasons.iter().map(move |r| (c.date, r)))
+        .filter(|(_, r)| r.moved.is_some());
+    for (day, r) in moved {
+        let id = r.task.id();
+        let task = (out.iter_mut())
+            .flat_map(|p| p.tasks.iter_mut())
+            .find(|t| t.id() == id);
+        if let Some(t) = task {
+            t.window = t.window_on(day);
+            t.due = day;
+            t.latest = t.latest.max(day);
+        }
     }
     out
 }

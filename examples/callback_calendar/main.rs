@@ -107,8 +107,8 @@ dropped and why. Without --episode: a built-in sample patient (plastic surgery, 
   --script                print each task's call script under it
   --explain               after the calendar, why each task is where it is (in English)
   --ics FILE              write the plans' tasks as an iCalendar file of VTODOs: one per task, on
-                          its planned day (not joined into contacts; those the contact
-                          policy's caps drop left out)
+                          the day the calendar shows it (not joined into contacts, each in
+                          its own window; those the contact policy's caps drop left out)
   --csv                   print the same tasks as CSV instead of the calendar
   -h, --help              this help
 ";
