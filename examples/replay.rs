@@ -184,8 +184,15 @@ impl Replay<'_> {
 
     /// The plan made with what was known before `day`: the outcomes recorded, the facts
     /// that came and the reassignments made before it (and every follow-up); with it,
-    /// the tasks merged into one call, by id: the number of their call.
-    fn plan_before(&self, day: NaiveDate) -> Result<(Plan, BTreeMap<String, usize>), String> {
+    /// the tasks merged into one call, by id: the number of their call. With `one_call`
+    /// (the worklists), such tasks are under their call's owner at its time; without
+    /// (compliance), each keeps its own owner, as the docs judge it (audit 205: a 611
+    /// message merged into a customer-service call was counted as that person's).
+    fn plan_before(
+        &self,
+        day: NaiveDate,
+        one_call: bool,
+    ) -> Result<(Plan, BTreeMap<String, usize>), String> {
         let mut plans = Vec::with_capacity(self.eps.len());
         for (n, ep) in self.eps.iter().enumerate() {
             plans.push(self.plan_of(ep, n == 0, day)?);
@@ -234,7 +241,9 @@ impl Replay<'_> {
             }
             for r in &c.reasons {
                 let id = r.task.id();
-                if let Some(t) = plan.tasks.iter_mut().find(|t| t.id() == id) {
+                if let Some(t) = plan.tasks.iter_mut().find(|t| t.id() == id)
+                    && one_call
+                {
                     t.owner.clone_from(&c.owner);
                     t.window = c.window;
                 }
@@ -293,7 +302,7 @@ impl Replay<'_> {
 
     fn day(&self, out: &mut String, day: NaiveDate) -> Result<(), String> {
         let zh = self.zh();
-        let (before, joined) = self.plan_before(day)?;
+        let (before, joined) = self.plan_before(day, true)?;
         // On a day the calendar closes, what staff on duty can do (`on_duty`): the
         // tasks kept on that day, not a reception at a closed clinic.
         let lists: Vec<_> = worklists_by_owner(&before.tasks, day, &BTreeSet::new())
@@ -381,6 +390,13 @@ impl Replay<'_> {
                         .collect();
                     let merged = if zh { "合并" } else { "merged" };
                     format!("{}  [{merged} {}]", titles.join(" + "), reasons.len())
+                } else if (list.items.iter()).any(|o| {
+                    o.task.program() != t.program() && self.title(&o.task) == self.title(t)
+                }) {
+                    // A title another programme's task on the list has too (a reason of a
+                    // merged call listed alone, expired; two episodes' supervisor's
+                    // checks): its programme says which (audit 204: two like lines).
+                    format!("{} ({})", self.title(t), self.program_name(t))
                 } else {
                     self.title(t)
                 };
@@ -397,7 +413,7 @@ impl Replay<'_> {
         if recorded.is_empty() && came.is_empty() {
             return Ok(());
         }
-        let (after, _) = self.plan_before(day.succ_opt().ok_or("date out of range")?)?;
+        let (after, _) = self.plan_before(day.succ_opt().ok_or("date out of range")?, true)?;
         if !came.is_empty() {
             let _ = writeln!(out, "  {}", if zh { "事实" } else { "Facts" });
         }
@@ -567,7 +583,7 @@ fn run() -> Result<String, String> {
     // The period's compliance per owner, judged the day after it ends with everything
     // recorded by then.
     let as_of = until.succ_opt().ok_or("date out of range")?.min(last);
-    let (last, _) = replay.plan_before(as_of)?;
+    let (last, _) = replay.plan_before(as_of, false)?;
     let report = compliance(
         &last.tasks,
         &[],
