@@ -1132,7 +1132,17 @@ impl Planner<'_> {
             return;
         };
         if at.date() <= end {
-            self.plan.tasks.remove(i);
+            // Recorded done by the supervisor, it happened: it stays with its record, as a
+            // check the history records does (audit 207: it vanished with its `done`).
+            let happened = (self.plan.tasks.get(i))
+                .and_then(|t| t.record.as_deref())
+                .is_some_and(|r| r.closed && r.outcome.is_done());
+            if !happened {
+                let t = self.plan.tasks.remove(i);
+                if t.record.is_some() {
+                    self.ignore_recorded_on((t.program(), t.step(), t.occurrence, t.derived));
+                }
+            }
         } else if let Some(t) = self.plan.tasks.get_mut(i).filter(|t| t.record.is_none()) {
             // Made after the supervisor stepped in: closed with it, as a supervisor's
             // check is (audit 113: it stayed open, overdue, after the call was made).

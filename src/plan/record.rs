@@ -206,8 +206,13 @@ impl Planner<'_> {
         // A supervisor's check the history records: it happened (the first record's time).
         // A note or an unanswered try says nothing happened (audit 167: a note brought
         // back the check of a call done on time, a `busy` pinned it to its first day).
+        // A time agreed or a day picked for the check is no check made (audit 207: a
+        // `rescheduled` on the check of a call done on time brought the check back).
+        let happened = |k: OutcomeKind| {
+            reaches_patient(k) && !matches!(k, OutcomeKind::Rescheduled | OutcomeKind::Picked)
+        };
         let check = (entries.iter())
-            .filter(|e| e.derived == Some(Derived::Overdue) && reaches_patient(e.outcome.outcome))
+            .filter(|e| e.derived == Some(Derived::Overdue) && happened(e.outcome.outcome))
             .map(|e| e.outcome.at)
             .min();
         for (e, real) in entries.iter().zip(&real).filter(|(e, _)| calls(e)) {
@@ -529,6 +534,26 @@ impl Planner<'_> {
         (self.plan.dropped).push(Dropped::of_task(&t, reason, detail));
         for e in on_it {
             self.ignore(e, IgnoredReason::Dropped);
+        }
+    }
+
+    /// Reports what the history recorded on a supervisor's task the plan leaves out
+    /// after recording it (its call was made, or a fact ended it): no task of the plan
+    /// has its id now (audit 207: the records vanished with the task).
+    pub(super) fn ignore_recorded_on(
+        &mut self,
+        (program, step, n, derived): (&str, &str, u32, Option<Derived>),
+    ) {
+        let Some(l) = self.ledger.as_mut() else {
+            return;
+        };
+        if let Some(list) = l.take(program, step, n) {
+            for e in list.iter().filter(|e| e.derived == derived) {
+                if e.outcome.outcome != OutcomeKind::Declined {
+                    l.ignore(e, IgnoredReason::NoSuchTask);
+                }
+            }
+            l.give_back(list);
         }
     }
 

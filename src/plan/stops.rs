@@ -27,6 +27,7 @@ impl Planner<'_> {
         // Follow-ups staff added by hand are judged as any contact (`follow_ups`).
         let default = crate::compile::Declined::default();
         let mut gone = Vec::new();
+        let mut left_out = Vec::new();
         let cal = self.cal;
         self.plan.tasks.retain_mut(|t| {
             // A supervisor's task is about its step's call; a contact made from a call
@@ -123,6 +124,16 @@ impl Planner<'_> {
                     on_the_day_done(t, done, cal);
                     return true;
                 }
+                // What was recorded on it is reported (audit 207: a time agreed for the
+                // check vanished with it).
+                if t.record.is_some() {
+                    left_out.push((
+                        t.program().to_string(),
+                        t.step().to_string(),
+                        t.occurrence,
+                        t.derived,
+                    ));
+                }
                 return false;
             }
             if t.is_closed() {
@@ -133,6 +144,9 @@ impl Planner<'_> {
             t.latest = t.latest.min(last).max(t.due);
             true
         });
+        for (program, step, n, derived) in &left_out {
+            self.ignore_recorded_on((program, step, *n, *derived));
+        }
         // What the history recorded on a task dropped so is reported, not lost with it.
         for (d, (n, derived)) in gone {
             if let Some(l) = self.ledger.as_mut()

@@ -683,3 +683,84 @@ fn a_call_recorded_after_a_refusal_keeps_its_lane_in_order() {
         );
     }
 }
+
+/// What the history records on a supervisor's task the plan leaves out is reported, not
+/// lost, and a time agreed for a check is no check made (audit 207):
+/// - a plastic outpatient of Mon 2 March, its day-1 call done on time (3 March): the
+///   call has no check; a `rescheduled` recorded on the check does not bring it back;
+/// - a complaint of Mon 22 June, its first call agreed for the 23rd and not made: its
+///   check (the 24th), agreed for 2 July, is past the patient's refusal of the 25th —
+///   left out, as every check the refusal ends — and what was agreed is reported;
+/// - a course planning call made on 3 March, before its wait ended: no supervisor's
+///   task — unless the supervisor recorded one done, which happened, and stays.
+#[test]
+fn records_on_a_supervisors_task_left_out_are_reported() {
+    let rules = builtin();
+    let plan = |ep: &str, rows: &str| {
+        let ep = crate::support::read(&rules, ep);
+        let h = history(&format!(r#"{{"outcomes": [{rows}]}}"#));
+        rules.plan_with(&ep, &h, &Calendar::default()).unwrap()
+    };
+    let ids = |p: &Plan, part: &str| -> Vec<String> {
+        (p.tasks.iter().map(|t| t.id()))
+            .filter(|id| id.contains(part))
+            .collect()
+    };
+    let p = plan(
+        r#"{"id": "ep-2", "event": "procedure", "at": "2026-03-02T10:00:00",
+            "attributes": {"category": "plastic", "setting": "outpatient"}, "patient": {"id": "p-2"}}"#,
+        r#"{"task": "plastic-aftercare/day-1-call/ep-2/0", "outcome": "done", "at": "2026-03-03T11:00:00"},
+           {"task": "plastic-aftercare/day-1-call/ep-2/0/overdue", "outcome": "rescheduled",
+            "at": "2026-03-04T09:00:00", "to": "2026-03-05T10:00:00"}"#,
+    );
+    assert_eq!(
+        ids(&p, "day-1-call"),
+        ["plastic-aftercare/day-1-call/ep-2/0"]
+    );
+    assert_eq!(
+        ignored(&p),
+        ["plastic-aftercare/day-1-call/ep-2/0/overdue rescheduled 2026-03-04 09:00:00 no_such_task #1"]
+    );
+    let p = plan(
+        r#"{"id": "ep-3", "event": "complaint", "at": "2026-06-22T15:00:00", "patient": {"id": "p-3"},
+            "milestones": {"promised_callback": "2026-06-25"}}"#,
+        r#"{"task": "complaint/first-call/ep-3/0", "outcome": "rescheduled", "at": "2026-06-22T15:20:00", "to": "2026-06-23"},
+           {"task": "complaint/first-call/ep-3/0/overdue", "outcome": "rescheduled", "at": "2026-06-23T16:40:00", "to": "2026-07-02"},
+           {"task": "complaint/promised-callback/ep-3/0", "outcome": "declined", "at": "2026-06-25T10:00:00"}"#,
+    );
+    assert_eq!(ids(&p, "first-call"), ["complaint/first-call/ep-3/0"]);
+    assert_eq!(
+        ignored(&p),
+        ["complaint/first-call/ep-3/0/overdue rescheduled 2026-06-23 16:40:00 no_such_task #1"]
+    );
+    let course = r#"{"id": "ep-1", "event": "course", "at": "2026-03-02T10:00:00",
+        "attributes": {"category": "skin"}, "patient": {"id": "p-1"},
+        "course": {"package": 2, "done": ["2026-03-02"], "planned": ["2026-04-06"]}}"#;
+    let made = r#"{"task": "treatment-course/course-planning-call/ep-1/0", "outcome": "done", "at": "2026-03-03T11:00:00"}"#;
+    let p = plan(course, made);
+    assert_eq!(
+        ids(&p, "planning"),
+        ["treatment-course/course-planning-call/ep-1/0"]
+    );
+    let p = plan(
+        course,
+        &format!(
+            r#"{made}, {{"task": "treatment-course/course-planning-call/ep-1/0/escalation", "outcome": "done",
+                "at": "2026-04-07T10:00:00", "by": "u-7"}}"#
+        ),
+    );
+    assert_eq!(
+        ids(&p, "planning"),
+        [
+            "treatment-course/course-planning-call/ep-1/0",
+            "treatment-course/course-planning-call/ep-1/0/escalation"
+        ]
+    );
+    assert!(p.ignored.is_empty(), "{:?}", ignored(&p));
+    let check = p
+        .tasks
+        .iter()
+        .find(|t| t.id().ends_with("/escalation"))
+        .unwrap();
+    assert!(check.is_closed());
+}
