@@ -101,9 +101,12 @@ impl Planner<'_> {
         // no staff-picked task after it can give it its day (`defer_recorded`).
         let (this, days) = ((program, step, n), Some((nominal, rule_day)));
         let recorded = (self.ledger.as_ref()).is_some_and(|l| l.recorded(step, &program.id, n));
+        // Never before the event's day, recorded or not: such a record is a slip (audit
+        // 205: a reminder of the day before a course's first session, kept so).
+        let before_event = (self.subject.event).is_some_and(|e| rule_day < e);
         if recorded && self.defer_recorded && reason == DropReason::Superseded {
             self.recorded_dropped = true;
-        } else if recorded {
+        } else if recorded && !before_event {
             self.why(|| {
                 format!(
                     "the calendar leaves it no day now, but the history records it: kept on {}",

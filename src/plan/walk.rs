@@ -213,7 +213,11 @@ impl Planner<'_> {
                                 (self.ledger.as_ref())
                                     .is_some_and(|l| l.recorded(step, &program.id, s.number))
                             };
-                            if wanted && (!(upcoming_only && s.done) || reminded()) {
+                            // A session done on the event's day (the course's first, the
+                            // event itself) had no reminder before it: one recorded is a
+                            // slip (audit 205: it made a reminder the day before the event).
+                            let first = s.date <= ep.date();
+                            if wanted && (!(upcoming_only && s.done) || (reminded() && !first)) {
                                 occ = s.number;
                                 self.why_anchor(|| {
                                     format!(

@@ -764,3 +764,60 @@ fn records_on_a_supervisors_task_left_out_are_reported() {
         .unwrap();
     assert!(check.is_closed());
 }
+
+/// The first session of a course is its event: it has no reminder the day before, and
+/// a `done` recorded on one is a slip, reported (audit 205: it made a reminder the day
+/// before the event, counted late). A skin course of 4 from Tue 10 March 2026 14:00,
+/// sessions done on the 10th and 24th: the reminders are those of sessions 3 and 4.
+#[test]
+fn an_outcome_on_the_reminder_of_the_event_session_is_a_slip() {
+    let rules = builtin();
+    let ep = crate::support::read(
+        &rules,
+        r#"{"id": "ep-p3", "event": "course", "at": "2026-03-10T14:00", "attributes": {"category": "skin"},
+            "patient": {"id": "p-3"}, "course": {"package": 4, "done": ["2026-03-10", "2026-03-24"],
+            "planned": ["2026-04-07", "2026-04-21"]}}"#,
+    );
+    let h = history(
+        r#"{"outcomes": [{"task": "treatment-course/session-reminder/ep-p3/1", "outcome": "done", "at": "2026-03-23T10:00"}]}"#,
+    );
+    let p = rules.plan_with(&ep, &h, &Calendar::default()).unwrap();
+    let reminders: Vec<String> = (p.tasks.iter())
+        .filter(|t| t.step() == "session-reminder")
+        .map(|t| format!("{} {}", t.id(), t.due))
+        .collect();
+    assert_eq!(
+        reminders,
+        [
+            "treatment-course/session-reminder/ep-p3/3 2026-04-06",
+            "treatment-course/session-reminder/ep-p3/4 2026-04-20"
+        ]
+    );
+    assert_eq!(
+        ignored(&p),
+        ["treatment-course/session-reminder/ep-p3/1 done 2026-03-23 10:00:00 no_such_task #0"]
+    );
+    // Bought at 14:00 with the first session booked that afternoon: its reminder would be
+    // the day before, and is dropped (`expired`, `after_event`) with or without a record
+    // on it, which is reported as on a dropped task.
+    let ep = crate::support::read(
+        &rules,
+        r#"{"id": "c-1", "event": "course", "at": "2026-03-02T14:00:00", "attributes": {"category": "skin"},
+            "patient": {"id": "p-1"}, "course": {"package": 2, "done": [], "planned": ["2026-03-02", "2026-03-09"]}}"#,
+    );
+    let h = history(
+        r#"{"outcomes": [{"task": "treatment-course/session-reminder/c-1/1", "outcome": "done", "at": "2026-03-02T15:00"}]}"#,
+    );
+    let p = rules.plan_with(&ep, &h, &Calendar::default()).unwrap();
+    assert!(
+        dropped(&p).contains(
+            &"treatment-course/session-reminder/c-1/1 expired after_event 2026-03-01".to_string()
+        ),
+        "{:?}",
+        dropped(&p)
+    );
+    assert_eq!(
+        ignored(&p),
+        ["treatment-course/session-reminder/c-1/1 done 2026-03-02 15:00:00 dropped #0"]
+    );
+}
