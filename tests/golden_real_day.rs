@@ -9,7 +9,7 @@ use crate::support::{assert_calendar, builtin, dropped, dropped_with, episode, p
 use followup::{
     calendar::Calendar,
     plan::Plan,
-    replan::{merge_plans, ContactPolicy, MergedPlan},
+    replan::{merge_plans, MergedPlan},
 };
 
 /// The calendar `callback_calendar --calendar cn-2026` uses: the default clinic (open
@@ -361,7 +361,7 @@ fn two_surgeries_two_days_apart_never_move_a_reminder_past_its_visit() {
         builtin().plan(&surgery("a", "2026-03-02"), &cal).unwrap(),
         builtin().plan(&surgery("b", "2026-03-04"), &cal).unwrap(),
     ];
-    let merged = merge_plans(&plans, &ContactPolicy::default(), &cal);
+    let merged = merge_plans(&plans, &crate::support::two_messages_a_week(), &cal);
     let march: Vec<String> = contacts(&merged)
         .into_iter()
         .filter(|l| l.starts_with("2026-03-") && !l.contains("in_person"))
@@ -417,7 +417,7 @@ fn greetings_under_the_cap_stay_on_their_day_or_are_dropped() {
         rules.plan(&ep, &cal).unwrap(),
         rules.plan_patient(&ep.patient, from, until, &cal).unwrap(),
     ];
-    let merged = merge_plans(&plans, &ContactPolicy::default(), &cal);
+    let merged = merge_plans(&plans, &crate::support::two_messages_a_week(), &cal);
     let sms: Vec<String> = contacts(&merged)
         .into_iter()
         .filter(|l| l.contains(" sms: ") && l.as_str() < "2026-05-11")

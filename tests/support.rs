@@ -247,3 +247,15 @@ pub fn key_request_episode(id: &str, repair: &str, raised: &str) -> String {
 pub fn task_of<'a>(plan: &'a Plan, step: &str) -> Option<&'a followup::plan::Task> {
     plan.tasks.iter().find(|t| t.step() == step)
 }
+
+/// The contact policy of the default classes with a cap of 2 messages in 7 days (the
+/// default until audit 206 is 3): the tests of how a cap moves and drops messages.
+pub fn two_messages_a_week() -> followup::replan::ContactPolicy {
+    let mut policy = followup::replan::ContactPolicy::default();
+    for cap in policy.caps.iter_mut() {
+        if cap.channel == followup::rules::Channel::Sms {
+            cap.max = std::num::NonZeroU32::MIN.saturating_add(1);
+        }
+    }
+    policy
+}

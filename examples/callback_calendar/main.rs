@@ -16,7 +16,7 @@
 //! ```
 //!
 //! The calendar is always the patient's: the tasks of every episode (and the greetings)
-//! go through the same contact policy (one call a day, at most two messages in any seven
+//! go through the same contact policy (one call a day, at most three messages in any seven
 //! days), whether there is one episode or several.
 //!
 //! - `--episode FILE` (repeatable): episodes of one patient;

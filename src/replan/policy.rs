@@ -54,7 +54,7 @@ pub struct ContactPolicy {
 
 impl Default for ContactPolicy {
     fn default() -> Self {
-        let caps = [(Channel::Phone, 1, 1), (Channel::Sms, 2, 7)];
+        let caps = [(Channel::Phone, 1, 1), (Channel::Sms, 3, 7)];
         ContactPolicy {
             caps: caps
                 .into_iter()
@@ -174,7 +174,7 @@ pub struct PriorityPolicy {
 
 const DEFAULT_CLASSES: [(&str, PriorityClass); 35] = [
     ("complaint", PriorityClass::Aftercare),
-    ("first-visit", PriorityClass::Sales),
+    ("first-visit", PriorityClass::Care),
     ("greetings", PriorityClass::Greeting),
     ("greetings/birthday-greeting", PriorityClass::Care),
     ("greetings/spring-festival", PriorityClass::Care),

@@ -4,7 +4,8 @@
 //!
 //! The patient: a plastic-surgery inpatient operated on Mon 2 March 2026 (episode ep-1).
 //! Alone, their messages go out on 4 March (reassurance), 8 March (suture-removal
-//! reminder) and 10 March (confirmation), which the cap of two messages in any seven days
+//! reminder) and 10 March (confirmation), which the default cap (three messages in any
+//! seven days) keeps; under a cap of two (the tests of the cap's moves) the confirmation
 //! moves to 11 March; calls on 3, 5, 8 and 17 March.
 
 use super::*;
@@ -146,7 +147,7 @@ fn a_message_notice_never_joins_a_reminder_and_is_dropped_over_the_cap() {
             "2026-03-06",
             r#""event_day": "2026-03-14", "audience": {}"#,
         ),
-        &ContactPolicy::default(),
+        &crate::support::two_messages_a_week(),
     );
     let sms: Vec<String> = contacts(&m)
         .into_iter()
@@ -172,7 +173,7 @@ fn a_message_notice_with_no_day_under_the_cap_is_dropped() {
     // A promotion with no event day is on time on its day only: 6 March breaks the cap,
     // so it is dropped (sales), not sent over the cap.
     let json = notice("promo-sms", "2026-03-06", r#""audience": {}"#);
-    let m = merged(&json, &ContactPolicy::default());
+    let m = merged(&json, &crate::support::two_messages_a_week());
     assert!(!contacts(&m).iter().any(|c| c.contains("promo-sms")));
     let dropped: Vec<String> = m
         .dropped
@@ -193,7 +194,7 @@ fn a_message_notice_with_no_day_under_the_cap_is_dropped() {
     );
     // A clinic that ranks its notices as care keeps them, over the cap; the aftercare
     // messages keep their days.
-    let mut policy = ContactPolicy::default();
+    let mut policy = crate::support::two_messages_a_week();
     policy
         .priority
         .classes

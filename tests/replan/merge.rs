@@ -53,7 +53,7 @@ fn a_plastic_procedure_and_a_laser_treatment_the_same_day_share_their_calls() {
     let laser = plan(&procedure("ep-b", "laser", "outpatient", "2026-03-02"));
     let merged = merge_plans(
         &[plastic.clone(), laser.clone()],
-        &ContactPolicy::default(),
+        &crate::support::two_messages_a_week(),
         &Calendar::default(),
     );
     // Calls on the same day become one call; laser first on equal priority (aftercare,
@@ -107,7 +107,7 @@ fn a_plastic_procedure_and_a_laser_treatment_the_same_day_share_their_calls() {
     assert_eq!(
         merge_plans(
             &[plastic.clone(), laser, plastic],
-            &ContactPolicy::default(),
+            &crate::support::two_messages_a_week(),
             &Calendar::default()
         ),
         merged
@@ -125,7 +125,7 @@ fn three_messages_in_a_week_with_a_cap_of_two_move_the_least_urgent_one_within_i
     let inpatient = plan(&procedure("ep-5", "plastic", "inpatient", "2026-03-02"));
     let merged = merge_plans(
         std::slice::from_ref(&inpatient),
-        &ContactPolicy::default(),
+        &crate::support::two_messages_a_week(),
         &Calendar::default(),
     );
     let sms: Vec<String> = contact_lines(&merged)
@@ -171,7 +171,7 @@ fn three_messages_in_a_week_with_a_cap_of_two_move_the_least_urgent_one_within_i
     // aftercare message is kept on its day, over the cap, and says so.
     let quiet =
         Calendar::from_json("c", r#"{"messages": {"closed_dates": ["2026-03-11"]}}"#).unwrap();
-    let merged = merge_plans(&[inpatient], &ContactPolicy::default(), &quiet);
+    let merged = merge_plans(&[inpatient], &crate::support::two_messages_a_week(), &quiet);
     assert!(contact_lines(&merged).contains(
         &"2026-03-10 sms customer_service: suture-removal-followup@ep-5 (over cap)".to_string()
     ));
@@ -220,7 +220,7 @@ fn a_message_with_a_window_moves_to_the_first_day_of_it_the_cap_allows() {
     // both. 9th: 3..9 holds both. 10th: windows 4..10 to 10..16 hold only the 5th: it fits.
     let merged = merge_plans(
         &[three_messages(2, r#"{"window": "P4D"}"#)],
-        &ContactPolicy::default(),
+        &crate::support::two_messages_a_week(),
         &Calendar::default(),
     );
     assert_eq!(
@@ -247,7 +247,7 @@ fn tasks_of_one_day_that_cannot_stay_together_each_try_their_own_window() {
                                       "title": {"zh": "四", "en": "Four"}});
         v["steps"].as_array_mut().unwrap().push(late);
     });
-    let mut policy = ContactPolicy::default();
+    let mut policy = crate::support::two_messages_a_week();
     policy
         .priority
         .classes
@@ -271,7 +271,7 @@ fn a_message_due_on_its_day_only_stays_there_over_the_cap() {
     // is care (not a greeting nor sales): kept on the 7th, over the cap, and says so.
     let merged = merge_plans(
         &[three_messages(2, "")],
-        &ContactPolicy::default(),
+        &crate::support::two_messages_a_week(),
         &Calendar::default(),
     );
     assert_eq!(
@@ -290,7 +290,7 @@ fn a_greeting_that_no_day_of_its_window_can_take_is_dropped_or_joins_a_message()
     // The first message is made a greeting: the 5th and 7th are placed first. On its own
     // day (the 3rd) it would be a third message in 3..9: with no window it is dropped, and
     // listed with reason frequency_cap.
-    let mut policy = ContactPolicy::default();
+    let mut policy = crate::support::two_messages_a_week();
     policy
         .priority
         .classes
@@ -401,7 +401,7 @@ fn a_contact_policy_reads_from_json_with_defaults_for_what_is_left_out() {
         d.caps,
         [
             Cap::new(Channel::Phone, 1, 1).unwrap(),
-            Cap::new(Channel::Sms, 2, 7).unwrap()
+            Cap::new(Channel::Sms, 3, 7).unwrap()
         ]
     );
     let text = serde_json::to_string(&d).unwrap();
@@ -413,7 +413,7 @@ fn a_contact_policy_reads_from_json_with_defaults_for_what_is_left_out() {
 /// the D+2 message and D+3 call after a session are `aftercare` whether the session is
 /// one of a course or a single one (audit 10 of 6 December: `session-aftercare` fell to
 /// `care`, below the course's identical steps, and review reminders were not reminders);
-/// the pre-sales programs are `sales`. Every built-in step is listed, none left to the
+/// the pre-sales programs are `sales`, the thanks after a first treatment `care`. Every built-in step is listed, none left to the
 /// default by omission.
 #[test]
 fn built_in_steps_have_the_readme_s_priority_classes() {
@@ -440,9 +440,13 @@ fn built_in_steps_have_the_readme_s_priority_classes() {
         C::Aftercare
     );
     assert_eq!(p.class_of("session-aftercare", "month-1-call"), C::Care);
-    for program in ["first-visit", "presales", "plan-611"] {
+    for program in ["presales", "plan-611"] {
         assert_eq!(p.class_of(program, "x"), C::Sales, "{program}");
     }
+    // The thanks after a first visit that was a treatment (seed 004: to every first-visit
+    // customer) is care: it joins the dressing-change reminder of its day (audit 206: as
+    // sales it never did, and was dropped for every plastic outpatient's first visit).
+    assert_eq!(p.class_of("first-visit", "next-day-sms"), C::Care);
     // A new specialist introducing themselves sells nothing (audit 87).
     assert_eq!(p.class_of("new-assignment", "first-contact"), C::Care);
     // The selling calls that wait for `recovered` are sales, as the course planning call
@@ -476,7 +480,11 @@ fn the_month_6_care_call_comes_before_the_selling_call_it_is_merged_with() {
 /// The steps of `ep`'s phone call on Wed 2 Sep 2026, merged under the default policy,
 /// and how many tasks the policy dropped.
 fn phone_call_of_2_september(ep: &Episode) -> (Vec<String>, usize) {
-    let merged = merge_plans(&[plan(ep)], &ContactPolicy::default(), &Calendar::default());
+    let merged = merge_plans(
+        &[plan(ep)],
+        &crate::support::two_messages_a_week(),
+        &Calendar::default(),
+    );
     let call = (merged.contacts.iter())
         .find(|c| c.date == date("2026-09-02") && c.channel == Channel::Phone)
         .unwrap();
@@ -525,7 +533,7 @@ fn a_new_specialists_first_contact_joins_the_days_aftercare_call() {
     assert_eq!(plastic.tasks[0].patient(), "p-9");
     let merged = merge_plans(
         &[plastic, assigned],
-        &ContactPolicy::default(),
+        &crate::support::two_messages_a_week(),
         &Calendar::default(),
     );
     let lines = contact_lines(&merged);
@@ -562,7 +570,7 @@ fn a_new_specialists_first_contact_joins_the_days_aftercare_call() {
                 "u-3",
             ),
         ],
-        &ContactPolicy::default(),
+        &crate::support::two_messages_a_week(),
         &Calendar::default(),
     );
     let call = (merged.contacts.iter())
@@ -599,7 +607,7 @@ fn a_merged_call_is_owned_by_the_first_reason_of_its_role_that_has_an_owner() {
     ));
     let merged = merge_plans(
         &[laser, plastic],
-        &ContactPolicy::default(),
+        &crate::support::two_messages_a_week(),
         &Calendar::default(),
     );
     let calls: Vec<String> = (merged.contacts.iter())
@@ -628,7 +636,7 @@ fn a_merged_call_is_owned_by_the_first_reason_of_its_role_that_has_an_owner() {
     let plastic = plan(&ep("ep-a", "plastic", ""));
     let merged = merge_plans(
         &[laser, plastic],
-        &ContactPolicy::default(),
+        &crate::support::two_messages_a_week(),
         &Calendar::default(),
     );
     let m3 = (merged.contacts.iter())
@@ -658,7 +666,7 @@ fn two_patients_with_one_episode_id_keep_their_own_contacts() {
         ))
     };
     let (a, b) = (plan(&laser("p-1")), plan(&laser("p-2")));
-    let policy = ContactPolicy::default();
+    let policy = crate::support::two_messages_a_week();
     let cal = Calendar::default();
     let both = merge_plans(&[a.clone(), b.clone()], &policy, &cal);
     for (p, alone) in [("p-1", &a), ("p-2", &b)] {
@@ -679,7 +687,7 @@ fn two_patients_with_one_episode_id_keep_their_own_contacts() {
 /// shares its day (audit 100: the README named the 14th and the month's last day).
 #[test]
 fn the_611_message_is_lost_to_the_cap_for_leads_seen_two_to_six_days_before_it() {
-    let policy = ContactPolicy::default();
+    let policy = crate::support::two_messages_a_week();
     for day in [7, 8, 9, 11, 13, 14, 25, 26, 30, 31] {
         let ep = Episode::from_json(
             "ep",
@@ -712,6 +720,71 @@ fn the_611_message_is_lost_to_the_cap_for_leads_seen_two_to_six_days_before_it()
     assert!(merged.dropped.is_empty(), "{:?}", merged.dropped);
 }
 
+/// The default policy keeps the messages the seeds ask for, alone (audit 206): a
+/// first-visit lead gets all six 611 messages whenever it was seen (seed 004: 6条信息);
+/// the inpatient's confirmation after the suture removal goes the day after it, D+8
+/// (seed 004), not moved a day; a plastic outpatient's first visit has its thank-you
+/// (seed 004: to every first-visit customer) in one message with the dressing-change
+/// reminder of D+1, not dropped.
+#[test]
+fn the_default_policy_keeps_the_messages_the_seeds_ask_for() {
+    let policy = ContactPolicy::default();
+    for day in 1..=31 {
+        let ep = Episode::from_json(
+            "ep",
+            &format!(
+                r#"{{"id": "ep-1", "event": "consultation", "at": "2026-03-{day:02}T11:00",
+                "attributes": {{"source": "online", "outcome": "not_booked", "visit": "first"}},
+                "patient": {{"id": "p-1"}}}}"#
+            ),
+        )
+        .unwrap();
+        let merged = merge_plans(&[plan(&ep)], &policy, &Calendar::default());
+        let sent = (merged.contacts.iter())
+            .flat_map(|c| &c.reasons)
+            .filter(|r| r.task.program() == "plan-611" && r.task.channel() == Channel::Sms)
+            .count();
+        assert_eq!(
+            sent, 6,
+            "lead seen on 2026-03-{day:02}: {:?}",
+            merged.dropped
+        );
+    }
+    let inpatient = plan(&procedure("ep-5", "plastic", "inpatient", "2026-03-02"));
+    let merged = merge_plans(&[inpatient], &policy, &Calendar::default());
+    let messages: Vec<String> = (merged.contacts.iter())
+        .filter(|c| c.channel == Channel::Sms && c.date < date("2026-03-20"))
+        .map(|c| format!("{} {}", c.date, c.reasons[0].task.step()))
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            "2026-03-04 day-2-reassurance-sms",
+            "2026-03-08 suture-removal-reminder",
+            "2026-03-10 suture-removal-followup"
+        ]
+    );
+    let outpatient = Episode::from_json(
+        "ep",
+        r#"{"id": "ep-6", "event": "procedure", "at": "2026-03-02T10:00",
+        "attributes": {"category": "plastic", "setting": "outpatient", "visit": "first"},
+        "patient": {"id": "p-6"}}"#,
+    )
+    .unwrap();
+    let merged = merge_plans(&[plan(&outpatient)], &policy, &Calendar::default());
+    let capped = |m: &MergedPlan| {
+        (m.dropped.iter())
+            .filter(|d| d.reason == followup::plan::DropReason::FrequencyCap)
+            .count()
+    };
+    assert_eq!(capped(&merged), 0, "{:?}", merged.dropped);
+    let d1: Vec<Vec<&str>> = (merged.contacts.iter())
+        .filter(|c| c.channel == Channel::Sms && c.date == date("2026-03-03"))
+        .map(|c| c.reasons.iter().map(|r| r.task.program()).collect())
+        .collect();
+    assert_eq!(d1, [["plastic-aftercare", "first-visit"]]);
+}
+
 /// What the history records made counts against the caps, though it is never moved nor
 /// joined: an inpatient operated on Mon 2 Mar 2026 has messages on D+2 (4 Mar), D+6
 /// (8 Mar) and D+8 (10 Mar); with the D+2 message recorded as sent on 4 Mar at 09:00, the
@@ -729,7 +802,11 @@ fn a_message_recorded_as_sent_counts_against_the_cap() {
             .plan_with(&ep, &history, &Calendar::default())
             .unwrap(),
     ] {
-        let merged = merge_plans(&[p], &ContactPolicy::default(), &Calendar::default());
+        let merged = merge_plans(
+            &[p],
+            &crate::support::two_messages_a_week(),
+            &Calendar::default(),
+        );
         let messages: Vec<String> = (merged.contacts.iter())
             .filter(|c| c.channel == Channel::Sms && c.date < date("2026-03-20"))
             .map(|c| format!("{} {}", c.date, c.reasons[0].task.step()))
@@ -763,7 +840,11 @@ fn a_waiting_call_made_waits_no_more_and_counts_against_the_cap() {
         .find(|t| t.step() == "month-3-further-needs")
         .unwrap();
     assert!(call.is_done() && call.waits_for().is_none());
-    let merged = merge_plans(&[p], &ContactPolicy::default(), &Calendar::default());
+    let merged = merge_plans(
+        &[p],
+        &crate::support::two_messages_a_week(),
+        &Calendar::default(),
+    );
     assert!(
         !merged
             .waiting
@@ -804,7 +885,11 @@ fn a_merged_message_recorded_on_each_of_its_ids_is_one_contact() {
             &cal,
         )
         .unwrap();
-    let merged = merge_plans(&[care, greetings], &ContactPolicy::default(), &cal);
+    let merged = merge_plans(
+        &[care, greetings],
+        &crate::support::two_messages_a_week(),
+        &cal,
+    );
     assert_eq!(
         messages_before(&merged, "2026-03-10"),
         [
@@ -829,7 +914,7 @@ fn tasks_of_two_days_recorded_at_one_moment_count_once_and_stay_on_their_days() 
     );
     let cal = Calendar::default();
     let care = rules().plan_with(&ep, &history, &cal).unwrap();
-    let merged = merge_plans(&[care], &ContactPolicy::default(), &cal);
+    let merged = merge_plans(&[care], &crate::support::two_messages_a_week(), &cal);
     assert_eq!(
         messages_before(&merged, "2026-03-12"),
         [
@@ -854,7 +939,11 @@ fn the_quarterly_touch_moves_within_its_two_weeks_rather_than_being_dropped() {
     let touches = rules()
         .plan_patient(&ep.patient, date("2026-04-03"), date("2026-04-30"), &cal)
         .unwrap();
-    let merged = merge_plans(&[care, touches], &ContactPolicy::default(), &cal);
+    let merged = merge_plans(
+        &[care, touches],
+        &crate::support::two_messages_a_week(),
+        &cal,
+    );
     assert_eq!(
         messages_before(&merged, "2026-04-13"),
         [
