@@ -268,3 +268,25 @@ fn a_key_customer_callback_moved_onto_a_requests_day_is_kept() {
     );
     assert_eq!(crate::support::dropped(&p), Vec::<String>::new());
 }
+
+/// Seed 003: "每天上班的第一件事就是对三天前的50%维修用户进行短信回访" — the message three days
+/// after a repair is the first thing of the morning (audit 206: it was any time of the
+/// day). A repair on Mon 2 March 2026: the message of Thu 5 March, in the morning
+/// window (09:00-12:00), for the repairs the 50 % sample keeps.
+#[test]
+fn the_repair_message_is_the_first_thing_of_the_morning() {
+    let mut sampled = 0;
+    for i in 0..20 {
+        let p = plan(&format!(
+            r#"{{"id": "r-{i}", "event": "repair", "at": "2026-03-02T10:00:00", "patient": {{"id": "p-{i}"}}}}"#
+        ));
+        for t in p.tasks.iter().filter(|t| t.step() == "message") {
+            assert_eq!(
+                (t.due.to_string(), t.window.to_string()),
+                ("2026-03-05".to_string(), "09:00-12:00".to_string())
+            );
+            sampled += 1;
+        }
+    }
+    assert!(sampled > 0);
+}
