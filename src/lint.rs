@@ -106,7 +106,7 @@ impl fmt::Display for Place {
 /// // is the first of four to write `recovered`.
 /// assert_eq!(lint.to_string(), "dental.json: /steps/0/wait_for (line 4, column 57): \
 ///     fact kind \"recoverex\" (written once) is nearly \"recovered\" (written 4 times, first \
-///     at rules/laser-aftercare.json: /steps/5/wait_for (line 60, column 19)): if they are \
+///     at rules/laser-aftercare.json: /steps/5/wait_for (line 61, column 19)): if they are \
 ///     one word, write it one way");
 /// assert!(RuleSet::builtin()?.lints().is_empty());
 /// # Ok::<(), followup::Error>(())

@@ -110,7 +110,7 @@ fn slips_beside_the_built_in_words() {
         wait.to_string(),
         "clinic/implant.json: /steps/1/wait_for (line 9, column 58): fact kind \"recoverex\" \
          (written once) is nearly \"recovered\" (written 4 times, first at \
-         rules/laser-aftercare.json: /steps/5/wait_for (line 60, column 19)): if they are one \
+         rules/laser-aftercare.json: /steps/5/wait_for (line 61, column 19)): if they are one \
          word, write it one way"
     );
 }
@@ -192,7 +192,12 @@ fn a_slip_an_override_adds() {
         .expect("rules");
     assert_eq!(
         lints(&rules),
-        [(WordKind::Fact, "recoverd", "recovered", "/steps/8/wait_for")]
+        [(
+            WordKind::Fact,
+            "recoverd",
+            "recovered",
+            "/steps/10/wait_for"
+        )]
     );
     let l = &rules.lints()[0];
     assert_eq!(
@@ -200,7 +205,7 @@ fn a_slip_an_override_adds() {
         (None, &["clinic/laser.json".to_string()][..])
     );
     assert!(l.to_string().starts_with(
-        "rules/laser-aftercare.json as changed by clinic/laser.json: /steps/8/wait_for: fact kind \"recoverd\""
+        "rules/laser-aftercare.json as changed by clinic/laser.json: /steps/10/wait_for: fact kind \"recoverd\""
     ));
 }
 

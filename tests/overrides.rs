@@ -120,7 +120,14 @@ fn steps_change_role_and_text_switch_off_and_are_added() {
             "2026-06-02 month-3-call phone customer_service",
         ],
     );
-    assert!(dropped(&p).is_empty(), "{:?}", dropped(&p));
+    // The review visit's reminder and thanks: no visit given.
+    assert_eq!(
+        dropped(&p),
+        [
+            "laser-aftercare/review-reminder/l-1/0 missing_anchor review_visit -",
+            "laser-aftercare/review-thanks-sms/l-1/0 missing_anchor review_visit -"
+        ]
+    );
     let day2 = p.tasks.iter().find(|t| t.step() == "day-3-call").unwrap();
     assert_eq!(day2.title().en(), "Day-2 call");
 }
@@ -202,7 +209,7 @@ fn override_errors_are_located_in_the_override() {
     assert_eq!(
         refused(r#"{"format": "followup/v1", "override": "laser-aftercare",
   "steps": {"day-4-call": {"offset": "P4D"}}}"#),
-        "clinic.json: /steps/day-4-call (line 2, column 27): no step \"day-4-call\" in program \"laser-aftercare\": expected one of day-1-call, day-3-call, day-6-call, month-1-call, month-3-call, month-3-further-needs, month-6-call, further-needs-call; did you mean \"day-1-call\"?"
+        "clinic.json: /steps/day-4-call (line 2, column 27): no step \"day-4-call\" in program \"laser-aftercare\": expected one of day-1-call, day-3-call, day-6-call, month-1-call, month-3-call, month-3-further-needs, month-6-call, further-needs-call, review-reminder, review-thanks-sms; did you mean \"day-1-call\"?"
     );
     assert_eq!(
         refused(r#"{"format": "followup/v1", "override": "laser-aftercare",
@@ -217,7 +224,7 @@ fn override_errors_are_located_in_the_override() {
     assert_eq!(
         refused(r#"{"format": "followup/v1", "override": "laser-aftercare",
   "add_steps": [{"id": "week-2-call", "offset": "P14D", "from": "day-9-call", "title": {"zh": "两周", "en": "Week 2"}}]}"#),
-        "clinic.json: /add_steps/0/from (line 2, column 65): unknown anchor \"day-9-call\": expected \"event\", a session anchor (each_session, before_each_upcoming_session, course_end, one_session_left), \"fact:KIND\", \"latest:KIND\" or the id of another step of this program (day-1-call, day-3-call, day-6-call, month-1-call, month-3-call, month-3-further-needs, month-6-call, further-needs-call); did you mean \"day-1-call\"?"
+        "clinic.json: /add_steps/0/from (line 2, column 65): unknown anchor \"day-9-call\": expected \"event\", a milestone (review_visit), a session anchor (each_session, before_each_upcoming_session, course_end, one_session_left), \"fact:KIND\", \"latest:KIND\" or the id of another step of this program (day-1-call, day-3-call, day-6-call, month-1-call, month-3-call, month-3-further-needs, month-6-call, further-needs-call, review-reminder, review-thanks-sms); did you mean \"day-1-call\"?"
     );
     // A step id the program has, or another added step has: named in the override's
     // terms (audit 80: "also /steps/0/id" pointed into the built-in file).
@@ -389,7 +396,7 @@ fn a_step_switched_off_before_is_named_with_the_override_that_did_it() {
     );
     assert_eq!(
         err,
-        "branch.json: /steps/month-6-call (line 2, column 29): step \"month-6-call\" of program \"laser-aftercare\" was switched off by the override in clinic.json: expected a step in effect (day-1-call, day-3-call, day-6-call, month-1-call, month-3-call, month-3-further-needs, further-needs-call); to bring it back, leave it on there, or add it again with \"add_steps\""
+        "branch.json: /steps/month-6-call (line 2, column 29): step \"month-6-call\" of program \"laser-aftercare\" was switched off by the override in clinic.json: expected a step in effect (day-1-call, day-3-call, day-6-call, month-1-call, month-3-call, month-3-further-needs, further-needs-call, review-reminder, review-thanks-sms); to bring it back, leave it on there, or add it again with \"add_steps\""
     );
 }
 

@@ -1100,7 +1100,11 @@ fn a_call_is_not_superseded_by_a_call_the_plan_does_not_keep() {
     );
     assert_eq!(
         dropped(&p),
-        ["laser-aftercare/day-3-call/l1/0 beyond_max_shift closed_date 2026-09-09"]
+        [
+            "laser-aftercare/day-3-call/l1/0 beyond_max_shift closed_date 2026-09-09",
+            "laser-aftercare/review-reminder/l1/0 missing_anchor review_visit -",
+            "laser-aftercare/review-thanks-sms/l1/0 missing_anchor review_visit -"
+        ]
     );
 }
 
@@ -1165,7 +1169,11 @@ fn a_call_whose_awaited_fact_came_in_a_closure_expires_as_any_call() {
     );
     assert_eq!(
         dropped(&p),
-        ["laser-aftercare/further-needs-call/l3/0 expired closed_date 2026-12-24"]
+        [
+            "laser-aftercare/further-needs-call/l3/0 expired closed_date 2026-12-24",
+            "laser-aftercare/review-reminder/l3/0 missing_anchor review_visit -",
+            "laser-aftercare/review-thanks-sms/l3/0 missing_anchor review_visit -"
+        ]
     );
     let p = plan_of(&rules, ep, &closed_from("2026-12-22", "2027-01-03"));
     let t = (p.tasks.iter())

@@ -172,7 +172,7 @@ pub struct PriorityPolicy {
     pub roles: Vec<Role>,
 }
 
-const DEFAULT_CLASSES: [(&str, PriorityClass); 35] = [
+const DEFAULT_CLASSES: [(&str, PriorityClass); 37] = [
     ("complaint", PriorityClass::Aftercare),
     ("first-visit", PriorityClass::Care),
     ("greetings", PriorityClass::Greeting),
@@ -181,6 +181,8 @@ const DEFAULT_CLASSES: [(&str, PriorityClass); 35] = [
     ("laser-aftercare", PriorityClass::Aftercare),
     ("laser-aftercare/further-needs-call", PriorityClass::Sales),
     ("laser-aftercare/month-*", PriorityClass::Care),
+    ("laser-aftercare/review-reminder", PriorityClass::Reminder),
+    ("laser-aftercare/review-thanks-sms", PriorityClass::Care),
     (
         "laser-aftercare/month-3-further-needs",
         PriorityClass::Sales,

@@ -579,6 +579,7 @@ fn builtin_negative_offset_steps_are_the_reminders() {
     assert_eq!(
         negative,
         [
+            "review-reminder",
             "dressing-change-reminder",
             "review-reminder",
             "suture-removal-reminder",

@@ -91,6 +91,8 @@ fn a_plastic_procedure_and_a_laser_treatment_the_same_day_share_their_calls() {
     assert_eq!(
         dropped,
         [
+            "laser-aftercare/review-reminder/ep-b/0",
+            "laser-aftercare/review-thanks-sms/ep-b/0",
             "plastic-aftercare/review-reminder/ep-a/0",
             "plastic-aftercare/review-thanks-sms/ep-a/0"
         ]
@@ -493,7 +495,10 @@ fn phone_call_of_2_september(ep: &Episode) -> (Vec<String>, usize) {
         .iter()
         .map(|r| r.task.step().to_string())
         .collect();
-    (steps, merged.dropped.len())
+    let capped = (merged.dropped.iter())
+        .filter(|d| d.reason == followup::plan::DropReason::FrequencyCap)
+        .count();
+    (steps, capped)
 }
 
 /// As for the plastic outpatient above, for a laser treatment of Mon 2 Mar 2026 whose patient recovered on 3 Aug,
