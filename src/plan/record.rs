@@ -748,6 +748,14 @@ impl Planner<'_> {
         };
         let day = to.date();
         let grace = t.expires.map(|e| (e - t.latest).num_days().max(0));
+        // A supervisor's own task moved to a time of their choosing keeps the days it was
+        // on time and worth doing (audit 208: a check agreed for the 5th, done on the 6th
+        // of its three days, was judged late).
+        let own = matches!(
+            t.derived,
+            Some(Derived::Overdue | Derived::Unanswered | Derived::Escalation)
+        )
+        .then_some((t.latest, t.expires));
         // The patient agreed the day: only its own coverage counts, not the rule's day
         // (audit 151: flagged for a nominal day past the calendar).
         let beyond = !covers(day);
@@ -763,7 +771,11 @@ impl Planner<'_> {
             agreed_window(to)
         };
         t.shifted = Some(ShiftReason::Agreed);
-        let expires = grace.map(|g| shift::add_days(day, g).unwrap_or(day));
+        let mut expires = grace.map(|g| shift::add_days(day, g).unwrap_or(day));
+        if let Some((latest, until)) = own {
+            t.latest = t.latest.max(latest);
+            expires = expires.max(until);
+        }
         // A task still waiting for its fact is void when its wait ends, whatever time was
         // agreed (audit 56: an agreed time stretched the wait past its end).
         t.expires = if t.waiting {

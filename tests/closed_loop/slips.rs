@@ -821,3 +821,49 @@ fn an_outcome_on_the_reminder_of_the_event_session_is_a_slip() {
         ["treatment-course/session-reminder/c-1/1 done 2026-03-02 15:00:00 dropped #0"]
     );
 }
+
+/// A time the supervisor agrees for their own check moves it, and keeps the days it is
+/// on time (audit 208: agreed for the 5th, done on the 6th — the last of its three days
+/// — it was judged late). A plastic outpatient of Mon 2 March 2026 whose day-1 call
+/// (3 March) was not made: the check is due Wed 4, on time until Fri 6.
+#[test]
+fn a_check_agreed_for_another_time_keeps_its_days_on_time() {
+    let rules = builtin();
+    let ep = crate::support::read(
+        &rules,
+        r#"{"id": "ep-o", "event": "procedure", "at": "2026-03-02T10:00:00",
+            "attributes": {"category": "plastic", "setting": "outpatient"}, "patient": {"id": "p-o"}}"#,
+    );
+    let h = history(
+        r#"{"outcomes": [
+        {"task": "plastic-aftercare/day-1-call/ep-o/0/overdue", "outcome": "rescheduled", "at": "2026-03-04T09:00", "to": "2026-03-05T10:00", "by": "sup-1"},
+        {"task": "plastic-aftercare/day-1-call/ep-o/0/overdue", "outcome": "done", "at": "2026-03-06T09:00", "by": "sup-1"}]}"#,
+    );
+    let p = rules.plan_with(&ep, &h, &Calendar::default()).unwrap();
+    let check = (p.tasks.iter())
+        .find(|t| t.id() == "plastic-aftercare/day-1-call/ep-o/0/overdue")
+        .unwrap();
+    assert_eq!(
+        (
+            check.due.to_string(),
+            check.window.to_string(),
+            check.latest.to_string()
+        ),
+        (
+            "2026-03-05".into(),
+            "10:00-11:00".into(),
+            "2026-03-06".into()
+        )
+    );
+    let period = followup::replan::CompliancePeriod {
+        from: "2026-03-01".parse().unwrap(),
+        to: "2026-03-31".parse().unwrap(),
+        as_of: "2026-04-01".parse().unwrap(),
+    };
+    let checks: Vec<_> = (p.tasks.iter())
+        .filter(|t| t.id().ends_with("day-1-call/ep-o/0/overdue"))
+        .collect();
+    let report = followup::replan::compliance(checks, &[], &period);
+    let t = report.total;
+    assert_eq!((t.on_time, t.late), (1, 0), "{report:?}");
+}
