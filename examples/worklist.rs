@@ -5,7 +5,6 @@
 //! cargo run --example worklist                              # customer service, 12 March 2026
 //! cargo run --example worklist -- --day 2026-03-17 --role onsite_consultant --lang en
 //! cargo run --example worklist -- --role all
-//! cargo run --example worklist -- --day 2026-03-11    # a message moved by the frequency cap
 //! ```
 //!
 //! The worklist counts a task as done when a completion record before `--day` names it.
