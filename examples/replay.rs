@@ -146,10 +146,19 @@ impl Replay<'_> {
         self.lang == Lang::Zh
     }
 
-    /// The plan of `ep` made with what was known before `day`: the outcomes recorded, the
-    /// facts that came and the reassignments made before it; the follow-ups the history
-    /// adds by hand go with the episode their outcomes name, else with the `first`.
-    fn plan_of(&self, ep: &Episode, first: bool, day: NaiveDate) -> Result<Plan, String> {
+    /// The plan of `ep` (as [`Replay::morning`] knew it) made with what was known before
+    /// `day`: the outcomes recorded before it; the follow-ups the history adds by hand go
+    /// with the episode their outcomes name, else with the `first`. The patient is as all
+    /// the episodes knew them that morning (`all`): a refusal recorded on one holds for
+    /// every plan, as on the calendar (audit 210: the other episode's calls stayed on
+    /// the worklists).
+    fn plan_of(
+        &self,
+        ep: &Episode,
+        all: &[Episode],
+        first: bool,
+        day: NaiveDate,
+    ) -> Result<Plan, String> {
         let mut h = self.history.clone();
         // A follow-up whose outcomes name another episode is that episode's (audit 98:
         // it was planned here too, open, beside its `done`).
@@ -158,6 +167,14 @@ impl Replay<'_> {
         h.follow_ups
             .retain(|f| named(f).map_or(first, |e| *e == *ep.id));
         h.outcomes.retain(|o| o.at.date() < day);
+        (self.rules)
+            .plan_with(&ep.with_patient_of(all), &h, self.cal)
+            .map_err(|e| e.to_string())
+    }
+
+    /// The episode as it was known the morning of `day`: the facts that came and the
+    /// reassignments made before it, the course sessions done before it.
+    fn morning(ep: &Episode, day: NaiveDate) -> Episode {
         let mut ep = ep.clone();
         ep.reassignments.retain(|r| r.at.date() < day);
         // A purchase or a recovery of a later day was not known that morning (audits 126,
@@ -177,9 +194,7 @@ impl Replay<'_> {
             // The course went on past that morning.
             course.ended = false;
         }
-        (self.rules)
-            .plan_with(&ep, &h, self.cal)
-            .map_err(|e| e.to_string())
+        ep
     }
 
     /// The plan made with what was known before `day`: the outcomes recorded, the facts
@@ -193,9 +208,10 @@ impl Replay<'_> {
         day: NaiveDate,
         one_call: bool,
     ) -> Result<(Plan, BTreeMap<String, usize>), String> {
+        let mornings: Vec<Episode> = (self.eps.iter()).map(|e| Self::morning(e, day)).collect();
         let mut plans = Vec::with_capacity(self.eps.len());
-        for (n, ep) in self.eps.iter().enumerate() {
-            plans.push(self.plan_of(ep, n == 0, day)?);
+        for (n, ep) in mornings.iter().enumerate() {
+            plans.push(self.plan_of(ep, &mornings, n == 0, day)?);
         }
         // The patient's contact policy, as `callback_calendar` applies it: a message the
         // cap drops is not on anyone's worklist, nor judged (audit 100: it was listed,
@@ -337,10 +353,12 @@ impl Replay<'_> {
             // identical lines, two calls to make).
             // Of one state: an expired reason is to close, not part of the call to make
             // (audit 201: a thank-you expired the day before was joined to the 611
-            // message still to send).
+            // message still to send); an overdue one is late work, not a day to pick
+            // (audit 210: a lead's missed call was shown as the follow-up's "a day to
+            // pick" for days).
             let call = |item: &WorkItem| {
-                let expired = item.state == WorkState::Expired;
-                joined.get(&*item.task.id()).map(|n| (*n, expired))
+                let state = (item.state, item.days_overdue, support::unpicked(&item.task));
+                joined.get(&*item.task.id()).map(|n| (*n, state))
             };
             for (i, item) in list.items.iter().enumerate() {
                 let n = call(item);
