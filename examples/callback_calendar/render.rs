@@ -546,7 +546,7 @@ impl View<'_> {
         let _ = write!(
             out,
             "  {}{}  {}{}{}",
-            pad(&d, 6),
+            pad(&d, 6.max(d.len() + 1)),
             c.window,
             pad(c.role.label(self.lang), 20),
             pad(c.channel.label(self.lang), 10),
@@ -721,7 +721,7 @@ impl View<'_> {
                 "  {} {}  {}{}  {}{}{}{program}{}{until}",
                 t.due,
                 weekday(t.due, self.lang),
-                pad(&d, 6),
+                pad(&d, 6.max(d.len() + 1)),
                 t.window,
                 pad(t.role().label(self.lang), 20),
                 pad(t.channel().label(self.lang), 10),

@@ -28,6 +28,7 @@ impl Planner<'_> {
         let default = crate::compile::Declined::default();
         let mut gone = Vec::new();
         let mut left_out = Vec::new();
+        let mut cut_windows = Vec::new();
         let cal = self.cal;
         self.plan.tasks.retain_mut(|t| {
             // A supervisor's task is about its step's call; a contact made from a call
@@ -103,6 +104,7 @@ impl Planner<'_> {
                     match cut.flatten() {
                         Some(m) if m.time() > t.window.start && m.date() == t.due => {
                             t.window.end = m.time();
+                            cut_windows.push((t.id(), t.due, t.window));
                             None
                         }
                         _ => at_end,
@@ -144,6 +146,17 @@ impl Planner<'_> {
             t.latest = t.latest.min(last).max(t.due);
             true
         });
+        // Explained (audit 211: the explanation gave the whole window).
+        for (id, due, window) in cut_windows {
+            let day = super::explain::day(due);
+            self.why_also(&id, || {
+                format!(
+                    "a fact ends its window at {}: no contact after it",
+                    window.end.format("%H:%M")
+                )
+            });
+            self.why_result(&id, || format!("due {day} {window}"), false);
+        }
         for (program, step, n, derived) in &left_out {
             self.ignore_recorded_on((program, step, *n, *derived));
         }

@@ -644,4 +644,16 @@ fn a_refusal_inside_a_calls_window_ends_the_window_there() {
         assert!(!declined(day3), "{at}: {:?}", dropped(&p));
         assert!(declined("laser-aftercare/day-6-call/ep-1/0"), "{at}");
     }
+    // Explained so (audit 211: the explanation gave the whole window).
+    let h = history(
+        r#"{"outcomes": [{"task": "plastic-aftercare/day-3-call/ep-9/0", "outcome": "declined", "at": "2026-03-05T10:00:00"}]}"#,
+    );
+    let x = (builtin().explain(&laser_of_2_march(), Some(&h), &Calendar::default())).unwrap();
+    let e = x.of(day3).unwrap();
+    assert_eq!(e.result, "due 2026-03-05 (Thu) 09:00-10:00");
+    assert!(
+        (e.steps.iter()).any(|l| l == "a fact ends its window at 10:00: no contact after it"),
+        "{:#?}",
+        e.steps
+    );
 }
