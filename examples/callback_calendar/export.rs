@@ -29,17 +29,17 @@ use std::path::Path;
 
 /// Writes the iCalendar file when `ics` is given; the CSV when `csv` is set (to print
 /// instead of the calendar).
+/// `as_of`: the day of `--as-of`, whose statuses a moved task's new day changes.
 pub fn run(
     plans: &[Plan],
     merged: &MergedPlan,
     lang: Lang,
-    ics: Option<&Path>,
-    csv: bool,
+    (ics, csv, as_of): (Option<&Path>, bool, Option<chrono::NaiveDate>),
 ) -> Result<Option<String>, String> {
     if ics.is_none() && !csv {
         return Ok(None);
     }
-    let plans = capped(plans, merged);
+    let plans = capped(plans, merged, as_of);
     let options = export::Options {
         lang,
         ..export::Options::default()
@@ -53,7 +53,7 @@ pub fn run(
 
 /// The plans with the tasks the caps dropped listed among their dropped occurrences, so
 /// that the exports leave them out as the calendar does.
-fn capped(plans: &[Plan], merged: &MergedPlan) -> Vec<Plan> {
+fn capped(plans: &[Plan], merged: &MergedPlan, as_of: Option<chrono::NaiveDate>) -> Vec<Plan> {
     let capped: BTreeSet<String> = (merged.dropped.iter())
         .filter(|d| d.reason == DropReason::FrequencyCap)
         .map(|d| d.id())
@@ -81,6 +81,11 @@ fn capped(plans: &[Plan], merged: &MergedPlan) -> Vec<Plan> {
             t.window = t.window_on(day);
             t.due = day;
             t.latest = t.latest.max(day);
+            // Its status as of `--as-of`, on its new day (audit 210: "missed" on the
+            // morning of the day the cap moved it to).
+            if let Some(day) = as_of.filter(|_| t.status.is_some()) {
+                t.status = Some(followup::plan::Status::of(t, day));
+            }
         }
     }
     out

@@ -413,7 +413,8 @@ fn run() -> Result<String, String> {
         plans.push(plan);
     }
     let merged = merge_plans(&plans, &ContactPolicy::default(), &cal);
-    if let Some(csv) = export::run(&plans, &merged, args.lang, args.ics.as_deref(), args.csv)? {
+    let out = (args.ics.as_deref(), args.csv, args.as_of);
+    if let Some(csv) = export::run(&plans, &merged, args.lang, out)? {
         return Ok(csv);
     }
     let view = render::View {
