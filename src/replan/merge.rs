@@ -213,7 +213,10 @@ pub fn merge_plans(plans: &[Plan], policy: &ContactPolicy, calendar: &Calendar) 
     // Until the last day such a task still waits: its wait over (it expires), the patient
     // is no longer known unrecovered by it (audit 176: a month-3 sales call whose wait
     // ended in August kept the month-6 sales call of September out of its care call).
-    let spans = recovery_spans(unique(plans.iter().flat_map(|p| &p.tasks)));
+    let dropped: Vec<crate::plan::task::Dropped> = (plans.iter())
+        .flat_map(|p| p.dropped.iter().cloned())
+        .collect();
+    let spans = recovery_spans(unique(plans.iter().flat_map(|p| &p.tasks)), &dropped);
     let in_recovery = |patient: &str, day: NaiveDate| {
         (spans.get(patient)).is_some_and(|s| {
             s.iter()

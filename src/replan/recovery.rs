@@ -25,22 +25,31 @@ impl MergedPlan {
             .flat_map(|c| c.reasons.iter().map(|r| &r.task))
             .chain(&self.waiting)
             .filter(|t| t.patient() == patient);
-        let spans = recovery_spans(tasks);
+        let spans = recovery_spans(tasks, &self.dropped);
         (spans.get(patient)?.iter())
-            .find(|(from, until, _)| *from <= day && day <= *until)
-            .map(|(_, _, t)| *t)
+            .find(|(from, until, t)| *from <= day && day <= *until && t.is_some())
+            .and_then(|(_, _, t)| *t)
     }
 }
+
+/// Days of recovery, first and last, and the task that says so (none for one a fact
+/// dropped).
+pub(super) type Span<'a> = (NaiveDate, NaiveDate, Option<&'a Task>);
 
 /// The days each patient is in recovery, with the task that says so: from the first day
 /// of the episode of a task that waits for `recovered` (its event's day, else its first
 /// task's) to the end of the wait (its `expires`); and for a task that waited and whose
 /// fact came (`shifted: waited_for_fact`), to the day before it was placed — the patient
 /// recovered then, not before (audit 191: once the fact was recorded, the days the call
-/// had waited were no recovery days any more).
+/// had waited were no recovery days any more). A task a fact dropped before its day (a
+/// refusal, an opt-out, a stop fact) would have waited from its rule's day on: the
+/// patient is in recovery to that day, with no task to name (audit 209: a refusal in
+/// June dropped the month-6 further-needs call, and a sales call of May joined the care
+/// call of a patient still recovering).
 pub(super) fn recovery_spans<'a>(
     tasks: impl IntoIterator<Item = &'a Task>,
-) -> BTreeMap<&'a str, Vec<(NaiveDate, NaiveDate, &'a Task)>> {
+    dropped: &'a [crate::plan::task::Dropped],
+) -> BTreeMap<&'a str, Vec<Span<'a>>> {
     let tasks: Vec<&Task> = tasks.into_iter().collect();
     let mut first_day: BTreeMap<(&str, &str), NaiveDate> = BTreeMap::new();
     for t in &tasks {
@@ -48,7 +57,7 @@ pub(super) fn recovery_spans<'a>(
         let day = first_day.entry((t.patient(), t.episode())).or_insert(own);
         *day = (*day).min(own);
     }
-    let mut spans: BTreeMap<&str, Vec<(NaiveDate, NaiveDate, &Task)>> = BTreeMap::new();
+    let mut spans: BTreeMap<&str, Vec<Span<'_>>> = BTreeMap::new();
     for t in tasks {
         let until = if t.waits_for() == Some(RECOVERED) {
             t.expires.unwrap_or(NaiveDate::MAX)
@@ -64,7 +73,31 @@ pub(super) fn recovery_spans<'a>(
         };
         let from = (first_day.get(&(t.patient(), t.episode()))).map_or(t.earliest, |d| *d);
         if from <= until {
-            spans.entry(t.patient()).or_default().push((from, until, t));
+            spans
+                .entry(t.patient())
+                .or_default()
+                .push((from, until, Some(t)));
+        }
+    }
+    use crate::plan::DropReason as R;
+    for d in dropped
+        .iter()
+        .filter(|d| matches!(d.reason, R::Declined | R::OptedOut | R::Stopped))
+    {
+        let waited = (d.in_table()).is_some_and(|(info, derived)| {
+            derived.is_none() && info.wait_for.as_deref() == Some(RECOVERED)
+        });
+        let (Some(until), Some(from)) = (
+            d.nominal.filter(|_| waited),
+            first_day.get(&(d.patient(), d.episode())),
+        ) else {
+            continue;
+        };
+        if *from <= until {
+            spans
+                .entry(d.patient())
+                .or_default()
+                .push((*from, until, None));
         }
     }
     spans

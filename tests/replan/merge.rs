@@ -962,3 +962,45 @@ fn the_quarterly_touch_moves_within_its_two_weeks_rather_than_being_dropped() {
         .iter()
         .all(|d| d.step() != "quarterly-message"));
 }
+
+/// A refusal drops the call that waits for `recovered`, but the days before it were
+/// recovery days still (audit 209: a refusal on 12 June dropped the month-6 further-needs
+/// call of a rhinoplasty of 11 May, and the pre-sales follow-up of a consultation of 8
+/// June joined the month-1 care call of 11 June). The follow-up moves to the 12th, with
+/// the refusal as without it; the refusal, with `with_patient_of`, holds for both plans.
+#[test]
+fn a_later_refusal_keeps_the_recovery_days_before_it() {
+    let surgery = Episode::from_json(
+        "s",
+        r#"{"id": "rh", "event": "procedure", "at": "2026-05-11T10:00",
+            "attributes": {"category": "plastic", "setting": "outpatient"}, "patient": {"id": "p-904"}}"#,
+    )
+    .unwrap();
+    for facts in [
+        "",
+        r#""facts": [{"kind": "declined", "at": "2026-06-12T15:00"}],"#,
+    ] {
+        let lead = Episode::from_json(
+            "c",
+            &format!(
+                r#"{{"id": "c2", "event": "consultation", "at": "2026-06-08T11:00", {facts}
+                "attributes": {{"source": "online", "outcome": "no_show"}}, "patient": {{"id": "p-904"}}}}"#
+            ),
+        )
+        .unwrap();
+        let both = [surgery.clone(), lead.clone()];
+        let plans = [
+            plan(&surgery.with_patient_of(&both)),
+            plan(&lead.with_patient_of(&both)),
+        ];
+        let merged = merge_plans(&plans, &ContactPolicy::default(), &Calendar::default());
+        let calls = |day: &str| -> Vec<String> {
+            (merged.contacts.iter())
+                .filter(|c| c.date == date(day) && c.channel == Channel::Phone)
+                .flat_map(|c| c.reasons.iter().map(|r| r.task.step().to_string()))
+                .collect()
+        };
+        assert_eq!(calls("2026-06-11"), ["month-1-call"], "{facts}");
+        assert_eq!(calls("2026-06-12"), ["first-follow-up"], "{facts}");
+    }
+}
