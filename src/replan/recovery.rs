@@ -19,7 +19,9 @@ impl MergedPlan {
     /// until the day before its day — the fact came then. On such a day a `sales` task
     /// never joins nor shares a day with the patient's `care` contacts (as with
     /// `reminder` and `aftercare` ones on any day): what `merge_plans` holds a sales task
-    /// off, which an explanation can name.
+    /// off, which an explanation can name. The days before the rule's day of such a task
+    /// a refusal, an opt-out or a stop fact dropped are recovery days too, which no task
+    /// names: `None` there.
     pub fn recovery_wait(&self, patient: &str, day: NaiveDate) -> Option<&Task> {
         let tasks = (self.contacts.iter())
             .flat_map(|c| c.reasons.iter().map(|r| &r.task))
