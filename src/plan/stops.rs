@@ -68,36 +68,24 @@ impl Planner<'_> {
             // an abnormal recovery) is judged again on its new day, as any task is
             // (audit 82: it stayed open work after the refusal).
             if !supervisor {
+                let judge = |at: chrono::NaiveDateTime| {
+                    super::lifecycle::judge_contact(
+                        facts,
+                        &program.declined,
+                        stop_when,
+                        channel,
+                        at,
+                    )
+                };
                 let start = t.due.and_time(t.window.start);
-                let judged = super::lifecycle::judge_contact(
-                    facts,
-                    &program.declined,
-                    stop_when,
-                    channel,
-                    start,
-                );
+                let judged = judge(start);
                 // A fact inside its window ends the window there: no contact after a
                 // refusal, an opt-out or a stop fact (audit 202: a call due 09:00-18:00
                 // was open work for the rest of the day of a refusal at 10:00).
                 let judged = judged.or_else(|| {
                     let end = t.due.and_time(t.window.end);
-                    let at_end = super::lifecycle::judge_contact(
-                        facts,
-                        &program.declined,
-                        stop_when,
-                        channel,
-                        end,
-                    );
-                    let stop = |m: chrono::NaiveDateTime| {
-                        super::lifecycle::judge_contact(
-                            facts,
-                            &program.declined,
-                            stop_when,
-                            channel,
-                            m,
-                        )
-                        .is_some()
-                    };
+                    let at_end = judge(end);
+                    let stop = |m: chrono::NaiveDateTime| judge(m).is_some();
                     // (A staff-picked task is judged at the end of its days: above.)
                     let cut = (at_end.is_some() && t.picked_by().is_none())
                         .then(|| first_stopped(start, end, stop));

@@ -684,6 +684,27 @@ fn two_patients_with_one_episode_id_keep_their_own_contacts() {
     }
 }
 
+/// `day step` of the first reason of each message contact before 20 March 2026.
+fn messages_before_20_march(merged: &MergedPlan) -> Vec<String> {
+    (merged.contacts.iter())
+        .filter(|c| c.channel == Channel::Sms && c.date < date("2026-03-20"))
+        .map(|c| format!("{} {}", c.date, c.reasons[0].task.step()))
+        .collect()
+}
+
+/// A first-visit lead (online, not booked) of patient p-1 seen at `at`.
+fn first_visit_lead(at: &str) -> Episode {
+    Episode::from_json(
+        "ep",
+        &format!(
+            r#"{{"id": "ep-1", "event": "consultation", "at": "{at}",
+            "attributes": {{"source": "online", "outcome": "not_booked", "visit": "first"}},
+            "patient": {{"id": "p-1"}}}}"#
+        ),
+    )
+    .unwrap()
+}
+
 /// A first-visit lead (online, not booked) gets a thank-you message on its day, a
 /// first-visit message the next day and the 611 messages on the 1st and 15th: with at
 /// most two messages in seven days, the 611 message is lost when the lead is seen two to
@@ -694,15 +715,7 @@ fn two_patients_with_one_episode_id_keep_their_own_contacts() {
 fn the_611_message_is_lost_to_the_cap_for_leads_seen_two_to_six_days_before_it() {
     let policy = crate::support::two_messages_a_week();
     for day in [7, 8, 9, 11, 13, 14, 25, 26, 30, 31] {
-        let ep = Episode::from_json(
-            "ep",
-            &format!(
-                r#"{{"id": "ep-1", "event": "consultation", "at": "2026-03-{day:02}T11:00",
-                "attributes": {{"source": "online", "outcome": "not_booked", "visit": "first"}},
-                "patient": {{"id": "p-1"}}}}"#
-            ),
-        )
-        .unwrap();
+        let ep = first_visit_lead(&format!("2026-03-{day:02}T11:00"));
         let merged = merge_plans(&[plan(&ep)], &policy, &Calendar::default());
         let next = if day < 15 { "2026-03-15" } else { "2026-04-01" };
         let lost = (merged.dropped.iter()).any(|d| {
@@ -714,13 +727,7 @@ fn the_611_message_is_lost_to_the_cap_for_leads_seen_two_to_six_days_before_it()
     }
     // Seen at 19:30 on the 11th, after the messages' window: the thank-you goes the next
     // morning with the first-visit message, one contact, and the 611 message is kept.
-    let ep = Episode::from_json(
-        "ep",
-        r#"{"id": "ep-1", "event": "consultation", "at": "2026-03-11T19:30",
-        "attributes": {"source": "online", "outcome": "not_booked", "visit": "first"},
-        "patient": {"id": "p-1"}}"#,
-    )
-    .unwrap();
+    let ep = first_visit_lead("2026-03-11T19:30");
     let merged = merge_plans(&[plan(&ep)], &policy, &Calendar::default());
     assert!(merged.dropped.is_empty(), "{:?}", merged.dropped);
 }
@@ -735,15 +742,7 @@ fn the_611_message_is_lost_to_the_cap_for_leads_seen_two_to_six_days_before_it()
 fn the_default_policy_keeps_the_messages_the_seeds_ask_for() {
     let policy = ContactPolicy::default();
     for day in 1..=31 {
-        let ep = Episode::from_json(
-            "ep",
-            &format!(
-                r#"{{"id": "ep-1", "event": "consultation", "at": "2026-03-{day:02}T11:00",
-                "attributes": {{"source": "online", "outcome": "not_booked", "visit": "first"}},
-                "patient": {{"id": "p-1"}}}}"#
-            ),
-        )
-        .unwrap();
+        let ep = first_visit_lead(&format!("2026-03-{day:02}T11:00"));
         let merged = merge_plans(&[plan(&ep)], &policy, &Calendar::default());
         let sent = (merged.contacts.iter())
             .flat_map(|c| &c.reasons)
@@ -757,12 +756,8 @@ fn the_default_policy_keeps_the_messages_the_seeds_ask_for() {
     }
     let inpatient = plan(&procedure("ep-5", "plastic", "inpatient", "2026-03-02"));
     let merged = merge_plans(&[inpatient], &policy, &Calendar::default());
-    let messages: Vec<String> = (merged.contacts.iter())
-        .filter(|c| c.channel == Channel::Sms && c.date < date("2026-03-20"))
-        .map(|c| format!("{} {}", c.date, c.reasons[0].task.step()))
-        .collect();
     assert_eq!(
-        messages,
+        messages_before_20_march(&merged),
         [
             "2026-03-04 day-2-reassurance-sms",
             "2026-03-08 suture-removal-reminder",
@@ -812,12 +807,8 @@ fn a_message_recorded_as_sent_counts_against_the_cap() {
             &crate::support::two_messages_a_week(),
             &Calendar::default(),
         );
-        let messages: Vec<String> = (merged.contacts.iter())
-            .filter(|c| c.channel == Channel::Sms && c.date < date("2026-03-20"))
-            .map(|c| format!("{} {}", c.date, c.reasons[0].task.step()))
-            .collect();
         assert_eq!(
-            messages,
+            messages_before_20_march(&merged),
             [
                 "2026-03-04 day-2-reassurance-sms",
                 "2026-03-08 suture-removal-reminder",
