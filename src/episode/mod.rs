@@ -290,19 +290,40 @@ impl Course {
         }
         let mut all: Vec<NaiveDate> = self.done.iter().chain(&self.planned).copied().collect();
         all.sort_unstable();
-        if let Some(w) = all.windows(2).find(|w| w.first() == w.get(1)) {
-            let day = w.first().map(|d| d.to_string()).unwrap_or_default();
+        if let Some(day) = all
+            .windows(2)
+            .find_map(|w| (w.first() == w.get(1)).then(|| w[0]))
+        {
+            // The second listing of the day, as the JSON lists them (audit 212: the
+            // pointer was `/course`).
+            let listed = (self.done.iter().map(|d| ("done", d)))
+                .chain(self.planned.iter().map(|d| ("planned", d)));
+            let mut seen = 0;
+            let mut at = String::from("/course");
+            let mut index = [0usize, 0];
+            for (list, d) in listed {
+                let i = usize::from(list == "planned");
+                if *d == day {
+                    seen += 1;
+                    if seen == 2 {
+                        at = format!("/course/{list}/{}", index[i]);
+                        break;
+                    }
+                }
+                index[i] += 1;
+            }
             return Err((
-                "/course".into(),
+                at,
                 format!("two sessions on {day}: expected one session a day"),
             ));
         }
-        if let (Some(last_done), Some(first_planned)) =
-            (self.done.iter().max(), self.planned.iter().min())
-            && first_planned < last_done
+        if let (Some(last_done), Some((i, first_planned))) = (
+            self.done.iter().max(),
+            (self.planned.iter().enumerate()).min_by_key(|(_, d)| **d),
+        ) && first_planned < last_done
         {
             return Err((
-                    "/course/planned".into(),
+                    format!("/course/planned/{i}"),
                     format!("planned session {first_planned} is before the done session {last_done}: expected planned sessions after the done ones"),
                 ));
         }
