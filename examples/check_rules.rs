@@ -59,7 +59,7 @@ fn parse_args() -> Result<Option<Args>, String> {
             "--builtin" => builtin = true,
             "--lint" => lint = true,
             "-h" | "--help" => return Ok(None),
-            a if a.starts_with('-') => return Err(format!("unknown option {a:?}; try --help")),
+            a if a.starts_with('-') => return Err(format!("unknown argument {a:?}; try --help")),
             // An empty path is none (audit 98: it said "error: : no case file").
             "" => return Err("a path is empty: expected a file or folder name; try --help".into()),
             _ => paths.push(PathBuf::from(arg)),
