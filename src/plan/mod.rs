@@ -342,6 +342,10 @@ impl RuleSet {
                 fill: (self.templated || history.is_some_and(|h| !h.follow_ups.is_empty()))
                     .then(|| fill::FillValues::of(episode, calendar)),
                 event: horizon.is_none().then(|| episode.date()),
+                recovered: horizon
+                    .is_none()
+                    .then(|| recovered_since_event(episode))
+                    .flatten(),
             }),
             plan: recycled,
             anchors: scratch.anchors,
@@ -1594,6 +1598,16 @@ impl Planner<'_> {
             None,
         )
     }
+}
+
+/// The day of the episode's first `recovered` fact from its event's day on: where the
+/// patient's recovery from it ends ([`crate::replan::MergedPlan::recovery_wait`]).
+fn recovered_since_event(episode: &Episode) -> Option<NaiveDate> {
+    let event = episode.date();
+    (episode.facts.iter())
+        .filter(|f| f.kind == crate::replan::RECOVERED && f.at.date() >= event)
+        .map(|f| f.at.date())
+        .min()
 }
 
 #[cfg(test)]

@@ -356,6 +356,9 @@ pub(crate) struct Subject {
     /// for tasks read from JSON): where a patient's recovery from it starts
     /// ([`crate::replan::MergedPlan::recovery_wait`]).
     pub event: Option<NaiveDate>,
+    /// The day of the episode's first `recovered` fact from its event on (episode plans
+    /// only): where the patient's recovery from the event ends, whichever task waited.
+    pub recovered: Option<NaiveDate>,
 }
 
 impl Subject {
@@ -368,6 +371,7 @@ impl Subject {
             infos: Arc::new([]),
             fill: None,
             event: None,
+            recovered: None,
         }
     }
 }
@@ -455,6 +459,13 @@ impl Task {
     /// `None` for a patient's plan over a horizon, and for tasks read from JSON).
     pub fn event_day(&self) -> Option<NaiveDate> {
         self.subject.event
+    }
+
+    /// The day of its episode's first `recovered` fact from the event on, when the plan
+    /// knows it (a plan of an episode; `None` for tasks read from JSON): the patient's
+    /// recovery from the event ends then.
+    pub fn recovered_day(&self) -> Option<NaiveDate> {
+        self.subject.recovered
     }
 
     /// True when the history says the task was done (done, declined or an abnormal

@@ -20,6 +20,7 @@ mod diff;
 mod merge;
 mod policy;
 mod recovery;
+pub(crate) use recovery::RECOVERED;
 mod worklist;
 
 pub use compliance::{

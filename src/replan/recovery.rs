@@ -9,14 +9,16 @@ use std::collections::BTreeMap;
 
 /// The fact a sales-flavoured step waits for (docs/domain.md §8): a patient with such a
 /// task waiting has not recovered yet.
-pub(super) const RECOVERED: &str = "recovered";
+pub(crate) const RECOVERED: &str = "recovered";
 
 impl MergedPlan {
     /// The task that makes `patient` a patient in recovery on `day`, if one does: from the
     /// day of its episode's event ([`Task::event_day`]; its first task's day for tasks
     /// read from JSON), a task waiting for `recovered` until its wait ends (its
-    /// `expires`), or one that waited and whose fact came (`shifted: waited_for_fact`)
-    /// until the day before its day — the fact came then. On such a day a `sales` task
+    /// `expires`), or one of a step that waits for it whose fact came — before the
+    /// task's day or while it waited — until the day before the fact
+    /// ([`Task::recovered_day`]; for tasks read from JSON, the day before a waited task's
+    /// day, `shifted: waited_for_fact`). On such a day a `sales` task
     /// never joins nor shares a day with the patient's `care` contacts (as with
     /// `reminder` and `aftercare` ones on any day): what `merge_plans` holds a sales task
     /// off, which an explanation can name. The days before the rule's day of such a task
@@ -63,9 +65,17 @@ pub(super) fn recovery_spans<'a>(
     for t in tasks {
         let until = if t.waits_for() == Some(RECOVERED) {
             t.expires.unwrap_or(NaiveDate::MAX)
-        } else if t.info().wait_for.as_deref() == Some(RECOVERED)
-            && t.shifted == Some(crate::calendar::ShiftReason::WaitedForFact)
-        {
+        } else if t.info().wait_for.as_deref() != Some(RECOVERED) {
+            continue;
+        } else if let Some(day) = t.recovered_day() {
+            // The fact came: the patient recovered that day, whether before the task's
+            // own day or while it waited (audit 214: a fact before the task's day erased
+            // every recovery day back to the event).
+            match day.pred_opt() {
+                Some(d) => d,
+                None => continue,
+            }
+        } else if t.shifted == Some(crate::calendar::ShiftReason::WaitedForFact) {
             match t.due.pred_opt() {
                 Some(d) => d,
                 None => continue,

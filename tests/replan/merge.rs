@@ -995,3 +995,40 @@ fn a_later_refusal_keeps_the_recovery_days_before_it() {
         assert_eq!(calls("2026-06-12"), ["first-follow-up"], "{facts}");
     }
 }
+
+/// Recovered before the day of the call that waits for it, the patient was in recovery
+/// from the event to the day before the fact all the same (audit 214: the fact erased
+/// every recovery day back to the event). A laser treatment of Mon 2 March 2026,
+/// recovered on Fri 3 April; a lead of 16 February: its day-45 call (2 April, on time
+/// 30 March to 5 April) does not join the month-1 care call of 2 April, a recovery day,
+/// and moves to the 3rd; recovered on 20 March, it joins it.
+#[test]
+fn a_recovery_before_the_waiting_calls_day_keeps_the_days_before_it() {
+    for (recovered, day45) in [("2026-04-03", "2026-04-03"), ("2026-03-20", "2026-04-02")] {
+        let laser = Episode::from_json(
+            "l",
+            &format!(
+                r#"{{"id": "z", "event": "procedure", "at": "2026-03-02T10:00:00",
+                "attributes": {{"category": "laser"}}, "patient": {{"id": "p10"}},
+                "facts": [{{"kind": "recovered", "at": "{recovered}T09:00:00"}}]}}"#
+            ),
+        )
+        .unwrap();
+        let lead = Episode::from_json(
+            "c",
+            r#"{"id": "l", "event": "consultation", "at": "2026-02-16T15:00:00",
+            "attributes": {"source": "onsite", "outcome": "visited_no_purchase", "visit": "first"},
+            "patient": {"id": "p10"}}"#,
+        )
+        .unwrap();
+        let merged = merge_plans(
+            &[plan(&laser), plan(&lead)],
+            &ContactPolicy::default(),
+            &Calendar::default(),
+        );
+        let call = (merged.contacts.iter())
+            .find(|c| c.reasons.iter().any(|r| r.task.step() == "day-45-call"))
+            .unwrap();
+        assert_eq!(call.date.to_string(), day45, "recovered {recovered}");
+    }
+}
