@@ -846,7 +846,7 @@ fn a_step_testing_a_required_attribute_in_unless_is_listed_when_it_is_missing() 
         (
             vec!["2026-03-03 call".to_string()],
             vec![
-                "rq/after-sms/e/0 anchor_dropped - -".to_string(),
+                "rq/after-sms/e/0 anchor_dropped sms -".to_string(),
                 "rq/sms/e/0 missing_attribute setting -".to_string()
             ]
         )

@@ -681,9 +681,9 @@ fn complaint_just_recorded() {
     let mut expected =
         vec!["complaint/promised-callback/k-2/0 missing_anchor promised_callback -".to_string()];
     // The ten callbacks after the promised one (COUNT=10) go with it.
-    expected.extend(
-        (0..10).map(|n| format!("complaint/until-resolved-callback/k-2/{n} anchor_dropped - -")),
-    );
+    expected.extend((0..10).map(|n| {
+        format!("complaint/until-resolved-callback/k-2/{n} anchor_dropped promised-callback -")
+    }));
     assert_eq!(dropped(&p), expected);
 }
 

@@ -27,13 +27,19 @@ impl Planner<'_> {
     ) -> Result<()> {
         // A whole anchor dropped drops as many occurrences as it would have given: a
         // repeat's COUNT (ids stay the same whether the anchor is kept or dropped).
+        // The step it counts from, named in the drop (audit 199: `anchor_dropped` said
+        // not which).
+        let from_step = || anchor_step(program, step);
         let drop_all = |this: &mut Self, reason: DropReason, occ: &mut u32| {
             let n = match (&step.repeat, this.horizon) {
                 (Some(r), None) => r.count.unwrap_or(1).max(1),
                 _ => 1,
             };
+            let detail = (reason == DropReason::AnchorDropped)
+                .then(from_step)
+                .flatten();
             for _ in 0..n {
-                this.drop_occurrence((program, step, *occ), None, (reason, None));
+                this.drop_occurrence((program, step, *occ), None, (reason, detail.clone()));
                 *occ += 1;
             }
         };
@@ -433,7 +439,8 @@ impl Planner<'_> {
         if anchor.ghost && !(self.ledger.as_ref()).is_some_and(|l| l.reached(step, &program.id, n))
         {
             self.ghosts.push((self.anchors.len(), rule_day));
-            self.drop_occurrence(this, None, (DropReason::AnchorDropped, None));
+            let detail = anchor_step(program, step);
+            self.drop_occurrence(this, None, (DropReason::AnchorDropped, detail));
             return Ok(());
         }
         if !sampled {
@@ -1186,5 +1193,14 @@ impl Planner<'_> {
             filled: None,
         });
         Ok(())
+    }
+}
+
+/// The id of the step `step` counts from, if it counts from one: what an
+/// `anchor_dropped` drop names (audit 199: it said not which).
+fn anchor_step(program: &Program, step: &Step) -> Option<std::sync::Arc<str>> {
+    match step.anchor {
+        crate::compile::Anchor::Step(j) => (program.steps.get(j)).map(|a| a.info.step.clone()),
+        _ => None,
     }
 }

@@ -142,7 +142,8 @@ impl Planner<'_> {
                         if let Some(anchor) = program.steps.get(*j)
                             && self.listed_whole(program, anchor)
                         {
-                            self.drop(program, step, 0, None, DropReason::AnchorDropped, None);
+                            let from = Some(anchor.info.step.clone());
+                            self.drop(program, step, 0, None, DropReason::AnchorDropped, from);
                         }
                         self.spans.push(None);
                         continue;

@@ -365,7 +365,7 @@ fn a_callback_done_before_the_resolution_stays_when_its_anchor_is_stopped() {
     for n in 1..10 {
         assert_dropped(
             &p,
-            &format!("complaint/until-resolved-callback/k/{n} anchor_dropped - -"),
+            &format!("complaint/until-resolved-callback/k/{n} anchor_dropped promised-callback -"),
         );
     }
     assert!(
@@ -393,7 +393,9 @@ fn a_callback_done_before_the_resolution_stays_when_its_anchor_is_stopped() {
         for n in 0..10 {
             assert_dropped(
                 &p,
-                &format!("complaint/until-resolved-callback/k/{n} anchor_dropped - -"),
+                &format!(
+                    "complaint/until-resolved-callback/k/{n} anchor_dropped promised-callback -"
+                ),
             );
         }
         let mut expected =
@@ -438,7 +440,7 @@ fn a_call_done_two_steps_below_a_dropped_call_stays() {
         ["chain/last-call/k/0 2026-04-27 09:00-18:00 phone customer_service [done closed]"]
     );
     assert_dropped(&p, "chain/promised-call/k/0 stopped resolved 2026-04-17");
-    assert_dropped(&p, "chain/check/k/0 anchor_dropped - -");
+    assert_dropped(&p, "chain/check/k/0 anchor_dropped promised-call -");
     assert_eq!(
         ignored(&p),
         ["chain/promised-call/k/0 rescheduled 2026-04-18 10:41:00 dropped #0"]
