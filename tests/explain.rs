@@ -661,7 +661,9 @@ fn explained_with(json: &str, h: &str) -> Explained {
 /// - a plastic outpatient of Wed 30 Sep, whose day-1 call stays on Thu 1 Oct (National
 ///   Day: no working day within its `max_shift`, kept), unanswered at 17:00: the try two
 ///   hours later has no time left that day (`after_event`, not the holiday: at 10:00 the
-///   try stayed that day) and goes to Thu 8 Oct, the first day the call desk works;
+///   try stayed that day) and its first day, Thu 8 Oct, the first day the call desk
+///   works, is past the day-6 call's rule day (Tue 6 Oct): superseded by it (audit 216:
+///   tried there beside the day-6 call), and the message follows at once;
 /// - the day-1 call (Tue 29 Sep, worth making until Tue 6 Oct, 7 days after) of a surgery
 ///   on Mon 28 Sep, tried without an answer on Wed 30 Sep at 17:00: the try at 19:00 has
 ///   no time left, and no day before the call expires (National Day closes 1-7 Oct):
@@ -700,9 +702,14 @@ fn what_the_history_makes_is_explained_truly() {
     let id = "plastic-aftercare/day-1-call/a5/0/attempt-2";
     assert_eq!(
         x.of(id).expect("explained").result,
-        "due 2026-10-08 (Thu) 09:00-18:00"
+        "dropped: superseded (day-6-call)"
     );
-    assert_says(&x, id, "2026-10-01 (Thu): no time left that day (after_event): the next day it works is 2026-10-08 (Thu)");
+    assert_says(&x, id, "the first day it could take after 2026-10-01 (Thu) is on or past 2026-10-06 (Tue), the rule day of plastic-aftercare/day-6-call/a5/0, the next call of its lane");
+    assert_says(
+        &x,
+        "plastic-aftercare/day-1-call/a5/0/message",
+        "(no day for the next attempt before the next call of its lane)",
+    );
 
     let x = explained_with(
         &outpatient("n1", "2026-09-28T10:00:00"),

@@ -303,10 +303,8 @@ impl Planner<'_> {
             );
             return Ok(None);
         }
-        if !keep
-            && !on_duty
-            && let Some((reason, detail)) =
-                self.attempt_moved_too_far(step, base, (n, t), (placed.0, placed.2))?
+        if let Some((reason, detail)) =
+            self.attempt_moved_too_far(step, base, (n, t), (placed.0, placed.2), keep || on_duty)?
         {
             self.dropped(step, base, derived, reason, detail, Some(t.date()));
             return Ok(None);
@@ -340,14 +338,18 @@ impl Planner<'_> {
     /// moves is not (rule-format.md, "Calls of one program never pile up"; audit 200: a
     /// day-3 call unanswered before Labour Day was tried again on the reopening day,
     /// beside the day-6 call): on or past the rule day of the next call of its lane it is
-    /// `superseded` by that call; further than its step's `max_shift` (`drop`) from the
-    /// day it would have had with the clinic open, `beyond_max_shift`.
+    /// `superseded` by that call (a try its step keeps on closed days too, moved to the
+    /// next day for want of time: audit 216, a complaint's first call tried again on the
+    /// promised callback's day); further than its step's `max_shift` (`drop`) from the
+    /// day it would have had with the clinic open, `beyond_max_shift` (not for a try on
+    /// duty, which the calendar does not move), with the closure it met as its detail.
     fn attempt_moved_too_far(
         &self,
         step: &Step,
         base: usize,
         (n, t): (u32, NaiveDateTime),
         (day, why): (NaiveDate, Option<ShiftReason>),
+        on_duty: bool,
     ) -> Result<Option<(DropReason, Option<Arc<str>>)>> {
         let Some(b) = self.plan.tasks.get(base) else {
             return Ok(None);
@@ -365,7 +367,7 @@ impl Planner<'_> {
         if let Some(by) = superseded {
             return Ok(Some((DropReason::Superseded, Some(by))));
         }
-        let Some(max) = step.max_shift else {
+        let Some(max) = step.max_shift.filter(|_| !on_duty) else {
             return Ok(None);
         };
         if step.beyond_max_shift != crate::model::BeyondMaxShift::Drop {
@@ -379,7 +381,10 @@ impl Planner<'_> {
             t.date().succ_opt()
         };
         let far = open_day.is_some_and(|d| (day - d).num_days() > max);
-        Ok(far.then(|| (DropReason::BeyondMaxShift, why.map(|r| Arc::from(r.name())))))
+        // The closure it met (audit 216: `after_event` for a try moved past Labour Day).
+        let closed = open_day.and_then(|d| self.cal.closed_reason_for(step.info.channel, d));
+        let why = closed.or(why).map(|r| Arc::from(r.name()));
+        Ok(far.then_some((DropReason::BeyondMaxShift, why)))
     }
 
     /// Notes the attempts this pass moved on or past the rule day of the next call of

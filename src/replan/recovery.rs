@@ -105,6 +105,11 @@ pub(super) fn recovery_spans<'a>(
         ) else {
             continue;
         };
+        // Recovered before that day: to the day before the fact (audit 215: a refusal
+        // dropped the call of a patient recovered months before, and made a recovery of
+        // it).
+        let recovered = (d.subject.recovered).and_then(|r| r.pred_opt());
+        let until = recovered.map_or(until, |r| r.min(until));
         if *from <= until {
             spans
                 .entry(d.patient())

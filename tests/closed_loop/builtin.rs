@@ -130,8 +130,10 @@ fn a_serious_complaint_is_reviewed_the_same_day_and_unanswered_calls_escalate() 
 /// for Sat 3 Oct. Its same-day call has nothing of the day left, and its next morning is
 /// the promised callback's day: superseded by it. Staff called anyway at 20:45: what the
 /// history records stays, on the call's day with its record (docs/closed-loop.md), as a
-/// call the calendar leaves no day does; an answered call closes it, an unanswered one is
-/// tried again the next morning from 09:00 (22:45 is past the day). Audit 37: the record
+/// call the calendar leaves no day does; an answered call closes it; an unanswered one
+/// would be tried again the next morning (22:45 is past the day), the promised callback's
+/// day: superseded by it, as the call itself was (audit 216: both calls that morning),
+/// and the supervisor looks into the unanswered call at once. Audit 37: the record
 /// vanished, in no task and not in `ignored`, and compliance counted one call less.
 #[test]
 fn a_complaint_called_back_after_hours_keeps_its_record() {
@@ -172,10 +174,17 @@ fn a_complaint_called_back_after_hours_keeps_its_record() {
         first(&unanswered),
         [
             "complaint/first-call/k-1/0 2026-10-02 09:00-18:00 phone customer_service [no_answer closed]",
-            "complaint/first-call/k-1/0/attempt-2 2026-10-03 09:00-18:00 phone customer_service",
             "complaint/promised-callback/k-1/0 2026-10-03 09:00-18:00 phone customer_service",
         ]
     );
+    assert!(crate::support::dropped(&unanswered).contains(
+        &"complaint/first-call/k-1/0/attempt-2 superseded promised-callback 2026-10-02".to_string()
+    ));
+    assert!(unanswered
+        .tasks
+        .iter()
+        .any(|t| t.id() == "complaint/first-call/k-1/0/unanswered"
+            && t.due.to_string() == "2026-10-03"));
 }
 
 /// docs/closed-loop.md: a call a refusal stops comes back only when what the history

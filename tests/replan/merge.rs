@@ -1032,3 +1032,37 @@ fn a_recovery_before_the_waiting_calls_day_keeps_the_days_before_it() {
         assert_eq!(call.date.to_string(), day45, "recovered {recovered}");
     }
 }
+
+/// ... and a patient recovered before a refusal was in recovery to the day before the
+/// fact only, not to the rule day of the call the refusal dropped (audit 215: a laser of
+/// 20 April recovered on 2 June, refusing on 28 July: the month-3 further-needs call of
+/// 20 July left the care call it joined, for the next day). One call that day, with and
+/// without the refusal.
+#[test]
+fn a_refusal_after_the_recovery_keeps_a_joined_call_whole() {
+    for declined in ["", r#", "declined": "2026-07-28T10:00:00""#] {
+        let laser = Episode::from_json(
+            "l",
+            &format!(
+                r#"{{"id": "l-1", "event": "procedure", "at": "2026-04-20T15:00:00",
+                "attributes": {{"category": "laser"}}, "patient": {{"id": "p-m4"{declined}}},
+                "facts": [{{"kind": "recovered", "at": "2026-06-02T10:30:00"}}]}}"#
+            ),
+        )
+        .unwrap();
+        let merged = merge_plans(
+            &[plan(&laser)],
+            &ContactPolicy::default(),
+            &Calendar::default(),
+        );
+        let call = (merged.contacts.iter())
+            .find(|c| c.date == date("2026-07-20") && c.channel == Channel::Phone)
+            .unwrap();
+        let steps: Vec<&str> = call.reasons.iter().map(|r| r.task.step()).collect();
+        assert_eq!(
+            steps,
+            ["month-3-call", "month-3-further-needs"],
+            "{declined}"
+        );
+    }
+}
