@@ -486,7 +486,10 @@ fn run() -> Result<String, String> {
         // shares a day with: one holding a reminder or aftercare, or care while the
         // patient is in recovery (with the task that says so).
         let held_by = |patient: &str, day: NaiveDate, channel: followup::rules::Channel| {
-            let wait = merged.recovery_wait(patient, day);
+            // In recovery: by a task that waits (or waited), or by one a refusal dropped,
+            // which no task names (audit 217: "the sms cap" was given).
+            let wait =
+                (merged.in_recovery(patient, day)).then(|| merged.recovery_wait(patient, day));
             (merged.contacts.iter()).find_map(|c| {
                 if c.date != day || *c.patient != *patient || c.channel != channel {
                     return None;
@@ -496,7 +499,7 @@ fn run() -> Result<String, String> {
                         .any(|r| classes.contains(&class(r.task.program(), r.task.step())))
                 };
                 if of(&[Class::Reminder, Class::Aftercare]) {
-                    Some((c, None))
+                    Some((c, None::<Option<&followup::plan::Task>>))
                 } else if wait.is_some() && of(&[Class::Care]) {
                     Some((c, wait))
                 } else {
@@ -507,7 +510,7 @@ fn run() -> Result<String, String> {
         // What held a sales task off `day`, in words.
         let holder = |(contact, wait): (
             &followup::replan::Contact,
-            Option<&followup::plan::Task>,
+            Option<Option<&followup::plan::Task>>,
         )| {
             let first = (contact.reasons.first()).map_or(String::new(), |r| r.task.id());
             match wait {
@@ -518,10 +521,20 @@ fn run() -> Result<String, String> {
                 ),
                 Some(w) => {
                     // Still waiting, or recovered since (the days it waited stay).
-                    let wait = match (w.waits_for(), w.expires) {
-                        (Some(_), Some(e)) => format!("{} waits for recovered until {e}", w.id()),
-                        (Some(_), None) => format!("{} waits for recovered", w.id()),
-                        (None, _) => format!("{} waited for recovered to {}", w.id(), w.due),
+                    let wait = match w.map(|w| (w, w.waits_for(), w.expires, w.recovered_day())) {
+                        Some((w, Some(_), Some(e), _)) => {
+                            format!("{} waits for recovered until {e}", w.id())
+                        }
+                        Some((w, Some(_), None, _)) => format!("{} waits for recovered", w.id()),
+                        // The fact's day (audit 217: the waiting task's day was given).
+                        Some((w, None, _, Some(r))) => {
+                            format!("{} waited for recovered, which came on {r}", w.id())
+                        }
+                        Some((w, None, _, None)) => {
+                            format!("{} waited for recovered to {}", w.id(), w.due)
+                        }
+                        None => "a call waiting for recovered that a refusal or a stop fact dropped"
+                            .to_string(),
                     };
                     format!(
                         "a {} contact holds {} ({first}) while the patient is in recovery ({wait}): a sales task never joins a reminder, aftercare or care contact then, nor shares its day",

@@ -25,14 +25,47 @@ impl MergedPlan {
     /// a refusal, an opt-out or a stop fact dropped are recovery days too, which no task
     /// names: `None` there.
     pub fn recovery_wait(&self, patient: &str, day: NaiveDate) -> Option<&Task> {
+        self.recovery_span(patient, day).flatten()
+    }
+
+    /// True when `patient` is in recovery on `day`, as `merge_plans` judges it: a day
+    /// [`MergedPlan::recovery_wait`] names a task for, or one a waiting call a refusal
+    /// dropped keeps (which no task names).
+    ///
+    /// ```
+    /// use followup::{calendar::Calendar, replan::{merge_plans, ContactPolicy}, rules::RuleSet};
+    /// let rules = RuleSet::builtin()?;
+    /// let ep = rules.read_episode("ep", r#"{"id": "l", "event": "procedure", "at": "2026-03-02T10:00:00",
+    ///     "attributes": {"category": "laser"}, "patient": {"id": "p"},
+    ///     "facts": [{"kind": "recovered", "at": "2026-04-10T09:00:00"}]}"#)?;
+    /// let merged = merge_plans(&[rules.plan(&ep, &Calendar::default())?], &ContactPolicy::default(), &Calendar::default());
+    /// let day = |s: &str| s.parse().unwrap();
+    /// assert!(merged.in_recovery("p", day("2026-04-09")));
+    /// assert!(!merged.in_recovery("p", day("2026-04-10")));
+    /// # Ok::<(), followup::Error>(())
+    /// ```
+    pub fn in_recovery(&self, patient: &str, day: NaiveDate) -> bool {
+        self.recovery_span(patient, day).is_some()
+    }
+
+    /// The span of `patient`'s recovery that holds `day`: its task, if one names it.
+    fn recovery_span(&self, patient: &str, day: NaiveDate) -> Option<Option<&Task>> {
         let tasks = (self.contacts.iter())
             .flat_map(|c| c.reasons.iter().map(|r| &r.task))
             .chain(&self.waiting)
             .filter(|t| t.patient() == patient);
         let spans = recovery_spans(tasks, &self.dropped);
-        (spans.get(patient)?.iter())
-            .find(|(from, until, t)| *from <= day && day <= *until && t.is_some())
-            .and_then(|(_, _, t)| *t)
+        let holding =
+            (spans.get(patient)?.iter()).filter(|(from, until, _)| *from <= day && day <= *until);
+        // A task that names it, else a span none names.
+        let mut none = false;
+        for (_, _, t) in holding {
+            if t.is_some() {
+                return Some(*t);
+            }
+            none = true;
+        }
+        none.then_some(None)
     }
 }
 
