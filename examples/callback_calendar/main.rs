@@ -95,7 +95,9 @@ dropped and why. Without --episode: a built-in sample patient (plastic surgery, 
                           the official calendar of mainland China for a year (cn: every
                           shipped year; several years: every year from the first to the
                           last; CN-2026 as cn-2026) and the clinic's calendar files
-                          (repeatable); a few weekend days inside a break are not in
+                          (repeatable): the official holidays close, weekends stay open
+                          unless a clinic file says \"closed_on_weekends\": true (the
+                          clinic's policies decide); a few weekend days inside a break are not in
                           the official table: see rules/calendars/README.md;
                           official:FILE joins an official calendar of years not shipped
                           (the shipped files' format, with its covers) to those years
