@@ -157,12 +157,18 @@ fn load_rules(args: &Args) -> Result<RuleSet, String> {
     if args.builtin {
         builder = builder.builtin();
     }
+    let mut in_folders = Vec::new();
     if let Some(path) = &args.rules {
         for file in support::json_files(path)? {
+            if path.is_dir() {
+                in_folders.push(file.display().to_string());
+            }
             builder = builder.source(file.display().to_string(), support::read(&file)?);
         }
     }
-    builder.build().map_err(|e| e.to_string())
+    builder
+        .build()
+        .map_err(|e| support::rule_error(&e, &in_folders))
 }
 
 /// The case files of the paths: each file itself, and each folder's `*.cases.json`

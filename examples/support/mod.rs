@@ -19,6 +19,7 @@ pub fn load_rules(paths: &[PathBuf]) -> Result<RuleSet, String> {
         return RuleSet::builtin().map_err(|e| e.to_string());
     }
     let mut builder = RuleSet::builder();
+    let mut in_folders = Vec::new();
     for path in paths {
         // `--rules builtin`: the built-in programs, here in the order (clinic files after
         // it may override them).
@@ -28,10 +29,27 @@ pub fn load_rules(paths: &[PathBuf]) -> Result<RuleSet, String> {
         }
         for file in json_files(path)? {
             let text = read(&file)?;
+            if path.is_dir() {
+                in_folders.push(file.display().to_string());
+            }
             builder = builder.source(file.display().to_string(), text);
         }
     }
-    builder.build().map_err(|e| e.to_string())
+    builder.build().map_err(|e| rule_error(&e, &in_folders))
+}
+
+/// A rule error, with a word for a file a folder brought that is no rule file at all (an
+/// unknown field at its top: an episode or a calendar left there; audit 199).
+pub fn rule_error(e: &followup::Error, in_folders: &[String]) -> String {
+    let top = e.pointer().matches('/').count() == 1;
+    if e.code() == "rule/unknown_field" && top && in_folders.iter().any(|f| f == e.source_name()) {
+        format!(
+            "{e} (every .json file of a rules folder is read as a rule file: is {} one?)",
+            e.source_name()
+        )
+    } else {
+        e.to_string()
+    }
 }
 
 /// The rule files of a path: the file itself, or a folder's `*.json` files (`.JSON` too)
