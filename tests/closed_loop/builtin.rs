@@ -3,14 +3,6 @@
 
 use super::*;
 
-fn builtin_plan(episode: &str, history: &str) -> Plan {
-    let rules = builtin();
-    let ep = crate::support::read(&rules, episode);
-    rules
-        .plan_with(&ep, &self::history(history), &Calendar::default())
-        .unwrap()
-}
-
 const SURGERY: &str = r#"{"id": "s-1", "event": "procedure", "at": "2026-03-02T10:00:00",
     "attributes": {"category": "plastic", "setting": "outpatient"}, "patient": {"id": "p-5"}}"#;
 

@@ -108,6 +108,16 @@ pub fn history(json: &str) -> History {
     History::from_json("history", json).expect("history")
 }
 
+/// The built-in rules' plan of the episode `episode` (JSON) with the history `history`
+/// (JSON), on the default calendar.
+pub fn builtin_plan(episode: &str, history: &str) -> Plan {
+    let rules = builtin();
+    let ep = crate::support::read(&rules, episode);
+    rules
+        .plan_with(&ep, &self::history(history), &Calendar::default())
+        .unwrap()
+}
+
 pub fn plan_with(json: &str) -> Plan {
     rules()
         .plan_with(&episode(), &history(json), &Calendar::default())

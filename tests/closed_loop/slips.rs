@@ -695,12 +695,7 @@ fn a_call_recorded_after_a_refusal_keeps_its_lane_in_order() {
 ///   task — unless the supervisor recorded one done, which happened, and stays.
 #[test]
 fn records_on_a_supervisors_task_left_out_are_reported() {
-    let rules = builtin();
-    let plan = |ep: &str, rows: &str| {
-        let ep = crate::support::read(&rules, ep);
-        let h = history(&format!(r#"{{"outcomes": [{rows}]}}"#));
-        rules.plan_with(&ep, &h, &Calendar::default()).unwrap()
-    };
+    let plan = |ep: &str, rows: &str| builtin_plan(ep, &format!(r#"{{"outcomes": [{rows}]}}"#));
     let ids = |p: &Plan, part: &str| -> Vec<String> {
         (p.tasks.iter().map(|t| t.id()))
             .filter(|id| id.contains(part))
@@ -771,17 +766,12 @@ fn records_on_a_supervisors_task_left_out_are_reported() {
 /// sessions done on the 10th and 24th: the reminders are those of sessions 3 and 4.
 #[test]
 fn an_outcome_on_the_reminder_of_the_event_session_is_a_slip() {
-    let rules = builtin();
-    let ep = crate::support::read(
-        &rules,
+    let p = builtin_plan(
         r#"{"id": "ep-p3", "event": "course", "at": "2026-03-10T14:00", "attributes": {"category": "skin"},
             "patient": {"id": "p-3"}, "course": {"package": 4, "done": ["2026-03-10", "2026-03-24"],
             "planned": ["2026-04-07", "2026-04-21"]}}"#,
-    );
-    let h = history(
         r#"{"outcomes": [{"task": "treatment-course/session-reminder/ep-p3/1", "outcome": "done", "at": "2026-03-23T10:00"}]}"#,
     );
-    let p = rules.plan_with(&ep, &h, &Calendar::default()).unwrap();
     let reminders: Vec<String> = (p.tasks.iter())
         .filter(|t| t.step() == "session-reminder")
         .map(|t| format!("{} {}", t.id(), t.due))
@@ -800,15 +790,11 @@ fn an_outcome_on_the_reminder_of_the_event_session_is_a_slip() {
     // Bought at 14:00 with the first session booked that afternoon: its reminder would be
     // the day before, and is dropped (`expired`, `after_event`) with or without a record
     // on it, which is reported as on a dropped task.
-    let ep = crate::support::read(
-        &rules,
+    let p = builtin_plan(
         r#"{"id": "c-1", "event": "course", "at": "2026-03-02T14:00:00", "attributes": {"category": "skin"},
             "patient": {"id": "p-1"}, "course": {"package": 2, "done": [], "planned": ["2026-03-02", "2026-03-09"]}}"#,
-    );
-    let h = history(
         r#"{"outcomes": [{"task": "treatment-course/session-reminder/c-1/1", "outcome": "done", "at": "2026-03-02T15:00"}]}"#,
     );
-    let p = rules.plan_with(&ep, &h, &Calendar::default()).unwrap();
     assert!(
         dropped(&p).contains(
             &"treatment-course/session-reminder/c-1/1 expired after_event 2026-03-01".to_string()
@@ -828,33 +814,17 @@ fn an_outcome_on_the_reminder_of_the_event_session_is_a_slip() {
 /// (3 March) was not made: the check is due Wed 4, on time until Fri 6.
 #[test]
 fn a_check_agreed_for_another_time_keeps_its_days_on_time() {
-    let rules = builtin();
-    let ep = crate::support::read(
-        &rules,
+    let p = builtin_plan(
         r#"{"id": "ep-o", "event": "procedure", "at": "2026-03-02T10:00:00",
             "attributes": {"category": "plastic", "setting": "outpatient"}, "patient": {"id": "p-o"}}"#,
-    );
-    let h = history(
         r#"{"outcomes": [
         {"task": "plastic-aftercare/day-1-call/ep-o/0/overdue", "outcome": "rescheduled", "at": "2026-03-04T09:00", "to": "2026-03-05T10:00", "by": "sup-1"},
         {"task": "plastic-aftercare/day-1-call/ep-o/0/overdue", "outcome": "done", "at": "2026-03-06T09:00", "by": "sup-1"}]}"#,
     );
-    let p = rules.plan_with(&ep, &h, &Calendar::default()).unwrap();
-    let check = (p.tasks.iter())
-        .find(|t| t.id() == "plastic-aftercare/day-1-call/ep-o/0/overdue")
-        .unwrap();
-    assert_eq!(
-        (
-            check.due.to_string(),
-            check.window.to_string(),
-            check.latest.to_string()
-        ),
-        (
-            "2026-03-05".into(),
-            "10:00-11:00".into(),
-            "2026-03-06".into()
-        )
-    );
+    let check = task(&p, "plastic-aftercare/day-1-call/ep-o/0/overdue");
+    // Due, window, last day on time.
+    let days = format!("{} {} {}", check.due, check.window, check.latest);
+    assert_eq!(days, "2026-03-05 10:00-11:00 2026-03-06");
     let period = followup::replan::CompliancePeriod {
         from: "2026-03-01".parse().unwrap(),
         to: "2026-03-31".parse().unwrap(),

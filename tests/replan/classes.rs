@@ -76,11 +76,7 @@ fn a_sales_step_of_a_clinics_program_never_joins_its_aftercare_call() {
     );
     let back: Plan = serde_json::from_str(&json).unwrap();
     let policy = ContactPolicy::default();
-    let planning = back
-        .tasks
-        .iter()
-        .find(|t| t.step() == "planning-call")
-        .unwrap();
+    let planning = crate::support::task_of(&back, "planning-call").unwrap();
     assert_eq!(
         policy.priority.class_of_task(planning),
         PriorityClass::Sales
