@@ -65,10 +65,14 @@ fn converted_the_day_before_the_first_follow_up() {
 }
 
 /// Bought at 10:00 on the due day, before the afternoon (14:00) call: the same as buying
-/// the day before.
+/// the day before. So is a purchase at 14:00 sharp, as the window opens: nothing of the
+/// call is left (audit 219: it kept 14:00-14:01, a call after the purchase).
 #[test]
 fn converted_on_the_due_day_morning_stops_the_afternoon_call() {
     let before = lead(r#"{"kind": "converted", "at": "2026-03-12T18:00:00"}"#);
+    let sharp = lead(r#"{"kind": "converted", "at": "2026-03-13T14:00:00"}"#);
+    assert_eq!(lines(&sharp), lines(&before));
+    assert_eq!(dropped(&sharp), dropped(&before));
     let p = lead(r#"{"kind": "converted", "at": "2026-03-13T10:00:00"}"#);
     assert_eq!(lines(&p), lines(&before));
     assert_eq!(dropped(&p), dropped(&before));
@@ -85,10 +89,11 @@ fn converted_on_the_due_day_morning_stops_the_afternoon_call() {
 
 /// Bought at 15:00 on the due day, after the call's window opened at 14:00: the first
 /// follow-up stays (it was due before the purchase); the second (Sat 14 Mar) is stopped.
-/// A purchase at exactly 14:00:00 is not "strictly before" either.
+/// A purchase at 14:00:30 leaves the call its first minute (windows count whole
+/// minutes); one at 14:00 sharp stops it (the test above).
 #[test]
 fn converted_on_the_due_day_afternoon_keeps_that_call() {
-    for at in ["2026-03-13T15:00:00", "2026-03-13T14:00:00"] {
+    for at in ["2026-03-13T15:00:00", "2026-03-13T14:00:30"] {
         let p = lead(&format!(r#"{{"kind": "converted", "at": "{at}"}}"#));
         assert_calendar(
             &p,
@@ -486,9 +491,9 @@ fn opt_out_comes_before_declined() {
 
 /// A refusal belongs to the patient (docs/domain.md §8): a program without a `declined` rule
 /// (the treatment course) honours it too, by the default rule — no calls, messages for 6
-/// months. Course of 2 sessions (Mon 2 and 16 Mar), refusal on Tue 3 Mar at 09:00: the
-/// planning call of 3 Mar at 09:00 comes before it counts (a fact counts from strictly
-/// before the start of the window) and stays; the doctor's-assistant calls of 5 and 19
+/// months. Course of 2 sessions (Mon 2 and 16 Mar), refusal on Tue 3 Mar at 09:30: the
+/// planning call of 3 Mar, due from 09:00, was due before it and stays, its window ended
+/// at the refusal (one at 09:00 sharp would leave it nothing); the doctor's-assistant calls of 5 and 19
 /// Mar and the month calls of 17 Apr, 17 May and 17 Jun are dropped; the messages (4, 15,
 /// 17, 18 Mar) and the supervisor's internal task stay. The same refusal given as the
 /// patient's `declined` instead of a fact gives the same plan.
@@ -502,7 +507,7 @@ fn a_refusal_stops_the_calls_of_a_program_without_a_declined_rule() {
         )
     };
     let refused = plan(&json(
-        r#"{"kind": "declined", "at": "2026-03-03T09:00:00"}"#,
+        r#"{"kind": "declined", "at": "2026-03-03T09:30:00"}"#,
         "",
     ));
     assert_eq!(
@@ -528,12 +533,12 @@ fn a_refusal_stops_the_calls_of_a_program_without_a_declined_rule() {
             "2026-03-18 session-reassurance-sms sms customer_service",
         ]
     );
-    // The course-planning call, due at 09:00 as the patient refused, stays, worth doing
+    // The course-planning call, due at 09:00 before the patient refused, stays, worth doing
     // that day only; its supervisor's escalation when its wait ends (4 April) is left
     // out: the refusal ended the call it would look into (audit 77).
     let call = (refused.tasks.iter()).find(|t| t.step() == "course-planning-call");
     assert_eq!(call.and_then(|t| t.expires), "2026-03-03".parse().ok());
-    let by_patient = plan(&json("", r#", "declined": "2026-03-03T09:00:00""#));
+    let by_patient = plan(&json("", r#", "declined": "2026-03-03T09:30:00""#));
     assert_eq!(by_patient.tasks, refused.tasks);
     assert_eq!(by_patient.dropped, refused.dropped);
 }

@@ -27,7 +27,8 @@ pub(super) fn in_sample(ep: &Episode, program: &Program, step: &Step) -> bool {
 /// Judges one occurrence due at `due` (its day and the start of its time window).
 ///
 /// Order: opt-out of the channel, then the refusal rule, then the step's `stop_when`
-/// facts. A fact counts when it happened strictly before `due`, and, in an episode plan,
+/// facts. A fact counts when it happened by `due` (at the start of the window: nothing of it is
+/// left for a contact after the fact; audit 219), and, in an episode plan,
 /// a refusal not before the episode's event, a stop fact not before its day. Opt-outs and refusals are
 /// the patient's (`patient.opt_outs`, `patient.declined`) or the episode's facts
 /// (`opt_out`, `declined`), whichever comes first: every program honours them.
@@ -90,11 +91,11 @@ pub(super) fn judge_contact(
     channel: Channel,
     due: NaiveDateTime,
 ) -> Verdict {
-    if let Some((opted, _)) = facts.opt_out(channel).filter(|(_, at)| *at < due) {
+    if let Some((opted, _)) = facts.opt_out(channel).filter(|(_, at)| *at <= due) {
         let name: &'static str = opted.name();
         return Some((DropReason::OptedOut, Some(Arc::from(name))));
     }
-    if let Some(refusal) = facts.refusal.filter(|at| *at < due) {
+    if let Some(refusal) = facts.refusal.filter(|at| *at <= due) {
         let rule = declined;
         if rule.stop_channels.contains(&channel) {
             return Some((DropReason::Declined, None));
@@ -109,7 +110,7 @@ pub(super) fn judge_contact(
         }
     }
     for kind in stop_when {
-        if facts.first_since_event(kind).is_some_and(|at| at < due) {
+        if facts.first_since_event(kind).is_some_and(|at| at <= due) {
             return Some((DropReason::Stopped, Some(Arc::from(&**kind))));
         }
     }

@@ -476,7 +476,7 @@ struct Judge<'a> {
 impl Judge<'_> {
     /// Why a notice on `channel` due at `due` does not go ahead: an opt-out of the
     /// channel, then a refusal (calls stop; messages go on for 6 months). Facts count
-    /// when they happened strictly before `due`.
+    /// when they happened by `due` (at the window's start: nothing of it is left).
     fn verdict(&self, channel: Channel, due: NaiveDateTime) -> Option<Verdict> {
         let patients =
             std::iter::once(self.patient).chain(self.episodes.iter().map(|e| &e.patient));
@@ -488,7 +488,7 @@ impl Judge<'_> {
                     .filter(|f| f.kind == "opt_out")
                     .filter_map(|f| Some((f.channel?, f.at))),
             )
-            .filter(|(opted, at)| channel.opted_out_by(*opted) && *at < due)
+            .filter(|(opted, at)| channel.opted_out_by(*opted) && *at <= due)
             .min_by_key(|(_, at)| *at);
         if let Some((opted, _)) = opted_out {
             return Some((DropReason::OptedOut, Some(Arc::from(opted.name()))));
@@ -496,7 +496,7 @@ impl Judge<'_> {
         let refusal = patients
             .filter_map(|p| p.declined)
             .chain(facts().filter(|f| f.kind == "declined").map(|f| f.at))
-            .filter(|at| *at < due)
+            .filter(|at| *at <= due)
             .min()?;
         if self.declined.stop_channels.contains(&channel) {
             return Some((DropReason::Declined, None));

@@ -166,9 +166,10 @@ impl Planner<'_> {
 }
 
 /// Where a window from `start` (where `stop` does not hold) to `end` (where it does),
-/// both on one day, ends: at the minute of the fact (a fact holds from the minute after
-/// it), one minute after `start` at the least — a fact at the very start of a window is
-/// not before it, and leaves the task its first minute. `None` past the day.
+/// both on one day, ends: at the first minute `stop` holds (a fact holds from its own
+/// minute on, so a fact at 10:00 ends the window at 10:00, one at 10:00:30 at 10:01).
+/// A fact at the very start is judged before the window is (nothing is left: dropped).
+/// `None` past the day.
 fn first_stopped(
     start: chrono::NaiveDateTime,
     end: chrono::NaiveDateTime,
@@ -185,7 +186,7 @@ fn first_stopped(
             lo = mid;
         }
     }
-    Some(start + minute * (hi - 1).max(1) as i32)
+    Some(start + minute * hi as i32)
 }
 
 /// A supervisor's task the history closed, about a call a fact ended before the task's
