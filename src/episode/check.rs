@@ -135,6 +135,15 @@ fn patient_dates(ep: &Episode, _: &Limits) -> Result<(), Located> {
     if let Some(at) = ep.patient.declined {
         recorded_day("/patient/declined", "the refusal is", at.date())?;
     }
+    if let Some(back) = ep.patient.came_back {
+        recorded_day("/patient/came_back", "the return is", back.date())?;
+        if let Some(at) = ep.patient.declined.filter(|at| back <= *at) {
+            return Err(Located::new(
+                "/patient/came_back",
+                format!("the patient came back at {back}, not after the refusal at {at} (`declined`): expected the time of an event after the refusal, or no `came_back`"),
+            ));
+        }
+    }
     for (i, o) in ep.patient.opt_outs.iter().enumerate() {
         let at = format!("/patient/opt_outs/{i}/at");
         recorded_day(&at, "the opt-out is", o.at.date())?;

@@ -431,6 +431,24 @@ pub struct Patient {
         schemars(with = "Option<crate::schema::strings::DateTime>")
     )]
     pub declined: Option<NaiveDateTime>,
+    /// When the patient came back after the refusal (`declined`): the event of a later
+    /// episode — a new treatment, a consultation. Patient-level programmes (greetings,
+    /// quarterly messages, notices) count the refusal up to then only: from then on the
+    /// patient is greeted again (audit 221: a patient who refused and came back for a
+    /// new treatment was never greeted again). Episode plans need no such day: an
+    /// episode whose event comes after the refusal is not stopped by it.
+    /// [`Patient::with_refusals_of`] sets it from the patient's episodes. It must come
+    /// after `declined`; without a refusal it means nothing.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "date_time::option"
+    )]
+    #[cfg_attr(
+        any(test, feature = "schema"),
+        schemars(with = "Option<crate::schema::strings::DateTime>")
+    )]
+    pub came_back: Option<NaiveDateTime>,
     /// Channels the patient opted out of, and when: no program uses them from then on.
     #[serde(
         default,

@@ -43,6 +43,13 @@ impl Episode {
     pub fn with_patient_of(&self, episodes: &[Episode]) -> Episode {
         let mut out = self.clone();
         out.patient = (self.patient.with_details_of(episodes)).with_refusals_of(episodes);
+        // The refusal that counts for this episode is the first from its event on,
+        // wherever it is recorded (a refusal, a return, then a second refusal: the second
+        // stops this episode's calls); one before the event does not count anyway.
+        let since = (self.patient.refusals_of(episodes).into_iter()).find(|at| *at >= self.at);
+        if since.is_some() {
+            out.patient.declined = since;
+        }
         out
     }
 }
@@ -50,8 +57,15 @@ impl Episode {
 impl Patient {
     /// This patient with the refusal and opt-outs recorded in `episodes` folded in:
     /// each episode's `declined` and `opt_out` facts and its own copy of the patient's
-    /// `declined` and `opt_outs`. The earliest refusal and the earliest opt-out of each
-    /// channel win. Episodes of another patient (another `patient.id`) are skipped.
+    /// `declined`, `came_back` and `opt_outs`. The earliest opt-out of each channel wins.
+    /// Episodes of another patient (another `patient.id`) are skipped.
+    ///
+    /// The refusal is the last one the patient has not come back from — an episode's
+    /// event after a refusal is the patient coming back — counted from its first word:
+    /// `declined` is the earliest refusal since the last event before the latest refusal,
+    /// and `came_back` the first event after the latest refusal, if any (audit 221: a
+    /// patient who refused and came back for a new treatment was never greeted again).
+    /// With no event after the refusals, as before, the earliest refusal holds for good.
     ///
     /// [`RuleSet::plan_patient`](crate::rules::RuleSet::plan_patient) plans a patient, not
     /// an episode, so it sees only what the patient itself records; a refusal or an SMS
@@ -77,12 +91,25 @@ impl Patient {
     #[must_use]
     pub fn with_refusals_of(&self, episodes: &[Episode]) -> Patient {
         let mut out = self.clone();
+        let refusals = self.refusals_of(episodes);
+        if let Some(&last) = refusals.last() {
+            let mine = || episodes.iter().filter(|e| e.patient.id == self.id);
+            // The events, and the returns a host gave, that end a refusal.
+            let returns = (mine().map(|e| e.at))
+                .chain(mine().filter_map(|e| e.patient.came_back))
+                .chain(self.came_back);
+            let (mut before, mut after) = (None, None::<chrono::NaiveDateTime>);
+            for at in returns {
+                if at > last {
+                    after = Some(after.map_or(at, |a| a.min(at)));
+                } else {
+                    before = before.max(Some(at));
+                }
+            }
+            out.declined = (refusals.into_iter()).find(|r| before.is_none_or(|b| *r >= b));
+            out.came_back = after;
+        }
         for ep in episodes.iter().filter(|e| e.patient.id == self.id) {
-            let declined = (ep.facts.iter())
-                .filter(|f| f.kind == "declined")
-                .map(|f| f.at)
-                .chain(ep.patient.declined);
-            out.declined = declined.chain(out.declined).min();
             let opt_outs = (ep.facts.iter())
                 .filter(|f| f.kind == "opt_out")
                 .filter_map(|f| f.channel.map(|channel| OptOut { channel, at: f.at }))
@@ -95,6 +122,23 @@ impl Patient {
             }
         }
         out
+    }
+
+    /// Every refusal of the patient, in order: its own `declined`, and each of its
+    /// episodes' (`declined` facts and their copy of the patient's `declined`).
+    fn refusals_of(&self, episodes: &[Episode]) -> Vec<chrono::NaiveDateTime> {
+        let mut all: Vec<chrono::NaiveDateTime> = (episodes.iter())
+            .filter(|e| e.patient.id == self.id)
+            .flat_map(|ep| {
+                (ep.facts.iter())
+                    .filter(|f| f.kind == "declined")
+                    .map(|f| f.at)
+                    .chain(ep.patient.declined)
+            })
+            .chain(self.declined)
+            .collect();
+        all.sort_unstable();
+        all
     }
 
     /// This patient with what it lacks taken from the copies of it in `episodes`, so that

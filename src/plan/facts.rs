@@ -19,6 +19,9 @@ pub(super) struct Facts<'a> {
     /// The earliest refusal: the patient's `declined` or a `declined` fact, from the
     /// episode's day on (see [`Facts::of`]).
     pub refusal: Option<NaiveDateTime>,
+    /// In a patient-level plan, when the patient came back after the refusal
+    /// (`patient.came_back`): the refusal counts against contacts due before it only.
+    refusal_ends: Option<NaiveDateTime>,
     /// The earliest opt-out of each channel: the patient's and `opt_out` facts.
     opt_outs: Vec<(Channel, NaiveDateTime)>,
     /// The episode's day, in an episode plan: facts before it stop nothing
@@ -50,6 +53,9 @@ impl<'a> Facts<'a> {
             .chain(ep.patient.declined)
             .filter(|at| since.is_none() || *at >= ep.at)
             .min();
+        // An episode after the refusal is the patient's return itself (above).
+        let refusal_ends = (ep.patient.came_back)
+            .filter(|back| since.is_none() && refusal.is_some_and(|r| r < *back));
         let mut opt_outs: Vec<(Channel, NaiveDateTime)> = Vec::new();
         let given = (ep.patient.opt_outs.iter()).map(|o| (o.channel, o.at));
         let facts = (ep.facts.iter())
@@ -64,9 +70,24 @@ impl<'a> Facts<'a> {
         Facts {
             times,
             refusal,
+            refusal_ends,
             opt_outs,
             since,
         }
+    }
+
+    /// The refusal that counts against a contact due at `due`: none once the patient
+    /// came back (a patient-level plan's `came_back`).
+    pub(super) fn refusal_by(&self, due: NaiveDateTime) -> Option<NaiveDateTime> {
+        self.refusal
+            .filter(|at| *at <= due && self.refusal_ends.is_none_or(|b| due < b))
+    }
+
+    /// The refusal that ends contacts due on `day`: none once the patient came back
+    /// (by that day).
+    pub(super) fn refusal_ending(&self, day: chrono::NaiveDate) -> Option<NaiveDateTime> {
+        self.refusal
+            .filter(|_| self.refusal_ends.is_none_or(|b| day < b.date()))
     }
 
     /// When the first fact of `kind` about the episode happened: in an episode plan,

@@ -50,7 +50,8 @@ pub(super) fn judge(
 /// The last day a contact on `channel` is worth doing, whatever its own day, when a
 /// fact ends it for good: the day of the channel's opt-out, of a refusal the `declined`
 /// rule stops the channel for, or of one of `stop_when`'s facts; for another channel
-/// (messages), the last day of the refusal's horizon. A task due before it and not
+/// (messages), the last day of the refusal's horizon — unless the patient came back by
+/// `due`, the task's day (a patient-level plan's `came_back`). A task due before it and not
 /// done by then is worth doing until that day only (audit 73: a day-1 call missed
 /// before the patient refused stayed overdue work, and its supervisor's check open).
 #[cold]
@@ -60,12 +61,13 @@ pub(super) fn last_day(
     declined: &crate::compile::Declined,
     stop_when: &[Box<str>],
     channel: Channel,
+    due: chrono::NaiveDate,
 ) -> Option<chrono::NaiveDate> {
     if facts.is_empty() {
         return None;
     }
     let opted = facts.opt_out(channel).map(|(_, at)| at.date());
-    let refused = facts.refusal.and_then(|at| {
+    let refused = facts.refusal_ending(due).and_then(|at| {
         if declined.stop_channels.contains(&channel) {
             Some(at.date())
         } else if channel.is_message() {
@@ -95,7 +97,7 @@ pub(super) fn judge_contact(
         let name: &'static str = opted.name();
         return Some((DropReason::OptedOut, Some(Arc::from(name))));
     }
-    if let Some(refusal) = facts.refusal.filter(|at| *at <= due) {
+    if let Some(refusal) = facts.refusal_by(due) {
         let rule = declined;
         if rule.stop_channels.contains(&channel) {
             return Some((DropReason::Declined, None));

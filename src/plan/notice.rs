@@ -151,10 +151,12 @@ impl RuleSet {
             patient.id.clone(),
         ));
         let windows = calendar.windows();
+        let folded = patient.with_refusals_of(episodes);
         let judge = Judge {
             patient,
             episodes,
             declined: Declined::default(),
+            refusal: (folded.declined, folded.came_back),
         };
         let rest = timing::rest_hours(patient, calendar);
         // Sorted and merged once per patient, as for an episode's plan.
@@ -471,6 +473,9 @@ struct Judge<'a> {
     patient: &'a Patient,
     episodes: &'a [Episode],
     declined: Declined,
+    /// The refusal that holds, and when the patient came back from it
+    /// ([`Patient::with_refusals_of`]).
+    refusal: (Option<NaiveDateTime>, Option<NaiveDateTime>),
 }
 
 impl Judge<'_> {
@@ -493,11 +498,9 @@ impl Judge<'_> {
         if let Some((opted, _)) = opted_out {
             return Some((DropReason::OptedOut, Some(Arc::from(opted.name()))));
         }
-        let refusal = patients
-            .filter_map(|p| p.declined)
-            .chain(facts().filter(|f| f.kind == "declined").map(|f| f.at))
-            .filter(|at| *at <= due)
-            .min()?;
+        let (refusal, came_back) = self.refusal;
+        let back = came_back.filter(|b| refusal.is_some_and(|r| r < *b));
+        let refusal = refusal.filter(|at| *at <= due && back.is_none_or(|b| due < b))?;
         if self.declined.stop_channels.contains(&channel) {
             return Some((DropReason::Declined, None));
         }

@@ -309,7 +309,13 @@ impl Planner<'_> {
         expires: Option<NaiveDate>,
     ) -> Option<NaiveDate> {
         let channel = step.info.channel;
-        let stop = lifecycle::last_day(&self.facts, &program.declined, &step.stop_when, channel);
+        let stop = lifecycle::last_day(
+            &self.facts,
+            &program.declined,
+            &step.stop_when,
+            channel,
+            due,
+        );
         let Some(last) = stop.map(|d| d.max(due)) else {
             return expires;
         };

@@ -47,7 +47,7 @@ impl Planner<'_> {
                 if t.is_closed() {
                     return true;
                 }
-                let last = super::lifecycle::last_day(facts, &default, &[], t.channel());
+                let last = super::lifecycle::last_day(facts, &default, &[], t.channel(), t.due);
                 if let Some(last) = last.map(|d| d.max(t.due)) {
                     t.expires = Some(t.expires.map_or(last, |e| e.min(last)));
                     t.latest = t.latest.min(last).max(t.due);
@@ -105,7 +105,7 @@ impl Planner<'_> {
                 }
             }
             let Some(last) =
-                super::lifecycle::last_day(facts, &program.declined, stop_when, channel)
+                super::lifecycle::last_day(facts, &program.declined, stop_when, channel, t.due)
             else {
                 return true;
             };

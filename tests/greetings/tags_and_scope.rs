@@ -309,3 +309,97 @@ fn refusals_recorded_on_episodes_stop_the_greetings() {
         "10 Jul, 25 Sep, 10 Oct, 3 Nov, 25 Dec, 31 Dec"
     );
 }
+
+/// A patient who refused and came back (audit 221: never greeted again). Born 3 Nov
+/// 1990; a laser treatment on 5 Jan 2026, a refusal on it on 1 Mar 10:00; a new
+/// treatment on 15 Oct 10:00: the patient came back. Messages go on for six months after
+/// the refusal (to 1 Sep), Mid-Autumn (25 Sep) and the quarterly message of 10 Oct fall
+/// between the horizon and the return and are dropped `past_horizon`; from the return on
+/// the patient is greeted again: the birthday (3 Nov), Christmas and New Year's Eve.
+/// `Patient::with_refusals_of` finds the return in the episodes; a host that knows it
+/// says it with `came_back`, to the same plan.
+#[test]
+fn a_patient_who_came_back_after_a_refusal_is_greeted_again() {
+    let episode = |id: &str, at: &str, facts: &str| {
+        followup::episode::Episode::from_json(
+            id,
+            &format!(
+                r#"{{"id": "{id}", "event": "procedure", "at": "{at}",
+                    "attributes": {{"category": "laser"}}, "patient": {{"id": "p-r"}},
+                    "facts": [{facts}]}}"#
+            ),
+        )
+        .unwrap()
+    };
+    let first = episode(
+        "ep-1",
+        "2026-01-05T10:00",
+        r#"{"kind": "declined", "at": "2026-03-01T10:00"}"#,
+    );
+    let again = episode("ep-2", "2026-10-15T10:00", "");
+    let bare = patient("p-r", Some("1990-11-03"), &[]);
+    let folded = bare.with_refusals_of(&[first.clone(), again.clone()]);
+    assert_eq!(folded.declined, "2026-03-01T10:00:00".parse().ok());
+    assert_eq!(folded.came_back, "2026-10-15T10:00:00".parse().ok());
+    let mut by_hand = bare.clone();
+    by_hand.declined = folded.declined;
+    by_hand.came_back = folded.came_back;
+    for p in [&folded, &by_hand] {
+        let plan = plan_builtin(p, "2026-01-01", "2026-12-31");
+        let mut past: Vec<String> = (plan.dropped.iter())
+            .map(|x| format!("{} {}", x.nominal.unwrap(), x.reason.name()))
+            .collect();
+        past.sort();
+        assert_eq!(past, ["2026-09-25 past_horizon", "2026-10-10 past_horizon"]);
+        let after: Vec<String> = (plan.tasks.iter())
+            .filter(|t| t.due >= d("2026-09-01"))
+            .map(|t| format!("{} {}", t.due, t.step()))
+            .collect();
+        assert_eq!(
+            after,
+            [
+                "2026-11-03 birthday-greeting",
+                "2026-12-25 christmas",
+                "2026-12-31 new-years-eve"
+            ]
+        );
+    }
+    // Without the return, the refusal holds for good, as before.
+    let plan = plan_builtin(
+        &bare.with_refusals_of(std::slice::from_ref(&first)),
+        "2026-01-01",
+        "2026-12-31",
+    );
+    assert_eq!(
+        plan.dropped.len(),
+        5,
+        "25 Sep, 10 Oct, 3 Nov, 25 Dec, 31 Dec"
+    );
+
+    // Refusing again on 1 Dec (on a third episode): six more months of messages from
+    // then; the return of 15 Oct ended the first refusal.
+    let third = episode(
+        "ep-3",
+        "2026-10-20T10:00",
+        r#"{"kind": "declined", "at": "2026-12-01T10:00"}"#,
+    );
+    let all = [first.clone(), again.clone(), third];
+    let folded = bare.with_refusals_of(&all);
+    assert_eq!(folded.declined, "2026-12-01T10:00:00".parse().ok());
+    assert_eq!(folded.came_back, None);
+    // For the episode of 15 Oct the second refusal is the one that counts: its calls
+    // after 1 Dec stop (they went on when the first refusal stood for every episode).
+    let ep2 = again.with_patient_of(&all);
+    assert_eq!(ep2.patient.declined, "2026-12-01T10:00:00".parse().ok());
+    let plan = builtin().plan(&ep2, &Calendar::default()).unwrap();
+    let cut = d("2026-12-01");
+    assert!(
+        (plan.tasks.iter()).all(|t| t.due <= cut || t.channel() != followup::rules::Channel::Phone),
+        "{:?}",
+        lines(&plan)
+    );
+    assert!((plan.dropped.iter()).any(|x| x.reason.name() == "declined"));
+    // The first episode still counts the first refusal.
+    let ep1 = first.with_patient_of(&all);
+    assert_eq!(ep1.patient.declined, "2026-03-01T10:00:00".parse().ok());
+}
