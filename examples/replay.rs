@@ -382,22 +382,7 @@ impl Replay<'_> {
                     // Past its day but still on time ("within two weeks"), or late: said,
                     // as the worklist example does (audit 118: "3 days overdue" alone for
                     // a callback on time).
-                    (WorkState::Overdue, true) if item.late => {
-                        format!("逾期{}天，已超时", item.days_overdue)
-                    }
-                    (WorkState::Overdue, true) => {
-                        format!("逾期{}天，按时至 {}", item.days_overdue, item.task.latest)
-                    }
-                    (WorkState::Overdue, false) => format!(
-                        "{} day{} overdue, {}",
-                        item.days_overdue,
-                        if item.days_overdue == 1 { "" } else { "s" },
-                        if item.late {
-                            "late".to_string()
-                        } else {
-                            format!("on time until {}", item.task.latest)
-                        }
-                    ),
+                    (WorkState::Overdue, zh) => support::past_its_day(item, zh),
                     (_, true) => "已失效，请关闭".into(),
                     (_, false) => "expired: close it".into(),
                 };

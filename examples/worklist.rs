@@ -155,7 +155,9 @@ fn run(args: &Args) -> Result<String, String> {
         if state != Some(item.state) {
             state = Some(item.state);
             let title = match item.state {
-                WorkState::Overdue => tr(lang, "逾期未做：", "Overdue:"),
+                // Past their day: late, or still on time (audits 217, 221: "1 day
+                // overdue" for a message on time until that day).
+                WorkState::Overdue => tr(lang, "已过应做日，未做：", "Past their day, not done:"),
                 WorkState::Today => tr(lang, "今日：", "Today:"),
                 WorkState::Expired => tr(
                     lang,
@@ -175,19 +177,7 @@ fn run(args: &Args) -> Result<String, String> {
             // A day staff pick, none picked yet: by its window, not its first day.
             state
         } else if item.days_overdue > 0 {
-            let late = if item.late {
-                tr(lang, "，已超时", ", late")
-            } else {
-                ""
-            };
-            match lang {
-                Lang::Zh => format!("逾期{}天{late}（应于 {}）", item.days_overdue, t.due),
-                Lang::En => {
-                    let n = item.days_overdue;
-                    let days = if n == 1 { "day" } else { "days" };
-                    format!("{n} {days} overdue{late} (due {})", t.due)
-                }
-            }
+            support::past_its_day(item, lang == Lang::Zh)
         } else {
             t.window.to_string()
         };

@@ -499,6 +499,21 @@ pub fn follow_up_episode(
         .map(str::to_string)
 }
 
+/// How a worklist says where a task past its due day and not done stands: late ("2
+/// days overdue, late"), or still on time ("1 day past its day, on time until …": audits
+/// 217, 221 — "overdue" and "on time" together read as a contradiction).
+#[allow(dead_code)]
+pub fn past_its_day(item: &followup::replan::WorkItem, zh: bool) -> String {
+    let (n, due, latest) = (item.days_overdue, item.task.due, item.task.latest);
+    let s = if n == 1 { "" } else { "s" };
+    match (item.late, zh) {
+        (true, true) => format!("逾期{n}天，已超时（应于 {due}）"),
+        (true, false) => format!("{n} day{s} overdue, late (due {due})"),
+        (false, true) => format!("已过应做日{n}天（应于 {due}），按时至 {latest}"),
+        (false, false) => format!("{n} day{s} past its day (due {due}), on time until {latest}"),
+    }
+}
+
 /// A task whose day staff pick, with no day picked yet: its `due` is the first day it may
 /// take, not a day it is late from (worklists say "a day to pick, by …", not "overdue").
 #[allow(dead_code)]
