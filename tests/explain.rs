@@ -667,7 +667,8 @@ fn explained_with(json: &str, h: &str) -> Explained {
 /// - the day-1 call (Tue 29 Sep, worth making until Tue 6 Oct, 7 days after) of a surgery
 ///   on Mon 28 Sep, tried without an answer on Wed 30 Sep at 17:00: the try at 19:00 has
 ///   no time left, and no day before the call expires (National Day closes 1-7 Oct):
-///   dropped `expired (after_event)`, saying so.
+///   dropped `expired (holiday)`, saying so (audit 219: `after_event`, the closure
+///   unnamed).
 #[test]
 fn what_the_history_makes_is_explained_truly() {
     let x = explained_with(
@@ -718,8 +719,8 @@ fn what_the_history_makes_is_explained_truly() {
     assert_explained(
         &x,
         "plastic-aftercare/day-1-call/n1/0/attempt-2",
-        "dropped: expired (after_event)",
-        "no day it could take comes before the call expires on 2026-10-06 (Tue) (after_event)",
+        "dropped: expired (holiday)",
+        "no day it could take comes before the call expires on 2026-10-06 (Tue): no time left that day, then closed from 2026-10-01 (Thu) (holiday)",
     );
     // The message then follows for that reason, not for the step's max_attempts (audit
     // 173: both were said).

@@ -291,8 +291,18 @@ impl Planner<'_> {
             placed.1 = w;
         }
         if expires.is_some_and(|e| placed.0 > e) {
-            // What moved it past the expiry, as every `expired` drop says (audit 171: none).
-            let detail = placed.2.map(|r| Arc::from(r.name()));
+            // What moved it past the expiry, as every `expired` drop says (audit 171: none):
+            // after a day with no time left, the closure of the next day, if one is what
+            // held it (audit 219: `after_event` for the Spring Festival).
+            let closure = || {
+                let next = t.date().succ_opt().filter(|d| *d < placed.0)?;
+                self.cal.closed_reason_for(step.info.channel, next)
+            };
+            let reason = match placed.2 {
+                Some(ShiftReason::AfterEvent) if !keep && !on_duty => closure().or(placed.2),
+                r => r,
+            };
+            let detail = reason.map(|r| Arc::from(r.name()));
             self.dropped(
                 step,
                 base,

@@ -635,17 +635,31 @@ impl Planner<'_> {
             {
                 let derived = *derived;
                 steps.push(derived_how(derived));
-                let expires = (self.plan.tasks.iter())
-                    .find(|t| t.id() == base)
-                    .and_then(|t| t.expires);
+                let call = (self.plan.tasks.iter()).find(|t| t.id() == base);
+                let expires = call.and_then(|t| t.expires);
                 if let (super::task::DropReason::Expired, Some(e)) = (d.reason, expires) {
+                    // A closure that held it is named with its first day (audit 219).
+                    let after_event = crate::calendar::ShiftReason::AfterEvent.name();
+                    let closed = (d.detail.as_deref())
+                        .filter(|x| *x != after_event)
+                        .and(d.nominal)
+                        .zip(call)
+                        .map(|(n, c)| (n, self.cal.closed_reason_for(c.channel(), n).is_some()));
+                    let why = match (closed, d.detail.as_deref()) {
+                        (Some((n, true)), Some(x)) => format!(": closed from {} ({x})", day(n)),
+                        (Some((n, false)), Some(x)) => match n.succ_opt() {
+                            Some(from) => format!(
+                                ": no time left that day, then closed from {} ({x})",
+                                day(from)
+                            ),
+                            None => format!(" ({x})"),
+                        },
+                        (_, Some(x)) => format!(" ({x})"),
+                        _ => String::new(),
+                    };
                     steps.push(format!(
-                        "no day it could take comes before the call expires on {}{}",
+                        "no day it could take comes before the call expires on {}{why}",
                         day(e),
-                        d.detail
-                            .as_deref()
-                            .map(|x| format!(" ({x})"))
-                            .unwrap_or_default(),
                     ));
                 }
                 // A try the calendar moved too far (audit 200).

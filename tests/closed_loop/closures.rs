@@ -42,9 +42,10 @@ fn an_unanswered_day_1_call_before_national_day_is_messaged_and_checked() {
         ]
     );
     assert!(
-        // Moved for want of time that day, as every `expired` drop says what moved it
-        // (audit 171: no detail).
-        dropped(&p).contains(&format!("{id}/attempt-2 expired after_event 2026-09-30")),
+        // Moved for want of time that day, then held by the closure: every `expired`
+        // drop says what moved it (audit 171: no detail), the closure when one held it
+        // (audit 219: `after_event`).
+        dropped(&p).contains(&format!("{id}/attempt-2 expired holiday 2026-09-30")),
         "{:?}",
         dropped(&p)
     );

@@ -171,7 +171,7 @@ fn outcomes_on_an_attempt_no_day_could_hold_are_reported_not_applied() {
     );
     assert_dropped(
         &p,
-        "laser-aftercare/day-1-call/ep-1/0/attempt-2 expired after_event 2026-03-03",
+        "laser-aftercare/day-1-call/ep-1/0/attempt-2 expired closed_date 2026-03-03",
     );
     assert_eq!(
         ignored_in_order(&p),
