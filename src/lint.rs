@@ -103,9 +103,9 @@ impl fmt::Display for Place {
 /// let lint = &rules.lints()[0];
 /// assert_eq!((lint.word.as_str(), lint.near.as_str()), ("recoverex", "recovered"));
 /// // Line 4 of the text, column 57: the value of `wait_for`. The built-in laser program
-/// // is the first of four to write `recovered`.
+/// // is the first of three to write `recovered`.
 /// assert_eq!(lint.to_string(), "dental.json: /steps/0/wait_for (line 4, column 57): \
-///     fact kind \"recoverex\" (written once) is nearly \"recovered\" (written 4 times, first \
+///     fact kind \"recoverex\" (written once) is nearly \"recovered\" (written 3 times, first \
 ///     at rules/laser-aftercare.json: /steps/5/wait_for (line 61, column 19)): if they are \
 ///     one word, write it one way");
 /// assert!(RuleSet::builtin()?.lints().is_empty());

@@ -77,9 +77,6 @@ fn skin_course_package_of_5_two_done_three_planned() {
             "2026-04-28 course-end-thanks-sms sms customer_service",   // day after s5 (course end)
             "2026-04-29 session-reassurance-sms sms customer_service", // s5 + 2
             "2026-04-30 session-care-call phone doctor_assistant",     // s5 + 3
-            // The planning call waits for recovery a month at most (14 Apr to 14 May):
-            // with no recovery recorded, a supervisor looks into it the day after.
-            "2026-05-15 course-planning-call/escalation internal supervisor <- 2026-05-14 (wait_ended)",
             "2026-05-28 course-end-month-1-call phone customer_service", // course end 28 Apr + 1 month
             "2026-06-28 course-end-month-2-call phone customer_service", // + 2 months
             "2026-07-28 course-end-month-3-call phone customer_service", // + 3 months
@@ -184,7 +181,6 @@ fn course_package_of_8_has_no_care_call_after_sessions_7_and_8() {
             "2026-04-12 session-reminder sms customer_service",    // s8 13 Apr - 1
             "2026-04-14 course-end-thanks-sms sms customer_service", // s8 + 1
             "2026-04-15 session-reassurance-sms sms customer_service", // s8 + 2, no call on 16 Apr
-            "2026-05-01 course-planning-call/escalation internal supervisor <- 2026-04-30 (wait_ended)", // the wait ends 31 Mar + 1 month = 30 Apr; the day after
             "2026-05-14 course-end-month-1-call phone customer_service",
             "2026-06-14 course-end-month-2-call phone customer_service",
             "2026-07-14 course-end-month-3-call phone customer_service",
@@ -404,7 +400,6 @@ fn course_all_done_has_no_reminders() {
             "2026-03-17 course-end-thanks-sms sms customer_service",
             "2026-03-18 session-reassurance-sms sms customer_service",
             "2026-03-19 session-care-call phone doctor_assistant",
-            "2026-04-04 course-planning-call/escalation internal supervisor <- 2026-04-03 (wait_ended)", // the wait ends 3 Mar + 1 month; the day after
             "2026-04-17 course-end-month-1-call phone customer_service",
             "2026-05-17 course-end-month-2-call phone customer_service",
             "2026-06-17 course-end-month-3-call phone customer_service",
@@ -505,12 +500,14 @@ fn a_superseded_session_call_names_the_next_sessions_call() {
 /// session, and the onsite consultant made the planning call on Tue 31 Mar at 10:00.
 /// Then the patient stopped: the course `ended` with session 5. The call happened, and
 /// stays, closed by its `done`, on its day (audit 108: it was dropped `missing_anchor`,
-/// its `done` ignored). Made before its wait for `recovered` ended, it leaves the
-/// supervisor nothing to look into: no escalation (it was planned on 1 May). With the
+/// its `done` ignored). At a clinic whose planning call waits for recovery
+/// (`examples/rule-overrides/course-planning-waits.json`), made before its wait for
+/// `recovered` ended, it leaves the supervisor nothing to look into: no escalation (it was planned on 1 May). With the
 /// course going on (sessions 3 to 6 planned), the same call made leaves no escalation
 /// either.
 #[test]
 fn a_planning_call_made_stays_when_the_course_ends_and_brings_no_escalation() {
+    let rules = crate::support::course_planning_waits();
     let course = |course: &str| {
         episode(&format!(
             r#"{{"id": "e56", "event": "course", "at": "2026-03-02T10:00",
@@ -528,7 +525,7 @@ fn a_planning_call_made_stays_when_the_course_ends_and_brings_no_escalation() {
         r#"{"package": 6, "done": ["2026-03-02", "2026-03-09", "2026-03-16", "2026-03-23", "2026-03-30"], "ended": true}"#,
         r#"{"package": 6, "done": ["2026-03-02", "2026-03-09"], "planned": ["2026-03-16", "2026-03-23", "2026-03-30", "2026-04-06"]}"#,
     ] {
-        let p = builtin()
+        let p = rules
             .plan_with(&course(c), &history, &Calendar::default())
             .unwrap();
         let calls: Vec<String> = (p.tasks.iter())
@@ -556,7 +553,7 @@ fn a_planning_call_made_stays_when_the_course_ends_and_brings_no_escalation() {
     )
     .unwrap();
     let c = r#"{"package": 6, "done": ["2026-03-02", "2026-03-09"], "planned": ["2026-03-16", "2026-03-23", "2026-03-30", "2026-04-06"]}"#;
-    let p = builtin()
+    let p = rules
         .plan_with(&course(c), &history, &Calendar::default())
         .unwrap();
     // Made on Wed 20 May, after its wait ended (30 Apr): the supervisor's escalation of
@@ -568,7 +565,7 @@ fn a_planning_call_made_stays_when_the_course_ends_and_brings_no_escalation() {
             "outcome": "done", "at": "2026-05-20T10:00"}]}"#,
     )
     .unwrap();
-    let made_late = builtin()
+    let made_late = rules
         .plan_with(&course(c), &late, &Calendar::default())
         .unwrap();
     let escalation = (made_late.tasks.iter())

@@ -109,7 +109,7 @@ fn slips_beside_the_built_in_words() {
     assert_eq!(
         wait.to_string(),
         "clinic/implant.json: /steps/1/wait_for (line 9, column 58): fact kind \"recoverex\" \
-         (written once) is nearly \"recovered\" (written 4 times, first at \
+         (written once) is nearly \"recovered\" (written 3 times, first at \
          rules/laser-aftercare.json: /steps/5/wait_for (line 61, column 19)): if they are one \
          word, write it one way"
     );

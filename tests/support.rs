@@ -42,6 +42,16 @@ pub fn builtin_and(name: &str, text: &str) -> RuleSet {
         .unwrap()
 }
 
+/// The built-in programs with the course planning call waiting for `recovered` (a month,
+/// then a supervisor looks into it): `examples/rule-overrides/course-planning-waits.json`,
+/// a clinic's choice (docs/domain.md §8) and the tests' example of a wait that escalates.
+pub fn course_planning_waits() -> RuleSet {
+    builtin_and(
+        "examples/rule-overrides/course-planning-waits.json",
+        include_str!("../examples/rule-overrides/course-planning-waits.json"),
+    )
+}
+
 /// The built-in programs under `limits`.
 pub fn builtin_with(limits: followup::rules::Limits) -> RuleSet {
     RuleSet::builder()

@@ -374,13 +374,15 @@ fn a_waiting_call_tried_before_its_fact_stays_where_it_was_tried() {
 /// A call made while it waits for its fact, after its own day, is on time: not missed
 /// then (its status was `waiting`), its `latest` is the day it was made (audit 109: judged
 /// late). A skin course of 3 sessions (2 and 16 Mar done, 30 Mar planned), no recovery
-/// recorded: its planning call is due Tue 17 Mar, on time that day, and waits for
-/// `recovered` a month (to 17 Apr), then goes to a supervisor. Made on Thu 19 Mar: on
+/// recorded, at a clinic whose planning call waits for recovery
+/// (`examples/rule-overrides/course-planning-waits.json`): the call is due Tue 17 Mar, on
+/// time that day, and waits for `recovered` a month (to 17 Apr), then goes to a
+/// supervisor. Made on Thu 19 Mar: on
 /// time, `latest` 19 Mar. Made on Mon 20 Apr, after the wait: late, `latest` 17 Mar.
 #[test]
 fn a_call_made_while_it_waits_is_on_time() {
     use followup::replan::{compliance, CompliancePeriod, ComplianceStatus};
-    let rules = builtin();
+    let rules = crate::support::course_planning_waits();
     let ep = crate::support::read(
         &rules,
         r#"{"id": "ep-1", "event": "course", "at": "2026-03-02T10:00", "patient": {"id": "p-1"},

@@ -353,8 +353,9 @@ fn a_check_done_after_its_call_closed_keeps_its_own_record() {
 }
 
 /// The same for a wait's escalation, done before and after its rule's day: a skin course
-/// of three sessions (2 and 16 March done, 30 March planned); its planning call, due the
-/// day after the second session (17 March), waits a month for `recovered` and then goes
+/// of three sessions (2 and 16 March done, 30 March planned) at a clinic whose planning
+/// call waits for recovery (`examples/rule-overrides/course-planning-waits.json`); the
+/// call, due the day after the second session (17 March), waits a month for `recovered` and then goes
 /// to the supervisor the day after the wait ends (nominal 17 April, due the 18th, on time
 /// a week, worth doing a week more). The patient refuses on 10 April; the supervisor
 /// records the escalation done on the 14th, or on the 22nd.
@@ -370,6 +371,11 @@ fn an_escalation_done_after_a_refusal_before_its_day_stays_on_the_day_done() {
     };
     let ep = &course(r#"{"kind": "declined", "at": "2026-04-10T09:00:00"}"#);
     let esc = "treatment-course/course-planning-call/ep-1/0/escalation";
+    let rules = crate::support::course_planning_waits();
+    let planned = |ep: &str, h: &str| {
+        let ep = crate::support::read(&rules, ep);
+        (rules.plan_with(&ep, &history(h), &Calendar::default())).unwrap()
+    };
     let done = |at: &str| {
         format!(
             r#"{{"outcomes": [{{"task": "{esc}", "outcome": "done", "at": "{at}", "by": "s-1"}}]}}"#

@@ -691,8 +691,10 @@ fn a_call_recorded_after_a_refusal_keeps_its_lane_in_order() {
 /// - a complaint of Mon 22 June, its first call agreed for the 23rd and not made: its
 ///   check (the 24th), agreed for 2 July, is past the patient's refusal of the 25th —
 ///   left out, as every check the refusal ends — and what was agreed is reported;
-/// - a course planning call made on 3 March, before its wait ended: no supervisor's
-///   task — unless the supervisor recorded one done, which happened, and stays.
+/// - a course planning call made on 3 March, before its wait ended (a clinic whose
+///   planning call waits for recovery: `examples/rule-overrides/course-planning-waits.json`):
+///   no supervisor's task — unless the supervisor recorded one done, which happened, and
+///   stays.
 #[test]
 fn records_on_a_supervisors_task_left_out_are_reported() {
     let plan = |ep: &str, rows: &str| builtin_plan(ep, &format!(r#"{{"outcomes": [{rows}]}}"#));
@@ -732,6 +734,12 @@ fn records_on_a_supervisors_task_left_out_are_reported() {
         "attributes": {"category": "skin"}, "patient": {"id": "p-1"},
         "course": {"package": 2, "done": ["2026-03-02"], "planned": ["2026-04-06"]}}"#;
     let made = r#"{"task": "treatment-course/course-planning-call/ep-1/0", "outcome": "done", "at": "2026-03-03T11:00:00"}"#;
+    let waits = crate::support::course_planning_waits();
+    let plan = |ep: &str, rows: &str| {
+        let ep = crate::support::read(&waits, ep);
+        let h = history(&format!(r#"{{"outcomes": [{rows}]}}"#));
+        waits.plan_with(&ep, &h, &Calendar::default()).unwrap()
+    };
     let p = plan(course, made);
     assert_eq!(
         ids(&p, "planning"),
