@@ -65,14 +65,17 @@ fn converted_the_day_before_the_first_follow_up() {
 }
 
 /// Bought at 10:00 on the due day, before the afternoon (14:00) call: the same as buying
-/// the day before. So is a purchase at 14:00 sharp, as the window opens: nothing of the
-/// call is left (audit 219: it kept 14:00-14:01, a call after the purchase).
+/// the day before. So is a purchase at 14:00 sharp, as the window opens, or at 14:00:30:
+/// nothing of the call is left (audits 219, 223: it kept 14:00-14:01, a call after the
+/// purchase).
 #[test]
 fn converted_on_the_due_day_morning_stops_the_afternoon_call() {
     let before = lead(r#"{"kind": "converted", "at": "2026-03-12T18:00:00"}"#);
-    let sharp = lead(r#"{"kind": "converted", "at": "2026-03-13T14:00:00"}"#);
-    assert_eq!(lines(&sharp), lines(&before));
-    assert_eq!(dropped(&sharp), dropped(&before));
+    for at in ["2026-03-13T14:00:00", "2026-03-13T14:00:30"] {
+        let sharp = lead(&format!(r#"{{"kind": "converted", "at": "{at}"}}"#));
+        assert_eq!(lines(&sharp), lines(&before), "{at}");
+        assert_eq!(dropped(&sharp), dropped(&before), "{at}");
+    }
     let p = lead(r#"{"kind": "converted", "at": "2026-03-13T10:00:00"}"#);
     assert_eq!(lines(&p), lines(&before));
     assert_eq!(dropped(&p), dropped(&before));
@@ -89,11 +92,11 @@ fn converted_on_the_due_day_morning_stops_the_afternoon_call() {
 
 /// Bought at 15:00 on the due day, after the call's window opened at 14:00: the first
 /// follow-up stays (it was due before the purchase); the second (Sat 14 Mar) is stopped.
-/// A purchase at 14:00:30 leaves the call its first minute (windows count whole
-/// minutes); one at 14:00 sharp stops it (the test above).
+/// A purchase at 14:01 leaves the call its first minute; one at 14:00 sharp or 14:00:30
+/// (windows count whole minutes) stops it (the test above).
 #[test]
 fn converted_on_the_due_day_afternoon_keeps_that_call() {
-    for at in ["2026-03-13T15:00:00", "2026-03-13T14:00:30"] {
+    for at in ["2026-03-13T15:00:00", "2026-03-13T14:01:00"] {
         let p = lead(&format!(r#"{{"kind": "converted", "at": "{at}"}}"#));
         assert_calendar(
             &p,
@@ -109,6 +112,33 @@ fn converted_on_the_due_day_afternoon_keeps_that_call() {
         );
         assert_eq!(dropped(&p), want, "converted at {at}");
     }
+}
+
+/// A task of several days is judged at the start of its last minute: the 611 call around
+/// day 45 of a first visit on Tue 10 Mar 2026 at 16:00 (fixed window 21-27 Apr,
+/// 14:00-18:00) stays for a purchase at 18:00 on the 27th, after its window, and is
+/// stopped by one at 17:59 (audit 223: a fact at the window's closing minute dropped it
+/// whole, and erased the missed call from compliance).
+#[test]
+fn a_fact_at_the_close_of_a_windows_last_day_is_after_it() {
+    let plan = |at: &str| {
+        plan(&format!(
+            r#"{{"id": "ep-C", "event": "consultation", "at": "2026-03-10T16:00:00",
+                "attributes": {{"source": "onsite", "outcome": "visited_no_purchase", "visit": "first"}},
+                "patient": {{"id": "p-2"}}, "facts": [{{"kind": "converted", "at": "{at}"}}]}}"#
+        ))
+    };
+    let day_45 = "plan-611/day-45-call/ep-C/0";
+    let kept = plan("2026-04-27T18:00:00");
+    let call = kept.tasks.iter().find(|t| t.id() == day_45);
+    assert_eq!(
+        call.map(|t| (t.earliest.to_string(), t.latest.to_string())),
+        Some(("2026-04-21".to_string(), "2026-04-27".to_string()))
+    );
+    let stopped = plan("2026-04-27T17:59:00");
+    assert!(dropped(&stopped)
+        .iter()
+        .any(|d| d.starts_with(&format!("{day_45} stopped converted"))));
 }
 
 /// Bought on Mon 16 Mar 09:30, after both follow-ups were due and after the 15 Mar

@@ -375,8 +375,11 @@ fn run() -> Result<String, String> {
             .ok_or("date out of range")?
             .min(last);
         // A refusal or opt-out recorded on an episode is the patient's: it stops the
-        // greetings too (and a refusal in the history, through `plan_patient_with`).
-        let patient = patient.with_refusals_of(&episodes);
+        // greetings too, as one in the history does (a return after either ends it).
+        let patient = match &history {
+            Some(h) => patient.with_refusals_in(&episodes, h),
+            None => patient.with_refusals_of(&episodes),
+        };
         // The follow-ups added by hand went with an episode's plan above: the greetings
         // take the outcomes only (audit 94: a follow-up was planned, and exported, twice).
         let outcomes = history.as_ref().map(|h| followup::history::History {
@@ -453,7 +456,10 @@ fn run() -> Result<String, String> {
         }
         // The greetings as planned above (audit 119: none was explained).
         if let Some((from, until)) = greetings {
-            let patient = patient.with_refusals_of(&episodes);
+            let patient = match &history {
+                Some(h) => patient.with_refusals_in(&episodes, h),
+                None => patient.with_refusals_of(&episodes),
+            };
             let outcomes = history.as_ref().map(|h| followup::history::History {
                 outcomes: h.outcomes.clone(),
                 follow_ups: Vec::new(),

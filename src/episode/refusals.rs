@@ -3,6 +3,7 @@
 //! clinic notices), and for each of a patient's episodes planned together.
 
 use super::{Episode, OptOut, Patient};
+use crate::history::{History, OutcomeKind};
 
 impl Episode {
     /// This episode with its patient as all of the patient's `episodes` know them:
@@ -90,8 +91,46 @@ impl Patient {
     /// ```
     #[must_use]
     pub fn with_refusals_of(&self, episodes: &[Episode]) -> Patient {
+        self.fold_refusals(episodes, Vec::new())
+    }
+
+    /// [`Patient::with_refusals_of`], with the refusals `history` records too (a
+    /// `declined` outcome on any task: the patient's, whichever programme it named): the
+    /// patient to plan greetings for with [`RuleSet::plan_patient_with`] when the refusal
+    /// was said on a call (audit 223: a refusal in the history stopped the greetings for
+    /// good though the patient came back, as `with_refusals_of` did not see it).
+    ///
+    /// ```
+    /// use followup::{episode::Episode, history::History};
+    /// let laser = Episode::from_json("a", r#"{"id": "a", "event": "procedure",
+    ///   "at": "2026-03-02T10:00", "attributes": {"category": "laser"}, "patient": {"id": "p-1"}}"#)?;
+    /// let again = Episode::from_json("b", r#"{"id": "b", "event": "procedure",
+    ///   "at": "2026-06-10T10:00", "attributes": {"category": "laser"}, "patient": {"id": "p-1"}}"#)?;
+    /// let h = History::from_json("h", r#"{"outcomes": [{"task": "laser-aftercare/day-1-call/a/0",
+    ///   "outcome": "declined", "at": "2026-03-03T10:00"}]}"#)?;
+    /// let p = laser.patient.with_refusals_in(&[laser.clone(), again], &h);
+    /// assert_eq!(p.declined.map(|d| d.to_string()).as_deref(), Some("2026-03-03 10:00:00"));
+    /// assert_eq!(p.came_back.map(|d| d.to_string()).as_deref(), Some("2026-06-10 10:00:00"));
+    /// # Ok::<(), followup::Error>(())
+    /// ```
+    ///
+    /// [`RuleSet::plan_patient_with`]: crate::rules::RuleSet::plan_patient_with
+    #[must_use]
+    pub fn with_refusals_in(&self, episodes: &[Episode], history: &History) -> Patient {
+        let said = (history.outcomes.iter())
+            .filter(|o| o.outcome == OutcomeKind::Declined)
+            .map(|o| o.at);
+        self.fold_refusals(episodes, said.collect())
+    }
+
+    /// The refusals of `episodes` and `more` folded in (see [`Patient::with_refusals_of`]).
+    fn fold_refusals(&self, episodes: &[Episode], more: Vec<chrono::NaiveDateTime>) -> Patient {
         let mut out = self.clone();
-        let refusals = self.refusals_of(episodes);
+        let mut refusals = self.refusals_of(episodes);
+        if !more.is_empty() {
+            refusals.extend(more);
+            refusals.sort_unstable();
+        }
         if let Some(&last) = refusals.last() {
             let mine = || episodes.iter().filter(|e| e.patient.id == self.id);
             // The events, and the returns a host gave, that end a refusal.

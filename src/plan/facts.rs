@@ -47,11 +47,18 @@ impl<'a> Facts<'a> {
             .chain(ep.reassignments.iter().map(|r| (ASSIGNED, r.at)))
             .collect();
         times.sort_unstable();
+        // In a patient-level plan the patient's `declined` is the refusal in force (as
+        // `Patient::with_refusals_in` folds it): a history's refusal before it is of an
+        // earlier refusal the patient came back from.
+        let given = ep.patient.declined;
         let refusal = (ep.facts.iter())
             .filter(|f| f.kind == DECLINED)
             .map(|f| f.at)
-            .chain(ep.patient.declined)
-            .filter(|at| since.is_none() || *at >= ep.at)
+            .chain(given)
+            .filter(|at| match since {
+                Some(_) => *at >= ep.at,
+                None => given.is_none_or(|d| *at >= d),
+            })
             .min();
         // An episode after the refusal is the patient's return itself (above).
         let refusal_ends = (ep.patient.came_back)
@@ -79,8 +86,9 @@ impl<'a> Facts<'a> {
     /// The refusal that counts against a contact due at `due`: none once the patient
     /// came back (a patient-level plan's `came_back`).
     pub(super) fn refusal_by(&self, due: NaiveDateTime) -> Option<NaiveDateTime> {
-        self.refusal
-            .filter(|at| *at <= due && self.refusal_ends.is_none_or(|b| due < b))
+        self.refusal.filter(|at| {
+            super::lifecycle::by(*at, due) && self.refusal_ends.is_none_or(|b| due < b)
+        })
     }
 
     /// The refusal that ends contacts due on `day`: none once the patient came back

@@ -27,8 +27,8 @@ pub(super) fn in_sample(ep: &Episode, program: &Program, step: &Step) -> bool {
 /// Judges one occurrence due at `due` (its day and the start of its time window).
 ///
 /// Order: opt-out of the channel, then the refusal rule, then the step's `stop_when`
-/// facts. A fact counts when it happened by `due` (at the start of the window: nothing of it is
-/// left for a contact after the fact; audit 219), and, in an episode plan,
+/// facts. A fact counts when it happened by the end of `due`'s minute ([`by`]: at the start of the
+/// window, nothing of it is left for a contact after the fact; audits 219, 223), and, in an episode plan,
 /// a refusal not before the episode's event, a stop fact not before its day. Opt-outs and refusals are
 /// the patient's (`patient.opt_outs`, `patient.declined`) or the episode's facts
 /// (`opt_out`, `declined`), whichever comes first: every program honours them.
@@ -84,6 +84,22 @@ pub(super) fn last_day(
     opted.into_iter().chain(refused).chain(stopped).min()
 }
 
+/// True when a fact at `at` counts against a contact due at `moment`: it happened by the
+/// end of that minute. Windows count whole minutes, so a fact within a window's first
+/// minute leaves nothing of it (audit 223: a refusal at 09:00:30 left 09:00-09:01).
+pub(super) fn by(at: NaiveDateTime, moment: NaiveDateTime) -> bool {
+    moment
+        .checked_add_signed(chrono::TimeDelta::minutes(1))
+        .is_none_or(|end| at < end)
+}
+
+/// The moment a task whose window runs to `end` on its last day is judged at: the start
+/// of the window's last minute (a fact at `end` itself is after the window: audit 223).
+pub(super) fn last_minute(end: NaiveDateTime) -> NaiveDateTime {
+    end.checked_sub_signed(chrono::TimeDelta::minutes(1))
+        .unwrap_or(end)
+}
+
 /// [`judge`] for a contact of no step (a follow-up added by hand): the refusal rule
 /// `declined` and the facts `stop_when`.
 pub(super) fn judge_contact(
@@ -93,7 +109,7 @@ pub(super) fn judge_contact(
     channel: Channel,
     due: NaiveDateTime,
 ) -> Verdict {
-    if let Some((opted, _)) = facts.opt_out(channel).filter(|(_, at)| *at <= due) {
+    if let Some((opted, _)) = facts.opt_out(channel).filter(|(_, at)| by(*at, due)) {
         let name: &'static str = opted.name();
         return Some((DropReason::OptedOut, Some(Arc::from(name))));
     }
@@ -112,7 +128,7 @@ pub(super) fn judge_contact(
         }
     }
     for kind in stop_when {
-        if facts.first_since_event(kind).is_some_and(|at| at <= due) {
+        if facts.first_since_event(kind).is_some_and(|at| by(at, due)) {
             return Some((DropReason::Stopped, Some(Arc::from(&**kind))));
         }
     }

@@ -61,20 +61,10 @@ impl RuleSet {
         history
             .checked()
             .map_err(|e| e.into_history(&format!("history of patient {:?}", patient.id)))?;
-        let refused = (history.outcomes.iter())
-            .filter(|o| o.outcome == crate::history::OutcomeKind::Declined)
-            .map(|o| o.at)
-            .min();
-        match refused {
-            Some(at) if patient.declined.is_none_or(|d| at < d) => {
-                let patient = Patient {
-                    declined: Some(at),
-                    ..patient.clone()
-                };
-                self.plan_notices(&patient, episodes, notices, calendar)
-            }
-            _ => self.plan_notices(patient, episodes, notices, calendar),
-        }
+        // The history's refusals are the patient's, folded with the episodes' (a return
+        // after one ends it: audit 223).
+        let patient = patient.with_refusals_in(episodes, history);
+        self.plan_notices(&patient, episodes, notices, calendar)
     }
 
     /// Plans clinic notices ([`Notice`]: an expert clinic day, a clinic event) for one
@@ -201,13 +191,27 @@ impl RuleSet {
                 e.pointer = format!("/{i}{}", e.pointer);
                 e.into_notice(NOTICES)
             })?;
-            let Some(window) = time_window(n, spec, &windows, &hours, calendar)? else {
+            let Some(mut window) = time_window(n, spec, &windows, &hours, calendar)? else {
                 plan.dropped.push(drop((DropReason::RestHours, None)));
                 continue;
             };
-            if let Some(v) = judge.verdict(n.channel, due.and_time(window.start)) {
+            let start = due.and_time(window.start);
+            if let Some(v) = judge.verdict(n.channel, start) {
                 plan.dropped.push(drop(v));
                 continue;
+            }
+            // A fact inside the window ends it there, as for a rule's task (audit 223: a
+            // notice call kept 14:00-18:00 after a refusal at 15:00).
+            let end = due.and_time(window.end);
+            if judge
+                .verdict(n.channel, super::lifecycle::last_minute(end))
+                .is_some()
+                && let Some(m) = super::stops::first_stopped(start, end, |m| {
+                    judge.verdict(n.channel, m).is_some()
+                })
+                && m.time() > window.start
+            {
+                window.end = m.time();
             }
             let expires = n.expires_after(nominal).unwrap_or(due);
             // Whoever owns the role in the patient's episodes on the notice's last day,
@@ -493,14 +497,15 @@ impl Judge<'_> {
                     .filter(|f| f.kind == "opt_out")
                     .filter_map(|f| Some((f.channel?, f.at))),
             )
-            .filter(|(opted, at)| channel.opted_out_by(*opted) && *at <= due)
+            .filter(|(opted, at)| channel.opted_out_by(*opted) && super::lifecycle::by(*at, due))
             .min_by_key(|(_, at)| *at);
         if let Some((opted, _)) = opted_out {
             return Some((DropReason::OptedOut, Some(Arc::from(opted.name()))));
         }
         let (refusal, came_back) = self.refusal;
         let back = came_back.filter(|b| refusal.is_some_and(|r| r < *b));
-        let refusal = refusal.filter(|at| *at <= due && back.is_none_or(|b| due < b))?;
+        let refusal =
+            refusal.filter(|at| super::lifecycle::by(*at, due) && back.is_none_or(|b| due < b))?;
         if self.declined.stop_channels.contains(&channel) {
             return Some((DropReason::Declined, None));
         }

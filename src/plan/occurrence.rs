@@ -827,9 +827,9 @@ impl Planner<'_> {
         // on time for two weeks: a refusal in them stops it, audit 39), though its day
         // stays the rule's for a milestone it stops at.
         let (judged, judged_at) = if step.info.picked_by.is_some() {
-            (latest, latest.and_time(window.end))
+            (latest, lifecycle::last_minute(latest.and_time(window.end)))
         } else if step.fixed_window && latest > due {
-            (due, latest.and_time(window.end))
+            (due, lifecycle::last_minute(latest.and_time(window.end)))
         } else {
             (due, due.and_time(window.start))
         };

@@ -84,7 +84,7 @@ impl Planner<'_> {
                 // was open work for the rest of the day of a refusal at 10:00).
                 let judged = judged.or_else(|| {
                     let end = t.due.and_time(t.window.end);
-                    let at_end = judge(end);
+                    let at_end = judge(super::lifecycle::last_minute(end));
                     let stop = |m: chrono::NaiveDateTime| judge(m).is_some();
                     // (A staff-picked task is judged at the end of its days: above.)
                     let cut = (at_end.is_some() && t.picked_by().is_none())
@@ -167,10 +167,10 @@ impl Planner<'_> {
 
 /// Where a window from `start` (where `stop` does not hold) to `end` (where it does),
 /// both on one day, ends: at the first minute `stop` holds (a fact holds from its own
-/// minute on, so a fact at 10:00 ends the window at 10:00, one at 10:00:30 at 10:01).
-/// A fact at the very start is judged before the window is (nothing is left: dropped).
+/// minute on, so a fact at 10:00 or 10:00:30 ends the window at 10:00). A fact in the
+/// window's first minute is judged before the window is (nothing is left: dropped).
 /// `None` past the day.
-fn first_stopped(
+pub(super) fn first_stopped(
     start: chrono::NaiveDateTime,
     end: chrono::NaiveDateTime,
     stop: impl Fn(chrono::NaiveDateTime) -> bool,

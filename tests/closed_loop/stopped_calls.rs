@@ -621,17 +621,20 @@ fn a_refusal_after_three_tries_leaves_the_chain_whatever_task_it_names() {
 /// programme's call). A laser treatment of Mon 2 Mar 2026: its day-3 call, Thu 5 March
 /// 09:00-18:00; the patient refuses on the call of a surgery of the same day (another
 /// episode) on the 5th: at 10:00 the laser's call is 09:00-10:00, still on time before
-/// the refusal; at 09:00:30, its first minute (windows count whole minutes); at 09:00
-/// sharp, nothing is left of it: dropped `declined` (audits 211, 219: it kept 09:00-09:01,
-/// a call after the refusal); at 18:30, after its window, it keeps its whole window. Its
-/// later calls are dropped `declined` in each.
+/// the refusal; at 10:00:30, the same (windows count whole minutes: a fact counts from
+/// the start of its minute); at 09:00 sharp or 09:00:30, nothing is left of it: dropped
+/// `declined` (audits 211, 219, 223: it kept 09:00-09:01, a call after the refusal); at
+/// 18:00 or 18:30, after its window, it keeps its whole window. Its later calls are
+/// dropped `declined` in each.
 #[test]
 fn a_refusal_inside_a_calls_window_ends_the_window_there() {
     let day3 = "laser-aftercare/day-3-call/ep-1/0";
     for (at, window) in [
         ("2026-03-05T10:00:00", Some("09:00-10:00")),
-        ("2026-03-05T09:00:30", Some("09:00-09:01")),
+        ("2026-03-05T10:00:30", Some("09:00-10:00")),
+        ("2026-03-05T09:00:30", None),
         ("2026-03-05T09:00:00", None),
+        ("2026-03-05T18:00:00", Some("09:00-18:00")),
         ("2026-03-05T18:30:00", Some("09:00-18:00")),
     ] {
         let p = laser_with(&format!(

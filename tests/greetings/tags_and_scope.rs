@@ -402,4 +402,53 @@ fn a_patient_who_came_back_after_a_refusal_is_greeted_again() {
     // The first episode still counts the first refusal.
     let ep1 = first.with_patient_of(&all);
     assert_eq!(ep1.patient.declined, "2026-03-01T10:00:00".parse().ok());
+
+    // The refusal said on a call, in the history (audit 223: the return did not end it):
+    // `with_refusals_in` folds it with the episodes, and `plan_patient_with` plans as
+    // above; a second refusal in the history after the return counts anew.
+    let bare_first = episode("ep-1", "2026-01-05T10:00", "");
+    let history = |rows: &str| {
+        followup::history::History::from_json("h", &format!(r#"{{"outcomes": [{rows}]}}"#)).unwrap()
+    };
+    let said = r#"{"task": "laser-aftercare/day-1-call/ep-1/0", "outcome": "declined", "at": "2026-03-01T10:00"}"#;
+    let h = history(said);
+    let folded = bare.with_refusals_in(&[bare_first.clone(), again.clone()], &h);
+    assert_eq!(folded.declined, "2026-03-01T10:00:00".parse().ok());
+    assert_eq!(folded.came_back, "2026-10-15T10:00:00".parse().ok());
+    let plan = (builtin().plan_patient_with(
+        &folded,
+        &h,
+        d("2026-01-01"),
+        d("2026-12-31"),
+        &Calendar::default(),
+    ))
+    .unwrap();
+    let mut past: Vec<String> = (plan.dropped.iter())
+        .map(|x| format!("{} {}", x.nominal.unwrap(), x.reason.name()))
+        .collect();
+    past.sort();
+    assert_eq!(past, ["2026-09-25 past_horizon", "2026-10-10 past_horizon"]);
+    let again_said = format!(
+        r#"{said}, {{"task": "laser-aftercare/day-1-call/ep-2/0", "outcome": "declined", "at": "2026-10-16T10:00"}}"#
+    );
+    let h = history(&again_said);
+    let folded = bare.with_refusals_in(&[bare_first, again], &h);
+    assert_eq!(folded.declined, "2026-10-16T10:00:00".parse().ok());
+    assert_eq!(folded.came_back, None);
+    let plan = (builtin().plan_patient_with(
+        &folded,
+        &h,
+        d("2027-01-01"),
+        d("2027-12-31"),
+        &Calendar::default(),
+    ))
+    .unwrap();
+    // Messages for six months from 16 Oct 2026: to 16 Apr 2027, none after.
+    assert!(
+        plan.tasks.iter().all(|t| t.due <= d("2027-04-16")),
+        "{:?}",
+        lines(&plan)
+    );
+    assert!(plan.tasks.iter().any(|t| t.due == d("2027-04-10")));
+    assert!((plan.dropped.iter()).any(|x| x.reason.name() == "past_horizon"));
 }

@@ -214,6 +214,42 @@ fn an_opt_out_on_the_day_counts_before_the_window_starts() {
     );
 }
 
+/// A fact inside a notice's window ends the window there, as for a rule's task (audit
+/// 223: a notice call kept 14:00-18:00 after a refusal at 15:00): a call on Wed 8 April
+/// in the afternoon (14:00-18:00), the patient refusing at 15:00: 14:00-15:00; a message
+/// of the day (09:00-18:00) with an SMS opt-out at 10:00:30: 09:00-10:00; the opt-out in
+/// the message's first minute (09:00:30) leaves it nothing.
+#[test]
+fn a_fact_inside_a_notices_window_ends_it_there() {
+    let list = notices(&format!(
+        "[{}, {}]",
+        notice(
+            "april-call",
+            "2026-04-08",
+            r#""channel": "phone", "time": "afternoon", "audience": {}"#
+        ),
+        notice("april-sms", "2026-04-08", r#""audience": {}"#)
+    ));
+    let cal = Calendar::default();
+    let p = patient(
+        r#"{"id": "p-1", "declined": "2026-04-08T15:00:00",
+            "opt_outs": [{"channel": "sms", "at": "2026-04-08T10:00:30"}]}"#,
+    );
+    assert_eq!(
+        lines(&plan_for(&p, &[], &list, &cal)),
+        [
+            "2026-04-08 april-sms sms customer_service 09:00-10:00",
+            "2026-04-08 april-call phone customer_service 14:00-15:00",
+        ]
+    );
+    let first_minute =
+        patient(r#"{"id": "p-1", "opt_outs": [{"channel": "sms", "at": "2026-04-08T09:00:30"}]}"#);
+    assert_eq!(
+        dropped(&plan_for(&first_minute, &[], &list, &cal)),
+        ["notice/april-sms/patient:p-1/0 opted_out sms"]
+    );
+}
+
 /// After a clear refusal on 1 March: no calls; messages until 1 September (6 months).
 #[test]
 fn a_refusal_stops_calls_and_lets_messages_go_on_for_six_months() {
