@@ -27,7 +27,9 @@ impl RuleSet {
     /// (docs/domain.md §8). A refusal or opt-out recorded on an episode (a `declined` or
     /// `opt_out` fact) is the patient's too: pass
     /// [`patient.with_refusals_of(&episodes)`](Patient::with_refusals_of); one recorded
-    /// in a history, through [`RuleSet::plan_patient_with`].
+    /// in a history, through [`RuleSet::plan_patient_with`], the patient folded with
+    /// [`Patient::with_refusals_in`] so that the patient's return ends it
+    /// (`patient.came_back`).
     ///
     /// ```
     /// use followup::{calendar::Calendar, episode::Patient, rules::RuleSet};
