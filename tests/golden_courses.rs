@@ -263,34 +263,53 @@ fn course_episode_without_its_sessions_lists_every_step_as_missing() {
     );
 }
 
-/// No package size: the course ends with the last session listed (Mon 16 Mar), and "one
-/// session left" cannot be known, so the planning call is dropped as `missing_anchor`.
+/// No package size, and the course not `ended`: its end is not known (the clinic may
+/// book one session at a time), so the course-end steps are dropped `missing_anchor`
+/// (audit 226: the patient was thanked for the end of the course after every session),
+/// and "one session left" cannot be known either. Marked `ended`, the course ends with
+/// the last session listed (Mon 16 Mar): thanks on the 17th, calls a month, two and
+/// three after.
 #[test]
-fn course_without_package_ends_with_the_last_session_listed() {
-    let p = plan(
-        r#"{"id": "c-x", "event": "course", "at": "2026-03-02", "patient": {"id": "p-x"},
-            "course": {"done": ["2026-03-02", "2026-03-16"]}}"#,
-    );
-    assert_calendar(
-        &p,
-        &[
-            "2026-03-04 session-reassurance-sms sms customer_service",
-            "2026-03-05 session-care-call phone doctor_assistant",
-            "2026-03-17 course-end-thanks-sms sms customer_service", // 16 Mar + 1
-            "2026-03-18 session-reassurance-sms sms customer_service",
-            "2026-03-19 session-care-call phone doctor_assistant",
-            "2026-04-17 course-end-month-1-call phone customer_service",
-            "2026-05-17 course-end-month-2-call phone customer_service",
-            "2026-06-17 course-end-month-3-call phone customer_service",
-        ],
-    );
+fn course_without_package_ends_only_when_it_ended() {
+    let json = |ended: &str| {
+        format!(
+            r#"{{"id": "c-x", "event": "course", "at": "2026-03-02", "patient": {{"id": "p-x"}},
+                "course": {{"done": ["2026-03-02", "2026-03-16"]{ended}}}}}"#
+        )
+    };
+    let sessions = [
+        "2026-03-04 session-reassurance-sms sms customer_service",
+        "2026-03-05 session-care-call phone doctor_assistant",
+        "2026-03-18 session-reassurance-sms sms customer_service",
+        "2026-03-19 session-care-call phone doctor_assistant",
+    ];
+    let p = plan(&json(""));
+    assert_calendar(&p, &sessions);
     assert_eq!(
         dropped(&p),
         [
+            "treatment-course/course-end-month-1-call/c-x/0 missing_anchor course_end",
+            "treatment-course/course-end-month-2-call/c-x/0 missing_anchor course_end",
+            "treatment-course/course-end-month-3-call/c-x/0 missing_anchor course_end",
+            "treatment-course/course-end-thanks-sms/c-x/0 missing_anchor course_end",
             "treatment-course/course-planning-call/c-x/0 missing_anchor one_session_left",
             "treatment-course/review-reminder/c-x/0 missing_anchor review_visit",
             "treatment-course/review-thanks-sms/c-x/0 missing_anchor review_visit",
         ]
+    );
+    let p = plan(&json(r#", "ended": true"#));
+    assert_calendar(
+        &p,
+        &[
+            sessions[0],
+            sessions[1],
+            "2026-03-17 course-end-thanks-sms sms customer_service", // 16 Mar + 1
+            sessions[2],
+            sessions[3],
+            "2026-04-17 course-end-month-1-call phone customer_service",
+            "2026-05-17 course-end-month-2-call phone customer_service",
+            "2026-06-17 course-end-month-3-call phone customer_service",
+        ],
     );
 }
 

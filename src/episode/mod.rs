@@ -149,7 +149,8 @@ fn package<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<u32>, 
 #[cfg_attr(any(test, feature = "schema"), derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Course {
-    /// Number of sessions in the package bought, if known.
+    /// Number of sessions in the package bought, if known. Without it, the course's end
+    /// is known only once it `ended`, and no session is the one that leaves one.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -177,7 +178,9 @@ pub struct Course {
     /// The course ended before its package did (the patient finished early, or stopped):
     /// no session is planned, and the last session done is the course's last, so the
     /// course end is the day after it. `false` (the default): the course ends with
-    /// session number `package`.
+    /// session number `package`; with no `package`, its end is not known yet (the
+    /// course-end steps are `missing_anchor`: a clinic booking one session at a time is
+    /// not told the course ended after each, audit 226).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub ended: bool,
 }
@@ -269,13 +272,16 @@ impl Course {
         }
     }
 
-    /// The end of the course: the day after its last session (session number `package`
-    /// if the package size is known and the course did not end before, else the last
-    /// session listed).
+    /// The end of the course: the day after its last session — session number `package`
+    /// if the package size is known and the course did not end before; the last session
+    /// listed if it `ended`; not known for a course that gives no package and has not
+    /// ended (audit 226: a clinic booking one session at a time, with no package, thanked
+    /// the patient for the end of the course after every session).
     pub(crate) fn end(&self) -> Option<NaiveDate> {
-        let last = match self.package.filter(|_| !self.ended) {
-            Some(n) => self.sessions().find(|s| s.number == n).map(|s| s.date),
-            None => self.sessions().last().map(|s| s.date),
+        let last = match (self.package, self.ended) {
+            (_, true) => self.sessions().last().map(|s| s.date),
+            (Some(n), false) => self.sessions().find(|s| s.number == n).map(|s| s.date),
+            (None, false) => None,
         };
         last.and_then(|d| d.succ_opt())
     }
