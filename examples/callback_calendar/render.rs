@@ -146,6 +146,14 @@ fn notes(t: &Task, lang: Lang, owner: bool, cal: &Calendar) -> String {
         let _ = if t.nominal == t.due {
             // Its own day, another time (an agreed hour): no move to speak of (audit 119).
             write!(out, "  [{why}: {}]", t.window)
+        } else if r == ShiftReason::WaitEnded && t.derived == Some(Derived::Escalation) {
+            // A wait's escalation is due the day after the wait ends: no move (audits 219,
+            // 226: "moved from … the wait ended" on a calendar open every day).
+            if zh {
+                write!(out, "  [等待于 {} 到期]", t.nominal)
+            } else {
+                write!(out, "  [the wait ended {}]", t.nominal)
+            }
         } else {
             write!(
                 out,
