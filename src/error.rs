@@ -321,12 +321,28 @@ pub(crate) fn breaks_the_line(c: char) -> bool {
         || ('\u{2066}'..='\u{2069}').contains(&c)
 }
 
+/// The longest part of an error (its source's name, pointer or message) shown whole.
+const SHOWN_CHARS: usize = 1000;
+
 /// Writes `s` with each character that [`breaks_the_line`] escaped as `\u{…}` (as Rust's
 /// `{:?}` writes it): the input a message quotes (a key, a file name, a value echoed in
 /// words) never clears a terminal or forges a line of a log (audit 96: a key holding
 /// `\u{1b}[2J\n` did both). [`Error::pointer`] and the `message` accessors give the text
 /// as it is.
+///
+/// A part longer than [`SHOWN_CHARS`] characters is shown by its start and its end, with
+/// how much was left out between (audit 224: a 400 KB misspelt key was printed twice,
+/// 800 KB on one line of stderr); the accessors keep it whole.
 pub(crate) fn write_one_line(f: &mut fmt::Formatter<'_>, s: &str) -> fmt::Result {
+    let n = s.chars().count();
+    if n > SHOWN_CHARS {
+        let (head, tail) = (SHOWN_CHARS * 3 / 5, SHOWN_CHARS * 2 / 5);
+        let cut = |k: usize| s.char_indices().nth(k).map_or(s.len(), |(i, _)| i);
+        let (start, end) = (cut(head), cut(n - tail));
+        write_one_line(f, s.get(..start).unwrap_or_default())?;
+        write!(f, " … [{} characters left out] … ", n - head - tail)?;
+        return write_one_line(f, s.get(end..).unwrap_or_default());
+    }
     if !s.chars().any(breaks_the_line) {
         return f.write_str(s);
     }

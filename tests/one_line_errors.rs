@@ -123,3 +123,24 @@ fn a_condition_holding_a_control_character_is_refused() {
         assert!(one_line(&err.to_string()), "{err}");
     }
 }
+
+/// A huge value or key is shown by its start and end, with how much was left out (audit
+/// 224: a 400 KB misspelt key was printed twice, 800 KB on one line); the pointer and
+/// the message are kept whole for the host.
+#[test]
+fn a_huge_value_is_shown_cut() {
+    let huge = "x".repeat(400_000);
+    let text = program("").replace(
+        r#""id": "day-1","#,
+        &format!(r#""id": "day-1", "{huge}": 1,"#),
+    );
+    let err = RuleSet::builder()
+        .source("dental.json", text)
+        .build()
+        .unwrap_err();
+    let shown = err.to_string();
+    assert!(shown.len() < 3_000, "{} bytes", shown.len());
+    assert!(shown.contains("characters left out"), "{shown}");
+    assert!(one_line(&shown));
+    assert!(err.pointer().len() > 400_000, "{}", err.pointer().len());
+}
