@@ -88,6 +88,15 @@ fn parse_args() -> Result<Option<Args>, String> {
     let (rules, cases, no_cases) = match (builtin, paths.as_slice()) {
         (true, []) => (None, vec![builtin_cases], None),
         (true, [cases]) => (None, vec![cases.clone()], None),
+        // The two swapped (audit 224: "unknown field `calendars`" for the case file
+        // read as rules).
+        (_, [rules, cases]) if support::is_case_file(rules) && !support::is_case_file(cases) => {
+            return Err(format!(
+                "{} is a case file and {} is not: expected the rules first (check_rules RULES CASES)",
+                rules.display(),
+                cases.display()
+            ));
+        }
         (_, [rules, cases]) => (Some(rules.clone()), vec![cases.clone()], None),
         (false, [rules]) => match beside(rules)? {
             Ok(cases) => (Some(rules.clone()), cases, None),
