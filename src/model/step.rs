@@ -215,8 +215,8 @@ pub struct StepDef {
     /// The role that picks the day inside the window (the task carries the window).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub picked_by: Option<Role>,
-    /// What the task is for, as the contact policy ranks it (`reminder`, `aftercare`,
-    /// `care`, `sales`, `greeting`): else the program default, else the policy's table
+    /// What the task is for, as the contact policy ranks it (`reminder`, `complaint`,
+    /// `aftercare`, `care`, `sales`, `greeting`): else the program default, else the policy's table
     /// ([`crate::replan::PriorityPolicy`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub class: Option<crate::replan::PriorityClass>,

@@ -99,8 +99,8 @@ struct Repr {
     /// The fact the task waits for (do it only once the fact is recorded).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     waits_for: Option<Arc<str>>,
-    /// What the task is for, when its rule says (`class`: `reminder`, `aftercare`,
-    /// `care`, `sales`, `greeting`): the contact policy ranks it so.
+    /// What the task is for, when its rule says (`class`: `reminder`, `complaint`,
+    /// `aftercare`, `care`, `sales`, `greeting`): the contact policy ranks it so.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     class: Option<crate::replan::PriorityClass>,
     /// Its step keeps its closed days (`closed_day: keep`, a complaint's calls): staff

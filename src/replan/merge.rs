@@ -224,7 +224,7 @@ pub fn merge_plans(plans: &[Plan], policy: &ContactPolicy, calendar: &Calendar) 
         })
     };
     let protects = |r: &Ranked<'_>| match r.class {
-        PriorityClass::Reminder | PriorityClass::Aftercare => true,
+        PriorityClass::Reminder | PriorityClass::Complaint | PriorityClass::Aftercare => true,
         PriorityClass::Care => in_recovery(r.task.patient(), r.task.due),
         PriorityClass::Sales | PriorityClass::Greeting => false,
     };

@@ -109,8 +109,14 @@ impl Cap {
 pub enum PriorityClass {
     /// A message announcing a visit (dressing change, suture removal, next session).
     Reminder,
-    /// Time-critical aftercare: the first days after a procedure or a session, complaints,
-    /// requests promised within a day.
+    /// A complaint's calls (docs/domain.md §7): time-critical, and the patient is unhappy.
+    /// A call merged with another programme's call of the day is the complaint handler's
+    /// (audit 228: a complaint's callback, merged with the surgery's day-15 call, went to
+    /// the consultant who sold the surgery, off customer service's list); no sales task
+    /// joins it.
+    Complaint,
+    /// Time-critical aftercare: the first days after a procedure or a session, requests
+    /// promised within a day.
     Aftercare,
     /// Later care: month calls and messages, thanks, product after-sales.
     Care,
@@ -134,7 +140,8 @@ pub enum PriorityClass {
 ///
 /// | key | class |
 /// |---|---|
-/// | `plastic-aftercare`, `laser-aftercare`, `complaint` | aftercare |
+/// | `complaint` | complaint |
+/// | `plastic-aftercare`, `laser-aftercare` | aftercare |
 /// | `plastic-aftercare/dressing-change-reminder`, `plastic-aftercare/suture-removal-reminder`, `plastic-aftercare/review-reminder`, `treatment-course/session-reminder`, `treatment-course/review-reminder`, `session-aftercare/review-reminder` | reminder |
 /// | `plastic-aftercare/month-*`, `plastic-aftercare/review-thanks-sms`, `laser-aftercare/month-*` | care |
 /// | `treatment-course`, `session-aftercare` | care |
@@ -173,7 +180,7 @@ pub struct PriorityPolicy {
 }
 
 const DEFAULT_CLASSES: [(&str, PriorityClass); 37] = [
-    ("complaint", PriorityClass::Aftercare),
+    ("complaint", PriorityClass::Complaint),
     ("first-visit", PriorityClass::Care),
     ("greetings", PriorityClass::Greeting),
     ("greetings/birthday-greeting", PriorityClass::Care),

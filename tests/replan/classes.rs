@@ -136,3 +136,40 @@ fn the_readme_lists_the_default_class_table() {
     let default = followup::replan::PriorityPolicy::default().classes;
     assert_eq!(listed, default);
 }
+
+/// A complaint's call merged with another programme's call of the day is the complaint
+/// handler's (audit 228: the complaint's callback every three days, merged with the
+/// surgery's day-15 care call, went to the onsite consultant who sold the surgery, off
+/// customer service's list). A plastic outpatient operated on Mon 11 May 2026 (day 15:
+/// Tue 26 May, the onsite consultant's); a complaint on Tue 12 May at 15:00, the callback
+/// promised for Thu 14 May, then every 3 days while unresolved (17, 20, 23, 26 May).
+#[test]
+fn a_complaints_call_merged_with_a_care_call_is_the_complaint_handlers() {
+    let owners =
+        r#""owners": {"customer_service": {"id": "u-3"}, "onsite_consultant": {"id": "u-9"}}"#;
+    let surgery = episode(&format!(
+        r#"{{"id": "s1", "event": "procedure", "at": "2026-05-11T10:00:00",
+            "attributes": {{"category": "plastic", "setting": "outpatient"}}, "patient": {{"id": "p-78"}}, {owners}}}"#
+    ));
+    let complaint = episode(&format!(
+        r#"{{"id": "k3", "event": "complaint", "at": "2026-05-12T15:00:00", "attributes": {{"about": "swelling"}},
+            "patient": {{"id": "p-78"}}, "milestones": {{"promised_callback": "2026-05-14"}}, {owners}}}"#
+    ));
+    let plans = [plan(&surgery), plan(&complaint)];
+    let merged = merge_plans(&plans, &ContactPolicy::default(), &Calendar::default());
+    let call = (merged.contacts.iter())
+        .find(|c| c.date == date("2026-05-26") && c.channel == Channel::Phone)
+        .expect("the call of 26 May");
+    let reasons: Vec<String> = (call.reasons.iter())
+        .map(|r| format!("{}/{}", r.task.program(), r.task.step()))
+        .collect();
+    assert_eq!(
+        reasons,
+        [
+            "complaint/until-resolved-callback",
+            "plastic-aftercare/day-15-call"
+        ]
+    );
+    assert_eq!(call.role, Role::CustomerService);
+    assert_eq!(call.owner.as_deref(), Some("u-3"));
+}
