@@ -260,6 +260,11 @@ impl RuleSet {
                 calendar,
                 owner.and_then(|o| o.name.as_deref()),
             );
+            // A fact after its start ends the days it is worth doing, as a rule's task's
+            // (audit 227: a notice call on time 9-13 March stayed open work after a
+            // refusal on the 11th).
+            let expires =
+                (judge.last_day(n.channel, start)).map_or(expires, |d| d.max(due).min(expires));
             plan.tasks.push(Task {
                 info: super::task::InfoRef::Own(info),
                 subject: subject.clone(),
@@ -486,6 +491,34 @@ impl Judge<'_> {
     /// Why a notice on `channel` due at `due` does not go ahead: an opt-out of the
     /// channel, then a refusal (calls stop; messages go on for 6 months). Facts count
     /// when they happened by `due` (at the window's start: nothing of it is left).
+    /// The last day a notice on `channel` is worth doing when a fact after `after` (the
+    /// start of its window on its day) ends it: the day of an opt-out of the channel or of a
+    /// refusal that stops it, or the last day of a refusal's horizon for a message.
+    fn last_day(&self, channel: Channel, after: NaiveDateTime) -> Option<NaiveDate> {
+        let patients =
+            std::iter::once(self.patient).chain(self.episodes.iter().map(|e| &e.patient));
+        let facts = || self.episodes.iter().flat_map(|e| &e.facts);
+        let opt_outs = (patients.flat_map(|p| &p.opt_outs))
+            .filter(|o| channel.opted_out_by(o.channel))
+            .map(|o| (o.at, o.at.date()))
+            .chain(
+                (facts().filter(|f| f.kind == "opt_out"))
+                    .filter(|f| f.channel.is_some_and(|c| channel.opted_out_by(c)))
+                    .map(|f| (f.at, f.at.date())),
+            );
+        let refusal = self.refusal.0.into_iter().flat_map(|r| {
+            let horizon = match self.declined.horizon.apply(r.date(), MonthEnd::Clamp) {
+                Landing::Date(d) => d.succ_opt().map(|n| (n.and_time(NaiveTime::MIN), d)),
+                _ => None,
+            };
+            std::iter::once((r, r.date())).chain(horizon)
+        });
+        (opt_outs.chain(refusal))
+            .filter(|(at, _)| *at >= after && self.verdict(channel, *at).is_some())
+            .min_by_key(|(at, _)| *at)
+            .map(|(_, day)| day)
+    }
+
     fn verdict(&self, channel: Channel, due: NaiveDateTime) -> Option<Verdict> {
         let patients =
             std::iter::once(self.patient).chain(self.episodes.iter().map(|e| &e.patient));

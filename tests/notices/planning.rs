@@ -250,6 +250,43 @@ fn a_fact_inside_a_notices_window_ends_it_there() {
     );
 }
 
+/// A refusal on a later day of a notice call's days ends them there, as a rule's task's
+/// (audit 227: the call stayed open work after the refusal): an expert-day call sent
+/// on Mon 6 April for Sun 12 April, on time to the 11th and worth making to the 12th;
+/// the patient refusing on Wed 8 April at 10:00: the call is worth making until the 8th.
+#[test]
+fn a_refusal_on_a_later_day_ends_a_notices_days() {
+    let list = one_notice(
+        "expert-call",
+        "2026-04-06",
+        r#""event_day": "2026-04-12", "channel": "phone", "audience": {}"#,
+    );
+    let cal = Calendar::default();
+    let span = |p: &Patient| {
+        let plan = plan_for(p, &[], &list, &cal);
+        (plan.tasks.iter())
+            .map(|t| {
+                format!(
+                    "{} {} {:?}",
+                    t.due,
+                    t.latest,
+                    t.expires.map(|e| e.to_string())
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        span(&patient(r#"{"id": "p-1"}"#)),
+        ["2026-04-06 2026-04-11 Some(\"2026-04-12\")"]
+    );
+    assert_eq!(
+        span(&patient(
+            r#"{"id": "p-1", "declined": "2026-04-08T10:00:00"}"#
+        )),
+        ["2026-04-06 2026-04-08 Some(\"2026-04-08\")"]
+    );
+}
+
 /// After a clear refusal on 1 March: no calls; messages until 1 September (6 months).
 #[test]
 fn a_refusal_stops_calls_and_lets_messages_go_on_for_six_months() {
