@@ -209,10 +209,9 @@ fn plan(s: &Setup, episode: &Episode) -> followup::Result<Plan> {
         }?;
         join(&mut plan, notes);
     }
+    // Statuses, and the owners of open tasks, as of the day (audit 229).
     if let Some(day) = s.as_of {
-        for t in &mut plan.tasks {
-            t.status = Some(followup::plan::Status::of(t, day));
-        }
+        plan.set_as_of(episode, day);
     }
     Ok(plan)
 }

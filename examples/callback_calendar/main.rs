@@ -344,13 +344,12 @@ fn run() -> Result<String, String> {
             None => rules.plan(&ep, &cal),
         }
         .map_err(|e| e.to_string())?;
+        // Statuses, and the owners of open tasks, as of the day (audit 229).
+        if let Some(day) = args.as_of {
+            plan.set_as_of(&ep, day);
+        }
         // What `--explain` explains: the same episode and history.
         inputs.push((ep, own));
-        if let Some(day) = args.as_of {
-            for t in &mut plan.tasks {
-                t.status = Some(followup::plan::Status::of(t, day));
-            }
-        }
         plans.push(plan);
     }
     let first = episodes.first().ok_or("no episode")?;

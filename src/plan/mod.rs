@@ -86,6 +86,46 @@ use chrono::{NaiveDate, NaiveTime};
 use std::sync::Arc;
 use task::{task_id, Subject};
 
+impl Plan {
+    /// Marks each task with its [`Status`] on `day`, and gives each task of `episode` the
+    /// history has not closed the owner of its role on that day — the owner then, not
+    /// one a reassignment dated after it names (docs/closed-loop.md, "Owners": an open
+    /// task is its role's owner's now; audit 229: a callback due that day went to the
+    /// owner of a handover two weeks later). A task that expired before `day` keeps the
+    /// owner of its last day. [`RuleSet::plan_as_of`] is [`RuleSet::plan`] and this.
+    ///
+    /// ```
+    /// use followup::{calendar::Calendar, episode::Episode, rules::RuleSet};
+    /// let rules = RuleSet::builtin()?;
+    /// let ep = Episode::from_json("ep", r#"{"id": "e1", "event": "procedure", "at": "2026-03-02",
+    ///     "attributes": {"category": "laser"}, "patient": {"id": "p1"},
+    ///     "owners": {"customer_service": "u-3"},
+    ///     "reassignments": [{"role": "customer_service", "to": "u-5", "at": "2026-03-25T09:00"}]}"#)?;
+    /// let mut plan = rules.plan(&ep, &Calendar::default())?;
+    /// // The month-1 call (2 April): the last reassignment's; as of 5 March, u-3's.
+    /// let month_1 = |p: &followup::plan::Plan| {
+    ///     p.tasks.iter().find(|t| t.step() == "month-1-call").and_then(|t| t.owner.clone())
+    /// };
+    /// assert_eq!(month_1(&plan).as_deref(), Some("u-5"));
+    /// plan.set_as_of(&ep, "2026-03-05".parse().unwrap());
+    /// assert_eq!(month_1(&plan).as_deref(), Some("u-3"));
+    /// # Ok::<(), followup::Error>(())
+    /// ```
+    pub fn set_as_of(&mut self, episode: &Episode, day: NaiveDate) {
+        let end_of = |d: NaiveDate| {
+            d.and_time(NaiveTime::from_hms_opt(23, 59, 59).unwrap_or(NaiveTime::MIN))
+        };
+        for t in &mut self.tasks {
+            t.status = Some(Status::of(t, day));
+            if episode.reassignments.is_empty() || t.is_closed() || t.episode() != &*episode.id {
+                continue;
+            }
+            let at = t.expires.map_or(day, |e| e.min(day));
+            t.owner = episode.owner_at(t.role(), end_of(at)).map(|o| o.id.clone());
+        }
+    }
+}
+
 impl RuleSet {
     /// Plans one episode: every program whose `applies` matches, every step whose `when`
     /// matches. Pure and deterministic: the same input gives the same plan.
@@ -206,9 +246,7 @@ impl RuleSet {
         as_of: NaiveDate,
     ) -> Result<Plan> {
         let mut plan = self.plan(episode, calendar)?;
-        for t in &mut plan.tasks {
-            t.status = Some(Status::of(t, as_of));
-        }
+        plan.set_as_of(episode, as_of);
         Ok(plan)
     }
 
