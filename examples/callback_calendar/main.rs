@@ -34,7 +34,8 @@
 //!   hand): the calendar is the next plan of the closed loop, with what was recorded
 //!   (`{done 03-03 12:20 u-3}`), further attempts, agreed times and escalations;
 //! - `--greetings` adds the patient's greetings for the 12 months from the earliest
-//!   episode's day, or from `--as-of`;
+//!   episode's day, or from `--as-of` (and the month before it, not before the earliest
+//!   episode: what is still on time that day);
 //! - `--notices FILE` (repeatable) adds the clinic notices (expert clinic days, events)
 //!   that target the patient, under the same contact policy;
 //! - `--explain`: after the calendar, why each task is where it is (what it counts from,
@@ -103,7 +104,7 @@ dropped and why. Without --episode: a built-in sample patient (plastic surgery, 
                           (the shipped files' format, with its covers) to those years
   --as-of YYYY-MM-DD      mark each task upcoming, open now, waiting, missed or expired on that day
   --greetings             add the patient's greetings for the 12 months from the earliest
-                          episode's day (or from --as-of)
+                          episode's day (or from --as-of, and the month before it)
   --history FILE          what happened so far: the next plan of the closed loop
   --notices FILE          add the clinic notices that target the patient (repeatable)
   --script                print each task's call script under it
@@ -364,11 +365,24 @@ fn run() -> Result<String, String> {
             .map(|e| e.date())
             .min()
             .unwrap_or(first.date());
-        let from = args.as_of.unwrap_or(earliest);
+        // As of a day: from a month before it (not before the earliest episode), so that
+        // a greeting or quarterly message still on time that day, or just missed, is on
+        // the list (audit 229: the quarterly message of 10 April, on time to the 24th,
+        // was missing as of the 11th); the 12 months from the day itself.
+        let (from, end) = match args.as_of {
+            Some(day) => (
+                day.checked_sub_months(Months::new(1))
+                    .unwrap_or(day)
+                    .max(earliest)
+                    .min(day),
+                day,
+            ),
+            None => (earliest, earliest),
+        };
         // Not past the last day the library plans (audit 132: an episode of June 9899
         // was refused over a horizon reaching 9900, which nobody typed).
         let last = chrono::NaiveDate::from_ymd_opt(9899, 12, 31).ok_or("date out of range")?;
-        let until = from
+        let until = end
             .checked_add_months(Months::new(12))
             .and_then(|d| d.pred_opt())
             .ok_or("date out of range")?
