@@ -577,7 +577,7 @@ mod tests {
         );
         assert_eq!(
             drop_line("callback not-sampled").unwrap_err(),
-            "drop line \"callback not-sampled\": unknown drop reason \"not-sampled\": expected one of missing_anchor, missing_attribute, anchor_dropped, month_end_skipped, no_repeat_date, no_open_day, stopped, opted_out, declined, past_horizon, not_sampled, beyond_max_shift, after_event, expired, rest_hours, superseded, unanswered, frequency_cap; did you mean \"not_sampled\"?"
+            "drop line \"callback not-sampled\": unknown drop reason \"not-sampled\": expected one of missing_anchor, missing_attribute, anchor_dropped, month_end_skipped, no_repeat_date, no_open_day, stopped, opted_out, declined, past_horizon, not_sampled, beyond_max_shift, after_event, expired, rest_hours, superseded, unanswered, frequency_cap, complaint_open; did you mean \"not_sampled\"?"
         );
         assert!(
             task_line("2026-03-03 day-1-call/attempt-1 phone customer_service")

@@ -383,7 +383,11 @@ impl RuleSet {
                 event: horizon.is_none().then(|| episode.date()),
                 recovered: horizon
                     .is_none()
-                    .then(|| recovered_since_event(episode))
+                    .then(|| first_since_event(episode, crate::replan::RECOVERED))
+                    .flatten(),
+                resolved: horizon
+                    .is_none()
+                    .then(|| first_since_event(episode, COMPLAINT_RESOLVED))
                     .flatten(),
             }),
             plan: recycled,
@@ -1159,10 +1163,17 @@ impl Planner<'_> {
 
 /// The day of the episode's first `recovered` fact from its event's day on: where the
 /// patient's recovery from it ends ([`crate::replan::MergedPlan::recovery_wait`]).
-fn recovered_since_event(episode: &Episode) -> Option<NaiveDate> {
+/// The fact kind that resolves a complaint (the built-in complaint programme's).
+const COMPLAINT_RESOLVED: &str = "complaint_resolved";
+
+/// The day of the episode's first fact of `kind` from its event's day on.
+fn first_since_event(episode: &Episode, kind: &str) -> Option<NaiveDate> {
+    if episode.facts.is_empty() {
+        return None;
+    }
     let event = episode.date();
     (episode.facts.iter())
-        .filter(|f| f.kind == crate::replan::RECOVERED && f.at.date() >= event)
+        .filter(|f| f.kind == kind && f.at.date() >= event)
         .map(|f| f.at.date())
         .min()
 }

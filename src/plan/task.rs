@@ -359,6 +359,10 @@ pub(crate) struct Subject {
     /// The day of the episode's first `recovered` fact from its event on (episode plans
     /// only): where the patient's recovery from the event ends, whichever task waited.
     pub recovered: Option<NaiveDate>,
+    /// The day of the episode's first `complaint_resolved` fact from its event on
+    /// (episode plans only): where a complaint's open days end
+    /// ([`crate::replan::merge_plans`]: no selling while it is open).
+    pub resolved: Option<NaiveDate>,
 }
 
 impl Subject {
@@ -372,6 +376,7 @@ impl Subject {
             fill: None,
             event: None,
             recovered: None,
+            resolved: None,
         }
     }
 }
@@ -878,10 +883,15 @@ pub enum DropReason {
     /// and the policy drops such tasks of its class (greetings, sales) rather than break a
     /// cap; `detail` is the channel.
     FrequencyCap,
+    /// [`crate::replan::merge_plans`] found the patient unhappy on the task's day — a
+    /// complaint of theirs open, from its event until it is resolved — and the task is a
+    /// sales task (docs/domain.md §8: no selling while the customer is unhappy); `detail`
+    /// is the complaint's episode.
+    ComplaintOpen,
 }
 
 /// `(DropReason, JSON name, 中文, English)`: one row per reason.
-const DROP_REASONS: [(DropReason, &str, &str, &str); 18] = [
+const DROP_REASONS: [(DropReason, &str, &str, &str); 19] = [
     (
         DropReason::MissingAnchor,
         "missing_anchor",
@@ -980,11 +990,17 @@ const DROP_REASONS: [(DropReason, &str, &str, &str); 18] = [
         "超出联系频次上限",
         "frequency cap",
     ),
+    (
+        DropReason::ComplaintOpen,
+        "complaint_open",
+        "顾客投诉未解决，不做销售",
+        "a complaint of the patient is open: no selling",
+    ),
 ];
 
 impl DropReason {
     /// Every reason, in documentation order.
-    pub const ALL: [DropReason; 18] = [
+    pub const ALL: [DropReason; 19] = [
         DropReason::MissingAnchor,
         DropReason::MissingAttribute,
         DropReason::AnchorDropped,
@@ -1003,6 +1019,7 @@ impl DropReason {
         DropReason::Superseded,
         DropReason::Unanswered,
         DropReason::FrequencyCap,
+        DropReason::ComplaintOpen,
     ];
 
     fn row(self) -> (&'static str, &'static str, &'static str) {

@@ -203,6 +203,27 @@ pub fn merge_plans(plans: &[Plan], policy: &ContactPolicy, calendar: &Calendar) 
         ranked.push(Ranked { task, class, role });
     }
     ranked.sort_by(|a, b| a.key().cmp(&b.key()));
+    // A complaint of the patient open, from its event to its resolution (else its last
+    // call): no selling then (docs/domain.md §8: "while the customer … is unhappy";
+    // audit 228: the consultant's sales calls went on between the complaint's calls).
+    let unhappy = complaint_spans(&ranked);
+    let mut unhappy_dropped: Vec<Dropped> = Vec::new();
+    ranked.retain(|r| {
+        if r.class != PriorityClass::Sales || r.task.is_closed() {
+            return true;
+        }
+        let open = (unhappy.iter()).find(|(patient, _, from, until)| {
+            *patient == r.task.patient() && *from <= r.task.due && r.task.due <= *until
+        });
+        match open {
+            Some((_, episode, _, _)) => {
+                let detail = Some(Arc::from(*episode));
+                unhappy_dropped.push(Dropped::of_task(r.task, DropReason::ComplaintOpen, detail));
+                false
+            }
+            None => true,
+        }
+    });
 
     // Group by (patient, day, channel); ranked order is kept inside each group, so each
     // group's first task is its highest-priority one.
@@ -477,6 +498,7 @@ pub fn merge_plans(plans: &[Plan], policy: &ContactPolicy, calendar: &Calendar) 
         .iter()
         .flat_map(|p| &p.dropped)
         .chain(&capped)
+        .chain(&unhappy_dropped)
         .filter(|d| seen.insert((d.subject.patient.clone(), d.id())))
         .cloned()
         .collect();
@@ -514,6 +536,32 @@ fn candidates(due: NaiveDate, lo: NaiveDate, hi: NaiveDate) -> impl Iterator<Ite
     let earlier = (1..=(due - lo).num_days())
         .filter_map(move |k| due.checked_sub_days(Days::new(k.unsigned_abs())));
     std::iter::once(due).chain(later).chain(earlier)
+}
+
+/// The days each open complaint of a patient makes them unhappy: `(patient, complaint
+/// episode, from, until)`, from the complaint's event to the day of its
+/// `complaint_resolved` fact, else to the last day of its calls (tasks of class
+/// [`PriorityClass::Complaint`]).
+fn complaint_spans<'a>(ranked: &[Ranked<'a>]) -> Vec<(&'a str, &'a str, NaiveDate, NaiveDate)> {
+    let mut spans: Vec<(&'a str, &'a str, NaiveDate, NaiveDate)> = Vec::new();
+    for r in ranked
+        .iter()
+        .filter(|r| r.class == PriorityClass::Complaint)
+    {
+        let t = r.task;
+        let from = t.subject.event.unwrap_or(t.due).min(t.due);
+        let until = t.subject.resolved.unwrap_or(t.due);
+        match (spans.iter_mut()).find(|s| s.0 == t.patient() && s.1 == t.episode()) {
+            Some(s) => {
+                s.2 = s.2.min(from);
+                if t.subject.resolved.is_none() {
+                    s.3 = s.3.max(until);
+                }
+            }
+            None => spans.push((t.patient(), t.episode(), from, until)),
+        }
+    }
+    spans
 }
 
 fn cap_dropped(t: &Task) -> Dropped {

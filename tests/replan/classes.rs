@@ -173,3 +173,61 @@ fn a_complaints_call_merged_with_a_care_call_is_the_complaint_handlers() {
     assert_eq!(call.role, Role::CustomerService);
     assert_eq!(call.owner.as_deref(), Some("u-3"));
 }
+
+/// No selling while a complaint is open (docs/domain.md §8: "while the customer … is
+/// unhappy"; audit 228). A lead seen on Sun 10 May 2026 at 15:00 (visited, bought
+/// nothing); a complaint on Mon 11 May at 10:00, the callback promised for Wed 13 May,
+/// then every three days until resolved. Unresolved, the consultant's sales calls and
+/// messages from the 11th to the complaint's last call are dropped `complaint_open`; the
+/// thank-you of the 10th, before the complaint, stays. Resolved on 20 May, the sales
+/// tasks from the 21st go ahead.
+#[test]
+fn no_sales_task_while_a_complaint_is_open() {
+    let lead = episode(
+        r#"{"id": "l1", "event": "consultation", "at": "2026-05-10T15:00:00",
+            "attributes": {"outcome": "visited_no_purchase", "source": "onsite"}, "patient": {"id": "p-79"}}"#,
+    );
+    let complaint = |facts: &str| {
+        episode(&format!(
+            r#"{{"id": "k4", "event": "complaint", "at": "2026-05-11T10:00:00", "attributes": {{"about": "rude staff"}},
+                "patient": {{"id": "p-79"}}, "milestones": {{"promised_callback": "2026-05-13"}}, "facts": [{facts}]}}"#
+        ))
+    };
+    let merged = |c: &Episode| {
+        merge_plans(
+            &[plan(&lead), plan(c)],
+            &ContactPolicy::default(),
+            &Calendar::default(),
+        )
+    };
+    let sales = |m: &followup::replan::MergedPlan| -> Vec<String> {
+        (m.contacts.iter().flat_map(|c| &c.reasons))
+            .filter(|r| r.task.program() != "complaint")
+            .map(|r| format!("{} {}", r.task.due, r.task.step()))
+            .collect()
+    };
+    let open = merged(&complaint(""));
+    let last_call = (open.contacts.iter())
+        .filter(|c| c.reasons.iter().any(|r| r.task.program() == "complaint"))
+        .map(|c| c.date)
+        .max()
+        .unwrap();
+    let held: Vec<&followup::plan::Dropped> = (open.dropped.iter())
+        .filter(|d| d.reason == DropReason::ComplaintOpen)
+        .collect();
+    assert!(!held.is_empty());
+    assert!(held.iter().all(|d| d.detail.as_deref() == Some("k4")));
+    for s in sales(&open) {
+        let day = date(&s[..10]);
+        assert!(day < date("2026-05-11") || day > last_call, "{s}");
+    }
+    assert!(sales(&open).contains(&"2026-05-10 thanks-sms".to_string()));
+    let resolved = merged(&complaint(
+        r#"{"kind": "complaint_resolved", "at": "2026-05-20T11:00:00"}"#,
+    ));
+    let kept = sales(&resolved);
+    assert!(kept.iter().any(|s| s.as_str() > "2026-05-21"), "{kept:?}");
+    assert!((resolved.dropped.iter())
+        .filter(|d| d.reason == DropReason::ComplaintOpen)
+        .all(|d| d.nominal.is_some_and(|n| n <= date("2026-05-20"))),);
+}
