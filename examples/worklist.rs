@@ -21,7 +21,7 @@ use followup::{
     plan::{Plan, Task},
     replan::{
         compliance, merge_plans, worklist, Completion, ComplianceCounts, CompliancePeriod,
-        ComplianceStatus, ContactPolicy, WorkState,
+        ComplianceStatus, ContactPolicy, MoveReason, WorkState,
     },
     rules::{Lang, Role, RuleSet},
 };
@@ -224,11 +224,18 @@ fn run(args: &Args) -> Result<String, String> {
                 let _ = write!(
                     out,
                     "  [{} {}]",
-                    tr(
-                        lang,
-                        "因频次上限改期，原定",
-                        "moved by the frequency cap from"
-                    ),
+                    match m.reason {
+                        MoveReason::ComplaintOpen => tr(
+                            lang,
+                            "因投诉未解决改期，原定",
+                            "moved past an open complaint from"
+                        ),
+                        _ => tr(
+                            lang,
+                            "因频次上限改期，原定",
+                            "moved by the frequency cap from"
+                        ),
+                    },
                     m.from
                 );
             }

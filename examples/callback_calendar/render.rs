@@ -6,7 +6,7 @@ use followup::{
     episode::Episode,
     labels,
     plan::{Derived, Plan, Task},
-    replan::{Contact, MergedPlan},
+    replan::{Contact, MergedPlan, MoveReason},
     rules::{Channel, Lang, RuleSet},
 };
 use std::fmt::Write;
@@ -540,7 +540,12 @@ impl View<'_> {
                         if zh { "由" } else { "moved from" },
                         m.from,
                         weekday(m.from, self.lang),
-                        if zh { "频次上限" } else { "frequency cap" }
+                        match (m.reason, zh) {
+                            (MoveReason::ComplaintOpen, true) => "投诉未解决，不做销售",
+                            (MoveReason::ComplaintOpen, false) => "a complaint was open",
+                            (_, true) => "频次上限",
+                            (_, false) => "frequency cap",
+                        }
                     );
                 }
                 s

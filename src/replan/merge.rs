@@ -93,6 +93,10 @@ pub struct CapMove {
 pub enum MoveReason {
     /// Its day was full under a [`Cap`] of the [`ContactPolicy`].
     FrequencyCap,
+    /// A sales task due while a complaint of the patient was open: moved to a day of its
+    /// window after the complaint (docs/domain.md §8: no selling while the customer is
+    /// unhappy).
+    ComplaintOpen,
 }
 
 impl Contact {
@@ -200,7 +204,12 @@ pub fn merge_plans(plans: &[Plan], policy: &ContactPolicy, calendar: &Calendar) 
                 .or_insert_with(|| policy.priority.class_of(task.program(), task.step())),
         };
         let role = policy.priority.role_rank(task.role());
-        ranked.push(Ranked { task, class, role });
+        ranked.push(Ranked {
+            task,
+            class,
+            role,
+            held: None,
+        });
     }
     ranked.sort_by(|a, b| a.key().cmp(&b.key()));
     // A complaint of the patient open, from its event to its resolution (else its last
@@ -208,21 +217,26 @@ pub fn merge_plans(plans: &[Plan], policy: &ContactPolicy, calendar: &Calendar) 
     // audit 228: the consultant's sales calls went on between the complaint's calls).
     let unhappy = complaint_spans(&ranked);
     let mut unhappy_dropped: Vec<Dropped> = Vec::new();
-    ranked.retain(|r| {
+    // A task whose window runs past the complaint takes a day of it after the complaint
+    // (audit 230: a lead's second follow-up, staff-picked over four weeks, was dropped
+    // for a complaint resolved in its first week); one whose window it covers is dropped.
+    let unhappy_on = |patient: &str, d: NaiveDate| {
+        (unhappy.iter()).find(|(p, _, from, until)| *p == patient && *from <= d && d <= *until)
+    };
+    ranked.retain_mut(|r| {
         if r.class != PriorityClass::Sales || r.task.is_closed() {
             return true;
         }
-        let open = (unhappy.iter()).find(|(patient, _, from, until)| {
-            *patient == r.task.patient() && *from <= r.task.due && r.task.due <= *until
-        });
-        match open {
-            Some((_, episode, _, _)) => {
-                let detail = Some(Arc::from(*episode));
-                unhappy_dropped.push(Dropped::of_task(r.task, DropReason::ComplaintOpen, detail));
-                false
-            }
-            None => true,
+        let Some((_, episode, from, until)) = unhappy_on(r.task.patient(), r.task.due) else {
+            return true;
+        };
+        if r.task.earliest < *from || r.task.latest > *until {
+            r.held = Some(episode);
+            return true;
         }
+        let detail = Some(Arc::from(*episode));
+        unhappy_dropped.push(Dropped::of_task(r.task, DropReason::ComplaintOpen, detail));
+        false
     });
 
     // Group by (patient, day, channel); ranked order is kept inside each group, so each
@@ -365,6 +379,7 @@ pub fn merge_plans(plans: &[Plan], policy: &ContactPolicy, calendar: &Calendar) 
         let takes = |d: &NaiveDate| {
             (*d == due || calendar.works(channel, *d))
                 && !same_lane(d)
+                && (!sales || unhappy_on(patient, *d).is_none())
                 && (!sales
                     || (taken.get(d)).is_none_or(|i| !protected.get(*i).copied().unwrap_or(false)))
                 && (taken.contains_key(d) || caps.iter().all(|c| fits(taken, made, *d, c)))
@@ -429,7 +444,13 @@ pub fn merge_plans(plans: &[Plan], policy: &ContactPolicy, calendar: &Calendar) 
                 .iter()
                 .all(|r| policy.drop_over_cap.contains(&r.class)) =>
             {
-                capped.extend(group.iter().map(|r| cap_dropped(r.task)));
+                capped.extend(group.iter().map(|r| match r.held {
+                    Some(episode) => {
+                        let detail = Some(Arc::from(episode));
+                        Dropped::of_task(r.task, DropReason::ComplaintOpen, detail)
+                    }
+                    None => cap_dropped(r.task),
+                }));
             }
             None => {
                 // Over the cap, on its own day, joining a contact kept over the cap there
@@ -574,6 +595,9 @@ struct Ranked<'a> {
     task: &'a Task,
     class: PriorityClass,
     role: usize,
+    /// A sales task due while a complaint of the patient is open: that complaint's
+    /// episode (it takes a day of its window after the complaint, or none).
+    held: Option<&'a str>,
 }
 
 type Key<'a> = (
@@ -614,7 +638,10 @@ impl<'a> Ranked<'a> {
             class: self.class,
             moved: (date != t.due).then_some(CapMove {
                 from: t.due,
-                reason: MoveReason::FrequencyCap,
+                reason: match self.held {
+                    Some(_) => MoveReason::ComplaintOpen,
+                    None => MoveReason::FrequencyCap,
+                },
             }),
         }
     }

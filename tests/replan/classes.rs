@@ -180,7 +180,8 @@ fn a_complaints_call_merged_with_a_care_call_is_the_complaint_handlers() {
 /// then every three days until resolved. Unresolved, the consultant's sales calls and
 /// messages from the 11th to the complaint's last call are dropped `complaint_open`; the
 /// thank-you of the 10th, before the complaint, stays. Resolved on 20 May, the sales
-/// tasks from the 21st go ahead.
+/// tasks from the 21st go ahead, and one whose window runs past the 20th takes a day
+/// of it after.
 #[test]
 fn no_sales_task_while_a_complaint_is_open() {
     let lead = episode(
@@ -229,5 +230,17 @@ fn no_sales_task_while_a_complaint_is_open() {
     assert!(kept.iter().any(|s| s.as_str() > "2026-05-21"), "{kept:?}");
     assert!((resolved.dropped.iter())
         .filter(|d| d.reason == DropReason::ComplaintOpen)
-        .all(|d| d.nominal.is_some_and(|n| n <= date("2026-05-20"))),);
+        .all(|d| d.nominal.is_some_and(|n| n <= date("2026-05-20"))));
+    // The second follow-up, a day the consultant picks from 14 May to 9 June, takes a
+    // day of its window after the complaint (audit 230: it was dropped for a complaint
+    // resolved in its first week).
+    let second = (resolved.contacts.iter())
+        .flat_map(|c| c.reasons.iter().map(move |r| (c.date, r)))
+        .find(|(_, r)| r.task.step().starts_with("second-follow-up"));
+    let (day, r) = second.expect("the second follow-up");
+    assert!(day > date("2026-05-20"), "{day}");
+    assert_eq!(
+        r.moved.map(|m| m.reason),
+        Some(followup::replan::MoveReason::ComplaintOpen)
+    );
 }
