@@ -97,4 +97,22 @@ fn a_newly_assigned_customer_is_contacted_within_a_week() {
         .unwrap();
     assert_calendar(&p, &["2026-06-02 first-contact phone customer_service"]);
     assert_eq!(p.tasks[0].latest.to_string(), "2026-06-08");
+    // Assigned on Sat 14 Mar at a clinic closed on Sundays: the first day moves to Mon
+    // 16 Mar, and the week still ends on Sat 21 Mar, a week after the assignment (audit
+    // 229: the window followed the move, to the 22nd).
+    let sundays = Calendar::from_json("clinic.json", r#"{"closed_weekdays": ["Sun"]}"#).unwrap();
+    let p = builtin()
+        .plan(
+            &episode(
+                r#"{"id": "as-2", "event": "assignment", "at": "2026-03-14T09:00:00",
+                    "patient": {"id": "p-71"}}"#,
+            ),
+            &sundays,
+        )
+        .unwrap();
+    let t = &p.tasks[0];
+    assert_eq!(
+        (t.due.to_string(), t.latest.to_string()),
+        ("2026-03-16".to_string(), "2026-03-21".to_string())
+    );
 }
