@@ -415,14 +415,11 @@ fn a_patient_who_came_back_after_a_refusal_is_greeted_again() {
     let folded = bare.with_refusals_in(&[bare_first.clone(), again.clone()], &h);
     assert_eq!(folded.declined, "2026-03-01T10:00:00".parse().ok());
     assert_eq!(folded.came_back, "2026-10-15T10:00:00".parse().ok());
-    let plan = (builtin().plan_patient_with(
-        &folded,
-        &h,
-        d("2026-01-01"),
-        d("2026-12-31"),
-        &Calendar::default(),
-    ))
-    .unwrap();
+    let planned = |p: &Patient, h: &followup::history::History, year: i32| {
+        let (from, until) = (format!("{year}-01-01"), format!("{year}-12-31"));
+        (builtin().plan_patient_with(p, h, d(&from), d(&until), &Calendar::default())).unwrap()
+    };
+    let plan = planned(&folded, &h, 2026);
     let mut past: Vec<String> = (plan.dropped.iter())
         .map(|x| format!("{} {}", x.nominal.unwrap(), x.reason.name()))
         .collect();
@@ -435,14 +432,7 @@ fn a_patient_who_came_back_after_a_refusal_is_greeted_again() {
     let folded = bare.with_refusals_in(&[bare_first, again], &h);
     assert_eq!(folded.declined, "2026-10-16T10:00:00".parse().ok());
     assert_eq!(folded.came_back, None);
-    let plan = (builtin().plan_patient_with(
-        &folded,
-        &h,
-        d("2027-01-01"),
-        d("2027-12-31"),
-        &Calendar::default(),
-    ))
-    .unwrap();
+    let plan = planned(&folded, &h, 2027);
     // Messages for six months from 16 Oct 2026: to 16 Apr 2027, none after.
     assert!(
         plan.tasks.iter().all(|t| t.due <= d("2027-04-16")),
