@@ -381,6 +381,7 @@ impl RuleSet {
                 fill: (self.templated || history.is_some_and(|h| !h.follow_ups.is_empty()))
                     .then(|| fill::FillValues::of(episode, calendar)),
                 event: horizon.is_none().then(|| episode.date()),
+                event_time: horizon.is_none().then(|| episode.at.time()),
                 recovered: horizon
                     .is_none()
                     .then(|| first_since_event(episode, crate::replan::RECOVERED))

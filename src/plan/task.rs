@@ -356,6 +356,9 @@ pub(crate) struct Subject {
     /// for tasks read from JSON): where a patient's recovery from it starts
     /// ([`crate::replan::MergedPlan::recovery_wait`]).
     pub event: Option<NaiveDate>,
+    /// The time of day of the episode's event (with `event`): where a complaint's open
+    /// time starts ([`crate::replan::merge_plans`]).
+    pub event_time: Option<chrono::NaiveTime>,
     /// The day of the episode's first `recovered` fact from its event on (episode plans
     /// only): where the patient's recovery from the event ends, whichever task waited.
     pub recovered: Option<NaiveDate>,
@@ -375,6 +378,7 @@ impl Subject {
             infos: Arc::new([]),
             fill: None,
             event: None,
+            event_time: None,
             recovered: None,
             resolved: None,
         }

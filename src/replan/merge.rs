@@ -209,6 +209,7 @@ pub fn merge_plans(plans: &[Plan], policy: &ContactPolicy, calendar: &Calendar) 
             class,
             role,
             held: None,
+            until: None,
         });
     }
     ranked.sort_by(|a, b| a.key().cmp(&b.key()));
@@ -220,17 +221,36 @@ pub fn merge_plans(plans: &[Plan], policy: &ContactPolicy, calendar: &Calendar) 
     // A task whose window runs past the complaint takes a day of it after the complaint
     // (audit 230: a lead's second follow-up, staff-picked over four weeks, was dropped
     // for a complaint resolved in its first week); one whose window it covers is dropped.
+    // A day is unhappy from the complaint's day (a task moved onto it takes no part of
+    // it) to its end.
     let unhappy_on = |patient: &str, d: NaiveDate| {
-        (unhappy.iter()).find(|(p, _, from, until)| *p == patient && *from <= d && d <= *until)
+        (unhappy.iter())
+            .find(|(p, _, from, until)| *p == patient && from.date() <= d && d <= *until)
     };
     ranked.retain_mut(|r| {
         if r.class != PriorityClass::Sales || r.task.is_closed() {
             return true;
         }
-        let Some((_, episode, from, until)) = unhappy_on(r.task.patient(), r.task.due) else {
+        let t = r.task;
+        // Due before the complaint (its first day's window over before it: audit 231, a
+        // message of the morning before a complaint at 20:30), it keeps its day, and is
+        // worth doing until the day before the complaint at the latest (audit 231: a
+        // call on time for four days stayed open work through the complaint).
+        let ends = t.due.and_time(t.window.end);
+        let next = (unhappy.iter())
+            .filter(|(p, _, from, _)| *p == t.patient() && ends <= *from)
+            .map(|s| s.2)
+            .min();
+        if let Some(from) = next.filter(|f| t.latest >= f.date()) {
+            r.until = from.date().pred_opt();
+        }
+        let Some((_, episode, from, until)) = unhappy_on(t.patient(), t.due) else {
             return true;
         };
-        if r.task.earliest < *from || r.task.latest > *until {
+        if ends <= *from {
+            return true;
+        }
+        if t.earliest < from.date() || t.latest > *until {
             r.held = Some(episode);
             return true;
         }
@@ -344,6 +364,9 @@ pub fn merge_plans(plans: &[Plan], policy: &ContactPolicy, calendar: &Calendar) 
             continue;
         }
         let sales = first.class == PriorityClass::Sales;
+        // Its own day is one it may keep unless an open complaint holds it (a task due
+        // before the complaint's moment on its day: audit 231).
+        let held = group.iter().any(|r| r.held.is_some());
         let caps: Vec<&Cap> = policy
             .caps
             .iter()
@@ -379,7 +402,7 @@ pub fn merge_plans(plans: &[Plan], policy: &ContactPolicy, calendar: &Calendar) 
         let takes = |d: &NaiveDate| {
             (*d == due || calendar.works(channel, *d))
                 && !same_lane(d)
-                && (!sales || unhappy_on(patient, *d).is_none())
+                && (!sales || (*d == due && !held) || unhappy_on(patient, *d).is_none())
                 && (!sales
                     || (taken.get(d)).is_none_or(|i| !protected.get(*i).copied().unwrap_or(false)))
                 && (taken.contains_key(d) || caps.iter().all(|c| fits(taken, made, *d, c)))
@@ -563,14 +586,19 @@ fn candidates(due: NaiveDate, lo: NaiveDate, hi: NaiveDate) -> impl Iterator<Ite
 /// episode, from, until)`, from the complaint's event to the day of its
 /// `complaint_resolved` fact, else to the last day of its calls (tasks of class
 /// [`PriorityClass::Complaint`]).
-fn complaint_spans<'a>(ranked: &[Ranked<'a>]) -> Vec<(&'a str, &'a str, NaiveDate, NaiveDate)> {
-    let mut spans: Vec<(&'a str, &'a str, NaiveDate, NaiveDate)> = Vec::new();
+fn complaint_spans<'a>(
+    ranked: &[Ranked<'a>],
+) -> Vec<(&'a str, &'a str, chrono::NaiveDateTime, NaiveDate)> {
+    let mut spans: Vec<(&'a str, &'a str, chrono::NaiveDateTime, NaiveDate)> = Vec::new();
     for r in ranked
         .iter()
         .filter(|r| r.class == PriorityClass::Complaint)
     {
         let t = r.task;
-        let from = t.subject.event.unwrap_or(t.due).min(t.due);
+        let from = match (t.subject.event, t.subject.event_time) {
+            (Some(d), Some(time)) if d <= t.due => d.and_time(time),
+            _ => t.due.and_time(chrono::NaiveTime::MIN),
+        };
         let until = t.subject.resolved.unwrap_or(t.due);
         match (spans.iter_mut()).find(|s| s.0 == t.patient() && s.1 == t.episode()) {
             Some(s) => {
@@ -598,6 +626,9 @@ struct Ranked<'a> {
     /// A sales task due while a complaint of the patient is open: that complaint's
     /// episode (it takes a day of its window after the complaint, or none).
     held: Option<&'a str>,
+    /// A sales task due before a complaint of the patient: the last day it is worth doing
+    /// (the day before the complaint).
+    until: Option<NaiveDate>,
 }
 
 type Key<'a> = (
@@ -633,6 +664,10 @@ impl<'a> Ranked<'a> {
         // Moved to another day: its whole window there, the moment that cut it on its
         // own day being past (audit 189).
         task.window = t.window_on(date);
+        if let Some(last) = self.until.map(|u| u.max(t.due)) {
+            task.latest = task.latest.min(last);
+            task.expires = Some(task.expires.map_or(last, |e| e.min(last)));
+        }
         ContactReason {
             task,
             class: self.class,

@@ -244,3 +244,50 @@ fn no_sales_task_while_a_complaint_is_open() {
         Some(followup::replan::MoveReason::ComplaintOpen)
     );
 }
+
+/// The complaint's open time starts at its moment, and a sales task due before it is
+/// worth doing until the day before it (audit 231). A lead seen on Tue 10 Mar 2026 at
+/// 16:00 (visited, bought nothing): the 611 message of Mon 1 June (09:00-18:00) stays
+/// for a complaint logged that evening at 20:30; the call around day 45 (due Fri 24 Apr, on
+/// time to the 27th) stays on the 24th, worth doing until that day only, for a complaint
+/// on Sat 25 Apr at 10:00 (it was open work through the complaint).
+#[test]
+fn a_complaint_holds_sales_from_its_moment() {
+    let lead = episode(
+        r#"{"id": "l1", "event": "consultation", "at": "2026-03-10T16:00:00",
+            "attributes": {"outcome": "visited_no_purchase", "source": "onsite", "visit": "first"},
+            "patient": {"id": "p-80"}}"#,
+    );
+    let complaint = |at: &str| {
+        episode(&format!(
+            r#"{{"id": "k5", "event": "complaint", "at": "{at}", "attributes": {{"about": "x"}},
+                "patient": {{"id": "p-80"}}}}"#
+        ))
+    };
+    let merged = |at: &str| {
+        merge_plans(
+            &[plan(&lead), plan(&complaint(at))],
+            &ContactPolicy::default(),
+            &Calendar::default(),
+        )
+    };
+    let find = |m: &followup::replan::MergedPlan, step: &str, day: &str| {
+        (m.contacts.iter())
+            .filter(|c| c.date == date(day))
+            .flat_map(|c| &c.reasons)
+            .find(|r| r.task.step() == step)
+            .map(|r| {
+                (
+                    r.task.latest.to_string(),
+                    r.task.expires.map(|e| e.to_string()),
+                )
+            })
+    };
+    let evening = merged("2026-06-01T20:30:00");
+    assert!(find(&evening, "message", "2026-06-01").is_some());
+    let morning = merged("2026-04-25T10:00:00");
+    assert_eq!(
+        find(&morning, "day-45-call", "2026-04-24"),
+        Some(("2026-04-24".to_string(), Some("2026-04-24".to_string())))
+    );
+}
