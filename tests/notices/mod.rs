@@ -39,6 +39,16 @@ fn one_notice(id: &str, send_on: &str, fields: &str) -> Vec<Notice> {
     notices(&format!("[{}]", notice(id, send_on, fields)))
 }
 
+/// The expert-day call the tests use: sent on `send_on` for an expert clinic day on Sun
+/// 12 April 2026, to every patient.
+fn expert_call(send_on: &str) -> Vec<Notice> {
+    one_notice(
+        "expert-call",
+        send_on,
+        r#""event_day": "2026-04-12", "channel": "phone", "audience": {}"#,
+    )
+}
+
 fn patient(json: &str) -> Patient {
     serde_json::from_str(json).expect("test patient parses")
 }

@@ -256,11 +256,7 @@ fn a_fact_inside_a_notices_window_ends_it_there() {
 /// the patient refusing on Wed 8 April at 10:00: the call is worth making until the 8th.
 #[test]
 fn a_refusal_on_a_later_day_ends_a_notices_days() {
-    let list = one_notice(
-        "expert-call",
-        "2026-04-06",
-        r#""event_day": "2026-04-12", "channel": "phone", "audience": {}"#,
-    );
+    let list = expert_call("2026-04-06");
     let cal = Calendar::default();
     let span = |p: &Patient| {
         let plan = plan_for(p, &[], &list, &cal);
@@ -364,11 +360,7 @@ fn a_call_on_a_day_the_call_desk_is_closed_moves_to_its_next_day_and_a_message_d
 
 #[test]
 fn a_call_whose_next_call_desk_day_is_after_its_event_is_dropped_as_expired() {
-    let list = one_notice(
-        "expert-call",
-        "2026-04-06",
-        r#""event_day": "2026-04-12", "channel": "phone", "audience": {}"#,
-    );
+    let list = expert_call("2026-04-06");
     // Closed on Mondays and from 7 to 12 April: the call desk's next day is Tue 14 April.
     let cal = Calendar::from_json(
         "clinic.json",
@@ -430,11 +422,7 @@ fn a_message_on_a_day_the_messages_are_closed_moves_and_the_event_day_is_its_las
 #[test]
 fn the_official_calendar_moves_a_call_off_the_qingming_holiday() {
     // Qingming 2026: Sat 4 to Mon 6 April, closed (the default clinic closes on holidays).
-    let list = one_notice(
-        "expert-call",
-        "2026-04-04",
-        r#""event_day": "2026-04-12", "channel": "phone", "audience": {}"#,
-    );
+    let list = expert_call("2026-04-04");
     let cal = crate::support::clinic_with_china_2026("{}");
     let plan = plan_for(&patient(r#"{"id": "p-1"}"#), &[], &list, &cal);
     assert_eq!(
