@@ -48,7 +48,8 @@ the episode's facts: a purchase or a recovery is known from the morning after it
 a course session the episode lists done that day or later was still booked that morning),
 then the day's facts and outcomes and what they changed in the plan (+ a task they added, with ✓ when they also closed it;
 ~ a task moved; ✓ a task they closed; - a task cancelled); at the end the compliance
-per owner.
+per owner (a merged call's open or missed tasks are its owner's; a closed task is its
+own owner's, judged on the day it was due when it was closed).
 
   --episode FILE          an episode of the patient (repeatable: several episodes of one
                           patient are planned together and merged under the contact
@@ -201,8 +202,10 @@ impl Replay<'_> {
     /// that came and the reassignments made before it (and every follow-up); with it,
     /// the tasks merged into one call, by id: the number of their call. With `one_call`
     /// (the worklists), such tasks are under their call's owner at its time; without
-    /// (compliance), each keeps its own owner, as the docs judge it (audit 205: a 611
-    /// message merged into a customer-service call was counted as that person's).
+    /// (compliance), a task the history closed keeps its own owner, whoever owned its
+    /// role when it was closed (audit 205: a 611 message merged into a customer-service
+    /// message and recorded by its consultant was counted as customer service's), and an
+    /// open one is the call's owner's, on whose list it was.
     fn plan_before(
         &self,
         day: NaiveDate,
@@ -257,16 +260,34 @@ impl Replay<'_> {
             }
             for r in &c.reasons {
                 let id = r.task.id();
-                if let Some(t) = plan.tasks.iter_mut().find(|t| t.id() == id)
-                    && one_call
-                {
-                    t.owner.clone_from(&c.owner);
-                    t.window = c.window;
+                if let Some(t) = plan.tasks.iter_mut().find(|t| t.id() == id) {
+                    if one_call {
+                        t.owner.clone_from(&c.owner);
+                        t.window = c.window;
+                    } else if !t.is_closed() {
+                        // Open or missed, it is the call's owner's: on their list, under
+                        // their name (audit 231: a complaint handler's merged call left
+                        // undone was charged to the consultant of the other task).
+                        t.owner.clone_from(&c.owner);
+                    }
                 }
                 joined.insert(id, n);
             }
         }
         Ok((plan, joined))
+    }
+
+    /// A task the contact policy moved is due on its contact's day, but once closed it is
+    /// neither merged nor moved: judged on the day and window the plan of the morning it
+    /// was closed gave it, when it was still open (audit 227: a course's planning call
+    /// moved off a care call's day, listed "today" and done that day, was judged late).
+    fn days_they_were_due(&self, plan: &mut Plan) -> Result<(), String> {
+        let days: BTreeSet<NaiveDate> = plan.tasks.iter().filter_map(closed_on).collect();
+        for day in days {
+            let (morning, _) = self.plan_before(day, false)?;
+            as_they_stood(plan, &morning, day);
+        }
+        Ok(())
     }
 
     /// `u-3 小李`: the id and the name the episode gives.
@@ -416,7 +437,9 @@ impl Replay<'_> {
         if recorded.is_empty() && came.is_empty() {
             return Ok(());
         }
-        let (after, _) = self.plan_before(day.succ_opt().ok_or("date out of range")?, true)?;
+        let (mut after, _) = self.plan_before(day.succ_opt().ok_or("date out of range")?, true)?;
+        // A moved task closed today stays on the day it was done (audit 227).
+        as_they_stood(&mut after, &before, day);
         if !came.is_empty() {
             let _ = writeln!(out, "  {}", if zh { "事实" } else { "Facts" });
         }
@@ -586,7 +609,8 @@ fn run() -> Result<String, String> {
     // The period's compliance per owner, judged the day after it ends with everything
     // recorded by then.
     let as_of = until.succ_opt().ok_or("date out of range")?.min(last);
-    let (last, _) = replay.plan_before(as_of, false)?;
+    let (mut last, _) = replay.plan_before(as_of, false)?;
+    replay.days_they_were_due(&mut last)?;
     let report = compliance(
         &last.tasks,
         &[],
@@ -683,4 +707,27 @@ fn run() -> Result<String, String> {
 
 fn main() {
     support::finish(run())
+}
+
+/// The day a task closed on `day`, no longer merged nor moved, was due on its contact's
+/// day in `morning`, the plan of that morning, when it was still open.
+fn as_they_stood(plan: &mut Plan, morning: &Plan, day: NaiveDate) {
+    let due: BTreeMap<String, &Task> = (morning.tasks.iter())
+        .filter(|m| !m.is_closed())
+        .map(|m| (m.id(), m))
+        .collect();
+    for t in plan.tasks.iter_mut().filter(|t| closed_on(t) == Some(day)) {
+        if let Some(m) = due.get(&t.id())
+            && m.due > t.due
+        {
+            t.due = m.due;
+            t.latest = t.latest.max(m.latest);
+            t.window = m.window;
+        }
+    }
+}
+
+/// The day the history closed a task.
+fn closed_on(t: &Task) -> Option<NaiveDate> {
+    t.record.as_ref().filter(|r| r.closed).map(|r| r.at.date())
 }
