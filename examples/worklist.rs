@@ -230,6 +230,11 @@ fn run(args: &Args) -> Result<String, String> {
                             "因投诉未解决改期，原定",
                             "moved past an open complaint from"
                         ),
+                        MoveReason::NoSellingInCare => tr(
+                            lang,
+                            "关怀回访当天不做销售，改期，原定",
+                            "moved off a care call's day (no selling in it) from"
+                        ),
                         _ => tr(
                             lang,
                             "因频次上限改期，原定",

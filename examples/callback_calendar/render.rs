@@ -543,6 +543,10 @@ impl View<'_> {
                         match (m.reason, zh) {
                             (MoveReason::ComplaintOpen, true) => "投诉未解决，不做销售",
                             (MoveReason::ComplaintOpen, false) => "a complaint was open",
+                            (MoveReason::NoSellingInCare, true) => "关怀回访当天不做销售",
+                            (MoveReason::NoSellingInCare, false) => {
+                                "no selling in that day's care call"
+                            }
                             (_, true) => "频次上限",
                             (_, false) => "frequency cap",
                         }

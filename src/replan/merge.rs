@@ -97,6 +97,10 @@ pub enum MoveReason {
     /// window after the complaint (docs/domain.md §8: no selling while the customer is
     /// unhappy).
     ComplaintOpen,
+    /// A sales task whose day held a reminder, a complaint's or an aftercare contact (or
+    /// a care contact while the patient recovers), which selling never joins: moved to
+    /// another day (docs/domain.md §8: no selling in a care call). No cap was full.
+    NoSellingInCare,
 }
 
 impl Contact {
@@ -144,8 +148,9 @@ impl Contact {
 ///    A task moved off its day never joins a staff-picked task of its program and role
 ///    (whose day is picked in the call before it), nor is joined by it.
 ///
-///    Each moved task says so ([`ContactReason::moved`]: its `from` day and reason
-///    `frequency_cap`).
+///    Each moved task says so ([`ContactReason::moved`]: its `from` day and reason:
+///    `no_selling_in_care` for a sales task its day's contact kept off, `complaint_open`
+///    for one an open complaint held, else `frequency_cap`).
 ///
 /// A task that waits for a fact (a sales call waiting for `recovered`) is no contact yet:
 /// it is listed in `waiting`, not counted against a cap, until re-planning after the fact.
@@ -410,6 +415,12 @@ pub fn merge_plans(plans: &[Plan], policy: &ContactPolicy, calendar: &Calendar) 
         // A time the patient agreed is kept: its day or none (audit 192: a lead's agreed
         // call moved off the day of a care call, onto another follow-up's).
         let keeps_its_day = group.iter().any(|r| agreed(r.task));
+        // Why it moves if it does: its day's contact is one selling never joins (audit
+        // 227: it read "frequency cap", no cap being full), else the caps.
+        let why = match taken.get(&due).and_then(|i| protected.get(*i)) {
+            Some(true) if sales => MoveReason::NoSellingInCare,
+            _ => MoveReason::FrequencyCap,
+        };
         let mut day = if keeps_its_day {
             Some(due).filter(|d| takes(d))
         } else {
@@ -436,14 +447,15 @@ pub fn merge_plans(plans: &[Plan], policy: &ContactPolicy, calendar: &Calendar) 
                 if let Some(&i) = taken.get(&date)
                     && let Some((_, reasons, _)) = placed.get_mut(i)
                 {
-                    reasons.extend(group.iter().map(|r| r.reason(date)));
+                    reasons.extend(group.iter().map(|r| r.reason_moved(date, why)));
                     if let Some(a) = protected.get_mut(i) {
                         *a |= holds_protected;
                     }
                     continue;
                 }
                 taken.insert(date, placed.len());
-                placed.push((date, group.iter().map(|r| r.reason(date)).collect(), false));
+                let reasons = group.iter().map(|r| r.reason_moved(date, why)).collect();
+                placed.push((date, reasons, false));
                 protected.push(holds_protected);
             }
             // Tasks of one day that no day of their common window takes: each tries
@@ -659,6 +671,12 @@ impl<'a> Ranked<'a> {
     }
 
     fn reason(&self, date: NaiveDate) -> ContactReason {
+        self.reason_moved(date, MoveReason::FrequencyCap)
+    }
+
+    /// Its reason on `date`, moved there (if it is not its day) for `why` — but for an
+    /// open complaint holding it, which says so.
+    fn reason_moved(&self, date: NaiveDate, why: MoveReason) -> ContactReason {
         let t = self.task;
         let mut task = t.clone();
         // Moved to another day: its whole window there, the moment that cut it on its
@@ -675,7 +693,7 @@ impl<'a> Ranked<'a> {
                 from: t.due,
                 reason: match self.held {
                     Some(_) => MoveReason::ComplaintOpen,
-                    None => MoveReason::FrequencyCap,
+                    None => why,
                 },
             }),
         }

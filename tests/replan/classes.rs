@@ -291,3 +291,37 @@ fn a_complaint_holds_sales_from_its_moment() {
         Some(("2026-04-24".to_string(), Some("2026-04-24".to_string())))
     );
 }
+
+/// A sales call kept off a care call's day says so, not "frequency cap" (audit 227: no
+/// cap was full). A skin course of 4 with sessions on 6, 11, 13 and 20 April 2026: the
+/// planning call is due the day after session 3 (Tue 14 April), the day of session 2's
+/// day-3 care call (11 + 3), an aftercare contact selling never joins; the next day, Wed
+/// 15 April, holds no call (session 3's day-3 call is on the 16th), so it goes there.
+#[test]
+fn a_sales_call_kept_off_a_care_call_says_why() {
+    let ep = episode(
+        r#"{"id": "k1", "event": "course", "at": "2026-04-06T14:00:00", "patient": {"id": "p-k"},
+            "attributes": {"category": "skin"},
+            "course": {"package": 4, "planned": ["2026-04-06", "2026-04-11", "2026-04-13", "2026-04-20"]}}"#,
+    );
+    let merged = merge_plans(
+        &[plan(&ep)],
+        &ContactPolicy::default(),
+        &Calendar::default(),
+    );
+    let (day, r) = (merged.contacts.iter())
+        .flat_map(|c| c.reasons.iter().map(move |r| (c.date, r)))
+        .find(|(_, r)| r.task.step() == "course-planning-call")
+        .expect("the planning call");
+    assert_eq!(day, date("2026-04-15"));
+    let moved = r.moved.expect("moved");
+    assert_eq!(moved.from, date("2026-04-14"));
+    assert_eq!(moved.reason, MoveReason::NoSellingInCare);
+    // The care call keeps its day.
+    assert!(
+        (merged.contacts.iter()).any(|c| c.date == date("2026-04-14")
+            && c.reasons
+                .iter()
+                .any(|r| r.task.occurrence == 2 && r.task.step() == "session-care-call"))
+    );
+}
