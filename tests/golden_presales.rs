@@ -890,3 +890,51 @@ fn messages_planned_while_the_message_system_is_closed_wait_for_it() {
     assert!(crate::support::dropped(&p)
         .contains(&"presales/thanks-sms/l-720/0 expired messages_closed 2026-07-20".to_string()));
 }
+
+/// The message "thank you for visiting us yesterday" goes to the first-visit leads who
+/// came to the clinic the day before (seed 004: 给前日来院所有初诊顾客发送短信): those
+/// seen onsite, and those who visited and bought nothing; not a lead who did not come,
+/// nor a phone lead who booked a visit for another day (audit 232: a no-show was thanked
+/// for a visit that never happened). Consultations on Tue 10 Mar 2026 at 10:00: the
+/// message is due Wed 11 Mar.
+#[test]
+fn the_first_visit_message_goes_to_those_who_came_in() {
+    let first_visit_sms = |source: &str, outcome: &str| -> Vec<String> {
+        let p = plan(&format!(
+            r#"{{"id": "l-fv", "event": "consultation", "at": "2026-03-10T10:00:00",
+                "attributes": {{"source": "{source}", "outcome": "{outcome}", "visit": "first"}},
+                "patient": {{"id": "p-fv"}}}}"#
+        ));
+        (p.tasks.iter())
+            .filter(|t| t.step().starts_with("first-visit-sms"))
+            .map(|t| format!("{} {} {}", t.due, t.step(), crate::support::ser(&t.role())))
+            .collect()
+    };
+    for (source, outcome) in [
+        ("online", "no_show"),
+        ("online", "not_booked"),
+        ("phone", "no_show"),
+        ("phone", "booked"),
+        ("online", "booked"),
+    ] {
+        assert_eq!(
+            first_visit_sms(source, outcome),
+            Vec::<String>::new(),
+            "{source} {outcome}"
+        );
+    }
+    for source in ["online", "phone", "onsite"] {
+        assert_eq!(
+            first_visit_sms(source, "visited_no_purchase"),
+            ["2026-03-11 first-visit-sms customer_service"],
+            "{source}"
+        );
+    }
+    for outcome in ["not_booked", "booked"] {
+        assert_eq!(
+            first_visit_sms("onsite", outcome),
+            ["2026-03-11 first-visit-sms-onsite customer_service"],
+            "{outcome}"
+        );
+    }
+}

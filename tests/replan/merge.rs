@@ -692,20 +692,20 @@ fn messages_before_20_march(merged: &MergedPlan) -> Vec<String> {
         .collect()
 }
 
-/// A first-visit lead (online, not booked) of patient p-1 seen at `at`.
+/// A first-visit lead (onsite: at the clinic, not booked) of patient p-1 seen at `at`.
 fn first_visit_lead(at: &str) -> Episode {
     Episode::from_json(
         "ep",
         &format!(
             r#"{{"id": "ep-1", "event": "consultation", "at": "{at}",
-            "attributes": {{"source": "online", "outcome": "not_booked", "visit": "first"}},
+            "attributes": {{"source": "onsite", "outcome": "not_booked", "visit": "first"}},
             "patient": {{"id": "p-1"}}}}"#
         ),
     )
     .unwrap()
 }
 
-/// A first-visit lead (online, not booked) gets a thank-you message on its day, a
+/// A first-visit lead (onsite, not booked) gets a thank-you message on its day, a
 /// first-visit message the next day and the 611 messages on the 1st and 15th: with at
 /// most two messages in seven days, the 611 message is lost when the lead is seen two to
 /// six days before it (the 9th to the 13th; the 26th to the 30th of March), and kept
