@@ -938,3 +938,64 @@ fn the_first_visit_message_goes_to_those_who_came_in() {
         );
     }
 }
+
+/// The first follow-up and the second, picked from it, across the Spring Festival
+/// closing of 2026 (15-23 Feb; Sat 14 Feb a make-up working day), docs/rule-format.md
+/// "A staff-picked task": a call is not superseded by the picked task after it unless
+/// that day is past a bound of the call, here its expiry (7 days after its rule day).
+/// Onsite leads who visited and bought nothing, at 16:00:
+/// - Fri 13 Feb: next-morning call Sat 14 (open); first follow-up rule day Mon 16,
+///   expiring Mon 23, the closure's last day: no day for it, the second follow-up (rule
+///   day Tue 17) on the reopening Tue 24, its window to 17 + 26 = 15 Mar, supersedes it;
+/// - Sat 14 Feb: next-morning call Sun 15 (closed) superseded by the first follow-up,
+///   whose rule day Tue 17 expires on Tue 24: it takes the 24th, and the second follow-up
+///   the 25th (`after_earlier_call`), its window to 18 + 26 = 16 Mar (audit 232).
+#[test]
+fn the_first_follow_up_across_the_spring_festival() {
+    let cal = Calendar::default()
+        .merge(&Calendar::china(2026).unwrap())
+        .unwrap();
+    let lead = |at: &str| {
+        crate::support::plan_on(
+            &format!(
+                r#"{{"id": "sf", "event": "consultation", "at": "{at}", "patient": {{"id": "p-sf"}},
+                    "attributes": {{"source": "onsite", "outcome": "visited_no_purchase", "visit": "first"}}}}"#
+            ),
+            &cal,
+        )
+    };
+    let calls = |p: &Plan| -> Vec<String> {
+        (p.tasks.iter())
+            .filter(|t| t.program() == "presales" && t.channel() == followup::rules::Channel::Phone)
+            .map(|t| format!("{} {} ..{}", t.due, t.step(), t.latest))
+            .chain(
+                (p.dropped.iter())
+                    .filter(|d| d.program() == "presales")
+                    .map(|d| {
+                        format!(
+                            "- {} {:?} {}",
+                            d.step(),
+                            d.reason,
+                            d.detail.as_deref().unwrap_or("")
+                        )
+                    }),
+            )
+            .collect()
+    };
+    assert_eq!(
+        calls(&lead("2026-02-13T16:00:00")),
+        [
+            "2026-02-14 visited-callback ..2026-02-14",
+            "2026-02-24 second-follow-up-onsite ..2026-03-15",
+            "- first-follow-up-onsite Superseded second-follow-up-onsite",
+        ]
+    );
+    assert_eq!(
+        calls(&lead("2026-02-14T16:00:00")),
+        [
+            "2026-02-24 first-follow-up-onsite ..2026-02-24",
+            "2026-02-25 second-follow-up-onsite ..2026-03-16",
+            "- visited-callback Superseded first-follow-up-onsite",
+        ]
+    );
+}
