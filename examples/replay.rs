@@ -216,10 +216,13 @@ impl Replay<'_> {
         for (n, ep) in mornings.iter().enumerate() {
             plans.push(self.plan_of(ep, &mornings, n == 0, day)?);
         }
-        // The patient's contact policy, as `callback_calendar` applies it: a message the
-        // cap drops is not on anyone's worklist, nor judged (audit 100: it was listed,
-        // then counted as expired against its owner).
+        // The patient's contact policy, as `callback_calendar` applies it.
         let merged = merge_plans(&plans, &ContactPolicy::default(), self.cal);
+        // What the policy dropped is not on anyone's worklist, nor judged (audit 100: it
+        // was listed, then counted as expired against its owner); a task it moved is due
+        // on its contact's day (audit 102); a sales task an open complaint cut is on time
+        // to the day before it (audit 233).
+        merged.apply_to(&mut plans, None);
         // One plan of the patient's episodes, in the order given.
         let mut all = plans.into_iter();
         let mut plan = all.next().ok_or("no episode")?;
@@ -228,27 +231,6 @@ impl Replay<'_> {
             plan.dropped.extend(p.dropped);
             plan.ignored.extend(p.ignored);
             plan.programs.extend(p.programs);
-        }
-        if !merged.dropped.is_empty() {
-            let capped: BTreeSet<String> = merged.dropped.iter().map(|d| d.id()).collect();
-            plan.tasks.retain(|t| !capped.contains(&t.id()));
-            plan.dropped.extend(merged.dropped);
-        }
-        // A task the cap moved is due on its contact's day (audit 102: an inpatient's D+8
-        // message moved to D+9 was on the worklist on D+8, then overdue).
-        let moved: Vec<(String, NaiveDate)> = (merged.contacts.iter())
-            .flat_map(|c| c.reasons.iter().map(move |r| (c.date, r)))
-            .filter(|(_, r)| r.moved.is_some())
-            .map(|(day, r)| (r.task.id(), day))
-            .collect();
-        for (id, day) in moved {
-            if let Some(t) = plan.tasks.iter_mut().find(|t| t.id() == id) {
-                t.window = t.window_on(day);
-                t.due = day;
-                // On time there: the cap moved it, not its owner (a call the cap would
-                // have dropped goes past its window).
-                t.latest = t.latest.max(day);
-            }
         }
         // The reasons of one contact are one call, by its owner at its time (audit 196:
         // a call merged of two episodes' tasks was on two people's lists, one of them

@@ -12,19 +12,14 @@
 //! - `--csv`: the same tasks as CSV (with a UTF-8 byte order mark, for Excel) on standard
 //!   output, instead of the calendar.
 //!
-//! Texts are in the `--lang` language. A task the contact policy's caps dropped (it is
-//! not on the calendar) is not exported either; dropped occurrences never are. A task
+//! Texts are in the `--lang` language. A task the contact policy dropped (a cap, an open
+//! complaint: it is not on the calendar) is not exported either; dropped occurrences
+//! never are; a sales task an open complaint cut is on time to the day before it. A task
 //! the policy moved is exported on the day the calendar shows it (audits 197, 202: a
 //! sales call moved off an aftercare call's day was exported beside it), with its own
 //! window that day; tasks joined into one contact keep their own windows.
 
-use followup::{
-    export,
-    plan::{DropReason, Dropped, Plan},
-    replan::MergedPlan,
-    rules::Lang,
-};
-use std::collections::BTreeSet;
+use followup::{export, plan::Plan, replan::MergedPlan, rules::Lang};
 use std::path::Path;
 
 /// Writes the iCalendar file when `ics` is given; the CSV when `csv` is set (to print
@@ -51,42 +46,11 @@ pub fn run(
     Ok(csv.then(|| export::csv(&plans, &options)))
 }
 
-/// The plans with the tasks the caps dropped listed among their dropped occurrences, so
-/// that the exports leave them out as the calendar does.
+/// The plans as the contact policy leaves them, so that the exports show the tasks as
+/// the calendar does: a task it dropped (a cap; an open complaint, audit 233) left out,
+/// one it moved on its new day, one a complaint cut on time only to the day before it.
 fn capped(plans: &[Plan], merged: &MergedPlan, as_of: Option<chrono::NaiveDate>) -> Vec<Plan> {
-    let capped: BTreeSet<String> = (merged.dropped.iter())
-        .filter(|d| d.reason == DropReason::FrequencyCap)
-        .map(|d| d.id())
-        .collect();
     let mut out = plans.to_vec();
-    for plan in &mut out {
-        let more: Vec<Dropped> = (merged.dropped.iter())
-            .filter(|d| capped.contains(d.id().as_str()))
-            .filter(|d| plan.tasks.iter().any(|t| t.id() == d.id()))
-            .cloned()
-            .collect();
-        plan.dropped.extend(more);
-    }
-    // A task the caps moved is due on its contact's day, on time there (the cap moved
-    // it, not its owner), in its own window of that day (as `replay` lists it).
-    let moved = (merged.contacts.iter())
-        .flat_map(|c| c.reasons.iter().map(move |r| (c.date, r)))
-        .filter(|(_, r)| r.moved.is_some());
-    for (day, r) in moved {
-        let id = r.task.id();
-        let task = (out.iter_mut())
-            .flat_map(|p| p.tasks.iter_mut())
-            .find(|t| t.id() == id);
-        if let Some(t) = task {
-            t.window = t.window_on(day);
-            t.due = day;
-            t.latest = t.latest.max(day);
-            // Its status as of `--as-of`, on its new day (audit 210: "missed" on the
-            // morning of the day the cap moved it to).
-            if let Some(day) = as_of.filter(|_| t.status.is_some()) {
-                t.status = Some(followup::plan::Status::of(t, day));
-            }
-        }
-    }
+    merged.apply_to(&mut out, as_of);
     out
 }

@@ -8,7 +8,8 @@
 //!   create, cancel, move, update or keep — so a host can upsert after re-planning.
 //! - [`merge_plans()`]: the tasks of all a patient's plans as contacts: one call or message per
 //!   patient, day and channel listing every reason, with per-channel frequency caps
-//!   ([`ContactPolicy`]).
+//!   ([`ContactPolicy`]); [`MergedPlan::apply_to`] writes what the policy did back into
+//!   the plans, for worklists, compliance and exports.
 //! - [`worklist()`] / [`week`]: what one role has to do on a day (overdue first) or a week;
 //!   [`worklists_by_owner`]: a day's work per person; [`on_duty`]: what of it staff on
 //!   duty can do on a day the calendar closes.
@@ -21,6 +22,7 @@ mod merge;
 mod policy;
 mod recovery;
 pub(crate) use recovery::RECOVERED;
+mod settle;
 mod worklist;
 
 pub use compliance::{

@@ -325,3 +325,60 @@ fn a_sales_call_kept_off_a_care_call_says_why() {
                 .any(|r| r.task.occurrence == 2 && r.task.step() == "session-care-call"))
     );
 }
+
+/// `MergedPlan::apply_to` writes what the policy did back into the plans, so worklists,
+/// compliance and exports read the tasks as the merged contacts have them (audit 233: the
+/// CSV and iCalendar exports kept the sales tasks an open complaint dropped or cut).
+/// An online lead seen on Sun 1 Mar 2026 11:00 (611 messages on 15 Mar, 1 and 15 Apr, 1
+/// and 15 May, 1 Jun; the first follow-up on 4 Mar; the second picked from 5 to 31 Mar)
+/// and a complaint on Tue 10 Mar 09:00, never resolved: open to its last call. The
+/// messages of 15 Mar and 1 Apr fall in it (messages keep their days): dropped
+/// `complaint_open`; the second follow-up, due 5 Mar, is worth doing until 9 Mar only;
+/// the first follow-up keeps its day.
+#[test]
+fn apply_to_leaves_the_plans_as_the_policy_does() {
+    let lead = episode(
+        r#"{"id": "e12l", "event": "consultation", "at": "2026-03-01T11:00:00", "patient": {"id": "pa-12"},
+            "attributes": {"source": "online", "outcome": "not_booked"}}"#,
+    );
+    let complaint = episode(
+        r#"{"id": "e12k", "event": "complaint", "at": "2026-03-10T09:00:00", "patient": {"id": "pa-12"},
+            "attributes": {"about": "x"}, "milestones": {"promised_callback": "2026-03-11"}}"#,
+    );
+    let cal = Calendar::default();
+    let as_of = date("2026-03-10");
+    let plan = |ep: &Episode| rules().plan_as_of(ep, &cal, as_of).unwrap();
+    let mut plans = vec![plan(&lead), plan(&complaint)];
+    let last_call = (plans[1].tasks.iter()).map(|t| t.due).max().unwrap();
+    assert!(last_call >= date("2026-04-01"), "{last_call}");
+    let merged = merge_plans(&plans, &ContactPolicy::default(), &cal);
+    merged.apply_to(&mut plans, Some(as_of));
+    let ids: Vec<String> = plans[0].tasks.iter().map(|t| t.id()).collect();
+    for gone in ["plan-611/message/e12l/0", "plan-611/message/e12l/1"] {
+        assert!(!ids.contains(&gone.to_string()), "{ids:?}");
+        let d = plans[0]
+            .dropped
+            .iter()
+            .find(|d| d.id() == gone)
+            .expect(gone);
+        assert_eq!(d.reason, DropReason::ComplaintOpen);
+    }
+    assert!(ids.contains(&"plan-611/message/e12l/2".to_string()));
+    let task = |id: &str| plans[0].tasks.iter().find(|t| t.id() == id).unwrap();
+    let second = task("presales/second-follow-up/e12l/0");
+    assert_eq!(
+        (second.due, second.latest),
+        (date("2026-03-05"), date("2026-03-09"))
+    );
+    assert_eq!(second.expires, Some(date("2026-03-09")));
+    // As of 10 March, the complaint's day, it is past its (cut) days: expired, not open
+    // work to 31 March.
+    assert_eq!(second.status, Some(followup::plan::Status::Expired));
+    assert_eq!(
+        task("presales/first-follow-up/e12l/0").due,
+        date("2026-03-04")
+    );
+    // The exports read the plans so: no held message in the CSV.
+    let csv = followup::export::csv(&plans, &followup::export::Options::default());
+    assert!(!csv.contains("plan-611/message/e12l/0,") && csv.contains("plan-611/message/e12l/2,"));
+}
