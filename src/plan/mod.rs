@@ -55,6 +55,7 @@ mod lifecycle;
 mod notice;
 mod occurrence;
 mod order;
+mod overtaken;
 mod passes;
 mod patient;
 pub(crate) use patient::check_horizon;
@@ -177,6 +178,9 @@ impl RuleSet {
     ///   time (`shifted`: `agreed`); **picked** sets the day of a staff-picked task
     ///   (`picked`). A moved task is judged again on its new day (a refusal before it
     ///   drops it).
+    /// - A call **done** ends the earlier calls of its lane (programme, role) still open:
+    ///   each is worth doing until the day before it at the latest (`expires`), then
+    ///   `expired`, not overdue work.
     /// - A step with `escalate_after` gets a supervisor's task (`…/overdue`) that many
     ///   days after the task's last on-time day, unless the task was closed before.
     /// - The history's `follow_ups` become tasks (`follow-up/<id>/<episode>/0`).
@@ -501,6 +505,7 @@ impl RuleSet {
         let mut plan = out.plan;
         if let Some(ledger) = out.ledger {
             ledger.finish(&mut plan);
+            plan.overtaken_calls();
             // What the history closed happened: no calendar moves it now, whichever way
             // its record came (audit 159: a supervisor's check closed by a refusal).
             for t in plan.tasks.iter_mut().filter(|t| t.is_closed()) {

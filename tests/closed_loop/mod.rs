@@ -6,6 +6,7 @@
 mod builtin;
 mod closures;
 mod ended_by_facts;
+mod overtaken;
 mod rebooked_visits;
 mod reports;
 mod slips;

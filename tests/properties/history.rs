@@ -180,7 +180,8 @@ proptest! {
     /// its attempts, escalations and the tasks an abnormal recovery brings —, the
     /// tasks of steps that count from its step, those of the episode's steps that count
     /// from the last contact (the outcome may have reached the patient), and the program's
-    /// staff-picked steps not picked yet (they wait for an earlier call agreed later).
+    /// staff-picked steps not picked yet (they wait for an earlier call agreed later);
+    /// and a call made, the earlier calls of its lane (they expire before it).
     #[test]
     fn prop_one_outcome_changes_only_its_tasks(
         ep in arb_any_episode(),
@@ -205,10 +206,26 @@ proptest! {
         let steps = dependents(parts[0], parts[1]);
         let from_contacts = counting_from_contacts();
         let picked = staff_picked();
+        // A call made ends the earlier calls of its lane (docs/closed-loop.md).
+        let made = (before.tasks.iter())
+            .find(|t| t.id() == extra.task)
+            .filter(|t| t.channel() == followup::rules::Channel::Phone)
+            .filter(|_| matches!(extra.outcome, OutcomeKind::Done | OutcomeKind::AbnormalRecovery));
+        let overtaken = |id: &str| {
+            let Some(m) = made else { return false };
+            (before.tasks.iter()).find(|t| t.id() == id).is_some_and(|t| {
+                t.program() == m.program()
+                    && t.episode() == m.episode()
+                    && t.role() == m.role()
+                    && t.channel() == m.channel()
+                    && t.nominal < m.nominal
+            })
+        };
         let concerned = |id: &str| {
             let p: Vec<&str> = id.split('/').collect();
             let step = (p[0].to_string(), p[1].to_string());
-            id == occurrence
+            overtaken(id)
+                || id == occurrence
                 || id.starts_with(&format!("{occurrence}/"))
                 || (p[0] == parts[0] && p[2] == parts[2] && steps.contains(p[1]))
                 || (p[2] == parts[2] && from_contacts.contains(&step))

@@ -1,0 +1,88 @@
+//! A call made ends the earlier calls of its lane still open (audit 232): the later
+//! call's script covers the patient's later state, so an earlier call is worth doing
+//! until the day before it at the latest — then `expired`, not overdue work (and still
+//! not done for compliance). A refusal is not such a call: it ends the calls at its
+//! moment (`stopped_calls.rs`).
+
+use super::*;
+use followup::plan::Status;
+
+/// An onsite lead seen on Wed 11 Mar 2026 at 16:00, visited and bought nothing
+/// (rules/presales.json): the next-morning call on Thu 12 Mar (09:00-12:00, expiring
+/// seven days later, on the 19th), the first follow-up on Sat 14 Mar (D+3) — made at
+/// 15:00 that day, the second follow-up's day picked for the 25th. The next-morning
+/// call, never made, is worth doing until Fri 13 Mar: expired from the 14th, no longer
+/// overdue work to the 19th. The thank-you message (another lane) and the second
+/// follow-up (after the call made) keep their days.
+#[test]
+fn a_call_made_ends_the_earlier_calls_of_its_lane() {
+    let episode = r#"{"id": "E14", "event": "consultation", "at": "2026-03-11T16:00:00",
+        "attributes": {"source": "onsite", "outcome": "visited_no_purchase", "visit": "first"},
+        "patient": {"id": "p-E14"}}"#;
+    let history = r#"{"outcomes": [
+        {"task": "presales/first-follow-up-onsite/E14/0", "outcome": "done", "at": "2026-03-14T15:00:00"},
+        {"task": "presales/second-follow-up-onsite/E14/0", "outcome": "picked", "at": "2026-03-14T15:05:00",
+         "day": "2026-03-25"}]}"#;
+    let before = builtin_plan(episode, r#"{"outcomes": []}"#);
+    let call = task(&before, "presales/visited-callback/E14/0");
+    assert_eq!(
+        (call.due, call.latest, call.expires),
+        (
+            date("2026-03-12"),
+            date("2026-03-12"),
+            Some(date("2026-03-19"))
+        )
+    );
+    let mut p = builtin_plan(episode, history);
+    let call = task(&p, "presales/visited-callback/E14/0");
+    assert_eq!(
+        (call.due, call.latest, call.expires),
+        (
+            date("2026-03-12"),
+            date("2026-03-12"),
+            Some(date("2026-03-13"))
+        )
+    );
+    assert!(!call.is_closed());
+    let second = task(&p, "presales/second-follow-up-onsite/E14/0");
+    assert_eq!(second.due, date("2026-03-25"));
+    let thanks = task(&p, "presales/thanks-sms/E14/0");
+    assert_eq!(thanks.due, date("2026-03-11"));
+    let ep = crate::support::read(&builtin(), episode);
+    p.set_as_of(&ep, date("2026-03-15"));
+    assert_eq!(
+        task(&p, "presales/visited-callback/E14/0").status,
+        Some(Status::Expired)
+    );
+}
+
+/// A plastic inpatient of Mon 2 Mar 2026: the day-1 call (Tue 3 Mar) not made, the day-3
+/// call (Thu 5 Mar) made that morning: the day-1 call is worth doing until Wed 4 Mar.
+/// Made on the day-1 call's own day (a day-3 call made early, on the 3rd), the day-1
+/// call keeps that day, never less.
+#[test]
+fn a_later_call_made_early_leaves_the_earlier_its_own_day() {
+    let episode = r#"{"id": "ep-2", "event": "procedure", "at": "2026-03-02T10:00:00",
+        "attributes": {"category": "plastic", "setting": "inpatient"}, "patient": {"id": "p-2"}}"#;
+    let made_on = |at: &str| {
+        let history = format!(
+            r#"{{"outcomes": [{{"task": "plastic-aftercare/day-3-call/ep-2/0", "outcome": "done", "at": "{at}"}}]}}"#
+        );
+        let p = builtin_plan(episode, &history);
+        let t = task(&p, "plastic-aftercare/day-1-call/ep-2/0");
+        (t.due, t.latest, t.expires)
+    };
+    let d = date;
+    assert_eq!(
+        made_on("2026-03-05T10:00:00"),
+        (d("2026-03-03"), d("2026-03-03"), Some(d("2026-03-04")))
+    );
+    assert_eq!(
+        made_on("2026-03-03T11:00:00"),
+        (d("2026-03-03"), d("2026-03-03"), Some(d("2026-03-03")))
+    );
+}
+
+fn date(s: &str) -> chrono::NaiveDate {
+    s.parse().unwrap()
+}
