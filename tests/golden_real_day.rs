@@ -1176,3 +1176,62 @@ fn a_task_the_history_closed_is_not_beyond_the_calendar() {
         );
     }
 }
+
+/// Visits the clinic booked on days its calendar closes are kept, and listed for staff
+/// (`Episode::visits_on_closed_days`, audit 226: the reminders said "tomorrow" with no
+/// word of it). The official 2026 calendar (Labour Day 1-5 May) and a clinic closed on
+/// Mondays: a course with session 1 done on Mon 6 April (it happened: not listed), session
+/// 2 booked on Mon 13 April (a Monday), session 3 on Fri 1 May (Labour Day), session 4 on
+/// Wed 6 May (open); and a plastic surgery whose suture removal is booked for Mon 11 May.
+#[test]
+fn visits_booked_on_closed_days_are_listed() {
+    use followup::calendar::ShiftReason;
+    use followup::episode::BookedVisit;
+    let cal = crate::support::clinic_with_china_2026(r#"{"closed_weekdays": ["mon"]}"#);
+    let course = episode(
+        r#"{"id": "c-1", "event": "course", "at": "2026-04-06T10:00:00", "patient": {"id": "p-1"},
+            "attributes": {"category": "skin"},
+            "course": {"package": 4, "done": ["2026-04-06"], "planned": ["2026-04-13", "2026-05-01", "2026-05-06"]}}"#,
+    );
+    let closed: Vec<(BookedVisit, String, ShiftReason)> = (course.visits_on_closed_days(&cal))
+        .into_iter()
+        .map(|v| (v.visit, v.date.to_string(), v.reason))
+        .collect();
+    assert_eq!(
+        closed,
+        [
+            (
+                BookedVisit::Session(2),
+                "2026-04-13".into(),
+                ShiftReason::ClosedWeekday
+            ),
+            (
+                BookedVisit::Session(3),
+                "2026-05-01".into(),
+                ShiftReason::Holiday
+            ),
+        ]
+    );
+    let surgery = episode(
+        r#"{"id": "s-1", "event": "procedure", "at": "2026-05-04T10:00:00", "patient": {"id": "p-1"},
+            "attributes": {"category": "plastic", "setting": "outpatient"},
+            "milestones": {"suture_removal": "2026-05-11"}}"#,
+    );
+    let closed = surgery.visits_on_closed_days(&cal);
+    assert_eq!(closed.len(), 1);
+    assert_eq!(
+        closed[0].visit,
+        BookedVisit::Milestone("suture_removal".into())
+    );
+    assert_eq!(closed[0].date.to_string(), "2026-05-11");
+    // The planner keeps the visit on its day: the reminder goes out the day before.
+    let plan = builtin().plan(&surgery, &cal).unwrap();
+    let reminder = (plan.tasks.iter())
+        .find(|t| t.step() == "suture-removal-reminder")
+        .expect("the reminder");
+    assert_eq!(reminder.due.to_string(), "2026-05-10");
+    // A calendar open on those days lists nothing.
+    assert!(course
+        .visits_on_closed_days(&Calendar::default())
+        .is_empty());
+}

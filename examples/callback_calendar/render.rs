@@ -3,7 +3,7 @@
 use chrono::{Datelike, NaiveDate};
 use followup::{
     calendar::{Calendar, ShiftReason},
-    episode::Episode,
+    episode::{BookedVisit, Episode},
     labels,
     plan::{Derived, Plan, Task},
     replan::{Contact, MergedPlan, MoveReason},
@@ -488,6 +488,34 @@ impl View<'_> {
                 weekday(ep.date(), self.lang),
                 attrs.join(", ")
             );
+            // A visit booked on a day the calendar closes: kept where it is, its reminder
+            // still says "tomorrow" (audit 226: nothing said so).
+            for v in ep.visits_on_closed_days(self.cal) {
+                let what = match (&v.visit, zh) {
+                    (BookedVisit::Session(n), true) => format!("第{n}次疗程"),
+                    (BookedVisit::Session(n), false) => format!("session {n}"),
+                    (BookedVisit::Milestone(m), _) => {
+                        labels::milestone(m, self.lang).unwrap_or(m).to_string()
+                    }
+                };
+                let _ = if zh {
+                    writeln!(
+                        out,
+                        "  注意：{what}约在 {} {}，诊所当天不营业（{}）：请改约或核对日历",
+                        v.date,
+                        weekday(v.date, self.lang),
+                        v.reason.label(self.lang)
+                    )
+                } else {
+                    writeln!(
+                        out,
+                        "  Note: {what} is booked on {} {}, a day the clinic is closed ({}): rebook it or check the calendar",
+                        v.date,
+                        weekday(v.date, self.lang),
+                        v.reason.label(self.lang)
+                    )
+                };
+            }
         }
         let calendar = if self.calendars.is_empty() {
             (if zh { "每天营业" } else { "open every day" }).to_string()

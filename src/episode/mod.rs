@@ -1,12 +1,14 @@
 //! The input of planning: one event that starts follow-up, and the patient.
 
 mod check;
+mod closed_visits;
 pub(crate) mod dates;
 mod owners;
 mod refusals;
 
 pub(crate) use check::is_safe_id;
 pub use check::ID_CHARS;
+pub use closed_visits::{BookedVisit, ClosedVisit};
 pub(crate) use dates::date_time;
 pub use owners::{Owner, Reassignment};
 
