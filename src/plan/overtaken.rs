@@ -7,7 +7,8 @@
 //! later call of the lane done, an earlier one still open is worth doing until the day
 //! before it at the latest: the later call's script covers the patient's later state. It
 //! stays in the plan, not done: past that day it is `expired` (compliance counts it not
-//! done, as it was), not overdue work to make with yesterday's script.
+//! done, as it was), not overdue work to make with yesterday's script. Its supervisor's
+//! check ends with it, as when a fact ends the call.
 
 use super::{Derived, Plan};
 use crate::history::OutcomeKind;
@@ -55,11 +56,50 @@ impl Plan {
                 cuts.push((i, last));
             }
         }
+        if cuts.is_empty() {
+            return;
+        }
+        // The occurrences overtaken, by (program, step, episode, occurrence).
+        let mut ended: Vec<(String, String, String, u32, NaiveDate)> = Vec::new();
         for (i, last) in cuts {
             if let Some(t) = self.tasks.get_mut(i) {
                 t.expires = Some(last);
                 t.latest = t.latest.min(last);
+                let key = (t.program().to_string(), t.step().to_string());
+                ended.push((key.0, key.1, t.episode().to_string(), t.occurrence, last));
             }
         }
+        // Its supervisor's check ends with it, as with a fact that ends the call (audit
+        // 236: the check of an overtaken call stayed open work for a week, then missed):
+        // one due after the call's last day is left out, unless the history recorded it
+        // (the supervisor did it); one due by then is worth doing until that day.
+        let last_of = |t: &super::Task| {
+            let supervisor = matches!(t.derived, Some(Derived::Overdue | Derived::Escalation));
+            (ended.iter())
+                .filter(|(program, step, episode, occurrence, _)| {
+                    supervisor
+                        && *program == *t.program()
+                        && *step == *t.step()
+                        && *episode == *t.episode()
+                        && *occurrence == t.occurrence
+                })
+                .map(|e| e.4)
+                .min()
+        };
+        self.tasks.retain_mut(|t| {
+            let Some(last) = last_of(t) else {
+                return true;
+            };
+            if t.is_closed() {
+                return true;
+            }
+            if t.due > last && t.record.is_none() {
+                return false;
+            }
+            let last = last.max(t.due);
+            t.expires = Some(t.expires.map_or(last, |e| e.min(last)));
+            t.latest = t.latest.min(last);
+            true
+        });
     }
 }

@@ -59,7 +59,9 @@ fn a_call_made_ends_the_earlier_calls_of_its_lane() {
 /// A plastic inpatient of Mon 2 Mar 2026: the day-1 call (Tue 3 Mar) not made, the day-3
 /// call (Thu 5 Mar) made that morning: the day-1 call is worth doing until Wed 4 Mar.
 /// Made on the day-1 call's own day (a day-3 call made early, on the 3rd), the day-1
-/// call keeps that day, never less.
+/// call keeps that day, never less. Its supervisor's check (`escalate_after` P1D: due Wed
+/// 4 Mar, on time to the 6th) ends with it, as with a fact that ends the call (audit 236):
+/// kept on the 4th when the call's last day is the 4th; left out when it is the 3rd.
 #[test]
 fn a_later_call_made_early_leaves_the_earlier_its_own_day() {
     let episode = r#"{"id": "ep-2", "event": "procedure", "at": "2026-03-02T10:00:00",
@@ -70,17 +72,31 @@ fn a_later_call_made_early_leaves_the_earlier_its_own_day() {
         );
         let p = builtin_plan(episode, &history);
         let t = task(&p, "plastic-aftercare/day-1-call/ep-2/0");
-        (t.due, t.latest, t.expires)
+        let check = (p.tasks.iter())
+            .find(|c| c.id() == "plastic-aftercare/day-1-call/ep-2/0/overdue")
+            .map(|c| (c.due, c.latest, c.expires));
+        ((t.due, t.latest, t.expires), check)
     };
     let d = date;
+    let (call, check) = made_on("2026-03-05T10:00:00");
     assert_eq!(
-        made_on("2026-03-05T10:00:00"),
+        call,
         (d("2026-03-03"), d("2026-03-03"), Some(d("2026-03-04")))
     );
     assert_eq!(
-        made_on("2026-03-03T11:00:00"),
+        check,
+        Some((d("2026-03-04"), d("2026-03-04"), Some(d("2026-03-04"))))
+    );
+    let (call, check) = made_on("2026-03-03T11:00:00");
+    assert_eq!(
+        call,
         (d("2026-03-03"), d("2026-03-03"), Some(d("2026-03-03")))
     );
+    assert_eq!(check, None);
+    // With no call made, the check is due on the 4th, on time to the 6th.
+    let p = builtin_plan(episode, r#"{"outcomes": []}"#);
+    let c = task(&p, "plastic-aftercare/day-1-call/ep-2/0/overdue");
+    assert_eq!((c.due, c.latest), (d("2026-03-04"), d("2026-03-06")));
 }
 
 fn date(s: &str) -> chrono::NaiveDate {
