@@ -702,6 +702,7 @@ fn as_they_stood(plan: &mut Plan, morning: &Plan, day: NaiveDate) {
         if let Some(m) = due.get(&t.id())
             && m.due > t.due
         {
+            t.earliest = m.earliest;
             t.due = m.due;
             t.latest = t.latest.max(m.latest);
             t.window = m.window;

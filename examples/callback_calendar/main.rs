@@ -430,7 +430,20 @@ fn run() -> Result<String, String> {
         }
         plans.push(plan);
     }
-    let merged = merge_plans(&plans, &ContactPolicy::default(), &cal);
+    let mut merged = merge_plans(&plans, &ContactPolicy::default(), &cal);
+    // A task the policy moved has its status on its new day (audit 236: "open now" on
+    // the day the policy had moved it off), as the exports (`apply_to`) have it.
+    if let Some(day) = args.as_of {
+        for c in &mut merged.contacts {
+            for r in c.reasons.iter_mut().filter(|r| r.moved.is_some()) {
+                let mut moved = r.task.clone();
+                moved.earliest = moved.earliest.max(c.date);
+                moved.due = c.date;
+                moved.latest = moved.latest.max(c.date);
+                r.task.status = Some(followup::plan::Status::of(&moved, day));
+            }
+        }
+    }
     let out = (args.ics.as_deref(), args.csv, args.as_of);
     if let Some(csv) = export::run(&plans, &merged, args.lang, out)? {
         return Ok(csv);

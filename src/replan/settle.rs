@@ -13,7 +13,8 @@ impl MergedPlan {
     /// - a task the policy dropped (`frequency_cap`, `complaint_open`) leaves `tasks` for
     ///   `dropped`;
     /// - a task a contact moved is due on the contact's day, in its window of that day,
-    ///   and on time there (the policy moved it, not its owner);
+    ///   and on time there (the policy moved it, not its owner) — not before it, when it
+    ///   moved later;
     /// - a task whose days an open complaint cut (a sales task due before the complaint,
     ///   worth doing until the day before it) has its `latest` and `expires` cut.
     ///
@@ -70,6 +71,10 @@ impl MergedPlan {
                 if r.moved.is_some() {
                     t.window = r.task.window;
                     t.due = *day;
+                    // Moved later, it is not to be done before its new day (a sales call
+                    // moved off a care call's day: audit 236); moved earlier, its window
+                    // opens as it did.
+                    t.earliest = t.earliest.max(*day);
                     t.latest = t.latest.max(*day);
                 }
                 if let Some(as_of) = as_of.filter(|_| t.status.is_some()) {

@@ -382,3 +382,34 @@ fn apply_to_leaves_the_plans_as_the_policy_does() {
     let csv = followup::export::csv(&plans, &followup::export::Options::default());
     assert!(!csv.contains("plan-611/message/e12l/0,") && csv.contains("plan-611/message/e12l/2,"));
 }
+
+/// A task the policy moved to a later day is not to be done before it: `apply_to` opens
+/// its window on the new day (audit 236: as of the day it was moved off, a course's
+/// planning call read "open now"). The course of `a_sales_call_kept_off_a_care_call_says_why`:
+/// the planning call, due Tue 14 April, is moved to Wed 15 April; as of the 14th it is
+/// upcoming, as of the 15th open.
+#[test]
+fn apply_to_opens_a_task_moved_later_on_its_new_day() {
+    let ep = episode(
+        r#"{"id": "k1", "event": "course", "at": "2026-04-06T14:00:00", "patient": {"id": "p-k"},
+            "attributes": {"category": "skin"},
+            "course": {"package": 4, "planned": ["2026-04-06", "2026-04-11", "2026-04-13", "2026-04-20"]}}"#,
+    );
+    let cal = Calendar::default();
+    for (as_of, status) in [
+        ("2026-04-14", followup::plan::Status::Upcoming),
+        ("2026-04-15", followup::plan::Status::Open),
+    ] {
+        let mut plans = vec![rules().plan_as_of(&ep, &cal, date(as_of)).unwrap()];
+        let merged = merge_plans(&plans, &ContactPolicy::default(), &cal);
+        merged.apply_to(&mut plans, Some(date(as_of)));
+        let t = (plans[0].tasks.iter())
+            .find(|t| t.step() == "course-planning-call")
+            .unwrap();
+        assert_eq!(
+            (t.earliest, t.due),
+            (date("2026-04-15"), date("2026-04-15"))
+        );
+        assert_eq!(t.status, Some(status), "as of {as_of}");
+    }
+}
