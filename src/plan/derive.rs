@@ -313,9 +313,13 @@ impl Planner<'_> {
             );
             return Ok(None);
         }
-        if let Some((reason, detail)) =
-            self.attempt_moved_too_far(step, base, (n, t), (placed.0, placed.2), keep || on_duty)?
-        {
+        if let Some((reason, detail)) = self.attempt_moved_too_far(
+            step,
+            base,
+            (n, at.date(), t),
+            (placed.0, placed.2),
+            keep || on_duty,
+        )? {
             self.dropped(step, base, derived, reason, detail, Some(t.date()));
             return Ok(None);
         }
@@ -332,13 +336,16 @@ impl Planner<'_> {
         // next attempt waits too, until the same end (audit 56: it came out open work,
         // before the recovery).
         let waiting = (self.plan.tasks.get(tail)).is_some_and(|b| b.waiting);
-        let later = placed.0 > t.date();
+        // Later than the day the call was tried, be it for want of time that day or
+        // because the retry's time came after midnight (audit 238: a complaint's call
+        // unanswered at 22:05 was tried again at 00:05 beside the promised callback).
+        let later = placed.0 > at.date();
         Ok(task.map(|mut task| {
             task.waiting = waiting;
             self.plan.tasks.push(task);
             let i = self.plan.tasks.len() - 1;
             if let Some(l) = self.ledger.as_mut().filter(|_| later) {
-                l.moved_attempts.push(i);
+                l.moved_attempts.push((i, at.date()));
             }
             i
         }))
@@ -353,18 +360,19 @@ impl Planner<'_> {
     /// promised callback's day); further than its step's `max_shift` (`drop`) from the
     /// day it would have had with the clinic open, `beyond_max_shift` (not for a try on
     /// duty, which the calendar does not move), with the closure it met as its detail.
+    /// `tried`: the day of the unanswered call; `t`: the moment of the retry.
     fn attempt_moved_too_far(
         &self,
         step: &Step,
         base: usize,
-        (n, t): (u32, NaiveDateTime),
+        (n, tried, t): (u32, NaiveDate, NaiveDateTime),
         (day, why): (NaiveDate, Option<ShiftReason>),
         on_duty: bool,
     ) -> Result<Option<(DropReason, Option<Arc<str>>)>> {
         let Some(b) = self.plan.tasks.get(base) else {
             return Ok(None);
         };
-        if day <= t.date() {
+        if day <= tried {
             return Ok(None);
         }
         // The later calls are planned after it: a pass that found it past one of them
@@ -407,7 +415,10 @@ impl Planner<'_> {
         let moved = std::mem::take(&mut l.moved_attempts);
         let tasks = &self.plan.tasks;
         let mut found = Vec::new();
-        for a in moved.iter().filter_map(|&i| tasks.get(i)) {
+        for (a, tried) in moved
+            .iter()
+            .filter_map(|&(i, tried)| Some((tasks.get(i)?, tried)))
+        {
             let Some(Derived::Attempt(n)) = a.derived else {
                 continue;
             };
@@ -420,7 +431,7 @@ impl Planner<'_> {
                 continue;
             };
             let next = (tasks.iter().filter(same))
-                .filter(|x| x.nominal > base.nominal && x.nominal > a.nominal)
+                .filter(|x| x.nominal > base.nominal && x.nominal > tried)
                 .filter(|x| x.channel() == a.channel() && x.role() == a.role())
                 .min_by_key(|x| (x.nominal, x.occurrence));
             if let Some(next) = next.filter(|x| x.nominal <= a.due) {

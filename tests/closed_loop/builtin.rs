@@ -179,6 +179,32 @@ fn a_complaint_called_back_after_hours_keeps_its_record() {
             && t.due.to_string() == "2026-10-03"));
 }
 
+/// The same call unanswered at 22:05, its retry two hours later at 00:05 on the promised
+/// callback's day, is superseded by it as the retry of 20:45 is (22:45, past the day):
+/// the retry's time came after midnight, a later day than the try's (audit 238: it was
+/// kept beside the promised callback, two calls that morning). And one unanswered at
+/// 15:00 is tried again at 17:00 the same day, before the promised callback's day.
+#[test]
+fn a_retry_past_midnight_on_the_next_calls_day_is_superseded() {
+    let complaint = r#"{"id": "k-1", "event": "complaint", "at": "2026-10-02T14:30:00",
+        "patient": {"id": "p-k"}, "milestones": {"promised_callback": "2026-10-03"}}"#;
+    let unanswered_at = |at: &str| {
+        let called = one_outcome("complaint/first-call/k-1/0", "no_answer", at);
+        builtin_plan(complaint, &called)
+    };
+    let late = unanswered_at("2026-10-02T22:05:00");
+    assert!(crate::support::dropped(&late).contains(
+        &"complaint/first-call/k-1/0/attempt-2 superseded promised-callback 2026-10-03".to_string()
+    ));
+    assert!(!late.tasks.iter().any(|t| t.id().ends_with("/attempt-2")));
+    let early = unanswered_at("2026-10-02T15:00:00");
+    let retry = task(&early, "complaint/first-call/k-1/0/attempt-2");
+    assert_eq!(
+        (retry.due.to_string(), retry.window.start.to_string()),
+        ("2026-10-02".to_string(), "17:00:00".to_string())
+    );
+}
+
 /// docs/closed-loop.md: a call a refusal stops comes back only when what the history
 /// records on it reached the patient. A day "picked" on a call no one picks (the day-6
 /// call of a plastic outpatient operated on Mon 2 Mar 2026; the patient said no on Wed 4
