@@ -583,6 +583,9 @@ fn run() -> Result<String, String> {
         },
         (eps.iter()).map(|e| &*e.id).collect::<Vec<_>>().join(", ")
     );
+    for line in support::follow_ups_elsewhere(Some(&history), &eps, args.lang) {
+        let _ = writeln!(out, "{line}");
+    }
     let mut day = from;
     while day <= until {
         replay.day(&mut out, day)?;

@@ -466,6 +466,12 @@ fn run() -> Result<String, String> {
         }),
     };
     let mut out = view.calendar(&episodes, &plans, greetings, &merged);
+    // A follow-up added by hand whose records name an episode not given (audit 239).
+    let elsewhere = support::follow_ups_elsewhere(history.as_ref(), &episodes, args.lang);
+    if !elsewhere.is_empty() {
+        let at = out.find('\n').map_or(out.len(), |i| i + 1);
+        out.insert_str(at, &(elsewhere.join("\n") + "\n"));
+    }
     if args.explain {
         out.push_str(if args.lang == Lang::Zh {
             "\n说明 (Why)\n"
