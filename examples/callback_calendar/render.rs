@@ -498,22 +498,12 @@ impl View<'_> {
                         labels::milestone(m, self.lang).unwrap_or(m).to_string()
                     }
                 };
+                let (day, why) = (weekday(v.date, self.lang), v.reason.label(self.lang));
+                let date = v.date;
                 let _ = if zh {
-                    writeln!(
-                        out,
-                        "  注意：{what}约在 {} {}，诊所当天不营业（{}）：请改约或核对日历",
-                        v.date,
-                        weekday(v.date, self.lang),
-                        v.reason.label(self.lang)
-                    )
+                    writeln!(out, "  注意：{what}约在 {date} {day}，诊所当天不营业（{why}）：请改约或核对日历")
                 } else {
-                    writeln!(
-                        out,
-                        "  Note: {what} is booked on {} {}, a day the clinic is closed ({}): rebook it or check the calendar",
-                        v.date,
-                        weekday(v.date, self.lang),
-                        v.reason.label(self.lang)
-                    )
+                    writeln!(out, "  Note: {what} is booked on {date} {day}, a day the clinic is closed ({why}): rebook it or check the calendar")
                 };
             }
         }

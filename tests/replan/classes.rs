@@ -292,6 +292,15 @@ fn a_complaint_holds_sales_from_its_moment() {
     );
 }
 
+/// A skin course of 4, its sessions on Mon 6, Sat 11, Mon 13 and Mon 20 April 2026.
+fn course_of_four() -> Episode {
+    episode(
+        r#"{"id": "k1", "event": "course", "at": "2026-04-06T14:00:00", "patient": {"id": "p-k"},
+            "attributes": {"category": "skin"},
+            "course": {"package": 4, "planned": ["2026-04-06", "2026-04-11", "2026-04-13", "2026-04-20"]}}"#,
+    )
+}
+
 /// A sales call kept off a care call's day says so, not "frequency cap" (audit 227: no
 /// cap was full). A skin course of 4 with sessions on 6, 11, 13 and 20 April 2026: the
 /// planning call is due the day after session 3 (Tue 14 April), the day of session 2's
@@ -299,11 +308,7 @@ fn a_complaint_holds_sales_from_its_moment() {
 /// 15 April, holds no call (session 3's day-3 call is on the 16th), so it goes there.
 #[test]
 fn a_sales_call_kept_off_a_care_call_says_why() {
-    let ep = episode(
-        r#"{"id": "k1", "event": "course", "at": "2026-04-06T14:00:00", "patient": {"id": "p-k"},
-            "attributes": {"category": "skin"},
-            "course": {"package": 4, "planned": ["2026-04-06", "2026-04-11", "2026-04-13", "2026-04-20"]}}"#,
-    );
+    let ep = course_of_four();
     let merged = merge_plans(
         &[plan(&ep)],
         &ContactPolicy::default(),
@@ -385,16 +390,12 @@ fn apply_to_leaves_the_plans_as_the_policy_does() {
 
 /// A task the policy moved to a later day is not to be done before it: `apply_to` opens
 /// its window on the new day (audit 236: as of the day it was moved off, a course's
-/// planning call read "open now"). The course of `a_sales_call_kept_off_a_care_call_says_why`:
+/// planning call read "open now"). The course of `course_of_four`:
 /// the planning call, due Tue 14 April, is moved to Wed 15 April; as of the 14th it is
 /// upcoming, as of the 15th open.
 #[test]
 fn apply_to_opens_a_task_moved_later_on_its_new_day() {
-    let ep = episode(
-        r#"{"id": "k1", "event": "course", "at": "2026-04-06T14:00:00", "patient": {"id": "p-k"},
-            "attributes": {"category": "skin"},
-            "course": {"package": 4, "planned": ["2026-04-06", "2026-04-11", "2026-04-13", "2026-04-20"]}}"#,
-    );
+    let ep = course_of_four();
     let cal = Calendar::default();
     for (as_of, status) in [
         ("2026-04-14", followup::plan::Status::Upcoming),
