@@ -218,6 +218,15 @@ fn notes(t: &Task, lang: Lang, owner: bool, cal: &Calendar) -> String {
     out
 }
 
+/// `D+31`, `D-1`: days from the event.
+fn day_count(n: i64) -> String {
+    if n < 0 {
+        format!("D{n}")
+    } else {
+        format!("D+{n}")
+    }
+}
+
 fn day_heading(out: &mut String, day: NaiveDate, cal: &Calendar, lang: Lang) {
     let _ = write!(out, "\n{day} {}", weekday(day, lang));
     if let Some(name) = cal.holiday(day) {
@@ -538,15 +547,36 @@ impl View<'_> {
     /// One line per contact, with every reason's notes (and, with `--script`, each
     /// task's call script under it). `days`: days from the event of the contact's (first)
     /// task's episode to the contact's day, `D+n`; none for patient-level tasks.
-    fn contact_line(&self, out: &mut String, c: &Contact, days: Option<i64>) {
+    fn contact_line(
+        &self,
+        out: &mut String,
+        c: &Contact,
+        dates: &std::collections::HashMap<&str, NaiveDate>,
+    ) {
         let zh = self.zh();
+        let day_of = |t: &Task| (dates.get(t.episode())).map(|event| (c.date - *event).num_days());
+        let days = c.reasons.first().and_then(|r| day_of(&r.task));
+        // Reasons of several episodes: each says its own day from its event (audits 234,
+        // 241: the line gave the first episode's D+n only, and a month-1 call of another
+        // treatment read as this one's).
+        let episodes = (c.reasons.iter())
+            .map(|r| r.task.episode())
+            .collect::<std::collections::BTreeSet<_>>()
+            .len();
         let titles: Vec<String> = c
             .reasons
             .iter()
             .map(|r| {
                 let mut s = one_line(r.task.title().get(self.lang));
-                if c.reasons.len() > 1 {
-                    let _ = write!(s, " ({})", self.program_name(r.task.program()));
+                match day_of(&r.task).filter(|_| episodes > 1) {
+                    Some(n) => {
+                        let d = day_count(n);
+                        let _ = write!(s, " ({}, {d})", self.program_name(r.task.program()));
+                    }
+                    None if c.reasons.len() > 1 => {
+                        let _ = write!(s, " ({})", self.program_name(r.task.program()));
+                    }
+                    None => {}
                 }
                 // One call, made by the contact's owner: a merged contact names it once,
                 // after its reasons (audit 119: the last reason's owner read as the call's).
@@ -573,11 +603,7 @@ impl View<'_> {
                 s
             })
             .collect();
-        let d = match days {
-            Some(n) if n < 0 => format!("D{n}"),
-            Some(n) => format!("D+{n}"),
-            None => String::new(),
-        };
+        let d = days.map(day_count).unwrap_or_default();
         let _ = write!(
             out,
             "  {}{}  {}{}{}",
@@ -671,12 +697,7 @@ impl View<'_> {
                 day = Some(c.date);
                 day_heading(&mut out, c.date, self.cal, self.lang);
             }
-            let days = c
-                .reasons
-                .first()
-                .and_then(|r| dates.get(r.task.episode()))
-                .map(|event| (c.date - *event).num_days());
-            self.contact_line(&mut out, c, days);
+            self.contact_line(&mut out, c, &dates);
         }
         self.waiting_lines(&mut out, &merged.waiting, &dates);
         self.dropped_lines(&mut out, &merged.dropped, plans, &dates);
