@@ -339,13 +339,15 @@ impl Planner<'_> {
         // Later than the day the call was tried, be it for want of time that day or
         // because the retry's time came after midnight (audit 238: a complaint's call
         // unanswered at 22:05 was tried again at 00:05 beside the promised callback).
+        // A retry on the day of the try stays: staff calling late, on the next call's
+        // day, try again that day (audit 82).
         let later = placed.0 > at.date();
         Ok(task.map(|mut task| {
             task.waiting = waiting;
             self.plan.tasks.push(task);
             let i = self.plan.tasks.len() - 1;
             if let Some(l) = self.ledger.as_mut().filter(|_| later) {
-                l.moved_attempts.push((i, at.date()));
+                l.moved_attempts.push(i);
             }
             i
         }))
@@ -372,11 +374,8 @@ impl Planner<'_> {
         let Some(b) = self.plan.tasks.get(base) else {
             return Ok(None);
         };
-        if day <= tried {
-            return Ok(None);
-        }
-        // The later calls are planned after it: a pass that found it past one of them
-        // (`Planner::attempts_in_lanes`) said so for the next pass.
+        // The later calls are planned after it: a pass that found it on or past one of
+        // them (`Planner::attempts_in_lanes`) said so for the next pass.
         let superseded = (self.ledger.as_ref()).and_then(|l| {
             (l.superseded_attempts.iter())
                 .find(|(s, o, a, _)| **s == *step.info.step && *o == b.occurrence && *a == n)
@@ -384,6 +383,9 @@ impl Planner<'_> {
         });
         if let Some(by) = superseded {
             return Ok(Some((DropReason::Superseded, Some(by))));
+        }
+        if day <= tried {
+            return Ok(None);
         }
         let Some(max) = step.max_shift.filter(|_| !on_duty) else {
             return Ok(None);
@@ -415,10 +417,7 @@ impl Planner<'_> {
         let moved = std::mem::take(&mut l.moved_attempts);
         let tasks = &self.plan.tasks;
         let mut found = Vec::new();
-        for (a, tried) in moved
-            .iter()
-            .filter_map(|&(i, tried)| Some((tasks.get(i)?, tried)))
-        {
+        for a in moved.iter().filter_map(|&i| tasks.get(i)) {
             let Some(Derived::Attempt(n)) = a.derived else {
                 continue;
             };
@@ -431,7 +430,7 @@ impl Planner<'_> {
                 continue;
             };
             let next = (tasks.iter().filter(same))
-                .filter(|x| x.nominal > base.nominal && x.nominal > tried)
+                .filter(|x| x.nominal > base.nominal)
                 .filter(|x| x.channel() == a.channel() && x.role() == a.role())
                 .min_by_key(|x| (x.nominal, x.occurrence));
             if let Some(next) = next.filter(|x| x.nominal <= a.due) {

@@ -157,10 +157,10 @@ pub(super) struct Ledger<'h> {
     used: Vec<bool>,
     pub ignored: Vec<Ignored>,
     pub follow_ups: &'h [FollowUp],
-    /// The attempts this pass moved to a later day than their try's (task index, the
-    /// day of the unanswered try), to
-    /// be checked against the next call of their lane once the program is planned.
-    pub moved_attempts: Vec<(usize, chrono::NaiveDate)>,
+    /// The attempts this pass put on a later day than their try's or their call's rule
+    /// day (task indexes), to be checked against the next call of their lane once the
+    /// program is planned.
+    pub moved_attempts: Vec<usize>,
     /// The attempts an earlier pass found on or past the rule day of the next call of
     /// their lane: (step, occurrence, attempt) and the step of that call.
     pub superseded_attempts: Vec<(Arc<str>, u32, u32, Arc<str>)>,

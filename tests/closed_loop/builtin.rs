@@ -197,6 +197,26 @@ fn a_retry_past_midnight_on_the_next_calls_day_is_superseded() {
         &"complaint/first-call/k-1/0/attempt-2 superseded promised-callback 2026-10-03".to_string()
     ));
     assert!(!late.tasks.iter().any(|t| t.id().ends_with("/attempt-2")));
+    // A call tried late, on the next call's own day, its retry past midnight: superseded
+    // by that call, whose rule day it passed (audit 240: the next call was looked for
+    // after the try's day only, and the day-6 call was too far). A plastic outpatient of
+    // Mon 2 Mar 2026: the day-1 call (Tue 3) tried at 23:00 on Thu 5, the day-3 call's day.
+    let surgery = r#"{"id": "s-9", "event": "procedure", "at": "2026-03-02T10:00:00",
+        "attributes": {"category": "plastic", "setting": "outpatient"}, "patient": {"id": "p-9"}}"#;
+    let late_day1 = one_outcome(
+        "plastic-aftercare/day-1-call/s-9/0",
+        "no_answer",
+        "2026-03-05T23:00:00",
+    );
+    let p = builtin_plan(surgery, &late_day1);
+    assert!(
+        crate::support::dropped(&p).contains(
+            &"plastic-aftercare/day-1-call/s-9/0/attempt-2 superseded day-3-call 2026-03-06"
+                .to_string()
+        ),
+        "{:?}",
+        crate::support::dropped(&p)
+    );
     let early = unanswered_at("2026-10-02T15:00:00");
     let retry = task(&early, "complaint/first-call/k-1/0/attempt-2");
     assert_eq!(
