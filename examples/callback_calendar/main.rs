@@ -432,15 +432,18 @@ fn run() -> Result<String, String> {
     }
     let mut merged = merge_plans(&plans, &ContactPolicy::default(), &cal);
     // A task the policy moved has its status on its new day (audit 236: "open now" on
-    // the day the policy had moved it off), as the exports (`apply_to`) have it.
+    // the day the policy had moved it off), and one an open complaint cut as cut (audit
+    // 240: "open now" past its last day), as the exports (`apply_to`) have them.
     if let Some(day) = args.as_of {
         for c in &mut merged.contacts {
-            for r in c.reasons.iter_mut().filter(|r| r.moved.is_some()) {
-                let mut moved = r.task.clone();
-                moved.earliest = moved.earliest.max(c.date);
-                moved.due = c.date;
-                moved.latest = moved.latest.max(c.date);
-                r.task.status = Some(followup::plan::Status::of(&moved, day));
+            for r in c.reasons.iter_mut().filter(|r| r.task.status.is_some()) {
+                let mut placed = r.task.clone();
+                if r.moved.is_some() {
+                    placed.earliest = placed.earliest.max(c.date);
+                    placed.due = c.date;
+                    placed.latest = placed.latest.max(c.date);
+                }
+                r.task.status = Some(followup::plan::Status::of(&placed, day));
             }
         }
     }

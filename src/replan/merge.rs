@@ -246,7 +246,12 @@ pub fn merge_plans(plans: &[Plan], policy: &ContactPolicy, calendar: &Calendar) 
             .filter(|(p, _, from, _)| *p == t.patient() && ends <= *from)
             .map(|s| s.2)
             .min();
-        if let Some(from) = next.filter(|f| t.latest >= f.date()) {
+        // Late by then but still worth doing, it is cut too (audit 240: a next-morning
+        // call two days overdue stayed open work through the complaint).
+        let reaches = |f: &chrono::NaiveDateTime| {
+            t.latest >= f.date() || t.expires.is_none_or(|e| e >= f.date())
+        };
+        if let Some(from) = next.filter(reaches) {
             r.until = from.date().pred_opt();
         }
         let Some((_, episode, from, until)) = unhappy_on(t.patient(), t.due) else {

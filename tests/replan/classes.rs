@@ -414,3 +414,38 @@ fn apply_to_opens_a_task_moved_later_on_its_new_day() {
         assert_eq!(t.status, Some(status), "as of {as_of}");
     }
 }
+
+/// A sales task already late when the complaint comes, but still worth doing, is worth
+/// doing until the day before it too (audit 240: a next-morning call two days overdue
+/// stayed open work through the complaint). An onsite lead seen on Wed 11 Mar 2026 at
+/// 16:00 who bought nothing: the next-morning call is due Thu 12 (09:00-12:00), on time
+/// that day, worth doing to Thu 19; a complaint on Fri 13 at 10:00 ends it on Thu 12.
+#[test]
+fn a_late_sales_task_ends_the_day_before_a_complaint() {
+    let lead = episode(
+        r#"{"id": "l-9", "event": "consultation", "at": "2026-03-11T16:00:00", "patient": {"id": "p-9"},
+            "attributes": {"source": "onsite", "outcome": "visited_no_purchase"}}"#,
+    );
+    let complaint = episode(
+        r#"{"id": "k-9", "event": "complaint", "at": "2026-03-13T10:00:00", "patient": {"id": "p-9"},
+            "attributes": {"about": "x"}}"#,
+    );
+    let mut plans = vec![plan(&lead), plan(&complaint)];
+    let call = |p: &Plan| {
+        let t = (p.tasks.iter())
+            .find(|t| t.step() == "visited-callback")
+            .unwrap();
+        (t.due, t.latest, t.expires)
+    };
+    let d = date;
+    assert_eq!(
+        call(&plans[0]),
+        (d("2026-03-12"), d("2026-03-12"), Some(d("2026-03-19")))
+    );
+    let merged = merge_plans(&plans, &ContactPolicy::default(), &Calendar::default());
+    merged.apply_to(&mut plans, None);
+    assert_eq!(
+        call(&plans[0]),
+        (d("2026-03-12"), d("2026-03-12"), Some(d("2026-03-12")))
+    );
+}
