@@ -163,8 +163,9 @@ impl Replay<'_> {
         let mut h = self.history.clone();
         // A follow-up whose outcomes name another episode is that episode's (audit 98:
         // it was planned here too, open, beside its `done`).
-        let named =
-            |f: &followup::history::FollowUp| support::follow_up_episode(Some(self.history), f);
+        let named = |f: &followup::history::FollowUp| {
+            support::follow_up_episode(Some(self.history), f, self.eps)
+        };
         h.follow_ups
             .retain(|f| named(f).map_or(first, |e| *e == *ep.id));
         h.outcomes.retain(|o| o.at.date() < day);

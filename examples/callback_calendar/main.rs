@@ -323,7 +323,7 @@ fn run() -> Result<String, String> {
     // record listed as for an episode not planned here (audit 98: it was planned again,
     // open, beside its `done`).
     let home = |f: &followup::history::FollowUp| -> String {
-        support::follow_up_episode(history.as_ref(), f)
+        support::follow_up_episode(history.as_ref(), f, &episodes)
             .or_else(|| episodes.first().map(|e| e.id.to_string()))
             .unwrap_or_default()
     };

@@ -487,18 +487,23 @@ pub fn not_shown_label(lang: followup::rules::Lang) -> &'static str {
 }
 
 /// The episode the history's outcomes on the follow-up `f` name (`follow-up/ID/EPISODE/0`),
-/// if one does: the follow-up is that episode's, planned with it alone.
+/// if one does: the follow-up is that episode's, planned with it alone. Of several, one of
+/// the episodes `given`, else any, the least id — whatever the order of the history's
+/// rows (audit 240: a row naming a mistyped episode, first in the file, took the follow-up
+/// off the calendar and its real `done` was "no such task").
 #[allow(dead_code)]
 pub fn follow_up_episode(
     history: Option<&followup::history::History>,
     f: &followup::history::FollowUp,
+    given: &[followup::episode::Episode],
 ) -> Option<String> {
     let prefix = format!("follow-up/{}/", f.id);
     // A note is never read (audit 239: one on a mistyped episode id took the follow-up
     // off the calendar).
     (history.iter().flat_map(|h| &h.outcomes))
         .filter(|o| o.outcome != followup::history::OutcomeKind::Note)
-        .find_map(|o| o.task.strip_prefix(&prefix)?.split('/').next())
+        .filter_map(|o| o.task.strip_prefix(&prefix)?.split('/').next())
+        .min_by_key(|e| (!given.iter().any(|g| *g.id == **e), *e))
         .map(str::to_string)
 }
 
@@ -516,7 +521,7 @@ pub fn follow_ups_elsewhere(
     };
     (h.follow_ups.iter())
         .filter_map(|f| {
-            let home = follow_up_episode(Some(h), f)?;
+            let home = follow_up_episode(Some(h), f, episodes)?;
             let given = episodes.iter().any(|e| *e.id == *home);
             (!given).then(|| match lang {
                 followup::rules::Lang::Zh => format!(
