@@ -606,9 +606,13 @@ fn run() -> Result<String, String> {
                             o.task.id()
                         )
                     });
-                let why = match held {
-                    Some(h) => holder(h),
-                    None => format!(
+                let why = match (held, r.moved.map(|m| m.reason)) {
+                    // A complaint open that day (audit 240: it read "the phone cap").
+                    (_, Some(followup::replan::MoveReason::ComplaintOpen)) => {
+                        "a complaint of the patient was open: no selling while the customer is unhappy".to_string()
+                    }
+                    (Some(h), _) => holder(h),
+                    (None, _) => format!(
                         "the {} cap ({}){same_day}",
                         r.task.channel().name(),
                         caps(r.task.channel())
