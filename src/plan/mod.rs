@@ -505,7 +505,11 @@ impl RuleSet {
         let mut plan = out.plan;
         if let Some(ledger) = out.ledger {
             ledger.finish(&mut plan);
-            plan.overtaken_calls();
+            plan.overtaken_calls(|t| {
+                let program = self.programs.iter().find(|p| *p.id == *t.program())?;
+                let step = program.steps.iter().find(|s| *s.info.step == *t.step())?;
+                Some(step.lane_of(t.occurrence))
+            });
             // What the history closed happened: no calendar moves it now, whichever way
             // its record came (audit 159: a supervisor's check closed by a refusal).
             for t in plan.tasks.iter_mut().filter(|t| t.is_closed()) {

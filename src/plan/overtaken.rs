@@ -16,8 +16,14 @@ use crate::rules::Channel;
 use chrono::NaiveDate;
 
 impl Plan {
-    /// Cuts the days of the calls a later call of their lane overtook.
-    pub(super) fn overtaken_calls(&mut self) {
+    /// Cuts the days of the calls a later call of their lane overtook. `lane_of`: a
+    /// task's lane (its step's role, and the fact it counts from: a step counted from a
+    /// fact is a lane of its own, audit 243 — a key customer's callback was ended by the
+    /// request's resolution call).
+    pub(super) fn overtaken_calls(
+        &mut self,
+        lane_of: impl Fn(&super::Task) -> Option<crate::compile::LaneRole>,
+    ) {
         // The calls made: their lane, their rule day and the day they were made.
         // A refusal is not one: it ends the calls at its moment (a call missed before it
         // is worth doing until it), as a `declined` fact.
@@ -45,6 +51,7 @@ impl Plan {
                             && m.episode() == t.episode()
                             && m.program() == t.program()
                             && m.role() == t.role()
+                            && lane_of(m).is_some_and(|l| Some(l) == lane_of(t))
                     })
                 })
                 .filter_map(|(_, _, day)| day.pred_opt())

@@ -102,3 +102,35 @@ fn a_later_call_made_early_leaves_the_earlier_its_own_day() {
 fn date(s: &str) -> chrono::NaiveDate {
     s.parse().unwrap()
 }
+
+/// A call counted from a fact is a lane of its own (docs/rule-format.md): made, it ends
+/// none of the calls counted from the event (audit 243: the confirmation after a
+/// complaint's resolution, made, ended the first call; a request's resolution ended a
+/// key customer's callback). A complaint of Wed 18 Mar 2026 at 10:00, its first call
+/// that day not made (worth doing to Wed 25), its callback promised for Fri 20, resolved
+/// Sat 21 at 11:00, the confirmation made on Sun 22: the first call still expires on the
+/// 25th.
+#[test]
+fn a_call_counted_from_a_fact_ends_no_call_of_the_event() {
+    let complaint = r#"{"id": "ep-C", "event": "complaint", "at": "2026-03-18T10:00:00",
+        "attributes": {"about": "bruising"}, "patient": {"id": "p-9"},
+        "milestones": {"promised_callback": "2026-03-20"},
+        "facts": [{"kind": "complaint_resolved", "at": "2026-03-21T11:00:00"}]}"#;
+    let history = r#"{"outcomes": [{"task": "complaint/resolution-confirmation/ep-C/0",
+        "outcome": "done", "at": "2026-03-22T10:00"}]}"#;
+    let p = builtin_plan(complaint, history);
+    let first = task(&p, "complaint/first-call/ep-C/0");
+    assert_eq!(
+        (first.due, first.expires),
+        (date("2026-03-18"), Some(date("2026-03-25")))
+    );
+    // The promised callback (of the event's lane), made on the 20th, does end it.
+    let history = r#"{"outcomes": [{"task": "complaint/promised-callback/ep-C/0",
+        "outcome": "done", "at": "2026-03-20T10:00"}]}"#;
+    let p = builtin_plan(complaint, history);
+    let first = task(&p, "complaint/first-call/ep-C/0");
+    assert_eq!(
+        (first.due, first.expires),
+        (date("2026-03-18"), Some(date("2026-03-19")))
+    );
+}
