@@ -174,11 +174,15 @@ impl Replay<'_> {
             .map_err(|e| e.to_string())
     }
 
-    /// The episode as it was known the morning of `day`: the facts that came and the
-    /// reassignments made before it, the course sessions done before it.
+    /// The episode as it was known the morning of `day`: the facts that came before it,
+    /// the reassignments made by its first minute (at midnight or before), the course
+    /// sessions done before it.
     fn morning(ep: &Episode, day: NaiveDate) -> Episode {
         let mut ep = ep.clone();
-        ep.reassignments.retain(|r| r.at.date() < day);
+        // A handover at midnight is made by the morning (audit 245: one dated 00:00 left
+        // the day's work on the old owner's list); one later that day is not yet.
+        ep.reassignments
+            .retain(|r| r.at <= day.and_time(chrono::NaiveTime::MIN));
         // A purchase or a recovery of a later day was not known that morning (audits 126,
         // 131: the second follow-up a purchase later stopped was on no worklist).
         ep.facts.retain(|f| f.at.date() < day);
