@@ -136,11 +136,6 @@ impl<'a> Facts<'a> {
             .filter(move |t| since.is_none_or(|d| t.date() >= d))
     }
 
-    /// When the last fact of `kind` happened.
-    pub(super) fn last(&self, kind: &str) -> Option<NaiveDateTime> {
-        self.of_kind(kind).last().map(|(_, t)| *t)
-    }
-
     /// The first opt-out that stops a task on `channel` ([`Channel::opted_out_by`]: its
     /// own, or an SMS opt-out for a message), with the channel opted out of.
     pub(super) fn opt_out(&self, channel: Channel) -> Option<(Channel, NaiveDateTime)> {

@@ -364,6 +364,15 @@ impl<'h> Ledger<'h> {
         })
     }
 
+    /// When the history closed occurrence `n` of `step` itself (done, refused, an abnormal
+    /// recovery reported), if it did: the first such outcome.
+    pub(super) fn closed_at(&self, program: &str, step: &str, n: u32) -> Option<NaiveDateTime> {
+        (self.list(program, step, n).iter())
+            .filter(|e| e.derived.is_none() && e.outcome.outcome.is_done())
+            .map(|e| e.outcome.at)
+            .min()
+    }
+
     /// True when the history records that occurrence `n` of `step` reached the patient
     /// ([`super::record::reached`]): done, agreed, refused…, not only tried.
     pub(super) fn reached(&self, step: &crate::compile::Step, program: &str, n: u32) -> bool {

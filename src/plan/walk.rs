@@ -379,35 +379,57 @@ impl Planner<'_> {
                 },
                 Anchor::Latest(kinds) => {
                     // The event itself counts: facts before it are older news.
-                    let latest = (kinds.iter())
-                        .filter_map(|k| self.facts.last(k))
-                        .max()
-                        .filter(|at| *at > ep.at);
-                    let a = match latest {
-                        Some(at) => AnchorDay {
-                            day: at.date(),
-                            at: Some(at.time()),
-                            moved: None,
-                            unsure: false,
-                            ghost: false,
-                            key: None,
-                        },
-                        None => event_day,
-                    };
+                    let mut times: Vec<chrono::NaiveDateTime> = (kinds.iter())
+                        .flat_map(|k| self.facts.since_event(k))
+                        .filter(|at| *at > ep.at)
+                        .collect();
+                    times.sort_unstable();
                     let names: Vec<&str> = kinds.iter().map(|k| &**k).collect();
-                    self.why_anchor(|| match latest {
-                        Some(at) => format!(
-                            "the latest {} at {}",
-                            names.join(" or "),
-                            at.format("%Y-%m-%d %H:%M")
-                        ),
-                        None => format!(
-                            "the event on {} (no {} since)",
-                            day(event),
-                            names.join(" or ")
-                        ),
-                    });
-                    one(self, Some(a), &mut occ)?;
+                    // An occurrence the history closed happened where it was: counted from
+                    // the latest fact before it was closed; a fact since starts the next
+                    // one, counted from the latest fact (audit 245: a stale lead's check,
+                    // done, moved three months on with its record when the reassignment
+                    // it led to came, and the new holder's lead had no check).
+                    let mut since: Option<chrono::NaiveDateTime> = None;
+                    for _ in 0..=times.len() {
+                        let closed = (self.ledger.as_ref())
+                            .and_then(|l| l.closed_at(&program.id, &step.info.step, occ));
+                        let after = |t: &chrono::NaiveDateTime| since.is_none_or(|s| *t >= s);
+                        let latest = (times.iter().copied())
+                            .filter(|t| after(t) && closed.is_none_or(|c| *t < c))
+                            .max()
+                            .or_else(|| {
+                                times.iter().copied().find(|t| since.is_some() && after(t))
+                            });
+                        let a = match latest {
+                            Some(at) => AnchorDay {
+                                day: at.date(),
+                                at: Some(at.time()),
+                                moved: None,
+                                unsure: false,
+                                ghost: false,
+                                key: None,
+                            },
+                            None => event_day,
+                        };
+                        self.why_anchor(|| match latest {
+                            Some(at) => format!(
+                                "the latest {} at {}",
+                                names.join(" or "),
+                                at.format("%Y-%m-%d %H:%M")
+                            ),
+                            None => format!(
+                                "the event on {} (no {} since)",
+                                day(event),
+                                names.join(" or ")
+                            ),
+                        });
+                        one(self, Some(a), &mut occ)?;
+                        match closed {
+                            Some(c) if times.iter().any(|t| *t >= c) => since = Some(c),
+                            _ => break,
+                        }
+                    }
                 }
             }
             self.spans.push(Some((start, self.anchors.len())));

@@ -636,3 +636,51 @@ fn a_message_never_sent_and_an_event_a_patient_lacks_are_refused() {
     assert_eq!(err.pointer(), "/steps/0/script/zh");
     crate::support::assert_has(&err, "a patient-level programme has none");
 }
+
+/// A check counted from the latest fact (`latest:KIND`) that the history closed stays
+/// where it was, counted from the latest fact before it was closed; a fact since starts
+/// the next, occurrence 1 (audit 245). The lead of Mon 2 Mar 2026 15:00 handed to
+/// customer service: its stale-lead check is due 3 months after the last contact or
+/// assignment, Tue 2 Jun with none. The supervisor does it at 09:30 that day and hands
+/// the lead to u-cs2 at 10:00: the check stays on 2 Jun, done; the new holder's lead
+/// gets its own check on Wed 2 Sep. Without the handover, the check done is the only
+/// one; with the handover alone (no check recorded), the one check counts from it.
+#[test]
+fn a_check_from_the_latest_fact_closed_stays_and_the_next_follows() {
+    let lead = |reassigned: bool| {
+        let handover = if reassigned {
+            r#", "reassignments": [{"role": "customer_service", "to": "u-cs2", "at": "2026-06-02T10:00"}]"#
+        } else {
+            ""
+        };
+        format!(
+            r#"{{"id": "ep-B", "event": "consultation", "at": "2026-03-02T15:00:00",
+                "attributes": {{"source": "online", "outcome": "not_booked", "assigned_to": "customer_service"}},
+                "patient": {{"id": "p-B"}}, "owners": {{"customer_service": "u-cs1", "supervisor": "u-sup1"}}{handover}}}"#
+        )
+    };
+    let done = r#"{"outcomes": [{"task": "lead-ownership/reassign-stale-lead/ep-B/0",
+        "outcome": "done", "at": "2026-06-02T09:30", "by": "u-sup1"}]}"#;
+    let checks = |p: &Plan| -> Vec<String> {
+        (p.tasks.iter())
+            .filter(|t| t.program() == "lead-ownership")
+            .map(|t| format!("{} {} {}", t.id(), t.due, t.is_closed()))
+            .collect()
+    };
+    let id = "lead-ownership/reassign-stale-lead/ep-B";
+    assert_eq!(
+        checks(&builtin_plan(&lead(true), done)),
+        [
+            format!("{id}/0 2026-06-02 true"),
+            format!("{id}/1 2026-09-02 false")
+        ]
+    );
+    assert_eq!(
+        checks(&builtin_plan(&lead(false), done)),
+        [format!("{id}/0 2026-06-02 true")]
+    );
+    assert_eq!(
+        checks(&builtin_plan(&lead(true), r#"{"outcomes": []}"#)),
+        [format!("{id}/0 2026-09-02 false")]
+    );
+}
