@@ -215,6 +215,7 @@ pub fn merge_plans(plans: &[Plan], policy: &ContactPolicy, calendar: &Calendar) 
             role,
             held: None,
             until: None,
+            after: None,
         });
     }
     ranked.sort_by(|a, b| a.key().cmp(&b.key()));
@@ -244,8 +245,17 @@ pub fn merge_plans(plans: &[Plan], policy: &ContactPolicy, calendar: &Calendar) 
         let ends = t.due.and_time(t.window.end);
         let next = (unhappy.iter())
             .filter(|(p, _, from, _)| *p == t.patient() && ends <= *from)
-            .map(|s| s.2)
-            .min();
+            .min_by_key(|s| s.2);
+        // One whose window runs past the complaint takes a day of it after the complaint,
+        // as one due during it does (audit 243: a second follow-up the consultant picks
+        // over four weeks was cut to its days before a complaint of its first week, and
+        // lost, while one whose window opened in the complaint was moved past it).
+        if let Some((_, episode, _, until)) = next.filter(|s| t.latest > s.3) {
+            r.held = Some(episode);
+            r.after = Some(*until);
+            return true;
+        }
+        let next = next.map(|s| s.2);
         // Late by then but still worth doing, it is cut too (audit 240: a next-morning
         // call two days overdue stayed open work through the complaint).
         let reaches = |f: &chrono::NaiveDateTime| {
@@ -377,6 +387,8 @@ pub fn merge_plans(plans: &[Plan], policy: &ContactPolicy, calendar: &Calendar) 
         // Its own day is one it may keep unless an open complaint holds it (a task due
         // before the complaint's moment on its day: audit 231).
         let held = group.iter().any(|r| r.held.is_some());
+        // Held past a complaint that came after its day: only days after it.
+        let after = group.iter().filter_map(|r| r.after).max();
         let caps: Vec<&Cap> = policy
             .caps
             .iter()
@@ -413,6 +425,7 @@ pub fn merge_plans(plans: &[Plan], policy: &ContactPolicy, calendar: &Calendar) 
             (*d == due || calendar.works(channel, *d))
                 && !same_lane(d)
                 && (!sales || (*d == due && !held) || unhappy_on(patient, *d).is_none())
+                && after.is_none_or(|a| *d > a)
                 && (!sales
                     || (taken.get(d)).is_none_or(|i| !protected.get(*i).copied().unwrap_or(false)))
                 && (taken.contains_key(d) || caps.iter().all(|c| fits(taken, made, *d, c)))
@@ -646,6 +659,9 @@ struct Ranked<'a> {
     /// A sales task due before a complaint of the patient: the last day it is worth doing
     /// (the day before the complaint).
     until: Option<NaiveDate>,
+    /// A sales task due before a complaint whose window runs past it: the complaint's
+    /// last day, which it takes a day of its window after.
+    after: Option<NaiveDate>,
 }
 
 type Key<'a> = (

@@ -250,7 +250,8 @@ fn no_sales_task_while_a_complaint_is_open() {
 /// 16:00 (visited, bought nothing): the 611 message of Mon 1 June (09:00-18:00) stays
 /// for a complaint logged that evening at 20:30; the call around day 45 (due Fri 24 Apr, on
 /// time to the 27th) stays on the 24th, worth doing until that day only, for a complaint
-/// on Sat 25 Apr at 10:00 (it was open work through the complaint).
+/// on Sat 25 Apr at 10:00 whose callback is promised for Tue 28 (it was open work through
+/// the complaint).
 #[test]
 fn a_complaint_holds_sales_from_its_moment() {
     let lead = episode(
@@ -258,19 +259,20 @@ fn a_complaint_holds_sales_from_its_moment() {
             "attributes": {"outcome": "visited_no_purchase", "source": "onsite", "visit": "first"},
             "patient": {"id": "p-80"}}"#,
     );
-    let complaint = |at: &str| {
+    let complaint = |at: &str, milestones: &str| {
         episode(&format!(
             r#"{{"id": "k5", "event": "complaint", "at": "{at}", "attributes": {{"about": "x"}},
-                "patient": {{"id": "p-80"}}}}"#
+                "patient": {{"id": "p-80"}}, "milestones": {{{milestones}}}}}"#
         ))
     };
-    let merged = |at: &str| {
+    let merged_with = |at: &str, milestones: &str| {
         merge_plans(
-            &[plan(&lead), plan(&complaint(at))],
+            &[plan(&lead), plan(&complaint(at, milestones))],
             &ContactPolicy::default(),
             &Calendar::default(),
         )
     };
+    let merged = |at: &str| merged_with(at, r#""promised_callback": "2026-04-28""#);
     let find = |m: &followup::replan::MergedPlan, step: &str, day: &str| {
         (m.contacts.iter())
             .filter(|c| c.date == date(day))
@@ -283,12 +285,30 @@ fn a_complaint_holds_sales_from_its_moment() {
                 )
             })
     };
-    let evening = merged("2026-06-01T20:30:00");
+    let evening = merged_with("2026-06-01T20:30:00", "");
     assert!(find(&evening, "message", "2026-06-01").is_some());
     let morning = merged("2026-04-25T10:00:00");
     assert_eq!(
         find(&morning, "day-45-call", "2026-04-24"),
         Some(("2026-04-24".to_string(), Some("2026-04-24".to_string())))
+    );
+    // With no callback promised, the complaint's last call is its first, on the 25th:
+    // the call's window runs past it, so it takes the next day of it, Sun 26 Apr (audit
+    // 243: one whose window ran past the complaint was cut, and lost).
+    let one_call = merged_with("2026-04-25T10:00:00", "");
+    let moved = (one_call.contacts.iter())
+        .flat_map(|c| c.reasons.iter().map(move |r| (c.date, r)))
+        .find(|(_, r)| r.task.step() == "day-45-call")
+        .map(|(day, r)| (day, r.moved.map(|m| (m.from, m.reason))));
+    assert_eq!(
+        moved,
+        Some((
+            date("2026-04-26"),
+            Some((
+                date("2026-04-24"),
+                followup::replan::MoveReason::ComplaintOpen
+            ))
+        ))
     );
 }
 
@@ -447,5 +467,54 @@ fn a_late_sales_task_ends_the_day_before_a_complaint() {
     assert_eq!(
         call(&plans[0]),
         (d("2026-03-12"), d("2026-03-12"), Some(d("2026-03-12")))
+    );
+}
+
+/// A sales task due before a complaint whose window runs past it takes a day of its
+/// window after the complaint, as one due during it does (audit 243: the second
+/// follow-up was cut to its days before the complaint, and lost). The onsite lead of Tue
+/// 10 Mar 2026 16:00 (visited, bought nothing): the second follow-up is the consultant's
+/// to pick from Sat 14 Mar to Thu 9 Apr. A complaint on Wed 18 Mar 10:00, its callback
+/// promised for Fri 20, resolved Sat 21 at 11:00: the confirmation call the next day,
+/// Sun 22, is the complaint's; the second follow-up goes to Mon 23, on time to 9 Apr.
+#[test]
+fn a_sales_window_running_past_a_complaint_is_held_not_cut() {
+    let lead = episode(
+        r#"{"id": "ep-L", "event": "consultation", "at": "2026-03-10T16:00:00", "patient": {"id": "p-9"},
+            "attributes": {"source": "onsite", "outcome": "visited_no_purchase", "visit": "first"}}"#,
+    );
+    let complaint = episode(
+        r#"{"id": "ep-C", "event": "complaint", "at": "2026-03-18T10:00:00", "patient": {"id": "p-9"},
+            "attributes": {"about": "bruising"}, "milestones": {"promised_callback": "2026-03-20"},
+            "facts": [{"kind": "complaint_resolved", "at": "2026-03-21T11:00:00"}]}"#,
+    );
+    let mut plans = vec![plan(&lead), plan(&complaint)];
+    let merged = merge_plans(&plans, &ContactPolicy::default(), &Calendar::default());
+    let confirmation = (merged.contacts.iter())
+        .find(|c| {
+            c.reasons
+                .iter()
+                .any(|r| r.task.step() == "resolution-confirmation")
+        })
+        .map(|c| c.date);
+    assert_eq!(confirmation, Some(date("2026-03-22")));
+    let second = (merged.contacts.iter())
+        .flat_map(|c| c.reasons.iter().map(move |r| (c.date, r)))
+        .find(|(_, r)| r.task.step() == "second-follow-up-onsite")
+        .map(|(day, r)| (day, r.moved.map(|m| (m.from, m.reason))));
+    assert_eq!(
+        second,
+        Some((
+            date("2026-03-23"),
+            Some((date("2026-03-14"), MoveReason::ComplaintOpen))
+        ))
+    );
+    merged.apply_to(&mut plans, None);
+    let t = (plans[0].tasks.iter())
+        .find(|t| t.step() == "second-follow-up-onsite")
+        .unwrap();
+    assert_eq!(
+        (t.earliest, t.due, t.latest),
+        (date("2026-03-23"), date("2026-03-23"), date("2026-04-09"))
     );
 }
