@@ -795,7 +795,9 @@ impl Planner<'_> {
         };
         let grace = t.expires.map(|e| (e - t.latest).num_days().max(0));
         t.due = day;
-        t.earliest = t.earliest.min(day);
+        // Not before the day picked with the patient (audits 243, 244: "open now" nine
+        // days before it); on time to the window's end, which widens to hold the day.
+        t.earliest = day;
         t.latest = t.latest.max(day);
         if let (Some(e), Some(g)) = (t.expires, grace) {
             t.expires = Some(e.max(shift::add_days(t.latest, g).unwrap_or(t.latest)));

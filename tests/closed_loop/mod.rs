@@ -508,10 +508,11 @@ fn a_picked_day_fills_the_staff_picked_window_and_what_follows_counts_from_it() 
     let picked = task(&p, "care/second-follow-up/ep-1/0");
     assert_eq!(picked.due.to_string(), "2026-03-20");
     assert_eq!(picked.shifted, Some(ShiftReason::Picked));
-    // The window the rule gives stays: 6 Mar to 1 Apr.
+    // On time from the day picked with the patient (not before it: audits 243, 244) to
+    // the end of the window the rule gives, 1 Apr.
     assert_eq!(
         (picked.earliest.to_string(), picked.latest.to_string()),
-        ("2026-03-06".into(), "2026-04-01".into())
+        ("2026-03-20".into(), "2026-04-01".into())
     );
     assert_eq!(
         task(&p, "care/after-pick/ep-1/0").due.to_string(),
