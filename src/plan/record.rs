@@ -786,8 +786,8 @@ impl Planner<'_> {
         t.beyond_calendar = beyond;
     }
 
-    /// Sets the day a consultant picked for a staff-picked task; its window widens to
-    /// hold the day if needed.
+    /// Sets the day a consultant picked for a staff-picked task: on time from that day to
+    /// its window's end, which widens to hold the day if needed.
     pub(super) fn pick(&mut self, i: usize, day: NaiveDate) {
         let beyond = !self.cal.covers(day);
         let Some(t) = self.plan.tasks.get_mut(i) else {
