@@ -111,7 +111,8 @@ dropped and why. Without --episode: a built-in sample patient (plastic surgery, 
   --explain               after the calendar, why each task is where it is (in English)
   --ics FILE              write the plans' tasks as an iCalendar file of VTODOs: one per task, on
                           the day the calendar shows it (not joined into contacts, each in
-                          its own window; those the contact policy's caps drop left out)
+                          its own window; those the contact policy drops — caps, an
+                          open complaint — left out)
   --csv                   print the same tasks as CSV instead of the calendar
   -h, --help              this help
 ";
