@@ -216,6 +216,7 @@ pub fn merge_plans(plans: &[Plan], policy: &ContactPolicy, calendar: &Calendar) 
             held: None,
             until: None,
             after: None,
+            fallback: None,
         });
     }
     ranked.sort_by(|a, b| a.key().cmp(&b.key()));
@@ -250,9 +251,10 @@ pub fn merge_plans(plans: &[Plan], policy: &ContactPolicy, calendar: &Calendar) 
         // as one due during it does (audit 243: a second follow-up the consultant picks
         // over four weeks was cut to its days before a complaint of its first week, and
         // lost, while one whose window opened in the complaint was moved past it).
-        if let Some((_, episode, _, until)) = next.filter(|s| t.latest > s.3) {
+        if let Some((_, episode, from, until)) = next.filter(|s| t.latest > s.3) {
             r.held = Some(episode);
             r.after = Some(*until);
+            r.fallback = from.date().pred_opt();
             return true;
         }
         let next = next.map(|s| s.2);
@@ -454,6 +456,9 @@ pub fn merge_plans(plans: &[Plan], policy: &ContactPolicy, calendar: &Calendar) 
             && channel == Channel::Phone
             && let [only] = group.as_slice()
             && policy.drop_over_cap.contains(&only.class)
+            // Held by a complaint, a day of its window after it or none (audit 246: it
+            // went past its window, on time there).
+            && only.held.is_none()
             && let Some(expires) = only.task.expires.filter(|e| *e > hi)
         {
             day = (1..=(expires - hi).num_days())
@@ -479,6 +484,18 @@ pub fn merge_plans(plans: &[Plan], policy: &ContactPolicy, calendar: &Calendar) 
             // Tasks of one day that no day of their common window takes: each tries
             // the days of its own window, in the same order (audit 36: a notice call
             // whose window ran a day longer was dropped with a call of that day only).
+            // Due before a complaint, no day of its window after it: its own days before
+            // the complaint, to the day before it (audit 246: cut or dropped as the
+            // resolution's day fell).
+            None if group.iter().any(|r| r.after.is_some()) => {
+                let mut group = group;
+                for r in group.iter_mut().filter(|r| r.after.is_some()) {
+                    r.after = None;
+                    r.held = None;
+                    r.until = r.fallback;
+                }
+                queue.push_front(group);
+            }
             None if group.len() > 1 => {
                 for r in group.into_iter().rev() {
                     queue.push_front(vec![r]);
@@ -662,6 +679,9 @@ struct Ranked<'a> {
     /// A sales task due before a complaint whose window runs past it: the complaint's
     /// last day, which it takes a day of its window after.
     after: Option<NaiveDate>,
+    /// With `after`: the day before the complaint, the last day it is worth doing when no
+    /// day of its window after the complaint takes it.
+    fallback: Option<NaiveDate>,
 }
 
 type Key<'a> = (

@@ -518,3 +518,41 @@ fn a_sales_window_running_past_a_complaint_is_held_not_cut() {
         (date("2026-03-23"), date("2026-03-23"), date("2026-04-09"))
     );
 }
+
+/// A sales task due before a complaint whose window runs past it, when no day of its
+/// window after the complaint is left, keeps its own days before the complaint, to the
+/// day before it — never a day past its window (audit 246: it went to the day after its
+/// window, on time there; resolved a day later, it was cut). A phone lead of Mon 2 Mar
+/// 2026 14:00: the second follow-up, picked from Fri 6 Mar to Wed 1 Apr (6 + 26). A
+/// complaint on Tue 10 Mar 10:00, its callback promised for Thu 12, resolved Tue 31 Mar
+/// 10:00: its confirmation call takes Wed 1 Apr, the window's last day, which selling
+/// never joins. Resolved on Wed 1 Apr, the complaint covers the window's end: the same.
+#[test]
+fn a_sales_window_with_no_day_after_a_complaint_keeps_its_days_before() {
+    let lead = episode(
+        r#"{"id": "ep-L", "event": "consultation", "at": "2026-03-02T14:00:00", "patient": {"id": "p-1"},
+            "attributes": {"source": "phone", "outcome": "not_booked"}}"#,
+    );
+    for resolved in ["2026-03-31T10:00:00", "2026-04-01T10:00:00"] {
+        let complaint = episode(&format!(
+            r#"{{"id": "ep-K", "event": "complaint", "at": "2026-03-10T10:00:00", "patient": {{"id": "p-1"}},
+                "attributes": {{"about": "x"}}, "milestones": {{"promised_callback": "2026-03-12"}},
+                "facts": [{{"kind": "complaint_resolved", "at": "{resolved}"}}]}}"#
+        ));
+        let mut plans = vec![plan(&lead), plan(&complaint)];
+        let merged = merge_plans(&plans, &ContactPolicy::default(), &Calendar::default());
+        merged.apply_to(&mut plans, None);
+        let t = (plans[0].tasks.iter())
+            .find(|t| t.step() == "second-follow-up")
+            .expect(resolved);
+        assert_eq!(
+            (t.due, t.latest, t.expires),
+            (
+                date("2026-03-06"),
+                date("2026-03-09"),
+                Some(date("2026-03-09"))
+            ),
+            "resolved {resolved}"
+        );
+    }
+}
