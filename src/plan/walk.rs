@@ -386,21 +386,45 @@ impl Planner<'_> {
                     times.sort_unstable();
                     let names: Vec<&str> = kinds.iter().map(|k| &**k).collect();
                     // An occurrence the history closed happened where it was: counted from
-                    // the latest fact before it was closed; a fact since starts the next
-                    // one, counted from the latest fact (audit 245: a stale lead's check,
-                    // done, moved three months on with its record when the reassignment
-                    // it led to came, and the new holder's lead had no check).
+                    // the latest fact that had made it due by then (else, closed early, the
+                    // latest fact before it was closed); a fact after that one starts the
+                    // next occurrence, counted from the latest fact (audits 245, 246: a
+                    // stale lead's check, done, moved three months on with its record when
+                    // the handover it led to, or a contact that day, came, and the lead had
+                    // no check after it).
+                    let rule_day = |at: &chrono::NaiveDateTime| match step
+                        .offset
+                        .apply(at.date(), step.month_end)
+                    {
+                        crate::offset::Landing::Date(d) => Some(d),
+                        _ => None,
+                    };
                     let mut since: Option<chrono::NaiveDateTime> = None;
                     for _ in 0..=times.len() {
                         let closed = (self.ledger.as_ref())
                             .and_then(|l| l.closed_at(&program.id, &step.info.step, occ));
-                        let after = |t: &chrono::NaiveDateTime| since.is_none_or(|s| *t >= s);
-                        let latest = (times.iter().copied())
-                            .filter(|t| after(t) && closed.is_none_or(|c| *t < c))
-                            .max()
-                            .or_else(|| {
-                                times.iter().copied().find(|t| since.is_some() && after(t))
-                            });
+                        let after = |t: &chrono::NaiveDateTime| since.is_none_or(|s| *t > s);
+                        let due_by = |t: &chrono::NaiveDateTime, c: &chrono::NaiveDateTime| {
+                            rule_day(t).is_some_and(|d| d <= c.date())
+                        };
+                        let latest = match closed {
+                            Some(c) => {
+                                let due = (times.iter().copied())
+                                    .filter(|t| after(t) && *t < c && due_by(t, &c))
+                                    .max();
+                                // The event made it due, no fact since having done so.
+                                let event_due = since.is_none() && due_by(&ep.at, &c);
+                                match due {
+                                    Some(t) => Some(t),
+                                    None if event_due => None,
+                                    None => {
+                                        (times.iter().copied()).filter(|t| after(t) && *t < c).max()
+                                    }
+                                }
+                            }
+                            None => times.iter().copied().filter(|t| after(t)).max(),
+                        }
+                        .or_else(|| times.iter().copied().find(|t| since.is_some() && after(t)));
                         let a = match latest {
                             Some(at) => AnchorDay {
                                 day: at.date(),
@@ -425,8 +449,10 @@ impl Planner<'_> {
                             ),
                         });
                         one(self, Some(a), &mut occ)?;
+                        // The next counts from the facts after the one this counted from.
+                        let from = latest.unwrap_or(ep.at);
                         match closed {
-                            Some(c) if times.iter().any(|t| *t >= c) => since = Some(c),
+                            Some(_) if times.iter().any(|t| *t > from) => since = Some(from),
                             _ => break,
                         }
                     }

@@ -683,4 +683,21 @@ fn a_check_from_the_latest_fact_closed_stays_and_the_next_follows() {
         checks(&builtin_plan(&lead(true), r#"{"outcomes": []}"#)),
         [format!("{id}/0 2026-09-02 false")]
     );
+    // A contact on Wed 10 Jun at 10:00, the check (due 2 Jun) done late that day at
+    // 15:00: the check stays on 2 Jun, the day the consultation had made it due, not on
+    // the contact's 10 Sep; the contact starts the next, due 10 Sep (audit 246: the check
+    // moved to 10 Sep, "done early", and none came after it).
+    let contacted = lead(false).replace(
+        r#""patient": {"id": "p-B"}"#,
+        r#""patient": {"id": "p-B"}, "facts": [{"kind": "contacted", "at": "2026-06-10T10:00:00"}]"#,
+    );
+    let late = r#"{"outcomes": [{"task": "lead-ownership/reassign-stale-lead/ep-B/0",
+        "outcome": "done", "at": "2026-06-10T15:00", "by": "u-sup1"}]}"#;
+    assert_eq!(
+        checks(&builtin_plan(&contacted, late)),
+        [
+            format!("{id}/0 2026-06-02 true"),
+            format!("{id}/1 2026-09-10 false")
+        ]
+    );
 }
