@@ -94,7 +94,8 @@ Plans one episode (JSON on stdin, or --episode FILE) and prints the plan as JSON
                           the official table: see rules/calendars/README.md;
                           official:FILE joins an official calendar of years not shipped
                           (the shipped files' format, with its covers) to those years
-  --as-of YYYY-MM-DD      give each task its status on that day
+  --as-of YYYY-MM-DD      give each task its status on that day (with --history, what
+                          was recorded after that day is not known yet: left out)
   --notices FILE          add the clinic notices that target the patient (repeatable);
                           with --jsonl each line is planned alone: plan notices once per patient
   --history FILE          what happened so far: the next plan of the closed loop; one
@@ -178,6 +179,7 @@ fn setup(args: &Args) -> Result<Setup, String> {
         Some(p) => Some(
             rules
                 .read_history(&p.display().to_string(), &support::read(p)?)
+                .map(|h| support::known_by(h, args.as_of))
                 .map_err(|e| e.to_string())?,
         ),
         None => None,

@@ -103,6 +103,7 @@ dropped and why. Without --episode: a built-in sample patient (plastic surgery, 
                           official:FILE joins an official calendar of years not shipped
                           (the shipped files' format, with its covers) to those years
   --as-of YYYY-MM-DD      mark each task upcoming, open now, waiting, missed or expired on that day
+                          (with --history, what was recorded after it is not known yet: left out)
   --greetings             add the patient's greetings for the 12 months from the earliest
                           episode's day (or from --as-of, and the month before it)
   --history FILE          what happened so far: the next plan of the closed loop
@@ -314,6 +315,7 @@ fn run() -> Result<String, String> {
         Some(p) => Some(
             rules
                 .read_history(&p.display().to_string(), &support::read(p)?)
+                .map(|h| support::known_by(h, args.as_of))
                 .map_err(|e| e.to_string())?,
         ),
         None => None,

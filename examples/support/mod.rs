@@ -590,3 +590,17 @@ pub fn unpicked_state(
         ),
     })
 }
+
+/// The history as known on `as_of`: the outcomes recorded by the end of that day (audits
+/// 245, 247: `--as-of` a past day showed tasks closed by calls recorded after it, which
+/// `replay` did not).
+#[allow(dead_code)]
+pub fn known_by(
+    mut history: followup::history::History,
+    as_of: Option<chrono::NaiveDate>,
+) -> followup::history::History {
+    if let Some(day) = as_of {
+        history.outcomes.retain(|o| o.at.date() <= day);
+    }
+    history
+}
