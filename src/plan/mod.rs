@@ -964,6 +964,14 @@ impl AnchorDay {
             key: None,
         }
     }
+
+    /// The anchor of a fact (or another moment): its day, and its time.
+    fn moment(at: chrono::NaiveDateTime) -> AnchorDay {
+        AnchorDay {
+            at: Some(at.time()),
+            ..AnchorDay::plain(at.date())
+        }
+    }
 }
 
 impl Planner<'_> {

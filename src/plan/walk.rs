@@ -301,15 +301,7 @@ impl Planner<'_> {
                         self.why_anchor(|| {
                             format!("fact {kind} at {}", at.format("%Y-%m-%d %H:%M"))
                         });
-                        let a = AnchorDay {
-                            day: at.date(),
-                            at: Some(at.time()),
-                            moved: None,
-                            unsure: false,
-                            ghost: false,
-                            key: None,
-                        };
-                        one(self, Some(a), &mut occ)?;
+                        one(self, Some(AnchorDay::moment(at)), &mut occ)?;
                     }
                 }
                 Anchor::Birthday | Anchor::Festival(_) | Anchor::Date(..) => {
@@ -425,17 +417,7 @@ impl Planner<'_> {
                             None => times.iter().copied().filter(|t| after(t)).max(),
                         }
                         .or_else(|| times.iter().copied().find(|t| since.is_some() && after(t)));
-                        let a = match latest {
-                            Some(at) => AnchorDay {
-                                day: at.date(),
-                                at: Some(at.time()),
-                                moved: None,
-                                unsure: false,
-                                ghost: false,
-                                key: None,
-                            },
-                            None => event_day,
-                        };
+                        let a = latest.map_or(event_day, AnchorDay::moment);
                         self.why_anchor(|| match latest {
                             Some(at) => format!(
                                 "the latest {} at {}",
