@@ -8,6 +8,7 @@
 //! cargo run --example check_rules -- rules rules/cases                          # the rule files on disk and their cases
 //! cargo run --example check_rules -- --builtin                                  # the built-in programs and rules/cases/
 //! cargo run --example check_rules -- --builtin CASES                            # the built-in programs, other cases
+//! cargo run --example check_rules -- --builtin RULES                            # and a clinic's override, its cases beside it
 //! cargo run --example check_rules -- --builtin RULES CASES                      # the built-in programs and a clinic's
 //! ```
 //!
@@ -87,6 +88,13 @@ fn parse_args() -> Result<Option<Args>, String> {
     }
     let (rules, cases, no_cases) = match (builtin, paths.as_slice()) {
         (true, []) => (None, vec![builtin_cases], None),
+        // A clinic's rule file (an override of the built-in programs) given alone: its
+        // rules with the built-in ones, and its cases beside it (audit 249: it was read
+        // as a case file, "unknown format followup/v1", its faults never reported).
+        (true, [rules]) if is_rule_file(rules) => match beside(rules)? {
+            Ok(cases) => (Some(rules.clone()), cases, None),
+            Err(none) => (Some(rules.clone()), Vec::new(), Some(none)),
+        },
         (true, [cases]) => (None, vec![cases.clone()], None),
         // The two swapped (audit 224: "unknown field `calendars`" for the case file
         // read as rules).
@@ -111,6 +119,25 @@ fn parse_args() -> Result<Option<Args>, String> {
         cases,
         no_cases,
     }))
+}
+
+/// True for a file that reads as a rule file (an override or a program): an object with
+/// `steps` or `override`, or the rules' `format`, and no `cases`. A case file keeps its
+/// own errors (named `….cases.json` or not).
+fn is_rule_file(path: &Path) -> bool {
+    if !path.is_file() || support::is_case_file(path) {
+        return false;
+    }
+    let Ok(serde_json::Value::Object(top)) = support::read(path)
+        .map_err(|_| ())
+        .and_then(|text| serde_json::from_str(&text).map_err(|_| ()))
+    else {
+        return false;
+    };
+    !top.contains_key("cases")
+        && (top.contains_key("steps")
+            || top.contains_key("override")
+            || top.get("format").and_then(|f| f.as_str()) == Some("followup/v1"))
 }
 
 /// Where the cases of `rules` are when no cases path is given: a folder's own case files
