@@ -217,6 +217,7 @@ pub fn merge_plans(plans: &[Plan], policy: &ContactPolicy, calendar: &Calendar) 
             until: None,
             after: None,
             fallback: None,
+            before: None,
         });
     }
     ranked.sort_by(|a, b| a.key().cmp(&b.key()));
@@ -274,6 +275,7 @@ pub fn merge_plans(plans: &[Plan], policy: &ContactPolicy, calendar: &Calendar) 
         }
         if t.earliest < from.date() || t.latest > *until {
             r.held = Some(episode);
+            r.before = from.date().pred_opt();
             return true;
         }
         let detail = Some(Arc::from(*episode));
@@ -682,6 +684,9 @@ struct Ranked<'a> {
     /// With `after`: the day before the complaint, the last day it is worth doing when no
     /// day of its window after the complaint takes it.
     fallback: Option<NaiveDate>,
+    /// Held by a complaint: the day before it, the last day it is worth doing if it
+    /// takes a day of its window before the complaint.
+    before: Option<NaiveDate>,
 }
 
 type Key<'a> = (
@@ -723,7 +728,11 @@ impl<'a> Ranked<'a> {
         // Moved to another day: its whole window there, the moment that cut it on its
         // own day being past (audit 189).
         task.window = t.window_on(date);
-        if let Some(last) = self.until.map(|u| u.max(t.due)) {
+        // Held by a complaint and placed before it, it is worth doing until the day before
+        // the complaint (audit 248: moved back before the complaint, it stayed open work
+        // through it).
+        let until = self.until.or(self.before.filter(|b| date <= *b));
+        if let Some(last) = until.map(|u| u.max(date.min(t.due))) {
             task.latest = task.latest.min(last);
             task.expires = Some(task.expires.map_or(last, |e| e.min(last)));
         }

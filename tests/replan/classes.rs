@@ -556,3 +556,44 @@ fn a_sales_window_with_no_day_after_a_complaint_keeps_its_days_before() {
         );
     }
 }
+
+/// A sales task held by a complaint that takes a day of its window before it is worth
+/// doing until the day before the complaint (audit 248: moved back before the complaint,
+/// it stayed on time and open work through it). An online lead of Tue 10 Mar 2026 11:00:
+/// the call around day 45 is due Fri 24 Apr, on time 21-27 Apr. A complaint on Wed 22
+/// Apr 10:00, resolved Sun 26 Apr 16:00: its confirmation call takes Mon 27 Apr, the
+/// window's only day after the complaint, which selling never joins; the call goes back
+/// to Tue 21 Apr, worth doing that day only.
+#[test]
+fn a_held_sales_task_placed_before_the_complaint_ends_the_day_before_it() {
+    let lead = episode(
+        r#"{"id": "ep-L", "event": "consultation", "at": "2026-03-10T11:00:00", "patient": {"id": "p-9"},
+            "attributes": {"source": "online", "outcome": "not_booked"}}"#,
+    );
+    let complaint = episode(
+        r#"{"id": "ep-C", "event": "complaint", "at": "2026-04-22T10:00:00", "patient": {"id": "p-9"},
+            "attributes": {"about": "x"}, "facts": [{"kind": "complaint_resolved", "at": "2026-04-26T16:00:00"}]}"#,
+    );
+    let mut plans = vec![plan(&lead), plan(&complaint)];
+    let merged = merge_plans(&plans, &ContactPolicy::default(), &Calendar::default());
+    let confirmation = (merged.contacts.iter())
+        .find(|c| {
+            c.reasons
+                .iter()
+                .any(|r| r.task.step() == "resolution-confirmation")
+        })
+        .map(|c| c.date);
+    assert_eq!(confirmation, Some(date("2026-04-27")));
+    merged.apply_to(&mut plans, None);
+    let t = (plans[0].tasks.iter())
+        .find(|t| t.step() == "day-45-call")
+        .unwrap();
+    assert_eq!(
+        (t.due, t.latest, t.expires),
+        (
+            date("2026-04-21"),
+            date("2026-04-21"),
+            Some(date("2026-04-21"))
+        )
+    );
+}
