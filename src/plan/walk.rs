@@ -378,45 +378,23 @@ impl Planner<'_> {
                     times.sort_unstable();
                     let names: Vec<&str> = kinds.iter().map(|k| &**k).collect();
                     // An occurrence the history closed happened where it was: counted from
-                    // the latest fact that had made it due by then (else, closed early, the
-                    // latest fact before it was closed); a fact after that one starts the
-                    // next occurrence, counted from the latest fact (audits 245, 246: a
-                    // stale lead's check, done, moved three months on with its record when
-                    // the handover it led to, or a contact that day, came, and the lead had
-                    // no check after it).
-                    let rule_day = |at: &chrono::NaiveDateTime| match step
-                        .offset
-                        .apply(at.date(), step.month_end)
-                    {
-                        crate::offset::Landing::Date(d) => Some(d),
-                        _ => None,
-                    };
+                    // the latest fact known the morning of the day it was closed (as the
+                    // worklist of that morning had it); a fact after that one starts the
+                    // next occurrence, counted from the latest fact (audits 245, 246, 248:
+                    // a stale lead's check, done, moved three months on with its record
+                    // when the handover it led to, or a contact that day, came, and the
+                    // lead had no check after it).
                     let mut since: Option<chrono::NaiveDateTime> = None;
                     for _ in 0..=times.len() {
                         let closed = (self.ledger.as_ref())
                             .and_then(|l| l.closed_at(&program.id, &step.info.step, occ));
                         let after = |t: &chrono::NaiveDateTime| since.is_none_or(|s| *t > s);
-                        let due_by = |t: &chrono::NaiveDateTime, c: &chrono::NaiveDateTime| {
-                            rule_day(t).is_some_and(|d| d <= c.date())
-                        };
-                        let latest = match closed {
-                            Some(c) => {
-                                let due = (times.iter().copied())
-                                    .filter(|t| after(t) && *t < c && due_by(t, &c))
-                                    .max();
-                                // The event made it due, no fact since having done so.
-                                let event_due = since.is_none() && due_by(&ep.at, &c);
-                                match due {
-                                    Some(t) => Some(t),
-                                    None if event_due => None,
-                                    None => {
-                                        (times.iter().copied()).filter(|t| after(t) && *t < c).max()
-                                    }
-                                }
-                            }
-                            None => times.iter().copied().filter(|t| after(t)).max(),
-                        }
-                        .or_else(|| times.iter().copied().find(|t| since.is_some() && after(t)));
+                        let latest = (times.iter().copied())
+                            .filter(|t| after(t) && closed.is_none_or(|c| t.date() < c.date()))
+                            .max()
+                            .or_else(|| {
+                                times.iter().copied().find(|t| since.is_some() && after(t))
+                            });
                         let a = latest.map_or(event_day, AnchorDay::moment);
                         self.why_anchor(|| match latest {
                             Some(at) => format!(

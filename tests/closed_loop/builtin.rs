@@ -638,9 +638,9 @@ fn a_message_never_sent_and_an_event_a_patient_lacks_are_refused() {
 }
 
 /// A check counted from the latest fact (`latest:KIND`) that the history closed stays
-/// where it was, counted from the latest fact before it was closed; a fact since starts
-/// the next, occurrence 1 (audit 245). The lead of Mon 2 Mar 2026 15:00 handed to
-/// customer service: its stale-lead check is due 3 months after the last contact or
+/// where it was, counted from the latest fact known the morning of the day it was closed;
+/// a fact after that one starts the next, occurrence 1 (audits 245, 246, 248). The lead
+/// of Mon 2 Mar 2026 15:00 handed to customer service: its stale-lead check is due 3 months after the last contact or
 /// assignment, Tue 2 Jun with none. The supervisor does it at 09:30 that day and hands
 /// the lead to u-cs2 at 10:00: the check stays on 2 Jun, done; the new holder's lead
 /// gets its own check on Wed 2 Sep. Without the handover, the check done is the only
@@ -699,5 +699,18 @@ fn a_check_from_the_latest_fact_closed_stays_and_the_next_follows() {
             format!("{id}/0 2026-06-02 true"),
             format!("{id}/1 2026-09-10 false")
         ]
+    );
+    // A contact on Fri 1 May, the check done on Mon 1 Jun: that morning the check was due
+    // Sat 1 Aug (the worklist had it so), and was done early; no other follows (audit
+    // 248: `plan` judged it late, due 2 Jun, and `replay` early).
+    let may = lead(false).replace(
+        r#""patient": {"id": "p-B"}"#,
+        r#""patient": {"id": "p-B"}, "facts": [{"kind": "contacted", "at": "2026-05-01T10:00:00"}]"#,
+    );
+    let june = r#"{"outcomes": [{"task": "lead-ownership/reassign-stale-lead/ep-B/0",
+        "outcome": "done", "at": "2026-06-01T15:00", "by": "u-sup1"}]}"#;
+    assert_eq!(
+        checks(&builtin_plan(&may, june)),
+        [format!("{id}/0 2026-08-01 true")]
     );
 }
