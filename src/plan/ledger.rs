@@ -364,6 +364,11 @@ impl<'h> Ledger<'h> {
         })
     }
 
+    /// How many occurrences the history names.
+    pub(super) fn len(&self) -> usize {
+        self.entries.len()
+    }
+
     /// When the history closed occurrence `n` of `step` itself (done, refused, an abnormal
     /// recovery reported), if it did: the first such outcome.
     pub(super) fn closed_at(&self, program: &str, step: &str, n: u32) -> Option<NaiveDateTime> {

@@ -385,7 +385,10 @@ impl Planner<'_> {
                     // when the handover it led to, or a contact that day, came, and the
                     // lead had no check after it).
                     let mut since: Option<chrono::NaiveDateTime> = None;
-                    for _ in 0..=times.len() {
+                    // Each pass takes a fact, or a closed occurrence's own record: bounded
+                    // by both (the history is).
+                    let records = self.ledger.as_ref().map_or(0, |l| l.len());
+                    for _ in 0..=times.len().saturating_add(records) {
                         let closed = (self.ledger.as_ref())
                             .and_then(|l| l.closed_at(&program.id, &step.info.step, occ));
                         let after = |t: &chrono::NaiveDateTime| since.is_none_or(|s| *t > s);
@@ -411,8 +414,18 @@ impl Planner<'_> {
                         one(self, Some(a), &mut occ)?;
                         // The next counts from the facts after the one this counted from.
                         let from = latest.unwrap_or(ep.at);
+                        // Closed before its day (a check done early), it does not cover
+                        // that day: the next counts from the same fact, open (audit 250: a
+                        // lead with no contact since was never checked again).
+                        let early = closed.is_some_and(|c| {
+                            match step.offset.apply(from.date(), step.month_end) {
+                                crate::offset::Landing::Date(d) => c.date() < d,
+                                _ => false,
+                            }
+                        });
                         match closed {
                             Some(_) if times.iter().any(|t| *t > from) => since = Some(from),
+                            Some(_) if early => {}
                             _ => break,
                         }
                     }

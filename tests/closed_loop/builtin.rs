@@ -701,8 +701,9 @@ fn a_check_from_the_latest_fact_closed_stays_and_the_next_follows() {
         ]
     );
     // A contact on Fri 1 May, the check done on Mon 1 Jun: that morning the check was due
-    // Sat 1 Aug (the worklist had it so), and was done early; no other follows (audit
-    // 248: `plan` judged it late, due 2 Jun, and `replay` early).
+    // Sat 1 Aug (the worklist had it so), and was done early (audit 248: `plan` judged
+    // it late, due 2 Jun, and `replay` early); done before its day, it does not cover
+    // it: a check is still due on 1 Aug (audit 250: the lead was never checked again).
     let may = lead(false).replace(
         r#""patient": {"id": "p-B"}"#,
         r#""patient": {"id": "p-B"}, "facts": [{"kind": "contacted", "at": "2026-05-01T10:00:00"}]"#,
@@ -711,6 +712,9 @@ fn a_check_from_the_latest_fact_closed_stays_and_the_next_follows() {
         "outcome": "done", "at": "2026-06-01T15:00", "by": "u-sup1"}]}"#;
     assert_eq!(
         checks(&builtin_plan(&may, june)),
-        [format!("{id}/0 2026-08-01 true")]
+        [
+            format!("{id}/0 2026-08-01 true"),
+            format!("{id}/1 2026-08-01 false")
+        ]
     );
 }
