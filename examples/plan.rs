@@ -94,8 +94,8 @@ Plans one episode (JSON on stdin, or --episode FILE) and prints the plan as JSON
                           the official table: see rules/calendars/README.md;
                           official:FILE joins an official calendar of years not shipped
                           (the shipped files' format, with its covers) to those years
-  --as-of YYYY-MM-DD      give each task its status on that day (with --history, what
-                          was recorded after that day is not known yet: left out)
+  --as-of YYYY-MM-DD      give each task its status on that day (what was recorded
+                          after it — outcomes, facts, handovers — is not known yet: left out)
   --notices FILE          add the clinic notices that target the patient (repeatable);
                           with --jsonl each line is planned alone: plan notices once per patient
   --history FILE          what happened so far: the next plan of the closed loop; one
@@ -196,6 +196,8 @@ fn setup(args: &Args) -> Result<Setup, String> {
 
 /// The plan of one episode, with the notices' tasks and the as-of statuses.
 fn plan(s: &Setup, episode: &Episode) -> followup::Result<Plan> {
+    let known = support::episode_known_by(episode, s.as_of);
+    let episode: &Episode = &known;
     let mut plan = match &s.history {
         Some(h) => s.rules.plan_with(episode, h, &s.calendar),
         None => s.rules.plan(episode, &s.calendar),

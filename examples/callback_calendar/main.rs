@@ -103,7 +103,8 @@ dropped and why. Without --episode: a built-in sample patient (plastic surgery, 
                           official:FILE joins an official calendar of years not shipped
                           (the shipped files' format, with its covers) to those years
   --as-of YYYY-MM-DD      mark each task upcoming, open now, waiting, missed or expired on that day
-                          (with --history, what was recorded after it is not known yet: left out)
+                          (what was recorded after it — outcomes, facts, handovers — is not
+                          known yet: left out)
   --greetings             add the patient's greetings for the 12 months from the earliest
                           episode's day (or from --as-of, and the month before it)
   --history FILE          what happened so far: the next plan of the closed loop
@@ -308,8 +309,10 @@ fn run() -> Result<String, String> {
             *a = true;
         }
     }
+    // As known on --as-of: facts and handovers dated later are not yet (audit 250).
     let episodes: Vec<_> = (episodes.into_iter().zip(again))
         .filter_map(|(e, again)| (!again).then_some(e))
+        .map(|e| support::episode_known_by(&e, args.as_of).into_owned())
         .collect();
     let history = match &args.history {
         Some(p) => Some(

@@ -604,3 +604,26 @@ pub fn known_by(
     }
     history
 }
+
+/// The episode as known on `as_of`: its facts and reassignments dated by the end of that
+/// day (audit 250: a contact or a handover dated later moved a `latest:` check, and a
+/// complaint's later resolution ended its hold, on a past day).
+#[allow(dead_code)]
+pub fn episode_known_by(
+    episode: &followup::episode::Episode,
+    as_of: Option<chrono::NaiveDate>,
+) -> std::borrow::Cow<'_, followup::episode::Episode> {
+    let Some(day) = as_of else {
+        return std::borrow::Cow::Borrowed(episode);
+    };
+    let later = |d: chrono::NaiveDate| d > day;
+    if !episode.facts.iter().any(|f| later(f.at.date()))
+        && !episode.reassignments.iter().any(|r| later(r.at.date()))
+    {
+        return std::borrow::Cow::Borrowed(episode);
+    }
+    let mut ep = episode.clone();
+    ep.facts.retain(|f| !later(f.at.date()));
+    ep.reassignments.retain(|r| !later(r.at.date()));
+    std::borrow::Cow::Owned(ep)
+}
