@@ -236,7 +236,9 @@ pub fn merge_plans(plans: &[Plan], policy: &ContactPolicy, calendar: &Calendar) 
             .find(|(p, _, from, until)| *p == patient && from.date() <= d && d <= *until)
     };
     ranked.retain_mut(|r| {
-        if r.class != PriorityClass::Sales || r.task.is_closed() {
+        // Staff's own work (a supervisor's check of a stale lead) is no selling to the
+        // patient, and never moved (audit 252: an open complaint dropped it for good).
+        if r.class != PriorityClass::Sales || r.task.is_closed() || never_moved(r.task.channel()) {
             return true;
         }
         let t = r.task;

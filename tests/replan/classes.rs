@@ -597,3 +597,35 @@ fn a_held_sales_task_placed_before_the_complaint_ends_the_day_before_it() {
         )
     );
 }
+
+/// Staff's own work is no selling: a complaint never holds an internal task, whatever its
+/// class (audit 252: the stale-lead check, `sales` by the default table, was dropped for
+/// good by a complaint open on its day). A lead of Tue 10 Mar 2026 handed to customer
+/// service: its check is due Wed 10 Jun (3 months on); a complaint of Tue 9 Jun, resolved
+/// Sat 20 Jun, leaves it there.
+#[test]
+fn a_complaint_never_holds_internal_work() {
+    let lead = episode(
+        r#"{"id": "ep-L", "event": "consultation", "at": "2026-03-10T16:00:00", "patient": {"id": "p-1"},
+            "attributes": {"source": "onsite", "outcome": "visited_no_purchase", "assigned_to": "customer_service"}}"#,
+    );
+    let complaint = episode(
+        r#"{"id": "ep-C2", "event": "complaint", "at": "2026-06-09T10:00:00", "patient": {"id": "p-1"},
+            "attributes": {"about": "x"}, "milestones": {"promised_callback": "2026-06-10"},
+            "facts": [{"kind": "complaint_resolved", "at": "2026-06-20T16:00:00"}]}"#,
+    );
+    let merged = merge_plans(
+        &[plan(&lead), plan(&complaint)],
+        &ContactPolicy::default(),
+        &Calendar::default(),
+    );
+    let check = (merged.contacts.iter())
+        .flat_map(|c| c.reasons.iter().map(move |r| (c.date, r)))
+        .find(|(_, r)| r.task.program() == "lead-ownership")
+        .map(|(day, r)| (day, r.moved.is_some()));
+    assert_eq!(check, Some((date("2026-06-10"), false)));
+    assert!(!merged
+        .dropped
+        .iter()
+        .any(|d| d.program() == "lead-ownership"));
+}
