@@ -218,6 +218,8 @@ pub fn merge_plans(plans: &[Plan], policy: &ContactPolicy, calendar: &Calendar) 
             after: None,
             fallback: None,
             before: None,
+            cut: None,
+            on_complaint_day: false,
         });
     }
     ranked.sort_by(|a, b| a.key().cmp(&b.key()));
@@ -242,6 +244,19 @@ pub fn merge_plans(plans: &[Plan], policy: &ContactPolicy, calendar: &Calendar) 
             return true;
         }
         let t = r.task;
+        // Due on the complaint's day, its window opening before the complaint: the part
+        // before it is worth doing, that day only, as a contact of its own — the morning's
+        // call or message was made before anyone knew (audit 252: a complaint at 15:00
+        // dropped the next-morning call of 09:00-12:00 and the day's message).
+        let same_day = (unhappy.iter()).find(|(p, _, from, _)| {
+            *p == t.patient() && from.date() == t.due && t.due.and_time(t.window.start) < *from
+        });
+        if let Some((_, _, from, _)) = same_day {
+            r.until = Some(t.due);
+            r.cut = Some(from.time()).filter(|c| *c < t.window.end);
+            r.on_complaint_day = true;
+            return true;
+        }
         // Due before the complaint (its first day's window over before it: audit 231, a
         // message of the morning before a complaint at 20:30), it keeps its day, and is
         // worth doing until the day before the complaint at the latest (audit 231: a
@@ -438,7 +453,7 @@ pub fn merge_plans(plans: &[Plan], policy: &ContactPolicy, calendar: &Calendar) 
         };
         // A time the patient agreed is kept: its day or none (audit 192: a lead's agreed
         // call moved off the day of a care call, onto another follow-up's).
-        let keeps_its_day = group.iter().any(|r| agreed(r.task));
+        let keeps_its_day = group.iter().any(|r| agreed(r.task) || r.on_complaint_day);
         // Why it moves if it does: its day's contact is one selling never joins (audit
         // 227: it read "frequency cap", no cap being full), else the caps.
         let why = match taken.get(&due).and_then(|i| protected.get(*i)) {
@@ -689,6 +704,11 @@ struct Ranked<'a> {
     /// Held by a complaint: the day before it, the last day it is worth doing if it
     /// takes a day of its window before the complaint.
     before: Option<NaiveDate>,
+    /// Due on a complaint's day, its window opening before the complaint's moment: the
+    /// moment, where its window ends that day (it keeps its day, a contact of its own).
+    cut: Option<chrono::NaiveTime>,
+    /// Due on a complaint's day before its moment: kept on its day.
+    on_complaint_day: bool,
 }
 
 type Key<'a> = (
@@ -730,6 +750,10 @@ impl<'a> Ranked<'a> {
         // Moved to another day: its whole window there, the moment that cut it on its
         // own day being past (audit 189).
         task.window = t.window_on(date);
+        // On a complaint's day, to the complaint's moment.
+        if let Some(cut) = self.cut.filter(|_| date == t.due) {
+            task.window.end = task.window.end.min(cut);
+        }
         // Held by a complaint and placed before it, it is worth doing until the day before
         // the complaint (audit 248: moved back before the complaint, it stayed open work
         // through it).

@@ -62,12 +62,16 @@ impl MergedPlan {
                 let Some((day, r)) = contacts.get(&t.id()) else {
                     continue;
                 };
-                let cut = r.task.latest < t.latest || r.task.expires != t.expires;
+                let cut = r.task.latest < t.latest
+                    || r.task.expires != t.expires
+                    || (r.moved.is_none() && r.task.window != t.window);
                 if !cut && r.moved.is_none() {
                     continue;
                 }
                 t.latest = t.latest.min(r.task.latest);
                 t.expires = r.task.expires;
+                // Its window cut by a complaint of its day (audit 252).
+                t.window = r.task.window;
                 if r.moved.is_some() {
                     t.window = r.task.window;
                     t.due = *day;

@@ -179,7 +179,8 @@ fn a_complaints_call_merged_with_a_care_call_is_the_complaint_handlers() {
 /// nothing); a complaint on Mon 11 May at 10:00, the callback promised for Wed 13 May,
 /// then every three days until resolved. Unresolved, the consultant's sales calls and
 /// messages from the 11th to the complaint's last call are dropped `complaint_open`; the
-/// thank-you of the 10th, before the complaint, stays. Resolved on 20 May, the sales
+/// thank-you of the 10th, before the complaint, stays, and so does the next-morning call
+/// of the 11th, to 10:00. Resolved on 20 May, the sales
 /// tasks from the 21st go ahead, and one whose window runs past the 20th takes a day
 /// of it after.
 #[test]
@@ -203,7 +204,7 @@ fn no_sales_task_while_a_complaint_is_open() {
     };
     let sales = |m: &followup::replan::MergedPlan| -> Vec<String> {
         (m.contacts.iter().flat_map(|c| &c.reasons))
-            .filter(|r| r.task.program() != "complaint")
+            .filter(|r| r.task.program() != "complaint" && r.task.step() != "visited-callback")
             .map(|r| format!("{} {}", r.task.due, r.task.step()))
             .collect()
     };
@@ -222,6 +223,19 @@ fn no_sales_task_while_a_complaint_is_open() {
         let day = date(&s[..10]);
         assert!(day < date("2026-05-11") || day > last_call, "{s}");
     }
+    // But the part of the 11th before the complaint's moment (audit 252): the
+    // next-morning call's 09:00-12:00 cut to 09:00-10:00, a contact of its own.
+    let morning = (open.contacts.iter())
+        .find(|c| {
+            c.reasons
+                .iter()
+                .any(|r| r.task.step() == "visited-callback")
+        })
+        .map(|c| (c.date, c.window.to_string()));
+    assert_eq!(
+        morning,
+        Some((date("2026-05-11"), "09:00-10:00".to_string()))
+    );
     assert!(sales(&open).contains(&"2026-05-10 thanks-sms".to_string()));
     let resolved = merged(&complaint(
         r#"{"kind": "complaint_resolved", "at": "2026-05-20T11:00:00"}"#,
@@ -628,4 +642,40 @@ fn a_complaint_never_holds_internal_work() {
         .dropped
         .iter()
         .any(|d| d.program() == "lead-ownership"));
+}
+
+/// A complaint logged in the afternoon leaves the sales contacts of that morning: each
+/// keeps its day, its window ending at the complaint's moment, a contact of its own
+/// (audit 252: a complaint at 15:00 dropped the 09:00-12:00 call and the day's
+/// message). The onsite lead of Tue 10 Mar 2026 16:00 (a first visit, bought nothing):
+/// on Wed 11 Mar the next-morning call (09:00-12:00) and the first-visit message
+/// (09:00-18:00); a complaint on the 11th at 15:00: the call stays 09:00-12:00, the
+/// message 09:00-15:00, both on the 11th and on time that day only.
+#[test]
+fn a_complaint_in_the_afternoon_leaves_the_mornings_sales() {
+    let lead = episode(
+        r#"{"id": "ep-L", "event": "consultation", "at": "2026-03-10T16:00:00", "patient": {"id": "p-1"},
+            "attributes": {"source": "onsite", "outcome": "visited_no_purchase", "visit": "first"}}"#,
+    );
+    let complaint = episode(
+        r#"{"id": "ep-C3", "event": "complaint", "at": "2026-03-11T15:00:00", "patient": {"id": "p-1"},
+            "attributes": {"about": "x"}, "facts": [{"kind": "complaint_resolved", "at": "2026-03-16T10:00:00"}]}"#,
+    );
+    let mut plans = vec![plan(&lead), plan(&complaint)];
+    let merged = merge_plans(&plans, &ContactPolicy::default(), &Calendar::default());
+    merged.apply_to(&mut plans, None);
+    let got = |step: &str| {
+        (plans[0].tasks.iter())
+            .find(|t| t.step() == step)
+            .map(|t| (t.due, t.window.to_string(), t.latest))
+    };
+    let d = date("2026-03-11");
+    assert_eq!(
+        got("visited-callback"),
+        Some((d, "09:00-12:00".to_string(), d))
+    );
+    assert_eq!(
+        got("first-visit-sms"),
+        Some((d, "09:00-15:00".to_string(), d))
+    );
 }
