@@ -687,10 +687,15 @@ fn a_check_from_the_latest_fact_closed_stays_and_the_next_follows() {
     // 15:00: the check stays on 2 Jun, the day the consultation had made it due, not on
     // the contact's 10 Sep; the contact starts the next, due 10 Sep (audit 246: the check
     // moved to 10 Sep, "done early", and none came after it).
-    let contacted = lead(false).replace(
-        r#""patient": {"id": "p-B"}"#,
-        r#""patient": {"id": "p-B"}, "facts": [{"kind": "contacted", "at": "2026-06-10T10:00:00"}]"#,
-    );
+    let contacted_at = |at: &str| {
+        lead(false).replace(
+            r#""patient": {"id": "p-B"}"#,
+            &format!(
+                r#""patient": {{"id": "p-B"}}, "facts": [{{"kind": "contacted", "at": "{at}"}}]"#
+            ),
+        )
+    };
+    let contacted = contacted_at("2026-06-10T10:00:00");
     let late = r#"{"outcomes": [{"task": "lead-ownership/reassign-stale-lead/ep-B/0",
         "outcome": "done", "at": "2026-06-10T15:00", "by": "u-sup1"}]}"#;
     assert_eq!(
@@ -704,10 +709,7 @@ fn a_check_from_the_latest_fact_closed_stays_and_the_next_follows() {
     // Sat 1 Aug (the worklist had it so), and was done early (audit 248: `plan` judged
     // it late, due 2 Jun, and `replay` early); done before its day, it does not cover
     // it: a check is still due on 1 Aug (audit 250: the lead was never checked again).
-    let may = lead(false).replace(
-        r#""patient": {"id": "p-B"}"#,
-        r#""patient": {"id": "p-B"}, "facts": [{"kind": "contacted", "at": "2026-05-01T10:00:00"}]"#,
-    );
+    let may = contacted_at("2026-05-01T10:00:00");
     let june = r#"{"outcomes": [{"task": "lead-ownership/reassign-stale-lead/ep-B/0",
         "outcome": "done", "at": "2026-06-01T15:00", "by": "u-sup1"}]}"#;
     assert_eq!(

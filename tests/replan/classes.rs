@@ -310,10 +310,7 @@ fn a_complaint_holds_sales_from_its_moment() {
     // the call's window runs past it, so it takes the next day of it, Sun 26 Apr (audit
     // 243: one whose window ran past the complaint was cut, and lost).
     let one_call = merged_with("2026-04-25T10:00:00", "");
-    let moved = (one_call.contacts.iter())
-        .flat_map(|c| c.reasons.iter().map(move |r| (c.date, r)))
-        .find(|(_, r)| r.task.step() == "day-45-call")
-        .map(|(day, r)| (day, r.moved.map(|m| (m.from, m.reason))));
+    let moved = placed(&one_call, "day-45-call");
     assert_eq!(
         moved,
         Some((
@@ -324,6 +321,27 @@ fn a_complaint_holds_sales_from_its_moment() {
             ))
         ))
     );
+}
+
+/// The day of the contact holding `step`'s task, and where the task moved from and why.
+fn placed(m: &MergedPlan, step: &str) -> Option<(NaiveDate, Option<(NaiveDate, MoveReason)>)> {
+    (m.contacts.iter())
+        .flat_map(|c| c.reasons.iter().map(move |r| (c.date, r)))
+        .find(|(_, r)| r.task.step() == step)
+        .map(|(day, r)| (day, r.moved.map(|m| (m.from, m.reason))))
+}
+
+/// The day of the contact holding `step`'s task.
+fn contact_day(m: &MergedPlan, step: &str) -> Option<NaiveDate> {
+    placed(m, step).map(|(day, _)| day)
+}
+
+/// The plans of a lead (`lead`, JSON) and of a complaint of the same patient
+/// (`complaint`), and their merge under the default policy on the default calendar.
+fn with_complaint(lead: &str, complaint: &str) -> (Vec<Plan>, MergedPlan) {
+    let plans = vec![plan(&episode(lead)), plan(&episode(complaint))];
+    let merged = merge_plans(&plans, &ContactPolicy::default(), &Calendar::default());
+    (plans, merged)
 }
 
 /// A skin course of 4, its sessions on Mon 6, Sat 11, Mon 13 and Mon 20 April 2026.
@@ -493,29 +511,16 @@ fn a_late_sales_task_ends_the_day_before_a_complaint() {
 /// Sun 22, is the complaint's; the second follow-up goes to Mon 23, on time to 9 Apr.
 #[test]
 fn a_sales_window_running_past_a_complaint_is_held_not_cut() {
-    let lead = episode(
+    let (mut plans, merged) = with_complaint(
         r#"{"id": "ep-L", "event": "consultation", "at": "2026-03-10T16:00:00", "patient": {"id": "p-9"},
             "attributes": {"source": "onsite", "outcome": "visited_no_purchase", "visit": "first"}}"#,
-    );
-    let complaint = episode(
         r#"{"id": "ep-C", "event": "complaint", "at": "2026-03-18T10:00:00", "patient": {"id": "p-9"},
             "attributes": {"about": "bruising"}, "milestones": {"promised_callback": "2026-03-20"},
             "facts": [{"kind": "complaint_resolved", "at": "2026-03-21T11:00:00"}]}"#,
     );
-    let mut plans = vec![plan(&lead), plan(&complaint)];
-    let merged = merge_plans(&plans, &ContactPolicy::default(), &Calendar::default());
-    let confirmation = (merged.contacts.iter())
-        .find(|c| {
-            c.reasons
-                .iter()
-                .any(|r| r.task.step() == "resolution-confirmation")
-        })
-        .map(|c| c.date);
+    let confirmation = contact_day(&merged, "resolution-confirmation");
     assert_eq!(confirmation, Some(date("2026-03-22")));
-    let second = (merged.contacts.iter())
-        .flat_map(|c| c.reasons.iter().map(move |r| (c.date, r)))
-        .find(|(_, r)| r.task.step() == "second-follow-up-onsite")
-        .map(|(day, r)| (day, r.moved.map(|m| (m.from, m.reason))));
+    let second = placed(&merged, "second-follow-up-onsite");
     assert_eq!(
         second,
         Some((
@@ -580,23 +585,13 @@ fn a_sales_window_with_no_day_after_a_complaint_keeps_its_days_before() {
 /// to Tue 21 Apr, worth doing that day only.
 #[test]
 fn a_held_sales_task_placed_before_the_complaint_ends_the_day_before_it() {
-    let lead = episode(
+    let (mut plans, merged) = with_complaint(
         r#"{"id": "ep-L", "event": "consultation", "at": "2026-03-10T11:00:00", "patient": {"id": "p-9"},
             "attributes": {"source": "online", "outcome": "not_booked"}}"#,
-    );
-    let complaint = episode(
         r#"{"id": "ep-C", "event": "complaint", "at": "2026-04-22T10:00:00", "patient": {"id": "p-9"},
             "attributes": {"about": "x"}, "facts": [{"kind": "complaint_resolved", "at": "2026-04-26T16:00:00"}]}"#,
     );
-    let mut plans = vec![plan(&lead), plan(&complaint)];
-    let merged = merge_plans(&plans, &ContactPolicy::default(), &Calendar::default());
-    let confirmation = (merged.contacts.iter())
-        .find(|c| {
-            c.reasons
-                .iter()
-                .any(|r| r.task.step() == "resolution-confirmation")
-        })
-        .map(|c| c.date);
+    let confirmation = contact_day(&merged, "resolution-confirmation");
     assert_eq!(confirmation, Some(date("2026-04-27")));
     merged.apply_to(&mut plans, None);
     let t = (plans[0].tasks.iter())
@@ -619,19 +614,12 @@ fn a_held_sales_task_placed_before_the_complaint_ends_the_day_before_it() {
 /// Sat 20 Jun, leaves it there.
 #[test]
 fn a_complaint_never_holds_internal_work() {
-    let lead = episode(
+    let (_, merged) = with_complaint(
         r#"{"id": "ep-L", "event": "consultation", "at": "2026-03-10T16:00:00", "patient": {"id": "p-1"},
             "attributes": {"source": "onsite", "outcome": "visited_no_purchase", "assigned_to": "customer_service"}}"#,
-    );
-    let complaint = episode(
         r#"{"id": "ep-C2", "event": "complaint", "at": "2026-06-09T10:00:00", "patient": {"id": "p-1"},
             "attributes": {"about": "x"}, "milestones": {"promised_callback": "2026-06-10"},
             "facts": [{"kind": "complaint_resolved", "at": "2026-06-20T16:00:00"}]}"#,
-    );
-    let merged = merge_plans(
-        &[plan(&lead), plan(&complaint)],
-        &ContactPolicy::default(),
-        &Calendar::default(),
     );
     let check = (merged.contacts.iter())
         .flat_map(|c| c.reasons.iter().map(move |r| (c.date, r)))
@@ -653,16 +641,12 @@ fn a_complaint_never_holds_internal_work() {
 /// message 09:00-15:00, both on the 11th and on time that day only.
 #[test]
 fn a_complaint_in_the_afternoon_leaves_the_mornings_sales() {
-    let lead = episode(
+    let (mut plans, merged) = with_complaint(
         r#"{"id": "ep-L", "event": "consultation", "at": "2026-03-10T16:00:00", "patient": {"id": "p-1"},
             "attributes": {"source": "onsite", "outcome": "visited_no_purchase", "visit": "first"}}"#,
-    );
-    let complaint = episode(
         r#"{"id": "ep-C3", "event": "complaint", "at": "2026-03-11T15:00:00", "patient": {"id": "p-1"},
             "attributes": {"about": "x"}, "facts": [{"kind": "complaint_resolved", "at": "2026-03-16T10:00:00"}]}"#,
     );
-    let mut plans = vec![plan(&lead), plan(&complaint)];
-    let merged = merge_plans(&plans, &ContactPolicy::default(), &Calendar::default());
     merged.apply_to(&mut plans, None);
     let got = |step: &str| {
         (plans[0].tasks.iter())
