@@ -392,7 +392,7 @@ impl RuleSet {
                     .flatten(),
                 resolved: horizon
                     .is_none()
-                    .then(|| first_since_event(episode, COMPLAINT_RESOLVED))
+                    .then(|| first_moment_since_event(episode, COMPLAINT_RESOLVED))
                     .flatten(),
             }),
             plan: recycled,
@@ -1186,13 +1186,18 @@ const COMPLAINT_RESOLVED: &str = "complaint_resolved";
 
 /// The day of the episode's first fact of `kind` from its event's day on.
 fn first_since_event(episode: &Episode, kind: &str) -> Option<NaiveDate> {
+    first_moment_since_event(episode, kind).map(|at| at.date())
+}
+
+/// When the first fact of `kind` dated on or after the episode's day happened.
+fn first_moment_since_event(episode: &Episode, kind: &str) -> Option<chrono::NaiveDateTime> {
     if episode.facts.is_empty() {
         return None;
     }
     let event = episode.date();
     (episode.facts.iter())
         .filter(|f| f.kind == kind && f.at.date() >= event)
-        .map(|f| f.at.date())
+        .map(|f| f.at)
         .min()
 }
 

@@ -362,10 +362,10 @@ pub(crate) struct Subject {
     /// The day of the episode's first `recovered` fact from its event on (episode plans
     /// only): where the patient's recovery from the event ends, whichever task waited.
     pub recovered: Option<NaiveDate>,
-    /// The day of the episode's first `complaint_resolved` fact from its event on
-    /// (episode plans only): where a complaint's open days end
+    /// The moment of the episode's first `complaint_resolved` fact from its event on
+    /// (episode plans only): where a complaint's open time ends
     /// ([`crate::replan::merge_plans`]: no selling while it is open).
-    pub resolved: Option<NaiveDate>,
+    pub resolved: Option<chrono::NaiveDateTime>,
 }
 
 impl Subject {

@@ -227,6 +227,11 @@ pub fn merge_plans(plans: &[Plan], policy: &ContactPolicy, calendar: &Calendar) 
     // call): no selling then (docs/domain.md §8: "while the customer … is unhappy";
     // audit 228: the consultant's sales calls went on between the complaint's calls).
     let unhappy = complaint_spans(&ranked);
+    // When each complaint was resolved, by (patient, complaint episode).
+    let resolved: Vec<(&str, &str, chrono::NaiveDateTime)> = (ranked.iter())
+        .filter(|r| r.class == PriorityClass::Complaint)
+        .filter_map(|r| Some((r.task.patient(), r.task.episode(), r.task.subject.resolved?)))
+        .collect();
     let mut unhappy_dropped: Vec<Dropped> = Vec::new();
     // A task whose window runs past the complaint takes a day of it after the complaint
     // (audit 230: a lead's second follow-up, staff-picked over four weeks, was dropped
@@ -287,6 +292,15 @@ pub fn merge_plans(plans: &[Plan], policy: &ContactPolicy, calendar: &Calendar) 
         let Some((_, episode, from, until)) = unhappy_on(t.patient(), t.due) else {
             return true;
         };
+        // On the day the complaint was resolved, a window that opens after the resolution
+        // is free (audit 253: a call of 14:00 was dropped for a complaint resolved at
+        // 10:00, kept for one resolved the evening before).
+        let after_resolution = (resolved.iter())
+            .find(|(p, e, _)| *p == t.patient() && *e == *episode)
+            .is_some_and(|(.., at)| at.date() == t.due && t.due.and_time(t.window.start) >= *at);
+        if after_resolution {
+            return true;
+        }
         if ends <= *from {
             return true;
         }
@@ -665,7 +679,7 @@ fn complaint_spans<'a>(
             (Some(d), Some(time)) if d <= t.due => d.and_time(time),
             _ => t.due.and_time(chrono::NaiveTime::MIN),
         };
-        let until = t.subject.resolved.unwrap_or(t.due);
+        let until = t.subject.resolved.map_or(t.due, |r| r.date());
         match (spans.iter_mut()).find(|s| s.0 == t.patient() && s.1 == t.episode()) {
             Some(s) => {
                 s.2 = s.2.min(from);

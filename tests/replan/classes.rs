@@ -663,3 +663,33 @@ fn a_complaint_in_the_afternoon_leaves_the_mornings_sales() {
         Some((d, "09:00-15:00".to_string(), d))
     );
 }
+
+/// A complaint's hold ends at the moment it was resolved: on that day a sales task whose
+/// window opens after the resolution keeps its day (audit 253: a call of 14:00 was
+/// dropped for a complaint resolved at 10:00, and kept for one resolved the evening
+/// before). An online lead of Tue 31 Mar 2026 16:00 (visited, bought nothing): its first
+/// follow-up is due Fri 3 Apr, 14:00-18:00. A complaint of Wed 1 Apr 15:00, the callback
+/// promised for Thu 2, resolved Fri 3 at 10:00: the follow-up stays on the 3rd; resolved
+/// at 18:00, after its window, it does not.
+#[test]
+fn a_complaint_resolved_in_the_morning_frees_the_afternoon() {
+    let lead = r#"{"id": "lead-1", "event": "consultation", "at": "2026-03-31T16:00:00", "patient": {"id": "p-1"},
+        "attributes": {"source": "online", "outcome": "visited_no_purchase", "visit": "first"}}"#;
+    let complaint = |resolved: &str| {
+        format!(
+            r#"{{"id": "k-1", "event": "complaint", "at": "2026-04-01T15:00:00", "patient": {{"id": "p-1"}},
+                "attributes": {{"about": "x"}}, "milestones": {{"promised_callback": "2026-04-02"}},
+                "facts": [{{"kind": "complaint_resolved", "at": "{resolved}"}}]}}"#
+        )
+    };
+    let (_, morning) = with_complaint(lead, &complaint("2026-04-03T10:00:00"));
+    assert_eq!(
+        placed(&morning, "first-follow-up"),
+        Some((date("2026-04-03"), None))
+    );
+    let (_, evening) = with_complaint(lead, &complaint("2026-04-03T18:00:00"));
+    assert_ne!(
+        placed(&evening, "first-follow-up").map(|(day, _)| day),
+        Some(date("2026-04-03"))
+    );
+}
