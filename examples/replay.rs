@@ -650,7 +650,7 @@ fn run() -> Result<String, String> {
             c.early,
             if zh { "迟做" } else { "late" },
             c.late,
-            if zh { "漏做" } else { "missed" },
+            if zh { "未做" } else { "missed" },
             c.missed,
             if zh { "失效" } else { "expired" },
             c.expired,

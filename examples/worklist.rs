@@ -262,7 +262,9 @@ fn run(args: &Args) -> Result<String, String> {
     );
     let header = match lang {
         // Each Chinese character is two columns wide.
-        Lang::Zh => "   任务  按时  提前  逾期  未做  失效  待办  按时率",
+        // 迟做 (done late), not 逾期, which the lists use for "past its day, not done"
+        // (audit 251); 未做 as `Status::Missed`'s label, and `replay`'s.
+        Lang::Zh => "   任务  按时  提前  迟做  未做  失效  待办  按时率",
         Lang::En => "  tasks on t. early  late miss. exp. pend.  on t.%",
     };
     let _ = writeln!(out, "{header}");
