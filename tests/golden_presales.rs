@@ -952,9 +952,7 @@ fn the_first_visit_message_goes_to_those_who_came_in() {
 ///   the 25th (`after_earlier_call`), its window to 18 + 26 = 16 Mar (audit 232).
 #[test]
 fn the_first_follow_up_across_the_spring_festival() {
-    let cal = Calendar::default()
-        .merge(&Calendar::china(2026).unwrap())
-        .unwrap();
+    let cal = crate::support::clinic_with_china_2026("{}");
     let lead = |at: &str| {
         crate::support::plan_on(
             &format!(

@@ -695,11 +695,16 @@ fn a_check_from_the_latest_fact_closed_stays_and_the_next_follows() {
             ),
         )
     };
-    let contacted = contacted_at("2026-06-10T10:00:00");
-    let late = r#"{"outcomes": [{"task": "lead-ownership/reassign-stale-lead/ep-B/0",
-        "outcome": "done", "at": "2026-06-10T15:00", "by": "u-sup1"}]}"#;
+    // `contacted` the contact's moment, `done` the check's; the checks planned then.
+    let contact_then_check = |contacted: &str, done: &str| {
+        let history = format!(
+            r#"{{"outcomes": [{{"task": "lead-ownership/reassign-stale-lead/ep-B/0",
+                "outcome": "done", "at": "{done}", "by": "u-sup1"}}]}}"#
+        );
+        checks(&builtin_plan(&contacted_at(contacted), &history))
+    };
     assert_eq!(
-        checks(&builtin_plan(&contacted, late)),
+        contact_then_check("2026-06-10T10:00:00", "2026-06-10T15:00"),
         [
             format!("{id}/0 2026-06-02 true"),
             format!("{id}/1 2026-09-10 false")
@@ -709,11 +714,8 @@ fn a_check_from_the_latest_fact_closed_stays_and_the_next_follows() {
     // Sat 1 Aug (the worklist had it so), and was done early (audit 248: `plan` judged
     // it late, due 2 Jun, and `replay` early); done before its day, it does not cover
     // it: a check is still due on 1 Aug (audit 250: the lead was never checked again).
-    let may = contacted_at("2026-05-01T10:00:00");
-    let june = r#"{"outcomes": [{"task": "lead-ownership/reassign-stale-lead/ep-B/0",
-        "outcome": "done", "at": "2026-06-01T15:00", "by": "u-sup1"}]}"#;
     assert_eq!(
-        checks(&builtin_plan(&may, june)),
+        contact_then_check("2026-05-01T10:00:00", "2026-06-01T15:00"),
         [
             format!("{id}/0 2026-08-01 true"),
             format!("{id}/1 2026-08-01 false")

@@ -23,26 +23,15 @@ fn a_call_made_ends_the_earlier_calls_of_its_lane() {
         {"task": "presales/first-follow-up-onsite/E14/0", "outcome": "done", "at": "2026-03-14T15:00:00"},
         {"task": "presales/second-follow-up-onsite/E14/0", "outcome": "picked", "at": "2026-03-14T15:05:00",
          "day": "2026-03-25"}]}"#;
+    let call_days = |p: &Plan| days(task(p, "presales/visited-callback/E14/0"));
     let before = builtin_plan(episode, r#"{"outcomes": []}"#);
-    let call = task(&before, "presales/visited-callback/E14/0");
     assert_eq!(
-        (call.due, call.latest, call.expires),
-        (
-            date("2026-03-12"),
-            date("2026-03-12"),
-            Some(date("2026-03-19"))
-        )
+        call_days(&before),
+        "2026-03-12..2026-03-12 expires 2026-03-19"
     );
     let mut p = builtin_plan(episode, history);
+    assert_eq!(call_days(&p), "2026-03-12..2026-03-12 expires 2026-03-13");
     let call = task(&p, "presales/visited-callback/E14/0");
-    assert_eq!(
-        (call.due, call.latest, call.expires),
-        (
-            date("2026-03-12"),
-            date("2026-03-12"),
-            Some(date("2026-03-13"))
-        )
-    );
     assert!(!call.is_closed());
     let second = task(&p, "presales/second-follow-up-onsite/E14/0");
     assert_eq!(second.due, date("2026-03-25"));
@@ -116,21 +105,29 @@ fn a_call_counted_from_a_fact_ends_no_call_of_the_event() {
         "attributes": {"about": "bruising"}, "patient": {"id": "p-9"},
         "milestones": {"promised_callback": "2026-03-20"},
         "facts": [{"kind": "complaint_resolved", "at": "2026-03-21T11:00:00"}]}"#;
-    let history = r#"{"outcomes": [{"task": "complaint/resolution-confirmation/ep-C/0",
-        "outcome": "done", "at": "2026-03-22T10:00"}]}"#;
-    let p = builtin_plan(complaint, history);
-    let first = task(&p, "complaint/first-call/ep-C/0");
+    // The first call's days once `step`'s call is recorded made at `at`.
+    let first_after = |step: &str, at: &str| {
+        let history = format!(
+            r#"{{"outcomes": [{{"task": "complaint/{step}/ep-C/0", "outcome": "done", "at": "{at}"}}]}}"#
+        );
+        days(task(
+            &builtin_plan(complaint, &history),
+            "complaint/first-call/ep-C/0",
+        ))
+    };
     assert_eq!(
-        (first.due, first.expires),
-        (date("2026-03-18"), Some(date("2026-03-25")))
+        first_after("resolution-confirmation", "2026-03-22T10:00"),
+        "2026-03-18..2026-03-18 expires 2026-03-25"
     );
     // The promised callback (of the event's lane), made on the 20th, does end it.
-    let history = r#"{"outcomes": [{"task": "complaint/promised-callback/ep-C/0",
-        "outcome": "done", "at": "2026-03-20T10:00"}]}"#;
-    let p = builtin_plan(complaint, history);
-    let first = task(&p, "complaint/first-call/ep-C/0");
     assert_eq!(
-        (first.due, first.expires),
-        (date("2026-03-18"), Some(date("2026-03-19")))
+        first_after("promised-callback", "2026-03-20T10:00"),
+        "2026-03-18..2026-03-18 expires 2026-03-19"
     );
+}
+
+/// `due..latest expires E` of `t`.
+fn days(t: &followup::plan::Task) -> String {
+    let expires = t.expires.map_or("never".to_string(), |e| e.to_string());
+    format!("{}..{} expires {expires}", t.due, t.latest)
 }

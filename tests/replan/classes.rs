@@ -336,6 +336,20 @@ fn contact_day(m: &MergedPlan, step: &str) -> Option<NaiveDate> {
     placed(m, step).map(|(day, _)| day)
 }
 
+/// The onsite lead `ep-L` of patient `patient`, seen on Tue 10 Mar 2026 at 16:00: a first
+/// visit, bought nothing.
+fn onsite_first_visit(patient: &str) -> String {
+    format!(
+        r#"{{"id": "ep-L", "event": "consultation", "at": "2026-03-10T16:00:00", "patient": {{"id": "{patient}"}},
+            "attributes": {{"source": "onsite", "outcome": "visited_no_purchase", "visit": "first"}}}}"#
+    )
+}
+
+/// The task of `step` in `plan`.
+fn step_task<'p>(plan: &'p Plan, step: &str) -> &'p followup::plan::Task {
+    (plan.tasks.iter()).find(|t| t.step() == step).expect(step)
+}
+
 /// The plans of a lead (`lead`, JSON) and of a complaint of the same patient
 /// (`complaint`), and their merge under the default policy on the default calendar.
 fn with_complaint(lead: &str, complaint: &str) -> (Vec<Plan>, MergedPlan) {
@@ -456,9 +470,7 @@ fn apply_to_opens_a_task_moved_later_on_its_new_day() {
         let mut plans = vec![rules().plan_as_of(&ep, &cal, date(as_of)).unwrap()];
         let merged = merge_plans(&plans, &ContactPolicy::default(), &cal);
         merged.apply_to(&mut plans, Some(date(as_of)));
-        let t = (plans[0].tasks.iter())
-            .find(|t| t.step() == "course-planning-call")
-            .unwrap();
+        let t = step_task(&plans[0], "course-planning-call");
         assert_eq!(
             (t.earliest, t.due),
             (date("2026-04-15"), date("2026-04-15"))
@@ -512,8 +524,7 @@ fn a_late_sales_task_ends_the_day_before_a_complaint() {
 #[test]
 fn a_sales_window_running_past_a_complaint_is_held_not_cut() {
     let (mut plans, merged) = with_complaint(
-        r#"{"id": "ep-L", "event": "consultation", "at": "2026-03-10T16:00:00", "patient": {"id": "p-9"},
-            "attributes": {"source": "onsite", "outcome": "visited_no_purchase", "visit": "first"}}"#,
+        &onsite_first_visit("p-9"),
         r#"{"id": "ep-C", "event": "complaint", "at": "2026-03-18T10:00:00", "patient": {"id": "p-9"},
             "attributes": {"about": "bruising"}, "milestones": {"promised_callback": "2026-03-20"},
             "facts": [{"kind": "complaint_resolved", "at": "2026-03-21T11:00:00"}]}"#,
@@ -529,9 +540,7 @@ fn a_sales_window_running_past_a_complaint_is_held_not_cut() {
         ))
     );
     merged.apply_to(&mut plans, None);
-    let t = (plans[0].tasks.iter())
-        .find(|t| t.step() == "second-follow-up-onsite")
-        .unwrap();
+    let t = step_task(&plans[0], "second-follow-up-onsite");
     assert_eq!(
         (t.earliest, t.due, t.latest),
         (date("2026-03-23"), date("2026-03-23"), date("2026-04-09"))
@@ -594,9 +603,7 @@ fn a_held_sales_task_placed_before_the_complaint_ends_the_day_before_it() {
     let confirmation = contact_day(&merged, "resolution-confirmation");
     assert_eq!(confirmation, Some(date("2026-04-27")));
     merged.apply_to(&mut plans, None);
-    let t = (plans[0].tasks.iter())
-        .find(|t| t.step() == "day-45-call")
-        .unwrap();
+    let t = step_task(&plans[0], "day-45-call");
     assert_eq!(
         (t.due, t.latest, t.expires),
         (
@@ -642,8 +649,7 @@ fn a_complaint_never_holds_internal_work() {
 #[test]
 fn a_complaint_in_the_afternoon_leaves_the_mornings_sales() {
     let (mut plans, merged) = with_complaint(
-        r#"{"id": "ep-L", "event": "consultation", "at": "2026-03-10T16:00:00", "patient": {"id": "p-1"},
-            "attributes": {"source": "onsite", "outcome": "visited_no_purchase", "visit": "first"}}"#,
+        &onsite_first_visit("p-1"),
         r#"{"id": "ep-C3", "event": "complaint", "at": "2026-03-11T15:00:00", "patient": {"id": "p-1"},
             "attributes": {"about": "x"}, "facts": [{"kind": "complaint_resolved", "at": "2026-03-16T10:00:00"}]}"#,
     );
