@@ -450,6 +450,10 @@ impl Planner<'_> {
     }
 
     /// What follows the last unanswered call: a message, a supervisor's task, or a drop.
+    /// False when the message the rule sends cannot go (the patient opted out of its
+    /// channel or refused messages, rest hours fill its days, it would go out too late):
+    /// nothing reached the patient, so the call is not closed by it (audit 255: an
+    /// unreachable day-1 patient who opted out of messages was left to nobody).
     pub(super) fn after_last_attempt(
         &mut self,
         program: &Program,
@@ -458,9 +462,9 @@ impl Planner<'_> {
         attempt: u32,
         then: RetryThen,
         at: NaiveDateTime,
-    ) -> Result<()> {
+    ) -> Result<bool> {
         if self.plan.tasks.get(base).is_none() {
-            return Ok(());
+            return Ok(true);
         }
         match then {
             RetryThen::Drop => {
@@ -477,7 +481,7 @@ impl Planner<'_> {
             }
             RetryThen::Message(channel) => {
                 let Some(info) = step.derived.message.clone() else {
-                    return Ok(());
+                    return Ok(true);
                 };
                 let derived = Derived::Message;
                 let placed = self.first_free_moment(channel, at, false)?;
@@ -490,12 +494,12 @@ impl Planner<'_> {
                         None,
                         Some(at.date()),
                     );
-                    return Ok(());
+                    return Ok(false);
                 };
                 let start = placed.0.and_time(placed.1.start);
                 if let Some((reason, detail)) = self.verdict(program, step, channel, start) {
                     self.dropped(step, base, derived, reason, detail, Some(at.date()));
-                    return Ok(());
+                    return Ok(false);
                 }
                 // Worth sending 3 days from the last try, and while the call was worth
                 // making, at most (audit 70: the message of a reminder call outlived the
@@ -507,7 +511,7 @@ impl Planner<'_> {
                 if expires.is_some_and(|e| placed.0 > e) {
                     let reason = DropReason::Expired;
                     self.dropped(step, base, derived, reason, None, Some(at.date()));
-                    return Ok(());
+                    return Ok(false);
                 }
                 if let Some(t) = self.derived_task(
                     base,
@@ -532,7 +536,7 @@ impl Planner<'_> {
                 }
             }
         }
-        Ok(())
+        Ok(true)
     }
 
     /// A supervisor's task from the moment `at` on (the same day if the clinic is open

@@ -309,10 +309,18 @@ impl Planner<'_> {
                         continue;
                     }
                     if unanswered >= r.max_attempts {
-                        self.after_last_attempt(program, step, base, attempt, r.then, o.at)?;
+                        let followed =
+                            self.after_last_attempt(program, step, base, attempt, r.then, o.at)?;
                         caused_at = Some(o.at);
-                        finished = true;
-                        closed_at = Some(o.at);
+                        if followed {
+                            finished = true;
+                            closed_at = Some(o.at);
+                        } else {
+                            // Its message cannot go: the tries are over, the call is not
+                            // closed (its supervisor's check stays), and a call made
+                            // later that reached the patient still closes it.
+                            exhausted = true;
+                        }
                         continue;
                     }
                     match self.next_attempt(
@@ -336,7 +344,7 @@ impl Planner<'_> {
                             // supervisor's check stays, and a call made later (staff
                             // calling from home) still closes it.
                             if r.then != RetryThen::Drop {
-                                self.after_last_attempt(
+                                let _ = self.after_last_attempt(
                                     program, step, base, attempt, r.then, o.at,
                                 )?;
                                 caused_at = Some(o.at);

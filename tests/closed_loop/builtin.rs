@@ -55,6 +55,56 @@ fn the_day_1_call_after_surgery_is_tried_three_times_then_messaged() {
     );
 }
 
+/// The message after the last unanswered try cannot go to a patient who opted out of
+/// SMS (docs/domain.md §8): nothing reached her, so the day-1 call is not closed by it.
+/// The surgery of Mon 2 Mar 2026, an SMS opt-out of 1 Mar; the day-1 call tried three
+/// times on Tue 3 Mar. The message is dropped `opted_out`, and the call's supervisor's
+/// check (`escalate_after: P1D`) follows as for a call not made: due Wed 4 Mar, on time
+/// to Fri 6 (audit 255: the chain ended there, and nobody was told). Made on 4 Mar (the
+/// patient called back), the call closes the check with it; and a patient who takes
+/// messages gets the message and no check, as before.
+#[test]
+fn an_unreachable_patient_who_opted_out_of_messages_goes_to_the_supervisor() {
+    let opted = SURGERY.replace(
+        r#""patient": {"id": "p-5"}"#,
+        r#""patient": {"id": "p-5", "opt_outs": [{"channel": "sms", "at": "2026-03-01T09:00:00"}]}"#,
+    );
+    let tries = r#"
+        {"task": "plastic-aftercare/day-1-call/s-1/0", "outcome": "no_answer", "at": "2026-03-03T09:10:00"},
+        {"task": "plastic-aftercare/day-1-call/s-1/0/attempt-2", "outcome": "no_answer", "at": "2026-03-03T11:15:00"},
+        {"task": "plastic-aftercare/day-1-call/s-1/0/attempt-3", "outcome": "no_answer", "at": "2026-03-03T13:20:00"}"#;
+    let id = "plastic-aftercare/day-1-call/s-1/0";
+    let check = format!("{id}/overdue");
+    let p = builtin_plan(&opted, &format!(r#"{{"outcomes": [{tries}]}}"#));
+    let message = (p.dropped.iter()).find(|d| d.id() == format!("{id}/message"));
+    assert_eq!(
+        message.map(|d| (d.reason, d.detail.as_deref())),
+        Some((followup::plan::DropReason::OptedOut, Some("sms")))
+    );
+    let t = task(&p, &check);
+    assert_eq!(
+        (t.due.to_string(), t.latest.to_string()),
+        ("2026-03-04".into(), "2026-03-06".into())
+    );
+    assert!(t.record.is_none());
+    // The patient called back and was reached on the 4th: the call and its check close.
+    let done = format!(
+        r#"{{"outcomes": [{tries},
+        {{"task": "{id}/attempt-3", "outcome": "done", "at": "2026-03-04T10:00:00"}}]}}"#
+    );
+    let p = builtin_plan(&opted, &done);
+    let record = task(&p, &check)
+        .record
+        .as_ref()
+        .map(|r| (r.outcome, r.closed));
+    assert_eq!(record, Some((OutcomeKind::Done, true)));
+    assert!(p.ignored.is_empty(), "{:?}", p.ignored);
+    // Messages allowed: the message goes, and the chain ends with it.
+    let p = builtin_plan(SURGERY, &format!(r#"{{"outcomes": [{tries}]}}"#));
+    assert!(p.tasks.iter().any(|t| t.id() == format!("{id}/message")));
+    assert!(!p.tasks.iter().any(|t| t.id() == check));
+}
+
 #[test]
 fn calls_not_recorded_go_to_the_supervisor_the_day_after_their_window() {
     // docs/domain.md §8: supervisors check that callbacks were done on the day the rules set.
