@@ -219,6 +219,7 @@ pub fn merge_plans(plans: &[Plan], policy: &ContactPolicy, calendar: &Calendar) 
             fallback: None,
             before: None,
             cut: None,
+            resumes: None,
             on_complaint_day: false,
         });
     }
@@ -299,6 +300,19 @@ pub fn merge_plans(plans: &[Plan], policy: &ContactPolicy, calendar: &Calendar) 
             .find(|(p, e, _)| *p == t.patient() && *e == *episode)
             .is_some_and(|(.., at)| at.date() == t.due && t.due.and_time(t.window.start) >= *at);
         if after_resolution {
+            return true;
+        }
+        // Its window opening before the resolution and ending after it: the part after
+        // it is free, that day (audit 254: a first follow-up of 14:00-18:00 was dropped
+        // for a complaint resolved at 15:00, and a 611 message of the day for one
+        // resolved at 10:00 — the mirror of the complaint's own day).
+        let resumes = (resolved.iter())
+            .find(|(p, e, _)| *p == t.patient() && *e == *episode)
+            .map(|(.., at)| *at)
+            .filter(|at| at.date() == t.due && at.time() < t.window.end);
+        if let Some(at) = resumes {
+            r.resumes = Some(at.time());
+            r.on_complaint_day = true;
             return true;
         }
         if ends <= *from {
@@ -721,7 +735,11 @@ struct Ranked<'a> {
     /// Due on a complaint's day, its window opening before the complaint's moment: the
     /// moment, where its window ends that day (it keeps its day, a contact of its own).
     cut: Option<chrono::NaiveTime>,
-    /// Due on a complaint's day before its moment: kept on its day.
+    /// Due on the day a complaint was resolved, its window ending after the resolution's
+    /// moment: the moment, where its window starts that day (it keeps its day).
+    resumes: Option<chrono::NaiveTime>,
+    /// Due on a complaint's day before its moment, or on its resolution's day after its
+    /// moment: kept on its day.
     on_complaint_day: bool,
 }
 
@@ -767,6 +785,10 @@ impl<'a> Ranked<'a> {
         // On a complaint's day, to the complaint's moment.
         if let Some(cut) = self.cut.filter(|_| date == t.due) {
             task.window.end = task.window.end.min(cut);
+        }
+        // On the day a complaint was resolved, from the resolution's moment.
+        if let Some(from) = self.resumes.filter(|_| date == t.due) {
+            task.window.start = task.window.start.max(from);
         }
         // Held by a complaint and placed before it, it is worth doing until the day before
         // the complaint (audit 248: moved back before the complaint, it stayed open work

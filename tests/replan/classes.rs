@@ -699,3 +699,39 @@ fn a_complaint_resolved_in_the_morning_frees_the_afternoon() {
         Some(date("2026-04-03"))
     );
 }
+
+/// The mirror of the complaint's own day: on the day a complaint was resolved, a sales
+/// task whose window opens before the resolution and ends after it keeps its day, from
+/// the resolution's moment (audit 254: a first follow-up of 14:00-18:00 was dropped for a
+/// complaint resolved at 15:00). The lead and complaint above, resolved Fri 3 Apr at
+/// 15:00: the follow-up is on the 3rd, 15:00-18:00, on time that day; at 14:00, when its
+/// window opens, the whole window.
+#[test]
+fn a_complaint_resolved_during_a_sales_window_frees_the_rest_of_it() {
+    let lead = r#"{"id": "lead-1", "event": "consultation", "at": "2026-03-31T16:00:00", "patient": {"id": "p-1"},
+        "attributes": {"source": "online", "outcome": "visited_no_purchase", "visit": "first"}}"#;
+    let complaint = |resolved: &str| {
+        format!(
+            r#"{{"id": "k-1", "event": "complaint", "at": "2026-04-01T15:00:00", "patient": {{"id": "p-1"}},
+                "attributes": {{"about": "x"}}, "milestones": {{"promised_callback": "2026-04-02"}},
+                "facts": [{{"kind": "complaint_resolved", "at": "{resolved}"}}]}}"#
+        )
+    };
+    let window = |m: &MergedPlan| {
+        (m.contacts.iter())
+            .flat_map(|c| c.reasons.iter().map(move |r| (c.date, r)))
+            .find(|(_, r)| r.task.step() == "first-follow-up")
+            .map(|(day, r)| format!("{day} {} {}", r.task.window, r.task.latest))
+    };
+    let (_, m) = with_complaint(lead, &complaint("2026-04-03T15:00:00"));
+    assert_eq!(
+        window(&m).as_deref(),
+        Some("2026-04-03 15:00-18:00 2026-04-03")
+    );
+    assert!(m.dropped.iter().all(|d| d.step() != "first-follow-up"));
+    let (_, m) = with_complaint(lead, &complaint("2026-04-03T14:00:00"));
+    assert_eq!(
+        window(&m).as_deref(),
+        Some("2026-04-03 14:00-18:00 2026-04-03")
+    );
+}
