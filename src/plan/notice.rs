@@ -123,7 +123,10 @@ impl RuleSet {
     ///   the rule set's [vocabulary](crate::rules::Vocabulary), more than `max_notices` notices;
     /// - [`crate::Error::Episode`] for a patient or an episode that planning would refuse,
     ///   or an episode of another patient;
-    /// - [`crate::Error::Calendar`] when the calendar's quiet hours cover a notice's time.
+    /// - [`crate::Error::Calendar`] when the calendar's quiet hours cover a notice's time
+    ///   and the whole of the calendar's `day` and `evening` windows (a calendar read
+    ///   from JSON never does: a notice whose time they cover takes the free part of the
+    ///   `day` window, as a step does).
     ///
     /// With a history, use [`RuleSet::plan_notices_with`]: a refusal recorded on a call
     /// belongs to the patient and stops notice calls too.
@@ -446,8 +449,12 @@ fn time_window(
     if !remote || (quiet.is_empty() && rest.is_empty()) {
         return Ok(Some(window));
     }
-    // As for a step: quiet hours covering the whole window are the calendar's error.
-    let free = window.outside(quiet).ok_or_else(|| {
+    // As for a step: quiet hours covering the whole window leave it the part of the
+    // `day` window outside them, else of the `evening` window (audit 258: a morning
+    // notice under quiet hours of 09:00-12:00 failed every plan it touched); quiet hours
+    // over all of them are the calendar's error.
+    let fallback = || (windows.day.outside(quiet)).or_else(|| windows.evening.outside(quiet));
+    let free = window.outside(quiet).or_else(fallback).ok_or_else(|| {
         let q: Vec<String> = cal.quiet_hours().iter().map(|w| w.to_string()).collect();
         Located::new(
             "/quiet_hours",

@@ -499,23 +499,50 @@ fn rest_hours_hold_for_notices() {
     );
 }
 
+/// Quiet hours that cover a notice's own time leave it the free part of the `day`
+/// window, as for a program's step (docs/rule-format.md, "Clinic notices": "As in every
+/// program"): a lunch-time call of 12:00-13:00 under quiet hours of 12:00-14:00 is made
+/// 14:00-18:00, and a morning message under quiet hours of 09:00-12:00 goes 12:00-18:00
+/// (audit 258: both were the calendar's error, and failed the patient's whole plan).
 #[test]
-fn quiet_hours_that_cover_a_notice_are_the_calendars_error() {
-    let list = one_notice(
+fn quiet_hours_that_cover_a_notice_leave_it_the_free_part_of_the_day() {
+    let cal = |quiet: &str| {
+        Calendar::from_json("clinic.json", &format!(r#"{{"quiet_hours": [{quiet}]}}"#)).unwrap()
+    };
+    let lunch = one_notice(
         "lunch-call",
         "2026-04-08",
         r#""channel": "phone", "time": {"start": "12:00", "end": "13:00"}, "audience": {}"#,
     );
-    let cal = Calendar::from_json(
-        "clinic.json",
-        r#"{"quiet_hours": [{"start": "12:00", "end": "14:00"}]}"#,
-    )
-    .unwrap();
-    let err = builtin()
-        .plan_notices(&patient(r#"{"id": "p-1"}"#), &[], &list, &cal)
-        .unwrap_err();
-    assert!(err.is_calendar());
-    assert_eq!(err.to_string(), "calendar: /quiet_hours: the time window 12:00-13:00 of notice lunch-call lies inside the quiet hours (12:00-14:00): expected quiet hours that leave part of it free, or another time for the notice");
+    let plan = plan_for(
+        &patient(r#"{"id": "p-1"}"#),
+        &[],
+        &lunch,
+        &cal(r#"{"start": "12:00", "end": "14:00"}"#),
+    );
+    let window: Vec<String> = plan
+        .tasks
+        .iter()
+        .map(|t| format!("{} {}", t.due, t.window))
+        .collect();
+    assert_eq!(window, ["2026-04-08 14:00-18:00"]);
+    let morning = one_notice(
+        "morning-sms",
+        "2026-04-08",
+        r#""time": "morning", "audience": {}"#,
+    );
+    let plan = plan_for(
+        &patient(r#"{"id": "p-1"}"#),
+        &[],
+        &morning,
+        &cal(r#"{"start": "09:00", "end": "12:00"}"#),
+    );
+    let window: Vec<String> = plan
+        .tasks
+        .iter()
+        .map(|t| format!("{} {}", t.due, t.window))
+        .collect();
+    assert_eq!(window, ["2026-04-08 12:00-18:00"]);
 }
 
 #[test]
