@@ -654,7 +654,7 @@ fn run() -> Result<String, String> {
             c.missed,
             if zh { "失效" } else { "expired" },
             c.expired,
-            if zh { "未到期" } else { "pending" },
+            if zh { "待办" } else { "pending" },
             c.pending
         );
     }
