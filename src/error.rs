@@ -27,6 +27,10 @@ pub enum Error {
     /// line, an episode or calendar inside it that is refused).
     #[error("{0}")]
     Case(Box<InputError>),
+    /// A contact policy ([`crate::replan::ContactPolicy::from_json`]) is malformed or
+    /// refused.
+    #[error("{0}")]
+    Policy(Box<InputError>),
 }
 
 /// Where in which rule text something is wrong, and what was expected.
@@ -93,6 +97,11 @@ impl Error {
         matches!(self, Error::Case(_))
     }
 
+    /// True if a contact policy is at fault.
+    pub fn is_policy(&self) -> bool {
+        matches!(self, Error::Policy(_))
+    }
+
     /// True if a [`crate::rules::Limits`] bound was exceeded.
     pub fn is_limit(&self) -> bool {
         self.limit().is_some()
@@ -125,7 +134,8 @@ impl Error {
             | Error::Calendar(e)
             | Error::History(e)
             | Error::Notice(e)
-            | Error::Case(e) => parts!(e, what),
+            | Error::Case(e)
+            | Error::Policy(e) => parts!(e, what),
         }
     }
 
@@ -133,8 +143,8 @@ impl Error {
     /// host to translate or count; the message text may change between versions, the
     /// codes do not.
     ///
-    /// `<input>` is what is at fault: `rule`, `episode`, `calendar`, `history`, `notice`
-    /// or `case`. `<problem>` is one of:
+    /// `<input>` is what is at fault: `rule`, `episode`, `calendar`, `history`, `notice`,
+    /// `case` or `policy`. `<problem>` is one of:
     ///
     /// | problem | meaning |
     /// |---|---|
@@ -166,6 +176,7 @@ impl Error {
             Error::History(_) => 3,
             Error::Notice(_) => 4,
             Error::Case(_) => 5,
+            Error::Policy(_) => 6,
         };
         let Parts {
             message,
@@ -257,7 +268,8 @@ macro_rules! codes {
     };
 }
 
-const CODES: [[&str; 8]; 6] = codes!("rule" "episode" "calendar" "history" "notice" "case");
+const CODES: [[&str; 8]; 7] =
+    codes!("rule" "episode" "calendar" "history" "notice" "case" "policy");
 
 /// The problem of a message (an index into a row of [`CODES`]), from the message forms
 /// the library writes (`tests/error_codes.rs` checks every fixture gets a specific one).
@@ -473,5 +485,9 @@ impl Located {
 
     pub(crate) fn into_case(self, what: &str) -> Error {
         Error::Case(Box::new(self.into_input(what)))
+    }
+
+    pub(crate) fn into_policy(self, what: &str) -> Error {
+        Error::Policy(Box::new(self.into_input(what)))
     }
 }

@@ -207,6 +207,11 @@ mod vocabulary;
 
 pub use error::{Error, InputError, Result, RuleError};
 
+/// The `chrono` the API takes and returns dates and times of (`NaiveDate`,
+/// `NaiveDateTime`, `NaiveTime`): a host may name them as `followup::chrono::NaiveDate`
+/// instead of depending on `chrono` itself, and is then sure to have the same version.
+pub use chrono;
+
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;

@@ -151,6 +151,47 @@ fn codes_of_chosen_fixtures() {
     assert!(code.starts_with("calendar/"), "{code}");
 }
 
+/// A contact policy is read as every other input: its errors name the file, the JSON
+/// pointer, line and column (counted by hand), and have `policy/…` codes (audit 259: they
+/// were plain serde_json errors, with no name or pointer).
+#[test]
+fn a_contact_policy_is_refused_located_with_policy_codes() {
+    use followup::replan::ContactPolicy;
+    let read = |text: &str| ContactPolicy::from_json("policy.json", text).unwrap_err();
+    let e = read("{\n  \"caps\": [{\"channel\": \"sms\", \"max\": 0, \"per_days\": 7}]\n}");
+    assert!(e.is_policy());
+    assert_eq!(
+        (e.source_name(), e.pointer(), e.line_column(), e.code()),
+        (
+            "policy.json",
+            "/caps/0/max",
+            Some((2, 38)),
+            "policy/invalid_value"
+        )
+    );
+    let e = read(r#"{"drop_over_caps": ["sales"]}"#);
+    assert_eq!(
+        (e.pointer(), e.code()),
+        ("/drop_over_caps", "policy/unknown_field")
+    );
+    let e = read(r#"{"drop_over_cap": ["salse"]}"#);
+    assert_eq!(
+        (e.pointer(), e.code()),
+        ("/drop_over_cap/0", "policy/unknown_value")
+    );
+    let e = read(r#"{"caps": [{"channel": "fax", "max": 1, "per_days": 1}]}"#);
+    assert_eq!(
+        (e.pointer(), e.code()),
+        ("/caps/0/channel", "policy/unknown_value")
+    );
+    assert_eq!(read("").code(), "policy/syntax");
+    assert_eq!(read(r#"{"caps": ["#).code(), "policy/syntax");
+    assert_eq!(
+        ContactPolicy::from_json("policy.json", "{}"),
+        Ok(ContactPolicy::default())
+    );
+}
+
 /// Audit 145: a host reports which file, which field and what, from the error's parts,
 /// without parsing its text — for a rule file, a calendar, a merged calendar and a
 /// history alike. Lines and columns counted by hand in the texts below.

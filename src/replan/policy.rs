@@ -17,7 +17,8 @@ pub const MAX_CAP_DAYS: u32 = 366;
 ///
 /// - at most **1 phone call a day** per patient — after merging, one call a day means the
 ///   reasons of all of that day's calls are made in one call;
-/// - at most **2 messages (`sms`) in any 7 consecutive days** per patient;
+/// - at most **3 messages (`sms`) in any 7 consecutive days** per patient (the densest
+///   week a built-in programme alone asks for: the cap acts where programmes overlap);
 /// - no cap on `wechat`, `mail` (merged per day only); visits (`in_person`, `home_visit`)
 ///   and `internal` work are never merged, capped or moved;
 /// - the priority order of [`PriorityPolicy::default`];
@@ -26,8 +27,12 @@ pub const MAX_CAP_DAYS: u32 = 366;
 ///   dropped; any other stays on its day over the cap (`drop_over_cap`).
 ///
 /// A plastic-surgery inpatient gets messages on D+2, D+6 (suture-removal reminder) and D+8
-/// (confirmation after the suture removal, on time until D+9): three in seven days. With
-/// the default policy the confirmation, the least urgent of the three, moves to D+9.
+/// (confirmation after the suture removal, on time until D+9): three in seven days, which
+/// the default policy keeps. With `{"channel": "sms", "max": 2, "per_days": 7}` (the
+/// default until 0.2.0) the confirmation, the least urgent of the three, moves to D+9.
+///
+/// Read a policy with [`ContactPolicy::from_json`] (errors located as for every input);
+/// `serde_json::from_str` works too, with serde's errors.
 ///
 /// ```
 /// use followup::{replan::{Cap, ContactPolicy}, rules::Channel};
@@ -50,6 +55,45 @@ pub struct ContactPolicy {
     /// contacts of other classes stay on their day over the cap (`over_cap`). Default:
     /// `greeting` and `sales`.
     pub drop_over_cap: Vec<PriorityClass>,
+}
+
+impl crate::json::Expected for ContactPolicy {
+    const EXPECTED: &'static str = "a contact policy (a JSON object such as {\"caps\": [{\"channel\": \"sms\", \"max\": 3, \"per_days\": 7}]})";
+}
+
+impl ContactPolicy {
+    /// Reads a contact policy from JSON; `name` is used in error messages. Fields left
+    /// out keep their defaults (`{}` is [`ContactPolicy::default`]).
+    ///
+    /// # Errors
+    ///
+    /// [`crate::Error::Policy`] naming `name`, with the JSON pointer, line and column and
+    /// what was expected: malformed JSON, an unknown field, a cap of zero, an unknown
+    /// channel, role or class; codes `policy/…` ([`crate::Error::code`]).
+    ///
+    /// ```
+    /// use followup::replan::ContactPolicy;
+    /// let policy = ContactPolicy::from_json("policy.json", r#"{"drop_over_cap": ["greeting"]}"#)?;
+    /// assert_eq!(policy.caps, ContactPolicy::default().caps);
+    /// let err = ContactPolicy::from_json("policy.json", r#"{"caps": [{"channel": "sms",
+    ///     "max": 0, "per_days": 7}]}"#).unwrap_err();
+    /// assert!(err.is_policy());
+    /// assert_eq!(err.pointer(), "/caps/0/max");
+    /// assert_eq!(err.line_column(), Some((2, 12)));
+    /// assert_eq!(err.code(), "policy/invalid_value");
+    /// # Ok::<(), followup::Error>(())
+    /// ```
+    pub fn from_json(name: &str, text: &str) -> crate::Result<ContactPolicy> {
+        if let Some(e) =
+            crate::json::empty(text, <ContactPolicy as crate::json::Expected>::EXPECTED)
+        {
+            return Err(e.into_policy(name));
+        }
+        let limits = crate::rules::Limits::default();
+        let crate::json::Document(p): crate::json::Document<ContactPolicy> =
+            crate::json::read(text, &limits).map_err(|e| e.into_policy(name))?;
+        Ok(p)
+    }
 }
 
 impl Default for ContactPolicy {
