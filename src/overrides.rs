@@ -16,7 +16,7 @@
 //! The override is merged into the program's definition as JSON, field by field: a field
 //! given replaces the program's (`null` resets a step field to its default); `defaults`,
 //! `milestones` and `vocabulary` merge key by key; `name`, `description`, `applies`,
-//! `requires` and `declined` are replaced whole. The result is compiled like any program, and every error
+//! `requires`, `declined` and `opt_outs` are replaced whole. The result is compiled like any program, and every error
 //! names the override file and the pointer of the value at fault in it.
 
 use crate::compile::FORMAT;
@@ -28,7 +28,7 @@ use serde_json::{Map, Value};
 pub(crate) const OVERRIDE: &str = "override";
 
 /// The top-level fields an override may give.
-const FIELDS: [&str; 14] = [
+const FIELDS: [&str; 15] = [
     "$schema",
     "format",
     "override",
@@ -40,13 +40,21 @@ const FIELDS: [&str; 14] = [
     "milestones",
     "defaults",
     "declined",
+    "opt_outs",
     "vocabulary",
     "steps",
     "add_steps",
 ];
 
 /// Replaced whole.
-const REPLACED: [&str; 5] = ["name", "description", "applies", "requires", "declined"];
+const REPLACED: [&str; 6] = [
+    "name",
+    "description",
+    "applies",
+    "requires",
+    "declined",
+    "opt_outs",
+];
 /// Merged key by key.
 const MERGED: [&str; 2] = ["defaults", "milestones"];
 

@@ -366,6 +366,67 @@ fn opt_out_of_phone_drops_the_later_calls_of_every_program() {
     assert_eq!(p.tasks.iter().filter(|t| t.step() == "message").count(), 6);
 }
 
+/// A complaint is the patient's own request to be answered (docs/domain.md §7: a call the
+/// same day, the callback promised in it): the complaint programme counts opt-outs from
+/// its event on (`"opt_outs": "from_event"`). A patient who opted out of calls on 5 Jan
+/// 2026 complains on Tue 10 Mar at 10:00, the callback promised for Thu 12: the first
+/// call (10 Mar, from 10:00), the promised callback and the callbacks every 3 days from
+/// 15 Mar are all planned (audit 255: every call was dropped `opted_out`, and a complaint
+/// that is not serious left no task at all). Opted out again at 14:00 that day ("stop
+/// calling me about it"), the calls after it are dropped; the first call is worth making
+/// until then. A surgery after the same January opt-out still gets no call.
+#[test]
+fn a_complaint_is_answered_whatever_opt_out_came_before_it() {
+    let complaint = |facts: &str| {
+        plan(&format!(
+            r#"{{"id": "k-1", "event": "complaint", "at": "2026-03-10T10:00:00",
+                "attributes": {{"about": "swelling"}}, "milestones": {{"promised_callback": "2026-03-12"}},
+                "patient": {{"id": "p-1", "opt_outs": [{{"channel": "phone", "at": "2026-01-05T09:00:00"}}]}},
+                "facts": [{facts}]}}"#
+        ))
+    };
+    let p = complaint("");
+    assert_eq!(dropped(&p), Vec::<String>::new());
+    let days: Vec<String> = (p.tasks.iter())
+        .take(4)
+        .map(|t| format!("{} {} {}", t.step(), t.due, t.window))
+        .collect();
+    assert_eq!(
+        days,
+        [
+            "first-call 2026-03-10 10:00-18:00",
+            "promised-callback 2026-03-12 09:00-18:00",
+            "until-resolved-callback 2026-03-15 09:00-18:00",
+            "until-resolved-callback 2026-03-18 09:00-18:00",
+        ]
+    );
+    assert_eq!(p.tasks.len(), 12);
+    let p = complaint(r#"{"kind": "opt_out", "at": "2026-03-10T14:00:00", "channel": "phone"}"#);
+    let first = (p.tasks.iter())
+        .find(|t| t.step() == "first-call")
+        .map(|t| (t.due, t.expires));
+    let day = |d: &str| d.parse::<chrono::NaiveDate>().unwrap();
+    assert_eq!(first, Some((day("2026-03-10"), Some(day("2026-03-10")))));
+    assert_eq!(
+        dropped(&p).first().map(String::as_str),
+        Some("complaint/promised-callback/k-1/0 opted_out phone 2026-03-12")
+    );
+    assert_eq!(p.tasks.len(), 1);
+    let surgery = plan(
+        r#"{"id": "s-1", "event": "procedure", "at": "2026-03-10T10:00:00",
+            "attributes": {"category": "laser"},
+            "patient": {"id": "p-1", "opt_outs": [{"channel": "phone", "at": "2026-01-05T09:00:00"}]}}"#,
+    );
+    assert!(p
+        .tasks
+        .iter()
+        .chain(&surgery.tasks)
+        .all(|t| t.channel() != followup::rules::Channel::Phone || t.step() == "first-call"));
+    assert!(dropped(&surgery)
+        .iter()
+        .any(|d| d.contains("day-1-call") && d.contains("opted_out phone")));
+}
+
 /// An opt-out also stops the SMS of a treatment course (no `declined` rule needed): the
 /// package-5 course of tests/golden_courses.rs, opted out of SMS on Tue 31 Mar.
 #[test]

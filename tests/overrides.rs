@@ -247,7 +247,7 @@ fn override_errors_are_located_in_the_override() {
     );
     assert_eq!(
         refused(r#"{"format": "followup/v1", "override": "laser-aftercare", "stepz": {}}"#),
-        "clinic.json: /stepz (line 1, column 58): unknown field `stepz` in an override, expected one of $schema, format, override, enabled, name, description, applies, requires, milestones, defaults, declined, vocabulary, steps, add_steps; did you mean \"steps\"?"
+        "clinic.json: /stepz (line 1, column 58): unknown field `stepz` in an override, expected one of $schema, format, override, enabled, name, description, applies, requires, milestones, defaults, declined, opt_outs, vocabulary, steps, add_steps; did you mean \"steps\"?"
     );
     assert_eq!(
         refused(r#"{"format": "followup/v1", "override": "laser-aftercare", "steps": {"day-3-call": {"id": "d3"}}}"#),

@@ -171,8 +171,13 @@ pub(crate) fn compile_program_with(
                 list.clone()
             },
             horizon: offset(&d.horizon, "/declined/horizon", limits)?,
+            opt_outs_from_event: false,
         },
         None => Declined::default(),
+    };
+    let declined = Declined {
+        opt_outs_from_event: def.opt_outs == crate::model::OptOuts::FromEvent,
+        ..declined
     };
     if declined.horizon.negative {
         return Err(Located::new(

@@ -34,11 +34,15 @@ pub(crate) struct Program {
     pub chained: bool,
 }
 
-/// What a refusal does to the program's later tasks.
+/// What the patient's wishes do to the program's later tasks: a refusal, and which
+/// opt-outs count.
 #[derive(Debug, Clone)]
 pub(crate) struct Declined {
     pub stop_channels: Vec<Channel>,
     pub horizon: Offset,
+    /// Only opt-outs given from the episode's event on stop its tasks (`"opt_outs":
+    /// "from_event"`).
+    pub opt_outs_from_event: bool,
 }
 
 impl Default for Declined {
@@ -52,6 +56,7 @@ impl Default for Declined {
                 months: 6,
                 days: 0,
             },
+            opt_outs_from_event: false,
         }
     }
 }

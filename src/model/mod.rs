@@ -101,6 +101,12 @@ pub struct ProgramDef {
         deserialize_with = "crate::json::object_opt"
     )]
     pub declined: Option<DeclinedDef>,
+    /// Which of the patient's opt-outs stop the program's tasks: all of them, whenever
+    /// given (`hold`, the default), or only those given from the episode's event on
+    /// (`from_event`: a program that answers the patient's own request — a complaint,
+    /// whose patient asked to be answered and was promised a callback).
+    #[serde(default, skip_serializing_if = "OptOuts::is_hold")]
+    pub opt_outs: OptOuts,
     /// Values episodes may carry beyond those the rules test: more events, attributes
     /// (with their values, or `"free"`), fact kinds.
     #[serde(
@@ -130,6 +136,26 @@ pub enum Scope {
 impl Scope {
     fn is_episode(&self) -> bool {
         *self == Scope::Episode
+    }
+}
+
+/// Which opt-outs stop a program's tasks ([`ProgramDef::opt_outs`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(any(test, feature = "schema"), derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum OptOuts {
+    /// Every opt-out of a channel, whenever it was given (the default).
+    #[default]
+    Hold,
+    /// Only an opt-out given from the episode's event (its day and time) on; one given
+    /// before does not stop the episode's tasks: the event is the patient's own request
+    /// to be answered (a complaint).
+    FromEvent,
+}
+
+impl OptOuts {
+    fn is_hold(&self) -> bool {
+        *self == OptOuts::Hold
     }
 }
 

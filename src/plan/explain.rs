@@ -428,14 +428,16 @@ impl Planner<'_> {
         let before = format!("before {} {}", day(at.date()), at.format("%H:%M"));
         let channel = step.info.channel;
         match reason {
-            D::OptedOut => match self.facts.opt_out(channel) {
-                Some((c, t)) => format!(
-                    "the patient opted out of {} {}, {before}",
-                    c.name(),
-                    when(t)
-                ),
-                None => String::new(),
-            },
+            D::OptedOut => {
+                match (self.facts).opt_out(channel, program.declined.opt_outs_from_event) {
+                    Some((c, t)) => format!(
+                        "the patient opted out of {} {}, {before}",
+                        c.name(),
+                        when(t)
+                    ),
+                    None => String::new(),
+                }
+            }
             D::Declined => match self.facts.refusal {
                 Some(t) => format!(
                     "the patient declined {}, {before}: the refusal stops {} contacts for good",

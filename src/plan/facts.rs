@@ -22,8 +22,12 @@ pub(super) struct Facts<'a> {
     /// In a patient-level plan, when the patient came back after the refusal
     /// (`patient.came_back`): the refusal counts against contacts due before it only.
     refusal_ends: Option<NaiveDateTime>,
-    /// The earliest opt-out of each channel: the patient's and `opt_out` facts.
+    /// The opt-outs: the patient's and `opt_out` facts (all of them: a program that
+    /// counts only those from the event on needs a later one too).
     opt_outs: Vec<(Channel, NaiveDateTime)>,
+    /// The episode's event, in an episode plan: from when a program with `"opt_outs":
+    /// "from_event"` counts opt-outs.
+    event: Option<NaiveDateTime>,
     /// The episode's day, in an episode plan: facts before it stop nothing
     /// and end no wait ([`Facts::first_since_event`]).
     since: Option<chrono::NaiveDate>,
@@ -63,22 +67,17 @@ impl<'a> Facts<'a> {
         // An episode after the refusal is the patient's return itself (above).
         let refusal_ends = (ep.patient.came_back)
             .filter(|back| since.is_none() && refusal.is_some_and(|r| r < *back));
-        let mut opt_outs: Vec<(Channel, NaiveDateTime)> = Vec::new();
         let given = (ep.patient.opt_outs.iter()).map(|o| (o.channel, o.at));
         let facts = (ep.facts.iter())
             .filter(|f| f.kind == "opt_out")
             .filter_map(|f| f.channel.map(|c| (c, f.at)));
-        for (channel, at) in given.chain(facts) {
-            match opt_outs.iter_mut().find(|(c, _)| *c == channel) {
-                Some(o) => o.1 = o.1.min(at),
-                None => opt_outs.push((channel, at)),
-            }
-        }
+        let opt_outs: Vec<(Channel, NaiveDateTime)> = given.chain(facts).collect();
         Facts {
             times,
             refusal,
             refusal_ends,
             opt_outs,
+            event: since.map(|_| ep.at),
             since,
         }
     }
@@ -137,10 +136,17 @@ impl<'a> Facts<'a> {
     }
 
     /// The first opt-out that stops a task on `channel` ([`Channel::opted_out_by`]: its
-    /// own, or an SMS opt-out for a message), with the channel opted out of.
-    pub(super) fn opt_out(&self, channel: Channel) -> Option<(Channel, NaiveDateTime)> {
+    /// own, or an SMS opt-out for a message), with the channel opted out of; with
+    /// `from_event` (a program whose `opt_outs` is `from_event`), in an episode plan, the
+    /// first given from the episode's event on.
+    pub(super) fn opt_out(
+        &self,
+        channel: Channel,
+        from_event: bool,
+    ) -> Option<(Channel, NaiveDateTime)> {
+        let since = self.event.filter(|_| from_event);
         (self.opt_outs.iter())
-            .filter(|(c, _)| channel.opted_out_by(*c))
+            .filter(|(c, at)| channel.opted_out_by(*c) && since.is_none_or(|e| *at >= e))
             .min_by_key(|(_, t)| *t)
             .copied()
     }

@@ -66,7 +66,7 @@ pub(super) fn last_day(
     if facts.is_empty() {
         return None;
     }
-    let opted = facts.opt_out(channel).map(|(_, at)| at.date());
+    let opted = (facts.opt_out(channel, declined.opt_outs_from_event)).map(|(_, at)| at.date());
     let refused = facts.refusal_ending(due).and_then(|at| {
         if declined.stop_channels.contains(&channel) {
             Some(at.date())
@@ -109,7 +109,8 @@ pub(super) fn judge_contact(
     channel: Channel,
     due: NaiveDateTime,
 ) -> Verdict {
-    if let Some((opted, _)) = facts.opt_out(channel).filter(|(_, at)| by(*at, due)) {
+    let opted = facts.opt_out(channel, declined.opt_outs_from_event);
+    if let Some((opted, _)) = opted.filter(|(_, at)| by(*at, due)) {
         let name: &'static str = opted.name();
         return Some((DropReason::OptedOut, Some(Arc::from(name))));
     }

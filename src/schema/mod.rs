@@ -254,6 +254,10 @@ impl JsonSchema for Override {
                 "Merged into the program's defaults, field by field.",
             ),
             ("declined", "Replaces the program's refusal rule."),
+            (
+                "opt_outs",
+                "Replaces which opt-outs stop the program's tasks.",
+            ),
             ("vocabulary", "Merged into the program's vocabulary."),
         ] {
             properties.insert(name.into(), field(name, what));
