@@ -609,25 +609,47 @@ fn fhir_day1_call_of_the_sample_inpatient() {
             },
             "description": "术后第一天回访",
             "focus": {"identifier": {"system": s("episode"), "value": "ep-1001"}},
-            "for": {"reference": "Patient/p-42", "type": "Patient",
-                    "identifier": {"system": s("patient"), "value": "p-42"}},
-            "executionPeriod": {"start": "2026-03-03T09:00:00+08:00", "end": "2026-03-03T18:00:00+08:00"},
+            "for": {"type": "Patient", "identifier": {"system": s("patient"), "value": "p-42"}},
             "authoredOn": "2026-03-02T10:30:00+08:00",
             "performerType": [{"coding": [{"system": s("role"), "code": "customer_service"}]}],
             "owner": {"identifier": {"system": s("staff"), "value": "u-3"}},
             "note": [{"text": "告知切口处勿沾水；忌辛辣刺激性食物、发物，忌烟、酒；勿服阿司匹林类血溶性药物；通知顾客明天来院复查换药。"}],
-            "restriction": {"period": {"start": "2026-03-03", "end": "2026-03-03"}},
+            "restriction": {"period": {"start": "2026-03-03T09:00:00+08:00", "end": "2026-03-03T18:00:00+08:00"}},
             "input": [
-                {"type": {"text": "channel"}, "valueCode": "phone"},
-                {"type": {"text": "expires"}, "valueDate": task["input"][1]["valueDate"].clone()},
-                {"type": {"text": "rules"}, "valueString": plan.made_by.rules.to_string()}
+                {"type": {"coding": [{"system": s("task-input"), "code": "channel"}], "text": "channel"}, "valueCode": "phone"},
+                {"type": {"coding": [{"system": s("task-input"), "code": "due"}], "text": "due"},
+                 "valuePeriod": {"start": "2026-03-03T09:00:00+08:00", "end": "2026-03-03T18:00:00+08:00"}},
+                {"type": {"coding": [{"system": s("task-input"), "code": "expires"}], "text": "expires"},
+                 "valueDate": task["input"][2]["valueDate"].clone()},
+                {"type": {"coding": [{"system": s("task-input"), "code": "rules"}], "text": "rules"},
+                 "valueString": plan.made_by.rules.to_string()}
             ]
         })
     );
     assert_eq!(
-        task["input"][1]["valueDate"],
+        task["input"][2]["valueDate"],
         plan.tasks[0].expires.unwrap().to_string()
     );
+    // Each entry has a fullUrl of its own, a version-8 UUID made from the task's
+    // identifier: the same in every export (R4 bundle.html: a collection's entries SHALL
+    // have one; audit 261).
+    let urls: Vec<&str> = (bundle["entry"].as_array().unwrap().iter())
+        .map(|e| e["fullUrl"].as_str().unwrap())
+        .collect();
+    let uuid = |u: &str| {
+        let hex = u.strip_prefix("urn:uuid:").unwrap_or("");
+        let parts: Vec<usize> = hex.split('-').map(str::len).collect();
+        parts == [8, 4, 4, 4, 12]
+            && hex
+                .chars()
+                .all(|c| c == '-' || c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
+            && hex.as_bytes()[14] == b'8'
+            && matches!(hex.as_bytes()[19], b'8' | b'9' | b'a' | b'b')
+    };
+    assert!(urls.iter().all(|u| uuid(u)), "{urls:?}");
+    let distinct: std::collections::BTreeSet<&&str> = urls.iter().collect();
+    assert_eq!(distinct.len(), urls.len());
+    assert_eq!(export::fhir_bundle([&plan], &options), bundle);
     assert!(errors(&fhir_validator(), &bundle).is_empty());
     // A base given with its trailing slash, or a URN with its colon, is joined once
     // (audit 74: `…/fhir//task`).
@@ -637,6 +659,9 @@ fn fhir_day1_call_of_the_sample_inpatient() {
             "https://clinic.example/fhir/task",
         ),
         ("urn:clinic:", "urn:clinic:task"),
+        // An OID base takes numeric arcs: its systems must be OIDs (audit 261:
+        // `urn:oid:1.2.156.112604.1:task` is no URI a server accepts).
+        ("urn:oid:1.2.156.112604.1", "urn:oid:1.2.156.112604.1.1"),
     ] {
         let options = Options {
             system: system.into(),
@@ -645,6 +670,18 @@ fn fhir_day1_call_of_the_sample_inpatient() {
         let bundle = export::fhir_bundle([&plan], &options);
         let task = &bundle["entry"][0]["resource"];
         assert_eq!(task["identifier"][0]["system"], task_system);
+        assert!(errors(&fhir_validator(), &bundle).is_empty());
+        if system.starts_with("urn:oid:") {
+            assert_eq!(
+                task["code"]["coding"][0]["system"],
+                "urn:oid:1.2.156.112604.1.3"
+            );
+            assert_eq!(
+                task["for"]["identifier"]["system"],
+                "urn:oid:1.2.156.112604.1.6"
+            );
+            assert!(task.get("instantiatesUri").is_none());
+        }
     }
 }
 
@@ -664,21 +701,87 @@ fn fhir_status_and_business_status_follow_the_history() {
     };
     let first = by_id("plastic-aftercare/day-1-call/ep-1001/0");
     assert_eq!(first["status"], "cancelled");
-    assert_eq!(first["statusReason"]["text"], "已由下一次尝试接替");
+    assert_eq!(first["statusReason"]["text"], "未接通：已由后续处理接替");
     assert_eq!(first["lastModified"], "2026-03-03T10:05:00+08:00");
+    // When work was done: the record's moment (R4's executionPeriod), not the window.
+    assert_eq!(
+        first["executionPeriod"],
+        json!({"start": "2026-03-03T10:05:00+08:00", "end": "2026-03-03T10:05:00+08:00"})
+    );
     let second = by_id("plastic-aftercare/day-1-call/ep-1001/0/attempt-2");
     assert_eq!(second["status"], "completed");
+    // Its parent by identifier, and by the parent's entry in the bundle.
     assert_eq!(
         second["partOf"][0]["identifier"]["value"],
         "plastic-aftercare/day-1-call/ep-1001/0"
     );
+    let parent_url = (bundle["entry"].as_array().unwrap().iter())
+        .find(|e| {
+            e["resource"]["identifier"][0]["value"] == "plastic-aftercare/day-1-call/ep-1001/0"
+        })
+        .map(|e| e["fullUrl"].clone());
+    assert_eq!(Some(second["partOf"][0]["reference"].clone()), parent_url);
+    // One business status, the state now (R4: a CodeableConcept's codings are one
+    // meaning; audit 261); what else is known of the task is in its inputs.
     let codes: Vec<&str> = second["businessStatus"]["coding"]
         .as_array()
         .unwrap()
         .iter()
         .map(|c| c["code"].as_str().unwrap())
         .collect();
-    assert_eq!(codes, ["derived:attempt-2", "outcome:done"]);
+    assert_eq!(codes, ["outcome:done"]);
+    let inputs: Vec<String> = (second["input"].as_array().unwrap().iter())
+        .filter(|i| i.get("valueCode").is_some())
+        .map(|i| {
+            format!(
+                "{}={}",
+                i["type"]["text"].as_str().unwrap(),
+                i["valueCode"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(
+        inputs,
+        ["channel=phone", "derived=attempt-2", "outcome=done"]
+    );
+    // An attempt is the same call: its code is the call's.
+    assert_eq!(
+        second["code"]["coding"][0]["code"],
+        "plastic-aftercare/day-1-call"
+    );
+    // The message after the last unanswered try and a supervisor's check are concepts of
+    // their own, not the call they come from (audit 261). The day-1 call tried three
+    // times on 3 Mar: its message; the day-3 call, not recorded: its check.
+    let (rules, ep) = inpatient();
+    let tries = History::from_json(
+        "tries",
+        r#"{"outcomes": [
+        {"task": "plastic-aftercare/day-1-call/ep-1001/0", "outcome": "no_answer", "at": "2026-03-03T09:10:00"},
+        {"task": "plastic-aftercare/day-1-call/ep-1001/0/attempt-2", "outcome": "no_answer", "at": "2026-03-03T11:15:00"},
+        {"task": "plastic-aftercare/day-1-call/ep-1001/0/attempt-3", "outcome": "no_answer", "at": "2026-03-03T13:20:00"}]}"#,
+    )
+    .unwrap();
+    let tried = rules.plan_with(&ep, &tries, &Calendar::default()).unwrap();
+    let tried = export::fhir_bundle([&tried], &Options::default());
+    let code_of = |id: &str| {
+        (tried["entry"].as_array().unwrap().iter())
+            .map(|e| &e["resource"])
+            .find(|r| r["identifier"][0]["value"] == id)
+            .map(|r| r["code"]["coding"][0]["code"].clone())
+    };
+    assert_eq!(
+        code_of("plastic-aftercare/day-1-call/ep-1001/0/message"),
+        Some(json!("plastic-aftercare/day-1-call/message"))
+    );
+    assert_eq!(
+        code_of("plastic-aftercare/day-3-call/ep-1001/0/overdue"),
+        Some(json!("plastic-aftercare/day-3-call/overdue"))
+    );
+    assert_eq!(
+        code_of("plastic-aftercare/day-1-call/ep-1001/0/attempt-3"),
+        Some(json!("plastic-aftercare/day-1-call"))
+    );
+    assert!(errors(&fhir_validator(), &tried).is_empty());
     assert!(errors(&fhir_validator(), &bundle).is_empty());
 }
 
@@ -1012,7 +1115,7 @@ fn a_plan_passed_twice_is_exported_once() {
 
 /// A complaint logged on Labour Day (Fri 1 May 2026, official calendar): its same-day
 /// call keeps the holiday (`Task::closed`), and every export says so — iCalendar's
-/// `X-FOLLOWUP-CLOSED`, FHIR's business status `closed:holiday`, the CSV's last column.
+/// `X-FOLLOWUP-CLOSED`, FHIR's input `closed` (`holiday`), the CSV's last column.
 #[test]
 fn a_call_kept_on_a_holiday_is_marked_in_every_export() {
     let ep = crate::support::episode(
@@ -1035,7 +1138,14 @@ fn a_call_kept_on_a_holiday_is_marked_in_every_export() {
         "{vtodo}"
     );
     assert!(vtodo.contains("X-FOLLOWUP-CLOSED:holiday\r\n"), "{vtodo}");
-    assert!(export::fhir([&plan], &o).contains("closed:holiday"));
+    let fhir = export::fhir_bundle([&plan], &o);
+    let closed = (fhir["entry"][0]["resource"]["input"]
+        .as_array()
+        .unwrap()
+        .iter())
+    .find(|i| i["type"]["text"] == "closed")
+    .map(|i| i["valueCode"].clone());
+    assert_eq!(closed, Some(json!("holiday")));
     let csv = export::csv([&plan], &o);
     let row = csv.split("\r\n").nth(1).unwrap();
     assert!(

@@ -165,7 +165,7 @@ fn two_patients_episodes_of_one_id_are_two_groups() {
             .filter(|r| r["groupIdentifier"]["value"] == group.as_str())
             .inspect(|r| {
                 assert_eq!(r["focus"]["identifier"]["value"], group.as_str());
-                assert_eq!(r["for"]["reference"], format!("Patient/{patient}"));
+                assert_eq!(r["for"]["identifier"]["value"], patient);
             })
             .count();
         assert_eq!(of, n, "{group}");

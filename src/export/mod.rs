@@ -31,37 +31,43 @@
 //! ids or its update policy. A host that posts the tasks turns each entry into a
 //! conditional update on the task identifier (`PUT Task?identifier=<system>|<id>`): the
 //! task id stays the same when a plan is made again, so re-planning updates the tasks
-//! instead of adding new ones. The resources have no `id` (the server gives it) and
-//! the entries no `fullUrl`.
+//! instead of adding new ones. The resources have no `id` (the server gives it); each
+//! entry's `fullUrl` is a `urn:uuid:` made from the task's identifier (a UUID of version
+//! 8 whose free bits are a hash of the identifier's system and value: the same in every
+//! export of the task, and what a derived task's `partOf` points at).
 //!
 //! `<base>/x` is [`Options::system`] and `x` joined by `/`, or by `:` for a base that
 //! is a URN (`urn:followup:task` by default; a base ending in its separator,
-//! `https://clinic.example/fhir/`, is not given a second one); times are the clinic's
-//! wall-clock times with the offset of [`Options::zone`] (`2026-03-03T14:00:00+08:00`);
-//! texts are in [`Options::lang`].
+//! `https://clinic.example/fhir/`, is not given a second one); under an OID base
+//! (`urn:oid:1.2.156.…`, whose systems must be OIDs) each kind takes a numeric arc:
+//! `task` 1, `program` 2, `step` 3, `role` 4, `business-status` 5, `patient` 6,
+//! `episode` 7, `staff` 8, `task-input` 9 (`urn:oid:1.2.156.112604.1.1` for task ids),
+//! and tasks have no `instantiatesUri`. A `urn:uuid:` names one thing and is no base.
+//! Times are the clinic's wall-clock times with the offset of [`Options::zone`]
+//! (`2026-03-03T14:00:00+08:00`); texts are in [`Options::lang`].
 //!
 //! | Task element | value |
 //! | --- | --- |
 //! | `identifier` | the task id ([`Task::id`](crate::plan::Task::id)), system `<base>/task` |
-//! | `instantiatesUri` | `<base>/program/<program id>`: the rule the task comes from |
+//! | `instantiatesUri` | `<base>/program/<program id>` (`<base>:program:<id>` for a URN): the rule the task comes from; none under an OID base |
 //! | `groupIdentifier` | the episode id, system `<base>/episode`: the tasks of one episode (followed by `/patient:<id>` when another patient's tasks in the export have the same episode id, as the task ids are) |
-//! | `partOf` | for a derived task (an attempt, an escalation…): the task it was made from, by identifier |
+//! | `partOf` | for a derived task (an attempt, an escalation…): the task it was made from, by identifier, and by its entry's `fullUrl` when it is in the bundle |
 //! | `status` | `completed` (the history says done: the patient was reached — done, declined or an abnormal recovery reported), `cancelled` (closed without being done: a later attempt took over; or expired on the as-of day), `in-progress` (an outcome recorded, not closed), `draft` (it waits for a fact, `wait_for`, nothing recorded: not yet ready to be acted upon — no contact until the fact is recorded or the wait ends, its `expires`), else `ready` |
 //! | `statusReason` | for `cancelled`: why, as text; for `draft`: what it waits for (`waits for recovered: no contact until it is recorded`) |
-//! | `businessStatus` | one coding of `<base>/business-status` per engine fact: `shifted:<reason>`, `derived:<name>`, `waits-for:<fact>`, `outcome:<outcome>`, `as-of:<status>`, `beyond-calendar`, `closed:<reason>` (a task kept on a day the calendar closes its channel); left out when there is none |
+//! | `businessStatus` | the task's state now, one coding of `<base>/business-status`: `as-of:<status>` (its status on the as-of day: `upcoming`, `open`, `overdue`…), else `outcome:<outcome>` (what the history recorded on it); left out when there is neither. One concept: R4 reads a CodeableConcept's codings as other spellings of one meaning, so the other facts are inputs |
 //! | `intent` | `order`: the clinic's rules direct its own staff |
-//! | `code` | the step: code `<program>/<step>` of `<base>/step`, the title as display and text |
+//! | `code` | the step: code `<program>/<step>` of `<base>/step`, the title as display and text; a task made from another (`Task::derived`) that is not a further attempt of the same call has a code of its own, `<program>/<step>/<kind>` (`plastic-aftercare/day-1-call/message`, `…/overdue`, `…/doctor-visit`) |
 //! | `description` | the title |
 //! | `focus` | the episode, by identifier (system `<base>/episode`), as in `groupIdentifier` |
-//! | `for` | the patient: `Patient/<id>` when the id is a valid FHIR id, and always by identifier (system `<base>/patient`) |
-//! | `executionPeriod` | the due day from the window's start to its end |
+//! | `for` | the patient, by identifier (system `<base>/patient`), of type `Patient`: the clinic's patient id is a business identifier, not a server's resource id |
+//! | `executionPeriod` | when work was done on it (R4): the moment the history recorded an outcome, as start — and end, for a task completed or cancelled; left out before anything was recorded (the time it is planned for is `restriction` and the `due` input) |
 //! | `authoredOn` | [`Options::stamp`]; left out when it is not set (the library reads no clock), and for a task whose outcome was recorded before it: the task was authored before its outcome, and FHIR's `inv-1` wants `lastModified` on or after `authoredOn` |
 //! | `lastModified` | when the history's outcome was recorded |
 //! | `performerType` | the role, code of `<base>/role` (`customer_service`) |
 //! | `owner` | the person who owns the role (`Task::owner`), by identifier (system `<base>/staff`) |
 //! | `note` | the script |
-//! | `restriction.period` | the days the task is on time: `earliest` to `latest` (dates) |
-//! | `input` | `channel` (`valueCode`: `phone`, `sms`…), `nominal` (`valueDate`, when shifted), `expires` (`valueDate`: the last day worth doing), `rules` (`valueString`: the plan's rule fingerprint) |
+//! | `restriction.period` | when the task is on time ("over what time-period fulfillment is sought"): from its window's start on `earliest` to its window's end on `latest` |
+//! | `input` | typed by a coding of `<base>/task-input`: `channel` (`valueCode`: `phone`, `sms`…), `due` (`valuePeriod`: the day it is planned for, from its window's start to its end), `nominal` (`valueDate`, when shifted), `expires` (`valueDate`: the last day worth doing), `shifted` (`valueCode`: why its day moved), `derived` (`valueCode`: `attempt-2`, `message`…), `waits-for` (`valueCode`: the fact), `outcome` (`valueCode`: what the history recorded), `closed` (`valueCode`: why the calendar closes its channel on its day — a task kept there), `beyond-calendar` (`valueBoolean`), `rules` (`valueString`: the plan's rule fingerprint) |
 //!
 //! `Bundle.timestamp` is [`Options::stamp`] too, left out when it is not set.
 //!
@@ -192,7 +198,8 @@ pub struct Options {
     /// `<base>/patient`, episodes `<base>/episode`, staff `<base>/staff`; steps, roles
     /// and business statuses are codes of `<base>/step`, `<base>/role` and
     /// `<base>/business-status`; programs are `<base>/program/<id>`. A base that is a
-    /// URN is joined with `:` instead of `/` (`urn:followup:task`).
+    /// URN is joined with `:` instead of `/` (`urn:followup:task`); an OID base
+    /// (`urn:oid:…`) takes a numeric arc per kind (see [the mapping](self#fhir-r4-mapping)).
     pub system: String,
     /// Write a UTF-8 byte order mark before the CSV (default `true`: Excel on Windows
     /// reads a CSV without one in the ANSI code page and garbles Chinese; set `false`
