@@ -232,8 +232,8 @@ fn run(args: &Args) -> Result<String, String> {
                         ),
                         MoveReason::NoSellingInCare => tr(
                             lang,
-                            "关怀回访当天不做销售，改期，原定",
-                            "moved off a care call's day (no selling in it) from"
+                            "当天有关怀联系，不做销售，改期，原定",
+                            "moved off a care contact's day (no selling beside it) from"
                         ),
                         _ => tr(
                             lang,

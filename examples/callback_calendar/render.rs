@@ -591,9 +591,11 @@ impl View<'_> {
                         match (m.reason, zh) {
                             (MoveReason::ComplaintOpen, true) => "投诉未解决，不做销售",
                             (MoveReason::ComplaintOpen, false) => "a complaint was open",
-                            (MoveReason::NoSellingInCare, true) => "关怀回访当天不做销售",
+                            // A call or a message (audit 258: a reminder SMS read as
+                            // "that day's care call").
+                            (MoveReason::NoSellingInCare, true) => "当天有关怀联系，不做销售",
                             (MoveReason::NoSellingInCare, false) => {
-                                "no selling in that day's care call"
+                                "no selling beside that day's care contact"
                             }
                             (_, true) => "频次上限",
                             (_, false) => "frequency cap",
