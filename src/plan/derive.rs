@@ -58,7 +58,10 @@ impl Planner<'_> {
     }
 
     /// The calendar's day window, less the quiet hours and the patient's rest hours for
-    /// contacts at a distance.
+    /// contacts at a distance; when they leave nothing of it, the part of the `evening`
+    /// window they leave, as for a step (docs/rule-format.md, "Rest hours"; audit 262: a
+    /// night-shift patient resting 09:00-18:00 had the message after the last try
+    /// dropped, their evening free).
     pub(super) fn day_window(&self, channel: Channel) -> Option<TimeWindow> {
         let day = self.windows.day;
         if !matches!(channel, Channel::Phone | Channel::Sms | Channel::Wechat) {
@@ -68,7 +71,18 @@ impl Planner<'_> {
         if blocked.is_empty() {
             Some(day)
         } else {
-            day.outside(blocked)
+            (day.outside(blocked)).or_else(|| self.windows.evening.outside(blocked))
+        }
+    }
+
+    /// The window a contact at a distance is placed in: the calendar's `day` window, or
+    /// its `evening` window when the quiet and rest hours leave nothing of the day.
+    fn free_base(&self) -> TimeWindow {
+        let (day, blocked) = (self.windows.day, self.blocked());
+        if blocked.is_empty() || day.outside(blocked).is_some() {
+            day
+        } else {
+            self.windows.evening
         }
     }
 
@@ -86,7 +100,7 @@ impl Planner<'_> {
         morning: bool,
     ) -> Result<Option<(NaiveDate, TimeWindow, Option<ShiftReason>)>> {
         let remote = matches!(channel, Channel::Phone | Channel::Sms | Channel::Wechat);
-        let (all_day, blocked) = (self.windows.day, self.blocked());
+        let (all_day, blocked) = (self.free_base(), self.blocked());
         if remote
             && self.cal.works(channel, t.date())
             && let Some(w) =

@@ -105,6 +105,45 @@ fn an_unreachable_patient_who_opted_out_of_messages_goes_to_the_supervisor() {
     assert!(!p.tasks.iter().any(|t| t.id() == check));
 }
 
+/// The message after the last try, for a patient whose rest hours cover the day window
+/// (a night-shift worker resting 09:00-18:00), takes the free part of the evening as any
+/// task does (docs/rule-format.md, "Rest hours"): the surgery of Mon 2 Mar 2026, its
+/// day-1 call (18:00-20:30) unanswered at 18:00, 18:10 and 18:20 on Tue 3 Mar: the
+/// message goes 18:20-20:30 that evening (audit 262: it was dropped `rest_hours`, and the
+/// call left to the supervisor). The last try at 20:30, nothing of the evening left: the
+/// next evening, Wed 4, 18:00-20:30, worth sending 3 days from the try.
+#[test]
+fn the_message_after_the_last_try_takes_a_resting_patients_evening() {
+    let resting = SURGERY.replace(
+        r#""patient": {"id": "p-5"}"#,
+        r#""patient": {"id": "p-5", "rest_hours": [{"start": "09:00", "end": "18:00"}]}"#,
+    );
+    let id = "plastic-aftercare/day-1-call/s-1/0";
+    let tries = |times: [&str; 3]| {
+        format!(
+            r#"{{"outcomes": [
+            {{"task": "{id}", "outcome": "no_answer", "at": "2026-03-03T{}:00"}},
+            {{"task": "{id}/attempt-2", "outcome": "no_answer", "at": "2026-03-03T{}:00"}},
+            {{"task": "{id}/attempt-3", "outcome": "no_answer", "at": "2026-03-03T{}:00"}}]}}"#,
+            times[0], times[1], times[2]
+        )
+    };
+    let message = |p: &Plan| {
+        let t = task(p, &format!("{id}/message"));
+        format!(
+            "{} {} {:?}",
+            t.due,
+            t.window,
+            t.expires.map(|e| e.to_string())
+        )
+    };
+    let p = builtin_plan(&resting, &tries(["18:00", "18:10", "18:20"]));
+    assert_eq!(message(&p), "2026-03-03 18:20-20:30 Some(\"2026-03-06\")");
+    assert!(p.dropped.iter().all(|d| d.id() != format!("{id}/message")));
+    let p = builtin_plan(&resting, &tries(["18:00", "19:10", "20:30"]));
+    assert_eq!(message(&p), "2026-03-04 18:00-20:30 Some(\"2026-03-06\")");
+}
+
 #[test]
 fn calls_not_recorded_go_to_the_supervisor_the_day_after_their_window() {
     // docs/domain.md §8: supervisors check that callbacks were done on the day the rules set.
