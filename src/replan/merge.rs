@@ -260,6 +260,13 @@ pub fn merge_plans(plans: &[Plan], policy: &ContactPolicy, calendar: &Calendar) 
         if let Some((_, _, from, _)) = same_day {
             r.until = Some(t.due);
             r.cut = Some(from.time()).filter(|c| *c < t.window.end);
+            // Another complaint resolved that morning held it until then (audit 262: a
+            // complaint resolved at 10:00 and another at 14:00 left 09:00-14:00).
+            r.resumes = (resolved.iter())
+                .filter(|(p, _, at)| *p == t.patient() && at.date() == t.due)
+                .map(|(.., at)| at.time())
+                .filter(|at| *at > t.window.start && *at < from.time())
+                .max();
             r.on_complaint_day = true;
             return true;
         }

@@ -729,6 +729,21 @@ fn a_complaint_resolved_during_a_sales_window_frees_the_rest_of_it() {
         Some("2026-04-03 15:00-18:00 2026-04-03")
     );
     assert!(m.dropped.iter().all(|d| d.step() != "first-follow-up"));
+    // Another complaint opened at 17:00 that day: the follow-up keeps 15:00-17:00, the
+    // part between the two (audit 262: the second complaint's cut alone, from the
+    // window's start, was kept).
+    let second = r#"{"id": "k-2", "event": "complaint", "at": "2026-04-03T17:00:00", "patient": {"id": "p-1"},
+        "attributes": {"about": "y"}, "milestones": {"promised_callback": "2026-04-04"}}"#;
+    let plans = vec![
+        plan(&episode(lead)),
+        plan(&episode(&complaint("2026-04-03T15:00:00"))),
+        plan(&episode(second)),
+    ];
+    let m = merge_plans(&plans, &ContactPolicy::default(), &Calendar::default());
+    assert_eq!(
+        window(&m).as_deref(),
+        Some("2026-04-03 15:00-17:00 2026-04-03")
+    );
     let (_, m) = with_complaint(lead, &complaint("2026-04-03T14:00:00"));
     assert_eq!(
         window(&m).as_deref(),
