@@ -328,6 +328,30 @@ fn a_program_can_be_switched_off() {
     );
 }
 
+/// A clinic may set the complaint programme back to counting every opt-out (`"opt_outs":
+/// "hold"`, or `null`, the default): a patient who opted out of calls in January gets no
+/// call about her complaint of Tue 10 Mar 2026 — only the serious complaint's internal
+/// review; the built-in programme calls her (rule-format.md, "Overriding a program").
+#[test]
+fn an_override_sets_which_opt_outs_stop_the_complaint_calls() {
+    let ep = r#"{"id": "k-1", "event": "complaint", "at": "2026-03-10T10:00:00",
+        "attributes": {"about": "swelling", "severity": "serious"}, "milestones": {"promised_callback": "2026-03-12"},
+        "patient": {"id": "p-1", "opt_outs": [{"channel": "phone", "at": "2026-01-05T09:00:00"}]}}"#;
+    let steps =
+        |p: &Plan| -> Vec<String> { p.tasks.iter().map(|t| t.step().to_string()).collect() };
+    let builtin = RuleSet::builtin().unwrap();
+    assert_eq!(plan(&builtin, ep).tasks.len(), 13);
+    for value in [r#""hold""#, "null"] {
+        let o =
+            format!(r#"{{"format": "followup/v1", "override": "complaint", "opt_outs": {value}}}"#);
+        let p = plan(&rules_with("complaint-hold.json", &o), ep);
+        assert_eq!(steps(&p), ["serious-review"], "{value}");
+        assert!(dropped(&p)
+            .iter()
+            .any(|d| d.starts_with("complaint/first-call/k-1/0 opted_out phone")));
+    }
+}
+
 /// An override file, as a program file, gives each key once: the last of two equal keys
 /// does not silently win (`"override"` twice switched off the second program named).
 #[test]

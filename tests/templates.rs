@@ -685,7 +685,7 @@ fn greetings_address_the_patient_by_name() {
         .plan_patient(&patient, from, until, &Calendar::default())
         .unwrap();
     let birthday = task(&plan, "birthday-greeting").script().unwrap();
-    assert_eq!(birthday.zh(), "亲爱的王女士，本院祝您生日快乐，美丽常在！");
+    assert_eq!(birthday.zh(), "亲爱的王女士，本院祝您生日快乐，幸福安康！");
     assert_eq!(
         birthday.en(),
         "Dear 王女士, happy birthday from all of us at our clinic!"

@@ -105,7 +105,12 @@ pub struct ProgramDef {
     /// given (`hold`, the default), or only those given from the episode's event on
     /// (`from_event`: a program that answers the patient's own request — a complaint,
     /// whose patient asked to be answered and was promised a callback).
-    #[serde(default, skip_serializing_if = "OptOuts::is_hold")]
+    #[serde(
+        default,
+        skip_serializing_if = "OptOuts::is_hold",
+        deserialize_with = "crate::json::null_default"
+    )]
+    #[cfg_attr(any(test, feature = "schema"), schemars(with = "Option<OptOuts>"))]
     pub opt_outs: OptOuts,
     /// Values episodes may carry beyond those the rules test: more events, attributes
     /// (with their values, or `"free"`), fact kinds.
