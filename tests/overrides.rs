@@ -352,6 +352,25 @@ fn an_override_sets_which_opt_outs_stop_the_complaint_calls() {
     }
 }
 
+/// `"opt_outs": "from_event"` sets aside an earlier opt-out for calls only: a message the
+/// clinic adds to the complaint programme is stopped by an SMS opt-out of January, while
+/// the calls go ahead (docs/domain.md §8: an SMS opt-out stops every message; audit 262).
+#[test]
+fn an_earlier_sms_opt_out_stops_a_complaints_messages() {
+    let ep = r#"{"id": "k-1", "event": "complaint", "at": "2026-03-10T10:00:00",
+        "attributes": {"about": "swelling"}, "milestones": {"promised_callback": "2026-03-12"},
+        "patient": {"id": "p-1", "opt_outs": [{"channel": "phone", "at": "2026-01-05T09:00:00"},
+                                              {"channel": "sms", "at": "2026-01-05T09:00:00"}]}}"#;
+    let ack = r#"{"format": "followup/v1", "override": "complaint",
+        "add_steps": [{"id": "ack-sms", "channel": "sms", "title": {"zh": "受理短信", "en": "Acknowledgement"}}]}"#;
+    let p = plan(&rules_with("ack.json", ack), ep);
+    assert_eq!(
+        dropped(&p),
+        ["complaint/ack-sms/k-1/0 opted_out sms 2026-03-10"]
+    );
+    assert!(p.tasks.iter().any(|t| t.step() == "first-call"));
+}
+
 /// An override file, as a program file, gives each key once: the last of two equal keys
 /// does not silently win (`"override"` twice switched off the second program named).
 #[test]

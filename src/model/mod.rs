@@ -101,10 +101,11 @@ pub struct ProgramDef {
         deserialize_with = "crate::json::object_opt"
     )]
     pub declined: Option<DeclinedDef>,
-    /// Which of the patient's opt-outs stop the program's tasks: all of them, whenever
+    /// Which of the patient's opt-outs stop the program's calls: all of them, whenever
     /// given (`hold`, the default), or only those given from the episode's event on
     /// (`from_event`: a program that answers the patient's own request — a complaint,
-    /// whose patient asked to be answered and was promised a callback).
+    /// whose patient asked to be answered and was promised a callback). Messages keep
+    /// every opt-out either way.
     #[serde(
         default,
         skip_serializing_if = "OptOuts::is_hold",
@@ -152,9 +153,9 @@ pub enum OptOuts {
     /// Every opt-out of a channel, whenever it was given (the default).
     #[default]
     Hold,
-    /// Only an opt-out given from the episode's event (its day and time) on; one given
-    /// before does not stop the episode's tasks: the event is the patient's own request
-    /// to be answered (a complaint).
+    /// For calls, only an opt-out given from the episode's event (its day and time) on;
+    /// one given before does not stop the episode's calls: the event is the patient's
+    /// own request to be answered (a complaint). Messages keep every opt-out.
     FromEvent,
 }
 

@@ -137,14 +137,16 @@ impl<'a> Facts<'a> {
 
     /// The first opt-out that stops a task on `channel` ([`Channel::opted_out_by`]: its
     /// own, or an SMS opt-out for a message), with the channel opted out of; with
-    /// `from_event` (a program whose `opt_outs` is `from_event`), in an episode plan, the
-    /// first given from the episode's event on.
+    /// `from_event` (a program whose `opt_outs` is `from_event`), in an episode plan, for
+    /// a call the first given from the episode's event on — messages keep every opt-out
+    /// (docs/domain.md §8: an SMS opt-out stops every message; audit 262).
     pub(super) fn opt_out(
         &self,
         channel: Channel,
         from_event: bool,
     ) -> Option<(Channel, NaiveDateTime)> {
-        let since = self.event.filter(|_| from_event);
+        let call = channel == Channel::Phone;
+        let since = self.event.filter(|_| from_event && call);
         (self.opt_outs.iter())
             .filter(|(c, at)| channel.opted_out_by(*c) && since.is_none_or(|e| *at >= e))
             .min_by_key(|(_, t)| *t)
