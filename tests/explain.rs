@@ -787,3 +787,25 @@ fn a_superseded_call_is_explained_with_the_call_the_plan_keeps() {
         );
     }
 }
+
+/// A supervisor's check is explained with its numbers (audit 260: "the step's
+/// escalate_after days after the task's last on-time day", neither given): the plastic
+/// outpatient of Mon 2 Mar 2026, its day-3 call on Thu 5 Mar (on time that day only, its
+/// `escalate_after` P1D), not recorded: the check is due Fri 6 Mar.
+#[test]
+fn a_supervisors_check_names_its_days() {
+    let x = explained_with(
+        r#"{"id": "ep-1", "event": "procedure", "at": "2026-03-02T10:00:00",
+            "attributes": {"category": "plastic", "setting": "outpatient"}, "patient": {"id": "p-1"}}"#,
+        r#"{"outcomes": [{"task": "plastic-aftercare/day-1-call/ep-1/0", "outcome": "done", "at": "2026-03-03T10:00:00"}]}"#,
+    );
+    let l = lines(&x, "plastic-aftercare/day-3-call/ep-1/0/overdue");
+    assert_eq!(
+        l[..3],
+        [
+            "plastic-aftercare/day-3-call/ep-1/0/overdue: due 2026-03-06 (Fri) 09:00-18:00",
+            "from task plastic-aftercare/day-3-call/ep-1/0",
+            "not recorded as done: a supervisor's check 1 day after the task's last on-time day, 2026-03-05 (Thu) (the step's escalate_after)",
+        ]
+    );
+}

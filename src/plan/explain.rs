@@ -523,10 +523,27 @@ impl Planner<'_> {
                 Some(d) => {
                     let mut how = derived_how(d);
                     // How much later: the step's `retry_after` (audit 119: not said).
-                    let retry = (self.rules.programs.iter())
+                    let step = (self.rules.programs.iter())
                         .find(|p| *p.id == *task.program())
-                        .and_then(|p| p.steps.iter().find(|s| *s.info.step == *task.step()))
-                        .and_then(|s| s.retry);
+                        .and_then(|p| p.steps.iter().find(|s| *s.info.step == *task.step()));
+                    let retry = step.and_then(|s| s.retry);
+                    // The check's numbers: its step's `escalate_after` and the last
+                    // on-time day it counts from (audit 260: neither was said).
+                    if let (super::task::Derived::Overdue, Some(n)) =
+                        (d, step.and_then(|s| s.escalate_after))
+                    {
+                        let last = task
+                            .nominal
+                            .checked_sub_days(chrono::Days::new(n.unsigned_abs()));
+                        let s = if n == 1 { "" } else { "s" };
+                        how = match last {
+                            Some(last) => format!(
+                                "not recorded as done: a supervisor's check {n} day{s} after the task's last on-time day, {} (the step's escalate_after)",
+                                day(last)
+                            ),
+                            None => how,
+                        };
+                    }
                     if let (super::task::Derived::Attempt(_), Some(r)) = (d, retry) {
                         let m = r.after_minutes;
                         let (n, unit) = match (m % 1440, m % 60) {
