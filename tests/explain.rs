@@ -809,3 +809,21 @@ fn a_supervisors_check_names_its_days() {
         ]
     );
 }
+
+/// A task that leaves its fixed window says so (audit 245: nothing said the week was
+/// broken): a customer assigned on Wed 30 Sep 2026, the first contact due within the week
+/// from 1 Oct (fixed, to 7 Oct); National Day closes 1-7 Oct, so it is on 8 Oct, on time
+/// that day only.
+#[test]
+fn a_task_outside_its_fixed_window_says_so() {
+    let x = explained_with(
+        r#"{"id": "as-3", "event": "assignment", "at": "2026-09-30T10:00:00", "patient": {"id": "p-1"}}"#,
+        r#"{"outcomes": []}"#,
+    );
+    let l = lines(&x, "new-assignment/first-contact/as-3/0");
+    assert_eq!(
+        l[0],
+        "new-assignment/first-contact/as-3/0: due 2026-10-08 (Thu) 09:00-18:00"
+    );
+    assert!(l.contains(&"its day is outside its fixed window, 2026-10-01 (Thu) to 2026-10-07 (Wed), no day of which could take it: on time on its due day only".to_string()), "{l:#?}");
+}

@@ -795,6 +795,16 @@ impl Planner<'_> {
         let (earliest, latest) = if step.fixed_window
             && (due < earliest || shift::add_days(rule_day, step.latest).is_some_and(|l| due > l))
         {
+            // Said (audit 245: a new assignment's first contact on the eighth day, the
+            // whole week closed, and nothing said its week was broken).
+            let end = shift::add_days(rule_day, step.latest).unwrap_or(latest);
+            self.why(|| {
+                format!(
+                    "its day is outside its fixed window, {} to {}, no day of which could take it: on time on its due day only",
+                    day(earliest),
+                    day(end)
+                )
+            });
             (due, due)
         } else {
             (earliest, latest)
