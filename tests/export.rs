@@ -662,6 +662,9 @@ fn fhir_day1_call_of_the_sample_inpatient() {
         // An OID base takes numeric arcs: its systems must be OIDs (audit 261:
         // `urn:oid:1.2.156.112604.1:task` is no URI a server accepts).
         ("urn:oid:1.2.156.112604.1", "urn:oid:1.2.156.112604.1.1"),
+        // URN schemes are case-insensitive; an empty base is the default's.
+        ("URN:OID:1.2.156.112604.1", "URN:OID:1.2.156.112604.1.1"),
+        ("", "urn:followup:task"),
     ] {
         let options = Options {
             system: system.into(),

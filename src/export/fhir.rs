@@ -93,9 +93,16 @@ const OID_ARCS: [(&str, u8); 9] = [
 
 impl<'s> Base<'s> {
     fn of(system: &'s str) -> Base<'s> {
-        if system.starts_with("urn:oid:") {
+        // URN schemes and namespaces are case-insensitive (`URN:OID:`); an empty base
+        // would give relative systems (`/task`): the default's.
+        let system = system.trim();
+        if system.is_empty() {
+            return Base::Urn("urn:followup");
+        }
+        let lower = |n: usize| system.get(..n).map(str::to_ascii_lowercase);
+        if lower(8).as_deref() == Some("urn:oid:") {
             Base::Oid(system.strip_suffix('.').unwrap_or(system))
-        } else if system.starts_with("urn:") {
+        } else if lower(4).as_deref() == Some("urn:") {
             // A base given with its separator is not given it twice (audit 74).
             Base::Urn(system.strip_suffix(':').unwrap_or(system))
         } else {

@@ -42,7 +42,8 @@
 //! (`urn:oid:1.2.156.…`, whose systems must be OIDs) each kind takes a numeric arc:
 //! `task` 1, `program` 2, `step` 3, `role` 4, `business-status` 5, `patient` 6,
 //! `episode` 7, `staff` 8, `task-input` 9 (`urn:oid:1.2.156.112604.1.1` for task ids),
-//! and tasks have no `instantiatesUri`. A `urn:uuid:` names one thing and is no base.
+//! and tasks have no `instantiatesUri`. A `urn:uuid:` names one thing and is no base
+//! (its systems would be no URIs); an empty base is the default's, `urn:followup`.
 //! Times are the clinic's wall-clock times with the offset of [`Options::zone`]
 //! (`2026-03-03T14:00:00+08:00`); texts are in [`Options::lang`].
 //!
@@ -60,7 +61,7 @@
 //! | `description` | the title |
 //! | `focus` | the episode, by identifier (system `<base>/episode`), as in `groupIdentifier` |
 //! | `for` | the patient, by identifier (system `<base>/patient`), of type `Patient`: the clinic's patient id is a business identifier, not a server's resource id |
-//! | `executionPeriod` | when work was done on it (R4): the moment the history recorded an outcome, as start — and end, for a task completed or cancelled; left out before anything was recorded (the time it is planned for is `restriction` and the `due` input) |
+//! | `executionPeriod` | when work was done on it (R4), as far as the task knows: the moment of the outcome it holds (the last the history recorded on it), as start — and end, for a task completed or cancelled; left out before anything was recorded (the time it is planned for is `restriction` and the `due` input). An agreed time or a picked day is such an outcome: the task is `in-progress` from it |
 //! | `authoredOn` | [`Options::stamp`]; left out when it is not set (the library reads no clock), and for a task whose outcome was recorded before it: the task was authored before its outcome, and FHIR's `inv-1` wants `lastModified` on or after `authoredOn` |
 //! | `lastModified` | when the history's outcome was recorded |
 //! | `performerType` | the role, code of `<base>/role` (`customer_service`) |
