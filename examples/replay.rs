@@ -548,6 +548,7 @@ fn run() -> Result<String, String> {
         Some(p) => History::from_json(&p.display().to_string(), &support::read(p)?),
         None => History::from_json("sample history", SAMPLE_HISTORY),
     }
+    .map(|h| support::follow_ups_homed(h, &eps))
     .map_err(|e| e.to_string())?;
     let from = args
         .from

@@ -319,6 +319,7 @@ fn run() -> Result<String, String> {
             rules
                 .read_history(&p.display().to_string(), &support::read(p)?)
                 .map(|h| support::known_by(h, args.as_of))
+                .map(|h| support::follow_ups_homed(h, &episodes))
                 .map_err(|e| e.to_string())?,
         ),
         None => None,
