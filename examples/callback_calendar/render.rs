@@ -601,6 +601,15 @@ impl View<'_> {
                             (_, false) => "frequency cap",
                         }
                     );
+                    // Moved past its last on-time day (a sales call is late there, not
+                    // void): said (audit 258: nothing told it was already late).
+                    if c.date > r.task.latest {
+                        let _ = if zh {
+                            write!(s, "  [已过按时期：按时至 {}]", r.task.latest)
+                        } else {
+                            write!(s, "  [late there: on time until {}]", r.task.latest)
+                        };
+                    }
                 }
                 s
             })
