@@ -124,6 +124,13 @@ impl Zone {
     /// all year; `None` when the offset is beyond ±14 hours (the zones of the world run
     /// from −12:00 to +14:00, and FHIR's `dateTime` takes no other) or the id is empty or holds a
     /// character iCalendar cannot carry in a parameter (`"`, `;`, `:`, `,`, a control).
+    ///
+    /// Only for zones without daylight saving time (China, Hong Kong, Singapore…): the
+    /// library keeps no time-zone database, so a zone whose offset changes in summer
+    /// (`America/St_Johns`, `Europe/Berlin`) is written with one offset all year, while a
+    /// calendar client that knows the `TZID` moves summer times by an hour (audit 261). A
+    /// clinic in such a zone names it by a fixed-offset id of its own (`UTC+01:00`), so
+    /// that no client reads it from its database.
     pub fn fixed(id: &str, offset_minutes: i32) -> Option<Zone> {
         let id_ok = !id.is_empty()
             && !id
