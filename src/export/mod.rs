@@ -129,8 +129,16 @@ impl Zone {
     /// library keeps no time-zone database, so a zone whose offset changes in summer
     /// (`America/St_Johns`, `Europe/Berlin`) is written with one offset all year, while a
     /// calendar client that knows the `TZID` moves summer times by an hour (audit 261). A
-    /// clinic in such a zone names it by a fixed-offset id of its own (`UTC+01:00`), so
-    /// that no client reads it from its database.
+    /// clinic in such a zone gives the fixed-offset zone of the time-zone database its
+    /// offset has — `Etc/GMT-1` for `+01:00`, the sign inverted as that database writes
+    /// it — and gets one offset all year in every client.
+    ///
+    /// ```
+    /// use followup::export::Zone;
+    /// let z = Zone::fixed("Etc/GMT-1", 60).unwrap();
+    /// assert_eq!((z.id(), z.offset_minutes()), ("Etc/GMT-1", 60));
+    /// assert!(Zone::fixed("UTC+01:00", 60).is_none()); // `:` cannot be in a TZID parameter
+    /// ```
     pub fn fixed(id: &str, offset_minutes: i32) -> Option<Zone> {
         let id_ok = !id.is_empty()
             && !id
