@@ -435,6 +435,12 @@ impl Planner<'_> {
             let Some(Derived::Attempt(n)) = a.derived else {
                 continue;
             };
+            // A time the patient agreed is theirs, not the calendar's move: never
+            // superseded (audit 265: a retry moved to the next morning, then agreed for
+            // two days on, was dropped and its message went after one try).
+            if matches!(a.shifted, Some(ShiftReason::Agreed | ShiftReason::Picked)) {
+                continue;
+            }
             let same = |x: &&Task| {
                 x.program() == a.program() && x.episode() == a.episode() && x.derived.is_none()
             };

@@ -755,7 +755,22 @@ impl Planner<'_> {
             return;
         };
         let day = to.date();
-        let grace = t.expires.map(|e| (e - t.latest).num_days().max(0));
+        // How long past its day it is worth doing: its step's, as the call's own (an
+        // attempt moved by a closure is worth less than that by then: audit 265, a retry
+        // agreed for the day after Labour Day expired two days after it, not seven).
+        let grace_of = |x: &super::task::Task| x.expires.map(|e| (e - x.latest).num_days().max(0));
+        let call = matches!(t.derived, Some(Derived::Attempt(_)))
+            .then(|| {
+                (self.plan.tasks.iter()).find(|b| {
+                    b.derived.is_none()
+                        && b.occurrence == t.occurrence
+                        && b.step() == t.step()
+                        && b.program() == t.program()
+                        && b.episode() == t.episode()
+                })
+            })
+            .flatten();
+        let grace = call.map_or_else(|| grace_of(t), grace_of);
         // A supervisor's own task moved to a time of their choosing keeps the days it was
         // on time and worth doing (audit 208: a check agreed for the 5th, done on the 6th
         // of its three days, was judged late).

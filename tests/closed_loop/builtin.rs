@@ -144,6 +144,69 @@ fn the_message_after_the_last_try_takes_a_resting_patients_evening() {
     assert_eq!(message(&p), "2026-03-04 18:00-20:30 Some(\"2026-03-06\")");
 }
 
+/// A time agreed on a retry is the patient's, whatever moved the retry (audit 265): the
+/// surgery of Sun 11 Jan 2026 at 19:15, its day-1 call (Mon 12 Jan) unanswered at 17:00,
+/// tried again the next morning (Tue 13, 19:00 being past the window); on the 13th the
+/// patient agrees to be called on Thu 15 at 10:00, past the day-3 call's rule day (14
+/// Jan). The retry is kept there, 10:00-11:00, worth doing 7 days as the call was (to 22
+/// Jan); no message (it was `superseded`, its agreed time ignored, and "we could not reach
+/// you" went after one try). On the official 2026 calendar, the surgery of Thu 30 Apr at
+/// 17:15: its day-1 call, kept on Labour Day (Fri 1 May), unanswered at 22:00, the retry
+/// agreed at 23:00 for Sat 2 May 10:00: worth doing to 9 May, 7 days, not to 4 May.
+#[test]
+fn a_time_agreed_on_a_retry_is_kept_with_the_calls_days() {
+    let ep = SURGERY
+        .replace("s-1", "s-9")
+        .replace("2026-03-02T10:00:00", "2026-01-11T19:15:00");
+    let id = "plastic-aftercare/day-1-call/s-9/0";
+    let p = builtin_plan(
+        &ep,
+        &format!(
+            r#"{{"outcomes": [
+            {{"task": "{id}", "outcome": "no_answer", "at": "2026-01-12T17:00:00"}},
+            {{"task": "{id}/attempt-2", "outcome": "rescheduled", "at": "2026-01-13T10:00:00", "to": "2026-01-15T10:00:00"}}]}}"#
+        ),
+    );
+    let t = task(&p, &format!("{id}/attempt-2"));
+    assert_eq!(
+        (
+            t.due.to_string(),
+            t.window.to_string(),
+            t.expires.map(|e| e.to_string())
+        ),
+        (
+            "2026-01-15".into(),
+            "10:00-11:00".into(),
+            Some("2026-01-22".into())
+        )
+    );
+    assert!(p.ignored.is_empty(), "{:?}", p.ignored);
+    assert!(p.dropped.iter().all(|d| !d.id().starts_with(id)));
+    assert!(p.tasks.iter().all(|t| t.id() != format!("{id}/message")));
+    let ep = SURGERY
+        .replace("s-1", "s-8")
+        .replace("2026-03-02T10:00:00", "2026-04-30T17:15:00");
+    let id = "plastic-aftercare/day-1-call/s-8/0";
+    let history = followup::history::History::from_json(
+        "h.json",
+        &format!(
+            r#"{{"outcomes": [
+            {{"task": "{id}", "outcome": "no_answer", "at": "2026-05-01T22:00:00"}},
+            {{"task": "{id}/attempt-2", "outcome": "rescheduled", "at": "2026-05-01T23:00:00", "to": "2026-05-02T10:00:00"}}]}}"#
+        ),
+    )
+    .unwrap();
+    let cal = followup::calendar::Calendar::china(2026).unwrap();
+    let p = builtin()
+        .plan_with(&crate::support::episode(&ep), &history, &cal)
+        .unwrap();
+    let t = task(&p, &format!("{id}/attempt-2"));
+    assert_eq!(
+        (t.due.to_string(), t.expires.map(|e| e.to_string())),
+        ("2026-05-02".into(), Some("2026-05-09".into()))
+    );
+}
+
 #[test]
 fn calls_not_recorded_go_to_the_supervisor_the_day_after_their_window() {
     // docs/domain.md §8: supervisors check that callbacks were done on the day the rules set.
