@@ -414,3 +414,26 @@ fn an_attempt_moved_past_the_next_calls_day_is_superseded_by_it() {
         steps("t/day-3-call/e/0/message")
     );
 }
+
+/// A try made on duty on a closed day, moved to the next day for want of time and held
+/// past its call's expiry by the rest of the closure, says the closure held it (docs/
+/// closed-loop.md, the `no_answer` row; audit 265: `after_event`): the plastic outpatient
+/// of Sat 14 Feb 2026 15:00, its day-1 call kept on Sun 15 Feb (the Spring Festival,
+/// 15-23 Feb) for staff on duty, worth making until 22 Feb; unanswered at 21:10, the
+/// next try would be on Tue 24 Feb, the first day the call desk works: `expired`, detail
+/// `holiday`.
+#[test]
+fn a_try_on_duty_held_past_its_expiry_by_the_closure_says_holiday() {
+    let p = on_china(
+        r#"{"id": "c-1", "event": "procedure", "at": "2026-02-14T15:00:00",
+            "attributes": {"category": "plastic", "setting": "outpatient"}, "patient": {"id": "p-1"}}"#,
+        r#"{"outcomes": [{"task": "plastic-aftercare/day-1-call/c-1/0", "outcome": "no_answer", "at": "2026-02-15T21:10:00"}]}"#,
+    );
+    let d = (p.dropped.iter())
+        .find(|d| d.id() == "plastic-aftercare/day-1-call/c-1/0/attempt-2")
+        .map(|d| (d.reason, d.detail.as_deref()));
+    assert_eq!(
+        d,
+        Some((followup::plan::DropReason::Expired, Some("holiday")))
+    );
+}
