@@ -550,9 +550,9 @@ fn declined_messages_stop_after_the_6_month_horizon() {
         [
             "plan-611/day-45-call/l-1/0 declined - 2026-04-24",
             "plan-611/day-90-call/l-1/0 declined - 2026-06-08",
-            "plan-611/message/l-1/13 past_horizon - 2026-10-01",
-            "plan-611/message/l-1/14 past_horizon - 2026-10-15",
-            "plan-611/message/l-1/15 past_horizon - 2026-11-01",
+            "plan-611/message/l-1/13 past_horizon 2026-09-15 2026-10-01",
+            "plan-611/message/l-1/14 past_horizon 2026-09-15 2026-10-15",
+            "plan-611/message/l-1/15 past_horizon 2026-09-15 2026-11-01",
         ]
     );
 }

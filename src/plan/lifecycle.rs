@@ -125,7 +125,9 @@ pub(super) fn judge_contact(
             _ => chrono::NaiveDate::MAX,
         };
         if message && due.date() > horizon_end {
-            return Some((DropReason::PastHorizon, None));
+            // The last day messages went on (audit 255: no detail said when it ended).
+            let last = Arc::from(horizon_end.to_string());
+            return Some((DropReason::PastHorizon, Some(last)));
         }
     }
     for kind in stop_when {

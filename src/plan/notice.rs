@@ -554,6 +554,11 @@ impl Judge<'_> {
             Landing::Date(d) => d,
             _ => NaiveDate::MAX,
         };
-        (message && due.date() > horizon_end).then_some((DropReason::PastHorizon, None))
+        (message && due.date() > horizon_end).then(|| {
+            (
+                DropReason::PastHorizon,
+                Some(Arc::from(horizon_end.to_string())),
+            )
+        })
     }
 }

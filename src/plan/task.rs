@@ -862,7 +862,8 @@ pub enum DropReason {
     /// The patient clearly declined before the task was due, and the program stops this
     /// channel on a refusal.
     Declined,
-    /// The patient declined and the task falls after the program's horizon for messages.
+    /// The patient declined and the task falls after the program's horizon for messages;
+    /// `detail`: the horizon's last day (`YYYY-MM-DD`), the last messages went on.
     PastHorizon,
     /// The patient is outside the step's sample.
     NotSampled,

@@ -310,7 +310,7 @@ fn a_refusal_stops_calls_and_lets_messages_go_on_for_six_months() {
         dropped(&plan),
         [
             "notice/april-call/patient:p-1/0 declined -",
-            "notice/september-2-sms/patient:p-1/0 past_horizon -",
+            "notice/september-2-sms/patient:p-1/0 past_horizon 2026-09-01",
         ]
     );
     // A declined fact of an episode is the same refusal.
