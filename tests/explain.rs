@@ -827,3 +827,22 @@ fn a_task_outside_its_fixed_window_says_so() {
     );
     assert!(l.contains(&"its day is outside its fixed window, 2026-10-01 (Thu) to 2026-10-07 (Wed), no day of which could take it: on time on its due day only".to_string()), "{l:#?}");
 }
+
+/// A fact of the task's own minute is said as such (a fact counts by the end of its
+/// minute; audit 262: "at 09:00, before … 09:00"): the plastic outpatient of Mon 2 Mar
+/// 2026, its day-3 call due Thu 5 Mar from 09:00, the patient declining at 09:00 that day.
+#[test]
+fn a_fact_of_the_tasks_own_minute_is_said_so() {
+    let x = explained_with(
+        r#"{"id": "ep-1", "event": "procedure", "at": "2026-03-02T10:00:00",
+            "attributes": {"category": "plastic", "setting": "outpatient"}, "patient": {"id": "p-1"},
+            "facts": [{"kind": "declined", "at": "2026-03-05T09:00:00"}]}"#,
+        r#"{"outcomes": []}"#,
+    );
+    assert_explained(
+        &x,
+        "plastic-aftercare/day-3-call/ep-1/0",
+        "dropped: declined",
+        "the patient declined on 2026-03-05 (Thu) at 09:00, the same minute as 2026-03-05 (Thu) 09:00: the refusal stops phone contacts for good",
+    );
+}

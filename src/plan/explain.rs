@@ -425,23 +425,34 @@ impl Planner<'_> {
         use super::task::DropReason as D;
         let when =
             |t: chrono::NaiveDateTime| format!("on {} at {}", day(t.date()), t.format("%H:%M"));
-        let before = format!("before {} {}", day(at.date()), at.format("%H:%M"));
+        let moment = format!("{} {}", day(at.date()), at.format("%H:%M"));
+        // A fact of the task's own minute leaves nothing of it (a fact counts by the end
+        // of the minute): "the same minute as", not "before" (audit 262).
+        let before_of = |t: chrono::NaiveDateTime| {
+            if t.format("%Y-%m-%d %H:%M").to_string() == at.format("%Y-%m-%d %H:%M").to_string() {
+                format!("the same minute as {moment}")
+            } else {
+                format!("before {moment}")
+            }
+        };
         let channel = step.info.channel;
         match reason {
             D::OptedOut => {
                 match (self.facts).opt_out(channel, program.declined.opt_outs_from_event) {
                     Some((c, t)) => format!(
-                        "the patient opted out of {} {}, {before}",
+                        "the patient opted out of {} {}, {}",
                         c.name(),
-                        when(t)
+                        when(t),
+                        before_of(t)
                     ),
                     None => String::new(),
                 }
             }
             D::Declined => match self.facts.refusal {
                 Some(t) => format!(
-                    "the patient declined {}, {before}: the refusal stops {} contacts for good",
+                    "the patient declined {}, {}: the refusal stops {} contacts for good",
                     when(t),
+                    before_of(t),
                     channel.name()
                 ),
                 None => String::new(),
@@ -457,7 +468,7 @@ impl Planner<'_> {
                         _ => String::new(),
                     };
                     format!(
-                        "the patient declined {}: messages stop at the end of the refusal's horizon ({}{end}), {before}",
+                        "the patient declined {}: messages stop at the end of the refusal's horizon ({}{end}), before {moment}",
                         when(t),
                         program.declined.horizon
                     )
@@ -468,8 +479,9 @@ impl Planner<'_> {
                 .find_map(|k| {
                     let t = self.facts.first_since_event(k).filter(|t| *t < at)?;
                     Some(format!(
-                        "{k} {}, {before}: a stop fact of the step",
-                        when(t)
+                        "{k} {}, {}: a stop fact of the step",
+                        when(t),
+                        before_of(t)
                     ))
                 })
                 .unwrap_or_default(),
