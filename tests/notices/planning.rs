@@ -506,43 +506,33 @@ fn rest_hours_hold_for_notices() {
 /// (audit 258: both were the calendar's error, and failed the patient's whole plan).
 #[test]
 fn quiet_hours_that_cover_a_notice_leave_it_the_free_part_of_the_day() {
-    let cal = |quiet: &str| {
-        Calendar::from_json("clinic.json", &format!(r#"{{"quiet_hours": [{quiet}]}}"#)).unwrap()
+    // The notice's days and windows under quiet hours `quiet`.
+    let windows = |notice: &[Notice], quiet: &str| -> Vec<String> {
+        let cal = Calendar::from_json("clinic.json", &format!(r#"{{"quiet_hours": [{quiet}]}}"#))
+            .unwrap();
+        let plan = plan_for(&patient(r#"{"id": "p-1"}"#), &[], notice, &cal);
+        (plan.tasks.iter())
+            .map(|t| format!("{} {}", t.due, t.window))
+            .collect()
     };
     let lunch = one_notice(
         "lunch-call",
         "2026-04-08",
         r#""channel": "phone", "time": {"start": "12:00", "end": "13:00"}, "audience": {}"#,
     );
-    let plan = plan_for(
-        &patient(r#"{"id": "p-1"}"#),
-        &[],
-        &lunch,
-        &cal(r#"{"start": "12:00", "end": "14:00"}"#),
+    assert_eq!(
+        windows(&lunch, r#"{"start": "12:00", "end": "14:00"}"#),
+        ["2026-04-08 14:00-18:00"]
     );
-    let window: Vec<String> = plan
-        .tasks
-        .iter()
-        .map(|t| format!("{} {}", t.due, t.window))
-        .collect();
-    assert_eq!(window, ["2026-04-08 14:00-18:00"]);
     let morning = one_notice(
         "morning-sms",
         "2026-04-08",
         r#""time": "morning", "audience": {}"#,
     );
-    let plan = plan_for(
-        &patient(r#"{"id": "p-1"}"#),
-        &[],
-        &morning,
-        &cal(r#"{"start": "09:00", "end": "12:00"}"#),
+    assert_eq!(
+        windows(&morning, r#"{"start": "09:00", "end": "12:00"}"#),
+        ["2026-04-08 12:00-18:00"]
     );
-    let window: Vec<String> = plan
-        .tasks
-        .iter()
-        .map(|t| format!("{} {}", t.due, t.window))
-        .collect();
-    assert_eq!(window, ["2026-04-08 12:00-18:00"]);
 }
 
 #[test]

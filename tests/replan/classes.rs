@@ -670,6 +670,21 @@ fn a_complaint_in_the_afternoon_leaves_the_mornings_sales() {
     );
 }
 
+/// An online lead of Tue 31 Mar 2026 16:00 (visited, bought nothing): its first follow-up
+/// is due Fri 3 Apr, 14:00-18:00.
+const APRIL_LEAD: &str = r#"{"id": "lead-1", "event": "consultation", "at": "2026-03-31T16:00:00", "patient": {"id": "p-1"},
+    "attributes": {"source": "online", "outcome": "visited_no_purchase", "visit": "first"}}"#;
+
+/// A complaint of the same patient on Wed 1 Apr 2026 15:00, the callback promised for Thu
+/// 2, resolved at `resolved`.
+fn april_complaint(resolved: &str) -> String {
+    format!(
+        r#"{{"id": "k-1", "event": "complaint", "at": "2026-04-01T15:00:00", "patient": {{"id": "p-1"}},
+            "attributes": {{"about": "x"}}, "milestones": {{"promised_callback": "2026-04-02"}},
+            "facts": [{{"kind": "complaint_resolved", "at": "{resolved}"}}]}}"#
+    )
+}
+
 /// A complaint's hold ends at the moment it was resolved: on that day a sales task whose
 /// window opens after the resolution keeps its day (audit 253: a call of 14:00 was
 /// dropped for a complaint resolved at 10:00, and kept for one resolved the evening
@@ -679,15 +694,7 @@ fn a_complaint_in_the_afternoon_leaves_the_mornings_sales() {
 /// at 18:00, after its window, it does not.
 #[test]
 fn a_complaint_resolved_in_the_morning_frees_the_afternoon() {
-    let lead = r#"{"id": "lead-1", "event": "consultation", "at": "2026-03-31T16:00:00", "patient": {"id": "p-1"},
-        "attributes": {"source": "online", "outcome": "visited_no_purchase", "visit": "first"}}"#;
-    let complaint = |resolved: &str| {
-        format!(
-            r#"{{"id": "k-1", "event": "complaint", "at": "2026-04-01T15:00:00", "patient": {{"id": "p-1"}},
-                "attributes": {{"about": "x"}}, "milestones": {{"promised_callback": "2026-04-02"}},
-                "facts": [{{"kind": "complaint_resolved", "at": "{resolved}"}}]}}"#
-        )
-    };
+    let (lead, complaint) = (APRIL_LEAD, april_complaint);
     let (_, morning) = with_complaint(lead, &complaint("2026-04-03T10:00:00"));
     assert_eq!(
         placed(&morning, "first-follow-up"),
@@ -708,15 +715,7 @@ fn a_complaint_resolved_in_the_morning_frees_the_afternoon() {
 /// window opens, the whole window.
 #[test]
 fn a_complaint_resolved_during_a_sales_window_frees_the_rest_of_it() {
-    let lead = r#"{"id": "lead-1", "event": "consultation", "at": "2026-03-31T16:00:00", "patient": {"id": "p-1"},
-        "attributes": {"source": "online", "outcome": "visited_no_purchase", "visit": "first"}}"#;
-    let complaint = |resolved: &str| {
-        format!(
-            r#"{{"id": "k-1", "event": "complaint", "at": "2026-04-01T15:00:00", "patient": {{"id": "p-1"}},
-                "attributes": {{"about": "x"}}, "milestones": {{"promised_callback": "2026-04-02"}},
-                "facts": [{{"kind": "complaint_resolved", "at": "{resolved}"}}]}}"#
-        )
-    };
+    let (lead, complaint) = (APRIL_LEAD, april_complaint);
     let window = |m: &MergedPlan| {
         (m.contacts.iter())
             .flat_map(|c| c.reasons.iter().map(move |r| (c.date, r)))
