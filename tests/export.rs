@@ -1191,3 +1191,32 @@ fn a_task_beyond_the_calendar_is_marked_in_every_export() {
     assert_eq!(marked, ["plastic-aftercare/month-12-sms/ep-1001/0"]);
     assert_eq!(CSV_COLUMNS.last(), Some(&"beyond_calendar"));
 }
+
+/// A patient-level task (a greeting) acts on no episode: its FHIR Task has no `focus`
+/// (audit 263: a made-up episode `patient:p-42` was its focus); an episode's task keeps
+/// its episode as focus.
+#[test]
+fn fhir_greetings_have_no_episode_focus() {
+    let patient: followup::episode::Patient =
+        serde_json::from_str(r#"{"id": "p-42", "birthday": "1990-05-20"}"#).unwrap();
+    let d = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+    let greetings = builtin()
+        .plan_patient(
+            &patient,
+            d("2026-01-01"),
+            d("2026-12-31"),
+            &Calendar::default(),
+        )
+        .unwrap();
+    let bundle = export::fhir_bundle([&greetings], &Options::default());
+    let entries = bundle["entry"].as_array().unwrap();
+    assert!(!entries.is_empty());
+    assert!(entries.iter().all(|e| e["resource"].get("focus").is_none()));
+    assert!(errors(&fhir_validator(), &bundle).is_empty());
+    let plan = inpatient_plan();
+    let bundle = export::fhir_bundle([&plan], &Options::default());
+    assert_eq!(
+        bundle["entry"][0]["resource"]["focus"]["identifier"]["value"],
+        "ep-1001"
+    );
+}

@@ -312,7 +312,10 @@ fn resource(
             text: Some(title.clone()),
         },
         description: title,
-        focus: Reference::to(id("episode", &item.episode()), ""),
+        // A patient-level task (a greeting, a notice: episode `patient:<id>`) acts on no
+        // episode (audit 263: a made-up episode was its focus).
+        focus: (!t.episode().starts_with("patient:"))
+            .then(|| Reference::to(id("episode", &item.episode()), "")),
         // By identifier only: the clinic's patient id is a business identifier, not the
         // server's resource id (audit 261: `Patient/<id>` named whichever patient a
         // server had given that id).
@@ -409,7 +412,8 @@ struct FhirTask {
     intent: &'static str,
     code: CodeableConcept,
     description: String,
-    focus: Reference,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    focus: Option<Reference>,
     #[serde(rename = "for")]
     patient: Reference,
     #[serde(skip_serializing_if = "Option::is_none")]

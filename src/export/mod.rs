@@ -59,7 +59,7 @@
 //! | `intent` | `order`: the clinic's rules direct its own staff |
 //! | `code` | the step: code `<program>/<step>` of `<base>/step`, the title as display and text; a task made from another (`Task::derived`) that is not a further attempt of the same call has a code of its own, `<program>/<step>/<kind>` (`plastic-aftercare/day-1-call/message`, `…/overdue`, `…/doctor-visit`) |
 //! | `description` | the title |
-//! | `focus` | the episode, by identifier (system `<base>/episode`), as in `groupIdentifier` |
+//! | `focus` | the episode, by identifier (system `<base>/episode`), as in `groupIdentifier`; none for a patient-level task (a greeting, a clinic notice), which acts on no episode |
 //! | `for` | the patient, by identifier (system `<base>/patient`), of type `Patient`: the clinic's patient id is a business identifier, not a server's resource id |
 //! | `executionPeriod` | when work was done on it (R4), as far as the task knows: the moment of the outcome it holds (the last the history recorded on it), as start — and end, for a task completed or cancelled; left out before anything was recorded (the time it is planned for is `restriction` and the `due` input). An agreed time or a picked day is such an outcome: the task is `in-progress` from it |
 //! | `authoredOn` | [`Options::stamp`]; left out when it is not set (the library reads no clock), and for a task whose outcome was recorded before it: the task was authored before its outcome, and FHIR's `inv-1` wants `lastModified` on or after `authoredOn` |
