@@ -83,7 +83,9 @@ fn every_category_domain_md_names_applies_a_program() {
 }
 
 /// A newly assigned customer (seed 003): the specialist gets in touch within a week —
-/// from the day after the assignment (Tue 2 Jun) to a week after it (Mon 8 Jun).
+/// from the day after the assignment (Tue 2 Jun) to a week after it (Mon 8 Jun); and,
+/// with no follow-up for 3 months, the supervisor reassigns the customer (seed 002,
+/// customer-service rule 5: Tue 1 Sep).
 #[test]
 fn a_newly_assigned_customer_is_contacted_within_a_week() {
     let p = builtin()
@@ -95,7 +97,13 @@ fn a_newly_assigned_customer_is_contacted_within_a_week() {
             &Calendar::default(),
         )
         .unwrap();
-    assert_calendar(&p, &["2026-06-02 first-contact phone customer_service"]);
+    assert_calendar(
+        &p,
+        &[
+            "2026-06-02 first-contact phone customer_service",
+            "2026-09-01 reassign-stale-customer internal supervisor",
+        ],
+    );
     assert_eq!(p.tasks[0].latest.to_string(), "2026-06-08");
     // Assigned on Sat 14 Mar at a clinic closed on Sundays: the first day moves to Mon
     // 16 Mar, and the week still ends on Sat 21 Mar, a week after the assignment (audit
