@@ -811,9 +811,9 @@ fn a_supervisors_check_names_its_days() {
 }
 
 /// A task that leaves its fixed window says so (audit 245: nothing said the week was
-/// broken): a customer assigned on Wed 30 Sep 2026, the first contact due within the week
-/// from 1 Oct (fixed, to 7 Oct); National Day closes 1-7 Oct, so it is on 8 Oct, on time
-/// that day only.
+/// broken): a customer assigned on Wed 30 Sep 2026, the first contact due on 1 Oct and on
+/// time within the week (fixed, 30 Sep to 7 Oct); National Day closes 1-7 Oct, and a
+/// task is not moved back onto its event's day, so it is on 8 Oct, on time that day only.
 #[test]
 fn a_task_outside_its_fixed_window_says_so() {
     let x = explained_with(
@@ -825,7 +825,7 @@ fn a_task_outside_its_fixed_window_says_so() {
         l[0],
         "new-assignment/first-contact/as-3/0: due 2026-10-08 (Thu) 09:00-18:00"
     );
-    assert!(l.contains(&"its day is outside its fixed window, 2026-10-01 (Thu) to 2026-10-07 (Wed), no day of which could take it: on time on its due day only".to_string()), "{l:#?}");
+    assert!(l.contains(&"its day is outside its fixed window, 2026-09-30 (Wed) to 2026-10-07 (Wed): on time on its due day only".to_string()), "{l:#?}");
 }
 
 /// A fact of the task's own minute is said as such (a fact counts by the end of its

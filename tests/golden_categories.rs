@@ -105,6 +105,9 @@ fn a_newly_assigned_customer_is_contacted_within_a_week() {
         ],
     );
     assert_eq!(p.tasks[0].latest.to_string(), "2026-06-08");
+    // A contact on the day of the assignment is within the week too (audit 267: it was
+    // early).
+    assert_eq!(p.tasks[0].earliest.to_string(), "2026-06-01");
     // Assigned on Sat 14 Mar at a clinic closed on Sundays: the first day moves to Mon
     // 16 Mar, and the week still ends on Sat 21 Mar, a week after the assignment (audit
     // 229: the window followed the move, to the 22nd).

@@ -800,7 +800,7 @@ impl Planner<'_> {
             let end = shift::add_days(rule_day, step.latest).unwrap_or(latest);
             self.why(|| {
                 format!(
-                    "its day is outside its fixed window, {} to {}, no day of which could take it: on time on its due day only",
+                    "its day is outside its fixed window, {} to {}: on time on its due day only",
                     day(earliest),
                     day(end)
                 )
