@@ -375,15 +375,14 @@ fn run() -> Result<String, String> {
         // As of a day: from a month before it (not before the earliest episode), so that
         // a greeting or quarterly message still on time that day, or just missed, is on
         // the list (audit 229: the quarterly message of 10 April, on time to the 24th,
-        // was missing as of the 11th); the 12 months from the day itself.
+        // was missing as of the 11th); the 12 months from the day itself. As of a day
+        // before the earliest episode, from that episode (audit 268: the greetings began
+        // on the as-of day, before the patient was the clinic's).
         let (from, end) = match args.as_of {
-            Some(day) => (
-                day.checked_sub_months(Months::new(1))
-                    .unwrap_or(day)
-                    .max(earliest)
-                    .min(day),
-                day,
-            ),
+            Some(day) => {
+                let from = (day.checked_sub_months(Months::new(1)).unwrap_or(day)).max(earliest);
+                (from, day.max(from))
+            }
             None => (earliest, earliest),
         };
         // Not past the last day the library plans (audit 132: an episode of June 9899
