@@ -846,3 +846,25 @@ fn a_fact_of_the_tasks_own_minute_is_said_so() {
         "the patient declined on 2026-03-05 (Thu) at 09:00, the same minute as 2026-03-05 (Thu) 09:00: the refusal stops phone contacts for good",
     );
 }
+
+/// A day agreed on a closed day says it is kept for staff on duty (audit 260: only the
+/// calendar line said so): the laser of Mon 28 Sep 2026, its day-3 call agreed on the
+/// 29th for Sat 3 Oct at 10:00, a day of the National Day break.
+#[test]
+fn an_agreed_day_the_calendar_closes_is_said_kept_for_staff_on_duty() {
+    let x = explained_with(
+        r#"{"id": "l-1", "event": "procedure", "at": "2026-09-28T10:00:00",
+            "attributes": {"category": "laser"}, "patient": {"id": "p-1"}}"#,
+        r#"{"outcomes": [{"task": "laser-aftercare/day-3-call/l-1/0", "outcome": "rescheduled",
+            "at": "2026-09-29T10:00:00", "to": "2026-10-03T10:00:00"}]}"#,
+    );
+    let l = lines(&x, "laser-aftercare/day-3-call/l-1/0");
+    assert_eq!(
+        l[0],
+        "laser-aftercare/day-3-call/l-1/0: due 2026-10-03 (Sat) 10:00-11:00"
+    );
+    assert_eq!(
+        l.last().map(String::as_str),
+        Some("agreed: 2026-10-03 (Sat) 10:00-11:00, on a closed day (2026-10-03 (Sat): a public holiday (National Day) (holiday)): kept, the patient or staff chose it; for staff on duty")
+    );
+}

@@ -630,10 +630,21 @@ impl Planner<'_> {
                 .map(|t| (t.id(), t.due, t.window, t.shifted))
         {
             let how = shifted.map_or("moved", |s| s.name());
+            // On a day the calendar closes to its channel: kept there, for whoever is on
+            // duty (audit 260: the calendar line said so, the explanation did not).
+            let channel = self.plan.tasks.get(i).map(|t| t.channel());
+            let closed = (channel.and_then(|c| self.cal.closed_reason_for(c, due)))
+                .map(|r| {
+                    format!(
+                        ", on a closed day ({}): kept, the patient or staff chose it; for staff on duty",
+                        super::explain::closed_on(self.cal, r, due)
+                    )
+                })
+                .unwrap_or_default();
             // With the time: an agreed time on the task's own day moves only its hour
             // (audit 119: "agreed: 2026-03-05", and 16:30 said nowhere).
             self.why_also(&id, || {
-                format!("{how}: {} {window}", super::explain::day(due))
+                format!("{how}: {} {window}{closed}", super::explain::day(due))
             });
             self.why_result(
                 &id,
