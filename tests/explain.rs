@@ -868,3 +868,22 @@ fn an_agreed_day_the_calendar_closes_is_said_kept_for_staff_on_duty() {
         Some("agreed: 2026-10-03 (Sat) 10:00-11:00, on a closed day (2026-10-03 (Sat): a public holiday (National Day) (holiday)): kept, the patient or staff chose it; for staff on duty")
     );
 }
+
+/// A call the calendar leaves no day for names the last day it was worth doing (audit
+/// 260: "past its bounds", none named): an on-site lead of Fri 13 Feb 2026 who bought
+/// nothing; its first follow-up on Mon 16 Feb, in the Spring Festival break (15-23 Feb),
+/// is worth doing until Mon 23 Feb.
+#[test]
+fn a_call_left_no_day_names_its_last_day() {
+    let x = explained_with(
+        r#"{"id": "ep-8", "event": "consultation", "at": "2026-02-13T16:00:00",
+            "attributes": {"source": "onsite", "outcome": "visited_no_purchase", "visit": "first"},
+            "patient": {"id": "p-8"}}"#,
+        r#"{"outcomes": []}"#,
+    );
+    let l = lines(&x, "presales/first-follow-up-onsite/ep-8/0");
+    assert!(
+        l.iter().any(|s| s.ends_with("next_open_day finds no day it may take: every day it could take until it expires on 2026-02-23 (Mon) is another call's of its lane, or outside its bounds")),
+        "{l:#?}"
+    );
+}

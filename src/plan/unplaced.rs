@@ -161,7 +161,15 @@ impl Planner<'_> {
                     Some(s) => format!(
                         ": every day it could take is the day of the later task {s} or after it, and the tasks of a lane keep their order"
                     ),
-                    None => ": every day it could take is another call's of its lane, or past its bounds".to_string(),
+                    // Its last day worth doing, which bounds the search (audit 260: no
+                    // bound named).
+                    None => match expires {
+                        Some(e) => format!(
+                            ": every day it could take until it expires on {} is another call's of its lane, or outside its bounds",
+                            day(e)
+                        ),
+                        None => ": every day it could take is another call's of its lane, or outside its bounds".to_string(),
+                    },
                 },
                 DropReason::BeyondMaxShift => {
                     let max = step.max_shift.unwrap_or_default();
