@@ -497,8 +497,11 @@ impl Replay<'_> {
                 let _ = writeln!(changes, "    ✓ {}", self.title(n));
             }
         }
+        // With its day, as an added one has it: the occurrences of a repeating step read
+        // as one line each, not as the same call twice (audit 270).
         for c in &d.cancel {
-            let _ = writeln!(changes, "    - {}", self.title(&c.task));
+            let t = &c.task;
+            let _ = writeln!(changes, "    - {} {}  {}", t.due, t.window, self.title(t));
         }
         if changes.is_empty() {
             let none = if zh {
