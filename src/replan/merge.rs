@@ -257,7 +257,28 @@ pub fn merge_plans(plans: &[Plan], policy: &ContactPolicy, calendar: &Calendar) 
         let same_day = (unhappy.iter()).find(|(p, _, from, _)| {
             *p == t.patient() && from.date() == t.due && t.due.and_time(t.window.start) < *from
         });
-        if let Some((_, _, from, _)) = same_day {
+        if let Some((_, episode, from, until)) = same_day {
+            // Another complaint open when its window opens and not resolved before this
+            // one came leaves nothing of the day free (audit 269: resolved at 14:00,
+            // another come at 10:00, the 611 message was kept 09:00-10:00).
+            let start = t.due.and_time(t.window.start);
+            let held_before = (unhappy.iter())
+                .filter(|(p, e, f, u)| *p == t.patient() && *e != *episode && *f <= start)
+                .filter(|(.., u)| *u >= t.due)
+                .any(|(_, e, ..)| {
+                    let res = (resolved.iter()).find(|(p, re, _)| *p == t.patient() && *re == *e);
+                    res.is_none_or(|(.., at)| *at >= *from)
+                });
+            if held_before {
+                if t.earliest < from.date() || t.latest > *until {
+                    r.held = Some(episode);
+                    r.before = from.date().pred_opt();
+                    return true;
+                }
+                let detail = Some(Arc::from(*episode));
+                unhappy_dropped.push(Dropped::of_task(r.task, DropReason::ComplaintOpen, detail));
+                return false;
+            }
             r.until = Some(t.due);
             r.cut = Some(from.time()).filter(|c| *c < t.window.end);
             // Another complaint resolved that morning held it until then (audit 262: a

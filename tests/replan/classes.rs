@@ -743,6 +743,22 @@ fn a_complaint_resolved_during_a_sales_window_frees_the_rest_of_it() {
         window(&m).as_deref(),
         Some("2026-04-03 15:00-17:00 2026-04-03")
     );
+    // The first complaint resolved only at 17:00, after the second came at 15:00: no part
+    // of the day is free (audit 269: the part before the second complaint was kept,
+    // while the first was still open).
+    let later = second.replace("2026-04-03T17:00:00", "2026-04-03T15:00:00");
+    let plans = vec![
+        plan(&episode(lead)),
+        plan(&episode(&complaint("2026-04-03T17:00:00"))),
+        plan(&episode(&later)),
+    ];
+    let m = merge_plans(&plans, &ContactPolicy::default(), &Calendar::default());
+    assert_eq!(window(&m), None);
+    let dropped = (m.dropped.iter()).find(|d| d.step() == "first-follow-up");
+    assert_eq!(
+        dropped.map(|d| (d.reason, d.detail.as_deref())),
+        Some((DropReason::ComplaintOpen, Some("k-2")))
+    );
     let (_, m) = with_complaint(lead, &complaint("2026-04-03T14:00:00"));
     assert_eq!(
         window(&m).as_deref(),
