@@ -263,7 +263,7 @@ pub fn merge_plans(plans: &[Plan], policy: &ContactPolicy, calendar: &Calendar) 
             // another come at 10:00, the 611 message was kept 09:00-10:00).
             let start = t.due.and_time(t.window.start);
             let held_before = (unhappy.iter())
-                .filter(|(p, e, f, u)| *p == t.patient() && *e != *episode && *f <= start)
+                .filter(|(p, e, f, _)| *p == t.patient() && *e != *episode && *f <= start)
                 .filter(|(.., u)| *u >= t.due)
                 .any(|(_, e, ..)| {
                     let res = (resolved.iter()).find(|(p, re, _)| *p == t.patient() && *re == *e);
