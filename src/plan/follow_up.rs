@@ -42,7 +42,17 @@ impl Planner<'_> {
                 slot: crate::plan::task::NO_SLOT,
                 json: Default::default(),
             });
+            // The time staff set, for a call or a message, less the clinic's quiet hours and
+            // the patient's rest hours (docs/domain.md §9: they hold for every call); when
+            // they cover it, the free part of the day window (else the evening), as for a
+            // step (audit 269: a call set for 10:00-11:00 stayed there for a patient resting
+            // 09:00-18:00). A time the patient agreed is a `rescheduled` outcome.
+            use crate::model::Channel;
+            let remote = matches!(f.channel, Channel::Phone | Channel::Sms | Channel::Wechat);
             let window = match f.time {
+                Some(w) if remote && !self.blocked().is_empty() => w
+                    .outside(self.blocked())
+                    .or_else(|| self.day_window(f.channel)),
                 Some(w) => Some(w),
                 None => self.day_window(f.channel),
             };

@@ -874,3 +874,40 @@ fn a_check_from_the_latest_fact_closed_stays_and_the_next_follows() {
         ]
     );
 }
+
+/// A follow-up added by hand with a time of its own keeps out of the patient's rest hours,
+/// as every call does (docs/domain.md §9; audit 269: a call set for 10:00-11:00 stayed
+/// there for a night-shift patient resting 09:00-18:00): its part outside them
+/// (17:00-19:00 → 18:00-19:00), else the free part of the day window, here the evening
+/// (10:00-11:00 → 18:00-20:30); a visit in person is no call and keeps its time.
+#[test]
+fn a_follow_up_with_a_time_keeps_out_of_the_rest_hours() {
+    let resting = SURGERY.replace(
+        r#""patient": {"id": "p-5"}"#,
+        r#""patient": {"id": "p-5", "rest_hours": [{"start": "09:00", "end": "18:00"}]}"#,
+    );
+    let follow_up = |id: &str, channel: &str, start: &str, end: &str| {
+        format!(
+            r#"{{"id": "{id}", "due": "2026-03-11", "channel": "{channel}", "role": "onsite_consultant",
+               "time": {{"start": "{start}", "end": "{end}"}}, "title": {{"zh": "{id}", "en": "{id}"}}}}"#
+        )
+    };
+    let p = builtin_plan(
+        &resting,
+        &format!(
+            r#"{{"outcomes": [], "follow_ups": [{}, {}, {}]}}"#,
+            follow_up("a", "phone", "10:00", "11:00"),
+            follow_up("b", "phone", "17:00", "19:00"),
+            follow_up("c", "in_person", "10:00", "11:00")
+        ),
+    );
+    let window = |id: &str| {
+        task(&p, &format!("follow-up/{id}/s-1/0"))
+            .window
+            .to_string()
+    };
+    assert_eq!(
+        [window("a"), window("b"), window("c")],
+        ["18:00-20:30", "18:00-19:00", "10:00-11:00"]
+    );
+}
