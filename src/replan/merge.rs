@@ -270,14 +270,7 @@ pub fn merge_plans(plans: &[Plan], policy: &ContactPolicy, calendar: &Calendar) 
                     res.is_none_or(|(.., at)| *at >= *from)
                 });
             if held_before {
-                if t.earliest < from.date() || t.latest > *until {
-                    r.held = Some(episode);
-                    r.before = from.date().pred_opt();
-                    return true;
-                }
-                let detail = Some(Arc::from(*episode));
-                unhappy_dropped.push(Dropped::of_task(r.task, DropReason::ComplaintOpen, detail));
-                return false;
+                return held_or_dropped(r, (episode, *from, *until), &mut unhappy_dropped);
             }
             r.until = Some(t.due);
             r.cut = Some(from.time()).filter(|c| *c < t.window.end);
@@ -346,14 +339,7 @@ pub fn merge_plans(plans: &[Plan], policy: &ContactPolicy, calendar: &Calendar) 
         if ends <= *from {
             return true;
         }
-        if t.earliest < from.date() || t.latest > *until {
-            r.held = Some(episode);
-            r.before = from.date().pred_opt();
-            return true;
-        }
-        let detail = Some(Arc::from(*episode));
-        unhappy_dropped.push(Dropped::of_task(r.task, DropReason::ComplaintOpen, detail));
-        false
+        held_or_dropped(r, (episode, *from, *until), &mut unhappy_dropped)
     });
 
     // Group by (patient, day, channel); ranked order is kept inside each group, so each
@@ -708,6 +694,25 @@ fn candidates(due: NaiveDate, lo: NaiveDate, hi: NaiveDate) -> impl Iterator<Ite
 /// episode, from, until)`, from the complaint's event to the day of its
 /// `complaint_resolved` fact, else to the last day of its calls (tasks of class
 /// [`PriorityClass::Complaint`]).
+/// A sales task a complaint holds (`episode`, open from `from` to `until`): held to a day
+/// of its window before or after the complaint when it has one (true: it stays), else
+/// dropped `complaint_open` (false).
+fn held_or_dropped<'a>(
+    r: &mut Ranked<'a>,
+    (episode, from, until): (&'a str, chrono::NaiveDateTime, NaiveDate),
+    dropped: &mut Vec<Dropped>,
+) -> bool {
+    let t = r.task;
+    if t.earliest < from.date() || t.latest > until {
+        r.held = Some(episode);
+        r.before = from.date().pred_opt();
+        return true;
+    }
+    let detail = Some(Arc::from(episode));
+    dropped.push(Dropped::of_task(t, DropReason::ComplaintOpen, detail));
+    false
+}
+
 fn complaint_spans<'a>(
     ranked: &[Ranked<'a>],
 ) -> Vec<(&'a str, &'a str, chrono::NaiveDateTime, NaiveDate)> {
