@@ -8,7 +8,7 @@
 //! cargo run --example check_rules -- rules rules/cases                          # the rule files on disk and their cases
 //! cargo run --example check_rules -- --builtin                                  # the built-in programs and rules/cases/
 //! cargo run --example check_rules -- --builtin CASES                            # the built-in programs, other cases
-//! cargo run --example check_rules -- --builtin RULES                            # and a clinic's override, its cases beside it
+//! cargo run --example check_rules -- --builtin RULES                            # and a clinic's override (a file, or a folder of them), its cases beside it
 //! cargo run --example check_rules -- --builtin RULES CASES                      # the built-in programs and a clinic's
 //! ```
 //!
@@ -16,8 +16,10 @@
 //! `*.cases.json`). `CASES` is a case file or a folder of them (its `*.cases.json` files);
 //! left out, the cases beside the rules: a folder's `*.cases.json` files and those of its
 //! `cases/` subfolder, or for a rule file `NAME.json`, `NAME.cases.json` beside it or in
-//! `cases/` beside it. `--builtin` adds the built-in programs (then one path is `CASES`,
-//! and no path at all means the crate's own `rules/cases`, wherever it is run from).
+//! `cases/` beside it. `--builtin` adds the built-in programs (then one path is `CASES` —
+//! unless it is a rule file, or a folder holding rule files: then it is `RULES`, its cases
+//! beside it — and no path at all means the crate's own `rules/cases`, wherever it is run
+//! from).
 //!
 //! `--lint` checks the rules only: each lint on its own line, then their count; exit 1
 //! when there is one (`check_rules --lint --builtin clinic/implant.json`).
@@ -91,7 +93,9 @@ fn parse_args() -> Result<Option<Args>, String> {
         // A clinic's rule file (an override of the built-in programs) given alone: its
         // rules with the built-in ones, and its cases beside it (audit 249: it was read
         // as a case file, "unknown format followup/v1", its faults never reported).
-        (true, [rules]) if is_rule_file(rules) => match beside(rules)? {
+        // So is a folder holding rule files (overrides) beside their cases (audit 272:
+        // it was read as cases only, and a case of a step the override adds failed).
+        (true, [rules]) if is_rule_file(rules) || holds_rule_files(rules) => match beside(rules)? {
             Ok(cases) => (Some(rules.clone()), cases, None),
             Err(none) => (Some(rules.clone()), Vec::new(), Some(none)),
         },
@@ -119,6 +123,17 @@ fn parse_args() -> Result<Option<Args>, String> {
         cases,
         no_cases,
     }))
+}
+
+/// True for a folder with at least one rule file (`*.json`, not `*.cases.json`, that reads
+/// as a rule file).
+fn holds_rule_files(path: &Path) -> bool {
+    path.is_dir()
+        && std::fs::read_dir(path).is_ok_and(|entries| {
+            entries
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .any(|p| p.extension().is_some_and(|x| x == "json") && is_rule_file(&p))
+        })
 }
 
 /// True for a file that reads as a rule file (an override or a program): an object with
