@@ -323,7 +323,9 @@ pub(crate) fn apply(
     let program: ProgramDef = serde_path_to_error::deserialize(Value::Object(program))
         .map_err(|e| {
             let at = crate::json::pointer_of(e.path());
-            Located::new(at, e.inner().to_string())
+            // In the words of every other error (audit 272: "missing field `horizon`",
+            // with no "expected").
+            Located::new(at, crate::json::plain_message(&e.inner().to_string()))
         })
         .map_err(|e| map_error(e, &origins, patch))?;
     Ok(Applied {

@@ -196,6 +196,14 @@ fn override_errors_are_located_in_the_override() {
         err.to_string(),
         "clinic.json: /override (line 1, column 39): program \"laser-aftercare\" was switched off by the override in off.json: expected an override of a program in effect (leave it on there to change it here)"
     );
+    // A field missing from a part the override replaces says what was expected, as every
+    // error does (audit 272: "missing field `horizon`", nothing more).
+    assert_eq!(
+        refused(
+            r#"{"format": "followup/v1", "override": "laser-aftercare", "declined": {"stop_channels": ["phone"]}}"#
+        ),
+        "clinic.json: /declined (line 1, column 70): missing field \"horizon\": expected it in this object"
+    );
     // A `null` that makes the base program's value conflict: at the part of the override
     // that gave it, with the program's pointer said (audit 161: the base's pointer, no line).
     assert_eq!(

@@ -16,6 +16,7 @@ pub(crate) use shape::{
     unique_map, Document, Expected, Object,
 };
 pub(crate) use strict::Strict;
+pub(crate) use words::plain as plain_message;
 
 use crate::error::Located;
 use crate::limits::Limits;

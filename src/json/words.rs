@@ -4,7 +4,7 @@
 //! one.
 
 /// The plain form of a serde or serde_json message (unchanged when it is already ours).
-pub(super) fn plain(message: &str) -> String {
+pub(crate) fn plain(message: &str) -> String {
     if let Some(rest) = message.strip_prefix("invalid value: integer `")
         && let Some((n, expected)) = rest.split_once("`, expected ")
     {
