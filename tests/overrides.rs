@@ -227,7 +227,7 @@ fn override_errors_are_located_in_the_override() {
     assert_eq!(
         refused(r#"{"format": "followup/v1", "override": "laser-aftercare",
   "steps": {"day-3-call": {"ofset": "P2D"}}}"#),
-        "clinic.json: /steps/day-3-call/ofset (line 2, column 28): unknown field `ofset`, expected one of `id`, `from`, `offset`, `repeat`, `when`, `unless`, `sessions`, `stop_when`, `until`, `wait_for`, `sample`, `picked_by`, `class`, `channel`, `role`, `time`, `time_overrides`, `window`, `month_end`, `closed_day`, `max_shift`, `beyond_max_shift`, `after_event`, `no_answer`, `escalate_after`, `expires`, `title`, `script`"
+        "clinic.json: /steps/day-3-call/ofset (line 2, column 28): unknown field `ofset`, expected one of `id`, `from`, `offset`, `repeat`, `when`, `unless`, `sessions`, `stop_when`, `until`, `wait_for`, `sample`, `picked_by`, `class`, `channel`, `role`, `time`, `time_overrides`, `window`, `month_end`, `closed_day`, `max_shift`, `beyond_max_shift`, `after_event`, `no_answer`, `escalate_after`, `expires`, `title`, `script`; did you mean \"offset\"?"
     );
     assert_eq!(
         refused(r#"{"format": "followup/v1", "override": "laser-aftercare",
