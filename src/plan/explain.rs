@@ -260,6 +260,13 @@ impl Planner<'_> {
         }
     }
 
+    /// Forgets the current occurrence's notes: it makes no task and no drop.
+    pub(super) fn why_skip(&mut self) {
+        if let Some(t) = self.trace.as_mut() {
+            t.notes.truncate(t.keep);
+        }
+    }
+
     /// Removes the explanations recorded since `len` (a program planned again).
     pub(super) fn why_truncate(&mut self, len: usize) {
         if let Some(t) = self.trace.as_mut() {

@@ -830,6 +830,22 @@ impl Planner<'_> {
             && let Some(list) = entries.take()
         {
             entries = self.drop_earlier_visits(list, earliest);
+            // A done session's reminder is planned for what the history records on it
+            // only: those records were of an earlier date of the session, so there is no
+            // reminder, as with no history (audit 274: an expired reminder came back,
+            // open work on the lists, for a reminder sent the day before the old date).
+            let done = || {
+                (self.ep.course.as_ref())
+                    .and_then(|c| c.sessions().find(|s| s.number == n))
+                    .is_some_and(|s| s.done)
+            };
+            if entries.is_none()
+                && matches!(step.anchor, crate::compile::Anchor::UpcomingSession)
+                && done()
+            {
+                self.why_skip();
+                return Ok(());
+            }
         }
         // Facts count when they happen before the task is due; a staff-picked task may be
         // done on any day of its window, so facts until its end count (its last day's
