@@ -811,19 +811,20 @@ fn a_supervisors_check_names_its_days() {
 }
 
 /// A task that leaves its fixed window says so (audit 245: nothing said the week was
-/// broken): a customer assigned on Wed 30 Sep 2026, the first contact due on 1 Oct and on
-/// time within the week (fixed, 30 Sep to 7 Oct); National Day closes 1-7 Oct, and a
-/// task is not moved back onto its event's day, so it is on 8 Oct, on time that day only.
+/// broken): a customer assigned on Wed 30 Sep 2026 at 18:30, the first contact due on 1
+/// Oct and on time within the week (fixed, 30 Sep to 7 Oct); nothing of 30 Sep is left
+/// and National Day closes 1-7 Oct, so it is on 8 Oct, the first thing that morning, on
+/// time that day only.
 #[test]
 fn a_task_outside_its_fixed_window_says_so() {
     let x = explained_with(
-        r#"{"id": "as-3", "event": "assignment", "at": "2026-09-30T10:00:00", "patient": {"id": "p-1"}}"#,
+        r#"{"id": "as-3", "event": "assignment", "at": "2026-09-30T18:30:00", "patient": {"id": "p-1"}}"#,
         r#"{"outcomes": []}"#,
     );
     let l = lines(&x, "new-assignment/first-contact/as-3/0");
     assert_eq!(
         l[0],
-        "new-assignment/first-contact/as-3/0: due 2026-10-08 (Thu) 09:00-18:00"
+        "new-assignment/first-contact/as-3/0: due 2026-10-08 (Thu) 09:00-12:00"
     );
     assert!(l.contains(&"its day is outside its fixed window, 2026-09-30 (Wed) to 2026-10-07 (Wed): on time on its due day only".to_string()), "{l:#?}");
 }

@@ -222,9 +222,14 @@ impl Planner<'_> {
     ) -> Bounds {
         let o: &Offset = &step.offset;
         let positive = !o.negative && *o != Offset::ZERO;
+        // A fixed window that reaches back to the anchor's day is a promise from that day
+        // ("within a week of the assignment"): the task may take it (audit 273: assigned
+        // the morning before National Day, the first contact went past the week).
+        let back_to_anchor =
+            step.fixed_window && o.months == 0 && i64::from(o.days) + step.earliest <= 0;
         let mut lo = if o.negative {
             None
-        } else if positive {
+        } else if positive && !back_to_anchor {
             anchor.day.succ_opt()
         } else {
             Some(anchor.day)
