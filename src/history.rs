@@ -228,6 +228,17 @@ pub struct FollowUp {
     /// Script.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub script: Option<Text>,
+    /// The episode it belongs to, when a host plans a patient's episodes with one
+    /// history: only that episode's plan makes it, so its id names that episode from the
+    /// start (audit 276: left out, the example programs give it the episode its first
+    /// record names, else the first episode — and its id changed when a record came).
+    /// Left out: every plan the history is passed with makes it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        any(test, feature = "schema"),
+        schemars(with = "Option<crate::schema::strings::Id>")
+    )]
+    pub episode: Option<String>,
 }
 
 impl crate::json::Expected for History {
@@ -407,6 +418,19 @@ impl History {
                 return Err(Located::new(
                     format!("/follow_ups/{i}/id"),
                     format!("follow-up id {:?} is given twice (also /follow_ups/{first}/id): expected each id once", f.id),
+                ));
+            }
+            if let Some(e) = f
+                .episode
+                .as_deref()
+                .filter(|e| !crate::episode::is_safe_id(e))
+            {
+                return Err(Located::new(
+                    format!("/follow_ups/{i}/episode"),
+                    format!(
+                        "invalid episode id {e:?}: expected {}",
+                        crate::episode::ID_CHARS
+                    ),
                 ));
             }
             crate::template::follow_up_texts(

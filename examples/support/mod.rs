@@ -497,6 +497,10 @@ pub fn follow_up_episode(
     f: &followup::history::FollowUp,
     given: &[followup::episode::Episode],
 ) -> Option<String> {
+    // The episode the host gave it (audit 276: its id changed when a record came).
+    if let Some(e) = &f.episode {
+        return Some(e.clone());
+    }
     let prefix = format!("follow-up/{}/", f.id);
     // A note is never read (audit 239: one on a mistyped episode id took the follow-up
     // off the calendar).

@@ -17,7 +17,12 @@ impl Planner<'_> {
             return Ok(());
         };
         let declined = crate::compile::Declined::default();
-        for f in list {
+        // A follow-up of another episode is that episode's plan's (`FollowUp::episode`).
+        let episode = self.subject.episode.clone();
+        let own = move |f: &&crate::history::FollowUp| {
+            f.episode.as_deref().is_none_or(|e| e == &*episode)
+        };
+        for f in list.iter().filter(own) {
             // Placeholders as in rule files; texts that do not read as templates (a
             // stray brace in a note) are taken as written.
             let texts = crate::template::follow_up_texts(&f.title, f.script.as_ref(), "").ok();

@@ -911,3 +911,29 @@ fn a_follow_up_with_a_time_keeps_out_of_the_rest_hours() {
         ["18:00-20:30", "18:00-19:00", "10:00-11:00"]
     );
 }
+
+/// A follow-up added by hand may name its episode: only that episode's plan makes it,
+/// its id naming that episode from the start, whatever the history records (audit 276:
+/// with none named, a host's tools gave it the first episode until a record named
+/// another, and its id changed). A bad episode id is refused, located.
+#[test]
+fn a_follow_up_names_the_episode_it_belongs_to() {
+    let h = r#"{"outcomes": [], "follow_ups": [{"id": "photos", "due": "2026-03-11", "channel": "phone",
+        "role": "onsite_consultant", "title": {"zh": "看照片", "en": "photos"}, "episode": "s-2"}]}"#;
+    let first = builtin_plan(SURGERY, h);
+    assert!(first.tasks.iter().all(|t| t.program() != "follow-up"));
+    let second = builtin_plan(&SURGERY.replace("s-1", "s-2"), h);
+    let ids: Vec<String> = (second.tasks.iter())
+        .filter(|t| t.program() == "follow-up")
+        .map(|t| t.id())
+        .collect();
+    assert_eq!(ids, ["follow-up/photos/s-2/0"]);
+    let err = followup::history::History::from_json("h.json", &h.replace("\"s-2\"", "\"s 2\""))
+        .unwrap_err();
+    assert_eq!(err.pointer(), "/follow_ups/0/episode");
+    assert!(
+        err.message().starts_with("invalid episode id \"s 2\""),
+        "{}",
+        err.message()
+    );
+}
