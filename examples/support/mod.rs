@@ -486,8 +486,9 @@ pub fn not_shown_label(lang: followup::rules::Lang) -> &'static str {
     }
 }
 
-/// The episode the history's outcomes on the follow-up `f` name (`follow-up/ID/EPISODE/0`),
-/// if one does: the follow-up is that episode's, planned with it alone. Of several, one of
+/// The episode the follow-up `f` names (`FollowUp::episode`), else the one the history's
+/// outcomes on it name (`follow-up/ID/EPISODE/0`), if one does: the follow-up is that
+/// episode's, planned with it alone. Of several, one of
 /// the episodes `given`, else any, the least id — whatever the order of the history's
 /// rows (audit 240: a row naming a mistyped episode, first in the file, took the follow-up
 /// off the calendar and its real `done` was "no such task").
