@@ -254,7 +254,7 @@ impl ShiftReason {
             ShiftReason::CallDeskClosed => ("电话组休息", "call desk closed"),
             ShiftReason::MessagesClosed => ("当日不发短信", "no messages that day"),
             ShiftReason::AfterEvent => ("事件后当天已无时间", "no time left after the event"),
-            ShiftReason::AnchorMoved => ("随就诊日顺延", "follows its moved visit"),
+            ShiftReason::AnchorMoved => ("随就诊日调整", "follows its moved visit"),
             ShiftReason::WaitEnded => ("等待期满", "the wait ended"),
             ShiftReason::Agreed => ("与顾客约定", "agreed with the patient"),
             ShiftReason::Picked => ("顾问选定", "picked by the consultant"),
