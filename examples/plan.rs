@@ -51,8 +51,10 @@
 //! skipped to its end without being kept. A line that is not UTF-8 (a GBK export) is an
 //! error naming the byte of the line where it stops being UTF-8. `\r\n` line ends are
 //! accepted. `--rules`, `--calendar`, `--as-of`, `--notices` and `--history` apply to
-//! every line: a history is one patient's (a refusal in it stops every line's calls), so
-//! a batch of several patients' episodes with histories is one run per patient.
+//! every line: a history is one patient's (a refusal in it stops every line's calls, and
+//! a follow-up added by hand that names no `episode` is planned on every line — name it:
+//! audit 278 counted one done follow-up missed on the patient's other episodes), so a
+//! batch of several patients' episodes with histories is one run per patient.
 //!
 //! `--no-texts` leaves each task's `title`, `script` and `long_message` out (compact
 //! JSON, in both modes): about half the bytes, for a host that keeps the rules' texts
@@ -100,8 +102,9 @@ Plans one episode (JSON on stdin, or --episode FILE) and prints the plan as JSON
                           with --jsonl each line is planned alone: plan notices once per patient
   --history FILE          what happened so far: the next plan of the closed loop; one
                           patient's history (with --jsonl it applies to every line: a
-                          refusal in it stops every line's calls; give each patient's
-                          lines their own run)
+                          refusal in it stops every line's calls, and a follow-up
+                          added by hand that names no episode is planned on every line;
+                          give each patient's lines their own run)
   --episode FILE          read the episode (or, with --jsonl, the lines) from FILE
   --jsonl                 JSON Lines: one episode a line in, one plan a line out; a bad
                           line is answered by {\"line\": N, \"error\": {...}} and the batch goes on
